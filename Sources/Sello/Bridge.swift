@@ -1,0 +1,52 @@
+import SelloCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only code that touches C pointers on the way in and out: client handles as retained
+/// Swift objects, results as malloc'ed JSON.
+enum Bridge {
+    static func object<Client: AnyObject>(_ handle: OpaquePointer?, as _: Client.Type) -> Client? {
+        handle.map { Unmanaged<Client>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+
+    static func release<Client: AnyObject>(_ handle: OpaquePointer?, as _: Client.Type) {
+        guard let handle else { return }
+        Unmanaged<Client>.fromOpaque(UnsafeRawPointer(handle)).release()
+    }
+
+    /// `*_client_new`: the client, or NULL with an error envelope in `*errorOut`.
+    static func newClient<Client: AnyObject>(service: String, errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                             _ make: () throws(SelloError) -> Client) -> OpaquePointer? {
+        errorOut?.pointee = nil
+        do {
+            let client = try make()
+            return OpaquePointer(Unmanaged.passRetained(client).toOpaque())
+        } catch {
+            let context = CallContext(service: service, operation: "client_new")
+            errorOut?.pointee = Envelope.cString(Envelope.failure(error, context: context))
+            return nil
+        }
+    }
+
+    /// Runs an operation on a client handle; a NULL handle is an error envelope, not a crash.
+    static func call<Client: AnyObject>(_ handle: OpaquePointer?, as type: Client.Type, service: String, operation: String,
+                                        _ body: (Client) -> JSON) -> UnsafeMutablePointer<CChar>? {
+        guard let client = object(handle, as: type) else {
+            let context = CallContext(service: service, operation: operation)
+            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: "NULL_CLIENT"), context: context))
+        }
+        return Envelope.cString(body(client))
+    }
+
+    // Placeholder until the service lands.
+    static func notImplemented(service: String, operation: String) -> UnsafeMutablePointer<CChar>? {
+        Envelope.cString(Envelope.failure(.internal("\(service)_\(operation) is not implemented yet"), context: CallContext(service: service, operation: operation)))
+    }
+    static func notImplemented(service: String, errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
+        errorOut?.pointee = notImplemented(service: service, operation: "client_new")
+        return nil
+    }
+
+    static func string(_ json: JSON) -> UnsafeMutablePointer<CChar>? { Envelope.cString(json) }
+}

@@ -1,0 +1,139 @@
+import CCurl
+
+/// The retry policy of API.md §5: exponential backoff with jitter, `Retry-After` honoured.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxRetries = 2
+    public var baseDelayMs = 200
+    public var maxDelayMs = 5000
+
+    /// The delay before retry number `retry` (1-based): base·2^(retry-1), capped, with "equal
+    /// jitter" (between half and all of it) so that many clients do not retry in step.
+    public func backoffMs(retry: Int) -> Int {
+        let exponential = Double(baseDelayMs) * Double(1 << min(max(retry - 1, 0), 20))
+        let capped = min(exponential, Double(maxDelayMs))
+        return Int(capped / 2 + Double.random(in: 0...(capped / 2)))
+    }
+}
+
+/// A client's configuration (API.md §5), validated once when the client is made.
+public struct ClientConfig: Sendable {
+    public var baseURL: String
+    public var timeoutMs = 60_000
+    public var connectTimeoutMs = 10_000
+    public var caFile: String?
+    public var proxy: String?
+    public var userAgent = "sello/\(Sello.version)"
+    public var maxResponseBytes = 104_857_600
+    public var allowInsecureHTTP = false
+    public var retry = RetryPolicy()
+    /// The service's own settings: credentials and options such as `max_upload_bytes`.
+    public var service: JSONObject
+
+    static let commonKeys = ["base_url", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
+                             "max_response_bytes", "allow_insecure_http", "retries"]
+
+    /// Parses and checks a configuration. `serviceKeys` are the service's own members,
+    /// `requiredKeys` those of them that must be present (credentials).
+    public static func parse(_ text: UnsafePointer<CChar>?, defaultBaseURL: String, serviceKeys: [String],
+                             requiredKeys: [String]) throws(SelloError) -> ClientConfig {
+        let json = try RequestText.parse(text, what: "configuration")
+        let reader = try FieldReader(json, allowed: commonKeys + serviceKeys, what: "configuration")
+        var config = ClientConfig(baseURL: try reader.string("base_url") ?? defaultBaseURL, service: JSONObject())
+        config.timeoutMs = try positive(reader, "timeout_ms") ?? config.timeoutMs
+        config.connectTimeoutMs = try positive(reader, "connect_timeout_ms") ?? config.connectTimeoutMs
+        config.maxResponseBytes = try positive(reader, "max_response_bytes") ?? config.maxResponseBytes
+        config.caFile = try reader.string("ca_file")
+        config.proxy = try reader.string("proxy")
+        config.userAgent = try reader.string("user_agent") ?? config.userAgent
+        config.allowInsecureHTTP = try reader.bool("allow_insecure_http") ?? false
+        if let retries = try reader.objectMember("retries") {
+            let retryReader = try FieldReader(retries, allowed: ["max", "base_delay_ms", "max_delay_ms"], what: "configuration")
+            if let max = try retryReader.int("max") {
+                guard (0...10).contains(max) else {
+                    throw .invalidArgument("retries.max must be between 0 and 10, got \(max)", field: "retries")
+                }
+                config.retry.maxRetries = max
+            }
+            config.retry.baseDelayMs = try nonNegative(retryReader, "base_delay_ms") ?? config.retry.baseDelayMs
+            config.retry.maxDelayMs = try nonNegative(retryReader, "max_delay_ms") ?? config.retry.maxDelayMs
+        }
+        if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
+            throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "ca_file '\(caFile)' cannot be read", field: "ca_file")
+        }
+        _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
+        for key in serviceKeys {
+            if let value = reader.object[key] { config.service.append(key, value) }
+        }
+        for key in requiredKeys {
+            guard let value = try reader.string(key), !value.isEmpty else {
+                throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: "MISSING_CREDENTIAL")
+            }
+            _ = value
+        }
+        return config
+    }
+
+    private static func positive(_ reader: FieldReader, _ key: String) throws(SelloError) -> Int? {
+        guard let value = try reader.int(key) else { return nil }
+        guard value > 0 else { throw .invalidArgument("\(key) must be greater than 0, got \(value)", field: key) }
+        return value
+    }
+
+    private static func nonNegative(_ reader: FieldReader, _ key: String) throws(SelloError) -> Int? {
+        guard let value = try reader.int(key) else { return nil }
+        guard value >= 0 else { throw .invalidArgument("retries.\(key) must not be negative, got \(value)", field: "retries") }
+        return value
+    }
+
+    /// A service string setting (credentials are checked present by `parse`).
+    public func serviceString(_ key: String) -> String? { service[key]?.stringValue }
+}
+
+/// A checked service URL: http or https, a host, and plain http only to loopback unless the
+/// configuration allows it (API.md §5).
+public struct ServiceURL: Sendable {
+    public let text: String
+    public let scheme: String
+    public let host: String
+
+    public init(_ text: String, allowInsecureHTTP: Bool) throws(SelloError) {
+        guard let handle = curl_url() else { throw .internal("curl_url() failed") }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, text, 0) == CURLUE_OK else {
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)' is not a valid URL", field: "base_url")
+        }
+        func part(_ which: CURLUPart) -> String? {
+            var value: UnsafeMutablePointer<CChar>?
+            guard curl_url_get(handle, which, &value, 0) == CURLUE_OK, let value else { return nil }
+            defer { curl_free(value) }
+            return String(cString: value)
+        }
+        let scheme = (part(CURLUPART_SCHEME) ?? "").lowercased()
+        let host = (part(CURLUPART_HOST) ?? "").lowercased()
+        guard scheme == "https" || scheme == "http" else {
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)': only https:// (or http:// to loopback) is supported", field: "base_url")
+        }
+        guard !host.isEmpty else {
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)' has no host", field: "base_url")
+        }
+        if part(CURLUPART_USER) != nil {
+            throw SelloError(.invalidArgument, "BAD_URL", "base_url must not carry credentials; put them in the configuration", field: "base_url")
+        }
+        if scheme == "http" && !allowInsecureHTTP && !ServiceURL.isLoopback(host) {
+            throw SelloError(.invalidArgument, "INSECURE_HTTP",
+                             "http:// to '\(host)' would send credentials in clear text; use https://, or set allow_insecure_http to true",
+                             field: "base_url")
+        }
+        self.text = text.hasSuffix("/") ? String(text.dropLast()) : text
+        self.scheme = scheme
+        self.host = host
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "[::1]" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { UInt8($0) != nil }
+    }
+}

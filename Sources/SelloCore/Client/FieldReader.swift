@@ -1,0 +1,81 @@
+/// Reads the members of a request or configuration object with the checks every operation
+/// needs: it must be an object, unknown members are refused (with the known ones listed), and a
+/// member of the wrong JSON type is an `invalid_argument` naming the field.
+public struct FieldReader {
+    public let object: JSONObject
+    let what: String
+
+    /// - Parameters:
+    ///   - allowed: every member the operation knows.
+    ///   - what: "request" or "configuration", for messages.
+    public init(_ json: JSON, allowed: [String], what: String = "request") throws(SelloError) {
+        guard let object = json.objectValue else {
+            throw .invalidArgument("the \(what) must be a JSON object, got \(json.typeName)")
+        }
+        for key in object.keys where !allowed.contains(key) {
+            let known = allowed.sorted().joined(separator: ", ")
+            throw .invalidArgument("unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: "UNKNOWN_FIELD")
+        }
+        self.object = object
+        self.what = what
+    }
+
+    public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
+
+    func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
+        .invalidArgument("\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: "WRONG_TYPE")
+    }
+
+    /// A string member; nil when absent or null.
+    public func string(_ key: String) throws(SelloError) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let string = value.stringValue else { throw wrongType(key, "a string", value) }
+        return string
+    }
+
+    /// A string member, or a number given where the service's field is textual (an id).
+    public func stringOrNumber(_ key: String) throws(SelloError) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        switch value {
+        case .string(let string): return string
+        case .int(let int): return String(int)
+        default: throw wrongType(key, "a string or an integer", value)
+        }
+    }
+
+    public func int(_ key: String) throws(SelloError) -> Int? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let int = value.intValue, let result = Int(exactly: int) else { throw wrongType(key, "an integer", value) }
+        return result
+    }
+
+    public func bool(_ key: String) throws(SelloError) -> Bool? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let bool = value.boolValue else { throw wrongType(key, "true or false", value) }
+        return bool
+    }
+
+    public func objectMember(_ key: String) throws(SelloError) -> JSON? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard value.objectValue != nil else { throw wrongType(key, "an object", value) }
+        return value
+    }
+
+    public func array(_ key: String) throws(SelloError) -> [JSON]? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let array = value.arrayValue else { throw wrongType(key, "an array", value) }
+        return array
+    }
+
+    public func stringArray(_ key: String) throws(SelloError) -> [String]? {
+        guard let array = try array(key) else { return nil }
+        var strings: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let string = element.stringValue else {
+                throw .invalidArgument("\(what) field '\(key)[\(index)]' must be a string, got \(element.typeName)", field: key, code: "WRONG_TYPE")
+            }
+            strings.append(string)
+        }
+        return strings
+    }
+}

@@ -1,0 +1,32 @@
+/// What every service client has: its configuration, its transport and the caller's callbacks.
+public final class ServiceClient: Sendable {
+    public let service: String
+    public let config: ClientConfig
+    public let transport: HTTPTransport
+    public let hooks = ClientHooks()
+
+    public init(service: String, config: ClientConfig) throws(SelloError) {
+        self.service = service
+        self.config = config
+        transport = try HTTPTransport(config: config)
+    }
+
+    /// Runs one operation and returns its envelope: the one place where a call's context is
+    /// made, its request parsed and every error turned into an envelope.
+    public func call(_ operation: String, _ requestText: UnsafePointer<CChar>?,
+                     _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
+        let context = CallContext(service: service, operation: operation, hooks: hooks.snapshot)
+        return Envelope.run(context) { context throws(SelloError) in
+            try body(try RequestText.parse(requestText), context)
+        }
+    }
+}
+
+/// Runs a local helper (no client, nothing sent) and returns its envelope.
+public func localCall(service: String, operation: String, _ requestText: UnsafePointer<CChar>?,
+                      _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
+    let context = CallContext(service: service, operation: operation)
+    return Envelope.run(context) { context throws(SelloError) in
+        try body(try RequestText.parse(requestText), context)
+    }
+}

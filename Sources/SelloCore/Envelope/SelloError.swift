@@ -1,0 +1,78 @@
+/// The kinds of error of API.md §3. The raw values are the envelope's `error.kind`.
+public enum ErrorKind: String, Sendable {
+    case invalidArgument = "invalid_argument"
+    case validation
+    case auth
+    case service
+    case http
+    case timeout
+    case transport
+    case `protocol`
+    case io
+    case `internal`
+}
+
+/// One error, as the envelope reports it. Every failure in the library ends as one of these.
+public struct SelloError: Error, Sendable {
+    public var kind: ErrorKind
+    public var code: String
+    public var serviceCode: Int?
+    public var message: String
+    public var field: String?
+    public var retryable: Bool
+    /// Extra facts for the caller (retry_after_ms, a redacted sample of a bad answer, …).
+    public var details: JSONObject?
+
+    public init(_ kind: ErrorKind, _ code: String, _ message: String, serviceCode: Int? = nil,
+                field: String? = nil, retryable: Bool = false, details: JSONObject? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.serviceCode = serviceCode
+        self.field = field
+        self.retryable = retryable
+        self.details = details
+    }
+
+    /// The caller's input is unusable (not JSON, wrong type, unknown field). Nothing was sent.
+    public static func invalidArgument(_ message: String, field: String? = nil, code: String = "INVALID_ARGUMENT") -> SelloError {
+        SelloError(.invalidArgument, code, message, field: field)
+    }
+
+    public static func `internal`(_ message: String) -> SelloError {
+        SelloError(.internal, "INTERNAL", message)
+    }
+
+    public var json: JSON {
+        var object = JSONObject()
+        object.append("kind", .string(kind.rawValue))
+        object.append("code", .string(code))
+        object.append("service_code", JSON(serviceCode))
+        object.append("message", .string(message))
+        object.append("field", JSON(field))
+        object.append("retryable", .bool(retryable))
+        if let details { object.append("details", .object(details)) }
+        return .object(object)
+    }
+}
+
+/// A non-fatal remark attached to a successful envelope (`warnings`).
+public struct Warning: Error, Sendable, Equatable {
+    public var kind: String
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    public init(kind: String, code: String, message: String, field: String? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var json: JSON {
+        var object: JSONObject = JSONObject([("kind", .string(kind)), ("code", .string(code)), ("message", .string(message))])
+        if let field { object.append("field", .string(field)) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `fes_obtain_certificate` request, checked the way the service checks it (seed 000), in
+/// the service's order: missing (109), empty (110), characters (102), then each field's rule.
+public struct FESRequest: Sendable {
+    /// The seed's parameters, in the seed's order.
+    static let parameterNames = ["rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
+                                 "nombreEmpresa", "comuna", "direccion", "giroEmpresa"]
+    static let allowedFields = parameterNames + ["save_to"]
+
+    public let rut: RUT
+    public let correo: String
+    public let numeroDocumento: String
+    public let claveCertificado: String
+    public let duracion: Int
+    public let nombreEmpresa: String
+    public let comuna: Comuna
+    public let direccion: String
+    public let giroEmpresa: String
+    public let saveTo: String?
+
+    public init(_ json: JSON) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
+        var text: [String: String] = [:]
+        for name in FESRequest.parameterNames where name != "duracion" {
+            text[name] = try reader.string(name)
+        }
+        let duracion = try reader.int("duracion")
+        saveTo = try reader.string("save_to")
+
+        var problems: [SelloError] = []
+        for name in FESRequest.parameterNames where name == "duracion" ? duracion == nil : text[name] == nil {
+            problems.append(FESCodes.validation(109, "falta el parámetro obligatorio '\(name)'", field: name))
+        }
+        for name in FESRequest.parameterNames where text[name].map({ $0.trimmingSpaces.isEmpty }) ?? false {
+            problems.append(FESCodes.validation(110, "'\(name)' viene vacío", field: name))
+        }
+        for name in FESRequest.parameterNames {
+            guard let value = text[name], let bad = FESRequest.disallowedCharacter(in: value, password: name == "claveCertificado") else { continue }
+            // The password itself is never echoed, not even one character of it.
+            let shown = name == "claveCertificado" ? "un carácter no permitido" : "el carácter \(FESRequest.describe(bad))"
+            problems.append(FESCodes.validation(102, "'\(name)' contiene \(shown)", field: name))
+        }
+        if let first = problems.first { throw first.withProblems(problems) }
+
+        // Every parameter is present, non-empty and clean from here on.
+        func value(_ name: String) -> String { (text[name] ?? "").trimmingSpaces }
+        if case .failure(let problem) = RUT.parse(value("rut")) {
+            problems.append(FESCodes.validation(106, problem.message, field: "rut"))
+        }
+        if let problem = EmailAddress.problem(value("correo")) {
+            problems.append(FESCodes.validation(205, "el correo '\(value("correo"))' no es válido: \(problem)", field: "correo"))
+        }
+        let documento = value("numeroDocumento").replacing(".", with: "").uppercased()
+        if !FESRequest.isDocumentNumber(documento) {
+            problems.append(SelloError(.validation, "NUMERO_DOCUMENTO_INVALIDO",
+                                       "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
+                                       field: "numeroDocumento"))
+        }
+        let clave = text["claveCertificado"] ?? ""
+        if let problem = FESRequest.passwordProblem(clave) {
+            problems.append(FESCodes.validation(208, "la claveCertificado \(problem)", field: "claveCertificado"))
+        }
+        if let duracion, !(1...3).contains(duracion) {
+            problems.append(FESCodes.validation(207, "duracion es \(duracion); debe ser 1, 2 o 3 (años)", field: "duracion"))
+        }
+        let comunaName = value("comuna")
+        let comuna = Comunas.find(comunaName)
+        if comuna == nil {
+            let suggestions = Comunas.suggestions(for: comunaName)
+            let hint = suggestions.isEmpty ? "" : "; ¿quiso decir \(suggestions.joined(separator: ", "))?"
+            problems.append(FESCodes.validation(112, "'\(comunaName)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
+        }
+        if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
+            problems.append(SelloError(.io, "SAVE_TO_UNWRITABLE", "save_to: \(problem); nothing was sent", field: "save_to"))
+        }
+        if let first = problems.first { throw first.withProblems(problems) }
+        guard case .success(let rut) = RUT.parse(value("rut")), let comuna, let duracion else {
+            throw .internal("FES request validation is inconsistent")
+        }
+        self.rut = rut
+        self.comuna = comuna
+        self.duracion = duracion
+        correo = value("correo")
+        numeroDocumento = documento
+        claveCertificado = clave
+        nombreEmpresa = value("nombreEmpresa")
+        direccion = value("direccion")
+        giroEmpresa = value("giroEmpresa")
+    }
+
+    /// The `parametro` object as the service expects it: the RUT as `xxxxxxxx-x`, the comuna's
+    /// official name.
+    func parametro(redacted: Bool) -> JSON {
+        [
+            "rut": .string(rut.normalized), "correo": .string(correo), "numeroDocumento": .string(numeroDocumento),
+            "claveCertificado": .string(redacted ? "***" : claveCertificado), "duracion": .int(Int64(duracion)),
+            "nombreEmpresa": .string(nombreEmpresa), "comuna": .string(comuna.name), "direccion": .string(direccion),
+            "giroEmpresa": .string(giroEmpresa),
+        ]
+    }
+
+    /// The whole JSON body of obtenerCertificado.
+    func body(usuario: String, clave: String, redacted: Bool) -> JSON {
+        let encabezado: JSON = ["usuario": .string(redacted ? "***" : usuario), "clave": .string(redacted ? "***" : clave)]
+        return ["request": ["encabezado": encabezado, "parametro": parametro(redacted: redacted)]]
+    }
+
+    /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
+    /// and a digit.
+    static func passwordProblem(_ password: String) -> String? {
+        var missing: [String] = []
+        if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
+        if !password.contains(where: { $0.isUppercase }) { missing.append("una letra mayúscula") }
+        if !password.contains(where: { $0.isLowercase }) { missing.append("una letra minúscula") }
+        if !password.contains(where: { $0.isASCII && $0.isNumber }) { missing.append("un número") }
+        return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
+    }
+
+    static func isDocumentNumber(_ text: String) -> Bool {
+        let characters = Array(text)
+        if characters.count == 9 { return characters.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else { return false }
+        return characters.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Letters (with accents), digits, spaces and the punctuation of addresses and company
+    /// names; a password may also carry common symbols but no spaces or control characters.
+    static func disallowedCharacter(in text: String, password: Bool) -> Character? {
+        let punctuation: Set<Character> = [".", ",", "-", "_", "@", "#", "°", "º", "/", "(", ")", "&", "'"]
+        let passwordSymbols: Set<Character> = ["!", "$", "%", "*", "+", "=", "?", "¿", "¡", ":", ";"]
+        for character in text {
+            if character.isLetter || (character.isASCII && character.isNumber) { continue }
+            if password {
+                if punctuation.contains(character) || passwordSymbols.contains(character) { continue }
+            } else if character == " " || punctuation.contains(character) {
+                continue
+            }
+            return character
+        }
+        return nil
+    }
+
+    static func describe(_ character: Character) -> String {
+        guard let scalar = character.unicodeScalars.first else { return "?" }
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            return "de control U+\(String(scalar.value, radix: 16, uppercase: true))"
+        }
+        return "'\(character)'"
+    }
+
+    /// The certificate must not be lost: refuse, before sending, a save_to whose folder
+    /// cannot take the file.
+    static func saveToProblem(_ path: String) -> String? {
+        guard !path.isEmpty, !path.hasSuffix("/") else { return "'\(path)' is not a file path" }
+        let folder = FileSystem.directory(of: path)
+        var info = stat()
+        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(folder)' does not exist" }
+        guard access(folder, W_OK) == 0 else { return "the folder '\(folder)' is not writable" }
+        return nil
+    }
+}
+
+extension SelloError {
+    /// Attaches every problem found, so that a caller can fix them all at once.
+    func withProblems(_ problems: [SelloError]) -> SelloError {
+        guard problems.count > 1 else { return self }
+        var copy = self
+        var details = details ?? JSONObject()
+        details.append("problems", .array(problems.map { problem in
+            ["field": JSON(problem.field), "code": .string(problem.code), "service_code": JSON(problem.serviceCode),
+             "message": .string(problem.message)]
+        }))
+        copy.details = details
+        return copy
+    }
+}

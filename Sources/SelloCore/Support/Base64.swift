@@ -1,0 +1,54 @@
+/// Standard base64 (RFC 4648, with padding), without Foundation.
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        table[Int(UInt8(ascii: "-"))] = 62 // base64url, as some services send it
+        table[Int(UInt8(ascii: "_"))] = 63
+        return table
+    }()
+
+    public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next(), third = iterator.next()
+            let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            output.append(alphabet[Int(value >> 18 & 0x3F)])
+            output.append(alphabet[Int(value >> 12 & 0x3F)])
+            output.append(second == nil ? UInt8(ascii: "=") : alphabet[Int(value >> 6 & 0x3F)])
+            output.append(third == nil ? UInt8(ascii: "=") : alphabet[Int(value & 0x3F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes base64, ignoring line breaks and spaces (PEM bodies, wrapped answers); nil when
+    /// anything else is not base64.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        var padding = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0A, 0x0D, 0x20, 0x09: continue
+            case UInt8(ascii: "="): padding += 1; continue
+            default: break
+            }
+            guard padding == 0 else { return nil }
+            let value = decodeTable[Int(byte)]
+            guard value != 0xFF else { return nil }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(buffer >> UInt32(bits) & 0xFF))
+            }
+        }
+        guard padding <= 2, bits < 6 else { return nil }
+        return output
+    }
+}

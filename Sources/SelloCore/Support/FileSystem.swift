@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few file operations the library needs, on POSIX calls (no Foundation).
+public enum FileSystem {
+    public static func isReadableFile(_ path: String) -> Bool {
+        var info = stat()
+        return access(path, R_OK) == 0 && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The size of a regular file, or an `io` error naming the path.
+    public static func fileSize(_ path: String, field: String) throws(SelloError) -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw SelloError(.io, "FILE_UNREADABLE", "'\(path)' is not a regular file", field: field)
+        }
+        guard access(path, R_OK) == 0 else {
+            throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field)
+        }
+        return Int64(info.st_size)
+    }
+
+    /// Reads a whole (small) file: certificates, keys, CSV files.
+    public static func read(_ path: String, field: String, limit: Int = Sello.maxRequestBytes) throws(SelloError) -> [UInt8] {
+        let size = try fileSize(path, field: field)
+        guard size <= limit else {
+            throw SelloError(.validation, "FILE_TOO_LARGE", "'\(path)' is \(size) bytes; the limit is \(limit)", field: field)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(errorText())", field: field) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field) }
+            done += count
+        }
+        return bytes
+    }
+
+    /// Reads the first bytes of a file (a signature check) without reading the rest.
+    public static func readPrefix(_ path: String, count: Int, field: String) throws(SelloError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(errorText())", field: field) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, count) }
+        return Array(bytes.prefix(max(read, 0)))
+    }
+
+    /// Writes a file atomically and durably: a temporary file in the same folder, fsync, rename,
+    /// fsync of the folder; mode 0600 by default (certificates and keys are secrets).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String) throws(SelloError) {
+        let folder = directory(of: path)
+        var template = Array("\(folder)/.sello-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw SelloError(.io, "WRITE_FAILED", "cannot create a file in '\(folder)': \(errorText())", field: field)
+        }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        var failure: String?
+        if fchmod(fd, mode) != 0 { failure = errorText() }
+        var done = 0
+        while failure == nil && done < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { failure = errorText() } else { done += count }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = errorText() }
+        if close(fd) != 0 && failure == nil { failure = errorText() }
+        if failure == nil && rename(temporary, path) != 0 { failure = errorText() }
+        if let failure {
+            throw SelloError(.io, "WRITE_FAILED", "cannot write '\(path)': \(failure)", field: field)
+        }
+        committed = true
+        let dirFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    public static func errorText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Library-wide constants.
+public enum Sello {
+    public static let version = "0.1.0"
+    public static let abiVersion: Int32 = 1
+    /// Requests larger than this are refused: large files travel by path (file_path, datos_path).
+    public static let maxRequestBytes = 8 * 1024 * 1024
+}
+
+/// Reads the caller's NUL-terminated request or configuration text.
+public enum RequestText {
+    public static func parse(_ text: UnsafePointer<CChar>?, what: String = "request") throws(SelloError) -> JSON {
+        guard let text else { throw .invalidArgument("the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: "NULL_ARGUMENT") }
+        let length = strlen(text)
+        guard length <= Sello.maxRequestBytes else {
+            throw .invalidArgument("the \(what) is \(length) bytes; the limit is \(Sello.maxRequestBytes) (8 MiB): pass large files by path",
+                                   code: "REQUEST_TOO_LARGE")
+        }
+        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        do {
+            return try JSONParser.parse(UnsafeBufferPointer(start: bytes, count: length))
+        } catch {
+            throw .invalidArgument("the \(what) is not valid JSON: \(error.message)", code: "INVALID_JSON")
+        }
+    }
+}

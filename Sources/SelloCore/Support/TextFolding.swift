@@ -1,0 +1,52 @@
+/// Folds text for forgiving comparisons: lower case, accents removed (á→a, ü→u, ñ→n),
+/// apostrophes dropped, every other non-alphanumeric character a single space.
+public enum TextFolding {
+    public static func fold(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == "'" || scalar == "’" || scalar == "´" || scalar == "`" { continue }
+            let base = baseLetter(scalar)
+            if base.properties.isAlphabetic || ("0"..."9").contains(base) {
+                if pendingSpace && !result.isEmpty { result.append(" ") }
+                pendingSpace = false
+                result.unicodeScalars.append(base)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return result
+    }
+
+    /// The unaccented letter for the Latin letters Spanish uses.
+    static func baseLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar {
+        case "á", "à", "â", "ä", "ã": return "a"
+        case "é", "è", "ê", "ë": return "e"
+        case "í", "ì", "î", "ï": return "i"
+        case "ó", "ò", "ô", "ö", "õ": return "o"
+        case "ú", "ù", "û", "ü": return "u"
+        case "ñ": return "n"
+        case "ç": return "c"
+        default: return scalar
+        }
+    }
+
+    /// Levenshtein distance, for "did you mean" suggestions on short names.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,183 @@
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What to do with one attempt's outcome.
+enum Verdict {
+    case answer(HTTPResponse)
+    case retry(SelloError, delayMs: Int)
+    case fail(SelloError)
+}
+
+/// A client's HTTP: the pool of handles, the settings, and the retry policy. Every request of
+/// every service goes through `perform` (or, for a batch, `performMany`), so transport errors,
+/// retries and logging have one definition.
+public final class HTTPTransport: Sendable {
+    let settings: TransportSettings
+    let pool: HandlePool
+
+    public init(config: ClientConfig) throws(SelloError) {
+        settings = TransportSettings(base: try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP), config: config)
+        pool = try HandlePool()
+    }
+
+    public var baseURL: String { settings.base.text }
+
+    /// Sends `request`, retrying where API.md §5 allows, and returns the final answer of any
+    /// status the transport does not itself treat as an error (2xx and 4xx, and 5xx once
+    /// retries are exhausted are left to the service to read: their bodies may carry the
+    /// service's own error).
+    public func perform(_ request: HTTPRequest, context: CallContext) throws(SelloError) -> HTTPResponse {
+        var retries = 0
+        while true {
+            context.attempts += 1
+            logRequest(request, context: context, attempt: retries + 1)
+            let handle = try pool.checkout()
+            let outcome: TransferOutcome
+            do {
+                let transfer = try Transfer(handle: handle, request: request, settings: settings,
+                                            share: pool.shareHandle, hooks: context.hooks)
+                outcome = transfer.outcome(curl_easy_perform(handle.raw))
+            } catch {
+                pool.checkin(handle)
+                throw error
+            }
+            pool.checkin(handle)
+            switch judge(outcome, request: request, retriesDone: retries, context: context) {
+            case .answer(let response):
+                return response
+            case .retry(let error, let delayMs):
+                retries += 1
+                context.hooks.log(.warning, "retry \(retries) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
+                Self.sleep(milliseconds: delayMs)
+            case .fail(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Decides what an attempt means: an answer, a retry, or a final error.
+    func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
+        if outcome.status > 0 { context.httpStatus = outcome.status }
+        let redactor = Redactor(secrets: request.secrets)
+        if outcome.code == CURLE_OK {
+            context.hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
+            return judgeStatus(outcome, request: request, retriesDone: retriesDone)
+        }
+        let error = transportError(outcome, request: request, redactor: redactor)
+        let canRetry: Bool
+        if outcome.tooLarge {
+            canRetry = false
+        } else if !outcome.requestSent {
+            canRetry = error.retryable
+        } else {
+            canRetry = request.isIdempotent && error.retryable
+        }
+        guard canRetry, retriesDone < settings.config.retry.maxRetries else { return .fail(error) }
+        return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
+    }
+
+    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int) -> Verdict {
+        let response = HTTPResponse(status: outcome.status, contentType: outcome.contentType, body: outcome.body)
+        let status = outcome.status
+        if (300..<400).contains(status) {
+            let target = outcome.location.map { Redactor(secrets: request.secrets).scrubURL($0) } ?? "(no Location)"
+            return .fail(SelloError(.http, "REDIRECT_NOT_FOLLOWED",
+                                    "the service answered \(status) redirecting to \(target); redirects are not followed so that credentials never reach another address: point base_url at the final address",
+                                    retryable: false))
+        }
+        let retryAfter = outcome.retryAfterMs
+        let repeatable: Bool
+        switch status {
+        case 429: repeatable = true                                    // not processed: rate-limited
+        case 503: repeatable = request.isIdempotent || retryAfter != nil  // the service says "not now"
+        case 500, 502, 504: repeatable = request.isIdempotent           // may have been processed
+        default: return .answer(response)
+        }
+        let error = statusError(status, retryAfterMs: retryAfter, repeatable: repeatable)
+        guard repeatable, retriesDone < settings.config.retry.maxRetries else {
+            // Left to the service layer only when it might carry a business error; 429/5xx bodies
+            // here are gateway pages.
+            return .fail(error)
+        }
+        var delay = settings.config.retry.backoffMs(retry: retriesDone + 1)
+        if let retryAfter {
+            guard retryAfter <= max(settings.config.retry.maxDelayMs, 0) else { return .fail(error) }
+            delay = max(delay, retryAfter)
+        }
+        return .retry(error, delayMs: delay)
+    }
+
+    func statusError(_ status: Int, retryAfterMs: Int?, repeatable: Bool) -> SelloError {
+        var details = JSONObject()
+        if let retryAfterMs { details.append("retry_after_ms", .int(Int64(retryAfterMs))) }
+        let code: String
+        let message: String
+        switch status {
+        case 429:
+            code = "RATE_LIMITED"
+            message = "the service is rate-limiting requests (HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
+        case 503:
+            code = "SERVICE_UNAVAILABLE"
+            message = "the service is unavailable (HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
+        default:
+            code = "HTTP_\(status)"
+            message = "the service answered HTTP \(status)" + (repeatable ? "" : "; the request may have been processed, so it was not repeated: check with the provider before trying again")
+        }
+        return SelloError(.http, code, message, retryable: repeatable, details: details.isEmpty ? nil : details)
+    }
+
+    private func transportError(_ outcome: TransferOutcome, request: HTTPRequest, redactor: Redactor) -> SelloError {
+        let detail = redactor.scrub(outcome.errorText)
+        let unsafeNote: String
+        if case .onlyIfNotSent(let consequence) = request.replay, outcome.requestSent {
+            unsafeNote = "; the request may have reached the service (\(consequence)), so it was not sent again: check with the provider before trying again"
+        } else {
+            unsafeNote = ""
+        }
+        let mayRepeat = !outcome.requestSent || request.isIdempotent
+        switch outcome.code {
+        case _ where outcome.tooLarge:
+            return SelloError(.protocol, "RESPONSE_TOO_LARGE",
+                              "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); the transfer was stopped")
+        case CURLE_OPERATION_TIMEDOUT:
+            if !outcome.requestSent {
+                return SelloError(.timeout, "CONNECT_TIMEOUT", "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+            }
+            return SelloError(.timeout, "TIMEOUT", "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return SelloError(.transport, "DNS_FAILED", "cannot resolve the host: \(detail)", retryable: true)
+        case CURLE_COULDNT_CONNECT:
+            return SelloError(.transport, "CONNECT_FAILED", "cannot connect: \(detail)", retryable: true)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+            return SelloError(.transport, "TLS_FAILED", "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            return SelloError(.transport, "CONNECTION_LOST", "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
+        case CURLE_READ_ERROR:
+            return SelloError(.io, "FILE_UNREADABLE", "cannot read the file being uploaded: \(detail)")
+        default:
+            return SelloError(.transport, "CURL_\(outcome.code.rawValue)", "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
+        }
+    }
+
+    private func logRequest(_ request: HTTPRequest, context: CallContext, attempt: Int) {
+        guard context.hooks.wantsLog(.info) else { return }
+        let redactor = Redactor(secrets: request.secrets)
+        let query = redactor.scrubQuery(request.query)
+        context.hooks.log(.info, "→ \(request.method.rawValue) \(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
+    }
+
+    static func format(_ milliseconds: Double) -> String {
+        let tenths = (milliseconds * 10).rounded() / 10
+        return "\(tenths)"
+    }
+
+    static func sleep(milliseconds: Int) {
+        guard milliseconds > 0 else { return }
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}

@@ -1,0 +1,70 @@
+/// Chile's 346 comunas (ChileTables, generated from the official data), found by name
+/// regardless of case and accents, with the variants people commonly type.
+public struct Comuna: Sendable, Equatable {
+    public let name: String
+    public let cut: String
+    public let provinceCut: String
+    public let regionID: String
+    public let regionName: String
+    public let regionISOCode: String
+
+    public var json: JSON {
+        [
+            "name": .string(name), "cut": .string(cut), "province_cut": .string(provinceCut),
+            "region": ["id": .string(regionID), "name": .string(regionName), "iso_code": .string(regionISOCode)],
+        ]
+    }
+}
+
+public enum Comunas {
+    /// Common spellings that are not the official one (folded key → official name).
+    static let aliases: [String: String] = [
+        "llay llay": "Llaillay", "llayllay": "Llaillay",
+        "la calera": "Calera",
+        "con con": "Concón",
+        "aisen": "Aysén", "puerto aysen": "Aysén", "puerto aisen": "Aysén",
+        "coihaique": "Coyhaique",
+        "puerto natales": "Natales",
+        "marchigue": "Marchihue",
+        "til til": "Tiltil",
+        "paihuano": "Paiguano",
+        "trehuaco": "Treguaco",
+        "alto bio bio": "Alto Biobío",
+        "santiago centro": "Santiago",
+        "navarino": "Cabo de Hornos", "puerto williams": "Cabo de Hornos",
+        "rapa nui": "Isla de Pascua",
+        "san vicente de tagua tagua": "San Vicente", "san vicente tagua tagua": "San Vicente",
+        "quinta tilcoco": "Quinta de Tilcoco",
+        "o higgins": "O'Higgins",
+        "pedro aguirre": "Pedro Aguirre Cerda",
+    ]
+
+    /// Folded official names and aliases → comuna, built once.
+    static let index: [String: Comuna] = {
+        let regions = Dictionary(uniqueKeysWithValues: ChileTables.regions.map { ($0.id, $0) })
+        var byKey: [String: Comuna] = [:]
+        for entry in ChileTables.communes {
+            let regionID = String(entry.cut.prefix(2))
+            let region = regions[regionID]
+            byKey[TextFolding.fold(entry.name)] = Comuna(
+                name: entry.name, cut: entry.cut, provinceCut: entry.province, regionID: regionID,
+                regionName: region?.name ?? "", regionISOCode: region?.isoCode ?? "")
+        }
+        for (alias, official) in aliases {
+            if let comuna = byKey[TextFolding.fold(official)] { byKey[alias] = comuna }
+        }
+        return byKey
+    }()
+
+    public static var count: Int { ChileTables.communes.count }
+
+    public static func find(_ name: String) -> Comuna? { index[TextFolding.fold(name)] }
+
+    /// Up to three official names closest to `name`, for the error message.
+    public static func suggestions(for name: String) -> [String] {
+        let key = TextFolding.fold(name)
+        guard !key.isEmpty else { return [] }
+        let scored = ChileTables.communes.map { (name: $0.name, distance: TextFolding.distance(key, TextFolding.fold($0.name))) }
+        return scored.filter { $0.distance <= max(2, key.count / 3) }.sorted { $0.distance < $1.distance }.prefix(3).map(\.name)
+    }
+}

@@ -1,0 +1,85 @@
+/// A Chilean RUT (Rol Único Tributario): a number and a modulo-11 check digit.
+public struct RUT: Sendable, Equatable {
+    public let body: Int
+    /// "0"…"9" or "K".
+    public let checkDigit: String
+
+    /// "12345678-5": the form the FES service expects ("xxxxxxxx-x").
+    public var normalized: String { "\(body)-\(checkDigit)" }
+
+    /// "12.345.678-5".
+    public var formatted: String {
+        var digits = Array(String(body))
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(String(digits), at: 0)
+        return groups.joined(separator: ".") + "-" + checkDigit
+    }
+
+    public enum Problem: Error, Sendable, Equatable {
+        case format(String)
+        case checkDigit(expected: String, got: String)
+
+        public var message: String {
+            switch self {
+            case .format(let detail): return "El rut enviado no es un rut valido: \(detail)"
+            case .checkDigit(let expected, let got):
+                return "El rut enviado no es un rut valido: dígito verificador esperado \(expected), no \(got)"
+            }
+        }
+    }
+
+    /// Accepts "12.345.678-5", "12345678-5", "123456785", with k or K; surrounding spaces ignored.
+    public static func parse(_ text: String) -> Result<RUT, Problem> {
+        let trimmed = text.trimmingSpaces.uppercased()
+        guard !trimmed.isEmpty else { return .failure(.format("está vacío")) }
+        var bodyText: Substring
+        var digit: Substring
+        if let dash = trimmed.lastIndex(of: "-") {
+            bodyText = trimmed[..<dash]
+            digit = trimmed[trimmed.index(after: dash)...]
+        } else {
+            bodyText = trimmed.dropLast()
+            digit = trimmed.suffix(1)
+        }
+        guard digit.count == 1, let check = digit.first, check.isASCII, check.isNumber || check == "K" else {
+            return .failure(.format("el dígito verificador debe ser 0-9 o K"))
+        }
+        if bodyText.contains(".") {
+            let groups = bodyText.split(separator: ".", omittingEmptySubsequences: false)
+            guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                return .failure(.format("los puntos no separan miles (use 12.345.678-5 o 12345678-5)"))
+            }
+            bodyText = Substring(groups.joined())
+        }
+        guard bodyText.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return .failure(.format("solo se admiten dígitos, puntos y un guion"))
+        }
+        guard (6...8).contains(bodyText.count), let body = Int(bodyText), body >= 100_000 else {
+            return .failure(.format("el número debe tener entre 6 y 8 dígitos"))
+        }
+        let expected = checkDigit(for: body)
+        guard expected == String(check) else { return .failure(.checkDigit(expected: expected, got: String(check))) }
+        return .success(RUT(body: body, checkDigit: expected))
+    }
+
+    /// Modulo 11 with the weights 2…7 from the right: 11 → "0", 10 → "K".
+    public static func checkDigit(for body: Int) -> String {
+        var remaining = body
+        var sum = 0
+        var weight = 2
+        while remaining > 0 {
+            sum += (remaining % 10) * weight
+            remaining /= 10
+            weight = weight == 7 ? 2 : weight + 1
+        }
+        switch 11 - sum % 11 {
+        case 11: return "0"
+        case 10: return "K"
+        case let digit: return String(digit)
+        }
+    }
+}

@@ -1,0 +1,323 @@
+/*
+ * sello.h — one C interface to three Latin-American e-signature and e-invoicing services:
+ *
+ *   fes_   FES, Certificadora del Sur (Chile): digital certificates for SII tax documents.
+ *   fv_    Firma Virtual (Chile): users, contracts, PDF documents, signers.
+ *   cfdi_  Prodigia / PADE (Mexico): CFDI stamping from a CSV interchange file, cancellation,
+ *          receipts and stamped XML.
+ *   sello_ what is common: version, memory, local validators.
+ *
+ * Conventions (the whole header follows them; each function below says only what differs):
+ *
+ *   - Requests are borrowed, UTF-8, NUL-terminated JSON objects. The library never keeps a
+ *     pointer to them after the call returns.
+ *   - Every `char *` result is a new UTF-8 JSON "envelope" owned by the caller, released with
+ *     sello_free(). A result is NULL only when memory could not be allocated.
+ *       {"ok": true,  "data": {...}, "warnings": [...], "meta": {...}}
+ *       {"ok": false, "error": {"kind", "code", "service_code", "message", "field", "retryable"},
+ *        "meta": {"service", "operation", "http_status", "attempts", "elapsed_ms"}}
+ *     error.kind is one of: invalid_argument, validation, auth, service, http, timeout,
+ *     transport, protocol, io, internal. error.retryable says whether the very same request may
+ *     be sent again safely. meta.attempts counts the HTTP requests sent (0: nothing was sent).
+ *   - No secret (passwords, clave, claveCertificado, keyPass, private keys, tokens) ever appears
+ *     in an envelope, a log line or an error message.
+ *   - Thread safety: every function may be called from any thread, concurrently, also on the
+ *     same client handle. A client must not be freed while a call on it is in flight.
+ *   - NULL, invalid UTF-8, invalid JSON, wrong JSON types, unknown fields and oversized input
+ *     (over 8 MiB: pass large files by path) give an error envelope, never a crash.
+ *
+ * The operations and their request fields are documented in docs/reference.md.
+ */
+#ifndef SELLO_H
+#define SELLO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SELLO_VERSION_MAJOR 0
+#define SELLO_VERSION_MINOR 1
+#define SELLO_VERSION_PATCH 0
+#define SELLO_ABI_VERSION 1
+
+/* Log levels passed to sello_log_fn, and the min_level of *_client_set_log. */
+#define SELLO_LOG_DEBUG 0
+#define SELLO_LOG_INFO 1
+#define SELLO_LOG_WARNING 2
+#define SELLO_LOG_ERROR 3
+
+/* Opaque client handles: one per service configuration. Each keeps its connections alive
+ * between calls (a pool of libcurl easy handles sharing DNS and TLS sessions). */
+typedef struct fes_client fes_client;
+typedef struct fv_client fv_client;
+typedef struct cfdi_client cfdi_client;
+
+/**
+ * Progress of a file upload or download.
+ * @param user_data   the pointer given to *_client_set_progress.
+ * @param done_bytes  bytes transferred so far.
+ * @param total_bytes total bytes, or -1 when unknown.
+ * Called on the thread that made the call, never after that call has returned.
+ */
+typedef void (*sello_progress_fn)(void *user_data, int64_t done_bytes, int64_t total_bytes);
+
+/**
+ * One log line: a request, an answer or a retry, secrets redacted.
+ * @param level   SELLO_LOG_DEBUG .. SELLO_LOG_ERROR.
+ * @param message borrowed, valid only during the callback.
+ * Called on the thread that made the call, never after that call has returned.
+ */
+typedef void (*sello_log_fn)(void *user_data, int level, const char *message);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Common                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/** The library version, "0.1.0". Static storage: do not free. */
+const char *sello_version(void);
+
+/** The ABI version (SELLO_ABI_VERSION of the header the library was built with). Bindings
+ *  refuse a library whose ABI version they do not know. */
+int sello_abi_version(void);
+
+/** Releases a string returned by this library. sello_free(NULL) does nothing. */
+void sello_free(char *json);
+
+/**
+ * Validates and normalises a Chilean RUT. No network.
+ * @param request_json {"rut": "12.345.678-5"} (dots, dash and a k/K check digit optional).
+ * @return envelope, owned by the caller (sello_free). data: {"valid": true, "normalized":
+ *         "12345678-5", "formatted": "12.345.678-5", "body": 12345678, "check_digit": "5"}.
+ *         An invalid RUT: ok false, kind "validation", code "RUT_INVALIDO" (service_code 106).
+ */
+char *sello_check_rut(const char *request_json);
+
+/**
+ * Looks up a Chilean comuna by name, ignoring case and accents, with common aliases. No network.
+ * @param request_json {"comuna": "los angeles"}.
+ * @return envelope, owned by the caller. data: {"name": "Los Ángeles", "cut": "08301",
+ *         "province_cut": "083", "region": {"id": "08", "name": "Región del Biobío",
+ *         "iso_code": "CL-BI"}}. Not found: kind "validation", code "COMUNA_NO_ENCONTRADA" (112),
+ *         with up to 3 close names in the message.
+ */
+char *sello_find_comuna(const char *request_json);
+
+/**
+ * Checks a Mexican RFC: format, embedded date and check digit. No network.
+ * @param request_json {"rfc": "AAA010101AAA"}.
+ * @return envelope, owned by the caller. data: {"valid": true, "rfc", "type": "moral" (12
+ *         characters) | "fisica" (13), "date": "2001-01-01", "check_digit_ok": bool,
+ *         "generic": bool}. A wrong check digit is a warning, not an error (real RFCs with one
+ *         exist). A malformed RFC: kind "validation", code "RFC_INVALIDO".
+ */
+char *sello_check_rfc(const char *request_json);
+
+/* ---------------------------------------------------------------------------------------- */
+/* FES — Certificadora del Sur (Chile)                                                       */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * Creates a FES client.
+ * @param config_json {"usuario", "clave", "base_url" (default: the service's documented URL),
+ *        "timeout_ms": 60000, "connect_timeout_ms": 10000, "ca_file", "proxy", "user_agent",
+ *        "max_response_bytes": 104857600, "allow_insecure_http": false,
+ *        "retries": {"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}}.
+ *        http:// is accepted only for loopback hosts unless allow_insecure_http is true.
+ * @param error_json when not NULL, receives an error envelope if the configuration is bad
+ *        (free it with sello_free); set to NULL on success.
+ * @return the client, or NULL on a bad configuration. Free with fes_client_free().
+ */
+fes_client *fes_client_new(const char *config_json, char **error_json);
+
+/** Frees a FES client and closes its connections. fes_client_free(NULL) does nothing. */
+void fes_client_free(fes_client *client);
+
+/** Sets (fn != NULL) or removes (fn == NULL) the progress callback of a FES client. */
+void fes_client_set_progress(fes_client *client, sello_progress_fn fn, void *user_data);
+
+/** Sets (fn != NULL) or removes the log callback; lines below min_level are not produced. */
+void fes_client_set_log(fes_client *client, sello_log_fn fn, void *user_data, int min_level);
+
+/**
+ * Issues a digital certificate (POST {base}/obtenerCertificado).
+ * @param request_json {"rut", "correo", "numeroDocumento", "claveCertificado", "duracion" (1,2,3),
+ *        "nombreEmpresa", "comuna", "direccion", "giroEmpresa", "save_to" (optional path)}.
+ *        Everything is validated locally first with the service's own codes.
+ * @return envelope, owned by the caller. data: {"estado", "errorCode", "comentario",
+ *         "certificado" (base64 PKCS#12), "saved_to", "certificate_info": {"subject", "rut",
+ *         "serial", "not_before", "not_after"}}. Never sent twice: a timeout after the request
+ *         was sent is kind "timeout", retryable false (check with the provider first).
+ */
+char *fes_obtain_certificate(fes_client *client, const char *request_json);
+
+/**
+ * Checks a fes_obtain_certificate request without sending anything. No client needed.
+ * @return envelope, owned by the caller. data: the JSON body as it would be sent, secrets
+ *         replaced by "***"; or the validation error fes_obtain_certificate would give.
+ */
+char *fes_check_request(const char *request_json);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Firma Virtual (Chile)                                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * Creates a Firma Virtual client. config_json as fes_client_new, with "login" and "password"
+ * instead of usuario/clave, and "max_upload_bytes" (default 52428800, the service's 50 MB).
+ * The bearer token is obtained when first needed, cached per client and renewed once when the
+ * service reports it invalid or it is about to expire.
+ * @return the client or NULL (see fes_client_new for error_json). Free with fv_client_free().
+ */
+fv_client *fv_client_new(const char *config_json, char **error_json);
+
+/** Frees a Firma Virtual client. fv_client_free(NULL) does nothing. */
+void fv_client_free(fv_client *client);
+
+/** Sets or removes the progress callback (uploads report their bytes). */
+void fv_client_set_progress(fv_client *client, sello_progress_fn fn, void *user_data);
+
+/** Sets or removes the log callback. */
+void fv_client_set_log(fv_client *client, sello_log_fn fn, void *user_data, int min_level);
+
+/*
+ * Every Firma Virtual operation returns an envelope owned by the caller, whose data is the
+ * service's "message" payload unwrapped (object, array or string; {"info": ...} kept as is),
+ * with "service_code" (the body's own code) in meta. Path parameters are request fields with
+ * the seed's names. docs/reference.md lists every field.
+ */
+/** UserDataLogin, POST /logindata: {} (uses the configured login). data: {"authorized": true,
+ *  "expires_at"}; the token itself is kept inside the client and never returned. */
+char *fv_login(fv_client *client, const char *request_json);
+/** GetAllUser, GET /api/v1/userapp/{IDUser}: {"IDUser": 1}. */
+char *fv_get_user(fv_client *client, const char *request_json);
+/** CreateUserApp, POST /api/v1/userapp: {"iProfileID", "sRUT", "sFirstName", "sLastName",
+ *  "sEmail", "sPhone", "sLogin", "sPassword", "sComments", "sUserType"}. */
+char *fv_create_user(fv_client *client, const char *request_json);
+/** UpdateUserApp, PUT /api/v1/userapp/{IDUser}: {"IDUser", and only "sFirstName", "sLastName",
+ *  "sPhone"}. */
+char *fv_update_user(fv_client *client, const char *request_json);
+/** PasswordReset, POST /pwd/reset: {"login": email}. */
+char *fv_reset_password(fv_client *client, const char *request_json);
+/** NewPassword, POST /pwd/reset: {"login", "password" (the emailed code), "new_password"}. */
+char *fv_new_password(fv_client *client, const char *request_json);
+/** GetOneContract, GET /api/v1/contract/{IDContract}: {"IDContract"}. */
+char *fv_get_contract(fv_client *client, const char *request_json);
+/** CreateContract, POST /api/v1/contract/create-contract: {"sOwnerType", "sPaymentStatus",
+ *  "iPaymentService", "iContractTypeFeeID", "iSignedCount", "callback", "signers": [...]}.
+ *  Never sent twice once it may have reached the service. */
+char *fv_create_contract(fv_client *client, const char *request_json);
+/** GetContractType, GET /api/v1/contract-type/{QTYPE}/{QVALUE}: {"QTYPE", "QVALUE"}. */
+char *fv_list_contract_types(fv_client *client, const char *request_json);
+/** ContractOwner, GET /api/v1/contract/owner/{IDOwner}: {"IDOwner"}. */
+char *fv_list_owner_contracts(fv_client *client, const char *request_json);
+/** ContratcDetail, GET /api/v1/contract/detail/{ContractID}: {"ContractID"}. */
+char *fv_get_contract_detail(fv_client *client, const char *request_json);
+/** DeleteContract, POST /api/v1/contract/{IDContract} (a POST, as documented). */
+char *fv_delete_contract(fv_client *client, const char *request_json);
+/** SubirDocumentos, multipart POST /api/v1/upfile: {"contractID", and "file_path" (streamed
+ *  from disk, progress reported) or "content_base64"}; sent as "<contractID>.pdf". The %PDF-
+ *  signature and the size limit are checked before sending. */
+char *fv_upload_document(fv_client *client, const char *request_json);
+/** FileList, GET /api/v1/filelist/{ContractID}: {"ContractID"}. */
+char *fv_list_files(fv_client *client, const char *request_json);
+/** SortFiles, POST /api/v1/sortfiles: {"contractID", "file_order": [{"document", "ind",
+ *  "action": "CHANGE"|"REMOVE"}]}. */
+char *fv_sort_files(fv_client *client, const char *request_json);
+/** MergedFile, POST /api/v1/contract/merge/{ContractID}: {"ContractID"}. */
+char *fv_merge_files(fv_client *client, const char *request_json);
+/** SendContract, POST /api/v1/contract/send/draft/{IDContract}: {"IDContract"}. */
+char *fv_send_contract(fv_client *client, const char *request_json);
+/** CreateSigner, POST /api/v1/signer/new: {"contractID", "full_name", "email", "rutId",
+ *  "phone"}. */
+char *fv_create_signer(fv_client *client, const char *request_json);
+/** UpdateSigner, POST /api/v1/signer/upd: as fv_create_signer. */
+char *fv_update_signer(fv_client *client, const char *request_json);
+/** DeleteSigner, POST /api/v1/signer/del: {"contractID", "rutId"}. */
+char *fv_delete_signer(fv_client *client, const char *request_json);
+
+/* ---------------------------------------------------------------------------------------- */
+/* CFDI — Prodigia / PADE integration API (Mexico)                                           */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * Creates a Prodigia client. config_json as fes_client_new, with "usuario", "password" and
+ * "contrato" (the default contract, overridable per call). HTTP Basic authentication.
+ * Authentication failures are never retried: Prodigia locks an account after 3 of them.
+ * @return the client or NULL (see fes_client_new for error_json). Free with cfdi_client_free().
+ */
+cfdi_client *cfdi_client_new(const char *config_json, char **error_json);
+
+/** Frees a Prodigia client. cfdi_client_free(NULL) does nothing. */
+void cfdi_client_free(cfdi_client *client);
+
+/** Sets or removes the progress callback. */
+void cfdi_client_set_progress(cfdi_client *client, sello_progress_fn fn, void *user_data);
+
+/** Sets or removes the log callback. */
+void cfdi_client_set_log(cfdi_client *client, sello_log_fn fn, void *user_data, int min_level);
+
+/**
+ * Stamps a CFDI from the CSV interchange file (procesarArchivo).
+ * @param request_json {"datos" (CSV text) | "datos_path" | "datos_base64", "prueba": bool,
+ *        "opciones": [strings], "opciones_base64": bool (send them as one base64 element of
+ *        pipe-separated options), "contrato" (overrides the configuration), "save_dir",
+ *        "include_xml": bool}.
+ * @return envelope, owned by the caller. data: the servicioTimbrado answer as JSON
+ *         (timbradoOk boolean, codigo number, uuid, ...), plus "xml" (the stamped XML as text,
+ *         with include_xml) and "saved_files" (with save_dir). timbradoOk with a non-zero codigo
+ *         is ok with a warning. Never re-sent once the request may have reached the service.
+ */
+char *cfdi_process_file(cfdi_client *client, const char *request_json);
+
+/**
+ * Stamps a CFDI sending the CSD (procesarArchivoConCSD, JSON body): the cfdi_process_file
+ * fields plus "cert_path" | "certBase64", "key_path" | "keyBase64" and "keyPass". The CSD is
+ * checked locally first (password, key pair, CSD not FIEL, not expired).
+ */
+char *cfdi_process_file_with_csd(cfdi_client *client, const char *request_json);
+
+/**
+ * Requests the cancellation of one or more CFDI (cancelarCfdiConOpciones).
+ * @param request_json {"rfcEmisor", "uuids": ["UUID|RFC_Receptor|RFC_Emisor|Total" or
+ *        {"uuid", "rfcReceptor", "rfcEmisor", "total"}], the CSD as in
+ *        cfdi_process_file_with_csd (or "opciones": ["CERT_DEFAULT"]), "opciones", "contrato",
+ *        "save_dir"}.
+ * @return envelope, owned by the caller. data: the servicioCancel answer, "cancelaciones"
+ *         always an array, each with its code's "descripcion". Per-UUID results are data: the
+ *         envelope is ok false only when statusOk is false.
+ */
+char *cfdi_cancel(cfdi_client *client, const char *request_json);
+
+/** Fetches the cancellation receipt (acuseCancelacion): {"uuid", "contrato", "save_dir",
+ *  "include_xml"}. data: the servicioConsulta answer (+ "xml", "saved_files"). */
+char *cfdi_get_cancellation_receipt(cfdi_client *client, const char *request_json);
+
+/** Fetches a stamped CFDI's XML (consultaCfdiPorUUID): {"uuid", "contrato", "save_dir",
+ *  "include_xml"}. */
+char *cfdi_get_by_uuid(cfdi_client *client, const char *request_json);
+
+/**
+ * Stamps many CSV files concurrently over one curl multi handle (procesarArchivo each).
+ * @param request_json {"items": [<cfdi_process_file request>, ...], "concurrency": 8 (1..64)}.
+ * @return envelope, owned by the caller. data: {"results": [envelope, ...] in input order,
+ *         "succeeded": n, "failed": n}. One item's failure does not stop the others.
+ */
+char *cfdi_process_files(cfdi_client *client, const char *request_json);
+
+/**
+ * Inspects a CSD (.cer, and optionally its .key) without sending anything. No client needed.
+ * @param request_json {"cert_path" | "certBase64", "key_path" | "keyBase64", "keyPass"}.
+ * @return envelope, owned by the caller. data: {"rfc", "name", "no_certificado", "not_before",
+ *         "not_after", "expired", "is_csd", "key_matches"}.
+ */
+char *cfdi_inspect_csd(const char *request_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SELLO_H */

@@ -1,0 +1,2148 @@
+#!/usr/bin/env python3
+"""Local sandbox for the three services that `sello` talks to.
+
+* FES — Certificadora del Sur, certificate issuing (seed ``000_729202c9400ce098.txt``)
+* WSFV — Firma Virtual (seed ``001_55af1531e51ffaff.txt``)
+* CFDI — Prodigia / PADE integration API (seed ``002_d95a5fe9f9453e91.txt``)
+
+Python 3.11 standard library only, plus the ``openssl`` command line tool for real PKCS#12
+certificates.  The server binds a loopback address only, prints ``SANDBOX_PORT=<n>`` as its first
+line on stdout and serves until SIGTERM/SIGINT.  See ``sandbox/README.md`` for the control API,
+the fault modes and every choice made where the seeds are silent.
+
+Comments of the form ``seed 000: ...`` name the seed passage a behaviour comes from.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import calendar
+import dataclasses
+import datetime as dt
+import email.message
+import email.utils
+import hashlib
+import hmac
+import http
+import ipaddress
+import json
+import os
+import random
+import re
+import secrets
+import select
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import unicodedata
+import uuid
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import parse_qsl, unquote
+from xml.sax.saxutils import escape as xml_escape
+
+# --------------------------------------------------------------------------------------------
+# Constants
+# --------------------------------------------------------------------------------------------
+
+FES_PREFIX = "/generateFES/rest-services/public/generateFes"
+CFDI_PREFIX = "/servicio/rest"
+CONTROL_PREFIX = "/_sandbox"
+
+MAX_FAULT_SECONDS = 60.0          # every sleeping/streaming fault stops after this
+IDLE_TIMEOUT = 120.0              # an idle keep-alive connection is closed after this
+MAX_PLAIN_BODY = 16 * 1024 * 1024  # non-multipart request bodies kept in memory
+MAX_MULTIPART_BODY = 128 * 1024 * 1024  # hard limit for a streamed multipart body
+FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
+TEXT_RECORD_LIMIT = 1024 * 1024   # body_text is recorded up to 1 MB
+IO_CHUNK = 64 * 1024
+
+JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
+DEFAULT_TOKEN_TTL = 3600
+
+MX_TZ = dt.timezone(dt.timedelta(hours=-6), "CST")  # CDMX, no DST since 2022
+
+VERBOSE = False
+
+
+def log(message: str) -> None:
+    """Write a diagnostic line to stderr (stdout carries only the port line)."""
+    if VERBOSE:
+        sys.stderr.write(f"[sandbox] {message}\n")
+        sys.stderr.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64_strict(text: Any) -> bytes | None:
+    """Decode standard base64 strictly (no whitespace, correct padding); None if it is not."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        return None
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key ("Los Ángeles" -> "los angeles")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def rut_check_digit(number: str) -> str:
+    """Modulo-11 check digit of the digits of a RUT."""
+    total, weight = 0, 2
+    for digit in reversed(number):
+        total += int(digit) * weight
+        weight = 2 if weight == 7 else weight + 1
+    rest = 11 - total % 11
+    return {11: "0", 10: "K"}.get(rest, str(rest))
+
+
+RUT_RE = re.compile(r"^([0-9]{7,8})-([0-9K])$")
+
+
+def rut_is_valid(rut: str) -> bool:
+    """seed 000: RUT "debe ir con dígito verificador y formato “xxxxxxxx-x”" (no dots)."""
+    match = RUT_RE.match(rut)
+    return bool(match) and rut_check_digit(match.group(1)) == match.group(2)
+
+
+UUID_RE = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+RFC_RE = re.compile(r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A minimal, valid one-page PDF with correct xref offsets."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    content = f"BT /F1 12 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Answers: the one place for JSON, one for XML, one for HTML
+# --------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Answer:
+    """An HTTP answer before it is written; faults may transform it."""
+
+    status: int
+    body: bytes
+    content_type: str
+    fmt: str                      # "json" | "xml" | "html" | "empty"
+    obj: Any = None               # the JSON object, kept for fault transformations
+    json_style: str = "java"
+    headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+def encode_json(obj: Any, style: str) -> bytes:
+    """Serialise JSON the way the service's platform does.
+
+    "java" (FES, a JAX-RS service): compact UTF-8.  "php" (Firma Virtual, a PHP service — its
+    dates are PHP DateTime objects, seed 001 dContractDT): json_encode defaults, i.e. non-ASCII as
+    \\uXXXX and "/" escaped as "\\/".
+    """
+    if style == "php":
+        text = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/")
+        return text.encode("ascii")
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_answer(status: int, obj: Any, style: str = "java") -> Answer:
+    return Answer(status, encode_json(obj, style), "application/json", "json", obj, style)
+
+
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+XmlFields = list[tuple[str, Any]]
+
+
+def xml_fragment(name: str, value: Any) -> str:
+    """One element; value None is omitted, a list of (name, value) pairs nests."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return f"<{name}>" + "".join(xml_fragment(k, v) for k, v in value) + f"</{name}>"
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = xml_escape(str(value))
+    return f"<{name}>{text}</{name}>" if text else f"<{name}/>"
+
+
+def xml_answer(root: str, fields: XmlFields, status: int = 200) -> Answer:
+    """seed 002: XML answers, only the elements that apply."""
+    body = (XML_DECL + xml_fragment(root, fields)).encode("utf-8")
+    return Answer(status, body, "application/xml;charset=UTF-8", "xml")
+
+
+def html_answer(status: int, detail: str = "", headers: list[tuple[str, str]] | None = None) -> Answer:
+    reason = http.HTTPStatus(status).phrase if status in http.HTTPStatus._value2member_map_ else "Error"
+    page = (
+        f"<!DOCTYPE html><html><head><title>{status} {reason}</title></head>"
+        f"<body><h1>{status} {reason}</h1><p>{xml_escape(detail)}</p></body></html>"
+    )
+    return Answer(status, page.encode("utf-8"), "text/html;charset=utf-8", "html", headers=list(headers or []))
+
+
+def empty_answer(status: int, headers: list[tuple[str, str]] | None = None) -> Answer:
+    return Answer(status, b"", "text/plain", "empty", headers=list(headers or []))
+
+
+# --------------------------------------------------------------------------------------------
+# Seed tables
+# --------------------------------------------------------------------------------------------
+
+# seed 000, "Descripción errores" tables: the Descripción column verbatim, plus the example
+# answer's undocumented code 22.
+FES_ERRORS: dict[int, str] = {
+    0: "EXITO",
+    22: "Correo no puede venir vacío.",
+    101: "USUARIO_NO_HABILITADO, El usuario enviado está inhabilitado.",
+    102: "CARACTERES_INVALIDOS, Se envió un parametro con un carácter invalido.",
+    103: "DATOS_NO_VALIDO, El usuario enviado no tiene los privilegios correctos.",
+    104: "SIN_CUOTA_DISPONIBLE, La empresa excedió el máximo de cuota asignada.",
+    105: "USUARIO_O_CLAVE_INVALIDO, El usuario enviado o la clave no son correctas.",
+    106: "RUT_INVALIDO, El rut enviado no es un rut valido.",
+    107: "ERROR_GENERARA_CERTIFICADO, error interno CDS.",
+    108: "ERROR_EMPRESA_NO_HABILITADA, La empresa no se encuentra habilitada.",
+    109: "REQUEST_INCOMPLETO, Faltan datos obligatorios en el request.",
+    110: "DATO_VIENEN_VACIO, Uno de los datos enviados viene vacío.",
+    111: "REGION_NO_ENCONTRADA, La región enviada no corresponde.",
+    112: "COMUNA_NO_ENCONTRADA, La comuna enviada no corresponde.",
+    201: "IP_NO_PERMITIDA, error de comunicación entre red local. Error Interno CDS.",
+    202: "REQUEST_INCOMPLETO, Faltan datos obligatorios en el request en enrolador. Error Interno CDS.",
+    203: "USUARIO_CLAVE_NO_VALIDO, Usuario o clave de enrolador no valido. Error Interno CDS.",
+    204: "RUT_NO_VALIDO, Error Interno CDS.",
+    205: "CORREO_NO_VALIDO, Error Interno CDS.",
+    206: "EMPRESA_NO_VALIDA, Error Interno CDS.",
+    207: "DURACION_FUERA_DE_RANGO, 1,2 o 3 años, Error Interno CDS.",
+    208: "CLAVE_NO_SEGURA, Error Interno CDS.",
+    209: "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD, Carné no vigente.",
+    210: "ERROR_OBTENER_DATOS_PERSONALINFORMATION, Problemas con datos personales. Error Interno CDS.",
+    211: "ERROR_GENERARA_VALIDACION_SOLICITUD, No se pudo crear una solicitud de creación de "
+         "certificado. Error Interno CDS.",
+    212: "ERROR_GENERARA_CERTIFICADO,  No se pudo generar el certificado en el enrolador, Error Interno CDS",
+}
+FES_OK_COMMENT = "Certificado obtenido exitosamente"
+
+# seed 002, "Códigos de respuesta" and "Códigos para los nuevos estatus de cancelación".
+CFDI_MESSAGES: dict[int, str] = {
+    0: "Timbrado exitoso.",
+    1: "El usuario del webservice no existe o proporcionó una contraseña incorrecta.",
+    2: "Contrato inválido. El contrato está expirado, o no cuenta con servicio de timbrado.",
+    3: "Parámetro inválido. Uno de los parámetros de la operación del webservice es incorrecto o hace falta.",
+    5: "Off-line por mantenimiento.",
+    7: "El servicio de CancelaciónSAT no está disponible, intente más tarde.",
+    20: "El usuario no cuenta con un certificado default.",
+    21: "CFDI sin cancelar. Aplica a la consulta de acuse de cancelación.",
+    90: "N – 602: Comprobante no encontrado.",
+    91: "S – Comprobante obtenido satisfactoriamente.",
+    92: "N – 601: La expresión impresa proporcionada no es válida.",
+    93: "Indeterminado.",
+    94: "No Cancelable.",
+    95: "Cancelado con aceptación.",
+    96: "En proceso.",
+    97: "Solicitud rechazada.",
+    98: "Plazo vencido.",
+    99: "Límite máximo alcanzado.",
+    201: "Comprobante cancelado exitosamente. (sin autorización).",
+    202: "El comprobante ya ha sido previamente cancelado.",
+    203: "El RFC del emisor no corresponde.",
+    205: "El UUID no existe.",
+    301: "XML mal formado.",
+    302: "Sello mal formado o inválido.",
+    303: "Sello no corresponde al emisor.",
+    304: "Certificado revocado o caduco.",
+    305: "La fecha de emisión no está dentro de la vigencia del CSD del emisor.",
+    306: "El certificado no es de tipo CSD.",
+    307: "El CFDI contiene un timbre previo.",
+    308: "Certificado no expedido por el SAT.",
+    401: "Fecha y hora de generación fuera de rango.",
+    402: "El RFC del emisor no se encuentra en el régimen de contribuyentes.",
+    403: "La fecha de emisión no es posterior al 1 de enero de 2012.",
+    602: "CFDI no existe.",
+}
+
+# seed 001, "Tipos de trámites y sus contratos asociados" (26 contract types, in list order).
+# Names upper-case without accents like the seed's samples; ID 1 keeps the sample's spelling
+# "CONTRATO DE ARIENDO" (GetContractType / ContractOwner responses).
+FV_TYPE_GROUPS: list[tuple[str, str, list[str]]] = [
+    ("REAL_ESTATE", "INMOBILIARIO", [
+        "CONTRATO DE ARIENDO", "PROMESA DE COMPRAVENTA", "PRORROGA DE PROMESA DE COMPRAVENTA",
+        "MANDATO DE ADMINISTRACION", "ORDEN DE ARRIENDO", "ORDEN DE VISITA", "ORDEN DE VENTA",
+        "CARTA DE OFERTA", "CARTA DE CONTRA OFERTA", "RESCILIACION DE CONTRATO DE ARRIENDO",
+        "RESCILIACION DE PROMESA DE COMPRAVENTA"]),
+    ("LABOR", "LABORAL", [
+        "CERTIFICADO LABORAL CON CHILENO", "CONTRATO LABORAL CON EXTRANJERO", "CARTA DE RENUNCIA"]),
+    ("POWER", "PODERES", ["PODER SIMPLE"]),
+    ("PERSONAL", "PERSONALES", [
+        "SALVOCONDUCTO", "PERMISO MUDANZA", "CERTIFICACION DOMICILIO", "USO DE DOMICILIO",
+        "LEGALIZACION COPIA CEDULA DE IDENTIDAD", "DECLARACION JURADA", "CERTIFICADO DE ESTADO CIVIL"]),
+    ("SOCIETY", "SOCIEDADES", ["COMERCIAL", "FINIQUITO EMPRESARIAL", "CESION DE CONTRATO"]),
+    ("VEHICLE", "VEHICULO", ["PROMESA DE COMPRAVENTA DE VEHICULO"]),
+    ("COMPANY", "EMPRESAS", []),  # a documented QVALUE with no contract type in the seed's list
+]
+FV_MODALS = ("SIGNATURE", "SIGNATURE_CERT_NOTARIAL", "SIGNATURE_PROT_NOTARIAL")
+FV_MODAL_BASE = {  # fAmount per modal; 1990.00 (GetContractType sample), 8815.00 (fee 28 sample)
+    "SIGNATURE": Decimal("1990.00"),
+    "SIGNATURE_CERT_NOTARIAL": Decimal("8815.00"),
+    "SIGNATURE_PROT_NOTARIAL": Decimal("9990.00"),   # ContractOwner sample: fee 53, 2 signers, 19980.00
+}
+FV_NOTARY_FEE = {"SIGNATURE": Decimal("0"), "SIGNATURE_CERT_NOTARIAL": Decimal("4000.00"),
+                 "SIGNATURE_PROT_NOTARIAL": Decimal("4000.00")}
+FV_MODAL_NAME = {"SIGNATURE": "FIRMA ELECTRONICA",
+                 "SIGNATURE_CERT_NOTARIAL": "FIRMA CON CERTIFICACION NOTARIAL",
+                 "SIGNATURE_PROT_NOTARIAL": "FIRMA CON PROTOCOLIZACION NOTARIAL"}
+
+
+@dataclasses.dataclass(frozen=True)
+class FvFee:
+    fee_id: int
+    type_id: int
+    type_code: str
+    group_name: str
+    type_name: str
+    modal: str
+    sign_count: int
+    amount: Decimal
+
+    def as_json(self) -> dict[str, Any]:
+        return {"iContractTypeID": self.type_id, "sContractType": self.type_code,
+                "sContractTypeName": self.type_name, "iContractTypeFeeID": self.fee_id,
+                "sModal": self.modal, "iSignCount": self.sign_count, "fAmount": money(self.amount)}
+
+
+def build_fee_table() -> dict[int, FvFee]:
+    """117 fees: 26 types x 3 modals (1-26, 27-52, 53-78) + types 1-13 x 3 modals for 2 signers.
+
+    This layout reproduces every fee the seed shows: fee 1 = type 1 SIGNATURE 1990.00, fee 28 =
+    PROMESA DE COMPRAVENTA with certification, fee 41 exists, fee 53 = CONTRATO DE ARIENDO with
+    protocolisation.
+    """
+    types: list[tuple[int, str, str, str]] = []
+    for code, group, names in FV_TYPE_GROUPS:
+        for name in names:
+            types.append((len(types) + 1, code, group, name))
+    fees: dict[int, FvFee] = {}
+    for modal in FV_MODALS:
+        for type_id, code, group, name in types:
+            fee_id = len(fees) + 1
+            fees[fee_id] = FvFee(fee_id, type_id, code, group, name, modal, 1, FV_MODAL_BASE[modal])
+    for modal in FV_MODALS:
+        for type_id, code, group, name in types[:13]:
+            fee_id = len(fees) + 1
+            fees[fee_id] = FvFee(fee_id, type_id, code, group, name, modal, 2, FV_MODAL_BASE[modal] * 2)
+    assert len(fees) == 117 and len(types) == 26
+    return fees
+
+
+FV_FEES = build_fee_table()
+FV_TYPE_CODES = [code for code, _, _ in FV_TYPE_GROUPS]
+
+
+# --------------------------------------------------------------------------------------------
+# Certificates (openssl CLI)
+# --------------------------------------------------------------------------------------------
+
+OPENSSL_CONFIG = """\
+[req]
+distinguished_name = dn
+string_mask = utf8only
+utf8 = yes
+x509_extensions = v3_user
+[dn]
+[v3_ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[v3_user]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation,keyEncipherment
+extendedKeyUsage = clientAuth,emailProtection
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+"""
+
+
+class CertificateError(Exception):
+    """openssl failed; FES answers 107 ERROR_GENERARA_CERTIFICADO."""
+
+
+def subject_value(text: str) -> str:
+    """Escape a value for ``openssl -subj`` (backslash before / + = and backslash)."""
+    return re.sub(r"([\\/+=])", r"\\\1", text)
+
+
+class CertificateFactory:
+    """Issues real PKCS#12 files with the openssl CLI.
+
+    One CA key and one subject key (RSA 2048) are generated once, at start-up, and reused for every
+    certificate; results are cached by (rut, clave, correo, nombreEmpresa, duracion) so repeated
+    calls answer in well under a millisecond.
+    """
+
+    CACHE_LIMIT = 4096
+
+    def __init__(self, workdir: Path) -> None:
+        self.dir = workdir
+        self.config = workdir / "openssl.cnf"
+        self.config.write_text(OPENSSL_CONFIG)
+        self.ca_key = workdir / "ca.key"
+        self.ca_crt = workdir / "ca.crt"
+        self.user_key = workdir / "user.key"
+        self._cache: dict[tuple[Any, ...], bytes] = {}
+        self._cache_lock = threading.Lock()  # guards only this cache, never service state
+        self._genrsa(self.ca_key)
+        self._genrsa(self.user_key)
+        self._run(["req", "-config", str(self.config), "-x509", "-new", "-key", str(self.ca_key),
+                   "-subj", "/C=CL/O=Certificadora del Sur SANDBOX/CN=CDS SANDBOX CA",
+                   "-days", "7300", "-extensions", "v3_ca", "-out", str(self.ca_crt)])
+
+    def _run(self, args: list[str], env: dict[str, str] | None = None) -> bytes:
+        try:
+            done = subprocess.run(["openssl", *args], capture_output=True, timeout=30,
+                                  env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise CertificateError(str(exc)) from exc
+        if done.returncode != 0:
+            raise CertificateError(done.stderr.decode("utf-8", "replace").strip())
+        return done.stdout
+
+    def _genrsa(self, path: Path) -> None:
+        self._run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", str(path)])
+
+    def pkcs12(self, rut: str, clave: str, correo: str, empresa: str, years: int) -> bytes:
+        """A PKCS#12 (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, SHA-256 MAC) protected by ``clave``."""
+        key = (rut, clave, correo, empresa, years)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        data = self._issue(rut, clave, correo, empresa, years)
+        with self._cache_lock:
+            if len(self._cache) >= self.CACHE_LIMIT:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = data
+        return data
+
+    def _issue(self, rut: str, clave: str, correo: str, empresa: str, years: int) -> bytes:
+        today = utc_now().date()
+        try:
+            until = today.replace(year=today.year + years)
+        except ValueError:  # 29 February
+            until = today.replace(year=today.year + years, day=28)
+        subject = "".join([
+            f"/CN={subject_value('CERTIFICADO FES ' + rut)}",
+            f"/serialNumber={subject_value(rut)}",
+            f"/emailAddress={subject_value(correo)}",
+            f"/O={subject_value(empresa)}",
+        ])
+        with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
+            crt = Path(tmp) / "cert.pem"
+            p12 = Path(tmp) / "cert.p12"
+            self._run(["req", "-config", str(self.config), "-x509", "-new", "-utf8",
+                       "-key", str(self.user_key), "-CA", str(self.ca_crt), "-CAkey", str(self.ca_key),
+                       "-subj", subject, "-days", str((until - today).days),
+                       "-set_serial", "0x" + secrets.token_hex(12),
+                       "-addext", f"subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:{rut}",
+                       "-out", str(crt)])
+            self._run(["pkcs12", "-export", "-inkey", str(self.user_key), "-in", str(crt),
+                       "-certfile", str(self.ca_crt), "-name", f"CERTIFICADO FES {rut}",
+                       "-passout", "env:SANDBOX_P12_PASS", "-out", str(p12)],
+                      env={"SANDBOX_P12_PASS": clave})
+            return p12.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Service state (one lock for everything)
+# --------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class FesAccount:
+    usuario: str
+    clave: str
+    enabled: bool = True
+    privileged: bool = True
+    company_enabled: bool = True
+    quota: int = 1000
+
+
+@dataclasses.dataclass
+class FvUser:
+    user_id: int
+    login: str
+    password: str
+    email: str
+    rut: str
+    phone: str
+    first_name: str
+    last_name: str
+    profile_id: int = 0
+    status: str = "ENABLE"
+    comments: str = "NA"
+    user_type: str = "NATURAL"
+
+    def as_json(self, secret: bool = False) -> dict[str, Any]:
+        """seed 001 GetAllUser response fields; sPassword is a sha256 hex hash (or the mask)."""
+        password = "!--SECRET--!" if secret else hashlib.sha256(self.password.encode()).hexdigest()
+        return {"iUserID": self.user_id, "iProfileID": self.profile_id, "sRUT": self.rut,
+                "sEmail": self.email, "sPhone": self.phone, "sFirstName": self.first_name,
+                "sLastName": self.last_name, "sLogin": self.login, "sPassword": password,
+                "sStatus": self.status, "sComments": self.comments, "sUserType": self.user_type}
+
+
+@dataclasses.dataclass
+class FvSigner:
+    num: int
+    full_name: str
+    email: str
+    rut: str
+    phone: str
+    signer_type: str = "NATURAL"
+    portion: int = 0
+    download_draft: str = "DISABLE"
+    agree_draft: str = "DISABLE"
+    disagree_draft: str = "DISABLE"
+    sign_status: str = "NOTHING"
+
+
+@dataclasses.dataclass
+class FvFile:
+    document: str
+    orden: int
+    size: int
+    sha256: str
+
+
+@dataclasses.dataclass
+class FvContract:
+    contract_id: str
+    owner_type: str
+    fee_id: int
+    payment_status: str
+    signed_count: int
+    owner: int
+    created: dt.datetime
+    auto_id: str
+    status: str = "CREATED"
+    payment_service: int = 0
+    callback: str | None = None
+    signers: list[FvSigner] = dataclasses.field(default_factory=list)
+    files: list[FvFile] = dataclasses.field(default_factory=list)
+    merged: bool = False
+
+    @property
+    def fee(self) -> FvFee:
+        return FV_FEES[self.fee_id]
+
+    @property
+    def total(self) -> Decimal:
+        """Monto: fAmount per group of iSignCount signers (fits the seed's samples)."""
+        groups = max(1, -(-self.signed_count // self.fee.sign_count))
+        return self.fee.amount * groups
+
+    def base_json(self, date_style: str) -> dict[str, Any]:
+        if date_style == "object":  # seed 001 CreateContract: PHP DateTime serialisation
+            date: Any = {"date": self.created.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                         "timezone_type": 3, "timezone": "UTC"}
+        else:
+            date = self.created.strftime("%Y-%m-%d %H:%M:%S")
+        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
+                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
+                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
+                "dContractDT": date, "iSignedCount": self.signed_count, "iContractOwner": self.owner}
+
+    def listing_json(self) -> dict[str, Any]:
+        """seed 001 ContractOwner item."""
+        fee = self.fee
+        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
+                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
+                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
+                "iContractOwner": self.owner, "dContractDT": self.created.strftime("%Y-%m-%d %H:%M:%S"),
+                "iSignedCount": self.signed_count, "NumeroFirmantes": len(self.signers),
+                "withDocument": 1 if self.files else 0, "sTipoFirma": FV_MODAL_NAME[fee.modal],
+                "sClaseContrato": fee.group_name, "sTipoContrato": fee.type_name,
+                "Monto": money(self.total)}
+
+    def signer_amounts(self, signer: FvSigner) -> dict[str, str]:
+        """payment/iva/notary/total of one signer: the signer's portion of Monto and notary fee."""
+        share = Decimal(signer.portion) / 100
+        amount = (self.total * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        iva = (amount * Decimal("0.19")).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+        notary = FV_NOTARY_FEE[self.fee.modal] * share
+        return {"payment": money(amount), "iva": money(iva), "notary": money(notary),
+                "total": money(amount + iva + notary)}
+
+
+@dataclasses.dataclass
+class CfdiAccount:
+    usuario: str
+    password: str
+    contrato: str
+    saldo: int = 1000
+    has_default_cert: bool = False
+    failures: int = 0
+
+
+@dataclasses.dataclass
+class Cfdi:
+    uuid: str
+    contrato: str
+    serie: str
+    folio: str
+    fecha: str
+    rfc_emisor: str
+    nombre_emisor: str
+    regimen: str
+    rfc_receptor: str
+    nombre_receptor: str
+    uso: str
+    total: Decimal
+    fecha_timbrado: str
+    sello_cfd: str
+    sello_sat: str
+    status: str = "vigente"          # vigente | pendiente | cancelado
+    cancel_code: int | None = None
+    acuse: bytes | None = None
+    xml: bytes = b""
+
+
+@dataclasses.dataclass
+class Fault:
+    fault_id: int
+    mode: str
+    prefix: str | None
+    count: int
+    params: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.fault_id, "mode": self.mode, "prefix": self.prefix, "count": self.count,
+                **self.params}
+
+
+class State:
+    """Everything the sandbox remembers; ``lock`` guards all of it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.connection_seq = 0
+        self.reset()
+
+    # -- seeding ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        with self.lock:
+            self.requests: list[dict[str, Any]] = []
+            self.request_seq = 0
+            self.accepted = 0
+            self.service_connections: set[int] = set()
+            self.faults: list[Fault] = []
+            self.fault_seq = 0
+            # FES — seed 000 example credentials.
+            self.fes_accounts: dict[str, FesAccount] = {
+                "PruebaWS": FesAccount("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5", quota=1000)}
+            # Firma Virtual — seed 001 UserDataLogin example.
+            self.fv_users: dict[int, FvUser] = {1: FvUser(
+                1, "userapp", "OnePass", "userapp@firmavirtual.legal", "76795561-8", "+56978570242",
+                "USER", "APP")}
+            self.fv_next_user = 2
+            self.fv_token_ttl = DEFAULT_TOKEN_TTL
+            self.fv_tokens: set[str] = set()
+            self.fv_reset_codes: dict[str, str] = {}
+            self.fv_contracts: dict[str, FvContract] = {}
+            self.fv_signer_seq = 0
+            self.fv_contract_seq = 0
+            self._seed_fv_contract()
+            # CFDI — Prodigia account.
+            self.cfdi_accounts: dict[str, CfdiAccount] = {
+                "pade_user": CfdiAccount("pade_user", "pade_pass", "PADE-CONTRATO-01", 1000, False)}
+            self.cfdis: dict[str, Cfdi] = {}
+
+    def _seed_fv_contract(self) -> None:
+        """seed 001 GetOneContract sample (owner changed to the seeded user 1)."""
+        contract = FvContract(
+            "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "NATURAL", 41, "PENDING", 1, 1,
+            dt.datetime(2021, 12, 10, 5, 28, 54, tzinfo=dt.timezone.utc), self.next_auto_id(),
+            status="SIGNED_PENDING")
+        contract.signers.append(FvSigner(self.next_signer_num(), "Jose Cortesia", "jose@firmavirtual.com",
+                                         "76795561-8", "873320311", "NATURAL", 100))
+        self.fv_contracts[contract.contract_id] = contract
+
+    def next_signer_num(self) -> int:
+        self.fv_signer_seq += 1
+        return self.fv_signer_seq
+
+    def next_auto_id(self) -> str:
+        self.fv_contract_seq += 1
+        return f"AP{self.fv_contract_seq}"
+
+    # -- connections and recording ------------------------------------------------------------
+    def new_connection(self) -> int:
+        with self.lock:
+            self.connection_seq += 1
+            self.accepted += 1
+            return self.connection_seq
+
+    def record(self, entry: dict[str, Any], connection_id: int) -> dict[str, Any]:
+        with self.lock:
+            self.request_seq += 1
+            entry["seq"] = self.request_seq
+            entry["connection_id"] = connection_id
+            self.requests.append(entry)
+            self.service_connections.add(connection_id)
+            return entry
+
+    def finish(self, entry: dict[str, Any], **fields: Any) -> None:
+        with self.lock:
+            entry.update(fields)
+
+    def snapshot_requests(self, prefix: str | None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(e) for e in self.requests if prefix is None or e["path"].startswith(prefix)]
+
+    def stats(self) -> dict[str, int]:
+        with self.lock:
+            return {"connections": len(self.service_connections), "requests": len(self.requests),
+                    "accepted": self.accepted}
+
+    # -- faults --------------------------------------------------------------------------------
+    def add_fault(self, mode: str, prefix: str | None, count: int, params: dict[str, Any]) -> Fault:
+        with self.lock:
+            self.fault_seq += 1
+            fault = Fault(self.fault_seq, mode, prefix, count, params)
+            self.faults.append(fault)
+            return fault
+
+    def take_fault(self, path: str, service: str) -> Fault | None:
+        """The first queued fault that matches this request; consumes one of its uses."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.mode in FES_ONLY_MODES and service != "fes":
+                    continue
+                if fault.prefix is not None and not path.startswith(fault.prefix):
+                    continue
+                if fault.count > 0:
+                    fault.count -= 1
+                    if fault.count == 0:
+                        self.faults.remove(fault)
+                return dataclasses.replace(fault, params=dict(fault.params))
+            return None
+
+
+STATE = State()
+CERTS: CertificateFactory | None = None
+COMUNAS: dict[str, str] = {}
+
+
+def load_comunas(data_dir: Path) -> dict[str, str]:
+    """The 346 comunas of ``chile/communes.csv`` keyed by their folded name."""
+    import csv
+    path = data_dir / "chile" / "communes.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    return {fold(name): name for name in names}
+
+
+# --------------------------------------------------------------------------------------------
+# Requests: body reading, streaming multipart parsing
+# --------------------------------------------------------------------------------------------
+
+class ClientGone(Exception):
+    """The client closed the connection (or stalled) before the request was complete."""
+
+
+class BadFraming(Exception):
+    """The request's Content-Length / Transfer-Encoding cannot be parsed."""
+
+
+@dataclasses.dataclass
+class Part:
+    """One multipart part, summarised while it streams in (the content is never kept whole)."""
+
+    name: str | None
+    filename: str | None
+    content_type: str | None
+    size: int = 0
+    digest: Any = dataclasses.field(default_factory=hashlib.sha256)
+    head: bytes = b""
+    value: bytearray | None = dataclasses.field(default_factory=bytearray)
+
+    VALUE_LIMIT = 64 * 1024
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        self.size += len(data)
+        self.digest.update(data)
+        if len(self.head) < 16:
+            self.head += data[: 16 - len(self.head)]
+        if self.value is not None:
+            if self.filename is None and len(self.value) + len(data) <= self.VALUE_LIMIT:
+                self.value += data
+            else:
+                self.value = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "filename": self.filename, "content_type": self.content_type,
+                "size": self.size, "sha256": self.digest.hexdigest(), "head": self.head.decode("latin-1")}
+
+
+class MultipartParser:
+    """Incremental multipart/form-data parser: feed() chunks, close() at the end.
+
+    Memory stays bounded by the chunk size plus the boundary, whatever the part sizes.
+    """
+
+    HEADER_LIMIT = 16 * 1024
+
+    def __init__(self, boundary: str) -> None:
+        self.delimiter = b"--" + boundary.encode("latin-1")
+        self.buf = bytearray()
+        self.state = "preamble"
+        self.parts: list[Part] = []
+        self.error: str | None = None
+
+    def feed(self, data: bytes) -> None:
+        if self.state in ("done", "error"):
+            return
+        self.buf += data
+        while self._step():
+            pass
+
+    def close(self) -> None:
+        if self.state != "done" and self.state != "error":
+            self._fail("multipart body ended before the closing boundary")
+
+    def _fail(self, why: str) -> bool:
+        self.state, self.error = "error", why
+        self.buf.clear()
+        return False
+
+    def _step(self) -> bool:
+        """Advance the state machine once; False when more data is needed."""
+        buf, delim = self.buf, self.delimiter
+        if self.state == "preamble":
+            index = buf.find(delim)
+            if index < 0:
+                del buf[: max(0, len(buf) - len(delim))]
+                return False
+            del buf[: index + len(delim)]
+            self.state = "after_delimiter"
+            return True
+        if self.state == "after_delimiter":
+            while buf[:1] in (b" ", b"\t"):
+                del buf[:1]
+            if len(buf) < 2:
+                return False
+            if buf[:2] == b"--":
+                self.state = "done"
+                buf.clear()
+                return False
+            if buf[:2] != b"\r\n":
+                return self._fail("garbage after boundary")
+            del buf[:2]
+            self.state = "headers"
+            return True
+        if self.state == "headers":
+            if buf[:2] == b"\r\n":
+                block, skip = b"", 2
+            else:
+                index = buf.find(b"\r\n\r\n")
+                if index < 0:
+                    return False if len(buf) <= self.HEADER_LIMIT else self._fail("part headers too long")
+                block, skip = bytes(buf[:index]), index + 4
+            del buf[:skip]
+            self.parts.append(self._part_from_headers(block))
+            self.state = "body"
+            return True
+        if self.state == "body":
+            marker = b"\r\n" + delim
+            index = buf.find(marker)
+            part = self.parts[-1]
+            if index < 0:
+                keep = len(marker) - 1
+                if len(buf) > keep:
+                    part.write(bytes(buf[: len(buf) - keep]))
+                    del buf[: len(buf) - keep]
+                return False
+            part.write(bytes(buf[:index]))
+            del buf[: index + len(marker)]
+            self.state = "after_delimiter"
+            return True
+        return False
+
+    @staticmethod
+    def _part_from_headers(block: bytes) -> Part:
+        message = email.message.Message()
+        for line in block.decode("utf-8", "surrogateescape").split("\r\n"):
+            name, sep, value = line.partition(":")
+            if sep:
+                message[name.strip()] = value.strip()
+        name = message.get_param("name", header="content-disposition")
+        filename = message.get_filename()
+        if isinstance(name, tuple):
+            name = email.utils.collapse_rfc2231_value(name)
+        return Part(name if isinstance(name, str) else None, filename, message.get("content-type"))
+
+
+def media_type(value: str | None) -> tuple[str, dict[str, str]]:
+    """("multipart/form-data", {"boundary": ...}) from a Content-Type header."""
+    if not value:
+        return "", {}
+    message = email.message.Message()
+    message["content-type"] = value
+    params = {k.lower(): v for k, v in message.get_params()[1:]} if message.get_params() else {}
+    return message.get_content_type().lower(), params
+
+
+@dataclasses.dataclass
+class Request:
+    method: str
+    path: str                           # percent-decoded, no query
+    raw_path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]             # lower-case names
+    body: bytes | None                  # None when the body was streamed (multipart)
+    body_size: int
+    body_sha256: str
+    multipart: list[Part] | None = None
+    multipart_error: str | None = None
+    too_large: bool = False
+
+    _json: Any = dataclasses.field(default=None, repr=False)
+    _json_done: bool = dataclasses.field(default=False, repr=False)
+    _json_ok: bool = dataclasses.field(default=False, repr=False)
+
+    def q(self, name: str) -> str | None:
+        """First value of a query parameter."""
+        for key, value in self.query:
+            if key == name:
+                return value
+        return None
+
+    def q_all(self, name: str) -> list[str]:
+        return [value for key, value in self.query if key == name]
+
+    @property
+    def content_type(self) -> str:
+        return media_type(self.headers.get("content-type"))[0]
+
+    def json_body(self) -> tuple[bool, Any]:
+        """(parsed, value): parsed is False when the body is not UTF-8 JSON."""
+        if not self._json_done:
+            self._json_done = True
+            if self.body is not None:
+                try:
+                    self._json = json.loads(self.body.decode("utf-8"))
+                    self._json_ok = True
+                except (UnicodeDecodeError, ValueError):
+                    self._json_ok = False
+        return self._json_ok, self._json
+
+    def bearer(self) -> str | None:
+        scheme, _, token = self.headers.get("authorization", "").strip().partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def basic_auth(self) -> tuple[str, str] | None:
+        scheme, _, token = self.headers.get("authorization", "").strip().partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        raw = b64_strict(token.strip())
+        if raw is None:
+            return None
+        user, sep, password = raw.decode("utf-8", "replace").partition(":")
+        return (user, password) if sep else None
+
+    def record(self) -> dict[str, Any]:
+        """The entry GET /_sandbox/requests shows for this request."""
+        text = None
+        if self.body is not None and len(self.body) <= TEXT_RECORD_LIMIT:
+            try:
+                text = self.body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+        parsed, value = self.json_body()
+        auth = self.basic_auth()
+        return {
+            "method": self.method, "path": self.raw_path, "query": [list(p) for p in self.query],
+            "headers": dict(self.headers),
+            "basic_auth": {"user": auth[0], "password": auth[1]} if auth else None,
+            "bearer": self.bearer(), "body_size": self.body_size, "body_sha256": self.body_sha256,
+            "body_text": text, "json": value if parsed else None,
+            "multipart": [p.as_json() for p in self.multipart] if self.multipart is not None else None,
+            "elapsed_ms": None, "status": None, "fault": None, "time": time.time(),
+        }
+
+
+def iter_request_body(rfile: Any, headers: Any) -> Iterator[bytes]:
+    """Yield the request body in chunks, from Content-Length or chunked transfer encoding."""
+    encoding = (headers.get("transfer-encoding") or "").strip().lower()
+    if encoding:
+        if encoding != "chunked":
+            raise BadFraming(f"unsupported Transfer-Encoding {encoding!r}")
+        yield from _iter_chunked(rfile)
+        return
+    length_text = headers.get("content-length")
+    if length_text is None:
+        return
+    if not length_text.strip().isdigit():
+        raise BadFraming("bad Content-Length")
+    remaining = int(length_text)
+    while remaining > 0:
+        data = _read(rfile, min(IO_CHUNK, remaining))
+        remaining -= len(data)
+        yield data
+
+
+def _read(rfile: Any, size: int) -> bytes:
+    try:
+        data = rfile.read1(size) if hasattr(rfile, "read1") else rfile.read(size)
+    except (OSError, ValueError) as exc:
+        raise ClientGone(str(exc)) from exc
+    if not data:
+        raise ClientGone("connection closed in the middle of the body")
+    return data
+
+
+def _read_line(rfile: Any) -> bytes:
+    try:
+        line = rfile.readline(4096)
+    except (OSError, ValueError) as exc:
+        raise ClientGone(str(exc)) from exc
+    if not line:
+        raise ClientGone("connection closed in a chunk header")
+    return line
+
+
+def _iter_chunked(rfile: Any) -> Iterator[bytes]:
+    while True:
+        size_text = _read_line(rfile).split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError as exc:
+            raise BadFraming("bad chunk size") from exc
+        if size == 0:
+            while _read_line(rfile) not in (b"\r\n", b"\n"):
+                pass  # trailers
+            return
+        while size > 0:
+            data = _read(rfile, min(IO_CHUNK, size))
+            size -= len(data)
+            yield data
+        if _read_line(rfile) not in (b"\r\n", b"\n"):
+            raise BadFraming("missing CRLF after chunk")
+
+
+# --------------------------------------------------------------------------------------------
+# Routing
+# --------------------------------------------------------------------------------------------
+
+Handler = Callable[[Request, dict[str, str]], Answer]
+Route = tuple[str, re.Pattern[str], Handler]
+
+
+def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
+    """Decorator that registers a handler in the service's routing table (set by ``table``)."""
+    def register(func: Handler) -> Handler:
+        func.route_spec = (method, pattern)  # type: ignore[attr-defined]
+        return func
+    return register
+
+
+def table(*handlers: Handler) -> list[Route]:
+    """One routing table per service, built from the handlers' ``@route`` declarations."""
+    routes: list[Route] = []
+    for func in handlers:
+        method, pattern = func.route_spec  # type: ignore[attr-defined]
+        routes.append((method, re.compile("^" + pattern + "$"), func))
+    return routes
+
+
+def dispatch(routes: list[Route], req: Request) -> Answer:
+    """Find the route; 405 when only the method is wrong, 404 HTML when nothing matches."""
+    allowed: list[str] = []
+    for method, pattern, func in routes:
+        match = pattern.match(req.path)
+        if match:
+            if method == req.method:
+                return func(req, match.groupdict())
+            allowed.append(method)
+    if allowed:
+        return html_answer(405, f"Method {req.method} not allowed", [("Allow", ", ".join(sorted(set(allowed))))])
+    return html_answer(404, f"No resource at {req.path}")
+
+
+def service_of(path: str) -> str:
+    """Which service a path belongs to; Firma Virtual's base is the root, so it is the default."""
+    if path == FES_PREFIX or path.startswith(FES_PREFIX + "/"):
+        return "fes"
+    if path == "/servicio" or path.startswith("/servicio/"):
+        return "cfdi"
+    return "fv"
+
+
+# --------------------------------------------------------------------------------------------
+# FES — Certificadora del Sur (seed 000)
+# --------------------------------------------------------------------------------------------
+
+FES_PARAMS = ("rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
+              "nombreEmpresa", "comuna", "direccion", "giroEmpresa")
+FES_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9 .,\-@_#°/()&'áéíóúüñÁÉÍÓÚÜÑ]*$")
+
+
+def fes_answer(code: int, comentario: str | None = None, certificado: str | None = None) -> Answer:
+    """seed 000 "Parámetros de salida": always HTTP 200, estado OK/FAIL, errorCode, comentario."""
+    if code == 0:
+        return json_answer(200, {"estado": "OK", "errorCode": 0, "comentario": FES_OK_COMMENT,
+                                 "certificado": certificado})
+    return json_answer(200, {"estado": "FAIL", "errorCode": code,
+                             "comentario": comentario or FES_ERRORS.get(code, "Error")})
+
+
+class FesShapeError(Exception):
+    """The body cannot be mapped onto the service's request type (HTTP 400, like JAX-RS)."""
+
+
+def fes_scalar(value: Any, where: str) -> str | None:
+    """A String field as Jackson maps it: numbers and booleans coerced, objects/arrays rejected."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise FesShapeError(f"cannot deserialize {where}")
+
+
+def fes_object(value: Any, where: str) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise FesShapeError(f"cannot deserialize {where}")
+
+
+def fes_parse(body: Any) -> tuple[str | None, str | None, dict[str, Any] | None]:
+    """(usuario, clave, parametro) with String fields coerced; raises FesShapeError."""
+    if not isinstance(body, dict):
+        raise FesShapeError("body is not a JSON object")
+    request = fes_object(body.get("request"), "request") or {}
+    encabezado = fes_object(request.get("encabezado"), "encabezado") or {}
+    parametro = fes_object(request.get("parametro"), "parametro")
+    usuario = fes_scalar(encabezado.get("usuario"), "usuario")
+    clave = fes_scalar(encabezado.get("clave"), "clave")
+    if parametro is not None:
+        parametro = dict(parametro)
+        for name in FES_PARAMS:
+            if name == "duracion":
+                if isinstance(parametro.get(name), (dict, list)):
+                    raise FesShapeError("cannot deserialize duracion")
+            elif name in parametro:
+                parametro[name] = fes_scalar(parametro[name], name)
+    return usuario, clave, parametro
+
+
+def fes_check_account(usuario: str | None, clave: str | None) -> int:
+    """Credentials first (seed 000 errors 105, 101, 103, 108); 0 when the account may issue."""
+    if usuario is None or clave is None:
+        return 109
+    account = STATE.fes_accounts.get(usuario)
+    if account is None or not hmac.compare_digest(account.clave.encode(), clave.encode()):
+        return 105
+    if not account.enabled:
+        return 101
+    if not account.privileged:
+        return 103
+    if not account.company_enabled:
+        return 108
+    return 0
+
+
+def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
+    """Parameter checks in the service's order: 109, 110 (22 for correo), 102, 106, 205, 207, 208, 112."""
+    if p is None or any(p.get(name) is None for name in FES_PARAMS):
+        return 109, None
+    for name in FES_PARAMS:
+        if name != "duracion" and not str(p[name]).strip():
+            # seed 000 example answer: an empty correo gives the undocumented errorCode 22.
+            return (22, None) if name == "correo" else (110, None)
+    for name in FES_PARAMS:
+        if name != "duracion" and not FES_ALLOWED_CHARS.match(p[name]):
+            return 102, None
+    if not rut_is_valid(p["rut"]):
+        return 106, None
+    if not EMAIL_RE.match(p["correo"]):
+        return 205, None
+    duracion = p["duracion"]
+    if isinstance(duracion, bool) or not isinstance(duracion, int) or duracion not in (1, 2, 3):
+        return 207, None  # seed 000: "se debe enviar 1, 2 o 3 años"
+    clave = p["claveCertificado"]
+    if not (len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave)
+            and re.search(r"[0-9]", clave)):
+        return 208, None  # seed 000: "al menos 8 dígitos, ... mayúscula, ... minúscula y un número"
+    if fold(p["comuna"]) not in COMUNAS:
+        return 112, None
+    return 0, None
+
+
+@route("POST", FES_PREFIX + "/obtenerCertificado")
+def fes_obtain_certificate(req: Request, _: dict[str, str]) -> Answer:
+    """seed 000 obtenerCertificado: validate, spend one unit of quota, return a PKCS#12 in base64."""
+    parsed, body = req.json_body()
+    if not parsed:
+        return html_answer(400, "The request body is not valid JSON")
+    try:
+        usuario, clave, parametro = fes_parse(body)
+    except FesShapeError as exc:
+        return html_answer(400, str(exc))
+    with STATE.lock:
+        code = fes_check_account(usuario, clave)
+        if code == 0:
+            code, _detail = fes_check_params(parametro)
+        if code == 0:
+            account = STATE.fes_accounts[usuario]  # type: ignore[index]
+            if account.quota <= 0:
+                code = 104
+            else:
+                account.quota -= 1
+    if code:
+        return fes_answer(code)
+    assert parametro is not None and CERTS is not None
+    try:
+        p12 = CERTS.pkcs12(parametro["rut"], parametro["claveCertificado"], parametro["correo"],
+                           parametro["nombreEmpresa"], parametro["duracion"])
+    except CertificateError as exc:
+        log(f"openssl failed: {exc}")
+        with STATE.lock:
+            STATE.fes_accounts[usuario].quota += 1  # type: ignore[index]
+        return fes_answer(107)
+    return fes_answer(0, certificado=b64(p12))
+
+
+FES_ROUTES = table(fes_obtain_certificate)
+
+
+# --------------------------------------------------------------------------------------------
+# Firma Virtual — WSFV (seed 001)
+# --------------------------------------------------------------------------------------------
+
+def fv_answer(http_status: int, message: Any, *, code: int | None = None, status: str = "success") -> Answer:
+    """seed 001: every answer is {"code", "status", "message"}; code may differ from HTTP status."""
+    return json_answer(http_status, {"code": http_status if code is None else code, "status": status,
+                                     "message": message}, style="php")
+
+
+def fv_error(http_status: int, message: str, code: int | None = None) -> Answer:
+    return fv_answer(http_status, message, code=code, status="error")
+
+
+def fv_validation_fail() -> Answer:
+    """seed 001 CreateContract catalogue: "VALIDATION-FAIL", 400 — used for every type/shape error."""
+    return fv_error(400, "VALIDATION-FAIL")
+
+
+def fv_contract_not_found() -> Answer:
+    return fv_error(404, "Contract not found")
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def nonempty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def fv_body(req: Request) -> dict[str, Any] | None:
+    parsed, body = req.json_body()
+    return body if parsed and isinstance(body, dict) else None
+
+
+def fv_issue_token(user: FvUser) -> str:
+    """HS256 JWT with the seed's header {"typ":"JWT","alg":"HS256"} (eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9)."""
+    now = int(time.time())
+    header = b64url(b'{"typ":"JWT","alg":"HS256"}')
+    claims = {"sub": str(user.user_id), "login": user.login, "iat": now, "exp": now + STATE.fv_token_ttl}
+    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = b64url(hmac.new(JWT_SECRET, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+    token = f"{header}.{payload}.{signature}"
+    STATE.fv_tokens.add(token)
+    return token
+
+
+def fv_token_user(req: Request) -> FvUser | None:
+    """The user of a valid, unexpired, not invalidated bearer token; caller holds the lock."""
+    token = req.bearer()
+    if not token or token not in STATE.fv_tokens:
+        return None
+    try:
+        header_b64, payload_b64, signature_b64 = token.split(".")
+        expected = hmac.new(JWT_SECRET, f"{header_b64}.{payload_b64}".encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, b64url_decode(signature_b64)):
+            return None
+        if json.loads(b64url_decode(header_b64)).get("alg") != "HS256":
+            return None
+        claims = json.loads(b64url_decode(payload_b64))
+        if not is_int(claims.get("exp")) or claims["exp"] <= time.time():
+            return None
+        return STATE.fv_users.get(int(claims["sub"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def fv_authenticated(on_fail: Callable[[], Answer] = lambda: fv_error(400, "error")) -> Callable[..., Handler]:
+    """Bearer-token guard.  seed 001 catalogues: "error" / "Token Bearer erróneo" / 400 by default."""
+    def wrap(func: Callable[[Request, dict[str, str], FvUser], Answer]) -> Handler:
+        def guarded(req: Request, params: dict[str, str]) -> Answer:
+            with STATE.lock:
+                user = fv_token_user(req)
+                if user is None:
+                    return on_fail()
+                return func(req, params, user)
+        guarded.__doc__, guarded.__name__ = func.__doc__, func.__name__
+        return guarded
+    return wrap
+
+
+def fv_find_login(login: str) -> FvUser | None:
+    for user in STATE.fv_users.values():
+        if user.login == login or user.email.lower() == login.lower():
+            return user
+    return None
+
+
+def fv_find_email(email: str) -> FvUser | None:
+    for user in STATE.fv_users.values():
+        if user.email.lower() == email.strip().lower():
+            return user
+    return None
+
+
+# -- users ------------------------------------------------------------------------------------
+
+@route("POST", "/logindata")
+def fv_login(req: Request, _: dict[str, str]) -> Answer:
+    """seed 001 UserDataLogin: login (sLogin or e-mail) + password -> "Bearer <jwt>"."""
+    failed = fv_error(400, "Login failed: Email or password incorrect.")
+    body = fv_body(req)
+    if body is None or not isinstance(body.get("login"), str) or not isinstance(body.get("password"), str):
+        return failed
+    with STATE.lock:
+        user = fv_find_login(body["login"])
+        if user is None or user.status != "ENABLE" or not hmac.compare_digest(
+                user.password.encode(), body["password"].encode()):
+            return failed
+        token = fv_issue_token(user)
+    return fv_answer(200, {"Authorization": f"Bearer {token}"})
+
+
+def fv_user_from_path(text: str) -> FvUser | Answer:
+    if not text.isdigit():
+        return fv_validation_fail()
+    user = STATE.fv_users.get(int(text))
+    return user if user is not None else fv_error(404, "User not found")
+
+
+@route("GET", r"/api/v1/userapp/(?P<IDUser>[^/]+)")
+@fv_authenticated(lambda: fv_error(400, "Login failed: Email or password incorrect."))
+def fv_get_user(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 GetAllUser; a bad token gets the catalogue's "Login failed" message."""
+    user = fv_user_from_path(params["IDUser"])
+    return user if isinstance(user, Answer) else fv_answer(200, user.as_json())
+
+
+FV_CREATE_FIELDS = {"iProfileID": "int", "sRUT": "str", "sFirstName": "str", "sLastName": "str",
+                    "sEmail": "str", "sPhone": "str", "sLogin": "str", "sPassword": "str",
+                    "sComments": "opt", "sUserType": "opt"}
+
+
+@route("POST", "/api/v1/userapp")
+def fv_create_user(req: Request, _: dict[str, str]) -> Answer:
+    """seed 001 CreateUserApp (no token).  Errors at HTTP 200 in the catalogue's order."""
+    body = fv_body(req)
+    if body is None:
+        return fv_validation_fail()
+    for name, kind in FV_CREATE_FIELDS.items():
+        value = body.get(name)
+        if kind == "int" and name in body and not is_int(value):
+            return fv_validation_fail()
+        if kind == "str" and not nonempty_str(value):
+            return fv_validation_fail()
+        if kind == "opt" and name in body and not isinstance(value, str):
+            return fv_validation_fail()
+    user_type = body.get("sUserType", "NATURAL")
+    if user_type not in ("NATURAL", "LEGAL") or not EMAIL_RE.match(body["sEmail"]):
+        return fv_validation_fail()
+    with STATE.lock:
+        if fv_find_email(body["sEmail"]):
+            return fv_error(200, "Email exists")
+        if any(u.login.lower() == body["sLogin"].lower() for u in STATE.fv_users.values()):
+            return fv_error(200, "THIS Login already exists")
+        if not re.fullmatch(r"[A-Za-z0-9]{6,16}", body["sLogin"]):
+            return fv_error(200, "Invalid Login must be alphanumeric whit 6 to 16 length")
+        user = FvUser(STATE.fv_next_user, body["sLogin"], body["sPassword"], body["sEmail"], body["sRUT"],
+                      body["sPhone"], body["sFirstName"].upper(), body["sLastName"].upper(),
+                      profile_id=body.get("iProfileID", 0), comments=body.get("sComments") or "NA",
+                      user_type=user_type)
+        STATE.fv_users[user.user_id] = user
+        STATE.fv_next_user += 1
+        return fv_answer(201, user.as_json(secret=True))
+
+
+@route("PUT", r"/api/v1/userapp/(?P<IDUser>[^/]+)")
+@fv_authenticated(lambda: fv_error(200, "JWT Token invalid"))
+def fv_update_user(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 UpdateUserApp: only sFirstName, sLastName, sPhone; bad token -> 200 "JWT Token invalid"."""
+    body = fv_body(req)
+    allowed = {"sFirstName", "sLastName", "sPhone"}
+    if not body or set(body) - allowed or not all(nonempty_str(v) for v in body.values()):
+        return fv_validation_fail()
+    user = fv_user_from_path(params["IDUser"])
+    if isinstance(user, Answer):
+        return user
+    user.first_name = body.get("sFirstName", user.first_name)
+    user.last_name = body.get("sLastName", user.last_name)
+    user.phone = body.get("sPhone", user.phone)
+    return fv_answer(200, user.as_json())
+
+
+@route("POST", "/pwd/reset")
+def fv_password(req: Request, _: dict[str, str]) -> Answer:
+    """seed 001 PasswordReset ({"login"}) and NewPassword ({"login","password","new_password"})."""
+    body = fv_body(req)
+    if body is None or not isinstance(body.get("login"), str):
+        return fv_validation_fail()
+    with STATE.lock:
+        if "new_password" in body:
+            code, new_password = body.get("password"), body.get("new_password")
+            if not (isinstance(code, str) or is_int(code)) or not nonempty_str(new_password):
+                return fv_validation_fail()
+            user = fv_find_email(body["login"])
+            expected = STATE.fv_reset_codes.get(user.email.lower()) if user else None
+            if user is None or expected is None or str(code) != expected:
+                return fv_error(200, "Wrong login or password ..!")
+            user.password = new_password
+            del STATE.fv_reset_codes[user.email.lower()]
+            return fv_answer(200, "Password updated")
+        user = fv_find_email(body["login"])
+        if user is None:
+            return fv_error(200, "Login / usuario desconocido..!")
+        STATE.fv_reset_codes[user.email.lower()] = str(random.SystemRandom().randint(10_000_000, 99_999_999))
+    return fv_answer(200, {"info": "Fue enviado a su email la clave temporal, la misma solo es util "
+                                   "para ser actualizada inmediatamente "})
+
+
+# -- contracts --------------------------------------------------------------------------------
+
+def fv_portion(value: Any) -> int | None:
+    """portion: 100 | 50 (seed), also as strings; 0 for a signer who does not pay."""
+    if is_int(value) and value in (0, 50, 100):
+        return value
+    if isinstance(value, str) and value in ("0", "50", "100"):
+        return int(value)
+    return None
+
+
+def fv_payment_ok(value: Any) -> bool:
+    """seed 001: "Este campo debe ir con 0.00 para todos los casos"."""
+    if isinstance(value, str):
+        return value in ("0.00", "0", "0.0")
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
+def fv_signer_fields_ok(item: Any, need_all: bool = True) -> bool:
+    if not isinstance(item, dict):
+        return False
+    for name in ("full_name", "email", "rutId", "phone"):
+        if not nonempty_str(item.get(name)):
+            return False
+    return bool(EMAIL_RE.match(item["email"]))
+
+
+def fv_parse_signers(signers: Any) -> list[tuple[dict[str, Any], int]] | None:
+    """signers[1..10], each NATURAL|LEGAL, one payer at 100 or two at 50."""
+    if not isinstance(signers, list) or not 1 <= len(signers) <= 10:
+        return None
+    parsed = []
+    for item in signers:
+        if not fv_signer_fields_ok(item) or item.get("type") not in ("NATURAL", "LEGAL"):
+            return None
+        portion = fv_portion(item.get("portion"))
+        if portion is None or not fv_payment_ok(item.get("payment")):
+            return None
+        parsed.append((item, portion))
+    payers = sorted(p for _, p in parsed if p > 0)
+    return parsed if payers in ([100], [50, 50]) else None
+
+
+@route("POST", "/api/v1/contract/create-contract")
+@fv_authenticated()
+def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 CreateContract: 201 with [contract, [signers with amounts]]."""
+    body = fv_body(req)
+    if body is None:
+        return fv_validation_fail()
+    fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
+    signers = fv_parse_signers(body.get("signers"))
+    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL")
+            or body.get("sPaymentStatus") not in ("PENDING", "PAIDOUT")
+            or not is_int(body.get("iPaymentService")) or body["iPaymentService"] < 0
+            or not is_int(fee_id) or fee_id not in FV_FEES
+            or signers is None or not is_int(count) or count != len(signers)
+            or ("callback" in body and not isinstance(body["callback"], str))):
+        return fv_validation_fail()
+    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, body["sPaymentStatus"], count,
+                          me.user_id, utc_now(), STATE.next_auto_id(), callback=body.get("callback"))
+    # seed 001 quirk: the sample request sends iPaymentService 1 and the answer shows 0 (only WEBPAY).
+    contract.payment_service = 0
+    for item, portion in signers:
+        contract.signers.append(FvSigner(STATE.next_signer_num(), item["full_name"], item["email"],
+                                         item["rutId"], item["phone"], item["type"], portion))
+    STATE.fv_contracts[contract.contract_id] = contract
+    signer_json = [{"full_name": s.full_name, "phone": s.phone, "rutId": s.rut, "email": s.email,
+                    "type": s.signer_type, "portion": s.portion, **contract.signer_amounts(s)}
+                   for s in contract.signers]
+    return fv_answer(201, [contract.base_json("object"), signer_json])
+
+
+@route("GET", r"/api/v1/contract-type/(?P<QTYPE>[^/]+)/(?P<QVALUE>[^/]+)")
+@fv_authenticated()
+def fv_contract_types(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 GetContractType: ALL/0, TYPE|CONTRACT-TYPE/<code>, MODAL/<modal>, ID/1..26, FEE/1..117."""
+    qtype, qvalue = params["QTYPE"].upper(), params["QVALUE"]
+    fees = list(FV_FEES.values())
+    if qtype == "ALL" and qvalue == "0":
+        rows = fees
+    elif qtype in ("TYPE", "CONTRACT-TYPE") and qvalue in FV_TYPE_CODES:
+        rows = [f for f in fees if f.type_code == qvalue]
+    elif qtype == "MODAL" and qvalue in FV_MODALS:
+        rows = [f for f in fees if f.modal == qvalue]
+    elif qtype == "ID" and qvalue.isdigit() and 1 <= int(qvalue) <= 26:
+        rows = [f for f in fees if f.type_id == int(qvalue)]
+    elif qtype == "FEE" and qvalue.isdigit() and int(qvalue) in FV_FEES:
+        rows = [FV_FEES[int(qvalue)]]
+    else:
+        return fv_validation_fail()
+    return fv_answer(200, [f.as_json() for f in rows])
+
+
+@route("GET", r"/api/v1/contract/owner/(?P<IDOwner>[^/]+)")
+@fv_authenticated()
+def fv_owner_contracts(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 ContractOwner: the owner's contracts (empty list when none)."""
+    if not params["IDOwner"].isdigit():
+        return fv_validation_fail()
+    owner = int(params["IDOwner"])
+    rows = [c.listing_json() for c in STATE.fv_contracts.values() if c.owner == owner]
+    return fv_answer(200, rows)
+
+
+@route("GET", r"/api/v1/contract/detail/(?P<ContractID>[^/]+)")
+@fv_authenticated()
+def fv_contract_detail(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 ContratcDetail: {"contrato": [...], "firmantes": [...], "archivos": [...]}."""
+    contract = STATE.fv_contracts.get(params["ContractID"])
+    if contract is None:
+        return fv_contract_not_found()
+    head = contract.listing_json()
+    head.pop("Monto")
+    head.update({"modal": contract.fee.modal, "Repertorio": None, "autoId": contract.auto_id,
+                 "Monto": money(contract.total)})
+    signers = []
+    for s in contract.signers:
+        amounts = contract.signer_amounts(s)
+        signers.append({"num": s.num, "RUT": s.rut, "email": s.email, "full_name": s.full_name,
+                        "phone": s.phone, "portion": money(Decimal(s.portion)), "amount": amounts["payment"],
+                        "iva": amounts["iva"], "notaryPay": amounts["notary"], "totalPay": amounts["total"],
+                        "payment": contract.payment_status, "download_draft": s.download_draft,
+                        "agree_draft": s.agree_draft, "disagree_draft": s.disagree_draft,
+                        "sign_status": s.sign_status})
+    if contract.merged:
+        files = [{"file_name": f"{contract.contract_id}.pdf", "orden": 0}]
+    else:
+        files = [{"file_name": f.document, "orden": f.orden} for f in fv_sorted_files(contract)]
+    return fv_answer(200, {"contrato": [head], "firmantes": signers, "archivos": files})
+
+
+@route("GET", r"/api/v1/contract/(?P<IDContract>[^/]+)")
+@fv_authenticated()
+def fv_get_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 GetOneContract (the seed's example has a missing "{": answered as valid JSON)."""
+    contract = STATE.fv_contracts.get(params["IDContract"])
+    return fv_answer(200, contract.base_json("text")) if contract else fv_contract_not_found()
+
+
+@route("POST", r"/api/v1/contract/(?P<IDContract>[^/]+)")
+@fv_authenticated()
+def fv_delete_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 DeleteContract: POST (sic) -> HTTP 200 with body code 204 and message {}."""
+    if STATE.fv_contracts.pop(params["IDContract"], None) is None:
+        return fv_contract_not_found()
+    return fv_answer(200, {}, code=204)
+
+
+# -- files ------------------------------------------------------------------------------------
+
+def fv_sorted_files(contract: FvContract) -> list[FvFile]:
+    return sorted(contract.files, key=lambda f: f.orden)
+
+
+def fv_file_list(contract: FvContract) -> list[dict[str, Any]]:
+    return [{"contractID": contract.contract_id, "document": f.document, "url": f.document,
+             "description": "NA", "orden": f.orden} for f in fv_sorted_files(contract)]
+
+
+@route("POST", "/api/v1/upfile")
+@fv_authenticated()
+def fv_upload(req: Request, _: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 SubirDocumentos: multipart part "file" named <contractID>.pdf, PDF only, <= 50 MB."""
+    if req.multipart is None or req.multipart_error:
+        return fv_validation_fail()
+    part = next((p for p in req.multipart if p.name == "file" and p.filename is not None), None)
+    if part is None:
+        return fv_validation_fail()
+    if part.size > FV_MAX_FILE:
+        return fv_error(413, "File too large")
+    filename = part.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    contract_id = filename[:-4] if filename.lower().endswith(".pdf") else None
+    contract = STATE.fv_contracts.get(contract_id or "")
+    if contract is None:
+        return fv_error(400, "Contract not found")
+    if not part.head.startswith(b"%PDF-"):
+        return fv_error(400, "Only PDF files are allowed")
+    document = f"{contract.contract_id}_{secrets.randbelow(10**9):09d}.pdf"
+    orden = max((f.orden for f in contract.files), default=-1) + 1
+    contract.files.append(FvFile(document, orden, part.size, part.digest.hexdigest()))
+    contract.merged = False
+    return fv_answer(200, {})
+
+
+@route("GET", r"/api/v1/filelist/(?P<ContractID>[^/]+)")
+@fv_authenticated()
+def fv_list_files(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 FileList."""
+    contract = STATE.fv_contracts.get(params["ContractID"])
+    return fv_answer(200, fv_file_list(contract)) if contract else fv_contract_not_found()
+
+
+@route("POST", "/api/v1/sortfiles")
+@fv_authenticated()
+def fv_sort_files(req: Request, _: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 SortFiles: CHANGE sets a file's orden to ind, REMOVE drops it; 207 with the new list."""
+    body = fv_body(req)
+    if body is None or not isinstance(body.get("contractID"), str) or not isinstance(body.get("file_order"), list):
+        return fv_validation_fail()
+    contract = STATE.fv_contracts.get(body["contractID"])
+    if contract is None:
+        return fv_contract_not_found()
+    by_name = {f.document: f for f in contract.files}
+    for item in body["file_order"]:
+        if (not isinstance(item, dict) or item.get("document") not in by_name
+                or not is_int(item.get("ind")) or item.get("action") not in ("CHANGE", "REMOVE")):
+            return fv_validation_fail()
+    for item in body["file_order"]:
+        target = by_name[item["document"]]
+        if item["action"] == "REMOVE":
+            if target in contract.files:
+                contract.files.remove(target)
+        else:
+            target.orden = item["ind"]
+    contract.merged = False
+    return fv_answer(207, fv_file_list(contract))
+
+
+@route("POST", r"/api/v1/contract/merge/(?P<ContractID>[^/]+)")
+@fv_authenticated()
+def fv_merge(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 MergedFile: 207 {}; needs at least one uploaded file."""
+    contract = STATE.fv_contracts.get(params["ContractID"])
+    if contract is None:
+        return fv_contract_not_found()
+    if not contract.files:
+        return fv_error(400, "No files to merge")
+    contract.merged = True
+    return fv_answer(207, {})
+
+
+@route("POST", r"/api/v1/contract/send/draft/(?P<IDContract>[^/]+)")
+@fv_authenticated()
+def fv_send_draft(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 SendContract: 207 with one mail report per signer (the seed's "sucess" spelling kept)."""
+    contract = STATE.fv_contracts.get(params["IDContract"])
+    if contract is None:
+        return fv_contract_not_found()
+    details = []
+    for signer in contract.signers:
+        signer.download_draft = "ENABLE"
+        pending = {"status": "sucess", "result": None}
+        details.append({"full_name": signer.full_name, "email": signer.email, "status_mail": "success",
+                        "info_mail": {"info": f"Correo de {signer.full_name} fue enviado satisfactoriamente",
+                                      "result": {}, "tok": {
+                                          "download": secrets.token_hex(32), "agree": secrets.token_hex(32),
+                                          "disagree": secrets.token_hex(32), "st_down": dict(pending),
+                                          "st_ag": dict(pending), "st_disag": dict(pending)}}})
+    if contract.status == "CREATED":
+        contract.status = "REVIEW"
+    return fv_answer(207, {"msg": f"email-doc: {contract.contract_id}", "ok_count": len(details),
+                           "fail_count": 0, "info_detail": details})
+
+
+# -- signers ----------------------------------------------------------------------------------
+
+@route("POST", r"/api/v1/signer/(?P<action>new|upd|del)")
+@fv_authenticated()
+def fv_signer(req: Request, params: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 CreateSigner / UpdateSigner / DeleteSigner: 207 {}; at most 10 signers."""
+    body = fv_body(req)
+    action = params["action"]
+    if body is None or not isinstance(body.get("contractID"), str) or not nonempty_str(body.get("rutId")):
+        return fv_validation_fail()
+    if action != "del" and not fv_signer_fields_ok(body):
+        return fv_validation_fail()
+    contract = STATE.fv_contracts.get(body["contractID"])
+    if contract is None:
+        return fv_contract_not_found()
+    existing = next((s for s in contract.signers if s.rut == body["rutId"]), None)
+    if action == "new":
+        if existing is not None or len(contract.signers) >= 10:
+            return fv_validation_fail()
+        contract.signers.append(FvSigner(STATE.next_signer_num(), body["full_name"], body["email"],
+                                         body["rutId"], body["phone"]))
+    elif existing is None:
+        return fv_error(400, "Signer not found")
+    elif action == "upd":
+        existing.full_name, existing.email, existing.phone = body["full_name"], body["email"], body["phone"]
+    else:
+        contract.signers.remove(existing)
+    return fv_answer(207, {})
+
+
+FV_ROUTES = table(
+    fv_login, fv_get_user, fv_create_user, fv_update_user, fv_password,
+    fv_create_contract, fv_contract_types, fv_owner_contracts, fv_contract_detail,
+    fv_merge, fv_send_draft, fv_get_contract, fv_delete_contract,
+    fv_upload, fv_list_files, fv_sort_files, fv_signer,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# CFDI — Prodigia / PADE integration API (seed 002)
+# --------------------------------------------------------------------------------------------
+
+CFDI_STAMP_OPTIONS = {"PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "CALCULAR_SELLO", "RESPUESTA_XML_CFDI",
+                      "CONSULTAR_SALDO", "REGRESAR_CON_ERROR_307_XML", "REGRESAR_CADENA_ORIGINAL",
+                      "GENERAR_PDF"}
+CFDI_STAMP_PREFIXES = ("ENVIAR_AMBOS:", "ADDENDA:LIBRE:", "OBSERVACIONES:")
+CFDI_CANCEL_OPTIONS = {"PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "PKCS12", "XML_CANCELACION", "CERT_DEFAULT",
+                       "CONSULTAR_SALDO"}
+CFDI_NO_CERTIFICADO_SAT = "00001000000505211329"
+CFDI_RFC_PAC = "PPD101129EA3"  # Prodigia's RFC as it appears in its timbres
+CFDI_DEFAULTS = {"rfc_emisor": "EKU9003173C9", "nombre_emisor": "ESCUELA KEMPER URGATE", "regimen": "601",
+                 "rfc_receptor": "XAXX010101000", "nombre_receptor": "PUBLICO EN GENERAL", "uso": "G03"}
+
+# The three answer shapes of seed 002: (root element, name of the "ok" flag).
+CFDI_SHAPES = {"timbrado": ("servicioTimbrado", "timbradoOk"),
+               "cancel": ("servicioCancel", "statusOk"),
+               "consulta": ("servicioConsulta", "consultaOk")}
+
+
+def cfdi_message(code: int, detail: str | None = None) -> str:
+    """Seed 002 description; extra detail separated by "|" as the seed says messages are."""
+    text = CFDI_MESSAGES.get(code, "Error")
+    return f"{text}|{detail}" if detail else text
+
+
+def cfdi_error(kind: str, code: int, contrato: str | None = None, detail: str | None = None,
+               rfc: str | None = None) -> Answer:
+    """A business error in the method's own XML shape, with its ok flag false."""
+    root, flag = CFDI_SHAPES[kind]
+    if kind == "timbrado":
+        fields: XmlFields = [("id", str(uuid.uuid4())), (flag, False), ("contrato", contrato),
+                             ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+    elif kind == "cancel":
+        fields = [(flag, False), ("rfc", rfc), ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+    else:
+        fields = [("contrato", contrato), (flag, False), ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+    return xml_answer(root, fields)
+
+
+def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...] = ()) -> list[str] | None:
+    """seed 002 opciones: each a known option, or the first one base64 of "A|B|C"; None if unknown."""
+    def known(option: str) -> bool:
+        return option in allowed or any(option.startswith(p) for p in prefixes)
+
+    options = list(values)
+    if options and not known(options[0]):
+        raw = b64_strict(options[0])
+        try:
+            expanded = raw.decode("utf-8").split("|") if raw is not None else None
+        except UnicodeDecodeError:
+            expanded = None
+        if not expanded:
+            return None
+        options = expanded + options[1:]
+    return options if all(known(o) for o in options) else None
+
+
+def cfdi_guard(req: Request, kind: str, json_body: bool = False) -> tuple[CfdiAccount, dict[str, Any]] | Answer:
+    """Authentication and contract checks shared by every method, in this order:
+    401 (no Basic credentials), 415 (Content-Type), codigo 1 (user/password, lockout after 3
+    failures), codigo 3 (no contrato), codigo 2 (contrato not the user's)."""
+    credentials = req.basic_auth()
+    if credentials is None:
+        return html_answer(401, "Authentication required",
+                           [("WWW-Authenticate", 'Basic realm="timbrado.pade.mx"')])
+    expected_type = "application/json" if json_body else "application/xml"
+    if req.content_type != expected_type:
+        return html_answer(415, f"Content-Type must be {expected_type}")
+    args: dict[str, Any] = {}
+    if json_body:
+        parsed, body = req.json_body()
+        if not parsed or not isinstance(body, dict):
+            return html_answer(400, "The request body is not a JSON object")
+        args = dict(body)
+    contrato = args.get("contrato", req.q("contrato"))
+    contrato = contrato if isinstance(contrato, str) else None
+    user, password = credentials
+    with STATE.lock:
+        account = STATE.cfdi_accounts.get(user)
+        if account is None:
+            return cfdi_error(kind, 1, contrato)
+        if account.failures >= 3 or not hmac.compare_digest(account.password.encode(), password.encode()):
+            account.failures += 1
+            return cfdi_error(kind, 1, contrato, "cuenta bloqueada" if account.failures > 3 else None)
+        account.failures = 0
+    if not contrato:
+        return cfdi_error(kind, 3, contrato, "contrato")
+    if contrato != account.contrato:
+        return cfdi_error(kind, 2, contrato)
+    args["contrato"] = contrato
+    return account, args
+
+
+# -- the interchange file ---------------------------------------------------------------------
+
+@dataclasses.dataclass
+class InterchangeDoc:
+    serie: str
+    folio: str
+    fecha: str
+    fields: dict[str, str]
+    total: Decimal
+
+
+def cfdi_parse_interchange(data: bytes) -> InterchangeDoc | tuple[int, str]:
+    """The minimal CSV interchange format (README): CFDI|3.3|serie|folio|fecha|..., EMISOR, RECEPTOR, TOTAL."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return 301, "el archivo no es UTF-8"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head = lines[0].split("|") if lines else []
+    if len(head) < 5 or head[0] != "CFDI" or head[1] != "3.3":
+        return 301, "la primera línea debe ser CFDI|3.3|serie|folio|fecha|..."
+    try:
+        fecha = dt.datetime.strptime(head[4], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=MX_TZ)
+    except ValueError:
+        return 401, "fecha inválida"
+    if utc_now() - fecha > dt.timedelta(hours=72):
+        return 401, "la fecha tiene más de 72 horas"
+    fields = dict(CFDI_DEFAULTS)
+    total = Decimal("0.00")
+    for line in lines[1:]:
+        cells = line.split("|")
+        kind = cells[0].upper()
+        if kind in ("EMISOR", "RECEPTOR"):
+            if len(cells) < 2 or not RFC_RE.match(cells[1]):
+                return 301, f"RFC inválido en {kind}"
+            side = "emisor" if kind == "EMISOR" else "receptor"
+            fields[f"rfc_{side}"] = cells[1]
+            if len(cells) > 2 and cells[2]:
+                fields[f"nombre_{side}"] = cells[2]
+            if len(cells) > 3 and cells[3]:
+                fields["regimen" if side == "emisor" else "uso"] = cells[3]
+        elif kind == "TOTAL":
+            try:
+                total = Decimal(cells[1]) if len(cells) > 1 else Decimal("-1")
+            except InvalidOperation:
+                total = Decimal("-1")
+            if not total.is_finite() or total < 0:
+                return 301, "TOTAL inválido"
+    return InterchangeDoc(head[2], head[3], head[4], fields, total)
+
+
+def cfdi_document_xml(c: Cfdi) -> bytes:
+    """A small CFDI 3.3 with its tfd:TimbreFiscalDigital."""
+    from xml.sax.saxutils import quoteattr as q
+    total = money(c.total)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/3" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://www.sat.gob.mx/cfd/3 http://www.sat.gob.mx/sitio_internet/cfd/3/cfdv33.xsd" '
+        f'Version="3.3" Serie={q(c.serie)} Folio={q(c.folio)} Fecha={q(c.fecha)} Sello={q(c.sello_cfd)} '
+        f'FormaPago="01" NoCertificado="30001000000400002434" Certificado="" SubTotal={q(total)} '
+        f'Moneda="MXN" Total={q(total)} TipoDeComprobante="I" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'<cfdi:Emisor Rfc={q(c.rfc_emisor)} Nombre={q(c.nombre_emisor)} RegimenFiscal={q(c.regimen)}/>'
+        f'<cfdi:Receptor Rfc={q(c.rfc_receptor)} Nombre={q(c.nombre_receptor)} UsoCFDI={q(c.uso)}/>'
+        '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" '
+        f'Descripcion="Venta" ValorUnitario={q(total)} Importe={q(total)}/></cfdi:Conceptos>'
+        '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
+        'xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital '
+        'http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd" '
+        f'Version="1.1" UUID={q(c.uuid)} FechaTimbrado={q(c.fecha_timbrado)} RfcProvCertif="{CFDI_RFC_PAC}" '
+        f'SelloCFD={q(c.sello_cfd)} NoCertificadoSAT="{CFDI_NO_CERTIFICADO_SAT}" SelloSAT={q(c.sello_sat)}/>'
+        '</cfdi:Complemento></cfdi:Comprobante>'
+    )
+    return xml.encode("utf-8")
+
+
+def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
+    """A SAT-style cancellation receipt (Acuse) for one UUID."""
+    fecha = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<Acuse xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'Fecha="{fecha}" RfcEmisor="{c.rfc_emisor}">'
+        f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
+        '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="SelloSAT"><SignedInfo>'
+        '<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha512"/></SignedInfo>'
+        f'<SignatureValue>{b64(os.urandom(64))}</SignatureValue></Signature></Acuse>'
+    ).encode("utf-8")
+
+
+# -- methods ----------------------------------------------------------------------------------
+
+def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_csd: bool) -> Answer:
+    """procesarArchivo / procesarArchivoConCSD: 3 (parameters), 2 (no saldo), 301, 401, else stamp."""
+    contrato = args["contrato"]
+    prueba = args.get("prueba")
+    if isinstance(prueba, bool):
+        prueba = "true" if prueba else "false"
+    if prueba not in ("true", "false"):
+        return cfdi_error("timbrado", 3, contrato, "prueba")
+    raw_options = args.get("opciones", [])
+    if not isinstance(raw_options, list) or not all(isinstance(o, str) for o in raw_options):
+        return cfdi_error("timbrado", 3, contrato, "opciones")
+    options = cfdi_options(raw_options, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES)
+    if options is None:
+        return cfdi_error("timbrado", 3, contrato, "opciones")
+    datos = b64_strict(args.get("datos"))
+    if not datos:
+        return cfdi_error("timbrado", 3, contrato, "datos")
+    if with_csd:
+        for name in ("certBase64", "keyBase64"):
+            if not b64_strict(args.get(name)):
+                return cfdi_error("timbrado", 3, contrato, name)
+        if not nonempty_str(args.get("keyPass")):
+            return cfdi_error("timbrado", 3, contrato, "keyPass")
+    with STATE.lock:
+        if account.saldo <= 0:
+            return cfdi_error("timbrado", 2, contrato, "sin saldo")
+        doc = cfdi_parse_interchange(datos)
+        if isinstance(doc, tuple):
+            return cfdi_error("timbrado", doc[0], contrato, doc[1])
+        now = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+        cfdi = Cfdi(str(uuid.uuid4()).upper(), contrato, doc.serie, doc.folio, doc.fecha,
+                    total=doc.total, fecha_timbrado=now, sello_cfd=b64(os.urandom(256)),
+                    sello_sat=b64(os.urandom(256)), **doc.fields)
+        cfdi.xml = cfdi_document_xml(cfdi)
+        STATE.cfdis[cfdi.uuid] = cfdi
+        account.saldo -= 1
+        saldo = account.saldo
+    fields: XmlFields = [
+        ("id", str(uuid.uuid4())), ("timbradoOk", True), ("contrato", contrato), ("codigo", 0),
+        ("version", "1.1"), ("uuid", cfdi.uuid), ("FechaTimbrado", cfdi.fecha_timbrado),
+        ("selloCFD", cfdi.sello_cfd), ("noCertificadoSAT", CFDI_NO_CERTIFICADO_SAT),
+        ("selloSAT", cfdi.sello_sat), ("xmlBase64", b64(cfdi.xml)),
+        ("pdfBase64", b64(tiny_pdf(f"CFDI {cfdi.uuid}")) if "GENERAR_PDF" in options else None),
+        ("saldo", saldo if "CONSULTAR_SALDO" in options else None),
+    ]
+    return xml_answer("servicioTimbrado", fields)
+
+
+@route("POST", CFDI_PREFIX + "/integracion/procesarArchivo")
+def cfdi_procesar_archivo(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 procesarArchivo: URL query parameters contrato, prueba, datos, opciones (repeated)."""
+    guard = cfdi_guard(req, "timbrado")
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    args.update({"prueba": req.q("prueba"), "datos": req.q("datos"), "opciones": req.q_all("opciones")})
+    return cfdi_stamp(req, account, args, with_csd=False)
+
+
+@route("POST", CFDI_PREFIX + "/integracion/procesarArchivoConCSD")
+def cfdi_procesar_archivo_csd(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 procesarArchivoConCSD: application/json body with the CSD in base64."""
+    guard = cfdi_guard(req, "timbrado", json_body=True)
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    return cfdi_stamp(req, account, args, with_csd=True)
+
+
+def cfdi_parse_entry(entry: str) -> tuple[str, str, str, Decimal] | None:
+    """seed 002 uuids element: "UUID|RFC_Receptor|RFC_Emisor|Total"."""
+    cells = entry.split("|")
+    if len(cells) != 4 or not UUID_RE.match(cells[0]) or not RFC_RE.match(cells[1]) or not RFC_RE.match(cells[2]):
+        return None
+    try:
+        total = Decimal(cells[3])
+    except InvalidOperation:
+        return None
+    return (cells[0].upper(), cells[1], cells[2], total) if total.is_finite() and total >= 0 else None
+
+
+def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: tuple[str, str, str, Decimal]) -> XmlFields:
+    """Per-UUID outcome: 205, 203, 202, 96 -> 95 (needs acceptance, total > 5000), or 201."""
+    uuid_, receptor, emisor, total = entry
+    cfdi = STATE.cfdis.get(uuid_)
+    code, acuse = 205, None
+    if cfdi is not None and cfdi.contrato == account.contrato:
+        if rfc_emisor != cfdi.rfc_emisor or emisor != cfdi.rfc_emisor:
+            code = 203
+        elif receptor != cfdi.rfc_receptor or total != cfdi.total:
+            code = 205
+        elif cfdi.status == "cancelado":
+            code = 202
+        elif cfdi.status == "pendiente":
+            code = 95
+        elif cfdi.total > 5000:
+            code = 96
+            cfdi.status = "pendiente"
+        else:
+            code = 201
+        if code in (95, 201):
+            cfdi.status, cfdi.cancel_code = "cancelado", code
+            cfdi.acuse = acuse = cfdi_acuse_xml(cfdi, code)
+    return [("uuid", uuid_), ("codigo", code), ("mensaje", cfdi_message(code)),
+            ("acuseCancelBase64", b64(acuse) if acuse else None)]
+
+
+@route("POST", CFDI_PREFIX + "/integracion/cancelarCfdiConOpciones")
+def cfdi_cancelar(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 cancelarCfdiConOpciones."""
+    guard = cfdi_guard(req, "cancel")
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    rfc = req.q("rfcEmisor")
+    options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS)
+    entries = [cfdi_parse_entry(e) for e in req.q_all("uuids")]
+    if not rfc or not RFC_RE.match(rfc):
+        return cfdi_error("cancel", 3, rfc=rfc, detail="rfcEmisor")
+    if options is None:
+        return cfdi_error("cancel", 3, rfc=rfc, detail="opciones")
+    if not entries or any(e is None for e in entries):
+        return cfdi_error("cancel", 3, rfc=rfc, detail="uuids")
+    if "CERT_DEFAULT" in options:
+        if not account.has_default_cert:
+            return cfdi_error("cancel", 20, rfc=rfc)
+    else:
+        needed = ["certBase64"] + ([] if "PKCS12" in options else ["keyBase64"])
+        for name in needed:
+            if not b64_strict(req.q(name)):
+                return cfdi_error("cancel", 3, rfc=rfc, detail=name)
+        if not nonempty_str(req.q("keyPass")):
+            return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass")
+    with STATE.lock:
+        results = [("cancelacion", cfdi_cancel_one(account, rfc, e)) for e in entries if e is not None]
+    return xml_answer("servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0),
+                                         ("cancelaciones", results)])
+
+
+def cfdi_lookup(req: Request) -> tuple[CfdiAccount, str, Cfdi | None] | Answer:
+    guard = cfdi_guard(req, "consulta")
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    uuid_ = req.q("uuid")
+    if not uuid_ or not UUID_RE.match(uuid_):
+        return cfdi_error("consulta", 3, args["contrato"], "uuid")
+    cfdi = STATE.cfdis.get(uuid_.upper())
+    return account, args["contrato"], cfdi if cfdi is not None and cfdi.contrato == account.contrato else None
+
+
+@route("POST", CFDI_PREFIX + "/integracion/acuseCancelacion")
+def cfdi_acuse(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 acuseCancelacion: the acuse of a cancelled CFDI; 21 not cancelled; 205 unknown."""
+    found = cfdi_lookup(req)
+    if isinstance(found, Answer):
+        return found
+    _account, contrato, cfdi = found
+    with STATE.lock:
+        if cfdi is None:
+            return cfdi_error("consulta", 205, contrato)
+        if cfdi.status != "cancelado" or cfdi.acuse is None:
+            return cfdi_error("consulta", 21, contrato)
+        acuse = cfdi.acuse
+    return xml_answer("servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0),
+                                           ("xmlBase64", b64(acuse))])
+
+
+@route("POST", CFDI_PREFIX + "/integracion/consultaCfdiPorUUID")
+def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 consultaCfdiPorUUID: the stamped XML; 602 when the UUID is unknown."""
+    found = cfdi_lookup(req)
+    if isinstance(found, Answer):
+        return found
+    _account, contrato, cfdi = found
+    if cfdi is None:
+        return cfdi_error("consulta", 602, contrato)
+    return xml_answer("servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0),
+                                           ("xmlBase64", b64(cfdi.xml))])
+
+
+CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta)
+SERVICE_ROUTES = {"fes": FES_ROUTES, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
