@@ -1500,7 +1500,7 @@ def fv_payment_ok(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
-def fv_signer_fields_ok(item: Any, need_all: bool = True) -> bool:
+def fv_signer_fields_ok(item: Any) -> bool:
     if not isinstance(item, dict):
         return False
     for name in ("full_name", "email", "rutId", "phone"):
@@ -1803,17 +1803,26 @@ def cfdi_message(code: int, detail: str | None = None) -> str:
 
 
 def cfdi_error(kind: str, code: int, contrato: str | None = None, detail: str | None = None,
-               rfc: str | None = None) -> Answer:
+               rfc: str | None = None, message: str | None = None) -> Answer:
     """A business error in the method's own XML shape, with its ok flag false."""
     root, flag = CFDI_SHAPES[kind]
+    mensaje = message or cfdi_message(code, detail)
     if kind == "timbrado":
         fields: XmlFields = [("id", str(uuid.uuid4())), (flag, False), ("contrato", contrato),
-                             ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+                             ("codigo", code), ("mensaje", mensaje)]
     elif kind == "cancel":
-        fields = [(flag, False), ("rfc", rfc), ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+        fields = [(flag, False), ("rfc", rfc), ("codigo", code), ("mensaje", mensaje)]
     else:
-        fields = [("contrato", contrato), (flag, False), ("codigo", code), ("mensaje", cfdi_message(code, detail))]
+        fields = [("contrato", contrato), (flag, False), ("codigo", code), ("mensaje", mensaje)]
     return xml_answer(root, fields)
+
+
+def cfdi_kind(path: str) -> str:
+    """Which answer shape a CFDI path uses."""
+    method = path.rsplit("/", 1)[-1]
+    if method.startswith("procesarArchivo"):
+        return "timbrado"
+    return "cancel" if method == "cancelarCfdiConOpciones" else "consulta"
 
 
 def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...] = ()) -> list[str] | None:
@@ -2146,3 +2155,291 @@ def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
 
 CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta)
 SERVICE_ROUTES = {"fes": FES_ROUTES, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
+
+
+# --------------------------------------------------------------------------------------------
+# Faults
+# --------------------------------------------------------------------------------------------
+
+# Modes that replace the answer: the request has no effect unless the fault says "process": true.
+REPLACING_MODES = {"close", "reset", "status", "huge", "endless", "headers_then_silence", "redirect",
+                   "service_error"}
+# Modes derived from the normal answer: the request is processed (it takes effect).
+DERIVING_MODES = {"delay", "truncate", "reset_mid_body", "invalid_body", "invalid_utf8", "nul_bytes",
+                  "drip", "close_after", "bad_certificate", "wrong_rut_certificate"}
+FES_ONLY_MODES = {"bad_certificate", "wrong_rut_certificate"}
+FAULT_MODES = REPLACING_MODES | DERIVING_MODES
+INJECT_MARK = "@@SANDBOX-INJECT@@"
+
+
+class FaultSpecError(ValueError):
+    """A POST /_sandbox/fault body that cannot be queued."""
+
+
+def number(params: dict[str, Any], name: str, default: float | None, low: float, high: float) -> float:
+    value = params.get(name, default)
+    if value is None:
+        raise FaultSpecError(f"{name} is required")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise FaultSpecError(f"{name} must be a number in [{low}, {high}]")
+    return value
+
+
+def validate_fault(body: Any) -> tuple[str, str | None, int, dict[str, Any]]:
+    """Check a fault specification; returns (mode, prefix, count, params)."""
+    if not isinstance(body, dict) or body.get("mode") not in FAULT_MODES:
+        raise FaultSpecError(f"mode must be one of {sorted(FAULT_MODES)}")
+    params = {k: v for k, v in body.items() if k not in ("mode", "prefix", "count")}
+    mode, prefix, count = body["mode"], body.get("prefix"), body.get("count", 1)
+    if prefix is not None and not isinstance(prefix, str):
+        raise FaultSpecError("prefix must be a string")
+    if not is_int(count) or count == 0 or count < -1:
+        raise FaultSpecError("count must be a positive integer or -1")
+    if "process" in params and not isinstance(params["process"], bool):
+        raise FaultSpecError("process must be a boolean")
+    if mode == "delay":
+        params["ms"] = number(params, "ms", 1000, 0, MAX_FAULT_SECONDS * 1000)
+    elif mode == "status":
+        params["status"] = int(number(params, "status", None, 100, 599))
+        if params.setdefault("body", "html") not in ("html", "empty", "json"):
+            raise FaultSpecError("body must be html, empty or json")
+        if "retry_after" in params:
+            params["retry_after"] = int(number(params, "retry_after", None, 0, 86400))
+    elif mode == "huge":
+        params["bytes"] = int(number(params, "bytes", None, 0, 1 << 40))
+    elif mode == "endless":
+        params["chunk_bytes"] = int(number(params, "chunk_bytes", 65536, 1, 1 << 20))
+        params["interval_ms"] = number(params, "interval_ms", 0, 0, 10000)
+    elif mode == "drip":
+        params["bytes_per_second"] = number(params, "bytes_per_second", 1, 0.01, 1 << 30)
+    elif mode == "redirect":
+        if not isinstance(params.get("location"), str):
+            raise FaultSpecError("location is required")
+        params["status"] = int(number(params, "status", 302, 300, 399))
+    elif mode == "service_error":
+        params["code"] = int(number(params, "code", None, -(1 << 31), 1 << 31))
+        if "message" in params and not isinstance(params["message"], str):
+            raise FaultSpecError("message must be a string")
+    elif mode == "wrong_rut_certificate":
+        params.setdefault("rut", "11111111-1")
+    elif mode == "nul_bytes" and params.setdefault("style", "raw") not in ("raw", "escaped"):
+        raise FaultSpecError("style must be raw or escaped")
+    return mode, prefix, count, params
+
+
+def service_error_answer(service: str, req: Request, code: int, message: str | None) -> Answer:
+    """The service's own business error for ``code`` (fault service_error)."""
+    if service == "fes":
+        return fes_answer(code, message or FES_ERRORS.get(code, "Error"))
+    if service == "cfdi":
+        parsed, body = req.json_body()
+        contrato = body.get("contrato") if parsed and isinstance(body, dict) else None
+        return cfdi_error(cfdi_kind(req.path), code, contrato or req.q("contrato"), rfc=req.q("rfcEmisor"),
+                          message=message or CFDI_MESSAGES.get(code))
+    return fv_error(400, message or "error")
+
+
+def inject_json(obj: Any) -> Any:
+    """A copy of obj with INJECT_MARK appended to its most descriptive string value.
+
+    Preference: comentario/message/mensaje/info/msg anywhere, then any string that is not the
+    status flag ("status"/"estado"); a top-level "sandbox" field when there is no string at all.
+    """
+    obj = json.loads(json.dumps(obj))
+    preferred = {"comentario", "message", "mensaje", "info", "msg"}
+    avoided = {"status", "estado"}
+
+    def find(node: Any, accept: Callable[[str | None], bool]) -> bool:
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            if isinstance(value, str) and accept(key if isinstance(key, str) else None):
+                node[key] = value + INJECT_MARK
+                return True
+        return any(find(value, accept) for _, value in items)
+
+    if not (find(obj, lambda k: k in preferred) or find(obj, lambda k: k not in avoided)):
+        if isinstance(obj, dict):
+            obj["sandbox"] = INJECT_MARK
+    return obj
+
+
+def inject_bytes(answer: Answer, payload: bytes, escaped: bytes | None = None) -> bytes:
+    """The answer's body with ``payload`` inside a text value, the format otherwise intact."""
+    if answer.fmt == "json":
+        body = encode_json(inject_json(answer.obj), answer.json_style)
+        return body.replace(INJECT_MARK.encode(), escaped if escaped is not None else payload, 1)
+    if answer.fmt == "xml":
+        for tag in (b"mensaje", b"contrato", b"rfc", b"uuid"):
+            index = answer.body.find(b"</" + tag + b">")
+            if index >= 0:
+                return answer.body[:index] + payload + answer.body[index:]
+        index = answer.body.rfind(b"</")
+        return answer.body[:index] + b"<mensaje>" + payload + b"</mensaje>" + answer.body[index:]
+    index = answer.body.find(b"<body>")
+    index = len(answer.body) // 2 if index < 0 else index + len(b"<body>")
+    return answer.body[:index] + payload + answer.body[index:]
+
+
+def huge_frame(service: str) -> tuple[bytes, bytes, bytes]:
+    """(prefix, filler unit, suffix) so that a huge answer is of the service's format."""
+    if service == "fes":
+        return (b'{"estado":"OK","errorCode":0,"comentario":"' + FES_OK_COMMENT.encode() + b'","certificado":"',
+                b"A", b'"}')
+    if service == "cfdi":
+        return (XML_DECL.encode() + b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><xmlBase64>",
+                b"A", b"</xmlBase64></servicioTimbrado>")
+    return b'{"code":200,"status":"success","message":"', b"A", b'"}'
+
+
+# --------------------------------------------------------------------------------------------
+# Control endpoints (/_sandbox/...)
+# --------------------------------------------------------------------------------------------
+
+ControlHandler = Callable[[dict[str, str], Any], Answer]
+
+
+def ctl_error(status: int, message: str) -> Answer:
+    return json_answer(status, {"ok": False, "error": message})
+
+
+def ctl_requests(query: dict[str, str], _: Any) -> Answer:
+    return json_answer(200, STATE.snapshot_requests(query.get("prefix")))
+
+
+def ctl_stats(_: dict[str, str], __: Any) -> Answer:
+    return json_answer(200, STATE.stats())
+
+
+def ctl_reset(_: dict[str, str], __: Any) -> Answer:
+    STATE.reset()
+    return json_answer(200, {"ok": True})
+
+
+def ctl_fault(_: dict[str, str], body: Any) -> Answer:
+    try:
+        mode, prefix, count, params = validate_fault(body)
+    except FaultSpecError as exc:
+        return ctl_error(400, str(exc))
+    fault = STATE.add_fault(mode, prefix, count, params)
+    return json_answer(200, {"ok": True, "fault": fault.as_json()})
+
+
+def ctl_faults(_: dict[str, str], __: Any) -> Answer:
+    with STATE.lock:
+        return json_answer(200, [f.as_json() for f in STATE.faults])
+
+
+def ctl_clear_faults(_: dict[str, str], __: Any) -> Answer:
+    with STATE.lock:
+        STATE.faults.clear()
+    return json_answer(200, {"ok": True})
+
+
+def ctl_health(_: dict[str, str], __: Any) -> Answer:
+    return json_answer(200, {"ok": True})
+
+
+def ctl_state(_: dict[str, str], __: Any) -> Answer:
+    """A read-only view of the service state, for tests."""
+    with STATE.lock:
+        return json_answer(200, {
+            "fes_accounts": {k: dataclasses.asdict(v) for k, v in STATE.fes_accounts.items()},
+            "fv_users": {str(k): v.as_json() for k, v in STATE.fv_users.items()},
+            "fv_token_ttl": STATE.fv_token_ttl,
+            "fv_contracts": {k: {**c.listing_json(), "files": [dataclasses.asdict(f) for f in c.files],
+                                 "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers]}
+                             for k, c in STATE.fv_contracts.items()},
+            "cfdi_accounts": {k: dataclasses.asdict(v) for k, v in STATE.cfdi_accounts.items()},
+            "cfdis": {k: {"contrato": c.contrato, "rfcEmisor": c.rfc_emisor, "rfcReceptor": c.rfc_receptor,
+                          "total": money(c.total), "status": c.status, "cancel_code": c.cancel_code}
+                      for k, c in STATE.cfdis.items()},
+        })
+
+
+def typed_update(target: Any, body: dict[str, Any], fields: dict[str, type]) -> str | None:
+    """Copy the given fields onto a dataclass after a type check; an error message or None."""
+    for name, kind in fields.items():
+        if name in body:
+            value = body[name]
+            if kind is int and not is_int(value) or kind is not int and not isinstance(value, kind):
+                return f"{name} must be {kind.__name__}"
+    for name in fields:
+        if name in body:
+            setattr(target, name, body[name])
+    return None
+
+
+def ctl_fes_account(_: dict[str, str], body: Any) -> Answer:
+    if not isinstance(body, dict) or not isinstance(body.get("usuario"), str):
+        return ctl_error(400, "usuario is required")
+    with STATE.lock:
+        account = STATE.fes_accounts.get(body["usuario"])
+        if account is None:
+            if not isinstance(body.get("clave"), str):
+                return ctl_error(400, "clave is required for a new account")
+            account = FesAccount(body["usuario"], body["clave"])
+        error = typed_update(account, body, {"clave": str, "enabled": bool, "privileged": bool,
+                                             "company_enabled": bool, "quota": int})
+        if error:
+            return ctl_error(400, error)
+        STATE.fes_accounts[account.usuario] = account
+        return json_answer(200, {"ok": True, "account": dataclasses.asdict(account)})
+
+
+def ctl_fv_token_ttl(_: dict[str, str], body: Any) -> Answer:
+    if not isinstance(body, dict) or not is_int(body.get("seconds")):
+        return ctl_error(400, "seconds must be an integer")
+    with STATE.lock:
+        STATE.fv_token_ttl = body["seconds"]
+    return json_answer(200, {"ok": True, "seconds": body["seconds"]})
+
+
+def ctl_fv_invalidate(_: dict[str, str], __: Any) -> Answer:
+    with STATE.lock:
+        count = len(STATE.fv_tokens)
+        STATE.fv_tokens.clear()
+    return json_answer(200, {"ok": True, "invalidated": count})
+
+
+def ctl_fv_reset_code(query: dict[str, str], _: Any) -> Answer:
+    login = (query.get("login") or "").strip().lower()
+    with STATE.lock:
+        code = STATE.fv_reset_codes.get(login)
+    if code is None:
+        return ctl_error(404, "no reset code for that login")
+    return json_answer(200, {"login": login, "code": code})
+
+
+def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
+    if not isinstance(body, dict) or not isinstance(body.get("usuario"), str):
+        return ctl_error(400, "usuario is required")
+    with STATE.lock:
+        account = STATE.cfdi_accounts.get(body["usuario"])
+        if account is None:
+            if not isinstance(body.get("password"), str) or not isinstance(body.get("contrato"), str):
+                return ctl_error(400, "password and contrato are required for a new account")
+            account = CfdiAccount(body["usuario"], body["password"], body["contrato"])
+        error = typed_update(account, body, {"password": str, "contrato": str, "saldo": int,
+                                             "has_default_cert": bool})
+        if error:
+            return ctl_error(400, error)
+        account.failures = 0
+        STATE.cfdi_accounts[account.usuario] = account
+        return json_answer(200, {"ok": True, "account": dataclasses.asdict(account)})
+
+
+CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
+    ("GET", "/_sandbox/requests"): ctl_requests,
+    ("GET", "/_sandbox/stats"): ctl_stats,
+    ("POST", "/_sandbox/reset"): ctl_reset,
+    ("POST", "/_sandbox/fault"): ctl_fault,
+    ("GET", "/_sandbox/faults"): ctl_faults,
+    ("POST", "/_sandbox/faults/clear"): ctl_clear_faults,
+    ("GET", "/_sandbox/health"): ctl_health,
+    ("GET", "/_sandbox/state"): ctl_state,
+    ("POST", "/_sandbox/fes/account"): ctl_fes_account,
+    ("POST", "/_sandbox/fv/token_ttl"): ctl_fv_token_ttl,
+    ("POST", "/_sandbox/fv/invalidate_tokens"): ctl_fv_invalidate,
+    ("GET", "/_sandbox/fv/reset_code"): ctl_fv_reset_code,
+    ("POST", "/_sandbox/cfdi/account"): ctl_cfdi_account,
+}

@@ -1,0 +1,49 @@
+# sello — `make demo` shows it working, `make test` tests all of it (installing what it needs).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib -Xlinker --exclude-libs=ALL
+LIB := $(CURDIR)/.build/release/libsello.so
+BUILD := $(CURDIR)/build
+CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
+LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
+export SELLO_LIB := $(LIB)
+
+.PHONY: build deps test test-swift test-c test-python test-php demo clean
+
+deps:
+	@scripts/install-deps.sh
+
+## build: the release libsello.so (Swift runtime linked in statically); prints its path.
+build: deps
+	@$(SWIFT_RELEASE) 2>&1 | grep -vE "^\[|^Building|^Compiling|^Write|^Build complete" || true
+	@test -f $(LIB) || { echo "build failed"; $(SWIFT_RELEASE); exit 1; }
+	@echo "$(LIB)"
+
+## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.
+test: build test-swift test-c test-python test-php
+
+test-swift: deps
+	swift test 2>&1 | tail -n 25; exit $${PIPESTATUS[0]}
+
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(LIB)
+	@mkdir -p $(BUILD)/tests
+	cc $(CFLAGS_TEST) -o $@ $< $(LDFLAGS_TEST)
+
+C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
+
+test-c: build $(C_TESTS)
+	@for t in $(C_TESTS); do echo "== $$t"; scripts/with-sandbox.sh $$t || exit 1; done
+
+test-python: build
+	python3 -m pytest -q -p no:cacheprovider Tests/python sandbox/test_sandbox.py
+
+test-php: build
+	@if [ -f bindings/php/composer.json ]; then $(MAKE) -C bindings/php test; else echo "no PHP binding yet"; fi
+
+## demo: build, start the sandbox, run the examples in C, Python and PHP, stop the sandbox.
+demo: build
+	@scripts/with-sandbox.sh scripts/run-examples.sh
+
+clean:
+	rm -rf .build $(BUILD)
