@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib -Xlinker --exclude-libs=ALL
+SWIFT_RELEASE := swift build -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld -Xlinker --exclude-libs=ALL
 LIB := $(CURDIR)/.build/release/libsello.so
 BUILD := $(CURDIR)/build
+BUILD_LOG := /tmp/sello-build.log
 CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
 LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
 export SELLO_LIB := $(LIB)
@@ -16,8 +17,7 @@ deps:
 
 ## build: the release libsello.so (Swift runtime linked in statically); prints its path.
 build: deps
-	@$(SWIFT_RELEASE) 2>&1 | grep -vE "^\[|^Building|^Compiling|^Write|^Build complete" || true
-	@test -f $(LIB) || { echo "build failed"; $(SWIFT_RELEASE); exit 1; }
+	@$(SWIFT_RELEASE) > $(BUILD_LOG) 2>&1 || { cat $(BUILD_LOG); echo "swift build failed"; exit 1; }
 	@echo "$(LIB)"
 
 ## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.

@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims"],
                 path: "Sources/SelloCore"),
         // The thin C export layer.
-        .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello",
+        .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello", exclude: ["exports.map"],
                 swiftSettings: [.enableExperimentalFeature("CImplementation")],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/Sello/exports.map"])]),
         .testTarget(name: "SelloCoreTests", dependencies: ["SelloCore"], path: "Tests/SelloCoreTests"),

@@ -2443,3 +2443,471 @@ CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
     ("GET", "/_sandbox/fv/reset_code"): ctl_fv_reset_code,
     ("POST", "/_sandbox/cfdi/account"): ctl_cfdi_account,
 }
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP handler
+# --------------------------------------------------------------------------------------------
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive handler: one instance per TCP connection, many requests each."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "sello-sandbox/1.0"
+    sys_version = ""
+    timeout = IDLE_TIMEOUT
+
+    # -- connection lifecycle ------------------------------------------------------------------
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            self.request.do_handshake()
+        super().setup()
+        self.conn_id = STATE.new_connection()
+        self.aborted = False
+
+    def handle_one_request(self) -> None:
+        if self.aborted:
+            self.close_connection = True
+            return
+        try:
+            super().handle_one_request()
+        except (ConnectionError, ssl.SSLError, TimeoutError):
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log(f"{self.client_address[0]}:{self.client_address[1]} " + format % args)
+
+    def do_GET(self) -> None:
+        self.dispatch()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_GET
+
+    # -- writing -------------------------------------------------------------------------------
+    def head_bytes(self, status: int, headers: list[tuple[str, str]]) -> bytes:
+        """Status line and headers; ``Connection: close`` whenever the connection will close."""
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Unknown"
+        lines = [f"HTTP/1.1 {status} {reason}", f"Date: {email.utils.formatdate(usegmt=True)}",
+                 f"Server: {self.server_version}"]
+        lines += [f"{name}: {value}" for name, value in headers]
+        if self.close_connection:
+            lines.append("Connection: close")
+        elif self.request_version == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    @staticmethod
+    def answer_headers(answer: Answer, length: int | None) -> list[tuple[str, str]]:
+        headers = [] if answer.fmt == "empty" else [("Content-Type", answer.content_type)]
+        if length is not None:
+            headers.append(("Content-Length", str(length)))
+        return headers + answer.headers
+
+    def send(self, data: bytes, deadline: float | None = None) -> None:
+        """Write bytes; raises ClientGone when the client has gone away (or stalls past deadline)."""
+        try:
+            if deadline is not None:
+                self.connection.settimeout(max(0.05, deadline - time.monotonic()))
+            self.wfile.write(data)
+        except (OSError, ValueError) as exc:
+            raise ClientGone(str(exc)) from exc
+        finally:
+            if deadline is not None and not self.aborted:
+                try:
+                    self.connection.settimeout(self.timeout)
+                except OSError:
+                    pass
+
+    def write_answer(self, answer: Answer) -> int:
+        """The one place that writes a complete answer (always with Content-Length)."""
+        body = b"" if self.command == "HEAD" else answer.body
+        self.send(self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body))) + body)
+        return answer.status
+
+    def client_gone(self) -> bool:
+        """True when the peer has closed its side (plain TCP only: TLS cannot be peeked)."""
+        if isinstance(self.connection, ssl.SSLSocket):
+            return False
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds`` (capped at 60 s); False if the client went away meanwhile."""
+        deadline = time.monotonic() + min(seconds, MAX_FAULT_SECONDS)
+        while (left := deadline - time.monotonic()) > 0:
+            if self.client_gone():
+                return False
+            time.sleep(min(0.05, left))
+        return not self.client_gone()
+
+    def abort_with_rst(self) -> None:
+        """Close the TCP connection with RST (SO_LINGER 0)."""
+        self.close_connection = True
+        self.aborted = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        for closable in (self.rfile, self.connection):
+            try:
+                closable.close()
+            except OSError:
+                pass
+
+    # -- request intake ------------------------------------------------------------------------
+    def dispatch(self) -> None:
+        target = self.path
+        if "://" in target.split("?", 1)[0]:  # absolute-form request target
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        raw_path, _, query_string = target.partition("?")
+        path = unquote(raw_path)
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            self.handle_control(path, query_string)
+        else:
+            self.handle_service(path, raw_path, query_string)
+
+    def read_request(self, path: str, raw_path: str, query_string: str) -> Request:
+        """Read the whole body (Content-Length or chunked); multipart bodies are parsed as they stream."""
+        ctype, ctype_params = media_type(self.headers.get("content-type"))
+        parser = MultipartParser(ctype_params["boundary"]) if (
+            ctype == "multipart/form-data" and ctype_params.get("boundary")) else None
+        limit = MAX_MULTIPART_BODY if parser else MAX_PLAIN_BODY
+        digest, size, kept, too_large = hashlib.sha256(), 0, bytearray(), False
+        for chunk in iter_request_body(self.rfile, self.headers):
+            size += len(chunk)
+            digest.update(chunk)
+            if size > limit:
+                too_large = True
+                break
+            if parser is not None:
+                parser.feed(chunk)
+                if len(kept) <= TEXT_RECORD_LIMIT:
+                    kept += chunk[: TEXT_RECORD_LIMIT + 1 - len(kept)]
+            else:
+                kept += chunk
+        if parser is not None and not too_large:
+            parser.close()
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        body = bytes(kept) if (parser is None and not too_large) or size <= TEXT_RECORD_LIMIT else None
+        return Request(self.command, path, raw_path, parse_qsl(query_string, keep_blank_values=True),
+                       headers, body, size, digest.hexdigest(),
+                       multipart=parser.parts if parser is not None else None,
+                       multipart_error=parser.error if parser is not None else None, too_large=too_large)
+
+    # -- control -------------------------------------------------------------------------------
+    def handle_control(self, path: str, query_string: str) -> None:
+        try:
+            req = self.read_request(path, path, query_string)
+        except (ClientGone, BadFraming):
+            self.close_connection = True
+            return
+        func = CONTROL_ROUTES.get((self.command, path.rstrip("/")))
+        if func is None:
+            known = any(p == path.rstrip("/") for _, p in CONTROL_ROUTES)
+            answer = ctl_error(405 if known else 404, "unknown control endpoint")
+        else:
+            parsed, body = req.json_body()
+            if req.body and not parsed:
+                answer = ctl_error(400, "body is not JSON")
+            else:
+                answer = func(dict(req.query), body if parsed else None)
+        try:
+            self.write_answer(answer)
+        except ClientGone:
+            self.close_connection = True
+
+    # -- services ------------------------------------------------------------------------------
+    def handle_service(self, path: str, raw_path: str, query_string: str) -> None:
+        started = time.monotonic()
+        service = service_of(path)
+        try:
+            req = self.read_request(path, raw_path, query_string)
+        except BadFraming as exc:
+            self.close_connection = True
+            try:
+                self.write_answer(html_answer(400, str(exc)))
+            except ClientGone:
+                pass
+            return
+        except ClientGone:
+            self.close_connection = True
+            return
+        entry = STATE.record(req.record(), self.conn_id)
+        status: int | None = None
+        fault: Fault | None = None
+        try:
+            if req.too_large:
+                self.close_connection = True  # the rest of the body is not read
+                status = self.write_answer(fv_error(413, "File too large") if path == "/api/v1/upfile"
+                                           else html_answer(413, "Request body too large"))
+            else:
+                fault = STATE.take_fault(path, service)
+                status = self.respond(req, service, fault)
+        except ClientGone:
+            self.close_connection = True
+        finally:
+            STATE.finish(entry, elapsed_ms=round((time.monotonic() - started) * 1000, 3), status=status,
+                         fault=fault.mode if fault else None)
+
+    def compute(self, req: Request, service: str) -> Answer:
+        try:
+            return dispatch(SERVICE_ROUTES[service], req)
+        except Exception:  # a sandbox bug must not kill the connection silently
+            sys.stderr.write(traceback.format_exc())
+            return html_answer(500, "sandbox internal error")
+
+    def respond(self, req: Request, service: str, fault: Fault | None) -> int | None:
+        if fault is None:
+            return self.write_answer(self.compute(req, service))
+        handler = getattr(self, f"fault_{fault.mode}")
+        if fault.mode in REPLACING_MODES:
+            if fault.params.get("process"):
+                self.compute(req, service)
+            return handler(req, service, fault.params)
+        return handler(req, service, fault.params, self.compute(req, service))
+
+    # -- fault modes that replace the answer ---------------------------------------------------
+    def fault_close(self, req: Request, service: str, p: dict[str, Any]) -> None:
+        self.close_connection = True
+
+    def fault_reset(self, req: Request, service: str, p: dict[str, Any]) -> None:
+        self.abort_with_rst()
+
+    def fault_status(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        status = p["status"]
+        headers = [("Retry-After", str(p["retry_after"]))] if "retry_after" in p else []
+        if p["body"] == "empty":
+            answer = empty_answer(status, headers)
+        elif p["body"] == "json":
+            try:
+                phrase = http.HTTPStatus(status).phrase
+            except ValueError:
+                phrase = "Error"
+            answer = json_answer(status, {"status": status, "error": phrase})
+            answer.headers = headers
+        else:
+            answer = html_answer(status, "Injected by the sandbox", headers)
+        return self.write_answer(answer)
+
+    def fault_redirect(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        return self.write_answer(html_answer(p["status"], f"Moved to {p['location']}", [("Location", p["location"])]))
+
+    def fault_service_error(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        return self.write_answer(service_error_answer(service, req, p["code"], p.get("message")))
+
+    def fault_huge(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        total = p["bytes"]
+        prefix, unit, suffix = huge_frame(service)
+        if total < len(prefix) + len(suffix):
+            prefix, suffix = b"", b""
+        content_type = "application/xml;charset=UTF-8" if service == "cfdi" else "application/json"
+        deadline = time.monotonic() + MAX_FAULT_SECONDS
+        self.send(self.head_bytes(200, [("Content-Type", content_type), ("Content-Length", str(total))]) + prefix,
+                  deadline)
+        remaining = total - len(prefix) - len(suffix)
+        block = unit * IO_CHUNK
+        while remaining > 0:
+            if time.monotonic() > deadline:
+                self.close_connection = True
+                return 200
+            piece = block if remaining >= len(block) else block[:remaining]
+            self.send(piece, deadline)
+            remaining -= len(piece)
+        self.send(suffix, deadline)
+        return 200
+
+    def fault_endless(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        prefix, unit, _ = huge_frame(service)
+        content_type = "application/xml;charset=UTF-8" if service == "cfdi" else "application/json"
+        deadline = time.monotonic() + MAX_FAULT_SECONDS
+        self.close_connection = True  # the body never ends: the connection cannot be reused
+        chunk = unit * p["chunk_bytes"]
+        framed = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+        self.send(self.head_bytes(200, [("Content-Type", content_type), ("Transfer-Encoding", "chunked")])
+                  + b"%x\r\n" % len(prefix) + prefix + b"\r\n", deadline)
+        while time.monotonic() < deadline:
+            self.send(framed, deadline)
+            if p["interval_ms"] and not self.wait(p["interval_ms"] / 1000):
+                break
+        return 200
+
+    def fault_headers_then_silence(self, req: Request, service: str, p: dict[str, Any]) -> int:
+        content_type = "application/xml;charset=UTF-8" if service == "cfdi" else "application/json"
+        self.close_connection = True
+        self.send(self.head_bytes(200, [("Content-Type", content_type), ("Content-Length", "100")]))
+        self.wait(MAX_FAULT_SECONDS)
+        return 200
+
+    # -- fault modes derived from the normal answer --------------------------------------------
+    def fault_delay(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int | None:
+        if not self.wait(p["ms"] / 1000):
+            self.close_connection = True
+            return None
+        return self.write_answer(answer)
+
+    def fault_truncate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        self.close_connection = True
+        head = self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body)))
+        self.send(head + answer.body[: len(answer.body) // 2])
+        return answer.status
+
+    def fault_reset_mid_body(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        self.close_connection = True
+        head = self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body)))
+        self.send(head + answer.body[: len(answer.body) // 2])
+        time.sleep(0.1)  # let the client read the partial answer before the RST arrives
+        self.abort_with_rst()
+        return answer.status
+
+    def fault_invalid_body(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        broken = answer.body[: max(1, len(answer.body) // 2)] if answer.body else b"{"
+        return self.write_answer(dataclasses.replace(answer, body=broken))
+
+    def fault_invalid_utf8(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        return self.write_answer(dataclasses.replace(answer, body=inject_bytes(answer, b"\xc3\x28\xff\xfe")))
+
+    def fault_nul_bytes(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        escaped = b"\\u0000" if p["style"] == "escaped" and answer.fmt == "json" else None
+        return self.write_answer(dataclasses.replace(answer, body=inject_bytes(answer, b"A\x00B", escaped)))
+
+    def fault_drip(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int | None:
+        data = self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body))) + answer.body
+        rate = p["bytes_per_second"]
+        step = 1 if rate <= 20 else int(rate * 0.05)
+        interval = step / rate
+        deadline = time.monotonic() + MAX_FAULT_SECONDS
+        for offset in range(0, len(data), step):
+            if time.monotonic() > deadline:
+                self.close_connection = True
+                return None
+            self.send(data[offset: offset + step], deadline)
+            if offset + step < len(data) and not self.wait(interval):
+                self.close_connection = True
+                return None
+        return answer.status
+
+    def fault_close_after(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        status = self.write_answer(answer)
+        self.close_connection = True
+        return status
+
+    def fault_bad_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK":
+            answer = fes_answer(0, certificado=b64(b"NOT A PKCS#12 " + os.urandom(256)))
+        return self.write_answer(answer)
+
+    def fault_wrong_rut_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK" and CERTS is not None:
+            _, body = req.json_body()
+            param = body["request"]["parametro"]
+            try:
+                p12 = CERTS.pkcs12(p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"],
+                                   param["duracion"])
+                answer = fes_answer(0, certificado=b64(p12))
+            except CertificateError:
+                answer = fes_answer(107)
+        return self.write_answer(answer)
+
+
+# --------------------------------------------------------------------------------------------
+# Server
+# --------------------------------------------------------------------------------------------
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    allow_reuse_address = False
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup (getfqdn): loopback only, no network."""
+        import socketserver
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), port
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if VERBOSE:
+            super().handle_error(request, client_address)
+
+
+class SandboxServer6(SandboxServer):
+    address_family = socket.AF_INET6
+
+
+def loopback_host(host: str) -> str | None:
+    """The address to bind, or None when ``host`` is not a loopback address."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        return host if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="sello sandbox server (FES, Firma Virtual, CFDI)")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (only loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port, 0 for any free port")
+    parser.add_argument("--port-file", help="also write the port number to this file")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument("--data-dir", help="directory holding chile/communes.csv (default: ../../shared/data)")
+    parser.add_argument("--verbose", action="store_true", help="log requests and errors to stderr")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    global CERTS, COMUNAS, VERBOSE
+    args = parse_args(argv)
+    VERBOSE = args.verbose
+    host = loopback_host(args.host)
+    if host is None:
+        sys.stderr.write(f"refusing to bind non-loopback host {args.host!r}\n")
+        return 2
+    if bool(args.tls_cert) != bool(args.tls_key):
+        sys.stderr.write("--tls-cert and --tls-key go together\n")
+        return 2
+    data_dir = Path(args.data_dir) if args.data_dir else Path(__file__).resolve().parents[2] / "shared" / "data"
+    COMUNAS = load_comunas(data_dir)
+    workdir = Path(tempfile.mkdtemp(prefix="sello-sandbox-"))
+    try:
+        CERTS = CertificateFactory(workdir)
+        server_class = SandboxServer6 if ":" in host else SandboxServer
+        server = server_class((host, args.port), SandboxHandler)
+        if args.tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(args.tls_cert, args.tls_key)
+            server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        port = server.server_address[1]
+        sys.stdout.write(f"SANDBOX_PORT={port}\n")
+        sys.stdout.flush()
+        if args.port_file:
+            tmp = Path(args.port_file + ".tmp")
+            tmp.write_text(f"{port}\n")
+            tmp.replace(args.port_file)
+
+        def stop(signum: int, frame: Any) -> None:
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            server.server_close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+// An immutable, Sendable copy of a parsed XML element tree.
+
+public struct XMLAttribute: Sendable, Equatable {
+    /// Local name, no prefix.
+    public let name: String
+    public let value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public struct XMLElement: Sendable, Equatable {
+    /// Local name, no prefix ("tfd:TimbreFiscalDigital" -> "TimbreFiscalDigital").
+    public let name: String
+    /// In document order; namespace declarations (xmlns) are not attributes.
+    public let attributes: [XMLAttribute]
+    /// Concatenated direct text/CDATA content, trimmed of surrounding whitespace.
+    public let text: String
+    public let children: [XMLElement]
+
+    public init(name: String, attributes: [XMLAttribute] = [], text: String = "", children: [XMLElement] = []) {
+        self.name = name
+        self.attributes = attributes
+        self.text = text
+        self.children = children
+    }
+
+    /// The value of the first attribute with this local name.
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+
+    /// The first direct child with this local name.
+    public func child(_ name: String) -> XMLElement? {
+        children.first { $0.name == name }
+    }
+
+    /// All direct children with this local name.
+    public func children(named name: String) -> [XMLElement] {
+        children.filter { $0.name == name }
+    }
+}
+
+public struct XMLFailure: Error, Sendable, Equatable {
+    public let message: String
+    /// 1-based line of the problem; 0 when there is no position (e.g. empty input).
+    public let line: Int
+
+    public init(message: String, line: Int) {
+        self.message = message
+        self.line = line
+    }
+}
