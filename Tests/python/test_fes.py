@@ -1,0 +1,254 @@
+"""FES (seed 000) through the .so against the sandbox: every local validation with nothing sent,
+every code of the seed's two tables, never sending twice, never losing the certificate."""
+from __future__ import annotations
+
+import base64
+import os
+import stat
+
+import pytest
+
+from conftest import FES_USER
+from sello_ffi import Client, assert_no_secrets, call
+
+VALID = {
+    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
+    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
+    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
+}
+
+
+def obtain(config: dict, request: dict) -> dict:
+    with Client("fes", config) as client:
+        return client.call("obtain_certificate", request)
+
+
+def expect_error(envelope: dict, kind: str, code: str, service_code: int | None, field: str | None = None) -> dict:
+    assert envelope["ok"] is False, envelope
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["service_code"]) == (kind, code, service_code), error
+    if field is not None:
+        assert error["field"] == field
+    return error
+
+
+# --- local validation: the service's own codes, nothing sent -----------------------------------
+
+LOCAL_CASES = [
+    ("missing", {"correo": None}, "REQUEST_INCOMPLETO", 109, "correo"),
+    ("missing duracion", {"duracion": None}, "REQUEST_INCOMPLETO", 109, "duracion"),
+    ("empty", {"direccion": "  "}, "DATO_VIENEN_VACIO", 110, "direccion"),
+    ("control char", {"nombreEmpresa": "CDS\u0007"}, "CARACTERES_INVALIDOS", 102, "nombreEmpresa"),
+    ("markup", {"giroEmpresa": "<script>"}, "CARACTERES_INVALIDOS", 102, "giroEmpresa"),
+    ("rut check digit", {"rut": "19.371.037-1"}, "RUT_INVALIDO", 106, "rut"),
+    ("rut shape", {"rut": "19,371,037-9"}, "RUT_INVALIDO", 106, "rut"),
+    ("rut dots", {"rut": "1.9371.037-9"}, "RUT_INVALIDO", 106, "rut"),
+    ("email", {"correo": "eleon@certificadoradelsur"}, "CORREO_NO_VALIDO", 205, "correo"),
+    ("short password", {"claveCertificado": "Ab1"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
+    ("no upper", {"claveCertificado": "secreta123"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
+    ("no lower", {"claveCertificado": "SECRETA123"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
+    ("no digit", {"claveCertificado": "SecretaSecreta"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
+    ("duracion 0", {"duracion": 0}, "DURACION_FUERA_DE_RANGO", 207, "duracion"),
+    ("duracion 4", {"duracion": 4}, "DURACION_FUERA_DE_RANGO", 207, "duracion"),
+    ("comuna", {"comuna": "Gotham"}, "COMUNA_NO_ENCONTRADA", 112, "comuna"),
+    ("documento", {"numeroDocumento": "12AB"}, "NUMERO_DOCUMENTO_INVALIDO", None, "numeroDocumento"),
+]
+
+
+@pytest.mark.parametrize("name,change,code,number,field", LOCAL_CASES, ids=[c[0] for c in LOCAL_CASES])
+def test_local_validation_sends_nothing(sandbox, fes_config, name, change, code, number, field) -> None:
+    request = {**VALID, **change}
+    request = {k: v for k, v in request.items() if v is not None}
+    envelope = obtain(fes_config, request)
+    expect_error(envelope, "validation", code, number, field)
+    assert envelope["meta"]["attempts"] == 0
+    assert sandbox.requests() == []
+    # fes_check_request gives the same verdict without a client.
+    assert call("fes_check_request", request)["error"]["code"] == code
+
+
+def test_all_problems_are_listed_at_once(sandbox, fes_config) -> None:
+    envelope = obtain(fes_config, {**VALID, "rut": "19371037-1", "correo": "x", "duracion": 9})
+    problems = envelope["error"]["details"]["problems"]
+    assert [p["code"] for p in problems] == ["RUT_INVALIDO", "CORREO_NO_VALIDO", "DURACION_FUERA_DE_RANGO"]
+
+
+def test_password_is_never_echoed(sandbox, fes_config) -> None:
+    envelope = obtain(fes_config, {**VALID, "claveCertificado": "Sécreta 12<"})
+    error = expect_error(envelope, "validation", "CARACTERES_INVALIDOS", 102, "claveCertificado")
+    assert "Sécreta" not in error["message"] and "<" not in error["message"]
+
+
+@pytest.mark.parametrize("change,field", [({"duracion": "3"}, "duracion"), ({"rut": 19371037}, "rut"),
+                                          ({"extra": 1}, "extra")])
+def test_wrong_types_and_unknown_fields(sandbox, fes_config, change, field) -> None:
+    envelope = obtain(fes_config, {**VALID, **change})
+    assert envelope["error"]["kind"] == "invalid_argument" and envelope["error"]["field"] == field
+    assert sandbox.requests() == []
+
+
+def test_save_to_a_missing_folder_is_refused_before_sending(sandbox, fes_config, tmp_path) -> None:
+    envelope = obtain(fes_config, {**VALID, "save_to": str(tmp_path / "nope" / "cert.p12")})
+    expect_error(envelope, "io", "SAVE_TO_UNWRITABLE", None, "save_to")
+    assert sandbox.requests() == []
+
+
+# --- what is sent ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rut,normalized", [("76.369.187-K", "76369187-K"), ("77.879.240-0", "77879240-0"),
+                                            ("96874030k", "96874030-K"), ("12345678-5", "12345678-5")])
+def test_known_ruts_are_sent_in_the_seed_form(sandbox, fes_config, rut, normalized) -> None:
+    envelope = obtain(fes_config, {**VALID, "rut": rut})
+    assert envelope["ok"] is True, envelope
+    [received] = sandbox.requests()
+    parametro = received["json"]["request"]["parametro"]
+    assert parametro["rut"] == normalized
+    assert envelope["data"]["certificate_info"]["rut"] == normalized
+
+
+def test_request_body_follows_the_seed(sandbox, fes_config) -> None:
+    obtain(fes_config, {**VALID, "comuna": "Llay-Llay"})
+    [received] = sandbox.requests()
+    assert received["headers"]["content-type"] == "application/json"
+    assert received["json"] == {"request": {
+        "encabezado": FES_USER,
+        "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "Llaillay"}}}
+
+
+def test_check_request_masks_secrets() -> None:
+    envelope = call("fes_check_request", VALID)
+    assert envelope["ok"] is True
+    assert envelope["data"]["request"]["encabezado"] == {"usuario": "***", "clave": "***"}
+    assert envelope["data"]["request"]["parametro"]["claveCertificado"] == "***"
+
+
+# --- success: the certificate is never lost ----------------------------------------------------
+
+def test_success_saves_the_certificate_atomically(sandbox, fes_config, tmp_path) -> None:
+    target = tmp_path / "cert.p12"
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    assert envelope["ok"] is True, envelope
+    data = envelope["data"]
+    assert data["saved_to"] == str(target)
+    assert target.read_bytes() == base64.b64decode(data["certificado"])
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["cert.p12"]  # no temporary file left
+    info = data["certificate_info"]
+    assert info["rut"] == "19371037-9" and "19371037-9" in info["subject"]
+    assert info["not_before"] < info["not_after"] and info["serial"]
+    assert "warnings" not in envelope
+
+
+def test_a_failed_save_keeps_the_certificate_in_the_envelope(sandbox, fes_config, tmp_path) -> None:
+    target = tmp_path / "is-a-folder"
+    target.mkdir()
+    (target / "inside").write_text("x")  # rename() cannot replace a non-empty folder
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    assert envelope["ok"] is True
+    assert base64.b64decode(envelope["data"]["certificado"])
+    assert "saved_to" not in envelope["data"]
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["field"]) == ("io", "save_to")
+
+
+def test_a_certificate_that_does_not_open_is_a_warning(sandbox, fes_config) -> None:
+    sandbox.fault("bad_certificate")
+    envelope = obtain(fes_config, VALID)
+    assert envelope["ok"] is True and envelope["data"]["certificado"]
+    assert [w["code"] for w in envelope["warnings"]] == ["CERTIFICATE_UNREADABLE"]
+
+
+def test_a_certificate_for_another_rut_is_a_warning(sandbox, fes_config) -> None:
+    sandbox.fault("wrong_rut_certificate")
+    envelope = obtain(fes_config, VALID)
+    assert envelope["ok"] is True
+    assert [w["code"] for w in envelope["warnings"]] == ["CERTIFICATE_RUT_MISMATCH"]
+    assert envelope["data"]["certificate_info"]["rut"] != "19371037-9"
+
+
+# --- the service's answers: every code of both tables -----------------------------------------
+
+def test_wrong_credentials_are_auth_and_not_retried(sandbox, fes_config) -> None:
+    envelope = obtain({**fes_config, "clave": "wrong-clave"}, VALID)
+    error = expect_error(envelope, "auth", "USUARIO_O_CLAVE_INVALIDO", 105)
+    assert error["retryable"] is False
+    assert len(sandbox.requests()) == 1
+
+
+@pytest.mark.parametrize("flag,code,number,kind", [
+    ({"enabled": False}, "USUARIO_NO_HABILITADO", 101, "auth"),
+    ({"privileged": False}, "DATOS_NO_VALIDO", 103, "auth"),
+    ({"company_enabled": False}, "ERROR_EMPRESA_NO_HABILITADA", 108, "service"),
+    ({"quota": 0}, "SIN_CUOTA_DISPONIBLE", 104, "service"),
+])
+def test_account_states(sandbox, fes_config, flag, code, number, kind) -> None:
+    sandbox.fes_account("PruebaWS", **flag)
+    error = expect_error(obtain(fes_config, VALID), kind, code, number)
+    assert error["retryable"] is False
+
+
+def test_quota_is_spent_once_per_certificate(sandbox, fes_config) -> None:
+    sandbox.fes_account("PruebaWS", quota=1)
+    with Client("fes", fes_config) as client:
+        assert client.call("obtain_certificate", VALID)["ok"] is True
+        expect_error(client.call("obtain_certificate", VALID), "service", "SIN_CUOTA_DISPONIBLE", 104)
+
+
+TABLE = [
+    (101, "USUARIO_NO_HABILITADO", "auth", False), (102, "CARACTERES_INVALIDOS", "service", False),
+    (103, "DATOS_NO_VALIDO", "auth", False), (104, "SIN_CUOTA_DISPONIBLE", "service", False),
+    (105, "USUARIO_O_CLAVE_INVALIDO", "auth", False), (106, "RUT_INVALIDO", "service", False),
+    (107, "ERROR_GENERARA_CERTIFICADO", "service", True), (108, "ERROR_EMPRESA_NO_HABILITADA", "service", False),
+    (109, "REQUEST_INCOMPLETO", "service", False), (110, "DATO_VIENEN_VACIO", "service", False),
+    (111, "REGION_NO_ENCONTRADA", "service", False), (112, "COMUNA_NO_ENCONTRADA", "service", False),
+    (201, "IP_NO_PERMITIDA", "service", True), (202, "REQUEST_INCOMPLETO_ENROLADOR", "service", False),
+    (203, "USUARIO_CLAVE_NO_VALIDO", "service", False), (204, "RUT_NO_VALIDO", "service", False),
+    (205, "CORREO_NO_VALIDO", "service", False), (206, "EMPRESA_NO_VALIDA", "service", False),
+    (207, "DURACION_FUERA_DE_RANGO", "service", False), (208, "CLAVE_NO_SEGURA", "service", False),
+    (209, "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD", "service", False),
+    (210, "ERROR_OBTENER_DATOS_PERSONALINFORMATION", "service", False),
+    (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", True),
+    (212, "ERROR_GENERARA_CERTIFICADO_ENROLADOR", "service", True),
+]
+
+
+@pytest.mark.parametrize("number,code,kind,retryable", TABLE, ids=[str(t[0]) for t in TABLE])
+def test_every_service_code(sandbox, fes_config, number, code, kind, retryable) -> None:
+    sandbox.fault("service_error", code=number)
+    envelope = obtain(fes_config, VALID)
+    error = expect_error(envelope, kind, code, number)
+    assert error["retryable"] is retryable
+    assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
+
+
+def test_an_undocumented_code_carries_the_comentario(sandbox, fes_config) -> None:
+    sandbox.fault("service_error", code=22, message="Correo no puede venir vacío.")
+    error = expect_error(obtain(fes_config, VALID), "service", "FES_UNDOCUMENTED_ERROR", 22)
+    assert "Correo no puede venir vacío." in error["message"]
+
+
+# --- never twice, never a secret ----------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["close", "reset", "truncate", "headers_then_silence"])
+def test_nothing_is_resent_once_it_may_have_arrived(sandbox, fes_config, mode) -> None:
+    sandbox.fault(mode)
+    envelope = obtain({**fes_config, "timeout_ms": 800}, VALID)
+    error = envelope["error"]
+    assert error["kind"] in ("transport", "timeout") and error["retryable"] is False, error
+    assert "check with the provider" in error["message"]
+    assert len(sandbox.requests()) == 1
+
+
+def test_no_secret_in_any_envelope_or_log_line(sandbox, fes_config) -> None:
+    secrets = [fes_config["clave"], VALID["claveCertificado"]]
+    envelopes = []
+    with Client("fes", fes_config) as client:
+        envelopes.append(client.call("obtain_certificate", VALID))
+        envelopes.append(client.call("obtain_certificate", {**VALID, "rut": "1-9"}))
+        sandbox.fault("service_error", code=105)
+        envelopes.append(client.call("obtain_certificate", VALID))
+        sandbox.fault("delay", ms=1500)
+        envelopes.append(client.call("obtain_certificate", VALID))
+        logs = client.logs
+    assert len(logs) >= 3
+    assert_no_secrets(secrets, envelopes, logs)
