@@ -10,7 +10,7 @@ CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
 LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
 export SELLO_LIB := $(LIB)
 
-.PHONY: build deps test test-swift test-c test-python test-php demo clean
+.PHONY: build deps test test-swift test-c test-python test-php demo install bench fuzz sanitize memcheck clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,5 +45,25 @@ test-php: build
 demo: build
 	@scripts/with-sandbox.sh scripts/run-examples.sh
 
+## install: libsello.so (with its soname), include/sello.h and sello.pc under PREFIX.
+PREFIX ?= /usr/local
+install: build
+	scripts/install.sh "$(PREFIX)"
+
+## bench: the benchmark table (sello against raw libcurl, requests, PHP curl); under 10 minutes.
+bench: build
+	benchmarks/run.sh
+
+## fuzz: each libFuzzer target for a minute (FUZZ_SECONDS); sanitize: Swift tests under ASan and TSan;
+## memcheck: valgrind on the C programs.
+fuzz: deps
+	scripts/fuzz.sh
+
+sanitize: deps
+	scripts/sanitize.sh
+
+memcheck: build
+	scripts/memcheck.sh
+
 clean:
-	rm -rf .build $(BUILD)
+	rm -rf .build .build-* $(BUILD)

@@ -27,7 +27,8 @@ let package = Package(
         // The thin C export layer.
         .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello", exclude: ["exports.map"],
                 swiftSettings: [.enableExperimentalFeature("CImplementation")],
-                linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/Sello/exports.map"])]),
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/Sello/exports.map",
+                                                     "-Xlinker", "-soname=libsello.so.0"])]),
         .testTarget(name: "SelloCoreTests", dependencies: ["SelloCore"], path: "Tests/SelloCoreTests"),
     ]
 )

@@ -64,11 +64,8 @@ public struct ClientConfig: Sendable {
         for key in serviceKeys {
             if let value = reader.object[key] { config.service.append(key, value) }
         }
-        for key in requiredKeys {
-            guard let value = try reader.string(key), !value.isEmpty else {
-                throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: "MISSING_CREDENTIAL")
-            }
-            _ = value
+        for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
+            throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: "MISSING_CREDENTIAL")
         }
         return config
     }
