@@ -18,6 +18,7 @@ deps:
 ## build: the release libsello.so (Swift runtime linked in statically); prints its path.
 build: deps
 	@$(SWIFT_RELEASE) > $(BUILD_LOG) 2>&1 || { cat $(BUILD_LOG); echo "swift build failed"; exit 1; }
+	@ln -sf libsello.so $(dir $(LIB))libsello.so.0   # the soname, for programs linked against it
 	@echo "$(LIB)"
 
 ## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.
