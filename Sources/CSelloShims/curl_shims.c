@@ -30,6 +30,22 @@ CURLcode curlshim_easy_getinfo_string(CURL *easy, CURLINFO info, const char **va
 CURLMcode curlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
+CURLMcode curlshim_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+int curlshim_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *message;
+    while ((message = curl_multi_info_read(multi, &queued)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *easy = message->easy_handle;
+            *result = message->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 /* curl calls lock/unlock with a curl_lock_data; one mutex per kind keeps DNS lookups and TLS
  * session reuse from serialising each other. */

@@ -19,6 +19,11 @@ CURLcode curlshim_easy_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *val
 CURLcode curlshim_easy_getinfo_string(CURL *easy, CURLINFO info, const char **value);
 
 CURLMcode curlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+CURLMcode curlshim_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value);
+
+/* The next finished transfer of a multi handle: 1 with its easy handle and result, 0 when no
+ * transfer has finished (curl_multi_info_read's CURLMsg holds the result in a union). */
+int curlshim_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
 
 /* A curl share object for DNS and TLS sessions together with its locks (one mutex per data
  * kind). NULL on failure. */

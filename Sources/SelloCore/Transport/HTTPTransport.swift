@@ -49,7 +49,7 @@ public final class HTTPTransport: Sendable {
                 return response
             case .retry(let error, let delayMs):
                 retries += 1
-                context.hooks.log(.warning, "retry \(retries) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
+                logRetry(retries, delayMs: delayMs, after: error, context: context)
                 Self.sleep(milliseconds: delayMs)
             case .fail(let error):
                 throw error
@@ -162,7 +162,11 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    private func logRequest(_ request: HTTPRequest, context: CallContext, attempt: Int) {
+    func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, context: CallContext) {
+        context.hooks.log(.warning, "retry \(retry) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
+    }
+
+    func logRequest(_ request: HTTPRequest, context: CallContext, attempt: Int) {
         guard context.hooks.wantsLog(.info) else { return }
         let redactor = Redactor(secrets: request.secrets)
         let query = redactor.scrubQuery(request.query)

@@ -1,0 +1,133 @@
+import CCurl
+import CSelloShims
+
+/// The batch path of `HTTPTransport`: many requests over one curl multi handle. Each attempt
+/// is a `Transfer` on a pooled easy handle, judged by the same `judge` as `perform`, so a batch
+/// request is sent, retried (or not re-sent) exactly as a single one would be.
+extension HTTPTransport {
+    /// Runs `requests` with at most `concurrency` in flight, on the calling thread (callbacks
+    /// and logs included). `completion(position, result)` is called once per request, as each
+    /// one finishes, in completion order. A retry is queued again after its delay; a request
+    /// that may have reached the service is re-sent only when its `replay` allows it.
+    /// - Parameter contexts: one per request, counting its attempts and warnings.
+    public func performMany(_ requests: [HTTPRequest], contexts: [CallContext], concurrency: Int,
+                            completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+        precondition(requests.count == contexts.count, "one context per request")
+        guard !requests.isEmpty else { return }
+        guard CurlGlobal.initialized, let multi = curl_multi_init() else {
+            for position in requests.indices { completion(position, .failure(.internal("curl_multi_init failed"))) }
+            return
+        }
+        defer { curl_multi_cleanup(multi) }
+        let limit = min(max(concurrency, 1), requests.count)
+        // Keep one live connection per slot between transfers (keep-alive inside the batch).
+        _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
+
+        struct Waiting {
+            let position: Int
+            let retriesDone: Int
+            let readyAt: ContinuousClock.Instant
+        }
+        struct Running {
+            let position: Int
+            let retriesDone: Int
+            let handle: EasyHandle
+            let transfer: Transfer
+        }
+        let start = ContinuousClock.now
+        var waiting = requests.indices.map { Waiting(position: $0, retriesDone: 0, readyAt: start) }
+        var running: [UnsafeMutableRawPointer: Running] = [:]
+
+        func launch(_ item: Waiting) {
+            let request = requests[item.position]
+            let context = contexts[item.position]
+            context.attempts += 1
+            logRequest(request, context: context, attempt: item.retriesDone + 1)
+            let handle: EasyHandle
+            do {
+                handle = try pool.checkout()
+            } catch {
+                completion(item.position, .failure(error))
+                return
+            }
+            do {
+                let transfer = try Transfer(handle: handle, request: request, settings: settings,
+                                            share: pool.shareHandle, hooks: context.hooks)
+                guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
+                    pool.checkin(handle)
+                    completion(item.position, .failure(.internal("curl_multi_add_handle failed")))
+                    return
+                }
+                running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
+            } catch {
+                pool.checkin(handle)
+                completion(item.position, .failure(error))
+            }
+        }
+
+        func finish(_ easy: UnsafeMutableRawPointer, _ code: CURLcode) {
+            guard let item = running.removeValue(forKey: easy) else { return }
+            curl_multi_remove_handle(multi, easy)
+            let outcome = item.transfer.outcome(code)
+            pool.checkin(item.handle)
+            let request = requests[item.position]
+            let context = contexts[item.position]
+            switch judge(outcome, request: request, retriesDone: item.retriesDone, context: context) {
+            case .answer(let response):
+                completion(item.position, .success(response))
+            case .retry(let error, let delayMs):
+                logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, context: context)
+                waiting.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1,
+                                       readyAt: .now + .milliseconds(delayMs)))
+            case .fail(let error):
+                completion(item.position, .failure(error))
+            }
+        }
+
+        while !waiting.isEmpty || !running.isEmpty {
+            // Start what may start: first come, first served among those whose delay is over.
+            let now = ContinuousClock.now
+            while running.count < limit, let next = waiting.firstIndex(where: { $0.readyAt <= now }) {
+                launch(waiting.remove(at: next))
+            }
+            if running.isEmpty {
+                // Only retries waiting for their delay.
+                guard let soonest = waiting.map(\.readyAt).min() else { break }
+                HTTPTransport.sleep(milliseconds: HTTPTransport.millisecondsUntil(soonest))
+                continue
+            }
+            var active: Int32 = 0
+            let performed = curl_multi_perform(multi, &active)
+            var easy: UnsafeMutableRawPointer?
+            var code = CURLE_OK
+            while curlshim_multi_next_done(multi, &easy, &code) != 0 {
+                if let easy { finish(easy, code) }
+            }
+            if performed != CURLM_OK {
+                // The multi handle itself failed: every transfer in it is lost.
+                let message = String(cString: curl_multi_strerror(performed))
+                for easy in Array(running.keys) {
+                    guard let item = running.removeValue(forKey: easy) else { continue }
+                    curl_multi_remove_handle(multi, easy)
+                    pool.checkin(item.handle)
+                    completion(item.position, .failure(.internal("curl_multi_perform failed: \(message)")))
+                }
+                continue
+            }
+            guard !running.isEmpty else { continue }
+            // Wait for network activity, curl's own timers, or the next retry becoming due.
+            var waitMs: Int32 = 1000
+            if running.count < limit, let soonest = waiting.map(\.readyAt).min() {
+                waitMs = Int32(min(1000, HTTPTransport.millisecondsUntil(soonest)))
+            }
+            if waitMs > 0 { curl_multi_poll(multi, nil, 0, waitMs, nil) }
+        }
+    }
+
+    static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
+        let remaining = instant - ContinuousClock.now
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+}
