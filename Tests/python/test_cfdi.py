@@ -1,0 +1,848 @@
+"""CFDI / Prodigia (seed 002) through the .so against the sandbox: the five operations as the seed
+documents them (query parameters, Basic credentials, XML answers into typed JSON), the three code
+tables, every local check with nothing sent, the CSD checks, never re-sending a stamp, the batch
+over one curl multi handle, and no secret anywhere."""
+from __future__ import annotations
+
+import base64
+import datetime
+import http.server
+import json
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+from typing import Any, Iterator
+
+import pytest
+
+from sello_ffi import Client, assert_no_secrets, call
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
+API = "/servicio/rest/integracion"
+EMISOR = "EKU9003173C9"          # the sandbox's default emisor, and the RFC of the "other" test CSD
+RECEPTOR = "XAXX010101000"
+PASSWORD = "12345678a"
+SAT_DIR = next((p for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib.Path("/work/shared/testdata/sat"))
+                if (p / "CSD01_AAA010101AAA.cer").exists()), None)
+
+
+# --- fixtures and helpers ------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Unexpired SAT-like CSD, FIEL, an expired CSD and an unrelated CSD, made with OpenSSL."""
+    folder = tmp_path_factory.mktemp("certs")
+    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
+                         check=True, capture_output=True, timeout=300)
+    return json.loads(out.stdout)["sat"]
+
+
+@pytest.fixture()
+def config(sandbox) -> dict[str, Any]:
+    return {"base_url": sandbox.cfdi_url, **USER, "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
+
+
+@pytest.fixture()
+def cfdi(config) -> Iterator[Client]:
+    with Client("cfdi", config) as client:
+        assert client.handle, client.error
+        yield client
+
+
+def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total: str = "1160.00") -> str:
+    """The sandbox's minimal interchange file, dated now in CDMX time (UTC-6)."""
+    fecha = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S")
+    return (f"CFDI|3.3|A|{folio}|{fecha}|\nEMISOR|{emisor}|ESCUELA KEMPER URGATE|601\n"
+            f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03\nTOTAL|{total}\n")
+
+
+def b64(data: bytes | str) -> str:
+    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
+
+
+def read(path: str) -> bytes:
+    return pathlib.Path(path).read_bytes()
+
+
+def service_requests(sandbox) -> list[dict[str, Any]]:
+    return sandbox.requests("/servicio/rest")
+
+
+def expect_error(envelope: dict, kind: str, code: str, service_code: int | None = None, field: str | None = None) -> dict:
+    assert envelope["ok"] is False, envelope
+    error = envelope["error"]
+    assert (error["kind"], error["code"]) == (kind, code), error
+    if service_code is not None:
+        assert error["service_code"] == service_code, error
+    if field is not None:
+        assert error["field"] == field, error
+    return error
+
+
+def expect_nothing_sent(sandbox, envelope: dict) -> None:
+    assert envelope["meta"]["attempts"] == 0, envelope
+    assert service_requests(sandbox) == []
+
+
+def stamp(cfdi: Client, **fields: Any) -> dict:
+    envelope = cfdi.call("process_file", {"datos": csv(), "prueba": True, **fields})
+    assert envelope["ok"] is True, envelope
+    return envelope
+
+
+def csd_fields(item: dict[str, Any], pem: bool = False) -> dict[str, Any]:
+    return {"cert_path": item["cerPem" if pem else "cer"], "key_path": item["keyPem" if pem else "key"], "keyPass": PASSWORD}
+
+
+# --- procesarArchivo ------------------------------------------------------------------------------
+
+def test_client_needs_usuario_password_and_contrato(sandbox) -> None:
+    for missing in USER:
+        config = {"base_url": sandbox.cfdi_url, **{k: v for k, v in USER.items() if k != missing}}
+        with Client("cfdi", config) as client:
+            assert client.handle is None
+            assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
+            assert client.error["error"]["field"] == missing
+
+
+def test_process_file_sends_the_documented_query(sandbox, cfdi) -> None:
+    text = csv(folio="77")
+    envelope = cfdi.call("process_file", {"datos": text, "prueba": True, "opciones": ["CONSULTAR_SALDO", "GENERAR_PDF"]})
+    assert envelope["ok"] is True, envelope
+    [request] = service_requests(sandbox)
+    assert request["method"] == "POST" and request["path"] == API + "/procesarArchivo"
+    assert [name for name, _ in request["query"]] == ["contrato", "prueba", "datos", "opciones", "opciones"]
+    query = dict(request["query"])
+    assert query["contrato"] == "PADE-CONTRATO-01" and query["prueba"] == "true"
+    assert base64.b64decode(query["datos"]).decode() == text
+    assert [v for k, v in request["query"] if k == "opciones"] == ["CONSULTAR_SALDO", "GENERAR_PDF"]
+    assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
+    assert request["headers"]["content-type"] == "application/xml"
+
+    data = envelope["data"]
+    assert data["timbradoOk"] is True and data["codigo"] == 0
+    assert isinstance(data["saldo"], int) and data["saldo"] == 999
+    assert data["version"] == "1.1" and data["noCertificadoSAT"] == "00001000000505211329"
+    assert data["contrato"] == "PADE-CONTRATO-01" and len(data["uuid"]) == 36
+    assert base64.b64decode(data["pdfBase64"]).startswith(b"%PDF-")
+    assert b'Folio="77"' in base64.b64decode(data["xmlBase64"])
+    assert "mensaje" not in data and "xml" not in data and "saved_files" not in data
+    assert envelope["meta"]["attempts"] == 1 and envelope["meta"]["http_status"] == 200
+    assert "warnings" not in envelope
+
+
+def test_datos_from_a_file_and_from_base64(sandbox, cfdi, tmp_path) -> None:
+    text = csv(folio="9")
+    path = tmp_path / "factura.csv"
+    path.write_text(text)
+    stamp(cfdi, datos=None, datos_path=str(path), prueba=False)
+    stamp(cfdi, datos=None, datos_base64=b64(text))
+    first, second = service_requests(sandbox)
+    assert dict(first["query"])["datos"] == dict(second["query"])["datos"] == b64(text)
+    assert dict(first["query"])["prueba"] == "false"
+
+
+def test_opciones_base64_sends_one_element(sandbox, cfdi) -> None:
+    envelope = stamp(cfdi, opciones=["CALCULAR_SELLO", "CONSULTAR_SALDO", "GENERAR_PDF"], opciones_base64=True)
+    [request] = service_requests(sandbox)
+    options = [v for k, v in request["query"] if k == "opciones"]
+    assert options == [b64("CALCULAR_SELLO|CONSULTAR_SALDO|GENERAR_PDF")]
+    assert "pdfBase64" in envelope["data"] and "saldo" in envelope["data"]
+
+
+def test_contrato_is_overridable_per_call(sandbox, cfdi) -> None:
+    envelope = cfdi.call("process_file", {"datos": csv(), "contrato": "OTRO-CONTRATO"})
+    expect_error(envelope, "service", "CONTRATO_INVALIDO", 2)
+    assert dict(service_requests(sandbox)[0]["query"])["contrato"] == "OTRO-CONTRATO"
+
+
+def test_include_xml_and_save_dir(sandbox, cfdi, tmp_path) -> None:
+    envelope = stamp(cfdi, opciones=["GENERAR_PDF"], include_xml=True, save_dir=str(tmp_path))
+    data = envelope["data"]
+    uuid = data["uuid"]
+    assert data["xml"].startswith("<?xml") and f'UUID="{uuid}"' in data["xml"]
+    assert data["saved_files"] == [str(tmp_path / f"{uuid}.xml"), str(tmp_path / f"{uuid}.pdf")]
+    assert (tmp_path / f"{uuid}.xml").read_text() == data["xml"]
+    assert (tmp_path / f"{uuid}.pdf").read_bytes() == base64.b64decode(data["pdfBase64"])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_a_failed_save_is_a_warning_and_the_stamp_is_kept(sandbox, cfdi, tmp_path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    sandbox.fault("delay", ms=600, prefix=API + "/procesarArchivo")
+    result: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: result.update(envelope=cfdi.call(
+        "process_file", {"datos": csv(), "save_dir": str(folder)})))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not service_requests(sandbox) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    folder.rmdir()  # the folder disappears while the stamp is on its way back
+    worker.join(10)
+    envelope = result["envelope"]
+    assert envelope["ok"] is True, envelope
+    assert envelope["data"]["uuid"] and envelope["data"]["xmlBase64"]
+    assert envelope["data"]["saved_files"] == []
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["field"]) == ("io", "save_dir")
+
+
+# --- local checks: nothing is sent --------------------------------------------------------------
+
+STAMP_CHECKS = [
+    ("no datos", {"datos": None}, "validation", "PARAMETRO_INVALIDO", "datos"),
+    ("blank datos", {"datos": " \n\t"}, "validation", "PARAMETRO_INVALIDO", "datos"),
+    ("empty datos_base64", {"datos": None, "datos_base64": ""}, "validation", "PARAMETRO_INVALIDO", "datos_base64"),
+    ("two sources", {"datos_base64": b64("x")}, "invalid_argument", "INVALID_ARGUMENT", "datos_base64"),
+    ("not base64", {"datos": None, "datos_base64": "@@@"}, "invalid_argument", "INVALID_BASE64", "datos_base64"),
+    ("missing file", {"datos": None, "datos_path": "/nonexistent/f.csv"}, "io", "FILE_UNREADABLE", "datos_path"),
+    ("unknown option", {"opciones": ["GENERAR_PDF", "GENERA_XML"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("cancel option", {"opciones": ["CERT_DEFAULT"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("pipe in base64 form", {"opciones": ["OBSERVACIONES:a|b"], "opciones_base64": True}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("empty contrato", {"contrato": " "}, "validation", "PARAMETRO_INVALIDO", "contrato"),
+    ("missing save_dir", {"save_dir": "/nonexistent/folder"}, "io", "SAVE_DIR_UNWRITABLE", "save_dir"),
+    ("prueba as text", {"prueba": "true"}, "invalid_argument", "WRONG_TYPE", "prueba"),
+    ("unknown field", {"rfcEmisor": EMISOR}, "invalid_argument", "UNKNOWN_FIELD", "rfcEmisor"),
+    ("csd field", {"keyPass": "x"}, "invalid_argument", "UNKNOWN_FIELD", "keyPass"),
+]
+
+
+@pytest.mark.parametrize("name,change,kind,code,field", STAMP_CHECKS, ids=[c[0] for c in STAMP_CHECKS])
+def test_stamp_checks_send_nothing(sandbox, cfdi, name, change, kind, code, field) -> None:
+    request = {k: v for k, v in {"datos": csv(), "prueba": True, **change}.items() if v is not None}
+    envelope = cfdi.call("process_file", request)
+    error = expect_error(envelope, kind, code, field=field)
+    if code == "PARAMETRO_INVALIDO":
+        assert error["service_code"] == 3
+    assert error["retryable"] is False
+    expect_nothing_sent(sandbox, envelope)
+
+
+def test_unknown_option_suggests_the_documented_one(sandbox, cfdi) -> None:
+    envelope = cfdi.call("process_file", {"datos": csv(), "opciones": ["GENERA_PDF"]})
+    assert "did you mean GENERAR_PDF" in expect_error(envelope, "validation", "PARAMETRO_INVALIDO")["message"]
+
+
+# --- procesarArchivoConCSD and the CSD checks ---------------------------------------------------
+
+@pytest.mark.parametrize("pem", [False, True], ids=["der", "pem"])
+def test_process_file_with_csd_sends_the_documented_json(sandbox, cfdi, certs, pem) -> None:
+    item = certs["csd"]
+    text = csv()
+    envelope = cfdi.call("process_file_with_csd", {"datos": text, "prueba": True, "opciones": ["CALCULAR_SELLO"],
+                                                   **csd_fields(item, pem)})
+    assert envelope["ok"] is True, envelope
+    [request] = service_requests(sandbox)
+    assert request["path"] == API + "/procesarArchivoConCSD" and request["query"] == []
+    assert request["headers"]["content-type"] == "application/json"
+    assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
+    body = request["json"]
+    assert list(body) == ["contrato", "certBase64", "keyBase64", "keyPass", "datos", "prueba", "opciones"]
+    assert body["certBase64"] == b64(read(item["cer"]))  # PEM given: the DER certificate is sent
+    assert body["keyBase64"] == b64(read(item["key"]))   # the encrypted PKCS#8 .key as DER
+    assert (body["keyPass"], body["prueba"], body["opciones"]) == (PASSWORD, "true", ["CALCULAR_SELLO"])
+    assert base64.b64decode(body["datos"]).decode() == text
+    assert body["contrato"] == "PADE-CONTRATO-01"
+
+
+def test_csd_given_as_base64_and_pem_text(sandbox, cfdi, certs) -> None:
+    item = certs["csd"]
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "certBase64": read(item["cerPem"]).decode(),
+                                                   "keyBase64": b64(read(item["key"])), "keyPass": PASSWORD})
+    assert envelope["ok"] is True, envelope
+    assert service_requests(sandbox)[0]["json"]["certBase64"] == b64(read(item["cer"]))
+
+
+def sat_csd() -> dict[str, Any]:
+    if SAT_DIR is None:
+        pytest.skip("the SAT test CSD (shared/testdata/sat) is not available")
+    return {"cer": str(SAT_DIR / "CSD01_AAA010101AAA.cer"), "key": str(SAT_DIR / "CSD01_AAA010101AAA.key"),
+            "password": (SAT_DIR / "CSD01_AAA010101AAA.password.txt").read_text().strip()}
+
+
+CSD_CHECKS = [
+    # (name, how to build the CSD fields from the certs, kind, code, service_code, field)
+    ("wrong password", lambda c: {**csd_fields(c["csd"]), "keyPass": "not-the-password"}, "CONTRASENA_DE_LLAVE_INCORRECTA", None, "keyPass"),
+    ("key of another certificate", lambda c: {**csd_fields(c["csd"]), "key_path": c["other"]["key"]}, "LLAVE_NO_CORRESPONDE", None, "key_path"),
+    ("fiel", lambda c: csd_fields(c["fiel"]), "CERTIFICADO_NO_ES_CSD", 306, "cert_path"),
+    ("expired", lambda c: csd_fields(c["expired"]), "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path"),
+    ("unreadable certificate", lambda c: {**csd_fields(c["csd"]), "cert_path": None, "certBase64": b64(b"not a certificate")},
+     "CERTIFICADO_ILEGIBLE", None, "certBase64"),
+    ("unreadable key", lambda c: {**csd_fields(c["csd"]), "key_path": None, "keyBase64": b64(b"not a key")}, "LLAVE_ILEGIBLE", None, "keyBase64"),
+    ("no keyPass", lambda c: {**csd_fields(c["csd"]), "keyPass": None}, "PARAMETRO_INVALIDO", 3, "keyPass"),
+    ("no key", lambda c: {**csd_fields(c["csd"]), "key_path": None}, "PARAMETRO_INVALIDO", 3, "keyBase64"),
+    ("no certificate", lambda c: {**csd_fields(c["csd"]), "cert_path": None}, "PARAMETRO_INVALIDO", 3, "certBase64"),
+]
+
+
+@pytest.mark.parametrize("name,build,code,number,field", CSD_CHECKS, ids=[c[0] for c in CSD_CHECKS])
+def test_csd_checks_send_nothing(sandbox, cfdi, certs, name, build, code, number, field) -> None:
+    fields = {k: v for k, v in build(certs).items() if v is not None}
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), **fields})
+    error = expect_error(envelope, "validation", code, number, field)
+    assert error["retryable"] is False
+    assert PASSWORD not in error["message"] and "not-the-password" not in error["message"]
+    if name == "expired":
+        assert certs["expired"]["notAfter"][:10] in error["message"]
+    expect_nothing_sent(sandbox, envelope)
+
+
+def test_the_expired_sat_test_csd_is_refused_naming_its_date(sandbox, cfdi) -> None:
+    sat = sat_csd()
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": sat["cer"], "key_path": sat["key"],
+                                                   "keyPass": sat["password"]})
+    error = expect_error(envelope, "validation", "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path")
+    inspected = call("cfdi_inspect_csd", {"cert_path": sat["cer"]})["data"]
+    assert inspected["not_after"][:10] in error["message"] and "30001000000300023708" in error["message"]
+    expect_nothing_sent(sandbox, envelope)
+
+
+# --- cfdi_inspect_csd ----------------------------------------------------------------------------
+
+def test_inspect_the_sat_test_csd() -> None:
+    sat = sat_csd()
+    envelope = call("cfdi_inspect_csd", {"cert_path": sat["cer"], "key_path": sat["key"], "keyPass": sat["password"]})
+    assert envelope["ok"] is True, envelope
+    data = envelope["data"]
+    assert data["rfc"] == "AAA010101AAA"
+    assert data["no_certificado"] == "30001000000300023708"
+    assert data["expired"] is True and data["is_csd"] is True and data["key_matches"] is True
+    assert data["not_after"].startswith("2021-") and data["not_before"] < data["not_after"]
+    assert data["name"]
+    assert envelope["meta"]["attempts"] == 0 and envelope["meta"]["operation"] == "inspect_csd"
+
+
+def test_inspect_rejects_a_wrong_password_locally() -> None:
+    sat = sat_csd()
+    envelope = call("cfdi_inspect_csd", {"cert_path": sat["cer"], "key_path": sat["key"], "keyPass": "wrong"})
+    expect_error(envelope, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
+
+
+def test_inspect_generated_credentials(certs) -> None:
+    csd, fiel, other = certs["csd"], certs["fiel"], certs["other"]
+    data = call("cfdi_inspect_csd", {"certBase64": read(csd["cerPem"]).decode(), "keyBase64": b64(read(csd["key"])),
+                                     "keyPass": PASSWORD})["data"]
+    assert (data["rfc"], data["no_certificado"], data["expired"], data["is_csd"], data["key_matches"]) == \
+        (csd["rfc"], csd["noCertificado"], False, True, True)
+    assert (data["not_before"], data["not_after"]) == (csd["notBefore"], csd["notAfter"])
+    assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["is_csd"] is False
+    assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["key_matches"] is None
+    assert call("cfdi_inspect_csd", {"cert_path": certs["expired"]["cer"]})["data"]["expired"] is True
+    mismatch = call("cfdi_inspect_csd", {"cert_path": csd["cer"], "key_path": other["key"], "keyPass": PASSWORD})
+    assert mismatch["ok"] is True and mismatch["data"]["key_matches"] is False
+    expect_error(call("cfdi_inspect_csd", {"certBase64": b64(b"junk")}), "validation", "CERTIFICADO_ILEGIBLE")
+    expect_error(call("cfdi_inspect_csd", {}), "invalid_argument", "MISSING_FIELD")
+    expect_error(call("cfdi_inspect_csd", None), "invalid_argument", "NULL_ARGUMENT")
+
+
+# --- cancelarCfdiConOpciones ---------------------------------------------------------------------
+
+def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> None:
+    first = stamp(cfdi, datos=csv(total="100.00"))["data"]["uuid"]
+    second = stamp(cfdi, datos=csv(total="250.50"))["data"]["uuid"]
+    other = certs["other"]
+    envelope = cfdi.call("cancel", {
+        "rfcEmisor": EMISOR,
+        "uuids": [f"{first}|{RECEPTOR}|{EMISOR}|100.00",
+                  {"uuid": second, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR, "total": 250.5}],
+        **csd_fields(other), "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"], "save_dir": str(tmp_path)})
+    assert envelope["ok"] is True, envelope
+    request = service_requests(sandbox)[-1]
+    assert request["path"] == API + "/cancelarCfdiConOpciones"
+    assert [name for name, _ in request["query"]] == \
+        ["contrato", "rfcEmisor", "uuids", "uuids", "certBase64", "keyBase64", "keyPass", "opciones"]
+    query = request["query"]
+    assert [v for k, v in query if k == "uuids"] == [f"{first}|{RECEPTOR}|{EMISOR}|100.00", f"{second}|{RECEPTOR}|{EMISOR}|250.5"]
+    assert dict(query)["certBase64"] == b64(read(other["cer"]))
+    assert dict(query)["keyBase64"] == b64(read(other["key"]))
+    assert dict(query)["keyPass"] == PASSWORD and dict(query)["rfcEmisor"] == EMISOR
+    assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
+    assert request["headers"]["content-type"] == "application/xml"
+
+    data = envelope["data"]
+    assert data["statusOk"] is True and data["codigo"] == 0 and data["rfc"] == EMISOR
+    assert [c["uuid"] for c in data["cancelaciones"]] == [first, second]
+    for entry in data["cancelaciones"]:
+        assert entry["codigo"] == 201 and entry["code_name"] == "CANCELADO_SIN_ACEPTACION"
+        assert entry["descripcion"].startswith("Cancelado sin aceptación.")
+    assert data["saved_files"] == [str(tmp_path / f"{first}_acuse.xml"), str(tmp_path / f"{second}_acuse.xml")]
+    assert b"<Acuse" in (tmp_path / f"{first}_acuse.xml").read_bytes()
+
+
+def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, cfdi, certs) -> None:
+    big = stamp(cfdi, datos=csv(total="9000.00"))["data"]["uuid"]
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|{RECEPTOR}|{EMISOR}|9000.00"], **csd_fields(certs["other"])}
+    first = cfdi.call("cancel", request)
+    assert first["ok"] is True, first
+    [entry] = first["data"]["cancelaciones"]
+    assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith("En proceso.")
+    second = cfdi.call("cancel", request)["data"]["cancelaciones"][0]
+    assert (second["codigo"], second["code_name"]) == (95, "CANCELADO_CON_ACEPTACION")
+    unknown = cfdi.call("cancel", {**request, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|1.00"]})
+    assert unknown["ok"] is True
+    [entry] = unknown["data"]["cancelaciones"]
+    assert (entry["codigo"], entry["descripcion"]) == (205, "El UUID no existe.")
+
+
+def test_cancel_with_the_stored_certificate(sandbox, cfdi) -> None:
+    uuid = stamp(cfdi)["data"]["uuid"]
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["CERT_DEFAULT"]}
+    expect_error(cfdi.call("cancel", request), "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    envelope = cfdi.call("cancel", request)
+    assert envelope["data"]["cancelaciones"][0]["codigo"] == 201
+    names = [name for name, _ in service_requests(sandbox)[-1]["query"]]
+    assert names == ["contrato", "rfcEmisor", "uuids", "opciones"]
+
+
+def cancel_case(change: dict[str, Any]) -> dict[str, Any]:
+    return {"rfcEmisor": EMISOR, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|100.00"],
+            "opciones": ["CERT_DEFAULT"], **change}
+
+
+ENTRY = f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|100.00"
+CANCEL_CHECKS = [
+    ("no rfcEmisor", {"rfcEmisor": None}, "PARAMETRO_INVALIDO", 3, "rfcEmisor"),
+    ("bad rfcEmisor", {"rfcEmisor": "EKU90031"}, "PARAMETRO_INVALIDO", 3, "rfcEmisor"),
+    ("bad rfc date", {"rfcEmisor": "EKU901373C91"}, "PARAMETRO_INVALIDO", 3, "rfcEmisor"),
+    ("no uuids", {"uuids": []}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    ("bad uuid", {"uuids": [f"5FB2822E-396D-4725-8521|{RECEPTOR}|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    ("three parts", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    ("bad receptor", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|XAXX01|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids[0].rfcReceptor"),
+    ("total not numeric", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|cien"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    ("another emisor", {"uuids": [ENTRY, f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|XIQB891116QE4|1.00"]},
+     "RFC_EMISOR_NO_CORRESPONDE", 203, "uuids"),
+    ("object without total", {"uuids": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcReceptor": RECEPTOR,
+                                         "rfcEmisor": EMISOR}]}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    ("unknown option", {"opciones": ["CERT_DEFAULT", "GENERAR_PDF"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
+    ("no csd", {"opciones": []}, "PARAMETRO_INVALIDO", 3, "certBase64"),
+]
+
+
+@pytest.mark.parametrize("name,change,code,number,field", CANCEL_CHECKS, ids=[c[0] for c in CANCEL_CHECKS])
+def test_cancel_checks_send_nothing(sandbox, cfdi, name, change, code, number, field) -> None:
+    request = {k: v for k, v in cancel_case(change).items() if v is not None}
+    envelope = cfdi.call("cancel", request)
+    expect_error(envelope, "validation", code, number, field)
+    expect_nothing_sent(sandbox, envelope)
+
+
+def test_cancel_csd_must_belong_to_rfc_emisor(sandbox, cfdi, certs) -> None:
+    envelope = cfdi.call("cancel", {**cancel_case({"opciones": []}), **csd_fields(certs["csd"])})
+    error = expect_error(envelope, "validation", "RFC_EMISOR_NO_CORRESPONDE", 203, "cert_path")
+    assert certs["csd"]["rfc"] in error["message"]
+    envelope = cfdi.call("cancel", {**cancel_case({"opciones": []}), **csd_fields(certs["other"]), "keyPass": "nope"})
+    expect_error(envelope, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
+    expect_nothing_sent(sandbox, envelope)
+
+
+def test_cancel_wrong_types_send_nothing(sandbox, cfdi) -> None:
+    for change in ({"uuids": [42]}, {"uuids": "x"}, {"opciones": ["CERT_DEFAULT"], "keyPass": PASSWORD}):
+        envelope = cfdi.call("cancel", cancel_case(change))
+        assert envelope["error"]["kind"] == "invalid_argument", envelope
+    assert service_requests(sandbox) == []
+
+
+def test_a_wrong_rfc_check_digit_is_a_warning(sandbox, cfdi) -> None:
+    assert call("sello_check_rfc", {"rfc": "EKU9003173C8"})["data"]["check_digit_ok"] is False
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1"]}))
+    assert envelope["ok"] is True, envelope
+    [warning] = envelope["warnings"]
+    assert (warning["code"], warning["field"]) == ("RFC_CHECK_DIGIT", "uuids[0].rfcReceptor")
+    assert envelope["meta"]["attempts"] == 1
+
+
+# --- acuseCancelacion and consultaCfdiPorUUID ----------------------------------------------------
+
+def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
+    uuid = stamp(cfdi)["data"]["uuid"]
+    envelope = cfdi.call("get_by_uuid", {"uuid": uuid, "include_xml": True, "save_dir": str(tmp_path)})
+    assert envelope["ok"] is True, envelope
+    request = service_requests(sandbox)[-1]
+    assert request["path"] == API + "/consultaCfdiPorUUID"
+    assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
+    assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
+    assert request["headers"]["content-type"] == "application/xml"
+    data = envelope["data"]
+    assert (data["consultaOk"], data["codigo"], data["contrato"]) == (True, 0, "PADE-CONTRATO-01")
+    assert f'UUID="{uuid}"' in data["xml"]
+    assert data["saved_files"] == [str(tmp_path / f"{uuid}.xml")]
+    assert (tmp_path / f"{uuid}.xml").read_text() == data["xml"]
+    expect_error(cfdi.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}), "service", "CFDI_NO_EXISTE", 602)
+
+
+def test_get_cancellation_receipt(sandbox, cfdi, tmp_path) -> None:
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    uuid = stamp(cfdi)["data"]["uuid"]
+    expect_error(cfdi.call("get_cancellation_receipt", {"uuid": uuid}), "service", "CFDI_SIN_CANCELAR", 21)
+    cancelled = cfdi.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["CERT_DEFAULT"]})
+    assert cancelled["data"]["cancelaciones"][0]["codigo"] == 201
+    envelope = cfdi.call("get_cancellation_receipt", {"uuid": uuid, "include_xml": True, "save_dir": str(tmp_path)})
+    assert envelope["ok"] is True, envelope
+    request = service_requests(sandbox)[-1]
+    assert request["path"] == API + "/acuseCancelacion"
+    assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
+    assert envelope["data"]["consultaOk"] is True and "<Acuse" in envelope["data"]["xml"]
+    assert envelope["data"]["saved_files"] == [str(tmp_path / f"{uuid}_acuse.xml")]
+    assert base64.b64decode(cancelled["data"]["cancelaciones"][0]["acuseCancelBase64"]) == (tmp_path / f"{uuid}_acuse.xml").read_bytes()
+
+
+@pytest.mark.parametrize("operation", ["get_by_uuid", "get_cancellation_receipt"])
+@pytest.mark.parametrize("request_,field,code", [
+    ({"uuid": "not-a-uuid"}, "uuid", "PARAMETRO_INVALIDO"),
+    ({"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCFF"}, "uuid", "PARAMETRO_INVALIDO"),
+    ({}, "uuid", "PARAMETRO_INVALIDO"),
+    ({"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "save_dir": "/nonexistent"}, "save_dir", "SAVE_DIR_UNWRITABLE"),
+], ids=["shape", "length", "missing", "save_dir"])
+def test_lookup_checks_send_nothing(sandbox, cfdi, operation, request_, field, code) -> None:
+    envelope = cfdi.call(operation, request_)
+    assert envelope["error"]["code"] == code and envelope["error"]["field"] == field, envelope
+    expect_nothing_sent(sandbox, envelope)
+
+
+# --- the code tables through the .so -------------------------------------------------------------
+
+SERVICE_CODES = [
+    (1, "USUARIO_O_CONTRASENA_INVALIDOS", "auth", False), (2, "CONTRATO_INVALIDO", "service", False),
+    (3, "PARAMETRO_INVALIDO", "service", False), (5, "FUERA_DE_LINEA_POR_MANTENIMIENTO", "service", True),
+    (7, "CANCELACION_SAT_NO_DISPONIBLE", "service", True), (20, "SIN_CERTIFICADO_DEFAULT", "service", False),
+    (21, "CFDI_SIN_CANCELAR", "service", False), (201, "CANCELADO_EXITOSAMENTE", "service", False),
+    (202, "PREVIAMENTE_CANCELADO", "service", False), (203, "RFC_EMISOR_NO_CORRESPONDE", "service", False),
+    (205, "UUID_NO_EXISTE", "service", False), (301, "XML_MAL_FORMADO", "service", False),
+    (302, "SELLO_MAL_FORMADO", "service", False), (303, "SELLO_NO_CORRESPONDE_AL_EMISOR", "service", False),
+    (304, "CERTIFICADO_REVOCADO_O_CADUCO", "service", False), (305, "FECHA_FUERA_DE_VIGENCIA_DEL_CSD", "service", False),
+    (306, "CERTIFICADO_NO_ES_CSD", "service", False), (307, "CFDI_CON_TIMBRE_PREVIO", "service", False),
+    (308, "CERTIFICADO_NO_EXPEDIDO_POR_EL_SAT", "service", False), (401, "FECHA_FUERA_DE_RANGO", "service", False),
+    (402, "RFC_NO_EN_REGIMEN_DE_CONTRIBUYENTES", "service", False), (403, "FECHA_ANTERIOR_A_2012", "service", False),
+    (602, "CFDI_NO_EXISTE", "service", False),
+]
+
+
+@pytest.mark.parametrize("number,code,kind,retryable", SERVICE_CODES, ids=[str(c[0]) for c in SERVICE_CODES])
+def test_every_service_code(sandbox, cfdi, number, code, kind, retryable) -> None:
+    sandbox.fault("service_error", code=number)
+    envelope = cfdi.call("process_file", {"datos": csv()})
+    error = expect_error(envelope, kind, code, number)
+    assert error["retryable"] is retryable
+    assert envelope["meta"]["attempts"] == 1 and envelope["meta"]["service_code"] == number
+    assert len(service_requests(sandbox)) == 1  # a business error is never retried here
+
+
+@pytest.mark.parametrize("operation,request_,number,code", [
+    ("cancel", cancel_case({}), 2, "CONTRATO_INVALIDO"),
+    ("cancel", cancel_case({}), 7, "CANCELACION_SAT_NO_DISPONIBLE"),
+    ("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 5, "FUERA_DE_LINEA_POR_MANTENIMIENTO"),
+    ("get_cancellation_receipt", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 205, "UUID_NO_EXISTE"),
+], ids=["cancel-2", "cancel-7", "consulta-5", "acuse-205"])
+def test_service_codes_in_every_answer_shape(sandbox, cfdi, operation, request_, number, code) -> None:
+    sandbox.fault("service_error", code=number, message="detalle del servicio")
+    error = expect_error(cfdi.call(operation, request_), "service", code, number)
+    assert "detalle del servicio" in error["message"]
+    assert len(service_requests(sandbox)) == 1
+
+
+def test_an_undocumented_code(sandbox, cfdi) -> None:
+    sandbox.fault("service_error", code=999, message="algo raro")
+    error = expect_error(cfdi.call("process_file", {"datos": csv()}), "service", "CFDI_CODIGO_NO_DOCUMENTADO", 999)
+    assert "algo raro" in error["message"]
+
+
+def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, config) -> None:
+    with Client("cfdi", {**config, "password": "wrong-password"}) as client:
+        envelope = client.call("process_file", {"datos": csv()})
+        error = expect_error(envelope, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
+        assert error["retryable"] is False and "3 failed logins" in error["message"]
+        assert envelope["meta"]["attempts"] == 1
+        lookup = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})  # idempotent, still once
+        expect_error(lookup, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
+        assert lookup["meta"]["attempts"] == 1
+    assert len(service_requests(sandbox)) == 2
+    assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 2
+
+
+# --- answers only a real service gives: a canned server -------------------------------------------
+
+class Canned:
+    """A loopback HTTP server answering each path with a fixed body."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, tuple[int, bytes]] = {}
+        self.requests: list[str] = []
+        canned = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                path = self.path.split("?")[0]
+                canned.requests.append(path)
+                status, body = canned.answers.get(path.rsplit("/", 1)[-1], (404, b"not here"))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/servicio/rest"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture()
+def canned() -> Iterator[Canned]:
+    server = Canned()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def canned_client(canned: Canned) -> Client:
+    return Client("cfdi", {"base_url": canned.url, **USER, "retries": {"max": 2, "base_delay_ms": 5}})
+
+
+CANCELLATION_STATUSES = {90: "COMPROBANTE_NO_ENCONTRADO", 91: "COMPROBANTE_OBTENIDO", 92: "EXPRESION_IMPRESA_INVALIDA",
+                         93: "INDETERMINADO", 94: "NO_CANCELABLE", 95: "CANCELADO_CON_ACEPTACION", 96: "EN_PROCESO",
+                         97: "SOLICITUD_RECHAZADA", 98: "PLAZO_VENCIDO", 99: "LIMITE_MAXIMO_ALCANZADO",
+                         201: "CANCELADO_SIN_ACEPTACION", 202: "PREVIAMENTE_CANCELADO"}
+
+
+def test_every_cancellation_status_is_described(canned) -> None:
+    items = "".join(f"<cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20C{n:02X}</uuid><codigo>{n}</codigo>"
+                    f"<mensaje>m{n}</mensaje></cancelacion>" for n in CANCELLATION_STATUSES)
+    canned.answers["cancelarCfdiConOpciones"] = (200, (
+        '<?xml version="1.0" encoding="UTF-8"?><servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc>'
+        f"<codigo>0</codigo><cancelaciones>{items}</cancelaciones></servicioCancel>").encode())
+    with canned_client(canned) as client:
+        envelope = client.call("cancel", cancel_case({}))
+    assert envelope["ok"] is True, envelope
+    entries = envelope["data"]["cancelaciones"]
+    assert [(e["codigo"], e["code_name"]) for e in entries] == list(CANCELLATION_STATUSES.items())
+    assert all(e["descripcion"] and e["mensaje"] == f"m{e['codigo']}" for e in entries)
+    assert entries[6]["descripcion"].startswith("En proceso.")
+
+
+ESTATUS = {0: "DESCONOCIDO", 1: "CFDI_NO_EXISTE", 2: "VIGENTE", 3: "VIGENTE_CON_ACEPTACION", 4: "VIGENTE_SIN_ACEPTACION",
+           5: "VIGENTE_NO_CANCELABLE", 6: "CANCELADO", 7: "CANCELACION_EN_PROCESO", 8: "CANCELADO_CON_ACEPTACION",
+           9: "CANCELADO_SIN_ACEPTACION", 10: "CANCELADO_POR_PLAZO_VENCIDO", 99: "INDETERMINADO"}
+
+
+@pytest.mark.parametrize("number,name", ESTATUS.items(), ids=[str(n) for n in ESTATUS])
+def test_every_estatus_cfdi_is_described(canned, number, name) -> None:
+    canned.answers["consultaCfdiPorUUID"] = (200, (
+        "<servicioConsulta><contrato>C</contrato><consultaOk>true</consultaOk><codigo>0</codigo>"
+        f"<estatusCfdi>{number}</estatusCfdi></servicioConsulta>").encode())
+    with canned_client(canned) as client:
+        data = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})["data"]
+    assert (data["estatusCfdi"], data["estatus_cfdi_name"]) == (number, name)
+    assert data["estatus_cfdi_descripcion"]
+
+
+def test_stamped_with_a_code_is_ok_with_a_warning(canned) -> None:
+    canned.answers["procesarArchivo"] = (200, (
+        "<servicioTimbrado><id>i</id><timbradoOk>true</timbradoOk><contrato>C</contrato><codigo>307</codigo>"
+        "<mensaje>El CFDI contiene un timbre previo.</mensaje><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>"
+        "</servicioTimbrado>").encode())
+    with canned_client(canned) as client:
+        envelope = client.call("process_file", {"datos": csv()})
+    assert envelope["ok"] is True and envelope["data"]["codigo"] == 307
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"]) == ("service", "CFDI_CON_TIMBRE_PREVIO")
+
+
+@pytest.mark.parametrize("status,body,kind", [
+    (200, b"<html><body>gateway</body></html>", "protocol"),
+    (200, b"not xml at all", "protocol"),
+    (200, b"<servicioCancel><statusOk>true</statusOk></servicioCancel>", "protocol"),
+    (200, b"<servicioTimbrado><codigo>0</codigo></servicioTimbrado>", "protocol"),
+    (404, b"<html>Not Found</html>", "http"),
+    (401, b"<html>Unauthorized</html>", "auth"),
+], ids=["html", "text", "wrong-root", "no-flag", "404", "401"])
+def test_an_answer_that_is_not_the_documented_xml(canned, status, body, kind) -> None:
+    canned.answers["procesarArchivo"] = (status, body)
+    with canned_client(canned) as client:
+        envelope = client.call("process_file", {"datos": csv()})
+    error = envelope["error"]
+    assert error["kind"] == kind and error["retryable"] is False, envelope
+    assert error["details"]["sample"] == body.decode()[:120]
+    assert canned.requests == ["/servicio/rest/integracion/procesarArchivo"]
+
+
+# --- never re-sent once it may have arrived ------------------------------------------------------
+
+def test_a_timeout_after_sending_a_stamp_is_not_resent(sandbox, config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=API + "/procesarArchivo")
+    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+        envelope = client.call("process_file", {"datos": csv()})
+    error = expect_error(envelope, "timeout", "TIMEOUT")
+    assert error["retryable"] is False and "check with the provider" in error["message"]
+    assert envelope["meta"]["attempts"] == 1
+    time.sleep(1.5)
+    assert len(service_requests(sandbox)) == 1
+    assert len(sandbox.state()["cfdis"]) == 1  # it was stamped: sending it again would stamp twice
+
+
+@pytest.mark.parametrize("mode", ["close", "reset", "truncate"])
+def test_a_broken_connection_after_sending_a_stamp_is_not_resent(sandbox, cfdi, mode) -> None:
+    sandbox.fault(mode, prefix=API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv()})
+    assert envelope["error"]["kind"] == "transport" and envelope["error"]["retryable"] is False, envelope
+    assert envelope["meta"]["attempts"] == 1 and len(service_requests(sandbox)) == 1
+
+
+def test_a_cancellation_is_not_resent_either(sandbox, cfdi) -> None:
+    sandbox.fault("reset", prefix=API + "/cancelarCfdiConOpciones", process=True)
+    envelope = cfdi.call("cancel", cancel_case({}))
+    assert envelope["error"]["retryable"] is False and envelope["meta"]["attempts"] == 1
+    assert len(service_requests(sandbox)) == 1
+
+
+def test_lookups_are_retried(sandbox, config) -> None:
+    uuid = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+    sandbox.fault("delay", ms=1500, prefix=API + "/consultaCfdiPorUUID")
+    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+        envelope = client.call("get_by_uuid", {"uuid": uuid})
+        expect_error(envelope, "service", "CFDI_NO_EXISTE", 602)
+        assert envelope["meta"]["attempts"] == 2
+        sandbox.fault("status", status=502, prefix=API + "/acuseCancelacion")
+        assert client.call("get_cancellation_receipt", {"uuid": uuid})["meta"]["attempts"] == 2
+        retries = [line for level, line in client.logs if line.startswith("retry ")]
+        assert len(retries) == 2
+
+
+def test_a_stamp_is_retried_only_when_it_was_not_processed(sandbox, cfdi) -> None:
+    sandbox.fault("status", status=503, retry_after=0, prefix=API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv()})
+    assert envelope["ok"] is True and envelope["meta"]["attempts"] == 2
+    sandbox.fault("status", status=502, prefix=API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv()})
+    assert envelope["error"]["code"] == "HTTP_502" and envelope["meta"]["attempts"] == 1
+
+
+def test_a_truncated_xml_answer_is_a_protocol_error(sandbox, cfdi) -> None:
+    sandbox.fault("invalid_body", prefix=API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv()})
+    error = expect_error(envelope, "protocol", "INVALID_ANSWER")
+    assert error["retryable"] is False and 0 < len(error["details"]["sample"]) <= 121
+
+
+# --- batch ----------------------------------------------------------------------------------------
+
+def folio_of(envelope: dict) -> str:
+    xml = envelope["data"]["xml"]
+    return xml.split(' Folio="', 1)[1].split('"', 1)[0]
+
+
+def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
+    items = [{"datos": csv(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
+    items[4]["opciones"] = ["NO_SUCH_OPTION"]               # refused locally, never sent
+    items[11]["datos"] = "FACTURA|1\n"                       # refused by the service (301)
+    envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
+    assert envelope["ok"] is True, envelope
+    data = envelope["data"]
+    results = data["results"]
+    assert len(results) == 20 and (data["succeeded"], data["failed"]) == (18, 2)
+    expect_error(results[4], "validation", "PARAMETRO_INVALIDO", 3, "opciones")
+    assert results[4]["meta"]["attempts"] == 0
+    expect_error(results[11], "service", "XML_MAL_FORMADO", 301)
+    for index, result in enumerate(results):
+        assert result["meta"]["operation"] == "process_file"
+        if index not in (4, 11):
+            assert result["ok"] is True and folio_of(result) == str(index), result  # input order
+            assert result["meta"]["attempts"] == 1
+    assert len({r["data"]["uuid"] for r in results if r["ok"]}) == 18
+    assert len(service_requests(sandbox)) == 19 and envelope["meta"]["attempts"] == 19
+    assert len(sandbox.state()["cfdis"]) == 18
+
+
+def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, config) -> None:
+    sandbox.fault("reset", process=True, prefix=API + "/procesarArchivo")              # processed, lost: not re-sent
+    sandbox.fault("status", status=503, retry_after=0, prefix=API + "/procesarArchivo")   # not processed: retried
+    items = [{"datos": csv(folio=str(i))} for i in range(6)]
+    with Client("cfdi", config) as client:
+        envelope = client.call("process_files", {"items": items, "concurrency": 3})
+    data = envelope["data"]
+    assert (data["succeeded"], data["failed"]) == (5, 1), data
+    [lost] = [r for r in data["results"] if not r["ok"]]
+    assert lost["error"]["kind"] == "transport" and lost["error"]["retryable"] is False
+    assert lost["meta"]["attempts"] == 1
+    assert sorted(r["meta"]["attempts"] for r in data["results"]) == [1, 1, 1, 1, 1, 2]
+    assert len(service_requests(sandbox)) == 7
+    assert len(sandbox.state()["cfdis"]) == 6  # 5 answered + the one whose answer was lost; none twice
+
+
+def test_batch_timeout_is_not_resent(sandbox, config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=API + "/procesarArchivo")
+    with Client("cfdi", {**config, "timeout_ms": 400}) as client:
+        envelope = client.call("process_files", {"items": [{"datos": csv(folio=str(i))} for i in range(4)], "concurrency": 4})
+    results = envelope["data"]["results"]
+    timeouts = [r for r in results if not r["ok"]]
+    assert len(timeouts) == 1 and timeouts[0]["error"]["code"] == "TIMEOUT" and timeouts[0]["meta"]["attempts"] == 1
+    time.sleep(1.2)
+    assert len(service_requests(sandbox)) == 4
+
+
+def test_batch_runs_concurrently_over_few_connections(sandbox, cfdi) -> None:
+    sandbox.fault("delay", ms=300, count=-1, prefix=API + "/procesarArchivo")
+    items = [{"datos": csv(folio=str(i))} for i in range(8)]
+    started = time.monotonic()
+    envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
+    elapsed = time.monotonic() - started
+    assert envelope["data"]["succeeded"] == 8
+    assert elapsed < 1.5, elapsed  # 8 × 300 ms one after the other would take 2.4 s
+    assert sandbox.stats()["connections"] <= 8
+    sandbox.clear_faults()
+    before = sandbox.stats()["connections"]
+    cfdi.call("process_files", {"items": items[:4], "concurrency": 2})
+    assert sandbox.stats()["connections"] - before <= 2
+
+
+@pytest.mark.parametrize("request_,field", [
+    ({"items": [], "concurrency": 0}, "concurrency"), ({"items": [], "concurrency": 65}, "concurrency"),
+    ({"concurrency": 4}, "items"), ({"items": {}}, "items"), ({"items": [], "extra": 1}, "extra"),
+])
+def test_batch_arguments(sandbox, cfdi, request_, field) -> None:
+    envelope = cfdi.call("process_files", request_)
+    assert envelope["error"]["kind"] == "invalid_argument" and envelope["error"]["field"] == field, envelope
+
+
+def test_batch_items_that_are_not_objects(sandbox, cfdi) -> None:
+    envelope = cfdi.call("process_files", {"items": [42, {"datos": csv()}]})
+    first, second = envelope["data"]["results"]
+    assert first["error"]["kind"] == "invalid_argument" and second["ok"] is True
+    assert cfdi.call("process_files", {"items": []})["data"] == {"results": [], "succeeded": 0, "failed": 0}
+
+
+# --- secrets ----------------------------------------------------------------------------------------
+
+def test_no_secret_in_any_envelope_or_log_line(sandbox, config, certs) -> None:
+    other = certs["other"]
+    secrets = [USER["password"], PASSWORD, b64(read(other["key"])), read(other["keyPem"]).decode().split("\n")[1]]
+    envelopes = []
+    with Client("cfdi", config) as client:
+        uuid = stamp(client)["data"]["uuid"]
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other)}))
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other), "keyPass": "Wrong-Pass-1"}))
+        envelopes.append(client.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
+                                                "certBase64": b64(read(other["cer"])), "keyBase64": b64(read(other["key"])),
+                                                "keyPass": PASSWORD}))
+        sandbox.fault("service_error", code=3, message=f"keyPass {PASSWORD} rechazado")
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other)}))
+        sandbox.fault("delay", ms=1000, prefix=API + "/cancelarCfdiConOpciones")
+        with Client("cfdi", {**config, "timeout_ms": 200}) as quick:
+            envelopes.append(quick.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
+                                                   **csd_fields(other)}))
+            logs = list(quick.logs)
+        envelopes.append(call("cfdi_inspect_csd", {**csd_fields(other), "keyPass": "Wrong-Pass-1"}))
+        logs += client.logs
+    assert all(e["ok"] for e in envelopes[:1]) and envelopes[3]["ok"] is False
+    assert "***" in envelopes[3]["error"]["message"]
+    assert any("keyPass=***" in line for _, line in logs)
+    assert_no_secrets(secrets + ["Wrong-Pass-1"], envelopes, logs)
