@@ -14,13 +14,15 @@ extension HTTPTransport {
                             completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
         precondition(requests.count == contexts.count, "one context per request")
         guard !requests.isEmpty else { return }
-        guard CurlGlobal.initialized, let multi = curl_multi_init() else {
+        guard CurlGlobal.initialized, let multi = pool.checkoutMulti() else {
             for position in requests.indices { completion(position, .failure(.internal("curl_multi_init failed"))) }
             return
         }
-        defer { curl_multi_cleanup(multi) }
+        var broken = false
+        // Back to the pool with its connections (every easy handle has been removed by then).
+        defer { if broken { curl_multi_cleanup(multi) } else { pool.checkinMulti(multi) } }
         let limit = min(max(concurrency, 1), requests.count)
-        // Keep one live connection per slot between transfers (keep-alive inside the batch).
+        // Keep one live connection per slot between transfers and batches (keep-alive).
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
 
         struct Waiting {
@@ -105,6 +107,7 @@ extension HTTPTransport {
             }
             if performed != CURLM_OK {
                 // The multi handle itself failed: every transfer in it is lost.
+                broken = true
                 let message = String(cString: curl_multi_strerror(performed))
                 for easy in Array(running.keys) {
                     guard let item = running.removeValue(forKey: easy) else { continue }
