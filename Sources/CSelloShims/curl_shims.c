@@ -30,9 +30,6 @@ CURLcode curlshim_easy_getinfo_string(CURL *easy, CURLINFO info, const char **va
 CURLMcode curlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
-CURLMcode curlshim_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value) {
-    return curl_multi_setopt(multi, option, value);
-}
 
 int curlshim_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
     int queued = 0;

@@ -19,7 +19,6 @@ CURLcode curlshim_easy_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *val
 CURLcode curlshim_easy_getinfo_string(CURL *easy, CURLINFO info, const char **value);
 
 CURLMcode curlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
-CURLMcode curlshim_multi_setopt_pointer(CURLM *multi, CURLMoption option, const void *value);
 
 /* The next finished transfer of a multi handle: 1 with its easy handle and result, 0 when no
  * transfer has finished (curl_multi_info_read's CURLMsg holds the result in a union). */
