@@ -37,7 +37,8 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("certs")
     out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
                          check=True, capture_output=True, timeout=300)
-    return json.loads(out.stdout)["sat"]
+    manifest = json.loads(out.stdout)
+    return {**manifest["sat"], "keyForms": manifest["csdKeyForms"], "dir": manifest["dir"]}
 
 
 @pytest.fixture()
@@ -257,6 +258,25 @@ def test_csd_given_as_base64_and_pem_text(sandbox, cfdi, certs) -> None:
     assert service_requests(sandbox)[0]["json"]["certBase64"] == b64(read(item["cer"]))
 
 
+@pytest.mark.parametrize("form", ["plainPkcs8Pem", "pkcs1Pem"])
+def test_other_key_forms_are_sent_as_pkcs8_der(sandbox, cfdi, certs, form) -> None:
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": certs["csd"]["cer"],
+                                                   "key_path": certs["keyForms"][form], "keyPass": PASSWORD})
+    assert envelope["ok"] is True, envelope
+    der = base64.b64decode(service_requests(sandbox)[0]["json"]["keyBase64"])
+    assert der[0] == 0x30 and b"-----" not in der
+    fields = {"cert_path": certs["csd"]["cer"], "keyBase64": b64(der), "keyPass": "anything"}
+    assert call("cfdi_inspect_csd", fields)["data"]["key_matches"] is True  # an unencrypted PKCS#8 key
+
+
+def test_a_legacy_encrypted_pem_key_is_refused_with_advice(sandbox, cfdi, certs) -> None:
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": certs["csd"]["cer"],
+                                                   "key_path": certs["keyForms"]["pkcs1EncryptedPem"], "keyPass": PASSWORD})
+    error = expect_error(envelope, "validation", "LLAVE_ILEGIBLE", field="key_path")
+    assert "openssl pkcs8 -topk8" in error["message"]
+    expect_nothing_sent(sandbox, envelope)
+
+
 def sat_csd() -> dict[str, Any]:
     if SAT_DIR is None:
         pytest.skip("the SAT test CSD (shared/testdata/sat) is not available")
@@ -397,6 +417,27 @@ def test_cancel_with_the_stored_certificate(sandbox, cfdi) -> None:
     assert envelope["data"]["cancelaciones"][0]["codigo"] == 201
     names = [name for name, _ in service_requests(sandbox)[-1]["query"]]
     assert names == ["contrato", "rfcEmisor", "uuids", "opciones"]
+
+
+def test_cancel_with_a_pkcs12(sandbox, cfdi, certs, tmp_path) -> None:
+    other = certs["other"]
+    p12 = tmp_path / "other.p12"
+    subprocess.run(["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"],
+                    "-passin", f"pass:{PASSWORD}", "-passout", f"pass:{PASSWORD}", "-out", str(p12)],
+                   check=True, capture_output=True, timeout=60)
+    uuid = stamp(cfdi)["data"]["uuid"]
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["PKCS12"],
+               "cert_path": str(p12), "keyPass": PASSWORD}
+    envelope = cfdi.call("cancel", request)
+    assert envelope["ok"] is True and envelope["data"]["cancelaciones"][0]["codigo"] == 201, envelope
+    query = service_requests(sandbox)[-1]["query"]
+    assert [name for name, _ in query] == ["contrato", "rfcEmisor", "uuids", "certBase64", "keyPass", "opciones"]
+    assert dict(query)["certBase64"] == b64(p12.read_bytes())
+    before = len(service_requests(sandbox))
+    expect_error(cfdi.call("cancel", {**request, "keyPass": "wrong"}), "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
+    expect_error(cfdi.call("cancel", {**request, "key_path": other["key"]}), "invalid_argument", "INVALID_ARGUMENT", field="opciones")
+    expect_error(cfdi.call("cancel", {**request, "cert_path": other["cer"]}), "validation", "CERTIFICADO_ILEGIBLE")
+    assert len(service_requests(sandbox)) == before
 
 
 def cancel_case(change: dict[str, Any]) -> dict[str, Any]:
@@ -657,6 +698,18 @@ def test_stamped_with_a_code_is_ok_with_a_warning(canned) -> None:
     assert (warning["kind"], warning["code"]) == ("service", "CFDI_CON_TIMBRE_PREVIO")
 
 
+def test_a_stamp_without_uuid_keeps_the_answer_with_a_warning(canned, tmp_path) -> None:
+    canned.answers["procesarArchivo"] = (200, (
+        "<servicioTimbrado><id>i-1</id><timbradoOk>true</timbradoOk><codigo>0</codigo>"
+        f"<xmlBase64>{b64('<cfdi/>')}</xmlBase64></servicioTimbrado>").encode())
+    with canned_client(canned) as client:
+        envelope = client.call("process_file", {"datos": csv(), "include_xml": True, "save_dir": str(tmp_path)})
+    assert envelope["ok"] is True and envelope["data"]["xml"] == "<cfdi/>"
+    assert envelope["data"]["saved_files"] == [] and list(tmp_path.iterdir()) == []
+    assert [w["code"] for w in envelope["warnings"]] == ["UUID_MISSING"]
+    assert "i-1" in envelope["warnings"][0]["message"]
+
+
 @pytest.mark.parametrize("status,body,kind", [
     (200, b"<html><body>gateway</body></html>", "protocol"),
     (200, b"not xml at all", "protocol"),
@@ -802,6 +855,30 @@ def test_batch_runs_concurrently_over_few_connections(sandbox, cfdi) -> None:
     before = sandbox.stats()["connections"]
     assert cfdi.call("process_files", {"items": items[:4], "concurrency": 2})["data"]["succeeded"] == 4
     assert sandbox.stats()["connections"] == before  # the next batch reuses the live connections
+
+
+def test_batches_and_single_calls_from_several_threads_on_one_client(sandbox, cfdi) -> None:
+    results: list[dict] = []
+    lock = threading.Lock()
+
+    def batch(tag: int) -> None:
+        envelope = cfdi.call("process_files", {"items": [{"datos": csv(folio=f"{tag}-{i}")} for i in range(10)], "concurrency": 4})
+        with lock:
+            results.append(envelope)
+
+    def single() -> None:
+        for _ in range(5):
+            envelope = cfdi.call("process_file", {"datos": csv()})
+            with lock:
+                results.append({"ok": True, "data": {"succeeded": 1 if envelope["ok"] else 0}})
+
+    threads = [threading.Thread(target=batch, args=(n,)) for n in range(3)] + [threading.Thread(target=single)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(r["data"]["succeeded"] for r in results) == 35
+    assert len(sandbox.state()["cfdis"]) == 35
 
 
 @pytest.mark.parametrize("request_,field", [

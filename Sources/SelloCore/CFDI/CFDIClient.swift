@@ -137,9 +137,14 @@ public final class CFDIClient: Sendable {
     static func stampResult(_ response: HTTPResponse, request: CFDIStampRequest, secrets: [String], context: CallContext) throws(SelloError) -> JSON {
         let answer = try checked(CFDIAnswer(response, shape: .timbrado, operation: "stamp", secrets: secrets), operation: "stamp", context: context)
         var data = answer.data
-        guard let uuid = data["uuid"]?.stringValue, CFDIFields.isUUID(uuid) else {
+        let uuid = data["uuid"]?.stringValue ?? ""
+        guard CFDIFields.isUUID(uuid) else {
             context.warn(Warning(kind: "protocol", code: "UUID_MISSING",
-                                 message: "timbradoOk is true but the answer has no valid uuid; check the stamp with the provider (data.id \(data["id"]?.stringValue ?? "absent"))"))
+                                 message: "timbradoOk is true but the answer has no valid uuid, so nothing was saved; check the stamp with the provider (data.id \(data["id"]?.stringValue ?? "absent"))",
+                                 field: "uuid"))
+            attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML",
+                           output: CFDIOutput(saveDir: nil, includeXML: request.output.includeXML), context: context)
+            if request.output.saveDir != nil { data["saved_files"] = .array([]) }
             return .object(data)
         }
         attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML", output: request.output, context: context)

@@ -8,6 +8,11 @@ struct CFDIOutput {
     let saveDir: String?
     let includeXML: Bool
 
+    init(saveDir: String?, includeXML: Bool) {
+        self.saveDir = saveDir
+        self.includeXML = includeXML
+    }
+
     init(_ reader: FieldReader, includeXMLAllowed: Bool = true) throws(SelloError) {
         saveDir = try reader.string("save_dir")
         includeXML = includeXMLAllowed ? (try reader.bool("include_xml") ?? false) : false

@@ -36,7 +36,12 @@ struct CSDCredentials {
         let keyDER: [UInt8]
         switch satKeyDER(keyBytes) {
         case .success(let der): keyDER = der
-        case .failure: throw keyUnreadable(keyField)
+        case .failure:
+            // It opened with keyPass, but only by decrypting it: a legacy encrypted PEM has no
+            // encrypted PKCS#8 DER form to send.
+            throw SelloError(.validation, "LLAVE_ILEGIBLE",
+                             "\(keyField) opens with keyPass but is a legacy encrypted PEM key, which cannot be sent as the SAT .key (encrypted PKCS#8 DER): convert it with `openssl pkcs8 -topk8 -v2 des3`",
+                             field: keyField)
         }
         return CSDCredentials(certificate: certificate, keyPass: keyPass, certBase64: Base64.encode(certificate.der),
                               keyBase64: Base64.encode(keyDER))

@@ -36,9 +36,19 @@ extension HTTPTransport {
             let handle: EasyHandle
             let transfer: Transfer
         }
-        let start = ContinuousClock.now
-        var waiting = requests.indices.map { Waiting(position: $0, retriesDone: 0, readyAt: start) }
+        // Requests not yet sent go in input order; retries wait in `retrying` until their delay
+        // is over and then go first.
+        var nextFresh = 0
+        var retrying: [Waiting] = []
         var running: [UnsafeMutableRawPointer: Running] = [:]
+
+        func nextReady() -> Waiting? {
+            let now = ContinuousClock.now
+            if let index = retrying.firstIndex(where: { $0.readyAt <= now }) { return retrying.remove(at: index) }
+            guard nextFresh < requests.count else { return nil }
+            nextFresh += 1
+            return Waiting(position: nextFresh - 1, retriesDone: 0, readyAt: now)
+        }
 
         func launch(_ item: Waiting) {
             let request = requests[item.position]
@@ -79,22 +89,19 @@ extension HTTPTransport {
                 completion(item.position, .success(response))
             case .retry(let error, let delayMs):
                 logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, context: context)
-                waiting.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1,
-                                       readyAt: .now + .milliseconds(delayMs)))
+                retrying.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1,
+                                        readyAt: .now + .milliseconds(delayMs)))
             case .fail(let error):
                 completion(item.position, .failure(error))
             }
         }
 
-        while !waiting.isEmpty || !running.isEmpty {
-            // Start what may start: first come, first served among those whose delay is over.
-            let now = ContinuousClock.now
-            while running.count < limit, let next = waiting.firstIndex(where: { $0.readyAt <= now }) {
-                launch(waiting.remove(at: next))
-            }
+        while nextFresh < requests.count || !retrying.isEmpty || !running.isEmpty {
+            // Start what may start.
+            while running.count < limit, let item = nextReady() { launch(item) }
             if running.isEmpty {
                 // Only retries waiting for their delay.
-                guard let soonest = waiting.map(\.readyAt).min() else { break }
+                guard let soonest = retrying.map(\.readyAt).min() else { continue }
                 HTTPTransport.sleep(milliseconds: HTTPTransport.millisecondsUntil(soonest))
                 continue
             }
@@ -106,21 +113,24 @@ extension HTTPTransport {
                 if let easy { finish(easy, code) }
             }
             if performed != CURLM_OK {
-                // The multi handle itself failed: every transfer in it is lost.
+                // The multi handle itself failed: what ran in it and what was still to run is
+                // lost (a transfer in flight may have reached the service: it is not re-sent).
                 broken = true
-                let message = String(cString: curl_multi_strerror(performed))
-                for easy in Array(running.keys) {
-                    guard let item = running.removeValue(forKey: easy) else { continue }
+                let error = SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))")
+                for (easy, item) in running {
                     curl_multi_remove_handle(multi, easy)
                     pool.checkin(item.handle)
-                    completion(item.position, .failure(.internal("curl_multi_perform failed: \(message)")))
+                    completion(item.position, .failure(error))
                 }
-                continue
+                running.removeAll()
+                for item in retrying { completion(item.position, .failure(error)) }
+                for position in nextFresh..<requests.count { completion(position, .failure(error)) }
+                return
             }
             guard !running.isEmpty else { continue }
             // Wait for network activity, curl's own timers, or the next retry becoming due.
             var waitMs: Int32 = 1000
-            if running.count < limit, let soonest = waiting.map(\.readyAt).min() {
+            if running.count < limit, let soonest = retrying.map(\.readyAt).min() {
                 waitMs = Int32(min(1000, HTTPTransport.millisecondsUntil(soonest)))
             }
             if waitMs > 0 { curl_multi_poll(multi, nil, 0, waitMs, nil) }
