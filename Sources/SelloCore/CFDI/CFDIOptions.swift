@@ -26,7 +26,7 @@ public enum CFDIOptions {
             guard isKnown(option, in: table) else {
                 let hint = suggestion(for: option, in: table).map { "; did you mean \($0)?" } ?? ""
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(option)' is not one of the documented options (\(table.joined(separator: ", ")))\(hint)",
+                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not one of the documented options (\(table.joined(separator: ", ")))\(hint)",
                     field: "opciones")
             }
             if pipeSeparated && option.contains("|") {

@@ -41,6 +41,11 @@ enum CFDIFields {
         return contrato
     }
 
+    /// A caller's value as an error message shows it: at most 60 characters.
+    static func shown(_ text: String) -> String {
+        text.count <= 60 ? text : String(text.prefix(57)) + "…"
+    }
+
     /// A UUID (folio fiscal): 8-4-4-4-12 hexadecimal digits.
     static func isUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
@@ -60,7 +65,7 @@ enum CFDIFields {
     static func uuid(_ text: String, field: String) throws(SelloError) -> String {
         let trimmed = text.trimmingSpaces
         guard isUUID(trimmed) else {
-            throw CFDICodes.invalidParameter("\(field) '\(text)' is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)", field: field)
+            throw CFDICodes.invalidParameter("\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)", field: field)
         }
         return trimmed
     }
@@ -68,6 +73,10 @@ enum CFDIFields {
     /// An RFC checked with `RFC.parse`: a malformed one is an error, a wrong check digit a warning
     /// (real RFCs with one exist).
     static func rfc(_ text: String, field: String, context: CallContext) throws(SelloError) -> String {
+        let length = text.trimmingSpaces.count
+        guard length <= 16 else {
+            throw CFDICodes.invalidParameter("\(field): an RFC has 12 characters (company) or 13 (person); '\(shown(text))' has \(length)", field: field)
+        }
         switch RFC.parse(text) {
         case .success(let rfc):
             if !rfc.checkDigitOK && !rfc.isGeneric {
@@ -244,7 +253,7 @@ struct CFDICancelRequest {
         case .string(let text):
             parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard parts.count == 4 else {
-                throw CFDICodes.invalidParameter("uuids[\(index)] '\(text)' must be \"UUID|RFC_Receptor|RFC_Emisor|Total\" (4 values separated by |)", field: field)
+                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \"UUID|RFC_Receptor|RFC_Emisor|Total\" (4 values separated by |)", field: field)
             }
         case .object:
             let reader = try FieldReader(element, allowed: ["uuid", "rfcReceptor", "rfcEmisor", "total"])
@@ -267,7 +276,7 @@ struct CFDICancelRequest {
                                    field: field, code: "WRONG_TYPE")
         }
         guard CFDIFields.isUUID(parts[0]) else {
-            throw CFDICodes.invalidParameter("uuids[\(index)]: '\(parts[0])' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
+            throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
         }
         let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", context: context)
         let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", context: context)
@@ -275,7 +284,7 @@ struct CFDICancelRequest {
             throw CFDICodes.validation(203, "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
         }
         guard CFDIFields.isTotal(parts[3]) else {
-            throw CFDICodes.invalidParameter("uuids[\(index)]: the total '\(parts[3])' is not a number such as 1160.00", field: field)
+            throw CFDICodes.invalidParameter("uuids[\(index)]: the total '\(CFDIFields.shown(parts[3]))' is not a number such as 1160.00", field: field)
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3])
     }
