@@ -32,15 +32,16 @@ public final class FVClient: Sendable {
     let password: String
     let maxUploadBytes: Int64
     let tokens = Mutex(TokenState())
+    /// Logins finished so far (successful or not). Read without the lock: a thread that finds
+    /// it changed once it holds the lock knows a login ran while it waited.
+    let finishedLogins = Atomic<Int>(0)
 
     /// The cached token and what the last login did. Logins happen with the lock held, so that
     /// threads needing a token at the same time share one login (and one failure).
     struct TokenState: Sendable {
         var current: FVToken?
-        /// Logins attempted so far (successful or not).
-        var logins = 0
         /// The error of the last login, when it failed; threads that waited for that login get
-        /// it instead of trying again.
+        /// it instead of trying again (a failed login is never repeated).
         var lastFailure: SelloError?
     }
 
@@ -106,28 +107,34 @@ public final class FVClient: Sendable {
     /// token the service just refused: a different fresh one (another thread's login) is used
     /// instead, else a new login is made.
     func token(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
-        let seen = stale?.generation ?? tokens.withLock { $0.logins }
+        let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
         return try tokens.withLock { state throws(SelloError) -> FVToken in
-            if let current = state.current, current.isFresh(now: FVToken.now()), current.value != stale?.value {
+            if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
                 return current
             }
-            if state.logins != seen, let failure = state.lastFailure {
+            if finishedLogins.load(ordering: .acquiring) != seen, let failure = state.lastFailure {
                 throw failure // a login made while this call waited failed: not tried again
             }
             if stale == nil, state.current != nil {
                 context.hooks.log(.info, "fv: the token expires within a minute; logging in again")
             }
-            state.logins += 1
-            do throws(SelloError) {
-                let token = try self.logIn(context: context, generation: state.logins, reportsServiceCode: false)
-                state.current = token
-                state.lastFailure = nil
-                return token
-            } catch {
-                state.current = nil
-                state.lastFailure = error
-                throw error
-            }
+            return try self.logInLocked(&state, context: context, reportsServiceCode: false)
+        }
+    }
+
+    /// Logs in with the lock held and records the outcome for the threads waiting on it.
+    func logInLocked(_ state: inout TokenState, context: CallContext, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
+        defer { finishedLogins.add(1, ordering: .releasing) }
+        do throws(SelloError) {
+            let generation = finishedLogins.load(ordering: .acquiring) + 1
+            let token = try logIn(context: context, generation: generation, reportsServiceCode: reportsServiceCode)
+            state.current = token
+            state.lastFailure = nil
+            return token
+        } catch {
+            state.current = nil
+            state.lastFailure = error
+            throw error
         }
     }
 
@@ -163,17 +170,7 @@ public final class FVClient: Sendable {
         client.call("login", requestText) { json, context throws(SelloError) in
             _ = try FieldReader(json, allowed: [])
             let token = try tokens.withLock { state throws(SelloError) -> FVToken in
-                state.logins += 1
-                do throws(SelloError) {
-                    let token = try self.logIn(context: context, generation: state.logins, reportsServiceCode: true)
-                    state.current = token
-                    state.lastFailure = nil
-                    return token
-                } catch {
-                    state.current = nil
-                    state.lastFailure = error
-                    throw error
-                }
+                try self.logInLocked(&state, context: context, reportsServiceCode: true)
             }
             return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
         }
