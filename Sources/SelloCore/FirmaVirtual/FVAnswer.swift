@@ -44,8 +44,18 @@ enum FVAnswer {
             return .success(scrub(message, redactor))
         }
         let text = messageText(message)
-        let found = FVMessages.error(text: text, shown: redactor.scrub(text), serviceCode: context.serviceStatus)
+        let found = FVMessages.error(text: text, shown: shown(text, redactor), serviceCode: context.serviceStatus)
         return .failure(found.error, refusesToken: found.refusesToken && authenticated)
+    }
+
+    /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything
+    /// after "Bearer eyJ" (a token) masked; the seed's own "Token Bearer erróneo" stays readable.
+    static func shown(_ text: String, _ redactor: Redactor) -> String {
+        var result = text.trimmingSpaces
+        for secret in redactor.secrets where result.contains(secret) {
+            result = result.replacing(secret, with: "***")
+        }
+        return result.contains("Bearer eyJ") ? redactor.scrub(result) : result
     }
 
     /// The body's `code`, a number (or a numeric string).
