@@ -208,7 +208,10 @@ char *fv_new_password(fv_client *client, const char *request_json);
 char *fv_get_contract(fv_client *client, const char *request_json);
 /** CreateContract, POST /api/v1/contract/create-contract: {"sOwnerType", "sPaymentStatus",
  *  "iPaymentService", "iContractTypeFeeID", "iSignedCount", "callback", "signers": [...]}.
- *  Never sent twice once it may have reached the service. */
+ *  1 to 10 signers {"full_name", "email", "rutId", "phone", "type", "portion", "payment"};
+ *  "portion" 100 for the one signer who pays, or 50 for each of the two who do, 0 or absent for
+ *  the others; absent sPaymentStatus, iPaymentService and payment are sent as the seed's
+ *  "PENDING", 0 and "0.00". Never sent twice once it may have reached the service. */
 char *fv_create_contract(fv_client *client, const char *request_json);
 /** GetContractType, GET /api/v1/contract-type/{QTYPE}/{QVALUE}: {"QTYPE", "QVALUE"}. */
 char *fv_list_contract_types(fv_client *client, const char *request_json);

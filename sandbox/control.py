@@ -99,8 +99,9 @@ class Sandbox:
     @staticmethod
     def _read_port(process: subprocess.Popen[bytes], timeout: float, log_path: Path) -> int:
         lines: queue.Queue[bytes] = queue.Queue()
-        assert process.stdout is not None
-        threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+        stdout = process.stdout
+        assert stdout is not None
+        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
         try:
             line = lines.get(timeout=timeout).decode().strip()
         except queue.Empty:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import calendar
 import dataclasses
 import datetime as dt
 import email.message
@@ -65,6 +64,7 @@ MAX_PLAIN_BODY = 16 * 1024 * 1024  # non-multipart request bodies kept in memory
 MAX_MULTIPART_BODY = 128 * 1024 * 1024  # hard limit for a streamed multipart body
 FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
 TEXT_RECORD_LIMIT = 1024 * 1024   # body_text is recorded up to 1 MB
+REQUEST_LOG_LIMIT = 20000         # GET /_sandbox/requests keeps the most recent entries
 IO_CHUNK = 64 * 1024
 
 JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
@@ -133,18 +133,18 @@ def rut_check_digit(number: str) -> str:
     return {11: "0", 10: "K"}.get(rest, str(rest))
 
 
-RUT_RE = re.compile(r"^([0-9]{7,8})-([0-9K])$")
+RUT_RE = re.compile(r"([0-9]{7,8})-([0-9K])")
 
 
 def rut_is_valid(rut: str) -> bool:
     """seed 000: RUT "debe ir con dígito verificador y formato “xxxxxxxx-x”" (no dots)."""
-    match = RUT_RE.match(rut)
-    return bool(match) and rut_check_digit(match.group(1)) == match.group(2)
+    match = RUT_RE.fullmatch(rut)
+    return match is not None and rut_check_digit(match.group(1)) == match.group(2)
 
 
-UUID_RE = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-RFC_RE = re.compile(r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+UUID_RE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+RFC_RE = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -736,11 +736,14 @@ class State:
             return self.connection_seq
 
     def record(self, entry: dict[str, Any], connection_id: int) -> dict[str, Any]:
+        """Log a service request; the log keeps the last REQUEST_LOG_LIMIT entries."""
         with self.lock:
             self.request_seq += 1
             entry["seq"] = self.request_seq
             entry["connection_id"] = connection_id
             self.requests.append(entry)
+            if len(self.requests) > REQUEST_LOG_LIMIT:
+                del self.requests[: len(self.requests) - REQUEST_LOG_LIMIT]
             self.service_connections.add(connection_id)
             return entry
 
@@ -754,7 +757,7 @@ class State:
 
     def stats(self) -> dict[str, int]:
         with self.lock:
-            return {"connections": len(self.service_connections), "requests": len(self.requests),
+            return {"connections": len(self.service_connections), "requests": self.request_seq,
                     "accepted": self.accepted}
 
     # -- faults --------------------------------------------------------------------------------
@@ -927,14 +930,12 @@ class MultipartParser:
     def _part_from_headers(block: bytes) -> Part:
         message = email.message.Message()
         for line in block.decode("utf-8", "surrogateescape").split("\r\n"):
-            name, sep, value = line.partition(":")
+            header, sep, value = line.partition(":")
             if sep:
-                message[name.strip()] = value.strip()
-        name = message.get_param("name", header="content-disposition")
-        filename = message.get_filename()
-        if isinstance(name, tuple):
-            name = email.utils.collapse_rfc2231_value(name)
-        return Part(name if isinstance(name, str) else None, filename, message.get("content-type"))
+                message[header.strip()] = value.strip()
+        raw_name = message.get_param("name", header="content-disposition")
+        name = email.utils.collapse_rfc2231_value(raw_name) if isinstance(raw_name, tuple) else raw_name
+        return Part(name if isinstance(name, str) else None, message.get_filename(), message.get("content-type"))
 
 
 def media_type(value: str | None) -> tuple[str, dict[str, str]]:
@@ -943,8 +944,8 @@ def media_type(value: str | None) -> tuple[str, dict[str, str]]:
         return "", {}
     message = email.message.Message()
     message["content-type"] = value
-    params = {k.lower(): v for k, v in message.get_params()[1:]} if message.get_params() else {}
-    return message.get_content_type().lower(), params
+    params = message.get_params() or []
+    return message.get_content_type().lower(), {k.lower(): v for k, v in params[1:]}
 
 
 @dataclasses.dataclass
@@ -1037,7 +1038,7 @@ def iter_request_body(rfile: Any, headers: Any) -> Iterator[bytes]:
     length_text = headers.get("content-length")
     if length_text is None:
         return
-    if not length_text.strip().isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", length_text.strip()) is None:
         raise BadFraming("bad Content-Length")
     remaining = int(length_text)
     while remaining > 0:
@@ -1106,7 +1107,7 @@ def table(*handlers: Handler) -> list[Route]:
     routes: list[Route] = []
     for func in handlers:
         method, pattern = func.route_spec  # type: ignore[attr-defined]
-        routes.append((method, re.compile("^" + pattern + "$"), func))
+        routes.append((method, re.compile(pattern), func))
     return routes
 
 
@@ -1114,7 +1115,7 @@ def dispatch(routes: list[Route], req: Request) -> Answer:
     """Find the route; 405 when only the method is wrong, 404 HTML when nothing matches."""
     allowed: list[str] = []
     for method, pattern, func in routes:
-        match = pattern.match(req.path)
+        match = pattern.fullmatch(req.path)
         if match:
             if method == req.method:
                 return func(req, match.groupdict())
@@ -1139,7 +1140,11 @@ def service_of(path: str) -> str:
 
 FES_PARAMS = ("rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
               "nombreEmpresa", "comuna", "direccion", "giroEmpresa")
-FES_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9 .,\-@_#°/()&'áéíóúüñÁÉÍÓÚÜÑ]*$")
+# Letters of any alphabet ([^\W\d_]), ASCII digits, spaces and the punctuation of names and
+# addresses; the certificate password may also carry common symbols, but no spaces. The seed only
+# says "carácter invalido": this is the rule the library checks too (Sources/SelloCore/FES).
+FES_ALLOWED_CHARS = re.compile(r"(?:[^\W\d_]|[0-9 .,\-@_#°º/()&'])*")
+FES_ALLOWED_PASSWORD_CHARS = re.compile(r"(?:[^\W\d_]|[0-9.,\-@_#°º/()&'!$%*+=?¿¡:;])*")
 
 
 def fes_answer(code: int, comentario: str | None = None, certificado: str | None = None) -> Answer:
@@ -1217,11 +1222,12 @@ def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
             # seed 000 example answer: an empty correo gives the undocumented errorCode 22.
             return (22, None) if name == "correo" else (110, None)
     for name in FES_PARAMS:
-        if name != "duracion" and not FES_ALLOWED_CHARS.match(p[name]):
+        allowed = FES_ALLOWED_PASSWORD_CHARS if name == "claveCertificado" else FES_ALLOWED_CHARS
+        if name != "duracion" and not allowed.fullmatch(p[name]):
             return 102, None
     if not rut_is_valid(p["rut"]):
         return 106, None
-    if not EMAIL_RE.match(p["correo"]):
+    if not EMAIL_RE.fullmatch(p["correo"]):
         return 205, None
     duracion = p["duracion"]
     if isinstance(duracion, bool) or not isinstance(duracion, int) or duracion not in (1, 2, 3):
@@ -1297,6 +1303,11 @@ def fv_contract_not_found() -> Answer:
 
 def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only (str.isdigit() also accepts "²" and other Unicode digits)."""
+    return re.fullmatch(r"[0-9]{1,18}", text) is not None
 
 
 def nonempty_str(value: Any) -> bool:
@@ -1387,7 +1398,7 @@ def fv_login(req: Request, _: dict[str, str]) -> Answer:
 
 
 def fv_user_from_path(text: str) -> FvUser | Answer:
-    if not text.isdigit():
+    if not is_digits(text):
         return fv_validation_fail()
     user = STATE.fv_users.get(int(text))
     return user if user is not None else fv_error(404, "User not found")
@@ -1421,7 +1432,7 @@ def fv_create_user(req: Request, _: dict[str, str]) -> Answer:
         if kind == "opt" and name in body and not isinstance(value, str):
             return fv_validation_fail()
     user_type = body.get("sUserType", "NATURAL")
-    if user_type not in ("NATURAL", "LEGAL") or not EMAIL_RE.match(body["sEmail"]):
+    if user_type not in ("NATURAL", "LEGAL") or not EMAIL_RE.fullmatch(body["sEmail"]):
         return fv_validation_fail()
     with STATE.lock:
         if fv_find_email(body["sEmail"]):
@@ -1467,12 +1478,12 @@ def fv_password(req: Request, _: dict[str, str]) -> Answer:
             code, new_password = body.get("password"), body.get("new_password")
             if not (isinstance(code, str) or is_int(code)) or not nonempty_str(new_password):
                 return fv_validation_fail()
-            user = fv_find_email(body["login"])
-            expected = STATE.fv_reset_codes.get(user.email.lower()) if user else None
-            if user is None or expected is None or str(code) != expected:
+            owner = fv_find_email(body["login"])
+            expected = STATE.fv_reset_codes.get(owner.email.lower()) if owner else None
+            if owner is None or expected is None or str(code) != expected:
                 return fv_error(200, "Wrong login or password ..!")
-            user.password = new_password
-            del STATE.fv_reset_codes[user.email.lower()]
+            owner.password = str(new_password)
+            del STATE.fv_reset_codes[owner.email.lower()]
             return fv_answer(200, "Password updated")
         user = fv_find_email(body["login"])
         if user is None:
@@ -1506,7 +1517,7 @@ def fv_signer_fields_ok(item: Any) -> bool:
     for name in ("full_name", "email", "rutId", "phone"):
         if not nonempty_str(item.get(name)):
             return False
-    return bool(EMAIL_RE.match(item["email"]))
+    return bool(EMAIL_RE.fullmatch(item["email"]))
 
 
 def fv_parse_signers(signers: Any) -> list[tuple[dict[str, Any], int]] | None:
@@ -1567,9 +1578,9 @@ def fv_contract_types(req: Request, params: dict[str, str], me: FvUser) -> Answe
         rows = [f for f in fees if f.type_code == qvalue]
     elif qtype == "MODAL" and qvalue in FV_MODALS:
         rows = [f for f in fees if f.modal == qvalue]
-    elif qtype == "ID" and qvalue.isdigit() and 1 <= int(qvalue) <= 26:
+    elif qtype == "ID" and is_digits(qvalue) and 1 <= int(qvalue) <= 26:
         rows = [f for f in fees if f.type_id == int(qvalue)]
-    elif qtype == "FEE" and qvalue.isdigit() and int(qvalue) in FV_FEES:
+    elif qtype == "FEE" and is_digits(qvalue) and int(qvalue) in FV_FEES:
         rows = [FV_FEES[int(qvalue)]]
     else:
         return fv_validation_fail()
@@ -1580,7 +1591,7 @@ def fv_contract_types(req: Request, params: dict[str, str], me: FvUser) -> Answe
 @fv_authenticated()
 def fv_owner_contracts(req: Request, params: dict[str, str], me: FvUser) -> Answer:
     """seed 001 ContractOwner: the owner's contracts (empty list when none)."""
-    if not params["IDOwner"].isdigit():
+    if not is_digits(params["IDOwner"]):
         return fv_validation_fail()
     owner = int(params["IDOwner"])
     rows = [c.listing_json() for c in STATE.fv_contracts.values() if c.owner == owner]
@@ -1649,7 +1660,7 @@ def fv_upload(req: Request, _: dict[str, str], me: FvUser) -> Answer:
     if req.multipart is None or req.multipart_error:
         return fv_validation_fail()
     part = next((p for p in req.multipart if p.name == "file" and p.filename is not None), None)
-    if part is None:
+    if part is None or part.filename is None:
         return fv_validation_fail()
     if part.size > FV_MAX_FILE:
         return fv_error(413, "File too large")
@@ -1912,7 +1923,7 @@ def cfdi_parse_interchange(data: bytes) -> InterchangeDoc | tuple[int, str]:
         cells = line.split("|")
         kind = cells[0].upper()
         if kind in ("EMISOR", "RECEPTOR"):
-            if len(cells) < 2 or not RFC_RE.match(cells[1]):
+            if len(cells) < 2 or not RFC_RE.fullmatch(cells[1]):
                 return 301, f"RFC inválido en {kind}"
             side = "emisor" if kind == "EMISOR" else "receptor"
             fields[f"rfc_{side}"] = cells[1]
@@ -2002,9 +2013,12 @@ def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_cs
         if isinstance(doc, tuple):
             return cfdi_error("timbrado", doc[0], contrato, doc[1])
         now = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+        f = doc.fields
         cfdi = Cfdi(str(uuid.uuid4()).upper(), contrato, doc.serie, doc.folio, doc.fecha,
+                    rfc_emisor=f["rfc_emisor"], nombre_emisor=f["nombre_emisor"], regimen=f["regimen"],
+                    rfc_receptor=f["rfc_receptor"], nombre_receptor=f["nombre_receptor"], uso=f["uso"],
                     total=doc.total, fecha_timbrado=now, sello_cfd=b64(os.urandom(256)),
-                    sello_sat=b64(os.urandom(256)), **doc.fields)
+                    sello_sat=b64(os.urandom(256)))
         cfdi.xml = cfdi_document_xml(cfdi)
         STATE.cfdis[cfdi.uuid] = cfdi
         account.saldo -= 1
@@ -2044,7 +2058,7 @@ def cfdi_procesar_archivo_csd(req: Request, _: dict[str, str]) -> Answer:
 def cfdi_parse_entry(entry: str) -> tuple[str, str, str, Decimal] | None:
     """seed 002 uuids element: "UUID|RFC_Receptor|RFC_Emisor|Total"."""
     cells = entry.split("|")
-    if len(cells) != 4 or not UUID_RE.match(cells[0]) or not RFC_RE.match(cells[1]) or not RFC_RE.match(cells[2]):
+    if len(cells) != 4 or not UUID_RE.fullmatch(cells[0]) or not RFC_RE.fullmatch(cells[1]) or not RFC_RE.fullmatch(cells[2]):
         return None
     try:
         total = Decimal(cells[3])
@@ -2089,7 +2103,7 @@ def cfdi_cancelar(req: Request, _: dict[str, str]) -> Answer:
     rfc = req.q("rfcEmisor")
     options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS)
     entries = [cfdi_parse_entry(e) for e in req.q_all("uuids")]
-    if not rfc or not RFC_RE.match(rfc):
+    if not rfc or not RFC_RE.fullmatch(rfc):
         return cfdi_error("cancel", 3, rfc=rfc, detail="rfcEmisor")
     if options is None:
         return cfdi_error("cancel", 3, rfc=rfc, detail="opciones")
@@ -2117,7 +2131,7 @@ def cfdi_lookup(req: Request) -> tuple[CfdiAccount, str, Cfdi | None] | Answer:
         return guard
     account, args = guard
     uuid_ = req.q("uuid")
-    if not uuid_ or not UUID_RE.match(uuid_):
+    if not uuid_ or not UUID_RE.fullmatch(uuid_):
         return cfdi_error("consulta", 3, args["contrato"], "uuid")
     cfdi = STATE.cfdis.get(uuid_.upper())
     return account, args["contrato"], cfdi if cfdi is not None and cfdi.contrato == account.contrato else None
@@ -2213,8 +2227,9 @@ def validate_fault(body: Any) -> tuple[str, str | None, int, dict[str, Any]]:
     elif mode == "drip":
         params["bytes_per_second"] = number(params, "bytes_per_second", 1, 0.01, 1 << 30)
     elif mode == "redirect":
-        if not isinstance(params.get("location"), str):
-            raise FaultSpecError("location is required")
+        location = params.get("location")
+        if not isinstance(location, str) or not location.isascii() or any(c in location for c in "\r\n"):
+            raise FaultSpecError("location is required (ASCII, one line)")
         params["status"] = int(number(params, "status", 302, 300, 399))
     elif mode == "service_error":
         params["code"] = int(number(params, "code", None, -(1 << 31), 1 << 31))
@@ -2528,12 +2543,27 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return answer.status
 
     def client_gone(self) -> bool:
-        """True when the peer has closed its side (plain TCP only: TLS cannot be peeked)."""
-        if isinstance(self.connection, ssl.SSLSocket):
-            return False
+        """True when the peer has closed its side.
+
+        Peeks at the raw TCP stream without consuming it; under TLS a pending alert record
+        (content type 21, e.g. close_notify) also counts as gone, since a client waiting for an
+        answer sends nothing else.
+        """
         try:
             readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+            if not readable:
+                return False
+            if not isinstance(self.connection, ssl.SSLSocket):
+                return self.connection.recv(1, socket.MSG_PEEK) == b""
+            raw = socket.socket(fileno=os.dup(self.connection.fileno()))
+            try:
+                raw.setblocking(False)
+                head = raw.recv(1, socket.MSG_PEEK)
+            finally:
+                raw.close()
+            return head in (b"", b"\x15")
+        except BlockingIOError:
+            return False
         except (OSError, ValueError):
             return True
 
@@ -2655,8 +2685,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
         except ClientGone:
             self.close_connection = True
         finally:
-            STATE.finish(entry, elapsed_ms=round((time.monotonic() - started) * 1000, 3), status=status,
-                         fault=fault.mode if fault else None)
+            elapsed = round((time.monotonic() - started) * 1000, 3)
+            STATE.finish(entry, elapsed_ms=elapsed, status=status, fault=fault.mode if fault else None)
+            log(f"#{self.conn_id} {req.method} {req.raw_path} -> {status} "
+                f"{'[' + fault.mode + '] ' if fault else ''}{elapsed} ms")
 
     def compute(self, req: Request, service: str) -> Answer:
         try:
@@ -2867,6 +2899,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     global CERTS, COMUNAS, VERBOSE
+    stop_requested = threading.Event()
+    running: list[ThreadingHTTPServer] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        """SIGTERM/SIGINT: stop serving and exit 0 (also when it arrives during start-up)."""
+        stop_requested.set()
+        for server in running:
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     args = parse_args(argv)
     VERBOSE = args.verbose
     host = loopback_host(args.host)
@@ -2888,18 +2931,16 @@ def main(argv: list[str] | None = None) -> int:
             context.load_cert_chain(args.tls_cert, args.tls_key)
             server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         port = server.server_address[1]
-        sys.stdout.write(f"SANDBOX_PORT={port}\n")
-        sys.stdout.flush()
+        running.append(server)
+        if stop_requested.is_set():
+            server.server_close()
+            return 0
         if args.port_file:
             tmp = Path(args.port_file + ".tmp")
             tmp.write_text(f"{port}\n")
             tmp.replace(args.port_file)
-
-        def stop(signum: int, frame: Any) -> None:
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        sys.stdout.write(f"SANDBOX_PORT={port}\n")
+        sys.stdout.flush()
         try:
             server.serve_forever(poll_interval=0.2)
         finally:

@@ -16,7 +16,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -430,7 +429,10 @@ def test_fes_account_states(sb: Sandbox, flag: str, code: int) -> None:
     ({"correo": ""}, 22),
     ({"direccion": "Calle *5"}, 102),
     ({"nombreEmpresa": "CDS\tLtda"}, 102),
-    ({"claveCertificado": "Secr3t!Pass"}, 102),
+    ({"claveCertificado": "Secr3t Pass"}, 102),  # no spaces in a password
+    ({"claveCertificado": "Secr3t<Pass"}, 102),
+    ({"direccion": "Lautaro 867\n"}, 102),
+    ({"rut": "19371037-9\n"}, 102),
     ({"rut": "19.371.037-9"}, 106),
     ({"rut": "19371037-8"}, 106),
     ({"rut": "12345678-k"}, 106),
@@ -642,7 +644,7 @@ def test_fv_contract_types(sb: Sandbox) -> None:
     assert {r["sModal"] for r in modal} == {"SIGNATURE"}
     by_id = fv(sb, "GET", "/api/v1/contract-type/ID/26", token=token).json()["message"]
     assert {r["iContractTypeID"] for r in by_id} == {26}
-    for bad in ("ALL/1", "FEE/118", "ID/0", "TYPE/BOAT", "MODAL/x", "NOPE/1"):
+    for bad in ("ALL/1", "FEE/118", "ID/0", "TYPE/BOAT", "MODAL/x", "NOPE/1", "ID/%C2%B2"):
         answer = fv(sb, "GET", f"/api/v1/contract-type/{bad}", token=token)
         assert answer.status == 400 and answer.json()["message"] == "VALIDATION-FAIL", bad
 
@@ -1037,6 +1039,28 @@ def test_fault_endless(sb: Sandbox) -> None:
     assert b"transfer-encoding: chunked" in head and b"content-length" not in head
 
 
+def wait_finished(sb: Sandbox, timeout: float = 5) -> dict[str, Any]:
+    """The last request's record once the server has finished handling it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        record = sb.requests()[-1]
+        if record["elapsed_ms"] is not None or time.monotonic() > deadline:
+            return record
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("mode,params", [("headers_then_silence", {}), ("delay", {"ms": 30000}),
+                                         ("drip", {"bytes_per_second": 1}), ("endless", {"interval_ms": 50})])
+def test_slow_faults_stop_when_the_client_leaves(sb: Sandbox, mode: str, params: dict[str, Any]) -> None:
+    sb.fault(mode, **params)
+    sock = socket.create_connection(("127.0.0.1", sb.port), timeout=5)
+    sock.sendall(raw_fes_request())
+    time.sleep(0.2)
+    sock.close()
+    record = wait_finished(sb)
+    assert record["elapsed_ms"] is not None and record["elapsed_ms"] < 3000, record
+
+
 def test_fault_headers_then_silence(sb: Sandbox) -> None:
     sb.fault("headers_then_silence")
     data, error = raw_exchange(sb, raw_fes_request(), timeout=0.5)
@@ -1131,3 +1155,28 @@ def test_tls_mode() -> None:
         with pytest.raises(ssl.SSLError):
             http.client.HTTPSConnection("127.0.0.1", sandbox.port, context=ssl.create_default_context(),
                                         timeout=5).request("GET", "/")
+        sandbox.fault("headers_then_silence")
+        tls = context.wrap_socket(socket.create_connection(("127.0.0.1", sandbox.port)), server_hostname="127.0.0.1")
+        tls.sendall(b"POST /logindata HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+        assert tls.recv(100).startswith(b"HTTP/1.1 200")
+        tls.close()
+        assert wait_finished(sandbox)["elapsed_ms"] < 3000
+
+
+def ipv6_available() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_available(), reason="no IPv6 loopback")
+def test_ipv6_loopback() -> None:
+    with Sandbox.start(host="::1") as sandbox:
+        assert sandbox.base == f"http://[::1]:{sandbox.port}"
+        conn = http.client.HTTPConnection("::1", sandbox.port, timeout=5)
+        conn.request("POST", "/logindata", body=b"{}", headers={"Content-Type": "application/json"})
+        assert conn.getresponse().status == 400
+        conn.close()

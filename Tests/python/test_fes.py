@@ -252,3 +252,10 @@ def test_no_secret_in_any_envelope_or_log_line(sandbox, fes_config) -> None:
         logs = client.logs
     assert len(logs) >= 3
     assert_no_secrets(secrets, envelopes, logs)
+
+
+@pytest.mark.parametrize("clave", ["Secreta123!", "Año$2026x", "Pa:ss;word1"])
+def test_password_symbols_are_accepted_by_both_sides(sandbox, fes_config, clave) -> None:
+    envelope = obtain(fes_config, {**VALID, "claveCertificado": clave, "nombreEmpresa": "Compañía Ñandú Ltda."})
+    assert envelope["ok"] is True, envelope
+    assert envelope["data"]["certificate_info"]["rut"] == "19371037-9"

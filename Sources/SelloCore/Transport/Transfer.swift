@@ -1,5 +1,8 @@
 import CCurl
 import CSelloShims
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The settings of a client that every transfer applies.
 struct TransportSettings: Sendable {
@@ -40,6 +43,60 @@ struct TransferOutcome {
     var elapsedMs: Double
 }
 
+/// The body of a request that must not be sent twice, read by curl through a callback that
+/// cannot rewind. libcurl transparently re-sends a request on a new connection when a reused
+/// connection dies before any answer ("Connection died, retrying a fresh connect"), even a POST
+/// the service may already have acted on; it must rewind the body to do so, and a body it
+/// cannot rewind makes that re-send fail (CURLE_SEND_FAIL_REWIND) instead. Files are read in
+/// chunks from an open descriptor, never whole.
+final class OneShotBody {
+    private let bytes: [UInt8]
+    private let fd: Int32
+    private var offset = 0
+    let size: Int64
+    /// Set when the file could not be read during the transfer.
+    private(set) var readFailed = false
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        fd = -1
+        size = Int64(bytes.count)
+    }
+
+    init(path: String) throws(SelloError) {
+        bytes = []
+        size = try FileSystem.fileSize(path, field: "file_path")
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(FileSystem.errorText())", field: "file_path") }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// curl's read callback: fills `buffer` and returns the count, 0 at the end.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        if fd < 0 {
+            let count = min(capacity, bytes.count - offset)
+            guard count > 0 else { return 0 }
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + offset, byteCount: count)
+            }
+            offset += count
+            return count
+        }
+        while true {
+            let count = Glibc.read(fd, buffer, capacity)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { readFailed = true; return Int(CURL_READFUNC_ABORT) }
+            return count
+        }
+    }
+
+    static let readCallback: curl_read_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+        return Unmanaged<OneShotBody>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: size * count)
+    }
+}
+
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
 /// the live connections), and reads the outcome. Shared by the easy (one call) and multi
 /// (batch) paths, so both send exactly the same requests.
@@ -49,6 +106,8 @@ final class Transfer {
     let sink: ResponseSink
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
+    /// The body of a non-idempotent request (see OneShotBody), kept alive for the transfer.
+    private var oneShot: OneShotBody?
 
     init(handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
          hooks: CallHooks) throws(SelloError) {
@@ -115,21 +174,41 @@ final class Transfer {
             if request.method == .put { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, "PUT")) }
             // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
             headers.append("Expect:")
+            // A request that must not be sent twice: its body cannot be rewound, and one
+            // without a body (nothing to rewind) goes on a new connection, so that libcurl
+            // never re-sends it by itself (see OneShotBody).
+            let oneShot = !request.isIdempotent
             switch request.body {
-            case .none:
+            case .none, .bytes([], _):
+                if case .bytes(_, let contentType) = request.body { headers.append("Content-Type: \(contentType)") }
                 check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
                 check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, ""))
+                if oneShot { check(curlshim_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)) }
             case .bytes(let bytes, let contentType):
                 headers.append("Content-Type: \(contentType)")
                 check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
                 check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
-                check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
+                if oneShot {
+                    let body = OneShotBody(bytes: bytes)
+                    self.oneShot = body
+                    check(curlshim_easy_setopt_data_fn(easy, CURLOPT_READFUNCTION, OneShotBody.readCallback))
+                    check(curlshim_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(body).toOpaque()))
+                } else {
+                    check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
+                }
             case .multipartFile(let field, let fileName, let path, let contentType):
                 mime = curl_mime_init(easy)
                 let part = curl_mime_addpart(mime)
                 check(curl_mime_name(part, field))
-                check(curl_mime_filedata(part, path))
+                if oneShot {
+                    let body = try OneShotBody(path: path)
+                    self.oneShot = body
+                    check(curl_mime_data_cb(part, curl_off_t(body.size), OneShotBody.readCallback, nil, nil,
+                                            Unmanaged.passUnretained(body).toOpaque()))
+                } else {
+                    check(curl_mime_filedata(part, path))
+                }
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
@@ -137,9 +216,16 @@ final class Transfer {
                 mime = curl_mime_init(easy)
                 let part = curl_mime_addpart(mime)
                 check(curl_mime_name(part, field))
-                check(bytes.withUnsafeBytes { buffer in
-                    curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-                })
+                if oneShot {
+                    let body = OneShotBody(bytes: bytes)
+                    self.oneShot = body
+                    check(curl_mime_data_cb(part, curl_off_t(body.size), OneShotBody.readCallback, nil, nil,
+                                            Unmanaged.passUnretained(body).toOpaque()))
+                } else {
+                    check(bytes.withUnsafeBytes { buffer in
+                        curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
+                    })
+                }
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
@@ -171,12 +257,20 @@ final class Transfer {
         curlshim_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
         curlshim_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &totalTime)
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
-        let errorText = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+        var code = code
+        var errorText = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+        if oneShot?.readFailed == true {
+            code = CURLE_READ_ERROR
+            errorText = "the file could not be read while it was being sent"
+        } else if code == CURLE_SEND_FAIL_REWIND {
+            // libcurl wanted to send the request again after its connection died: refused.
+            errorText = "the connection closed after the request was sent, before any answer"
+        }
         return TransferOutcome(
             code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
             retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
             location: (300..<400).contains(status) ? header("Location") : nil,
-            requestSent: requestSize > 0 || status > 0, tooLarge: sink.exceeded, errorText: errorText,
+            requestSent: requestSize > 0 || status > 0 || code == CURLE_SEND_FAIL_REWIND, tooLarge: sink.exceeded, errorText: errorText,
             newConnections: connects, elapsedMs: Double(totalTime) / 1000)
     }
 

@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads Firma Virtual's answers, which share one envelope `{"code", "status", "message"}` but
+/// not one shape: `code` may differ from the HTTP status (204 inside a 200), errors come at 200
+/// or 400, and `message` is an object, an array, a string or `{"info": ...}`.
+enum FVAnswer {
+    enum Outcome {
+        case success(JSON)
+        /// `refusesToken`: the service refused the bearer token, so it did not act on the request.
+        case failure(SelloError, refusesToken: Bool)
+    }
+
+    /// - Parameters:
+    ///   - authenticated: whether the request carried a bearer token (only then can an answer
+    ///     mean "log in again").
+    static func read(_ response: HTTPResponse, context: CallContext, secrets: [String], authenticated: Bool) -> Outcome {
+        let redactor = Redactor(secrets: secrets)
+        let parsed = try? JSONParser.parse(response.body)
+        let object = parsed?.objectValue
+        let status = object?["status"]?.stringValue
+        if let object {
+            context.serviceStatus = serviceCode(object["code"])
+        }
+        if response.status == 401 && authenticated {
+            let error = SelloError(.auth, "JWT_INVALID", "Firma Virtual answered HTTP 401: the bearer token was refused",
+                                   serviceCode: context.serviceStatus)
+            return .failure(error, refusesToken: true)
+        }
+        guard let object, let status else {
+            let sample = redactor.sample(response.body)
+            guard (200..<300).contains(response.status) else {
+                return .failure(SelloError(.http, "HTTP_\(response.status)",
+                                           "Firma Virtual answered HTTP \(response.status) without its JSON answer: \(sample)",
+                                           details: ["sample": .string(sample)]), refusesToken: false)
+            }
+            return .failure(SelloError(.protocol, "INVALID_ANSWER",
+                                       "Firma Virtual's answer is not its documented JSON {code, status, message}: \(sample)",
+                                       details: ["sample": .string(sample)]), refusesToken: false)
+        }
+        let message = object["message"] ?? .null
+        if status.trimmingSpaces.lowercased() == "success" {
+            return .success(scrub(message, redactor))
+        }
+        let text = messageText(message)
+        let found = FVMessages.error(text: text, shown: shown(text, redactor), serviceCode: context.serviceStatus)
+        return .failure(found.error, refusesToken: found.refusesToken && authenticated)
+    }
+
+    /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything
+    /// after "Bearer eyJ" (a token) masked; the seed's own "Token Bearer erróneo" stays readable.
+    static func shown(_ text: String, _ redactor: Redactor) -> String {
+        var result = text.trimmingSpaces
+        for secret in redactor.secrets where result.contains(secret) {
+            result = result.replacing(secret, with: "***")
+        }
+        return result.contains("Bearer eyJ") ? redactor.scrub(result) : result
+    }
+
+    /// The body's `code`, a number (or a numeric string).
+    static func serviceCode(_ value: JSON?) -> Int? {
+        guard let value else { return nil }
+        if let int = value.intValue { return Int(exactly: int) }
+        if let string = value.stringValue { return Int(string.trimmingSpaces) }
+        return nil
+    }
+
+    /// The text of an error `message`: a string, or the first text member of an object
+    /// (`info`, `msg`, `message`, `error`), or the JSON itself, shortened.
+    static func messageText(_ message: JSON) -> String {
+        switch message {
+        case .string(let text): return text
+        case .null: return ""
+        case .object(let object):
+            for key in ["message", "msg", "info", "error"] {
+                if let text = object[key]?.stringValue { return text }
+            }
+            fallthrough
+        default:
+            let text = JSONWriter.string(message)
+            return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        }
+    }
+
+    /// The service's payload with any of this call's secrets masked (a service that echoed a
+    /// password back must not put it in the envelope).
+    static func scrub(_ value: JSON, _ redactor: Redactor) -> JSON {
+        guard !redactor.secrets.isEmpty else { return value }
+        switch value {
+        case .string(let text):
+            return redactor.secrets.contains(where: { text.contains($0) }) ? .string(redactor.scrub(text)) : value
+        case .array(let array):
+            return .array(array.map { scrub($0, redactor) })
+        case .object(let object):
+            var copy = JSONObject()
+            for member in object.members { copy.append(member.key, scrub(member.value, redactor)) }
+            return .object(copy)
+        default:
+            return value
+        }
+    }
+}
+
+/// A bearer token and what its JWT payload says about its life (no signature check: the
+/// service checks it; the client only needs to know when to renew).
+struct FVToken: Sendable {
+    let value: String
+    /// The `exp` claim (Unix seconds), when the token carries one.
+    let expiresAt: Int64?
+    /// When to log in again: 60 s before `exp` (half the token's life for tokens that live
+    /// less than two minutes, so that a short-lived token is still used).
+    let renewAt: Int64?
+    /// The login that produced it (FVClient counts logins).
+    let generation: Int
+
+    init(value: String, generation: Int) {
+        self.value = value
+        self.generation = generation
+        let claims = FVToken.claims(value)
+        expiresAt = claims.exp
+        if let exp = claims.exp {
+            let lifetime = claims.iat.map { exp - $0 } ?? Int64.max
+            let margin = min(60, max(lifetime / 2, 0))
+            renewAt = exp - margin
+        } else {
+            renewAt = nil
+        }
+    }
+
+    func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? true }
+
+    /// `exp` and `iat` from the JWT payload (base64url JSON), nil where absent or unreadable.
+    static func claims(_ token: String) -> (exp: Int64?, iat: Int64?) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let bytes = Base64.decode(String(parts[1])),
+              let payload = try? JSONParser.parse(bytes), let object = payload.objectValue else { return (nil, nil) }
+        func number(_ key: String) -> Int64? {
+            if let int = object[key]?.intValue { return int }
+            if case .double(let double)? = object[key], double.isFinite, abs(double) < 1e15 { return Int64(double) }
+            return nil
+        }
+        return (number("exp"), number("iat"))
+    }
+
+    /// The token of a UserDataLogin `message`: `{"Authorization": "Bearer eyJ…"}` as the seed
+    /// shows it, or the string itself ("message: String — JWT Token Bearer"). Only the
+    /// characters of a JWT are accepted: the value goes into a header line.
+    static func bearer(from message: JSON) -> String? {
+        var text: String?
+        switch message {
+        case .string(let string): text = string
+        case .object(let object):
+            text = object.members.first(where: { ["authorization", "token"].contains($0.key.lowercased()) })?.value.stringValue
+        default: text = nil
+        }
+        guard var token = text?.trimmingSpaces else { return nil }
+        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingSpaces }
+        guard !token.isEmpty, token.utf8.count <= 16_384,
+              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) }) else { return nil }
+        return token
+    }
+
+    /// "2025-11-23T10:56:37Z".
+    static func isoDate(_ seconds: Int64) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&time, &parts) != nil else { return String(seconds) }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    static func now() -> Int64 { Int64(time(nil)) }
+}

@@ -1,0 +1,228 @@
+/// The local checks of Firma Virtual requests (kind `validation`, the field named, nothing
+/// sent). Structural problems (not an object, wrong JSON type, unknown or missing field) are
+/// `invalid_argument`, as everywhere in the library.
+enum FVValidation {
+    static let personTypes = ["NATURAL", "LEGAL"]
+    static let paymentStatuses = ["PENDING", "PAIDOUT"]
+    static let contractTypes = ["REAL_ESTATE", "LABOR", "PERSONAL", "POWER", "COMPANY", "SOCIETY", "VEHICLE"]
+    static let modals = ["SIGNATURE", "SIGNATURE_CERT_NOTARIAL", "SIGNATURE_PROT_NOTARIAL"]
+    static let queryTypes = ["ALL", "TYPE", "CONTRACT-TYPE", "ID", "FEE", "MODAL"]
+    /// GetContractType: "ID ::/{1..26}", "FEE::/{1..117}".
+    static let contractTypeIDs = 1...26
+    static let feeIDs = 1...117
+    static let maxSigners = 10
+
+    // MARK: - Fields
+
+    static func missing(_ field: String) -> SelloError {
+        .invalidArgument("'\(field)' is required", field: field, code: "MISSING_FIELD")
+    }
+
+    static func invalid(_ code: String, _ message: String, field: String) -> SelloError {
+        SelloError(.validation, code, message, field: field)
+    }
+
+    /// A required, non-empty string (trimmed).
+    static func text(_ reader: FieldReader, _ key: String, prefix: String = "") throws(SelloError) -> String {
+        guard let value = try reader.string(key) else { throw missing(prefix + key) }
+        let trimmed = value.trimmingSpaces
+        guard !trimmed.isEmpty else { throw invalid("EMPTY_FIELD", "'\(prefix + key)' is empty", field: prefix + key) }
+        return trimmed
+    }
+
+    /// An optional string that, when given, is not empty (trimmed).
+    static func optionalText(_ reader: FieldReader, _ key: String) throws(SelloError) -> String? {
+        guard reader.has(key) else { return nil }
+        return try text(reader, key)
+    }
+
+    /// IDUser, IDOwner: a positive integer, as a number or a string of digits.
+    static func positiveID(_ reader: FieldReader, _ key: String) throws(SelloError) -> String {
+        guard let value = try reader.stringOrNumber(key) else { throw missing(key) }
+        let trimmed = value.trimmingSpaces
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let number = Int(trimmed), number > 0 else {
+            throw invalid("ID_INVALID", "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
+        }
+        return String(number)
+    }
+
+    /// IDContract, ContractID, contractID: the service's contract ids are UUIDs
+    /// ("307c1f32-bbb5-4cbe-a4f4-ecf20616510a").
+    static func contractID(_ reader: FieldReader, _ key: String) throws(SelloError) -> String {
+        guard let value = try reader.string(key) else { throw missing(key) }
+        let trimmed = value.trimmingSpaces
+        guard isUUID(trimmed) else {
+            throw invalid("CONTRACT_ID_INVALID",
+                          "'\(key)' must be a contract id as the service issues them, a UUID such as 307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got '\(shorten(value))'",
+                          field: key)
+        }
+        return trimmed
+    }
+
+    static func isUUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+
+    /// One of `allowed`, case-insensitively; the service's spelling is returned.
+    static func choice(_ value: String, _ allowed: [String], field: String, code: String) throws(SelloError) -> String {
+        let upper = value.trimmingSpaces.uppercased()
+        guard allowed.contains(upper) else {
+            throw invalid(code, "'\(field)' must be one of \(allowed.joined(separator: ", ")); got '\(shorten(value))'", field: field)
+        }
+        return upper
+    }
+
+    // MARK: - People
+
+    /// A RUT with a correct check digit, sent as "12345678-5".
+    static func rut(_ value: String, field: String) throws(SelloError) -> String {
+        switch RUT.parse(value) {
+        case .success(let rut): return rut.normalized
+        case .failure(let problem): throw invalid("RUT_INVALIDO", "\(field): \(problem.message)", field: field)
+        }
+    }
+
+    static func email(_ value: String, field: String) throws(SelloError) -> String {
+        if let problem = EmailAddress.problem(value) {
+            throw invalid("EMAIL_INVALID", "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
+        }
+        return value
+    }
+
+    /// Digits with an optional leading +, 8 to 15 digits (E.164 at most): the seed's numbers
+    /// are "+56978570242", "873320311", "584127957852".
+    static func phone(_ value: String, field: String) throws(SelloError) -> String {
+        let digits = value.hasPrefix("+") ? value.dropFirst() : Substring(value)
+        guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw invalid("PHONE_INVALID",
+                          "\(field): '\(shorten(value))' is not a phone number: 8 to 15 digits with an optional leading + (e.g. +56978570242), without spaces or dashes",
+                          field: field)
+        }
+        return value
+    }
+
+    /// CreateUserApp's sLogin, as the service's "Invalid Login must be alphanumeric whit 6 to
+    /// 16 length" says.
+    static func login(_ value: String, field: String) throws(SelloError) -> String {
+        guard (6...16).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw invalid("INVALID_LOGIN", "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' (letters and digits only, 6 to 16 of them)",
+                          field: field)
+        }
+        return value
+    }
+
+    /// A RUT used only to find a signer (DeleteSigner): its shape is checked, a wrong check
+    /// digit is a warning (the signer may have been registered with it elsewhere).
+    static func rutForLookup(_ value: String, field: String, context: CallContext) throws(SelloError) -> String {
+        switch RUT.parse(value) {
+        case .success(let rut): return rut.normalized
+        case .failure(.checkDigit(let expected, let got)):
+            let plain = value.trimmingSpaces.uppercased().replacing(".", with: "")
+            let normalized = plain.contains("-") ? plain : String(plain.dropLast()) + "-" + String(plain.suffix(1))
+            context.warn(Warning(kind: "validation", code: "RUT_INVALIDO",
+                                 message: "\(field): the check digit of \(normalized) should be \(expected), not \(got); sent as is to find the signer",
+                                 field: field))
+            return normalized
+        case .failure(let problem):
+            throw invalid("RUT_INVALIDO", "\(field): \(problem.message)", field: field)
+        }
+    }
+
+    // MARK: - Contracts
+
+    /// A signer's `portion`: 100 or 50 for a payer, 0 for a signer who does not pay; a number
+    /// or a string ("100", "50.00"). Returns the value and the form to send (numbers as
+    /// integers, strings as "100", "50", "0").
+    static func portion(_ value: JSON, field: String) throws(SelloError) -> (percent: Int, json: JSON) {
+        var percent: Int?
+        var asString = false
+        switch value {
+        case .int, .double:
+            percent = value.intValue.flatMap { Int(exactly: $0) }
+        case .string(let text):
+            asString = true
+            let trimmed = text.trimmingSpaces
+            let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            if let whole = parts.first, !whole.isEmpty, whole.count <= 3, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+               parts.count == 1 || parts[1].allSatisfy({ $0 == "0" }) {
+                percent = Int(whole)
+            }
+        default:
+            throw .invalidArgument("'\(field)' must be a number or a string (100, 50 or 0), got \(value.typeName)", field: field, code: "WRONG_TYPE")
+        }
+        guard let percent, [0, 50, 100].contains(percent) else {
+            throw invalid("PORTION_INVALID", "'\(field)' must be 100 or 50 (the share of the price this signer pays) or 0 (does not pay); got \(JSONWriter.string(value))",
+                          field: field)
+        }
+        return (percent, asString ? .string(String(percent)) : .int(Int64(percent)))
+    }
+
+    /// `payment` is obsolete and "debe ir con 0.00 para todos los casos".
+    static func payment(_ value: JSON?, field: String) throws(SelloError) {
+        guard let value, !value.isNull else { return }
+        let zero: Bool
+        switch value {
+        case .int, .double: zero = value == .int(0) || value == .double(0)
+        case .string(let text): zero = ["0", "0.0", "0.00"].contains(text.trimmingSpaces)
+        default: zero = false
+        }
+        guard zero else {
+            throw invalid("PAYMENT_INVALID", "'\(field)' is obsolete and must be 0.00 (the seed: \"debe ir con 0.00 para todos los casos\"); got \(JSONWriter.string(value))",
+                          field: field)
+        }
+    }
+
+    /// GetContractType's QVALUE for a QTYPE, in the form to put in the path.
+    static func queryValue(_ reader: FieldReader, type: String) throws(SelloError) -> String {
+        guard let raw = try reader.stringOrNumber("QVALUE") else {
+            if type == "ALL" { return "0" }
+            throw missing("QVALUE")
+        }
+        let value = raw.trimmingSpaces
+        func bad(_ expected: String) -> SelloError {
+            invalid("QVALUE_INVALID", "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
+        }
+        switch type {
+        case "ALL":
+            guard value == "0" else { throw bad("0") }
+            return value
+        case "TYPE", "CONTRACT-TYPE":
+            guard contractTypes.contains(value.uppercased()) else { throw bad("one of \(contractTypes.joined(separator: ", "))") }
+            return value.uppercased()
+        case "MODAL":
+            guard modals.contains(value.uppercased()) else { throw bad("one of \(modals.joined(separator: ", "))") }
+            return value.uppercased()
+        case "ID":
+            guard let number = Int(value), contractTypeIDs.contains(number) else { throw bad("a contract type id from 1 to 26") }
+            return String(number)
+        default: // FEE
+            guard let number = Int(value), feeIDs.contains(number) else { throw bad("a fee id from 1 to 117") }
+            return String(number)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `body` on a nested object, naming the fields of its errors "signers[2].email".
+    static func nested<T>(_ prefix: String, _ body: () throws(SelloError) -> T) throws(SelloError) -> T {
+        do {
+            return try body()
+        } catch {
+            var copy = error
+            if let field = copy.field, !field.hasPrefix(prefix) {
+                copy.message = copy.message.replacing("'\(field)'", with: "'\(prefix).\(field)'")
+                copy.field = "\(prefix).\(field)"
+            } else if copy.field == nil {
+                copy.field = prefix
+            }
+            throw copy
+        }
+    }
+
+    static func shorten(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(80)) + "…" : text
+    }
+}
