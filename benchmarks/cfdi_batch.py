@@ -58,7 +58,7 @@ def main() -> int:
     floor = args.items * args.delay_ms / 1000
     print(f"cfdi_process_files: {args.items} stamps, each answered after {args.delay_ms} ms")
     print(f"  concurrency {args.concurrency:>2}: {concurrent:6.3f} s  ({args.items / concurrent:6.1f} stamps/s, "
-          f"{connections} connections incl. warm-up)")
+          f"{connections} connections incl. warm-up: a stamp never reuses one)")
     print(f"  concurrency  1: {sequential:6.3f} s  ({args.items / sequential:6.1f} stamps/s; "
           f"the delays alone add up to {floor:.1f} s)")
     print(f"  speed-up ×{sequential / concurrent:.1f}; goal < 1.5 s at {args.concurrency}: "

@@ -36,10 +36,6 @@ final class HandlePool: @unchecked Sendable {
     private let share: OpaquePointer
     private let idle = Mutex<[EasyHandle]>([])
     private let maxIdle: Int
-    /// Multi handles of finished batches, with their live connections (keep-alive between
-    /// batches); one batch uses one multi handle at a time.
-    private let idleMultis = Mutex<[UnsafeSendable<UnsafeMutableRawPointer>]>([])
-    private let maxIdleMultis = 4
 
     init(maxIdle: Int = 64) throws(SelloError) {
         guard CurlGlobal.initialized else { throw .internal("curl_global_init failed") }
@@ -65,28 +61,9 @@ final class HandlePool: @unchecked Sendable {
         _ = overflow // released here, outside the lock
     }
 
-    func checkoutMulti() -> UnsafeMutableRawPointer? {
-        if let multi = idleMultis.withLock({ $0.popLast() }) { return multi.value }
-        return curl_multi_init()
-    }
-
-    func checkinMulti(_ multi: UnsafeMutableRawPointer) {
-        let kept = idleMultis.withLock { multis in
-            guard multis.count < maxIdleMultis else { return false }
-            multis.append(UnsafeSendable(multi))
-            return true
-        }
-        if !kept { curl_multi_cleanup(multi) }
-    }
-
     deinit {
-        // Every easy handle, and every multi handle's connections, must be gone before the
-        // share they point to.
+        // Every easy handle must be gone before the share they point to.
         idle.withLock { $0.removeAll() }
-        idleMultis.withLock { multis in
-            for multi in multis { curl_multi_cleanup(multi.value) }
-            multis.removeAll()
-        }
         curlshim_share_free(share)
     }
 }

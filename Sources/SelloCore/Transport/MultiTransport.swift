@@ -14,15 +14,15 @@ extension HTTPTransport {
                             completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
         precondition(requests.count == contexts.count, "one context per request")
         guard !requests.isEmpty else { return }
-        guard CurlGlobal.initialized, let multi = pool.checkoutMulti() else {
+        guard CurlGlobal.initialized, let multi = curl_multi_init() else {
             for position in requests.indices { completion(position, .failure(.internal("curl_multi_init failed"))) }
             return
         }
-        var broken = false
-        // Back to the pool with its connections (every easy handle has been removed by then).
-        defer { if broken { curl_multi_cleanup(multi) } else { pool.checkinMulti(multi) } }
+        // Every easy handle has been removed by then.
+        defer { curl_multi_cleanup(multi) }
         let limit = min(max(concurrency, 1), requests.count)
-        // Keep one live connection per slot between transfers and batches (keep-alive).
+        // At most one cached connection per slot (requests that may be repeated reuse them;
+        // the others go on fresh connections, see Transfer).
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
 
         struct Waiting {
@@ -115,7 +115,6 @@ extension HTTPTransport {
             if performed != CURLM_OK {
                 // The multi handle itself failed: what ran in it and what was still to run is
                 // lost (a transfer in flight may have reached the service: it is not re-sent).
-                broken = true
                 let error = SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))")
                 for (easy, item) in running {
                     curl_multi_remove_handle(multi, easy)
