@@ -18,6 +18,9 @@ CURLcode curlshim_easy_setopt_data_fn(CURL *easy, CURLoption option, curlshim_cu
 CURLcode curlshim_easy_setopt_xferinfo_fn(CURL *easy, curlshim_curl_xferinfo_fn fn) {
     return curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, fn);
 }
+CURLcode curlshim_easy_setopt_prereq_fn(CURL *easy, curl_prereq_callback fn) {
+    return curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, fn);
+}
 CURLcode curlshim_easy_getinfo_long(CURL *easy, CURLINFO info, long *value) {
     return curl_easy_getinfo(easy, info, value);
 }

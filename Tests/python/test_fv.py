@@ -635,9 +635,9 @@ def test_create_contract_is_never_sent_twice(sandbox, fv):
 
 
 @pytest.mark.parametrize("operation,prefix", [
-    ("delete_contract", f"/api/v1/contract/{SEED_CONTRACT}"),     # no body: sent on a new connection
+    ("delete_contract", f"/api/v1/contract/{SEED_CONTRACT}"),     # no body
     ("send_contract", "/api/v1/contract/send/draft/"),
-    ("upload_document", "/api/v1/upfile"),                        # a streamed file libcurl cannot rewind
+    ("upload_document", "/api/v1/upfile"),                        # a streamed file
     ("create_signer", "/api/v1/signer/new"),
 ])
 def test_writes_are_never_sent_twice(sandbox, fv, tmp_path, operation, prefix):

@@ -153,7 +153,7 @@ public final class HTTPTransport: Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
             return SelloError(.transport, "TLS_FAILED", "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
-        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SEND_FAIL_REWIND:
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
             return SelloError(.transport, "CONNECTION_LOST", "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
         case CURLE_READ_ERROR:
             return SelloError(.io, "FILE_UNREADABLE", "cannot read the file being uploaded: \(detail)")

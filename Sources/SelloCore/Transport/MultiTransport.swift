@@ -21,8 +21,7 @@ extension HTTPTransport {
         // Every easy handle has been removed by then.
         defer { curl_multi_cleanup(multi) }
         let limit = min(max(concurrency, 1), requests.count)
-        // At most one cached connection per slot (requests that may be repeated reuse them;
-        // the others go on fresh connections, see Transfer).
+        // At most one cached connection per slot, reused by the batch's later requests.
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
 
         struct Waiting {

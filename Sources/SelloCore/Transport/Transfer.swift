@@ -18,11 +18,25 @@ final class ResponseSink {
     var exceeded = false
     let hooks: CallHooks
     let reportsUpload: Bool
+    /// How many times libcurl was about to send the request (see `refuseResend`).
+    var requestStarts = 0
 
     init(limit: Int, hooks: CallHooks, reportsUpload: Bool) {
         self.limit = limit
         self.hooks = hooks
         self.reportsUpload = reportsUpload
+    }
+
+    /// CURLOPT_PREREQFUNCTION for a request that must not be sent twice: libcurl calls it before
+    /// each sending of the request on a connection, and calls it again when it re-sends on its
+    /// own on a fresh connection after a reused one died ("Connection died, retrying a fresh
+    /// connect"). The second call aborts the transfer, so the connection stays pooled for the
+    /// next call (keep-alive) and the request still reaches the service at most once.
+    static let refuseResend: curl_prereq_callback = { context, _, _, _, _ in
+        guard let context else { return Int32(CURL_PREREQFUNC_ABORT) }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        sink.requestStarts += 1
+        return sink.requestStarts > 1 ? Int32(CURL_PREREQFUNC_ABORT) : Int32(CURL_PREREQFUNC_OK)
     }
 }
 
@@ -43,60 +57,6 @@ struct TransferOutcome {
     var elapsedMs: Double
 }
 
-/// The body of a request that must not be sent twice, read by curl through a callback that
-/// cannot rewind. libcurl transparently re-sends a request on a new connection when a reused
-/// connection dies before any answer ("Connection died, retrying a fresh connect"), even a POST
-/// the service may already have acted on; it must rewind the body to do so, and a body it
-/// cannot rewind makes that re-send fail (CURLE_SEND_FAIL_REWIND) instead. Files are read in
-/// chunks from an open descriptor, never whole.
-final class OneShotBody {
-    private let bytes: [UInt8]
-    private let fd: Int32
-    private var offset = 0
-    let size: Int64
-    /// Set when the file could not be read during the transfer.
-    private(set) var readFailed = false
-
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-        fd = -1
-        size = Int64(bytes.count)
-    }
-
-    init(path: String) throws(SelloError) {
-        bytes = []
-        size = try FileSystem.fileSize(path, field: "file_path")
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(FileSystem.errorText())", field: "file_path") }
-    }
-
-    deinit { if fd >= 0 { close(fd) } }
-
-    /// curl's read callback: fills `buffer` and returns the count, 0 at the end.
-    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
-        if fd < 0 {
-            let count = min(capacity, bytes.count - offset)
-            guard count > 0 else { return 0 }
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + offset, byteCount: count)
-            }
-            offset += count
-            return count
-        }
-        while true {
-            let count = Glibc.read(fd, buffer, capacity)
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { readFailed = true; return Int(CURL_READFUNC_ABORT) }
-            return count
-        }
-    }
-
-    static let readCallback: curl_read_callback = { buffer, size, count, context in
-        guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
-        return Unmanaged<OneShotBody>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: size * count)
-    }
-}
-
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
 /// the live connections), and reads the outcome. Shared by the easy (one call) and multi
 /// (batch) paths, so both send exactly the same requests.
@@ -106,8 +66,6 @@ final class Transfer {
     let sink: ResponseSink
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
-    /// The body of a non-idempotent request (see OneShotBody), kept alive for the transfer.
-    private var oneShot: OneShotBody?
 
     init(handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
          hooks: CallHooks) throws(SelloError) {
@@ -174,41 +132,27 @@ final class Transfer {
             if request.method == .put { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, "PUT")) }
             // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
             headers.append("Expect:")
-            // A request that must not be sent twice: its body cannot be rewound, and one
-            // without a body (nothing to rewind) goes on a new connection, so that libcurl
-            // never re-sends it by itself (see OneShotBody).
-            let oneShot = !request.isIdempotent
+            // A request that must not be sent twice is sent at most once per attempt, even when
+            // libcurl would re-send it by itself (see ResponseSink.refuseResend).
+            if !request.isIdempotent {
+                check(curlshim_easy_setopt_prereq_fn(easy, ResponseSink.refuseResend))
+                check(curlshim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, sinkPointer))
+            }
             switch request.body {
-            case .none, .bytes([], _):
-                if case .bytes(_, let contentType) = request.body { headers.append("Content-Type: \(contentType)") }
+            case .none:
                 check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
                 check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, ""))
-                if oneShot { check(curlshim_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)) }
             case .bytes(let bytes, let contentType):
                 headers.append("Content-Type: \(contentType)")
                 check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
                 check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
-                if oneShot {
-                    let body = OneShotBody(bytes: bytes)
-                    self.oneShot = body
-                    check(curlshim_easy_setopt_data_fn(easy, CURLOPT_READFUNCTION, OneShotBody.readCallback))
-                    check(curlshim_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(body).toOpaque()))
-                } else {
-                    check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
-                }
+                check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
             case .multipartFile(let field, let fileName, let path, let contentType):
                 mime = curl_mime_init(easy)
                 let part = curl_mime_addpart(mime)
                 check(curl_mime_name(part, field))
-                if oneShot {
-                    let body = try OneShotBody(path: path)
-                    self.oneShot = body
-                    check(curl_mime_data_cb(part, curl_off_t(body.size), OneShotBody.readCallback, nil, nil,
-                                            Unmanaged.passUnretained(body).toOpaque()))
-                } else {
-                    check(curl_mime_filedata(part, path))
-                }
+                check(curl_mime_filedata(part, path)) // streamed from disk, never read whole
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
@@ -216,16 +160,9 @@ final class Transfer {
                 mime = curl_mime_init(easy)
                 let part = curl_mime_addpart(mime)
                 check(curl_mime_name(part, field))
-                if oneShot {
-                    let body = OneShotBody(bytes: bytes)
-                    self.oneShot = body
-                    check(curl_mime_data_cb(part, curl_off_t(body.size), OneShotBody.readCallback, nil, nil,
-                                            Unmanaged.passUnretained(body).toOpaque()))
-                } else {
-                    check(bytes.withUnsafeBytes { buffer in
-                        curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-                    })
-                }
+                check(bytes.withUnsafeBytes { buffer in
+                    curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
+                })
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
@@ -257,20 +194,15 @@ final class Transfer {
         curlshim_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
         curlshim_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &totalTime)
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
-        var code = code
-        var errorText = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
-        if oneShot?.readFailed == true {
-            code = CURLE_READ_ERROR
-            errorText = "the file could not be read while it was being sent"
-        } else if code == CURLE_SEND_FAIL_REWIND {
-            // libcurl wanted to send the request again after its connection died: refused.
-            errorText = "the connection closed after the request was sent, before any answer"
-        }
+        // libcurl wanted to send the request again after its connection died: refused.
+        let resendRefused = sink.requestStarts > 1
+        let errorText = resendRefused ? "the connection closed after the request was sent, before any answer"
+            : handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
             code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
             retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
             location: (300..<400).contains(status) ? header("Location") : nil,
-            requestSent: requestSize > 0 || status > 0 || code == CURLE_SEND_FAIL_REWIND, tooLarge: sink.exceeded, errorText: errorText,
+            requestSent: requestSize > 0 || status > 0 || resendRefused, tooLarge: sink.exceeded, errorText: errorText,
             newConnections: connects, elapsedMs: Double(totalTime) / 1000)
     }
 
@@ -284,10 +216,19 @@ final class Transfer {
     /// `Retry-After` as seconds or as an HTTP date.
     static func retryAfterMs(_ value: String) -> Int? {
         let trimmed = value.trimmingSpaces
-        if let seconds = Int(trimmed) { return max(seconds, 0) * 1000 }
+        if let seconds = Int(trimmed) { return milliseconds(seconds: seconds) }
         let date = curl_getdate(trimmed, nil)
         guard date > 0 else { return nil }
-        return max(Int(date - time(nil)), 0) * 1000
+        return milliseconds(seconds: Int(date) - Int(time(nil)))
+    }
+
+    /// Seconds to milliseconds, saturating: the header comes from the network, and
+    /// `Retry-After: 9223372036854775807` overflowed `* 1000` and trapped, killing the caller's
+    /// process (fault suite, test_faults.py::test_hostile_retry_after). Such a wait is beyond any
+    /// max_delay_ms, so it is reported, never waited for.
+    static func milliseconds(seconds: Int) -> Int {
+        let (product, overflow) = max(seconds, 0).multipliedReportingOverflow(by: 1000)
+        return overflow ? Int.max : product
     }
 
     static func queryString(_ query: [(name: String, value: String)]) -> String {
