@@ -58,7 +58,13 @@ public enum FESCodes {
                               "FES answered FAIL with errorCode \(shown), which its documentation does not list: \(text ?? "no comentario")",
                               serviceCode: number)
         }
-        return SelloError(code.kind, code.name, text.map { "\(code.description): \($0)" } ?? code.description,
-                          serviceCode: number, retryable: code.retryable)
+        // The service's comentario often repeats the table's text; say it once.
+        let message: String
+        if let text, text.lowercased().contains(code.description.lowercased()) {
+            message = text
+        } else {
+            message = text.map { "\(code.description): \($0)" } ?? code.description
+        }
+        return SelloError(code.kind, code.name, message, serviceCode: number, retryable: code.retryable)
     }
 }
