@@ -10,7 +10,7 @@ CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
 LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
 export SELLO_LIB := $(LIB)
 
-.PHONY: build deps test test-swift test-c test-python test-php demo install bench fuzz sanitize memcheck clean
+.PHONY: build deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,7 +22,7 @@ build: deps
 	@echo "$(LIB)"
 
 ## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.
-test: build test-swift test-c test-python test-php
+test: build test-swift test-c test-python test-php test-install
 
 test-swift: deps
 	swift test 2>&1 | tail -n 25; exit $${PIPESTATUS[0]}
@@ -37,10 +37,15 @@ test-c: build $(C_TESTS)
 	@for t in $(C_TESTS); do echo "== $$t"; scripts/with-sandbox.sh $$t || exit 1; done
 
 test-python: build
-	python3 -m pytest -q -p no:cacheprovider Tests/python sandbox/test_sandbox.py
+	python3 -m pytest -q -p no:cacheprovider --rootdir=$(CURDIR) Tests/python sandbox/test_sandbox.py \
+		bindings/python/tests docs/test_reference.py
 
 test-php: build
 	@if [ -f bindings/php/composer.json ]; then $(MAKE) -C bindings/php test; else echo "no PHP binding yet"; fi
+
+## test-install: `make install` into a temporary prefix, then a C example built with pkg-config.
+test-install: build
+	bindings/tests/test_install.sh
 
 ## demo: build, start the sandbox, run the examples in C, Python and PHP, stop the sandbox.
 demo: build

@@ -99,7 +99,7 @@ char *sello_check_rut(const char *request_json);
 /**
  * Looks up a Chilean comuna by name, ignoring case and accents, with common aliases. No network.
  * @param request_json {"comuna": "los angeles"}.
- * @return envelope, owned by the caller. data: {"name": "Los Ángeles", "cut": "08301",
+ * @return envelope, owned by the caller. data: {"name": "Los Angeles", "cut": "08301",
  *         "province_cut": "083", "region": {"id": "08", "name": "Región del Biobío",
  *         "iso_code": "CL-BI"}}. Not found: kind "validation", code "COMUNA_NO_ENCONTRADA" (112),
  *         with up to 3 close names in the message.

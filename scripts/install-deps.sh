@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config openssl
-          php8.2-cli php8.2-xml php8.2-mbstring composer phpunit)
+          php8.2-cli php8.2-cgi php8.2-xml php8.2-mbstring composer phpunit)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

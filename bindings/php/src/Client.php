@@ -1,0 +1,189 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello;
+
+use FFI\CData;
+use Sello\Exception\SelloException;
+
+/**
+ * Base of Fes, FirmaVirtual and Cfdi: owns one client handle.
+ *
+ * close() frees it (a second call is harmless); __destruct() does it when the object goes away.
+ *
+ * Callbacks are PHP closures turned into C function pointers by FFI. PHP's FFI keeps such a
+ * trampoline until the end of the request (or of the CLI script), whatever happens to the
+ * client: it must outlive the client, and it does. In a long-running worker, set callbacks once
+ * per client rather than once per call, because each setProgress()/setLog() with a new closure
+ * allocates a trampoline that is only released at the end of the request.
+ */
+abstract class Client
+{
+    public const LOG_DEBUG = 0;
+    public const LOG_INFO = 1;
+    public const LOG_WARNING = 2;
+    public const LOG_ERROR = 3;
+
+    protected const SERVICE = '';
+    protected const NEW_FUNCTION = '';
+    protected const FREE_FUNCTION = '';
+    protected const SET_PROGRESS_FUNCTION = '';
+    protected const SET_LOG_FUNCTION = '';
+    /** Operation name (as in call()) => C function. */
+    protected const OPERATIONS = [];
+
+    private ?CData $handle = null;
+    private ?\Closure $progress = null;
+    private ?\Closure $log = null;
+    /** @var list<\Closure> replaced callbacks, kept alive with the client */
+    private array $retired = [];
+
+    /**
+     * @param array<string, mixed> $config
+     * @param (callable(int, int): void)|null $onProgress  fn(int $doneBytes, int $totalBytes), total -1 when unknown
+     * @param (callable(int, string): void)|null $onLog    fn(int $level, string $message), secrets redacted
+     */
+    protected function __construct(array $config, ?callable $onProgress, ?callable $onLog, int $logLevel)
+    {
+        $ffi = Library::ffi();
+        $error = $ffi->new('char *');
+        $handle = $ffi->{static::NEW_FUNCTION}(Library::encode($config), \FFI::addr($error));
+        if ($handle === null || \FFI::isNull($handle)) {
+            if (!\FFI::isNull($error)) {
+                throw SelloException::fromEnvelope(Library::take($error));
+            }
+            throw new \RuntimeException(static::NEW_FUNCTION . ' returned NULL without an error envelope');
+        }
+        if (!\FFI::isNull($error)) {
+            $ffi->sello_free($error);   // not expected on success, but never leak it
+        }
+        $this->handle = $handle;
+        if ($onProgress !== null) {
+            $this->setProgress($onProgress);
+        }
+        if ($onLog !== null) {
+            $this->setLog($onLog, $logLevel);
+        }
+    }
+
+    public function __destruct()
+    {
+        $this->close();
+    }
+
+    /** Frees the client handle and closes its connections. */
+    public function close(): void
+    {
+        $handle = $this->handle;
+        $this->handle = null;
+        if ($handle !== null) {
+            Library::ffi()->{static::FREE_FUNCTION}($handle);
+        }
+    }
+
+    public function isClosed(): bool
+    {
+        return $this->handle === null;
+    }
+
+    /**
+     * Sets (a callable) or removes (null) the progress callback: fn(int $done, int $total).
+     * @param (callable(int, int): void)|null $onProgress
+     */
+    public function setProgress(?callable $onProgress): void
+    {
+        $handle = $this->requireHandle('set_progress');
+        if ($onProgress === null) {
+            Library::ffi()->{static::SET_PROGRESS_FUNCTION}($handle, null, null);
+            $this->retire($this->progress);
+            $this->progress = null;
+            return;
+        }
+        $callback = \Closure::fromCallable($onProgress);
+        $trampoline = static function ($userData, $done, $total) use ($callback): void {
+            try {
+                $callback((int) $done, (int) $total);
+            } catch (\Throwable $e) {
+                // Never unwind through C; the call goes on.
+                error_log('sello: the progress callback threw ' . $e::class . ': ' . $e->getMessage());
+            }
+        };
+        Library::ffi()->{static::SET_PROGRESS_FUNCTION}($handle, $trampoline, null);
+        $this->retire($this->progress);
+        $this->progress = $trampoline;
+    }
+
+    /**
+     * Sets (a callable) or removes (null) the log callback: fn(int $level, string $message).
+     * Lines below $level (LOG_DEBUG..LOG_ERROR) are not produced.
+     * @param (callable(int, string): void)|null $onLog
+     */
+    public function setLog(?callable $onLog, int $level = self::LOG_INFO): void
+    {
+        $handle = $this->requireHandle('set_log');
+        if ($onLog === null) {
+            Library::ffi()->{static::SET_LOG_FUNCTION}($handle, null, null, $level);
+            $this->retire($this->log);
+            $this->log = null;
+            return;
+        }
+        $callback = \Closure::fromCallable($onLog);
+        $trampoline = static function ($userData, $lineLevel, $message) use ($callback): void {
+            try {
+                $callback((int) $lineLevel, is_string($message) ? $message : (string) \FFI::string($message));
+            } catch (\Throwable $e) {
+                error_log('sello: the log callback threw ' . $e::class . ': ' . $e->getMessage());
+            }
+        };
+        Library::ffi()->{static::SET_LOG_FUNCTION}($handle, $trampoline, null, $level);
+        $this->retire($this->log);
+        $this->log = $trampoline;
+    }
+
+    /**
+     * Runs an operation by name with a request array, e.g. $fes->call('obtain_certificate', [...]):
+     * the escape hatch for fields this binding does not name yet.
+     * @param array<string, mixed> $request
+     */
+    public function call(string $operation, array $request = []): Result
+    {
+        $function = static::OPERATIONS[$operation] ?? null;
+        if ($function === null) {
+            throw new \InvalidArgumentException(static::class . " has no operation '$operation'; known: "
+                . implode(', ', array_keys(static::OPERATIONS)));
+        }
+        return $this->invoke($function, $operation, $request);
+    }
+
+    /** @param array<string, mixed> $request */
+    protected function invoke(string $function, string $operation, array $request): Result
+    {
+        $payload = Library::encode($request);
+        $handle = $this->requireHandle($operation);
+        $pointer = Library::ffi()->{$function}($handle, $payload);
+        return Result::unwrap(Library::take($pointer));
+    }
+
+    private function requireHandle(string $operation): CData
+    {
+        if ($this->handle === null) {
+            throw SelloException::local('invalid_argument', 'CLIENT_CLOSED',
+                'the ' . (new \ReflectionClass($this))->getShortName() . ' client is closed', static::SERVICE, $operation);
+        }
+        return $this->handle;
+    }
+
+    private function retire(?\Closure $callback): void
+    {
+        if ($callback !== null) {
+            $this->retired[] = $callback;
+        }
+    }
+
+    /** @param array<string, mixed> $config */
+    protected static function withoutNulls(array $config): array
+    {
+        return array_filter($config, static fn ($value): bool => $value !== null);
+    }
+}

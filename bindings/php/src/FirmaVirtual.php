@@ -1,0 +1,182 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello;
+
+/**
+ * Firma Virtual (Chile): users, contracts, PDF documents, signers.
+ *
+ * Configuration as Fes, with login and password instead of usuario/clave, and max_upload_bytes
+ * (default 52428800, the service's 50 MB). The bearer token is obtained when first needed, kept
+ * inside the client and renewed once when the service reports it invalid; it is never returned.
+ *
+ * Every method takes the request as an array with the service's field names (IDUser, sOwnerType,
+ * contractID...) and returns a Result whose data is the service's "message" payload unwrapped
+ * (an array or a string), with the body's own code in $result->meta['service_code'].
+ */
+final class FirmaVirtual extends Client
+{
+    protected const SERVICE = 'fv';
+    protected const NEW_FUNCTION = 'fv_client_new';
+    protected const FREE_FUNCTION = 'fv_client_free';
+    protected const SET_PROGRESS_FUNCTION = 'fv_client_set_progress';
+    protected const SET_LOG_FUNCTION = 'fv_client_set_log';
+    protected const OPERATIONS = [
+        'login' => 'fv_login',
+        'get_user' => 'fv_get_user',
+        'create_user' => 'fv_create_user',
+        'update_user' => 'fv_update_user',
+        'reset_password' => 'fv_reset_password',
+        'new_password' => 'fv_new_password',
+        'get_contract' => 'fv_get_contract',
+        'create_contract' => 'fv_create_contract',
+        'list_contract_types' => 'fv_list_contract_types',
+        'list_owner_contracts' => 'fv_list_owner_contracts',
+        'get_contract_detail' => 'fv_get_contract_detail',
+        'delete_contract' => 'fv_delete_contract',
+        'upload_document' => 'fv_upload_document',
+        'list_files' => 'fv_list_files',
+        'sort_files' => 'fv_sort_files',
+        'merge_files' => 'fv_merge_files',
+        'send_contract' => 'fv_send_contract',
+        'create_signer' => 'fv_create_signer',
+        'update_signer' => 'fv_update_signer',
+        'delete_signer' => 'fv_delete_signer',
+    ];
+
+    /**
+     * @param array<string, mixed> $config
+     * @param (callable(int, int): void)|null $onProgress  upload progress
+     * @param (callable(int, string): void)|null $onLog
+     */
+    public function __construct(array $config, ?callable $onProgress = null, ?callable $onLog = null,
+                                int $logLevel = self::LOG_INFO)
+    {
+        parent::__construct($config, $onProgress, $onLog, $logLevel);
+    }
+
+    /** UserDataLogin (POST /logindata) with the configured login: data {authorized, expires_at}. */
+    public function login(array $request = []): Result
+    {
+        return $this->invoke('fv_login', 'login', $request);
+    }
+
+    /** GetAllUser (GET /api/v1/userapp/{IDUser}): ['IDUser' => 1]. */
+    public function getUser(array $request): Result
+    {
+        return $this->invoke('fv_get_user', 'get_user', $request);
+    }
+
+    /** CreateUserApp (POST /api/v1/userapp): iProfileID, sRUT, sFirstName, sLastName, sEmail, sPhone, sLogin, sPassword, sComments, sUserType. */
+    public function createUser(array $request): Result
+    {
+        return $this->invoke('fv_create_user', 'create_user', $request);
+    }
+
+    /** UpdateUserApp (PUT /api/v1/userapp/{IDUser}): IDUser, and only sFirstName, sLastName, sPhone. */
+    public function updateUser(array $request): Result
+    {
+        return $this->invoke('fv_update_user', 'update_user', $request);
+    }
+
+    /** PasswordReset (POST /pwd/reset): ['login' => email]. */
+    public function resetPassword(array $request): Result
+    {
+        return $this->invoke('fv_reset_password', 'reset_password', $request);
+    }
+
+    /** NewPassword (POST /pwd/reset): login, password (the e-mailed code), new_password. */
+    public function newPassword(array $request): Result
+    {
+        return $this->invoke('fv_new_password', 'new_password', $request);
+    }
+
+    /** GetOneContract (GET /api/v1/contract/{IDContract}). */
+    public function getContract(array $request): Result
+    {
+        return $this->invoke('fv_get_contract', 'get_contract', $request);
+    }
+
+    /**
+     * CreateContract (POST /api/v1/contract/create-contract): sOwnerType, sPaymentStatus,
+     * iPaymentService, iContractTypeFeeID, iSignedCount, callback, signers. Never sent twice once
+     * it may have reached the service.
+     */
+    public function createContract(array $request): Result
+    {
+        return $this->invoke('fv_create_contract', 'create_contract', $request);
+    }
+
+    /** GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}). */
+    public function listContractTypes(array $request): Result
+    {
+        return $this->invoke('fv_list_contract_types', 'list_contract_types', $request);
+    }
+
+    /** ContractOwner (GET /api/v1/contract/owner/{IDOwner}). */
+    public function listOwnerContracts(array $request): Result
+    {
+        return $this->invoke('fv_list_owner_contracts', 'list_owner_contracts', $request);
+    }
+
+    /** ContratcDetail (GET /api/v1/contract/detail/{ContractID}): contrato, firmantes, archivos. */
+    public function getContractDetail(array $request): Result
+    {
+        return $this->invoke('fv_get_contract_detail', 'get_contract_detail', $request);
+    }
+
+    /** DeleteContract (POST /api/v1/contract/{IDContract}, a POST as documented). */
+    public function deleteContract(array $request): Result
+    {
+        return $this->invoke('fv_delete_contract', 'delete_contract', $request);
+    }
+
+    /** SubirDocumentos (multipart POST /api/v1/upfile): contractID, and file_path or content_base64. */
+    public function uploadDocument(array $request): Result
+    {
+        return $this->invoke('fv_upload_document', 'upload_document', $request);
+    }
+
+    /** FileList (GET /api/v1/filelist/{ContractID}). */
+    public function listFiles(array $request): Result
+    {
+        return $this->invoke('fv_list_files', 'list_files', $request);
+    }
+
+    /** SortFiles (POST /api/v1/sortfiles): contractID, file_order [{document, ind, action: CHANGE|REMOVE}]. */
+    public function sortFiles(array $request): Result
+    {
+        return $this->invoke('fv_sort_files', 'sort_files', $request);
+    }
+
+    /** MergedFile (POST /api/v1/contract/merge/{ContractID}). */
+    public function mergeFiles(array $request): Result
+    {
+        return $this->invoke('fv_merge_files', 'merge_files', $request);
+    }
+
+    /** SendContract (POST /api/v1/contract/send/draft/{IDContract}). */
+    public function sendContract(array $request): Result
+    {
+        return $this->invoke('fv_send_contract', 'send_contract', $request);
+    }
+
+    /** CreateSigner (POST /api/v1/signer/new): contractID, full_name, email, rutId, phone. */
+    public function createSigner(array $request): Result
+    {
+        return $this->invoke('fv_create_signer', 'create_signer', $request);
+    }
+
+    /** UpdateSigner (POST /api/v1/signer/upd): as createSigner. */
+    public function updateSigner(array $request): Result
+    {
+        return $this->invoke('fv_update_signer', 'update_signer', $request);
+    }
+
+    /** DeleteSigner (POST /api/v1/signer/del): contractID, rutId. */
+    public function deleteSigner(array $request): Result
+    {
+        return $this->invoke('fv_delete_signer', 'delete_signer', $request);
+    }
+}

@@ -1,0 +1,252 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello;
+
+use FFI;
+use FFI\CData;
+use Sello\Exception\AbiVersionException;
+use Sello\Exception\LibraryException;
+
+/**
+ * Loads libsello.so through FFI, once per process (or per request under PHP-FPM).
+ *
+ * 1. FFI::scope('SELLO') when the definitions were preloaded (PHP-FPM: opcache.preload with
+ *    preload.php, or ffi.preload with a header made by `bin/generate-header --scope SELLO --lib ...`);
+ * 2. otherwise FFI::cdef(header, library), the library from, in order: the SELLO_LIB environment
+ *    variable (an explicit choice: a failure there is an error, not a fallback), the package folder
+ *    (lib/libsello.so in this package), then `libsello.so` from the system's library path.
+ *
+ * The header is build/sello.ffi.h (bin/generate-header), or SELLO_FFI_HEADER, or — in a source
+ * checkout — generated from include/sello.h on the fly. A library whose sello_abi_version() is
+ * not ABI_VERSION is refused.
+ *
+ * Every owned result (`char *`) comes back as FFI\CData; take() copies it with FFI::string() and
+ * releases it with sello_free() in `finally`.
+ */
+final class Library
+{
+    public const ABI_VERSION = 1;
+    public const SCOPE = 'SELLO';
+
+    private static ?FFI $ffi = null;
+    private static string $path = '';
+    private static string $mode = '';
+
+    /** The FFI instance with every function of include/sello.h, loaded on first use. */
+    public static function ffi(): FFI
+    {
+        if (self::$ffi === null) {
+            self::open(null);
+        }
+        return self::$ffi;
+    }
+
+    /**
+     * Loads the library now (optionally from an explicit path); returns the path loaded.
+     * @throws LibraryException when another library is already loaded from a different path
+     */
+    public static function load(?string $path = null): string
+    {
+        if (self::$ffi !== null) {
+            if ($path !== null && realpath($path) !== realpath(self::$path)) {
+                throw new LibraryException('libsello is already loaded from ' . self::$path);
+            }
+            return self::$path;
+        }
+        self::open($path);
+        return self::$path;
+    }
+
+    /** Where the library was loaded from. */
+    public static function path(): string
+    {
+        self::ffi();
+        return self::$path;
+    }
+
+    /** "scope" (preloaded definitions) or "cdef". */
+    public static function mode(): string
+    {
+        self::ffi();
+        return self::$mode;
+    }
+
+    /** The package folder's place for a bundled library. */
+    public static function packageLibraryPath(): string
+    {
+        return dirname(__DIR__) . '/lib/libsello.so';
+    }
+
+    /**
+     * Reads an owned envelope and frees it, also when it is not valid JSON.
+     * @return array<string, mixed>
+     */
+    public static function take(?CData $pointer): array
+    {
+        if ($pointer === null) {
+            throw new \RuntimeException('libsello returned NULL: it could not allocate the result');
+        }
+        $ffi = self::ffi();
+        try {
+            $text = FFI::string($pointer);
+        } finally {
+            $ffi->sello_free($pointer);
+        }
+        $envelope = json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+        if (!is_array($envelope)) {
+            throw new LibraryException('libsello returned something that is not an envelope');
+        }
+        return $envelope;
+    }
+
+    /**
+     * A request or configuration as a JSON object; top-level nulls are left out.
+     * @param array<string, mixed> $request
+     */
+    public static function encode(array $request): string
+    {
+        $request = array_filter($request, static fn ($value): bool => $value !== null);
+        return json_encode((object) $request, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES
+            | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR);
+    }
+
+    private static function open(?string $explicit): void
+    {
+        if ($explicit === null) {
+            $scoped = self::preloaded();
+            if ($scoped !== null) {
+                self::check($scoped, 'the preloaded FFI scope "' . self::SCOPE . '"');
+                self::$ffi = $scoped;
+                self::$path = self::mappedPath() ?? 'FFI::scope("' . self::SCOPE . '")';
+                self::$mode = 'scope';
+                return;
+            }
+        }
+        $header = self::header();
+        $tried = [];
+        if ($explicit !== null) {
+            self::use(self::cdef($header, $explicit, 'explicit path'), $explicit);
+            return;
+        }
+        $env = getenv('SELLO_LIB');
+        if (is_string($env) && $env !== '') {
+            self::use(self::cdef($header, $env, 'SELLO_LIB'), $env);
+            return;
+        }
+        $tried[] = 'SELLO_LIB: not set';
+        $bundled = self::packageLibraryPath();
+        if (is_file($bundled)) {
+            self::use(self::cdef($header, $bundled, 'package folder'), $bundled);
+            return;
+        }
+        $tried[] = "package folder: $bundled does not exist";
+        try {
+            $ffi = self::cdef($header, 'libsello.so', 'system');
+        } catch (LibraryException $e) {
+            $tried[] = 'system: ' . $e->getMessage();
+            throw new LibraryException(
+                'libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, '
+                . '(2) the package folder, (3) the system library path. Details: ' . implode('; ', $tried)
+                . '. Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX).'
+            );
+        }
+        self::use($ffi, self::mappedPath() ?? 'libsello.so');
+    }
+
+    private static function use(FFI $ffi, string $path): void
+    {
+        self::$ffi = $ffi;
+        self::$path = $path;
+        self::$mode = 'cdef';
+    }
+
+    private static function preloaded(): ?FFI
+    {
+        try {
+            return FFI::scope(self::SCOPE);
+        } catch (FFI\Exception $e) {
+            if (str_contains($e->getMessage(), 'restricted')) {
+                // ffi.enable=preload outside the CLI (PHP-FPM, CGI): FFI may only be used from
+                // preloaded code, and FFI::cdef is out of the question.
+                throw new LibraryException('PHP refuses FFI here (' . $e->getMessage() . '). Under PHP-FPM '
+                    . 'preload the binding: ffi.preload=<a header made by bin/generate-header --scope SELLO '
+                    . '--lib /path/to/libsello.so> and opcache.preload=<this package>/preload.php; see '
+                    . 'docs/php-fpm.md. (ffi.enable=true also works, but lets any PHP code load any library.)');
+            }
+            return null;            // not preloaded: FFI::cdef below
+        }
+    }
+
+    /** Checks the ABI version with a one-function definition first, then defines everything. */
+    private static function cdef(string $header, string $library, string $where): FFI
+    {
+        try {
+            $probe = FFI::cdef('int sello_abi_version(void);', $library);
+        } catch (FFI\Exception $e) {
+            throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage());
+        }
+        self::check($probe, $library);
+        try {
+            return FFI::cdef($header, $library);
+        } catch (FFI\Exception $e) {
+            throw new LibraryException("$library is not a complete libsello: " . $e->getMessage());
+        }
+    }
+
+    private static function check(FFI $ffi, string $what): void
+    {
+        $found = (int) $ffi->sello_abi_version();
+        if ($found !== self::ABI_VERSION) {
+            throw new AbiVersionException(
+                "$what has ABI version $found, but this binding (sello 0.1.0) knows only ABI version "
+                . self::ABI_VERSION . ': install the matching libsello or the matching binding',
+                $found,
+                $what
+            );
+        }
+    }
+
+    private static function header(): string
+    {
+        $candidates = [];
+        $env = getenv('SELLO_FFI_HEADER');
+        if (is_string($env) && $env !== '') {
+            $candidates[] = $env;
+        }
+        $candidates[] = dirname(__DIR__) . '/build/sello.ffi.h';
+        foreach ($candidates as $candidate) {
+            if (is_file($candidate)) {
+                $text = file_get_contents($candidate);
+                if ($text !== false) {
+                    return $text;
+                }
+            }
+        }
+        // A source checkout: generate it from the one header.
+        $source = dirname(__DIR__, 3) . '/include/sello.h';
+        if (is_file($source) && ($text = file_get_contents($source)) !== false) {
+            return HeaderGenerator::generate($text);
+        }
+        throw new LibraryException('no FFI header: run bin/generate-header (it writes build/sello.ffi.h), '
+            . 'or set SELLO_FFI_HEADER');
+    }
+
+    /** The libsello file this process has mapped, for diagnostics. */
+    private static function mappedPath(): ?string
+    {
+        $maps = @file('/proc/self/maps', FILE_IGNORE_NEW_LINES);
+        if ($maps === false) {
+            return null;
+        }
+        foreach ($maps as $line) {
+            $parts = preg_split('/\s+/', trim($line));
+            $file = $parts[5] ?? '';
+            if ($file !== '' && preg_match('~/libsello[^/]*\.so[^/]*$~', $file)) {
+                return $file;
+            }
+        }
+        return null;
+    }
+}

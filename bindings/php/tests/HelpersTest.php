@@ -1,0 +1,118 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello\Tests;
+
+use PHPUnit\Framework\TestCase;
+use Sello\Exception\ValidationException;
+use Sello\Result;
+use Sello\Sello;
+
+/** The local helpers: no client, nothing sent. */
+final class HelpersTest extends TestCase
+{
+    public function testVersionAndAbi(): void
+    {
+        self::assertSame('0.1.0', Sello::version());
+        self::assertSame(1, Sello::abiVersion());
+        self::assertSame(Sello::ABI_VERSION, Sello::abiVersion());
+        self::assertStringEndsWith('libsello.so', Sello::libraryPath());
+    }
+
+    public function testCheckRutNormalises(): void
+    {
+        $result = Sello::checkRut('12.345.678-5');
+        self::assertInstanceOf(Result::class, $result);
+        self::assertSame(['valid' => true, 'normalized' => '12345678-5', 'formatted' => '12.345.678-5',
+                          'body' => 12345678, 'check_digit' => '5'], $result->data);
+        self::assertSame('12345678-5', Sello::checkRut('123456785')['normalized']);
+        self::assertSame(0, $result->attempts());
+    }
+
+    public function testCheckRutRejectsAWrongCheckDigit(): void
+    {
+        try {
+            Sello::checkRut('12.345.678-4');
+            self::fail('no exception');
+        } catch (ValidationException $e) {
+            self::assertSame(['RUT_INVALIDO', 106, 'rut', false], [$e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable()]);
+            self::assertSame(106, $e->getCode());
+            self::assertStringContainsString('RUT_INVALIDO', $e->getMessage());
+        }
+    }
+
+    public function testFindComuna(): void
+    {
+        $result = Sello::findComuna('los angeles');
+        self::assertSame('08301', $result['cut']);
+        self::assertSame('CL-BI', $result['region']['iso_code']);
+    }
+
+    public function testFindComunaSuggestsCloseNames(): void
+    {
+        try {
+            Sello::findComuna('Valparaizo');
+            self::fail('no exception');
+        } catch (ValidationException $e) {
+            self::assertSame(['COMUNA_NO_ENCONTRADA', 112], [$e->errorCode(), $e->serviceCode()]);
+            self::assertContains('Valparaíso', $e->details()['suggestions']);
+        }
+    }
+
+    public function testCheckRfc(): void
+    {
+        $result = Sello::checkRfc('AAA010101AAA');
+        self::assertTrue($result['valid']);
+        self::assertSame('moral', $result['type']);
+        self::assertSame('2001-01-01', $result['date']);
+    }
+
+    public function testCheckRfcWrongCheckDigitIsAWarning(): void
+    {
+        $result = Sello::checkRfc('AAA010101AAB');
+        self::assertFalse($result['check_digit_ok']);
+        self::assertSame(['RFC_CHECK_DIGIT'], $result->warningCodes());
+    }
+
+    public function testCheckRfcMalformed(): void
+    {
+        $this->expectException(ValidationException::class);
+        Sello::checkRfc('NOT-AN-RFC');
+    }
+
+    public function testFesCheckRequestMasksTheSecrets(): void
+    {
+        $result = Sello::fesCheckRequest(SandboxTestCase::FES_REQUEST);
+        $body = $result['request'];
+        self::assertSame(['usuario' => '***', 'clave' => '***'], $body['encabezado']);
+        self::assertSame('***', $body['parametro']['claveCertificado']);
+        self::assertSame('19371037-9', $body['parametro']['rut']);
+    }
+
+    public function testFesCheckRequestListsEveryProblem(): void
+    {
+        try {
+            Sello::fesCheckRequest(['rut' => '19.371.037-9']);
+            self::fail('no exception');
+        } catch (ValidationException $e) {
+            self::assertSame(['REQUEST_INCOMPLETO', 109], [$e->errorCode(), $e->serviceCode()]);
+            $fields = array_column($e->problems(), 'field');
+            self::assertContains('correo', $fields);
+            self::assertContains('giroEmpresa', $fields);
+        }
+    }
+
+    public function testTheResultReadsLikeItsData(): void
+    {
+        $result = Sello::checkRut('12.345.678-5');
+        self::assertTrue(isset($result['normalized']));
+        self::assertFalse(isset($result['missing']));
+        self::assertCount(5, $result);
+        self::assertSame($result->data, iterator_to_array($result));
+        self::assertSame('sello', $result->meta['service']);
+        self::assertSame($result->envelope, json_decode(json_encode($result), true));
+        $this->expectException(\LogicException::class);
+        $result['valid'] = false;
+    }
+}

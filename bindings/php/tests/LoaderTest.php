@@ -1,0 +1,222 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello\Tests;
+
+use Sello\HeaderGenerator;
+
+/**
+ * The generated FFI header, and finding libsello: the preloaded scope, SELLO_LIB, the package
+ * folder, the system; a library with another ABI version is refused. Each case runs in a fresh
+ * PHP, because a process loads the library once.
+ */
+final class LoaderTest extends SandboxTestCase
+{
+    private static string $tmp;
+
+    protected function setUp(): void
+    {
+        self::$tmp = sys_get_temp_dir() . '/sello-php-loader-' . bin2hex(random_bytes(4));
+        mkdir(self::$tmp);
+    }
+
+    protected function tearDown(): void
+    {
+        exec('rm -rf ' . escapeshellarg(self::$tmp));
+    }
+
+    private static function realLibrary(): string
+    {
+        return (string) realpath((string) getenv('SELLO_LIB'));
+    }
+
+    private static function binding(): string
+    {
+        return dirname(__DIR__);
+    }
+
+    /** A copy of the package (src and build) with its own autoloader, to put a library in its folder. */
+    private static function packageCopy(): string
+    {
+        $copy = self::$tmp . '/package';
+        mkdir("$copy/build", 0777, true);
+        exec('cp -r ' . escapeshellarg(self::binding() . '/src') . ' ' . escapeshellarg("$copy/src"));
+        copy(self::binding() . '/build/sello.ffi.h', "$copy/build/sello.ffi.h");
+        file_put_contents("$copy/autoload.php", '<?php spl_autoload_register(function ($c) { $f = __DIR__ . "/src/" . str_replace("\\\\", "/", substr($c, 6)) . ".php"; if (str_starts_with($c, "Sello\\\\") && is_file($f)) require $f; });');
+        return $copy;
+    }
+
+    public function testTheHeaderIsGeneratedFromSelloH(): void
+    {
+        $source = (string) file_get_contents(Sandbox::root() . '/include/sello.h');
+        $generated = (string) file_get_contents(self::binding() . '/build/sello.ffi.h');
+        self::assertSame(HeaderGenerator::generate($source), $generated, 'build/sello.ffi.h is out of date');
+        $body = (string) preg_replace('~/\*.*?\*/~s', '', $generated);
+        self::assertStringNotContainsString('#', $body);
+        self::assertStringNotContainsString('extern', $body);
+        self::assertStringNotContainsString('__cplusplus', $body);
+        self::assertStringContainsString('char *fes_obtain_certificate(fes_client *client, const char *request_json);', $body);
+        self::assertStringContainsString('const char *sello_version(void);', $body);
+        $declared = HeaderGenerator::functions(preg_replace('~/\*.*?\*/~s', '', $source) ?? '');
+        sort($declared);
+        $listed = HeaderGenerator::functions($generated);
+        sort($listed);
+        self::assertSame($declared, $listed);
+        self::assertCount(47, $listed);
+        $ffi = \FFI::cdef($generated, self::realLibrary());
+        self::assertSame('0.1.0', $ffi->sello_version());
+    }
+
+    public function testTheGeneratorScriptWritesAPreloadHeader(): void
+    {
+        $out = self::$tmp . '/preload.h';
+        exec(escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg(self::binding() . '/bin/generate-header') . ' --scope SELLO --lib '
+            . escapeshellarg(self::realLibrary()) . ' ' . escapeshellarg(Sandbox::root() . '/include/sello.h') . ' ' . escapeshellarg($out), $lines, $status);
+        self::assertSame(0, $status);
+        $text = (string) file_get_contents($out);
+        self::assertStringStartsWith("#define FFI_SCOPE \"SELLO\"\n#define FFI_LIB \"" . self::realLibrary() . "\"\n", $text);
+    }
+
+    public function testTheAbiVersionIsChecked(): void
+    {
+        $fake = self::$tmp . '/libsello-abi2.so';
+        file_put_contents(self::$tmp . '/fake.c', "int sello_abi_version(void) { return 2; }\n");
+        exec('cc -shared -fPIC -o ' . escapeshellarg($fake) . ' ' . escapeshellarg(self::$tmp . '/fake.c'), $o, $status);
+        self::assertSame(0, $status);
+        [$status, $out, $err] = self::php(
+            'require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
+            . 'try { Sello\Sello::checkRut("12.345.678-5"); } catch (Sello\Exception\AbiVersionException $e) { echo "refused ", $e->foundVersion(), " ", $e->getMessage(); }',
+            ['SELLO_LIB' => $fake]);
+        self::assertSame(0, $status, $err);
+        self::assertStringStartsWith('refused 2 ', $out);
+        self::assertStringContainsString('ABI version 2', $out);
+        self::assertStringContainsString('knows only ABI version 1', $out);
+        self::assertStringContainsString($fake, $out);
+    }
+
+    public function testSelloLibComesFirst(): void
+    {
+        $copy = self::packageCopy();
+        mkdir("$copy/lib");
+        copy(self::realLibrary(), "$copy/lib/libsello.so");
+        $chosen = self::$tmp . '/chosen/libsello.so';
+        mkdir(dirname($chosen));
+        copy(self::realLibrary(), $chosen);
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Library::mode();",
+            ['SELLO_LIB' => $chosen]);
+        self::assertSame(0, $status, $err);
+        self::assertSame("$chosen cdef", $out);
+    }
+
+    public function testABrokenSelloLibIsAnErrorNotAFallback(): void
+    {
+        $copy = self::packageCopy();
+        mkdir("$copy/lib");
+        copy(self::realLibrary(), "$copy/lib/libsello.so");
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; try { Sello\\Sello::version(); } catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            ['SELLO_LIB' => '/nonexistent/libsello.so']);
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString('SELLO_LIB', $out);
+        self::assertStringContainsString('/nonexistent/libsello.so', $out);
+    }
+
+    public function testThePackageFolderComesBeforeTheSystem(): void
+    {
+        $copy = self::packageCopy();
+        mkdir("$copy/lib");
+        copy(self::realLibrary(), "$copy/lib/libsello.so");
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]);
+        self::assertSame(0, $status, $err);
+        self::assertSame("$copy/lib/libsello.so", $out);
+    }
+
+    public function testTheSystemLibraryPathIsLast(): void
+    {
+        $copy = self::packageCopy();
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]);
+        self::assertSame(0, $status, $err);
+        [$path, $version] = explode(' ', $out);
+        self::assertSame(realpath(self::realLibrary()), realpath($path));
+        self::assertSame('0.1.0', $version);
+    }
+
+    public function testNotFoundNamesTheThreePlaces(): void
+    {
+        exec('ldconfig -p 2>/dev/null | grep -c "libsello\\.so"', $lines);
+        if ((int) ($lines[0] ?? 0) > 0) {
+            self::markTestSkipped('libsello.so is installed system-wide on this machine');
+        }
+        $copy = self::packageCopy();
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; try { Sello\\Sello::version(); } catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]);
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString('SELLO_LIB', $out);
+        self::assertStringContainsString('package folder', $out);
+        self::assertStringContainsString("$copy/lib/libsello.so", $out);
+        self::assertStringContainsString('system', $out);
+    }
+
+    public function testPreloadedDefinitionsAreUsedThroughFfiScope(): void
+    {
+        $header = self::$tmp . '/sello.preload.h';
+        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
+        [$status, $out, $err] = self::php(
+            'require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
+            . 'echo Sello\Library::mode(), " ", Sello\Sello::checkRut("12.345.678-5")["formatted"];',
+            ['SELLO_LIB' => '/nonexistent/must-not-be-used.so'],
+            ['ffi.enable' => 'preload', 'ffi.preload' => $header]);
+        self::assertSame(0, $status, $err);
+        self::assertSame('scope 12.345.678-5', $out);
+    }
+
+    public function testThePreloadScriptPreloadsTheClasses(): void
+    {
+        $header = self::$tmp . '/sello.preload.h';
+        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
+        [$status, $out, $err] = self::php(
+            'echo class_exists("Sello\\\\Fes", false) ? "preloaded" : "missing", " ", Sello\Library::mode();',
+            [],
+            ['opcache.enable_cli' => '1', 'opcache.preload' => self::binding() . '/preload.php',
+             'opcache.preload_user' => (function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root'),
+             'ffi.enable' => 'preload', 'ffi.preload' => $header]);
+        self::assertSame(0, $status, $err);
+        self::assertSame('preloaded scope', $out);
+    }
+
+    /**
+     * A web SAPI (php-cgi has PHP-FPM's FFI rules: ffi.enable=preload allows FFI only from
+     * preloaded code): without preloading the binding says what to do; with ffi.preload and
+     * opcache.preload (docs/php-fpm.md) it works.
+     */
+    public function testUnderAWebSapiTheDocumentedPreloadingWorks(): void
+    {
+        $cgi = trim((string) shell_exec('command -v php-cgi 2>/dev/null'));
+        if ($cgi === '') {
+            self::markTestSkipped('php-cgi is not installed (apt-get install php8.2-cgi) to stand in for PHP-FPM');
+        }
+        $script = self::$tmp . '/index.php';
+        file_put_contents($script, '<?php require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
+            . 'try { echo Sello\\Library::mode(), " ", Sello\\Sello::checkRut("12.345.678-5")["formatted"]; }'
+            . ' catch (Sello\\Exception\\LibraryException $e) { echo "refused: ", $e->getMessage(); }');
+        $header = self::$tmp . '/sello.preload.h';
+        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
+        $user = function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root';
+        $run = static function (array $ini) use ($cgi, $script): string {
+            $command = escapeshellarg($cgi) . ' -q';
+            foreach ($ini as $name => $value) {
+                $command .= ' -d ' . escapeshellarg("$name=$value");
+            }
+            return (string) shell_exec($command . ' ' . escapeshellarg($script) . ' 2>&1');
+        };
+        $refused = $run(['ffi.enable' => 'preload']);
+        self::assertStringStartsWith('refused: PHP refuses FFI here', $refused);
+        self::assertStringContainsString('docs/php-fpm.md', $refused);
+        self::assertStringStartsWith('refused:', $run(['ffi.enable' => 'preload', 'ffi.preload' => $header]),
+            'ffi.preload alone is not enough: the binding calls FFI::scope/FFI::string, which must come from preloaded code');
+        self::assertSame('scope 12.345.678-5', $run(['ffi.enable' => 'preload', 'ffi.preload' => $header, 'opcache.enable' => '1',
+            'opcache.preload' => self::binding() . '/preload.php', 'opcache.preload_user' => $user]));
+    }
+}

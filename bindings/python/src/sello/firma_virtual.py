@@ -1,0 +1,183 @@
+"""Firma Virtual (Chile): users, contracts, PDF documents, signers."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from ._client import LOG_INFO, Client, LogCallback, ProgressCallback, client_config
+from .result import Result
+
+__all__ = ["FirmaVirtual"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+Signer = Mapping[str, Any]
+
+
+class FirmaVirtual(Client):
+    """A Firma Virtual client (``fv_client_new``).
+
+    Configuration as :class:`sello.FES`, with ``login`` and ``password`` instead of usuario/clave,
+    and ``max_upload_bytes`` (default 52428800, the service's 50 MB). The bearer token is obtained
+    when first needed, cached inside the client and renewed once when the service reports it
+    invalid; it is never returned.
+
+    Every method returns a Result whose ``data`` is the service's "message" payload unwrapped (a
+    dict, a list or a string), with the body's own code in ``meta["service_code"]``. Arguments
+    keep the service's field names (IDUser, sOwnerType, contractID...); None leaves a field out.
+    """
+
+    _service = "fv"
+    _new_name = "fv_client_new"
+    _free_name = "fv_client_free"
+    _set_progress_name = "fv_client_set_progress"
+    _set_log_name = "fv_client_set_log"
+    _operations = {
+        "login": "fv_login",
+        "get_user": "fv_get_user",
+        "create_user": "fv_create_user",
+        "update_user": "fv_update_user",
+        "reset_password": "fv_reset_password",
+        "new_password": "fv_new_password",
+        "get_contract": "fv_get_contract",
+        "create_contract": "fv_create_contract",
+        "list_contract_types": "fv_list_contract_types",
+        "list_owner_contracts": "fv_list_owner_contracts",
+        "get_contract_detail": "fv_get_contract_detail",
+        "delete_contract": "fv_delete_contract",
+        "upload_document": "fv_upload_document",
+        "list_files": "fv_list_files",
+        "sort_files": "fv_sort_files",
+        "merge_files": "fv_merge_files",
+        "send_contract": "fv_send_contract",
+        "create_signer": "fv_create_signer",
+        "update_signer": "fv_update_signer",
+        "delete_signer": "fv_delete_signer",
+    }
+
+    def __init__(self, *, login: str, password: str, base_url: Optional[str] = None,
+                 max_upload_bytes: Optional[int] = None, timeout_ms: Optional[int] = None,
+                 connect_timeout_ms: Optional[int] = None, ca_file: Optional[PathLike] = None,
+                 proxy: Optional[str] = None, user_agent: Optional[str] = None,
+                 max_response_bytes: Optional[int] = None, allow_insecure_http: Optional[bool] = None,
+                 retries: Optional[Mapping[str, int]] = None, on_progress: Optional[ProgressCallback] = None,
+                 on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
+        config = client_config(login=login, password=password, base_url=base_url,
+                               max_upload_bytes=max_upload_bytes, timeout_ms=timeout_ms,
+                               connect_timeout_ms=connect_timeout_ms,
+                               ca_file=os.fspath(ca_file) if ca_file is not None else None, proxy=proxy,
+                               user_agent=user_agent, max_response_bytes=max_response_bytes,
+                               allow_insecure_http=allow_insecure_http,
+                               retries=dict(retries) if retries is not None else None)
+        super().__init__(config, on_progress=on_progress, on_log=on_log, log_level=log_level)
+
+    # -- users -----------------------------------------------------------------------------------
+    def login(self) -> Result:
+        """UserDataLogin (POST /logindata) with the configured login: data {"authorized": True,
+        "expires_at"}; the token stays inside the client."""
+        return self._invoke("fv_login", "login", {})
+
+    def get_user(self, *, IDUser: int) -> Result:
+        """GetAllUser (GET /api/v1/userapp/{IDUser})."""
+        return self._invoke("fv_get_user", "get_user", {"IDUser": IDUser})
+
+    def create_user(self, *, iProfileID: Optional[int] = None, sRUT: Optional[str] = None,
+                    sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
+                    sEmail: Optional[str] = None, sPhone: Optional[str] = None, sLogin: Optional[str] = None,
+                    sPassword: Optional[str] = None, sComments: Optional[str] = None,
+                    sUserType: Optional[str] = None) -> Result:
+        """CreateUserApp (POST /api/v1/userapp)."""
+        return self._invoke("fv_create_user", "create_user", {
+            "iProfileID": iProfileID, "sRUT": sRUT, "sFirstName": sFirstName, "sLastName": sLastName,
+            "sEmail": sEmail, "sPhone": sPhone, "sLogin": sLogin, "sPassword": sPassword,
+            "sComments": sComments, "sUserType": sUserType})
+
+    def update_user(self, *, IDUser: int, sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
+                    sPhone: Optional[str] = None) -> Result:
+        """UpdateUserApp (PUT /api/v1/userapp/{IDUser}): only sFirstName, sLastName, sPhone."""
+        return self._invoke("fv_update_user", "update_user", {
+            "IDUser": IDUser, "sFirstName": sFirstName, "sLastName": sLastName, "sPhone": sPhone})
+
+    def reset_password(self, *, login: str) -> Result:
+        """PasswordReset (POST /pwd/reset): e-mails a temporary code to ``login`` (an e-mail)."""
+        return self._invoke("fv_reset_password", "reset_password", {"login": login})
+
+    def new_password(self, *, login: str, password: str, new_password: str) -> Result:
+        """NewPassword (POST /pwd/reset): ``password`` is the e-mailed code."""
+        return self._invoke("fv_new_password", "new_password", {
+            "login": login, "password": password, "new_password": new_password})
+
+    # -- contracts -------------------------------------------------------------------------------
+    def get_contract(self, *, IDContract: str) -> Result:
+        """GetOneContract (GET /api/v1/contract/{IDContract})."""
+        return self._invoke("fv_get_contract", "get_contract", {"IDContract": IDContract})
+
+    def create_contract(self, *, sOwnerType: str, signers: Sequence[Signer],
+                        sPaymentStatus: Optional[str] = None, iPaymentService: Optional[int] = None,
+                        iContractTypeFeeID: Optional[int] = None, iSignedCount: Optional[int] = None,
+                        callback: Optional[str] = None) -> Result:
+        """CreateContract (POST /api/v1/contract/create-contract). Never sent twice once it may
+        have reached the service. ``signers``: dicts with full_name, email, rutId, phone, type,
+        portion, payment."""
+        return self._invoke("fv_create_contract", "create_contract", {
+            "sOwnerType": sOwnerType, "sPaymentStatus": sPaymentStatus, "iPaymentService": iPaymentService,
+            "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount, "callback": callback,
+            "signers": [dict(s) for s in signers]})
+
+    def list_contract_types(self, *, QTYPE: str, QVALUE: Union[str, int]) -> Result:
+        """GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}), e.g. QTYPE="ALL", QVALUE="0"."""
+        return self._invoke("fv_list_contract_types", "list_contract_types", {"QTYPE": QTYPE, "QVALUE": QVALUE})
+
+    def list_owner_contracts(self, *, IDOwner: int) -> Result:
+        """ContractOwner (GET /api/v1/contract/owner/{IDOwner})."""
+        return self._invoke("fv_list_owner_contracts", "list_owner_contracts", {"IDOwner": IDOwner})
+
+    def get_contract_detail(self, *, ContractID: str) -> Result:
+        """ContratcDetail (GET /api/v1/contract/detail/{ContractID}): contrato, firmantes, archivos."""
+        return self._invoke("fv_get_contract_detail", "get_contract_detail", {"ContractID": ContractID})
+
+    def delete_contract(self, *, IDContract: str) -> Result:
+        """DeleteContract (POST /api/v1/contract/{IDContract}, a POST as documented)."""
+        return self._invoke("fv_delete_contract", "delete_contract", {"IDContract": IDContract})
+
+    # -- documents -------------------------------------------------------------------------------
+    def upload_document(self, *, contractID: str, file_path: Optional[PathLike] = None,
+                        content_base64: Optional[str] = None) -> Result:
+        """SubirDocumentos (multipart POST /api/v1/upfile), sent as "<contractID>.pdf".
+        Give ``file_path`` (streamed from disk, progress reported) or ``content_base64``."""
+        return self._invoke("fv_upload_document", "upload_document", {
+            "contractID": contractID, "file_path": file_path, "content_base64": content_base64})
+
+    def list_files(self, *, ContractID: str) -> Result:
+        """FileList (GET /api/v1/filelist/{ContractID})."""
+        return self._invoke("fv_list_files", "list_files", {"ContractID": ContractID})
+
+    def sort_files(self, *, contractID: str, file_order: Sequence[Mapping[str, Any]]) -> Result:
+        """SortFiles (POST /api/v1/sortfiles): file_order items {"document", "ind",
+        "action": "CHANGE"|"REMOVE"}."""
+        order: List[Dict[str, Any]] = [dict(item) for item in file_order]
+        return self._invoke("fv_sort_files", "sort_files", {"contractID": contractID, "file_order": order})
+
+    def merge_files(self, *, ContractID: str) -> Result:
+        """MergedFile (POST /api/v1/contract/merge/{ContractID})."""
+        return self._invoke("fv_merge_files", "merge_files", {"ContractID": ContractID})
+
+    def send_contract(self, *, IDContract: str) -> Result:
+        """SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers."""
+        return self._invoke("fv_send_contract", "send_contract", {"IDContract": IDContract})
+
+    # -- signers ---------------------------------------------------------------------------------
+    def create_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
+                      rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
+        """CreateSigner (POST /api/v1/signer/new)."""
+        return self._invoke("fv_create_signer", "create_signer", {
+            "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
+
+    def update_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
+                      rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
+        """UpdateSigner (POST /api/v1/signer/upd): the signer is found by rutId."""
+        return self._invoke("fv_update_signer", "update_signer", {
+            "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
+
+    def delete_signer(self, *, contractID: str, rutId: str) -> Result:
+        """DeleteSigner (POST /api/v1/signer/del)."""
+        return self._invoke("fv_delete_signer", "delete_signer", {"contractID": contractID, "rutId": rutId})

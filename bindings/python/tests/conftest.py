@@ -1,0 +1,47 @@
+"""Fixtures for the Python binding's tests: the sandbox (one per session, reset before each
+test), the library from the build tree, and the binding from src/ (no install needed)."""
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from typing import Any, Dict, Iterator
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from sello_test_support import BINDING, CFDI_USER, FAST_RETRIES, FES_USER, FV_USER, ROOT  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "sandbox"))
+sys.path.insert(0, str(BINDING / "src"))
+os.environ.setdefault("SELLO_LIB", str(ROOT / ".build" / "release" / "libsello.so"))
+
+from control import Sandbox  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Sandbox]:
+    with Sandbox.start() as server:
+        yield server
+
+
+@pytest.fixture()
+def sandbox(sandbox_server: Sandbox) -> Sandbox:
+    sandbox_server.reset()
+    return sandbox_server
+
+
+@pytest.fixture()
+def fes_config(sandbox: Sandbox) -> Dict[str, Any]:
+    return {"base_url": sandbox.fes_url, **FES_USER, "retries": FAST_RETRIES}
+
+
+@pytest.fixture()
+def fv_config(sandbox: Sandbox) -> Dict[str, Any]:
+    return {"base_url": sandbox.fv_url, **FV_USER, "retries": FAST_RETRIES}
+
+
+@pytest.fixture()
+def cfdi_config(sandbox: Sandbox) -> Dict[str, Any]:
+    return {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": FAST_RETRIES}

@@ -1,0 +1,300 @@
+"""sello.CFDI and sello.cfdi_inspect_csd against the sandbox: every cfdi_ function through the
+binding, written to the contract of include/sello.h."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import pathlib
+import subprocess
+import sys
+import threading
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+import sello
+from sello_test_support import ROOT
+
+MX_TZ = dt.timezone(dt.timedelta(hours=-6))
+EMISOR = "EKU9003173C9"        # the RFC of the "other" test CSD, and the sandbox's default emisor
+RECEPTOR = "XAXX010101000"
+PROCESS_PATH = "/servicio/rest/integracion/procesarArchivo"
+
+
+def csv_text(total: str = "1160.00", emisor: str = EMISOR, folio: str = "123") -> str:
+    """The sandbox's interchange format: CFDI|3.3|serie|folio|fecha|..., EMISOR, RECEPTOR, TOTAL."""
+    fecha = (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S")
+    return "\n".join([f"CFDI|3.3|A|{folio}|{fecha}|01|1000.00|MXN|I|PUE|06000",
+                      f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
+                      f"RECEPTOR|{RECEPTOR}|PUBLICO EN GENERAL|G03",
+                      f"TOTAL|{total}"]) + "\n"
+
+
+def query(received: Dict[str, Any], name: str) -> List[str]:
+    return [value for key, value in received["query"] if key == name]
+
+
+def saved_paths(saved: Any) -> List[str]:
+    if isinstance(saved, dict):
+        return [str(v) for v in saved.values()]
+    return [str(v["path"]) if isinstance(v, dict) else str(v) for v in saved]
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory) -> Dict[str, Any]:
+    """Test CSDs made with Tests/support/make_test_certs.py (password 12345678a)."""
+    folder = tmp_path_factory.mktemp("certs")
+    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
+                         capture_output=True, text=True, check=True, timeout=300)
+    manifest = json.loads(out.stdout)
+    return {**manifest["sat"], "password": manifest["password"]}
+
+
+@pytest.fixture()
+def csd(certs) -> Dict[str, str]:
+    other = certs["other"]
+    return {"cert_path": other["cer"], "key_path": other["key"], "keyPass": certs["password"]}
+
+
+@pytest.fixture()
+def cfdi(cfdi_config) -> Iterator[sello.CFDI]:
+    with sello.CFDI(**cfdi_config) as client:
+        yield client
+
+
+def stamp(cfdi: sello.CFDI, **fields: Any) -> sello.Result:
+    result = cfdi.process_file(datos=csv_text(), prueba=True, **fields)
+    assert result["timbradoOk"] is True and result["codigo"] == 0
+    return result
+
+
+# -- stamping --------------------------------------------------------------------------------------
+
+def test_process_file(sandbox, cfdi) -> None:
+    text = csv_text()
+    result = cfdi.process_file(datos=text, prueba=True)
+    assert result["timbradoOk"] is True and result["codigo"] == 0
+    assert len(result["uuid"]) == 36 and result.warnings == []
+    assert result.meta["operation"] == "process_file" and result.attempts == 1
+    [received] = sandbox.requests(PROCESS_PATH)
+    assert received["method"] == "POST" and received["basic_auth"]["user"] == "pade_user"
+    assert query(received, "contrato") == ["PADE-CONTRATO-01"] and query(received, "prueba") == ["true"]
+    assert base64.b64decode(query(received, "datos")[0]).decode().strip() == text.strip()
+    assert "pade_pass" not in json.dumps(result.envelope)
+
+
+def test_process_file_with_xml_and_save_dir(sandbox, cfdi, tmp_path) -> None:
+    result = stamp(cfdi, include_xml=True, save_dir=tmp_path)
+    assert result["uuid"] in result["xml"] and "cfdi:Comprobante" in result["xml"]
+    paths = saved_paths(result["saved_files"])
+    assert paths and all(pathlib.Path(p).exists() for p in paths)
+
+
+def test_process_file_from_a_path_and_from_base64(sandbox, cfdi, tmp_path) -> None:
+    source = tmp_path / "factura.csv"
+    source.write_text(csv_text())
+    assert cfdi.process_file(datos_path=source, prueba=True)["timbradoOk"] is True
+    encoded = base64.b64encode(csv_text().encode()).decode()
+    assert cfdi.process_file(datos_base64=encoded, prueba=False)["timbradoOk"] is True
+    assert query(sandbox.requests(PROCESS_PATH)[-1], "prueba") == ["false"]
+
+
+def test_process_file_options(sandbox, cfdi) -> None:
+    result = cfdi.process_file(datos=csv_text(), prueba=True, opciones=["CONSULTAR_SALDO"])
+    assert result["saldo"] == 999
+    assert query(sandbox.requests(PROCESS_PATH)[-1], "opciones") == ["CONSULTAR_SALDO"]
+    cfdi.process_file(datos=csv_text(), prueba=True, opciones=["CONSULTAR_SALDO", "CALCULAR_SELLO"],
+                      opciones_base64=True)
+    [sent] = query(sandbox.requests(PROCESS_PATH)[-1], "opciones")
+    assert base64.b64decode(sent).decode() == "CONSULTAR_SALDO|CALCULAR_SELLO"
+
+
+def test_a_bad_csv_is_a_service_error(sandbox, cfdi) -> None:
+    with pytest.raises(sello.ServiceError) as caught:
+        cfdi.process_file(datos="CFDI|3.3|>>>|?|x\n", prueba=True)
+    assert caught.value.service_code in (301, 401)
+
+
+def test_another_contract_is_a_service_error(sandbox, cfdi) -> None:
+    with pytest.raises(sello.ServiceError) as caught:
+        cfdi.process_file(datos=csv_text(), prueba=True, contrato="OTRO-CONTRATO")
+    assert caught.value.service_code == 2
+    assert query(sandbox.requests(PROCESS_PATH)[-1], "contrato") == ["OTRO-CONTRATO"]
+
+
+def test_a_wrong_password_is_auth_and_never_retried(sandbox, cfdi_config) -> None:
+    with sello.CFDI(**{**cfdi_config, "password": "wrong-pass"}) as cfdi:
+        with pytest.raises(sello.AuthError) as caught:
+            cfdi.process_file(datos=csv_text(), prueba=True)
+    assert caught.value.attempts == 1 and len(sandbox.requests(PROCESS_PATH)) == 1
+    assert "wrong-pass" not in json.dumps(caught.value.envelope)
+
+
+def test_a_stamp_is_never_sent_twice_after_a_timeout(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=PROCESS_PATH)
+    with sello.CFDI(**{**cfdi_config, "timeout_ms": 400}) as cfdi:
+        with pytest.raises(sello.TimeoutError) as caught:
+            cfdi.process_file(datos=csv_text(), prueba=True)
+    assert caught.value.retryable is False
+    assert len(sandbox.requests(PROCESS_PATH)) == 1
+
+
+def test_process_file_with_csd(sandbox, cfdi, csd) -> None:
+    result = cfdi.process_file_with_csd(datos=csv_text(), prueba=True, **csd)
+    assert result["timbradoOk"] is True and result["uuid"]
+    [received] = sandbox.requests(PROCESS_PATH + "ConCSD")
+    body = received["json"]
+    assert body["certBase64"] and body["keyBase64"] and body["contrato"] == "PADE-CONTRATO-01"
+    assert received["headers"]["content-type"].startswith("application/json")
+    assert csd["keyPass"] not in json.dumps(result.envelope)
+
+
+@pytest.mark.parametrize("which,password", [("fiel", None), ("expired", None), ("other", "wrong-password")])
+def test_a_bad_csd_is_refused_before_sending(sandbox, cfdi, certs, which, password) -> None:
+    pair = certs[which]
+    with pytest.raises(sello.ValidationError) as caught:
+        cfdi.process_file_with_csd(datos=csv_text(), prueba=True, cert_path=pair["cer"], key_path=pair["key"],
+                                   keyPass=password or certs["password"])
+    assert caught.value.attempts == 0
+    assert sandbox.requests(PROCESS_PATH + "ConCSD") == []
+
+
+def test_a_mismatched_key_is_refused(sandbox, cfdi, certs) -> None:
+    with pytest.raises(sello.ValidationError):
+        cfdi.process_file_with_csd(datos=csv_text(), prueba=True, cert_path=certs["other"]["cer"],
+                                   key_path=certs["csd"]["key"], keyPass=certs["password"])
+    assert sandbox.requests(PROCESS_PATH + "ConCSD") == []
+
+
+# -- cancellation, receipts, queries ---------------------------------------------------------------
+
+def test_cancel_then_fetch_the_receipt(sandbox, cfdi, csd, tmp_path) -> None:
+    uuid = stamp(cfdi)["uuid"]
+    with pytest.raises(sello.ServiceError) as not_yet:
+        cfdi.get_cancellation_receipt(uuid=uuid)
+    assert not_yet.value.service_code == 21
+    result = cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], **csd)
+    assert result["statusOk"] is True
+    [one] = result["cancelaciones"]
+    assert one["uuid"] == uuid and one["codigo"] == 201 and one["descripcion"]
+    [received] = sandbox.requests("/servicio/rest/integracion/cancelarCfdiConOpciones")
+    assert query(received, "uuids") == [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"]
+    assert csd["keyPass"] not in json.dumps(result.envelope)
+    receipt = cfdi.get_cancellation_receipt(uuid=uuid, include_xml=True, save_dir=tmp_path)
+    assert receipt["consultaOk"] is True and "<Acuse" in receipt["xml"] and uuid in receipt["xml"]
+    assert all(pathlib.Path(p).exists() for p in saved_paths(receipt["saved_files"]))
+
+
+def test_cancel_with_uuid_objects_and_per_uuid_outcomes(sandbox, cfdi, csd) -> None:
+    uuid = stamp(cfdi)["uuid"]
+    unknown = "11111111-2222-3333-4444-555555555555"
+    result = cfdi.cancel(rfcEmisor=EMISOR, uuids=[
+        {"uuid": uuid, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR, "total": "1160.00"},
+        {"uuid": unknown, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR, "total": "10.00"}], **csd)
+    codes = {c["uuid"].upper(): c["codigo"] for c in result["cancelaciones"]}
+    assert codes == {uuid.upper(): 201, unknown.upper(): 205}      # per-UUID results are data
+    again = cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], **csd)
+    assert again["cancelaciones"][0]["codigo"] == 202
+
+
+def test_cancel_with_the_default_certificate(sandbox, cfdi) -> None:
+    uuid = stamp(cfdi)["uuid"]
+    with pytest.raises(sello.ServiceError) as caught:
+        cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], opciones=["CERT_DEFAULT"])
+    assert caught.value.service_code == 20                      # statusOk false: an error envelope
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    result = cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], opciones=["CERT_DEFAULT"])
+    assert result["cancelaciones"][0]["codigo"] == 201
+
+
+def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
+    uuid = stamp(cfdi)["uuid"]
+    result = cfdi.get_by_uuid(uuid=uuid, include_xml=True, save_dir=tmp_path)
+    assert result["consultaOk"] is True and uuid in result["xml"]
+    assert all(pathlib.Path(p).exists() for p in saved_paths(result["saved_files"]))
+    with pytest.raises(sello.ServiceError) as caught:
+        cfdi.get_by_uuid(uuid="11111111-2222-3333-4444-555555555555")
+    assert caught.value.service_code == 602
+
+
+# -- batches ---------------------------------------------------------------------------------------
+
+def test_process_files_keeps_the_input_order(sandbox, cfdi) -> None:
+    items = [{"datos": csv_text(folio=str(n)), "prueba": True} for n in range(5)]
+    items.insert(2, {"datos": "not a CSV", "prueba": True})
+    result = cfdi.process_files(items=items, concurrency=3)
+    assert (result["succeeded"], result["failed"]) == (5, 1)
+    envelopes = result["results"]
+    assert len(envelopes) == 6
+    with pytest.raises(sello.ServiceError):
+        sello.unwrap(envelopes[2])
+    uuids = [sello.unwrap(e)["uuid"] for i, e in enumerate(envelopes) if i != 2]
+    assert len(set(uuids)) == 5
+    assert len(sandbox.requests(PROCESS_PATH)) == 6
+
+
+# -- inspecting a CSD ------------------------------------------------------------------------------
+
+def test_inspect_csd(certs) -> None:
+    other = certs["other"]
+    result = sello.cfdi_inspect_csd(cert_path=other["cer"], key_path=other["key"], keyPass=certs["password"])
+    assert result["rfc"] == EMISOR and result["no_certificado"] == other["noCertificado"]
+    assert (result["is_csd"], result["expired"], result["key_matches"]) == (True, False, True)
+    assert result.attempts == 0
+
+
+def test_inspect_csd_from_base64_without_a_key(certs) -> None:
+    encoded = base64.b64encode(pathlib.Path(certs["csd"]["cer"]).read_bytes()).decode()
+    result = sello.cfdi_inspect_csd(certBase64=encoded)
+    assert result["rfc"] == certs["csd"]["rfc"] and result["is_csd"] is True
+
+
+def test_inspect_csd_tells_fiel_expired_and_mismatch(certs) -> None:
+    assert sello.cfdi_inspect_csd(cert_path=certs["fiel"]["cer"])["is_csd"] is False
+    assert sello.cfdi_inspect_csd(cert_path=certs["expired"]["cer"])["expired"] is True
+    mismatch = sello.cfdi_inspect_csd(cert_path=certs["other"]["cer"], key_path=certs["csd"]["key"],
+                                      keyPass=certs["password"])
+    assert mismatch["key_matches"] is False
+
+
+def test_inspect_csd_of_a_missing_file() -> None:
+    with pytest.raises(sello.FileError):
+        sello.cfdi_inspect_csd(cert_path="/nonexistent/csd.cer")
+
+
+# -- the client ------------------------------------------------------------------------------------
+
+def test_a_bad_configuration(sandbox) -> None:
+    with pytest.raises(sello.InvalidArgumentError):
+        sello.CFDI(usuario="pade_user", password="", contrato="PADE-CONTRATO-01", base_url=sandbox.cfdi_url)
+
+
+def test_eight_threads_share_one_client(sandbox, cfdi) -> None:
+    uuids: List[str] = []
+    errors: List[BaseException] = []
+    lock = threading.Lock()
+
+    def work(n: int) -> None:
+        try:
+            for k in range(3):
+                uuid = cfdi.process_file(datos=csv_text(folio=f"{n}-{k}"), prueba=True)["uuid"]
+                with lock:
+                    uuids.append(uuid)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(set(uuids)) == 24
+
+
+def test_logs_never_show_the_password(sandbox, cfdi_config) -> None:
+    lines: List[str] = []
+    with sello.CFDI(**cfdi_config, on_log=lambda level, line: lines.append(line), log_level=sello.LOG_DEBUG) as cfdi:
+        stamp(cfdi)
+    assert lines and not any("pade_pass" in line for line in lines)
+    assert not any(base64.b64encode(b"pade_user:pade_pass").decode() in line for line in lines)

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs every example (C, Python, PHP; FES, Firma Virtual, CFDI) against the sandbox, with a
+# header line per example, and exits non-zero if any fails.
+#
+#   scripts/with-sandbox.sh scripts/run-examples.sh            (what `make demo` runs)
+#   scripts/with-sandbox.sh scripts/run-examples.sh fes        (only the examples whose name matches)
+#
+# Needs SELLO_SANDBOX_URL (with-sandbox.sh exports it) and the library at .build/release (or
+# SELLO_LIB). The C examples are compiled with cc against include/ and that library. Files the
+# examples write go to a temporary folder (kept with KEEP_EXAMPLES_OUTPUT=1).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+: "${SELLO_SANDBOX_URL:?run it through scripts/with-sandbox.sh, which starts the sandbox and sets SELLO_SANDBOX_URL}"
+export SELLO_SANDBOX_URL
+export SELLO_LIB=${SELLO_LIB:-$root/.build/release/libsello.so}
+[[ -f "$SELLO_LIB" ]] || { echo "run-examples: $SELLO_LIB not found (make build)" >&2; exit 1; }
+lib_dir=$(cd "$(dirname "$SELLO_LIB")" && pwd)
+export PYTHONPATH="$root/bindings/python/src${PYTHONPATH:+:$PYTHONPATH}"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/sello-examples-XXXXXX")
+if [[ "${KEEP_EXAMPLES_OUTPUT:-0}" == 1 ]]; then
+  trap 'echo "example output kept in $out"' EXIT
+else
+  trap 'rm -rf "$out"' EXIT
+fi
+mkdir -p "$out/bin" "$out/lib"
+
+filters=("$@")
+wanted() {
+  local name=$1 filter
+  [[ ${#filters[@]} -eq 0 ]] && return 0
+  for filter in "${filters[@]}"; do [[ "$name" == *"$filter"* ]] && return 0; done
+  return 1
+}
+
+# The library's soname (libsello.so.0): a program linked with -lsello loads that name, so make
+# sure a file of that name sits in a directory of the program's rpath.
+soname=$(readelf -d "$SELLO_LIB" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+ln -sf "$SELLO_LIB" "$out/lib/libsello.so"
+[[ -n "$soname" ]] && ln -sf "$SELLO_LIB" "$out/lib/$soname"
+if [[ "$SELLO_LIB" == "$lib_dir/libsello.so" && ( -z "$soname" || -e "$lib_dir/$soname" ) ]]; then
+  link=(-L "$lib_dir" -lsello "-Wl,-rpath,$lib_dir")
+else
+  link=(-L "$out/lib" -lsello "-Wl,-rpath,$out/lib")
+fi
+
+# A CSD for the CFDI cancellation (the test generator's "other" pair: RFC EKU9003173C9, the
+# emisor of the examples' CSV), unless the caller brought one.
+if wanted cfdi && [[ -z "${SELLO_CSD_CER:-}" ]]; then
+  if python3 "$root/Tests/support/make_test_certs.py" "$out/certs" > "$out/certs.json" 2> "$out/certs.log"; then
+    export SELLO_CSD_CER="$out/certs/other.cer" SELLO_CSD_KEY="$out/certs/other.key" SELLO_CSD_PASSWORD=12345678a
+  else
+    echo "run-examples: could not make a test CSD (the CFDI examples will cancel with CERT_DEFAULT)" >&2
+  fi
+fi
+
+examples=(fes_obtain firma_virtual_flow cfdi_stamp_query_cancel)
+passed=()
+failed=()
+run() {
+  local label=$1; shift
+  echo
+  echo "=================== $label ==================="
+  if (cd "$root" && SELLO_EXAMPLES_OUT="$out/${label//[^A-Za-z0-9_]/_}" "$@"); then
+    passed+=("$label")
+  else
+    echo "--- $label FAILED (exit $?)"
+    failed+=("$label")
+  fi
+}
+
+for example in "${examples[@]}"; do
+  wanted "$example" || continue
+  if cc -std=c99 -Wall -Wextra -O1 -I "$root/include" -I "$root/examples/c" -o "$out/bin/$example" \
+       "$root/examples/c/$example.c" "${link[@]}" 2> "$out/cc-$example.log"; then
+    run "C: $example" "$out/bin/$example"
+  else
+    echo
+    echo "=================== C: $example ==================="
+    cat "$out/cc-$example.log"
+    echo "--- C: $example FAILED (does not compile)"
+    failed+=("C: $example")
+  fi
+done
+for example in "${examples[@]}"; do
+  wanted "$example" && run "Python: $example" python3 "$root/examples/python/$example.py"
+done
+for example in "${examples[@]}"; do
+  wanted "$example" && run "PHP: $example" php "$root/examples/php/$example.php"
+done
+
+echo
+echo "=================== summary ==================="
+for label in "${passed[@]}"; do echo "  ok      $label"; done
+for label in "${failed[@]}"; do echo "  FAILED  $label"; done
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "${#failed[@]} of $(( ${#passed[@]} + ${#failed[@]} )) examples failed"
+  exit 1
+fi
+echo "all ${#passed[@]} examples ran"
