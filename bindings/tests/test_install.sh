@@ -66,13 +66,11 @@ found=$(cd "$work" && env -u SELLO_LIB LD_LIBRARY_PATH="$lib" PYTHONPATH="$root/
         python3 -c 'import sello; print(sello.library_path())')
 [[ "$(readlink -f "$found")" == "$(readlink -f "$lib/libsello.so.$version")" ]] || fail "Python loaded $found"
 ok "Python (no SELLO_LIB) loads $found"
-if php -m 2>/dev/null | grep -qx FFI; then
-  found=$(cd "$work" && BINDING="$root/bindings/php" env -u SELLO_LIB LD_LIBRARY_PATH="$lib" php -r '
-    spl_autoload_register(function ($c) { $f = getenv("BINDING") . "/src/" . str_replace("\\", "/", substr($c, 6)) . ".php"; if (is_file($f)) require $f; });
-    echo Sello\Library::path();')
-  [[ "$(readlink -f "$found")" == "$(readlink -f "$lib/libsello.so.$version")" ]] || fail "PHP loaded $found"
-  ok "PHP (no SELLO_LIB) loads $found"
-fi
+found=$(cd "$work" && BINDING="$root/bindings/php" env -u SELLO_LIB LD_LIBRARY_PATH="$lib" php -r '
+  spl_autoload_register(function ($c) { $f = getenv("BINDING") . "/src/" . str_replace("\\", "/", substr($c, 6)) . ".php"; if (is_file($f)) require $f; });
+  echo Sello\Library::path();')
+[[ "$(readlink -f "$found")" == "$(readlink -f "$lib/libsello.so.$version")" ]] || fail "PHP loaded $found"
+ok "PHP (no SELLO_LIB) loads $found"
 
 # 6. DESTDIR staging keeps PREFIX in sello.pc.
 DESTDIR="$work/stage" "$root/scripts/install.sh" /usr/local > /dev/null
