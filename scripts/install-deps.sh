@@ -8,7 +8,8 @@ packages=(libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config openssl
           php8.2-cli php8.2-cgi php8.2-xml php8.2-mbstring composer phpunit)
 missing=()
 for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == *"install ok installed"* ]] || missing+=("$package")
 done
 
 if ((${#missing[@]})); then

@@ -278,8 +278,7 @@ def test_a_legacy_encrypted_pem_key_is_refused_with_advice(sandbox, cfdi, certs)
 
 
 def sat_csd() -> dict[str, Any]:
-    if SAT_DIR is None:
-        pytest.skip("the SAT test CSD (shared/testdata/sat) is not available")
+    assert SAT_DIR is not None, "the SAT test CSD (../shared/testdata/sat) must be beside the checkout"
     return {"cer": str(SAT_DIR / "CSD01_AAA010101AAA.cer"), "key": str(SAT_DIR / "CSD01_AAA010101AAA.key"),
             "password": (SAT_DIR / "CSD01_AAA010101AAA.password.txt").read_text().strip()}
 
