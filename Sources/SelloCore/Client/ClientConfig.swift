@@ -11,7 +11,8 @@ public struct RetryPolicy: Sendable, Equatable {
     public func backoffMs(retry: Int) -> Int {
         let exponential = Double(baseDelayMs) * Double(1 << min(max(retry - 1, 0), 20))
         let capped = min(exponential, Double(maxDelayMs))
-        return Int(capped / 2 + Double.random(in: 0...(capped / 2)))
+        // Int(Double) traps at 2^63: delays near Int.max in the configuration could crash.
+        return Int(min(capped / 2 + Double.random(in: 0...(capped / 2)), 9.0e18))
     }
 }
 
@@ -96,8 +97,11 @@ public struct ServiceURL: Sendable {
     public init(_ text: String, allowInsecureHTTP: Bool) throws(SelloError) {
         guard let handle = curl_url() else { throw .internal("curl_url() failed") }
         defer { curl_url_cleanup(handle) }
+        // Messages show the URL without user:password@ or query: a refused URL may carry
+        // credentials (test_secrets.py::test_base_url_credentials_are_never_echoed).
+        let shown = Redactor(secrets: []).scrubURL(text)
         guard curl_url_set(handle, CURLUPART_URL, text, 0) == CURLUE_OK else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)' is not a valid URL", field: "base_url")
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)' is not a valid URL", field: "base_url")
         }
         func part(_ which: CURLUPart) -> String? {
             var value: UnsafeMutablePointer<CChar>?
@@ -108,10 +112,10 @@ public struct ServiceURL: Sendable {
         let scheme = (part(CURLUPART_SCHEME) ?? "").lowercased()
         let host = (part(CURLUPART_HOST) ?? "").lowercased()
         guard scheme == "https" || scheme == "http" else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)': only https:// (or http:// to loopback) is supported", field: "base_url")
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)': only https:// (or http:// to loopback) is supported", field: "base_url")
         }
         guard !host.isEmpty else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(text)' has no host", field: "base_url")
+            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)' has no host", field: "base_url")
         }
         if part(CURLUPART_USER) != nil {
             throw SelloError(.invalidArgument, "BAD_URL", "base_url must not carry credentials; put them in the configuration", field: "base_url")

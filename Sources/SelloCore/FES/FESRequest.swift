@@ -23,22 +23,25 @@ public struct FESRequest: Sendable {
 
     public init(_ json: JSON) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
-        var text: [String: String] = [:]
+        // The textual parameters present, in order: a linear scan of eight short names beats
+        // hashing them into a dictionary.
+        var texts: [(name: String, value: String)] = []
         for name in FESRequest.parameterNames where name != "duracion" {
-            text[name] = try reader.string(name)
+            if let value = try reader.string(name) { texts.append((name, value)) }
         }
+        func text(_ name: String) -> String? { texts.first(where: { $0.name == name })?.value }
         let duracion = try reader.int("duracion")
         saveTo = try reader.string("save_to")
 
         var problems: [SelloError] = []
-        for name in FESRequest.parameterNames where name == "duracion" ? duracion == nil : text[name] == nil {
+        for name in FESRequest.parameterNames where name == "duracion" ? duracion == nil : text(name) == nil {
             problems.append(FESCodes.validation(109, "falta el parámetro obligatorio '\(name)'", field: name))
         }
-        for name in FESRequest.parameterNames where text[name].map({ $0.trimmingSpaces.isEmpty }) ?? false {
+        for name in FESRequest.parameterNames where text(name).map({ $0.trimmingSpaces.isEmpty }) ?? false {
             problems.append(FESCodes.validation(110, "'\(name)' viene vacío", field: name))
         }
         for name in FESRequest.parameterNames {
-            guard let value = text[name], let bad = FESRequest.disallowedCharacter(in: value, password: name == "claveCertificado") else { continue }
+            guard let value = text(name), let bad = FESRequest.disallowedCharacter(in: value, password: name == "claveCertificado") else { continue }
             // The password itself is never echoed, not even one character of it.
             let shown = name == "claveCertificado" ? "un carácter no permitido" : "el carácter \(FESRequest.describe(bad))"
             problems.append(FESCodes.validation(102, "'\(name)' contiene \(shown)", field: name))
@@ -46,20 +49,23 @@ public struct FESRequest: Sendable {
         if let first = problems.first { throw first.withProblems(problems) }
 
         // Every parameter is present, non-empty and clean from here on.
-        func value(_ name: String) -> String { (text[name] ?? "").trimmingSpaces }
-        if case .failure(let problem) = RUT.parse(value("rut")) {
+        func value(_ name: String) -> String { (text(name) ?? "").trimmingSpaces }
+        let parsedRUT = RUT.parse(value("rut"))
+        if case .failure(let problem) = parsedRUT {
             problems.append(FESCodes.validation(106, problem.message, field: "rut"))
         }
         if let problem = EmailAddress.problem(value("correo")) {
             problems.append(FESCodes.validation(205, "el correo '\(value("correo"))' no es válido: \(problem)", field: "correo"))
         }
-        let documento = value("numeroDocumento").replacing(".", with: "").uppercased()
+        let rawDocumento = value("numeroDocumento")
+        // `replacing` costs some 8,000 instructions even when there is no dot to remove.
+        let documento = (rawDocumento.utf8.contains(UInt8(ascii: ".")) ? rawDocumento.replacing(".", with: "") : rawDocumento).uppercased()
         if !FESRequest.isDocumentNumber(documento) {
             problems.append(SelloError(.validation, "NUMERO_DOCUMENTO_INVALIDO",
                                        "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
                                        field: "numeroDocumento"))
         }
-        let clave = text["claveCertificado"] ?? ""
+        let clave = text("claveCertificado") ?? ""
         if let problem = FESRequest.passwordProblem(clave) {
             problems.append(FESCodes.validation(208, "la claveCertificado \(problem)", field: "claveCertificado"))
         }
@@ -77,7 +83,7 @@ public struct FESRequest: Sendable {
             problems.append(SelloError(.io, "SAVE_TO_UNWRITABLE", "save_to: \(problem); nothing was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
-        guard case .success(let rut) = RUT.parse(value("rut")), let comuna, let duracion else {
+        guard case .success(let rut) = parsedRUT, let comuna, let duracion else {
             throw .internal("FES request validation is inconsistent")
         }
         self.rut = rut
@@ -128,9 +134,16 @@ public struct FESRequest: Sendable {
 
     /// Letters (with accents), digits, spaces and the punctuation of addresses and company
     /// names; a password may also carry common symbols but no spaces or control characters.
+    static let punctuation: Set<Character> = [".", ",", "-", "_", "@", "#", "°", "º", "/", "(", ")", "&", "'"]
+    static let passwordSymbols: Set<Character> = ["!", "$", "%", "*", "+", "=", "?", "¿", "¡", ":", ";"]
+
     static func disallowedCharacter(in text: String, password: Bool) -> Character? {
-        let punctuation: Set<Character> = [".", ",", "-", "_", "@", "#", "°", "º", "/", "(", ")", "&", "'"]
-        let passwordSymbols: Set<Character> = ["!", "$", "%", "*", "+", "=", "?", "¿", "¡", ":", ";"]
+        // Fast path, the same rule on bytes: ASCII text without CR (the one ASCII pair that
+        // forms a single Character, "\r\n").
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            for byte in text.utf8 where !asciiAllowed(byte, password: password) { return Character(Unicode.Scalar(byte)) }
+            return nil
+        }
         for character in text {
             if character.isLetter || (character.isASCII && character.isNumber) { continue }
             if password {
@@ -141,6 +154,23 @@ public struct FESRequest: Sendable {
             return character
         }
         return nil
+    }
+
+    /// `disallowedCharacter`'s rule for one ASCII byte.
+    static func asciiAllowed(_ byte: UInt8, password: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "#"),
+             UInt8(ascii: "/"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "&"), UInt8(ascii: "'"):
+            return true
+        case UInt8(ascii: " "):
+            return !password
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "="),
+             UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"):
+            return password
+        default:
+            return false
+        }
     }
 
     static func describe(_ character: Character) -> String {

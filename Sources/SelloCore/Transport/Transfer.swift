@@ -262,6 +262,10 @@ final class Transfer {
 
 extension String {
     var trimmingSpaces: String {
+        // Fast path: a visible ASCII byte at both ends starts/ends a non-space Character.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }
