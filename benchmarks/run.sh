@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# `make bench`: sello against the references its users know, on this machine, in one run.
+#
+#   benchmarks/run.sh [--quick] [--keep]
+#
+# Installs what is missing (as root), builds the C benchmarks against the library, starts a
+# loopback nginx that answers FES's obtenerCertificado, runs benchmarks/run.py (which prints the
+# table and writes benchmarks/results.md) and stops nginx whatever happens.
+#   SELLO_LIB   the library to measure (default: .build/release/libsello.so; never built here)
+#   --quick     shorter runs (a smoke test of the harness, not figures to quote)
+#   --keep      keep the work directory (binaries, nginx config, callgrind files)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+lib=${SELLO_LIB:-$root/.build/release/libsello.so}
+keep=0
+args=()
+for arg in "$@"; do
+  case $arg in
+    --keep) keep=1 ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+if [[ ! -f $lib ]]; then
+  echo "bench: no library at $lib (build it first: make build)" >&2
+  exit 1
+fi
+lib=$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")
+
+# --- what the benchmarks need ------------------------------------------------------------
+need_packages() {
+  local packages=(nginx-light php8.2-cli php8.2-curl libcurl4-openssl-dev valgrind gcc libc6-dev binutils openssl curl)
+  local missing=() package
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "bench: missing Debian packages: ${missing[*]} (run as root, or: apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "bench: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+need_packages
+if ! python3 -c "import requests" 2>/dev/null; then
+  echo "bench: installing requests for $(command -v python3)"
+  if [[ $(command -v python3) == /usr/bin/python3 && $(id -u) -eq 0 ]]; then
+    apt-get install -y -qq --no-install-recommends python3-requests >/dev/null  # Debian's own Python
+  else
+    python3 -m pip install -q requests
+  fi
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+# --- work directory, and nginx stopped on any exit ---------------------------------------
+work=$(mktemp -d /tmp/sello-bench.XXXXXX)
+nginx_pid=
+cleanup() {
+  if [[ -n $nginx_pid ]] && kill -0 "$nginx_pid" 2>/dev/null; then
+    kill -QUIT "$nginx_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$nginx_pid" 2>/dev/null || true
+  fi
+  if ((keep)); then echo "bench: work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the C benchmarks --------------------------------------------------------------------
+mkdir -p "$work/bin"
+cflags=(-O2 -std=c11 -Wall -Wextra -I"$root/include")
+# Linked through a folder of our own that holds the library under both its file name and its
+# SONAME (a fresh build directory may lack the libsello.so.0 link the loader looks for).
+libdir=$work/lib
+mkdir -p "$libdir"
+ln -sf "$lib" "$libdir/libsello.so"
+soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[[ -n $soname ]] && ln -sf "$lib" "$libdir/$soname"
+link_sello=(-L"$libdir" -lsello -Wl,-rpath,"$libdir" -lpthread)
+cc "${cflags[@]}" -o "$work/bin/curl_loop" "$here/c/curl_loop.c" -lcurl -lpthread
+cc "${cflags[@]}" -o "$work/bin/sello_loop" "$here/c/sello_loop.c" "${link_sello[@]}"
+cc "${cflags[@]}" -o "$work/bin/leak" "$here/c/leak.c" "${link_sello[@]}"
+cc "${cflags[@]}" -o "$work/bin/startup" "$here/c/startup.c" -ldl
+
+# --- what the server answers -------------------------------------------------------------
+# The usual answer carries a short base64 blob that is not a PKCS#12: the library parses it,
+# fails fast and adds a warning. A second path answers with a real PKCS#12 (password
+# Secreta123, the request's claveCertificado) to measure what OpenSSL's PBKDF costs per call.
+fake_cert=$(printf 'sello benchmark: not a PKCS#12' | base64 -w0)
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Empresa SpA/serialNumber=76369187-K" \
+  -keyout "$work/cert.key" -out "$work/cert.pem" 2>/dev/null
+openssl pkcs12 -export -inkey "$work/cert.key" -in "$work/cert.pem" -passout pass:Secreta123 \
+  -out "$work/cert.p12" 2>/dev/null
+p12_cert=$(base64 -w0 "$work/cert.p12")
+answer() { printf '{"estado":"OK","errorCode":0,"comentario":"Certificado obtenido exitosamente","certificado":"%s"}' "$1"; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/nginx"
+user_line=""
+[[ $(id -u) -eq 0 ]] && user_line="user root;"
+cat > "$work/nginx/nginx.conf" <<CONF
+# Generated by benchmarks/run.sh: a loopback FES that answers at once.
+$user_line
+worker_processes $(nproc);
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 300s;
+    client_max_body_size 128m;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location = /fes/obtenerCertificado {
+            default_type application/json;
+            return 200 '$(answer "$fake_cert")';
+        }
+        location = /p12/obtenerCertificado {
+            default_type application/json;
+            return 200 '$(answer "$p12_cert")';
+        }
+    }
+}
+CONF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 100); do
+  curl -sf -o /dev/null -X POST -d '{}' "$base/fes/obtenerCertificado" && break
+  kill -0 "$nginx_pid" 2>/dev/null || { cat "$work/nginx/error.log" >&2; echo "bench: nginx did not start" >&2; exit 1; }
+  sleep 0.1
+done
+
+# --- run ----------------------------------------------------------------------------------
+python3 "$here/run.py" --lib "$lib" --bin "$work/bin" --work "$work" \
+  --fes-url "$base/fes" --p12-url "$base/p12" --nginx-pid "$nginx_pid" "${args[@]+"${args[@]}"}"
