@@ -50,17 +50,19 @@ private func parsePKCS12(_ der: [UInt8], password: String) -> Attempt {
     defer { PKCS12_free(p12) }
 
     return password.withCString { pass -> Attempt in
-        // The MAC check tells a wrong password apart from other parse failures.
-        if PKCS12_mac_present(p12) == 1 {
-            let macOK = PKCS12_verify_mac(p12, pass, -1) == 1
-                || (password.isEmpty && PKCS12_verify_mac(p12, nil, 0) == 1)
-            guard macOK else { return .done(.failure(.wrongPassword)) }
-        }
         var key: OpaquePointer? = nil
         var cert: OpaquePointer? = nil
+        // PKCS12_parse verifies the MAC itself; only when it fails is the MAC checked apart, to
+        // tell a wrong password from a cipher this OpenSSL lacks (checking it first as well
+        // cost a second key derivation on every certificate).
         guard PKCS12_parse(p12, pass, &key, &cert, nil) == 1 else {
             EVP_PKEY_free(key)
             X509_free(cert)
+            if PKCS12_mac_present(p12) == 1 {
+                let macOK = PKCS12_verify_mac(p12, pass, -1) == 1
+                    || (password.isEmpty && PKCS12_verify_mac(p12, nil, 0) == 1)
+                guard macOK else { return .done(.failure(.wrongPassword)) }
+            }
             return .decryptionFailed
         }
         defer {
