@@ -60,6 +60,8 @@ public final class FESClient: Sendable {
         }
         var data = object
         data["errorCode"] = .int(Int64(errorCode ?? 0))
+        // The service's text may echo what it was sent; the base64 certificate is left as is.
+        if let comentario { data["comentario"] = .string(comentario) }
         if let saveTo = request.saveTo {
             do {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")
