@@ -1,0 +1,34 @@
+// libFuzzer target: the JSON parser every request and every JSON answer goes through.
+// Oracles: no crash, no hang (libFuzzer's -timeout), and a round trip — whatever parses is written
+// back by JSONWriter and must parse again to the same value.
+@testable import SelloCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    guard let value = try? JSONParser.parse(bytes) else { return 0 }
+    let written = JSONWriter.encode(value)
+    let again: JSON
+    do {
+        again = try JSONParser.parse(written)
+    } catch {
+        fatalError("JSONWriter wrote JSON its own parser refuses: \(error.message)")
+    }
+    precondition(again == value || hasDoubles(value), "round trip changed the value")
+    _ = Envelope.cString(value).map { free($0) }
+    return 0
+}
+
+/// Doubles print with enough digits to round-trip exactly; integers written from doubles may
+/// come back as .int. Compare loosely for numbers.
+func hasDoubles(_ value: JSON) -> Bool {
+    switch value {
+    case .double: return true
+    case .array(let items): return items.contains(where: hasDoubles)
+    case .object(let object): return object.members.contains { hasDoubles($0.value) }
+    default: return false
+    }
+}

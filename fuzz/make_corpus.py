@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the libFuzzer targets into fuzz/corpus/<target>/ (kept in the
+repository; run again after changing the seeds). Standard library and the openssl CLI only.
+
+fuzz_requests seeds are one selector byte (the index of the function in FuzzRequests.swift's
+`entries`) followed by a request; fuzz_fes_answer seeds are one status-selector byte followed by an
+answer body."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import pathlib
+import subprocess
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+
+# The order of `entries` in Targets/fuzz_requests/FuzzRequests.swift.
+ENTRIES = [
+    "sello_check_rut", "sello_find_comuna", "sello_check_rfc", "fes_check_request", "cfdi_inspect_csd",
+    "fes_obtain_certificate",
+    "fv_login", "fv_get_user", "fv_create_user", "fv_update_user", "fv_reset_password", "fv_new_password",
+    "fv_get_contract", "fv_create_contract", "fv_list_contract_types", "fv_list_owner_contracts",
+    "fv_get_contract_detail", "fv_delete_contract", "fv_upload_document", "fv_list_files", "fv_sort_files",
+    "fv_merge_files", "fv_send_contract", "fv_create_signer", "fv_update_signer", "fv_delete_signer",
+    "cfdi_process_file", "cfdi_process_file_with_csd", "cfdi_cancel", "cfdi_get_cancellation_receipt",
+    "cfdi_get_by_uuid", "cfdi_process_files",
+    "fes_client_new", "fv_client_new", "cfdi_client_new",
+]
+
+FES = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
+       "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
+       "direccion": "Lautaro 867", "giroEmpresa": "Otros"}
+SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
+          "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}
+CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1, "iContractTypeFeeID": 28,
+            "iSignedCount": 1, "callback": "https://ejemplo.com/webhook", "signers": [SIGNER]}
+UUID = "6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"
+CSV = "CFDI|3.3|A|1|2026-01-01T10:00:00|\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\nRECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03\nTOTAL|1160.00\n"
+CSD = {"certBase64": "TUlJRA==", "keyBase64": "TUlJRQ==", "keyPass": "12345678a"}
+CLOSED = "http://127.0.0.1:1"
+
+REQUESTS: dict[str, list[object]] = {
+    "sello_check_rut": [{"rut": "12.345.678-5"}, {"rut": "96874030k"}, {"rut": 12345678}, {"rut": "1-9"}],
+    "sello_find_comuna": [{"comuna": "los angeles"}, {"comuna": "Ñuñoa"}, {"comuna": "con con"}, {"comuna": "Gotham"}],
+    "sello_check_rfc": [{"rfc": "AAA010101AAA"}, {"rfc": "GODE561231GR8"}, {"rfc": "XAXX010101000"}, {"rfc": "ÑAB&991231AB1"}],
+    "fes_check_request": [FES, {**FES, "save_to": "/tmp/x.p12"}, {**FES, "rut": "19.371.037-1", "duracion": 9},
+                          {**FES, "comuna": "Llay-Llay", "numeroDocumento": "A012345678"}],
+    "cfdi_inspect_csd": [CSD, {"cert_path": "/nonexistent.cer"}, {"certBase64": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}],
+    "fes_obtain_certificate": [FES, {**FES, "claveCertificado": "Ab1"}],
+    "fv_login": [{}],
+    "fv_get_user": [{"IDUser": 1}, {"IDUser": "1"}],
+    "fv_create_user": [{"iProfileID": 0, "sRUT": "11111111-1", "sFirstName": "Jose", "sLastName": "Cortesia",
+                        "sEmail": "contacto@josecortesia.cl", "sPhone": "+56978570242", "sLogin": "cortesia",
+                        "sPassword": "Clave123", "sComments": "NA", "sUserType": "NATURAL"}],
+    "fv_update_user": [{"IDUser": 2, "sFirstName": "oriana", "sLastName": "aas", "sPhone": "+56911111111"}],
+    "fv_reset_password": [{"login": "userapp@firmavirtual.legal"}],
+    "fv_new_password": [{"login": "userapp@firmavirtual.legal", "password": "12345678", "new_password": "Nueva123"}],
+    "fv_get_contract": [{"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
+    "fv_create_contract": [CONTRACT, {**CONTRACT, "signers": [SIGNER, {**SIGNER, "rutId": "2-7", "portion": 0}]}],
+    "fv_list_contract_types": [{"QTYPE": "ALL", "QVALUE": 0}, {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"}, {"QTYPE": "ID", "QVALUE": 26}],
+    "fv_list_owner_contracts": [{"IDOwner": 1}],
+    "fv_get_contract_detail": [{"ContractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
+    "fv_delete_contract": [{"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
+    "fv_upload_document": [{"contractID": "abc", "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()},
+                           {"contractID": "abc", "file_path": "/nonexistent.pdf"}],
+    "fv_list_files": [{"ContractID": "abc"}],
+    "fv_sort_files": [{"contractID": "abc", "file_order": [{"document": "abc_1.pdf", "ind": 1, "action": "CHANGE"},
+                                                          {"document": "abc_2.pdf", "ind": 0, "action": "REMOVE"}]}],
+    "fv_merge_files": [{"ContractID": "abc"}],
+    "fv_send_contract": [{"IDContract": "abc"}],
+    "fv_create_signer": [{"contractID": "abc", "full_name": "Ana Rojas", "email": "ana@example.com", "rutId": "11111111-1", "phone": "+56911111111"}],
+    "fv_update_signer": [{"contractID": "abc", "full_name": "Ana Rojas", "email": "ana@example.com", "rutId": "11111111-1", "phone": "+56911111111"}],
+    "fv_delete_signer": [{"contractID": "abc", "rutId": "11111111-1"}],
+    "cfdi_process_file": [{"datos": CSV, "prueba": True}, {"datos_base64": base64.b64encode(CSV.encode()).decode(), "opciones": ["CALCULAR_SELLO", "GENERAR_PDF"]},
+                          {"datos": CSV, "opciones": ["CALCULAR_SELLO"], "opciones_base64": True, "contrato": "C-2", "include_xml": True}],
+    "cfdi_process_file_with_csd": [{"datos": CSV, "prueba": False, **CSD}],
+    "cfdi_cancel": [{"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|XAXX010101000|EKU9003173C9|1160.00",
+                                                           {"uuid": UUID, "rfcReceptor": "XAXX010101000", "rfcEmisor": "EKU9003173C9", "total": 1160.0}], **CSD},
+                    {"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|XAXX010101000|EKU9003173C9|1.00"], "opciones": ["CERT_DEFAULT"]}],
+    "cfdi_get_cancellation_receipt": [{"uuid": UUID, "include_xml": True}],
+    "cfdi_get_by_uuid": [{"uuid": UUID, "contrato": "C-1"}],
+    "cfdi_process_files": [{"items": [{"datos": CSV}, {"datos": CSV, "prueba": True}], "concurrency": 2}],
+    "fes_client_new": [{"base_url": CLOSED, "usuario": "u", "clave": "c", "timeout_ms": 1000,
+                        "retries": {"max": 0, "base_delay_ms": 1, "max_delay_ms": 1}},
+                       {"base_url": "https://example.com/x", "usuario": "u", "clave": "c", "ca_file": "/nonexistent", "proxy": "http://p:1"}],
+    "fv_client_new": [{"base_url": CLOSED, "login": "u", "password": "p", "max_upload_bytes": 1000}],
+    "cfdi_client_new": [{"base_url": CLOSED, "usuario": "u", "password": "p", "contrato": "C-1", "allow_insecure_http": True}],
+}
+
+JSON_SEEDS = [
+    '{"estado":"OK","errorCode":0,"comentario":"Certificado obtenido exitosamente","certificado":"TUlJ"}',
+    '{"estado":"FAIL","errorCode":105,"comentario":"Usuario o clave invalido"}',
+    '{"code":200,"status":"success","message":{"Authorization":"Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.x"}}',
+    '{"code":400,"status":"error","message":"Token Bearer err\\u00f3neo \\/ \\ud83d\\ude00"}',
+    '[1,-0,0.5,-1.5e-300,1E+308,9223372036854775807,-9223372036854775808,18446744073709551616,true,false,null]',
+    '{"a":{"b":[{"c":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000"}]},"a":2}',
+    ' \t\r\n{ "x" : [ ] , "y" : { } } ',
+    '"\u00f1and\u00fa \u4e2d \U0001f600"',
+]
+
+XML_SEEDS = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><servicioTimbrado><id>1</id><timbradoOk>true</timbradoOk>'
+    '<contrato>PADE-CONTRATO-01</contrato><codigo>0</codigo><version>1.1</version><uuid>' + UUID + '</uuid>'
+    '<FechaTimbrado>2026-01-01T10:00:00</FechaTimbrado><xmlBase64>PGE+PC9hPg==</xmlBase64></servicioTimbrado>',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc>'
+    '<codigo>0</codigo><cancelacion><uuid>' + UUID + '</uuid><codigo>201</codigo><mensaje>Cancelado</mensaje></cancelacion></servicioCancel>',
+    '<?xml version="1.0" encoding="UTF-8"?><servicioConsulta><contrato>C</contrato><consultaOk>false</consultaOk>'
+    '<codigo>602</codigo><mensaje>CFDI no existe.|uuid</mensaje></servicioConsulta>',
+    '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/3" Version="3.3" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/>'
+    '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" UUID="' + UUID + '"/>'
+    '</cfdi:Complemento></cfdi:Comprobante>',
+    '<a><![CDATA[<b>x</b>]]><!-- c --><?pi x?>&amp;&lt;&#x41;&#65;<b c="&quot;d&quot;" e=\'f\'/></a>',
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>',
+    '<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://127.0.0.1:1/x.dtd"><x>&ext;</x>',
+    '<p:a xmlns:p="u"><q:b>undeclared prefix</q:b></p:a>',
+]
+
+
+def write(target: str, name: str, data: bytes) -> None:
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}-{hashlib.sha1(data).hexdigest()[:12]}").write_bytes(data)
+
+
+def pkcs12(password: str) -> bytes:
+    """A FES-like PKCS#12 (RUT in the subject and in subjectAltName otherName 1.3.6.1.4.1.8321.1)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = pathlib.Path(tmp)
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
+                        "-days", "365", "-subj", "/CN=CERTIFICADO FES 19371037-9/serialNumber=19371037-9/O=CDS",
+                        "-addext", "subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:19371037-9"],
+                       cwd=d, check=True, capture_output=True)
+        subprocess.run(["openssl", "pkcs12", "-export", "-inkey", "k.pem", "-in", "c.pem", "-out", "c.p12",
+                        "-passout", f"pass:{password}"], cwd=d, check=True, capture_output=True)
+        return (d / "c.p12").read_bytes()
+
+
+def main() -> None:
+    for name, requests in REQUESTS.items():
+        index = ENTRIES.index(name)
+        for request in requests:
+            write("fuzz_requests", name, bytes([index]) + json.dumps(request, ensure_ascii=False).encode())
+    for index, text in enumerate(JSON_SEEDS):
+        write("fuzz_json", f"json{index}", text.encode())
+    for index, text in enumerate(XML_SEEDS):
+        write("fuzz_xml", f"xml{index}", text.encode())
+    certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode()
+    answers = [
+        (0, {"estado": "OK", "errorCode": 0, "comentario": "Certificado obtenido exitosamente", "certificado": certificate}),
+        (0, {"estado": "OK", "errorCode": "0", "certificado": "bm90IGEgcGtjczEy"}),
+        (0, {"estado": "FAIL", "errorCode": 105, "comentario": "Usuario o clave invalido"}),
+        (0, {"estado": "FAIL", "errorCode": 22, "comentario": "Correo no puede venir vac\u00edo."}),
+        (0, {"estado": "fail", "errorCode": "212", "comentario": None}),
+    ]
+    for selector, answer in answers:
+        write("fuzz_fes_answer", "answer", bytes([selector]) + json.dumps(answer).encode())
+    write("fuzz_fes_answer", "html", bytes([8]) + b"<html><body>500 Internal Server Error</body></html>")
+    write("fuzz_fes_answer", "retry", bytes([10]) + b"Fri, 31 Dec 9999 23:59:59 GMT")
+
+
+if __name__ == "__main__":
+    main()
