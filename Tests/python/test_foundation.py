@@ -86,9 +86,11 @@ def test_connection_refused_is_transport_and_retried() -> None:
               "retries": {"max": 2, "base_delay_ms": 1, "max_delay_ms": 5}}
     with Client("fes", config) as client:
         envelope = client.call("obtain_certificate", FES_REQUEST)
+        retries = [line for _, line in client.logs if line.startswith("retry ")]
     error = envelope["error"]
     assert (error["kind"], error["code"], error["retryable"]) == ("transport", "CONNECT_FAILED", True)
-    assert envelope["meta"]["attempts"] == 3  # nothing reached a service: safe to retry
+    assert envelope["meta"]["attempts"] == 0  # no request was sent...
+    assert len(retries) == 2                  # ...so it was safe to try to connect three times
 
 
 def test_http_500_on_a_costly_call_is_not_retried(sandbox, fes_config) -> None:

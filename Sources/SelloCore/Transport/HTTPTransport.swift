@@ -31,7 +31,6 @@ public final class HTTPTransport: Sendable {
     public func perform(_ request: HTTPRequest, context: CallContext) throws(SelloError) -> HTTPResponse {
         var retries = 0
         while true {
-            context.attempts += 1
             logRequest(request, context: context, attempt: retries + 1)
             let handle = try pool.checkout()
             let outcome: TransferOutcome
@@ -60,6 +59,7 @@ public final class HTTPTransport: Sendable {
     /// Decides what an attempt means: an answer, a retry, or a final error.
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
         if outcome.status > 0 { context.httpStatus = outcome.status }
+        context.attempts += outcome.requestsStarted
         let redactor = Redactor(secrets: request.secrets)
         if outcome.code == CURLE_OK {
             context.hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")

@@ -52,7 +52,6 @@ extension HTTPTransport {
         func launch(_ item: Waiting) {
             let request = requests[item.position]
             let context = contexts[item.position]
-            context.attempts += 1
             logRequest(request, context: context, attempt: item.retriesDone + 1)
             let handle: EasyHandle
             do {

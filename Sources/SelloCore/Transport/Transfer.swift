@@ -18,25 +18,28 @@ final class ResponseSink {
     var exceeded = false
     let hooks: CallHooks
     let reportsUpload: Bool
-    /// How many times libcurl was about to send the request (see `refuseResend`).
+    /// A request that must not be sent twice (see `countRequest`).
+    let refusesResend: Bool
+    /// How many times libcurl started sending the request: `meta.attempts` counts these.
     var requestStarts = 0
 
-    init(limit: Int, hooks: CallHooks, reportsUpload: Bool) {
+    init(limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
         self.limit = limit
         self.hooks = hooks
         self.reportsUpload = reportsUpload
+        self.refusesResend = refusesResend
     }
 
-    /// CURLOPT_PREREQFUNCTION for a request that must not be sent twice: libcurl calls it before
-    /// each sending of the request on a connection, and calls it again when it re-sends on its
-    /// own on a fresh connection after a reused one died ("Connection died, retrying a fresh
-    /// connect"). The second call aborts the transfer, so the connection stays pooled for the
-    /// next call (keep-alive) and the request still reaches the service at most once.
-    static let refuseResend: curl_prereq_callback = { context, _, _, _, _ in
+    /// CURLOPT_PREREQFUNCTION: libcurl calls it each time it is about to send the request on a
+    /// connection, including when it re-sends on its own on a fresh connection after a reused
+    /// one died ("Connection died, retrying a fresh connect"). Every start is counted; for a
+    /// request that must not be sent twice the second start aborts the transfer, so the
+    /// connection stays pooled (keep-alive) and the request reaches the service at most once.
+    static let countRequest: curl_prereq_callback = { context, _, _, _, _ in
         guard let context else { return Int32(CURL_PREREQFUNC_ABORT) }
         let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
         sink.requestStarts += 1
-        return sink.requestStarts > 1 ? Int32(CURL_PREREQFUNC_ABORT) : Int32(CURL_PREREQFUNC_OK)
+        return sink.refusesResend && sink.requestStarts > 1 ? Int32(CURL_PREREQFUNC_ABORT) : Int32(CURL_PREREQFUNC_OK)
     }
 }
 
@@ -55,6 +58,8 @@ struct TransferOutcome {
     var errorText: String
     var newConnections: Int
     var elapsedMs: Double
+    /// Requests that started on the wire in this attempt (libcurl may re-send a read itself).
+    var requestsStarted: Int
 }
 
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
@@ -71,7 +76,8 @@ final class Transfer {
          hooks: CallHooks) throws(SelloError) {
         self.handle = handle
         self.request = request
-        sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress)
+        sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
+                            refusesResend: !request.isIdempotent)
         let easy = handle.raw
         curl_easy_reset(easy)
         let config = settings.config
@@ -106,6 +112,10 @@ final class Transfer {
         }))
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, sinkPointer))
+        // Counts each sending, and refuses libcurl's own re-send of a request that must not be
+        // sent twice (see ResponseSink.countRequest).
+        check(curlshim_easy_setopt_prereq_fn(easy, ResponseSink.countRequest))
+        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, sinkPointer))
         if request.reportsProgress && hooks.progress != nil {
             check(curlshim_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0))
             check(curlshim_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, sinkPointer))
@@ -132,12 +142,6 @@ final class Transfer {
             if request.method == .put { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, "PUT")) }
             // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
             headers.append("Expect:")
-            // A request that must not be sent twice is sent at most once per attempt, even when
-            // libcurl would re-send it by itself (see ResponseSink.refuseResend).
-            if !request.isIdempotent {
-                check(curlshim_easy_setopt_prereq_fn(easy, ResponseSink.refuseResend))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, sinkPointer))
-            }
             switch request.body {
             case .none:
                 check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
@@ -195,7 +199,7 @@ final class Transfer {
         curlshim_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &totalTime)
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
         // libcurl wanted to send the request again after its connection died: refused.
-        let resendRefused = sink.requestStarts > 1
+        let resendRefused = sink.refusesResend && sink.requestStarts > 1
         let errorText = resendRefused ? "the connection closed after the request was sent, before any answer"
             : handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
@@ -203,7 +207,9 @@ final class Transfer {
             retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
             location: (300..<400).contains(status) ? header("Location") : nil,
             requestSent: requestSize > 0 || status > 0 || resendRefused, tooLarge: sink.exceeded, errorText: errorText,
-            newConnections: connects, elapsedMs: Double(totalTime) / 1000)
+            newConnections: connects, elapsedMs: Double(totalTime) / 1000,
+            // A refused re-send never reached the wire.
+            requestsStarted: sink.refusesResend ? min(sink.requestStarts, 1) : sink.requestStarts)
     }
 
     private func header(_ name: String) -> String? {

@@ -95,7 +95,7 @@ final class ErrorsTest extends SandboxTestCase
         $config = ['base_url' => 'http://127.0.0.1:' . self::closedPort()] + self::FES_USER
             + ['retries' => ['max' => 2, 'base_delay_ms' => 1, 'max_delay_ms' => 5]];
         $e = $this->raised(TransportException::class, $config);
-        self::assertSame(['transport', 'CONNECT_FAILED', true, 3], [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()]);
+        self::assertSame(['transport', 'CONNECT_FAILED', true, 0], [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()]); // never sent
     }
 
     public function testTransportForATruncatedAnswer(): void

@@ -81,7 +81,7 @@ def test_transport_error_for_a_closed_port() -> None:
     config = {"base_url": f"http://127.0.0.1:{port}", **FES_USER,
               "retries": {"max": 2, "base_delay_ms": 1, "max_delay_ms": 5}}
     error = raised(sello.TransportError, config)
-    assert (error.kind, error.code, error.retryable, error.attempts) == ("transport", "CONNECT_FAILED", True, 3)
+    assert (error.kind, error.code, error.retryable, error.attempts) == ("transport", "CONNECT_FAILED", True, 0)  # never sent
 
 
 def test_transport_error_for_a_truncated_answer(sandbox, fes_config) -> None:
