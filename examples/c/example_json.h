@@ -185,4 +185,18 @@ static inline const char *ej_escape(const char *in, char *out, size_t size) {
     return out;
 }
 
+/* Prints an error envelope's error to stderr: what failed, kind, code, service code, field,
+ * retryable and the message. */
+static inline void ej_report_error(const char *what, const char *envelope) {
+    char kind[64], code[128], service_code[32], message[1024], field[64], retryable[8];
+    ej_text(envelope, "error.kind", kind, sizeof kind);
+    ej_text(envelope, "error.code", code, sizeof code);
+    ej_text(envelope, "error.service_code", service_code, sizeof service_code);
+    ej_text(envelope, "error.message", message, sizeof message);
+    ej_text(envelope, "error.field", field, sizeof field);
+    ej_text(envelope, "error.retryable", retryable, sizeof retryable);
+    fprintf(stderr, "%s failed: %s %s (service code %s, field %s, retryable %s)\n  %s\n", what, kind, code,
+            service_code, field, retryable, message);
+}
+
 #endif /* EXAMPLE_JSON_H */

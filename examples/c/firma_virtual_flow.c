@@ -31,11 +31,7 @@ static void on_progress(void *user_data, int64_t done, int64_t total) {
 static char *call(const char *name, char *(*operation)(fv_client *, const char *), const char *request) {
     char *envelope = operation(client, request);
     if (!ej_is_true(envelope, "ok")) {
-        char kind[64], code[128], message[1024], service_code[32];
-        fprintf(stderr, "%s failed: %s %s (service code %s)\n  %s\n", name,
-                ej_text(envelope, "error.kind", kind, sizeof kind), ej_text(envelope, "error.code", code, sizeof code),
-                ej_text(envelope, "error.service_code", service_code, sizeof service_code),
-                ej_text(envelope, "error.message", message, sizeof message));
+        ej_report_error(name, envelope);
         sello_free(envelope);
         fv_client_free(client);
         exit(1);
