@@ -39,14 +39,5 @@ enum Bridge {
         return Envelope.cString(body(client))
     }
 
-    // Placeholder until the service lands.
-    static func notImplemented(service: String, operation: String) -> UnsafeMutablePointer<CChar>? {
-        Envelope.cString(Envelope.failure(.internal("\(service)_\(operation) is not implemented yet"), context: CallContext(service: service, operation: operation)))
-    }
-    static func notImplemented(service: String, errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
-        errorOut?.pointee = notImplemented(service: service, operation: "client_new")
-        return nil
-    }
-
     static func string(_ json: JSON) -> UnsafeMutablePointer<CChar>? { Envelope.cString(json) }
 }
