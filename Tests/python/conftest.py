@@ -12,19 +12,9 @@ sys.path.insert(0, str(ROOT / "sandbox"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from control import Sandbox  # noqa: E402
+from pytest_sandbox import sandbox, sandbox_server  # noqa: E402,F401  (fixtures)
 from sello_ffi import CAPTURE, find_leaks  # noqa: E402
 
-
-@pytest.fixture(scope="session")
-def sandbox_server() -> Iterator[Sandbox]:
-    with Sandbox.start() as server:
-        yield server
-
-
-@pytest.fixture()
-def sandbox(sandbox_server: Sandbox) -> Sandbox:
-    sandbox_server.reset()
-    return sandbox_server
 
 
 FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}

@@ -11,7 +11,7 @@ import pathlib
 import re
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -464,20 +464,26 @@ def test_a_refused_create_contract_is_sent_again_once_and_creates_one_contract(s
     assert logins(sandbox) == 2
 
 
-def test_eight_threads_log_in_once(sandbox, fv):
-    sandbox.fault("delay", ms=300, prefix="/logindata", count=1)  # the first login is slow: everyone waits for it
-    barrier = threading.Barrier(8)
+def run_together(count: int, call: Callable[[], dict[str, Any]]) -> list[dict[str, Any]]:
+    """`count` threads released at the same moment, each making `call` once."""
+    barrier = threading.Barrier(count)
     results: list[dict[str, Any]] = []
 
     def work() -> None:
         barrier.wait()
-        results.append(fv.call("get_contract", {"IDContract": SEED_CONTRACT}))
+        results.append(call())
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    return results
+
+
+def test_eight_threads_log_in_once(sandbox, fv):
+    sandbox.fault("delay", ms=300, prefix="/logindata", count=1)  # the first login is slow: everyone waits for it
+    results = run_together(8, lambda: fv.call("get_contract", {"IDContract": SEED_CONTRACT}))
     assert len(results) == 8 and all(r["ok"] for r in results), results
     assert logins(sandbox) == 1
     assert len(calls(sandbox)) == 8 and len(tokens_seen(sandbox)) == 1
@@ -487,18 +493,7 @@ def test_eight_threads_refused_at_once_log_in_again_once(sandbox, fv):
     ok(fv.call("get_contract", {"IDContract": SEED_CONTRACT}))
     sandbox.fv_invalidate_tokens()
     sandbox.fault("delay", ms=300, prefix="/logindata", count=1)
-    barrier = threading.Barrier(8)
-    results: list[dict[str, Any]] = []
-
-    def work() -> None:
-        barrier.wait()
-        results.append(fv.call("list_files", {"ContractID": SEED_CONTRACT}))
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = run_together(8, lambda: fv.call("list_files", {"ContractID": SEED_CONTRACT}))
     assert len(results) == 8 and all(r["ok"] for r in results), results
     assert logins(sandbox) == 2
 
@@ -506,18 +501,7 @@ def test_eight_threads_refused_at_once_log_in_again_once(sandbox, fv):
 def test_eight_threads_share_one_failed_login(sandbox, fv_config):
     sandbox.fault("delay", ms=300, prefix="/logindata", count=1)
     with Client("fv", {**fv_config, "password": "wrong-password"}) as client:
-        barrier = threading.Barrier(8)
-        results: list[dict[str, Any]] = []
-
-        def work() -> None:
-            barrier.wait()
-            results.append(client.call("get_contract", {"IDContract": SEED_CONTRACT}))
-
-        threads = [threading.Thread(target=work) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        results = run_together(8, lambda: client.call("get_contract", {"IDContract": SEED_CONTRACT}))
     assert len(results) == 8
     for result in results:
         failed(result, "auth", "LOGIN_FAILED")

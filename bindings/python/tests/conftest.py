@@ -18,18 +18,8 @@ sys.path.insert(0, str(BINDING / "src"))
 os.environ.setdefault("SELLO_LIB", str(ROOT / ".build" / "release" / "libsello.so"))
 
 from control import Sandbox  # noqa: E402
+from pytest_sandbox import sandbox, sandbox_server  # noqa: E402,F401  (fixtures)
 
-
-@pytest.fixture(scope="session")
-def sandbox_server() -> Iterator[Sandbox]:
-    with Sandbox.start() as server:
-        yield server
-
-
-@pytest.fixture()
-def sandbox(sandbox_server: Sandbox) -> Sandbox:
-    sandbox_server.reset()
-    return sandbox_server
 
 
 @pytest.fixture()
