@@ -137,6 +137,10 @@ public final class HTTPTransport: Sendable {
             unsafeNote = ""
         }
         let mayRepeat = !outcome.requestSent || request.isIdempotent
+        if let failure = outcome.uploadFailure {
+            // The body stopped short of its Content-Length: the service never got a whole request.
+            return SelloError(.io, failure.code, "\(failure.message); the request was stopped before its body was complete, so the service did not receive it")
+        }
         switch outcome.code {
         case _ where outcome.tooLarge:
             return SelloError(.protocol, "RESPONSE_TOO_LARGE",
