@@ -16,6 +16,8 @@ public final class ServiceClient: Sendable {
     public func call(_ operation: String, _ requestText: UnsafePointer<CChar>?,
                      _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
         let context = CallContext(service: service, operation: operation, hooks: hooks.snapshot)
+        // A call's first line names where it goes, before anything can fail or be sent.
+        context.hooks.log(.info, "\(service).\(operation) → \(transport.baseURL) (\(config.environment.map { "environment \($0)" } ?? "base_url"))")
         return Envelope.run(context) { context throws(SelloError) in
             try body(try RequestText.parse(requestText), context)
         }

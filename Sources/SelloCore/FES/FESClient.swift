@@ -6,7 +6,7 @@ public final class FESClient: Sendable {
     let clave: String
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, defaultBaseURL: FESClient.defaultBaseURL,
+        let config = try ClientConfig.parse(configText, environments: .fes,
                                             serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""

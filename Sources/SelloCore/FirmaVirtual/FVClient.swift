@@ -46,7 +46,7 @@ public final class FVClient: Sendable {
     }
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, defaultBaseURL: FVClient.defaultBaseURL,
+        let config = try ClientConfig.parse(configText, environments: .fv,
                                             serviceKeys: ["login", "password", "max_upload_bytes"],
                                             requiredKeys: ["login", "password"])
         var maxUpload = FVClient.defaultMaxUploadBytes
