@@ -59,6 +59,26 @@ import Glibc
         #expect(detail["firmantes"]?.arrayValue?.first?["paid"] == .bool(true))
     }
 
+    @Test func aDetailWithoutAContractCannotConfirm() throws {
+        let context = CallContext(service: "fv", operation: "confirm_callback")
+        let callback = try FVCallback.read(["contract": [["sContractID": "x", "sStatus": "FINISHED"]]], context: context)
+        for detail: JSON in [["contrato": []], ["contrato": [["sContractID": "x"]]], "texto", ["firmantes": []]] {
+            #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: FVReaders.contractDetail(detail), context: context) }
+        }
+        let other: JSON = ["contrato": [["sContractID": "y", "sStatus": "FINISHED"]]]
+        #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: other, context: context) }
+        let same: JSON = ["contrato": [["sContractID": "X", "sStatus": "finished"]]]
+        #expect(try FVClient.confirmation(callback, detail: same, context: context)["agrees"] == .bool(true))
+    }
+
+    @Test func errorTextsAreReadFromEveryMessageShape() {
+        #expect(FVAnswer.messageText("VALIDATION-FAIL") == "VALIDATION-FAIL")
+        #expect(FVAnswer.messageText(["msg": "Contract not found"]) == "Contract not found")
+        #expect(FVAnswer.messageText(["JWT Token invalid", "x"]) == "JWT Token invalid")
+        #expect(FVAnswer.messageText([["error": "error"]]) == "error")
+        #expect(FVAnswer.messageText([1, 2]) == "[1,2]")
+    }
+
     // MARK: - Phones
 
     @Test(arguments: [("912345678", "+56912345678"), ("+56912345678", "+56912345678"), ("0912345678", "+56912345678"),
