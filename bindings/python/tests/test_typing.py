@@ -1,0 +1,30 @@
+"""The binding is typed: mypy --strict finds nothing in src/sello (the library, sello.aio, the
+`sello` command), and sello.aio's generated stub agrees with the classes made at run time
+(mypy's stubtest). mypy is installed by scripts/install-deps.sh with the other test tools."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sello_test_support import BINDING
+
+pytest.importorskip("mypy")
+
+
+def mypy(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(BINDING / "src"), "MYPYPATH": str(BINDING / "src")}
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, timeout=600,
+                          cwd=str(BINDING / "src"), env=env)
+
+
+def test_mypy_strict_finds_nothing() -> None:
+    done = mypy("mypy", "--strict", "--cache-dir=/dev/null", "--no-error-summary", "sello")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_aio_stub_matches_the_runtime_classes() -> None:
+    done = mypy("mypy.stubtest", "sello.aio._clients", "--mypy-config-file", os.devnull)
+    assert done.returncode == 0, done.stdout + done.stderr
