@@ -195,27 +195,37 @@ def report(state: State, operation: Operation, inputs: Sequence[str], envelopes:
 
 def _items_table(state: State, operation: Operation, inputs: Sequence[str], envelopes: Sequence[Dict[str, Any]],
                  failed: Sequence[Tuple[int, Dict[str, Any]]]) -> None:
+    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones); columns that are
+    empty in every row are left out, saved files are shown by name."""
     from ._output import cell
 
-    indexes = range(len(envelopes)) if len(envelopes) <= ALL_ROWS_UP_TO else [i for i, _ in failed]
-    rows: List[Tuple[str, ...]] = []
-    for index in list(indexes)[:ALL_ROWS_UP_TO]:
+    indexes = list(range(len(envelopes))) if len(envelopes) <= ALL_ROWS_UP_TO else [i for i, _ in failed]
+    headers = ["#", operation.item, "result", *operation.columns, "message"]
+    rows: List[List[str]] = []
+    for index in indexes[:ALL_ROWS_UP_TO]:
         envelope = envelopes[index]
         if envelope.get("ok") is True:
             found = envelope.get("data")
             data: Dict[str, Any] = found if isinstance(found, dict) else {}
             warnings = ", ".join(str(w.get("code")) for w in envelope.get("warnings") or [])
-            rows.append((str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""),
-                         *(cell(column, data.get(column)) for column in operation.columns), ""))
+            values = [_shown(column, data.get(column), cell) for column in operation.columns]
+            rows.append([str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""), *values, ""])
         else:
             error = envelope.get("error") or {}
-            rows.append((str(index + 1), inputs[index], f"{error.get('kind')} {error.get('code')}",
-                         *([""] * len(operation.columns)), str(error.get("message") or "")))
+            rows.append([str(index + 1), inputs[index], f"{error.get('kind')} {error.get('code')}",
+                         *([""] * len(operation.columns)), str(error.get("message") or "")])
+    keep = [i for i, _ in enumerate(headers) if i < 3 or any(row[i] for row in rows)]
     title = operation.command if len(envelopes) <= ALL_ROWS_UP_TO else f"{operation.command}: failed items"
     if rows:
-        state.output.table(title, ["#", operation.item, "result", *operation.columns, "message"], rows)
-    if len(list(indexes)) > ALL_ROWS_UP_TO:
-        state.output.line(f"… and {len(list(indexes)) - ALL_ROWS_UP_TO} more failed items (--json prints every one)")
+        state.output.table(title, [headers[i] for i in keep], ([row[i] for i in keep] for row in rows))
+    if len(indexes) > ALL_ROWS_UP_TO:
+        state.output.line(f"… and {len(indexes) - ALL_ROWS_UP_TO} more failed items (--json prints every one)")
+
+
+def _shown(column: str, value: Any, cell: Callable[[str, Any], str]) -> str:
+    if column == "saved_files" and isinstance(value, list):
+        return ", ".join(Path(str(path)).name for path in value)
+    return cell(column, value)
 
 
 def _summary(state: State, operation: Operation, envelopes: Sequence[Dict[str, Any]],

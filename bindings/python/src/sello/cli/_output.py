@@ -74,7 +74,8 @@ class Output:
     def table(self, title: str, headers: Sequence[str], body: Iterable[Sequence[str]]) -> None:
         table = Table(title=title, title_justify="left")
         for position, header in enumerate(headers):
-            table.add_column(header, overflow="fold", no_wrap=position < 2 and header != "notes")
+            keep_whole = (position < 2 and header != "notes") or header.lower() == "uuid"
+            table.add_column(header, overflow="fold", no_wrap=keep_whole)
         for row in body:
             table.add_row(*(Text(value) for value in row))
         self.out.print(table)
