@@ -25,7 +25,7 @@ import sello
 import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
-from test_aio import BY_UUID, stamped_uuid
+from sello_test_data import BY_UUID, stamped_uuid
 
 
 def test_the_library_can_cancel(cfdi_config, fes_config, fv_config) -> None:

@@ -18,14 +18,7 @@ import pytest
 import sello
 import sello.aio
 from sello.aio import _stubgen
-from test_cfdi import csv_text
-
-BY_UUID = "/servicio/rest/integracion/consultaCfdiPorUUID"
-
-
-def stamped_uuid(cfdi_config: Dict[str, Any]) -> str:
-    with sello.CFDI(**cfdi_config) as cfdi:
-        return str(cfdi.process_file(datos=csv_text(), prueba=True)["uuid"])
+from sello_test_data import BY_UUID, csv_text, stamped_uuid
 
 
 def most_at_once(requests: List[Dict[str, Any]]) -> int:

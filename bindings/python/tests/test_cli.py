@@ -18,13 +18,11 @@ import pytest
 
 import sello
 from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER
-from test_cfdi import EMISOR, RECEPTOR, csv_text
-from test_firma_virtual import SEEDED_CONTRACT
+from sello_test_data import BY_UUID, EMISOR, RECEPTOR, SEEDED_CONTRACT, csv_text
 
 SECRETS = [FES_USER["clave"], FV_USER["password"], CFDI_USER["password"], FES_REQUEST["claveCertificado"],
            "12345678a"]
 OBTAIN = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
-BY_UUID = "/servicio/rest/integracion/consultaCfdiPorUUID"
 Runner = Callable[..., subprocess.CompletedProcess]
 
 

@@ -15,7 +15,7 @@ import pytest
 import sello
 import sello._client as client_module
 from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER
-from test_cfdi import EMISOR, RECEPTOR, csv_text
+from sello_test_data import EMISOR, RECEPTOR, csv_text
 
 SECRETS = [FES_USER["clave"], FES_REQUEST["claveCertificado"], FV_USER["password"], CFDI_USER["password"]]
 
