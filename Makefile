@@ -10,7 +10,7 @@ CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
 LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
 export SELLO_LIB := $(LIB)
 
-.PHONY: build deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean
+.PHONY: build deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean lint
 
 deps:
 	@scripts/install-deps.sh
@@ -42,6 +42,10 @@ test-python: build
 
 test-php: build
 	@if [ -f bindings/php/composer.json ]; then $(MAKE) -C bindings/php test; else echo "no PHP binding yet"; fi
+
+## lint: PHP_CodeSniffer on the PHP binding (PSR-12, 120 columns; installs php-codesniffer as root).
+lint:
+	$(MAKE) -C bindings/php lint
 
 ## test-install: `make install` into a temporary prefix, then a C example built with pkg-config.
 test-install: build

@@ -24,7 +24,13 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c "import pytest" 2>/dev/null; then
-  echo "installing pytest"
-  python3 -m pip install -q pytest
+# From PyPI, for the tests: pytest; click and rich (the `sello` command, the binding's "cli"
+# extra); uvloop (sello.aio is also tested under it); mypy (the binding's typing check).
+python_missing=()
+for module in pytest click rich uvloop mypy; do
+  python3 -c "import $module" 2>/dev/null || python_missing+=("$module")
+done
+if ((${#python_missing[@]})); then
+  echo "installing: ${python_missing[*]}"
+  python3 -m pip install -q "${python_missing[@]}"
 fi

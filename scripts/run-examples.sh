@@ -90,6 +90,44 @@ for example in "${examples[@]}"; do
   wanted "$example" && run "PHP: $example" php "$root/examples/php/$example.php"
 done
 
+# The `sello` command (the console script of bindings/python, `sello = sello.cli:main`; here
+# `python3 -m sello.cli` on the source tree), shown once: a local check, two CFDIs stamped through
+# the library's batch, and their XML fetched by UUID from a file.
+sello_command() {
+  echo "\$ sello $*"
+  python3 -m sello.cli "$@"
+}
+sello_demo() {
+  if ! python3 -c "import click, rich" 2>/dev/null; then
+    echo "the sello command needs click and rich: pip install \"libsello[cli]\" (make deps installs them)"
+    return 1
+  fi
+  local dir=$SELLO_EXAMPLES_OUT fecha folio
+  mkdir -p "$dir/cfdi"
+  printf 'pade_pass\n' > "$dir/cfdi-password" && chmod 600 "$dir/cfdi-password"
+  export SELLO_CFDI_BASE_URL="$SELLO_SANDBOX_URL/servicio/rest" SELLO_CFDI_USUARIO=pade_user \
+         SELLO_CFDI_PASSWORD_FILE="$dir/cfdi-password" SELLO_CFDI_CONTRATO=PADE-CONTRATO-01
+  echo "(configuration from the environment: SELLO_CFDI_BASE_URL, SELLO_CFDI_USUARIO,"
+  echo " SELLO_CFDI_PASSWORD_FILE, SELLO_CFDI_CONTRATO; \`sello config --help\` lists them)"
+  echo
+  sello_command rut check 12.345.678-5 76.369.187-K || return 1
+  echo
+  fecha=$(TZ=UTC+6 date -d '-5 minutes' +%Y-%m-%dT%H:%M:%S)   # Mexico City time, 5 minutes ago
+  for folio in 2001 2002; do
+    printf 'CFDI|3.3|B|%s|%s|01|1000.00|MXN|I|PUE|06000\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\n%s\n%s\n' \
+      "$folio" "$fecha" "RECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03" "TOTAL|1160.00" > "$dir/factura-B-$folio.csv"
+  done
+  cd "$dir" || return 1
+  sello_command cfdi process-file factura-B-2001.csv factura-B-2002.csv --prueba --save-dir cfdi || return 1
+  echo
+  # The stamped XML files are named <UUID>.xml: their UUIDs, one per line, for --from-file.
+  (cd cfdi && ls -- *.xml | sed 's/\.xml$//') > uuids.txt
+  sello_command cfdi get-by-uuid --from-file uuids.txt || return 1
+}
+if wanted sello; then
+  run "sello command" sello_demo
+fi
+
 echo
 echo "=================== summary ==================="
 for label in "${passed[@]}"; do echo "  ok      $label"; done

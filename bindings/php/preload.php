@@ -32,7 +32,9 @@ declare(strict_types=1);
             require_once "$root/src/HeaderGenerator.php";
             $source = @file_get_contents(dirname($root, 2) . '/include/sello.h');
             if ($source === false) {
-                throw new RuntimeException("sello preload: $root/build/sello.ffi.h is missing: run bin/generate-header");
+                throw new RuntimeException(
+                    "sello preload: $root/build/sello.ffi.h is missing: run bin/generate-header"
+                );
             }
             $header = Sello\HeaderGenerator::generate($source);
         }
@@ -43,7 +45,8 @@ declare(strict_types=1);
         // FFI::load() reads the scope and the library from #define lines at the top of a file.
         $file = tempnam(sys_get_temp_dir(), 'sello-ffi-');
         try {
-            file_put_contents($file, '#define FFI_SCOPE "SELLO"' . "\n" . '#define FFI_LIB "' . addcslashes($lib, "\"\\") . "\"\n" . $header);
+            $defines = '#define FFI_SCOPE "SELLO"' . "\n" . '#define FFI_LIB "' . addcslashes($lib, "\"\\") . "\"\n";
+            file_put_contents($file, $defines . $header);
             try {
                 $loaded = FFI::load($file);
             } catch (FFI\Exception $e) {

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Sello;
 
 use FFI\CData;
+use Psr\Log\LoggerInterface;
 use Sello\Exception\SelloException;
 
 /**
@@ -15,8 +16,16 @@ use Sello\Exception\SelloException;
  * Callbacks are PHP closures turned into C function pointers by FFI. PHP's FFI keeps such a
  * trampoline until the end of the request (or of the CLI script), whatever happens to the
  * client: it must outlive the client, and it does. In a long-running worker, set callbacks once
- * per client rather than once per call, because each setProgress()/setLog() with a new closure
- * allocates a trampoline that is only released at the end of the request.
+ * per client rather than once per call, because each setProgress()/setLog()/setLogger() with a
+ * new closure allocates a trampoline that is only released at the end of the request.
+ *
+ * Logging: the library's lines (one per request, answer, retry and failure, secrets already
+ * redacted) go to a log callback, to a PSR-3 logger (any Psr\Log\LoggerInterface: Monolog...),
+ * or to both: levels LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR become the logger's debug(),
+ * info(), warning() and error(), with the context ['sello_service' => 'fes'|'fv'|'cfdi',
+ * 'sello_level' => 0..3]. Lines below the level given last (constructor, setLog(), setLogger())
+ * are not produced. psr/log is suggested, not required: nothing here needs it unless a logger is
+ * passed.
  */
 abstract class Client
 {
@@ -33,19 +42,31 @@ abstract class Client
     /** Operation name (as in call()) => C function. */
     protected const OPERATIONS = [];
 
+    /** PSR-3 level of each SELLO_LOG_* level. */
+    private const PSR_LEVELS = [0 => 'debug', 1 => 'info', 2 => 'warning', 3 => 'error'];
+
     private ?CData $handle = null;
     private ?\Closure $progress = null;
+    /** The C trampoline of the log callback and/or logger (null: none set). */
     private ?\Closure $log = null;
+    private ?\Closure $logCallback = null;
+    private ?LoggerInterface $logger = null;
     /** @var list<\Closure> replaced callbacks, kept alive with the client */
     private array $retired = [];
 
     /**
      * @param array<string, mixed> $config
-     * @param (callable(int, int): void)|null $onProgress  fn(int $doneBytes, int $totalBytes), total -1 when unknown
-     * @param (callable(int, string): void)|null $onLog    fn(int $level, string $message), secrets redacted
+     * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes), total -1 when unknown
+     * @param (callable(int, string): void)|null $onLog fn(int $level, string $message), secrets redacted
+     * @param LoggerInterface|null $logger a PSR-3 logger for the same lines
      */
-    protected function __construct(array $config, ?callable $onProgress, ?callable $onLog, int $logLevel)
-    {
+    protected function __construct(
+        array $config,
+        ?callable $onProgress,
+        ?callable $onLog,
+        int $logLevel,
+        ?LoggerInterface $logger = null
+    ) {
         $ffi = Library::ffi();
         $error = $ffi->new('char *');
         $handle = $ffi->{static::NEW_FUNCTION}(Library::encode($config), \FFI::addr($error));
@@ -62,8 +83,10 @@ abstract class Client
         if ($onProgress !== null) {
             $this->setProgress($onProgress);
         }
-        if ($onLog !== null) {
-            $this->setLog($onLog, $logLevel);
+        $this->logCallback = $onLog === null ? null : \Closure::fromCallable($onLog);
+        $this->logger = $logger;
+        if ($onLog !== null || $logger !== null) {
+            $this->applyLog($logLevel);
         }
     }
 
@@ -116,24 +139,60 @@ abstract class Client
 
     /**
      * Sets (a callable) or removes (null) the log callback: fn(int $level, string $message).
-     * Lines below $level (LOG_DEBUG..LOG_ERROR) are not produced.
+     * Lines below $level (LOG_DEBUG..LOG_ERROR) are not produced. A PSR-3 logger set with
+     * setLogger() keeps receiving the lines.
      * @param (callable(int, string): void)|null $onLog
      */
     public function setLog(?callable $onLog, int $level = self::LOG_INFO): void
     {
+        $this->requireHandle('set_log');
+        $this->logCallback = $onLog === null ? null : \Closure::fromCallable($onLog);
+        $this->applyLog($level);
+    }
+
+    /**
+     * Sets (a PSR-3 logger) or removes (null) the logger that receives the library's lines, at
+     * debug, info, warning or error. Lines below $level (LOG_DEBUG..LOG_ERROR) are not produced.
+     * A callback set with setLog() keeps receiving the lines.
+     */
+    public function setLogger(?LoggerInterface $logger, int $level = self::LOG_INFO): void
+    {
+        $this->requireHandle('set_logger');
+        $this->logger = $logger;
+        $this->applyLog($level);
+    }
+
+    /** Gives the library one trampoline for the callback and the logger, or none. */
+    private function applyLog(int $level): void
+    {
         $handle = $this->requireHandle('set_log');
-        if ($onLog === null) {
+        $callback = $this->logCallback;
+        $logger = $this->logger;
+        if ($callback === null && $logger === null) {
             Library::ffi()->{static::SET_LOG_FUNCTION}($handle, null, null, $level);
             $this->retire($this->log);
             $this->log = null;
             return;
         }
-        $callback = \Closure::fromCallable($onLog);
-        $trampoline = static function ($userData, $lineLevel, $message) use ($callback): void {
-            try {
-                $callback((int) $lineLevel, is_string($message) ? $message : (string) \FFI::string($message));
-            } catch (\Throwable $e) {
-                error_log('sello: the log callback threw ' . $e::class . ': ' . $e->getMessage());
+        $service = static::SERVICE;
+        $trampoline = static function ($userData, $lineLevel, $message) use ($callback, $logger, $service): void {
+            $text = is_string($message) ? $message : (string) \FFI::string($message);
+            $lineLevel = (int) $lineLevel;
+            // Never unwind through C: what either throws is reported and the call goes on.
+            if ($callback !== null) {
+                try {
+                    $callback($lineLevel, $text);
+                } catch (\Throwable $e) {
+                    error_log('sello: the log callback threw ' . $e::class . ': ' . $e->getMessage());
+                }
+            }
+            if ($logger !== null) {
+                try {
+                    $psrLevel = self::PSR_LEVELS[max(0, min(3, $lineLevel))];
+                    $logger->log($psrLevel, $text, ['sello_service' => $service, 'sello_level' => $lineLevel]);
+                } catch (\Throwable $e) {
+                    error_log('sello: the PSR-3 logger threw ' . $e::class . ': ' . $e->getMessage());
+                }
             }
         };
         Library::ffi()->{static::SET_LOG_FUNCTION}($handle, $trampoline, null, $level);
@@ -145,6 +204,7 @@ abstract class Client
      * Runs an operation by name with a request array, e.g. $fes->call('obtain_certificate', [...]):
      * the escape hatch for fields this binding does not name yet.
      * @param array<string, mixed> $request
+     * @return Result<mixed>
      */
     public function call(string $operation, array $request = []): Result
     {
@@ -156,7 +216,10 @@ abstract class Client
         return $this->invoke($function, $operation, $request);
     }
 
-    /** @param array<string, mixed> $request */
+    /**
+     * @param array<string, mixed> $request
+     * @return Result<mixed>
+     */
     protected function invoke(string $function, string $operation, array $request): Result
     {
         $payload = Library::encode($request);
@@ -168,8 +231,13 @@ abstract class Client
     private function requireHandle(string $operation): CData
     {
         if ($this->handle === null) {
-            throw SelloException::local('invalid_argument', 'CLIENT_CLOSED',
-                'the ' . (new \ReflectionClass($this))->getShortName() . ' client is closed', static::SERVICE, $operation);
+            throw SelloException::local(
+                'invalid_argument',
+                'CLIENT_CLOSED',
+                'the ' . (new \ReflectionClass($this))->getShortName() . ' client is closed',
+                static::SERVICE,
+                $operation
+            );
         }
         return $this->handle;
     }

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Sello;
 
+use Psr\Log\LoggerInterface;
+
 /**
  * FES — Certificadora del Sur (Chile): digital certificates for SII tax documents.
  *
@@ -29,26 +31,67 @@ final class Fes extends Client
     protected const OPERATIONS = ['obtain_certificate' => 'fes_obtain_certificate'];
 
     /**
-     * @param array<string, mixed> $config
-     * @param (callable(int, int): void)|null $onProgress
-     * @param (callable(int, string): void)|null $onLog
+     * @param array{
+     *     usuario: string,
+     *     clave: string,
+     *     base_url?: string,
+     *     timeout_ms?: int,
+     *     connect_timeout_ms?: int,
+     *     ca_file?: string,
+     *     proxy?: string,
+     *     user_agent?: string,
+     *     max_response_bytes?: int,
+     *     allow_insecure_http?: bool,
+     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int}
+     * } $config
+     * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes)
+     * @param (callable(int, string): void)|null $onLog fn(int $level, string $message)
+     * @param LoggerInterface|null $logger a PSR-3 logger for the library's lines (debug..error)
      */
-    public function __construct(array $config, ?callable $onProgress = null, ?callable $onLog = null,
-                                int $logLevel = self::LOG_INFO)
-    {
-        parent::__construct($config, $onProgress, $onLog, $logLevel);
+    public function __construct(
+        array $config,
+        ?callable $onProgress = null,
+        ?callable $onLog = null,
+        int $logLevel = self::LOG_INFO,
+        ?LoggerInterface $logger = null
+    ) {
+        parent::__construct($config, $onProgress, $onLog, $logLevel, $logger);
     }
 
     /**
      * Issues a digital certificate (POST {base}/obtenerCertificado). Never sent twice.
      *
-     * Request: rut, correo, numeroDocumento, claveCertificado, duracion (1, 2, 3), nombreEmpresa,
-     * comuna, direccion, giroEmpresa, save_to (optional path). Data: estado, errorCode, comentario,
-     * certificado (base64 PKCS#12), saved_to, certificate_info {subject, rut, serial, not_before,
-     * not_after}. A TimeoutException that is not retryable means the request may have reached
-     * the service: check with the provider before asking again.
+     * Every field is checked locally first (the service's own codes); save_to is the path to write the
+     * certificate to (PKCS#12, mode 0600). A TimeoutException that is not retryable means the request
+     * may have reached the service: check with the provider before asking again.
      *
-     * @param array<string, mixed> $request
+     * @param array{
+     *     rut: string,
+     *     correo: string,
+     *     numeroDocumento: string,
+     *     claveCertificado: string,
+     *     duracion: int,
+     *     nombreEmpresa: string,
+     *     comuna: string,
+     *     direccion: string,
+     *     giroEmpresa: string,
+     *     save_to?: string
+     * } $request
+     * @return Result<array{
+     *     estado: string,
+     *     errorCode: int,
+     *     comentario: string,
+     *     certificado: string,
+     *     saved_to?: string,
+     *     certificate_info?: array{
+     *         subject: string,
+     *         rut: string,
+     *         serial: string,
+     *         not_before: string,
+     *         not_after: string
+     *     },
+     *     ...
+     * }>
      */
     public function obtainCertificate(array $request): Result
     {

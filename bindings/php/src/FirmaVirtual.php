@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Sello;
 
+use Psr\Log\LoggerInterface;
+
 /**
  * Firma Virtual (Chile): users, contracts, PDF documents, signers.
  *
@@ -49,135 +51,428 @@ final class FirmaVirtual extends Client
     ];
 
     /**
-     * @param array<string, mixed> $config
-     * @param (callable(int, int): void)|null $onProgress  upload progress
-     * @param (callable(int, string): void)|null $onLog
+     * @param array{
+     *     login: string,
+     *     password: string,
+     *     max_upload_bytes?: int,
+     *     base_url?: string,
+     *     timeout_ms?: int,
+     *     connect_timeout_ms?: int,
+     *     ca_file?: string,
+     *     proxy?: string,
+     *     user_agent?: string,
+     *     max_response_bytes?: int,
+     *     allow_insecure_http?: bool,
+     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int}
+     * } $config
+     * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes)
+     * @param (callable(int, string): void)|null $onLog fn(int $level, string $message)
+     * @param LoggerInterface|null $logger a PSR-3 logger for the library's lines (debug..error)
      */
-    public function __construct(array $config, ?callable $onProgress = null, ?callable $onLog = null,
-                                int $logLevel = self::LOG_INFO)
-    {
-        parent::__construct($config, $onProgress, $onLog, $logLevel);
+    public function __construct(
+        array $config,
+        ?callable $onProgress = null,
+        ?callable $onLog = null,
+        int $logLevel = self::LOG_INFO,
+        ?LoggerInterface $logger = null
+    ) {
+        parent::__construct($config, $onProgress, $onLog, $logLevel, $logger);
     }
 
-    /** UserDataLogin (POST /logindata) with the configured login: data {authorized, expires_at}. */
+    /**
+     * UserDataLogin (POST /logindata) with the configured login: logs in now, replacing the cached
+     * token (which is never returned).
+     *
+     * @param array{} $request
+     * @return Result<array{
+     *     authorized: bool,
+     *     expires_at: string|null
+     * }>
+     */
     public function login(array $request = []): Result
     {
         return $this->invoke('fv_login', 'login', $request);
     }
 
-    /** GetAllUser (GET /api/v1/userapp/{IDUser}): ['IDUser' => 1]. */
+    /**
+     * GetAllUser (GET /api/v1/userapp/{IDUser}); sPassword is the hash the service sends.
+     *
+     * @param array{
+     *     IDUser: int|string
+     * } $request
+     * @return Result<array{
+     *     iUserID: int,
+     *     iProfileID: int,
+     *     sRUT: string,
+     *     sEmail: string,
+     *     sPhone: string,
+     *     sFirstName: string,
+     *     sLastName: string,
+     *     sLogin: string,
+     *     sPassword: string,
+     *     sStatus: string,
+     *     sComments: string,
+     *     sUserType: string,
+     *     ...
+     * }>
+     */
     public function getUser(array $request): Result
     {
         return $this->invoke('fv_get_user', 'get_user', $request);
     }
 
-    /** CreateUserApp (POST /api/v1/userapp): iProfileID, sRUT, sFirstName, sLastName, sEmail, sPhone, sLogin, sPassword, sComments, sUserType. */
+    /**
+     * CreateUserApp (POST /api/v1/userapp). Not repeated once it may have been sent.
+     *
+     * @param array{
+     *     iProfileID?: int,
+     *     sRUT: string,
+     *     sFirstName: string,
+     *     sLastName: string,
+     *     sEmail: string,
+     *     sPhone: string,
+     *     sLogin: string,
+     *     sPassword: string,
+     *     sComments?: string,
+     *     sUserType?: 'NATURAL'|'LEGAL'
+     * } $request
+     * @return Result<array{
+     *     iUserID: int,
+     *     sRUT: string,
+     *     sEmail: string,
+     *     sLogin: string,
+     *     ...
+     * }>
+     */
     public function createUser(array $request): Result
     {
         return $this->invoke('fv_create_user', 'create_user', $request);
     }
 
-    /** UpdateUserApp (PUT /api/v1/userapp/{IDUser}): IDUser, and only sFirstName, sLastName, sPhone. */
+    /**
+     * UpdateUserApp (PUT /api/v1/userapp/{IDUser}): only sFirstName, sLastName and sPhone are
+     * updated, at least one of them.
+     *
+     * @param array{
+     *     IDUser: int|string,
+     *     sFirstName?: string,
+     *     sLastName?: string,
+     *     sPhone?: string
+     * } $request
+     * @return Result<array{
+     *     iUserID: int,
+     *     iProfileID: int,
+     *     sRUT: string,
+     *     sEmail: string,
+     *     sPhone: string,
+     *     sFirstName: string,
+     *     sLastName: string,
+     *     sLogin: string,
+     *     sPassword: string,
+     *     sStatus: string,
+     *     sComments: string,
+     *     sUserType: string,
+     *     ...
+     * }>
+     */
     public function updateUser(array $request): Result
     {
         return $this->invoke('fv_update_user', 'update_user', $request);
     }
 
-    /** PasswordReset (POST /pwd/reset): ['login' => email]. */
+    /**
+     * PasswordReset (POST /pwd/reset): e-mails a temporary code to login (an e-mail).
+     *
+     * @param array{
+     *     login: string
+     * } $request
+     * @return Result<array{
+     *     info: string,
+     *     ...
+     * }>
+     */
     public function resetPassword(array $request): Result
     {
         return $this->invoke('fv_reset_password', 'reset_password', $request);
     }
 
-    /** NewPassword (POST /pwd/reset): login, password (the e-mailed code), new_password. */
+    /**
+     * NewPassword (POST /pwd/reset): password is the e-mailed code. Data: the service's message.
+     *
+     * @param array{
+     *     login: string,
+     *     password: string|int,
+     *     new_password: string
+     * } $request
+     * @return Result<string|array{info?: string, ...}>
+     */
     public function newPassword(array $request): Result
     {
         return $this->invoke('fv_new_password', 'new_password', $request);
     }
 
-    /** GetOneContract (GET /api/v1/contract/{IDContract}). */
+    /**
+     * GetOneContract (GET /api/v1/contract/{IDContract}).
+     *
+     * @param array{
+     *     IDContract: string
+     * } $request
+     * @return Result<array{
+     *     sContractID: string,
+     *     sOwnerType: string,
+     *     iContractTypeFeeID: int,
+     *     sStatus: string,
+     *     sPaymentStatus: string,
+     *     iPaymentService: int,
+     *     dContractDT: string,
+     *     iSignedCount: int,
+     *     iContractOwner: int,
+     *     ...
+     * }>
+     */
     public function getContract(array $request): Result
     {
         return $this->invoke('fv_get_contract', 'get_contract', $request);
     }
 
     /**
-     * CreateContract (POST /api/v1/contract/create-contract): sOwnerType, sPaymentStatus,
-     * iPaymentService, iContractTypeFeeID, iSignedCount, callback, signers. Never sent twice once
-     * it may have reached the service.
+     * CreateContract (POST /api/v1/contract/create-contract). Never sent twice once it may
+     * have reached the service. Data: [the contract, its signers with their amounts].
+     *
+     * @param array{
+     *     sOwnerType: 'NATURAL'|'LEGAL',
+     *     sPaymentStatus?: 'PENDING'|'PAIDOUT',
+     *     iPaymentService?: int,
+     *     iContractTypeFeeID: int,
+     *     iSignedCount: int,
+     *     callback?: string,
+     *     signers: non-empty-list<array{
+     *         full_name: string,
+     *         email: string,
+     *         rutId: string,
+     *         phone: string,
+     *         type: 'NATURAL'|'LEGAL',
+     *         portion?: int|string,
+     *         payment?: string
+     *     }>
+     * } $request
+     * @return Result<array{
+     *     0: array{sContractID: string, sStatus: string, dContractDT?: string, ...},
+     *     1: list<array<string, mixed>>
+     * }>
      */
     public function createContract(array $request): Result
     {
         return $this->invoke('fv_create_contract', 'create_contract', $request);
     }
 
-    /** GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}). */
+    /**
+     * GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}): QTYPE ALL (QVALUE 0), TYPE,
+     * CONTRACT-TYPE, MODAL, ID or FEE.
+     *
+     * @param array{
+     *     QTYPE: string,
+     *     QVALUE: string|int
+     * } $request
+     * @return Result<list<array{
+     *     iContractTypeID: int,
+     *     sContractType: string,
+     *     sContractTypeName: string,
+     *     iContractTypeFeeID: int,
+     *     sModal: string,
+     *     iSignCount: int,
+     *     fAmount: string|float,
+     *     ...
+     * }>>
+     */
     public function listContractTypes(array $request): Result
     {
         return $this->invoke('fv_list_contract_types', 'list_contract_types', $request);
     }
 
-    /** ContractOwner (GET /api/v1/contract/owner/{IDOwner}). */
+    /**
+     * ContractOwner (GET /api/v1/contract/owner/{IDOwner}): empty when there is none.
+     *
+     * @param array{
+     *     IDOwner: int|string
+     * } $request
+     * @return Result<list<array{
+     *     sContractID: string,
+     *     sStatus: string,
+     *     ...
+     * }>>
+     */
     public function listOwnerContracts(array $request): Result
     {
         return $this->invoke('fv_list_owner_contracts', 'list_owner_contracts', $request);
     }
 
-    /** ContratcDetail (GET /api/v1/contract/detail/{ContractID}): contrato, firmantes, archivos. */
+    /**
+     * ContratcDetail (GET /api/v1/contract/detail/{ContractID}): the contract, its signers and
+     * its files.
+     *
+     * @param array{
+     *     ContractID: string
+     * } $request
+     * @return Result<array{
+     *     contrato: list<array<string, mixed>>,
+     *     firmantes: list<array{num: int, RUT: string, email: string, full_name: string, ...}>,
+     *     archivos: list<array{file_name: string, orden: int, ...}>,
+     *     ...
+     * }>
+     */
     public function getContractDetail(array $request): Result
     {
         return $this->invoke('fv_get_contract_detail', 'get_contract_detail', $request);
     }
 
-    /** DeleteContract (POST /api/v1/contract/{IDContract}, a POST as documented). */
+    /**
+     * DeleteContract (POST /api/v1/contract/{IDContract}, a POST as documented). Not repeated
+     * once sent.
+     *
+     * @param array{
+     *     IDContract: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function deleteContract(array $request): Result
     {
         return $this->invoke('fv_delete_contract', 'delete_contract', $request);
     }
 
-    /** SubirDocumentos (multipart POST /api/v1/upfile): contractID, and file_path or content_base64. */
+    /**
+     * SubirDocumentos (multipart POST /api/v1/upfile), sent as "<contractID>.pdf": file_path
+     * (streamed from disk, progress reported) or content_base64.
+     *
+     * @param array{
+     *     contractID: string,
+     *     file_path?: string,
+     *     content_base64?: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function uploadDocument(array $request): Result
     {
         return $this->invoke('fv_upload_document', 'upload_document', $request);
     }
 
-    /** FileList (GET /api/v1/filelist/{ContractID}). */
+    /**
+     * FileList (GET /api/v1/filelist/{ContractID}), in order.
+     *
+     * @param array{
+     *     ContractID: string
+     * } $request
+     * @return Result<list<array{
+     *     contractID: string,
+     *     document: string,
+     *     url: string,
+     *     description: string,
+     *     orden: int,
+     *     ...
+     * }>>
+     */
     public function listFiles(array $request): Result
     {
         return $this->invoke('fv_list_files', 'list_files', $request);
     }
 
-    /** SortFiles (POST /api/v1/sortfiles): contractID, file_order [{document, ind, action: CHANGE|REMOVE}]. */
+    /**
+     * SortFiles (POST /api/v1/sortfiles): each document (a name from listFiles) to a new position,
+     * or removed. Data: the new file list.
+     *
+     * @param array{
+     *     contractID: string,
+     *     file_order: non-empty-list<array{document: string, ind: int, action: 'CHANGE'|'REMOVE'}>
+     * } $request
+     * @return Result<list<array{
+     *     contractID: string,
+     *     document: string,
+     *     url: string,
+     *     description: string,
+     *     orden: int,
+     *     ...
+     * }>>
+     */
     public function sortFiles(array $request): Result
     {
         return $this->invoke('fv_sort_files', 'sort_files', $request);
     }
 
-    /** MergedFile (POST /api/v1/contract/merge/{ContractID}). */
+    /**
+     * MergedFile (POST /api/v1/contract/merge/{ContractID}). Not repeated once sent.
+     *
+     * @param array{
+     *     ContractID: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function mergeFiles(array $request): Result
     {
         return $this->invoke('fv_merge_files', 'merge_files', $request);
     }
 
-    /** SendContract (POST /api/v1/contract/send/draft/{IDContract}). */
+    /**
+     * SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers.
+     *
+     * @param array{
+     *     IDContract: string
+     * } $request
+     * @return Result<array{
+     *     msg: string,
+     *     ok_count: int,
+     *     fail_count: int,
+     *     info_detail: list<array{full_name: string, email: string, status_mail: string, info_mail: string}>,
+     *     ...
+     * }>
+     */
     public function sendContract(array $request): Result
     {
         return $this->invoke('fv_send_contract', 'send_contract', $request);
     }
 
-    /** CreateSigner (POST /api/v1/signer/new): contractID, full_name, email, rutId, phone. */
+    /**
+     * CreateSigner (POST /api/v1/signer/new).
+     *
+     * @param array{
+     *     contractID: string,
+     *     full_name: string,
+     *     email: string,
+     *     rutId: string,
+     *     phone: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function createSigner(array $request): Result
     {
         return $this->invoke('fv_create_signer', 'create_signer', $request);
     }
 
-    /** UpdateSigner (POST /api/v1/signer/upd): as createSigner. */
+    /**
+     * UpdateSigner (POST /api/v1/signer/upd): the signer is found by rutId.
+     *
+     * @param array{
+     *     contractID: string,
+     *     full_name: string,
+     *     email: string,
+     *     rutId: string,
+     *     phone: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function updateSigner(array $request): Result
     {
         return $this->invoke('fv_update_signer', 'update_signer', $request);
     }
 
-    /** DeleteSigner (POST /api/v1/signer/del): contractID, rutId. */
+    /**
+     * DeleteSigner (POST /api/v1/signer/del).
+     *
+     * @param array{
+     *     contractID: string,
+     *     rutId: string
+     * } $request
+     * @return Result<array{}>
+     */
     public function deleteSigner(array $request): Result
     {
         return $this->invoke('fv_delete_signer', 'delete_signer', $request);

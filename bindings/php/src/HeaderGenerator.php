@@ -24,7 +24,9 @@ final class HeaderGenerator
         $text = preg_replace('~/\*.*?\*/~s', '', $header);
         $text = preg_replace('~//[^\n]*~', '', (string) $text);
         // The C++ guard: #ifdef __cplusplus ... #endif, both times (extern "C" { and its }).
-        $text = preg_replace('~^[ \t]*#[ \t]*if(?:def)?[ \t]+(?:defined[ \t]*\(?[ \t]*)?__cplusplus\b.*?^[ \t]*#[ \t]*endif[^\n]*$~ms', '', (string) $text);
+        $cplusplus = '~^[ \t]*#[ \t]*if(?:def)?[ \t]+(?:defined[ \t]*\(?[ \t]*)?__cplusplus\b'
+            . '.*?^[ \t]*#[ \t]*endif[^\n]*$~ms';
+        $text = preg_replace($cplusplus, '', (string) $text);
         // Every other preprocessor line (include guard, #include, #define).
         $text = preg_replace('~^[ \t]*#[^\n]*(?:\\\\\n[^\n]*)*$~m', '', (string) $text);
         // Defensive: an extern "C" block written without the guard.

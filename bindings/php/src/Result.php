@@ -15,11 +15,16 @@ use Sello\Exception\SelloException;
  * $result->envelope the whole JSON answer. A Result reads like its data: $result['uuid'],
  * isset($result['xml']), count($result), foreach ($result as $k => $v).
  *
+ * TData is the shape of data: each operation's @return (e.g. Fes::obtainCertificate() returns
+ * Result<array{estado: string, ...}>) documents it for static analysers (PHPStan, Psalm).
+ *
+ * @template-covariant TData
  * @implements \ArrayAccess<array-key, mixed>
  * @implements \IteratorAggregate<array-key, mixed>
  */
 final class Result implements \ArrayAccess, \Countable, \IteratorAggregate, \JsonSerializable
 {
+    /** @var TData */
     public readonly mixed $data;
     /** @var list<array<string, mixed>> */
     public readonly array $warnings;
@@ -41,6 +46,7 @@ final class Result implements \ArrayAccess, \Countable, \IteratorAggregate, \Jso
      * A Result for an "ok": true envelope, or the matching SelloException subclass thrown. Useful
      * for the per-item envelopes of Cfdi::processFiles() (data['results']).
      * @param array<string, mixed> $envelope
+     * @return self<mixed>
      */
     public static function unwrap(array $envelope): self
     {

@@ -35,8 +35,10 @@ final class Sello
     }
 
     /**
-     * Validates and normalises a Chilean RUT (sello_check_rut): data valid, normalized, formatted,
-     * body, check_digit. An invalid RUT throws ValidationException RUT_INVALIDO (106).
+     * Validates and normalises a Chilean RUT (sello_check_rut). An invalid RUT throws
+     * ValidationException RUT_INVALIDO (106).
+     *
+     * @return Result<array{valid: bool, normalized: string, formatted: string, body: int, check_digit: string}>
      */
     public static function checkRut(string $rut): Result
     {
@@ -44,8 +46,15 @@ final class Sello
     }
 
     /**
-     * Looks up a Chilean comuna ignoring case and accents (sello_find_comuna): data name, cut,
-     * province_cut, region {id, name, iso_code}. Not found: ValidationException COMUNA_NO_ENCONTRADA (112).
+     * Looks up a Chilean comuna ignoring case and accents (sello_find_comuna). Not found:
+     * ValidationException COMUNA_NO_ENCONTRADA (112), suggestions in details()['suggestions'].
+     *
+     * @return Result<array{
+     *     name: string,
+     *     cut: string,
+     *     province_cut: string,
+     *     region: array{id: string, name: string, iso_code: string}
+     * }>
      */
     public static function findComuna(string $comuna): Result
     {
@@ -53,8 +62,17 @@ final class Sello
     }
 
     /**
-     * Checks a Mexican RFC (sello_check_rfc): data valid, rfc, type, date, check_digit_ok, generic.
-     * A wrong check digit is a warning (RFC_CHECK_DIGIT); a malformed RFC throws RFC_INVALIDO.
+     * Checks a Mexican RFC (sello_check_rfc). A wrong check digit is a warning (RFC_CHECK_DIGIT);
+     * a malformed RFC throws RFC_INVALIDO.
+     *
+     * @return Result<array{
+     *     valid: bool,
+     *     rfc: string,
+     *     type: 'moral'|'fisica',
+     *     date: string,
+     *     check_digit_ok: bool,
+     *     generic: bool
+     * }>
      */
     public static function checkRfc(string $rfc): Result
     {
@@ -63,8 +81,25 @@ final class Sello
 
     /**
      * Checks a Fes::obtainCertificate() request without sending it (fes_check_request): data is
-     * the JSON body as it would be sent, secrets replaced by "***".
-     * @param array<string, mixed> $request
+     * the JSON body as it would be sent, secrets replaced by "***". Every field is optional here, so
+     * that a partial request shows everything that is missing.
+     *
+     * @param array{
+     *     rut?: string,
+     *     correo?: string,
+     *     numeroDocumento?: string,
+     *     claveCertificado?: string,
+     *     duracion?: int,
+     *     nombreEmpresa?: string,
+     *     comuna?: string,
+     *     direccion?: string,
+     *     giroEmpresa?: string,
+     *     save_to?: string
+     * } $request
+     * @return Result<array{
+     *     request: array{encabezado: array{usuario: string, clave: string}, parametro: array<string, string|int>},
+     *     save_to?: string
+     * }>
      */
     public static function fesCheckRequest(array $request): Result
     {
@@ -72,10 +107,26 @@ final class Sello
     }
 
     /**
-     * Inspects a CSD without sending anything (cfdi_inspect_csd): cert_path | certBase64,
-     * key_path | keyBase64, keyPass. Data: rfc, name, no_certificado, not_before, not_after,
-     * expired, is_csd, key_matches.
-     * @param array<string, mixed> $request
+     * Inspects a CSD without sending anything (cfdi_inspect_csd): the certificate (a path or base64)
+     * and optionally its key with keyPass. An expired certificate or a FIEL is data, not an error.
+     *
+     * @param array{
+     *     cert_path?: string,
+     *     certBase64?: string,
+     *     key_path?: string,
+     *     keyBase64?: string,
+     *     keyPass?: string
+     * } $request
+     * @return Result<array{
+     *     rfc: string,
+     *     name: string,
+     *     no_certificado: string,
+     *     not_before: string,
+     *     not_after: string,
+     *     expired: bool,
+     *     is_csd: bool,
+     *     key_matches: bool|null
+     * }>
      */
     public static function cfdiInspectCsd(array $request): Result
     {
@@ -98,14 +149,24 @@ final class Sello
 
     /**
      * A Result for an "ok": true envelope, or the matching exception thrown.
-     * @param array<string, mixed> $envelope
+     * @param array{
+     *     ok: bool,
+     *     data?: mixed,
+     *     warnings?: list<array<string, mixed>>,
+     *     error?: array<string, mixed>,
+     *     meta?: array<string, mixed>
+     * } $envelope
+     * @return Result<mixed>
      */
     public static function unwrap(array $envelope): Result
     {
         return Result::unwrap($envelope);
     }
 
-    /** @param array<string, mixed> $request */
+    /**
+     * @param array<string, mixed> $request
+     * @return Result<mixed>
+     */
     private static function helper(string $function, array $request): Result
     {
         $payload = Library::encode($request);

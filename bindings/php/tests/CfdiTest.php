@@ -64,7 +64,8 @@ final class CfdiTest extends SandboxTestCase
 
     private static function csv(string $folio = '123', string $total = '1160.00'): string
     {
-        $fecha = (new \DateTimeImmutable('now', new \DateTimeZone('-06:00')))->modify('-5 minutes')->format('Y-m-d\TH:i:s');
+        $fecha = (new \DateTimeImmutable('now', new \DateTimeZone('-06:00')))->modify('-5 minutes')
+            ->format('Y-m-d\TH:i:s');
         return implode("\n", ["CFDI|3.3|A|$folio|$fecha|01|1000.00|MXN|I|PUE|06000",
             'EMISOR|' . self::EMISOR . '|ESCUELA KEMPER URGATE|601',
             'RECEPTOR|' . self::RECEPTOR . '|PUBLICO EN GENERAL|G03', "TOTAL|$total"]) . "\n";
@@ -130,16 +131,19 @@ final class CfdiTest extends SandboxTestCase
     {
         $cfdi = $this->client();
         file_put_contents("$this->tmp/factura.csv", self::csv());
-        self::assertTrue($cfdi->processFile(['datos_path' => "$this->tmp/factura.csv", 'prueba' => true])['timbradoOk']);
-        self::assertTrue($cfdi->processFile(['datos_base64' => base64_encode(self::csv()), 'prueba' => false])['timbradoOk']);
+        $fromPath = $cfdi->processFile(['datos_path' => "$this->tmp/factura.csv", 'prueba' => true]);
+        self::assertTrue($fromPath['timbradoOk']);
+        $fromBase64 = $cfdi->processFile(['datos_base64' => base64_encode(self::csv()), 'prueba' => false]);
+        self::assertTrue($fromBase64['timbradoOk']);
     }
 
     public function testProcessFileOptions(): void
     {
         $cfdi = $this->client();
-        self::assertSame(999, $cfdi->processFile(['datos' => self::csv(), 'prueba' => true, 'opciones' => ['CONSULTAR_SALDO']])['saldo']);
-        $cfdi->processFile(['datos' => self::csv(), 'prueba' => true, 'opciones' => ['CONSULTAR_SALDO', 'CALCULAR_SELLO'],
-            'opciones_base64' => true]);
+        $withSaldo = $cfdi->processFile(['datos' => self::csv(), 'prueba' => true, 'opciones' => ['CONSULTAR_SALDO']]);
+        self::assertSame(999, $withSaldo['saldo']);
+        $cfdi->processFile(['datos' => self::csv(), 'prueba' => true,
+            'opciones' => ['CONSULTAR_SALDO', 'CALCULAR_SELLO'], 'opciones_base64' => true]);
         $requests = $this->sandbox->requests(self::PROCESS);
         [$sent] = Sandbox::query(end($requests), 'opciones');
         self::assertSame('CONSULTAR_SALDO|CALCULAR_SELLO', base64_decode($sent));
@@ -204,7 +208,8 @@ final class CfdiTest extends SandboxTestCase
     {
         $cfdi = $this->client();
         $uuid = $this->stamp($cfdi)['uuid'];
-        $result = $cfdi->cancel(['rfcEmisor' => self::EMISOR, 'uuids' => ["$uuid|" . self::RECEPTOR . '|' . self::EMISOR . '|1160.00']] + self::csd());
+        $entry = "$uuid|" . self::RECEPTOR . '|' . self::EMISOR . '|1160.00';
+        $result = $cfdi->cancel(['rfcEmisor' => self::EMISOR, 'uuids' => [$entry]] + self::csd());
         self::assertTrue($result['statusOk']);
         self::assertSame(201, $result['cancelaciones'][0]['codigo']);
         self::assertNotEmpty($result['cancelaciones'][0]['descripcion']);
@@ -220,7 +225,8 @@ final class CfdiTest extends SandboxTestCase
         $unknown = '11111111-2222-3333-4444-555555555555';
         $result = $cfdi->cancel(['rfcEmisor' => self::EMISOR, 'uuids' => [
             ['uuid' => $uuid, 'rfcReceptor' => self::RECEPTOR, 'rfcEmisor' => self::EMISOR, 'total' => '1160.00'],
-            ['uuid' => $unknown, 'rfcReceptor' => self::RECEPTOR, 'rfcEmisor' => self::EMISOR, 'total' => '10.00']]] + self::csd());
+            ['uuid' => $unknown, 'rfcReceptor' => self::RECEPTOR, 'rfcEmisor' => self::EMISOR, 'total' => '10.00'],
+        ]] + self::csd());
         $codes = [];
         foreach ($result['cancelaciones'] as $one) {
             $codes[strtoupper($one['uuid'])] = $one['codigo'];
@@ -232,8 +238,8 @@ final class CfdiTest extends SandboxTestCase
     {
         $cfdi = $this->client();
         $uuid = $this->stamp($cfdi)['uuid'];
-        $request = ['rfcEmisor' => self::EMISOR, 'uuids' => ["$uuid|" . self::RECEPTOR . '|' . self::EMISOR . '|1160.00'],
-                    'opciones' => ['CERT_DEFAULT']];
+        $request = ['rfcEmisor' => self::EMISOR, 'opciones' => ['CERT_DEFAULT'],
+                    'uuids' => ["$uuid|" . self::RECEPTOR . '|' . self::EMISOR . '|1160.00']];
         try {
             $cfdi->cancel($request);
             self::fail('no exception');
@@ -297,8 +303,8 @@ final class CfdiTest extends SandboxTestCase
     {
         self::assertFalse(Sello::cfdiInspectCsd(['cert_path' => self::$certs['fiel']['cer']])['is_csd']);
         self::assertTrue(Sello::cfdiInspectCsd(['cert_path' => self::$certs['expired']['cer']])['expired']);
-        $mismatch = Sello::cfdiInspectCsd(['cert_path' => self::$certs['other']['cer'], 'key_path' => self::$certs['csd']['key'],
-            'keyPass' => self::$certs['password']]);
+        $mismatch = Sello::cfdiInspectCsd(['cert_path' => self::$certs['other']['cer'],
+            'key_path' => self::$certs['csd']['key'], 'keyPass' => self::$certs['password']]);
         self::assertFalse($mismatch['key_matches']);
     }
 
@@ -311,7 +317,8 @@ final class CfdiTest extends SandboxTestCase
     public function testABadConfiguration(): void
     {
         $this->expectException(InvalidArgumentException::class);
-        new Cfdi(['usuario' => 'pade_user', 'password' => '', 'contrato' => 'PADE-CONTRATO-01', 'base_url' => $this->sandbox->cfdiUrl]);
+        new Cfdi(['usuario' => 'pade_user', 'password' => '', 'contrato' => 'PADE-CONTRATO-01',
+            'base_url' => $this->sandbox->cfdiUrl]);
     }
 
     public function testLogsNeverShowThePassword(): void

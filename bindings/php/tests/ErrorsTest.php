@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Sello\Tests;
 
 use Sello\Exception\AuthException;
+use Sello\Exception\CancelledException;
 use Sello\Exception\FileException;
 use Sello\Exception\HttpException;
 use Sello\Exception\InternalException;
@@ -46,16 +47,20 @@ final class ErrorsTest extends SandboxTestCase
     public function testValidationForABadRut(): void
     {
         $e = $this->raised(ValidationException::class, $this->fesConfig(), ['rut' => '19.371.037-0']);
-        self::assertSame(['validation', 'RUT_INVALIDO', 106, 'rut', false, 0],
-            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable(), $e->attempts()]);
+        self::assertSame(
+            ['validation', 'RUT_INVALIDO', 106, 'rut', false, 0],
+            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable(), $e->attempts()]
+        );
         self::assertSame([], $this->sandbox->requests());
     }
 
     public function testAuthForAWrongClave(): void
     {
         $e = $this->raised(AuthException::class, $this->fesConfig(['clave' => 'not-the-clave']));
-        self::assertSame(['auth', 'USUARIO_O_CLAVE_INVALIDO', 105, false],
-            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->isRetryable()]);
+        self::assertSame(
+            ['auth', 'USUARIO_O_CLAVE_INVALIDO', 105, false],
+            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->isRetryable()]
+        );
         self::assertStringNotContainsString('not-the-clave', json_encode($e->envelope()));
     }
 
@@ -63,15 +68,18 @@ final class ErrorsTest extends SandboxTestCase
     {
         $this->sandbox->fesAccount('PruebaWS', ['quota' => 0]);
         $e = $this->raised(ServiceException::class, $this->fesConfig());
-        self::assertSame(['service', 'SIN_CUOTA_DISPONIBLE', 104, false, 1, 200],
-            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->isRetryable(), $e->attempts(), $e->httpStatus()]);
+        self::assertSame(
+            ['service', 'SIN_CUOTA_DISPONIBLE', 104, false, 1, 200],
+            [$e->kind(), $e->errorCode(), $e->serviceCode(), $e->isRetryable(), $e->attempts(), $e->httpStatus()]
+        );
     }
 
     public function testHttpForA500(): void
     {
         $this->sandbox->fault('status', ['status' => 500, 'body' => 'html']);
         $e = $this->raised(HttpException::class, $this->fesConfig());
-        self::assertSame(['http', 'HTTP_500', false, 500], [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->httpStatus()]);
+        $facts = [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->httpStatus()];
+        self::assertSame(['http', 'HTTP_500', false, 500], $facts);
         self::assertCount(1, $this->sandbox->requests());
     }
 
@@ -86,7 +94,8 @@ final class ErrorsTest extends SandboxTestCase
     {
         $this->sandbox->fault('delay', ['ms' => 1500]);
         $e = $this->raised(TimeoutException::class, $this->fesConfig(['timeout_ms' => 300]));
-        self::assertSame(['timeout', 'TIMEOUT', false, 1], [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()]);
+        $facts = [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()];
+        self::assertSame(['timeout', 'TIMEOUT', false, 1], $facts);
         self::assertStringContainsString('check with the provider', $e->errorMessage());
     }
 
@@ -95,7 +104,8 @@ final class ErrorsTest extends SandboxTestCase
         $config = ['base_url' => 'http://127.0.0.1:' . self::closedPort()] + self::FES_USER
             + ['retries' => ['max' => 2, 'base_delay_ms' => 1, 'max_delay_ms' => 5]];
         $e = $this->raised(TransportException::class, $config);
-        self::assertSame(['transport', 'CONNECT_FAILED', true, 0], [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()]); // never sent
+        $facts = [$e->kind(), $e->errorCode(), $e->isRetryable(), $e->attempts()];
+        self::assertSame(['transport', 'CONNECT_FAILED', true, 0], $facts); // never sent
     }
 
     public function testTransportForATruncatedAnswer(): void
@@ -151,8 +161,10 @@ final class ErrorsTest extends SandboxTestCase
 
     public function testFileErrorForSaveToInAMissingFolder(): void
     {
-        $e = $this->raised(FileException::class, $this->fesConfig(), ['save_to' => sys_get_temp_dir() . '/sello-missing-' . bin2hex(random_bytes(4)) . '/cert.p12']);
-        self::assertSame(['io', 'SAVE_TO_UNWRITABLE', 'save_to', 0], [$e->kind(), $e->errorCode(), $e->field(), $e->attempts()]);
+        $target = sys_get_temp_dir() . '/sello-missing-' . bin2hex(random_bytes(4)) . '/cert.p12';
+        $e = $this->raised(FileException::class, $this->fesConfig(), ['save_to' => $target]);
+        $facts = [$e->kind(), $e->errorCode(), $e->field(), $e->attempts()];
+        self::assertSame(['io', 'SAVE_TO_UNWRITABLE', 'save_to', 0], $facts);
         self::assertSame([], $this->sandbox->requests());
     }
 
@@ -170,6 +182,7 @@ final class ErrorsTest extends SandboxTestCase
             'protocol' => ['protocol', ProtocolException::class],
             'io' => ['io', FileException::class],
             'internal' => ['internal', InternalException::class],
+            'cancelled' => ['cancelled', CancelledException::class],
         ];
     }
 
@@ -185,8 +198,11 @@ final class ErrorsTest extends SandboxTestCase
         } catch (SelloException $e) {
             self::assertSame($class, $e::class);
             self::assertSame($kind, $class::KIND);
-            self::assertSame(['SOME_CODE', 7, 'f', true, $kind, 5, 7],
-                [$e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable(), $e->kind(), $e->retryAfterMs(), $e->getCode()]);
+            self::assertSame(
+                ['SOME_CODE', 7, 'f', true, $kind, 5, 7],
+                [$e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable(), $e->kind(), $e->retryAfterMs(),
+                    $e->getCode()]
+            );
             self::assertSame($envelope, $e->envelope());
         }
     }

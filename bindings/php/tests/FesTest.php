@@ -63,8 +63,10 @@ final class FesTest extends SandboxTestCase
             (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
             self::fail('no exception');
         } catch (ServiceException $e) {
-            self::assertSame(['ERROR_GENERARA_CERTIFICADO', 107, true, 1],
-                [$e->errorCode(), $e->serviceCode(), $e->isRetryable(), $e->attempts()]);
+            self::assertSame(
+                ['ERROR_GENERARA_CERTIFICADO', 107, true, 1],
+                [$e->errorCode(), $e->serviceCode(), $e->isRetryable(), $e->attempts()]
+            );
         }
     }
 
@@ -221,6 +223,7 @@ final class FesTest extends SandboxTestCase
         for ($i = 0; $i < 20; $i++) {
             self::assertSame('OK', $fes->obtainCertificate(self::FES_REQUEST)['estado']);
         }
-        self::assertSame(['connections' => 1, 'requests' => 20], array_intersect_key($this->sandbox->stats(), ['connections' => 0, 'requests' => 0]));
+        $stats = array_intersect_key($this->sandbox->stats(), ['connections' => 0, 'requests' => 0]);
+        self::assertSame(['connections' => 1, 'requests' => 20], $stats);
     }
 }

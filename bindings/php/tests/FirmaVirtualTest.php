@@ -100,7 +100,8 @@ final class FirmaVirtualTest extends SandboxTestCase
             'sLogin' => 'anarojas1', 'sPassword' => 'Secreto.2024', 'sComments' => 'NA', 'sUserType' => 'NATURAL']);
         self::assertSame('anarojas1', $created['sLogin']);
         self::assertStringNotContainsString('Secreto.2024', json_encode($created->envelope));
-        $updated = $fv->updateUser(['IDUser' => $created['iUserID'], 'sFirstName' => 'ANITA', 'sPhone' => '+56922222222']);
+        $updated = $fv->updateUser(['IDUser' => $created['iUserID'], 'sFirstName' => 'ANITA',
+            'sPhone' => '+56922222222']);
         self::assertSame('ANITA', $updated['sFirstName']);
     }
 
@@ -110,7 +111,8 @@ final class FirmaVirtualTest extends SandboxTestCase
         $reset = $fv->resetPassword(['login' => 'userapp@firmavirtual.legal']);
         self::assertArrayHasKey('info', $reset->data);
         $code = $this->sandbox->fvResetCode('userapp@firmavirtual.legal');
-        $changed = $fv->newPassword(['login' => 'userapp@firmavirtual.legal', 'password' => $code, 'new_password' => 'OtraClave2']);
+        $changed = $fv->newPassword(['login' => 'userapp@firmavirtual.legal', 'password' => $code,
+            'new_password' => 'OtraClave2']);
         self::assertSame('Password updated', $changed->data);
         self::assertStringNotContainsString('OtraClave2', json_encode($changed->envelope));
     }
@@ -225,7 +227,8 @@ final class FirmaVirtualTest extends SandboxTestCase
         $names = array_column($fv->getContractDetail(['ContractID' => $id])['firmantes'], 'full_name');
         self::assertContains('Maria Soto Diaz', $names);
         $fv->deleteSigner(['contractID' => $id, 'rutId' => '22222222-2']);
-        self::assertSame(['11111111-1'], array_column($fv->getContractDetail(['ContractID' => $id])['firmantes'], 'RUT'));
+        $signers = $fv->getContractDetail(['ContractID' => $id])['firmantes'];
+        self::assertSame(['11111111-1'], array_column($signers, 'RUT'));
     }
 
     // -- the client -----------------------------------------------------------------------------

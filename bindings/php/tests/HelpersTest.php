@@ -36,7 +36,10 @@ final class HelpersTest extends TestCase
             Sello::checkRut('12.345.678-4');
             self::fail('no exception');
         } catch (ValidationException $e) {
-            self::assertSame(['RUT_INVALIDO', 106, 'rut', false], [$e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable()]);
+            self::assertSame(
+                ['RUT_INVALIDO', 106, 'rut', false],
+                [$e->errorCode(), $e->serviceCode(), $e->field(), $e->isRetryable()]
+            );
             self::assertSame(106, $e->getCode());
             self::assertStringContainsString('RUT_INVALIDO', $e->getMessage());
         }

@@ -36,6 +36,18 @@ final class LoaderTest extends SandboxTestCase
         return dirname(__DIR__);
     }
 
+    /** The plain-prototypes header with the FFI_SCOPE and FFI_LIB lines, for ffi.preload. */
+    private static function preloadHeader(): string
+    {
+        $source = (string) file_get_contents(Sandbox::root() . '/include/sello.h');
+        return HeaderGenerator::generate($source, 'SELLO', self::realLibrary());
+    }
+
+    private static function currentUser(): string
+    {
+        return function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root';
+    }
+
     /** A copy of the package (src and build) with its own autoloader, to put a library in its folder. */
     private static function packageCopy(): string
     {
@@ -43,7 +55,12 @@ final class LoaderTest extends SandboxTestCase
         mkdir("$copy/build", 0777, true);
         exec('cp -r ' . escapeshellarg(self::binding() . '/src') . ' ' . escapeshellarg("$copy/src"));
         copy(self::binding() . '/build/sello.ffi.h', "$copy/build/sello.ffi.h");
-        file_put_contents("$copy/autoload.php", '<?php spl_autoload_register(function ($c) { $f = __DIR__ . "/src/" . str_replace("\\\\", "/", substr($c, 6)) . ".php"; if (str_starts_with($c, "Sello\\\\") && is_file($f)) require $f; });');
+        file_put_contents(
+            "$copy/autoload.php",
+            '<?php spl_autoload_register(function ($c) {'
+            . ' $f = __DIR__ . "/src/" . str_replace("\\\\", "/", substr($c, 6)) . ".php";'
+            . ' if (str_starts_with($c, "Sello\\\\") && is_file($f)) require $f; });'
+        );
         return $copy;
     }
 
@@ -56,7 +73,8 @@ final class LoaderTest extends SandboxTestCase
         self::assertStringNotContainsString('#', $body);
         self::assertStringNotContainsString('extern', $body);
         self::assertStringNotContainsString('__cplusplus', $body);
-        self::assertStringContainsString('char *fes_obtain_certificate(fes_client *client, const char *request_json);', $body);
+        $prototype = 'char *fes_obtain_certificate(fes_client *client, const char *request_json);';
+        self::assertStringContainsString($prototype, $body);
         self::assertStringContainsString('const char *sello_version(void);', $body);
         $declared = HeaderGenerator::functions(preg_replace('~/\*.*?\*/~s', '', $source) ?? '');
         sort($declared);
@@ -72,23 +90,28 @@ final class LoaderTest extends SandboxTestCase
     public function testTheGeneratorScriptWritesAPreloadHeader(): void
     {
         $out = self::$tmp . '/preload.h';
-        exec(escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg(self::binding() . '/bin/generate-header') . ' --scope SELLO --lib '
-            . escapeshellarg(self::realLibrary()) . ' ' . escapeshellarg(Sandbox::root() . '/include/sello.h') . ' ' . escapeshellarg($out), $lines, $status);
+        $command = [PHP_BINARY, self::binding() . '/bin/generate-header', '--scope', 'SELLO', '--lib',
+            self::realLibrary(), Sandbox::root() . '/include/sello.h', $out];
+        exec(implode(' ', array_map('escapeshellarg', $command)), $lines, $status);
         self::assertSame(0, $status);
         $text = (string) file_get_contents($out);
-        self::assertStringStartsWith("#define FFI_SCOPE \"SELLO\"\n#define FFI_LIB \"" . self::realLibrary() . "\"\n", $text);
+        $defines = "#define FFI_SCOPE \"SELLO\"\n#define FFI_LIB \"" . self::realLibrary() . "\"\n";
+        self::assertStringStartsWith($defines, $text);
     }
 
     public function testTheAbiVersionIsChecked(): void
     {
         $fake = self::$tmp . '/libsello-abi2.so';
         file_put_contents(self::$tmp . '/fake.c', "int sello_abi_version(void) { return 2; }\n");
-        exec('cc -shared -fPIC -o ' . escapeshellarg($fake) . ' ' . escapeshellarg(self::$tmp . '/fake.c'), $o, $status);
+        $source = escapeshellarg(self::$tmp . '/fake.c');
+        exec('cc -shared -fPIC -o ' . escapeshellarg($fake) . ' ' . $source, $o, $status);
         self::assertSame(0, $status);
         [$status, $out, $err] = self::php(
             'require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
-            . 'try { Sello\Sello::checkRut("12.345.678-5"); } catch (Sello\Exception\AbiVersionException $e) { echo "refused ", $e->foundVersion(), " ", $e->getMessage(); }',
-            ['SELLO_LIB' => $fake]);
+            . 'try { Sello\Sello::checkRut("12.345.678-5"); } catch (Sello\Exception\AbiVersionException $e) {'
+            . ' echo "refused ", $e->foundVersion(), " ", $e->getMessage(); }',
+            ['SELLO_LIB' => $fake]
+        );
         self::assertSame(0, $status, $err);
         self::assertStringStartsWith('refused 2 ', $out);
         self::assertStringContainsString('ABI version 2', $out);
@@ -104,8 +127,10 @@ final class LoaderTest extends SandboxTestCase
         $chosen = self::$tmp . '/chosen/libsello.so';
         mkdir(dirname($chosen));
         copy(self::realLibrary(), $chosen);
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Library::mode();",
-            ['SELLO_LIB' => $chosen]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Library::mode();",
+            ['SELLO_LIB' => $chosen]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame("$chosen cdef", $out);
     }
@@ -115,8 +140,11 @@ final class LoaderTest extends SandboxTestCase
         $copy = self::packageCopy();
         mkdir("$copy/lib");
         copy(self::realLibrary(), "$copy/lib/libsello.so");
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; try { Sello\\Sello::version(); } catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
-            ['SELLO_LIB' => '/nonexistent/libsello.so']);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; try { Sello\\Sello::version(); }"
+                . " catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            ['SELLO_LIB' => '/nonexistent/libsello.so']
+        );
         self::assertSame(0, $status, $err);
         self::assertStringContainsString('SELLO_LIB', $out);
         self::assertStringContainsString('/nonexistent/libsello.so', $out);
@@ -127,8 +155,10 @@ final class LoaderTest extends SandboxTestCase
         $copy = self::packageCopy();
         mkdir("$copy/lib");
         copy(self::realLibrary(), "$copy/lib/libsello.so");
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path();",
-            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Library::path();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame("$copy/lib/libsello.so", $out);
     }
@@ -136,8 +166,10 @@ final class LoaderTest extends SandboxTestCase
     public function testTheSystemLibraryPathIsLast(): void
     {
         $copy = self::packageCopy();
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
-            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => dirname(self::realLibrary())]
+        );
         self::assertSame(0, $status, $err);
         [$path, $version] = explode(' ', $out);
         self::assertSame(realpath(self::realLibrary()), realpath($path));
@@ -151,8 +183,11 @@ final class LoaderTest extends SandboxTestCase
             self::markTestSkipped('libsello.so is installed system-wide on this machine');
         }
         $copy = self::packageCopy();
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; try { Sello\\Sello::version(); } catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
-            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; try { Sello\\Sello::version(); }"
+                . " catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]
+        );
         self::assertSame(0, $status, $err);
         self::assertStringContainsString('SELLO_LIB', $out);
         self::assertStringContainsString('package folder', $out);
@@ -163,12 +198,13 @@ final class LoaderTest extends SandboxTestCase
     public function testPreloadedDefinitionsAreUsedThroughFfiScope(): void
     {
         $header = self::$tmp . '/sello.preload.h';
-        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
+        file_put_contents($header, self::preloadHeader());
         [$status, $out, $err] = self::php(
             'require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
             . 'echo Sello\Library::mode(), " ", Sello\Sello::checkRut("12.345.678-5")["formatted"];',
             ['SELLO_LIB' => '/nonexistent/must-not-be-used.so'],
-            ['ffi.enable' => 'preload', 'ffi.preload' => $header]);
+            ['ffi.enable' => 'preload', 'ffi.preload' => $header]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame('scope 12.345.678-5', $out);
     }
@@ -176,13 +212,15 @@ final class LoaderTest extends SandboxTestCase
     public function testThePreloadScriptPreloadsTheClasses(): void
     {
         $header = self::$tmp . '/sello.preload.h';
-        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
+        file_put_contents($header, self::preloadHeader());
         [$status, $out, $err] = self::php(
             'echo class_exists("Sello\\\\Fes", false) ? "preloaded" : "missing", " ", Sello\Library::mode();',
             [],
             ['opcache.enable_cli' => '1', 'opcache.preload' => self::binding() . '/preload.php',
-             'opcache.preload_user' => (function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root'),
-             'ffi.enable' => 'preload', 'ffi.preload' => $header]);
+             'opcache.preload_user' => self::currentUser(),
+            'ffi.enable' => 'preload',
+            'ffi.preload' => $header]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame('preloaded scope', $out);
     }
@@ -203,8 +241,8 @@ final class LoaderTest extends SandboxTestCase
             . 'try { echo Sello\\Library::mode(), " ", Sello\\Sello::checkRut("12.345.678-5")["formatted"]; }'
             . ' catch (Sello\\Exception\\LibraryException $e) { echo "refused: ", $e->getMessage(); }');
         $header = self::$tmp . '/sello.preload.h';
-        file_put_contents($header, HeaderGenerator::generate((string) file_get_contents(Sandbox::root() . '/include/sello.h'), 'SELLO', self::realLibrary()));
-        $user = function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root';
+        file_put_contents($header, self::preloadHeader());
+        $user = self::currentUser();
         $run = static function (array $ini) use ($cgi, $script): string {
             $command = escapeshellarg($cgi) . ' -q';
             foreach ($ini as $name => $value) {
@@ -215,9 +253,14 @@ final class LoaderTest extends SandboxTestCase
         $refused = $run(['ffi.enable' => 'preload']);
         self::assertStringStartsWith('refused: PHP refuses FFI here', $refused);
         self::assertStringContainsString('docs/php-fpm.md', $refused);
-        self::assertStringStartsWith('refused:', $run(['ffi.enable' => 'preload', 'ffi.preload' => $header]),
-            'ffi.preload alone is not enough: the binding calls FFI::scope/FFI::string, which must come from preloaded code');
-        self::assertSame('scope 12.345.678-5', $run(['ffi.enable' => 'preload', 'ffi.preload' => $header, 'opcache.enable' => '1',
-            'opcache.preload' => self::binding() . '/preload.php', 'opcache.preload_user' => $user]));
+        self::assertStringStartsWith(
+            'refused:',
+            $run(['ffi.enable' => 'preload', 'ffi.preload' => $header]),
+            'ffi.preload alone is not enough: the binding calls FFI::scope/FFI::string, '
+            . 'which must come from preloaded code'
+        );
+        self::assertSame('scope 12.345.678-5', $run(['ffi.enable' => 'preload', 'ffi.preload' => $header,
+            'opcache.enable' => '1', 'opcache.preload' => self::binding() . '/preload.php',
+            'opcache.preload_user' => $user]));
     }
 }

@@ -46,7 +46,8 @@ final class Sandbox
     {
         $log = tempnam(sys_get_temp_dir(), 'sello-sandbox-log-');
         $command = ['python3', self::root() . '/sandbox/sello_sandbox.py', '--port', '0'];
-        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['file', $log, 'a']], $pipes);
+        $descriptors = [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['file', $log, 'a']];
+        $process = proc_open($command, $descriptors, $pipes);
         if (!is_resource($process)) {
             throw new \RuntimeException('cannot start the sandbox');
         }

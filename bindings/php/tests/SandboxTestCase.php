@@ -30,19 +30,22 @@ abstract class SandboxTestCase extends TestCase
     /** @return array<string, mixed> */
     protected function fesConfig(array $overrides = []): array
     {
-        return array_merge(['base_url' => $this->sandbox->fesUrl] + self::FES_USER + ['retries' => self::FAST_RETRIES], $overrides);
+        $config = ['base_url' => $this->sandbox->fesUrl] + self::FES_USER + ['retries' => self::FAST_RETRIES];
+        return array_merge($config, $overrides);
     }
 
     /** @return array<string, mixed> */
     protected function fvConfig(array $overrides = []): array
     {
-        return array_merge(['base_url' => $this->sandbox->fvUrl] + self::FV_USER + ['retries' => self::FAST_RETRIES], $overrides);
+        $config = ['base_url' => $this->sandbox->fvUrl] + self::FV_USER + ['retries' => self::FAST_RETRIES];
+        return array_merge($config, $overrides);
     }
 
     /** @return array<string, mixed> */
     protected function cfdiConfig(array $overrides = []): array
     {
-        return array_merge(['base_url' => $this->sandbox->cfdiUrl] + self::CFDI_USER + ['retries' => self::FAST_RETRIES], $overrides);
+        $config = ['base_url' => $this->sandbox->cfdiUrl] + self::CFDI_USER + ['retries' => self::FAST_RETRIES];
+        return array_merge($config, $overrides);
     }
 
     /** A loopback port with nothing listening. */

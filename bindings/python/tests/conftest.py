@@ -35,3 +35,18 @@ def fv_config(sandbox: Sandbox) -> Dict[str, Any]:
 @pytest.fixture()
 def cfdi_config(sandbox: Sandbox) -> Dict[str, Any]:
     return {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": FAST_RETRIES}
+
+
+@pytest.fixture(scope="session")
+def sat_certs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
+    """Test SAT certificates made once per session with Tests/support/make_test_certs.py: the
+    manifest's "sat" part ("csd", "other", "fiel", "expired": cer/key paths, rfc...) and
+    "password" (the keys' password)."""
+    import json
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("sat-certs")
+    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
+                         capture_output=True, text=True, check=True, timeout=300)
+    manifest = json.loads(out.stdout)
+    return {**manifest["sat"], "password": manifest["password"]}

@@ -130,7 +130,7 @@ KINDS: List[Tuple[str, type]] = [
     ("invalid_argument", sello.InvalidArgumentError), ("validation", sello.ValidationError),
     ("auth", sello.AuthError), ("service", sello.ServiceError), ("http", sello.HTTPError),
     ("timeout", sello.TimeoutError), ("transport", sello.TransportError), ("protocol", sello.ProtocolError),
-    ("io", sello.FileError), ("internal", sello.InternalError),
+    ("io", sello.FileError), ("internal", sello.InternalError), ("cancelled", sello.CallCancelledError),
 ]
 
 

@@ -33,7 +33,10 @@ class SelloException extends \RuntimeException
         parent::__construct($text, $serviceCode ?? 0, $previous);
     }
 
-    /** The envelope's error.kind: invalid_argument, validation, auth, service, http, timeout, transport, protocol, io, internal. */
+    /**
+     * The envelope's error.kind: invalid_argument, validation, auth, service, http, timeout,
+     * transport, protocol, io, internal, cancelled.
+     */
     public function kind(): string
     {
         return (string) ($this->error['kind'] ?? static::KIND);
@@ -133,14 +136,20 @@ class SelloException extends \RuntimeException
             'protocol' => ProtocolException::class,
             'io' => FileException::class,
             'internal' => InternalException::class,
+            'cancelled' => CancelledException::class,
             default => self::class,
         };
         return new $class($envelope);
     }
 
     /** An error raised by the binding itself (a closed client), shaped like the library's. */
-    public static function local(string $kind, string $code, string $message, string $service = '', string $operation = ''): self
-    {
+    public static function local(
+        string $kind,
+        string $code,
+        string $message,
+        string $service = '',
+        string $operation = ''
+    ): self {
         return self::fromEnvelope([
             'ok' => false,
             'error' => ['kind' => $kind, 'code' => $code, 'service_code' => null, 'message' => $message,

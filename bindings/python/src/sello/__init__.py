@@ -18,6 +18,7 @@ from ._lib import load as _load
 from .cfdi import CFDI, cfdi_inspect_csd
 from .errors import (
     AuthError,
+    CallCancelledError,
     FileError,
     HTTPError,
     InternalError,
@@ -42,7 +43,7 @@ __all__ = [
     "version", "abi_version", "library_path", "load_library",
     "Result", "unwrap",
     "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError", "HTTPError",
-    "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError",
+    "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError", "CallCancelledError",
     "LibraryError", "AbiVersionError", "ABI_VERSION",
     "LOG_DEBUG", "LOG_INFO", "LOG_WARNING", "LOG_ERROR", "ProgressCallback", "LogCallback",
 ]

@@ -1,12 +1,13 @@
 """What the three clients share: the handle, the callbacks, the calls."""
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import json
 import logging
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple
 
 from . import _lib
 from .errors import error_from_envelope, local_error
@@ -26,6 +27,33 @@ ProgressCallback = Callable[[int, int], None]
 LogCallback = Callable[[int, str], None]
 
 _logger = logging.getLogger("sello")
+# A library adds no handler but this one (the logging HOWTO's advice): without any logging
+# configuration the library's lines go nowhere instead of to logging's last-resort stderr handler.
+_logger.addHandler(logging.NullHandler())
+
+#: (SELLO_LOG_* level, logging level), from the most to the least verbose.
+_LEVELS: Tuple[Tuple[int, int], ...] = (
+    (LOG_DEBUG, logging.DEBUG), (LOG_INFO, logging.INFO), (LOG_WARNING, logging.WARNING), (LOG_ERROR, logging.ERROR))
+
+
+def python_level(level: int) -> int:
+    """The logging level for a SELLO_LOG_* level (below DEBUG is DEBUG, above ERROR is ERROR)."""
+    return _LEVELS[min(max(int(level), LOG_DEBUG), LOG_ERROR)][1]
+
+
+def wanted_level(logger: logging.Logger) -> Optional[int]:
+    """The lowest SELLO_LOG_* level ``logger`` is enabled for (None: not even ERROR), so that the
+    library produces no line the logger would drop. ``isEnabledFor`` is cached by logging (cleared
+    by every setLevel) and honours ``logging.disable()``: a few hundred nanoseconds a call."""
+    for sello_level, level in _LEVELS:
+        if logger.isEnabledFor(level):
+            return sello_level
+    return None
+
+
+#: The call id of the call being made on this thread or task (set by sello.aio, API.md §6): when
+#: set, it is added to the request as the library-only field ``call_id``.
+current_call_id: "contextvars.ContextVar[Optional[str]]" = contextvars.ContextVar("sello_call_id", default=None)
 
 
 def encode(request: Mapping[str, Any]) -> bytes:
@@ -70,6 +98,16 @@ class Client:
     Use it as a context manager, or call close(); the handle is also freed when the object is
     garbage-collected. Calls may be made from many threads at once; close() waits for calls in
     flight (the C library forbids freeing a client during a call).
+
+    Logging: a client made without ``on_log`` sends the library's lines (one per request, answer,
+    retry and failure, secrets already redacted) to the logger ``sello.<service>`` — ``sello.fes``,
+    ``sello.fv``, ``sello.cfdi``, children of ``sello`` — at DEBUG, INFO, WARNING or ERROR
+    (SELLO_LOG_DEBUG..SELLO_LOG_ERROR). The library produces only the lines that logger is
+    enabled for (``isEnabledFor``), read when the client is made and again before every call: a
+    later ``setLevel()`` or ``logging.disable()`` applies from the next call on, a call already in
+    flight keeps the level it started with. Handlers' own levels are not consulted. The package
+    gives ``sello`` a NullHandler, so nothing is printed until the application configures logging.
+    ``on_log``/:meth:`set_log` replace the logger; :meth:`log_to_logging` brings it back.
     """
 
     _service: ClassVar[str] = ""
@@ -88,6 +126,11 @@ class Client:
         self._progress_ref: Any = None
         self._log_ref: Any = None
         self._retired: List[Any] = []  # replaced callbacks stay alive until close()
+        # Without on_log the library's lines go to the logger sello.<service> (see _follow_logger).
+        self._logger = logging.getLogger(f"sello.{self._service}")
+        self._logging_ref: Any = None
+        self._follows_logger = False
+        self._applied_level: Optional[int] = None
         self._lib = _lib.get()
         error = ctypes.c_void_p()
         handle = self._lib.function(self._new_name)(encode(config), ctypes.byref(error))
@@ -102,6 +145,9 @@ class Client:
             self.set_progress(on_progress)
         if on_log is not None:
             self.set_log(on_log, log_level)
+        else:
+            self._follows_logger = True
+            self._follow_logger()
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -116,7 +162,8 @@ class Client:
             handle, self._handle = self._handle, None
         if handle is not None:
             self._lib.function(self._free_name)(handle)
-        self._progress_ref = self._log_ref = None
+        self._progress_ref = self._log_ref = self._logging_ref = None
+        self._follows_logger = False
         self._retired.clear()
 
     def __enter__(self) -> "Client":
@@ -162,8 +209,11 @@ class Client:
 
     def set_log(self, on_log: Optional[LogCallback], level: int = LOG_INFO) -> None:
         """Sets (a callable) or removes (None) the log callback: on_log(level, message).
-        Lines below ``level`` (LOG_DEBUG..LOG_ERROR) are not produced."""
+        Lines below ``level`` (LOG_DEBUG..LOG_ERROR) are not produced. Either way the client stops
+        sending lines to the ``sello.<service>`` logger; :meth:`log_to_logging` goes back to it."""
         handle = self._require_handle("set_log")
+        self._follows_logger = False
+        self._applied_level = None
         if on_log is None:
             self._lib.function(self._set_log_name)(handle, _lib.LOG_FN(), None, int(level))
             self._retire(self._log_ref)
@@ -182,6 +232,36 @@ class Client:
         self._retire(self._log_ref)
         self._log_ref = reference
 
+    def log_to_logging(self) -> None:
+        """Sends the library's lines to the logger ``sello.<service>`` (what a client created
+        without ``on_log`` does): the logger's level decides, before each call, which lines are
+        produced. Replaces a callback set with ``on_log``/:meth:`set_log`."""
+        self._require_handle("log_to_logging")
+        if self._log_ref is not None:
+            self._retire(self._log_ref)
+            self._log_ref = None
+        self._follows_logger = True
+        self._applied_level = None
+        self._follow_logger(force=True)
+
+    def _follow_logger(self, force: bool = False) -> None:
+        """Gives the library the minimum level the logger wants now (no callback at all when it
+        wants nothing). Called at creation and before each call: a level changed with setLevel()
+        or logging.disable() applies from the next call on; a call in flight keeps its level."""
+        level = wanted_level(self._logger)
+        if level == self._applied_level and not force:
+            return
+        handle = self._handle
+        if handle is None:
+            return
+        if level is None:
+            self._lib.function(self._set_log_name)(handle, _lib.LOG_FN(), None, LOG_ERROR)
+        else:
+            if self._logging_ref is None:
+                self._logging_ref = _lib.LOG_FN(_logging_trampoline(self._logger))
+            self._lib.function(self._set_log_name)(handle, self._logging_ref, None, level)
+        self._applied_level = level
+
     def _retire(self, reference: Any) -> None:
         # A call in flight on another thread may still be about to use the old callback.
         if reference is not None:
@@ -199,6 +279,9 @@ class Client:
         return self._invoke(function_name, operation, request or {})
 
     def _invoke(self, function_name: str, operation: str, request: Mapping[str, Any]) -> Result:
+        call_id = current_call_id.get()
+        if call_id is not None:
+            request = {**request, "call_id": call_id}
         payload = encode(request)
         function = self._lib.function(function_name)
         with self._lock:
@@ -209,6 +292,8 @@ class Client:
                                   operation=operation)
             self._in_flight += 1
         try:
+            if self._follows_logger:            # in flight: close() cannot free the handle meanwhile
+                self._follow_logger()
             pointer = function(handle, payload)     # the GIL is released during the call
         finally:
             with self._lock:
@@ -223,6 +308,19 @@ class Client:
             raise local_error("invalid_argument", "CLIENT_CLOSED", f"the {type(self).__name__} client is closed",
                               service=self._service, operation=operation)
         return handle
+
+
+def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:
+    """The C log callback that hands each line to ``logger`` at the mapped level."""
+
+    def trampoline(_user_data: Any, line_level: int, message: Optional[bytes]) -> None:
+        try:
+            # The line is the record's msg (no arguments: a '%' in a URL is not a format).
+            logger.log(python_level(line_level), (message or b"").decode("utf-8", errors="replace"))
+        except BaseException:  # noqa: BLE001 - never unwind through C; logging reports its own handler errors
+            pass
+
+    return trampoline
 
 
 def client_config(**fields: Any) -> Dict[str, Any]:

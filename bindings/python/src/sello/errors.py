@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Type
 __all__ = [
     "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError",
     "HTTPError", "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError",
-    "error_from_envelope",
+    "CallCancelledError", "error_from_envelope",
 ]
 
 
@@ -122,9 +122,18 @@ class InternalError(SelloError):
     KIND = "internal"
 
 
+class CallCancelledError(SelloError):
+    """The call was cancelled before it finished (error.kind "cancelled", API.md §6:
+    PREFIX_client_cancel, or the cancelled task of a sello.aio call). The message says whether the
+    request may have reached the service; ``retryable`` follows the operation's replay policy.
+    Not asyncio.CancelledError: sello.aio re-raises that one in the task that was cancelled."""
+    KIND = "cancelled"
+
+
 _BY_KIND: Dict[str, Type[SelloError]] = {
     cls.KIND: cls for cls in (InvalidArgumentError, ValidationError, AuthError, ServiceError, HTTPError,
-                              TimeoutError, TransportError, ProtocolError, FileError, InternalError)
+                              TimeoutError, TransportError, ProtocolError, FileError, InternalError,
+                              CallCancelledError)
 }
 
 

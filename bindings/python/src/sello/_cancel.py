@@ -1,0 +1,84 @@
+"""Cancelling a call in flight: ``PREFIX_client_cancel(client, call_id)`` (API.md §6,
+"Cancelling a call in flight").
+
+A request may carry the library-only field ``call_id``; ``char *fes_client_cancel(fes_client *,
+const char *call_id)`` (and ``fv_``, ``cfdi_``) makes the calls in flight with that id return within
+100 ms with an error of kind ``cancelled`` (every call in flight when ``call_id`` is NULL) and
+answers an envelope whose ``data.cancelled`` says how many it reached.
+
+This is the one place of the binding that talks to that C function. It finds it by name in the
+loaded library: a library without it (today's, before issue 14's C part) makes :func:`supported`
+False, and then sello.aio sends no ``call_id`` at all (such a library refuses unknown request
+fields) and a cancelled task lets its call run to its end on the pool's thread, its result dropped.
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import os
+from typing import Any, Dict, Optional
+
+from ._client import Client
+from .errors import error_from_envelope
+
+__all__ = ["CANCEL_FUNCTIONS", "supported", "cancel", "new_call_id"]
+
+#: service -> the C function that cancels calls of that service's clients.
+CANCEL_FUNCTIONS: Dict[str, str] = {
+    "fes": "fes_client_cancel",
+    "fv": "fv_client_cancel",
+    "cfdi": "cfdi_client_cancel",
+}
+
+_counter = itertools.count(1)
+_PREFIX = f"aio-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def new_call_id() -> str:
+    """A call id unique in this process (and, in practice, between processes)."""
+    return f"{_PREFIX}-{next(_counter)}"
+
+
+def _function(client: Client) -> Optional[Any]:
+    name = CANCEL_FUNCTIONS.get(client._service)
+    if name is None:
+        return None
+    try:
+        function = getattr(client._lib.cdll, name)
+    except AttributeError:          # a library without cancellation
+        return None
+    function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    function.restype = ctypes.c_void_p           # owned envelope: c_void_p, never c_char_p
+    return function
+
+
+def supported(client: Client) -> bool:
+    """Whether the loaded library can cancel this client's calls (it exports PREFIX_client_cancel)."""
+    return _function(client) is not None
+
+
+def cancel(client: Client, call_id: Optional[str]) -> Optional[int]:
+    """Cancels the calls in flight on ``client`` whose request carried ``call_id`` (every call in
+    flight when None). Returns how many the library reached (``data.cancelled``; 0 when none was in
+    flight, or the client is closed), or None when the library cannot cancel. Raises the
+    SelloError of an error envelope."""
+    function = _function(client)
+    if function is None:
+        return None
+    with client._lock:                   # the handle stays valid while this counts as in flight
+        handle = client._handle
+        if handle is None:
+            return 0
+        client._in_flight += 1
+    try:
+        pointer = function(handle, None if call_id is None else call_id.encode("utf-8"))
+    finally:
+        with client._lock:
+            client._in_flight -= 1
+            if not client._in_flight:
+                client._lock.notify_all()
+    envelope = client._lib.take(pointer)
+    if envelope.get("ok") is not True:
+        raise error_from_envelope(envelope)
+    data = envelope.get("data") or {}
+    return int(data.get("cancelled") or 0)

@@ -1,0 +1,211 @@
+"""What the three asynchronous clients share: the synchronous client they wrap, the thread pool
+their calls run on, closing, cancelling, and the coroutine methods made from the synchronous
+class's operation table."""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import functools
+import inspect
+import logging
+import threading
+from typing import Any, Callable, ClassVar, Dict, Generic, Optional, Type, TypeVar
+
+from .. import _cancel
+from .._client import Client, LogCallback, ProgressCallback, LOG_INFO, current_call_id
+from ..errors import local_error
+from ..result import Result
+
+__all__ = ["AsyncClient", "DEFAULT_MAX_CONCURRENCY"]
+
+#: The default size of a client's thread pool: how many of its calls run at once.
+DEFAULT_MAX_CONCURRENCY = 16
+#: After a task is cancelled, the library is asked to cancel its call again every 5 ms for up to
+#: 100 ms while it answers "none in flight": the thread may have taken the call from the queue
+#: without having entered the library yet.
+_CANCEL_RETRY_SECONDS = 0.005
+_CANCEL_RETRIES = 20
+
+_logger = logging.getLogger("sello.aio")
+
+SyncClient = TypeVar("SyncClient", bound=Client)
+
+
+class AsyncClient(Generic[SyncClient]):
+    """Base of sello.aio.FES, FirmaVirtual and CFDI: a synchronous client and the thread pool its
+    calls run on.
+
+    Each operation of the synchronous class is a coroutine method here, with the same keyword
+    arguments, the same :class:`sello.Result` and the same exceptions. A call runs on the client's
+    own pool of ``max_concurrency`` threads (default 16): that many calls are in flight at once,
+    the others wait for a thread (ctypes releases the GIL during the C call). The event loop is
+    never blocked.
+
+    ``async with`` (or ``await client.close()``) waits for the calls in flight, then frees the C
+    handle; later calls raise InvalidArgumentError CLIENT_CLOSED. Callbacks (``on_progress``,
+    ``on_log``, the ``sello`` logger) run on the pool's threads, not on the event loop: use
+    ``loop.call_soon_threadsafe`` to reach asyncio objects from them.
+
+    Cancelling the task that awaits a call: a call still waiting for a thread is never sent; a call
+    in flight is given a ``call_id`` and cancelled in the library (``PREFIX_client_cancel``), which
+    makes it return within 100 ms and frees its thread — with a library that can cancel (see
+    ``sello._cancel``). With one that cannot, the call runs to its end on its thread and its result
+    is dropped.
+    """
+
+    #: The synchronous class this one wraps; its ``_operations`` table gives the methods.
+    _sync_class: ClassVar[Type[Client]]
+
+    def __init__(self, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY, **config: Any) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
+        self._client: SyncClient = self._sync_class(**config)  # type: ignore[assignment]
+        self._max_concurrency = max_concurrency
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}")
+        self._state = threading.Lock()
+        self._closing = False
+        self._closed: Optional["concurrent.futures.Future[None]"] = None
+        self._can_cancel = _cancel.supported(self._client)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        sync_class = cls.__dict__.get("_sync_class")
+        if sync_class is None:
+            return
+        for operation in sync_class._operations:
+            sync_method = getattr(sync_class, operation, None)
+            if callable(sync_method) and operation not in cls.__dict__:
+                setattr(cls, operation, _coroutine_method(cls, operation, sync_method))
+
+    # -- properties ------------------------------------------------------------------------------
+    @property
+    def sync(self) -> SyncClient:
+        """The synchronous client underneath (same handle), e.g. for a call from a plain thread."""
+        return self._client
+
+    @property
+    def max_concurrency(self) -> int:
+        """The size of this client's thread pool."""
+        return self._max_concurrency
+
+    @property
+    def closed(self) -> bool:
+        """True once close() has begun: no new call is accepted."""
+        return self._closing
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closing else "open"
+        return f"<sello.aio.{type(self).__name__} {state} max_concurrency={self._max_concurrency}>"
+
+    # -- callbacks (quick, local: plain methods) -------------------------------------------------
+    def set_progress(self, on_progress: Optional[ProgressCallback]) -> None:
+        """As the synchronous client's; the callback runs on the pool's threads."""
+        self._client.set_progress(on_progress)
+
+    def set_log(self, on_log: Optional[LogCallback], level: int = LOG_INFO) -> None:
+        """As the synchronous client's; the callback runs on the pool's threads."""
+        self._client.set_log(on_log, level)
+
+    def log_to_logging(self) -> None:
+        """As the synchronous client's: the library's lines go to the ``sello.<service>`` logger."""
+        self._client.log_to_logging()
+
+    # -- calls -----------------------------------------------------------------------------------
+    async def call(self, operation: str, request: Optional[Dict[str, Any]] = None) -> Result:
+        """Runs an operation by name with a request dict, as the synchronous ``call()``."""
+        return await self._run(operation, self._client.call, operation, request)
+
+    async def _run(self, operation: str, function: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
+        call_id = _cancel.new_call_id() if self._can_cancel else None
+        work = functools.partial(_in_thread, call_id, function, args, kwargs)
+        with self._state:
+            if self._closing:
+                raise local_error("invalid_argument", "CLIENT_CLOSED",
+                                  f"the sello.aio.{type(self).__name__} client is closed",
+                                  service=self._client._service, operation=operation)
+            submitted = self._pool.submit(work)
+        try:
+            return await asyncio.wrap_future(submitted)
+        except asyncio.CancelledError:
+            # wrap_future has already cancelled `submitted` if no thread had taken it.
+            if call_id is not None and not submitted.done():
+                _cancel_in_library(asyncio.get_running_loop(), self._client, call_id, submitted, _CANCEL_RETRIES)
+            raise
+
+    # -- closing ---------------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Stops accepting calls, waits for the calls in flight, then frees the C handle. Calling
+        it again (or concurrently) waits for the same close; cancelling the wait does not stop it."""
+        with self._state:
+            if self._closed is None:
+                self._closing = True
+                self._closed = concurrent.futures.Future()
+                threading.Thread(target=self._close_in_thread, args=(self._closed,),
+                                 name=f"sello-aio-close-{self._client._service}", daemon=True).start()
+            closed = self._closed
+        await asyncio.shield(asyncio.wrap_future(closed))
+
+    #: contextlib.aclosing() and other asynchronous code look for aclose().
+    aclose = close
+
+    def _close_in_thread(self, done: "concurrent.futures.Future[None]") -> None:
+        try:
+            self._pool.shutdown(wait=True)
+            self._client.close()
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever awaits close()
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+    async def __aenter__(self: "AsyncClientT") -> "AsyncClientT":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+AsyncClientT = TypeVar("AsyncClientT", bound=AsyncClient[Any])
+
+
+def _in_thread(call_id: Optional[str], function: Callable[..., Result], args: Any, kwargs: Any) -> Result:
+    """Runs on a pool thread: the synchronous call, with its call_id in the request when set."""
+    if call_id is None:
+        return function(*args, **kwargs)
+    return contextvars.copy_context().run(_with_call_id, call_id, function, args, kwargs)
+
+
+def _with_call_id(call_id: str, function: Callable[..., Result], args: Any, kwargs: Any) -> Result:
+    current_call_id.set(call_id)
+    return function(*args, **kwargs)
+
+
+def _cancel_in_library(loop: asyncio.AbstractEventLoop, client: Client, call_id: str,
+                       submitted: "concurrent.futures.Future[Result]", retries: int) -> None:
+    """Asks the library to cancel the call with ``call_id`` until it reached it, the call ended,
+    or the retries are spent. Runs on the event loop (PREFIX_client_cancel only sets a flag)."""
+    if submitted.done():
+        return
+    try:
+        reached = _cancel.cancel(client, call_id)
+    except Exception:  # noqa: BLE001 - the task is cancelled already; this is only housekeeping
+        _logger.exception("sello.aio: cancelling call %s in the library failed", call_id)
+        return
+    if not reached and retries > 0 and not submitted.done():
+        loop.call_later(_CANCEL_RETRY_SECONDS, _cancel_in_library, loop, client, call_id, submitted, retries - 1)
+
+
+def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Result]) -> Callable[..., Any]:
+    """The coroutine version of a synchronous operation method: same name, arguments and
+    documentation; the call runs on the client's pool."""
+
+    async def method(self: AsyncClient[Any], *args: Any, **kwargs: Any) -> Result:
+        return await self._run(operation, getattr(self._client, operation), *args, **kwargs)
+
+    method.__name__ = operation
+    method.__qualname__ = f"{owner.__name__}.{operation}"
+    method.__module__ = owner.__module__
+    method.__doc__ = sync_method.__doc__
+    setattr(method, "__signature__", inspect.signature(sync_method))
+    return method

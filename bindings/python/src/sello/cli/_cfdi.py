@@ -1,0 +1,249 @@
+"""sello cfdi: Prodigia operations over one or many items (UUIDs or files, on the command line or
+read from a file), with a progress bar on a terminal and a summary table.
+
+Each command is one entry of OPERATIONS: the sello.CFDI method it calls, whether the library's
+batch (cfdi_process_files) carries it, how one input item becomes a request, the options whose
+values go into every request, and the answer's fields shown per item. ``register`` makes the
+click command from it. Adding an operation is adding an entry, for example (when the library
+has them):
+
+    Operation("stamp-xml", "stamp_xml", batch=True, item="FILE", request=lambda path: {"xml_path": path},
+              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
+              help="Stamps CFDI 4.0 XML files (timbrado40). ..."),
+    Operation("status", "get_status", batch=True, item="UUID|RFC_EMISOR|RFC_RECEPTOR|TOTAL",
+              request=split_item("uuid", "rfcEmisor", "rfcReceptor", "total"), fields=(CONTRATO,),
+              columns=("estado", "estatusCfdi", "estatus_text", "esCancelable", "estatusCancelacion"),
+              help="The SAT status of CFDIs (consultarEstatusComprobante). ..."),
+
+``sello cfdi cancel`` sends all its UUIDs in one request (cfdi_cancel_with_reason takes a list),
+so it is a plain command rather than an entry: about fifteen lines with read_items(), split_item(),
+the CSD as --cer/--key with _local.csd_password() (or --cert-default), CONTRATO and SAVE_DIR, and
+Output.rows() over data["cancelaciones"].
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from ..errors import error_from_envelope
+from . import _batch, _exit
+from ._app import State, cli, handled, json_option
+
+F = Callable[..., Any]
+#: Items shown one per row when there are at most this many; above, only the failed ones.
+ALL_ROWS_UP_TO = 50
+
+
+@dataclass(frozen=True)
+class Field:
+    """An option of a command whose value goes into every request."""
+
+    option: Callable[[F], F]
+    name: str
+    to_request: Callable[[Any], Dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    command: str                                   # the subcommand: sello cfdi <command>
+    method: str                                    # the sello.CFDI method, = the batch's "operation"
+    batch: bool                                    # cfdi_process_files carries it (else concurrent calls)
+    item: str                                      # what one input item is (metavar, table header)
+    request: Callable[[str], Dict[str, Any]]       # one input item -> its request fields
+    fields: Tuple[Field, ...]                      # options added to every request
+    columns: Tuple[str, ...]                       # answer fields shown per item
+    help: str
+
+
+SAVE_DIR = Field(click.option("--save-dir", type=click.Path(file_okay=False, path_type=Path),
+                              help="Write the returned documents there (<UUID>.xml, <UUID>_acuse.xml, <UUID>.pdf)."),
+                 "save_dir", lambda value: {"save_dir": str(value)} if value else {})
+CONTRATO = Field(click.option("--contrato", help="The contract for these calls (default: the configured one)."),
+                 "contrato", lambda value: {"contrato": value} if value else {})
+PRUEBA = Field(click.option("--prueba/--no-prueba", default=False, show_default=True,
+                            help="A test stamp (prueba=true) or a real one, which spends a transaction."),
+               "prueba", lambda value: {"prueba": bool(value)})
+OPCIONES = Field(click.option("--opcion", "opciones", multiple=True, metavar="OPCION",
+                              help="A Prodigia option (repeatable): CONSULTAR_SALDO, GENERAR_PDF, ..."),
+                 "opciones", lambda value: {"opciones": list(value)} if value else {})
+
+
+def split_item(*names: str) -> Callable[[str], Dict[str, Any]]:
+    """A request from an item written "A|B|C" (the fields in ``names`` order)."""
+
+    def request(item: str) -> Dict[str, Any]:
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) != len(names):
+            raise click.BadParameter(f"{item!r}: expected {'|'.join(n.upper() for n in names)}")
+        return dict(zip(names, parts))
+
+    return request
+
+
+OPERATIONS: Tuple[Operation, ...] = (
+    Operation("get-by-uuid", "get_by_uuid", batch=False, item="UUID", request=lambda uuid: {"uuid": uuid},
+              fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
+              help="The stamped XML of CFDIs by UUID (consultaCfdiPorUUID). Safe to repeat."),
+    Operation("cancellation-receipt", "get_cancellation_receipt", batch=False, item="UUID",
+              request=lambda uuid: {"uuid": uuid}, fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
+              help="The SAT cancellation receipts (acuse) of cancelled CFDIs by UUID (acuseCancelacion). "
+                   "Safe to repeat."),
+    Operation("process-file", "process_file", batch=True, item="FILE", request=lambda path: {"datos_path": path},
+              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
+              help="Stamps CFDIs from CSV interchange files (procesarArchivo), concurrently through the "
+                   "library's batch. A stamp is never sent twice."),
+)
+
+
+@cli.group("cfdi")
+def cfdi_group() -> None:
+    """Prodigia / PADE (Mexico): CFDI stamps, receipts, XML; one item or many.
+
+    Items come as arguments and/or from --from-file FILE (one per line, '-' for stdin; blank lines
+    and lines starting with # are skipped). With many items: a progress bar on a terminal, a table
+    of the items (all of them up to 50, else the failed ones) and a summary; --json prints one
+    envelope per line, in input order. The exit code is that of the first failed item.
+
+    The client's settings: [cfdi] in the configuration file, or SELLO_CFDI_USUARIO,
+    SELLO_CFDI_PASSWORD / SELLO_CFDI_PASSWORD_FILE, SELLO_CFDI_CONTRATO, SELLO_CFDI_BASE_URL...
+    (`sello config --help`)."""
+
+
+def read_items(arguments: Sequence[str], from_file: Optional[str]) -> List[str]:
+    items = [item for item in arguments if item.strip()]
+    if from_file is not None:
+        with click.open_file(from_file, "r", encoding="utf-8") as handle:
+            for line in handle:
+                text = line.strip()
+                if text and not text.startswith("#"):
+                    items.append(text)
+    if not items:
+        raise click.UsageError("no items: give them as arguments or with --from-file FILE")
+    return items
+
+
+@contextmanager
+def progress_bar(state: State, label: str, total: int, enabled: Optional[bool]) -> Iterator[_batch.Advance]:
+    """A bar on stderr when it is a terminal (or --progress), else nothing."""
+    show = state.output.err.is_terminal if enabled is None else enabled
+    if not show or total < 2:
+        yield lambda _count: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=state.output.err, transient=False) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda count: progress.advance(task, count)
+
+
+def register(group: click.Group, operation: Operation) -> None:
+    """Adds `sello cfdi <operation.command>` to the group."""
+
+    @click.argument("items", nargs=-1, metavar=f"[{operation.item}]...")
+    @click.option("--from-file", type=click.Path(dir_okay=False, allow_dash=True),
+                  help=f"Read more items ({operation.item}, one per line) from this file ('-': stdin).")
+    @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+                  help="How many requests are in flight at once.")
+    @click.option("--progress/--no-progress", default=None,
+                  help="Show a progress bar (default: when stderr is a terminal).")
+    @json_option
+    @click.pass_obj
+    @handled
+    def command(state: State, /, items: Sequence[str], from_file: Optional[str], concurrency: int,
+                progress: Optional[bool], **options: Any) -> int:
+        inputs = read_items(items, from_file)
+        common: Dict[str, Any] = {}
+        for field in operation.fields:
+            common.update(field.to_request(options[field.name]))
+        requests = [{**operation.request(item), **common} for item in inputs]
+        cfdi = state.client("cfdi")
+        started = time.perf_counter()
+        with progress_bar(state, f"{operation.command}", len(requests), progress) as advance:
+            envelopes = _batch.run(cfdi, operation.method, operation.batch, requests, concurrency, advance)
+        return report(state, operation, inputs, envelopes, time.perf_counter() - started, concurrency)
+
+    for field in reversed(operation.fields):
+        command = field.option(command)
+    group.command(operation.command, help=operation.help)(command)
+
+
+def report(state: State, operation: Operation, inputs: Sequence[str], envelopes: Sequence[Dict[str, Any]],
+           elapsed: float, concurrency: int) -> int:
+    """Prints the envelopes (JSON lines, or tables) and returns the exit code."""
+    failed = [(i, e) for i, e in enumerate(envelopes) if e.get("ok") is not True]
+    if state.json_mode:
+        for envelope in envelopes:
+            state.output.envelope(envelope)
+    elif len(envelopes) == 1:
+        if not failed:
+            state.output.fields(f"{operation.item} {inputs[0]}", envelopes[0].get("data"))
+    else:
+        _items_table(state, operation, inputs, envelopes, failed)
+        _summary(state, operation, envelopes, failed, elapsed, concurrency)
+    if len(envelopes) == 1:
+        state.output.warnings(envelopes[0].get("warnings") or [])
+        if failed:
+            state.output.error(error_from_envelope(failed[0][1]))
+    return _exit.for_kind(str((failed[0][1].get("error") or {}).get("kind"))) if failed else _exit.OK
+
+
+def _items_table(state: State, operation: Operation, inputs: Sequence[str], envelopes: Sequence[Dict[str, Any]],
+                 failed: Sequence[Tuple[int, Dict[str, Any]]]) -> None:
+    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones); columns that are
+    empty in every row are left out, saved files are shown by name."""
+    from ._output import cell
+
+    indexes = list(range(len(envelopes))) if len(envelopes) <= ALL_ROWS_UP_TO else [i for i, _ in failed]
+    headers = ["#", operation.item, "result", *operation.columns, "message"]
+    rows: List[List[str]] = []
+    for index in indexes[:ALL_ROWS_UP_TO]:
+        envelope = envelopes[index]
+        if envelope.get("ok") is True:
+            found = envelope.get("data")
+            data: Dict[str, Any] = found if isinstance(found, dict) else {}
+            warnings = ", ".join(str(w.get("code")) for w in envelope.get("warnings") or [])
+            values = [_shown(column, data.get(column), cell) for column in operation.columns]
+            rows.append([str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""), *values, ""])
+        else:
+            error = envelope.get("error") or {}
+            rows.append([str(index + 1), inputs[index], f"{error.get('kind')} {error.get('code')}",
+                         *([""] * len(operation.columns)), str(error.get("message") or "")])
+    keep = [i for i, _ in enumerate(headers) if i < 3 or any(row[i] for row in rows)]
+    title = operation.command if len(envelopes) <= ALL_ROWS_UP_TO else f"{operation.command}: failed items"
+    if rows:
+        state.output.table(title, [headers[i] for i in keep], ([row[i] for i in keep] for row in rows))
+    if len(indexes) > ALL_ROWS_UP_TO:
+        state.output.line(f"… and {len(indexes) - ALL_ROWS_UP_TO} more failed items (--json prints every one)")
+
+
+def _shown(column: str, value: Any, cell: Callable[[str, Any], str]) -> str:
+    if column == "saved_files" and isinstance(value, list):
+        return ", ".join(Path(str(path)).name for path in value)
+    return cell(column, value)
+
+
+def _summary(state: State, operation: Operation, envelopes: Sequence[Dict[str, Any]],
+             failed: Sequence[Tuple[int, Dict[str, Any]]], elapsed: float, concurrency: int) -> None:
+    counts: Dict[str, int] = {"ok": len(envelopes) - len(failed)}
+    for _, envelope in failed:
+        error = envelope.get("error") or {}
+        key = f"{error.get('kind')} {error.get('code')}"
+        counts[key] = counts.get(key, 0) + 1
+    warned = sum(1 for e in envelopes if e.get("ok") is True and e.get("warnings"))
+    rows = [(outcome, str(count)) for outcome, count in counts.items()]
+    if warned:
+        rows.append(("(ok with warnings)", str(warned)))
+    rows.append(("total", str(len(envelopes))))
+    how = "through the library's batch" if operation.batch else "as concurrent calls"
+    state.output.table("summary", ["outcome", "items"], rows)
+    state.output.line(f"{len(envelopes)} items in {elapsed:.2f} s, concurrency {concurrency}, {how}")
+
+
+for _operation in OPERATIONS:
+    register(cfdi_group, _operation)

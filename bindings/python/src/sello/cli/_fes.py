@@ -1,0 +1,92 @@
+"""sello fes obtain: issues a certificate with Certificadora del Sur (fes_obtain_certificate)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import click
+
+from .. import fes_check_request
+from . import _exit
+from ._app import State, cli, handled, json_option
+from ._config import read_secret_file
+
+#: option -> request field (fes_obtain_certificate), in the order of the service's documentation
+FIELDS = (
+    ("rut", "rut", "The holder's RUT (12.345.678-5)."),
+    ("correo", "correo", "The holder's e-mail."),
+    ("numero_documento", "numeroDocumento", "The ID card's serial number (100.123.456 or A012345678)."),
+    ("duracion", "duracion", "Validity in years: 1, 2 or 3."),
+    ("nombre_empresa", "nombreEmpresa", "Company name."),
+    ("comuna", "comuna", "The company's comuna (sent with its official name)."),
+    ("direccion", "direccion", "The company's address."),
+    ("giro_empresa", "giroEmpresa", "The company's line of business."),
+)
+SECRET_ENV = "SELLO_FES_CLAVE_CERTIFICADO"
+
+
+@cli.group("fes")
+def fes_group() -> None:
+    """FES, Certificadora del Sur (Chile): digital certificates for SII tax documents.
+
+    The client's settings: [fes] in the configuration file, or SELLO_FES_USUARIO,
+    SELLO_FES_CLAVE / SELLO_FES_CLAVE_FILE, SELLO_FES_BASE_URL... (`sello config --help`)."""
+
+
+def _options(function: Any) -> Any:
+    for option, _field, help_text in reversed(FIELDS):
+        kind = int if option == "duracion" else str
+        function = click.option(f"--{option.replace('_', '-')}", option, type=kind, help=help_text)(function)
+    return function
+
+
+@fes_group.command("obtain")
+@_options
+@click.option("--clave-certificado-file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"File holding the password that will protect the certificate (else ${SECRET_ENV}).")
+@click.option("--save-to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the certificate (PKCS#12, mode 600). Required unless --json or --dry-run.")
+@click.option("--dry-run", is_flag=True,
+              help="Check the request and show it as it would be sent (secrets masked); send nothing.")
+@json_option
+@click.pass_obj
+@handled
+def fes_obtain(state: State, /, clave_certificado_file: Optional[Path], save_to: Optional[Path], dry_run: bool,
+               **options: Any) -> int:
+    """Issues a digital certificate (obtenerCertificado). Never sent twice: it spends one unit of
+    the company's quota. Every problem of the request is reported at once, before anything is
+    sent (exit code 3).
+
+    \b
+    sello fes obtain --rut 19.371.037-9 --correo ana@empresa.cl --numero-documento 100123456 \\
+        --duracion 1 --nombre-empresa "Empresa SpA" --comuna "Viña del Mar" \\
+        --direccion "Av. Libertad 1" --giro-empresa Servicios \\
+        --clave-certificado-file clave.txt --save-to cert.p12
+    """
+    request: Dict[str, Any] = {field: options[option] for option, field, _ in FIELDS}
+    if clave_certificado_file is not None:
+        request["claveCertificado"] = read_secret_file(clave_certificado_file, "the certificate's password")
+    elif os.environ.get(SECRET_ENV):
+        request["claveCertificado"] = os.environ[SECRET_ENV]
+    elif not dry_run:
+        raise click.UsageError(f"the certificate's password: --clave-certificado-file FILE or ${SECRET_ENV}")
+    if save_to is not None:
+        request["save_to"] = str(save_to)
+    if dry_run:
+        checked = fes_check_request(**request)
+        if state.json_mode:
+            state.output.envelope(checked.envelope)
+        else:
+            state.output.fields("the request as it would be sent (nothing was sent)", checked.data)
+        return _exit.OK
+    if save_to is None and not state.json_mode:
+        raise click.UsageError("a certificate is issued once and spends quota: give --save-to FILE to keep it "
+                               "(or --json to receive it in the envelope)")
+    result = state.client("fes").obtain_certificate(**request)
+    if state.json_mode:
+        state.output.envelope(result.envelope)
+    else:
+        state.output.fields("certificate", result.data)
+    state.output.warnings(result.warnings)
+    return _exit.OK

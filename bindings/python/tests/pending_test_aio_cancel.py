@@ -1,0 +1,130 @@
+"""PENDING — not collected by pytest (its name does not start with test_) until issue 14's C part
+exists: the request field ``call_id``, ``fes_client_cancel`` / ``fv_client_cancel`` /
+``cfdi_client_cancel`` (API.md §6) and the error kind ``cancelled``.
+
+The integrator enables it with
+
+    git mv bindings/python/tests/pending_test_aio_cancel.py bindings/python/tests/test_aio_cancel.py
+
+Everything on the binding side is in place: sello/_cancel.py finds PREFIX_client_cancel in the
+loaded library (and then sello.aio puts a call_id in every request it sends), sello.aio cancels a
+call in flight through it when its task is cancelled, and error kind "cancelled" raises
+sello.CallCancelledError. These tests then check, against the sandbox, that cancelling frees the
+thread long before the sandbox's 5 s delay, with exactly one request recorded."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Any, Dict, List
+
+import pytest
+
+import sello
+import sello.aio
+from sello import _cancel
+from sello._client import current_call_id
+from sello_test_data import BY_UUID, stamped_uuid
+
+
+def test_the_library_can_cancel(cfdi_config, fes_config, fv_config) -> None:
+    for client in (sello.CFDI(**cfdi_config), sello.FES(**fes_config), sello.FirmaVirtual(**fv_config)):
+        with client:
+            assert _cancel.supported(client), f"{_cancel.CANCEL_FUNCTIONS[client._service]} is not exported"
+            assert _cancel.cancel(client, "nothing-in-flight") == 0
+            assert _cancel.cancel(client, None) == 0
+
+
+def test_cancelling_the_task_cancels_the_call_and_frees_its_thread(sandbox, cfdi_config, caplog) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
+    caplog.set_level(logging.INFO, logger="sello.cfdi")
+
+    async def main() -> float:
+        async with sello.aio.CFDI(**cfdi_config, max_concurrency=1) as cfdi:
+            held = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid))
+            await asyncio.sleep(0.3)                     # in flight, held by the sandbox
+            started = time.perf_counter()
+            held.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await held
+            # The only thread of the pool must be free again: the next call runs at once.
+            probe = await cfdi.get_by_uuid(uuid=uuid)
+            assert probe["consultaOk"] is True
+            return time.perf_counter() - started
+
+    assert asyncio.run(main()) < 1.0, "the cancelled call kept its thread (the sandbox holds it 5 s)"
+    received = sandbox.requests(BY_UUID)
+    assert len(received) == 2 and received[0]["fault"] == "delay"     # the cancelled one, sent once
+    assert all(key != "call_id" for r in received for key, _ in r["query"])   # library-only field
+    assert any("get_by_uuid failed: cancelled" in r.getMessage() for r in caplog.records)
+
+
+def test_a_call_id_cancels_that_call_from_another_thread(sandbox, cfdi_config) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
+    outcome: Dict[str, Any] = {}
+
+    with sello.CFDI(**cfdi_config) as cfdi:
+        def held() -> None:
+            current_call_id.set("the-held-call")
+            try:
+                cfdi.get_by_uuid(uuid=uuid)
+            except sello.SelloError as exc:
+                outcome["error"] = exc
+            outcome["at"] = time.perf_counter()
+
+        worker = threading.Thread(target=held)
+        worker.start()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        assert _cancel.cancel(cfdi, "the-held-call") == 1
+        worker.join(timeout=10)
+    assert type(outcome["error"]) is sello.CallCancelledError and outcome["error"].kind == "cancelled"
+    assert outcome["at"] - started < 1.0
+    assert len(sandbox.requests(BY_UUID)) == 1
+
+
+def test_none_cancels_every_call_in_flight(sandbox, cfdi_config) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=8, prefix=BY_UUID)
+    errors: List[BaseException] = []
+
+    with sello.CFDI(**cfdi_config) as cfdi:
+        def held(index: int) -> None:
+            current_call_id.set(f"call-{index}")
+            try:
+                cfdi.get_by_uuid(uuid=uuid)
+            except sello.SelloError as exc:
+                errors.append(exc)
+
+        workers = [threading.Thread(target=held, args=(i,)) for i in range(8)]
+        for worker in workers:
+            worker.start()
+        time.sleep(0.5)
+        started = time.perf_counter()
+        assert _cancel.cancel(cfdi, None) == 8
+        for worker in workers:
+            worker.join(timeout=10)
+        elapsed = time.perf_counter() - started
+    assert [type(e) for e in errors] == [sello.CallCancelledError] * 8
+    assert elapsed < 1.0 and len(sandbox.requests(BY_UUID)) == 8
+
+
+def test_gathered_tasks_cancelled_together(sandbox, cfdi_config) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=8, prefix=BY_UUID)
+
+    async def main() -> float:
+        async with sello.aio.CFDI(**cfdi_config, max_concurrency=8) as cfdi:
+            gathered = asyncio.gather(*(cfdi.get_by_uuid(uuid=uuid) for _ in range(8)))
+            await asyncio.sleep(0.5)
+            started = time.perf_counter()
+            gathered.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await gathered
+        return time.perf_counter() - started               # includes close(): every thread was freed
+
+    assert asyncio.run(main()) < 1.5
+    assert len(sandbox.requests(BY_UUID)) == 8
