@@ -11,8 +11,9 @@ use Psr\Log\LoggerInterface;
  *
  * Configuration as Fes, with login and password instead of usuario/clave, and max_upload_bytes
  * (default 52428800, the service's 50 MB); environment 'qa' (the default, qa.firmavirtual.legal),
- * 'sandbox' (test.firmavirtual.legal) or 'production' (api.firmavirtual.legal). The bearer token is obtained when first needed, kept
- * inside the client and renewed once when the service reports it invalid; it is never returned.
+ * 'sandbox' (test.firmavirtual.legal) or 'production' (api.firmavirtual.legal). The bearer token
+ * is obtained when first needed, kept inside the client and renewed once when the service
+ * reports it invalid; it is never returned.
  *
  * Every method takes the request as an array with the service's field names (IDUser, sOwnerType,
  * contractID...) and returns a Result whose data is the service's "message" payload unwrapped
@@ -491,7 +492,35 @@ final class FirmaVirtual extends Client
      * sContractID, sStatus, sContractName, message; when the answer carries no contract id,
      * sContractID is null and $result->warnings has CONTRACT_ID_MISSING (find it by its name).
      *
-     * @param array<string, mixed> $request
+     * @param array{
+     *     sOwnerType: 'NATURAL'|'LEGAL',
+     *     iContractTypeFeeID: int,
+     *     iSignedCount?: int,
+     *     signers: non-empty-list<array{
+     *         full_name: string,
+     *         email: string,
+     *         rutId: string,
+     *         phone: string,
+     *         rol?: 0|3,
+     *         order?: int,
+     *         type?: 'NATURAL'|'LEGAL',
+     *         portion?: int|string,
+     *         payment?: string
+     *     }>,
+     *     sContractName?: string,
+     *     callback?: string,
+     *     iAgreementId?: int,
+     *     iPriceId?: int,
+     *     provider?: string,
+     *     file_path?: string,
+     *     content_base64?: string
+     * } $request
+     * @return Result<array{
+     *     sContractID: string|null,
+     *     sStatus: string|null,
+     *     sContractName: string|null,
+     *     message: mixed
+     * }>
      */
     public function createContractExpress(array $request): Result
     {
@@ -504,7 +533,19 @@ final class FirmaVirtual extends Client
      * status, sPaymentStatus, paid, agrees (the callback said the same), callback, detail. Act on
      * 'status', the service's word: a callback is not authenticated.
      *
-     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input')) or its decoded JSON
+     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input'))
+     *     or its decoded JSON
+     * @return Result<array{
+     *     sContractID: string,
+     *     sStatus: string|null,
+     *     status: string|null,
+     *     sPaymentStatus?: string|null,
+     *     paid?: bool,
+     *     agrees: bool,
+     *     callback: array<string, mixed>,
+     *     detail: mixed,
+     *     ...
+     * }>
      */
     public function confirmCallback(string|array $body): Result
     {

@@ -140,7 +140,17 @@ final class Sello
      * STATUS_UNKNOWN warning), signers, contract. Not a callback: ValidationException
      * CALLBACK_INVALID. Not authenticated: act on FirmaVirtual::confirmCallback(), not on this.
      *
-     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input')) or its decoded JSON
+     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input'))
+     *     or its decoded JSON
+     * @return Result<array{
+     *     sContractID: string|null,
+     *     sStatus: string|null,
+     *     sContractName: string|null,
+     *     status: string|null,
+     *     signers: list<array<string, mixed>>,
+     *     contract: array<string, mixed>,
+     *     ...
+     * }>
      */
     public static function fvParseCallback(string|array $body): Result
     {

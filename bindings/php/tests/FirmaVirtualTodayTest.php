@@ -33,7 +33,10 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
 
     private static function callbackBody(string $status, string $id = self::SEEDED_CONTRACT): array
     {
-        return ['contract' => [['sContractID' => $id, 'sStatus' => $status, 'sContractName' => 'Prueba']], 'signers' => []];
+        return [
+            'contract' => [['sContractID' => $id, 'sStatus' => $status, 'sContractName' => 'Prueba']],
+            'signers' => [],
+        ];
     }
 
     public function testCreateContractExpressFromAFile(): void
@@ -98,8 +101,11 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
         $name = (string) stream_socket_get_name($server, false);
         $port = (int) substr($name, strrpos($name, ':') + 1);
         fclose($server);
-        $receiver = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", '-t', sys_get_temp_dir(), $this->receiverScript($file)],
-            [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+        $receiver = proc_open(
+            [PHP_BINARY, '-S', "127.0.0.1:$port", '-t', sys_get_temp_dir(), $this->receiverScript($file)],
+            [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes
+        );
         try {
             $this->waitForPort($port);
             $fv = $this->client();
@@ -115,8 +121,10 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
             @unlink($file);
             @unlink($file . '.php');
         }
-        self::assertSame([$created['sContractID'], 'SIGNED_PENDING', true],
-            [$confirmed['sContractID'], $confirmed['status'], $confirmed['agrees']]);
+        self::assertSame(
+            [$created['sContractID'], 'SIGNED_PENDING', true],
+            [$confirmed['sContractID'], $confirmed['status'], $confirmed['agrees']]
+        );
     }
 
     public function testConfirmCallbackSaysWhenTheServiceDisagrees(): void
@@ -132,10 +140,19 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
     {
         $cases = [
             [fn (callable $log) => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'test'], null, $log),
-             'obtain_certificate', 'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes (environment test)'],
-            [fn (callable $log) => new FirmaVirtual(['login' => 'u', 'password' => 'p', 'environment' => 'production'], null, $log),
+             'obtain_certificate',
+             'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes (environment test)'],
+            [fn (callable $log) => new FirmaVirtual(
+                ['login' => 'u', 'password' => 'p', 'environment' => 'production'],
+                null,
+                $log
+            ),
              'get_user', 'https://api.firmavirtual.legal (environment production)'],
-            [fn (callable $log) => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'test'], null, $log),
+            [fn (callable $log) => new Cfdi(
+                ['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'test'],
+                null,
+                $log
+            ),
              'process_file', 'https://pruebas.pade.mx/servicio/rest (environment test)'],
         ];
         foreach ($cases as [$make, $operation, $expected]) {
@@ -154,11 +171,21 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
 
     public function testEnvironmentRefusals(): void
     {
-        foreach ([
-            [fn () => new FirmaVirtual(['login' => 'u', 'password' => 'p', 'environment' => 'qa', 'base_url' => 'https://x.cl']), 'ENVIRONMENT_CONFLICT'],
+        foreach (
+            [
+            [
+                fn () => new FirmaVirtual(
+                    ['login' => 'u', 'password' => 'p', 'environment' => 'qa', 'base_url' => 'https://x.cl']
+                ),
+                'ENVIRONMENT_CONFLICT',
+            ],
             [fn () => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'production']), 'BASE_URL_REQUIRED'],
-            [fn () => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'pruebas']), 'UNKNOWN_ENVIRONMENT'],
-        ] as [$make, $code]) {
+            [
+                fn () => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'pruebas']),
+                'UNKNOWN_ENVIRONMENT',
+            ],
+            ] as [$make, $code]
+        ) {
             try {
                 $make();
                 self::fail("accepted, expected $code");
