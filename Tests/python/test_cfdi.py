@@ -201,8 +201,8 @@ STAMP_CHECKS = [
     ("two sources", {"datos_base64": b64("x")}, "invalid_argument", "INVALID_ARGUMENT", "datos_base64"),
     ("not base64", {"datos": None, "datos_base64": "@@@"}, "invalid_argument", "INVALID_BASE64", "datos_base64"),
     ("missing file", {"datos": None, "datos_path": "/nonexistent/f.csv"}, "io", "FILE_UNREADABLE", "datos_path"),
-    ("unknown option", {"opciones": ["GENERAR_PDF", "GENERA_XML"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
-    ("cancel option", {"opciones": ["CERT_DEFAULT"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("near miss", {"opciones": ["GENERAR_PDF", "GENERAR_PFD"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("json answer", {"opciones": ["RESPUESTA_JSON"]}, "invalid_argument", "OPTION_NOT_SUPPORTED", "opciones"),
     ("pipe in base64 form", {"opciones": ["OBSERVACIONES:a|b"], "opciones_base64": True}, "validation", "PARAMETRO_INVALIDO", "opciones"),
     ("empty contrato", {"contrato": " "}, "validation", "PARAMETRO_INVALIDO", "contrato"),
     ("missing save_dir", {"save_dir": "/nonexistent/folder"}, "io", "SAVE_DIR_UNWRITABLE", "save_dir"),
@@ -393,14 +393,17 @@ def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> No
 
 
 def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, cfdi, certs) -> None:
-    big = stamp(cfdi, datos=csv(total="9000.00"))["data"]["uuid"]
-    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|{RECEPTOR}|{EMISOR}|9000.00"], **csd_fields(certs["other"])}
+    # Over $1,000 to a named receiver: the receiver must accept (the sandbox's rule, its README).
+    big = stamp(cfdi, datos=csv(total="9000.00", receptor="XIQB891116QE4"))["data"]["uuid"]
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|XIQB891116QE4|{EMISOR}|9000.00|02|"], **csd_fields(certs["other"])}
     first = cfdi.call("cancel", request)
     assert first["ok"] is True, first
     [entry] = first["data"]["cancelaciones"]
     assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith("En proceso.")
+    assert entry["status"] == "pending"
+    sandbox.cfdi_receiver(big, "accept")
     second = cfdi.call("cancel", request)["data"]["cancelaciones"][0]
-    assert (second["codigo"], second["code_name"]) == (95, "CANCELADO_CON_ACEPTACION")
+    assert (second["codigo"], second["code_name"], second["status"]) == (202, "PREVIAMENTE_CANCELADO", "already_cancelled")
     unknown = cfdi.call("cancel", {**request, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|1.00"]})
     assert unknown["ok"] is True
     [entry] = unknown["data"]["cancelaciones"]
@@ -458,7 +461,7 @@ CANCEL_CHECKS = [
      "RFC_EMISOR_NO_CORRESPONDE", 203, "uuids"),
     ("object without total", {"uuids": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcReceptor": RECEPTOR,
                                          "rfcEmisor": EMISOR}]}, "PARAMETRO_INVALIDO", 3, "uuids"),
-    ("unknown option", {"opciones": ["CERT_DEFAULT", "GENERAR_PDF"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
+    ("near miss", {"opciones": ["CERT_DEFAULT", "XML_CANCELASION"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
     ("no csd", {"opciones": []}, "PARAMETRO_INVALIDO", 3, "certBase64"),
 ]
 
@@ -490,7 +493,7 @@ def test_cancel_wrong_types_send_nothing(sandbox, cfdi) -> None:
 def test_a_wrong_rfc_check_digit_is_a_warning(sandbox, cfdi) -> None:
     assert call("sello_check_rfc", {"rfc": "EKU9003173C8"})["data"]["check_digit_ok"] is False
     sandbox.cfdi_account("pade_user", has_default_cert=True)
-    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1"]}))
+    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1|02|"]}))
     assert envelope["ok"] is True, envelope
     [warning] = envelope["warnings"]
     assert (warning["code"], warning["field"]) == ("RFC_CHECK_DIGIT", "uuids[0].rfcReceptor")
@@ -794,7 +797,7 @@ def folio_of(envelope: dict) -> str:
 
 def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     items = [{"datos": csv(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
-    items[4]["opciones"] = ["NO_SUCH_OPTION"]               # refused locally, never sent
+    items[4]["opciones"] = ["GENERA_PDF"]                   # a near miss: refused locally, never sent
     items[11]["datos"] = "FACTURA|1\n"                       # refused by the service (301)
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
     assert envelope["ok"] is True, envelope

@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Sello;
 
 /**
- * CFDI — Prodigia / PADE integration API (Mexico), HTTP Basic authentication.
+ * CFDI — Prodigia / PADE (Mexico): CFDI 4.0 stamping (XML, or the CSV interchange file),
+ * cancellation with SAT's motivo, SAT status, receipts and stamped XML; HTTP Basic authentication.
  *
  * Configuration as Fes, with usuario, password and contrato (the default contract, overridable
  * per call). Authentication failures are never retried: Prodigia locks an account after 3.
@@ -24,6 +25,10 @@ final class Cfdi extends Client
         'get_cancellation_receipt' => 'cfdi_get_cancellation_receipt',
         'get_by_uuid' => 'cfdi_get_by_uuid',
         'process_files' => 'cfdi_process_files',
+        'stamp_xml' => 'cfdi_stamp_xml',
+        'stamp_xml_with_csd' => 'cfdi_stamp_xml_with_csd',
+        'cancel_with_reason' => 'cfdi_cancel_with_reason',
+        'get_status' => 'cfdi_get_status',
     ];
 
     /**
@@ -59,9 +64,12 @@ final class Cfdi extends Client
 
     /**
      * Requests the cancellation of CFDIs (cancelarCfdiConOpciones): rfcEmisor, uuids (strings
-     * "UUID|RFC_Receptor|RFC_Emisor|Total" or arrays {uuid, rfcReceptor, rfcEmisor, total}), the
-     * CSD as in processFileWithCsd (or opciones ['CERT_DEFAULT']), opciones, contrato, save_dir.
-     * Per-UUID outcomes are data ("cancelaciones", always a list).
+     * "UUID|RFC_Receptor|RFC_Emisor|Total", with SAT's motivo
+     * "UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion", or arrays {uuid,
+     * rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}), the CSD as in processFileWithCsd
+     * (or opciones ['CERT_DEFAULT']), opciones, contrato, save_dir. An entry without motivo is
+     * sent as in 2020 with a warning MOTIVO_MISSING (prefer cancelWithReason). Per-UUID outcomes
+     * are data ("cancelaciones", always a list, each with its "status").
      */
     public function cancel(array $request): Result
     {
@@ -81,11 +89,55 @@ final class Cfdi extends Client
     }
 
     /**
-     * Stamps many CSV files concurrently: ['items' => [processFile request, ...], 'concurrency' => 8].
-     * Data: results (envelopes in input order; Result::unwrap() each), succeeded, failed.
+     * Runs many requests of one operation concurrently: ['operation' => 'process_file' (default) |
+     * 'process_file_with_csd' | 'stamp_xml' | 'stamp_xml_with_csd' | 'get_status' | 'get_by_uuid',
+     * 'items' => [request of that operation, ...], 'concurrency' => 8]. Data: results (envelopes in
+     * input order; Result::unwrap() each), succeeded, failed.
      */
     public function processFiles(array $request): Result
     {
         return $this->invoke('cfdi_process_files', 'process_files', $request);
+    }
+
+    /**
+     * Stamps a CFDI 4.0 XML (timbrado40): xml (text) | xml_path | xml_base64, prueba, opciones,
+     * contrato, save_dir, include_xml. Checked locally first (well-formed 4.0 without DTD, a 3.3
+     * is CFDI33_RETIRED, no timbre inside (307), a Sello unless CALCULAR_SELLO (302), Fecha
+     * within SAT's 72 hours (401)). REGRESAR_CON_ERROR_307_XML is added: an XML stamped before
+     * comes back as that stamp with a warning ALREADY_STAMPED.
+     */
+    public function stampXml(array $request): Result
+    {
+        return $this->invoke('cfdi_stamp_xml', 'stamp_xml', $request);
+    }
+
+    /**
+     * Stamps a CFDI 4.0 XML sending the issuer's CSD (timbrado40/timbrarCfdi): the stampXml fields
+     * plus cert_path | certBase64, key_path | keyBase64 and keyPass; the CSD must be the Emisor's.
+     */
+    public function stampXmlWithCsd(array $request): Result
+    {
+        return $this->invoke('cfdi_stamp_xml_with_csd', 'stamp_xml_with_csd', $request);
+    }
+
+    /**
+     * Cancels CFDIs with SAT's motivo (cancelacion/cancelar): rfcEmisor, uuids (strings
+     * "UUID|Motivo|FolioSustitucion" or arrays {uuid, motivo, folioSustitucion}; motivo '01'..'04',
+     * '01' with the replacing CFDI's UUID), the CSD as in cancel (or opciones ['CERT_DEFAULT']),
+     * opciones, contrato, save_dir. Each of "cancelaciones" has "status": cancelled,
+     * already_cancelled, pending, rejected, not_cancellable, not_found or error.
+     */
+    public function cancelWithReason(array $request): Result
+    {
+        return $this->invoke('cfdi_cancel_with_reason', 'cancel_with_reason', $request);
+    }
+
+    /**
+     * The SAT status of a CFDI (consultarEstatusComprobante): uuid, rfcEmisor, rfcReceptor, total,
+     * opciones, contrato. Data: the servicioConsultaComprobante answer plus "estatus_text".
+     */
+    public function getStatus(array $request): Result
+    {
+        return $this->invoke('cfdi_get_status', 'get_status', $request);
     }
 }
