@@ -6,52 +6,24 @@ from __future__ import annotations
 
 import base64
 import datetime
-import http.server
-import json
 import pathlib
 import subprocess
-import sys
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
+from cfdi_support import (API, EMISOR, PASSWORD, RECEPTOR, USER, Canned, b64, canned, canned_client, certs,  # noqa: F401
+                          cfdi, config, csd_fields, expect_error, expect_nothing_sent, read, service_requests)
 from sello_ffi import Client, assert_no_secrets, call
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
-API = "/servicio/rest/integracion"
-EMISOR = "EKU9003173C9"          # the sandbox's default emisor, and the RFC of the "other" test CSD
-RECEPTOR = "XAXX010101000"
-PASSWORD = "12345678a"
 SAT_DIR = next((p for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib.Path("/work/shared/testdata/sat"))
                 if (p / "CSD01_AAA010101AAA.cer").exists()), None)
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Unexpired SAT-like CSD, FIEL, an expired CSD and an unrelated CSD, made with OpenSSL."""
-    folder = tmp_path_factory.mktemp("certs")
-    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
-                         check=True, capture_output=True, timeout=300)
-    manifest = json.loads(out.stdout)
-    return {**manifest["sat"], "keyForms": manifest["csdKeyForms"], "dir": manifest["dir"]}
-
-
-@pytest.fixture()
-def config(sandbox) -> dict[str, Any]:
-    return {"base_url": sandbox.cfdi_url, **USER, "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
-
-
-@pytest.fixture()
-def cfdi(config) -> Iterator[Client]:
-    with Client("cfdi", config) as client:
-        assert client.handle, client.error
-        yield client
-
 
 def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total: str = "1160.00") -> str:
     """The sandbox's minimal interchange file, dated now in CDMX time (UTC-6)."""
@@ -60,42 +32,10 @@ def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total:
             f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03\nTOTAL|{total}\n")
 
 
-def b64(data: bytes | str) -> str:
-    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
-
-
-def read(path: str) -> bytes:
-    return pathlib.Path(path).read_bytes()
-
-
-def service_requests(sandbox) -> list[dict[str, Any]]:
-    return sandbox.requests("/servicio/rest")
-
-
-def expect_error(envelope: dict, kind: str, code: str, service_code: int | None = None, field: str | None = None) -> dict:
-    assert envelope["ok"] is False, envelope
-    error = envelope["error"]
-    assert (error["kind"], error["code"]) == (kind, code), error
-    if service_code is not None:
-        assert error["service_code"] == service_code, error
-    if field is not None:
-        assert error["field"] == field, error
-    return error
-
-
-def expect_nothing_sent(sandbox, envelope: dict) -> None:
-    assert envelope["meta"]["attempts"] == 0, envelope
-    assert service_requests(sandbox) == []
-
-
 def stamp(cfdi: Client, **fields: Any) -> dict:
     envelope = cfdi.call("process_file", {"datos": csv(), "prueba": True, **fields})
     assert envelope["ok"] is True, envelope
     return envelope
-
-
-def csd_fields(item: dict[str, Any], pem: bool = False) -> dict[str, Any]:
-    return {"cert_path": item["cerPem" if pem else "cer"], "key_path": item["keyPem" if pem else "key"], "keyPass": PASSWORD}
 
 
 # --- procesarArchivo ------------------------------------------------------------------------------
@@ -608,48 +548,7 @@ def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, config) -> None:
     assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 2
 
 
-# --- answers only a real service gives: a canned server -------------------------------------------
-
-class Canned:
-    """A loopback HTTP server answering each path with a fixed body."""
-
-    def __init__(self) -> None:
-        self.answers: dict[str, tuple[int, bytes]] = {}
-        self.requests: list[str] = []
-        canned = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
-                path = self.path.split("?")[0]
-                canned.requests.append(path)
-                status, body = canned.answers.get(path.rsplit("/", 1)[-1], (404, b"not here"))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/servicio/rest"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture()
-def canned() -> Iterator[Canned]:
-    server = Canned()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-def canned_client(canned: Canned) -> Client:
-    return Client("cfdi", {"base_url": canned.url, **USER, "retries": {"max": 2, "base_delay_ms": 5}})
-
+# --- answers only a real service gives (the canned server of cfdi_support) -------------------------
 
 CANCELLATION_STATUSES = {90: "COMPROBANTE_NO_ENCONTRADO", 91: "COMPROBANTE_OBTENIDO", 92: "EXPRESION_IMPRESA_INVALIDA",
                          93: "INDETERMINADO", 94: "NO_CANCELABLE", 95: "CANCELADO_CON_ACEPTACION", 96: "EN_PROCESO",

@@ -99,7 +99,8 @@ public enum CFDIOptions {
                 let distance = TextFolding.distance(head, key)
                 if distance <= allowance(key), distance < (best?.distance ?? Int.max) { best = (shown, distance) }
             } else {
-                if upper == entry || upper.hasPrefix(entry + ":") { return entry }  // lower case, or a value to a bare option
+                // Lower case, or a value given to a bare option (unless the option also takes one).
+                if upper == entry || (upper.hasPrefix(entry + ":") && !table.contains(entry + ":")) { return entry }
                 let distance = TextFolding.distance(upper, entry)
                 if distance <= allowance(entry), distance < (best?.distance ?? Int.max) { best = (entry, distance) }
             }
