@@ -370,6 +370,7 @@ class Sealer:
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # guards only the caches
+        self._key_lock = threading.Lock()  # serialises key decryption (see _plain_key)
         self._infos: dict[str, CsdInfo] = {}
         self._keys: dict[str, Path] = {}
 
@@ -411,6 +412,12 @@ class Sealer:
         return info
 
     def _plain_key(self, key_der: bytes, key_pass: str, public_key: bytes) -> Path:
+        # One decryption at a time: concurrent stamps with the same CSD must not write the same
+        # file while another reads it.
+        with self._key_lock:
+            return self._decrypt(key_der, key_pass, public_key)
+
+    def _decrypt(self, key_der: bytes, key_pass: str, public_key: bytes) -> Path:
         digest = hashlib.sha256(key_der + b"\0" + key_pass.encode()).hexdigest()
         with self._lock:
             if digest in self._keys:
