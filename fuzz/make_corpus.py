@@ -28,6 +28,7 @@ ENTRIES = [
     "cfdi_process_file", "cfdi_process_file_with_csd", "cfdi_cancel", "cfdi_get_cancellation_receipt",
     "cfdi_get_by_uuid", "cfdi_process_files",
     "fes_client_new", "fv_client_new", "cfdi_client_new",
+    "cfdi_stamp_xml", "cfdi_stamp_xml_with_csd", "cfdi_cancel_with_reason", "cfdi_get_status",
 ]
 
 FES = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
@@ -40,6 +41,10 @@ CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentServi
 UUID = "6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"
 CSV = "CFDI|3.3|A|1|2026-01-01T10:00:00|\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\nRECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03\nTOTAL|1160.00\n"
 CSD = {"certBase64": "TUlJRA==", "keyBase64": "TUlJRQ==", "keyPass": "12345678a"}
+UUID2 = "0E4A4B8C-1D2E-4F60-8A7B-9C0D1E2F3A4B"
+CFDI40 = ('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" Fecha="2026-01-01T10:00:00" '
+          'Sello="c2VsbG8=" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/><cfdi:Receptor Rfc="XAXX010101000"/>'
+          '</cfdi:Comprobante>')
 CLOSED = "http://127.0.0.1:1"
 
 REQUESTS: dict[str, list[object]] = {
@@ -88,6 +93,14 @@ REQUESTS: dict[str, list[object]] = {
                        {"base_url": "https://example.com/x", "usuario": "u", "clave": "c", "ca_file": "/nonexistent", "proxy": "http://p:1"}],
     "fv_client_new": [{"base_url": CLOSED, "login": "u", "password": "p", "max_upload_bytes": 1000}],
     "cfdi_client_new": [{"base_url": CLOSED, "usuario": "u", "password": "p", "contrato": "C-1", "allow_insecure_http": True}],
+    "cfdi_stamp_xml": [{"xml": CFDI40, "prueba": True}, {"xml": CFDI40.replace('Sello="c2VsbG8="', 'Sello=""'),
+                                                          "opciones": ["CALCULAR_SELLO", "NUEVA:x"]},
+                       {"xml_base64": base64.b64encode(CFDI40.encode()).decode(), "opciones": ["GENERA_PDF"]}],
+    "cfdi_stamp_xml_with_csd": [{"xml": CFDI40, "opciones": ["CALCULAR_SELLO"], **CSD}],
+    "cfdi_cancel_with_reason": [{"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|02|", {"uuid": UUID, "motivo": 1,
+                                                                                         "folioSustitucion": UUID2}],
+                                 "opciones": ["CERT_DEFAULT"]}],
+    "cfdi_get_status": [{"uuid": UUID, "rfcEmisor": "EKU9003173C9", "rfcReceptor": "XAXX010101000", "total": "1160.00"}],
 }
 
 JSON_SEEDS = [

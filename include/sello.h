@@ -3,8 +3,8 @@
  *
  *   fes_   FES, Certificadora del Sur (Chile): digital certificates for SII tax documents.
  *   fv_    Firma Virtual (Chile): users, contracts, PDF documents, signers.
- *   cfdi_  Prodigia / PADE (Mexico): CFDI stamping from a CSV interchange file, cancellation,
- *          receipts and stamped XML.
+ *   cfdi_  Prodigia / PADE (Mexico): CFDI 4.0 stamping (XML, or a CSV interchange file),
+ *          cancellation with SAT's motivo, SAT status, receipts and stamped XML.
  *   sello_ what is common: version, memory, local validators.
  *
  * Conventions (the whole header follows them; each function below says only what differs):
@@ -349,9 +349,14 @@ char *cfdi_process_file_with_csd(cfdi_client *client, const char *request_json);
  *        {"uuid", "rfcReceptor", "rfcEmisor", "total"}], the CSD as in
  *        cfdi_process_file_with_csd (or "opciones": ["CERT_DEFAULT"]), "opciones", "contrato",
  *        "save_dir"}.
+ *        Since 2022 SAT requires a motivo: an entry may also be
+ *        "UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion" or carry "motivo" and
+ *        "folioSustitucion" (see cfdi_cancel_with_reason for the rules); it is then sent in that
+ *        6-value form. An entry without one is sent as in 2020, with a warning MOTIVO_MISSING.
  * @return envelope, owned by the caller. data: the servicioCancel answer, "cancelaciones"
- *         always an array, each with its code's "descripcion". Per-UUID results are data: the
- *         envelope is ok false only when statusOk is false.
+ *         always an array, each with its code's "descripcion" and "status" (see
+ *         cfdi_cancel_with_reason). Per-UUID results are data: the envelope is ok false only
+ *         when statusOk is false.
  */
 char *cfdi_cancel(cfdi_client *client, const char *request_json);
 
@@ -364,8 +369,11 @@ char *cfdi_get_cancellation_receipt(cfdi_client *client, const char *request_jso
 char *cfdi_get_by_uuid(cfdi_client *client, const char *request_json);
 
 /**
- * Stamps many CSV files concurrently over one curl multi handle (procesarArchivo each).
- * @param request_json {"items": [<cfdi_process_file request>, ...], "concurrency": 8 (1..64)}.
+ * Runs many requests of one operation concurrently over one curl multi handle: stamps (CSV or
+ * XML) or reads (SAT status, stamped XML), each item exactly as the single operation.
+ * @param request_json {"operation": "process_file" (default) | "process_file_with_csd" |
+ *        "stamp_xml" | "stamp_xml_with_csd" | "get_status" | "get_by_uuid",
+ *        "items": [<request of that operation>, ...] (at most 10000), "concurrency": 8 (1..64)}.
  * @return envelope, owned by the caller. data: {"results": [envelope, ...] in input order,
  *         "succeeded": n, "failed": n}. One item's failure does not stop the others.
  */
@@ -378,6 +386,86 @@ char *cfdi_process_files(cfdi_client *client, const char *request_json);
  *         "not_after", "expired", "is_csd", "key_matches"}.
  */
 char *cfdi_inspect_csd(const char *request_json);
+
+/* ---------------------------------------------------------------------------------------- */
+/* CFDI — Prodigia today: CFDI 4.0, XML stamping, cancellation with motivo, SAT status        */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Every cfdi_ operation (these and the ones above): documented "opciones" are sent as given; a
+ * near miss of one is refused (PARAMETRO_INVALIDO, 3, "did you mean ..."); any other option
+ * NAME or NAME:value is sent with a warning UNKNOWN_OPTION; RESPUESTA_JSON is refused
+ * (OPTION_NOT_SUPPORTED); PLUGIN_PROCESO:GENERICO_CFDI33:1.0 is sent with a warning
+ * CFDI33_RETIRED. Answer element names are matched without regard to case and data.uuid holds
+ * the folio fiscal however the service spelled it. No Accept header is sent; HTTP 200 and 202
+ * both carry answers.
+ */
+
+/**
+ * Stamps a CFDI 4.0 XML (timbrado40: POST {base}/timbrado40, or {base}/timbrado40Prueba when
+ * "prueba" is true; the XML as the body, Content-Type application/xml; query contrato and
+ * opciones).
+ * @param request_json {"xml" (text) | "xml_path" | "xml_base64", "prueba": bool, "opciones",
+ *        "contrato", "save_dir", "include_xml": bool}.
+ *        Checked locally, nothing sent when a check fails (kind validation): well-formed XML
+ *        without DTD or entities (XML_MAL_FORMADO, 301); root cfdi:Comprobante in
+ *        http://www.sat.gob.mx/cfd/4 with Version "4.0" (a 3.3: CFDI33_RETIRED); no
+ *        TimbreFiscalDigital inside (CFDI_CON_TIMBRE_PREVIO, 307); a non-empty Sello unless
+ *        opciones has CALCULAR_SELLO (SELLO_MAL_FORMADO, 302); Fecha within SAT's 72 hours and
+ *        not in the future in every Mexican time zone (FECHA_FUERA_DE_RANGO, 401).
+ *        REGRESAR_CON_ERROR_307_XML is added to opciones unless present.
+ * @return envelope, owned by the caller. data as cfdi_process_file (the servicioTimbrado
+ *         answer, "uuid", "xml", "saved_files"). An answer codigo 307 carrying xmlBase64 (the
+ *         XML was stamped before) is ok, with a warning ALREADY_STAMPED and that earlier stamp
+ *         as data. Never sent twice by the library; a timeout or a lost connection after
+ *         sending is retryable true when the XML carries its own Sello (sending the same XML
+ *         again returns the earlier stamp), false with CALCULAR_SELLO.
+ */
+char *cfdi_stamp_xml(cfdi_client *client, const char *request_json);
+
+/**
+ * Stamps a CFDI 4.0 XML sending the issuer's CSD (timbrarCfdi: POST
+ * {base}/timbrado40/timbrarCfdi?contrato=..., JSON body {"xmlBase64", "contrato", "certBase64",
+ * "keyBase64", "keyPass", "prueba": "true"|"false", "opciones"}): the cfdi_stamp_xml fields plus
+ * the CSD fields of cfdi_process_file_with_csd, checked locally as there; the certificate must
+ * be the Comprobante's Emisor's (RFC_EMISOR_NO_CORRESPONDE, 203). Answers as cfdi_stamp_xml.
+ */
+char *cfdi_stamp_xml_with_csd(cfdi_client *client, const char *request_json);
+
+/**
+ * Requests the cancellation of CFDIs with SAT's motivo (POST {base}/cancelacion/cancelar; query
+ * contrato, rfcEmisor, arregloUUID once per CFDI as "UUID|Motivo|FolioSustitucion", the CSD as
+ * certBase64, keyBase64, keyPass unless opciones has CERT_DEFAULT, opciones).
+ * @param request_json {"rfcEmisor", "uuids": ["UUID|Motivo|FolioSustitucion" or {"uuid",
+ *        "motivo", "folioSustitucion"}], the CSD as in cfdi_cancel (or "opciones":
+ *        ["CERT_DEFAULT"], or PKCS12), "opciones", "contrato", "save_dir"}.
+ *        motivo "01".."04" (the numbers 1..4 are written "01".."04"), required
+ *        (MOTIVO_REQUERIDO; others MOTIVO_INVALIDO); "01" needs folioSustitucion, the UUID of the
+ *        replacing CFDI, not the cancelled one (FOLIO_SUSTITUCION_REQUERIDO / _INVALIDO);
+ *        "02".."04" take none (FOLIO_SUSTITUCION_NO_PERMITIDO; sent empty: "UUID|02|").
+ * @return envelope, owned by the caller. data: the servicioCancel answer, "cancelaciones" always
+ *         an array; each entry keeps the service's fields and gains "descripcion", "code_name"
+ *         and "status": "cancelled" (201, 95, 98), "already_cancelled" (202), "pending" (96: the
+ *         receiver must accept), "rejected" (97), "not_cancellable" (94), "not_found" (205, 90,
+ *         602) or "error". With save_dir each acuse is saved as <UUID>_acuse.xml. Never re-sent
+ *         once it may have reached the service.
+ */
+char *cfdi_cancel_with_reason(cfdi_client *client, const char *request_json);
+
+/**
+ * Asks the SAT status of a CFDI (consultarEstatusComprobante: POST
+ * {base}/cancelacion/consultarEstatusComprobante; query contrato, uuid, rfcEmisor, rfcReceptor,
+ * total).
+ * @param request_json {"uuid", "rfcEmisor", "rfcReceptor", "total" (string or number),
+ *        "opciones", "contrato"}.
+ * @return envelope, owned by the caller. data: the servicioConsultaComprobante answer
+ *         ("consultaOk", "codigo" (90..99), "codigoEstatus", "esCancelable", "estado",
+ *         "estatusCancelacion", "estatusCfdi" number, ...) plus "estatus_text" (the title of
+ *         estatusCfdi in the integration API's table: 2 "Vigente", 7 "Cancelación en proceso",
+ *         9 "Cancelado sin aceptación", ...), "estatus_cfdi_descripcion" and
+ *         "estatus_cfdi_name". Safe to repeat (retried like any read).
+ */
+char *cfdi_get_status(cfdi_client *client, const char *request_json);
 
 #ifdef __cplusplus
 }

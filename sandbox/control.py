@@ -195,6 +195,14 @@ class Sandbox:
     def cfdi_account(self, usuario: str, **fields: Any) -> dict[str, Any]:
         return self.control("cfdi/account", {"usuario": usuario, **fields})["account"]
 
+    def cfdi_receiver(self, uuid: str, response: str) -> dict[str, Any]:
+        """The receiver of a CFDI awaiting acceptance answers: "accept", "reject" or "expire"."""
+        return self.control("cfdi/receiver", {"uuid": uuid, "response": response})
+
+    def cfdi_settings(self, **settings: Any) -> dict[str, Any]:
+        """e.g. ``cfdi_settings(uuid_element="uuid")``: stamp answers spell the folio ``<uuid>``."""
+        return self.control("cfdi/settings", settings)
+
     def fv_token_ttl(self, seconds: int) -> None:
         self.control("fv/token_ttl", {"seconds": seconds})
 

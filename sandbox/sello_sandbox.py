@@ -49,6 +49,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, unquote
 from xml.sax.saxutils import escape as xml_escape
+import xml.etree.ElementTree as ET
+
+import sandbox_cfdi40 as cfdi40
 
 # --------------------------------------------------------------------------------------------
 # Constants
@@ -661,6 +664,9 @@ class CfdiAccount:
     saldo: int = 1000
     has_default_cert: bool = False
     failures: int = 0
+    # The default CSD's certificate, key and password, when the sandbox holds one (CALCULAR_SELLO
+    # then seals with it); has_default_cert alone gives a stand-in seal.
+    default_csd: tuple[bytes, bytes, str] | None = None
 
 
 @dataclasses.dataclass
@@ -680,10 +686,15 @@ class Cfdi:
     fecha_timbrado: str
     sello_cfd: str
     sello_sat: str
-    status: str = "vigente"          # vigente | pendiente | cancelado
-    cancel_code: int | None = None
+    status: str = "vigente"          # vigente | pendiente (awaiting the receiver) | rechazado | cancelado
+    cancel_code: int | None = None   # 201, 95 (accepted) or 98 (deadline passed)
     acuse: bytes | None = None
     xml: bytes = b""
+    version: str = "3.3"
+    related: list[str] = dataclasses.field(default_factory=list)  # UUIDs this CFDI relates to
+    prueba: bool = False
+    motivo: str | None = None
+    folio_sustitucion: str = ""
 
 
 @dataclasses.dataclass
@@ -739,6 +750,9 @@ class State:
             self.cfdi_accounts: dict[str, CfdiAccount] = {
                 "pade_user": CfdiAccount("pade_user", "pade_pass", "PADE-CONTRATO-01", 1000, False)}
             self.cfdis: dict[str, Cfdi] = {}
+            self.cfdi_sellos: dict[tuple[str, str], str] = {}  # (contrato, Sello) -> UUID: a re-sent XML is 307
+            self.cfdi_serie_folio: dict[tuple[str, str, str, str], str] = {}  # VERIFICAR_SERIE_FOLIO
+            self.cfdi_uuid_element = "UUID"  # how stamp answers spell the folio (PRODIGIA_2026.md §7.4)
 
     def _seed_fv_contract(self) -> None:
         """seed 001 GetOneContract sample (owner changed to the seeded user 1)."""
@@ -816,6 +830,7 @@ class State:
 
 STATE = State()
 CERTS: CertificateFactory | None = None
+SEALER: cfdi40.Sealer | None = None
 COMUNAS: dict[str, str] = {}
 
 
@@ -2131,24 +2146,40 @@ FV_ROUTES = table(
 
 
 # --------------------------------------------------------------------------------------------
-# CFDI — Prodigia / PADE integration API (seed 002)
+# CFDI — Prodigia / PADE: the integration API (seed 002) and today's REST methods
+# (shared/design/PRODIGIA_2026.md: timbrado40, timbrarCfdi, cancelacion/cancelar,
+# consultarEstatusComprobante). The CFDI 4.0 documents themselves: sandbox_cfdi40.py.
 # --------------------------------------------------------------------------------------------
 
-CFDI_STAMP_OPTIONS = {"PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "CALCULAR_SELLO", "RESPUESTA_XML_CFDI",
-                      "CONSULTAR_SALDO", "REGRESAR_CON_ERROR_307_XML", "REGRESAR_CADENA_ORIGINAL",
-                      "GENERAR_PDF"}
-CFDI_STAMP_PREFIXES = ("ENVIAR_AMBOS:", "ADDENDA:LIBRE:", "OBSERVACIONES:")
-CFDI_CANCEL_OPTIONS = {"PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "PKCS12", "XML_CANCELACION", "CERT_DEFAULT",
-                       "CONSULTAR_SALDO"}
+CFDI_PLUGIN_33 = "PLUGIN_PROCESO:GENERICO_CFDI33:1.0"
+CFDI_PLUGIN_40 = "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"
+# seed 002 "Tabla de opciones", plus the 4.0 names of PRODIGIA_2026.md §3.2.
+CFDI_STAMP_OPTIONS = {CFDI_PLUGIN_33, CFDI_PLUGIN_40, "CALCULAR_SELLO", "RESPUESTA_XML_CFDI", "CONSULTAR_SALDO",
+                      "REGRESAR_CON_ERROR_307_XML", "REGRESAR_CADENA_ORIGINAL", "GENERAR_PDF", "GENERAR_CBB",
+                      "ESTABLECER_NO_CERTIFICADO", "ESTABLECER_CERTIFICADO", "CORREGIR_NAMESPACES",
+                      "REGRESAR_RFCPROVCERTIF", "VERIFICAR_SERIE_FOLIO", "CERT_DEFAULT", "MODO_PRUEBA"}
+CFDI_STAMP_PREFIXES = ("ENVIAR_AMBOS:", "ADDENDA:LIBRE:", "OBSERVACIONES:", "MODO_PRUEBA:")
+CFDI_CANCEL_OPTIONS = {CFDI_PLUGIN_33, CFDI_PLUGIN_40, "PKCS12", "XML_CANCELACION", "CERT_DEFAULT",
+                       "CONSULTAR_SALDO", "MODO_PRUEBA"}
+CFDI_CANCEL_PREFIXES = ("MODO_PRUEBA:",)
 CFDI_NO_CERTIFICADO_SAT = "00001000000505211329"
 CFDI_RFC_PAC = "PPD101129EA3"  # Prodigia's RFC as it appears in its timbres
+CFDI_DEFAULT_NO_CERTIFICADO = "30001000000500003456"  # the account's default CSD when the sandbox holds no key
 CFDI_DEFAULTS = {"rfc_emisor": "EKU9003173C9", "nombre_emisor": "ESCUELA KEMPER URGATE", "regimen": "601",
                  "rfc_receptor": "XAXX010101000", "nombre_receptor": "PUBLICO EN GENERAL", "uso": "G03"}
+CFDI_TEST_MESSAGE = "*** generado en modo de pruebas ***"  # PRODIGIA_2026.md §3.4 [T1]
+# SAT: cancellation needs the receiver's acceptance above $1,000, except for the generic RFCs.
+CFDI_ACCEPTANCE_ABOVE = Decimal("1000.00")
+CFDI_GENERIC_RFCS = {"XAXX010101000", "XEXX010101000"}
+CFDI_MOTIVOS = {"01", "02", "03", "04"}
+TINY_PNG = base64.b64decode(  # a 1×1 PNG: the sandbox's CBB (QR) image
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
 
-# The three answer shapes of seed 002: (root element, name of the "ok" flag).
+# The answer shapes: (root element, name of the "ok" flag).
 CFDI_SHAPES = {"timbrado": ("servicioTimbrado", "timbradoOk"),
                "cancel": ("servicioCancel", "statusOk"),
-               "consulta": ("servicioConsulta", "consultaOk")}
+               "consulta": ("servicioConsulta", "consultaOk"),
+               "estatus": ("servicioConsultaComprobante", "consultaOk")}
 
 
 def cfdi_message(code: int, detail: str | None = None) -> str:
@@ -2158,7 +2189,7 @@ def cfdi_message(code: int, detail: str | None = None) -> str:
 
 
 def cfdi_error(kind: str, code: int, contrato: str | None = None, detail: str | None = None,
-               rfc: str | None = None, message: str | None = None) -> Answer:
+               rfc: str | None = None, message: str | None = None, status: int = 200) -> Answer:
     """A business error in the method's own XML shape, with its ok flag false."""
     root, flag = CFDI_SHAPES[kind]
     mensaje = message or cfdi_message(code, detail)
@@ -2167,17 +2198,26 @@ def cfdi_error(kind: str, code: int, contrato: str | None = None, detail: str | 
                              ("codigo", code), ("mensaje", mensaje)]
     elif kind == "cancel":
         fields = [(flag, False), ("rfc", rfc), ("codigo", code), ("mensaje", mensaje)]
+    elif kind == "estatus":
+        fields = [(flag, False), ("codigo", code), ("mensaje", mensaje)]
     else:
         fields = [("contrato", contrato), (flag, False), ("codigo", code), ("mensaje", mensaje)]
-    return xml_answer(root, fields)
+    return xml_answer(root, fields, status)
 
 
 def cfdi_kind(path: str) -> str:
     """Which answer shape a CFDI path uses."""
     method = path.rsplit("/", 1)[-1]
-    if method.startswith("procesarArchivo"):
+    if method.startswith("procesarArchivo") or "/timbrado40" in path:
         return "timbrado"
-    return "cancel" if method == "cancelarCfdiConOpciones" else "consulta"
+    if method in ("cancelarCfdiConOpciones", "cancelar"):
+        return "cancel"
+    return "estatus" if method == "consultarEstatusComprobante" else "consulta"
+
+
+def cfdi_http_status(path: str) -> int:
+    """Today's REST methods answer 202 (PRODIGIA_2026.md §1, [T1]); the integration API keeps 200."""
+    return 202 if "/timbrado40" in path or "/cancelacion/" in path else 200
 
 
 def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...] = ()) -> list[str] | None:
@@ -2198,7 +2238,8 @@ def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...]
     return options if all(known(o) for o in options) else None
 
 
-def cfdi_guard(req: Request, kind: str, json_body: bool = False) -> tuple[CfdiAccount, dict[str, Any]] | Answer:
+def cfdi_guard(req: Request, kind: str, json_body: bool = False, status: int = 200
+               ) -> tuple[CfdiAccount, dict[str, Any]] | Answer:
     """Authentication and contract checks shared by every method, in this order:
     401 (no Basic credentials), 415 (Content-Type), codigo 1 (user/password, lockout after 3
     failures), codigo 3 (no contrato), codigo 2 (contrato not the user's)."""
@@ -2221,20 +2262,20 @@ def cfdi_guard(req: Request, kind: str, json_body: bool = False) -> tuple[CfdiAc
     with STATE.lock:
         account = STATE.cfdi_accounts.get(user)
         if account is None:
-            return cfdi_error(kind, 1, contrato)
+            return cfdi_error(kind, 1, contrato, status=status)
         if account.failures >= 3 or not hmac.compare_digest(account.password.encode(), password.encode()):
             account.failures += 1
-            return cfdi_error(kind, 1, contrato, "cuenta bloqueada" if account.failures > 3 else None)
+            return cfdi_error(kind, 1, contrato, "cuenta bloqueada" if account.failures > 3 else None, status=status)
         account.failures = 0
     if not contrato:
-        return cfdi_error(kind, 3, contrato, "contrato")
+        return cfdi_error(kind, 3, contrato, "contrato", status=status)
     if contrato != account.contrato:
-        return cfdi_error(kind, 2, contrato)
+        return cfdi_error(kind, 2, contrato, status=status)
     args["contrato"] = contrato
     return account, args
 
 
-# -- the interchange file ---------------------------------------------------------------------
+# -- the 2020 interchange file (seed 002 links its layout; the sandbox's own minimal one) -----
 
 @dataclasses.dataclass
 class InterchangeDoc:
@@ -2301,11 +2342,8 @@ def cfdi_document_xml(c: Cfdi) -> bytes:
         f'<cfdi:Receptor Rfc={q(c.rfc_receptor)} Nombre={q(c.nombre_receptor)} UsoCFDI={q(c.uso)}/>'
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" '
         f'Descripcion="Venta" ValorUnitario={q(total)} Importe={q(total)}/></cfdi:Conceptos>'
-        '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
-        'xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital '
-        'http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd" '
-        f'Version="1.1" UUID={q(c.uuid)} FechaTimbrado={q(c.fecha_timbrado)} RfcProvCertif="{CFDI_RFC_PAC}" '
-        f'SelloCFD={q(c.sello_cfd)} NoCertificadoSAT="{CFDI_NO_CERTIFICADO_SAT}" SelloSAT={q(c.sello_sat)}/>'
+        '<cfdi:Complemento>' + cfdi40.timbre_xml(c.uuid, c.fecha_timbrado, CFDI_RFC_PAC, c.sello_cfd,
+                                                  CFDI_NO_CERTIFICADO_SAT, c.sello_sat) +
         '</cfdi:Complemento></cfdi:Comprobante>'
     )
     return xml.encode("utf-8")
@@ -2325,10 +2363,139 @@ def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
     ).encode("utf-8")
 
 
-# -- methods ----------------------------------------------------------------------------------
+# -- stamping ---------------------------------------------------------------------------------
+
+def cfdi_stamp_fields(c: Cfdi, contrato: str, options: list[str], saldo: int | None, codigo: int = 0,
+                      ok: bool = True, mensaje: str | None = None) -> XmlFields:
+    """servicioTimbrado with a stamp, in MRV's order; the folio element spelled as set
+    (PRODIGIA_2026.md §7.4: `UUID`, as clients of the real service read it)."""
+    return [
+        ("id", str(uuid.uuid4())), ("timbradoOk", ok), ("contrato", contrato), ("codigo", codigo),
+        ("mensaje", mensaje), ("version", "1.1"), (STATE.cfdi_uuid_element, c.uuid),
+        ("FechaTimbrado", c.fecha_timbrado), ("selloCFD", c.sello_cfd), ("noCertificadoSAT", CFDI_NO_CERTIFICADO_SAT),
+        ("selloSAT", c.sello_sat), ("xmlBase64", b64(c.xml)),
+        ("cbbBase64", b64(TINY_PNG) if "GENERAR_CBB" in options else None),
+        ("pdfBase64", b64(tiny_pdf(f"CFDI {c.uuid}")) if "GENERAR_PDF" in options else None),
+        ("saldo", saldo if "CONSULTAR_SALDO" in options and saldo is not None else None),
+    ]
+
+
+def cfdi_already_stamped(earlier: Cfdi | None, contrato: str, options: list[str], status: int) -> Answer:
+    """307: with REGRESAR_CON_ERROR_307_XML (PRODIGIA_2026.md §3.2) the earlier stamp comes back."""
+    if earlier is not None and "REGRESAR_CON_ERROR_307_XML" in options:
+        fields = cfdi_stamp_fields(earlier, contrato, options, None, codigo=307, ok=False, mensaje=cfdi_message(307))
+        return xml_answer("servicioTimbrado", fields, status)
+    return cfdi_error("timbrado", 307, contrato, status=status)
+
+
+def cfdi_seal(doc: cfdi40.Comprobante, account: CfdiAccount, options: list[str],
+              csd: tuple[bytes, bytes, str] | None) -> tuple[str, str]:
+    """The document as it will be stamped and its Sello. With a CSD (procesarArchivoConCSD,
+    timbrarCfdi) or CALCULAR_SELLO the sandbox seals it: NoCertificado and Certificado set from the
+    certificate, Sello = RSA-SHA256 over a simplified cadena original. The account's default
+    certificate without a key held by the sandbox gives a deterministic stand-in seal."""
+    calcular = "CALCULAR_SELLO" in options
+    if csd is None and calcular:
+        csd = account.default_csd
+        if csd is None and not account.has_default_cert:
+            raise cfdi40.DocumentError(20, "CALCULAR_SELLO sin certificado default")
+    if csd is not None and (calcular or not doc.sello):
+        cert, key, password = csd
+        info = SEALER.info(cert)
+        if not info.is_csd:
+            raise cfdi40.DocumentError(306, f"el certificado {info.no_certificado} es una FIEL")
+        if info.not_after < utc_now().replace(tzinfo=None):
+            raise cfdi40.DocumentError(304, f"el certificado {info.no_certificado} venció el {info.not_after:%Y-%m-%d}")
+        if info.rfc != doc.rfc_emisor:
+            raise cfdi40.DocumentError(303, f"el certificado es del RFC {info.rfc}, el emisor es {doc.rfc_emisor}")
+        text = cfdi40.set_root_attributes(doc.text, {"NoCertificado": info.no_certificado, "Certificado": b64(cert)})
+        sello = SEALER.seal(cert, key, password, cfdi40.cadena_original(ET.fromstring(text.encode("utf-8"))))
+        return cfdi40.set_root_attributes(text, {"Sello": sello}), sello
+    if calcular:
+        text = cfdi40.set_root_attributes(doc.text, {"NoCertificado": doc.root.get("NoCertificado") or CFDI_DEFAULT_NO_CERTIFICADO})
+        sello = cfdi40.fake_seal(cfdi40.cadena_original(ET.fromstring(text.encode("utf-8"))))
+        return cfdi40.set_root_attributes(text, {"Sello": sello}), sello
+    if not doc.sello:
+        raise cfdi40.DocumentError(302, "el comprobante no tiene Sello (use CALCULAR_SELLO)")
+    if b64_strict(doc.sello) is None:
+        raise cfdi40.DocumentError(302, "el Sello no es base64")
+    return doc.text, doc.sello
+
+
+def cfdi_check_fecha(fecha: dt.datetime) -> tuple[int, str] | None:
+    """SAT's window, Fecha read as CDMX time: 72 h back, 5 minutes of clock difference ahead."""
+    now = dt.datetime.now(MX_TZ).replace(tzinfo=None)
+    if now - fecha > dt.timedelta(hours=72):
+        return 401, "la fecha tiene más de 72 horas"
+    if fecha - now > dt.timedelta(minutes=5):
+        return 401, "la fecha es posterior a la actual"
+    return None
+
+
+def cfdi_stamp_document(account: CfdiAccount, contrato: str, data: bytes, options: list[str],
+                        csd: tuple[bytes, bytes, str] | None, status: int, prueba: bool = False) -> Answer:
+    """A CFDI 4.0 XML (sent, or built from a 4.0 CSV): 2 (saldo) → 301 → 307 (a timbre inside) → 401 →
+    sealing (20, 302–306) → 307 (the same Sello stamped before; with VERIFICAR_SERIE_FOLIO the same
+    Serie+Folio) → stamp."""
+    with STATE.lock:
+        if account.saldo <= 0:
+            return cfdi_error("timbrado", 2, contrato, "sin saldo", status=status)
+    try:
+        doc = cfdi40.read_comprobante(data)
+        if doc.timbre_uuid is not None:
+            with STATE.lock:
+                earlier = STATE.cfdis.get(doc.timbre_uuid)
+            return cfdi_already_stamped(earlier if earlier and earlier.contrato == contrato else None,
+                                        contrato, options, status)
+        problem = cfdi_check_fecha(doc.fecha)
+        if problem:
+            return cfdi_error("timbrado", problem[0], contrato, problem[1], status=status)
+        text, sello = cfdi_seal(doc, account, options, csd)
+    except cfdi40.DocumentError as exc:
+        return cfdi_error("timbrado", exc.codigo, contrato, exc.detail, status=status)
+    with STATE.lock:
+        earlier_uuid = STATE.cfdi_sellos.get((contrato, sello))
+        serie_folio = (contrato, doc.rfc_emisor, doc.serie, doc.folio)
+        if earlier_uuid is None and "VERIFICAR_SERIE_FOLIO" in options:
+            earlier_uuid = STATE.cfdi_serie_folio.get(serie_folio)
+        if earlier_uuid is not None:
+            return cfdi_already_stamped(STATE.cfdis.get(earlier_uuid), contrato, options, status)
+        if account.saldo <= 0:
+            return cfdi_error("timbrado", 2, contrato, "sin saldo", status=status)
+        now = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+        cfdi = Cfdi(str(uuid.uuid4()).upper(), contrato, doc.serie, doc.folio, doc.fecha.strftime("%Y-%m-%dT%H:%M:%S"),
+                    rfc_emisor=doc.rfc_emisor, nombre_emisor=doc.nombre_emisor, regimen=doc.regimen,
+                    rfc_receptor=doc.rfc_receptor, nombre_receptor=doc.nombre_receptor, uso=doc.uso,
+                    total=doc.total, fecha_timbrado=now, sello_cfd=sello, sello_sat=b64(os.urandom(256)),
+                    version="4.0", related=doc.related, prueba=prueba)
+        timbre = cfdi40.timbre_xml(cfdi.uuid, now, CFDI_RFC_PAC, sello, CFDI_NO_CERTIFICADO_SAT, cfdi.sello_sat)
+        cfdi.xml = cfdi40.add_timbre(doc, text, timbre).encode("utf-8")
+        STATE.cfdis[cfdi.uuid] = cfdi
+        STATE.cfdi_sellos[(contrato, sello)] = cfdi.uuid
+        STATE.cfdi_serie_folio.setdefault(serie_folio, cfdi.uuid)
+        account.saldo -= 1
+        saldo = account.saldo
+    fields = cfdi_stamp_fields(cfdi, contrato, options, saldo, mensaje=CFDI_TEST_MESSAGE if prueba else None)
+    return xml_answer("servicioTimbrado", fields, status)
+
+
+def cfdi_csd_args(args: dict[str, Any]) -> tuple[bytes, bytes, str] | str | None:
+    """The CSD of a JSON body (certBase64, keyBase64, keyPass): None when absent, the name of the
+    bad parameter when incomplete or not base64."""
+    if not any(args.get(name) for name in ("certBase64", "keyBase64", "keyPass")):
+        return None
+    cert, key = b64_strict(args.get("certBase64")), b64_strict(args.get("keyBase64"))
+    for name, value in (("certBase64", cert), ("keyBase64", key)):
+        if not value:
+            return name
+    if not nonempty_str(args.get("keyPass")):
+        return "keyPass"
+    return (cert, key, args["keyPass"]) if cert and key else "certBase64"
+
 
 def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_csd: bool) -> Answer:
-    """procesarArchivo / procesarArchivoConCSD: 3 (parameters), 2 (no saldo), 301, 401, else stamp."""
+    """procesarArchivo / procesarArchivoConCSD: 3 (parameters), 2 (no saldo), then the document:
+    the 4.0 layout with GENERICO_CFDI40 (sandbox_cfdi40.py), else the 2020 behaviour (301, 401)."""
     contrato = args["contrato"]
     prueba = args.get("prueba")
     if isinstance(prueba, bool):
@@ -2344,18 +2511,33 @@ def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_cs
     datos = b64_strict(args.get("datos"))
     if not datos:
         return cfdi_error("timbrado", 3, contrato, "datos")
+    csd = None
     if with_csd:
-        for name in ("certBase64", "keyBase64"):
-            if not b64_strict(args.get(name)):
-                return cfdi_error("timbrado", 3, contrato, name)
-        if not nonempty_str(args.get("keyPass")):
-            return cfdi_error("timbrado", 3, contrato, "keyPass")
+        csd = cfdi_csd_args(args)
+        if not isinstance(csd, tuple):
+            return cfdi_error("timbrado", 3, contrato, csd or "certBase64")
+    if CFDI_PLUGIN_40 in options:
+        try:
+            xml = cfdi40.csv40_to_xml(cfdi40.parse_csv40(datos.decode("utf-8")))
+        except UnicodeDecodeError:
+            return cfdi_error("timbrado", 301, contrato, "el archivo no es UTF-8")
+        except cfdi40.DocumentError as exc:
+            return cfdi_error("timbrado", exc.codigo, contrato, exc.detail)
+        return cfdi_stamp_document(account, contrato, xml, options, csd, 200, prueba == "true")
+    return cfdi_stamp_2020(account, contrato, datos, options)
+
+
+def cfdi_stamp_2020(account: CfdiAccount, contrato: str, datos: bytes, options: list[str]) -> Answer:
+    """The 2020 behaviour: the sandbox's minimal 3.3 interchange file."""
     with STATE.lock:
         if account.saldo <= 0:
             return cfdi_error("timbrado", 2, contrato, "sin saldo")
         doc = cfdi_parse_interchange(datos)
         if isinstance(doc, tuple):
             return cfdi_error("timbrado", doc[0], contrato, doc[1])
+        serie_folio = (contrato, doc.fields["rfc_emisor"], doc.serie, doc.folio)
+        if "VERIFICAR_SERIE_FOLIO" in options and serie_folio in STATE.cfdi_serie_folio:
+            return cfdi_already_stamped(STATE.cfdis.get(STATE.cfdi_serie_folio[serie_folio]), contrato, options, 200)
         now = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
         f = doc.fields
         cfdi = Cfdi(str(uuid.uuid4()).upper(), contrato, doc.serie, doc.folio, doc.fecha,
@@ -2365,17 +2547,10 @@ def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_cs
                     sello_sat=b64(os.urandom(256)))
         cfdi.xml = cfdi_document_xml(cfdi)
         STATE.cfdis[cfdi.uuid] = cfdi
+        STATE.cfdi_serie_folio.setdefault(serie_folio, cfdi.uuid)
         account.saldo -= 1
         saldo = account.saldo
-    fields: XmlFields = [
-        ("id", str(uuid.uuid4())), ("timbradoOk", True), ("contrato", contrato), ("codigo", 0),
-        ("version", "1.1"), ("uuid", cfdi.uuid), ("FechaTimbrado", cfdi.fecha_timbrado),
-        ("selloCFD", cfdi.sello_cfd), ("noCertificadoSAT", CFDI_NO_CERTIFICADO_SAT),
-        ("selloSAT", cfdi.sello_sat), ("xmlBase64", b64(cfdi.xml)),
-        ("pdfBase64", b64(tiny_pdf(f"CFDI {cfdi.uuid}")) if "GENERAR_PDF" in options else None),
-        ("saldo", saldo if "CONSULTAR_SALDO" in options else None),
-    ]
-    return xml_answer("servicioTimbrado", fields)
+    return xml_answer("servicioTimbrado", cfdi_stamp_fields(cfdi, contrato, options, saldo))
 
 
 @route("POST", CFDI_PREFIX + "/integracion/procesarArchivo")
@@ -2399,75 +2574,252 @@ def cfdi_procesar_archivo_csd(req: Request, _: dict[str, str]) -> Answer:
     return cfdi_stamp(req, account, args, with_csd=True)
 
 
-def cfdi_parse_entry(entry: str) -> tuple[str, str, str, Decimal] | None:
-    """seed 002 uuids element: "UUID|RFC_Receptor|RFC_Emisor|Total"."""
+def cfdi_timbrado40(req: Request, prueba: bool) -> Answer:
+    """PRODIGIA_2026.md §3.1: the CFDI XML as the body (application/xml), contrato and opciones in
+    the query; HTTP 202."""
+    guard = cfdi_guard(req, "timbrado", status=202)
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    options = cfdi_options(req.q_all("opciones"), CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES)
+    if options is None:
+        return cfdi_error("timbrado", 3, args["contrato"], "opciones", status=202)
+    if not req.body:
+        return cfdi_error("timbrado", 3, args["contrato"], "xml", status=202)
+    return cfdi_stamp_document(account, args["contrato"], req.body, options, None, 202, prueba)
+
+
+@route("POST", CFDI_PREFIX + "/timbrado40")
+def cfdi_timbrado40_real(req: Request, _: dict[str, str]) -> Answer:
+    return cfdi_timbrado40(req, prueba=False)
+
+
+@route("POST", CFDI_PREFIX + "/timbrado40Prueba")
+def cfdi_timbrado40_prueba(req: Request, _: dict[str, str]) -> Answer:
+    return cfdi_timbrado40(req, prueba=True)
+
+
+@route("POST", CFDI_PREFIX + "/timbrado40/timbrarCfdi")
+def cfdi_timbrar_cfdi(req: Request, _: dict[str, str]) -> Answer:
+    """PRODIGIA_2026.md §3.3 ("timbrarConCSD"): JSON {xmlBase64, contrato, certBase64, keyBase64,
+    keyPass, prueba, opciones}; the CSD is optional (then CALCULAR_SELLO uses the default one)."""
+    guard = cfdi_guard(req, "timbrado", json_body=True, status=202)
+    if isinstance(guard, Answer):
+        return guard
+    account, args = guard
+    contrato = args["contrato"]
+    prueba = args.get("prueba", "false")
+    if isinstance(prueba, bool):
+        prueba = "true" if prueba else "false"
+    raw_options = args.get("opciones", [])
+    options = (cfdi_options(raw_options, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES)
+               if isinstance(raw_options, list) and all(isinstance(o, str) for o in raw_options) else None)
+    xml = b64_strict(args.get("xmlBase64"))
+    csd = cfdi_csd_args(args)
+    if prueba not in ("true", "false"):
+        return cfdi_error("timbrado", 3, contrato, "prueba", status=202)
+    if options is None or not xml:
+        return cfdi_error("timbrado", 3, contrato, "opciones" if options is None else "xmlBase64", status=202)
+    if isinstance(csd, str):
+        return cfdi_error("timbrado", 3, contrato, csd, status=202)
+    return cfdi_stamp_document(account, contrato, xml, options, csd, 202, prueba == "true")
+
+
+# -- cancelling ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class CancelEntry:
+    uuid: str
+    motivo: str
+    folio: str
+    receptor: str | None = None   # the integration API's 4- and 6-value forms carry these three
+    emisor: str | None = None
+    total: Decimal | None = None
+
+
+def cfdi_motivo_ok(uuid_: str, motivo: str, folio: str) -> bool:
+    """SAT's rules: 01 names the replacing CFDI (a UUID, not this one), 02–04 take no folio."""
+    if motivo not in CFDI_MOTIVOS:
+        return False
+    if motivo == "01":
+        return bool(UUID_RE.fullmatch(folio)) and folio.upper() != uuid_
+    return folio == ""
+
+
+def cfdi_parse_entry(entry: str) -> CancelEntry | None:
+    """Integration API `uuids`: "UUID|RFC_Receptor|RFC_Emisor|Total" (seed 002; taken as motivo
+    02) or with "|Motivo|FolioSustitucion" (PRODIGIA_2026.md §4.3, form C)."""
     cells = entry.split("|")
-    if len(cells) != 4 or not UUID_RE.fullmatch(cells[0]) or not RFC_RE.fullmatch(cells[1]) or not RFC_RE.fullmatch(cells[2]):
+    if len(cells) not in (4, 6) or not UUID_RE.fullmatch(cells[0]) or not RFC_RE.fullmatch(cells[1]) \
+            or not RFC_RE.fullmatch(cells[2]):
         return None
     try:
         total = Decimal(cells[3])
     except InvalidOperation:
         return None
-    return (cells[0].upper(), cells[1], cells[2], total) if total.is_finite() and total >= 0 else None
+    motivo, folio = (cells[4], cells[5]) if len(cells) == 6 else ("02", "")
+    if not total.is_finite() or total < 0 or not cfdi_motivo_ok(cells[0].upper(), motivo, folio):
+        return None
+    return CancelEntry(cells[0].upper(), motivo, folio.upper(), cells[1], cells[2], total)
 
 
-def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: tuple[str, str, str, Decimal]) -> XmlFields:
-    """Per-UUID outcome: 205, 203, 202, 96 -> 95 (needs acceptance, total > 5000), or 201."""
-    uuid_, receptor, emisor, total = entry
-    cfdi = STATE.cfdis.get(uuid_)
+def cfdi_parse_reason(entry: str) -> CancelEntry | None:
+    """cancelacion/cancelar `arregloUUID`: "UUID|Motivo|FolioSustitucion" (form B; the empty
+    folio may be left out)."""
+    cells = entry.split("|")
+    if len(cells) not in (2, 3) or not UUID_RE.fullmatch(cells[0]):
+        return None
+    folio = cells[2] if len(cells) == 3 else ""
+    if not cfdi_motivo_ok(cells[0].upper(), cells[1], folio):
+        return None
+    return CancelEntry(cells[0].upper(), cells[1], folio.upper())
+
+
+def cfdi_needs_acceptance(c: Cfdi) -> bool:
+    return c.total > CFDI_ACCEPTANCE_ABOVE and c.rfc_receptor not in CFDI_GENERIC_RFCS
+
+
+def cfdi_finish_cancel(c: Cfdi, code: int) -> bytes:
+    c.status, c.cancel_code = "cancelado", code
+    c.acuse = cfdi_acuse_xml(c, code)
+    return c.acuse
+
+
+def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -> XmlFields:
+    """Per UUID: 205 (unknown, or the 2020 entry's receptor/total not the CFDI's), 203, 202,
+    96 (awaiting the receiver), 97 (the receiver rejected the last request: reported once), 94 (a
+    live CFDI relates to it, other than motivo 01's replacement), 96 (needs acceptance: now
+    pending), else 201 with the acuse."""
+    cfdi = STATE.cfdis.get(entry.uuid)
     code, acuse = 205, None
     if cfdi is not None and cfdi.contrato == account.contrato:
-        if rfc_emisor != cfdi.rfc_emisor or emisor != cfdi.rfc_emisor:
+        blockers = [o.uuid for o in STATE.cfdis.values() if o.contrato == cfdi.contrato and cfdi.uuid in o.related
+                    and o.status != "cancelado" and not (entry.motivo == "01" and o.uuid == entry.folio)]
+        if rfc_emisor != cfdi.rfc_emisor or (entry.emisor is not None and entry.emisor != cfdi.rfc_emisor):
             code = 203
-        elif receptor != cfdi.rfc_receptor or total != cfdi.total:
+        elif entry.receptor is not None and (entry.receptor != cfdi.rfc_receptor or entry.total != cfdi.total):
             code = 205
         elif cfdi.status == "cancelado":
             code = 202
         elif cfdi.status == "pendiente":
-            code = 95
-        elif cfdi.total > 5000:
             code = 96
-            cfdi.status = "pendiente"
+        elif cfdi.status == "rechazado":
+            code, cfdi.status = 97, "vigente"
+        elif blockers:
+            code = 94
+        elif cfdi_needs_acceptance(cfdi):
+            code, cfdi.status = 96, "pendiente"
         else:
             code = 201
-        if code in (95, 201):
-            cfdi.status, cfdi.cancel_code = "cancelado", code
-            cfdi.acuse = acuse = cfdi_acuse_xml(cfdi, code)
-    return [("uuid", uuid_), ("codigo", code), ("mensaje", cfdi_message(code)),
+            acuse = cfdi_finish_cancel(cfdi, code)
+        if code in (96, 201):
+            cfdi.motivo, cfdi.folio_sustitucion = entry.motivo, entry.folio
+    return [("uuid", entry.uuid), ("codigo", code), ("mensaje", cfdi_message(code)),
             ("acuseCancelBase64", b64(acuse) if acuse else None)]
 
 
-@route("POST", CFDI_PREFIX + "/integracion/cancelarCfdiConOpciones")
-def cfdi_cancelar(req: Request, _: dict[str, str]) -> Answer:
-    """seed 002 cancelarCfdiConOpciones."""
-    guard = cfdi_guard(req, "cancel")
-    if isinstance(guard, Answer):
-        return guard
-    account, args = guard
+def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[CancelEntry | None],
+                        status: int) -> Answer:
+    """What both cancellation methods share: 3 (rfcEmisor, entries, opciones, CSD), 20 (CERT_DEFAULT
+    without a default certificate), then one result per UUID."""
     rfc = req.q("rfcEmisor")
-    options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS)
-    entries = [cfdi_parse_entry(e) for e in req.q_all("uuids")]
+    options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS, CFDI_CANCEL_PREFIXES)
     if not rfc or not RFC_RE.fullmatch(rfc):
-        return cfdi_error("cancel", 3, rfc=rfc, detail="rfcEmisor")
+        return cfdi_error("cancel", 3, rfc=rfc, detail="rfcEmisor", status=status)
     if options is None:
-        return cfdi_error("cancel", 3, rfc=rfc, detail="opciones")
+        return cfdi_error("cancel", 3, rfc=rfc, detail="opciones", status=status)
     if not entries or any(e is None for e in entries):
-        return cfdi_error("cancel", 3, rfc=rfc, detail="uuids")
+        return cfdi_error("cancel", 3, rfc=rfc, detail="uuids" if status == 200 else "arregloUUID", status=status)
     if "CERT_DEFAULT" in options:
         if not account.has_default_cert:
-            return cfdi_error("cancel", 20, rfc=rfc)
+            return cfdi_error("cancel", 20, rfc=rfc, status=status)
     else:
         needed = ["certBase64"] + ([] if "PKCS12" in options else ["keyBase64"])
         for name in needed:
             if not b64_strict(req.q(name)):
-                return cfdi_error("cancel", 3, rfc=rfc, detail=name)
+                return cfdi_error("cancel", 3, rfc=rfc, detail=name, status=status)
         if not nonempty_str(req.q("keyPass")):
-            return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass")
+            return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass", status=status)
     with STATE.lock:
         results = [("cancelacion", cfdi_cancel_one(account, rfc, e)) for e in entries if e is not None]
     return xml_answer("servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0),
-                                         ("cancelaciones", results)])
+                                         ("cancelaciones", results)], status)
 
+
+@route("POST", CFDI_PREFIX + "/integracion/cancelarCfdiConOpciones")
+def cfdi_cancelar(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 cancelarCfdiConOpciones (`uuids` of 4 values, or 6 with the motivo)."""
+    guard = cfdi_guard(req, "cancel")
+    if isinstance(guard, Answer):
+        return guard
+    account, _args = guard
+    return cfdi_cancel_request(req, account, [cfdi_parse_entry(e) for e in req.q_all("uuids")], 200)
+
+
+@route("POST", CFDI_PREFIX + "/cancelacion/cancelar")
+def cfdi_cancelacion_cancelar(req: Request, _: dict[str, str]) -> Answer:
+    """PRODIGIA_2026.md §4.2: `arregloUUID` = "UUID|Motivo|FolioSustitucion" (repeated); HTTP 202."""
+    guard = cfdi_guard(req, "cancel", status=202)
+    if isinstance(guard, Answer):
+        return guard
+    account, _args = guard
+    return cfdi_cancel_request(req, account, [cfdi_parse_reason(e) for e in req.q_all("arregloUUID")], 202)
+
+
+# -- the SAT status -------------------------------------------------------------------------------
+
+# status of a stamped CFDI -> (estado, estatusCancelacion, estatusCfdi); cancelled ones by their code.
+CFDI_ESTATUS = {"vigente": ("Vigente", "", 2), "rechazado": ("Vigente", "Solicitud rechazada", 2),
+                "pendiente": ("Vigente", "En proceso", 7)}
+CFDI_CANCELLED_ESTATUS = {201: ("Cancelado sin aceptación", 9), 95: ("Cancelado con aceptación", 8),
+                          98: ("Plazo vencido", 10)}
+
+
+def cfdi_estatus_fields(c: Cfdi | None) -> XmlFields:
+    """servicioConsultaComprobante for a CFDI (None: SAT does not know it)."""
+    if c is None:
+        return [("consultaOk", True), ("codigo", 90), ("codigoEstatus", "N - 602: Comprobante no encontrado."),
+                ("esCancelable", ""), ("estado", "No Encontrado"), ("estatusCancelacion", ""), ("estatusCfdi", 1)]
+    if c.status == "cancelado":
+        text, number = CFDI_CANCELLED_ESTATUS.get(c.cancel_code or 201, ("Cancelado", 6))
+        estado, cancelacion = "Cancelado", text
+    else:
+        estado, cancelacion, number = CFDI_ESTATUS[c.status]
+    live = any(c.uuid in o.related and o.status != "cancelado" for o in STATE.cfdis.values())
+    cancelable = "No cancelable" if live else (
+        "Cancelable con aceptación" if cfdi_needs_acceptance(c) else "Cancelable sin aceptación")
+    return [("consultaOk", True), ("codigo", 91), ("codigoEstatus", "S - Comprobante obtenido satisfactoriamente."),
+            ("esCancelable", cancelable), ("estado", estado), ("estatusCancelacion", cancelacion),
+            ("estatusCfdi", number)]
+
+
+@route("POST", CFDI_PREFIX + "/cancelacion/consultarEstatusComprobante")
+def cfdi_estatus(req: Request, _: dict[str, str]) -> Answer:
+    """PRODIGIA_2026.md §5.1: query uuid, rfcEmisor, rfcReceptor, total (the printed expression);
+    HTTP 202. Like SAT's service it finds any CFDI, not only the contract's."""
+    guard = cfdi_guard(req, "estatus", status=202)
+    if isinstance(guard, Answer):
+        return guard
+    uuid_, emisor, receptor = req.q("uuid") or "", req.q("rfcEmisor") or "", req.q("rfcReceptor") or ""
+    try:
+        total = Decimal(req.q("total") or "x")
+    except InvalidOperation:
+        total = Decimal("-1")
+    options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS, CFDI_CANCEL_PREFIXES)
+    for name, bad in (("uuid", not UUID_RE.fullmatch(uuid_)), ("rfcEmisor", not RFC_RE.fullmatch(emisor)),
+                      ("rfcReceptor", not RFC_RE.fullmatch(receptor)), ("total", not total.is_finite() or total < 0),
+                      ("opciones", options is None)):
+        if bad:
+            return cfdi_error("estatus", 3, detail=name, status=202)
+    with STATE.lock:
+        cfdi = STATE.cfdis.get(uuid_.upper())
+        if cfdi is not None and (cfdi.rfc_emisor, cfdi.rfc_receptor, cfdi.total) != (emisor, receptor, total):
+            cfdi = None  # SAT finds a CFDI by its whole printed expression
+        fields = cfdi_estatus_fields(cfdi)
+    return xml_answer("servicioConsultaComprobante", fields, 202)
+
+
+# -- receipts and stamped XML (integration API) -------------------------------------------------------
 
 def cfdi_lookup(req: Request) -> tuple[CfdiAccount, str, Cfdi | None] | Answer:
     guard = cfdi_guard(req, "consulta")
@@ -2511,7 +2863,9 @@ def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
                                            ("xmlBase64", b64(cfdi.xml))])
 
 
-CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta)
+CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta,
+                    cfdi_timbrado40_real, cfdi_timbrado40_prueba, cfdi_timbrar_cfdi, cfdi_cancelacion_cancelar,
+                    cfdi_estatus)
 SERVICE_ROUTES = {"fes": FES_ROUTES, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
 
 
@@ -2594,7 +2948,7 @@ def service_error_answer(service: str, req: Request, code: int, message: str | N
         parsed, body = req.json_body()
         contrato = body.get("contrato") if parsed and isinstance(body, dict) else None
         return cfdi_error(cfdi_kind(req.path), code, contrato or req.q("contrato"), rfc=req.q("rfcEmisor"),
-                          message=message or CFDI_MESSAGES.get(code))
+                          message=message or CFDI_MESSAGES.get(code), status=cfdi_http_status(req.path))
     return fv_error(400, message or "error")
 
 
@@ -2709,10 +3063,13 @@ def ctl_state(_: dict[str, str], __: Any) -> Answer:
                                  "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers],
                                  "callback": c.callback, "express": c.express}
                              for k, c in STATE.fv_contracts.items()},
-            "cfdi_accounts": {k: dataclasses.asdict(v) for k, v in STATE.cfdi_accounts.items()},
+            "cfdi_accounts": {k: cfdi_account_json(v) for k, v in STATE.cfdi_accounts.items()},
             "cfdis": {k: {"contrato": c.contrato, "rfcEmisor": c.rfc_emisor, "rfcReceptor": c.rfc_receptor,
-                          "total": money(c.total), "status": c.status, "cancel_code": c.cancel_code}
+                          "total": money(c.total), "status": c.status, "cancel_code": c.cancel_code,
+                          "version": c.version, "serie": c.serie, "folio": c.folio, "related": c.related,
+                          "prueba": c.prueba, "motivo": c.motivo, "folioSustitucion": c.folio_sustitucion}
                       for k, c in STATE.cfdis.items()},
+            "cfdi_uuid_element": STATE.cfdi_uuid_element,
         })
 
 
@@ -2829,9 +3186,51 @@ def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
                                              "has_default_cert": bool})
         if error:
             return ctl_error(400, error)
+        if "default_csd" in body:
+            csd = body["default_csd"]
+            parts = (b64_strict(csd.get("certBase64")), b64_strict(csd.get("keyBase64")), csd.get("keyPass")) \
+                if isinstance(csd, dict) else None
+            if csd is not None and (parts is None or not all(parts) or not isinstance(parts[2], str)):
+                return ctl_error(400, "default_csd must be null or {certBase64, keyBase64, keyPass}")
+            account.default_csd = parts  # type: ignore[assignment]
+            account.has_default_cert = account.has_default_cert or parts is not None
         account.failures = 0
         STATE.cfdi_accounts[account.usuario] = account
-        return json_answer(200, {"ok": True, "account": dataclasses.asdict(account)})
+        return json_answer(200, {"ok": True, "account": cfdi_account_json(account)})
+
+
+def cfdi_account_json(account: CfdiAccount) -> dict[str, Any]:
+    view = {k: v for k, v in dataclasses.asdict(account).items() if k != "default_csd"}
+    view["has_default_csd"] = account.default_csd is not None
+    return view
+
+
+def ctl_cfdi_receiver(_: dict[str, str], body: Any) -> Answer:
+    """The receiver of a CFDI awaiting acceptance answers: accept (95, estatusCfdi 8), reject (97 on
+    the next request; stays vigente) or expire (72 business hours passed: 98, estatusCfdi 10)."""
+    if not isinstance(body, dict) or not isinstance(body.get("uuid"), str) \
+            or body.get("response") not in ("accept", "reject", "expire"):
+        return ctl_error(400, 'uuid and response ("accept", "reject" or "expire") are required')
+    with STATE.lock:
+        cfdi = STATE.cfdis.get(body["uuid"].upper())
+        if cfdi is None:
+            return ctl_error(404, "no such CFDI")
+        if cfdi.status != "pendiente":
+            return ctl_error(409, f"the CFDI is {cfdi.status}, not awaiting the receiver")
+        if body["response"] == "reject":
+            cfdi.status = "rechazado"
+        else:
+            cfdi_finish_cancel(cfdi, 95 if body["response"] == "accept" else 98)
+        return json_answer(200, {"ok": True, "status": cfdi.status, "cancel_code": cfdi.cancel_code})
+
+
+def ctl_cfdi_settings(_: dict[str, str], body: Any) -> Answer:
+    """uuid_element: how stamp answers spell the folio, "UUID" (default) or "uuid" (the seed's prose)."""
+    if not isinstance(body, dict) or body.get("uuid_element") not in ("UUID", "uuid"):
+        return ctl_error(400, 'uuid_element must be "UUID" or "uuid"')
+    with STATE.lock:
+        STATE.cfdi_uuid_element = body["uuid_element"]
+    return json_answer(200, {"ok": True, "uuid_element": body["uuid_element"]})
 
 
 CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
@@ -2852,6 +3251,8 @@ CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
     ("POST", "/_sandbox/fv/advance"): ctl_fv_advance,
     ("GET", "/_sandbox/fv/callbacks"): ctl_fv_callbacks,
     ("POST", "/_sandbox/fes/style"): ctl_fes_style,
+    ("POST", "/_sandbox/cfdi/receiver"): ctl_cfdi_receiver,
+    ("POST", "/_sandbox/cfdi/settings"): ctl_cfdi_settings,
 }
 
 
@@ -3296,7 +3697,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CERTS, COMUNAS, VERBOSE
+    global CERTS, COMUNAS, SEALER, VERBOSE
     stop_requested = threading.Event()
     running: list[ThreadingHTTPServer] = []
 
@@ -3322,6 +3723,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sello-sandbox-"))
     try:
         CERTS = CertificateFactory(workdir)
+        SEALER = cfdi40.Sealer(workdir / "csd")
         server_class = SandboxServer6 if ":" in host else SandboxServer
         server = server_class((host, args.port), SandboxHandler)
         if args.tls_cert:

@@ -187,7 +187,7 @@ def stamp(sb: Sandbox, *options: str, **kw: Any) -> Reply:
 def stamped_uuid(sb: Sandbox, **kw: Any) -> str:
     answer = stamp(sb, **kw).xml()
     assert answer["codigo"] == "0", answer
-    return answer["uuid"]
+    return answer["UUID"]
 
 
 def cancel(sb: Sandbox, entries: list[str], rfc: str = "EKU9003173C9", options: tuple[str, ...] = (),
@@ -755,11 +755,14 @@ def test_cfdi_stamp_happy_path(sb: Sandbox) -> None:
     data = answer.xml()
     assert data["timbradoOk"] == "true" and data["codigo"] == "0" and data["contrato"] == CONTRATO
     assert data["version"] == "1.1" and data["noCertificadoSAT"] == "00001000000505211329"
-    assert data["uuid"] == data["uuid"].upper() and len(data["uuid"]) == 36
+    assert data["UUID"] == data["UUID"].upper() and len(data["UUID"]) == 36 and "uuid" not in data
     assert "pdfBase64" not in data and "saldo" not in data and "mensaje" not in data
     xml = base64.b64decode(data["xmlBase64"])
     tfd = ET.fromstring(xml).find(".//{http://www.sat.gob.mx/TimbreFiscalDigital}TimbreFiscalDigital")
-    assert tfd is not None and tfd.get("UUID") == data["uuid"]
+    assert tfd is not None and tfd.get("UUID") == data["UUID"]
+    sb.cfdi_settings(uuid_element="uuid")  # the seed's prose spelling, on demand
+    lower = stamp(sb).xml()
+    assert "UUID" not in lower and len(lower["uuid"]) == 36
 
 
 def test_cfdi_options_base64_pdf_and_saldo(sb: Sandbox) -> None:
@@ -862,15 +865,22 @@ def test_cfdi_cancel_and_acuse(sb: Sandbox) -> None:
 
 def test_cfdi_cancel_per_uuid_codes(sb: Sandbox) -> None:
     small = stamped_uuid(sb)
-    big = stamped_uuid(sb, total="9999.99")
+    big = stamped_uuid(sb, total="9999.99", receptor="XIQB891116QE4")
+    public = stamped_uuid(sb, total="9999.99")  # público en general: no acceptance whatever the total
     ghost = "00000000-0000-4000-8000-000000000000"
     answer = cancel(sb, [f"{ghost}|XAXX010101000|EKU9003173C9|1.00",
                          f"{small}|XAXX010101000|AAA010101AAA|1160.00",
-                         f"{big}|XAXX010101000|EKU9003173C9|9999.99"])
-    assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "96"]
+                         f"{big}|XIQB891116QE4|EKU9003173C9|9999.99",
+                         f"{public}|XAXX010101000|EKU9003173C9|9999.99"])
+    assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "96", "201"]
     assert "acuseCancelBase64" not in cancellations(answer)[2]
-    second = cancellations(cancel(sb, [f"{big}|XAXX010101000|EKU9003173C9|9999.99"]))[0]
-    assert second["codigo"] == "95" and second["acuseCancelBase64"]
+    again = cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]
+    assert again["codigo"] == "96"  # still awaiting the receiver (seed 002's 96)
+    assert sb.cfdi_receiver(big, "accept")["cancel_code"] == 95
+    assert sb.state()["cfdis"][big]["status"] == "cancelado"
+    assert cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]["codigo"] == "202"
+    acuse = cfdi(sb, "acuseCancelacion", [("contrato", CONTRATO), ("uuid", big)]).xml()
+    assert b"EstatusUUID>95<" in base64.b64decode(acuse["xmlBase64"])
     assert cancellations(cancel(sb, [f"{small}|XAXX010101000|EKU9003173C9|1160.00"], rfc="AAA010101AAA"))[0][
         "codigo"] == "203"
 
@@ -1187,6 +1197,331 @@ def test_style_knobs_are_checked(sb: Sandbox) -> None:
     sb.fv_shapes(express="top")
     sb.reset()
     assert sb.fv_shapes()["express"] == "seed"
+
+
+# ------------------------------------------------------------------------------------------------
+# CFDI today (shared/design/PRODIGIA_2026.md): timbrado40, timbrarCfdi, the 4.0 CSV,
+# cancelacion/cancelar, consultarEstatusComprobante
+# ------------------------------------------------------------------------------------------------
+
+REST = "/servicio/rest/"
+NS4 = "http://www.sat.gob.mx/cfd/4"
+TFD = "{http://www.sat.gob.mx/TimbreFiscalDigital}TimbreFiscalDigital"
+
+
+@pytest.fixture(scope="module")
+def sat_certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """SAT-like CSDs made with OpenSSL (Tests/support/make_test_certs.py)."""
+    folder = tmp_path_factory.mktemp("sat")
+    script = Path(__file__).resolve().parents[1] / "Tests" / "support" / "make_test_certs.py"
+    out = subprocess.run([sys.executable, str(script), str(folder)], check=True, capture_output=True, timeout=300)
+    return json.loads(out.stdout)["sat"]
+
+
+def cfdi40_xml(sello: str = "", fecha: dt.datetime | None = None, folio: str = "1", total: str = "1160.00",
+               emisor: str = "EKU9003173C9", receptor: str = "XIQB891116QE4", version: str = "4.0",
+               namespace: str = NS4, related: str = "", inside: str = "") -> bytes:
+    fecha = fecha or (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=2))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="{namespace}" '
+            f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha.strftime("%Y-%m-%dT%H:%M:%S")}" '
+            f'Sello="{sello}" FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
+            f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
+            f'{related}<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+            f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
+            'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
+            'Cantidad="1" ClaveUnidad="ACT" Descripcion="Venta" ValorUnitario="1000.00" Importe="1000.00" '
+            f'ObjetoImp="01"/></cfdi:Conceptos>{inside}</cfdi:Comprobante>').encode()
+
+
+def sealed(tag: str = "s") -> str:
+    """A stand-in Sello (256 bytes, like RSA-2048); a real one differs per document."""
+    return base64.b64encode((tag.encode() * 256)[:256]).decode()
+
+
+SEALED = sealed()
+
+
+def timbrado40(sb: Sandbox, xml: bytes, options: tuple[str, ...] = (), path: str = "timbrado40",
+               content_type: str = "application/xml") -> Reply:
+    query = urllib.parse.urlencode([("contrato", CONTRATO)] + [("opciones", o) for o in options])
+    return call(sb, "POST", f"{REST}{path}?{query}", xml,
+                {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type})
+
+
+def rest(sb: Sandbox, method: str, query: list[tuple[str, str]], body: Any = None,
+         content_type: str = "application/xml") -> Reply:
+    return call(sb, "POST", REST + method + "?" + urllib.parse.urlencode(query), body,
+                {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type})
+
+
+def status_of(sb: Sandbox, uuid: str, receptor: str = "XIQB891116QE4", total: str = "1160.00") -> dict[str, Any]:
+    reply = rest(sb, "cancelacion/consultarEstatusComprobante",
+                 [("contrato", CONTRATO), ("uuid", uuid), ("rfcEmisor", "EKU9003173C9"), ("rfcReceptor", receptor),
+                  ("total", total)])
+    assert reply.status == 202
+    return reply.xml()
+
+
+def cancel_reason(sb: Sandbox, entries: list[str], options: tuple[str, ...] = ("CERT_DEFAULT",)) -> Reply:
+    query = [("contrato", CONTRATO), ("rfcEmisor", "EKU9003173C9")] + [("arregloUUID", e) for e in entries]
+    if "CERT_DEFAULT" not in options:
+        query += [("certBase64", base64.b64encode(b"cert").decode()), ("keyBase64", base64.b64encode(b"key").decode()),
+                  ("keyPass", "12345678a")]
+    return rest(sb, "cancelacion/cancelar", query + [("opciones", o) for o in options])
+
+
+def test_cfdi_timbrado40_stamps_a_sealed_xml_with_202(sb: Sandbox) -> None:
+    xml = cfdi40_xml(sello=SEALED)
+    answer = timbrado40(sb, xml)
+    assert answer.status == 202 and answer.headers["Content-Type"] == "application/xml;charset=UTF-8"
+    data = answer.xml()
+    assert data["_root"] == "servicioTimbrado" and data["timbradoOk"] == "true" and data["codigo"] == "0"
+    assert "mensaje" not in data and len(data["UUID"]) == 36
+    stamped = base64.b64decode(data["xmlBase64"])
+    assert stamped.startswith(xml[:xml.index(b"<cfdi:Conceptos>")])  # the XML as sent, timbre added
+    root = ET.fromstring(stamped)
+    tfd = root.find(f"{{{NS4}}}Complemento/{TFD}")
+    assert tfd is not None and tfd.get("UUID") == data["UUID"] and tfd.get("SelloCFD") == SEALED
+    assert tfd.get("RfcProvCertif") == "PPD101129EA3" and root.get("Sello") == SEALED
+    assert sb.state()["cfdis"][data["UUID"]]["version"] == "4.0"
+    prueba = timbrado40(sb, cfdi40_xml(sello=sealed("p"), folio="2"), path="timbrado40Prueba").xml()
+    assert prueba["codigo"] == "0" and prueba["mensaje"] == "*** generado en modo de pruebas ***"
+
+
+def test_cfdi_timbrado40_a_resent_xml_is_307_with_the_earlier_stamp_when_asked(sb: Sandbox) -> None:
+    xml = cfdi40_xml(sello=SEALED)
+    first = timbrado40(sb, xml).xml()
+    plain = timbrado40(sb, xml).xml()
+    assert (plain["timbradoOk"], plain["codigo"]) == ("false", "307") and "xmlBase64" not in plain
+    again = timbrado40(sb, xml, ("REGRESAR_CON_ERROR_307_XML",))
+    data = again.xml()
+    assert again.status == 202 and (data["timbradoOk"], data["codigo"]) == ("false", "307")
+    assert data["UUID"] == first["UUID"] and data["xmlBase64"] == first["xmlBase64"]
+    assert len(sb.state()["cfdis"]) == 1 and sb.state()["cfdi_accounts"]["pade_user"]["saldo"] == 999
+    stamped = base64.b64decode(first["xmlBase64"])  # an XML with its timbre: 307 too, and the stamp
+    assert timbrado40(sb, stamped, ("REGRESAR_CON_ERROR_307_XML",)).xml()["UUID"] == first["UUID"]
+
+
+def test_cfdi_timbrado40_document_errors(sb: Sandbox) -> None:
+    mx_now = dt.datetime.now(MX_TZ)
+    cases = [
+        (cfdi40_xml(SEALED, namespace="http://www.sat.gob.mx/cfd/3", version="3.3"), "301"),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]>' + cfdi40_xml(SEALED)[38:], "301"),
+        (b"<cfdi:Comprobante", "301"),
+        (cfdi40_xml(), "302"),
+        (cfdi40_xml(sello="no base64!"), "302"),
+        (cfdi40_xml(SEALED, fecha=mx_now - dt.timedelta(hours=73)), "401"),
+        (cfdi40_xml(SEALED, fecha=mx_now + dt.timedelta(minutes=30)), "401"),
+        (cfdi40_xml(SEALED, inside=f'<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="{TFD[1:].split("}")[0]}" '
+                                   'UUID="00000000-0000-4000-8000-000000000000"/></cfdi:Complemento>'), "307"),
+    ]
+    for xml, code in cases:
+        answer = timbrado40(sb, xml)
+        assert answer.status == 202 and answer.xml()["codigo"] == code, (code, answer.body[:300])
+        assert answer.xml()["timbradoOk"] == "false"
+    assert timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()["codigo"] == "20"
+    assert timbrado40(sb, cfdi40_xml(SEALED), ("NO_EXISTE",)).xml()["codigo"] == "3"
+    assert timbrado40(sb, cfdi40_xml(SEALED), content_type="application/json").status == 415
+    assert call(sb, "GET", REST + "timbrado40").status == 405
+    assert sb.state()["cfdis"] == {}
+
+
+def test_cfdi_calcular_sello_with_the_default_certificate(sb: Sandbox, sat_certs: dict[str, Any]) -> None:
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    stand_in = timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()
+    root = ET.fromstring(base64.b64decode(stand_in["xmlBase64"]))
+    assert len(base64.b64decode(root.get("Sello"))) == 256 and root.get("NoCertificado") == "30001000000500003456"
+    # The same unsealed XML again gets the same seal (as RSA PKCS#1 v1.5 would): Prodigia sees a 307.
+    assert timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()["codigo"] == "307"
+    other = sat_certs["other"]
+    sb.cfdi_account("pade_user", default_csd={"certBase64": base64.b64encode(Path(other["cer"]).read_bytes()).decode(),
+                                              "keyBase64": base64.b64encode(Path(other["key"]).read_bytes()).decode(),
+                                              "keyPass": "12345678a"})
+    real = timbrado40(sb, cfdi40_xml(folio="9"), ("CALCULAR_SELLO",)).xml()
+    assert real["codigo"] == "0"
+    root = ET.fromstring(base64.b64decode(real["xmlBase64"]))
+    assert root.get("NoCertificado") == other["noCertificado"]
+
+
+def verify_seal(xml: bytes, cer: str, workdir: Path) -> bool:
+    """The Sello is RSA-SHA256 by the certificate's key over the sandbox's cadena original."""
+    import sandbox_cfdi40
+    root = ET.fromstring(xml)
+    (workdir / "cadena").write_text(sandbox_cfdi40.cadena_original(root), encoding="utf-8")
+    (workdir / "sig").write_bytes(base64.b64decode(root.get("Sello")))
+    pub = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", cer, "-pubkey", "-noout"], check=True,
+                         capture_output=True).stdout
+    (workdir / "pub.pem").write_bytes(pub)
+    done = subprocess.run(["openssl", "dgst", "-sha256", "-verify", str(workdir / "pub.pem"), "-signature",
+                           str(workdir / "sig"), str(workdir / "cadena")], capture_output=True)
+    return done.returncode == 0
+
+
+def test_cfdi_timbrar_cfdi_seals_with_the_csd_sent(sb: Sandbox, sat_certs: dict[str, Any], tmp_path: Path) -> None:
+    other = sat_certs["other"]
+
+    def body(item: dict[str, Any], **changes: Any) -> dict[str, Any]:
+        return {"xmlBase64": base64.b64encode(cfdi40_xml(folio=changes.pop("folio", "1"))).decode(),
+                "contrato": CONTRATO, "certBase64": base64.b64encode(Path(item["cer"]).read_bytes()).decode(),
+                "keyBase64": base64.b64encode(Path(item["key"]).read_bytes()).decode(), "keyPass": "12345678a",
+                "prueba": "true", "opciones": ["CALCULAR_SELLO"], **changes}
+
+    answer = rest(sb, "timbrado40/timbrarCfdi", [("contrato", CONTRATO)], json.dumps(body(other)), "application/json")
+    assert answer.status == 202, answer.body
+    data = answer.xml()
+    assert data["codigo"] == "0", data
+    stamped = base64.b64decode(data["xmlBase64"])
+    root = ET.fromstring(stamped)
+    assert root.get("NoCertificado") == other["noCertificado"]
+    assert base64.b64decode(root.get("Certificado")) == Path(other["cer"]).read_bytes()
+    assert verify_seal(stamped, other["cer"], tmp_path)
+    for item, changes, code in ((sat_certs["csd"], {}, "303"), (sat_certs["fiel"], {}, "306"),
+                                (sat_certs["expired"], {}, "306" if not sat_certs["expired"]["isCSD"] else "304"),
+                                (other, {"keyPass": "wrong"}, "3"), (other, {"xmlBase64": "%%"}, "3"),
+                                (other, {"prueba": "si"}, "3")):
+        reply = rest(sb, "timbrado40/timbrarCfdi", [("contrato", CONTRATO)],
+                     json.dumps(body(item, folio="2", **changes)), "application/json")
+        assert reply.xml()["codigo"] == code, (item["cer"], changes, reply.body[:300])
+
+
+CSV40_INVOICE = [
+    "CFDI|4.0|F|{folio}|{fecha}||01||||1000.00||MXN||1160.00|I|01|PUE|06000||",
+    "EMIS|EKU9003173C9|ESCUELA KEMPER URGATE|601||",
+    "RECE|XIQB891116QE4|XOCHILT CASAS CHAVEZ|36257|||612|G03|",
+    "CONC|01010101||1|ACT||Venta|1000.00|1000.00||02|",
+    "CIMT|1000.00|002|Tasa|0.160000|160.00|",
+    "IMPU||160.00|",
+    "IMPT|1000.00|002|Tasa|0.160000|160.00",
+]
+
+
+def csv40(lines: list[str], folio: str = "1") -> str:
+    fecha = (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    return base64.b64encode("\n".join(lines).format(folio=folio, fecha=fecha).encode()).decode()
+
+
+def process40(sb: Sandbox, datos: str, *options: str) -> dict[str, Any]:
+    query = [("contrato", CONTRATO), ("prueba", "true"), ("datos", datos), ("opciones", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0")]
+    return cfdi(sb, "procesarArchivo", query + [("opciones", o) for o in options]).xml()
+
+
+def test_cfdi_csv40_is_stamped_as_a_cfdi_40(sb: Sandbox) -> None:
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    data = process40(sb, csv40(CSV40_INVOICE), "CALCULAR_SELLO", "ESTABLECER_NO_CERTIFICADO")
+    assert data["codigo"] == "0", data
+    root = ET.fromstring(base64.b64decode(data["xmlBase64"]))
+    assert root.tag == f"{{{NS4}}}Comprobante" and root.get("Version") == "4.0" and root.get("Exportacion") == "01"
+    assert root.find(f"{{{NS4}}}Receptor").get("RegimenFiscalReceptor") == "612"
+    traslado = root.find(f"{{{NS4}}}Conceptos/{{{NS4}}}Concepto/{{{NS4}}}Impuestos/{{{NS4}}}Traslados/{{{NS4}}}Traslado")
+    assert traslado is not None and traslado.get("TasaOCuota") == "0.160000"
+    assert root.find(f"{{{NS4}}}Complemento/{TFD}").get("UUID") == data["UUID"]
+    assert process40(sb, csv40(CSV40_INVOICE, folio="2"))["codigo"] == "302"  # no Sello, no CALCULAR_SELLO
+
+
+@pytest.mark.parametrize("lines,detail", [
+    (["CFDI|4.0|F|1|{fecha}||01"] + CSV40_INVOICE[1:], "debe tener 19 campos"),
+    ([CSV40_INVOICE[0], "EMISOR|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "registro desconocido"),
+    ([CSV40_INVOICE[0], CSV40_INVOICE[2], CSV40_INVOICE[1]] + CSV40_INVOICE[3:], "no puede seguir"),
+    (CSV40_INVOICE[:3], "incompleto"),
+    (CSV40_INVOICE[:1] + ["EMIS|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "debe tener 4 campos"),
+    ([CSV40_INVOICE[0].replace("CFDI|4.0", "CFDI|3.3")] + CSV40_INVOICE[1:], "versión"),
+    (CSV40_INVOICE[1:], "primer registro"),
+], ids=["cfdi-fields", "unknown-tag", "order", "incomplete", "emis-3.3-fields", "version", "first"])
+def test_cfdi_csv40_malformed_is_301(sb: Sandbox, lines: list[str], detail: str) -> None:
+    data = process40(sb, csv40(lines), "CALCULAR_SELLO")
+    assert (data["codigo"], data["timbradoOk"]) == ("301", "false") and detail in data["mensaje"], data
+
+
+def test_cfdi_payment_relates_to_its_invoice_which_is_then_not_cancellable(sb: Sandbox) -> None:
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    invoice = process40(sb, csv40(CSV40_INVOICE), "CALCULAR_SELLO")["UUID"]
+    payment = [
+        "CFDI|4.0|CP|{folio}|{fecha}||||||0||XXX||0|P|01||06000||",
+        "EMIS|EKU9003173C9|ESCUELA KEMPER URGATE|601||",
+        "RECE|XIQB891116QE4|XOCHILT CASAS CHAVEZ|36257|||612|CP01|",
+        "CONC|84111506||1|ACT||Pago|0|0||01|",
+        "COMP|", "CRPS20|2.0|", "CTOT20||||1000.00|160.00||||||1160.00",
+        "CPAG20|2024-05-01T00:00:00|03|MXN|1|1160.00||||||||||",
+        f"CPDR20|{invoice}|F|1|MXN|1|1|1160.00|1160.00|0.00|02|",
+        "CPIDR20|", "CPTDR20|1000.00|002|Tasa|0.160000|160.00|", "CPIM20|", "CPIT20|1000.00|002|Tasa|0.160000|160.00",
+    ]
+    paid = process40(sb, csv40(payment, folio="7"), "CALCULAR_SELLO")
+    assert paid["codigo"] == "0", paid
+    assert sb.state()["cfdis"][paid["UUID"]]["related"] == [invoice]
+    blocked = cancellations(cancel_reason(sb, [f"{invoice}|02|"]).xml())[0]
+    assert blocked["codigo"] == "94"
+    assert status_of(sb, invoice)["esCancelable"] == "No cancelable"
+
+
+def test_cfdi_cancelacion_cancelar_motivos_and_the_receiver(sb: Sandbox) -> None:
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    uuids = [timbrado40(sb, cfdi40_xml(sealed(str(n)), folio=str(n))).xml()["UUID"] for n in range(5)]
+    answer = cancel_reason(sb, [f"{uuids[0]}|02|", f"{uuids[1]}|03", f"{uuids[2]}|01|{uuids[3]}"])
+    assert answer.status == 202
+    data = answer.xml()
+    assert data["statusOk"] == "true" and data["rfc"] == "EKU9003173C9"
+    assert [c["codigo"] for c in cancellations(data)] == ["96", "96", "96"]  # 1160 to a named receiver
+    assert sb.state()["cfdis"][uuids[2]]["folioSustitucion"] == uuids[3]
+    sb.cfdi_receiver(uuids[0], "accept")
+    sb.cfdi_receiver(uuids[1], "reject")
+    sb.cfdi_receiver(uuids[2], "expire")
+    again = cancellations(cancel_reason(sb, [f"{u}|02|" for u in uuids[:3]]).xml())
+    assert [c["codigo"] for c in again] == ["202", "97", "202"]
+    assert cancellations(cancel_reason(sb, [f"{uuids[1]}|02|"]).xml())[0]["codigo"] == "96"  # asked again
+    for bad in ([f"{uuids[4]}|05|"], [f"{uuids[4]}|01|"], [f"{uuids[4]}|01|{uuids[4]}"], [f"{uuids[4]}|02|{uuids[3]}"],
+                [f"{uuids[4]}|EKU9003173C9|XIQB891116QE4|1160.00"], ["not-a-uuid|02|"], []):
+        reply = cancel_reason(sb, bad).xml()
+        assert (reply["statusOk"], reply["codigo"]) == ("false", "3"), bad
+    assert cancel_reason(sb, [f"{uuids[4]}|02|"], options=()).xml()["codigo"] == "0"  # with the CSD instead
+    assert call(sb, "GET", REST + "cancelacion/cancelar").status == 405
+
+
+def test_cfdi_integration_cancel_takes_the_motivo(sb: Sandbox) -> None:
+    first, second = (stamped_uuid(sb) for _ in range(2))
+    answer = cancel(sb, [f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|{second}",
+                         f"{second}|XAXX010101000|EKU9003173C9|1160.00|02|"])
+    assert [c["codigo"] for c in cancellations(answer)] == ["201", "201"]
+    state = sb.state()["cfdis"]
+    assert (state[first]["motivo"], state[first]["folioSustitucion"], state[second]["motivo"]) == ("01", second, "02")
+    for bad in (f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|", f"{first}|XAXX010101000|EKU9003173C9|1160.00|09|",
+                f"{first}|XAXX010101000|EKU9003173C9|1160.00|02"):
+        assert cancel(sb, [bad])["codigo"] == "3", bad
+
+
+def test_cfdi_sat_status(sb: Sandbox) -> None:
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    uuid, public = (timbrado40(sb, cfdi40_xml(sealed(c), folio=c, receptor=r)).xml()["UUID"]
+                    for c, r in (("A", "XIQB891116QE4"), ("B", "XAXX010101000")))
+    vigente = status_of(sb, uuid)
+    assert vigente["_root"] == "servicioConsultaComprobante" and vigente["consultaOk"] == "true"
+    assert (vigente["codigo"], vigente["estado"], vigente["estatusCfdi"]) == ("91", "Vigente", "2")
+    assert vigente["codigoEstatus"].startswith("S - ") and vigente["esCancelable"] == "Cancelable con aceptación"
+    assert status_of(sb, public, receptor="XAXX010101000")["esCancelable"] == "Cancelable sin aceptación"
+    cancel_reason(sb, [f"{uuid}|02|", f"{public}|02|"])
+    assert status_of(sb, uuid)["estatusCfdi"] == "7" and status_of(sb, uuid)["estatusCancelacion"] == "En proceso"
+    cancelled = status_of(sb, public, receptor="XAXX010101000")
+    assert (cancelled["estado"], cancelled["estatusCfdi"], cancelled["estatusCancelacion"]) == \
+        ("Cancelado", "9", "Cancelado sin aceptación")
+    sb.cfdi_receiver(uuid, "accept")
+    assert status_of(sb, uuid)["estatusCfdi"] == "8"
+    for missing in (status_of(sb, "00000000-0000-4000-8000-000000000000"), status_of(sb, uuid, total="1.00")):
+        assert (missing["codigo"], missing["estado"], missing["estatusCfdi"]) == ("90", "No Encontrado", "1")
+    bad = rest(sb, "cancelacion/consultarEstatusComprobante", [("contrato", CONTRATO), ("uuid", uuid)])
+    assert bad.status == 202 and bad.xml()["codigo"] == "3" and bad.xml()["consultaOk"] == "false"
+
+
+def test_cfdi_verificar_serie_folio(sb: Sandbox) -> None:
+    first = stamp(sb, "VERIFICAR_SERIE_FOLIO").xml()
+    again = stamp(sb, "VERIFICAR_SERIE_FOLIO", "REGRESAR_CON_ERROR_307_XML").xml()
+    assert (again["codigo"], again["UUID"]) == ("307", first["UUID"])
+    assert stamp(sb).xml()["codigo"] == "0"  # without the option the same serie and folio is stamped again
+
+
+def test_cfdi_service_error_fault_keeps_each_methods_status(sb: Sandbox) -> None:
+    sb.fault("service_error", code=5, prefix=REST + "cancelacion/consultarEstatusComprobante")
+    reply = rest(sb, "cancelacion/consultarEstatusComprobante", [("contrato", CONTRATO)])
+    assert reply.status == 202 and reply.xml()["_root"] == "servicioConsultaComprobante"
+    assert reply.xml()["codigo"] == "5"
 
 
 # ------------------------------------------------------------------------------------------------

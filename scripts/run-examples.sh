@@ -45,13 +45,14 @@ else
   link=(-L "$out/lib" -lsello "-Wl,-rpath,$out/lib")
 fi
 
-# A CSD for the CFDI cancellation (the test generator's "other" pair: RFC EKU9003173C9, the
-# emisor of the examples' CSV), unless the caller brought one.
+# A test CSD made with OpenSSL at run time (never a committed key) for the CFDI examples, which
+# have Prodigia seal their CFDI 4.0 with it (CALCULAR_SELLO) and cancel with it: the test
+# generator's "other" pair, RFC EKU9003173C9, the examples' emisor. Unless the caller brought one.
 if wanted cfdi && [[ -z "${SELLO_CSD_CER:-}" ]]; then
   if python3 "$root/Tests/support/make_test_certs.py" "$out/certs" > "$out/certs.json" 2> "$out/certs.log"; then
     export SELLO_CSD_CER="$out/certs/other.cer" SELLO_CSD_KEY="$out/certs/other.key" SELLO_CSD_PASSWORD=12345678a
   else
-    echo "run-examples: could not make a test CSD (the CFDI examples will cancel with CERT_DEFAULT)" >&2
+    echo "run-examples: could not make a test CSD (the CFDI examples will ask for CERT_DEFAULT, Prodigia's stored one)" >&2
   fi
 fi
 

@@ -43,3 +43,20 @@ import SelloCore
 @c(cfdi_inspect_csd) @implementation public func cfdi_inspect_csd(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Bridge.string(CSDInspection.inspect(request))
 }
+
+// CFDI as Prodigia and SAT work today (API.md, "CFDI — Prodigia today").
+@c(cfdi_stamp_xml) @implementation public func cfdi_stamp_xml(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "stamp_xml") { $0.stampXML(request) }
+}
+
+@c(cfdi_stamp_xml_with_csd) @implementation public func cfdi_stamp_xml_with_csd(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "stamp_xml_with_csd") { $0.stampXMLWithCSD(request) }
+}
+
+@c(cfdi_cancel_with_reason) @implementation public func cfdi_cancel_with_reason(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "cancel_with_reason") { $0.cancelWithReason(request) }
+}
+
+@c(cfdi_get_status) @implementation public func cfdi_get_status(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "get_status") { $0.getStatus(request) }
+}

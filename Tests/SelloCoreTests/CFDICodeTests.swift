@@ -158,13 +158,16 @@ import Testing
     // MARK: - Local checks
 
     @Test func options() throws {
-        try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
-                              table: CFDIOptions.stamp, pipeSeparated: false)
-        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false)
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false) }
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false) }
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true) }
-        #expect(CFDIOptions.suggestion(for: "GENERA_PDF", in: CFDIOptions.stamp) == "GENERAR_PDF")
+        let context = CallContext(service: "cfdi", operation: "test")
+        try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
+                              table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        #expect(context.warnings.isEmpty)
+        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, context: context) }
+        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, context: context) }
+        // A stamping option in a cancellation is no near miss there: sent, with a warning.
+        try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        #expect(context.warnings.map(\.code) == ["UNKNOWN_OPTION"])
     }
 
     @Test func uuidsAndTotals() {

@@ -6,52 +6,24 @@ from __future__ import annotations
 
 import base64
 import datetime
-import http.server
-import json
 import pathlib
 import subprocess
-import sys
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
+from cfdi_support import (API, EMISOR, PASSWORD, RECEPTOR, USER, Canned, b64, canned, canned_client, certs,  # noqa: F401
+                          cfdi, config, csd_fields, expect_error, expect_nothing_sent, read, service_requests)
 from sello_ffi import Client, assert_no_secrets, call
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
-API = "/servicio/rest/integracion"
-EMISOR = "EKU9003173C9"          # the sandbox's default emisor, and the RFC of the "other" test CSD
-RECEPTOR = "XAXX010101000"
-PASSWORD = "12345678a"
 SAT_DIR = next((p for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib.Path("/work/shared/testdata/sat"))
                 if (p / "CSD01_AAA010101AAA.cer").exists()), None)
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Unexpired SAT-like CSD, FIEL, an expired CSD and an unrelated CSD, made with OpenSSL."""
-    folder = tmp_path_factory.mktemp("certs")
-    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
-                         check=True, capture_output=True, timeout=300)
-    manifest = json.loads(out.stdout)
-    return {**manifest["sat"], "keyForms": manifest["csdKeyForms"], "dir": manifest["dir"]}
-
-
-@pytest.fixture()
-def config(sandbox) -> dict[str, Any]:
-    return {"base_url": sandbox.cfdi_url, **USER, "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
-
-
-@pytest.fixture()
-def cfdi(config) -> Iterator[Client]:
-    with Client("cfdi", config) as client:
-        assert client.handle, client.error
-        yield client
-
 
 def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total: str = "1160.00") -> str:
     """The sandbox's minimal interchange file, dated now in CDMX time (UTC-6)."""
@@ -60,42 +32,10 @@ def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total:
             f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03\nTOTAL|{total}\n")
 
 
-def b64(data: bytes | str) -> str:
-    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
-
-
-def read(path: str) -> bytes:
-    return pathlib.Path(path).read_bytes()
-
-
-def service_requests(sandbox) -> list[dict[str, Any]]:
-    return sandbox.requests("/servicio/rest")
-
-
-def expect_error(envelope: dict, kind: str, code: str, service_code: int | None = None, field: str | None = None) -> dict:
-    assert envelope["ok"] is False, envelope
-    error = envelope["error"]
-    assert (error["kind"], error["code"]) == (kind, code), error
-    if service_code is not None:
-        assert error["service_code"] == service_code, error
-    if field is not None:
-        assert error["field"] == field, error
-    return error
-
-
-def expect_nothing_sent(sandbox, envelope: dict) -> None:
-    assert envelope["meta"]["attempts"] == 0, envelope
-    assert service_requests(sandbox) == []
-
-
 def stamp(cfdi: Client, **fields: Any) -> dict:
     envelope = cfdi.call("process_file", {"datos": csv(), "prueba": True, **fields})
     assert envelope["ok"] is True, envelope
     return envelope
-
-
-def csd_fields(item: dict[str, Any], pem: bool = False) -> dict[str, Any]:
-    return {"cert_path": item["cerPem" if pem else "cer"], "key_path": item["keyPem" if pem else "key"], "keyPass": PASSWORD}
 
 
 # --- procesarArchivo ------------------------------------------------------------------------------
@@ -201,8 +141,8 @@ STAMP_CHECKS = [
     ("two sources", {"datos_base64": b64("x")}, "invalid_argument", "INVALID_ARGUMENT", "datos_base64"),
     ("not base64", {"datos": None, "datos_base64": "@@@"}, "invalid_argument", "INVALID_BASE64", "datos_base64"),
     ("missing file", {"datos": None, "datos_path": "/nonexistent/f.csv"}, "io", "FILE_UNREADABLE", "datos_path"),
-    ("unknown option", {"opciones": ["GENERAR_PDF", "GENERA_XML"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
-    ("cancel option", {"opciones": ["CERT_DEFAULT"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("near miss", {"opciones": ["GENERAR_PDF", "GENERAR_PFD"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    ("json answer", {"opciones": ["RESPUESTA_JSON"]}, "invalid_argument", "OPTION_NOT_SUPPORTED", "opciones"),
     ("pipe in base64 form", {"opciones": ["OBSERVACIONES:a|b"], "opciones_base64": True}, "validation", "PARAMETRO_INVALIDO", "opciones"),
     ("empty contrato", {"contrato": " "}, "validation", "PARAMETRO_INVALIDO", "contrato"),
     ("missing save_dir", {"save_dir": "/nonexistent/folder"}, "io", "SAVE_DIR_UNWRITABLE", "save_dir"),
@@ -393,14 +333,17 @@ def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> No
 
 
 def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, cfdi, certs) -> None:
-    big = stamp(cfdi, datos=csv(total="9000.00"))["data"]["uuid"]
-    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|{RECEPTOR}|{EMISOR}|9000.00"], **csd_fields(certs["other"])}
+    # Over $1,000 to a named receiver: the receiver must accept (the sandbox's rule, its README).
+    big = stamp(cfdi, datos=csv(total="9000.00", receptor="XIQB891116QE4"))["data"]["uuid"]
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|XIQB891116QE4|{EMISOR}|9000.00|02|"], **csd_fields(certs["other"])}
     first = cfdi.call("cancel", request)
     assert first["ok"] is True, first
     [entry] = first["data"]["cancelaciones"]
     assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith("En proceso.")
+    assert entry["status"] == "pending"
+    sandbox.cfdi_receiver(big, "accept")
     second = cfdi.call("cancel", request)["data"]["cancelaciones"][0]
-    assert (second["codigo"], second["code_name"]) == (95, "CANCELADO_CON_ACEPTACION")
+    assert (second["codigo"], second["code_name"], second["status"]) == (202, "PREVIAMENTE_CANCELADO", "already_cancelled")
     unknown = cfdi.call("cancel", {**request, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|1.00"]})
     assert unknown["ok"] is True
     [entry] = unknown["data"]["cancelaciones"]
@@ -458,7 +401,7 @@ CANCEL_CHECKS = [
      "RFC_EMISOR_NO_CORRESPONDE", 203, "uuids"),
     ("object without total", {"uuids": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcReceptor": RECEPTOR,
                                          "rfcEmisor": EMISOR}]}, "PARAMETRO_INVALIDO", 3, "uuids"),
-    ("unknown option", {"opciones": ["CERT_DEFAULT", "GENERAR_PDF"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
+    ("near miss", {"opciones": ["CERT_DEFAULT", "XML_CANCELASION"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
     ("no csd", {"opciones": []}, "PARAMETRO_INVALIDO", 3, "certBase64"),
 ]
 
@@ -490,7 +433,7 @@ def test_cancel_wrong_types_send_nothing(sandbox, cfdi) -> None:
 def test_a_wrong_rfc_check_digit_is_a_warning(sandbox, cfdi) -> None:
     assert call("sello_check_rfc", {"rfc": "EKU9003173C8"})["data"]["check_digit_ok"] is False
     sandbox.cfdi_account("pade_user", has_default_cert=True)
-    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1"]}))
+    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1|02|"]}))
     assert envelope["ok"] is True, envelope
     [warning] = envelope["warnings"]
     assert (warning["code"], warning["field"]) == ("RFC_CHECK_DIGIT", "uuids[0].rfcReceptor")
@@ -605,48 +548,7 @@ def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, config) -> None:
     assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 2
 
 
-# --- answers only a real service gives: a canned server -------------------------------------------
-
-class Canned:
-    """A loopback HTTP server answering each path with a fixed body."""
-
-    def __init__(self) -> None:
-        self.answers: dict[str, tuple[int, bytes]] = {}
-        self.requests: list[str] = []
-        canned = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
-                path = self.path.split("?")[0]
-                canned.requests.append(path)
-                status, body = canned.answers.get(path.rsplit("/", 1)[-1], (404, b"not here"))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/servicio/rest"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture()
-def canned() -> Iterator[Canned]:
-    server = Canned()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-def canned_client(canned: Canned) -> Client:
-    return Client("cfdi", {"base_url": canned.url, **USER, "retries": {"max": 2, "base_delay_ms": 5}})
-
+# --- answers only a real service gives (the canned server of cfdi_support) -------------------------
 
 CANCELLATION_STATUSES = {90: "COMPROBANTE_NO_ENCONTRADO", 91: "COMPROBANTE_OBTENIDO", 92: "EXPRESION_IMPRESA_INVALIDA",
                          93: "INDETERMINADO", 94: "NO_CANCELABLE", 95: "CANCELADO_CON_ACEPTACION", 96: "EN_PROCESO",
@@ -794,7 +696,7 @@ def folio_of(envelope: dict) -> str:
 
 def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     items = [{"datos": csv(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
-    items[4]["opciones"] = ["NO_SUCH_OPTION"]               # refused locally, never sent
+    items[4]["opciones"] = ["GENERA_PDF"]                   # a near miss: refused locally, never sent
     items[11]["datos"] = "FACTURA|1\n"                       # refused by the service (301)
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
     assert envelope["ok"] is True, envelope

@@ -115,7 +115,9 @@ def stamp_directly(sandbox: Sandbox) -> str:
     request.add_header("Authorization", "Basic " + base64.b64encode(f"{CFDI_USER}:{CFDI_PASSWORD}".encode()).decode())
     with urllib.request.urlopen(request, timeout=10) as answer:
         xml = answer.read().decode()
-    return xml.split("<uuid>")[1].split("</uuid>")[0]
+    # The folio's element is <UUID> (as today's clients read it), or <uuid> (the seed's prose).
+    tag = "UUID" if "<UUID>" in xml else "uuid"
+    return xml.split(f"<{tag}>")[1].split(f"</{tag}>")[0]
 
 
 # -- raw loopback servers ------------------------------------------------------------------------

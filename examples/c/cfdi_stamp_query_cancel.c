@@ -1,14 +1,16 @@
 /*
- * CFDI (Prodigia / PADE, Mexico): stamp a CFDI from the CSV interchange file, fetch its XML by
- * UUID, cancel it with the issuer's CSD, fetch the cancellation receipt.
+ * CFDI 4.0 with Prodigia / PADE (Mexico), as SAT works since 2023: stamp an XML invoice sealed by
+ * the service with the issuer's CSD, stamp an invoice from the integration CSV (4.0 layout), ask
+ * the SAT status, cancel with motivo 02, ask again.
  *
  *   cc -std=c99 -I include examples/c/cfdi_stamp_query_cancel.c -L .build/release -lsello \
  *      -Wl,-rpath,$PWD/.build/release -o cfdi_stamp_query_cancel
  *   SELLO_SANDBOX_URL=http://127.0.0.1:PORT SELLO_CSD_CER=csd.cer SELLO_CSD_KEY=csd.key \
  *   SELLO_CSD_PASSWORD=... ./cfdi_stamp_query_cancel [OUTPUT_DIR]
  *
- * Without SELLO_CSD_* the cancellation asks Prodigia to use the account's default certificate
- * (opciones CERT_DEFAULT), which the sandbox's account does not have until told so.
+ * scripts/run-examples.sh makes a test CSD with OpenSSL (RFC EKU9003173C9). Without SELLO_CSD_*
+ * the example asks Prodigia to seal and cancel with the account's stored certificate
+ * (CERT_DEFAULT), which the sandbox's account has only when told so.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sello.h>
@@ -22,11 +24,12 @@
 
 #define CFDI_PATH "/servicio/rest"
 #define EMISOR "EKU9003173C9"
-#define RECEPTOR "XAXX010101000"
-#define TOTAL "1160.00"
+#define RECEPTOR "XAXX010101000" /* "público en general" */
+#define PLUGIN_40 "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"
 
 static cfdi_client *client;
-static char text[8192];
+static char csd[2048];  /* the CSD request fields, or "" to use Prodigia's stored certificate */
+static char text[1024];
 
 static char *call(const char *name, char *(*operation)(cfdi_client *, const char *), const char *request) {
     char *envelope = operation(client, request);
@@ -39,21 +42,81 @@ static char *call(const char *name, char *(*operation)(cfdi_client *, const char
     return envelope;
 }
 
-static void print_saved(const char *envelope) {
-    char path[64], file[640];
+static void show(const char *envelope) {
+    char path[64], code[64];
     for (int i = 0, n = ej_count(envelope, "data.saved_files"); i < n; i++) {
         snprintf(path, sizeof path, "data.saved_files.%d", i);
-        if (ej_get(envelope, path) && *ej_get(envelope, path) == '{') {
-            snprintf(path, sizeof path, "data.saved_files.%d.path", i);
-        }
-        printf("   saved %s\n", ej_text(envelope, path, file, sizeof file));
+        printf("   saved %s\n", ej_text(envelope, path, text, sizeof text));
     }
+    for (int i = 0, n = ej_count(envelope, "warnings"); i < n; i++) {
+        snprintf(path, sizeof path, "warnings.%d.code", i);
+        ej_text(envelope, path, code, sizeof code);
+        snprintf(path, sizeof path, "warnings.%d.message", i);
+        printf("   warning %s: %s\n", code, ej_text(envelope, path, text, sizeof text));
+    }
+}
+
+static int write_file(const char *path, const char *content) {
+    FILE *file = fopen(path, "w");
+    if (!file) {
+        fprintf(stderr, "cannot write %s\n", path);
+        return 0;
+    }
+    fputs(content, file);
+    return fclose(file) == 0;
+}
+
+/* A CFDI 4.0 as an integrator builds it: no Sello, NoCertificado or Certificado yet. */
+static void invoice_xml(char *out, size_t size, const char *fecha) {
+    snprintf(out, size,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<cfdi:Comprobante xmlns:cfdi=\"http://www.sat.gob.mx/cfd/4\" Version=\"4.0\" Serie=\"A\" Folio=\"1001\"\n"
+        "  Fecha=\"%s\" Sello=\"\" FormaPago=\"01\" NoCertificado=\"\" Certificado=\"\" SubTotal=\"1000.00\"\n"
+        "  Moneda=\"MXN\" Total=\"1160.00\" TipoDeComprobante=\"I\" Exportacion=\"01\" MetodoPago=\"PUE\" LugarExpedicion=\"06000\">\n"
+        "  <cfdi:Emisor Rfc=\"" EMISOR "\" Nombre=\"ESCUELA KEMPER URGATE\" RegimenFiscal=\"601\"/>\n"
+        "  <cfdi:Receptor Rfc=\"" RECEPTOR "\" Nombre=\"PUBLICO EN GENERAL\" DomicilioFiscalReceptor=\"06000\"\n"
+        "    RegimenFiscalReceptor=\"616\" UsoCFDI=\"S01\"/>\n"
+        "  <cfdi:Conceptos>\n"
+        "    <cfdi:Concepto ClaveProdServ=\"81111500\" Cantidad=\"1\" ClaveUnidad=\"E48\" Descripcion=\"Desarrollo de software\"\n"
+        "      ValorUnitario=\"1000.00\" Importe=\"1000.00\" ObjetoImp=\"02\">\n"
+        "      <cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado Base=\"1000.00\" Impuesto=\"002\" TipoFactor=\"Tasa\"\n"
+        "        TasaOCuota=\"0.160000\" Importe=\"160.00\"/></cfdi:Traslados></cfdi:Impuestos>\n"
+        "    </cfdi:Concepto>\n"
+        "  </cfdi:Conceptos>\n"
+        "  <cfdi:Impuestos TotalImpuestosTrasladados=\"160.00\"><cfdi:Traslados><cfdi:Traslado Base=\"1000.00\"\n"
+        "    Impuesto=\"002\" TipoFactor=\"Tasa\" TasaOCuota=\"0.160000\" Importe=\"160.00\"/></cfdi:Traslados></cfdi:Impuestos>\n"
+        "</cfdi:Comprobante>\n", fecha);
+}
+
+/* The integration CSV, 4.0 layout (PRODIGIA_2026.md §2.5): one record per line, the fields of
+ * each in the order of SAT's 4.0 XSD, empty ones kept. */
+static void invoice_csv(char *out, size_t size, const char *fecha) {
+    snprintf(out, size,
+        "CFDI|4.0|B|2001|%s||03||||500.00||MXN||580.00|I|01|PUE|06000||\n"
+        "EMIS|" EMISOR "|ESCUELA KEMPER URGATE|601||\n"
+        "RECE|" RECEPTOR "|PUBLICO EN GENERAL|06000|||616|S01|\n"
+        "CONC|81111500||1|E48||Soporte|500.00|500.00||02|\n"
+        "CIMT|500.00|002|Tasa|0.160000|80.00|\n"
+        "IMPU||80.00|\n"
+        "IMPT|500.00|002|Tasa|0.160000|80.00\n", fecha);
+}
+
+static void print_status(const char *label, const char *uuid) {
+    char request[512], a[64], b[128], c[128];
+    snprintf(request, sizeof request, "{\"uuid\": \"%s\", \"rfcEmisor\": \"" EMISOR "\", \"rfcReceptor\": \"" RECEPTOR "\","
+             " \"total\": \"1160.00\"}", uuid);
+    char *envelope = call("cfdi_get_status", cfdi_get_status, request);
+    printf("\n%s: estatusCfdi %s (%s), estado %s, %s\n", label, ej_text(envelope, "data.estatusCfdi", a, sizeof a),
+           ej_text(envelope, "data.estatus_text", b, sizeof b), ej_text(envelope, "data.estado", c, sizeof c),
+           ej_text(envelope, "data.esCancelable", text, sizeof text));
+    sello_free(envelope);
 }
 
 int main(int argc, char **argv) {
     const char *base = getenv("SELLO_SANDBOX_URL");
     const char *cer = getenv("SELLO_CSD_CER"), *key = getenv("SELLO_CSD_KEY"), *pass = getenv("SELLO_CSD_PASSWORD");
-    char out_dir[512], config[1024], request[4096], csv_path[640], uuid[64], csd[2048], a[512], b[512], c[512];
+    char out_dir[512], config[1024], request[8192], path[640], uuid[64], document[4096], fecha[32];
+    char a[640], b[640], c[640];
     char *envelope, *error = NULL;
 
     if (!base || !*base) {
@@ -62,7 +125,6 @@ int main(int argc, char **argv) {
     }
     snprintf(out_dir, sizeof out_dir, "%s", argc > 1 ? argv[1] : getenv("SELLO_EXAMPLES_OUT") ? getenv("SELLO_EXAMPLES_OUT") : "/tmp");
     mkdir(out_dir, 0700);
-
     snprintf(config, sizeof config, "{\"base_url\": \"%s" CFDI_PATH "\", \"usuario\": \"pade_user\", \"password\": \"pade_pass\","
              " \"contrato\": \"PADE-CONTRATO-01\"}", base);
     printf("Prodigia client: base_url %s%s, usuario pade_user, password ********, contrato PADE-CONTRATO-01\n", base, CFDI_PATH);
@@ -71,83 +133,82 @@ int main(int argc, char **argv) {
         sello_free(error);
         return 1;
     }
+    if (cer && key && pass) {
+        snprintf(request, sizeof request, "{\"cert_path\": \"%s\"}", ej_escape(cer, a, sizeof a));
+        envelope = cfdi_inspect_csd(request);
+        printf("CSD %s: RFC %s, no. %s, valid until %s\n", cer, ej_text(envelope, "data.rfc", b, sizeof b),
+               ej_text(envelope, "data.no_certificado", c, sizeof c), ej_text(envelope, "data.not_after", text, sizeof text));
+        sello_free(envelope);
+        snprintf(csd, sizeof csd, ", \"cert_path\": \"%s\", \"key_path\": \"%s\", \"keyPass\": \"%s\"", a,
+                 ej_escape(key, b, sizeof b), ej_escape(pass, c, sizeof c));
+    } else {
+        printf("no SELLO_CSD_CER/KEY/PASSWORD: Prodigia's stored certificate is used (CERT_DEFAULT)\n");
+    }
 
-    /* 1. The interchange file: dated five minutes ago, Mexico City time (UTC-6). */
-    time_t now = time(NULL) - 6 * 3600 - 300;
+    /* Fecha: now in Mexico City (UTC-6, no daylight saving time since 2022). */
+    time_t now = time(NULL) - 6 * 3600;
     struct tm when;
-    char fecha[32];
     gmtime_r(&now, &when);
     strftime(fecha, sizeof fecha, "%Y-%m-%dT%H:%M:%S", &when);
-    snprintf(csv_path, sizeof csv_path, "%s/factura-A-1001.csv", out_dir);
-    FILE *csv = fopen(csv_path, "w");
-    if (!csv) {
-        fprintf(stderr, "cannot write %s\n", csv_path);
-        return 1;
-    }
-    fprintf(csv, "CFDI|3.3|A|1001|%s|01|1000.00|MXN|I|PUE|06000\nEMISOR|" EMISOR "|ESCUELA KEMPER URGATE|601\n"
-                 "RECEPTOR|" RECEPTOR "|PUBLICO EN GENERAL|G03\nTOTAL|" TOTAL "\n", fecha);
-    fclose(csv);
-    printf("\n1. stamp %s (serie A, folio 1001, %s, emisor " EMISOR ", receptor " RECEPTOR ", total " TOTAL " MXN), prueba\n",
-           csv_path, fecha);
-    snprintf(request, sizeof request, "{\"datos_path\": \"%s\", \"prueba\": true, \"save_dir\": \"%s\"}",
-             ej_escape(csv_path, a, sizeof a), ej_escape(out_dir, b, sizeof b));
-    envelope = call("cfdi_process_file", cfdi_process_file, request);
+
+    /* 1. A CFDI 4.0 XML, sealed by Prodigia (CALCULAR_SELLO) with the issuer's CSD. */
+    snprintf(path, sizeof path, "%s/factura-A-1001.xml", out_dir);
+    invoice_xml(document, sizeof document, fecha);
+    if (!write_file(path, document)) return 1;
+    printf("\n1. stamp factura-A-1001.xml (CFDI 4.0, Fecha %s Mexico City, total 1160.00 MXN), sealed by Prodigia\n", fecha);
+    snprintf(request, sizeof request, "{\"xml_path\": \"%s\", \"prueba\": true, \"save_dir\": \"%s\", \"opciones\": "
+             "[\"CALCULAR_SELLO\"%s]%s}", ej_escape(path, a, sizeof a), ej_escape(out_dir, b, sizeof b),
+             *csd ? "" : ", \"CERT_DEFAULT\"", csd);
+    envelope = *csd ? call("cfdi_stamp_xml_with_csd", cfdi_stamp_xml_with_csd, request)
+                    : call("cfdi_stamp_xml", cfdi_stamp_xml, request);
     ej_text(envelope, "data.uuid", uuid, sizeof uuid);
-    printf("   timbradoOk %s, codigo %s, uuid %s\n", ej_text(envelope, "data.timbradoOk", a, sizeof a),
+    printf("   timbradoOk %s, codigo %s, UUID %s\n", ej_text(envelope, "data.timbradoOk", a, sizeof a),
            ej_text(envelope, "data.codigo", b, sizeof b), uuid);
     printf("   FechaTimbrado %s, noCertificadoSAT %s\n", ej_text(envelope, "data.FechaTimbrado", a, sizeof a),
            ej_text(envelope, "data.noCertificadoSAT", b, sizeof b));
-    print_saved(envelope);
+    show(envelope);
     sello_free(envelope);
 
-    /* 2. The stamped XML, by UUID. */
-    snprintf(request, sizeof request, "{\"uuid\": \"%s\", \"include_xml\": true}", uuid);
-    envelope = call("cfdi_get_by_uuid", cfdi_get_by_uuid, request);
-    ej_text(envelope, "data.xml", text, sizeof text);
-    printf("\n2. query by UUID: consultaOk %s, %zu characters of XML", ej_text(envelope, "data.consultaOk", a, sizeof a),
-           strlen(text));
-    printf(", TimbreFiscalDigital %s\n", strstr(text, "TimbreFiscalDigital") ? "present" : "missing");
-    sello_free(envelope);
-
-    /* 3. Cancel it with the issuer's CSD (checked locally first), or Prodigia's default one. */
-    if (cer && key && pass) {
-        char escaped[3][640];
-        snprintf(request, sizeof request, "{\"cert_path\": \"%s\"}", ej_escape(cer, escaped[0], sizeof escaped[0]));
-        envelope = cfdi_inspect_csd(request);
-        if (ej_is_true(envelope, "ok")) {
-            printf("\n3. CSD %s: RFC %s, no. %s, valid until %s\n", cer, ej_text(envelope, "data.rfc", a, sizeof a),
-                   ej_text(envelope, "data.no_certificado", b, sizeof b), ej_text(envelope, "data.not_after", c, sizeof c));
-        }
-        sello_free(envelope);
-        snprintf(csd, sizeof csd, "\"cert_path\": \"%s\", \"key_path\": \"%s\", \"keyPass\": \"%s\"", escaped[0],
-                 ej_escape(key, escaped[1], sizeof escaped[1]), ej_escape(pass, escaped[2], sizeof escaped[2]));
-        printf("   cancel %s with cert_path, key_path, keyPass ********\n", uuid);
-    } else {
-        snprintf(csd, sizeof csd, "\"opciones\": [\"CERT_DEFAULT\"]");
-        printf("\n3. cancel %s with Prodigia's default certificate (no SELLO_CSD_CER/KEY/PASSWORD)\n", uuid);
+    /* 2. A CFDI 4.0 from the integration CSV, with the 4.0 plugin. */
+    snprintf(path, sizeof path, "%s/factura-B-2001.csv", out_dir);
+    invoice_csv(document, sizeof document, fecha);
+    if (!write_file(path, document)) return 1;
+    printf("\n2. stamp an integration CSV in the 4.0 layout (" PLUGIN_40 ")\n");
+    for (char *line = document, *end; *line; line = end + 1) {
+        if (!(end = strchr(line, '\n'))) break;
+        printf("   | %.*s\n", (int)(end - line), line);
     }
-    snprintf(request, sizeof request, "{\"rfcEmisor\": \"" EMISOR "\", \"uuids\": [\"%s|" RECEPTOR "|" EMISOR "|" TOTAL "\"], %s}",
-             uuid, csd);
-    envelope = call("cfdi_cancel", cfdi_cancel, request);
-    printf("   statusOk %s\n", ej_text(envelope, "data.statusOk", a, sizeof a));
+    snprintf(request, sizeof request, "{\"datos_path\": \"%s\", \"prueba\": true, \"save_dir\": \"%s\", \"opciones\": "
+             "[\"" PLUGIN_40 "\", \"CALCULAR_SELLO\"]%s}", ej_escape(path, a, sizeof a), ej_escape(out_dir, b, sizeof b), csd);
+    envelope = *csd ? call("cfdi_process_file_with_csd", cfdi_process_file_with_csd, request)
+                    : call("cfdi_process_file", cfdi_process_file, request);
+    printf("   timbradoOk %s, UUID %s\n", ej_text(envelope, "data.timbradoOk", a, sizeof a),
+           ej_text(envelope, "data.uuid", b, sizeof b));
+    show(envelope);
+    sello_free(envelope);
+
+    /* 3. The SAT status of the first one. */
+    print_status("3. SAT status", uuid);
+
+    /* 4. Cancel it: motivo 02, "comprobante emitido con errores sin relación" (no replacement). */
+    printf("\n4. cancel %s with motivo 02\n", uuid);
+    snprintf(request, sizeof request, "{\"rfcEmisor\": \"" EMISOR "\", \"uuids\": [\"%s|02|\"], \"save_dir\": \"%s\"%s}",
+             uuid, ej_escape(out_dir, a, sizeof a), *csd ? csd : ", \"opciones\": [\"CERT_DEFAULT\"]");
+    envelope = call("cfdi_cancel_with_reason", cfdi_cancel_with_reason, request);
     for (int i = 0, n = ej_count(envelope, "data.cancelaciones"); i < n; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "data.cancelaciones.%d.uuid", i);
-        ej_text(envelope, path, a, sizeof a);
-        snprintf(path, sizeof path, "data.cancelaciones.%d.codigo", i);
-        ej_text(envelope, path, b, sizeof b);
-        snprintf(path, sizeof path, "data.cancelaciones.%d.descripcion", i);
-        printf("   %s: codigo %s, %s\n", a, b, ej_text(envelope, path, c, sizeof c));
+        char member[64];
+        snprintf(member, sizeof member, "data.cancelaciones.%d.uuid", i);
+        ej_text(envelope, member, a, sizeof a);
+        snprintf(member, sizeof member, "data.cancelaciones.%d.status", i);
+        ej_text(envelope, member, b, sizeof b);
+        snprintf(member, sizeof member, "data.cancelaciones.%d.code_name", i);
+        printf("   %s: %s (%s)\n", a, b, ej_text(envelope, member, c, sizeof c));
     }
+    show(envelope);
     sello_free(envelope);
 
-    /* 4. The cancellation receipt (acuse), saved next to the CFDI. */
-    snprintf(request, sizeof request, "{\"uuid\": \"%s\", \"save_dir\": \"%s\"}", uuid, ej_escape(out_dir, a, sizeof a));
-    envelope = call("cfdi_get_cancellation_receipt", cfdi_get_cancellation_receipt, request);
-    printf("\n4. cancellation receipt: consultaOk %s, codigo %s\n", ej_text(envelope, "data.consultaOk", a, sizeof a),
-           ej_text(envelope, "data.codigo", b, sizeof b));
-    print_saved(envelope);
-    sello_free(envelope);
+    /* 5. The status again. */
+    print_status("5. SAT status now", uuid);
     cfdi_client_free(client);
     return 0;
 }

@@ -1,12 +1,13 @@
-/// The three answer shapes of the integration API: the root element and its ok flag.
+/// The answer shapes of Prodigia's REST methods: the root element and its ok flag.
 enum CFDIShape {
-    case timbrado, cancel, consulta
+    case timbrado, cancel, consulta, estatus
 
     var root: String {
         switch self {
         case .timbrado: return "servicioTimbrado"
         case .cancel: return "servicioCancel"
         case .consulta: return "servicioConsulta"
+        case .estatus: return "servicioConsultaComprobante"
         }
     }
 
@@ -14,20 +15,22 @@ enum CFDIShape {
         switch self {
         case .timbrado: return "timbradoOk"
         case .cancel: return "statusOk"
-        case .consulta: return "consultaOk"
+        case .consulta, .estatus: return "consultaOk"
         }
     }
 }
 
-/// A Prodigia XML answer read into JSON with proper types.
+/// A Prodigia XML answer read into JSON with proper types. Element names keep the service's
+/// spelling in `data`, but are matched without regard to case: the same answer is seen written
+/// `uuid` and `UUID` (PRODIGIA_2026.md §7.4), and no schema fixes it.
 struct CFDIAnswer {
     var data: JSONObject
     let ok: Bool
     let codigo: Int?
     let mensaje: String?
 
-    static let booleanFields: Set<String> = ["timbradoOk", "statusOk", "consultaOk"]
-    static let integerFields: Set<String> = ["codigo", "código", "saldo", "estatusCfdi"]
+    static let booleanFields: Set<String> = ["timbradook", "statusok", "consultaok"]
+    static let integerFields: Set<String> = ["codigo", "código", "saldo", "estatuscfdi"]
     /// Elements that are always lists, whatever the number of their children.
     static let listFields: Set<String> = ["cancelaciones"]
 
@@ -38,7 +41,7 @@ struct CFDIAnswer {
         let redactor = Redactor(secrets: secrets)
         let root: XMLElement
         switch parseXML(response.body) {
-        case .success(let element) where element.name == shape.root:
+        case .success(let element) where element.name.lowercased() == shape.root.lowercased():
             root = element
         case .success(let element):
             throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "its root element is <\(element.name)>, not <\(shape.root)>")
@@ -46,16 +49,31 @@ struct CFDIAnswer {
             throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "it is not XML (\(failure.message), line \(failure.line))")
         }
         var data = CFDIAnswer.convert(root)
-        guard let ok = data[shape.flag]?.boolValue else {
+        guard let ok = CFDIAnswer.field(data, shape.flag)?.boolValue else {
             throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "<\(shape.root)> has no \(shape.flag) true or false")
         }
-        for key in ["mensaje", "message"] {
-            if let text = data[key]?.stringValue { data[key] = .string(redactor.scrub(text)) }
+        for (key, value) in data.members where ["mensaje", "message"].contains(key.lowercased()) {
+            if let text = value.stringValue { data[key] = .string(redactor.scrub(text)) }
         }
-        self.data = data
+        self.data = CFDIAnswer.withUUID(data)
         self.ok = ok
-        codigo = CFDIAnswer.integer(data["codigo"] ?? data["código"])
-        mensaje = data["mensaje"]?.stringValue
+        codigo = CFDIAnswer.integer(CFDIAnswer.field(data, "codigo") ?? CFDIAnswer.field(data, "código"))
+        mensaje = CFDIAnswer.field(data, "mensaje")?.stringValue
+    }
+
+    /// A member by name: the exact spelling first, else any spelling that differs only in case.
+    static func field(_ object: JSONObject, _ name: String) -> JSON? {
+        if let exact = object[name] { return exact }
+        let lowered = name.lowercased()
+        return object.members.first { $0.key.lowercased() == lowered }?.value
+    }
+
+    /// `uuid` is filled whatever the case the service wrote the folio fiscal in (`UUID`, `Uuid`).
+    static func withUUID(_ object: JSONObject) -> JSONObject {
+        guard object["uuid"] == nil, let value = field(object, "uuid") else { return object }
+        var copy = object
+        copy.append("uuid", value)
+        return copy
     }
 
     static func integer(_ value: JSON?) -> Int? {
@@ -96,46 +114,73 @@ struct CFDIAnswer {
     }
 
     static func value(of element: XMLElement) -> JSON {
-        if listFields.contains(element.name) {
+        let name = element.name.lowercased()
+        if listFields.contains(name) {
             return .array(element.children.map { value(of: $0) })
         }
-        if !element.children.isEmpty { return .object(convert(element)) }
+        if !element.children.isEmpty { return .object(withUUID(convert(element))) }
         let text = element.text
-        if booleanFields.contains(element.name) {
+        if booleanFields.contains(name) {
             switch text.lowercased() {
             case "true": return true
             case "false": return false
             default: return .string(text)
             }
         }
-        if integerFields.contains(element.name), let number = Int64(text) { return .int(number) }
+        if integerFields.contains(name), let number = Int64(text) { return .int(number) }
         return .string(text)
     }
 
-    /// Adds each cancelación's `descripcion` (and the code's stable name) from the code tables,
-    /// and makes `cancelaciones` present as an array.
+    /// Each cancelación gets its code's `descripcion` and stable name from the code tables, and
+    /// `status`, the outcome in one word; `cancelaciones` is always an array.
     mutating func describeCancellations() {
-        var list = data["cancelaciones"]?.arrayValue ?? []
+        var list = CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []
         for (index, entry) in list.enumerated() {
             guard var object = entry.objectValue else { continue }
-            if let number = CFDIAnswer.integer(object["codigo"] ?? object["código"]) {
+            if let number = CFDIAnswer.integer(CFDIAnswer.field(object, "codigo") ?? CFDIAnswer.field(object, "código")) {
                 let code = CFDICodes.cancellation(number)
                 object["descripcion"] = .string(code?.description ?? "Código no documentado por Prodigia")
                 object["code_name"] = JSON(code?.name)
+                object["status"] = .string(CFDICancelStatus(codigo: number).rawValue)
+            } else {
+                object["status"] = .string(CFDICancelStatus.error.rawValue)
             }
             list[index] = .object(CFDIAnswer.describeEstatus(object))
         }
-        data["cancelaciones"] = .array(list)
+        let key = data.keys.first { $0.lowercased() == "cancelaciones" } ?? "cancelaciones"
+        data[key] = .array(list)
         data = CFDIAnswer.describeEstatus(data)
     }
 
-    /// An `estatusCfdi` node (the SAT status of a CFDI) gets its description from the table.
+    /// An `estatusCfdi` node (the SAT status of a CFDI) gets its description from the table:
+    /// `estatus_text` (its title: "Vigente", "Cancelado sin aceptación"), the full
+    /// `estatus_cfdi_descripcion` and the stable `estatus_cfdi_name`.
     static func describeEstatus(_ object: JSONObject) -> JSONObject {
-        guard let number = integer(object["estatusCfdi"]) else { return object }
+        guard let number = integer(field(object, "estatusCfdi")) else { return object }
         var copy = object
         let code = CFDICodes.estatus(number)
-        copy["estatus_cfdi_descripcion"] = .string(code?.description ?? "Estatus no documentado por Prodigia")
+        let description = code?.description ?? "Estatus no documentado por Prodigia"
+        copy["estatus_text"] = .string(description.split(separator: ".", maxSplits: 1).first.map(String.init) ?? description)
+        copy["estatus_cfdi_descripcion"] = .string(description)
         copy["estatus_cfdi_name"] = JSON(code?.name)
         return copy
+    }
+}
+
+/// The outcome of one cancelación in one word (API.md), from its per-UUID `codigo`.
+enum CFDICancelStatus: String {
+    case cancelled, alreadyCancelled = "already_cancelled", pending, rejected
+    case notCancellable = "not_cancellable", notFound = "not_found", error
+
+    init(codigo: Int) {
+        switch codigo {
+        case 201, 95, 98: self = .cancelled
+        case 202: self = .alreadyCancelled
+        case 96: self = .pending
+        case 97: self = .rejected
+        case 94: self = .notCancellable
+        case 205, 90, 602: self = .notFound
+        default: self = .error
+        }
     }
 }

@@ -116,10 +116,11 @@ public enum CFDICodes {
         validation(3, detail, field: field)
     }
 
-    /// The error for an answer whose ok flag is false.
+    /// The error for an answer whose ok flag is false (a status query's may carry a code of the
+    /// cancellation-status table, 90–99).
     static func serviceError(number: Int?, mensaje: String?, operation: String) -> SelloError {
         let text = mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
-        guard let number, let code = serviceByNumber[number], number != 0 else {
+        guard let number, let code = serviceByNumber[number] ?? cancellationByNumber[number], number != 0 else {
             let shown = number.map(String.init) ?? "none"
             return SelloError(.service, "CFDI_CODIGO_NO_DOCUMENTADO",
                               "Prodigia refused the \(operation) with codigo \(shown), which its documentation does not list: \(text ?? "no mensaje")",

@@ -14,14 +14,19 @@ public struct XMLAttribute: Sendable, Equatable {
 public struct XMLElement: Sendable, Equatable {
     /// Local name, no prefix ("tfd:TimbreFiscalDigital" -> "TimbreFiscalDigital").
     public let name: String
+    /// The namespace URI of the element ("" when it has none): a CFDI's root must be in
+    /// http://www.sat.gob.mx/cfd/4, whatever its prefix.
+    public let namespace: String
     /// In document order; namespace declarations (xmlns) are not attributes.
     public let attributes: [XMLAttribute]
     /// Concatenated direct text/CDATA content, trimmed of surrounding whitespace.
     public let text: String
     public let children: [XMLElement]
 
-    public init(name: String, attributes: [XMLAttribute] = [], text: String = "", children: [XMLElement] = []) {
+    public init(name: String, namespace: String = "", attributes: [XMLAttribute] = [], text: String = "",
+                children: [XMLElement] = []) {
         self.name = name
+        self.namespace = namespace
         self.attributes = attributes
         self.text = text
         self.children = children

@@ -145,6 +145,7 @@ private func trimmed(_ bytes: [UInt8]) -> String {
 
 private struct Frame {
     let name: String
+    let namespace: String
     let attributes: [XMLAttribute]
     var text: [UInt8] = []
     var children: [XMLElement] = []
@@ -157,7 +158,7 @@ private func convert(_ root: xmlNodePtr) -> Result<XMLElement, XMLFailure> {
         let top = stack.count - 1
         guard let node = stack[top].next else {
             let frame = stack.removeLast()
-            let element = XMLElement(name: frame.name, attributes: frame.attributes,
+            let element = XMLElement(name: frame.name, namespace: frame.namespace, attributes: frame.attributes,
                                      text: trimmed(frame.text), children: frame.children)
             if stack.isEmpty { return .success(element) }
             stack[stack.count - 1].children.append(element)
@@ -189,7 +190,8 @@ private func open(_ node: xmlNodePtr) -> Frame {
         attributes.append(XMLAttribute(name: localName(a.pointee.name), value: attributeValue(a)))
         attr = a.pointee.next
     }
-    return Frame(name: localName(node.pointee.name), attributes: attributes, next: node.pointee.children)
+    return Frame(name: localName(node.pointee.name), namespace: xmlString(node.pointee.ns?.pointee.href),
+                 attributes: attributes, next: node.pointee.children)
 }
 
 /// libxml2 already splits "p:name" when p is declared; an undeclared prefix

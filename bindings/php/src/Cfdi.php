@@ -7,7 +7,8 @@ namespace Sello;
 use Psr\Log\LoggerInterface;
 
 /**
- * CFDI — Prodigia / PADE integration API (Mexico), HTTP Basic authentication.
+ * CFDI — Prodigia / PADE (Mexico): CFDI 4.0 stamping (XML, or the CSV interchange file),
+ * cancellation with SAT's motivo, SAT status, receipts and stamped XML; HTTP Basic authentication.
  *
  * Configuration as Fes, with usuario, password and contrato (the default contract, overridable
  * per call). Authentication failures are never retried: Prodigia locks an account after 3.
@@ -26,6 +27,10 @@ final class Cfdi extends Client
         'get_cancellation_receipt' => 'cfdi_get_cancellation_receipt',
         'get_by_uuid' => 'cfdi_get_by_uuid',
         'process_files' => 'cfdi_process_files',
+        'stamp_xml' => 'cfdi_stamp_xml',
+        'stamp_xml_with_csd' => 'cfdi_stamp_xml_with_csd',
+        'cancel_with_reason' => 'cfdi_cancel_with_reason',
+        'get_status' => 'cfdi_get_status',
     ];
 
     /**
@@ -143,13 +148,24 @@ final class Cfdi extends Client
     }
 
     /**
-     * Requests the cancellation of CFDIs (cancelarCfdiConOpciones): uuids as strings
-     * "UUID|RFC_Receptor|RFC_Emisor|Total" or arrays; the CSD as in processFileWithCsd, or opciones
-     * ['CERT_DEFAULT']. Per-UUID outcomes are data (cancelaciones, always a list).
+     * Requests the cancellation of CFDIs (cancelarCfdiConOpciones): rfcEmisor, uuids (strings
+     * "UUID|RFC_Receptor|RFC_Emisor|Total", with SAT's motivo
+     * "UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion", or arrays {uuid,
+     * rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}), the CSD as in processFileWithCsd
+     * (or opciones ['CERT_DEFAULT']), opciones, contrato, save_dir. An entry without motivo is
+     * sent as in 2020 with a warning MOTIVO_MISSING (prefer cancelWithReason). Per-UUID outcomes
+     * are data ("cancelaciones", always a list, each with its "status").
      *
      * @param array{
      *     rfcEmisor: string,
-     *     uuids: non-empty-list<string|array{uuid: string, rfcReceptor: string, rfcEmisor: string, total: string}>,
+     *     uuids: non-empty-list<string|array{
+     *         uuid: string,
+     *         rfcReceptor: string,
+     *         rfcEmisor: string,
+     *         total: string,
+     *         motivo?: string|int,
+     *         folioSustitucion?: string
+     *     }>,
      *     cert_path?: string,
      *     certBase64?: string,
      *     key_path?: string,
@@ -163,7 +179,7 @@ final class Cfdi extends Client
      *     statusOk: bool,
      *     rfc?: string,
      *     codigo: int,
-     *     cancelaciones: list<array{uuid: string, codigo: int, mensaje?: string, descripcion?: string, ...}>,
+     *     cancelaciones: list<array{uuid: string, codigo: int, status: string, mensaje?: string, ...}>,
      *     saved_files?: list<string>,
      *     ...
      * }>
@@ -224,11 +240,14 @@ final class Cfdi extends Client
     }
 
     /**
-     * Stamps many CSV files concurrently (a procesarArchivo each): items are processFile requests.
-     * data['results'] holds one envelope per item, in input order (Result::unwrap() each); one item's
-     * failure does not stop the others.
+     * Runs many requests of one operation concurrently: ['operation' => 'process_file' (default) |
+     * 'process_file_with_csd' | 'stamp_xml' | 'stamp_xml_with_csd' | 'get_status' | 'get_by_uuid',
+     * 'items' => [request of that operation, ...], 'concurrency' => 8]. Data: results (envelopes in
+     * input order; Result::unwrap() each), succeeded, failed; one item's failure does not stop
+     * the others.
      *
      * @param array{
+     *     operation?: string,
      *     items: list<array<string, mixed>>,
      *     concurrency?: int
      * } $request
@@ -241,5 +260,135 @@ final class Cfdi extends Client
     public function processFiles(array $request): Result
     {
         return $this->invoke('cfdi_process_files', 'process_files', $request);
+    }
+
+    /**
+     * Stamps a CFDI 4.0 XML (timbrado40): xml (text) | xml_path | xml_base64, prueba, opciones,
+     * contrato, save_dir, include_xml. Checked locally first (well-formed 4.0 without DTD, a 3.3
+     * is CFDI33_RETIRED, no timbre inside (307), a Sello unless CALCULAR_SELLO (302), Fecha
+     * within SAT's 72 hours (401)). REGRESAR_CON_ERROR_307_XML is added: an XML stamped before
+     * comes back as that stamp with a warning ALREADY_STAMPED.
+     *
+     * @param array{
+     *     xml?: string,
+     *     xml_path?: string,
+     *     xml_base64?: string,
+     *     prueba?: bool,
+     *     opciones?: list<string>,
+     *     contrato?: string,
+     *     save_dir?: string,
+     *     include_xml?: bool
+     * } $request
+     * @return Result<array{
+     *     timbradoOk: bool,
+     *     codigo: int,
+     *     uuid: string,
+     *     mensaje?: string,
+     *     xmlBase64?: string,
+     *     xml?: string,
+     *     saved_files?: list<string>,
+     *     ...
+     * }>
+     */
+    public function stampXml(array $request): Result
+    {
+        return $this->invoke('cfdi_stamp_xml', 'stamp_xml', $request);
+    }
+
+    /**
+     * Stamps a CFDI 4.0 XML sending the issuer's CSD (timbrado40/timbrarCfdi): the stampXml fields
+     * plus cert_path | certBase64, key_path | keyBase64 and keyPass; the CSD must be the Emisor's.
+     *
+     * @param array{
+     *     xml?: string,
+     *     xml_path?: string,
+     *     xml_base64?: string,
+     *     prueba?: bool,
+     *     opciones?: list<string>,
+     *     contrato?: string,
+     *     save_dir?: string,
+     *     include_xml?: bool,
+     *     cert_path?: string,
+     *     certBase64?: string,
+     *     key_path?: string,
+     *     keyBase64?: string,
+     *     keyPass: string
+     * } $request
+     * @return Result<array{
+     *     timbradoOk: bool,
+     *     codigo: int,
+     *     uuid: string,
+     *     mensaje?: string,
+     *     xmlBase64?: string,
+     *     xml?: string,
+     *     saved_files?: list<string>,
+     *     ...
+     * }>
+     */
+    public function stampXmlWithCsd(array $request): Result
+    {
+        return $this->invoke('cfdi_stamp_xml_with_csd', 'stamp_xml_with_csd', $request);
+    }
+
+    /**
+     * Cancels CFDIs with SAT's motivo (cancelacion/cancelar): rfcEmisor, uuids (strings
+     * "UUID|Motivo|FolioSustitucion" or arrays {uuid, motivo, folioSustitucion}; motivo '01'..'04',
+     * '01' with the replacing CFDI's UUID), the CSD as in cancel (or opciones ['CERT_DEFAULT']),
+     * opciones, contrato, save_dir. Each of "cancelaciones" has "status": cancelled,
+     * already_cancelled, pending, rejected, not_cancellable, not_found or error.
+     *
+     * @param array{
+     *     rfcEmisor: string,
+     *     uuids: non-empty-list<string|array{uuid: string, motivo: string|int, folioSustitucion?: string}>,
+     *     cert_path?: string,
+     *     certBase64?: string,
+     *     key_path?: string,
+     *     keyBase64?: string,
+     *     keyPass?: string,
+     *     opciones?: list<string>,
+     *     contrato?: string,
+     *     save_dir?: string
+     * } $request
+     * @return Result<array{
+     *     statusOk: bool,
+     *     codigo: int,
+     *     cancelaciones: list<array{uuid: string, codigo: int, status: string, mensaje?: string, ...}>,
+     *     acuseCancelBase64?: string,
+     *     saved_files?: list<string>,
+     *     ...
+     * }>
+     */
+    public function cancelWithReason(array $request): Result
+    {
+        return $this->invoke('cfdi_cancel_with_reason', 'cancel_with_reason', $request);
+    }
+
+    /**
+     * The SAT status of a CFDI (consultarEstatusComprobante): uuid, rfcEmisor, rfcReceptor, total,
+     * opciones, contrato. Data: the servicioConsultaComprobante answer plus "estatus_text".
+     *
+     * @param array{
+     *     uuid: string,
+     *     rfcEmisor: string,
+     *     rfcReceptor: string,
+     *     total: string,
+     *     opciones?: list<string>,
+     *     contrato?: string
+     * } $request
+     * @return Result<array{
+     *     consultaOk: bool,
+     *     codigo: int,
+     *     codigoEstatus?: string,
+     *     esCancelable?: string,
+     *     estado?: string,
+     *     estatusCancelacion?: string,
+     *     estatusCfdi?: int,
+     *     estatus_text?: string,
+     *     ...
+     * }>
+     */
+    public function getStatus(array $request): Result
+    {
+        return $this->invoke('cfdi_get_status', 'get_status', $request);
     }
 }

@@ -314,6 +314,129 @@ final class CfdiTest extends SandboxTestCase
         Sello::cfdiInspectCsd(['cert_path' => '/nonexistent/csd.cer']);
     }
 
+    // -- CFDI as Prodigia and SAT work today ------------------------------------------------------
+
+    private const REST = '/servicio/rest';
+    private const NAMED = 'XIQB891116QE4';   // a named receiver: above $1,000 the receiver must accept
+
+    private static function cfdi40(string $sello = '', string $folio = '1', string $receptor = self::NAMED): string
+    {
+        $fecha = (new \DateTimeImmutable('now', new \DateTimeZone('-06:00')))
+            ->modify('-1 minute')->format('Y-m-d\TH:i:s');
+        return '<?xml version="1.0" encoding="UTF-8"?>'
+            . '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+            . "Version=\"4.0\" Serie=\"P\" Folio=\"$folio\" Fecha=\"$fecha\" Sello=\"$sello\" "
+            . 'NoCertificado="" Certificado="" '
+            . 'SubTotal="1000.00" Moneda="MXN" Total="1160.00" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" '
+            . 'LugarExpedicion="06000">'
+            . '<cfdi:Emisor Rfc="' . self::EMISOR . '" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+            . "<cfdi:Receptor Rfc=\"$receptor\" Nombre=\"CLIENTE\" DomicilioFiscalReceptor=\"36257\" "
+            . 'RegimenFiscalReceptor="612" '
+            . 'UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" '
+            . 'Descripcion="Servicio" ValorUnitario="1000.00" Importe="1000.00" ObjetoImp="01"/>'
+            . '</cfdi:Conceptos></cfdi:Comprobante>';
+    }
+
+    private static function seal(string $tag): string
+    {
+        return base64_encode(substr(str_repeat($tag, 256), 0, 256));
+    }
+
+    public function testStampXml(): void
+    {
+        $cfdi = $this->client();
+        $xml = self::cfdi40(self::seal('a'));
+        $result = $cfdi->stampXml(['xml' => $xml, 'save_dir' => $this->tmp]);
+        self::assertTrue($result['timbradoOk']);
+        self::assertSame($result['UUID'], $result['uuid']);
+        self::assertSame(202, $result->httpStatus());
+        self::assertSame([], $result->warningCodes());
+        [$received] = $this->sandbox->requests(self::REST . '/timbrado40');
+        self::assertSame($xml, $received['body_text']);
+        self::assertArrayNotHasKey('accept', $received['headers']);
+        self::assertSame(['REGRESAR_CON_ERROR_307_XML'], Sandbox::query($received, 'opciones'));
+        self::assertSame(["$this->tmp/{$result['uuid']}.xml"], self::savedPaths($result['saved_files']));
+        $again = $cfdi->stampXml(['xml' => $xml]);
+        self::assertSame($result['uuid'], $again['uuid']);
+        self::assertSame(['ALREADY_STAMPED'], $again->warningCodes());
+        try {
+            $cfdi->stampXml(['xml' => self::cfdi40('')]);
+            self::fail('no exception');
+        } catch (ValidationException $e) {
+            self::assertSame('SELLO_MAL_FORMADO', $e->errorCode());
+            self::assertSame(0, $e->attempts());
+        }
+    }
+
+    public function testStampXmlWithCsd(): void
+    {
+        $result = $this->client()->stampXmlWithCsd(
+            ['xml' => self::cfdi40(), 'opciones' => ['CALCULAR_SELLO']] + self::csd()
+        );
+        self::assertTrue($result['timbradoOk']);
+        [$received] = $this->sandbox->requests(self::REST . '/timbrado40/timbrarCfdi');
+        self::assertSame(
+            ['xmlBase64', 'contrato', 'certBase64', 'keyBase64', 'keyPass', 'prueba', 'opciones'],
+            array_keys($received['json'])
+        );
+        self::assertStringNotContainsString(self::$certs['password'], json_encode($result->envelope));
+    }
+
+    public function testCancelWithReason(): void
+    {
+        $cfdi = $this->client();
+        $uuid = $cfdi->stampXml(['xml' => self::cfdi40(self::seal('c'))])['uuid'];
+        $result = $cfdi->cancelWithReason(
+            ['rfcEmisor' => self::EMISOR, 'uuids' => [['uuid' => $uuid, 'motivo' => 2]]] + self::csd()
+        );
+        self::assertSame('pending', $result['cancelaciones'][0]['status']);
+        [$received] = $this->sandbox->requests(self::REST . '/cancelacion/cancelar');
+        self::assertSame(["$uuid|02|"], Sandbox::query($received, 'arregloUUID'));
+        $this->sandbox->control('cfdi/receiver', ['uuid' => $uuid, 'response' => 'accept']);
+        $again = $cfdi->cancelWithReason(['rfcEmisor' => self::EMISOR, 'uuids' => ["$uuid|02|"]] + self::csd());
+        self::assertSame('already_cancelled', $again['cancelaciones'][0]['status']);
+        try {
+            $cfdi->cancelWithReason(['rfcEmisor' => self::EMISOR, 'uuids' => ["$uuid|02|$uuid"]] + self::csd());
+            self::fail('no exception');
+        } catch (ValidationException $e) {
+            self::assertSame('FOLIO_SUSTITUCION_NO_PERMITIDO', $e->errorCode());
+        }
+    }
+
+    public function testCancelWithoutMotivoWarns(): void
+    {
+        $cfdi = $this->client();
+        $uuid = $this->stamp($cfdi)['uuid'];
+        $entry = "$uuid|" . self::RECEPTOR . '|' . self::EMISOR . '|1160.00';
+        $result = $cfdi->cancel(['rfcEmisor' => self::EMISOR, 'uuids' => [$entry]] + self::csd());
+        self::assertSame(['MOTIVO_MISSING'], $result->warningCodes());
+        self::assertSame('cancelled', $result['cancelaciones'][0]['status']);
+    }
+
+    public function testGetStatus(): void
+    {
+        $cfdi = $this->client();
+        $uuid = $cfdi->stampXml(['xml' => self::cfdi40(self::seal('s'), '1', self::RECEPTOR)])['uuid'];
+        $request = [
+            'uuid' => $uuid, 'rfcEmisor' => self::EMISOR, 'rfcReceptor' => self::RECEPTOR, 'total' => '1160.00',
+        ];
+        $vigente = $cfdi->getStatus($request);
+        self::assertSame([2, 'Vigente'], [$vigente['estatusCfdi'], $vigente['estatus_text']]);
+        $cfdi->cancelWithReason(['rfcEmisor' => self::EMISOR, 'uuids' => ["$uuid|02|"]] + self::csd());
+        $cancelled = $cfdi->getStatus($request);
+        self::assertSame([9, 'Cancelado sin aceptación'], [$cancelled['estatusCfdi'], $cancelled['estatus_text']]);
+    }
+
+    public function testProcessFilesWithAnOperation(): void
+    {
+        $cfdi = $this->client();
+        $uuid = $cfdi->stampXml(['xml' => self::cfdi40(self::seal('o'))])['uuid'];
+        $item = ['uuid' => $uuid, 'rfcEmisor' => self::EMISOR, 'rfcReceptor' => self::NAMED, 'total' => 1160];
+        $result = $cfdi->processFiles(['operation' => 'get_status', 'items' => [$item, $item]]);
+        self::assertSame(2, $result['succeeded']);
+        self::assertSame(2, Result::unwrap($result['results'][1])['estatusCfdi']);
+    }
+
     public function testABadConfiguration(): void
     {
         $this->expectException(InvalidArgumentException::class);

@@ -234,6 +234,113 @@ def test_process_files_keeps_the_input_order(sandbox, cfdi) -> None:
     assert len(sandbox.requests(PROCESS_PATH)) == 6
 
 
+# -- CFDI as Prodigia and SAT work today ------------------------------------------------------------
+
+REST = "/servicio/rest"
+NAMED = "XIQB891116QE4"   # a named receiver: above $1,000 the receiver must accept
+
+
+def cfdi40(sello: str = "", folio: str = "1", receptor: str = NAMED) -> str:
+    """A CFDI 4.0 built by the integrator, dated now in Mexico City."""
+    fecha = (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    return ('<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+            f'Version="4.0" Serie="B" Folio="{folio}" Fecha="{fecha}" Sello="{sello}" NoCertificado="" Certificado="" '
+            'SubTotal="1000.00" Moneda="MXN" Total="1160.00" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" '
+            f'LugarExpedicion="06000"><cfdi:Emisor Rfc="{EMISOR}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+            f'<cfdi:Receptor Rfc="{receptor}" Nombre="CLIENTE" DomicilioFiscalReceptor="36257" '
+            'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
+            'Cantidad="1" ClaveUnidad="ACT" Descripcion="Servicio" ValorUnitario="1000.00" Importe="1000.00" '
+            'ObjetoImp="01"/></cfdi:Conceptos></cfdi:Comprobante>')
+
+
+def seal(tag: str) -> str:
+    return base64.b64encode((tag.encode() * 256)[:256]).decode()
+
+
+def test_stamp_xml(sandbox, cfdi, tmp_path) -> None:
+    xml = cfdi40(seal("a"))
+    result = cfdi.stamp_xml(xml=xml, prueba=True, save_dir=tmp_path)
+    assert result["timbradoOk"] is True and result["uuid"] == result["UUID"] and result.warnings == []
+    assert result.meta["operation"] == "stamp_xml" and result.meta["http_status"] == 202
+    [received] = sandbox.requests(REST + "/timbrado40Prueba")
+    assert received["body_text"] == xml and "accept" not in received["headers"]
+    assert query(received, "opciones") == ["REGRESAR_CON_ERROR_307_XML"]
+    again = cfdi.stamp_xml(xml=xml)                                 # the same sealed XML: its stamp
+    assert again["uuid"] == result["uuid"] and [w["code"] for w in again.warnings] == ["ALREADY_STAMPED"]
+    assert saved_paths(result["saved_files"]) == [str(tmp_path / f"{result['uuid']}.xml")]
+
+
+def test_stamp_xml_is_checked_before_sending(sandbox, cfdi) -> None:
+    with pytest.raises(sello.ValidationError) as caught:
+        cfdi.stamp_xml(xml=cfdi40(""))
+    assert caught.value.code == "SELLO_MAL_FORMADO" and caught.value.service_code == 302
+    assert caught.value.attempts == 0 and sandbox.requests(REST) == []
+    with pytest.raises(sello.ValidationError) as retired:
+        cfdi.stamp_xml(xml=cfdi40(seal("b")).replace("cfd/4", "cfd/3").replace('Version="4.0"', 'Version="3.3"'))
+    assert retired.value.code == "CFDI33_RETIRED"
+
+
+def test_stamp_xml_timeout_of_a_sealed_xml_is_retryable(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=REST + "/timbrado40")
+    with sello.CFDI(**{**cfdi_config, "timeout_ms": 300}) as cfdi:
+        with pytest.raises(sello.TimeoutError) as caught:
+            cfdi.stamp_xml(xml=cfdi40(seal("t")))
+    assert caught.value.retryable is True and caught.value.attempts == 1
+
+
+def test_stamp_xml_with_csd(sandbox, cfdi, csd) -> None:
+    result = cfdi.stamp_xml_with_csd(xml=cfdi40(), opciones=["CALCULAR_SELLO"], **csd)
+    assert result["timbradoOk"] is True and result["uuid"]
+    [received] = sandbox.requests(REST + "/timbrado40/timbrarCfdi")
+    assert list(received["json"]) == ["xmlBase64", "contrato", "certBase64", "keyBase64", "keyPass", "prueba", "opciones"]
+    assert received["json"]["opciones"] == ["CALCULAR_SELLO", "REGRESAR_CON_ERROR_307_XML"]
+    assert csd["keyPass"] not in json.dumps(result.envelope)
+
+
+def test_cancel_with_reason(sandbox, cfdi, csd) -> None:
+    uuids = [cfdi.stamp_xml(xml=cfdi40(seal(t), folio=t))["uuid"] for t in ("x", "y")]
+    result = cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|", {"uuid": uuids[1], "motivo": 3}], **csd)
+    assert [c["status"] for c in result["cancelaciones"]] == ["pending", "pending"]   # the receiver must accept
+    [received] = sandbox.requests(REST + "/cancelacion/cancelar")
+    assert query(received, "arregloUUID") == [f"{uuids[0]}|02|", f"{uuids[1]}|03|"]
+    sandbox.cfdi_receiver(uuids[0], "reject")
+    again = cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|"], **csd)
+    assert again["cancelaciones"][0]["status"] == "rejected"
+    with pytest.raises(sello.ValidationError) as caught:
+        cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|01|"], **csd)
+    assert caught.value.code == "FOLIO_SUSTITUCION_REQUERIDO" and caught.value.attempts == 0
+
+
+def test_cancel_without_motivo_warns(sandbox, cfdi, csd) -> None:
+    uuid = stamp(cfdi)["uuid"]
+    result = cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], **csd)
+    assert [w["code"] for w in result.warnings] == ["MOTIVO_MISSING"]
+    with_motivo = cfdi.cancel(rfcEmisor=EMISOR, uuids=[{"uuid": uuid, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR,
+                                                         "total": "1160.00", "motivo": "02"}], **csd)
+    assert with_motivo.warnings == [] and with_motivo["cancelaciones"][0]["status"] == "already_cancelled"
+
+
+def test_get_status(sandbox, cfdi) -> None:
+    uuid = cfdi.stamp_xml(xml=cfdi40(seal("s"), receptor=RECEPTOR))["uuid"]
+    result = cfdi.get_status(uuid=uuid, rfcEmisor=EMISOR, rfcReceptor=RECEPTOR, total=1160)
+    assert (result["estatusCfdi"], result["estatus_text"], result["estado"]) == (2, "Vigente", "Vigente")
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuid}|02|"], opciones=["CERT_DEFAULT"])
+    cancelled = cfdi.get_status(uuid=uuid, rfcEmisor=EMISOR, rfcReceptor=RECEPTOR, total="1160.00")
+    assert (cancelled["estatusCfdi"], cancelled["estatus_text"]) == (9, "Cancelado sin aceptación")
+    with pytest.raises(sello.ValidationError):
+        cfdi.get_status(uuid="x", rfcEmisor=EMISOR, rfcReceptor=RECEPTOR, total=1)
+
+
+def test_process_files_with_an_operation(sandbox, cfdi) -> None:
+    uuid = cfdi.stamp_xml(xml=cfdi40(seal("o")))["uuid"]
+    items = [{"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": NAMED, "total": "1160.00"}] * 3
+    result = cfdi.process_files(operation="get_status", items=items, concurrency=3)
+    assert result["succeeded"] == 3 and all(sello.unwrap(e)["estatusCfdi"] == 2 for e in result["results"])
+    with pytest.raises(sello.InvalidArgumentError):
+        cfdi.process_files(operation="cancel", items=[])
+
+
 # -- inspecting a CSD ------------------------------------------------------------------------------
 
 def test_inspect_csd(certs) -> None:

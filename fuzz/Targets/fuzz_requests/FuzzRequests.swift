@@ -43,6 +43,9 @@ let entries: [Entry] = [
     .cfdi("cfdi_cancel", cfdi_cancel), .cfdi("cfdi_get_cancellation_receipt", cfdi_get_cancellation_receipt),
     .cfdi("cfdi_get_by_uuid", cfdi_get_by_uuid), .cfdi("cfdi_process_files", cfdi_process_files),
     .clientNew("fes"), .clientNew("fv"), .clientNew("cfdi"),
+    // CFDI today (appended: the corpus' selectors above stay valid).
+    .cfdi("cfdi_stamp_xml", cfdi_stamp_xml), .cfdi("cfdi_stamp_xml_with_csd", cfdi_stamp_xml_with_csd),
+    .cfdi("cfdi_cancel_with_reason", cfdi_cancel_with_reason), .cfdi("cfdi_get_status", cfdi_get_status),
 ]
 
 /// Port 1 on loopback: nothing listens there, so connecting is refused at once.

@@ -74,6 +74,10 @@ OPERATION_FUNCTIONS = (
     "cfdi_get_cancellation_receipt",
     "cfdi_get_by_uuid",
     "cfdi_process_files",
+    "cfdi_stamp_xml",
+    "cfdi_stamp_xml_with_csd",
+    "cfdi_cancel_with_reason",
+    "cfdi_get_status",
 )
 
 # PREFIX_client *PREFIX_client_new(const char *config_json, char **error_json)

@@ -1,4 +1,5 @@
-"""CFDI — Prodigia / PADE integration API (Mexico): stamping, cancellation, receipts, XML."""
+"""CFDI — Prodigia / PADE (Mexico): CFDI 4.0 stamping (XML or the CSV interchange file),
+cancellation with SAT's motivo, SAT status, receipts, stamped XML."""
 from __future__ import annotations
 
 import os
@@ -40,6 +41,10 @@ class CFDI(Client):
         "get_cancellation_receipt": "cfdi_get_cancellation_receipt",
         "get_by_uuid": "cfdi_get_by_uuid",
         "process_files": "cfdi_process_files",
+        "stamp_xml": "cfdi_stamp_xml",
+        "stamp_xml_with_csd": "cfdi_stamp_xml_with_csd",
+        "cancel_with_reason": "cfdi_cancel_with_reason",
+        "get_status": "cfdi_get_status",
     }
 
     def __init__(self, *, usuario: str, password: str, contrato: Optional[str] = None,
@@ -93,9 +98,13 @@ class CFDI(Client):
                opciones: Optional[Sequence[str]] = None, contrato: Optional[str] = None,
                save_dir: Optional[PathLike] = None) -> Result:
         """Requests the cancellation of CFDIs (cancelarCfdiConOpciones). ``uuids``: strings
-        "UUID|RFC_Receptor|RFC_Emisor|Total" or dicts {"uuid", "rfcReceptor", "rfcEmisor",
-        "total"}. The CSD as in process_file_with_csd, or opciones=["CERT_DEFAULT"]. data: the
-        servicioCancel answer with "cancelaciones" always a list; per-UUID outcomes are data."""
+        "UUID|RFC_Receptor|RFC_Emisor|Total" or, with SAT's motivo,
+        "UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion", or dicts {"uuid",
+        "rfcReceptor", "rfcEmisor", "total", "motivo", "folioSustitucion"}; an entry without a
+        motivo is sent as in 2020 with a warning MOTIVO_MISSING (prefer cancel_with_reason). The
+        CSD as in process_file_with_csd, or opciones=["CERT_DEFAULT"]. data: the servicioCancel
+        answer with "cancelaciones" always a list, each with its "status"; per-UUID outcomes are
+        data."""
         entries: List[Any] = [entry if isinstance(entry, str) else dict(entry) for entry in uuids]
         return self._invoke("cfdi_cancel", "cancel", {
             "rfcEmisor": rfcEmisor, "uuids": entries, **_csd(cert_path, certBase64, key_path, keyBase64, keyPass),
@@ -114,13 +123,73 @@ class CFDI(Client):
         return self._invoke("cfdi_get_by_uuid", "get_by_uuid", {
             "uuid": uuid, "contrato": contrato, "save_dir": save_dir, "include_xml": include_xml})
 
-    def process_files(self, *, items: Sequence[Mapping[str, Any]], concurrency: Optional[int] = None) -> Result:
-        """Stamps many CSV files concurrently (procesarArchivo each). ``items``: process_file
-        requests as dicts. data: {"results": [envelope, ...] in input order, "succeeded",
-        "failed"}; one item's failure does not stop the others — turn an item into a Result or an
-        exception with :func:`sello.unwrap`."""
+    def process_files(self, *, items: Sequence[Mapping[str, Any]], concurrency: Optional[int] = None,
+                      operation: Optional[str] = None) -> Result:
+        """Runs many requests of one ``operation`` concurrently: "process_file" (the default),
+        "process_file_with_csd", "stamp_xml", "stamp_xml_with_csd", "get_status" or
+        "get_by_uuid"; ``items`` are requests of that operation as dicts. data: {"results":
+        [envelope, ...] in input order, "succeeded", "failed"}; one item's failure does not stop
+        the others — turn an item into a Result or an exception with :func:`sello.unwrap`."""
         return self._invoke("cfdi_process_files", "process_files", {
-            "items": [dict(item) for item in items], "concurrency": concurrency})
+            "operation": operation, "items": [dict(item) for item in items], "concurrency": concurrency})
+
+    def stamp_xml(self, *, xml: Optional[str] = None, xml_path: Optional[PathLike] = None,
+                  xml_base64: Optional[str] = None, prueba: Optional[bool] = None,
+                  opciones: Optional[Sequence[str]] = None, contrato: Optional[str] = None,
+                  save_dir: Optional[PathLike] = None, include_xml: Optional[bool] = None) -> Result:
+        """Stamps a CFDI 4.0 XML (timbrado40). Give one of ``xml`` (text), ``xml_path`` or
+        ``xml_base64``. Checked locally first: well-formed without DTD, a 4.0 Comprobante
+        (a 3.3 is CFDI33_RETIRED), not stamped already (307), a Sello unless CALCULAR_SELLO
+        (302), Fecha within SAT's 72 hours (401). REGRESAR_CON_ERROR_307_XML is added: an XML
+        stamped before comes back as that stamp with a warning ALREADY_STAMPED, so after a
+        timeout a sealed XML may be sent again (the error says retryable)."""
+        return self._invoke("cfdi_stamp_xml", "stamp_xml", {
+            "xml": xml, "xml_path": xml_path, "xml_base64": xml_base64, "prueba": prueba,
+            "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
+            "save_dir": save_dir, "include_xml": include_xml})
+
+    def stamp_xml_with_csd(self, *, xml: Optional[str] = None, xml_path: Optional[PathLike] = None,
+                           xml_base64: Optional[str] = None, prueba: Optional[bool] = None,
+                           opciones: Optional[Sequence[str]] = None, contrato: Optional[str] = None,
+                           save_dir: Optional[PathLike] = None, include_xml: Optional[bool] = None,
+                           cert_path: Optional[PathLike] = None, certBase64: Optional[str] = None,
+                           key_path: Optional[PathLike] = None, keyBase64: Optional[str] = None,
+                           keyPass: Optional[str] = None) -> Result:
+        """Stamps a CFDI 4.0 XML sending the issuer's CSD (timbrado40/timbrarCfdi, JSON): the
+        stamp_xml fields and checks plus the CSD, checked as in process_file_with_csd; its RFC
+        must be the Comprobante's Emisor's (203). With CALCULAR_SELLO Prodigia seals it."""
+        return self._invoke("cfdi_stamp_xml_with_csd", "stamp_xml_with_csd", {
+            "xml": xml, "xml_path": xml_path, "xml_base64": xml_base64, "prueba": prueba,
+            "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
+            "save_dir": save_dir, "include_xml": include_xml,
+            **_csd(cert_path, certBase64, key_path, keyBase64, keyPass)})
+
+    def cancel_with_reason(self, *, rfcEmisor: str, uuids: Sequence[UuidEntry], cert_path: Optional[PathLike] = None,
+                           certBase64: Optional[str] = None, key_path: Optional[PathLike] = None,
+                           keyBase64: Optional[str] = None, keyPass: Optional[str] = None,
+                           opciones: Optional[Sequence[str]] = None, contrato: Optional[str] = None,
+                           save_dir: Optional[PathLike] = None) -> Result:
+        """Cancels CFDIs with SAT's motivo (cancelacion/cancelar). ``uuids``: strings
+        "UUID|Motivo|FolioSustitucion" or dicts {"uuid", "motivo", "folioSustitucion"}; motivo
+        "01".."04" (or 1..4), "01" with the replacing CFDI's UUID, "02".."04" without. The CSD
+        as in cancel, or opciones=["CERT_DEFAULT"]. data: the servicioCancel answer; each of
+        "cancelaciones" has "status": cancelled, already_cancelled, pending (the receiver must
+        accept), rejected, not_cancellable, not_found or error."""
+        entries: List[Any] = [entry if isinstance(entry, str) else dict(entry) for entry in uuids]
+        return self._invoke("cfdi_cancel_with_reason", "cancel_with_reason", {
+            "rfcEmisor": rfcEmisor, "uuids": entries, **_csd(cert_path, certBase64, key_path, keyBase64, keyPass),
+            "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
+            "save_dir": save_dir})
+
+    def get_status(self, *, uuid: str, rfcEmisor: str, rfcReceptor: str, total: Union[str, int, float],
+                   opciones: Optional[Sequence[str]] = None, contrato: Optional[str] = None) -> Result:
+        """The SAT status of a CFDI (consultarEstatusComprobante). data: the
+        servicioConsultaComprobante answer (consultaOk, codigo, codigoEstatus, esCancelable,
+        estado, estatusCancelacion, estatusCfdi, ...) plus "estatus_text" ("Vigente",
+        "Cancelado sin aceptación", ...). Safe to repeat."""
+        return self._invoke("cfdi_get_status", "get_status", {
+            "uuid": uuid, "rfcEmisor": rfcEmisor, "rfcReceptor": rfcReceptor, "total": total,
+            "opciones": list(opciones) if opciones is not None else None, "contrato": contrato})
 
 
 def cfdi_inspect_csd(*, cert_path: Optional[PathLike] = None, certBase64: Optional[str] = None,

@@ -1,0 +1,61 @@
+/// How a cancellation proves it comes from the issuer (both cancellation families, seed 002 and
+/// PRODIGIA_2026.md §4.2): the CSD in the request, a PKCS#12, or the certificate stored with
+/// Prodigia (CERT_DEFAULT). Checked locally before anything is sent.
+enum CFDICancelCredentials {
+    /// The CSD sent in the request (certBase64, keyBase64, keyPass).
+    case csd(CSDCredentials)
+    /// Option PKCS12: certBase64 is a PKCS#12 holding certificate and key, opened by keyPass.
+    case pkcs12(certBase64: String, keyPass: String)
+    /// Option CERT_DEFAULT: the certificate stored with Prodigia.
+    case stored
+
+    static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String) throws(SelloError) -> CFDICancelCredentials {
+        let givesCSD = CSDCredentials.fields.contains { reader.has($0) }
+        if opciones.contains("CERT_DEFAULT") {
+            guard !givesCSD else {
+                throw .invalidArgument("opciones has CERT_DEFAULT (the certificate stored with Prodigia): leave out cert_path, certBase64, key_path, keyBase64 and keyPass",
+                                       field: "opciones")
+            }
+            return .stored
+        }
+        if opciones.contains("PKCS12") {
+            return try pkcs12(reader)
+        }
+        return .csd(try CSDCredentials.load(reader, rfcEmisor: rfcEmisor))
+    }
+
+    static func pkcs12(_ reader: FieldReader) throws(SelloError) -> CFDICancelCredentials {
+        if reader.has("key_path") || reader.has("keyBase64") {
+            throw .invalidArgument("opciones has PKCS12: certBase64 (or cert_path) is the PKCS#12 file holding the key; leave out key_path and keyBase64",
+                                   field: "opciones")
+        }
+        guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else {
+            throw CFDICodes.invalidParameter("opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
+        }
+        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
+            throw CFDICodes.invalidParameter("keyPass, the password of the PKCS#12 file, is required", field: "keyPass")
+        }
+        switch openPKCS12(bytes, password: keyPass) {
+        case .success: break
+        case .failure(.wrongPassword):
+            throw SelloError(.validation, "CONTRASENA_DE_LLAVE_INCORRECTA", "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
+        case .failure:
+            throw SelloError(.validation, "CERTIFICADO_ILEGIBLE", "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
+        }
+        return .pkcs12(certBase64: Base64.encode(bytes), keyPass: keyPass)
+    }
+
+    /// The query parameters that carry them (none for CERT_DEFAULT), and their secrets.
+    func apply(to http: inout HTTPRequest) {
+        switch self {
+        case .csd(let csd):
+            http.query += [("certBase64", csd.certBase64), ("keyBase64", csd.keyBase64), ("keyPass", csd.keyPass)]
+            http.secrets += csd.secrets
+        case .pkcs12(let certBase64, let keyPass):
+            http.query += [("certBase64", certBase64), ("keyPass", keyPass)]
+            http.secrets += [keyPass, certBase64]
+        case .stored:
+            break
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// A cancellation with motivo on the timbrado family's REST endpoint, `cancelacion/cancelar`
+/// (PRODIGIA_2026.md §4.2, live-probed in 2026): each CFDI as `UUID|Motivo|FolioSustitucion`
+/// (form B of §4.3) in a repeated `arregloUUID`, the folio empty unless the motivo is 01.
+struct CFDICancelReasonRequest {
+    static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
+    static let form = "\"UUID|Motivo|FolioSustitucion\""
+
+    struct Entry {
+        let uuid: String
+        let reason: CFDIMotivo.Reason
+        var text: String { "\(uuid)|\(reason.motivo)|\(reason.folioSustitucion)" }
+    }
+
+    let contrato: String
+    let rfcEmisor: String
+    let entries: [Entry]
+    let opciones: [String]
+    let credentials: CFDICancelCredentials
+    let output: CFDIOutput
+
+    init(_ json: JSON, defaultContrato: String, context: CallContext) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
+        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
+        guard let rfcText = try reader.string("rfcEmisor") else {
+            throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDIs' issuer, is required", field: "rfcEmisor")
+        }
+        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", context: context)
+        guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
+            throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}",
+                                             field: "uuids")
+        }
+        var entries: [Entry] = []
+        for (index, element) in uuids.enumerated() {
+            entries.append(try CFDICancelReasonRequest.entry(element, index: index))
+        }
+        self.entries = entries
+        opciones = try reader.stringArray("opciones") ?? []
+        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        output = try CFDIOutput(reader, includeXMLAllowed: false)
+        credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+    }
+
+    static func entry(_ element: JSON, index: Int) throws(SelloError) -> Entry {
+        let uuidText: String
+        let motivoValue: JSON?
+        let folio: String?
+        switch element {
+        case .string(let text):
+            let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            guard (2...3).contains(parts.count) else {
+                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the folio empty unless the motivo is 01)",
+                                                 field: "uuids")
+            }
+            uuidText = parts[0]
+            motivoValue = .string(parts[1])
+            folio = parts.count == 3 ? parts[2] : nil
+        case .object:
+            let reader = try FieldReader(element, allowed: ["uuid", "motivo", "folioSustitucion"])
+            guard let text = try reader.string("uuid") else {
+                throw CFDICodes.invalidParameter("uuids[\(index)] needs uuid", field: "uuids")
+            }
+            uuidText = text
+            motivoValue = reader.object["motivo"]
+            folio = try reader.string("folioSustitucion")
+        default:
+            throw .invalidArgument("uuids[\(index)] must be a string \(form) or an object {uuid, motivo, folioSustitucion}, got \(element.typeName)",
+                                   field: "uuids", code: "WRONG_TYPE")
+        }
+        let uuid = try CFDIFields.uuid(uuidText, field: "uuids[\(index)]")
+        guard let motivo = try CFDIMotivo.motivo(motivoValue, field: "uuids[\(index)].motivo") else {
+            throw SelloError(.validation, "MOTIVO_REQUERIDO",
+                             "uuids[\(index)] has no motivo: the SAT requires a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01",
+                             field: "uuids[\(index)].motivo")
+        }
+        let reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: uuid, field: "uuids[\(index)].folioSustitucion")
+        return Entry(uuid: uuid, reason: reason)
+    }
+
+    /// POST {base}/cancelacion/cancelar; the parameters in the query, as on the integration
+    /// family; an empty body of type application/xml.
+    func httpRequest(auth: BasicCredentials) -> HTTPRequest {
+        var http = HTTPRequest(.post, "/cancelacion/cancelar",
+                               replay: .onlyIfNotSent(consequence: "the cancellation may have been requested from the SAT"))
+        http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("arregloUUID", $0.text) }
+        credentials.apply(to: &http)
+        http.query += opciones.map { ("opciones", $0) }
+        http.headers = ["Content-Type: application/xml"]
+        CFDIFields.authorize(&http, auth)
+        return http
+    }
+}

@@ -1,0 +1,121 @@
+/// A cancelarCfdiConOpciones request (seed 002, the integration API), checked locally. Since
+/// 2022 SAT requires a motivo: an entry may carry it (6 values, or an object), and is then sent
+/// in the 6-value form that works on the integration family (PRODIGIA_2026.md §4.3, form C).
+/// An entry without one is sent as in 2020, with a warning MOTIVO_MISSING.
+struct CFDICancelRequest {
+    static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
+    static let entryFields = ["uuid", "rfcReceptor", "rfcEmisor", "total", "motivo", "folioSustitucion"]
+    static let forms = "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or \"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
+
+    /// One element of `uuids`.
+    struct Entry {
+        let uuid: String
+        let rfcReceptor: String
+        let rfcEmisor: String
+        let total: String
+        let reason: CFDIMotivo.Reason?
+        var text: String {
+            let base = "\(uuid)|\(rfcReceptor)|\(rfcEmisor)|\(total)"
+            guard let reason else { return base }
+            return base + "|\(reason.motivo)|\(reason.folioSustitucion)"
+        }
+    }
+
+    let contrato: String
+    let rfcEmisor: String
+    let entries: [Entry]
+    let opciones: [String]
+    let credentials: CFDICancelCredentials
+    let output: CFDIOutput
+
+    init(_ json: JSON, defaultContrato: String, context: CallContext) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
+        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
+        guard let rfcText = try reader.string("rfcEmisor") else {
+            throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDI's issuer, is required", field: "rfcEmisor")
+        }
+        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", context: context)
+        guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
+            throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelRequest.forms)", field: "uuids")
+        }
+        var entries: [Entry] = []
+        for (index, element) in uuids.enumerated() {
+            entries.append(try CFDICancelRequest.entry(element, index: index, rfcEmisor: rfcEmisor, context: context))
+        }
+        self.entries = entries
+        opciones = try reader.stringArray("opciones") ?? []
+        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        output = try CFDIOutput(reader, includeXMLAllowed: false)
+        credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+        let missing = entries.indices.filter { entries[$0].reason == nil }
+        if !missing.isEmpty {
+            context.warn(Warning(kind: "validation", code: "MOTIVO_MISSING",
+                                 message: "uuids\(missing.map { "[\($0)]" }.joined()) \(missing.count == 1 ? "has" : "have") no motivo: sent in the 2020 form, but the SAT has required a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01; add it, or use cfdi_cancel_with_reason",
+                                 field: "uuids"))
+        }
+    }
+
+    static func entry(_ element: JSON, index: Int, rfcEmisor: String, context: CallContext) throws(SelloError) -> Entry {
+        let field = "uuids"
+        var parts: [String]
+        var motivo: String?
+        var folio: String?
+        switch element {
+        case .string(let text):
+            parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            guard (4...6).contains(parts.count) else {
+                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) (values separated by |)", field: field)
+            }
+            if parts.count >= 5 { motivo = try CFDIMotivo.motivo(.string(parts[4]), field: "uuids[\(index)].motivo") }
+            if parts.count == 6 { folio = parts[5] }
+            parts = Array(parts.prefix(4))
+        case .object:
+            let reader = try FieldReader(element, allowed: entryFields)
+            var values: [String] = []
+            for name in ["uuid", "rfcReceptor", "rfcEmisor"] {
+                guard let value = try reader.stringOrNumber(name) else {
+                    throw CFDICodes.invalidParameter("uuids[\(index)] needs \(name)", field: field)
+                }
+                values.append(value.trimmingSpaces)
+            }
+            guard let total = try CFDIFields.total(reader.object["total"], field: field) else {
+                throw CFDICodes.invalidParameter("uuids[\(index)] needs total", field: field)
+            }
+            parts = values + [total]
+            motivo = try CFDIMotivo.motivo(reader.object["motivo"], field: "uuids[\(index)].motivo")
+            folio = try reader.string("folioSustitucion")
+        default:
+            throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
+                                   field: field, code: "WRONG_TYPE")
+        }
+        guard CFDIFields.isUUID(parts[0]) else {
+            throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
+        }
+        let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", context: context)
+        let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", context: context)
+        guard emisor == rfcEmisor else {
+            throw CFDICodes.validation(203, "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
+        }
+        guard CFDIFields.isTotal(parts[3]) else {
+            throw CFDICodes.invalidParameter("uuids[\(index)]: the total '\(CFDIFields.shown(parts[3]))' is not a number such as 1160.00", field: field)
+        }
+        var reason: CFDIMotivo.Reason?
+        if let motivo {
+            reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
+        } else if let folio, !folio.trimmingSpaces.isEmpty {
+            throw SelloError(.validation, "MOTIVO_REQUERIDO", "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
+        }
+        return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
+    }
+
+    func httpRequest(auth: BasicCredentials) -> HTTPRequest {
+        var http = HTTPRequest(.post, "/integracion/cancelarCfdiConOpciones",
+                               replay: .onlyIfNotSent(consequence: "the cancellation may have been requested from the SAT"))
+        http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("uuids", $0.text) }
+        credentials.apply(to: &http)
+        http.query += opciones.map { ("opciones", $0) }
+        http.headers = ["Content-Type: application/xml"]
+        CFDIFields.authorize(&http, auth)
+        return http
+    }
+}

@@ -1,0 +1,57 @@
+/// A procesarArchivo / procesarArchivoConCSD request (seed 002), checked locally.
+struct CFDIStampRequest {
+    static let fields = ["datos", "datos_path", "datos_base64", "prueba", "opciones", "opciones_base64", "contrato",
+                         "save_dir", "include_xml"]
+
+    let contrato: String
+    /// The CSV interchange file as bytes.
+    let datos: [UInt8]
+    let prueba: Bool
+    let opciones: [String]
+    let opcionesBase64: Bool
+    let output: CFDIOutput
+    let csd: CSDCredentials?
+
+    init(_ json: JSON, withCSD: Bool, defaultContrato: String, context: CallContext) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: CFDIStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
+        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
+        datos = try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file")
+        prueba = try reader.bool("prueba") ?? false
+        opciones = try reader.stringArray("opciones") ?? []
+        opcionesBase64 = try reader.bool("opciones_base64") ?? false
+        try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: opcionesBase64, context: context)
+        output = try CFDIOutput(reader)
+        csd = withCSD ? try CSDCredentials.load(reader, rfcEmisor: nil) : nil
+    }
+
+    /// The `opciones` as sent: one element each, or the documented optional form, one base64
+    /// element of the pipe-separated options.
+    var opcionesSent: [String] {
+        guard opcionesBase64, !opciones.isEmpty else { return opciones }
+        return [Base64.encode(Array(opciones.joined(separator: "|").utf8))]
+    }
+
+    /// procesarArchivo: URL query parameters, an empty body of type application/xml.
+    /// procesarArchivoConCSD: the JSON body of the seed's example.
+    func httpRequest(auth: BasicCredentials) -> HTTPRequest {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: "a CFDI may have been stamped and a transaction of the contract spent")
+        var http: HTTPRequest
+        let datosBase64 = Base64.encode(datos)
+        if let csd {
+            http = HTTPRequest(.post, "/integracion/procesarArchivoConCSD", replay: replay)
+            let body: JSON = ["contrato": .string(contrato), "certBase64": .string(csd.certBase64), "keyBase64": .string(csd.keyBase64),
+                              "keyPass": .string(csd.keyPass), "datos": .string(datosBase64), "prueba": .string(prueba ? "true" : "false"),
+                              "opciones": .array(opcionesSent.map(JSON.string))]
+            http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
+            http.secrets = csd.secrets
+        } else {
+            http = HTTPRequest(.post, "/integracion/procesarArchivo", replay: replay)
+            http.query = [("contrato", contrato), ("prueba", prueba ? "true" : "false"), ("datos", datosBase64)]
+                + opcionesSent.map { ("opciones", $0) }
+            http.headers = ["Content-Type: application/xml"]
+        }
+        CFDIFields.authorize(&http, auth)
+        return http
+    }
+}
+

@@ -1,0 +1,83 @@
+/// A CFDI 4.0 XML to stamp (PRODIGIA_2026.md §3): the raw XML to `timbrado40` (or
+/// `timbrado40Prueba`), or, with the issuer's CSD, the JSON of `timbrado40/timbrarCfdi`
+/// ("timbrarConCSD"). Checked locally first (`CFDI40Check`).
+struct CFDIXMLStampRequest {
+    static let fields = ["xml", "xml_path", "xml_base64", "prueba", "opciones", "contrato", "save_dir", "include_xml"]
+
+    let contrato: String
+    let xml: [UInt8]
+    let prueba: Bool
+    /// As sent: the caller's, plus REGRESAR_CON_ERROR_307_XML.
+    let opciones: [String]
+    let output: CFDIOutput
+    let csd: CSDCredentials?
+    /// The XML carries its own Sello (no CALCULAR_SELLO): the same bytes sent again are the same
+    /// CFDI, which Prodigia answers with 307 and the earlier stamp. So a request that may have
+    /// arrived can be sent again by the caller (`retryable`), never twice by the library.
+    let isSealed: Bool
+
+    init(_ json: JSON, withCSD: Bool, defaultContrato: String, context: CallContext, now: Int64 = CFDIFecha.now()) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: CFDIXMLStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
+        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
+        let field = ["xml_path", "xml_base64"].first { reader.has($0) } ?? "xml"
+        xml = try CFDIFields.document(reader, name: "xml", what: "the CFDI 4.0 XML")
+        prueba = try reader.bool("prueba") ?? false
+        let given = try reader.stringArray("opciones") ?? []
+        try CFDIOptions.check(given, table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+        opciones = CFDIOptions.withResend307(given)
+        output = try CFDIOutput(reader)
+        let calcularSello = given.contains("CALCULAR_SELLO")
+        let document = try CFDI40Check(xml, field: field, calcularSello: calcularSello, now: now)
+        isSealed = document.hasSello && !calcularSello
+        guard withCSD else {
+            csd = nil
+            return
+        }
+        let loaded = try CSDCredentials.load(reader, rfcEmisor: nil)
+        if let emisor = document.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty, loaded.certificate.rfc != emisor {
+            throw CFDICodes.validation(203, "the CSD belongs to the RFC \(loaded.certificate.rfc.isEmpty ? "(none)" : loaded.certificate.rfc), but the Comprobante's Emisor Rfc is \(emisor)",
+                                       field: reader.has("cert_path") ? "cert_path" : "certBase64")
+        }
+        csd = loaded
+    }
+
+    func httpRequest(auth: BasicCredentials) -> HTTPRequest {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: "a CFDI may have been stamped and a transaction of the contract spent")
+        var http: HTTPRequest
+        if let csd {
+            http = HTTPRequest(.post, "/timbrado40/timbrarCfdi", replay: replay)
+            http.query = [("contrato", contrato)]
+            let body: JSON = ["xmlBase64": .string(Base64.encode(xml)), "contrato": .string(contrato),
+                              "certBase64": .string(csd.certBase64), "keyBase64": .string(csd.keyBase64),
+                              "keyPass": .string(csd.keyPass), "prueba": .string(prueba ? "true" : "false"),
+                              "opciones": .array(opciones.map(JSON.string))]
+            http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
+            http.secrets = csd.secrets
+        } else {
+            http = HTTPRequest(.post, prueba ? "/timbrado40Prueba" : "/timbrado40", replay: replay)
+            http.query = [("contrato", contrato)] + opciones.map { ("opciones", $0) }
+            http.body = .bytes(xml, contentType: "application/xml")
+        }
+        CFDIFields.authorize(&http, auth)
+        return http
+    }
+
+    /// The error of a request that may have reached the service. A sealed XML may be sent again
+    /// as it is (Prodigia answers an XML it stamped before with 307 and that stamp): said with
+    /// `retryable` true. With CALCULAR_SELLO the seal is Prodigia's, so the same request may be
+    /// a new CFDI: false, as for any stamp.
+    func afterSend(_ error: SelloError) -> SelloError {
+        let maybeArrived = ["TIMEOUT", "CONNECTION_LOST", "HTTP_500", "HTTP_502", "HTTP_504"].contains(error.code)
+            || (error.kind == .transport && error.code.hasPrefix("CURL_"))
+        guard isSealed, maybeArrived, !error.retryable else { return error }
+        var safe = error
+        safe.retryable = true
+        // The transport's advice ("check with the provider") does not apply: replace it.
+        var cut = Substring(safe.message)
+        for marker in ["; the request may have reached", "; the request may have been processed"] {
+            if let range = cut.firstRange(of: marker) { cut = cut[..<range.lowerBound] }
+        }
+        safe.message = String(cut) + "; the XML may have been stamped: send the same request again, as it is (the library never does it by itself): Prodigia answers an XML it stamped before with that stamp (warning ALREADY_STAMPED)"
+        return safe
+    }
+}
