@@ -18,7 +18,7 @@ import pytest
 
 import sello
 from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER
-from sello_test_data import BY_UUID, EMISOR, RECEPTOR, SEEDED_CONTRACT, csv_text
+from sello_test_data import BY_UUID, EMISOR, NAMED, RECEPTOR, SEEDED_CONTRACT, cfdi40, csv_text, seal
 
 SECRETS = [FES_USER["clave"], FV_USER["password"], CFDI_USER["password"], FES_REQUEST["claveCertificado"],
            "12345678a"]
@@ -363,7 +363,7 @@ def test_cfdi_get_by_uuid_one_and_many(cli, sandbox, cfdi_config, tmp_path) -> N
     many = cli("cfdi", "get-by-uuid", uuids[0], "--from-file", str(listing), "--concurrency", "2")
     assert many.returncode == 5                                   # the first failed item: CFDI_NO_EXISTE
     assert "service CFDI_NO_EXISTE" in many.stdout and "CFDI no existe" in many.stdout
-    assert "4 items in" in many.stdout and "as concurrent calls" in many.stdout
+    assert "4 items in" in many.stdout and "through the library's batch" in many.stdout
     assert re.search(r"│ ok\s+│ 3\s+│", many.stdout) and re.search(r"│ total\s+│ 4\s+│", many.stdout)
     from_stdin = cli("cfdi", "get-by-uuid", "--from-file", "-", "--json", stdin="\n".join(uuids) + "\n")
     envelopes = json_lines(from_stdin.stdout)
@@ -408,6 +408,56 @@ def test_cfdi_process_file_through_the_library_batch(cli, sandbox, tmp_path) -> 
     as_json = json_lines(cli("cfdi", "process-file", str(files[0]), str(files[1]), "--json").stdout)
     assert [e["ok"] for e in as_json] == [True, True] and all(e["meta"]["operation"] == "process_file" for e in as_json)
     assert dict(sandbox.requests("/servicio/rest/integracion/procesarArchivo")[-1]["query"])["prueba"] == "false"
+
+
+def test_cfdi_stamp_xml_through_the_library_batch(cli, sandbox, tmp_path) -> None:
+    files = []
+    for folio in range(3):
+        path = tmp_path / f"cfdi-{folio}.xml"
+        path.write_text(cfdi40(seal(f"s{folio}"), folio=str(folio)))
+        files.append(path)
+    unsealed = tmp_path / "unsealed.xml"
+    unsealed.write_text(cfdi40("", folio="9"))
+    done = cli("cfdi", "stamp-xml", *map(str, files), str(unsealed), "--prueba", "--save-dir", str(tmp_path))
+    assert done.returncode == 3, done.stderr                    # the unsealed XML is refused locally
+    assert "validation" in done.stdout and "through the library's batch" in done.stdout
+    received = sandbox.requests("/servicio/rest/timbrado40Prueba")
+    assert sorted(r["body_text"] for r in received) == sorted(p.read_text() for p in files)
+    assert all(dict(r["query"])["opciones"] == "REGRESAR_CON_ERROR_307_XML" for r in received)
+    assert len(list(tmp_path.glob("*-*-*-*-*.xml"))) == 3
+    again = json_lines(cli("cfdi", "stamp-xml", str(files[0]), "--prueba", "--json").stdout)
+    assert [w["code"] for w in again[0]["warnings"]] == ["ALREADY_STAMPED"]
+    assert again[0]["meta"]["operation"] == "stamp_xml"
+
+
+def test_cfdi_status_and_cancel_with_motivo(cli, sandbox, cfdi_config, tmp_path, sat_certs, secret_file) -> None:
+    with sello.CFDI(**cfdi_config) as cfdi:
+        uuids = [cfdi.stamp_xml(xml=cfdi40(seal(f"c{n}"), folio=str(n), receptor=RECEPTOR))["uuid"] for n in range(2)]
+    items = [f"{uuid}|{EMISOR}|{RECEPTOR}|1160.00" for uuid in uuids]
+    vigente = cli("cfdi", "status", *items)
+    assert vigente.returncode == 0 and vigente.stdout.count("Vigente") >= 2, vigente.stdout
+    sent = sandbox.requests("/servicio/rest/cancelacion/consultarEstatusComprobante")
+    assert sorted(dict(r["query"])["uuid"] for r in sent) == sorted(uuids)
+    other = sat_certs["other"]
+    password = secret_file(sat_certs["password"])
+    cancelled = cli("cfdi", "cancel", EMISOR, f"{uuids[0]}|02", "--cer", other["cer"], "--key", other["key"],
+                    "--password-file", str(password))
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert uuids[0] in cancelled.stdout and "cancelled" in cancelled.stdout
+    [request] = sandbox.requests("/servicio/rest/cancelacion/cancelar")
+    assert dict(request["query"])["arregloUUID"] == f"{uuids[0]}|02|"
+    after = json_lines(cli("cfdi", "status", items[0], "--json").stdout)
+    assert after[0]["data"]["estatusCfdi"] == 9 and after[0]["meta"]["operation"] == "get_status"
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    stored = json_lines(cli("cfdi", "cancel", EMISOR, f"{uuids[1]}|01|{uuids[0]}", "--cert-default", "--json").stdout)
+    assert stored[0]["ok"] is True and stored[0]["data"]["cancelaciones"][0]["status"] == "cancelled"
+    assert dict(sandbox.requests("/servicio/rest/cancelacion/cancelar")[-1]["query"])["arregloUUID"] == (
+        f"{uuids[1]}|01|{uuids[0]}")
+    assert cli("cfdi", "cancel", EMISOR, f"{uuids[1]}|02").returncode == 2          # no CSD, no --cert-default
+    assert cli("cfdi", "cancel", EMISOR, "not-an-item").returncode == 2
+    refused = cli("cfdi", "cancel", EMISOR, f"{uuids[1]}|01", "--cert-default")
+    assert refused.returncode == 3 and "FOLIO_SUSTITUCION_REQUERIDO" in refused.stderr
+    assert len(sandbox.requests("/servicio/rest/cancelacion/cancelar")) == 2           # the refused ones: none
 
 
 def read_pty(master: int, process: subprocess.Popen) -> str:

@@ -118,7 +118,8 @@ def cli(ctx: click.Context, config_path: Optional[Path], verbose: int) -> None:
     FES (Certificadora del Sur):     sello fes obtain
     Firma Virtual (read):            sello fv get-user, get-contract, contract-detail, owner-contracts,
                                      contract-types, list-files
-    Prodigia CFDI:                   sello cfdi get-by-uuid, cancellation-receipt, process-file
+    Prodigia CFDI:                   sello cfdi stamp-xml, status, cancel, get-by-uuid,
+                                     cancellation-receipt, process-file
 
     Credentials and connection settings come from a configuration file or the environment
     (SELLO_FES_USUARIO, SELLO_FES_CLAVE, ...: `sello config --help`), secrets never from the

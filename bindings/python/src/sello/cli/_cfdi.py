@@ -4,21 +4,10 @@ read from a file), with a progress bar on a terminal and a summary table.
 Each command is one entry of OPERATIONS: the sello.CFDI method it calls, whether the library's
 batch (cfdi_process_files) carries it, how one input item becomes a request, the options whose
 values go into every request, and the answer's fields shown per item. ``register`` makes the
-click command from it. Adding an operation is adding an entry, for example (when the library
-has them):
-
-    Operation("stamp-xml", "stamp_xml", batch=True, item="FILE", request=lambda path: {"xml_path": path},
-              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
-              help="Stamps CFDI 4.0 XML files (timbrado40). ..."),
-    Operation("status", "get_status", batch=True, item="UUID|RFC_EMISOR|RFC_RECEPTOR|TOTAL",
-              request=split_item("uuid", "rfcEmisor", "rfcReceptor", "total"), fields=(CONTRATO,),
-              columns=("estado", "estatusCfdi", "estatus_text", "esCancelable", "estatusCancelacion"),
-              help="The SAT status of CFDIs (consultarEstatusComprobante). ..."),
+click command from it. Adding an operation that takes one item per request is adding an entry.
 
 ``sello cfdi cancel`` sends all its UUIDs in one request (cfdi_cancel_with_reason takes a list),
-so it is a plain command rather than an entry: about fifteen lines with read_items(), split_item(),
-the CSD as --cer/--key with _local.csd_password() (or --cert-default), CONTRATO and SAVE_DIR, and
-Output.rows() over data["cancelaciones"].
+so it is a plain command (``cancel`` below) rather than an entry.
 """
 from __future__ import annotations
 
@@ -87,13 +76,23 @@ def split_item(*names: str) -> Callable[[str], Dict[str, Any]]:
 
 
 OPERATIONS: Tuple[Operation, ...] = (
-    Operation("get-by-uuid", "get_by_uuid", batch=False, item="UUID", request=lambda uuid: {"uuid": uuid},
+    Operation("get-by-uuid", "get_by_uuid", batch=True, item="UUID", request=lambda uuid: {"uuid": uuid},
               fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
               help="The stamped XML of CFDIs by UUID (consultaCfdiPorUUID). Safe to repeat."),
     Operation("cancellation-receipt", "get_cancellation_receipt", batch=False, item="UUID",
               request=lambda uuid: {"uuid": uuid}, fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
               help="The SAT cancellation receipts (acuse) of cancelled CFDIs by UUID (acuseCancelacion). "
                    "Safe to repeat."),
+    Operation("stamp-xml", "stamp_xml", batch=True, item="FILE", request=lambda path: {"xml_path": path},
+              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
+              help="Stamps CFDI 4.0 XML files (timbrado40), concurrently through the library's batch. Each "
+                   "XML is checked first (4.0, not stamped, a Sello unless --opcion CALCULAR_SELLO, Fecha "
+                   "within 72 hours); a sealed XML stamped before comes back as that stamp (ALREADY_STAMPED)."),
+    Operation("status", "get_status", batch=True, item="UUID|RFC_EMISOR|RFC_RECEPTOR|TOTAL",
+              request=split_item("uuid", "rfcEmisor", "rfcReceptor", "total"), fields=(CONTRATO,),
+              columns=("estado", "estatusCfdi", "estatus_text", "esCancelable", "estatusCancelacion"),
+              help="The SAT status of CFDIs (consultarEstatusComprobante): vigente, cancelled, cancellation "
+                   "pending... Safe to repeat."),
     Operation("process-file", "process_file", batch=True, item="FILE", request=lambda path: {"datos_path": path},
               fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
               help="Stamps CFDIs from CSV interchange files (procesarArchivo), concurrently through the "
@@ -247,3 +246,63 @@ def _summary(state: State, operation: Operation, envelopes: Sequence[Dict[str, A
 
 for _operation in OPERATIONS:
     register(cfdi_group, _operation)
+
+
+@cfdi_group.command("cancel")
+@click.argument("rfc_emisor", metavar="RFC_EMISOR")
+@click.argument("items", nargs=-1, metavar="[UUID|MOTIVO|FOLIO_SUSTITUCION]...")
+@click.option("--from-file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read more items (UUID|MOTIVO|FOLIO_SUSTITUCION, one per line) from this file ('-': stdin).")
+@click.option("--cer", type=click.Path(dir_okay=False, path_type=Path), help="The issuer's CSD certificate (.cer).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), help="The CSD's private key (.key).")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File holding the .key's password (else $SELLO_CSD_PASSWORD).")
+@click.option("--cert-default", is_flag=True, help="Use the CSD stored with Prodigia (opciones CERT_DEFAULT).")
+@CONTRATO.option
+@SAVE_DIR.option
+@json_option
+@click.pass_obj
+@handled
+def cancel(state: State, /, rfc_emisor: str, items: Sequence[str], from_file: Optional[str], cer: Optional[Path],
+           key: Optional[Path], password_file: Optional[Path], cert_default: bool, **options: Any) -> int:
+    """Cancels CFDIs with SAT's motivo (cfdi_cancel_with_reason), all in one request: each item is
+    UUID|MOTIVO|FOLIO_SUSTITUCION (motivo 01 needs the replacing CFDI's UUID; 02-04 take none:
+    UUID|02). Never sent twice. The table shows each CFDI's status: cancelled, already_cancelled,
+    pending (the receiver must accept), rejected, not_cancellable, not_found or error."""
+    entries = [_cancel_entry(item) for item in read_items(items, from_file)]
+    request: Dict[str, Any] = {"rfcEmisor": rfc_emisor, "uuids": entries}
+    if cert_default:
+        if cer or key:
+            raise click.UsageError("--cert-default uses the stored CSD: leave out --cer and --key")
+        request["opciones"] = ["CERT_DEFAULT"]
+    elif cer and key:
+        request.update(cert_path=str(cer), key_path=str(key), keyPass=_local_password(password_file))
+    else:
+        raise click.UsageError("give the CSD (--cer and --key, with --password-file) or --cert-default")
+    for field in (CONTRATO, SAVE_DIR):
+        request.update(field.to_request(options[field.name]))
+    result = state.client("cfdi").cancel_with_reason(**request)
+    if state.json_mode:
+        state.output.envelope(result.envelope)
+    else:
+        data = result.envelope.get("data") or {}
+        state.output.rows("cancelaciones", list(data.get("cancelaciones") or []),
+                          ("uuid", "codigo", "status", "mensaje"))
+        state.output.warnings(result.envelope.get("warnings") or [])
+    return _exit.OK
+
+
+def _cancel_entry(item: str) -> Dict[str, Any]:
+    parts = [part.strip() for part in item.split("|")]
+    if not 2 <= len(parts) <= 3 or not parts[0] or not parts[1]:
+        raise click.BadParameter(f"{item!r}: expected UUID|MOTIVO|FOLIO_SUSTITUCION (folio only with motivo 01)")
+    entry: Dict[str, Any] = {"uuid": parts[0], "motivo": parts[1]}
+    if len(parts) == 3 and parts[2]:
+        entry["folioSustitucion"] = parts[2]
+    return entry
+
+
+def _local_password(password_file: Optional[Path]) -> str:
+    from ._local import csd_password
+
+    return csd_password(password_file)
