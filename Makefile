@@ -25,6 +25,7 @@ test-deps:
 build: deps
 	@$(SWIFT_RELEASE) > $(BUILD_LOG) 2>&1 || { cat $(BUILD_LOG); echo "swift build failed"; exit 1; }
 	@ln -sf libsello.so $(dir $(LIB))libsello.so.0   # the soname, for programs linked against it
+	@touch $(LIB)   # up to date with every source now, also when SwiftPM had nothing to relink
 	@echo "$(LIB)"
 
 ## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.
@@ -63,7 +64,6 @@ PREFIX ?= /usr/local
 LIB_SOURCES := Package.swift $(shell find Sources include -type f 2>/dev/null)
 $(LIB): $(LIB_SOURCES)
 	@$(MAKE) --no-print-directory build
-	@touch $(LIB)
 
 install: $(LIB)
 	scripts/install.sh "$(PREFIX)"
