@@ -47,8 +47,10 @@ stripped_library() {
     strip --strip-unneeded -o "$out.tmp" "$LIB"
     mv -f "$out.tmp" "$out"
   fi
-  readelf -d "$out" | grep -qE '\((RPATH|RUNPATH)\)' && die "$LIB has an RPATH/RUNPATH (build with make build)"
-  readelf -d "$out" | grep -q "(SONAME).*\[libsello.so.$MAJOR\]" || die "$LIB: soname is not libsello.so.$MAJOR"
+  local dynamic
+  dynamic=$(readelf -d "$out")
+  [[ "$dynamic" != *"(RPATH)"* && "$dynamic" != *"(RUNPATH)"* ]] || die "$LIB has an RPATH/RUNPATH (build with make build)"
+  [[ "$dynamic" == *"(SONAME)"*"[libsello.so.$MAJOR]"* ]] || die "$LIB: soname is not libsello.so.$MAJOR"
   echo "$out"
 }
 

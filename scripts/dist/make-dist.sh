@@ -2,7 +2,8 @@
 # `make dist`: every artifact from the one release build (.build/release/libsello.so), into dist/,
 # then a table of what was made: file, size, platform.
 #
-#   wheel.sh     libsello-V-py3-none-manylinux_*.whl (library and dependencies vendored) + sdist
+#   wheel.sh     libsello-V-py3-none-manylinux_*.whl (library and dependencies vendored; libcurl and
+#                libxml2 built lean from Debian's sources by minimal-deps.sh) + sdist
 #   composer.sh  sello-php-V.zip (FFI header inside, lib/linux-x86_64/ with the library)
 #   deb.sh       libsello0_V-R_ARCH.deb, libsello-dev_V-R_ARCH.deb
 #   tarball.sh   sello-V-linux-ARCH.tar.gz
@@ -45,4 +46,9 @@ for file in $(cd "$DIST" && ls | grep -v SHA256SUMS); do
   printf '  %-52s %9s  %s\n' "$file" "$(human_size "$DIST/$file")" "$(platform_of "$file")"
 done
 echo "  wheel vendors: $(echo "$vendored" | tr '\n' ' ')"
+if [[ "${SELLO_WHEEL_DEPS:-minimal}" == minimal ]]; then
+  echo "    libcurl and libxml2 built without unused parts from Debian's sources ($(cut -d' ' -f1-2 "$ROOT/build/dist-deps/stamp"))"
+else
+  echo "    Debian's own binaries (SELLO_WHEEL_DEPS=system)"
+fi
 echo "  checksums: dist/SHA256SUMS"

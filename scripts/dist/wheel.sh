@@ -8,7 +8,10 @@
 #                                                  finds libsello through SELLO_LIB or the system
 #
 # The wheel is `py3-none-*` (ctypes: any Python 3, no extension module) and tagged by auditwheel
-# with the oldest manylinux policy the binaries satisfy. It also copies the repaired library and
+# with the oldest manylinux policy the binaries satisfy. The libcurl and libxml2 it vendors are
+# built by minimal-deps.sh from Debian's source packages without what sello never uses
+# (SELLO_WHEEL_DEPS=minimal, the default), or are Debian's own binaries (SELLO_WHEEL_DEPS=system:
+# 24 MB instead of 6 MB, ICU and 27 other libraries vendored). It also copies the repaired library and
 # its vendored libraries to build/dist/vendored/ for the composer package.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -35,6 +38,11 @@ cp "$library" "$stage/src/sello/libsello.so"
   > "$WORK/wheel.log" 2>&1 || { cat "$WORK/wheel.log"; die "pip wheel failed"; }
 raw=$(ls "$WORK"/wheel-raw/libsello-*.whl)
 [[ "$raw" == *-py3-none-linux_*.whl ]] || die "the wheel is not a platform wheel: $raw"
+case "${SELLO_WHEEL_DEPS:-minimal}" in
+  minimal) AUDITWHEEL_LD_LIBRARY_PATH=$("$(dirname "$0")/minimal-deps.sh"); export AUDITWHEEL_LD_LIBRARY_PATH ;;
+  system) unset AUDITWHEEL_LD_LIBRARY_PATH ;;
+  *) die "SELLO_WHEEL_DEPS is minimal or system, not ${SELLO_WHEEL_DEPS}" ;;
+esac
 # --strip: the vendored libraries lose their symbol tables too (libsello.so already has).
 PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair --strip -w "$WORK/wheel" "$raw" > "$WORK/auditwheel.log" 2>&1 \
   || { cat "$WORK/auditwheel.log"; die "auditwheel repair failed"; }
