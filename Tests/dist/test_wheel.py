@@ -92,6 +92,13 @@ def test_the_wheel_is_tagged_for_its_platform_and_carries_the_library(wheel: pat
     assert "Name: libsello" in metadata and "License-Expression: LicenseRef-Proprietary" in metadata
 
 
+def test_the_wheel_reaches_glibc_2_34(wheel: pathlib.Path) -> None:
+    """RHEL 9 and its clones and Amazon Linux 2023 have glibc 2.34: the library needs nothing newer
+    (Sources/CSelloShims/glibc_floor.c), nor do the libraries the wheel vendors."""
+    tag = re.search(r"manylinux_(\d+)_(\d+)_x86_64", wheel.name)
+    assert tag and (int(tag.group(1)), int(tag.group(2))) <= (2, 34), wheel.name
+
+
 def test_a_fresh_virtualenv_issues_a_certificate(installed: Environment, sandbox: Sandbox) -> None:
     sandbox.reset()
     out = installed.issue({"base_url": sandbox.fes_url, **FES_USER})
