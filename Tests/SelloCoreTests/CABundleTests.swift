@@ -92,5 +92,4 @@ private let debianFolder = "/etc/ssl/certs"
         }
         #expect(Set(table).count == table.count)
     }
-
 }

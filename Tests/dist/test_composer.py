@@ -13,7 +13,7 @@ from typing import Any, Dict
 
 import pytest
 
-from conftest import FES_REQUEST, FES_USER, OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, run, user_env
+from dist_support import FES_REQUEST, FES_USER, OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, run, user_env
 
 PLATFORM = "linux-x86_64"
 USER_SCRIPT = r'''<?php

@@ -13,7 +13,7 @@ from typing import Dict, Set
 
 import pytest
 
-from conftest import OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, needs_namespaces, run, user_env
+from dist_support import OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, needs_namespaces, run, user_env
 
 MAJOR = VERSION.split(".")[0]
 FULL = f"{VERSION}-1"

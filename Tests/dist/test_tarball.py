@@ -6,7 +6,7 @@ import pathlib
 import re
 import tarfile
 
-from conftest import OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, run, user_env
+from dist_support import OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, run, user_env
 
 MAJOR = VERSION.split(".")[0]
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from conftest import (FES_REQUEST, FES_USER, OBTAIN_PATH, VERSION, Sandbox, artifact, needs_namespaces, run,
+from dist_support import (FES_REQUEST, FES_USER, OBTAIN_PATH, VERSION, Sandbox, artifact, needs_namespaces, run,
                       user_env, with_etc_ssl)
 
 # What a user writes: issue a certificate; also report where the libraries were loaded from.
