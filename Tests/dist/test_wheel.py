@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from dist_support import (FES_REQUEST, FES_USER, OBTAIN_PATH, VERSION, Sandbox, artifact, needs_namespaces, run,
+from dist_support import (FES_REQUEST, FES_USER, OBTAIN_PATH, ROOT, VERSION, Sandbox, artifact, needs_namespaces, run,
                       user_env, with_etc_ssl)
 
 # What a user writes: issue a certificate; also report where the libraries were loaded from.
@@ -163,3 +163,19 @@ def test_the_sdist_installs_the_binding_alone(tmp_path: pathlib.Path) -> None:
     shown = environment.pip("show", "libsello")
     assert f"Version: {VERSION}" in shown
     assert sys.version_info >= (3, 9)
+
+
+def test_the_wheels_library_passes_the_abi_suite(installed: Environment) -> None:
+    """The library as the wheel ships it — stripped, with its own libcurl and libxml2 (built
+    without what sello never uses) and OpenSSL — passes every ABI test the build tree's passes
+    (Tests/python: each operation, each documented error, faults, TLS, secrets)."""
+    site = run([installed.python, "-c", "import sello, pathlib; print(pathlib.Path(sello.__file__).parent)"],
+               cwd=installed.work).stdout.strip()
+    library = pathlib.Path(site) / "libsello.so"
+    assert library.is_file()
+    done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", ROOT, ROOT / "Tests" / "python"],
+               cwd=ROOT, env={**user_env(), "SELLO_LIB": str(library)}, timeout=900)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary, summary
+    if os.geteuid() == 0:                 # only the mount-namespace tests skip, and only without root
+        assert "skipped" not in summary, summary
