@@ -12,7 +12,8 @@ import Glibc
 /// when libcurl's own file is missing we look where the major distributions keep their PEM
 /// bundle, and last at the caller's `fallback_ca_file` (the Python binding passes certifi's).
 enum CABundle {
-    /// Where the major distributions keep their PEM bundle (the list Go's crypto/x509 uses).
+    /// Where the major distributions keep their PEM bundle: the list Go's crypto/x509 uses on Linux,
+    /// in its order, and SUSE's own file last.
     static let wellKnownFiles = [
         "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo, Alpine
         "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL 6+, CentOS, Amazon Linux
