@@ -77,10 +77,10 @@ bench: build test-deps
 fuzz: deps
 	scripts/fuzz.sh
 
-sanitize: deps
+sanitize: deps test-deps
 	scripts/sanitize.sh
 
-memcheck: build
+memcheck: build test-deps
 	scripts/memcheck.sh
 
 ## dist: from the one release build, into dist/: the wheel (manylinux, libraries vendored) and the
