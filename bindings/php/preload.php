@@ -14,8 +14,8 @@ declare(strict_types=1);
  * ffi.enable=preload forbids in web requests). When ffi.preload already loaded them (the way
  * that also works with opcache.preload_user, i.e. a master running as root), nothing more is
  * done; otherwise they are loaded here with FFI::load(), the library being SELLO_LIB from the
- * master process's environment, else lib/libsello.so in this package, else libsello.so from the
- * system.
+ * master process's environment, else the package's own (lib/<os>-<machine>/libsello.so, else
+ * lib/libsello.so: Sello\Library::packageLibraryPath()), else libsello.so from the system.
  */
 
 (static function (): void {
@@ -40,7 +40,9 @@ declare(strict_types=1);
         }
         $lib = getenv('SELLO_LIB');
         if (!is_string($lib) || $lib === '') {
-            $lib = is_file("$root/lib/libsello.so") ? "$root/lib/libsello.so" : 'libsello.so';
+            require_once "$root/src/Library.php";
+            $bundled = Sello\Library::packageLibraryPath();
+            $lib = is_file($bundled) ? $bundled : 'libsello.so';
         }
         // FFI::load() reads the scope and the library from #define lines at the top of a file.
         $file = tempnam(sys_get_temp_dir(), 'sello-ffi-');

@@ -78,4 +78,12 @@ DESTDIR="$work/stage" "$root/scripts/install.sh" /usr/local > /dev/null
 grep -qx 'prefix=/usr/local' "$work/stage/usr/local/lib/pkgconfig/sello.pc" || fail "DESTDIR: sello.pc prefix"
 ok "DESTDIR=… install.sh /usr/local stages the files, sello.pc says prefix=/usr/local"
 
+# 7. `make install` installs the existing build as it is: no rebuild, no Swift toolchain needed.
+before=$(stat -c %Y "$root/.build/release/libsello.so")
+env -u SELLO_LIB PATH=/usr/sbin:/usr/bin:/sbin:/bin make -s -C "$root" install PREFIX="$work/make-prefix" > "$work/make-install.log" 2>&1 \
+  || { cat "$work/make-install.log"; fail "make install (no swift on PATH) failed"; }
+[[ "$(stat -c %Y "$root/.build/release/libsello.so")" == "$before" ]] || fail "make install rebuilt the library"
+cmp -s "$root/.build/release/libsello.so" "$work/make-prefix/lib/libsello.so.$version" || fail "make install installed another library"
+ok "make install with no Swift toolchain on PATH installs the existing build unchanged"
+
 echo "all $checks install checks passed"

@@ -24,6 +24,9 @@ public struct ClientConfig: Sendable {
     public var timeoutMs = 60_000
     public var connectTimeoutMs = 10_000
     public var caFile: String?
+    /// The CA bundle to trust when `ca_file` is not set and this system has none where libcurl
+    /// or the major distributions keep it (the Python binding passes certifi's).
+    public var fallbackCaFile: String?
     public var proxy: String?
     public var userAgent = "sello/\(Sello.version)"
     public var maxResponseBytes = 104_857_600
@@ -33,7 +36,7 @@ public struct ClientConfig: Sendable {
     public var service: JSONObject
 
     static let commonKeys = ["base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
-                             "max_response_bytes", "allow_insecure_http", "retries"]
+                             "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file"]
 
     /// Parses and checks a configuration. `serviceKeys` are the service's own members,
     /// `requiredKeys` those of them that must be present (credentials); `environments` the
@@ -48,6 +51,7 @@ public struct ClientConfig: Sendable {
         config.connectTimeoutMs = try positive(reader, "connect_timeout_ms") ?? config.connectTimeoutMs
         config.maxResponseBytes = try positive(reader, "max_response_bytes") ?? config.maxResponseBytes
         config.caFile = try reader.string("ca_file")
+        config.fallbackCaFile = try reader.string("fallback_ca_file")
         config.proxy = try reader.string("proxy")
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
         config.allowInsecureHTTP = try reader.bool("allow_insecure_http") ?? false
@@ -64,6 +68,10 @@ public struct ClientConfig: Sendable {
         }
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
             throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "ca_file '\(caFile)' cannot be read", field: "ca_file")
+        }
+        if let fallback = config.fallbackCaFile, !FileSystem.isReadableFile(fallback) {
+            throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "fallback_ca_file '\(fallback)' cannot be read",
+                             field: "fallback_ca_file")
         }
         _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
         for key in serviceKeys {

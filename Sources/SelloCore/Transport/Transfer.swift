@@ -8,6 +8,8 @@ import Glibc
 struct TransportSettings: Sendable {
     let base: ServiceURL
     let config: ClientConfig
+    /// The CA file to trust (nil: libcurl's own): `ca_file`, or where this system keeps one.
+    var caFile: String? { CABundle.caFile(for: config) }
 }
 
 /// Collects an answer's body and stops the transfer once it exceeds `limit` (curl's
@@ -99,7 +101,7 @@ final class Transfer {
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, config.userAgent))
         check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
-        if let caFile = config.caFile { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CAINFO, caFile)) }
+        if let caFile = settings.caFile { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CAINFO, caFile)) }
         // An empty proxy turns off the *_proxy environment variables: traffic goes only where
         // the configuration says.
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROXY, config.proxy ?? ""))

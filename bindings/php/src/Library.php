@@ -16,7 +16,9 @@ use Sello\Exception\LibraryException;
  *    preload.php, or ffi.preload with a header made by `bin/generate-header --scope SELLO --lib ...`);
  * 2. otherwise FFI::cdef(header, library), the library from, in order: the SELLO_LIB environment
  *    variable (an explicit choice: a failure there is an error, not a fallback), the package folder
- *    (lib/libsello.so in this package), then `libsello.so` from the system's library path.
+ *    (lib/<os>-<machine>/libsello.so in this package, e.g. lib/linux-x86_64/, as the composer
+ *    package built by `make dist` carries it; else lib/libsello.so), then `libsello.so` from the
+ *    system's library path.
  *
  * The header is build/sello.ffi.h (bin/generate-header), or SELLO_FFI_HEADER, or — in a source
  * checkout — generated from include/sello.h on the fly. A library whose sello_abi_version() is
@@ -73,10 +75,23 @@ final class Library
         return self::$mode;
     }
 
-    /** The package folder's place for a bundled library. */
+    /**
+     * The package folder's place for a bundled library: lib/<platform>/libsello.so when the
+     * package carries one for this platform, else lib/libsello.so.
+     */
     public static function packageLibraryPath(): string
     {
-        return dirname(__DIR__) . '/lib/libsello.so';
+        $folder = dirname(__DIR__) . '/lib/';
+        $forPlatform = $folder . self::platform() . '/libsello.so';
+        return is_file($forPlatform) ? $forPlatform : $folder . 'libsello.so';
+    }
+
+    /** This machine's platform folder name: "<os>-<machine>", e.g. "linux-x86_64", "linux-aarch64". */
+    public static function platform(): string
+    {
+        $machine = strtolower(php_uname('m'));
+        $machine = ['amd64' => 'x86_64', 'arm64' => 'aarch64'][$machine] ?? $machine;
+        return strtolower(PHP_OS_FAMILY) . '-' . $machine;
     }
 
     /**
@@ -141,7 +156,8 @@ final class Library
             self::use(self::cdef($header, $bundled, 'package folder'), $bundled);
             return;
         }
-        $tried[] = "package folder: $bundled does not exist";
+        $tried[] = 'package folder: neither ' . dirname(__DIR__) . '/lib/' . self::platform()
+            . "/libsello.so nor $bundled exists";
         try {
             $ffi = self::cdef($header, 'libsello.so', 'system');
         } catch (LibraryException $e) {

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Sello\Tests;
 
 use Sello\HeaderGenerator;
+use Sello\Library;
 
 /**
  * The generated FFI header, and finding libsello: the preloaded scope, SELLO_LIB, the package
@@ -161,6 +162,35 @@ final class LoaderTest extends SandboxTestCase
         );
         self::assertSame(0, $status, $err);
         self::assertSame("$copy/lib/libsello.so", $out);
+    }
+
+    public function testThePlatformFolderComesFirstInThePackage(): void
+    {
+        $copy = self::packageCopy();
+        $platform = Library::platform();
+        self::assertMatchesRegularExpression('/^[a-z]+-[a-z0-9_]+$/', $platform);
+        mkdir("$copy/lib/$platform", 0777, true);
+        mkdir("$copy/lib/other-machine");
+        copy(self::realLibrary(), "$copy/lib/$platform/libsello.so");
+        file_put_contents("$copy/lib/other-machine/libsello.so", 'not for this platform');
+        file_put_contents("$copy/lib/libsello.so", 'not a library: must not be chosen');
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]);
+        self::assertSame(0, $status, $err);
+        self::assertSame("$copy/lib/$platform/libsello.so 0.1.0", $out);
+    }
+
+    public function testSelloLibStillWinsOverThePlatformFolder(): void
+    {
+        $copy = self::packageCopy();
+        mkdir("$copy/lib/" . Library::platform(), 0777, true);
+        copy(self::realLibrary(), "$copy/lib/" . Library::platform() . '/libsello.so');
+        $chosen = self::$tmp . '/chosen-over-platform/libsello.so';
+        mkdir(dirname($chosen));
+        copy(self::realLibrary(), $chosen);
+        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path();", ['SELLO_LIB' => $chosen]);
+        self::assertSame(0, $status, $err);
+        self::assertSame($chosen, $out);
     }
 
     public function testTheSystemLibraryPathIsLast(): void

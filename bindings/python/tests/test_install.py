@@ -1,9 +1,10 @@
 """A fresh virtualenv can `pip install bindings/python`, import sello and call the library.
 
 Offline first: `pip install --no-index --no-build-isolation` with the build backend the venv
-already has. A venv's own setuptools older than 70.1 cannot build a wheel without the `wheel`
-package; when neither is there (and no local wheel of `wheel` is found), the test falls back to
-an ordinary `pip install`, which fetches the build backend from the configured index.
+already has, when it is recent enough: setuptools 77 or later (the SPDX `license` expression of
+PEP 639), with bdist_wheel (setuptools 70.1+, or the `wheel` package). Otherwise — a venv's own
+setuptools is usually older — an ordinary `pip install`, which fetches the build backend named in
+pyproject.toml from the configured index.
 """
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ def pip(python: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
 
 def can_build_wheels(python: pathlib.Path) -> bool:
     probe = ("import importlib.util, sys\n"
+             "import setuptools\n"
              "ok = importlib.util.find_spec('wheel') is not None or "
              "importlib.util.find_spec('setuptools.command.bdist_wheel') is not None\n"
+             "ok = ok and int(setuptools.__version__.split('.')[0]) >= 77\n"
              "sys.exit(0 if ok else 1)")
     return subprocess.run([str(python), "-c", probe]).returncode == 0
 
@@ -50,6 +53,7 @@ def test_a_fresh_virtualenv_installs_and_imports_the_package(tmp_path) -> None:
     source = str(tmp_path / "source")
     shutil.copytree(BINDING, source, ignore=shutil.ignore_patterns(
         "build", "*.egg-info", "__pycache__", ".pytest_cache", "tests", "*.so*"))
+    # Built from a checkout (no library in it), the wheel is the binding alone: pure Python.
 
     if not can_build_wheels(python):
         wheel = local_wheel_of_wheel()
@@ -67,6 +71,7 @@ def test_a_fresh_virtualenv_installs_and_imports_the_package(tmp_path) -> None:
         [str(python), "-c",
          "import sello, pathlib; "
          "assert pathlib.Path(sello.__file__).parent.joinpath('py.typed').exists(); "
+         "assert not list(pathlib.Path(sello.__file__).parent.glob('libsello.so*')); "
          "print(sello.__file__); print(sello.version(), sello.check_rut('12.345.678-5')['normalized'])"],
         capture_output=True, text=True, timeout=60, cwd=str(tmp_path),
         env={**os.environ, "SELLO_LIB": os.environ["SELLO_LIB"], "PYTHONPATH": ""})
@@ -74,7 +79,7 @@ def test_a_fresh_virtualenv_installs_and_imports_the_package(tmp_path) -> None:
     where, version, normalized = check.stdout.split()
     assert str(environment) in where, "sello was not imported from the virtualenv"
     assert (version, normalized) == ("0.1.0", "12345678-5")
-    shown = pip(python, "show", "sello")
+    shown = pip(python, "show", "libsello")
     assert "Version: 0.1.0" in shown.stdout
 
 
@@ -83,5 +88,6 @@ def test_the_package_metadata() -> None:
         import tomllib
         with open(BINDING / "pyproject.toml", "rb") as handle:
             project = tomllib.load(handle)["project"]
-        assert (project["name"], project["version"], project["requires-python"]) == ("sello", "0.1.0", ">=3.9")
+        assert (project["name"], project["version"], project["requires-python"]) == ("libsello", "0.1.0", ">=3.9")
+        assert project["license"] == "LicenseRef-Proprietary"
     assert (BINDING / "src" / "sello" / "py.typed").exists()

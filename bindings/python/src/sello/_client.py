@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import ctypes
+import importlib
 import json
 import logging
 import os
@@ -324,5 +325,24 @@ def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[
 
 
 def client_config(**fields: Any) -> Dict[str, Any]:
-    """The configuration JSON object: None values are left out (the library's defaults)."""
-    return {key: value for key, value in fields.items() if value is not None}
+    """The configuration JSON object: None values are left out (the library's defaults).
+
+    Without ``ca_file``, certifi's bundle (when certifi is installed) goes along as
+    ``fallback_ca_file``: the library uses it only where this machine has no system CA bundle.
+    """
+    config = {key: value for key, value in fields.items() if value is not None}
+    if "ca_file" not in config and "fallback_ca_file" not in config:
+        bundle = certifi_bundle()
+        if bundle is not None:
+            config["fallback_ca_file"] = bundle
+    return config
+
+
+def certifi_bundle() -> Optional[str]:
+    """certifi's CA bundle (certifi.where()) when certifi is installed and the file exists."""
+    try:
+        certifi = importlib.import_module("certifi")
+        path = str(certifi.where())
+    except (ImportError, AttributeError):
+        return None
+    return path if os.path.isfile(path) else None
