@@ -108,7 +108,9 @@ public final class FVClient: Sendable {
     /// instead, else a new login is made.
     func token(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
         let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
-        return try tokens.withLock { state throws(SelloError) -> FVToken in
+        // Log lines of a login made under the lock reach the caller once it is released: a log
+        // callback may call back into this client (issue 12, item 1).
+        return try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in try tokens.withLock { state throws(SelloError) -> FVToken in
             if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
                 return current
             }
@@ -119,7 +121,7 @@ public final class FVClient: Sendable {
                 context.hooks.log(.info, "fv: the token expires within a minute; logging in again")
             }
             return try self.logInLocked(&state, context: context, reportsServiceCode: false)
-        }
+        } }
     }
 
     /// Logs in with the lock held and records the outcome for the threads waiting on it.
@@ -161,7 +163,12 @@ public final class FVClient: Sendable {
                 throw SelloError(.protocol, "TOKEN_MISSING",
                                  "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
             }
-            return FVToken(value: value, generation: generation)
+            let token = FVToken(value: value, generation: generation)
+            if token.lifetimeInvalid {
+                context.warn(Warning(kind: "protocol", code: "TOKEN_LIFETIME_INVALID",
+                                     message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
+            }
+            return token
         }
     }
 
@@ -169,8 +176,10 @@ public final class FVClient: Sendable {
     public func logIn(_ requestText: UnsafePointer<CChar>?) -> JSON {
         client.call("login", requestText) { json, context throws(SelloError) in
             _ = try FieldReader(json, allowed: [])
-            let token = try tokens.withLock { state throws(SelloError) -> FVToken in
-                try self.logInLocked(&state, context: context, reportsServiceCode: true)
+            let token = try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+                try tokens.withLock { state throws(SelloError) -> FVToken in
+                    try self.logInLocked(&state, context: context, reportsServiceCode: true)
+                }
             }
             return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
         }
