@@ -15,7 +15,9 @@ public final class ServiceClient: Sendable {
     /// made, its request parsed and every error turned into an envelope.
     public func call(_ operation: String, _ requestText: UnsafePointer<CChar>?,
                      _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
-        let context = CallContext(service: service, operation: operation, hooks: hooks.snapshot)
+        let callHooks = hooks.snapshot
+        callHooks.addSecrets(config.secrets)
+        let context = CallContext(service: service, operation: operation, hooks: callHooks)
         return Envelope.run(context) { context throws(SelloError) in
             try body(try RequestText.parse(requestText), context)
         }

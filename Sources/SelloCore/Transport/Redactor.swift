@@ -1,27 +1,206 @@
-/// Keeps secrets out of log lines and error messages: the known secret values of a call are
-/// replaced by `***`, secret-named parameters are masked, and long values are elided.
+/// Keeps secrets out of log lines, error messages and envelopes: the known secret values of a call
+/// are replaced by `***` in every form they travel in — as they are, JSON-escaped (`\"`, `\\`,
+/// `\/`, `\u00f1`), HTML-escaped, and percent-encoded in any mix of upper- and lower-case hex
+/// with `+` for a space (issue 12, item 6); secret-named parameters are masked, and long values
+/// are elided. Secrets shorter than `minimumSecretLength` cannot be masked without wrecking
+/// innocent text: the configuration and the requests refuse them (item 8).
 public struct Redactor: Sendable {
     /// Parameter and member names whose values are always secret.
     public static let secretNames: Set<String> = [
         "clave", "claveCertificado", "password", "new_password", "sPassword", "keyPass", "keyBase64", "key",
         "Authorization", "authorization", "token", "passwd",
     ]
-    let secrets: [String]
+    public static let minimumSecretLength = 4
+    /// Members whose values are documents the caller must store byte for byte (a certificate, a
+    /// stamped XML, a PDF): a masked byte would corrupt them, and a password can only be inside
+    /// one by coincidence. Every other string and member name of an envelope is masked.
+    public static let documentFields: Set<String> = [
+        "certificado", "xmlBase64", "pdfBase64", "acuseCancelBase64", "acuseBase64", "cbbBase64", "xml",
+    ]
+
+    public let secrets: [String]
+    /// Every literal form of every secret, longest first (so that a longer form is masked whole).
+    let patterns: [[UInt8]]
+    /// The raw bytes of each secret, for percent-encoded forms.
+    let raw: [[UInt8]]
 
     public init(secrets: [String]) {
-        // Very short values would mask innocent text; they cannot be scrubbed meaningfully.
-        self.secrets = secrets.filter { $0.count >= 4 }
+        var unique: [String] = []
+        for secret in secrets where secret.count >= Redactor.minimumSecretLength && !unique.contains(secret) {
+            unique.append(secret)
+        }
+        self.secrets = unique
+        var forms: [[UInt8]] = []
+        for secret in unique {
+            for form in Redactor.forms(of: secret) where !forms.contains(form) { forms.append(form) }
+        }
+        patterns = forms.sorted { $0.count > $1.count }
+        raw = unique.map { Array($0.utf8) }
+    }
+
+    /// The literal spellings a secret may be echoed in.
+    static func forms(of secret: String) -> [[UInt8]] {
+        var forms = [Array(secret.utf8)]
+        func add(_ text: String) {
+            let bytes = Array(text.utf8)
+            if !forms.contains(bytes) { forms.append(bytes) }
+        }
+        var writer = JSONWriter()
+        writer.writeString(secret)
+        let json = String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
+        add(json)
+        add(json.replacing("/", with: "\\/"))
+        for uppercase in [false, true] {
+            var escaped = ""
+            for scalar in json.unicodeScalars {
+                if scalar.isASCII {
+                    escaped.unicodeScalars.append(scalar)
+                } else {
+                    for unit in String(scalar).utf16 {
+                        let hex = String(unit, radix: 16, uppercase: uppercase)
+                        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
+                }
+            }
+            add(escaped)
+            add(escaped.replacing("/", with: "\\/"))
+        }
+        add(secret.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+            .replacing("\"", with: "&quot;").replacing("'", with: "&#39;"))
+        return forms
     }
 
     public func scrub(_ text: String) -> String {
-        var result = text
-        for secret in secrets where Redactor.mayContain(result, secret) {
-            result = result.replacing(secret, with: "***")
+        let result = scrubSecrets(text)
+        guard Redactor.mayContain(result, "Bearer "), let range = result.firstRange(of: "Bearer "),
+              Redactor.startsWithToken(result[range.upperBound...]) else { return result }
+        return String(result[..<range.upperBound]) + "***"
+    }
+
+    /// What follows "Bearer " looks like a token (at least 10 characters of a JWT or base64), not
+    /// like words ("Token Bearer erróneo", the service's own message).
+    static func startsWithToken(_ text: Substring) -> Bool {
+        text.utf8.prefix(10).count == 10 && text.utf8.prefix(10).allSatisfy { byte in
+            hexValue(byte) != nil || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+                || "-_.=+/~".utf8.contains(byte)
         }
-        if Redactor.mayContain(result, "Bearer "), let range = result.firstRange(of: "Bearer ") {
-            result = String(result[..<range.upperBound]) + "***"
+    }
+
+    /// `scrub` without masking what follows "Bearer " (a service's own text may say "Bearer").
+    public func scrubSecrets(_ text: String) -> String {
+        var result = text
+        if !secrets.isEmpty {
+            var bytes = Array(text.utf8)
+            var changed = false
+            for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
+            if bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) {
+                for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
+            }
+            if changed { result = String(decoding: bytes, as: UTF8.self) }
+            // Canonically equivalent spellings of a non-ASCII secret (é as e + U+0301).
+            if result.utf8.contains(where: { $0 >= 0x80 }) {
+                for secret in secrets where secret.utf8.contains(where: { $0 >= 0x80 }) && result.contains(secret) {
+                    result = result.replacing(secret, with: "***")
+                }
+            }
         }
         return result
+    }
+
+    /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
+    static func replaceAll(_ bytes: inout [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var output: [UInt8] = []
+        var start = 0
+        var index = 0
+        var found = false
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                if !found { output.reserveCapacity(bytes.count); found = true }
+                output.append(contentsOf: bytes[start..<index])
+                output.append(contentsOf: Redactor.mask)
+                index += needle.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        guard found else { return false }
+        output.append(contentsOf: bytes[start...])
+        bytes = output
+        return true
+    }
+
+    static let mask: [UInt8] = Array("***".utf8)
+
+    /// Masks `secret` written with any of its bytes percent-encoded (`%40` or `%4a`/`%4A`), or with
+    /// `+` for a space, as query strings and form bodies carry it.
+    static func replacePercentEncoded(_ bytes: inout [UInt8], _ secret: [UInt8]) -> Bool {
+        guard !secret.isEmpty else { return false }
+        var output: [UInt8] = []
+        var index = 0
+        var found = false
+        while index < bytes.count {
+            if let end = percentMatch(bytes, at: index, secret) {
+                output.append(contentsOf: Redactor.mask)
+                index = end
+                found = true
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        if found { bytes = output }
+        return found
+    }
+
+    /// Where a percent-aware match of `secret` starting at `start` ends, or nil.
+    static func percentMatch(_ bytes: [UInt8], at start: Int, _ secret: [UInt8]) -> Int? {
+        var position = start
+        for expected in secret {
+            guard position < bytes.count else { return nil }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "%"), position + 2 < bytes.count,
+               let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2]), high << 4 | low == expected {
+                position += 3
+            } else if byte == expected {
+                position += 1
+            } else if byte == UInt8(ascii: "+") && expected == UInt8(ascii: " ") {
+                position += 1
+            } else {
+                return nil
+            }
+        }
+        return position
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Every string and member name of `value` scrubbed, except the documents (`documentFields`).
+    public func scrub(json value: JSON) -> JSON {
+        guard !secrets.isEmpty else { return value }
+        switch value {
+        case .string(let text):
+            return .string(scrub(text))
+        case .array(let array):
+            return .array(array.map { scrub(json: $0) })
+        case .object(let object):
+            var copy = JSONObject()
+            for member in object.members {
+                let value = Redactor.documentFields.contains(member.key) ? member.value : scrub(json: member.value)
+                copy.append(scrub(member.key), value)
+            }
+            return .object(copy)
+        default:
+            return value
+        }
     }
 
     /// Whether `text` may contain `part`: a plain byte search, which is exact for ASCII text;
@@ -56,12 +235,21 @@ public struct Redactor: Sendable {
         return "?" + items.joined(separator: "&")
     }
 
-    /// A URL from an answer (a redirect target) with any query and userinfo removed.
+    /// A URL as a message may show it: no query, no fragment, and nothing before an `@` (userinfo),
+    /// however the URL is spelled — `user:pw@host`, `http:u:pw@`, `//u:pw@`, backslashes (issue 12,
+    /// item 4). A `scheme://` it starts with is kept.
     public func scrubURL(_ url: String) -> String {
         var text = url
-        if let query = text.firstIndex(of: "?") { text = String(text[..<query]) + "?…" }
-        if let scheme = text.firstRange(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") {
-            text = String(text[..<scheme.upperBound]) + "***@" + String(text[text.index(after: at)...])
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            text = String(text[..<cut]) + (text[cut] == "?" ? "?…" : "#…")
+        }
+        if let at = text.lastIndex(of: "@") {
+            var prefix = ""
+            if let scheme = text.firstRange(of: "://"), scheme.upperBound <= at,
+               text[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) {
+                prefix = String(text[..<scheme.upperBound])
+            }
+            text = prefix + "***@" + String(text[text.index(after: at)...])
         }
         return scrub(text)
     }
@@ -72,11 +260,11 @@ public struct Redactor: Sendable {
         // Scrub first, then cut: cutting first left the head of a secret that straddles the
         // 120th byte in the sample, where `scrub` no longer recognised it (test_secrets.py::
         // test_protocol_sample_never_shows_part_of_a_secret). The part scrubbed must reach at
-        // least the longest secret past the cut *after* scrubbing, which shortens the text
+        // least the longest secret form past the cut *after* scrubbing, which shortens the text
         // (found by fuzz_fes_answer): grow it until it does, up to 64 KiB; past that, the last
         // `longest` bytes of what was scrubbed may be the head of a secret and are left out.
         // A character cut in half at the end decodes as U+FFFD.
-        let longest = secrets.map(\.utf8.count).max() ?? 0
+        let longest = max(patterns.map(\.count).max() ?? 0, 3 * (raw.map(\.count).max() ?? 0))
         var taken = 120 + longest
         var text: String
         while true {
