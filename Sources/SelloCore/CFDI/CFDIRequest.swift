@@ -23,11 +23,7 @@ struct CFDIOutput {
     }
 
     static func directoryProblem(_ path: String) -> String? {
-        guard !path.isEmpty else { return "it is empty" }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(path)' does not exist" }
-        guard access(path, W_OK | X_OK) == 0 else { return "the folder '\(path)' is not writable" }
-        return nil
+        FileSystem.outputFolderProblem(path)
     }
 }
 
@@ -300,6 +296,7 @@ struct CFDICancelRequest {
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
             throw CFDICodes.invalidParameter("keyPass, the password of the PKCS#12 file, is required", field: "keyPass")
         }
+        try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {
         case .success: break
         case .failure(.wrongPassword):
