@@ -375,7 +375,7 @@ def serve():
         connection.sendall(b"HTTP/1.1 429 Too Many Requests\\r\\nRetry-After: 9223372036854775807\\r\\nContent-Length: 0\\r\\n\\r\\n")
         connection.close()
 threading.Thread(target=serve, daemon=True).start()
-with Client("fes", {{"base_url": "http://127.0.0.1:%d" % server.getsockname()[1], "usuario": "u", "clave": "c"}}) as client:
+with Client("fes", {{"base_url": "http://127.0.0.1:%d" % server.getsockname()[1], "usuario": "u", "clave": "c-clave"}}) as client:
     envelope = client.call("obtain_certificate", {json.dumps(FES_REQUEST)})
 print(json.dumps({{"envelope": envelope, "requests": count[0]}}))
 """
