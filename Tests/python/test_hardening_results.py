@@ -161,7 +161,8 @@ import json, resource
 from hostile import Hostile, answer
 from sello_ffi import Client
 body = %(body)s
-with Hostile(lambda _r: answer(200, body, %(content_type)r)) as server:
+reply = answer(200, body, %(content_type)r)   # built before measuring
+with Hostile(lambda _r: reply) as server:
     config = {"base_url": server.url, %(config)s}
     with Client(%(prefix)r, config) as client:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

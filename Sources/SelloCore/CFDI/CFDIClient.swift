@@ -163,6 +163,7 @@ public final class CFDIClient: Sendable {
     /// non-zero codigo is a success with a warning.
     static func checked(_ answer: CFDIAnswer, operation: String, context: CallContext) throws(SelloError) -> CFDIAnswer {
         context.serviceStatus = answer.codigo
+        if !answer.repairs.isEmpty { context.warn(AnswerJSON.repaired(answer.repairs)) }
         guard answer.ok else {
             throw CFDICodes.serviceError(number: answer.codigo, mensaje: answer.mensaje, operation: operation)
         }

@@ -17,7 +17,12 @@ enum FVAnswer {
     ///     mean "log in again").
     static func read(_ response: HTTPResponse, context: CallContext, secrets: [String], authenticated: Bool) -> Outcome {
         let redactor = Redactor(secrets: secrets)
-        let parsed = try? JSONParser.parse(response.body)
+        let parsed: JSON?
+        do {
+            parsed = try AnswerJSON.parse(response.body, context: context)
+        } catch {
+            return .failure(error, refusesToken: false)
+        }
         let object = parsed?.objectValue
         let status = object?["status"]?.stringValue
         if let object {

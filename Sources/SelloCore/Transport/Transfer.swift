@@ -24,6 +24,18 @@ final class ResponseSink {
     var requestStarts = 0
     /// The file being uploaded, when the body is one (it reports a change while sent).
     var file: FileSource?
+    /// The easy handle, to read the answer's Content-Length.
+    var easy: UnsafeMutableRawPointer?
+
+    /// Room for the whole answer at once when its length is announced: growing by doubling
+    /// would hold the old and the new copy together, up to three times the answer (issue 12,
+    /// item 14).
+    func reserveForAnswer() {
+        guard let easy else { return }
+        var length: curl_off_t = -1
+        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 else { return }
+        body.reserveCapacity(min(Int(length), limit))
+    }
 
     init(limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
         self.limit = limit
@@ -85,6 +97,7 @@ final class Transfer {
         sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
                             refusesResend: !request.isIdempotent)
         let easy = handle.raw
+        sink.easy = easy
         curl_easy_reset(easy)
         let config = settings.config
         let url = Transfer.url(request, settings: settings)
@@ -114,6 +127,7 @@ final class Transfer {
             let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
             guard sink.body.count + length <= sink.limit else { sink.exceeded = true; return 0 }
+            if sink.body.isEmpty { sink.reserveForAnswer() }
             sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
             return length
         }))
