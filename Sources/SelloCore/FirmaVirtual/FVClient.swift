@@ -107,10 +107,16 @@ public final class FVClient: Sendable {
     /// token the service just refused: a different fresh one (another thread's login) is used
     /// instead, else a new login is made.
     func token(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
-        let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
         // Log lines of a login made under the lock reach the caller once it is released: a log
         // callback may call back into this client (issue 12, item 1).
-        return try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in try tokens.withLock { state throws(SelloError) -> FVToken in
+        try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+            try tokenLocked(context: context, replacing: stale)
+        }
+    }
+
+    private func tokenLocked(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
+        let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
+        return try tokens.withLock { state throws(SelloError) -> FVToken in
             if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
                 return current
             }
@@ -121,7 +127,7 @@ public final class FVClient: Sendable {
                 context.hooks.log(.info, "fv: the token expires within a minute; logging in again")
             }
             return try self.logInLocked(&state, context: context, reportsServiceCode: false)
-        } }
+        }
     }
 
     /// Logs in with the lock held and records the outcome for the threads waiting on it.
