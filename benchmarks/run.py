@@ -8,7 +8,7 @@ Sections (numbers as in the table):
      against raw libcurl in C, requests.Session and PHP's curl extension
   2  instructions per call under callgrind, sello vs the raw libcurl loop (and where they go)
   3  8 threads on one sello client vs 8 raw libcurl threads
-  4  benchmarks/cfdi_batch.py, 5 benchmarks/fv_upload.py (when they exist)
+  4  benchmarks/cfdi_batch.py, 5 benchmarks/fv_upload.py (upload and express; when they exist)
   6  start-up in a fresh process, and the stripped size
   7  resident memory drift over 100,000 calls
 """
@@ -528,7 +528,12 @@ class Bench:
                  keys=["peak_rss_growth_mb", "rss_growth_mb", "peak_rss_mb"], unit=str, judge=judge_rss),
             dict(id="5b", figure="50 MB PDF upload: time vs curl -F", goal="≤ 1.2×",
                  keys=["sello_seconds", "sello_s", "upload_seconds", "seconds"],
-                 ref_keys=["curl_seconds", "curl_s"], unit=lambda v: "%.2f s" % v, judge=judge_time)],
+                 ref_keys=["curl_seconds", "curl_s"], unit=lambda v: "%.2f s" % v, judge=judge_time),
+            dict(id="5c", figure="50 MB PDF express (base64 in JSON, encoded while sent): peak RSS growth", goal="< 32 MB",
+                 keys=["express_peak_rss_growth_mb"], unit=str, judge=judge_rss),
+            dict(id="5d", figure="50 MB PDF express: time vs curl -T of the prepared body", goal="(info)",
+                 keys=["express_seconds"], ref_keys=["express_curl_seconds"], unit=lambda v: "%.2f s" % v,
+                 judge=lambda s, c: ("%.2f s" % s, ratio_text(s / c) if c else "—", "—"))],
             text_patterns={"sello_seconds": r"fv_upload_document \(\.so\)\s+([\d.]+)",
                            "curl_seconds": r"curl -F \(CLI\)\s+([\d.]+)",
                            "peak_rss_growth_mb": r"RSS growth ([\d.]+) MB"})

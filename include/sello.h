@@ -123,10 +123,16 @@ char *sello_check_rfc(const char *request_json);
 /**
  * Creates a FES client.
  * @param config_json {"usuario", "clave", "base_url" (default: the service's documented URL),
+ *        or instead "environment": "test" (the default, the documented URL) | "production"
+ *        (refused without a base_url: Certificadora del Sur gives that URL with the account;
+ *        configure it as base_url),
  *        "timeout_ms": 60000, "connect_timeout_ms": 10000, "ca_file", "proxy", "user_agent",
  *        "max_response_bytes": 104857600, "allow_insecure_http": false,
  *        "retries": {"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}}.
  *        http:// is accepted only for loopback hosts unless allow_insecure_http is true.
+ *        base_url and environment together are refused (invalid_argument
+ *        ENVIRONMENT_CONFLICT), as is an unknown environment (UNKNOWN_ENVIRONMENT). The first log
+ *        line of every call names the URL it goes to.
  * @param error_json when not NULL, receives an error envelope if the configuration is bad
  *        (free it with sello_free); set to NULL on success.
  * @return the client, or NULL on a bad configuration. Free with fes_client_free().
@@ -168,6 +174,8 @@ char *fes_check_request(const char *request_json);
 /**
  * Creates a Firma Virtual client. config_json as fes_client_new, with "login" and "password"
  * instead of usuario/clave, and "max_upload_bytes" (default 52428800, the service's 50 MB).
+ * "environment": "qa" (the default, qa.firmavirtual.legal) | "sandbox" (test.firmavirtual.legal)
+ * | "production" (api.firmavirtual.legal), instead of base_url.
  * The bearer token is obtained when first needed, cached per client and renewed once when the
  * service reports it invalid or it is about to expire.
  * @return the client or NULL (see fes_client_new for error_json). Free with fv_client_free().
@@ -242,6 +250,56 @@ char *fv_update_signer(fv_client *client, const char *request_json);
 /** DeleteSigner, POST /api/v1/signer/del: {"contractID", "rutId"}. */
 char *fv_delete_signer(fv_client *client, const char *request_json);
 
+/*
+ * Firma Virtual as integrations call it today: one call creates a contract with its PDF, and
+ * the service reports status changes by POSTing to the contract's "callback" URL.
+ */
+
+/**
+ * create-contract-express, POST /api/v1/contract/create-contract-express: the contract, its
+ * signers and its PDF in one call.
+ * @param request_json {"sOwnerType": "NATURAL"|"LEGAL", "iContractTypeFeeID" (> 0),
+ *        "iSignedCount" (optional, = the number of signers), "signers": [1..10 of {"full_name",
+ *        "email", "rutId", "phone" ("+56" and 9 digits; 9 digits alone are prefixed), "rol" (0
+ *        signs, 3 pays; default 0), "order" (> 0; default the position), "type" (default
+ *        NATURAL), "portion" ("100", or "50" for each of two payers, "0"; sent as a string),
+ *        "payment" ("0.00")}], "sContractName", "callback", "iAgreementId", "iPriceId",
+ *        "provider" (e.g. "LEXGOSIGN"), and the PDF as "file_path" (base64-encoded while it is
+ *        sent, never held whole in memory; progress reported) or "content_base64"}.
+ *        Checked locally first (%PDF- signature, max_upload_bytes, RUTs, e-mails, phones,
+ *        portions). Never sent twice once it may have reached the service.
+ * @return envelope, owned by the caller. data: {"sContractID" (wherever the answer put it; null
+ *         when it carries none, with a warning CONTRACT_ID_MISSING naming the sContractName to
+ *         look for), "sStatus", "sContractName", "message" (the service's message as received)}.
+ *         A file that changes size while it is sent: kind "io", code FILE_CHANGED.
+ */
+char *fv_create_contract_express(fv_client *client, const char *request_json);
+
+/**
+ * Reads the body Firma Virtual POSTs to a contract's callback URL. No client, nothing sent.
+ * @param request_json {"body": the callback's body as received, either as a string (the raw
+ *        text, parsed here) or as the parsed JSON object}. The body's "contract" may be an
+ *        array of one object or an object.
+ * @return envelope, owned by the caller. data: {"sContractID", "sStatus" (as received),
+ *         "sContractName", "status" (CREATED, REVIEW, APPROVED, REJECTED, IN_NOTARY,
+ *         SIGNED_PENDING, DELIVERED, FINISHED, or OTHER for anything else: sStatus keeps the raw
+ *         value, with a warning STATUS_UNKNOWN), "signers", "contract"}. A body that is not a
+ *         callback: kind "validation", code CALLBACK_INVALID. A callback is not authenticated:
+ *         act on fv_confirm_callback's answer, not on this one.
+ */
+char *fv_parse_callback(const char *request_json);
+
+/**
+ * Parses a callback as fv_parse_callback, then asks the service for the contract's detail
+ * (GET /api/v1/contract/detail/{sContractID}) and returns the status the service confirms.
+ * @param request_json as fv_parse_callback.
+ * @return envelope, owned by the caller. data: {"sContractID", "sStatus" and "status" (the
+ *         service's, now), "sPaymentStatus", "paid" (PAIDOUT or PAYOUT), "agrees" (whether the
+ *         callback said the same status; a warning CALLBACK_STATUS_DIFFERS when not),
+ *         "callback" (fv_parse_callback's data), "detail" (fv_get_contract_detail's data)}.
+ */
+char *fv_confirm_callback(fv_client *client, const char *request_json);
+
 /* ---------------------------------------------------------------------------------------- */
 /* CFDI — Prodigia / PADE integration API (Mexico)                                           */
 /* ---------------------------------------------------------------------------------------- */
@@ -249,6 +307,8 @@ char *fv_delete_signer(fv_client *client, const char *request_json);
 /**
  * Creates a Prodigia client. config_json as fes_client_new, with "usuario", "password" and
  * "contrato" (the default contract, overridable per call). HTTP Basic authentication.
+ * "environment": "production" (the default, timbrado.pade.mx) | "test" (pruebas.pade.mx, a
+ * separate deployment with its own users), instead of base_url.
  * Authentication failures are never retried: Prodigia locks an account after 3 of them.
  * @return the client or NULL (see fes_client_new for error_json). Free with cfdi_client_free().
  */

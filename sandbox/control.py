@@ -204,6 +204,23 @@ class Sandbox:
     def fv_reset_code(self, login: str) -> str:
         return self.get("fv/reset_code?" + urllib.parse.urlencode({"login": login}))["code"]
 
+    def fv_shapes(self, **knobs: str) -> dict[str, Any]:
+        """Answer shapes: express=seed|message.contract|message.contract[]|top|none,
+        express_id_key=sContractID|contractID|contractId, detail_contrato=array|object,
+        callback_contract=array|object."""
+        return self.control("fv/shapes", knobs)
+
+    def fv_advance(self, contract: str, status: str, **fields: Any) -> dict[str, Any]:
+        """Sets a contract's status (and sPaymentStatus); its callback is delivered before this returns."""
+        return self.control("fv/advance", {"contract": contract, "status": status, **fields})
+
+    def fv_callbacks(self) -> list[dict[str, Any]]:
+        return self.get("fv/callbacks")
+
+    def fes_style(self, **knobs: str) -> dict[str, Any]:
+        """FES answers: message_key=comentario|comentarios|mensaje, error_code=int|string."""
+        return self.control("fes/style", knobs)
+
 
 def _main() -> None:
     """``python3 sandbox/control.py``: start a sandbox, print its URLs, run until Ctrl-C."""

@@ -63,6 +63,28 @@ IDLE_TIMEOUT = 120.0              # an idle keep-alive connection is closed afte
 MAX_PLAIN_BODY = 16 * 1024 * 1024  # non-multipart request bodies kept in memory
 MAX_MULTIPART_BODY = 128 * 1024 * 1024  # hard limit for a streamed multipart body
 FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
+FV_EXPRESS_PATH = "/api/v1/contract/create-contract-express"  # CHILE_2026.md §1.3
+MAX_EXPRESS_BODY = 128 * 1024 * 1024  # a 50 MB PDF in base64 inside JSON is about 67 MB
+# The answer shapes CHILE_2026.md shows for what the seeds do not settle, each chosen by tests
+# through POST /_sandbox/fv/shapes and /_sandbox/fes/style (first value: the default).
+FV_SHAPES = {
+    # create-contract-express's answer: where the contract id is (§1.3).
+    "express": ("seed", "message.contract", "message.contract[]", "top", "none"),
+    "express_id_key": ("sContractID", "contractID", "contractId"),
+    # ContratcDetail's "contrato": an array (seed) or an object (as FVREACT reads it).
+    "detail_contrato": ("array", "object"),
+    # A callback's "contract": an array of one object (TTX's fix) or an object.
+    "callback_contract": ("array", "object"),
+}
+FV_SHAPE_DEFAULTS = {name: values[0] for name, values in FV_SHAPES.items()}
+FES_STYLES = {
+    # Certificadora del Sur writes its message as comentario (seed), comentarios or mensaje (§2.2).
+    "message_key": ("comentario", "comentarios", "mensaje"),
+    # errorCode: a number (seed, recordings) or a numeric string.
+    "error_code": ("int", "string"),
+}
+FES_STYLE_DEFAULTS = {name: values[0] for name, values in FES_STYLES.items()}
+CALLBACK_TIMEOUT = 5.0            # seconds to deliver one callback to a loopback receiver
 TEXT_RECORD_LIMIT = 1024 * 1024   # body_text is recorded up to 1 MB
 REQUEST_LOG_LIMIT = 20000         # GET /_sandbox/requests keeps the most recent entries
 IO_CHUNK = 64 * 1024
@@ -557,6 +579,8 @@ class FvSigner:
     agree_draft: str = "DISABLE"
     disagree_draft: str = "DISABLE"
     sign_status: str = "NOTHING"
+    rol: int = 0                  # create-contract-express: 0 signs, 3 pays
+    order: int = 0                # create-contract-express: signing order (0: not given)
 
 
 @dataclasses.dataclass
@@ -583,6 +607,8 @@ class FvContract:
     signers: list[FvSigner] = dataclasses.field(default_factory=list)
     files: list[FvFile] = dataclasses.field(default_factory=list)
     merged: bool = False
+    name: str | None = None       # create-contract-express's sContractName
+    express: bool = False
 
     @property
     def fee(self) -> FvFee:
@@ -615,7 +641,7 @@ class FvContract:
                 "iSignedCount": self.signed_count, "NumeroFirmantes": len(self.signers),
                 "withDocument": 1 if self.files else 0, "sTipoFirma": FV_MODAL_NAME[fee.modal],
                 "sClaseContrato": fee.group_name, "sTipoContrato": fee.type_name,
-                "Monto": money(self.total)}
+                "Monto": money(self.total), **({"sContractName": self.name} if self.name else {})}
 
     def signer_amounts(self, signer: FvSigner) -> dict[str, str]:
         """payment/iva/notary/total of one signer: the signer's portion of Monto and notary fee."""
@@ -704,6 +730,10 @@ class State:
             self.fv_contracts: dict[str, FvContract] = {}
             self.fv_signer_seq = 0
             self.fv_contract_seq = 0
+            # Answer shapes the evidence shows, chosen by tests (POST /_sandbox/fv/shapes).
+            self.fv_shapes: dict[str, str] = dict(FV_SHAPE_DEFAULTS)
+            self.fv_callbacks: list[dict[str, Any]] = []
+            self.fes_style: dict[str, str] = dict(FES_STYLE_DEFAULTS)
             self._seed_fv_contract()
             # CFDI — Prodigia account.
             self.cfdi_accounts: dict[str, CfdiAccount] = {
@@ -948,6 +978,147 @@ def media_type(value: str | None) -> tuple[str, dict[str, str]]:
     return message.get_content_type().lower(), {k.lower(): v for k, v in params[1:]}
 
 
+class JsonSpill:
+    """One long JSON string value, summarised while it streams in: its size, and — when it is
+    base64, as a PDF in ``document.content_file`` is — the size, sha256 and first bytes of what
+    it decodes to. Neither the text nor the decoded bytes are kept."""
+
+    HEAD = 16
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.chars = 0
+        self.pending = b""            # base64 characters not yet decoded (fewer than 4)
+        self.decoded_size = 0
+        self.digest = hashlib.sha256()
+        self.head = b""
+        self.base64 = True
+        self.padded = False            # a block ended with "=": nothing may follow
+
+    @property
+    def marker(self) -> str:
+        return f"\x00spilled:{self.number}"
+
+    def feed(self, raw: bytes) -> None:
+        """Raw JSON string content; escape pairs arrive whole (``\\/`` is base64's only one)."""
+        self.chars += len(raw)
+        if not self.base64:
+            return
+        if b"\\" in raw:
+            raw = raw.replace(b"\\/", b"/")
+            if b"\\" in raw:
+                self.base64 = False
+                return
+        data = self.pending + raw
+        cut = len(data) - len(data) % 4
+        self.pending = data[cut:]
+        self._decode(data[:cut])
+
+    def _decode(self, text: bytes) -> None:
+        if not text:
+            return
+        try:
+            if self.padded:
+                raise ValueError("text after the padding")
+            chunk = base64.b64decode(text, validate=True)
+        except (ValueError, TypeError):
+            self.base64 = False
+            return
+        self.padded = text.endswith(b"=")
+        self.decoded_size += len(chunk)
+        self.digest.update(chunk)
+        if len(self.head) < self.HEAD:
+            self.head += chunk[: self.HEAD - len(self.head)]
+
+    def close(self) -> None:
+        if self.pending:
+            self.base64 = False
+        self.pending = b""
+
+    def summary(self) -> dict[str, Any]:
+        decoded = ({"size": self.decoded_size, "sha256": self.digest.hexdigest(),
+                    "head": self.head.decode("latin-1")} if self.base64 else None)
+        return {"number": self.number, "chars": self.chars, "base64_decoded": decoded}
+
+
+class JsonSpiller:
+    """Reads a JSON body in chunks, keeping it all except string values longer than
+    ``THRESHOLD``, which are summarised as they stream (JsonSpill) and replaced in the kept text
+    by a marker. create-contract-express carries a PDF of up to 50 MB as base64 inside its JSON:
+    the sandbox reads it in bounded memory, as MultipartParser does for uploads."""
+
+    THRESHOLD = 64 * 1024
+
+    def __init__(self) -> None:
+        self.kept = bytearray()
+        self.in_string = False
+        self.escape_pending = False
+        self.short = bytearray()
+        self.spill: JsonSpill | None = None
+        self.spills: list[JsonSpill] = []
+
+    def feed(self, data: bytes) -> None:
+        i, n = 0, len(data)
+        while i < n:
+            if not self.in_string:
+                j = data.find(b'"', i)
+                if j < 0:
+                    self.kept += data[i:]
+                    return
+                self.kept += data[i:j + 1]
+                self.in_string, self.short, self.spill = True, bytearray(), None
+                i = j + 1
+                continue
+            if self.escape_pending:
+                self._string(b"\\" + data[i:i + 1])
+                self.escape_pending = False
+                i += 1
+                continue
+            quote, backslash = data.find(b'"', i), data.find(b"\\", i)
+            if backslash >= 0 and (quote < 0 or backslash < quote):
+                if backslash + 1 < n:
+                    self._string(data[i:backslash + 2])
+                    i = backslash + 2
+                else:
+                    self._string(data[i:backslash])
+                    self.escape_pending = True
+                    i = n
+                continue
+            if quote < 0:
+                self._string(data[i:])
+                return
+            self._string(data[i:quote])
+            self._end_string()
+            i = quote + 1
+
+    def _string(self, raw: bytes) -> None:
+        if self.spill is not None:
+            self.spill.feed(raw)
+            return
+        self.short += raw
+        if len(self.short) > self.THRESHOLD:
+            self.spill = JsonSpill(len(self.spills))
+            self.spills.append(self.spill)
+            self.spill.feed(bytes(self.short))
+            self.short = bytearray()
+
+    def _end_string(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.kept += json.dumps(self.spill.marker)[1:].encode()
+        else:
+            self.kept += self.short + b'"'
+        self.in_string, self.spill = False, None
+
+    def spilled(self, value: Any) -> JsonSpill | None:
+        """The spill a string of the parsed JSON stands for, if it is a marker."""
+        if isinstance(value, str) and value.startswith("\x00spilled:"):
+            number = value.split(":", 1)[1]
+            if number.isdigit() and int(number) < len(self.spills):
+                return self.spills[int(number)]
+        return None
+
+
 @dataclasses.dataclass
 class Request:
     method: str
@@ -961,6 +1132,7 @@ class Request:
     multipart: list[Part] | None = None
     multipart_error: str | None = None
     too_large: bool = False
+    spiller: JsonSpiller | None = None   # create-contract-express: long strings summarised
 
     _json: Any = dataclasses.field(default=None, repr=False)
     _json_done: bool = dataclasses.field(default=False, repr=False)
@@ -984,9 +1156,10 @@ class Request:
         """(parsed, value): parsed is False when the body is not UTF-8 JSON."""
         if not self._json_done:
             self._json_done = True
-            if self.body is not None:
+            source = bytes(self.spiller.kept) if self.spiller is not None and not self.too_large else self.body
+            if source is not None:
                 try:
-                    self._json = json.loads(self.body.decode("utf-8"))
+                    self._json = json.loads(source.decode("utf-8"))
                     self._json_ok = True
                 except (UnicodeDecodeError, ValueError):
                     self._json_ok = False
@@ -1015,6 +1188,8 @@ class Request:
             except UnicodeDecodeError:
                 text = None
         parsed, value = self.json_body()
+        if parsed and self.spiller is not None and self.spiller.spills:
+            value = json.loads(re.sub(r"\\u0000spilled:(\d+)", r"<spilled string #\1>", json.dumps(value)))
         auth = self.basic_auth()
         return {
             "method": self.method, "path": self.raw_path, "query": [list(p) for p in self.query],
@@ -1023,6 +1198,7 @@ class Request:
             "bearer": self.bearer(), "body_size": self.body_size, "body_sha256": self.body_sha256,
             "body_text": text, "json": value if parsed else None,
             "multipart": [p.as_json() for p in self.multipart] if self.multipart is not None else None,
+            **({"spilled": [s.summary() for s in self.spiller.spills]} if self.spiller is not None else {}),
             "elapsed_ms": None, "status": None, "fault": None, "time": time.time(),
         }
 
@@ -1148,12 +1324,15 @@ FES_ALLOWED_PASSWORD_CHARS = re.compile(r"(?:[^\W\d_]|[0-9.,\-@_#°º/()&'!$%*+=
 
 
 def fes_answer(code: int, comentario: str | None = None, certificado: str | None = None) -> Answer:
-    """seed 000 "Parámetros de salida": always HTTP 200, estado OK/FAIL, errorCode, comentario."""
+    """seed 000 "Parámetros de salida": always HTTP 200, estado OK/FAIL, errorCode, comentario —
+    the message under the name and errorCode in the type /_sandbox/fes/style chose."""
+    style = STATE.fes_style
+    error_code: Any = code if style["error_code"] == "int" else str(code)
+    message = FES_OK_COMMENT if code == 0 else comentario or FES_ERRORS.get(code, "Error")
+    answer = {"estado": "OK" if code == 0 else "FAIL", "errorCode": error_code, style["message_key"]: message}
     if code == 0:
-        return json_answer(200, {"estado": "OK", "errorCode": 0, "comentario": FES_OK_COMMENT,
-                                 "certificado": certificado})
-    return json_answer(200, {"estado": "FAIL", "errorCode": code,
-                             "comentario": comentario or FES_ERRORS.get(code, "Error")})
+        answer["certificado"] = certificado
+    return json_answer(200, answer)
 
 
 class FesShapeError(Exception):
@@ -1566,6 +1745,168 @@ def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
     return fv_answer(201, [contract.base_json("object"), signer_json])
 
 
+# -- create-contract-express (CHILE_2026.md §1.3: not in the seed) -----------------------------
+
+def fv_express_signers(signers: Any) -> list[dict[str, Any]] | None:
+    """As fv_parse_signers, plus the fields the integrations add: rol 0 (signs) or 3 (pays) and a
+    positive order; portion written as a string ("100") as both integrations do, or a number."""
+    if not isinstance(signers, list) or not 1 <= len(signers) <= 10:
+        return None
+    parsed = []
+    for item in signers:
+        if (not fv_signer_fields_ok(item) or item.get("type", "NATURAL") not in ("NATURAL", "LEGAL")
+                or item.get("rol", 0) not in (0, 3) or not is_int(item.get("rol", 0))
+                or not is_int(item.get("order", 1)) or item.get("order", 1) < 1):
+            return None
+        portion = fv_portion(item.get("portion", "0"))
+        if portion is None or not fv_payment_ok(item.get("payment", "0.00")) or (item.get("rol") == 3 and portion == 0):
+            return None
+        parsed.append({**item, "portion": portion})
+    payers = sorted(s["portion"] for s in parsed if s["portion"] > 0)
+    return parsed if payers in ([100], [50, 50]) else None
+
+
+def fv_express_document(req: Request, value: Any) -> tuple[int, str, bytes] | Answer:
+    """(size, sha256, first bytes) of document.content_file, read as base64 (streamed when long)."""
+    spill = req.spiller.spilled(value) if req.spiller is not None else None
+    if spill is not None:
+        summary = spill.summary()["base64_decoded"]
+        if summary is None:
+            return fv_validation_fail()
+        size, sha256, head = summary["size"], summary["sha256"], summary["head"].encode("latin-1")
+    else:
+        data = b64_strict(value) if isinstance(value, str) else None
+        if data is None:
+            return fv_validation_fail()
+        size, sha256, head = len(data), hashlib.sha256(data).hexdigest(), data[:16]
+    if size > FV_MAX_FILE:
+        return fv_error(413, "File too large")
+    if not head.startswith(b"%PDF-"):
+        return fv_error(400, "Only PDF files are allowed")
+    return size, sha256, head
+
+
+@route("POST", FV_EXPRESS_PATH)
+@fv_authenticated()
+def fv_create_contract_express(req: Request, _: dict[str, str], me: FvUser) -> Answer:
+    """create-contract-express: the contract, its signers and its PDF (document.content_file, base64)
+    in one call; the answer's shape is chosen by /_sandbox/fv/shapes ("express")."""
+    body = fv_body(req)
+    if body is None:
+        return fv_validation_fail()
+    fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
+    signers = fv_express_signers(body.get("signers"))
+    document = body.get("document")
+    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL") or not is_int(fee_id) or fee_id not in FV_FEES
+            or signers is None or not is_int(count) or count != len(signers) or not isinstance(document, dict)
+            or any(key in body and not isinstance(body[key], str) for key in ("sContractName", "callback", "provider"))
+            or any(key in body and not is_int(body[key]) for key in ("iAgreementId", "iPriceId"))):
+        return fv_validation_fail()
+    pdf = fv_express_document(req, document.get("content_file"))
+    if isinstance(pdf, Answer):
+        return pdf
+    size, sha256, _head = pdf
+    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, "PENDING", count, me.user_id, utc_now(),
+                          STATE.next_auto_id(), callback=body.get("callback"), name=body.get("sContractName"),
+                          express=True)
+    for item in signers:
+        contract.signers.append(FvSigner(STATE.next_signer_num(), item["full_name"], item["email"], item["rutId"],
+                                         item["phone"], item.get("type", "NATURAL"), item["portion"],
+                                         rol=item.get("rol", 0), order=item.get("order", 1)))
+    contract.files.append(FvFile(f"{contract.contract_id}.pdf", 0, size, sha256))
+    contract.merged = True  # one document, as a merge leaves it
+    STATE.fv_contracts[contract.contract_id] = contract
+    return fv_express_answer(contract)
+
+
+def fv_express_answer(contract: FvContract) -> Answer:
+    """The answer in the shape the tests chose; the contract id under the chosen key."""
+    head = contract.base_json("text")
+    key = STATE.fv_shapes["express_id_key"]
+    head = {(key if name == "sContractID" else name): value for name, value in head.items()}
+    if contract.name:
+        head["sContractName"] = contract.name
+    signers = [fv_callback_signer(s) for s in contract.signers]
+    shape = STATE.fv_shapes["express"]
+    if shape == "seed":          # CreateContract's [contract, [signers]]
+        return fv_answer(201, [head, signers])
+    if shape == "message.contract":
+        return fv_answer(201, {"contract": head, "signers": signers})
+    if shape == "message.contract[]":
+        return fv_answer(201, {"contract": [head], "signers": signers})
+    if shape == "top":           # GT: sContractID and sStatus beside code/status/message
+        return json_answer(201, {"code": 201, "status": "success", "message": "Contrato creado",
+                                 key: contract.contract_id, "sStatus": contract.status}, style="php")
+    return fv_answer(201, {"msg": "Contrato creado"})  # "none": no id anywhere
+
+
+# -- callbacks (CHILE_2026.md §1.5) ------------------------------------------------------------
+
+def fv_callback_signer(signer: FvSigner) -> dict[str, Any]:
+    return {"full_name": signer.full_name, "email": signer.email, "rutId": signer.rut, "phone": signer.phone,
+            "rol": signer.rol, "order": signer.order, "type": signer.signer_type, "portion": str(signer.portion),
+            "sign_status": signer.sign_status}
+
+
+def fv_callback_body(contract: FvContract) -> dict[str, Any]:
+    """{"contract": [{sContractID, sStatus, sContractName, ...}], "signers": [...]}; the caller holds the lock."""
+    head = contract.base_json("text")
+    head["sContractName"] = contract.name
+    shaped: Any = [head] if STATE.fv_shapes["callback_contract"] == "array" else head
+    return {"contract": shaped, "signers": [fv_callback_signer(s) for s in contract.signers]}
+
+
+def fv_set_status(contract: FvContract, status: str) -> Callable[[], dict[str, Any]] | None:
+    """Changes a contract's status; returns the delivery of its callback (to run without the
+    lock), or None when the status did not change or the contract has no callback URL."""
+    if contract.status == status:
+        return None
+    contract.status = status
+    if status == "FINISHED":
+        for signer in contract.signers:
+            signer.sign_status = "ENABLE"
+    if not contract.callback:
+        return None
+    url, body = contract.callback, encode_json(fv_callback_body(contract), "php")
+    return lambda: fv_deliver(contract.contract_id, status, url, body)
+
+
+def fv_deliver(contract_id: str, status: str, url: str, body: bytes) -> dict[str, Any]:
+    """POSTs one callback, only to a loopback http:// URL (the sandbox opens no other connection),
+    once, and records what happened (GET /_sandbox/fv/callbacks)."""
+    import http.client
+    import urllib.parse
+    record: dict[str, Any] = {"sContractID": contract_id, "sStatus": status, "url": url, "time": time.time(),
+                              "result": None, "http_status": None, "error": None}
+    parts = urllib.parse.urlsplit(url)
+    host = loopback_host(parts.hostname or "")
+    if parts.scheme != "http" or host is None:
+        record.update(result="skipped", error="only http:// callbacks to a loopback address are delivered by the sandbox")
+    else:
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection = http.client.HTTPConnection(host, parts.port or 80, timeout=CALLBACK_TIMEOUT)
+        try:
+            connection.request("POST", target, body, {"Content-Type": "application/json",
+                                                      "User-Agent": "sello-sandbox-callback"})
+            response = connection.getresponse()
+            response.read()
+            record.update(result="delivered", http_status=response.status)
+        except (OSError, http.client.HTTPException) as exc:
+            record.update(result="failed", error=str(exc))
+        finally:
+            connection.close()
+    with STATE.lock:
+        STATE.fv_callbacks.append(record)
+    log(f"callback {status} for {contract_id} to {url}: {record['result']}")
+    return record
+
+
+def fv_deliver_later(delivery: Callable[[], dict[str, Any]] | None) -> None:
+    """A callback caused by a service request goes out after its answer, from its own thread."""
+    if delivery is not None:
+        threading.Thread(target=delivery, name="fv-callback", daemon=True).start()
+
+
 @route("GET", r"/api/v1/contract-type/(?P<QTYPE>[^/]+)/(?P<QVALUE>[^/]+)")
 @fv_authenticated()
 def fv_contract_types(req: Request, params: dict[str, str], me: FvUser) -> Answer:
@@ -1610,19 +1951,22 @@ def fv_contract_detail(req: Request, params: dict[str, str], me: FvUser) -> Answ
     head.update({"modal": contract.fee.modal, "Repertorio": None, "autoId": contract.auto_id,
                  "Monto": money(contract.total)})
     signers = []
+    # seed 001 ContratcDetail's example: the contract says PAIDOUT, its signers PAYOUT.
+    signer_payment = "PAYOUT" if contract.payment_status == "PAIDOUT" else contract.payment_status
     for s in contract.signers:
         amounts = contract.signer_amounts(s)
         signers.append({"num": s.num, "RUT": s.rut, "email": s.email, "full_name": s.full_name,
                         "phone": s.phone, "portion": money(Decimal(s.portion)), "amount": amounts["payment"],
                         "iva": amounts["iva"], "notaryPay": amounts["notary"], "totalPay": amounts["total"],
-                        "payment": contract.payment_status, "download_draft": s.download_draft,
+                        "payment": signer_payment, "download_draft": s.download_draft,
                         "agree_draft": s.agree_draft, "disagree_draft": s.disagree_draft,
                         "sign_status": s.sign_status})
     if contract.merged:
         files = [{"file_name": f"{contract.contract_id}.pdf", "orden": 0}]
     else:
         files = [{"file_name": f.document, "orden": f.orden} for f in fv_sorted_files(contract)]
-    return fv_answer(200, {"contrato": [head], "firmantes": signers, "archivos": files})
+    contrato: Any = [head] if STATE.fv_shapes["detail_contrato"] == "array" else head
+    return fv_answer(200, {"contrato": contrato, "firmantes": signers, "archivos": files})
 
 
 @route("GET", r"/api/v1/contract/(?P<IDContract>[^/]+)")
@@ -1743,7 +2087,7 @@ def fv_send_draft(req: Request, params: dict[str, str], me: FvUser) -> Answer:
                                           "disagree": secrets.token_hex(32), "st_down": dict(pending),
                                           "st_ag": dict(pending), "st_disag": dict(pending)}}})
     if contract.status == "CREATED":
-        contract.status = "REVIEW"
+        fv_deliver_later(fv_set_status(contract, "REVIEW"))
     return fv_answer(207, {"msg": f"email-doc: {contract.contract_id}", "ok_count": len(details),
                            "fail_count": 0, "info_detail": details})
 
@@ -1780,7 +2124,7 @@ def fv_signer(req: Request, params: dict[str, str], me: FvUser) -> Answer:
 
 FV_ROUTES = table(
     fv_login, fv_get_user, fv_create_user, fv_update_user, fv_password,
-    fv_create_contract, fv_contract_types, fv_owner_contracts, fv_contract_detail,
+    fv_create_contract, fv_create_contract_express, fv_contract_types, fv_owner_contracts, fv_contract_detail,
     fv_merge, fv_send_draft, fv_get_contract, fv_delete_contract,
     fv_upload, fv_list_files, fv_sort_files, fv_signer,
 )
@@ -2261,7 +2605,7 @@ def inject_json(obj: Any) -> Any:
     status flag ("status"/"estado"); a top-level "sandbox" field when there is no string at all.
     """
     obj = json.loads(json.dumps(obj))
-    preferred = {"comentario", "message", "mensaje", "info", "msg"}
+    preferred = {"comentario", "comentarios", "message", "mensaje", "info", "msg"}
     avoided = {"status", "estado"}
 
     def find(node: Any, accept: Callable[[str | None], bool]) -> bool:
@@ -2362,7 +2706,8 @@ def ctl_state(_: dict[str, str], __: Any) -> Answer:
             "fv_users": {str(k): v.as_json() for k, v in STATE.fv_users.items()},
             "fv_token_ttl": STATE.fv_token_ttl,
             "fv_contracts": {k: {**c.listing_json(), "files": [dataclasses.asdict(f) for f in c.files],
-                                 "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers]}
+                                 "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers],
+                                 "callback": c.callback, "express": c.express}
                              for k, c in STATE.fv_contracts.items()},
             "cfdi_accounts": {k: dataclasses.asdict(v) for k, v in STATE.cfdi_accounts.items()},
             "cfdis": {k: {"contrato": c.contrato, "rfcEmisor": c.rfc_emisor, "rfcReceptor": c.rfc_receptor,
@@ -2425,6 +2770,52 @@ def ctl_fv_reset_code(query: dict[str, str], _: Any) -> Answer:
     return json_answer(200, {"login": login, "code": code})
 
 
+def ctl_choose(choices: dict[str, tuple[str, ...]], current: dict[str, str], body: Any) -> Answer:
+    """Sets some of ``current``'s knobs to one of their allowed values; answers all of them."""
+    if not isinstance(body, dict):
+        return ctl_error(400, "a JSON object of knobs is required")
+    for name, value in body.items():
+        if name not in choices:
+            return ctl_error(400, f"unknown knob {name!r}; known: {', '.join(choices)}")
+        if value not in choices[name]:
+            return ctl_error(400, f"{name} must be one of {', '.join(choices[name])}")
+    with STATE.lock:
+        current.update(body)
+        return json_answer(200, {"ok": True, **current})
+
+
+def ctl_fv_shapes(_: dict[str, str], body: Any) -> Answer:
+    return ctl_choose(FV_SHAPES, STATE.fv_shapes, body)
+
+
+def ctl_fes_style(_: dict[str, str], body: Any) -> Answer:
+    return ctl_choose(FES_STYLES, STATE.fes_style, body)
+
+
+def ctl_fv_advance(_: dict[str, str], body: Any) -> Answer:
+    """{"contract", "status", "sPaymentStatus"?}: what the service does when signers sign, pay or a
+    notary acts; the contract's callback, if it has one, is delivered before the answer."""
+    if not isinstance(body, dict) or not isinstance(body.get("contract"), str) or not nonempty_str(body.get("status")):
+        return ctl_error(400, "contract (an id) and status (a non-empty string) are required")
+    payment = body.get("sPaymentStatus")
+    if payment is not None and payment not in ("PENDING", "PAIDOUT"):
+        return ctl_error(400, "sPaymentStatus must be PENDING or PAIDOUT")
+    with STATE.lock:
+        contract = STATE.fv_contracts.get(body["contract"])
+        if contract is None:
+            return ctl_error(404, "no such contract")
+        if payment is not None:
+            contract.payment_status = payment
+        delivery = fv_set_status(contract, body["status"])
+    record = delivery() if delivery is not None else None
+    return json_answer(200, {"ok": True, "sStatus": body["status"], "callback": record})
+
+
+def ctl_fv_callbacks(_: dict[str, str], __: Any) -> Answer:
+    with STATE.lock:
+        return json_answer(200, list(STATE.fv_callbacks))
+
+
 def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
     if not isinstance(body, dict) or not isinstance(body.get("usuario"), str):
         return ctl_error(400, "usuario is required")
@@ -2457,6 +2848,10 @@ CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
     ("POST", "/_sandbox/fv/invalidate_tokens"): ctl_fv_invalidate,
     ("GET", "/_sandbox/fv/reset_code"): ctl_fv_reset_code,
     ("POST", "/_sandbox/cfdi/account"): ctl_cfdi_account,
+    ("POST", "/_sandbox/fv/shapes"): ctl_fv_shapes,
+    ("POST", "/_sandbox/fv/advance"): ctl_fv_advance,
+    ("GET", "/_sandbox/fv/callbacks"): ctl_fv_callbacks,
+    ("POST", "/_sandbox/fes/style"): ctl_fes_style,
 }
 
 
@@ -2607,7 +3002,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ctype, ctype_params = media_type(self.headers.get("content-type"))
         parser = MultipartParser(ctype_params["boundary"]) if (
             ctype == "multipart/form-data" and ctype_params.get("boundary")) else None
-        limit = MAX_MULTIPART_BODY if parser else MAX_PLAIN_BODY
+        spiller = JsonSpiller() if parser is None and path == FV_EXPRESS_PATH else None
+        limit = MAX_MULTIPART_BODY if parser else MAX_EXPRESS_BODY if spiller else MAX_PLAIN_BODY
         digest, size, kept, too_large = hashlib.sha256(), 0, bytearray(), False
         for chunk in iter_request_body(self.rfile, self.headers):
             size += len(chunk)
@@ -2615,8 +3011,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             if size > limit:
                 too_large = True
                 break
-            if parser is not None:
-                parser.feed(chunk)
+            if parser is not None or spiller is not None:
+                (parser or spiller).feed(chunk)  # type: ignore[union-attr]
                 if len(kept) <= TEXT_RECORD_LIMIT:
                     kept += chunk[: TEXT_RECORD_LIMIT + 1 - len(kept)]
             else:
@@ -2627,11 +3023,13 @@ class SandboxHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        body = bytes(kept) if (parser is None and not too_large) or size <= TEXT_RECORD_LIMIT else None
+        streamed = parser is not None or spiller is not None
+        body = bytes(kept) if (not streamed and not too_large) or size <= TEXT_RECORD_LIMIT else None
         return Request(self.command, path, raw_path, parse_qsl(query_string, keep_blank_values=True),
                        headers, body, size, digest.hexdigest(),
                        multipart=parser.parts if parser is not None else None,
-                       multipart_error=parser.error if parser is not None else None, too_large=too_large)
+                       multipart_error=parser.error if parser is not None else None, too_large=too_large,
+                       spiller=spiller)
 
     # -- control -------------------------------------------------------------------------------
     def handle_control(self, path: str, query_string: str) -> None:
@@ -2677,7 +3075,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         try:
             if req.too_large:
                 self.close_connection = True  # the rest of the body is not read
-                status = self.write_answer(fv_error(413, "File too large") if path == "/api/v1/upfile"
+                status = self.write_answer(fv_error(413, "File too large") if path in ("/api/v1/upfile", FV_EXPRESS_PATH)
                                            else html_answer(413, "Request body too large"))
             else:
                 fault = STATE.take_fault(path, service)

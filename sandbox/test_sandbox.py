@@ -910,6 +910,286 @@ def test_cfdi_plus_in_query_is_a_space(sb: Sandbox) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# Firma Virtual and FES today (CHILE_2026.md): create-contract-express, callbacks, tolerant shapes
+# ------------------------------------------------------------------------------------------------
+
+EXPRESS = "/api/v1/contract/create-contract-express"
+EXPRESS_PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
+
+def express_body(pdf: bytes = EXPRESS_PDF, **overrides: Any) -> dict[str, Any]:
+    """The body TTX and GT send (CHILE_2026.md §1.3)."""
+    body = {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "iSignedCount": 1,
+            "signers": [{"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
+                         "phone": "+56912345678", "rol": 0, "order": 1, "type": "NATURAL", "portion": "100",
+                         "payment": "0.00"}],
+            "document": {"content_file": base64.b64encode(pdf).decode()},
+            "sContractName": "Prueba Venta 39 - NO COBRAR"}
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not ...}
+
+
+def express(sb: Sandbox, token: str, body: Any) -> Reply:
+    return fv(sb, "POST", EXPRESS, body, token)
+
+
+class Receiver:
+    """A loopback HTTP server that records the callbacks POSTed to it."""
+
+    def __init__(self, status: int = 200) -> None:
+        import http.server
+        import threading
+        received: list[dict[str, Any]] = []
+        self.received = received
+        self.arrived = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(handler) -> None:  # noqa: N805 - the handler instance
+                length = int(handler.headers.get("Content-Length") or 0)
+                received.append({"path": handler.path, "headers": dict(handler.headers),
+                                 "body": handler.rfile.read(length)})
+                handler.send_response(status)
+                handler.send_header("Content-Length", "2")
+                handler.end_headers()
+                handler.wfile.write(b"OK")
+                self.arrived.set()
+
+            def log_message(handler, *args: Any) -> None:  # noqa: N805
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/fv?k=1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def __enter__(self) -> "Receiver":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_express_creates_a_contract_with_its_pdf(sb: Sandbox) -> None:
+    token = fv_token(sb)
+    answer = express(sb, token, express_body(callback="https://ejemplo.com/webhook", iAgreementId=0, iPriceId=0,
+                                             provider="LEXGOSIGN"))
+    assert answer.status == 201, answer.body
+    reply = answer.json()
+    assert (reply["code"], reply["status"]) == (201, "success")
+    contract, signers = reply["message"]  # the default shape: CreateContract's [contract, [signers]]
+    assert contract["sStatus"] == "CREATED" and contract["sContractName"] == "Prueba Venta 39 - NO COBRAR"
+    assert (signers[0]["rol"], signers[0]["order"], signers[0]["portion"]) == (0, 1, "100")
+    state = sb.state()["fv_contracts"][contract["sContractID"]]
+    assert state["express"] is True and state["callback"] == "https://ejemplo.com/webhook"
+    assert state["files"][0]["size"] == len(EXPRESS_PDF)
+    assert state["files"][0]["sha256"] == hashlib.sha256(EXPRESS_PDF).hexdigest()
+    assert state["sContractName"] == "Prueba Venta 39 - NO COBRAR"
+    detail = fv(sb, "GET", f"/api/v1/contract/detail/{contract['sContractID']}", token=token).json()["message"]
+    assert detail["archivos"] == [{"file_name": f"{contract['sContractID']}.pdf", "orden": 0}]
+
+
+@pytest.mark.parametrize("shape", ["seed", "message.contract", "message.contract[]", "top", "none"])
+@pytest.mark.parametrize("key", ["sContractID", "contractID", "contractId"])
+def test_express_answer_shapes(sb: Sandbox, shape: str, key: str) -> None:
+    assert sb.fv_shapes(express=shape, express_id_key=key)["express"] == shape
+    reply = express(sb, fv_token(sb), express_body()).json()
+    assert reply["status"] == "success"
+    [created] = [c for c in sb.state()["fv_contracts"] if c != "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"]
+    found = {"seed": lambda: reply["message"][0].get(key),
+             "message.contract": lambda: reply["message"]["contract"].get(key),
+             "message.contract[]": lambda: reply["message"]["contract"][0].get(key),
+             "top": lambda: reply.get(key),
+             "none": lambda: None}[shape]()
+    assert found == (None if shape == "none" else created)
+    assert created not in json.dumps(reply) or shape != "none"
+
+
+@pytest.mark.parametrize("change", [
+    {"sOwnerType": "EMPRESA"},
+    {"iContractTypeFeeID": 500},
+    {"iSignedCount": 2},
+    {"signers": []},
+    {"document": ...},
+    {"document": {"content_file": "no es base64!"}},
+    {"sContractName": 5},
+    {"iPriceId": "0"},
+])
+def test_express_validation_fail(sb: Sandbox, change: dict[str, Any]) -> None:
+    answer = express(sb, fv_token(sb), express_body(**change))
+    assert (answer.status, answer.json()["message"]) == (400, "VALIDATION-FAIL")
+    assert len(sb.state()["fv_contracts"]) == 1
+
+
+@pytest.mark.parametrize("signer", [{"rol": 1}, {"order": 0}, {"portion": "30"}, {"rol": 3, "portion": "0"},
+                                    {"payment": "10.00"}, {"email": "no-mail"}])
+def test_express_signer_validation_fail(sb: Sandbox, signer: dict[str, Any]) -> None:
+    body = express_body()
+    body["signers"][0].update(signer)
+    assert express(sb, fv_token(sb), body).status == 400
+
+
+def test_express_two_payers_of_fifty(sb: Sandbox) -> None:
+    body = express_body(iSignedCount=2)
+    second = {**body["signers"][0], "rutId": "76795561-8", "rol": 3, "order": 2, "portion": "50"}
+    body["signers"][0]["portion"] = "50"
+    body["signers"].append(second)
+    assert express(sb, fv_token(sb), body).status == 201
+
+
+def test_express_document_must_be_a_pdf(sb: Sandbox) -> None:
+    answer = express(sb, fv_token(sb), express_body(pdf=b"PK\x03\x04 a zip"))
+    assert (answer.status, answer.json()["message"]) == (400, "Only PDF files are allowed")
+
+
+def test_express_without_token(sb: Sandbox) -> None:
+    assert (express(sb, "", express_body()).status, express(sb, "Bearer nope", express_body()).json()["message"]) == (400, "error")
+
+
+def test_express_long_document_is_read_as_it_streams(sb: Sandbox) -> None:
+    """A 3 MB PDF: the body is read without keeping the base64 (recorded as a summary), also
+    chunked and with PHP's escaped slashes."""
+    pdf = b"%PDF-1.7\n" + os.urandom(3 * 1024 * 1024)
+    text = json.dumps(express_body(pdf=pdf)).replace("/", "\\/").encode()
+    headers = {"Authorization": fv_token(sb), "Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=30)
+    conn.putrequest("POST", EXPRESS)
+    for name, value in headers.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    for start in range(0, len(text), 65531):  # an odd size: escapes and base64 quanta split across chunks
+        piece = text[start:start + 65531]
+        conn.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
+    conn.send(b"0\r\n\r\n")
+    answer = conn.getresponse()
+    assert answer.status == 201, answer.read()
+    conn.close()
+    [request] = sb.requests(EXPRESS)
+    [spill] = request["spilled"]
+    assert spill["base64_decoded"] == {"size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(),
+                                       "head": pdf[:16].decode("latin-1")}
+    assert request["json"]["document"]["content_file"] == "<spilled string #0>"
+    assert request["body_text"] is None and request["body_size"] == len(text)
+
+
+def test_express_over_50_mb_is_too_large(sb: Sandbox) -> None:
+    """Streamed from a generator: neither side holds the 67 MB body."""
+    size = 50 * 1024 * 1024 + 3
+    head = json.dumps(express_body())[:-1].replace('"document": {"content_file": "' + base64.b64encode(EXPRESS_PDF).decode() + '"}', '"x": 0')
+    prefix = (head + ', "document": {"content_file": "').encode()
+    block = base64.b64encode(b"%PDF-" + b"\0" * (3 * 21845 - 5))
+    filler = base64.b64encode(b"\0" * 3 * 21845)
+    suffix = b'"}}'
+    blocks = -(-size // (3 * 21845))
+    length = len(prefix) + len(block) + (blocks - 1) * len(filler) + len(suffix)
+
+    def body():
+        yield prefix
+        yield block
+        for _ in range(blocks - 1):
+            yield filler
+        yield suffix
+
+    conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=60)
+    conn.request("POST", EXPRESS, body=body(), headers={"Authorization": fv_token(sb), "Content-Length": str(length),
+                                                          "Content-Type": "application/json"})
+    answer = conn.getresponse()
+    assert (answer.status, json.loads(answer.read())["message"]) == (413, "File too large")
+    conn.close()
+    [spill] = sb.requests(EXPRESS)[0]["spilled"]
+    assert spill["base64_decoded"]["size"] == blocks * 3 * 21845 > 50 * 1024 * 1024
+
+
+def test_callbacks_are_posted_to_loopback_receivers(sb: Sandbox) -> None:
+    with Receiver() as receiver:
+        token = fv_token(sb)
+        contract = express(sb, token, express_body(callback=receiver.url)).json()["message"][0]["sContractID"]
+        assert receiver.received == []  # creation itself is not called back
+        result = sb.fv_advance(contract, "SIGNED_PENDING")
+        assert result["callback"]["result"] == "delivered" and result["callback"]["http_status"] == 200
+        [delivery] = receiver.received
+        assert delivery["path"] == "/webhooks/fv?k=1"
+        assert delivery["headers"]["Content-Type"] == "application/json"
+        body = json.loads(delivery["body"])
+        assert set(body) == {"contract", "signers"}
+        [head] = body["contract"]
+        assert (head["sContractID"], head["sStatus"], head["sContractName"]) == (contract, "SIGNED_PENDING",
+                                                                                 "Prueba Venta 39 - NO COBRAR")
+        assert body["signers"][0]["rutId"] == "11111111-1"
+        sb.fv_shapes(callback_contract="object")
+        sb.fv_advance(contract, "FINISHED", sPaymentStatus="PAIDOUT")
+        last = json.loads(receiver.received[-1]["body"])
+        assert last["contract"]["sStatus"] == "FINISHED" and last["signers"][0]["sign_status"] == "ENABLE"
+        assert sb.fv_advance(contract, "FINISHED")["callback"] is None  # no change, no callback
+        assert [c["sStatus"] for c in sb.fv_callbacks()] == ["SIGNED_PENDING", "FINISHED"]
+
+
+def test_send_draft_calls_back_review(sb: Sandbox) -> None:
+    with Receiver() as receiver:
+        token = fv_token(sb)
+        contract = new_contract(sb, token, callback=receiver.url)
+        assert fv(sb, "POST", f"/api/v1/contract/send/draft/{contract}", token=token).status == 207
+        assert receiver.arrived.wait(10)
+        assert json.loads(receiver.received[0]["body"])["contract"][0]["sStatus"] == "REVIEW"
+
+
+@pytest.mark.parametrize("url", ["https://ejemplo.com/webhook", "http://192.0.2.1/cb", "https://127.0.0.1:1/cb"])
+def test_callbacks_to_other_hosts_are_never_sent(sb: Sandbox, url: str) -> None:
+    token = fv_token(sb)
+    contract = express(sb, token, express_body(callback=url)).json()["message"][0]["sContractID"]
+    record = sb.fv_advance(contract, "APPROVED")["callback"]
+    assert record["result"] == "skipped" and "loopback" in record["error"]
+
+
+def test_an_unreachable_receiver_is_recorded(sb: Sandbox) -> None:
+    with Receiver() as receiver:
+        url = receiver.url
+    contract = express(sb, fv_token(sb), express_body(callback=url)).json()["message"][0]["sContractID"]
+    assert sb.fv_advance(contract, "REJECTED")["callback"]["result"] == "failed"
+
+
+def test_advance_refusals(sb: Sandbox) -> None:
+    for body in ({"contract": "x"}, {"status": "FINISHED"}, {"contract": "x", "status": "FINISHED", "sPaymentStatus": "PAYOUT"}):
+        with pytest.raises(SandboxError, match="400"):
+            sb.control("fv/advance", body)
+    with pytest.raises(SandboxError, match="404"):
+        sb.fv_advance("no-such-contract", "FINISHED")
+
+
+def test_detail_shapes_and_payout(sb: Sandbox) -> None:
+    token = fv_token(sb)
+    contract = express(sb, token, express_body()).json()["message"][0]["sContractID"]
+    sb.fv_advance(contract, "DELIVERED", sPaymentStatus="PAIDOUT")
+    detail = fv(sb, "GET", f"/api/v1/contract/detail/{contract}", token=token).json()["message"]
+    assert detail["contrato"][0]["sPaymentStatus"] == "PAIDOUT" and detail["firmantes"][0]["payment"] == "PAYOUT"
+    sb.fv_shapes(detail_contrato="object")
+    detail = fv(sb, "GET", f"/api/v1/contract/detail/{contract}", token=token).json()["message"]
+    assert detail["contrato"]["sContractID"] == contract and detail["contrato"]["sStatus"] == "DELIVERED"
+
+
+@pytest.mark.parametrize("key", ["comentario", "comentarios", "mensaje"])
+@pytest.mark.parametrize("error_code", ["int", "string"])
+def test_fes_message_spellings(sb: Sandbox, key: str, error_code: str) -> None:
+    sb.fes_style(message_key=key, error_code=error_code)
+    ok = fes(sb).json()
+    assert ok["estado"] == "OK" and ok[key] == "Certificado obtenido exitosamente" and ok["certificado"]
+    assert ok["errorCode"] == (0 if error_code == "int" else "0")
+    fail = fes(sb, rut="11111111-2").json()
+    assert fail["estado"] == "FAIL" and fail["errorCode"] == (106 if error_code == "int" else "106")
+    assert fail[key].startswith("RUT_INVALIDO") and {"comentario", "comentarios", "mensaje"} & set(fail) == {key}
+
+
+def test_style_knobs_are_checked(sb: Sandbox) -> None:
+    for path, body in (("fv/shapes", {"express": "sideways"}), ("fv/shapes", {"colour": "red"}),
+                       ("fes/style", {"message_key": "texto"}), ("fes/style", [1])):
+        with pytest.raises(SandboxError, match="400"):
+            sb.control(path, body)
+    sb.fv_shapes(express="top")
+    sb.reset()
+    assert sb.fv_shapes()["express"] == "seed"
+
+
+# ------------------------------------------------------------------------------------------------
 # faults
 # ------------------------------------------------------------------------------------------------
 

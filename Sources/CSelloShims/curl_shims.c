@@ -21,6 +21,9 @@ CURLcode curlshim_easy_setopt_xferinfo_fn(CURL *easy, curlshim_curl_xferinfo_fn 
 CURLcode curlshim_easy_setopt_prereq_fn(CURL *easy, curl_prereq_callback fn) {
     return curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, fn);
 }
+CURLcode curlshim_easy_setopt_seek_fn(CURL *easy, curl_seek_callback fn) {
+    return curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, fn);
+}
 CURLcode curlshim_easy_getinfo_long(CURL *easy, CURLINFO info, long *value) {
     return curl_easy_getinfo(easy, info, value);
 }

@@ -37,3 +37,8 @@ import SelloCore
 @c(fv_create_signer) @implementation public func fv_create_signer(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "create_signer") { $0.createSigner(request) } }
 @c(fv_update_signer) @implementation public func fv_update_signer(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "update_signer") { $0.updateSigner(request) } }
 @c(fv_delete_signer) @implementation public func fv_delete_signer(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "delete_signer") { $0.deleteSigner(request) } }
+
+// Firma Virtual today (API.md, "Firma Virtual and FES today").
+@c(fv_create_contract_express) @implementation public func fv_create_contract_express(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "create_contract_express") { $0.createContractExpress(request) } }
+@c(fv_parse_callback) @implementation public func fv_parse_callback(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.string(FVCallback.parse(request)) }
+@c(fv_confirm_callback) @implementation public func fv_confirm_callback(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "confirm_callback") { $0.confirmCallback(request) } }

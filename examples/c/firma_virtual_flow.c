@@ -1,6 +1,8 @@
 /*
- * Firma Virtual (Chile), the seed's process: log in -> contract types -> create a contract ->
- * upload PDFs -> list and sort them -> merge -> send to the signers -> detail.
+ * Firma Virtual (Chile) as integrations use it today: log in -> contract types -> one call creates
+ * the contract with its PDF (create-contract-express, the PDF streamed from disk as base64) ->
+ * read a status callback (fv_parse_callback) and confirm it with the service
+ * (fv_confirm_callback) -> detail.
  *
  *   cc -std=c99 -I include examples/c/firma_virtual_flow.c -L .build/release -lsello \
  *      -Wl,-rpath,$PWD/.build/release -o firma_virtual_flow
@@ -70,7 +72,7 @@ static int write_pdf(const char *path, const char *line) {
 
 int main(int argc, char **argv) {
     const char *base = getenv("SELLO_SANDBOX_URL");
-    char out_dir[512], config[1024], request[2048], contract_id[64], pdf[2][640], path[128], a[256], b[256], c[256];
+    char out_dir[512], config[1024], request[4096], contract_id[64], pdf[640], path[128], a[256], b[256], c[256];
     char *envelope, *error = NULL;
 
     if (!base || !*base) {
@@ -80,6 +82,7 @@ int main(int argc, char **argv) {
     snprintf(out_dir, sizeof out_dir, "%s", argc > 1 ? argv[1] : getenv("SELLO_EXAMPLES_OUT") ? getenv("SELLO_EXAMPLES_OUT") : "/tmp");
     mkdir(out_dir, 0700);
 
+    /* Against the real service: {"environment": "sandbox"} (test.firmavirtual.legal) instead of base_url. */
     snprintf(config, sizeof config, "{\"base_url\": \"%s\", \"login\": \"userapp\", \"password\": \"OnePass\"}", base);
     printf("Firma Virtual client: base_url %s, login userapp, password ********\n", base);
     if (!(client = fv_client_new(config, &error))) {
@@ -96,94 +99,67 @@ int main(int argc, char **argv) {
            ej_text(envelope, "data.expires_at", b, sizeof b));
     sello_free(envelope);
 
-    /* 2. Contract types of the real-estate group. */
-    envelope = call("fv_list_contract_types", fv_list_contract_types, "{\"QTYPE\": \"TYPE\", \"QVALUE\": \"REAL_ESTATE\"}");
+    /* 2. Contract types with a simple signature: their fee ids depend on the account's plan. */
+    envelope = call("fv_list_contract_types", fv_list_contract_types, "{\"QTYPE\": \"MODAL\", \"QVALUE\": \"SIGNATURE\"}");
     int types = ej_count(envelope, "data");
-    printf("\n2. contract types REAL_ESTATE: %d fees, the first ones:\n", types);
+    printf("\n2. contract types with a simple signature: %d fees, the first ones:\n", types);
     for (int i = 0; i < types && i < 3; i++) {
         char fee[16], amount[32];
         snprintf(path, sizeof path, "data.%d.iContractTypeFeeID", i);
         ej_text(envelope, path, fee, sizeof fee);
         snprintf(path, sizeof path, "data.%d.sContractTypeName", i);
         ej_text(envelope, path, a, sizeof a);
-        snprintf(path, sizeof path, "data.%d.sModal", i);
-        ej_text(envelope, path, b, sizeof b);
         snprintf(path, sizeof path, "data.%d.fAmount", i);
         ej_text(envelope, path, amount, sizeof amount);
-        printf("   fee %-4s %-40s %-26s %s CLP\n", fee, a, b, amount);
+        printf("   fee %-4s %-40s %s CLP\n", fee, a, amount);
     }
     sello_free(envelope);
 
-    /* 3. A contract (fee 28: PROMESA DE COMPRAVENTA with notarial certification), one signer who pays. */
-    const char *contract =
-        "{\"sOwnerType\": \"NATURAL\", \"sPaymentStatus\": \"PENDING\", \"iPaymentService\": 0,"
-        " \"iContractTypeFeeID\": 28, \"iSignedCount\": 1, \"callback\": \"https://ejemplo.cl/webhook\","
-        " \"signers\": [{\"full_name\": \"Jose Cortesia\", \"email\": \"jose@firmavirtual.com\", \"rutId\": \"11111111-1\","
-        " \"phone\": \"873320311\", \"type\": \"NATURAL\", \"portion\": 100, \"payment\": \"0.00\"}]}";
-    printf("\n3. create contract: fee 28, 1 signer (Jose Cortesia, 11111111-1, pays 100%%)\n");
-    envelope = call("fv_create_contract", fv_create_contract, contract);
-    ej_text(envelope, "data.0.sContractID", contract_id, sizeof contract_id);
-    printf("   contract %s, status %s, signer pays %s + IVA %s = %s CLP\n", contract_id,
-           ej_text(envelope, "data.0.sStatus", a, sizeof a), ej_text(envelope, "data.1.0.payment", b, sizeof b),
-           ej_text(envelope, "data.1.0.iva", c, sizeof c), ej_text(envelope, "data.1.0.total", text, sizeof text));
-    sello_free(envelope);
-
-    /* 4. Two PDFs, streamed from disk (progress reported). */
-    printf("\n4. upload documents:\n");
-    for (int i = 0; i < 2; i++) {
-        snprintf(pdf[i], sizeof pdf[i], "%s/%s.pdf", out_dir, i == 0 ? "contrato" : "anexo");
-        if (write_pdf(pdf[i], i == 0 ? "Promesa de compraventa" : "Anexo: inventario") != 0) {
-            fprintf(stderr, "cannot write %s\n", pdf[i]);
-            return 1;
-        }
-        printf("   %s\n", pdf[i]);
-        upload_reported = 0;
-        snprintf(request, sizeof request, "{\"contractID\": \"%s\", \"file_path\": \"%s\"}", contract_id,
-                 ej_escape(pdf[i], text, sizeof text));
-        sello_free(call("fv_upload_document", fv_upload_document, request));
+    /* 3. One call: the contract (fee 1), its signer and its PDF, streamed from disk as base64. */
+    snprintf(pdf, sizeof pdf, "%s/contrato.pdf", out_dir);
+    if (write_pdf(pdf, "Contrato de arriendo") != 0) {
+        fprintf(stderr, "cannot write %s\n", pdf);
+        return 1;
     }
-
-    /* 5. List them, then put the annex first. */
-    char documents[2][256];
-    snprintf(request, sizeof request, "{\"ContractID\": \"%s\"}", contract_id);
-    envelope = call("fv_list_files", fv_list_files, request);
-    printf("\n5. files (as uploaded):\n");
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "data.%d.document", i);
-        ej_text(envelope, path, documents[i], sizeof documents[i]);
-        snprintf(path, sizeof path, "data.%d.orden", i);
-        printf("   %s  orden %s\n", documents[i], ej_text(envelope, path, a, sizeof a));
-    }
-    sello_free(envelope);
+    printf("\n3. create-contract-express: fee 1, signer Jose Cortesia (11.111.111-1, phone 9 1234 5678, pays 100%%),\n"
+           "   PDF %s\n", pdf);
     snprintf(request, sizeof request,
-             "{\"contractID\": \"%s\", \"file_order\": [{\"document\": \"%s\", \"ind\": 0, \"action\": \"CHANGE\"},"
-             " {\"document\": \"%s\", \"ind\": 1, \"action\": \"CHANGE\"}]}", contract_id, documents[1], documents[0]);
-    envelope = call("fv_sort_files", fv_sort_files, request);
-    printf("   sorted:\n");
-    for (int i = 0, n = ej_count(envelope, "data"); i < n; i++) {
-        snprintf(path, sizeof path, "data.%d.document", i);
-        ej_text(envelope, path, a, sizeof a);
-        snprintf(path, sizeof path, "data.%d.orden", i);
-        printf("   %s  orden %s\n", a, ej_text(envelope, path, b, sizeof b));
+             "{\"sOwnerType\": \"NATURAL\", \"iContractTypeFeeID\": 1, \"sContractName\": \"Arriendo depto 12 - ref 0042\","
+             " \"callback\": \"https://ejemplo.cl/webhooks/firma-virtual\","
+             " \"signers\": [{\"full_name\": \"Jose Cortesia\", \"email\": \"jose@firmavirtual.com\", \"rutId\": \"11.111.111-1\","
+             " \"phone\": \"9 1234 5678\", \"rol\": 0, \"order\": 1, \"portion\": \"100\"}], \"file_path\": \"%s\"}",
+             ej_escape(pdf, text, sizeof text));
+    envelope = call("fv_create_contract_express", fv_create_contract_express, request);
+    ej_text(envelope, "data.sContractID", contract_id, sizeof contract_id);
+    printf("   contract %s, status %s, name '%s'\n", contract_id, ej_text(envelope, "data.sStatus", a, sizeof a),
+           ej_text(envelope, "data.sContractName", b, sizeof b));
+    sello_free(envelope);
+
+    /* 4. Firma Virtual POSTs status changes to the contract's callback URL. A web server hands the
+     *    body to the library: first as it came (a hint: anyone may post one), then confirmed. */
+    char body[512], escaped[1024];
+    snprintf(body, sizeof body,
+             "{\"contract\":[{\"sContractID\":\"%s\",\"sStatus\":\"SIGNED_PENDING\",\"sContractName\":\"Arriendo depto 12 - ref 0042\"}],"
+             "\"signers\":[{\"rutId\":\"11111111-1\",\"sign_status\":\"NOTHING\"}]}", contract_id);
+    snprintf(request, sizeof request, "{\"body\": \"%s\"}", ej_escape(body, escaped, sizeof escaped));
+    envelope = fv_parse_callback(request);
+    if (!ej_is_true(envelope, "ok")) {
+        ej_report_error("fv_parse_callback", envelope);
+        return 1;
     }
+    printf("\n4. a callback arrives: contract %s, sStatus %s -> status %s\n", ej_text(envelope, "data.sContractID", a, sizeof a),
+           ej_text(envelope, "data.sStatus", b, sizeof b), ej_text(envelope, "data.status", c, sizeof c));
+    sello_free(envelope);
+    envelope = call("fv_confirm_callback", fv_confirm_callback, request);
+    printf("   the service says: status %s, paid %s; the callback %s\n", ej_text(envelope, "data.status", a, sizeof a),
+           ej_text(envelope, "data.paid", b, sizeof b),
+           ej_is_true(envelope, "data.agrees") ? "agrees" : "does not agree: act on the service's status");
     sello_free(envelope);
 
-    /* 6. Merge, 7. send the draft to the signers. */
-    snprintf(request, sizeof request, "{\"ContractID\": \"%s\"}", contract_id);
-    sello_free(call("fv_merge_files", fv_merge_files, request));
-    printf("\n6. merged into one PDF\n");
-    snprintf(request, sizeof request, "{\"IDContract\": \"%s\"}", contract_id);
-    envelope = call("fv_send_contract", fv_send_contract, request);
-    printf("\n7. sent: %s mails sent, %s failed", ej_text(envelope, "data.ok_count", a, sizeof a),
-           ej_text(envelope, "data.fail_count", b, sizeof b));
-    printf(" (%s: %s)\n", ej_text(envelope, "data.info_detail.0.email", a, sizeof a),
-           ej_text(envelope, "data.info_detail.0.status_mail", b, sizeof b));
-    sello_free(envelope);
-
-    /* 8. The detail. */
+    /* 5. The detail. */
     snprintf(request, sizeof request, "{\"ContractID\": \"%s\"}", contract_id);
     envelope = call("fv_get_contract_detail", fv_get_contract_detail, request);
-    printf("\n8. detail: %s, %s", ej_text(envelope, "data.contrato.0.sTipoContrato", a, sizeof a),
+    printf("\n5. detail: %s, %s", ej_text(envelope, "data.contrato.0.sTipoContrato", a, sizeof a),
            ej_text(envelope, "data.contrato.0.sTipoFirma", b, sizeof b));
     printf(", status %s, Monto %s CLP\n", ej_text(envelope, "data.contrato.0.sStatus", a, sizeof a),
            ej_text(envelope, "data.contrato.0.Monto", b, sizeof b));

@@ -2,10 +2,15 @@
 
 declare(strict_types=1);
 
-// Firma Virtual (Chile), the seed's process: log in -> contract types -> create a contract ->
-// upload PDFs -> list and sort them -> merge -> send to the signers -> detail.
+// Firma Virtual (Chile) as integrations use it today: log in -> one call creates a contract with
+// its PDF (createContractExpress) -> the service POSTs each status change to the contract's
+// callback URL: a webhook on 127.0.0.1 (firma_virtual_webhook.php under PHP's built-in server)
+// receives it and confirms it with the service (confirmCallback) -> detail.
 //
 //   SELLO_SANDBOX_URL=http://127.0.0.1:PORT php examples/php/firma_virtual_flow.php [OUTPUT_DIR]
+//
+// The sandbox stands in for the signers: /_sandbox/fv/advance changes the contract's status as
+// their signing and paying would, and the sandbox then calls the webhook back.
 
 require __DIR__ . '/_bootstrap.php';
 
@@ -39,85 +44,112 @@ function small_pdf(string $path, string $line): string
     return $path;
 }
 
-$baseUrl = sandbox_url();
+/** PHP's built-in server running the webhook on a free loopback port; returns [process, url]. */
+function start_webhook(string $log): array
+{
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $name = (string) stream_socket_get_name($socket, false);
+    fclose($socket);
+    $port = (int) substr($name, strrpos($name, ':') + 1);
+    $environment = ['SELLO_WEBHOOK_LOG' => $log] + getenv();
+    // FFI outside the command line needs ffi.enable=1, or preloading (docs/php-fpm.md).
+    $process = proc_open([PHP_BINARY, '-d', 'ffi.enable=1', '-S', "127.0.0.1:$port", __DIR__ . '/firma_virtual_webhook.php'],
+        [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+        $pipes, __DIR__, $environment);
+    for ($i = 0; $i < 200; $i++) {
+        $probe = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $error, 0.1);
+        if ($probe !== false) {
+            fclose($probe);
+            return [$process, "http://127.0.0.1:$port/webhooks/firma-virtual"];
+        }
+        usleep(25000);
+    }
+    fwrite(STDERR, "the webhook did not start\n");
+    exit(1);
+}
+
+/** The sandbox's stand-in for the signers (not part of the service's API). */
+function sandbox_signers(string $base, string $contract, string $status, array $fields = []): void
+{
+    $context = stream_context_create(['http' => ['method' => 'POST', 'header' => "Content-Type: application/json\r\n",
+        'content' => json_encode(['contract' => $contract, 'status' => $status] + $fields, JSON_THROW_ON_ERROR)]]);
+    if (file_get_contents("$base/_sandbox/fv/advance", false, $context) === false) {
+        fwrite(STDERR, "the sandbox did not advance the contract\n");
+        exit(1);
+    }
+}
+
+/** Prints what the webhook wrote since the last call. */
+function show_webhook(string $log): void
+{
+    echo (string) @file_get_contents($log);
+    @unlink($log);
+}
+
+$base = sandbox_url();
 $out = output_dir($argv);
-$reported = false;
-$onProgress = static function (int $done, int $total) use (&$reported): void {
-    if ($total > 0 && $done === $total && !$reported) {
-        $reported = true;
-        echo "    uploaded $done of $total bytes\n";
+$log = "$out/webhook.log";
+$sent = [];
+$onProgress = static function (int $done, int $total) use (&$sent): void {
+    if ($total > 0 && $done === $total && !in_array($done, $sent, true)) {   // libcurl may report the end twice
+        $sent[] = $done;
+        echo "    sent $done of $total bytes\n";
     }
 };
 
-echo "Firma Virtual client: base_url $baseUrl, login userapp, password ********\n";
+// Against the real service: 'environment' => 'sandbox' (test.firmavirtual.legal) instead of base_url.
+echo "Firma Virtual client: base_url $base, login userapp, password ********\n";
+[$webhook, $callback] = start_webhook($log);
 try {
-    // The progress closure is kept by PHP's FFI until the end of the script: it outlives the client.
-    $fv = new FirmaVirtual(['login' => 'userapp', 'password' => 'OnePass', 'base_url' => $baseUrl], $onProgress);
+    $fv = new FirmaVirtual(['base_url' => $base, 'login' => 'userapp', 'password' => 'OnePass'], $onProgress);
 
     // 1. Log in: the token stays inside the client.
     $login = $fv->login();
     printf("\n1. login: authorized %s, token expires %s\n", var_export($login['authorized'], true), $login['expires_at']);
+    echo "\n2. webhook listening at $callback\n";
 
-    // 2. Contract types of the real-estate group.
-    $types = $fv->listContractTypes(['QTYPE' => 'TYPE', 'QVALUE' => 'REAL_ESTATE']);
-    printf("\n2. contract types REAL_ESTATE: %d fees, the first ones:\n", count($types));
-    foreach (array_slice($types->data, 0, 3) as $fee) {
-        printf("   fee %-4s %-40s %-26s %s CLP\n", $fee['iContractTypeFeeID'], $fee['sContractTypeName'], $fee['sModal'], $fee['fAmount']);
+    // 3. One call: the contract, its signer and its PDF (streamed from disk as base64).
+    $pdf = small_pdf("$out/contrato.pdf", 'Contrato de arriendo');
+    echo "\n3. create-contract-express: fee 1, signer Jose Cortesia (pays 100%), PDF $pdf\n";
+    $created = $fv->createContractExpress([
+        'sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 1, 'sContractName' => 'Arriendo depto 12 - ref 0042',
+        'callback' => $callback, 'file_path' => $pdf,
+        'signers' => [['full_name' => 'Jose Cortesia', 'email' => 'jose@firmavirtual.com', 'rutId' => '11.111.111-1',
+                       'phone' => '9 1234 5678', 'rol' => 0, 'order' => 1, 'portion' => '100']],
+    ]);
+    $contract = $created['sContractID'];
+    if ($contract === null) {   // the answer lost it: the contract exists, the warning says where to look
+        fwrite(STDERR, 'no contract id in the answer: ' . $created->warnings[0]['message'] . "\n");
+        exit(1);
+    }
+    echo "   contract $contract, status {$created['sStatus']}, name '{$created['sContractName']}'\n";
+
+    // 4. The signers sign, then pay: each change comes back through the webhook.
+    foreach ([['SIGNED_PENDING', []], ['FINISHED', ['sPaymentStatus' => 'PAIDOUT']]] as [$status, $fields]) {
+        echo "\n4. (sandbox) the contract moves to $status\n";
+        sandbox_signers($base, $contract, $status, $fields);
+        show_webhook($log);
     }
 
-    // 3. A contract: fee 28 (PROMESA DE COMPRAVENTA, notarial certification), one signer who pays.
-    echo "\n3. create contract: fee 28, 1 signer (Jose Cortesia, 11111111-1, pays 100%)\n";
-    [$contract, $signers] = $fv->createContract([
-        'sOwnerType' => 'NATURAL', 'sPaymentStatus' => 'PENDING', 'iPaymentService' => 0, 'iContractTypeFeeID' => 28,
-        'iSignedCount' => 1, 'callback' => 'https://ejemplo.cl/webhook',
-        'signers' => [['full_name' => 'Jose Cortesia', 'email' => 'jose@firmavirtual.com', 'rutId' => '11111111-1',
-                       'phone' => '873320311', 'type' => 'NATURAL', 'portion' => 100, 'payment' => '0.00']],
-    ])->data;
-    $id = $contract['sContractID'];
-    printf("   contract %s, status %s, signer pays %s + IVA %s = %s CLP\n", $id, $contract['sStatus'],
-        $signers[0]['payment'], $signers[0]['iva'], $signers[0]['total']);
+    // 5. A forged callback (anyone can POST to the webhook) does not fool confirmCallback().
+    $confirmed = $fv->confirmCallback(['contract' => [['sContractID' => $contract, 'sStatus' => 'REJECTED']], 'signers' => []]);
+    printf("\n5. a forged callback says REJECTED; the service says %s (agrees: %s; warning %s)\n", $confirmed['status'],
+        var_export($confirmed['agrees'], true), $confirmed->warnings[0]['code'] ?? 'none');
 
-    // 4. Two PDFs, streamed from disk.
-    echo "\n4. upload documents:\n";
-    foreach (['contrato' => 'Promesa de compraventa', 'anexo' => 'Anexo: inventario'] as $name => $line) {
-        $pdf = small_pdf("$out/$name.pdf", $line);
-        echo "   $pdf\n";
-        $reported = false;
-        $fv->uploadDocument(['contractID' => $id, 'file_path' => $pdf]);
-    }
-
-    // 5. List them, then put the annex first.
-    $files = $fv->listFiles(['ContractID' => $id])->data;
-    echo "\n5. files (as uploaded):\n";
-    foreach ($files as $file) {
-        echo "   {$file['document']}  orden {$file['orden']}\n";
-    }
-    $sorted = $fv->sortFiles(['contractID' => $id, 'file_order' => [
-        ['document' => $files[1]['document'], 'ind' => 0, 'action' => 'CHANGE'],
-        ['document' => $files[0]['document'], 'ind' => 1, 'action' => 'CHANGE']]])->data;
-    echo "   sorted:\n";
-    foreach ($sorted as $file) {
-        echo "   {$file['document']}  orden {$file['orden']}\n";
-    }
-
-    // 6. Merge, 7. send the draft to the signers.
-    $fv->mergeFiles(['ContractID' => $id]);
-    echo "\n6. merged into one PDF\n";
-    $sent = $fv->sendContract(['IDContract' => $id]);
-    $details = implode(', ', array_map(static fn (array $d): string => "{$d['email']}: {$d['status_mail']}", $sent['info_detail']));
-    printf("\n7. sent: %d mails sent, %d failed (%s)\n", $sent['ok_count'], $sent['fail_count'], $details);
-
-    // 8. The detail.
-    $detail = $fv->getContractDetail(['ContractID' => $id]);
+    // 6. The detail.
+    $detail = $fv->getContractDetail(['ContractID' => $contract]);
     $head = $detail['contrato'][0];
-    printf("\n8. detail: %s, %s, status %s, Monto %s CLP\n", $head['sTipoContrato'], $head['sTipoFirma'], $head['sStatus'], $head['Monto']);
+    printf("\n6. detail: %s, %s, status %s, Monto %s CLP, paid %s\n", $head['sTipoContrato'], $head['sTipoFirma'],
+        $head['sStatus'], $head['Monto'], var_export($head['paid'], true));
     foreach ($detail['firmantes'] as $person) {
-        printf("   signer %s (%s) pays %s CLP\n", $person['full_name'], $person['RUT'], $person['totalPay']);
+        printf("   signer %s (%s) pays %s CLP (%s)\n", $person['full_name'], $person['RUT'], $person['totalPay'], $person['payment']);
     }
     foreach ($detail['archivos'] as $file) {
         echo "   file {$file['file_name']}\n";
     }
-    $fv->close();
 } catch (SelloException $e) {
-    fail(($e->meta()['service'] ?? '') . '.' . ($e->meta()['operation'] ?? ''), $e);
+    fail('fv.' . ($e->meta()['operation'] ?? 'call'), $e);
+} finally {
+    proc_terminate($webhook);
+    proc_close($webhook);
 }

@@ -14,6 +14,7 @@ CURLcode curlshim_easy_setopt_pointer(CURL *easy, CURLoption option, const void 
 CURLcode curlshim_easy_setopt_data_fn(CURL *easy, CURLoption option, curlshim_curl_data_fn fn);
 CURLcode curlshim_easy_setopt_xferinfo_fn(CURL *easy, curlshim_curl_xferinfo_fn fn);
 CURLcode curlshim_easy_setopt_prereq_fn(CURL *easy, curl_prereq_callback fn);
+CURLcode curlshim_easy_setopt_seek_fn(CURL *easy, curl_seek_callback fn);
 
 CURLcode curlshim_easy_getinfo_long(CURL *easy, CURLINFO info, long *value);
 CURLcode curlshim_easy_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *value);

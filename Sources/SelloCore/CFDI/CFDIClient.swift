@@ -8,7 +8,7 @@ public final class CFDIClient: Sendable {
     let contrato: String
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, defaultBaseURL: CFDIClient.defaultBaseURL,
+        let config = try ClientConfig.parse(configText, environments: .cfdi,
                                             serviceKeys: ["usuario", "password", "contrato"],
                                             requiredKeys: ["usuario", "password", "contrato"])
         try BasicCredentials.checkUser(config.serviceString("usuario") ?? "", field: "usuario")

@@ -19,6 +19,8 @@ public struct RetryPolicy: Sendable, Equatable {
 /// A client's configuration (API.md §5), validated once when the client is made.
 public struct ClientConfig: Sendable {
     public var baseURL: String
+    /// The `environment` the base URL comes from; nil when the configuration gave `base_url`.
+    public var environment: String?
     public var timeoutMs = 60_000
     public var connectTimeoutMs = 10_000
     public var caFile: String?
@@ -37,16 +39,18 @@ public struct ClientConfig: Sendable {
     /// The service's own settings: credentials and options such as `max_upload_bytes`.
     public var service: JSONObject
 
-    static let commonKeys = ["base_url", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
+    static let commonKeys = ["base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
                              "max_response_bytes", "allow_insecure_http", "retries", "allow_tls_key_log"]
 
     /// Parses and checks a configuration. `serviceKeys` are the service's own members,
-    /// `requiredKeys` those of them that must be present (credentials).
-    public static func parse(_ text: UnsafePointer<CChar>?, defaultBaseURL: String, serviceKeys: [String],
+    /// `requiredKeys` those of them that must be present (credentials); `environments` the
+    /// service's deployments, for `environment` (exclusive with `base_url`).
+    public static func parse(_ text: UnsafePointer<CChar>?, environments: ServiceEnvironments, serviceKeys: [String],
                              requiredKeys: [String]) throws(SelloError) -> ClientConfig {
         let json = try RequestText.parse(text, what: "configuration")
         let reader = try FieldReader(json, allowed: commonKeys + serviceKeys, what: "configuration")
-        var config = ClientConfig(baseURL: try reader.string("base_url") ?? defaultBaseURL, service: JSONObject())
+        let resolved = try environments.resolve(baseURL: try reader.string("base_url"), environment: try reader.string("environment"))
+        var config = ClientConfig(baseURL: resolved.url, environment: resolved.environment, service: JSONObject())
         config.timeoutMs = try positive(reader, "timeout_ms") ?? config.timeoutMs
         config.connectTimeoutMs = try positive(reader, "connect_timeout_ms") ?? config.connectTimeoutMs
         config.maxResponseBytes = try positive(reader, "max_response_bytes") ?? config.maxResponseBytes

@@ -18,6 +18,8 @@ public final class ServiceClient: Sendable {
         let callHooks = hooks.snapshot
         callHooks.addSecrets(config.secrets)
         let context = CallContext(service: service, operation: operation, hooks: callHooks)
+        // A call's first line names where it goes, before anything can fail or be sent.
+        context.hooks.log(.info, "\(service).\(operation) → \(transport.baseURL) (\(config.environment.map { "environment \($0)" } ?? "base_url"))")
         return Envelope.run(context) { context throws(SelloError) in
             try body(try RequestText.parse(requestText), context)
         }

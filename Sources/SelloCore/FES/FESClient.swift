@@ -6,7 +6,7 @@ public final class FESClient: Sendable {
     let clave: String
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, defaultBaseURL: FESClient.defaultBaseURL,
+        let config = try ClientConfig.parse(configText, environments: .fes,
                                             serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""
@@ -39,6 +39,21 @@ public final class FESClient: Sendable {
         }
     }
 
+    /// The answer's message: Certificadora del Sur's services write it as `comentario` (the
+    /// seed), `comentarios` or `mensaje` (CHILE_2026.md §2.2): the first that is not empty.
+    static func message(_ answer: JSONObject) -> String? {
+        for key in ["comentario", "comentarios", "mensaje"] {
+            if let text = answer[key]?.stringValue, !text.trimmingSpaces.isEmpty { return text }
+        }
+        return nil
+    }
+
+    /// `errorCode`: a number in the seed and in recorded answers, a numeric string elsewhere.
+    static func errorCode(_ value: JSON?) -> Int? {
+        if let number = value?.intValue { return Int(exactly: number) }
+        return value?.stringValue.flatMap { Int($0.trimmingSpaces) }
+    }
+
     static func readAnswer(_ response: HTTPResponse, request: FESRequest, context: CallContext, secrets: [String]) throws(SelloError) -> JSON {
         let redactor = Redactor(secrets: secrets)
         guard let answer = try AnswerJSON.parse(response.body, context: context), let object = answer.objectValue, object["estado"] != nil else {
@@ -49,8 +64,8 @@ public final class FESClient: Sendable {
                              details: ["sample": .string(redactor.sample(response.body))])
         }
         let estado = object["estado"]?.stringValue?.uppercased()
-        let errorCode = object["errorCode"]?.intValue.flatMap { Int(exactly: $0) } ?? object["errorCode"]?.stringValue.flatMap { Int($0) }
-        let comentario = object["comentario"]?.stringValue.map(redactor.scrub)
+        let errorCode = FESClient.errorCode(object["errorCode"])
+        let comentario = FESClient.message(object).map(redactor.scrub)
         guard estado == "OK" else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
@@ -61,7 +76,11 @@ public final class FESClient: Sendable {
         var data = object
         data["errorCode"] = .int(Int64(errorCode ?? 0))
         // The service's text may echo what it was sent; the base64 certificate is left as is.
+        // `comentario` holds the message under whichever name the service used.
         if let comentario { data["comentario"] = .string(comentario) }
+        for key in ["comentarios", "mensaje"] where data[key]?.stringValue != nil {
+            data[key] = data[key]?.stringValue.map { .string(redactor.scrub($0)) }
+        }
         if let saveTo = request.saveTo {
             do {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")

@@ -7,7 +7,9 @@ import Glibc
 /// or 400, and `message` is an object, an array, a string or `{"info": ...}`.
 enum FVAnswer {
     enum Outcome {
-        case success(JSON)
+        /// The `message` (secrets scrubbed) and the whole answer object, for readers that look
+        /// beyond `message` (create-contract-express's contract id).
+        case success(JSON, answer: JSONObject)
         /// `refusesToken`: the service refused the bearer token, so it did not act on the request.
         case failure(SelloError, refusesToken: Bool)
     }
@@ -46,7 +48,7 @@ enum FVAnswer {
         }
         let message = object["message"] ?? .null
         if status.trimmingSpaces.lowercased() == "success" {
-            return .success(scrub(message, redactor))
+            return .success(scrub(message, redactor), answer: object)
         }
         let text = messageText(message)
         let found = FVMessages.error(text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
@@ -78,7 +80,8 @@ enum FVAnswer {
     }
 
     /// The text of an error `message`: a string, or the first text member of an object
-    /// (`info`, `msg`, `message`, `error`), or the JSON itself, shortened.
+    /// (`message`, `msg`, `info`, `error`), or that of an array's first element, or the JSON
+    /// itself, shortened.
     static func messageText(_ message: JSON) -> String {
         switch message {
         case .string(let text): return text
@@ -87,10 +90,15 @@ enum FVAnswer {
             for key in ["message", "msg", "info", "error"] {
                 if let text = object[key]?.stringValue { return text }
             }
-            fallthrough
+        case .array(let items):
+            if let first = items.first, first.stringValue != nil || first.objectValue != nil {
+                let text = messageText(first)
+                if !text.hasPrefix("{") { return text }
+            }
         default:
-            return JSONWriter.string(message)   // cut by `shown`, after masking
+            break
         }
+        return JSONWriter.string(message)   // cut by `shown`, after masking (issue 12, item 6)
     }
 
     /// The service's payload with any of this call's secrets masked (a service that echoed a

@@ -11,6 +11,8 @@ struct FVCall {
     var reportsProgress = false
     /// This request's own secrets (passwords in the body), besides the client's.
     var secrets: [String] = []
+    /// Reads the answer's `message` into `data` (FVReaders); the message as it is when nil.
+    var reader: ((JSON) -> JSON)?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
         self.method = method
@@ -46,7 +48,7 @@ public final class FVClient: Sendable {
     }
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, defaultBaseURL: FVClient.defaultBaseURL,
+        let config = try ClientConfig.parse(configText, environments: .fv,
                                             serviceKeys: ["login", "password", "max_upload_bytes"],
                                             requiredKeys: ["login", "password"])
         var maxUpload = FVClient.defaultMaxUploadBytes
@@ -69,13 +71,19 @@ public final class FVClient: Sendable {
              _ build: (JSON, CallContext) throws(SelloError) -> FVCall) -> JSON {
         client.call(operation, requestText) { json, context throws(SelloError) in
             let call = try build(json, context)
-            return try self.send(call, context: context)
+            let message = try self.send(call, context: context)
+            return call.reader?(message) ?? message
         }
     }
 
     /// Sends `call`; when the service refuses the token, logs in again once and repeats the
-    /// call once (the service did not act on it).
+    /// call once (the service did not act on it). Returns the answer's `message`.
     func send(_ call: FVCall, context: CallContext) throws(SelloError) -> JSON {
+        try sendReading(call, context: context).message
+    }
+
+    /// As `send`, with the whole answer object besides its `message`.
+    func sendReading(_ call: FVCall, context: CallContext) throws(SelloError) -> (message: JSON, answer: JSONObject) {
         guard call.authenticated else {
             return try exchange(call, token: nil, context: context).get()
         }
@@ -164,7 +172,7 @@ public final class FVClient: Sendable {
             guard error.kind == .service || error.kind == .auth else { throw error }
             throw SelloError(.auth, "LOGIN_FAILED", "Firma Virtual refused the login of '\(login)': \(error.message)",
                              serviceCode: error.serviceCode)
-        case .success(let message):
+        case .success(let message, _):
             guard let value = FVToken.bearer(from: message) else {
                 throw SelloError(.protocol, "TOKEN_MISSING",
                                  "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
@@ -193,9 +201,9 @@ public final class FVClient: Sendable {
 }
 
 extension FVAnswer.Outcome {
-    func get() throws(SelloError) -> JSON {
+    func get() throws(SelloError) -> (message: JSON, answer: JSONObject) {
         switch self {
-        case .success(let data): return data
+        case .success(let data, let answer): return (data, answer)
         case .failure(let error, _): throw error
         }
     }

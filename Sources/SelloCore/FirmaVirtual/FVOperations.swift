@@ -115,7 +115,9 @@ extension FVClient {
     public func getContract(_ requestText: UnsafePointer<CChar>?) -> JSON {
         run("get_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
-            return FVCall(.get, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
+            var call = FVCall(.get, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
+            call.reader = FVReaders.contract
+            return call
         }
     }
 
@@ -143,7 +145,9 @@ extension FVClient {
     public func listOwnerContracts(_ requestText: UnsafePointer<CChar>?) -> JSON {
         run("list_owner_contracts", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDOwner"])
-            return FVCall(.get, Self.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
+            var call = FVCall(.get, Self.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
+            call.reader = FVReaders.contract
+            return call
         }
     }
 
@@ -151,7 +155,9 @@ extension FVClient {
     public func getContractDetail(_ requestText: UnsafePointer<CChar>?) -> JSON {
         run("get_contract_detail", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
-            return FVCall(.get, Self.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
+            var call = FVCall(.get, Self.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
+            call.reader = FVReaders.contractDetail
+            return call
         }
     }
 
@@ -325,7 +331,9 @@ enum FVContractRequest {
         guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
         let owner = try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: "OWNER_TYPE_INVALID")
         let paymentStatus = try reader.string("sPaymentStatus").map { (value) throws(SelloError) -> String in
-            try V.choice(value, V.paymentStatuses, field: "sPaymentStatus", code: "PAYMENT_STATUS_INVALID")
+            // The seed's examples write PAYOUT where its tables say PAIDOUT: both mean paid.
+            let spelled = FVReaders.isPaid(.string(value)) == true ? "PAIDOUT" : value
+            return try V.choice(spelled, V.paymentStatuses, field: "sPaymentStatus", code: "PAYMENT_STATUS_INVALID")
         } ?? "PENDING"
         let paymentService = try reader.int("iPaymentService") ?? 0
         guard paymentService >= 0 else {
@@ -336,16 +344,7 @@ enum FVContractRequest {
             throw V.invalid("FEE_ID_INVALID", "'iContractTypeFeeID' must be a fee id from 1 to 117 (see fv_list_contract_types), got \(fee)", field: "iContractTypeFeeID")
         }
         guard let signedCount = try reader.int("iSignedCount") else { throw V.missing("iSignedCount") }
-        var callback: String?
-        if let value = try reader.string("callback") {
-            let trimmed = value.trimmingSpaces
-            let lower = trimmed.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), trimmed.count > 8,
-                  !trimmed.contains(where: { $0.isWhitespace }) else {
-                throw V.invalid("CALLBACK_INVALID", "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, got '\(V.shorten(value))'", field: "callback")
-            }
-            callback = trimmed
-        }
+        let callback = try reader.string("callback").map { (value) throws(SelloError) -> String in try V.callbackURL(value) }
         guard let signerList = try reader.array("signers") else { throw V.missing("signers") }
         guard (1...V.maxSigners).contains(signerList.count) else {
             throw V.invalid("SIGNER_COUNT_INVALID", "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(signerList.count)",

@@ -105,6 +105,36 @@ enum FVValidation {
         return value
     }
 
+    /// create-contract-express's phones are written "+56…" (CHILE_2026 §1.3: both integrations
+    /// prefix +56 and drop a leading 0): "+56" and the 9 digits of a Chilean number. Also taken:
+    /// the 9 digits alone, with a leading 0, or "56…" without the +; spaces, dashes, dots and
+    /// parentheses are ignored.
+    static func chileanPhone(_ value: String, field: String) throws(SelloError) -> String {
+        let plain = value.filter { !" -.()".contains($0) }
+        var digits = plain.hasPrefix("+") ? String(plain.dropFirst()) : plain
+        if !plain.hasPrefix("+") {
+            if digits.count == 10 && digits.hasPrefix("0") { digits.removeFirst() }
+            if digits.count == 9 { digits = "56" + digits }
+        }
+        guard digits.count == 11, digits.hasPrefix("56"), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw invalid("PHONE_INVALID",
+                          "\(field): '\(shorten(value))' is not a Chilean phone number: +56 and 9 digits (+56912345678), or the 9 digits alone",
+                          field: field)
+        }
+        return "+" + digits
+    }
+
+    /// A contract's `callback`: an http(s) URL without spaces.
+    static func callbackURL(_ value: String) throws(SelloError) -> String {
+        let trimmed = value.trimmingSpaces
+        let lower = trimmed.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), trimmed.count > 8,
+              !trimmed.contains(where: { $0.isWhitespace }) else {
+            throw invalid("CALLBACK_INVALID", "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, got '\(shorten(value))'", field: "callback")
+        }
+        return trimmed
+    }
+
     /// CreateUserApp's sLogin, as the service's "Invalid Login must be alphanumeric whit 6 to
     /// 16 length" says.
     static func login(_ value: String, field: String) throws(SelloError) -> String {

@@ -24,6 +24,38 @@ public enum Base64 {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Appends the base64 of `bytes` to `output` (padded at the end). Used on 48 KiB pieces of
+    /// a file being uploaded (Base64FileBody): every piece but the last is a multiple of 3
+    /// bytes, so the pieces' encodings join into the encoding of the whole file.
+    public static func append(encoding bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        let count = bytes.count
+        guard count > 0 else { return }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: (count + 2) / 3 * 4))
+        alphabet.withUnsafeBufferPointer { table in
+            output.withUnsafeMutableBufferPointer { out in
+                var o = start
+                var i = 0
+                while i + 3 <= count {
+                    let value = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[o] = table[Int(value >> 18)]
+                    out[o + 1] = table[Int(value >> 12 & 0x3F)]
+                    out[o + 2] = table[Int(value >> 6 & 0x3F)]
+                    out[o + 3] = table[Int(value & 0x3F)]
+                    i += 3
+                    o += 4
+                }
+                guard i < count else { return }
+                let second = i + 1 < count ? UInt32(bytes[i + 1]) : 0
+                let value = UInt32(bytes[i]) << 16 | second << 8
+                out[o] = table[Int(value >> 18)]
+                out[o + 1] = table[Int(value >> 12 & 0x3F)]
+                out[o + 2] = i + 1 < count ? table[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
+                out[o + 3] = UInt8(ascii: "=")
+            }
+        }
+    }
+
     /// Decodes base64, ignoring line breaks and spaces (PEM bodies, wrapped answers); nil when
     /// anything else is not base64.
     public static func decode(_ text: String) -> [UInt8]? {

@@ -18,6 +18,11 @@ final class FileSource {
     /// What changed, once the transfer was stopped for it.
     private(set) var change: String?
 
+    /// Why the transfer was stopped (as `Base64FileBody.failure`): FILE_CHANGED, or nil.
+    var failure: (code: String, message: String)? {
+        change.map { ("FILE_CHANGED", "the file '\(path)' being uploaded changed while it was sent: \($0)") }
+    }
+
     init(path: String, field: String) throws(SelloError) {
         guard !path.utf8.contains(0) else { throw SelloError(.io, "FILE_UNREADABLE", "the path contains a NUL character", field: field) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -16,6 +16,9 @@ public enum HTTPBody: Sendable {
     case multipartFile(field: String, fileName: String, path: String, contentType: String)
     /// A multipart/form-data upload of bytes already in memory.
     case multipartBytes(field: String, fileName: String, bytes: [UInt8], contentType: String)
+    /// `prefix`, a file's bytes in base64, `suffix`: a JSON body carrying a file inline, encoded
+    /// while it is sent (never held whole), with an exact Content-Length (Base64FileBody).
+    case base64File(prefix: [UInt8], path: String, suffix: [UInt8], contentType: String)
 }
 
 public struct BasicCredentials: Sendable {

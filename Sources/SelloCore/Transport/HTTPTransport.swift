@@ -87,7 +87,7 @@ public final class HTTPTransport: Sendable {
         }
         let error = transportError(outcome, request: request, redactor: redactor)
         let canRetry: Bool
-        if outcome.tooLarge || outcome.fileChange != nil {
+        if outcome.tooLarge {
             canRetry = false
         } else if !outcome.requestSent {
             canRetry = error.retryable
@@ -157,11 +157,11 @@ public final class HTTPTransport: Sendable {
             unsafeNote = ""
         }
         let mayRepeat = !outcome.requestSent || request.isIdempotent
+        if let failure = outcome.uploadFailure {
+            // The body stopped short of its Content-Length: the service never got a whole request.
+            return SelloError(.io, failure.code, "\(failure.message); the request was stopped before its body was complete, so the service did not receive it")
+        }
         switch outcome.code {
-        case _ where outcome.fileChange != nil:
-            return SelloError(.io, "FILE_CHANGED",
-                              "the file being uploaded changed while it was sent (\(outcome.fileChange ?? "")); the transfer was stopped before the request was complete, so the service has not received the document: send it again once the file no longer changes",
-                              field: "file_path")
         case _ where outcome.tooLarge:
             return SelloError(.protocol, "RESPONSE_TOO_LARGE",
                               "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); the transfer was stopped")

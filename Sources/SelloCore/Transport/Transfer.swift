@@ -74,8 +74,8 @@ struct TransferOutcome {
     var elapsedMs: Double
     /// Requests that started on the wire in this attempt (libcurl may re-send a read itself).
     var requestsStarted: Int
-    /// How the uploaded file changed while it was sent, when it did (the transfer was stopped).
-    var fileChange: String? = nil
+    /// Why a streamed file body stopped the transfer (it changed size, or could not be read).
+    var uploadFailure: (code: String, message: String)? = nil
 }
 
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
@@ -87,6 +87,8 @@ final class Transfer {
     let sink: ResponseSink
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
+    /// The reader of a `.base64File` body, alive as long as curl may call it.
+    private var fileBody: Base64FileBody?
 
     /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
     ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
@@ -194,6 +196,18 @@ final class Transfer {
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
+            case .base64File(let prefix, let path, let suffix, let contentType):
+                let body = try Base64FileBody(prefix: prefix, path: path, suffix: suffix)
+                fileBody = body
+                let bodyPointer = Unmanaged.passUnretained(body).toOpaque()
+                headers.append("Content-Type: \(contentType)")
+                check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
+                // With a read function and a size, curl sends Content-Length (not chunked).
+                check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.length)))
+                check(curlshim_easy_setopt_data_fn(easy, CURLOPT_READFUNCTION, Base64FileBody.readCallback))
+                check(curlshim_easy_setopt_pointer(easy, CURLOPT_READDATA, bodyPointer))
+                check(curlshim_easy_setopt_seek_fn(easy, Base64FileBody.seekCallback))
+                check(curlshim_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, bodyPointer))
             }
         }
         for header in headers { headerList = curl_slist_append(headerList, header) }
@@ -234,7 +248,7 @@ final class Transfer {
             newConnections: connects, elapsedMs: Double(totalTime) / 1000,
             // A refused re-send never reached the wire.
             requestsStarted: sink.refusesResend ? min(sink.requestStarts, 1) : sink.requestStarts,
-            fileChange: sink.file?.change)
+            uploadFailure: fileBody?.failure ?? sink.file?.failure)
     }
 
     /// The URL a request is sent to.

@@ -11,7 +11,9 @@ namespace Sello;
  *     $cert = $fes->obtainCertificate(['rut' => '19.371.037-9', ..., 'save_to' => 'cert.p12']);
  *     echo $cert['certificate_info']['not_after'];
  *
- * Configuration: usuario, clave, base_url (default: the service's documented URL), timeout_ms
+ * Configuration: usuario, clave, base_url (default: the service's documented URL) or environment
+ * ('test', the default; 'production' has no published URL: configure the one Certificadora del
+ * Sur gives with the account as base_url), timeout_ms
  * (60000), connect_timeout_ms (10000), ca_file, proxy, user_agent, max_response_bytes
  * (104857600), allow_insecure_http (false: http:// only to loopback), retries ({"max": 2,
  * "base_delay_ms": 200, "max_delay_ms": 5000}). A bad configuration throws

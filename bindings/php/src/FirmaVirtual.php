@@ -8,7 +8,8 @@ namespace Sello;
  * Firma Virtual (Chile): users, contracts, PDF documents, signers.
  *
  * Configuration as Fes, with login and password instead of usuario/clave, and max_upload_bytes
- * (default 52428800, the service's 50 MB). The bearer token is obtained when first needed, kept
+ * (default 52428800, the service's 50 MB); environment 'qa' (the default, qa.firmavirtual.legal),
+ * 'sandbox' (test.firmavirtual.legal) or 'production' (api.firmavirtual.legal). The bearer token is obtained when first needed, kept
  * inside the client and renewed once when the service reports it invalid; it is never returned.
  *
  * Every method takes the request as an array with the service's field names (IDUser, sOwnerType,
@@ -43,6 +44,8 @@ final class FirmaVirtual extends Client
         'create_signer' => 'fv_create_signer',
         'update_signer' => 'fv_update_signer',
         'delete_signer' => 'fv_delete_signer',
+        'create_contract_express' => 'fv_create_contract_express',
+        'confirm_callback' => 'fv_confirm_callback',
     ];
 
     /**
@@ -178,5 +181,55 @@ final class FirmaVirtual extends Client
     public function deleteSigner(array $request): Result
     {
         return $this->invoke('fv_delete_signer', 'delete_signer', $request);
+    }
+
+    // -- today: one call per contract, and its callbacks ------------------------------------------
+
+    /**
+     * create-contract-express (POST /api/v1/contract/create-contract-express): the contract, its
+     * signers and its PDF in one call. Never sent twice once it may have reached the service.
+     *
+     * Request: sOwnerType, iContractTypeFeeID, signers [{full_name, email, rutId, phone ("+56…" or
+     * the 9 digits), rol (0 signs, 3 pays), order, type, portion ("100", or "50" for each of two
+     * payers), payment}], iSignedCount, sContractName, callback, iAgreementId, iPriceId, provider,
+     * and the PDF as file_path (base64-encoded while it is sent) or content_base64. Data:
+     * sContractID, sStatus, sContractName, message; when the answer carries no contract id,
+     * sContractID is null and $result->warnings has CONTRACT_ID_MISSING (find it by its name).
+     *
+     * @param array<string, mixed> $request
+     */
+    public function createContractExpress(array $request): Result
+    {
+        return $this->invoke('fv_create_contract_express', 'create_contract_express', $request);
+    }
+
+    /**
+     * Parses a callback body (as Sello::fvParseCallback), then asks the service for the contract's
+     * detail and returns the status it confirms (fv_confirm_callback): data sContractID, sStatus,
+     * status, sPaymentStatus, paid, agrees (the callback said the same), callback, detail. Act on
+     * 'status', the service's word: a callback is not authenticated.
+     *
+     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input')) or its decoded JSON
+     */
+    public function confirmCallback(string|array $body): Result
+    {
+        return $this->invoke('fv_confirm_callback', 'confirm_callback', self::callbackRequest($body));
+    }
+
+    /**
+     * The request of fv_parse_callback and fv_confirm_callback: {"body": text or object}. Text that
+     * is not UTF-8 is passed with U+FFFD in place of its bad bytes (and refused as not a callback).
+     *
+     * @param string|array<string, mixed> $body
+     * @return array<string, mixed>
+     * @internal
+     */
+    public static function callbackRequest(string|array $body): array
+    {
+        if (is_string($body)) {
+            $text = json_decode((string) json_encode($body, JSON_INVALID_UTF8_SUBSTITUTE), true);
+            return ['body' => is_string($text) ? $text : ''];
+        }
+        return ['body' => $body === [] ? new \stdClass() : $body];
     }
 }

@@ -83,6 +83,20 @@ final class Sello
     }
 
     /**
+     * Reads the body Firma Virtual POSTs to a contract's callback URL (fv_parse_callback; nothing
+     * sent): data sContractID, sStatus (as received), sContractName, status (CREATED, REVIEW,
+     * APPROVED, REJECTED, IN_NOTARY, SIGNED_PENDING, DELIVERED, FINISHED, or OTHER with a
+     * STATUS_UNKNOWN warning), signers, contract. Not a callback: ValidationException
+     * CALLBACK_INVALID. Not authenticated: act on FirmaVirtual::confirmCallback(), not on this.
+     *
+     * @param string|array<string, mixed> $body the raw body (file_get_contents('php://input')) or its decoded JSON
+     */
+    public static function fvParseCallback(string|array $body): Result
+    {
+        return self::helper('fv_parse_callback', FirmaVirtual::callbackRequest($body));
+    }
+
+    /**
      * A Result for an "ok": true envelope, or the matching exception thrown.
      * @param array<string, mixed> $envelope
      */

@@ -63,7 +63,8 @@ final class LoaderTest extends SandboxTestCase
         $listed = HeaderGenerator::functions($generated);
         sort($listed);
         self::assertSame($declared, $listed);
-        self::assertCount(47, $listed);
+        // Exactly the header's functions (above); at least the 47 of ABI 1's first release.
+        self::assertGreaterThanOrEqual(47, count($listed));
         $ffi = \FFI::cdef($generated, self::realLibrary());
         self::assertSame('0.1.0', $ffi->sello_version());
     }

@@ -195,6 +195,18 @@ final class Sandbox
         $this->control('fv/invalidate_tokens');
     }
 
+    /** Answer shapes: express, express_id_key, detail_contrato, callback_contract (sandbox/README.md). */
+    public function fvShapes(array $knobs): array
+    {
+        return $this->control('fv/shapes', $knobs);
+    }
+
+    /** Sets a contract's status (and sPaymentStatus); its callback is delivered before this returns. */
+    public function fvAdvance(string $contract, string $status, array $fields = []): array
+    {
+        return $this->control('fv/advance', ['contract' => $contract, 'status' => $status] + $fields);
+    }
+
     public function fvResetCode(string $login): string
     {
         return (string) $this->get('fv/reset_code?' . http_build_query(['login' => $login]))['code'];

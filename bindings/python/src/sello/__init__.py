@@ -4,7 +4,7 @@
 * :class:`FirmaVirtual` — Firma Virtual (Chile): users, contracts, PDF documents, signers.
 * :class:`CFDI` — Prodigia / PADE (Mexico): CFDI stamping, cancellation, receipts, XML.
 * :func:`check_rut`, :func:`find_comuna`, :func:`check_rfc`, :func:`fes_check_request`,
-  :func:`cfdi_inspect_csd` — local helpers, nothing is sent.
+  :func:`cfdi_inspect_csd`, :func:`fv_parse_callback` — local helpers, nothing is sent.
 
 Every operation returns a :class:`Result` (``.data``, ``.warnings``, ``.meta``) or raises a
 :class:`SelloError` subclass. The binding wraps ``libsello.so`` through ctypes; the library is
@@ -30,7 +30,7 @@ from .errors import (
     ValidationError,
 )
 from .fes import FES, fes_check_request
-from .firma_virtual import FirmaVirtual
+from .firma_virtual import FirmaVirtual, fv_parse_callback
 from .helpers import abi_version, check_rfc, check_rut, find_comuna, library_path, version
 from .result import Result, unwrap
 
@@ -38,7 +38,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FES", "FirmaVirtual", "CFDI",
-    "check_rut", "find_comuna", "check_rfc", "fes_check_request", "cfdi_inspect_csd",
+    "check_rut", "find_comuna", "check_rfc", "fes_check_request", "cfdi_inspect_csd", "fv_parse_callback",
     "version", "abi_version", "library_path", "load_library",
     "Result", "unwrap",
     "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError", "HTTPError",

@@ -40,6 +40,7 @@ HELPER_FUNCTIONS = (
     "sello_check_rfc",
     "fes_check_request",
     "cfdi_inspect_csd",
+    "fv_parse_callback",
 )
 
 # char *NAME(PREFIX_client *client, const char *request_json).
@@ -65,6 +66,8 @@ OPERATION_FUNCTIONS = (
     "fv_create_signer",
     "fv_update_signer",
     "fv_delete_signer",
+    "fv_create_contract_express",
+    "fv_confirm_callback",
     "cfdi_process_file",
     "cfdi_process_file_with_csd",
     "cfdi_cancel",

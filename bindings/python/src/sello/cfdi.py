@@ -23,7 +23,8 @@ class CFDI(Client):
     """A Prodigia client (``cfdi_client_new``), HTTP Basic authentication.
 
     Configuration as :class:`sello.FES`, with ``usuario``, ``password`` and ``contrato`` (the
-    default contract, overridable per call). Authentication failures are never retried:
+    default contract, overridable per call); ``environment`` is "production" (the default,
+    timbrado.pade.mx) or "test" (pruebas.pade.mx, a separate deployment with its own users). Authentication failures are never retried:
     Prodigia locks an account after 3 of them.
     """
 
@@ -42,14 +43,14 @@ class CFDI(Client):
     }
 
     def __init__(self, *, usuario: str, password: str, contrato: Optional[str] = None,
-                 base_url: Optional[str] = None, timeout_ms: Optional[int] = None,
+                 base_url: Optional[str] = None, environment: Optional[str] = None, timeout_ms: Optional[int] = None,
                  connect_timeout_ms: Optional[int] = None, ca_file: Optional[PathLike] = None,
                  proxy: Optional[str] = None, user_agent: Optional[str] = None,
                  max_response_bytes: Optional[int] = None, allow_insecure_http: Optional[bool] = None,
                  retries: Optional[Mapping[str, int]] = None, on_progress: Optional[ProgressCallback] = None,
                  on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
         config = client_config(usuario=usuario, password=password, contrato=contrato, base_url=base_url,
-                               timeout_ms=timeout_ms, connect_timeout_ms=connect_timeout_ms,
+                               environment=environment, timeout_ms=timeout_ms, connect_timeout_ms=connect_timeout_ms,
                                ca_file=os.fspath(ca_file) if ca_file is not None else None, proxy=proxy,
                                user_agent=user_agent, max_response_bytes=max_response_bytes,
                                allow_insecure_http=allow_insecure_http,

@@ -20,7 +20,9 @@ class FES(Client):
     ...     cert["certificate_info"]["not_after"]
 
     Configuration (keyword arguments; None keeps the library's default): ``usuario``, ``clave``,
-    ``base_url`` (default: the service's documented URL), ``timeout_ms`` (60000),
+    ``base_url`` (default: the service's documented URL) or ``environment`` ("test", the default;
+    "production" has no published URL: give the one Certificadora del Sur sends with the account
+    as ``base_url``), ``timeout_ms`` (60000),
     ``connect_timeout_ms`` (10000), ``ca_file``, ``proxy``, ``user_agent``,
     ``max_response_bytes`` (104857600), ``allow_insecure_http`` (False: http:// only to
     loopback), ``retries`` ({"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}).
@@ -35,14 +37,15 @@ class FES(Client):
     _operations = {"obtain_certificate": "fes_obtain_certificate"}
 
     def __init__(self, *, usuario: str, clave: str, base_url: Optional[str] = None,
+                 environment: Optional[str] = None,
                  timeout_ms: Optional[int] = None, connect_timeout_ms: Optional[int] = None,
                  ca_file: Optional[PathLike] = None, proxy: Optional[str] = None,
                  user_agent: Optional[str] = None, max_response_bytes: Optional[int] = None,
                  allow_insecure_http: Optional[bool] = None, retries: Optional[Mapping[str, int]] = None,
                  on_progress: Optional[ProgressCallback] = None, on_log: Optional[LogCallback] = None,
                  log_level: int = LOG_INFO) -> None:
-        config = client_config(usuario=usuario, clave=clave, base_url=base_url, timeout_ms=timeout_ms,
-                               connect_timeout_ms=connect_timeout_ms,
+        config = client_config(usuario=usuario, clave=clave, base_url=base_url, environment=environment,
+                               timeout_ms=timeout_ms, connect_timeout_ms=connect_timeout_ms,
                                ca_file=os.fspath(ca_file) if ca_file is not None else None, proxy=proxy,
                                user_agent=user_agent, max_response_bytes=max_response_bytes,
                                allow_insecure_http=allow_insecure_http,

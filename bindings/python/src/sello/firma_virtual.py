@@ -4,20 +4,44 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from ._client import LOG_INFO, Client, LogCallback, ProgressCallback, client_config
+from ._client import LOG_INFO, Client, LogCallback, ProgressCallback, call_helper, client_config
 from .result import Result
 
-__all__ = ["FirmaVirtual"]
+__all__ = ["FirmaVirtual", "fv_parse_callback"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 Signer = Mapping[str, Any]
+#: A callback's body as a webhook receives it: the raw bytes or text, or the parsed JSON object.
+CallbackBody = Union[bytes, str, Mapping[str, Any]]
+
+
+def _callback_request(body: CallbackBody) -> Dict[str, Any]:
+    """{"body": ...}: text as text (bytes decoded as UTF-8, undecodable bytes replaced: such a body
+    is then refused as not a callback), a mapping as the JSON object."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return {"body": bytes(body).decode("utf-8", errors="replace")}
+    if isinstance(body, str):
+        return {"body": body}
+    return {"body": dict(body)}
+
+
+def fv_parse_callback(body: CallbackBody) -> Result:
+    """Reads the body Firma Virtual POSTs to a contract's ``callback`` URL (``fv_parse_callback``;
+    no client, nothing sent): data {"sContractID", "sStatus" (as received), "sContractName",
+    "status" (CREATED, REVIEW, APPROVED, REJECTED, IN_NOTARY, SIGNED_PENDING, DELIVERED,
+    FINISHED, or OTHER with a STATUS_UNKNOWN warning), "signers", "contract"}. Not a callback:
+    ValidationError CALLBACK_INVALID. A callback is not authenticated: act on
+    :meth:`FirmaVirtual.confirm_callback`, not on this."""
+    return call_helper("fv_parse_callback", _callback_request(body))
 
 
 class FirmaVirtual(Client):
     """A Firma Virtual client (``fv_client_new``).
 
     Configuration as :class:`sello.FES`, with ``login`` and ``password`` instead of usuario/clave,
-    and ``max_upload_bytes`` (default 52428800, the service's 50 MB). The bearer token is obtained
+    and ``max_upload_bytes`` (default 52428800, the service's 50 MB); ``environment`` is "qa"
+    (the default, qa.firmavirtual.legal), "sandbox" (test.firmavirtual.legal) or "production"
+    (api.firmavirtual.legal). The bearer token is obtained
     when first needed, cached inside the client and renewed once when the service reports it
     invalid; it is never returned.
 
@@ -52,16 +76,19 @@ class FirmaVirtual(Client):
         "create_signer": "fv_create_signer",
         "update_signer": "fv_update_signer",
         "delete_signer": "fv_delete_signer",
+        "create_contract_express": "fv_create_contract_express",
+        "confirm_callback": "fv_confirm_callback",
     }
 
     def __init__(self, *, login: str, password: str, base_url: Optional[str] = None,
+                 environment: Optional[str] = None,
                  max_upload_bytes: Optional[int] = None, timeout_ms: Optional[int] = None,
                  connect_timeout_ms: Optional[int] = None, ca_file: Optional[PathLike] = None,
                  proxy: Optional[str] = None, user_agent: Optional[str] = None,
                  max_response_bytes: Optional[int] = None, allow_insecure_http: Optional[bool] = None,
                  retries: Optional[Mapping[str, int]] = None, on_progress: Optional[ProgressCallback] = None,
                  on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
-        config = client_config(login=login, password=password, base_url=base_url,
+        config = client_config(login=login, password=password, base_url=base_url, environment=environment,
                                max_upload_bytes=max_upload_bytes, timeout_ms=timeout_ms,
                                connect_timeout_ms=connect_timeout_ms,
                                ca_file=os.fspath(ca_file) if ca_file is not None else None, proxy=proxy,
@@ -181,3 +208,31 @@ class FirmaVirtual(Client):
     def delete_signer(self, *, contractID: str, rutId: str) -> Result:
         """DeleteSigner (POST /api/v1/signer/del)."""
         return self._invoke("fv_delete_signer", "delete_signer", {"contractID": contractID, "rutId": rutId})
+
+    # -- today: one call per contract, and its callbacks ----------------------------------------
+    def create_contract_express(self, *, sOwnerType: str, iContractTypeFeeID: int, signers: Sequence[Signer],
+                                file_path: Optional[PathLike] = None, content_base64: Optional[str] = None,
+                                iSignedCount: Optional[int] = None, sContractName: Optional[str] = None,
+                                callback: Optional[str] = None, iAgreementId: Optional[int] = None,
+                                iPriceId: Optional[int] = None, provider: Optional[str] = None) -> Result:
+        """create-contract-express (POST /api/v1/contract/create-contract-express): the contract,
+        its signers and its PDF in one call. Never sent twice once it may have reached the service.
+
+        ``signers``: dicts with full_name, email, rutId, phone ("+56…", or the 9 digits), rol (0
+        signs, 3 pays), order, type, portion ("100", or "50" for each of two payers), payment.
+        The PDF as ``file_path`` (base64-encoded while it is sent, progress reported) or
+        ``content_base64``. Returns data {"sContractID", "sStatus", "sContractName", "message"};
+        when the answer carries no contract id, sContractID is None and ``result.warnings`` has
+        CONTRACT_ID_MISSING: the contract exists, find it by its sContractName."""
+        return self._invoke("fv_create_contract_express", "create_contract_express", {
+            "sOwnerType": sOwnerType, "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount,
+            "signers": [dict(s) for s in signers], "sContractName": sContractName, "callback": callback,
+            "iAgreementId": iAgreementId, "iPriceId": iPriceId, "provider": provider,
+            "file_path": file_path, "content_base64": content_base64})
+
+    def confirm_callback(self, body: CallbackBody) -> Result:
+        """Parses a callback body (as :func:`fv_parse_callback`), then asks the service for the
+        contract's detail and returns the status it confirms (``fv_confirm_callback``): data
+        {"sContractID", "sStatus", "status", "sPaymentStatus", "paid", "agrees" (the callback
+        said the same), "callback", "detail"}. Act on ``status``, the service's word."""
+        return self._invoke("fv_confirm_callback", "confirm_callback", _callback_request(body))

@@ -1,0 +1,70 @@
+/// The deployments of each service, chosen with the configuration's `environment` instead of a
+/// `base_url` (API.md, "Firma Virtual and FES today"). One table per service; the first entry is
+/// the default, the seed's own URL, so that a configuration without either keeps working as
+/// before. An entry without a URL is known but has no public address: it must come as base_url.
+public struct ServiceEnvironments: Sendable {
+    public struct Entry: Sendable {
+        public let name: String
+        public let url: String?
+        /// Why there is no URL, and where to get it (for entries without one).
+        public let missingURL: String?
+    }
+
+    /// The service's name for messages ("Firma Virtual").
+    public let service: String
+    public let entries: [Entry]
+
+    public var defaultEntry: Entry { entries[0] }
+
+    init(service: String, _ entries: [(String, String?, String?)]) {
+        self.service = service
+        self.entries = entries.map { Entry(name: $0.0, url: $0.1, missingURL: $0.2) }
+    }
+
+    public static let fes = ServiceEnvironments(service: "FES", [
+        ("test", FESClient.defaultBaseURL, nil),
+        ("production", nil,
+         "Certificadora del Sur gives the production URL with the account (it is not published): configure it as base_url, without environment"),
+    ])
+
+    public static let fv = ServiceEnvironments(service: "Firma Virtual", [
+        ("qa", FVClient.defaultBaseURL, nil),
+        ("sandbox", "https://test.firmavirtual.legal", nil),
+        ("production", "https://api.firmavirtual.legal", nil),
+    ])
+
+    public static let cfdi = ServiceEnvironments(service: "Prodigia", [
+        ("production", CFDIClient.defaultBaseURL, nil),
+        // A separate deployment with its own users, not a mode of production.
+        ("test", "https://pruebas.pade.mx/servicio/rest", nil),
+    ])
+
+    /// The base URL to use and the environment it came from (nil when `base_url` was given).
+    public func resolve(baseURL: String?, environment: String?) throws(SelloError) -> (url: String, environment: String?) {
+        let known = entries.map { "'\($0.name)'" }.joined(separator: ", ")
+        guard let environment else {
+            if let baseURL { return (baseURL, nil) }
+            guard let url = defaultEntry.url else { throw missing(defaultEntry) }
+            return (url, defaultEntry.name)
+        }
+        guard baseURL == nil else {
+            throw SelloError(.invalidArgument, "ENVIRONMENT_CONFLICT",
+                             "give either base_url or environment, not both (environment '\(environment)' names a URL of its own)",
+                             field: "environment")
+        }
+        let name = environment.trimmingSpaces.lowercased()
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            let shown = environment.count > 40 ? String(environment.prefix(40)) + "…" : environment
+            throw SelloError(.invalidArgument, "UNKNOWN_ENVIRONMENT",
+                             "\(service) has no environment '\(shown)'; the known ones are \(known)", field: "environment")
+        }
+        guard let url = entry.url else { throw missing(entry) }
+        return (url, entry.name)
+    }
+
+    private func missing(_ entry: Entry) -> SelloError {
+        SelloError(.invalidArgument, "BASE_URL_REQUIRED",
+                   "\(service) has no known URL for environment '\(entry.name)': \(entry.missingURL ?? "configure base_url")",
+                   field: "base_url")
+    }
+}

@@ -1,0 +1,168 @@
+/// create-contract-express's request (API.md "Firma Virtual and FES today", CHILE_2026.md §1.3):
+/// the contract, its signers and its PDF in one call. Checked locally (nothing is sent when a
+/// check fails), then written with the service's spellings and the PDF inline as base64 in
+/// `document.content_file`.
+struct FVExpressRequest {
+    private typealias V = FVValidation
+
+    static let fields = ["sOwnerType", "iContractTypeFeeID", "iSignedCount", "signers", "sContractName", "callback",
+                         "iAgreementId", "iPriceId", "provider", "file_path", "content_base64"]
+    static let signerFields = ["full_name", "email", "rutId", "phone", "rol", "order", "type", "portion", "payment"]
+    /// `rol`: 0 signs, 3 pays (CHILE_2026 §1.3, TTX).
+    static let roles: Set<Int> = [0, 3]
+    /// `provider` values seen in use: LEXGOSIGN selects an advanced electronic signature (FEA).
+    static let knownProviders = ["LEXGOSIGN"]
+
+    enum Document {
+        /// Streamed from disk and encoded while it is sent.
+        case file(String)
+        /// Given as content_base64, already decoded and checked.
+        case bytes([UInt8])
+    }
+
+    /// Every member of the body but `document`, in the order the integrations send them.
+    let body: JSONObject
+    let document: Document
+    let contractName: String?
+
+    /// - Parameter checkDocument: the PDF checks shared with fv_upload_document.
+    init(_ json: JSON, context: CallContext, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: FVExpressRequest.fields)
+        var body = JSONObject()
+        guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
+        body.append("sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: "OWNER_TYPE_INVALID")))
+        guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
+        // Fee ids are per account and plan (49, 109 in use): only their form is checked.
+        guard fee > 0 else {
+            throw V.invalid("FEE_ID_INVALID", "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
+                            field: "iContractTypeFeeID")
+        }
+        body.append("iContractTypeFeeID", .int(Int64(fee)))
+        let signers = try FVExpressRequest.signers(reader)
+        if let count = try reader.int("iSignedCount"), count != signers.count {
+            throw V.invalid("SIGNED_COUNT_MISMATCH", "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
+                            field: "iSignedCount")
+        }
+        body.append("iSignedCount", .int(Int64(signers.count)))
+        body.append("signers", .array(signers))
+        contractName = try V.optionalText(reader, "sContractName")
+        if let contractName { body.append("sContractName", .string(contractName)) }
+        if let callback = try reader.string("callback") { body.append("callback", .string(try V.callbackURL(callback))) }
+        for key in ["iAgreementId", "iPriceId"] {
+            guard let value = try reader.int(key) else { continue }
+            guard value >= 0 else { throw V.invalid("\(key == "iPriceId" ? "PRICE" : "AGREEMENT")_ID_INVALID", "'\(key)' must be 0 or more, got \(value)", field: key) }
+            body.append(key, .int(Int64(value)))
+        }
+        if let provider = try V.optionalText(reader, "provider") {
+            let upper = provider.uppercased()
+            if !FVExpressRequest.knownProviders.contains(upper) {
+                context.warn(Warning(kind: "validation", code: "UNKNOWN_PROVIDER",
+                                     message: "provider '\(V.shorten(provider))' is sent as given; the only value seen in use is LEXGOSIGN (advanced signature)",
+                                     field: "provider"))
+            }
+            body.append("provider", .string(upper))
+        }
+        self.body = body
+        document = try FVExpressRequest.document(reader, checkDocument: checkDocument)
+    }
+
+    /// The PDF: `file_path` (checked by its first bytes and size, streamed later) or
+    /// `content_base64` (decoded and checked now).
+    static func document(_ reader: FieldReader, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void)
+        throws(SelloError) -> Document {
+        switch (try reader.string("file_path"), try reader.string("content_base64")) {
+        case (let path?, nil):
+            let size = try FileSystem.fileSize(path, field: "file_path")
+            try checkDocument(try FileSystem.readPrefix(path, count: 5, field: "file_path"), size, "file_path")
+            return .file(path)
+        case (nil, let text?):
+            guard let bytes = Base64.decode(text) else {
+                throw .invalidArgument("'content_base64' is not valid base64 (give the PDF's bytes in base64, without a data: prefix)",
+                                       field: "content_base64", code: "INVALID_BASE64")
+            }
+            try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
+            return .bytes(bytes)
+        case (nil, nil):
+            throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: "MISSING_FIELD")
+        default:
+            throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
+        }
+    }
+
+    /// 1 to 10 signers; one payer of 100 or two of 50 (a payer is a signer with a portion).
+    static func signers(_ reader: FieldReader) throws(SelloError) -> [JSON] {
+        guard let list = try reader.array("signers") else { throw V.missing("signers") }
+        guard (1...V.maxSigners).contains(list.count) else {
+            throw V.invalid("SIGNER_COUNT_INVALID", "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(list.count)",
+                            field: "signers")
+        }
+        var signers: [JSON] = []
+        var portions: [Int] = []
+        var ruts: Set<String> = []
+        for (index, item) in list.enumerated() {
+            let prefix = "signers[\(index)]"
+            let (signer, percent) = try V.nested(prefix) { () throws(SelloError) -> (JSONObject, Int) in
+                try FVExpressRequest.signer(item, position: index + 1, prefix: prefix)
+            }
+            if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
+                throw V.invalid("DUPLICATE_SIGNER", "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
+            }
+            if percent > 0 { portions.append(percent) }
+            signers.append(.object(signer))
+        }
+        let sorted = portions.sorted()
+        guard sorted == [100] || sorted == [50, 50] else {
+            let shown = sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
+            throw V.invalid("PORTIONS_INVALID",
+                            "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay \"50\" each; the others \"0\"); \(shown)",
+                            field: "signers")
+        }
+        return signers
+    }
+
+    /// One signer in the order the integrations write it; `position` is its default `order`.
+    static func signer(_ json: JSON, position: Int, prefix: String) throws(SelloError) -> (JSONObject, Int) {
+        let reader = try FieldReader(json, allowed: signerFields)
+        let name = try V.text(reader, "full_name")
+        let email = try V.email(try V.text(reader, "email"), field: "\(prefix).email")
+        let rut = try V.rut(try V.text(reader, "rutId"), field: "\(prefix).rutId")
+        let phone = try V.chileanPhone(try V.text(reader, "phone"), field: "\(prefix).phone")
+        let rol = try reader.int("rol") ?? 0
+        guard roles.contains(rol) else {
+            throw V.invalid("ROL_INVALID", "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
+        }
+        let order = try reader.int("order") ?? position
+        guard order > 0 else { throw V.invalid("ORDER_INVALID", "'order' must be a positive integer (1 signs first), got \(order)", field: "order") }
+        let type = try reader.string("type").map { (value) throws(SelloError) -> String in
+            try V.choice(value, V.personTypes, field: "type", code: "SIGNER_TYPE_INVALID")
+        } ?? "NATURAL"
+        var percent = 0
+        if let value = reader.object["portion"], !value.isNull {
+            percent = try V.portion(value, field: "portion").percent
+        }
+        guard rol != 3 || percent > 0 else {
+            throw V.invalid("PORTIONS_INVALID", "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
+        }
+        try V.payment(reader.object["payment"], field: "payment")
+        let object: JSONObject = ["full_name": .string(name), "email": .string(email), "rutId": .string(rut), "phone": .string(phone),
+                                  "rol": .int(Int64(rol)), "order": .int(Int64(order)), "type": .string(type),
+                                  "portion": .string(String(percent)), "payment": "0.00"]
+        return (object, percent)
+    }
+
+    /// The request body: everything in `body`, then `document.content_file`, last, so that a
+    /// file can be streamed between the JSON before it and the two closing braces after it.
+    func httpBody() -> HTTPBody {
+        switch document {
+        case .file(let path):
+            var prefix = JSONWriter.encode(.object(body))
+            prefix.removeLast() // the closing brace: `body` always has members, so a comma follows
+            prefix.append(contentsOf: Array(#","document":{"content_file":""#.utf8))
+            return .base64File(prefix: prefix, path: path, suffix: Array(#""}}"#.utf8), contentType: "application/json")
+        case .bytes(let bytes):
+            var whole = body
+            whole.append("document", ["content_file": .string(Base64.encode(bytes))])
+            return .bytes(JSONWriter.encode(.object(whole)), contentType: "application/json")
+        }
+    }
+}

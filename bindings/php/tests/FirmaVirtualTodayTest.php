@@ -1,0 +1,193 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Sello\Tests;
+
+use Sello\Cfdi;
+use Sello\Exception\InvalidArgumentException;
+use Sello\Exception\ServiceException;
+use Sello\Exception\ValidationException;
+use Sello\Fes;
+use Sello\FirmaVirtual;
+use Sello\Sello;
+
+/**
+ * "Firma Virtual and FES today" through the PHP binding: FirmaVirtual::createContractExpress(),
+ * FirmaVirtual::confirmCallback(), Sello::fvParseCallback(), and environment on every client.
+ *
+ * @group firma-virtual
+ */
+final class FirmaVirtualTodayTest extends SandboxTestCase
+{
+    private const SIGNER = ['full_name' => 'Jose Cortesia', 'email' => 'jose@firmavirtual.com',
+        'rutId' => '11.111.111-1', 'phone' => '912345678', 'portion' => '100'];
+    private const PDF = "%PDF-1.4\n% sello\n%%EOF\n";
+    private const SEEDED_CONTRACT = '307c1f32-bbb5-4cbe-a4f4-ecf20616510a';
+    private const EXPRESS = '/api/v1/contract/create-contract-express';
+
+    private function client(): FirmaVirtual
+    {
+        return new FirmaVirtual($this->fvConfig());
+    }
+
+    private static function callbackBody(string $status, string $id = self::SEEDED_CONTRACT): array
+    {
+        return ['contract' => [['sContractID' => $id, 'sStatus' => $status, 'sContractName' => 'Prueba']], 'signers' => []];
+    }
+
+    public function testCreateContractExpressFromAFile(): void
+    {
+        $path = tempnam(sys_get_temp_dir(), 'sello-php-') . '.pdf';
+        file_put_contents($path, self::PDF . random_bytes(70000));
+        try {
+            $result = $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
+                'signers' => [self::SIGNER], 'file_path' => $path, 'sContractName' => 'Venta PHP']);
+            [$sent] = $this->sandbox->requests(self::EXPRESS);
+            $body = json_decode($sent['body_text'], true, 512, JSON_THROW_ON_ERROR);
+            self::assertSame(file_get_contents($path), base64_decode($body['document']['content_file'], true));
+        } finally {
+            @unlink($path);
+        }
+        self::assertSame('CREATED', $result['sStatus']);
+        self::assertSame('+56912345678', $body['signers'][0]['phone']);
+        self::assertSame('11111111-1', $body['signers'][0]['rutId']);
+        self::assertSame(36, strlen((string) $result['sContractID']));
+    }
+
+    public function testCreateContractExpressWithoutAnIdIsAWarning(): void
+    {
+        $this->sandbox->fvShapes(['express' => 'none']);
+        $result = $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
+            'signers' => [self::SIGNER], 'content_base64' => base64_encode(self::PDF), 'sContractName' => 'Venta 9']);
+        self::assertNull($result['sContractID']);
+        self::assertSame('CONTRACT_ID_MISSING', $result->warnings[0]['code']);
+        self::assertStringContainsString("'Venta 9'", $result->warnings[0]['message']);
+    }
+
+    public function testCreateContractExpressChecksLocally(): void
+    {
+        try {
+            $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
+                'signers' => [self::SIGNER + ['rol' => 2]], 'content_base64' => base64_encode(self::PDF)]);
+            self::fail('accepted');
+        } catch (ValidationException $e) {
+            self::assertSame('ROL_INVALID', $e->errorCode());
+            self::assertSame('signers[0].rol', $e->field());
+        }
+        self::assertSame([], $this->sandbox->requests());
+    }
+
+    public function testFvParseCallbackTakesTheRawBodyOrItsJson(): void
+    {
+        $raw = json_encode(self::callbackBody('FINISHED'), JSON_THROW_ON_ERROR);
+        $fromText = Sello::fvParseCallback($raw);
+        $fromArray = Sello::fvParseCallback(self::callbackBody('FINISHED'));
+        self::assertSame($fromText->data, $fromArray->data);
+        self::assertSame([self::SEEDED_CONTRACT, 'FINISHED'], [$fromText['sContractID'], $fromText['status']]);
+        self::assertSame('OTHER', Sello::fvParseCallback(self::callbackBody('archivado'))['status']);
+        $this->expectException(ValidationException::class);
+        Sello::fvParseCallback("\xff\xfe not json");
+    }
+
+    public function testConfirmCallbackOfADeliveredCallback(): void
+    {
+        // A receiver on loopback in a child PHP process: it writes the body it gets to a file.
+        $file = tempnam(sys_get_temp_dir(), 'sello-cb-');
+        $server = stream_socket_server('tcp://127.0.0.1:0');
+        $name = (string) stream_socket_get_name($server, false);
+        $port = (int) substr($name, strrpos($name, ':') + 1);
+        fclose($server);
+        $receiver = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", '-t', sys_get_temp_dir(), $this->receiverScript($file)],
+            [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+        try {
+            $this->waitForPort($port);
+            $fv = $this->client();
+            $created = $fv->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
+                'signers' => [self::SIGNER], 'content_base64' => base64_encode(self::PDF),
+                'callback' => "http://127.0.0.1:$port/hook"]);
+            $delivery = $this->sandbox->fvAdvance((string) $created['sContractID'], 'SIGNED_PENDING')['callback'];
+            self::assertSame('delivered', $delivery['result']);
+            $confirmed = $fv->confirmCallback((string) file_get_contents($file));
+        } finally {
+            proc_terminate($receiver);
+            proc_close($receiver);
+            @unlink($file);
+            @unlink($file . '.php');
+        }
+        self::assertSame([$created['sContractID'], 'SIGNED_PENDING', true],
+            [$confirmed['sContractID'], $confirmed['status'], $confirmed['agrees']]);
+    }
+
+    public function testConfirmCallbackSaysWhenTheServiceDisagrees(): void
+    {
+        $confirmed = $this->client()->confirmCallback(self::callbackBody('FINISHED'));
+        self::assertSame(['SIGNED_PENDING', false], [$confirmed['status'], $confirmed['agrees']]);
+        self::assertSame('CALLBACK_STATUS_DIFFERS', $confirmed->warnings[0]['code']);
+        $this->expectException(ServiceException::class);
+        $this->client()->confirmCallback(self::callbackBody('FINISHED', '00000000-0000-4000-8000-000000000000'));
+    }
+
+    public function testEnvironmentOnEveryClient(): void
+    {
+        $cases = [
+            [fn (callable $log) => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'test'], null, $log),
+             'obtain_certificate', 'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes (environment test)'],
+            [fn (callable $log) => new FirmaVirtual(['login' => 'u', 'password' => 'p', 'environment' => 'production'], null, $log),
+             'get_user', 'https://api.firmavirtual.legal (environment production)'],
+            [fn (callable $log) => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'test'], null, $log),
+             'process_file', 'https://pruebas.pade.mx/servicio/rest (environment test)'],
+        ];
+        foreach ($cases as [$make, $operation, $expected]) {
+            $lines = [];
+            $client = $make(function (int $level, string $line) use (&$lines): void {
+                $lines[] = $line;
+            });
+            try {
+                $client->call($operation, ['not_a_field' => 1]);  // refused locally: nothing is sent
+                self::fail('accepted');
+            } catch (InvalidArgumentException) {
+            }
+            self::assertStringEndsWith(".$operation → $expected", $lines[0]);
+        }
+    }
+
+    public function testEnvironmentRefusals(): void
+    {
+        foreach ([
+            [fn () => new FirmaVirtual(['login' => 'u', 'password' => 'p', 'environment' => 'qa', 'base_url' => 'https://x.cl']), 'ENVIRONMENT_CONFLICT'],
+            [fn () => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'production']), 'BASE_URL_REQUIRED'],
+            [fn () => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'pruebas']), 'UNKNOWN_ENVIRONMENT'],
+        ] as [$make, $code]) {
+            try {
+                $make();
+                self::fail("accepted, expected $code");
+            } catch (InvalidArgumentException $e) {
+                self::assertSame($code, $e->errorCode());
+            }
+        }
+    }
+
+    /** A router script for `php -S` that saves each POSTed body to $file. */
+    private function receiverScript(string $file): string
+    {
+        $script = $file . '.php';
+        file_put_contents($script, '<?php file_put_contents(' . var_export($file, true)
+            . ', file_get_contents("php://input")); http_response_code(200); echo "OK";');
+        return $script;
+    }
+
+    private function waitForPort(int $port): void
+    {
+        $deadline = microtime(true) + 10;
+        while (microtime(true) < $deadline) {
+            $socket = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $error, 0.2);
+            if ($socket !== false) {
+                fclose($socket);
+                return;
+            }
+            usleep(50000);
+        }
+        self::fail("the receiver did not start on port $port");
+    }
+}
