@@ -18,8 +18,10 @@ public final class CallHooks {
     /// The secrets of this call: the client's credentials and each request's own.
     public private(set) var redactor = Redactor(secrets: [])
 
-    public init(client: ClientHooks? = nil) {
+    /// - Parameter redactor: the client's own secrets, prepared once (see `ServiceClient`).
+    public init(client: ClientHooks? = nil, redactor: Redactor = Redactor(secrets: [])) {
         self.client = client
+        self.redactor = redactor
     }
 
     public func wantsLog(_ level: LogLevel) -> Bool { client?.wantsLog(level) ?? false }
@@ -48,9 +50,9 @@ public final class CallHooks {
 
     /// Registers values that must never leave the library (passwords, tokens, the Basic pair).
     public func addSecrets(_ secrets: [String]) {
-        let new = secrets.filter { !$0.isEmpty && !redactor.secrets.contains($0) }
+        let new = secrets.filter { $0.count >= Redactor.minimumSecretLength && !redactor.secrets.contains($0) }
         guard !new.isEmpty else { return }
-        redactor = Redactor(secrets: redactor.secrets + new)
+        redactor = redactor.adding(new)
     }
 
     /// Runs `body` (which takes and releases a lock) with every callback held back; what it

@@ -127,6 +127,9 @@ public final class ClientHooks: Sendable {
 
     /// The callbacks as one call sees them (see `CallHooks`).
     public var snapshot: CallHooks { CallHooks(client: self) }
+
+    /// The same, for a call of a client whose secrets `redactor` masks.
+    public func forCall(redactor: Redactor) -> CallHooks { CallHooks(client: self, redactor: redactor) }
 }
 
 /// Carries a caller-owned pointer across a lock; the library never dereferences it.

@@ -25,49 +25,76 @@ public struct Redactor: Sendable {
     let raw: [[UInt8]]
 
     public init(secrets: [String]) {
-        var unique: [String] = []
-        for secret in secrets where secret.count >= Redactor.minimumSecretLength && !unique.contains(secret) {
+        self.init(base: nil, adding: secrets)
+    }
+
+    private init(base: Redactor?, adding new: [String]) {
+        var unique = base?.secrets ?? []
+        var forms = base?.patterns ?? []
+        for secret in new where secret.count >= Redactor.minimumSecretLength && !unique.contains(secret) {
             unique.append(secret)
-        }
-        self.secrets = unique
-        var forms: [[UInt8]] = []
-        for secret in unique {
             for form in Redactor.forms(of: secret) where !forms.contains(form) { forms.append(form) }
         }
+        secrets = unique
         patterns = forms.sorted { $0.count > $1.count }
         raw = unique.map { Array($0.utf8) }
     }
 
-    /// The literal spellings a secret may be echoed in.
+    /// This redactor and `secrets` (the forms of those already known are not computed again).
+    public func adding(_ secrets: [String]) -> Redactor {
+        Redactor(base: self, adding: secrets)
+    }
+
+    /// The literal spellings a secret may be echoed in (built on bytes: a call prepares a few).
     static func forms(of secret: String) -> [[UInt8]] {
-        var forms = [Array(secret.utf8)]
-        func add(_ text: String) {
-            let bytes = Array(text.utf8)
-            if !forms.contains(bytes) { forms.append(bytes) }
+        let raw = Array(secret.utf8)
+        var forms = [raw]
+        func add(_ form: [UInt8]) { if !forms.contains(form) { forms.append(form) } }
+        let escapes = raw.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+        let slash = raw.contains(UInt8(ascii: "/"))
+        let nonASCII = raw.contains { $0 >= 0x80 }
+        if escapes || slash || nonASCII {
+            for unicode in nonASCII ? [nil, false, true] : [nil] as [Bool?] {
+                add(jsonEscaped(secret, slash: false, unicodeUppercase: unicode))
+                if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
+            }
         }
-        var writer = JSONWriter()
-        writer.writeString(secret)
-        let json = String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
-        add(json)
-        add(json.replacing("/", with: "\\/"))
-        for uppercase in [false, true] {
-            var escaped = ""
-            for scalar in json.unicodeScalars {
-                if scalar.isASCII {
-                    escaped.unicodeScalars.append(scalar)
-                } else {
-                    for unit in String(scalar).utf16 {
-                        let hex = String(unit, radix: 16, uppercase: uppercase)
-                        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    }
+        if raw.contains(where: { [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains($0) }) {
+            var html: [UInt8] = []
+            for byte in raw {
+                switch byte {
+                case UInt8(ascii: "&"): html += Array("&amp;".utf8)
+                case UInt8(ascii: "<"): html += Array("&lt;".utf8)
+                case UInt8(ascii: ">"): html += Array("&gt;".utf8)
+                case UInt8(ascii: "\""): html += Array("&quot;".utf8)
+                case UInt8(ascii: "'"): html += Array("&#39;".utf8)
+                default: html.append(byte)
                 }
             }
-            add(escaped)
-            add(escaped.replacing("/", with: "\\/"))
+            add(html)
         }
-        add(secret.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
-            .replacing("\"", with: "&quot;").replacing("'", with: "&#39;"))
         return forms
+    }
+
+    /// `secret` as a JSON string's content: `\"`, `\\`, control characters escaped (as JSONWriter
+    /// does), `/` as `\/` when `slash`, and non-ASCII as `\uXXXX` in the given case when set.
+    static func jsonEscaped(_ secret: String, slash: Bool, unicodeUppercase: Bool?) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.writeString(secret)
+        var output: [UInt8] = []
+        for byte in writer.bytes.dropFirst().dropLast() {
+            if slash && byte == UInt8(ascii: "/") { output += [0x5C, byte] } else { output.append(byte) }
+        }
+        guard let uppercase = unicodeUppercase else { return output }
+        var escaped: [UInt8] = []
+        for scalar in String(decoding: output, as: UTF8.self).unicodeScalars {
+            guard !scalar.isASCII else { escaped.append(UInt8(scalar.value)); continue }
+            for unit in String(scalar).utf16 {
+                let hex = String(unit, radix: 16, uppercase: uppercase)
+                escaped += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            }
+        }
+        return escaped
     }
 
     public func scrub(_ text: String) -> String {
@@ -88,23 +115,31 @@ public struct Redactor: Sendable {
 
     /// `scrub` without masking what follows "Bearer " (a service's own text may say "Bearer").
     public func scrubSecrets(_ text: String) -> String {
-        var result = text
-        if !secrets.isEmpty {
-            var bytes = Array(text.utf8)
-            var changed = false
-            for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
-            if bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) {
-                for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
-            }
-            if changed { result = String(decoding: bytes, as: UTF8.self) }
-            // Canonically equivalent spellings of a non-ASCII secret (é as e + U+0301).
-            if result.utf8.contains(where: { $0 >= 0x80 }) {
-                for secret in secrets where secret.utf8.contains(where: { $0 >= 0x80 }) && result.contains(secret) {
-                    result = result.replacing(secret, with: "***")
-                }
+        guard !secrets.isEmpty, mayHoldSecret(text) else { return text }
+        var bytes = Array(text.utf8)
+        var changed = false
+        for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
+        if bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) {
+            for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
+        }
+        var result = changed ? String(decoding: bytes, as: UTF8.self) : text
+        // Canonically equivalent spellings of a non-ASCII secret (é as e + U+0301).
+        if result.utf8.contains(where: { $0 >= 0x80 }) {
+            for secret in secrets where secret.utf8.contains(where: { $0 >= 0x80 }) && result.contains(secret) {
+                result = result.replacing(secret, with: "***")
             }
         }
         return result
+    }
+
+    /// A fast look, without copying: whether `text` may hold a secret in any form. False means
+    /// `scrubSecrets` would return it unchanged (most texts, on every envelope).
+    func mayHoldSecret(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack -> Bool in
+            if haystack.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") || $0 >= 0x80 }) { return true }
+            return patterns.contains { pattern in pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) } }
+        }
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
@@ -184,8 +219,9 @@ public struct Redactor: Sendable {
     }
 
     /// Every string and member name of `value` scrubbed, except the documents (`documentFields`).
+    /// A value without any secret is returned as it is, without a copy.
     public func scrub(json value: JSON) -> JSON {
-        guard !secrets.isEmpty else { return value }
+        guard !secrets.isEmpty, holdsSecret(value) else { return value }
         switch value {
         case .string(let text):
             return .string(scrub(text))
@@ -200,6 +236,16 @@ public struct Redactor: Sendable {
             return .object(copy)
         default:
             return value
+        }
+    }
+
+    func holdsSecret(_ value: JSON) -> Bool {
+        switch value {
+        case .string(let text): return mayHoldSecret(text) || Redactor.mayContain(text, "Bearer ")
+        case .array(let array): return array.contains { holdsSecret($0) }
+        case .object(let object):
+            return object.members.contains { mayHoldSecret($0.key) || (!Redactor.documentFields.contains($0.key) && holdsSecret($0.value)) }
+        default: return false
         }
     }
 
