@@ -37,7 +37,8 @@
  *   - Changing callbacks. *_client_set_log and *_client_set_progress apply to the calls in flight
  *     too, and return only once no other thread is still inside the callback they replace: after
  *     *_client_set_log(c, NULL, NULL, 0) returns, the old function is never called again and its
- *     user_data may be freed. Called from inside a callback, they do not wait for that callback.
+ *     user_data may be freed. Called from inside one of that client's callbacks, they return
+ *     at once (waiting could deadlock); the callback that called them is not called again.
  *   - Log lines are one line each: CR, LF, TAB and every other control character (C0, DEL, C1,
  *     U+2028, U+2029) coming from a request or an answer is written escaped (\r \n \t \x1B
  *     \u2028), so that no value can forge a line of its own.

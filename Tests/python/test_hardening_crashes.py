@@ -176,3 +176,30 @@ def test_set_log_null_from_inside_the_callback_does_not_deadlock(sandbox) -> Non
     status, result, stderr = run_child(SET_LOG_FROM_CALLBACK % {"url": sandbox.cfdi_url}, timeout=30)
     assert status == 0, stderr
     assert len(result["lines"]) == 1, result["lines"]   # removed by its first line, never called again
+
+
+SET_LOG_RACE = """
+import ctypes, json, threading
+from sello_ffi import LOG_FN, Client, lib
+client = Client("cfdi", {"base_url": %(url)r, "usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"})
+lib.cfdi_client_set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
+callbacks = []
+def on_log(_user_data, _level, _message):
+    lib.cfdi_client_set_log(client.handle, callbacks[len(_message) %% 2], None, 0)   # replace itself
+callbacks.extend([LOG_FN(on_log), LOG_FN(on_log)])
+lib.cfdi_client_set_log(client.handle, callbacks[0], None, 0)
+def work():
+    for _ in range(40):
+        client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps({"done": True}))
+"""
+
+
+def test_callbacks_replacing_themselves_on_several_threads_do_not_deadlock(sandbox) -> None:
+    """Each callback replaces the log function while other threads' callbacks do the same: no
+    setter may wait for another thread's callback that is itself waiting (a deadlock)."""
+    status, result, stderr = run_child(SET_LOG_RACE % {"url": sandbox.cfdi_url}, timeout=120)
+    assert status == 0 and result == {"done": True}, stderr

@@ -65,16 +65,17 @@ public final class ClientHooks: Sendable {
     }
 
     /// Changes the callbacks, then waits until every callback that other threads started under
-    /// the old setting has returned. Callbacks running on this thread are not waited for: a
-    /// callback that changes its own client's callbacks would otherwise wait for itself.
+    /// the old setting has returned. Called from inside one of this client's callbacks it does
+    /// not wait: it would wait for itself, or for another thread's callback doing the same.
     private func update(_ change: (inout Callbacks) -> Void) {
-        let generation = state.withLock { state -> UInt64 in
+        let me = pthread_self()
+        let (generation, insideCallback) = state.withLock { state -> (UInt64, Bool) in
             change(&state.callbacks)
             state.generation &+= 1
-            return state.generation
+            return (state.generation, state.running.contains { pthread_equal($0.thread, me) != 0 })
         }
-        let me = pthread_self()
-        while state.withLock({ $0.running.contains { $0.generation < generation && pthread_equal($0.thread, me) == 0 } }) {
+        guard !insideCallback else { return }
+        while state.withLock({ $0.running.contains { $0.generation < generation } }) {
             var pause = timespec(tv_sec: 0, tv_nsec: 200_000)
             nanosleep(&pause, nil)
         }
