@@ -41,5 +41,8 @@ let package = Package(
         fuzzTarget("fuzz_json", ["SelloCore"]),
         fuzzTarget("fuzz_xml", ["SelloCore"]),
         fuzzTarget("fuzz_fes_answer", ["SelloCore"]),
+        // Issue 12: the token's claims, and the masking of secrets in every encoded form.
+        fuzzTarget("fuzz_jwt", ["SelloCore"]),
+        fuzzTarget("fuzz_redactor", ["SelloCore"]),
     ]
 )

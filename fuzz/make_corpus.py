@@ -88,11 +88,11 @@ REQUESTS: dict[str, list[object]] = {
     "cfdi_get_cancellation_receipt": [{"uuid": UUID, "include_xml": True}],
     "cfdi_get_by_uuid": [{"uuid": UUID, "contrato": "C-1"}],
     "cfdi_process_files": [{"items": [{"datos": CSV}, {"datos": CSV, "prueba": True}], "concurrency": 2}],
-    "fes_client_new": [{"base_url": CLOSED, "usuario": "u", "clave": "c", "timeout_ms": 1000,
+    "fes_client_new": [{"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "timeout_ms": 1000,
                         "retries": {"max": 0, "base_delay_ms": 1, "max_delay_ms": 1}},
-                       {"base_url": "https://example.com/x", "usuario": "u", "clave": "c", "ca_file": "/nonexistent", "proxy": "http://p:1"}],
-    "fv_client_new": [{"base_url": CLOSED, "login": "u", "password": "p", "max_upload_bytes": 1000}],
-    "cfdi_client_new": [{"base_url": CLOSED, "usuario": "u", "password": "p", "contrato": "C-1", "allow_insecure_http": True}],
+                       {"base_url": "https://example.com/x", "usuario": "u", "clave": "c-clave", "ca_file": "/nonexistent", "proxy": "http://p:1"}],
+    "fv_client_new": [{"base_url": CLOSED, "login": "u", "password": "p-pass", "max_upload_bytes": 1000}],
+    "cfdi_client_new": [{"base_url": CLOSED, "usuario": "u", "password": "p-pass", "contrato": "C-1", "allow_insecure_http": True}],
     "cfdi_stamp_xml": [{"xml": CFDI40, "prueba": True}, {"xml": CFDI40.replace('Sello="c2VsbG8="', 'Sello=""'),
                                                           "opciones": ["CALCULAR_SELLO", "NUEVA:x"]},
                        {"xml_base64": base64.b64encode(CFDI40.encode()).decode(), "opciones": ["GENERA_PDF"]}],
@@ -151,6 +151,45 @@ def pkcs12(password: str) -> bytes:
         return (d / "c.p12").read_bytes()
 
 
+def hardening_seeds() -> None:
+    """Inputs that caused the defects of issue 12, as regress-* seeds of the target that covers each."""
+    def regress(target: str, name: str, data: bytes) -> None:
+        folder = CORPUS / target
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"regress-{name}").write_bytes(data)
+
+    # Item 2: JWT claims that trapped the renewal arithmetic.
+    for name, claims in [("exp-max-iat-minus-one", '{"exp":9223372036854775807,"iat":-1}'),
+                         ("exp-min-iat-max", '{"exp":-9223372036854775808,"iat":9223372036854775807}'),
+                         ("exp-min", '{"exp":-9223372036854775808}'), ("iat-after-exp", '{"exp":100,"iat":200}'),
+                         ("exp-double", '{"exp":9.2e18,"iat":1e300}')]:
+        regress("fuzz_jwt", name, claims.encode())
+    regress("fuzz_jwt", "raw-extremes", bytes([0x7F] + [0xFF] * 7 + [0xFF] * 8))
+    # Items 10, 13: hostile XML answers (stray bytes; more attributes than allowed).
+    regress("fuzz_xml", "many-attributes", b"<r><x " + b" ".join(b'a%d="1"' % i for i in range(300)) + b"/></r>")
+    regress("fuzz_xml", "stray-bytes", b"<servicioTimbrado><timbradoOk>true</timbradoOk><mensaje>x\xff\x00\x01\xc3(</mensaje><uuid>"
+            + UUID.encode() + b"</uuid></servicioTimbrado>")
+    # Item 10: an OK FES answer with one stray byte (byte 0 selects HTTP 200).
+    ok = b'{"estado":"OK","errorCode":0,"comentario":"%s","certificado":"bm90IGEgcGtjczEy"}'
+    for name, body in [("latin1", ok % b"emisi\xf3n"), ("lone-surrogate", ok % b"a\\ud800b"), ("raw-tab", ok % b"a\tb"),
+                       ("bom", b"\xef\xbb\xbf" + ok % b"x"), ("trailing-nul", ok % b"x" + b"\x00\x00")]:
+        regress("fuzz_fes_answer", f"stray-{name}", b"\x00" + body)
+        regress("fuzz_json", f"stray-{name}", body)
+    # Items 5, 6: a secret echoed raw, percent-encoded (either case, + for space), JSON-escaped.
+    secret = 'Cl@ve S3/"x\\+\u00f1'.encode()
+    for name, text in [("percent", b"clave=Cl%40ve+S3%2F%22x%5C%2B%C3%B1 end"), ("percent-lower", b"Cl%40ve%20S3%2f%22x%5c%2b%c3%b1"),
+                       ("json", b'{"p":"Cl@ve S3/\\"x\\\\+\\u00f1"}'), ("key", b'{"Cl@ve S3/\\"x\\\\+\xc3\xb1":1}')]:
+        regress("fuzz_redactor", name, bytes([len(secret)]) + secret + text)
+    # Items 3, 8, 15, 16: configurations now refused (proxy, short secret, CR/LF, NUL, query).
+    for index, config in enumerate([
+            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "proxy": "http://u:Pr0xy-S3cret@bad host:3128"},
+            {"base_url": CLOSED, "usuario": "u", "clave": "abc"},
+            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "user_agent": "x\r\nAuthorization: Basic eA=="},
+            {"base_url": CLOSED + "#Url-S3cret", "usuario": "u\u0000v", "clave": "c-clave"},
+            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "retries": {"base_delay_ms": 9223372036854775807}}]):
+        regress("fuzz_requests", f"config-{index}", bytes([ENTRIES.index("fes_client_new")]) + json.dumps(config).encode())
+
+
 def main() -> None:
     for name, requests in REQUESTS.items():
         index = ENTRIES.index(name)
@@ -172,6 +211,7 @@ def main() -> None:
         write("fuzz_fes_answer", "answer", bytes([selector]) + json.dumps(answer).encode())
     write("fuzz_fes_answer", "html", bytes([8]) + b"<html><body>500 Internal Server Error</body></html>")
     write("fuzz_fes_answer", "retry", bytes([10]) + b"Fri, 31 Dec 9999 23:59:59 GMT")
+    hardening_seeds()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,77 @@
  *   - NULL, invalid UTF-8, invalid JSON, wrong JSON types, unknown fields and oversized input
  *     (over 8 MiB: pass large files by path) give an error envelope, never a crash.
  *
+ * Rules that hold for every client and every operation (hardening, issue 12):
+ *
+ *   - Callbacks. No lock of the library is held while a log or progress callback runs, so a
+ *     callback may call any function of this library, on any client including its own (the call
+ *     it makes runs to completion before the callback returns). It must not free the client
+ *     whose call invoked it, nor leave the callback by longjmp or a C++ exception. Lines produced
+ *     while the library holds a lock (a Firma Virtual login shared by the calls waiting for a
+ *     token) are delivered, in order, as soon as it is released, still before the call returns.
+ *   - Changing callbacks. *_client_set_log and *_client_set_progress apply to the calls in flight
+ *     too, and return only once no other thread is still inside the callback they replace: after
+ *     *_client_set_log(c, NULL, NULL, 0) returns, the old function is never called again and its
+ *     user_data may be freed. Called from inside one of that client's callbacks, they return
+ *     at once (waiting could deadlock); the callback that called them is not called again.
+ *   - Log lines are one line each: CR, LF, TAB and every other control character (C0, DEL, C1,
+ *     U+2028, U+2029) coming from a request or an answer is written escaped (\r \n \t \x1B
+ *     \u2028), so that no value can forge a line of its own.
+ *   - Secrets (usuario/clave and password of the configuration, the proxy's password, keyPass,
+ *     sPassword, new_password) have at least 4 characters: a shorter one could not be masked and
+ *     is refused (invalid_argument SECRET_TOO_SHORT, nothing sent). In every envelope (member
+ *     names included) and log line, a call's secrets are replaced by "***" in every form they
+ *     travel in: as they are, percent-encoded (either hex case, '+' for a space), JSON- or
+ *     HTML-escaped, and base64 of the HTTP Basic and proxy user:password pairs; a message is cut
+ *     only after masking. Text in data that happens to equal a secret is masked too. Documents
+ *     are returned byte for byte, never masked: certificado, xmlBase64, pdfBase64,
+ *     acuseCancelBase64, acuseBase64, cbbBase64, xml.
+ *   - Configuration, checked by *_client_new (invalid_argument, nothing ever sent):
+ *     NUL in any string; control characters in user_agent; ':' in an HTTP Basic user (CFDI
+ *     usuario); a base_url with a query, a fragment or user:password@ (BAD_URL, which never
+ *     repeats what may be a credential); "proxy" must be [scheme://][user:password@]host[:port]
+ *     with scheme http (the default), https, socks4, socks4a, socks5 or socks5h (BAD_PROXY, its
+ *     password masked); plain http:// to the service through a proxy that is not on loopback
+ *     needs allow_insecure_http, as any http:// off loopback; retries.base_delay_ms at most
+ *     60000, retries.max_delay_ms at most 300000, and base_delay_ms <= max_delay_ms.
+ *   - The configured proxy carries every request: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+ *     NO_PROXY in the environment are ignored (no proxy configured: none is used).
+ *   - SSLKEYLOGFILE: libcurl writes every TLS session's keys to the file it names. *_client_new
+ *     refuses to make a client while it is set (invalid_argument TLS_KEY_LOG) unless the
+ *     configuration says "allow_tls_key_log": true (a debugging session). libcurl reads the
+ *     variable once, when the first client of the process is made.
+ *   - fork(): a client made before fork() may be used in the child. The child never touches the
+ *     connections, TLS sessions and locks it inherited (they are the parent's; they are left as
+ *     they are, neither reused nor closed, so the parent's keep-alive connections and TLS
+ *     sessions are not disturbed): its first call opens its own. Do not fork() while another
+ *     thread is inside a call on the client, as with any threaded library.
+ *   - Time. timeout_ms bounds the whole call: every attempt gets what is left of it, and no wait
+ *     between attempts (backoff, or a Retry-After within max_delay_ms) goes past it: a retry that
+ *     would is not made and the call returns the error that asked for it (its retryable and
+ *     details.retry_after_ms unchanged). A request that the deadline leaves no time for is not
+ *     sent (timeout TIMEOUT, retryable). Time the calling thread spends inside your callbacks is
+ *     not counted against timeout_ms, except the progress callback of a single call (it runs
+ *     inside the transfer: keep it short).
+ *   - URLs. A request whose URL, query string included, would be longer than 512 KiB (524288
+ *     bytes) is not sent: validation URL_TOO_LONG, retryable false, attempts 0 (values that
+ *     travel in the query string: datos, uuids, certificates).
+ *   - Answers. max_response_bytes (default 104857600) bounds what is received. Reading an answer
+ *     takes at most about its size plus 8 MiB, twice over: an answer whose values, elements or
+ *     attributes would take more (tiny values by the million), or that has more than 256
+ *     attributes on one element, is refused as protocol ANSWER_TOO_COMPLEX. An answer damaged by
+ *     stray bytes (invalid UTF-8, a byte order mark, a raw control character, an unpaired
+ *     surrogate escape, trailing NULs) is read anyway, the damaged characters as U+FFFD, with a
+ *     warning ANSWER_REPAIRED: a certificate or a stamp that arrived is never lost to them.
+ *     XML answers may carry text nodes of any size (a stamp's pdfBase64); a DOCTYPE is refused.
+ *   - Files. save_to and save_dir are checked before anything is sent (io SAVE_TO_UNWRITABLE /
+ *     SAVE_DIR_UNWRITABLE, attempts 0): an existing folder given as save_to, a missing or
+ *     read-only folder, a name over 255 bytes, a path over 4095, a NUL. Every path given is
+ *     refused if it holds a NUL. A file sent from disk (file_path) that changes while it is
+ *     sent stops the call at once: io FILE_CHANGED, the service never got a complete request.
+ *   - Identifiers (contract ids, RFCs, UUIDs, RUTs) are ASCII: full-width or other look-alike
+ *     digits, combining marks and zero-width characters are refused; an RFC's Ñ is sent as the
+ *     single character U+00D1 however it was typed.
+ *
  * The operations and their request fields are documented in docs/reference.md.
  */
 #ifndef SELLO_H
@@ -61,15 +132,18 @@ typedef struct cfdi_client cfdi_client;
  * @param user_data   the pointer given to *_client_set_progress.
  * @param done_bytes  bytes transferred so far.
  * @param total_bytes total bytes, or -1 when unknown.
- * Called on the thread that made the call, never after that call has returned.
+ * Called on the thread that made the call, never after that call has returned, never with a
+ * lock of the library held (it may call the library back: see "Callbacks" above).
  */
 typedef void (*sello_progress_fn)(void *user_data, int64_t done_bytes, int64_t total_bytes);
 
 /**
  * One log line: a request, an answer or a retry, secrets redacted.
  * @param level   SELLO_LOG_DEBUG .. SELLO_LOG_ERROR.
- * @param message borrowed, valid only during the callback.
- * Called on the thread that made the call, never after that call has returned.
+ * @param message borrowed, valid only during the callback; one line, control characters
+ *        escaped, secrets masked.
+ * Called on the thread that made the call, never after that call has returned, never with a
+ * lock of the library held (it may call the library back: see "Callbacks" above).
  */
 typedef void (*sello_log_fn)(void *user_data, int level, const char *message);
 
@@ -128,8 +202,10 @@ char *sello_check_rfc(const char *request_json);
  *        configure it as base_url),
  *        "timeout_ms": 60000, "connect_timeout_ms": 10000, "ca_file", "proxy", "user_agent",
  *        "max_response_bytes": 104857600, "allow_insecure_http": false,
- *        "retries": {"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}}.
- *        http:// is accepted only for loopback hosts unless allow_insecure_http is true.
+ *        "retries": {"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000},
+ *        "allow_tls_key_log": false}.
+ *        http:// is accepted only for loopback hosts unless allow_insecure_http is true. The
+ *        checks every configuration gets are listed at the top of this header.
  *        base_url and environment together are refused (invalid_argument
  *        ENVIRONMENT_CONFLICT), as is an unknown environment (UNKNOWN_ENVIRONMENT). The first log
  *        line of every call names the URL it goes to.
@@ -142,10 +218,14 @@ fes_client *fes_client_new(const char *config_json, char **error_json);
 /** Frees a FES client and closes its connections. fes_client_free(NULL) does nothing. */
 void fes_client_free(fes_client *client);
 
-/** Sets (fn != NULL) or removes (fn == NULL) the progress callback of a FES client. */
+/** Sets (fn != NULL) or removes (fn == NULL) the progress callback of a FES client. Takes
+ *  effect for calls in flight too; returns once no other thread is inside the old callback,
+ *  which is then never called again (its user_data may be freed). The same for every *_set_*. */
 void fes_client_set_progress(fes_client *client, sello_progress_fn fn, void *user_data);
 
-/** Sets (fn != NULL) or removes the log callback; lines below min_level are not produced. */
+/** Sets (fn != NULL) or removes the log callback; lines below min_level are not produced. After
+ *  fes_client_set_log(c, NULL, NULL, 0) returns, the old function is never called again, not
+ *  even by a call already in flight: its user_data may be freed. */
 void fes_client_set_log(fes_client *client, sello_log_fn fn, void *user_data, int min_level);
 
 /**
@@ -376,6 +456,10 @@ char *cfdi_get_by_uuid(cfdi_client *client, const char *request_json);
  *        "items": [<request of that operation>, ...] (at most 10000), "concurrency": 8 (1..64)}.
  * @return envelope, owned by the caller. data: {"results": [envelope, ...] in input order,
  *         "succeeded": n, "failed": n}. One item's failure does not stop the others.
+ * Each item has the deadline of a call of its own (timeout_ms from when it is first sent). The
+ * time the thread spends in your log and progress callbacks (which run between transfers, on
+ * this thread) is not counted against any item's timeout_ms, and answers that have arrived are
+ * read before any deadline is judged: a slow callback never turns a stamp into a timeout.
  */
 char *cfdi_process_files(cfdi_client *client, const char *request_json);
 

@@ -16,8 +16,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scratch="$root/.build-fuzz"
 seconds=${FUZZ_SECONDS:-60}
-targets=(${FUZZ_TARGETS:-fuzz_requests fuzz_json fuzz_xml fuzz_fes_answer})
-declare -A dict=([fuzz_requests]=requests [fuzz_json]=json [fuzz_xml]=xml [fuzz_fes_answer]=json)
+targets=(${FUZZ_TARGETS:-fuzz_requests fuzz_json fuzz_xml fuzz_fes_answer fuzz_jwt fuzz_redactor})
+declare -A dict=([fuzz_requests]=requests [fuzz_json]=json [fuzz_xml]=xml [fuzz_fes_answer]=json [fuzz_jwt]=json [fuzz_redactor]=json)
 
 # What the build needs (a fresh CI machine): the C libraries, and the Swift toolchain's own
 # libFuzzer and ASan runtimes (checked, not installed: they come with the toolchain).

@@ -660,8 +660,8 @@ def test_a_cancellation_is_not_resent_either(sandbox, cfdi) -> None:
 
 def test_lookups_are_retried(sandbox, config) -> None:
     uuid = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
-    sandbox.fault("delay", ms=1500, prefix=API + "/consultaCfdiPorUUID")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+    sandbox.fault("status", status=502, prefix=API + "/consultaCfdiPorUUID")
+    with Client("cfdi", {**config, "timeout_ms": 3000}) as client:
         envelope = client.call("get_by_uuid", {"uuid": uuid})
         expect_error(envelope, "service", "CFDI_NO_EXISTE", 602)
         assert envelope["meta"]["attempts"] == 2
@@ -669,6 +669,16 @@ def test_lookups_are_retried(sandbox, config) -> None:
         assert client.call("get_cancellation_receipt", {"uuid": uuid})["meta"]["attempts"] == 2
         retries = [line for level, line in client.logs if line.startswith("retry ")]
         assert len(retries) == 2
+
+
+def test_a_lookup_that_times_out_ends_at_the_call_deadline(sandbox, config) -> None:
+    """timeout_ms bounds the whole call (issue 12, item 18): an attempt that used it all up is not
+    followed by another; the error says the lookup may be repeated."""
+    sandbox.fault("delay", ms=1500, prefix=API + "/consultaCfdiPorUUID")
+    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+        envelope = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+    error = expect_error(envelope, "timeout", "TIMEOUT")
+    assert error["retryable"] is True and envelope["meta"]["attempts"] == 1
 
 
 def test_a_stamp_is_retried_only_when_it_was_not_processed(sandbox, cfdi) -> None:

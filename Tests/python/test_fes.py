@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import stat
+import threading
 
 import pytest
 
@@ -140,10 +142,16 @@ def test_success_saves_the_certificate_atomically(sandbox, fes_config, tmp_path)
 
 
 def test_a_failed_save_keeps_the_certificate_in_the_envelope(sandbox, fes_config, tmp_path) -> None:
-    target = tmp_path / "is-a-folder"
-    target.mkdir()
-    (target / "inside").write_text("x")  # rename() cannot replace a non-empty folder
+    folder = tmp_path / "removed-while-waiting"
+    folder.mkdir()
+    target = folder / "cert.p12"
+    # save_to is checked before sending (issue 12, item 19); its folder disappears while the
+    # service answers, so the write fails after the certificate was issued.
+    sandbox.fault("delay", ms=800)
+    remover = threading.Timer(0.3, lambda: shutil.rmtree(folder))
+    remover.start()
     envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    remover.join()
     assert envelope["ok"] is True
     assert base64.b64decode(envelope["data"]["certificado"])
     assert "saved_to" not in envelope["data"]

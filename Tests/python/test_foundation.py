@@ -82,7 +82,7 @@ def test_connection_refused_is_transport_and_retried() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = {"base_url": f"http://127.0.0.1:{port}", "usuario": "u", "clave": "c",
+    config = {"base_url": f"http://127.0.0.1:{port}", "usuario": "u", "clave": "c-clave",
               "retries": {"max": 2, "base_delay_ms": 1, "max_delay_ms": 5}}
     with Client("fes", config) as client:
         envelope = client.call("obtain_certificate", FES_REQUEST)
@@ -189,25 +189,25 @@ def test_endless_body_is_stopped(sandbox, fes_config) -> None:
 
 @pytest.mark.parametrize("url", ["http://example.com/x", "http://10.0.0.1/x", "http://127.0.0.1.example.com/"])
 def test_plain_http_off_loopback_is_refused_before_sending(url: str) -> None:
-    client = Client("fes", {"base_url": url, "usuario": "u", "clave": "c"})
+    client = Client("fes", {"base_url": url, "usuario": "u", "clave": "c-clave"})
     assert client.handle is None
     assert client.error["error"]["code"] == "INSECURE_HTTP"
     assert client.error["error"]["field"] == "base_url"
 
 
 def test_plain_http_off_loopback_needs_the_explicit_option() -> None:
-    with Client("fes", {"base_url": "http://example.com/x", "usuario": "u", "clave": "c", "allow_insecure_http": True}) as client:
+    with Client("fes", {"base_url": "http://example.com/x", "usuario": "u", "clave": "c-clave", "allow_insecure_http": True}) as client:
         assert client.handle is not None
 
 
 @pytest.mark.parametrize("config,code", [
-    ({"usuario": "u", "clave": "c", "colour": "red"}, "UNKNOWN_FIELD"),
-    ({"usuario": "u", "clave": "c", "timeout_ms": "60"}, "WRONG_TYPE"),
-    ({"usuario": "u", "clave": "c", "base_url": "ftp://x/"}, "BAD_URL"),
-    ({"usuario": "u", "clave": "c", "base_url": "not a url"}, "BAD_URL"),
+    ({"usuario": "u", "clave": "c-clave", "colour": "red"}, "UNKNOWN_FIELD"),
+    ({"usuario": "u", "clave": "c-clave", "timeout_ms": "60"}, "WRONG_TYPE"),
+    ({"usuario": "u", "clave": "c-clave", "base_url": "ftp://x/"}, "BAD_URL"),
+    ({"usuario": "u", "clave": "c-clave", "base_url": "not a url"}, "BAD_URL"),
     ({"usuario": "u"}, "MISSING_CREDENTIAL"),
-    ({"usuario": "u", "clave": "c", "retries": {"max": 99}}, "INVALID_ARGUMENT"),
-    ({"usuario": "u", "clave": "c", "ca_file": "/nonexistent.pem"}, "CA_FILE_UNREADABLE"),
+    ({"usuario": "u", "clave": "c-clave", "retries": {"max": 99}}, "INVALID_ARGUMENT"),
+    ({"usuario": "u", "clave": "c-clave", "ca_file": "/nonexistent.pem"}, "CA_FILE_UNREADABLE"),
 ])
 def test_bad_configuration_gives_an_error_envelope(config, code) -> None:
     client = Client("fes", config)
@@ -265,7 +265,7 @@ request = {BAD_INPUTS[name]}
 for function in ("sello_check_rut", "fes_check_request", "sello_find_comuna", "sello_check_rfc"):
     envelope = call(function, request)
     assert envelope["ok"] is False and envelope["error"]["kind"] in ("invalid_argument", "validation"), envelope
-client = Client("fes", {{"base_url": "http://127.0.0.1:9", "usuario": "u", "clave": "c"}})
+client = Client("fes", {{"base_url": "http://127.0.0.1:9", "usuario": "u", "clave": "c-clave"}})
 envelope = client.call("obtain_certificate", request) if request is not None else None
 if envelope is not None:
     assert envelope["ok"] is False and envelope["meta"]["attempts"] == 0, envelope

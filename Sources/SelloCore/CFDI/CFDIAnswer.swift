@@ -28,6 +28,8 @@ struct CFDIAnswer {
     let ok: Bool
     let codigo: Int?
     let mensaje: String?
+    /// The damage repaired to read the answer (a warning ANSWER_REPAIRED, see `CFDIClient.checked`).
+    var repairs: [String] = []
 
     static let booleanFields: Set<String> = ["timbradook", "statusok", "consultaok"]
     static let integerFields: Set<String> = ["codigo", "código", "saldo", "estatuscfdi"]
@@ -40,11 +42,14 @@ struct CFDIAnswer {
     init(_ response: HTTPResponse, shape: CFDIShape, operation: String, secrets: [String]) throws(SelloError) {
         let redactor = Redactor(secrets: secrets)
         let root: XMLElement
-        switch parseXML(response.body) {
-        case .success(let element) where element.name.lowercased() == shape.root.lowercased():
-            root = element
-        case .success(let element):
-            throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "its root element is <\(element.name)>, not <\(shape.root)>")
+        switch parseXMLAnswer(response.body) {
+        case .success(let answer) where answer.root.name.lowercased() == shape.root.lowercased():
+            root = answer.root
+            repairs = answer.repairs
+        case .success(let answer):
+            throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "its root element is <\(answer.root.name)>, not <\(shape.root)>")
+        case .failure(let failure) where failure.tooComplex:
+            throw AnswerJSON.tooComplex(response.body.count)
         case .failure(let failure):
             throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "it is not XML (\(failure.message), line \(failure.line))")
         }

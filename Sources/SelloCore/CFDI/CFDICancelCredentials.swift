@@ -35,6 +35,7 @@ enum CFDICancelCredentials {
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
             throw CFDICodes.invalidParameter("keyPass, the password of the PKCS#12 file, is required", field: "keyPass")
         }
+        try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {
         case .success: break
         case .failure(.wrongPassword):

@@ -12,6 +12,7 @@ public final class CFDIClient: Sendable {
         let config = try ClientConfig.parse(configText, environments: .cfdi,
                                             serviceKeys: ["usuario", "password", "contrato"],
                                             requiredKeys: ["usuario", "password", "contrato"])
+        try BasicCredentials.checkUser(config.serviceString("usuario") ?? "", field: "usuario")
         client = try ServiceClient(service: "cfdi", config: config)
         auth = BasicCredentials(user: config.serviceString("usuario") ?? "", password: config.serviceString("password") ?? "")
         contrato = config.serviceString("contrato") ?? ""

@@ -23,11 +23,7 @@ struct CFDIOutput {
     }
 
     static func directoryProblem(_ path: String) -> String? {
-        guard !path.isEmpty else { return "it is empty" }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(path)' does not exist" }
-        guard access(path, W_OK | X_OK) == 0 else { return "the folder '\(path)' is not writable" }
-        return nil
+        FileSystem.outputFolderProblem(path)
     }
 }
 

@@ -96,6 +96,7 @@ enum CFDIResults {
     /// `results`.
     static func checked(_ answer: CFDIAnswer, operation: String, context: CallContext, results: Set<Int> = []) throws(SelloError) -> CFDIAnswer {
         context.serviceStatus = answer.codigo
+        if !answer.repairs.isEmpty { context.warn(AnswerJSON.repaired(answer.repairs)) }
         guard answer.ok else {
             throw CFDICodes.serviceError(number: answer.codigo, mensaje: answer.mensaje, operation: operation)
         }

@@ -26,6 +26,7 @@ struct CSDCredentials {
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
             throw CFDICodes.invalidParameter("keyPass, the password of the private key, is required", field: "keyPass")
         }
+        try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         let certificate = try readCertificate(certBytes, field: certField)
         try checkUsable(certificate, field: certField)
         if let rfcEmisor, certificate.rfc != rfcEmisor {

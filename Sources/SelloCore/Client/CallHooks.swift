@@ -1,70 +1,84 @@
-import Synchronization
+/// The caller's callbacks as one call uses them, on the calling thread only, never after the call
+/// returns (API.md §6). The one way out to a log or progress callback, so every line is treated
+/// the same way on its way out:
+///   - the call's secrets (and their encoded forms) are masked and control characters escaped
+///     (issue 12, items 6 and 23);
+///   - while the call holds a lock (`holdingCallbacks`), lines are queued and delivered once it is
+///     released: a callback may call back into the library (item 1);
+///   - the time spent inside callbacks is counted, so that it is not charged to the service's
+///     timeout (item 12).
+/// A batch shares one `CallHooks` between its items (same thread, same caller).
+public final class CallHooks {
+    let client: ClientHooks?
+    private var held = 0
+    private var queued: [(level: LogLevel, line: String)] = []
+    private var queuedProgress: (done: Int64, total: Int64)?
+    /// Time spent inside the caller's callbacks during this call.
+    public private(set) var callbackTime: Duration = .zero
+    /// The secrets of this call: the client's credentials and each request's own.
+    public private(set) var redactor = Redactor(secrets: [])
 
-public enum LogLevel: Int32, Sendable, Comparable {
-    case debug = 0, info = 1, warning = 2, error = 3
+    /// - Parameter redactor: the client's own secrets, prepared once (see `ServiceClient`).
+    public init(client: ClientHooks? = nil, redactor: Redactor = Redactor(secrets: [])) {
+        self.client = client
+        self.redactor = redactor
+    }
 
-    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+    public func wantsLog(_ level: LogLevel) -> Bool { client?.wantsLog(level) ?? false }
 
-public typealias ProgressFunction = @convention(c) (UnsafeMutableRawPointer?, Int64, Int64) -> Void
-public typealias LogFunction = @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) -> Void
+    public var hasProgress: Bool { client?.hasProgress ?? false }
 
-/// The caller's callbacks as one call sees them: a snapshot taken when the call starts, used
-/// only on the calling thread and never after the call returns (API.md §6).
-public struct CallHooks: @unchecked Sendable {
-    // @unchecked: the user_data pointers are the caller's; we only hand them back to the
-    // caller's own functions, on the caller's thread.
-    var progress: ProgressFunction?
-    var progressUserData: UnsafeMutableRawPointer?
-    var log: LogFunction?
-    var logUserData: UnsafeMutableRawPointer?
-    var minLevel: LogLevel = .info
-
-    public init() {}
-
-    public func wantsLog(_ level: LogLevel) -> Bool { log != nil && level >= minLevel }
-
-    /// Sends one line to the log callback. `message` is built only when someone listens, and
-    /// must already be redacted (see `Redaction`).
+    /// Sends one line to the log callback. `message` is built only when someone listens.
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
-        guard let log, level >= minLevel else { return }
-        message().withCString { log(logUserData, level.rawValue, $0) }
+        guard let client, client.wantsLog(level) else { return }
+        let line = LogText.escape(redactor.scrub(message()))
+        guard held == 0 else {
+            queued.append((level, line))
+            return
+        }
+        timed { client.emitLog(level, line) }
     }
 
     public func reportProgress(done: Int64, total: Int64) {
-        progress?(progressUserData, done, total)
-    }
-}
-
-/// The callbacks set on a client, changed by *_client_set_progress/_set_log from any thread.
-public final class ClientHooks: Sendable {
-    private let state = Mutex(CallHooks())
-
-    public init() {}
-
-    public func setProgress(_ function: ProgressFunction?, userData: UnsafeMutableRawPointer?) {
-        let box = UnsafeSendable(userData)
-        state.withLock {
-            $0.progress = function
-            $0.progressUserData = function == nil ? nil : box.value
+        guard let client else { return }
+        guard held == 0 else {
+            queuedProgress = (done, total)
+            return
         }
+        timed { client.emitProgress(done: done, total: total) }
     }
 
-    public func setLog(_ function: LogFunction?, userData: UnsafeMutableRawPointer?, minLevel: Int32) {
-        let box = UnsafeSendable(userData)
-        let level = LogLevel(rawValue: min(max(minLevel, 0), 3)) ?? .info
-        state.withLock {
-            $0.log = function
-            $0.logUserData = function == nil ? nil : box.value
-            $0.minLevel = level
+    /// Registers values that must never leave the library (passwords, tokens, the Basic pair).
+    public func addSecrets(_ secrets: [String]) {
+        let new = secrets.filter { $0.count >= Redactor.minimumSecretLength && !redactor.secrets.contains($0) }
+        guard !new.isEmpty else { return }
+        redactor = redactor.adding(new)
+    }
+
+    /// Runs `body` (which takes and releases a lock) with every callback held back; what it
+    /// produced is delivered after it returns, when no lock of the library is held any more.
+    public func holdingCallbacks<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        held += 1
+        defer {
+            held -= 1
+            if held == 0 { flush() }
         }
+        return try body()
     }
 
-    public var snapshot: CallHooks { state.withLock { $0 } }
-}
+    private func flush() {
+        guard let client else { return }
+        let lines = queued
+        let progress = queuedProgress
+        queued = []
+        queuedProgress = nil
+        for (level, line) in lines { timed { client.emitLog(level, line) } }
+        if let progress { timed { client.emitProgress(done: progress.done, total: progress.total) } }
+    }
 
-/// Carries a caller-owned pointer across a lock; the library never dereferences it.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+    private func timed(_ body: () -> Void) {
+        let start = ContinuousClock.now
+        body()
+        callbackTime += ContinuousClock.now - start
+    }
 }

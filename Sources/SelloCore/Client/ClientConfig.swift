@@ -32,11 +32,18 @@ public struct ClientConfig: Sendable {
     public var maxResponseBytes = 104_857_600
     public var allowInsecureHTTP = false
     public var retry = RetryPolicy()
+    /// The checked proxy, when one is configured.
+    public var proxySetting: ProxySetting?
+    /// Values that must never leave the library: the credentials, the proxy's password (and the
+    /// forms they travel in). Every call of the client masks them (see `CallHooks`).
+    public var secrets: [String] = []
+    /// `allow_tls_key_log`: the caller accepts that libcurl writes TLS secrets to SSLKEYLOGFILE.
+    public var allowTLSKeyLog = false
     /// The service's own settings: credentials and options such as `max_upload_bytes`.
     public var service: JSONObject
 
     static let commonKeys = ["base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
-                             "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file"]
+                             "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file", "allow_tls_key_log"]
 
     /// Parses and checks a configuration. `serviceKeys` are the service's own members,
     /// `requiredKeys` those of them that must be present (credentials); `environments` the
@@ -65,6 +72,7 @@ public struct ClientConfig: Sendable {
             }
             config.retry.baseDelayMs = try nonNegative(retryReader, "base_delay_ms") ?? config.retry.baseDelayMs
             config.retry.maxDelayMs = try nonNegative(retryReader, "max_delay_ms") ?? config.retry.maxDelayMs
+            try config.retry.check()
         }
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
             throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "ca_file '\(caFile)' cannot be read", field: "ca_file")
@@ -80,6 +88,7 @@ public struct ClientConfig: Sendable {
         for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
             throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: "MISSING_CREDENTIAL")
         }
+        try config.harden(reader, serviceKeys: serviceKeys)
         return config
     }
 
@@ -128,6 +137,11 @@ public struct ServiceURL: Sendable {
         }
         guard !host.isEmpty else {
             throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)' has no host", field: "base_url")
+        }
+        // A query or a fragment would end up in the middle of every request's path (issue 12,
+        // item 16), and may hold a secret: refused, without repeating it.
+        if text.contains("?") || text.contains("#") {
+            throw SelloError(.invalidArgument, "BAD_URL", "base_url '\(shown)' must not have a query (?…) or a fragment (#…)", field: "base_url")
         }
         if part(CURLUPART_USER) != nil {
             throw SelloError(.invalidArgument, "BAD_URL", "base_url must not carry credentials; put them in the configuration", field: "base_url")

@@ -14,6 +14,7 @@ public final class CallContext {
     /// The service's own status code from the body, where it has one besides HTTP's (Firma Virtual).
     public var serviceStatus: Int?
     public var warnings: [Warning] = []
+    /// The caller's callbacks and this call's secrets; shared by the items of a batch.
     let hooks: CallHooks
 
     public init(service: String, operation: String, hooks: CallHooks = CallHooks()) {
@@ -48,22 +49,36 @@ public final class CallContext {
 
 /// The one place that turns a result into the envelope JSON.
 public enum Envelope {
+    /// Every envelope leaves through `success` or `failure`, which mask the call's secrets in all
+    /// of it — data (member names included, documents excepted), error, warnings — whatever
+    /// echoed them (issue 12, item 5).
     public static func success(_ data: JSON, context: CallContext) -> JSON {
+        let redactor = context.hooks.redactor
         var object = JSONObject()
         object.append("ok", .bool(true))
-        object.append("data", data)
-        if !context.warnings.isEmpty { object.append("warnings", .array(context.warnings.map(\.json))) }
+        object.append("data", redactor.scrub(json: data))
+        if !context.warnings.isEmpty { object.append("warnings", .array(context.warnings.map { scrubMembers($0.json, redactor) })) }
         object.append("meta", context.meta)
         return .object(object)
     }
 
     public static func failure(_ error: SelloError, context: CallContext) -> JSON {
+        let redactor = context.hooks.redactor
         var object = JSONObject()
         object.append("ok", .bool(false))
-        object.append("error", error.json)
-        if !context.warnings.isEmpty { object.append("warnings", .array(context.warnings.map(\.json))) }
+        object.append("error", scrubMembers(error.json, redactor))
+        if !context.warnings.isEmpty { object.append("warnings", .array(context.warnings.map { scrubMembers($0.json, redactor) })) }
         object.append("meta", context.meta)
         return .object(object)
+    }
+
+    /// The values of the library's own object (an error, a warning) scrubbed, its member names
+    /// kept: they are the envelope's structure.
+    static func scrubMembers(_ value: JSON, _ redactor: Redactor) -> JSON {
+        guard !redactor.secrets.isEmpty, let object = value.objectValue else { return value }
+        var copy = JSONObject()
+        for member in object.members { copy.append(member.key, redactor.scrub(json: member.value)) }
+        return .object(copy)
     }
 
     public static func make(_ result: Result<JSON, SelloError>, context: CallContext) -> JSON {

@@ -56,7 +56,7 @@ public final class FESClient: Sendable {
 
     static func readAnswer(_ response: HTTPResponse, request: FESRequest, context: CallContext, secrets: [String]) throws(SelloError) -> JSON {
         let redactor = Redactor(secrets: secrets)
-        guard let answer = try? JSONParser.parse(response.body), let object = answer.objectValue, object["estado"] != nil else {
+        guard let answer = try AnswerJSON.parse(response.body, context: context), let object = answer.objectValue, object["estado"] != nil else {
             guard (200..<300).contains(response.status) else {
                 throw SelloError(.http, "HTTP_\(response.status)", "FES answered HTTP \(response.status) without its JSON answer: \(redactor.sample(response.body))")
             }

@@ -184,12 +184,7 @@ public struct FESRequest: Sendable {
     /// The certificate must not be lost: refuse, before sending, a save_to whose folder
     /// cannot take the file.
     static func saveToProblem(_ path: String) -> String? {
-        guard !path.isEmpty, !path.hasSuffix("/") else { return "'\(path)' is not a file path" }
-        let folder = FileSystem.directory(of: path)
-        var info = stat()
-        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(folder)' does not exist" }
-        guard access(folder, W_OK) == 0 else { return "the folder '\(folder)' is not writable" }
-        return nil
+        FileSystem.outputFileProblem(path)
     }
 }
 

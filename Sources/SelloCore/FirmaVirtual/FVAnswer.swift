@@ -19,7 +19,12 @@ enum FVAnswer {
     ///     mean "log in again").
     static func read(_ response: HTTPResponse, context: CallContext, secrets: [String], authenticated: Bool) -> Outcome {
         let redactor = Redactor(secrets: secrets)
-        let parsed = try? JSONParser.parse(response.body)
+        let parsed: JSON?
+        do {
+            parsed = try AnswerJSON.parse(response.body, context: context)
+        } catch {
+            return .failure(error, refusesToken: false)
+        }
         let object = parsed?.objectValue
         let status = object?["status"]?.stringValue
         if let object {
@@ -46,18 +51,24 @@ enum FVAnswer {
             return .success(scrub(message, redactor), answer: object)
         }
         let text = messageText(message)
-        let found = FVMessages.error(text: text, shown: shown(text, redactor), serviceCode: context.serviceStatus)
+        let found = FVMessages.error(text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
+                                     serviceCode: context.serviceStatus)
         return .failure(found.error, refusesToken: found.refusesToken && authenticated)
     }
 
     /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything
     /// after "Bearer eyJ" (a token) masked; the seed's own "Token Bearer erróneo" stays readable.
-    static func shown(_ text: String, _ redactor: Redactor) -> String {
+    /// Masked first, then cut to `limit` characters: a secret straddling the cut would otherwise
+    /// leave its head behind, no longer recognisable (issue 12, item 6).
+    static func shown(_ text: String, _ redactor: Redactor, limit: Int? = nil) -> String {
         var result = text.trimmingSpaces
-        for secret in redactor.secrets where result.contains(secret) {
-            result = result.replacing(secret, with: "***")
+        if result.contains("Bearer eyJ") {
+            result = redactor.scrub(result)
+        } else {
+            result = redactor.scrubSecrets(result)
         }
-        return result.contains("Bearer eyJ") ? redactor.scrub(result) : result
+        if let limit, result.count > limit { result = String(result.prefix(limit)) + "…" }
+        return result
     }
 
     /// The body's `code`, a number (or a numeric string).
@@ -87,8 +98,7 @@ enum FVAnswer {
         default:
             break
         }
-        let text = JSONWriter.string(message)
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        return JSONWriter.string(message)   // cut by `shown`, after masking (issue 12, item 6)
     }
 
     /// The service's payload with any of this call's secrets masked (a service that echoed a
@@ -122,18 +132,30 @@ struct FVToken: Sendable {
     /// The login that produced it (FVClient counts logins).
     let generation: Int
 
+    /// The claims gave a lifetime that makes no sense: the token is renewed at once.
+    let lifetimeInvalid: Bool
+
+    /// The latest `exp` accepted: 9999-12-31T23:59:59Z.
+    static let latestExpiry: Int64 = 253_402_300_799
+
     init(value: String, generation: Int) {
         self.value = value
         self.generation = generation
         let claims = FVToken.claims(value)
-        expiresAt = claims.exp
-        if let exp = claims.exp {
-            let lifetime = claims.iat.map { exp - $0 } ?? Int64.max
-            let margin = min(60, max(lifetime / 2, 0))
-            renewAt = exp - margin
-        } else {
-            renewAt = nil
+        (expiresAt, renewAt, lifetimeInvalid) = FVToken.renewal(exp: claims.exp, iat: claims.iat)
+    }
+
+    /// When to renew, from claims that come from the network (issue 12, item 2): `exp` outside
+    /// 1970…9999, `iat` negative or not before `exp` make no sense and mean "renew at once"
+    /// (no expiry shown); no arithmetic here can overflow.
+    static func renewal(exp: Int64?, iat: Int64?) -> (expiresAt: Int64?, renewAt: Int64?, invalid: Bool) {
+        guard let exp else { return (nil, nil, false) }
+        guard (0...latestExpiry).contains(exp), iat.map({ (0..<exp).contains($0) }) ?? true else {
+            return (nil, Int64.min, true)
         }
+        let lifetime = iat.map { exp - $0 } ?? Int64.max   // both in range: cannot overflow
+        let margin = min(60, lifetime / 2)
+        return (exp, exp - margin, false)
     }
 
     func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? true }

@@ -115,6 +115,14 @@ public final class FVClient: Sendable {
     /// token the service just refused: a different fresh one (another thread's login) is used
     /// instead, else a new login is made.
     func token(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
+        // Log lines of a login made under the lock reach the caller once it is released: a log
+        // callback may call back into this client (issue 12, item 1).
+        try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+            try tokenLocked(context: context, replacing: stale)
+        }
+    }
+
+    private func tokenLocked(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
         let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
         return try tokens.withLock { state throws(SelloError) -> FVToken in
             if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
@@ -169,7 +177,12 @@ public final class FVClient: Sendable {
                 throw SelloError(.protocol, "TOKEN_MISSING",
                                  "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
             }
-            return FVToken(value: value, generation: generation)
+            let token = FVToken(value: value, generation: generation)
+            if token.lifetimeInvalid {
+                context.warn(Warning(kind: "protocol", code: "TOKEN_LIFETIME_INVALID",
+                                     message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
+            }
+            return token
         }
     }
 
@@ -177,8 +190,10 @@ public final class FVClient: Sendable {
     public func logIn(_ requestText: UnsafePointer<CChar>?) -> JSON {
         client.call("login", requestText) { json, context throws(SelloError) in
             _ = try FieldReader(json, allowed: [])
-            let token = try tokens.withLock { state throws(SelloError) -> FVToken in
-                try self.logInLocked(&state, context: context, reportsServiceCode: true)
+            let token = try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+                try tokens.withLock { state throws(SelloError) -> FVToken in
+                    try self.logInLocked(&state, context: context, reportsServiceCode: true)
+                }
             }
             return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
         }

@@ -47,6 +47,7 @@ extension FVClient {
             if let type = try reader.string("sUserType") {
                 body.append("sUserType", .string(try V.choice(type, V.personTypes, field: "sUserType", code: "USER_TYPE_INVALID")))
             }
+            try ClientConfig.checkSecretLength(password, field: "sPassword")
             var call = FVCall(.post, "/api/v1/userapp", body: Self.json(body),
                               replay: .onlyIfNotSent(consequence: "the user may have been created"))
             call.authenticated = false
@@ -96,6 +97,7 @@ extension FVClient {
             guard !code.trimmingSpaces.isEmpty else { throw V.invalid("EMPTY_FIELD", "'password' (the e-mailed code) is empty", field: "password") }
             guard let newPassword = try reader.string("new_password") else { throw V.missing("new_password") }
             guard !newPassword.isEmpty else { throw V.invalid("EMPTY_FIELD", "'new_password' is empty", field: "new_password") }
+            try ClientConfig.checkSecretLength(newPassword, field: "new_password")
             // The code goes as the caller gave it (the seed types it integer, its example is a string).
             let codeJSON: JSON = reader.object["password"]?.stringValue != nil ? .string(code.trimmingSpaces) : reader.object["password"] ?? .null
             var call = FVCall(.post, "/pwd/reset",

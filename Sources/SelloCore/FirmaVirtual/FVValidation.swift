@@ -63,7 +63,8 @@ enum FVValidation {
     static func isUUID(_ text: String) -> Bool {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
         guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
-        return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+        // ASCII only: Character.isHexDigit also accepts full-width digits (issue 12, item 22).
+        return groups.allSatisfy { $0.utf8.allSatisfy { Redactor.hexValue($0) != nil } }
     }
 
     /// One of `allowed`, case-insensitively; the service's spelling is returned.

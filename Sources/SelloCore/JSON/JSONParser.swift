@@ -2,6 +2,8 @@
 public struct JSONParseError: Error, Sendable, Equatable {
     public let message: String
     public let offset: Int
+    /// The text is JSON, but reading it would cost more memory than `Limits` allows.
+    public var tooComplex = false
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes: invalid UTF-8, control characters in strings,
@@ -12,11 +14,46 @@ public struct JSONParser {
 
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSON {
         var parser = Cursor(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-        return value
+        return try parser.parseDocument()
+    }
+
+    /// A service's answer (issue 12, items 10 and 14): read strictly; failing that, read with the
+    /// damage a real service produces repaired (`Cursor.repairing`) and described in `repairs`, so
+    /// that one stray byte does not lose a certificate. Either way the memory the value takes is
+    /// bounded by a small multiple of the answer's size (`costLimit`): an answer of tiny values
+    /// that would take more is refused with `tooComplex`.
+    public static func parseAnswer(_ bytes: [UInt8]) throws(JSONParseError) -> (value: JSON, repairs: [String]) {
+        let limit = costLimit(forBytes: bytes.count)
+        var strictError: JSONParseError?
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
+                var parser = Cursor(bytes: buffer, budget: limit)
+                return (try parser.parseDocument(), [])
+            }
+        } catch where error.tooComplex {
+            throw error
+        } catch {
+            strictError = error
+        }
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
+                var parser = Cursor(bytes: buffer, budget: limit, repairing: true)
+                let value = try parser.parseDocument()
+                return (value, parser.repairs.sorted())
+            }
+        } catch where error.tooComplex {
+            throw error
+        } catch {
+            throw strictError ?? error
+        }
+    }
+
+    /// What reading an answer of `count` bytes may cost (estimated bytes of memory): the answer's
+    /// size plus 8 MiB. Real answers stay far below (their size is in documents, which cost their
+    /// own length; 8 MiB is some 100,000 small values); the actual peak, with arrays growing by
+    /// doubling, is about twice the estimate.
+    public static func costLimit(forBytes count: Int) -> Int {
+        count.addingReportingOverflow(8 << 20).partialValue
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
@@ -36,9 +73,47 @@ public struct JSONParser {
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Estimated bytes of memory still allowed for the values read.
+        var budget = Int.max
+        /// Accepts what a service's answer gets wrong: a byte order mark, invalid UTF-8 or an
+        /// unpaired surrogate in a string (read as U+FFFD), a raw control character in a string,
+        /// NUL bytes after the value.
+        var repairing = false
+        var repairs: Set<String> = []
+
+        init(bytes: UnsafeBufferPointer<UInt8>, budget: Int = .max, repairing: Bool = false) {
+            self.bytes = bytes
+            self.budget = budget
+            self.repairing = repairing
+        }
 
         func failure(_ message: String) -> JSONParseError {
             JSONParseError(message: "\(message) at byte \(index)", offset: index)
+        }
+
+        mutating func charge(_ cost: Int) throws(JSONParseError) {
+            budget -= cost
+            guard budget >= 0 else {
+                var error = failure("the answer holds too many values to read within a few times its size")
+                error.tooComplex = true
+                throw error
+            }
+        }
+
+        mutating func parseDocument() throws(JSONParseError) -> JSON {
+            if repairing, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                index = 3
+                repairs.insert("a byte order mark before the JSON was skipped")
+            }
+            skipWhitespace()
+            let value = try parseValue(depth: 0)
+            skipWhitespace()
+            if repairing, index < bytes.count, bytes[index...].allSatisfy({ $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                index = bytes.count
+                repairs.insert("NUL bytes after the JSON were ignored")
+            }
+            guard index == bytes.count else { throw failure("unexpected text after the JSON value") }
+            return value
         }
 
         mutating func skipWhitespace() {
@@ -52,6 +127,7 @@ public struct JSONParser {
 
         mutating func parseValue(depth: Int) throws(JSONParseError) -> JSON {
             guard depth < JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
+            try charge(MemoryLayout<JSON>.stride)
             guard index < bytes.count else { throw failure("unexpected end of input") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth)
@@ -88,6 +164,7 @@ public struct JSONParser {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
                 let key = try parseString()
+                try charge(MemoryLayout<(String, JSON)>.stride + (positions == nil ? 0 : 48))
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
                 index += 1
@@ -178,16 +255,14 @@ public struct JSONParser {
                     if ascii {
                         string = String(decoding: slice, as: UTF8.self)
                     } else {
-                        guard let valid = String(validating: slice, as: UTF8.self) else {
-                            throw failure("invalid UTF-8 in a string")
-                        }
-                        string = valid
+                        string = try validated(slice)
                     }
                     index += 1
+                    try chargeString(slice.count)
                     return string
                 }
                 if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw failure("control character in a string") }
+                if byte < 0x20 { try controlCharacter() }
                 if byte >= 0x80 { ascii = false }
                 index += 1
             }
@@ -199,10 +274,8 @@ public struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     index += 1
-                    guard let string = String(validating: buffer, as: UTF8.self) else {
-                        throw failure("invalid UTF-8 in a string")
-                    }
-                    return string
+                    try chargeString(buffer.count)
+                    return try buffer.withUnsafeBufferPointer { buffer throws(JSONParseError) in try validated(buffer) }
                 case UInt8(ascii: "\\"):
                     index += 1
                     guard index < bytes.count else { throw failure("unterminated escape") }
@@ -218,29 +291,67 @@ public struct JSONParser {
                     case UInt8(ascii: "r"): buffer.append(0x0D)
                     case UInt8(ascii: "t"): buffer.append(0x09)
                     case UInt8(ascii: "u"):
-                        var scalar = try parseHex4()
-                        if (0xD800...0xDBFF).contains(scalar) {
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                                throw failure("unpaired surrogate")
-                            }
-                            index += 2
-                            let low = try parseHex4()
-                            guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else if (0xDC00...0xDFFF).contains(scalar) {
-                            throw failure("unpaired surrogate")
+                        guard let scalar = try parseEscapedScalar() else {
+                            buffer.append(contentsOf: [0xEF, 0xBF, 0xBD])   // repaired: U+FFFD
+                            continue
                         }
-                        guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
-                        buffer.append(contentsOf: Array(String(Character(unicode)).utf8))
+                        buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
                     default: throw failure("invalid escape")
                     }
                 default:
-                    if byte < 0x20 { throw failure("control character in a string") }
+                    if byte < 0x20 { try controlCharacter() }
                     buffer.append(byte)
                     index += 1
                 }
             }
             throw failure("unterminated string")
+        }
+
+        /// The scalar of a \\u escape (a surrogate pair read whole), or nil for an unpaired
+        /// surrogate when repairing (then nothing after it is consumed).
+        mutating func parseEscapedScalar() throws(JSONParseError) -> Unicode.Scalar? {
+            var scalar = try parseHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    index += 2
+                    let low = try parseHex4()
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        index -= 6   // not a pair: the second escape is read on its own
+                        return try unpairedSurrogate()
+                    }
+                } else {
+                    return try unpairedSurrogate()
+                }
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                return try unpairedSurrogate()
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
+            return unicode
+        }
+
+        mutating func unpairedSurrogate() throws(JSONParseError) -> Unicode.Scalar? {
+            guard repairing else { throw failure("unpaired surrogate") }
+            repairs.insert("an unpaired surrogate escape was read as U+FFFD")
+            return nil
+        }
+
+        mutating func controlCharacter() throws(JSONParseError) {
+            guard repairing else { throw failure("control character in a string") }
+            repairs.insert("a raw control character inside a string was kept")
+        }
+
+        mutating func validated(_ slice: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> String {
+            if let valid = String(validating: slice, as: UTF8.self) { return valid }
+            guard repairing else { throw failure("invalid UTF-8 in a string") }
+            repairs.insert("bytes that are not UTF-8 were read as U+FFFD")
+            return String(decoding: slice, as: UTF8.self)
+        }
+
+        /// A string of more than 15 bytes takes its own storage (shorter ones are inline).
+        mutating func chargeString(_ count: Int) throws(JSONParseError) {
+            if count > 15 { try charge(count + 32) }
         }
 
         mutating func parseHex4() throws(JSONParseError) -> UInt32 {

@@ -9,8 +9,44 @@ public enum FileSystem {
         return access(path, R_OK) == 0 && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// A path holding a NUL would be cut where the C library reads it: another file than the one
+    /// named (issue 12, item 19). Every file operation here refuses one.
+    static func checkPath(_ path: String, field: String) throws(SelloError) {
+        guard !path.utf8.contains(0) else { throw SelloError(.io, "FILE_UNREADABLE", "the path given as '\(field)' contains a NUL character", field: field) }
+    }
+
+    /// Why a file could not be written at `path` later, or nil: checked before a request that
+    /// costs quota is sent, so that what it brings back is never lost to a bad path (issue 12,
+    /// item 19) — an existing folder, a name or path too long, a NUL, a missing or read-only folder.
+    public static func outputFileProblem(_ path: String) -> String? {
+        guard !path.isEmpty, !path.hasSuffix("/") else { return "'\(path)' is not a file path" }
+        guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
+        guard path.utf8.count < Int(PATH_MAX) else { return "the path is \(path.utf8.count) bytes long; the limit is \(PATH_MAX - 1)" }
+        if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
+            return "the name '\(long.prefix(40))…' is \(long.utf8.count) bytes long; a file name has at most \(NAME_MAX)"
+        }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "'\(path)' is a folder, not a file name" }
+        let folder = directory(of: path)
+        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(folder)' does not exist" }
+        guard access(folder, W_OK) == 0 else { return "the folder '\(folder)' is not writable" }
+        return nil
+    }
+
+    /// Why files could not be written into the folder `path` later (`<folder>/<UUID>.xml`), or nil.
+    public static func outputFolderProblem(_ path: String) -> String? {
+        guard !path.isEmpty else { return "it is empty" }
+        guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
+        guard path.utf8.count + 64 < Int(PATH_MAX) else { return "the path is \(path.utf8.count) bytes long: too long for the files saved in it" }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(path)' does not exist" }
+        guard access(path, W_OK | X_OK) == 0 else { return "the folder '\(path)' is not writable" }
+        return nil
+    }
+
     /// The size of a regular file, or an `io` error naming the path.
     public static func fileSize(_ path: String, field: String) throws(SelloError) -> Int64 {
+        try checkPath(path, field: field)
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field)
@@ -48,6 +84,7 @@ public enum FileSystem {
 
     /// Reads the first bytes of a file (a signature check) without reading the rest.
     public static func readPrefix(_ path: String, count: Int, field: String) throws(SelloError) -> [UInt8] {
+        try checkPath(path, field: field)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(errorText())", field: field) }
         defer { close(fd) }
@@ -59,6 +96,7 @@ public enum FileSystem {
     /// Writes a file atomically and durably: a temporary file in the same folder, fsync, rename,
     /// fsync of the folder; mode 0600 by default (certificates and keys are secrets).
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String) throws(SelloError) {
+        guard !path.utf8.contains(0) else { throw SelloError(.io, "WRITE_FAILED", "the path contains a NUL character", field: field) }
         let folder = directory(of: path)
         var template = Array("\(folder)/.sello-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

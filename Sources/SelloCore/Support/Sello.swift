@@ -8,6 +8,10 @@ public enum Sello {
     public static let abiVersion: Int32 = 1
     /// Requests larger than this are refused: large files travel by path (file_path, datos_path).
     public static let maxRequestBytes = 8 * 1024 * 1024
+    /// The longest URL (query string included) a request may have: above it nothing is sent and
+    /// the call fails as `validation` URL_TOO_LONG (issue 12, item 17). libcurl itself cannot send
+    /// a request head over 1 MiB; servers often accept far less (8 KiB is common).
+    public static let maxURLBytes = 512 * 1024
 }
 
 /// Reads the caller's NUL-terminated request or configuration text.

@@ -1,6 +1,9 @@
 import CCurl
 import CSelloShims
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// libcurl's global state, initialised once before any thread uses curl (curl_global_init is
 /// not thread-safe; Swift runs a static initialiser exactly once).
@@ -36,6 +39,9 @@ final class HandlePool: @unchecked Sendable {
     private let share: OpaquePointer
     private let idle = Mutex<[EasyHandle]>([])
     private let maxIdle: Int
+    /// The process that made the pool: its connections, TLS sessions and locks are that
+    /// process's (see `ProcessPool`).
+    let pid = getpid()
 
     init(maxIdle: Int = 64) throws(SelloError) {
         guard CurlGlobal.initialized else { throw .internal("curl_global_init failed") }
@@ -65,5 +71,44 @@ final class HandlePool: @unchecked Sendable {
         // Every easy handle must be gone before the share they point to.
         idle.withLock { $0.removeAll() }
         curlshim_share_free(share)
+    }
+}
+
+/// A client's handle pool for the process that uses it (issue 12, item 9). After fork() the child
+/// inherits the parent's pooled keep-alive connections — the same sockets — and the two processes
+/// would read each other's answers. A process whose pid differs from the pool's makes a fresh
+/// pool and abandons the inherited one without cleaning it up: curl_easy_cleanup would send the
+/// parent's TLS sessions a close_notify, and the inherited locks may have been held by a parent
+/// thread at the moment of fork(). The abandoned pool (a few file descriptors) is never freed.
+/// Lock-free: a Mutex inherited locked by fork() would hang the child.
+final class ProcessPool: Sendable {
+    /// The current pool, retained, as the bits of its pointer (Atomic needs a Sendable value).
+    private let current: Atomic<Int>
+
+    init() throws(SelloError) {
+        current = Atomic(Int(bitPattern: Unmanaged.passRetained(try HandlePool()).toOpaque()))
+    }
+
+    private static func pool(_ bits: Int) -> Unmanaged<HandlePool>? {
+        UnsafeMutableRawPointer(bitPattern: bits).map { Unmanaged<HandlePool>.fromOpaque($0) }
+    }
+
+    /// The pool of this process.
+    func pool() throws(SelloError) -> HandlePool {
+        let bits = current.load(ordering: .acquiring)
+        guard let pool = ProcessPool.pool(bits)?.takeUnretainedValue() else { throw .internal("no handle pool") }
+        if pool.pid == getpid() { return pool }
+        let fresh = Unmanaged.passRetained(try HandlePool())
+        let (exchanged, found) = current.compareExchange(expected: bits, desired: Int(bitPattern: fresh.toOpaque()),
+                                                         ordering: .acquiringAndReleasing)
+        if exchanged { return fresh.takeUnretainedValue() }   // the inherited pool is abandoned
+        fresh.release()                                       // another thread of this process was first
+        guard let winner = ProcessPool.pool(found)?.takeUnretainedValue() else { throw .internal("no handle pool") }
+        return winner
+    }
+
+    deinit {
+        guard let pool = ProcessPool.pool(current.load(ordering: .acquiring)) else { return }
+        if pool.takeUnretainedValue().pid == getpid() { pool.release() }
     }
 }

@@ -25,6 +25,15 @@ public struct BasicCredentials: Sendable {
     public let user: String
     public let password: String
     public init(user: String, password: String) { self.user = user; self.password = password }
+
+    /// HTTP Basic sends `user:password`: a user name with a colon would move part of it into the
+    /// password (and a failed login counts toward the service's lock-out) — issue 12, item 15.
+    public static func checkUser(_ user: String, field: String) throws(SelloError) {
+        guard !user.contains(":") else {
+            throw .invalidArgument("'\(field)' must not contain ':' (HTTP Basic authentication separates the user from the password with it)",
+                                   field: field)
+        }
+    }
 }
 
 public struct HTTPRequest: Sendable {

@@ -15,11 +15,11 @@ enum Verdict {
 /// retries and logging have one definition.
 public final class HTTPTransport: Sendable {
     let settings: TransportSettings
-    let pool: HandlePool
+    let pools: ProcessPool
 
     public init(config: ClientConfig) throws(SelloError) {
         settings = TransportSettings(base: try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP), config: config)
-        pool = try HandlePool()
+        pools = try ProcessPool()
     }
 
     public var baseURL: String { settings.base.text }
@@ -27,23 +27,27 @@ public final class HTTPTransport: Sendable {
     /// Sends `request`, retrying where API.md §5 allows, and returns the final answer of any
     /// status the transport does not itself treat as an error (2xx and 4xx, and 5xx once
     /// retries are exhausted are left to the service to read: their bodies may carry the
-    /// service's own error).
+    /// service's own error). Everything happens within the call's deadline (`CallDeadline`).
     public func perform(_ request: HTTPRequest, context: CallContext) throws(SelloError) -> HTTPResponse {
+        try prepare(request, context: context)
+        let pool = try pools.pool()
+        let deadline = CallDeadline(context: context, timeoutMs: settings.config.timeoutMs)
         var retries = 0
         while true {
+            let remaining = try deadline.remainingForAttempt()
             logRequest(request, context: context, attempt: retries + 1)
             let handle = try pool.checkout()
             let outcome: TransferOutcome
             do {
                 let transfer = try Transfer(handle: handle, request: request, settings: settings,
-                                            share: pool.shareHandle, hooks: context.hooks)
+                                            share: pool.shareHandle, hooks: context.hooks, timeoutMs: remaining)
                 outcome = transfer.outcome(curl_easy_perform(handle.raw))
             } catch {
                 pool.checkin(handle)
                 throw error
             }
             pool.checkin(handle)
-            switch judge(outcome, request: request, retriesDone: retries, context: context) {
+            switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, context: context)) {
             case .answer(let response):
                 return response
             case .retry(let error, let delayMs):
@@ -56,14 +60,30 @@ public final class HTTPTransport: Sendable {
         }
     }
 
+    /// What every request gets before its first attempt, in the single and the batch path alike:
+    /// the URL length limit (nothing sent above it) and its secrets registered with the call.
+    func prepare(_ request: HTTPRequest, context: CallContext) throws(SelloError) {
+        let length = Transfer.url(request, settings: settings).utf8.count
+        guard length <= Sello.maxURLBytes else {
+            throw SelloError(.validation, "URL_TOO_LONG",
+                             "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) (\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string (datos, uuids, certificates) are too large for one request",
+                             retryable: false)
+        }
+        var secrets = request.secrets
+        if let basic = request.basicAuth {
+            secrets += [basic.password, Base64.encode(Array("\(basic.user):\(basic.password)".utf8))]
+        }
+        context.hooks.addSecrets(secrets)
+    }
+
     /// Decides what an attempt means: an answer, a retry, or a final error.
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
         if outcome.status > 0 { context.httpStatus = outcome.status }
         context.attempts += outcome.requestsStarted
-        let redactor = Redactor(secrets: request.secrets)
+        let redactor = context.hooks.redactor
         if outcome.code == CURLE_OK {
             context.hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
-            return judgeStatus(outcome, request: request, retriesDone: retriesDone)
+            return judgeStatus(outcome, request: request, retriesDone: retriesDone, context: context)
         }
         let error = transportError(outcome, request: request, redactor: redactor)
         let canRetry: Bool
@@ -78,11 +98,11 @@ public final class HTTPTransport: Sendable {
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
     }
 
-    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int) -> Verdict {
+    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
         let response = HTTPResponse(status: outcome.status, contentType: outcome.contentType, body: outcome.body)
         let status = outcome.status
         if (300..<400).contains(status) {
-            let target = outcome.location.map { Redactor(secrets: request.secrets).scrubURL($0) } ?? "(no Location)"
+            let target = outcome.location.map { context.hooks.redactor.scrubURL($0) } ?? "(no Location)"
             return .fail(SelloError(.http, "REDIRECT_NOT_FOLLOWED",
                                     "the service answered \(status) redirecting to \(target); redirects are not followed so that credentials never reach another address: point base_url at the final address",
                                     retryable: false))
@@ -172,7 +192,7 @@ public final class HTTPTransport: Sendable {
 
     func logRequest(_ request: HTTPRequest, context: CallContext, attempt: Int) {
         guard context.hooks.wantsLog(.info) else { return }
-        let redactor = Redactor(secrets: request.secrets)
+        let redactor = context.hooks.redactor
         let query = redactor.scrubQuery(request.query)
         context.hooks.log(.info, "→ \(request.method.rawValue) \(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
     }

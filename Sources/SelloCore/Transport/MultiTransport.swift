@@ -4,6 +4,11 @@ import CSelloShims
 /// The batch path of `HTTPTransport`: many requests over one curl multi handle. Each attempt
 /// is a `Transfer` on a pooled easy handle, judged by the same `judge` as `perform`, so a batch
 /// request is sent, retried (or not re-sent) exactly as a single one would be.
+///
+/// Timeouts are the batch's own, not libcurl's (issue 12, item 12): every request has the deadline
+/// of a call (`CallDeadline`, from its first launch), from which the time the thread spends in the
+/// caller's callbacks is deducted; and finished transfers are read before any deadline is judged.
+/// A slow log callback therefore never turns an answer that arrived into a timeout.
 extension HTTPTransport {
     /// Runs `requests` with at most `concurrency` in flight, on the calling thread (callbacks
     /// and logs included). `completion(position, result)` is called once per request, as each
@@ -14,89 +19,75 @@ extension HTTPTransport {
                             completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
         precondition(requests.count == contexts.count, "one context per request")
         guard !requests.isEmpty else { return }
+        let pool: HandlePool
+        do {
+            pool = try pools.pool()
+        } catch {
+            for position in requests.indices { completion(position, .failure(error)) }
+            return
+        }
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
             for position in requests.indices { completion(position, .failure(.internal("curl_multi_init failed"))) }
             return
         }
         // Every easy handle has been removed by then.
         defer { curl_multi_cleanup(multi) }
-        let limit = min(max(concurrency, 1), requests.count)
-        // At most one cached connection per slot, reused by the batch's later requests.
-        _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
+        var batch = Batch(transport: self, pool: pool, multi: multi, requests: requests, contexts: contexts,
+                          limit: min(max(concurrency, 1), requests.count))
+        batch.run(completion)
+    }
 
-        struct Waiting {
-            let position: Int
-            let retriesDone: Int
-            let readyAt: ContinuousClock.Instant
-        }
-        struct Running {
-            let position: Int
-            let retriesDone: Int
-            let handle: EasyHandle
-            let transfer: Transfer
-        }
-        // Requests not yet sent go in input order; retries wait in `retrying` until their delay
-        // is over and then go first.
-        var nextFresh = 0
-        var retrying: [Waiting] = []
-        var running: [UnsafeMutableRawPointer: Running] = [:]
+    static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
+        let remaining = instant - ContinuousClock.now
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+}
 
-        func nextReady() -> Waiting? {
-            let now = ContinuousClock.now
-            if let index = retrying.firstIndex(where: { $0.readyAt <= now }) { return retrying.remove(at: index) }
-            guard nextFresh < requests.count else { return nil }
-            nextFresh += 1
-            return Waiting(position: nextFresh - 1, retriesDone: 0, readyAt: now)
-        }
+/// The state of one `performMany`.
+private struct Batch {
+    struct Waiting {
+        let position: Int
+        let retriesDone: Int
+        let readyAt: ContinuousClock.Instant
+    }
+    struct Running {
+        let position: Int
+        let retriesDone: Int
+        let handle: EasyHandle
+        let transfer: Transfer
+    }
 
-        func launch(_ item: Waiting) {
-            let request = requests[item.position]
-            let context = contexts[item.position]
-            logRequest(request, context: context, attempt: item.retriesDone + 1)
-            let handle: EasyHandle
-            do {
-                handle = try pool.checkout()
-            } catch {
-                completion(item.position, .failure(error))
-                return
-            }
-            do {
-                let transfer = try Transfer(handle: handle, request: request, settings: settings,
-                                            share: pool.shareHandle, hooks: context.hooks)
-                guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
-                    pool.checkin(handle)
-                    completion(item.position, .failure(.internal("curl_multi_add_handle failed")))
-                    return
-                }
-                running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
-            } catch {
-                pool.checkin(handle)
-                completion(item.position, .failure(error))
-            }
-        }
+    let transport: HTTPTransport
+    let pool: HandlePool
+    let multi: UnsafeMutableRawPointer
+    let requests: [HTTPRequest]
+    let contexts: [CallContext]
+    let limit: Int
+    // Requests not yet sent go in input order; retries wait in `retrying` until their delay is
+    // over and then go first.
+    var nextFresh = 0
+    var retrying: [Waiting] = []
+    var running: [UnsafeMutableRawPointer: Running] = [:]
+    var deadlines: [CallDeadline?]
 
-        func finish(_ easy: UnsafeMutableRawPointer, _ code: CURLcode) {
-            guard let item = running.removeValue(forKey: easy) else { return }
-            curl_multi_remove_handle(multi, easy)
-            let outcome = item.transfer.outcome(code)
-            pool.checkin(item.handle)
-            let request = requests[item.position]
-            let context = contexts[item.position]
-            switch judge(outcome, request: request, retriesDone: item.retriesDone, context: context) {
-            case .answer(let response):
-                completion(item.position, .success(response))
-            case .retry(let error, let delayMs):
-                logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, context: context)
-                retrying.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1,
-                                        readyAt: .now + .milliseconds(delayMs)))
-            case .fail(let error):
-                completion(item.position, .failure(error))
-            }
-        }
+    init(transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
+         contexts: [CallContext], limit: Int) {
+        self.transport = transport
+        self.pool = pool
+        self.multi = multi
+        self.requests = requests
+        self.contexts = contexts
+        self.limit = limit
+        deadlines = Array(repeating: nil, count: requests.count)
+        _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)   // one cached connection per slot
+    }
 
+    mutating func run(_ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
         while nextFresh < requests.count || !retrying.isEmpty || !running.isEmpty {
             // Start what may start.
-            while running.count < limit, let item = nextReady() { launch(item) }
+            while running.count < limit, let item = nextReady() { launch(item, completion) }
             if running.isEmpty {
                 // Only retries waiting for their delay.
                 guard let soonest = retrying.map(\.readyAt).min() else { continue }
@@ -105,39 +96,111 @@ extension HTTPTransport {
             }
             var active: Int32 = 0
             let performed = curl_multi_perform(multi, &active)
+            // What finished is read first; only then are deadlines judged.
             var easy: UnsafeMutableRawPointer?
             var code = CURLE_OK
             while curlshim_multi_next_done(multi, &easy, &code) != 0 {
-                if let easy { finish(easy, code) }
+                if let easy { finish(easy, code, completion) }
             }
             if performed != CURLM_OK {
-                // The multi handle itself failed: what ran in it and what was still to run is
-                // lost (a transfer in flight may have reached the service: it is not re-sent).
-                let error = SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))")
-                for (easy, item) in running {
-                    curl_multi_remove_handle(multi, easy)
-                    pool.checkin(item.handle)
-                    completion(item.position, .failure(error))
-                }
-                running.removeAll()
-                for item in retrying { completion(item.position, .failure(error)) }
-                for position in nextFresh..<requests.count { completion(position, .failure(error)) }
+                abandon(SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
                 return
             }
-            guard !running.isEmpty else { continue }
-            // Wait for network activity, curl's own timers, or the next retry becoming due.
-            var waitMs: Int32 = 1000
-            if running.count < limit, let soonest = retrying.map(\.readyAt).min() {
-                waitMs = Int32(min(1000, HTTPTransport.millisecondsUntil(soonest)))
+            for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
+                finish(easy, CURLE_OPERATION_TIMEDOUT, completion)
             }
+            guard !running.isEmpty else { continue }
+            let waitMs = Int32(clamping: nextWakeMs())
             if waitMs > 0 { curl_multi_poll(multi, nil, 0, waitMs, nil) }
         }
     }
 
-    static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
-        let remaining = instant - ContinuousClock.now
-        guard remaining > .zero else { return 0 }
-        let (seconds, attoseconds) = remaining.components
-        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    mutating func nextReady() -> Waiting? {
+        let now = ContinuousClock.now
+        if let index = retrying.firstIndex(where: { $0.readyAt <= now }) { return retrying.remove(at: index) }
+        guard nextFresh < requests.count else { return nil }
+        nextFresh += 1
+        return Waiting(position: nextFresh - 1, retriesDone: 0, readyAt: now)
+    }
+
+    /// Network activity, a deadline or the next retry, whichever comes first (at most a second).
+    func nextWakeMs() -> Int {
+        var wait = 1000
+        for item in running.values {
+            if let remaining = deadlines[item.position]?.remainingMs { wait = min(wait, max(remaining, 1)) }
+        }
+        if running.count < limit, let soonest = retrying.map(\.readyAt).min() {
+            wait = min(wait, HTTPTransport.millisecondsUntil(soonest))
+        }
+        return wait
+    }
+
+    mutating func launch(_ item: Waiting, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+        let request = requests[item.position]
+        let context = contexts[item.position]
+        do throws(SelloError) {
+            if deadlines[item.position] == nil {
+                try transport.prepare(request, context: context)
+                deadlines[item.position] = CallDeadline(hooks: context.hooks, timeoutMs: transport.settings.config.timeoutMs)
+            }
+            _ = try deadlines[item.position]?.remainingForAttempt()
+        } catch {
+            completion(item.position, .failure(error))
+            return
+        }
+        transport.logRequest(request, context: context, attempt: item.retriesDone + 1)
+        let handle: EasyHandle
+        do {
+            handle = try pool.checkout()
+        } catch {
+            completion(item.position, .failure(error))
+            return
+        }
+        do {
+            let transfer = try Transfer(handle: handle, request: request, settings: transport.settings,
+                                        share: pool.shareHandle, hooks: context.hooks, timeoutMs: nil)
+            guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
+                pool.checkin(handle)
+                completion(item.position, .failure(.internal("curl_multi_add_handle failed")))
+                return
+            }
+            running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
+        } catch {
+            pool.checkin(handle)
+            completion(item.position, .failure(error))
+        }
+    }
+
+    mutating func finish(_ easy: UnsafeMutableRawPointer, _ code: CURLcode, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+        guard let item = running.removeValue(forKey: easy) else { return }
+        curl_multi_remove_handle(multi, easy)
+        let outcome = item.transfer.outcome(code)
+        pool.checkin(item.handle)
+        let request = requests[item.position]
+        let context = contexts[item.position]
+        var verdict = transport.judge(outcome, request: request, retriesDone: item.retriesDone, context: context)
+        if let deadline = deadlines[item.position] { verdict = deadline.bounded(verdict) }
+        switch verdict {
+        case .answer(let response):
+            completion(item.position, .success(response))
+        case .retry(let error, let delayMs):
+            transport.logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, context: context)
+            retrying.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs)))
+        case .fail(let error):
+            completion(item.position, .failure(error))
+        }
+    }
+
+    /// The multi handle itself failed: what ran in it and what was still to run is lost (a
+    /// transfer in flight may have reached the service: it is not re-sent).
+    mutating func abandon(_ error: SelloError, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+        for (easy, item) in running {
+            curl_multi_remove_handle(multi, easy)
+            pool.checkin(item.handle)
+            completion(item.position, .failure(error))
+        }
+        running.removeAll()
+        for item in retrying { completion(item.position, .failure(error)) }
+        for position in nextFresh..<requests.count { completion(position, .failure(error)) }
     }
 }

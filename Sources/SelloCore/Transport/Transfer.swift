@@ -24,6 +24,20 @@ final class ResponseSink {
     let refusesResend: Bool
     /// How many times libcurl started sending the request: `meta.attempts` counts these.
     var requestStarts = 0
+    /// The file being uploaded, when the body is one (it reports a change while sent).
+    var file: FileSource?
+    /// The easy handle, to read the answer's Content-Length.
+    var easy: UnsafeMutableRawPointer?
+
+    /// Room for the whole answer at once when its length is announced: growing by doubling
+    /// would hold the old and the new copy together, up to three times the answer (issue 12,
+    /// item 14).
+    func reserveForAnswer() {
+        guard let easy else { return }
+        var length: curl_off_t = -1
+        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 else { return }
+        body.reserveCapacity(min(Int(length), limit))
+    }
 
     init(limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
         self.limit = limit
@@ -78,16 +92,19 @@ final class Transfer {
     /// The reader of a `.base64File` body, alive as long as curl may call it.
     private var fileBody: Base64FileBody?
 
+    /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
+    ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
     init(handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
-         hooks: CallHooks) throws(SelloError) {
+         hooks: CallHooks, timeoutMs: Int?) throws(SelloError) {
         self.handle = handle
         self.request = request
         sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
                             refusesResend: !request.isIdempotent)
         let easy = handle.raw
+        sink.easy = easy
         curl_easy_reset(easy)
         let config = settings.config
-        let url = settings.base.text + request.path + Transfer.queryString(request.query)
+        let url = Transfer.url(request, settings: settings)
 
         var failed: CURLcode = CURLE_OK
         func check(_ code: CURLcode) { if code != CURLE_OK && failed == CURLE_OK { failed = code } }
@@ -96,15 +113,16 @@ final class Transfer {
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_SHARE, share))
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer))
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, config.timeoutMs))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, config.connectTimeoutMs))
+        check(curlshim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs ?? 0))
+        check(curlshim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, min(config.connectTimeoutMs, timeoutMs ?? Int.max)))
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, config.userAgent))
         check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
         if let caFile = settings.caFile { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CAINFO, caFile)) }
-        // An empty proxy turns off the *_proxy environment variables: traffic goes only where
-        // the configuration says.
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROXY, config.proxy ?? ""))
+        // An empty proxy turns off the *_proxy environment variables, and an empty no-proxy list
+        // turns off NO_PROXY (issue 12, item 21): traffic goes only where the configuration says.
+        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROXY, config.proxySetting?.url ?? ""))
+        check(curlshim_easy_setopt_pointer(easy, CURLOPT_NOPROXY, ""))
         // Redirects are never followed: one could carry credentials to another origin.
         check(curlshim_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         check(curlshim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
@@ -113,6 +131,7 @@ final class Transfer {
             let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
             guard sink.body.count + length <= sink.limit else { sink.exceeded = true; return 0 }
+            if sink.body.isEmpty { sink.reserveForAnswer() }
             sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
             return length
         }))
@@ -122,7 +141,7 @@ final class Transfer {
         // sent twice (see ResponseSink.countRequest).
         check(curlshim_easy_setopt_prereq_fn(easy, ResponseSink.countRequest))
         check(curlshim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, sinkPointer))
-        if request.reportsProgress && hooks.progress != nil {
+        if request.reportsProgress && hooks.hasProgress {
             check(curlshim_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0))
             check(curlshim_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, sinkPointer))
             check(curlshim_easy_setopt_xferinfo_fn(easy, { context, _, _, uploadTotal, uploaded in
@@ -159,10 +178,13 @@ final class Transfer {
                 check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
                 check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
             case .multipartFile(let field, let fileName, let path, let contentType):
+                // Streamed from disk, never read whole, and stopped if the file changes meanwhile.
+                let file = try FileSource(path: path, field: "file_path")
+                sink.file = file
                 mime = curl_mime_init(easy)
                 let part = curl_mime_addpart(mime)
                 check(curl_mime_name(part, field))
-                check(curl_mime_filedata(part, path)) // streamed from disk, never read whole
+                check(curl_mime_data_cb(part, curl_off_t(file.size), FileSource.read, FileSource.seek, nil, file.context))
                 check(curl_mime_filename(part, fileName))
                 check(curl_mime_type(part, contentType))
                 check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
@@ -228,7 +250,12 @@ final class Transfer {
             newConnections: connects, elapsedMs: Double(totalTime) / 1000,
             // A refused re-send never reached the wire.
             requestsStarted: sink.refusesResend ? min(sink.requestStarts, 1) : sink.requestStarts,
-            uploadFailure: fileBody?.failure)
+            uploadFailure: fileBody?.failure ?? sink.file?.failure)
+    }
+
+    /// The URL a request is sent to.
+    static func url(_ request: HTTPRequest, settings: TransportSettings) -> String {
+        settings.base.text + request.path + queryString(request.query)
     }
 
     private func header(_ name: String) -> String? {

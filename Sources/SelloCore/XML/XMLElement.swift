@@ -52,9 +52,12 @@ public struct XMLFailure: Error, Sendable, Equatable {
     public let message: String
     /// 1-based line of the problem; 0 when there is no position (e.g. empty input).
     public let line: Int
+    /// Well-formed or not, reading it would cost too much (`XMLLimits`).
+    public let tooComplex: Bool
 
-    public init(message: String, line: Int) {
+    public init(message: String, line: Int, tooComplex: Bool = false) {
         self.message = message
         self.line = line
+        self.tooComplex = tooComplex
     }
 }

@@ -1,7 +1,8 @@
-// Safe parsing of untrusted XML (PAC answers) with libxml2 2.9.
+// Safe parsing of untrusted XML (PAC answers) with libxml2 2.9, through its SAX2 interface: the
+// tree is built directly as `XMLElement`s, never as a libxml2 document first.
 import CLibXML2
 
-/// Deepest element nesting accepted (libxml2 itself stops at 256 without XML_PARSE_HUGE).
+/// Deepest element nesting accepted.
 let xmlMaxDepth = 256
 
 private enum LibXML2 {
@@ -10,97 +11,61 @@ private enum LibXML2 {
 }
 
 /// No network, no entity substitution (NOENT omitted), no DTD loading/validation
-/// (DTDLOAD/DTDATTR/DTDVALID omitted), no blank nodes, CDATA delivered as text,
-/// nothing printed (errors go to this call's context). No XML_PARSE_HUGE:
-/// libxml2's default limits stay (depth 256, 10 MB per text node).
+/// (DTDLOAD/DTDATTR/DTDVALID omitted), CDATA delivered as text, nothing printed (errors go to
+/// this call's state). XML_PARSE_HUGE lifts libxml2's 10,000,000-byte limit on one text node — a
+/// stamp's pdfBase64 can be larger (issue 12, item 11); what HUGE would also allow is bounded
+/// here instead: a DOCTYPE stops the parser (so there are no entities to expand), depth stops at
+/// `xmlMaxDepth`, attributes per element at `XMLLimits.maxAttributes`, and memory at `XMLLimits`.
 private let parseOptions = Int32(bitPattern:
-    XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue
-    | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+    XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+    | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+
+/// What reading one document may cost (issue 12, items 13 and 14).
+public struct XMLLimits: Sendable {
+    /// libxml2 checks each attribute of an element against every earlier one: n attributes cost
+    /// n² (100,000 took 17 s). No real answer or CFDI has more than a few dozen.
+    public static let maxAttributes = 256
+    /// Estimated bytes of memory the tree may take: the document's size plus 8 MiB (the actual
+    /// peak is about twice the estimate). Real answers are a few elements around large texts.
+    public let budget: Int
+
+    public init(bytes: Int) {
+        budget = bytes.addingReportingOverflow(8 << 20).partialValue
+    }
+}
 
 /// Parses `bytes` (UTF-8) and returns the root element.
 public func parseXML(_ bytes: [UInt8]) -> Result<XMLElement, XMLFailure> {
-    if let failure = precheck(bytes) { return .failure(failure) }
-    _ = LibXML2.initialized
-
-    guard let ctxt = xmlNewParserCtxt() else {
-        return .failure(XMLFailure(message: "cannot create XML parser", line: 0))
-    }
-    defer { xmlFreeParserCtxt(ctxt) }
-    // Per-call state reached from the C callbacks through ctxt->_private
-    // (userData is the context itself): nothing global, so threads never share it.
-    let state = ParseState()
-    ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
-    // libxml2 keeps parsing after the first fatal error and ctxt->lastError ends
-    // up with the last one; the first is the one worth reporting.
-    ctxt.pointee.sax.pointee.serror = { userData, error in
-        guard let state = ParseState.from(userData), state.firstError == nil,
-              let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        state.firstError = failure(from: error)
-    }
-    // SOAP forbids a DOCTYPE and PAC answers never have one, so stop at the
-    // first sign of a DTD: no entity declarations means no entity-expansion attack.
-    ctxt.pointee.sax.pointee.internalSubset = { userData, _, _, _ in
-        guard let state = ParseState.from(userData),
-              let ctxt = userData?.assumingMemoryBound(to: xmlParserCtxt.self) else { return }
-        let line = ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0
-        state.doctypeLine = line
-        xmlStopParser(ctxt)
-    }
-
-    let doc = withExtendedLifetime(state) {
-        bytes.withUnsafeBytes { raw -> xmlDocPtr? in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
-            // Encoding forced to UTF-8 (validated above), whatever the declaration says.
-            return xmlCtxtReadMemory(ctxt, base, Int32(raw.count), nil, "UTF-8", parseOptions)
-        }
-    }
-    defer { xmlFreeDoc(doc) }
-
-    if let line = state.doctypeLine {
-        return .failure(XMLFailure(message: "DOCTYPE/DTD not allowed", line: line))
-    }
-    guard let doc, ctxt.pointee.wellFormed != 0 else {
-        return .failure(state.firstError ?? lastError(ctxt))
-    }
-    guard let root = xmlDocGetRootElement(doc) else {
-        return .failure(XMLFailure(message: "no root element", line: 1))
-    }
-    return convert(root)
+    parseXML(bytes, repairing: false).map(\.root)
 }
 
-private final class ParseState {
-    var firstError: XMLFailure?
-    var doctypeLine: Int?
-
-    /// `userData` is the parser context; its _private holds the state.
-    static func from(_ userData: UnsafeMutableRawPointer?) -> ParseState? {
-        guard let ctxt = userData?.assumingMemoryBound(to: xmlParserCtxt.self),
-              let raw = ctxt.pointee._private else { return nil }
-        return Unmanaged<ParseState>.fromOpaque(raw).takeUnretainedValue()
-    }
+/// A service's answer: like `parseXML`, but bytes that cannot be in an XML document — invalid
+/// UTF-8, NUL and other control characters — are read as U+FFFD and listed in `repairs`, so that
+/// one stray byte does not lose a stamp (issue 12, item 10).
+public func parseXMLAnswer(_ bytes: [UInt8]) -> Result<(root: XMLElement, repairs: [String]), XMLFailure> {
+    parseXML(bytes, repairing: true)
 }
 
-private func failure(from error: UnsafePointer<xmlError>) -> XMLFailure {
-    let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML (code \(error.pointee.code))"
-    return XMLFailure(message: trimmed(Array(message.utf8)), line: Int(error.pointee.line))
-}
-
-private func lastError(_ ctxt: xmlParserCtxtPtr) -> XMLFailure {
-    guard let error = xmlCtxtGetLastError(ctxt), error.pointee.code != 0 else {
-        return XMLFailure(message: "malformed XML", line: 0)
+func parseXML(_ bytes: [UInt8], repairing: Bool) -> Result<(root: XMLElement, repairs: [String]), XMLFailure> {
+    if bytes.allSatisfy({ isXMLSpace($0) }) { return .failure(XMLFailure(message: "empty document", line: 0)) }
+    if bytes.count > Int(Int32.max) { return .failure(XMLFailure(message: "document too large", line: 0)) }
+    var input = bytes
+    var repairs: [String] = []
+    if repairing {
+        (input, repairs) = XMLRepair.repair(bytes)
+    } else if let failure = precheck(bytes) {
+        return .failure(failure)
     }
-    return failure(from: error)
+    if let offset = XMLScan.firstElementWithTooManyAttributes(input) {
+        return .failure(XMLFailure(message: "an element has more than \(XMLLimits.maxAttributes) attributes",
+                                   line: lineNumber(input, at: offset), tooComplex: true))
+    }
+    return SAXReader(limits: XMLLimits(bytes: input.count)).read(input).map { ($0, repairs) }
 }
 
 // MARK: - Byte-level checks libxml2 would report less clearly
 
 private func precheck(_ bytes: [UInt8]) -> XMLFailure? {
-    if bytes.allSatisfy({ isXMLSpace($0) }) {
-        return XMLFailure(message: "empty document", line: 0)
-    }
-    if bytes.count > Int(Int32.max) {
-        return XMLFailure(message: "document too large", line: 0)
-    }
     if let nul = bytes.firstIndex(of: 0) {
         return XMLFailure(message: "NUL byte at offset \(nul)", line: lineNumber(bytes, at: nul))
     }
@@ -110,8 +75,8 @@ private func precheck(_ bytes: [UInt8]) -> XMLFailure? {
     return nil
 }
 
-private func lineNumber(_ bytes: [UInt8], at offset: Int) -> Int {
-    1 + bytes[..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+func lineNumber(_ bytes: [UInt8], at offset: Int) -> Int {
+    1 + bytes[..<min(offset, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
 }
 
 /// Offset of the first byte that starts an ill-formed UTF-8 sequence, or nil.
@@ -131,96 +96,178 @@ func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
     }
 }
 
-private func isXMLSpace(_ byte: UInt8) -> Bool {
+func isXMLSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }
 
-private func trimmed(_ bytes: [UInt8]) -> String {
+func trimmedXMLText(_ bytes: [UInt8]) -> String {
     guard let first = bytes.firstIndex(where: { !isXMLSpace($0) }),
           let last = bytes.lastIndex(where: { !isXMLSpace($0) }) else { return "" }
     return String(decoding: bytes[first...last], as: UTF8.self)
 }
 
-// MARK: - libxml2 tree -> XMLElement, iteratively (no recursion on input depth)
+// MARK: - The SAX2 reader
 
-private struct Frame {
-    let name: String
-    let namespace: String
-    let attributes: [XMLAttribute]
-    var text: [UInt8] = []
-    var children: [XMLElement] = []
-    var next: xmlNodePtr?
-}
+/// One document's reading: the open elements, and what went wrong. Reached from libxml2's C
+/// callbacks through the parser context's `_private`: nothing global, so threads never share it.
+private final class SAXReader {
+    struct Frame {
+        let name: String
+        let namespace: String
+        let attributes: [XMLAttribute]
+        var text: [UInt8] = []
+        var children: [XMLElement] = []
+    }
 
-private func convert(_ root: xmlNodePtr) -> Result<XMLElement, XMLFailure> {
-    var stack = [open(root)]
-    while !stack.isEmpty {
-        let top = stack.count - 1
-        guard let node = stack[top].next else {
-            let frame = stack.removeLast()
-            let element = XMLElement(name: frame.name, namespace: frame.namespace, attributes: frame.attributes,
-                                     text: trimmed(frame.text), children: frame.children)
-            if stack.isEmpty { return .success(element) }
+    let limits: XMLLimits
+    var stack: [Frame] = []
+    var root: XMLElement?
+    var cost = 0
+    var firstError: XMLFailure?
+    /// Why the reader stopped the parser itself.
+    var stopped: XMLFailure?
+
+    init(limits: XMLLimits) { self.limits = limits }
+
+    static func from(_ userData: UnsafeMutableRawPointer?) -> (SAXReader, xmlParserCtxtPtr)? {
+        guard let ctxt = userData?.assumingMemoryBound(to: xmlParserCtxt.self),
+              let raw = ctxt.pointee._private else { return nil }
+        return (Unmanaged<SAXReader>.fromOpaque(raw).takeUnretainedValue(), ctxt)
+    }
+
+    func read(_ bytes: [UInt8]) -> Result<XMLElement, XMLFailure> {
+        _ = LibXML2.initialized
+        guard let ctxt = xmlNewParserCtxt() else { return .failure(XMLFailure(message: "cannot create XML parser", line: 0)) }
+        defer { xmlFreeParserCtxt(ctxt) }
+        ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        SAXReader.install(ctxt.pointee.sax)
+        let doc = withExtendedLifetime(self) {
+            bytes.withUnsafeBytes { raw -> xmlDocPtr? in
+                guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
+                // Encoding forced to UTF-8 (checked or repaired above), whatever the declaration says.
+                return xmlCtxtReadMemory(ctxt, base, Int32(raw.count), nil, "UTF-8", parseOptions)
+            }
+        }
+        xmlFreeDoc(doc)   // none is built (no tree callbacks), but free whatever libxml2 made
+        if let stopped { return .failure(stopped) }
+        guard ctxt.pointee.wellFormed != 0, let root else {
+            return .failure(firstError ?? lastError(ctxt))
+        }
+        return .success(root)
+    }
+
+    /// Our callbacks in place of libxml2's tree builder.
+    static func install(_ sax: UnsafeMutablePointer<xmlSAXHandler>?) {
+        guard let sax else { return }
+        sax.pointee.startDocument = nil
+        sax.pointee.endDocument = nil
+        sax.pointee.startElement = nil
+        sax.pointee.endElement = nil
+        sax.pointee.reference = nil
+        sax.pointee.comment = nil
+        sax.pointee.processingInstruction = nil
+        sax.pointee.cdataBlock = nil
+        sax.pointee.startElementNs = { userData, localname, _, uri, _, _, count, _, attributes in
+            SAXReader.from(userData).map { $0.0.start(localname, uri, Int(count), attributes, $0.1) }
+        }
+        sax.pointee.endElementNs = { userData, _, _, _ in
+            SAXReader.from(userData).map { $0.0.end($0.1) }
+        }
+        sax.pointee.characters = { userData, text, length in
+            SAXReader.from(userData).map { $0.0.characters(text, Int(length), $0.1) }
+        }
+        sax.pointee.ignorableWhitespace = sax.pointee.characters
+        // SOAP forbids a DOCTYPE and PAC answers never have one, so stop at the first sign of a
+        // DTD: no entity declarations means no entity-expansion attack.
+        sax.pointee.internalSubset = { userData, _, _, _ in
+            guard let (reader, ctxt) = SAXReader.from(userData) else { return }
+            reader.stop(ctxt, XMLFailure(message: "DOCTYPE/DTD not allowed", line: ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0))
+        }
+        // libxml2 keeps parsing after the first fatal error and ctxt->lastError ends up with the
+        // last one; the first is the one worth reporting.
+        sax.pointee.serror = { userData, error in
+            guard let (reader, _) = SAXReader.from(userData), reader.firstError == nil,
+                  let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            reader.firstError = failure(from: error)
+        }
+    }
+
+    func stop(_ ctxt: xmlParserCtxtPtr, _ failure: XMLFailure) {
+        if stopped == nil { stopped = failure }
+        xmlStopParser(ctxt)
+    }
+
+    func charge(_ amount: Int, _ ctxt: xmlParserCtxtPtr) -> Bool {
+        cost += amount
+        guard cost > limits.budget else { return true }
+        stop(ctxt, XMLFailure(message: "the document holds too many elements or attributes to read within a few times its size",
+                              line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
+        return false
+    }
+
+    func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
+               _ values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ ctxt: xmlParserCtxtPtr) {
+        guard stopped == nil else { return }
+        guard stack.count < xmlMaxDepth else {
+            stop(ctxt, XMLFailure(message: "elements nested deeper than \(xmlMaxDepth)", line: Int(ctxt.pointee.input?.pointee.line ?? 0)))
+            return
+        }
+        guard charge(160 + count * 64, ctxt) else { return }
+        var attributes: [XMLAttribute] = []
+        if let values, count > 0 {
+            attributes.reserveCapacity(count)
+            // Five pointers per attribute: localname, prefix, URI, value start, value end.
+            for index in 0..<count {
+                let base = index * 5
+                guard let start = values[base + 3], let end = values[base + 4] else { continue }
+                let value = String(decoding: UnsafeBufferPointer(start: start, count: max(end - start, 0)), as: UTF8.self)
+                attributes.append(XMLAttribute(name: xmlString(values[base]), value: value))
+            }
+        }
+        stack.append(Frame(name: xmlString(localname), namespace: xmlURI(uri), attributes: attributes))
+    }
+
+    func end(_ ctxt: xmlParserCtxtPtr) {
+        guard stopped == nil, let frame = stack.popLast() else { return }
+        let element = XMLElement(name: frame.name, namespace: frame.namespace, attributes: frame.attributes,
+                                 text: trimmedXMLText(frame.text),
+                                 children: frame.children)
+        if stack.isEmpty {
+            root = element
+        } else {
             stack[stack.count - 1].children.append(element)
-            continue
-        }
-        stack[top].next = node.pointee.next
-        switch node.pointee.type {
-        case XML_ELEMENT_NODE:
-            guard stack.count < xmlMaxDepth else {
-                return .failure(XMLFailure(message: "elements nested deeper than \(xmlMaxDepth)",
-                                           line: Int(xmlGetLineNo(node))))
-            }
-            stack.append(open(node))
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content {
-                stack[top].text.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
-            }
-        default:
-            break  // comments, processing instructions
         }
     }
-    return .failure(XMLFailure(message: "no root element", line: 1))
-}
 
-private func open(_ node: xmlNodePtr) -> Frame {
-    var attributes: [XMLAttribute] = []
-    var attr = node.pointee.properties
-    while let a = attr {
-        attributes.append(XMLAttribute(name: localName(a.pointee.name), value: attributeValue(a)))
-        attr = a.pointee.next
+    func characters(_ text: UnsafePointer<xmlChar>?, _ length: Int, _ ctxt: xmlParserCtxtPtr) {
+        guard stopped == nil, let text, length > 0, !stack.isEmpty else { return }
+        stack[stack.count - 1].text.append(contentsOf: UnsafeBufferPointer(start: text, count: length))
     }
-    return Frame(name: localName(node.pointee.name), namespace: xmlString(node.pointee.ns?.pointee.href),
-                 attributes: attributes, next: node.pointee.children)
 }
 
-/// libxml2 already splits "p:name" when p is declared; an undeclared prefix
-/// (a namespace error libxml2 tolerates) is left in the name, so drop it here.
-private func localName(_ p: UnsafePointer<xmlChar>?) -> String {
-    let name = xmlString(p)
-    guard let colon = name.lastIndex(of: ":") else { return name }
-    return String(name[name.index(after: colon)...])
+private func failure(from error: UnsafePointer<xmlError>) -> XMLFailure {
+    let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML (code \(error.pointee.code))"
+    return XMLFailure(message: trimmedXMLText(Array(message.utf8)), line: Int(error.pointee.line))
 }
 
-/// An attribute's value is the text of its child text nodes (entities are never
-/// substituted, and a DTD is refused, so there is nothing else).
-private func attributeValue(_ attr: xmlAttrPtr) -> String {
-    var bytes: [UInt8] = []
-    var child = attr.pointee.children
-    while let c = child {
-        if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
-        }
-        child = c.pointee.next
+private func lastError(_ ctxt: xmlParserCtxtPtr) -> XMLFailure {
+    guard let error = xmlCtxtGetLastError(ctxt), error.pointee.code != 0 else {
+        return XMLFailure(message: "malformed XML", line: 0)
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return failure(from: error)
+}
+
+/// libxml2 already splits "p:name" when p is declared; an undeclared prefix (a namespace error
+/// libxml2 tolerates) is left in the name, so drop it here.
+/// A namespace URI as given (no prefix to strip: it holds colons of its own).
+private func xmlURI(_ p: UnsafePointer<xmlChar>?) -> String {
+    guard let p else { return "" }
+    return String(decoding: UnsafeBufferPointer(start: p, count: Int(xmlStrlen(p))), as: UTF8.self)
 }
 
 private func xmlString(_ p: UnsafePointer<xmlChar>?) -> String {
     guard let p else { return "" }
-    return String(decoding: UnsafeBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
-}
-
-private func strlen(_ p: UnsafePointer<xmlChar>) -> Int {
-    Int(xmlStrlen(p))
+    let name = String(decoding: UnsafeBufferPointer(start: p, count: Int(xmlStrlen(p))), as: UTF8.self)
+    guard let colon = name.lastIndex(of: ":") else { return name }
+    return String(name[name.index(after: colon)...])
 }

@@ -139,17 +139,21 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
     public function testEnvironmentOnEveryClient(): void
     {
         $cases = [
-            [fn (callable $log) => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'test'], null, $log),
+            [fn (callable $log) => new Fes(
+                ['usuario' => 'u', 'clave' => 'c-clave', 'environment' => 'test'],
+                null,
+                $log
+            ),
              'obtain_certificate',
              'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes (environment test)'],
             [fn (callable $log) => new FirmaVirtual(
-                ['login' => 'u', 'password' => 'p', 'environment' => 'production'],
+                ['login' => 'u', 'password' => 'p-pass', 'environment' => 'production'],
                 null,
                 $log
             ),
              'get_user', 'https://api.firmavirtual.legal (environment production)'],
             [fn (callable $log) => new Cfdi(
-                ['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'test'],
+                ['usuario' => 'u', 'password' => 'p-pass', 'contrato' => 'c', 'environment' => 'test'],
                 null,
                 $log
             ),

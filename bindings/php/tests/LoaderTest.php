@@ -174,8 +174,10 @@ final class LoaderTest extends SandboxTestCase
         copy(self::realLibrary(), "$copy/lib/$platform/libsello.so");
         file_put_contents("$copy/lib/other-machine/libsello.so", 'not for this platform');
         file_put_contents("$copy/lib/libsello.so", 'not a library: must not be chosen');
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
-            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Library::path(), ' ', Sello\\Sello::version();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame("$copy/lib/$platform/libsello.so 0.1.0", $out);
     }
@@ -188,7 +190,10 @@ final class LoaderTest extends SandboxTestCase
         $chosen = self::$tmp . '/chosen-over-platform/libsello.so';
         mkdir(dirname($chosen));
         copy(self::realLibrary(), $chosen);
-        [$status, $out, $err] = self::php("require '$copy/autoload.php'; echo Sello\\Library::path();", ['SELLO_LIB' => $chosen]);
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Library::path();",
+            ['SELLO_LIB' => $chosen]
+        );
         self::assertSame(0, $status, $err);
         self::assertSame($chosen, $out);
     }

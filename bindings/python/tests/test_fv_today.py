@@ -126,11 +126,11 @@ def test_confirm_callback_says_when_the_service_disagrees(sandbox: Any, fv: Any)
 # -- environment ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make,operation,environment,url", [
-    (lambda log: sello.FES(usuario="u", clave="c", environment="test", on_log=log), "obtain_certificate", "test",
+    (lambda log: sello.FES(usuario="u", clave="c-clave", environment="test", on_log=log), "obtain_certificate", "test",
      "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"),
-    (lambda log: sello.FirmaVirtual(login="u", password="p", environment="sandbox", on_log=log), "get_user", "sandbox",
+    (lambda log: sello.FirmaVirtual(login="u", password="p-pass", environment="sandbox", on_log=log), "get_user", "sandbox",
      "https://test.firmavirtual.legal"),
-    (lambda log: sello.CFDI(usuario="u", password="p", contrato="c", environment="test", on_log=log), "process_file", "test",
+    (lambda log: sello.CFDI(usuario="u", password="p-pass", contrato="c", environment="test", on_log=log), "process_file", "test",
      "https://pruebas.pade.mx/servicio/rest"),
 ])
 def test_environment_on_every_client(make: Any, operation: str, environment: str, url: str) -> None:

@@ -9,6 +9,7 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: size)
+    checkAnswer(Array(bytes))
     guard let value = try? JSONParser.parse(bytes) else { return 0 }
     let written = JSONWriter.encode(value)
     let again: JSON
@@ -30,5 +31,24 @@ func hasDoubles(_ value: JSON) -> Bool {
     case .array(let items): return items.contains(where: hasDoubles)
     case .object(let object): return object.members.contains { hasDoubles($0.value) }
     default: return false
+    }
+}
+
+/// An answer read as a service's (issue 12, items 10 and 14): what the strict parser reads, the
+/// answer reader reads the same and repairs nothing; what it repairs is written back as strict
+/// JSON; a refusal for cost happens only past the budget.
+func checkAnswer(_ bytes: [UInt8]) {
+    let strict = try? JSONParser.parse(bytes)
+    do {
+        let (value, repairs) = try JSONParser.parseAnswer(bytes)
+        if let strict {
+            precondition(repairs.isEmpty && (value == strict || hasDoubles(value)), "the answer reader changed strict JSON")
+        } else {
+            precondition(!repairs.isEmpty, "invalid JSON read without a repair")
+            precondition((try? JSONParser.parse(JSONWriter.encode(value))) != nil, "a repaired answer does not write back as JSON")
+        }
+    } catch {
+        // Inputs are at most 64 KiB (-max_len): far below the budget of size + 8 MiB.
+        precondition(!error.tooComplex || bytes.count > 1 << 20, "a small answer was refused as too complex")
     }
 }

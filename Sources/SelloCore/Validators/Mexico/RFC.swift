@@ -19,8 +19,20 @@ public struct RFC: Sendable, Equatable {
     static let alphabet: [Character] = Array("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ")
 
     public static func parse(_ input: String) -> Result<RFC, Problem> {
-        let text = input.trimmingSpaces.uppercased()
-        let characters = Array(text)
+        // Each character must be one ASCII letter or digit, Ñ or &: a combining mark or a
+        // zero-width joiner hides inside a Character that looks like a letter, and would reach
+        // the wire (issue 12, item 22). Ñ is written as the one scalar U+00D1, however typed.
+        var characters: [Character] = []
+        for character in input.trimmingSpaces.uppercased() {
+            if character.unicodeScalars.count == 1, character.isASCII {
+                characters.append(character)
+            } else if character == "Ñ" {
+                characters.append("\u{D1}")
+            } else {
+                return .failure(.format("the RFC contains '\(String(character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")))', which is not a letter, a digit, Ñ or &"))
+            }
+        }
+        let text = String(characters)
         guard characters.count == 12 || characters.count == 13 else {
             return .failure(.format("an RFC has 12 characters (company) or 13 (person); '\(text)' has \(characters.count)"))
         }

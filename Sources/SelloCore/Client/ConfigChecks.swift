@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The checks of issue 12 on a configuration, made once at `*_client_new` so that every call of
+/// every operation of every service gets them: nothing a configuration says can inject bytes on
+/// the wire, cut a credential, leave a secret unmaskable or send credentials in clear text.
+extension ClientConfig {
+    mutating func harden(_ reader: FieldReader, serviceKeys: [String]) throws(SelloError) {
+        // A NUL inside a string would cut it where libcurl reads it as a C string (item 15).
+        for member in reader.object.members {
+            if let text = member.value.stringValue, text.utf8.contains(0) {
+                throw .invalidArgument("'\(member.key)' contains a NUL character", field: member.key)
+            }
+        }
+        // CR/LF in the User-Agent would add header lines of its own (item 15).
+        if userAgent.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw .invalidArgument("user_agent must not contain control characters (CR, LF, TAB…)", field: "user_agent")
+        }
+        // Secrets shorter than the redactor masks are refused (item 8).
+        for key in serviceKeys where Redactor.secretNames.contains(key) {
+            guard let value = service[key]?.stringValue, !value.isEmpty else { continue }
+            try ClientConfig.checkSecretLength(value, field: key)
+            secrets.append(value)
+        }
+        if let proxy {
+            let setting = try ProxySetting(proxy)
+            proxySetting = setting
+            secrets += setting.secrets
+            // A plain-HTTP service through a proxy off this machine carries the credentials in
+            // clear beyond loopback, whatever the proxy's own scheme (item 7).
+            let base = try ServiceURL(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+            if base.scheme == "http" && !setting.isLoopback && !allowInsecureHTTP {
+                throw SelloError(.invalidArgument, "INSECURE_HTTP",
+                                 "http:// through the proxy '\(setting.host)' would send credentials in clear text beyond this machine; use https://, or set allow_insecure_http to true",
+                                 field: "proxy")
+            }
+        }
+        // libcurl writes every TLS session's keys to the file SSLKEYLOGFILE names (item 21).
+        allowTLSKeyLog = try reader.bool("allow_tls_key_log") ?? false
+        if let path = ClientConfig.tlsKeyLogFile, !allowTLSKeyLog {
+            throw SelloError(.invalidArgument, "TLS_KEY_LOG",
+                             "the environment variable SSLKEYLOGFILE is set ('\(path)'): libcurl would write this client's TLS session keys there, which decrypt its traffic, credentials included; unset it, or set allow_tls_key_log to true for a debugging session",
+                             field: "allow_tls_key_log")
+        }
+    }
+
+    static var tlsKeyLogFile: String? {
+        guard let value = getenv("SSLKEYLOGFILE") else { return nil }
+        let path = String(cString: value)
+        return path.isEmpty ? nil : path
+    }
+
+    /// A secret the library could not mask is refused (issue 12, item 8).
+    public static func checkSecretLength(_ value: String, field: String) throws(SelloError) {
+        guard value.count < Redactor.minimumSecretLength else { return }
+        throw SelloError(.invalidArgument, "SECRET_TOO_SHORT",
+                         "'\(field)' has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept out of logs and messages",
+                         field: field)
+    }
+}
+
+extension RetryPolicy {
+    /// Upper bounds of the retry delays (item 18): a minute for the first, five for any.
+    public static let maxBaseDelayMs = 60_000
+    public static let maxMaxDelayMs = 300_000
+
+    func check() throws(SelloError) {
+        guard baseDelayMs <= RetryPolicy.maxBaseDelayMs else {
+            throw .invalidArgument("retries.base_delay_ms must be at most \(RetryPolicy.maxBaseDelayMs), got \(baseDelayMs)", field: "retries")
+        }
+        guard maxDelayMs <= RetryPolicy.maxMaxDelayMs else {
+            throw .invalidArgument("retries.max_delay_ms must be at most \(RetryPolicy.maxMaxDelayMs), got \(maxDelayMs)", field: "retries")
+        }
+        guard baseDelayMs <= maxDelayMs else {
+            throw .invalidArgument("retries.base_delay_ms (\(baseDelayMs)) must not exceed retries.max_delay_ms (\(maxDelayMs))", field: "retries")
+        }
+    }
+}

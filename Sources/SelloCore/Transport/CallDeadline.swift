@@ -1,0 +1,53 @@
+/// The deadline of a call (issue 12, item 18): `timeout_ms` bounds the whole call — every attempt
+/// and every wait between attempts — from the moment it starts. Each attempt gets what is left; a
+/// retry whose wait (backoff or Retry-After) would end past the deadline is not made, and the call
+/// ends with the error that asked for it (its `retryable` and `retry_after_ms` intact). Time spent
+/// inside the caller's callbacks is not counted (item 12): it is the caller's, not the service's.
+struct CallDeadline {
+    let start: ContinuousClock.Instant
+    let hooks: CallHooks
+    let callbackTimeAtStart: Duration
+    let timeoutMs: Int
+
+    /// A deadline starting now (a batch item's first launch) or at `start` (a call's beginning).
+    init(hooks: CallHooks, timeoutMs: Int, start: ContinuousClock.Instant = .now, countingCallbacksSinceStart: Bool = false) {
+        self.start = start
+        self.hooks = hooks
+        callbackTimeAtStart = countingCallbacksSinceStart ? .zero : hooks.callbackTime
+        self.timeoutMs = timeoutMs
+    }
+
+    /// The call's own deadline: from its start, every callback of the call discounted.
+    init(context: CallContext, timeoutMs: Int) {
+        self.init(hooks: context.hooks, timeoutMs: timeoutMs, start: context.started, countingCallbacksSinceStart: true)
+    }
+
+    var elapsed: Duration {
+        (ContinuousClock.now - start) - (hooks.callbackTime - callbackTimeAtStart)
+    }
+
+    var remainingMs: Int {
+        let (seconds, attoseconds) = elapsed.components
+        let elapsedMs = seconds.multipliedReportingOverflow(by: 1000)
+        guard !elapsedMs.overflow else { return Int.min }
+        let (remaining, overflow) = timeoutMs.subtractingReportingOverflow(Int(elapsedMs.partialValue) + Int(attoseconds / 1_000_000_000_000_000))
+        return overflow ? Int.min : remaining
+    }
+
+    /// The time the next attempt may take; a `timeout` error (nothing sent) when none is left.
+    func remainingForAttempt() throws(SelloError) -> Int {
+        let remaining = remainingMs
+        guard remaining > 0 else {
+            throw SelloError(.timeout, "TIMEOUT", "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
+                             retryable: true)
+        }
+        return remaining
+    }
+
+    /// `verdict`, with a retry that cannot happen before the deadline turned into its error.
+    func bounded(_ verdict: Verdict) -> Verdict {
+        guard case .retry(var error, let delayMs) = verdict, delayMs >= remainingMs else { return verdict }
+        error.message += " (not retried: waiting \(delayMs) ms would go past the call's timeout_ms of \(timeoutMs) ms)"
+        return .fail(error)
+    }
+}
