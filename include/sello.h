@@ -17,8 +17,20 @@
  *       {"ok": false, "error": {"kind", "code", "service_code", "message", "field", "retryable"},
  *        "meta": {"service", "operation", "http_status", "attempts", "elapsed_ms"}}
  *     error.kind is one of: invalid_argument, validation, auth, service, http, timeout,
- *     transport, protocol, io, internal. error.retryable says whether the very same request may
- *     be sent again safely. meta.attempts counts the HTTP requests sent (0: nothing was sent).
+ *     transport, protocol, io, internal, cancelled. error.retryable says whether the very same
+ *     request may be sent again safely. meta.attempts counts the HTTP requests sent (0: nothing
+ *     was sent).
+ *   - Cancelling. Every request of a client's operation may carry the library-only field
+ *     "call_id" (a string the caller picks; several calls may share one).
+ *     PREFIX_client_cancel(client, call_id) cancels the calls in flight on that client with that
+ *     call_id (all of them when call_id is NULL), from any thread, also from a callback. A
+ *     cancelled call returns within milliseconds with error kind "cancelled", code CANCELLED:
+ *     its message says whether the request may have reached the service, and retryable follows
+ *     the operation's replay policy (true when nothing was sent or the operation only reads;
+ *     false for a stamp, a certificate or a contract that may have been made). A result that
+ *     had already arrived is kept: a call whose answer is in returns it. A batch keeps the items
+ *     that finished and reports the others as cancelled. A call waiting for another call's
+ *     Firma Virtual login finishes that wait first. Local helpers accept call_id and ignore it.
  *   - No secret (passwords, clave, claveCertificado, keyPass, private keys, tokens) ever appears
  *     in an envelope, a log line or an error message.
  *   - Thread safety: every function may be called from any thread, concurrently, also on the
@@ -128,10 +140,10 @@ typedef struct fv_client fv_client;
 typedef struct cfdi_client cfdi_client;
 
 /**
- * Progress of a file upload or download.
+ * Progress of a file upload, or of a batch.
  * @param user_data   the pointer given to *_client_set_progress.
- * @param done_bytes  bytes transferred so far.
- * @param total_bytes total bytes, or -1 when unknown.
+ * @param done_bytes  bytes transferred so far; for cfdi_process_files, items finished so far.
+ * @param total_bytes total bytes, or -1 when unknown; for cfdi_process_files, the items.
  * Called on the thread that made the call, never after that call has returned, never with a
  * lock of the library held (it may call the library back: see "Callbacks" above).
  */
@@ -229,6 +241,15 @@ void fes_client_set_progress(fes_client *client, sello_progress_fn fn, void *use
 void fes_client_set_log(fes_client *client, sello_log_fn fn, void *user_data, int min_level);
 
 /**
+ * Cancels calls in flight on a FES client (see "Cancelling" above).
+ * @param call_id the "call_id" of the calls to cancel, or NULL for every call in flight.
+ * @return envelope, owned by the caller: data {"cancelled": n}, the calls it reached (0 when
+ *         none was in flight: a call that has not started yet, or has already returned, is not
+ *         affected). A NULL client is an invalid_argument error envelope.
+ */
+char *fes_client_cancel(fes_client *client, const char *call_id);
+
+/**
  * Issues a digital certificate (POST {base}/obtenerCertificado).
  * @param request_json {"rut", "correo", "numeroDocumento", "claveCertificado", "duracion" (1,2,3),
  *        "nombreEmpresa", "comuna", "direccion", "giroEmpresa", "save_to" (optional path)}.
@@ -270,6 +291,9 @@ void fv_client_set_progress(fv_client *client, sello_progress_fn fn, void *user_
 
 /** Sets or removes the log callback. */
 void fv_client_set_log(fv_client *client, sello_log_fn fn, void *user_data, int min_level);
+
+/** Cancels calls in flight on this client, as fes_client_cancel. */
+char *fv_client_cancel(fv_client *client, const char *call_id);
 
 /*
  * Every Firma Virtual operation returns an envelope owned by the caller, whose data is the
@@ -403,6 +427,9 @@ void cfdi_client_set_progress(cfdi_client *client, sello_progress_fn fn, void *u
 /** Sets or removes the log callback. */
 void cfdi_client_set_log(cfdi_client *client, sello_log_fn fn, void *user_data, int min_level);
 
+/** Cancels calls in flight on this client, as fes_client_cancel. */
+char *cfdi_client_cancel(cfdi_client *client, const char *call_id);
+
 /**
  * Stamps a CFDI from the CSV interchange file (procesarArchivo).
  * @param request_json {"datos" (CSV text) | "datos_path" | "datos_base64", "prueba": bool,
@@ -456,6 +483,9 @@ char *cfdi_get_by_uuid(cfdi_client *client, const char *request_json);
  *        "items": [<request of that operation>, ...] (at most 10000), "concurrency": 8 (1..64)}.
  * @return envelope, owned by the caller. data: {"results": [envelope, ...] in input order,
  *         "succeeded": n, "failed": n}. One item's failure does not stop the others.
+ * The progress callback counts items: (items finished, items in the batch), once for the items
+ * refused locally and once as each item sent finishes. A cancelled batch (call_id and
+ * cfdi_client_cancel) keeps the results of the items that finished; the others are cancelled.
  * Each item has the deadline of a call of its own (timeout_ms from when it is first sent). The
  * time the thread spends in your log and progress callbacks (which run between transfers, on
  * this thread) is not counted against any item's timeout_ms, and answers that have arrived are

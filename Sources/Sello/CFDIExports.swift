@@ -60,3 +60,7 @@ import SelloCore
 @c(cfdi_get_status) @implementation public func cfdi_get_status(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "get_status") { $0.getStatus(request) }
 }
+
+@c(cfdi_client_cancel) @implementation public func cfdi_client_cancel(_ client: OpaquePointer?, _ callID: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "client_cancel") { $0.client.cancel(callID) }
+}

@@ -183,6 +183,14 @@ class Client:
         register_secrets(request)
         return take(function(self.handle, encode({} if request is None else request)))
 
+    def cancel(self, call_id: str | None = None, handle: Any = "own") -> dict[str, Any]:
+        """PREFIX_client_cancel(client, call_id): call_id None is C's NULL (every call)."""
+        function = getattr(lib, f"{self.prefix}_client_cancel")
+        function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        function.restype = ctypes.c_void_p
+        return take(function(self.handle if handle == "own" else handle,
+                             None if call_id is None else call_id.encode("utf-8")))
+
     def close(self) -> None:
         if self.handle:
             free = getattr(lib, f"{self.prefix}_client_free")

@@ -24,18 +24,26 @@ extension CFDIClient {
             var results = [JSON](repeating: .null, count: items.count)
             var ready: [Item] = []
             for (index, item) in items.enumerated() {
-                let itemContext = CallContext(service: "cfdi", operation: operation.rawValue, hooks: context.hooks)
+                let itemContext = CallContext(service: "cfdi", operation: operation.rawValue, hooks: context.hooks,
+                                              cancel: context.cancel)
                 do throws(SelloError) {
                     ready.append(Item(index: index, prepared: try prepare(operation, item, context: itemContext), context: itemContext))
                 } catch {
                     results[index] = Envelope.make(.failure(error), context: itemContext)
                 }
             }
+            // Progress counts items (done, total), not bytes: each item refused locally is done
+            // at once, each one sent when its result is in.
+            let total = Int64(items.count)
+            var done = Int64(items.count - ready.count)
+            if done > 0 { context.hooks.reportProgress(done: done, total: total) }
             client.transport.performMany(ready.map(\.prepared.http), contexts: ready.map(\.context), concurrency: concurrency) { position, result in
                 let item = ready[position]
                 results[item.index] = Envelope.run(item.context) { itemContext throws(SelloError) in
                     try item.prepared.complete(result, context: itemContext)
                 }
+                done += 1
+                context.hooks.reportProgress(done: done, total: total)
             }
             context.attempts = ready.reduce(0) { $0 + $1.context.attempts }
             let succeeded = results.filter { $0["ok"]?.boolValue == true }.count

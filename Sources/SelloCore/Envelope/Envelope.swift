@@ -16,11 +16,15 @@ public final class CallContext {
     public var warnings: [Warning] = []
     /// The caller's callbacks and this call's secrets; shared by the items of a batch.
     let hooks: CallHooks
+    /// What `*_client_cancel` sets; shared by the items of a batch.
+    public let cancel: CancelToken
 
-    public init(service: String, operation: String, hooks: CallHooks = CallHooks()) {
+    public init(service: String, operation: String, hooks: CallHooks = CallHooks(),
+                cancel: CancelToken = CancelToken(callID: nil)) {
         self.service = service
         self.operation = operation
         self.hooks = hooks
+        self.cancel = cancel
     }
 
     public var elapsedMilliseconds: Double {

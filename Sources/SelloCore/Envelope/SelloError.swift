@@ -10,6 +10,8 @@ public enum ErrorKind: String, Sendable {
     case `protocol`
     case io
     case `internal`
+    /// The caller cancelled the call (`*_client_cancel`) before it finished.
+    case cancelled
 }
 
 /// One error, as the envelope reports it. Every failure in the library ends as one of these.

@@ -16,15 +16,25 @@ enum CurlGlobal {
 final class EasyHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The multi handle a single call waits in (what curl_easy_perform does inside, made ours so
+    /// that a cancellation can wake it: `CancelToken`). It holds this handle's live connections,
+    /// so the pair stays together for the handle's life.
+    let multi: UnsafeMutableRawPointer
 
     init?() {
         guard CurlGlobal.initialized, let raw = curl_easy_init() else { return nil }
+        guard let multi = curl_multi_init() else {
+            curl_easy_cleanup(raw)
+            return nil
+        }
         self.raw = raw
+        self.multi = multi
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
     deinit {
+        curl_multi_cleanup(multi)    // the easy handle is never left in it (see `perform`)
         curl_easy_cleanup(raw)
         errorBuffer.deallocate()
     }

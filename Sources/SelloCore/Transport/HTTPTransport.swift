@@ -41,7 +41,7 @@ public final class HTTPTransport: Sendable {
             do {
                 let transfer = try Transfer(handle: handle, request: request, settings: settings,
                                             share: pool.shareHandle, hooks: context.hooks, timeoutMs: remaining)
-                outcome = transfer.outcome(curl_easy_perform(handle.raw))
+                outcome = transfer.outcome(handle.perform(cancel: context.cancel))
             } catch {
                 pool.checkin(handle)
                 throw error
@@ -53,7 +53,9 @@ public final class HTTPTransport: Sendable {
             case .retry(let error, let delayMs):
                 retries += 1
                 logRetry(retries, delayMs: delayMs, after: error, context: context)
-                Self.sleep(milliseconds: delayMs)
+                guard context.cancel.sleep(milliseconds: delayMs) else {
+                    throw SelloError.cancelledBeforeRetry(after: error.code)
+                }
             case .fail(let error):
                 throw error
             }
@@ -80,6 +82,7 @@ public final class HTTPTransport: Sendable {
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
         if outcome.status > 0 { context.httpStatus = outcome.status }
         context.attempts += outcome.requestsStarted
+        if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
         let redactor = context.hooks.redactor
         if outcome.code == CURLE_OK {
             context.hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")

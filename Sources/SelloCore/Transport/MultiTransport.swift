@@ -34,7 +34,9 @@ extension HTTPTransport {
         defer { curl_multi_cleanup(multi) }
         var batch = Batch(transport: self, pool: pool, multi: multi, requests: requests, contexts: contexts,
                           limit: min(max(concurrency, 1), requests.count))
-        batch.run(completion)
+        // The items share their call's token: a cancellation wakes the batch's multi handle.
+        let cancel = contexts[0].cancel
+        cancel.waiting(in: multi) { batch.run(cancel: cancel, completion) }
     }
 
     static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
@@ -84,14 +86,18 @@ private struct Batch {
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)   // one cached connection per slot
     }
 
-    mutating func run(_ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+    mutating func run(cancel: CancelToken, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
         while nextFresh < requests.count || !retrying.isEmpty || !running.isEmpty {
+            if cancel.isCancelled {
+                cancelRest(completion)
+                return
+            }
             // Start what may start.
             while running.count < limit, let item = nextReady() { launch(item, completion) }
             if running.isEmpty {
                 // Only retries waiting for their delay.
                 guard let soonest = retrying.map(\.readyAt).min() else { continue }
-                HTTPTransport.sleep(milliseconds: HTTPTransport.millisecondsUntil(soonest))
+                _ = cancel.sleep(milliseconds: HTTPTransport.millisecondsUntil(soonest))
                 continue
             }
             var active: Int32 = 0
@@ -189,6 +195,24 @@ private struct Batch {
         case .fail(let error):
             completion(item.position, .failure(error))
         }
+    }
+
+    /// The batch was cancelled: the items that finished keep their results (already given to
+    /// `completion`); the others end as `cancelled` — sent or not, as each one's error says.
+    mutating func cancelRest(_ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+        for (easy, item) in running {
+            curl_multi_remove_handle(multi, easy)
+            let outcome = item.transfer.outcome(.cancelled)
+            pool.checkin(item.handle)
+            let verdict = transport.judge(outcome, request: requests[item.position], retriesDone: item.retriesDone,
+                                          context: contexts[item.position])
+            if case .fail(let error) = verdict { completion(item.position, .failure(error)) }
+        }
+        running.removeAll()
+        for item in retrying { completion(item.position, .failure(.cancelledBeforeRetry(after: nil))) }
+        retrying.removeAll()
+        for position in nextFresh..<requests.count { completion(position, .failure(.cancelled(nil, requestSent: false))) }
+        nextFresh = requests.count
     }
 
     /// The multi handle itself failed: what ran in it and what was still to run is lost (a

@@ -78,6 +78,8 @@ struct TransferOutcome {
     var requestsStarted: Int
     /// Why a streamed file body stopped the transfer (it changed size, or could not be read).
     var uploadFailure: (code: String, message: String)? = nil
+    /// The caller cancelled the call while this transfer ran (`*_client_cancel`).
+    var cancelled = false
 }
 
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
@@ -226,6 +228,20 @@ final class Transfer {
     }
 
     /// Reads what happened once curl has finished with the handle.
+    func outcome(_ result: PerformResult) -> TransferOutcome {
+        switch result {
+        case .finished(let code):
+            return outcome(code)
+        case .cancelled:
+            var outcome = outcome(CURLE_ABORTED_BY_CALLBACK)
+            // Once libcurl started sending it (the pre-request callback ran), the request may
+            // have reached the service.
+            outcome.requestSent = outcome.requestSent || sink.requestStarts > 0
+            outcome.cancelled = true
+            return outcome
+        }
+    }
+
     func outcome(_ code: CURLcode) -> TransferOutcome {
         let easy = handle.raw
         var status = 0

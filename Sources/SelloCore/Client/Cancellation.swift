@@ -1,0 +1,106 @@
+import CCurl
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What lets another thread stop one call (API.md §6, "Cancelling a call in flight"): a flag the
+/// call's thread checks between its waits, and the curl multi handle it is waiting in, woken by
+/// `curl_multi_wakeup` (callable from any thread) so that the call notices within milliseconds,
+/// not at libcurl's next timer.
+public final class CancelToken: Sendable {
+    /// The caller's `call_id`, or nil when the request carried none.
+    public let callID: String?
+    private let flag = Atomic<Bool>(false)
+    /// The multi handle the call is waiting in, as the bits of its pointer (0: none). Set and
+    /// cleared under the lock, so a wake-up never reaches a multi handle being cleaned up.
+    private let waitingIn = Mutex<Int>(0)
+
+    public init(callID: String?) { self.callID = callID }
+
+    public var isCancelled: Bool { flag.load(ordering: .acquiring) }
+
+    /// Marks the call cancelled and wakes it. Never calls back into the caller.
+    func cancel() {
+        flag.store(true, ordering: .releasing)
+        waitingIn.withLock { bits in
+            if let multi = UnsafeMutableRawPointer(bitPattern: bits) { _ = curl_multi_wakeup(multi) }
+        }
+    }
+
+    /// Runs `body` with `multi` as the handle a cancellation wakes.
+    func waiting<T>(in multi: UnsafeMutableRawPointer, _ body: () -> T) -> T {
+        waitingIn.withLock { $0 = Int(bitPattern: multi) }
+        defer { waitingIn.withLock { $0 = 0 } }
+        return body()
+    }
+
+    /// Sleeps up to `milliseconds`, in short slices so that a cancellation ends the wait at once.
+    /// Returns false when the call was cancelled.
+    func sleep(milliseconds: Int) -> Bool {
+        var left = milliseconds
+        while left > 0 {
+            if isCancelled { return false }
+            let slice = min(left, 10)
+            HTTPTransport.sleep(milliseconds: slice)
+            left -= slice
+        }
+        return !isCancelled
+    }
+}
+
+/// The calls in flight on one client, by token: what `*_client_cancel` reaches.
+final class CallRegistry: Sendable {
+    private let calls = Mutex<(next: Int, tokens: [Int: CancelToken])>((0, [:]))
+
+    /// Registers a call for its duration.
+    func register(_ token: CancelToken) -> Int {
+        calls.withLock { state in
+            state.next += 1
+            state.tokens[state.next] = token
+            return state.next
+        }
+    }
+
+    func unregister(_ key: Int) {
+        _ = calls.withLock { $0.tokens.removeValue(forKey: key) }
+    }
+
+    /// Cancels the calls in flight with this `call_id` (every one when nil); how many it reached.
+    func cancel(callID: String?) -> Int {
+        let reached = calls.withLock { state in
+            state.tokens.values.filter { callID == nil || $0.callID == callID }
+        }
+        for token in reached { token.cancel() }   // outside the registry's lock
+        return reached.count
+    }
+}
+
+extension SelloError {
+    /// The error of a call cancelled by the caller. Whether the request may have reached the
+    /// service decides `retryable`, as the operation's replay policy says (API.md §6).
+    /// Cancelled while waiting to send the request again: the attempt before was judged safe to
+    /// repeat, so the request may be sent again.
+    static func cancelledBeforeRetry(after code: String?) -> SelloError {
+        SelloError(.cancelled, "CANCELLED",
+                   "the call was cancelled while it waited to send its request again\(code.map { " (after \($0))" } ?? ""); the earlier attempt did not take effect, so the request may be sent again",
+                   retryable: true)
+    }
+
+    static func cancelled(_ request: HTTPRequest?, requestSent: Bool) -> SelloError {
+        guard let request, requestSent else {
+            return SelloError(.cancelled, "CANCELLED", "the call was cancelled before its request was sent; nothing was sent",
+                              retryable: true)
+        }
+        switch request.replay {
+        case .idempotent:
+            return SelloError(.cancelled, "CANCELLED",
+                              "the call was cancelled after its request was sent; it only reads, so it may be sent again",
+                              retryable: true)
+        case .onlyIfNotSent(let consequence):
+            return SelloError(.cancelled, "CANCELLED",
+                              "the call was cancelled after its request was sent: it may have reached the service (\(consequence)); check with the provider before sending it again",
+                              retryable: false)
+        }
+    }
+}
