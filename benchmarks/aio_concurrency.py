@@ -63,8 +63,10 @@ async def to_thread_round(config: Dict[str, Any], uuid: str, calls: int) -> floa
     return elapsed
 
 
-async def cancel_round(config: Dict[str, Any], uuid: str) -> float:
-    """From task.cancel() to the next call on the pool's only thread having run (a quick call)."""
+async def cancel_round(config: Dict[str, Any], uuid: str, sandbox: Any) -> float:
+    """From task.cancel() to the next call on the pool's only thread having run (a quick call):
+    only the held call meets the sandbox's 5 s delay, the probe is answered at once."""
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
     async with sello.aio.CFDI(**config, max_concurrency=1) as cfdi:
         held = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid, contrato=config["contrato"]))
         await asyncio.sleep(0.3)
@@ -123,8 +125,7 @@ def main() -> int:
         cancel: Optional[List[float]] = None
         if can_cancel:
             sandbox.clear_faults()
-            sandbox.fault("delay", ms=5000, count=args.rounds, prefix=BY_UUID)
-            cancel = rounds("cancel an awaiting task → its thread free", lambda: cancel_round(config, uuid),
+            cancel = rounds("cancel an awaiting task → its thread free", lambda: cancel_round(config, uuid, sandbox),
                             args.rounds, asyncio.new_event_loop)
         else:
             print("  cancel an awaiting task: n/a — this libsello has no PREFIX_client_cancel yet (API.md §6)")
@@ -143,7 +144,7 @@ def main() -> int:
     if cancel is not None:
         rows.append(dict(figure="aio: task.cancel() until its thread ran the next call", sello=f"{statistics.median(cancel) * 1000:.0f} ms",
                          reference="—", ratio="—", goal="< 100 ms + one call",
-                         met="yes" if statistics.median(cancel) < 0.2 else "no"))
+                         met="yes" if max(cancel) < 0.2 else "no"))
     print(json.dumps({"rows": rows}, ensure_ascii=False))
     return 0 if met else 1
 

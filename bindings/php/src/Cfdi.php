@@ -20,6 +20,7 @@ final class Cfdi extends Client
     protected const FREE_FUNCTION = 'cfdi_client_free';
     protected const SET_PROGRESS_FUNCTION = 'cfdi_client_set_progress';
     protected const SET_LOG_FUNCTION = 'cfdi_client_set_log';
+    protected const CANCEL_FUNCTION = 'cfdi_client_cancel';
     protected const OPERATIONS = [
         'process_file' => 'cfdi_process_file',
         'process_file_with_csd' => 'cfdi_process_file_with_csd',

@@ -39,6 +39,7 @@ abstract class Client
     protected const FREE_FUNCTION = '';
     protected const SET_PROGRESS_FUNCTION = '';
     protected const SET_LOG_FUNCTION = '';
+    protected const CANCEL_FUNCTION = '';
     /** Operation name (as in call()) => C function. */
     protected const OPERATIONS = [];
 
@@ -103,6 +104,23 @@ abstract class Client
         if ($handle !== null) {
             Library::ffi()->{static::FREE_FUNCTION}($handle);
         }
+    }
+
+    /**
+     * Cancels the calls in flight on this client whose request carried 'call_id' => $callId (every
+     * call in flight when null): each ends at once with a CancelledException (a batch keeps the
+     * items that finished). PHP runs one call at a time, so this is for the client's own progress
+     * or log callback — e.g. stopping a batch when connection_aborted() — or for calls in flight
+     * on other threads of an embedding program. Returns how many calls it reached.
+     */
+    public function cancelCalls(?string $callId = null): int
+    {
+        if ($this->handle === null) {
+            return 0;
+        }
+        $pointer = Library::ffi()->{static::CANCEL_FUNCTION}($this->handle, $callId);
+        $data = Result::unwrap(Library::take($pointer))->data;
+        return is_array($data) ? (int) ($data['cancelled'] ?? 0) : 0;
     }
 
     public function isClosed(): bool

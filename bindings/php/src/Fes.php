@@ -28,6 +28,7 @@ final class Fes extends Client
     protected const FREE_FUNCTION = 'fes_client_free';
     protected const SET_PROGRESS_FUNCTION = 'fes_client_set_progress';
     protected const SET_LOG_FUNCTION = 'fes_client_set_log';
+    protected const CANCEL_FUNCTION = 'fes_client_cancel';
     protected const OPERATIONS = ['obtain_certificate' => 'fes_obtain_certificate'];
 
     /**

@@ -26,6 +26,7 @@ final class FirmaVirtual extends Client
     protected const FREE_FUNCTION = 'fv_client_free';
     protected const SET_PROGRESS_FUNCTION = 'fv_client_set_progress';
     protected const SET_LOG_FUNCTION = 'fv_client_set_log';
+    protected const CANCEL_FUNCTION = 'fv_client_cancel';
     protected const OPERATIONS = [
         'login' => 'fv_login',
         'get_user' => 'fv_get_user',

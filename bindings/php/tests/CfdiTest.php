@@ -6,6 +6,7 @@ namespace Sello\Tests;
 
 use Sello\Cfdi;
 use Sello\Exception\AuthException;
+use Sello\Exception\CancelledException;
 use Sello\Exception\FileException;
 use Sello\Exception\InvalidArgumentException;
 use Sello\Exception\ServiceException;
@@ -435,6 +436,33 @@ final class CfdiTest extends SandboxTestCase
         $result = $cfdi->processFiles(['operation' => 'get_status', 'items' => [$item, $item]]);
         self::assertSame(2, $result['succeeded']);
         self::assertSame(2, Result::unwrap($result['results'][1])['estatusCfdi']);
+    }
+
+    /** A batch stopped from its own progress callback (as a web app does when the user leaves). */
+    public function testABatchCancelledFromItsProgressCallbackKeepsWhatFinished(): void
+    {
+        $item = ['uuid' => '5FB2822E-396D-4725-8521-CDC4BDD20CCF', 'rfcEmisor' => self::EMISOR,
+                 'rfcReceptor' => self::RECEPTOR, 'total' => '1160.00'];
+        $cfdi = null;
+        $reached = [];
+        $cfdi = new Cfdi($this->cfdiConfig(), function (int $done, int $total) use (&$cfdi, &$reached): void {
+            if ($done === 2 && $cfdi !== null) {
+                $reached[] = $cfdi->cancelCalls('report');
+            }
+        });
+        $result = $cfdi->processFiles(['operation' => 'get_status', 'concurrency' => 1, 'call_id' => 'report',
+                                       'items' => array_fill(0, 5, $item)]);
+        self::assertSame([1], $reached);
+        self::assertSame(2, $result['succeeded']);
+        $kinds = array_map(fn (array $e) => $e['ok'] ? 'ok' : $e['error']['kind'], $result['results']);
+        self::assertSame(['ok', 'ok', 'cancelled', 'cancelled', 'cancelled'], $kinds);
+        self::assertCount(2, $this->sandbox->requests('/servicio/rest/cancelacion/consultarEstatusComprobante'));
+        self::assertSame(0, $cfdi->cancelCalls());
+        try {
+            $cfdi->getStatus($item + ['call_id' => 'later']);   // the client is not left cancelled
+        } catch (CancelledException $e) {
+            self::fail('a later call was cancelled');
+        }
     }
 
     public function testABadConfiguration(): void

@@ -1,23 +1,17 @@
-"""PENDING — not collected by pytest (its name does not start with test_) until issue 14's C part
-exists: the request field ``call_id``, ``fes_client_cancel`` / ``fv_client_cancel`` /
-``cfdi_client_cancel`` (API.md §6) and the error kind ``cancelled``.
-
-The integrator enables it with
-
-    git mv bindings/python/tests/pending_test_aio_cancel.py bindings/python/tests/test_aio_cancel.py
-
-Everything on the binding side is in place: sello/_cancel.py finds PREFIX_client_cancel in the
-loaded library (and then sello.aio puts a call_id in every request it sends), sello.aio cancels a
-call in flight through it when its task is cancelled, and error kind "cancelled" raises
-sello.CallCancelledError. These tests then check, against the sandbox, that cancelling frees the
-thread long before the sandbox's 5 s delay, with exactly one request recorded."""
+"""Cancelling sello.aio tasks through the library (issue 14): the request field ``call_id``,
+``fes_client_cancel`` / ``fv_client_cancel`` / ``cfdi_client_cancel`` (API.md §6) and the error
+kind ``cancelled``. sello/_cancel.py reaches PREFIX_client_cancel, sello.aio puts a call_id in every
+request it sends and cancels a call in flight when its task is cancelled, and error kind
+"cancelled" raises sello.CallCancelledError. These tests check, against the sandbox, that
+cancelling frees the thread long before the sandbox's 5 s delay, with exactly one request
+recorded."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
 import time
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import pytest
 
@@ -26,6 +20,14 @@ import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
 from sello_test_data import BY_UUID, stamped_uuid
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Until the sandbox has the requests in flight (rather than sleeping a guess)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "the calls never reached the sandbox"
+        time.sleep(0.01)
 
 
 def test_the_library_can_cancel(cfdi_config, fes_config, fv_config) -> None:
@@ -77,7 +79,7 @@ def test_a_call_id_cancels_that_call_from_another_thread(sandbox, cfdi_config) -
 
         worker = threading.Thread(target=held)
         worker.start()
-        time.sleep(0.3)
+        wait_until(lambda: len(sandbox.requests(BY_UUID)) == 1)
         started = time.perf_counter()
         assert _cancel.cancel(cfdi, "the-held-call") == 1
         worker.join(timeout=10)
@@ -102,7 +104,7 @@ def test_none_cancels_every_call_in_flight(sandbox, cfdi_config) -> None:
         workers = [threading.Thread(target=held, args=(i,)) for i in range(8)]
         for worker in workers:
             worker.start()
-        time.sleep(0.5)
+        wait_until(lambda: len(sandbox.requests(BY_UUID)) == 8)
         started = time.perf_counter()
         assert _cancel.cancel(cfdi, None) == 8
         for worker in workers:

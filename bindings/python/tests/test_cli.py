@@ -10,8 +10,10 @@ import pathlib
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
+import time
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
@@ -458,6 +460,28 @@ def test_cfdi_status_and_cancel_with_motivo(cli, sandbox, cfdi_config, tmp_path,
     refused = cli("cfdi", "cancel", EMISOR, f"{uuids[1]}|01", "--cert-default")
     assert refused.returncode == 3 and "FOLIO_SUSTITUCION_REQUERIDO" in refused.stderr
     assert len(sandbox.requests("/servicio/rest/cancelacion/cancelar")) == 2           # the refused ones: none
+
+
+def test_ctrl_c_cancels_a_batch_in_flight(sandbox, tmp_path) -> None:
+    """SIGINT while the library's batch runs: the calls in flight are cancelled (not waited for),
+    the items not sent are never sent, and sello exits 130."""
+    status_path = "/servicio/rest/cancelacion/consultarEstatusComprobante"
+    sandbox.fault("delay", ms=8000, prefix=status_path, count=50)
+    env = base_environment(tmp_path)
+    env.update({"SELLO_CFDI_BASE_URL": sandbox.cfdi_url, "SELLO_CFDI_USUARIO": CFDI_USER["usuario"],
+                "SELLO_CFDI_PASSWORD": CFDI_USER["password"], "SELLO_CFDI_CONTRATO": CFDI_USER["contrato"]})
+    items = [f"5FB2822E-396D-4725-8521-CDC4BDD20C{n:02X}|{EMISOR}|{RECEPTOR}|1160.00" for n in range(20)]
+    process = subprocess.Popen([sys.executable, "-m", "sello.cli", "cfdi", "status", *items, "--concurrency", "2"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(sandbox.requests(status_path)) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.02)
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    assert process.returncode == 130 and time.monotonic() - interrupted < 4   # long before the 8 s hold
+    assert len(sandbox.requests(status_path)) == 2
 
 
 def read_pty(master: int, process: subprocess.Popen) -> str:

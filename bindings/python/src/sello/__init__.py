@@ -12,7 +12,7 @@ found through ``SELLO_LIB``, then the package folder, then the system (see :func
 """
 from __future__ import annotations
 
-from ._client import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARNING, LogCallback, ProgressCallback
+from ._client import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARNING, LogCallback, ProgressCallback, call_id
 from ._lib import ABI_VERSION, AbiVersionError, LibraryError
 from ._lib import load as _load
 from .cfdi import CFDI, cfdi_inspect_csd
@@ -40,7 +40,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FES", "FirmaVirtual", "CFDI",
     "check_rut", "find_comuna", "check_rfc", "fes_check_request", "cfdi_inspect_csd", "fv_parse_callback",
-    "version", "abi_version", "library_path", "load_library",
+    "version", "abi_version", "library_path", "load_library", "call_id",
     "Result", "unwrap",
     "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError", "HTTPError",
     "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError", "CallCancelledError",

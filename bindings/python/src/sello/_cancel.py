@@ -19,7 +19,6 @@ import os
 from typing import Any, Dict, Optional
 
 from ._client import Client
-from .errors import error_from_envelope
 
 __all__ = ["CANCEL_FUNCTIONS", "supported", "cancel", "new_call_id"]
 
@@ -62,23 +61,6 @@ def cancel(client: Client, call_id: Optional[str]) -> Optional[int]:
     flight when None). Returns how many the library reached (``data.cancelled``; 0 when none was in
     flight, or the client is closed), or None when the library cannot cancel. Raises the
     SelloError of an error envelope."""
-    function = _function(client)
-    if function is None:
+    if not supported(client):
         return None
-    with client._lock:                   # the handle stays valid while this counts as in flight
-        handle = client._handle
-        if handle is None:
-            return 0
-        client._in_flight += 1
-    try:
-        pointer = function(handle, None if call_id is None else call_id.encode("utf-8"))
-    finally:
-        with client._lock:
-            client._in_flight -= 1
-            if not client._in_flight:
-                client._lock.notify_all()
-    envelope = client._lib.take(pointer)
-    if envelope.get("ok") is not True:
-        raise error_from_envelope(envelope)
-    data = envelope.get("data") or {}
-    return int(data.get("cancelled") or 0)
+    return client.cancel_calls(call_id)

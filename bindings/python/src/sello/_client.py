@@ -1,6 +1,7 @@
 """What the three clients share: the handle, the callbacks, the calls."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import ctypes
 import importlib
@@ -8,7 +9,7 @@ import json
 import logging
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from . import _lib
 from .errors import error_from_envelope, local_error
@@ -52,9 +53,25 @@ def wanted_level(logger: logging.Logger) -> Optional[int]:
     return None
 
 
-#: The call id of the call being made on this thread or task (set by sello.aio, API.md §6): when
-#: set, it is added to the request as the library-only field ``call_id``.
+#: The call id of the call being made on this thread or task (set by sello.aio and by
+#: :func:`call_id`, API.md §6): when set, it is added to the request as the library-only field
+#: ``call_id``.
 current_call_id: "contextvars.ContextVar[Optional[str]]" = contextvars.ContextVar("sello_call_id", default=None)
+
+
+@contextlib.contextmanager
+def call_id(value: str) -> Iterator[None]:
+    """Tags the calls made in this block (on this thread or task) with ``value``, so that
+    ``client.cancel_calls(value)`` from another thread, or from a callback, cancels them::
+
+        with sello.call_id("report-42"):
+            cfdi.process_files(operation="get_status", items=items)   # elsewhere: cfdi.cancel_calls("report-42")
+    """
+    token = current_call_id.set(value)
+    try:
+        yield
+    finally:
+        current_call_id.reset(token)
 
 
 def encode(request: Mapping[str, Any]) -> bytes:
@@ -302,6 +319,27 @@ class Client:
                 if not self._in_flight:
                     self._lock.notify_all()
         return finish(self._lib.take(pointer))
+
+    def cancel_calls(self, call_id: Optional[str] = None) -> int:
+        """Cancels the calls in flight on this client whose request carried ``call_id`` (every
+        call in flight when None), from any thread: each returns at once with
+        :class:`sello.CallCancelledError`. Returns how many it reached (0 when none was in flight
+        or the client is closed). A request carries a call id as ``call_id=...`` among its fields."""
+        with self._lock:                   # the handle stays valid while this counts as in flight
+            handle = self._handle
+            if handle is None:
+                return 0
+            self._in_flight += 1
+        try:
+            pointer = self._lib.function(f"{self._service}_client_cancel")(
+                handle, None if call_id is None else call_id.encode("utf-8"))
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._lock.notify_all()
+        data = finish(self._lib.take(pointer)).envelope.get("data") or {}
+        return int(data.get("cancelled") or 0)
 
     def _require_handle(self, operation: str) -> int:
         handle = self._handle

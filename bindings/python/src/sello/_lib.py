@@ -88,6 +88,8 @@ CLIENT_FREE_FUNCTIONS = ("fes_client_free", "fv_client_free", "cfdi_client_free"
 SET_PROGRESS_FUNCTIONS = ("fes_client_set_progress", "fv_client_set_progress", "cfdi_client_set_progress")
 # void PREFIX_client_set_log(PREFIX_client *, sello_log_fn, void *user_data, int min_level)
 SET_LOG_FUNCTIONS = ("fes_client_set_log", "fv_client_set_log", "cfdi_client_set_log")
+# char *PREFIX_client_cancel(PREFIX_client *, const char *call_id)
+CANCEL_FUNCTIONS = ("fes_client_cancel", "fv_client_cancel", "cfdi_client_cancel")
 
 
 class LibraryError(RuntimeError):
@@ -126,7 +128,7 @@ class Library:
             function = getattr(lib, name)
             function.argtypes = [ctypes.c_char_p]
             function.restype = ctypes.c_void_p                # owned: c_void_p, never c_char_p
-        for name in OPERATION_FUNCTIONS:
+        for name in OPERATION_FUNCTIONS + CANCEL_FUNCTIONS:
             function = getattr(lib, name)
             function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
             function.restype = ctypes.c_void_p

@@ -3,15 +3,14 @@
 Two ways, chosen per operation (``Operation.batch`` in _cfdi.py):
 
 * the library's batch, ``cfdi_process_files``: the items go out concurrently over one curl multi
-  handle. Its ``"operation"`` field names the operation of the items (API.md §7: process_file — the
-  default, not sent —, process_file_with_csd, stamp_xml, stamp_xml_with_csd, get_status,
-  get_by_uuid). The library reports no progress inside one batch call yet (issue 14 adds items
-  finished / total): the items are sent in chunks, the bar moving by a chunk. Once the library
-  reports batch progress, send one call and move the bar from the progress callback instead
-  (:func:`library_batch`).
+  handle, in one call (up to LIBRARY_BATCH_LIMIT items each). Its ``"operation"`` field names the
+  operation of the items (API.md §7). The library reports the items finished through the progress
+  callback, which moves the bar. The call runs on a worker thread tagged with a call id, so that
+  Ctrl-C in the main thread cancels it (``cfdi.cancel_calls``): the items that finished keep their
+  results, the others end as cancelled, and the command exits 130.
 * concurrent calls of the operation on one client, ``concurrency`` threads (ctypes releases the
-  GIL): for the operations the batch does not carry (get_cancellation_receipt; get_by_uuid until
-  the batch carries it). The bar moves by an item.
+  GIL): for the operations the batch does not carry (get_cancellation_receipt). The bar moves by
+  an item.
 
 Either way the result is one envelope per item, in input order; a failed item is its error
 envelope and does not stop the others.
@@ -19,16 +18,15 @@ envelope and does not stop the others.
 from __future__ import annotations
 
 import concurrent.futures
-import math
+import uuid
 from typing import Any, Callable, Dict, List, Mapping, Sequence
 
 from .. import CFDI
+from .. import call_id as call_id_block
 from ..errors import SelloError
 
 #: cfdi_process_files takes at most this many items per call.
 LIBRARY_BATCH_LIMIT = 10_000
-#: The bar moves at least this many times over a batch (chunks of at least 2 × concurrency).
-PROGRESS_STEPS = 20
 
 Advance = Callable[[int], None]
 
@@ -41,27 +39,56 @@ def run(cfdi: CFDI, operation: str, batch: bool, requests: Sequence[Mapping[str,
     return concurrent_calls(cfdi, operation, requests, concurrency, advance)
 
 
-def chunk_size(items: int, concurrency: int) -> int:
-    return max(1, min(LIBRARY_BATCH_LIMIT, max(2 * concurrency, math.ceil(items / PROGRESS_STEPS))))
-
-
 def library_batch(cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int,
                   advance: Advance) -> List[Dict[str, Any]]:
-    """Through cfdi_process_files, chunk by chunk. A refused batch (its own invalid_argument) raises."""
+    """Through cfdi_process_files. A refused batch (its own invalid_argument) raises."""
     envelopes: List[Dict[str, Any]] = []
-    size = chunk_size(len(requests), concurrency)
-    for start in range(0, len(requests), size):
-        part = [dict(request) for request in requests[start:start + size]]
+    for start in range(0, len(requests), LIBRARY_BATCH_LIMIT):
+        part = [dict(request) for request in requests[start:start + LIBRARY_BATCH_LIMIT]]
         body: Dict[str, Any] = {"items": part, "concurrency": concurrency}
-        if operation != "process_file":          # the default: a library without "operation" knows it
+        if operation != "process_file":          # the default
             body["operation"] = operation
-        result = cfdi.call("process_files", body)
-        results = result.data.get("results") if isinstance(result.data, dict) else None
-        if not isinstance(results, list) or len(results) != len(part):
-            raise RuntimeError(f"cfdi_process_files answered {len(results or [])} results for {len(part)} items")
+        results = _cancellable_batch(cfdi, body, advance)
+        if len(results) != len(part):
+            raise RuntimeError(f"cfdi_process_files answered {len(results)} results for {len(part)} items")
         envelopes.extend(results)
-        advance(len(part))
     return envelopes
+
+
+def _cancellable_batch(cfdi: CFDI, body: Dict[str, Any], advance: Advance) -> List[Dict[str, Any]]:
+    """One cfdi_process_files call on a worker thread; the progress callback (items finished)
+    moves the bar; Ctrl-C cancels the call and re-raises once it has returned."""
+    call_id = f"sello-cli-{uuid.uuid4()}"
+    seen = [0]
+
+    def on_progress(done: int, _total: int) -> None:
+        if done > seen[0]:
+            advance(done - seen[0])
+            seen[0] = done
+
+    def run() -> Any:
+        with call_id_block(call_id):
+            return cfdi.call("process_files", body)
+
+    cfdi.set_progress(on_progress)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sello-cli") as pool:
+            future = pool.submit(run)
+            try:
+                while True:
+                    try:
+                        result = future.result(timeout=0.2)
+                        break
+                    except concurrent.futures.TimeoutError:
+                        continue
+            except KeyboardInterrupt:
+                cfdi.cancel_calls(call_id)
+                future.result()
+                raise
+    finally:
+        cfdi.set_progress(None)
+    results = result.data.get("results") if isinstance(result.data, dict) else None
+    return list(results) if isinstance(results, list) else []
 
 
 def concurrent_calls(cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int,
