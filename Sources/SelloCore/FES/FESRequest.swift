@@ -117,6 +117,10 @@ public struct FESRequest: Sendable {
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {
+        password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? asciiPasswordProblem(Array(password.utf8)) : unicodePasswordProblem(password)
+    }
+
+    static func unicodePasswordProblem(_ password: String) -> String? {
         var missing: [String] = []
         if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
         if !password.contains(where: { $0.isUppercase }) { missing.append("una letra mayúscula") }
@@ -125,9 +129,33 @@ public struct FESRequest: Sendable {
         return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
     }
 
+    /// `passwordProblem` for ASCII text without CR, on bytes (same order, same messages).
+    static func asciiPasswordProblem(_ password: [UInt8]) -> String? {
+        var missing: [String] = []
+        if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { missing.append("una letra mayúscula") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { missing.append("una letra minúscula") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { missing.append("un número") }
+        return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
+    }
+
     static func isDocumentNumber(_ text: String) -> Bool {
+        text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? isASCIIDocumentNumber(Array(text.utf8)) : isUnicodeDocumentNumber(text)
+    }
+
+    /// `isDocumentNumber` for ASCII text without CR, on bytes.
+    static func isASCIIDocumentNumber(_ bytes: [UInt8]) -> Bool {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if bytes.count == 9 && bytes.allSatisfy(isDigit) { return true }
+        guard (9...10).contains(bytes.count), let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else {
+            return false
+        }
+        return bytes.dropFirst().allSatisfy(isDigit)
+    }
+
+    static func isUnicodeDocumentNumber(_ text: String) -> Bool {
         let characters = Array(text)
-        if characters.count == 9 { return characters.allSatisfy { $0.isASCII && $0.isNumber } }
+        if characters.count == 9 && characters.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
         guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else { return false }
         return characters.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
