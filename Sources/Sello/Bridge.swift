@@ -23,8 +23,8 @@ enum Bridge {
             let client = try make()
             return OpaquePointer(Unmanaged.passRetained(client).toOpaque())
         } catch {
-            let context = CallContext(service: service, operation: "client_new")
-            errorOut?.pointee = Envelope.cString(Envelope.failure(error, context: context))
+            let scope = CallScope(service: service, operation: "client_new")
+            errorOut?.pointee = Envelope.cString(Envelope.failure(error, scope: scope, facts: CallFacts()))
             return nil
         }
     }
@@ -33,8 +33,9 @@ enum Bridge {
     static func call<Client: AnyObject>(_ handle: OpaquePointer?, as type: Client.Type, service: String, operation: String,
                                         _ body: (Client) -> JSON) -> UnsafeMutablePointer<CChar>? {
         guard let client = object(handle, as: type) else {
-            let context = CallContext(service: service, operation: operation)
-            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: "NULL_CLIENT"), context: context))
+            let scope = CallScope(service: service, operation: operation)
+            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: "NULL_CLIENT"),
+                                                     scope: scope, facts: CallFacts()))
         }
         return Envelope.cString(body(client))
     }

@@ -41,7 +41,7 @@ import SelloCore
 }
 
 @c(cfdi_inspect_csd) @implementation public func cfdi_inspect_csd(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(CSDInspection.inspect(request))
+    Bridge.string(CSDInspection.inspect.run(request))
 }
 
 // CFDI as Prodigia and SAT work today (API.md, "CFDI — Prodigia today").

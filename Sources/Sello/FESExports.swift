@@ -21,7 +21,7 @@ import SelloCore
 }
 
 @c(fes_check_request) @implementation public func fes_check_request(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(FESClient.checkRequest(request))
+    Bridge.string(FESClient.checkRequest.run(request))
 }
 
 @c(fes_client_cancel) @implementation public func fes_client_cancel(_ client: OpaquePointer?, _ callID: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {

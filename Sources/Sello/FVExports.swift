@@ -40,7 +40,7 @@ import SelloCore
 
 // Firma Virtual today (API.md, "Firma Virtual and FES today").
 @c(fv_create_contract_express) @implementation public func fv_create_contract_express(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "create_contract_express") { $0.createContractExpress(request) } }
-@c(fv_parse_callback) @implementation public func fv_parse_callback(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.string(FVCallback.parse(request)) }
+@c(fv_parse_callback) @implementation public func fv_parse_callback(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.string(FVCallback.parseOperation.run(request)) }
 @c(fv_confirm_callback) @implementation public func fv_confirm_callback(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? { Bridge.call(client, as: FVClient.self, service: "fv", operation: "confirm_callback") { $0.confirmCallback(request) } }
 
 @c(fv_client_cancel) @implementation public func fv_client_cancel(_ client: OpaquePointer?, _ callID: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {

@@ -5,7 +5,6 @@ import Testing
 /// every Mexican zone, the motivo rules, the CFDI 4.0 checks, answers read without regard to case,
 /// and the normalised cancellation status.
 @Suite struct CFDI40Tests {
-    static func context() -> CallContext { CallContext(service: "cfdi", operation: "test") }
 
     // MARK: - Options
 
@@ -28,12 +27,12 @@ import Testing
     }
 
     @Test func policyWarnsAndRefuses() throws {
-        let context = Self.context()
+        var found = ReadFacts()
         try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "NUEVA", "MODO_PRUEBA", "MODO_PRUEBA:2"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, context: context)
-        #expect(context.warnings.map(\.code) == ["CFDI33_RETIRED", "UNKNOWN_OPTION"])
+                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        #expect(found.warnings.map(\.code) == ["CFDI33_RETIRED", "UNKNOWN_OPTION"])
         do {
-            try CFDIOptions.check(["respuesta_json"], table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+            try CFDIOptions.check(["respuesta_json"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
             Issue.record("RESPUESTA_JSON was accepted")
         } catch {
             #expect(error.code == "OPTION_NOT_SUPPORTED" && error.kind == .invalidArgument)
@@ -146,7 +145,7 @@ import Testing
     @Test func answersAreReadWithoutRegardToCase() throws {
         let xml = "<ServicioTimbrado><TIMBRADOOK>true</TIMBRADOOK><Codigo>0</Codigo><UUID>5FB2822E-396D-4725-8521-CDC4BDD20CCF</UUID></ServicioTimbrado>"
         let answer = try CFDIAnswer(HTTPResponse(status: 202, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .timbrado, operation: "stamp", secrets: [])
+                                    shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
         #expect(answer.ok && answer.codigo == 0)
         #expect(answer.data["uuid"] == answer.data["UUID"] && answer.data["uuid"] != nil)
         #expect(answer.data.keys == ["TIMBRADOOK", "Codigo", "UUID", "uuid"])  // the service's names kept
@@ -155,7 +154,7 @@ import Testing
     @Test func estatusText() throws {
         let xml = "<servicioConsultaComprobante><consultaOk>true</consultaOk><codigo>91</codigo><estatusCfdi>9</estatusCfdi></servicioConsultaComprobante>"
         let answer = try CFDIAnswer(HTTPResponse(status: 202, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .estatus, operation: "status", secrets: [])
+                                    shape: .estatus, operation: "status", redactor: Redactor(secrets: []))
         let data = CFDIAnswer.describeEstatus(answer.data)
         #expect(data["estatus_text"] == "Cancelado sin aceptación")
         #expect(data["estatus_cfdi_name"] == "CANCELADO_SIN_ACEPTACION")

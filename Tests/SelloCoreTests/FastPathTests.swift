@@ -36,10 +36,14 @@ import Testing
                             "San Vicente de Tagua Tagua", "123 abc", "", "--", "a\u{0B}b", "ALTO BIO-BIO"]
 
     @Test func foldBytesAgreeWithUnicode() {
-        let generated = FastPathTests.strings(over: ["a", "B", " ", "'", "-", "1"], upTo: 4)
-        for text in FastPathTests.foldCases + generated where text.utf8.allSatisfy({ $0 < 0x80 }) {
-            #expect(TextFolding.foldASCII(text) == TextFolding.foldUnicode(text), "fold '\(text)'")
+        let generated = FastPathTests.strings(over: ["a", "B", " ", "'", "-", "1", "ñ", "Á", "ü", "×", "ß", "´"], upTo: 3)
+        let latin1 = (0x20...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        for text in FastPathTests.foldCases + generated + latin1 + ["Viña del Mar", "ÑUÑOA", "Los Ángeles"] {
+            guard let fast = TextFolding.foldLatin(text) else { continue }
+            #expect(fast == TextFolding.foldUnicode(text), "fold '\(text)'")
         }
+        #expect(TextFolding.foldLatin("Viña del Mar") == "vina del mar")
+        #expect(TextFolding.foldLatin("Łódź") == nil)
     }
 }
 

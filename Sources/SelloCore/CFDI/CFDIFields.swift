@@ -68,7 +68,7 @@ enum CFDIFields {
 
     /// An RFC checked with `RFC.parse`: a malformed one is an error, a wrong check digit a warning
     /// (real RFCs with one exist).
-    static func rfc(_ text: String, field: String, context: CallContext) throws(SelloError) -> String {
+    static func rfc(_ text: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {
         let length = text.trimmingSpaces.count
         guard length <= 16 else {
             throw CFDICodes.invalidParameter("\(field): an RFC has 12 characters (company) or 13 (person); '\(shown(text))' has \(length)", field: field)
@@ -76,7 +76,7 @@ enum CFDIFields {
         switch RFC.parse(text) {
         case .success(let rfc):
             if !rfc.checkDigitOK && !rfc.isGeneric {
-                context.warn(Warning(kind: "validation", code: "RFC_CHECK_DIGIT",
+                found.warn(Warning(kind: "validation", code: "RFC_CHECK_DIGIT",
                                      message: "\(field): the RFC \(rfc.text) does not match its check digit; some real RFCs do not, so it was sent: make sure it is typed right",
                                      field: field))
             }

@@ -134,8 +134,7 @@ struct CSDCredentials {
 /// cfdi_inspect_csd: what a .cer (and optionally its .key) is, without sending anything. An
 /// expired certificate or a FIEL is data here, not an error.
 public enum CSDInspection {
-    public static func inspect(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "cfdi", operation: "inspect_csd", requestText) { json, _ throws(SelloError) in
+    public static let inspect = LocalOperation(service: "cfdi", "inspect_csd") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: CSDCredentials.fields)
             guard let (certBytes, certField) = try CSDCredentials.certificateBytes(reader) else {
                 throw .invalidArgument("give the certificate: cert_path or certBase64", field: "cert_path", code: "MISSING_FIELD")
@@ -159,6 +158,5 @@ public enum CSDInspection {
                     "no_certificado": .string(certificate.noCertificado), "not_before": .string(certificate.notBefore),
                     "not_after": .string(certificate.notAfter), "expired": .bool(certificate.isExpired),
                     "is_csd": .bool(certificate.isCSD), "key_matches": keyMatches]
-        }
     }
 }

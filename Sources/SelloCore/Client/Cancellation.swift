@@ -97,6 +97,10 @@ extension SelloError {
             return SelloError(.cancelled, "CANCELLED",
                               "the call was cancelled after its request was sent; it only reads, so it may be sent again",
                               retryable: true)
+        case .callerMayRepeat:
+            return SelloError(.cancelled, "CANCELLED",
+                              "the call was cancelled after its request was sent; the service recognises the very same request, so it may be sent again as it is",
+                              retryable: true)
         case .onlyIfNotSent(let consequence):
             return SelloError(.cancelled, "CANCELLED",
                               "the call was cancelled after its request was sent: it may have reached the service (\(consequence)); check with the provider before sending it again",

@@ -26,7 +26,7 @@ struct FVExpressRequest {
     let contractName: String?
 
     /// - Parameter checkDocument: the PDF checks shared with fv_upload_document.
-    init(_ json: JSON, context: CallContext, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
+    init(_ json: JSON, found: inout ReadFacts, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FVExpressRequest.fields)
         var body = JSONObject()
         guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
@@ -56,7 +56,7 @@ struct FVExpressRequest {
         if let provider = try V.optionalText(reader, "provider") {
             let upper = provider.uppercased()
             if !FVExpressRequest.knownProviders.contains(upper) {
-                context.warn(Warning(kind: "validation", code: "UNKNOWN_PROVIDER",
+                found.warn(Warning(kind: "validation", code: "UNKNOWN_PROVIDER",
                                      message: "provider '\(V.shorten(provider))' is sent as given; the only value seen in use is LEXGOSIGN (advanced signature)",
                                      field: "provider"))
             }

@@ -116,7 +116,7 @@ extension FVClient {
         run("get_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
             var call = FVCall(.get, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
-            call.reader = FVReaders.contract
+            call.reader = { message, _, _ in FVReaders.contract(message) }
             return call
         }
     }
@@ -146,7 +146,7 @@ extension FVClient {
         run("list_owner_contracts", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDOwner"])
             var call = FVCall(.get, Self.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
-            call.reader = FVReaders.contract
+            call.reader = { message, _, _ in FVReaders.contract(message) }
             return call
         }
     }
@@ -156,7 +156,7 @@ extension FVClient {
         run("get_contract_detail", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
             var call = FVCall(.get, Self.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
-            call.reader = FVReaders.contractDetail
+            call.reader = { message, _, _ in FVReaders.contractDetail(message) }
             return call
         }
     }
@@ -191,11 +191,13 @@ extension FVClient {
             let base64 = try reader.string("content_base64")
             let fileName = "\(contractID).pdf"
             let body: HTTPBody
+            var fileField: String?
             switch (filePath, base64) {
             case (let path?, nil):
                 let size = try FileSystem.fileSize(path, field: "file_path")
                 try self.checkDocument(prefix: try FileSystem.readPrefix(path, count: 5, field: "file_path"), size: size, field: "file_path")
                 body = .multipartFile(field: "file", fileName: fileName, path: path, contentType: "application/pdf")
+                fileField = "file_path"
             case (nil, let text?):
                 guard let bytes = Base64.decode(text) else {
                     throw .invalidArgument("'content_base64' is not valid base64", field: "content_base64", code: "INVALID_BASE64")
@@ -210,6 +212,7 @@ extension FVClient {
             var call = FVCall(.post, "/api/v1/upfile", body: body,
                               replay: .onlyIfNotSent(consequence: "the document may have been attached to the contract"))
             call.reportsProgress = true
+            call.fileField = fileField
             return call
         }
     }
@@ -295,10 +298,10 @@ extension FVClient {
 
     /// DeleteSigner: POST /api/v1/signer/del {"contractID", "rutId"}.
     public func deleteSigner(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        run("delete_signer", requestText) { json, context throws(SelloError) in
+        run("delete_signer", requestText) { json, found throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["contractID", "rutId"])
             let contractID = try V.contractID(reader, "contractID")
-            let rut = try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", context: context)
+            let rut = try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", found: &found)
             return FVCall(.post, "/api/v1/signer/del", body: Self.json(["contractID": .string(contractID), "rutId": .string(rut)]),
                           replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
         }

@@ -147,13 +147,13 @@ enum FVValidation {
 
     /// A RUT used only to find a signer (DeleteSigner): its shape is checked, a wrong check
     /// digit is a warning (the signer may have been registered with it elsewhere).
-    static func rutForLookup(_ value: String, field: String, context: CallContext) throws(SelloError) -> String {
+    static func rutForLookup(_ value: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {
         switch RUT.parse(value) {
         case .success(let rut): return rut.normalized
         case .failure(.checkDigit(let expected, let got)):
             let plain = value.trimmingSpaces.uppercased().replacing(".", with: "")
             let normalized = plain.contains("-") ? plain : String(plain.dropLast()) + "-" + String(plain.suffix(1))
-            context.warn(Warning(kind: "validation", code: "RUT_INVALIDO",
+            found.warn(Warning(kind: "validation", code: "RUT_INVALIDO",
                                  message: "\(field): the check digit of \(normalized) should be \(expected), not \(got); sent as is to find the signer",
                                  field: field))
             return normalized

@@ -4,10 +4,10 @@
 /// its size in memory is a `protocol` error ANSWER_TOO_COMPLEX.
 public enum AnswerJSON {
     /// The answer's JSON; nil when it is not JSON at all (the service layer says what it expected).
-    public static func parse(_ bytes: [UInt8], context: CallContext) throws(SelloError) -> JSON? {
+    public static func parse(_ bytes: [UInt8], found: inout ReadFacts) throws(SelloError) -> JSON? {
         do {
             let (value, repairs) = try JSONParser.parseAnswer(bytes)
-            if !repairs.isEmpty { context.warn(repaired(repairs)) }
+            if !repairs.isEmpty { found.warn(repaired(repairs)) }
             return value
         } catch where error.tooComplex {
             throw tooComplex(bytes.count)

@@ -17,11 +17,6 @@ struct CallDeadline {
         self.timeoutMs = timeoutMs
     }
 
-    /// The call's own deadline: from its start, every callback of the call discounted.
-    init(context: CallContext, timeoutMs: Int) {
-        self.init(hooks: context.hooks, timeoutMs: timeoutMs, start: context.started, countingCallbacksSinceStart: true)
-    }
-
     var elapsed: Duration {
         (ContinuousClock.now - start) - (hooks.callbackTime - callbackTimeAtStart)
     }
