@@ -1,27 +1,39 @@
 import Synchronization
 
-/// One request of a Firma Virtual operation, as the operation's builder describes it.
+/// One request of a Firma Virtual operation, as the operation's builder describes it: the HTTP
+/// request (JSON in and out, the bearer token unless the operation goes without one) and the
+/// reader of its answer.
 struct FVCall: Sendable {
-    var method: HTTPMethod
-    var path: String
-    var body: HTTPBody
-    var replay: ReplayPolicy
-    /// Sends the bearer token (every operation but login, CreateUserApp and the password reset).
-    var authenticated = true
-    var reportsProgress = false
-    /// The request field a streamed file came from, named in `io` errors.
-    var fileField: String?
-    /// This request's own secrets (passwords in the body), besides the client's.
-    var secrets: [String] = []
+    var http: HTTPRequest
     /// Reads the answer (its `message` and the whole object) into `data`; the message as it is
     /// when nil.
     var reader: (@Sendable (JSON, JSONObject, inout ReadFacts) throws(SelloError) -> JSON)?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
-        self.method = method
-        self.path = path
-        self.body = body
-        self.replay = replay
+        http = HTTPRequest(method, path, replay: replay)
+        http.headers = ["Accept: application/json"]
+        http.body = body
+        http.bearer = true
+    }
+
+    /// Sends the bearer token (every operation but login, CreateUserApp and the password reset).
+    var authenticated: Bool {
+        get { http.bearer }
+        set { http.bearer = newValue }
+    }
+    var reportsProgress: Bool {
+        get { http.reportsProgress }
+        set { http.reportsProgress = newValue }
+    }
+    /// The request field a streamed file came from, named in `io` errors.
+    var fileField: String? {
+        get { http.fileField }
+        set { http.fileField = newValue }
+    }
+    /// This request's own secrets (passwords in the body), besides the client's.
+    var secrets: [String] {
+        get { http.secrets }
+        set { http.secrets = newValue }
     }
 }
 
@@ -90,15 +102,10 @@ public final class FVClient: Sendable {
         client.run(Self.operation(name, build), on: self, requestText, tokens: self)
     }
 
-    /// The HTTP request of a call: JSON in and out, the bearer token added by the pipeline.
+    /// The HTTP request of a call, with the client's password among its secrets.
     func httpRequest(_ call: FVCall) -> HTTPRequest {
-        var request = HTTPRequest(call.method, call.path, replay: call.replay)
-        request.headers = ["Accept: application/json"]
-        request.bearer = call.authenticated
-        request.body = call.body
-        request.reportsProgress = call.reportsProgress
-        request.fileField = call.fileField
-        request.secrets = call.secrets + [password]
+        var request = call.http
+        request.secrets.append(password)
         return request
     }
 }
