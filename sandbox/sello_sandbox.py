@@ -18,23 +18,18 @@ import argparse
 import base64
 import dataclasses
 import datetime as dt
-import email.message
-import email.utils
 import hashlib
 import hmac
 import http
-import ipaddress
 import json
 import os
 import random
 import re
 import secrets
-import select
 import shutil
 import signal
 import socket
 import ssl
-import struct
 import subprocess
 import sys
 import tempfile
@@ -44,14 +39,23 @@ import traceback
 import unicodedata
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
-from urllib.parse import parse_qsl, unquote
-from xml.sax.saxutils import escape as xml_escape
+from typing import Any, Callable
+from urllib.parse import unquote
 import xml.etree.ElementTree as ET
 
 import sandbox_cfdi40 as cfdi40
+from emulator.core.runtime import RUNTIME, log
+from emulator.core.state import LOCK, RECORDER
+from emulator.core.values import (EMAIL_RE, b64, b64_strict, is_digits, is_int, loopback_host, money,
+                                  nonempty_str, utc_now)
+from emulator.plumbing.answers import (XML_DECL, Answer, XmlFields, empty_answer, encode_json, html_answer,
+                                       json_answer, xml_answer)
+from emulator.plumbing.bodies import IO_CHUNK, BadFraming, ClientGone
+from emulator.plumbing.connection import MAX_FAULT_SECONDS, Connection
+from emulator.plumbing.request import Request
+from emulator.plumbing.routing import Handler, dispatch, route, table
 
 # --------------------------------------------------------------------------------------------
 # Constants
@@ -61,10 +65,6 @@ FES_PREFIX = "/generateFES/rest-services/public/generateFes"
 CFDI_PREFIX = "/servicio/rest"
 CONTROL_PREFIX = "/_sandbox"
 
-MAX_FAULT_SECONDS = 60.0          # every sleeping/streaming fault stops after this
-IDLE_TIMEOUT = 120.0              # an idle keep-alive connection is closed after this
-MAX_PLAIN_BODY = 16 * 1024 * 1024  # non-multipart request bodies kept in memory
-MAX_MULTIPART_BODY = 128 * 1024 * 1024  # hard limit for a streamed multipart body
 FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
 FV_EXPRESS_PATH = "/api/v1/contract/create-contract-express"  # CHILE_2026.md §1.3
 MAX_EXPRESS_BODY = 128 * 1024 * 1024  # a 50 MB PDF in base64 inside JSON is about 67 MB
@@ -88,45 +88,15 @@ FES_STYLES = {
 }
 FES_STYLE_DEFAULTS = {name: values[0] for name, values in FES_STYLES.items()}
 CALLBACK_TIMEOUT = 5.0            # seconds to deliver one callback to a loopback receiver
-TEXT_RECORD_LIMIT = 1024 * 1024   # body_text is recorded up to 1 MB
-REQUEST_LOG_LIMIT = 20000         # GET /_sandbox/requests keeps the most recent entries
-IO_CHUNK = 64 * 1024
 
 JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
 DEFAULT_TOKEN_TTL = 3600
 
 MX_TZ = dt.timezone(dt.timedelta(hours=-6), "CST")  # CDMX, no DST since 2022
 
-VERBOSE = False
-
-
-def log(message: str) -> None:
-    """Write a diagnostic line to stderr (stdout carries only the port line)."""
-    if VERBOSE:
-        sys.stderr.write(f"[sandbox] {message}\n")
-        sys.stderr.flush()
-
-
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64_strict(text: Any) -> bytes | None:
-    """Decode standard base64 strictly (no whitespace, correct padding); None if it is not."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError):
-        return None
 
 
 def b64url(data: bytes) -> str:
@@ -142,10 +112,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def rut_check_digit(number: str) -> str:
@@ -169,7 +135,6 @@ def rut_is_valid(rut: str) -> bool:
 
 UUID_RE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 RFC_RE = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -200,70 +165,6 @@ def tiny_pdf(text: str) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Answers: the one place for JSON, one for XML, one for HTML
 # --------------------------------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Answer:
-    """An HTTP answer before it is written; faults may transform it."""
-
-    status: int
-    body: bytes
-    content_type: str
-    fmt: str                      # "json" | "xml" | "html" | "empty"
-    obj: Any = None               # the JSON object, kept for fault transformations
-    json_style: str = "java"
-    headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-
-
-def encode_json(obj: Any, style: str) -> bytes:
-    """Serialise JSON the way the service's platform does.
-
-    "java" (FES, a JAX-RS service): compact UTF-8.  "php" (Firma Virtual, a PHP service — its
-    dates are PHP DateTime objects, seed 001 dContractDT): json_encode defaults, i.e. non-ASCII as
-    \\uXXXX and "/" escaped as "\\/".
-    """
-    if style == "php":
-        text = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/")
-        return text.encode("ascii")
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def json_answer(status: int, obj: Any, style: str = "java") -> Answer:
-    return Answer(status, encode_json(obj, style), "application/json", "json", obj, style)
-
-
-XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-XmlFields = list[tuple[str, Any]]
-
-
-def xml_fragment(name: str, value: Any) -> str:
-    """One element; value None is omitted, a list of (name, value) pairs nests."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return f"<{name}>" + "".join(xml_fragment(k, v) for k, v in value) + f"</{name}>"
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    text = xml_escape(str(value))
-    return f"<{name}>{text}</{name}>" if text else f"<{name}/>"
-
-
-def xml_answer(root: str, fields: XmlFields, status: int = 200) -> Answer:
-    """seed 002: XML answers, only the elements that apply."""
-    body = (XML_DECL + xml_fragment(root, fields)).encode("utf-8")
-    return Answer(status, body, "application/xml;charset=UTF-8", "xml")
-
-
-def html_answer(status: int, detail: str = "", headers: list[tuple[str, str]] | None = None) -> Answer:
-    reason = http.HTTPStatus(status).phrase if status in http.HTTPStatus._value2member_map_ else "Error"
-    page = (
-        f"<!DOCTYPE html><html><head><title>{status} {reason}</title></head>"
-        f"<body><h1>{status} {reason}</h1><p>{xml_escape(detail)}</p></body></html>"
-    )
-    return Answer(status, page.encode("utf-8"), "text/html;charset=utf-8", "html", headers=list(headers or []))
-
-
-def empty_answer(status: int, headers: list[tuple[str, str]] | None = None) -> Answer:
-    return Answer(status, b"", "text/plain", "empty", headers=list(headers or []))
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,17 +615,13 @@ class State:
     """Everything the sandbox remembers; ``lock`` guards all of it."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.connection_seq = 0
+        self.lock = LOCK
         self.reset()
 
     # -- seeding ------------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
-            self.requests: list[dict[str, Any]] = []
-            self.request_seq = 0
-            self.accepted = 0
-            self.service_connections: set[int] = set()
+            RECORDER.reset()
             self.faults: list[Fault] = []
             self.fault_seq = 0
             # FES — seed 000 example credentials.
@@ -772,38 +669,6 @@ class State:
         self.fv_contract_seq += 1
         return f"AP{self.fv_contract_seq}"
 
-    # -- connections and recording ------------------------------------------------------------
-    def new_connection(self) -> int:
-        with self.lock:
-            self.connection_seq += 1
-            self.accepted += 1
-            return self.connection_seq
-
-    def record(self, entry: dict[str, Any], connection_id: int) -> dict[str, Any]:
-        """Log a service request; the log keeps the last REQUEST_LOG_LIMIT entries."""
-        with self.lock:
-            self.request_seq += 1
-            entry["seq"] = self.request_seq
-            entry["connection_id"] = connection_id
-            self.requests.append(entry)
-            if len(self.requests) > REQUEST_LOG_LIMIT:
-                del self.requests[: len(self.requests) - REQUEST_LOG_LIMIT]
-            self.service_connections.add(connection_id)
-            return entry
-
-    def finish(self, entry: dict[str, Any], **fields: Any) -> None:
-        with self.lock:
-            entry.update(fields)
-
-    def snapshot_requests(self, prefix: str | None) -> list[dict[str, Any]]:
-        with self.lock:
-            return [dict(e) for e in self.requests if prefix is None or e["path"].startswith(prefix)]
-
-    def stats(self) -> dict[str, int]:
-        with self.lock:
-            return {"connections": len(self.service_connections), "requests": self.request_seq,
-                    "accepted": self.accepted}
-
     # -- faults --------------------------------------------------------------------------------
     def add_fault(self, mode: str, prefix: str | None, count: int, params: dict[str, Any]) -> Fault:
         with self.lock:
@@ -829,9 +694,6 @@ class State:
 
 
 STATE = State()
-CERTS: CertificateFactory | None = None
-SEALER: cfdi40.Sealer | None = None
-COMUNAS: dict[str, str] = {}
 
 
 def load_comunas(data_dir: Path) -> dict[str, str]:
@@ -847,473 +709,10 @@ def load_comunas(data_dir: Path) -> dict[str, str]:
 # Requests: body reading, streaming multipart parsing
 # --------------------------------------------------------------------------------------------
 
-class ClientGone(Exception):
-    """The client closed the connection (or stalled) before the request was complete."""
-
-
-class BadFraming(Exception):
-    """The request's Content-Length / Transfer-Encoding cannot be parsed."""
-
-
-@dataclasses.dataclass
-class Part:
-    """One multipart part, summarised while it streams in (the content is never kept whole)."""
-
-    name: str | None
-    filename: str | None
-    content_type: str | None
-    size: int = 0
-    digest: Any = dataclasses.field(default_factory=hashlib.sha256)
-    head: bytes = b""
-    value: bytearray | None = dataclasses.field(default_factory=bytearray)
-
-    VALUE_LIMIT = 64 * 1024
-
-    def write(self, data: bytes) -> None:
-        if not data:
-            return
-        self.size += len(data)
-        self.digest.update(data)
-        if len(self.head) < 16:
-            self.head += data[: 16 - len(self.head)]
-        if self.value is not None:
-            if self.filename is None and len(self.value) + len(data) <= self.VALUE_LIMIT:
-                self.value += data
-            else:
-                self.value = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "filename": self.filename, "content_type": self.content_type,
-                "size": self.size, "sha256": self.digest.hexdigest(), "head": self.head.decode("latin-1")}
-
-
-class MultipartParser:
-    """Incremental multipart/form-data parser: feed() chunks, close() at the end.
-
-    Memory stays bounded by the chunk size plus the boundary, whatever the part sizes.
-    """
-
-    HEADER_LIMIT = 16 * 1024
-
-    def __init__(self, boundary: str) -> None:
-        self.delimiter = b"--" + boundary.encode("latin-1")
-        self.buf = bytearray()
-        self.state = "preamble"
-        self.parts: list[Part] = []
-        self.error: str | None = None
-
-    def feed(self, data: bytes) -> None:
-        if self.state in ("done", "error"):
-            return
-        self.buf += data
-        while self._step():
-            pass
-
-    def close(self) -> None:
-        if self.state != "done" and self.state != "error":
-            self._fail("multipart body ended before the closing boundary")
-
-    def _fail(self, why: str) -> bool:
-        self.state, self.error = "error", why
-        self.buf.clear()
-        return False
-
-    def _step(self) -> bool:
-        """Advance the state machine once; False when more data is needed."""
-        buf, delim = self.buf, self.delimiter
-        if self.state == "preamble":
-            index = buf.find(delim)
-            if index < 0:
-                del buf[: max(0, len(buf) - len(delim))]
-                return False
-            del buf[: index + len(delim)]
-            self.state = "after_delimiter"
-            return True
-        if self.state == "after_delimiter":
-            while buf[:1] in (b" ", b"\t"):
-                del buf[:1]
-            if len(buf) < 2:
-                return False
-            if buf[:2] == b"--":
-                self.state = "done"
-                buf.clear()
-                return False
-            if buf[:2] != b"\r\n":
-                return self._fail("garbage after boundary")
-            del buf[:2]
-            self.state = "headers"
-            return True
-        if self.state == "headers":
-            if buf[:2] == b"\r\n":
-                block, skip = b"", 2
-            else:
-                index = buf.find(b"\r\n\r\n")
-                if index < 0:
-                    return False if len(buf) <= self.HEADER_LIMIT else self._fail("part headers too long")
-                block, skip = bytes(buf[:index]), index + 4
-            del buf[:skip]
-            self.parts.append(self._part_from_headers(block))
-            self.state = "body"
-            return True
-        if self.state == "body":
-            marker = b"\r\n" + delim
-            index = buf.find(marker)
-            part = self.parts[-1]
-            if index < 0:
-                keep = len(marker) - 1
-                if len(buf) > keep:
-                    part.write(bytes(buf[: len(buf) - keep]))
-                    del buf[: len(buf) - keep]
-                return False
-            part.write(bytes(buf[:index]))
-            del buf[: index + len(marker)]
-            self.state = "after_delimiter"
-            return True
-        return False
-
-    @staticmethod
-    def _part_from_headers(block: bytes) -> Part:
-        message = email.message.Message()
-        for line in block.decode("utf-8", "surrogateescape").split("\r\n"):
-            header, sep, value = line.partition(":")
-            if sep:
-                message[header.strip()] = value.strip()
-        raw_name = message.get_param("name", header="content-disposition")
-        name = email.utils.collapse_rfc2231_value(raw_name) if isinstance(raw_name, tuple) else raw_name
-        return Part(name if isinstance(name, str) else None, message.get_filename(), message.get("content-type"))
-
-
-def media_type(value: str | None) -> tuple[str, dict[str, str]]:
-    """("multipart/form-data", {"boundary": ...}) from a Content-Type header."""
-    if not value:
-        return "", {}
-    message = email.message.Message()
-    message["content-type"] = value
-    params = message.get_params() or []
-    return message.get_content_type().lower(), {k.lower(): v for k, v in params[1:]}
-
-
-class JsonSpill:
-    """One long JSON string value, summarised while it streams in: its size, and — when it is
-    base64, as a PDF in ``document.content_file`` is — the size, sha256 and first bytes of what
-    it decodes to. Neither the text nor the decoded bytes are kept."""
-
-    HEAD = 16
-
-    def __init__(self, number: int) -> None:
-        self.number = number
-        self.chars = 0
-        self.pending = b""            # base64 characters not yet decoded (fewer than 4)
-        self.decoded_size = 0
-        self.digest = hashlib.sha256()
-        self.head = b""
-        self.base64 = True
-        self.padded = False            # a block ended with "=": nothing may follow
-
-    @property
-    def marker(self) -> str:
-        return f"\x00spilled:{self.number}"
-
-    def feed(self, raw: bytes) -> None:
-        """Raw JSON string content; escape pairs arrive whole (``\\/`` is base64's only one)."""
-        self.chars += len(raw)
-        if not self.base64:
-            return
-        if b"\\" in raw:
-            raw = raw.replace(b"\\/", b"/")
-            if b"\\" in raw:
-                self.base64 = False
-                return
-        data = self.pending + raw
-        cut = len(data) - len(data) % 4
-        self.pending = data[cut:]
-        self._decode(data[:cut])
-
-    def _decode(self, text: bytes) -> None:
-        if not text:
-            return
-        try:
-            if self.padded:
-                raise ValueError("text after the padding")
-            chunk = base64.b64decode(text, validate=True)
-        except (ValueError, TypeError):
-            self.base64 = False
-            return
-        self.padded = text.endswith(b"=")
-        self.decoded_size += len(chunk)
-        self.digest.update(chunk)
-        if len(self.head) < self.HEAD:
-            self.head += chunk[: self.HEAD - len(self.head)]
-
-    def close(self) -> None:
-        if self.pending:
-            self.base64 = False
-        self.pending = b""
-
-    def summary(self) -> dict[str, Any]:
-        decoded = ({"size": self.decoded_size, "sha256": self.digest.hexdigest(),
-                    "head": self.head.decode("latin-1")} if self.base64 else None)
-        return {"number": self.number, "chars": self.chars, "base64_decoded": decoded}
-
-
-class JsonSpiller:
-    """Reads a JSON body in chunks, keeping it all except string values longer than
-    ``THRESHOLD``, which are summarised as they stream (JsonSpill) and replaced in the kept text
-    by a marker. create-contract-express carries a PDF of up to 50 MB as base64 inside its JSON:
-    the sandbox reads it in bounded memory, as MultipartParser does for uploads."""
-
-    THRESHOLD = 64 * 1024
-
-    def __init__(self) -> None:
-        self.kept = bytearray()
-        self.in_string = False
-        self.escape_pending = False
-        self.short = bytearray()
-        self.spill: JsonSpill | None = None
-        self.spills: list[JsonSpill] = []
-
-    def feed(self, data: bytes) -> None:
-        i, n = 0, len(data)
-        while i < n:
-            if not self.in_string:
-                j = data.find(b'"', i)
-                if j < 0:
-                    self.kept += data[i:]
-                    return
-                self.kept += data[i:j + 1]
-                self.in_string, self.short, self.spill = True, bytearray(), None
-                i = j + 1
-                continue
-            if self.escape_pending:
-                self._string(b"\\" + data[i:i + 1])
-                self.escape_pending = False
-                i += 1
-                continue
-            quote, backslash = data.find(b'"', i), data.find(b"\\", i)
-            if backslash >= 0 and (quote < 0 or backslash < quote):
-                if backslash + 1 < n:
-                    self._string(data[i:backslash + 2])
-                    i = backslash + 2
-                else:
-                    self._string(data[i:backslash])
-                    self.escape_pending = True
-                    i = n
-                continue
-            if quote < 0:
-                self._string(data[i:])
-                return
-            self._string(data[i:quote])
-            self._end_string()
-            i = quote + 1
-
-    def _string(self, raw: bytes) -> None:
-        if self.spill is not None:
-            self.spill.feed(raw)
-            return
-        self.short += raw
-        if len(self.short) > self.THRESHOLD:
-            self.spill = JsonSpill(len(self.spills))
-            self.spills.append(self.spill)
-            self.spill.feed(bytes(self.short))
-            self.short = bytearray()
-
-    def _end_string(self) -> None:
-        if self.spill is not None:
-            self.spill.close()
-            self.kept += json.dumps(self.spill.marker)[1:].encode()
-        else:
-            self.kept += self.short + b'"'
-        self.in_string, self.spill = False, None
-
-    def spilled(self, value: Any) -> JsonSpill | None:
-        """The spill a string of the parsed JSON stands for, if it is a marker."""
-        if isinstance(value, str) and value.startswith("\x00spilled:"):
-            number = value.split(":", 1)[1]
-            if number.isdigit() and int(number) < len(self.spills):
-                return self.spills[int(number)]
-        return None
-
-
-@dataclasses.dataclass
-class Request:
-    method: str
-    path: str                           # percent-decoded, no query
-    raw_path: str
-    query: list[tuple[str, str]]
-    headers: dict[str, str]             # lower-case names
-    body: bytes | None                  # None when the body was streamed (multipart)
-    body_size: int
-    body_sha256: str
-    multipart: list[Part] | None = None
-    multipart_error: str | None = None
-    too_large: bool = False
-    spiller: JsonSpiller | None = None   # create-contract-express: long strings summarised
-
-    _json: Any = dataclasses.field(default=None, repr=False)
-    _json_done: bool = dataclasses.field(default=False, repr=False)
-    _json_ok: bool = dataclasses.field(default=False, repr=False)
-
-    def q(self, name: str) -> str | None:
-        """First value of a query parameter."""
-        for key, value in self.query:
-            if key == name:
-                return value
-        return None
-
-    def q_all(self, name: str) -> list[str]:
-        return [value for key, value in self.query if key == name]
-
-    @property
-    def content_type(self) -> str:
-        return media_type(self.headers.get("content-type"))[0]
-
-    def json_body(self) -> tuple[bool, Any]:
-        """(parsed, value): parsed is False when the body is not UTF-8 JSON."""
-        if not self._json_done:
-            self._json_done = True
-            source = bytes(self.spiller.kept) if self.spiller is not None and not self.too_large else self.body
-            if source is not None:
-                try:
-                    self._json = json.loads(source.decode("utf-8"))
-                    self._json_ok = True
-                except (UnicodeDecodeError, ValueError):
-                    self._json_ok = False
-        return self._json_ok, self._json
-
-    def bearer(self) -> str | None:
-        scheme, _, token = self.headers.get("authorization", "").strip().partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-    def basic_auth(self) -> tuple[str, str] | None:
-        scheme, _, token = self.headers.get("authorization", "").strip().partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        raw = b64_strict(token.strip())
-        if raw is None:
-            return None
-        user, sep, password = raw.decode("utf-8", "replace").partition(":")
-        return (user, password) if sep else None
-
-    def record(self) -> dict[str, Any]:
-        """The entry GET /_sandbox/requests shows for this request."""
-        text = None
-        if self.body is not None and len(self.body) <= TEXT_RECORD_LIMIT:
-            try:
-                text = self.body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
-        parsed, value = self.json_body()
-        if parsed and self.spiller is not None and self.spiller.spills:
-            value = json.loads(re.sub(r"\\u0000spilled:(\d+)", r"<spilled string #\1>", json.dumps(value)))
-        auth = self.basic_auth()
-        return {
-            "method": self.method, "path": self.raw_path, "query": [list(p) for p in self.query],
-            "headers": dict(self.headers),
-            "basic_auth": {"user": auth[0], "password": auth[1]} if auth else None,
-            "bearer": self.bearer(), "body_size": self.body_size, "body_sha256": self.body_sha256,
-            "body_text": text, "json": value if parsed else None,
-            "multipart": [p.as_json() for p in self.multipart] if self.multipart is not None else None,
-            **({"spilled": [s.summary() for s in self.spiller.spills]} if self.spiller is not None else {}),
-            "elapsed_ms": None, "status": None, "fault": None, "time": time.time(),
-        }
-
-
-def iter_request_body(rfile: Any, headers: Any) -> Iterator[bytes]:
-    """Yield the request body in chunks, from Content-Length or chunked transfer encoding."""
-    encoding = (headers.get("transfer-encoding") or "").strip().lower()
-    if encoding:
-        if encoding != "chunked":
-            raise BadFraming(f"unsupported Transfer-Encoding {encoding!r}")
-        yield from _iter_chunked(rfile)
-        return
-    length_text = headers.get("content-length")
-    if length_text is None:
-        return
-    if re.fullmatch(r"[0-9]{1,18}", length_text.strip()) is None:
-        raise BadFraming("bad Content-Length")
-    remaining = int(length_text)
-    while remaining > 0:
-        data = _read(rfile, min(IO_CHUNK, remaining))
-        remaining -= len(data)
-        yield data
-
-
-def _read(rfile: Any, size: int) -> bytes:
-    try:
-        data = rfile.read1(size) if hasattr(rfile, "read1") else rfile.read(size)
-    except (OSError, ValueError) as exc:
-        raise ClientGone(str(exc)) from exc
-    if not data:
-        raise ClientGone("connection closed in the middle of the body")
-    return data
-
-
-def _read_line(rfile: Any) -> bytes:
-    try:
-        line = rfile.readline(4096)
-    except (OSError, ValueError) as exc:
-        raise ClientGone(str(exc)) from exc
-    if not line:
-        raise ClientGone("connection closed in a chunk header")
-    return line
-
-
-def _iter_chunked(rfile: Any) -> Iterator[bytes]:
-    while True:
-        size_text = _read_line(rfile).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError as exc:
-            raise BadFraming("bad chunk size") from exc
-        if size == 0:
-            while _read_line(rfile) not in (b"\r\n", b"\n"):
-                pass  # trailers
-            return
-        while size > 0:
-            data = _read(rfile, min(IO_CHUNK, size))
-            size -= len(data)
-            yield data
-        if _read_line(rfile) not in (b"\r\n", b"\n"):
-            raise BadFraming("missing CRLF after chunk")
-
 
 # --------------------------------------------------------------------------------------------
 # Routing
 # --------------------------------------------------------------------------------------------
-
-Handler = Callable[[Request, dict[str, str]], Answer]
-Route = tuple[str, re.Pattern[str], Handler]
-
-
-def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
-    """Decorator that registers a handler in the service's routing table (set by ``table``)."""
-    def register(func: Handler) -> Handler:
-        func.route_spec = (method, pattern)  # type: ignore[attr-defined]
-        return func
-    return register
-
-
-def table(*handlers: Handler) -> list[Route]:
-    """One routing table per service, built from the handlers' ``@route`` declarations."""
-    routes: list[Route] = []
-    for func in handlers:
-        method, pattern = func.route_spec  # type: ignore[attr-defined]
-        routes.append((method, re.compile(pattern), func))
-    return routes
-
-
-def dispatch(routes: list[Route], req: Request) -> Answer:
-    """Find the route; 405 when only the method is wrong, 404 HTML when nothing matches."""
-    allowed: list[str] = []
-    for method, pattern, func in routes:
-        match = pattern.fullmatch(req.path)
-        if match:
-            if method == req.method:
-                return func(req, match.groupdict())
-            allowed.append(method)
-    if allowed:
-        return html_answer(405, f"Method {req.method} not allowed", [("Allow", ", ".join(sorted(set(allowed))))])
-    return html_answer(404, f"No resource at {req.path}")
 
 
 def service_of(path: str) -> str:
@@ -1430,7 +829,7 @@ def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
     if not (len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave)
             and re.search(r"[0-9]", clave)):
         return 208, None  # seed 000: "al menos 8 dígitos, ... mayúscula, ... minúscula y un número"
-    if fold(p["comuna"]) not in COMUNAS:
+    if fold(p["comuna"]) not in RUNTIME.comunas:
         return 112, None
     return 0, None
 
@@ -1457,9 +856,9 @@ def fes_obtain_certificate(req: Request, _: dict[str, str]) -> Answer:
                 account.quota -= 1
     if code:
         return fes_answer(code)
-    assert parametro is not None and CERTS is not None
+    assert parametro is not None and RUNTIME.certs is not None
     try:
-        p12 = CERTS.pkcs12(parametro["rut"], parametro["claveCertificado"], parametro["correo"],
+        p12 = RUNTIME.certs.pkcs12(parametro["rut"], parametro["claveCertificado"], parametro["correo"],
                            parametro["nombreEmpresa"], parametro["duracion"])
     except CertificateError as exc:
         log(f"openssl failed: {exc}")
@@ -1493,19 +892,6 @@ def fv_validation_fail() -> Answer:
 
 def fv_contract_not_found() -> Answer:
     return fv_error(404, "Contract not found")
-
-
-def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_digits(text: str) -> bool:
-    """ASCII digits only (str.isdigit() also accepts "²" and other Unicode digits)."""
-    return re.fullmatch(r"[0-9]{1,18}", text) is not None
-
-
-def nonempty_str(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
 
 
 def fv_body(req: Request) -> dict[str, Any] | None:
@@ -2401,7 +1787,7 @@ def cfdi_seal(doc: cfdi40.Comprobante, account: CfdiAccount, options: list[str],
             raise cfdi40.DocumentError(20, "CALCULAR_SELLO sin certificado default")
     if csd is not None and (calcular or not doc.sello):
         cert, key, password = csd
-        info = SEALER.info(cert)
+        info = RUNTIME.sealer.info(cert)
         if not info.is_csd:
             raise cfdi40.DocumentError(306, f"el certificado {info.no_certificado} es una FIEL")
         if info.not_after < utc_now().replace(tzinfo=None):
@@ -2409,7 +1795,7 @@ def cfdi_seal(doc: cfdi40.Comprobante, account: CfdiAccount, options: list[str],
         if info.rfc != doc.rfc_emisor:
             raise cfdi40.DocumentError(303, f"el certificado es del RFC {info.rfc}, el emisor es {doc.rfc_emisor}")
         text = cfdi40.set_root_attributes(doc.text, {"NoCertificado": info.no_certificado, "Certificado": b64(cert)})
-        sello = SEALER.seal(cert, key, password, cfdi40.cadena_original(ET.fromstring(text.encode("utf-8"))))
+        sello = RUNTIME.sealer.seal(cert, key, password, cfdi40.cadena_original(ET.fromstring(text.encode("utf-8"))))
         return cfdi40.set_root_attributes(text, {"Sello": sello}), sello
     if calcular:
         text = cfdi40.set_root_attributes(doc.text, {"NoCertificado": doc.root.get("NoCertificado") or CFDI_DEFAULT_NO_CERTIFICADO})
@@ -3016,11 +2402,11 @@ def ctl_error(status: int, message: str) -> Answer:
 
 
 def ctl_requests(query: dict[str, str], _: Any) -> Answer:
-    return json_answer(200, STATE.snapshot_requests(query.get("prefix")))
+    return json_answer(200, RECORDER.snapshot_requests(query.get("prefix")))
 
 
 def ctl_stats(_: dict[str, str], __: Any) -> Answer:
-    return json_answer(200, STATE.stats())
+    return json_answer(200, RECORDER.stats())
 
 
 def ctl_reset(_: dict[str, str], __: Any) -> Answer:
@@ -3260,131 +2646,13 @@ CONTROL_ROUTES: dict[tuple[str, str], ControlHandler] = {
 # HTTP handler
 # --------------------------------------------------------------------------------------------
 
-class SandboxHandler(BaseHTTPRequestHandler):
-    """HTTP/1.1 keep-alive handler: one instance per TCP connection, many requests each."""
-
-    protocol_version = "HTTP/1.1"
-    server_version = "sello-sandbox/1.0"
-    sys_version = ""
-    timeout = IDLE_TIMEOUT
-
-    # -- connection lifecycle ------------------------------------------------------------------
-    def setup(self) -> None:
-        if isinstance(self.request, ssl.SSLSocket):
-            self.request.settimeout(10)
-            self.request.do_handshake()
-        super().setup()
-        self.conn_id = STATE.new_connection()
-        self.aborted = False
-
-    def handle_one_request(self) -> None:
-        if self.aborted:
-            self.close_connection = True
-            return
-        try:
-            super().handle_one_request()
-        except (ConnectionError, ssl.SSLError, TimeoutError):
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log(f"{self.client_address[0]}:{self.client_address[1]} " + format % args)
+class SandboxHandler(Connection):
+    """What to answer: control requests, service requests, and the faults queued for them."""
 
     def do_GET(self) -> None:
         self.dispatch()
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_GET
-
-    # -- writing -------------------------------------------------------------------------------
-    def head_bytes(self, status: int, headers: list[tuple[str, str]]) -> bytes:
-        """Status line and headers; ``Connection: close`` whenever the connection will close."""
-        try:
-            reason = http.HTTPStatus(status).phrase
-        except ValueError:
-            reason = "Unknown"
-        lines = [f"HTTP/1.1 {status} {reason}", f"Date: {email.utils.formatdate(usegmt=True)}",
-                 f"Server: {self.server_version}"]
-        lines += [f"{name}: {value}" for name, value in headers]
-        if self.close_connection:
-            lines.append("Connection: close")
-        elif self.request_version == "HTTP/1.0":
-            lines.append("Connection: keep-alive")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-    @staticmethod
-    def answer_headers(answer: Answer, length: int | None) -> list[tuple[str, str]]:
-        headers = [] if answer.fmt == "empty" else [("Content-Type", answer.content_type)]
-        if length is not None:
-            headers.append(("Content-Length", str(length)))
-        return headers + answer.headers
-
-    def send(self, data: bytes, deadline: float | None = None) -> None:
-        """Write bytes; raises ClientGone when the client has gone away (or stalls past deadline)."""
-        try:
-            if deadline is not None:
-                self.connection.settimeout(max(0.05, deadline - time.monotonic()))
-            self.wfile.write(data)
-        except (OSError, ValueError) as exc:
-            raise ClientGone(str(exc)) from exc
-        finally:
-            if deadline is not None and not self.aborted:
-                try:
-                    self.connection.settimeout(self.timeout)
-                except OSError:
-                    pass
-
-    def write_answer(self, answer: Answer) -> int:
-        """The one place that writes a complete answer (always with Content-Length)."""
-        body = b"" if self.command == "HEAD" else answer.body
-        self.send(self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body))) + body)
-        return answer.status
-
-    def client_gone(self) -> bool:
-        """True when the peer has closed its side.
-
-        Peeks at the raw TCP stream without consuming it; under TLS a pending alert record
-        (content type 21, e.g. close_notify) also counts as gone, since a client waiting for an
-        answer sends nothing else.
-        """
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            if not readable:
-                return False
-            if not isinstance(self.connection, ssl.SSLSocket):
-                return self.connection.recv(1, socket.MSG_PEEK) == b""
-            raw = socket.socket(fileno=os.dup(self.connection.fileno()))
-            try:
-                raw.setblocking(False)
-                head = raw.recv(1, socket.MSG_PEEK)
-            finally:
-                raw.close()
-            return head in (b"", b"\x15")
-        except BlockingIOError:
-            return False
-        except (OSError, ValueError):
-            return True
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds`` (capped at 60 s); False if the client went away meanwhile."""
-        deadline = time.monotonic() + min(seconds, MAX_FAULT_SECONDS)
-        while (left := deadline - time.monotonic()) > 0:
-            if self.client_gone():
-                return False
-            time.sleep(min(0.05, left))
-        return not self.client_gone()
-
-    def abort_with_rst(self) -> None:
-        """Close the TCP connection with RST (SO_LINGER 0)."""
-        self.close_connection = True
-        self.aborted = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
-        for closable in (self.rfile, self.connection):
-            try:
-                closable.close()
-            except OSError:
-                pass
 
     # -- request intake ------------------------------------------------------------------------
     def dispatch(self) -> None:
@@ -3397,40 +2665,6 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.handle_control(path, query_string)
         else:
             self.handle_service(path, raw_path, query_string)
-
-    def read_request(self, path: str, raw_path: str, query_string: str) -> Request:
-        """Read the whole body (Content-Length or chunked); multipart bodies are parsed as they stream."""
-        ctype, ctype_params = media_type(self.headers.get("content-type"))
-        parser = MultipartParser(ctype_params["boundary"]) if (
-            ctype == "multipart/form-data" and ctype_params.get("boundary")) else None
-        spiller = JsonSpiller() if parser is None and path == FV_EXPRESS_PATH else None
-        limit = MAX_MULTIPART_BODY if parser else MAX_EXPRESS_BODY if spiller else MAX_PLAIN_BODY
-        digest, size, kept, too_large = hashlib.sha256(), 0, bytearray(), False
-        for chunk in iter_request_body(self.rfile, self.headers):
-            size += len(chunk)
-            digest.update(chunk)
-            if size > limit:
-                too_large = True
-                break
-            if parser is not None or spiller is not None:
-                (parser or spiller).feed(chunk)  # type: ignore[union-attr]
-                if len(kept) <= TEXT_RECORD_LIMIT:
-                    kept += chunk[: TEXT_RECORD_LIMIT + 1 - len(kept)]
-            else:
-                kept += chunk
-        if parser is not None and not too_large:
-            parser.close()
-        headers: dict[str, str] = {}
-        for name, value in self.headers.items():
-            key = name.lower()
-            headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        streamed = parser is not None or spiller is not None
-        body = bytes(kept) if (not streamed and not too_large) or size <= TEXT_RECORD_LIMIT else None
-        return Request(self.command, path, raw_path, parse_qsl(query_string, keep_blank_values=True),
-                       headers, body, size, digest.hexdigest(),
-                       multipart=parser.parts if parser is not None else None,
-                       multipart_error=parser.error if parser is not None else None, too_large=too_large,
-                       spiller=spiller)
 
     # -- control -------------------------------------------------------------------------------
     def handle_control(self, path: str, query_string: str) -> None:
@@ -3459,7 +2693,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         started = time.monotonic()
         service = service_of(path)
         try:
-            req = self.read_request(path, raw_path, query_string)
+            req = self.read_request(path, raw_path, query_string,
+                                    MAX_EXPRESS_BODY if path == FV_EXPRESS_PATH else None)
         except BadFraming as exc:
             self.close_connection = True
             try:
@@ -3470,7 +2705,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         except ClientGone:
             self.close_connection = True
             return
-        entry = STATE.record(req.record(), self.conn_id)
+        entry = RECORDER.record(req.record(), self.conn_id)
         status: int | None = None
         fault: Fault | None = None
         try:
@@ -3485,7 +2720,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         finally:
             elapsed = round((time.monotonic() - started) * 1000, 3)
-            STATE.finish(entry, elapsed_ms=elapsed, status=status, fault=fault.mode if fault else None)
+            RECORDER.finish(entry, elapsed_ms=elapsed, status=status, fault=fault.mode if fault else None)
             log(f"#{self.conn_id} {req.method} {req.raw_path} -> {status} "
                 f"{'[' + fault.mode + '] ' if fault else ''}{elapsed} ms")
 
@@ -3637,11 +2872,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return self.write_answer(answer)
 
     def fault_wrong_rut_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
-        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK" and CERTS is not None:
+        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK" and RUNTIME.certs is not None:
             _, body = req.json_body()
             param = body["request"]["parametro"]
             try:
-                p12 = CERTS.pkcs12(p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"],
+                p12 = RUNTIME.certs.pkcs12(p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"],
                                    param["duracion"])
                 answer = fes_answer(0, certificado=b64(p12))
             except CertificateError:
@@ -3666,22 +2901,12 @@ class SandboxServer(ThreadingHTTPServer):
         self.server_name, self.server_port = str(host), port
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if VERBOSE:
+        if RUNTIME.verbose:
             super().handle_error(request, client_address)
 
 
 class SandboxServer6(SandboxServer):
     address_family = socket.AF_INET6
-
-
-def loopback_host(host: str) -> str | None:
-    """The address to bind, or None when ``host`` is not a loopback address."""
-    if host == "localhost":
-        return "127.0.0.1"
-    try:
-        return host if ipaddress.ip_address(host).is_loopback else None
-    except ValueError:
-        return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -3697,7 +2922,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CERTS, COMUNAS, SEALER, VERBOSE
     stop_requested = threading.Event()
     running: list[ThreadingHTTPServer] = []
 
@@ -3710,7 +2934,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     args = parse_args(argv)
-    VERBOSE = args.verbose
+    RUNTIME.verbose = args.verbose
     host = loopback_host(args.host)
     if host is None:
         sys.stderr.write(f"refusing to bind non-loopback host {args.host!r}\n")
@@ -3719,11 +2943,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("--tls-cert and --tls-key go together\n")
         return 2
     data_dir = Path(args.data_dir) if args.data_dir else Path(__file__).resolve().parents[2] / "shared" / "data"
-    COMUNAS = load_comunas(data_dir)
+    RUNTIME.comunas = load_comunas(data_dir)
     workdir = Path(tempfile.mkdtemp(prefix="sello-sandbox-"))
     try:
-        CERTS = CertificateFactory(workdir)
-        SEALER = cfdi40.Sealer(workdir / "csd")
+        RUNTIME.certs = CertificateFactory(workdir)
+        RUNTIME.sealer = cfdi40.Sealer(workdir / "csd")
         server_class = SandboxServer6 if ":" in host else SandboxServer
         server = server_class((host, args.port), SandboxHandler)
         if args.tls_cert:
