@@ -30,13 +30,11 @@ import shutil
 import signal
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
-import unicodedata
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from http.server import ThreadingHTTPServer
@@ -56,12 +54,16 @@ from emulator.plumbing.bodies import IO_CHUNK, BadFraming, ClientGone
 from emulator.plumbing.connection import MAX_FAULT_SECONDS, Connection
 from emulator.plumbing.request import Request
 from emulator.plumbing.routing import Handler, dispatch, route, table
+from emulator.services.fes.certificates import CertificateFactory
+from emulator.services.fes.models import FES, FesAccount
+from emulator.services.fes.rules import load_comunas
+from emulator.services.fes.service import SERVICE as FES_SERVICE
+from emulator.services.fes.tables import FES_PREFIX, FES_STYLES
 
 # --------------------------------------------------------------------------------------------
 # Constants
 # --------------------------------------------------------------------------------------------
 
-FES_PREFIX = "/generateFES/rest-services/public/generateFes"
 CFDI_PREFIX = "/servicio/rest"
 CONTROL_PREFIX = "/_sandbox"
 
@@ -80,13 +82,6 @@ FV_SHAPES = {
     "callback_contract": ("array", "object"),
 }
 FV_SHAPE_DEFAULTS = {name: values[0] for name, values in FV_SHAPES.items()}
-FES_STYLES = {
-    # Certificadora del Sur writes its message as comentario (seed), comentarios or mensaje (§2.2).
-    "message_key": ("comentario", "comentarios", "mensaje"),
-    # errorCode: a number (seed, recordings) or a numeric string.
-    "error_code": ("int", "string"),
-}
-FES_STYLE_DEFAULTS = {name: values[0] for name, values in FES_STYLES.items()}
 CALLBACK_TIMEOUT = 5.0            # seconds to deliver one callback to a loopback receiver
 
 JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
@@ -105,32 +100,6 @@ def b64url(data: bytes) -> str:
 
 def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key ("Los Ángeles" -> "los angeles")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
-
-
-def rut_check_digit(number: str) -> str:
-    """Modulo-11 check digit of the digits of a RUT."""
-    total, weight = 0, 2
-    for digit in reversed(number):
-        total += int(digit) * weight
-        weight = 2 if weight == 7 else weight + 1
-    rest = 11 - total % 11
-    return {11: "0", 10: "K"}.get(rest, str(rest))
-
-
-RUT_RE = re.compile(r"([0-9]{7,8})-([0-9K])")
-
-
-def rut_is_valid(rut: str) -> bool:
-    """seed 000: RUT "debe ir con dígito verificador y formato “xxxxxxxx-x”" (no dots)."""
-    match = RUT_RE.fullmatch(rut)
-    return match is not None and rut_check_digit(match.group(1)) == match.group(2)
 
 
 UUID_RE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
@@ -171,38 +140,6 @@ def tiny_pdf(text: str) -> bytes:
 # Seed tables
 # --------------------------------------------------------------------------------------------
 
-# seed 000, "Descripción errores" tables: the Descripción column verbatim, plus the example
-# answer's undocumented code 22.
-FES_ERRORS: dict[int, str] = {
-    0: "EXITO",
-    22: "Correo no puede venir vacío.",
-    101: "USUARIO_NO_HABILITADO, El usuario enviado está inhabilitado.",
-    102: "CARACTERES_INVALIDOS, Se envió un parametro con un carácter invalido.",
-    103: "DATOS_NO_VALIDO, El usuario enviado no tiene los privilegios correctos.",
-    104: "SIN_CUOTA_DISPONIBLE, La empresa excedió el máximo de cuota asignada.",
-    105: "USUARIO_O_CLAVE_INVALIDO, El usuario enviado o la clave no son correctas.",
-    106: "RUT_INVALIDO, El rut enviado no es un rut valido.",
-    107: "ERROR_GENERARA_CERTIFICADO, error interno CDS.",
-    108: "ERROR_EMPRESA_NO_HABILITADA, La empresa no se encuentra habilitada.",
-    109: "REQUEST_INCOMPLETO, Faltan datos obligatorios en el request.",
-    110: "DATO_VIENEN_VACIO, Uno de los datos enviados viene vacío.",
-    111: "REGION_NO_ENCONTRADA, La región enviada no corresponde.",
-    112: "COMUNA_NO_ENCONTRADA, La comuna enviada no corresponde.",
-    201: "IP_NO_PERMITIDA, error de comunicación entre red local. Error Interno CDS.",
-    202: "REQUEST_INCOMPLETO, Faltan datos obligatorios en el request en enrolador. Error Interno CDS.",
-    203: "USUARIO_CLAVE_NO_VALIDO, Usuario o clave de enrolador no valido. Error Interno CDS.",
-    204: "RUT_NO_VALIDO, Error Interno CDS.",
-    205: "CORREO_NO_VALIDO, Error Interno CDS.",
-    206: "EMPRESA_NO_VALIDA, Error Interno CDS.",
-    207: "DURACION_FUERA_DE_RANGO, 1,2 o 3 años, Error Interno CDS.",
-    208: "CLAVE_NO_SEGURA, Error Interno CDS.",
-    209: "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD, Carné no vigente.",
-    210: "ERROR_OBTENER_DATOS_PERSONALINFORMATION, Problemas con datos personales. Error Interno CDS.",
-    211: "ERROR_GENERARA_VALIDACION_SOLICITUD, No se pudo crear una solicitud de creación de "
-         "certificado. Error Interno CDS.",
-    212: "ERROR_GENERARA_CERTIFICADO,  No se pudo generar el certificado en el enrolador, Error Interno CDS",
-}
-FES_OK_COMMENT = "Certificado obtenido exitosamente"
 
 # seed 002, "Códigos de respuesta" and "Códigos para los nuevos estatus de cancelación".
 CFDI_MESSAGES: dict[int, str] = {
@@ -323,127 +260,10 @@ FV_TYPE_CODES = [code for code, _, _ in FV_TYPE_GROUPS]
 # Certificates (openssl CLI)
 # --------------------------------------------------------------------------------------------
 
-OPENSSL_CONFIG = """\
-[req]
-distinguished_name = dn
-string_mask = utf8only
-utf8 = yes
-x509_extensions = v3_user
-[dn]
-[v3_ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[v3_user]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,nonRepudiation,keyEncipherment
-extendedKeyUsage = clientAuth,emailProtection
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-"""
-
-
-class CertificateError(Exception):
-    """openssl failed; FES answers 107 ERROR_GENERARA_CERTIFICADO."""
-
-
-def subject_value(text: str) -> str:
-    """Escape a value for ``openssl -subj`` (backslash before / + = and backslash)."""
-    return re.sub(r"([\\/+=])", r"\\\1", text)
-
-
-class CertificateFactory:
-    """Issues real PKCS#12 files with the openssl CLI.
-
-    One CA key and one subject key (RSA 2048) are generated once, at start-up, and reused for every
-    certificate; results are cached by (rut, clave, correo, nombreEmpresa, duracion) so repeated
-    calls answer in well under a millisecond.
-    """
-
-    CACHE_LIMIT = 4096
-
-    def __init__(self, workdir: Path) -> None:
-        self.dir = workdir
-        self.config = workdir / "openssl.cnf"
-        self.config.write_text(OPENSSL_CONFIG)
-        self.ca_key = workdir / "ca.key"
-        self.ca_crt = workdir / "ca.crt"
-        self.user_key = workdir / "user.key"
-        self._cache: dict[tuple[Any, ...], bytes] = {}
-        self._cache_lock = threading.Lock()  # guards only this cache, never service state
-        self._genrsa(self.ca_key)
-        self._genrsa(self.user_key)
-        self._run(["req", "-config", str(self.config), "-x509", "-new", "-key", str(self.ca_key),
-                   "-subj", "/C=CL/O=Certificadora del Sur SANDBOX/CN=CDS SANDBOX CA",
-                   "-days", "7300", "-extensions", "v3_ca", "-out", str(self.ca_crt)])
-
-    def _run(self, args: list[str], env: dict[str, str] | None = None) -> bytes:
-        try:
-            done = subprocess.run(["openssl", *args], capture_output=True, timeout=30,
-                                  env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise CertificateError(str(exc)) from exc
-        if done.returncode != 0:
-            raise CertificateError(done.stderr.decode("utf-8", "replace").strip())
-        return done.stdout
-
-    def _genrsa(self, path: Path) -> None:
-        self._run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", str(path)])
-
-    def pkcs12(self, rut: str, clave: str, correo: str, empresa: str, years: int) -> bytes:
-        """A PKCS#12 (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, SHA-256 MAC) protected by ``clave``."""
-        key = (rut, clave, correo, empresa, years)
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        data = self._issue(rut, clave, correo, empresa, years)
-        with self._cache_lock:
-            if len(self._cache) >= self.CACHE_LIMIT:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = data
-        return data
-
-    def _issue(self, rut: str, clave: str, correo: str, empresa: str, years: int) -> bytes:
-        today = utc_now().date()
-        try:
-            until = today.replace(year=today.year + years)
-        except ValueError:  # 29 February
-            until = today.replace(year=today.year + years, day=28)
-        subject = "".join([
-            f"/CN={subject_value('CERTIFICADO FES ' + rut)}",
-            f"/serialNumber={subject_value(rut)}",
-            f"/emailAddress={subject_value(correo)}",
-            f"/O={subject_value(empresa)}",
-        ])
-        with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
-            crt = Path(tmp) / "cert.pem"
-            p12 = Path(tmp) / "cert.p12"
-            self._run(["req", "-config", str(self.config), "-x509", "-new", "-utf8",
-                       "-key", str(self.user_key), "-CA", str(self.ca_crt), "-CAkey", str(self.ca_key),
-                       "-subj", subject, "-days", str((until - today).days),
-                       "-set_serial", "0x" + secrets.token_hex(12),
-                       "-addext", f"subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:{rut}",
-                       "-out", str(crt)])
-            self._run(["pkcs12", "-export", "-inkey", str(self.user_key), "-in", str(crt),
-                       "-certfile", str(self.ca_crt), "-name", f"CERTIFICADO FES {rut}",
-                       "-passout", "env:SANDBOX_P12_PASS", "-out", str(p12)],
-                      env={"SANDBOX_P12_PASS": clave})
-            return p12.read_bytes()
-
 
 # --------------------------------------------------------------------------------------------
 # Service state (one lock for everything)
 # --------------------------------------------------------------------------------------------
-
-@dataclasses.dataclass
-class FesAccount:
-    usuario: str
-    clave: str
-    enabled: bool = True
-    privileged: bool = True
-    company_enabled: bool = True
-    quota: int = 1000
 
 
 @dataclasses.dataclass
@@ -624,9 +444,7 @@ class State:
             RECORDER.reset()
             self.faults: list[Fault] = []
             self.fault_seq = 0
-            # FES — seed 000 example credentials.
-            self.fes_accounts: dict[str, FesAccount] = {
-                "PruebaWS": FesAccount("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5", quota=1000)}
+            FES.reset()
             # Firma Virtual — seed 001 UserDataLogin example.
             self.fv_users: dict[int, FvUser] = {1: FvUser(
                 1, "userapp", "OnePass", "userapp@firmavirtual.legal", "76795561-8", "+56978570242",
@@ -641,7 +459,6 @@ class State:
             # Answer shapes the evidence shows, chosen by tests (POST /_sandbox/fv/shapes).
             self.fv_shapes: dict[str, str] = dict(FV_SHAPE_DEFAULTS)
             self.fv_callbacks: list[dict[str, Any]] = []
-            self.fes_style: dict[str, str] = dict(FES_STYLE_DEFAULTS)
             self._seed_fv_contract()
             # CFDI — Prodigia account.
             self.cfdi_accounts: dict[str, CfdiAccount] = {
@@ -696,15 +513,6 @@ class State:
 STATE = State()
 
 
-def load_comunas(data_dir: Path) -> dict[str, str]:
-    """The 346 comunas of ``chile/communes.csv`` keyed by their folded name."""
-    import csv
-    path = data_dir / "chile" / "communes.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        names = [row["name"] for row in csv.DictReader(handle)]
-    return {fold(name): name for name in names}
-
-
 # --------------------------------------------------------------------------------------------
 # Requests: body reading, streaming multipart parsing
 # --------------------------------------------------------------------------------------------
@@ -722,153 +530,6 @@ def service_of(path: str) -> str:
     if path == "/servicio" or path.startswith("/servicio/"):
         return "cfdi"
     return "fv"
-
-
-# --------------------------------------------------------------------------------------------
-# FES — Certificadora del Sur (seed 000)
-# --------------------------------------------------------------------------------------------
-
-FES_PARAMS = ("rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
-              "nombreEmpresa", "comuna", "direccion", "giroEmpresa")
-# Letters of any alphabet ([^\W\d_]), ASCII digits, spaces and the punctuation of names and
-# addresses; the certificate password may also carry common symbols, but no spaces. The seed only
-# says "carácter invalido": this is the rule the library checks too (Sources/SelloCore/FES).
-FES_ALLOWED_CHARS = re.compile(r"(?:[^\W\d_]|[0-9 .,\-@_#°º/()&'])*")
-FES_ALLOWED_PASSWORD_CHARS = re.compile(r"(?:[^\W\d_]|[0-9.,\-@_#°º/()&'!$%*+=?¿¡:;])*")
-
-
-def fes_answer(code: int, comentario: str | None = None, certificado: str | None = None) -> Answer:
-    """seed 000 "Parámetros de salida": always HTTP 200, estado OK/FAIL, errorCode, comentario —
-    the message under the name and errorCode in the type /_sandbox/fes/style chose."""
-    style = STATE.fes_style
-    error_code: Any = code if style["error_code"] == "int" else str(code)
-    message = FES_OK_COMMENT if code == 0 else comentario or FES_ERRORS.get(code, "Error")
-    answer = {"estado": "OK" if code == 0 else "FAIL", "errorCode": error_code, style["message_key"]: message}
-    if code == 0:
-        answer["certificado"] = certificado
-    return json_answer(200, answer)
-
-
-class FesShapeError(Exception):
-    """The body cannot be mapped onto the service's request type (HTTP 400, like JAX-RS)."""
-
-
-def fes_scalar(value: Any, where: str) -> str | None:
-    """A String field as Jackson maps it: numbers and booleans coerced, objects/arrays rejected."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    raise FesShapeError(f"cannot deserialize {where}")
-
-
-def fes_object(value: Any, where: str) -> dict[str, Any] | None:
-    if value is None or isinstance(value, dict):
-        return value
-    raise FesShapeError(f"cannot deserialize {where}")
-
-
-def fes_parse(body: Any) -> tuple[str | None, str | None, dict[str, Any] | None]:
-    """(usuario, clave, parametro) with String fields coerced; raises FesShapeError."""
-    if not isinstance(body, dict):
-        raise FesShapeError("body is not a JSON object")
-    request = fes_object(body.get("request"), "request") or {}
-    encabezado = fes_object(request.get("encabezado"), "encabezado") or {}
-    parametro = fes_object(request.get("parametro"), "parametro")
-    usuario = fes_scalar(encabezado.get("usuario"), "usuario")
-    clave = fes_scalar(encabezado.get("clave"), "clave")
-    if parametro is not None:
-        parametro = dict(parametro)
-        for name in FES_PARAMS:
-            if name == "duracion":
-                if isinstance(parametro.get(name), (dict, list)):
-                    raise FesShapeError("cannot deserialize duracion")
-            elif name in parametro:
-                parametro[name] = fes_scalar(parametro[name], name)
-    return usuario, clave, parametro
-
-
-def fes_check_account(usuario: str | None, clave: str | None) -> int:
-    """Credentials first (seed 000 errors 105, 101, 103, 108); 0 when the account may issue."""
-    if usuario is None or clave is None:
-        return 109
-    account = STATE.fes_accounts.get(usuario)
-    if account is None or not hmac.compare_digest(account.clave.encode(), clave.encode()):
-        return 105
-    if not account.enabled:
-        return 101
-    if not account.privileged:
-        return 103
-    if not account.company_enabled:
-        return 108
-    return 0
-
-
-def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
-    """Parameter checks in the service's order: 109, 110 (22 for correo), 102, 106, 205, 207, 208, 112."""
-    if p is None or any(p.get(name) is None for name in FES_PARAMS):
-        return 109, None
-    for name in FES_PARAMS:
-        if name != "duracion" and not str(p[name]).strip():
-            # seed 000 example answer: an empty correo gives the undocumented errorCode 22.
-            return (22, None) if name == "correo" else (110, None)
-    for name in FES_PARAMS:
-        allowed = FES_ALLOWED_PASSWORD_CHARS if name == "claveCertificado" else FES_ALLOWED_CHARS
-        if name != "duracion" and not allowed.fullmatch(p[name]):
-            return 102, None
-    if not rut_is_valid(p["rut"]):
-        return 106, None
-    if not EMAIL_RE.fullmatch(p["correo"]):
-        return 205, None
-    duracion = p["duracion"]
-    if isinstance(duracion, bool) or not isinstance(duracion, int) or duracion not in (1, 2, 3):
-        return 207, None  # seed 000: "se debe enviar 1, 2 o 3 años"
-    clave = p["claveCertificado"]
-    if not (len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave)
-            and re.search(r"[0-9]", clave)):
-        return 208, None  # seed 000: "al menos 8 dígitos, ... mayúscula, ... minúscula y un número"
-    if fold(p["comuna"]) not in RUNTIME.comunas:
-        return 112, None
-    return 0, None
-
-
-@route("POST", FES_PREFIX + "/obtenerCertificado")
-def fes_obtain_certificate(req: Request, _: dict[str, str]) -> Answer:
-    """seed 000 obtenerCertificado: validate, spend one unit of quota, return a PKCS#12 in base64."""
-    parsed, body = req.json_body()
-    if not parsed:
-        return html_answer(400, "The request body is not valid JSON")
-    try:
-        usuario, clave, parametro = fes_parse(body)
-    except FesShapeError as exc:
-        return html_answer(400, str(exc))
-    with STATE.lock:
-        code = fes_check_account(usuario, clave)
-        if code == 0:
-            code, _detail = fes_check_params(parametro)
-        if code == 0:
-            account = STATE.fes_accounts[usuario]  # type: ignore[index]
-            if account.quota <= 0:
-                code = 104
-            else:
-                account.quota -= 1
-    if code:
-        return fes_answer(code)
-    assert parametro is not None and RUNTIME.certs is not None
-    try:
-        p12 = RUNTIME.certs.pkcs12(parametro["rut"], parametro["claveCertificado"], parametro["correo"],
-                           parametro["nombreEmpresa"], parametro["duracion"])
-    except CertificateError as exc:
-        log(f"openssl failed: {exc}")
-        with STATE.lock:
-            STATE.fes_accounts[usuario].quota += 1  # type: ignore[index]
-        return fes_answer(107)
-    return fes_answer(0, certificado=b64(p12))
-
-
-FES_ROUTES = table(fes_obtain_certificate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2252,7 +1913,7 @@ def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
 CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta,
                     cfdi_timbrado40_real, cfdi_timbrado40_prueba, cfdi_timbrar_cfdi, cfdi_cancelacion_cancelar,
                     cfdi_estatus)
-SERVICE_ROUTES = {"fes": FES_ROUTES, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
+SERVICE_ROUTES = {"fes": FES_SERVICE.routes, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
 
 
 # --------------------------------------------------------------------------------------------
@@ -2329,7 +1990,7 @@ def validate_fault(body: Any) -> tuple[str, str | None, int, dict[str, Any]]:
 def service_error_answer(service: str, req: Request, code: int, message: str | None) -> Answer:
     """The service's own business error for ``code`` (fault service_error)."""
     if service == "fes":
-        return fes_answer(code, message or FES_ERRORS.get(code, "Error"))
+        return FES_SERVICE.service_error(req, code, message)
     if service == "cfdi":
         parsed, body = req.json_body()
         contrato = body.get("contrato") if parsed and isinstance(body, dict) else None
@@ -2382,8 +2043,7 @@ def inject_bytes(answer: Answer, payload: bytes, escaped: bytes | None = None) -
 def huge_frame(service: str) -> tuple[bytes, bytes, bytes]:
     """(prefix, filler unit, suffix) so that a huge answer is of the service's format."""
     if service == "fes":
-        return (b'{"estado":"OK","errorCode":0,"comentario":"' + FES_OK_COMMENT.encode() + b'","certificado":"',
-                b"A", b'"}')
+        return FES_SERVICE.huge_frame
     if service == "cfdi":
         return (XML_DECL.encode() + b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><xmlBase64>",
                 b"A", b"</xmlBase64></servicioTimbrado>")
@@ -2442,7 +2102,7 @@ def ctl_state(_: dict[str, str], __: Any) -> Answer:
     """A read-only view of the service state, for tests."""
     with STATE.lock:
         return json_answer(200, {
-            "fes_accounts": {k: dataclasses.asdict(v) for k, v in STATE.fes_accounts.items()},
+            **FES.view(),
             "fv_users": {str(k): v.as_json() for k, v in STATE.fv_users.items()},
             "fv_token_ttl": STATE.fv_token_ttl,
             "fv_contracts": {k: {**c.listing_json(), "files": [dataclasses.asdict(f) for f in c.files],
@@ -2476,7 +2136,7 @@ def ctl_fes_account(_: dict[str, str], body: Any) -> Answer:
     if not isinstance(body, dict) or not isinstance(body.get("usuario"), str):
         return ctl_error(400, "usuario is required")
     with STATE.lock:
-        account = STATE.fes_accounts.get(body["usuario"])
+        account = FES.accounts.get(body["usuario"])
         if account is None:
             if not isinstance(body.get("clave"), str):
                 return ctl_error(400, "clave is required for a new account")
@@ -2485,7 +2145,7 @@ def ctl_fes_account(_: dict[str, str], body: Any) -> Answer:
                                              "company_enabled": bool, "quota": int})
         if error:
             return ctl_error(400, error)
-        STATE.fes_accounts[account.usuario] = account
+        FES.accounts[account.usuario] = account
         return json_answer(200, {"ok": True, "account": dataclasses.asdict(account)})
 
 
@@ -2532,7 +2192,7 @@ def ctl_fv_shapes(_: dict[str, str], body: Any) -> Answer:
 
 
 def ctl_fes_style(_: dict[str, str], body: Any) -> Answer:
-    return ctl_choose(FES_STYLES, STATE.fes_style, body)
+    return ctl_choose(FES_STYLES, FES.style, body)
 
 
 def ctl_fv_advance(_: dict[str, str], body: Any) -> Answer:
@@ -2867,21 +2527,10 @@ class SandboxHandler(Connection):
         return status
 
     def fault_bad_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
-        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK":
-            answer = fes_answer(0, certificado=b64(b"NOT A PKCS#12 " + os.urandom(256)))
-        return self.write_answer(answer)
+        return self.write_answer(FES_SERVICE.answer_faults["bad_certificate"](req, p, answer))
 
     def fault_wrong_rut_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
-        if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK" and RUNTIME.certs is not None:
-            _, body = req.json_body()
-            param = body["request"]["parametro"]
-            try:
-                p12 = RUNTIME.certs.pkcs12(p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"],
-                                   param["duracion"])
-                answer = fes_answer(0, certificado=b64(p12))
-            except CertificateError:
-                answer = fes_answer(107)
-        return self.write_answer(answer)
+        return self.write_answer(FES_SERVICE.answer_faults["wrong_rut_certificate"](req, p, answer))
 
 
 # --------------------------------------------------------------------------------------------
