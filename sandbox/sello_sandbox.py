@@ -18,14 +18,11 @@ import argparse
 import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import http
 import json
 import os
-import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -36,7 +33,7 @@ import threading
 import time
 import traceback
 import uuid
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -46,19 +43,22 @@ import xml.etree.ElementTree as ET
 import sandbox_cfdi40 as cfdi40
 from emulator.core.runtime import RUNTIME, log
 from emulator.core.state import LOCK, RECORDER
-from emulator.core.values import (EMAIL_RE, b64, b64_strict, is_digits, is_int, loopback_host, money,
-                                  nonempty_str, utc_now)
+from emulator.core.values import b64, b64_strict, is_int, loopback_host, money, nonempty_str, utc_now
 from emulator.plumbing.answers import (XML_DECL, Answer, XmlFields, empty_answer, encode_json, html_answer,
                                        json_answer, xml_answer)
 from emulator.plumbing.bodies import IO_CHUNK, BadFraming, ClientGone
 from emulator.plumbing.connection import MAX_FAULT_SECONDS, Connection
 from emulator.plumbing.request import Request
-from emulator.plumbing.routing import Handler, dispatch, route, table
+from emulator.plumbing.routing import dispatch, route, table
 from emulator.services.fes.certificates import CertificateFactory
 from emulator.services.fes.models import FES, FesAccount
 from emulator.services.fes.rules import load_comunas
 from emulator.services.fes.service import SERVICE as FES_SERVICE
 from emulator.services.fes.tables import FES_PREFIX, FES_STYLES
+from emulator.services.fv.callbacks import fv_set_status
+from emulator.services.fv.models import FV
+from emulator.services.fv.service import SERVICE as FV_SERVICE
+from emulator.services.fv.tables import FV_SHAPES
 
 # --------------------------------------------------------------------------------------------
 # Constants
@@ -67,39 +67,12 @@ from emulator.services.fes.tables import FES_PREFIX, FES_STYLES
 CFDI_PREFIX = "/servicio/rest"
 CONTROL_PREFIX = "/_sandbox"
 
-FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
-FV_EXPRESS_PATH = "/api/v1/contract/create-contract-express"  # CHILE_2026.md §1.3
-MAX_EXPRESS_BODY = 128 * 1024 * 1024  # a 50 MB PDF in base64 inside JSON is about 67 MB
-# The answer shapes CHILE_2026.md shows for what the seeds do not settle, each chosen by tests
-# through POST /_sandbox/fv/shapes and /_sandbox/fes/style (first value: the default).
-FV_SHAPES = {
-    # create-contract-express's answer: where the contract id is (§1.3).
-    "express": ("seed", "message.contract", "message.contract[]", "top", "none"),
-    "express_id_key": ("sContractID", "contractID", "contractId"),
-    # ContratcDetail's "contrato": an array (seed) or an object (as FVREACT reads it).
-    "detail_contrato": ("array", "object"),
-    # A callback's "contract": an array of one object (TTX's fix) or an object.
-    "callback_contract": ("array", "object"),
-}
-FV_SHAPE_DEFAULTS = {name: values[0] for name, values in FV_SHAPES.items()}
-CALLBACK_TIMEOUT = 5.0            # seconds to deliver one callback to a loopback receiver
-
-JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
-DEFAULT_TOKEN_TTL = 3600
 
 MX_TZ = dt.timezone(dt.timedelta(hours=-6), "CST")  # CDMX, no DST since 2022
 
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 UUID_RE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
@@ -179,82 +152,6 @@ CFDI_MESSAGES: dict[int, str] = {
     602: "CFDI no existe.",
 }
 
-# seed 001, "Tipos de trámites y sus contratos asociados" (26 contract types, in list order).
-# Names upper-case without accents like the seed's samples; ID 1 keeps the sample's spelling
-# "CONTRATO DE ARIENDO" (GetContractType / ContractOwner responses).
-FV_TYPE_GROUPS: list[tuple[str, str, list[str]]] = [
-    ("REAL_ESTATE", "INMOBILIARIO", [
-        "CONTRATO DE ARIENDO", "PROMESA DE COMPRAVENTA", "PRORROGA DE PROMESA DE COMPRAVENTA",
-        "MANDATO DE ADMINISTRACION", "ORDEN DE ARRIENDO", "ORDEN DE VISITA", "ORDEN DE VENTA",
-        "CARTA DE OFERTA", "CARTA DE CONTRA OFERTA", "RESCILIACION DE CONTRATO DE ARRIENDO",
-        "RESCILIACION DE PROMESA DE COMPRAVENTA"]),
-    ("LABOR", "LABORAL", [
-        "CERTIFICADO LABORAL CON CHILENO", "CONTRATO LABORAL CON EXTRANJERO", "CARTA DE RENUNCIA"]),
-    ("POWER", "PODERES", ["PODER SIMPLE"]),
-    ("PERSONAL", "PERSONALES", [
-        "SALVOCONDUCTO", "PERMISO MUDANZA", "CERTIFICACION DOMICILIO", "USO DE DOMICILIO",
-        "LEGALIZACION COPIA CEDULA DE IDENTIDAD", "DECLARACION JURADA", "CERTIFICADO DE ESTADO CIVIL"]),
-    ("SOCIETY", "SOCIEDADES", ["COMERCIAL", "FINIQUITO EMPRESARIAL", "CESION DE CONTRATO"]),
-    ("VEHICLE", "VEHICULO", ["PROMESA DE COMPRAVENTA DE VEHICULO"]),
-    ("COMPANY", "EMPRESAS", []),  # a documented QVALUE with no contract type in the seed's list
-]
-FV_MODALS = ("SIGNATURE", "SIGNATURE_CERT_NOTARIAL", "SIGNATURE_PROT_NOTARIAL")
-FV_MODAL_BASE = {  # fAmount per modal; 1990.00 (GetContractType sample), 8815.00 (fee 28 sample)
-    "SIGNATURE": Decimal("1990.00"),
-    "SIGNATURE_CERT_NOTARIAL": Decimal("8815.00"),
-    "SIGNATURE_PROT_NOTARIAL": Decimal("9990.00"),   # ContractOwner sample: fee 53, 2 signers, 19980.00
-}
-FV_NOTARY_FEE = {"SIGNATURE": Decimal("0"), "SIGNATURE_CERT_NOTARIAL": Decimal("4000.00"),
-                 "SIGNATURE_PROT_NOTARIAL": Decimal("4000.00")}
-FV_MODAL_NAME = {"SIGNATURE": "FIRMA ELECTRONICA",
-                 "SIGNATURE_CERT_NOTARIAL": "FIRMA CON CERTIFICACION NOTARIAL",
-                 "SIGNATURE_PROT_NOTARIAL": "FIRMA CON PROTOCOLIZACION NOTARIAL"}
-
-
-@dataclasses.dataclass(frozen=True)
-class FvFee:
-    fee_id: int
-    type_id: int
-    type_code: str
-    group_name: str
-    type_name: str
-    modal: str
-    sign_count: int
-    amount: Decimal
-
-    def as_json(self) -> dict[str, Any]:
-        return {"iContractTypeID": self.type_id, "sContractType": self.type_code,
-                "sContractTypeName": self.type_name, "iContractTypeFeeID": self.fee_id,
-                "sModal": self.modal, "iSignCount": self.sign_count, "fAmount": money(self.amount)}
-
-
-def build_fee_table() -> dict[int, FvFee]:
-    """117 fees: 26 types x 3 modals (1-26, 27-52, 53-78) + types 1-13 x 3 modals for 2 signers.
-
-    This layout reproduces every fee the seed shows: fee 1 = type 1 SIGNATURE 1990.00, fee 28 =
-    PROMESA DE COMPRAVENTA with certification, fee 41 exists, fee 53 = CONTRATO DE ARIENDO with
-    protocolisation.
-    """
-    types: list[tuple[int, str, str, str]] = []
-    for code, group, names in FV_TYPE_GROUPS:
-        for name in names:
-            types.append((len(types) + 1, code, group, name))
-    fees: dict[int, FvFee] = {}
-    for modal in FV_MODALS:
-        for type_id, code, group, name in types:
-            fee_id = len(fees) + 1
-            fees[fee_id] = FvFee(fee_id, type_id, code, group, name, modal, 1, FV_MODAL_BASE[modal])
-    for modal in FV_MODALS:
-        for type_id, code, group, name in types[:13]:
-            fee_id = len(fees) + 1
-            fees[fee_id] = FvFee(fee_id, type_id, code, group, name, modal, 2, FV_MODAL_BASE[modal] * 2)
-    assert len(fees) == 117 and len(types) == 26
-    return fees
-
-
-FV_FEES = build_fee_table()
-FV_TYPE_CODES = [code for code, _, _ in FV_TYPE_GROUPS]
-
 
 # --------------------------------------------------------------------------------------------
 # Certificates (openssl CLI)
@@ -264,117 +161,6 @@ FV_TYPE_CODES = [code for code, _, _ in FV_TYPE_GROUPS]
 # --------------------------------------------------------------------------------------------
 # Service state (one lock for everything)
 # --------------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class FvUser:
-    user_id: int
-    login: str
-    password: str
-    email: str
-    rut: str
-    phone: str
-    first_name: str
-    last_name: str
-    profile_id: int = 0
-    status: str = "ENABLE"
-    comments: str = "NA"
-    user_type: str = "NATURAL"
-
-    def as_json(self, secret: bool = False) -> dict[str, Any]:
-        """seed 001 GetAllUser response fields; sPassword is a sha256 hex hash (or the mask)."""
-        password = "!--SECRET--!" if secret else hashlib.sha256(self.password.encode()).hexdigest()
-        return {"iUserID": self.user_id, "iProfileID": self.profile_id, "sRUT": self.rut,
-                "sEmail": self.email, "sPhone": self.phone, "sFirstName": self.first_name,
-                "sLastName": self.last_name, "sLogin": self.login, "sPassword": password,
-                "sStatus": self.status, "sComments": self.comments, "sUserType": self.user_type}
-
-
-@dataclasses.dataclass
-class FvSigner:
-    num: int
-    full_name: str
-    email: str
-    rut: str
-    phone: str
-    signer_type: str = "NATURAL"
-    portion: int = 0
-    download_draft: str = "DISABLE"
-    agree_draft: str = "DISABLE"
-    disagree_draft: str = "DISABLE"
-    sign_status: str = "NOTHING"
-    rol: int = 0                  # create-contract-express: 0 signs, 3 pays
-    order: int = 0                # create-contract-express: signing order (0: not given)
-
-
-@dataclasses.dataclass
-class FvFile:
-    document: str
-    orden: int
-    size: int
-    sha256: str
-
-
-@dataclasses.dataclass
-class FvContract:
-    contract_id: str
-    owner_type: str
-    fee_id: int
-    payment_status: str
-    signed_count: int
-    owner: int
-    created: dt.datetime
-    auto_id: str
-    status: str = "CREATED"
-    payment_service: int = 0
-    callback: str | None = None
-    signers: list[FvSigner] = dataclasses.field(default_factory=list)
-    files: list[FvFile] = dataclasses.field(default_factory=list)
-    merged: bool = False
-    name: str | None = None       # create-contract-express's sContractName
-    express: bool = False
-
-    @property
-    def fee(self) -> FvFee:
-        return FV_FEES[self.fee_id]
-
-    @property
-    def total(self) -> Decimal:
-        """Monto: fAmount per group of iSignCount signers (fits the seed's samples)."""
-        groups = max(1, -(-self.signed_count // self.fee.sign_count))
-        return self.fee.amount * groups
-
-    def base_json(self, date_style: str) -> dict[str, Any]:
-        if date_style == "object":  # seed 001 CreateContract: PHP DateTime serialisation
-            date: Any = {"date": self.created.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                         "timezone_type": 3, "timezone": "UTC"}
-        else:
-            date = self.created.strftime("%Y-%m-%d %H:%M:%S")
-        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
-                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
-                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
-                "dContractDT": date, "iSignedCount": self.signed_count, "iContractOwner": self.owner}
-
-    def listing_json(self) -> dict[str, Any]:
-        """seed 001 ContractOwner item."""
-        fee = self.fee
-        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
-                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
-                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
-                "iContractOwner": self.owner, "dContractDT": self.created.strftime("%Y-%m-%d %H:%M:%S"),
-                "iSignedCount": self.signed_count, "NumeroFirmantes": len(self.signers),
-                "withDocument": 1 if self.files else 0, "sTipoFirma": FV_MODAL_NAME[fee.modal],
-                "sClaseContrato": fee.group_name, "sTipoContrato": fee.type_name,
-                "Monto": money(self.total), **({"sContractName": self.name} if self.name else {})}
-
-    def signer_amounts(self, signer: FvSigner) -> dict[str, str]:
-        """payment/iva/notary/total of one signer: the signer's portion of Monto and notary fee."""
-        share = Decimal(signer.portion) / 100
-        amount = (self.total * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        iva = (amount * Decimal("0.19")).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-        notary = FV_NOTARY_FEE[self.fee.modal] * share
-        return {"payment": money(amount), "iva": money(iva), "notary": money(notary),
-                "total": money(amount + iva + notary)}
 
 
 @dataclasses.dataclass
@@ -445,21 +231,7 @@ class State:
             self.faults: list[Fault] = []
             self.fault_seq = 0
             FES.reset()
-            # Firma Virtual — seed 001 UserDataLogin example.
-            self.fv_users: dict[int, FvUser] = {1: FvUser(
-                1, "userapp", "OnePass", "userapp@firmavirtual.legal", "76795561-8", "+56978570242",
-                "USER", "APP")}
-            self.fv_next_user = 2
-            self.fv_token_ttl = DEFAULT_TOKEN_TTL
-            self.fv_tokens: set[str] = set()
-            self.fv_reset_codes: dict[str, str] = {}
-            self.fv_contracts: dict[str, FvContract] = {}
-            self.fv_signer_seq = 0
-            self.fv_contract_seq = 0
-            # Answer shapes the evidence shows, chosen by tests (POST /_sandbox/fv/shapes).
-            self.fv_shapes: dict[str, str] = dict(FV_SHAPE_DEFAULTS)
-            self.fv_callbacks: list[dict[str, Any]] = []
-            self._seed_fv_contract()
+            FV.reset()
             # CFDI — Prodigia account.
             self.cfdi_accounts: dict[str, CfdiAccount] = {
                 "pade_user": CfdiAccount("pade_user", "pade_pass", "PADE-CONTRATO-01", 1000, False)}
@@ -467,24 +239,6 @@ class State:
             self.cfdi_sellos: dict[tuple[str, str], str] = {}  # (contrato, Sello) -> UUID: a re-sent XML is 307
             self.cfdi_serie_folio: dict[tuple[str, str, str, str], str] = {}  # VERIFICAR_SERIE_FOLIO
             self.cfdi_uuid_element = "UUID"  # how stamp answers spell the folio (PRODIGIA_2026.md §7.4)
-
-    def _seed_fv_contract(self) -> None:
-        """seed 001 GetOneContract sample (owner changed to the seeded user 1)."""
-        contract = FvContract(
-            "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "NATURAL", 41, "PENDING", 1, 1,
-            dt.datetime(2021, 12, 10, 5, 28, 54, tzinfo=dt.timezone.utc), self.next_auto_id(),
-            status="SIGNED_PENDING")
-        contract.signers.append(FvSigner(self.next_signer_num(), "Jose Cortesia", "jose@firmavirtual.com",
-                                         "76795561-8", "873320311", "NATURAL", 100))
-        self.fv_contracts[contract.contract_id] = contract
-
-    def next_signer_num(self) -> int:
-        self.fv_signer_seq += 1
-        return self.fv_signer_seq
-
-    def next_auto_id(self) -> str:
-        self.fv_contract_seq += 1
-        return f"AP{self.fv_contract_seq}"
 
     # -- faults --------------------------------------------------------------------------------
     def add_fault(self, mode: str, prefix: str | None, count: int, params: dict[str, Any]) -> Fault:
@@ -536,660 +290,25 @@ def service_of(path: str) -> str:
 # Firma Virtual — WSFV (seed 001)
 # --------------------------------------------------------------------------------------------
 
-def fv_answer(http_status: int, message: Any, *, code: int | None = None, status: str = "success") -> Answer:
-    """seed 001: every answer is {"code", "status", "message"}; code may differ from HTTP status."""
-    return json_answer(http_status, {"code": http_status if code is None else code, "status": status,
-                                     "message": message}, style="php")
-
-
-def fv_error(http_status: int, message: str, code: int | None = None) -> Answer:
-    return fv_answer(http_status, message, code=code, status="error")
-
-
-def fv_validation_fail() -> Answer:
-    """seed 001 CreateContract catalogue: "VALIDATION-FAIL", 400 — used for every type/shape error."""
-    return fv_error(400, "VALIDATION-FAIL")
-
-
-def fv_contract_not_found() -> Answer:
-    return fv_error(404, "Contract not found")
-
-
-def fv_body(req: Request) -> dict[str, Any] | None:
-    parsed, body = req.json_body()
-    return body if parsed and isinstance(body, dict) else None
-
-
-def fv_issue_token(user: FvUser) -> str:
-    """HS256 JWT with the seed's header {"typ":"JWT","alg":"HS256"} (eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9)."""
-    now = int(time.time())
-    header = b64url(b'{"typ":"JWT","alg":"HS256"}')
-    claims = {"sub": str(user.user_id), "login": user.login, "iat": now, "exp": now + STATE.fv_token_ttl}
-    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
-    signature = b64url(hmac.new(JWT_SECRET, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-    token = f"{header}.{payload}.{signature}"
-    STATE.fv_tokens.add(token)
-    return token
-
-
-def fv_token_user(req: Request) -> FvUser | None:
-    """The user of a valid, unexpired, not invalidated bearer token; caller holds the lock."""
-    token = req.bearer()
-    if not token or token not in STATE.fv_tokens:
-        return None
-    try:
-        header_b64, payload_b64, signature_b64 = token.split(".")
-        expected = hmac.new(JWT_SECRET, f"{header_b64}.{payload_b64}".encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, b64url_decode(signature_b64)):
-            return None
-        if json.loads(b64url_decode(header_b64)).get("alg") != "HS256":
-            return None
-        claims = json.loads(b64url_decode(payload_b64))
-        if not is_int(claims.get("exp")) or claims["exp"] <= time.time():
-            return None
-        return STATE.fv_users.get(int(claims["sub"]))
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
-def fv_authenticated(on_fail: Callable[[], Answer] = lambda: fv_error(400, "error")) -> Callable[..., Handler]:
-    """Bearer-token guard.  seed 001 catalogues: "error" / "Token Bearer erróneo" / 400 by default."""
-    def wrap(func: Callable[[Request, dict[str, str], FvUser], Answer]) -> Handler:
-        def guarded(req: Request, params: dict[str, str]) -> Answer:
-            with STATE.lock:
-                user = fv_token_user(req)
-                if user is None:
-                    return on_fail()
-                return func(req, params, user)
-        guarded.__doc__, guarded.__name__ = func.__doc__, func.__name__
-        return guarded
-    return wrap
-
-
-def fv_find_login(login: str) -> FvUser | None:
-    for user in STATE.fv_users.values():
-        if user.login == login or user.email.lower() == login.lower():
-            return user
-    return None
-
-
-def fv_find_email(email: str) -> FvUser | None:
-    for user in STATE.fv_users.values():
-        if user.email.lower() == email.strip().lower():
-            return user
-    return None
-
 
 # -- users ------------------------------------------------------------------------------------
-
-@route("POST", "/logindata")
-def fv_login(req: Request, _: dict[str, str]) -> Answer:
-    """seed 001 UserDataLogin: login (sLogin or e-mail) + password -> "Bearer <jwt>"."""
-    failed = fv_error(400, "Login failed: Email or password incorrect.")
-    body = fv_body(req)
-    if body is None or not isinstance(body.get("login"), str) or not isinstance(body.get("password"), str):
-        return failed
-    with STATE.lock:
-        user = fv_find_login(body["login"])
-        if user is None or user.status != "ENABLE" or not hmac.compare_digest(
-                user.password.encode(), body["password"].encode()):
-            return failed
-        token = fv_issue_token(user)
-    return fv_answer(200, {"Authorization": f"Bearer {token}"})
-
-
-def fv_user_from_path(text: str) -> FvUser | Answer:
-    if not is_digits(text):
-        return fv_validation_fail()
-    user = STATE.fv_users.get(int(text))
-    return user if user is not None else fv_error(404, "User not found")
-
-
-@route("GET", r"/api/v1/userapp/(?P<IDUser>[^/]+)")
-@fv_authenticated(lambda: fv_error(400, "Login failed: Email or password incorrect."))
-def fv_get_user(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 GetAllUser; a bad token gets the catalogue's "Login failed" message."""
-    user = fv_user_from_path(params["IDUser"])
-    return user if isinstance(user, Answer) else fv_answer(200, user.as_json())
-
-
-FV_CREATE_FIELDS = {"iProfileID": "int", "sRUT": "str", "sFirstName": "str", "sLastName": "str",
-                    "sEmail": "str", "sPhone": "str", "sLogin": "str", "sPassword": "str",
-                    "sComments": "opt", "sUserType": "opt"}
-
-
-@route("POST", "/api/v1/userapp")
-def fv_create_user(req: Request, _: dict[str, str]) -> Answer:
-    """seed 001 CreateUserApp (no token).  Errors at HTTP 200 in the catalogue's order."""
-    body = fv_body(req)
-    if body is None:
-        return fv_validation_fail()
-    for name, kind in FV_CREATE_FIELDS.items():
-        value = body.get(name)
-        if kind == "int" and name in body and not is_int(value):
-            return fv_validation_fail()
-        if kind == "str" and not nonempty_str(value):
-            return fv_validation_fail()
-        if kind == "opt" and name in body and not isinstance(value, str):
-            return fv_validation_fail()
-    user_type = body.get("sUserType", "NATURAL")
-    if user_type not in ("NATURAL", "LEGAL") or not EMAIL_RE.fullmatch(body["sEmail"]):
-        return fv_validation_fail()
-    with STATE.lock:
-        if fv_find_email(body["sEmail"]):
-            return fv_error(200, "Email exists")
-        if any(u.login.lower() == body["sLogin"].lower() for u in STATE.fv_users.values()):
-            return fv_error(200, "THIS Login already exists")
-        if not re.fullmatch(r"[A-Za-z0-9]{6,16}", body["sLogin"]):
-            return fv_error(200, "Invalid Login must be alphanumeric whit 6 to 16 length")
-        user = FvUser(STATE.fv_next_user, body["sLogin"], body["sPassword"], body["sEmail"], body["sRUT"],
-                      body["sPhone"], body["sFirstName"].upper(), body["sLastName"].upper(),
-                      profile_id=body.get("iProfileID", 0), comments=body.get("sComments") or "NA",
-                      user_type=user_type)
-        STATE.fv_users[user.user_id] = user
-        STATE.fv_next_user += 1
-        return fv_answer(201, user.as_json(secret=True))
-
-
-@route("PUT", r"/api/v1/userapp/(?P<IDUser>[^/]+)")
-@fv_authenticated(lambda: fv_error(200, "JWT Token invalid"))
-def fv_update_user(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 UpdateUserApp: only sFirstName, sLastName, sPhone; bad token -> 200 "JWT Token invalid"."""
-    body = fv_body(req)
-    allowed = {"sFirstName", "sLastName", "sPhone"}
-    if not body or set(body) - allowed or not all(nonempty_str(v) for v in body.values()):
-        return fv_validation_fail()
-    user = fv_user_from_path(params["IDUser"])
-    if isinstance(user, Answer):
-        return user
-    user.first_name = body.get("sFirstName", user.first_name)
-    user.last_name = body.get("sLastName", user.last_name)
-    user.phone = body.get("sPhone", user.phone)
-    return fv_answer(200, user.as_json())
-
-
-@route("POST", "/pwd/reset")
-def fv_password(req: Request, _: dict[str, str]) -> Answer:
-    """seed 001 PasswordReset ({"login"}) and NewPassword ({"login","password","new_password"})."""
-    body = fv_body(req)
-    if body is None or not isinstance(body.get("login"), str):
-        return fv_validation_fail()
-    with STATE.lock:
-        if "new_password" in body:
-            code, new_password = body.get("password"), body.get("new_password")
-            if not (isinstance(code, str) or is_int(code)) or not nonempty_str(new_password):
-                return fv_validation_fail()
-            owner = fv_find_email(body["login"])
-            expected = STATE.fv_reset_codes.get(owner.email.lower()) if owner else None
-            if owner is None or expected is None or str(code) != expected:
-                return fv_error(200, "Wrong login or password ..!")
-            owner.password = str(new_password)
-            del STATE.fv_reset_codes[owner.email.lower()]
-            return fv_answer(200, "Password updated")
-        user = fv_find_email(body["login"])
-        if user is None:
-            return fv_error(200, "Login / usuario desconocido..!")
-        STATE.fv_reset_codes[user.email.lower()] = str(random.SystemRandom().randint(10_000_000, 99_999_999))
-    return fv_answer(200, {"info": "Fue enviado a su email la clave temporal, la misma solo es util "
-                                   "para ser actualizada inmediatamente "})
 
 
 # -- contracts --------------------------------------------------------------------------------
 
-def fv_portion(value: Any) -> int | None:
-    """portion: 100 | 50 (seed), also as strings; 0 for a signer who does not pay."""
-    if is_int(value) and value in (0, 50, 100):
-        return value
-    if isinstance(value, str) and value in ("0", "50", "100"):
-        return int(value)
-    return None
-
-
-def fv_payment_ok(value: Any) -> bool:
-    """seed 001: "Este campo debe ir con 0.00 para todos los casos"."""
-    if isinstance(value, str):
-        return value in ("0.00", "0", "0.0")
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
-
-
-def fv_signer_fields_ok(item: Any) -> bool:
-    if not isinstance(item, dict):
-        return False
-    for name in ("full_name", "email", "rutId", "phone"):
-        if not nonempty_str(item.get(name)):
-            return False
-    return bool(EMAIL_RE.fullmatch(item["email"]))
-
-
-def fv_parse_signers(signers: Any) -> list[tuple[dict[str, Any], int]] | None:
-    """signers[1..10], each NATURAL|LEGAL, one payer at 100 or two at 50."""
-    if not isinstance(signers, list) or not 1 <= len(signers) <= 10:
-        return None
-    parsed = []
-    for item in signers:
-        if not fv_signer_fields_ok(item) or item.get("type") not in ("NATURAL", "LEGAL"):
-            return None
-        portion = fv_portion(item.get("portion"))
-        if portion is None or not fv_payment_ok(item.get("payment")):
-            return None
-        parsed.append((item, portion))
-    payers = sorted(p for _, p in parsed if p > 0)
-    return parsed if payers in ([100], [50, 50]) else None
-
-
-@route("POST", "/api/v1/contract/create-contract")
-@fv_authenticated()
-def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 CreateContract: 201 with [contract, [signers with amounts]]."""
-    body = fv_body(req)
-    if body is None:
-        return fv_validation_fail()
-    fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
-    signers = fv_parse_signers(body.get("signers"))
-    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL")
-            or body.get("sPaymentStatus") not in ("PENDING", "PAIDOUT")
-            or not is_int(body.get("iPaymentService")) or body["iPaymentService"] < 0
-            or not is_int(fee_id) or fee_id not in FV_FEES
-            or signers is None or not is_int(count) or count != len(signers)
-            or ("callback" in body and not isinstance(body["callback"], str))):
-        return fv_validation_fail()
-    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, body["sPaymentStatus"], count,
-                          me.user_id, utc_now(), STATE.next_auto_id(), callback=body.get("callback"))
-    # seed 001 quirk: the sample request sends iPaymentService 1 and the answer shows 0 (only WEBPAY).
-    contract.payment_service = 0
-    for item, portion in signers:
-        contract.signers.append(FvSigner(STATE.next_signer_num(), item["full_name"], item["email"],
-                                         item["rutId"], item["phone"], item["type"], portion))
-    STATE.fv_contracts[contract.contract_id] = contract
-    signer_json = [{"full_name": s.full_name, "phone": s.phone, "rutId": s.rut, "email": s.email,
-                    "type": s.signer_type, "portion": s.portion, **contract.signer_amounts(s)}
-                   for s in contract.signers]
-    return fv_answer(201, [contract.base_json("object"), signer_json])
-
 
 # -- create-contract-express (CHILE_2026.md §1.3: not in the seed) -----------------------------
-
-def fv_express_signers(signers: Any) -> list[dict[str, Any]] | None:
-    """As fv_parse_signers, plus the fields the integrations add: rol 0 (signs) or 3 (pays) and a
-    positive order; portion written as a string ("100") as both integrations do, or a number."""
-    if not isinstance(signers, list) or not 1 <= len(signers) <= 10:
-        return None
-    parsed = []
-    for item in signers:
-        if (not fv_signer_fields_ok(item) or item.get("type", "NATURAL") not in ("NATURAL", "LEGAL")
-                or item.get("rol", 0) not in (0, 3) or not is_int(item.get("rol", 0))
-                or not is_int(item.get("order", 1)) or item.get("order", 1) < 1):
-            return None
-        portion = fv_portion(item.get("portion", "0"))
-        if portion is None or not fv_payment_ok(item.get("payment", "0.00")) or (item.get("rol") == 3 and portion == 0):
-            return None
-        parsed.append({**item, "portion": portion})
-    payers = sorted(s["portion"] for s in parsed if s["portion"] > 0)
-    return parsed if payers in ([100], [50, 50]) else None
-
-
-def fv_express_document(req: Request, value: Any) -> tuple[int, str, bytes] | Answer:
-    """(size, sha256, first bytes) of document.content_file, read as base64 (streamed when long)."""
-    spill = req.spiller.spilled(value) if req.spiller is not None else None
-    if spill is not None:
-        summary = spill.summary()["base64_decoded"]
-        if summary is None:
-            return fv_validation_fail()
-        size, sha256, head = summary["size"], summary["sha256"], summary["head"].encode("latin-1")
-    else:
-        data = b64_strict(value) if isinstance(value, str) else None
-        if data is None:
-            return fv_validation_fail()
-        size, sha256, head = len(data), hashlib.sha256(data).hexdigest(), data[:16]
-    if size > FV_MAX_FILE:
-        return fv_error(413, "File too large")
-    if not head.startswith(b"%PDF-"):
-        return fv_error(400, "Only PDF files are allowed")
-    return size, sha256, head
-
-
-@route("POST", FV_EXPRESS_PATH)
-@fv_authenticated()
-def fv_create_contract_express(req: Request, _: dict[str, str], me: FvUser) -> Answer:
-    """create-contract-express: the contract, its signers and its PDF (document.content_file, base64)
-    in one call; the answer's shape is chosen by /_sandbox/fv/shapes ("express")."""
-    body = fv_body(req)
-    if body is None:
-        return fv_validation_fail()
-    fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
-    signers = fv_express_signers(body.get("signers"))
-    document = body.get("document")
-    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL") or not is_int(fee_id) or fee_id not in FV_FEES
-            or signers is None or not is_int(count) or count != len(signers) or not isinstance(document, dict)
-            or any(key in body and not isinstance(body[key], str) for key in ("sContractName", "callback", "provider"))
-            or any(key in body and not is_int(body[key]) for key in ("iAgreementId", "iPriceId"))):
-        return fv_validation_fail()
-    pdf = fv_express_document(req, document.get("content_file"))
-    if isinstance(pdf, Answer):
-        return pdf
-    size, sha256, _head = pdf
-    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, "PENDING", count, me.user_id, utc_now(),
-                          STATE.next_auto_id(), callback=body.get("callback"), name=body.get("sContractName"),
-                          express=True)
-    for item in signers:
-        contract.signers.append(FvSigner(STATE.next_signer_num(), item["full_name"], item["email"], item["rutId"],
-                                         item["phone"], item.get("type", "NATURAL"), item["portion"],
-                                         rol=item.get("rol", 0), order=item.get("order", 1)))
-    contract.files.append(FvFile(f"{contract.contract_id}.pdf", 0, size, sha256))
-    contract.merged = True  # one document, as a merge leaves it
-    STATE.fv_contracts[contract.contract_id] = contract
-    return fv_express_answer(contract)
-
-
-def fv_express_answer(contract: FvContract) -> Answer:
-    """The answer in the shape the tests chose; the contract id under the chosen key."""
-    head = contract.base_json("text")
-    key = STATE.fv_shapes["express_id_key"]
-    head = {(key if name == "sContractID" else name): value for name, value in head.items()}
-    if contract.name:
-        head["sContractName"] = contract.name
-    signers = [fv_callback_signer(s) for s in contract.signers]
-    shape = STATE.fv_shapes["express"]
-    if shape == "seed":          # CreateContract's [contract, [signers]]
-        return fv_answer(201, [head, signers])
-    if shape == "message.contract":
-        return fv_answer(201, {"contract": head, "signers": signers})
-    if shape == "message.contract[]":
-        return fv_answer(201, {"contract": [head], "signers": signers})
-    if shape == "top":           # GT: sContractID and sStatus beside code/status/message
-        return json_answer(201, {"code": 201, "status": "success", "message": "Contrato creado",
-                                 key: contract.contract_id, "sStatus": contract.status}, style="php")
-    return fv_answer(201, {"msg": "Contrato creado"})  # "none": no id anywhere
 
 
 # -- callbacks (CHILE_2026.md §1.5) ------------------------------------------------------------
 
-def fv_callback_signer(signer: FvSigner) -> dict[str, Any]:
-    return {"full_name": signer.full_name, "email": signer.email, "rutId": signer.rut, "phone": signer.phone,
-            "rol": signer.rol, "order": signer.order, "type": signer.signer_type, "portion": str(signer.portion),
-            "sign_status": signer.sign_status}
-
-
-def fv_callback_body(contract: FvContract) -> dict[str, Any]:
-    """{"contract": [{sContractID, sStatus, sContractName, ...}], "signers": [...]}; the caller holds the lock."""
-    head = contract.base_json("text")
-    head["sContractName"] = contract.name
-    shaped: Any = [head] if STATE.fv_shapes["callback_contract"] == "array" else head
-    return {"contract": shaped, "signers": [fv_callback_signer(s) for s in contract.signers]}
-
-
-def fv_set_status(contract: FvContract, status: str) -> Callable[[], dict[str, Any]] | None:
-    """Changes a contract's status; returns the delivery of its callback (to run without the
-    lock), or None when the status did not change or the contract has no callback URL."""
-    if contract.status == status:
-        return None
-    contract.status = status
-    if status == "FINISHED":
-        for signer in contract.signers:
-            signer.sign_status = "ENABLE"
-    if not contract.callback:
-        return None
-    url, body = contract.callback, encode_json(fv_callback_body(contract), "php")
-    return lambda: fv_deliver(contract.contract_id, status, url, body)
-
-
-def fv_deliver(contract_id: str, status: str, url: str, body: bytes) -> dict[str, Any]:
-    """POSTs one callback, only to a loopback http:// URL (the sandbox opens no other connection),
-    once, and records what happened (GET /_sandbox/fv/callbacks)."""
-    import http.client
-    import urllib.parse
-    record: dict[str, Any] = {"sContractID": contract_id, "sStatus": status, "url": url, "time": time.time(),
-                              "result": None, "http_status": None, "error": None}
-    parts = urllib.parse.urlsplit(url)
-    host = loopback_host(parts.hostname or "")
-    if parts.scheme != "http" or host is None:
-        record.update(result="skipped", error="only http:// callbacks to a loopback address are delivered by the sandbox")
-    else:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection = http.client.HTTPConnection(host, parts.port or 80, timeout=CALLBACK_TIMEOUT)
-        try:
-            connection.request("POST", target, body, {"Content-Type": "application/json",
-                                                      "User-Agent": "sello-sandbox-callback"})
-            response = connection.getresponse()
-            response.read()
-            record.update(result="delivered", http_status=response.status)
-        except (OSError, http.client.HTTPException) as exc:
-            record.update(result="failed", error=str(exc))
-        finally:
-            connection.close()
-    with STATE.lock:
-        STATE.fv_callbacks.append(record)
-    log(f"callback {status} for {contract_id} to {url}: {record['result']}")
-    return record
-
-
-def fv_deliver_later(delivery: Callable[[], dict[str, Any]] | None) -> None:
-    """A callback caused by a service request goes out after its answer, from its own thread."""
-    if delivery is not None:
-        threading.Thread(target=delivery, name="fv-callback", daemon=True).start()
-
-
-@route("GET", r"/api/v1/contract-type/(?P<QTYPE>[^/]+)/(?P<QVALUE>[^/]+)")
-@fv_authenticated()
-def fv_contract_types(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 GetContractType: ALL/0, TYPE|CONTRACT-TYPE/<code>, MODAL/<modal>, ID/1..26, FEE/1..117."""
-    qtype, qvalue = params["QTYPE"].upper(), params["QVALUE"]
-    fees = list(FV_FEES.values())
-    if qtype == "ALL" and qvalue == "0":
-        rows = fees
-    elif qtype in ("TYPE", "CONTRACT-TYPE") and qvalue in FV_TYPE_CODES:
-        rows = [f for f in fees if f.type_code == qvalue]
-    elif qtype == "MODAL" and qvalue in FV_MODALS:
-        rows = [f for f in fees if f.modal == qvalue]
-    elif qtype == "ID" and is_digits(qvalue) and 1 <= int(qvalue) <= 26:
-        rows = [f for f in fees if f.type_id == int(qvalue)]
-    elif qtype == "FEE" and is_digits(qvalue) and int(qvalue) in FV_FEES:
-        rows = [FV_FEES[int(qvalue)]]
-    else:
-        return fv_validation_fail()
-    return fv_answer(200, [f.as_json() for f in rows])
-
-
-@route("GET", r"/api/v1/contract/owner/(?P<IDOwner>[^/]+)")
-@fv_authenticated()
-def fv_owner_contracts(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 ContractOwner: the owner's contracts (empty list when none)."""
-    if not is_digits(params["IDOwner"]):
-        return fv_validation_fail()
-    owner = int(params["IDOwner"])
-    rows = [c.listing_json() for c in STATE.fv_contracts.values() if c.owner == owner]
-    return fv_answer(200, rows)
-
-
-@route("GET", r"/api/v1/contract/detail/(?P<ContractID>[^/]+)")
-@fv_authenticated()
-def fv_contract_detail(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 ContratcDetail: {"contrato": [...], "firmantes": [...], "archivos": [...]}."""
-    contract = STATE.fv_contracts.get(params["ContractID"])
-    if contract is None:
-        return fv_contract_not_found()
-    head = contract.listing_json()
-    head.pop("Monto")
-    head.update({"modal": contract.fee.modal, "Repertorio": None, "autoId": contract.auto_id,
-                 "Monto": money(contract.total)})
-    signers = []
-    # seed 001 ContratcDetail's example: the contract says PAIDOUT, its signers PAYOUT.
-    signer_payment = "PAYOUT" if contract.payment_status == "PAIDOUT" else contract.payment_status
-    for s in contract.signers:
-        amounts = contract.signer_amounts(s)
-        signers.append({"num": s.num, "RUT": s.rut, "email": s.email, "full_name": s.full_name,
-                        "phone": s.phone, "portion": money(Decimal(s.portion)), "amount": amounts["payment"],
-                        "iva": amounts["iva"], "notaryPay": amounts["notary"], "totalPay": amounts["total"],
-                        "payment": signer_payment, "download_draft": s.download_draft,
-                        "agree_draft": s.agree_draft, "disagree_draft": s.disagree_draft,
-                        "sign_status": s.sign_status})
-    if contract.merged:
-        files = [{"file_name": f"{contract.contract_id}.pdf", "orden": 0}]
-    else:
-        files = [{"file_name": f.document, "orden": f.orden} for f in fv_sorted_files(contract)]
-    contrato: Any = [head] if STATE.fv_shapes["detail_contrato"] == "array" else head
-    return fv_answer(200, {"contrato": contrato, "firmantes": signers, "archivos": files})
-
-
-@route("GET", r"/api/v1/contract/(?P<IDContract>[^/]+)")
-@fv_authenticated()
-def fv_get_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 GetOneContract (the seed's example has a missing "{": answered as valid JSON)."""
-    contract = STATE.fv_contracts.get(params["IDContract"])
-    return fv_answer(200, contract.base_json("text")) if contract else fv_contract_not_found()
-
-
-@route("POST", r"/api/v1/contract/(?P<IDContract>[^/]+)")
-@fv_authenticated()
-def fv_delete_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 DeleteContract: POST (sic) -> HTTP 200 with body code 204 and message {}."""
-    if STATE.fv_contracts.pop(params["IDContract"], None) is None:
-        return fv_contract_not_found()
-    return fv_answer(200, {}, code=204)
-
 
 # -- files ------------------------------------------------------------------------------------
-
-def fv_sorted_files(contract: FvContract) -> list[FvFile]:
-    return sorted(contract.files, key=lambda f: f.orden)
-
-
-def fv_file_list(contract: FvContract) -> list[dict[str, Any]]:
-    return [{"contractID": contract.contract_id, "document": f.document, "url": f.document,
-             "description": "NA", "orden": f.orden} for f in fv_sorted_files(contract)]
-
-
-@route("POST", "/api/v1/upfile")
-@fv_authenticated()
-def fv_upload(req: Request, _: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 SubirDocumentos: multipart part "file" named <contractID>.pdf, PDF only, <= 50 MB."""
-    if req.multipart is None or req.multipart_error:
-        return fv_validation_fail()
-    part = next((p for p in req.multipart if p.name == "file" and p.filename is not None), None)
-    if part is None or part.filename is None:
-        return fv_validation_fail()
-    if part.size > FV_MAX_FILE:
-        return fv_error(413, "File too large")
-    filename = part.filename.replace("\\", "/").rsplit("/", 1)[-1]
-    contract_id = filename[:-4] if filename.lower().endswith(".pdf") else None
-    contract = STATE.fv_contracts.get(contract_id or "")
-    if contract is None:
-        return fv_error(400, "Contract not found")
-    if not part.head.startswith(b"%PDF-"):
-        return fv_error(400, "Only PDF files are allowed")
-    document = f"{contract.contract_id}_{secrets.randbelow(10**9):09d}.pdf"
-    orden = max((f.orden for f in contract.files), default=-1) + 1
-    contract.files.append(FvFile(document, orden, part.size, part.digest.hexdigest()))
-    contract.merged = False
-    return fv_answer(200, {})
-
-
-@route("GET", r"/api/v1/filelist/(?P<ContractID>[^/]+)")
-@fv_authenticated()
-def fv_list_files(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 FileList."""
-    contract = STATE.fv_contracts.get(params["ContractID"])
-    return fv_answer(200, fv_file_list(contract)) if contract else fv_contract_not_found()
-
-
-@route("POST", "/api/v1/sortfiles")
-@fv_authenticated()
-def fv_sort_files(req: Request, _: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 SortFiles: CHANGE sets a file's orden to ind, REMOVE drops it; 207 with the new list."""
-    body = fv_body(req)
-    if body is None or not isinstance(body.get("contractID"), str) or not isinstance(body.get("file_order"), list):
-        return fv_validation_fail()
-    contract = STATE.fv_contracts.get(body["contractID"])
-    if contract is None:
-        return fv_contract_not_found()
-    by_name = {f.document: f for f in contract.files}
-    for item in body["file_order"]:
-        if (not isinstance(item, dict) or item.get("document") not in by_name
-                or not is_int(item.get("ind")) or item.get("action") not in ("CHANGE", "REMOVE")):
-            return fv_validation_fail()
-    for item in body["file_order"]:
-        target = by_name[item["document"]]
-        if item["action"] == "REMOVE":
-            if target in contract.files:
-                contract.files.remove(target)
-        else:
-            target.orden = item["ind"]
-    contract.merged = False
-    return fv_answer(207, fv_file_list(contract))
-
-
-@route("POST", r"/api/v1/contract/merge/(?P<ContractID>[^/]+)")
-@fv_authenticated()
-def fv_merge(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 MergedFile: 207 {}; needs at least one uploaded file."""
-    contract = STATE.fv_contracts.get(params["ContractID"])
-    if contract is None:
-        return fv_contract_not_found()
-    if not contract.files:
-        return fv_error(400, "No files to merge")
-    contract.merged = True
-    return fv_answer(207, {})
-
-
-@route("POST", r"/api/v1/contract/send/draft/(?P<IDContract>[^/]+)")
-@fv_authenticated()
-def fv_send_draft(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 SendContract: 207 with one mail report per signer (the seed's "sucess" spelling kept)."""
-    contract = STATE.fv_contracts.get(params["IDContract"])
-    if contract is None:
-        return fv_contract_not_found()
-    details = []
-    for signer in contract.signers:
-        signer.download_draft = "ENABLE"
-        pending = {"status": "sucess", "result": None}
-        details.append({"full_name": signer.full_name, "email": signer.email, "status_mail": "success",
-                        "info_mail": {"info": f"Correo de {signer.full_name} fue enviado satisfactoriamente",
-                                      "result": {}, "tok": {
-                                          "download": secrets.token_hex(32), "agree": secrets.token_hex(32),
-                                          "disagree": secrets.token_hex(32), "st_down": dict(pending),
-                                          "st_ag": dict(pending), "st_disag": dict(pending)}}})
-    if contract.status == "CREATED":
-        fv_deliver_later(fv_set_status(contract, "REVIEW"))
-    return fv_answer(207, {"msg": f"email-doc: {contract.contract_id}", "ok_count": len(details),
-                           "fail_count": 0, "info_detail": details})
 
 
 # -- signers ----------------------------------------------------------------------------------
 
-@route("POST", r"/api/v1/signer/(?P<action>new|upd|del)")
-@fv_authenticated()
-def fv_signer(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 CreateSigner / UpdateSigner / DeleteSigner: 207 {}; at most 10 signers."""
-    body = fv_body(req)
-    action = params["action"]
-    if body is None or not isinstance(body.get("contractID"), str) or not nonempty_str(body.get("rutId")):
-        return fv_validation_fail()
-    if action != "del" and not fv_signer_fields_ok(body):
-        return fv_validation_fail()
-    contract = STATE.fv_contracts.get(body["contractID"])
-    if contract is None:
-        return fv_contract_not_found()
-    existing = next((s for s in contract.signers if s.rut == body["rutId"]), None)
-    if action == "new":
-        if existing is not None or len(contract.signers) >= 10:
-            return fv_validation_fail()
-        contract.signers.append(FvSigner(STATE.next_signer_num(), body["full_name"], body["email"],
-                                         body["rutId"], body["phone"]))
-    elif existing is None:
-        return fv_error(400, "Signer not found")
-    elif action == "upd":
-        existing.full_name, existing.email, existing.phone = body["full_name"], body["email"], body["phone"]
-    else:
-        contract.signers.remove(existing)
-    return fv_answer(207, {})
 
-
-FV_ROUTES = table(
-    fv_login, fv_get_user, fv_create_user, fv_update_user, fv_password,
-    fv_create_contract, fv_create_contract_express, fv_contract_types, fv_owner_contracts, fv_contract_detail,
-    fv_merge, fv_send_draft, fv_get_contract, fv_delete_contract,
-    fv_upload, fv_list_files, fv_sort_files, fv_signer,
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1913,7 +1032,7 @@ def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
 CFDI_ROUTES = table(cfdi_procesar_archivo, cfdi_procesar_archivo_csd, cfdi_cancelar, cfdi_acuse, cfdi_consulta,
                     cfdi_timbrado40_real, cfdi_timbrado40_prueba, cfdi_timbrar_cfdi, cfdi_cancelacion_cancelar,
                     cfdi_estatus)
-SERVICE_ROUTES = {"fes": FES_SERVICE.routes, "fv": FV_ROUTES, "cfdi": CFDI_ROUTES}
+SERVICE_ROUTES = {"fes": FES_SERVICE.routes, "fv": FV_SERVICE.routes, "cfdi": CFDI_ROUTES}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1996,7 +1115,7 @@ def service_error_answer(service: str, req: Request, code: int, message: str | N
         contrato = body.get("contrato") if parsed and isinstance(body, dict) else None
         return cfdi_error(cfdi_kind(req.path), code, contrato or req.q("contrato"), rfc=req.q("rfcEmisor"),
                           message=message or CFDI_MESSAGES.get(code), status=cfdi_http_status(req.path))
-    return fv_error(400, message or "error")
+    return FV_SERVICE.service_error(req, code, message)
 
 
 def inject_json(obj: Any) -> Any:
@@ -2103,12 +1222,7 @@ def ctl_state(_: dict[str, str], __: Any) -> Answer:
     with STATE.lock:
         return json_answer(200, {
             **FES.view(),
-            "fv_users": {str(k): v.as_json() for k, v in STATE.fv_users.items()},
-            "fv_token_ttl": STATE.fv_token_ttl,
-            "fv_contracts": {k: {**c.listing_json(), "files": [dataclasses.asdict(f) for f in c.files],
-                                 "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers],
-                                 "callback": c.callback, "express": c.express}
-                             for k, c in STATE.fv_contracts.items()},
+            **FV.view(),
             "cfdi_accounts": {k: cfdi_account_json(v) for k, v in STATE.cfdi_accounts.items()},
             "cfdis": {k: {"contrato": c.contrato, "rfcEmisor": c.rfc_emisor, "rfcReceptor": c.rfc_receptor,
                           "total": money(c.total), "status": c.status, "cancel_code": c.cancel_code,
@@ -2153,21 +1267,21 @@ def ctl_fv_token_ttl(_: dict[str, str], body: Any) -> Answer:
     if not isinstance(body, dict) or not is_int(body.get("seconds")):
         return ctl_error(400, "seconds must be an integer")
     with STATE.lock:
-        STATE.fv_token_ttl = body["seconds"]
+        FV.token_ttl = body["seconds"]
     return json_answer(200, {"ok": True, "seconds": body["seconds"]})
 
 
 def ctl_fv_invalidate(_: dict[str, str], __: Any) -> Answer:
     with STATE.lock:
-        count = len(STATE.fv_tokens)
-        STATE.fv_tokens.clear()
+        count = len(FV.tokens)
+        FV.tokens.clear()
     return json_answer(200, {"ok": True, "invalidated": count})
 
 
 def ctl_fv_reset_code(query: dict[str, str], _: Any) -> Answer:
     login = (query.get("login") or "").strip().lower()
     with STATE.lock:
-        code = STATE.fv_reset_codes.get(login)
+        code = FV.reset_codes.get(login)
     if code is None:
         return ctl_error(404, "no reset code for that login")
     return json_answer(200, {"login": login, "code": code})
@@ -2188,7 +1302,7 @@ def ctl_choose(choices: dict[str, tuple[str, ...]], current: dict[str, str], bod
 
 
 def ctl_fv_shapes(_: dict[str, str], body: Any) -> Answer:
-    return ctl_choose(FV_SHAPES, STATE.fv_shapes, body)
+    return ctl_choose(FV_SHAPES, FV.shapes, body)
 
 
 def ctl_fes_style(_: dict[str, str], body: Any) -> Answer:
@@ -2204,7 +1318,7 @@ def ctl_fv_advance(_: dict[str, str], body: Any) -> Answer:
     if payment is not None and payment not in ("PENDING", "PAIDOUT"):
         return ctl_error(400, "sPaymentStatus must be PENDING or PAIDOUT")
     with STATE.lock:
-        contract = STATE.fv_contracts.get(body["contract"])
+        contract = FV.contracts.get(body["contract"])
         if contract is None:
             return ctl_error(404, "no such contract")
         if payment is not None:
@@ -2216,7 +1330,7 @@ def ctl_fv_advance(_: dict[str, str], body: Any) -> Answer:
 
 def ctl_fv_callbacks(_: dict[str, str], __: Any) -> Answer:
     with STATE.lock:
-        return json_answer(200, list(STATE.fv_callbacks))
+        return json_answer(200, list(FV.callbacks))
 
 
 def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
@@ -2354,7 +1468,7 @@ class SandboxHandler(Connection):
         service = service_of(path)
         try:
             req = self.read_request(path, raw_path, query_string,
-                                    MAX_EXPRESS_BODY if path == FV_EXPRESS_PATH else None)
+                                    FV_SERVICE.json_streams.get(path) if service == "fv" else None)
         except BadFraming as exc:
             self.close_connection = True
             try:
@@ -2371,8 +1485,7 @@ class SandboxHandler(Connection):
         try:
             if req.too_large:
                 self.close_connection = True  # the rest of the body is not read
-                status = self.write_answer(fv_error(413, "File too large") if path in ("/api/v1/upfile", FV_EXPRESS_PATH)
-                                           else html_answer(413, "Request body too large"))
+                status = self.write_answer((FV_SERVICE if service == "fv" else FES_SERVICE).too_large(path))
             else:
                 fault = STATE.take_fault(path, service)
                 status = self.respond(req, service, fault)
