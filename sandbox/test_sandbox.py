@@ -1345,9 +1345,9 @@ def test_cfdi_calcular_sello_with_the_default_certificate(sb: Sandbox, sat_certs
 
 def verify_seal(xml: bytes, cer: str, workdir: Path) -> bool:
     """The Sello is RSA-SHA256 by the certificate's key over the sandbox's cadena original."""
-    import sandbox_cfdi40
+    from emulator.services.cfdi.document import cadena_original
     root = ET.fromstring(xml)
-    (workdir / "cadena").write_text(sandbox_cfdi40.cadena_original(root), encoding="utf-8")
+    (workdir / "cadena").write_text(cadena_original(root), encoding="utf-8")
     (workdir / "sig").write_bytes(base64.b64decode(root.get("Sello")))
     pub = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", cer, "-pubkey", "-noout"], check=True,
                          capture_output=True).stdout
