@@ -163,7 +163,7 @@ class Connection(BaseHTTPRequestHandler):
         parser = MultipartParser(ctype_params["boundary"]) if (
             ctype == "multipart/form-data" and ctype_params.get("boundary")) else None
         spiller = JsonSpiller() if parser is None and json_stream_limit is not None else None
-        limit = MAX_MULTIPART_BODY if parser else json_stream_limit if spiller else MAX_PLAIN_BODY
+        limit = MAX_MULTIPART_BODY if parser else MAX_PLAIN_BODY if json_stream_limit is None else json_stream_limit
         digest, size, kept, too_large = hashlib.sha256(), 0, bytearray(), False
         for chunk in iter_request_body(self.rfile, self.headers):
             size += len(chunk)

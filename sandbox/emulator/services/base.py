@@ -25,6 +25,7 @@ class Service:
     prefix: str | None                         # its paths: this one and those below; None: the default
     routes: list[Route]
     reset: Callable[[], None]                  # back to the seeded state (the caller holds LOCK)
+    view: Callable[[], dict[str, Any]]         # its part of GET /_sandbox/state (the caller holds LOCK)
     # fault service_error: the service's own business error for a code and an optional message.
     service_error: Callable[[Request, int, str | None], Answer]
     huge_frame: tuple[bytes, bytes, bytes]     # huge / endless answers: (prefix, filler unit, suffix)

@@ -29,7 +29,9 @@ def cfdi_service_error(req: Request, code: int, message: str | None) -> Answer:
 
 
 SERVICE = Service(
-    name="cfdi", prefix="/servicio", routes=CFDI_ROUTES, reset=CFDI.reset, service_error=cfdi_service_error,
+    # every path under /servicio is PADE's (an unknown one gets its 404), not only /servicio/rest
+    name="cfdi", prefix="/servicio", routes=CFDI_ROUTES, reset=CFDI.reset, view=CFDI.view,
+    service_error=cfdi_service_error,
     huge_frame=(XML_DECL.encode() + b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><xmlBase64>",
                 b"A", b"</xmlBase64></servicioTimbrado>"),
     content_type="application/xml;charset=UTF-8")

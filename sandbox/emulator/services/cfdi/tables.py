@@ -8,11 +8,10 @@ import re
 from decimal import Decimal
 
 CFDI_PREFIX = "/servicio/rest"
-
-
 MX_TZ = dt.timezone(dt.timedelta(hours=-6), "CST")  # CDMX, no DST since 2022
 UUID_RE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 RFC_RE = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
+
 # seed 002, "Códigos de respuesta" and "Códigos para los nuevos estatus de cancelación".
 CFDI_MESSAGES: dict[int, str] = {
     0: "Timbrado exitoso.",
@@ -50,6 +49,7 @@ CFDI_MESSAGES: dict[int, str] = {
     403: "La fecha de emisión no es posterior al 1 de enero de 2012.",
     602: "CFDI no existe.",
 }
+
 CFDI_PLUGIN_33 = "PLUGIN_PROCESO:GENERICO_CFDI33:1.0"
 CFDI_PLUGIN_40 = "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"
 # seed 002 "Tabla de opciones", plus the 4.0 names of PRODIGIA_2026.md §3.2.
@@ -67,17 +67,20 @@ CFDI_DEFAULT_NO_CERTIFICADO = "30001000000500003456"  # the account's default CS
 CFDI_DEFAULTS = {"rfc_emisor": "EKU9003173C9", "nombre_emisor": "ESCUELA KEMPER URGATE", "regimen": "601",
                  "rfc_receptor": "XAXX010101000", "nombre_receptor": "PUBLICO EN GENERAL", "uso": "G03"}
 CFDI_TEST_MESSAGE = "*** generado en modo de pruebas ***"  # PRODIGIA_2026.md §3.4 [T1]
+
 # SAT: cancellation needs the receiver's acceptance above $1,000, except for the generic RFCs.
 CFDI_ACCEPTANCE_ABOVE = Decimal("1000.00")
 CFDI_GENERIC_RFCS = {"XAXX010101000", "XEXX010101000"}
 CFDI_MOTIVOS = {"01", "02", "03", "04"}
 TINY_PNG = base64.b64decode(  # a 1×1 PNG: the sandbox's CBB (QR) image
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+
 # The answer shapes: (root element, name of the "ok" flag).
 CFDI_SHAPES = {"timbrado": ("servicioTimbrado", "timbradoOk"),
                "cancel": ("servicioCancel", "statusOk"),
                "consulta": ("servicioConsulta", "consultaOk"),
                "estatus": ("servicioConsultaComprobante", "consultaOk")}
+
 # status of a stamped CFDI -> (estado, estatusCancelacion, estatusCfdi); cancelled ones by their code.
 CFDI_ESTATUS = {"vigente": ("Vigente", "", 2), "rechazado": ("Vigente", "Solicitud rechazada", 2),
                 "pendiente": ("Vigente", "En proceso", 7)}

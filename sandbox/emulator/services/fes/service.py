@@ -45,7 +45,8 @@ def wrong_rut_certificate(req: Request, p: dict[str, Any], answer: Answer) -> An
 
 
 SERVICE = Service(
-    name="fes", prefix=FES_PREFIX, routes=FES_ROUTES, reset=FES.reset, service_error=fes_service_error,
+    name="fes", prefix=FES_PREFIX, routes=FES_ROUTES, reset=FES.reset, view=FES.view,
+    service_error=fes_service_error,
     huge_frame=(b'{"estado":"OK","errorCode":0,"comentario":"' + FES_OK_COMMENT.encode() + b'","certificado":"',
                 b"A", b'"}'),
     answer_faults={"bad_certificate": bad_certificate, "wrong_rut_certificate": wrong_rut_certificate})

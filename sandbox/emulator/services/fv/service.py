@@ -37,6 +37,7 @@ def fv_too_large(path: str) -> Answer:
 
 
 SERVICE = Service(
-    name="fv", prefix=None, routes=FV_ROUTES, reset=FV.reset, service_error=fv_service_error,
+    name="fv", prefix=None, routes=FV_ROUTES, reset=FV.reset, view=FV.view,
+    service_error=fv_service_error,
     huge_frame=(b'{"code":200,"status":"success","message":"', b"A", b'"}'),
     json_streams={FV_EXPRESS_PATH: MAX_EXPRESS_BODY}, too_large=fv_too_large)
