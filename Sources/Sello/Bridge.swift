@@ -38,7 +38,7 @@ enum Bridge {
             let name = function.prefix { $0 != "(" }
             let service = String(name.prefix { $0 != "_" })
             let scope = CallScope(service: service, operation: String(name.dropFirst(service.count + 1)))
-            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: "NULL_CLIENT"),
+            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: .nullClient),
                                                      scope: scope, facts: CallFacts()))
         }
         return Envelope.cString(body(client))

@@ -30,7 +30,7 @@ import Testing
     func everyServiceCodeResolvesToItsError(_ number: Int) throws {
         let code = try #require(CFDICodes.serviceCode(number))
         let error = CFDICodes.serviceError(number: number, mensaje: "detalle|x", operation: "stamp")
-        #expect(error.code == code.name)
+        #expect(error.code.name == code.name)
         #expect(error.serviceCode == number)
         #expect(error.kind == code.kind)
         #expect(error.retryable == code.retryable)
@@ -48,7 +48,7 @@ import Testing
             #expect(code.kind == .service && !code.retryable, "\(number)")
         }
         let undocumented = CFDICodes.serviceError(number: 4242, mensaje: nil, operation: "stamp")
-        #expect(undocumented.code == "CFDI_CODIGO_NO_DOCUMENTADO")
+        #expect(undocumented.code.name == "CFDI_CODIGO_NO_DOCUMENTADO")
         #expect(undocumented.serviceCode == 4242)
     }
 
@@ -167,7 +167,7 @@ import Testing
         #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, found: &found) }
         // A stamping option in a cancellation is no near miss there: sent, with a warning.
         try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        #expect(found.warnings.map(\.code) == ["UNKNOWN_OPTION"])
+        #expect(found.warnings.map(\.code.name) == ["UNKNOWN_OPTION"])
     }
 
     @Test func uuidsAndTotals() {

@@ -108,7 +108,7 @@ import Glibc
                 _ = try environments.resolve(baseURL: baseURL, environment: environment)
                 return nil
             } catch {
-                return error.code
+                return error.code.name
             }
         }
         #expect(code(.fes, nil, "production") == "BASE_URL_REQUIRED")
@@ -144,7 +144,7 @@ import Glibc
         var buffer = [CChar](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBufferPointer { body.read(into: $0.baseAddress!, capacity: $0.count) }
         #expect(count == Int(CURL_READFUNC_ABORT_VALUE))
-        #expect(body.failure?.code == "FILE_CHANGED")
+        #expect(body.failure?.code.name == "FILE_CHANGED")
     }
 
     func temporaryFile(_ bytes: [UInt8]) throws -> String {

@@ -184,7 +184,7 @@ import Testing
             _ = try ProxySetting(proxy)
             Issue.record("accepted \(proxy)")
         } catch {
-            #expect(error.code == "BAD_PROXY")
+            #expect(error.code.name == "BAD_PROXY")
             #expect(!error.message.contains("pw-secret"))
         }
     }
@@ -199,12 +199,12 @@ import Testing
 @Suite struct CallDeadlineTests {
     @Test func aRetryThatWouldEndPastTheDeadlineIsNotMade() {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 1000)
-        let error = SelloError(.http, "RATE_LIMITED", "wait", retryable: true)
+        let error = SelloError(.http, .rateLimited, "wait", retryable: true)
         guard case .fail(let final) = deadline.bounded(.retry(error, delayMs: 3000)) else {
             Issue.record("a 3 s wait was allowed within a 1 s deadline")
             return
         }
-        #expect(final.retryable && final.code == "RATE_LIMITED")
+        #expect(final.retryable && final.code.name == "RATE_LIMITED")
         guard case .retry = deadline.bounded(.retry(error, delayMs: 10)) else {
             Issue.record("a short wait was refused")
             return

@@ -64,11 +64,11 @@ struct CFDICancelReasonRequest {
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument("uuids[\(index)] must be a string \(form) or an object {uuid, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: "uuids", code: "WRONG_TYPE")
+                                   field: "uuids", code: .wrongType)
         }
         let uuid = try CFDIFields.uuid(uuidText, field: "uuids[\(index)]")
         guard let motivo = try CFDIMotivo.motivo(motivoValue, field: "uuids[\(index)].motivo") else {
-            throw SelloError(.validation, "MOTIVO_REQUERIDO",
+            throw SelloError(.validation, .motivoRequerido,
                              "uuids[\(index)] has no motivo: the SAT requires a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01",
                              field: "uuids[\(index)].motivo")
         }

@@ -49,7 +49,7 @@ struct CFDICancelRequest {
         credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
         let missing = entries.indices.filter { entries[$0].reason == nil }
         if !missing.isEmpty {
-            found.warn(Warning(kind: "validation", code: "MOTIVO_MISSING",
+            found.warn(Warning(kind: .validation, code: .motivoMissing,
                                  message: "uuids\(missing.map { "[\($0)]" }.joined()) \(missing.count == 1 ? "has" : "have") no motivo: sent in the 2020 form, but the SAT has required a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01; add it, or use cfdi_cancel_with_reason",
                                  field: "uuids"))
         }
@@ -86,7 +86,7 @@ struct CFDICancelRequest {
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: field, code: "WRONG_TYPE")
+                                   field: field, code: .wrongType)
         }
         guard CFDIFields.isUUID(parts[0]) else {
             throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
@@ -103,7 +103,7 @@ struct CFDICancelRequest {
         if let motivo {
             reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
         } else if let folio, !folio.trimmingSpaces.isEmpty {
-            throw SelloError(.validation, "MOTIVO_REQUERIDO", "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
+            throw SelloError(.validation, .motivoRequerido, "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
     }

@@ -9,7 +9,7 @@ enum CFDIResults {
         var answer = try CFDIAnswer(response, shape: .timbrado, operation: "stamp", redactor: redactor)
         if answer.codigo == 307, let earlier = CFDIAnswer.field(answer.data, "xmlBase64")?.stringValue, !earlier.isEmpty {
             found.serviceCode = 307
-            found.warn(Warning(kind: "service", code: "ALREADY_STAMPED",
+            found.warn(Warning(kind: .service, code: .alreadyStamped,
                                  message: "Prodigia had stamped this CFDI before (codigo 307): data is that earlier stamp, not a new one",
                                  field: "codigo"))
         } else {
@@ -22,7 +22,7 @@ enum CFDIResults {
             data["uuid"] = .string(stamped)
         }
         guard CFDIFields.isUUID(uuid) else {
-            found.warn(Warning(kind: "protocol", code: "UUID_MISSING",
+            found.warn(Warning(kind: .protocol, code: .uuidMissing,
                                  message: "timbradoOk is true but the answer has no valid uuid, so nothing was saved; check the stamp with the provider (data.id \(CFDIAnswer.field(data, "id")?.stringValue ?? "absent"))",
                                  field: "uuid"))
             attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML",
@@ -103,7 +103,7 @@ enum CFDIResults {
         if let codigo = answer.codigo, codigo != 0, !results.contains(codigo) {
             let code = CFDICodes.serviceCode(codigo)
             let text = answer.mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
-            found.warn(Warning(kind: "service", code: code?.name ?? "CFDI_CODIGO_NO_DOCUMENTADO",
+            found.warn(Warning(kind: .service, code: code.map { .table($0.name) } ?? .cfdiCodigoNoDocumentado,
                                  message: "Prodigia accepted the request with codigo \(codigo): \(code?.description ?? "undocumented code")\(text.map { " (\($0))" } ?? "")",
                                  field: "codigo"))
         }
@@ -116,13 +116,13 @@ enum CFDIResults {
                                output: CFDIOutput, found: inout ReadFacts) {
         guard output.includeXML || output.saveDir != nil else { return }
         guard let base64 = CFDIAnswer.field(data, base64Field)?.stringValue, !base64.isEmpty else {
-            found.warn(Warning(kind: "protocol", code: "XML_MISSING", message: "the answer has no \(base64Field): there is no \(what) to include or save",
+            found.warn(Warning(kind: .protocol, code: .xmlMissing, message: "the answer has no \(base64Field): there is no \(what) to include or save",
                                  field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
         }
         guard let bytes = Base64.decode(base64) else {
-            found.warn(Warning(kind: "protocol", code: "XML_UNREADABLE", message: "\(base64Field) is not base64; it is kept as received", field: base64Field))
+            found.warn(Warning(kind: .protocol, code: .xmlUnreadable, message: "\(base64Field) is not base64; it is kept as received", field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
         }
@@ -140,7 +140,7 @@ enum CFDIResults {
 
     static func save(base64: String, uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts) -> String? {
         guard let bytes = Base64.decode(base64) else {
-            found.warn(Warning(kind: "protocol", code: "XML_UNREADABLE", message: "the \(what) of \(uuid) is not base64; it was not saved", field: "save_dir"))
+            found.warn(Warning(kind: .protocol, code: .xmlUnreadable, message: "the \(what) of \(uuid) is not base64; it was not saved", field: "save_dir"))
             return nil
         }
         return write(bytes, uuid: uuid, suffix: suffix, folder: folder, what: what, found: &found)
@@ -150,7 +150,7 @@ enum CFDIResults {
     static func write(_ bytes: [UInt8], uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts) -> String? {
         // The UUID comes from the answer: only a real UUID becomes a file name.
         guard CFDIFields.isUUID(uuid) else {
-            found.warn(Warning(kind: "protocol", code: "UUID_MISSING", message: "the \(what) was not saved: '\(uuid)' is not a UUID", field: "save_dir"))
+            found.warn(Warning(kind: .protocol, code: .uuidMissing, message: "the \(what) was not saved: '\(uuid)' is not a UUID", field: "save_dir"))
             return nil
         }
         let path = (folder.hasSuffix("/") ? folder : folder + "/") + uuid.uppercased() + suffix
@@ -158,7 +158,7 @@ enum CFDIResults {
             try FileSystem.writeAtomically(bytes, to: path, mode: 0o644, field: "save_dir")
             return path
         } catch {
-            found.warn(Warning(kind: "io", code: error.code,
+            found.warn(Warning(kind: .io, code: error.code,
                                  message: "the \(what) of \(uuid) could not be saved (\(error.message)); it is in the envelope's data: store it now",
                                  field: "save_dir"))
             return nil

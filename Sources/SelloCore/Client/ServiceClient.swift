@@ -122,7 +122,7 @@ enum CallID {
     static func split(_ request: JSON) throws(SelloError) -> (request: JSON, callID: String?) {
         guard var object = request.objectValue, let value = object["call_id"] else { return (request, nil) }
         guard let callID = value.stringValue else {
-            throw .invalidArgument("request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: "WRONG_TYPE")
+            throw .invalidArgument("request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)
         }
         object["call_id"] = nil
         return (.object(object), callID)

@@ -73,7 +73,7 @@ public final class FESClient: Sendable {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
         guard let certificado = object["certificado"]?.stringValue, let bytes = Base64.decode(certificado), !bytes.isEmpty else {
-            throw SelloError(.protocol, "CERTIFICATE_MISSING",
+            throw SelloError(.protocol, .certificateMissing,
                              "FES answered OK but without a readable base64 certificado; check with the provider before trying again (the quota may have been spent)")
         }
         var data = object
@@ -89,7 +89,7 @@ public final class FESClient: Sendable {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")
                 data["saved_to"] = .string(saveTo)
             } catch {
-                found.warn(Warning(kind: "io", code: error.code,
+                found.warn(Warning(kind: .io, code: error.code,
                                      message: "the certificate was issued but could not be saved (\(error.message)); it is in data.certificado: store it now",
                                      field: "save_to"))
             }
@@ -98,7 +98,7 @@ public final class FESClient: Sendable {
         case .success(let info):
             data["certificate_info"] = info.json
             if let rut = info.rut, rut != request.rut.normalized {
-                found.warn(Warning(kind: "validation", code: "CERTIFICATE_RUT_MISMATCH",
+                found.warn(Warning(kind: .validation, code: .certificateRutMismatch,
                                      message: "the certificate carries the RUT \(rut), not the requested \(request.rut.normalized); it was kept, check with the provider",
                                      field: "rut"))
             }

@@ -61,7 +61,7 @@ public struct FESRequest: Sendable {
         // `replacing` costs some 8,000 instructions even when there is no dot to remove.
         let documento = (rawDocumento.utf8.contains(UInt8(ascii: ".")) ? rawDocumento.replacing(".", with: "") : rawDocumento).uppercased()
         if !FESRequest.isDocumentNumber(documento) {
-            problems.append(SelloError(.validation, "NUMERO_DOCUMENTO_INVALIDO",
+            problems.append(SelloError(.validation, .numeroDocumentoInvalido,
                                        "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
                                        field: "numeroDocumento"))
         }
@@ -80,7 +80,7 @@ public struct FESRequest: Sendable {
             problems.append(FESCodes.validation(112, "'\(comunaName)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
         }
         if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
-            problems.append(SelloError(.io, "SAVE_TO_UNWRITABLE", "save_to: \(problem); nothing was sent", field: "save_to"))
+            problems.append(SelloError(.io, .saveToUnwritable, "save_to: \(problem); nothing was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
         guard case .success(let rut) = parsedRUT, let comuna, let duracion else {
@@ -223,7 +223,7 @@ extension SelloError {
         var copy = self
         var details = details ?? JSONObject()
         details.append("problems", .array(problems.map { problem in
-            ["field": JSON(problem.field), "code": .string(problem.code), "service_code": JSON(problem.serviceCode),
+            ["field": JSON(problem.field), "code": .string(problem.code.name), "service_code": JSON(problem.serviceCode),
              "message": .string(problem.message)]
         }))
         copy.details = details

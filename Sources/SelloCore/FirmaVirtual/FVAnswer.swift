@@ -20,7 +20,7 @@ enum FVAnswer {
         if let object { found.serviceCode = serviceCode(object["code"]) }
         if response.status == 401 && authenticated {
             found.refusesToken = true
-            throw SelloError(.auth, "JWT_INVALID", "Firma Virtual answered HTTP 401: the bearer token was refused",
+            throw SelloError(.auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
                              serviceCode: found.serviceCode)
         }
         guard let object, let status else {

@@ -27,7 +27,7 @@ extension FVClient {
         if located == nil {
             let lookFor = contractName.map { "find it by its sContractName '\($0)' with fv_list_owner_contracts" }
                 ?? "no sContractName was given, so find it among the owner's contracts (fv_list_owner_contracts) by its date; a unique sContractName per contract makes this certain"
-            found.warn(Warning(kind: "protocol", code: "CONTRACT_ID_MISSING",
+            found.warn(Warning(kind: .protocol, code: .contractIdMissing,
                                message: "Firma Virtual accepted the contract but its answer carries no contract id (sContractID, contractID or contractId in message.contract, message or the answer itself); it was created: \(lookFor), and do not create it again (it would be billed twice)",
                                field: "sContractName"))
         }

@@ -71,16 +71,16 @@ extension FVClient: BearerTokens {
                                         found: &found).message
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
-            throw SelloError(.auth, "LOGIN_FAILED", "Firma Virtual refused the login of '\(login)': \(error.message)",
+            throw SelloError(.auth, .loginFailed, "Firma Virtual refused the login of '\(login)': \(error.message)",
                              serviceCode: error.serviceCode)
         }
         guard let value = FVToken.bearer(from: message) else {
-            throw SelloError(.protocol, "TOKEN_MISSING",
+            throw SelloError(.protocol, .tokenMissing,
                              "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
         }
         let token = FVToken(value: value, generation: finishedLogins.load(ordering: .acquiring) + 1)
         if token.lifetimeInvalid {
-            found.warn(Warning(kind: "protocol", code: "TOKEN_LIFETIME_INVALID",
+            found.warn(Warning(kind: .protocol, code: .tokenLifetimeInvalid,
                                message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
         }
         return token

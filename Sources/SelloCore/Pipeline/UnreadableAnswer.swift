@@ -24,13 +24,13 @@ public struct AnswerFormat: Sendable {
         let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
         switch response.status {
         case 200..<300:
-            return SelloError(.protocol, "INVALID_ANSWER",
+            return SelloError(.protocol, .invalidAnswer,
                               "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details)
         case 401, 403:
-            return SelloError(.auth, "HTTP_\(response.status)",
+            return SelloError(.auth, .httpStatus(response.status),
                               "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
         default:
-            return SelloError(.http, "HTTP_\(response.status)",
+            return SelloError(.http, .httpStatus(response.status),
                               "\(service) answered HTTP \(response.status) without its \(format) answer: \(sample)", details: details)
         }
     }

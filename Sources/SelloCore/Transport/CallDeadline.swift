@@ -33,7 +33,7 @@ struct CallDeadline {
     func remainingForAttempt() throws(SelloError) -> Int {
         let remaining = remainingMs
         guard remaining > 0 else {
-            throw SelloError(.timeout, "TIMEOUT", "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
+            throw SelloError(.timeout, .timeout, "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
                              retryable: true)
         }
         return remaining

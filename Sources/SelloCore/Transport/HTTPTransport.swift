@@ -76,7 +76,7 @@ public final class HTTPTransport: Sendable {
     func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) {
         let length = Transfer.url(request, settings: settings).utf8.count
         guard length <= Sello.maxURLBytes else {
-            throw SelloError(.validation, "URL_TOO_LONG",
+            throw SelloError(.validation, .urlTooLong,
                              "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) (\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string (datos, uuids, certificates) are too large for one request",
                              retryable: false)
         }
@@ -114,7 +114,7 @@ public final class HTTPTransport: Sendable {
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { redactor.scrubURL($0) } ?? "(no Location)"
-            return .fail(SelloError(.http, "REDIRECT_NOT_FOLLOWED",
+            return .fail(SelloError(.http, .redirectNotFollowed,
                                     "the service answered \(status) redirecting to \(target); redirects are not followed so that credentials never reach another address: point base_url at the final address",
                                     retryable: false))
         }
@@ -145,17 +145,17 @@ public final class HTTPTransport: Sendable {
     func statusError(_ status: Int, retryAfterMs: Int?, repeatable: Bool, replay: ReplayPolicy) -> SelloError {
         var details = JSONObject()
         if let retryAfterMs { details.append("retry_after_ms", .int(Int64(retryAfterMs))) }
-        let code: String
+        let code: ErrorCode
         let message: String
         switch status {
         case 429:
-            code = "RATE_LIMITED"
+            code = .rateLimited
             message = "the service is rate-limiting requests (HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         case 503:
-            code = "SERVICE_UNAVAILABLE"
+            code = .serviceUnavailable
             message = "the service is unavailable (HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         default:
-            code = "HTTP_\(status)"
+            code = .httpStatus(status)
             message = "the service answered HTTP \(status)" + (repeatable ? "" : replay.afterPossibleArrival.map { "; \($0)" } ?? "")
         }
         return SelloError(.http, code, message, retryable: repeatable || replay.callerMayRepeat, details: details.isEmpty ? nil : details)
@@ -172,26 +172,26 @@ public final class HTTPTransport: Sendable {
         }
         switch outcome.code {
         case _ where outcome.tooLarge:
-            return SelloError(.protocol, "RESPONSE_TOO_LARGE",
+            return SelloError(.protocol, .responseTooLarge,
                               "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); the transfer was stopped")
         case CURLE_OPERATION_TIMEDOUT:
             if !outcome.requestSent {
-                return SelloError(.timeout, "CONNECT_TIMEOUT", "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+                return SelloError(.timeout, .connectTimeout, "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
             }
-            return SelloError(.timeout, "TIMEOUT", "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(.timeout, .timeout, "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return SelloError(.transport, "DNS_FAILED", "cannot resolve the host: \(detail)", retryable: true)
+            return SelloError(.transport, .dnsFailed, "cannot resolve the host: \(detail)", retryable: true)
         case CURLE_COULDNT_CONNECT:
-            return SelloError(.transport, "CONNECT_FAILED", "cannot connect: \(detail)", retryable: true)
+            return SelloError(.transport, .connectFailed, "cannot connect: \(detail)", retryable: true)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
-            return SelloError(.transport, "TLS_FAILED", "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
+            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
-            return SelloError(.transport, "CONNECTION_LOST", "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(.transport, .connectionLost, "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
         case CURLE_READ_ERROR:
-            return SelloError(.io, "FILE_UNREADABLE", "cannot read the file being uploaded: \(detail)", field: request.fileField)
+            return SelloError(.io, .fileUnreadable, "cannot read the file being uploaded: \(detail)", field: request.fileField)
         default:
-            return SelloError(.transport, "CURL_\(outcome.code.rawValue)", "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
+            return SelloError(.transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
         }
     }
 

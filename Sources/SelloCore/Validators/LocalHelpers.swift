@@ -8,7 +8,7 @@ public enum LocalHelpers {
                 return ["valid": true, "normalized": .string(rut.normalized), "formatted": .string(rut.formatted),
                         "body": .int(Int64(rut.body)), "check_digit": .string(rut.checkDigit)]
             case .failure(let problem):
-                throw SelloError(.validation, "RUT_INVALIDO", problem.message, serviceCode: 106, field: "rut")
+                throw SelloError(.validation, .rutInvalido, problem.message, serviceCode: 106, field: "rut")
             }
     }
 
@@ -18,7 +18,7 @@ public enum LocalHelpers {
             guard let comuna = Comunas.find(name) else {
                 let suggestions = Comunas.suggestions(for: name)
                 let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
-                throw SelloError(.validation, "COMUNA_NO_ENCONTRADA", "La comuna enviada no corresponde: '\(name)' is not one of Chile's \(Comunas.count) comunas\(hint)",
+                throw SelloError(.validation, .comunaNoEncontrada, "La comuna enviada no corresponde: '\(name)' is not one of Chile's \(Comunas.count) comunas\(hint)",
                                  serviceCode: 112, field: "comuna",
                                  details: ["suggestions": .array(suggestions.map(JSON.string))])
             }
@@ -31,13 +31,13 @@ public enum LocalHelpers {
             switch RFC.parse(text) {
             case .success(let rfc):
                 if !rfc.checkDigitOK && !rfc.isGeneric {
-                    found.warn(Warning(kind: "validation", code: "RFC_CHECK_DIGIT",
+                    found.warn(Warning(kind: .validation, code: .rfcCheckDigit,
                                          message: "the RFC \(rfc.text) does not match its check digit; some real RFCs do not, so it is accepted: make sure it is typed right",
                                          field: "rfc"))
                 }
                 return rfc.json
             case .failure(let problem):
-                throw SelloError(.validation, "RFC_INVALIDO", problem.message, field: "rfc")
+                throw SelloError(.validation, .rfcInvalido, problem.message, field: "rfc")
             }
     }
 }

@@ -23,6 +23,13 @@ public struct RUT: Sendable, Equatable {
         case format(String)
         case checkDigit(expected: String, got: String)
 
+        public var isCheckDigit: Bool {
+            if case .checkDigit = self { return true }
+            return false
+        }
+
+        /// The one message of RUT_INVALIDO (FES's own words, then what exactly is wrong),
+        /// whichever check finds it.
         public var message: String {
             switch self {
             case .format(let detail): return "El rut enviado no es un rut valido: \(detail)"
