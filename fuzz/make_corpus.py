@@ -258,7 +258,8 @@ def main(targets: Sequence[str]) -> None:
         write("fuzz_json", f"json{index}", text.encode())
     for index, text in enumerate(XML_SEEDS):
         write("fuzz_xml", f"xml{index}", text.encode())
-    certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode() if not SELECTED or "fuzz_fes_answer" in SELECTED else ""
+    answering = not SELECTED or "fuzz_fes_answer" in SELECTED      # the PKCS#12 is made anew each time
+    certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode() if answering else ""
     answers = [
         (0, {"estado": "OK", "errorCode": 0, "comentario": "Certificado obtenido exitosamente", "certificado": certificate}),
         (0, {"estado": "OK", "errorCode": "0", "certificado": "bm90IGEgcGtjczEy"}),

@@ -65,7 +65,8 @@ def render_python(header: Header) -> str:
         lines += [f'        "{kind}": "{name}",' for kind, name in header.lifecycle(service).items()]
         lines.append("    },")
     lines += ["}",
-              "#: Per service: operation (as in client.call()) -> char *NAME(PREFIX_client *, const char *request_json).",
+              "#: Per service: operation (as in client.call()) -> C function,",
+              "#: char *NAME(PREFIX_client *client, const char *request_json).",
               "OPERATIONS: Dict[str, Dict[str, str]] = {"]
     for service in header.services:
         lines.append(f'    "{service}": {{')

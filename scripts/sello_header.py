@@ -67,7 +67,8 @@ class Function:
 
     @property
     def prototype(self) -> str:
-        return f"{self.returns}{'' if self.returns.endswith('*') else ' '}{self.name}({', '.join(self.parameters) or 'void'})"
+        space = "" if self.returns.endswith("*") else " "
+        return f"{self.returns}{space}{self.name}({', '.join(self.parameters) or 'void'})"
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ def _parameter_names(parameters: str) -> List[str]:
     return names
 
 
-def _shape(name: str, returns: str, types: Tuple[str, ...], names: List[str], services: Sequence[str]) -> Tuple[str, str, str]:
+def _shape(name: str, returns: str, types: Tuple[str, ...], names: List[str],
+           services: Sequence[str]) -> Tuple[str, str, str]:
     """(kind, prefix, operation) of a prototype, or HeaderError."""
     if name in COMMON:
         if COMMON[name] != (returns, types):
@@ -169,7 +171,8 @@ def _shape(name: str, returns: str, types: Tuple[str, ...], names: List[str], se
                     raise HeaderError(f"{name} must be `{shape_returns} {name}({', '.join(shape_types)})`")
                 return kind, prefix, operation
         if operation.startswith("client_"):
-            raise HeaderError(f"{name}: PREFIX_client_* names are the client's lifecycle ({', '.join(LIFECYCLE.values())})")
+            lifecycle = ", ".join(LIFECYCLE.values())
+            raise HeaderError(f"{name}: PREFIX_client_* names are the client's lifecycle ({lifecycle})")
         if returns == "char *" and types == (client, "const char *") and names[-1:] == ["request_json"]:
             return "operation", prefix, operation
     raise HeaderError(
@@ -202,7 +205,8 @@ def parse(text: str, path: pathlib.Path = HEADER) -> Header:
         if not body or body.startswith("typedef") or "(" not in body:
             continue
         line = code.count("\n", 0, statement.start() + len(statement.group(0)) - len(statement.group(0).lstrip())) + 1
-        match = re.fullmatch(r"(?P<returns>[A-Za-z_][\w\s]*?\s*\**)\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<params>[^()]*)\)", body)
+        match = re.fullmatch(r"(?P<returns>[A-Za-z_][\w\s]*?\s*\**)\s*(?P<name>[A-Za-z_]\w*)\s*"
+                             r"\((?P<params>[^()]*)\)", body)
         if not match:
             raise HeaderError(f"{path}:{line}: cannot read this declaration: {body}")
         name = match.group("name")

@@ -82,7 +82,8 @@ def test_an_unknown_prototype_is_named_with_its_line(prototype: str, expected: s
 def test_a_lifecycle_function_of_the_wrong_shape_is_named() -> None:
     text = TEXT.replace("char *fv_client_cancel(fv_client *client, const char *call_id);",
                         "int fv_client_cancel(fv_client *client, const char *call_id);")
-    with pytest.raises(HeaderError, match=r"fv_client_cancel must be `char \* fv_client_cancel\(fv_client \*, const char \*\)`"):
+    expected = r"fv_client_cancel must be `char \* fv_client_cancel\(fv_client \*, const char \*\)`"
+    with pytest.raises(HeaderError, match=expected):
         sello_header.parse(text)
 
 
@@ -103,7 +104,8 @@ def test_the_command_line_reports_the_numbers() -> None:
     import subprocess
     run = lambda *args: subprocess.run([sys.executable, str(ROOT / "scripts" / "sello_header.py"), *args],  # noqa: E731
                                        capture_output=True, text=True, check=True).stdout.split()
-    assert run("version") == [HEADER.version] and run("abi") == [str(HEADER.abi)] and run("major") == [str(HEADER.major)]
+    assert run("version") == [HEADER.version] and run("abi") == [str(HEADER.abi)]
+    assert run("major") == [str(HEADER.major)]
     assert run("functions", "operation") == HEADER.names("operation")
 
 
@@ -154,7 +156,7 @@ def ring(rows: List[Tuple[int, str, str, str]]):
 
 def test_the_fuzz_entries_are_every_function_that_takes_text() -> None:
     rows = generate.fuzz_entries(HEADER)
-    assert [name for _, name, _, _ in sorted(rows, key=lambda r: r[1])] == sorted(HEADER.names(*sello_header.FUZZED_KINDS))
+    assert sorted(name for _, name, _, _ in rows) == sorted(HEADER.names(*sello_header.FUZZED_KINDS))
     assert [r[0] for r in rows] == sorted({r[0] for r in rows}), "selectors are unique and sorted"
     swift = generate.render_fuzz(HEADER)
     for name in HEADER.names(*sello_header.FUZZED_KINDS):
@@ -198,7 +200,8 @@ def test_every_function_has_seeds_and_the_corpus_holds_them() -> None:
     corpus = ROOT / "fuzz" / "corpus" / "fuzz_requests"
     missing = [name for name, data in corpus_module.request_seeds()
                if not (corpus / name).is_file() or (corpus / name).read_bytes() != data]
-    assert not missing, f"fuzz/corpus/fuzz_requests lacks {', '.join(missing)}: run python3 fuzz/make_corpus.py fuzz_requests"
+    assert not missing, \
+        f"fuzz/corpus/fuzz_requests lacks {', '.join(missing)}: run python3 fuzz/make_corpus.py fuzz_requests"
 
 
 def test_seeds_of_a_function_gone_from_the_header_are_named() -> None:

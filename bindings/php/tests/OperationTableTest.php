@@ -142,7 +142,8 @@ final class OperationTableTest extends TestCase
             self::assertSame(1, preg_match("~^#define $name ([0-9]+)\$~m", $header, $match), $name);
             return (int) $match[1];
         };
-        $version = implode('.', array_map($number, ['SELLO_VERSION_MAJOR', 'SELLO_VERSION_MINOR', 'SELLO_VERSION_PATCH']));
+        $parts = ['SELLO_VERSION_MAJOR', 'SELLO_VERSION_MINOR', 'SELLO_VERSION_PATCH'];
+        $version = implode('.', array_map($number, $parts));
         self::assertSame($version, Abi::VERSION);
         self::assertSame($number('SELLO_ABI_VERSION'), Abi::ABI_VERSION);
         self::assertSame(Abi::ABI_VERSION, Library::ABI_VERSION);

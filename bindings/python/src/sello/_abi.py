@@ -51,7 +51,8 @@ CLIENT_FUNCTIONS: Dict[str, Dict[str, str]] = {
         "cancel": "cfdi_client_cancel",
     },
 }
-#: Per service: operation (as in client.call()) -> char *NAME(PREFIX_client *, const char *request_json).
+#: Per service: operation (as in client.call()) -> C function,
+#: char *NAME(PREFIX_client *client, const char *request_json).
 OPERATIONS: Dict[str, Dict[str, str]] = {
     "fes": {
         "obtain_certificate": "fes_obtain_certificate",

@@ -24,7 +24,7 @@ from ._client import Client
 __all__ = ["CANCEL_FUNCTIONS", "supported", "cancel", "new_call_id"]
 
 #: service -> the C function that cancels calls of that service's clients (from include/sello.h).
-CANCEL_FUNCTIONS: Dict[str, str] = {service: functions["cancel"] for service, functions in _abi.CLIENT_FUNCTIONS.items()}
+CANCEL_FUNCTIONS: Dict[str, str] = {service: names["cancel"] for service, names in _abi.CLIENT_FUNCTIONS.items()}
 
 _counter = itertools.count(1)
 _PREFIX = f"aio-{os.getpid()}-{os.urandom(4).hex()}"
