@@ -3,11 +3,18 @@ the repository, so that these tests run together with Tests/python and sandbox/ 
 from __future__ import annotations
 
 import pathlib
+import sys
 from typing import Any, Dict
 
 HERE = pathlib.Path(__file__).resolve().parent
 BINDING = HERE.parent
 ROOT = BINDING.parents[1]
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import sello_header  # noqa: E402
+
+#: include/sello.h read as data: the functions, the version and the ABI version it declares.
+HEADER = sello_header.read()
 
 FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
 FV_USER = {"login": "userapp", "password": "OnePass"}

@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List, Optional
 import pytest
 
 import sello
-from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER
+from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER, HEADER
 from sello_test_data import BY_UUID, EMISOR, NAMED, RECEPTOR, SEEDED_CONTRACT, cfdi40, csv_text, seal
 
 SECRETS = [FES_USER["clave"], FV_USER["password"], CFDI_USER["password"], FES_REQUEST["claveCertificado"],
@@ -102,7 +102,7 @@ def test_help_documents_the_exit_codes_and_the_configuration(tmp_path) -> None:
                  "SELLO_CFDI_CONTRATO", "SELLO_CSD_PASSWORD", "SELLO_FES_CLAVE_CERTIFICADO", "chmod 600"):
         assert name in config.stdout, name
     version = run_sello(["--version"], env)
-    assert version.returncode == 0 and version.stdout.startswith(f"sello {sello.__version__}; libsello 0.1.0")
+    assert version.returncode == 0 and version.stdout.startswith(f"sello {sello.__version__}; libsello {HEADER.version}")
 
 
 def test_without_click_or_rich_it_says_how_to_install_them(tmp_path) -> None:
