@@ -268,7 +268,12 @@ public struct JSONParser {
                 index += 1
             }
             guard index < bytes.count else { throw failure("unterminated string") }
-            // Slow path with escapes.
+            return try parseEscapedString(from: start)
+        }
+
+        /// The rest of a string that holds escapes, `start` being its first byte and `index` at
+        /// its first backslash.
+        mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
             var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             while index < bytes.count {
                 let byte = bytes[index]

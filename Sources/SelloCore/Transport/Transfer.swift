@@ -90,9 +90,10 @@ final class Transfer {
     let request: HTTPRequest
     let sink: ResponseSink
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var mime: OpaquePointer?
+    /// The multipart body, when there is one (set by `setMethodAndBody`).
+    var mime: OpaquePointer?
     /// The reader of a `.base64File` body, alive as long as curl may call it.
-    private var fileBody: Base64FileBody?
+    var fileBody: Base64FileBody?
 
     /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
     ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
@@ -102,122 +103,23 @@ final class Transfer {
         self.request = request
         sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
                             refusesResend: !request.isIdempotent)
-        let easy = handle.raw
-        sink.easy = easy
-        curl_easy_reset(easy)
-        let config = settings.config
-        let url = Transfer.url(request, settings: settings)
-
-        var failed: CURLcode = CURLE_OK
-        func check(_ code: CURLcode) { if code != CURLE_OK && failed == CURLE_OK { failed = code } }
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_URL, url))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_SHARE, share))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, handle.errorBuffer))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs ?? 0))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, min(config.connectTimeoutMs, timeoutMs ?? Int.max)))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, config.userAgent))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
-        if let caFile = settings.caFile { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CAINFO, caFile)) }
-        // An empty proxy turns off the *_proxy environment variables, and an empty no-proxy list
-        // turns off NO_PROXY (issue 12, item 21): traffic goes only where the configuration says.
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PROXY, config.proxySetting?.url ?? ""))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_NOPROXY, ""))
-        // Redirects are never followed: one could carry credentials to another origin.
-        check(curlshim_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
-        check(curlshim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        check(curlshim_easy_setopt_data_fn(easy, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            guard let data, let context else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-            let length = size * count
-            guard sink.body.count + length <= sink.limit else { sink.exceeded = true; return 0 }
-            if sink.body.isEmpty { sink.reserveForAnswer() }
-            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-            return length
-        }))
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, sinkPointer))
-        // Counts each sending, and refuses libcurl's own re-send of a request that must not be
-        // sent twice (see ResponseSink.countRequest).
-        check(curlshim_easy_setopt_prereq_fn(easy, ResponseSink.countRequest))
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, sinkPointer))
-        if request.reportsProgress && hooks.hasProgress {
-            check(curlshim_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0))
-            check(curlshim_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, sinkPointer))
-            check(curlshim_easy_setopt_xferinfo_fn(easy, { context, _, _, uploadTotal, uploaded in
-                guard let context else { return 0 }
-                let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-                if sink.reportsUpload && uploaded > 0 {
-                    sink.hooks.reportProgress(done: Int64(uploaded), total: uploadTotal > 0 ? Int64(uploadTotal) : -1)
-                }
-                return 0
-            }))
-        }
+        sink.easy = handle.raw
+        curl_easy_reset(handle.raw)
+        var options = CurlOptions(handle.raw)
+        Transfer.setConnection(&options, url: Transfer.url(request, settings: settings), settings: settings, share: share,
+                               errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
+        setAnswerCallbacks(&options, hooks: hooks)
         if let credentials = request.basicAuth {
-            check(curlshim_easy_setopt_long(easy, CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */))
-            check(curlshim_easy_setopt_pointer(easy, CURLOPT_USERNAME, credentials.user))
-            check(curlshim_easy_setopt_pointer(easy, CURLOPT_PASSWORD, credentials.password))
+            options.set(CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */)
+            options.set(CURLOPT_USERNAME, credentials.user)
+            options.set(CURLOPT_PASSWORD, credentials.password)
         }
-
         var headers = request.headers
-        switch request.method {
-        case .get:
-            check(curlshim_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
-        case .post, .put:
-            if request.method == .put { check(curlshim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, "PUT")) }
-            // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
-            headers.append("Expect:")
-            switch request.body {
-            case .none:
-                check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
-                check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, ""))
-            case .bytes(let bytes, let contentType):
-                headers.append("Content-Type: \(contentType)")
-                check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
-                check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
-                check(bytes.withUnsafeBytes { curlshim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) })
-            case .multipartFile(let field, let fileName, let path, let contentType):
-                // Streamed from disk, never read whole, and stopped if the file changes meanwhile.
-                let file = try FileSource(path: path, field: "file_path")
-                sink.file = file
-                mime = curl_mime_init(easy)
-                let part = curl_mime_addpart(mime)
-                check(curl_mime_name(part, field))
-                check(curl_mime_data_cb(part, curl_off_t(file.size), FileSource.read, FileSource.seek, nil, file.context))
-                check(curl_mime_filename(part, fileName))
-                check(curl_mime_type(part, contentType))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
-            case .multipartBytes(let field, let fileName, let bytes, let contentType):
-                mime = curl_mime_init(easy)
-                let part = curl_mime_addpart(mime)
-                check(curl_mime_name(part, field))
-                check(bytes.withUnsafeBytes { buffer in
-                    curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-                })
-                check(curl_mime_filename(part, fileName))
-                check(curl_mime_type(part, contentType))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeRawPointer(mime)))
-            case .base64File(let prefix, let path, let suffix, let contentType):
-                let body = try Base64FileBody(prefix: prefix, path: path, suffix: suffix)
-                fileBody = body
-                let bodyPointer = Unmanaged.passUnretained(body).toOpaque()
-                headers.append("Content-Type: \(contentType)")
-                check(curlshim_easy_setopt_long(easy, CURLOPT_POST, 1))
-                // With a read function and a size, curl sends Content-Length (not chunked).
-                check(curlshim_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.length)))
-                check(curlshim_easy_setopt_data_fn(easy, CURLOPT_READFUNCTION, Base64FileBody.readCallback))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_READDATA, bodyPointer))
-                check(curlshim_easy_setopt_seek_fn(easy, Base64FileBody.seekCallback))
-                check(curlshim_easy_setopt_pointer(easy, CURLOPT_SEEKDATA, bodyPointer))
-            }
-        }
+        try setMethodAndBody(&options, headers: &headers)
         for header in headers { headerList = curl_slist_append(headerList, header) }
-        check(curlshim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
-        guard failed == CURLE_OK else {
-            throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(failed)))")
+        options.set(CURLOPT_HTTPHEADER, pointer: headerList)
+        guard options.failure == CURLE_OK else {
+            throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(options.failure)))")
         }
         handle.errorBuffer[0] = 0
     }

@@ -1,0 +1,136 @@
+import CCurl
+import CSelloShims
+
+/// Sets options on an easy handle and keeps the first failure, checked once at the end.
+struct CurlOptions {
+    let easy: UnsafeMutableRawPointer
+    private(set) var failure: CURLcode = CURLE_OK
+
+    init(_ easy: UnsafeMutableRawPointer) { self.easy = easy }
+
+    mutating func check(_ code: CURLcode) { if code != CURLE_OK && failure == CURLE_OK { failure = code } }
+    mutating func set(_ option: CURLoption, _ value: Int) { check(curlshim_easy_setopt_long(easy, option, value)) }
+    mutating func set(_ option: CURLoption, offset: curl_off_t) { check(curlshim_easy_setopt_offset(easy, option, offset)) }
+    /// libcurl copies string options (since 7.17): the temporary C string may go.
+    mutating func set(_ option: CURLoption, _ text: String) { check(curlshim_easy_setopt_pointer(easy, option, text)) }
+    mutating func set(_ option: CURLoption, pointer: UnsafeRawPointer?) { check(curlshim_easy_setopt_pointer(easy, option, pointer)) }
+}
+
+/// The option groups `Transfer.init` applies after `curl_easy_reset` (which keeps the live
+/// connections): where to connect and how safely, where the answer goes, the method and body.
+extension Transfer {
+    static func setConnection(_ options: inout CurlOptions, url: String, settings: TransportSettings,
+                              share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>, timeoutMs: Int?) {
+        let config = settings.config
+        options.set(CURLOPT_URL, url)
+        options.set(CURLOPT_NOSIGNAL, 1)
+        options.set(CURLOPT_SHARE, pointer: share)
+        options.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+        options.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        options.set(CURLOPT_TIMEOUT_MS, timeoutMs ?? 0)
+        options.set(CURLOPT_CONNECTTIMEOUT_MS, min(config.connectTimeoutMs, timeoutMs ?? Int.max))
+        options.set(CURLOPT_USERAGENT, config.userAgent)
+        options.set(CURLOPT_SSL_VERIFYPEER, 1)
+        options.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = settings.caFile { options.set(CURLOPT_CAINFO, caFile) }
+        // An empty proxy turns off the *_proxy environment variables, and an empty no-proxy list
+        // turns off NO_PROXY (issue 12, item 21): traffic goes only where the configuration says.
+        options.set(CURLOPT_PROXY, config.proxySetting?.url ?? "")
+        options.set(CURLOPT_NOPROXY, "")
+        // Redirects are never followed: one could carry credentials to another origin.
+        options.set(CURLOPT_FOLLOWLOCATION, 0)
+        options.set(CURLOPT_TCP_KEEPALIVE, 1)
+    }
+
+    /// The answer into `sink` (bounded), each sending counted, and upload progress if wanted.
+    func setAnswerCallbacks(_ options: inout CurlOptions, hooks: CallHooks) {
+        options.check(curlshim_easy_setopt_data_fn(options.easy, CURLOPT_WRITEFUNCTION, { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            let length = size * count
+            guard sink.body.count + length <= sink.limit else { sink.exceeded = true; return 0 }
+            if sink.body.isEmpty { sink.reserveForAnswer() }
+            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            return length
+        }))
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        options.set(CURLOPT_WRITEDATA, pointer: sinkPointer)
+        // Counts each sending, and refuses libcurl's own re-send of a request that must not be
+        // sent twice (see ResponseSink.countRequest).
+        options.check(curlshim_easy_setopt_prereq_fn(options.easy, ResponseSink.countRequest))
+        options.set(CURLOPT_PREREQDATA, pointer: sinkPointer)
+        guard request.reportsProgress && hooks.hasProgress else { return }
+        options.set(CURLOPT_NOPROGRESS, 0)
+        options.set(CURLOPT_XFERINFODATA, pointer: sinkPointer)
+        options.check(curlshim_easy_setopt_xferinfo_fn(options.easy, { context, _, _, uploadTotal, uploaded in
+            guard let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            if sink.reportsUpload && uploaded > 0 {
+                sink.hooks.reportProgress(done: Int64(uploaded), total: uploadTotal > 0 ? Int64(uploadTotal) : -1)
+            }
+            return 0
+        }))
+    }
+
+    func setMethodAndBody(_ options: inout CurlOptions, headers: inout [String]) throws(SelloError) {
+        switch request.method {
+        case .get:
+            options.set(CURLOPT_HTTPGET, 1)
+            return
+        case .put:
+            options.set(CURLOPT_CUSTOMREQUEST, "PUT")
+        case .post:
+            break
+        }
+        // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
+        headers.append("Expect:")
+        switch request.body {
+        case .none:
+            options.set(CURLOPT_POST, 1)
+            options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0)
+            options.set(CURLOPT_POSTFIELDS, "")
+        case .bytes(let bytes, let contentType):
+            headers.append("Content-Type: \(contentType)")
+            options.set(CURLOPT_POST, 1)
+            options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(bytes.count))
+            bytes.withUnsafeBytes { options.set(CURLOPT_COPYPOSTFIELDS, pointer: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+        case .multipartFile(let field, let fileName, let path, let contentType):
+            // Streamed from disk, never read whole, and stopped if the file changes meanwhile.
+            let file = try FileSource(path: path, field: "file_path")
+            sink.file = file
+            addPart(&options, field: field, fileName: fileName, contentType: contentType) { part in
+                curl_mime_data_cb(part, curl_off_t(file.size), FileSource.read, FileSource.seek, nil, file.context)
+            }
+        case .multipartBytes(let field, let fileName, let bytes, let contentType):
+            addPart(&options, field: field, fileName: fileName, contentType: contentType) { part in
+                bytes.withUnsafeBytes { buffer in
+                    curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
+                }
+            }
+        case .base64File(let prefix, let path, let suffix, let contentType):
+            let body = try Base64FileBody(prefix: prefix, path: path, suffix: suffix)
+            fileBody = body
+            let bodyPointer = Unmanaged.passUnretained(body).toOpaque()
+            headers.append("Content-Type: \(contentType)")
+            options.set(CURLOPT_POST, 1)
+            // With a read function and a size, curl sends Content-Length (not chunked).
+            options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.length))
+            options.check(curlshim_easy_setopt_data_fn(options.easy, CURLOPT_READFUNCTION, Base64FileBody.readCallback))
+            options.set(CURLOPT_READDATA, pointer: bodyPointer)
+            options.check(curlshim_easy_setopt_seek_fn(options.easy, Base64FileBody.seekCallback))
+            options.set(CURLOPT_SEEKDATA, pointer: bodyPointer)
+        }
+    }
+
+    /// A one-part multipart body whose data `setData` attaches (curl copies `curl_mime_data`).
+    private func addPart(_ options: inout CurlOptions, field: String, fileName: String, contentType: String,
+                         setData: (OpaquePointer?) -> CURLcode) {
+        mime = curl_mime_init(options.easy)
+        let part = curl_mime_addpart(mime)
+        options.check(curl_mime_name(part, field))
+        options.check(setData(part))
+        options.check(curl_mime_filename(part, fileName))
+        options.check(curl_mime_type(part, contentType))
+        options.set(CURLOPT_MIMEPOST, pointer: UnsafeRawPointer(mime))
+    }
+}
