@@ -299,3 +299,14 @@ def test_null_client_handle_is_an_error_envelope() -> None:
     from sello_ffi import take
     envelope = take(function(None, json.dumps(FES_REQUEST).encode()))
     assert envelope["error"]["code"] == "NULL_CLIENT"
+
+
+@pytest.mark.parametrize("function, field", [("sello_check_rut", "rut"), ("sello_find_comuna", "comuna"),
+                                             ("sello_check_rfc", "rfc")])
+def test_local_helpers_name_a_missing_field_as_every_function_does(function: str, field: str) -> None:
+    """docs/reference.md's conventions: a missing required field is invalid_argument MISSING_FIELD."""
+    for request in ({}, {field: None}):
+        envelope = call(function, request)
+        assert envelope["ok"] is False
+        assert (envelope["error"]["kind"], envelope["error"]["code"], envelope["error"]["field"]) == \
+            ("invalid_argument", "MISSING_FIELD", field)

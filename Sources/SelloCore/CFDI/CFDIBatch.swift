@@ -15,7 +15,7 @@ struct CFDIBatchRequest: Sendable {
             throw .invalidArgument("concurrency must be between 1 and 64, got \(concurrency)", field: "concurrency")
         }
         guard let items = try reader.array("items") else {
-            throw .invalidArgument("items is required: an array of cfdi_\(operation.rawValue) requests", field: "items", code: .missingField)
+            throw MissingField.library.error("items", message: "items is required: an array of cfdi_\(operation.rawValue) requests")
         }
         guard items.count <= CFDIClient.maxBatchItems else {
             throw .invalidArgument("items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")

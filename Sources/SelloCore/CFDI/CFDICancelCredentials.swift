@@ -33,7 +33,7 @@ enum CFDICancelCredentials {
             throw CFDICodes.invalidParameter("opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
         }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
-            throw CFDICodes.invalidParameter("keyPass, the password of the PKCS#12 file, is required", field: "keyPass")
+            throw MissingField.prodigia.error("keyPass", message: "keyPass, the password of the PKCS#12 file, is required")
         }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {

@@ -22,12 +22,11 @@ struct CFDICancelReasonRequest {
         let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
-            throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDIs' issuer, is required", field: "rfcEmisor")
+            throw MissingField.prodigia.error("rfcEmisor", message: "rfcEmisor, the RFC of the CFDIs' issuer, is required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}",
-                                             field: "uuids")
+            throw MissingField.prodigia.error("uuids", message: "uuids is required: at least one \(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {

@@ -32,11 +32,11 @@ struct CFDICancelRequest {
         let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
-            throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDI's issuer, is required", field: "rfcEmisor")
+            throw MissingField.prodigia.error("rfcEmisor", message: "rfcEmisor, the RFC of the CFDI's issuer, is required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelRequest.forms)", field: "uuids")
+            throw MissingField.prodigia.error("uuids", message: "uuids is required: at least one \(CFDICancelRequest.forms)")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {

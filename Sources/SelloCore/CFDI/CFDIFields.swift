@@ -142,8 +142,10 @@ enum CFDIFields {
             bytes = Array((try reader.string(name) ?? "").utf8)
         }
         guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-            throw CFDICodes.invalidParameter(given.isEmpty ? "\(name), \(what), is required (\(names.joined(separator: ", ")))"
-                                                            : "\(field): \(what) is empty", field: field)
+            guard !given.isEmpty else {
+                throw MissingField.prodigia.error(field, message: "\(name), \(what), is required (\(names.joined(separator: ", ")))")
+            }
+            throw CFDICodes.invalidParameter("\(field): \(what) is empty", field: field)
         }
         return bytes
     }

@@ -10,7 +10,7 @@ struct CFDILookupRequest {
         let reader = try FieldReader(json, allowed: CFDILookupRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let text = try reader.string("uuid") else {
-            throw CFDICodes.invalidParameter("uuid, the folio fiscal of the CFDI, is required", field: "uuid")
+            throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
         }
         uuid = try CFDIFields.uuid(text, field: "uuid")
         output = try CFDIOutput(reader)

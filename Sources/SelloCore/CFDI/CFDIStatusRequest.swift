@@ -15,19 +15,19 @@ struct CFDIStatusRequest {
         let reader = try FieldReader(json, allowed: CFDIStatusRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let uuidText = try reader.string("uuid") else {
-            throw CFDICodes.invalidParameter("uuid, the folio fiscal of the CFDI, is required", field: "uuid")
+            throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
         }
         uuid = try CFDIFields.uuid(uuidText, field: "uuid")
         var rfcs: [String] = []
         for name in ["rfcEmisor", "rfcReceptor"] {
             guard let text = try reader.string(name) else {
-                throw CFDICodes.invalidParameter("\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total", field: name)
+                throw MissingField.prodigia.error(name, message: "\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total")
             }
             rfcs.append(try CFDIFields.rfc(text, field: name, found: &found))
         }
         (rfcEmisor, rfcReceptor) = (rfcs[0], rfcs[1])
         guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
-            throw CFDICodes.invalidParameter("total, the CFDI's Total (such as 1160.00), is required", field: "total")
+            throw MissingField.prodigia.error("total", message: "total, the CFDI's Total (such as 1160.00), is required")
         }
         self.total = total
         opciones = try reader.stringArray("opciones") ?? []

@@ -18,13 +18,13 @@ struct CSDCredentials {
     /// - Parameter rfcEmisor: when given, the certificate's RFC must be this one (203).
     static func load(_ reader: FieldReader, rfcEmisor: String?) throws(SelloError) -> CSDCredentials {
         guard let (certBytes, certField) = try certificateBytes(reader) else {
-            throw CFDICodes.invalidParameter("the CSD certificate is required: give cert_path (the .cer file) or certBase64", field: "certBase64")
+            throw MissingField.prodigia.error("certBase64", message: "the CSD certificate is required: give cert_path (the .cer file) or certBase64")
         }
         guard let (keyBytes, keyField) = try keyBytes(reader) else {
-            throw CFDICodes.invalidParameter("the CSD private key is required: give key_path (the .key file) or keyBase64", field: "keyBase64")
+            throw MissingField.prodigia.error("keyBase64", message: "the CSD private key is required: give key_path (the .key file) or keyBase64")
         }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
-            throw CFDICodes.invalidParameter("keyPass, the password of the private key, is required", field: "keyPass")
+            throw MissingField.prodigia.error("keyPass", message: "keyPass, the password of the private key, is required")
         }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         let certificate = try readCertificate(certBytes, field: certField)
@@ -137,7 +137,7 @@ public enum CSDInspection {
     public static let inspect = LocalOperation(service: "cfdi", "inspect_csd") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: CSDCredentials.fields)
             guard let (certBytes, certField) = try CSDCredentials.certificateBytes(reader) else {
-                throw .invalidArgument("give the certificate: cert_path or certBase64", field: "cert_path", code: .missingField)
+                throw MissingField.library.error("cert_path", message: "give the certificate: cert_path or certBase64")
             }
             let certificate = try CSDCredentials.readCertificate(certBytes, field: certField)
             var keyMatches = JSON.null

@@ -75,7 +75,7 @@ public struct FESRequest: Sendable {
     static func checkPresentAndClean(_ texts: [String?], duracion: Int?) throws(SelloError) {
         var problems: [SelloError] = []
         for parameter in Parameter.allCases where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
-            problems.append(FESCodes.validation(109, "falta el parámetro obligatorio '\(parameter.name)'", field: parameter.name))
+            problems.append(MissingField.fes.error(parameter.name))
         }
         for parameter in Parameter.allCases where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false {
             problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))

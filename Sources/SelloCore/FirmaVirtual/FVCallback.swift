@@ -32,7 +32,7 @@ public enum FVCallback {
     static func parse(request json: JSON, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let reader = try FieldReader(json, allowed: ["body"])
         guard let body = reader.object["body"], !body.isNull else {
-            throw .invalidArgument("'body' is required: the callback's body as text, or as parsed JSON", field: "body", code: .missingField)
+            throw MissingField.library.error("body", message: "'body' is required: the callback's body as text, or as parsed JSON")
         }
         let object: JSONObject
         switch body {

@@ -83,7 +83,7 @@ struct FVExpressRequest {
             try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
             return .bytes(bytes)
         case (nil, nil):
-            throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: .missingField)
+            throw MissingField.library.error("file_path", message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
         default:
             throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }

@@ -205,7 +205,7 @@ extension FVClient {
                 try self.checkDocument(prefix: Array(bytes.prefix(5)), size: Int64(bytes.count), field: "content_base64")
                 body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
             case (nil, nil):
-                throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: .missingField)
+                throw MissingField.library.error("file_path", message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
             default:
                 throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
             }

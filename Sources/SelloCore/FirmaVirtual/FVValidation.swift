@@ -15,7 +15,7 @@ enum FVValidation {
     // MARK: - Fields
 
     static func missing(_ field: String) -> SelloError {
-        .invalidArgument("'\(field)' is required", field: field, code: .missingField)
+        MissingField.library.error(field)
     }
 
     static func invalid(_ code: ErrorCode, _ message: String, field: String) -> SelloError {

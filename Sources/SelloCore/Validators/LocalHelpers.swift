@@ -2,7 +2,7 @@
 public enum LocalHelpers {
     public static let checkRUT = LocalOperation(service: "sello", "check_rut") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["rut"])
-            guard let text = try reader.stringOrNumber("rut") else { throw .invalidArgument("'rut' is required", field: "rut") }
+            guard let text = try reader.stringOrNumber("rut") else { throw MissingField.library.error("rut") }
             switch RUT.parse(text) {
             case .success(let rut):
                 return ["valid": true, "normalized": .string(rut.normalized), "formatted": .string(rut.formatted),
@@ -14,7 +14,7 @@ public enum LocalHelpers {
 
     public static let findComuna = LocalOperation(service: "sello", "find_comuna") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["comuna"])
-            guard let name = try reader.string("comuna") else { throw .invalidArgument("'comuna' is required", field: "comuna") }
+            guard let name = try reader.string("comuna") else { throw MissingField.library.error("comuna") }
             guard let comuna = Comunas.find(name) else {
                 let suggestions = Comunas.suggestions(for: name)
                 let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
@@ -27,7 +27,7 @@ public enum LocalHelpers {
 
     public static let checkRFC = LocalOperation(service: "sello", "check_rfc") { json, found throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["rfc"])
-            guard let text = try reader.string("rfc") else { throw .invalidArgument("'rfc' is required", field: "rfc") }
+            guard let text = try reader.string("rfc") else { throw MissingField.library.error("rfc") }
             switch RFC.parse(text) {
             case .success(let rfc):
                 if !rfc.checkDigitOK && !rfc.isGeneric {
