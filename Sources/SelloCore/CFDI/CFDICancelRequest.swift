@@ -57,37 +57,7 @@ struct CFDICancelRequest {
 
     static func entry(_ element: JSON, index: Int, rfcEmisor: String, found: inout ReadFacts) throws(SelloError) -> Entry {
         let field = "uuids"
-        var parts: [String]
-        var motivo: String?
-        var folio: String?
-        switch element {
-        case .string(let text):
-            parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-            guard (4...6).contains(parts.count) else {
-                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) (values separated by |)", field: field)
-            }
-            if parts.count >= 5 { motivo = try CFDIMotivo.motivo(.string(parts[4]), field: "uuids[\(index)].motivo") }
-            if parts.count == 6 { folio = parts[5] }
-            parts = Array(parts.prefix(4))
-        case .object:
-            let reader = try FieldReader(element, allowed: entryFields)
-            var values: [String] = []
-            for name in ["uuid", "rfcReceptor", "rfcEmisor"] {
-                guard let value = try reader.stringOrNumber(name) else {
-                    throw CFDICodes.invalidParameter("uuids[\(index)] needs \(name)", field: field)
-                }
-                values.append(value.trimmingSpaces)
-            }
-            guard let total = try CFDIFields.total(reader.object["total"], field: field) else {
-                throw CFDICodes.invalidParameter("uuids[\(index)] needs total", field: field)
-            }
-            parts = values + [total]
-            motivo = try CFDIMotivo.motivo(reader.object["motivo"], field: "uuids[\(index)].motivo")
-            folio = try reader.string("folioSustitucion")
-        default:
-            throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: field, code: .wrongType)
-        }
+        let (parts, motivo, folio) = try entryParts(element, index: index)
         guard CFDIFields.isUUID(parts[0]) else {
             throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
         }
@@ -106,6 +76,43 @@ struct CFDICancelRequest {
             throw SelloError(.validation, .motivoRequerido, "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
+    }
+
+    /// An entry's UUID, receptor, emisor and total (as text), motivo and folio, from either form.
+    static func entryParts(_ element: JSON, index: Int) throws(SelloError) -> (parts: [String], motivo: String?, folio: String?) {
+        let field = "uuids"
+        var parts: [String]
+        var motivo: String?
+        var folio: String?
+        switch element {
+        case .string(let text):
+            parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            guard (4...6).contains(parts.count) else {
+                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) (values separated by |)", field: field)
+            }
+            if parts.count >= 5 { motivo = try CFDIMotivo.motivo(.string(parts[4]), field: "uuids[\(index)].motivo") }
+            if parts.count == 6 { folio = parts[5] }
+            parts = Array(parts.prefix(4))
+        case .object:
+            let reader = try FieldReader(element, allowed: entryFields)
+            var values: [String] = []
+            for name in ["uuid", "rfcReceptor", "rfcEmisor"] {
+                guard let value = try reader.stringOrNumber(name) else {
+                    throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs \(name)")
+                }
+                values.append(value.trimmingSpaces)
+            }
+            guard let total = try CFDIFields.total(reader.object["total"], field: field) else {
+                throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs total")
+            }
+            parts = values + [total]
+            motivo = try CFDIMotivo.motivo(reader.object["motivo"], field: "uuids[\(index)].motivo")
+            folio = try reader.string("folioSustitucion")
+        default:
+            throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
+                                   field: field, code: .wrongType)
+        }
+        return (parts, motivo, folio)
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {

@@ -349,6 +349,21 @@ enum FVContractRequest {
         guard let signedCount = try reader.int("iSignedCount") else { throw V.missing("iSignedCount") }
         let callback = try reader.string("callback").map { (value) throws(SelloError) -> String in try V.callbackURL(value) }
         guard let signerList = try reader.array("signers") else { throw V.missing("signers") }
+        let signers = try FVContractRequest.signers(signerList, signedCount: signedCount)
+        var body = JSONObject()
+        body.append("sOwnerType", .string(owner))
+        body.append("sPaymentStatus", .string(paymentStatus))
+        body.append("iPaymentService", .int(Int64(paymentService)))
+        body.append("iContractTypeFeeID", .int(Int64(fee)))
+        body.append("iSignedCount", .int(Int64(signedCount)))
+        if let callback { body.append("callback", .string(callback)) }
+        body.append("signers", .array(signers))
+        return body
+    }
+
+    /// The signers, each checked, in order: 1 to 10 of them, as many as iSignedCount, no RUT
+    /// twice, and one payer of 100 or two of 50.
+    static func signers(_ signerList: [JSON], signedCount: Int) throws(SelloError) -> [JSON] {
         guard (1...V.maxSigners).contains(signerList.count) else {
             throw V.invalid(.signerCountInvalid, "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(signerList.count)",
                             field: "signers")
@@ -371,6 +386,11 @@ enum FVContractRequest {
             }
             signers.append(.object(signer))
         }
+        try checkPortions(payers)
+        return signers
+    }
+
+    static func checkPortions(_ payers: [Int]) throws(SelloError) {
         let sorted = payers.sorted()
         guard sorted == [100] || sorted == [50, 50] else {
             let shown = sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
@@ -378,15 +398,6 @@ enum FVContractRequest {
                             "one signer pays 100 or two signers pay 50 each (\"pueden pagar máximo dos personas mínimo una\"), the others 0 or no portion; \(shown)",
                             field: "signers")
         }
-        var body = JSONObject()
-        body.append("sOwnerType", .string(owner))
-        body.append("sPaymentStatus", .string(paymentStatus))
-        body.append("iPaymentService", .int(Int64(paymentService)))
-        body.append("iContractTypeFeeID", .int(Int64(fee)))
-        body.append("iSignedCount", .int(Int64(signedCount)))
-        if let callback { body.append("callback", .string(callback)) }
-        body.append("signers", .array(signers))
-        return body
     }
 
     static func signer(_ json: JSON, prefix: String) throws(SelloError) -> (JSONObject, Int) {
