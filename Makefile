@@ -13,7 +13,7 @@ export SELLO_LIB := $(LIB)
 # Tests/header checks the two agree).
 MAJOR := $(shell python3 scripts/sello_header.py major)
 
-.PHONY: build deps test-deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean lint
+.PHONY: build deps test-deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean lint format
 .PHONY: dist dist-deps test-dist generate
 
 ## deps: what building needs (the C libraries); test-deps: also the test tools (PHP, composer,
@@ -59,9 +59,13 @@ test-python: build test-deps
 test-php: build test-deps
 	@if [ -f bindings/php/composer.json ]; then $(MAKE) -C bindings/php test; else echo "no PHP binding yet"; fi
 
-## lint: PHP_CodeSniffer on the PHP binding (PSR-12, 120 columns; installs php-codesniffer as root).
+## lint: swift format, ruff, PHP_CodeSniffer, the size and 120-column rules (scripts/lint.sh; installs ruff and phpcs).
 lint:
-	$(MAKE) -C bindings/php lint
+	@scripts/lint.sh
+
+## format: apply swift format, ruff (fixes and format) and phpcbf, then lint.
+format:
+	@scripts/lint.sh --fix
 
 ## test-install: `make install` into a temporary prefix, then a C example built with pkg-config.
 test-install: build test-deps
