@@ -10,14 +10,8 @@ import threading
 
 import pytest
 
-from conftest import FES_USER
 from sello_ffi import Client, assert_no_secrets, call
-
-VALID = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
+from sello_fixtures import FES_REQUEST as VALID, FES_USER
 
 
 def obtain(config: dict, request: dict) -> dict:

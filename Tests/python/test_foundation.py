@@ -15,14 +15,7 @@ import time
 import pytest
 
 from sello_ffi import LIB_PATH, Client, assert_no_secrets, call, lib
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100123456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-OBTAIN_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST, ROOT
 
 
 def header_functions() -> set[str]:

@@ -3,33 +3,18 @@ binding, written to the contract of include/sello.h."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import pathlib
-import subprocess
-import sys
 import threading
 from typing import Any, Dict, Iterator, List
 
 import pytest
 
 import sello
-from sello_test_data import NAMED, cfdi40, seal
-from sello_test_support import ROOT
+from sello_fixtures import (CFDI_API, CFDI_REST as REST, EMISOR, NAMED_RECEPTOR as NAMED, RECEPTOR, cfdi40_xml, csd_fields,
+                            csv_text, seal)
 
-MX_TZ = dt.timezone(dt.timedelta(hours=-6))
-EMISOR = "EKU9003173C9"        # the RFC of the "other" test CSD, and the sandbox's default emisor
-RECEPTOR = "XAXX010101000"
-PROCESS_PATH = "/servicio/rest/integracion/procesarArchivo"
-
-
-def csv_text(total: str = "1160.00", emisor: str = EMISOR, folio: str = "123") -> str:
-    """The sandbox's interchange format: CFDI|3.3|serie|folio|fecha|..., EMISOR, RECEPTOR, TOTAL."""
-    fecha = (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S")
-    return "\n".join([f"CFDI|3.3|A|{folio}|{fecha}|01|1000.00|MXN|I|PUE|06000",
-                      f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
-                      f"RECEPTOR|{RECEPTOR}|PUBLICO EN GENERAL|G03",
-                      f"TOTAL|{total}"]) + "\n"
+PROCESS_PATH = CFDI_API + "/procesarArchivo"
 
 
 def query(received: Dict[str, Any], name: str) -> List[str]:
@@ -42,20 +27,9 @@ def saved_paths(saved: Any) -> List[str]:
     return [str(v["path"]) if isinstance(v, dict) else str(v) for v in saved]
 
 
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory) -> Dict[str, Any]:
-    """Test CSDs made with Tests/support/make_test_certs.py (password 12345678a)."""
-    folder = tmp_path_factory.mktemp("certs")
-    out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
-                         capture_output=True, text=True, check=True, timeout=300)
-    manifest = json.loads(out.stdout)
-    return {**manifest["sat"], "password": manifest["password"]}
-
-
 @pytest.fixture()
 def csd(certs) -> Dict[str, str]:
-    other = certs["other"]
-    return {"cert_path": other["cer"], "key_path": other["key"], "keyPass": certs["password"]}
+    return csd_fields(certs["other"])
 
 
 @pytest.fixture()
@@ -237,9 +211,8 @@ def test_process_files_keeps_the_input_order(sandbox, cfdi) -> None:
 
 # -- CFDI as Prodigia and SAT work today ------------------------------------------------------------
 
-REST = "/servicio/rest"
 def test_stamp_xml(sandbox, cfdi, tmp_path) -> None:
-    xml = cfdi40(seal("a"))
+    xml = cfdi40_xml(seal("a"))
     result = cfdi.stamp_xml(xml=xml, prueba=True, save_dir=tmp_path)
     assert result["timbradoOk"] is True and result["uuid"] == result["UUID"] and result.warnings == []
     assert result.meta["operation"] == "stamp_xml" and result.meta["http_status"] == 202
@@ -253,11 +226,11 @@ def test_stamp_xml(sandbox, cfdi, tmp_path) -> None:
 
 def test_stamp_xml_is_checked_before_sending(sandbox, cfdi) -> None:
     with pytest.raises(sello.ValidationError) as caught:
-        cfdi.stamp_xml(xml=cfdi40(""))
+        cfdi.stamp_xml(xml=cfdi40_xml(""))
     assert caught.value.code == "SELLO_MAL_FORMADO" and caught.value.service_code == 302
     assert caught.value.attempts == 0 and sandbox.requests(REST) == []
     with pytest.raises(sello.ValidationError) as retired:
-        cfdi.stamp_xml(xml=cfdi40(seal("b")).replace("cfd/4", "cfd/3").replace('Version="4.0"', 'Version="3.3"'))
+        cfdi.stamp_xml(xml=cfdi40_xml(seal("b")).replace("cfd/4", "cfd/3").replace('Version="4.0"', 'Version="3.3"'))
     assert retired.value.code == "CFDI33_RETIRED"
 
 
@@ -265,12 +238,12 @@ def test_stamp_xml_timeout_of_a_sealed_xml_is_retryable(sandbox, cfdi_config) ->
     sandbox.fault("delay", ms=1500, prefix=REST + "/timbrado40")
     with sello.CFDI(**{**cfdi_config, "timeout_ms": 300}) as cfdi:
         with pytest.raises(sello.TimeoutError) as caught:
-            cfdi.stamp_xml(xml=cfdi40(seal("t")))
+            cfdi.stamp_xml(xml=cfdi40_xml(seal("t")))
     assert caught.value.retryable is True and caught.value.attempts == 1
 
 
 def test_stamp_xml_with_csd(sandbox, cfdi, csd) -> None:
-    result = cfdi.stamp_xml_with_csd(xml=cfdi40(), opciones=["CALCULAR_SELLO"], **csd)
+    result = cfdi.stamp_xml_with_csd(xml=cfdi40_xml(), opciones=["CALCULAR_SELLO"], **csd)
     assert result["timbradoOk"] is True and result["uuid"]
     [received] = sandbox.requests(REST + "/timbrado40/timbrarCfdi")
     assert list(received["json"]) == ["xmlBase64", "contrato", "certBase64", "keyBase64", "keyPass", "prueba", "opciones"]
@@ -279,7 +252,7 @@ def test_stamp_xml_with_csd(sandbox, cfdi, csd) -> None:
 
 
 def test_cancel_with_reason(sandbox, cfdi, csd) -> None:
-    uuids = [cfdi.stamp_xml(xml=cfdi40(seal(t), folio=t))["uuid"] for t in ("x", "y")]
+    uuids = [cfdi.stamp_xml(xml=cfdi40_xml(seal(t), folio=t))["uuid"] for t in ("x", "y")]
     result = cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|", {"uuid": uuids[1], "motivo": 3}], **csd)
     assert [c["status"] for c in result["cancelaciones"]] == ["pending", "pending"]   # the receiver must accept
     [received] = sandbox.requests(REST + "/cancelacion/cancelar")
@@ -302,7 +275,7 @@ def test_cancel_without_motivo_warns(sandbox, cfdi, csd) -> None:
 
 
 def test_get_status(sandbox, cfdi) -> None:
-    uuid = cfdi.stamp_xml(xml=cfdi40(seal("s"), receptor=RECEPTOR))["uuid"]
+    uuid = cfdi.stamp_xml(xml=cfdi40_xml(seal("s"), receptor=RECEPTOR))["uuid"]
     result = cfdi.get_status(uuid=uuid, rfcEmisor=EMISOR, rfcReceptor=RECEPTOR, total=1160)
     assert (result["estatusCfdi"], result["estatus_text"], result["estado"]) == (2, "Vigente", "Vigente")
     sandbox.cfdi_account("pade_user", has_default_cert=True)
@@ -314,7 +287,7 @@ def test_get_status(sandbox, cfdi) -> None:
 
 
 def test_process_files_with_an_operation(sandbox, cfdi) -> None:
-    uuid = cfdi.stamp_xml(xml=cfdi40(seal("o")))["uuid"]
+    uuid = cfdi.stamp_xml(xml=cfdi40_xml(seal("o")))["uuid"]
     items = [{"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": NAMED, "total": "1160.00"}] * 3
     result = cfdi.process_files(operation="get_status", items=items, concurrency=3)
     assert result["succeeded"] == 3 and all(sello.unwrap(e)["estatusCfdi"] == 2 for e in result["results"])

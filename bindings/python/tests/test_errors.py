@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import sello
-from sello_test_support import FES_REQUEST, FES_USER
+from sello_fixtures import FES_REQUEST, FES_USER
 
 
 def obtain(config: Dict[str, Any], **overrides: Any) -> sello.Result:

@@ -13,9 +13,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import sello
-from sello_test_support import FES_REQUEST
-
-OBTAIN_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST
 
 
 def test_obtain_certificate_returns_the_data(sandbox, fes_config) -> None:

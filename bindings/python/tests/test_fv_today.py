@@ -11,11 +11,11 @@ from typing import Any, List, Tuple
 import pytest
 
 import sello
+from sello_fixtures import SEEDED_CONTRACT  # SIGNED_PENDING in the sandbox
 
 SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
           "phone": "912345678", "portion": "100"}
 PDF = b"%PDF-1.4\n% sello\n" + bytes(range(256)) * 10 + b"\n%%EOF\n"
-SEEDED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"  # SIGNED_PENDING in the sandbox
 EXPRESS = "/api/v1/contract/create-contract-express"
 
 

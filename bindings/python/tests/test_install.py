@@ -16,7 +16,7 @@ import subprocess
 import sys
 import venv
 
-from sello_test_support import BINDING
+from sello_fixtures import BINDING
 
 
 def pip(python: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
