@@ -35,11 +35,12 @@ def stamp(cfdi: Client, **fields: Any) -> dict:
 
 def test_client_needs_usuario_password_and_contrato(sandbox) -> None:
     for missing in CFDI_USER:
-        config = {"base_url": sandbox.cfdi_url, **{k: v for k, v in CFDI_USER.items() if k != missing}}
-        with Client("cfdi", config) as client:
-            assert client.handle is None
-            assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
-            assert client.error["error"]["field"] == missing
+        for config in ({"base_url": sandbox.cfdi_url, **{k: v for k, v in CFDI_USER.items() if k != missing}},
+                       {"base_url": sandbox.cfdi_url, **CFDI_USER, missing: ""}):
+            with Client("cfdi", config) as client:
+                assert client.handle is None
+                assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
+                assert client.error["error"]["field"] == missing
 
 
 def test_process_file_sends_the_documented_query(sandbox, cfdi) -> None:
@@ -272,6 +273,12 @@ def test_inspect_rejects_a_wrong_password_locally() -> None:
     sat = sat_csd()
     envelope = call("cfdi_inspect_csd", {"cert_path": sat["cer"], "key_path": sat["key"], "keyPass": "wrong"})
     expect_error(envelope, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
+
+
+def test_inspect_a_missing_file_is_io() -> None:
+    envelope = call("cfdi_inspect_csd", {"cert_path": "/nonexistent/csd.cer"})
+    error = expect_error(envelope, "io", "FILE_UNREADABLE", field="cert_path")
+    assert "/nonexistent/csd.cer" in error["message"] and envelope["meta"]["attempts"] == 0
 
 
 def test_inspect_generated_credentials(certs) -> None:
