@@ -88,10 +88,11 @@ def upload(fv: Client, contract_id: str, path: pathlib.Path) -> dict[str, Any]:
 # -- the client ---------------------------------------------------------------------------------
 
 def test_client_needs_login_and_password(sandbox):
-    client = Client("fv", {"base_url": sandbox.fv_url, "login": LOGIN})
-    assert client.handle is None
-    assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
-    assert client.error["error"]["field"] == "password"
+    for config in ({"base_url": sandbox.fv_url, "login": LOGIN}, {"base_url": sandbox.fv_url, "login": LOGIN, "password": ""}):
+        client = Client("fv", config)
+        assert client.handle is None
+        assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
+        assert client.error["error"]["field"] == "password"
 
 
 @pytest.mark.parametrize("value", [0, -5, "big", 1.5])
