@@ -44,7 +44,7 @@ test-c: build test-deps $(C_TESTS)
 	@for t in $(C_TESTS); do echo "== $$t"; scripts/with-sandbox.sh $$t || exit 1; done
 
 test-python: build test-deps
-	python3 -m pytest -q -p no:cacheprovider --rootdir=$(CURDIR) Tests/python sandbox/test_sandbox.py \
+	python3 -m pytest -q -p no:cacheprovider --rootdir=$(CURDIR) Tests/python sandbox/tests \
 		bindings/python/tests docs/test_reference.py
 
 test-php: build test-deps

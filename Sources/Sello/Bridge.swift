@@ -23,18 +23,23 @@ enum Bridge {
             let client = try make()
             return OpaquePointer(Unmanaged.passRetained(client).toOpaque())
         } catch {
-            let context = CallContext(service: service, operation: "client_new")
-            errorOut?.pointee = Envelope.cString(Envelope.failure(error, context: context))
+            let scope = CallScope(service: service, operation: "client_new")
+            errorOut?.pointee = Envelope.cString(Envelope.failure(error, scope: scope, facts: CallFacts()))
             return nil
         }
     }
 
     /// Runs an operation on a client handle; a NULL handle is an error envelope, not a crash.
-    static func call<Client: AnyObject>(_ handle: OpaquePointer?, as type: Client.Type, service: String, operation: String,
+    /// The envelope's names come from the exported function's own (`fv_get_user`: service
+    /// "fv", operation "get_user"), so an export names its operation once.
+    static func call<Client: AnyObject>(_ handle: OpaquePointer?, as type: Client.Type, function: String = #function,
                                         _ body: (Client) -> JSON) -> UnsafeMutablePointer<CChar>? {
         guard let client = object(handle, as: type) else {
-            let context = CallContext(service: service, operation: operation)
-            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: "NULL_CLIENT"), context: context))
+            let name = function.prefix { $0 != "(" }
+            let service = String(name.prefix { $0 != "_" })
+            let scope = CallScope(service: service, operation: String(name.dropFirst(service.count + 1)))
+            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: .nullClient),
+                                                     scope: scope, facts: CallFacts()))
         }
         return Envelope.cString(body(client))
     }

@@ -17,50 +17,50 @@ import SelloCore
 }
 
 @c(cfdi_process_file) @implementation public func cfdi_process_file(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "process_file") { $0.processFile(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.processFile(request) }
 }
 
 @c(cfdi_process_file_with_csd) @implementation public func cfdi_process_file_with_csd(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "process_file_with_csd") { $0.processFileWithCSD(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.processFileWithCSD(request) }
 }
 
 @c(cfdi_cancel) @implementation public func cfdi_cancel(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "cancel") { $0.cancel(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.cancel(request) }
 }
 
 @c(cfdi_get_cancellation_receipt) @implementation public func cfdi_get_cancellation_receipt(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "get_cancellation_receipt") { $0.getCancellationReceipt(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.getCancellationReceipt(request) }
 }
 
 @c(cfdi_get_by_uuid) @implementation public func cfdi_get_by_uuid(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "get_by_uuid") { $0.getByUUID(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.getByUUID(request) }
 }
 
 @c(cfdi_process_files) @implementation public func cfdi_process_files(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "process_files") { $0.processFiles(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.processFiles(request) }
 }
 
 @c(cfdi_inspect_csd) @implementation public func cfdi_inspect_csd(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(CSDInspection.inspect(request))
+    Bridge.string(CSDInspection.inspect.run(request))
 }
 
 // CFDI as Prodigia and SAT work today (API.md, "CFDI — Prodigia today").
 @c(cfdi_stamp_xml) @implementation public func cfdi_stamp_xml(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "stamp_xml") { $0.stampXML(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.stampXML(request) }
 }
 
 @c(cfdi_stamp_xml_with_csd) @implementation public func cfdi_stamp_xml_with_csd(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "stamp_xml_with_csd") { $0.stampXMLWithCSD(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.stampXMLWithCSD(request) }
 }
 
 @c(cfdi_cancel_with_reason) @implementation public func cfdi_cancel_with_reason(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "cancel_with_reason") { $0.cancelWithReason(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.cancelWithReason(request) }
 }
 
 @c(cfdi_get_status) @implementation public func cfdi_get_status(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "get_status") { $0.getStatus(request) }
+    Bridge.call(client, as: CFDIClient.self) { $0.getStatus(request) }
 }
 
 @c(cfdi_client_cancel) @implementation public func cfdi_client_cancel(_ client: OpaquePointer?, _ callID: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: CFDIClient.self, service: "cfdi", operation: "client_cancel") { $0.client.cancel(callID) }
+    Bridge.call(client, as: CFDIClient.self) { $0.client.cancel(callID) }
 }

@@ -14,13 +14,13 @@ import Glibc
 @c(sello_free) @implementation public func sello_free(_ json: UnsafeMutablePointer<CChar>?) { free(json) }
 
 @c(sello_check_rut) @implementation public func sello_check_rut(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(LocalHelpers.checkRUT(request))
+    Bridge.string(LocalHelpers.checkRUT.run(request))
 }
 
 @c(sello_find_comuna) @implementation public func sello_find_comuna(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(LocalHelpers.findComuna(request))
+    Bridge.string(LocalHelpers.findComuna.run(request))
 }
 
 @c(sello_check_rfc) @implementation public func sello_check_rfc(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(LocalHelpers.checkRFC(request))
+    Bridge.string(LocalHelpers.checkRFC.run(request))
 }

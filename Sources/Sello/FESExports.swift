@@ -17,13 +17,13 @@ import SelloCore
 }
 
 @c(fes_obtain_certificate) @implementation public func fes_obtain_certificate(_ client: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: FESClient.self, service: "fes", operation: "obtain_certificate") { $0.obtainCertificate(request) }
+    Bridge.call(client, as: FESClient.self) { $0.obtainCertificate(request) }
 }
 
 @c(fes_check_request) @implementation public func fes_check_request(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.string(FESClient.checkRequest(request))
+    Bridge.string(FESClient.checkRequest.run(request))
 }
 
 @c(fes_client_cancel) @implementation public func fes_client_cancel(_ client: OpaquePointer?, _ callID: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: FESClient.self, service: "fes", operation: "client_cancel") { $0.client.cancel(callID) }
+    Bridge.call(client, as: FESClient.self) { $0.client.cancel(callID) }
 }

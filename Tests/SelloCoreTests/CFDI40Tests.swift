@@ -20,7 +20,7 @@ import Testing
     @Test func answersAreReadWithoutRegardToCase() throws {
         let xml = "<ServicioTimbrado><TIMBRADOOK>true</TIMBRADOOK><Codigo>0</Codigo><UUID>5FB2822E-396D-4725-8521-CDC4BDD20CCF</UUID></ServicioTimbrado>"
         let answer = try CFDIAnswer(HTTPResponse(status: 202, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .timbrado, operation: "stamp", secrets: [])
+                                    shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
         #expect(answer.ok && answer.codigo == 0)
         #expect(answer.data["uuid"] == answer.data["UUID"] && answer.data["uuid"] != nil)
         #expect(answer.data.keys == ["TIMBRADOOK", "Codigo", "UUID", "uuid"])  // the service's names kept
@@ -29,7 +29,7 @@ import Testing
     @Test func estatusText() throws {
         let xml = "<servicioConsultaComprobante><consultaOk>true</consultaOk><codigo>91</codigo><estatusCfdi>9</estatusCfdi></servicioConsultaComprobante>"
         let answer = try CFDIAnswer(HTTPResponse(status: 202, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .estatus, operation: "status", secrets: [])
+                                    shape: .estatus, operation: "status", redactor: Redactor(secrets: []))
         let data = CFDIAnswer.describeEstatus(answer.data)
         #expect(data["estatus_text"] == "Cancelado sin aceptación")
         #expect(data["estatus_cfdi_name"] == "CANCELADO_SIN_ACEPTACION")

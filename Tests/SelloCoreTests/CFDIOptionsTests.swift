@@ -5,11 +5,10 @@ import Testing
 /// given, a near miss refused with "did you mean" (codigo 3), any other well-formed option sent
 /// with UNKNOWN_OPTION, RESPUESTA_JSON refused, the CFDI 3.3 plugin sent with CFDI33_RETIRED.
 @Suite struct CFDIOptionsTests {
-    static func context() -> CallContext { CallContext(service: "cfdi", operation: "test") }
-
     static func refusal(_ options: [String], table: [String] = CFDIOptions.stamp, pipes: Bool = false) -> SelloError? {
+        var found = ReadFacts()
         do {
-            try CFDIOptions.check(options, table: table, pipeSeparated: pipes, context: context())
+            try CFDIOptions.check(options, table: table, pipeSeparated: pipes, found: &found)
             return nil
         } catch {
             return error
@@ -35,45 +34,45 @@ import Testing
     }
 
     @Test func policyWarnsAndRefuses() throws {
-        let context = Self.context()
+        var found = ReadFacts()
         try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "NUEVA", "MODO_PRUEBA", "MODO_PRUEBA:2"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, context: context)
-        #expect(context.warnings.map(\.code) == ["CFDI33_RETIRED", "UNKNOWN_OPTION"])
+                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        #expect(found.warnings.map(\.code.name) == ["CFDI33_RETIRED", "UNKNOWN_OPTION"])
         do {
-            try CFDIOptions.check(["respuesta_json"], table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+            try CFDIOptions.check(["respuesta_json"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
             Issue.record("RESPUESTA_JSON was accepted")
         } catch {
-            #expect(error.code == "OPTION_NOT_SUPPORTED" && error.kind == .invalidArgument)
+            #expect(error.code.name == "OPTION_NOT_SUPPORTED" && error.kind == .invalidArgument)
         }
         #expect(CFDIOptions.withResend307(["A"]) == ["A", "REGRESAR_CON_ERROR_307_XML"])
         #expect(CFDIOptions.withResend307(["REGRESAR_CON_ERROR_307_XML"]) == ["REGRESAR_CON_ERROR_307_XML"])
     }
 
     @Test func documentedOptionsPassAndTheOthersAreJudged() throws {
-        let context = CallContext(service: "cfdi", operation: "test")
+        var found = ReadFacts()
         try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, context: context)
-        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, context: context)
-        #expect(context.warnings.isEmpty)
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, context: context) }
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, context: context) }
+                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+        #expect(found.warnings.isEmpty)
+        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found) }
+        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, found: &found) }
         // A stamping option in a cancellation is no near miss there: sent, with a warning.
-        try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, context: context)
-        #expect(context.warnings.map(\.code) == ["UNKNOWN_OPTION"])
+        try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+        #expect(found.warnings.map(\.code.name) == ["UNKNOWN_OPTION"])
     }
 
 
     @Test(arguments: CFDIOptions.stamp)
     func everyDocumentedStampingOptionPasses(_ entry: String) {
         let option = entry.hasSuffix(":") ? entry + "valor" : entry
-        let context = Self.context()
-        #expect(throws: Never.self) { try CFDIOptions.check([option], table: CFDIOptions.stamp, pipeSeparated: false, context: context) }
-        #expect(context.warnings.map(\.code) == (option == CFDIOptions.plugin33 ? ["CFDI33_RETIRED"] : []), "\(option)")
+        var found = ReadFacts()
+        #expect(throws: Never.self) { try CFDIOptions.check([option], table: CFDIOptions.stamp, pipeSeparated: false, found: &found) }
+        #expect(found.warnings.map(\.code.name) == (option == CFDIOptions.plugin33 ? ["CFDI33_RETIRED"] : []), "\(option)")
     }
 
     @Test func aNearMissIsCodigo3NamingTheIndexAndTheSuggestion() throws {
         let error = try #require(Self.refusal(["GENERAR_PDF", "CALCULAR_SELO"]))
-        #expect((error.kind, error.code, error.serviceCode, error.field) == (.validation, "PARAMETRO_INVALIDO", 3, "opciones"))
+        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, "PARAMETRO_INVALIDO", 3, "opciones"))
         #expect(error.message == "opciones[1] 'CALCULAR_SELO' is not a documented option; did you mean CALCULAR_SELLO?")
     }
 
@@ -88,7 +87,7 @@ import Testing
     @Test func malformedOptionsAreRefused() throws {
         for option in ["con espacio", "NOMBRE:", ":valor", "A|B"] {
             let error = try #require(Self.refusal([option]), "\(option)")
-            #expect(error.code == "PARAMETRO_INVALIDO", "\(option)")
+            #expect(error.code.name == "PARAMETRO_INVALIDO", "\(option)")
         }
     }
 
@@ -101,16 +100,16 @@ import Testing
     @Test func respuestaJSONIsRefusedHoweverWritten() throws {
         for option in ["RESPUESTA_JSON", "Respuesta_Json"] {
             let error = try #require(Self.refusal([option], table: CFDIOptions.cancel))
-            #expect((error.kind, error.code, error.field) == (.invalidArgument, "OPTION_NOT_SUPPORTED", "opciones"))
+            #expect((error.kind, error.code.name, error.field) == (.invalidArgument, "OPTION_NOT_SUPPORTED", "opciones"))
         }
     }
 
     @Test func theUnknownOptionsAreNamedInOneWarning() {
-        let context = Self.context()
+        var found = ReadFacts()
         #expect(throws: Never.self) {
-            try CFDIOptions.check(["NUEVA_A", "CONSULTAR_SALDO", "NUEVA_B:1"], table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+            try CFDIOptions.check(["NUEVA_A", "CONSULTAR_SALDO", "NUEVA_B:1"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
         }
-        #expect(context.warnings.count == 1)
-        #expect(context.warnings.first?.message.hasPrefix("opciones NUEVA_A, NUEVA_B:1 are not in the library's table") == true)
+        #expect(found.warnings.count == 1)
+        #expect(found.warnings.first?.message.hasPrefix("opciones NUEVA_A, NUEVA_B:1 are not in the library's table") == true)
     }
 }

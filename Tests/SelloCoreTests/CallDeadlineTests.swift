@@ -7,7 +7,7 @@ import Glibc
 /// CallDeadline (issue 12, items 12 and 18): timeout_ms bounds the whole call, attempts and waits;
 /// time inside the caller's callbacks is not charged to it.
 @Suite struct CallDeadlineTests {
-    static let rateLimited = SelloError(.http, "RATE_LIMITED", "wait", retryable: true,
+    static let rateLimited = SelloError(.http, .rateLimited, "wait", retryable: true,
                                         details: ["retry_after_ms": .int(3000)])
 
     @Test func aRetryThatWouldEndPastTheDeadlineIsNotMade() {
@@ -17,7 +17,7 @@ import Glibc
             return
         }
         // The error that asked for the retry, its facts intact, saying why it was not retried.
-        #expect(final.retryable && final.code == "RATE_LIMITED" && final.kind == .http)
+        #expect(final.retryable && final.code.name == "RATE_LIMITED" && final.kind == .http)
         #expect(final.details?["retry_after_ms"] == .int(3000))
         #expect(final.message.hasPrefix("wait (not retried: waiting 3000 ms would go past the call's timeout_ms of 1000 ms)"))
         guard case .retry(_, let delay) = deadline.bounded(.retry(Self.rateLimited, delayMs: 10)), delay == 10 else {
@@ -56,7 +56,7 @@ import Glibc
     @Test func anExpiredDeadlineSendsNothing() {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 1, start: .now - .seconds(1))
         let error = #expect(throws: SelloError.self) { try deadline.remainingForAttempt() }
-        #expect(error?.kind == .timeout && error?.code == "TIMEOUT" && error?.retryable == true)
+        #expect(error?.kind == .timeout && error?.code.name == "TIMEOUT" && error?.retryable == true)
         #expect(error?.message.contains("nothing was sent") == true)
     }
 

@@ -60,15 +60,15 @@ import Glibc
     }
 
     @Test func aDetailWithoutAContractCannotConfirm() throws {
-        let context = CallContext(service: "fv", operation: "confirm_callback")
-        let callback = try FVCallback.read(["contract": [["sContractID": "x", "sStatus": "FINISHED"]]], context: context)
+        var found = ReadFacts()
+        let callback = try FVCallback.read(["contract": [["sContractID": "x", "sStatus": "FINISHED"]]], found: &found)
         for detail: JSON in [["contrato": []], ["contrato": [["sContractID": "x"]]], "texto", ["firmantes": []]] {
-            #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: FVReaders.contractDetail(detail), context: context) }
+            #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: FVReaders.contractDetail(detail), found: &found) }
         }
         let other: JSON = ["contrato": [["sContractID": "y", "sStatus": "FINISHED"]]]
-        #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: other, context: context) }
+        #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: other, found: &found) }
         let same: JSON = ["contrato": [["sContractID": "X", "sStatus": "finished"]]]
-        #expect(try FVClient.confirmation(callback, detail: same, context: context)["agrees"] == .bool(true))
+        #expect(try FVClient.confirmation(callback, detail: same, found: &found)["agrees"] == .bool(true))
     }
 
     @Test func errorTextsAreReadFromEveryMessageShape() {
@@ -95,7 +95,7 @@ import Glibc
                 _ = try environments.resolve(baseURL: baseURL, environment: environment)
                 return nil
             } catch {
-                return error.code
+                return error.code.name
             }
         }
         #expect(code(.fes, nil, "production") == "BASE_URL_REQUIRED")
@@ -131,7 +131,7 @@ import Glibc
         var buffer = [CChar](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBufferPointer { body.read(into: $0.baseAddress!, capacity: $0.count) }
         #expect(count == Int(CURL_READFUNC_ABORT_VALUE))
-        #expect(body.failure?.code == "FILE_CHANGED")
+        #expect(body.failure?.code.name == "FILE_CHANGED")
     }
 
     func temporaryFile(_ bytes: [UInt8]) throws -> String {

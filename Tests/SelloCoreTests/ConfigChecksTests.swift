@@ -58,7 +58,7 @@ import Testing
     func refusals(_ extra: String, _ field: String, _ code: String) throws {
         let error = try #require(Self.refusal(Self.fes(extra)), "\(extra) was accepted")
         #expect(error.kind == .invalidArgument)
-        #expect((error.field, error.code) == (field, code), "\(extra): \(error.message)")
+        #expect((error.field, error.code.name) == (field, code), "\(extra): \(error.message)")
         #expect(!error.message.contains("bJBk9GuSJCOWLXODhniTCX7e5"))
     }
 
@@ -68,13 +68,13 @@ import Testing
                       ("", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "MISSING_CREDENTIAL")])
     func credentialRefusals(_ usuario: String, _ clave: String, _ field: String, _ code: String) throws {
         let error = try #require(Self.refusal(Self.fes(usuario: usuario, clave: clave)))
-        #expect((error.kind, error.field, error.code) == (.invalidArgument, field, code), "\(error.message)")
+        #expect((error.kind, error.field, error.code.name) == (.invalidArgument, field, code), "\(error.message)")
         #expect(clave.count < 8 || !error.message.contains("SJCOWLX"))
     }
 
     @Test func aMissingCredentialIsNamed() throws {
         let error = try #require(Self.refusal(#"{"base_url":"https://x.cl","usuario":"PruebaWS"}"#))
-        #expect((error.code, error.field) == ("MISSING_CREDENTIAL", "clave"))
+        #expect((error.code.name, error.field) == ("MISSING_CREDENTIAL", "clave"))
     }
 
     @Test func aProxyOffThisMachineIsFineForHTTPSOrWhenAllowed() throws {
@@ -85,17 +85,17 @@ import Testing
     }
 
     @Test func theTextItselfMustBeAJSONObject() throws {
-        #expect(try #require(Self.refusal("{")).code == "INVALID_JSON")
+        #expect(try #require(Self.refusal("{")).code.name == "INVALID_JSON")
         #expect(try #require(Self.refusal("[]")).kind == .invalidArgument)
         let null = #expect(throws: SelloError.self) {
             try ClientConfig.parse(nil, environments: .fes, serviceKeys: Self.fesKeys, requiredKeys: Self.fesKeys)
         }
-        #expect(null?.code == "NULL_ARGUMENT")
+        #expect(null?.code.name == "NULL_ARGUMENT")
     }
 
     @Test func aSecretBelowTheMaskableLengthIsRefusedByName() {
         #expect(throws: Never.self) { try ClientConfig.checkSecretLength("abcd", field: "keyPass") }
         let error = #expect(throws: SelloError.self) { try ClientConfig.checkSecretLength("ñ2", field: "keyPass") }
-        #expect(error?.code == "SECRET_TOO_SHORT" && error?.field == "keyPass" && error?.message.contains("ñ2") == false)
+        #expect(error?.code.name == "SECRET_TOO_SHORT" && error?.field == "keyPass" && error?.message.contains("ñ2") == false)
     }
 }

@@ -57,7 +57,7 @@ import Testing
         if accepted {
             #expect(error == nil, "\(portions): \(error?.message ?? "")")
         } else {
-            #expect((error?.code, error?.field) == ("PORTIONS_INVALID", "signers"), "\(portions)")
+            #expect((error?.code.name, error?.field) == ("PORTIONS_INVALID", "signers"), "\(portions)")
         }
     }
 
@@ -69,14 +69,14 @@ import Testing
 
     @Test func eachRUTSignsOnce() throws {
         let error = try #require(Self.refusal(Self.request([Self.ana, Self.signer(Self.jose, ["rutId": "11111111-1"])])))
-        #expect((error.code, error.field) == ("DUPLICATE_SIGNER", "signers[1].rutId"))
+        #expect((error.code.name, error.field) == ("DUPLICATE_SIGNER", "signers[1].rutId"))
     }
 
     @Test(arguments: [0, 11])
     func oneToTenSigners(_ count: Int) throws {
         let signers = (0..<count).map { Self.signer(Self.jose, ["rutId": .string("\(10_000_000 + $0)-\(RUTCheck.digit(10_000_000 + $0))")]) }
         let error = try #require(Self.refusal(Self.request(signers)))
-        #expect((error.code, error.field) == ("SIGNER_COUNT_INVALID", "signers"))
+        #expect((error.code.name, error.field) == ("SIGNER_COUNT_INVALID", "signers"))
     }
 
     @Test(arguments: [
@@ -91,7 +91,7 @@ import Testing
     ] as [([String: JSON?], String, String)])
     func contractRefusals(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.request([Self.ana], changes)))
-        #expect((error.code, error.field) == (code, field), "\(error.message)")
+        #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 
     @Test(arguments: [
@@ -103,7 +103,7 @@ import Testing
     ] as [([String: JSON?], String, String)])
     func signerRefusalsNameTheSigner(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.request([Self.signer(Self.ana, changes)])))
-        #expect((error.code, error.field) == (code, field), "\(error.message)")
+        #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 }
 

@@ -23,13 +23,18 @@ import Testing
     }
 
     /// The request, recording what the document check was given.
-    static func make(_ json: JSON, context: CallContext = CallContext(service: "fv", operation: "create_contract_express"))
+    static func make(_ json: JSON, found: inout ReadFacts)
         throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)]) {
         var checked: [(prefix: [UInt8], size: Int64, field: String)] = []
-        let request = try FVExpressRequest(json, context: context) { (prefix, size, field) throws(SelloError) in
+        let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
             checked.append((prefix, size, field))
         }
         return (request, checked)
+    }
+
+    static func make(_ json: JSON) throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)]) {
+        var found = ReadFacts()
+        return try make(json, found: &found)
     }
 
     static func refusal(_ json: JSON) -> SelloError? {
@@ -98,7 +103,7 @@ import Testing
     ] as [([String: JSON?], String, String)])
     func signerRefusals(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.withSigner(changes)))
-        #expect((error.code, error.field) == (code, field), "\(error.message)")
+        #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 
     @Test(arguments: [
@@ -112,24 +117,25 @@ import Testing
     ] as [([String: JSON?], String, String)])
     func requestRefusals(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.request(changes)))
-        #expect((error.code, error.field) == (code, field), "\(error.message)")
+        #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 
     @Test func anUnknownProviderIsSentWithAWarning() throws {
-        let context = CallContext(service: "fv", operation: "create_contract_express")
-        let (request, _) = try Self.make(Self.request(["provider": "docusign"]), context: context)
-        #expect(request.body["provider"] == "DOCUSIGN" && context.warnings.map(\.code) == ["UNKNOWN_PROVIDER"])
-        let known = CallContext(service: "fv", operation: "create_contract_express")
-        #expect(try Self.make(Self.request(["provider": "lexgosign"]), context: known).0.body["provider"] == "LEXGOSIGN")
+        var found = ReadFacts()
+        let (request, _) = try Self.make(Self.request(["provider": "docusign"]), found: &found)
+        #expect(request.body["provider"] == "DOCUSIGN" && found.warnings.map(\.code.name) == ["UNKNOWN_PROVIDER"])
+        var known = ReadFacts()
+        #expect(try Self.make(Self.request(["provider": "lexgosign"]), found: &known).0.body["provider"] == "LEXGOSIGN")
         #expect(known.warnings.isEmpty)
     }
 
     @Test func theDocumentCheckDecides() {
         let error = #expect(throws: SelloError.self) {
-            _ = try FVExpressRequest(Self.request(), context: CallContext(service: "fv", operation: "x")) { (prefix, _, field) throws(SelloError) in
-                throw SelloError(.validation, "NOT_A_PDF", "\(field) starts with \(prefix.count) bytes", field: field)
+            var found = ReadFacts()
+            _ = try FVExpressRequest(Self.request(), found: &found) { (prefix, _, field) throws(SelloError) in
+                throw SelloError(.validation, .notAPdf, "\(field) starts with \(prefix.count) bytes", field: field)
             }
         }
-        #expect(error?.code == "NOT_A_PDF" && error?.field == "content_base64")
+        #expect(error?.code.name == "NOT_A_PDF" && error?.field == "content_base64")
     }
 }

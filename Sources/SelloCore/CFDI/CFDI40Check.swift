@@ -22,7 +22,7 @@ struct CFDI40Check {
         }
         let version = root.attribute("Version") ?? ""
         if root.name == "Comprobante" && (root.namespace == CFDI40Check.namespace33 || version == "3.3") {
-            throw SelloError(.validation, "CFDI33_RETIRED",
+            throw SelloError(.validation, .cfdi33Retired,
                              "\(field) is a CFDI 3.3: the SAT stopped accepting 3.3 on 2023-04-01; issue it as a CFDI 4.0 (namespace \(CFDI40Check.namespace40), Version=\"4.0\")",
                              field: field)
         }

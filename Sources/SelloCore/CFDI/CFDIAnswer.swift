@@ -39,8 +39,7 @@ struct CFDIAnswer {
     /// Reads an answer of the given shape. A body that is not XML or not the documented root is
     /// a `protocol` error (or `http`/`auth` for an undocumented HTTP status) with a short
     /// redacted sample.
-    init(_ response: HTTPResponse, shape: CFDIShape, operation: String, secrets: [String]) throws(SelloError) {
-        let redactor = Redactor(secrets: secrets)
+    init(_ response: HTTPResponse, shape: CFDIShape, operation: String, redactor: Redactor) throws(SelloError) {
         let root: XMLElement
         switch parseXMLAnswer(response.body) {
         case .success(let answer) where answer.root.name.lowercased() == shape.root.lowercased():
@@ -86,19 +85,7 @@ struct CFDIAnswer {
     }
 
     static func unreadable(_ response: HTTPResponse, redactor: Redactor, problem: String) -> SelloError {
-        let sample = redactor.sample(response.body)
-        let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
-        switch response.status {
-        case 200..<300:
-            return SelloError(.protocol, "INVALID_ANSWER", "Prodigia's answer is not its documented XML: \(problem)", details: details)
-        case 401, 403:
-            return SelloError(.auth, "HTTP_\(response.status)",
-                              "Prodigia refused the credentials (HTTP \(response.status)); not retried: the account locks after 3 failed logins",
-                              details: details)
-        default:
-            return SelloError(.http, "HTTP_\(response.status)",
-                              "Prodigia answered HTTP \(response.status) without its XML answer: \(sample)", details: details)
-        }
+        AnswerFormat.prodigia.unreadable(response, redactor: redactor, problem: problem)
     }
 
     /// An element's children as a JSON object, in document order. Repeated names become arrays;

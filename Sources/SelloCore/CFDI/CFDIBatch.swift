@@ -1,62 +1,101 @@
 /// cfdi_process_files: many requests of one operation over one curl multi handle. Each item is
-/// prepared and finished exactly as a single call of its operation (`CFDIClient.prepare`); an
-/// item that fails its local checks becomes its own error envelope and is not sent.
-extension CFDIClient {
-    public func processFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        client.call("process_files", requestText) { json, context throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["items", "concurrency", "operation"])
-            let operation = try CFDIClient.batchOperation(reader)
-            let concurrency = try reader.int("concurrency") ?? 8
-            guard (1...64).contains(concurrency) else {
-                throw .invalidArgument("concurrency must be between 1 and 64, got \(concurrency)", field: "concurrency")
-            }
-            guard let items = try reader.array("items") else {
-                throw .invalidArgument("items is required: an array of cfdi_\(operation.rawValue) requests", field: "items", code: "MISSING_FIELD")
-            }
-            guard items.count <= CFDIClient.maxBatchItems else {
-                throw .invalidArgument("items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")
-            }
-            struct Item {
-                let index: Int
-                let prepared: CFDIPrepared
-                let context: CallContext
-            }
-            var results = [JSON](repeating: .null, count: items.count)
-            var ready: [Item] = []
-            for (index, item) in items.enumerated() {
-                let itemContext = CallContext(service: "cfdi", operation: operation.rawValue, hooks: context.hooks,
-                                              cancel: context.cancel)
-                do throws(SelloError) {
-                    ready.append(Item(index: index, prepared: try prepare(operation, item, context: itemContext), context: itemContext))
-                } catch {
-                    results[index] = Envelope.make(.failure(error), context: itemContext)
-                }
-            }
-            // Progress counts items (done, total), not bytes: each item refused locally is done
-            // at once, each one sent when its result is in.
-            let total = Int64(items.count)
-            var done = Int64(items.count - ready.count)
-            if done > 0 { context.hooks.reportProgress(done: done, total: total) }
-            client.transport.performMany(ready.map(\.prepared.http), contexts: ready.map(\.context), concurrency: concurrency) { position, result in
-                let item = ready[position]
-                results[item.index] = Envelope.run(item.context) { itemContext throws(SelloError) in
-                    try item.prepared.complete(result, context: itemContext)
-                }
-                done += 1
-                context.hooks.reportProgress(done: done, total: total)
-            }
-            context.attempts = ready.reduce(0) { $0 + $1.context.attempts }
-            let succeeded = results.filter { $0["ok"]?.boolValue == true }.count
-            return ["results": .array(results), "succeeded": .int(Int64(succeeded)), "failed": .int(Int64(results.count - succeeded))]
+/// prepared and read exactly as a single call of its operation (`CFDIClient.prepare`), and has
+/// the envelope such a call would have; an item that fails its local checks becomes its own error
+/// envelope and is not sent.
+struct CFDIBatchRequest: Sendable {
+    let operation: CFDIOperation
+    let items: [JSON]
+    let concurrency: Int
+
+    init(_ json: JSON) throws(SelloError) {
+        let reader = try FieldReader(json, allowed: ["items", "concurrency", "operation"])
+        operation = try CFDIBatchRequest.operation(reader)
+        concurrency = try reader.int("concurrency") ?? 8
+        guard (1...64).contains(concurrency) else {
+            throw .invalidArgument("concurrency must be between 1 and 64, got \(concurrency)", field: "concurrency")
         }
+        guard let items = try reader.array("items") else {
+            throw .invalidArgument("items is required: an array of cfdi_\(operation.rawValue) requests", field: "items", code: .missingField)
+        }
+        guard items.count <= CFDIClient.maxBatchItems else {
+            throw .invalidArgument("items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")
+        }
+        self.items = items
     }
 
-    static func batchOperation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {
+    static func operation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {
         guard let name = try reader.string("operation") else { return .processFile }
         guard let operation = CFDIOperation(rawValue: name), CFDIOperation.batchable.contains(operation) else {
             throw .invalidArgument("operation '\(CFDIFields.shown(name))' cannot run in a batch; one of \(CFDIOperation.batchable.map(\.rawValue).joined(separator: ", "))",
                                    field: "operation")
         }
         return operation
+    }
+}
+
+extension CFDIClient {
+    static let processFilesOperation = Operation<CFDIClient, CFDIBatchRequest>(
+        "process_files",
+        parse: { json, _, _ throws(SelloError) in try CFDIBatchRequest(json) },
+        custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) })
+
+    public func processFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
+        client.run(Self.processFilesOperation, on: self, requestText)
+    }
+
+    /// One item of a batch: its scope (the operation's name), what it found so far, what to send.
+    private struct Item {
+        let index: Int
+        let scope: CallScope
+        var facts: CallFacts
+        let prepared: CFDIPrepared
+    }
+
+    /// Progress counts items (done, total), not bytes: each item refused locally is done at once,
+    /// each one sent when its result is in.
+    func runBatch(_ request: CFDIBatchRequest, scope: CallScope, facts: inout CallFacts) -> JSON {
+        var results = [JSON](repeating: .null, count: request.items.count)
+        var ready: [Item] = []
+        for (index, json) in request.items.enumerated() {
+            let itemScope = scope.item(request.operation.rawValue)
+            var found = ReadFacts()
+            do throws(SelloError) {
+                let prepared = try prepare(request.operation, json, found: &found)
+                var itemFacts = CallFacts()
+                itemFacts.warnings = found.warnings
+                ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))
+            } catch {
+                var itemFacts = CallFacts()
+                itemFacts.warnings = found.warnings
+                results[index] = Envelope.failure(error, scope: itemScope, facts: itemFacts)
+            }
+        }
+        let total = Int64(request.items.count)
+        var done = Int64(request.items.count - ready.count)
+        if done > 0 { scope.hooks.reportProgress(done: done, total: total) }
+        client.transport.performMany(ready.map(\.prepared.http), scope: scope, concurrency: request.concurrency) { position, exchange in
+            var item = ready[position]
+            results[item.index] = finish(&item, exchange)
+            facts.attempts += item.facts.attempts
+            done += 1
+            scope.hooks.reportProgress(done: done, total: total)
+        }
+        let succeeded = results.filter { $0["ok"]?.boolValue == true }.count
+        return ["results": .array(results), "succeeded": .int(Int64(succeeded)), "failed": .int(Int64(results.count - succeeded))]
+    }
+
+    /// An item's envelope from what the transport did with it.
+    private func finish(_ item: inout Item, _ exchange: Exchange) -> JSON {
+        item.facts.add(exchange)
+        var found = ReadFacts()
+        let result = Result { () throws(SelloError) -> JSON in
+            try item.prepared.read(try exchange.response.get(), item.scope.hooks.redactor, &found)
+        }
+        if found.serviceCode != nil { item.facts.serviceCode = found.serviceCode }
+        item.facts.warnings += found.warnings
+        switch result {
+        case .success(let data): return Envelope.success(data, scope: item.scope, facts: item.facts)
+        case .failure(let error): return Envelope.failure(error, scope: item.scope, facts: item.facts)
+        }
     }
 }

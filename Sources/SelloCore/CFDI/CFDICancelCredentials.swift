@@ -39,9 +39,9 @@ enum CFDICancelCredentials {
         switch openPKCS12(bytes, password: keyPass) {
         case .success: break
         case .failure(.wrongPassword):
-            throw SelloError(.validation, "CONTRASENA_DE_LLAVE_INCORRECTA", "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
+            throw SelloError(.validation, .contrasenaDeLlaveIncorrecta, "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
         case .failure:
-            throw SelloError(.validation, "CERTIFICADO_ILEGIBLE", "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
+            throw SelloError(.validation, .certificadoIlegible, "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
         }
         return .pkcs12(certBase64: Base64.encode(bytes), keyPass: keyPass)
     }

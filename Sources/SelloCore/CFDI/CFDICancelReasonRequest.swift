@@ -18,13 +18,13 @@ struct CFDICancelReasonRequest {
     let credentials: CFDICancelCredentials
     let output: CFDIOutput
 
-    init(_ json: JSON, defaultContrato: String, context: CallContext) throws(SelloError) {
+    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
             throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDIs' issuer, is required", field: "rfcEmisor")
         }
-        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", context: context)
+        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}",
                                              field: "uuids")
@@ -35,7 +35,7 @@ struct CFDICancelReasonRequest {
         }
         self.entries = entries
         opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
         output = try CFDIOutput(reader, includeXMLAllowed: false)
         credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
     }
@@ -64,11 +64,11 @@ struct CFDICancelReasonRequest {
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument("uuids[\(index)] must be a string \(form) or an object {uuid, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: "uuids", code: "WRONG_TYPE")
+                                   field: "uuids", code: .wrongType)
         }
         let uuid = try CFDIFields.uuid(uuidText, field: "uuids[\(index)]")
         guard let motivo = try CFDIMotivo.motivo(motivoValue, field: "uuids[\(index)].motivo") else {
-            throw SelloError(.validation, "MOTIVO_REQUERIDO",
+            throw SelloError(.validation, .motivoRequerido,
                              "uuids[\(index)] has no motivo: the SAT requires a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01",
                              field: "uuids[\(index)].motivo")
         }

@@ -28,34 +28,34 @@ struct CFDICancelRequest {
     let credentials: CFDICancelCredentials
     let output: CFDIOutput
 
-    init(_ json: JSON, defaultContrato: String, context: CallContext) throws(SelloError) {
+    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
             throw CFDICodes.invalidParameter("rfcEmisor, the RFC of the CFDI's issuer, is required", field: "rfcEmisor")
         }
-        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", context: context)
+        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw CFDICodes.invalidParameter("uuids is required: at least one \(CFDICancelRequest.forms)", field: "uuids")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {
-            entries.append(try CFDICancelRequest.entry(element, index: index, rfcEmisor: rfcEmisor, context: context))
+            entries.append(try CFDICancelRequest.entry(element, index: index, rfcEmisor: rfcEmisor, found: &found))
         }
         self.entries = entries
         opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
         output = try CFDIOutput(reader, includeXMLAllowed: false)
         credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
         let missing = entries.indices.filter { entries[$0].reason == nil }
         if !missing.isEmpty {
-            context.warn(Warning(kind: "validation", code: "MOTIVO_MISSING",
+            found.warn(Warning(kind: .validation, code: .motivoMissing,
                                  message: "uuids\(missing.map { "[\($0)]" }.joined()) \(missing.count == 1 ? "has" : "have") no motivo: sent in the 2020 form, but the SAT has required a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01; add it, or use cfdi_cancel_with_reason",
                                  field: "uuids"))
         }
     }
 
-    static func entry(_ element: JSON, index: Int, rfcEmisor: String, context: CallContext) throws(SelloError) -> Entry {
+    static func entry(_ element: JSON, index: Int, rfcEmisor: String, found: inout ReadFacts) throws(SelloError) -> Entry {
         let field = "uuids"
         var parts: [String]
         var motivo: String?
@@ -86,13 +86,13 @@ struct CFDICancelRequest {
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: field, code: "WRONG_TYPE")
+                                   field: field, code: .wrongType)
         }
         guard CFDIFields.isUUID(parts[0]) else {
             throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
         }
-        let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", context: context)
-        let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", context: context)
+        let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", found: &found)
+        let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", found: &found)
         guard emisor == rfcEmisor else {
             throw CFDICodes.validation(203, "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
         }
@@ -103,7 +103,7 @@ struct CFDICancelRequest {
         if let motivo {
             reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
         } else if let folio, !folio.trimmingSpaces.isEmpty {
-            throw SelloError(.validation, "MOTIVO_REQUERIDO", "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
+            throw SelloError(.validation, .motivoRequerido, "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
     }

@@ -48,61 +48,47 @@ public final class CFDIClient: Sendable {
     /// cfdi_get_by_uuid (consultaCfdiPorUUID).
     public func getByUUID(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.getByUUID, requestText) }
 
-    /// One operation: its request checked locally, sent once (retried only where its replay
-    /// policy allows), its answer read. The batch runs the very same `prepare` and `finish`.
+    /// One operation through the client's pipeline.
     func run(_ operation: CFDIOperation, _ requestText: UnsafePointer<CChar>?) -> JSON {
-        client.call(operation.rawValue, requestText) { json, context throws(SelloError) in
-            let prepared = try prepare(operation, json, context: context)
-            let response: HTTPResponse
-            do throws(SelloError) {
-                response = try client.transport.perform(prepared.http, context: context)
-            } catch {
-                throw prepared.afterSend(error)
-            }
-            return try prepared.finish(response, context)
-        }
+        client.run(operation.descriptor, on: self, requestText)
     }
 
-    /// The request of `operation` ready to send, and how its answer becomes `data`.
-    func prepare(_ operation: CFDIOperation, _ json: JSON, context: CallContext) throws(SelloError) -> CFDIPrepared {
+    /// The request of `operation` checked and ready to send, and how its answer becomes `data`.
+    /// A single call and a batch item run the very same `prepare`.
+    func prepare(_ operation: CFDIOperation, _ json: JSON, found: inout ReadFacts) throws(SelloError) -> CFDIPrepared {
         switch operation {
         case .processFile, .processFileWithCSD:
-            let request = try CFDIStampRequest(json, withCSD: operation == .processFileWithCSD, defaultContrato: contrato, context: context)
-            let http = request.httpRequest(auth: auth)
-            return CFDIPrepared(http: http) { response, context throws(SelloError) in
-                try CFDIResults.stamp(response, output: request.output, secrets: http.secrets, context: context)
+            let request = try CFDIStampRequest(json, withCSD: operation == .processFileWithCSD, defaultContrato: contrato, found: &found)
+            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
+                try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
             }
         case .stampXML, .stampXMLWithCSD:
-            let request = try CFDIXMLStampRequest(json, withCSD: operation == .stampXMLWithCSD, defaultContrato: contrato, context: context)
-            let http = request.httpRequest(auth: auth)
-            return CFDIPrepared(http: http, afterSend: request.afterSend) { response, context throws(SelloError) in
-                try CFDIResults.stamp(response, output: request.output, secrets: http.secrets, context: context)
+            let request = try CFDIXMLStampRequest(json, withCSD: operation == .stampXMLWithCSD, defaultContrato: contrato, found: &found)
+            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
+                try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
             }
         case .cancel:
-            let request = try CFDICancelRequest(json, defaultContrato: contrato, context: context)
-            let http = request.httpRequest(auth: auth)
-            return CFDIPrepared(http: http) { response, context throws(SelloError) in
-                try CFDIResults.cancellation(response, output: request.output, secrets: http.secrets, context: context)
+            let request = try CFDICancelRequest(json, defaultContrato: contrato, found: &found)
+            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
+                try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
             }
         case .cancelWithReason:
-            let request = try CFDICancelReasonRequest(json, defaultContrato: contrato, context: context)
-            let http = request.httpRequest(auth: auth)
-            return CFDIPrepared(http: http) { response, context throws(SelloError) in
-                try CFDIResults.cancellation(response, output: request.output, secrets: http.secrets, context: context)
+            let request = try CFDICancelReasonRequest(json, defaultContrato: contrato, found: &found)
+            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
+                try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
             }
         case .getStatus:
-            let request = try CFDIStatusRequest(json, defaultContrato: contrato, context: context)
-            let http = request.httpRequest(auth: auth)
-            return CFDIPrepared(http: http) { response, context throws(SelloError) in
-                try CFDIResults.status(response, secrets: http.secrets, context: context)
+            let request = try CFDIStatusRequest(json, defaultContrato: contrato, found: &found)
+            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
+                try CFDIResults.status(response, redactor: redactor, found: &found)
             }
         case .getByUUID, .getCancellationReceipt:
             let request = try CFDILookupRequest(json, defaultContrato: contrato)
             let receipt = operation == .getCancellationReceipt
             let http = request.httpRequest(receipt ? "acuseCancelacion" : "consultaCfdiPorUUID", auth: auth)
-            return CFDIPrepared(http: http) { response, context throws(SelloError) in
+            return CFDIPrepared(http: http) { response, redactor, found throws(SelloError) in
                 try CFDIResults.lookup(response, uuid: request.uuid, output: request.output, receipt: receipt,
-                                       secrets: http.secrets, context: context)
+                                       redactor: redactor, found: &found)
             }
         }
     }

@@ -108,7 +108,7 @@ public enum CFDICodes {
     /// A local validation that mirrors one of the service's documented checks: the same name
     /// and number as the service would answer, with what exactly is wrong.
     static func validation(_ number: Int, _ detail: String, field: String?) -> SelloError {
-        SelloError(.validation, serviceByNumber[number]?.name ?? "CFDI_\(number)", detail, serviceCode: number, field: field)
+        SelloError(.validation, .table(serviceByNumber[number]?.name ?? "CFDI_\(number)"), detail, serviceCode: number, field: field)
     }
 
     /// The parameter check the service reports as codigo 3.
@@ -122,7 +122,7 @@ public enum CFDICodes {
         let text = mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
         guard let number, let code = serviceByNumber[number] ?? cancellationByNumber[number], number != 0 else {
             let shown = number.map(String.init) ?? "none"
-            return SelloError(.service, "CFDI_CODIGO_NO_DOCUMENTADO",
+            return SelloError(.service, .cfdiCodigoNoDocumentado,
                               "Prodigia refused the \(operation) with codigo \(shown), which its documentation does not list: \(text ?? "no mensaje")",
                               serviceCode: number)
         }
@@ -131,6 +131,6 @@ public enum CFDICodes {
         if code.kind == .auth {
             message += "; not retried: Prodigia locks the account after 3 failed logins, check usuario and password"
         }
-        return SelloError(code.kind, code.name, message, serviceCode: number, retryable: code.retryable)
+        return SelloError(code.kind, .table(code.name), message, serviceCode: number, retryable: code.retryable)
     }
 }

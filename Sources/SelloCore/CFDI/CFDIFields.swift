@@ -18,7 +18,7 @@ struct CFDIOutput {
         includeXML = includeXMLAllowed ? (try reader.bool("include_xml") ?? false) : false
         if let saveDir, let problem = CFDIOutput.directoryProblem(saveDir) {
             // The stamp must not be lost: refuse, before sending, a folder that cannot take it.
-            throw SelloError(.io, "SAVE_DIR_UNWRITABLE", "save_dir: \(problem); nothing was sent", field: "save_dir")
+            throw SelloError(.io, .saveDirUnwritable, "save_dir: \(problem); nothing was sent", field: "save_dir")
         }
     }
 
@@ -68,7 +68,7 @@ enum CFDIFields {
 
     /// An RFC checked with `RFC.parse`: a malformed one is an error, a wrong check digit a warning
     /// (real RFCs with one exist).
-    static func rfc(_ text: String, field: String, context: CallContext) throws(SelloError) -> String {
+    static func rfc(_ text: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {
         let length = text.trimmingSpaces.count
         guard length <= 16 else {
             throw CFDICodes.invalidParameter("\(field): an RFC has 12 characters (company) or 13 (person); '\(shown(text))' has \(length)", field: field)
@@ -76,7 +76,7 @@ enum CFDIFields {
         switch RFC.parse(text) {
         case .success(let rfc):
             if !rfc.checkDigitOK && !rfc.isGeneric {
-                context.warn(Warning(kind: "validation", code: "RFC_CHECK_DIGIT",
+                found.warn(Warning(kind: .validation, code: .rfcCheckDigit,
                                      message: "\(field): the RFC \(rfc.text) does not match its check digit; some real RFCs do not, so it was sent: make sure it is typed right",
                                      field: field))
             }
@@ -103,7 +103,7 @@ enum CFDIFields {
         case .some(.int(let int)): text = String(int)
         case .some(.double(let double)) where double.isFinite && double >= 0: text = "\(double)"
         case .some(let other):
-            throw .invalidArgument("\(field) must be a number or a string such as \"1160.00\", got \(other.typeName)", field: field, code: "WRONG_TYPE")
+            throw .invalidArgument("\(field) must be a number or a string such as \"1160.00\", got \(other.typeName)", field: field, code: .wrongType)
         }
         guard isTotal(text) else {
             throw CFDICodes.invalidParameter("\(field): the total '\(shown(text))' is not a number such as 1160.00", field: field)
@@ -135,7 +135,7 @@ enum CFDIFields {
             bytes = try FileSystem.read(try reader.string(field) ?? "", field: field)
         case names[2]:
             guard let decoded = Base64.decode(try reader.string(field) ?? "") else {
-                throw .invalidArgument("\(field) is not base64", field: field, code: "INVALID_BASE64")
+                throw .invalidArgument("\(field) is not base64", field: field, code: .invalidBase64)
             }
             bytes = decoded
         default:

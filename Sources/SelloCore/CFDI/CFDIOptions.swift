@@ -42,8 +42,8 @@ public enum CFDIOptions {
     /// - Parameters:
     ///   - pipeSeparated: the options travel as one base64 element of "A|B|C", so none may hold
     ///     a pipe.
-    ///   - context: receives the UNKNOWN_OPTION and CFDI33_RETIRED warnings.
-    static func check(_ options: [String], table: [String], pipeSeparated: Bool, context: CallContext) throws(SelloError) {
+    ///   - found: receives the UNKNOWN_OPTION and CFDI33_RETIRED warnings.
+    static func check(_ options: [String], table: [String], pipeSeparated: Bool, found: inout ReadFacts) throws(SelloError) {
         var unknown: [String] = []
         for (index, option) in options.enumerated() {
             if pipeSeparated && option.contains("|") {
@@ -52,13 +52,13 @@ public enum CFDIOptions {
                     field: "opciones")
             }
             if unsupported.contains(option.uppercased()) {
-                throw SelloError(.invalidArgument, "OPTION_NOT_SUPPORTED",
+                throw SelloError(.invalidArgument, .optionNotSupported,
                                  "opciones[\(index)] \(option): the library reads Prodigia's XML answer; leave the option out (data is already JSON)",
                                  field: "opciones")
             }
             if isKnown(option, in: table) {
                 if option == plugin33 {
-                    context.warn(Warning(kind: "validation", code: "CFDI33_RETIRED",
+                    found.warn(Warning(kind: .validation, code: .cfdi33Retired,
                                          message: "opciones has \(plugin33): the SAT stopped accepting CFDI 3.3 on 2023-04-01; use \(plugin40) with the 4.0 layout",
                                          field: "opciones"))
                 }
@@ -77,7 +77,7 @@ public enum CFDIOptions {
         }
         if !unknown.isEmpty {
             let names = unknown.map { CFDIFields.shown($0) }.joined(separator: ", ")
-            context.warn(Warning(kind: "validation", code: "UNKNOWN_OPTION",
+            found.warn(Warning(kind: .validation, code: .unknownOption,
                                  message: "opciones \(names) \(unknown.count == 1 ? "is" : "are") not in the library's table for this operation; sent as given (Prodigia decides)",
                                  field: "opciones"))
         }

@@ -12,14 +12,14 @@ struct CFDIStampRequest {
     let output: CFDIOutput
     let csd: CSDCredentials?
 
-    init(_ json: JSON, withCSD: Bool, defaultContrato: String, context: CallContext) throws(SelloError) {
+    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         datos = try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file")
         prueba = try reader.bool("prueba") ?? false
         opciones = try reader.stringArray("opciones") ?? []
         opcionesBase64 = try reader.bool("opciones_base64") ?? false
-        try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: opcionesBase64, context: context)
+        try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: opcionesBase64, found: &found)
         output = try CFDIOutput(reader)
         csd = withCSD ? try CSDCredentials.load(reader, rfcEmisor: nil) : nil
     }

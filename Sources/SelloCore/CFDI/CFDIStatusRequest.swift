@@ -11,7 +11,7 @@ struct CFDIStatusRequest {
     let total: String
     let opciones: [String]
 
-    init(_ json: JSON, defaultContrato: String, context: CallContext) throws(SelloError) {
+    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStatusRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let uuidText = try reader.string("uuid") else {
@@ -23,7 +23,7 @@ struct CFDIStatusRequest {
             guard let text = try reader.string(name) else {
                 throw CFDICodes.invalidParameter("\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total", field: name)
             }
-            rfcs.append(try CFDIFields.rfc(text, field: name, context: context))
+            rfcs.append(try CFDIFields.rfc(text, field: name, found: &found))
         }
         (rfcEmisor, rfcReceptor) = (rfcs[0], rfcs[1])
         guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
@@ -31,7 +31,7 @@ struct CFDIStatusRequest {
         }
         self.total = total
         opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, context: context)
+        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {

@@ -16,14 +16,14 @@ struct CFDIXMLStampRequest {
     /// arrived can be sent again by the caller (`retryable`), never twice by the library.
     let isSealed: Bool
 
-    init(_ json: JSON, withCSD: Bool, defaultContrato: String, context: CallContext, now: Int64 = CFDIFecha.now()) throws(SelloError) {
+    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts, now: Int64 = CFDIFecha.now()) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIXMLStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         let field = ["xml_path", "xml_base64"].first { reader.has($0) } ?? "xml"
         xml = try CFDIFields.document(reader, name: "xml", what: "the CFDI 4.0 XML")
         prueba = try reader.bool("prueba") ?? false
         let given = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(given, table: CFDIOptions.stamp, pipeSeparated: false, context: context)
+        try CFDIOptions.check(given, table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
         opciones = CFDIOptions.withResend307(given)
         output = try CFDIOutput(reader)
         let calcularSello = given.contains("CALCULAR_SELLO")
@@ -42,7 +42,14 @@ struct CFDIXMLStampRequest {
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        let replay = ReplayPolicy.onlyIfNotSent(consequence: "a CFDI may have been stamped and a transaction of the contract spent")
+        // A sealed XML may be sent again as it is: Prodigia answers an XML it stamped before with
+        // 307 and that stamp. With CALCULAR_SELLO the seal is Prodigia's, so the same request may
+        // be a new CFDI: never, as for any stamp.
+        let consequence = "a CFDI may have been stamped and a transaction of the contract spent"
+        let replay: ReplayPolicy = isSealed
+            ? .callerMayRepeat(consequence: consequence,
+                               advice: "the XML may have been stamped: send the same request again, as it is (the library never does it by itself): Prodigia answers an XML it stamped before with that stamp (warning ALREADY_STAMPED)")
+            : .onlyIfNotSent(consequence: consequence)
         var http: HTTPRequest
         if let csd {
             http = HTTPRequest(.post, "/timbrado40/timbrarCfdi", replay: replay)
@@ -60,24 +67,5 @@ struct CFDIXMLStampRequest {
         }
         CFDIFields.authorize(&http, auth)
         return http
-    }
-
-    /// The error of a request that may have reached the service. A sealed XML may be sent again
-    /// as it is (Prodigia answers an XML it stamped before with 307 and that stamp): said with
-    /// `retryable` true. With CALCULAR_SELLO the seal is Prodigia's, so the same request may be
-    /// a new CFDI: false, as for any stamp.
-    func afterSend(_ error: SelloError) -> SelloError {
-        let maybeArrived = ["TIMEOUT", "CONNECTION_LOST", "HTTP_500", "HTTP_502", "HTTP_504"].contains(error.code)
-            || (error.kind == .transport && error.code.hasPrefix("CURL_"))
-        guard isSealed, maybeArrived, !error.retryable else { return error }
-        var safe = error
-        safe.retryable = true
-        // The transport's advice ("check with the provider") does not apply: replace it.
-        var cut = Substring(safe.message)
-        for marker in ["; the request may have reached", "; the request may have been processed"] {
-            if let range = cut.firstRange(of: marker) { cut = cut[..<range.lowerBound] }
-        }
-        safe.message = String(cut) + "; the XML may have been stamped: send the same request again, as it is (the library never does it by itself): Prodigia answers an XML it stamped before with that stamp (warning ALREADY_STAMPED)"
-        return safe
     }
 }

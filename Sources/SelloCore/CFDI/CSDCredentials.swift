@@ -40,7 +40,7 @@ struct CSDCredentials {
         case .failure:
             // It opened with keyPass, but only by decrypting it: a legacy encrypted PEM has no
             // encrypted PKCS#8 DER form to send.
-            throw SelloError(.validation, "LLAVE_ILEGIBLE",
+            throw SelloError(.validation, .llaveIlegible,
                              "\(keyField) opens with keyPass but is a legacy encrypted PEM key, which cannot be sent as the SAT .key (encrypted PKCS#8 DER): convert it with `openssl pkcs8 -topk8 -v2 des3`",
                              field: keyField)
         }
@@ -87,7 +87,7 @@ struct CSDCredentials {
         if text.contains("-----BEGIN ") { return (Array(text.utf8), base64Field) }
         guard let bytes = Base64.decode(text), !bytes.isEmpty else {
             // The value itself is never echoed: it may be a key.
-            throw .invalidArgument("\(base64Field) is neither base64 nor PEM text (\(text.utf8.count) characters)", field: base64Field, code: "INVALID_BASE64")
+            throw .invalidArgument("\(base64Field) is neither base64 nor PEM text (\(text.utf8.count) characters)", field: base64Field, code: .invalidBase64)
         }
         return (bytes, base64Field)
     }
@@ -96,7 +96,7 @@ struct CSDCredentials {
         switch readSATCertificate(bytes) {
         case .success(let certificate): return certificate
         case .failure:
-            throw SelloError(.validation, "CERTIFICADO_ILEGIBLE",
+            throw SelloError(.validation, .certificadoIlegible,
                              "\(field) is not an X.509 certificate (a SAT .cer in DER or PEM form)", field: field)
         }
     }
@@ -112,21 +112,21 @@ struct CSDCredentials {
     static func keyError(_ failure: CSDFailure, keyField: String, certificate: SATCertificate) -> SelloError {
         switch failure {
         case .certificateUnreadable:
-            return SelloError(.validation, "CERTIFICADO_ILEGIBLE", "the certificate could not be read", field: "certBase64")
+            return SelloError(.validation, .certificadoIlegible, "the certificate could not be read", field: "certBase64")
         case .keyUnreadable:
             return keyUnreadable(keyField)
         case .wrongKeyPassword:
-            return SelloError(.validation, "CONTRASENA_DE_LLAVE_INCORRECTA",
+            return SelloError(.validation, .contrasenaDeLlaveIncorrecta,
                               "keyPass does not open the private key (\(keyField))", field: "keyPass")
         case .keyDoesNotMatchCertificate:
-            return SelloError(.validation, "LLAVE_NO_CORRESPONDE",
+            return SelloError(.validation, .llaveNoCorresponde,
                               "the private key (\(keyField)) is not the key of the certificate \(certificate.noCertificado) (\(certificate.rfc))",
                               field: keyField)
         }
     }
 
     static func keyUnreadable(_ keyField: String) -> SelloError {
-        SelloError(.validation, "LLAVE_ILEGIBLE",
+        SelloError(.validation, .llaveIlegible,
                    "\(keyField) is not a private key: give the SAT .key file (encrypted PKCS#8, DER or PEM)", field: keyField)
     }
 }
@@ -134,11 +134,10 @@ struct CSDCredentials {
 /// cfdi_inspect_csd: what a .cer (and optionally its .key) is, without sending anything. An
 /// expired certificate or a FIEL is data here, not an error.
 public enum CSDInspection {
-    public static func inspect(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "cfdi", operation: "inspect_csd", requestText) { json, _ throws(SelloError) in
+    public static let inspect = LocalOperation(service: "cfdi", "inspect_csd") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: CSDCredentials.fields)
             guard let (certBytes, certField) = try CSDCredentials.certificateBytes(reader) else {
-                throw .invalidArgument("give the certificate: cert_path or certBase64", field: "cert_path", code: "MISSING_FIELD")
+                throw .invalidArgument("give the certificate: cert_path or certBase64", field: "cert_path", code: .missingField)
             }
             let certificate = try CSDCredentials.readCertificate(certBytes, field: certField)
             var keyMatches = JSON.null
@@ -159,6 +158,5 @@ public enum CSDInspection {
                     "no_certificado": .string(certificate.noCertificado), "not_before": .string(certificate.notBefore),
                     "not_after": .string(certificate.notAfter), "expired": .bool(certificate.isExpired),
                     "is_csd": .bool(certificate.isCSD), "key_matches": keyMatches]
-        }
     }
 }

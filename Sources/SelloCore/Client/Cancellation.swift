@@ -81,24 +81,28 @@ extension SelloError {
     /// service decides `retryable`, as the operation's replay policy says (API.md §6).
     /// Cancelled while waiting to send the request again: the attempt before was judged safe to
     /// repeat, so the request may be sent again.
-    static func cancelledBeforeRetry(after code: String?) -> SelloError {
-        SelloError(.cancelled, "CANCELLED",
+    static func cancelledBeforeRetry(after code: ErrorCode?) -> SelloError {
+        SelloError(.cancelled, .cancelled,
                    "the call was cancelled while it waited to send its request again\(code.map { " (after \($0))" } ?? ""); the earlier attempt did not take effect, so the request may be sent again",
                    retryable: true)
     }
 
     static func cancelled(_ request: HTTPRequest?, requestSent: Bool) -> SelloError {
         guard let request, requestSent else {
-            return SelloError(.cancelled, "CANCELLED", "the call was cancelled before its request was sent; nothing was sent",
+            return SelloError(.cancelled, .cancelled, "the call was cancelled before its request was sent; nothing was sent",
                               retryable: true)
         }
         switch request.replay {
         case .idempotent:
-            return SelloError(.cancelled, "CANCELLED",
+            return SelloError(.cancelled, .cancelled,
                               "the call was cancelled after its request was sent; it only reads, so it may be sent again",
                               retryable: true)
+        case .callerMayRepeat:
+            return SelloError(.cancelled, .cancelled,
+                              "the call was cancelled after its request was sent; the service recognises the very same request, so it may be sent again as it is",
+                              retryable: true)
         case .onlyIfNotSent(let consequence):
-            return SelloError(.cancelled, "CANCELLED",
+            return SelloError(.cancelled, .cancelled,
                               "the call was cancelled after its request was sent: it may have reached the service (\(consequence)); check with the provider before sending it again",
                               retryable: false)
         }

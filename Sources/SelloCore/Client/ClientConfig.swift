@@ -75,10 +75,10 @@ public struct ClientConfig: Sendable {
             try config.retry.check()
         }
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
-            throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "ca_file '\(caFile)' cannot be read", field: "ca_file")
+            throw SelloError(.invalidArgument, .caFileUnreadable, "ca_file '\(caFile)' cannot be read", field: "ca_file")
         }
         if let fallback = config.fallbackCaFile, !FileSystem.isReadableFile(fallback) {
-            throw SelloError(.invalidArgument, "CA_FILE_UNREADABLE", "fallback_ca_file '\(fallback)' cannot be read",
+            throw SelloError(.invalidArgument, .caFileUnreadable, "fallback_ca_file '\(fallback)' cannot be read",
                              field: "fallback_ca_file")
         }
         _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
@@ -86,7 +86,7 @@ public struct ClientConfig: Sendable {
             if let value = reader.object[key] { config.service.append(key, value) }
         }
         for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
-            throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: "MISSING_CREDENTIAL")
+            throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: .missingCredential)
         }
         try config.harden(reader, serviceKeys: serviceKeys)
         return config
@@ -122,7 +122,7 @@ public struct ServiceURL: Sendable {
         // credentials (test_secrets.py::test_base_url_credentials_are_never_echoed).
         let shown = Redactor(secrets: []).scrubURL(text)
         guard curl_url_set(handle, CURLUPART_URL, text, 0) == CURLUE_OK else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)' is not a valid URL", field: "base_url")
+            throw SelloError(.invalidArgument, .badUrl, "'\(shown)' is not a valid URL", field: "base_url")
         }
         func part(_ which: CURLUPart) -> String? {
             var value: UnsafeMutablePointer<CChar>?
@@ -133,21 +133,21 @@ public struct ServiceURL: Sendable {
         let scheme = (part(CURLUPART_SCHEME) ?? "").lowercased()
         let host = (part(CURLUPART_HOST) ?? "").lowercased()
         guard scheme == "https" || scheme == "http" else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)': only https:// (or http:// to loopback) is supported", field: "base_url")
+            throw SelloError(.invalidArgument, .badUrl, "'\(shown)': only https:// (or http:// to loopback) is supported", field: "base_url")
         }
         guard !host.isEmpty else {
-            throw SelloError(.invalidArgument, "BAD_URL", "'\(shown)' has no host", field: "base_url")
+            throw SelloError(.invalidArgument, .badUrl, "'\(shown)' has no host", field: "base_url")
         }
         // A query or a fragment would end up in the middle of every request's path (issue 12,
         // item 16), and may hold a secret: refused, without repeating it.
         if text.contains("?") || text.contains("#") {
-            throw SelloError(.invalidArgument, "BAD_URL", "base_url '\(shown)' must not have a query (?…) or a fragment (#…)", field: "base_url")
+            throw SelloError(.invalidArgument, .badUrl, "base_url '\(shown)' must not have a query (?…) or a fragment (#…)", field: "base_url")
         }
         if part(CURLUPART_USER) != nil {
-            throw SelloError(.invalidArgument, "BAD_URL", "base_url must not carry credentials; put them in the configuration", field: "base_url")
+            throw SelloError(.invalidArgument, .badUrl, "base_url must not carry credentials; put them in the configuration", field: "base_url")
         }
         if scheme == "http" && !allowInsecureHTTP && !ServiceURL.isLoopback(host) {
-            throw SelloError(.invalidArgument, "INSECURE_HTTP",
+            throw SelloError(.invalidArgument, .insecureHttp,
                              "http:// to '\(host)' would send credentials in clear text; use https://, or set allow_insecure_http to true",
                              field: "base_url")
         }

@@ -31,7 +31,7 @@ extension ClientConfig {
             // clear beyond loopback, whatever the proxy's own scheme (item 7).
             let base = try ServiceURL(baseURL, allowInsecureHTTP: allowInsecureHTTP)
             if base.scheme == "http" && !setting.isLoopback && !allowInsecureHTTP {
-                throw SelloError(.invalidArgument, "INSECURE_HTTP",
+                throw SelloError(.invalidArgument, .insecureHttp,
                                  "http:// through the proxy '\(setting.host)' would send credentials in clear text beyond this machine; use https://, or set allow_insecure_http to true",
                                  field: "proxy")
             }
@@ -39,7 +39,7 @@ extension ClientConfig {
         // libcurl writes every TLS session's keys to the file SSLKEYLOGFILE names (item 21).
         allowTLSKeyLog = try reader.bool("allow_tls_key_log") ?? false
         if let path = ClientConfig.tlsKeyLogFile, !allowTLSKeyLog {
-            throw SelloError(.invalidArgument, "TLS_KEY_LOG",
+            throw SelloError(.invalidArgument, .tlsKeyLog,
                              "the environment variable SSLKEYLOGFILE is set ('\(path)'): libcurl would write this client's TLS session keys there, which decrypt its traffic, credentials included; unset it, or set allow_tls_key_log to true for a debugging session",
                              field: "allow_tls_key_log")
         }
@@ -54,7 +54,7 @@ extension ClientConfig {
     /// A secret the library could not mask is refused (issue 12, item 8).
     public static func checkSecretLength(_ value: String, field: String) throws(SelloError) {
         guard value.count < Redactor.minimumSecretLength else { return }
-        throw SelloError(.invalidArgument, "SECRET_TOO_SHORT",
+        throw SelloError(.invalidArgument, .secretTooShort,
                          "'\(field)' has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept out of logs and messages",
                          field: field)
     }

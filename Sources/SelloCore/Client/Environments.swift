@@ -48,14 +48,14 @@ public struct ServiceEnvironments: Sendable {
             return (url, defaultEntry.name)
         }
         guard baseURL == nil else {
-            throw SelloError(.invalidArgument, "ENVIRONMENT_CONFLICT",
+            throw SelloError(.invalidArgument, .environmentConflict,
                              "give either base_url or environment, not both (environment '\(environment)' names a URL of its own)",
                              field: "environment")
         }
         let name = environment.trimmingSpaces.lowercased()
         guard let entry = entries.first(where: { $0.name == name }) else {
             let shown = environment.count > 40 ? String(environment.prefix(40)) + "…" : environment
-            throw SelloError(.invalidArgument, "UNKNOWN_ENVIRONMENT",
+            throw SelloError(.invalidArgument, .unknownEnvironment,
                              "\(service) has no environment '\(shown)'; the known ones are \(known)", field: "environment")
         }
         guard let url = entry.url else { throw missing(entry) }
@@ -63,7 +63,7 @@ public struct ServiceEnvironments: Sendable {
     }
 
     private func missing(_ entry: Entry) -> SelloError {
-        SelloError(.invalidArgument, "BASE_URL_REQUIRED",
+        SelloError(.invalidArgument, .baseUrlRequired,
                    "\(service) has no known URL for environment '\(entry.name)': \(entry.missingURL ?? "configure base_url")",
                    field: "base_url")
     }

@@ -14,7 +14,7 @@ public struct FieldReader {
         }
         for key in object.keys where !allowed.contains(key) {
             let known = allowed.sorted().joined(separator: ", ")
-            throw .invalidArgument("unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: "UNKNOWN_FIELD")
+            throw .invalidArgument("unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: .unknownField)
         }
         self.object = object
         self.what = what
@@ -23,7 +23,7 @@ public struct FieldReader {
     public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
 
     func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
-        .invalidArgument("\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: "WRONG_TYPE")
+        .invalidArgument("\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: .wrongType)
     }
 
     /// A string member; nil when absent or null.
@@ -72,7 +72,7 @@ public struct FieldReader {
         var strings: [String] = []
         for (index, element) in array.enumerated() {
             guard let string = element.stringValue else {
-                throw .invalidArgument("\(what) field '\(key)[\(index)]' must be a string, got \(element.typeName)", field: key, code: "WRONG_TYPE")
+                throw .invalidArgument("\(what) field '\(key)[\(index)]' must be a string, got \(element.typeName)", field: key, code: .wrongType)
             }
             strings.append(string)
         }

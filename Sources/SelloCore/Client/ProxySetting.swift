@@ -16,7 +16,7 @@ public struct ProxySetting: Sendable {
         let full = text.contains("://") ? text : "http://" + text
         let shown = Redactor(secrets: []).scrubURL(full)
         func bad(_ why: String) -> SelloError {
-            SelloError(.invalidArgument, "BAD_PROXY", "proxy '\(shown)' \(why)", field: "proxy")
+            SelloError(.invalidArgument, .badProxy, "proxy '\(shown)' \(why)", field: "proxy")
         }
         guard !full.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { throw bad("contains a space or a control character") }
         guard let handle = curl_url() else { throw .internal("curl_url() failed") }
@@ -42,7 +42,7 @@ public struct ProxySetting: Sendable {
         var secrets: [String] = []
         if let password = part(CURLUPART_PASSWORD, decoded: true), !password.isEmpty {
             guard password.count >= Redactor.minimumSecretLength else {
-                throw SelloError(.invalidArgument, "SECRET_TOO_SHORT",
+                throw SelloError(.invalidArgument, .secretTooShort,
                                  "the proxy password has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept out of logs and messages",
                                  field: "proxy")
             }

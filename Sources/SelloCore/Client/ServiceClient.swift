@@ -2,8 +2,20 @@
 import Glibc
 #endif
 
-/// What every service client has: its configuration, its transport, the caller's callbacks and
-/// the calls in flight (for `*_client_cancel`).
+/// A bearer token, and which login made it (two logins may well give the same text).
+public struct BearerToken: Sendable {
+    public let value: String
+    public let generation: Int
+}
+
+/// A service's bearer tokens (Firma Virtual): one fit for use, or a new one instead of `stale`,
+/// the service having refused it. What obtaining it sent is added to the call's facts.
+public protocol BearerTokens: AnyObject, Sendable {
+    func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> BearerToken
+}
+
+/// What every service client has: its configuration, its transport, the caller's callbacks, the
+/// calls in flight (for `*_client_cancel`) — and the one pipeline every operation runs through.
 public final class ServiceClient: Sendable {
     public let service: String
     public let config: ClientConfig
@@ -21,21 +33,73 @@ public final class ServiceClient: Sendable {
         transport = try HTTPTransport(config: config)
     }
 
-    /// Runs one operation and returns its envelope: the one place where a call's context is
-    /// made, its request parsed (the library-only `call_id` taken out of it) and every error
-    /// turned into an envelope. The call can be cancelled from its registration to its return.
-    public func call(_ operation: String, _ requestText: UnsafePointer<CChar>?,
-                     _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
-        let hooks = hooks.forCall(redactor: redactor)
+    /// Runs `operation` on `client` for the caller's request text and returns its envelope:
+    /// parse (call_id taken out) → credentials or token → perform → read → envelope. The one
+    /// place where a call's scope is made, its facts gathered and every error turned into an
+    /// envelope. The call can be cancelled from its registration to its return.
+    public func run<Client, Request>(_ operation: Operation<Client, Request>, on client: Client,
+                                     _ requestText: UnsafePointer<CChar>?, tokens: BearerTokens? = nil) -> JSON {
         let parsed = Result { () throws(SelloError) in try CallID.split(try RequestText.parse(requestText)) }
         let token = CancelToken(callID: (try? parsed.get())?.callID)
         let key = calls.register(token)
         defer { calls.unregister(key) }
-        let context = CallContext(service: service, operation: operation, hooks: hooks, cancel: token)
+        let scope = CallScope(service: service, operation: operation.name, hooks: hooks.forCall(redactor: redactor), cancel: token)
         // A call's first line names where it goes, before anything can fail or be sent.
-        context.hooks.log(.info, "\(service).\(operation) → \(transport.baseURL) (\(config.environment.map { "environment \($0)" } ?? "base_url"))")
-        return Envelope.run(context) { context throws(SelloError) in
-            try body(try parsed.get().request, context)
+        scope.hooks.log(.info, "\(service).\(operation.name) → \(transport.baseURL) (\(config.environment.map { "environment \($0)" } ?? "base_url"))")
+        var facts = CallFacts()
+        do {
+            var found = ReadFacts()
+            let request = try operation.parse(try parsed.get().request, client, &found)
+            facts.warnings += found.warnings
+            let data = try perform(operation, request, client, scope, tokens, &facts)
+            return Envelope.success(data, scope: scope, facts: facts)
+        } catch {
+            return Envelope.failure(error, scope: scope, facts: facts)
+        }
+    }
+
+    /// The perform and read steps.
+    func perform<Client, Request>(_ operation: Operation<Client, Request>, _ request: Request, _ client: Client,
+                                  _ scope: CallScope, _ tokens: BearerTokens?, _ facts: inout CallFacts) throws(SelloError) -> JSON {
+        switch operation.steps {
+        case .custom(let steps):
+            return try steps(request, client, scope, &facts)
+        case .exchange(let build, let read):
+            return try exchange(try build(request, client), scope: scope, tokens: tokens, facts: &facts) { response, found throws(SelloError) in
+                try read(response, request, client, scope, &found)
+            }
+        }
+    }
+
+    /// One HTTP exchange and its reading; a request that carries the bearer token gets one (from
+    /// `tokens`), and, when the service refuses it, a new one and one more try: the service did
+    /// not act on a request it refused.
+    public func exchange(_ http: HTTPRequest, scope: CallScope, tokens: BearerTokens?, facts: inout CallFacts,
+                         read: (HTTPResponse, inout ReadFacts) throws(SelloError) -> JSON) throws(SelloError) -> JSON {
+        var http = http
+        var stale: BearerToken?
+        var renewed = false
+        while true {
+            if http.bearer {
+                guard let tokens else { throw .internal("\(service): an operation needs a token but the client has none") }
+                let token = try tokens.token(scope: scope, replacing: stale, facts: &facts)
+                http.headers = http.headers.filter { !$0.hasPrefix("Authorization:") } + ["Authorization: Bearer \(token.value)"]
+                http.secrets.append(token.value)
+                stale = token
+            }
+            let exchange = transport.perform(http, scope: scope)
+            facts.add(exchange)
+            let response = try exchange.response.get()
+            var found = ReadFacts()
+            let result = Result { () throws(SelloError) in try read(response, &found) }
+            if found.serviceCode != nil { facts.serviceCode = found.serviceCode }
+            facts.warnings += found.warnings
+            if found.refusesToken, http.bearer, !renewed, case .failure(let error) = result {
+                scope.hooks.log(.info, "\(service): the service refused the token (\(error.code)); logging in again and repeating the request once")
+                renewed = true
+                continue
+            }
+            return try result.get()
         }
     }
 
@@ -44,11 +108,11 @@ public final class ServiceClient: Sendable {
         let callID = callIDText.map { String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
                                                                           count: strlen($0)), as: UTF8.self) }
         let reached = calls.cancel(callID: callID)
-        let context = CallContext(service: service, operation: "client_cancel")
+        let scope = CallScope(service: service, operation: "client_cancel")
         if reached > 0 {
             hooks.forCall(redactor: redactor).log(.info, "\(service): cancelled \(reached) call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
         }
-        return Envelope.success(["cancelled": .int(Int64(reached))], context: context)
+        return Envelope.success(["cancelled": .int(Int64(reached))], scope: scope, facts: CallFacts())
     }
 }
 
@@ -58,18 +122,9 @@ enum CallID {
     static func split(_ request: JSON) throws(SelloError) -> (request: JSON, callID: String?) {
         guard var object = request.objectValue, let value = object["call_id"] else { return (request, nil) }
         guard let callID = value.stringValue else {
-            throw .invalidArgument("request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: "WRONG_TYPE")
+            throw .invalidArgument("request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)
         }
         object["call_id"] = nil
         return (.object(object), callID)
-    }
-}
-
-/// Runs a local helper (no client, nothing sent) and returns its envelope.
-public func localCall(service: String, operation: String, _ requestText: UnsafePointer<CChar>?,
-                      _ body: (JSON, CallContext) throws(SelloError) -> JSON) -> JSON {
-    let context = CallContext(service: service, operation: operation)
-    return Envelope.run(context) { context throws(SelloError) in
-        try body(try CallID.split(try RequestText.parse(requestText)).request, context)
     }
 }

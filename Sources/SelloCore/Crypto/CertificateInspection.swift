@@ -12,7 +12,7 @@ enum CertificateInspection {
             case .wrongPassword: reason = "does not open with claveCertificado"
             case .noCertificate: reason = "holds no certificate"
             }
-            return .failure(Warning(kind: "validation", code: "CERTIFICATE_UNREADABLE",
+            return .failure(Warning(kind: .validation, code: .certificateUnreadable,
                                     message: "the issued certificate \(reason); it was kept as received (data.certificado), check it with the provider"))
         }
     }

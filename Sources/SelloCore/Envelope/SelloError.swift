@@ -17,7 +17,7 @@ public enum ErrorKind: String, Sendable {
 /// One error, as the envelope reports it. Every failure in the library ends as one of these.
 public struct SelloError: Error, Sendable {
     public var kind: ErrorKind
-    public var code: String
+    public var code: ErrorCode
     public var serviceCode: Int?
     public var message: String
     public var field: String?
@@ -25,7 +25,7 @@ public struct SelloError: Error, Sendable {
     /// Extra facts for the caller (retry_after_ms, a redacted sample of a bad answer, …).
     public var details: JSONObject?
 
-    public init(_ kind: ErrorKind, _ code: String, _ message: String, serviceCode: Int? = nil,
+    public init(_ kind: ErrorKind, _ code: ErrorCode, _ message: String, serviceCode: Int? = nil,
                 field: String? = nil, retryable: Bool = false, details: JSONObject? = nil) {
         self.kind = kind
         self.code = code
@@ -37,18 +37,18 @@ public struct SelloError: Error, Sendable {
     }
 
     /// The caller's input is unusable (not JSON, wrong type, unknown field). Nothing was sent.
-    public static func invalidArgument(_ message: String, field: String? = nil, code: String = "INVALID_ARGUMENT") -> SelloError {
+    public static func invalidArgument(_ message: String, field: String? = nil, code: ErrorCode = .invalidArgument) -> SelloError {
         SelloError(.invalidArgument, code, message, field: field)
     }
 
     public static func `internal`(_ message: String) -> SelloError {
-        SelloError(.internal, "INTERNAL", message)
+        SelloError(.internal, .`internal`, message)
     }
 
     public var json: JSON {
         var object = JSONObject()
         object.append("kind", .string(kind.rawValue))
-        object.append("code", .string(code))
+        object.append("code", .string(code.name))
         object.append("service_code", JSON(serviceCode))
         object.append("message", .string(message))
         object.append("field", JSON(field))
@@ -60,12 +60,12 @@ public struct SelloError: Error, Sendable {
 
 /// A non-fatal remark attached to a successful envelope (`warnings`).
 public struct Warning: Error, Sendable, Equatable {
-    public var kind: String
-    public var code: String
+    public var kind: ErrorKind
+    public var code: ErrorCode
     public var message: String
     public var field: String?
 
-    public init(kind: String, code: String, message: String, field: String? = nil) {
+    public init(kind: ErrorKind, code: ErrorCode, message: String, field: String? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
@@ -73,7 +73,7 @@ public struct Warning: Error, Sendable, Equatable {
     }
 
     public var json: JSON {
-        var object: JSONObject = JSONObject([("kind", .string(kind)), ("code", .string(code)), ("message", .string(message))])
+        var object: JSONObject = JSONObject([("kind", .string(kind.rawValue)), ("code", .string(code.name)), ("message", .string(message))])
         if let field { object.append("field", .string(field)) }
         return .object(object)
     }

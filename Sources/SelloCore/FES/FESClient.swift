@@ -15,28 +15,35 @@ public final class FESClient: Sendable {
 
     /// fes_obtain_certificate: validates, sends once, and keeps the certificate whatever happens
     /// after it arrives.
+    static let obtainCertificateOperation = Operation<FESClient, FESRequest>(
+        "obtain_certificate",
+        parse: { json, _, _ throws(SelloError) in try FESRequest(json) },
+        build: { request, client in client.httpRequest(request) },
+        read: { response, request, _, scope, found throws(SelloError) in
+            try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
+        })
+
     public func obtainCertificate(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        client.call("obtain_certificate", requestText) { json, context throws(SelloError) in
-            let request = try FESRequest(json)
-            var http = HTTPRequest(.post, "/obtenerCertificado",
-                                   replay: .onlyIfNotSent(consequence: "a certificate may have been issued and the company's quota spent"))
-            http.body = .bytes(JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
-                               contentType: "application/json")
-            http.headers = ["Accept: application/json"]
-            http.secrets = [clave, request.claveCertificado]
-            let response = try client.transport.perform(http, context: context)
-            return try FESClient.readAnswer(response, request: request, context: context, secrets: http.secrets)
-        }
+        client.run(Self.obtainCertificateOperation, on: self, requestText)
+    }
+
+    /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
+    func httpRequest(_ request: FESRequest) -> HTTPRequest {
+        var http = HTTPRequest(.post, "/obtenerCertificado",
+                               replay: .onlyIfNotSent(consequence: "a certificate may have been issued and the company's quota spent"))
+        http.body = .bytes(JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
+                           contentType: "application/json")
+        http.headers = ["Accept: application/json"]
+        http.secrets = [clave, request.claveCertificado]
+        return http
     }
 
     /// fes_check_request: the body that would be sent, secrets masked.
-    public static func checkRequest(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "fes", operation: "check_request", requestText) { json, _ throws(SelloError) in
-            let request = try FESRequest(json)
-            var data = request.body(usuario: "***", clave: "***", redacted: true).objectValue ?? JSONObject()
-            if let saveTo = request.saveTo { data.append("save_to", .string(saveTo)) }
-            return .object(data)
-        }
+    public static let checkRequest = LocalOperation(service: "fes", "check_request") { json, _ throws(SelloError) in
+        let request = try FESRequest(json)
+        var data = request.body(usuario: "***", clave: "***", redacted: true).objectValue ?? JSONObject()
+        if let saveTo = request.saveTo { data.append("save_to", .string(saveTo)) }
+        return .object(data)
     }
 
     /// The answer's message: Certificadora del Sur's services write it as `comentario` (the
@@ -54,14 +61,10 @@ public final class FESClient: Sendable {
         return value?.stringValue.flatMap { Int($0.trimmingSpaces) }
     }
 
-    static func readAnswer(_ response: HTTPResponse, request: FESRequest, context: CallContext, secrets: [String]) throws(SelloError) -> JSON {
-        let redactor = Redactor(secrets: secrets)
-        guard let answer = try AnswerJSON.parse(response.body, context: context), let object = answer.objectValue, object["estado"] != nil else {
-            guard (200..<300).contains(response.status) else {
-                throw SelloError(.http, "HTTP_\(response.status)", "FES answered HTTP \(response.status) without its JSON answer: \(redactor.sample(response.body))")
-            }
-            throw SelloError(.protocol, "INVALID_ANSWER", "FES's answer is not its documented JSON: \(redactor.sample(response.body))",
-                             details: ["sample": .string(redactor.sample(response.body))])
+    static func readAnswer(_ response: HTTPResponse, request: FESRequest, redactor: Redactor,
+                           found: inout ReadFacts) throws(SelloError) -> JSON {
+        guard let answer = try AnswerJSON.parse(response.body, found: &found), let object = answer.objectValue, object["estado"] != nil else {
+            throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
         let estado = object["estado"]?.stringValue?.uppercased()
         let errorCode = FESClient.errorCode(object["errorCode"])
@@ -70,7 +73,7 @@ public final class FESClient: Sendable {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
         guard let certificado = object["certificado"]?.stringValue, let bytes = Base64.decode(certificado), !bytes.isEmpty else {
-            throw SelloError(.protocol, "CERTIFICATE_MISSING",
+            throw SelloError(.protocol, .certificateMissing,
                              "FES answered OK but without a readable base64 certificado; check with the provider before trying again (the quota may have been spent)")
         }
         var data = object
@@ -86,7 +89,7 @@ public final class FESClient: Sendable {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")
                 data["saved_to"] = .string(saveTo)
             } catch {
-                context.warn(Warning(kind: "io", code: error.code,
+                found.warn(Warning(kind: .io, code: error.code,
                                      message: "the certificate was issued but could not be saved (\(error.message)); it is in data.certificado: store it now",
                                      field: "save_to"))
             }
@@ -95,12 +98,12 @@ public final class FESClient: Sendable {
         case .success(let info):
             data["certificate_info"] = info.json
             if let rut = info.rut, rut != request.rut.normalized {
-                context.warn(Warning(kind: "validation", code: "CERTIFICATE_RUT_MISMATCH",
+                found.warn(Warning(kind: .validation, code: .certificateRutMismatch,
                                      message: "the certificate carries the RUT \(rut), not the requested \(request.rut.normalized); it was kept, check with the provider",
                                      field: "rut"))
             }
         case .failure(let warning):
-            context.warn(warning)
+            found.warn(warning)
         }
         return .object(data)
     }

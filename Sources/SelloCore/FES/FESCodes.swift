@@ -46,7 +46,7 @@ public enum FESCodes {
 
     /// A local validation error that mirrors the service's own check: same name and number.
     static func validation(_ number: Int, _ detail: String, field: String) -> SelloError {
-        SelloError(.validation, byNumber[number]?.name ?? "FES_\(number)", detail, serviceCode: number, field: field)
+        SelloError(.validation, .table(byNumber[number]?.name ?? "FES_\(number)"), detail, serviceCode: number, field: field)
     }
 
     /// The error for an `estado: FAIL` answer.
@@ -54,7 +54,7 @@ public enum FESCodes {
         let text = comentario.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
         guard let number, let code = byNumber[number], number != 0 else {
             let shown = number.map(String.init) ?? "none"
-            return SelloError(.service, "FES_UNDOCUMENTED_ERROR",
+            return SelloError(.service, .fesUndocumentedError,
                               "FES answered FAIL with errorCode \(shown), which its documentation does not list: \(text ?? "no comentario")",
                               serviceCode: number)
         }
@@ -65,6 +65,6 @@ public enum FESCodes {
         } else {
             message = text.map { "\(code.description): \($0)" } ?? code.description
         }
-        return SelloError(code.kind, code.name, message, serviceCode: number, retryable: code.retryable)
+        return SelloError(code.kind, .table(code.name), message, serviceCode: number, retryable: code.retryable)
     }
 }

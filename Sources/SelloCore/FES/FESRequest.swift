@@ -61,7 +61,7 @@ public struct FESRequest: Sendable {
         // `replacing` costs some 8,000 instructions even when there is no dot to remove.
         let documento = (rawDocumento.utf8.contains(UInt8(ascii: ".")) ? rawDocumento.replacing(".", with: "") : rawDocumento).uppercased()
         if !FESRequest.isDocumentNumber(documento) {
-            problems.append(SelloError(.validation, "NUMERO_DOCUMENTO_INVALIDO",
+            problems.append(SelloError(.validation, .numeroDocumentoInvalido,
                                        "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
                                        field: "numeroDocumento"))
         }
@@ -80,7 +80,7 @@ public struct FESRequest: Sendable {
             problems.append(FESCodes.validation(112, "'\(comunaName)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
         }
         if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
-            problems.append(SelloError(.io, "SAVE_TO_UNWRITABLE", "save_to: \(problem); nothing was sent", field: "save_to"))
+            problems.append(SelloError(.io, .saveToUnwritable, "save_to: \(problem); nothing was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
         guard case .success(let rut) = parsedRUT, let comuna, let duracion else {
@@ -117,6 +117,10 @@ public struct FESRequest: Sendable {
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {
+        password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? asciiPasswordProblem(Array(password.utf8)) : unicodePasswordProblem(password)
+    }
+
+    static func unicodePasswordProblem(_ password: String) -> String? {
         var missing: [String] = []
         if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
         if !password.contains(where: { $0.isUppercase }) { missing.append("una letra mayúscula") }
@@ -125,9 +129,33 @@ public struct FESRequest: Sendable {
         return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
     }
 
+    /// `passwordProblem` for ASCII text without CR, on bytes (same order, same messages).
+    static func asciiPasswordProblem(_ password: [UInt8]) -> String? {
+        var missing: [String] = []
+        if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { missing.append("una letra mayúscula") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { missing.append("una letra minúscula") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { missing.append("un número") }
+        return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
+    }
+
     static func isDocumentNumber(_ text: String) -> Bool {
+        text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? isASCIIDocumentNumber(Array(text.utf8)) : isUnicodeDocumentNumber(text)
+    }
+
+    /// `isDocumentNumber` for ASCII text without CR, on bytes.
+    static func isASCIIDocumentNumber(_ bytes: [UInt8]) -> Bool {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if bytes.count == 9 && bytes.allSatisfy(isDigit) { return true }
+        guard (9...10).contains(bytes.count), let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else {
+            return false
+        }
+        return bytes.dropFirst().allSatisfy(isDigit)
+    }
+
+    static func isUnicodeDocumentNumber(_ text: String) -> Bool {
         let characters = Array(text)
-        if characters.count == 9 { return characters.allSatisfy { $0.isASCII && $0.isNumber } }
+        if characters.count == 9 && characters.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
         guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else { return false }
         return characters.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
@@ -195,7 +223,7 @@ extension SelloError {
         var copy = self
         var details = details ?? JSONObject()
         details.append("problems", .array(problems.map { problem in
-            ["field": JSON(problem.field), "code": .string(problem.code), "service_code": JSON(problem.serviceCode),
+            ["field": JSON(problem.field), "code": .string(problem.code.name), "service_code": JSON(problem.serviceCode),
              "message": .string(problem.message)]
         }))
         copy.details = details

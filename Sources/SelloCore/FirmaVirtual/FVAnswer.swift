@@ -6,54 +6,35 @@ import Glibc
 /// not one shape: `code` may differ from the HTTP status (204 inside a 200), errors come at 200
 /// or 400, and `message` is an object, an array, a string or `{"info": ...}`.
 enum FVAnswer {
-    enum Outcome {
-        /// The `message` (secrets scrubbed) and the whole answer object, for readers that look
-        /// beyond `message` (create-contract-express's contract id).
-        case success(JSON, answer: JSONObject)
-        /// `refusesToken`: the service refused the bearer token, so it did not act on the request.
-        case failure(SelloError, refusesToken: Bool)
-    }
-
+    /// Reads an answer: its `message` (this call's secrets masked) and the whole answer object,
+    /// for readers that look beyond `message` (create-contract-express's contract id); or the
+    /// error it carries. `found` gets the body's `code` and whether the service refused the
+    /// bearer token (so it did not act on the request).
     /// - Parameters:
     ///   - authenticated: whether the request carried a bearer token (only then can an answer
     ///     mean "log in again").
-    static func read(_ response: HTTPResponse, context: CallContext, secrets: [String], authenticated: Bool) -> Outcome {
-        let redactor = Redactor(secrets: secrets)
-        let parsed: JSON?
-        do {
-            parsed = try AnswerJSON.parse(response.body, context: context)
-        } catch {
-            return .failure(error, refusesToken: false)
-        }
-        let object = parsed?.objectValue
+    static func read(_ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
+                     found: inout ReadFacts) throws(SelloError) -> (message: JSON, answer: JSONObject) {
+        let object = try AnswerJSON.parse(response.body, found: &found)?.objectValue
         let status = object?["status"]?.stringValue
-        if let object {
-            context.serviceStatus = serviceCode(object["code"])
-        }
+        if let object { found.serviceCode = serviceCode(object["code"]) }
         if response.status == 401 && authenticated {
-            let error = SelloError(.auth, "JWT_INVALID", "Firma Virtual answered HTTP 401: the bearer token was refused",
-                                   serviceCode: context.serviceStatus)
-            return .failure(error, refusesToken: true)
+            found.refusesToken = true
+            throw SelloError(.auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
+                             serviceCode: found.serviceCode)
         }
         guard let object, let status else {
-            let sample = redactor.sample(response.body)
-            guard (200..<300).contains(response.status) else {
-                return .failure(SelloError(.http, "HTTP_\(response.status)",
-                                           "Firma Virtual answered HTTP \(response.status) without its JSON answer: \(sample)",
-                                           details: ["sample": .string(sample)]), refusesToken: false)
-            }
-            return .failure(SelloError(.protocol, "INVALID_ANSWER",
-                                       "Firma Virtual's answer is not its documented JSON {code, status, message}: \(sample)",
-                                       details: ["sample": .string(sample)]), refusesToken: false)
+            throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
         }
         let message = object["message"] ?? .null
         if status.trimmingSpaces.lowercased() == "success" {
-            return .success(scrub(message, redactor), answer: object)
+            return (scrub(message, redactor), object)
         }
         let text = messageText(message)
-        let found = FVMessages.error(text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
-                                     serviceCode: context.serviceStatus)
-        return .failure(found.error, refusesToken: found.refusesToken && authenticated)
+        let known = FVMessages.error(text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
+                                     serviceCode: found.serviceCode)
+        found.refusesToken = known.refusesToken && authenticated
+        throw known.error
     }
 
     /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything

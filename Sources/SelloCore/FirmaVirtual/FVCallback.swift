@@ -9,7 +9,7 @@ public enum FVCallback {
                                   "FINISHED", "OTHER"]
 
     /// A callback as the library reads it.
-    struct Parsed {
+    struct Parsed: Sendable {
         let contractID: String
         let rawStatus: String?
         /// The seed's enum, or OTHER; nil when the callback carries no status.
@@ -25,16 +25,14 @@ public enum FVCallback {
     }
 
     /// fv_parse_callback: `{"body": <the callback's body as text, or as parsed JSON>}`.
-    public static func parse(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "fv", operation: "parse_callback", requestText) { json, context throws(SelloError) in
-            try parse(request: json, context: context).data
-        }
+    public static let parseOperation = LocalOperation(service: "fv", "parse_callback") { json, found throws(SelloError) in
+        try parse(request: json, found: &found).data
     }
 
-    static func parse(request json: JSON, context: CallContext) throws(SelloError) -> Parsed {
+    static func parse(request json: JSON, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let reader = try FieldReader(json, allowed: ["body"])
         guard let body = reader.object["body"], !body.isNull else {
-            throw .invalidArgument("'body' is required: the callback's body as text, or as parsed JSON", field: "body", code: "MISSING_FIELD")
+            throw .invalidArgument("'body' is required: the callback's body as text, or as parsed JSON", field: "body", code: .missingField)
         }
         let object: JSONObject
         switch body {
@@ -47,17 +45,17 @@ public enum FVCallback {
             object = value
         default:
             throw .invalidArgument("'body' must be the callback's body as text or as a JSON object, got \(body.typeName)",
-                                   field: "body", code: "WRONG_TYPE")
+                                   field: "body", code: .wrongType)
         }
-        return try read(object, context: context)
+        return try read(object, found: &found)
     }
 
     /// The contract of a callback body: `contract` (first object of an array, or an object),
     /// with the body's own top level as the fallback for each field.
-    static func read(_ body: JSONObject, context: CallContext) throws(SelloError) -> Parsed {
+    static func read(_ body: JSONObject, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let items = body["contract"]?.arrayValue
         if let items, items.count > 1 {
-            context.warn(Warning(kind: "validation", code: "SEVERAL_CONTRACTS",
+            found.warn(Warning(kind: .validation, code: .severalContracts,
                                  message: "the callback lists \(items.count) contracts; the first is read", field: "body.contract"))
         }
         let contract = FVReaders.objectOrFirst(body["contract"]) ?? JSONObject()
@@ -79,7 +77,7 @@ public enum FVCallback {
         let rawStatus = text(["sStatus"])
         let status = rawStatus.map(FVCallback.status)
         if let rawStatus, status == "OTHER", rawStatus.uppercased() != "OTHER" {
-            context.warn(Warning(kind: "validation", code: "STATUS_UNKNOWN",
+            found.warn(Warning(kind: .validation, code: .statusUnknown,
                                  message: "sStatus '\(rawStatus)' is not one of the seed's statuses (\(statuses.joined(separator: ", "))): reported as OTHER",
                                  field: "body.contract.sStatus"))
         }
@@ -95,7 +93,7 @@ public enum FVCallback {
     }
 
     static func invalid(_ message: String) -> SelloError {
-        SelloError(.validation, "CALLBACK_INVALID", "\(message): not a Firma Virtual callback", field: "body")
+        SelloError(.validation, .callbackInvalid, "\(message): not a Firma Virtual callback", field: "body")
     }
 }
 
@@ -103,32 +101,34 @@ extension FVClient {
     /// fv_confirm_callback: parses a callback, then asks the contract's detail (GET
     /// /api/v1/contract/detail/{sContractID}) and returns the status the service confirms.
     public func confirmCallback(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        client.call("confirm_callback", requestText) { json, context throws(SelloError) in
-            let callback = try FVCallback.parse(request: json, context: context)
+        run("confirm_callback", requestText) { json, found throws(SelloError) in
+            let callback = try FVCallback.parse(request: json, found: &found)
             guard FVValidation.isUUID(callback.contractID) else {
-                throw FVValidation.invalid("CONTRACT_ID_INVALID",
+                throw FVValidation.invalid(.contractIdInvalid,
                                            "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' is not a contract id as the service issues them (a UUID); nothing was asked",
                                            field: "body")
             }
-            let path = Self.path("/api/v1/contract/detail", callback.contractID)
-            let detail = FVReaders.contractDetail(try self.send(FVCall(.get, path, replay: .idempotent), context: context))
-            return try Self.confirmation(callback, detail: detail, context: context)
+            var call = FVCall(.get, Self.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
+            call.reader = { message, _, found throws(SelloError) in
+                try Self.confirmation(callback, detail: FVReaders.contractDetail(message), found: &found)
+            }
+            return call
         }
     }
 
-    static func confirmation(_ callback: FVCallback.Parsed, detail: JSON, context: CallContext) throws(SelloError) -> JSON {
+    static func confirmation(_ callback: FVCallback.Parsed, detail: JSON, found: inout ReadFacts) throws(SelloError) -> JSON {
         guard let contract = FVReaders.detailContract(detail), let confirmed = contract["sStatus"]?.stringValue else {
-            throw SelloError(.protocol, "INVALID_ANSWER",
-                             "Firma Virtual's contract detail carries no contrato with an sStatus, so the callback cannot be confirmed")
+            throw SelloError(.protocol, .invalidAnswer,
+                             "Firma Virtual's answer is not its documented JSON {code, status, message}: the contract detail carries no contrato with an sStatus, so the callback cannot be confirmed")
         }
         if let id = contract["sContractID"]?.stringValue, id.lowercased() != callback.contractID.lowercased() {
-            throw SelloError(.protocol, "INVALID_ANSWER",
+            throw SelloError(.protocol, .invalidAnswer,
                              "Firma Virtual answered the detail of contract \(id) when asked for \(callback.contractID)")
         }
         let status = FVCallback.status(confirmed)
         let agrees = callback.rawStatus.map { $0.trimmingSpaces.uppercased() == confirmed.trimmingSpaces.uppercased() } ?? false
         if !agrees {
-            context.warn(Warning(kind: "service", code: "CALLBACK_STATUS_DIFFERS",
+            found.warn(Warning(kind: .service, code: .callbackStatusDiffers,
                                  message: "the callback says \(callback.rawStatus.map { "'\($0)'" } ?? "no status"), the service says '\(confirmed)' now: act on the service's",
                                  field: "body.contract.sStatus"))
         }

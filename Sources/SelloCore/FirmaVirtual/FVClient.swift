@@ -1,24 +1,39 @@
 import Synchronization
 
-/// One request of a Firma Virtual operation, as the operation's builder describes it.
-struct FVCall {
-    var method: HTTPMethod
-    var path: String
-    var body: HTTPBody
-    var replay: ReplayPolicy
-    /// Sends the bearer token (every operation but login, CreateUserApp and the password reset).
-    var authenticated = true
-    var reportsProgress = false
-    /// This request's own secrets (passwords in the body), besides the client's.
-    var secrets: [String] = []
-    /// Reads the answer's `message` into `data` (FVReaders); the message as it is when nil.
-    var reader: ((JSON) -> JSON)?
+/// One request of a Firma Virtual operation, as the operation's builder describes it: the HTTP
+/// request (JSON in and out, the bearer token unless the operation goes without one) and the
+/// reader of its answer.
+struct FVCall: Sendable {
+    var http: HTTPRequest
+    /// Reads the answer (its `message` and the whole object) into `data`; the message as it is
+    /// when nil.
+    var reader: (@Sendable (JSON, JSONObject, inout ReadFacts) throws(SelloError) -> JSON)?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
-        self.method = method
-        self.path = path
-        self.body = body
-        self.replay = replay
+        http = HTTPRequest(method, path, replay: replay)
+        http.headers = ["Accept: application/json"]
+        http.body = body
+        http.bearer = true
+    }
+
+    /// Sends the bearer token (every operation but login, CreateUserApp and the password reset).
+    var authenticated: Bool {
+        get { http.bearer }
+        set { http.bearer = newValue }
+    }
+    var reportsProgress: Bool {
+        get { http.reportsProgress }
+        set { http.reportsProgress = newValue }
+    }
+    /// The request field a streamed file came from, named in `io` errors.
+    var fileField: String? {
+        get { http.fileField }
+        set { http.fileField = newValue }
+    }
+    /// This request's own secrets (passwords in the body), besides the client's.
+    var secrets: [String] {
+        get { http.secrets }
+        set { http.secrets = newValue }
     }
 }
 
@@ -65,146 +80,32 @@ public final class FVClient: Sendable {
         maxUploadBytes = maxUpload
     }
 
-    /// Runs one operation: builds its request (validating it), sends it with the token and
-    /// returns the envelope.
-    func run(_ operation: String, _ requestText: UnsafePointer<CChar>?,
-             _ build: (JSON, CallContext) throws(SelloError) -> FVCall) -> JSON {
-        client.call(operation, requestText) { json, context throws(SelloError) in
-            let call = try build(json, context)
-            let message = try self.send(call, context: context)
-            return call.reader?(message) ?? message
-        }
+    /// Reads a request into the operation's `FVCall` (method, path, body, replay policy, token,
+    /// reader), checking it.
+    typealias Build = @Sendable (JSON, inout ReadFacts) throws(SelloError) -> FVCall
+
+    /// An operation's descriptor: its name and its builder; every Firma Virtual operation sends
+    /// its call and reads the service's envelope the same way.
+    static func operation(_ name: String, _ build: @escaping Build) -> Operation<FVClient, FVCall> {
+        Operation(name,
+                  parse: { json, _, found throws(SelloError) in try build(json, &found) },
+                  build: { call, client in client.httpRequest(call) },
+                  read: { response, call, _, scope, found throws(SelloError) in
+                      let (message, answer) = try FVAnswer.read(response, redactor: scope.hooks.redactor,
+                                                                authenticated: call.authenticated, found: &found)
+                      return try call.reader?(message, answer, &found) ?? message
+                  })
     }
 
-    /// Sends `call`; when the service refuses the token, logs in again once and repeats the
-    /// call once (the service did not act on it). Returns the answer's `message`.
-    func send(_ call: FVCall, context: CallContext) throws(SelloError) -> JSON {
-        try sendReading(call, context: context).message
+    /// Runs one operation through the client's pipeline, with the client's tokens.
+    func run(_ name: String, _ requestText: UnsafePointer<CChar>?, _ build: @escaping Build) -> JSON {
+        client.run(Self.operation(name, build), on: self, requestText, tokens: self)
     }
 
-    /// As `send`, with the whole answer object besides its `message`.
-    func sendReading(_ call: FVCall, context: CallContext) throws(SelloError) -> (message: JSON, answer: JSONObject) {
-        guard call.authenticated else {
-            return try exchange(call, token: nil, context: context).get()
-        }
-        var token = try self.token(context: context, replacing: nil)
-        var outcome = try exchange(call, token: token, context: context)
-        if case .failure(let error, refusesToken: true) = outcome {
-            context.hooks.log(.info, "fv: the service refused the token (\(error.code)); logging in again and repeating the request once")
-            token = try self.token(context: context, replacing: token)
-            outcome = try exchange(call, token: token, context: context)
-        }
-        return try outcome.get()
-    }
-
-    /// One HTTP exchange and its reading.
-    func exchange(_ call: FVCall, token: FVToken?, context: CallContext) throws(SelloError) -> FVAnswer.Outcome {
-        var request = HTTPRequest(call.method, call.path, replay: call.replay)
-        request.headers = ["Accept: application/json"]
-        if let token { request.headers.append("Authorization: Bearer \(token.value)") }
-        request.body = call.body
-        request.reportsProgress = call.reportsProgress
-        request.secrets = call.secrets + [password] + (token.map { [$0.value] } ?? [])
-        let response = try client.transport.perform(request, context: context)
-        return FVAnswer.read(response, context: context, secrets: request.secrets, authenticated: token != nil)
-    }
-
-    // MARK: - The token
-
-    /// A token fit for use: the cached one while it is fresh, else a new login. `stale` is a
-    /// token the service just refused: a different fresh one (another thread's login) is used
-    /// instead, else a new login is made.
-    func token(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
-        // Log lines of a login made under the lock reach the caller once it is released: a log
-        // callback may call back into this client (issue 12, item 1).
-        try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
-            try tokenLocked(context: context, replacing: stale)
-        }
-    }
-
-    private func tokenLocked(context: CallContext, replacing stale: FVToken?) throws(SelloError) -> FVToken {
-        let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
-        return try tokens.withLock { state throws(SelloError) -> FVToken in
-            if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
-                return current
-            }
-            if finishedLogins.load(ordering: .acquiring) != seen, let failure = state.lastFailure {
-                throw failure // a login made while this call waited failed: not tried again
-            }
-            if stale == nil, state.current != nil {
-                context.hooks.log(.info, "fv: the token expires within a minute; logging in again")
-            }
-            return try self.logInLocked(&state, context: context, reportsServiceCode: false)
-        }
-    }
-
-    /// Logs in with the lock held and records the outcome for the threads waiting on it.
-    func logInLocked(_ state: inout TokenState, context: CallContext, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
-        defer { finishedLogins.add(1, ordering: .releasing) }
-        do throws(SelloError) {
-            let generation = finishedLogins.load(ordering: .acquiring) + 1
-            let token = try logIn(context: context, generation: generation, reportsServiceCode: reportsServiceCode)
-            state.current = token
-            state.lastFailure = nil
-            return token
-        } catch {
-            state.current = nil
-            state.lastFailure = error
-            throw error
-        }
-    }
-
-    /// UserDataLogin: POST /logindata with the configured login. Every refusal is kind `auth`,
-    /// code LOGIN_FAILED, and is never repeated.
-    func logIn(context: CallContext, generation: Int, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
-        context.hooks.log(.info, "fv: logging in as '\(login)'")
-        var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
-        request.headers = ["Accept: application/json"]
-        request.body = .bytes(JSONWriter.encode(["login": .string(login), "password": .string(password)]),
-                              contentType: "application/json")
-        request.secrets = [password]
-        let response = try client.transport.perform(request, context: context)
-        let previousCode = context.serviceStatus
-        let outcome = FVAnswer.read(response, context: context, secrets: request.secrets, authenticated: false)
-        if !reportsServiceCode { context.serviceStatus = previousCode }
-        switch outcome {
-        case .failure(let error, _):
-            guard error.kind == .service || error.kind == .auth else { throw error }
-            throw SelloError(.auth, "LOGIN_FAILED", "Firma Virtual refused the login of '\(login)': \(error.message)",
-                             serviceCode: error.serviceCode)
-        case .success(let message, _):
-            guard let value = FVToken.bearer(from: message) else {
-                throw SelloError(.protocol, "TOKEN_MISSING",
-                                 "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
-            }
-            let token = FVToken(value: value, generation: generation)
-            if token.lifetimeInvalid {
-                context.warn(Warning(kind: "protocol", code: "TOKEN_LIFETIME_INVALID",
-                                     message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
-            }
-            return token
-        }
-    }
-
-    /// fv_login: logs in now (replacing the cached token) and says until when the token is good.
-    public func logIn(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        client.call("login", requestText) { json, context throws(SelloError) in
-            _ = try FieldReader(json, allowed: [])
-            let token = try context.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
-                try tokens.withLock { state throws(SelloError) -> FVToken in
-                    try self.logInLocked(&state, context: context, reportsServiceCode: true)
-                }
-            }
-            return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
-        }
-    }
-}
-
-extension FVAnswer.Outcome {
-    func get() throws(SelloError) -> (message: JSON, answer: JSONObject) {
-        switch self {
-        case .success(let data, let answer): return (data, answer)
-        case .failure(let error, _): throw error
-        }
+    /// The HTTP request of a call, with the client's password among its secrets.
+    func httpRequest(_ call: FVCall) -> HTTPRequest {
+        var request = call.http
+        request.secrets.append(password)
+        return request
     }
 }

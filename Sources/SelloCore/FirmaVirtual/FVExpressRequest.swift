@@ -26,21 +26,21 @@ struct FVExpressRequest {
     let contractName: String?
 
     /// - Parameter checkDocument: the PDF checks shared with fv_upload_document.
-    init(_ json: JSON, context: CallContext, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
+    init(_ json: JSON, found: inout ReadFacts, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FVExpressRequest.fields)
         var body = JSONObject()
         guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
-        body.append("sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: "OWNER_TYPE_INVALID")))
+        body.append("sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)))
         guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
         // Fee ids are per account and plan (49, 109 in use): only their form is checked.
         guard fee > 0 else {
-            throw V.invalid("FEE_ID_INVALID", "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
+            throw V.invalid(.feeIdInvalid, "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
                             field: "iContractTypeFeeID")
         }
         body.append("iContractTypeFeeID", .int(Int64(fee)))
         let signers = try FVExpressRequest.signers(reader)
         if let count = try reader.int("iSignedCount"), count != signers.count {
-            throw V.invalid("SIGNED_COUNT_MISMATCH", "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
+            throw V.invalid(.signedCountMismatch, "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
                             field: "iSignedCount")
         }
         body.append("iSignedCount", .int(Int64(signers.count)))
@@ -50,13 +50,13 @@ struct FVExpressRequest {
         if let callback = try reader.string("callback") { body.append("callback", .string(try V.callbackURL(callback))) }
         for key in ["iAgreementId", "iPriceId"] {
             guard let value = try reader.int(key) else { continue }
-            guard value >= 0 else { throw V.invalid("\(key == "iPriceId" ? "PRICE" : "AGREEMENT")_ID_INVALID", "'\(key)' must be 0 or more, got \(value)", field: key) }
+            guard value >= 0 else { throw V.invalid(key == "iPriceId" ? .priceIdInvalid : .agreementIdInvalid, "'\(key)' must be 0 or more, got \(value)", field: key) }
             body.append(key, .int(Int64(value)))
         }
         if let provider = try V.optionalText(reader, "provider") {
             let upper = provider.uppercased()
             if !FVExpressRequest.knownProviders.contains(upper) {
-                context.warn(Warning(kind: "validation", code: "UNKNOWN_PROVIDER",
+                found.warn(Warning(kind: .validation, code: .unknownProvider,
                                      message: "provider '\(V.shorten(provider))' is sent as given; the only value seen in use is LEXGOSIGN (advanced signature)",
                                      field: "provider"))
             }
@@ -78,12 +78,12 @@ struct FVExpressRequest {
         case (nil, let text?):
             guard let bytes = Base64.decode(text) else {
                 throw .invalidArgument("'content_base64' is not valid base64 (give the PDF's bytes in base64, without a data: prefix)",
-                                       field: "content_base64", code: "INVALID_BASE64")
+                                       field: "content_base64", code: .invalidBase64)
             }
             try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
             return .bytes(bytes)
         case (nil, nil):
-            throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: "MISSING_FIELD")
+            throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: .missingField)
         default:
             throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }
@@ -93,7 +93,7 @@ struct FVExpressRequest {
     static func signers(_ reader: FieldReader) throws(SelloError) -> [JSON] {
         guard let list = try reader.array("signers") else { throw V.missing("signers") }
         guard (1...V.maxSigners).contains(list.count) else {
-            throw V.invalid("SIGNER_COUNT_INVALID", "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(list.count)",
+            throw V.invalid(.signerCountInvalid, "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(list.count)",
                             field: "signers")
         }
         var signers: [JSON] = []
@@ -105,7 +105,7 @@ struct FVExpressRequest {
                 try FVExpressRequest.signer(item, position: index + 1, prefix: prefix)
             }
             if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
-                throw V.invalid("DUPLICATE_SIGNER", "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
+                throw V.invalid(.duplicateSigner, "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
             }
             if percent > 0 { portions.append(percent) }
             signers.append(.object(signer))
@@ -113,7 +113,7 @@ struct FVExpressRequest {
         let sorted = portions.sorted()
         guard sorted == [100] || sorted == [50, 50] else {
             let shown = sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
-            throw V.invalid("PORTIONS_INVALID",
+            throw V.invalid(.portionsInvalid,
                             "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay \"50\" each; the others \"0\"); \(shown)",
                             field: "signers")
         }
@@ -129,19 +129,19 @@ struct FVExpressRequest {
         let phone = try V.chileanPhone(try V.text(reader, "phone"), field: "\(prefix).phone")
         let rol = try reader.int("rol") ?? 0
         guard roles.contains(rol) else {
-            throw V.invalid("ROL_INVALID", "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
+            throw V.invalid(.rolInvalid, "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
         }
         let order = try reader.int("order") ?? position
-        guard order > 0 else { throw V.invalid("ORDER_INVALID", "'order' must be a positive integer (1 signs first), got \(order)", field: "order") }
+        guard order > 0 else { throw V.invalid(.orderInvalid, "'order' must be a positive integer (1 signs first), got \(order)", field: "order") }
         let type = try reader.string("type").map { (value) throws(SelloError) -> String in
-            try V.choice(value, V.personTypes, field: "type", code: "SIGNER_TYPE_INVALID")
+            try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
         } ?? "NATURAL"
         var percent = 0
         if let value = reader.object["portion"], !value.isNull {
             percent = try V.portion(value, field: "portion").percent
         }
         guard rol != 3 || percent > 0 else {
-            throw V.invalid("PORTIONS_INVALID", "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
+            throw V.invalid(.portionsInvalid, "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
         }
         try V.payment(reader.object["payment"], field: "payment")
         let object: JSONObject = ["full_name": .string(name), "email": .string(email), "rutId": .string(rut), "phone": .string(phone),

@@ -31,7 +31,7 @@ extension FVClient {
                                                          "sLogin", "sPassword", "sComments", "sUserType"])
             var body = JSONObject()
             if let profile = try reader.int("iProfileID") {
-                guard profile >= 0 else { throw V.invalid("PROFILE_ID_INVALID", "'iProfileID' must be 0 or more, got \(profile)", field: "iProfileID") }
+                guard profile >= 0 else { throw V.invalid(.profileIdInvalid, "'iProfileID' must be 0 or more, got \(profile)", field: "iProfileID") }
                 body.append("iProfileID", .int(Int64(profile)))
             }
             body.append("sRUT", .string(try V.rut(try V.text(reader, "sRUT"), field: "sRUT")))
@@ -41,11 +41,11 @@ extension FVClient {
             body.append("sPhone", .string(try V.phone(try V.text(reader, "sPhone"), field: "sPhone")))
             body.append("sLogin", .string(try V.login(try V.text(reader, "sLogin"), field: "sLogin")))
             guard let password = try reader.string("sPassword") else { throw V.missing("sPassword") }
-            guard !password.isEmpty else { throw V.invalid("EMPTY_FIELD", "'sPassword' is empty", field: "sPassword") }
+            guard !password.isEmpty else { throw V.invalid(.emptyField, "'sPassword' is empty", field: "sPassword") }
             body.append("sPassword", .string(password))
             if let comments = try reader.string("sComments") { body.append("sComments", .string(comments)) }
             if let type = try reader.string("sUserType") {
-                body.append("sUserType", .string(try V.choice(type, V.personTypes, field: "sUserType", code: "USER_TYPE_INVALID")))
+                body.append("sUserType", .string(try V.choice(type, V.personTypes, field: "sUserType", code: .userTypeInvalid)))
             }
             try ClientConfig.checkSecretLength(password, field: "sPassword")
             var call = FVCall(.post, "/api/v1/userapp", body: Self.json(body),
@@ -68,7 +68,7 @@ extension FVClient {
             if let phone = try V.optionalText(reader, "sPhone") { body.append("sPhone", .string(try V.phone(phone, field: "sPhone"))) }
             guard !body.isEmpty else {
                 throw .invalidArgument("nothing to update: give sFirstName, sLastName or sPhone (the only fields the service updates)",
-                                       code: "MISSING_FIELD")
+                                       code: .missingField)
             }
             // Setting the same values again changes nothing: safe to repeat.
             return FVCall(.put, Self.path("/api/v1/userapp", id), body: Self.json(body), replay: .idempotent)
@@ -94,9 +94,9 @@ extension FVClient {
             let reader = try FieldReader(json, allowed: ["login", "password", "new_password"])
             let login = try V.email(try V.text(reader, "login"), field: "login")
             guard let code = try reader.stringOrNumber("password") else { throw V.missing("password") }
-            guard !code.trimmingSpaces.isEmpty else { throw V.invalid("EMPTY_FIELD", "'password' (the e-mailed code) is empty", field: "password") }
+            guard !code.trimmingSpaces.isEmpty else { throw V.invalid(.emptyField, "'password' (the e-mailed code) is empty", field: "password") }
             guard let newPassword = try reader.string("new_password") else { throw V.missing("new_password") }
-            guard !newPassword.isEmpty else { throw V.invalid("EMPTY_FIELD", "'new_password' is empty", field: "new_password") }
+            guard !newPassword.isEmpty else { throw V.invalid(.emptyField, "'new_password' is empty", field: "new_password") }
             try ClientConfig.checkSecretLength(newPassword, field: "new_password")
             // The code goes as the caller gave it (the seed types it integer, its example is a string).
             let codeJSON: JSON = reader.object["password"]?.stringValue != nil ? .string(code.trimmingSpaces) : reader.object["password"] ?? .null
@@ -116,7 +116,7 @@ extension FVClient {
         run("get_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
             var call = FVCall(.get, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
-            call.reader = FVReaders.contract
+            call.reader = { message, _, _ in FVReaders.contract(message) }
             return call
         }
     }
@@ -135,7 +135,7 @@ extension FVClient {
         run("list_contract_types", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["QTYPE", "QVALUE"])
             guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
-            let type = try V.choice(rawType, V.queryTypes, field: "QTYPE", code: "QTYPE_INVALID")
+            let type = try V.choice(rawType, V.queryTypes, field: "QTYPE", code: .qtypeInvalid)
             let value = try V.queryValue(reader, type: type)
             return FVCall(.get, Self.path("/api/v1/contract-type", type, value), replay: .idempotent)
         }
@@ -146,7 +146,7 @@ extension FVClient {
         run("list_owner_contracts", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDOwner"])
             var call = FVCall(.get, Self.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
-            call.reader = FVReaders.contract
+            call.reader = { message, _, _ in FVReaders.contract(message) }
             return call
         }
     }
@@ -156,7 +156,7 @@ extension FVClient {
         run("get_contract_detail", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
             var call = FVCall(.get, Self.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
-            call.reader = FVReaders.contractDetail
+            call.reader = { message, _, _ in FVReaders.contractDetail(message) }
             return call
         }
     }
@@ -191,25 +191,28 @@ extension FVClient {
             let base64 = try reader.string("content_base64")
             let fileName = "\(contractID).pdf"
             let body: HTTPBody
+            var fileField: String?
             switch (filePath, base64) {
             case (let path?, nil):
                 let size = try FileSystem.fileSize(path, field: "file_path")
                 try self.checkDocument(prefix: try FileSystem.readPrefix(path, count: 5, field: "file_path"), size: size, field: "file_path")
                 body = .multipartFile(field: "file", fileName: fileName, path: path, contentType: "application/pdf")
+                fileField = "file_path"
             case (nil, let text?):
                 guard let bytes = Base64.decode(text) else {
-                    throw .invalidArgument("'content_base64' is not valid base64", field: "content_base64", code: "INVALID_BASE64")
+                    throw .invalidArgument("'content_base64' is not valid base64", field: "content_base64", code: .invalidBase64)
                 }
                 try self.checkDocument(prefix: Array(bytes.prefix(5)), size: Int64(bytes.count), field: "content_base64")
                 body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
             case (nil, nil):
-                throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: "MISSING_FIELD")
+                throw .invalidArgument("give the PDF as 'file_path' (streamed from disk) or 'content_base64'", field: "file_path", code: .missingField)
             default:
                 throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
             }
             var call = FVCall(.post, "/api/v1/upfile", body: body,
                               replay: .onlyIfNotSent(consequence: "the document may have been attached to the contract"))
             call.reportsProgress = true
+            call.fileField = fileField
             return call
         }
     }
@@ -217,12 +220,12 @@ extension FVClient {
     /// The service takes only PDF files of up to max_upload_bytes.
     func checkDocument(prefix: [UInt8], size: Int64, field: String) throws(SelloError) {
         guard size <= maxUploadBytes else {
-            throw V.invalid("FILE_TOO_LARGE", "the document is \(size) bytes; the service takes PDF files of up to \(maxUploadBytes) bytes (max_upload_bytes)",
+            throw V.invalid(.fileTooLarge, "the document is \(size) bytes; the service takes PDF files of up to \(maxUploadBytes) bytes (max_upload_bytes)",
                             field: field)
         }
         guard prefix == Array("%PDF-".utf8) else {
             let what = size == 0 ? "empty" : "not a PDF (it does not start with %PDF-)"
-            throw V.invalid("NOT_A_PDF", "the document is \(what); the service takes only PDF files", field: field)
+            throw V.invalid(.notAPdf, "the document is \(what); the service takes only PDF files", field: field)
         }
     }
 
@@ -241,7 +244,7 @@ extension FVClient {
             let contractID = try V.contractID(reader, "contractID")
             guard let entries = try reader.array("file_order") else { throw V.missing("file_order") }
             guard !entries.isEmpty else {
-                throw V.invalid("FILE_ORDER_INVALID", "'file_order' is empty: list the documents to move (CHANGE) or remove (REMOVE)", field: "file_order")
+                throw V.invalid(.fileOrderInvalid, "'file_order' is empty: list the documents to move (CHANGE) or remove (REMOVE)", field: "file_order")
             }
             var order: [JSON] = []
             var seen: Set<String> = []
@@ -251,11 +254,11 @@ extension FVClient {
                     let entryReader = try FieldReader(entry, allowed: ["document", "ind", "action"])
                     let document = try V.text(entryReader, "document")
                     guard let ind = try entryReader.int("ind") else { throw V.missing("ind") }
-                    guard ind >= 0 else { throw V.invalid("FILE_ORDER_INVALID", "'ind' must be 0 or more (the document's position), got \(ind)", field: "ind") }
+                    guard ind >= 0 else { throw V.invalid(.fileOrderInvalid, "'ind' must be 0 or more (the document's position), got \(ind)", field: "ind") }
                     guard let action = try entryReader.string("action") else { throw V.missing("action") }
-                    let normalized = try V.choice(action, ["CHANGE", "REMOVE"], field: "action", code: "FILE_ORDER_INVALID")
+                    let normalized = try V.choice(action, ["CHANGE", "REMOVE"], field: "action", code: .fileOrderInvalid)
                     guard seen.insert(document).inserted else {
-                        throw V.invalid("FILE_ORDER_INVALID", "the document '\(V.shorten(document))' appears twice in file_order", field: "document")
+                        throw V.invalid(.fileOrderInvalid, "the document '\(V.shorten(document))' appears twice in file_order", field: "document")
                     }
                     return ["document": .string(document), "ind": .int(Int64(ind)), "action": .string(normalized)]
                 }
@@ -295,10 +298,10 @@ extension FVClient {
 
     /// DeleteSigner: POST /api/v1/signer/del {"contractID", "rutId"}.
     public func deleteSigner(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        run("delete_signer", requestText) { json, context throws(SelloError) in
+        run("delete_signer", requestText) { json, found throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["contractID", "rutId"])
             let contractID = try V.contractID(reader, "contractID")
-            let rut = try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", context: context)
+            let rut = try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", found: &found)
             return FVCall(.post, "/api/v1/signer/del", body: Self.json(["contractID": .string(contractID), "rutId": .string(rut)]),
                           replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
         }
@@ -329,29 +332,29 @@ enum FVContractRequest {
     static func body(_ json: JSON) throws(SelloError) -> JSONObject {
         let reader = try FieldReader(json, allowed: fields)
         guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
-        let owner = try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: "OWNER_TYPE_INVALID")
+        let owner = try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)
         let paymentStatus = try reader.string("sPaymentStatus").map { (value) throws(SelloError) -> String in
             // The seed's examples write PAYOUT where its tables say PAIDOUT: both mean paid.
             let spelled = FVReaders.isPaid(.string(value)) == true ? "PAIDOUT" : value
-            return try V.choice(spelled, V.paymentStatuses, field: "sPaymentStatus", code: "PAYMENT_STATUS_INVALID")
+            return try V.choice(spelled, V.paymentStatuses, field: "sPaymentStatus", code: .paymentStatusInvalid)
         } ?? "PENDING"
         let paymentService = try reader.int("iPaymentService") ?? 0
         guard paymentService >= 0 else {
-            throw V.invalid("PAYMENT_SERVICE_INVALID", "'iPaymentService' must be 0 (WEBPAY) or another service number, got \(paymentService)", field: "iPaymentService")
+            throw V.invalid(.paymentServiceInvalid, "'iPaymentService' must be 0 (WEBPAY) or another service number, got \(paymentService)", field: "iPaymentService")
         }
         guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
         guard V.feeIDs.contains(fee) else {
-            throw V.invalid("FEE_ID_INVALID", "'iContractTypeFeeID' must be a fee id from 1 to 117 (see fv_list_contract_types), got \(fee)", field: "iContractTypeFeeID")
+            throw V.invalid(.feeIdInvalid, "'iContractTypeFeeID' must be a fee id from 1 to 117 (see fv_list_contract_types), got \(fee)", field: "iContractTypeFeeID")
         }
         guard let signedCount = try reader.int("iSignedCount") else { throw V.missing("iSignedCount") }
         let callback = try reader.string("callback").map { (value) throws(SelloError) -> String in try V.callbackURL(value) }
         guard let signerList = try reader.array("signers") else { throw V.missing("signers") }
         guard (1...V.maxSigners).contains(signerList.count) else {
-            throw V.invalid("SIGNER_COUNT_INVALID", "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(signerList.count)",
+            throw V.invalid(.signerCountInvalid, "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(signerList.count)",
                             field: "signers")
         }
         guard signedCount == signerList.count else {
-            throw V.invalid("SIGNED_COUNT_MISMATCH", "'iSignedCount' is \(signedCount) but 'signers' lists \(signerList.count); they must match",
+            throw V.invalid(.signedCountMismatch, "'iSignedCount' is \(signedCount) but 'signers' lists \(signerList.count); they must match",
                             field: "iSignedCount")
         }
         var signers: [JSON] = []
@@ -364,14 +367,14 @@ enum FVContractRequest {
             }
             if percent > 0 { payers.append(percent) }
             if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
-                throw V.invalid("DUPLICATE_SIGNER", "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
+                throw V.invalid(.duplicateSigner, "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
             }
             signers.append(.object(signer))
         }
         let sorted = payers.sorted()
         guard sorted == [100] || sorted == [50, 50] else {
             let shown = sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
-            throw V.invalid("PORTIONS_INVALID",
+            throw V.invalid(.portionsInvalid,
                             "one signer pays 100 or two signers pay 50 each (\"pueden pagar máximo dos personas mínimo una\"), the others 0 or no portion; \(shown)",
                             field: "signers")
         }
@@ -393,7 +396,7 @@ enum FVContractRequest {
         let rut = try V.rut(try V.text(reader, "rutId"), field: "\(prefix).rutId")
         let phone = try V.phone(try V.text(reader, "phone"), field: "\(prefix).phone")
         guard let typeText = try reader.string("type") else { throw V.missing("type") }
-        let type = try V.choice(typeText, V.personTypes, field: "\(prefix).type", code: "SIGNER_TYPE_INVALID")
+        let type = try V.choice(typeText, V.personTypes, field: "\(prefix).type", code: .signerTypeInvalid)
         var portion: (percent: Int, json: JSON) = (0, .int(0))
         if let value = reader.object["portion"], !value.isNull {
             portion = try V.portion(value, field: "\(prefix).portion")

@@ -15,10 +15,10 @@ enum FVValidation {
     // MARK: - Fields
 
     static func missing(_ field: String) -> SelloError {
-        .invalidArgument("'\(field)' is required", field: field, code: "MISSING_FIELD")
+        .invalidArgument("'\(field)' is required", field: field, code: .missingField)
     }
 
-    static func invalid(_ code: String, _ message: String, field: String) -> SelloError {
+    static func invalid(_ code: ErrorCode, _ message: String, field: String) -> SelloError {
         SelloError(.validation, code, message, field: field)
     }
 
@@ -26,7 +26,7 @@ enum FVValidation {
     static func text(_ reader: FieldReader, _ key: String, prefix: String = "") throws(SelloError) -> String {
         guard let value = try reader.string(key) else { throw missing(prefix + key) }
         let trimmed = value.trimmingSpaces
-        guard !trimmed.isEmpty else { throw invalid("EMPTY_FIELD", "'\(prefix + key)' is empty", field: prefix + key) }
+        guard !trimmed.isEmpty else { throw invalid(.emptyField, "'\(prefix + key)' is empty", field: prefix + key) }
         return trimmed
     }
 
@@ -42,7 +42,7 @@ enum FVValidation {
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
               let number = Int(trimmed), number > 0 else {
-            throw invalid("ID_INVALID", "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
+            throw invalid(.idInvalid, "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
         }
         return String(number)
     }
@@ -53,7 +53,7 @@ enum FVValidation {
         guard let value = try reader.string(key) else { throw missing(key) }
         let trimmed = value.trimmingSpaces
         guard isUUID(trimmed) else {
-            throw invalid("CONTRACT_ID_INVALID",
+            throw invalid(.contractIdInvalid,
                           "'\(key)' must be a contract id as the service issues them, a UUID such as 307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got '\(shorten(value))'",
                           field: key)
         }
@@ -68,7 +68,7 @@ enum FVValidation {
     }
 
     /// One of `allowed`, case-insensitively; the service's spelling is returned.
-    static func choice(_ value: String, _ allowed: [String], field: String, code: String) throws(SelloError) -> String {
+    static func choice(_ value: String, _ allowed: [String], field: String, code: ErrorCode) throws(SelloError) -> String {
         let upper = value.trimmingSpaces.uppercased()
         guard allowed.contains(upper) else {
             throw invalid(code, "'\(field)' must be one of \(allowed.joined(separator: ", ")); got '\(shorten(value))'", field: field)
@@ -82,13 +82,13 @@ enum FVValidation {
     static func rut(_ value: String, field: String) throws(SelloError) -> String {
         switch RUT.parse(value) {
         case .success(let rut): return rut.normalized
-        case .failure(let problem): throw invalid("RUT_INVALIDO", "\(field): \(problem.message)", field: field)
+        case .failure(let problem): throw invalid(.rutInvalido, "\(field): \(problem.message)", field: field)
         }
     }
 
     static func email(_ value: String, field: String) throws(SelloError) -> String {
         if let problem = EmailAddress.problem(value) {
-            throw invalid("EMAIL_INVALID", "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
+            throw invalid(.emailInvalid, "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
         }
         return value
     }
@@ -98,7 +98,7 @@ enum FVValidation {
     static func phone(_ value: String, field: String) throws(SelloError) -> String {
         let digits = value.hasPrefix("+") ? value.dropFirst() : Substring(value)
         guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw invalid("PHONE_INVALID",
+            throw invalid(.phoneInvalid,
                           "\(field): '\(shorten(value))' is not a phone number: 8 to 15 digits with an optional leading + (e.g. +56978570242), without spaces or dashes",
                           field: field)
         }
@@ -117,7 +117,7 @@ enum FVValidation {
             if digits.count == 9 { digits = "56" + digits }
         }
         guard digits.count == 11, digits.hasPrefix("56"), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw invalid("PHONE_INVALID",
+            throw invalid(.phoneInvalid,
                           "\(field): '\(shorten(value))' is not a Chilean phone number: +56 and 9 digits (+56912345678), or the 9 digits alone",
                           field: field)
         }
@@ -130,7 +130,7 @@ enum FVValidation {
         let lower = trimmed.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), trimmed.count > 8,
               !trimmed.contains(where: { $0.isWhitespace }) else {
-            throw invalid("CALLBACK_INVALID", "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, got '\(shorten(value))'", field: "callback")
+            throw invalid(.callbackInvalid, "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, got '\(shorten(value))'", field: "callback")
         }
         return trimmed
     }
@@ -139,7 +139,7 @@ enum FVValidation {
     /// 16 length" says.
     static func login(_ value: String, field: String) throws(SelloError) -> String {
         guard (6...16).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw invalid("INVALID_LOGIN", "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' (letters and digits only, 6 to 16 of them)",
+            throw invalid(.invalidLogin, "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' (letters and digits only, 6 to 16 of them)",
                           field: field)
         }
         return value
@@ -147,18 +147,17 @@ enum FVValidation {
 
     /// A RUT used only to find a signer (DeleteSigner): its shape is checked, a wrong check
     /// digit is a warning (the signer may have been registered with it elsewhere).
-    static func rutForLookup(_ value: String, field: String, context: CallContext) throws(SelloError) -> String {
+    static func rutForLookup(_ value: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {
         switch RUT.parse(value) {
         case .success(let rut): return rut.normalized
-        case .failure(.checkDigit(let expected, let got)):
+        case .failure(let problem) where problem.isCheckDigit:
             let plain = value.trimmingSpaces.uppercased().replacing(".", with: "")
             let normalized = plain.contains("-") ? plain : String(plain.dropLast()) + "-" + String(plain.suffix(1))
-            context.warn(Warning(kind: "validation", code: "RUT_INVALIDO",
-                                 message: "\(field): the check digit of \(normalized) should be \(expected), not \(got); sent as is to find the signer",
-                                 field: field))
+            found.warn(Warning(kind: .validation, code: .rutInvalido,
+                               message: "\(field): \(problem.message) (\(normalized)); sent as is to find the signer", field: field))
             return normalized
         case .failure(let problem):
-            throw invalid("RUT_INVALIDO", "\(field): \(problem.message)", field: field)
+            throw invalid(.rutInvalido, "\(field): \(problem.message)", field: field)
         }
     }
 
@@ -182,10 +181,10 @@ enum FVValidation {
                 percent = Int(whole)
             }
         default:
-            throw .invalidArgument("'\(field)' must be a number or a string (100, 50 or 0), got \(value.typeName)", field: field, code: "WRONG_TYPE")
+            throw .invalidArgument("'\(field)' must be a number or a string (100, 50 or 0), got \(value.typeName)", field: field, code: .wrongType)
         }
         guard let percent, [0, 50, 100].contains(percent) else {
-            throw invalid("PORTION_INVALID", "'\(field)' must be 100 or 50 (the share of the price this signer pays) or 0 (does not pay); got \(JSONWriter.string(value))",
+            throw invalid(.portionInvalid, "'\(field)' must be 100 or 50 (the share of the price this signer pays) or 0 (does not pay); got \(JSONWriter.string(value))",
                           field: field)
         }
         return (percent, asString ? .string(String(percent)) : .int(Int64(percent)))
@@ -201,7 +200,7 @@ enum FVValidation {
         default: zero = false
         }
         guard zero else {
-            throw invalid("PAYMENT_INVALID", "'\(field)' is obsolete and must be 0.00 (the seed: \"debe ir con 0.00 para todos los casos\"); got \(JSONWriter.string(value))",
+            throw invalid(.paymentInvalid, "'\(field)' is obsolete and must be 0.00 (the seed: \"debe ir con 0.00 para todos los casos\"); got \(JSONWriter.string(value))",
                           field: field)
         }
     }
@@ -214,7 +213,7 @@ enum FVValidation {
         }
         let value = raw.trimmingSpaces
         func bad(_ expected: String) -> SelloError {
-            invalid("QVALUE_INVALID", "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
+            invalid(.qvalueInvalid, "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
         }
         switch type {
         case "ALL":

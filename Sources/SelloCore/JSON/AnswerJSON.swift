@@ -4,10 +4,10 @@
 /// its size in memory is a `protocol` error ANSWER_TOO_COMPLEX.
 public enum AnswerJSON {
     /// The answer's JSON; nil when it is not JSON at all (the service layer says what it expected).
-    public static func parse(_ bytes: [UInt8], context: CallContext) throws(SelloError) -> JSON? {
+    public static func parse(_ bytes: [UInt8], found: inout ReadFacts) throws(SelloError) -> JSON? {
         do {
             let (value, repairs) = try JSONParser.parseAnswer(bytes)
-            if !repairs.isEmpty { context.warn(repaired(repairs)) }
+            if !repairs.isEmpty { found.warn(repaired(repairs)) }
             return value
         } catch where error.tooComplex {
             throw tooComplex(bytes.count)
@@ -18,12 +18,12 @@ public enum AnswerJSON {
 
     /// The warning for an answer read despite damage.
     public static func repaired(_ repairs: [String]) -> Warning {
-        Warning(kind: "protocol", code: "ANSWER_REPAIRED",
+        Warning(kind: .protocol, code: .answerRepaired,
                 message: "the service's answer was damaged and was read anyway: \(repairs.joined(separator: "; ")); check the values that show U+FFFD")
     }
 
     public static func tooComplex(_ size: Int) -> SelloError {
-        SelloError(.protocol, "ANSWER_TOO_COMPLEX",
+        SelloError(.protocol, .answerTooComplex,
                    "the service's answer (\(size) bytes) holds so many values, elements or attributes that reading it would take too much memory or time; it was refused")
     }
 }

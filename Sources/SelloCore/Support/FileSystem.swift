@@ -12,7 +12,7 @@ public enum FileSystem {
     /// A path holding a NUL would be cut where the C library reads it: another file than the one
     /// named (issue 12, item 19). Every file operation here refuses one.
     static func checkPath(_ path: String, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, "FILE_UNREADABLE", "the path given as '\(field)' contains a NUL character", field: field) }
+        guard !path.utf8.contains(0) else { throw SelloError(.io, .fileUnreadable, "the path given as '\(field)' contains a NUL character", field: field) }
     }
 
     /// Why a file could not be written at `path` later, or nil: checked before a request that
@@ -49,13 +49,13 @@ public enum FileSystem {
         try checkPath(path, field: field)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field)
+            throw SelloError(.io, .fileUnreadable, "cannot read '\(path)': \(errorText())", field: field)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SelloError(.io, "FILE_UNREADABLE", "'\(path)' is not a regular file", field: field)
+            throw SelloError(.io, .fileUnreadable, "'\(path)' is not a regular file", field: field)
         }
         guard access(path, R_OK) == 0 else {
-            throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field)
+            throw SelloError(.io, .fileUnreadable, "cannot read '\(path)': \(errorText())", field: field)
         }
         return Int64(info.st_size)
     }
@@ -64,10 +64,10 @@ public enum FileSystem {
     public static func read(_ path: String, field: String, limit: Int = Sello.maxRequestBytes) throws(SelloError) -> [UInt8] {
         let size = try fileSize(path, field: field)
         guard size <= limit else {
-            throw SelloError(.validation, "FILE_TOO_LARGE", "'\(path)' is \(size) bytes; the limit is \(limit)", field: field)
+            throw SelloError(.validation, .fileTooLarge, "'\(path)' is \(size) bytes; the limit is \(limit)", field: field)
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(errorText())", field: field) }
+        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(errorText())", field: field) }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         var done = 0
@@ -76,7 +76,7 @@ public enum FileSystem {
                 Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
             }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(errorText())", field: field) }
+            guard count > 0 else { throw SelloError(.io, .fileUnreadable, "cannot read '\(path)': \(errorText())", field: field) }
             done += count
         }
         return bytes
@@ -86,7 +86,7 @@ public enum FileSystem {
     public static func readPrefix(_ path: String, count: Int, field: String) throws(SelloError) -> [UInt8] {
         try checkPath(path, field: field)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(errorText())", field: field) }
+        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(errorText())", field: field) }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: count)
         let read = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, count) }
@@ -96,12 +96,12 @@ public enum FileSystem {
     /// Writes a file atomically and durably: a temporary file in the same folder, fsync, rename,
     /// fsync of the folder; mode 0600 by default (certificates and keys are secrets).
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, "WRITE_FAILED", "the path contains a NUL character", field: field) }
+        guard !path.utf8.contains(0) else { throw SelloError(.io, .writeFailed, "the path contains a NUL character", field: field) }
         let folder = directory(of: path)
         var template = Array("\(folder)/.sello-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw SelloError(.io, "WRITE_FAILED", "cannot create a file in '\(folder)': \(errorText())", field: field)
+            throw SelloError(.io, .writeFailed, "cannot create a file in '\(folder)': \(errorText())", field: field)
         }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var committed = false
@@ -120,7 +120,7 @@ public enum FileSystem {
         if close(fd) != 0 && failure == nil { failure = errorText() }
         if failure == nil && rename(temporary, path) != 0 { failure = errorText() }
         if let failure {
-            throw SelloError(.io, "WRITE_FAILED", "cannot write '\(path)': \(failure)", field: field)
+            throw SelloError(.io, .writeFailed, "cannot write '\(path)': \(failure)", field: field)
         }
         committed = true
         let dirFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -17,17 +17,17 @@ public enum Sello {
 /// Reads the caller's NUL-terminated request or configuration text.
 public enum RequestText {
     public static func parse(_ text: UnsafePointer<CChar>?, what: String = "request") throws(SelloError) -> JSON {
-        guard let text else { throw .invalidArgument("the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: "NULL_ARGUMENT") }
+        guard let text else { throw .invalidArgument("the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: .nullArgument) }
         let length = strlen(text)
         guard length <= Sello.maxRequestBytes else {
             throw .invalidArgument("the \(what) is \(length) bytes; the limit is \(Sello.maxRequestBytes) (8 MiB): pass large files by path",
-                                   code: "REQUEST_TOO_LARGE")
+                                   code: .requestTooLarge)
         }
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
         do {
             return try JSONParser.parse(UnsafeBufferPointer(start: bytes, count: length))
         } catch {
-            throw .invalidArgument("the \(what) is not valid JSON: \(error.message)", code: "INVALID_JSON")
+            throw .invalidArgument("the \(what) is not valid JSON: \(error.message)", code: .invalidJson)
         }
     }
 }

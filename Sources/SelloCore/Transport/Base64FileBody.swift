@@ -31,23 +31,23 @@ final class Base64FileBody {
     private var fileRead: Int64 = 0
     private var raw = [UInt8](repeating: 0, count: Base64FileBody.chunk)
     /// Why the transfer was aborted (code, message), when the file was not as announced.
-    private(set) var failure: (code: String, message: String)?
+    private(set) var failure: (code: ErrorCode, message: String)?
 
     init(prefix: [UInt8], path: String, suffix: [UInt8]) throws(SelloError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(FileSystem.errorText())")
+            throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(FileSystem.errorText())")
         }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw SelloError(.io, "FILE_UNREADABLE", "'\(path)' is not a readable regular file")
+            throw SelloError(.io, .fileUnreadable, "'\(path)' is not a readable regular file")
         }
         let size = Int64(info.st_size)
         // 4 bytes of base64 per 3 of the file; sizes near Int64.max cannot be real files.
         guard size >= 0, size < Int64.max / 2 else {
             close(fd)
-            throw SelloError(.io, "FILE_UNREADABLE", "'\(path)' reports an impossible size (\(size) bytes)")
+            throw SelloError(.io, .fileUnreadable, "'\(path)' reports an impossible size (\(size) bytes)")
         }
         self.fd = fd
         self.path = path
@@ -103,9 +103,9 @@ final class Base64FileBody {
             while true {
                 let count = Glibc.read(fd, &extra, 1)
                 if count < 0 && errno == EINTR { continue }
-                if count < 0 { return fail("FILE_UNREADABLE", "cannot read '\(path)': \(FileSystem.errorText())") }
+                if count < 0 { return fail(.fileUnreadable, "cannot read '\(path)': \(FileSystem.errorText())") }
                 if count > 0 {
-                    return fail("FILE_CHANGED", "'\(path)' grew while it was being sent (it had \(fileSize) bytes when the request started)")
+                    return fail(.fileChanged, "'\(path)' grew while it was being sent (it had \(fileSize) bytes when the request started)")
                 }
                 return false
             }
@@ -114,9 +114,9 @@ final class Base64FileBody {
         while got < want {
             let count = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, want - got) }
             if count < 0 && errno == EINTR { continue }
-            if count < 0 { return fail("FILE_UNREADABLE", "cannot read '\(path)': \(FileSystem.errorText())") }
+            if count < 0 { return fail(.fileUnreadable, "cannot read '\(path)': \(FileSystem.errorText())") }
             if count == 0 {
-                return fail("FILE_CHANGED",
+                return fail(.fileChanged,
                             "'\(path)' shrank while it was being sent: it ended after \(fileRead + Int64(got)) of the \(fileSize) bytes it had when the request started")
             }
             got += count
@@ -126,7 +126,7 @@ final class Base64FileBody {
         return true
     }
 
-    private func fail(_ code: String, _ message: String) -> Bool? {
+    private func fail(_ code: ErrorCode, _ message: String) -> Bool? {
         failure = (code, message)
         return nil
     }

@@ -17,11 +17,6 @@ struct CallDeadline {
         self.timeoutMs = timeoutMs
     }
 
-    /// The call's own deadline: from its start, every callback of the call discounted.
-    init(context: CallContext, timeoutMs: Int) {
-        self.init(hooks: context.hooks, timeoutMs: timeoutMs, start: context.started, countingCallbacksSinceStart: true)
-    }
-
     var elapsed: Duration {
         (ContinuousClock.now - start) - (hooks.callbackTime - callbackTimeAtStart)
     }
@@ -38,7 +33,7 @@ struct CallDeadline {
     func remainingForAttempt() throws(SelloError) -> Int {
         let remaining = remainingMs
         guard remaining > 0 else {
-            throw SelloError(.timeout, "TIMEOUT", "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
+            throw SelloError(.timeout, .timeout, "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
                              retryable: true)
         }
         return remaining

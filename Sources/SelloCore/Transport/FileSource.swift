@@ -19,18 +19,18 @@ final class FileSource {
     private(set) var change: String?
 
     /// Why the transfer was stopped (as `Base64FileBody.failure`): FILE_CHANGED, or nil.
-    var failure: (code: String, message: String)? {
-        change.map { ("FILE_CHANGED", "the file '\(path)' being uploaded changed while it was sent: \($0)") }
+    var failure: (code: ErrorCode, message: String)? {
+        change.map { (.fileChanged, "the file '\(path)' being uploaded changed while it was sent: \($0)") }
     }
 
     init(path: String, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, "FILE_UNREADABLE", "the path contains a NUL character", field: field) }
+        guard !path.utf8.contains(0) else { throw SelloError(.io, .fileUnreadable, "the path contains a NUL character", field: field) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, "FILE_UNREADABLE", "cannot open '\(path)': \(FileSystem.errorText())", field: field) }
+        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(FileSystem.errorText())", field: field) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             close(fd)
-            throw SelloError(.io, "FILE_UNREADABLE", "cannot read '\(path)': \(FileSystem.errorText())", field: field)
+            throw SelloError(.io, .fileUnreadable, "cannot read '\(path)': \(FileSystem.errorText())", field: field)
         }
         self.path = path
         self.fd = fd

@@ -5,6 +5,32 @@ public enum ReplayPolicy: Sendable {
     /// Costs money or quota (a certificate, a stamp, a contract): retried only when it certainly
     /// did not reach the service (connection refused, DNS, 429, 503 with Retry-After).
     case onlyIfNotSent(consequence: String)
+    /// Costs money like `onlyIfNotSent`, so the library never sends it twice; but the service
+    /// recognises the very same request and answers it with what it did the first time (a sealed
+    /// CFDI 4.0: codigo 307 and the earlier stamp), so the caller may send it again as it is:
+    /// after a failure that may have reached the service the error is `retryable`, with `advice`.
+    case callerMayRepeat(consequence: String, advice: String)
+
+    /// Whether the caller may send the very same request again after it may have reached the
+    /// service (the library itself repeats only `idempotent` requests).
+    public var callerMayRepeat: Bool {
+        switch self {
+        case .idempotent, .callerMayRepeat: return true
+        case .onlyIfNotSent: return false
+        }
+    }
+
+    /// What to tell the caller about a request that may have reached the service and was not
+    /// sent again; nil when it only reads.
+    public var afterPossibleArrival: String? {
+        switch self {
+        case .idempotent: return nil
+        case .onlyIfNotSent(let consequence):
+            return "the request may have reached the service (\(consequence)), so it was not sent again: check with the provider before trying again"
+        case .callerMayRepeat(let consequence, let advice):
+            return "the request may have reached the service (\(consequence)), so it was not sent again: \(advice)"
+        }
+    }
 }
 
 public enum HTTPMethod: String, Sendable { case get = "GET", post = "POST", put = "PUT" }
@@ -44,11 +70,15 @@ public struct HTTPRequest: Sendable {
     public var headers: [String] = []
     public var body: HTTPBody = .none
     public var basicAuth: BasicCredentials?
+    /// Sends the client's bearer token (`Authorization: Bearer …`, added by the pipeline).
+    public var bearer = false
     public var replay: ReplayPolicy
     /// Report upload progress to the caller's progress callback.
     public var reportsProgress = false
     /// Values that must never appear in a log line or an error message.
     public var secrets: [String] = []
+    /// The request field a streamed file came from (`file_path`), named in `io` errors.
+    public var fileField: String?
 
     public init(_ method: HTTPMethod, _ path: String, replay: ReplayPolicy) {
         self.method = method
@@ -66,4 +96,19 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let contentType: String?
     public let body: [UInt8]
+}
+
+/// What the transport did for one request, however it ended: the answer (or the error it ended
+/// with), the requests that reached the wire, the last HTTP status seen. The transport returns
+/// these facts; the pipeline adds them to the call's.
+public struct Exchange: Sendable {
+    public var response: Result<HTTPResponse, SelloError>
+    public var attempts = 0
+    public var httpStatus: Int?
+
+    public init(_ response: Result<HTTPResponse, SelloError>, attempts: Int = 0, httpStatus: Int? = nil) {
+        self.response = response
+        self.attempts = attempts
+        self.httpStatus = httpStatus
+    }
 }

@@ -24,50 +24,59 @@ public final class HTTPTransport: Sendable {
 
     public var baseURL: String { settings.base.text }
 
-    /// Sends `request`, retrying where API.md §5 allows, and returns the final answer of any
-    /// status the transport does not itself treat as an error (2xx and 4xx, and 5xx once
-    /// retries are exhausted are left to the service to read: their bodies may carry the
-    /// service's own error). Everything happens within the call's deadline (`CallDeadline`).
-    public func perform(_ request: HTTPRequest, context: CallContext) throws(SelloError) -> HTTPResponse {
-        try prepare(request, context: context)
-        let pool = try pools.pool()
-        let deadline = CallDeadline(context: context, timeoutMs: settings.config.timeoutMs)
-        var retries = 0
-        while true {
-            let remaining = try deadline.remainingForAttempt()
-            logRequest(request, context: context, attempt: retries + 1)
-            let handle = try pool.checkout()
-            let outcome: TransferOutcome
-            do {
-                let transfer = try Transfer(handle: handle, request: request, settings: settings,
-                                            share: pool.shareHandle, hooks: context.hooks, timeoutMs: remaining)
-                outcome = transfer.outcome(handle.perform(cancel: context.cancel))
-            } catch {
-                pool.checkin(handle)
-                throw error
-            }
-            pool.checkin(handle)
-            switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, context: context)) {
-            case .answer(let response):
-                return response
-            case .retry(let error, let delayMs):
-                retries += 1
-                logRetry(retries, delayMs: delayMs, after: error, context: context)
-                guard context.cancel.sleep(milliseconds: delayMs) else {
-                    throw SelloError.cancelledBeforeRetry(after: error.code)
+    /// Sends `request`, retrying where API.md §5 allows, and returns what happened: the final
+    /// answer of any status the transport does not itself treat as an error (2xx and 4xx, and 5xx
+    /// once retries are exhausted are left to the service to read: their bodies may carry the
+    /// service's own error) or the error it ended with, and the requests that reached the wire.
+    /// Everything happens within the call's deadline (`CallDeadline`).
+    public func perform(_ request: HTTPRequest, scope: CallScope) -> Exchange {
+        var exchange = Exchange(.failure(.internal("no attempt was made")))
+        do throws(SelloError) {
+            try prepare(request, hooks: scope.hooks)
+            let pool = try pools.pool()
+            let deadline = CallDeadline(hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
+                                        countingCallbacksSinceStart: true)
+            var retries = 0
+            while true {
+                let outcome = try attempt(request, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
+                                          number: retries + 1)
+                exchange.attempts += outcome.requestsStarted
+                if outcome.status > 0 { exchange.httpStatus = outcome.status }
+                switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, hooks: scope.hooks)) {
+                case .answer(let response):
+                    exchange.response = .success(response)
+                    return exchange
+                case .retry(let error, let delayMs):
+                    retries += 1
+                    logRetry(retries, delayMs: delayMs, after: error, hooks: scope.hooks)
+                    guard scope.cancel.sleep(milliseconds: delayMs) else { throw SelloError.cancelledBeforeRetry(after: error.code) }
+                case .fail(let error):
+                    throw error
                 }
-            case .fail(let error):
-                throw error
             }
+        } catch {
+            exchange.response = .failure(error)
+            return exchange
         }
+    }
+
+    /// One attempt on a pooled handle, woken by a cancellation.
+    private func attempt(_ request: HTTPRequest, pool: HandlePool, scope: CallScope, timeoutMs: Int,
+                         number: Int) throws(SelloError) -> TransferOutcome {
+        logRequest(request, hooks: scope.hooks, attempt: number)
+        let handle = try pool.checkout()
+        defer { pool.checkin(handle) }
+        let transfer = try Transfer(handle: handle, request: request, settings: settings, share: pool.shareHandle,
+                                    hooks: scope.hooks, timeoutMs: timeoutMs)
+        return transfer.outcome(handle.perform(cancel: scope.cancel))
     }
 
     /// What every request gets before its first attempt, in the single and the batch path alike:
     /// the URL length limit (nothing sent above it) and its secrets registered with the call.
-    func prepare(_ request: HTTPRequest, context: CallContext) throws(SelloError) {
+    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) {
         let length = Transfer.url(request, settings: settings).utf8.count
         guard length <= Sello.maxURLBytes else {
-            throw SelloError(.validation, "URL_TOO_LONG",
+            throw SelloError(.validation, .urlTooLong,
                              "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) (\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string (datos, uuids, certificates) are too large for one request",
                              retryable: false)
         }
@@ -75,18 +84,17 @@ public final class HTTPTransport: Sendable {
         if let basic = request.basicAuth {
             secrets += [basic.password, Base64.encode(Array("\(basic.user):\(basic.password)".utf8))]
         }
-        context.hooks.addSecrets(secrets)
+        hooks.addSecrets(secrets)
     }
 
-    /// Decides what an attempt means: an answer, a retry, or a final error.
-    func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
-        if outcome.status > 0 { context.httpStatus = outcome.status }
-        context.attempts += outcome.requestsStarted
+    /// Decides what an attempt means: an answer, a retry, or a final error. Reads the outcome
+    /// only: what the attempt counts for (requests, status) its caller adds up.
+    func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks) -> Verdict {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
-        let redactor = context.hooks.redactor
+        let redactor = hooks.redactor
         if outcome.code == CURLE_OK {
-            context.hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
-            return judgeStatus(outcome, request: request, retriesDone: retriesDone, context: context)
+            hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
+            return judgeStatus(outcome, request: request, retriesDone: retriesDone, redactor: redactor)
         }
         let error = transportError(outcome, request: request, redactor: redactor)
         let canRetry: Bool
@@ -101,12 +109,12 @@ public final class HTTPTransport: Sendable {
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
     }
 
-    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, context: CallContext) -> Verdict {
+    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, redactor: Redactor) -> Verdict {
         let response = HTTPResponse(status: outcome.status, contentType: outcome.contentType, body: outcome.body)
         let status = outcome.status
         if (300..<400).contains(status) {
-            let target = outcome.location.map { context.hooks.redactor.scrubURL($0) } ?? "(no Location)"
-            return .fail(SelloError(.http, "REDIRECT_NOT_FOLLOWED",
+            let target = outcome.location.map { redactor.scrubURL($0) } ?? "(no Location)"
+            return .fail(SelloError(.http, .redirectNotFollowed,
                                     "the service answered \(status) redirecting to \(target); redirects are not followed so that credentials never reach another address: point base_url at the final address",
                                     retryable: false))
         }
@@ -118,7 +126,7 @@ public final class HTTPTransport: Sendable {
         case 500, 502, 504: repeatable = request.isIdempotent           // may have been processed
         default: return .answer(response)
         }
-        let error = statusError(status, retryAfterMs: retryAfter, repeatable: repeatable)
+        let error = statusError(status, retryAfterMs: retryAfter, repeatable: repeatable, replay: request.replay)
         guard repeatable, retriesDone < settings.config.retry.maxRetries else {
             // Left to the service layer only when it might carry a business error; 429/5xx bodies
             // here are gateway pages.
@@ -132,72 +140,69 @@ public final class HTTPTransport: Sendable {
         return .retry(error, delayMs: delay)
     }
 
-    func statusError(_ status: Int, retryAfterMs: Int?, repeatable: Bool) -> SelloError {
+    /// `repeatable`: the library may send it again (it was not processed, or it only reads);
+    /// otherwise the caller may only when the replay policy says so.
+    func statusError(_ status: Int, retryAfterMs: Int?, repeatable: Bool, replay: ReplayPolicy) -> SelloError {
         var details = JSONObject()
         if let retryAfterMs { details.append("retry_after_ms", .int(Int64(retryAfterMs))) }
-        let code: String
+        let code: ErrorCode
         let message: String
         switch status {
         case 429:
-            code = "RATE_LIMITED"
+            code = .rateLimited
             message = "the service is rate-limiting requests (HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         case 503:
-            code = "SERVICE_UNAVAILABLE"
+            code = .serviceUnavailable
             message = "the service is unavailable (HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         default:
-            code = "HTTP_\(status)"
-            message = "the service answered HTTP \(status)" + (repeatable ? "" : "; the request may have been processed, so it was not repeated: check with the provider before trying again")
+            code = .httpStatus(status)
+            message = "the service answered HTTP \(status)" + (repeatable ? "" : replay.afterPossibleArrival.map { "; \($0)" } ?? "")
         }
-        return SelloError(.http, code, message, retryable: repeatable, details: details.isEmpty ? nil : details)
+        return SelloError(.http, code, message, retryable: repeatable || replay.callerMayRepeat, details: details.isEmpty ? nil : details)
     }
 
     private func transportError(_ outcome: TransferOutcome, request: HTTPRequest, redactor: Redactor) -> SelloError {
         let detail = redactor.scrub(outcome.errorText)
-        let unsafeNote: String
-        if case .onlyIfNotSent(let consequence) = request.replay, outcome.requestSent {
-            unsafeNote = "; the request may have reached the service (\(consequence)), so it was not sent again: check with the provider before trying again"
-        } else {
-            unsafeNote = ""
-        }
-        let mayRepeat = !outcome.requestSent || request.isIdempotent
+        let unsafeNote = outcome.requestSent ? request.replay.afterPossibleArrival.map { "; \($0)" } ?? "" : ""
+        let mayRepeat = !outcome.requestSent || request.replay.callerMayRepeat
         if let failure = outcome.uploadFailure {
             // The body stopped short of its Content-Length: the service never got a whole request.
-            return SelloError(.io, failure.code, "\(failure.message); the request was stopped before its body was complete, so the service did not receive it")
+            return SelloError(.io, failure.code, "\(failure.message); the request was stopped before its body was complete, so the service did not receive it",
+                              field: request.fileField)
         }
         switch outcome.code {
         case _ where outcome.tooLarge:
-            return SelloError(.protocol, "RESPONSE_TOO_LARGE",
+            return SelloError(.protocol, .responseTooLarge,
                               "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); the transfer was stopped")
         case CURLE_OPERATION_TIMEDOUT:
             if !outcome.requestSent {
-                return SelloError(.timeout, "CONNECT_TIMEOUT", "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+                return SelloError(.timeout, .connectTimeout, "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
             }
-            return SelloError(.timeout, "TIMEOUT", "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(.timeout, .timeout, "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return SelloError(.transport, "DNS_FAILED", "cannot resolve the host: \(detail)", retryable: true)
+            return SelloError(.transport, .dnsFailed, "cannot resolve the host: \(detail)", retryable: true)
         case CURLE_COULDNT_CONNECT:
-            return SelloError(.transport, "CONNECT_FAILED", "cannot connect: \(detail)", retryable: true)
+            return SelloError(.transport, .connectFailed, "cannot connect: \(detail)", retryable: true)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
-            return SelloError(.transport, "TLS_FAILED", "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
+            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
-            return SelloError(.transport, "CONNECTION_LOST", "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(.transport, .connectionLost, "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
         case CURLE_READ_ERROR:
-            return SelloError(.io, "FILE_UNREADABLE", "cannot read the file being uploaded: \(detail)")
+            return SelloError(.io, .fileUnreadable, "cannot read the file being uploaded: \(detail)", field: request.fileField)
         default:
-            return SelloError(.transport, "CURL_\(outcome.code.rawValue)", "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
+            return SelloError(.transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
         }
     }
 
-    func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, context: CallContext) {
-        context.hooks.log(.warning, "retry \(retry) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
+    func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, hooks: CallHooks) {
+        hooks.log(.warning, "retry \(retry) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
     }
 
-    func logRequest(_ request: HTTPRequest, context: CallContext, attempt: Int) {
-        guard context.hooks.wantsLog(.info) else { return }
-        let redactor = context.hooks.redactor
-        let query = redactor.scrubQuery(request.query)
-        context.hooks.log(.info, "→ \(request.method.rawValue) \(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
+    func logRequest(_ request: HTTPRequest, hooks: CallHooks, attempt: Int) {
+        guard hooks.wantsLog(.info) else { return }
+        let query = hooks.redactor.scrubQuery(request.query)
+        hooks.log(.info, "→ \(request.method.rawValue) \(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
     }
 
     static func format(_ milliseconds: Double) -> String {

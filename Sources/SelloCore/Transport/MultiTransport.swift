@@ -11,32 +11,31 @@ import CSelloShims
 /// A slow log callback therefore never turns an answer that arrived into a timeout.
 extension HTTPTransport {
     /// Runs `requests` with at most `concurrency` in flight, on the calling thread (callbacks
-    /// and logs included). `completion(position, result)` is called once per request, as each
-    /// one finishes, in completion order. A retry is queued again after its delay; a request
-    /// that may have reached the service is re-sent only when its `replay` allows it.
-    /// - Parameter contexts: one per request, counting its attempts and warnings.
-    public func performMany(_ requests: [HTTPRequest], contexts: [CallContext], concurrency: Int,
-                            completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
-        precondition(requests.count == contexts.count, "one context per request")
+    /// and logs included). `completion(position, exchange)` is called once per request, as each
+    /// one finishes, in completion order, with what happened to it (its answer or error, its
+    /// requests on the wire). A retry is queued again after its delay; a request that may have
+    /// reached the service is re-sent only when its `replay` allows it.
+    /// - Parameter scope: the batch call's (its items share its callbacks and cancellation).
+    public func performMany(_ requests: [HTTPRequest], scope: CallScope, concurrency: Int,
+                            completion: (Int, Exchange) -> Void) {
         guard !requests.isEmpty else { return }
         let pool: HandlePool
         do {
             pool = try pools.pool()
         } catch {
-            for position in requests.indices { completion(position, .failure(error)) }
+            for position in requests.indices { completion(position, Exchange(.failure(error))) }
             return
         }
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
-            for position in requests.indices { completion(position, .failure(.internal("curl_multi_init failed"))) }
+            for position in requests.indices { completion(position, Exchange(.failure(.internal("curl_multi_init failed")))) }
             return
         }
         // Every easy handle has been removed by then.
         defer { curl_multi_cleanup(multi) }
-        var batch = Batch(transport: self, pool: pool, multi: multi, requests: requests, contexts: contexts,
+        var batch = Batch(transport: self, pool: pool, multi: multi, requests: requests, hooks: scope.hooks,
                           limit: min(max(concurrency, 1), requests.count))
-        // The items share their call's token: a cancellation wakes the batch's multi handle.
-        let cancel = contexts[0].cancel
-        cancel.waiting(in: multi) { batch.run(cancel: cancel, completion) }
+        // A cancellation wakes the batch's multi handle.
+        scope.cancel.waiting(in: multi) { batch.run(cancel: scope.cancel, completion) }
     }
 
     static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
@@ -47,7 +46,9 @@ extension HTTPTransport {
     }
 }
 
-/// The state of one `performMany`.
+/// The state of one `performMany`: which requests wait, run or are done, and what each one did
+/// so far (its `Exchange`: requests on the wire, last status), so that every completion carries
+/// the facts of all its attempts.
 private struct Batch {
     struct Waiting {
         let position: Int
@@ -60,12 +61,13 @@ private struct Batch {
         let handle: EasyHandle
         let transfer: Transfer
     }
+    typealias Completion = (Int, Exchange) -> Void
 
     let transport: HTTPTransport
     let pool: HandlePool
     let multi: UnsafeMutableRawPointer
     let requests: [HTTPRequest]
-    let contexts: [CallContext]
+    let hooks: CallHooks
     let limit: Int
     // Requests not yet sent go in input order; retries wait in `retrying` until their delay is
     // over and then go first.
@@ -73,20 +75,22 @@ private struct Batch {
     var retrying: [Waiting] = []
     var running: [UnsafeMutableRawPointer: Running] = [:]
     var deadlines: [CallDeadline?]
+    var exchanges: [Exchange]
 
     init(transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
-         contexts: [CallContext], limit: Int) {
+         hooks: CallHooks, limit: Int) {
         self.transport = transport
         self.pool = pool
         self.multi = multi
         self.requests = requests
-        self.contexts = contexts
+        self.hooks = hooks
         self.limit = limit
         deadlines = Array(repeating: nil, count: requests.count)
+        exchanges = Array(repeating: Exchange(.failure(.internal("not run"))), count: requests.count)
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)   // one cached connection per slot
     }
 
-    mutating func run(cancel: CancelToken, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+    mutating func run(cancel: CancelToken, _ completion: Completion) {
         while nextFresh < requests.count || !retrying.isEmpty || !running.isEmpty {
             if cancel.isCancelled {
                 cancelRest(completion)
@@ -100,25 +104,33 @@ private struct Batch {
                 _ = cancel.sleep(milliseconds: HTTPTransport.millisecondsUntil(soonest))
                 continue
             }
-            var active: Int32 = 0
-            let performed = curl_multi_perform(multi, &active)
-            // What finished is read first; only then are deadlines judged.
-            var easy: UnsafeMutableRawPointer?
-            var code = CURLE_OK
-            while curlshim_multi_next_done(multi, &easy, &code) != 0 {
-                if let easy { finish(easy, code, completion) }
-            }
-            if performed != CURLM_OK {
-                abandon(SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
-                return
-            }
-            for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
-                finish(easy, CURLE_OPERATION_TIMEDOUT, completion)
-            }
-            guard !running.isEmpty else { continue }
+            guard step(completion) else { return }
+        }
+    }
+
+    /// Lets libcurl work, reads what finished, then judges deadlines, then waits for activity.
+    /// False when the multi handle itself failed (everything left is then failed).
+    mutating func step(_ completion: Completion) -> Bool {
+        var active: Int32 = 0
+        let performed = curl_multi_perform(multi, &active)
+        // What finished is read first; only then are deadlines judged.
+        var easy: UnsafeMutableRawPointer?
+        var code = CURLE_OK
+        while curlshim_multi_next_done(multi, &easy, &code) != 0 {
+            if let easy { finish(easy, .finished(code), completion) }
+        }
+        if performed != CURLM_OK {
+            abandon(SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
+            return false
+        }
+        for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
+            finish(easy, .finished(CURLE_OPERATION_TIMEDOUT), completion)
+        }
+        if !running.isEmpty {
             let waitMs = Int32(clamping: nextWakeMs())
             if waitMs > 0 { curl_multi_poll(multi, nil, 0, waitMs, nil) }
         }
+        return true
     }
 
     mutating func nextReady() -> Waiting? {
@@ -141,90 +153,75 @@ private struct Batch {
         return wait
     }
 
-    mutating func launch(_ item: Waiting, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+    mutating func launch(_ item: Waiting, _ completion: Completion) {
         let request = requests[item.position]
-        let context = contexts[item.position]
         do throws(SelloError) {
             if deadlines[item.position] == nil {
-                try transport.prepare(request, context: context)
-                deadlines[item.position] = CallDeadline(hooks: context.hooks, timeoutMs: transport.settings.config.timeoutMs)
+                try transport.prepare(request, hooks: hooks)
+                deadlines[item.position] = CallDeadline(hooks: hooks, timeoutMs: transport.settings.config.timeoutMs)
             }
             _ = try deadlines[item.position]?.remainingForAttempt()
-        } catch {
-            completion(item.position, .failure(error))
-            return
-        }
-        transport.logRequest(request, context: context, attempt: item.retriesDone + 1)
-        let handle: EasyHandle
-        do {
-            handle = try pool.checkout()
-        } catch {
-            completion(item.position, .failure(error))
-            return
-        }
-        do {
-            let transfer = try Transfer(handle: handle, request: request, settings: transport.settings,
-                                        share: pool.shareHandle, hooks: context.hooks, timeoutMs: nil)
-            guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
+            transport.logRequest(request, hooks: hooks, attempt: item.retriesDone + 1)
+            let handle = try pool.checkout()
+            do throws(SelloError) {
+                let transfer = try Transfer(handle: handle, request: request, settings: transport.settings,
+                                            share: pool.shareHandle, hooks: hooks, timeoutMs: nil)
+                guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else { throw .internal("curl_multi_add_handle failed") }
+                running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
+            } catch {
                 pool.checkin(handle)
-                completion(item.position, .failure(.internal("curl_multi_add_handle failed")))
-                return
+                throw error
             }
-            running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
         } catch {
-            pool.checkin(handle)
-            completion(item.position, .failure(error))
+            complete(item.position, .failure(error), completion)
         }
     }
 
-    mutating func finish(_ easy: UnsafeMutableRawPointer, _ code: CURLcode, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+    mutating func finish(_ easy: UnsafeMutableRawPointer, _ result: PerformResult, _ completion: Completion) {
         guard let item = running.removeValue(forKey: easy) else { return }
         curl_multi_remove_handle(multi, easy)
-        let outcome = item.transfer.outcome(code)
+        let outcome = item.transfer.outcome(result)
         pool.checkin(item.handle)
-        let request = requests[item.position]
-        let context = contexts[item.position]
-        var verdict = transport.judge(outcome, request: request, retriesDone: item.retriesDone, context: context)
+        exchanges[item.position].attempts += outcome.requestsStarted
+        if outcome.status > 0 { exchanges[item.position].httpStatus = outcome.status }
+        var verdict = transport.judge(outcome, request: requests[item.position], retriesDone: item.retriesDone, hooks: hooks)
         if let deadline = deadlines[item.position] { verdict = deadline.bounded(verdict) }
         switch verdict {
         case .answer(let response):
-            completion(item.position, .success(response))
+            complete(item.position, .success(response), completion)
         case .retry(let error, let delayMs):
-            transport.logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, context: context)
+            transport.logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, hooks: hooks)
             retrying.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs)))
         case .fail(let error):
-            completion(item.position, .failure(error))
+            complete(item.position, .failure(error), completion)
         }
+    }
+
+    mutating func complete(_ position: Int, _ response: Result<HTTPResponse, SelloError>, _ completion: Completion) {
+        exchanges[position].response = response
+        completion(position, exchanges[position])
     }
 
     /// The batch was cancelled: the items that finished keep their results (already given to
     /// `completion`); the others end as `cancelled` — sent or not, as each one's error says.
-    mutating func cancelRest(_ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
-        for (easy, item) in running {
-            curl_multi_remove_handle(multi, easy)
-            let outcome = item.transfer.outcome(.cancelled)
-            pool.checkin(item.handle)
-            let verdict = transport.judge(outcome, request: requests[item.position], retriesDone: item.retriesDone,
-                                          context: contexts[item.position])
-            if case .fail(let error) = verdict { completion(item.position, .failure(error)) }
-        }
-        running.removeAll()
-        for item in retrying { completion(item.position, .failure(.cancelledBeforeRetry(after: nil))) }
+    mutating func cancelRest(_ completion: Completion) {
+        for easy in Array(running.keys) { finish(easy, .cancelled, completion) }
+        for item in retrying { complete(item.position, .failure(.cancelledBeforeRetry(after: nil)), completion) }
         retrying.removeAll()
-        for position in nextFresh..<requests.count { completion(position, .failure(.cancelled(nil, requestSent: false))) }
+        for position in nextFresh..<requests.count { complete(position, .failure(.cancelled(nil, requestSent: false)), completion) }
         nextFresh = requests.count
     }
 
     /// The multi handle itself failed: what ran in it and what was still to run is lost (a
     /// transfer in flight may have reached the service: it is not re-sent).
-    mutating func abandon(_ error: SelloError, _ completion: (Int, Result<HTTPResponse, SelloError>) -> Void) {
+    mutating func abandon(_ error: SelloError, _ completion: Completion) {
         for (easy, item) in running {
             curl_multi_remove_handle(multi, easy)
             pool.checkin(item.handle)
-            completion(item.position, .failure(error))
+            complete(item.position, .failure(error), completion)
         }
         running.removeAll()
-        for item in retrying { completion(item.position, .failure(error)) }
-        for position in nextFresh..<requests.count { completion(position, .failure(error)) }
+        for item in retrying { complete(item.position, .failure(error), completion) }
+        for position in nextFresh..<requests.count { complete(position, .failure(error), completion) }
     }
 }

@@ -77,7 +77,7 @@ struct TransferOutcome {
     /// Requests that started on the wire in this attempt (libcurl may re-send a read itself).
     var requestsStarted: Int
     /// Why a streamed file body stopped the transfer (it changed size, or could not be read).
-    var uploadFailure: (code: String, message: String)? = nil
+    var uploadFailure: (code: ErrorCode, message: String)? = nil
     /// The caller cancelled the call while this transfer ran (`*_client_cancel`).
     var cancelled = false
 }

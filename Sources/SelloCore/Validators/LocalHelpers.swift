@@ -1,7 +1,6 @@
 /// The validators of API.md §9 as envelope-returning helpers (no client, nothing sent).
 public enum LocalHelpers {
-    public static func checkRUT(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "sello", operation: "check_rut", requestText) { json, _ throws(SelloError) in
+    public static let checkRUT = LocalOperation(service: "sello", "check_rut") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["rut"])
             guard let text = try reader.stringOrNumber("rut") else { throw .invalidArgument("'rut' is required", field: "rut") }
             switch RUT.parse(text) {
@@ -9,41 +8,36 @@ public enum LocalHelpers {
                 return ["valid": true, "normalized": .string(rut.normalized), "formatted": .string(rut.formatted),
                         "body": .int(Int64(rut.body)), "check_digit": .string(rut.checkDigit)]
             case .failure(let problem):
-                throw SelloError(.validation, "RUT_INVALIDO", problem.message, serviceCode: 106, field: "rut")
+                throw SelloError(.validation, .rutInvalido, problem.message, serviceCode: 106, field: "rut")
             }
-        }
     }
 
-    public static func findComuna(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "sello", operation: "find_comuna", requestText) { json, _ throws(SelloError) in
+    public static let findComuna = LocalOperation(service: "sello", "find_comuna") { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["comuna"])
             guard let name = try reader.string("comuna") else { throw .invalidArgument("'comuna' is required", field: "comuna") }
             guard let comuna = Comunas.find(name) else {
                 let suggestions = Comunas.suggestions(for: name)
                 let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
-                throw SelloError(.validation, "COMUNA_NO_ENCONTRADA", "La comuna enviada no corresponde: '\(name)' is not one of Chile's \(Comunas.count) comunas\(hint)",
+                throw SelloError(.validation, .comunaNoEncontrada, "La comuna enviada no corresponde: '\(name)' is not one of Chile's \(Comunas.count) comunas\(hint)",
                                  serviceCode: 112, field: "comuna",
                                  details: ["suggestions": .array(suggestions.map(JSON.string))])
             }
             return comuna.json
-        }
     }
 
-    public static func checkRFC(_ requestText: UnsafePointer<CChar>?) -> JSON {
-        localCall(service: "sello", operation: "check_rfc", requestText) { json, context throws(SelloError) in
+    public static let checkRFC = LocalOperation(service: "sello", "check_rfc") { json, found throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["rfc"])
             guard let text = try reader.string("rfc") else { throw .invalidArgument("'rfc' is required", field: "rfc") }
             switch RFC.parse(text) {
             case .success(let rfc):
                 if !rfc.checkDigitOK && !rfc.isGeneric {
-                    context.warn(Warning(kind: "validation", code: "RFC_CHECK_DIGIT",
+                    found.warn(Warning(kind: .validation, code: .rfcCheckDigit,
                                          message: "the RFC \(rfc.text) does not match its check digit; some real RFCs do not, so it is accepted: make sure it is typed right",
                                          field: "rfc"))
                 }
                 return rfc.json
             case .failure(let problem):
-                throw SelloError(.validation, "RFC_INVALIDO", problem.message, field: "rfc")
+                throw SelloError(.validation, .rfcInvalido, problem.message, field: "rfc")
             }
-        }
     }
 }

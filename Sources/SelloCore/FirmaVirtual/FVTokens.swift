@@ -1,0 +1,105 @@
+/// The life of the bearer token the Firma Virtual operations share: cached per client, one login
+/// for the threads that need a token at the same time (and one failure: a failed login is never
+/// repeated), renewed ahead of expiry and when the service refuses it.
+extension FVClient: BearerTokens {
+    /// A token fit for use: the cached one while it is fresh, else a new login. `stale` is a
+    /// token the service just refused: a different fresh one (another thread's login) is used
+    /// instead, else a new login is made. What the login sent is added to `facts`.
+    public func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> BearerToken {
+        // Log lines of a login made under the lock reach the caller once it is released: a log
+        // callback may call back into this client (issue 12, item 1).
+        try scope.hooks.holdingCallbacks { () throws(SelloError) -> BearerToken in
+            let token = try tokenLocked(scope: scope, replacing: stale, facts: &facts)
+            return BearerToken(value: token.value, generation: token.generation)
+        }
+    }
+
+    private func tokenLocked(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> FVToken {
+        let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
+        return try tokens.withLock { state throws(SelloError) -> FVToken in
+            if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
+                return current
+            }
+            if finishedLogins.load(ordering: .acquiring) != seen, let failure = state.lastFailure {
+                throw failure // a login made while this call waited failed: not tried again
+            }
+            if stale == nil, state.current != nil {
+                scope.hooks.log(.info, "fv: the token expires within a minute; logging in again")
+            }
+            return try self.logInLocked(&state, scope: scope, facts: &facts)
+        }
+    }
+
+    /// Logs in with the lock held and records the outcome for the threads waiting on it.
+    func logInLocked(_ state: inout TokenState, scope: CallScope, facts: inout CallFacts,
+                     reportsServiceCode: Bool = false) throws(SelloError) -> FVToken {
+        defer { finishedLogins.add(1, ordering: .releasing) }
+        do throws(SelloError) {
+            let token = try logIn(scope: scope, facts: &facts, reportsServiceCode: reportsServiceCode)
+            state.current = token
+            state.lastFailure = nil
+            return token
+        } catch {
+            state.current = nil
+            state.lastFailure = error
+            throw error
+        }
+    }
+
+    /// UserDataLogin: POST /logindata with the configured login. Every refusal is kind `auth`,
+    /// code LOGIN_FAILED, and is never repeated. The login's requests count for the call; its
+    /// body `code` only for fv_login itself.
+    func logIn(scope: CallScope, facts: inout CallFacts, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
+        scope.hooks.log(.info, "fv: logging in as '\(login)'")
+        var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
+        request.headers = ["Accept: application/json"]
+        request.body = .bytes(JSONWriter.encode(["login": .string(login), "password": .string(password)]),
+                              contentType: "application/json")
+        request.secrets = [password]
+        let exchange = client.transport.perform(request, scope: scope)
+        facts.add(exchange)
+        var found = ReadFacts()
+        defer {
+            facts.warnings += found.warnings
+            if reportsServiceCode, let code = found.serviceCode { facts.serviceCode = code }
+        }
+        let message: JSON
+        do throws(SelloError) {
+            // Read with the client's own secrets only: the call's include tokens, and the new one
+            // may well be written as an earlier one was.
+            message = try FVAnswer.read(try exchange.response.get(), redactor: client.redactor, authenticated: false,
+                                        found: &found).message
+        } catch {
+            guard error.kind == .service || error.kind == .auth else { throw error }
+            throw SelloError(.auth, .loginFailed, "Firma Virtual refused the login of '\(login)': \(error.message)",
+                             serviceCode: error.serviceCode)
+        }
+        guard let value = FVToken.bearer(from: message) else {
+            throw SelloError(.protocol, .tokenMissing,
+                             "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
+        }
+        let token = FVToken(value: value, generation: finishedLogins.load(ordering: .acquiring) + 1)
+        if token.lifetimeInvalid {
+            found.warn(Warning(kind: .protocol, code: .tokenLifetimeInvalid,
+                               message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
+        }
+        return token
+    }
+
+    /// fv_login: logs in now (replacing the cached token) and says until when the token is good.
+    static let logInOperation = Operation<FVClient, Void>(
+        "login",
+        parse: { json, _, _ throws(SelloError) in _ = try FieldReader(json, allowed: []) },
+        custom: { _, client, scope, facts throws(SelloError) in
+            let token = try scope.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+                try client.tokens.withLock { state throws(SelloError) -> FVToken in
+                    try client.logInLocked(&state, scope: scope, facts: &facts, reportsServiceCode: true)
+                }
+            }
+            return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
+        })
+
+    public func logIn(_ requestText: UnsafePointer<CChar>?) -> JSON {
+        client.run(Self.logInOperation, on: self, requestText)
+    }
+}

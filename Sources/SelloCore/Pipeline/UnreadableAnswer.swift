@@ -1,0 +1,37 @@
+/// "The answer is not the service's documented format", said one way for every service (it had
+/// drifted: only CFDI mapped 401/403, only CFDI gave the HTTP status): a 2xx answer that cannot
+/// be read is `protocol` INVALID_ANSWER; a 401/403 page without the service's answer is `auth`
+/// (never retried: the credentials are wrong); any other status without it is `http`
+/// HTTP_<status>. Each carries `details.sample` (at most 120 characters, secrets masked) and
+/// `details.http_status`.
+public struct AnswerFormat: Sendable {
+    /// The service as its messages name it ("FES", "Firma Virtual", "Prodigia").
+    let service: String
+    /// What the service documents ("JSON", "JSON {code, status, message}", "XML").
+    let format: String
+    /// Said after an authentication refusal (Prodigia's lock-out).
+    let authNote: String
+
+    public static let fes = AnswerFormat(service: "FES", format: "JSON", authNote: "")
+    public static let firmaVirtual = AnswerFormat(service: "Firma Virtual", format: "JSON {code, status, message}", authNote: "")
+    public static let prodigia = AnswerFormat(service: "Prodigia", format: "XML",
+                                              authNote: "; not retried: the account locks after 3 failed logins")
+
+    /// The error for `response`, which could not be read as the documented format; `problem`
+    /// says why when the reader knows (else the sample speaks for itself).
+    public func unreadable(_ response: HTTPResponse, redactor: Redactor, problem: String? = nil) -> SelloError {
+        let sample = redactor.sample(response.body)
+        let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
+        switch response.status {
+        case 200..<300:
+            return SelloError(.protocol, .invalidAnswer,
+                              "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details)
+        case 401, 403:
+            return SelloError(.auth, .httpStatus(response.status),
+                              "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
+        default:
+            return SelloError(.http, .httpStatus(response.status),
+                              "\(service) answered HTTP \(response.status) without its \(format) answer: \(sample)", details: details)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Testing
+@testable import SelloCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// docs/errors.md is checked against the typed code tables: every name the library can put in
+/// `error.code` or a warning's `code` is documented there, and the library's own names are
+/// unique (a second constant for the same name would be two "codes" for one problem).
+@Suite struct ErrorCodeDocsTests {
+    static let docs: String = {
+        let root = String(#filePath.split(separator: "/Tests/", maxSplits: 1)[0])
+        guard let file = fopen(root + "/docs/errors.md", "r") else { return "" }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }()
+
+    static func documented(_ name: String) -> Bool { docs.contains("`\(name)`") }
+
+    @Test func theLibrarysOwnCodesAreDocumented() {
+        #expect(!Self.docs.isEmpty, "docs/errors.md could not be read")
+        for code in ErrorCode.library { #expect(Self.documented(code.name), "docs/errors.md does not name \(code.name)") }
+    }
+
+    @Test func theLibrarysOwnCodesAreUnique() {
+        #expect(Set(ErrorCode.library.map(\.name)).count == ErrorCode.library.count)
+    }
+
+    @Test func theServicesTablesAreDocumented() {
+        let names = FESCodes.all.map(\.name) + (CFDICodes.service + CFDICodes.cancellationStatuses + CFDICodes.estatusCfdi).map(\.name)
+            + FVMessages.all.map(\.code.name)
+        for name in names { #expect(Self.documented(name), "docs/errors.md does not name \(name)") }
+    }
+
+    @Test func aTableNameIsNotAlsoALibraryName() {
+        // A name of FES's or Prodigia's table means that service's code; the library's own
+        // checks that mirror one use the table's entry, never a constant of their own.
+        let tables = Set(FESCodes.all.map(\.name) + CFDICodes.service.map(\.name))
+        let own = Set(ErrorCode.library.map(\.name))
+        #expect(tables.intersection(own).subtracting(["COMUNA_NO_ENCONTRADA", "RUT_INVALIDO"]).isEmpty,
+                "\(tables.intersection(own).sorted())")
+    }
+}

@@ -1,0 +1,73 @@
+import Testing
+@testable import SelloCore
+
+/// The byte-level fast paths of the validators must give exactly what the general (Unicode)
+/// paths give, messages included: they are an optimisation, never a second rule.
+@Suite struct FastPathTests {
+    /// Short strings over the characters that matter to each rule, exhaustively up to a length,
+    /// plus hand-picked cases.
+    static func strings(over alphabet: [Character], upTo length: Int) -> [String] {
+        var result = [""]
+        var frontier = [""]
+        for _ in 0..<length {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + String($0) } }
+            result += frontier
+        }
+        return result
+    }
+
+    static let rutCases = ["12.345.678-5", "12345678-5", "123456785", " 76.369.187-k ", "76369187-K", "1-9",
+                           "12.345.678-0", "12.3456.78-5", ".123.456-7", "1234567890-1", "99999-9", "0100000-K",
+                           "12345678-", "-5", "12 345 678-5", "\t12345678-5\n", "12345678--5", "7.654.321-6",
+                           "12.345.6785", "12345678-55", "abc", "", "   ", "K", "12345678-k"]
+
+    @Test func rutBytesAgreeWithUnicode() {
+        let generated = FastPathTests.strings(over: ["1", "2", "-", ".", "K", " "], upTo: 5)
+        for text in FastPathTests.rutCases + generated {
+            #expect(RUT.parseASCII(Array(text.utf8)) == RUT.parseUnicode(text), "RUT '\(text)'")
+        }
+    }
+
+    @Test func rutNonASCIIStillUsesTheGeneralRule() {
+        #expect(RUT.parse("１２.345.678-5") == RUT.parseUnicode("１２.345.678-5"))
+    }
+
+    static let foldCases = ["Los Ángeles", "LOS ANGELES", "o'higgins", "O`Higgins", "  Viña   del Mar ", "Til-Til",
+                            "San Vicente de Tagua Tagua", "123 abc", "", "--", "a\u{0B}b", "ALTO BIO-BIO"]
+
+    @Test func foldBytesAgreeWithUnicode() {
+        let generated = FastPathTests.strings(over: ["a", "B", " ", "'", "-", "1", "ñ", "Á", "ü", "×", "ß", "´"], upTo: 3)
+        let latin1 = (0x20...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        for text in FastPathTests.foldCases + generated + latin1 + ["Viña del Mar", "ÑUÑOA", "Los Ángeles"] {
+            guard let fast = TextFolding.foldLatin(text) else { continue }
+            #expect(fast == TextFolding.foldUnicode(text), "fold '\(text)'")
+        }
+        #expect(TextFolding.foldLatin("Viña del Mar") == "vina del mar")
+        #expect(TextFolding.foldLatin("Łódź") == nil)
+    }
+}
+
+@Suite struct FESFastPathTests {
+    @Test func passwordBytesAgreeWithUnicode() {
+        let generated = FastPathTests.strings(over: ["a", "B", "1", "!"], upTo: 5)
+        for text in ["Secreta123", "secreta", "SECRETA123", "Abcdefg1", "", "Ab1", "Ab 1 cdefg"] + generated {
+            #expect(FESRequest.asciiPasswordProblem(Array(text.utf8)) == FESRequest.unicodePasswordProblem(text), "password '\(text)'")
+        }
+    }
+
+    @Test func documentNumberBytesAgreeWithUnicode() {
+        let cases = ["100123456", "A12345678", "a123456789", "12345678", "1234567890", "AB1234567", "", "A1234567",
+                     "10012345X", "Z000000000"]
+        for text in cases + FastPathTests.strings(over: ["1", "A", "-"], upTo: 4) {
+            #expect(FESRequest.isASCIIDocumentNumber(Array(text.utf8)) == FESRequest.isUnicodeDocumentNumber(text), "documento '\(text)'")
+        }
+    }
+
+    /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
+    /// be refused because 9 characters were required to be all digits.
+    @Test(arguments: ["A12345678", "A123456789", "100123456"])
+    func documentNumbersTheRuleAccepts(_ text: String) {
+        #expect(FESRequest.isDocumentNumber(text))
+        #expect(FESRequest.isDocumentNumber(text + "é") == false)
+    }
+}

@@ -1,0 +1,1 @@
+"""The server itself: the request handler (control or service, faults applied) and ``main()``."""

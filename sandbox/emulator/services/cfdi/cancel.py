@@ -1,0 +1,172 @@
+"""Cancelling: the integration API's cancelarCfdiConOpciones (`uuids`, forms A and C) and today's
+cancelacion/cancelar (`arregloUUID`, form B); SAT's motivo rules, the receiver's acceptance, the
+acuse."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from decimal import Decimal, InvalidOperation
+
+from emulator.core.state import LOCK
+from emulator.core.values import b64, b64_strict, nonempty_str
+from emulator.plumbing.answers import Answer, XmlFields, xml_answer
+from emulator.plumbing.request import Request
+from emulator.plumbing.routing import route
+from emulator.services.cfdi.answers import cfdi_error, cfdi_guard, cfdi_message, cfdi_options
+from emulator.services.cfdi.models import CFDI, Cfdi, CfdiAccount
+from emulator.services.cfdi.tables import (CFDI_ACCEPTANCE_ABOVE, CFDI_CANCEL_OPTIONS, CFDI_CANCEL_PREFIXES,
+                                           CFDI_GENERIC_RFCS, CFDI_MOTIVOS, CFDI_PREFIX, MX_TZ, RFC_RE, UUID_RE)
+
+
+@dataclasses.dataclass
+class CancelEntry:
+    uuid: str
+    motivo: str
+    folio: str
+    receptor: str | None = None   # the integration API's 4- and 6-value forms carry these three
+    emisor: str | None = None
+    total: Decimal | None = None
+
+
+def cfdi_motivo_ok(uuid_: str, motivo: str, folio: str) -> bool:
+    """SAT's rules: 01 names the replacing CFDI (a UUID, not this one), 02–04 take no folio."""
+    if motivo not in CFDI_MOTIVOS:
+        return False
+    if motivo == "01":
+        return bool(UUID_RE.fullmatch(folio)) and folio.upper() != uuid_
+    return folio == ""
+
+
+def cfdi_parse_entry(entry: str) -> CancelEntry | None:
+    """Integration API `uuids`: "UUID|RFC_Receptor|RFC_Emisor|Total" (seed 002; taken as motivo
+    02) or with "|Motivo|FolioSustitucion" (PRODIGIA_2026.md §4.3, form C)."""
+    cells = entry.split("|")
+    if len(cells) not in (4, 6) or not UUID_RE.fullmatch(cells[0]) or not RFC_RE.fullmatch(cells[1]) \
+            or not RFC_RE.fullmatch(cells[2]):
+        return None
+    try:
+        total = Decimal(cells[3])
+    except InvalidOperation:
+        return None
+    motivo, folio = (cells[4], cells[5]) if len(cells) == 6 else ("02", "")
+    if not total.is_finite() or total < 0 or not cfdi_motivo_ok(cells[0].upper(), motivo, folio):
+        return None
+    return CancelEntry(cells[0].upper(), motivo, folio.upper(), cells[1], cells[2], total)
+
+
+def cfdi_parse_reason(entry: str) -> CancelEntry | None:
+    """cancelacion/cancelar `arregloUUID`: "UUID|Motivo|FolioSustitucion" (form B; the empty
+    folio may be left out)."""
+    cells = entry.split("|")
+    if len(cells) not in (2, 3) or not UUID_RE.fullmatch(cells[0]):
+        return None
+    folio = cells[2] if len(cells) == 3 else ""
+    if not cfdi_motivo_ok(cells[0].upper(), cells[1], folio):
+        return None
+    return CancelEntry(cells[0].upper(), cells[1], folio.upper())
+
+
+def cfdi_needs_acceptance(c: Cfdi) -> bool:
+    return c.total > CFDI_ACCEPTANCE_ABOVE and c.rfc_receptor not in CFDI_GENERIC_RFCS
+
+
+def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
+    """A SAT-style cancellation receipt (Acuse) for one UUID."""
+    fecha = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<Acuse xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'Fecha="{fecha}" RfcEmisor="{c.rfc_emisor}">'
+        f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
+        '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="SelloSAT"><SignedInfo>'
+        '<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha512"/></SignedInfo>'
+        f'<SignatureValue>{b64(os.urandom(64))}</SignatureValue></Signature></Acuse>'
+    ).encode("utf-8")
+
+
+def cfdi_finish_cancel(c: Cfdi, code: int) -> bytes:
+    c.status, c.cancel_code = "cancelado", code
+    c.acuse = cfdi_acuse_xml(c, code)
+    return c.acuse
+
+
+def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -> XmlFields:
+    """Per UUID: 205 (unknown, or the 2020 entry's receptor/total not the CFDI's), 203, 202,
+    96 (awaiting the receiver), 97 (the receiver rejected the last request: reported once), 94 (a
+    live CFDI relates to it, other than motivo 01's replacement), 96 (needs acceptance: now
+    pending), else 201 with the acuse."""
+    cfdi = CFDI.cfdis.get(entry.uuid)
+    code, acuse = 205, None
+    if cfdi is not None and cfdi.contrato == account.contrato:
+        blockers = [o.uuid for o in CFDI.cfdis.values() if o.contrato == cfdi.contrato and cfdi.uuid in o.related
+                    and o.status != "cancelado" and not (entry.motivo == "01" and o.uuid == entry.folio)]
+        if rfc_emisor != cfdi.rfc_emisor or (entry.emisor is not None and entry.emisor != cfdi.rfc_emisor):
+            code = 203
+        elif entry.receptor is not None and (entry.receptor != cfdi.rfc_receptor or entry.total != cfdi.total):
+            code = 205
+        elif cfdi.status == "cancelado":
+            code = 202
+        elif cfdi.status == "pendiente":
+            code = 96
+        elif cfdi.status == "rechazado":
+            code, cfdi.status = 97, "vigente"
+        elif blockers:
+            code = 94
+        elif cfdi_needs_acceptance(cfdi):
+            code, cfdi.status = 96, "pendiente"
+        else:
+            code = 201
+            acuse = cfdi_finish_cancel(cfdi, code)
+        if code in (96, 201):
+            cfdi.motivo, cfdi.folio_sustitucion = entry.motivo, entry.folio
+    return [("uuid", entry.uuid), ("codigo", code), ("mensaje", cfdi_message(code)),
+            ("acuseCancelBase64", b64(acuse) if acuse else None)]
+
+
+def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[CancelEntry | None],
+                        status: int) -> Answer:
+    """What both cancellation methods share: 3 (rfcEmisor, entries, opciones, CSD), 20 (CERT_DEFAULT
+    without a default certificate), then one result per UUID."""
+    rfc = req.q("rfcEmisor")
+    options = cfdi_options(req.q_all("opciones"), CFDI_CANCEL_OPTIONS, CFDI_CANCEL_PREFIXES)
+    if not rfc or not RFC_RE.fullmatch(rfc):
+        return cfdi_error("cancel", 3, rfc=rfc, detail="rfcEmisor", status=status)
+    if options is None:
+        return cfdi_error("cancel", 3, rfc=rfc, detail="opciones", status=status)
+    if not entries or any(e is None for e in entries):
+        return cfdi_error("cancel", 3, rfc=rfc, detail="uuids" if status == 200 else "arregloUUID", status=status)
+    if "CERT_DEFAULT" in options:
+        if not account.has_default_cert:
+            return cfdi_error("cancel", 20, rfc=rfc, status=status)
+    else:
+        needed = ["certBase64"] + ([] if "PKCS12" in options else ["keyBase64"])
+        for name in needed:
+            if not b64_strict(req.q(name)):
+                return cfdi_error("cancel", 3, rfc=rfc, detail=name, status=status)
+        if not nonempty_str(req.q("keyPass")):
+            return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass", status=status)
+    with LOCK:
+        results = [("cancelacion", cfdi_cancel_one(account, rfc, e)) for e in entries if e is not None]
+    return xml_answer("servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0),
+                                         ("cancelaciones", results)], status)
+
+
+@route("POST", CFDI_PREFIX + "/integracion/cancelarCfdiConOpciones")
+def cfdi_cancelar(req: Request, _: dict[str, str]) -> Answer:
+    """seed 002 cancelarCfdiConOpciones (`uuids` of 4 values, or 6 with the motivo)."""
+    guard = cfdi_guard(req, "cancel")
+    if isinstance(guard, Answer):
+        return guard
+    account, _args = guard
+    return cfdi_cancel_request(req, account, [cfdi_parse_entry(e) for e in req.q_all("uuids")], 200)
+
+
+@route("POST", CFDI_PREFIX + "/cancelacion/cancelar")
+def cfdi_cancelacion_cancelar(req: Request, _: dict[str, str]) -> Answer:
+    """PRODIGIA_2026.md §4.2: `arregloUUID` = "UUID|Motivo|FolioSustitucion" (repeated); HTTP 202."""
+    guard = cfdi_guard(req, "cancel", status=202)
+    if isinstance(guard, Answer):
+        return guard
+    account, _args = guard
+    return cfdi_cancel_request(req, account, [cfdi_parse_reason(e) for e in req.q_all("arregloUUID")], 202)
