@@ -9,9 +9,12 @@ BUILD_LOG := /tmp/sello-build.log
 CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -I$(CURDIR)/include
 LDFLAGS_TEST := -L$(CURDIR)/.build/release -lsello -Wl,-rpath,$(CURDIR)/.build/release -lpthread
 export SELLO_LIB := $(LIB)
+# SELLO_VERSION_MAJOR of include/sello.h: the soname is libsello.so.$(MAJOR) (Package.swift links it so;
+# Tests/header checks the two agree).
+MAJOR := $(shell python3 scripts/sello_header.py major)
 
 .PHONY: build deps test-deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean lint
-.PHONY: dist dist-deps test-dist
+.PHONY: dist dist-deps test-dist generate
 
 ## deps: what building needs (the C libraries); test-deps: also the test tools (PHP, composer,
 ## phpunit, pytest, openssl), installed by the targets that use them.
@@ -24,9 +27,15 @@ test-deps:
 ## build: the release libsello.so (Swift runtime linked in statically); prints its path.
 build: deps
 	@$(SWIFT_RELEASE) > $(BUILD_LOG) 2>&1 || { cat $(BUILD_LOG); echo "swift build failed"; exit 1; }
-	@ln -sf libsello.so $(dir $(LIB))libsello.so.0   # the soname, for programs linked against it
+	@ln -sf libsello.so $(dir $(LIB))libsello.so.$(MAJOR)   # the soname, for programs linked against it
 	@touch $(LIB)   # up to date with every source now, also when SwiftPM had nothing to relink
 	@echo "$(LIB)"
+
+## generate: rewrites what is derived from include/sello.h and kept in the repository (the Python
+## and PHP operation tables and version: bindings/python/src/sello/_abi.py, bindings/php/src/Abi.php).
+## Run it after changing the header; `make test` fails while they are out of date.
+generate:
+	python3 scripts/generate.py
 
 ## test: every suite — Swift units, C tests linked against the .so, Python ABI tests, PHP.
 test: build test-swift test-c test-python test-php test-install
@@ -45,7 +54,7 @@ test-c: build test-deps $(C_TESTS)
 
 test-python: build test-deps
 	python3 -m pytest -q -p no:cacheprovider --rootdir=$(CURDIR) Tests/python sandbox/tests \
-		bindings/python/tests docs/test_reference.py
+		bindings/python/tests docs/test_reference.py Tests/header
 
 test-php: build test-deps
 	@if [ -f bindings/php/composer.json ]; then $(MAKE) -C bindings/php test; else echo "no PHP binding yet"; fi

@@ -22,7 +22,8 @@ let package = Package(
         // Typed wrappers for what Swift cannot call: variadic curl_easy_setopt/getinfo,
         // OpenSSL macros, the curl share locks.
         .target(name: "CSelloShims", dependencies: ["CCurl", "COpenSSL"], path: "Sources/CSelloShims"),
-        .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims"],
+        // CSelloAPI for the version macros of include/sello.h (Sello.version, Sello.abiVersion).
+        .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims", "CSelloAPI"],
                 path: "Sources/SelloCore"),
         // The thin C export layer.
         .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello", exclude: ["exports.map"],

@@ -30,7 +30,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0"),
         .target(name: "CSelloShims", dependencies: ["CCurl", "COpenSSL"], path: "Sources/CSelloShims",
                 cSettings: cFlags),
-        .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims"],
+        .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims", "CSelloAPI"],
                 path: "Sources/SelloCore", swiftSettings: swiftFlags + [.unsafeFlags(["-enable-testing"])]),
         .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello",
                 exclude: ["exports.map"],

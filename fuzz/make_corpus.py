@@ -2,9 +2,16 @@
 """Writes the seed corpus of the libFuzzer targets into fuzz/corpus/<target>/ (kept in the
 repository; run again after changing the seeds). Standard library and the openssl CLI only.
 
-fuzz_requests seeds are one selector byte (the index of the function in FuzzRequests.swift's
-`entries`) followed by a request; fuzz_fes_answer seeds are one status-selector byte followed by an
-answer body."""
+fuzz_requests seeds are two selector bytes (the function's fixed selector: scripts/sello_header.py
+fuzz_selector, from its name) followed by a request; fuzz_fes_answer seeds are one status-selector byte
+followed by an answer body.
+
+    python3 fuzz/make_corpus.py                  # every target
+    python3 fuzz/make_corpus.py fuzz_requests    # only these targets
+
+Every function fuzz_requests calls (the operations, local helpers, *_client_new and *_client_cancel
+of include/sello.h) needs seeds in REQUESTS: this script refuses to run without them, and
+Tests/header checks it."""
 from __future__ import annotations
 
 import base64
@@ -12,24 +19,20 @@ import hashlib
 import json
 import pathlib
 import subprocess
+import sys
 import tempfile
+from typing import Dict, List, Sequence, Tuple
 
 HERE = pathlib.Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
+sys.path.insert(0, str(HERE.parent / "scripts"))
+import sello_header  # noqa: E402
 
-# The order of `entries` in Targets/fuzz_requests/FuzzRequests.swift.
-ENTRIES = [
-    "sello_check_rut", "sello_find_comuna", "sello_check_rfc", "fes_check_request", "cfdi_inspect_csd",
-    "fes_obtain_certificate",
-    "fv_login", "fv_get_user", "fv_create_user", "fv_update_user", "fv_reset_password", "fv_new_password",
-    "fv_get_contract", "fv_create_contract", "fv_list_contract_types", "fv_list_owner_contracts",
-    "fv_get_contract_detail", "fv_delete_contract", "fv_upload_document", "fv_list_files", "fv_sort_files",
-    "fv_merge_files", "fv_send_contract", "fv_create_signer", "fv_update_signer", "fv_delete_signer",
-    "cfdi_process_file", "cfdi_process_file_with_csd", "cfdi_cancel", "cfdi_get_cancellation_receipt",
-    "cfdi_get_by_uuid", "cfdi_process_files",
-    "fes_client_new", "fv_client_new", "cfdi_client_new",
-    "cfdi_stamp_xml", "cfdi_stamp_xml_with_csd", "cfdi_cancel_with_reason", "cfdi_get_status",
-]
+
+def selector(name: str) -> bytes:
+    """The two bytes that make fuzz_requests call `name`, whatever functions are added later."""
+    return sello_header.fuzz_selector(name).to_bytes(2, "big")
+
 
 FES = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
        "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
@@ -46,8 +49,10 @@ CFDI40 = ('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4
           'Sello="c2VsbG8=" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/><cfdi:Receptor Rfc="XAXX010101000"/>'
           '</cfdi:Comprobante>')
 CLOSED = "http://127.0.0.1:1"
+CALLBACK = {"body": {"contract": [{"sContractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "sStatus": "SIGNED_PENDING",
+                                   "sContractName": "Arriendo", "signers": [{"rutId": "11111111-1", "status": "SIGNED"}]}]}}
 
-REQUESTS: dict[str, list[object]] = {
+REQUESTS: Dict[str, List[object]] = {
     "sello_check_rut": [{"rut": "12.345.678-5"}, {"rut": "96874030k"}, {"rut": 12345678}, {"rut": "1-9"}],
     "sello_find_comuna": [{"comuna": "los angeles"}, {"comuna": "Ñuñoa"}, {"comuna": "con con"}, {"comuna": "Gotham"}],
     "sello_check_rfc": [{"rfc": "AAA010101AAA"}, {"rfc": "GODE561231GR8"}, {"rfc": "XAXX010101000"}, {"rfc": "ÑAB&991231AB1"}],
@@ -101,6 +106,17 @@ REQUESTS: dict[str, list[object]] = {
                                                                                          "folioSustitucion": UUID2}],
                                  "opciones": ["CERT_DEFAULT"]}],
     "cfdi_get_status": [{"uuid": UUID, "rfcEmisor": "EKU9003173C9", "rfcReceptor": "XAXX010101000", "total": "1160.00"}],
+    "fv_create_contract_express": [{"sOwnerType": "NATURAL", "iContractTypeFeeID": 28, "sContractName": "Arriendo",
+                                    "signers": [{**SIGNER, "rol": 3, "order": 1}, {**SIGNER, "rutId": "2-7", "portion": "0"}],
+                                    "callback": "https://ejemplo.com/webhook", "provider": "LEXGOSIGN",
+                                    "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()},
+                                   {"sOwnerType": "LEGAL", "iContractTypeFeeID": 1, "signers": [SIGNER], "file_path": "/nonexistent.pdf"}],
+    "fv_parse_callback": [CALLBACK, {"body": json.dumps({"contract": {"sContractID": "abc", "sStatus": "WEIRD"}})}],
+    "fv_confirm_callback": [CALLBACK],
+    # *_client_cancel take a call_id, not JSON: raw bytes.
+    "fes_client_cancel": [b"job-1", b""],
+    "fv_client_cancel": [b"job-1"],
+    "cfdi_client_cancel": [b"report-42"],
 }
 
 JSON_SEEDS = [
@@ -132,7 +148,13 @@ XML_SEEDS = [
 ]
 
 
+#: The targets main() writes (all of them unless named on the command line).
+SELECTED: List[str] = []
+
+
 def write(target: str, name: str, data: bytes) -> None:
+    if SELECTED and target not in SELECTED:
+        return
     folder = CORPUS / target
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}-{hashlib.sha1(data).hexdigest()[:12]}").write_bytes(data)
@@ -154,6 +176,8 @@ def pkcs12(password: str) -> bytes:
 def hardening_seeds() -> None:
     """Inputs that caused the defects of issue 12, as regress-* seeds of the target that covers each."""
     def regress(target: str, name: str, data: bytes) -> None:
+        if SELECTED and target not in SELECTED:
+            return
         folder = CORPUS / target
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"regress-{name}").write_bytes(data)
@@ -180,26 +204,62 @@ def hardening_seeds() -> None:
     for name, text in [("percent", b"clave=Cl%40ve+S3%2F%22x%5C%2B%C3%B1 end"), ("percent-lower", b"Cl%40ve%20S3%2f%22x%5c%2b%c3%b1"),
                        ("json", b'{"p":"Cl@ve S3/\\"x\\\\+\\u00f1"}'), ("key", b'{"Cl@ve S3/\\"x\\\\+\xc3\xb1":1}')]:
         regress("fuzz_redactor", name, bytes([len(secret)]) + secret + text)
-    # Items 3, 8, 15, 16: configurations now refused (proxy, short secret, CR/LF, NUL, query).
-    for index, config in enumerate([
-            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "proxy": "http://u:Pr0xy-S3cret@bad host:3128"},
-            {"base_url": CLOSED, "usuario": "u", "clave": "abc"},
-            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "user_agent": "x\r\nAuthorization: Basic eA=="},
-            {"base_url": CLOSED + "#Url-S3cret", "usuario": "u\u0000v", "clave": "c-clave"},
-            {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "retries": {"base_delay_ms": 9223372036854775807}}]):
-        regress("fuzz_requests", f"config-{index}", bytes([ENTRIES.index("fes_client_new")]) + json.dumps(config).encode())
+    for name, data in request_seeds():
+        if name.startswith("regress-"):
+            regress("fuzz_requests", name[len("regress-"):], data)
 
 
-def main() -> None:
+# Items 3, 8, 15, 16 of issue 12: configurations now refused (proxy, short secret, CR/LF, NUL, query).
+REFUSED_CONFIGURATIONS = [
+    {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "proxy": "http://u:Pr0xy-S3cret@bad host:3128"},
+    {"base_url": CLOSED, "usuario": "u", "clave": "abc"},
+    {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "user_agent": "x\r\nAuthorization: Basic eA=="},
+    {"base_url": CLOSED + "#Url-S3cret", "usuario": "u\u0000v", "clave": "c-clave"},
+    {"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "retries": {"base_delay_ms": 9223372036854775807}},
+]
+
+
+def seed_problems(header: "sello_header.Header | None" = None) -> List[str]:
+    """What REQUESTS lacks, or has too much, against the functions fuzz_requests calls."""
+    header = header or sello_header.read()
+    fuzzed = header.names(*sello_header.FUZZED_KINDS)
+    problems = [f"fuzz/make_corpus.py has no seeds for {name} (include/sello.h declares it): add requests for it "
+                f"to REQUESTS" for name in fuzzed if not REQUESTS.get(name)]
+    problems += [f"fuzz/make_corpus.py has seeds for {name}, which fuzz_requests does not call (include/sello.h "
+                 f"does not declare it, or it takes no text): remove them from REQUESTS"
+                 for name in REQUESTS if name not in fuzzed]
+    return problems
+
+
+def request_seeds() -> List[Tuple[str, bytes]]:
+    """(file name, bytes) of every fuzz_requests seed: the REQUESTS of each function, then the
+    regress-config-* files. Deterministic: the committed corpus must hold each of them."""
+    problems = seed_problems()
+    if problems:
+        raise SystemExit("\n".join(problems))
+    seeds = []
     for name, requests in REQUESTS.items():
-        index = ENTRIES.index(name)
         for request in requests:
-            write("fuzz_requests", name, bytes([index]) + json.dumps(request, ensure_ascii=False).encode())
+            body = request if isinstance(request, bytes) else json.dumps(request, ensure_ascii=False).encode()
+            data = selector(name) + body
+            seeds.append((f"{name}-{hashlib.sha1(data).hexdigest()[:12]}", data))
+    for index, config in enumerate(REFUSED_CONFIGURATIONS):
+        seeds.append((f"regress-config-{index}", selector("fes_client_new") + json.dumps(config).encode()))
+    return seeds
+
+
+def main(targets: Sequence[str]) -> None:
+    SELECTED[:] = targets
+    for name, data in request_seeds():
+        if not name.startswith("regress-") and (not SELECTED or "fuzz_requests" in SELECTED):
+            (CORPUS / "fuzz_requests").mkdir(parents=True, exist_ok=True)
+            (CORPUS / "fuzz_requests" / name).write_bytes(data)
     for index, text in enumerate(JSON_SEEDS):
         write("fuzz_json", f"json{index}", text.encode())
     for index, text in enumerate(XML_SEEDS):
         write("fuzz_xml", f"xml{index}", text.encode())
-    certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode()
+    answering = not SELECTED or "fuzz_fes_answer" in SELECTED      # the PKCS#12 is made anew each time
+    certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode() if answering else ""
     answers = [
         (0, {"estado": "OK", "errorCode": 0, "comentario": "Certificado obtenido exitosamente", "certificado": certificate}),
         (0, {"estado": "OK", "errorCode": "0", "certificado": "bm90IGEgcGtjczEy"}),
@@ -207,12 +267,12 @@ def main() -> None:
         (0, {"estado": "FAIL", "errorCode": 22, "comentario": "Correo no puede venir vac\u00edo."}),
         (0, {"estado": "fail", "errorCode": "212", "comentario": None}),
     ]
-    for selector, answer in answers:
-        write("fuzz_fes_answer", "answer", bytes([selector]) + json.dumps(answer).encode())
+    for status, answer in answers:
+        write("fuzz_fes_answer", "answer", bytes([status]) + json.dumps(answer).encode())
     write("fuzz_fes_answer", "html", bytes([8]) + b"<html><body>500 Internal Server Error</body></html>")
     write("fuzz_fes_answer", "retry", bytes([10]) + b"Fri, 31 Dec 9999 23:59:59 GMT")
     hardening_seeds()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -28,6 +28,10 @@ if ! find "$toolchain/lib" -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | gre
   exit 1
 fi
 
+# fuzz_requests' entry points: every function of include/sello.h that takes text, each at a
+# selector fixed by its name (scripts/generate.py --fuzz writes Targets/fuzz_requests/Entries.swift).
+python3 scripts/generate.py --fuzz >/dev/null
+
 echo "== building the fuzz targets in $scratch"
 log="$scratch/build.log"
 mkdir -p "$scratch"

@@ -31,7 +31,7 @@ out="$root/.build-memcheck"
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/bin" "$out/logs"
 objcopy --strip-debug "$lib" "$out/lib/libsello.so"
-ln -sf libsello.so "$out/lib/libsello.so.0"
+ln -sf libsello.so "$out/lib/libsello.so.$(python3 scripts/sello_header.py major)"   # the soname
 link=(-L "$out/lib" -lsello "-Wl,-rpath,$out/lib" -lpthread)
 
 # A CSD for the CFDI example's cancellation (as scripts/run-examples.sh does).

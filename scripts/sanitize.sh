@@ -59,7 +59,7 @@ for sanitizer in "${sanitizers[@]}"; do
     failed+=("build-$sanitizer")
     continue
   fi
-  ln -sf libsello.so "$scratch/debug/libsello.so.0"
+  ln -sf libsello.so "$scratch/debug/libsello.so.$(python3 scripts/sello_header.py major)"   # the soname
   "$clang" -std=c11 -g -O1 "$flag" -fuse-ld=lld -I"$root/include" -o "$bin/soak-$sanitizer" fuzz/soak.c \
     -L"$scratch/debug" -lsello -Wl,-rpath,"$scratch/debug" \
     -L"$swiftlib" -ldispatch -lBlocksRuntime -Wl,-rpath,"$swiftlib" -lpthread

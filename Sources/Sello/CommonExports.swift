@@ -4,10 +4,11 @@ import SelloCore
 import Glibc
 #endif
 
-@c(sello_version) @implementation public func sello_version() -> UnsafePointer<CChar>? {
-    let version: StaticString = "0.1.0"
-    return UnsafeRawPointer(version.utf8Start).assumingMemoryBound(to: CChar.self)
-}
+/// sello_version()'s static storage: Sello.version (made from the header's macros) copied once,
+/// on first use, and never freed.
+nonisolated(unsafe) private let versionText: UnsafePointer<CChar>? = UnsafePointer(strdup(Sello.version))
+
+@c(sello_version) @implementation public func sello_version() -> UnsafePointer<CChar>? { versionText }
 
 @c(sello_abi_version) @implementation public func sello_abi_version() -> Int32 { Sello.abiVersion }
 

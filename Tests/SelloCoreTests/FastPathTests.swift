@@ -63,6 +63,28 @@ import Testing
         }
     }
 
+    /// Every scalar below U+0100 (CR excepted, it may pair with LF) alone, between letters,
+    /// after a refused one and before a combining mark, in both modes.
+    @Test func characterRuleBytesAgreeWithUnicode() {
+        let scalars = (0x01...0xFF).filter { $0 != 0x0D }.compactMap { Unicode.Scalar(UInt32($0)) }
+        var texts = ["Av. Providencia 1234, of. 5", "Ñuñoa", "O'Higgins #12", "Secreta¿123¡", "a\r\nb", "tab\there",
+                     "e\u{301}", "!\u{301}", "x!\u{301}", "日本", "Viña del Mar 3°B", "", " "]
+        for scalar in scalars {
+            let character = String(Character(scalar))
+            texts += [character, "ab" + character + "cd", "!" + character, character + "\u{301}", character + "ñ"]
+        }
+        for text in texts {
+            for password in [false, true] {
+                #expect(FESRequest.disallowedCharacter(in: text, password: password)
+                        == FESRequest.unicodeDisallowedCharacter(in: text, password: password), "'\(text)' password: \(password)")
+            }
+        }
+        // The fast path decides these itself (not by falling back to the rule on Characters).
+        let verdict = "Viña del Mar 3°B".withUTF8Bytes { FESRequest.latinVerdict($0, password: false) }
+        #expect(verdict == .clean)
+        #expect("Ñuñoa×".withUTF8Bytes { FESRequest.latinVerdict($0, password: false) } == .refused("×"))
+    }
+
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
     /// be refused because 9 characters were required to be all digits.
     @Test(arguments: ["A12345678", "A123456789", "100123456"])

@@ -13,6 +13,25 @@ import Testing
         #expect(JSONWriter.string(.string("a/b\u{01}")) == #""a/b\u0001""#)
     }
 
+    /// The writer skips eight clean bytes at a time: every ASCII byte, at every offset of a
+    /// long string, must still be escaped exactly when JSON requires it and read back intact.
+    @Test func everyByteAtEveryOffsetRoundTrips() throws {
+        for byte in UInt8(0)...0x7F {
+            for offset in 0..<17 {
+                let text = String(repeating: "A", count: offset) + String(UnicodeScalar(byte)) + "ñ" + String(repeating: "z", count: 9)
+                let written = JSONWriter.string(.string(text))
+                #expect(try JSONParser.parse(written).stringValue == text, "byte \(byte) at \(offset)")
+                let escaped = byte < 0x20 || byte == 0x22 || byte == 0x5C
+                #expect(written.utf8.count == text.utf8.count + 2 + (escaped ? (byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5) : 0))
+            }
+        }
+    }
+
+    @Test(arguments: [Int64.min, Int64.max, 0, -1, 9, 10, -10, 1_000_000_007])
+    func integersAreWrittenAsDecimal(_ value: Int64) {
+        #expect(JSONWriter.string(.int(value)) == String(value))
+    }
+
     @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "nul", "{\"a\":1}x", "\"\u{01}\"", "01", "[\"\\ud800\"]"])
     func rejectsMalformed(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

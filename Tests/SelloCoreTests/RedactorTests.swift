@@ -37,6 +37,13 @@ import Testing
         #expect(!Redactor(secrets: []).scrubURL(url).contains("pw-secret"))
     }
 
+    @Test(arguments: [("abcdef", "def", true), ("abcdef", "abd", false), ("ab", "abc", false), ("", "a", false),
+                      ("abc", "", true), ("xxSecret-42", "Secret-42", true), ("Secret-4", "Secret-42", false)])
+    func byteSearch(_ haystack: String, _ needle: String, _ expected: Bool) {
+        let found = haystack.withUTF8Bytes { text in needle.withUTF8Bytes { Redactor.bytes(text, contain: $0) } }
+        #expect(found == expected)
+    }
+
     @Test func aBearerWordIsNotAToken() {
         #expect(Redactor(secrets: []).scrub("Token Bearer erróneo") == "Token Bearer erróneo")
         #expect(Redactor(secrets: []).scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x") == "Authorization: Bearer ***")

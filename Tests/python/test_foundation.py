@@ -2,6 +2,7 @@
 keep-alive, redirects, limits, threads and hostile input."""
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pathlib
@@ -18,10 +19,14 @@ from sello_ffi import LIB_PATH, Client, assert_no_secrets, call, lib
 from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST, ROOT
 
 
+sys.path.insert(0, str(ROOT / "scripts"))
+import sello_header  # noqa: E402
+
+HEADER = sello_header.read()
+
+
 def header_functions() -> set[str]:
-    text = re.sub(r"/\*.*?\*/", "", (ROOT / "include" / "sello.h").read_text(), flags=re.S)
-    names = set(re.findall(r"\b((?:sello|fes|fv|cfdi)_[a-z0-9_]+)\s*\(", text))
-    return {n for n in names if not n.endswith("_fn")}
+    return set(HEADER.names())
 
 
 def test_exports_exactly_the_header_functions() -> None:
@@ -38,8 +43,15 @@ def test_needs_no_swift_runtime() -> None:
 
 
 def test_version_and_abi() -> None:
-    assert lib.sello_version() == b"0.1.0"
-    assert lib.sello_abi_version() == 1
+    """The numbers are the header's (SELLO_VERSION_*, SELLO_ABI_VERSION): the library takes them
+    from its macros, and its soname is libsello.so.MAJOR."""
+    assert lib.sello_version() == HEADER.version.encode()
+    assert lib.sello_abi_version() == HEADER.abi
+    address = ctypes.CDLL(LIB_PATH).sello_version      # static storage: the same string every time
+    address.restype = ctypes.c_void_p
+    assert address() and address() == address()
+    dynamic = subprocess.run(["readelf", "-d", LIB_PATH], capture_output=True, text=True, check=True).stdout
+    assert f"Library soname: [libsello.so.{HEADER.major}]" in dynamic
 
 
 def test_success_envelope(sandbox, fes_config) -> None:
@@ -52,7 +64,7 @@ def test_success_envelope(sandbox, fes_config) -> None:
     assert meta["elapsed_ms"] > 0
     [received] = sandbox.requests()
     assert received["method"] == "POST" and received["path"] == OBTAIN_PATH
-    assert received["headers"]["user-agent"] == "sello/0.1.0"
+    assert received["headers"]["user-agent"] == f"sello/{HEADER.version}"
     assert received["json"]["request"]["encabezado"] == {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
     assert received["json"]["request"]["parametro"]["rut"] == "19371037-9"
 

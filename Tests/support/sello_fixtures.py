@@ -9,7 +9,8 @@ fixtures it wants by name::
     from sello_fixtures import sandbox, sandbox_server, fes_config, fv_config, cfdi_config, certs
 
 The name is unique in the repository: one pytest run collects several suites. Standard library
-only (the binding is imported lazily, by the one helper that needs it).
+only (the binding is imported lazily, by the one helper that needs it); scripts/ is put on sys.path
+for include/sello.h read as data (HEADER).
 """
 from __future__ import annotations
 
@@ -26,9 +27,14 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINDING = ROOT / "bindings" / "python"
 sys.path.insert(0, str(ROOT / "sandbox"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+import sello_header  # noqa: E402
 from control import Sandbox  # noqa: E402
 from pytest_sandbox import sandbox, sandbox_server  # noqa: E402,F401  (fixtures, re-exported)
+
+#: include/sello.h read as data: the functions, the version and the ABI version it declares.
+HEADER = sello_header.read()
 
 # -- the sandbox's accounts (seeds 000, 001, 002) ----------------------------------------------------
 

@@ -28,7 +28,11 @@
     "\"comuna\":\"Vi\xc3\xb1" "a del Mar\",\"direccion\":\"Av. Libertad 1\",\"giroEmpresa\":\"Servicios\"}}}"
 
 /* The headers sello sets on this request (User-Agent is set with CURLOPT_USERAGENT). */
-#define BENCH_USER_AGENT "sello/0.1.0"
+#include "sello.h"   /* the version macros: the User-Agent is "sello/<SELLO_VERSION_*>" */
+#define BENCH_STR_(x) #x
+#define BENCH_STR(x) BENCH_STR_(x)
+#define BENCH_USER_AGENT \
+    "sello/" BENCH_STR(SELLO_VERSION_MAJOR) "." BENCH_STR(SELLO_VERSION_MINOR) "." BENCH_STR(SELLO_VERSION_PATCH)
 static const char *const BENCH_HEADERS[] = {"Accept: application/json", "Expect:", "Content-Type: application/json"};
 #define BENCH_HEADER_COUNT 3
 

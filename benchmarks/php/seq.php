@@ -37,6 +37,17 @@ function ffi_call(string $base, string $header, string $lib): Closure {
     };
 }
 
+/** SELLO_VERSION_* of include/sello.h: the User-Agent the library sends is sello/<version>. */
+function header_version(): string {
+    $header = file_get_contents(dirname(__DIR__, 2) . '/include/sello.h');
+    $parts = [];
+    foreach (['MAJOR', 'MINOR', 'PATCH'] as $part) {
+        preg_match("~^#define SELLO_VERSION_$part ([0-9]+)\$~m", $header, $match) or exit("no SELLO_VERSION_$part\n");
+        $parts[] = $match[1];
+    }
+    return implode('.', $parts);
+}
+
 function curl_call(string $url): Closure {
     $fields = request_fields();
     $fields['rut'] = '76369187-K';
@@ -46,7 +57,7 @@ function curl_call(string $url): Closure {
         CURLOPT_POST => true,
         CURLOPT_POSTFIELDS => $body,
         CURLOPT_HTTPHEADER => ['Accept: application/json', 'Expect:', 'Content-Type: application/json'],
-        CURLOPT_USERAGENT => 'sello/0.1.0',
+        CURLOPT_USERAGENT => 'sello/' . header_version(),   // as the library sends it
         CURLOPT_RETURNTRANSFER => true,
         CURLOPT_PROXY => '',
         CURLOPT_TCP_KEEPALIVE => 1,

@@ -13,6 +13,7 @@ call with the answer's bytes in hand (no JSON decoding on either side).
 import argparse
 import ctypes
 import json
+import pathlib
 import sys
 import time
 
@@ -76,11 +77,18 @@ def binding_call(base, directory):
     return call
 
 
+def library_version():
+    """SELLO_VERSION_* of include/sello.h: the User-Agent the library sends is sello/<version>."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
+    import sello_header  # noqa: E402
+    return sello_header.read().version
+
+
 def requests_call(url):
     import requests
     session = requests.Session()
     # The headers sello sends, and no others (requests would add Accept-Encoding).
-    session.headers = {"User-Agent": "sello/0.1.0", "Accept": "application/json",
+    session.headers = {"User-Agent": f"sello/{library_version()}", "Accept": "application/json",
                        "Content-Type": "application/json"}
     body = compact({"request": {"encabezado": {"usuario": USUARIO, "clave": CLAVE},
                                 "parametro": dict(REQUEST, rut="76369187-K")}})

@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
 [[ -f "$LIB" ]] || die "$LIB not found: run make build"
+python3 "$ROOT/scripts/generate.py" --check || die "the bindings' tables are older than include/sello.h"
 rm -rf "$DIST"
 mkdir -p "$DIST" "$WORK"
 step "sello $VERSION from $LIB ($(human_size "$LIB") as built)"

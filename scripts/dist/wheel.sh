@@ -25,8 +25,9 @@ mkdir -p "$stage" "$WORK/wheel-raw" "$WORK/wheel" "$WORK/vendored"
 # A copy of the binding without tests, caches or an old build.
 tar -C "$ROOT/bindings/python" --exclude=tests --exclude=build --exclude='*.egg-info' --exclude=__pycache__ \
     --exclude='.pytest_cache' --exclude='libsello.so*' -cf - . | tar -C "$stage" -xf -
-declared=$(sed -n 's/^version = "\(.*\)"/\1/p' "$stage/pyproject.toml")
-[[ "$declared" == "$VERSION" ]] || die "bindings/python/pyproject.toml says version $declared, include/sello.h says $VERSION"
+# pyproject.toml takes the version from src/sello/_abi.py, generated from include/sello.h.
+declared=$(sed -n 's/^VERSION = "\(.*\)"/\1/p' "$stage/src/sello/_abi.py")
+[[ "$declared" == "$VERSION" ]] || die "bindings/python/src/sello/_abi.py says version $declared, include/sello.h says $VERSION: run make generate"
 
 step "sdist"
 "$VENV/bin/pyproject-build" --sdist --no-isolation --outdir "$DIST" "$stage" > "$WORK/sdist.log" 2>&1 \

@@ -5,10 +5,15 @@ import Glibc
 /// A `fes_obtain_certificate` request, checked the way the service checks it (seed 000), in
 /// the service's order: missing (109), empty (110), characters (102), then each field's rule.
 public struct FESRequest: Sendable {
-    /// The seed's parameters, in the seed's order.
+    /// The seed's parameters, in the seed's order; `Parameter` numbers them.
     static let parameterNames = ["rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
                                  "nombreEmpresa", "comuna", "direccion", "giroEmpresa"]
     static let allowedFields = parameterNames + ["save_to"]
+
+    enum Parameter: Int, CaseIterable {
+        case rut, correo, numeroDocumento, claveCertificado, duracion, nombreEmpresa, comuna, direccion, giroEmpresa
+        var name: String { FESRequest.parameterNames[rawValue] }
+    }
 
     public let rut: RUT
     public let correo: String
@@ -23,78 +28,101 @@ public struct FESRequest: Sendable {
 
     public init(_ json: JSON) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
-        // The textual parameters present, in order: a linear scan of eight short names beats
-        // hashing them into a dictionary.
-        var texts: [(name: String, value: String)] = []
-        for name in FESRequest.parameterNames where name != "duracion" {
-            if let value = try reader.string(name) { texts.append((name, value)) }
+        // The textual parameters by position (duracion's slot stays nil): indexing beats
+        // looking eight short names up again and again.
+        var texts = [String?](repeating: nil, count: Parameter.allCases.count)
+        for parameter in Parameter.allCases where parameter != .duracion {
+            texts[parameter.rawValue] = try reader.string(parameter.name)
         }
-        func text(_ name: String) -> String? { texts.first(where: { $0.name == name })?.value }
         let duracion = try reader.int("duracion")
         saveTo = try reader.string("save_to")
-
-        var problems: [SelloError] = []
-        for name in FESRequest.parameterNames where name == "duracion" ? duracion == nil : text(name) == nil {
-            problems.append(FESCodes.validation(109, "falta el parámetro obligatorio '\(name)'", field: name))
-        }
-        for name in FESRequest.parameterNames where text(name).map({ $0.trimmingSpaces.isEmpty }) ?? false {
-            problems.append(FESCodes.validation(110, "'\(name)' viene vacío", field: name))
-        }
-        for name in FESRequest.parameterNames {
-            guard let value = text(name), let bad = FESRequest.disallowedCharacter(in: value, password: name == "claveCertificado") else { continue }
-            // The password itself is never echoed, not even one character of it.
-            let shown = name == "claveCertificado" ? "un carácter no permitido" : "el carácter \(FESRequest.describe(bad))"
-            problems.append(FESCodes.validation(102, "'\(name)' contiene \(shown)", field: name))
-        }
-        if let first = problems.first { throw first.withProblems(problems) }
+        try FESRequest.checkPresentAndClean(texts, duracion: duracion)
 
         // Every parameter is present, non-empty and clean from here on.
-        func value(_ name: String) -> String { (text(name) ?? "").trimmingSpaces }
-        let parsedRUT = RUT.parse(value("rut"))
-        if case .failure(let problem) = parsedRUT {
-            problems.append(FESCodes.validation(106, problem.message, field: "rut"))
-        }
-        if let problem = EmailAddress.problem(value("correo")) {
-            problems.append(FESCodes.validation(205, "el correo '\(value("correo"))' no es válido: \(problem)", field: "correo"))
-        }
-        let rawDocumento = value("numeroDocumento")
-        // `replacing` costs some 8,000 instructions even when there is no dot to remove.
-        let documento = (rawDocumento.utf8.contains(UInt8(ascii: ".")) ? rawDocumento.replacing(".", with: "") : rawDocumento).uppercased()
-        if !FESRequest.isDocumentNumber(documento) {
-            problems.append(SelloError(.validation, .numeroDocumentoInvalido,
-                                       "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
-                                       field: "numeroDocumento"))
-        }
-        let clave = text("claveCertificado") ?? ""
+        let values = texts.map { ($0 ?? "").trimmingSpaces }
+        func value(_ parameter: Parameter) -> String { values[parameter.rawValue] }
+        var problems: [SelloError] = []
+        let rut = FESRequest.checkRUT(value(.rut), &problems)
+        FESRequest.checkEmail(value(.correo), &problems)
+        let documento = FESRequest.checkDocumentNumber(value(.numeroDocumento), &problems)
+        // The password is kept as typed, spaces included (they are refused above anyway).
+        let clave = texts[Parameter.claveCertificado.rawValue] ?? ""
         if let problem = FESRequest.passwordProblem(clave) {
             problems.append(FESCodes.validation(208, "la claveCertificado \(problem)", field: "claveCertificado"))
         }
         if let duracion, !(1...3).contains(duracion) {
             problems.append(FESCodes.validation(207, "duracion es \(duracion); debe ser 1, 2 o 3 (años)", field: "duracion"))
         }
-        let comunaName = value("comuna")
-        let comuna = Comunas.find(comunaName)
-        if comuna == nil {
-            let suggestions = Comunas.suggestions(for: comunaName)
-            let hint = suggestions.isEmpty ? "" : "; ¿quiso decir \(suggestions.joined(separator: ", "))?"
-            problems.append(FESCodes.validation(112, "'\(comunaName)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
-        }
+        let comuna = FESRequest.checkComuna(value(.comuna), &problems)
         if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
             problems.append(SelloError(.io, .saveToUnwritable, "save_to: \(problem); nothing was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
-        guard case .success(let rut) = parsedRUT, let comuna, let duracion else {
-            throw .internal("FES request validation is inconsistent")
-        }
+        guard let rut, let comuna, let duracion else { throw .internal("FES request validation is inconsistent") }
         self.rut = rut
         self.comuna = comuna
         self.duracion = duracion
-        correo = value("correo")
+        correo = value(.correo)
         numeroDocumento = documento
         claveCertificado = clave
-        nombreEmpresa = value("nombreEmpresa")
-        direccion = value("direccion")
-        giroEmpresa = value("giroEmpresa")
+        nombreEmpresa = value(.nombreEmpresa)
+        direccion = value(.direccion)
+        giroEmpresa = value(.giroEmpresa)
+    }
+
+    /// The service's first checks, each over every parameter in order: missing (109), empty
+    /// (110), characters (102). All the problems found are thrown together.
+    static func checkPresentAndClean(_ texts: [String?], duracion: Int?) throws(SelloError) {
+        var problems: [SelloError] = []
+        for parameter in Parameter.allCases where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
+            problems.append(FESCodes.validation(109, "falta el parámetro obligatorio '\(parameter.name)'", field: parameter.name))
+        }
+        for parameter in Parameter.allCases where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false {
+            problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))
+        }
+        for parameter in Parameter.allCases {
+            let password = parameter == .claveCertificado
+            guard let text = texts[parameter.rawValue], let bad = disallowedCharacter(in: text, password: password) else { continue }
+            // The password itself is never echoed, not even one character of it.
+            let shown = password ? "un carácter no permitido" : "el carácter \(describe(bad))"
+            problems.append(FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)", field: parameter.name))
+        }
+        if let first = problems.first { throw first.withProblems(problems) }
+    }
+
+    static func checkRUT(_ text: String, _ problems: inout [SelloError]) -> RUT? {
+        switch RUT.parse(text) {
+        case .success(let rut): return rut
+        case .failure(let problem):
+            problems.append(FESCodes.validation(106, problem.message, field: "rut"))
+            return nil
+        }
+    }
+
+    static func checkEmail(_ text: String, _ problems: inout [SelloError]) {
+        if let problem = EmailAddress.problem(text) {
+            problems.append(FESCodes.validation(205, "el correo '\(text)' no es válido: \(problem)", field: "correo"))
+        }
+    }
+
+    /// The document number without its thousands dots, upper-cased.
+    static func checkDocumentNumber(_ text: String, _ problems: inout [SelloError]) -> String {
+        // `replacing` costs some 8,000 instructions even when there is no dot to remove.
+        let documento = (text.utf8.contains(UInt8(ascii: ".")) ? text.replacing(".", with: "") : text).uppercased()
+        if !isDocumentNumber(documento) {
+            problems.append(SelloError(.validation, .numeroDocumentoInvalido,
+                                       "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
+                                       field: "numeroDocumento"))
+        }
+        return documento
+    }
+
+    static func checkComuna(_ name: String, _ problems: inout [SelloError]) -> Comuna? {
+        if let comuna = Comunas.find(name) { return comuna }
+        let suggestions = Comunas.suggestions(for: name)
+        let hint = suggestions.isEmpty ? "" : "; ¿quiso decir \(suggestions.joined(separator: ", "))?"
+        problems.append(FESCodes.validation(112, "'\(name)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
+        return nil
     }
 
     /// The `parametro` object as the service expects it: the RUT as `xxxxxxxx-x`, the comuna's
@@ -158,47 +186,6 @@ public struct FESRequest: Sendable {
         if characters.count == 9 && characters.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
         guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else { return false }
         return characters.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
-    /// Letters (with accents), digits, spaces and the punctuation of addresses and company
-    /// names; a password may also carry common symbols but no spaces or control characters.
-    static let punctuation: Set<Character> = [".", ",", "-", "_", "@", "#", "°", "º", "/", "(", ")", "&", "'"]
-    static let passwordSymbols: Set<Character> = ["!", "$", "%", "*", "+", "=", "?", "¿", "¡", ":", ";"]
-
-    static func disallowedCharacter(in text: String, password: Bool) -> Character? {
-        // Fast path, the same rule on bytes: ASCII text without CR (the one ASCII pair that
-        // forms a single Character, "\r\n").
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-            for byte in text.utf8 where !asciiAllowed(byte, password: password) { return Character(Unicode.Scalar(byte)) }
-            return nil
-        }
-        for character in text {
-            if character.isLetter || (character.isASCII && character.isNumber) { continue }
-            if password {
-                if punctuation.contains(character) || passwordSymbols.contains(character) { continue }
-            } else if character == " " || punctuation.contains(character) {
-                continue
-            }
-            return character
-        }
-        return nil
-    }
-
-    /// `disallowedCharacter`'s rule for one ASCII byte.
-    static func asciiAllowed(_ byte: UInt8, password: Bool) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "#"),
-             UInt8(ascii: "/"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "&"), UInt8(ascii: "'"):
-            return true
-        case UInt8(ascii: " "):
-            return !password
-        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "="),
-             UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"):
-            return password
-        default:
-            return false
-        }
     }
 
     static func describe(_ character: Character) -> String {

@@ -59,6 +59,8 @@ public struct JSONObject: Sendable, Equatable {
 
     public init() { members = [] }
     public init(_ members: [(String, JSON)]) { self.members = members.map { (key: $0.0, value: $0.1) } }
+    /// Takes the members as they are (no copy): the parser builds them labelled.
+    init(members: [(key: String, value: JSON)]) { self.members = members }
 
     public var keys: [String] { members.map(\.key) }
     public var isEmpty: Bool { members.isEmpty }

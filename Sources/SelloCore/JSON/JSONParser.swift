@@ -157,9 +157,10 @@ public struct JSONParser {
             // up in JSONObject is a linear scan, which made an object of n members cost n²
             // (an 8 MiB request of distinct names took minutes: test_faults.py::test_huge_inputs_answer_quickly).
             var positions: [String: Int]?
-            var members: [(String, JSON)] = []
+            var members: [(key: String, value: JSON)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
+            members.reserveCapacity(8)   // most objects are small: one allocation instead of four
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
@@ -173,12 +174,12 @@ public struct JSONParser {
                 // A repeated member name keeps the last value (in the first one's place), as most
                 // parsers do.
                 if positions == nil && members.count >= 16 {
-                    positions = Dictionary(members.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                    positions = Dictionary(members.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
                 }
                 if positions != nil {
-                    if let at = positions?[key] { members[at].1 = value } else { positions?[key] = members.count; members.append((key, value)) }
-                } else if let at = members.firstIndex(where: { $0.0 == key }) {
-                    members[at].1 = value
+                    if let at = positions?[key] { members[at].value = value } else { positions?[key] = members.count; members.append((key, value)) }
+                } else if let at = members.firstIndex(where: { $0.key == key }) {
+                    members[at].value = value
                 } else {
                     members.append((key, value))
                 }
@@ -186,7 +187,7 @@ public struct JSONParser {
                 guard index < bytes.count else { throw failure("unexpected end of input in an object") }
                 switch bytes[index] {
                 case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"): index += 1; return .object(JSONObject(members))
+                case UInt8(ascii: "}"): index += 1; return .object(JSONObject(members: members))
                 default: throw failure("expected ',' or '}'")
                 }
             }

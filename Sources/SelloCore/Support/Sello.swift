@@ -1,11 +1,15 @@
+import CSelloAPI
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Library-wide constants.
 public enum Sello {
-    public static let version = "0.1.0"
-    public static let abiVersion: Int32 = 1
+    /// "MAJOR.MINOR.PATCH" from include/sello.h's SELLO_VERSION_* macros: the header is the one
+    /// place the version is written (docs/internals.md lists what else derives from it).
+    public static let version = "\(SELLO_VERSION_MAJOR).\(SELLO_VERSION_MINOR).\(SELLO_VERSION_PATCH)"
+    /// SELLO_ABI_VERSION of include/sello.h.
+    public static let abiVersion: Int32 = SELLO_ABI_VERSION
     /// Requests larger than this are refused: large files travel by path (file_path, datos_path).
     public static let maxRequestBytes = 8 * 1024 * 1024
     /// The longest URL (query string included) a request may have: above it nothing is sent and

@@ -1,3 +1,5 @@
+import CSelloShims
+
 /// Keeps secrets out of log lines, error messages and envelopes: the known secret values of a call
 /// are replaced by `***` in every form they travel in — as they are, JSON-escaped (`\"`, `\\`,
 /// `\/`, `\u00f1`), HTML-escaped, and percent-encoded in any mix of upper- and lower-case hex
@@ -262,13 +264,11 @@ public struct Redactor: Sendable {
         return found || (!ascii && text.contains(part))
     }
 
+    /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
     static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first else { return true }
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-            if needle.indices.allSatisfy({ haystack[start + $0] == needle[$0] }) { return true }
-        }
-        return false
+        guard let needleBase = needle.baseAddress, !needle.isEmpty else { return true }
+        guard let haystackBase = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        return textshim_contains(haystackBase, haystack.count, needleBase, needle.count) != 0
     }
 
     public func scrubQuery(_ query: [(name: String, value: String)]) -> String {

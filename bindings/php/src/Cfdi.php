@@ -16,23 +16,13 @@ use Psr\Log\LoggerInterface;
 final class Cfdi extends Client
 {
     protected const SERVICE = 'cfdi';
-    protected const NEW_FUNCTION = 'cfdi_client_new';
-    protected const FREE_FUNCTION = 'cfdi_client_free';
-    protected const SET_PROGRESS_FUNCTION = 'cfdi_client_set_progress';
-    protected const SET_LOG_FUNCTION = 'cfdi_client_set_log';
-    protected const CANCEL_FUNCTION = 'cfdi_client_cancel';
-    protected const OPERATIONS = [
-        'process_file' => 'cfdi_process_file',
-        'process_file_with_csd' => 'cfdi_process_file_with_csd',
-        'cancel' => 'cfdi_cancel',
-        'get_cancellation_receipt' => 'cfdi_get_cancellation_receipt',
-        'get_by_uuid' => 'cfdi_get_by_uuid',
-        'process_files' => 'cfdi_process_files',
-        'stamp_xml' => 'cfdi_stamp_xml',
-        'stamp_xml_with_csd' => 'cfdi_stamp_xml_with_csd',
-        'cancel_with_reason' => 'cfdi_cancel_with_reason',
-        'get_status' => 'cfdi_get_status',
-    ];
+    protected const NEW_FUNCTION = Abi::CLIENT_FUNCTIONS['cfdi']['client_new'];
+    protected const FREE_FUNCTION = Abi::CLIENT_FUNCTIONS['cfdi']['client_free'];
+    protected const SET_PROGRESS_FUNCTION = Abi::CLIENT_FUNCTIONS['cfdi']['set_progress'];
+    protected const SET_LOG_FUNCTION = Abi::CLIENT_FUNCTIONS['cfdi']['set_log'];
+    protected const CANCEL_FUNCTION = Abi::CLIENT_FUNCTIONS['cfdi']['cancel'];
+    /** Every operation include/sello.h declares for this service (Abi.php is generated from it). */
+    protected const OPERATIONS = Abi::OPERATIONS['cfdi'];
 
     /**
      * @param array{
@@ -100,7 +90,7 @@ final class Cfdi extends Client
      */
     public function processFile(array $request): Result
     {
-        return $this->invoke('cfdi_process_file', 'process_file', $request);
+        return $this->invoke('process_file', $request);
     }
 
     /**
@@ -145,7 +135,7 @@ final class Cfdi extends Client
      */
     public function processFileWithCsd(array $request): Result
     {
-        return $this->invoke('cfdi_process_file_with_csd', 'process_file_with_csd', $request);
+        return $this->invoke('process_file_with_csd', $request);
     }
 
     /**
@@ -187,7 +177,7 @@ final class Cfdi extends Client
      */
     public function cancel(array $request): Result
     {
-        return $this->invoke('cfdi_cancel', 'cancel', $request);
+        return $this->invoke('cancel', $request);
     }
 
     /**
@@ -212,7 +202,7 @@ final class Cfdi extends Client
      */
     public function getCancellationReceipt(array $request): Result
     {
-        return $this->invoke('cfdi_get_cancellation_receipt', 'get_cancellation_receipt', $request);
+        return $this->invoke('get_cancellation_receipt', $request);
     }
 
     /**
@@ -237,7 +227,7 @@ final class Cfdi extends Client
      */
     public function getByUuid(array $request): Result
     {
-        return $this->invoke('cfdi_get_by_uuid', 'get_by_uuid', $request);
+        return $this->invoke('get_by_uuid', $request);
     }
 
     /**
@@ -260,7 +250,7 @@ final class Cfdi extends Client
      */
     public function processFiles(array $request): Result
     {
-        return $this->invoke('cfdi_process_files', 'process_files', $request);
+        return $this->invoke('process_files', $request);
     }
 
     /**
@@ -293,7 +283,7 @@ final class Cfdi extends Client
      */
     public function stampXml(array $request): Result
     {
-        return $this->invoke('cfdi_stamp_xml', 'stamp_xml', $request);
+        return $this->invoke('stamp_xml', $request);
     }
 
     /**
@@ -328,7 +318,7 @@ final class Cfdi extends Client
      */
     public function stampXmlWithCsd(array $request): Result
     {
-        return $this->invoke('cfdi_stamp_xml_with_csd', 'stamp_xml_with_csd', $request);
+        return $this->invoke('stamp_xml_with_csd', $request);
     }
 
     /**
@@ -361,7 +351,7 @@ final class Cfdi extends Client
      */
     public function cancelWithReason(array $request): Result
     {
-        return $this->invoke('cfdi_cancel_with_reason', 'cancel_with_reason', $request);
+        return $this->invoke('cancel_with_reason', $request);
     }
 
     /**
@@ -390,6 +380,6 @@ final class Cfdi extends Client
      */
     public function getStatus(array $request): Result
     {
-        return $this->invoke('cfdi_get_status', 'get_status', $request);
+        return $this->invoke('get_status', $request);
     }
 }

@@ -40,7 +40,10 @@ abstract class Client
     protected const SET_PROGRESS_FUNCTION = '';
     protected const SET_LOG_FUNCTION = '';
     protected const CANCEL_FUNCTION = '';
-    /** Operation name (as in call()) => C function. */
+    /**
+     * Operation name (as in call()) => C function: a subclass sets these from Abi (generated from
+     * include/sello.h); each operation has a typed method (tests/OperationTableTest.php).
+     */
     protected const OPERATIONS = [];
 
     /** PSR-3 level of each SELLO_LOG_* level. */
@@ -226,20 +229,21 @@ abstract class Client
      */
     public function call(string $operation, array $request = []): Result
     {
-        $function = static::OPERATIONS[$operation] ?? null;
-        if ($function === null) {
+        if (!isset(static::OPERATIONS[$operation])) {
             throw new \InvalidArgumentException(static::class . " has no operation '$operation'; known: "
                 . implode(', ', array_keys(static::OPERATIONS)));
         }
-        return $this->invoke($function, $operation, $request);
+        return $this->invoke($operation, $request);
     }
 
     /**
+     * Calls the C function of $operation (a key of OPERATIONS) on this client.
      * @param array<string, mixed> $request
      * @return Result<mixed>
      */
-    protected function invoke(string $function, string $operation, array $request): Result
+    protected function invoke(string $operation, array $request): Result
     {
+        $function = static::OPERATIONS[$operation];
         $payload = Library::encode($request);
         $handle = $this->requireHandle($operation);
         $pointer = Library::ffi()->{$function}($handle, $payload);

@@ -24,12 +24,13 @@ use Psr\Log\LoggerInterface;
 final class Fes extends Client
 {
     protected const SERVICE = 'fes';
-    protected const NEW_FUNCTION = 'fes_client_new';
-    protected const FREE_FUNCTION = 'fes_client_free';
-    protected const SET_PROGRESS_FUNCTION = 'fes_client_set_progress';
-    protected const SET_LOG_FUNCTION = 'fes_client_set_log';
-    protected const CANCEL_FUNCTION = 'fes_client_cancel';
-    protected const OPERATIONS = ['obtain_certificate' => 'fes_obtain_certificate'];
+    protected const NEW_FUNCTION = Abi::CLIENT_FUNCTIONS['fes']['client_new'];
+    protected const FREE_FUNCTION = Abi::CLIENT_FUNCTIONS['fes']['client_free'];
+    protected const SET_PROGRESS_FUNCTION = Abi::CLIENT_FUNCTIONS['fes']['set_progress'];
+    protected const SET_LOG_FUNCTION = Abi::CLIENT_FUNCTIONS['fes']['set_log'];
+    protected const CANCEL_FUNCTION = Abi::CLIENT_FUNCTIONS['fes']['cancel'];
+    /** Every operation include/sello.h declares for this service (Abi.php is generated from it). */
+    protected const OPERATIONS = Abi::OPERATIONS['fes'];
 
     /**
      * @param array{
@@ -96,6 +97,6 @@ final class Fes extends Client
      */
     public function obtainCertificate(array $request): Result
     {
-        return $this->invoke('fes_obtain_certificate', 'obtain_certificate', $request);
+        return $this->invoke('obtain_certificate', $request);
     }
 }

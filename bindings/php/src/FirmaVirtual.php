@@ -22,35 +22,13 @@ use Psr\Log\LoggerInterface;
 final class FirmaVirtual extends Client
 {
     protected const SERVICE = 'fv';
-    protected const NEW_FUNCTION = 'fv_client_new';
-    protected const FREE_FUNCTION = 'fv_client_free';
-    protected const SET_PROGRESS_FUNCTION = 'fv_client_set_progress';
-    protected const SET_LOG_FUNCTION = 'fv_client_set_log';
-    protected const CANCEL_FUNCTION = 'fv_client_cancel';
-    protected const OPERATIONS = [
-        'login' => 'fv_login',
-        'get_user' => 'fv_get_user',
-        'create_user' => 'fv_create_user',
-        'update_user' => 'fv_update_user',
-        'reset_password' => 'fv_reset_password',
-        'new_password' => 'fv_new_password',
-        'get_contract' => 'fv_get_contract',
-        'create_contract' => 'fv_create_contract',
-        'list_contract_types' => 'fv_list_contract_types',
-        'list_owner_contracts' => 'fv_list_owner_contracts',
-        'get_contract_detail' => 'fv_get_contract_detail',
-        'delete_contract' => 'fv_delete_contract',
-        'upload_document' => 'fv_upload_document',
-        'list_files' => 'fv_list_files',
-        'sort_files' => 'fv_sort_files',
-        'merge_files' => 'fv_merge_files',
-        'send_contract' => 'fv_send_contract',
-        'create_signer' => 'fv_create_signer',
-        'update_signer' => 'fv_update_signer',
-        'delete_signer' => 'fv_delete_signer',
-        'create_contract_express' => 'fv_create_contract_express',
-        'confirm_callback' => 'fv_confirm_callback',
-    ];
+    protected const NEW_FUNCTION = Abi::CLIENT_FUNCTIONS['fv']['client_new'];
+    protected const FREE_FUNCTION = Abi::CLIENT_FUNCTIONS['fv']['client_free'];
+    protected const SET_PROGRESS_FUNCTION = Abi::CLIENT_FUNCTIONS['fv']['set_progress'];
+    protected const SET_LOG_FUNCTION = Abi::CLIENT_FUNCTIONS['fv']['set_log'];
+    protected const CANCEL_FUNCTION = Abi::CLIENT_FUNCTIONS['fv']['cancel'];
+    /** Every operation include/sello.h declares for this service (Abi.php is generated from it). */
+    protected const OPERATIONS = Abi::OPERATIONS['fv'];
 
     /**
      * @param array{
@@ -93,7 +71,7 @@ final class FirmaVirtual extends Client
      */
     public function login(array $request = []): Result
     {
-        return $this->invoke('fv_login', 'login', $request);
+        return $this->invoke('login', $request);
     }
 
     /**
@@ -120,7 +98,7 @@ final class FirmaVirtual extends Client
      */
     public function getUser(array $request): Result
     {
-        return $this->invoke('fv_get_user', 'get_user', $request);
+        return $this->invoke('get_user', $request);
     }
 
     /**
@@ -148,7 +126,7 @@ final class FirmaVirtual extends Client
      */
     public function createUser(array $request): Result
     {
-        return $this->invoke('fv_create_user', 'create_user', $request);
+        return $this->invoke('create_user', $request);
     }
 
     /**
@@ -179,7 +157,7 @@ final class FirmaVirtual extends Client
      */
     public function updateUser(array $request): Result
     {
-        return $this->invoke('fv_update_user', 'update_user', $request);
+        return $this->invoke('update_user', $request);
     }
 
     /**
@@ -195,7 +173,7 @@ final class FirmaVirtual extends Client
      */
     public function resetPassword(array $request): Result
     {
-        return $this->invoke('fv_reset_password', 'reset_password', $request);
+        return $this->invoke('reset_password', $request);
     }
 
     /**
@@ -210,7 +188,7 @@ final class FirmaVirtual extends Client
      */
     public function newPassword(array $request): Result
     {
-        return $this->invoke('fv_new_password', 'new_password', $request);
+        return $this->invoke('new_password', $request);
     }
 
     /**
@@ -234,7 +212,7 @@ final class FirmaVirtual extends Client
      */
     public function getContract(array $request): Result
     {
-        return $this->invoke('fv_get_contract', 'get_contract', $request);
+        return $this->invoke('get_contract', $request);
     }
 
     /**
@@ -265,7 +243,7 @@ final class FirmaVirtual extends Client
      */
     public function createContract(array $request): Result
     {
-        return $this->invoke('fv_create_contract', 'create_contract', $request);
+        return $this->invoke('create_contract', $request);
     }
 
     /**
@@ -289,7 +267,7 @@ final class FirmaVirtual extends Client
      */
     public function listContractTypes(array $request): Result
     {
-        return $this->invoke('fv_list_contract_types', 'list_contract_types', $request);
+        return $this->invoke('list_contract_types', $request);
     }
 
     /**
@@ -306,7 +284,7 @@ final class FirmaVirtual extends Client
      */
     public function listOwnerContracts(array $request): Result
     {
-        return $this->invoke('fv_list_owner_contracts', 'list_owner_contracts', $request);
+        return $this->invoke('list_owner_contracts', $request);
     }
 
     /**
@@ -325,7 +303,7 @@ final class FirmaVirtual extends Client
      */
     public function getContractDetail(array $request): Result
     {
-        return $this->invoke('fv_get_contract_detail', 'get_contract_detail', $request);
+        return $this->invoke('get_contract_detail', $request);
     }
 
     /**
@@ -339,7 +317,7 @@ final class FirmaVirtual extends Client
      */
     public function deleteContract(array $request): Result
     {
-        return $this->invoke('fv_delete_contract', 'delete_contract', $request);
+        return $this->invoke('delete_contract', $request);
     }
 
     /**
@@ -355,7 +333,7 @@ final class FirmaVirtual extends Client
      */
     public function uploadDocument(array $request): Result
     {
-        return $this->invoke('fv_upload_document', 'upload_document', $request);
+        return $this->invoke('upload_document', $request);
     }
 
     /**
@@ -375,7 +353,7 @@ final class FirmaVirtual extends Client
      */
     public function listFiles(array $request): Result
     {
-        return $this->invoke('fv_list_files', 'list_files', $request);
+        return $this->invoke('list_files', $request);
     }
 
     /**
@@ -397,7 +375,7 @@ final class FirmaVirtual extends Client
      */
     public function sortFiles(array $request): Result
     {
-        return $this->invoke('fv_sort_files', 'sort_files', $request);
+        return $this->invoke('sort_files', $request);
     }
 
     /**
@@ -410,7 +388,7 @@ final class FirmaVirtual extends Client
      */
     public function mergeFiles(array $request): Result
     {
-        return $this->invoke('fv_merge_files', 'merge_files', $request);
+        return $this->invoke('merge_files', $request);
     }
 
     /**
@@ -429,7 +407,7 @@ final class FirmaVirtual extends Client
      */
     public function sendContract(array $request): Result
     {
-        return $this->invoke('fv_send_contract', 'send_contract', $request);
+        return $this->invoke('send_contract', $request);
     }
 
     /**
@@ -446,7 +424,7 @@ final class FirmaVirtual extends Client
      */
     public function createSigner(array $request): Result
     {
-        return $this->invoke('fv_create_signer', 'create_signer', $request);
+        return $this->invoke('create_signer', $request);
     }
 
     /**
@@ -463,7 +441,7 @@ final class FirmaVirtual extends Client
      */
     public function updateSigner(array $request): Result
     {
-        return $this->invoke('fv_update_signer', 'update_signer', $request);
+        return $this->invoke('update_signer', $request);
     }
 
     /**
@@ -477,7 +455,7 @@ final class FirmaVirtual extends Client
      */
     public function deleteSigner(array $request): Result
     {
-        return $this->invoke('fv_delete_signer', 'delete_signer', $request);
+        return $this->invoke('delete_signer', $request);
     }
 
     // -- today: one call per contract, and its callbacks ------------------------------------------
@@ -525,7 +503,7 @@ final class FirmaVirtual extends Client
      */
     public function createContractExpress(array $request): Result
     {
-        return $this->invoke('fv_create_contract_express', 'create_contract_express', $request);
+        return $this->invoke('create_contract_express', $request);
     }
 
     /**
@@ -550,7 +528,7 @@ final class FirmaVirtual extends Client
      */
     public function confirmCallback(string|array $body): Result
     {
-        return $this->invoke('fv_confirm_callback', 'confirm_callback', self::callbackRequest($body));
+        return $this->invoke('confirm_callback', self::callbackRequest($body));
     }
 
     /**

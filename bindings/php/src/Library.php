@@ -29,7 +29,8 @@ use Sello\Exception\LibraryException;
  */
 final class Library
 {
-    public const ABI_VERSION = 1;
+    /** SELLO_ABI_VERSION of include/sello.h (Abi.php is generated from it). */
+    public const ABI_VERSION = Abi::ABI_VERSION;
     public const SCOPE = 'SELLO';
 
     private static ?FFI $ffi = null;
@@ -216,7 +217,7 @@ final class Library
         $found = (int) $ffi->sello_abi_version();
         if ($found !== self::ABI_VERSION) {
             throw new AbiVersionException(
-                "$what has ABI version $found, but this binding (sello 0.1.0) knows only ABI version "
+                "$what has ABI version $found, but this binding (sello " . Abi::VERSION . ') knows only ABI version '
                 . self::ABI_VERSION . ': install the matching libsello or the matching binding',
                 $found,
                 $what

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Sello\Tests;
 
+use Sello\Abi;
 use Sello\HeaderGenerator;
 use Sello\Library;
 
@@ -85,7 +86,7 @@ final class LoaderTest extends SandboxTestCase
         // Exactly the header's functions (above); at least the 47 of ABI 1's first release.
         self::assertGreaterThanOrEqual(47, count($listed));
         $ffi = \FFI::cdef($generated, self::realLibrary());
-        self::assertSame('0.1.0', $ffi->sello_version());
+        self::assertSame(Abi::VERSION, $ffi->sello_version());
     }
 
     public function testTheGeneratorScriptWritesAPreloadHeader(): void
@@ -102,8 +103,9 @@ final class LoaderTest extends SandboxTestCase
 
     public function testTheAbiVersionIsChecked(): void
     {
-        $fake = self::$tmp . '/libsello-abi2.so';
-        file_put_contents(self::$tmp . '/fake.c', "int sello_abi_version(void) { return 2; }\n");
+        $other = Abi::ABI_VERSION + 1;
+        $fake = self::$tmp . "/libsello-abi$other.so";
+        file_put_contents(self::$tmp . '/fake.c', "int sello_abi_version(void) { return $other; }\n");
         $source = escapeshellarg(self::$tmp . '/fake.c');
         exec('cc -shared -fPIC -o ' . escapeshellarg($fake) . ' ' . $source, $o, $status);
         self::assertSame(0, $status);
@@ -114,9 +116,9 @@ final class LoaderTest extends SandboxTestCase
             ['SELLO_LIB' => $fake]
         );
         self::assertSame(0, $status, $err);
-        self::assertStringStartsWith('refused 2 ', $out);
-        self::assertStringContainsString('ABI version 2', $out);
-        self::assertStringContainsString('knows only ABI version 1', $out);
+        self::assertStringStartsWith("refused $other ", $out);
+        self::assertStringContainsString("ABI version $other", $out);
+        self::assertStringContainsString('knows only ABI version ' . Abi::ABI_VERSION, $out);
         self::assertStringContainsString($fake, $out);
     }
 
@@ -179,7 +181,7 @@ final class LoaderTest extends SandboxTestCase
             ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => null]
         );
         self::assertSame(0, $status, $err);
-        self::assertSame("$copy/lib/$platform/libsello.so 0.1.0", $out);
+        self::assertSame("$copy/lib/$platform/libsello.so " . Abi::VERSION, $out);
     }
 
     public function testSelloLibStillWinsOverThePlatformFolder(): void
@@ -208,7 +210,7 @@ final class LoaderTest extends SandboxTestCase
         self::assertSame(0, $status, $err);
         [$path, $version] = explode(' ', $out);
         self::assertSame(realpath(self::realLibrary()), realpath($path));
-        self::assertSame('0.1.0', $version);
+        self::assertSame(Abi::VERSION, $version);
     }
 
     public function testNotFoundNamesTheThreePlaces(): void

@@ -20,9 +20,8 @@ import pytest
 
 import sello
 from sello_fixtures import (BINDING, CFDI_BY_UUID as BY_UUID, CFDI_USER, EMISOR, FAST_RETRIES, FES_OBTAIN as OBTAIN, FES_USER,
-                            FES_REQUEST, FV_USER, KNOWN_SECRETS as SECRETS, RECEPTOR, SEEDED_CONTRACT, cfdi40_xml,
+                            FES_REQUEST, FV_USER, HEADER, KNOWN_SECRETS as SECRETS, RECEPTOR, SEEDED_CONTRACT, cfdi40_xml,
                             csv_text, seal)
-
 Runner = Callable[..., subprocess.CompletedProcess]
 
 
@@ -100,7 +99,7 @@ def test_help_documents_the_exit_codes_and_the_configuration(tmp_path) -> None:
                  "SELLO_CFDI_CONTRATO", "SELLO_CSD_PASSWORD", "SELLO_FES_CLAVE_CERTIFICADO", "chmod 600"):
         assert name in config.stdout, name
     version = run_sello(["--version"], env)
-    assert version.returncode == 0 and version.stdout.startswith(f"sello {sello.__version__}; libsello 0.1.0")
+    assert version.returncode == 0 and version.stdout.startswith(f"sello {sello.__version__}; libsello {HEADER.version}")
 
 
 def test_without_click_or_rich_it_says_how_to_install_them(tmp_path) -> None:

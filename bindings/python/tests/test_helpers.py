@@ -3,11 +3,12 @@ through the .so in Tests/python/test_local_helpers.py)."""
 from __future__ import annotations
 
 import sello
+from sello_fixtures import HEADER
 
 
 def test_version_and_abi() -> None:
-    assert sello.version() == "0.1.0" == sello.__version__
-    assert sello.abi_version() == sello.ABI_VERSION == 1
+    assert sello.version() == HEADER.version == sello.__version__
+    assert sello.abi_version() == sello.ABI_VERSION == HEADER.abi
     assert sello.library_path().endswith("libsello.so")
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import venv
 
-from sello_fixtures import BINDING
+from sello_fixtures import BINDING, HEADER
 
 
 def pip(python: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
@@ -78,16 +78,19 @@ def test_a_fresh_virtualenv_installs_and_imports_the_package(tmp_path) -> None:
     assert check.returncode == 0, check.stderr
     where, version, normalized = check.stdout.split()
     assert str(environment) in where, "sello was not imported from the virtualenv"
-    assert (version, normalized) == ("0.1.0", "12345678-5")
+    assert (version, normalized) == (HEADER.version, "12345678-5")
     shown = pip(python, "show", "libsello")
-    assert "Version: 0.1.0" in shown.stdout
+    assert f"Version: {HEADER.version}" in shown.stdout
 
 
 def test_the_package_metadata() -> None:
     if sys.version_info >= (3, 11):
         import tomllib
         with open(BINDING / "pyproject.toml", "rb") as handle:
-            project = tomllib.load(handle)["project"]
-        assert (project["name"], project["version"], project["requires-python"]) == ("libsello", "0.1.0", ">=3.9")
+            pyproject = tomllib.load(handle)
+        project = pyproject["project"]
+        assert (project["name"], project["dynamic"], project["requires-python"]) == ("libsello", ["version"], ">=3.9")
+        # The version is the header's, through the generated sello._abi (Tests/header checks it is current).
+        assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "sello._abi.VERSION"}
         assert project["license"] == "LicenseRef-Proprietary"
     assert (BINDING / "src" / "sello" / "py.typed").exists()

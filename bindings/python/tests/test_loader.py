@@ -13,7 +13,7 @@ from typing import Dict, Optional
 
 import pytest
 
-from sello_fixtures import BINDING
+from sello_fixtures import BINDING, HEADER
 
 REAL_LIB = pathlib.Path(os.environ["SELLO_LIB"]).resolve()
 
@@ -98,7 +98,7 @@ def test_the_system_library_path_is_last(package_copy) -> None:
                  {"SELLO_LIB": None, "LD_LIBRARY_PATH": str(REAL_LIB.parent)}, package_copy)
     assert result.returncode == 0, result.stderr
     path, version = result.stdout.split()
-    assert pathlib.Path(path).resolve().name == "libsello.so" and version == "0.1.0"
+    assert pathlib.Path(path).resolve().name == "libsello.so" and version == HEADER.version
 
 
 def test_not_found_names_the_three_places(package_copy) -> None:

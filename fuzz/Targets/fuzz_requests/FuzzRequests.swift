@@ -1,7 +1,9 @@
 // libFuzzer target: the request JSON of every operation, through the C entry points exactly as a
-// C program calls them. The first input byte picks the function, the rest (up to the first NUL)
-// is the request. Clients point at a closed loopback port with no retries, so a request that
-// passes validation fails to connect and nothing is ever sent anywhere.
+// C program calls them. The first two input bytes pick the function (the `entries` of Entries.swift,
+// which scripts/fuzz.sh generates from include/sello.h: every operation, local helper, *_client_new
+// and *_client_cancel, each at a fixed selector), the rest (up to the first NUL) is the request, the
+// configuration or the call_id. Clients point at a closed loopback port with no retries, so a
+// request that passes validation fails to connect and nothing is ever sent anywhere.
 //
 // Oracles, besides "no crash, no hang, no leak" (ASan/LeakSanitizer): the result is never NULL,
 // is one JSON object with a boolean "ok", an error has a known kind and a retryable boolean,
@@ -14,59 +16,57 @@ import Glibc
 #endif
 
 typealias LocalFunction = @convention(c) (UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
-typealias FESFunction = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
+typealias ClientFunction = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
+typealias NewFunction = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer?
+typealias FreeFunction = @convention(c) (OpaquePointer?) -> Void
 
 enum Entry {
+    /// char *NAME(const char *request_json)
     case local(String, LocalFunction)
-    case fes(String, FESFunction)
-    case fv(String, FESFunction)
-    case cfdi(String, FESFunction)
-    case clientNew(String)
+    /// char *PREFIX_NAME(PREFIX_client *, const char *request_json), on the service's client
+    case operation(String, String, ClientFunction)
+    /// char *PREFIX_client_cancel(PREFIX_client *, const char *call_id), on the service's client
+    case cancel(String, String, ClientFunction)
+    /// PREFIX_client_new with the input as the configuration, then PREFIX_client_free
+    case clientNew(String, NewFunction, FreeFunction)
 }
 
-// The first byte modulo the count picks one; keep the order stable (the corpus depends on it).
-let entries: [Entry] = [
-    .local("sello_check_rut", sello_check_rut), .local("sello_find_comuna", sello_find_comuna),
-    .local("sello_check_rfc", sello_check_rfc), .local("fes_check_request", fes_check_request),
-    .local("cfdi_inspect_csd", cfdi_inspect_csd),
-    .fes("fes_obtain_certificate", fes_obtain_certificate),
-    .fv("fv_login", fv_login), .fv("fv_get_user", fv_get_user), .fv("fv_create_user", fv_create_user),
-    .fv("fv_update_user", fv_update_user), .fv("fv_reset_password", fv_reset_password),
-    .fv("fv_new_password", fv_new_password), .fv("fv_get_contract", fv_get_contract),
-    .fv("fv_create_contract", fv_create_contract), .fv("fv_list_contract_types", fv_list_contract_types),
-    .fv("fv_list_owner_contracts", fv_list_owner_contracts), .fv("fv_get_contract_detail", fv_get_contract_detail),
-    .fv("fv_delete_contract", fv_delete_contract), .fv("fv_upload_document", fv_upload_document),
-    .fv("fv_list_files", fv_list_files), .fv("fv_sort_files", fv_sort_files), .fv("fv_merge_files", fv_merge_files),
-    .fv("fv_send_contract", fv_send_contract), .fv("fv_create_signer", fv_create_signer),
-    .fv("fv_update_signer", fv_update_signer), .fv("fv_delete_signer", fv_delete_signer),
-    .cfdi("cfdi_process_file", cfdi_process_file), .cfdi("cfdi_process_file_with_csd", cfdi_process_file_with_csd),
-    .cfdi("cfdi_cancel", cfdi_cancel), .cfdi("cfdi_get_cancellation_receipt", cfdi_get_cancellation_receipt),
-    .cfdi("cfdi_get_by_uuid", cfdi_get_by_uuid), .cfdi("cfdi_process_files", cfdi_process_files),
-    .clientNew("fes"), .clientNew("fv"), .clientNew("cfdi"),
-    // CFDI today (appended: the corpus' selectors above stay valid).
-    .cfdi("cfdi_stamp_xml", cfdi_stamp_xml), .cfdi("cfdi_stamp_xml_with_csd", cfdi_stamp_xml_with_csd),
-    .cfdi("cfdi_cancel_with_reason", cfdi_cancel_with_reason), .cfdi("cfdi_get_status", cfdi_get_status),
-]
+/// The entry of a selector: the first one at or after it, wrapping around (entries are sorted).
+func entry(for selector: UInt16) -> Entry {
+    for candidate in entries where candidate.selector >= selector { return candidate.entry }
+    return entries[0].entry
+}
 
 /// Port 1 on loopback: nothing listens there, so connecting is refused at once.
 let closed = "http://127.0.0.1:1"
 let common = #""timeout_ms":2000,"connect_timeout_ms":1000,"retries":{"max":0}"#
+/// A configuration per service. A service added to the header needs one here (fuzzOne says so).
+let configurations: [String: String] = [
+    "fes": "{\"base_url\":\"\(closed)/fes\",\"usuario\":\"fuzz\",\"clave\":\"fuzz-clave-Secret1\",\(common)}",
+    "fv": "{\"base_url\":\"\(closed)\",\"login\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\(common)}",
+    "cfdi": "{\"base_url\":\"\(closed)/servicio/rest\",\"usuario\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\"contrato\":\"C-1\",\(common)}",
+]
 
+/// One client per service, made once with the configuration above.
 struct Clients: @unchecked Sendable {
-    let fes: OpaquePointer?
-    let fv: OpaquePointer?
-    let cfdi: OpaquePointer?
+    let handles: [String: OpaquePointer]
 }
 
 let clients: Clients = {
-    Clients(
-        fes: fes_client_new("{\"base_url\":\"\(closed)/fes\",\"usuario\":\"fuzz\",\"clave\":\"fuzz-clave-Secret1\",\(common)}", nil),
-        fv: fv_client_new("{\"base_url\":\"\(closed)\",\"login\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\(common)}", nil),
-        cfdi: cfdi_client_new("{\"base_url\":\"\(closed)/servicio/rest\",\"usuario\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\"contrato\":\"C-1\",\(common)}", nil))
+    var handles: [String: OpaquePointer] = [:]
+    for candidate in entries {
+        guard case .clientNew(let service, let make, _) = candidate.entry else { continue }
+        guard let configuration = configurations[service] else {
+            fatalError("FuzzRequests.swift has no configuration for the service \(service): add one to `configurations`")
+        }
+        guard let handle = make(configuration, nil) else { fatalError("\(service)_client_new refused the fuzz configuration") }
+        handles[service] = handle
+    }
+    return Clients(handles: handles)
 }()
 
 let secretNames: Set<String> = ["claveCertificado", "keyPass", "password", "new_password", "sPassword", "keyBase64", "clave"]
-let kinds: Set<String> = ["invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal"]
+let kinds: Set<String> = ["invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal", "cancelled"]
 
 /// Every string value of a member named like a secret, anywhere in the request.
 func secretValues(_ json: JSON, into found: inout [String]) {
@@ -134,38 +134,24 @@ func check(_ result: UnsafeMutablePointer<CChar>?, name: String, local: Bool, re
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    guard let data, size >= 1 else { return 0 }
-    let entry = entries[Int(data[0]) % entries.count]
+    guard let data, size >= 2 else { return 0 }
+    let chosen = entry(for: UInt16(data[0]) << 8 | UInt16(data[1]))
     // The request: everything after the selector, NUL-terminated (an interior NUL ends it, as it
     // would for a C caller).
-    var request = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    var request = Array(UnsafeBufferPointer(start: data + 2, count: size - 2))
     if let nul = request.firstIndex(of: 0) { request.removeSubrange(nul...) }
     let body = request
     request.append(0)
     request.withUnsafeBufferPointer { buffer in
         let text = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-        switch entry {
+        switch chosen {
         case .local(let name, let function):
             check(function(text), name: name, local: true, request: body)
-        case .fes(let name, let function):
-            check(function(clients.fes, text), name: name, local: false, request: body)
-        case .fv(let name, let function):
-            check(function(clients.fv, text), name: name, local: false, request: body)
-        case .cfdi(let name, let function):
-            check(function(clients.cfdi, text), name: name, local: false, request: body)
-        case .clientNew(let service):
+        case .operation(let service, let name, let function), .cancel(let service, let name, let function):
+            check(function(clients.handles[service], text), name: name, local: false, request: body)
+        case .clientNew(let service, let make, let free):
             var error: UnsafeMutablePointer<CChar>?
-            switch service {
-            case "fes":
-                let client = fes_client_new(text, &error)
-                fes_client_free(client)
-            case "fv":
-                let client = fv_client_new(text, &error)
-                fv_client_free(client)
-            default:
-                let client = cfdi_client_new(text, &error)
-                cfdi_client_free(client)
-            }
+            free(make(text, &error))
             if let error { check(error, name: "\(service)_client_new", local: true, request: []) }
         }
     }

@@ -12,6 +12,7 @@ found through ``SELLO_LIB``, then the package folder, then the system (see :func
 """
 from __future__ import annotations
 
+from ._abi import VERSION as _VERSION
 from ._client import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARNING, LogCallback, ProgressCallback, call_id
 from ._lib import ABI_VERSION, AbiVersionError, LibraryError
 from ._lib import load as _load
@@ -35,7 +36,8 @@ from .firma_virtual import FirmaVirtual, fv_parse_callback
 from .helpers import abi_version, check_rfc, check_rut, find_comuna, library_path, version
 from .result import Result, unwrap
 
-__version__ = "0.1.0"
+#: include/sello.h's SELLO_VERSION_MAJOR.MINOR.PATCH (through the generated _abi module).
+__version__ = _VERSION
 
 __all__ = [
     "FES", "FirmaVirtual", "CFDI",
@@ -52,5 +54,5 @@ __all__ = [
 def load_library(path: "str | None" = None) -> str:
     """Loads libsello.so now instead of on first use, optionally from an explicit path, and
     returns the path loaded. Without a path: SELLO_LIB, then the package folder, then the system.
-    Raises LibraryError (not found) or AbiVersionError (sello_abi_version() is not 1)."""
+    Raises LibraryError (not found) or AbiVersionError (sello_abi_version() is not ABI_VERSION)."""
     return _load(path).path

@@ -18,16 +18,13 @@ import itertools
 import os
 from typing import Any, Dict, Optional
 
+from . import _abi
 from ._client import Client
 
 __all__ = ["CANCEL_FUNCTIONS", "supported", "cancel", "new_call_id"]
 
-#: service -> the C function that cancels calls of that service's clients.
-CANCEL_FUNCTIONS: Dict[str, str] = {
-    "fes": "fes_client_cancel",
-    "fv": "fv_client_cancel",
-    "cfdi": "cfdi_client_cancel",
-}
+#: service -> the C function that cancels calls of that service's clients (from include/sello.h).
+CANCEL_FUNCTIONS: Dict[str, str] = {service: names["cancel"] for service, names in _abi.CLIENT_FUNCTIONS.items()}
 
 _counter = itertools.count(1)
 _PREFIX = f"aio-{os.getpid()}-{os.urandom(4).hex()}"

@@ -11,7 +11,7 @@ import os
 import threading
 from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from . import _lib
+from . import _abi, _lib
 from .errors import error_from_envelope, local_error
 from .result import Result
 
@@ -128,13 +128,29 @@ class Client:
     ``on_log``/:meth:`set_log` replace the logger; :meth:`log_to_logging` brings it back.
     """
 
+    #: The service's function prefix (fes, fv, cfdi): a subclass sets only this; its C function
+    #: names and its operation table come from include/sello.h through _abi (generated).
     _service: ClassVar[str] = ""
     _new_name: ClassVar[str] = ""
     _free_name: ClassVar[str] = ""
     _set_progress_name: ClassVar[str] = ""
     _set_log_name: ClassVar[str] = ""
-    #: Operation name (as in call()) -> C function.
+    _cancel_name: ClassVar[str] = ""
+    #: Operation name (as in call()) -> C function: every operation include/sello.h declares for
+    #: this service. Each has a typed method of the same name (tests/test_operation_table.py).
     _operations: ClassVar[Dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        service = cls.__dict__.get("_service")
+        if service:
+            functions = _abi.CLIENT_FUNCTIONS[service]
+            cls._new_name = functions["client_new"]
+            cls._free_name = functions["client_free"]
+            cls._set_progress_name = functions["set_progress"]
+            cls._set_log_name = functions["set_log"]
+            cls._cancel_name = functions["cancel"]
+            cls._operations = _abi.OPERATIONS[service]
 
     def __init__(self, config: Mapping[str, Any], on_progress: Optional[ProgressCallback] = None,
                  on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
@@ -289,14 +305,14 @@ class Client:
     def call(self, operation: str, request: Optional[Mapping[str, Any]] = None) -> Result:
         """Runs an operation by name with a request dict, e.g. ``fes.call("obtain_certificate",
         {...})``: the escape hatch for fields this binding does not name yet."""
-        try:
-            function_name = self._operations[operation]
-        except KeyError:
+        if operation not in self._operations:
             raise ValueError(f"{type(self).__name__} has no operation {operation!r}; "
-                             f"known: {', '.join(sorted(self._operations))}") from None
-        return self._invoke(function_name, operation, request or {})
+                             f"known: {', '.join(sorted(self._operations))}")
+        return self._invoke(operation, request or {})
 
-    def _invoke(self, function_name: str, operation: str, request: Mapping[str, Any]) -> Result:
+    def _invoke(self, operation: str, request: Mapping[str, Any]) -> Result:
+        """Calls the C function of ``operation`` (a key of the operation table) on this client."""
+        function_name = self._operations[operation]
         call_id = current_call_id.get()
         if call_id is not None:
             request = {**request, "call_id": call_id}
@@ -331,7 +347,7 @@ class Client:
                 return 0
             self._in_flight += 1
         try:
-            pointer = self._lib.function(f"{self._service}_client_cancel")(
+            pointer = self._lib.function(self._cancel_name)(
                 handle, None if call_id is None else call_id.encode("utf-8"))
         finally:
             with self._lock:

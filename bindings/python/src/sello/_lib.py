@@ -23,73 +23,41 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-#: The ABI version this binding was written for (SELLO_ABI_VERSION in include/sello.h).
-ABI_VERSION = 1
+from . import _abi
+
+#: The ABI version this binding was written for (SELLO_ABI_VERSION of include/sello.h, through the
+#: generated _abi module).
+ABI_VERSION = _abi.ABI_VERSION
 
 #: void (*sello_progress_fn)(void *user_data, int64_t done_bytes, int64_t total_bytes)
 PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
 #: void (*sello_log_fn)(void *user_data, int level, const char *message)
 LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
 
+# Every function of include/sello.h by the shape of its prototype (the header is the one list:
+# _abi is generated from it). sello_version, sello_abi_version and sello_free are declared below.
 # char *NAME(const char *request_json): no client.
-HELPER_FUNCTIONS = (
-    "sello_check_rut",
-    "sello_find_comuna",
-    "sello_check_rfc",
-    "fes_check_request",
-    "cfdi_inspect_csd",
-    "fv_parse_callback",
-)
-
+HELPER_FUNCTIONS = _abi.HELPER_FUNCTIONS
 # char *NAME(PREFIX_client *client, const char *request_json).
-OPERATION_FUNCTIONS = (
-    "fes_obtain_certificate",
-    "fv_login",
-    "fv_get_user",
-    "fv_create_user",
-    "fv_update_user",
-    "fv_reset_password",
-    "fv_new_password",
-    "fv_get_contract",
-    "fv_create_contract",
-    "fv_list_contract_types",
-    "fv_list_owner_contracts",
-    "fv_get_contract_detail",
-    "fv_delete_contract",
-    "fv_upload_document",
-    "fv_list_files",
-    "fv_sort_files",
-    "fv_merge_files",
-    "fv_send_contract",
-    "fv_create_signer",
-    "fv_update_signer",
-    "fv_delete_signer",
-    "fv_create_contract_express",
-    "fv_confirm_callback",
-    "cfdi_process_file",
-    "cfdi_process_file_with_csd",
-    "cfdi_cancel",
-    "cfdi_get_cancellation_receipt",
-    "cfdi_get_by_uuid",
-    "cfdi_process_files",
-    "cfdi_stamp_xml",
-    "cfdi_stamp_xml_with_csd",
-    "cfdi_cancel_with_reason",
-    "cfdi_get_status",
-)
+OPERATION_FUNCTIONS = tuple(name for table in _abi.OPERATIONS.values() for name in table.values())
+
+
+def _lifecycle(kind: str) -> Tuple[str, ...]:
+    return tuple(_abi.CLIENT_FUNCTIONS[service][kind] for service in _abi.SERVICES)
+
 
 # PREFIX_client *PREFIX_client_new(const char *config_json, char **error_json)
-CLIENT_NEW_FUNCTIONS = ("fes_client_new", "fv_client_new", "cfdi_client_new")
+CLIENT_NEW_FUNCTIONS = _lifecycle("client_new")
 # void PREFIX_client_free(PREFIX_client *client)
-CLIENT_FREE_FUNCTIONS = ("fes_client_free", "fv_client_free", "cfdi_client_free")
+CLIENT_FREE_FUNCTIONS = _lifecycle("client_free")
 # void PREFIX_client_set_progress(PREFIX_client *, sello_progress_fn, void *user_data)
-SET_PROGRESS_FUNCTIONS = ("fes_client_set_progress", "fv_client_set_progress", "cfdi_client_set_progress")
+SET_PROGRESS_FUNCTIONS = _lifecycle("set_progress")
 # void PREFIX_client_set_log(PREFIX_client *, sello_log_fn, void *user_data, int min_level)
-SET_LOG_FUNCTIONS = ("fes_client_set_log", "fv_client_set_log", "cfdi_client_set_log")
+SET_LOG_FUNCTIONS = _lifecycle("set_log")
 # char *PREFIX_client_cancel(PREFIX_client *, const char *call_id)
-CANCEL_FUNCTIONS = ("fes_client_cancel", "fv_client_cancel", "cfdi_client_cancel")
+CANCEL_FUNCTIONS = _lifecycle("cancel")
 
 
 class LibraryError(RuntimeError):
@@ -248,7 +216,7 @@ def _checked(cdll: ctypes.CDLL, path: str) -> Library:
     found = int(abi())
     if found != ABI_VERSION:
         raise AbiVersionError(
-            f"{path} has ABI version {found}, but this binding (sello 0.1.0) knows only ABI version "
+            f"{path} has ABI version {found}, but this binding (sello {_abi.VERSION}) knows only ABI version "
             f"{ABI_VERSION}: install the matching libsello or the matching binding", found, path)
     return Library(cdll, path)
 

@@ -30,22 +30,6 @@ class CFDI(Client):
     """
 
     _service = "cfdi"
-    _new_name = "cfdi_client_new"
-    _free_name = "cfdi_client_free"
-    _set_progress_name = "cfdi_client_set_progress"
-    _set_log_name = "cfdi_client_set_log"
-    _operations = {
-        "process_file": "cfdi_process_file",
-        "process_file_with_csd": "cfdi_process_file_with_csd",
-        "cancel": "cfdi_cancel",
-        "get_cancellation_receipt": "cfdi_get_cancellation_receipt",
-        "get_by_uuid": "cfdi_get_by_uuid",
-        "process_files": "cfdi_process_files",
-        "stamp_xml": "cfdi_stamp_xml",
-        "stamp_xml_with_csd": "cfdi_stamp_xml_with_csd",
-        "cancel_with_reason": "cfdi_cancel_with_reason",
-        "get_status": "cfdi_get_status",
-    }
 
     def __init__(self, *, usuario: str, password: str, contrato: Optional[str] = None,
                  base_url: Optional[str] = None, environment: Optional[str] = None, timeout_ms: Optional[int] = None,
@@ -72,7 +56,7 @@ class CFDI(Client):
         service. data: the servicioTimbrado answer (timbradoOk, codigo, uuid, ...), plus "xml"
         (include_xml) and "saved_files" (save_dir). timbradoOk with a non-zero codigo is a
         warning, not an error."""
-        return self._invoke("cfdi_process_file", "process_file", {
+        return self._invoke("process_file", {
             "datos": datos, "datos_path": datos_path, "datos_base64": datos_base64, "prueba": prueba,
             "opciones": list(opciones) if opciones is not None else None, "opciones_base64": opciones_base64,
             "contrato": contrato, "save_dir": save_dir, "include_xml": include_xml})
@@ -86,7 +70,7 @@ class CFDI(Client):
                               keyBase64: Optional[str] = None, keyPass: Optional[str] = None) -> Result:
         """Stamps sending the CSD (procesarArchivoConCSD). The CSD is checked locally first
         (password, key pair, a CSD and not a FIEL, not expired)."""
-        return self._invoke("cfdi_process_file_with_csd", "process_file_with_csd", {
+        return self._invoke("process_file_with_csd", {
             "datos": datos, "datos_path": datos_path, "datos_base64": datos_base64, "prueba": prueba,
             "opciones": list(opciones) if opciones is not None else None, "opciones_base64": opciones_base64,
             "contrato": contrato, "save_dir": save_dir, "include_xml": include_xml,
@@ -106,7 +90,7 @@ class CFDI(Client):
         answer with "cancelaciones" always a list, each with its "status"; per-UUID outcomes are
         data."""
         entries: List[Any] = [entry if isinstance(entry, str) else dict(entry) for entry in uuids]
-        return self._invoke("cfdi_cancel", "cancel", {
+        return self._invoke("cancel", {
             "rfcEmisor": rfcEmisor, "uuids": entries, **_csd(cert_path, certBase64, key_path, keyBase64, keyPass),
             "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
             "save_dir": save_dir})
@@ -114,13 +98,13 @@ class CFDI(Client):
     def get_cancellation_receipt(self, *, uuid: str, contrato: Optional[str] = None,
                                  save_dir: Optional[PathLike] = None, include_xml: Optional[bool] = None) -> Result:
         """The cancellation receipt (acuseCancelacion): the servicioConsulta answer (+ xml, saved_files)."""
-        return self._invoke("cfdi_get_cancellation_receipt", "get_cancellation_receipt", {
+        return self._invoke("get_cancellation_receipt", {
             "uuid": uuid, "contrato": contrato, "save_dir": save_dir, "include_xml": include_xml})
 
     def get_by_uuid(self, *, uuid: str, contrato: Optional[str] = None, save_dir: Optional[PathLike] = None,
                     include_xml: Optional[bool] = None) -> Result:
         """A stamped CFDI's XML (consultaCfdiPorUUID)."""
-        return self._invoke("cfdi_get_by_uuid", "get_by_uuid", {
+        return self._invoke("get_by_uuid", {
             "uuid": uuid, "contrato": contrato, "save_dir": save_dir, "include_xml": include_xml})
 
     def process_files(self, *, items: Sequence[Mapping[str, Any]], concurrency: Optional[int] = None,
@@ -130,7 +114,7 @@ class CFDI(Client):
         "get_by_uuid"; ``items`` are requests of that operation as dicts. data: {"results":
         [envelope, ...] in input order, "succeeded", "failed"}; one item's failure does not stop
         the others — turn an item into a Result or an exception with :func:`sello.unwrap`."""
-        return self._invoke("cfdi_process_files", "process_files", {
+        return self._invoke("process_files", {
             "operation": operation, "items": [dict(item) for item in items], "concurrency": concurrency})
 
     def stamp_xml(self, *, xml: Optional[str] = None, xml_path: Optional[PathLike] = None,
@@ -143,7 +127,7 @@ class CFDI(Client):
         (302), Fecha within SAT's 72 hours (401). REGRESAR_CON_ERROR_307_XML is added: an XML
         stamped before comes back as that stamp with a warning ALREADY_STAMPED, so after a
         timeout a sealed XML may be sent again (the error says retryable)."""
-        return self._invoke("cfdi_stamp_xml", "stamp_xml", {
+        return self._invoke("stamp_xml", {
             "xml": xml, "xml_path": xml_path, "xml_base64": xml_base64, "prueba": prueba,
             "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
             "save_dir": save_dir, "include_xml": include_xml})
@@ -158,7 +142,7 @@ class CFDI(Client):
         """Stamps a CFDI 4.0 XML sending the issuer's CSD (timbrado40/timbrarCfdi, JSON): the
         stamp_xml fields and checks plus the CSD, checked as in process_file_with_csd; its RFC
         must be the Comprobante's Emisor's (203). With CALCULAR_SELLO Prodigia seals it."""
-        return self._invoke("cfdi_stamp_xml_with_csd", "stamp_xml_with_csd", {
+        return self._invoke("stamp_xml_with_csd", {
             "xml": xml, "xml_path": xml_path, "xml_base64": xml_base64, "prueba": prueba,
             "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
             "save_dir": save_dir, "include_xml": include_xml,
@@ -176,7 +160,7 @@ class CFDI(Client):
         "cancelaciones" has "status": cancelled, already_cancelled, pending (the receiver must
         accept), rejected, not_cancellable, not_found or error."""
         entries: List[Any] = [entry if isinstance(entry, str) else dict(entry) for entry in uuids]
-        return self._invoke("cfdi_cancel_with_reason", "cancel_with_reason", {
+        return self._invoke("cancel_with_reason", {
             "rfcEmisor": rfcEmisor, "uuids": entries, **_csd(cert_path, certBase64, key_path, keyBase64, keyPass),
             "opciones": list(opciones) if opciones is not None else None, "contrato": contrato,
             "save_dir": save_dir})
@@ -187,7 +171,7 @@ class CFDI(Client):
         servicioConsultaComprobante answer (consultaOk, codigo, codigoEstatus, esCancelable,
         estado, estatusCancelacion, estatusCfdi, ...) plus "estatus_text" ("Vigente",
         "Cancelado sin aceptación", ...). Safe to repeat."""
-        return self._invoke("cfdi_get_status", "get_status", {
+        return self._invoke("get_status", {
             "uuid": uuid, "rfcEmisor": rfcEmisor, "rfcReceptor": rfcReceptor, "total": total,
             "opciones": list(opciones) if opciones is not None else None, "contrato": contrato})
 

@@ -30,11 +30,6 @@ class FES(Client):
     """
 
     _service = "fes"
-    _new_name = "fes_client_new"
-    _free_name = "fes_client_free"
-    _set_progress_name = "fes_client_set_progress"
-    _set_log_name = "fes_client_set_log"
-    _operations = {"obtain_certificate": "fes_obtain_certificate"}
 
     def __init__(self, *, usuario: str, clave: str, base_url: Optional[str] = None,
                  environment: Optional[str] = None,
@@ -62,7 +57,7 @@ class FES(Client):
         "not_before", "not_after"}}. A TimeoutError with retryable False means the request may
         have reached the service: check with the provider before asking again.
         """
-        return self._invoke("fes_obtain_certificate", "obtain_certificate", {
+        return self._invoke("obtain_certificate", {
             "rut": rut, "correo": correo, "numeroDocumento": numeroDocumento,
             "claveCertificado": claveCertificado, "duracion": duracion, "nombreEmpresa": nombreEmpresa,
             "comuna": comuna, "direccion": direccion, "giroEmpresa": giroEmpresa, "save_to": save_to})

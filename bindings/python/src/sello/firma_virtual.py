@@ -51,34 +51,6 @@ class FirmaVirtual(Client):
     """
 
     _service = "fv"
-    _new_name = "fv_client_new"
-    _free_name = "fv_client_free"
-    _set_progress_name = "fv_client_set_progress"
-    _set_log_name = "fv_client_set_log"
-    _operations = {
-        "login": "fv_login",
-        "get_user": "fv_get_user",
-        "create_user": "fv_create_user",
-        "update_user": "fv_update_user",
-        "reset_password": "fv_reset_password",
-        "new_password": "fv_new_password",
-        "get_contract": "fv_get_contract",
-        "create_contract": "fv_create_contract",
-        "list_contract_types": "fv_list_contract_types",
-        "list_owner_contracts": "fv_list_owner_contracts",
-        "get_contract_detail": "fv_get_contract_detail",
-        "delete_contract": "fv_delete_contract",
-        "upload_document": "fv_upload_document",
-        "list_files": "fv_list_files",
-        "sort_files": "fv_sort_files",
-        "merge_files": "fv_merge_files",
-        "send_contract": "fv_send_contract",
-        "create_signer": "fv_create_signer",
-        "update_signer": "fv_update_signer",
-        "delete_signer": "fv_delete_signer",
-        "create_contract_express": "fv_create_contract_express",
-        "confirm_callback": "fv_confirm_callback",
-    }
 
     def __init__(self, *, login: str, password: str, base_url: Optional[str] = None,
                  environment: Optional[str] = None,
@@ -101,11 +73,11 @@ class FirmaVirtual(Client):
     def login(self) -> Result:
         """UserDataLogin (POST /logindata) with the configured login: data {"authorized": True,
         "expires_at"}; the token stays inside the client."""
-        return self._invoke("fv_login", "login", {})
+        return self._invoke("login", {})
 
     def get_user(self, *, IDUser: int) -> Result:
         """GetAllUser (GET /api/v1/userapp/{IDUser})."""
-        return self._invoke("fv_get_user", "get_user", {"IDUser": IDUser})
+        return self._invoke("get_user", {"IDUser": IDUser})
 
     def create_user(self, *, iProfileID: Optional[int] = None, sRUT: Optional[str] = None,
                     sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
@@ -113,7 +85,7 @@ class FirmaVirtual(Client):
                     sPassword: Optional[str] = None, sComments: Optional[str] = None,
                     sUserType: Optional[str] = None) -> Result:
         """CreateUserApp (POST /api/v1/userapp)."""
-        return self._invoke("fv_create_user", "create_user", {
+        return self._invoke("create_user", {
             "iProfileID": iProfileID, "sRUT": sRUT, "sFirstName": sFirstName, "sLastName": sLastName,
             "sEmail": sEmail, "sPhone": sPhone, "sLogin": sLogin, "sPassword": sPassword,
             "sComments": sComments, "sUserType": sUserType})
@@ -121,22 +93,22 @@ class FirmaVirtual(Client):
     def update_user(self, *, IDUser: int, sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
                     sPhone: Optional[str] = None) -> Result:
         """UpdateUserApp (PUT /api/v1/userapp/{IDUser}): only sFirstName, sLastName, sPhone."""
-        return self._invoke("fv_update_user", "update_user", {
+        return self._invoke("update_user", {
             "IDUser": IDUser, "sFirstName": sFirstName, "sLastName": sLastName, "sPhone": sPhone})
 
     def reset_password(self, *, login: str) -> Result:
         """PasswordReset (POST /pwd/reset): e-mails a temporary code to ``login`` (an e-mail)."""
-        return self._invoke("fv_reset_password", "reset_password", {"login": login})
+        return self._invoke("reset_password", {"login": login})
 
     def new_password(self, *, login: str, password: str, new_password: str) -> Result:
         """NewPassword (POST /pwd/reset): ``password`` is the e-mailed code."""
-        return self._invoke("fv_new_password", "new_password", {
+        return self._invoke("new_password", {
             "login": login, "password": password, "new_password": new_password})
 
     # -- contracts -------------------------------------------------------------------------------
     def get_contract(self, *, IDContract: str) -> Result:
         """GetOneContract (GET /api/v1/contract/{IDContract})."""
-        return self._invoke("fv_get_contract", "get_contract", {"IDContract": IDContract})
+        return self._invoke("get_contract", {"IDContract": IDContract})
 
     def create_contract(self, *, sOwnerType: str, signers: Sequence[Signer],
                         sPaymentStatus: Optional[str] = None, iPaymentService: Optional[int] = None,
@@ -145,69 +117,69 @@ class FirmaVirtual(Client):
         """CreateContract (POST /api/v1/contract/create-contract). Never sent twice once it may
         have reached the service. ``signers``: dicts with full_name, email, rutId, phone, type,
         portion, payment."""
-        return self._invoke("fv_create_contract", "create_contract", {
+        return self._invoke("create_contract", {
             "sOwnerType": sOwnerType, "sPaymentStatus": sPaymentStatus, "iPaymentService": iPaymentService,
             "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount, "callback": callback,
             "signers": [dict(s) for s in signers]})
 
     def list_contract_types(self, *, QTYPE: str, QVALUE: Union[str, int]) -> Result:
         """GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}), e.g. QTYPE="ALL", QVALUE="0"."""
-        return self._invoke("fv_list_contract_types", "list_contract_types", {"QTYPE": QTYPE, "QVALUE": QVALUE})
+        return self._invoke("list_contract_types", {"QTYPE": QTYPE, "QVALUE": QVALUE})
 
     def list_owner_contracts(self, *, IDOwner: int) -> Result:
         """ContractOwner (GET /api/v1/contract/owner/{IDOwner})."""
-        return self._invoke("fv_list_owner_contracts", "list_owner_contracts", {"IDOwner": IDOwner})
+        return self._invoke("list_owner_contracts", {"IDOwner": IDOwner})
 
     def get_contract_detail(self, *, ContractID: str) -> Result:
         """ContratcDetail (GET /api/v1/contract/detail/{ContractID}): contrato, firmantes, archivos."""
-        return self._invoke("fv_get_contract_detail", "get_contract_detail", {"ContractID": ContractID})
+        return self._invoke("get_contract_detail", {"ContractID": ContractID})
 
     def delete_contract(self, *, IDContract: str) -> Result:
         """DeleteContract (POST /api/v1/contract/{IDContract}, a POST as documented)."""
-        return self._invoke("fv_delete_contract", "delete_contract", {"IDContract": IDContract})
+        return self._invoke("delete_contract", {"IDContract": IDContract})
 
     # -- documents -------------------------------------------------------------------------------
     def upload_document(self, *, contractID: str, file_path: Optional[PathLike] = None,
                         content_base64: Optional[str] = None) -> Result:
         """SubirDocumentos (multipart POST /api/v1/upfile), sent as "<contractID>.pdf".
         Give ``file_path`` (streamed from disk, progress reported) or ``content_base64``."""
-        return self._invoke("fv_upload_document", "upload_document", {
+        return self._invoke("upload_document", {
             "contractID": contractID, "file_path": file_path, "content_base64": content_base64})
 
     def list_files(self, *, ContractID: str) -> Result:
         """FileList (GET /api/v1/filelist/{ContractID})."""
-        return self._invoke("fv_list_files", "list_files", {"ContractID": ContractID})
+        return self._invoke("list_files", {"ContractID": ContractID})
 
     def sort_files(self, *, contractID: str, file_order: Sequence[Mapping[str, Any]]) -> Result:
         """SortFiles (POST /api/v1/sortfiles): file_order items {"document", "ind",
         "action": "CHANGE"|"REMOVE"}."""
         order: List[Dict[str, Any]] = [dict(item) for item in file_order]
-        return self._invoke("fv_sort_files", "sort_files", {"contractID": contractID, "file_order": order})
+        return self._invoke("sort_files", {"contractID": contractID, "file_order": order})
 
     def merge_files(self, *, ContractID: str) -> Result:
         """MergedFile (POST /api/v1/contract/merge/{ContractID})."""
-        return self._invoke("fv_merge_files", "merge_files", {"ContractID": ContractID})
+        return self._invoke("merge_files", {"ContractID": ContractID})
 
     def send_contract(self, *, IDContract: str) -> Result:
         """SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers."""
-        return self._invoke("fv_send_contract", "send_contract", {"IDContract": IDContract})
+        return self._invoke("send_contract", {"IDContract": IDContract})
 
     # -- signers ---------------------------------------------------------------------------------
     def create_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
                       rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
         """CreateSigner (POST /api/v1/signer/new)."""
-        return self._invoke("fv_create_signer", "create_signer", {
+        return self._invoke("create_signer", {
             "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
 
     def update_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
                       rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
         """UpdateSigner (POST /api/v1/signer/upd): the signer is found by rutId."""
-        return self._invoke("fv_update_signer", "update_signer", {
+        return self._invoke("update_signer", {
             "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
 
     def delete_signer(self, *, contractID: str, rutId: str) -> Result:
         """DeleteSigner (POST /api/v1/signer/del)."""
-        return self._invoke("fv_delete_signer", "delete_signer", {"contractID": contractID, "rutId": rutId})
+        return self._invoke("delete_signer", {"contractID": contractID, "rutId": rutId})
 
     # -- today: one call per contract, and its callbacks ----------------------------------------
     def create_contract_express(self, *, sOwnerType: str, iContractTypeFeeID: int, signers: Sequence[Signer],
@@ -224,7 +196,7 @@ class FirmaVirtual(Client):
         ``content_base64``. Returns data {"sContractID", "sStatus", "sContractName", "message"};
         when the answer carries no contract id, sContractID is None and ``result.warnings`` has
         CONTRACT_ID_MISSING: the contract exists, find it by its sContractName."""
-        return self._invoke("fv_create_contract_express", "create_contract_express", {
+        return self._invoke("create_contract_express", {
             "sOwnerType": sOwnerType, "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount,
             "signers": [dict(s) for s in signers], "sContractName": sContractName, "callback": callback,
             "iAgreementId": iAgreementId, "iPriceId": iPriceId, "provider": provider,
@@ -235,4 +207,4 @@ class FirmaVirtual(Client):
         contract's detail and returns the status it confirms (``fv_confirm_callback``): data
         {"sContractID", "sStatus", "status", "sPaymentStatus", "paid", "agrees" (the callback
         said the same), "callback", "detail"}. Act on ``status``, the service's word."""
-        return self._invoke("fv_confirm_callback", "confirm_callback", _callback_request(body))
+        return self._invoke("confirm_callback", _callback_request(body))
