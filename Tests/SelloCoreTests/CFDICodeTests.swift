@@ -154,29 +154,4 @@ import Testing
                                     shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: ["s3cr3tPass"]))
         #expect(answer.mensaje == "bad keyPass ***")
     }
-
-    // MARK: - Local checks
-
-    @Test func options() throws {
-        var found = ReadFacts()
-        try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
-        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        #expect(found.warnings.isEmpty)
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found) }
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, found: &found) }
-        // A stamping option in a cancellation is no near miss there: sent, with a warning.
-        try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        #expect(found.warnings.map(\.code.name) == ["UNKNOWN_OPTION"])
-    }
-
-    @Test func uuidsAndTotals() {
-        #expect(CFDIFields.isUUID("5FB2822E-396D-4725-8521-CDC4BDD20CCF"))
-        #expect(CFDIFields.isUUID("5fb2822e-396d-4725-8521-cdc4bdd20ccf"))
-        #expect(!CFDIFields.isUUID("5FB2822E396D-4725-8521-CDC4BDD20CCF0"))
-        #expect(!CFDIFields.isUUID("5FB2822E-396D-4725-8521-CDC4BDD20CCG"))
-        #expect(!CFDIFields.isUUID(""))
-        for good in ["0", "1160.00", "12.5"] { #expect(CFDIFields.isTotal(good), "\(good)") }
-        for bad in ["", "-1", "1.", ".5", "1,160.00", "1e3", "abc", "1.2.3"] { #expect(!CFDIFields.isTotal(bad), "\(bad)") }
-    }
 }

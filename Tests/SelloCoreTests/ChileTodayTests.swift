@@ -5,7 +5,7 @@ import Glibc
 @testable import SelloCore
 
 /// The pieces of "Firma Virtual and FES today" (API.md) that live in the core: the contract id
-/// finder, the callback status map, express phones, environments, the streamed base64 body.
+/// finder, the callback status map, environments (express phones: FVValidationTests), the streamed base64 body.
 @Suite struct ChileTodayTests {
     // MARK: - create-contract-express's contract id
 
@@ -77,19 +77,6 @@ import Glibc
         #expect(FVAnswer.messageText(["JWT Token invalid", "x"]) == "JWT Token invalid")
         #expect(FVAnswer.messageText([["error": "error"]]) == "error")
         #expect(FVAnswer.messageText([1, 2]) == "[1,2]")
-    }
-
-    // MARK: - Phones
-
-    @Test(arguments: [("912345678", "+56912345678"), ("+56912345678", "+56912345678"), ("0912345678", "+56912345678"),
-                      ("56912345678", "+56912345678"), ("+56 9 1234 5678", "+56912345678"), ("(9) 1234-5678", "+56912345678")])
-    func chileanPhones(_ given: String, _ sent: String) throws {
-        #expect(try FVValidation.chileanPhone(given, field: "phone") == sent)
-    }
-
-    @Test(arguments: ["+58412795785", "12345678", "+5691234567", "9123456789a", "+56 9 1234 56789", ""])
-    func notChileanPhones(_ given: String) {
-        #expect(throws: SelloError.self) { try FVValidation.chileanPhone(given, field: "phone") }
     }
 
     // MARK: - Environments

@@ -16,18 +16,13 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST = pathlib.Path(os.environ.get("SELLO_DIST", ROOT / "dist"))
 sys.path.insert(0, str(ROOT / "sandbox"))
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
 
 from control import Sandbox, make_self_signed  # noqa: E402
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST, FES_USER  # noqa: E402,F401  (the shared data)
 
 VERSION = ".".join(re.search(rf"#define SELLO_VERSION_{part} (\d+)", (ROOT / "include" / "sello.h").read_text()).group(1)
                    for part in ("MAJOR", "MINOR", "PATCH"))
-FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100123456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-OBTAIN_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
 
 
 def artifact(pattern: str) -> pathlib.Path:

@@ -1,4 +1,5 @@
-"""Fixtures for the ABI tests: one sandbox per test session, reset before each test."""
+"""Fixtures for the ABI tests: one sandbox per test session, reset before each test, and the scan of
+every envelope and log line for secrets."""
 from __future__ import annotations
 
 import pathlib
@@ -8,22 +9,13 @@ from typing import Iterator
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "sandbox"))
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from control import Sandbox  # noqa: E402
-from pytest_sandbox import sandbox, sandbox_server  # noqa: E402,F401  (fixtures)
+# The shared data and fixtures (Tests/support/sello_fixtures.py); the sandbox's fixtures come with them.
+from sello_fixtures import FES_USER, SANDBOX_JWT_HEADER, Sandbox  # noqa: E402
+from sello_fixtures import certs, cfdi_config, fes_config, fv_config, sandbox, sandbox_server  # noqa: E402,F401
 from sello_ffi import CAPTURE, find_leaks  # noqa: E402
-
-
-
-FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-SANDBOX_JWT_HEADER = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9"  # {"typ":"JWT","alg":"HS256"}, seed 001
-
-
-@pytest.fixture()
-def fes_config(sandbox: Sandbox) -> dict:
-    return {"base_url": sandbox.fes_url, **FES_USER, "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 2000}}
 
 
 # -- no secret in any envelope or log line, in any test ------------------------------------------

@@ -20,14 +20,9 @@ import pytest
 
 from control import Sandbox, make_self_signed
 from sello_ffi import LIB_PATH
+from sello_fixtures import FES_REQUEST, FES_USER
 
 HERE = pathlib.Path(__file__).resolve().parent
-FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
 # Runs in the namespace: one FES call through raw ctypes, the envelope printed as JSON.
 CHILD = """
 import json, sys

@@ -10,17 +10,11 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import FES_USER
 from sello_ffi import Client, call
+from sello_fixtures import (CFDI_STATUS as STATUS_PATH, CFDI_USER, EMISOR, FES_OBTAIN as FES_PATH, FES_REQUEST, FES_USER,
+                            GHOST_UUID, RECEPTOR)
 
-FES_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
-STATUS_PATH = "/servicio/rest/cancelacion/consultarEstatusComprobante"
-CFDI_USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
-GHOST = {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcEmisor": "EKU9003173C9",
-         "rfcReceptor": "XAXX010101000", "total": "1160.00"}
-FES_REQUEST = {"rut": "76.369.187-K", "correo": "ana@empresa.cl", "numeroDocumento": "100123456",
-               "claveCertificado": "Secreta123", "duracion": 1, "nombreEmpresa": "Empresa SpA",
-               "comuna": "Viña del Mar", "direccion": "Av. Libertad 1", "giroEmpresa": "Servicios"}
+GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
 #: A cancelled call returns within milliseconds; the sandbox holds the answer for this long, so
 #: a call that returns well before it was surely stopped, not answered (the precise latency is
 #: measured in benchmarks/aio_concurrency.py, not here).

@@ -5,7 +5,6 @@ over one curl multi handle, and no secret anywhere."""
 from __future__ import annotations
 
 import base64
-import datetime
 import pathlib
 import subprocess
 import threading
@@ -14,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from cfdi_support import (API, EMISOR, PASSWORD, RECEPTOR, USER, Canned, b64, canned, canned_client, certs,  # noqa: F401
-                          cfdi, config, csd_fields, expect_error, expect_nothing_sent, read, service_requests)
+from cfdi_support import (Canned, canned, canned_client, cfdi, expect_error, expect_nothing_sent, read,  # noqa: F401
+                          service_requests)
+from sello_fixtures import (CFDI_API, CFDI_USER, CSD_PASSWORD, EMISOR, RECEPTOR, b64, csd_fields, csv_text)
 from sello_ffi import Client, assert_no_secrets, call
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -25,15 +25,8 @@ SAT_DIR = next((p for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib
 
 # --- fixtures and helpers ------------------------------------------------------------------------
 
-def csv(folio: str = "1", emisor: str = EMISOR, receptor: str = RECEPTOR, total: str = "1160.00") -> str:
-    """The sandbox's minimal interchange file, dated now in CDMX time (UTC-6)."""
-    fecha = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S")
-    return (f"CFDI|3.3|A|{folio}|{fecha}|\nEMISOR|{emisor}|ESCUELA KEMPER URGATE|601\n"
-            f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03\nTOTAL|{total}\n")
-
-
 def stamp(cfdi: Client, **fields: Any) -> dict:
-    envelope = cfdi.call("process_file", {"datos": csv(), "prueba": True, **fields})
+    envelope = cfdi.call("process_file", {"datos": csv_text(), "prueba": True, **fields})
     assert envelope["ok"] is True, envelope
     return envelope
 
@@ -41,20 +34,21 @@ def stamp(cfdi: Client, **fields: Any) -> dict:
 # --- procesarArchivo ------------------------------------------------------------------------------
 
 def test_client_needs_usuario_password_and_contrato(sandbox) -> None:
-    for missing in USER:
-        config = {"base_url": sandbox.cfdi_url, **{k: v for k, v in USER.items() if k != missing}}
-        with Client("cfdi", config) as client:
-            assert client.handle is None
-            assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
-            assert client.error["error"]["field"] == missing
+    for missing in CFDI_USER:
+        for config in ({"base_url": sandbox.cfdi_url, **{k: v for k, v in CFDI_USER.items() if k != missing}},
+                       {"base_url": sandbox.cfdi_url, **CFDI_USER, missing: ""}):
+            with Client("cfdi", config) as client:
+                assert client.handle is None
+                assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
+                assert client.error["error"]["field"] == missing
 
 
 def test_process_file_sends_the_documented_query(sandbox, cfdi) -> None:
-    text = csv(folio="77")
+    text = csv_text(folio="77")
     envelope = cfdi.call("process_file", {"datos": text, "prueba": True, "opciones": ["CONSULTAR_SALDO", "GENERAR_PDF"]})
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
-    assert request["method"] == "POST" and request["path"] == API + "/procesarArchivo"
+    assert request["method"] == "POST" and request["path"] == CFDI_API + "/procesarArchivo"
     assert [name for name, _ in request["query"]] == ["contrato", "prueba", "datos", "opciones", "opciones"]
     query = dict(request["query"])
     assert query["contrato"] == "PADE-CONTRATO-01" and query["prueba"] == "true"
@@ -76,7 +70,7 @@ def test_process_file_sends_the_documented_query(sandbox, cfdi) -> None:
 
 
 def test_datos_from_a_file_and_from_base64(sandbox, cfdi, tmp_path) -> None:
-    text = csv(folio="9")
+    text = csv_text(folio="9")
     path = tmp_path / "factura.csv"
     path.write_text(text)
     stamp(cfdi, datos=None, datos_path=str(path), prueba=False)
@@ -95,7 +89,7 @@ def test_opciones_base64_sends_one_element(sandbox, cfdi) -> None:
 
 
 def test_contrato_is_overridable_per_call(sandbox, cfdi) -> None:
-    envelope = cfdi.call("process_file", {"datos": csv(), "contrato": "OTRO-CONTRATO"})
+    envelope = cfdi.call("process_file", {"datos": csv_text(), "contrato": "OTRO-CONTRATO"})
     expect_error(envelope, "service", "CONTRATO_INVALIDO", 2)
     assert dict(service_requests(sandbox)[0]["query"])["contrato"] == "OTRO-CONTRATO"
 
@@ -114,10 +108,10 @@ def test_include_xml_and_save_dir(sandbox, cfdi, tmp_path) -> None:
 def test_a_failed_save_is_a_warning_and_the_stamp_is_kept(sandbox, cfdi, tmp_path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    sandbox.fault("delay", ms=600, prefix=API + "/procesarArchivo")
+    sandbox.fault("delay", ms=600, prefix=CFDI_API + "/procesarArchivo")
     result: dict[str, Any] = {}
     worker = threading.Thread(target=lambda: result.update(envelope=cfdi.call(
-        "process_file", {"datos": csv(), "save_dir": str(folder)})))
+        "process_file", {"datos": csv_text(), "save_dir": str(folder)})))
     worker.start()
     deadline = time.monotonic() + 5
     while not service_requests(sandbox) and time.monotonic() < deadline:
@@ -154,7 +148,7 @@ STAMP_CHECKS = [
 
 @pytest.mark.parametrize("name,change,kind,code,field", STAMP_CHECKS, ids=[c[0] for c in STAMP_CHECKS])
 def test_stamp_checks_send_nothing(sandbox, cfdi, name, change, kind, code, field) -> None:
-    request = {k: v for k, v in {"datos": csv(), "prueba": True, **change}.items() if v is not None}
+    request = {k: v for k, v in {"datos": csv_text(), "prueba": True, **change}.items() if v is not None}
     envelope = cfdi.call("process_file", request)
     error = expect_error(envelope, kind, code, field=field)
     if code == "PARAMETRO_INVALIDO":
@@ -164,7 +158,7 @@ def test_stamp_checks_send_nothing(sandbox, cfdi, name, change, kind, code, fiel
 
 
 def test_unknown_option_suggests_the_documented_one(sandbox, cfdi) -> None:
-    envelope = cfdi.call("process_file", {"datos": csv(), "opciones": ["GENERA_PDF"]})
+    envelope = cfdi.call("process_file", {"datos": csv_text(), "opciones": ["GENERA_PDF"]})
     assert "did you mean GENERAR_PDF" in expect_error(envelope, "validation", "PARAMETRO_INVALIDO")["message"]
 
 
@@ -173,35 +167,35 @@ def test_unknown_option_suggests_the_documented_one(sandbox, cfdi) -> None:
 @pytest.mark.parametrize("pem", [False, True], ids=["der", "pem"])
 def test_process_file_with_csd_sends_the_documented_json(sandbox, cfdi, certs, pem) -> None:
     item = certs["csd"]
-    text = csv()
+    text = csv_text()
     envelope = cfdi.call("process_file_with_csd", {"datos": text, "prueba": True, "opciones": ["CALCULAR_SELLO"],
                                                    **csd_fields(item, pem)})
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
-    assert request["path"] == API + "/procesarArchivoConCSD" and request["query"] == []
+    assert request["path"] == CFDI_API + "/procesarArchivoConCSD" and request["query"] == []
     assert request["headers"]["content-type"] == "application/json"
     assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
     body = request["json"]
     assert list(body) == ["contrato", "certBase64", "keyBase64", "keyPass", "datos", "prueba", "opciones"]
     assert body["certBase64"] == b64(read(item["cer"]))  # PEM given: the DER certificate is sent
     assert body["keyBase64"] == b64(read(item["key"]))   # the encrypted PKCS#8 .key as DER
-    assert (body["keyPass"], body["prueba"], body["opciones"]) == (PASSWORD, "true", ["CALCULAR_SELLO"])
+    assert (body["keyPass"], body["prueba"], body["opciones"]) == (CSD_PASSWORD, "true", ["CALCULAR_SELLO"])
     assert base64.b64decode(body["datos"]).decode() == text
     assert body["contrato"] == "PADE-CONTRATO-01"
 
 
 def test_csd_given_as_base64_and_pem_text(sandbox, cfdi, certs) -> None:
     item = certs["csd"]
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "certBase64": read(item["cerPem"]).decode(),
-                                                   "keyBase64": b64(read(item["key"])), "keyPass": PASSWORD})
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "certBase64": read(item["cerPem"]).decode(),
+                                                   "keyBase64": b64(read(item["key"])), "keyPass": CSD_PASSWORD})
     assert envelope["ok"] is True, envelope
     assert service_requests(sandbox)[0]["json"]["certBase64"] == b64(read(item["cer"]))
 
 
 @pytest.mark.parametrize("form", ["plainPkcs8Pem", "pkcs1Pem"])
 def test_other_key_forms_are_sent_as_pkcs8_der(sandbox, cfdi, certs, form) -> None:
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": certs["csd"]["cer"],
-                                                   "key_path": certs["keyForms"][form], "keyPass": PASSWORD})
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": certs["csd"]["cer"],
+                                                   "key_path": certs["keyForms"][form], "keyPass": CSD_PASSWORD})
     assert envelope["ok"] is True, envelope
     der = base64.b64decode(service_requests(sandbox)[0]["json"]["keyBase64"])
     assert der[0] == 0x30 and b"-----" not in der
@@ -210,8 +204,8 @@ def test_other_key_forms_are_sent_as_pkcs8_der(sandbox, cfdi, certs, form) -> No
 
 
 def test_a_legacy_encrypted_pem_key_is_refused_with_advice(sandbox, cfdi, certs) -> None:
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": certs["csd"]["cer"],
-                                                   "key_path": certs["keyForms"]["pkcs1EncryptedPem"], "keyPass": PASSWORD})
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": certs["csd"]["cer"],
+                                                   "key_path": certs["keyForms"]["pkcs1EncryptedPem"], "keyPass": CSD_PASSWORD})
     error = expect_error(envelope, "validation", "LLAVE_ILEGIBLE", field="key_path")
     assert "openssl pkcs8 -topk8" in error["message"]
     expect_nothing_sent(sandbox, envelope)
@@ -241,10 +235,10 @@ CSD_CHECKS = [
 @pytest.mark.parametrize("name,build,code,number,field", CSD_CHECKS, ids=[c[0] for c in CSD_CHECKS])
 def test_csd_checks_send_nothing(sandbox, cfdi, certs, name, build, code, number, field) -> None:
     fields = {k: v for k, v in build(certs).items() if v is not None}
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), **fields})
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), **fields})
     error = expect_error(envelope, "validation", code, number, field)
     assert error["retryable"] is False
-    assert PASSWORD not in error["message"] and "not-the-password" not in error["message"]
+    assert CSD_PASSWORD not in error["message"] and "not-the-password" not in error["message"]
     if name == "expired":
         assert certs["expired"]["notAfter"][:10] in error["message"]
     expect_nothing_sent(sandbox, envelope)
@@ -252,7 +246,7 @@ def test_csd_checks_send_nothing(sandbox, cfdi, certs, name, build, code, number
 
 def test_the_expired_sat_test_csd_is_refused_naming_its_date(sandbox, cfdi) -> None:
     sat = sat_csd()
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv(), "cert_path": sat["cer"], "key_path": sat["key"],
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": sat["cer"], "key_path": sat["key"],
                                                    "keyPass": sat["password"]})
     error = expect_error(envelope, "validation", "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path")
     inspected = call("cfdi_inspect_csd", {"cert_path": sat["cer"]})["data"]
@@ -281,17 +275,23 @@ def test_inspect_rejects_a_wrong_password_locally() -> None:
     expect_error(envelope, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
 
 
+def test_inspect_a_missing_file_is_io() -> None:
+    envelope = call("cfdi_inspect_csd", {"cert_path": "/nonexistent/csd.cer"})
+    error = expect_error(envelope, "io", "FILE_UNREADABLE", field="cert_path")
+    assert "/nonexistent/csd.cer" in error["message"] and envelope["meta"]["attempts"] == 0
+
+
 def test_inspect_generated_credentials(certs) -> None:
     csd, fiel, other = certs["csd"], certs["fiel"], certs["other"]
     data = call("cfdi_inspect_csd", {"certBase64": read(csd["cerPem"]).decode(), "keyBase64": b64(read(csd["key"])),
-                                     "keyPass": PASSWORD})["data"]
+                                     "keyPass": CSD_PASSWORD})["data"]
     assert (data["rfc"], data["no_certificado"], data["expired"], data["is_csd"], data["key_matches"]) == \
         (csd["rfc"], csd["noCertificado"], False, True, True)
     assert (data["not_before"], data["not_after"]) == (csd["notBefore"], csd["notAfter"])
     assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["is_csd"] is False
     assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["key_matches"] is None
     assert call("cfdi_inspect_csd", {"cert_path": certs["expired"]["cer"]})["data"]["expired"] is True
-    mismatch = call("cfdi_inspect_csd", {"cert_path": csd["cer"], "key_path": other["key"], "keyPass": PASSWORD})
+    mismatch = call("cfdi_inspect_csd", {"cert_path": csd["cer"], "key_path": other["key"], "keyPass": CSD_PASSWORD})
     assert mismatch["ok"] is True and mismatch["data"]["key_matches"] is False
     expect_error(call("cfdi_inspect_csd", {"certBase64": b64(b"junk")}), "validation", "CERTIFICADO_ILEGIBLE")
     expect_error(call("cfdi_inspect_csd", {}), "invalid_argument", "MISSING_FIELD")
@@ -301,8 +301,8 @@ def test_inspect_generated_credentials(certs) -> None:
 # --- cancelarCfdiConOpciones ---------------------------------------------------------------------
 
 def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> None:
-    first = stamp(cfdi, datos=csv(total="100.00"))["data"]["uuid"]
-    second = stamp(cfdi, datos=csv(total="250.50"))["data"]["uuid"]
+    first = stamp(cfdi, datos=csv_text(total="100.00"))["data"]["uuid"]
+    second = stamp(cfdi, datos=csv_text(total="250.50"))["data"]["uuid"]
     other = certs["other"]
     envelope = cfdi.call("cancel", {
         "rfcEmisor": EMISOR,
@@ -311,14 +311,14 @@ def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> No
         **csd_fields(other), "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"], "save_dir": str(tmp_path)})
     assert envelope["ok"] is True, envelope
     request = service_requests(sandbox)[-1]
-    assert request["path"] == API + "/cancelarCfdiConOpciones"
+    assert request["path"] == CFDI_API + "/cancelarCfdiConOpciones"
     assert [name for name, _ in request["query"]] == \
         ["contrato", "rfcEmisor", "uuids", "uuids", "certBase64", "keyBase64", "keyPass", "opciones"]
     query = request["query"]
     assert [v for k, v in query if k == "uuids"] == [f"{first}|{RECEPTOR}|{EMISOR}|100.00", f"{second}|{RECEPTOR}|{EMISOR}|250.5"]
     assert dict(query)["certBase64"] == b64(read(other["cer"]))
     assert dict(query)["keyBase64"] == b64(read(other["key"]))
-    assert dict(query)["keyPass"] == PASSWORD and dict(query)["rfcEmisor"] == EMISOR
+    assert dict(query)["keyPass"] == CSD_PASSWORD and dict(query)["rfcEmisor"] == EMISOR
     assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
     assert request["headers"]["content-type"] == "application/xml"
 
@@ -334,7 +334,7 @@ def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> No
 
 def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, cfdi, certs) -> None:
     # Over $1,000 to a named receiver: the receiver must accept (the sandbox's rule, its README).
-    big = stamp(cfdi, datos=csv(total="9000.00", receptor="XIQB891116QE4"))["data"]["uuid"]
+    big = stamp(cfdi, datos=csv_text(total="9000.00", receptor="XIQB891116QE4"))["data"]["uuid"]
     request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|XIQB891116QE4|{EMISOR}|9000.00|02|"], **csd_fields(certs["other"])}
     first = cfdi.call("cancel", request)
     assert first["ok"] is True, first
@@ -365,11 +365,11 @@ def test_cancel_with_a_pkcs12(sandbox, cfdi, certs, tmp_path) -> None:
     other = certs["other"]
     p12 = tmp_path / "other.p12"
     subprocess.run(["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"],
-                    "-passin", f"pass:{PASSWORD}", "-passout", f"pass:{PASSWORD}", "-out", str(p12)],
+                    "-passin", f"pass:{CSD_PASSWORD}", "-passout", f"pass:{CSD_PASSWORD}", "-out", str(p12)],
                    check=True, capture_output=True, timeout=60)
     uuid = stamp(cfdi)["data"]["uuid"]
     request = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["PKCS12"],
-               "cert_path": str(p12), "keyPass": PASSWORD}
+               "cert_path": str(p12), "keyPass": CSD_PASSWORD}
     envelope = cfdi.call("cancel", request)
     assert envelope["ok"] is True and envelope["data"]["cancelaciones"][0]["codigo"] == 201, envelope
     query = service_requests(sandbox)[-1]["query"]
@@ -424,7 +424,7 @@ def test_cancel_csd_must_belong_to_rfc_emisor(sandbox, cfdi, certs) -> None:
 
 
 def test_cancel_wrong_types_send_nothing(sandbox, cfdi) -> None:
-    for change in ({"uuids": [42]}, {"uuids": "x"}, {"opciones": ["CERT_DEFAULT"], "keyPass": PASSWORD}):
+    for change in ({"uuids": [42]}, {"uuids": "x"}, {"opciones": ["CERT_DEFAULT"], "keyPass": CSD_PASSWORD}):
         envelope = cfdi.call("cancel", cancel_case(change))
         assert envelope["error"]["kind"] == "invalid_argument", envelope
     assert service_requests(sandbox) == []
@@ -447,7 +447,7 @@ def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
     envelope = cfdi.call("get_by_uuid", {"uuid": uuid, "include_xml": True, "save_dir": str(tmp_path)})
     assert envelope["ok"] is True, envelope
     request = service_requests(sandbox)[-1]
-    assert request["path"] == API + "/consultaCfdiPorUUID"
+    assert request["path"] == CFDI_API + "/consultaCfdiPorUUID"
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
     assert request["basic_auth"] == {"user": "pade_user", "password": "pade_pass"}
     assert request["headers"]["content-type"] == "application/xml"
@@ -468,7 +468,7 @@ def test_get_cancellation_receipt(sandbox, cfdi, tmp_path) -> None:
     envelope = cfdi.call("get_cancellation_receipt", {"uuid": uuid, "include_xml": True, "save_dir": str(tmp_path)})
     assert envelope["ok"] is True, envelope
     request = service_requests(sandbox)[-1]
-    assert request["path"] == API + "/acuseCancelacion"
+    assert request["path"] == CFDI_API + "/acuseCancelacion"
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
     assert envelope["data"]["consultaOk"] is True and "<Acuse" in envelope["data"]["xml"]
     assert envelope["data"]["saved_files"] == [str(tmp_path / f"{uuid}_acuse.xml")]
@@ -509,7 +509,7 @@ SERVICE_CODES = [
 @pytest.mark.parametrize("number,code,kind,retryable", SERVICE_CODES, ids=[str(c[0]) for c in SERVICE_CODES])
 def test_every_service_code(sandbox, cfdi, number, code, kind, retryable) -> None:
     sandbox.fault("service_error", code=number)
-    envelope = cfdi.call("process_file", {"datos": csv()})
+    envelope = cfdi.call("process_file", {"datos": csv_text()})
     error = expect_error(envelope, kind, code, number)
     assert error["retryable"] is retryable
     assert envelope["meta"]["attempts"] == 1 and envelope["meta"]["service_code"] == number
@@ -531,13 +531,13 @@ def test_service_codes_in_every_answer_shape(sandbox, cfdi, operation, request_,
 
 def test_an_undocumented_code(sandbox, cfdi) -> None:
     sandbox.fault("service_error", code=999, message="algo raro")
-    error = expect_error(cfdi.call("process_file", {"datos": csv()}), "service", "CFDI_CODIGO_NO_DOCUMENTADO", 999)
+    error = expect_error(cfdi.call("process_file", {"datos": csv_text()}), "service", "CFDI_CODIGO_NO_DOCUMENTADO", 999)
     assert "algo raro" in error["message"]
 
 
-def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, config) -> None:
-    with Client("cfdi", {**config, "password": "wrong-password"}) as client:
-        envelope = client.call("process_file", {"datos": csv()})
+def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, cfdi_config) -> None:
+    with Client("cfdi", {**cfdi_config, "password": "wrong-password"}) as client:
+        envelope = client.call("process_file", {"datos": csv_text()})
         error = expect_error(envelope, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
         assert error["retryable"] is False and "3 failed logins" in error["message"]
         assert envelope["meta"]["attempts"] == 1
@@ -593,7 +593,7 @@ def test_stamped_with_a_code_is_ok_with_a_warning(canned) -> None:
         "<mensaje>El CFDI contiene un timbre previo.</mensaje><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>"
         "</servicioTimbrado>").encode())
     with canned_client(canned) as client:
-        envelope = client.call("process_file", {"datos": csv()})
+        envelope = client.call("process_file", {"datos": csv_text()})
     assert envelope["ok"] is True and envelope["data"]["codigo"] == 307
     [warning] = envelope["warnings"]
     assert (warning["kind"], warning["code"]) == ("service", "CFDI_CON_TIMBRE_PREVIO")
@@ -604,7 +604,7 @@ def test_a_stamp_without_uuid_keeps_the_answer_with_a_warning(canned, tmp_path) 
         "<servicioTimbrado><id>i-1</id><timbradoOk>true</timbradoOk><codigo>0</codigo>"
         f"<xmlBase64>{b64('<cfdi/>')}</xmlBase64></servicioTimbrado>").encode())
     with canned_client(canned) as client:
-        envelope = client.call("process_file", {"datos": csv(), "include_xml": True, "save_dir": str(tmp_path)})
+        envelope = client.call("process_file", {"datos": csv_text(), "include_xml": True, "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and envelope["data"]["xml"] == "<cfdi/>"
     assert envelope["data"]["saved_files"] == [] and list(tmp_path.iterdir()) == []
     assert [w["code"] for w in envelope["warnings"]] == ["UUID_MISSING"]
@@ -622,7 +622,7 @@ def test_a_stamp_without_uuid_keeps_the_answer_with_a_warning(canned, tmp_path) 
 def test_an_answer_that_is_not_the_documented_xml(canned, status, body, kind) -> None:
     canned.answers["procesarArchivo"] = (status, body)
     with canned_client(canned) as client:
-        envelope = client.call("process_file", {"datos": csv()})
+        envelope = client.call("process_file", {"datos": csv_text()})
     error = envelope["error"]
     assert error["kind"] == kind and error["retryable"] is False, envelope
     assert error["details"]["sample"] == body.decode()[:120]
@@ -631,10 +631,10 @@ def test_an_answer_that_is_not_the_documented_xml(canned, status, body, kind) ->
 
 # --- never re-sent once it may have arrived ------------------------------------------------------
 
-def test_a_timeout_after_sending_a_stamp_is_not_resent(sandbox, config) -> None:
-    sandbox.fault("delay", ms=1500, prefix=API + "/procesarArchivo")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
-        envelope = client.call("process_file", {"datos": csv()})
+def test_a_timeout_after_sending_a_stamp_is_not_resent(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/procesarArchivo")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
+        envelope = client.call("process_file", {"datos": csv_text()})
     error = expect_error(envelope, "timeout", "TIMEOUT")
     assert error["retryable"] is False and "check with the provider" in error["message"]
     assert envelope["meta"]["attempts"] == 1
@@ -645,54 +645,54 @@ def test_a_timeout_after_sending_a_stamp_is_not_resent(sandbox, config) -> None:
 
 @pytest.mark.parametrize("mode", ["close", "reset", "truncate"])
 def test_a_broken_connection_after_sending_a_stamp_is_not_resent(sandbox, cfdi, mode) -> None:
-    sandbox.fault(mode, prefix=API + "/procesarArchivo")
-    envelope = cfdi.call("process_file", {"datos": csv()})
+    sandbox.fault(mode, prefix=CFDI_API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv_text()})
     assert envelope["error"]["kind"] == "transport" and envelope["error"]["retryable"] is False, envelope
     assert envelope["meta"]["attempts"] == 1 and len(service_requests(sandbox)) == 1
 
 
 def test_a_cancellation_is_not_resent_either(sandbox, cfdi) -> None:
-    sandbox.fault("reset", prefix=API + "/cancelarCfdiConOpciones", process=True)
+    sandbox.fault("reset", prefix=CFDI_API + "/cancelarCfdiConOpciones", process=True)
     envelope = cfdi.call("cancel", cancel_case({}))
     assert envelope["error"]["retryable"] is False and envelope["meta"]["attempts"] == 1
     assert len(service_requests(sandbox)) == 1
 
 
-def test_lookups_are_retried(sandbox, config) -> None:
+def test_lookups_are_retried(sandbox, cfdi_config) -> None:
     uuid = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
-    sandbox.fault("status", status=502, prefix=API + "/consultaCfdiPorUUID")
-    with Client("cfdi", {**config, "timeout_ms": 3000}) as client:
+    sandbox.fault("status", status=502, prefix=CFDI_API + "/consultaCfdiPorUUID")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 3000}) as client:
         envelope = client.call("get_by_uuid", {"uuid": uuid})
         expect_error(envelope, "service", "CFDI_NO_EXISTE", 602)
         assert envelope["meta"]["attempts"] == 2
-        sandbox.fault("status", status=502, prefix=API + "/acuseCancelacion")
+        sandbox.fault("status", status=502, prefix=CFDI_API + "/acuseCancelacion")
         assert client.call("get_cancellation_receipt", {"uuid": uuid})["meta"]["attempts"] == 2
         retries = [line for level, line in client.logs if line.startswith("retry ")]
         assert len(retries) == 2
 
 
-def test_a_lookup_that_times_out_ends_at_the_call_deadline(sandbox, config) -> None:
+def test_a_lookup_that_times_out_ends_at_the_call_deadline(sandbox, cfdi_config) -> None:
     """timeout_ms bounds the whole call (issue 12, item 18): an attempt that used it all up is not
     followed by another; the error says the lookup may be repeated."""
-    sandbox.fault("delay", ms=1500, prefix=API + "/consultaCfdiPorUUID")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+    sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/consultaCfdiPorUUID")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
         envelope = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
     error = expect_error(envelope, "timeout", "TIMEOUT")
     assert error["retryable"] is True and envelope["meta"]["attempts"] == 1
 
 
 def test_a_stamp_is_retried_only_when_it_was_not_processed(sandbox, cfdi) -> None:
-    sandbox.fault("status", status=503, retry_after=0, prefix=API + "/procesarArchivo")
-    envelope = cfdi.call("process_file", {"datos": csv()})
+    sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv_text()})
     assert envelope["ok"] is True and envelope["meta"]["attempts"] == 2
-    sandbox.fault("status", status=502, prefix=API + "/procesarArchivo")
-    envelope = cfdi.call("process_file", {"datos": csv()})
+    sandbox.fault("status", status=502, prefix=CFDI_API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv_text()})
     assert envelope["error"]["code"] == "HTTP_502" and envelope["meta"]["attempts"] == 1
 
 
 def test_a_truncated_xml_answer_is_a_protocol_error(sandbox, cfdi) -> None:
-    sandbox.fault("invalid_body", prefix=API + "/procesarArchivo")
-    envelope = cfdi.call("process_file", {"datos": csv()})
+    sandbox.fault("invalid_body", prefix=CFDI_API + "/procesarArchivo")
+    envelope = cfdi.call("process_file", {"datos": csv_text()})
     error = expect_error(envelope, "protocol", "INVALID_ANSWER")
     assert error["retryable"] is False and 0 < len(error["details"]["sample"]) <= 121
 
@@ -705,7 +705,7 @@ def folio_of(envelope: dict) -> str:
 
 
 def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
-    items = [{"datos": csv(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
+    items = [{"datos": csv_text(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
     items[4]["opciones"] = ["GENERA_PDF"]                   # a near miss: refused locally, never sent
     items[11]["datos"] = "FACTURA|1\n"                       # refused by the service (301)
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
@@ -726,11 +726,11 @@ def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     assert len(sandbox.state()["cfdis"]) == 18
 
 
-def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, config) -> None:
-    sandbox.fault("reset", process=True, prefix=API + "/procesarArchivo")              # processed, lost: not re-sent
-    sandbox.fault("status", status=503, retry_after=0, prefix=API + "/procesarArchivo")   # not processed: retried
-    items = [{"datos": csv(folio=str(i))} for i in range(6)]
-    with Client("cfdi", config) as client:
+def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, cfdi_config) -> None:
+    sandbox.fault("reset", process=True, prefix=CFDI_API + "/procesarArchivo")              # processed, lost: not re-sent
+    sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")   # not processed: retried
+    items = [{"datos": csv_text(folio=str(i))} for i in range(6)]
+    with Client("cfdi", cfdi_config) as client:
         envelope = client.call("process_files", {"items": items, "concurrency": 3})
     data = envelope["data"]
     assert (data["succeeded"], data["failed"]) == (5, 1), data
@@ -742,10 +742,10 @@ def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox
     assert len(sandbox.state()["cfdis"]) == 6  # 5 answered + the one whose answer was lost; none twice
 
 
-def test_batch_timeout_is_not_resent(sandbox, config) -> None:
-    sandbox.fault("delay", ms=1500, prefix=API + "/procesarArchivo")
-    with Client("cfdi", {**config, "timeout_ms": 400}) as client:
-        envelope = client.call("process_files", {"items": [{"datos": csv(folio=str(i))} for i in range(4)], "concurrency": 4})
+def test_batch_timeout_is_not_resent(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/procesarArchivo")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 400}) as client:
+        envelope = client.call("process_files", {"items": [{"datos": csv_text(folio=str(i))} for i in range(4)], "concurrency": 4})
     results = envelope["data"]["results"]
     timeouts = [r for r in results if not r["ok"]]
     assert len(timeouts) == 1 and timeouts[0]["error"]["code"] == "TIMEOUT" and timeouts[0]["meta"]["attempts"] == 1
@@ -754,8 +754,8 @@ def test_batch_timeout_is_not_resent(sandbox, config) -> None:
 
 
 def test_batch_runs_concurrently_and_keeps_connections_alive(sandbox, cfdi) -> None:
-    sandbox.fault("delay", ms=300, count=-1, prefix=API + "/procesarArchivo")
-    items = [{"datos": csv(folio=str(i))} for i in range(8)]
+    sandbox.fault("delay", ms=300, count=-1, prefix=CFDI_API + "/procesarArchivo")
+    items = [{"datos": csv_text(folio=str(i))} for i in range(8)]
     started = time.monotonic()
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
     elapsed = time.monotonic() - started
@@ -771,7 +771,7 @@ def test_batch_runs_concurrently_and_keeps_connections_alive(sandbox, cfdi) -> N
 
 def test_sequential_stamps_share_one_connection(sandbox, cfdi) -> None:
     for folio in range(5):
-        assert cfdi.call("process_file", {"datos": csv(folio=str(folio)), "prueba": True})["ok"] is True
+        assert cfdi.call("process_file", {"datos": csv_text(folio=str(folio)), "prueba": True})["ok"] is True
     assert sandbox.stats()["connections"] == 1
 
 
@@ -780,13 +780,13 @@ def test_batches_and_single_calls_from_several_threads_on_one_client(sandbox, cf
     lock = threading.Lock()
 
     def batch(tag: int) -> None:
-        envelope = cfdi.call("process_files", {"items": [{"datos": csv(folio=f"{tag}-{i}")} for i in range(10)], "concurrency": 4})
+        envelope = cfdi.call("process_files", {"items": [{"datos": csv_text(folio=f"{tag}-{i}")} for i in range(10)], "concurrency": 4})
         with lock:
             results.append(envelope)
 
     def single() -> None:
         for _ in range(5):
-            envelope = cfdi.call("process_file", {"datos": csv()})
+            envelope = cfdi.call("process_file", {"datos": csv_text()})
             with lock:
                 results.append({"ok": True, "data": {"succeeded": 1 if envelope["ok"] else 0}})
 
@@ -809,7 +809,7 @@ def test_batch_arguments(sandbox, cfdi, request_, field) -> None:
 
 
 def test_batch_items_that_are_not_objects(sandbox, cfdi) -> None:
-    envelope = cfdi.call("process_files", {"items": [42, {"datos": csv()}]})
+    envelope = cfdi.call("process_files", {"items": [42, {"datos": csv_text()}]})
     first, second = envelope["data"]["results"]
     assert first["error"]["kind"] == "invalid_argument" and second["ok"] is True
     assert cfdi.call("process_files", {"items": []})["data"] == {"results": [], "succeeded": 0, "failed": 0}
@@ -817,21 +817,21 @@ def test_batch_items_that_are_not_objects(sandbox, cfdi) -> None:
 
 # --- secrets ----------------------------------------------------------------------------------------
 
-def test_no_secret_in_any_envelope_or_log_line(sandbox, config, certs) -> None:
+def test_no_secret_in_any_envelope_or_log_line(sandbox, cfdi_config, certs) -> None:
     other = certs["other"]
-    secrets = [USER["password"], PASSWORD, b64(read(other["key"])), read(other["keyPem"]).decode().split("\n")[1]]
+    secrets = [CFDI_USER["password"], CSD_PASSWORD, b64(read(other["key"])), read(other["keyPem"]).decode().split("\n")[1]]
     envelopes = []
-    with Client("cfdi", config) as client:
+    with Client("cfdi", cfdi_config) as client:
         uuid = stamp(client)["data"]["uuid"]
-        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other)}))
-        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other), "keyPass": "Wrong-Pass-1"}))
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other)}))
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other), "keyPass": "Wrong-Pass-1"}))
         envelopes.append(client.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
                                                 "certBase64": b64(read(other["cer"])), "keyBase64": b64(read(other["key"])),
-                                                "keyPass": PASSWORD}))
-        sandbox.fault("service_error", code=3, message=f"keyPass {PASSWORD} rechazado")
-        envelopes.append(client.call("process_file_with_csd", {"datos": csv(), **csd_fields(other)}))
-        sandbox.fault("delay", ms=1000, prefix=API + "/cancelarCfdiConOpciones")
-        with Client("cfdi", {**config, "timeout_ms": 200}) as quick:
+                                                "keyPass": CSD_PASSWORD}))
+        sandbox.fault("service_error", code=3, message=f"keyPass {CSD_PASSWORD} rechazado")
+        envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other)}))
+        sandbox.fault("delay", ms=1000, prefix=CFDI_API + "/cancelarCfdiConOpciones")
+        with Client("cfdi", {**cfdi_config, "timeout_ms": 200}) as quick:
             envelopes.append(quick.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
                                                    **csd_fields(other)}))
             logs = list(quick.logs)

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from cfdi_support import (EMISOR, NAMED_RECEPTOR, NS4, PASSWORD, REST, TFD, assert_basic_and_no_accept, b64,  # noqa: F401
-                          canned, canned_client, certs, cfdi, cfdi40_xml, config, csd_fields, expect_error,
-                          expect_nothing_sent, mexico_city_now, read, sealed, service_requests, warning_codes)
+from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
+                          read, service_requests, warning_codes)
+from sello_fixtures import (CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, NS4, TFD, b64, cfdi40_xml, csd_fields,
+                            mexico_city_now, seal)
 from sello_ffi import Client
 
 RESEND = "REGRESAR_CON_ERROR_307_XML"
@@ -28,12 +29,12 @@ def stamp_xml(cfdi: Client, xml: str, **fields: Any) -> dict:
 # --- cfdi_stamp_xml: the request ---------------------------------------------------------------
 
 def test_stamp_xml_sends_the_xml_as_the_body(sandbox, cfdi, tmp_path) -> None:
-    xml = cfdi40_xml(sealed("a"))
+    xml = cfdi40_xml(seal("a"))
     envelope = cfdi.call("stamp_xml", {"xml": xml, "opciones": ["GENERAR_PDF"], "save_dir": str(tmp_path),
                                        "include_xml": True})
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
-    assert (request["method"], request["path"]) == ("POST", REST + "/timbrado40")
+    assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/timbrado40")
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["opciones", "GENERAR_PDF"], ["opciones", RESEND]]
     assert request["body_text"] == xml and request["headers"]["content-type"] == "application/xml"
     assert_basic_and_no_accept(request)
@@ -50,12 +51,12 @@ def test_stamp_xml_sends_the_xml_as_the_body(sandbox, cfdi, tmp_path) -> None:
 
 def test_stamp_xml_from_a_file_base64_and_test_mode(sandbox, cfdi, tmp_path) -> None:
     path = tmp_path / "factura.xml"
-    path.write_text(cfdi40_xml(sealed("f")), encoding="utf-8")
+    path.write_text(cfdi40_xml(seal("f")), encoding="utf-8")
     assert cfdi.call("stamp_xml", {"xml_path": str(path), "prueba": True})["ok"] is True
-    assert cfdi.call("stamp_xml", {"xml_base64": b64(cfdi40_xml(sealed("g"))), "opciones": [RESEND]})["ok"] is True
+    assert cfdi.call("stamp_xml", {"xml_base64": b64(cfdi40_xml(seal("g"))), "opciones": [RESEND]})["ok"] is True
     first, second = service_requests(sandbox)
-    assert first["path"] == REST + "/timbrado40Prueba" and first["body_text"] == path.read_text()
-    assert second["path"] == REST + "/timbrado40" and second["query"] == [["contrato", "PADE-CONTRATO-01"],
+    assert first["path"] == CFDI_REST + "/timbrado40Prueba" and first["body_text"] == path.read_text()
+    assert second["path"] == CFDI_REST + "/timbrado40" and second["query"] == [["contrato", "PADE-CONTRATO-01"],
                                                                          ["opciones", RESEND]]  # not added twice
 
 
@@ -66,16 +67,16 @@ def test_stamp_xml_with_csd_sends_the_documented_json(sandbox, cfdi, certs) -> N
                                                 **csd_fields(other)})
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
-    assert (request["path"], request["query"]) == (REST + "/timbrado40/timbrarCfdi", [["contrato", "PADE-CONTRATO-01"]])
+    assert (request["path"], request["query"]) == (CFDI_REST + "/timbrado40/timbrarCfdi", [["contrato", "PADE-CONTRATO-01"]])
     assert request["headers"]["content-type"] == "application/json"
     assert_basic_and_no_accept(request)
     body = request["json"]
     assert list(body) == ["xmlBase64", "contrato", "certBase64", "keyBase64", "keyPass", "prueba", "opciones"]
     assert base64.b64decode(body["xmlBase64"]).decode() == xml
     assert (body["certBase64"], body["keyBase64"]) == (b64(read(other["cer"])), b64(read(other["key"])))
-    assert (body["keyPass"], body["prueba"], body["opciones"]) == (PASSWORD, "true", ["CALCULAR_SELLO", RESEND])
+    assert (body["keyPass"], body["prueba"], body["opciones"]) == (CSD_PASSWORD, "true", ["CALCULAR_SELLO", RESEND])
     stamped = ET.fromstring(base64.b64decode(envelope["data"]["xmlBase64"]))
-    assert stamped.get("NoCertificado") == other["noCertificado"] and stamped.get("Sello")  # sealed by "Prodigia"
+    assert stamped.get("NoCertificado") == other["noCertificado"] and stamped.get("Sello")  # seal by "Prodigia"
 
 
 # --- the local checks: nothing is sent -------------------------------------------------------------
@@ -88,34 +89,34 @@ TFD_INSIDE = ('<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.
               'Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF"/></cfdi:Complemento>')
 XML_CHECKS = [
     ("malformed", {"xml": "<cfdi:Comprobante Version='4.0'"}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("dtd", {"xml": '<!DOCTYPE c [<!ENTITY e "x">]>' + cfdi40_xml(sealed())[39:]}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("entity", {"xml": cfdi40_xml(sealed()).replace('Folio="1"', 'Folio="&e;"')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("cfdi 3.3", {"xml": cfdi40_xml(sealed(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3")},
+    ("dtd", {"xml": '<!DOCTYPE c [<!ENTITY e "x">]>' + cfdi40_xml(seal())[39:]}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    ("entity", {"xml": cfdi40_xml(seal()).replace('Folio="1"', 'Folio="&e;"')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    ("cfdi 3.3", {"xml": cfdi40_xml(seal(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3")},
      "validation", "CFDI33_RETIRED", None, "xml"),
-    ("version 3.3 in the 4 namespace", {"xml": cfdi40_xml(sealed(), version="3.3")}, "validation", "CFDI33_RETIRED", None, "xml"),
+    ("version 3.3 in the 4 namespace", {"xml": cfdi40_xml(seal(), version="3.3")}, "validation", "CFDI33_RETIRED", None, "xml"),
     ("not a comprobante", {"xml": "<factura Version='4.0'/>"}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("no namespace", {"xml": cfdi40_xml(sealed(), namespace="urn:otro")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("version 4.1", {"xml": cfdi40_xml(sealed(), version="4.1")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("already stamped", {"xml": cfdi40_xml(sealed(), inside=TFD_INSIDE)}, "validation", "CFDI_CON_TIMBRE_PREVIO", 307, "xml"),
+    ("no namespace", {"xml": cfdi40_xml(seal(), namespace="urn:otro")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    ("version 4.1", {"xml": cfdi40_xml(seal(), version="4.1")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    ("already stamped", {"xml": cfdi40_xml(seal(), inside=TFD_INSIDE)}, "validation", "CFDI_CON_TIMBRE_PREVIO", 307, "xml"),
     ("no sello", {"xml": cfdi40_xml("")}, "validation", "SELLO_MAL_FORMADO", 302, "xml"),
     ("blank sello", {"xml": cfdi40_xml("   ")}, "validation", "SELLO_MAL_FORMADO", 302, "xml"),
-    ("old in every zone", {"xml": cfdi40_xml(sealed(), fecha=now_minus(76))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
-    ("future in every zone", {"xml": cfdi40_xml(sealed(), fecha=now_minus(-2))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
-    ("fecha malformed", {"xml": cfdi40_xml(sealed()).replace('Fecha="', 'Fecha="x')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    ("old in every zone", {"xml": cfdi40_xml(seal(), fecha=now_minus(76))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
+    ("future in every zone", {"xml": cfdi40_xml(seal(), fecha=now_minus(-2))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
+    ("fecha malformed", {"xml": cfdi40_xml(seal()).replace('Fecha="', 'Fecha="x')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
     ("from a path", {"xml": None, "xml_path": "/nonexistent/f.xml"}, "io", "FILE_UNREADABLE", None, "xml_path"),
     ("base64 not a cfdi", {"xml": None, "xml_base64": b64("<x/>")}, "validation", "XML_MAL_FORMADO", 301, "xml_base64"),
     ("no xml", {"xml": None}, "validation", "PARAMETRO_INVALIDO", 3, "xml"),
     ("two sources", {"xml_base64": b64("<x/>")}, "invalid_argument", "INVALID_ARGUMENT", None, "xml_base64"),
     ("near miss", {"opciones": ["CALCULAR_SELO"]}, "validation", "PARAMETRO_INVALIDO", 3, "opciones"),
     ("json answer", {"opciones": ["RESPUESTA_JSON"]}, "invalid_argument", "OPTION_NOT_SUPPORTED", None, "opciones"),
-    ("csd field", {"keyPass": PASSWORD}, "invalid_argument", "UNKNOWN_FIELD", None, "keyPass"),
+    ("csd field", {"keyPass": CSD_PASSWORD}, "invalid_argument", "UNKNOWN_FIELD", None, "keyPass"),
     ("save_dir", {"save_dir": "/nonexistent/folder"}, "io", "SAVE_DIR_UNWRITABLE", None, "save_dir"),
 ]
 
 
 @pytest.mark.parametrize("name,change,kind,code,number,field", XML_CHECKS, ids=[c[0] for c in XML_CHECKS])
 def test_stamp_xml_checks_send_nothing(sandbox, cfdi, name, change, kind, code, number, field) -> None:
-    request = {k: v for k, v in {"xml": cfdi40_xml(sealed()), **change}.items() if v is not None}
+    request = {k: v for k, v in {"xml": cfdi40_xml(seal()), **change}.items() if v is not None}
     envelope = cfdi.call("stamp_xml", request)
     error = expect_error(envelope, kind, code, number, field)
     assert error["retryable"] is False
@@ -123,23 +124,23 @@ def test_stamp_xml_checks_send_nothing(sandbox, cfdi, name, change, kind, code, 
 
 
 def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
-    retired = stamp_xml(cfdi, cfdi40_xml(sealed(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3"))
+    retired = stamp_xml(cfdi, cfdi40_xml(seal(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3"))
     assert "2023-04-01" in retired["error"]["message"]
     unsealed = stamp_xml(cfdi, cfdi40_xml(""))
     assert "CALCULAR_SELLO" in unsealed["error"]["message"]
-    stamped = stamp_xml(cfdi, cfdi40_xml(sealed(), inside=TFD_INSIDE))
+    stamped = stamp_xml(cfdi, cfdi40_xml(seal(), inside=TFD_INSIDE))
     assert "5FB2822E-396D-4725-8521-CDC4BDD20CCF" in stamped["error"]["message"]
-    assert "did you mean CALCULAR_SELLO" in stamp_xml(cfdi, cfdi40_xml(sealed()), opciones=["CALCULAR_SELO"])["error"]["message"]
+    assert "did you mean CALCULAR_SELLO" in stamp_xml(cfdi, cfdi40_xml(seal()), opciones=["CALCULAR_SELO"])["error"]["message"]
     assert service_requests(sandbox) == []
 
 
 def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, cfdi) -> None:
     # 73 hours ago in Mexico City may be 72 in Tijuana: sent, and the service (CDMX time) answers 401.
-    envelope = stamp_xml(cfdi, cfdi40_xml(sealed("o"), fecha=now_minus(73)))
+    envelope = stamp_xml(cfdi, cfdi40_xml(seal("o"), fecha=now_minus(73)))
     expect_error(envelope, "service", "FECHA_FUERA_DE_RANGO", 401)
     assert envelope["meta"]["attempts"] == 1
     # Half an hour ahead of Mexico City is the time in Cancún: sent.
-    ahead = stamp_xml(cfdi, cfdi40_xml(sealed("c"), fecha=now_minus(-0.5)))
+    ahead = stamp_xml(cfdi, cfdi40_xml(seal("c"), fecha=now_minus(-0.5)))
     assert ahead["meta"]["attempts"] == 1
     # CALCULAR_SELLO: the Sello may be empty.
     sandbox.cfdi_account("pade_user", has_default_cert=True)
@@ -166,7 +167,7 @@ def test_stamp_xml_with_csd_checks_send_nothing(sandbox, cfdi, certs, name, buil
 # --- the 307 recovery and what a timeout means ----------------------------------------------------
 
 def test_the_same_sealed_xml_twice_is_one_stamp(sandbox, cfdi, tmp_path) -> None:
-    xml = cfdi40_xml(sealed("twice"))
+    xml = cfdi40_xml(seal("twice"))
     first = stamp_xml(cfdi, xml)
     second = stamp_xml(cfdi, xml, save_dir=str(tmp_path), include_xml=True)
     assert first["ok"] is True and second["ok"] is True, second
@@ -180,10 +181,10 @@ def test_the_same_sealed_xml_twice_is_one_stamp(sandbox, cfdi, tmp_path) -> None
     assert len(service_requests(sandbox)) == 2
 
 
-def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbox, config) -> None:
-    xml = cfdi40_xml(sealed("late"))
-    sandbox.fault("delay", ms=1500, prefix=REST + "/timbrado40")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbox, cfdi_config) -> None:
+    xml = cfdi40_xml(seal("late"))
+    sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/timbrado40")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
         envelope = client.call("stamp_xml", {"xml": xml})
     error = expect_error(envelope, "timeout", "TIMEOUT")
     assert error["retryable"] is True and "send the same request again" in error["message"]
@@ -191,7 +192,7 @@ def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbo
     time.sleep(1.5)
     assert len(service_requests(sandbox)) == 1               # the library never sent it twice
     [stamped] = sandbox.state()["cfdis"]                      # and it was stamped meanwhile
-    with Client("cfdi", config) as client:
+    with Client("cfdi", cfdi_config) as client:
         again = client.call("stamp_xml", {"xml": xml})       # the caller's retry, as the error allows
     assert again["ok"] is True and warning_codes(again) == ["ALREADY_STAMPED"] and again["data"]["uuid"] == stamped
     assert len(sandbox.state()["cfdis"]) == 1
@@ -200,15 +201,15 @@ def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbo
 @pytest.mark.parametrize("fault", [{"mode": "reset", "process": True}, {"mode": "close", "process": True},
                                    {"mode": "status", "status": 502}], ids=["reset", "close", "502"])
 def test_a_lost_answer_of_a_sealed_xml_is_retryable(sandbox, cfdi, fault) -> None:
-    sandbox.fault(prefix=REST + "/timbrado40", **fault)
-    envelope = stamp_xml(cfdi, cfdi40_xml(sealed("lost")))
+    sandbox.fault(prefix=CFDI_REST + "/timbrado40", **fault)
+    envelope = stamp_xml(cfdi, cfdi40_xml(seal("lost")))
     assert envelope["ok"] is False and envelope["error"]["retryable"] is True, envelope
     assert envelope["meta"]["attempts"] == 1 and len(service_requests(sandbox)) == 1
 
 
-def test_with_calcular_sello_a_timeout_is_not_retryable(sandbox, config, certs) -> None:
-    sandbox.fault("delay", ms=1500, prefix=REST + "/timbrado40")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+def test_with_calcular_sello_a_timeout_is_not_retryable(sandbox, cfdi_config, certs) -> None:
+    sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/timbrado40")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
         envelope = client.call("stamp_xml_with_csd", {"xml": cfdi40_xml(), "opciones": ["CALCULAR_SELLO"],
                                                       **csd_fields(certs["other"])})
     error = expect_error(envelope, "timeout", "TIMEOUT")
@@ -222,16 +223,16 @@ def test_a_307_without_the_earlier_stamp_is_an_error(canned) -> None:
     canned.answers["timbrado40"] = (202, b"<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
                                          b"<mensaje>El CFDI contiene un timbre previo.</mensaje></servicioTimbrado>")
     with canned_client(canned) as client:
-        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(sealed())})
+        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal())})
     expect_error(envelope, "service", "CFDI_CON_TIMBRE_PREVIO", 307)
 
 
 def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
-    stamped = cfdi40_xml(sealed(), inside=TFD_INSIDE)
+    stamped = cfdi40_xml(seal(), inside=TFD_INSIDE)
     canned.answers["timbrado40"] = (200, ("<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
                                           f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>").encode())
     with canned_client(canned) as client:
-        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(sealed()), "save_dir": str(tmp_path)})
+        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal()), "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and warning_codes(envelope) == ["ALREADY_STAMPED"], envelope
     assert envelope["data"]["uuid"] == "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
     assert (tmp_path / "5FB2822E-396D-4725-8521-CDC4BDD20CCF.xml").read_text() == stamped
@@ -301,7 +302,7 @@ def test_answers_are_read_without_regard_to_case_and_202_is_200(canned, tmp_path
 
 def test_unknown_well_formed_options_are_sent_with_a_warning(sandbox, cfdi) -> None:
     sandbox.cfdi_account("pade_user", has_default_cert=True)
-    envelope = stamp_xml(cfdi, cfdi40_xml(sealed("u")), opciones=["OPCION_NUEVA_2026", "OTRA:valor"])
+    envelope = stamp_xml(cfdi, cfdi40_xml(seal("u")), opciones=["OPCION_NUEVA_2026", "OTRA:valor"])
     [warning] = envelope["warnings"]
     assert (warning["code"], warning["kind"], warning["field"]) == ("UNKNOWN_OPTION", "validation", "opciones")
     assert "OPCION_NUEVA_2026" in warning["message"] and "OTRA:valor" in warning["message"]
@@ -338,7 +339,7 @@ def test_no_operation_sends_an_accept_header(sandbox, cfdi, certs) -> None:
     uuid = cfdi.call("process_file", {"datos": f"CFDI|3.3|A|1|{fecha}|\nTOTAL|1.00\n"})["data"]["uuid"]
     calls = [
         ("process_file_with_csd", {"datos": f"CFDI|3.3|A|2|{fecha}|\n", **csd_fields(certs["other"])}),
-        ("stamp_xml", {"xml": cfdi40_xml(sealed("h"))}),
+        ("stamp_xml", {"xml": cfdi40_xml(seal("h"))}),
         ("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="2"), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}),
         ("get_by_uuid", {"uuid": uuid}),
         ("get_cancellation_receipt", {"uuid": uuid}),

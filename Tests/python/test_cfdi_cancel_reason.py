@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from cfdi_support import (API, EMISOR, NAMED_RECEPTOR, PASSWORD, REST, assert_basic_and_no_accept, b64,  # noqa: F401
-                          canned, canned_client, certs, cfdi, cfdi40_xml, config, csd_fields, expect_error,
-                          expect_nothing_sent, read, sealed, service_requests, warning_codes)
+from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
+                          read, service_requests, warning_codes)
+from sello_fixtures import (CFDI_API, CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, b64, cfdi40_xml, csd_fields,
+                            seal)
 from sello_ffi import Client
 
 GHOST = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
@@ -20,7 +21,7 @@ OTHER = "0E4A4B8C-1D2E-4F60-8A7B-9C0D1E2F3A4B"
 
 
 def stamp(cfdi: Client, tag: str, receptor: str = NAMED_RECEPTOR, total: str = "1160.00") -> str:
-    envelope = cfdi.call("stamp_xml", {"xml": cfdi40_xml(sealed(tag), folio=tag, receptor=receptor, total=total)})
+    envelope = cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal(tag), folio=tag, receptor=receptor, total=total)})
     assert envelope["ok"] is True, envelope
     return envelope["data"]["uuid"]
 
@@ -44,11 +45,11 @@ def test_cancel_with_reason_sends_the_documented_query(sandbox, cfdi, certs, tmp
         **csd_fields(other), "opciones": ["CONSULTAR_SALDO"], "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
-    assert (request["method"], request["path"]) == ("POST", REST + "/cancelacion/cancelar")
+    assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/cancelacion/cancelar")
     assert request["query"] == [
         ["contrato", "PADE-CONTRATO-01"], ["rfcEmisor", EMISOR], ["arregloUUID", f"{first}|02|"],
         ["arregloUUID", f"{second}|01|{replacement}"], ["certBase64", b64(read(other["cer"]))],
-        ["keyBase64", b64(read(other["key"]))], ["keyPass", PASSWORD], ["opciones", "CONSULTAR_SALDO"]]
+        ["keyBase64", b64(read(other["key"]))], ["keyPass", CSD_PASSWORD], ["opciones", "CONSULTAR_SALDO"]]
     assert request["headers"]["content-type"] == "application/xml" and request["body_size"] == 0
     assert_basic_and_no_accept(request)
 
@@ -70,10 +71,10 @@ def test_cancel_with_reason_with_the_stored_certificate_or_a_pkcs12(sandbox, cfd
     other = certs["other"]
     p12 = tmp_path / "other.p12"
     subprocess.run(["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"],
-                    "-passin", f"pass:{PASSWORD}", "-passout", f"pass:{PASSWORD}", "-out", str(p12)],
+                    "-passin", f"pass:{CSD_PASSWORD}", "-passout", f"pass:{CSD_PASSWORD}", "-out", str(p12)],
                    check=True, capture_output=True, timeout=60)
     envelope = cfdi.call("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": ["PKCS12"],
-                                                "cert_path": str(p12), "keyPass": PASSWORD})
+                                                "cert_path": str(p12), "keyPass": CSD_PASSWORD})
     assert envelope["data"]["cancelaciones"][0]["status"] == "already_cancelled"
     assert [n for n, _ in service_requests(sandbox)[-1]["query"]] == \
         ["contrato", "rfcEmisor", "arregloUUID", "certBase64", "keyPass", "opciones"]
@@ -152,7 +153,7 @@ def test_a_cfdi_with_a_live_relative_is_not_cancellable(sandbox, cfdi, stored) -
     invoice = stamp(cfdi, "i")
     related = (f'<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="{invoice}"/>'
                '</cfdi:CfdiRelacionados>')
-    xml = cfdi40_xml(sealed("n"), folio="n").replace("<cfdi:Emisor", related + "<cfdi:Emisor")
+    xml = cfdi40_xml(seal("n"), folio="n").replace("<cfdi:Emisor", related + "<cfdi:Emisor")
     replacement = cfdi.call("stamp_xml", {"xml": xml})["data"]["uuid"]
     blocked = cfdi.call("cancel_with_reason", reason([f"{invoice}|02|"]))["data"]["cancelaciones"][0]
     assert (blocked["codigo"], blocked["status"], blocked["code_name"]) == (94, "not_cancellable", "NO_CANCELABLE")
@@ -180,7 +181,7 @@ def test_every_code_has_its_status(canned) -> None:
 
 
 def test_a_cancellation_is_not_resent(sandbox, cfdi) -> None:
-    sandbox.fault("reset", prefix=REST + "/cancelacion/cancelar", process=True)
+    sandbox.fault("reset", prefix=CFDI_REST + "/cancelacion/cancelar", process=True)
     envelope = cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"]))
     assert envelope["error"]["retryable"] is False and envelope["meta"]["attempts"] == 1
     assert len(service_requests(sandbox)) == 1
@@ -191,7 +192,7 @@ def test_a_refused_request_is_an_error(sandbox, cfdi) -> None:
     assert error["retryable"] is False
 
 
-# --- the motivo in cfdi_cancel (the integration API) ---------------------------------------------
+# --- the motivo in cfdi_cancel (the integration CFDI_API) ---------------------------------------------
 
 def test_cfdi_cancel_sends_the_six_value_form_when_a_motivo_is_given(sandbox, cfdi, stored) -> None:
     first, second = (stamp(cfdi, t, receptor="XAXX010101000") for t in ("a", "b"))
@@ -202,7 +203,7 @@ def test_cfdi_cancel_sends_the_six_value_form_when_a_motivo_is_given(sandbox, cf
     ]))
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
-    assert request["path"] == API + "/cancelarCfdiConOpciones"
+    assert request["path"] == CFDI_API + "/cancelarCfdiConOpciones"
     assert [v for k, v in request["query"] if k == "uuids"] == [
         f"{first}|XAXX010101000|{EMISOR}|1160.00|01|{second}", f"{second}|XAXX010101000|{EMISOR}|1160|02|",
         f"{GHOST}|XAXX010101000|{EMISOR}|1.00|03|"]

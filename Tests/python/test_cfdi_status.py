@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
-from cfdi_support import (EMISOR, NAMED_RECEPTOR, REST, assert_basic_and_no_accept, b64, canned,  # noqa: F401
-                          canned_client, certs, cfdi, cfdi40_xml, config, csd_fields, expect_error, expect_nothing_sent,
-                          mexico_city_now, sealed, service_requests, warning_codes)
+from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
+                          service_requests, warning_codes)
+from sello_fixtures import (CFDI_REST, EMISOR, NAMED_RECEPTOR, cfdi40_xml, csd_fields, mexico_city_now, seal)
 from sello_ffi import Client
 
 GHOST = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 
 
 def stamp(cfdi: Client, tag: str, receptor: str = NAMED_RECEPTOR, total: str = "1160.00") -> str:
-    envelope = cfdi.call("stamp_xml", {"xml": cfdi40_xml(sealed(tag), folio=tag, receptor=receptor, total=total)})
+    envelope = cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal(tag), folio=tag, receptor=receptor, total=total)})
     assert envelope["ok"] is True, envelope
     return envelope["data"]["uuid"]
 
@@ -31,7 +31,7 @@ def test_get_status_sends_the_documented_query(sandbox, cfdi) -> None:
     envelope = cfdi.call("get_status", status(uuid.lower(), total=1160))
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
-    assert (request["method"], request["path"]) == ("POST", REST + "/cancelacion/consultarEstatusComprobante")
+    assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/cancelacion/consultarEstatusComprobante")
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid.lower()], ["rfcEmisor", EMISOR],
                                 ["rfcReceptor", NAMED_RECEPTOR], ["total", "1160"]]
     assert request["headers"]["content-type"] == "application/xml" and request["body_size"] == 0
@@ -97,20 +97,20 @@ def test_get_status_checks_send_nothing(sandbox, cfdi, name, change, code, field
     expect_nothing_sent(sandbox, envelope)
 
 
-def test_a_status_query_is_retried_like_any_read(sandbox, config) -> None:
-    sandbox.fault("status", status=502, prefix=REST + "/cancelacion/consultarEstatusComprobante")
-    with Client("cfdi", config) as client:
+def test_a_status_query_is_retried_like_any_read(sandbox, cfdi_config) -> None:
+    sandbox.fault("status", status=502, prefix=CFDI_REST + "/cancelacion/consultarEstatusComprobante")
+    with Client("cfdi", cfdi_config) as client:
         envelope = client.call("get_status", status(GHOST))
     assert envelope["ok"] is True and envelope["meta"]["attempts"] == 2, envelope
     # timeout_ms bounds the whole call (issue 12): an attempt that used it up is the last one,
     # and the error says the query may be repeated.
-    sandbox.fault("delay", ms=1500, prefix=REST + "/cancelacion/consultarEstatusComprobante")
-    with Client("cfdi", {**config, "timeout_ms": 300}) as client:
+    sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/cancelacion/consultarEstatusComprobante")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
         envelope = client.call("get_status", status(GHOST))
     assert envelope["error"]["code"] == "TIMEOUT" and envelope["error"]["retryable"] is True, envelope
     assert envelope["meta"]["attempts"] == 1
-    sandbox.fault("service_error", code=5, prefix=REST + "/cancelacion/consultarEstatusComprobante")
-    with Client("cfdi", config) as client:
+    sandbox.fault("service_error", code=5, prefix=CFDI_REST + "/cancelacion/consultarEstatusComprobante")
+    with Client("cfdi", cfdi_config) as client:
         error = expect_error(client.call("get_status", status(GHOST)), "service", "FUERA_DE_LINEA_POR_MANTENIMIENTO", 5)
     assert error["retryable"] is True
 
@@ -149,14 +149,14 @@ def test_batch_of_status_queries(sandbox, cfdi) -> None:
     assert all(r["meta"]["operation"] == "get_status" for r in results)
     expect_error(results[4], "validation", "PARAMETRO_INVALIDO", 3, "uuid")
     assert results[4]["meta"]["attempts"] == 0
-    received = service_requests(sandbox, REST + "/cancelacion")
+    received = service_requests(sandbox, CFDI_REST + "/cancelacion")
     assert sorted(dict(r["query"])["uuid"] for r in received) == sorted(uuids + [GHOST])
     assert envelope["meta"]["attempts"] == 4
 
 
 def test_batch_of_xml_stamps_keeps_the_rules_of_each(sandbox, cfdi) -> None:
-    twice = cfdi40_xml(sealed("t"), folio="t")
-    items = [{"xml": cfdi40_xml(sealed(str(n)), folio=str(n))} for n in range(4)] + [
+    twice = cfdi40_xml(seal("t"), folio="t")
+    items = [{"xml": cfdi40_xml(seal(str(n)), folio=str(n))} for n in range(4)] + [
         {"xml": cfdi40_xml("")}, {"xml": twice}, {"xml": twice}]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml", "items": items, "concurrency": 1})
     results = envelope["data"]["results"]
@@ -166,7 +166,7 @@ def test_batch_of_xml_stamps_keeps_the_rules_of_each(sandbox, cfdi) -> None:
     assert results[5]["data"]["uuid"] == results[6]["data"]["uuid"]
     assert len(sandbox.state()["cfdis"]) == 5
     for request in service_requests(sandbox):
-        assert request["path"] == REST + "/timbrado40" and request["query"][-1] == ["opciones", "REGRESAR_CON_ERROR_307_XML"]
+        assert request["path"] == CFDI_REST + "/timbrado40" and request["query"][-1] == ["opciones", "REGRESAR_CON_ERROR_307_XML"]
 
 
 def test_batch_of_xml_stamps_with_the_csd(sandbox, cfdi, certs) -> None:
@@ -176,7 +176,7 @@ def test_batch_of_xml_stamps_with_the_csd(sandbox, cfdi, certs) -> None:
     data = envelope["data"]
     assert (data["succeeded"], data["failed"]) == (3, 1), data
     expect_error(data["results"][3], "validation", "SELLO_MAL_FORMADO", 302)
-    assert {r["path"] for r in service_requests(sandbox)} == {REST + "/timbrado40/timbrarCfdi"}
+    assert {r["path"] for r in service_requests(sandbox)} == {CFDI_REST + "/timbrado40/timbrarCfdi"}
 
 
 def test_batch_of_integration_stamps_and_lookups(sandbox, cfdi, certs) -> None:
@@ -191,7 +191,7 @@ def test_batch_of_integration_stamps_and_lookups(sandbox, cfdi, certs) -> None:
     results = found["data"]["results"]
     assert [u in r["data"]["xml"] for r, u in zip(results, uuids)] == [True] * 3
     expect_error(results[3], "service", "CFDI_NO_EXISTE", 602)
-    assert [r["path"] for r in service_requests(sandbox)][-4:] == [REST + "/integracion/consultaCfdiPorUUID"] * 4
+    assert [r["path"] for r in service_requests(sandbox)][-4:] == [CFDI_REST + "/integracion/consultaCfdiPorUUID"] * 4
 
 
 @pytest.mark.parametrize("operation", ["cancel", "cancel_with_reason", "get_cancellation_receipt", "inspect_csd", "stamp"])
@@ -202,9 +202,9 @@ def test_batch_refuses_what_it_cannot_run(sandbox, cfdi, operation) -> None:
     expect_nothing_sent(sandbox, envelope)
 
 
-def test_a_batch_status_is_retried_per_item(sandbox, config) -> None:
-    sandbox.fault("status", status=503, prefix=REST + "/cancelacion/consultarEstatusComprobante")
-    with Client("cfdi", config) as client:
+def test_a_batch_status_is_retried_per_item(sandbox, cfdi_config) -> None:
+    sandbox.fault("status", status=503, prefix=CFDI_REST + "/cancelacion/consultarEstatusComprobante")
+    with Client("cfdi", cfdi_config) as client:
         envelope = client.call("process_files", {"operation": "get_status", "items": [status(GHOST)] * 3})
     assert envelope["data"]["succeeded"] == 3, envelope
     assert sorted(r["meta"]["attempts"] for r in envelope["data"]["results"]) == [1, 1, 2]

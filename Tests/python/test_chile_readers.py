@@ -9,11 +9,7 @@ from typing import Any
 import pytest
 
 from sello_ffi import Client
-
-SEED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
-FES_REQUEST = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100123456",
-               "claveCertificado": "Secr3tPass", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "Los Ángeles",
-               "direccion": "Lautaro 867", "giroEmpresa": "Otros"}
+from sello_fixtures import FES_REQUEST, SEEDED_CONTRACT as SEED_CONTRACT
 
 
 def ok(envelope: dict[str, Any]) -> Any:
@@ -22,8 +18,8 @@ def ok(envelope: dict[str, Any]) -> Any:
 
 
 @pytest.fixture()
-def fv(sandbox):
-    with Client("fv", {"base_url": sandbox.fv_url, "login": "userapp", "password": "OnePass"}) as client:
+def fv(fv_config):
+    with Client("fv", fv_config) as client:
         yield client
 
 

@@ -24,24 +24,14 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import FES_USER
 from control import Sandbox
 from sello_ffi import Client, all_text, call
+from sello_fixtures import (CFDI_BY_UUID as CONSULTA, CFDI_USER, FAST_RETRIES as RETRIES, FES_OBTAIN as OBTAIN,
+                            FES_REQUEST, FES_USER, FV_USER, SEEDED_CONTRACT as FV_CONTRACT)
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-OBTAIN = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
-FV_LOGIN, FV_PASSWORD = "userapp", "OnePass"                  # the sandbox's seeded user
-FV_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"          # the sandbox's seeded contract
-CFDI_USER, CFDI_PASSWORD, CFDI_CONTRATO = "pade_user", "pade_pass", "PADE-CONTRATO-01"
-CONSULTA = "/servicio/rest/integracion/consultaCfdiPorUUID"
 FAST = 1.0  # seconds: a row that involves no timeout and no Retry-After finishes within this
-RETRIES = {"max": 2, "base_delay_ms": 10, "max_delay_ms": 2000}
 
 
 # -- measuring -----------------------------------------------------------------------------------
@@ -90,15 +80,13 @@ def fes(base_url: str, **overrides: Any) -> Client:
 
 
 def fv(sandbox: Sandbox, **overrides: Any) -> Client:
-    client = Client("fv", {"base_url": sandbox.fv_url, "login": FV_LOGIN, "password": FV_PASSWORD,
-                           "retries": RETRIES, **overrides})
+    client = Client("fv", {"base_url": sandbox.fv_url, **FV_USER, "retries": RETRIES, **overrides})
     assert client.handle, client.error
     return client
 
 
 def cfdi(sandbox: Sandbox, **overrides: Any) -> Client:
-    client = Client("cfdi", {"base_url": sandbox.cfdi_url, "usuario": CFDI_USER, "password": CFDI_PASSWORD,
-                             "contrato": CFDI_CONTRATO, "retries": RETRIES, **overrides})
+    client = Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": RETRIES, **overrides})
     assert client.handle, client.error
     return client
 
@@ -108,11 +96,11 @@ def stamp_directly(sandbox: Sandbox) -> str:
     UUID, so that the cfdi_get_by_uuid rows depend on nothing but cfdi_get_by_uuid."""
     now = time.gmtime(time.time() - 6 * 3600)  # CDMX time
     datos = f"CFDI|3.3|A|1|{time.strftime('%Y-%m-%dT%H:%M:%S', now)}\nTOTAL|100.00\n"
-    query = urllib.parse.urlencode({"contrato": CFDI_CONTRATO, "prueba": "false",
+    query = urllib.parse.urlencode({"contrato": CFDI_USER["contrato"], "prueba": "false",
                                     "datos": base64.b64encode(datos.encode()).decode()})
     request = urllib.request.Request(f"{sandbox.cfdi_url}/integracion/procesarArchivo?{query}", data=b"", method="POST")
     request.add_header("Content-Type", "application/xml")
-    request.add_header("Authorization", "Basic " + base64.b64encode(f"{CFDI_USER}:{CFDI_PASSWORD}".encode()).decode())
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"{CFDI_USER['usuario']}:{CFDI_USER['password']}".encode()).decode())
     with urllib.request.urlopen(request, timeout=10) as answer:
         xml = answer.read().decode()
     # The folio's element is <UUID> (as today's clients read it), or <uuid> (the seed's prose).

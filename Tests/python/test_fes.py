@@ -10,14 +10,8 @@ import threading
 
 import pytest
 
-from conftest import FES_USER
 from sello_ffi import Client, assert_no_secrets, call
-
-VALID = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
+from sello_fixtures import FES_REQUEST as VALID, FES_USER
 
 
 def obtain(config: dict, request: dict) -> dict:
@@ -81,11 +75,12 @@ def test_password_is_never_echoed(sandbox, fes_config) -> None:
     assert "Sécreta" not in error["message"] and "<" not in error["message"]
 
 
-@pytest.mark.parametrize("change,field", [({"duracion": "3"}, "duracion"), ({"rut": 19371037}, "rut"),
-                                          ({"extra": 1}, "extra")])
-def test_wrong_types_and_unknown_fields(sandbox, fes_config, change, field) -> None:
+@pytest.mark.parametrize("change,field,code", [({"duracion": "3"}, "duracion", "WRONG_TYPE"),
+                                               ({"rut": 19371037}, "rut", "WRONG_TYPE"), ({"extra": 1}, "extra", "UNKNOWN_FIELD")])
+def test_wrong_types_and_unknown_fields(sandbox, fes_config, change, field, code) -> None:
     envelope = obtain(fes_config, {**VALID, **change})
     assert envelope["error"]["kind"] == "invalid_argument" and envelope["error"]["field"] == field
+    assert envelope["error"]["code"] == code and envelope["meta"]["attempts"] == 0
     assert sandbox.requests() == []
 
 

@@ -16,14 +16,7 @@ import time
 import pytest
 
 from sello_ffi import LIB_PATH, Client, assert_no_secrets, call, lib
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100123456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-OBTAIN_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST, ROOT
 
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -212,19 +205,22 @@ def test_plain_http_off_loopback_needs_the_explicit_option() -> None:
         assert client.handle is not None
 
 
-@pytest.mark.parametrize("config,code", [
-    ({"usuario": "u", "clave": "c-clave", "colour": "red"}, "UNKNOWN_FIELD"),
-    ({"usuario": "u", "clave": "c-clave", "timeout_ms": "60"}, "WRONG_TYPE"),
-    ({"usuario": "u", "clave": "c-clave", "base_url": "ftp://x/"}, "BAD_URL"),
-    ({"usuario": "u", "clave": "c-clave", "base_url": "not a url"}, "BAD_URL"),
-    ({"usuario": "u"}, "MISSING_CREDENTIAL"),
-    ({"usuario": "u", "clave": "c-clave", "retries": {"max": 99}}, "INVALID_ARGUMENT"),
-    ({"usuario": "u", "clave": "c-clave", "ca_file": "/nonexistent.pem"}, "CA_FILE_UNREADABLE"),
+@pytest.mark.parametrize("config,code,field", [
+    ({"usuario": "u", "clave": "c-clave", "colour": "red"}, "UNKNOWN_FIELD", "colour"),
+    ({"usuario": "u", "clave": "c-clave", "timeout_ms": "60"}, "WRONG_TYPE", "timeout_ms"),
+    ({"usuario": "u", "clave": "c-clave", "timeout_ms": -1}, "INVALID_ARGUMENT", "timeout_ms"),
+    ({"usuario": "u", "clave": "c-clave", "base_url": "ftp://x/"}, "BAD_URL", "base_url"),
+    ({"usuario": "u", "clave": "c-clave", "base_url": "not a url"}, "BAD_URL", "base_url"),
+    ({"usuario": "u"}, "MISSING_CREDENTIAL", "clave"),
+    ({"usuario": "u", "clave": ""}, "MISSING_CREDENTIAL", "clave"),
+    ({"usuario": "u", "clave": "c-clave", "retries": {"max": 99}}, "INVALID_ARGUMENT", "retries"),
+    ({"usuario": "u", "clave": "c-clave", "ca_file": "/nonexistent.pem"}, "CA_FILE_UNREADABLE", "ca_file"),
 ])
-def test_bad_configuration_gives_an_error_envelope(config, code) -> None:
-    client = Client("fes", config)
+def test_bad_configuration_gives_an_error_envelope(config, code, field) -> None:
+    client = Client("fes", {"base_url": "http://127.0.0.1:9", **config})
     assert client.handle is None
     assert client.error["ok"] is False and client.error["error"]["code"] == code
+    assert (client.error["error"]["kind"], client.error["error"]["field"]) == ("invalid_argument", field)
 
 
 def test_eight_threads_on_one_client(sandbox, fes_config) -> None:

@@ -16,10 +16,9 @@ from typing import Any, Callable
 import pytest
 
 from sello_ffi import Client, all_text, assert_no_secrets
+from sello_fixtures import FV_USER, FV_USER_EMAIL as USER_EMAIL, SEEDED_CONTRACT as SEED_CONTRACT
 
-LOGIN, PASSWORD = "userapp", "OnePass"          # seed 001 UserDataLogin example
-SEED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"  # seed 001 GetOneContract example
-USER_EMAIL = "userapp@firmavirtual.legal"
+LOGIN, PASSWORD = FV_USER["login"], FV_USER["password"]
 SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
           "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}
 CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1, "iContractTypeFeeID": 28,
@@ -27,12 +26,6 @@ CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentServi
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
-
-@pytest.fixture()
-def fv_config(sandbox) -> dict:
-    return {"base_url": sandbox.fv_url, "login": LOGIN, "password": PASSWORD,
-            "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
-
 
 @pytest.fixture()
 def fv(fv_config):
@@ -95,10 +88,11 @@ def upload(fv: Client, contract_id: str, path: pathlib.Path) -> dict[str, Any]:
 # -- the client ---------------------------------------------------------------------------------
 
 def test_client_needs_login_and_password(sandbox):
-    client = Client("fv", {"base_url": sandbox.fv_url, "login": LOGIN})
-    assert client.handle is None
-    assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
-    assert client.error["error"]["field"] == "password"
+    for config in ({"base_url": sandbox.fv_url, "login": LOGIN}, {"base_url": sandbox.fv_url, "login": LOGIN, "password": ""}):
+        client = Client("fv", config)
+        assert client.handle is None
+        assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
+        assert client.error["error"]["field"] == "password"
 
 
 @pytest.mark.parametrize("value", [0, -5, "big", 1.5])

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 
 from sello_ffi import Client, call
+from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT  # SIGNED_PENDING in the sandbox
 
-LOGIN, PASSWORD = "userapp", "OnePass"
-SEED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"  # SIGNED_PENDING in the sandbox
 DETAIL = f"/api/v1/contract/detail/{SEED_CONTRACT}"
 PDF = base64.b64encode(b"%PDF-1.4\n% sello\n%%EOF\n").decode()
 STATUSES = ["CREATED", "REVIEW", "APPROVED", "REJECTED", "IN_NOTARY", "SIGNED_PENDING", "DELIVERED", "FINISHED", "OTHER"]
@@ -45,10 +44,8 @@ def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def fv(sandbox):
-    config = {"base_url": sandbox.fv_url, "login": LOGIN, "password": PASSWORD,
-              "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
-    with Client("fv", config) as client:
+def fv(fv_config):
+    with Client("fv", fv_config) as client:
         assert client.handle, client.error
         yield client
 

@@ -17,18 +17,10 @@ from typing import Any
 import pytest
 
 from sello_ffi import PROGRESS_FN, Client, lib
+from sello_fixtures import FV_EXPRESS as EXPRESS, SEEDED_CONTRACT as SEED_CONTRACT
 
-LOGIN, PASSWORD = "userapp", "OnePass"
-SEED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
-EXPRESS = "/api/v1/contract/create-contract-express"
 SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
           "phone": "9 1234 5678", "rol": 0, "order": 1, "type": "NATURAL", "portion": 100, "payment": "0.00"}
-
-
-@pytest.fixture()
-def fv_config(sandbox) -> dict[str, Any]:
-    return {"base_url": sandbox.fv_url, "login": LOGIN, "password": PASSWORD,
-            "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}}
 
 
 @pytest.fixture()

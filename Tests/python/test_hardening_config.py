@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sello_ffi import Client
+from sello_fixtures import FES_REQUEST as SEED_REQUEST, FES_USER
 
-FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123xyz", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
+FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
 
 
 # -- 18. retry delays have an upper bound ------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import ctypes
-import datetime
 import json
 import os
 import pathlib
@@ -16,21 +15,11 @@ import pytest
 from hostile import Hostile, answer, run_child
 from sello_ffi import PROGRESS_FN, LOG_FN, Client, lib
 
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123xyz", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-CFDI_USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
-UUID = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+from sello_fixtures import CFDI_USER, FES_REQUEST as SEED_REQUEST, FES_USER, GHOST_UUID as UUID
+from sello_fixtures import csv_text as csv
+
+FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
 CERTIFICADO = base64.b64encode(b"a certificate that arrived" * 8).decode()
-
-
-def csv(folio: str = "1") -> str:
-    fecha = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S")
-    return (f"CFDI|3.3|A|{folio}|{fecha}|\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\n"
-            f"RECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03\nTOTAL|1160.00\n")
 
 
 # -- 9. fork: parent and child never share a pooled connection ----------------------------------------

@@ -15,13 +15,9 @@ import pytest
 
 from hostile import Hostile, answer
 from sello_ffi import CAPTURE, Client, all_text
+from sello_fixtures import FES_REQUEST as SEED_REQUEST, GHOST_UUID as UUID
 
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123xyz", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-UUID = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
 
 
 def everything() -> list[str]:

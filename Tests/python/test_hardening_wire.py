@@ -10,9 +10,7 @@ import pytest
 
 from hostile import Hostile, answer, run_child
 from sello_ffi import Client, call
-
-CFDI_USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
-UUID = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+from sello_fixtures import CFDI_USER, GHOST_UUID as UUID
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 
 

@@ -15,16 +15,13 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import FES_USER
 from sello_ffi import CAPTURE, Client, all_text, call, find_leaks
+from sello_fixtures import CFDI_USER, CSD_PASSWORD, FES_USER
+from sello_fixtures import FES_REQUEST as SEED_REQUEST
 
 CLAVE = FES_USER["clave"]
 CLAVE_CERTIFICADO = "Secreta123xyz"
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": CLAVE_CERTIFICADO, "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
+FES_REQUEST = {**SEED_REQUEST, "claveCertificado": CLAVE_CERTIFICADO}
 SECRETS = [CLAVE, CLAVE_CERTIFICADO]
 
 
@@ -254,8 +251,7 @@ def test_fv_wrong_password_is_not_echoed(sandbox) -> None:
 # -- CFDI: Basic credentials and the CSD -----------------------------------------------------------
 
 def test_cfdi_basic_credentials_never_shown(sandbox) -> None:
-    config = {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "pade_pass",
-              "contrato": "PADE-CONTRATO-01", "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5}}
+    config = {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5}}
     with Client("cfdi", config) as client:
         assert client.handle, client.error
         client.call("get_by_uuid", {"uuid": "6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"})
@@ -267,46 +263,40 @@ def test_cfdi_basic_credentials_never_shown(sandbox) -> None:
 
 
 def test_cfdi_wrong_password_is_not_echoed(sandbox) -> None:
-    config = {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "Wrong-Pass-321",
-              "contrato": "PADE-CONTRATO-01"}
+    config = {"base_url": sandbox.cfdi_url, **CFDI_USER, "password": "Wrong-Pass-321"}
     with Client("cfdi", config) as client:
         envelope = client.call("get_by_uuid", {"uuid": "6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"})
     assert envelope["error"]["kind"] == "auth", envelope
     assert_nothing_of(["Wrong-Pass-321"])
 
 
-def test_cfdi_key_material_never_shown(sandbox, tmp_path) -> None:
+def test_cfdi_key_material_never_shown(sandbox, certs) -> None:
     """A private key given inline or by path, its password right or wrong: never echoed."""
-    import subprocess
-    import sys
     import pathlib
 
-    root = pathlib.Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, str(root / "Tests" / "support" / "make_test_certs.py"), str(tmp_path)],
-                         check=True, capture_output=True, timeout=300)
-    csd = json.loads(out.stdout)["sat"]["csd"]
+    csd = certs["csd"]
     key = pathlib.Path(csd["key"]).read_bytes()
     key_b64 = base64.b64encode(key).decode()
     pem_lines = [l for l in pathlib.Path(csd["keyPem"]).read_text().splitlines() if not l.startswith("-----")]
     plain = pathlib.Path(csd["key"][:-4] + ".plain.key.pem")
     requests: list[dict[str, Any]] = [
-        {"cert_path": csd["cer"], "key_path": csd["key"], "keyPass": "12345678a"},
+        {"cert_path": csd["cer"], "key_path": csd["key"], "keyPass": CSD_PASSWORD},
         {"cert_path": csd["cer"], "key_path": csd["key"], "keyPass": "Wrong-Key-Pass"},
         {"cert_path": csd["cer"], "keyBase64": key_b64, "keyPass": "Wrong-Key-Pass"},
-        {"cert_path": csd["cer"], "keyBase64": key_b64[:-8], "keyPass": "12345678a"},
-        {"cert_path": csd["cer"], "keyBase64": "".join(pem_lines), "keyPass": "12345678a"},
+        {"cert_path": csd["cer"], "keyBase64": key_b64[:-8], "keyPass": CSD_PASSWORD},
+        {"cert_path": csd["cer"], "keyBase64": "".join(pem_lines), "keyPass": CSD_PASSWORD},
     ]
     if plain.exists():
-        requests.append({"cert_path": csd["cer"], "key_path": str(plain), "keyPass": "12345678a"})
+        requests.append({"cert_path": csd["cer"], "key_path": str(plain), "keyPass": CSD_PASSWORD})
     for request in requests:
         call("cfdi_inspect_csd", request)
-    config = {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
+    config = {"base_url": sandbox.cfdi_url, **CFDI_USER}
     with Client("cfdi", config) as client:
         client.call("process_file_with_csd", {"datos": "CFDI|3.3|A|1|2020-01-01T00:00:00\n", "cert_path": csd["cer"],
                                               "key_path": csd["key"], "keyPass": "Wrong-Key-Pass"})
         client.call("cancel", {"rfcEmisor": "AAA010101AAA", "uuids": ["6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B|XAXX010101000|AAA010101AAA|1.00"],
-                               "cert_path": csd["cer"], "key_path": csd["key"], "keyPass": "12345678a"})
-    assert_nothing_of(["12345678a", "Wrong-Key-Pass"], size=8)
+                               "cert_path": csd["cer"], "key_path": csd["key"], "keyPass": CSD_PASSWORD})
+    assert_nothing_of([CSD_PASSWORD, "Wrong-Key-Pass"], size=8)
     texts = everything()
     for line in pem_lines[1:]:
         assert not any(line in text for text in texts)

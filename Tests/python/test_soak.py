@@ -18,21 +18,14 @@ import threading
 import time
 from typing import Any, Callable
 
-from conftest import FES_USER
 from sello_ffi import Client, call
+from sello_fixtures import CFDI_USER as CFDI, FES_REQUEST, FES_USER, FV_USER, SEEDED_CONTRACT as FV_CONTRACT
 
 SERVICES = set(os.environ.get("SELLO_SOAK_SERVICES", "fes,fv,cfdi").split(","))
 THREADS = int(os.environ.get("SELLO_SOAK_THREADS", "16"))
 CALLS = int(os.environ.get("SELLO_SOAK_CALLS", "500"))
 BUDGET_SECONDS = 60
 
-FES_REQUEST = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
-}
-FV_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
-CFDI = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
 KINDS = {"invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal"}
 
 
@@ -71,7 +64,7 @@ class Mix:
             ("fv_get_contract", "fv", 1, lambda: self.fv_call("get_contract", {"IDContract": FV_CONTRACT}),
              lambda e: self.expect(ok(e)["sContractID"], FV_CONTRACT)),
             ("fv_get_user", "fv", 1, lambda: self.fv_call("get_user", {"IDUser": 1}),
-             lambda e: self.expect(ok(e)["sLogin"], "userapp")),
+             lambda e: self.expect(ok(e)["sLogin"], FV_USER["login"])),
             ("fv_list_contract_types", "fv", 1, lambda: self.fv_call("list_contract_types", {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"}),
              lambda e: self.expect(isinstance(ok(e), list) and bool(ok(e)), True)),
             ("fv_get_contract (invalid)", "fv", 0, lambda: self.fv_call("get_contract", {"IDContract": 5.5}),
@@ -124,7 +117,7 @@ def test_mixed_calls_from_many_threads_on_shared_clients(sandbox) -> None:
     sandbox.cfdi_account("pade_user", saldo=10**6)
     retries = {"max": 2, "base_delay_ms": 10, "max_delay_ms": 200}
     fes = Client("fes", {"base_url": sandbox.fes_url, **FES_USER, "retries": retries})
-    fv = Client("fv", {"base_url": sandbox.fv_url, "login": "userapp", "password": "OnePass", "retries": retries})
+    fv = Client("fv", {"base_url": sandbox.fv_url, **FV_USER, "retries": retries})
     cfdi = Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI, "retries": retries})
     assert fes.handle, fes.error
     for service, client in (("fv", fv), ("cfdi", cfdi)):

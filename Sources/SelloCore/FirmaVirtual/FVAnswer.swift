@@ -167,6 +167,8 @@ struct FVToken: Sendable {
         }
         guard var token = text?.trimmingSpaces else { return nil }
         if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingSpaces }
+        // "Bearer " alone, trimmed to the bare word: no token (not the token "Bearer").
+        if token.lowercased() == "bearer" { return nil }
         guard !token.isEmpty, token.utf8.count <= 16_384,
               token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) }) else { return nil }
         return token

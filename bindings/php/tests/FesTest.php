@@ -4,13 +4,14 @@ declare(strict_types=1);
 
 namespace Sello\Tests;
 
-use Sello\Exception\AuthException;
 use Sello\Exception\InvalidArgumentException;
-use Sello\Exception\ServiceException;
 use Sello\Fes;
 use Sello\Result;
 
-/** Sello\Fes against the sandbox: every path of obtainCertificate, the lifecycle and callbacks. */
+/**
+ * Sello\Fes against the sandbox: obtainCertificate through the binding, the call by name, the
+ * lifecycle and callbacks. FES's rules are tested through the .so in Tests/python/test_fes.py.
+ */
 final class FesTest extends SandboxTestCase
 {
     private const OBTAIN_PATH = '/generateFES/rest-services/public/generateFes/obtenerCertificado';
@@ -33,72 +34,6 @@ final class FesTest extends SandboxTestCase
         self::assertSame(self::OBTAIN_PATH, $received['path']);
         self::assertSame('19371037-9', $received['json']['request']['parametro']['rut']);
         $fes->close();
-    }
-
-    public function testObtainCertificateSavesTheFile(): void
-    {
-        $target = sys_get_temp_dir() . '/sello-php-' . bin2hex(random_bytes(4)) . '.p12';
-        try {
-            $result = (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST + ['save_to' => $target]);
-            self::assertSame($target, $result['saved_to']);
-            self::assertSame(base64_decode($result['certificado']), file_get_contents($target));
-            self::assertSame(0600, fileperms($target) & 0777);
-        } finally {
-            @unlink($target);
-        }
-    }
-
-    public function testACertificateForAnotherRutIsKeptWithAWarning(): void
-    {
-        $this->sandbox->fault('wrong_rut_certificate', ['rut' => '11111111-1']);
-        $result = (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
-        self::assertContains('CERTIFICATE_RUT_MISMATCH', $result->warningCodes());
-        self::assertNotEmpty($result['certificado']);
-    }
-
-    public function testAServiceErrorCarriesItsCode(): void
-    {
-        $this->sandbox->fault('service_error', ['code' => 107]);
-        try {
-            (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
-            self::fail('no exception');
-        } catch (ServiceException $e) {
-            self::assertSame(
-                ['ERROR_GENERARA_CERTIFICADO', 107, true, 1],
-                [$e->errorCode(), $e->serviceCode(), $e->isRetryable(), $e->attempts()]
-            );
-        }
-    }
-
-    public function testAnUndocumentedServiceCode(): void
-    {
-        $this->sandbox->fault('service_error', ['code' => 999, 'message' => 'algo raro']);
-        try {
-            (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
-            self::fail('no exception');
-        } catch (ServiceException $e) {
-            self::assertSame(['FES_UNDOCUMENTED_ERROR', 999], [$e->errorCode(), $e->serviceCode()]);
-        }
-    }
-
-    public function testADisabledAccountIsAuth(): void
-    {
-        $this->sandbox->fesAccount('PruebaWS', ['enabled' => false]);
-        try {
-            (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
-            self::fail('no exception');
-        } catch (AuthException $e) {
-            self::assertSame(['USUARIO_NO_HABILITADO', 101], [$e->errorCode(), $e->serviceCode()]);
-        }
-    }
-
-    public function testRetryAfterIsHonoured(): void
-    {
-        $this->sandbox->fault('status', ['status' => 429, 'retry_after' => 1]);
-        $started = microtime(true);
-        $result = (new Fes($this->fesConfig()))->obtainCertificate(self::FES_REQUEST);
-        self::assertGreaterThanOrEqual(1.0, microtime(true) - $started);
-        self::assertSame(2, $result->attempts());
     }
 
     public function testTheEscapeHatchCallByName(): void

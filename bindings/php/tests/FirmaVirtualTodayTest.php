@@ -4,17 +4,15 @@ declare(strict_types=1);
 
 namespace Sello\Tests;
 
-use Sello\Cfdi;
-use Sello\Exception\InvalidArgumentException;
-use Sello\Exception\ServiceException;
 use Sello\Exception\ValidationException;
-use Sello\Fes;
 use Sello\FirmaVirtual;
 use Sello\Sello;
 
 /**
  * "Firma Virtual and FES today" through the PHP binding: FirmaVirtual::createContractExpress(),
- * FirmaVirtual::confirmCallback(), Sello::fvParseCallback(), and environment on every client.
+ * FirmaVirtual::confirmCallback(), Sello::fvParseCallback() (the raw body or its array). The rules,
+ * and `environment`, are tested through the .so in Tests/python/test_fv_express.py,
+ * test_fv_callback.py and test_environment.py.
  *
  * @group firma-virtual
  */
@@ -23,7 +21,6 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
     private const SIGNER = ['full_name' => 'Jose Cortesia', 'email' => 'jose@firmavirtual.com',
         'rutId' => '11.111.111-1', 'phone' => '912345678', 'portion' => '100'];
     private const PDF = "%PDF-1.4\n% sello\n%%EOF\n";
-    private const SEEDED_CONTRACT = '307c1f32-bbb5-4cbe-a4f4-ecf20616510a';
     private const EXPRESS = '/api/v1/contract/create-contract-express';
 
     private function client(): FirmaVirtual
@@ -56,29 +53,6 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
         self::assertSame('+56912345678', $body['signers'][0]['phone']);
         self::assertSame('11111111-1', $body['signers'][0]['rutId']);
         self::assertSame(36, strlen((string) $result['sContractID']));
-    }
-
-    public function testCreateContractExpressWithoutAnIdIsAWarning(): void
-    {
-        $this->sandbox->fvShapes(['express' => 'none']);
-        $result = $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
-            'signers' => [self::SIGNER], 'content_base64' => base64_encode(self::PDF), 'sContractName' => 'Venta 9']);
-        self::assertNull($result['sContractID']);
-        self::assertSame('CONTRACT_ID_MISSING', $result->warnings[0]['code']);
-        self::assertStringContainsString("'Venta 9'", $result->warnings[0]['message']);
-    }
-
-    public function testCreateContractExpressChecksLocally(): void
-    {
-        try {
-            $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
-                'signers' => [self::SIGNER + ['rol' => 2]], 'content_base64' => base64_encode(self::PDF)]);
-            self::fail('accepted');
-        } catch (ValidationException $e) {
-            self::assertSame('ROL_INVALID', $e->errorCode());
-            self::assertSame('signers[0].rol', $e->field());
-        }
-        self::assertSame([], $this->sandbox->requests());
     }
 
     public function testFvParseCallbackTakesTheRawBodyOrItsJson(): void
@@ -125,78 +99,6 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
             [$created['sContractID'], 'SIGNED_PENDING', true],
             [$confirmed['sContractID'], $confirmed['status'], $confirmed['agrees']]
         );
-    }
-
-    public function testConfirmCallbackSaysWhenTheServiceDisagrees(): void
-    {
-        $confirmed = $this->client()->confirmCallback(self::callbackBody('FINISHED'));
-        self::assertSame(['SIGNED_PENDING', false], [$confirmed['status'], $confirmed['agrees']]);
-        self::assertSame('CALLBACK_STATUS_DIFFERS', $confirmed->warnings[0]['code']);
-        $this->expectException(ServiceException::class);
-        $this->client()->confirmCallback(self::callbackBody('FINISHED', '00000000-0000-4000-8000-000000000000'));
-    }
-
-    public function testEnvironmentOnEveryClient(): void
-    {
-        $cases = [
-            [fn (callable $log) => new Fes(
-                ['usuario' => 'u', 'clave' => 'c-clave', 'environment' => 'test'],
-                null,
-                $log
-            ),
-             'obtain_certificate',
-             'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes (environment test)'],
-            [fn (callable $log) => new FirmaVirtual(
-                ['login' => 'u', 'password' => 'p-pass', 'environment' => 'production'],
-                null,
-                $log
-            ),
-             'get_user', 'https://api.firmavirtual.legal (environment production)'],
-            [fn (callable $log) => new Cfdi(
-                ['usuario' => 'u', 'password' => 'p-pass', 'contrato' => 'c', 'environment' => 'test'],
-                null,
-                $log
-            ),
-             'process_file', 'https://pruebas.pade.mx/servicio/rest (environment test)'],
-        ];
-        foreach ($cases as [$make, $operation, $expected]) {
-            $lines = [];
-            $client = $make(function (int $level, string $line) use (&$lines): void {
-                $lines[] = $line;
-            });
-            try {
-                $client->call($operation, ['not_a_field' => 1]);  // refused locally: nothing is sent
-                self::fail('accepted');
-            } catch (InvalidArgumentException) {
-            }
-            self::assertStringEndsWith(".$operation → $expected", $lines[0]);
-        }
-    }
-
-    public function testEnvironmentRefusals(): void
-    {
-        foreach (
-            [
-            [
-                fn () => new FirmaVirtual(
-                    ['login' => 'u', 'password' => 'p', 'environment' => 'qa', 'base_url' => 'https://x.cl']
-                ),
-                'ENVIRONMENT_CONFLICT',
-            ],
-            [fn () => new Fes(['usuario' => 'u', 'clave' => 'c', 'environment' => 'production']), 'BASE_URL_REQUIRED'],
-            [
-                fn () => new Cfdi(['usuario' => 'u', 'password' => 'p', 'contrato' => 'c', 'environment' => 'pruebas']),
-                'UNKNOWN_ENVIRONMENT',
-            ],
-            ] as [$make, $code]
-        ) {
-            try {
-                $make();
-                self::fail("accepted, expected $code");
-            } catch (InvalidArgumentException $e) {
-                self::assertSame($code, $e->errorCode());
-            }
-        }
     }
 
     /** A router script for `php -S` that saves each POSTed body to $file. */

@@ -13,6 +13,8 @@ abstract class SandboxTestCase extends TestCase
     public const FV_USER = ['login' => 'userapp', 'password' => 'OnePass'];
     public const CFDI_USER = ['usuario' => 'pade_user', 'password' => 'pade_pass', 'contrato' => 'PADE-CONTRATO-01'];
     public const FAST_RETRIES = ['max' => 2, 'base_delay_ms' => 10, 'max_delay_ms' => 2000];
+    /** The sandbox's seeded Firma Virtual contract (seed 001), SIGNED_PENDING. */
+    public const SEEDED_CONTRACT = '307c1f32-bbb5-4cbe-a4f4-ecf20616510a';
     public const FES_REQUEST = [
         'rut' => '19.371.037-9', 'correo' => 'eleon@certificadoradelsur.cl', 'numeroDocumento' => '100123456',
         'claveCertificado' => 'Secreta123', 'duracion' => 3, 'nombreEmpresa' => 'CDS', 'comuna' => 'LOS ANGELES',

@@ -18,7 +18,7 @@ import pytest
 import sello
 import sello.aio
 from sello.aio import _stubgen
-from sello_test_data import BY_UUID, csv_text, stamped_uuid
+from sello_fixtures import CFDI_BY_UUID as BY_UUID, FES_REQUEST, csv_text, stamped_uuid
 
 
 def most_at_once(requests: List[Dict[str, Any]]) -> int:
@@ -57,8 +57,6 @@ def test_the_typed_stub_is_generated_from_the_sync_classes() -> None:
 
 
 def test_calls_return_the_same_results(sandbox, fes_config, fv_config, cfdi_config) -> None:
-    from sello_test_support import FES_REQUEST
-
     async def main() -> Tuple[Any, ...]:
         async with sello.aio.FES(**fes_config) as fes, sello.aio.FirmaVirtual(**fv_config) as fv, \
                 sello.aio.CFDI(**cfdi_config) as cfdi:

@@ -19,7 +19,7 @@ import sello
 import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
-from sello_test_data import BY_UUID, stamped_uuid
+from sello_fixtures import CFDI_BY_UUID as BY_UUID, stamped_uuid
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:

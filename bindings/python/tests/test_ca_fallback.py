@@ -13,7 +13,7 @@ import pytest
 
 import sello
 from sello import _client
-from sello_test_support import FES_REQUEST
+from sello_fixtures import FES_REQUEST
 
 
 def fake_certifi(monkeypatch: pytest.MonkeyPatch, path: Optional[pathlib.Path]) -> None:

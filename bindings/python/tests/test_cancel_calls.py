@@ -7,10 +7,9 @@ import time
 from typing import Any, Dict
 
 import sello
-from sello_test_data import EMISOR, RECEPTOR
+from sello_fixtures import CFDI_STATUS as STATUS, EMISOR, GHOST_UUID, RECEPTOR
 
-STATUS = "/servicio/rest/cancelacion/consultarEstatusComprobante"
-GHOST = {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR,
+GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR,
          "total": "1160.00"}
 
 

@@ -19,12 +19,9 @@ from typing import Any, Callable, Dict, List, Optional
 import pytest
 
 import sello
-from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER, HEADER
-from sello_test_data import BY_UUID, EMISOR, NAMED, RECEPTOR, SEEDED_CONTRACT, cfdi40, csv_text, seal
-
-SECRETS = [FES_USER["clave"], FV_USER["password"], CFDI_USER["password"], FES_REQUEST["claveCertificado"],
-           "12345678a"]
-OBTAIN = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+from sello_fixtures import (BINDING, CFDI_BY_UUID as BY_UUID, CFDI_USER, EMISOR, FAST_RETRIES, FES_OBTAIN as OBTAIN, FES_USER,
+                            FES_REQUEST, FV_USER, HEADER, KNOWN_SECRETS as SECRETS, RECEPTOR, SEEDED_CONTRACT, cfdi40_xml,
+                            csv_text, seal)
 Runner = Callable[..., subprocess.CompletedProcess]
 
 
@@ -50,7 +47,7 @@ def run_sello(args: List[str], env: Dict[str, str], stdin: Optional[str] = None,
 def cli(sandbox, tmp_path) -> Runner:
     """sello with the three services configured for the sandbox through the environment."""
     env = base_environment(tmp_path)
-    fast = json.dumps({"max": 2, "base_delay_ms": 10, "max_delay_ms": 2000})
+    fast = json.dumps(FAST_RETRIES)
     env.update({
         "SELLO_FES_BASE_URL": sandbox.fes_url, "SELLO_FES_USUARIO": FES_USER["usuario"],
         "SELLO_FES_CLAVE": FES_USER["clave"], "SELLO_FES_RETRIES": fast,
@@ -162,8 +159,8 @@ def test_rfc_check(cli) -> None:
     assert bad.returncode == 3 and "RFC_INVALIDO" in bad.stderr
 
 
-def test_csd_inspect(cli, sat_certs, secret_file) -> None:
-    csd, password = sat_certs["csd"], sat_certs["password"]
+def test_csd_inspect(cli, certs, secret_file) -> None:
+    csd, password = certs["csd"], certs["password"]
     alone = cli("csd", "inspect", csd["cer"])
     assert alone.returncode == 0 and csd["rfc"] in alone.stdout and csd["noCertificado"] in alone.stdout
     with_key = cli("csd", "inspect", csd["cer"], csd["key"], "--password-file", str(secret_file(password)))
@@ -171,16 +168,16 @@ def test_csd_inspect(cli, sat_certs, secret_file) -> None:
     envelope = json_lines(cli("csd", "inspect", csd["cer"], csd["key"], "--json",
                               extra={"SELLO_CSD_PASSWORD": password}).stdout)[0]
     assert envelope["data"]["key_matches"] is True and envelope["data"]["is_csd"] is True
-    other_key = cli("csd", "inspect", csd["cer"], sat_certs["other"]["key"], "--json",
+    other_key = cli("csd", "inspect", csd["cer"], certs["other"]["key"], "--json",
                     extra={"SELLO_CSD_PASSWORD": password})
     assert json_lines(other_key.stdout)[0]["data"]["key_matches"] is False
     no_password = cli("csd", "inspect", csd["cer"], csd["key"])
     assert no_password.returncode == 2 and "--password-file" in no_password.stderr
     wrong = cli("csd", "inspect", csd["cer"], csd["key"], "--password-file", str(secret_file("not-it")))
     assert wrong.returncode == 3 and "CONTRASENA_DE_LLAVE_INCORRECTA" in wrong.stderr
-    fiel = cli("csd", "inspect", sat_certs["fiel"]["cer"])
+    fiel = cli("csd", "inspect", certs["fiel"]["cer"])
     assert fiel.returncode == 0 and "not a CSD" in fiel.stderr
-    expired = cli("csd", "inspect", sat_certs["expired"]["cer"])
+    expired = cli("csd", "inspect", certs["expired"]["cer"])
     assert expired.returncode == 0 and "expired on" in expired.stderr
     missing = cli("csd", "inspect", "/nonexistent.cer")
     assert missing.returncode == 7 and "FILE_UNREADABLE" in missing.stderr
@@ -416,10 +413,10 @@ def test_cfdi_stamp_xml_through_the_library_batch(cli, sandbox, tmp_path) -> Non
     files = []
     for folio in range(3):
         path = tmp_path / f"cfdi-{folio}.xml"
-        path.write_text(cfdi40(seal(f"s{folio}"), folio=str(folio)))
+        path.write_text(cfdi40_xml(seal(f"s{folio}"), folio=str(folio)))
         files.append(path)
     unsealed = tmp_path / "unsealed.xml"
-    unsealed.write_text(cfdi40("", folio="9"))
+    unsealed.write_text(cfdi40_xml("", folio="9"))
     done = cli("cfdi", "stamp-xml", *map(str, files), str(unsealed), "--prueba", "--save-dir", str(tmp_path))
     assert done.returncode == 3, done.stderr                    # the unsealed XML is refused locally
     assert "validation" in done.stdout and "through the library's batch" in done.stdout
@@ -432,16 +429,16 @@ def test_cfdi_stamp_xml_through_the_library_batch(cli, sandbox, tmp_path) -> Non
     assert again[0]["meta"]["operation"] == "stamp_xml"
 
 
-def test_cfdi_status_and_cancel_with_motivo(cli, sandbox, cfdi_config, tmp_path, sat_certs, secret_file) -> None:
+def test_cfdi_status_and_cancel_with_motivo(cli, sandbox, cfdi_config, tmp_path, certs, secret_file) -> None:
     with sello.CFDI(**cfdi_config) as cfdi:
-        uuids = [cfdi.stamp_xml(xml=cfdi40(seal(f"c{n}"), folio=str(n), receptor=RECEPTOR))["uuid"] for n in range(2)]
+        uuids = [cfdi.stamp_xml(xml=cfdi40_xml(seal(f"c{n}"), folio=str(n), receptor=RECEPTOR))["uuid"] for n in range(2)]
     items = [f"{uuid}|{EMISOR}|{RECEPTOR}|1160.00" for uuid in uuids]
     vigente = cli("cfdi", "status", *items)
     assert vigente.returncode == 0 and vigente.stdout.count("Vigente") >= 2, vigente.stdout
     sent = sandbox.requests("/servicio/rest/cancelacion/consultarEstatusComprobante")
     assert sorted(dict(r["query"])["uuid"] for r in sent) == sorted(uuids)
-    other = sat_certs["other"]
-    password = secret_file(sat_certs["password"])
+    other = certs["other"]
+    password = secret_file(certs["password"])
     cancelled = cli("cfdi", "cancel", EMISOR, f"{uuids[0]}|02", "--cer", other["cer"], "--key", other["key"],
                     "--password-file", str(password))
     assert cancelled.returncode == 0, cancelled.stderr

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import sello
-from sello_test_support import FES_REQUEST, FES_USER
+from sello_fixtures import FES_REQUEST, FES_USER
 
 
 def obtain(config: Dict[str, Any], **overrides: Any) -> sello.Result:
@@ -97,27 +97,13 @@ def test_protocol_error_for_an_invalid_body(sandbox, fes_config) -> None:
     assert error.details["sample"]
 
 
-@pytest.mark.parametrize("overrides,code,field", [
-    ({"base_url": "http://example.com/x"}, "INSECURE_HTTP", "base_url"),
-    ({"base_url": "ftp://x/"}, "BAD_URL", "base_url"),
-    ({"timeout_ms": -1}, "INVALID_ARGUMENT", "timeout_ms"),
-    ({"retries": {"max": 99}}, "INVALID_ARGUMENT", "retries"),
-    ({"clave": ""}, "MISSING_CREDENTIAL", "clave"),
-    ({"ca_file": "/nonexistent.pem"}, "CA_FILE_UNREADABLE", "ca_file"),
-])
-def test_invalid_argument_error_for_a_bad_configuration(overrides, code, field) -> None:
-    config = {"base_url": "http://127.0.0.1:9", **FES_USER, **overrides}
+def test_invalid_argument_error_for_a_bad_configuration() -> None:
+    # The constructor raises what *_client_new reports (each configuration rule is tested through
+    # the .so: Tests/python/test_foundation.py::test_bad_configuration_gives_an_error_envelope).
     with pytest.raises(sello.InvalidArgumentError) as caught:
-        sello.FES(**config)
-    assert (caught.value.kind, caught.value.code, caught.value.field) == ("invalid_argument", code, field)
-
-
-def test_invalid_argument_error_for_an_unknown_field(sandbox, fes_config) -> None:
-    with sello.FES(**fes_config) as fes:
-        with pytest.raises(sello.InvalidArgumentError) as caught:
-            fes.call("obtain_certificate", {**FES_REQUEST, "colour": "red"})
-    assert caught.value.code == "UNKNOWN_FIELD"
-    assert sandbox.requests() == []
+        sello.FES(base_url="http://example.com/x", **FES_USER)
+    assert (caught.value.kind, caught.value.code, caught.value.field) == ("invalid_argument", "INSECURE_HTTP", "base_url")
+    assert caught.value.attempts == 0 and caught.value.envelope["meta"]["operation"]
 
 
 def test_file_error_for_save_to_in_a_missing_folder(sandbox, fes_config, tmp_path) -> None:

@@ -1,5 +1,7 @@
-"""sello.FES against the sandbox: every path of obtain_certificate, the client's lifecycle,
-callbacks and threads."""
+"""sello.FES against the sandbox: obtain_certificate and fes_check_request through the binding (a
+path for save_to, the exception's problems), the call by name, the client's lifecycle, callbacks
+and threads. FES's rules (every code, retries, the certificate kept) are tested through the .so in
+Tests/python/test_fes.py and test_foundation.py."""
 from __future__ import annotations
 
 import base64
@@ -13,9 +15,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import sello
-from sello_test_support import FES_REQUEST
-
-OBTAIN_PATH = "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST
 
 
 def test_obtain_certificate_returns_the_data(sandbox, fes_config) -> None:
@@ -46,22 +46,6 @@ def test_obtain_certificate_saves_the_file(sandbox, fes_config, tmp_path) -> Non
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
 
 
-def test_a_certificate_for_another_rut_is_kept_with_a_warning(sandbox, fes_config) -> None:
-    sandbox.fault("wrong_rut_certificate", rut="11111111-1")
-    with sello.FES(**fes_config) as fes:
-        result = fes.obtain_certificate(**FES_REQUEST)
-    assert "CERTIFICATE_RUT_MISMATCH" in result.warning_codes()
-    assert result["certificado"]
-
-
-def test_an_unreadable_certificate_is_a_warning_not_an_error(sandbox, fes_config) -> None:
-    sandbox.fault("bad_certificate")
-    with sello.FES(**fes_config) as fes:
-        result = fes.obtain_certificate(**FES_REQUEST)
-    assert result.warnings, result
-    assert "certificate_info" not in result
-
-
 def test_fes_check_request_masks_the_secrets() -> None:
     result = sello.fes_check_request(**FES_REQUEST)
     body = result.data["request"]
@@ -77,41 +61,6 @@ def test_fes_check_request_lists_every_problem() -> None:
     error = caught.value
     assert (error.code, error.service_code) == ("REQUEST_INCOMPLETO", 109)
     assert {p["field"] for p in error.problems} >= {"correo", "duracion", "giroEmpresa"}
-
-
-def test_the_service_code_of_each_answer(sandbox, fes_config) -> None:
-    sandbox.fault("service_error", code=107)
-    with sello.FES(**fes_config) as fes:
-        with pytest.raises(sello.ServiceError) as caught:
-            fes.obtain_certificate(**FES_REQUEST)
-    assert (caught.value.code, caught.value.service_code, caught.value.retryable) == (
-        "ERROR_GENERARA_CERTIFICADO", 107, True)
-    assert caught.value.attempts == 1
-
-
-def test_an_undocumented_service_code(sandbox, fes_config) -> None:
-    sandbox.fault("service_error", code=999, message="algo raro")
-    with sello.FES(**fes_config) as fes:
-        with pytest.raises(sello.ServiceError) as caught:
-            fes.obtain_certificate(**FES_REQUEST)
-    assert caught.value.code == "FES_UNDOCUMENTED_ERROR" and caught.value.service_code == 999
-
-
-def test_a_disabled_account_is_auth(sandbox, fes_config) -> None:
-    sandbox.fes_account("PruebaWS", enabled=False)
-    with sello.FES(**fes_config) as fes:
-        with pytest.raises(sello.AuthError) as caught:
-            fes.obtain_certificate(**FES_REQUEST)
-    assert (caught.value.code, caught.value.service_code) == ("USUARIO_NO_HABILITADO", 101)
-
-
-def test_retry_after_is_honoured(sandbox, fes_config) -> None:
-    sandbox.fault("status", status=429, retry_after=1)
-    with sello.FES(**fes_config) as fes:
-        started = time.monotonic()
-        result = fes.obtain_certificate(**FES_REQUEST)
-    assert time.monotonic() - started >= 1.0
-    assert result.attempts == 2
 
 
 def test_the_escape_hatch_call_by_name(sandbox, fes_config) -> None:

@@ -1,5 +1,7 @@
-"""The binding's "Firma Virtual and FES today" (API.md): FirmaVirtual.create_contract_express,
-FirmaVirtual.confirm_callback, sello.fv_parse_callback, and `environment` on every client."""
+"""The binding's "Firma Virtual and FES today" (API.md): FirmaVirtual.create_contract_express (a
+path, progress), FirmaVirtual.confirm_callback and sello.fv_parse_callback (a body as bytes, text
+or a mapping). `environment` reaches the configuration: test_arguments.py; the rules are tested
+through the .so in Tests/python/test_fv_express.py, test_fv_callback.py and test_environment.py."""
 from __future__ import annotations
 
 import base64
@@ -11,11 +13,11 @@ from typing import Any, List, Tuple
 import pytest
 
 import sello
+from sello_fixtures import SEEDED_CONTRACT  # SIGNED_PENDING in the sandbox
 
 SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
           "phone": "912345678", "portion": "100"}
 PDF = b"%PDF-1.4\n% sello\n" + bytes(range(256)) * 10 + b"\n%%EOF\n"
-SEEDED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"  # SIGNED_PENDING in the sandbox
 EXPRESS = "/api/v1/contract/create-contract-express"
 
 
@@ -44,27 +46,6 @@ def test_create_contract_express_from_a_file(sandbox: Any, fv: Any, tmp_path: An
     assert base64.b64decode(body["document"]["content_file"]) == PDF
     assert body["signers"][0]["phone"] == "+56912345678" and body["signers"][0]["portion"] == "100"
     assert done and done[-1] == (sent["body_size"], sent["body_size"])
-
-
-def test_create_contract_express_from_base64_without_an_id_in_the_answer(sandbox: Any, fv: Any) -> None:
-    sandbox.fv_shapes(express="none")
-    result = fv.create_contract_express(sOwnerType="NATURAL", iContractTypeFeeID=49, signers=[SIGNER],
-                                        content_base64=base64.b64encode(PDF).decode(), sContractName="Venta 2")
-    assert result["sContractID"] is None and result.warning_codes() == ["CONTRACT_ID_MISSING"]
-    assert "'Venta 2'" in result.warnings[0]["message"]
-
-
-def test_create_contract_express_local_checks_raise(sandbox: Any, fv: Any, tmp_path: Any) -> None:
-    path = tmp_path / "contrato.pdf"
-    path.write_bytes(b"not a pdf")
-    with pytest.raises(sello.ValidationError) as caught:
-        fv.create_contract_express(sOwnerType="NATURAL", iContractTypeFeeID=49, signers=[SIGNER], file_path=path)
-    assert caught.value.code == "NOT_A_PDF" and caught.value.field == "file_path"
-    with pytest.raises(sello.ValidationError) as caught:
-        fv.create_contract_express(sOwnerType="NATURAL", iContractTypeFeeID=49, signers=[{**SIGNER, "rol": 2}],
-                                   content_base64=base64.b64encode(PDF).decode())
-    assert caught.value.code == "ROL_INVALID" and caught.value.field == "signers[0].rol"
-    assert sandbox.requests() == []
 
 
 # -- callbacks -----------------------------------------------------------------------------------------
@@ -110,44 +91,3 @@ def test_confirm_callback_of_a_delivered_callback(sandbox: Any, fv: Any) -> None
     confirmed = fv.confirm_callback(raw)
     assert (confirmed["sContractID"], confirmed["status"], confirmed["agrees"], confirmed["paid"]) == \
         (created["sContractID"], "FINISHED", True, True)
-
-
-def test_confirm_callback_says_when_the_service_disagrees(sandbox: Any, fv: Any) -> None:
-    confirmed = fv.confirm_callback(json.dumps(callback("FINISHED")))
-    assert (confirmed["status"], confirmed["agrees"]) == ("SIGNED_PENDING", False)
-    assert confirmed.warning_codes() == ["CALLBACK_STATUS_DIFFERS"]
-    with pytest.raises(sello.ValidationError):
-        fv.confirm_callback({"signers": []})
-    with pytest.raises(sello.ServiceError) as caught:
-        fv.confirm_callback(callback(contract_id="00000000-0000-4000-8000-000000000000"))
-    assert caught.value.code == "FV_ERROR"
-
-
-# -- environment ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("make,operation,environment,url", [
-    (lambda log: sello.FES(usuario="u", clave="c-clave", environment="test", on_log=log), "obtain_certificate", "test",
-     "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"),
-    (lambda log: sello.FirmaVirtual(login="u", password="p-pass", environment="sandbox", on_log=log), "get_user", "sandbox",
-     "https://test.firmavirtual.legal"),
-    (lambda log: sello.CFDI(usuario="u", password="p-pass", contrato="c", environment="test", on_log=log), "process_file", "test",
-     "https://pruebas.pade.mx/servicio/rest"),
-])
-def test_environment_on_every_client(make: Any, operation: str, environment: str, url: str) -> None:
-    lines: List[str] = []
-    with make(lambda level, line: lines.append(line)) as client:
-        with pytest.raises(sello.InvalidArgumentError):  # refused locally: nothing reaches the real host
-            client.call(operation, {"not_a_field": 1})
-    assert lines[0].endswith(f".{operation} → {url} (environment {environment})")
-
-
-def test_environment_refusals() -> None:
-    with pytest.raises(sello.InvalidArgumentError) as caught:
-        sello.FirmaVirtual(login="u", password="p", environment="qa", base_url="https://x.cl")
-    assert caught.value.code == "ENVIRONMENT_CONFLICT"
-    with pytest.raises(sello.InvalidArgumentError) as caught:
-        sello.FES(usuario="u", clave="c", environment="production")
-    assert caught.value.code == "BASE_URL_REQUIRED" and "Certificadora del Sur" in caught.value.message
-    with pytest.raises(sello.InvalidArgumentError) as caught:
-        sello.CFDI(usuario="u", password="p", contrato="c", environment="pruebas")
-    assert caught.value.code == "UNKNOWN_ENVIRONMENT"

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import venv
 
-from sello_test_support import BINDING, HEADER
+from sello_fixtures import BINDING, HEADER
 
 
 def pip(python: pathlib.Path, *args: str) -> subprocess.CompletedProcess:

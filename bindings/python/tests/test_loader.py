@@ -13,7 +13,7 @@ from typing import Dict, Optional
 
 import pytest
 
-from sello_test_support import BINDING, HEADER
+from sello_fixtures import BINDING, HEADER
 
 REAL_LIB = pathlib.Path(os.environ["SELLO_LIB"]).resolve()
 

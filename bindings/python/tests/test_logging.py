@@ -14,10 +14,7 @@ import pytest
 
 import sello
 import sello._client as client_module
-from sello_test_support import BINDING, CFDI_USER, FES_REQUEST, FES_USER, FV_USER
-from sello_test_data import EMISOR, RECEPTOR, csv_text
-
-SECRETS = [FES_USER["clave"], FES_REQUEST["claveCertificado"], FV_USER["password"], CFDI_USER["password"]]
+from sello_fixtures import BINDING, EMISOR, FES_REQUEST, FES_USER, FV_USER, KNOWN_SECRETS as SECRETS, RECEPTOR, csv_text
 
 
 @pytest.fixture()
@@ -81,10 +78,10 @@ def test_levels_are_mapped(sandbox, cfdi_config, caplog) -> None:
         logging.DEBUG, logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.ERROR]
 
 
-def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi_config, sat_certs,
+def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi_config, certs,
                                             caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="sello")
-    other = sat_certs["other"]
+    other = certs["other"]
     with sello.FES(**fes_config) as fes:
         fes.obtain_certificate(**FES_REQUEST)
     with sello.FirmaVirtual(**fv_config) as fv:
@@ -95,7 +92,7 @@ def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi
     with sello.CFDI(**cfdi_config) as cfdi:
         uuid = cfdi.process_file(datos=csv_text(), prueba=True)["uuid"]
         cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], cert_path=other["cer"],
-                    key_path=other["key"], keyPass=sat_certs["password"])
+                    key_path=other["key"], keyPass=certs["password"])
     names = {r.name for r in caplog.records if r.name.startswith("sello")}
     assert names == {"sello.fes", "sello.fv", "sello.cfdi"}
     messages = [r.getMessage() for r in caplog.records]
@@ -103,9 +100,9 @@ def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi
     assert any("/integracion/cancelarCfdiConOpciones" in m for m in messages)
     # What was sent carried the secrets; the log lines do not.
     [cancel] = sandbox.requests("/servicio/rest/integracion/cancelarCfdiConOpciones")
-    assert ["keyPass", sat_certs["password"]] in cancel["query"]
+    assert ["keyPass", certs["password"]] in cancel["query"]
     assert sandbox.requests("/logindata")[0]["json"]["password"] == FV_USER["password"]
-    no_secret_in(caplog.records, sat_certs["password"], "UnaClave99")
+    no_secret_in(caplog.records, certs["password"], "UnaClave99")
 
 
 def test_only_the_lines_the_logger_wants_are_produced(sandbox, fes_config, sello_logger, produced,

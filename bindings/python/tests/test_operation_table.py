@@ -16,9 +16,9 @@ from typing import Dict, List, Type
 import sello
 import sello.aio
 from sello import _abi, _client
-from sello_test_support import BINDING, HEADER, ROOT, sello_header
+from sello_fixtures import BINDING, HEADER, ROOT, sello_header
 
-import generate  # scripts/generate.py (scripts/ is on sys.path through sello_test_support)
+import generate  # scripts/generate.py (scripts/ is on sys.path through sello_fixtures)
 
 PACKAGE = BINDING / "src" / "sello"
 CLASSES: Dict[str, Type[_client.Client]] = {"fes": sello.FES, "fv": sello.FirmaVirtual, "cfdi": sello.CFDI}

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sello_test_support import BINDING
+from sello_fixtures import BINDING
 
 pytest.importorskip("mypy")
 

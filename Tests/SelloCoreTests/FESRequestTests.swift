@@ -1,0 +1,172 @@
+import Testing
+@testable import SelloCore
+
+/// A fes_obtain_certificate request checked as the service checks it (FESRequest, seed 000): every
+/// code, in the service's order — missing (109), empty (110), characters (102), then each field's
+/// rule — with every problem of a stage listed at once in `details.problems`.
+@Suite struct FESRequestTests {
+    static let good: JSONObject = [
+        "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
+        "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
+        "direccion": "Lautaro 867", "giroEmpresa": "Otros",
+    ]
+
+    static func request(_ changes: [String: JSON?]) -> JSON {
+        var object = good
+        for (key, value) in changes { object[key] = value }
+        return .object(object)
+    }
+
+    static func refusal(_ changes: [String: JSON?]) -> SelloError? {
+        refusal(request(changes))
+    }
+
+    static func refusal(_ json: JSON) -> SelloError? {
+        do {
+            _ = try FESRequest(json)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func problems(_ error: SelloError) -> [(field: String?, code: String?, number: Int64?)] {
+        (error.details?["problems"]?.arrayValue ?? []).map {
+            ($0["field"]?.stringValue, $0["code"]?.stringValue, $0["service_code"]?.intValue)
+        }
+    }
+
+    // MARK: - A good request
+
+    @Test func aGoodRequestIsNormalisedAsTheServiceExpectsIt() throws {
+        let request = try FESRequest(Self.request(["comuna": " los angeles ", "numeroDocumento": "a012.345.678",
+                                                  "direccion": "  Lautaro 867 "]))
+        #expect(request.rut.normalized == "19371037-9" && request.numeroDocumento == "A012345678")
+        #expect(request.comuna.name == Comunas.find("Los Ángeles")?.name && request.direccion == "Lautaro 867")
+        #expect(request.duracion == 3 && request.saveTo == nil)
+        let parametro = request.parametro(redacted: false)
+        #expect(parametro["rut"] == "19371037-9" && parametro["claveCertificado"] == "Secreta123" && parametro["duracion"] == 3)
+        #expect(parametro.objectValue?.keys == FESRequest.parameterNames)
+    }
+
+    @Test func theRedactedBodyShowsNoSecret() throws {
+        let body = try FESRequest(Self.request([:])).body(usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: true)
+        #expect(body["request"]?["encabezado"] == ["usuario": "***", "clave": "***"])
+        #expect(body["request"]?["parametro"]?["claveCertificado"] == "***")
+        let sent = try FESRequest(Self.request([:])).body(usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: false)
+        #expect(sent["request"]?["encabezado"]?["clave"] == "bJBk9GuSJCOWLXODhniTCX7e5")
+    }
+
+    @Test(arguments: ["Secreta123!", "Año$2026x", "Pa:ss;word1", "Clave.(1)#Segura", "¿Ñandú99¡"])
+    func passwordSymbolsAreAccepted(_ clave: String) {
+        #expect(Self.refusal(["claveCertificado": .string(clave)]) == nil, "\(clave)")
+    }
+
+    @Test(arguments: ["100123456", "A12345678", "b123456789", "A012345678", "100.123.456"])
+    func documentNumbers(_ number: String) {
+        #expect(Self.refusal(["numeroDocumento": .string(number)]) == nil, "\(number)")
+    }
+
+    // MARK: - Stage 1: missing, empty, characters
+
+    @Test func everyMissingParameterIsListedInTheSeedsOrder() throws {
+        let error = try #require(Self.refusal(.object([:])))
+        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, "REQUEST_INCOMPLETO", 109, "rut"))
+        #expect(Self.problems(error).map(\.field) == FESRequest.parameterNames)
+        #expect(Self.problems(error).allSatisfy { $0.code == "REQUEST_INCOMPLETO" && $0.number == 109 })
+    }
+
+    @Test func missingThenEmptyThenCharacters() throws {
+        let error = try #require(Self.refusal(["correo": nil, "giroEmpresa": " ", "direccion": "Lautaro <867>", "rut": "1-9"]))
+        #expect(error.code.name == "REQUEST_INCOMPLETO" && error.field == "correo")
+        #expect(Self.problems(error).map(\.number) == [109, 110, 102])
+        #expect(Self.problems(error).map(\.field) == ["correo", "giroEmpresa", "direccion"])   // the RUT waits for stage 2
+    }
+
+    @Test func aSingleProblemHasNoList() throws {
+        let error = try #require(Self.refusal(["duracion": nil]))
+        #expect((error.code.name, error.serviceCode, error.field) == ("REQUEST_INCOMPLETO", 109, "duracion"))
+        #expect(error.details?["problems"] == nil)
+    }
+
+    @Test(arguments: ["rut", "correo", "nombreEmpresa", "comuna", "direccion", "giroEmpresa", "claveCertificado"])
+    func anEmptyParameterIs110(_ name: String) throws {
+        let error = try #require(Self.refusal([name: " \t"]))
+        #expect((error.code.name, error.serviceCode, error.field) == ("DATO_VIENEN_VACIO", 110, name))
+    }
+
+    @Test(arguments: [("direccion", "Lautaro <867>", "el carácter '<'"), ("nombreEmpresa", "CDS\u{1}", "de control U+1"),
+                      ("giroEmpresa", "Otros;", "el carácter ';'"), ("comuna", "Los\nAngeles", "de control U+A")])
+    func aCharacterTheServiceRefusesIs102(_ name: String, _ value: String, _ said: String) throws {
+        let error = try #require(Self.refusal([name: .string(value)]))
+        #expect((error.code.name, error.serviceCode, error.field) == ("CARACTERES_INVALIDOS", 102, name))
+        #expect(error.message.contains(said), "\(error.message)")
+    }
+
+    @Test(arguments: ["Secreta 123", "Secreta<123", "Secreta123\u{7}", "Secreta123€"])
+    func thePasswordIsNeverEchoedNotEvenOneCharacter(_ clave: String) throws {
+        let error = try #require(Self.refusal(["claveCertificado": .string(clave)]))
+        #expect((error.code.name, error.field) == ("CARACTERES_INVALIDOS", "claveCertificado"))
+        #expect(error.message == "'claveCertificado' contiene un carácter no permitido")
+    }
+
+    // MARK: - Stage 2: each field's rule
+
+    @Test(arguments: [
+        ("rut", JSON.string("19.371.037-1"), "RUT_INVALIDO", 106), ("rut", "19,371,037-9", "RUT_INVALIDO", 106),
+        ("correo", "eleon@", "CORREO_NO_VALIDO", 205), ("correo", "a b@c.cl", "CORREO_NO_VALIDO", 205),
+        ("claveCertificado", "secreta123", "CLAVE_NO_SEGURA", 208), ("claveCertificado", "SECRETA123", "CLAVE_NO_SEGURA", 208),
+        ("claveCertificado", "Secretaxyz", "CLAVE_NO_SEGURA", 208), ("claveCertificado", "Sec123", "CLAVE_NO_SEGURA", 208),
+        ("duracion", 0, "DURACION_FUERA_DE_RANGO", 207), ("duracion", 4, "DURACION_FUERA_DE_RANGO", 207),
+        ("comuna", "Valparaizo", "COMUNA_NO_ENCONTRADA", 112),
+    ] as [(String, JSON, String, Int)])
+    func eachRuleHasTheServicesCode(_ name: String, _ value: JSON, _ code: String, _ number: Int) throws {
+        let error = try #require(Self.refusal([name: value]))
+        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, code, number, name), "\(error.message)")
+    }
+
+    @Test(arguments: ["12345678", "1001234567", "AB1234567", "A1234567"])
+    func aDocumentNumberOfAnotherShape(_ number: String) throws {
+        let error = try #require(Self.refusal(["numeroDocumento": .string(number)]))
+        #expect((error.code.name, error.serviceCode, error.field) == ("NUMERO_DOCUMENTO_INVALIDO", nil, "numeroDocumento"))
+    }
+
+    @Test func aPasswordProblemSaysEverythingThatIsMissing() throws {
+        let error = try #require(Self.refusal(["claveCertificado": "abc"]))
+        #expect(error.message == "la claveCertificado debe tener al menos 8 caracteres (tiene 3), una letra mayúscula, un número")
+    }
+
+    @Test func anUnknownComunaSuggestsTheCloseOnes() throws {
+        let error = try #require(Self.refusal(["comuna": "Valparaizo"]))
+        #expect(error.message.contains("¿quiso decir") && error.message.contains("Valparaíso"), "\(error.message)")
+    }
+
+    @Test func aSaveToThatCannotBeWrittenIsRefusedBeforeSending() throws {
+        let error = try #require(Self.refusal(["save_to": "/nonexistent-folder/cert.p12"]))
+        #expect((error.kind, error.code.name, error.field) == (.io, "SAVE_TO_UNWRITABLE", "save_to"))
+        #expect(error.message.hasSuffix("nothing was sent"))
+        #expect(Self.refusal(["save_to": "/tmp/cert.p12"]) == nil)
+    }
+
+    @Test func everyRuleBrokenAtOnceIsListed() throws {
+        let error = try #require(Self.refusal(["rut": "19.371.037-1", "correo": "x", "numeroDocumento": "1", "claveCertificado": "abc",
+                                                "duracion": 9, "comuna": "Gotham", "save_to": "/nonexistent/c.p12"]))
+        #expect(error.code.name == "RUT_INVALIDO")
+        #expect(Self.problems(error).map(\.code) == ["RUT_INVALIDO", "CORREO_NO_VALIDO", "NUMERO_DOCUMENTO_INVALIDO", "CLAVE_NO_SEGURA",
+                                                     "DURACION_FUERA_DE_RANGO", "COMUNA_NO_ENCONTRADA", "SAVE_TO_UNWRITABLE"])
+        #expect(Self.problems(error).map(\.field) == ["rut", "correo", "numeroDocumento", "claveCertificado", "duracion", "comuna", "save_to"])
+    }
+
+    // MARK: - Structure
+
+    @Test(arguments: [(["colour": "red"], "colour", "UNKNOWN_FIELD"), (["duracion": "3"], "duracion", "WRONG_TYPE"),
+                      (["rut": 193710379], "rut", "WRONG_TYPE"), (["save_to": false], "save_to", "WRONG_TYPE")] as [([String: JSON?], String, String)])
+    func structuralProblemsAreInvalidArgument(_ changes: [String: JSON?], _ field: String, _ code: String) throws {
+        let error = try #require(Self.refusal(changes))
+        #expect((error.kind, error.field, error.code.name) == (.invalidArgument, field, code))
+    }
+
+    @Test func aRequestMustBeAnObject() throws {
+        #expect(try #require(Self.refusal(JSON.array([]))).kind == .invalidArgument)
+    }
+}

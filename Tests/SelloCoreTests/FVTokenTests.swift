@@ -1,0 +1,119 @@
+import Testing
+@testable import SelloCore
+
+/// The Firma Virtual token (FVToken): the claims read from the JWT, the lifetime they give (claims
+/// come from the network: nonsense means "renew at once", and no arithmetic may trap), and when the
+/// client logs in again; the token read from a UserDataLogin answer.
+@Suite struct FVTokenTests {
+    @Test(arguments: [
+        (Int64.max, Int64(-1)), (Int64.min, Int64.max), (Int64.max, Int64.min), (Int64(100), Int64(200)),
+        (Int64(253_402_300_800), Int64(0)), (Int64(5), Int64(5)),
+    ])
+    func nonsensicalClaimsRenewAtOnce(_ exp: Int64, _ iat: Int64) {
+        let renewal = FVToken.renewal(exp: exp, iat: iat)
+        #expect(renewal.invalid)
+        #expect(renewal.expiresAt == nil)
+        #expect(renewal.renewAt == Int64.min)
+    }
+
+    @Test func expWithoutIatAtTheExtremes() {
+        #expect(FVToken.renewal(exp: Int64.min, iat: nil).invalid)
+        #expect(FVToken.renewal(exp: -1, iat: nil).invalid)
+        #expect(!FVToken.renewal(exp: 1_900_000_000, iat: nil).invalid)
+        let renewAt: Int64? = FVToken.renewal(exp: 1_900_000_000, iat: nil).renewAt
+        #expect(renewAt == Int64(1_899_999_940))
+    }
+
+    @Test func shortTokensRenewHalfWay() {
+        #expect(FVToken.renewal(exp: 1_000_100, iat: 1_000_000).renewAt == 1_000_050)
+        #expect(FVToken.renewal(exp: 1_003_600, iat: 1_000_000).renewAt == 1_003_540)
+    }
+
+    @Test func withoutExpTheTokenIsUsedUntilRefused() {
+        let renewal = FVToken.renewal(exp: nil, iat: 1_000_000)
+        #expect(renewal.expiresAt == nil && renewal.renewAt == nil && !renewal.invalid)
+    }
+
+    @Test func theLatestAcceptedExpiryIsTheEndOf9999() {
+        #expect(!FVToken.renewal(exp: FVToken.latestExpiry, iat: 0).invalid)
+        #expect(FVToken.renewal(exp: FVToken.latestExpiry + 1, iat: 0).invalid)
+        #expect(FVToken.renewal(exp: 0, iat: nil).renewAt == -60)
+    }
+
+    // MARK: - Claims
+
+    /// A JWT with `payload` as its claims, base64url without padding as JWTs are written.
+    static func jwt(_ payload: String) -> String {
+        func url(_ text: String) -> String {
+            String(Base64.encode(Array(text.utf8)).map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }.filter { $0 != "=" })
+        }
+        return url(#"{"typ":"JWT","alg":"HS256"}"#) + "." + url(payload) + ".c2lnbmF0dXJl"
+    }
+
+    @Test func claimsAreReadFromThePayload() {
+        #expect(FVToken.claims(Self.jwt(#"{"sub":"1","iat":1700000000,"exp":1700003600}"#)) == (1_700_003_600, 1_700_000_000))
+        #expect(FVToken.claims(Self.jwt(#"{"exp":1700003600.9}"#)) == (1_700_003_600, nil))
+        // This payload's base64 has a "/" and a "+": base64url writes them "_" and "-".
+        #expect(FVToken.claims(Self.jwt(#"{"n":"???>>>~~","exp":5}"#)) == (5, nil))
+    }
+
+    @Test(arguments: [
+        "not a jwt", "a.b", "a.b.c.d", "x.!!!.y", Self.jwt("[1,2]"), Self.jwt(#"{"exp":"soon"}"#), Self.jwt(#"{"exp":1e300}"#),
+        Self.jwt(#"{"exp":null,"iat":true}"#), Self.jwt("{"),
+    ])
+    func unreadableClaimsAreAbsent(_ token: String) {
+        #expect(FVToken.claims(token) == (nil, nil), "\(token)")
+    }
+
+    @Test func aTokenKnowsWhenToRenew() {
+        let token = FVToken(value: Self.jwt(#"{"iat":1700000000,"exp":1700003600}"#), generation: 3)
+        #expect(token.generation == 3 && token.expiresAt == 1_700_003_600 && token.renewAt == 1_700_003_540)
+        #expect(token.isFresh(now: 1_700_003_539) && !token.isFresh(now: 1_700_003_540))
+        let forever = FVToken(value: "opaque-token", generation: 1)
+        #expect(forever.isFresh(now: Int64.max) && forever.expiresAt == nil)
+        let nonsense = FVToken(value: Self.jwt(#"{"iat":1700003600,"exp":1700000000}"#), generation: 2)
+        #expect(nonsense.lifetimeInvalid && !nonsense.isFresh(now: Int64.min + 1))
+    }
+
+    @Test func expiryIsShownAsAnISODate() {
+        #expect(FVToken.isoDate(1_763_895_397) == "2025-11-23T10:56:37Z")
+        #expect(FVToken.isoDate(0) == "1970-01-01T00:00:00Z")
+        #expect(FVToken.isoDate(FVToken.latestExpiry) == "9999-12-31T23:59:59Z")
+    }
+
+    // MARK: - The token in a login answer
+
+    @Test(arguments: [
+        (["Authorization": "Bearer eyJ.a-b_c.d="] as JSON, "eyJ.a-b_c.d="),
+        (["token": "  bearer eyJ.x.y  "] as JSON, "eyJ.x.y"),
+        (["AUTHORIZATION": "eyJ.x.y"] as JSON, "eyJ.x.y"),
+        (JSON.string("Bearer eyJ.x.y"), "eyJ.x.y"),
+        (JSON.string("eyJ+x/y~z"), "eyJ+x/y~z"),
+    ])
+    func theBearerTokenIsFoundInEveryShape(_ message: JSON, _ token: String) {
+        #expect(FVToken.bearer(from: message) == token)
+    }
+
+    /// The value goes into a header line: anything but a JWT's characters is refused.
+    @Test(arguments: [
+        JSON.string("Bearer eyJ.x\r\nX-Evil: 1"), JSON.string("Bearer eyJ.x y"), JSON.string("eyJ x"), JSON.string("eyJñ"),
+        ["msg": "eyJ.x.y"] as JSON, ["eyJ.x.y"] as JSON, JSON.int(7), JSON.null,
+        JSON.string(String(repeating: "a", count: 16_385)),
+    ])
+    func whatIsNotAJWTIsNoToken(_ message: JSON) {
+        #expect(FVToken.bearer(from: message) == nil)
+    }
+
+    /// "Bearer " with nothing after it: trimmed first, it lost its "bearer " prefix and the word
+    /// itself became the token (sent as "Authorization: Bearer Bearer", refused, and the client
+    /// logged in again).
+    @Test func anEmptyBearerIsNoToken() {
+        #expect(FVToken.bearer(from: .string("Bearer ")) == nil)
+        #expect(FVToken.bearer(from: ["Authorization": "Bearer  "]) == nil)
+        #expect(FVToken.bearer(from: .string("Bearer abc.def-ghi")) == "abc.def-ghi")
+    }
+
+    @Test func aTokenOfTheLargestSizeIsKept() {
+        #expect(FVToken.bearer(from: .string(String(repeating: "a", count: 16_384)))?.count == 16_384)
+    }
+}

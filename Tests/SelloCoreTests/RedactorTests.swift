@@ -1,0 +1,170 @@
+import Testing
+@testable import SelloCore
+
+/// Redactor (issue 12, items 4, 6 and 8): the known secrets of a call masked in every form they
+/// travel in, secret-named parameters masked, URLs shown without userinfo, query or fragment, and
+/// the sample of an unreadable answer never showing part of a secret.
+@Suite struct RedactorTests {
+    let redactor = Redactor(secrets: ["Cl@ve S3/\"x\\+ñ", "pade_user:Pade-Pass-77"])
+
+    @Test(arguments: [
+        "Cl%40ve%20S3%2F%22x%5C%2B%C3%B1", "Cl%40ve+S3/%22x%5c%2b%c3%b1", "Cl@ve+S3%2f\"x\\%2Bñ",
+        #"Cl@ve S3/\"x\\+ñ"#, #"Cl@ve S3\/\"x\\+\u00f1"#, #"Cl@ve S3\/\"x\\+\u00F1"#, "Cl@ve S3/&quot;x\\+ñ",
+    ])
+    func everyEncodedFormIsMasked(_ form: String) {
+        let text = "before \(form) after"
+        #expect(redactor.scrub(text) == "before *** after", "\(form)")
+    }
+
+    @Test func aCaseChangeOfTheSecretItselfIsNotTheSecret() {
+        #expect(redactor.scrub("cl@ve s3/\"x\\+ñ") == "cl@ve s3/\"x\\+ñ")
+    }
+
+    @Test func shortSecretsAreNotRegistered() {
+        #expect(Redactor(secrets: ["abc"]).secrets.isEmpty)
+        #expect(Redactor(secrets: ["abcd"]).secrets == ["abcd"])
+    }
+
+    @Test func envelopesAreMaskedKeysIncludedDocumentsExcepted() {
+        let redactor = Redactor(secrets: ["Secret-42"])
+        let data: JSON = ["Secret-42": ["x": "a Secret-42"], "certificado": "QUJDSecret-42", "list": ["Secret-42"]]
+        #expect(JSONWriter.string(redactor.scrub(json: data)) == #"{"***":{"x":"a ***"},"certificado":"QUJDSecret-42","list":["***"]}"#)
+    }
+
+    @Test(arguments: ["user:pw-secret@host/x", "http:u:pw-secret@host", "//u:pw-secret@host", "http:\\\\u:pw-secret@host\\x",
+                      "https://h/x#pw-secret", "https://h/x?t=pw-secret", "https://u:pw-secret@h/x"])
+    func urlsNeverShowUserinfoQueryOrFragment(_ url: String) {
+        #expect(!Redactor(secrets: []).scrubURL(url).contains("pw-secret"))
+    }
+
+    @Test(arguments: [("abcdef", "def", true), ("abcdef", "abd", false), ("ab", "abc", false), ("", "a", false),
+                      ("abc", "", true), ("xxSecret-42", "Secret-42", true), ("Secret-4", "Secret-42", false)])
+    func byteSearch(_ haystack: String, _ needle: String, _ expected: Bool) {
+        let found = haystack.withUTF8Bytes { text in needle.withUTF8Bytes { Redactor.bytes(text, contain: $0) } }
+        #expect(found == expected)
+    }
+
+    @Test func aBearerWordIsNotAToken() {
+        #expect(Redactor(secrets: []).scrub("Token Bearer erróneo") == "Token Bearer erróneo")
+        #expect(Redactor(secrets: []).scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x") == "Authorization: Bearer ***")
+    }
+
+    // MARK: - Forms
+
+    @Test func everyOccurrenceIsMaskedAndTheRestKept() {
+        let redactor = Redactor(secrets: ["Pade-Pass-77"])
+        #expect(redactor.scrub("a Pade-Pass-77 b Pade-Pass-77Pade-Pass-77 c") == "a *** b ****** c")
+        #expect(redactor.scrub("nothing here") == "nothing here")
+        #expect(redactor.scrub("") == "")
+    }
+
+    @Test func aLongerSecretIsMaskedWholeBeforeAShorterOneInsideIt() {
+        let redactor = Redactor(secrets: ["Pass", "Pade-Pass-77"])
+        #expect(redactor.scrub("x Pade-Pass-77 y Pass z") == "x *** y *** z")
+    }
+
+    @Test func aCanonicallyEquivalentSpellingIsMasked() {
+        // "é" as one scalar in the secret, as e + U+0301 in the text.
+        #expect(Redactor(secrets: ["clavé-secreta"]).scrub("la clave\u{301}-secreta es") == "la *** es")
+    }
+
+    @Test func percentEncodingMayMixCasesAndPlus() {
+        let redactor = Redactor(secrets: ["p@ss wörd"])
+        for form in ["p%40ss%20w%C3%B6rd", "p%40ss+w%c3%b6rd", "p@ss%20wörd", "%70%40%73%73+w%C3%B6rd"] {
+            #expect(redactor.scrub("q=\(form)&x=1") == "q=***&x=1", "\(form)")
+        }
+        // A broken escape is not the secret.
+        #expect(redactor.scrub("p%4ss wörd") == "p%4ss wörd")
+    }
+
+    @Test func addingKeepsTheSecretsAlreadyKnown() {
+        let base = Redactor(secrets: ["First-Secret"])
+        let more = base.adding(["Second-Secret", "First-Secret", "ab"])
+        #expect(more.secrets == ["First-Secret", "Second-Secret"])
+        #expect(more.scrub("First-Secret Second-Secret ab") == "*** *** ab")
+        #expect(base.secrets == ["First-Secret"])
+    }
+
+    @Test func aTextWithoutSecretsIsReturnedWithoutLooking() {
+        let redactor = Redactor(secrets: ["Some-Secret"])
+        #expect(!redactor.mayHoldSecret("plain ASCII text without it"))
+        #expect(redactor.mayHoldSecret("it is Some-Secret"))
+        #expect(redactor.mayHoldSecret("50%"))      // an escape might spell it: looked at in full
+        #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
+    }
+
+    // MARK: - Queries and URLs
+
+    @Test func queriesMaskSecretNamesAndElideLongValues() {
+        let redactor = Redactor(secrets: ["Pade-Pass-77"])
+        let long = String(repeating: "Q", count: 49)
+        let query: [(name: String, value: String)] = [
+            ("contrato", "C-1"), ("keyPass", "abc"), ("password", ""), ("datos", long),
+            ("texto", "eco Pade-Pass-77"), ("exact", String(repeating: "z", count: 48)),
+        ]
+        #expect(redactor.scrubQuery(query)
+                == "?contrato=C-1&keyPass=***&password=***&datos=<49 chars>&texto=eco ***&exact=\(String(repeating: "z", count: 48))")
+        #expect(redactor.scrubQuery([]) == "")
+    }
+
+    @Test(arguments: [
+        ("https://user:pw-secret@host.cl/a/b?token=x#frag", "https://***@host.cl/a/b?…"),
+        ("https://host.cl/a#pw-secret", "https://host.cl/a#…"),
+        ("http://h:8080/p", "http://h:8080/p"),
+        ("u:pw-secret@h:1", "***@h:1"),
+        ("//u:pw-secret@h/x", "***@h/x"),
+        ("https://a@b@host/x", "https://***@host/x"),
+    ])
+    func urlsAreShownWithoutUserinfoQueryOrFragment(_ url: String, _ shown: String) {
+        #expect(Redactor(secrets: []).scrubURL(url) == shown)
+    }
+
+    @Test func aURLAlsoMasksTheKnownSecrets() {
+        #expect(Redactor(secrets: ["Pade-Pass-77"]).scrubURL("https://h/Pade-Pass-77/x") == "https://h/***/x")
+    }
+
+    // MARK: - The sample of an unreadable answer
+
+    @Test func aShortAnswerIsShownWholeAndPrintable() {
+        let sample = Redactor(secrets: []).sample(Array("<html>\r\nerror\t\u{7F}x\n</html>".utf8))
+        #expect(sample == "<html>? error??x </html>")
+    }
+
+    @Test func aLongAnswerIsCutAt120Characters() {
+        let sample = Redactor(secrets: []).sample(Array(String(repeating: "abcdefghij", count: 50).utf8))
+        #expect(sample == String(repeating: "abcdefghij", count: 12) + "…")
+        let exact = Redactor(secrets: []).sample(Array(String(repeating: "x", count: 120).utf8))
+        #expect(exact == String(repeating: "x", count: 120))
+    }
+
+    /// Every position of a secret around the cut, in each form it may be echoed in: no four
+    /// consecutive characters of it are ever shown (test_secrets.py tests this through the .so).
+    @Test(arguments: ["Sup3r-Secret/Value\"ñ", "Pade-Pass-77"])
+    func aSecretStraddlingTheCutNeverShowsAPart(_ secret: String) {
+        let redactor = Redactor(secrets: [secret])
+        let forms = Redactor.forms(of: secret).map { String(decoding: $0, as: UTF8.self) }
+            + [Transfer.percentEncode(secret)]
+        for form in forms {
+            for offset in stride(from: 80, through: 140, by: 1) {
+                let bytes = Array((String(repeating: "a", count: offset) + form + String(repeating: "b", count: 300)).utf8)
+                let sample = redactor.sample(bytes)
+                for start in 0...(secret.count - 4) {
+                    let part = String(Array(secret)[start..<(start + 4)])
+                    #expect(!sample.contains(part), "offset \(offset), form \(form): \(sample)")
+                }
+            }
+        }
+    }
+
+    @Test func scrubbingThatShortensTheTextStillFillsTheSample() {
+        let secret = "Fifteen-chars-1"
+        let bytes = Array((String(repeating: secret, count: 30) + String(repeating: "x", count: 300)).utf8)
+        let sample = Redactor(secrets: [secret]).sample(bytes)
+        #expect(sample == String(repeating: "***", count: 30) + String(repeating: "x", count: 30) + "…")
+    }
+
+    @Test func aCharacterCutInHalfIsReplacedNotBroken() {
+        let sample = Redactor(secrets: []).sample(Array((String(repeating: "a", count: 119) + "ñññ").utf8))
+        #expect(sample == String(repeating: "a", count: 119) + "\u{FFFD}…")
+    }
+}
