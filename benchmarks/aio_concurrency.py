@@ -10,6 +10,7 @@ task to its pool thread being free again.
 
 Goal (issue 14): 16 awaits of a 500 ms call in about 0.5 s (under 0.8 s). The last line is a JSON
 object in the format benchmarks/run.py reads from its external scripts."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,8 @@ os.environ.setdefault("SELLO_LIB", str(ROOT / ".build" / "release" / "libsello.s
 
 import sello  # noqa: E402
 import sello.aio  # noqa: E402
-from sello import _cancel  # noqa: E402
 from control import Sandbox  # noqa: E402
+from sello import _cancel  # noqa: E402
 
 USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
 BY_UUID = "/servicio/rest/integracion/consultaCfdiPorUUID"
@@ -45,8 +46,8 @@ def csv() -> str:
 
 async def aio_round(config: Dict[str, Any], uuid: str, calls: int) -> float:
     async with sello.aio.CFDI(**config) as cfdi:
-        await cfdi.get_by_uuid(uuid=uuid)                                # warm-up outside the timing:
-        started = time.perf_counter()                                    # connection, first thread
+        await cfdi.get_by_uuid(uuid=uuid)  # warm-up outside the timing:
+        started = time.perf_counter()  # connection, first thread
         results = await asyncio.gather(*(cfdi.get_by_uuid(uuid=uuid) for _ in range(calls)))
         elapsed = time.perf_counter() - started
     assert all(r["consultaOk"] for r in results)
@@ -80,7 +81,9 @@ async def cancel_round(config: Dict[str, Any], uuid: str, sandbox: Any) -> float
         return time.perf_counter() - started
 
 
-def rounds(label: str, make: Callable[[], Awaitable[float]], count: int, loop_factory: Callable[[], Any]) -> List[float]:
+def rounds(
+    label: str, make: Callable[[], Awaitable[float]], count: int, loop_factory: Callable[[], Any]
+) -> List[float]:
     figures = []
     for _ in range(count):
         loop = loop_factory()
@@ -88,8 +91,10 @@ def rounds(label: str, make: Callable[[], Awaitable[float]], count: int, loop_fa
             figures.append(loop.run_until_complete(make()))
         finally:
             loop.close()
-    print(f"  {label:<44} median {statistics.median(figures):6.3f} s   min {min(figures):6.3f} s   "
-          f"rounds {' '.join(f'{f:.3f}' for f in figures)}")
+    print(
+        f"  {label:<44} median {statistics.median(figures):6.3f} s   min {min(figures):6.3f} s   "
+        f"rounds {' '.join(f'{f:.3f}' for f in figures)}"
+    )
     return figures
 
 
@@ -101,6 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     try:
         import uvloop
+
         uvloop_factory: Optional[Callable[[], Any]] = uvloop.new_event_loop
     except ImportError:
         uvloop_factory = None
@@ -111,40 +117,85 @@ def main() -> int:
             uuid = cfdi.process_file(datos=csv(), prueba=True)["uuid"]
             can_cancel = _cancel.supported(cfdi)
         sandbox.fault("delay", ms=args.delay_ms, count=-1, prefix=BY_UUID)
-        print(f"sello.aio: {args.calls} concurrent awaits of cfdi get_by_uuid, each answered after "
-              f"{args.delay_ms} ms (one at a time: {args.calls * args.delay_ms / 1000:.1f} s); "
-              f"{os.cpu_count()} CPUs")
-        aio = rounds(f"sello.aio.CFDI, max_concurrency 16, asyncio", lambda: aio_round(config, uuid, args.calls),
-                     args.rounds, asyncio.new_event_loop)
-        uv = (rounds("sello.aio.CFDI, max_concurrency 16, uvloop", lambda: aio_round(config, uuid, args.calls),
-                     args.rounds, uvloop_factory) if uvloop_factory else None)
+        print(
+            f"sello.aio: {args.calls} concurrent awaits of cfdi get_by_uuid, each answered after "
+            f"{args.delay_ms} ms (one at a time: {args.calls * args.delay_ms / 1000:.1f} s); "
+            f"{os.cpu_count()} CPUs"
+        )
+        aio = rounds(
+            "sello.aio.CFDI, max_concurrency 16, asyncio",
+            lambda: aio_round(config, uuid, args.calls),
+            args.rounds,
+            asyncio.new_event_loop,
+        )
+        uv = (
+            rounds(
+                "sello.aio.CFDI, max_concurrency 16, uvloop",
+                lambda: aio_round(config, uuid, args.calls),
+                args.rounds,
+                uvloop_factory,
+            )
+            if uvloop_factory
+            else None
+        )
         if uv is None:
             print("  uvloop: not installed (pip install uvloop)")
-        reference = rounds("asyncio.to_thread(sello.CFDI.get_by_uuid)", lambda: to_thread_round(config, uuid, args.calls),
-                           args.rounds, asyncio.new_event_loop)
+        reference = rounds(
+            "asyncio.to_thread(sello.CFDI.get_by_uuid)",
+            lambda: to_thread_round(config, uuid, args.calls),
+            args.rounds,
+            asyncio.new_event_loop,
+        )
         cancel: Optional[List[float]] = None
         if can_cancel:
             sandbox.clear_faults()
-            cancel = rounds("cancel an awaiting task → its thread free", lambda: cancel_round(config, uuid, sandbox),
-                            args.rounds, asyncio.new_event_loop)
+            cancel = rounds(
+                "cancel an awaiting task → its thread free",
+                lambda: cancel_round(config, uuid, sandbox),
+                args.rounds,
+                asyncio.new_event_loop,
+            )
         else:
             print("  cancel an awaiting task: n/a — this libsello has no PREFIX_client_cancel yet (API.md §6)")
 
     median = statistics.median(aio)
     met = median < GOAL_SECONDS
-    print(f"  goal: {args.calls} awaits of {args.delay_ms} ms under {GOAL_SECONDS} s: {'met' if met else 'NOT met'} "
-          f"(×{statistics.median(reference) / median:.1f} faster than asyncio.to_thread)")
-    rows = [dict(figure=f"aio: {args.calls} awaits of a {args.delay_ms} ms call (ref: asyncio.to_thread)",
-                 sello=f"{median:.2f} s", reference=f"{statistics.median(reference):.2f} s",
-                 ratio=f"{statistics.median(reference) / median:.2f}×", goal=f"< {GOAL_SECONDS} s",
-                 met="yes" if met else "no")]
+    print(
+        f"  goal: {args.calls} awaits of {args.delay_ms} ms under {GOAL_SECONDS} s: {'met' if met else 'NOT met'} "
+        f"(×{statistics.median(reference) / median:.1f} faster than asyncio.to_thread)"
+    )
+    rows = [
+        dict(
+            figure=f"aio: {args.calls} awaits of a {args.delay_ms} ms call (ref: asyncio.to_thread)",
+            sello=f"{median:.2f} s",
+            reference=f"{statistics.median(reference):.2f} s",
+            ratio=f"{statistics.median(reference) / median:.2f}×",
+            goal=f"< {GOAL_SECONDS} s",
+            met="yes" if met else "no",
+        )
+    ]
     if uv is not None:
-        rows.append(dict(figure="aio under uvloop, same", sello=f"{statistics.median(uv):.2f} s", reference="—",
-                         ratio="—", goal=f"< {GOAL_SECONDS} s", met="yes" if statistics.median(uv) < GOAL_SECONDS else "no"))
+        rows.append(
+            dict(
+                figure="aio under uvloop, same",
+                sello=f"{statistics.median(uv):.2f} s",
+                reference="—",
+                ratio="—",
+                goal=f"< {GOAL_SECONDS} s",
+                met="yes" if statistics.median(uv) < GOAL_SECONDS else "no",
+            )
+        )
     if cancel is not None:
-        rows.append(dict(figure="aio: task.cancel() until its thread ran the next call", sello=f"{statistics.median(cancel) * 1000:.0f} ms",
-                         reference="—", ratio="—", goal="< 100 ms + one call",
-                         met="yes" if max(cancel) < 0.2 else "no"))
+        rows.append(
+            dict(
+                figure="aio: task.cancel() until its thread ran the next call",
+                sello=f"{statistics.median(cancel) * 1000:.0f} ms",
+                reference="—",
+                ratio="—",
+                goal="< 100 ms + one call",
+                met="yes" if max(cancel) < 0.2 else "no",
+            )
+        )
     print(json.dumps({"rows": rows}, ensure_ascii=False))
     return 0 if met else 1
 

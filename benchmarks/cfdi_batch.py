@@ -9,6 +9,7 @@ fault), at concurrency 16 over one curl multi handle and one at a time (concurre
 
 Goal for each: under 1.5 s at concurrency 16 (200 × 50 ms one at a time is at least 10 s). The
 last line is a JSON object with one row per workload (benchmarks/run.py reads it)."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,14 +44,16 @@ def csv(folio: int) -> str:
 def cfdi40(folio: int) -> str:
     fecha = (mexico_city_now() - datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")
     sello = base64.b64encode((f"{folio:08d}".encode() * 32)[:256]).decode()
-    return ('<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
-            f'Version="4.0" Serie="S" Folio="{folio}" Fecha="{fecha}" Sello="{sello}" SubTotal="100.00" Moneda="MXN" '
-            'Total="116.00" TipoDeComprobante="I" Exportacion="01" LugarExpedicion="06000">'
-            '<cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
-            '<cfdi:Receptor Rfc="XAXX010101000" Nombre="PUBLICO EN GENERAL" DomicilioFiscalReceptor="06000" '
-            'RegimenFiscalReceptor="616" UsoCFDI="S01"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
-            'Cantidad="1" ClaveUnidad="ACT" Descripcion="Venta" ValorUnitario="100.00" Importe="100.00" '
-            'ObjetoImp="01"/></cfdi:Conceptos></cfdi:Comprobante>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+        f'Version="4.0" Serie="S" Folio="{folio}" Fecha="{fecha}" Sello="{sello}" SubTotal="100.00" Moneda="MXN" '
+        'Total="116.00" TipoDeComprobante="I" Exportacion="01" LugarExpedicion="06000">'
+        '<cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+        '<cfdi:Receptor Rfc="XAXX010101000" Nombre="PUBLICO EN GENERAL" DomicilioFiscalReceptor="06000" '
+        'RegimenFiscalReceptor="616" UsoCFDI="S01"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
+        'Cantidad="1" ClaveUnidad="ACT" Descripcion="Venta" ValorUnitario="100.00" Importe="100.00" '
+        'ObjetoImp="01"/></cfdi:Conceptos></cfdi:Comprobante>'
+    )
 
 
 def run(client: Client, operation: str, items: list[dict[str, Any]], concurrency: int) -> tuple[float, dict]:
@@ -62,12 +65,13 @@ def run(client: Client, operation: str, items: list[dict[str, Any]], concurrency
     return elapsed, envelope["data"]
 
 
-def workload(sandbox: Sandbox, client: Client, operation: str, path: str, items: list[dict[str, Any]],
-             args: argparse.Namespace) -> dict[str, Any]:
+def workload(
+    sandbox: Sandbox, client: Client, operation: str, path: str, items: list[dict[str, Any]], args: argparse.Namespace
+) -> dict[str, Any]:
     """The same items at `concurrency` and one at a time, every request delayed by `delay_ms`."""
     sandbox.clear_faults()
     sandbox.fault("delay", ms=args.delay_ms, count=-1, prefix=path)
-    run(client, operation, items[:args.concurrency], args.concurrency)  # warm-up: connections, page cache
+    run(client, operation, items[: args.concurrency], args.concurrency)  # warm-up: connections, page cache
     before = sandbox.stats()["connections"]
     concurrent, _ = run(client, operation, items, args.concurrency)
     connections = sandbox.stats()["connections"] - before
@@ -86,33 +90,70 @@ def main() -> int:
     with Sandbox.start() as sandbox:
         sandbox.cfdi_account("pade_user", saldo=10 * args.items + 100)
         with Client("cfdi", {"base_url": sandbox.cfdi_url, **USER}) as client:
-            stamps = workload(sandbox, client, "process_file", REST + "/integracion/procesarArchivo",
-                              [{"datos": csv(i), "prueba": True} for i in range(args.items)], args)
+            stamps = workload(
+                sandbox,
+                client,
+                "process_file",
+                REST + "/integracion/procesarArchivo",
+                [{"datos": csv(i), "prueba": True} for i in range(args.items)],
+                args,
+            )
             stamped = [client.call("stamp_xml", {"xml": cfdi40(i)})["data"]["uuid"] for i in range(20)]
-            queries = [{"uuid": stamped[i % len(stamped)], "rfcEmisor": "EKU9003173C9", "rfcReceptor": "XAXX010101000",
-                        "total": "116.00"} for i in range(args.items)]
-            status = workload(sandbox, client, "get_status", REST + "/cancelacion/consultarEstatusComprobante",
-                              queries, args)
+            queries = [
+                {
+                    "uuid": stamped[i % len(stamped)],
+                    "rfcEmisor": "EKU9003173C9",
+                    "rfcReceptor": "XAXX010101000",
+                    "total": "116.00",
+                }
+                for i in range(args.items)
+            ]
+            status = workload(
+                sandbox, client, "get_status", REST + "/cancelacion/consultarEstatusComprobante", queries, args
+            )
 
     floor = args.items * args.delay_ms / 1000
     rows = []
-    for name, what, figures in (("stamps", "stamps (process_file)", stamps),
-                                ("status queries", "SAT status queries (get_status)", status)):
+    for name, what, figures in (
+        ("stamps", "stamps (process_file)", stamps),
+        ("status queries", "SAT status queries (get_status)", status),
+    ):
         concurrent, sequential = figures["concurrent"], figures["sequential"]
         print(f"cfdi_process_files: {args.items} {what}, each answered after {args.delay_ms} ms")
-        print(f"  concurrency {args.concurrency:>2}: {concurrent:6.3f} s  ({args.items / concurrent:6.1f} {name}/s, "
-              f"{figures['connections']} new connections)")
-        print(f"  concurrency  1: {sequential:6.3f} s  ({args.items / sequential:6.1f} {name}/s; "
-              f"the delays alone add up to {floor:.1f} s)")
-        print(f"  speed-up ×{sequential / concurrent:.1f}; goal < 1.5 s at {args.concurrency}: "
-              f"{'met' if concurrent < 1.5 else 'NOT met'}")
-        rows.append({"figure": f"CFDI batch: {args.items} {name} at {args.delay_ms} ms, concurrency {args.concurrency} "
-                               "(ref: one at a time)",
-                     "sello": f"{concurrent:.2f} s", "reference": f"{sequential:.2f} s",
-                     "ratio": f"×{sequential / concurrent:.1f}", "goal": "< 1.5 s",
-                     "met": "yes" if concurrent < 1.5 else "no"})
-    print(json.dumps({"rows": rows, "batch_seconds": stamps["concurrent"], "sequential_seconds": stamps["sequential"],
-                      "status_batch_seconds": status["concurrent"], "status_sequential_seconds": status["sequential"]}))
+        print(
+            f"  concurrency {args.concurrency:>2}: {concurrent:6.3f} s  ({args.items / concurrent:6.1f} {name}/s, "
+            f"{figures['connections']} new connections)"
+        )
+        print(
+            f"  concurrency  1: {sequential:6.3f} s  ({args.items / sequential:6.1f} {name}/s; "
+            f"the delays alone add up to {floor:.1f} s)"
+        )
+        print(
+            f"  speed-up ×{sequential / concurrent:.1f}; goal < 1.5 s at {args.concurrency}: "
+            f"{'met' if concurrent < 1.5 else 'NOT met'}"
+        )
+        rows.append(
+            {
+                "figure": f"CFDI batch: {args.items} {name} at {args.delay_ms} ms, concurrency {args.concurrency} "
+                "(ref: one at a time)",
+                "sello": f"{concurrent:.2f} s",
+                "reference": f"{sequential:.2f} s",
+                "ratio": f"×{sequential / concurrent:.1f}",
+                "goal": "< 1.5 s",
+                "met": "yes" if concurrent < 1.5 else "no",
+            }
+        )
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "batch_seconds": stamps["concurrent"],
+                "sequential_seconds": stamps["sequential"],
+                "status_batch_seconds": status["concurrent"],
+                "status_sequential_seconds": status["sequential"],
+            }
+        )
+    )
     return 0 if stamps["concurrent"] < 1.5 and status["concurrent"] < 1.5 else 1
 
 

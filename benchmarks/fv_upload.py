@@ -10,6 +10,7 @@ sending the same JSON body prepared on disk (curl -T): the difference is the bas
 
     python3 benchmarks/fv_upload.py [--size-mb 50] [--runs 3] [--only upload|express]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,24 @@ def vm_hwm_kb() -> int:
 
 
 EXPRESS = "/api/v1/contract/create-contract-express"
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-          "phone": "+56912345678", "rol": 0, "order": 1, "type": "NATURAL", "portion": "100", "payment": "0.00"}
-EXPRESS_FIELDS = {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "iSignedCount": 1, "signers": [SIGNER],
-                  "sContractName": "Benchmark 50 MB"}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "+56912345678",
+    "rol": 0,
+    "order": 1,
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
+EXPRESS_FIELDS = {
+    "sOwnerType": "NATURAL",
+    "iContractTypeFeeID": 49,
+    "iSignedCount": 1,
+    "signers": [SIGNER],
+    "sContractName": "Benchmark 50 MB",
+}
 
 
 def child(mode: str, base_url: str, path: str) -> None:
@@ -67,8 +82,9 @@ def child(mode: str, base_url: str, path: str) -> None:
             lib.sello_free(pointer)
 
     error = ctypes.c_void_p()
-    client = lib.fv_client_new(json.dumps({"base_url": base_url, "login": LOGIN, "password": PASSWORD}).encode(),
-                               ctypes.byref(error))
+    client = lib.fv_client_new(
+        json.dumps({"base_url": base_url, "login": LOGIN, "password": PASSWORD}).encode(), ctypes.byref(error)
+    )
     assert client, ctypes.string_at(error.value)
     last = [0, 0, 0]
 
@@ -86,29 +102,63 @@ def child(mode: str, base_url: str, path: str) -> None:
         envelope = call("fv_upload_document", {"contractID": CONTRACT, "file_path": path})
     elapsed = time.perf_counter() - started
     after = vm_hwm_kb()
-    print(json.dumps({"ok": envelope["ok"], "envelope": envelope if not envelope["ok"] else None,
-                      "seconds": elapsed, "hwm_before_kb": before, "hwm_after_kb": after,
-                      "progress_calls": last[2], "progress_last": last[:2]}))
+    print(
+        json.dumps(
+            {
+                "ok": envelope["ok"],
+                "envelope": envelope if not envelope["ok"] else None,
+                "seconds": elapsed,
+                "hwm_before_kb": before,
+                "hwm_after_kb": after,
+                "progress_calls": last[2],
+                "progress_last": last[:2],
+            }
+        )
+    )
 
 
 def run_child(mode: str, base_url: str, path: pathlib.Path) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--child", mode, base_url, str(path)],
-                            check=True, capture_output=True, text=True, timeout=600)
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", mode, base_url, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     result = json.loads(output.stdout.strip().splitlines()[-1])
     assert result["ok"], result["envelope"]
     return result
 
 
 def run_curl(base_url: str, path: pathlib.Path) -> dict:
-    request = urllib.request.Request(base_url + "/logindata", data=json.dumps({"login": LOGIN, "password": PASSWORD}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base_url + "/logindata",
+        data=json.dumps({"login": LOGIN, "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     token = json.loads(urllib.request.urlopen(request, timeout=30).read())["message"]["Authorization"]
     started = time.perf_counter()
     output = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-H", "Expect:",
-         "-H", f"Authorization: {token}", "-F", f"file=@{path};filename={CONTRACT}.pdf;type=application/pdf",
-         base_url + "/api/v1/upfile"],
-        check=True, capture_output=True, text=True, timeout=600)
+        [
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{time_total}",
+            "-H",
+            "Expect:",
+            "-H",
+            f"Authorization: {token}",
+            "-F",
+            f"file=@{path};filename={CONTRACT}.pdf;type=application/pdf",
+            base_url + "/api/v1/upfile",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     status, seconds = output.stdout.split()
     assert status == "200", output
@@ -130,8 +180,11 @@ def make_pdf(path: pathlib.Path, size: int) -> None:
 
 
 def login_token(base_url: str) -> str:
-    request = urllib.request.Request(base_url + "/logindata", data=json.dumps({"login": LOGIN, "password": PASSWORD}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base_url + "/logindata",
+        data=json.dumps({"login": LOGIN, "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     return json.loads(urllib.request.urlopen(request, timeout=30).read())["message"]["Authorization"]
 
 
@@ -140,9 +193,30 @@ def run_curl_express(base_url: str, body: pathlib.Path) -> dict:
     token = login_token(base_url)
     started = time.perf_counter()
     output = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-X", "POST", "-T", str(body),
-         "-H", "Expect:", "-H", "Content-Type: application/json", "-H", f"Authorization: {token}", base_url + EXPRESS],
-        check=True, capture_output=True, text=True, timeout=600)
+        [
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{time_total}",
+            "-X",
+            "POST",
+            "-T",
+            str(body),
+            "-H",
+            "Expect:",
+            "-H",
+            "Content-Type: application/json",
+            "-H",
+            f"Authorization: {token}",
+            base_url + EXPRESS,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     status, seconds = output.stdout.split()
     assert status == "201", output
@@ -206,13 +280,21 @@ def main() -> int:
             sello_time = statistics.median(r["seconds"] for r in sello_runs)
             curl_time = statistics.median(r["seconds"] for r in curl_runs)
             growth_mb = max((r["hwm_after_kb"] - r["hwm_before_kb"]) / 1024 for r in sello_runs)
-            table(f"upload of a {mb:.0f} MB PDF to the sandbox's /api/v1/upfile, median of {args.runs} runs", mb,
-                  [("fv_upload_document (.so)", sello_time, f"{growth_mb:.1f}"), ("curl -F (CLI)", curl_time, "-")])
+            table(
+                f"upload of a {mb:.0f} MB PDF to the sandbox's /api/v1/upfile, median of {args.runs} runs",
+                mb,
+                [("fv_upload_document (.so)", sello_time, f"{growth_mb:.1f}"), ("curl -F (CLI)", curl_time, "-")],
+            )
             ratio = sello_time / curl_time
-            print(f"time ratio .so / curl: {ratio:.2f} (goal <= 1.2); RSS growth {growth_mb:.1f} MB (goal < 32); "
-                  f"progress callbacks: {sello_runs[-1]['progress_calls']}, last {sello_runs[-1]['progress_last']}")
-            figures.update(peak_rss_growth_mb=round(growth_mb, 1), sello_seconds=round(sello_time, 3),
-                           curl_seconds=round(curl_time, 3))
+            print(
+                f"time ratio .so / curl: {ratio:.2f} (goal <= 1.2); RSS growth {growth_mb:.1f} MB (goal < 32); "
+                f"progress callbacks: {sello_runs[-1]['progress_calls']}, last {sello_runs[-1]['progress_last']}"
+            )
+            figures.update(
+                peak_rss_growth_mb=round(growth_mb, 1),
+                sello_seconds=round(sello_time, 3),
+                curl_seconds=round(curl_time, 3),
+            )
             met = met and growth_mb < 32 and ratio <= 1.2
         if args.only != "upload":
             body = pathlib.Path(folder) / "express.json"
@@ -237,15 +319,25 @@ def main() -> int:
             curl_time = statistics.median(r["seconds"] for r in curl_runs)
             growth_mb = max((r["hwm_after_kb"] - r["hwm_before_kb"]) / 1024 for r in sello_runs)
             print()
-            table(f"create-contract-express with a {mb:.0f} MB PDF ({body.stat().st_size / (1 << 20):.0f} MB JSON body), "
-                  f"median of {args.runs} runs", mb,
-                  [("fv_create_contract_express (.so)", sello_time, f"{growth_mb:.1f}"),
-                   ("curl -T (body prepared on disk)", curl_time, "-")])
-            print(f"express: time ratio .so / curl {sello_time / curl_time:.2f} (the .so base64-encodes while sending); "
-                  f"RSS growth {growth_mb:.1f} MB (goal < 32); progress callbacks: {sello_runs[-1]['progress_calls']}, "
-                  f"last {sello_runs[-1]['progress_last']}")
-            figures.update(express_peak_rss_growth_mb=round(growth_mb, 1), express_seconds=round(sello_time, 3),
-                           express_curl_seconds=round(curl_time, 3))
+            table(
+                f"create-contract-express with a {mb:.0f} MB PDF ({body.stat().st_size / (1 << 20):.0f} MB JSON body), "
+                f"median of {args.runs} runs",
+                mb,
+                [
+                    ("fv_create_contract_express (.so)", sello_time, f"{growth_mb:.1f}"),
+                    ("curl -T (body prepared on disk)", curl_time, "-"),
+                ],
+            )
+            print(
+                f"express: time ratio .so / curl {sello_time / curl_time:.2f} (the .so base64-encodes while sending); "
+                f"RSS growth {growth_mb:.1f} MB (goal < 32); progress callbacks: {sello_runs[-1]['progress_calls']}, "
+                f"last {sello_runs[-1]['progress_last']}"
+            )
+            figures.update(
+                express_peak_rss_growth_mb=round(growth_mb, 1),
+                express_seconds=round(sello_time, 3),
+                express_curl_seconds=round(curl_time, 3),
+            )
             met = met and growth_mb < 32
     if os.environ.get("SELLO_BENCH_JSON"):
         print(json.dumps(figures))

@@ -11,6 +11,7 @@ The growth includes what the Python side does with the envelope (ctypes copy, js
 "baseline" row (a tiny answer) shows the fixed cost. Shapes: XML of tiny elements and JSON of tiny
 values (hostile), and one big base64 text node / string (a stamp's pdfBase64: the legitimate case).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,11 @@ size = %(size)d
 shape = %(shape)r
 uuid = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 if shape == "xml_tiny_elements":
-    body = b"<servicioConsulta><consultaOk>true</consultaOk><uuid>" + uuid.encode() + b"</uuid>" + b"<a/>" * (size // 4) + b"</servicioConsulta>"
+    head = b"<servicioConsulta><consultaOk>true</consultaOk><uuid>" + uuid.encode() + b"</uuid>"
+    body = head + b"<a/>" * (size // 4) + b"</servicioConsulta>"
 elif shape == "xml_big_text":
-    body = b"<servicioConsulta><consultaOk>true</consultaOk><uuid>" + uuid.encode() + b"</uuid><pdfBase64>" + b"QUJD" * (size // 4) + b"</pdfBase64></servicioConsulta>"
+    head = b"<servicioConsulta><consultaOk>true</consultaOk><uuid>" + uuid.encode() + b"</uuid><pdfBase64>"
+    body = head + b"QUJD" * (size // 4) + b"</pdfBase64></servicioConsulta>"
 elif shape == "json_tiny_values":
     body = b'{"code":200,"status":"success","message":[' + b"0," * (size // 2) + b'0]}'
 elif shape == "json_big_string":
@@ -44,7 +47,8 @@ xml = shape.startswith("xml") or shape == "baseline"
 reply = answer(200, body, "application/xml" if xml else "application/json")   # built before measuring
 with Hostile(lambda _r: reply) as server:
     if xml:
-        client = Client("cfdi", {"base_url": server.url, "usuario": "pade_user", "password": "pade_pass", "contrato": "C-1"})
+        config = {"usuario": "pade_user", "password": "pade_pass", "contrato": "C-1"}
+        client = Client("cfdi", {"base_url": server.url, **config})
         operation, request = "get_by_uuid", {"uuid": uuid}
     else:
         client = Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"})

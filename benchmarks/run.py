@@ -12,6 +12,7 @@ Sections (numbers as in the table):
   6  start-up in a fresh process, and the stripped size
   7  resident memory drift over 100,000 calls
 """
+
 import argparse
 import datetime
 import json
@@ -29,6 +30,7 @@ ROOT = os.path.dirname(HERE)
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
 
 def last_json(text):
     """The last line of `text` that is a JSON object, or None."""
@@ -89,14 +91,15 @@ class Failure(Exception):
 
 # --- the driver ----------------------------------------------------------------------------------
 
+
 class Bench:
     def __init__(self, args):
         self.args = args
         self.quick = args.quick
-        self.rows = []          # dicts: id, figure, sello, reference, ratio, goal, met
-        self.notes = []         # lines under the table
-        self.details = []       # markdown sections for results.md
-        self.timings = []       # (section, seconds, CPUs that other processes used meanwhile)
+        self.rows = []  # dicts: id, figure, sello, reference, ratio, goal, met
+        self.notes = []  # lines under the table
+        self.details = []  # markdown sections for results.md
+        self.timings = []  # (section, seconds, CPUs that other processes used meanwhile)
         cpus = sorted(os.sched_getaffinity(0))
         self.pin_cpu = None if args.no_pin or len(cpus) < 2 else {cpus[-1]}
         self.all_cpus = set(cpus)
@@ -109,14 +112,21 @@ class Bench:
         cpu = self.pin_cpu if pinned else None
         full_env = dict(os.environ, **(env or {}))
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full_env,
-                                  preexec_fn=(lambda: os.sched_setaffinity(0, cpu)) if cpu else None)
+            done = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=full_env,
+                preexec_fn=(lambda: os.sched_setaffinity(0, cpu)) if cpu else None,
+            )
         except subprocess.TimeoutExpired:
-            raise Failure("timed out after %d s: %s" % (timeout, os.path.basename(cmd[0])))
+            raise Failure("timed out after %d s: %s" % (timeout, os.path.basename(cmd[0]))) from None
         if check and done.returncode != 0:
             name = next((c for c in cmd if c.endswith((".py", ".php"))), cmd[0])
-            raise Failure("%s exited %d: %s" % (os.path.basename(name), done.returncode,
-                                                first_line(done.stderr or done.stdout)))
+            raise Failure(
+                "%s exited %d: %s" % (os.path.basename(name), done.returncode, first_line(done.stderr or done.stdout))
+            )
         return done.stdout, done.stderr
 
     def run_json(self, cmd, **kwargs):
@@ -141,8 +151,7 @@ class Bench:
                 os.sched_setaffinity(int(task), cpus)
 
     def add(self, id, figure, sello, reference, ratio, goal, met):
-        self.rows.append(dict(id=id, figure=figure, sello=sello, reference=reference, ratio=ratio, goal=goal,
-                              met=met))
+        self.rows.append(dict(id=id, figure=figure, sello=sello, reference=reference, ratio=ratio, goal=goal, met=met))
 
     def section(self, name, function):
         """Runs one section; notes how much CPU other processes took meanwhile (the machine is
@@ -190,49 +199,84 @@ class Bench:
         samples = {name: [] for name in contenders}
         names = list(contenders)
         for round in range(rounds):
-            order = names[round % len(names):] + names[:round % len(names)]  # rotate who goes first
+            order = names[round % len(names) :] + names[: round % len(names)]  # rotate who goes first
             for name in order:
                 env = self.binding_env if name == "sello_py_binding" else None
                 samples[name].append(self.run_json(contenders[name], env=env)["rate"])
         rate = {name: statistics.median(values) for name, values in samples.items()}
         self.sequential_rates = rate
-        self.details.append("### 1. Sequential rates, every round (calls/s)\n\n" + "\n".join(
-            "- %s: %s → median %s" % (name, ", ".join(f"{v:,.0f}" for v in values), f"{rate[name]:,.0f}")
-            for name, values in samples.items()))
+        self.details.append(
+            "### 1. Sequential rates, every round (calls/s)\n\n"
+            + "\n".join(
+                "- %s: %s → median %s" % (name, ", ".join(f"{v:,.0f}" for v in values), f"{rate[name]:,.0f}")
+                for name, values in samples.items()
+            )
+        )
 
         def row(id, figure, mine, ref, goal, check):
             ratio = rate[mine] / rate[ref]
-            self.add(id, figure, rate_text(rate[mine]), rate_text(rate[ref]), ratio_text(ratio), goal,
-                     "yes" if check(ratio) else "no")
+            self.add(
+                id,
+                figure,
+                rate_text(rate[mine]),
+                rate_text(rate[ref]),
+                ratio_text(ratio),
+                goal,
+                "yes" if check(ratio) else "no",
+            )
 
-        row("1a", "sequential, C: fes_obtain_certificate vs raw libcurl loop", "sello_c", "curl_c",
-            "≥ 0.90×", lambda r: r >= 0.9)
-        row("1b", "sequential, Python ctypes vs raw libcurl (C)", "sello_py", "curl_c", "≥ 0.75×",
-            lambda r: r >= 0.75)
-        row("1c", "sequential, Python ctypes vs requests.Session", "sello_py", "requests", "≥ 4×",
-            lambda r: r >= 4)
+        row(
+            "1a",
+            "sequential, C: fes_obtain_certificate vs raw libcurl loop",
+            "sello_c",
+            "curl_c",
+            "≥ 0.90×",
+            lambda r: r >= 0.9,
+        )
+        row("1b", "sequential, Python ctypes vs raw libcurl (C)", "sello_py", "curl_c", "≥ 0.75×", lambda r: r >= 0.75)
+        row("1c", "sequential, Python ctypes vs requests.Session", "sello_py", "requests", "≥ 4×", lambda r: r >= 4)
         if "sello_py_binding" in rate:
-            row("1d", "sequential, bindings/python vs raw libcurl (C)", "sello_py_binding", "curl_c", "≥ 0.75×",
-                lambda r: r >= 0.75)
-            row("1e", "sequential, bindings/python vs requests.Session", "sello_py_binding", "requests", "≥ 4×",
-                lambda r: r >= 4)
+            row(
+                "1d",
+                "sequential, bindings/python vs raw libcurl (C)",
+                "sello_py_binding",
+                "curl_c",
+                "≥ 0.75×",
+                lambda r: r >= 0.75,
+            )
+            row(
+                "1e",
+                "sequential, bindings/python vs requests.Session",
+                "sello_py_binding",
+                "requests",
+                "≥ 4×",
+                lambda r: r >= 4,
+            )
         else:
             why = binding_problem or "not available yet (no bindings/python)"
             self.add("1d", "sequential, bindings/python", "—", "—", "—", "≥ 0.75× / ≥ 4×", why)
-        row("1f", "sequential, PHP FFI vs PHP curl extension", "sello_php", "php_curl", "≥ 0.80×",
-            lambda r: r >= 0.8)
+        row("1f", "sequential, PHP FFI vs PHP curl extension", "sello_php", "php_curl", "≥ 0.80×", lambda r: r >= 0.8)
         extra_us = 1e6 / rate["sello_c_p12"] - 1e6 / rate["sello_c"]
-        self.add("1g", "C, a real PKCS#12 answer vs the usual (non-PKCS#12) one",
-                 rate_text(rate["sello_c_p12"]), rate_text(rate["sello_c"]),
-                 ratio_text(rate["sello_c_p12"] / rate["sello_c"]), "(info)",
-                 "+%s µs/call: OpenSSL PBKDF" % f"{extra_us:,.0f}")
+        self.add(
+            "1g",
+            "C, a real PKCS#12 answer vs the usual (non-PKCS#12) one",
+            rate_text(rate["sello_c_p12"]),
+            rate_text(rate["sello_c"]),
+            ratio_text(rate["sello_c_p12"] / rate["sello_c"]),
+            "(info)",
+            "+%s µs/call: OpenSSL PBKDF" % f"{extra_us:,.0f}",
+        )
         if self.pin_cpu:
-            self.notes.append("Sequential rows (1, 6, 7): client and nginx pinned to CPU %d, so a call costs what "
-                              "both sides spend on one core (no cross-core wake-ups); --no-pin to turn off."
-                              % next(iter(self.pin_cpu)))
-        self.notes.append("The server's usual answer carries a short base64 blob that is not a PKCS#12: sello "
-                          "parses it, fails fast and adds a warning. A real PKCS#12 costs an OpenSSL PBKDF per "
-                          "call (row 1g).")
+            self.notes.append(
+                "Sequential rows (1, 6, 7): client and nginx pinned to CPU %d, so a call costs what "
+                "both sides spend on one core (no cross-core wake-ups); --no-pin to turn off."
+                % next(iter(self.pin_cpu))
+            )
+        self.notes.append(
+            "The server's usual answer carries a short base64 blob that is not a PKCS#12: sello "
+            "parses it, fails fast and adds a warning. A real PKCS#12 costs an OpenSSL PBKDF per "
+            "call (row 1g)."
+        )
 
     def python_binding(self):
         base = os.path.join(ROOT, "bindings", "python")
@@ -250,8 +294,9 @@ class Bench:
         os.makedirs(stubs, exist_ok=True)
         for name in ("stdbool.h", "stddef.h", "stdint.h"):
             open(os.path.join(stubs, name), "w").close()
-        out, _ = self.run(["cc", "-E", "-P", "-nostdinc", "-I" + stubs, os.path.join(ROOT, "include", "sello.h")],
-                          pinned=False)
+        out, _ = self.run(
+            ["cc", "-E", "-P", "-nostdinc", "-I" + stubs, os.path.join(ROOT, "include", "sello.h")], pinned=False
+        )
         with open(os.path.join(self.args.work, "sello_ffi.h"), "w") as f:
             f.write(out)
 
@@ -284,13 +329,23 @@ class Bench:
         extra = []
         for label, flags, attempt_env in attempts:
             out_file = os.path.join(cg, "probe.out")
-            _, err = self.run(valgrind + flags + ["--callgrind-out-file=" + out_file] + sello + ["--calls", "1"],
-                              env=attempt_env, check=False, timeout=120)
+            _, err = self.run(
+                valgrind + flags + ["--callgrind-out-file=" + out_file] + sello + ["--calls", "1"],
+                env=attempt_env,
+                check=False,
+                timeout=120,
+            )
             if os.path.exists(out_file) and "Giving up" not in err:
                 env, extra = attempt_env, flags
                 break
-            reason = next((line.split("== ", 1)[-1] for line in err.splitlines()
-                           if "Possibly corrupted" in line or "unhandled" in line), first_line(err))
+            reason = next(
+                (
+                    line.split("== ", 1)[-1]
+                    for line in err.splitlines()
+                    if "Possibly corrupted" in line or "unhandled" in line
+                ),
+                first_line(err),
+            )
             problems.append("%s: valgrind gave up (%s)" % (label, reason.strip()))
         else:
             self.perf_instructions(sello, curl, n1, n2, "; ".join(problems))
@@ -302,21 +357,31 @@ class Bench:
         for name, cmd in (("sello", sello), ("curl", curl)):
             for n in (n1, n2):
                 out_file = os.path.join(cg, "%s.%d.out" % (name, n))
-                self.run(valgrind + extra + ["--callgrind-out-file=" + out_file] + cmd + ["--calls", str(n)],
-                         env=env if name == "sello" else None, timeout=300)
+                self.run(
+                    valgrind + extra + ["--callgrind-out-file=" + out_file] + cmd + ["--calls", str(n)],
+                    env=env if name == "sello" else None,
+                    timeout=300,
+                )
                 totals[name, n] = self.callgrind_total(out_file)
                 files[name, n] = out_file
         per_call = {name: (totals[name, n2] - totals[name, n1]) / (n2 - n1) for name in ("sello", "curl")}
         ratio = per_call["sello"] / per_call["curl"]
-        self.add("2", "instructions per call (callgrind, %d−%d calls), C" % (n2, n1),
-                 f"{per_call['sello']:,.0f}", f"{per_call['curl']:,.0f}", ratio_text(ratio), "≤ 1.5×",
-                 "yes" if ratio <= 1.5 else "no")
+        self.add(
+            "2",
+            "instructions per call (callgrind, %d−%d calls), C" % (n2, n1),
+            f"{per_call['sello']:,.0f}",
+            f"{per_call['curl']:,.0f}",
+            ratio_text(ratio),
+            "≤ 1.5×",
+            "yes" if ratio <= 1.5 else "no",
+        )
         self.per_call_instructions = per_call
         self.profile(files[("sello", n1)], files[("sello", n2)], n2 - n1, files[("curl", n1)], files[("curl", n2)])
 
     def perf_instructions(self, sello, curl, n1, n2, why):
         """The fallback when callgrind cannot run: user-space instructions from perf stat (no
         per-function profile), if this machine exposes the counter."""
+
         def count(cmd):
             _, err = self.run(["perf", "stat", "-x,", "-e", "instructions:u"] + cmd, check=False)
             for line in err.splitlines():
@@ -324,12 +389,20 @@ class Bench:
                 if len(fields) > 2 and fields[2].startswith("instructions") and fields[0].isdigit():
                     return int(fields[0])
             raise Failure(why + "; perf stat -e instructions: not supported here")
+
         per_call = {}
         for name, cmd in (("sello", sello), ("curl", curl)):
             per_call[name] = (count(cmd + ["--calls", str(n2)]) - count(cmd + ["--calls", str(n1)])) / (n2 - n1)
         ratio = per_call["sello"] / per_call["curl"]
-        self.add("2", "instructions per call (perf stat, %d−%d calls), C" % (n2, n1), f"{per_call['sello']:,.0f}",
-                 f"{per_call['curl']:,.0f}", ratio_text(ratio), "≤ 1.5×", "yes" if ratio <= 1.5 else "no")
+        self.add(
+            "2",
+            "instructions per call (perf stat, %d−%d calls), C" % (n2, n1),
+            f"{per_call['sello']:,.0f}",
+            f"{per_call['curl']:,.0f}",
+            ratio_text(ratio),
+            "≤ 1.5×",
+            "yes" if ratio <= 1.5 else "no",
+        )
         self.notes.append("Callgrind: " + why + ". Counted with perf stat instead (no per-function profile).")
 
     @staticmethod
@@ -370,14 +443,16 @@ class Bench:
             return names
         cmd = [swift, "--simplified"] if swift.endswith("swift-demangle") else [swift, "demangle", "--simplified"]
         try:
-            out = subprocess.run(cmd, input="\n".join(names) + "\n", capture_output=True, text=True,
-                                 timeout=60).stdout.splitlines()
+            out = subprocess.run(
+                cmd, input="\n".join(names) + "\n", capture_output=True, text=True, timeout=60
+            ).stdout.splitlines()
         except (OSError, subprocess.TimeoutExpired):
             return names
         return out if len(out) == len(names) else names
 
     def profile(self, sello1, sello2, calls, curl1, curl2):
         """Per-call costs by object and by function: the difference between the two runs."""
+
         def diff(first, second, inclusive):
             a, b = self.annotate(first, inclusive), self.annotate(second, inclusive)
             return {key: (b.get(key, 0) - a.get(key, 0)) / calls for key in set(a) | set(b)}
@@ -391,29 +466,47 @@ class Bench:
             curl_objects[obj] = curl_objects.get(obj, 0) + cost
         top_self = sorted(self_costs.items(), key=lambda item: -item[1])[:25]
         inclusive = diff(sello1, sello2, True)
-        ours = sorted(((key, cost) for key, cost in inclusive.items() if key[0].startswith("libsello")),
-                      key=lambda item: -item[1])[:30]
+        ours = sorted(
+            ((key, cost) for key, cost in inclusive.items() if key[0].startswith("libsello")), key=lambda item: -item[1]
+        )[:30]
         curl_perform = sum(cost for (obj, fn), cost in inclusive.items() if fn == "curl_easy_perform")
         total = self.per_call_instructions["sello"]
 
         names = self.demangle([fn for (_, fn), _ in top_self] + [fn for (_, fn), _ in ours])
-        self_names, our_names = names[:len(top_self)], names[len(top_self):]
-        lines = ["### 2. Where sello's instructions go (callgrind, per call, %d calls differenced)" % calls, "",
-                 "Per call: sello %s Ir, raw libcurl loop %s Ir. Inside sello's call, curl_easy_perform "
-                 "(libcurl, the kernel calls excluded) is %s Ir." % (f"{total:,.0f}",
-                                                                 f"{self.per_call_instructions['curl']:,.0f}",
-                                                                 f"{curl_perform:,.0f}"),
-                 "", "By object (self cost per call):", "",
-                 "| object | sello loop | raw libcurl loop |", "|---|---:|---:|"]
+        self_names, our_names = names[: len(top_self)], names[len(top_self) :]
+        lines = [
+            "### 2. Where sello's instructions go (callgrind, per call, %d calls differenced)" % calls,
+            "",
+            "Per call: sello %s Ir, raw libcurl loop %s Ir. Inside sello's call, curl_easy_perform "
+            "(libcurl, the kernel calls excluded) is %s Ir."
+            % (f"{total:,.0f}", f"{self.per_call_instructions['curl']:,.0f}", f"{curl_perform:,.0f}"),
+            "",
+            "By object (self cost per call):",
+            "",
+            "| object | sello loop | raw libcurl loop |",
+            "|---|---:|---:|",
+        ]
         for obj in sorted(set(by_object) | set(curl_objects), key=lambda o: -by_object.get(o, 0)):
             if abs(by_object.get(obj, 0)) >= 50 or abs(curl_objects.get(obj, 0)) >= 50:
-                lines.append("| %s | %s | %s |" % (obj, f"{by_object.get(obj, 0):,.0f}", f"{curl_objects.get(obj, 0):,.0f}"))
-        lines += ["", "Inclusive cost per call of sello's own functions (top 30):", "",
-                  "| Ir/call | % of call | function |", "|---:|---:|---|"]
+                lines.append(
+                    "| %s | %s | %s |" % (obj, f"{by_object.get(obj, 0):,.0f}", f"{curl_objects.get(obj, 0):,.0f}")
+                )
+        lines += [
+            "",
+            "Inclusive cost per call of sello's own functions (top 30):",
+            "",
+            "| Ir/call | % of call | function |",
+            "|---:|---:|---|",
+        ]
         for ((_, _), cost), name in zip(ours, our_names):
             lines.append("| %s | %.1f%% | `%s` |" % (f"{cost:,.0f}", 100 * cost / total, name[:150]))
-        lines += ["", "Self cost per call, every object (top 25):", "",
-                  "| Ir/call | % of call | object | function |", "|---:|---:|---|---|"]
+        lines += [
+            "",
+            "Self cost per call, every object (top 25):",
+            "",
+            "| Ir/call | % of call | object | function |",
+            "|---:|---:|---|---|",
+        ]
         for ((obj, _), cost), name in zip(top_self, self_names):
             lines.append("| %s | %.1f%% | %s | `%s` |" % (f"{cost:,.0f}", 100 * cost / total, obj, name[:150]))
         self.details.append("\n".join(lines))
@@ -427,23 +520,36 @@ class Bench:
         rounds = 1 if self.quick else 3
         self.pin_nginx(self.all_cpus)
         try:
-            cmds = {"curl": [os.path.join(a.bin, "curl_loop"), a.fes_url + "/obtenerCertificado"],
-                    "sello": [os.path.join(a.bin, "sello_loop"), a.fes_url]}
+            cmds = {
+                "curl": [os.path.join(a.bin, "curl_loop"), a.fes_url + "/obtenerCertificado"],
+                "sello": [os.path.join(a.bin, "sello_loop"), a.fes_url],
+            }
             samples = {"curl": [], "sello": []}
             for round in range(rounds):
-                for name in (["curl", "sello"] if round % 2 == 0 else ["sello", "curl"]):
-                    samples[name].append(self.run_json(cmds[name] + ["--threads", "8", "--seconds", seconds,
-                                                                     "--warmup", "50"], pinned=False)["rate"])
+                for name in ["curl", "sello"] if round % 2 == 0 else ["sello", "curl"]:
+                    samples[name].append(
+                        self.run_json(
+                            cmds[name] + ["--threads", "8", "--seconds", seconds, "--warmup", "50"], pinned=False
+                        )["rate"]
+                    )
         finally:
             if self.pin_cpu:
                 self.pin_nginx(self.pin_cpu)
         rate = {name: statistics.median(values) for name, values in samples.items()}
         ratio = rate["sello"] / rate["curl"]
-        self.add("3", "8 threads: one sello client vs 8 libcurl handles (all CPUs)",
-                 "%s/s" % f"{rate['sello']:,.0f}", "%s/s" % f"{rate['curl']:,.0f}", ratio_text(ratio), "≥ 0.85×",
-                 "yes" if ratio >= 0.85 else "no")
-        self.details.append("### 3. Threads, every round (calls/s)\n\n" + "\n".join(
-            "- %s: %s" % (name, ", ".join(f"{v:,.0f}" for v in values)) for name, values in samples.items()))
+        self.add(
+            "3",
+            "8 threads: one sello client vs 8 libcurl handles (all CPUs)",
+            "%s/s" % f"{rate['sello']:,.0f}",
+            "%s/s" % f"{rate['curl']:,.0f}",
+            ratio_text(ratio),
+            "≥ 0.85×",
+            "yes" if ratio >= 0.85 else "no",
+        )
+        self.details.append(
+            "### 3. Threads, every round (calls/s)\n\n"
+            + "\n".join("- %s: %s" % (name, ", ".join(f"{v:,.0f}" for v in values)) for name, values in samples.items())
+        )
 
     # 4, 5. the other teams' scripts ------------------------------------------------------------------
 
@@ -458,23 +564,40 @@ class Bench:
             for spec in specs:
                 self.add(spec["id"], spec["figure"], "—", "—", "—", spec["goal"], "not available yet")
             return
-        env = {"SELLO_LIB": self.args.lib, "SELLO_BENCH_JSON": "1",
-               "SELLO_BENCH_NGINX": self.args.fes_url.rsplit("/", 1)[0]}
+        env = {
+            "SELLO_LIB": self.args.lib,
+            "SELLO_BENCH_JSON": "1",
+            "SELLO_BENCH_NGINX": self.args.fes_url.rsplit("/", 1)[0],
+        }
         start = time.monotonic()
         try:
-            done = subprocess.run([sys.executable, path], capture_output=True, text=True,
-                                  env=dict(os.environ, **env), timeout=240, cwd=ROOT)
+            done = subprocess.run(
+                [sys.executable, path],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, **env),
+                timeout=240,
+                cwd=ROOT,
+            )
         except subprocess.TimeoutExpired:
-            raise Failure("%s did not finish within 240 s" % script)
+            raise Failure("%s did not finish within 240 s" % script) from None
         seconds = time.monotonic() - start
-        self.details.append("### %s. %s (exit %d, %.1f s)\n\n```\n%s\n```" % (
-            id, script, done.returncode, seconds, (done.stdout + done.stderr).strip()[-3000:]))
+        self.details.append(
+            "### %s. %s (exit %d, %.1f s)\n\n```\n%s\n```"
+            % (id, script, done.returncode, seconds, (done.stdout + done.stderr).strip()[-3000:])
+        )
         result = last_json(done.stdout) or {}
         if isinstance(result.get("rows"), list):
             for index, row in enumerate(result["rows"]):
-                self.add("%s%s" % (id, "abcdefgh"[index]), row.get("figure", script), str(row.get("sello", "—")),
-                         str(row.get("reference", "—")), str(row.get("ratio", "—")), str(row.get("goal", "—")),
-                         str(row.get("met", "—")))
+                self.add(
+                    "%s%s" % (id, "abcdefgh"[index]),
+                    row.get("figure", script),
+                    str(row.get("sello", "—")),
+                    str(row.get("reference", "—")),
+                    str(row.get("ratio", "—")),
+                    str(row.get("goal", "—")),
+                    str(row.get("met", "—")),
+                )
             return
         flat = {}
 
@@ -486,6 +609,7 @@ class Bench:
             else:
                 flat[prefix[:-1]] = value
                 flat.setdefault(prefix[:-1].rsplit(".", 1)[-1], value)
+
         walk("", result)
         for key, pattern in (text_patterns or {}).items():
             match = re.search(pattern, done.stdout)
@@ -495,25 +619,53 @@ class Bench:
             value = next((flat[k] for k in spec["keys"] if isinstance(flat.get(k), (int, float))), None)
             reference = next((flat[k] for k in spec.get("ref_keys", []) if isinstance(flat.get(k), (int, float))), None)
             if done.returncode != 0 and value is None:
-                self.add(spec["id"], spec["figure"], "—", "—", "—", spec["goal"],
-                         "error: exit %d: %s" % (done.returncode, first_line(done.stderr or done.stdout)))
+                self.add(
+                    spec["id"],
+                    spec["figure"],
+                    "—",
+                    "—",
+                    "—",
+                    spec["goal"],
+                    "error: exit %d: %s" % (done.returncode, first_line(done.stderr or done.stdout)),
+                )
             elif value is None:
                 self.add(spec["id"], spec["figure"], "ran", "—", "—", spec["goal"], "see results.md")
             else:
                 shown, ratio, met = spec["judge"](value, reference)
-                self.add(spec["id"], spec["figure"], shown,
-                         spec["unit"](reference) if reference is not None else "—", ratio, spec["goal"], met)
+                self.add(
+                    spec["id"],
+                    spec["figure"],
+                    shown,
+                    spec["unit"](reference) if reference is not None else "—",
+                    ratio,
+                    spec["goal"],
+                    met,
+                )
 
     def cfdi_batch(self):
         def judge(seconds, sequential):
             ratio = ratio_text(sequential / seconds) if sequential else "—"
             return "%.2f s" % seconds, ratio, "yes" if seconds < 1.5 else "no"
-        self.external("4", "cfdi_batch.py", [dict(
-            id="4", figure="CFDI batch: 200 stamps at 50 ms, concurrency 16 (ref: one at a time)", goal="< 1.5 s",
-            keys=["batch_seconds", "concurrent_seconds", "concurrent_s", "batch_s", "elapsed_s", "seconds"],
-            ref_keys=["sequential_seconds", "sequential_s"], unit=lambda v: "%.2f s" % v, judge=judge)],
-            text_patterns={"batch_seconds": r"concurrency\s+(?!1:)\d+:\s+([\d.]+)\s*s\b",
-                           "sequential_seconds": r"concurrency\s+1:\s+([\d.]+)\s*s\b"})
+
+        self.external(
+            "4",
+            "cfdi_batch.py",
+            [
+                dict(
+                    id="4",
+                    figure="CFDI batch: 200 stamps at 50 ms, concurrency 16 (ref: one at a time)",
+                    goal="< 1.5 s",
+                    keys=["batch_seconds", "concurrent_seconds", "concurrent_s", "batch_s", "elapsed_s", "seconds"],
+                    ref_keys=["sequential_seconds", "sequential_s"],
+                    unit=lambda v: "%.2f s" % v,
+                    judge=judge,
+                )
+            ],
+            text_patterns={
+                "batch_seconds": r"concurrency\s+(?!1:)\d+:\s+([\d.]+)\s*s\b",
+                "sequential_seconds": r"concurrency\s+1:\s+([\d.]+)\s*s\b",
+            },
+        )
 
     def fv_upload(self):
         def judge_rss(growth, _):
@@ -523,55 +675,115 @@ class Bench:
             if not curl:
                 return "%.2f s" % seconds, "—", "—"
             return "%.2f s" % seconds, ratio_text(seconds / curl), "yes" if seconds / curl <= 1.2 else "no"
-        self.external("5", "fv_upload.py", [
-            dict(id="5a", figure="50 MB PDF upload: peak RSS growth", goal="< 32 MB",
-                 keys=["peak_rss_growth_mb", "rss_growth_mb", "peak_rss_mb"], unit=str, judge=judge_rss),
-            dict(id="5b", figure="50 MB PDF upload: time vs curl -F", goal="≤ 1.2×",
-                 keys=["sello_seconds", "sello_s", "upload_seconds", "seconds"],
-                 ref_keys=["curl_seconds", "curl_s"], unit=lambda v: "%.2f s" % v, judge=judge_time),
-            dict(id="5c", figure="50 MB PDF express (base64 in JSON, encoded while sent): peak RSS growth", goal="< 32 MB",
-                 keys=["express_peak_rss_growth_mb"], unit=str, judge=judge_rss),
-            dict(id="5d", figure="50 MB PDF express: time vs curl -T of the prepared body", goal="(info)",
-                 keys=["express_seconds"], ref_keys=["express_curl_seconds"], unit=lambda v: "%.2f s" % v,
-                 judge=lambda s, c: ("%.2f s" % s, ratio_text(s / c) if c else "—", "—"))],
-            text_patterns={"sello_seconds": r"fv_upload_document \(\.so\)\s+([\d.]+)",
-                           "curl_seconds": r"curl -F \(CLI\)\s+([\d.]+)",
-                           "peak_rss_growth_mb": r"RSS growth ([\d.]+) MB"})
+
+        self.external(
+            "5",
+            "fv_upload.py",
+            [
+                dict(
+                    id="5a",
+                    figure="50 MB PDF upload: peak RSS growth",
+                    goal="< 32 MB",
+                    keys=["peak_rss_growth_mb", "rss_growth_mb", "peak_rss_mb"],
+                    unit=str,
+                    judge=judge_rss,
+                ),
+                dict(
+                    id="5b",
+                    figure="50 MB PDF upload: time vs curl -F",
+                    goal="≤ 1.2×",
+                    keys=["sello_seconds", "sello_s", "upload_seconds", "seconds"],
+                    ref_keys=["curl_seconds", "curl_s"],
+                    unit=lambda v: "%.2f s" % v,
+                    judge=judge_time,
+                ),
+                dict(
+                    id="5c",
+                    figure="50 MB PDF express (base64 in JSON, encoded while sent): peak RSS growth",
+                    goal="< 32 MB",
+                    keys=["express_peak_rss_growth_mb"],
+                    unit=str,
+                    judge=judge_rss,
+                ),
+                dict(
+                    id="5d",
+                    figure="50 MB PDF express: time vs curl -T of the prepared body",
+                    goal="(info)",
+                    keys=["express_seconds"],
+                    ref_keys=["express_curl_seconds"],
+                    unit=lambda v: "%.2f s" % v,
+                    judge=lambda s, c: ("%.2f s" % s, ratio_text(s / c) if c else "—", "—"),
+                ),
+            ],
+            text_patterns={
+                "sello_seconds": r"fv_upload_document \(\.so\)\s+([\d.]+)",
+                "curl_seconds": r"curl -F \(CLI\)\s+([\d.]+)",
+                "peak_rss_growth_mb": r"RSS growth ([\d.]+) MB",
+            },
+        )
 
     # 6. start-up and size -------------------------------------------------------------------------
 
     def startup(self):
         a = self.args
-        runs = [self.run_json([os.path.join(a.bin, "startup"), a.lib, a.fes_url]) for _ in range(3 if self.quick else 9)]
+        runs = [
+            self.run_json([os.path.join(a.bin, "startup"), a.lib, a.fes_url]) for _ in range(3 if self.quick else 9)
+        ]
         runs.sort(key=lambda r: r["total_ms"])
         median = runs[len(runs) // 2]
-        self.add("6a", "start: dlopen + sello_check_rut + client + first call, fresh C process",
-                 "%.1f ms" % median["total_ms"],
-                 "dlopen %.1f, rut %.1f, client %.1f, call %.1f ms" % (median["dlopen_ms"], median["check_rut_ms"],
-                                                                     median["client_new_ms"], median["first_call_ms"]),
-                 "—", "< 15 ms", "yes" if median["total_ms"] < 15 else "no")
-        self.details.append("### 6. Start-up, %d fresh processes (ms, sorted by total)\n\n" % len(runs) + "\n".join(
-            "- total %.2f: dlopen %.2f, check_rut %.2f, client_new %.2f, first call %.2f" % (
-                r["total_ms"], r["dlopen_ms"], r["check_rut_ms"], r["client_new_ms"], r["first_call_ms"]) for r in runs))
+        self.add(
+            "6a",
+            "start: dlopen + sello_check_rut + client + first call, fresh C process",
+            "%.1f ms" % median["total_ms"],
+            "dlopen %.1f, rut %.1f, client %.1f, call %.1f ms"
+            % (median["dlopen_ms"], median["check_rut_ms"], median["client_new_ms"], median["first_call_ms"]),
+            "—",
+            "< 15 ms",
+            "yes" if median["total_ms"] < 15 else "no",
+        )
+        self.details.append(
+            "### 6. Start-up, %d fresh processes (ms, sorted by total)\n\n" % len(runs)
+            + "\n".join(
+                "- total %.2f: dlopen %.2f, check_rut %.2f, client_new %.2f, first call %.2f"
+                % (r["total_ms"], r["dlopen_ms"], r["check_rut_ms"], r["client_new_ms"], r["first_call_ms"])
+                for r in runs
+            )
+        )
         stripped = os.path.join(a.work, "libsello.stripped.so")
         subprocess.run(["strip", "-o", stripped, a.lib], check=True)
         size, full = os.path.getsize(stripped), os.path.getsize(a.lib)
-        self.add("6b", "size of the stripped .so (ref: as built)", "%.1f MB" % (size / 1e6), "%.1f MB" % (full / 1e6),
-                 "—", "< 16 MB", "yes" if size < 16e6 else "no")
+        self.add(
+            "6b",
+            "size of the stripped .so (ref: as built)",
+            "%.1f MB" % (size / 1e6),
+            "%.1f MB" % (full / 1e6),
+            "—",
+            "< 16 MB",
+            "yes" if size < 16e6 else "no",
+        )
 
     # 7. leaks -------------------------------------------------------------------------------------
 
     def leak(self):
         a = self.args
         calls, warmup = (10000, 2000) if self.quick else (100000, 10000)
-        result = self.run_json([os.path.join(a.bin, "leak"), a.fes_url, "--calls", str(calls), "--warmup", str(warmup)],
-                               timeout=400)
+        result = self.run_json(
+            [os.path.join(a.bin, "leak"), a.fes_url, "--calls", str(calls), "--warmup", str(warmup)], timeout=400
+        )
         drift = result["drift_kib"]
-        self.add("7", "RSS drift over %s calls (after %s warm-up; ref: RSS then)" % (f"{calls:,}", f"{warmup:,}"),
-                 "%+.2f MB" % mib(drift), "%.1f MB" % mib(result["rss_before_kib"]), "—", "< 1 MB",
-                 "yes" if drift < 1024 else "no")
-        self.details.append("### 7. VmRSS every tenth of the %s calls (KiB)\n\n%s\n\n(%.1f s, %d failed calls)" % (
-            f"{calls:,}", ", ".join(str(v) for v in result["rss_kib"]), result["seconds"], result["failures"]))
+        self.add(
+            "7",
+            "RSS drift over %s calls (after %s warm-up; ref: RSS then)" % (f"{calls:,}", f"{warmup:,}"),
+            "%+.2f MB" % mib(drift),
+            "%.1f MB" % mib(result["rss_before_kib"]),
+            "—",
+            "< 1 MB",
+            "yes" if drift < 1024 else "no",
+        )
+        self.details.append(
+            "### 7. VmRSS every tenth of the %s calls (KiB)\n\n%s\n\n(%.1f s, %d failed calls)"
+            % (f"{calls:,}", ", ".join(str(v) for v in result["rss_kib"]), result["seconds"], result["failures"])
+        )
 
     # the table --------------------------------------------------------------------------------------
 
@@ -595,6 +807,7 @@ def machine(lib):
             return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
         except OSError:
             return "?"
+
     model = "?"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -607,8 +820,12 @@ def machine(lib):
         "kernel": platform.release(),
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z"),
         "load average at start": open("/proc/loadavg").read().split(" ")[0:3],
-        "library": "%s (%s, modified %s)" % (lib, f"{os.path.getsize(lib):,} bytes",
-                                             time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(lib)))),
+        "library": "%s (%s, modified %s)"
+        % (
+            lib,
+            f"{os.path.getsize(lib):,} bytes",
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(lib))),
+        ),
         "git": read(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
         "libcurl": first_line(read(["curl-config", "--version"])),
         "nginx": first_line(subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr),
@@ -637,10 +854,15 @@ def main():
     bench = Bench(args)
     if bench.pin_cpu:
         bench.pin_nginx(bench.pin_cpu)
-    sections = [("1", "1 sequential calls", bench.sequential), ("2", "2 instructions per call", bench.instructions),
-                ("3", "3 threads", bench.threads), ("4", "4 cfdi batch", bench.cfdi_batch),
-                ("5", "5 fv upload", bench.fv_upload), ("6", "6 start and size", bench.startup),
-                ("7", "7 leaks", bench.leak)]
+    sections = [
+        ("1", "1 sequential calls", bench.sequential),
+        ("2", "2 instructions per call", bench.instructions),
+        ("3", "3 threads", bench.threads),
+        ("4", "4 cfdi batch", bench.cfdi_batch),
+        ("5", "5 fv upload", bench.fv_upload),
+        ("6", "6 start and size", bench.startup),
+        ("7", "7 leaks", bench.leak),
+    ]
     only = set(args.only.split(",")) if args.only else None
     for number, name, function in sections:
         if only is None or number in only:
@@ -649,15 +871,18 @@ def main():
     info["load average at end"] = open("/proc/loadavg").read().split(" ")[0:3]
 
     text, markdown = bench.table()
-    notes = bench.notes + ["Whole run: %.0f s (%s)." % (total, ", ".join("%s %.0f s" % (n.split()[0], s)
-                                                                           for n, s, _ in bench.timings)),
-                           "Other processes on the machine meanwhile, in CPUs of %d: %s." % (
-                               os.cpu_count(), ", ".join("%s %.2f" % (n.split()[0], o) for n, _, o in bench.timings))]
+    notes = bench.notes + [
+        "Whole run: %.0f s (%s)." % (total, ", ".join("%s %.0f s" % (n.split()[0], s) for n, s, _ in bench.timings)),
+        "Other processes on the machine meanwhile, in CPUs of %d: %s."
+        % (os.cpu_count(), ", ".join("%s %.2f" % (n.split()[0], o) for n, _, o in bench.timings)),
+    ]
     # Instruction counts (2) and resident memory (7) do not depend on the machine's load.
     busy = [n.split()[0] for n, _, o in bench.timings if o > 0.25 and n.split()[0] not in ("2", "7")]
     if busy:
-        notes.append("WARNING: other processes used more than a quarter of a CPU during timed section(s) %s: "
-                     "those figures are lower than on a quiet machine; run again when it is idle." % ", ".join(busy))
+        notes.append(
+            "WARNING: other processes used more than a quarter of a CPU during timed section(s) %s: "
+            "those figures are lower than on a quiet machine; run again when it is idle." % ", ".join(busy)
+        )
     print()
     print(text)
     print()
@@ -666,8 +891,10 @@ def main():
     partial = (args.quick or args.only) and args.output == os.path.join(HERE, "results.md")
     summary = getattr(bench, "profile_summary", None)
     if summary and any(row["met"] == "no" for row in bench.rows):
-        print("\nTop inclusive costs inside sello per call (callgrind Ir%s):" % (
-            "" if partial else "; details in " + os.path.relpath(args.output)))
+        print(
+            "\nTop inclusive costs inside sello per call (callgrind Ir%s):"
+            % ("" if partial else "; details in " + os.path.relpath(args.output))
+        )
         total = bench.per_call_instructions["sello"]
         for cost, name in [item for item in summary if item[0] < 0.85 * total][:12]:  # past the wrappers
             print("  %12s  %s" % (f"{cost:,.0f}", name[:110]))

@@ -5,6 +5,7 @@
 Fails if a function of the header has no `### name` section, if a `### name` section names a
 function the header does not declare, or if a function has two sections.
 """
+
 from __future__ import annotations
 
 import collections

@@ -16,9 +16,10 @@ let cFlags: [CSetting] = [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])]
 let linkFlags: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
 
 func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
-    .executableTarget(name: name, dependencies: dependencies, path: "Targets/\(name)",
-                      swiftSettings: swiftFlags + [.enableExperimentalFeature("CImplementation")],
-                      linkerSettings: linkFlags)
+    .executableTarget(
+        name: name, dependencies: dependencies, path: "Targets/\(name)",
+        swiftSettings: swiftFlags + [.enableExperimentalFeature("CImplementation")],
+        linkerSettings: linkFlags)
 }
 
 let package = Package(
@@ -28,13 +29,16 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0"),
-        .target(name: "CSelloShims", dependencies: ["CCurl", "COpenSSL"], path: "Sources/CSelloShims",
-                cSettings: cFlags),
-        .target(name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims", "CSelloAPI"],
-                path: "Sources/SelloCore", swiftSettings: swiftFlags + [.unsafeFlags(["-enable-testing"])]),
-        .target(name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello",
-                exclude: ["exports.map"],
-                swiftSettings: swiftFlags + [.enableExperimentalFeature("CImplementation")]),
+        .target(
+            name: "CSelloShims", dependencies: ["CCurl", "COpenSSL"], path: "Sources/CSelloShims",
+            cSettings: cFlags),
+        .target(
+            name: "SelloCore", dependencies: ["CCurl", "COpenSSL", "CLibXML2", "CSelloShims", "CSelloAPI"],
+            path: "Sources/SelloCore", swiftSettings: swiftFlags + [.unsafeFlags(["-enable-testing"])]),
+        .target(
+            name: "Sello", dependencies: ["SelloCore", "CSelloAPI"], path: "Sources/Sello",
+            exclude: ["exports.map"],
+            swiftSettings: swiftFlags + [.enableExperimentalFeature("CImplementation")]),
         // One request JSON per C entry point: the first byte picks the function.
         fuzzTarget("fuzz_requests", ["Sello", "SelloCore"]),
         // The answer parsers.

@@ -12,6 +12,7 @@ followed by an answer body.
 Every function fuzz_requests calls (the operations, local helpers, *_client_new and *_client_cancel
 of include/sello.h) needs seeds in REQUESTS: this script refuses to run without them, and
 Tests/header checks it."""
+
 from __future__ import annotations
 
 import base64
@@ -34,83 +35,218 @@ def selector(name: str) -> bytes:
     return sello_header.fuzz_selector(name).to_bytes(2, "big")
 
 
-FES = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-       "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-       "direccion": "Lautaro 867", "giroEmpresa": "Otros"}
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-          "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}
-CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1, "iContractTypeFeeID": 28,
-            "iSignedCount": 1, "callback": "https://ejemplo.com/webhook", "signers": [SIGNER]}
+FES = {
+    "rut": "19.371.037-9",
+    "correo": "eleon@certificadoradelsur.cl",
+    "numeroDocumento": "100.123.456",
+    "claveCertificado": "Secreta123",
+    "duracion": 3,
+    "nombreEmpresa": "CDS",
+    "comuna": "LOS ANGELES",
+    "direccion": "Lautaro 867",
+    "giroEmpresa": "Otros",
+}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "873320311",
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
+CONTRACT = {
+    "sOwnerType": "NATURAL",
+    "sPaymentStatus": "PENDING",
+    "iPaymentService": 1,
+    "iContractTypeFeeID": 28,
+    "iSignedCount": 1,
+    "callback": "https://ejemplo.com/webhook",
+    "signers": [SIGNER],
+}
 UUID = "6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"
-CSV = "CFDI|3.3|A|1|2026-01-01T10:00:00|\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\nRECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03\nTOTAL|1160.00\n"
+CSV = (
+    "CFDI|3.3|A|1|2026-01-01T10:00:00|\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\n"
+    "RECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03\nTOTAL|1160.00\n"
+)
 CSD = {"certBase64": "TUlJRA==", "keyBase64": "TUlJRQ==", "keyPass": "12345678a"}
 UUID2 = "0E4A4B8C-1D2E-4F60-8A7B-9C0D1E2F3A4B"
-CFDI40 = ('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" Fecha="2026-01-01T10:00:00" '
-          'Sello="c2VsbG8=" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/><cfdi:Receptor Rfc="XAXX010101000"/>'
-          '</cfdi:Comprobante>')
+CFDI40 = (
+    '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" Fecha="2026-01-01T10:00:00" '
+    'Sello="c2VsbG8=" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/><cfdi:Receptor Rfc="XAXX010101000"/>'
+    "</cfdi:Comprobante>"
+)
 CLOSED = "http://127.0.0.1:1"
-CALLBACK = {"body": {"contract": [{"sContractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "sStatus": "SIGNED_PENDING",
-                                   "sContractName": "Arriendo", "signers": [{"rutId": "11111111-1", "status": "SIGNED"}]}]}}
+CALLBACK = {
+    "body": {
+        "contract": [
+            {
+                "sContractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a",
+                "sStatus": "SIGNED_PENDING",
+                "sContractName": "Arriendo",
+                "signers": [{"rutId": "11111111-1", "status": "SIGNED"}],
+            }
+        ]
+    }
+}
 
 REQUESTS: Dict[str, List[object]] = {
     "sello_check_rut": [{"rut": "12.345.678-5"}, {"rut": "96874030k"}, {"rut": 12345678}, {"rut": "1-9"}],
     "sello_find_comuna": [{"comuna": "los angeles"}, {"comuna": "Ñuñoa"}, {"comuna": "con con"}, {"comuna": "Gotham"}],
-    "sello_check_rfc": [{"rfc": "AAA010101AAA"}, {"rfc": "GODE561231GR8"}, {"rfc": "XAXX010101000"}, {"rfc": "ÑAB&991231AB1"}],
-    "fes_check_request": [FES, {**FES, "save_to": "/tmp/x.p12"}, {**FES, "rut": "19.371.037-1", "duracion": 9},
-                          {**FES, "comuna": "Llay-Llay", "numeroDocumento": "A012345678"}],
-    "cfdi_inspect_csd": [CSD, {"cert_path": "/nonexistent.cer"}, {"certBase64": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}],
+    "sello_check_rfc": [
+        {"rfc": "AAA010101AAA"},
+        {"rfc": "GODE561231GR8"},
+        {"rfc": "XAXX010101000"},
+        {"rfc": "ÑAB&991231AB1"},
+    ],
+    "fes_check_request": [
+        FES,
+        {**FES, "save_to": "/tmp/x.p12"},
+        {**FES, "rut": "19.371.037-1", "duracion": 9},
+        {**FES, "comuna": "Llay-Llay", "numeroDocumento": "A012345678"},
+    ],
+    "cfdi_inspect_csd": [
+        CSD,
+        {"cert_path": "/nonexistent.cer"},
+        {"certBase64": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"},
+    ],
     "fes_obtain_certificate": [FES, {**FES, "claveCertificado": "Ab1"}],
     "fv_login": [{}],
     "fv_get_user": [{"IDUser": 1}, {"IDUser": "1"}],
-    "fv_create_user": [{"iProfileID": 0, "sRUT": "11111111-1", "sFirstName": "Jose", "sLastName": "Cortesia",
-                        "sEmail": "contacto@josecortesia.cl", "sPhone": "+56978570242", "sLogin": "cortesia",
-                        "sPassword": "Clave123", "sComments": "NA", "sUserType": "NATURAL"}],
+    "fv_create_user": [
+        {
+            "iProfileID": 0,
+            "sRUT": "11111111-1",
+            "sFirstName": "Jose",
+            "sLastName": "Cortesia",
+            "sEmail": "contacto@josecortesia.cl",
+            "sPhone": "+56978570242",
+            "sLogin": "cortesia",
+            "sPassword": "Clave123",
+            "sComments": "NA",
+            "sUserType": "NATURAL",
+        }
+    ],
     "fv_update_user": [{"IDUser": 2, "sFirstName": "oriana", "sLastName": "aas", "sPhone": "+56911111111"}],
     "fv_reset_password": [{"login": "userapp@firmavirtual.legal"}],
     "fv_new_password": [{"login": "userapp@firmavirtual.legal", "password": "12345678", "new_password": "Nueva123"}],
     "fv_get_contract": [{"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
     "fv_create_contract": [CONTRACT, {**CONTRACT, "signers": [SIGNER, {**SIGNER, "rutId": "2-7", "portion": 0}]}],
-    "fv_list_contract_types": [{"QTYPE": "ALL", "QVALUE": 0}, {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"}, {"QTYPE": "ID", "QVALUE": 26}],
+    "fv_list_contract_types": [
+        {"QTYPE": "ALL", "QVALUE": 0},
+        {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"},
+        {"QTYPE": "ID", "QVALUE": 26},
+    ],
     "fv_list_owner_contracts": [{"IDOwner": 1}],
     "fv_get_contract_detail": [{"ContractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
     "fv_delete_contract": [{"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}],
-    "fv_upload_document": [{"contractID": "abc", "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()},
-                           {"contractID": "abc", "file_path": "/nonexistent.pdf"}],
+    "fv_upload_document": [
+        {"contractID": "abc", "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()},
+        {"contractID": "abc", "file_path": "/nonexistent.pdf"},
+    ],
     "fv_list_files": [{"ContractID": "abc"}],
-    "fv_sort_files": [{"contractID": "abc", "file_order": [{"document": "abc_1.pdf", "ind": 1, "action": "CHANGE"},
-                                                          {"document": "abc_2.pdf", "ind": 0, "action": "REMOVE"}]}],
+    "fv_sort_files": [
+        {
+            "contractID": "abc",
+            "file_order": [
+                {"document": "abc_1.pdf", "ind": 1, "action": "CHANGE"},
+                {"document": "abc_2.pdf", "ind": 0, "action": "REMOVE"},
+            ],
+        }
+    ],
     "fv_merge_files": [{"ContractID": "abc"}],
     "fv_send_contract": [{"IDContract": "abc"}],
-    "fv_create_signer": [{"contractID": "abc", "full_name": "Ana Rojas", "email": "ana@example.com", "rutId": "11111111-1", "phone": "+56911111111"}],
-    "fv_update_signer": [{"contractID": "abc", "full_name": "Ana Rojas", "email": "ana@example.com", "rutId": "11111111-1", "phone": "+56911111111"}],
+    "fv_create_signer": [
+        {
+            "contractID": "abc",
+            "full_name": "Ana Rojas",
+            "email": "ana@example.com",
+            "rutId": "11111111-1",
+            "phone": "+56911111111",
+        }
+    ],
+    "fv_update_signer": [
+        {
+            "contractID": "abc",
+            "full_name": "Ana Rojas",
+            "email": "ana@example.com",
+            "rutId": "11111111-1",
+            "phone": "+56911111111",
+        }
+    ],
     "fv_delete_signer": [{"contractID": "abc", "rutId": "11111111-1"}],
-    "cfdi_process_file": [{"datos": CSV, "prueba": True}, {"datos_base64": base64.b64encode(CSV.encode()).decode(), "opciones": ["CALCULAR_SELLO", "GENERAR_PDF"]},
-                          {"datos": CSV, "opciones": ["CALCULAR_SELLO"], "opciones_base64": True, "contrato": "C-2", "include_xml": True}],
+    "cfdi_process_file": [
+        {"datos": CSV, "prueba": True},
+        {"datos_base64": base64.b64encode(CSV.encode()).decode(), "opciones": ["CALCULAR_SELLO", "GENERAR_PDF"]},
+        {"datos": CSV, "opciones": ["CALCULAR_SELLO"], "opciones_base64": True, "contrato": "C-2", "include_xml": True},
+    ],
     "cfdi_process_file_with_csd": [{"datos": CSV, "prueba": False, **CSD}],
-    "cfdi_cancel": [{"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|XAXX010101000|EKU9003173C9|1160.00",
-                                                           {"uuid": UUID, "rfcReceptor": "XAXX010101000", "rfcEmisor": "EKU9003173C9", "total": 1160.0}], **CSD},
-                    {"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|XAXX010101000|EKU9003173C9|1.00"], "opciones": ["CERT_DEFAULT"]}],
+    "cfdi_cancel": [
+        {
+            "rfcEmisor": "EKU9003173C9",
+            "uuids": [
+                f"{UUID}|XAXX010101000|EKU9003173C9|1160.00",
+                {"uuid": UUID, "rfcReceptor": "XAXX010101000", "rfcEmisor": "EKU9003173C9", "total": 1160.0},
+            ],
+            **CSD,
+        },
+        {
+            "rfcEmisor": "EKU9003173C9",
+            "uuids": [f"{UUID}|XAXX010101000|EKU9003173C9|1.00"],
+            "opciones": ["CERT_DEFAULT"],
+        },
+    ],
     "cfdi_get_cancellation_receipt": [{"uuid": UUID, "include_xml": True}],
     "cfdi_get_by_uuid": [{"uuid": UUID, "contrato": "C-1"}],
     "cfdi_process_files": [{"items": [{"datos": CSV}, {"datos": CSV, "prueba": True}], "concurrency": 2}],
-    "fes_client_new": [{"base_url": CLOSED, "usuario": "u", "clave": "c-clave", "timeout_ms": 1000,
-                        "retries": {"max": 0, "base_delay_ms": 1, "max_delay_ms": 1}},
-                       {"base_url": "https://example.com/x", "usuario": "u", "clave": "c-clave", "ca_file": "/nonexistent", "proxy": "http://p:1"}],
+    "fes_client_new": [
+        {
+            "base_url": CLOSED,
+            "usuario": "u",
+            "clave": "c-clave",
+            "timeout_ms": 1000,
+            "retries": {"max": 0, "base_delay_ms": 1, "max_delay_ms": 1},
+        },
+        {
+            "base_url": "https://example.com/x",
+            "usuario": "u",
+            "clave": "c-clave",
+            "ca_file": "/nonexistent",
+            "proxy": "http://p:1",
+        },
+    ],
     "fv_client_new": [{"base_url": CLOSED, "login": "u", "password": "p-pass", "max_upload_bytes": 1000}],
-    "cfdi_client_new": [{"base_url": CLOSED, "usuario": "u", "password": "p-pass", "contrato": "C-1", "allow_insecure_http": True}],
-    "cfdi_stamp_xml": [{"xml": CFDI40, "prueba": True}, {"xml": CFDI40.replace('Sello="c2VsbG8="', 'Sello=""'),
-                                                          "opciones": ["CALCULAR_SELLO", "NUEVA:x"]},
-                       {"xml_base64": base64.b64encode(CFDI40.encode()).decode(), "opciones": ["GENERA_PDF"]}],
+    "cfdi_client_new": [
+        {"base_url": CLOSED, "usuario": "u", "password": "p-pass", "contrato": "C-1", "allow_insecure_http": True}
+    ],
+    "cfdi_stamp_xml": [
+        {"xml": CFDI40, "prueba": True},
+        {"xml": CFDI40.replace('Sello="c2VsbG8="', 'Sello=""'), "opciones": ["CALCULAR_SELLO", "NUEVA:x"]},
+        {"xml_base64": base64.b64encode(CFDI40.encode()).decode(), "opciones": ["GENERA_PDF"]},
+    ],
     "cfdi_stamp_xml_with_csd": [{"xml": CFDI40, "opciones": ["CALCULAR_SELLO"], **CSD}],
-    "cfdi_cancel_with_reason": [{"rfcEmisor": "EKU9003173C9", "uuids": [f"{UUID}|02|", {"uuid": UUID, "motivo": 1,
-                                                                                         "folioSustitucion": UUID2}],
-                                 "opciones": ["CERT_DEFAULT"]}],
-    "cfdi_get_status": [{"uuid": UUID, "rfcEmisor": "EKU9003173C9", "rfcReceptor": "XAXX010101000", "total": "1160.00"}],
-    "fv_create_contract_express": [{"sOwnerType": "NATURAL", "iContractTypeFeeID": 28, "sContractName": "Arriendo",
-                                    "signers": [{**SIGNER, "rol": 3, "order": 1}, {**SIGNER, "rutId": "2-7", "portion": "0"}],
-                                    "callback": "https://ejemplo.com/webhook", "provider": "LEXGOSIGN",
-                                    "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()},
-                                   {"sOwnerType": "LEGAL", "iContractTypeFeeID": 1, "signers": [SIGNER], "file_path": "/nonexistent.pdf"}],
+    "cfdi_cancel_with_reason": [
+        {
+            "rfcEmisor": "EKU9003173C9",
+            "uuids": [f"{UUID}|02|", {"uuid": UUID, "motivo": 1, "folioSustitucion": UUID2}],
+            "opciones": ["CERT_DEFAULT"],
+        }
+    ],
+    "cfdi_get_status": [
+        {"uuid": UUID, "rfcEmisor": "EKU9003173C9", "rfcReceptor": "XAXX010101000", "total": "1160.00"}
+    ],
+    "fv_create_contract_express": [
+        {
+            "sOwnerType": "NATURAL",
+            "iContractTypeFeeID": 28,
+            "sContractName": "Arriendo",
+            "signers": [{**SIGNER, "rol": 3, "order": 1}, {**SIGNER, "rutId": "2-7", "portion": "0"}],
+            "callback": "https://ejemplo.com/webhook",
+            "provider": "LEXGOSIGN",
+            "content_base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode(),
+        },
+        {"sOwnerType": "LEGAL", "iContractTypeFeeID": 1, "signers": [SIGNER], "file_path": "/nonexistent.pdf"},
+    ],
     "fv_parse_callback": [CALLBACK, {"body": json.dumps({"contract": {"sContractID": "abc", "sStatus": "WEIRD"}})}],
     "fv_confirm_callback": [CALLBACK],
     # *_client_cancel take a call_id, not JSON: raw bytes.
@@ -124,7 +260,7 @@ JSON_SEEDS = [
     '{"estado":"FAIL","errorCode":105,"comentario":"Usuario o clave invalido"}',
     '{"code":200,"status":"success","message":{"Authorization":"Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.x"}}',
     '{"code":400,"status":"error","message":"Token Bearer err\\u00f3neo \\/ \\ud83d\\ude00"}',
-    '[1,-0,0.5,-1.5e-300,1E+308,9223372036854775807,-9223372036854775808,18446744073709551616,true,false,null]',
+    "[1,-0,0.5,-1.5e-300,1E+308,9223372036854775807,-9223372036854775808,18446744073709551616,true,false,null]",
     '{"a":{"b":[{"c":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000"}]},"a":2}',
     ' \t\r\n{ "x" : [ ] , "y" : { } } ',
     '"\u00f1and\u00fa \u4e2d \U0001f600"',
@@ -132,16 +268,22 @@ JSON_SEEDS = [
 
 XML_SEEDS = [
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><servicioTimbrado><id>1</id><timbradoOk>true</timbradoOk>'
-    '<contrato>PADE-CONTRATO-01</contrato><codigo>0</codigo><version>1.1</version><uuid>' + UUID + '</uuid>'
-    '<FechaTimbrado>2026-01-01T10:00:00</FechaTimbrado><xmlBase64>PGE+PC9hPg==</xmlBase64></servicioTimbrado>',
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc>'
-    '<codigo>0</codigo><cancelacion><uuid>' + UUID + '</uuid><codigo>201</codigo><mensaje>Cancelado</mensaje></cancelacion></servicioCancel>',
+    "<contrato>PADE-CONTRATO-01</contrato><codigo>0</codigo><version>1.1</version><uuid>" + UUID + "</uuid>"
+    "<FechaTimbrado>2026-01-01T10:00:00</FechaTimbrado><xmlBase64>PGE+PC9hPg==</xmlBase64></servicioTimbrado>",
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><servicioCancel><statusOk>true</statusOk>'
+    "<rfc>EKU9003173C9</rfc>"
+    "<codigo>0</codigo><cancelacion><uuid>"
+    + UUID
+    + "</uuid><codigo>201</codigo><mensaje>Cancelado</mensaje></cancelacion></servicioCancel>",
     '<?xml version="1.0" encoding="UTF-8"?><servicioConsulta><contrato>C</contrato><consultaOk>false</consultaOk>'
-    '<codigo>602</codigo><mensaje>CFDI no existe.|uuid</mensaje></servicioConsulta>',
-    '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/3" Version="3.3" Total="1160.00"><cfdi:Emisor Rfc="EKU9003173C9"/>'
-    '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" UUID="' + UUID + '"/>'
-    '</cfdi:Complemento></cfdi:Comprobante>',
-    '<a><![CDATA[<b>x</b>]]><!-- c --><?pi x?>&amp;&lt;&#x41;&#65;<b c="&quot;d&quot;" e=\'f\'/></a>',
+    "<codigo>602</codigo><mensaje>CFDI no existe.|uuid</mensaje></servicioConsulta>",
+    '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/3" Version="3.3" Total="1160.00">'
+    '<cfdi:Emisor Rfc="EKU9003173C9"/>'
+    '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" UUID="'
+    + UUID
+    + '"/>'
+    "</cfdi:Complemento></cfdi:Comprobante>",
+    "<a><![CDATA[<b>x</b>]]><!-- c --><?pi x?>&amp;&lt;&#x41;&#65;<b c=\"&quot;d&quot;\" e='f'/></a>",
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>',
     '<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://127.0.0.1:1/x.dtd"><x>&ext;</x>',
     '<p:a xmlns:p="u"><q:b>undeclared prefix</q:b></p:a>',
@@ -164,17 +306,53 @@ def pkcs12(password: str) -> bytes:
     """A FES-like PKCS#12 (RUT in the subject and in subjectAltName otherName 1.3.6.1.4.1.8321.1)."""
     with tempfile.TemporaryDirectory() as tmp:
         d = pathlib.Path(tmp)
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
-                        "-days", "365", "-subj", "/CN=CERTIFICADO FES 19371037-9/serialNumber=19371037-9/O=CDS",
-                        "-addext", "subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:19371037-9"],
-                       cwd=d, check=True, capture_output=True)
-        subprocess.run(["openssl", "pkcs12", "-export", "-inkey", "k.pem", "-in", "c.pem", "-out", "c.p12",
-                        "-passout", f"pass:{password}"], cwd=d, check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:1024",
+                "-nodes",
+                "-keyout",
+                "k.pem",
+                "-out",
+                "c.pem",
+                "-days",
+                "365",
+                "-subj",
+                "/CN=CERTIFICADO FES 19371037-9/serialNumber=19371037-9/O=CDS",
+                "-addext",
+                "subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:19371037-9",
+            ],
+            cwd=d,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                "openssl",
+                "pkcs12",
+                "-export",
+                "-inkey",
+                "k.pem",
+                "-in",
+                "c.pem",
+                "-out",
+                "c.p12",
+                "-passout",
+                f"pass:{password}",
+            ],
+            cwd=d,
+            check=True,
+            capture_output=True,
+        )
         return (d / "c.p12").read_bytes()
 
 
 def hardening_seeds() -> None:
     """Inputs that caused the defects of issue 12, as regress-* seeds of the target that covers each."""
+
     def regress(target: str, name: str, data: bytes) -> None:
         if SELECTED and target not in SELECTED:
             return
@@ -183,30 +361,47 @@ def hardening_seeds() -> None:
         (folder / f"regress-{name}").write_bytes(data)
 
     # Item 2: JWT claims that trapped the renewal arithmetic.
-    for name, claims in [("exp-max-iat-minus-one", '{"exp":9223372036854775807,"iat":-1}'),
-                         ("exp-min-iat-max", '{"exp":-9223372036854775808,"iat":9223372036854775807}'),
-                         ("exp-min", '{"exp":-9223372036854775808}'), ("iat-after-exp", '{"exp":100,"iat":200}'),
-                         ("exp-double", '{"exp":9.2e18,"iat":1e300}')]:
+    for name, claims in [
+        ("exp-max-iat-minus-one", '{"exp":9223372036854775807,"iat":-1}'),
+        ("exp-min-iat-max", '{"exp":-9223372036854775808,"iat":9223372036854775807}'),
+        ("exp-min", '{"exp":-9223372036854775808}'),
+        ("iat-after-exp", '{"exp":100,"iat":200}'),
+        ("exp-double", '{"exp":9.2e18,"iat":1e300}'),
+    ]:
         regress("fuzz_jwt", name, claims.encode())
     regress("fuzz_jwt", "raw-extremes", bytes([0x7F] + [0xFF] * 7 + [0xFF] * 8))
     # Items 10, 13: hostile XML answers (stray bytes; more attributes than allowed).
     regress("fuzz_xml", "many-attributes", b"<r><x " + b" ".join(b'a%d="1"' % i for i in range(300)) + b"/></r>")
-    regress("fuzz_xml", "stray-bytes", b"<servicioTimbrado><timbradoOk>true</timbradoOk><mensaje>x\xff\x00\x01\xc3(</mensaje><uuid>"
-            + UUID.encode() + b"</uuid></servicioTimbrado>")
+    regress(
+        "fuzz_xml",
+        "stray-bytes",
+        b"<servicioTimbrado><timbradoOk>true</timbradoOk><mensaje>x\xff\x00\x01\xc3(</mensaje><uuid>"
+        + UUID.encode()
+        + b"</uuid></servicioTimbrado>",
+    )
     # Item 10: an OK FES answer with one stray byte (byte 0 selects HTTP 200).
     ok = b'{"estado":"OK","errorCode":0,"comentario":"%s","certificado":"bm90IGEgcGtjczEy"}'
-    for name, body in [("latin1", ok % b"emisi\xf3n"), ("lone-surrogate", ok % b"a\\ud800b"), ("raw-tab", ok % b"a\tb"),
-                       ("bom", b"\xef\xbb\xbf" + ok % b"x"), ("trailing-nul", ok % b"x" + b"\x00\x00")]:
+    for name, body in [
+        ("latin1", ok % b"emisi\xf3n"),
+        ("lone-surrogate", ok % b"a\\ud800b"),
+        ("raw-tab", ok % b"a\tb"),
+        ("bom", b"\xef\xbb\xbf" + ok % b"x"),
+        ("trailing-nul", ok % b"x" + b"\x00\x00"),
+    ]:
         regress("fuzz_fes_answer", f"stray-{name}", b"\x00" + body)
         regress("fuzz_json", f"stray-{name}", body)
     # Items 5, 6: a secret echoed raw, percent-encoded (either case, + for space), JSON-escaped.
     secret = 'Cl@ve S3/"x\\+\u00f1'.encode()
-    for name, text in [("percent", b"clave=Cl%40ve+S3%2F%22x%5C%2B%C3%B1 end"), ("percent-lower", b"Cl%40ve%20S3%2f%22x%5c%2b%c3%b1"),
-                       ("json", b'{"p":"Cl@ve S3/\\"x\\\\+\\u00f1"}'), ("key", b'{"Cl@ve S3/\\"x\\\\+\xc3\xb1":1}')]:
+    for name, text in [
+        ("percent", b"clave=Cl%40ve+S3%2F%22x%5C%2B%C3%B1 end"),
+        ("percent-lower", b"Cl%40ve%20S3%2f%22x%5c%2b%c3%b1"),
+        ("json", b'{"p":"Cl@ve S3/\\"x\\\\+\\u00f1"}'),
+        ("key", b'{"Cl@ve S3/\\"x\\\\+\xc3\xb1":1}'),
+    ]:
         regress("fuzz_redactor", name, bytes([len(secret)]) + secret + text)
     for name, data in request_seeds():
         if name.startswith("regress-"):
-            regress("fuzz_requests", name[len("regress-"):], data)
+            regress("fuzz_requests", name[len("regress-") :], data)
 
 
 # Items 3, 8, 15, 16 of issue 12: configurations now refused (proxy, short secret, CR/LF, NUL, query).
@@ -223,11 +418,17 @@ def seed_problems(header: "sello_header.Header | None" = None) -> List[str]:
     """What REQUESTS lacks, or has too much, against the functions fuzz_requests calls."""
     header = header or sello_header.read()
     fuzzed = header.names(*sello_header.FUZZED_KINDS)
-    problems = [f"fuzz/make_corpus.py has no seeds for {name} (include/sello.h declares it): add requests for it "
-                f"to REQUESTS" for name in fuzzed if not REQUESTS.get(name)]
-    problems += [f"fuzz/make_corpus.py has seeds for {name}, which fuzz_requests does not call (include/sello.h "
-                 f"does not declare it, or it takes no text): remove them from REQUESTS"
-                 for name in REQUESTS if name not in fuzzed]
+    problems = [
+        f"fuzz/make_corpus.py has no seeds for {name} (include/sello.h declares it): add requests for it to REQUESTS"
+        for name in fuzzed
+        if not REQUESTS.get(name)
+    ]
+    problems += [
+        f"fuzz/make_corpus.py has seeds for {name}, which fuzz_requests does not call (include/sello.h "
+        f"does not declare it, or it takes no text): remove them from REQUESTS"
+        for name in REQUESTS
+        if name not in fuzzed
+    ]
     return problems
 
 
@@ -258,10 +459,18 @@ def main(targets: Sequence[str]) -> None:
         write("fuzz_json", f"json{index}", text.encode())
     for index, text in enumerate(XML_SEEDS):
         write("fuzz_xml", f"xml{index}", text.encode())
-    answering = not SELECTED or "fuzz_fes_answer" in SELECTED      # the PKCS#12 is made anew each time
+    answering = not SELECTED or "fuzz_fes_answer" in SELECTED  # the PKCS#12 is made anew each time
     certificate = base64.b64encode(pkcs12("Secreta123xyz")).decode() if answering else ""
     answers = [
-        (0, {"estado": "OK", "errorCode": 0, "comentario": "Certificado obtenido exitosamente", "certificado": certificate}),
+        (
+            0,
+            {
+                "estado": "OK",
+                "errorCode": 0,
+                "comentario": "Certificado obtenido exitosamente",
+                "certificado": certificate,
+            },
+        ),
         (0, {"estado": "OK", "errorCode": "0", "certificado": "bm90IGEgcGtjczEy"}),
         (0, {"estado": "FAIL", "errorCode": 105, "comentario": "Usuario o clave invalido"}),
         (0, {"estado": "FAIL", "errorCode": 22, "comentario": "Correo no puede venir vac\u00edo."}),

@@ -12,6 +12,7 @@
 ``python3 sandbox/check_layout.py`` prints every breach and exits 1 if there is one;
 ``tests/test_sandbox_layout.py`` runs the same checks in the sandbox suite.
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,9 +30,13 @@ LAYERS = ("core", "plumbing", "services", "faults", "control", "server")  # emul
 
 def sandbox_files(root: Path = SANDBOX) -> list[Path]:
     """Every Python and Markdown file under ``root``, caches left out."""
-    return sorted(path for path in root.rglob("*")
-                  if path.is_file() and path.suffix in CHECKED_SUFFIXES
-                  and not SKIPPED_DIRS.intersection(part for part in path.relative_to(root).parts))
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix in CHECKED_SUFFIXES
+        and not SKIPPED_DIRS.intersection(part for part in path.relative_to(root).parts)
+    )
 
 
 def long_files(paths: list[Path], limit: int = MAX_FILE_LINES) -> list[str]:
@@ -59,14 +64,18 @@ def long_functions(path: Path, limit: int = MAX_FUNCTION_LINES) -> list[str]:
 
 def star_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [f"{path}:{node.lineno} from {node.module} import *" for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)]
+    return [
+        f"{path}:{node.lineno} from {node.module} import *"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+    ]
 
 
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
@@ -113,7 +122,7 @@ def import_graph(root: Path = SANDBOX, package: str = PACKAGE) -> dict[str, set[
 def import_cycles(graph: dict[str, set[str]]) -> list[str]:
     """One ``a -> b -> a`` line per cycle found (depth-first search, each cycle reported once)."""
     cycles: list[str] = []
-    state: dict[str, int] = {}          # 1: on the current path, 2: done
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
     path: list[str] = []
 
     def visit(node: str) -> None:
@@ -121,7 +130,7 @@ def import_cycles(graph: dict[str, set[str]]) -> list[str]:
         path.append(node)
         for target in sorted(graph.get(node, ())):
             if state.get(target) == 1:
-                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+                cycles.append(" -> ".join(path[path.index(target) :] + [target]))
             elif target not in state:
                 visit(target)
         path.pop()
@@ -145,8 +154,10 @@ def upward_imports(graph: dict[str, set[str]]) -> list[str]:
     for module, targets in sorted(graph.items()):
         for target in sorted(targets):
             if layer_of(target) > layer_of(module):
-                found.append(f"{module} imports {target} ({LAYERS[layer_of(target)]} is above "
-                             f"{LAYERS[layer_of(module)] if layer_of(module) >= 0 else 'the package'})")
+                found.append(
+                    f"{module} imports {target} ({LAYERS[layer_of(target)]} is above "
+                    f"{LAYERS[layer_of(module)] if layer_of(module) >= 0 else 'the package'})"
+                )
     return found
 
 

@@ -10,6 +10,7 @@ Standard library only (urllib), importable from tests in any directory::
         assert sb.stats()["connections"] == 1
         print(sb.requests("/servicio"))
 """
+
 from __future__ import annotations
 
 import json
@@ -42,23 +43,48 @@ def make_self_signed(directory: Path) -> tuple[Path, Path]:
     """A throw-away certificate for localhost / 127.0.0.1 / ::1 (openssl CLI)."""
     cert, key = directory / "tls-cert.pem", directory / "tls-key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"],
-        check=True, capture_output=True, timeout=60)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return cert, key
 
 
 class Sandbox:
     """A running sandbox subprocess and a urllib client for its /_sandbox control API."""
 
-    def __init__(self, process: subprocess.Popen[bytes], host: str, port: int, ca_file: Path | None,
-                 workdir: Path, log_path: Path) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        host: str,
+        port: int,
+        ca_file: Path | None,
+        workdir: Path,
+        log_path: Path,
+    ) -> None:
         self.process = process
         self.host = host
         self.port = port
-        self.ca_file = ca_file            # the server certificate when started with TLS
-        self.log_path = log_path          # the server's stderr
+        self.ca_file = ca_file  # the server certificate when started with TLS
+        self.log_path = log_path  # the server's stderr
         self._workdir = workdir
         scheme = "https" if ca_file else "http"
         netloc = f"[{host}]" if ":" in host else host
@@ -70,8 +96,14 @@ class Sandbox:
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
-    def start(cls, host: str = "127.0.0.1", tls: Any = None, data_dir: str | None = None,
-              timeout: float = 30.0, verbose: bool = False) -> "Sandbox":
+    def start(
+        cls,
+        host: str = "127.0.0.1",
+        tls: Any = None,
+        data_dir: str | None = None,
+        timeout: float = 30.0,
+        verbose: bool = False,
+    ) -> "Sandbox":
         """Spawn ``sello_sandbox.py --port 0``, read ``SANDBOX_PORT=<n>`` and wait until it answers.
 
         ``tls``: None for HTTP; True for a generated self-signed certificate (``.ca_file``); or a

@@ -16,6 +16,7 @@ the ``emulator`` package beside it (README, "Layout").
 
 Comments of the form ``seed 000: ...`` name the seed passage a behaviour comes from.
 """
+
 from __future__ import annotations
 
 import sys

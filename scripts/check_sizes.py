@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Issue 13's size rule: no file over 800 lines and no function over 60 lines in Sources,
-bindings and sandbox (Swift, Python, PHP). Prints each offender; exits 1 if there is any.
+"""Issue 13's size rules: no file over 800 lines and no function over 60 lines in Sources,
+bindings and sandbox (Swift, Python, PHP); with --columns, no line over 120 characters in the
+given Swift files (swift format keeps a long string literal whole; ruff and phpcs check their own
+languages). Prints each offender; exits 1 if there is any.
 
 Functions are found by their declaration and measured to the brace (or, in Python, the AST
 node) that closes them; a closure stored in a property counts as part of its declaration.
 """
+
 import ast
 import pathlib
 import re
 import sys
 
-MAX_FILE, MAX_FUNCTION = 800, 60
+MAX_FILE, MAX_FUNCTION, MAX_COLUMNS = 800, 60, 120
 ROOTS = ["Sources", "bindings", "sandbox"]
 SKIP = {"vendor", ".build", "build", "__pycache__", "node_modules"}
 SWIFT_DECLARATION = re.compile(r"\b(func\s+[^\s(<]+|init[?!]?\s*[(<]|deinit\s*\{|subscript\s*\()")
@@ -65,20 +68,40 @@ def offences(path: pathlib.Path):
     lines = text.splitlines()
     if len(lines) > MAX_FILE:
         yield f"{path}: {len(lines)} lines (> {MAX_FILE})"
-    functions = {".swift": lambda: swift_functions(lines), ".php": lambda: php_functions(lines),
-                 ".py": lambda: python_functions(text)}[path.suffix]()
+    functions = {
+        ".swift": lambda: swift_functions(lines),
+        ".php": lambda: php_functions(lines),
+        ".py": lambda: python_functions(text),
+    }[path.suffix]()
     for name, line, length in functions:
         if length > MAX_FUNCTION:
             yield f"{path}:{line}: {name} is {length} lines (> {MAX_FUNCTION})"
 
 
+def long_lines(paths: list[str]) -> list[str]:
+    return [
+        f"{path}:{number}: {len(line)} columns (> {MAX_COLUMNS})"
+        for path in paths
+        for number, line in enumerate(pathlib.Path(path).read_text().splitlines(), 1)
+        if len(line) > MAX_COLUMNS
+    ]
+
+
 def main(roots: list[str]) -> int:
-    found = [offence for root in roots for path in sorted(pathlib.Path(root).rglob("*"))
-             if path.suffix in (".swift", ".py", ".php") and not SKIP.intersection(path.parts)
-             for offence in offences(path)]
+    found = [
+        offence
+        for root in roots
+        for path in sorted(pathlib.Path(root).rglob("*"))
+        if path.suffix in (".swift", ".py", ".php") and not SKIP.intersection(path.parts)
+        for offence in offences(path)
+    ]
     print("\n".join(found + [f"sizes: {len(found)} over the limits"]))
     return 1 if found else 0
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--columns"]:
+        lines = long_lines(sys.argv[2:])
+        print("\n".join(lines + [f"columns: {len(lines)} lines over {MAX_COLUMNS}"]))
+        sys.exit(1 if lines else 0)
     sys.exit(main(sys.argv[1:] or ROOTS))

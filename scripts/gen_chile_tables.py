@@ -2,6 +2,7 @@
 """Generates Sources/SelloCore/Validators/Chile/ChileTables.swift from the official CSVs in
 ../shared/data/chile (regions and the 346 comunas), so the library embeds the facts instead of a
 retyped copy. Run from the repository root: python3 scripts/gen_chile_tables.py [DATA_DIR]"""
+
 import csv
 import pathlib
 import sys
@@ -30,8 +31,12 @@ lines = [
 ]
 for r in regions:
     lines.append(f"        ({swift(r['id'])}, {swift(r['name'])}, {swift(r['iso_code'])}),")
-lines += ["    ]", "", "    /// (5-digit CUT code, official name, province code)",
-          "    static let communes: [(cut: String, name: String, province: String)] = ["]
+lines += [
+    "    ]",
+    "",
+    "    /// (5-digit CUT code, official name, province code)",
+    "    static let communes: [(cut: String, name: String, province: String)] = [",
+]
 for c in communes:
     lines.append(f"        ({swift(c['id'])}, {swift(c['name'])}, {swift(c['province_id'])}),")
 lines += ["    ]", "}", ""]

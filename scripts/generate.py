@@ -14,6 +14,7 @@
 Run it after changing the header (a new operation, a new version); Tests/header checks that the
 kept files are current.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -64,18 +65,22 @@ def render_python(header: Header) -> str:
         lines.append(f'    "{service}": {{')
         lines += [f'        "{kind}": "{name}",' for kind, name in header.lifecycle(service).items()]
         lines.append("    },")
-    lines += ["}",
-              "#: Per service: operation (as in client.call()) -> C function,",
-              "#: char *NAME(PREFIX_client *client, const char *request_json).",
-              "OPERATIONS: Dict[str, Dict[str, str]] = {"]
+    lines += [
+        "}",
+        "#: Per service: operation (as in client.call()) -> C function,",
+        "#: char *NAME(PREFIX_client *client, const char *request_json).",
+        "OPERATIONS: Dict[str, Dict[str, str]] = {",
+    ]
     for service in header.services:
         lines.append(f'    "{service}": {{')
         lines += [f'        "{operation}": "{name}",' for operation, name in header.operations(service).items()]
         lines.append("    },")
-    lines += ["}",
-              "#: The operations cfdi_process_files runs in a batch (its \"operation\" field).",
-              f"BATCH_OPERATIONS: Tuple[str, ...] = {_py_tuple(header.batch_operations)}",
-              ""]
+    lines += [
+        "}",
+        '#: The operations cfdi_process_files runs in a batch (its "operation" field).',
+        f"BATCH_OPERATIONS: Tuple[str, ...] = {_py_tuple(header.batch_operations)}",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -94,44 +99,47 @@ def render_php(header: Header) -> str:
         body = "".join(f"        '{s}' => {_php_map(rows(s), '        ')},\n" for s in header.services)
         return "[\n" + body + "    ]"
 
-    return "\n".join([
-        "<?php",
-        "",
-        "declare(strict_types=1);",
-        "",
-        "namespace Sello;",
-        "",
-        "/**",
-        " * What include/sello.h declares, as this binding uses it.",
-        f" * {NOTICE}",
-        " *",
-        " * Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle",
-        " * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and",
-        " * tests/OperationTableTest.php checks there is one per operation.",
-        " */",
-        "final class Abi",
-        "{",
-        "    /** SELLO_VERSION_MAJOR.MINOR.PATCH. */",
-        f"    public const VERSION = '{header.version}';",
-        "    /** SELLO_ABI_VERSION: the library's sello_abi_version() must be this. */",
-        f"    public const ABI_VERSION = {header.abi};",
-        "    /** The services, by function prefix: each has a client. */",
-        f"    public const SERVICES = {_php_list(header.services, '    ')};",
-        "    /** char *NAME(const char *request_json): no client. */",
-        f"    public const HELPER_FUNCTIONS = {_php_list(header.names('helper'), '    ')};",
-        "    /** Per service: kind (client_new, client_free, set_progress, set_log, cancel) => C function. */",
-        f"    public const CLIENT_FUNCTIONS = {per_service(header.lifecycle)};",
-        "    /** Per service: operation (as in call()) => char *NAME(PREFIX_client *, const char *request_json). */",
-        f"    public const OPERATIONS = {per_service(header.operations)};",
-        "    /** The operations cfdi_process_files runs in a batch (its \"operation\" field). */",
-        f"    public const BATCH_OPERATIONS = {_php_list(header.batch_operations, '    ')};",
-        "",
-        "    private function __construct()",
-        "    {",
-        "    }",
-        "}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<?php",
+            "",
+            "declare(strict_types=1);",
+            "",
+            "namespace Sello;",
+            "",
+            "/**",
+            " * What include/sello.h declares, as this binding uses it.",
+            f" * {NOTICE}",
+            " *",
+            " * Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle",
+            " * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and",
+            " * tests/OperationTableTest.php checks there is one per operation.",
+            " */",
+            "final class Abi",
+            "{",
+            "    /** SELLO_VERSION_MAJOR.MINOR.PATCH. */",
+            f"    public const VERSION = '{header.version}';",
+            "    /** SELLO_ABI_VERSION: the library's sello_abi_version() must be this. */",
+            f"    public const ABI_VERSION = {header.abi};",
+            "    /** The services, by function prefix: each has a client. */",
+            f"    public const SERVICES = {_php_list(header.services, '    ')};",
+            "    /** char *NAME(const char *request_json): no client. */",
+            f"    public const HELPER_FUNCTIONS = {_php_list(header.names('helper'), '    ')};",
+            "    /** Per service: kind (client_new, client_free, set_progress, set_log, cancel) => C function. */",
+            f"    public const CLIENT_FUNCTIONS = {per_service(header.lifecycle)};",
+            "    /** Per service: operation (as in call()) => "
+            "char *NAME(PREFIX_client *, const char *request_json). */",
+            f"    public const OPERATIONS = {per_service(header.operations)};",
+            '    /** The operations cfdi_process_files runs in a batch (its "operation" field). */',
+            f"    public const BATCH_OPERATIONS = {_php_list(header.batch_operations, '    ')};",
+            "",
+            "    private function __construct()",
+            "    {",
+            "    }",
+            "}",
+            "",
+        ]
+    )
 
 
 def fuzz_entries(header: Header) -> List[tuple]:
@@ -142,7 +150,8 @@ def fuzz_entries(header: Header) -> List[tuple]:
         if first == second:
             raise sello_header.HeaderError(
                 f"{a} and {b} have the same fuzz selector {first:#06x}: rename one, or change fuzz_selector "
-                f"in scripts/sello_header.py (and regenerate fuzz/corpus/fuzz_requests with fuzz/make_corpus.py)")
+                f"in scripts/sello_header.py (and regenerate fuzz/corpus/fuzz_requests with fuzz/make_corpus.py)"
+            )
     return rows
 
 
@@ -197,8 +206,11 @@ def main(argv: Sequence[str]) -> int:
         if "--check" in argv:
             out = stale(header)
             for path in out:
-                print(f"{path.relative_to(ROOT)} is out of date with include/sello.h: run `make generate` "
-                      f"(python3 scripts/generate.py) and commit it", file=sys.stderr)
+                print(
+                    f"{path.relative_to(ROOT)} is out of date with include/sello.h: run `make generate` "
+                    f"(python3 scripts/generate.py) and commit it",
+                    file=sys.stderr,
+                )
             return 1 if out else 0
         if "--fuzz" in argv:
             targets = {FUZZ_ENTRIES: render_fuzz}

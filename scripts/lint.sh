@@ -24,7 +24,7 @@ run() {
   if "$@"; then echo "lint: $name ok"; else failed+=("$name"); fi
 }
 run "swift format" swift format lint --strict --recursive --configuration .swift-format "${swift_paths[@]}"
-run "swift lines" bash -c "! git ls-files -z '*.swift' | xargs -0 awk 'length > 120 { print FILENAME \":\" FNR \": \" length \" columns\"; found = 1 } END { exit !found }'"
+run "swift lines" bash -c 'git ls-files -z "*.swift" | xargs -0 python3 scripts/check_sizes.py --columns'
 run "ruff check" "$ruff" check --quiet .
 run "ruff format" "$ruff" format --check --quiet .
 run "phpcs" make -s -C bindings/php lint

@@ -25,6 +25,7 @@ A prototype of any other shape is an error naming it: the bindings would not kno
     python3 scripts/sello_header.py abi           # 1
     python3 scripts/sello_header.py functions [KIND]
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,13 @@ COMMON = {
 FUZZED_KINDS = ("helper", "operation", "cancel", "client_new")
 KINDS = ("common", "helper", "client_new", "client_free", "set_progress", "set_log", "cancel", "operation")
 #: The client's lifecycle functions: kind -> name suffix after PREFIX_.
-LIFECYCLE = {"client_new": "client_new", "client_free": "client_free", "set_progress": "client_set_progress",
-             "set_log": "client_set_log", "cancel": "client_cancel"}
+LIFECYCLE = {
+    "client_new": "client_new",
+    "client_free": "client_free",
+    "set_progress": "client_set_progress",
+    "set_log": "client_set_log",
+    "cancel": "client_cancel",
+}
 
 
 class HeaderError(ValueError):
@@ -57,13 +63,13 @@ class HeaderError(ValueError):
 
 @dataclass(frozen=True)
 class Function:
-    name: str                        # the C name: fv_get_user
-    kind: str                        # one of KINDS
-    prefix: str                      # sello, fes, fv or cfdi
-    operation: str                   # the name without its prefix: get_user (meta.operation)
-    returns: str                     # "char *"
-    parameters: Tuple[str, ...]      # the types: ("fv_client *", "const char *")
-    line: int                        # where it is declared (1-based)
+    name: str  # the C name: fv_get_user
+    kind: str  # one of KINDS
+    prefix: str  # sello, fes, fv or cfdi
+    operation: str  # the name without its prefix: get_user (meta.operation)
+    returns: str  # "char *"
+    parameters: Tuple[str, ...]  # the types: ("fv_client *", "const char *")
+    line: int  # where it is declared (1-based)
 
     @property
     def prototype(self) -> str:
@@ -76,9 +82,9 @@ class Header:
     path: pathlib.Path
     version_parts: Tuple[int, int, int]
     abi: int
-    services: Tuple[str, ...]             # in the header's order: ("fes", "fv", "cfdi")
-    functions: Tuple[Function, ...]       # in the header's order
-    batch_operations: Tuple[str, ...]     # cfdi_process_files' "operation" values, as documented
+    services: Tuple[str, ...]  # in the header's order: ("fes", "fv", "cfdi")
+    functions: Tuple[Function, ...]  # in the header's order
+    batch_operations: Tuple[str, ...]  # cfdi_process_files' "operation" values, as documented
 
     @property
     def version(self) -> str:
@@ -114,8 +120,10 @@ def fuzz_selector(name: str) -> int:
 
 def _strip(text: str) -> str:
     """Comments and preprocessor lines blanked out, line numbers kept."""
+
     def blank(match: "re.Match[str]") -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
+
     text = re.sub(r"/\*.*?\*/|//[^\n]*", blank, text, flags=re.S)
     return re.sub(r"^[ \t]*#[^\n]*(?:\\\n[^\n]*)*", blank, text, flags=re.M)
 
@@ -147,24 +155,28 @@ def _parameter_names(parameters: str) -> List[str]:
     return names
 
 
-def _shape(name: str, returns: str, types: Tuple[str, ...], names: List[str],
-           services: Sequence[str]) -> Tuple[str, str, str]:
+def _shape(
+    name: str, returns: str, types: Tuple[str, ...], names: List[str], services: Sequence[str]
+) -> Tuple[str, str, str]:
     """(kind, prefix, operation) of a prototype, or HeaderError."""
     if name in COMMON:
         if COMMON[name] != (returns, types):
             expected = COMMON[name]
             raise HeaderError(f"{name} must be `{expected[0]} {name}({', '.join(expected[1]) or 'void'})`")
-        return "common", "sello", name[len("sello_"):]
+        return "common", "sello", name[len("sello_") :]
     prefix = name.split("_", 1)[0]
-    operation = name[len(prefix) + 1:]
+    operation = name[len(prefix) + 1 :]
     if prefix == "sello" or prefix in services:
         client = f"{prefix}_client *"
         if returns == "char *" and types == ("const char *",) and names[-1:] == ["request_json"]:
             return "helper", prefix, operation
-        shapes = {"client_new": (client, ("const char *", "char **")), "client_free": ("void", (client,)),
-                  "set_progress": ("void", (client, "sello_progress_fn", "void *")),
-                  "set_log": ("void", (client, "sello_log_fn", "void *", "int")),
-                  "cancel": ("char *", (client, "const char *"))}
+        shapes = {
+            "client_new": (client, ("const char *", "char **")),
+            "client_free": ("void", (client,)),
+            "set_progress": ("void", (client, "sello_progress_fn", "void *")),
+            "set_log": ("void", (client, "sello_log_fn", "void *", "int")),
+            "cancel": ("char *", (client, "const char *")),
+        }
         for kind, (shape_returns, shape_types) in shapes.items():
             if operation == LIFECYCLE[kind]:
                 if (returns, types) != (shape_returns, shape_types):
@@ -179,7 +191,8 @@ def _shape(name: str, returns: str, types: Tuple[str, ...], names: List[str],
         f"{name}: `{returns} {name}({', '.join(types)})` has none of the shapes the bindings know "
         f"(an operation is `char *PREFIX_NAME(PREFIX_client *client, const char *request_json)`, a local "
         f"helper `char *NAME(const char *request_json)`, PREFIX one of sello, {', '.join(services)}); "
-        f"a new shape needs scripts/sello_header.py, scripts/generate.py and both bindings taught it")
+        f"a new shape needs scripts/sello_header.py, scripts/generate.py and both bindings taught it"
+    )
 
 
 def _batch_operations(raw: str) -> Tuple[str, ...]:
@@ -205,8 +218,11 @@ def parse(text: str, path: pathlib.Path = HEADER) -> Header:
         if not body or body.startswith("typedef") or "(" not in body:
             continue
         line = code.count("\n", 0, statement.start() + len(statement.group(0)) - len(statement.group(0).lstrip())) + 1
-        match = re.fullmatch(r"(?P<returns>[A-Za-z_][\w\s]*?\s*\**)\s*(?P<name>[A-Za-z_]\w*)\s*"
-                             r"\((?P<params>[^()]*)\)", body)
+        match = re.fullmatch(
+            r"(?P<returns>[A-Za-z_][\w\s]*?\s*\**)\s*(?P<name>[A-Za-z_]\w*)\s*"
+            r"\((?P<params>[^()]*)\)",
+            body,
+        )
         if not match:
             raise HeaderError(f"{path}:{line}: cannot read this declaration: {body}")
         name = match.group("name")
@@ -234,12 +250,16 @@ def _check_complete(header: Header) -> None:
     for service in header.services:
         for kind, name in header.lifecycle(service).items():
             if name not in names:
-                raise HeaderError(f"{header.path}: service {service} has no {name} ({kind}): every client has "
-                                  f"{', '.join(header.lifecycle(service).values())}")
+                raise HeaderError(
+                    f"{header.path}: service {service} has no {name} ({kind}): every client has "
+                    f"{', '.join(header.lifecycle(service).values())}"
+                )
     unknown = [op for op in header.batch_operations if f"cfdi_{op}" not in names]
     if unknown:
-        raise HeaderError(f"{header.path}: cfdi_process_files documents operations that are not declared: "
-                          + ", ".join(f"cfdi_{op}" for op in unknown))
+        raise HeaderError(
+            f"{header.path}: cfdi_process_files documents operations that are not declared: "
+            + ", ".join(f"cfdi_{op}" for op in unknown)
+        )
 
 
 _cache: Optional[Header] = None

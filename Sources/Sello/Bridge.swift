@@ -1,4 +1,5 @@
 import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,8 +17,10 @@ enum Bridge {
     }
 
     /// `*_client_new`: the client, or NULL with an error envelope in `*errorOut`.
-    static func newClient<Client: AnyObject>(service: String, errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                                             _ make: () throws(SelloError) -> Client) -> OpaquePointer? {
+    static func newClient<Client: AnyObject>(
+        service: String, errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        _ make: () throws(SelloError) -> Client
+    ) -> OpaquePointer? {
         errorOut?.pointee = nil
         do {
             let client = try make()
@@ -32,14 +35,18 @@ enum Bridge {
     /// Runs an operation on a client handle; a NULL handle is an error envelope, not a crash.
     /// The envelope's names come from the exported function's own (`fv_get_user`: service
     /// "fv", operation "get_user"), so an export names its operation once.
-    static func call<Client: AnyObject>(_ handle: OpaquePointer?, as type: Client.Type, function: String = #function,
-                                        _ body: (Client) -> JSON) -> UnsafeMutablePointer<CChar>? {
+    static func call<Client: AnyObject>(
+        _ handle: OpaquePointer?, as type: Client.Type, function: String = #function,
+        _ body: (Client) -> JSON
+    ) -> UnsafeMutablePointer<CChar>? {
         guard let client = object(handle, as: type) else {
             let name = function.prefix { $0 != "(" }
             let service = String(name.prefix { $0 != "_" })
             let scope = CallScope(service: service, operation: String(name.dropFirst(service.count + 1)))
-            return Envelope.cString(Envelope.failure(.invalidArgument("the client handle is NULL", code: .nullClient),
-                                                     scope: scope, facts: CallFacts()))
+            return Envelope.cString(
+                Envelope.failure(
+                    .invalidArgument("the client handle is NULL", code: .nullClient),
+                    scope: scope, facts: CallFacts()))
         }
         return Envelope.cString(body(client))
     }

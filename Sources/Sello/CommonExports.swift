@@ -1,5 +1,6 @@
 import CSelloAPI
 import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,14 +15,20 @@ nonisolated(unsafe) private let versionText: UnsafePointer<CChar>? = UnsafePoint
 
 @c(sello_free) @implementation public func sello_free(_ json: UnsafeMutablePointer<CChar>?) { free(json) }
 
-@c(sello_check_rut) @implementation public func sello_check_rut(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+@c(sello_check_rut) @implementation public func sello_check_rut(_ request: UnsafePointer<CChar>?)
+    -> UnsafeMutablePointer<CChar>?
+{
     Bridge.string(LocalHelpers.checkRUT.run(request))
 }
 
-@c(sello_find_comuna) @implementation public func sello_find_comuna(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+@c(sello_find_comuna) @implementation public func sello_find_comuna(_ request: UnsafePointer<CChar>?)
+    -> UnsafeMutablePointer<CChar>?
+{
     Bridge.string(LocalHelpers.findComuna.run(request))
 }
 
-@c(sello_check_rfc) @implementation public func sello_check_rfc(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+@c(sello_check_rfc) @implementation public func sello_check_rfc(_ request: UnsafePointer<CChar>?)
+    -> UnsafeMutablePointer<CChar>?
+{
     Bridge.string(LocalHelpers.checkRFC.run(request))
 }

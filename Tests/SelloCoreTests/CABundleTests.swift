@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// A machine with these regular files and folders, for `CABundle.choose`.
@@ -7,8 +8,9 @@ private struct Machine {
     var folders: Set<String> = []
 
     func choose(builtInFile: String?, builtInPath: String?) -> CABundle.Choice {
-        CABundle.choose(builtInFile: builtInFile, builtInPath: builtInPath, candidates: CABundle.wellKnownFiles,
-                        isReadableFile: { files.contains($0) }, isDirectory: { folders.contains($0) })
+        CABundle.choose(
+            builtInFile: builtInFile, builtInPath: builtInPath, candidates: CABundle.wellKnownFiles,
+            isReadableFile: { files.contains($0) }, isDirectory: { folders.contains($0) })
     }
 }
 
@@ -23,14 +25,26 @@ private let debianFolder = "/etc/ssl/certs"
 
     @Test func aDebianLibcurlOnEachOtherDistributionFindsThatDistributionsBundle() {
         let machines: [(String, Machine, String)] = [
-            ("RHEL 9", Machine(files: ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"],
-                               folders: ["/etc/pki/tls/certs"]), "/etc/pki/tls/certs/ca-bundle.crt"),
-            ("RHEL without the legacy link", Machine(files: ["/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"]),
-             "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"),
-            ("openSUSE", Machine(files: ["/etc/ssl/ca-bundle.pem", "/var/lib/ca-certificates/ca-bundle.pem"],
-                                 folders: [debianFolder]), "/etc/ssl/ca-bundle.pem"),
-            ("SLES without the link", Machine(files: ["/var/lib/ca-certificates/ca-bundle.pem"]),
-             "/var/lib/ca-certificates/ca-bundle.pem"),
+            (
+                "RHEL 9",
+                Machine(
+                    files: ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"],
+                    folders: ["/etc/pki/tls/certs"]), "/etc/pki/tls/certs/ca-bundle.crt"
+            ),
+            (
+                "RHEL without the legacy link", Machine(files: ["/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"]),
+                "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"
+            ),
+            (
+                "openSUSE",
+                Machine(
+                    files: ["/etc/ssl/ca-bundle.pem", "/var/lib/ca-certificates/ca-bundle.pem"],
+                    folders: [debianFolder]), "/etc/ssl/ca-bundle.pem"
+            ),
+            (
+                "SLES without the link", Machine(files: ["/var/lib/ca-certificates/ca-bundle.pem"]),
+                "/var/lib/ca-certificates/ca-bundle.pem"
+            ),
             ("Alpine without ca-certificates", Machine(files: ["/etc/ssl/cert.pem"]), "/etc/ssl/cert.pem"),
         ]
         for (name, machine, expected) in machines {
@@ -60,34 +74,46 @@ private let debianFolder = "/etc/ssl/certs"
     }
 
     @Test func aMachineWithNoBundleAnywhereIsNotFound() {
-        let bare = Machine(folders: [debianFolder])   // the folder alone does not help: the file is missing
+        let bare = Machine(folders: [debianFolder]) // the folder alone does not help: the file is missing
         #expect(bare.choose(builtInFile: debianFile, builtInPath: debianFolder) == .notFound)
     }
 
     @Test func theConfiguredFileAlwaysWins() {
         let readable: (String) -> Bool = { _ in true }
         for system: CABundle.Choice in [.builtIn, .file("/etc/ssl/cert.pem"), .notFound] {
-            #expect(CABundle.resolve(configured: "/my/ca.pem", system: system, fallback: "/certifi.pem",
-                                     isReadableFile: readable) == "/my/ca.pem")
+            #expect(
+                CABundle.resolve(
+                    configured: "/my/ca.pem", system: system, fallback: "/certifi.pem",
+                    isReadableFile: readable) == "/my/ca.pem")
         }
     }
 
     @Test func theFallbackIsUsedOnlyWhenTheSystemHasNoBundle() {
         let readable: (String) -> Bool = { $0 == "/certifi.pem" }
-        #expect(CABundle.resolve(configured: nil, system: .builtIn, fallback: "/certifi.pem", isReadableFile: readable) == nil)
-        #expect(CABundle.resolve(configured: nil, system: .file("/etc/ssl/cert.pem"), fallback: "/certifi.pem",
-                                 isReadableFile: readable) == "/etc/ssl/cert.pem")
-        #expect(CABundle.resolve(configured: nil, system: .notFound, fallback: "/certifi.pem",
-                                 isReadableFile: readable) == "/certifi.pem")
-        #expect(CABundle.resolve(configured: nil, system: .notFound, fallback: "/gone.pem", isReadableFile: readable) == nil)
+        #expect(
+            CABundle.resolve(configured: nil, system: .builtIn, fallback: "/certifi.pem", isReadableFile: readable)
+                == nil)
+        #expect(
+            CABundle.resolve(
+                configured: nil, system: .file("/etc/ssl/cert.pem"), fallback: "/certifi.pem",
+                isReadableFile: readable) == "/etc/ssl/cert.pem")
+        #expect(
+            CABundle.resolve(
+                configured: nil, system: .notFound, fallback: "/certifi.pem",
+                isReadableFile: readable) == "/certifi.pem")
+        #expect(
+            CABundle.resolve(configured: nil, system: .notFound, fallback: "/gone.pem", isReadableFile: readable) == nil
+        )
         #expect(CABundle.resolve(configured: nil, system: .notFound, fallback: nil, isReadableFile: readable) == nil)
     }
 
     @Test func theTableCoversTheMajorDistributions() {
         let table = CABundle.wellKnownFiles
         #expect(table.first == debianFile)
-        for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-                     "/etc/ssl/ca-bundle.pem", "/var/lib/ca-certificates/ca-bundle.pem", "/etc/ssl/cert.pem"] {
+        for path in [
+            "/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+            "/etc/ssl/ca-bundle.pem", "/var/lib/ca-certificates/ca-bundle.pem", "/etc/ssl/cert.pem",
+        ] {
             #expect(table.contains(path), "\(path)")
         }
         #expect(Set(table).count == table.count)

@@ -1,22 +1,28 @@
 import Testing
+
 @testable import SelloCore
 
 /// The checks a CFDI 4.0 passes before it is sent for stamping (CFDI40Check), each with the code
 /// the service would answer: 301 not a 4.0, 302 no Sello, 307 stamped before, 401 Fecha out of
 /// SAT's window, CFDI33_RETIRED for a 3.3.
 @Suite struct CFDI40CheckTests {
-    static func cfdi(_ attributes: String = #"Version="4.0" Sello="abc" Fecha="2026-05-02T10:00:00""#, inside: String = "",
-                     namespace: String = "http://www.sat.gob.mx/cfd/4") -> [UInt8] {
-        Array("<c:Comprobante xmlns:c=\"\(namespace)\" \(attributes)><c:Emisor Rfc=\"EKU9003173C9\"/>\(inside)</c:Comprobante>".utf8)
+    static func cfdi(
+        _ attributes: String = #"Version="4.0" Sello="abc" Fecha="2026-05-02T10:00:00""#, inside: String = "",
+        namespace: String = "http://www.sat.gob.mx/cfd/4"
+    ) -> [UInt8] {
+        Array(
+            ("<c:Comprobante xmlns:c=\"\(namespace)\" \(attributes)><c:Emisor "
+                + "Rfc=\"EKU9003173C9\"/>\(inside)</c:Comprobante>").utf8)
     }
 
-    static let may2 = CFDIFecha.parse("2026-05-02T16:00:00") ?? 0  // 10:00 in Mexico City
+    static let may2 = CFDIFecha.parse("2026-05-02T16:00:00") ?? 0 // 10:00 in Mexico City
 
     @Test func aGoodCFDI40() throws {
         let checked = try CFDI40Check(Self.cfdi(), field: "xml", calcularSello: false, now: Self.may2)
         #expect(checked.emisorRFC == "EKU9003173C9" && checked.hasSello)
-        let unsealed = try CFDI40Check(Self.cfdi(#"Version="4.0" Sello="" Fecha="2026-05-02T10:00:00""#), field: "xml",
-                                       calcularSello: true, now: Self.may2)
+        let unsealed = try CFDI40Check(
+            Self.cfdi(#"Version="4.0" Sello="" Fecha="2026-05-02T10:00:00""#), field: "xml",
+            calcularSello: true, now: Self.may2)
         #expect(!unsealed.hasSello)
     }
 
@@ -25,7 +31,11 @@ import Testing
         let cases: [([UInt8], String)] = [
             (Array("<a".utf8), "XML_MAL_FORMADO"),
             (Array(#"<!DOCTYPE a [<!ENTITY x "y">]><a/>"#.utf8), "XML_MAL_FORMADO"),
-            (Self.cfdi(#"Version="3.3" Sello="a" Fecha="2026-05-02T10:00:00""#, namespace: "http://www.sat.gob.mx/cfd/3"), "CFDI33_RETIRED"),
+            (
+                Self.cfdi(
+                    #"Version="3.3" Sello="a" Fecha="2026-05-02T10:00:00""#, namespace: "http://www.sat.gob.mx/cfd/3"),
+                "CFDI33_RETIRED"
+            ),
             (Self.cfdi(namespace: "urn:x"), "XML_MAL_FORMADO"),
             (Self.cfdi(#"Version="4.1" Sello="a" Fecha="2026-05-02T10:00:00""#), "XML_MAL_FORMADO"),
             (Self.cfdi(inside: "<c:Complemento>\(tfd)</c:Complemento>"), "CFDI_CON_TIMBRE_PREVIO"),
@@ -54,18 +64,26 @@ import Testing
         }
     }
 
-    @Test(arguments: [(Array("<a".utf8), 301), (Self.cfdi(namespace: "urn:x"), 301), (Self.cfdi(#"Sello="a" Fecha="2026-05-02T10:00:00""#), 301),
-                      (Self.cfdi(#"Version="4.0" Fecha="2026-05-02T10:00:00""#), 302),
-                      (Self.cfdi(inside: #"<t:TimbreFiscalDigital xmlns:t="urn:tfd" UUID="U"/>"#), 307),
-                      (Self.cfdi(#"Version="4.0" Sello="a" Fecha="2026-05-05T10:00:00""#), 401)] as [([UInt8], Int)])
+    @Test(
+        arguments: [
+            (Array("<a".utf8), 301), (Self.cfdi(namespace: "urn:x"), 301),
+            (Self.cfdi(#"Sello="a" Fecha="2026-05-02T10:00:00""#), 301),
+            (Self.cfdi(#"Version="4.0" Fecha="2026-05-02T10:00:00""#), 302),
+            (Self.cfdi(inside: #"<t:TimbreFiscalDigital xmlns:t="urn:tfd" UUID="U"/>"#), 307),
+            (Self.cfdi(#"Version="4.0" Sello="a" Fecha="2026-05-05T10:00:00""#), 401),
+        ] as [([UInt8], Int)])
     func eachCheckHasTheServicesNumber(_ bytes: [UInt8], _ number: Int) throws {
         let error = try #require(Self.refusal(bytes))
         #expect(error.serviceCode == number && error.retryable == false)
     }
 
     @Test func theNamespacePrefixDoesNotMatter() throws {
-        let xml = #"<Comprobante xmlns="http://www.sat.gob.mx/cfd/4" Version="4.0" Sello="x" Fecha="2026-05-02T10:00:00"><Emisor Rfc="AAA010101AAA"/></Comprobante>"#
-        #expect(try CFDI40Check(Array(xml.utf8), field: "xml", calcularSello: false, now: Self.may2).emisorRFC == "AAA010101AAA")
+        let xml =
+            #"<Comprobante xmlns="http://www.sat.gob.mx/cfd/4" Version="4.0" Sello="x" Fecha="2026-05-02T10:00:00">"#
+            + #"<Emisor Rfc="AAA010101AAA"/></Comprobante>"#
+        #expect(
+            try CFDI40Check(Array(xml.utf8), field: "xml", calcularSello: false, now: Self.may2).emisorRFC
+                == "AAA010101AAA")
     }
 
     @Test func aVersion33IsRetiredWhateverItsNamespace() throws {
@@ -74,7 +92,8 @@ import Testing
     }
 
     @Test func aStampAnywhereInsideIsFound() throws {
-        let deep = String(repeating: "<c:Addenda>", count: 50) + #"<x:TimbreFiscalDigital xmlns:x="urn:y" UUID="AB"/>"#
+        let deep =
+            String(repeating: "<c:Addenda>", count: 50) + #"<x:TimbreFiscalDigital xmlns:x="urn:y" UUID="AB"/>"#
             + String(repeating: "</c:Addenda>", count: 50)
         let error = try #require(Self.refusal(Self.cfdi(inside: deep)))
         #expect(error.code.name == "CFDI_CON_TIMBRE_PREVIO" && error.message.contains("UUID AB"))
@@ -89,7 +108,9 @@ import Testing
     @Test func aMissingFechaOrEmisor() throws {
         let noFecha = try #require(Self.refusal(Self.cfdi(#"Version="4.0" Sello="a""#)))
         #expect(noFecha.code.name == "XML_MAL_FORMADO" && noFecha.message.contains("Fecha ''"))
-        let bare = #"<c:Comprobante xmlns:c="http://www.sat.gob.mx/cfd/4" Version="4.0" Sello="a" Fecha="2026-05-02T10:00:00"/>"#
+        let bare =
+            #"<c:Comprobante xmlns:c="http://www.sat.gob.mx/cfd/4" "#
+            + #"Version="4.0" Sello="a" Fecha="2026-05-02T10:00:00"/>"#
         #expect(try CFDI40Check(Array(bare.utf8), field: "xml", calcularSello: false, now: Self.may2).emisorRFC == nil)
     }
 

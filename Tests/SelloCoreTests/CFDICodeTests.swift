@@ -1,10 +1,13 @@
 import Testing
+
 @testable import SelloCore
 
 /// The seed's three code tables (seed 002), each entry resolving to its description, name, kind
 /// and retryability, and the XML answers read into typed JSON.
 @Suite struct CFDICodeTests {
-    static let serviceNumbers = [0, 1, 2, 3, 5, 7, 20, 21, 201, 202, 203, 205, 301, 302, 303, 304, 305, 306, 307, 308, 401, 402, 403, 602]
+    static let serviceNumbers = [
+        0, 1, 2, 3, 5, 7, 20, 21, 201, 202, 203, 205, 301, 302, 303, 304, 305, 306, 307, 308, 401, 402, 403, 602,
+    ]
     static let cancellationNumbers = [90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 201]
     static let estatusNumbers = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 99]
 
@@ -55,13 +58,15 @@ import Testing
     @Test(arguments: cancellationNumbers)
     func everyCancellationStatusDescribesItsCancelacion(_ number: Int) throws {
         let xml = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc><codigo>0</codigo>
-          <cancelaciones><cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid><codigo>\(number)</codigo></cancelacion></cancelaciones>
-        </servicioCancel>
-        """
-        var answer = try CFDIAnswer(HTTPResponse(status: 200, contentType: "application/xml", body: Array(xml.utf8)),
-                                    shape: .cancel, operation: "cancel", redactor: Redactor(secrets: []))
+            <?xml version="1.0" encoding="UTF-8"?>
+            <servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc><codigo>0</codigo>
+              <cancelaciones><cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>\
+            <codigo>\(number)</codigo></cancelacion></cancelaciones>
+            </servicioCancel>
+            """
+        var answer = try CFDIAnswer(
+            HTTPResponse(status: 200, contentType: "application/xml", body: Array(xml.utf8)),
+            shape: .cancel, operation: "cancel", redactor: Redactor(secrets: []))
         answer.describeCancellations()
         let entry = try #require(answer.data["cancelaciones"]?.arrayValue?.first)
         let code = try #require(CFDICodes.cancellationStatuses.first { $0.number == number })
@@ -81,9 +86,12 @@ import Testing
 
     @Test(arguments: estatusNumbers)
     func everyEstatusCfdiResolves(_ number: Int) throws {
-        let xml = "<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo><estatusCfdi>\(number)</estatusCfdi></servicioConsulta>"
-        let answer = try CFDIAnswer(HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .consulta, operation: "get_by_uuid", redactor: Redactor(secrets: []))
+        let xml =
+            "<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo>"
+            + "<estatusCfdi>\(number)</estatusCfdi></servicioConsulta>"
+        let answer = try CFDIAnswer(
+            HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
+            shape: .consulta, operation: "get_by_uuid", redactor: Redactor(secrets: []))
         let data = CFDIAnswer.describeEstatus(answer.data)
         let code = try #require(CFDICodes.estatus(number))
         #expect(data["estatusCfdi"] == .int(Int64(number)))
@@ -95,13 +103,15 @@ import Testing
 
     @Test func timbradoAnswerIsTyped() throws {
         let xml = """
-        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <servicioTimbrado><id>x</id><timbradoOk>true</timbradoOk><contrato>C</contrato><codigo>0</codigo>
-        <version>1.1</version><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid><noCertificadoSAT>00001000000505211329</noCertificadoSAT>
-        <saldo>41</saldo><extra>7</extra><nuevo><a>1</a><a>2</a></nuevo></servicioTimbrado>
-        """
-        let answer = try CFDIAnswer(HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <servicioTimbrado><id>x</id><timbradoOk>true</timbradoOk><contrato>C</contrato><codigo>0</codigo>
+            <version>1.1</version><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>\
+            <noCertificadoSAT>00001000000505211329</noCertificadoSAT>
+            <saldo>41</saldo><extra>7</extra><nuevo><a>1</a><a>2</a></nuevo></servicioTimbrado>
+            """
+        let answer = try CFDIAnswer(
+            HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
+            shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
         #expect(answer.ok)
         #expect(answer.codigo == 0)
         #expect(answer.data["timbradoOk"] == true)
@@ -115,10 +125,16 @@ import Testing
 
     @Test func cancelacionesIsAlwaysAnArray() throws {
         for count in [0, 1, 3] {
-            let items = String(repeating: "<cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid><codigo>201</codigo></cancelacion>", count: count)
-            let xml = "<servicioCancel><statusOk>true</statusOk><codigo>0</codigo>\(count == 0 ? "" : "<cancelaciones>\(items)</cancelaciones>")</servicioCancel>"
-            var answer = try CFDIAnswer(HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
-                                        shape: .cancel, operation: "cancel", redactor: Redactor(secrets: []))
+            let items = String(
+                repeating:
+                    "<cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid><codigo>201</codigo></cancelacion>",
+                count: count)
+            let xml =
+                "<servicioCancel><statusOk>true</statusOk><codigo>0</codigo>"
+                + (count == 0 ? "" : "<cancelaciones>\(items)</cancelaciones>") + "</servicioCancel>"
+            var answer = try CFDIAnswer(
+                HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
+                shape: .cancel, operation: "cancel", redactor: Redactor(secrets: []))
             answer.describeCancellations()
             #expect(answer.data["cancelaciones"]?.arrayValue?.count == count)
         }
@@ -136,8 +152,9 @@ import Testing
         ]
         for (status, body, kind) in cases {
             let result = Result { () throws(SelloError) in
-                try CFDIAnswer(HTTPResponse(status: status, contentType: nil, body: Array(body.utf8)),
-                               shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
+                try CFDIAnswer(
+                    HTTPResponse(status: status, contentType: nil, body: Array(body.utf8)),
+                    shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: []))
             }
             guard case .failure(let error) = result else {
                 Issue.record("\(body) was accepted")
@@ -149,9 +166,12 @@ import Testing
     }
 
     @Test func mensajeIsRedacted() throws {
-        let xml = "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>3</codigo><mensaje>bad keyPass s3cr3tPass</mensaje></servicioTimbrado>"
-        let answer = try CFDIAnswer(HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
-                                    shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: ["s3cr3tPass"]))
+        let xml =
+            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>3</codigo><mensaje>bad keyPass "
+            + "s3cr3tPass</mensaje></servicioTimbrado>"
+        let answer = try CFDIAnswer(
+            HTTPResponse(status: 200, contentType: nil, body: Array(xml.utf8)),
+            shape: .timbrado, operation: "stamp", redactor: Redactor(secrets: ["s3cr3tPass"]))
         #expect(answer.mensaje == "bad keyPass ***")
     }
 }

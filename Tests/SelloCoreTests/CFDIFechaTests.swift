@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// SAT's window for a CFDI's Fecha (CFDIFecha): at most 72 hours old and not in the future. Fecha
@@ -12,8 +13,10 @@ import Testing
     @Test func fechaParsing() {
         #expect(CFDIFecha.parse("1970-01-01T00:00:00") == 0)
         #expect(CFDIFecha.parse("2024-02-29T23:59:59") == 1_709_251_199)
-        for bad in ["2023-02-29T00:00:00", "2024-13-01T00:00:00", "2024-01-01 00:00:00", "2024-01-01T24:00:00",
-                    "2024-01-01T00:00", "2024-01-01T00:00:00Z", "２０２４-01-01T00:00:00", ""] {
+        for bad in [
+            "2023-02-29T00:00:00", "2024-13-01T00:00:00", "2024-01-01 00:00:00", "2024-01-01T24:00:00",
+            "2024-01-01T00:00", "2024-01-01T00:00:00Z", "２０２４-01-01T00:00:00", "",
+        ] {
             #expect(CFDIFecha.parse(bad) == nil, "\(bad)")
         }
     }
@@ -23,10 +26,10 @@ import Testing
         let hour: Int64 = 3600
         // Local times relative to UTC: Mexico City is now − 6 h, Tijuana now − 8 h, Cancún now − 5 h.
         #expect(CFDIFecha.problem(fecha: now - 6 * hour, now: now) == nil)
-        #expect(CFDIFecha.problem(fecha: now - 6 * hour - 73 * hour, now: now) == nil)   // 72 h in Tijuana
-        #expect(CFDIFecha.problem(fecha: now - 8 * hour - 72 * hour - 4 * 60, now: now) == nil)  // within tolerance
+        #expect(CFDIFecha.problem(fecha: now - 6 * hour - 73 * hour, now: now) == nil) // 72 h in Tijuana
+        #expect(CFDIFecha.problem(fecha: now - 8 * hour - 72 * hour - 4 * 60, now: now) == nil) // within tolerance
         #expect(CFDIFecha.problem(fecha: now - 8 * hour - 72 * hour - 6 * 60, now: now) == .tooOld)
-        #expect(CFDIFecha.problem(fecha: now - 5 * hour, now: now) == nil)               // now in Cancún
+        #expect(CFDIFecha.problem(fecha: now - 5 * hour, now: now) == nil) // now in Cancún
         #expect(CFDIFecha.problem(fecha: now - 5 * hour + 4 * 60, now: now) == nil)
         #expect(CFDIFecha.problem(fecha: now - 5 * hour + 6 * 60, now: now) == .future)
     }

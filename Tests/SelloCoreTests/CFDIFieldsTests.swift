@@ -1,8 +1,10 @@
 import Testing
+
+@testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import SelloCore
 
 /// What every CFDI request shares (CFDIFields): UUIDs, RFCs, totals, the contract and a document
 /// given once, each refusal Prodigia's codigo 3 (PARAMETRO_INVALIDO) naming its field.
@@ -25,20 +27,27 @@ import Glibc
         #expect(!CFDIFields.isUUID("5FB2822E-396D-4725-8521-CDC4BDD20CCG"))
         #expect(!CFDIFields.isUUID(""))
         for good in ["0", "1160.00", "12.5"] { #expect(CFDIFields.isTotal(good), "\(good)") }
-        for bad in ["", "-1", "1.", ".5", "1,160.00", "1e3", "abc", "1.2.3"] { #expect(!CFDIFields.isTotal(bad), "\(bad)") }
+        for bad in ["", "-1", "1.", ".5", "1,160.00", "1e3", "abc", "1.2.3"] {
+            #expect(!CFDIFields.isTotal(bad), "\(bad)")
+        }
     }
 
     @Test func aUUIDIsTrimmedAndNamedWhenRefused() throws {
         #expect(try CFDIFields.uuid(" \(Self.uuid) ", field: "uuid") == Self.uuid)
         let error = try #require(Self.refusal { try CFDIFields.uuid("5FB2822E-396D-4725-8521", field: "uuids[2]") })
-        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, "PARAMETRO_INVALIDO", 3, "uuids[2]"))
+        #expect(
+            (error.kind, error.code.name, error.serviceCode, error.field) == (
+                .validation, "PARAMETRO_INVALIDO", 3, "uuids[2]"
+            ))
         #expect(!CFDIFields.isUUID("5FB2822E-396D-4725-8521-CDC4BDD20CC\u{FF26}"))
         #expect(!CFDIFields.isUUID("5FB2822E_396D_4725_8521_CDC4BDD20CCF"))
     }
 
     // MARK: - Totals
 
-    @Test(arguments: [(JSON.string(" 1160.00 "), "1160.00"), (.int(1160), "1160"), (.double(250.5), "250.5"), (.int(0), "0")])
+    @Test(arguments: [
+        (JSON.string(" 1160.00 "), "1160.00"), (.int(1160), "1160"), (.double(250.5), "250.5"), (.int(0), "0"),
+    ])
     func totalsAsStringsOrNumbers(_ value: JSON, _ sent: String) throws {
         #expect(try CFDIFields.total(value, field: "total") == sent)
     }
@@ -48,9 +57,11 @@ import Glibc
         #expect(try CFDIFields.total(.null, field: "total") == nil)
     }
 
-    @Test(arguments: [(JSON.string("1,160.00"), "PARAMETRO_INVALIDO"), (.int(-5), "PARAMETRO_INVALIDO"), ("", "PARAMETRO_INVALIDO"),
-                      (.double(1e20), "PARAMETRO_INVALIDO"), (.bool(true), "WRONG_TYPE"), (.array([]), "WRONG_TYPE"),
-                      (.double(-1.5), "WRONG_TYPE")])
+    @Test(arguments: [
+        (JSON.string("1,160.00"), "PARAMETRO_INVALIDO"), (.int(-5), "PARAMETRO_INVALIDO"), ("", "PARAMETRO_INVALIDO"),
+        (.double(1e20), "PARAMETRO_INVALIDO"), (.bool(true), "WRONG_TYPE"), (.array([]), "WRONG_TYPE"),
+        (.double(-1.5), "WRONG_TYPE"),
+    ])
     func totalsRefused(_ value: JSON, _ code: String) throws {
         let error = try #require(Self.refusal { try CFDIFields.total(value, field: "uuids[0].total") as Any })
         #expect(error.code.name == code && error.field == "uuids[0].total", "\(value)")
@@ -72,7 +83,9 @@ import Glibc
         #expect(found.warnings.map(\.code.name) == ["RFC_CHECK_DIGIT"] && found.warnings[0].field == "rfcEmisor")
     }
 
-    @Test(arguments: ["EKU9003173C", "EKU9003173C9X1", "EKU\u{200D}9003173C9", String(repeating: "A", count: 17), "EKU9013173C9"])
+    @Test(arguments: [
+        "EKU9003173C", "EKU9003173C9X1", "EKU\u{200D}9003173C9", String(repeating: "A", count: 17), "EKU9013173C9",
+    ])
     func malformedRFCsAreRefused(_ text: String) throws {
         var found = ReadFacts()
         let error = try #require(Self.refusal { try CFDIFields.rfc(text, field: "rfcReceptor", found: &found) })
@@ -83,14 +96,19 @@ import Glibc
     // MARK: - The contract and documents
 
     @Test func theContractIsTheRequestsElseTheConfigurations() throws {
-        #expect(try CFDIFields.contrato(FieldReader(["contrato": "OTRO"], allowed: ["contrato"]), default: "C-1") == "OTRO")
+        #expect(
+            try CFDIFields.contrato(FieldReader(["contrato": "OTRO"], allowed: ["contrato"]), default: "C-1") == "OTRO")
         #expect(try CFDIFields.contrato(FieldReader([:], allowed: ["contrato"]), default: "C-1") == "C-1")
-        let error = try #require(Self.refusal { try CFDIFields.contrato(FieldReader(["contrato": " "], allowed: ["contrato"]), default: "C-1") })
+        let error = try #require(
+            Self.refusal {
+                try CFDIFields.contrato(FieldReader(["contrato": " "], allowed: ["contrato"]), default: "C-1")
+            })
         #expect((error.code.name, error.field) == ("PARAMETRO_INVALIDO", "contrato"))
     }
 
     static func document(_ json: JSON) throws -> [UInt8] {
-        try CFDIFields.document(FieldReader(json, allowed: ["datos", "datos_path", "datos_base64"]), name: "datos", what: "the CSV")
+        try CFDIFields.document(
+            FieldReader(json, allowed: ["datos", "datos_path", "datos_base64"]), name: "datos", what: "the CSV")
     }
 
     @Test func aDocumentAsTextBase64OrAFile() throws {

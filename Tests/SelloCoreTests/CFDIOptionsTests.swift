@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// The `opciones` policy of every cfdi_ operation (CFDIOptions): a documented option is sent as
@@ -15,9 +16,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [("GENERA_PDF", "GENERAR_PDF"), ("generar_pdf", "GENERAR_PDF"), ("CALCULAR_SELLO:1", "CALCULAR_SELLO"),
-                      ("ENVIAR_AMBOS", "ENVIAR_AMBOS:<valor>"), ("PKCS11", "PKCS12"), ("modo_prueba:1", "MODO_PRUEBA:<valor>"),
-                      ("PLUGIN_PROCESO:GENERICO_CFDI41:1.0", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0")])
+    @Test(arguments: [
+        ("GENERA_PDF", "GENERAR_PDF"), ("generar_pdf", "GENERAR_PDF"), ("CALCULAR_SELLO:1", "CALCULAR_SELLO"),
+        ("ENVIAR_AMBOS", "ENVIAR_AMBOS:<valor>"), ("PKCS11", "PKCS12"), ("modo_prueba:1", "MODO_PRUEBA:<valor>"),
+        ("PLUGIN_PROCESO:GENERICO_CFDI41:1.0", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"),
+    ])
     func nearMisses(_ option: String, _ suggestion: String) {
         let table = CFDIOptions.stamp + CFDIOptions.cancel
         #expect(CFDIOptions.nearMiss(option, in: table) == suggestion, "\(option)")
@@ -35,8 +38,9 @@ import Testing
 
     @Test func policyWarnsAndRefuses() throws {
         var found = ReadFacts()
-        try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "NUEVA", "MODO_PRUEBA", "MODO_PRUEBA:2"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        try CFDIOptions.check(
+            ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0", "NUEVA", "MODO_PRUEBA", "MODO_PRUEBA:2"],
+            table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
         #expect(found.warnings.map(\.code.name) == ["CFDI33_RETIRED", "UNKNOWN_OPTION"])
         do {
             try CFDIOptions.check(["respuesta_json"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
@@ -50,29 +54,40 @@ import Testing
 
     @Test func documentedOptionsPassAndTheOthersAreJudged() throws {
         var found = ReadFacts()
-        try CFDIOptions.check(["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
-                              table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
-        try CFDIOptions.check(["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+        try CFDIOptions.check(
+            ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "GENERAR_PDF", "ADDENDA:LIBRE:<x/>", "OBSERVACIONES:hola"],
+            table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        try CFDIOptions.check(
+            ["CERT_DEFAULT", "PKCS12"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
         #expect(found.warnings.isEmpty)
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found) }
-        #expect(throws: SelloError.self) { try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, found: &found) }
+        #expect(throws: SelloError.self) {
+            try CFDIOptions.check(["GENERA_PDF"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        }
+        #expect(throws: SelloError.self) {
+            try CFDIOptions.check(["OBSERVACIONES:a|b"], table: CFDIOptions.stamp, pipeSeparated: true, found: &found)
+        }
         // A stamping option in a cancellation is no near miss there: sent, with a warning.
         try CFDIOptions.check(["GENERAR_PDF"], table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
         #expect(found.warnings.map(\.code.name) == ["UNKNOWN_OPTION"])
     }
 
-
     @Test(arguments: CFDIOptions.stamp)
     func everyDocumentedStampingOptionPasses(_ entry: String) {
         let option = entry.hasSuffix(":") ? entry + "valor" : entry
         var found = ReadFacts()
-        #expect(throws: Never.self) { try CFDIOptions.check([option], table: CFDIOptions.stamp, pipeSeparated: false, found: &found) }
-        #expect(found.warnings.map(\.code.name) == (option == CFDIOptions.plugin33 ? ["CFDI33_RETIRED"] : []), "\(option)")
+        #expect(throws: Never.self) {
+            try CFDIOptions.check([option], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+        }
+        #expect(
+            found.warnings.map(\.code.name) == (option == CFDIOptions.plugin33 ? ["CFDI33_RETIRED"] : []), "\(option)")
     }
 
     @Test func aNearMissIsCodigo3NamingTheIndexAndTheSuggestion() throws {
         let error = try #require(Self.refusal(["GENERAR_PDF", "CALCULAR_SELO"]))
-        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, "PARAMETRO_INVALIDO", 3, "opciones"))
+        #expect(
+            (error.kind, error.code.name, error.serviceCode, error.field) == (
+                .validation, "PARAMETRO_INVALIDO", 3, "opciones"
+            ))
         #expect(error.message == "opciones[1] 'CALCULAR_SELO' is not a documented option; did you mean CALCULAR_SELLO?")
     }
 
@@ -80,7 +95,7 @@ import Testing
         #expect(CFDIOptions.allowance("PKCS12") == 1 && CFDIOptions.allowance("GENERAR_PDF") == 2)
         #expect(CFDIOptions.nearMiss("PKCS1", in: CFDIOptions.cancel) == "PKCS12")
         #expect(CFDIOptions.nearMiss("PKC1", in: CFDIOptions.cancel) == nil)
-        #expect(CFDIOptions.nearMiss("GENRAR_PFD", in: CFDIOptions.stamp) == nil)      // three edits away
+        #expect(CFDIOptions.nearMiss("GENRAR_PFD", in: CFDIOptions.stamp) == nil) // three edits away
         #expect(CFDIOptions.nearMiss("GENRAR_PDF", in: CFDIOptions.stamp) == "GENERAR_PDF")
     }
 
@@ -100,16 +115,21 @@ import Testing
     @Test func respuestaJSONIsRefusedHoweverWritten() throws {
         for option in ["RESPUESTA_JSON", "Respuesta_Json"] {
             let error = try #require(Self.refusal([option], table: CFDIOptions.cancel))
-            #expect((error.kind, error.code.name, error.field) == (.invalidArgument, "OPTION_NOT_SUPPORTED", "opciones"))
+            #expect(
+                (error.kind, error.code.name, error.field) == (.invalidArgument, "OPTION_NOT_SUPPORTED", "opciones"))
         }
     }
 
     @Test func theUnknownOptionsAreNamedInOneWarning() {
         var found = ReadFacts()
         #expect(throws: Never.self) {
-            try CFDIOptions.check(["NUEVA_A", "CONSULTAR_SALDO", "NUEVA_B:1"], table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+            try CFDIOptions.check(
+                ["NUEVA_A", "CONSULTAR_SALDO", "NUEVA_B:1"], table: CFDIOptions.stamp, pipeSeparated: false,
+                found: &found)
         }
         #expect(found.warnings.count == 1)
-        #expect(found.warnings.first?.message.hasPrefix("opciones NUEVA_A, NUEVA_B:1 are not in the library's table") == true)
+        #expect(
+            found.warnings.first?.message.hasPrefix("opciones NUEVA_A, NUEVA_B:1 are not in the library's table")
+                == true)
     }
 }

@@ -1,14 +1,17 @@
 import Testing
+
+@testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import SelloCore
 
 /// CallDeadline (issue 12, items 12 and 18): timeout_ms bounds the whole call, attempts and waits;
 /// time inside the caller's callbacks is not charged to it.
 @Suite struct CallDeadlineTests {
-    static let rateLimited = SelloError(.http, .rateLimited, "wait", retryable: true,
-                                        details: ["retry_after_ms": .int(3000)])
+    static let rateLimited = SelloError(
+        .http, .rateLimited, "wait", retryable: true,
+        details: ["retry_after_ms": .int(3000)])
 
     @Test func aRetryThatWouldEndPastTheDeadlineIsNotMade() {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 1000)
@@ -19,7 +22,9 @@ import Glibc
         // The error that asked for the retry, its facts intact, saying why it was not retried.
         #expect(final.retryable && final.code.name == "RATE_LIMITED" && final.kind == .http)
         #expect(final.details?["retry_after_ms"] == .int(3000))
-        #expect(final.message.hasPrefix("wait (not retried: waiting 3000 ms would go past the call's timeout_ms of 1000 ms)"))
+        #expect(
+            final.message.hasPrefix(
+                "wait (not retried: waiting 3000 ms would go past the call's timeout_ms of 1000 ms)"))
         guard case .retry(_, let delay) = deadline.bounded(.retry(Self.rateLimited, delayMs: 10)), delay == 10 else {
             Issue.record("a short wait was refused")
             return
@@ -36,8 +41,11 @@ import Glibc
 
     @Test func answersAndFailuresPassUnchanged() {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 1, start: .now - .seconds(5))
-        guard case .answer(let response) = deadline.bounded(.answer(HTTPResponse(status: 200, contentType: nil, body: [1]))),
-              response.status == 200 else {
+        guard
+            case .answer(let response) = deadline.bounded(
+                .answer(HTTPResponse(status: 200, contentType: nil, body: [1]))),
+            response.status == 200
+        else {
             Issue.record("an answer was changed")
             return
         }

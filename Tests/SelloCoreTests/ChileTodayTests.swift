@@ -1,8 +1,10 @@
 import Testing
+
+@testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import SelloCore
 
 /// The pieces of "Firma Virtual and FES today" (API.md) that live in the core: the contract id
 /// finder, the callback status map, environments (express phones: FVValidationTests), the streamed base64 body.
@@ -12,11 +14,11 @@ import Glibc
     static let id = "daa84a29-e800-4115-abad-066971118ccf"
 
     @Test(arguments: [
-        #"{"message":{"contract":{"sContractID":"@"}}}"#,                  // TTX's expectation
-        #"{"message":{"contract":[{"sContractID":"@"}]}}"#,                // an array of one
-        #"{"message":[{"sContractID":"@","sStatus":"CREATED"},[{}]]}"#,    // the seed's CreateContract
+        #"{"message":{"contract":{"sContractID":"@"}}}"#, // TTX's expectation
+        #"{"message":{"contract":[{"sContractID":"@"}]}}"#, // an array of one
+        #"{"message":[{"sContractID":"@","sStatus":"CREATED"},[{}]]}"#, // the seed's CreateContract
         #"{"message":{"contractID":"@"}}"#,
-        #"{"message":"Contrato creado","contractId":"@"}"#,               // GT: top level
+        #"{"message":"Contrato creado","contractId":"@"}"#, // GT: top level
     ])
     func theContractIDIsFoundInEveryShape(_ text: String) throws {
         let answer = try #require(try JSONParser.parse(text.replacing("@", with: Self.id)).objectValue)
@@ -25,11 +27,14 @@ import Glibc
     }
 
     @Test func aMessageContractWinsOverTheTopLevel() throws {
-        let answer = try #require(try JSONParser.parse(#"{"sContractID":"top","message":{"contract":{"sContractID":"inner"}}}"#).objectValue)
+        let answer = try #require(
+            try JSONParser.parse(#"{"sContractID":"top","message":{"contract":{"sContractID":"inner"}}}"#).objectValue)
         #expect(FVReaders.contractID(message: answer["message"] ?? .null, answer: answer)?.id == "inner")
     }
 
-    @Test(arguments: [#"{"message":{"msg":"ok"}}"#, #"{"message":[]}"#, #"{"message":{"contract":{"sContractID":"  "}}}"#])
+    @Test(arguments: [
+        #"{"message":{"msg":"ok"}}"#, #"{"message":[]}"#, #"{"message":{"contract":{"sContractID":"  "}}}"#,
+    ])
     func noContractID(_ text: String) throws {
         let answer = try #require(try JSONParser.parse(text).objectValue)
         #expect(FVReaders.contractID(message: answer["message"] ?? .null, answer: answer) == nil)
@@ -52,7 +57,8 @@ import Glibc
     }
 
     @Test func aDetailsContratoIsAlwaysAnArray() throws {
-        let asObject = try JSONParser.parse(#"{"contrato":{"sContractID":"x","sPaymentStatus":"PAIDOUT"},"firmantes":[{"payment":"PAYOUT"}]}"#)
+        let asObject = try JSONParser.parse(
+            #"{"contrato":{"sContractID":"x","sPaymentStatus":"PAIDOUT"},"firmantes":[{"payment":"PAYOUT"}]}"#)
         let detail = FVReaders.contractDetail(asObject)
         #expect(detail["contrato"]?.arrayValue?.count == 1)
         #expect(FVReaders.detailContract(detail)?["paid"] == .bool(true))
@@ -63,7 +69,9 @@ import Glibc
         var found = ReadFacts()
         let callback = try FVCallback.read(["contract": [["sContractID": "x", "sStatus": "FINISHED"]]], found: &found)
         for detail: JSON in [["contrato": []], ["contrato": [["sContractID": "x"]]], "texto", ["firmantes": []]] {
-            #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: FVReaders.contractDetail(detail), found: &found) }
+            #expect(throws: SelloError.self) {
+                try FVClient.confirmation(callback, detail: FVReaders.contractDetail(detail), found: &found)
+            }
         }
         let other: JSON = ["contrato": [["sContractID": "y", "sStatus": "FINISHED"]]]
         #expect(throws: SelloError.self) { try FVClient.confirmation(callback, detail: other, found: &found) }
@@ -82,10 +90,19 @@ import Glibc
     // MARK: - Environments
 
     @Test func environmentsResolveToTheirURLs() throws {
-        #expect(try ServiceEnvironments.fv.resolve(baseURL: nil, environment: nil) == ("https://qa.firmavirtual.legal", "qa"))
-        #expect(try ServiceEnvironments.fv.resolve(baseURL: nil, environment: "sandbox").url == "https://test.firmavirtual.legal")
-        #expect(try ServiceEnvironments.fv.resolve(baseURL: nil, environment: "Production").url == "https://api.firmavirtual.legal")
-        #expect(try ServiceEnvironments.cfdi.resolve(baseURL: nil, environment: "test").url == "https://pruebas.pade.mx/servicio/rest")
+        #expect(
+            try ServiceEnvironments.fv.resolve(baseURL: nil, environment: nil) == (
+                "https://qa.firmavirtual.legal", "qa"
+            ))
+        #expect(
+            try ServiceEnvironments.fv.resolve(baseURL: nil, environment: "sandbox").url
+                == "https://test.firmavirtual.legal")
+        #expect(
+            try ServiceEnvironments.fv.resolve(baseURL: nil, environment: "Production").url
+                == "https://api.firmavirtual.legal")
+        #expect(
+            try ServiceEnvironments.cfdi.resolve(baseURL: nil, environment: "test").url
+                == "https://pruebas.pade.mx/servicio/rest")
         #expect(try ServiceEnvironments.fes.resolve(baseURL: "https://x.cl", environment: nil) == ("https://x.cl", nil))
     }
 
@@ -107,12 +124,12 @@ import Glibc
 
     @Test(arguments: [0, 1, 2, 3, 47, 48 * 1024 - 1, 48 * 1024, 48 * 1024 + 1, 200_003])
     func theStreamedBodyIsTheWholeEncoding(_ size: Int) throws {
-        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         let path = try temporaryFile(bytes)
         defer { unlink(path) }
         let body = try Base64FileBody(prefix: Array("{\"a\":\"".utf8), path: path, suffix: Array("\"}".utf8))
         var sent: [UInt8] = []
-        var buffer = [CChar](repeating: 0, count: 1000)  // smaller than a piece: pieces span reads
+        var buffer = [CChar](repeating: 0, count: 1000) // smaller than a piece: pieces span reads
         while true {
             let count = buffer.withUnsafeMutableBufferPointer { body.read(into: $0.baseAddress!, capacity: $0.count) }
             if count == 0 { break }

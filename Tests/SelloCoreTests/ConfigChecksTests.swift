@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// A configuration read and checked once at `*_client_new` (ClientConfig.parse, ConfigChecks):
@@ -20,7 +21,9 @@ import Testing
         }
     }
 
-    static func fes(_ extra: String = "", usuario: String = "PruebaWS", clave: String = "bJBk9GuSJCOWLXODhniTCX7e5") -> String {
+    static func fes(_ extra: String = "", usuario: String = "PruebaWS", clave: String = "bJBk9GuSJCOWLXODhniTCX7e5")
+        -> String
+    {
         #"{"base_url":"http://127.0.0.1:9","usuario":""# + usuario + #"","clave":""# + clave + #"""# + extra + "}"
     }
 
@@ -28,30 +31,38 @@ import Testing
         let config = try Self.parse(Self.fes())
         #expect(config.baseURL == "http://127.0.0.1:9" && config.environment == nil)
         #expect((config.timeoutMs, config.connectTimeoutMs, config.maxResponseBytes) == (60_000, 10_000, 104_857_600))
-        #expect(config.retry == RetryPolicy() && config.userAgent == "sello/\(Sello.version)" && !config.allowInsecureHTTP)
+        #expect(
+            config.retry == RetryPolicy() && config.userAgent == "sello/\(Sello.version)" && !config.allowInsecureHTTP)
         #expect(config.serviceString("usuario") == "PruebaWS")
-        #expect(config.secrets == ["bJBk9GuSJCOWLXODhniTCX7e5"])     // the clave, never the usuario
+        #expect(config.secrets == ["bJBk9GuSJCOWLXODhniTCX7e5"]) // the clave, never the usuario
     }
 
     @Test func everySettingIsRead() throws {
-        let config = try Self.parse(Self.fes(#","timeout_ms":5000,"connect_timeout_ms":700,"max_response_bytes":1024,"#
-            + #""user_agent":"mi-app/1.0","retries":{"max":0,"base_delay_ms":0,"max_delay_ms":0},"#
-            + #""proxy":"http://u:Proxy-Pass-1@127.0.0.1:3128""#))
+        let config = try Self.parse(
+            Self.fes(
+                #","timeout_ms":5000,"connect_timeout_ms":700,"max_response_bytes":1024,"#
+                    + #""user_agent":"mi-app/1.0","retries":{"max":0,"base_delay_ms":0,"max_delay_ms":0},"#
+                    + #""proxy":"http://u:Proxy-Pass-1@127.0.0.1:3128""#))
         #expect((config.timeoutMs, config.connectTimeoutMs, config.maxResponseBytes) == (5000, 700, 1024))
         #expect(config.userAgent == "mi-app/1.0" && config.retry.maxRetries == 0 && config.retry.maxDelayMs == 0)
         #expect(config.proxySetting?.host == "127.0.0.1" && config.secrets.contains("Proxy-Pass-1"))
     }
 
     @Test(arguments: [
-        (#","timeout_ms":0"#, "timeout_ms", "INVALID_ARGUMENT"), (#","connect_timeout_ms":-5"#, "connect_timeout_ms", "INVALID_ARGUMENT"),
-        (#","max_response_bytes":0"#, "max_response_bytes", "INVALID_ARGUMENT"), (#","timeout_ms":"60""#, "timeout_ms", "WRONG_TYPE"),
-        (#","retries":{"max":11}"#, "retries", "INVALID_ARGUMENT"), (#","retries":{"max":-1}"#, "retries", "INVALID_ARGUMENT"),
-        (#","retries":{"base_delay_ms":-1}"#, "retries", "INVALID_ARGUMENT"), (#","retries":{"tries":3}"#, "tries", "UNKNOWN_FIELD"),
+        (#","timeout_ms":0"#, "timeout_ms", "INVALID_ARGUMENT"),
+        (#","connect_timeout_ms":-5"#, "connect_timeout_ms", "INVALID_ARGUMENT"),
+        (#","max_response_bytes":0"#, "max_response_bytes", "INVALID_ARGUMENT"),
+        (#","timeout_ms":"60""#, "timeout_ms", "WRONG_TYPE"),
+        (#","retries":{"max":11}"#, "retries", "INVALID_ARGUMENT"),
+        (#","retries":{"max":-1}"#, "retries", "INVALID_ARGUMENT"),
+        (#","retries":{"base_delay_ms":-1}"#, "retries", "INVALID_ARGUMENT"),
+        (#","retries":{"tries":3}"#, "tries", "UNKNOWN_FIELD"),
         (#","retries":3"#, "retries", "WRONG_TYPE"), (#","colour":"red""#, "colour", "UNKNOWN_FIELD"),
         (#","allow_insecure_http":"yes""#, "allow_insecure_http", "WRONG_TYPE"),
         (#","ca_file":"/nonexistent/ca.pem""#, "ca_file", "CA_FILE_UNREADABLE"),
         (#","fallback_ca_file":"/nonexistent/ca.pem""#, "fallback_ca_file", "CA_FILE_UNREADABLE"),
-        (#","user_agent":"x\r\nX-Evil: 1""#, "user_agent", "INVALID_ARGUMENT"), (#","user_agent":"a\tb""#, "user_agent", "INVALID_ARGUMENT"),
+        (#","user_agent":"x\r\nX-Evil: 1""#, "user_agent", "INVALID_ARGUMENT"),
+        (#","user_agent":"a\tb""#, "user_agent", "INVALID_ARGUMENT"),
         (#","proxy":"http://proxy.example:3128""#, "proxy", "INSECURE_HTTP"),
         (#","proxy":"gopher://h:1""#, "proxy", "BAD_PROXY"),
     ])
@@ -62,10 +73,12 @@ import Testing
         #expect(!error.message.contains("bJBk9GuSJCOWLXODhniTCX7e5"))
     }
 
-    @Test(arguments: [("Prueba\\u0000WS", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "INVALID_ARGUMENT"),
-                      ("PruebaWS", "bJBk9Gu\\u0000SJCOWLXODhniTCX7e5", "clave", "INVALID_ARGUMENT"),
-                      ("PruebaWS", "abc", "clave", "SECRET_TOO_SHORT"), ("PruebaWS", "", "clave", "MISSING_CREDENTIAL"),
-                      ("", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "MISSING_CREDENTIAL")])
+    @Test(arguments: [
+        ("Prueba\\u0000WS", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "INVALID_ARGUMENT"),
+        ("PruebaWS", "bJBk9Gu\\u0000SJCOWLXODhniTCX7e5", "clave", "INVALID_ARGUMENT"),
+        ("PruebaWS", "abc", "clave", "SECRET_TOO_SHORT"), ("PruebaWS", "", "clave", "MISSING_CREDENTIAL"),
+        ("", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "MISSING_CREDENTIAL"),
+    ])
     func credentialRefusals(_ usuario: String, _ clave: String, _ field: String, _ code: String) throws {
         let error = try #require(Self.refusal(Self.fes(usuario: usuario, clave: clave)))
         #expect((error.kind, error.field, error.code.name) == (.invalidArgument, field, code), "\(error.message)")
@@ -78,7 +91,8 @@ import Testing
     }
 
     @Test func aProxyOffThisMachineIsFineForHTTPSOrWhenAllowed() throws {
-        let https = try Self.parse(#"{"base_url":"https://x.cl","usuario":"u","clave":"clave-1","proxy":"http://proxy.example:3128"}"#)
+        let https = try Self.parse(
+            #"{"base_url":"https://x.cl","usuario":"u","clave":"clave-1","proxy":"http://proxy.example:3128"}"#)
         #expect(https.proxySetting?.host == "proxy.example")
         let allowed = try Self.parse(Self.fes(#","proxy":"http://proxy.example:3128","allow_insecure_http":true"#))
         #expect(allowed.allowInsecureHTTP)
@@ -96,6 +110,8 @@ import Testing
     @Test func aSecretBelowTheMaskableLengthIsRefusedByName() {
         #expect(throws: Never.self) { try ClientConfig.checkSecretLength("abcd", field: "keyPass") }
         let error = #expect(throws: SelloError.self) { try ClientConfig.checkSecretLength("ñ2", field: "keyPass") }
-        #expect(error?.code.name == "SECRET_TOO_SHORT" && error?.field == "keyPass" && error?.message.contains("ñ2") == false)
+        #expect(
+            error?.code.name == "SECRET_TOO_SHORT" && error?.field == "keyPass"
+                && error?.message.contains("ñ2") == false)
     }
 }

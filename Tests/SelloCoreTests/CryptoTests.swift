@@ -1,5 +1,6 @@
-import FoundationEssentials  // JSONDecoder for the generator's manifest (tests only)
+import FoundationEssentials // JSONDecoder for the generator's manifest (tests only)
 import Testing
+
 @testable import SelloCore
 
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ func shell(_ command: String) -> (output: [UInt8], status: Int32) {
 /// <package>/Tests, from this file's path.
 let testsDirectory: String = {
     var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(2)  // SelloCoreTests/CryptoTests.swift
+    parts.removeLast(2) // SelloCoreTests/CryptoTests.swift
     return parts.joined(separator: "/")
 }()
 
@@ -97,8 +98,10 @@ struct Fixtures: Sendable {
             fatalError("bad manifest: \(error)")
         }
         var paths = manifest.sat.values.flatMap { [$0.cer, $0.cerPem, $0.key, $0.keyPem] }
-        paths += [manifest.csdKeyForms.plainPkcs8Pem, manifest.csdKeyForms.pkcs1Pem,
-                  manifest.csdKeyForms.pkcs1EncryptedPem]
+        paths += [
+            manifest.csdKeyForms.plainPkcs8Pem, manifest.csdKeyForms.pkcs1Pem,
+            manifest.csdKeyForms.pkcs1EncryptedPem,
+        ]
         paths += manifest.pkcs12.values.map(\.file)
         var files: [String: [UInt8]] = [:]
         for path in paths { files[path] = readFile(path) }
@@ -152,7 +155,9 @@ func randomBytes(_ count: Int) -> [UInt8] {
         let cert = try readSATCertificate(cer).get()
         let fx = Fixtures.shared
         let otherKey = fx.bytes(fx.sat("other").key)
-        #expect(checkSATPrivateKey(otherKey, password: "12345678a", certificate: cert).failure == .keyDoesNotMatchCertificate)
+        #expect(
+            checkSATPrivateKey(otherKey, password: "12345678a", certificate: cert).failure
+                == .keyDoesNotMatchCertificate)
         // And the SAT key against a generated certificate.
         let csd = try readSATCertificate(fx.bytes(fx.sat("csd").cer)).get()
         #expect(checkSATPrivateKey(key, password: password, certificate: csd).failure == .keyDoesNotMatchCertificate)
@@ -204,7 +209,9 @@ func randomBytes(_ count: Int) -> [UInt8] {
             let fromDER = try readSATCertificate(fx.bytes(entry.cer)).get()
             let fromPEM = try readSATCertificate(fx.bytes(entry.cerPem)).get()
             #expect(fromDER == fromPEM)
-            #expect(checkSATPrivateKey(fx.bytes(entry.keyPem), password: fx.manifest.password, certificate: fromDER).isSuccess)
+            #expect(
+                checkSATPrivateKey(fx.bytes(entry.keyPem), password: fx.manifest.password, certificate: fromDER)
+                    .isSuccess)
             // PEM armour removed: exactly the DER .key bytes (still encrypted).
             #expect(try satKeyDER(fx.bytes(entry.keyPem)).get() == fx.bytes(entry.key))
             #expect(try satKeyDER(fx.bytes(entry.key)).get() == fx.bytes(entry.key))
@@ -223,14 +230,17 @@ func randomBytes(_ count: Int) -> [UInt8] {
         let cert = try readSATCertificate(fx.bytes(fx.sat("csd").cer)).get()
         for name in ["other", "fiel"] {
             let key = fx.bytes(fx.sat(name).key)
-            #expect(checkSATPrivateKey(key, password: fx.manifest.password, certificate: cert).failure == .keyDoesNotMatchCertificate)
+            #expect(
+                checkSATPrivateKey(key, password: fx.manifest.password, certificate: cert).failure
+                    == .keyDoesNotMatchCertificate)
         }
     }
 
     @Test func otherKeyEncodings() throws {
         let cert = try readSATCertificate(fx.bytes(fx.sat("csd").cer)).get()
         let forms = fx.manifest.csdKeyForms
-        let plain = fx.bytes(forms.plainPkcs8Pem), pkcs1 = fx.bytes(forms.pkcs1Pem)
+        let plain = fx.bytes(forms.plainPkcs8Pem)
+        let pkcs1 = fx.bytes(forms.pkcs1Pem)
         let pkcs1Encrypted = fx.bytes(forms.pkcs1EncryptedPem)
         // Unencrypted keys open whatever the password.
         #expect(checkSATPrivateKey(plain, password: "", certificate: cert).isSuccess)
@@ -246,13 +256,20 @@ func randomBytes(_ count: Int) -> [UInt8] {
 
     @Test func garbage() throws {
         let cert = try readSATCertificate(fx.bytes(fx.sat("csd").cer)).get()
-        for junk in [[], randomBytes(1), randomBytes(2000), Array("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".utf8)] {
+        for junk in [
+            [], randomBytes(1), randomBytes(2000),
+            Array(
+                ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END "
+                    + "CERTIFICATE-----\n").utf8),
+        ] {
             #expect(readSATCertificate(junk).failure == .certificateUnreadable)
             #expect(checkSATPrivateKey(junk, password: "x", certificate: cert).failure == .keyUnreadable)
             #expect(satKeyDER(junk).failure == .keyUnreadable)
         }
         // A certificate is not a key, and a key is not a certificate.
-        #expect(checkSATPrivateKey(fx.bytes(fx.sat("csd").cerPem), password: "x", certificate: cert).failure == .keyUnreadable)
+        #expect(
+            checkSATPrivateKey(fx.bytes(fx.sat("csd").cerPem), password: "x", certificate: cert).failure
+                == .keyUnreadable)
         #expect(satKeyDER(fx.bytes(fx.sat("csd").cer)).failure == .keyUnreadable)
         #expect(readSATCertificate(fx.bytes(fx.sat("csd").key)).failure == .certificateUnreadable)
         // A truncated certificate.
@@ -337,7 +354,9 @@ func randomBytes(_ count: Int) -> [UInt8] {
                 switch i % 4 {
                 case 0: return (try? readSATCertificate(fx.bytes(csd.cerPem)).get()) == expected
                 case 1: return checkSATPrivateKey(satKey, password: "12345678a", certificate: expected).isSuccess
-                case 2: return checkSATPrivateKey(satKey, password: "bad", certificate: expected).failure == .wrongKeyPassword
+                case 2:
+                    return checkSATPrivateKey(satKey, password: "bad", certificate: expected).failure
+                        == .wrongKeyPassword
                 default: return (try? openPKCS12(fx.bytes(p12.file), password: p12.password).get()) == expectedSummary
                 }
             }

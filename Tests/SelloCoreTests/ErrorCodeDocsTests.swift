@@ -1,5 +1,7 @@
 import Testing
+
 @testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +28,9 @@ import Glibc
 
     @Test func theLibrarysOwnCodesAreDocumented() {
         #expect(!Self.docs.isEmpty, "docs/errors.md could not be read")
-        for code in ErrorCode.library { #expect(Self.documented(code.name), "docs/errors.md does not name \(code.name)") }
+        for code in ErrorCode.library {
+            #expect(Self.documented(code.name), "docs/errors.md does not name \(code.name)")
+        }
     }
 
     @Test func theLibrarysOwnCodesAreUnique() {
@@ -34,7 +38,9 @@ import Glibc
     }
 
     @Test func theServicesTablesAreDocumented() {
-        let names = FESCodes.all.map(\.name) + (CFDICodes.service + CFDICodes.cancellationStatuses + CFDICodes.estatusCfdi).map(\.name)
+        let names =
+            FESCodes.all.map(\.name)
+            + (CFDICodes.service + CFDICodes.cancellationStatuses + CFDICodes.estatusCfdi).map(\.name)
             + FVMessages.all.map(\.code.name)
         for name in names { #expect(Self.documented(name), "docs/errors.md does not name \(name)") }
     }
@@ -44,7 +50,8 @@ import Glibc
         // checks that mirror one use the table's entry, never a constant of their own.
         let tables = Set(FESCodes.all.map(\.name) + CFDICodes.service.map(\.name))
         let own = Set(ErrorCode.library.map(\.name))
-        #expect(tables.intersection(own).subtracting(["COMUNA_NO_ENCONTRADA", "RUT_INVALIDO"]).isEmpty,
-                "\(tables.intersection(own).sorted())")
+        #expect(
+            tables.intersection(own).subtracting(["COMUNA_NO_ENCONTRADA", "RUT_INVALIDO"]).isEmpty,
+            "\(tables.intersection(own).sorted())")
     }
 }

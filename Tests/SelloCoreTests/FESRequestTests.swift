@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// A fes_obtain_certificate request checked as the service checks it (FESRequest, seed 000): every
@@ -39,21 +40,28 @@ import Testing
     // MARK: - A good request
 
     @Test func aGoodRequestIsNormalisedAsTheServiceExpectsIt() throws {
-        let request = try FESRequest(Self.request(["comuna": " los angeles ", "numeroDocumento": "a012.345.678",
-                                                  "direccion": "  Lautaro 867 "]))
+        let request = try FESRequest(
+            Self.request([
+                "comuna": " los angeles ", "numeroDocumento": "a012.345.678",
+                "direccion": "  Lautaro 867 ",
+            ]))
         #expect(request.rut.normalized == "19371037-9" && request.numeroDocumento == "A012345678")
         #expect(request.comuna.name == Comunas.find("Los Ángeles")?.name && request.direccion == "Lautaro 867")
         #expect(request.duracion == 3 && request.saveTo == nil)
         let parametro = request.parametro(redacted: false)
-        #expect(parametro["rut"] == "19371037-9" && parametro["claveCertificado"] == "Secreta123" && parametro["duracion"] == 3)
+        #expect(
+            parametro["rut"] == "19371037-9" && parametro["claveCertificado"] == "Secreta123"
+                && parametro["duracion"] == 3)
         #expect(parametro.objectValue?.keys == FESRequest.parameterNames)
     }
 
     @Test func theRedactedBodyShowsNoSecret() throws {
-        let body = try FESRequest(Self.request([:])).body(usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: true)
+        let body = try FESRequest(Self.request([:])).body(
+            usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: true)
         #expect(body["request"]?["encabezado"] == ["usuario": "***", "clave": "***"])
         #expect(body["request"]?["parametro"]?["claveCertificado"] == "***")
-        let sent = try FESRequest(Self.request([:])).body(usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: false)
+        let sent = try FESRequest(Self.request([:])).body(
+            usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: false)
         #expect(sent["request"]?["encabezado"]?["clave"] == "bJBk9GuSJCOWLXODhniTCX7e5")
     }
 
@@ -71,16 +79,21 @@ import Testing
 
     @Test func everyMissingParameterIsListedInTheSeedsOrder() throws {
         let error = try #require(Self.refusal(.object([:])))
-        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, "REQUEST_INCOMPLETO", 109, "rut"))
+        #expect(
+            (error.kind, error.code.name, error.serviceCode, error.field) == (
+                .validation, "REQUEST_INCOMPLETO", 109, "rut"
+            ))
         #expect(Self.problems(error).map(\.field) == FESRequest.parameterNames)
         #expect(Self.problems(error).allSatisfy { $0.code == "REQUEST_INCOMPLETO" && $0.number == 109 })
     }
 
     @Test func missingThenEmptyThenCharacters() throws {
-        let error = try #require(Self.refusal(["correo": nil, "giroEmpresa": " ", "direccion": "Lautaro <867>", "rut": "1-9"]))
+        let error = try #require(
+            Self.refusal(["correo": nil, "giroEmpresa": " ", "direccion": "Lautaro <867>", "rut": "1-9"]))
         #expect(error.code.name == "REQUEST_INCOMPLETO" && error.field == "correo")
         #expect(Self.problems(error).map(\.number) == [109, 110, 102])
-        #expect(Self.problems(error).map(\.field) == ["correo", "giroEmpresa", "direccion"])   // the RUT waits for stage 2
+        // The RUT waits for stage 2.
+        #expect(Self.problems(error).map(\.field) == ["correo", "giroEmpresa", "direccion"])
     }
 
     @Test func aSingleProblemHasNoList() throws {
@@ -95,8 +108,10 @@ import Testing
         #expect((error.code.name, error.serviceCode, error.field) == ("DATO_VIENEN_VACIO", 110, name))
     }
 
-    @Test(arguments: [("direccion", "Lautaro <867>", "el carácter '<'"), ("nombreEmpresa", "CDS\u{1}", "de control U+1"),
-                      ("giroEmpresa", "Otros;", "el carácter ';'"), ("comuna", "Los\nAngeles", "de control U+A")])
+    @Test(arguments: [
+        ("direccion", "Lautaro <867>", "el carácter '<'"), ("nombreEmpresa", "CDS\u{1}", "de control U+1"),
+        ("giroEmpresa", "Otros;", "el carácter ';'"), ("comuna", "Los\nAngeles", "de control U+A"),
+    ])
     func aCharacterTheServiceRefusesIs102(_ name: String, _ value: String, _ said: String) throws {
         let error = try #require(Self.refusal([name: .string(value)]))
         #expect((error.code.name, error.serviceCode, error.field) == ("CARACTERES_INVALIDOS", 102, name))
@@ -112,28 +127,36 @@ import Testing
 
     // MARK: - Stage 2: each field's rule
 
-    @Test(arguments: [
-        ("rut", JSON.string("19.371.037-1"), "RUT_INVALIDO", 106), ("rut", "19,371,037-9", "RUT_INVALIDO", 106),
-        ("correo", "eleon@", "CORREO_NO_VALIDO", 205), ("correo", "a b@c.cl", "CORREO_NO_VALIDO", 205),
-        ("claveCertificado", "secreta123", "CLAVE_NO_SEGURA", 208), ("claveCertificado", "SECRETA123", "CLAVE_NO_SEGURA", 208),
-        ("claveCertificado", "Secretaxyz", "CLAVE_NO_SEGURA", 208), ("claveCertificado", "Sec123", "CLAVE_NO_SEGURA", 208),
-        ("duracion", 0, "DURACION_FUERA_DE_RANGO", 207), ("duracion", 4, "DURACION_FUERA_DE_RANGO", 207),
-        ("comuna", "Valparaizo", "COMUNA_NO_ENCONTRADA", 112),
-    ] as [(String, JSON, String, Int)])
+    @Test(
+        arguments: [
+            ("rut", JSON.string("19.371.037-1"), "RUT_INVALIDO", 106), ("rut", "19,371,037-9", "RUT_INVALIDO", 106),
+            ("correo", "eleon@", "CORREO_NO_VALIDO", 205), ("correo", "a b@c.cl", "CORREO_NO_VALIDO", 205),
+            ("claveCertificado", "secreta123", "CLAVE_NO_SEGURA", 208),
+            ("claveCertificado", "SECRETA123", "CLAVE_NO_SEGURA", 208),
+            ("claveCertificado", "Secretaxyz", "CLAVE_NO_SEGURA", 208),
+            ("claveCertificado", "Sec123", "CLAVE_NO_SEGURA", 208),
+            ("duracion", 0, "DURACION_FUERA_DE_RANGO", 207), ("duracion", 4, "DURACION_FUERA_DE_RANGO", 207),
+            ("comuna", "Valparaizo", "COMUNA_NO_ENCONTRADA", 112),
+        ] as [(String, JSON, String, Int)])
     func eachRuleHasTheServicesCode(_ name: String, _ value: JSON, _ code: String, _ number: Int) throws {
         let error = try #require(Self.refusal([name: value]))
-        #expect((error.kind, error.code.name, error.serviceCode, error.field) == (.validation, code, number, name), "\(error.message)")
+        #expect(
+            (error.kind, error.code.name, error.serviceCode, error.field) == (.validation, code, number, name),
+            "\(error.message)")
     }
 
     @Test(arguments: ["12345678", "1001234567", "AB1234567", "A1234567"])
     func aDocumentNumberOfAnotherShape(_ number: String) throws {
         let error = try #require(Self.refusal(["numeroDocumento": .string(number)]))
-        #expect((error.code.name, error.serviceCode, error.field) == ("NUMERO_DOCUMENTO_INVALIDO", nil, "numeroDocumento"))
+        #expect(
+            (error.code.name, error.serviceCode, error.field) == ("NUMERO_DOCUMENTO_INVALIDO", nil, "numeroDocumento"))
     }
 
     @Test func aPasswordProblemSaysEverythingThatIsMissing() throws {
         let error = try #require(Self.refusal(["claveCertificado": "abc"]))
-        #expect(error.message == "la claveCertificado debe tener al menos 8 caracteres (tiene 3), una letra mayúscula, un número")
+        #expect(
+            error.message
+                == "la claveCertificado debe tener al menos 8 caracteres (tiene 3), una letra mayúscula, un número")
     }
 
     @Test func anUnknownComunaSuggestsTheCloseOnes() throws {
@@ -149,18 +172,30 @@ import Testing
     }
 
     @Test func everyRuleBrokenAtOnceIsListed() throws {
-        let error = try #require(Self.refusal(["rut": "19.371.037-1", "correo": "x", "numeroDocumento": "1", "claveCertificado": "abc",
-                                                "duracion": 9, "comuna": "Gotham", "save_to": "/nonexistent/c.p12"]))
+        let error = try #require(
+            Self.refusal([
+                "rut": "19.371.037-1", "correo": "x", "numeroDocumento": "1", "claveCertificado": "abc",
+                "duracion": 9, "comuna": "Gotham", "save_to": "/nonexistent/c.p12",
+            ]))
         #expect(error.code.name == "RUT_INVALIDO")
-        #expect(Self.problems(error).map(\.code) == ["RUT_INVALIDO", "CORREO_NO_VALIDO", "NUMERO_DOCUMENTO_INVALIDO", "CLAVE_NO_SEGURA",
-                                                     "DURACION_FUERA_DE_RANGO", "COMUNA_NO_ENCONTRADA", "SAVE_TO_UNWRITABLE"])
-        #expect(Self.problems(error).map(\.field) == ["rut", "correo", "numeroDocumento", "claveCertificado", "duracion", "comuna", "save_to"])
+        #expect(
+            Self.problems(error).map(\.code) == [
+                "RUT_INVALIDO", "CORREO_NO_VALIDO", "NUMERO_DOCUMENTO_INVALIDO", "CLAVE_NO_SEGURA",
+                "DURACION_FUERA_DE_RANGO", "COMUNA_NO_ENCONTRADA", "SAVE_TO_UNWRITABLE",
+            ])
+        #expect(
+            Self.problems(error).map(\.field) == [
+                "rut", "correo", "numeroDocumento", "claveCertificado", "duracion", "comuna", "save_to",
+            ])
     }
 
     // MARK: - Structure
 
-    @Test(arguments: [(["colour": "red"], "colour", "UNKNOWN_FIELD"), (["duracion": "3"], "duracion", "WRONG_TYPE"),
-                      (["rut": 193710379], "rut", "WRONG_TYPE"), (["save_to": false], "save_to", "WRONG_TYPE")] as [([String: JSON?], String, String)])
+    @Test(
+        arguments: [
+            (["colour": "red"], "colour", "UNKNOWN_FIELD"), (["duracion": "3"], "duracion", "WRONG_TYPE"),
+            (["rut": 193_710_379], "rut", "WRONG_TYPE"), (["save_to": false], "save_to", "WRONG_TYPE"),
+        ] as [([String: JSON?], String, String)])
     func structuralProblemsAreInvalidArgument(_ changes: [String: JSON?], _ field: String, _ code: String) throws {
         let error = try #require(Self.refusal(changes))
         #expect((error.kind, error.field, error.code.name) == (.invalidArgument, field, code))

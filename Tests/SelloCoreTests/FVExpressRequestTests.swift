@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// create-contract-express's request (FVExpressRequest, CHILE_2026.md §1.3): checked locally, then
@@ -6,12 +7,16 @@ import Testing
 /// the PDF inline as base64, last, so that a file can be streamed.
 @Suite struct FVExpressRequestTests {
     static let pdf = Array("%PDF-1.4\n%%EOF\n".utf8)
-    static let signer: JSON = ["full_name": "Ana Rojas", "email": "ana@ejemplo.cl", "rutId": "11.111.111-1", "phone": "9 1111 1111",
-                               "portion": "100"]
+    static let signer: JSON = [
+        "full_name": "Ana Rojas", "email": "ana@ejemplo.cl", "rutId": "11.111.111-1", "phone": "9 1111 1111",
+        "portion": "100",
+    ]
 
     static func request(_ changes: [String: JSON?] = [:], signers: [JSON] = [signer]) -> JSON {
-        var object: JSONObject = ["sOwnerType": "natural", "iContractTypeFeeID": 49, "signers": .array(signers),
-                                  "content_base64": .string(Base64.encode(pdf))]
+        var object: JSONObject = [
+            "sOwnerType": "natural", "iContractTypeFeeID": 49, "signers": .array(signers),
+            "content_base64": .string(Base64.encode(pdf)),
+        ]
         for (key, value) in changes { object[key] = value }
         return .object(object)
     }
@@ -24,7 +29,8 @@ import Testing
 
     /// The request, recording what the document check was given.
     static func make(_ json: JSON, found: inout ReadFacts)
-        throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)]) {
+        throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)])
+    {
         var checked: [(prefix: [UInt8], size: Int64, field: String)] = []
         let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
             checked.append((prefix, size, field))
@@ -32,7 +38,9 @@ import Testing
         return (request, checked)
     }
 
-    static func make(_ json: JSON) throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)]) {
+    static func make(_ json: JSON) throws(SelloError) -> (
+        FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)]
+    ) {
         var found = ReadFacts()
         return try make(json, found: &found)
     }
@@ -47,13 +55,25 @@ import Testing
     }
 
     @Test func theBodyWithTheIntegrationsSpellings() throws {
-        let (request, checked) = try Self.make(Self.request(["sContractName": " Venta 1 ", "callback": "https://x.cl/h", "iPriceId": 0]))
-        #expect(request.body.keys == ["sOwnerType", "iContractTypeFeeID", "iSignedCount", "signers", "sContractName", "callback", "iPriceId"])
-        #expect(request.body["sOwnerType"] == "NATURAL" && request.body["iSignedCount"] == 1 && request.contractName == "Venta 1")
-        #expect(request.body["signers"] == [["full_name": "Ana Rojas", "email": "ana@ejemplo.cl", "rutId": "11111111-1",
-                                             "phone": "+56911111111", "rol": 0, "order": 1, "type": "NATURAL", "portion": "100",
-                                             "payment": "0.00"]])
-        #expect(checked.count == 1 && checked[0].prefix == Array("%PDF-".utf8) && checked[0].size == Int64(Self.pdf.count))
+        let (request, checked) = try Self.make(
+            Self.request(["sContractName": " Venta 1 ", "callback": "https://x.cl/h", "iPriceId": 0]))
+        #expect(
+            request.body.keys == [
+                "sOwnerType", "iContractTypeFeeID", "iSignedCount", "signers", "sContractName", "callback", "iPriceId",
+            ])
+        #expect(
+            request.body["sOwnerType"] == "NATURAL" && request.body["iSignedCount"] == 1
+                && request.contractName == "Venta 1")
+        #expect(
+            request.body["signers"] == [
+                [
+                    "full_name": "Ana Rojas", "email": "ana@ejemplo.cl", "rutId": "11111111-1",
+                    "phone": "+56911111111", "rol": 0, "order": 1, "type": "NATURAL", "portion": "100",
+                    "payment": "0.00",
+                ]
+            ])
+        #expect(
+            checked.count == 1 && checked[0].prefix == Array("%PDF-".utf8) && checked[0].size == Int64(Self.pdf.count))
         #expect(checked[0].field == "content_base64")
     }
 
@@ -94,27 +114,36 @@ import Testing
         #expect(signers.map { $0["rol"] } == [0, 3])
     }
 
-    @Test(arguments: [
-        (["rol": 2], "ROL_INVALID", "signers[0].rol"), (["order": 0], "ORDER_INVALID", "signers[0].order"),
-        (["phone": "+58412795785"], "PHONE_INVALID", "signers[0].phone"), (["type": "EMPRESA"], "SIGNER_TYPE_INVALID", "signers[0].type"),
-        (["portion": nil], "PORTIONS_INVALID", "signers"), (["portion": nil, "rol": 3], "PORTIONS_INVALID", "signers[0].portion"),
-        (["payment": "1"], "PAYMENT_INVALID", "signers[0].payment"), (["rutId": "11.111.111-2"], "RUT_INVALIDO", "signers[0].rutId"),
-        (["email": nil], "MISSING_FIELD", "signers[0].email"),
-    ] as [([String: JSON?], String, String)])
+    @Test(
+        arguments: [
+            (["rol": 2], "ROL_INVALID", "signers[0].rol"), (["order": 0], "ORDER_INVALID", "signers[0].order"),
+            (["phone": "+58412795785"], "PHONE_INVALID", "signers[0].phone"),
+            (["type": "EMPRESA"], "SIGNER_TYPE_INVALID", "signers[0].type"),
+            (["portion": nil], "PORTIONS_INVALID", "signers"),
+            (["portion": nil, "rol": 3], "PORTIONS_INVALID", "signers[0].portion"),
+            (["payment": "1"], "PAYMENT_INVALID", "signers[0].payment"),
+            (["rutId": "11.111.111-2"], "RUT_INVALIDO", "signers[0].rutId"),
+            (["email": nil], "MISSING_FIELD", "signers[0].email"),
+        ] as [([String: JSON?], String, String)])
     func signerRefusals(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.withSigner(changes)))
         #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 
-    @Test(arguments: [
-        (["sOwnerType": nil], "MISSING_FIELD", "sOwnerType"), (["iContractTypeFeeID": 0], "FEE_ID_INVALID", "iContractTypeFeeID"),
-        (["iSignedCount": 2], "SIGNED_COUNT_MISMATCH", "iSignedCount"), (["sContractName": " "], "EMPTY_FIELD", "sContractName"),
-        (["callback": "x"], "CALLBACK_INVALID", "callback"), (["iAgreementId": -1], "AGREEMENT_ID_INVALID", "iAgreementId"),
-        (["iPriceId": -1], "PRICE_ID_INVALID", "iPriceId"), (["content_base64": nil], "MISSING_FIELD", "file_path"),
-        (["file_path": "/bin/sh"], "INVALID_ARGUMENT", "content_base64"), (["content_base64": "%%%"], "INVALID_BASE64", "content_base64"),
-        (["file_path": "/nonexistent.pdf", "content_base64": nil], "FILE_UNREADABLE", "file_path"),
-        (["signers": .array([])], "SIGNER_COUNT_INVALID", "signers"),
-    ] as [([String: JSON?], String, String)])
+    @Test(
+        arguments: [
+            (["sOwnerType": nil], "MISSING_FIELD", "sOwnerType"),
+            (["iContractTypeFeeID": 0], "FEE_ID_INVALID", "iContractTypeFeeID"),
+            (["iSignedCount": 2], "SIGNED_COUNT_MISMATCH", "iSignedCount"),
+            (["sContractName": " "], "EMPTY_FIELD", "sContractName"),
+            (["callback": "x"], "CALLBACK_INVALID", "callback"),
+            (["iAgreementId": -1], "AGREEMENT_ID_INVALID", "iAgreementId"),
+            (["iPriceId": -1], "PRICE_ID_INVALID", "iPriceId"), (["content_base64": nil], "MISSING_FIELD", "file_path"),
+            (["file_path": "/bin/sh"], "INVALID_ARGUMENT", "content_base64"),
+            (["content_base64": "%%%"], "INVALID_BASE64", "content_base64"),
+            (["file_path": "/nonexistent.pdf", "content_base64": nil], "FILE_UNREADABLE", "file_path"),
+            (["signers": .array([])], "SIGNER_COUNT_INVALID", "signers"),
+        ] as [([String: JSON?], String, String)])
     func requestRefusals(_ changes: [String: JSON?], _ code: String, _ field: String) throws {
         let error = try #require(Self.refusal(Self.request(changes)))
         #expect((error.code.name, error.field) == (code, field), "\(error.message)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// The Firma Virtual token (FVToken): the claims read from the JWT, the lifetime they give (claims
@@ -51,14 +52,18 @@ import Testing
     }
 
     @Test func claimsAreReadFromThePayload() {
-        #expect(FVToken.claims(Self.jwt(#"{"sub":"1","iat":1700000000,"exp":1700003600}"#)) == (1_700_003_600, 1_700_000_000))
+        #expect(
+            FVToken.claims(Self.jwt(#"{"sub":"1","iat":1700000000,"exp":1700003600}"#)) == (
+                1_700_003_600, 1_700_000_000
+            ))
         #expect(FVToken.claims(Self.jwt(#"{"exp":1700003600.9}"#)) == (1_700_003_600, nil))
         // This payload's base64 has a "/" and a "+": base64url writes them "_" and "-".
         #expect(FVToken.claims(Self.jwt(#"{"n":"???>>>~~","exp":5}"#)) == (5, nil))
     }
 
     @Test(arguments: [
-        "not a jwt", "a.b", "a.b.c.d", "x.!!!.y", Self.jwt("[1,2]"), Self.jwt(#"{"exp":"soon"}"#), Self.jwt(#"{"exp":1e300}"#),
+        "not a jwt", "a.b", "a.b.c.d", "x.!!!.y", Self.jwt("[1,2]"), Self.jwt(#"{"exp":"soon"}"#),
+        Self.jwt(#"{"exp":1e300}"#),
         Self.jwt(#"{"exp":null,"iat":true}"#), Self.jwt("{"),
     ])
     func unreadableClaimsAreAbsent(_ token: String) {
@@ -96,7 +101,8 @@ import Testing
 
     /// The value goes into a header line: anything but a JWT's characters is refused.
     @Test(arguments: [
-        JSON.string("Bearer eyJ.x\r\nX-Evil: 1"), JSON.string("Bearer eyJ.x y"), JSON.string("eyJ x"), JSON.string("eyJñ"),
+        JSON.string("Bearer eyJ.x\r\nX-Evil: 1"), JSON.string("Bearer eyJ.x y"), JSON.string("eyJ x"),
+        JSON.string("eyJñ"),
         ["msg": "eyJ.x.y"] as JSON, ["eyJ.x.y"] as JSON, JSON.int(7), JSON.null,
         JSON.string(String(repeating: "a", count: 16_385)),
     ])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// Firma Virtual's field rules (FVValidation): each a `validation` error naming its field and
@@ -43,18 +44,26 @@ import Testing
     }
 
     @Test func contractIDsAreUUIDs() throws {
-        #expect(try V.contractID(Self.reader(["contractID": " 307c1f32-bbb5-4cbe-a4f4-ecf20616510a "]), "contractID")
+        #expect(
+            try V.contractID(Self.reader(["contractID": " 307c1f32-bbb5-4cbe-a4f4-ecf20616510a "]), "contractID")
                 == "307c1f32-bbb5-4cbe-a4f4-ecf20616510a")
-        for bad in ["307c1f32bbb54cbea4f4ecf20616510a", "307c1f32-bbb5-4cbe-a4f4-ecf20616510g", "307c1f32-bbb5-4cbe-a4f4-ecf20616510",
-                    "307c1f32-bbb5-4cbe-a4f4-ecf２0616510a", "../../admin", ""] {
-            #expect(Self.code { try V.contractID(Self.reader(["contractID": .string(bad)]), "contractID") } == "CONTRACT_ID_INVALID", "\(bad)")
+        for bad in [
+            "307c1f32bbb54cbea4f4ecf20616510a", "307c1f32-bbb5-4cbe-a4f4-ecf20616510g",
+            "307c1f32-bbb5-4cbe-a4f4-ecf20616510",
+            "307c1f32-bbb5-4cbe-a4f4-ecf２0616510a", "../../admin", "",
+        ] {
+            #expect(
+                Self.code { try V.contractID(Self.reader(["contractID": .string(bad)]), "contractID") }
+                    == "CONTRACT_ID_INVALID", "\(bad)")
         }
         #expect(Self.code { try V.contractID(Self.reader([:]), "contractID") } == "MISSING_FIELD")
     }
 
     @Test func choicesIgnoreCaseAndAreSentInTheServicesSpelling() throws {
         #expect(try V.choice(" natural ", V.personTypes, field: "type", code: .signerTypeInvalid) == "NATURAL")
-        let error = #expect(throws: SelloError.self) { try V.choice("PERSON", V.personTypes, field: "type", code: .signerTypeInvalid) }
+        let error = #expect(throws: SelloError.self) {
+            try V.choice("PERSON", V.personTypes, field: "type", code: .signerTypeInvalid)
+        }
         #expect((error?.code.name, error?.field) == ("SIGNER_TYPE_INVALID", "type"))
         #expect(error?.message.contains("NATURAL, LEGAL") == true)
     }
@@ -66,7 +75,9 @@ import Testing
         #expect(try V.rut("76369187k", field: "rutId") == "76369187-K")
         for bad in ["12.345.678-4", "12,345,678-5", "", "12.34.678-5", "K-5"] {
             let error = #expect(throws: SelloError.self) { try V.rut(bad, field: "signers[0].rutId") }
-            #expect((error?.kind, error?.code.name, error?.field) == (.validation, "RUT_INVALIDO", "signers[0].rutId"), "\(bad)")
+            #expect(
+                (error?.kind, error?.code.name, error?.field) == (.validation, "RUT_INVALIDO", "signers[0].rutId"),
+                "\(bad)")
         }
     }
 
@@ -81,7 +92,9 @@ import Testing
 
     @Test func emails() throws {
         #expect(try V.email("ana.rojas+cl@ejemplo.cl", field: "sEmail") == "ana.rojas+cl@ejemplo.cl")
-        for bad in ["ana", "ana@ejemplo", "a@@b.cl", "a b@c.cl", "ana@-x.cl", "ana@x.c1", ".a@b.cl", "a..b@c.cl", "añ@b.cl"] {
+        for bad in [
+            "ana", "ana@ejemplo", "a@@b.cl", "a b@c.cl", "ana@-x.cl", "ana@x.c1", ".a@b.cl", "a..b@c.cl", "añ@b.cl",
+        ] {
             let error = #expect(throws: SelloError.self) { try V.email(bad, field: "sEmail") }
             #expect((error?.code.name, error?.field) == ("EMAIL_INVALID", "sEmail"), "\(bad)")
         }
@@ -97,8 +110,10 @@ import Testing
         #expect(Self.code { try V.phone(phone, field: "sPhone") } == "PHONE_INVALID", "\(phone)")
     }
 
-    @Test(arguments: [("912345678", "+56912345678"), ("+56912345678", "+56912345678"), ("0912345678", "+56912345678"),
-                      ("56912345678", "+56912345678"), ("+56 9 1234 5678", "+56912345678"), ("(9) 1234-5678", "+56912345678")])
+    @Test(arguments: [
+        ("912345678", "+56912345678"), ("+56912345678", "+56912345678"), ("0912345678", "+56912345678"),
+        ("56912345678", "+56912345678"), ("+56 9 1234 5678", "+56912345678"), ("(9) 1234-5678", "+56912345678"),
+    ])
     func chileanPhonesAreRewrittenPlus56(_ given: String, _ sent: String) throws {
         #expect(try FVValidation.chileanPhone(given, field: "phone") == sent)
     }
@@ -125,8 +140,10 @@ import Testing
 
     // MARK: - Portions and payment
 
-    @Test(arguments: [(JSON.int(100), 100, JSON.int(100)), (.double(50), 50, .int(50)), (.int(0), 0, .int(0)),
-                      ("100", 100, "100"), ("50.00", 50, "50"), (" 0 ", 0, "0"), ("050", 50, "50")])
+    @Test(arguments: [
+        (JSON.int(100), 100, JSON.int(100)), (.double(50), 50, .int(50)), (.int(0), 0, .int(0)),
+        ("100", 100, "100"), ("50.00", 50, "50"), (" 0 ", 0, "0"), ("050", 50, "50"),
+    ])
     func portions(_ value: JSON, _ percent: Int, _ sent: JSON) throws {
         let portion = try V.portion(value, field: "portion")
         #expect(portion.percent == percent && portion.json == sent)
@@ -153,16 +170,23 @@ import Testing
 
     // MARK: - GetContractType's QTYPE and QVALUE
 
-    @Test(arguments: [("ALL", nil, "0"), ("ALL", JSON.string("0"), "0"), ("TYPE", "labor", "LABOR"), ("CONTRACT-TYPE", "VEHICLE", "VEHICLE"),
-                      ("MODAL", "signature_cert_notarial", "SIGNATURE_CERT_NOTARIAL"), ("ID", .int(26), "26"), ("ID", "1", "1"),
-                      ("FEE", "117", "117"), ("FEE", .int(28), "28")] as [(String, JSON?, String)])
+    @Test(
+        arguments: [
+            ("ALL", nil, "0"), ("ALL", JSON.string("0"), "0"), ("TYPE", "labor", "LABOR"),
+            ("CONTRACT-TYPE", "VEHICLE", "VEHICLE"),
+            ("MODAL", "signature_cert_notarial", "SIGNATURE_CERT_NOTARIAL"), ("ID", .int(26), "26"), ("ID", "1", "1"),
+            ("FEE", "117", "117"), ("FEE", .int(28), "28"),
+        ] as [(String, JSON?, String)])
     func queryValues(_ type: String, _ value: JSON?, _ path: String) throws {
         let reader = try Self.reader(value.map { JSON.object(["QVALUE": $0]) } ?? JSON.object([:]))
         #expect(try V.queryValue(reader, type: type) == path)
     }
 
-    @Test(arguments: [("ALL", JSON.string("1")), ("TYPE", "SALE"), ("MODAL", "LABOR"), ("ID", .int(0)), ("ID", .int(27)),
-                      ("ID", "x"), ("FEE", .int(118)), ("FEE", "0")] as [(String, JSON)])
+    @Test(
+        arguments: [
+            ("ALL", JSON.string("1")), ("TYPE", "SALE"), ("MODAL", "LABOR"), ("ID", .int(0)), ("ID", .int(27)),
+            ("ID", "x"), ("FEE", .int(118)), ("FEE", "0"),
+        ] as [(String, JSON)])
     func queryValuesOutOfTheirTable(_ type: String, _ value: JSON) throws {
         let error = #expect(throws: SelloError.self) { try V.queryValue(Self.reader(["QVALUE": value]), type: type) }
         #expect((error?.code.name, error?.field) == ("QVALUE_INVALID", "QVALUE"))
@@ -177,7 +201,9 @@ import Testing
 
     @Test func nestedErrorsNameTheirPlace() {
         let error = #expect(throws: SelloError.self) {
-            try V.nested("signers[2]") { () throws(SelloError) in throw V.invalid(.emailInvalid, "'email' is wrong", field: "email") }
+            try V.nested("signers[2]") { () throws(SelloError) in
+                throw V.invalid(.emailInvalid, "'email' is wrong", field: "email")
+            }
         }
         #expect(error?.field == "signers[2].email" && error?.message == "'signers[2].email' is wrong")
         let unnamed = #expect(throws: SelloError.self) {
@@ -185,7 +211,9 @@ import Testing
         }
         #expect(unnamed?.field == "signers[0]")
         let named = #expect(throws: SelloError.self) {
-            try V.nested("signers[1]") { () throws(SelloError) in throw V.invalid(.rutInvalido, "m", field: "signers[1].rutId") }
+            try V.nested("signers[1]") { () throws(SelloError) in
+                throw V.invalid(.rutInvalido, "m", field: "signers[1].rutId")
+            }
         }
         #expect(named?.field == "signers[1].rutId")
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// The byte-level fast paths of the validators must give exactly what the general (Unicode)
@@ -16,10 +17,12 @@ import Testing
         return result
     }
 
-    static let rutCases = ["12.345.678-5", "12345678-5", "123456785", " 76.369.187-k ", "76369187-K", "1-9",
-                           "12.345.678-0", "12.3456.78-5", ".123.456-7", "1234567890-1", "99999-9", "0100000-K",
-                           "12345678-", "-5", "12 345 678-5", "\t12345678-5\n", "12345678--5", "7.654.321-6",
-                           "12.345.6785", "12345678-55", "abc", "", "   ", "K", "12345678-k"]
+    static let rutCases = [
+        "12.345.678-5", "12345678-5", "123456785", " 76.369.187-k ", "76369187-K", "1-9",
+        "12.345.678-0", "12.3456.78-5", ".123.456-7", "1234567890-1", "99999-9", "0100000-K",
+        "12345678-", "-5", "12 345 678-5", "\t12345678-5\n", "12345678--5", "7.654.321-6",
+        "12.345.6785", "12345678-55", "abc", "", "   ", "K", "12345678-k",
+    ]
 
     @Test func rutBytesAgreeWithUnicode() {
         let generated = FastPathTests.strings(over: ["1", "2", "-", ".", "K", " "], upTo: 5)
@@ -32,11 +35,14 @@ import Testing
         #expect(RUT.parse("１２.345.678-5") == RUT.parseUnicode("１２.345.678-5"))
     }
 
-    static let foldCases = ["Los Ángeles", "LOS ANGELES", "o'higgins", "O`Higgins", "  Viña   del Mar ", "Til-Til",
-                            "San Vicente de Tagua Tagua", "123 abc", "", "--", "a\u{0B}b", "ALTO BIO-BIO"]
+    static let foldCases = [
+        "Los Ángeles", "LOS ANGELES", "o'higgins", "O`Higgins", "  Viña   del Mar ", "Til-Til",
+        "San Vicente de Tagua Tagua", "123 abc", "", "--", "a\u{0B}b", "ALTO BIO-BIO",
+    ]
 
     @Test func foldBytesAgreeWithUnicode() {
-        let generated = FastPathTests.strings(over: ["a", "B", " ", "'", "-", "1", "ñ", "Á", "ü", "×", "ß", "´"], upTo: 3)
+        let generated = FastPathTests.strings(
+            over: ["a", "B", " ", "'", "-", "1", "ñ", "Á", "ü", "×", "ß", "´"], upTo: 3)
         let latin1 = (0x20...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) }
         for text in FastPathTests.foldCases + generated + latin1 + ["Viña del Mar", "ÑUÑOA", "Los Ángeles"] {
             guard let fast = TextFolding.foldLatin(text) else { continue }
@@ -51,15 +57,21 @@ import Testing
     @Test func passwordBytesAgreeWithUnicode() {
         let generated = FastPathTests.strings(over: ["a", "B", "1", "!"], upTo: 5)
         for text in ["Secreta123", "secreta", "SECRETA123", "Abcdefg1", "", "Ab1", "Ab 1 cdefg"] + generated {
-            #expect(FESRequest.asciiPasswordProblem(Array(text.utf8)) == FESRequest.unicodePasswordProblem(text), "password '\(text)'")
+            #expect(
+                FESRequest.asciiPasswordProblem(Array(text.utf8)) == FESRequest.unicodePasswordProblem(text),
+                "password '\(text)'")
         }
     }
 
     @Test func documentNumberBytesAgreeWithUnicode() {
-        let cases = ["100123456", "A12345678", "a123456789", "12345678", "1234567890", "AB1234567", "", "A1234567",
-                     "10012345X", "Z000000000"]
+        let cases = [
+            "100123456", "A12345678", "a123456789", "12345678", "1234567890", "AB1234567", "", "A1234567",
+            "10012345X", "Z000000000",
+        ]
         for text in cases + FastPathTests.strings(over: ["1", "A", "-"], upTo: 4) {
-            #expect(FESRequest.isASCIIDocumentNumber(Array(text.utf8)) == FESRequest.isUnicodeDocumentNumber(text), "documento '\(text)'")
+            #expect(
+                FESRequest.isASCIIDocumentNumber(Array(text.utf8)) == FESRequest.isUnicodeDocumentNumber(text),
+                "documento '\(text)'")
         }
     }
 
@@ -67,16 +79,20 @@ import Testing
     /// after a refused one and before a combining mark, in both modes.
     @Test func characterRuleBytesAgreeWithUnicode() {
         let scalars = (0x01...0xFF).filter { $0 != 0x0D }.compactMap { Unicode.Scalar(UInt32($0)) }
-        var texts = ["Av. Providencia 1234, of. 5", "Ñuñoa", "O'Higgins #12", "Secreta¿123¡", "a\r\nb", "tab\there",
-                     "e\u{301}", "!\u{301}", "x!\u{301}", "日本", "Viña del Mar 3°B", "", " "]
+        var texts = [
+            "Av. Providencia 1234, of. 5", "Ñuñoa", "O'Higgins #12", "Secreta¿123¡", "a\r\nb", "tab\there",
+            "e\u{301}", "!\u{301}", "x!\u{301}", "日本", "Viña del Mar 3°B", "", " ",
+        ]
         for scalar in scalars {
             let character = String(Character(scalar))
             texts += [character, "ab" + character + "cd", "!" + character, character + "\u{301}", character + "ñ"]
         }
         for text in texts {
             for password in [false, true] {
-                #expect(FESRequest.disallowedCharacter(in: text, password: password)
-                        == FESRequest.unicodeDisallowedCharacter(in: text, password: password), "'\(text)' password: \(password)")
+                #expect(
+                    FESRequest.disallowedCharacter(in: text, password: password)
+                        == FESRequest.unicodeDisallowedCharacter(in: text, password: password),
+                    "'\(text)' password: \(password)")
             }
         }
         // The fast path decides these itself (not by falling back to the rule on Characters).

@@ -1,5 +1,7 @@
 import Testing
+
 @testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,9 +17,9 @@ import Glibc
     }
 
     @Test func noOverflowOrUnderflowInBetween() {
-        #expect(hypotf(3e38, 4e38).isInfinite)          // the true result exceeds Float.max
-        #expect(hypotf(2e38, 1e38) == Float((5.0e76 as Double).squareRoot()))  // its squares overflow Float
-        #expect(hypotf(3e-30, 4e-30) == Float(5e-30))   // the squares alone would underflow in Float
+        #expect(hypotf(3e38, 4e38).isInfinite) // the true result exceeds Float.max
+        #expect(hypotf(2e38, 1e38) == Float((5.0e76 as Double).squareRoot())) // its squares overflow Float
+        #expect(hypotf(3e-30, 4e-30) == Float(5e-30)) // the squares alone would underflow in Float
     }
 
     @Test func infinitiesAndNaNs() {

@@ -3,17 +3,19 @@
 // proxy and deadline tests are in their pieces' files (FVTokenTests, RedactorTests, LogTextTests,
 // RetryPolicyTests, ProxySettingTests, CallDeadlineTests).
 import Testing
+
 @testable import SelloCore
 
 @Suite struct AnswerJSONTests {
-    @Test(arguments: [
-        ([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8), "byte order mark"),
-        (Array(#"{"a":"x"#.utf8) + [0xE9] + Array(#""}"#.utf8), "not UTF-8"),
-        (Array(#"{"a":"\ud800x"}"#.utf8), "unpaired surrogate"),
-        (Array(#"{"a":"\ud800\u0041"}"#.utf8), "unpaired surrogate"),
-        (Array("{\"a\":\"x\ty\"}".utf8), "control character"),
-        (Array(#"{"a":1}"#.utf8) + [0, 0], "NUL bytes"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8), "byte order mark"),
+            (Array(#"{"a":"x"#.utf8) + [0xE9] + Array(#""}"#.utf8), "not UTF-8"),
+            (Array(#"{"a":"\ud800x"}"#.utf8), "unpaired surrogate"),
+            (Array(#"{"a":"\ud800\u0041"}"#.utf8), "unpaired surrogate"),
+            (Array("{\"a\":\"x\ty\"}".utf8), "control character"),
+            (Array(#"{"a":1}"#.utf8) + [0, 0], "NUL bytes"),
+        ] as [([UInt8], String)])
     func strayBytesAreRepairedAndReported(_ bytes: [UInt8], _ expected: String) throws {
         let (value, repairs) = try JSONParser.parseAnswer(bytes)
         #expect(value["a"] != nil)
@@ -34,7 +36,8 @@ import Testing
     }
 
     @Test func tinyValuesBeyondTheBudgetAreTooComplex() {
-        let bytes = Array("[".utf8) + Array(repeating: Array("0,".utf8), count: 3_000_000).flatMap { $0 } + Array("0]".utf8)
+        let bytes =
+            Array("[".utf8) + Array(repeating: Array("0,".utf8), count: 3_000_000).flatMap { $0 } + Array("0]".utf8)
         do {
             _ = try JSONParser.parseAnswer(bytes)
             Issue.record("a 6 MB array of zeros was read")
@@ -66,7 +69,9 @@ import Testing
     }
 
     @Test func tinyElementsBeyondTheBudgetAreTooComplex() {
-        let bytes = Array("<r>".utf8) + Array(repeating: Array("<a/>".utf8), count: 2_000_000).flatMap { $0 } + Array("</r>".utf8)
+        let bytes =
+            Array("<r>".utf8) + Array(repeating: Array("<a/>".utf8), count: 2_000_000).flatMap { $0 }
+            + Array("</r>".utf8)
         guard case .failure(let failure) = parseXML(bytes) else {
             Issue.record("2,000,000 elements were read")
             return

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 @Suite struct JSONTests {
@@ -6,7 +7,7 @@ import Testing
         let text = #"{"b":1,"a":[true,null,-2.5,"x\n\"y\" ñ"],"c":{"d":9007199254740993}}"#
         let value = try JSONParser.parse(text)
         #expect(JSONWriter.string(value) == text)
-        #expect(value["c"]?["d"]?.intValue == 9007199254740993)
+        #expect(value["c"]?["d"]?.intValue == 9_007_199_254_740_993)
     }
 
     @Test func slashIsNotEscapedAndControlsAre() {
@@ -18,11 +19,17 @@ import Testing
     @Test func everyByteAtEveryOffsetRoundTrips() throws {
         for byte in UInt8(0)...0x7F {
             for offset in 0..<17 {
-                let text = String(repeating: "A", count: offset) + String(UnicodeScalar(byte)) + "ñ" + String(repeating: "z", count: 9)
+                let text =
+                    String(repeating: "A", count: offset) + String(UnicodeScalar(byte)) + "ñ"
+                    + String(repeating: "z", count: 9)
                 let written = JSONWriter.string(.string(text))
                 #expect(try JSONParser.parse(written).stringValue == text, "byte \(byte) at \(offset)")
                 let escaped = byte < 0x20 || byte == 0x22 || byte == 0x5C
-                #expect(written.utf8.count == text.utf8.count + 2 + (escaped ? (byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5) : 0))
+                #expect(
+                    written.utf8.count == text.utf8.count + 2
+                        + (escaped
+                            ? (byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5)
+                            : 0))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// LogText (issue 12, item 23): a log line is one line; values holding control characters are

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// Query strings and path segments (Transfer.percentEncode, queryString, url; FVClient.path):
@@ -28,18 +29,23 @@ import Testing
     @Test func aQueryKeepsItsOrderAndRepeatedNames() {
         let query = [("contrato", "C 1"), ("arregloUUID", "A|02|"), ("arregloUUID", "B|01|C"), ("prueba", "true")]
             .map { (name: $0.0, value: $0.1) }
-        #expect(Transfer.queryString(query) == "?contrato=C%201&arregloUUID=A%7C02%7C&arregloUUID=B%7C01%7CC&prueba=true")
+        #expect(
+            Transfer.queryString(query) == "?contrato=C%201&arregloUUID=A%7C02%7C&arregloUUID=B%7C01%7CC&prueba=true")
         #expect(Transfer.queryString([]) == "")
         #expect(Transfer.queryString([(name: "a b", value: "")]) == "?a%20b=")
     }
 
     @Test func theURLIsTheBaseThePathAndTheQuery() throws {
         let base = try ServiceURL("http://127.0.0.1:8080/servicio/rest/", allowInsecureHTTP: false)
-        let settings = TransportSettings(base: base, config: ClientConfig(baseURL: base.text, environment: nil, service: JSONObject()))
+        let settings = TransportSettings(
+            base: base, config: ClientConfig(baseURL: base.text, environment: nil, service: JSONObject()))
         var request = HTTPRequest(.get, "/integracion/consultaCfdiPorUUID", replay: .idempotent)
         request.query = [(name: "uuid", value: "5FB2822E-396D-4725-8521-CDC4BDD20CCF"), (name: "x", value: "a=b")]
-        #expect(Transfer.url(request, settings: settings)
-                == "http://127.0.0.1:8080/servicio/rest/integracion/consultaCfdiPorUUID?uuid=5FB2822E-396D-4725-8521-CDC4BDD20CCF&x=a%3Db")
+        #expect(
+            Transfer.url(request, settings: settings)
+                == "http://127.0.0.1:8080/servicio/rest/integracion/consultaCfdiPorUUID"
+                + "?uuid=5FB2822E-396D-4725-8521-CDC4BDD20CCF&x=a%3Db"
+        )
     }
 
     @Test func pathSegmentsAreEncodedOneByOne() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// ProxySetting (issue 12, item 3): the `proxy` setting checked once at client creation, its
@@ -18,7 +19,8 @@ import Testing
     @Test func aProxyWithoutSchemeIsHTTPAndItsSecretsAreKnown() throws {
         let proxy = try ProxySetting("sello:p%40ss-word@127.0.0.1:3128")
         #expect(proxy.url == "http://sello:p%40ss-word@127.0.0.1:3128" && proxy.isLoopback)
-        #expect(proxy.secrets.contains("p@ss-word") && proxy.secrets.contains(Base64.encode(Array("sello:p@ss-word".utf8))))
+        #expect(
+            proxy.secrets.contains("p@ss-word") && proxy.secrets.contains(Base64.encode(Array("sello:p@ss-word".utf8))))
     }
 
     @Test(arguments: ProxySetting.schemes)
@@ -27,7 +29,9 @@ import Testing
         #expect(proxy.scheme == scheme && proxy.host == "proxy.example" && !proxy.isLoopback && proxy.secrets.isEmpty)
     }
 
-    @Test(arguments: ["http://h:0", "http://h:65536", "http://h:-1", "http://u:p@h:1 ", "http://h:1\r\nX: y", "http://h:1#f"])
+    @Test(arguments: [
+        "http://h:0", "http://h:65536", "http://h:-1", "http://u:p@h:1 ", "http://h:1\r\nX: y", "http://h:1#f",
+    ])
     func moreMalformedProxies(_ proxy: String) {
         let error = #expect(throws: SelloError.self) { try ProxySetting(proxy) }
         #expect(error?.code.name == "BAD_PROXY" && error?.field == "proxy")
@@ -35,7 +39,9 @@ import Testing
 
     @Test func aShortProxyPasswordCannotBeMasked() {
         let error = #expect(throws: SelloError.self) { try ProxySetting("http://u:abc@127.0.0.1:3128") }
-        #expect(error?.code.name == "SECRET_TOO_SHORT" && error?.field == "proxy" && error?.message.contains("abc") == false)
+        #expect(
+            error?.code.name == "SECRET_TOO_SHORT" && error?.field == "proxy" && error?.message.contains("abc") == false
+        )
     }
 
     @Test func theHostIsLowerCasedAndLoopbackRecognised() throws {

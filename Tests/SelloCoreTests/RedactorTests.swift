@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// Redactor (issue 12, items 4, 6 and 8): the known secrets of a call masked in every form they
@@ -28,17 +29,23 @@ import Testing
     @Test func envelopesAreMaskedKeysIncludedDocumentsExcepted() {
         let redactor = Redactor(secrets: ["Secret-42"])
         let data: JSON = ["Secret-42": ["x": "a Secret-42"], "certificado": "QUJDSecret-42", "list": ["Secret-42"]]
-        #expect(JSONWriter.string(redactor.scrub(json: data)) == #"{"***":{"x":"a ***"},"certificado":"QUJDSecret-42","list":["***"]}"#)
+        #expect(
+            JSONWriter.string(redactor.scrub(json: data))
+                == #"{"***":{"x":"a ***"},"certificado":"QUJDSecret-42","list":["***"]}"#)
     }
 
-    @Test(arguments: ["user:pw-secret@host/x", "http:u:pw-secret@host", "//u:pw-secret@host", "http:\\\\u:pw-secret@host\\x",
-                      "https://h/x#pw-secret", "https://h/x?t=pw-secret", "https://u:pw-secret@h/x"])
+    @Test(arguments: [
+        "user:pw-secret@host/x", "http:u:pw-secret@host", "//u:pw-secret@host", "http:\\\\u:pw-secret@host\\x",
+        "https://h/x#pw-secret", "https://h/x?t=pw-secret", "https://u:pw-secret@h/x",
+    ])
     func urlsNeverShowUserinfoQueryOrFragment(_ url: String) {
         #expect(!Redactor(secrets: []).scrubURL(url).contains("pw-secret"))
     }
 
-    @Test(arguments: [("abcdef", "def", true), ("abcdef", "abd", false), ("ab", "abc", false), ("", "a", false),
-                      ("abc", "", true), ("xxSecret-42", "Secret-42", true), ("Secret-4", "Secret-42", false)])
+    @Test(arguments: [
+        ("abcdef", "def", true), ("abcdef", "abd", false), ("ab", "abc", false), ("", "a", false),
+        ("abc", "", true), ("xxSecret-42", "Secret-42", true), ("Secret-4", "Secret-42", false),
+    ])
     func byteSearch(_ haystack: String, _ needle: String, _ expected: Bool) {
         let found = haystack.withUTF8Bytes { text in needle.withUTF8Bytes { Redactor.bytes(text, contain: $0) } }
         #expect(found == expected)
@@ -46,7 +53,8 @@ import Testing
 
     @Test func aBearerWordIsNotAToken() {
         #expect(Redactor(secrets: []).scrub("Token Bearer erróneo") == "Token Bearer erróneo")
-        #expect(Redactor(secrets: []).scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x") == "Authorization: Bearer ***")
+        #expect(
+            Redactor(secrets: []).scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x") == "Authorization: Bearer ***")
     }
 
     // MARK: - Forms
@@ -89,7 +97,7 @@ import Testing
         let redactor = Redactor(secrets: ["Some-Secret"])
         #expect(!redactor.mayHoldSecret("plain ASCII text without it"))
         #expect(redactor.mayHoldSecret("it is Some-Secret"))
-        #expect(redactor.mayHoldSecret("50%"))      // an escape might spell it: looked at in full
+        #expect(redactor.mayHoldSecret("50%")) // an escape might spell it: looked at in full
         #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
     }
 
@@ -102,8 +110,10 @@ import Testing
             ("contrato", "C-1"), ("keyPass", "abc"), ("password", ""), ("datos", long),
             ("texto", "eco Pade-Pass-77"), ("exact", String(repeating: "z", count: 48)),
         ]
-        #expect(redactor.scrubQuery(query)
-                == "?contrato=C-1&keyPass=***&password=***&datos=<49 chars>&texto=eco ***&exact=\(String(repeating: "z", count: 48))")
+        #expect(
+            redactor.scrubQuery(query)
+                == "?contrato=C-1&keyPass=***&password=***&datos=<49 chars>&texto=eco "
+                + "***&exact=\(String(repeating: "z", count: 48))")
         #expect(redactor.scrubQuery([]) == "")
     }
 
@@ -142,11 +152,13 @@ import Testing
     @Test(arguments: ["Sup3r-Secret/Value\"ñ", "Pade-Pass-77"])
     func aSecretStraddlingTheCutNeverShowsAPart(_ secret: String) {
         let redactor = Redactor(secrets: [secret])
-        let forms = Redactor.forms(of: secret).map { String(decoding: $0, as: UTF8.self) }
+        let forms =
+            Redactor.forms(of: secret).map { String(decoding: $0, as: UTF8.self) }
             + [Transfer.percentEncode(secret)]
         for form in forms {
             for offset in stride(from: 80, through: 140, by: 1) {
-                let bytes = Array((String(repeating: "a", count: offset) + form + String(repeating: "b", count: 300)).utf8)
+                let bytes = Array(
+                    (String(repeating: "a", count: offset) + form + String(repeating: "b", count: 300)).utf8)
                 let sample = redactor.sample(bytes)
                 for start in 0...(secret.count - 4) {
                     let part = String(Array(secret)[start..<(start + 4)])

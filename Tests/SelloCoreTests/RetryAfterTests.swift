@@ -1,8 +1,10 @@
 import Testing
+
+@testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import SelloCore
 
 /// `Retry-After` read from an answer (Transfer.retryAfterMs): seconds or an HTTP date, saturating
 /// in milliseconds, since the header comes from the network.

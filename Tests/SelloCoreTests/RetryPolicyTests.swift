@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// RetryPolicy (API.md §5): exponential backoff with "equal jitter", capped, and its bounds.
@@ -44,7 +45,9 @@ import Testing
     }
 
     /// Int(Double) traps at 2^63: delays near Int.max, or a retry number near Int.max, must not.
-    @Test(arguments: [(Int.max, Int.max, Int.max), (Int.max, Int.max, 1), (1, Int.max, Int.max), (Int.max / 2, Int.max, 64)])
+    @Test(arguments: [
+        (Int.max, Int.max, Int.max), (Int.max, Int.max, 1), (1, Int.max, Int.max), (Int.max / 2, Int.max, 64),
+    ])
     func noTrapNearIntMax(_ base: Int, _ max: Int, _ retry: Int) {
         let delay = Self.policy(base: base, max: max).backoffMs(retry: retry)
         #expect(delay >= 0 && delay <= 9_000_000_000_000_000_000)
@@ -60,13 +63,17 @@ import Testing
     // MARK: - Bounds (issue 12, item 18)
 
     @Test func delaysAtTheirBoundsAreAccepted() {
-        #expect(throws: Never.self) { try Self.policy(base: RetryPolicy.maxBaseDelayMs, max: RetryPolicy.maxMaxDelayMs).check() }
+        #expect(throws: Never.self) {
+            try Self.policy(base: RetryPolicy.maxBaseDelayMs, max: RetryPolicy.maxMaxDelayMs).check()
+        }
         #expect(throws: Never.self) { try Self.policy(base: 0, max: 0).check() }
     }
 
-    @Test(arguments: [(RetryPolicy.maxBaseDelayMs + 1, RetryPolicy.maxMaxDelayMs, "base_delay_ms"),
-                      (10, RetryPolicy.maxMaxDelayMs + 1, "max_delay_ms"),
-                      (500, 499, "must not exceed")])
+    @Test(arguments: [
+        (RetryPolicy.maxBaseDelayMs + 1, RetryPolicy.maxMaxDelayMs, "base_delay_ms"),
+        (10, RetryPolicy.maxMaxDelayMs + 1, "max_delay_ms"),
+        (500, 499, "must not exceed"),
+    ])
     func delaysOutOfBoundsAreRefused(_ base: Int, _ max: Int, _ said: String) {
         let error = #expect(throws: SelloError.self) { try Self.policy(base: base, max: max).check() }
         #expect(error?.kind == .invalidArgument && error?.field == "retries")

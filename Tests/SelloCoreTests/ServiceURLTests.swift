@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 /// ServiceURL (API.md §5, issue 12 items 4 and 16): http or https with a host, plain http only to
@@ -27,7 +28,9 @@ import Testing
         #expect((url.scheme, url.host, url.text) == (scheme, host, kept))
     }
 
-    @Test(arguments: ["http://example.com/x", "http://10.0.0.1", "http://127.0.0.1.nip.io", "http://128.0.0.1", "http://[::2]"])
+    @Test(arguments: [
+        "http://example.com/x", "http://10.0.0.1", "http://127.0.0.1.nip.io", "http://128.0.0.1", "http://[::2]",
+    ])
     func plainHTTPOffLoopbackNeedsTheOption(_ text: String) throws {
         let error = try #require(Self.refusal(text))
         #expect((error.kind, error.code.name, error.field) == (.invalidArgument, "INSECURE_HTTP", "base_url"))
@@ -47,9 +50,11 @@ import Testing
         #expect(!error.message.contains("pw-secret"))
     }
 
-    @Test(arguments: [("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true), ("[::1]", true),
-                      ("127.0.0.256", false), ("127.0.0", false), ("127..0.1", false), ("0.0.0.0", false),
-                      ("localhost.example", false), ("127.0.0.1.example", false), ("", false)])
+    @Test(arguments: [
+        ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true), ("[::1]", true),
+        ("127.0.0.256", false), ("127.0.0", false), ("127..0.1", false), ("0.0.0.0", false),
+        ("localhost.example", false), ("127.0.0.1.example", false), ("", false),
+    ])
     func loopback(_ host: String, _ expected: Bool) {
         #expect(ServiceURL.isLoopback(host) == expected)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SelloCore
 
 private func parse(_ text: String) -> Result<XMLElement, XMLFailure> {
@@ -6,24 +7,25 @@ private func parse(_ text: String) -> Result<XMLElement, XMLFailure> {
 }
 
 private let timbrado = """
-<?xml version="1.0" encoding="UTF-8"?>
-<servicioTimbrado>
-  <id>4b6b1e1c-7b0a-4f5e-9d41-2d7c3b1f0a11</id>
-  <timbradoOk>true</timbradoOk>
-  <contrato>d3a1f2e0-0000-0000-0000-000000000000</contrato>
-  <codigo>0</codigo>
-  <mensaje>Timbrado exitoso</mensaje>
-  <version>4.0</version>
-  <FechaTimbrado>2026-11-23T10:00:00</FechaTimbrado>
-  <uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>
-  <xmlBase64>PD94bWwgdmVyc2lvbj0iMS4wIj8+</xmlBase64>
-  <tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital"
-      xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-      xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"
-      Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF" FechaTimbrado="2026-11-23T10:00:00"
-      RfcProvCertif="PPD101129EA3" SelloCFD="abc==" NoCertificadoSAT="30001000000500003456" SelloSAT="def=="/>
-</servicioTimbrado>
-"""
+    <?xml version="1.0" encoding="UTF-8"?>
+    <servicioTimbrado>
+      <id>4b6b1e1c-7b0a-4f5e-9d41-2d7c3b1f0a11</id>
+      <timbradoOk>true</timbradoOk>
+      <contrato>d3a1f2e0-0000-0000-0000-000000000000</contrato>
+      <codigo>0</codigo>
+      <mensaje>Timbrado exitoso</mensaje>
+      <version>4.0</version>
+      <FechaTimbrado>2026-11-23T10:00:00</FechaTimbrado>
+      <uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>
+      <xmlBase64>PD94bWwgdmVyc2lvbj0iMS4wIj8+</xmlBase64>
+      <tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital"
+          xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+          xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital "
+              + "http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"
+          Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF" FechaTimbrado="2026-11-23T10:00:00"
+          RfcProvCertif="PPD101129EA3" SelloCFD="abc==" NoCertificadoSAT="30001000000500003456" SelloSAT="def=="/>
+    </servicioTimbrado>
+    """
 
 private func cancelAnswer(_ count: Int) -> String {
     let items = (1...count).map { i in
@@ -36,16 +38,16 @@ private func cancelAnswer(_ count: Int) -> String {
         """
     }.joined(separator: "\n")
     return """
-    <?xml version="1.0" encoding="UTF-8"?>
-    <servicioCancel>
-      <statusOk>true</statusOk>
-      <codigo>0</codigo>
-      <cancelaciones>
-    \(items)
-      </cancelaciones>
-      <acuseCancelBase64>QUNVU0U=</acuseCancelBase64>
-    </servicioCancel>
-    """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <servicioCancel>
+          <statusOk>true</statusOk>
+          <codigo>0</codigo>
+          <cancelaciones>
+        \(items)
+          </cancelaciones>
+          <acuseCancelBase64>QUNVU0U=</acuseCancelBase64>
+        </servicioCancel>
+        """
 }
 
 @Suite struct XMLParsing {
@@ -58,8 +60,11 @@ private func cancelAnswer(_ count: Int) -> String {
         #expect(root.child("codigo")?.text == "0")
         #expect(root.child("uuid")?.text == "5FB2822E-396D-4725-8521-CDC4BDD20CCF")
         #expect(root.child("xmlBase64")?.text == "PD94bWwgdmVyc2lvbj0iMS4wIj8+")
-        #expect(root.children.map(\.name) == ["id", "timbradoOk", "contrato", "codigo", "mensaje", "version",
-                                              "FechaTimbrado", "uuid", "xmlBase64", "TimbreFiscalDigital"])
+        #expect(
+            root.children.map(\.name) == [
+                "id", "timbradoOk", "contrato", "codigo", "mensaje", "version",
+                "FechaTimbrado", "uuid", "xmlBase64", "TimbreFiscalDigital",
+            ])
     }
 
     @Test func namespacesGiveLocalNames() throws {
@@ -68,8 +73,11 @@ private func cancelAnswer(_ count: Int) -> String {
         #expect(tfd.attribute("schemaLocation")?.hasPrefix("http://www.sat.gob.mx/TimbreFiscalDigital ") == true)
         #expect(tfd.attribute("NoCertificadoSAT") == "30001000000500003456")
         // xmlns declarations are not attributes.
-        #expect(tfd.attributes.map(\.name) == ["schemaLocation", "Version", "UUID", "FechaTimbrado",
-                                               "RfcProvCertif", "SelloCFD", "NoCertificadoSAT", "SelloSAT"])
+        #expect(
+            tfd.attributes.map(\.name) == [
+                "schemaLocation", "Version", "UUID", "FechaTimbrado",
+                "RfcProvCertif", "SelloCFD", "NoCertificadoSAT", "SelloSAT",
+            ])
         // Default namespace, and a prefix nobody declared: still local names.
         #expect(try parse("<a xmlns=\"urn:x\"><b/></a>").get().children.map(\.name) == ["b"])
         let undeclared = try parse("<x:a y:b=\"1\"/>").get()
@@ -83,8 +91,9 @@ private func cancelAnswer(_ count: Int) -> String {
         #expect(root.name == "servicioCancel")
         let items = try #require(root.child("cancelaciones")).children(named: "cancelacion")
         #expect(items.count == count)
-        #expect(items.map { $0.child("uuid")?.text ?? "" }
-            == (1...count).map { "00000000-0000-0000-0000-00000000000\($0)" })
+        #expect(
+            items.map { $0.child("uuid")?.text ?? "" }
+                == (1...count).map { "00000000-0000-0000-0000-00000000000\($0)" })
         #expect(items.first?.child("mensaje")?.text == "Solicitud de cancelación recibida")
         #expect(root.child("acuseCancelBase64")?.text == "QUNVU0U=")
     }
@@ -115,7 +124,7 @@ private func cancelAnswer(_ count: Int) -> String {
         #expect(failure?.message.isEmpty == false)
         #expect(parse("<a>").failure != nil)
         #expect(parse("not xml at all").failure?.line == 1)
-        #expect(parse("<a></a><b></b>").failure != nil)  // two roots
+        #expect(parse("<a></a><b></b>").failure != nil) // two roots
     }
 
     @Test func emptyInput() {
@@ -128,7 +137,9 @@ private func cancelAnswer(_ count: Int) -> String {
         let failure = parseXML(bad).failure
         #expect(failure?.message.contains("invalid UTF-8") == true)
         #expect(failure?.line == 2)
-        #expect(parseXML(Array("<a>".utf8) + [0xFF] + Array("</a>".utf8)).failure?.message.contains("invalid UTF-8") == true)
+        #expect(
+            parseXML(Array("<a>".utf8) + [0xFF] + Array("</a>".utf8)).failure?.message.contains("invalid UTF-8") == true
+        )
         let nul = parseXML(Array("<a>x".utf8) + [0] + Array("</a>".utf8)).failure
         #expect(nul?.message.contains("NUL") == true)
         #expect(nul?.line == 1)
@@ -164,7 +175,10 @@ private func cancelAnswer(_ count: Int) -> String {
         let ok = String(repeating: "<a>", count: 200) + "x" + String(repeating: "</a>", count: 200)
         var element = try? parse(ok).get()
         var depth = 0
-        while let e = element, let next = e.children.first { element = next; depth += 1 }
+        while let e = element, let next = e.children.first {
+            element = next
+            depth += 1
+        }
         #expect(depth == 199)
         #expect(element?.text == "x")
     }

@@ -9,6 +9,7 @@ wrong) prototype, to see it name the problem. The bindings' own checks are in
 bindings/python/tests/test_operation_table.py and bindings/php/tests/OperationTableTest.php; the
 library's, through the .so, in Tests/python/test_operation_list.py.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,6 +45,7 @@ def make_corpus():
 
 # -- reading the header ---------------------------------------------------------------------------
 
+
 def test_the_header_is_read_whole() -> None:
     defines = dict(re.findall(r"^#define (SELLO_\w+) (\d+)$", TEXT, flags=re.M))
     assert HEADER.version == "{SELLO_VERSION_MAJOR}.{SELLO_VERSION_MINOR}.{SELLO_VERSION_PATCH}".format(**defines)
@@ -62,15 +64,23 @@ def test_the_header_is_read_whole() -> None:
     assert counts["operation"] >= 33 and counts["helper"] >= 6
 
 
-@pytest.mark.parametrize("prototype, expected", [
-    ("char *fv_frobnicate(fv_client *client, int level);", "fv_frobnicate: `char * fv_frobnicate(fv_client *, int)`"
-                                                            " has none of the shapes"),
-    ("int cfdi_count(cfdi_client *client, const char *request_json);", "cfdi_count: `int cfdi_count("),
-    ("char *xx_ping(const char *request_json);", "xx_ping:"),
-    ("void fes_client_set_log(fes_client *client, int level);", "fes_client_set_log is declared twice"),
-    ("char *fes_client_reset(fes_client *client, const char *request_json);", "PREFIX_client_* names are the client's"),
-    ("char *sello_free(char *json);", "sello_free is declared twice"),
-])
+@pytest.mark.parametrize(
+    "prototype, expected",
+    [
+        (
+            "char *fv_frobnicate(fv_client *client, int level);",
+            "fv_frobnicate: `char * fv_frobnicate(fv_client *, int)` has none of the shapes",
+        ),
+        ("int cfdi_count(cfdi_client *client, const char *request_json);", "cfdi_count: `int cfdi_count("),
+        ("char *xx_ping(const char *request_json);", "xx_ping:"),
+        ("void fes_client_set_log(fes_client *client, int level);", "fes_client_set_log is declared twice"),
+        (
+            "char *fes_client_reset(fes_client *client, const char *request_json);",
+            "PREFIX_client_* names are the client's",
+        ),
+        ("char *sello_free(char *json);", "sello_free is declared twice"),
+    ],
+)
 def test_an_unknown_prototype_is_named_with_its_line(prototype: str, expected: str) -> None:
     with pytest.raises(HeaderError) as raised:
         sello_header.parse(with_text(prototype))
@@ -80,8 +90,10 @@ def test_an_unknown_prototype_is_named_with_its_line(prototype: str, expected: s
 
 
 def test_a_lifecycle_function_of_the_wrong_shape_is_named() -> None:
-    text = TEXT.replace("char *fv_client_cancel(fv_client *client, const char *call_id);",
-                        "int fv_client_cancel(fv_client *client, const char *call_id);")
+    text = TEXT.replace(
+        "char *fv_client_cancel(fv_client *client, const char *call_id);",
+        "int fv_client_cancel(fv_client *client, const char *call_id);",
+    )
     expected = r"fv_client_cancel must be `char \* fv_client_cancel\(fv_client \*, const char \*\)`"
     with pytest.raises(HeaderError, match=expected):
         sello_header.parse(text)
@@ -89,8 +101,12 @@ def test_a_lifecycle_function_of_the_wrong_shape_is_named() -> None:
 
 def test_a_service_without_its_lifecycle_is_named() -> None:
     with pytest.raises(HeaderError, match="service xx has no xx_client_free"):
-        sello_header.parse(with_text("typedef struct xx_client xx_client;\n"
-                                     "xx_client *xx_client_new(const char *config_json, char **error_json);"))
+        sello_header.parse(
+            with_text(
+                "typedef struct xx_client xx_client;\n"
+                "xx_client *xx_client_new(const char *config_json, char **error_json);"
+            )
+        )
 
 
 def test_a_batch_operation_that_is_not_declared_is_named() -> None:
@@ -102,14 +118,20 @@ def test_a_batch_operation_that_is_not_declared_is_named() -> None:
 
 def test_the_command_line_reports_the_numbers() -> None:
     import subprocess
-    run = lambda *args: subprocess.run([sys.executable, str(ROOT / "scripts" / "sello_header.py"), *args],  # noqa: E731
-                                       capture_output=True, text=True, check=True).stdout.split()
+
+    def run(*args: str) -> list:
+        script = str(ROOT / "scripts" / "sello_header.py")
+        return subprocess.run(
+            [sys.executable, script, *args], capture_output=True, text=True, check=True
+        ).stdout.split()
+
     assert run("version") == [HEADER.version] and run("abi") == [str(HEADER.abi)]
     assert run("major") == [str(HEADER.major)]
     assert run("functions", "operation") == HEADER.names("operation")
 
 
 # -- what is generated from it ----------------------------------------------------------------------
+
 
 def test_the_kept_files_are_current() -> None:
     stale = [str(path.relative_to(ROOT)) for path in generate.stale(HEADER)]
@@ -144,13 +166,16 @@ def test_a_stale_table_is_named() -> None:
 
 # -- the fuzz target --------------------------------------------------------------------------------
 
+
 def ring(rows: List[Tuple[int, str, str, str]]):
     """fuzz_requests' choice (Swift `entry(for:)`): the first entry at or after a selector, wrapping."""
+
     def pick(value: int) -> str:
         for selector, name, _, _ in rows:
             if selector >= value:
                 return name
         return rows[0][1]
+
     return pick
 
 
@@ -170,7 +195,7 @@ def test_the_fuzz_entries_are_every_function_that_takes_text() -> None:
 def test_fuzz_selectors_that_collide_are_refused() -> None:
     rows = generate.fuzz_entries(HEADER)
     taken = {selector for selector, _, _, _ in rows}
-    for index in range(100000):             # a name that hashes onto a selector already taken
+    for index in range(100000):  # a name that hashes onto a selector already taken
         name = f"cfdi_op{index}"
         if sello_header.fuzz_selector(name) in taken:
             break
@@ -190,7 +215,7 @@ def test_every_seed_keeps_its_function_when_functions_are_added() -> None:
         data = path.read_bytes()
         value = int.from_bytes(data[:2], "big")
         assert after(value) == before(value), path.name
-        if "-" in path.name and not path.name.startswith("regress-"):     # NAME-sha: a seed of NAME
+        if "-" in path.name and not path.name.startswith("regress-"):  # NAME-sha: a seed of NAME
             assert before(value) == path.name.rsplit("-", 1)[0], path.name
 
 
@@ -198,10 +223,14 @@ def test_every_function_has_seeds_and_the_corpus_holds_them() -> None:
     corpus_module = make_corpus()
     assert corpus_module.seed_problems() == []
     corpus = ROOT / "fuzz" / "corpus" / "fuzz_requests"
-    missing = [name for name, data in corpus_module.request_seeds()
-               if not (corpus / name).is_file() or (corpus / name).read_bytes() != data]
-    assert not missing, \
+    missing = [
+        name
+        for name, data in corpus_module.request_seeds()
+        if not (corpus / name).is_file() or (corpus / name).read_bytes() != data
+    ]
+    assert not missing, (
         f"fuzz/corpus/fuzz_requests lacks {', '.join(missing)}: run python3 fuzz/make_corpus.py fuzz_requests"
+    )
 
 
 def test_seeds_of_a_function_gone_from_the_header_are_named() -> None:
@@ -212,10 +241,12 @@ def test_seeds_of_a_function_gone_from_the_header_are_named() -> None:
 
 # -- the numbers, wherever they are written -----------------------------------------------------------
 
+
 def test_the_soname_is_the_major_version() -> None:
     package = (ROOT / "Package.swift").read_text(encoding="utf-8")
-    assert re.findall(r"-soname=libsello\.so\.(\d+)", package) == [str(HEADER.major)], \
+    assert re.findall(r"-soname=libsello\.so\.(\d+)", package) == [str(HEADER.major)], (
         f"Package.swift must link with -soname=libsello.so.{HEADER.major} (SELLO_VERSION_MAJOR)"
+    )
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "MAJOR := $(shell python3 scripts/sello_header.py major)" in makefile
     assert "libsello.so.0" not in makefile

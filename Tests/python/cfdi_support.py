@@ -3,6 +3,7 @@ test_cfdi_status.py): the client fixture, the helpers that read what the sandbox
 canned server for answers only a real service gives (the account, the documents and the CSD
 fixture are Tests/support/sello_fixtures.py's). Fixtures defined here are imported by name into
 each test file."""
+
 from __future__ import annotations
 
 import http.server
@@ -11,7 +12,6 @@ import threading
 from typing import Any, Iterator
 
 import pytest
-
 from sello_ffi import Client
 from sello_fixtures import CFDI_REST, CFDI_USER, FAST_RETRIES
 
@@ -31,7 +31,9 @@ def service_requests(sandbox, prefix: str = CFDI_REST) -> list[dict[str, Any]]:
     return sandbox.requests(prefix)
 
 
-def expect_error(envelope: dict, kind: str, code: str, service_code: int | None = None, field: str | None = None) -> dict:
+def expect_error(
+    envelope: dict, kind: str, code: str, service_code: int | None = None, field: str | None = None
+) -> dict:
     assert envelope["ok"] is False, envelope
     error = envelope["error"]
     assert (error["kind"], error["code"]) == (kind, code), error
@@ -58,6 +60,7 @@ def assert_basic_and_no_accept(request: dict[str, Any]) -> None:
 
 
 # --- answers only a real service gives: a canned server -------------------------------------------
+
 
 class Canned:
     """A loopback HTTP server answering each method (the path's last part) with a fixed status and

@@ -1,5 +1,6 @@
 """Fixtures for the ABI tests: one sandbox per test session, reset before each test, and the scan of
 every envelope and log line for secrets."""
+
 from __future__ import annotations
 
 import pathlib
@@ -13,12 +14,15 @@ sys.path.insert(0, str(ROOT / "Tests" / "support"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 # The shared data and fixtures (Tests/support/sello_fixtures.py); the sandbox's fixtures come with them.
-from sello_fixtures import FES_USER, SANDBOX_JWT_HEADER, Sandbox  # noqa: E402
-from sello_fixtures import certs, cfdi_config, fes_config, fv_config, sandbox, sandbox_server  # noqa: E402,F401
 from sello_ffi import CAPTURE, find_leaks  # noqa: E402
-
+from sello_fixtures import (  # noqa: E402  # noqa: E402,F401
+    FES_USER,
+    SANDBOX_JWT_HEADER,
+    Sandbox,
+)
 
 # -- no secret in any envelope or log line, in any test ------------------------------------------
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "secrets_exempt: skip the after-test scan for secrets (explain why)")

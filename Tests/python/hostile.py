@@ -7,6 +7,7 @@ it received, and can act as the HTTP proxy a client is configured with.
         ...
         assert server.received[0].path == "/obtenerCertificado"
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,7 +26,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 @dataclasses.dataclass
 class Received:
     method: str
-    target: str                      # as on the request line (an absolute URL when sent to a proxy)
+    target: str  # as on the request line (an absolute URL when sent to a proxy)
     headers: list[tuple[str, str]]
     body: bytes
 
@@ -48,8 +49,9 @@ class Received:
 
 def answer(status: int, body: bytes, content_type: str = "application/json", extra: str = "") -> bytes:
     """A complete keep-alive HTTP/1.1 answer."""
-    return (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-            f"{extra}\r\n").encode() + body
+    return (
+        f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+    ).encode() + body
 
 
 Handler = Callable[[Received], "bytes | None"]
@@ -129,7 +131,7 @@ class Hostile:
                     if not chunk:
                         return None, b""
                     rest += chunk
-                body, rest = body + rest[:size], rest[size + 2:]
+                body, rest = body + rest[:size], rest[size + 2 :]
                 if size == 0:
                     break
             return Received(method, target, headers, body), rest
@@ -153,14 +155,18 @@ class Hostile:
         self.close()
 
 
-def run_child(program: str, env: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, dict[str, Any] | None, str]:
+def run_child(
+    program: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> tuple[int, dict[str, Any] | None, str]:
     """Runs `program` in a fresh Python with Tests/python and sandbox/ importable (a crash fails
     only the test that caused it). The program prints one JSON line last; returns (exit status,
     that JSON or None, stderr)."""
-    prologue = (f"import sys; sys.path.insert(0, {str(HERE)!r}); "
-                f"sys.path.insert(0, {str(HERE.parents[1] / 'sandbox')!r})\n")
+    prologue = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); sys.path.insert(0, {str(HERE.parents[1] / 'sandbox')!r})\n"
+    )
     full_env = {**os.environ, **(env or {})}
-    result = subprocess.run([sys.executable, "-c", prologue + program], capture_output=True, text=True,
-                            timeout=timeout, env=full_env)
+    result = subprocess.run(
+        [sys.executable, "-c", prologue + program], capture_output=True, text=True, timeout=timeout, env=full_env
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     return result.returncode, (json.loads(lines[-1]) if lines else None), result.stderr[-3000:]

@@ -1,5 +1,6 @@
 """Raw ctypes access to libsello.so for the ABI tests: every call goes through the C interface
 exactly as a C program makes it (no binding in between)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,7 +10,7 @@ import os
 import pathlib
 import threading
 import urllib.parse
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIB_PATH = os.environ.get("SELLO_LIB", str(ROOT / ".build" / "release" / "libsello.so"))
@@ -27,8 +28,18 @@ LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
 # -- capture: every envelope and log line, and every secret given to the library ------------------
 
 # Members whose values are secrets (API.md §3): in configurations and requests, at any depth.
-SECRET_NAMES = {"clave", "claveCertificado", "password", "new_password", "sPassword", "keyPass", "keyBase64",
-                "token", "Authorization", "authorization"}
+SECRET_NAMES = {
+    "clave",
+    "claveCertificado",
+    "password",
+    "new_password",
+    "sPassword",
+    "keyPass",
+    "keyBase64",
+    "token",
+    "Authorization",
+    "authorization",
+}
 # Shorter values are not checked: they would match innocent text ("c" as a test clave).
 MIN_SECRET_LENGTH = 6
 
@@ -60,8 +71,12 @@ class Capture:
         """Registers a secret (and the forms it may travel in: JSON-escaped, percent-encoded)."""
         if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
             return
-        forms = {value, json.dumps(value)[1:-1], urllib.parse.quote(value, safe=""),
-                 urllib.parse.quote_plus(value, safe="")}
+        forms = {
+            value,
+            json.dumps(value)[1:-1],
+            urllib.parse.quote(value, safe=""),
+            urllib.parse.quote_plus(value, safe=""),
+        }
         with self._lock:
             self.secrets.update(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
 
@@ -104,7 +119,7 @@ def register_secrets(value: Any) -> None:
 def register_key_file(path: str) -> None:
     """A private key file: its base64 and, for PEM, every line of its body."""
     try:
-        data = pathlib.Path(path).read_bytes()[:1 << 20]
+        data = pathlib.Path(path).read_bytes()[: 1 << 20]
     except OSError:
         return
     # Past the ASN.1 headers, which every key of a kind shares (a 4-aligned slice, as base64
@@ -188,8 +203,9 @@ class Client:
         function = getattr(lib, f"{self.prefix}_client_cancel")
         function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         function.restype = ctypes.c_void_p
-        return take(function(self.handle if handle == "own" else handle,
-                             None if call_id is None else call_id.encode("utf-8")))
+        return take(
+            function(self.handle if handle == "own" else handle, None if call_id is None else call_id.encode("utf-8"))
+        )
 
     def close(self) -> None:
         if self.handle:
@@ -236,8 +252,9 @@ def find_leaks(secrets: set[str], envelopes: list[dict[str, Any]], logs: list[tu
         for text in all_text(envelope):
             for secret in ordered:
                 if secret in text:
-                    leaks.append(f"{secret[:4]}… in an envelope ({envelope.get('meta', {}).get('operation')}): "
-                                 f"{text[:160]!r}")
+                    leaks.append(
+                        f"{secret[:4]}… in an envelope ({envelope.get('meta', {}).get('operation')}): {text[:160]!r}"
+                    )
     for _level, line in logs:
         for secret in ordered:
             if secret in line:

@@ -7,6 +7,7 @@ with a fresh tmpfs over /etc/ssl: libcurl's built-in file is really gone, and th
 where another distribution keeps it, holding the certificate of a sandbox served over TLS. The
 host's files are never touched. The library, libcurl and OpenSSL are the real ones.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ import subprocess
 import sys
 
 import pytest
-
 from control import Sandbox, make_self_signed
 from sello_ffi import LIB_PATH
 from sello_fixtures import FES_REQUEST, FES_USER
@@ -30,11 +30,14 @@ sys.path.insert(0, sys.argv[1])
 from sello_ffi import Client
 config = json.loads(sys.argv[2])
 with Client("fes", config) as client:
-    print(json.dumps(client.call("obtain_certificate", json.loads(sys.argv[3])) if client.handle else {"new": client.error}))
+    request = json.loads(sys.argv[3])
+    print(json.dumps(client.call("obtain_certificate", request) if client.handle else {"new": client.error}))
 """
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
-                                 reason="needs root and unshare(1) to hide /etc/ssl in a mount namespace")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("unshare") is None,
+    reason="needs root and unshare(1) to hide /etc/ssl in a mount namespace",
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +52,36 @@ def call_with_etc_ssl(files: dict[str, pathlib.Path], config: dict) -> dict:
     """One FES call in a mount namespace whose /etc/ssl holds only `files` (name -> source)."""
     setup = ["mount -t tmpfs -o mode=0755 sello-ca-test /etc/ssl"]
     for name, source in files.items():
-        setup.append(f"mkdir -p \"$(dirname /etc/ssl/{name})\" && cp {source} /etc/ssl/{name}")
+        setup.append(f'mkdir -p "$(dirname /etc/ssl/{name})" && cp {source} /etc/ssl/{name}')
     script = " && ".join(setup) + ' && exec "$@"'
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE")
+    }
     environment["SELLO_LIB"] = LIB_PATH
     done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
-         sys.executable, "-c", CHILD, str(HERE), json.dumps(config), json.dumps(FES_REQUEST)],
-        capture_output=True, text=True, timeout=60, env=environment)
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            sys.executable,
+            "-c",
+            CHILD,
+            str(HERE),
+            json.dumps(config),
+            json.dumps(FES_REQUEST),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -73,7 +97,9 @@ def test_a_missing_builtin_bundle_is_replaced_by_the_distributions_own(tls_sandb
     envelope = call_with_etc_ssl({place: cert}, fes_config(server))
     assert envelope["ok"] is True, envelope
     assert envelope["data"]["estado"] == "OK"
-    assert [r["path"] for r in server.requests()] == ["/generateFES/rest-services/public/generateFes/obtenerCertificado"]
+    assert [r["path"] for r in server.requests()] == [
+        "/generateFES/rest-services/public/generateFes/obtenerCertificado"
+    ]
 
 
 def test_with_no_bundle_anywhere_tls_fails_and_nothing_is_sent(tls_sandbox) -> None:
@@ -103,7 +129,9 @@ def test_the_fallback_does_not_override_the_systems_bundle(tls_sandbox, tmp_path
     other, _ = make_self_signed(tmp_path)
     fallback = tmp_path / "certifi-like.pem"
     shutil.copy(cert, fallback)
-    envelope = call_with_etc_ssl({"certs/ca-certificates.crt": other}, fes_config(server, fallback_ca_file=str(fallback)))
+    envelope = call_with_etc_ssl(
+        {"certs/ca-certificates.crt": other}, fes_config(server, fallback_ca_file=str(fallback))
+    )
     assert (envelope["ok"], envelope.get("error", {}).get("code")) == (False, "TLS_FAILED"), envelope
     assert server.requests() == []
 

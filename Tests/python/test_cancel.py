@@ -2,6 +2,7 @@
 PREFIX_client_cancel, through the .so, against the sandbox. Each test checks what the sandbox
 received: a cancelled call never sends more than it had sent, and says whether that may have
 reached the service."""
+
 from __future__ import annotations
 
 import threading
@@ -9,10 +10,21 @@ import time
 from typing import Any, Callable
 
 import pytest
-
 from sello_ffi import Client, call
-from sello_fixtures import (CFDI_STATUS as STATUS_PATH, CFDI_USER, EMISOR, FES_OBTAIN as FES_PATH, FES_REQUEST, FES_USER,
-                            GHOST_UUID, RECEPTOR)
+from sello_fixtures import (
+    CFDI_STATUS as STATUS_PATH,
+)
+from sello_fixtures import (
+    CFDI_USER,
+    EMISOR,
+    FES_REQUEST,
+    FES_USER,
+    GHOST_UUID,
+    RECEPTOR,
+)
+from sello_fixtures import (
+    FES_OBTAIN as FES_PATH,
+)
 
 GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
 #: A cancelled call returns within milliseconds; the sandbox holds the answer for this long, so
@@ -49,8 +61,12 @@ def fes(sandbox) -> Client:
 
 @pytest.fixture()
 def cfdi(sandbox) -> Client:
-    config = {"base_url": sandbox.cfdi_url, **CFDI_USER, "timeout_ms": 30000,
-              "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 10000}}
+    config = {
+        "base_url": sandbox.cfdi_url,
+        **CFDI_USER,
+        "timeout_ms": 30000,
+        "retries": {"max": 2, "base_delay_ms": 10, "max_delay_ms": 10000},
+    }
     with Client("cfdi", config) as client:
         yield client
 
@@ -118,8 +134,8 @@ def test_a_call_waiting_to_retry_is_cancelled_and_nothing_more_is_sent(sandbox, 
 
 
 def test_a_cancelled_batch_keeps_what_finished(sandbox, cfdi) -> None:
-    sandbox.fault("delay", ms=1, prefix=STATUS_PATH, count=2)            # the first two answer at once
-    sandbox.fault("delay", ms=HELD_MS, prefix=STATUS_PATH, count=10)     # the next one is held
+    sandbox.fault("delay", ms=1, prefix=STATUS_PATH, count=2)  # the first two answer at once
+    sandbox.fault("delay", ms=HELD_MS, prefix=STATUS_PATH, count=10)  # the next one is held
     request = {"operation": "get_status", "concurrency": 1, "call_id": "batch", "items": [GHOST] * 4}
     thread, box = in_background(lambda: cfdi.call("process_files", request))
     wait_for(lambda: len(sandbox.requests(STATUS_PATH)) == 3)
@@ -131,7 +147,7 @@ def test_a_cancelled_batch_keeps_what_finished(sandbox, cfdi) -> None:
     assert results[2]["meta"]["attempts"] == 1 and results[3]["meta"]["attempts"] == 0
     assert "before its request was sent" in results[3]["error"]["message"]
     assert box["seconds"] < HELD_MS / 2000 and len(sandbox.requests(STATUS_PATH)) == 3
-    assert (2, 4) in cfdi.progress and cfdi.progress[-1] == (4, 4)   # cancelled items are finished too
+    assert (2, 4) in cfdi.progress and cfdi.progress[-1] == (4, 4)  # cancelled items are finished too
 
 
 def test_batch_progress_counts_items(sandbox, cfdi) -> None:
@@ -154,7 +170,7 @@ def test_nothing_in_flight_nothing_cancelled(sandbox, cfdi) -> None:
     reply = cfdi.cancel("done")
     assert reply["ok"] is True and reply["data"] == {"cancelled": 0}
     assert reply["meta"]["operation"] == "client_cancel" and reply["meta"]["attempts"] == 0
-    assert cfdi.call("get_status", GHOST)["ok"] is True          # the client is not left cancelled
+    assert cfdi.call("get_status", GHOST)["ok"] is True  # the client is not left cancelled
 
 
 def test_cancel_on_a_null_client_is_an_error_envelope(cfdi) -> None:

@@ -2,6 +2,7 @@
 documents them (query parameters, Basic credentials, XML answers into typed JSON), the three code
 tables, every local check with nothing sent, the CSD checks, never re-sending a stamp, the batch
 over one curl multi handle, and no secret anywhere."""
+
 from __future__ import annotations
 
 import base64
@@ -12,18 +13,29 @@ import time
 from typing import Any
 
 import pytest
-
-from cfdi_support import (Canned, canned, canned_client, cfdi, expect_error, expect_nothing_sent, read,  # noqa: F401
-                          service_requests)
-from sello_fixtures import (CFDI_API, CFDI_USER, CSD_PASSWORD, EMISOR, RECEPTOR, b64, csd_fields, csv_text)
+from cfdi_support import (
+    canned_client,
+    expect_error,
+    expect_nothing_sent,
+    read,  # noqa: F401
+    service_requests,
+)
 from sello_ffi import Client, assert_no_secrets, call
+from sello_fixtures import CFDI_API, CFDI_USER, CSD_PASSWORD, EMISOR, RECEPTOR, b64, csd_fields, csv_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SAT_DIR = next((p for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib.Path("/work/shared/testdata/sat"))
-                if (p / "CSD01_AAA010101AAA.cer").exists()), None)
+SAT_DIR = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "testdata" / "sat", pathlib.Path("/work/shared/testdata/sat"))
+        if (p / "CSD01_AAA010101AAA.cer").exists()
+    ),
+    None,
+)
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
+
 
 def stamp(cfdi: Client, **fields: Any) -> dict:
     envelope = cfdi.call("process_file", {"datos": csv_text(), "prueba": True, **fields})
@@ -33,10 +45,13 @@ def stamp(cfdi: Client, **fields: Any) -> dict:
 
 # --- procesarArchivo ------------------------------------------------------------------------------
 
+
 def test_client_needs_usuario_password_and_contrato(sandbox) -> None:
     for missing in CFDI_USER:
-        for config in ({"base_url": sandbox.cfdi_url, **{k: v for k, v in CFDI_USER.items() if k != missing}},
-                       {"base_url": sandbox.cfdi_url, **CFDI_USER, missing: ""}):
+        for config in (
+            {"base_url": sandbox.cfdi_url, **{k: v for k, v in CFDI_USER.items() if k != missing}},
+            {"base_url": sandbox.cfdi_url, **CFDI_USER, missing: ""},
+        ):
             with Client("cfdi", config) as client:
                 assert client.handle is None
                 assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
@@ -45,7 +60,9 @@ def test_client_needs_usuario_password_and_contrato(sandbox) -> None:
 
 def test_process_file_sends_the_documented_query(sandbox, cfdi) -> None:
     text = csv_text(folio="77")
-    envelope = cfdi.call("process_file", {"datos": text, "prueba": True, "opciones": ["CONSULTAR_SALDO", "GENERAR_PDF"]})
+    envelope = cfdi.call(
+        "process_file", {"datos": text, "prueba": True, "opciones": ["CONSULTAR_SALDO", "GENERAR_PDF"]}
+    )
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
     assert request["method"] == "POST" and request["path"] == CFDI_API + "/procesarArchivo"
@@ -110,8 +127,9 @@ def test_a_failed_save_is_a_warning_and_the_stamp_is_kept(sandbox, cfdi, tmp_pat
     folder.mkdir()
     sandbox.fault("delay", ms=600, prefix=CFDI_API + "/procesarArchivo")
     result: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: result.update(envelope=cfdi.call(
-        "process_file", {"datos": csv_text(), "save_dir": str(folder)})))
+    worker = threading.Thread(
+        target=lambda: result.update(envelope=cfdi.call("process_file", {"datos": csv_text(), "save_dir": str(folder)}))
+    )
     worker.start()
     deadline = time.monotonic() + 5
     while not service_requests(sandbox) and time.monotonic() < deadline:
@@ -137,7 +155,13 @@ STAMP_CHECKS = [
     ("missing file", {"datos": None, "datos_path": "/nonexistent/f.csv"}, "io", "FILE_UNREADABLE", "datos_path"),
     ("near miss", {"opciones": ["GENERAR_PDF", "GENERAR_PFD"]}, "validation", "PARAMETRO_INVALIDO", "opciones"),
     ("json answer", {"opciones": ["RESPUESTA_JSON"]}, "invalid_argument", "OPTION_NOT_SUPPORTED", "opciones"),
-    ("pipe in base64 form", {"opciones": ["OBSERVACIONES:a|b"], "opciones_base64": True}, "validation", "PARAMETRO_INVALIDO", "opciones"),
+    (
+        "pipe in base64 form",
+        {"opciones": ["OBSERVACIONES:a|b"], "opciones_base64": True},
+        "validation",
+        "PARAMETRO_INVALIDO",
+        "opciones",
+    ),
     ("empty contrato", {"contrato": " "}, "validation", "PARAMETRO_INVALIDO", "contrato"),
     ("missing save_dir", {"save_dir": "/nonexistent/folder"}, "io", "SAVE_DIR_UNWRITABLE", "save_dir"),
     ("prueba as text", {"prueba": "true"}, "invalid_argument", "WRONG_TYPE", "prueba"),
@@ -164,12 +188,15 @@ def test_unknown_option_suggests_the_documented_one(sandbox, cfdi) -> None:
 
 # --- procesarArchivoConCSD and the CSD checks ---------------------------------------------------
 
+
 @pytest.mark.parametrize("pem", [False, True], ids=["der", "pem"])
 def test_process_file_with_csd_sends_the_documented_json(sandbox, cfdi, certs, pem) -> None:
     item = certs["csd"]
     text = csv_text()
-    envelope = cfdi.call("process_file_with_csd", {"datos": text, "prueba": True, "opciones": ["CALCULAR_SELLO"],
-                                                   **csd_fields(item, pem)})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {"datos": text, "prueba": True, "opciones": ["CALCULAR_SELLO"], **csd_fields(item, pem)},
+    )
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
     assert request["path"] == CFDI_API + "/procesarArchivoConCSD" and request["query"] == []
@@ -178,7 +205,7 @@ def test_process_file_with_csd_sends_the_documented_json(sandbox, cfdi, certs, p
     body = request["json"]
     assert list(body) == ["contrato", "certBase64", "keyBase64", "keyPass", "datos", "prueba", "opciones"]
     assert body["certBase64"] == b64(read(item["cer"]))  # PEM given: the DER certificate is sent
-    assert body["keyBase64"] == b64(read(item["key"]))   # the encrypted PKCS#8 .key as DER
+    assert body["keyBase64"] == b64(read(item["key"]))  # the encrypted PKCS#8 .key as DER
     assert (body["keyPass"], body["prueba"], body["opciones"]) == (CSD_PASSWORD, "true", ["CALCULAR_SELLO"])
     assert base64.b64decode(body["datos"]).decode() == text
     assert body["contrato"] == "PADE-CONTRATO-01"
@@ -186,16 +213,30 @@ def test_process_file_with_csd_sends_the_documented_json(sandbox, cfdi, certs, p
 
 def test_csd_given_as_base64_and_pem_text(sandbox, cfdi, certs) -> None:
     item = certs["csd"]
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "certBase64": read(item["cerPem"]).decode(),
-                                                   "keyBase64": b64(read(item["key"])), "keyPass": CSD_PASSWORD})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {
+            "datos": csv_text(),
+            "certBase64": read(item["cerPem"]).decode(),
+            "keyBase64": b64(read(item["key"])),
+            "keyPass": CSD_PASSWORD,
+        },
+    )
     assert envelope["ok"] is True, envelope
     assert service_requests(sandbox)[0]["json"]["certBase64"] == b64(read(item["cer"]))
 
 
 @pytest.mark.parametrize("form", ["plainPkcs8Pem", "pkcs1Pem"])
 def test_other_key_forms_are_sent_as_pkcs8_der(sandbox, cfdi, certs, form) -> None:
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": certs["csd"]["cer"],
-                                                   "key_path": certs["keyForms"][form], "keyPass": CSD_PASSWORD})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {
+            "datos": csv_text(),
+            "cert_path": certs["csd"]["cer"],
+            "key_path": certs["keyForms"][form],
+            "keyPass": CSD_PASSWORD,
+        },
+    )
     assert envelope["ok"] is True, envelope
     der = base64.b64decode(service_requests(sandbox)[0]["json"]["keyBase64"])
     assert der[0] == 0x30 and b"-----" not in der
@@ -204,8 +245,15 @@ def test_other_key_forms_are_sent_as_pkcs8_der(sandbox, cfdi, certs, form) -> No
 
 
 def test_a_legacy_encrypted_pem_key_is_refused_with_advice(sandbox, cfdi, certs) -> None:
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": certs["csd"]["cer"],
-                                                   "key_path": certs["keyForms"]["pkcs1EncryptedPem"], "keyPass": CSD_PASSWORD})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {
+            "datos": csv_text(),
+            "cert_path": certs["csd"]["cer"],
+            "key_path": certs["keyForms"]["pkcs1EncryptedPem"],
+            "keyPass": CSD_PASSWORD,
+        },
+    )
     error = expect_error(envelope, "validation", "LLAVE_ILEGIBLE", field="key_path")
     assert "openssl pkcs8 -topk8" in error["message"]
     expect_nothing_sent(sandbox, envelope)
@@ -213,19 +261,45 @@ def test_a_legacy_encrypted_pem_key_is_refused_with_advice(sandbox, cfdi, certs)
 
 def sat_csd() -> dict[str, Any]:
     assert SAT_DIR is not None, "the SAT test CSD (../shared/testdata/sat) must be beside the checkout"
-    return {"cer": str(SAT_DIR / "CSD01_AAA010101AAA.cer"), "key": str(SAT_DIR / "CSD01_AAA010101AAA.key"),
-            "password": (SAT_DIR / "CSD01_AAA010101AAA.password.txt").read_text().strip()}
+    return {
+        "cer": str(SAT_DIR / "CSD01_AAA010101AAA.cer"),
+        "key": str(SAT_DIR / "CSD01_AAA010101AAA.key"),
+        "password": (SAT_DIR / "CSD01_AAA010101AAA.password.txt").read_text().strip(),
+    }
 
 
 CSD_CHECKS = [
     # (name, how to build the CSD fields from the certs, kind, code, service_code, field)
-    ("wrong password", lambda c: {**csd_fields(c["csd"]), "keyPass": "not-the-password"}, "CONTRASENA_DE_LLAVE_INCORRECTA", None, "keyPass"),
-    ("key of another certificate", lambda c: {**csd_fields(c["csd"]), "key_path": c["other"]["key"]}, "LLAVE_NO_CORRESPONDE", None, "key_path"),
+    (
+        "wrong password",
+        lambda c: {**csd_fields(c["csd"]), "keyPass": "not-the-password"},
+        "CONTRASENA_DE_LLAVE_INCORRECTA",
+        None,
+        "keyPass",
+    ),
+    (
+        "key of another certificate",
+        lambda c: {**csd_fields(c["csd"]), "key_path": c["other"]["key"]},
+        "LLAVE_NO_CORRESPONDE",
+        None,
+        "key_path",
+    ),
     ("fiel", lambda c: csd_fields(c["fiel"]), "CERTIFICADO_NO_ES_CSD", 306, "cert_path"),
     ("expired", lambda c: csd_fields(c["expired"]), "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path"),
-    ("unreadable certificate", lambda c: {**csd_fields(c["csd"]), "cert_path": None, "certBase64": b64(b"not a certificate")},
-     "CERTIFICADO_ILEGIBLE", None, "certBase64"),
-    ("unreadable key", lambda c: {**csd_fields(c["csd"]), "key_path": None, "keyBase64": b64(b"not a key")}, "LLAVE_ILEGIBLE", None, "keyBase64"),
+    (
+        "unreadable certificate",
+        lambda c: {**csd_fields(c["csd"]), "cert_path": None, "certBase64": b64(b"not a certificate")},
+        "CERTIFICADO_ILEGIBLE",
+        None,
+        "certBase64",
+    ),
+    (
+        "unreadable key",
+        lambda c: {**csd_fields(c["csd"]), "key_path": None, "keyBase64": b64(b"not a key")},
+        "LLAVE_ILEGIBLE",
+        None,
+        "keyBase64",
+    ),
     ("no keyPass", lambda c: {**csd_fields(c["csd"]), "keyPass": None}, "PARAMETRO_INVALIDO", 3, "keyPass"),
     ("no key", lambda c: {**csd_fields(c["csd"]), "key_path": None}, "PARAMETRO_INVALIDO", 3, "keyBase64"),
     ("no certificate", lambda c: {**csd_fields(c["csd"]), "cert_path": None}, "PARAMETRO_INVALIDO", 3, "certBase64"),
@@ -246,8 +320,10 @@ def test_csd_checks_send_nothing(sandbox, cfdi, certs, name, build, code, number
 
 def test_the_expired_sat_test_csd_is_refused_naming_its_date(sandbox, cfdi) -> None:
     sat = sat_csd()
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(), "cert_path": sat["cer"], "key_path": sat["key"],
-                                                   "keyPass": sat["password"]})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {"datos": csv_text(), "cert_path": sat["cer"], "key_path": sat["key"], "keyPass": sat["password"]},
+    )
     error = expect_error(envelope, "validation", "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path")
     inspected = call("cfdi_inspect_csd", {"cert_path": sat["cer"]})["data"]
     assert inspected["not_after"][:10] in error["message"] and "30001000000300023708" in error["message"]
@@ -255,6 +331,7 @@ def test_the_expired_sat_test_csd_is_refused_naming_its_date(sandbox, cfdi) -> N
 
 
 # --- cfdi_inspect_csd ----------------------------------------------------------------------------
+
 
 def test_inspect_the_sat_test_csd() -> None:
     sat = sat_csd()
@@ -283,10 +360,17 @@ def test_inspect_a_missing_file_is_io() -> None:
 
 def test_inspect_generated_credentials(certs) -> None:
     csd, fiel, other = certs["csd"], certs["fiel"], certs["other"]
-    data = call("cfdi_inspect_csd", {"certBase64": read(csd["cerPem"]).decode(), "keyBase64": b64(read(csd["key"])),
-                                     "keyPass": CSD_PASSWORD})["data"]
-    assert (data["rfc"], data["no_certificado"], data["expired"], data["is_csd"], data["key_matches"]) == \
-        (csd["rfc"], csd["noCertificado"], False, True, True)
+    data = call(
+        "cfdi_inspect_csd",
+        {"certBase64": read(csd["cerPem"]).decode(), "keyBase64": b64(read(csd["key"])), "keyPass": CSD_PASSWORD},
+    )["data"]
+    assert (data["rfc"], data["no_certificado"], data["expired"], data["is_csd"], data["key_matches"]) == (
+        csd["rfc"],
+        csd["noCertificado"],
+        False,
+        True,
+        True,
+    )
     assert (data["not_before"], data["not_after"]) == (csd["notBefore"], csd["notAfter"])
     assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["is_csd"] is False
     assert call("cfdi_inspect_csd", {"cert_path": fiel["cer"]})["data"]["key_matches"] is None
@@ -300,22 +384,42 @@ def test_inspect_generated_credentials(certs) -> None:
 
 # --- cancelarCfdiConOpciones ---------------------------------------------------------------------
 
+
 def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> None:
     first = stamp(cfdi, datos=csv_text(total="100.00"))["data"]["uuid"]
     second = stamp(cfdi, datos=csv_text(total="250.50"))["data"]["uuid"]
     other = certs["other"]
-    envelope = cfdi.call("cancel", {
-        "rfcEmisor": EMISOR,
-        "uuids": [f"{first}|{RECEPTOR}|{EMISOR}|100.00",
-                  {"uuid": second, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR, "total": 250.5}],
-        **csd_fields(other), "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"], "save_dir": str(tmp_path)})
+    envelope = cfdi.call(
+        "cancel",
+        {
+            "rfcEmisor": EMISOR,
+            "uuids": [
+                f"{first}|{RECEPTOR}|{EMISOR}|100.00",
+                {"uuid": second, "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR, "total": 250.5},
+            ],
+            **csd_fields(other),
+            "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"],
+            "save_dir": str(tmp_path),
+        },
+    )
     assert envelope["ok"] is True, envelope
     request = service_requests(sandbox)[-1]
     assert request["path"] == CFDI_API + "/cancelarCfdiConOpciones"
-    assert [name for name, _ in request["query"]] == \
-        ["contrato", "rfcEmisor", "uuids", "uuids", "certBase64", "keyBase64", "keyPass", "opciones"]
+    assert [name for name, _ in request["query"]] == [
+        "contrato",
+        "rfcEmisor",
+        "uuids",
+        "uuids",
+        "certBase64",
+        "keyBase64",
+        "keyPass",
+        "opciones",
+    ]
     query = request["query"]
-    assert [v for k, v in query if k == "uuids"] == [f"{first}|{RECEPTOR}|{EMISOR}|100.00", f"{second}|{RECEPTOR}|{EMISOR}|250.5"]
+    assert [v for k, v in query if k == "uuids"] == [
+        f"{first}|{RECEPTOR}|{EMISOR}|100.00",
+        f"{second}|{RECEPTOR}|{EMISOR}|250.5",
+    ]
     assert dict(query)["certBase64"] == b64(read(other["cer"]))
     assert dict(query)["keyBase64"] == b64(read(other["key"]))
     assert dict(query)["keyPass"] == CSD_PASSWORD and dict(query)["rfcEmisor"] == EMISOR
@@ -335,16 +439,28 @@ def test_cancel_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> No
 def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, cfdi, certs) -> None:
     # Over $1,000 to a named receiver: the receiver must accept (the sandbox's rule, its README).
     big = stamp(cfdi, datos=csv_text(total="9000.00", receptor="XIQB891116QE4"))["data"]["uuid"]
-    request = {"rfcEmisor": EMISOR, "uuids": [f"{big}|XIQB891116QE4|{EMISOR}|9000.00|02|"], **csd_fields(certs["other"])}
+    request = {
+        "rfcEmisor": EMISOR,
+        "uuids": [f"{big}|XIQB891116QE4|{EMISOR}|9000.00|02|"],
+        **csd_fields(certs["other"]),
+    }
     first = cfdi.call("cancel", request)
     assert first["ok"] is True, first
     [entry] = first["data"]["cancelaciones"]
-    assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith("En proceso.")
+    assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith(
+        "En proceso."
+    )
     assert entry["status"] == "pending"
     sandbox.cfdi_receiver(big, "accept")
     second = cfdi.call("cancel", request)["data"]["cancelaciones"][0]
-    assert (second["codigo"], second["code_name"], second["status"]) == (202, "PREVIAMENTE_CANCELADO", "already_cancelled")
-    unknown = cfdi.call("cancel", {**request, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|1.00"]})
+    assert (second["codigo"], second["code_name"], second["status"]) == (
+        202,
+        "PREVIAMENTE_CANCELADO",
+        "already_cancelled",
+    )
+    unknown = cfdi.call(
+        "cancel", {**request, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|1.00"]}
+    )
     assert unknown["ok"] is True
     [entry] = unknown["data"]["cancelaciones"]
     assert (entry["codigo"], entry["descripcion"]) == (205, "El UUID no existe.")
@@ -364,27 +480,63 @@ def test_cancel_with_the_stored_certificate(sandbox, cfdi) -> None:
 def test_cancel_with_a_pkcs12(sandbox, cfdi, certs, tmp_path) -> None:
     other = certs["other"]
     p12 = tmp_path / "other.p12"
-    subprocess.run(["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"],
-                    "-passin", f"pass:{CSD_PASSWORD}", "-passout", f"pass:{CSD_PASSWORD}", "-out", str(p12)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "pkcs12",
+            "-export",
+            "-in",
+            other["cerPem"],
+            "-inkey",
+            other["keyPem"],
+            "-passin",
+            f"pass:{CSD_PASSWORD}",
+            "-passout",
+            f"pass:{CSD_PASSWORD}",
+            "-out",
+            str(p12),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     uuid = stamp(cfdi)["data"]["uuid"]
-    request = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["PKCS12"],
-               "cert_path": str(p12), "keyPass": CSD_PASSWORD}
+    request = {
+        "rfcEmisor": EMISOR,
+        "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
+        "opciones": ["PKCS12"],
+        "cert_path": str(p12),
+        "keyPass": CSD_PASSWORD,
+    }
     envelope = cfdi.call("cancel", request)
     assert envelope["ok"] is True and envelope["data"]["cancelaciones"][0]["codigo"] == 201, envelope
     query = service_requests(sandbox)[-1]["query"]
     assert [name for name, _ in query] == ["contrato", "rfcEmisor", "uuids", "certBase64", "keyPass", "opciones"]
     assert dict(query)["certBase64"] == b64(p12.read_bytes())
     before = len(service_requests(sandbox))
-    expect_error(cfdi.call("cancel", {**request, "keyPass": "wrong"}), "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
-    expect_error(cfdi.call("cancel", {**request, "key_path": other["key"]}), "invalid_argument", "INVALID_ARGUMENT", field="opciones")
+    expect_error(
+        cfdi.call("cancel", {**request, "keyPass": "wrong"}),
+        "validation",
+        "CONTRASENA_DE_LLAVE_INCORRECTA",
+        field="keyPass",
+    )
+    expect_error(
+        cfdi.call("cancel", {**request, "key_path": other["key"]}),
+        "invalid_argument",
+        "INVALID_ARGUMENT",
+        field="opciones",
+    )
     expect_error(cfdi.call("cancel", {**request, "cert_path": other["cer"]}), "validation", "CERTIFICADO_ILEGIBLE")
     assert len(service_requests(sandbox)) == before
 
 
 def cancel_case(change: dict[str, Any]) -> dict[str, Any]:
-    return {"rfcEmisor": EMISOR, "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|100.00"],
-            "opciones": ["CERT_DEFAULT"], **change}
+    return {
+        "rfcEmisor": EMISOR,
+        "uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|100.00"],
+        "opciones": ["CERT_DEFAULT"],
+        **change,
+    }
 
 
 ENTRY = f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|100.00"
@@ -394,13 +546,41 @@ CANCEL_CHECKS = [
     ("bad rfc date", {"rfcEmisor": "EKU901373C91"}, "PARAMETRO_INVALIDO", 3, "rfcEmisor"),
     ("no uuids", {"uuids": []}, "PARAMETRO_INVALIDO", 3, "uuids"),
     ("bad uuid", {"uuids": [f"5FB2822E-396D-4725-8521|{RECEPTOR}|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
-    ("three parts", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
-    ("bad receptor", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|XAXX01|{EMISOR}|100.00"]}, "PARAMETRO_INVALIDO", 3, "uuids[0].rfcReceptor"),
-    ("total not numeric", {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|cien"]}, "PARAMETRO_INVALIDO", 3, "uuids"),
-    ("another emisor", {"uuids": [ENTRY, f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|XIQB891116QE4|1.00"]},
-     "RFC_EMISOR_NO_CORRESPONDE", 203, "uuids"),
-    ("object without total", {"uuids": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcReceptor": RECEPTOR,
-                                         "rfcEmisor": EMISOR}]}, "PARAMETRO_INVALIDO", 3, "uuids"),
+    (
+        "three parts",
+        {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{EMISOR}|100.00"]},
+        "PARAMETRO_INVALIDO",
+        3,
+        "uuids",
+    ),
+    (
+        "bad receptor",
+        {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|XAXX01|{EMISOR}|100.00"]},
+        "PARAMETRO_INVALIDO",
+        3,
+        "uuids[0].rfcReceptor",
+    ),
+    (
+        "total not numeric",
+        {"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|{EMISOR}|cien"]},
+        "PARAMETRO_INVALIDO",
+        3,
+        "uuids",
+    ),
+    (
+        "another emisor",
+        {"uuids": [ENTRY, f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|{RECEPTOR}|XIQB891116QE4|1.00"]},
+        "RFC_EMISOR_NO_CORRESPONDE",
+        203,
+        "uuids",
+    ),
+    (
+        "object without total",
+        {"uuids": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "rfcReceptor": RECEPTOR, "rfcEmisor": EMISOR}]},
+        "PARAMETRO_INVALIDO",
+        3,
+        "uuids",
+    ),
     ("near miss", {"opciones": ["CERT_DEFAULT", "XML_CANCELASION"]}, "PARAMETRO_INVALIDO", 3, "opciones"),
     ("no csd", {"opciones": []}, "PARAMETRO_INVALIDO", 3, "certBase64"),
 ]
@@ -433,7 +613,9 @@ def test_cancel_wrong_types_send_nothing(sandbox, cfdi) -> None:
 def test_a_wrong_rfc_check_digit_is_a_warning(sandbox, cfdi) -> None:
     assert call("sello_check_rfc", {"rfc": "EKU9003173C8"})["data"]["check_digit_ok"] is False
     sandbox.cfdi_account("pade_user", has_default_cert=True)
-    envelope = cfdi.call("cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1|02|"]}))
+    envelope = cfdi.call(
+        "cancel", cancel_case({"uuids": [f"5FB2822E-396D-4725-8521-CDC4BDD20CCF|EKU9003173C8|{EMISOR}|1|02|"]})
+    )
     assert envelope["ok"] is True, envelope
     [warning] = envelope["warnings"]
     assert (warning["code"], warning["field"]) == ("RFC_CHECK_DIGIT", "uuids[0].rfcReceptor")
@@ -441,6 +623,7 @@ def test_a_wrong_rfc_check_digit_is_a_warning(sandbox, cfdi) -> None:
 
 
 # --- acuseCancelacion and consultaCfdiPorUUID ----------------------------------------------------
+
 
 def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
     uuid = stamp(cfdi)["data"]["uuid"]
@@ -456,14 +639,18 @@ def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
     assert f'UUID="{uuid}"' in data["xml"]
     assert data["saved_files"] == [str(tmp_path / f"{uuid}.xml")]
     assert (tmp_path / f"{uuid}.xml").read_text() == data["xml"]
-    expect_error(cfdi.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}), "service", "CFDI_NO_EXISTE", 602)
+    expect_error(
+        cfdi.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}), "service", "CFDI_NO_EXISTE", 602
+    )
 
 
 def test_get_cancellation_receipt(sandbox, cfdi, tmp_path) -> None:
     sandbox.cfdi_account("pade_user", has_default_cert=True)
     uuid = stamp(cfdi)["data"]["uuid"]
     expect_error(cfdi.call("get_cancellation_receipt", {"uuid": uuid}), "service", "CFDI_SIN_CANCELAR", 21)
-    cancelled = cfdi.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["CERT_DEFAULT"]})
+    cancelled = cfdi.call(
+        "cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], "opciones": ["CERT_DEFAULT"]}
+    )
     assert cancelled["data"]["cancelaciones"][0]["codigo"] == 201
     envelope = cfdi.call("get_cancellation_receipt", {"uuid": uuid, "include_xml": True, "save_dir": str(tmp_path)})
     assert envelope["ok"] is True, envelope
@@ -472,16 +659,27 @@ def test_get_cancellation_receipt(sandbox, cfdi, tmp_path) -> None:
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
     assert envelope["data"]["consultaOk"] is True and "<Acuse" in envelope["data"]["xml"]
     assert envelope["data"]["saved_files"] == [str(tmp_path / f"{uuid}_acuse.xml")]
-    assert base64.b64decode(cancelled["data"]["cancelaciones"][0]["acuseCancelBase64"]) == (tmp_path / f"{uuid}_acuse.xml").read_bytes()
+    assert (
+        base64.b64decode(cancelled["data"]["cancelaciones"][0]["acuseCancelBase64"])
+        == (tmp_path / f"{uuid}_acuse.xml").read_bytes()
+    )
 
 
 @pytest.mark.parametrize("operation", ["get_by_uuid", "get_cancellation_receipt"])
-@pytest.mark.parametrize("request_,field,code", [
-    ({"uuid": "not-a-uuid"}, "uuid", "PARAMETRO_INVALIDO"),
-    ({"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCFF"}, "uuid", "PARAMETRO_INVALIDO"),
-    ({}, "uuid", "PARAMETRO_INVALIDO"),
-    ({"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "save_dir": "/nonexistent"}, "save_dir", "SAVE_DIR_UNWRITABLE"),
-], ids=["shape", "length", "missing", "save_dir"])
+@pytest.mark.parametrize(
+    "request_,field,code",
+    [
+        ({"uuid": "not-a-uuid"}, "uuid", "PARAMETRO_INVALIDO"),
+        ({"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCFF"}, "uuid", "PARAMETRO_INVALIDO"),
+        ({}, "uuid", "PARAMETRO_INVALIDO"),
+        (
+            {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "save_dir": "/nonexistent"},
+            "save_dir",
+            "SAVE_DIR_UNWRITABLE",
+        ),
+    ],
+    ids=["shape", "length", "missing", "save_dir"],
+)
 def test_lookup_checks_send_nothing(sandbox, cfdi, operation, request_, field, code) -> None:
     envelope = cfdi.call(operation, request_)
     assert envelope["error"]["code"] == code and envelope["error"]["field"] == field, envelope
@@ -491,17 +689,28 @@ def test_lookup_checks_send_nothing(sandbox, cfdi, operation, request_, field, c
 # --- the code tables through the .so -------------------------------------------------------------
 
 SERVICE_CODES = [
-    (1, "USUARIO_O_CONTRASENA_INVALIDOS", "auth", False), (2, "CONTRATO_INVALIDO", "service", False),
-    (3, "PARAMETRO_INVALIDO", "service", False), (5, "FUERA_DE_LINEA_POR_MANTENIMIENTO", "service", True),
-    (7, "CANCELACION_SAT_NO_DISPONIBLE", "service", True), (20, "SIN_CERTIFICADO_DEFAULT", "service", False),
-    (21, "CFDI_SIN_CANCELAR", "service", False), (201, "CANCELADO_EXITOSAMENTE", "service", False),
-    (202, "PREVIAMENTE_CANCELADO", "service", False), (203, "RFC_EMISOR_NO_CORRESPONDE", "service", False),
-    (205, "UUID_NO_EXISTE", "service", False), (301, "XML_MAL_FORMADO", "service", False),
-    (302, "SELLO_MAL_FORMADO", "service", False), (303, "SELLO_NO_CORRESPONDE_AL_EMISOR", "service", False),
-    (304, "CERTIFICADO_REVOCADO_O_CADUCO", "service", False), (305, "FECHA_FUERA_DE_VIGENCIA_DEL_CSD", "service", False),
-    (306, "CERTIFICADO_NO_ES_CSD", "service", False), (307, "CFDI_CON_TIMBRE_PREVIO", "service", False),
-    (308, "CERTIFICADO_NO_EXPEDIDO_POR_EL_SAT", "service", False), (401, "FECHA_FUERA_DE_RANGO", "service", False),
-    (402, "RFC_NO_EN_REGIMEN_DE_CONTRIBUYENTES", "service", False), (403, "FECHA_ANTERIOR_A_2012", "service", False),
+    (1, "USUARIO_O_CONTRASENA_INVALIDOS", "auth", False),
+    (2, "CONTRATO_INVALIDO", "service", False),
+    (3, "PARAMETRO_INVALIDO", "service", False),
+    (5, "FUERA_DE_LINEA_POR_MANTENIMIENTO", "service", True),
+    (7, "CANCELACION_SAT_NO_DISPONIBLE", "service", True),
+    (20, "SIN_CERTIFICADO_DEFAULT", "service", False),
+    (21, "CFDI_SIN_CANCELAR", "service", False),
+    (201, "CANCELADO_EXITOSAMENTE", "service", False),
+    (202, "PREVIAMENTE_CANCELADO", "service", False),
+    (203, "RFC_EMISOR_NO_CORRESPONDE", "service", False),
+    (205, "UUID_NO_EXISTE", "service", False),
+    (301, "XML_MAL_FORMADO", "service", False),
+    (302, "SELLO_MAL_FORMADO", "service", False),
+    (303, "SELLO_NO_CORRESPONDE_AL_EMISOR", "service", False),
+    (304, "CERTIFICADO_REVOCADO_O_CADUCO", "service", False),
+    (305, "FECHA_FUERA_DE_VIGENCIA_DEL_CSD", "service", False),
+    (306, "CERTIFICADO_NO_ES_CSD", "service", False),
+    (307, "CFDI_CON_TIMBRE_PREVIO", "service", False),
+    (308, "CERTIFICADO_NO_EXPEDIDO_POR_EL_SAT", "service", False),
+    (401, "FECHA_FUERA_DE_RANGO", "service", False),
+    (402, "RFC_NO_EN_REGIMEN_DE_CONTRIBUYENTES", "service", False),
+    (403, "FECHA_ANTERIOR_A_2012", "service", False),
     (602, "CFDI_NO_EXISTE", "service", False),
 ]
 
@@ -516,12 +725,16 @@ def test_every_service_code(sandbox, cfdi, number, code, kind, retryable) -> Non
     assert len(service_requests(sandbox)) == 1  # a business error is never retried here
 
 
-@pytest.mark.parametrize("operation,request_,number,code", [
-    ("cancel", cancel_case({}), 2, "CONTRATO_INVALIDO"),
-    ("cancel", cancel_case({}), 7, "CANCELACION_SAT_NO_DISPONIBLE"),
-    ("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 5, "FUERA_DE_LINEA_POR_MANTENIMIENTO"),
-    ("get_cancellation_receipt", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 205, "UUID_NO_EXISTE"),
-], ids=["cancel-2", "cancel-7", "consulta-5", "acuse-205"])
+@pytest.mark.parametrize(
+    "operation,request_,number,code",
+    [
+        ("cancel", cancel_case({}), 2, "CONTRATO_INVALIDO"),
+        ("cancel", cancel_case({}), 7, "CANCELACION_SAT_NO_DISPONIBLE"),
+        ("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 5, "FUERA_DE_LINEA_POR_MANTENIMIENTO"),
+        ("get_cancellation_receipt", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}, 205, "UUID_NO_EXISTE"),
+    ],
+    ids=["cancel-2", "cancel-7", "consulta-5", "acuse-205"],
+)
 def test_service_codes_in_every_answer_shape(sandbox, cfdi, operation, request_, number, code) -> None:
     sandbox.fault("service_error", code=number, message="detalle del servicio")
     error = expect_error(cfdi.call(operation, request_), "service", code, number)
@@ -550,18 +763,35 @@ def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, cfdi_config) -> None:
 
 # --- answers only a real service gives (the canned server of cfdi_support) -------------------------
 
-CANCELLATION_STATUSES = {90: "COMPROBANTE_NO_ENCONTRADO", 91: "COMPROBANTE_OBTENIDO", 92: "EXPRESION_IMPRESA_INVALIDA",
-                         93: "INDETERMINADO", 94: "NO_CANCELABLE", 95: "CANCELADO_CON_ACEPTACION", 96: "EN_PROCESO",
-                         97: "SOLICITUD_RECHAZADA", 98: "PLAZO_VENCIDO", 99: "LIMITE_MAXIMO_ALCANZADO",
-                         201: "CANCELADO_SIN_ACEPTACION", 202: "PREVIAMENTE_CANCELADO"}
+CANCELLATION_STATUSES = {
+    90: "COMPROBANTE_NO_ENCONTRADO",
+    91: "COMPROBANTE_OBTENIDO",
+    92: "EXPRESION_IMPRESA_INVALIDA",
+    93: "INDETERMINADO",
+    94: "NO_CANCELABLE",
+    95: "CANCELADO_CON_ACEPTACION",
+    96: "EN_PROCESO",
+    97: "SOLICITUD_RECHAZADA",
+    98: "PLAZO_VENCIDO",
+    99: "LIMITE_MAXIMO_ALCANZADO",
+    201: "CANCELADO_SIN_ACEPTACION",
+    202: "PREVIAMENTE_CANCELADO",
+}
 
 
 def test_every_cancellation_status_is_described(canned) -> None:
-    items = "".join(f"<cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20C{n:02X}</uuid><codigo>{n}</codigo>"
-                    f"<mensaje>m{n}</mensaje></cancelacion>" for n in CANCELLATION_STATUSES)
-    canned.answers["cancelarCfdiConOpciones"] = (200, (
-        '<?xml version="1.0" encoding="UTF-8"?><servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc>'
-        f"<codigo>0</codigo><cancelaciones>{items}</cancelaciones></servicioCancel>").encode())
+    items = "".join(
+        f"<cancelacion><uuid>5FB2822E-396D-4725-8521-CDC4BDD20C{n:02X}</uuid><codigo>{n}</codigo>"
+        f"<mensaje>m{n}</mensaje></cancelacion>"
+        for n in CANCELLATION_STATUSES
+    )
+    canned.answers["cancelarCfdiConOpciones"] = (
+        200,
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><servicioCancel><statusOk>true</statusOk><rfc>EKU9003173C9</rfc>'
+            f"<codigo>0</codigo><cancelaciones>{items}</cancelaciones></servicioCancel>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("cancel", cancel_case({}))
     assert envelope["ok"] is True, envelope
@@ -571,16 +801,31 @@ def test_every_cancellation_status_is_described(canned) -> None:
     assert entries[6]["descripcion"].startswith("En proceso.")
 
 
-ESTATUS = {0: "DESCONOCIDO", 1: "CFDI_NO_EXISTE", 2: "VIGENTE", 3: "VIGENTE_CON_ACEPTACION", 4: "VIGENTE_SIN_ACEPTACION",
-           5: "VIGENTE_NO_CANCELABLE", 6: "CANCELADO", 7: "CANCELACION_EN_PROCESO", 8: "CANCELADO_CON_ACEPTACION",
-           9: "CANCELADO_SIN_ACEPTACION", 10: "CANCELADO_POR_PLAZO_VENCIDO", 99: "INDETERMINADO"}
+ESTATUS = {
+    0: "DESCONOCIDO",
+    1: "CFDI_NO_EXISTE",
+    2: "VIGENTE",
+    3: "VIGENTE_CON_ACEPTACION",
+    4: "VIGENTE_SIN_ACEPTACION",
+    5: "VIGENTE_NO_CANCELABLE",
+    6: "CANCELADO",
+    7: "CANCELACION_EN_PROCESO",
+    8: "CANCELADO_CON_ACEPTACION",
+    9: "CANCELADO_SIN_ACEPTACION",
+    10: "CANCELADO_POR_PLAZO_VENCIDO",
+    99: "INDETERMINADO",
+}
 
 
 @pytest.mark.parametrize("number,name", ESTATUS.items(), ids=[str(n) for n in ESTATUS])
 def test_every_estatus_cfdi_is_described(canned, number, name) -> None:
-    canned.answers["consultaCfdiPorUUID"] = (200, (
-        "<servicioConsulta><contrato>C</contrato><consultaOk>true</consultaOk><codigo>0</codigo>"
-        f"<estatusCfdi>{number}</estatusCfdi></servicioConsulta>").encode())
+    canned.answers["consultaCfdiPorUUID"] = (
+        200,
+        (
+            "<servicioConsulta><contrato>C</contrato><consultaOk>true</consultaOk><codigo>0</codigo>"
+            f"<estatusCfdi>{number}</estatusCfdi></servicioConsulta>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         data = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})["data"]
     assert (data["estatusCfdi"], data["estatus_cfdi_name"]) == (number, name)
@@ -588,10 +833,14 @@ def test_every_estatus_cfdi_is_described(canned, number, name) -> None:
 
 
 def test_stamped_with_a_code_is_ok_with_a_warning(canned) -> None:
-    canned.answers["procesarArchivo"] = (200, (
-        "<servicioTimbrado><id>i</id><timbradoOk>true</timbradoOk><contrato>C</contrato><codigo>307</codigo>"
-        "<mensaje>El CFDI contiene un timbre previo.</mensaje><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>"
-        "</servicioTimbrado>").encode())
+    canned.answers["procesarArchivo"] = (
+        200,
+        (
+            "<servicioTimbrado><id>i</id><timbradoOk>true</timbradoOk><contrato>C</contrato><codigo>307</codigo>"
+            "<mensaje>El CFDI contiene un timbre previo.</mensaje><uuid>5FB2822E-396D-4725-8521-CDC4BDD20CCF</uuid>"
+            "</servicioTimbrado>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("process_file", {"datos": csv_text()})
     assert envelope["ok"] is True and envelope["data"]["codigo"] == 307
@@ -600,9 +849,13 @@ def test_stamped_with_a_code_is_ok_with_a_warning(canned) -> None:
 
 
 def test_a_stamp_without_uuid_keeps_the_answer_with_a_warning(canned, tmp_path) -> None:
-    canned.answers["procesarArchivo"] = (200, (
-        "<servicioTimbrado><id>i-1</id><timbradoOk>true</timbradoOk><codigo>0</codigo>"
-        f"<xmlBase64>{b64('<cfdi/>')}</xmlBase64></servicioTimbrado>").encode())
+    canned.answers["procesarArchivo"] = (
+        200,
+        (
+            "<servicioTimbrado><id>i-1</id><timbradoOk>true</timbradoOk><codigo>0</codigo>"
+            f"<xmlBase64>{b64('<cfdi/>')}</xmlBase64></servicioTimbrado>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("process_file", {"datos": csv_text(), "include_xml": True, "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and envelope["data"]["xml"] == "<cfdi/>"
@@ -611,14 +864,18 @@ def test_a_stamp_without_uuid_keeps_the_answer_with_a_warning(canned, tmp_path) 
     assert "i-1" in envelope["warnings"][0]["message"]
 
 
-@pytest.mark.parametrize("status,body,kind", [
-    (200, b"<html><body>gateway</body></html>", "protocol"),
-    (200, b"not xml at all", "protocol"),
-    (200, b"<servicioCancel><statusOk>true</statusOk></servicioCancel>", "protocol"),
-    (200, b"<servicioTimbrado><codigo>0</codigo></servicioTimbrado>", "protocol"),
-    (404, b"<html>Not Found</html>", "http"),
-    (401, b"<html>Unauthorized</html>", "auth"),
-], ids=["html", "text", "wrong-root", "no-flag", "404", "401"])
+@pytest.mark.parametrize(
+    "status,body,kind",
+    [
+        (200, b"<html><body>gateway</body></html>", "protocol"),
+        (200, b"not xml at all", "protocol"),
+        (200, b"<servicioCancel><statusOk>true</statusOk></servicioCancel>", "protocol"),
+        (200, b"<servicioTimbrado><codigo>0</codigo></servicioTimbrado>", "protocol"),
+        (404, b"<html>Not Found</html>", "http"),
+        (401, b"<html>Unauthorized</html>", "auth"),
+    ],
+    ids=["html", "text", "wrong-root", "no-flag", "404", "401"],
+)
 def test_an_answer_that_is_not_the_documented_xml(canned, status, body, kind) -> None:
     canned.answers["procesarArchivo"] = (status, body)
     with canned_client(canned) as client:
@@ -630,6 +887,7 @@ def test_an_answer_that_is_not_the_documented_xml(canned, status, body, kind) ->
 
 
 # --- never re-sent once it may have arrived ------------------------------------------------------
+
 
 def test_a_timeout_after_sending_a_stamp_is_not_resent(sandbox, cfdi_config) -> None:
     sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/procesarArchivo")
@@ -699,6 +957,7 @@ def test_a_truncated_xml_answer_is_a_protocol_error(sandbox, cfdi) -> None:
 
 # --- batch ----------------------------------------------------------------------------------------
 
+
 def folio_of(envelope: dict) -> str:
     xml = envelope["data"]["xml"]
     return xml.split(' Folio="', 1)[1].split('"', 1)[0]
@@ -706,8 +965,8 @@ def folio_of(envelope: dict) -> str:
 
 def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     items = [{"datos": csv_text(folio=str(i)), "prueba": True, "include_xml": True} for i in range(20)]
-    items[4]["opciones"] = ["GENERA_PDF"]                   # a near miss: refused locally, never sent
-    items[11]["datos"] = "FACTURA|1\n"                       # refused by the service (301)
+    items[4]["opciones"] = ["GENERA_PDF"]  # a near miss: refused locally, never sent
+    items[11]["datos"] = "FACTURA|1\n"  # refused by the service (301)
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
     assert envelope["ok"] is True, envelope
     data = envelope["data"]
@@ -727,8 +986,8 @@ def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
 
 
 def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, cfdi_config) -> None:
-    sandbox.fault("reset", process=True, prefix=CFDI_API + "/procesarArchivo")              # processed, lost: not re-sent
-    sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")   # not processed: retried
+    sandbox.fault("reset", process=True, prefix=CFDI_API + "/procesarArchivo")  # processed, lost: not re-sent
+    sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")  # not processed: retried
     items = [{"datos": csv_text(folio=str(i))} for i in range(6)]
     with Client("cfdi", cfdi_config) as client:
         envelope = client.call("process_files", {"items": items, "concurrency": 3})
@@ -745,7 +1004,9 @@ def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox
 def test_batch_timeout_is_not_resent(sandbox, cfdi_config) -> None:
     sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/procesarArchivo")
     with Client("cfdi", {**cfdi_config, "timeout_ms": 400}) as client:
-        envelope = client.call("process_files", {"items": [{"datos": csv_text(folio=str(i))} for i in range(4)], "concurrency": 4})
+        envelope = client.call(
+            "process_files", {"items": [{"datos": csv_text(folio=str(i))} for i in range(4)], "concurrency": 4}
+        )
     results = envelope["data"]["results"]
     timeouts = [r for r in results if not r["ok"]]
     assert len(timeouts) == 1 and timeouts[0]["error"]["code"] == "TIMEOUT" and timeouts[0]["meta"]["attempts"] == 1
@@ -780,7 +1041,9 @@ def test_batches_and_single_calls_from_several_threads_on_one_client(sandbox, cf
     lock = threading.Lock()
 
     def batch(tag: int) -> None:
-        envelope = cfdi.call("process_files", {"items": [{"datos": csv_text(folio=f"{tag}-{i}")} for i in range(10)], "concurrency": 4})
+        envelope = cfdi.call(
+            "process_files", {"items": [{"datos": csv_text(folio=f"{tag}-{i}")} for i in range(10)], "concurrency": 4}
+        )
         with lock:
             results.append(envelope)
 
@@ -799,10 +1062,16 @@ def test_batches_and_single_calls_from_several_threads_on_one_client(sandbox, cf
     assert len(sandbox.state()["cfdis"]) == 35
 
 
-@pytest.mark.parametrize("request_,field", [
-    ({"items": [], "concurrency": 0}, "concurrency"), ({"items": [], "concurrency": 65}, "concurrency"),
-    ({"concurrency": 4}, "items"), ({"items": {}}, "items"), ({"items": [], "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    "request_,field",
+    [
+        ({"items": [], "concurrency": 0}, "concurrency"),
+        ({"items": [], "concurrency": 65}, "concurrency"),
+        ({"concurrency": 4}, "items"),
+        ({"items": {}}, "items"),
+        ({"items": [], "extra": 1}, "extra"),
+    ],
+)
 def test_batch_arguments(sandbox, cfdi, request_, field) -> None:
     envelope = cfdi.call("process_files", request_)
     assert envelope["error"]["kind"] == "invalid_argument" and envelope["error"]["field"] == field, envelope
@@ -817,23 +1086,44 @@ def test_batch_items_that_are_not_objects(sandbox, cfdi) -> None:
 
 # --- secrets ----------------------------------------------------------------------------------------
 
+
 def test_no_secret_in_any_envelope_or_log_line(sandbox, cfdi_config, certs) -> None:
     other = certs["other"]
-    secrets = [CFDI_USER["password"], CSD_PASSWORD, b64(read(other["key"])), read(other["keyPem"]).decode().split("\n")[1]]
+    secrets = [
+        CFDI_USER["password"],
+        CSD_PASSWORD,
+        b64(read(other["key"])),
+        read(other["keyPem"]).decode().split("\n")[1],
+    ]
     envelopes = []
     with Client("cfdi", cfdi_config) as client:
         uuid = stamp(client)["data"]["uuid"]
         envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other)}))
-        envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other), "keyPass": "Wrong-Pass-1"}))
-        envelopes.append(client.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
-                                                "certBase64": b64(read(other["cer"])), "keyBase64": b64(read(other["key"])),
-                                                "keyPass": CSD_PASSWORD}))
+        envelopes.append(
+            client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other), "keyPass": "Wrong-Pass-1"})
+        )
+        envelopes.append(
+            client.call(
+                "cancel",
+                {
+                    "rfcEmisor": EMISOR,
+                    "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
+                    "certBase64": b64(read(other["cer"])),
+                    "keyBase64": b64(read(other["key"])),
+                    "keyPass": CSD_PASSWORD,
+                },
+            )
+        )
         sandbox.fault("service_error", code=3, message=f"keyPass {CSD_PASSWORD} rechazado")
         envelopes.append(client.call("process_file_with_csd", {"datos": csv_text(), **csd_fields(other)}))
         sandbox.fault("delay", ms=1000, prefix=CFDI_API + "/cancelarCfdiConOpciones")
         with Client("cfdi", {**cfdi_config, "timeout_ms": 200}) as quick:
-            envelopes.append(quick.call("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
-                                                   **csd_fields(other)}))
+            envelopes.append(
+                quick.call(
+                    "cancel",
+                    {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], **csd_fields(other)},
+                )
+            )
             logs = list(quick.logs)
         envelopes.append(call("cfdi_inspect_csd", {**csd_fields(other), "keyPass": "Wrong-Pass-1"}))
         logs += client.logs

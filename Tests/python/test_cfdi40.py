@@ -3,6 +3,7 @@ cfdi_stamp_xml_with_csd (the request as received, each local check with nothing 
 recovery, the retry rule after a timeout), a CFDI 4.0 CSV with the 4.0 plugin, and the rules of every
 cfdi_ operation: the options policy, answers matched without regard to case with data.uuid, no
 Accept header, HTTP 202 like 200."""
+
 from __future__ import annotations
 
 import base64
@@ -12,12 +13,29 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-
-from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
-                          read, service_requests, warning_codes)
-from sello_fixtures import (CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, NS4, TFD, b64, cfdi40_xml, csd_fields,
-                            mexico_city_now, seal)
+from cfdi_support import (
+    assert_basic_and_no_accept,
+    canned_client,
+    expect_error,
+    expect_nothing_sent,  # noqa: F401
+    read,
+    service_requests,
+    warning_codes,
+)
 from sello_ffi import Client
+from sello_fixtures import (
+    CFDI_REST,
+    CSD_PASSWORD,
+    EMISOR,
+    NAMED_RECEPTOR,
+    NS4,
+    TFD,
+    b64,
+    cfdi40_xml,
+    csd_fields,
+    mexico_city_now,
+    seal,
+)
 
 RESEND = "REGRESAR_CON_ERROR_307_XML"
 
@@ -28,10 +46,12 @@ def stamp_xml(cfdi: Client, xml: str, **fields: Any) -> dict:
 
 # --- cfdi_stamp_xml: the request ---------------------------------------------------------------
 
+
 def test_stamp_xml_sends_the_xml_as_the_body(sandbox, cfdi, tmp_path) -> None:
     xml = cfdi40_xml(seal("a"))
-    envelope = cfdi.call("stamp_xml", {"xml": xml, "opciones": ["GENERAR_PDF"], "save_dir": str(tmp_path),
-                                       "include_xml": True})
+    envelope = cfdi.call(
+        "stamp_xml", {"xml": xml, "opciones": ["GENERAR_PDF"], "save_dir": str(tmp_path), "include_xml": True}
+    )
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
     assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/timbrado40")
@@ -56,18 +76,24 @@ def test_stamp_xml_from_a_file_base64_and_test_mode(sandbox, cfdi, tmp_path) -> 
     assert cfdi.call("stamp_xml", {"xml_base64": b64(cfdi40_xml(seal("g"))), "opciones": [RESEND]})["ok"] is True
     first, second = service_requests(sandbox)
     assert first["path"] == CFDI_REST + "/timbrado40Prueba" and first["body_text"] == path.read_text()
-    assert second["path"] == CFDI_REST + "/timbrado40" and second["query"] == [["contrato", "PADE-CONTRATO-01"],
-                                                                         ["opciones", RESEND]]  # not added twice
+    assert second["path"] == CFDI_REST + "/timbrado40" and second["query"] == [
+        ["contrato", "PADE-CONTRATO-01"],
+        ["opciones", RESEND],
+    ]  # not added twice
 
 
 def test_stamp_xml_with_csd_sends_the_documented_json(sandbox, cfdi, certs) -> None:
     other = certs["other"]
     xml = cfdi40_xml()
-    envelope = cfdi.call("stamp_xml_with_csd", {"xml": xml, "prueba": True, "opciones": ["CALCULAR_SELLO"],
-                                                **csd_fields(other)})
+    envelope = cfdi.call(
+        "stamp_xml_with_csd", {"xml": xml, "prueba": True, "opciones": ["CALCULAR_SELLO"], **csd_fields(other)}
+    )
     assert envelope["ok"] is True, envelope
     [request] = service_requests(sandbox)
-    assert (request["path"], request["query"]) == (CFDI_REST + "/timbrado40/timbrarCfdi", [["contrato", "PADE-CONTRATO-01"]])
+    assert (request["path"], request["query"]) == (
+        CFDI_REST + "/timbrado40/timbrarCfdi",
+        [["contrato", "PADE-CONTRATO-01"]],
+    )
     assert request["headers"]["content-type"] == "application/json"
     assert_basic_and_no_accept(request)
     body = request["json"]
@@ -81,28 +107,86 @@ def test_stamp_xml_with_csd_sends_the_documented_json(sandbox, cfdi, certs) -> N
 
 # --- the local checks: nothing is sent -------------------------------------------------------------
 
+
 def now_minus(hours: float) -> datetime.datetime:
     return mexico_city_now() - datetime.timedelta(hours=hours)
 
 
-TFD_INSIDE = ('<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
-              'Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF"/></cfdi:Complemento>')
+TFD_INSIDE = (
+    '<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
+    'Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF"/></cfdi:Complemento>'
+)
 XML_CHECKS = [
     ("malformed", {"xml": "<cfdi:Comprobante Version='4.0'"}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("dtd", {"xml": '<!DOCTYPE c [<!ENTITY e "x">]>' + cfdi40_xml(seal())[39:]}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("entity", {"xml": cfdi40_xml(seal()).replace('Folio="1"', 'Folio="&e;"')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("cfdi 3.3", {"xml": cfdi40_xml(seal(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3")},
-     "validation", "CFDI33_RETIRED", None, "xml"),
-    ("version 3.3 in the 4 namespace", {"xml": cfdi40_xml(seal(), version="3.3")}, "validation", "CFDI33_RETIRED", None, "xml"),
+    (
+        "dtd",
+        {"xml": '<!DOCTYPE c [<!ENTITY e "x">]>' + cfdi40_xml(seal())[39:]},
+        "validation",
+        "XML_MAL_FORMADO",
+        301,
+        "xml",
+    ),
+    (
+        "entity",
+        {"xml": cfdi40_xml(seal()).replace('Folio="1"', 'Folio="&e;"')},
+        "validation",
+        "XML_MAL_FORMADO",
+        301,
+        "xml",
+    ),
+    (
+        "cfdi 3.3",
+        {"xml": cfdi40_xml(seal(), namespace="http://www.sat.gob.mx/cfd/3", version="3.3")},
+        "validation",
+        "CFDI33_RETIRED",
+        None,
+        "xml",
+    ),
+    (
+        "version 3.3 in the 4 namespace",
+        {"xml": cfdi40_xml(seal(), version="3.3")},
+        "validation",
+        "CFDI33_RETIRED",
+        None,
+        "xml",
+    ),
     ("not a comprobante", {"xml": "<factura Version='4.0'/>"}, "validation", "XML_MAL_FORMADO", 301, "xml"),
     ("no namespace", {"xml": cfdi40_xml(seal(), namespace="urn:otro")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
     ("version 4.1", {"xml": cfdi40_xml(seal(), version="4.1")}, "validation", "XML_MAL_FORMADO", 301, "xml"),
-    ("already stamped", {"xml": cfdi40_xml(seal(), inside=TFD_INSIDE)}, "validation", "CFDI_CON_TIMBRE_PREVIO", 307, "xml"),
+    (
+        "already stamped",
+        {"xml": cfdi40_xml(seal(), inside=TFD_INSIDE)},
+        "validation",
+        "CFDI_CON_TIMBRE_PREVIO",
+        307,
+        "xml",
+    ),
     ("no sello", {"xml": cfdi40_xml("")}, "validation", "SELLO_MAL_FORMADO", 302, "xml"),
     ("blank sello", {"xml": cfdi40_xml("   ")}, "validation", "SELLO_MAL_FORMADO", 302, "xml"),
-    ("old in every zone", {"xml": cfdi40_xml(seal(), fecha=now_minus(76))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
-    ("future in every zone", {"xml": cfdi40_xml(seal(), fecha=now_minus(-2))}, "validation", "FECHA_FUERA_DE_RANGO", 401, "xml"),
-    ("fecha malformed", {"xml": cfdi40_xml(seal()).replace('Fecha="', 'Fecha="x')}, "validation", "XML_MAL_FORMADO", 301, "xml"),
+    (
+        "old in every zone",
+        {"xml": cfdi40_xml(seal(), fecha=now_minus(76))},
+        "validation",
+        "FECHA_FUERA_DE_RANGO",
+        401,
+        "xml",
+    ),
+    (
+        "future in every zone",
+        {"xml": cfdi40_xml(seal(), fecha=now_minus(-2))},
+        "validation",
+        "FECHA_FUERA_DE_RANGO",
+        401,
+        "xml",
+    ),
+    (
+        "fecha malformed",
+        {"xml": cfdi40_xml(seal()).replace('Fecha="', 'Fecha="x')},
+        "validation",
+        "XML_MAL_FORMADO",
+        301,
+        "xml",
+    ),
     ("from a path", {"xml": None, "xml_path": "/nonexistent/f.xml"}, "io", "FILE_UNREADABLE", None, "xml_path"),
     ("base64 not a cfdi", {"xml": None, "xml_base64": b64("<x/>")}, "validation", "XML_MAL_FORMADO", 301, "xml_base64"),
     ("no xml", {"xml": None}, "validation", "PARAMETRO_INVALIDO", 3, "xml"),
@@ -130,7 +214,10 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
     assert "CALCULAR_SELLO" in unsealed["error"]["message"]
     stamped = stamp_xml(cfdi, cfdi40_xml(seal(), inside=TFD_INSIDE))
     assert "5FB2822E-396D-4725-8521-CDC4BDD20CCF" in stamped["error"]["message"]
-    assert "did you mean CALCULAR_SELLO" in stamp_xml(cfdi, cfdi40_xml(seal()), opciones=["CALCULAR_SELO"])["error"]["message"]
+    assert (
+        "did you mean CALCULAR_SELLO"
+        in stamp_xml(cfdi, cfdi40_xml(seal()), opciones=["CALCULAR_SELO"])["error"]["message"]
+    )
     assert service_requests(sandbox) == []
 
 
@@ -151,8 +238,14 @@ XML_CSD_CHECKS = [
     ("another rfc", lambda c: {**csd_fields(c["csd"])}, "validation", "RFC_EMISOR_NO_CORRESPONDE", 203, "cert_path"),
     ("fiel", lambda c: csd_fields(c["fiel"]), "validation", "CERTIFICADO_NO_ES_CSD", 306, "cert_path"),
     ("expired", lambda c: csd_fields(c["expired"]), "validation", "CERTIFICADO_REVOCADO_O_CADUCO", 304, "cert_path"),
-    ("wrong password", lambda c: {**csd_fields(c["other"]), "keyPass": "not-it"}, "validation",
-     "CONTRASENA_DE_LLAVE_INCORRECTA", None, "keyPass"),
+    (
+        "wrong password",
+        lambda c: {**csd_fields(c["other"]), "keyPass": "not-it"},
+        "validation",
+        "CONTRASENA_DE_LLAVE_INCORRECTA",
+        None,
+        "keyPass",
+    ),
     ("no csd", lambda c: {}, "validation", "PARAMETRO_INVALIDO", 3, "certBase64"),
 ]
 
@@ -165,6 +258,7 @@ def test_stamp_xml_with_csd_checks_send_nothing(sandbox, cfdi, certs, name, buil
 
 
 # --- the 307 recovery and what a timeout means ----------------------------------------------------
+
 
 def test_the_same_sealed_xml_twice_is_one_stamp(sandbox, cfdi, tmp_path) -> None:
     xml = cfdi40_xml(seal("twice"))
@@ -190,16 +284,19 @@ def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbo
     assert error["retryable"] is True and "send the same request again" in error["message"]
     assert envelope["meta"]["attempts"] == 1
     time.sleep(1.5)
-    assert len(service_requests(sandbox)) == 1               # the library never sent it twice
-    [stamped] = sandbox.state()["cfdis"]                      # and it was stamped meanwhile
+    assert len(service_requests(sandbox)) == 1  # the library never sent it twice
+    [stamped] = sandbox.state()["cfdis"]  # and it was stamped meanwhile
     with Client("cfdi", cfdi_config) as client:
-        again = client.call("stamp_xml", {"xml": xml})       # the caller's retry, as the error allows
+        again = client.call("stamp_xml", {"xml": xml})  # the caller's retry, as the error allows
     assert again["ok"] is True and warning_codes(again) == ["ALREADY_STAMPED"] and again["data"]["uuid"] == stamped
     assert len(sandbox.state()["cfdis"]) == 1
 
 
-@pytest.mark.parametrize("fault", [{"mode": "reset", "process": True}, {"mode": "close", "process": True},
-                                   {"mode": "status", "status": 502}], ids=["reset", "close", "502"])
+@pytest.mark.parametrize(
+    "fault",
+    [{"mode": "reset", "process": True}, {"mode": "close", "process": True}, {"mode": "status", "status": 502}],
+    ids=["reset", "close", "502"],
+)
 def test_a_lost_answer_of_a_sealed_xml_is_retryable(sandbox, cfdi, fault) -> None:
     sandbox.fault(prefix=CFDI_REST + "/timbrado40", **fault)
     envelope = stamp_xml(cfdi, cfdi40_xml(seal("lost")))
@@ -210,8 +307,9 @@ def test_a_lost_answer_of_a_sealed_xml_is_retryable(sandbox, cfdi, fault) -> Non
 def test_with_calcular_sello_a_timeout_is_not_retryable(sandbox, cfdi_config, certs) -> None:
     sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/timbrado40")
     with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
-        envelope = client.call("stamp_xml_with_csd", {"xml": cfdi40_xml(), "opciones": ["CALCULAR_SELLO"],
-                                                      **csd_fields(certs["other"])})
+        envelope = client.call(
+            "stamp_xml_with_csd", {"xml": cfdi40_xml(), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}
+        )
     error = expect_error(envelope, "timeout", "TIMEOUT")
     assert error["retryable"] is False and "check with the provider" in error["message"]
     assert envelope["meta"]["attempts"] == 1
@@ -220,8 +318,11 @@ def test_with_calcular_sello_a_timeout_is_not_retryable(sandbox, cfdi_config, ce
 
 
 def test_a_307_without_the_earlier_stamp_is_an_error(canned) -> None:
-    canned.answers["timbrado40"] = (202, b"<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
-                                         b"<mensaje>El CFDI contiene un timbre previo.</mensaje></servicioTimbrado>")
+    canned.answers["timbrado40"] = (
+        202,
+        b"<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
+        b"<mensaje>El CFDI contiene un timbre previo.</mensaje></servicioTimbrado>",
+    )
     with canned_client(canned) as client:
         envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal())})
     expect_error(envelope, "service", "CFDI_CON_TIMBRE_PREVIO", 307)
@@ -229,8 +330,13 @@ def test_a_307_without_the_earlier_stamp_is_an_error(canned) -> None:
 
 def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
     stamped = cfdi40_xml(seal(), inside=TFD_INSIDE)
-    canned.answers["timbrado40"] = (200, ("<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
-                                          f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>").encode())
+    canned.answers["timbrado40"] = (
+        200,
+        (
+            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
+            f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal()), "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and warning_codes(envelope) == ["ALREADY_STAMPED"], envelope
@@ -240,24 +346,37 @@ def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
 
 # --- a CFDI 4.0 CSV with the 4.0 plugin ---------------------------------------------------------------
 
+
 def csv40(folio: str = "1001") -> str:
     """PRODIGIA_2026.md §2.5: record tags and fields in the 4.0 XSD's order."""
     fecha = f"{mexico_city_now() - datetime.timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}"
-    return "\n".join([
-        f"CFDI|4.0|F|{folio}|{fecha}||01||||1000.00||MXN||1160.00|I|01|PUE|06000||",
-        f"EMIS|{EMISOR}|ESCUELA KEMPER URGATE|601||",
-        f"RECE|{NAMED_RECEPTOR}|XOCHILT CASAS CHAVEZ|36257|||612|G03|",
-        "CONC|01010101||1|ACT||Servicio|1000.00|1000.00||02|",
-        "CIMT|1000.00|002|Tasa|0.160000|160.00|",
-        "IMPU||160.00|",
-        "IMPT|1000.00|002|Tasa|0.160000|160.00",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"CFDI|4.0|F|{folio}|{fecha}||01||||1000.00||MXN||1160.00|I|01|PUE|06000||",
+                f"EMIS|{EMISOR}|ESCUELA KEMPER URGATE|601||",
+                f"RECE|{NAMED_RECEPTOR}|XOCHILT CASAS CHAVEZ|36257|||612|G03|",
+                "CONC|01010101||1|ACT||Servicio|1000.00|1000.00||02|",
+                "CIMT|1000.00|002|Tasa|0.160000|160.00|",
+                "IMPU||160.00|",
+                "IMPT|1000.00|002|Tasa|0.160000|160.00",
+            ]
+        )
+        + "\n"
+    )
 
 
 def test_a_csv40_with_the_40_plugin_and_the_csd(sandbox, cfdi, certs, tmp_path) -> None:
-    envelope = cfdi.call("process_file_with_csd", {"datos": csv40(), "prueba": True, "save_dir": str(tmp_path),
-                                                   "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO"],
-                                                   **csd_fields(certs["other"])})
+    envelope = cfdi.call(
+        "process_file_with_csd",
+        {
+            "datos": csv40(),
+            "prueba": True,
+            "save_dir": str(tmp_path),
+            "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO"],
+            **csd_fields(certs["other"]),
+        },
+    )
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     [request] = service_requests(sandbox)
     assert base64.b64decode(request["json"]["datos"]).decode() == csv40()
@@ -276,6 +395,7 @@ def test_a_malformed_csv40_is_the_services_301(sandbox, cfdi) -> None:
 
 # --- every cfdi_ operation: answers, options, headers ------------------------------------------------
 
+
 @pytest.mark.parametrize("spelling", ["UUID", "uuid"])
 def test_an_integration_stamp_is_saved_under_its_uuid_however_spelled(sandbox, cfdi, tmp_path, spelling) -> None:
     sandbox.cfdi_settings(uuid_element=spelling)
@@ -289,9 +409,13 @@ def test_an_integration_stamp_is_saved_under_its_uuid_however_spelled(sandbox, c
 
 def test_answers_are_read_without_regard_to_case_and_202_is_200(canned, tmp_path) -> None:
     uuid = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
-    canned.answers["procesarArchivo"] = (202, (
-        f"<ServicioTimbrado><TimbradoOK>true</TimbradoOK><Codigo>0</Codigo><Uuid>{uuid}</Uuid>"
-        f"<XmlBase64>{b64('<cfdi/>')}</XmlBase64></ServicioTimbrado>").encode())
+    canned.answers["procesarArchivo"] = (
+        202,
+        (
+            f"<ServicioTimbrado><TimbradoOK>true</TimbradoOK><Codigo>0</Codigo><Uuid>{uuid}</Uuid>"
+            f"<XmlBase64>{b64('<cfdi/>')}</XmlBase64></ServicioTimbrado>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("process_file", {"datos": "CFDI|4.0", "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
@@ -312,11 +436,18 @@ def test_unknown_well_formed_options_are_sent_with_a_warning(sandbox, cfdi) -> N
     assert envelope["ok"] is False and envelope["error"]["service_code"] == 3
 
 
-@pytest.mark.parametrize("option,suggestion", [
-    ("GENERA_PDF", "GENERAR_PDF"), ("generar_pdf", "GENERAR_PDF"), ("CALCULAR_SELLO:1", "CALCULAR_SELLO"),
-    ("ENVIAR_AMBOS", "ENVIAR_AMBOS:<valor>"), ("PLUGIN_PROCESO:GENERICO_CFDI41:1.0", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"),
-    ("ADENDA:LIBRE:eA==", "ADDENDA:LIBRE:<valor>"), ("bad option", None),
-])
+@pytest.mark.parametrize(
+    "option,suggestion",
+    [
+        ("GENERA_PDF", "GENERAR_PDF"),
+        ("generar_pdf", "GENERAR_PDF"),
+        ("CALCULAR_SELLO:1", "CALCULAR_SELLO"),
+        ("ENVIAR_AMBOS", "ENVIAR_AMBOS:<valor>"),
+        ("PLUGIN_PROCESO:GENERICO_CFDI41:1.0", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"),
+        ("ADENDA:LIBRE:eA==", "ADDENDA:LIBRE:<valor>"),
+        ("bad option", None),
+    ],
+)
 def test_near_misses_and_malformed_options_are_refused(sandbox, cfdi, option, suggestion) -> None:
     envelope = cfdi.call("process_file", {"datos": "CFDI|3.3", "opciones": [option]})
     error = expect_error(envelope, "validation", "PARAMETRO_INVALIDO", 3, "opciones")
@@ -327,7 +458,9 @@ def test_near_misses_and_malformed_options_are_refused(sandbox, cfdi, option, su
 
 def test_the_33_plugin_is_sent_with_a_warning(sandbox, cfdi) -> None:
     fecha = f"{mexico_city_now():%Y-%m-%dT%H:%M:%S}"
-    envelope = cfdi.call("process_file", {"datos": f"CFDI|3.3|A|1|{fecha}|\n", "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"]})
+    envelope = cfdi.call(
+        "process_file", {"datos": f"CFDI|3.3|A|1|{fecha}|\n", "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"]}
+    )
     assert envelope["ok"] is True and warning_codes(envelope) == ["CFDI33_RETIRED"], envelope
     assert "2023-04-01" in envelope["warnings"][0]["message"]
     assert service_requests(sandbox)[0]["query"][-1] == ["opciones", "PLUGIN_PROCESO:GENERICO_CFDI33:1.0"]
@@ -340,14 +473,25 @@ def test_no_operation_sends_an_accept_header(sandbox, cfdi, certs) -> None:
     calls = [
         ("process_file_with_csd", {"datos": f"CFDI|3.3|A|2|{fecha}|\n", **csd_fields(certs["other"])}),
         ("stamp_xml", {"xml": cfdi40_xml(seal("h"))}),
-        ("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="2"), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}),
+        (
+            "stamp_xml_with_csd",
+            {"xml": cfdi40_xml(folio="2"), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])},
+        ),
         ("get_by_uuid", {"uuid": uuid}),
         ("get_cancellation_receipt", {"uuid": uuid}),
         ("get_status", {"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": "XAXX010101000", "total": "1.00"}),
-        ("cancel", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|XAXX010101000|{EMISOR}|1.00|02|"], "opciones": ["CERT_DEFAULT"]}),
+        (
+            "cancel",
+            {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|XAXX010101000|{EMISOR}|1.00|02|"], "opciones": ["CERT_DEFAULT"]},
+        ),
         ("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": ["CERT_DEFAULT"]}),
-        ("process_files", {"operation": "get_status", "items": [{"uuid": uuid, "rfcEmisor": EMISOR,
-                                                                   "rfcReceptor": "XAXX010101000", "total": 1}]}),
+        (
+            "process_files",
+            {
+                "operation": "get_status",
+                "items": [{"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": "XAXX010101000", "total": 1}],
+            },
+        ),
     ]
     for operation, request in calls:
         assert cfdi.call(operation, request)["meta"]["attempts"] >= 1, operation

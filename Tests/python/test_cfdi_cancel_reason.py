@@ -2,6 +2,7 @@
 (cancelacion/cancelar as received, each motivo rule with nothing sent, the normalised status of
 every outcome, the receiver's answer) and the motivo in cfdi_cancel (6 values, objects, and the
 2020 form with MOTIVO_MISSING)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,12 +10,16 @@ import subprocess
 from typing import Any
 
 import pytest
-
-from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
-                          read, service_requests, warning_codes)
-from sello_fixtures import (CFDI_API, CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, b64, cfdi40_xml, csd_fields,
-                            seal)
+from cfdi_support import (
+    assert_basic_and_no_accept,
+    canned_client,
+    expect_error,
+    expect_nothing_sent,  # noqa: F401
+    read,
+    service_requests,
+)
 from sello_ffi import Client
+from sello_fixtures import CFDI_API, CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, b64, cfdi40_xml, csd_fields, seal
 
 GHOST = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 OTHER = "0E4A4B8C-1D2E-4F60-8A7B-9C0D1E2F3A4B"
@@ -37,26 +42,46 @@ def stored(sandbox) -> None:
 
 # --- cfdi_cancel_with_reason: the request -------------------------------------------------------
 
+
 def test_cancel_with_reason_sends_the_documented_query(sandbox, cfdi, certs, tmp_path) -> None:
-    first, second, replacement = stamp(cfdi, "1", receptor="XAXX010101000"), stamp(cfdi, "2", total="500.00"), stamp(cfdi, "3")
+    first, second, replacement = (
+        stamp(cfdi, "1", receptor="XAXX010101000"),
+        stamp(cfdi, "2", total="500.00"),
+        stamp(cfdi, "3"),
+    )
     other = certs["other"]
-    envelope = cfdi.call("cancel_with_reason", {
-        "rfcEmisor": EMISOR, "uuids": [f"{first}|02|", {"uuid": second, "motivo": 1, "folioSustitucion": replacement}],
-        **csd_fields(other), "opciones": ["CONSULTAR_SALDO"], "save_dir": str(tmp_path)})
+    envelope = cfdi.call(
+        "cancel_with_reason",
+        {
+            "rfcEmisor": EMISOR,
+            "uuids": [f"{first}|02|", {"uuid": second, "motivo": 1, "folioSustitucion": replacement}],
+            **csd_fields(other),
+            "opciones": ["CONSULTAR_SALDO"],
+            "save_dir": str(tmp_path),
+        },
+    )
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
     assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/cancelacion/cancelar")
     assert request["query"] == [
-        ["contrato", "PADE-CONTRATO-01"], ["rfcEmisor", EMISOR], ["arregloUUID", f"{first}|02|"],
-        ["arregloUUID", f"{second}|01|{replacement}"], ["certBase64", b64(read(other["cer"]))],
-        ["keyBase64", b64(read(other["key"]))], ["keyPass", CSD_PASSWORD], ["opciones", "CONSULTAR_SALDO"]]
+        ["contrato", "PADE-CONTRATO-01"],
+        ["rfcEmisor", EMISOR],
+        ["arregloUUID", f"{first}|02|"],
+        ["arregloUUID", f"{second}|01|{replacement}"],
+        ["certBase64", b64(read(other["cer"]))],
+        ["keyBase64", b64(read(other["key"]))],
+        ["keyPass", CSD_PASSWORD],
+        ["opciones", "CONSULTAR_SALDO"],
+    ]
     assert request["headers"]["content-type"] == "application/xml" and request["body_size"] == 0
     assert_basic_and_no_accept(request)
 
     data = envelope["data"]
     assert envelope["meta"]["http_status"] == 202 and data["statusOk"] is True and data["rfc"] == EMISOR
-    assert [(c["uuid"], c["codigo"], c["status"]) for c in data["cancelaciones"]] == \
-        [(first, 201, "cancelled"), (second, 201, "cancelled")]
+    assert [(c["uuid"], c["codigo"], c["status"]) for c in data["cancelaciones"]] == [
+        (first, 201, "cancelled"),
+        (second, 201, "cancelled"),
+    ]
     assert data["saved_files"] == [str(tmp_path / f"{first}_acuse.xml"), str(tmp_path / f"{second}_acuse.xml")]
     assert b"<Acuse" in (tmp_path / f"{first}_acuse.xml").read_bytes()
     state = sandbox.state()["cfdis"]
@@ -66,18 +91,53 @@ def test_cancel_with_reason_sends_the_documented_query(sandbox, cfdi, certs, tmp
 def test_cancel_with_reason_with_the_stored_certificate_or_a_pkcs12(sandbox, cfdi, certs, stored, tmp_path) -> None:
     uuid = stamp(cfdi, "s", receptor="XAXX010101000")
     assert cfdi.call("cancel_with_reason", reason([f"{uuid}|03"]))["data"]["cancelaciones"][0]["status"] == "cancelled"
-    assert service_requests(sandbox)[-1]["query"] == [["contrato", "PADE-CONTRATO-01"], ["rfcEmisor", EMISOR],
-                                                      ["arregloUUID", f"{uuid}|03|"], ["opciones", "CERT_DEFAULT"]]
+    assert service_requests(sandbox)[-1]["query"] == [
+        ["contrato", "PADE-CONTRATO-01"],
+        ["rfcEmisor", EMISOR],
+        ["arregloUUID", f"{uuid}|03|"],
+        ["opciones", "CERT_DEFAULT"],
+    ]
     other = certs["other"]
     p12 = tmp_path / "other.p12"
-    subprocess.run(["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"],
-                    "-passin", f"pass:{CSD_PASSWORD}", "-passout", f"pass:{CSD_PASSWORD}", "-out", str(p12)],
-                   check=True, capture_output=True, timeout=60)
-    envelope = cfdi.call("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": ["PKCS12"],
-                                                "cert_path": str(p12), "keyPass": CSD_PASSWORD})
+    subprocess.run(
+        [
+            "openssl",
+            "pkcs12",
+            "-export",
+            "-in",
+            other["cerPem"],
+            "-inkey",
+            other["keyPem"],
+            "-passin",
+            f"pass:{CSD_PASSWORD}",
+            "-passout",
+            f"pass:{CSD_PASSWORD}",
+            "-out",
+            str(p12),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    envelope = cfdi.call(
+        "cancel_with_reason",
+        {
+            "rfcEmisor": EMISOR,
+            "uuids": [f"{uuid}|02|"],
+            "opciones": ["PKCS12"],
+            "cert_path": str(p12),
+            "keyPass": CSD_PASSWORD,
+        },
+    )
     assert envelope["data"]["cancelaciones"][0]["status"] == "already_cancelled"
-    assert [n for n, _ in service_requests(sandbox)[-1]["query"]] == \
-        ["contrato", "rfcEmisor", "arregloUUID", "certBase64", "keyPass", "opciones"]
+    assert [n for n, _ in service_requests(sandbox)[-1]["query"]] == [
+        "contrato",
+        "rfcEmisor",
+        "arregloUUID",
+        "certBase64",
+        "keyPass",
+        "opciones",
+    ]
 
 
 # --- SAT's rules: nothing is sent ------------------------------------------------------------------
@@ -89,16 +149,44 @@ REASON_CHECKS = [
     ("motivo 0", [{"uuid": GHOST, "motivo": 0}], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("motivo text", [f"{GHOST}|errores|"], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("01 without folio", [f"{GHOST}|01|"], "validation", "FOLIO_SUSTITUCION_REQUERIDO", "uuids[0].folioSustitucion"),
-    ("01 folio not a uuid", [f"{GHOST}|01|F-123"], "validation", "FOLIO_SUSTITUCION_INVALIDO", "uuids[0].folioSustitucion"),
-    ("01 folio is itself", [{"uuid": GHOST, "motivo": "01", "folioSustitucion": GHOST.lower()}], "validation",
-     "FOLIO_SUSTITUCION_INVALIDO", "uuids[0].folioSustitucion"),
-    ("02 with a folio", [f"{GHOST}|02|{OTHER}"], "validation", "FOLIO_SUSTITUCION_NO_PERMITIDO", "uuids[0].folioSustitucion"),
-    ("04 with a folio", [{"uuid": GHOST, "motivo": 4, "folioSustitucion": OTHER}], "validation",
-     "FOLIO_SUSTITUCION_NO_PERMITIDO", "uuids[0].folioSustitucion"),
+    (
+        "01 folio not a uuid",
+        [f"{GHOST}|01|F-123"],
+        "validation",
+        "FOLIO_SUSTITUCION_INVALIDO",
+        "uuids[0].folioSustitucion",
+    ),
+    (
+        "01 folio is itself",
+        [{"uuid": GHOST, "motivo": "01", "folioSustitucion": GHOST.lower()}],
+        "validation",
+        "FOLIO_SUSTITUCION_INVALIDO",
+        "uuids[0].folioSustitucion",
+    ),
+    (
+        "02 with a folio",
+        [f"{GHOST}|02|{OTHER}"],
+        "validation",
+        "FOLIO_SUSTITUCION_NO_PERMITIDO",
+        "uuids[0].folioSustitucion",
+    ),
+    (
+        "04 with a folio",
+        [{"uuid": GHOST, "motivo": 4, "folioSustitucion": OTHER}],
+        "validation",
+        "FOLIO_SUSTITUCION_NO_PERMITIDO",
+        "uuids[0].folioSustitucion",
+    ),
     ("the 2020 form", [f"{GHOST}|XAXX010101000|{EMISOR}|1.00"], "validation", "PARAMETRO_INVALIDO", "uuids"),
     ("bad uuid", ["5FB2822E|02|"], "validation", "PARAMETRO_INVALIDO", "uuids[0]"),
     ("no uuids", [], "validation", "PARAMETRO_INVALIDO", "uuids"),
-    ("motivo of the wrong type", [{"uuid": GHOST, "motivo": True}], "invalid_argument", "WRONG_TYPE", "uuids[0].motivo"),
+    (
+        "motivo of the wrong type",
+        [{"uuid": GHOST, "motivo": True}],
+        "invalid_argument",
+        "WRONG_TYPE",
+        "uuids[0].motivo",
+    ),
     ("an entry of the wrong type", [7], "invalid_argument", "WRONG_TYPE", "uuids"),
     ("an unknown member", [{"uuid": GHOST, "motivo": "02", "total": 1}], "invalid_argument", "UNKNOWN_FIELD", "total"),
 ]
@@ -113,10 +201,12 @@ def test_motivo_rules_send_nothing(sandbox, cfdi, name, uuids, kind, code, field
 
 
 def test_other_checks_send_nothing(sandbox, cfdi, certs) -> None:
-    for request, code in ((reason([f"{GHOST}|02|"], rfcEmisor="EKU90031"), "PARAMETRO_INVALIDO"),
-                          (reason([f"{GHOST}|02|"], opciones=[]), "PARAMETRO_INVALIDO"),
-                          (reason([f"{GHOST}|02|"], opciones=["CERT_DEFALT"]), "PARAMETRO_INVALIDO"),
-                          ({**reason([f"{GHOST}|02|"], opciones=[]), **csd_fields(certs["csd"])}, "RFC_EMISOR_NO_CORRESPONDE")):
+    for request, code in (
+        (reason([f"{GHOST}|02|"], rfcEmisor="EKU90031"), "PARAMETRO_INVALIDO"),
+        (reason([f"{GHOST}|02|"], opciones=[]), "PARAMETRO_INVALIDO"),
+        (reason([f"{GHOST}|02|"], opciones=["CERT_DEFALT"]), "PARAMETRO_INVALIDO"),
+        ({**reason([f"{GHOST}|02|"], opciones=[]), **csd_fields(certs["csd"])}, "RFC_EMISOR_NO_CORRESPONDE"),
+    ):
         envelope = cfdi.call("cancel_with_reason", request)
         assert envelope["error"]["code"] == code, envelope
         assert envelope["meta"]["attempts"] == 0
@@ -126,12 +216,16 @@ def test_other_checks_send_nothing(sandbox, cfdi, certs) -> None:
 def test_motivo_numbers_and_short_forms_are_written_with_two_digits(sandbox, cfdi, stored) -> None:
     envelope = cfdi.call("cancel_with_reason", reason([f"{GHOST}|2", {"uuid": OTHER, "motivo": 3}, f"{GHOST}|4|"]))
     assert envelope["ok"] is True, envelope
-    assert [v for k, v in service_requests(sandbox)[-1]["query"] if k == "arregloUUID"] == \
-        [f"{GHOST}|02|", f"{OTHER}|03|", f"{GHOST}|04|"]
+    assert [v for k, v in service_requests(sandbox)[-1]["query"] if k == "arregloUUID"] == [
+        f"{GHOST}|02|",
+        f"{OTHER}|03|",
+        f"{GHOST}|04|",
+    ]
     assert [c["status"] for c in envelope["data"]["cancelaciones"]] == ["not_found"] * 3
 
 
 # --- every outcome, normalised --------------------------------------------------------------------
+
 
 def test_the_receiver_must_accept_above_1000(sandbox, cfdi, stored) -> None:
     pending, rejected, expired = (stamp(cfdi, t) for t in ("p", "r", "e"))
@@ -143,16 +237,20 @@ def test_the_receiver_must_accept_above_1000(sandbox, cfdi, stored) -> None:
     sandbox.cfdi_receiver(rejected, "reject")
     sandbox.cfdi_receiver(expired, "expire")
     second = cfdi.call("cancel_with_reason", request)["data"]["cancelaciones"]
-    assert [(c["codigo"], c["status"]) for c in second] == [(202, "already_cancelled"), (97, "rejected"),
-                                                            (202, "already_cancelled")]
+    assert [(c["codigo"], c["status"]) for c in second] == [
+        (202, "already_cancelled"),
+        (97, "rejected"),
+        (202, "already_cancelled"),
+    ]
     assert second[1]["code_name"] == "SOLICITUD_RECHAZADA"
     assert sandbox.state()["cfdis"][expired]["cancel_code"] == 98
 
 
 def test_a_cfdi_with_a_live_relative_is_not_cancellable(sandbox, cfdi, stored) -> None:
     invoice = stamp(cfdi, "i")
-    related = (f'<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="{invoice}"/>'
-               '</cfdi:CfdiRelacionados>')
+    related = (
+        f'<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="{invoice}"/></cfdi:CfdiRelacionados>'
+    )
     xml = cfdi40_xml(seal("n"), folio="n").replace("<cfdi:Emisor", related + "<cfdi:Emisor")
     replacement = cfdi.call("stamp_xml", {"xml": xml})["data"]["uuid"]
     blocked = cfdi.call("cancel_with_reason", reason([f"{invoice}|02|"]))["data"]["cancelaciones"][0]
@@ -162,16 +260,37 @@ def test_a_cfdi_with_a_live_relative_is_not_cancellable(sandbox, cfdi, stored) -
     assert (replaced["codigo"], replaced["status"]) == (96, "pending")
 
 
-STATUS_OF = {201: "cancelled", 95: "cancelled", 98: "cancelled", 202: "already_cancelled", 96: "pending",
-             97: "rejected", 94: "not_cancellable", 205: "not_found", 90: "not_found", 602: "not_found",
-             91: "error", 92: "error", 93: "error", 99: "error", 203: "error", 7: "error"}
+STATUS_OF = {
+    201: "cancelled",
+    95: "cancelled",
+    98: "cancelled",
+    202: "already_cancelled",
+    96: "pending",
+    97: "rejected",
+    94: "not_cancellable",
+    205: "not_found",
+    90: "not_found",
+    602: "not_found",
+    91: "error",
+    92: "error",
+    93: "error",
+    99: "error",
+    203: "error",
+    7: "error",
+}
 
 
 def test_every_code_has_its_status(canned) -> None:
-    items = "".join(f"<cancelacion><UUID>{GHOST[:-2]}{n % 100:02d}</UUID><codigo>{n}</codigo></cancelacion>"
-                    for n in STATUS_OF)
-    canned.answers["cancelar"] = (202, (f"<servicioCancel><statusOk>true</statusOk><codigo>0</codigo>"
-                                        f"<Cancelaciones>{items}</Cancelaciones></servicioCancel>").encode())
+    items = "".join(
+        f"<cancelacion><UUID>{GHOST[:-2]}{n % 100:02d}</UUID><codigo>{n}</codigo></cancelacion>" for n in STATUS_OF
+    )
+    canned.answers["cancelar"] = (
+        202,
+        (
+            f"<servicioCancel><statusOk>true</statusOk><codigo>0</codigo>"
+            f"<Cancelaciones>{items}</Cancelaciones></servicioCancel>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|"]))
     assert envelope["ok"] is True, envelope
@@ -188,40 +307,59 @@ def test_a_cancellation_is_not_resent(sandbox, cfdi) -> None:
 
 
 def test_a_refused_request_is_an_error(sandbox, cfdi) -> None:
-    error = expect_error(cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"])), "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    error = expect_error(
+        cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"])), "service", "SIN_CERTIFICADO_DEFAULT", 20
+    )
     assert error["retryable"] is False
 
 
 # --- the motivo in cfdi_cancel (the integration CFDI_API) ---------------------------------------------
 
+
 def test_cfdi_cancel_sends_the_six_value_form_when_a_motivo_is_given(sandbox, cfdi, stored) -> None:
     first, second = (stamp(cfdi, t, receptor="XAXX010101000") for t in ("a", "b"))
-    envelope = cfdi.call("cancel", reason([
-        f"{first}|XAXX010101000|{EMISOR}|1160.00|01|{second.lower()}",
-        {"uuid": second, "rfcReceptor": "XAXX010101000", "rfcEmisor": EMISOR, "total": 1160, "motivo": 2},
-        f"{GHOST}|XAXX010101000|{EMISOR}|1.00|3",
-    ]))
+    envelope = cfdi.call(
+        "cancel",
+        reason(
+            [
+                f"{first}|XAXX010101000|{EMISOR}|1160.00|01|{second.lower()}",
+                {"uuid": second, "rfcReceptor": "XAXX010101000", "rfcEmisor": EMISOR, "total": 1160, "motivo": 2},
+                f"{GHOST}|XAXX010101000|{EMISOR}|1.00|3",
+            ]
+        ),
+    )
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
     assert request["path"] == CFDI_API + "/cancelarCfdiConOpciones"
     assert [v for k, v in request["query"] if k == "uuids"] == [
-        f"{first}|XAXX010101000|{EMISOR}|1160.00|01|{second}", f"{second}|XAXX010101000|{EMISOR}|1160|02|",
-        f"{GHOST}|XAXX010101000|{EMISOR}|1.00|03|"]
+        f"{first}|XAXX010101000|{EMISOR}|1160.00|01|{second}",
+        f"{second}|XAXX010101000|{EMISOR}|1160|02|",
+        f"{GHOST}|XAXX010101000|{EMISOR}|1.00|03|",
+    ]
     assert [c["status"] for c in envelope["data"]["cancelaciones"]] == ["cancelled", "cancelled", "not_found"]
 
 
 def test_cfdi_cancel_without_motivo_is_sent_as_in_2020_with_a_warning(sandbox, cfdi, stored) -> None:
     uuid = stamp(cfdi, "w", receptor="XAXX010101000")
-    envelope = cfdi.call("cancel", reason([f"{uuid}|XAXX010101000|{EMISOR}|1160.00",
-                                           f"{GHOST}|XAXX010101000|{EMISOR}|1.00|02|",
-                                           {"uuid": OTHER, "rfcReceptor": "XAXX010101000", "rfcEmisor": EMISOR, "total": "2"}]))
+    envelope = cfdi.call(
+        "cancel",
+        reason(
+            [
+                f"{uuid}|XAXX010101000|{EMISOR}|1160.00",
+                f"{GHOST}|XAXX010101000|{EMISOR}|1.00|02|",
+                {"uuid": OTHER, "rfcReceptor": "XAXX010101000", "rfcEmisor": EMISOR, "total": "2"},
+            ]
+        ),
+    )
     assert envelope["ok"] is True, envelope
     [warning] = envelope["warnings"]
     assert (warning["code"], warning["field"]) == ("MOTIVO_MISSING", "uuids")
     assert "uuids[0][2]" in warning["message"] and "cfdi_cancel_with_reason" in warning["message"]
     assert [v for k, v in service_requests(sandbox)[-1]["query"] if k == "uuids"] == [
-        f"{uuid}|XAXX010101000|{EMISOR}|1160.00", f"{GHOST}|XAXX010101000|{EMISOR}|1.00|02|",
-        f"{OTHER}|XAXX010101000|{EMISOR}|2"]
+        f"{uuid}|XAXX010101000|{EMISOR}|1160.00",
+        f"{GHOST}|XAXX010101000|{EMISOR}|1.00|02|",
+        f"{OTHER}|XAXX010101000|{EMISOR}|2",
+    ]
     assert envelope["data"]["cancelaciones"][0]["status"] == "cancelled"
 
 

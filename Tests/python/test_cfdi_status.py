@@ -1,15 +1,21 @@
 """The SAT status of a CFDI (cfdi_get_status) and the batch of every read and stamp
 (cfdi_process_files with "operation"), through the .so against the sandbox."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
-from cfdi_support import (assert_basic_and_no_accept, canned, canned_client, cfdi, expect_error, expect_nothing_sent,  # noqa: F401
-                          service_requests, warning_codes)
-from sello_fixtures import (CFDI_REST, EMISOR, NAMED_RECEPTOR, cfdi40_xml, csd_fields, mexico_city_now, seal)
+from cfdi_support import (
+    assert_basic_and_no_accept,
+    canned_client,
+    expect_error,
+    expect_nothing_sent,  # noqa: F401
+    service_requests,
+    warning_codes,
+)
 from sello_ffi import Client
+from sello_fixtures import CFDI_REST, EMISOR, NAMED_RECEPTOR, cfdi40_xml, csd_fields, mexico_city_now, seal
 
 GHOST = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 
@@ -26,14 +32,20 @@ def status(uuid: str, receptor: str = NAMED_RECEPTOR, total: Any = "1160.00", **
 
 # --- cfdi_get_status --------------------------------------------------------------------------------
 
+
 def test_get_status_sends_the_documented_query(sandbox, cfdi) -> None:
     uuid = stamp(cfdi, "v")
     envelope = cfdi.call("get_status", status(uuid.lower(), total=1160))
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     request = service_requests(sandbox)[-1]
     assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/cancelacion/consultarEstatusComprobante")
-    assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid.lower()], ["rfcEmisor", EMISOR],
-                                ["rfcReceptor", NAMED_RECEPTOR], ["total", "1160"]]
+    assert request["query"] == [
+        ["contrato", "PADE-CONTRATO-01"],
+        ["uuid", uuid.lower()],
+        ["rfcEmisor", EMISOR],
+        ["rfcReceptor", NAMED_RECEPTOR],
+        ["total", "1160"],
+    ]
     assert request["headers"]["content-type"] == "application/xml" and request["body_size"] == 0
     assert_basic_and_no_accept(request)
     data = envelope["data"]
@@ -48,8 +60,14 @@ def test_get_status_sends_the_documented_query(sandbox, cfdi) -> None:
 def test_statuses_through_a_cancellation(sandbox, cfdi) -> None:
     sandbox.cfdi_account("pade_user", has_default_cert=True)
     direct, accepted, expired = stamp(cfdi, "d", receptor="XAXX010101000"), stamp(cfdi, "a"), stamp(cfdi, "x")
-    cancel = cfdi.call("cancel_with_reason", {"rfcEmisor": EMISOR, "opciones": ["CERT_DEFAULT"],
-                                              "uuids": [f"{direct}|02|", f"{accepted}|02|", f"{expired}|03|"]})
+    cancel = cfdi.call(
+        "cancel_with_reason",
+        {
+            "rfcEmisor": EMISOR,
+            "opciones": ["CERT_DEFAULT"],
+            "uuids": [f"{direct}|02|", f"{accepted}|02|", f"{expired}|03|"],
+        },
+    )
     assert [c["status"] for c in cancel["data"]["cancelaciones"]] == ["cancelled", "pending", "pending"]
 
     def seen(uuid: str, receptor: str = NAMED_RECEPTOR) -> tuple[int, str]:
@@ -72,8 +90,12 @@ def test_a_cfdi_the_sat_does_not_know(sandbox, cfdi) -> None:
         envelope = cfdi.call("get_status", request)
         assert envelope["ok"] is True and "warnings" not in envelope, envelope
         data = envelope["data"]
-        assert (data["codigo"], data["estado"], data["estatusCfdi"], data["estatus_text"]) == \
-            (90, "No Encontrado", 1, "CFDi no existe")
+        assert (data["codigo"], data["estado"], data["estatusCfdi"], data["estatus_text"]) == (
+            90,
+            "No Encontrado",
+            1,
+            "CFDi no existe",
+        )
 
 
 STATUS_CHECKS = [
@@ -115,27 +137,44 @@ def test_a_status_query_is_retried_like_any_read(sandbox, cfdi_config) -> None:
     assert error["retryable"] is True
 
 
-@pytest.mark.parametrize("number,text", [(0, "Desconocido"), (3, "Vigente con aceptación"), (5, "Vigente no cancelable"),
-                                         (6, "Cancelado"), (99, "Indeterminado")])
+@pytest.mark.parametrize(
+    "number,text",
+    [
+        (0, "Desconocido"),
+        (3, "Vigente con aceptación"),
+        (5, "Vigente no cancelable"),
+        (6, "Cancelado"),
+        (99, "Indeterminado"),
+    ],
+)
 def test_every_estatus_has_its_text(canned, number, text) -> None:
-    canned.answers["consultarEstatusComprobante"] = (200, (
-        "<servicioConsultaComprobante><consultaOk>true</consultaOk><codigo>91</codigo>"
-        f"<estatusCfdi>{number}</estatusCfdi></servicioConsultaComprobante>").encode())
+    canned.answers["consultarEstatusComprobante"] = (
+        200,
+        (
+            "<servicioConsultaComprobante><consultaOk>true</consultaOk><codigo>91</codigo>"
+            f"<estatusCfdi>{number}</estatusCfdi></servicioConsultaComprobante>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         envelope = client.call("get_status", status(GHOST))
     assert envelope["data"]["estatus_text"] == text and "warnings" not in envelope
 
 
 def test_a_status_refused_with_a_cancellation_code(canned) -> None:
-    canned.answers["consultarEstatusComprobante"] = (202, (
-        "<servicioConsultaComprobante><consultaOk>false</consultaOk><codigo>92</codigo>"
-        "<mensaje>expresión impresa</mensaje></servicioConsultaComprobante>").encode())
+    canned.answers["consultarEstatusComprobante"] = (
+        202,
+        (
+            "<servicioConsultaComprobante><consultaOk>false</consultaOk><codigo>92</codigo>"
+            "<mensaje>expresión impresa</mensaje></servicioConsultaComprobante>"
+        ).encode(),
+    )
     with canned_client(canned) as client:
         error = expect_error(client.call("get_status", status(GHOST)), "service", "EXPRESION_IMPRESA_INVALIDA", 92)
     assert "expresión impresa" in error["message"]
 
 
 # --- cfdi_process_files: every read and stamp ----------------------------------------------------------
+
 
 def test_batch_of_status_queries(sandbox, cfdi) -> None:
     uuids = [stamp(cfdi, str(n)) for n in range(3)]
@@ -157,7 +196,10 @@ def test_batch_of_status_queries(sandbox, cfdi) -> None:
 def test_batch_of_xml_stamps_keeps_the_rules_of_each(sandbox, cfdi) -> None:
     twice = cfdi40_xml(seal("t"), folio="t")
     items = [{"xml": cfdi40_xml(seal(str(n)), folio=str(n))} for n in range(4)] + [
-        {"xml": cfdi40_xml("")}, {"xml": twice}, {"xml": twice}]
+        {"xml": cfdi40_xml("")},
+        {"xml": twice},
+        {"xml": twice},
+    ]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml", "items": items, "concurrency": 1})
     results = envelope["data"]["results"]
     assert [r["ok"] for r in results] == [True] * 4 + [False, True, True], envelope
@@ -166,12 +208,17 @@ def test_batch_of_xml_stamps_keeps_the_rules_of_each(sandbox, cfdi) -> None:
     assert results[5]["data"]["uuid"] == results[6]["data"]["uuid"]
     assert len(sandbox.state()["cfdis"]) == 5
     for request in service_requests(sandbox):
-        assert request["path"] == CFDI_REST + "/timbrado40" and request["query"][-1] == ["opciones", "REGRESAR_CON_ERROR_307_XML"]
+        assert request["path"] == CFDI_REST + "/timbrado40" and request["query"][-1] == [
+            "opciones",
+            "REGRESAR_CON_ERROR_307_XML",
+        ]
 
 
 def test_batch_of_xml_stamps_with_the_csd(sandbox, cfdi, certs) -> None:
-    items = [{"xml": cfdi40_xml(folio=str(n)), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}
-             for n in range(3)] + [{"xml": cfdi40_xml(), **csd_fields(certs["csd"])}]
+    items = [
+        {"xml": cfdi40_xml(folio=str(n)), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}
+        for n in range(3)
+    ] + [{"xml": cfdi40_xml(), **csd_fields(certs["csd"])}]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml_with_csd", "items": items})
     data = envelope["data"]
     assert (data["succeeded"], data["failed"]) == (3, 1), data
@@ -186,15 +233,19 @@ def test_batch_of_integration_stamps_and_lookups(sandbox, cfdi, certs) -> None:
     assert stamped["data"]["succeeded"] == 3, stamped
     uuids = [r["data"]["uuid"] for r in stamped["data"]["results"]]
     assert all(r["meta"]["operation"] == "process_file_with_csd" for r in stamped["data"]["results"])
-    found = cfdi.call("process_files", {"operation": "get_by_uuid", "items": [{"uuid": u, "include_xml": True} for u in uuids]
-                                        + [{"uuid": GHOST}]})
+    found = cfdi.call(
+        "process_files",
+        {"operation": "get_by_uuid", "items": [{"uuid": u, "include_xml": True} for u in uuids] + [{"uuid": GHOST}]},
+    )
     results = found["data"]["results"]
     assert [u in r["data"]["xml"] for r, u in zip(results, uuids)] == [True] * 3
     expect_error(results[3], "service", "CFDI_NO_EXISTE", 602)
     assert [r["path"] for r in service_requests(sandbox)][-4:] == [CFDI_REST + "/integracion/consultaCfdiPorUUID"] * 4
 
 
-@pytest.mark.parametrize("operation", ["cancel", "cancel_with_reason", "get_cancellation_receipt", "inspect_csd", "stamp"])
+@pytest.mark.parametrize(
+    "operation", ["cancel", "cancel_with_reason", "get_cancellation_receipt", "inspect_csd", "stamp"]
+)
 def test_batch_refuses_what_it_cannot_run(sandbox, cfdi, operation) -> None:
     envelope = cfdi.call("process_files", {"operation": operation, "items": []})
     error = expect_error(envelope, "invalid_argument", "INVALID_ARGUMENT", field="operation")

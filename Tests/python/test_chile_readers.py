@@ -2,14 +2,15 @@
 message under comentario, comentarios or mensaje and errorCode as a number or a string; Firma
 Virtual's success by status whatever the code, contrato as an object or an array, PAYOUT as
 PAIDOUT."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 from sello_ffi import Client
-from sello_fixtures import FES_REQUEST, SEEDED_CONTRACT as SEED_CONTRACT
+from sello_fixtures import FES_REQUEST
+from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 
 def ok(envelope: dict[str, Any]) -> Any:
@@ -24,6 +25,7 @@ def fv(fv_config):
 
 
 # -- FES --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", ["comentario", "comentarios", "mensaje"])
 @pytest.mark.parametrize("error_code", ["int", "string"])
@@ -51,13 +53,24 @@ def test_fes_undocumented_code_as_a_string_keeps_its_message(sandbox, fes_config
 
 # -- Firma Virtual ---------------------------------------------------------------------------------
 
+
 def test_success_is_read_from_status_whatever_the_code(sandbox, fv):
     """The sandbox answers 200, 201 (create), 204 inside a 200 (delete) and 207 (signers)."""
     codes = []
-    for operation, request in (("get_contract", {"IDContract": SEED_CONTRACT}),
-                               ("create_signer", {"contractID": SEED_CONTRACT, "full_name": "Ana Pérez",
-                                                  "email": "ana@example.cl", "rutId": "12345678-5", "phone": "912345678"}),
-                               ("delete_contract", {"IDContract": SEED_CONTRACT})):
+    for operation, request in (
+        ("get_contract", {"IDContract": SEED_CONTRACT}),
+        (
+            "create_signer",
+            {
+                "contractID": SEED_CONTRACT,
+                "full_name": "Ana Pérez",
+                "email": "ana@example.cl",
+                "rutId": "12345678-5",
+                "phone": "912345678",
+            },
+        ),
+        ("delete_contract", {"IDContract": SEED_CONTRACT}),
+    ):
         envelope = fv.call(operation, request)
         ok(envelope)
         codes.append(envelope["meta"]["service_code"])
@@ -83,9 +96,25 @@ def test_payout_and_paidout_both_mean_paid(sandbox, fv):
 
 
 def test_create_contract_takes_payout_for_paidout(sandbox, fv):
-    signer = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-              "phone": "873320311", "type": "NATURAL", "portion": "100"}
-    ok(fv.call("create_contract", {"sOwnerType": "NATURAL", "sPaymentStatus": "payout", "iContractTypeFeeID": 28,
-                                   "iSignedCount": 1, "signers": [signer]}))
+    signer = {
+        "full_name": "Jose Cortesia",
+        "email": "jose@firmavirtual.com",
+        "rutId": "11111111-1",
+        "phone": "873320311",
+        "type": "NATURAL",
+        "portion": "100",
+    }
+    ok(
+        fv.call(
+            "create_contract",
+            {
+                "sOwnerType": "NATURAL",
+                "sPaymentStatus": "payout",
+                "iContractTypeFeeID": 28,
+                "iSignedCount": 1,
+                "signers": [signer],
+            },
+        )
+    )
     [sent] = [r for r in sandbox.requests() if r["path"] == "/api/v1/contract/create-contract"]
     assert sent["json"]["sPaymentStatus"] == "PAIDOUT"

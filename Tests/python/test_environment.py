@@ -2,12 +2,12 @@
 environment resolves to its URL, which the first log line of a call names; the refused
 combinations. The real hosts are not reachable and must never be asked: every call here fails a
 local check first (meta.attempts 0), so only the log line and the refusals are observed."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 from sello_ffi import Client
 
 CREDENTIALS = {
@@ -48,7 +48,9 @@ def first_line(prefix: str, config: dict[str, Any]) -> str:
 @pytest.mark.parametrize("prefix,environment,url", ENVIRONMENTS)
 def test_each_environment_resolves_to_its_url(prefix, environment, url):
     operation = LOCAL_FAILURE[prefix][0]
-    assert first_line(prefix, {"environment": environment}) == f"{prefix}.{operation} → {url} (environment {environment})"
+    assert (
+        first_line(prefix, {"environment": environment}) == f"{prefix}.{operation} → {url} (environment {environment})"
+    )
 
 
 @pytest.mark.parametrize("prefix", sorted(DEFAULTS))
@@ -58,13 +60,17 @@ def test_without_either_the_default_environment_is_the_seeds_url(prefix):
 
 
 def test_environment_names_ignore_case_and_spaces():
-    assert first_line("fv", {"environment": " Production "}).endswith("→ https://api.firmavirtual.legal (environment production)")
+    assert first_line("fv", {"environment": " Production "}).endswith(
+        "→ https://api.firmavirtual.legal (environment production)"
+    )
 
 
 @pytest.mark.parametrize("prefix", sorted(CREDENTIALS))
 def test_a_base_url_is_named_as_such(prefix):
-    assert first_line(prefix, {"base_url": "http://127.0.0.1:9/svc/"}) == \
-        f"{prefix}.{LOCAL_FAILURE[prefix][0]} → http://127.0.0.1:9/svc (base_url)"
+    assert (
+        first_line(prefix, {"base_url": "http://127.0.0.1:9/svc/"})
+        == f"{prefix}.{LOCAL_FAILURE[prefix][0]} → http://127.0.0.1:9/svc (base_url)"
+    )
 
 
 def test_fes_production_is_the_url_given_with_the_account():
@@ -88,8 +94,10 @@ def test_base_url_and_environment_together_are_refused(prefix, environment):
     assert "either base_url or environment" in error["message"]
 
 
-@pytest.mark.parametrize("prefix,known", [("fes", "'test', 'production'"), ("fv", "'qa', 'sandbox', 'production'"),
-                                          ("cfdi", "'production', 'test'")])
+@pytest.mark.parametrize(
+    "prefix,known",
+    [("fes", "'test', 'production'"), ("fv", "'qa', 'sandbox', 'production'"), ("cfdi", "'production', 'test'")],
+)
 def test_an_unknown_environment_is_refused_naming_the_known_ones(prefix, known):
     error = refusal(prefix, {"environment": "staging"})
     assert (error["code"], error["field"]) == ("UNKNOWN_ENVIRONMENT", "environment")

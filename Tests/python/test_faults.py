@@ -6,6 +6,7 @@ received, and how long the call took. Timeouts must be honoured within 10 %.
 
 Set SELLO_FAULT_REPORT=path to get a JSON list of {row, seconds, outcome} for every row run.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,11 +24,26 @@ import urllib.request
 from typing import Any, Callable
 
 import pytest
-
 from control import Sandbox
 from sello_ffi import Client, all_text, call
-from sello_fixtures import (CFDI_BY_UUID as CONSULTA, CFDI_USER, FAST_RETRIES as RETRIES, FES_OBTAIN as OBTAIN,
-                            FES_REQUEST, FES_USER, FV_USER, SEEDED_CONTRACT as FV_CONTRACT)
+from sello_fixtures import (
+    CFDI_BY_UUID as CONSULTA,
+)
+from sello_fixtures import (
+    CFDI_USER,
+    FES_REQUEST,
+    FES_USER,
+    FV_USER,
+)
+from sello_fixtures import (
+    FAST_RETRIES as RETRIES,
+)
+from sello_fixtures import (
+    FES_OBTAIN as OBTAIN,
+)
+from sello_fixtures import (
+    SEEDED_CONTRACT as FV_CONTRACT,
+)
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -52,10 +68,16 @@ def timed(function: Callable[[], dict[str, Any]], row: str) -> tuple[dict[str, A
     envelope = function()
     elapsed = time.monotonic() - started
     error = envelope.get("error") or {}
-    REPORT.append({"row": row, "seconds": round(elapsed, 3),
-                   "outcome": "ok" if envelope.get("ok") else f"{error.get('kind')}/{error.get('code')}"
-                                                                  f"/retryable={error.get('retryable')}",
-                   "attempts": envelope.get("meta", {}).get("attempts")})
+    REPORT.append(
+        {
+            "row": row,
+            "seconds": round(elapsed, 3),
+            "outcome": "ok"
+            if envelope.get("ok")
+            else f"{error.get('kind')}/{error.get('code')}/retryable={error.get('retryable')}",
+            "attempts": envelope.get("meta", {}).get("attempts"),
+        }
+    )
     return envelope, elapsed
 
 
@@ -72,6 +94,7 @@ def within(elapsed: float, seconds: float) -> None:
 
 
 # -- clients -------------------------------------------------------------------------------------
+
 
 def fes(base_url: str, **overrides: Any) -> Client:
     client = Client("fes", {"base_url": base_url, **FES_USER, "retries": RETRIES, **overrides})
@@ -96,11 +119,15 @@ def stamp_directly(sandbox: Sandbox) -> str:
     UUID, so that the cfdi_get_by_uuid rows depend on nothing but cfdi_get_by_uuid."""
     now = time.gmtime(time.time() - 6 * 3600)  # CDMX time
     datos = f"CFDI|3.3|A|1|{time.strftime('%Y-%m-%dT%H:%M:%S', now)}\nTOTAL|100.00\n"
-    query = urllib.parse.urlencode({"contrato": CFDI_USER["contrato"], "prueba": "false",
-                                    "datos": base64.b64encode(datos.encode()).decode()})
+    query = urllib.parse.urlencode(
+        {"contrato": CFDI_USER["contrato"], "prueba": "false", "datos": base64.b64encode(datos.encode()).decode()}
+    )
     request = urllib.request.Request(f"{sandbox.cfdi_url}/integracion/procesarArchivo?{query}", data=b"", method="POST")
     request.add_header("Content-Type", "application/xml")
-    request.add_header("Authorization", "Basic " + base64.b64encode(f"{CFDI_USER['usuario']}:{CFDI_USER['password']}".encode()).decode())
+    request.add_header(
+        "Authorization",
+        "Basic " + base64.b64encode(f"{CFDI_USER['usuario']}:{CFDI_USER['password']}".encode()).decode(),
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         xml = answer.read().decode()
     # The folio's element is <UUID> (as today's clients read it), or <uuid> (the seed's prose).
@@ -109,6 +136,7 @@ def stamp_directly(sandbox: Sandbox) -> str:
 
 
 # -- raw loopback servers ------------------------------------------------------------------------
+
 
 class RawServer:
     """A TCP server on 127.0.0.1 run by the test: `handler(connection, server)` for each accepted
@@ -204,6 +232,7 @@ def received(server: Sandbox, prefix: str, action: Callable[[], Any]) -> tuple[A
 
 # -- connecting ----------------------------------------------------------------------------------
 
+
 def test_connection_refused() -> None:
     port = closed_port()
     with fes(f"http://127.0.0.1:{port}") as client:
@@ -278,6 +307,7 @@ def test_one_byte_a_second(sandbox) -> None:
 
 # -- broken answers ------------------------------------------------------------------------------
 
+
 def test_reset_in_the_middle_of_the_body(sandbox) -> None:
     sandbox.fault("reset_mid_body")
     with fes(sandbox.fes_url) as client:
@@ -291,7 +321,9 @@ def test_reset_in_the_middle_of_the_body(sandbox) -> None:
 def test_body_shorter_than_its_content_length(sandbox) -> None:
     sandbox.fault("truncate")
     with fes(sandbox.fes_url) as client:
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), "body shorter than Content-Length")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), "body shorter than Content-Length"
+        )
     expect(envelope, "transport", "CONNECTION_LOST", False)
     assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
     assert elapsed < FAST
@@ -301,8 +333,14 @@ def test_idempotent_read_is_retried_after_a_reset(sandbox) -> None:
     with fv(sandbox) as client:
         assert client.call("get_contract", {"IDContract": FV_CONTRACT})["ok"]  # logged in
         sandbox.fault("reset", prefix="/api/v1/contract/")
-        (envelope, elapsed), sent = received(sandbox, CONTRACT, lambda: timed(
-            lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), "reset on fv_get_contract (idempotent)"))
+        (envelope, elapsed), sent = received(
+            sandbox,
+            CONTRACT,
+            lambda: timed(
+                lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}),
+                "reset on fv_get_contract (idempotent)",
+            ),
+        )
     assert envelope["ok"] is True, envelope
     assert sent == 2
     # libcurl itself re-sends a read once when a reused connection dies before any answer; the
@@ -316,7 +354,9 @@ def test_pooled_connection_closed_by_the_server(sandbox) -> None:
     with fes(sandbox.fes_url) as client:
         first = client.call("obtain_certificate", FES_REQUEST)
         time.sleep(0.1)  # the server has closed the pooled connection by now
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), "pooled connection closed (close_after)")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), "pooled connection closed (close_after)"
+        )
     assert first["ok"] is True and envelope["ok"] is True, envelope
     assert envelope["meta"]["attempts"] == 1
     assert sandbox.stats()["requests"] == 2 and sandbox.stats()["connections"] == 2  # a new connection, once
@@ -325,12 +365,15 @@ def test_pooled_connection_closed_by_the_server(sandbox) -> None:
 
 # -- statuses ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status,code", [(429, "RATE_LIMITED"), (503, "SERVICE_UNAVAILABLE")])
 def test_retry_after_is_honoured(sandbox, status: int, code: str) -> None:
     """Not processed ("not now"): even the costly call is repeated, after the time asked."""
     sandbox.fault("status", status=status, retry_after=1)
     with fes(sandbox.fes_url) as client:
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), f"{status} with Retry-After: 1")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), f"{status} with Retry-After: 1"
+        )
         logs = client.logs
     assert envelope["ok"] is True, envelope
     assert any("retry 1" in line and code in line for _, line in logs), logs
@@ -341,7 +384,9 @@ def test_retry_after_is_honoured(sandbox, status: int, code: str) -> None:
 def test_503_without_retry_after_is_not_repeated_for_a_costly_call(sandbox) -> None:
     sandbox.fault("status", status=503)
     with fes(sandbox.fes_url) as client:
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), "503 without Retry-After (costly call)")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), "503 without Retry-After (costly call)"
+        )
     expect(envelope, "http", "SERVICE_UNAVAILABLE", False)
     assert len(sandbox.requests()) == 1 and elapsed < FAST
 
@@ -362,22 +407,23 @@ def serve():
         while b"\\r\\n\\r\\n" not in data:
             data += connection.recv(65536)
         count[0] += 1
-        connection.sendall(b"HTTP/1.1 429 Too Many Requests\\r\\nRetry-After: 9223372036854775807\\r\\nContent-Length: 0\\r\\n\\r\\n")
+        connection.sendall(b"HTTP/1.1 429 Too Many Requests\\r\\nRetry-After: 9223372036854775807\\r\\n"
+                           b"Content-Length: 0\\r\\n\\r\\n")
         connection.close()
 threading.Thread(target=serve, daemon=True).start()
-with Client("fes", {{"base_url": "http://127.0.0.1:%d" % server.getsockname()[1], "usuario": "u", "clave": "c-clave"}}) as client:
+base_url = "http://127.0.0.1:%d" % server.getsockname()[1]
+with Client("fes", {{"base_url": base_url, "usuario": "u", "clave": "c-clave"}}) as client:
     envelope = client.call("obtain_certificate", {json.dumps(FES_REQUEST)})
 print(json.dumps({{"envelope": envelope, "requests": count[0]}}))
 """
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     elapsed = time.monotonic() - started
-    REPORT.append({"row": "Retry-After: 2^63-1", "seconds": round(elapsed, 3),
-                   "outcome": f"exit {result.returncode}"})
+    REPORT.append({"row": "Retry-After: 2^63-1", "seconds": round(elapsed, 3), "outcome": f"exit {result.returncode}"})
     assert result.returncode == 0, f"the process died ({result.returncode}): {result.stderr[-1500:]}"
     outcome = json.loads(result.stdout)
     error = expect(outcome["envelope"], "http", "RATE_LIMITED", True)
-    assert error["details"]["retry_after_ms"] > 10**15   # reported, not waited for
+    assert error["details"]["retry_after_ms"] > 10**15  # reported, not waited for
     assert outcome["requests"] == 1
 
 
@@ -386,7 +432,9 @@ def test_5xx_is_not_repeated_for_obtain_certificate(sandbox, status: int) -> Non
     """fes_obtain_certificate is .onlyIfNotSent: a 5xx may mean it was processed."""
     sandbox.fault("status", status=status, count=-1)
     with fes(sandbox.fes_url) as client:
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), f"{status} on fes_obtain_certificate")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), f"{status} on fes_obtain_certificate"
+        )
     error = expect(envelope, "http", f"HTTP_{status}", False)
     assert "check with the provider" in error["message"]
     assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
@@ -399,8 +447,13 @@ def test_5xx_is_retried_for_fv_get_contract(sandbox, status: int) -> None:
     with fv(sandbox) as client:
         assert client.call("get_contract", {"IDContract": FV_CONTRACT})["ok"]  # the token is cached
         sandbox.fault("status", status=status, prefix="/api/v1/contract/")
-        (envelope, elapsed), sent = received(sandbox, CONTRACT, lambda: timed(
-            lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), f"{status} once on fv_get_contract"))
+        (envelope, elapsed), sent = received(
+            sandbox,
+            CONTRACT,
+            lambda: timed(
+                lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), f"{status} once on fv_get_contract"
+            ),
+        )
         logs = client.logs
     assert envelope["ok"] is True, envelope
     assert any("retry 1" in line and f"HTTP_{status}" in line for _, line in logs), logs
@@ -413,8 +466,13 @@ def test_persistent_502_on_fv_get_contract_gives_up_after_the_retries(sandbox) -
     with fv(sandbox) as client:
         assert client.call("get_contract", {"IDContract": FV_CONTRACT})["ok"]
         sandbox.fault("status", status=502, prefix="/api/v1/contract/", count=-1)
-        (envelope, elapsed), sent = received(sandbox, CONTRACT, lambda: timed(
-            lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), "502 always on fv_get_contract"))
+        (envelope, elapsed), sent = received(
+            sandbox,
+            CONTRACT,
+            lambda: timed(
+                lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), "502 always on fv_get_contract"
+            ),
+        )
     expect(envelope, "http", "HTTP_502", True)
     assert envelope["meta"]["attempts"] == 3 and sent == 3
     assert elapsed < FAST + 2 * RETRIES["max_delay_ms"] / 1000
@@ -425,7 +483,9 @@ def test_5xx_is_retried_for_cfdi_get_by_uuid(sandbox, status: int) -> None:
     uuid = stamp_directly(sandbox)
     with cfdi(sandbox) as client:
         sandbox.fault("status", status=status, prefix=CONSULTA)
-        envelope, elapsed = timed(lambda: client.call("get_by_uuid", {"uuid": uuid}), f"{status} once on cfdi_get_by_uuid")
+        envelope, elapsed = timed(
+            lambda: client.call("get_by_uuid", {"uuid": uuid}), f"{status} once on cfdi_get_by_uuid"
+        )
         logs = client.logs
     assert envelope["ok"] is True, envelope
     assert any("retry 1" in line and f"HTTP_{status}" in line for _, line in logs), logs
@@ -444,6 +504,7 @@ def test_persistent_502_on_cfdi_get_by_uuid_gives_up_after_the_retries(sandbox) 
 
 
 # -- TLS -----------------------------------------------------------------------------------------
+
 
 def openssl(*args: str, cwd: pathlib.Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
@@ -483,11 +544,44 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """Made with the openssl CLI: a CA; a self-signed certificate for 127.0.0.1; and, issued by
     the CA, an expired one for 127.0.0.1 and a valid one for another host name."""
     d = tmp_path_factory.mktemp("tls")
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=sello fault-suite CA", "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "self.key", "-out", "self.pem", "-days", "2",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", cwd=d)
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=sello fault-suite CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        cwd=d,
+    )
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "self.key",
+        "-out",
+        "self.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        cwd=d,
+    )
     (d / "index.txt").write_text("")
     (d / "serial").write_text("1000\n")
     (d / "ca.cnf").write_text(f"""
@@ -507,27 +601,62 @@ copy_extensions = copy
 [ policy_any ]
 commonName = supplied
 """)
-    for name, san, start, end in [("expired", "IP:127.0.0.1,DNS:localhost", "20200101000000Z", "20200201000000Z"),
-                                  ("wronghost", "DNS:other.example", "20200101000000Z", "20991231000000Z")]:
+    for name, san, start, end in [
+        ("expired", "IP:127.0.0.1,DNS:localhost", "20200101000000Z", "20200201000000Z"),
+        ("wronghost", "DNS:other.example", "20200101000000Z", "20991231000000Z"),
+    ]:
         cn = "127.0.0.1" if name == "expired" else "other.example"
-        openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
-                "-subj", f"/CN={cn}", "-addext", f"subjectAltName={san}", cwd=d)
-        openssl("ca", "-batch", "-notext", "-config", "ca.cnf", "-startdate", start, "-enddate", end,
-                "-in", f"{name}.csr", "-out", f"{name}.pem", cwd=d)
+        openssl(
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.csr",
+            "-subj",
+            f"/CN={cn}",
+            "-addext",
+            f"subjectAltName={san}",
+            cwd=d,
+        )
+        openssl(
+            "ca",
+            "-batch",
+            "-notext",
+            "-config",
+            "ca.cnf",
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+            "-in",
+            f"{name}.csr",
+            "-out",
+            f"{name}.pem",
+            cwd=d,
+        )
     return d
 
 
 @pytest.fixture(scope="module")
 def tls_servers(certificates: pathlib.Path) -> Any:
-    servers = {name: TLSServer(certificates / f"{name}.pem", certificates / f"{name}.key")
-               for name in ("self", "expired", "wronghost")}
+    servers = {
+        name: TLSServer(certificates / f"{name}.pem", certificates / f"{name}.key")
+        for name in ("self", "expired", "wronghost")
+    }
     yield servers
     for server in servers.values():
         server.close()
 
 
-@pytest.mark.parametrize("name,trust", [("self", None), ("expired", "ca.pem"), ("wronghost", "ca.pem")],
-                         ids=["self-signed", "expired", "wrong-host"])
+@pytest.mark.parametrize(
+    "name,trust",
+    [("self", None), ("expired", "ca.pem"), ("wronghost", "ca.pem")],
+    ids=["self-signed", "expired", "wrong-host"],
+)
 def test_bad_certificate_is_refused(tls_servers, certificates, name: str, trust: str | None) -> None:
     """Refused, nothing sent, no retry, and no other connection (no plain-HTTP fallback). The
     expired and wrong-host certificates are issued by a CA the client trusts (ca_file), so that
@@ -541,8 +670,9 @@ def test_bad_certificate_is_refused(tls_servers, certificates, name: str, trust:
     error = expect(envelope, "transport", "TLS_FAILED", False)
     assert "nothing was sent" in error["message"]
     assert envelope["meta"]["attempts"] == 0
-    connections, handshakes, plain_http, requests = (a - b for a, b in zip(
-        (server.connections, server.handshakes, server.plain_http, server.requests), before))
+    connections, handshakes, plain_http, requests = (
+        a - b for a, b in zip((server.connections, server.handshakes, server.plain_http, server.requests), before)
+    )
     # One TCP connection (no retry), no plain-HTTP fallback, no request. The handshake is refused
     # by the client, except for the wrong host name: OpenSSL completes the handshake and libcurl
     # checks the name right after, before sending anything.
@@ -554,7 +684,9 @@ def test_bad_certificate_is_refused(tls_servers, certificates, name: str, trust:
 def test_ca_file_makes_the_self_signed_certificate_work(certificates) -> None:
     with Sandbox.start(tls=(certificates / "self.pem", certificates / "self.key")) as server:
         with fes(server.fes_url, ca_file=str(certificates / "self.pem")) as client:
-            envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), "TLS self-signed with ca_file")
+            envelope, elapsed = timed(
+                lambda: client.call("obtain_certificate", FES_REQUEST), "TLS self-signed with ca_file"
+            )
         assert envelope["ok"] is True, envelope
         assert len(server.requests()) == 1 and envelope["meta"]["attempts"] == 1
     assert elapsed < FAST
@@ -573,6 +705,7 @@ def test_no_insecure_fallback_even_when_http_is_allowed(tls_servers) -> None:
 
 
 # -- redirects -----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def other_host() -> Any:
@@ -607,7 +740,9 @@ def test_redirect_is_refused(sandbox, other_host, other_port, tls_servers, which
         count = lambda: target.stats()["accepted"] - 1 + len(target.requests())  # noqa: E731 (the stats call itself)
     sandbox.fault("redirect", status=307, location=location)
     with fes(sandbox.fes_url) as client:
-        envelope, elapsed = timed(lambda: client.call("obtain_certificate", FES_REQUEST), f"redirect to another {which}")
+        envelope, elapsed = timed(
+            lambda: client.call("obtain_certificate", FES_REQUEST), f"redirect to another {which}"
+        )
     error = expect(envelope, "http", "REDIRECT_NOT_FOLLOWED", False)
     assert "Redirect-Pa55word" not in error["message"] and "Redirect-T0ken-123" not in error["message"]
     assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
@@ -619,10 +754,15 @@ def test_redirect_never_carries_the_bearer_token(sandbox, other_host) -> None:
     other_host.reset()
     with fv(sandbox) as client:
         assert client.call("get_contract", {"IDContract": FV_CONTRACT})["ok"]
-        sandbox.fault("redirect", status=302, prefix="/api/v1/contract/",
-                      location=redirect_location(other_host, f"/api/v1/contract/{FV_CONTRACT}"))
-        envelope, elapsed = timed(lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}),
-                                  "redirect on fv_get_contract (bearer)")
+        sandbox.fault(
+            "redirect",
+            status=302,
+            prefix="/api/v1/contract/",
+            location=redirect_location(other_host, f"/api/v1/contract/{FV_CONTRACT}"),
+        )
+        envelope, elapsed = timed(
+            lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), "redirect on fv_get_contract (bearer)"
+        )
     expect(envelope, "http", "REDIRECT_NOT_FOLLOWED", False)
     assert other_host.stats()["accepted"] == 1  # that stats call only: not even a connection
     assert other_host.requests() == []
@@ -630,6 +770,7 @@ def test_redirect_never_carries_the_bearer_token(sandbox, other_host) -> None:
 
 
 # -- too much, or not the documented format ------------------------------------------------------
+
 
 def test_endless_body_is_stopped_and_memory_stays_bounded(sandbox) -> None:
     """In a child process, whose peak RSS is reset (clear_refs 5) right before the call."""
@@ -656,8 +797,14 @@ print(json.dumps({{"envelope": envelope, "growth": peak - before, "elapsed": ela
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     outcome = json.loads(result.stdout)
-    REPORT.append({"row": "endless body (max_response_bytes 4 MiB)", "seconds": round(outcome["elapsed"], 3),
-                   "outcome": outcome["envelope"]["error"]["code"], "rss_growth_mb": round(outcome["growth"] / 2**20, 1)})
+    REPORT.append(
+        {
+            "row": "endless body (max_response_bytes 4 MiB)",
+            "seconds": round(outcome["elapsed"], 3),
+            "outcome": outcome["envelope"]["error"]["code"],
+            "rss_growth_mb": round(outcome["growth"] / 2**20, 1),
+        }
+    )
     expect(outcome["envelope"], "protocol", "RESPONSE_TOO_LARGE", False)
     assert outcome["envelope"]["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
     assert outcome["growth"] < 4 * limit, f"RSS grew by {outcome['growth'] / 2**20:.1f} MiB"
@@ -734,8 +881,11 @@ def test_malformed_fv_answer_is_protocol(sandbox, mode: str) -> None:
     with fv(sandbox) as client:
         assert client.call("get_contract", {"IDContract": FV_CONTRACT})["ok"]
         sandbox.fault(mode, prefix="/api/v1/contract/")
-        (envelope, elapsed), sent = received(sandbox, CONTRACT, lambda: timed(
-            lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), f"FV answer: {mode}"))
+        (envelope, elapsed), sent = received(
+            sandbox,
+            CONTRACT,
+            lambda: timed(lambda: client.call("get_contract", {"IDContract": FV_CONTRACT}), f"FV answer: {mode}"),
+        )
     error = expect(envelope, "protocol", "INVALID_ANSWER", False)
     sample_ok(error)
     assert envelope["meta"]["attempts"] == 1 and sent == 1
@@ -755,6 +905,7 @@ def test_malformed_xml_answer_is_protocol(sandbox, mode: str) -> None:
 
 
 # -- hostile input on our side -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("shape", ["many members", "long comuna"])
 def test_huge_inputs_answer_quickly(shape: str) -> None:

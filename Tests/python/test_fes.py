@@ -1,5 +1,6 @@
 """FES (seed 000) through the .so against the sandbox: every local validation with nothing sent,
 every code of the seed's two tables, never sending twice, never losing the certificate."""
+
 from __future__ import annotations
 
 import base64
@@ -9,9 +10,9 @@ import stat
 import threading
 
 import pytest
-
 from sello_ffi import Client, assert_no_secrets, call
-from sello_fixtures import FES_REQUEST as VALID, FES_USER
+from sello_fixtures import FES_REQUEST as VALID
+from sello_fixtures import FES_USER
 
 
 def obtain(config: dict, request: dict) -> dict:
@@ -75,8 +76,14 @@ def test_password_is_never_echoed(sandbox, fes_config) -> None:
     assert "Sécreta" not in error["message"] and "<" not in error["message"]
 
 
-@pytest.mark.parametrize("change,field,code", [({"duracion": "3"}, "duracion", "WRONG_TYPE"),
-                                               ({"rut": 19371037}, "rut", "WRONG_TYPE"), ({"extra": 1}, "extra", "UNKNOWN_FIELD")])
+@pytest.mark.parametrize(
+    "change,field,code",
+    [
+        ({"duracion": "3"}, "duracion", "WRONG_TYPE"),
+        ({"rut": 19371037}, "rut", "WRONG_TYPE"),
+        ({"extra": 1}, "extra", "UNKNOWN_FIELD"),
+    ],
+)
 def test_wrong_types_and_unknown_fields(sandbox, fes_config, change, field, code) -> None:
     envelope = obtain(fes_config, {**VALID, **change})
     assert envelope["error"]["kind"] == "invalid_argument" and envelope["error"]["field"] == field
@@ -92,8 +99,16 @@ def test_save_to_a_missing_folder_is_refused_before_sending(sandbox, fes_config,
 
 # --- what is sent ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rut,normalized", [("76.369.187-K", "76369187-K"), ("77.879.240-0", "77879240-0"),
-                                            ("96874030k", "96874030-K"), ("12345678-5", "12345678-5")])
+
+@pytest.mark.parametrize(
+    "rut,normalized",
+    [
+        ("76.369.187-K", "76369187-K"),
+        ("77.879.240-0", "77879240-0"),
+        ("96874030k", "96874030-K"),
+        ("12345678-5", "12345678-5"),
+    ],
+)
 def test_known_ruts_are_sent_in_the_seed_form(sandbox, fes_config, rut, normalized) -> None:
     envelope = obtain(fes_config, {**VALID, "rut": rut})
     assert envelope["ok"] is True, envelope
@@ -107,9 +122,12 @@ def test_request_body_follows_the_seed(sandbox, fes_config) -> None:
     obtain(fes_config, {**VALID, "comuna": "Llay-Llay"})
     [received] = sandbox.requests()
     assert received["headers"]["content-type"] == "application/json"
-    assert received["json"] == {"request": {
-        "encabezado": FES_USER,
-        "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "Llaillay"}}}
+    assert received["json"] == {
+        "request": {
+            "encabezado": FES_USER,
+            "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "Llaillay"},
+        }
+    }
 
 
 def test_check_request_masks_secrets() -> None:
@@ -120,6 +138,7 @@ def test_check_request_masks_secrets() -> None:
 
 
 # --- success: the certificate is never lost ----------------------------------------------------
+
 
 def test_success_saves_the_certificate_atomically(sandbox, fes_config, tmp_path) -> None:
     target = tmp_path / "cert.p12"
@@ -171,6 +190,7 @@ def test_a_certificate_for_another_rut_is_a_warning(sandbox, fes_config) -> None
 
 # --- the service's answers: every code of both tables -----------------------------------------
 
+
 def test_wrong_credentials_are_auth_and_not_retried(sandbox, fes_config) -> None:
     envelope = obtain({**fes_config, "clave": "wrong-clave"}, VALID)
     error = expect_error(envelope, "auth", "USUARIO_O_CLAVE_INVALIDO", 105)
@@ -178,12 +198,15 @@ def test_wrong_credentials_are_auth_and_not_retried(sandbox, fes_config) -> None
     assert len(sandbox.requests()) == 1
 
 
-@pytest.mark.parametrize("flag,code,number,kind", [
-    ({"enabled": False}, "USUARIO_NO_HABILITADO", 101, "auth"),
-    ({"privileged": False}, "DATOS_NO_VALIDO", 103, "auth"),
-    ({"company_enabled": False}, "ERROR_EMPRESA_NO_HABILITADA", 108, "service"),
-    ({"quota": 0}, "SIN_CUOTA_DISPONIBLE", 104, "service"),
-])
+@pytest.mark.parametrize(
+    "flag,code,number,kind",
+    [
+        ({"enabled": False}, "USUARIO_NO_HABILITADO", 101, "auth"),
+        ({"privileged": False}, "DATOS_NO_VALIDO", 103, "auth"),
+        ({"company_enabled": False}, "ERROR_EMPRESA_NO_HABILITADA", 108, "service"),
+        ({"quota": 0}, "SIN_CUOTA_DISPONIBLE", 104, "service"),
+    ],
+)
 def test_account_states(sandbox, fes_config, flag, code, number, kind) -> None:
     sandbox.fes_account("PruebaWS", **flag)
     error = expect_error(obtain(fes_config, VALID), kind, code, number)
@@ -198,16 +221,26 @@ def test_quota_is_spent_once_per_certificate(sandbox, fes_config) -> None:
 
 
 TABLE = [
-    (101, "USUARIO_NO_HABILITADO", "auth", False), (102, "CARACTERES_INVALIDOS", "service", False),
-    (103, "DATOS_NO_VALIDO", "auth", False), (104, "SIN_CUOTA_DISPONIBLE", "service", False),
-    (105, "USUARIO_O_CLAVE_INVALIDO", "auth", False), (106, "RUT_INVALIDO", "service", False),
-    (107, "ERROR_GENERARA_CERTIFICADO", "service", True), (108, "ERROR_EMPRESA_NO_HABILITADA", "service", False),
-    (109, "REQUEST_INCOMPLETO", "service", False), (110, "DATO_VIENEN_VACIO", "service", False),
-    (111, "REGION_NO_ENCONTRADA", "service", False), (112, "COMUNA_NO_ENCONTRADA", "service", False),
-    (201, "IP_NO_PERMITIDA", "service", True), (202, "REQUEST_INCOMPLETO_ENROLADOR", "service", False),
-    (203, "USUARIO_CLAVE_NO_VALIDO", "service", False), (204, "RUT_NO_VALIDO", "service", False),
-    (205, "CORREO_NO_VALIDO", "service", False), (206, "EMPRESA_NO_VALIDA", "service", False),
-    (207, "DURACION_FUERA_DE_RANGO", "service", False), (208, "CLAVE_NO_SEGURA", "service", False),
+    (101, "USUARIO_NO_HABILITADO", "auth", False),
+    (102, "CARACTERES_INVALIDOS", "service", False),
+    (103, "DATOS_NO_VALIDO", "auth", False),
+    (104, "SIN_CUOTA_DISPONIBLE", "service", False),
+    (105, "USUARIO_O_CLAVE_INVALIDO", "auth", False),
+    (106, "RUT_INVALIDO", "service", False),
+    (107, "ERROR_GENERARA_CERTIFICADO", "service", True),
+    (108, "ERROR_EMPRESA_NO_HABILITADA", "service", False),
+    (109, "REQUEST_INCOMPLETO", "service", False),
+    (110, "DATO_VIENEN_VACIO", "service", False),
+    (111, "REGION_NO_ENCONTRADA", "service", False),
+    (112, "COMUNA_NO_ENCONTRADA", "service", False),
+    (201, "IP_NO_PERMITIDA", "service", True),
+    (202, "REQUEST_INCOMPLETO_ENROLADOR", "service", False),
+    (203, "USUARIO_CLAVE_NO_VALIDO", "service", False),
+    (204, "RUT_NO_VALIDO", "service", False),
+    (205, "CORREO_NO_VALIDO", "service", False),
+    (206, "EMPRESA_NO_VALIDA", "service", False),
+    (207, "DURACION_FUERA_DE_RANGO", "service", False),
+    (208, "CLAVE_NO_SEGURA", "service", False),
     (209, "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD", "service", False),
     (210, "ERROR_OBTENER_DATOS_PERSONALINFORMATION", "service", False),
     (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", True),
@@ -231,6 +264,7 @@ def test_an_undocumented_code_carries_the_comentario(sandbox, fes_config) -> Non
 
 
 # --- never twice, never a secret ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode", ["close", "reset", "truncate", "headers_then_silence"])
 def test_nothing_is_resent_once_it_may_have_arrived(sandbox, fes_config, mode) -> None:

@@ -1,6 +1,7 @@
 """Firma Virtual (WSFV, seed 001) through libsello.so against the sandbox: every operation's
 request as the sandbox received it, the token's life, the answer shapes, local validation and
 secrets."""
+
 from __future__ import annotations
 
 import base64
@@ -14,18 +15,34 @@ import time
 from typing import Any, Callable
 
 import pytest
-
 from sello_ffi import Client, all_text, assert_no_secrets
-from sello_fixtures import FV_USER, FV_USER_EMAIL as USER_EMAIL, SEEDED_CONTRACT as SEED_CONTRACT
+from sello_fixtures import FV_USER
+from sello_fixtures import FV_USER_EMAIL as USER_EMAIL
+from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 LOGIN, PASSWORD = FV_USER["login"], FV_USER["password"]
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-          "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}
-CONTRACT = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1, "iContractTypeFeeID": 28,
-            "iSignedCount": 1, "callback": "https://ejemplo.com/webhook", "signers": [SIGNER]}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "873320311",
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
+CONTRACT = {
+    "sOwnerType": "NATURAL",
+    "sPaymentStatus": "PENDING",
+    "iPaymentService": 1,
+    "iContractTypeFeeID": 28,
+    "iSignedCount": 1,
+    "callback": "https://ejemplo.com/webhook",
+    "signers": [SIGNER],
+}
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
+
 
 @pytest.fixture()
 def fv(fv_config):
@@ -87,8 +104,12 @@ def upload(fv: Client, contract_id: str, path: pathlib.Path) -> dict[str, Any]:
 
 # -- the client ---------------------------------------------------------------------------------
 
+
 def test_client_needs_login_and_password(sandbox):
-    for config in ({"base_url": sandbox.fv_url, "login": LOGIN}, {"base_url": sandbox.fv_url, "login": LOGIN, "password": ""}):
+    for config in (
+        {"base_url": sandbox.fv_url, "login": LOGIN},
+        {"base_url": sandbox.fv_url, "login": LOGIN, "password": ""},
+    ):
         client = Client("fv", config)
         assert client.handle is None
         assert client.error["error"]["code"] == "MISSING_CREDENTIAL"
@@ -104,8 +125,10 @@ def test_client_refuses_a_bad_max_upload_bytes(sandbox, value):
 
 
 def test_null_client_and_bad_json_are_envelopes(sandbox, fv):
-    from sello_ffi import lib, take
     import ctypes
+
+    from sello_ffi import lib, take
+
     function = lib.fv_get_user
     function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
     function.restype = ctypes.c_void_p
@@ -118,13 +141,18 @@ def test_null_client_and_bad_json_are_envelopes(sandbox, fv):
 
 # -- the 20 operations, as the sandbox received them ----------------------------------------------
 
+
 def test_login(sandbox, fv):
     before = time.time()
     envelope = fv.call("login", {})
     data = ok(envelope)
     assert data["authorized"] is True and set(data) == {"authorized", "expires_at"}
     [request] = sandbox.requests()
-    assert (request["method"], request["path"], request["json"]) == ("POST", "/logindata", {"login": LOGIN, "password": PASSWORD})
+    assert (request["method"], request["path"], request["json"]) == (
+        "POST",
+        "/logindata",
+        {"login": LOGIN, "password": PASSWORD},
+    )
     assert request["bearer"] is None
     assert request["headers"]["content-type"] == "application/json"
     assert envelope["meta"]["service_code"] == 200 and envelope["meta"]["attempts"] == 1
@@ -155,9 +183,18 @@ def test_get_user(sandbox, fv):
 
 
 def test_create_user_without_token(sandbox, fv):
-    request_body = {"iProfileID": 0, "sRUT": "11111111-1", "sFirstName": "Jose", "sLastName": "Cortesia",
-                    "sEmail": "contacto@josecortesia.cl", "sPhone": "+56978570242", "sLogin": "cortesia",
-                    "sPassword": "1234567890*", "sComments": "Inversión y Propiedades", "sUserType": "LEGAL"}
+    request_body = {
+        "iProfileID": 0,
+        "sRUT": "11111111-1",
+        "sFirstName": "Jose",
+        "sLastName": "Cortesia",
+        "sEmail": "contacto@josecortesia.cl",
+        "sPhone": "+56978570242",
+        "sLogin": "cortesia",
+        "sPassword": "1234567890*",
+        "sComments": "Inversión y Propiedades",
+        "sUserType": "LEGAL",
+    }
     envelope = fv.call("create_user", request_body)
     data = ok(envelope)
     assert data["iUserID"] == 2 and data["sPassword"] == "!--SECRET--!"
@@ -170,7 +207,9 @@ def test_create_user_without_token(sandbox, fv):
 
 
 def test_update_user(sandbox, fv):
-    envelope = fv.call("update_user", {"IDUser": 1, "sFirstName": "oriana aas", "sLastName": "arteaga aae", "sPhone": "584267957852"})
+    envelope = fv.call(
+        "update_user", {"IDUser": 1, "sFirstName": "oriana aas", "sLastName": "arteaga aae", "sPhone": "584267957852"}
+    )
     data = ok(envelope)
     assert (data["sFirstName"], data["sLastName"], data["sPhone"]) == ("oriana aas", "arteaga aae", "584267957852")
     request = only_call(sandbox)
@@ -192,8 +231,12 @@ def test_reset_and_new_password(sandbox, fv_config, fv):
     envelope = fv.call("reset_password", {"login": USER_EMAIL})
     assert ok(envelope)["info"].startswith("Fue enviado a su email la clave temporal")
     [request] = sandbox.requests()
-    assert (request["method"], request["path"], request["json"], request["bearer"]) == \
-        ("POST", "/pwd/reset", {"login": USER_EMAIL}, None)
+    assert (request["method"], request["path"], request["json"], request["bearer"]) == (
+        "POST",
+        "/pwd/reset",
+        {"login": USER_EMAIL},
+        None,
+    )
     code = sandbox.fv_reset_code(USER_EMAIL)
     envelope = fv.call("new_password", {"login": USER_EMAIL, "password": code, "new_password": "121111234"})
     assert ok(envelope) == "Password updated"
@@ -234,13 +277,37 @@ def test_create_contract(sandbox, fv):
 
 
 def test_create_contract_fills_the_seeds_defaults(sandbox, fv):
-    signers = [{"full_name": "Ana Pérez", "email": "ana@example.cl", "rutId": "12.345.678-5", "phone": "+56911112222",
-                "type": "legal", "portion": 50},
-               {"full_name": "Juan Soto", "email": "juan@example.cl", "rutId": "76795561-8", "phone": "873320311",
-                "type": "NATURAL", "portion": "50.00"},
-               {"full_name": "Eva Rojas", "email": "eva@example.cl", "rutId": "22222222-2", "phone": "873320312",
-                "type": "NATURAL"}]
-    ok(fv.call("create_contract", {"sOwnerType": "natural", "iContractTypeFeeID": 80, "iSignedCount": 3, "signers": signers}))
+    signers = [
+        {
+            "full_name": "Ana Pérez",
+            "email": "ana@example.cl",
+            "rutId": "12.345.678-5",
+            "phone": "+56911112222",
+            "type": "legal",
+            "portion": 50,
+        },
+        {
+            "full_name": "Juan Soto",
+            "email": "juan@example.cl",
+            "rutId": "76795561-8",
+            "phone": "873320311",
+            "type": "NATURAL",
+            "portion": "50.00",
+        },
+        {
+            "full_name": "Eva Rojas",
+            "email": "eva@example.cl",
+            "rutId": "22222222-2",
+            "phone": "873320312",
+            "type": "NATURAL",
+        },
+    ]
+    ok(
+        fv.call(
+            "create_contract",
+            {"sOwnerType": "natural", "iContractTypeFeeID": 80, "iSignedCount": 3, "signers": signers},
+        )
+    )
     sent = only_call(sandbox)["json"]
     assert sent["sOwnerType"] == "NATURAL" and sent["sPaymentStatus"] == "PENDING" and sent["iPaymentService"] == 0
     assert "callback" not in sent
@@ -250,21 +317,31 @@ def test_create_contract_fills_the_seeds_defaults(sandbox, fv):
     assert {s["payment"] for s in sent["signers"]} == {"0.00"}
 
 
-@pytest.mark.parametrize("qtype,qvalue,path", [
-    ("ALL", 0, "/api/v1/contract-type/ALL/0"),
-    ("ALL", None, "/api/v1/contract-type/ALL/0"),
-    ("TYPE", "REAL_ESTATE", "/api/v1/contract-type/TYPE/REAL_ESTATE"),
-    ("CONTRACT-TYPE", "vehicle", "/api/v1/contract-type/CONTRACT-TYPE/VEHICLE"),
-    ("modal", "SIGNATURE_CERT_NOTARIAL", "/api/v1/contract-type/MODAL/SIGNATURE_CERT_NOTARIAL"),
-    ("ID", 26, "/api/v1/contract-type/ID/26"),
-    ("FEE", "117", "/api/v1/contract-type/FEE/117"),
-])
+@pytest.mark.parametrize(
+    "qtype,qvalue,path",
+    [
+        ("ALL", 0, "/api/v1/contract-type/ALL/0"),
+        ("ALL", None, "/api/v1/contract-type/ALL/0"),
+        ("TYPE", "REAL_ESTATE", "/api/v1/contract-type/TYPE/REAL_ESTATE"),
+        ("CONTRACT-TYPE", "vehicle", "/api/v1/contract-type/CONTRACT-TYPE/VEHICLE"),
+        ("modal", "SIGNATURE_CERT_NOTARIAL", "/api/v1/contract-type/MODAL/SIGNATURE_CERT_NOTARIAL"),
+        ("ID", 26, "/api/v1/contract-type/ID/26"),
+        ("FEE", "117", "/api/v1/contract-type/FEE/117"),
+    ],
+)
 def test_list_contract_types(sandbox, fv, qtype, qvalue, path):
     request = {"QTYPE": qtype} if qvalue is None else {"QTYPE": qtype, "QVALUE": qvalue}
     data = ok(fv.call("list_contract_types", request))
     assert isinstance(data, list) and data
-    assert set(data[0]) == {"iContractTypeID", "sContractType", "sContractTypeName", "iContractTypeFeeID", "sModal",
-                            "iSignCount", "fAmount"}
+    assert set(data[0]) == {
+        "iContractTypeID",
+        "sContractType",
+        "sContractTypeName",
+        "iContractTypeFeeID",
+        "sModal",
+        "iSignCount",
+        "fAmount",
+    }
     sent = only_call(sandbox)
     assert (sent["method"], sent["path"]) == ("GET", path)
 
@@ -289,7 +366,11 @@ def test_delete_contract_is_a_post(sandbox, fv):
     assert ok(envelope) == {}
     assert envelope["meta"]["service_code"] == 204 and envelope["meta"]["http_status"] == 200
     request = only_call(sandbox)
-    assert (request["method"], request["path"], request["body_size"]) == ("POST", f"/api/v1/contract/{SEED_CONTRACT}", 0)
+    assert (request["method"], request["path"], request["body_size"]) == (
+        "POST",
+        f"/api/v1/contract/{SEED_CONTRACT}",
+        0,
+    )
     gone = failed(fv.call("get_contract", {"IDContract": SEED_CONTRACT}), "service", "FV_ERROR")
     assert "Contract not found" in gone["message"]
 
@@ -331,18 +412,24 @@ def test_sort_files(sandbox, fv, tmp_path):
     for index in range(3):
         ok(upload(fv, SEED_CONTRACT, write_pdf(tmp_path, name=f"d{index}.pdf")))
     documents = [f["document"] for f in ok(fv.call("list_files", {"ContractID": SEED_CONTRACT}))]
-    order = [{"document": documents[0], "ind": 2, "action": "CHANGE"},
-             {"document": documents[1], "ind": 0, "action": "change"},
-             {"document": documents[2], "ind": 1, "action": "REMOVE"}]
+    order = [
+        {"document": documents[0], "ind": 2, "action": "CHANGE"},
+        {"document": documents[1], "ind": 0, "action": "change"},
+        {"document": documents[2], "ind": 1, "action": "REMOVE"},
+    ]
     envelope = fv.call("sort_files", {"contractID": SEED_CONTRACT, "file_order": order})
     assert [f["document"] for f in ok(envelope)] == [documents[1], documents[0]]
     assert envelope["meta"]["service_code"] == 207
     request = calls(sandbox)[-1]
     assert (request["method"], request["path"]) == ("POST", "/api/v1/sortfiles")
-    assert request["json"] == {"contractID": SEED_CONTRACT, "file_order": [
-        {"document": documents[0], "ind": 2, "action": "CHANGE"},
-        {"document": documents[1], "ind": 0, "action": "CHANGE"},
-        {"document": documents[2], "ind": 1, "action": "REMOVE"}]}
+    assert request["json"] == {
+        "contractID": SEED_CONTRACT,
+        "file_order": [
+            {"document": documents[0], "ind": 2, "action": "CHANGE"},
+            {"document": documents[1], "ind": 0, "action": "CHANGE"},
+            {"document": documents[2], "ind": 1, "action": "REMOVE"},
+        ],
+    }
 
 
 def test_merge_files(sandbox, fv, tmp_path):
@@ -350,7 +437,11 @@ def test_merge_files(sandbox, fv, tmp_path):
     envelope = fv.call("merge_files", {"ContractID": SEED_CONTRACT})
     assert ok(envelope) == {} and envelope["meta"]["service_code"] == 207
     request = calls(sandbox)[-1]
-    assert (request["method"], request["path"], request["body_size"]) == ("POST", f"/api/v1/contract/merge/{SEED_CONTRACT}", 0)
+    assert (request["method"], request["path"], request["body_size"]) == (
+        "POST",
+        f"/api/v1/contract/merge/{SEED_CONTRACT}",
+        0,
+    )
 
 
 def test_send_contract(sandbox, fv):
@@ -358,21 +449,32 @@ def test_send_contract(sandbox, fv):
     assert data["msg"] == f"email-doc: {SEED_CONTRACT}" and data["ok_count"] == 1 and data["fail_count"] == 0
     assert data["info_detail"][0]["info_mail"]["tok"]["st_down"] == {"status": "sucess", "result": None}
     request = only_call(sandbox)
-    assert (request["method"], request["path"], request["body_size"]) == \
-        ("POST", f"/api/v1/contract/send/draft/{SEED_CONTRACT}", 0)
+    assert (request["method"], request["path"], request["body_size"]) == (
+        "POST",
+        f"/api/v1/contract/send/draft/{SEED_CONTRACT}",
+        0,
+    )
 
 
 def test_signers(sandbox, fv):
-    signer = {"contractID": SEED_CONTRACT, "full_name": "Andri Marin", "email": "andri.marin@gmail.com",
-              "rutId": "14666666-3", "phone": "961420311"}
+    signer = {
+        "contractID": SEED_CONTRACT,
+        "full_name": "Andri Marin",
+        "email": "andri.marin@gmail.com",
+        "rutId": "14666666-3",
+        "phone": "961420311",
+    }
     assert ok(fv.call("create_signer", signer)) == {}
     changed = {**signer, "full_name": "Jose G. Cortesia R.", "email": "contacto@gmail.com", "phone": "930139020"}
     assert ok(fv.call("update_signer", changed)) == {}
     envelope = fv.call("delete_signer", {"contractID": SEED_CONTRACT, "rutId": "14.666.666-3"})
     assert ok(envelope) == {} and envelope["meta"]["service_code"] == 207
     sent = [(r["method"], r["path"], r["json"]) for r in calls(sandbox)]
-    assert sent == [("POST", "/api/v1/signer/new", signer), ("POST", "/api/v1/signer/upd", changed),
-                    ("POST", "/api/v1/signer/del", {"contractID": SEED_CONTRACT, "rutId": "14666666-3"})]
+    assert sent == [
+        ("POST", "/api/v1/signer/new", signer),
+        ("POST", "/api/v1/signer/upd", changed),
+        ("POST", "/api/v1/signer/del", {"contractID": SEED_CONTRACT, "rutId": "14666666-3"}),
+    ]
     assert len(sandbox.state()["fv_contracts"][SEED_CONTRACT]["signers"]) == 1
 
 
@@ -387,6 +489,7 @@ def test_delete_signer_with_a_wrong_check_digit_warns_and_sends(sandbox, fv):
 
 # -- the seed's whole flow -----------------------------------------------------------------------
 
+
 def test_seed_flow(sandbox, fv, tmp_path):
     assert ok(fv.call("login", {}))["authorized"] is True
     fees = ok(fv.call("list_contract_types", {"QTYPE": "FEE", "QVALUE": 28}))
@@ -396,8 +499,10 @@ def test_seed_flow(sandbox, fv, tmp_path):
     ok(upload(fv, contract_id, write_pdf(tmp_path, 60_000, "b.pdf")))
     files = ok(fv.call("list_files", {"ContractID": contract_id}))
     assert len(files) == 2
-    order = [{"document": files[1]["document"], "ind": 0, "action": "CHANGE"},
-             {"document": files[0]["document"], "ind": 1, "action": "CHANGE"}]
+    order = [
+        {"document": files[1]["document"], "ind": 0, "action": "CHANGE"},
+        {"document": files[0]["document"], "ind": 1, "action": "CHANGE"},
+    ]
     sorted_files = ok(fv.call("sort_files", {"contractID": contract_id, "file_order": order}))
     assert [f["document"] for f in sorted_files] == [files[1]["document"], files[0]["document"]]
     ok(fv.call("merge_files", {"ContractID": contract_id}))
@@ -409,12 +514,21 @@ def test_seed_flow(sandbox, fv, tmp_path):
     assert detail["firmantes"][0]["RUT"] == "11111111-1"
     assert logins(sandbox) == 1
     assert [r["path"] for r in sandbox.requests()] == [
-        "/logindata", "/api/v1/contract-type/FEE/28", "/api/v1/contract/create-contract", "/api/v1/upfile",
-        "/api/v1/upfile", f"/api/v1/filelist/{contract_id}", "/api/v1/sortfiles", f"/api/v1/contract/merge/{contract_id}",
-        f"/api/v1/contract/send/draft/{contract_id}", f"/api/v1/contract/detail/{contract_id}"]
+        "/logindata",
+        "/api/v1/contract-type/FEE/28",
+        "/api/v1/contract/create-contract",
+        "/api/v1/upfile",
+        "/api/v1/upfile",
+        f"/api/v1/filelist/{contract_id}",
+        "/api/v1/sortfiles",
+        f"/api/v1/contract/merge/{contract_id}",
+        f"/api/v1/contract/send/draft/{contract_id}",
+        f"/api/v1/contract/detail/{contract_id}",
+    ]
 
 
 # -- the token's life --------------------------------------------------------------------------
+
 
 def test_one_login_for_a_hundred_calls(sandbox, fv):
     for index in range(100):
@@ -427,11 +541,14 @@ def test_one_login_for_a_hundred_calls(sandbox, fv):
     assert len(tokens_seen(sandbox)) == 1
 
 
-@pytest.mark.parametrize("operation,request_body,refusal", [
-    ("get_contract", {"IDContract": SEED_CONTRACT}, "error"),                                   # 400 "error"
-    ("update_user", {"IDUser": 1, "sFirstName": "Ana"}, "JWT Token invalid"),                  # 200
-    ("get_user", {"IDUser": 1}, "Login failed: Email or password incorrect."),                  # 400, GetAllUser
-])
+@pytest.mark.parametrize(
+    "operation,request_body,refusal",
+    [
+        ("get_contract", {"IDContract": SEED_CONTRACT}, "error"),  # 400 "error"
+        ("update_user", {"IDUser": 1, "sFirstName": "Ana"}, "JWT Token invalid"),  # 200
+        ("get_user", {"IDUser": 1}, "Login failed: Email or password incorrect."),  # 400, GetAllUser
+    ],
+)
 def test_an_invalidated_token_costs_one_login(sandbox, fv, operation, request_body, refusal):
     ok(fv.call(operation, request_body))
     sandbox.fv_invalidate_tokens()
@@ -572,19 +689,34 @@ def test_an_unknown_message_is_fv_error_with_its_text(sandbox, fv):
 
 
 def test_catalogue_errors_from_the_service_itself(sandbox, fv):
-    user = {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": USER_EMAIL, "sPhone": "873320311",
-            "sLogin": "nuevo01", "sPassword": "x1234567"}
+    user = {
+        "sRUT": "11111111-1",
+        "sFirstName": "A",
+        "sLastName": "B",
+        "sEmail": USER_EMAIL,
+        "sPhone": "873320311",
+        "sLogin": "nuevo01",
+        "sPassword": "x1234567",
+    }
     envelope = fv.call("create_user", user)
     failed(envelope, "service", "EMAIL_EXISTS")
     assert envelope["meta"]["http_status"] == 200  # an error at HTTP 200 is still an error
     failed(fv.call("create_user", {**user, "sEmail": "otro@example.cl", "sLogin": LOGIN}), "service", "LOGIN_EXISTS")
     failed(fv.call("reset_password", {"login": "nadie@example.cl"}), "service", "UNKNOWN_USER")
-    failed(fv.call("new_password", {"login": USER_EMAIL, "password": "12345678", "new_password": "abc12345"}),
-           "service", "WRONG_CODE")
+    failed(
+        fv.call("new_password", {"login": USER_EMAIL, "password": "12345678", "new_password": "abc12345"}),
+        "service",
+        "WRONG_CODE",
+    )
     # The sandbox refuses documents that are not the contract's with VALIDATION-FAIL.
-    failed(fv.call("sort_files", {"contractID": SEED_CONTRACT,
-                                  "file_order": [{"document": "nope.pdf", "ind": 0, "action": "CHANGE"}]}),
-           "service", "VALIDATION_FAIL")
+    failed(
+        fv.call(
+            "sort_files",
+            {"contractID": SEED_CONTRACT, "file_order": [{"document": "nope.pdf", "ind": 0, "action": "CHANGE"}]},
+        ),
+        "service",
+        "VALIDATION_FAIL",
+    )
 
 
 def test_a_non_json_error_answer_is_http(sandbox, fv):
@@ -602,6 +734,7 @@ def test_a_non_json_success_answer_is_protocol(sandbox, fv):
 
 # -- replay policy ------------------------------------------------------------------------------
 
+
 def test_create_contract_is_never_sent_twice(sandbox, fv):
     ok(fv.call("login", {}))
     sandbox.fault("reset", process=True, prefix="/api/v1/contract/create-contract")
@@ -612,17 +745,28 @@ def test_create_contract_is_never_sent_twice(sandbox, fv):
     assert len(sandbox.state()["fv_contracts"]) == 2  # it did take effect: that is why it was not repeated
 
 
-@pytest.mark.parametrize("operation,prefix", [
-    ("delete_contract", f"/api/v1/contract/{SEED_CONTRACT}"),     # no body
-    ("send_contract", "/api/v1/contract/send/draft/"),
-    ("upload_document", "/api/v1/upfile"),                        # a streamed file
-    ("create_signer", "/api/v1/signer/new"),
-])
+@pytest.mark.parametrize(
+    "operation,prefix",
+    [
+        ("delete_contract", f"/api/v1/contract/{SEED_CONTRACT}"),  # no body
+        ("send_contract", "/api/v1/contract/send/draft/"),
+        ("upload_document", "/api/v1/upfile"),  # a streamed file
+        ("create_signer", "/api/v1/signer/new"),
+    ],
+)
 def test_writes_are_never_sent_twice(sandbox, fv, tmp_path, operation, prefix):
-    requests = {"delete_contract": {"IDContract": SEED_CONTRACT}, "send_contract": {"IDContract": SEED_CONTRACT},
-                "upload_document": {"contractID": SEED_CONTRACT, "file_path": str(write_pdf(tmp_path, 300_000))},
-                "create_signer": {"contractID": SEED_CONTRACT, "full_name": "Andri Marin", "email": "andri@gmail.com",
-                                  "rutId": "14666666-3", "phone": "961420311"}}
+    requests = {
+        "delete_contract": {"IDContract": SEED_CONTRACT},
+        "send_contract": {"IDContract": SEED_CONTRACT},
+        "upload_document": {"contractID": SEED_CONTRACT, "file_path": str(write_pdf(tmp_path, 300_000))},
+        "create_signer": {
+            "contractID": SEED_CONTRACT,
+            "full_name": "Andri Marin",
+            "email": "andri@gmail.com",
+            "rutId": "14666666-3",
+            "phone": "961420311",
+        },
+    }
     ok(fv.call("login", {}))  # a live keep-alive connection
     sandbox.fault("reset", process=True, prefix=prefix)
     envelope = fv.call(operation, requests[operation])
@@ -643,6 +787,7 @@ def test_reads_are_retried(sandbox, fv):
 
 # -- local validation: nothing is sent ----------------------------------------------------------
 
+
 def signer(**changes: Any) -> dict[str, Any]:
     return {**SIGNER, **changes}
 
@@ -656,19 +801,42 @@ VALIDATIONS = [
     ("create_contract", contract(sOwnerType="EMPRESA"), "sOwnerType", "OWNER_TYPE_INVALID"),
     ("create_contract", contract(signers=[signer(type="PERSONA")]), "signers[0].type", "SIGNER_TYPE_INVALID"),
     ("create_contract", contract(signers=[], iSignedCount=0), "signers", "SIGNER_COUNT_INVALID"),
-    ("create_contract", contract(signers=[signer(rutId=f"{10_000_000 + i}-{'0'}", portion=0) for i in range(11)],
-                                 iSignedCount=11), "signers", "SIGNER_COUNT_INVALID"),
+    (
+        "create_contract",
+        contract(signers=[signer(rutId=f"{10_000_000 + i}-{'0'}", portion=0) for i in range(11)], iSignedCount=11),
+        "signers",
+        "SIGNER_COUNT_INVALID",
+    ),
     ("create_contract", contract(iSignedCount=2), "iSignedCount", "SIGNED_COUNT_MISMATCH"),
     ("create_contract", contract(signers=[signer(portion=75)]), "signers[0].portion", "PORTION_INVALID"),
     ("create_contract", contract(signers=[signer(portion="cien")]), "signers[0].portion", "PORTION_INVALID"),
     ("create_contract", contract(signers=[signer(portion=50)]), "signers", "PORTIONS_INVALID"),
     ("create_contract", contract(signers=[signer(portion=0)]), "signers", "PORTIONS_INVALID"),
-    ("create_contract", contract(signers=[signer(), signer(rutId="76795561-8", portion=100)], iSignedCount=2),
-     "signers", "PORTIONS_INVALID"),
-    ("create_contract", contract(signers=[signer(portion=50), signer(rutId="76795561-8", portion=50),
-                                          signer(rutId="12345678-5", portion=50)], iSignedCount=3),
-     "signers", "PORTIONS_INVALID"),
-    ("create_contract", contract(signers=[signer(), signer(portion=0)], iSignedCount=2), "signers[1].rutId", "DUPLICATE_SIGNER"),
+    (
+        "create_contract",
+        contract(signers=[signer(), signer(rutId="76795561-8", portion=100)], iSignedCount=2),
+        "signers",
+        "PORTIONS_INVALID",
+    ),
+    (
+        "create_contract",
+        contract(
+            signers=[
+                signer(portion=50),
+                signer(rutId="76795561-8", portion=50),
+                signer(rutId="12345678-5", portion=50),
+            ],
+            iSignedCount=3,
+        ),
+        "signers",
+        "PORTIONS_INVALID",
+    ),
+    (
+        "create_contract",
+        contract(signers=[signer(), signer(portion=0)], iSignedCount=2),
+        "signers[1].rutId",
+        "DUPLICATE_SIGNER",
+    ),
     ("create_contract", contract(signers=[signer(rutId="11111111-2")]), "signers[0].rutId", "RUT_INVALIDO"),
     ("create_contract", contract(signers=[signer(email="jose@")]), "signers[0].email", "EMAIL_INVALID"),
     ("create_contract", contract(signers=[signer(phone="87-332-0311")]), "signers[0].phone", "PHONE_INVALID"),
@@ -700,33 +868,131 @@ VALIDATIONS = [
     ("merge_files", {"ContractID": ""}, "ContractID", "CONTRACT_ID_INVALID"),
     ("send_contract", {"IDContract": "x"}, "IDContract", "CONTRACT_ID_INVALID"),
     # users
-    ("create_user", {"sRUT": "11111111-2", "sFirstName": "A", "sLastName": "B", "sEmail": "a@b.cl", "sPhone": "873320311",
-                     "sLogin": "nuevo01", "sPassword": "x"}, "sRUT", "RUT_INVALIDO"),
-    ("create_user", {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": "a@b", "sPhone": "873320311",
-                     "sLogin": "nuevo01", "sPassword": "x"}, "sEmail", "EMAIL_INVALID"),
-    ("create_user", {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": "a@b.cl", "sPhone": "873320311",
-                     "sLogin": "nuevo.01", "sPassword": "x"}, "sLogin", "INVALID_LOGIN"),
-    ("create_user", {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": "a@b.cl", "sPhone": "tel",
-                     "sLogin": "nuevo01", "sPassword": "x"}, "sPhone", "PHONE_INVALID"),
-    ("create_user", {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": "a@b.cl", "sPhone": "873320311",
-                     "sLogin": "nuevo01", "sPassword": "x", "sUserType": "EMPRESA"}, "sUserType", "USER_TYPE_INVALID"),
+    (
+        "create_user",
+        {
+            "sRUT": "11111111-2",
+            "sFirstName": "A",
+            "sLastName": "B",
+            "sEmail": "a@b.cl",
+            "sPhone": "873320311",
+            "sLogin": "nuevo01",
+            "sPassword": "x",
+        },
+        "sRUT",
+        "RUT_INVALIDO",
+    ),
+    (
+        "create_user",
+        {
+            "sRUT": "11111111-1",
+            "sFirstName": "A",
+            "sLastName": "B",
+            "sEmail": "a@b",
+            "sPhone": "873320311",
+            "sLogin": "nuevo01",
+            "sPassword": "x",
+        },
+        "sEmail",
+        "EMAIL_INVALID",
+    ),
+    (
+        "create_user",
+        {
+            "sRUT": "11111111-1",
+            "sFirstName": "A",
+            "sLastName": "B",
+            "sEmail": "a@b.cl",
+            "sPhone": "873320311",
+            "sLogin": "nuevo.01",
+            "sPassword": "x",
+        },
+        "sLogin",
+        "INVALID_LOGIN",
+    ),
+    (
+        "create_user",
+        {
+            "sRUT": "11111111-1",
+            "sFirstName": "A",
+            "sLastName": "B",
+            "sEmail": "a@b.cl",
+            "sPhone": "tel",
+            "sLogin": "nuevo01",
+            "sPassword": "x",
+        },
+        "sPhone",
+        "PHONE_INVALID",
+    ),
+    (
+        "create_user",
+        {
+            "sRUT": "11111111-1",
+            "sFirstName": "A",
+            "sLastName": "B",
+            "sEmail": "a@b.cl",
+            "sPhone": "873320311",
+            "sLogin": "nuevo01",
+            "sPassword": "x",
+            "sUserType": "EMPRESA",
+        },
+        "sUserType",
+        "USER_TYPE_INVALID",
+    ),
     ("update_user", {"IDUser": 1, "sPhone": "9 6142 0311"}, "sPhone", "PHONE_INVALID"),
     ("update_user", {"IDUser": 1, "sFirstName": "  "}, "sFirstName", "EMPTY_FIELD"),
     ("reset_password", {"login": "userapp"}, "login", "EMAIL_INVALID"),
     # documents
     ("sort_files", {"contractID": SEED_CONTRACT, "file_order": []}, "file_order", "FILE_ORDER_INVALID"),
-    ("sort_files", {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": 1, "action": "MOVE"}]},
-     "file_order[0].action", "FILE_ORDER_INVALID"),
-    ("sort_files", {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": -1, "action": "CHANGE"}]},
-     "file_order[0].ind", "FILE_ORDER_INVALID"),
-    ("sort_files", {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": 0, "action": "CHANGE"},
-                                                               {"document": "a.pdf", "ind": 1, "action": "CHANGE"}]},
-     "file_order[1].document", "FILE_ORDER_INVALID"),
+    (
+        "sort_files",
+        {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": 1, "action": "MOVE"}]},
+        "file_order[0].action",
+        "FILE_ORDER_INVALID",
+    ),
+    (
+        "sort_files",
+        {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": -1, "action": "CHANGE"}]},
+        "file_order[0].ind",
+        "FILE_ORDER_INVALID",
+    ),
+    (
+        "sort_files",
+        {
+            "contractID": SEED_CONTRACT,
+            "file_order": [
+                {"document": "a.pdf", "ind": 0, "action": "CHANGE"},
+                {"document": "a.pdf", "ind": 1, "action": "CHANGE"},
+            ],
+        },
+        "file_order[1].document",
+        "FILE_ORDER_INVALID",
+    ),
     # signers
-    ("create_signer", {"contractID": SEED_CONTRACT, "full_name": "Andri Marin", "email": "andri.marin@gmail.com",
-                       "rutId": "14666666-1", "phone": "961420311"}, "rutId", "RUT_INVALIDO"),
-    ("update_signer", {"contractID": SEED_CONTRACT, "full_name": "Jose", "email": "contacto@gmail.com",
-                       "rutId": "14123123-5", "phone": "93013902a"}, "phone", "PHONE_INVALID"),
+    (
+        "create_signer",
+        {
+            "contractID": SEED_CONTRACT,
+            "full_name": "Andri Marin",
+            "email": "andri.marin@gmail.com",
+            "rutId": "14666666-1",
+            "phone": "961420311",
+        },
+        "rutId",
+        "RUT_INVALIDO",
+    ),
+    (
+        "update_signer",
+        {
+            "contractID": SEED_CONTRACT,
+            "full_name": "Jose",
+            "email": "contacto@gmail.com",
+            "rutId": "14123123-5",
+            "phone": "93013902a",
+        },
+        "phone",
+        "PHONE_INVALID",
+    ),
     ("delete_signer", {"contractID": SEED_CONTRACT, "rutId": "14-123"}, "rutId", "RUT_INVALIDO"),
 ]
 
@@ -743,12 +1009,26 @@ def test_local_validation_sends_nothing(sandbox, fv, operation, request_body, fi
 
 STRUCTURE = [
     ("create_contract", contract(signers=[signer(colour="red")]), "signers[0].colour", "UNKNOWN_FIELD"),
-    ("create_contract", {k: v for k, v in CONTRACT.items() if k != "iContractTypeFeeID"}, "iContractTypeFeeID", "MISSING_FIELD"),
-    ("create_contract", contract(signers=[{k: v for k, v in SIGNER.items() if k != "type"}]), "signers[0].type", "MISSING_FIELD"),
+    (
+        "create_contract",
+        {k: v for k, v in CONTRACT.items() if k != "iContractTypeFeeID"},
+        "iContractTypeFeeID",
+        "MISSING_FIELD",
+    ),
+    (
+        "create_contract",
+        contract(signers=[{k: v for k, v in SIGNER.items() if k != "type"}]),
+        "signers[0].type",
+        "MISSING_FIELD",
+    ),
     ("create_contract", contract(signers="all"), "signers", "WRONG_TYPE"),
     ("create_contract", contract(signers=[signer(portion=[100])]), "signers[0].portion", "WRONG_TYPE"),
-    ("sort_files", {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": 1, "action": "CHANGE", "x": 1}]},
-     "file_order[0].x", "UNKNOWN_FIELD"),
+    (
+        "sort_files",
+        {"contractID": SEED_CONTRACT, "file_order": [{"document": "a.pdf", "ind": 1, "action": "CHANGE", "x": 1}]},
+        "file_order[0].x",
+        "UNKNOWN_FIELD",
+    ),
     ("list_contract_types", {"QTYPE": "TYPE"}, "QVALUE", "MISSING_FIELD"),
     ("upload_document", {"contractID": SEED_CONTRACT}, "file_path", "MISSING_FIELD"),
     ("upload_document", {"contractID": SEED_CONTRACT, "content_base64": "%%%"}, "content_base64", "INVALID_BASE64"),
@@ -771,8 +1051,13 @@ def test_upload_refuses_what_is_not_a_pdf(sandbox, fv, tmp_path):
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     failed(upload(fv, SEED_CONTRACT, empty), "validation", "NOT_A_PDF")
-    failed(fv.call("upload_document", {"contractID": SEED_CONTRACT, "content_base64": base64.b64encode(b"hello").decode()}),
-           "validation", "NOT_A_PDF")
+    failed(
+        fv.call(
+            "upload_document", {"contractID": SEED_CONTRACT, "content_base64": base64.b64encode(b"hello").decode()}
+        ),
+        "validation",
+        "NOT_A_PDF",
+    )
     assert sandbox.requests() == []
 
 
@@ -807,18 +1092,33 @@ def test_upload_of_5_mb_reports_progress(sandbox, fv, tmp_path):
 
 # -- secrets -----------------------------------------------------------------------------------
 
+
 def test_no_password_or_token_in_any_envelope_or_log_line(sandbox, fv, tmp_path):
     envelopes = [
         fv.call("login", {}),
         fv.call("get_user", {"IDUser": 1}),
-        fv.call("create_user", {"sRUT": "11111111-1", "sFirstName": "A", "sLastName": "B", "sEmail": "nuevo@b.cl",
-                                "sPhone": "873320311", "sLogin": "nuevo01", "sPassword": "SecretoNuevo-77"}),
+        fv.call(
+            "create_user",
+            {
+                "sRUT": "11111111-1",
+                "sFirstName": "A",
+                "sLastName": "B",
+                "sEmail": "nuevo@b.cl",
+                "sPhone": "873320311",
+                "sLogin": "nuevo01",
+                "sPassword": "SecretoNuevo-77",
+            },
+        ),
         fv.call("update_user", {"IDUser": 1, "sFirstName": "Ana"}),
         fv.call("reset_password", {"login": "nuevo@b.cl"}),
     ]
     code = sandbox.fv_reset_code("nuevo@b.cl")
-    envelopes.append(fv.call("new_password", {"login": "nuevo@b.cl", "password": code, "new_password": "NuevaClave-88"}))
-    envelopes.append(fv.call("new_password", {"login": "nuevo@b.cl", "password": code, "new_password": "NuevaClave-99"}))
+    envelopes.append(
+        fv.call("new_password", {"login": "nuevo@b.cl", "password": code, "new_password": "NuevaClave-88"})
+    )
+    envelopes.append(
+        fv.call("new_password", {"login": "nuevo@b.cl", "password": code, "new_password": "NuevaClave-99"})
+    )
     contract_id = new_contract(fv)
     envelopes.append(upload(fv, contract_id, write_pdf(tmp_path)))
     sandbox.fv_invalidate_tokens()
@@ -831,8 +1131,19 @@ def test_no_password_or_token_in_any_envelope_or_log_line(sandbox, fv, tmp_path)
     tokens = tokens_seen(sandbox)  # (the sandbox issues the same JWT for logins within one second)
     assert tokens and logins(sandbox) == 2
     assert any(level == 0 or level == 1 for level, _ in fv.logs) and len(fv.logs) > 20
-    assert_no_secrets([PASSWORD, "SecretoNuevo-77", code, "NuevaClave-88", "NuevaClave-99", *tokens,
-                       *(t.split(".")[2] for t in tokens)], envelopes, fv.logs)
+    assert_no_secrets(
+        [
+            PASSWORD,
+            "SecretoNuevo-77",
+            code,
+            "NuevaClave-88",
+            "NuevaClave-99",
+            *tokens,
+            *(t.split(".")[2] for t in tokens),
+        ],
+        envelopes,
+        fv.logs,
+    )
     for envelope in envelopes:
         for text in all_text(envelope):
             assert not re.search(r"eyJ[A-Za-z0-9_-]{10,}\.", text), text

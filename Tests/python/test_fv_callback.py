@@ -1,6 +1,7 @@
 """Firma Virtual's callbacks through libsello.so (API.md, "Firma Virtual and FES today"):
 fv_parse_callback (a local helper) on every shape, and fv_confirm_callback on a callback the
 sandbox delivered to a receiver on loopback, on a forged one and on broken ones."""
+
 from __future__ import annotations
 
 import base64
@@ -11,21 +12,33 @@ import uuid
 from typing import Any
 
 import pytest
-
 from sello_ffi import Client, call
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT  # SIGNED_PENDING in the sandbox
 
 DETAIL = f"/api/v1/contract/detail/{SEED_CONTRACT}"
 PDF = base64.b64encode(b"%PDF-1.4\n% sello\n%%EOF\n").decode()
-STATUSES = ["CREATED", "REVIEW", "APPROVED", "REJECTED", "IN_NOTARY", "SIGNED_PENDING", "DELIVERED", "FINISHED", "OTHER"]
+STATUSES = [
+    "CREATED",
+    "REVIEW",
+    "APPROVED",
+    "REJECTED",
+    "IN_NOTARY",
+    "SIGNED_PENDING",
+    "DELIVERED",
+    "FINISHED",
+    "OTHER",
+]
 
 
-def callback_body(contract_id: str = SEED_CONTRACT, status: str = "SIGNED_PENDING", as_array: bool = True,
-                  **extra: Any) -> dict[str, Any]:
+def callback_body(
+    contract_id: str = SEED_CONTRACT, status: str = "SIGNED_PENDING", as_array: bool = True, **extra: Any
+) -> dict[str, Any]:
     """The shape TTX's fix reads (CHILE_2026.md §1.5)."""
     contract = {"sContractID": contract_id, "sStatus": status, "sContractName": "Prueba Venta 39 - NO COBRAR", **extra}
-    return {"contract": [contract] if as_array else contract,
-            "signers": [{"full_name": "Jose Cortesia", "rutId": "76795561-8", "sign_status": "NOTHING"}]}
+    return {
+        "contract": [contract] if as_array else contract,
+        "signers": [{"full_name": "Jose Cortesia", "rutId": "76795561-8", "sign_status": "NOTHING"}],
+    }
 
 
 def parse(body: Any) -> dict[str, Any]:
@@ -84,22 +97,40 @@ class Receiver:
 
 
 def express_with_callback(fv: Client, url: str) -> str:
-    signer = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-              "phone": "912345678", "portion": "100"}
-    envelope = fv.call("create_contract_express", {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49,
-                                                   "signers": [signer], "sContractName": "Prueba callback",
-                                                   "callback": url, "content_base64": PDF})
+    signer = {
+        "full_name": "Jose Cortesia",
+        "email": "jose@firmavirtual.com",
+        "rutId": "11111111-1",
+        "phone": "912345678",
+        "portion": "100",
+    }
+    envelope = fv.call(
+        "create_contract_express",
+        {
+            "sOwnerType": "NATURAL",
+            "iContractTypeFeeID": 49,
+            "signers": [signer],
+            "sContractName": "Prueba callback",
+            "callback": url,
+            "content_base64": PDF,
+        },
+    )
     return ok(envelope)["sContractID"]
 
 
 # -- fv_parse_callback ------------------------------------------------------------------------------
 
+
 def test_parse_the_raw_text_of_a_callback():
     raw = json.dumps(callback_body(status="FINISHED"))
     envelope = parse(raw)
     data = ok(envelope)
-    assert (data["sContractID"], data["sStatus"], data["status"], data["sContractName"]) == \
-        (SEED_CONTRACT, "FINISHED", "FINISHED", "Prueba Venta 39 - NO COBRAR")
+    assert (data["sContractID"], data["sStatus"], data["status"], data["sContractName"]) == (
+        SEED_CONTRACT,
+        "FINISHED",
+        "FINISHED",
+        "Prueba Venta 39 - NO COBRAR",
+    )
     assert data["signers"][0]["rutId"] == "76795561-8"
     assert data["contract"]["sContractID"] == SEED_CONTRACT
     assert envelope["meta"] == {**envelope["meta"], "service": "fv", "operation": "parse_callback", "attempts": 0}
@@ -115,7 +146,12 @@ def test_parse_contract_as_array_or_object_and_body_as_text_or_json(as_array):
 
 def test_parse_falls_back_to_the_top_level():
     data = ok(parse({"sContractID": SEED_CONTRACT, "sStatus": "approved", "sContractName": "X"}))
-    assert (data["sContractID"], data["sStatus"], data["status"], data["signers"]) == (SEED_CONTRACT, "approved", "APPROVED", [])
+    assert (data["sContractID"], data["sStatus"], data["status"], data["signers"]) == (
+        SEED_CONTRACT,
+        "approved",
+        "APPROVED",
+        [],
+    )
 
 
 @pytest.mark.parametrize("status", STATUSES)
@@ -152,22 +188,42 @@ def test_several_contracts_are_read_first_with_a_warning():
     assert [w["code"] for w in envelope["warnings"]] == ["SEVERAL_CONTRACTS"]
 
 
-@pytest.mark.parametrize("body", ["", "not json", "[1, 2]", '{"contract": []}', '{"contract": [{"sStatus": "FINISHED"}]}',
-                                  '{"contract": {"sContractID": ""}}', {"signers": []}, '{"contract": "x"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "not json",
+        "[1, 2]",
+        '{"contract": []}',
+        '{"contract": [{"sStatus": "FINISHED"}]}',
+        '{"contract": {"sContractID": ""}}',
+        {"signers": []},
+        '{"contract": "x"}',
+    ],
+)
 def test_what_is_not_a_callback_is_refused(body):
     error = failed(parse(body), "validation", "CALLBACK_INVALID")
     assert error["field"] == "body"
 
 
-@pytest.mark.parametrize("request_json,code", [
-    ({}, "MISSING_FIELD"), ({"body": None}, "MISSING_FIELD"), ({"body": 5}, "WRONG_TYPE"), ({"body": [1]}, "WRONG_TYPE"),
-    ({"body": "{}", "signature": "x"}, "UNKNOWN_FIELD"), (b"{not json", "INVALID_JSON"), (None, "NULL_ARGUMENT"),
-])
+@pytest.mark.parametrize(
+    "request_json,code",
+    [
+        ({}, "MISSING_FIELD"),
+        ({"body": None}, "MISSING_FIELD"),
+        ({"body": 5}, "WRONG_TYPE"),
+        ({"body": [1]}, "WRONG_TYPE"),
+        ({"body": "{}", "signature": "x"}, "UNKNOWN_FIELD"),
+        (b"{not json", "INVALID_JSON"),
+        (None, "NULL_ARGUMENT"),
+    ],
+)
 def test_bad_requests(request_json, code):
     assert call("fv_parse_callback", request_json)["error"]["code"] == code
 
 
 # -- fv_confirm_callback -----------------------------------------------------------------------------
+
 
 def test_a_callback_delivered_to_a_loopback_receiver_is_parsed_and_confirmed(sandbox, fv):
     with Receiver() as receiver:
@@ -176,11 +232,20 @@ def test_a_callback_delivered_to_a_loopback_receiver_is_parsed_and_confirmed(san
         assert delivery["result"] == "delivered" and delivery["url"] == receiver.url
         [raw] = receiver.bodies
     parsed = ok(call("fv_parse_callback", {"body": raw.decode()}))
-    assert (parsed["sContractID"], parsed["status"], parsed["sContractName"]) == (contract_id, "SIGNED_PENDING", "Prueba callback")
+    assert (parsed["sContractID"], parsed["status"], parsed["sContractName"]) == (
+        contract_id,
+        "SIGNED_PENDING",
+        "Prueba callback",
+    )
     before = len(sandbox.requests())
     envelope = fv.call("confirm_callback", {"body": raw.decode()})
     data = ok(envelope)
-    assert (data["sContractID"], data["sStatus"], data["status"], data["agrees"]) == (contract_id, "SIGNED_PENDING", "SIGNED_PENDING", True)
+    assert (data["sContractID"], data["sStatus"], data["status"], data["agrees"]) == (
+        contract_id,
+        "SIGNED_PENDING",
+        "SIGNED_PENDING",
+        True,
+    )
     assert (data["sPaymentStatus"], data["paid"]) == ("PENDING", False)
     assert data["callback"] == parsed
     assert data["detail"]["contrato"][0]["sContractID"] == contract_id
@@ -218,14 +283,18 @@ def test_a_callback_without_status_does_not_agree(sandbox, fv):
 
 
 def test_a_callback_for_an_unknown_contract(sandbox, fv):
-    error = failed(fv.call("confirm_callback", {"body": callback_body(contract_id=str(uuid.uuid4()))}), "service", "FV_ERROR")
+    error = failed(
+        fv.call("confirm_callback", {"body": callback_body(contract_id=str(uuid.uuid4()))}), "service", "FV_ERROR"
+    )
     assert "Contract not found" in error["message"]
 
 
 def test_nothing_is_asked_for_a_callback_that_is_not_one(sandbox, fv):
-    for body, kind, code in (("<xml/>", "validation", "CALLBACK_INVALID"),
-                             (callback_body(contract_id="42; DROP TABLE"), "validation", "CONTRACT_ID_INVALID"),
-                             (None, "invalid_argument", "MISSING_FIELD")):
+    for body, kind, code in (
+        ("<xml/>", "validation", "CALLBACK_INVALID"),
+        (callback_body(contract_id="42; DROP TABLE"), "validation", "CONTRACT_ID_INVALID"),
+        (None, "invalid_argument", "MISSING_FIELD"),
+    ):
         envelope = fv.call("confirm_callback", {"body": body})
         failed(envelope, kind, code)
         assert envelope["meta"]["attempts"] == 0

@@ -3,6 +3,7 @@ FES today"): the body as the sandbox received it, field by field, with the PDF's
 through document.content_file; every local check refused with nothing sent; the contract id read
 from every answer shape, and the warning when none carries it; never sent twice; a file that
 changes size while it is sent."""
+
 from __future__ import annotations
 
 import base64
@@ -15,12 +16,21 @@ import time
 from typing import Any
 
 import pytest
-
 from sello_ffi import PROGRESS_FN, Client, lib
-from sello_fixtures import FV_EXPRESS as EXPRESS, SEEDED_CONTRACT as SEED_CONTRACT
+from sello_fixtures import FV_EXPRESS as EXPRESS
+from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
-          "phone": "9 1234 5678", "rol": 0, "order": 1, "type": "NATURAL", "portion": 100, "payment": "0.00"}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11.111.111-1",
+    "phone": "9 1234 5678",
+    "rol": 0,
+    "order": 1,
+    "type": "NATURAL",
+    "portion": 100,
+    "payment": "0.00",
+}
 
 
 @pytest.fixture()
@@ -39,8 +49,12 @@ def pdf_file(folder: pathlib.Path, size: int = 5000, name: str = "contrato.pdf")
 
 
 def request(path: pathlib.Path | None = None, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "signers": [dict(SIGNER)],
-                            "sContractName": "Prueba Venta 39 - NO COBRAR"}
+    body: dict[str, Any] = {
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 49,
+        "signers": [dict(SIGNER)],
+        "sContractName": "Prueba Venta 39 - NO COBRAR",
+    }
     if path is not None:
         body["file_path"] = str(path)
     body.update(changes)
@@ -68,19 +82,42 @@ def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
 
 # -- the body, field by field ---------------------------------------------------------------------
 
+
 def test_the_body_field_by_field_and_the_pdf_round_trips(sandbox, fv, tmp_path):
     pdf = pdf_file(tmp_path, 100_001)  # not a multiple of 3: the last quantum is padded
-    second = {**SIGNER, "full_name": "Ana Pérez", "email": "ana@example.cl", "rutId": "12345678-5",
-              "phone": "+56 9 8765 4321", "rol": 3, "order": 2, "portion": "50", "type": "legal"}
-    envelope = fv.call("create_contract_express", request(
-        pdf, signers=[{**SIGNER, "portion": "50"}, second], iSignedCount=2, callback="https://ejemplo.cl/webhook",
-        iAgreementId=0, iPriceId=0, provider="lexgosign"))
+    second = {
+        **SIGNER,
+        "full_name": "Ana Pérez",
+        "email": "ana@example.cl",
+        "rutId": "12345678-5",
+        "phone": "+56 9 8765 4321",
+        "rol": 3,
+        "order": 2,
+        "portion": "50",
+        "type": "legal",
+    }
+    envelope = fv.call(
+        "create_contract_express",
+        request(
+            pdf,
+            signers=[{**SIGNER, "portion": "50"}, second],
+            iSignedCount=2,
+            callback="https://ejemplo.cl/webhook",
+            iAgreementId=0,
+            iPriceId=0,
+            provider="lexgosign",
+        ),
+    )
     data = ok(envelope)
     [contract_id] = created(sandbox)
     assert data["sContractID"] == contract_id and data["sStatus"] == "CREATED"
     assert data["sContractName"] == "Prueba Venta 39 - NO COBRAR"
     assert "warnings" not in envelope
-    assert (envelope["meta"]["http_status"], envelope["meta"]["service_code"], envelope["meta"]["attempts"]) == (201, 201, 2)
+    assert (envelope["meta"]["http_status"], envelope["meta"]["service_code"], envelope["meta"]["attempts"]) == (
+        201,
+        201,
+        2,
+    )
     [sent] = express_requests(sandbox)
     assert sent["method"] == "POST" and sent["bearer"]
     assert sent["headers"]["content-type"] == "application/json"
@@ -89,14 +126,40 @@ def test_the_body_field_by_field_and_the_pdf_round_trips(sandbox, fv, tmp_path):
     body = json.loads(sent["body_text"])
     assert base64.b64decode(body["document"].pop("content_file"), validate=True) == pdf.read_bytes()
     assert body == {
-        "sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "iSignedCount": 2,
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 49,
+        "iSignedCount": 2,
         "signers": [
-            {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-             "phone": "+56912345678", "rol": 0, "order": 1, "type": "NATURAL", "portion": "50", "payment": "0.00"},
-            {"full_name": "Ana Pérez", "email": "ana@example.cl", "rutId": "12345678-5",
-             "phone": "+56987654321", "rol": 3, "order": 2, "type": "LEGAL", "portion": "50", "payment": "0.00"}],
-        "sContractName": "Prueba Venta 39 - NO COBRAR", "callback": "https://ejemplo.cl/webhook",
-        "iAgreementId": 0, "iPriceId": 0, "provider": "LEXGOSIGN", "document": {}}
+            {
+                "full_name": "Jose Cortesia",
+                "email": "jose@firmavirtual.com",
+                "rutId": "11111111-1",
+                "phone": "+56912345678",
+                "rol": 0,
+                "order": 1,
+                "type": "NATURAL",
+                "portion": "50",
+                "payment": "0.00",
+            },
+            {
+                "full_name": "Ana Pérez",
+                "email": "ana@example.cl",
+                "rutId": "12345678-5",
+                "phone": "+56987654321",
+                "rol": 3,
+                "order": 2,
+                "type": "LEGAL",
+                "portion": "50",
+                "payment": "0.00",
+            },
+        ],
+        "sContractName": "Prueba Venta 39 - NO COBRAR",
+        "callback": "https://ejemplo.cl/webhook",
+        "iAgreementId": 0,
+        "iPriceId": 0,
+        "provider": "LEXGOSIGN",
+        "document": {},
+    }
     assert list(body)[-1] == "document"  # last: the file is streamed between the JSON around it
     state = sandbox.state()["fv_contracts"][contract_id]
     assert state["files"][0]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
@@ -104,7 +167,7 @@ def test_the_body_field_by_field_and_the_pdf_round_trips(sandbox, fv, tmp_path):
 
 def test_content_base64_is_sent_as_canonical_base64(sandbox, fv):
     pdf = b"%PDF-1.4\n" + bytes(range(256)) * 3
-    wrapped = "\n".join(base64.b64encode(pdf).decode()[i:i + 76] for i in range(0, 1100, 76))
+    wrapped = "\n".join(base64.b64encode(pdf).decode()[i : i + 76] for i in range(0, 1100, 76))
     ok(fv.call("create_contract_express", request(content_base64=wrapped)))
     [sent] = express_requests(sandbox)
     content = json.loads(sent["body_text"])["document"]["content_file"]
@@ -113,14 +176,23 @@ def test_content_base64_is_sent_as_canonical_base64(sandbox, fv):
 
 
 def test_defaults_for_what_the_caller_leaves_out(sandbox, fv, tmp_path):
-    signers = [{"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-                "phone": "912345678", "portion": 100},
-               {"full_name": "Eva Rojas", "email": "eva@example.cl", "rutId": "22222222-2", "phone": "0987654321"}]
+    signers = [
+        {
+            "full_name": "Jose Cortesia",
+            "email": "jose@firmavirtual.com",
+            "rutId": "11111111-1",
+            "phone": "912345678",
+            "portion": 100,
+        },
+        {"full_name": "Eva Rojas", "email": "eva@example.cl", "rutId": "22222222-2", "phone": "0987654321"},
+    ]
     ok(fv.call("create_contract_express", request(pdf_file(tmp_path), signers=signers, sContractName=...)))
     body = json.loads(express_requests(sandbox)[0]["body_text"])
     assert body["iSignedCount"] == 2 and "sContractName" not in body and "callback" not in body
-    assert [(s["rol"], s["order"], s["type"], s["portion"], s["payment"]) for s in body["signers"]] == \
-        [(0, 1, "NATURAL", "100", "0.00"), (0, 2, "NATURAL", "0", "0.00")]
+    assert [(s["rol"], s["order"], s["type"], s["portion"], s["payment"]) for s in body["signers"]] == [
+        (0, 1, "NATURAL", "100", "0.00"),
+        (0, 2, "NATURAL", "0", "0.00"),
+    ]
     assert [s["phone"] for s in body["signers"]] == ["+56912345678", "+56987654321"]
 
 
@@ -153,6 +225,7 @@ def test_an_unknown_provider_is_sent_with_a_warning(sandbox, fv, tmp_path):
 
 # -- local checks: nothing is sent ----------------------------------------------------------------
 
+
 def signer(**changes: Any) -> list[dict[str, Any]]:
     return [{**SIGNER, **changes}]
 
@@ -164,7 +237,12 @@ LOCAL_CHECKS = [
     ({"iContractTypeFeeID": "49"}, "iContractTypeFeeID", "invalid_argument", "WRONG_TYPE"),
     ({"iSignedCount": 2}, "iSignedCount", "validation", "SIGNED_COUNT_MISMATCH"),
     ({"signers": []}, "signers", "validation", "SIGNER_COUNT_INVALID"),
-    ({"signers": [dict(SIGNER, rutId=f"{10_000_000 + i}-{'0'}") for i in range(11)]}, "signers", "validation", "SIGNER_COUNT_INVALID"),
+    (
+        {"signers": [dict(SIGNER, rutId=f"{10_000_000 + i}-{'0'}") for i in range(11)]},
+        "signers",
+        "validation",
+        "SIGNER_COUNT_INVALID",
+    ),
     ({"signers": signer(rutId="11111111-2")}, "signers[0].rutId", "validation", "RUT_INVALIDO"),
     ({"signers": signer(email="jose@")}, "signers[0].email", "validation", "EMAIL_INVALID"),
     ({"signers": signer(phone="+58 412 7957852")}, "signers[0].phone", "validation", "PHONE_INVALID"),
@@ -176,9 +254,25 @@ LOCAL_CHECKS = [
     ({"signers": signer(portion="30")}, "signers[0].portion", "validation", "PORTION_INVALID"),
     ({"signers": signer(portion=0)}, "signers", "validation", "PORTIONS_INVALID"),
     ({"signers": signer(portion=50)}, "signers", "validation", "PORTIONS_INVALID"),
-    ({"signers": [dict(SIGNER, portion=50), dict(SIGNER, rutId="12345678-5", portion=50),
-                  dict(SIGNER, rutId="76795561-8", portion=50)], "iSignedCount": 3}, "signers", "validation", "PORTIONS_INVALID"),
-    ({"signers": [dict(SIGNER), dict(SIGNER, rutId="12345678-5", rol=3, portion=0)]}, "signers[1].portion", "validation", "PORTIONS_INVALID"),
+    (
+        {
+            "signers": [
+                dict(SIGNER, portion=50),
+                dict(SIGNER, rutId="12345678-5", portion=50),
+                dict(SIGNER, rutId="76795561-8", portion=50),
+            ],
+            "iSignedCount": 3,
+        },
+        "signers",
+        "validation",
+        "PORTIONS_INVALID",
+    ),
+    (
+        {"signers": [dict(SIGNER), dict(SIGNER, rutId="12345678-5", rol=3, portion=0)]},
+        "signers[1].portion",
+        "validation",
+        "PORTIONS_INVALID",
+    ),
     ({"signers": [dict(SIGNER), dict(SIGNER, portion=0)]}, "signers[1].rutId", "validation", "DUPLICATE_SIGNER"),
     ({"signers": signer(payment="1.00")}, "signers[0].payment", "validation", "PAYMENT_INVALID"),
     ({"signers": signer(type="EMPRESA")}, "signers[0].type", "validation", "SIGNER_TYPE_INVALID"),
@@ -215,9 +309,24 @@ def test_the_document_checks(sandbox, fv_config, tmp_path):
             (request(tmp_path / "missing.pdf"), "io", "FILE_UNREADABLE", "file_path"),
             (request(tmp_path), "io", "FILE_UNREADABLE", "file_path"),
             (request(content_base64=base64.b64encode(b"GIF89a").decode()), "validation", "NOT_A_PDF", "content_base64"),
-            (request(content_base64="data:application/pdf;base64,JVBERi0x"), "invalid_argument", "INVALID_BASE64", "content_base64"),
-            (request(content_base64=base64.b64encode(b"%PDF-" + b"0" * 4092).decode()), "validation", "FILE_TOO_LARGE", "content_base64"),
-            (request(pdf_file(tmp_path), content_base64="JVBERi0x"), "invalid_argument", "INVALID_ARGUMENT", "content_base64"),
+            (
+                request(content_base64="data:application/pdf;base64,JVBERi0x"),
+                "invalid_argument",
+                "INVALID_BASE64",
+                "content_base64",
+            ),
+            (
+                request(content_base64=base64.b64encode(b"%PDF-" + b"0" * 4092).decode()),
+                "validation",
+                "FILE_TOO_LARGE",
+                "content_base64",
+            ),
+            (
+                request(pdf_file(tmp_path), content_base64="JVBERi0x"),
+                "invalid_argument",
+                "INVALID_ARGUMENT",
+                "content_base64",
+            ),
             (request(), "invalid_argument", "MISSING_FIELD", "file_path"),
         ]
         for body, kind, code, field in cases:
@@ -228,6 +337,7 @@ def test_the_document_checks(sandbox, fv_config, tmp_path):
 
 
 # -- the contract id, wherever the answer puts it -----------------------------------------------------
+
 
 @pytest.mark.parametrize("shape", ["seed", "message.contract", "message.contract[]", "top"])
 @pytest.mark.parametrize("key", ["sContractID", "contractID", "contractId"])
@@ -243,8 +353,12 @@ def test_an_answer_without_the_id_is_ok_with_a_warning_naming_the_contract(sandb
     sandbox.fv_shapes(express="none")
     envelope = fv.call("create_contract_express", request(pdf_file(tmp_path), sContractName="Venta 77 · token a1b2"))
     data = ok(envelope)
-    assert data == {"sContractID": None, "sStatus": None, "sContractName": "Venta 77 · token a1b2",
-                    "message": {"msg": "Contrato creado"}}
+    assert data == {
+        "sContractID": None,
+        "sStatus": None,
+        "sContractName": "Venta 77 · token a1b2",
+        "message": {"msg": "Contrato creado"},
+    }
     [warning] = envelope["warnings"]
     assert (warning["kind"], warning["code"], warning["field"]) == ("protocol", "CONTRACT_ID_MISSING", "sContractName")
     assert "'Venta 77 · token a1b2'" in warning["message"] and "do not create it again" in warning["message"]
@@ -261,6 +375,7 @@ def test_without_a_name_the_warning_says_how_to_find_it(sandbox, fv, tmp_path):
 
 
 # -- never sent twice -----------------------------------------------------------------------------
+
 
 def test_never_sent_twice_once_it_may_have_arrived(sandbox, fv, tmp_path):
     ok(fv.call("login", {}))
@@ -294,6 +409,7 @@ def test_a_refused_token_is_renewed_and_the_call_made_once_more(sandbox, fv, tmp
 
 
 # -- a file that changes while it is sent -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("change", ["shrink", "grow"])
 def test_a_file_that_changes_size_while_it_is_sent_fails_as_io(sandbox, fv_config, tmp_path, change):

@@ -3,6 +3,7 @@ called where calling back in, or freeing what it uses, breaks the process.
 
 Every case that could kill the process runs in a child Python (hostile.run_child) so that a crash
 fails only its test."""
+
 from __future__ import annotations
 
 import base64
@@ -11,10 +12,10 @@ import json
 import threading
 import time
 
-from hostile import Hostile, answer, run_child
+from hostile import run_child
 from sello_ffi import LOG_FN, Client, lib
 
-FV_LOGIN, FV_PASSWORD = "userapp", "OnePass"   # the sandbox's seeded user
+FV_LOGIN, FV_PASSWORD = "userapp", "OnePass"  # the sandbox's seeded user
 
 
 # -- 1. re-entry from the log callback during a Firma Virtual login -------------------------------
@@ -39,8 +40,9 @@ print(json.dumps({"outer": outer, "nested": nested, "seen": seen}))
 
 
 def reenter(sandbox, operation: str, request: dict, trigger: str) -> dict:
-    status, result, stderr = run_child(REENTRY % {"url": sandbox.fv_url, "operation": operation,
-                                                  "request": request, "trigger": trigger})
+    status, result, stderr = run_child(
+        REENTRY % {"url": sandbox.fv_url, "operation": operation, "request": request, "trigger": trigger}
+    )
     assert status == 0, f"the process died ({status}): {stderr}"
     assert result is not None, stderr
     return result
@@ -51,7 +53,7 @@ def test_fv_login_log_callback_reentry_does_not_crash(sandbox) -> None:
     result = reenter(sandbox, "get_user", {"IDUser": 1}, "logging in as")
     assert result["outer"]["ok"] is True, result["outer"]
     assert result["nested"] and all(envelope["ok"] for envelope in result["nested"]), result["nested"]
-    assert len(sandbox.requests("/logindata")) == 1   # the nested call used the login just made
+    assert len(sandbox.requests("/logindata")) == 1  # the nested call used the login just made
 
 
 def test_fv_login_request_line_reentry_does_not_crash(sandbox) -> None:
@@ -70,6 +72,7 @@ def test_fv_login_retry_line_reentry_does_not_crash(sandbox) -> None:
 
 # -- 2. extreme exp / iat in the login's JWT --------------------------------------------------------
 
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
@@ -85,9 +88,11 @@ from sello_ffi import Client
 token = %(token)r
 def handle(request):
     if request.path == "/logindata":
-        return answer(200, json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + token}}).encode())
+        message = {"Authorization": "Bearer " + token}
+        return answer(200, json.dumps({"code": 200, "status": "success", "message": message}).encode())
     return answer(200, b'{"code": 200, "status": "success", "message": {"IDUser": 1}}')
-with Hostile(handle) as server, Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+config = {"login": "userapp", "password": "OnePass"}
+with Hostile(handle) as server, Client("fv", {"base_url": server.url, **config}) as client:
     first = client.call("get_user", {"IDUser": 1})
     second = client.call("get_user", {"IDUser": 1})
     login = client.call("login", {})
@@ -123,16 +128,19 @@ def test_fv_jwt_ordinary_lifetime_is_cached() -> None:
     status, result, stderr = run_child(JWT_SERVER % {"token": jwt({"exp": now + 3600, "iat": now})})
     assert status == 0, stderr
     assert result["first"]["ok"] is True and "warnings" not in result["first"], result["first"]
-    assert result["logins"] == 2   # one implicit login, then fv_login's own
+    assert result["logins"] == 2  # one implicit login, then fv_login's own
 
 
 # -- 24. after *_client_set_log(c, NULL) returns, the old callback is never called ---------------------
 
+
 def test_set_log_null_waits_for_calls_in_flight(sandbox) -> None:
     """A C caller frees user_data right after set_log(NULL): the call in flight must not use it."""
     sandbox.fault("delay", ms=800, prefix="/servicio/rest/integracion/consultaCfdiPorUUID")
-    client = Client("cfdi", {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "pade_pass",
-                             "contrato": "PADE-CONTRATO-01"})
+    client = Client(
+        "cfdi",
+        {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"},
+    )
     removed = threading.Event()
     late: list[str] = []
     entered = threading.Event()
@@ -145,12 +153,14 @@ def test_set_log_null_waits_for_calls_in_flight(sandbox) -> None:
     callback = LOG_FN(on_log)
     lib.cfdi_client_set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
     lib.cfdi_client_set_log(client.handle, callback, None, 0)
-    worker = threading.Thread(target=lambda: client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}))
+    worker = threading.Thread(
+        target=lambda: client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+    )
     worker.start()
     assert entered.wait(5)
-    time.sleep(0.2)                                   # the request is out, its answer delayed
+    time.sleep(0.2)  # the request is out, its answer delayed
     lib.cfdi_client_set_log(client.handle, LOG_FN(), None, 0)
-    removed.set()                                     # a C caller would free user_data here
+    removed.set()  # a C caller would free user_data here
     worker.join(10)
     client.close()
     assert not late, f"the removed callback was called after set_log(NULL) returned: {late}"
@@ -159,7 +169,8 @@ def test_set_log_null_waits_for_calls_in_flight(sandbox) -> None:
 SET_LOG_FROM_CALLBACK = """
 import ctypes, json
 from sello_ffi import LOG_FN, Client, lib
-client = Client("cfdi", {"base_url": %(url)r, "usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"})
+client = Client("cfdi", {"base_url": %(url)r, "usuario": "pade_user", "password": "pade_pass",
+                         "contrato": "PADE-CONTRATO-01"})
 lines = []
 lib.cfdi_client_set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
 def on_log(_user_data, _level, message):
@@ -175,13 +186,14 @@ print(json.dumps({"envelope": envelope, "lines": lines}))
 def test_set_log_null_from_inside_the_callback_does_not_deadlock(sandbox) -> None:
     status, result, stderr = run_child(SET_LOG_FROM_CALLBACK % {"url": sandbox.cfdi_url}, timeout=30)
     assert status == 0, stderr
-    assert len(result["lines"]) == 1, result["lines"]   # removed by its first line, never called again
+    assert len(result["lines"]) == 1, result["lines"]  # removed by its first line, never called again
 
 
 SET_LOG_RACE = """
 import ctypes, json, threading
 from sello_ffi import LOG_FN, Client, lib
-client = Client("cfdi", {"base_url": %(url)r, "usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"})
+client = Client("cfdi", {"base_url": %(url)r, "usuario": "pade_user", "password": "pade_pass",
+                         "contrato": "PADE-CONTRATO-01"})
 lib.cfdi_client_set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
 callbacks = []
 def on_log(_user_data, _level, _message):

@@ -1,21 +1,20 @@
 """Hardening (issue 12), wrong answers and lost results: answers that cross a fork, certificates and
 stamps lost to one stray byte, a big text node, a slow callback or a hostile answer's parse cost,
 quota spent before a local write fails, an upload file that shrinks."""
+
 from __future__ import annotations
 
 import base64
 import ctypes
-import json
 import os
-import pathlib
 import threading
 
 import pytest
-
 from hostile import Hostile, answer, run_child
-from sello_ffi import PROGRESS_FN, LOG_FN, Client, lib
-
-from sello_fixtures import CFDI_USER, FES_REQUEST as SEED_REQUEST, FES_USER, GHOST_UUID as UUID
+from sello_ffi import LOG_FN, PROGRESS_FN, Client, lib
+from sello_fixtures import CFDI_USER, FES_USER
+from sello_fixtures import FES_REQUEST as SEED_REQUEST
+from sello_fixtures import GHOST_UUID as UUID
 from sello_fixtures import csv_text as csv
 
 FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
@@ -36,7 +35,10 @@ mine = range(2, 42, 2) if pid == 0 else range(3, 43, 2)
 wrong = []
 for fee in mine:
     envelope = client.call("list_contract_types", {"QTYPE": "FEE", "QVALUE": fee})
-    got = envelope["data"][0]["iContractTypeFeeID"] if envelope["ok"] and envelope["data"] else envelope.get("error", {}).get("code")
+    if envelope["ok"] and envelope["data"]:
+        got = envelope["data"][0]["iContractTypeFeeID"]
+    else:
+        got = envelope.get("error", {}).get("code")
     if got != fee:
         wrong.append([fee, got])
 if pid == 0:
@@ -57,18 +59,27 @@ def test_fork_parent_and_child_get_their_own_answers(sandbox) -> None:
 
 # -- 10. an OK answer with one stray byte keeps its certificate / stamp ----------------------------------
 
+
 def fes_body(comentario: bytes = b"Exito") -> bytes:
-    return (b'{"estado":"OK","errorCode":0,"comentario":"' + comentario + b'","certificado":"' +
-            CERTIFICADO.encode() + b'"}')
+    return (
+        b'{"estado":"OK","errorCode":0,"comentario":"'
+        + comentario
+        + b'","certificado":"'
+        + CERTIFICADO.encode()
+        + b'"}'
+    )
 
 
-@pytest.mark.parametrize("damage,body", [
-    ("latin-1", fes_body(b"emisi\xf3n \xe9xitosa")),
-    ("lone surrogate", fes_body(b"emisi\\ud800n")),
-    ("raw tab", fes_body(b"emisi\tn")),
-    ("bom", b"\xef\xbb\xbf" + fes_body()),
-    ("trailing nul", fes_body() + b"\x00"),
-])
+@pytest.mark.parametrize(
+    "damage,body",
+    [
+        ("latin-1", fes_body(b"emisi\xf3n \xe9xitosa")),
+        ("lone surrogate", fes_body(b"emisi\\ud800n")),
+        ("raw tab", fes_body(b"emisi\tn")),
+        ("bom", b"\xef\xbb\xbf" + fes_body()),
+        ("trailing nul", fes_body() + b"\x00"),
+    ],
+)
 def test_fes_ok_answer_with_a_stray_byte_keeps_the_certificate(tmp_path, damage: str, body: bytes) -> None:
     target = tmp_path / "cert.p12"
     with Hostile(lambda _r: answer(200, body)) as server:
@@ -83,9 +94,15 @@ def test_fes_ok_answer_with_a_stray_byte_keeps_the_certificate(tmp_path, damage:
 @pytest.mark.parametrize("damage", [b"\xff", b"\xc3(", b"\x00", b"\x01"])
 def test_cfdi_ok_answer_with_a_stray_byte_keeps_the_stamp(tmp_path, damage: bytes) -> None:
     xml_b64 = base64.b64encode(b"<cfdi:Comprobante/>").decode()
-    body = (b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><mensaje>sin error" + damage +
-            b"</mensaje><uuid>" + UUID.encode() + b"</uuid><xmlBase64>" + xml_b64.encode() +
-            b"</xmlBase64></servicioTimbrado>")
+    body = (
+        b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><mensaje>sin error"
+        + damage
+        + b"</mensaje><uuid>"
+        + UUID.encode()
+        + b"</uuid><xmlBase64>"
+        + xml_b64.encode()
+        + b"</xmlBase64></servicioTimbrado>"
+    )
     with Hostile(lambda _r: answer(200, body, "application/xml")) as server:
         with Client("cfdi", {"base_url": server.url, **CFDI_USER}) as client:
             envelope = client.call("process_file", {"datos": csv(), "save_dir": str(tmp_path)})
@@ -97,11 +114,17 @@ def test_cfdi_ok_answer_with_a_stray_byte_keeps_the_stamp(tmp_path, damage: byte
 
 # -- 11. a text node over 10,000,000 bytes ----------------------------------------------------------------
 
+
 def test_stamp_with_a_text_node_over_10_mb_keeps_the_uuid(tmp_path) -> None:
     pdf = b"%PDF-1.4\n" + os.urandom(8_000_000)
-    pdf_b64 = base64.b64encode(pdf)              # 10.7 MB in one text node
-    body = (b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>" + UUID.encode() +
-            b"</uuid><pdfBase64>" + pdf_b64 + b"</pdfBase64></servicioTimbrado>")
+    pdf_b64 = base64.b64encode(pdf)  # 10.7 MB in one text node
+    body = (
+        b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>"
+        + UUID.encode()
+        + b"</uuid><pdfBase64>"
+        + pdf_b64
+        + b"</pdfBase64></servicioTimbrado>"
+    )
     with Hostile(lambda _r: answer(200, body, "application/xml")) as server:
         with Client("cfdi", {"base_url": server.url, **CFDI_USER}) as client:
             envelope = client.call("process_file", {"datos": csv(), "save_dir": str(tmp_path)})
@@ -112,13 +135,14 @@ def test_stamp_with_a_text_node_over_10_mb_keeps_the_uuid(tmp_path) -> None:
 
 # -- 12. a slow log callback does not turn completed stamps into timeouts ---------------------------------
 
+
 def test_slow_log_callback_does_not_turn_stamps_into_timeouts(sandbox) -> None:
     sandbox.fault("delay", ms=300, count=2, prefix="/servicio/rest/integracion/procesarArchivo")
     client = Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER, "timeout_ms": 1000})
 
     def on_log(_user_data, _level, message) -> None:
-        if message.startswith(b"\xe2\x86\x90"):      # "←": an answer line
-            threading.Event().wait(1.5)              # a slow logger (a remote syslog, a full disk)
+        if message.startswith(b"\xe2\x86\x90"):  # "←": an answer line
+            threading.Event().wait(1.5)  # a slow logger (a remote syslog, a full disk)
 
     callback = LOG_FN(on_log)
     lib.cfdi_client_set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
@@ -132,15 +156,23 @@ def test_slow_log_callback_does_not_turn_stamps_into_timeouts(sandbox) -> None:
 
 # -- 13. an answer with many attributes is refused, not parsed for minutes ------------------------------
 
+
 def test_xml_answer_with_100000_attributes_is_protocol() -> None:
     attributes = b" ".join(b'a%d="1"' % i for i in range(100_000))
-    body = (b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>" + UUID.encode() +
-            b"</uuid><x " + attributes + b"/></servicioTimbrado>")
+    body = (
+        b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>"
+        + UUID.encode()
+        + b"</uuid><x "
+        + attributes
+        + b"/></servicioTimbrado>"
+    )
     with Hostile(lambda _r: answer(200, body, "application/xml")) as server:
         with Client("cfdi", {"base_url": server.url, **CFDI_USER, "timeout_ms": 5000}) as client:
             envelope = client.call("process_file", {"datos": csv()})
     assert envelope["ok"] is False, "an answer whose parse costs quadratic time was accepted"
-    assert (envelope["error"]["kind"], envelope["error"]["code"]) == ("protocol", "ANSWER_TOO_COMPLEX"), envelope["error"]
+    assert (envelope["error"]["kind"], envelope["error"]["code"]) == ("protocol", "ANSWER_TOO_COMPLEX"), envelope[
+        "error"
+    ]
 
 
 # -- 14. parse memory stays within a small multiple of the answer ----------------------------------------
@@ -161,22 +193,34 @@ print(json.dumps({"growth_kb": after - before, "size": len(body), "ok": envelope
                   "error": envelope.get("error")}))
 """
 
-TINY_XML = ('b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>%s</uuid>" '
-            '+ b"<a/>" * 5_000_000 + b"</servicioTimbrado>"' % UUID)
-TINY_JSON = ('b\'{"code":200,"status":"success","message":[\' + b"0," * 10_000_000 + b\'0]}\'')
+TINY_XML = (
+    'b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>%s</uuid>" '
+    '+ b"<a/>" * 5_000_000 + b"</servicioTimbrado>"' % UUID
+)
+TINY_JSON = 'b\'{"code":200,"status":"success","message":[\' + b"0," * 10_000_000 + b\'0]}\''
 
 
 @pytest.mark.parametrize("case", ["xml", "json"])
 def test_parse_memory_of_a_20_mb_answer_of_tiny_values_stays_bounded(case: str) -> None:
     if case == "xml":
-        program = MEMORY % {"body": TINY_XML, "content_type": "application/xml", "prefix": "cfdi",
-                            "config": '"usuario": "pade_user", "password": "pade_pass", "contrato": "C-1"',
-                            "operation": "get_by_uuid", "request": '{"uuid": "%s"}' % UUID}
+        program = MEMORY % {
+            "body": TINY_XML,
+            "content_type": "application/xml",
+            "prefix": "cfdi",
+            "config": '"usuario": "pade_user", "password": "pade_pass", "contrato": "C-1"',
+            "operation": "get_by_uuid",
+            "request": '{"uuid": "%s"}' % UUID,
+        }
         program = program.replace("servicioTimbrado", "servicioConsulta").replace("timbradoOk", "consultaOk")
     else:
-        program = MEMORY % {"body": TINY_JSON, "content_type": "application/json", "prefix": "fv",
-                            "config": '"login": "userapp", "password": "OnePass"',
-                            "operation": "reset_password", "request": '{"login": "a@b.cl"}'}
+        program = MEMORY % {
+            "body": TINY_JSON,
+            "content_type": "application/json",
+            "prefix": "fv",
+            "config": '"login": "userapp", "password": "OnePass"',
+            "operation": "reset_password",
+            "request": '{"login": "a@b.cl"}',
+        }
     status, result, stderr = run_child(program, timeout=600)
     assert status == 0 and result is not None, stderr
     growth = result["growth_kb"] * 1024
@@ -187,22 +231,29 @@ def test_parse_memory_of_a_20_mb_answer_of_tiny_values_stays_bounded(case: str) 
 
 # -- 19. save_to checked before anything is sent ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", ["directory", "name too long", "path too long", "nul"])
 def test_save_to_that_cannot_be_written_is_refused_before_sending(sandbox, tmp_path, shape: str) -> None:
-    save_to = {"directory": str(tmp_path),
-               "name too long": str(tmp_path / ("c" * 300 + ".p12")),
-               "path too long": str(tmp_path) + ("/x" * 2100) + "/c.p12",
-               "nul": str(tmp_path / "cert.p12") + "\u0000.txt"}[shape]
+    save_to = {
+        "directory": str(tmp_path),
+        "name too long": str(tmp_path / ("c" * 300 + ".p12")),
+        "path too long": str(tmp_path) + ("/x" * 2100) + "/c.p12",
+        "nul": str(tmp_path / "cert.p12") + "\u0000.txt",
+    }[shape]
     with Client("fes", {"base_url": sandbox.fes_url, **FES_USER}) as client:
         envelope = client.call("obtain_certificate", {**FES_REQUEST, "save_to": save_to})
     assert envelope["ok"] is False, f"{shape}: sent although the certificate could not be saved"
-    assert (envelope["error"]["kind"], envelope["error"]["code"], envelope["error"]["field"]) == \
-        ("io", "SAVE_TO_UNWRITABLE", "save_to"), envelope["error"]
+    assert (envelope["error"]["kind"], envelope["error"]["code"], envelope["error"]["field"]) == (
+        "io",
+        "SAVE_TO_UNWRITABLE",
+        "save_to",
+    ), envelope["error"]
     assert envelope["meta"]["attempts"] == 0 and sandbox.requests() == []
     assert not (tmp_path / "cert.p12").exists()
 
 
 # -- 20. an upload file that shrinks while it is sent ----------------------------------------------------
+
 
 def test_upload_file_that_shrinks_while_sent_fails_at_once_as_io(sandbox, tmp_path) -> None:
     document = tmp_path / "big.pdf"
@@ -218,8 +269,9 @@ def test_upload_file_that_shrinks_while_sent_fails_at_once_as_io(sandbox, tmp_pa
     callback = PROGRESS_FN(on_progress)
     lib.fv_client_set_progress.argtypes = [ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]
     lib.fv_client_set_progress(client.handle, callback, None)
-    envelope = client.call("upload_document", {"contractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a",
-                                               "file_path": str(document)})
+    envelope = client.call(
+        "upload_document", {"contractID": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "file_path": str(document)}
+    )
     client.close()
     assert shrunk.is_set()
     assert envelope["ok"] is False, envelope

@@ -4,6 +4,7 @@ credential sent in clear text or too short to be masked.
 
 Besides each test's own assertions, conftest.py's after-test scan looks for every secret given to
 the library (and its JSON-escaped and percent-encoded forms) in everything the library returned."""
+
 from __future__ import annotations
 
 import base64
@@ -12,10 +13,10 @@ import re
 import urllib.parse
 
 import pytest
-
 from hostile import Hostile, answer
 from sello_ffi import CAPTURE, Client, all_text
-from sello_fixtures import FES_REQUEST as SEED_REQUEST, GHOST_UUID as UUID
+from sello_fixtures import FES_REQUEST as SEED_REQUEST
+from sello_fixtures import GHOST_UUID as UUID
 
 FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
 
@@ -32,21 +33,32 @@ def assert_absent(*forms: str) -> None:
 
 
 def pieces(secret: str, size: int = 6) -> list[str]:
-    return [secret[i:i + size] for i in range(len(secret) - size + 1)]
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
 
 
 # -- 3. a malformed proxy ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("proxy", [
-    "http://sello:Pr0xy-S3cret@bad host:3128",        # a space in the host
-    "http://sello:Pr0xy-S3cret@proxy.invalid:99999",  # port out of range
-    "http://sello:Pr0xy-S3cret@proxy.invalid:31x8",   # port not a number
-    "gopher://sello:Pr0xy-S3cret@proxy.invalid:70",   # unknown scheme
-    "http://sello:Pr0xy-S3cret@:3128",                # no host
-])
+
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        "http://sello:Pr0xy-S3cret@bad host:3128",  # a space in the host
+        "http://sello:Pr0xy-S3cret@proxy.invalid:99999",  # port out of range
+        "http://sello:Pr0xy-S3cret@proxy.invalid:31x8",  # port not a number
+        "gopher://sello:Pr0xy-S3cret@proxy.invalid:70",  # unknown scheme
+        "http://sello:Pr0xy-S3cret@:3128",  # no host
+    ],
+)
 def test_malformed_proxy_is_refused_at_client_new_with_its_password_masked(proxy: str) -> None:
-    client = Client("fes", {"base_url": "https://example.invalid/x", "usuario": "PruebaWS",
-                            "clave": "bJBk9GuSJCOWLXODhniTCX7e5", "proxy": proxy})
+    client = Client(
+        "fes",
+        {
+            "base_url": "https://example.invalid/x",
+            "usuario": "PruebaWS",
+            "clave": "bJBk9GuSJCOWLXODhniTCX7e5",
+            "proxy": proxy,
+        },
+    )
     assert client.handle is None, "a malformed proxy was accepted"
     error = client.error["error"]
     assert (error["kind"], error["code"], error["field"]) == ("invalid_argument", "BAD_PROXY", "proxy"), error
@@ -55,14 +67,20 @@ def test_malformed_proxy_is_refused_at_client_new_with_its_password_masked(proxy
 
 def test_proxy_password_is_a_secret_in_every_answer() -> None:
     """A proxy that echoes its Proxy-Authorization (decoded) in an error page."""
+
     def handle(request):
         auth = request.header("Proxy-Authorization") or ""
         decoded = base64.b64decode(auth.split(" ", 1)[1]).decode() if " " in auth else ""
         return answer(407, f"<html>proxy refused {decoded} ({auth})</html>".encode(), "text/html")
 
     with Hostile(handle) as proxy:
-        config = {"base_url": "http://127.0.0.1:9/x", "usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5",
-                  "proxy": f"http://sello:Pr0xy-S3cret@127.0.0.1:{proxy.port}", "retries": {"max": 0}}
+        config = {
+            "base_url": "http://127.0.0.1:9/x",
+            "usuario": "PruebaWS",
+            "clave": "bJBk9GuSJCOWLXODhniTCX7e5",
+            "proxy": f"http://sello:Pr0xy-S3cret@127.0.0.1:{proxy.port}",
+            "retries": {"max": 0},
+        }
         with Client("fes", config) as client:
             envelope = client.call("obtain_certificate", FES_REQUEST)
         assert proxy.received, "the request did not go through the proxy"
@@ -72,15 +90,19 @@ def test_proxy_password_is_a_secret_in_every_answer() -> None:
 
 # -- 4. BAD_URL never repeats what may be credentials ---------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "user:Url-S3cret-77@host.example/x",
-    "http:u:Url-S3cret-77@host.example/x",
-    "//u:Url-S3cret-77@host.example/x",
-    "http:\\\\u:Url-S3cret-77@host.example\\x",
-    "https://host.example/x#Url-S3cret-77",
-    "https://host.example/x?token=Url-S3cret-77",
-    "https://host.example/x?a=1#t=Url-S3cret-77",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "user:Url-S3cret-77@host.example/x",
+        "http:u:Url-S3cret-77@host.example/x",
+        "//u:Url-S3cret-77@host.example/x",
+        "http:\\\\u:Url-S3cret-77@host.example\\x",
+        "https://host.example/x#Url-S3cret-77",
+        "https://host.example/x?token=Url-S3cret-77",
+        "https://host.example/x?a=1#t=Url-S3cret-77",
+    ],
+)
 def test_bad_url_does_not_echo_credentials(url: str) -> None:
     client = Client("fes", {"base_url": url, "usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"})
     assert client.handle is None, f"{url} was accepted"
@@ -94,22 +116,30 @@ FES_CLAVE = "Cl4ve-Echo-9"
 
 
 def test_fes_success_echoing_a_secret_outside_comentario_is_masked() -> None:
-    echo = {"estado": "OK", "errorCode": 0, "comentario": "ok", "certificado": base64.b64encode(b"not a pkcs12").decode(),
-            "detalle": {"usuario": "PruebaWS", "clave": FES_CLAVE, "nota": f"clave {FES_CLAVE}, certificado Secreta123xyz"},
-            "lista": [FES_CLAVE], FES_CLAVE: True}
+    echo = {
+        "estado": "OK",
+        "errorCode": 0,
+        "comentario": "ok",
+        "certificado": base64.b64encode(b"not a pkcs12").decode(),
+        "detalle": {"usuario": "PruebaWS", "clave": FES_CLAVE, "nota": f"clave {FES_CLAVE}, certificado Secreta123xyz"},
+        "lista": [FES_CLAVE],
+        FES_CLAVE: True,
+    }
     with Hostile(lambda _r: answer(200, json.dumps(echo).encode())) as server:
         with Client("fes", {"base_url": server.url, "usuario": "PruebaWS", "clave": FES_CLAVE}) as client:
             envelope = client.call("obtain_certificate", FES_REQUEST)
     assert envelope["ok"] is True, envelope
-    assert envelope["data"]["certificado"] == echo["certificado"]   # documents are returned untouched
+    assert envelope["data"]["certificado"] == echo["certificado"]  # documents are returned untouched
     assert "***" in json.dumps(envelope["data"])
     assert_absent(FES_CLAVE, "Secreta123xyz")
 
 
 def test_cfdi_success_echoing_a_secret_in_any_element_is_masked() -> None:
-    xml = (f"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>{UUID}</uuid>"
-           f"<contrato>C-1</contrato><eco><usuario>pade_user</usuario><password>Pade-Pass-77</password></eco>"
-           f"<nota>clave Pade-Pass-77</nota></servicioTimbrado>").encode()
+    xml = (
+        f"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>{UUID}</uuid>"
+        f"<contrato>C-1</contrato><eco><usuario>pade_user</usuario><password>Pade-Pass-77</password></eco>"
+        f"<nota>clave Pade-Pass-77</nota></servicioTimbrado>"
+    ).encode()
     with Hostile(lambda _r: answer(200, xml, "application/xml")) as server:
         config = {"base_url": server.url, "usuario": "pade_user", "password": "Pade-Pass-77", "contrato": "C-1"}
         with Client("cfdi", config) as client:
@@ -121,9 +151,21 @@ def test_cfdi_success_echoing_a_secret_in_any_element_is_masked() -> None:
 def test_fv_success_with_a_secret_as_an_object_key_is_masked() -> None:
     def handle(request):
         if request.path == "/logindata":
-            return answer(200, b'{"code":200,"status":"success","message":{"Authorization":"Bearer eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2ln"}}')
-        return answer(200, json.dumps({"code": 200, "status": "success",
-                                       "message": {"Fv-Pass-1234": {"login": "userapp"}, "eco": ["Fv-Pass-1234"]}}).encode())
+            return answer(
+                200,
+                b'{"code":200,"status":"success",'
+                b'"message":{"Authorization":"Bearer eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2ln"}}',
+            )
+        return answer(
+            200,
+            json.dumps(
+                {
+                    "code": 200,
+                    "status": "success",
+                    "message": {"Fv-Pass-1234": {"login": "userapp"}, "eco": ["Fv-Pass-1234"]},
+                }
+            ).encode(),
+        )
 
     with Hostile(handle) as server:
         with Client("fv", {"base_url": server.url, "login": "userapp", "password": "Fv-Pass-1234"}) as client:
@@ -139,10 +181,12 @@ ODD_CLAVE = 'Cl@ve S3/"x\\+ñ'
 
 @pytest.mark.parametrize("form", ["quote", "quote_lower", "quote_plus", "raw_json"])
 def test_percent_and_json_encoded_secret_echoed_by_an_error_page_is_masked(form: str) -> None:
-    encoded = {"quote": urllib.parse.quote(ODD_CLAVE, safe=""),
-               "quote_lower": re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), urllib.parse.quote(ODD_CLAVE, safe="")),
-               "quote_plus": urllib.parse.quote_plus(ODD_CLAVE),
-               "raw_json": json.dumps(ODD_CLAVE)[1:-1]}[form]
+    encoded = {
+        "quote": urllib.parse.quote(ODD_CLAVE, safe=""),
+        "quote_lower": re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), urllib.parse.quote(ODD_CLAVE, safe="")),
+        "quote_plus": urllib.parse.quote_plus(ODD_CLAVE),
+        "raw_json": json.dumps(ODD_CLAVE)[1:-1],
+    }[form]
     body = f"<html>bad request: clave={encoded}</html>".encode()
     with Hostile(lambda _r: answer(400, body, "text/html")) as server:
         config = {"base_url": server.url, "usuario": "PruebaWS", "clave": ODD_CLAVE, "retries": {"max": 0}}
@@ -154,7 +198,9 @@ def test_percent_and_json_encoded_secret_echoed_by_an_error_page_is_masked(form:
 
 def test_basic_pair_in_base64_echoed_by_a_401_page_is_masked() -> None:
     def handle(request):
-        return answer(401, f"<html>denied: Authorization: {request.header('Authorization')}</html>".encode(), "text/html")
+        return answer(
+            401, f"<html>denied: Authorization: {request.header('Authorization')}</html>".encode(), "text/html"
+        )
 
     with Hostile(handle) as server:
         config = {"base_url": server.url, "usuario": "pade_user", "password": "Pade-Pass-77", "contrato": "C-1"}
@@ -192,24 +238,36 @@ def test_fv_error_text_cut_never_shows_part_of_a_secret(offset: int) -> None:
 
 # -- 7. credentials in clear text through a proxy -------------------------------------------------------
 
+
 def test_http_base_url_through_non_loopback_proxy_needs_allow_insecure_http() -> None:
     """Nothing is sent: the refusal happens at client_new (and no test may reach a non-loopback host)."""
-    config = {"base_url": "http://127.0.0.1:9/servicio/rest", "usuario": "pade_user", "password": "Pade-Pass-77",
-              "contrato": "C-1", "proxy": "http://proxy.invalid:3128"}
+    config = {
+        "base_url": "http://127.0.0.1:9/servicio/rest",
+        "usuario": "pade_user",
+        "password": "Pade-Pass-77",
+        "contrato": "C-1",
+        "proxy": "http://proxy.invalid:3128",
+    }
     client = Client("cfdi", config)
     assert client.handle is None, "a plain-HTTP hop to a non-loopback proxy was accepted"
     assert (client.error["error"]["code"], client.error["error"]["field"]) == ("INSECURE_HTTP", "proxy"), client.error
     with Client("cfdi", {**config, "allow_insecure_http": True}) as allowed:
         assert allowed.handle, allowed.error
     with Client("cfdi", {**config, "proxy": "https://proxy.invalid:3128"}) as tls_proxy:
-        assert tls_proxy.handle is None   # the proxy still forwards plain HTTP beyond loopback
+        assert tls_proxy.handle is None  # the proxy still forwards plain HTTP beyond loopback
 
 
 def test_http_base_url_through_loopback_proxy_is_accepted() -> None:
-    with Hostile(lambda _r: answer(200, b"<servicioConsulta><consultaOk>true</consultaOk></servicioConsulta>",
-                                   "application/xml")) as proxy:
-        config = {"base_url": "http://127.0.0.1:9/servicio/rest", "usuario": "pade_user", "password": "Pade-Pass-77",
-                  "contrato": "C-1", "proxy": proxy.url}
+    with Hostile(
+        lambda _r: answer(200, b"<servicioConsulta><consultaOk>true</consultaOk></servicioConsulta>", "application/xml")
+    ) as proxy:
+        config = {
+            "base_url": "http://127.0.0.1:9/servicio/rest",
+            "usuario": "pade_user",
+            "password": "Pade-Pass-77",
+            "contrato": "C-1",
+            "proxy": proxy.url,
+        }
         with Client("cfdi", config) as client:
             envelope = client.call("get_by_uuid", {"uuid": UUID})
         assert envelope["ok"] is True, envelope
@@ -218,12 +276,20 @@ def test_http_base_url_through_loopback_proxy_is_accepted() -> None:
 
 # -- 8. secrets too short to be masked ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("prefix,config,field", [
-    ("fes", {"usuario": "PruebaWS", "clave": "abc"}, "clave"),
-    ("fv", {"login": "userapp", "password": "x1"}, "password"),
-    ("cfdi", {"usuario": "pade_user", "password": "abc", "contrato": "C-1"}, "password"),
-    ("fes", {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5", "proxy": "http://u:pw@127.0.0.1:3128"}, "proxy"),
-])
+
+@pytest.mark.parametrize(
+    "prefix,config,field",
+    [
+        ("fes", {"usuario": "PruebaWS", "clave": "abc"}, "clave"),
+        ("fv", {"login": "userapp", "password": "x1"}, "password"),
+        ("cfdi", {"usuario": "pade_user", "password": "abc", "contrato": "C-1"}, "password"),
+        (
+            "fes",
+            {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5", "proxy": "http://u:pw@127.0.0.1:3128"},
+            "proxy",
+        ),
+    ],
+)
 def test_credentials_shorter_than_4_characters_are_refused(prefix: str, config: dict, field: str) -> None:
     client = Client(prefix, {"base_url": "http://127.0.0.1:9", **config})
     assert client.handle is None, f"a {field} too short to be masked was accepted"
@@ -233,8 +299,17 @@ def test_credentials_shorter_than_4_characters_are_refused(prefix: str, config: 
 
 def test_request_secrets_shorter_than_4_characters_are_refused(sandbox) -> None:
     with Client("fv", {"base_url": sandbox.fv_url, "login": "userapp", "password": "OnePass"}) as client:
-        envelope = client.call("create_user", {"sRUT": "76795561-8", "sFirstName": "A", "sLastName": "B",
-                                               "sEmail": "a@b.cl", "sPhone": "+56978570242", "sLogin": "abcdef12",
-                                               "sPassword": "ab"})
+        envelope = client.call(
+            "create_user",
+            {
+                "sRUT": "76795561-8",
+                "sFirstName": "A",
+                "sLastName": "B",
+                "sEmail": "a@b.cl",
+                "sPhone": "+56978570242",
+                "sLogin": "abcdef12",
+                "sPassword": "ab",
+            },
+        )
     assert envelope["ok"] is False and envelope["error"]["code"] == "SECRET_TOO_SHORT", envelope
     assert envelope["meta"]["attempts"] == 0 and sandbox.requests("/api/v1/userapp") == []

@@ -2,15 +2,17 @@
 request say — no injected header, no ambiguous or cut credentials, no wrong path, no request that
 cannot be sent treated as a network failure, no bypassed proxy, no TLS secrets on disk, no
 look-alike characters, no forged log lines."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from hostile import Hostile, answer, run_child
 from sello_ffi import Client, call
-from sello_fixtures import CFDI_USER, GHOST_UUID as UUID
+from sello_fixtures import CFDI_USER
+from sello_fixtures import GHOST_UUID as UUID
+
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 
 
@@ -22,7 +24,10 @@ def refused(prefix: str, config: dict) -> dict:
 
 # -- 15. header injection, ambiguous Basic credentials, NUL in credentials -------------------------------
 
-@pytest.mark.parametrize("agent", ["sello\r\nAuthorization: Basic ZXZpbDpldmls", "sello\nX-Evil: 1", "sello\x00cut", "a\tb\x7f"])
+
+@pytest.mark.parametrize(
+    "agent", ["sello\r\nAuthorization: Basic ZXZpbDpldmls", "sello\nX-Evil: 1", "sello\x00cut", "a\tb\x7f"]
+)
 def test_user_agent_with_control_characters_is_refused(agent: str) -> None:
     with Hostile(lambda _r: answer(200, CONSULTA_OK, "application/xml")) as server:
         client = Client("cfdi", {"base_url": server.url, **CFDI_USER, "user_agent": agent})
@@ -41,20 +46,24 @@ def test_cfdi_usuario_with_a_colon_is_refused() -> None:
     assert (error["kind"], error["field"]) == ("invalid_argument", "usuario"), error
 
 
-@pytest.mark.parametrize("prefix,config,field", [
-    ("cfdi", {**CFDI_USER, "usuario": "pade\u0000user"}, "usuario"),
-    ("cfdi", {**CFDI_USER, "password": "pade\u0000pass"}, "password"),
-    ("fes", {"usuario": "Prueba\u0000WS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}, "usuario"),
-    ("fes", {"usuario": "PruebaWS", "clave": "bJBk9Gu\u0000SJCOWLXODhniTCX7e5"}, "clave"),
-    ("fv", {"login": "user\u0000app", "password": "OnePass"}, "login"),
-    ("fv", {"login": "userapp", "password": "One\u0000Pass"}, "password"),
-])
+@pytest.mark.parametrize(
+    "prefix,config,field",
+    [
+        ("cfdi", {**CFDI_USER, "usuario": "pade\u0000user"}, "usuario"),
+        ("cfdi", {**CFDI_USER, "password": "pade\u0000pass"}, "password"),
+        ("fes", {"usuario": "Prueba\u0000WS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}, "usuario"),
+        ("fes", {"usuario": "PruebaWS", "clave": "bJBk9Gu\u0000SJCOWLXODhniTCX7e5"}, "clave"),
+        ("fv", {"login": "user\u0000app", "password": "OnePass"}, "login"),
+        ("fv", {"login": "userapp", "password": "One\u0000Pass"}, "password"),
+    ],
+)
 def test_nul_in_a_credential_is_refused(prefix: str, config: dict, field: str) -> None:
     error = refused(prefix, {"base_url": "http://127.0.0.1:9", **config})
     assert (error["kind"], error["field"]) == ("invalid_argument", field), error
 
 
 # -- 16. a base_url with a query or a fragment ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("suffix", ["?x=1", "#frag", "?", "#"])
 def test_base_url_with_query_or_fragment_is_refused(sandbox, suffix: str) -> None:
@@ -63,12 +72,14 @@ def test_base_url_with_query_or_fragment_is_refused(sandbox, suffix: str) -> Non
     if accepted:
         client.call("get_by_uuid", {"uuid": UUID})
         client.close()
-    assert not accepted, f"base_url ending in {suffix!r} was accepted; requests went to " + \
-        str([r["path"] for r in sandbox.requests()])
+    assert not accepted, f"base_url ending in {suffix!r} was accepted; requests went to " + str(
+        [r["path"] for r in sandbox.requests()]
+    )
     assert client.error["error"]["code"] == "BAD_URL"
 
 
 # -- 17. a URL too long to send --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("size", [800 * 1024, 6 * 1024 * 1024])
 def test_url_over_the_limit_is_refused_locally(sandbox, tmp_path, size: int) -> None:
@@ -97,7 +108,9 @@ import json
 from hostile import Hostile, answer
 from sello_ffi import Client
 ok = b"<servicioConsulta><consultaOk>true</consultaOk></servicioConsulta>"
-with Hostile(lambda r: answer(200, ok, "application/xml")) as target, Hostile(lambda r: answer(200, ok, "application/xml")) as proxy:
+def reply(request):
+    return answer(200, ok, "application/xml")
+with Hostile(reply) as target, Hostile(reply) as proxy:
     config = {"base_url": target.url + "/servicio/rest", "usuario": "pade_user", "password": "pade_pass",
               "contrato": "C-1", "proxy": proxy.url}
     with Client("cfdi", config) as client:
@@ -121,7 +134,8 @@ request = {"rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "num
            "claveCertificado": "Secreta123xyz", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
            "direccion": "Lautaro 867", "giroEmpresa": "Otros"}
 with Sandbox.start(tls=True) as sb:
-    config = {"base_url": sb.fes_url, "ca_file": str(sb.ca_file), "usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
+    config = {"base_url": sb.fes_url, "ca_file": str(sb.ca_file), "usuario": "PruebaWS",
+              "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
     refused = Client("fes", config)
     refused_error = refused.error
     refused.close()
@@ -138,17 +152,24 @@ def test_sslkeylogfile_is_refused_unless_allowed(tmp_path) -> None:
     status, result, stderr = run_child(KEYLOG_PROGRAM, env={"SSLKEYLOGFILE": str(keylog)})
     assert status == 0 and result is not None, stderr
     assert result["refused"] is not None, "a client was made while libcurl writes TLS secrets to SSLKEYLOGFILE"
-    assert (result["refused"]["error"]["code"], result["refused"]["error"]["kind"]) == ("TLS_KEY_LOG", "invalid_argument")
-    assert result["allowed_ok"] is True and result["keylog_bytes"] > 0   # the explicit opt-in works
+    assert (result["refused"]["error"]["code"], result["refused"]["error"]["kind"]) == (
+        "TLS_KEY_LOG",
+        "invalid_argument",
+    )
+    assert result["allowed_ok"] is True and result["keylog_bytes"] > 0  # the explicit opt-in works
 
 
 # -- 22. look-alike characters never reach the wire ---------------------------------------------------------
 
-@pytest.mark.parametrize("contract", [
-    "307c1f32-bbb5-4cbe-a4f4-ecf20616510\uff41",    # full-width a
-    "\uff13\uff10\uff17c1f32-bbb5-4cbe-a4f4-ecf20616510a",  # full-width digits
-    "307c1f32-bbb5-4cbe-a4f4-ecf2061651\u0660a",      # Arabic-Indic zero
-])
+
+@pytest.mark.parametrize(
+    "contract",
+    [
+        "307c1f32-bbb5-4cbe-a4f4-ecf20616510\uff41",  # full-width a
+        "\uff13\uff10\uff17c1f32-bbb5-4cbe-a4f4-ecf20616510a",  # full-width digits
+        "307c1f32-bbb5-4cbe-a4f4-ecf2061651\u0660a",  # Arabic-Indic zero
+    ],
+)
 def test_fv_contract_id_with_non_ascii_hex_is_refused(sandbox, contract: str) -> None:
     with Client("fv", {"base_url": sandbox.fv_url, "login": "userapp", "password": "OnePass"}) as client:
         envelope = client.call("get_contract", {"IDContract": contract})
@@ -156,14 +177,16 @@ def test_fv_contract_id_with_non_ascii_hex_is_refused(sandbox, contract: str) ->
     assert sandbox.requests("/api/v1/contract") == []
 
 
-@pytest.mark.parametrize("rfc", ["A\u0301AA010101AAA", "A\u200dAA010101AAA", "AAA010101AA\u0301A", "AAA\u200b010101AAA",
-                                 "\uff21AA010101AAA"])
+@pytest.mark.parametrize(
+    "rfc", ["A\u0301AA010101AAA", "A\u200dAA010101AAA", "AAA010101AA\u0301A", "AAA\u200b010101AAA", "\uff21AA010101AAA"]
+)
 def test_rfc_with_combining_marks_or_zero_width_characters_is_refused(sandbox, rfc: str) -> None:
     envelope = call("sello_check_rfc", {"rfc": rfc})
     assert envelope["ok"] is False and envelope["error"]["code"] == "RFC_INVALIDO", envelope
     with Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER}) as client:
-        envelope = client.call("cancel", {"rfcEmisor": rfc, "uuids": [f"{UUID}|XAXX010101000|{rfc}|1.00"],
-                                          "opciones": ["CERT_DEFAULT"]})
+        envelope = client.call(
+            "cancel", {"rfcEmisor": rfc, "uuids": [f"{UUID}|XAXX010101000|{rfc}|1.00"], "opciones": ["CERT_DEFAULT"]}
+        )
     assert envelope["ok"] is False and envelope["meta"]["attempts"] == 0, envelope
     assert sandbox.requests() == []
 
@@ -176,6 +199,7 @@ def test_rfc_written_with_a_decomposed_enye_is_sent_composed(sandbox) -> None:
 
 
 # -- 23. control characters never reach a log line raw ----------------------------------------------------
+
 
 def test_request_values_with_cr_lf_do_not_forge_log_lines(sandbox) -> None:
     with Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER}) as client:

@@ -1,12 +1,12 @@
 """The local helpers through the .so (sello_check_rut, sello_find_comuna, sello_check_rfc): no client,
 nothing sent, each refusal a `validation` error naming its field. These rules were checked by the
 bindings' suites only; the bindings keep one call of each as a smoke test."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 from sello_ffi import call
 
 
@@ -19,19 +19,30 @@ def ok(envelope: dict[str, Any]) -> Any:
 def refused(envelope: dict[str, Any], code: str, service_code: int | None, field: str) -> dict[str, Any]:
     assert envelope["ok"] is False, envelope
     error = envelope["error"]
-    assert (error["kind"], error["code"], error["service_code"], error["field"], error["retryable"]) == \
-        ("validation", code, service_code, field, False), error
+    assert (error["kind"], error["code"], error["service_code"], error["field"], error["retryable"]) == (
+        "validation",
+        code,
+        service_code,
+        field,
+        False,
+    ), error
     assert envelope["meta"]["attempts"] == 0
     return error
 
 
 # -- sello_check_rut ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("given", ["12.345.678-5", "12345678-5", "123456785", " 12.345.678-5 "])
 def test_a_rut_in_any_usual_form_is_normalised(given: str) -> None:
     envelope = call("sello_check_rut", {"rut": given})
-    assert ok(envelope) == {"valid": True, "normalized": "12345678-5", "formatted": "12.345.678-5",
-                            "body": 12345678, "check_digit": "5"}
+    assert ok(envelope) == {
+        "valid": True,
+        "normalized": "12345678-5",
+        "formatted": "12.345.678-5",
+        "body": 12345678,
+        "check_digit": "5",
+    }
     assert (envelope["meta"]["service"], envelope["meta"]["operation"]) == ("sello", "check_rut")
 
 
@@ -51,6 +62,7 @@ def test_a_rut_of_another_shape_is_refused(given: str) -> None:
 
 
 # -- sello_find_comuna ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("given", ["los angeles", "LOS ÁNGELES", "Los Angeles", "  los   angeles "])
 def test_a_comuna_is_found_without_regard_to_case_or_accents(given: str) -> None:
@@ -77,10 +89,20 @@ def test_a_comuna_far_from_every_name_has_no_suggestion() -> None:
 
 # -- sello_check_rfc -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rfc,kind,date", [("EKU9003173C9", "moral", "1990-03-17"), ("XIQB891116QE4", "fisica", "1989-11-16")])
+
+@pytest.mark.parametrize(
+    "rfc,kind,date", [("EKU9003173C9", "moral", "1990-03-17"), ("XIQB891116QE4", "fisica", "1989-11-16")]
+)
 def test_an_rfc_with_its_check_digit(rfc: str, kind: str, date: str) -> None:
     envelope = call("sello_check_rfc", {"rfc": rfc})
-    assert ok(envelope) == {"valid": True, "rfc": rfc, "type": kind, "date": date, "check_digit_ok": True, "generic": False}
+    assert ok(envelope) == {
+        "valid": True,
+        "rfc": rfc,
+        "type": kind,
+        "date": date,
+        "check_digit_ok": True,
+        "generic": False,
+    }
     assert "warnings" not in envelope
 
 

@@ -3,6 +3,7 @@ the header declares answers as the operation it is named for (meta.service is it
 meta.operation the rest of its name), and cfdi_process_files runs in a batch exactly the operations
 the header documents for it. (The exports themselves: test_foundation.py; the tables derived from
 the header: Tests/header.)"""
+
 from __future__ import annotations
 
 import ctypes
@@ -10,7 +11,6 @@ import pathlib
 import sys
 
 import pytest
-
 from sello_ffi import Client, call, lib, take
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import sello_header  # noqa: E402
 
 HEADER = sello_header.read()
-CLOSED = "http://127.0.0.1:1"          # nothing listens there: nothing is ever sent
+CLOSED = "http://127.0.0.1:1"  # nothing listens there: nothing is ever sent
 
 
 @pytest.mark.parametrize("name", HEADER.names("operation"))
@@ -27,7 +27,7 @@ def test_every_operation_names_itself_in_meta(name: str) -> None:
     c_function = getattr(lib, name)
     c_function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
     c_function.restype = ctypes.c_void_p
-    envelope = take(c_function(None, b"{}"))             # a NULL client: an error envelope, nothing sent
+    envelope = take(c_function(None, b"{}"))  # a NULL client: an error envelope, nothing sent
     assert envelope["ok"] is False and envelope["error"]["code"] == "NULL_CLIENT", envelope
     assert (envelope["meta"]["service"], envelope["meta"]["operation"]) == (function.prefix, function.operation)
 
@@ -42,20 +42,22 @@ def test_every_helper_names_itself_in_meta(name: str) -> None:
 
 @pytest.mark.parametrize("service", HEADER.services)
 def test_every_cancel_names_its_service(service: str) -> None:
-    envelope = Client(service, {}).cancel(None, handle=None)           # NULL client, NULL call_id
+    envelope = Client(service, {}).cancel(None, handle=None)  # NULL client, NULL call_id
     assert envelope["ok"] is False, envelope
     assert (envelope["meta"]["service"], envelope["meta"]["operation"]) == (service, "client_cancel")
 
 
 def test_the_batch_runs_the_operations_the_header_documents() -> None:
-    assert HEADER.batch_operations, "include/sello.h documents no \"operation\" of cfdi_process_files"
+    assert HEADER.batch_operations, 'include/sello.h documents no "operation" of cfdi_process_files'
     config = {"base_url": CLOSED, "usuario": "batch-user", "password": "batch-pass", "contrato": "C-1"}
     with Client("cfdi", config) as client:
         for operation in HEADER.operations("cfdi"):
-            envelope = client.call("process_files", {"operation": operation})    # no items: refused, nothing sent
+            envelope = client.call("process_files", {"operation": operation})  # no items: refused, nothing sent
             field = envelope["error"]["field"]
             expected = "items" if operation in HEADER.batch_operations else "operation"
-            assert field == expected, (f"cfdi_process_files with operation {operation}: include/sello.h "
-                                       f"{'documents' if expected == 'items' else 'does not document'} it, "
-                                       f"the library says {envelope['error']['message']}")
+            assert field == expected, (
+                f"cfdi_process_files with operation {operation}: include/sello.h "
+                f"{'documents' if expected == 'items' else 'does not document'} it, "
+                f"the library says {envelope['error']['message']}"
+            )
             assert envelope["meta"]["attempts"] == 0

@@ -5,16 +5,16 @@ Every test of the suite is already scanned after it runs (conftest.py no_secret_
 sello_ffi captured against every secret the test configured or sent, and the tokens the sandbox
 issued). These are the explicit cases: answers and errors that echo a secret back, secrets cut at
 a sample's edge, credentials in URLs and proxies, tokens across a re-login."""
+
 from __future__ import annotations
 
 import base64
 import json
 import socket
 import threading
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
 from sello_ffi import CAPTURE, Client, all_text, call, find_leaks
 from sello_fixtures import CFDI_USER, CSD_PASSWORD, FES_USER
 from sello_fixtures import FES_REQUEST as SEED_REQUEST
@@ -27,7 +27,7 @@ SECRETS = [CLAVE, CLAVE_CERTIFICADO]
 
 def pieces(secret: str, size: int = 6) -> list[str]:
     """Every `size`-character piece of a secret: a leak of part of one is a leak."""
-    return [secret[i:i + size] for i in range(len(secret) - size + 1)]
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
 
 
 def everything() -> list[str]:
@@ -46,10 +46,11 @@ def assert_nothing_of(secrets: list[str], size: int = 6) -> None:
 class Canned:
     """A loopback HTTP server that answers every request with the same bytes."""
 
-    def __init__(self, status: int, body: bytes, content_type: str = "application/json",
-                 extra: str = "") -> None:
-        self.answer = (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-                       f"{extra}Connection: close\r\n\r\n").encode() + body
+    def __init__(self, status: int, body: bytes, content_type: str = "application/json", extra: str = "") -> None:
+        self.answer = (
+            f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            f"{extra}Connection: close\r\n\r\n"
+        ).encode() + body
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -85,6 +86,7 @@ def fes_against(server: Canned) -> dict[str, Any]:
 
 # -- the scan itself -------------------------------------------------------------------------------
 
+
 def test_the_scan_finds_a_leak() -> None:
     """The after-test scan is only worth something if it finds what it looks for."""
     secret = "Hunter2-Secret"
@@ -95,8 +97,16 @@ def test_the_scan_finds_a_leak() -> None:
 
 
 def test_the_scan_knows_what_each_test_gave_the_library(sandbox) -> None:
-    with Client("cfdi", {"base_url": sandbox.cfdi_url, "usuario": "pade_user", "password": "pade_pass",
-                         "contrato": "C", "proxy": "http://u:Proxy-Secret-1@127.0.0.1:9"}):
+    with Client(
+        "cfdi",
+        {
+            "base_url": sandbox.cfdi_url,
+            "usuario": "pade_user",
+            "password": "pade_pass",
+            "contrato": "C",
+            "proxy": "http://u:Proxy-Secret-1@127.0.0.1:9",
+        },
+    ):
         pass
     call("fes_check_request", {**FES_REQUEST, "claveCertificado": "Another-Secret-9"})
     _, _, secrets = CAPTURE.snapshot()
@@ -105,6 +115,7 @@ def test_the_scan_knows_what_each_test_gave_the_library(sandbox) -> None:
 
 
 # -- answers that echo a secret ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("layout", ["straddling", "straddling after scrubbing"])
 def test_protocol_sample_never_shows_part_of_a_secret(layout: str) -> None:
@@ -133,8 +144,9 @@ def test_an_error_page_echoing_the_clave(sandbox) -> None:
 
 
 def test_a_service_error_echoing_the_secrets() -> None:
-    body = json.dumps({"estado": "FAIL", "errorCode": 105,
-                       "comentario": f"usuario o clave {CLAVE} invalido ({CLAVE_CERTIFICADO})"}).encode()
+    body = json.dumps(
+        {"estado": "FAIL", "errorCode": 105, "comentario": f"usuario o clave {CLAVE} invalido ({CLAVE_CERTIFICADO})"}
+    ).encode()
     with Canned(200, body) as server:
         envelope = fes_against(server)
     assert envelope["error"]["code"] == "USUARIO_O_CLAVE_INVALIDO", envelope
@@ -145,8 +157,14 @@ def test_a_service_error_echoing_the_secrets() -> None:
 def test_a_success_echoing_the_secrets() -> None:
     """An OK answer whose comentario repeats the passwords: the data is the service's, but the
     secrets in it are still masked (FV masks them in its data the same way)."""
-    body = json.dumps({"estado": "OK", "errorCode": 0, "certificado": base64.b64encode(b"not a pkcs12").decode(),
-                       "comentario": f"emitido para {CLAVE_CERTIFICADO} / {CLAVE}"}).encode()
+    body = json.dumps(
+        {
+            "estado": "OK",
+            "errorCode": 0,
+            "certificado": base64.b64encode(b"not a pkcs12").decode(),
+            "comentario": f"emitido para {CLAVE_CERTIFICADO} / {CLAVE}",
+        }
+    ).encode()
     with Canned(200, body) as server:
         envelope = fes_against(server)
     assert envelope["ok"] is True, envelope
@@ -164,8 +182,15 @@ def test_redirect_location_with_credentials() -> None:
 
 # -- our own errors ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["https://sello:Url-Secret-77@exa mple.com/x", "ftp://sello:Url-Secret-77@example.com/",
-                                 "https://sello:Url-Secret-77@/nohost"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://sello:Url-Secret-77@exa mple.com/x",
+        "ftp://sello:Url-Secret-77@example.com/",
+        "https://sello:Url-Secret-77@/nohost",
+    ],
+)
 def test_base_url_credentials_are_never_echoed(url: str) -> None:
     client = Client("fes", {"base_url": url, **FES_USER})
     assert client.handle is None and client.error["error"]["code"] == "BAD_URL", client.error
@@ -176,22 +201,29 @@ def test_proxy_credentials_are_never_echoed() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = {"base_url": "https://example.invalid/x", **FES_USER, "retries": {"max": 0},
-              "proxy": f"http://sello:Proxy-Secret-42@127.0.0.1:{port}"}
+    config = {
+        "base_url": "https://example.invalid/x",
+        **FES_USER,
+        "retries": {"max": 0},
+        "proxy": f"http://sello:Proxy-Secret-42@127.0.0.1:{port}",
+    }
     with Client("fes", config) as client:
         envelope = client.call("obtain_certificate", FES_REQUEST)
     assert envelope["error"]["kind"] == "transport", envelope
     assert_nothing_of(["Proxy-Secret-42"])
 
 
-@pytest.mark.parametrize("request_text", [
-    b'{"claveCertificado": "Secreta123xyz", "rut": ',                 # truncated
-    b'{"claveCertificado": "Secreta123xyz", "rut": "1-9", "x": 1}',   # unknown field
-    b'{"claveCertificado": "Secreta123xyz\xff", "rut": "1-9"}',       # invalid UTF-8
-    b'{"claveCertificado": ["Secreta123xyz"]}',                       # wrong type
-    b'{"claveCertificado": "Secreta123xyz<"}',                        # refused character
-    b'{"claveCertificado": "secreta123xyz"}',                         # password policy
-])
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        b'{"claveCertificado": "Secreta123xyz", "rut": ',  # truncated
+        b'{"claveCertificado": "Secreta123xyz", "rut": "1-9", "x": 1}',  # unknown field
+        b'{"claveCertificado": "Secreta123xyz\xff", "rut": "1-9"}',  # invalid UTF-8
+        b'{"claveCertificado": ["Secreta123xyz"]}',  # wrong type
+        b'{"claveCertificado": "Secreta123xyz<"}',  # refused character
+        b'{"claveCertificado": "secreta123xyz"}',  # password policy
+    ],
+)
 def test_bad_requests_never_echo_the_password(sandbox, request_text: bytes) -> None:
     with Client("fes", {"base_url": sandbox.fes_url, **FES_USER}) as client:
         envelope = client.call("obtain_certificate", request_text)
@@ -201,11 +233,24 @@ def test_bad_requests_never_echo_the_password(sandbox, request_text: bytes) -> N
 
 
 def test_fes_at_debug_level_across_every_outcome(sandbox) -> None:
-    with Client("fes", {"base_url": sandbox.fes_url, **FES_USER, "timeout_ms": 500,
-                        "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5}}) as client:
+    with Client(
+        "fes",
+        {
+            "base_url": sandbox.fes_url,
+            **FES_USER,
+            "timeout_ms": 500,
+            "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5},
+        },
+    ) as client:
         outcomes = [client.call("obtain_certificate", FES_REQUEST)]
-        for mode, params in [("service_error", {"code": 105}), ("status", {"status": 503, "retry_after": 0}),
-                             ("invalid_body", {}), ("delay", {"ms": 1500}), ("reset", {}), ("truncate", {})]:
+        for mode, params in [
+            ("service_error", {"code": 105}),
+            ("status", {"status": 503, "retry_after": 0}),
+            ("invalid_body", {}),
+            ("delay", {"ms": 1500}),
+            ("reset", {}),
+            ("truncate", {}),
+        ]:
             sandbox.fault(mode, **params)
             outcomes.append(client.call("obtain_certificate", FES_REQUEST))
         logs = client.logs
@@ -215,22 +260,41 @@ def test_fes_at_debug_level_across_every_outcome(sandbox) -> None:
 
 # -- Firma Virtual: the password and the bearer token ----------------------------------------------
 
+
 def test_fv_token_and_password_never_shown(sandbox) -> None:
-    config = {"base_url": sandbox.fv_url, "login": "userapp", "password": "OnePass",
-              "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5}}
+    config = {
+        "base_url": sandbox.fv_url,
+        "login": "userapp",
+        "password": "OnePass",
+        "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5},
+    }
     with Client("fv", config) as client:
         assert client.handle, client.error
         login = client.call("login")
         assert login["ok"] is True and set(login["data"]) == {"authorized", "expires_at"}, login
         client.call("get_contract", {"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"})
-        sandbox.fv_invalidate_tokens()                       # refused token: logs in again
+        sandbox.fv_invalidate_tokens()  # refused token: logs in again
         client.call("get_contract", {"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"})
-        client.call("create_user", {"iProfileID": 1, "sRUT": "11111111-1", "sFirstName": "Ana", "sLastName": "Rojas",
-                                    "sEmail": "ana.rojas@example.com", "sPhone": "+56911111111", "sLogin": "anarojas1",
-                                    "sPassword": "Qx7-Ana-Kz92w", "sComments": "NA", "sUserType": "NATURAL"})
+        client.call(
+            "create_user",
+            {
+                "iProfileID": 1,
+                "sRUT": "11111111-1",
+                "sFirstName": "Ana",
+                "sLastName": "Rojas",
+                "sEmail": "ana.rojas@example.com",
+                "sPhone": "+56911111111",
+                "sLogin": "anarojas1",
+                "sPassword": "Qx7-Ana-Kz92w",
+                "sComments": "NA",
+                "sUserType": "NATURAL",
+            },
+        )
         client.call("reset_password", {"login": "ana.rojas@example.com"})
         code = sandbox.fv_reset_code("ana.rojas@example.com")
-        client.call("new_password", {"login": "ana.rojas@example.com", "password": code, "new_password": "Qx7-Ana-Kz93w"})
+        client.call(
+            "new_password", {"login": "ana.rojas@example.com", "password": code, "new_password": "Qx7-Ana-Kz93w"}
+        )
         sandbox.fault("invalid_body", prefix="/api/v1/contract/")
         client.call("get_contract", {"IDContract": "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"})
     tokens = {r["bearer"] for r in sandbox.requests() if r["bearer"]}
@@ -249,6 +313,7 @@ def test_fv_wrong_password_is_not_echoed(sandbox) -> None:
 
 
 # -- CFDI: Basic credentials and the CSD -----------------------------------------------------------
+
 
 def test_cfdi_basic_credentials_never_shown(sandbox) -> None:
     config = {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": {"max": 1, "base_delay_ms": 1, "max_delay_ms": 5}}
@@ -277,7 +342,7 @@ def test_cfdi_key_material_never_shown(sandbox, certs) -> None:
     csd = certs["csd"]
     key = pathlib.Path(csd["key"]).read_bytes()
     key_b64 = base64.b64encode(key).decode()
-    pem_lines = [l for l in pathlib.Path(csd["keyPem"]).read_text().splitlines() if not l.startswith("-----")]
+    pem_lines = [line for line in pathlib.Path(csd["keyPem"]).read_text().splitlines() if not line.startswith("-----")]
     plain = pathlib.Path(csd["key"][:-4] + ".plain.key.pem")
     requests: list[dict[str, Any]] = [
         {"cert_path": csd["cer"], "key_path": csd["key"], "keyPass": CSD_PASSWORD},
@@ -292,13 +357,28 @@ def test_cfdi_key_material_never_shown(sandbox, certs) -> None:
         call("cfdi_inspect_csd", request)
     config = {"base_url": sandbox.cfdi_url, **CFDI_USER}
     with Client("cfdi", config) as client:
-        client.call("process_file_with_csd", {"datos": "CFDI|3.3|A|1|2020-01-01T00:00:00\n", "cert_path": csd["cer"],
-                                              "key_path": csd["key"], "keyPass": "Wrong-Key-Pass"})
-        client.call("cancel", {"rfcEmisor": "AAA010101AAA", "uuids": ["6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B|XAXX010101000|AAA010101AAA|1.00"],
-                               "cert_path": csd["cer"], "key_path": csd["key"], "keyPass": CSD_PASSWORD})
+        client.call(
+            "process_file_with_csd",
+            {
+                "datos": "CFDI|3.3|A|1|2020-01-01T00:00:00\n",
+                "cert_path": csd["cer"],
+                "key_path": csd["key"],
+                "keyPass": "Wrong-Key-Pass",
+            },
+        )
+        client.call(
+            "cancel",
+            {
+                "rfcEmisor": "AAA010101AAA",
+                "uuids": ["6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B|XAXX010101000|AAA010101AAA|1.00"],
+                "cert_path": csd["cer"],
+                "key_path": csd["key"],
+                "keyPass": CSD_PASSWORD,
+            },
+        )
     assert_nothing_of([CSD_PASSWORD, "Wrong-Key-Pass"], size=8)
     texts = everything()
     for line in pem_lines[1:]:
         assert not any(line in text for text in texts)
     for start in range(96, len(key_b64) - 48, 48):
-        assert not any(key_b64[start:start + 48] in text for text in texts)
+        assert not any(key_b64[start : start + 48] in text for text in texts)

@@ -8,9 +8,9 @@ SERVICES lists the services whose calls are checked for their real results. A se
 is still called (its envelopes must be well formed and not crash anything) but its results are
 not asserted: add it once it has landed. SELLO_SOAK_SERVICES=fes,fv overrides it.
 """
+
 from __future__ import annotations
 
-import base64
 import datetime
 import os
 import random
@@ -19,14 +19,27 @@ import time
 from typing import Any, Callable
 
 from sello_ffi import Client, call
-from sello_fixtures import CFDI_USER as CFDI, FES_REQUEST, FES_USER, FV_USER, SEEDED_CONTRACT as FV_CONTRACT
+from sello_fixtures import CFDI_USER as CFDI
+from sello_fixtures import FES_REQUEST, FES_USER, FV_USER
+from sello_fixtures import SEEDED_CONTRACT as FV_CONTRACT
 
 SERVICES = set(os.environ.get("SELLO_SOAK_SERVICES", "fes,fv,cfdi").split(","))
 THREADS = int(os.environ.get("SELLO_SOAK_THREADS", "16"))
 CALLS = int(os.environ.get("SELLO_SOAK_CALLS", "500"))
 BUDGET_SECONDS = 60
 
-KINDS = {"invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal"}
+KINDS = {
+    "invalid_argument",
+    "validation",
+    "auth",
+    "service",
+    "http",
+    "timeout",
+    "transport",
+    "protocol",
+    "io",
+    "internal",
+}
 
 
 def well_formed(envelope: dict[str, Any]) -> None:
@@ -52,29 +65,84 @@ class Mix:
         self.fes, self.fv, self.cfdi, self.uuid = fes, fv, cfdi, uuid
         self.calls: list[tuple[str, str, int, Callable[[], dict], Callable[[dict], None]]] = [
             ("fes_obtain_certificate", "fes", 1, lambda: fes.call("obtain_certificate", FES_REQUEST), self.certificate),
-            ("fes_obtain_certificate (invalid)", "fes", 0,
-             lambda: fes.call("obtain_certificate", {**FES_REQUEST, "rut": "19.371.037-1"}), self.invalid_rut),
+            (
+                "fes_obtain_certificate (invalid)",
+                "fes",
+                0,
+                lambda: fes.call("obtain_certificate", {**FES_REQUEST, "rut": "19.371.037-1"}),
+                self.invalid_rut,
+            ),
             ("fes_check_request", "fes", 0, lambda: call("fes_check_request", FES_REQUEST), self.checked),
-            ("sello_check_rut", "fes", 0, lambda: call("sello_check_rut", {"rut": "76.369.187-k"}),
-             lambda e: self.expect(ok(e)["normalized"], "76369187-K")),
-            ("sello_find_comuna", "fes", 0, lambda: call("sello_find_comuna", {"comuna": "nunoa"}),
-             lambda e: self.expect(ok(e)["cut"], "13120")),
-            ("sello_check_rfc", "cfdi", 0, lambda: call("sello_check_rfc", {"rfc": "EKU9003173C9"}),
-             lambda e: self.expect(ok(e)["type"], "moral")),
-            ("fv_get_contract", "fv", 1, lambda: self.fv_call("get_contract", {"IDContract": FV_CONTRACT}),
-             lambda e: self.expect(ok(e)["sContractID"], FV_CONTRACT)),
-            ("fv_get_user", "fv", 1, lambda: self.fv_call("get_user", {"IDUser": 1}),
-             lambda e: self.expect(ok(e)["sLogin"], FV_USER["login"])),
-            ("fv_list_contract_types", "fv", 1, lambda: self.fv_call("list_contract_types", {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"}),
-             lambda e: self.expect(isinstance(ok(e), list) and bool(ok(e)), True)),
-            ("fv_get_contract (invalid)", "fv", 0, lambda: self.fv_call("get_contract", {"IDContract": 5.5}),
-             lambda e: self.expect(e["error"]["kind"], "invalid_argument")),
-            ("cfdi_get_by_uuid", "cfdi", 1, lambda: self.cfdi_call("get_by_uuid", {"uuid": self.uuid}),
-             lambda e: self.expect(ok(e)["codigo"], 0)),
-            ("cfdi_process_file", "cfdi", 1, lambda: self.cfdi_call("process_file", {"datos": csv(), "prueba": True}),
-             lambda e: self.expect(len(ok(e)["uuid"]), 36)),
-            ("cfdi_get_by_uuid (invalid)", "cfdi", 0, lambda: self.cfdi_call("get_by_uuid", {"uuid": "not-a-uuid"}),
-             lambda e: self.expect(e["ok"], False)),
+            (
+                "sello_check_rut",
+                "fes",
+                0,
+                lambda: call("sello_check_rut", {"rut": "76.369.187-k"}),
+                lambda e: self.expect(ok(e)["normalized"], "76369187-K"),
+            ),
+            (
+                "sello_find_comuna",
+                "fes",
+                0,
+                lambda: call("sello_find_comuna", {"comuna": "nunoa"}),
+                lambda e: self.expect(ok(e)["cut"], "13120"),
+            ),
+            (
+                "sello_check_rfc",
+                "cfdi",
+                0,
+                lambda: call("sello_check_rfc", {"rfc": "EKU9003173C9"}),
+                lambda e: self.expect(ok(e)["type"], "moral"),
+            ),
+            (
+                "fv_get_contract",
+                "fv",
+                1,
+                lambda: self.fv_call("get_contract", {"IDContract": FV_CONTRACT}),
+                lambda e: self.expect(ok(e)["sContractID"], FV_CONTRACT),
+            ),
+            (
+                "fv_get_user",
+                "fv",
+                1,
+                lambda: self.fv_call("get_user", {"IDUser": 1}),
+                lambda e: self.expect(ok(e)["sLogin"], FV_USER["login"]),
+            ),
+            (
+                "fv_list_contract_types",
+                "fv",
+                1,
+                lambda: self.fv_call("list_contract_types", {"QTYPE": "TYPE", "QVALUE": "REAL_ESTATE"}),
+                lambda e: self.expect(isinstance(ok(e), list) and bool(ok(e)), True),
+            ),
+            (
+                "fv_get_contract (invalid)",
+                "fv",
+                0,
+                lambda: self.fv_call("get_contract", {"IDContract": 5.5}),
+                lambda e: self.expect(e["error"]["kind"], "invalid_argument"),
+            ),
+            (
+                "cfdi_get_by_uuid",
+                "cfdi",
+                1,
+                lambda: self.cfdi_call("get_by_uuid", {"uuid": self.uuid}),
+                lambda e: self.expect(ok(e)["codigo"], 0),
+            ),
+            (
+                "cfdi_process_file",
+                "cfdi",
+                1,
+                lambda: self.cfdi_call("process_file", {"datos": csv(), "prueba": True}),
+                lambda e: self.expect(len(ok(e)["uuid"]), 36),
+            ),
+            (
+                "cfdi_get_by_uuid (invalid)",
+                "cfdi",
+                0,
+                lambda: self.cfdi_call("get_by_uuid", {"uuid": "not-a-uuid"}),
+                lambda e: self.expect(e["ok"], False),
+            ),
         ]
 
     # A client that could not be made has no handle: its calls return a NULL_CLIENT envelope.
@@ -173,5 +241,7 @@ def test_mixed_calls_from_many_threads_on_shared_clients(sandbox) -> None:
     assert received == sent[0] + logins, (received, sent[0], logins)
     assert sandbox.stats()["connections"] <= 3 * THREADS + 8, sandbox.stats()
     assert elapsed < BUDGET_SECONDS, f"{elapsed:.1f} s for {THREADS * CALLS} calls"
-    print(f"soak: {THREADS}×{CALLS} calls in {elapsed:.1f} s, {received} requests, "
-          f"{sandbox.stats()['connections']} connections, {logins} logins; {sorted(counts.items())}")
+    print(
+        f"soak: {THREADS}×{CALLS} calls in {elapsed:.1f} s, {received} requests, "
+        f"{sandbox.stats()['connections']} connections, {logins} logins; {sorted(counts.items())}"
+    )

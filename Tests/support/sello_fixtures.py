@@ -12,6 +12,7 @@ The name is unique in the repository: one pytest run collects several suites. St
 only (the binding is imported lazily, by the one helper that needs it); scripts/ is put on sys.path
 for include/sello.h read as data (HEADER).
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,7 +40,7 @@ HEADER = sello_header.read()
 # -- the sandbox's accounts (seeds 000, 001, 002) ----------------------------------------------------
 
 FES_USER = {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}
-FV_USER = {"login": "userapp", "password": "OnePass"}          # seed 001 UserDataLogin example
+FV_USER = {"login": "userapp", "password": "OnePass"}  # seed 001 UserDataLogin example
 FV_USER_EMAIL = "userapp@firmavirtual.legal"
 CFDI_USER = {"usuario": "pade_user", "password": "pade_pass", "contrato": "PADE-CONTRATO-01"}
 #: Retries that keep tests quick: 10 ms, then 20 ms; a Retry-After up to 2 s is honoured.
@@ -60,9 +61,15 @@ FV_EXPRESS = "/api/v1/contract/create-contract-express"
 
 #: fes_obtain_certificate's seed example (seed 000), valid as it is.
 FES_REQUEST: Dict[str, Any] = {
-    "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-    "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-    "direccion": "Lautaro 867", "giroEmpresa": "Otros",
+    "rut": "19.371.037-9",
+    "correo": "eleon@certificadoradelsur.cl",
+    "numeroDocumento": "100.123.456",
+    "claveCertificado": "Secreta123",
+    "duracion": 3,
+    "nombreEmpresa": "CDS",
+    "comuna": "LOS ANGELES",
+    "direccion": "Lautaro 867",
+    "giroEmpresa": "Otros",
 }
 #: The sandbox's seeded contract (seed 001 GetOneContract example), SIGNED_PENDING.
 SEEDED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
@@ -71,8 +78,8 @@ GHOST_UUID = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 
 # -- CFDI documents ----------------------------------------------------------------------------------
 
-EMISOR = "EKU9003173C9"           # the sandbox's default emisor, and the RFC of the "other" test CSD
-RECEPTOR = "XAXX010101000"        # público en general: cancelled without the receiver's acceptance
+EMISOR = "EKU9003173C9"  # the sandbox's default emisor, and the RFC of the "other" test CSD
+RECEPTOR = "XAXX010101000"  # público en general: cancelled without the receiver's acceptance
 NAMED_RECEPTOR = "XIQB891116QE4"  # a named receiver: above $1,000 the receiver must accept
 NS4 = "http://www.sat.gob.mx/cfd/4"
 TFD = "{http://www.sat.gob.mx/TimbreFiscalDigital}TimbreFiscalDigital"
@@ -94,35 +101,52 @@ def seal(tag: str = "s") -> str:
     return b64((tag.encode() * 256)[:256])
 
 
-def cfdi40_xml(sello: str = "", fecha: Optional[datetime.datetime] = None, folio: str = "1", total: str = "1160.00",
-               emisor: str = EMISOR, receptor: str = NAMED_RECEPTOR, version: str = "4.0", namespace: str = NS4,
-               inside: str = "") -> str:
+def cfdi40_xml(
+    sello: str = "",
+    fecha: Optional[datetime.datetime] = None,
+    folio: str = "1",
+    total: str = "1160.00",
+    emisor: str = EMISOR,
+    receptor: str = NAMED_RECEPTOR,
+    version: str = "4.0",
+    namespace: str = NS4,
+    inside: str = "",
+) -> str:
     """A CFDI 4.0 as an integrator builds it, dated two minutes ago in Mexico City."""
     fecha = fecha or (mexico_city_now() - datetime.timedelta(minutes=2))
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante xmlns:cfdi="{namespace}" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            f'xsi:schemaLocation="{namespace} http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd" '
-            f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha:%Y-%m-%dT%H:%M:%S}" Sello="{sello}" '
-            'FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
-            f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
-            f'<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
-            f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
-            'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
-            'Cantidad="1" ClaveUnidad="ACT" Descripcion="Servicio" ValorUnitario="1000.00" Importe="1000.00" '
-            'ObjetoImp="02"><cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado Base="1000.00" Impuesto="002" '
-            'TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/></cfdi:Traslados></cfdi:Impuestos>'
-            '</cfdi:Concepto></cfdi:Conceptos><cfdi:Impuestos TotalImpuestosTrasladados="160.00"><cfdi:Traslados>'
-            '<cfdi:Traslado Base="1000.00" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/>'
-            f'</cfdi:Traslados></cfdi:Impuestos>{inside}</cfdi:Comprobante>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante xmlns:cfdi="{namespace}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{namespace} http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd" '
+        f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha:%Y-%m-%dT%H:%M:%S}" Sello="{sello}" '
+        'FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
+        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+        f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
+        'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
+        'Cantidad="1" ClaveUnidad="ACT" Descripcion="Servicio" ValorUnitario="1000.00" Importe="1000.00" '
+        'ObjetoImp="02"><cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado Base="1000.00" Impuesto="002" '
+        'TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/></cfdi:Traslados></cfdi:Impuestos>'
+        '</cfdi:Concepto></cfdi:Conceptos><cfdi:Impuestos TotalImpuestosTrasladados="160.00"><cfdi:Traslados>'
+        '<cfdi:Traslado Base="1000.00" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/>'
+        f"</cfdi:Traslados></cfdi:Impuestos>{inside}</cfdi:Comprobante>"
+    )
 
 
 def csv_text(folio: str = "1", total: str = "1160.00", emisor: str = EMISOR, receptor: str = RECEPTOR) -> str:
     """The sandbox's interchange file for procesarArchivo, dated five minutes ago in Mexico City."""
     fecha = (mexico_city_now() - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S")
-    return "\n".join([f"CFDI|3.3|A|{folio}|{fecha}|01|1000.00|MXN|I|PUE|06000",
-                      f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
-                      f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03",
-                      f"TOTAL|{total}"]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"CFDI|3.3|A|{folio}|{fecha}|01|1000.00|MXN|I|PUE|06000",
+                f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
+                f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03",
+                f"TOTAL|{total}",
+            ]
+        )
+        + "\n"
+    )
 
 
 # -- the SAT test credentials --------------------------------------------------------------------------
@@ -139,21 +163,36 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
     rfc, noCertificado…), "keyForms" (other encodings of the csd key), "dir" and "password"."""
     if not _CERTS:
         folder = tmp_path_factory.mktemp("sat-certs")
-        out = subprocess.run([sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
-                             check=True, capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "Tests" / "support" / "make_test_certs.py"), str(folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         manifest = json.loads(out.stdout)
-        _CERTS.update({**manifest["sat"], "keyForms": manifest["csdKeyForms"], "dir": manifest["dir"],
-                       "password": manifest["password"]})
+        _CERTS.update(
+            {
+                **manifest["sat"],
+                "keyForms": manifest["csdKeyForms"],
+                "dir": manifest["dir"],
+                "password": manifest["password"],
+            }
+        )
     return dict(_CERTS)
 
 
 def csd_fields(item: Dict[str, Any], pem: bool = False) -> Dict[str, Any]:
     """One credential of `certs` as the request fields cert_path, key_path and keyPass."""
-    return {"cert_path": item["cerPem" if pem else "cer"], "key_path": item["keyPem" if pem else "key"],
-            "keyPass": CSD_PASSWORD}
+    return {
+        "cert_path": item["cerPem" if pem else "cer"],
+        "key_path": item["keyPem" if pem else "key"],
+        "keyPass": CSD_PASSWORD,
+    }
 
 
 # -- client configurations for the sandbox ---------------------------------------------------------------
+
 
 @pytest.fixture()
 def fes_config(sandbox: Sandbox) -> Dict[str, Any]:
@@ -171,8 +210,13 @@ def cfdi_config(sandbox: Sandbox) -> Dict[str, Any]:
 
 
 #: What no envelope, log line or output may ever show.
-KNOWN_SECRETS = [FES_USER["clave"], FV_USER["password"], CFDI_USER["password"], FES_REQUEST["claveCertificado"],
-                 CSD_PASSWORD]
+KNOWN_SECRETS = [
+    FES_USER["clave"],
+    FV_USER["password"],
+    CFDI_USER["password"],
+    FES_REQUEST["claveCertificado"],
+    CSD_PASSWORD,
+]
 
 
 def stamped_uuid(config: Dict[str, Any]) -> str:

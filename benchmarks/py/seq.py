@@ -10,6 +10,7 @@ options: --seconds S (2) | --calls N, --warmup W (200)
 BASE_URL is the client's base_url; URL is BASE_URL/obtenerCertificado. Every contender ends a
 call with the answer's bytes in hand (no JSON decoding on either side).
 """
+
 import argparse
 import ctypes
 import json
@@ -17,9 +18,17 @@ import pathlib
 import sys
 import time
 
-REQUEST = {"rut": "76.369.187-K", "correo": "ana@empresa.cl", "numeroDocumento": "100123456",
-           "claveCertificado": "Secreta123", "duracion": 1, "nombreEmpresa": "Empresa SpA",
-           "comuna": "Viña del Mar", "direccion": "Av. Libertad 1", "giroEmpresa": "Servicios"}
+REQUEST = {
+    "rut": "76.369.187-K",
+    "correo": "ana@empresa.cl",
+    "numeroDocumento": "100123456",
+    "claveCertificado": "Secreta123",
+    "duracion": 1,
+    "nombreEmpresa": "Empresa SpA",
+    "comuna": "Viña del Mar",
+    "direccion": "Av. Libertad 1",
+    "giroEmpresa": "Servicios",
+}
 USUARIO, CLAVE = "bench", "BenchClave9"
 CONFIG = {"usuario": USUARIO, "clave": CLAVE, "retries": {"max": 0}}
 
@@ -48,6 +57,7 @@ def ctypes_call(base, lib_path):
             return string_at(result).startswith(b'{"ok":true')
         finally:
             free(result)
+
     return call
 
 
@@ -56,6 +66,7 @@ def binding_call(base, directory):
     which also decodes the envelope into a Result (SELLO_LIB names the library)."""
     sys.path.insert(0, directory)
     import sello  # noqa: E402  (the binding under test)
+
     cls = next((getattr(sello, name) for name in ("FES", "FESClient", "FesClient") if hasattr(sello, name)), None)
     if cls is None:
         sys.exit("bindings/python: no FES client class in module sello")
@@ -74,6 +85,7 @@ def binding_call(base, directory):
     def call():
         result = method(**REQUEST) if keywords else method(REQUEST)
         return result is not None
+
     return call
 
 
@@ -81,21 +93,28 @@ def library_version():
     """SELLO_VERSION_* of include/sello.h: the User-Agent the library sends is sello/<version>."""
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
     import sello_header  # noqa: E402
+
     return sello_header.read().version
 
 
 def requests_call(url):
     import requests
+
     session = requests.Session()
     # The headers sello sends, and no others (requests would add Accept-Encoding).
-    session.headers = {"User-Agent": f"sello/{library_version()}", "Accept": "application/json",
-                       "Content-Type": "application/json"}
-    body = compact({"request": {"encabezado": {"usuario": USUARIO, "clave": CLAVE},
-                                "parametro": dict(REQUEST, rut="76369187-K")}})
+    session.headers = {
+        "User-Agent": f"sello/{library_version()}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+    body = compact(
+        {"request": {"encabezado": {"usuario": USUARIO, "clave": CLAVE}, "parametro": dict(REQUEST, rut="76369187-K")}}
+    )
 
     def call():
         response = session.post(url, data=body)
         return response.status_code == 200 and len(response.content) > 0
+
     return call
 
 
@@ -134,8 +153,7 @@ def main():
             done += 1
             now = clock()
     elapsed = now - start
-    print(json.dumps({"calls": done, "seconds": elapsed, "rate": done / elapsed, "threads": 1,
-                      "failures": failures}))
+    print(json.dumps({"calls": done, "seconds": elapsed, "rate": done / elapsed, "threads": 1, "failures": failures}))
     return 1 if failures else 0
 
 

@@ -5,6 +5,7 @@ wheel, `py3-none-<platform>` (any Python 3: ctypes, no extension module; one pla
 library), which auditwheel then turns into a manylinux wheel. Without it — a checkout, the sdist —
 the wheel is the binding alone, which finds the library through SELLO_LIB or the system.
 """
+
 from pathlib import Path
 from typing import Any, Dict, Tuple
 

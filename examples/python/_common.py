@@ -1,5 +1,6 @@
 """Shared by the Python examples: find the binding in a source checkout, read the sandbox URL,
 print errors readably. (An installed `pip install bindings/python` needs none of this.)"""
+
 from __future__ import annotations
 
 import os
@@ -25,15 +26,22 @@ def sandbox_url() -> str:
 
 
 def output_dir() -> pathlib.Path:
-    folder = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SELLO_EXAMPLES_OUT") or tempfile.mkdtemp(prefix="sello-example-")
+    folder = (
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else os.environ.get("SELLO_EXAMPLES_OUT") or tempfile.mkdtemp(prefix="sello-example-")
+    )
     path = pathlib.Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def fail(what: str, error: "sello.SelloError") -> None:
-    print(f"{what} failed: {error.kind} {error.code} (service code {error.service_code}, field {error.field}, "
-          f"retryable {error.retryable})\n  {error.message}", file=sys.stderr)
+    print(
+        f"{what} failed: {error.kind} {error.code} (service code {error.service_code}, field {error.field}, "
+        f"retryable {error.retryable})\n  {error.message}",
+        file=sys.stderr,
+    )
     sys.exit(1)
 
 

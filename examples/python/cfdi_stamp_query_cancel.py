@@ -10,18 +10,18 @@ scripts/run-examples.sh makes a test CSD with OpenSSL (RFC EKU9003173C9). Withou
 example asks Prodigia to seal and cancel with the account's stored certificate (CERT_DEFAULT),
 which the sandbox's account has only when told so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 from typing import Any, Dict, List
 
+import sello
 from _common import fail, output_dir, sandbox_url
 
-import sello
-
-EMISOR, RECEPTOR = "EKU9003173C9", "XAXX010101000"   # the receiver is "público en general"
-MEXICO_CITY = dt.timezone(dt.timedelta(hours=-6))     # no daylight saving time since 2022
+EMISOR, RECEPTOR = "EKU9003173C9", "XAXX010101000"  # the receiver is "público en general"
+MEXICO_CITY = dt.timezone(dt.timedelta(hours=-6))  # no daylight saving time since 2022
 PLUGIN_40 = "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"
 
 
@@ -54,17 +54,24 @@ def invoice_xml(fecha: str) -> str:
 def invoice_csv(fecha: str) -> str:
     """The same kind of invoice in the integration CSV, 4.0 layout (PRODIGIA_2026.md §2.5): one
     record per line, the fields of each in the order of SAT's 4.0 XSD, empty ones kept."""
-    return "\n".join([
-        # CFDI|Version|Serie|Folio|Fecha|Sello|FormaPago|NoCertificado|Certificado|CondicionesDePago|SubTotal|
-        #   Descuento|Moneda|TipoCambio|Total|TipoDeComprobante|Exportacion|MetodoPago|LugarExpedicion|Confirmacion|
-        f"CFDI|4.0|B|2002|{fecha}||03||||500.00||MXN||580.00|I|01|PUE|06000||",
-        f"EMIS|{EMISOR}|ESCUELA KEMPER URGATE|601||",                       # Rfc|Nombre|RegimenFiscal|FacAtrAdquirente|
-        f"RECE|{RECEPTOR}|PUBLICO EN GENERAL|06000|||616|S01|",             # Rfc|Nombre|DomicilioFiscalReceptor|...|UsoCFDI|
-        "CONC|81111500||1|E48||Soporte|500.00|500.00||02|",                 # ClaveProdServ|...|ObjetoImp|
-        "CIMT|500.00|002|Tasa|0.160000|80.00|",                             # Base|Impuesto|TipoFactor|TasaOCuota|Importe|
-        "IMPU||80.00|",                                                     # TotalImpuestosRetenidos|...Trasladados|
-        "IMPT|500.00|002|Tasa|0.160000|80.00",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                # CFDI|Version|Serie|Folio|Fecha|Sello|FormaPago|NoCertificado|Certificado|CondicionesDePago|
+                #   SubTotal|Descuento|Moneda|TipoCambio|Total|TipoDeComprobante|Exportacion|MetodoPago|
+                #   LugarExpedicion|Confirmacion|
+                f"CFDI|4.0|B|2002|{fecha}||03||||500.00||MXN||580.00|I|01|PUE|06000||",
+                f"EMIS|{EMISOR}|ESCUELA KEMPER URGATE|601||",  # Rfc|Nombre|RegimenFiscal|FacAtrAdquirente|
+                # Rfc|Nombre|DomicilioFiscalReceptor|...|UsoCFDI|
+                f"RECE|{RECEPTOR}|PUBLICO EN GENERAL|06000|||616|S01|",
+                "CONC|81111500||1|E48||Soporte|500.00|500.00||02|",  # ClaveProdServ|...|ObjetoImp|
+                "CIMT|500.00|002|Tasa|0.160000|80.00|",  # Base|Impuesto|TipoFactor|TasaOCuota|Importe|
+                "IMPU||80.00|",  # TotalImpuestosRetenidos|...Trasladados|
+                "IMPT|500.00|002|Tasa|0.160000|80.00",
+            ]
+        )
+        + "\n"
+    )
 
 
 def main() -> None:
@@ -75,7 +82,9 @@ def main() -> None:
     stored: List[str] = [] if csd else ["CERT_DEFAULT"]
     print(f"Prodigia client: base_url {base_url}, usuario pade_user, password ********, contrato PADE-CONTRATO-01")
     try:
-        with sello.CFDI(usuario="pade_user", password="pade_pass", contrato="PADE-CONTRATO-01", base_url=base_url) as cfdi:
+        with sello.CFDI(
+            usuario="pade_user", password="pade_pass", contrato="PADE-CONTRATO-01", base_url=base_url
+        ) as cfdi:
             fecha = dt.datetime.now(MEXICO_CITY).strftime("%Y-%m-%dT%H:%M:%S")
             if csd:
                 info = sello.cfdi_inspect_csd(cert_path=cer)
@@ -88,12 +97,16 @@ def main() -> None:
             xml.write_text(invoice_xml(fecha), encoding="utf-8")
             print(f"\n1. stamp {xml.name} (CFDI 4.0, Fecha {fecha} Mexico City, total 1160.00 MXN), sealed by Prodigia")
             if csd:
-                stamped = cfdi.stamp_xml_with_csd(xml_path=xml, prueba=True, opciones=["CALCULAR_SELLO"], save_dir=out, **csd)
+                stamped = cfdi.stamp_xml_with_csd(
+                    xml_path=xml, prueba=True, opciones=["CALCULAR_SELLO"], save_dir=out, **csd
+                )
             else:
                 stamped = cfdi.stamp_xml(xml_path=xml, prueba=True, opciones=["CALCULAR_SELLO", *stored], save_dir=out)
             uuid = stamped["uuid"]
             print(f"   timbradoOk {stamped['timbradoOk']}, codigo {stamped['codigo']}, UUID {uuid}")
-            print(f"   FechaTimbrado {stamped.get('FechaTimbrado')}, noCertificadoSAT {stamped.get('noCertificadoSAT')}")
+            print(
+                f"   FechaTimbrado {stamped.get('FechaTimbrado')}, noCertificadoSAT {stamped.get('noCertificadoSAT')}"
+            )
             show(stamped)
 
             # 2. A CFDI 4.0 from the integration CSV, with the 4.0 plugin.
@@ -101,32 +114,39 @@ def main() -> None:
             for line in invoice_csv(fecha).splitlines():
                 print(f"   | {line}")
             if csd:
-                from_csv = cfdi.process_file_with_csd(datos=invoice_csv(fecha), prueba=True, save_dir=out,
-                                                      opciones=[PLUGIN_40, "CALCULAR_SELLO"], **csd)
+                from_csv = cfdi.process_file_with_csd(
+                    datos=invoice_csv(fecha), prueba=True, save_dir=out, opciones=[PLUGIN_40, "CALCULAR_SELLO"], **csd
+                )
             else:
-                from_csv = cfdi.process_file(datos=invoice_csv(fecha), prueba=True, save_dir=out,
-                                             opciones=[PLUGIN_40, "CALCULAR_SELLO"])
+                from_csv = cfdi.process_file(
+                    datos=invoice_csv(fecha), prueba=True, save_dir=out, opciones=[PLUGIN_40, "CALCULAR_SELLO"]
+                )
             print(f"   timbradoOk {from_csv['timbradoOk']}, UUID {from_csv['uuid']}")
             show(from_csv)
 
             # 3. The SAT status of the first one.
             query = {"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
             status = cfdi.get_status(**query)
-            print(f"\n3. SAT status: estatusCfdi {status['estatusCfdi']} ({status['estatus_text']}), "
-                  f"estado {status['estado']}, {status['esCancelable']}")
+            print(
+                f"\n3. SAT status: estatusCfdi {status['estatusCfdi']} ({status['estatus_text']}), "
+                f"estado {status['estado']}, {status['esCancelable']}"
+            )
 
             # 4. Cancel it: motivo 02, "comprobante emitido con errores sin relación" (no replacement).
             print(f"\n4. cancel {uuid} with motivo 02")
-            cancelled = cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuid}|02|"], save_dir=out,
-                                                opciones=stored or None, **csd)
+            cancelled = cfdi.cancel_with_reason(
+                rfcEmisor=EMISOR, uuids=[f"{uuid}|02|"], save_dir=out, opciones=stored or None, **csd
+            )
             for one in cancelled["cancelaciones"]:
                 print(f"   {one['uuid']}: {one['status']} ({one.get('code_name')})")
             show(cancelled)
 
             # 5. The status again.
             status = cfdi.get_status(**query)
-            print(f"\n5. SAT status now: estatusCfdi {status['estatusCfdi']} ({status['estatus_text']}), "
-                  f"estado {status['estado']}")
+            print(
+                f"\n5. SAT status now: estatusCfdi {status['estatusCfdi']} ({status['estatus_text']}), "
+                f"estado {status['estado']}"
+            )
     except sello.SelloError as error:
         fail(f"{error.meta.get('service')}.{error.meta.get('operation')}", error)
 

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """FES (Certificadora del Sur, Chile): check a request, obtain a certificate and save it.
 
-    SELLO_SANDBOX_URL=http://127.0.0.1:PORT python3 examples/python/fes_obtain.py [OUTPUT_DIR]
+SELLO_SANDBOX_URL=http://127.0.0.1:PORT python3 examples/python/fes_obtain.py [OUTPUT_DIR]
 """
+
 from __future__ import annotations
 
 import base64
 
-from _common import fail, log_line, output_dir, sandbox_url
-
 import sello
+from _common import fail, log_line, output_dir, sandbox_url
 
 FES_PATH = "/generateFES/rest-services/public/generateFes"
 
@@ -21,9 +21,16 @@ def main() -> None:
     print(f"FES client: base_url {base_url}, usuario PruebaWS, clave ********")
 
     request = {
-        "rut": "19.371.037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "100.123.456",
-        "claveCertificado": "Secreta123", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "los angeles",
-        "direccion": "Lautaro 867", "giroEmpresa": "Otros", "save_to": str(out / "certificado-19371037-9.p12"),
+        "rut": "19.371.037-9",
+        "correo": "eleon@certificadoradelsur.cl",
+        "numeroDocumento": "100.123.456",
+        "claveCertificado": "Secreta123",
+        "duracion": 3,
+        "nombreEmpresa": "CDS",
+        "comuna": "los angeles",
+        "direccion": "Lautaro 867",
+        "giroEmpresa": "Otros",
+        "save_to": str(out / "certificado-19371037-9.p12"),
     }
     # 1. Checked locally first: what will be sent, secrets masked by the library.
     try:
@@ -38,8 +45,9 @@ def main() -> None:
     # 2. Obtain it: sent once; never repeated after it may have reached FES.
     print("\nobtain_certificate:")
     try:
-        with sello.FES(usuario="PruebaWS", clave="bJBk9GuSJCOWLXODhniTCX7e5", base_url=base_url,
-                       timeout_ms=30_000, on_log=log_line) as fes:
+        with sello.FES(
+            usuario="PruebaWS", clave="bJBk9GuSJCOWLXODhniTCX7e5", base_url=base_url, timeout_ms=30_000, on_log=log_line
+        ) as fes:
             result = fes.obtain_certificate(**request)
     except sello.TimeoutError as error:
         # Not retryable: a certificate may have been issued and the quota spent.
@@ -55,7 +63,10 @@ def main() -> None:
     print(f"  rut               {info['rut']}")
     print(f"  serial            {info['serial']}")
     print(f"  valid             {info['not_before']} .. {info['not_after']}")
-    print(f"  certificado       {len(base64.b64decode(result['certificado']))} bytes of PKCS#12, protected by claveCertificado")
+    print(
+        f"  certificado       {len(base64.b64decode(result['certificado']))} bytes of PKCS#12,"
+        " protected by claveCertificado"
+    )
     print(f"  saved to          {result['saved_to']}")
     print(f"  attempts          {result.attempts}, {result.meta['elapsed_ms']} ms")
     for warning in result.warnings:

@@ -9,6 +9,7 @@ callback URL: a small webhook on 127.0.0.1 receives it and confirms it with the 
 The sandbox stands in for the signers: /_sandbox/fv/advance changes the contract's status as
 their signing and paying would, and the sandbox then calls the webhook back.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -18,9 +19,8 @@ import threading
 import urllib.request
 from typing import Any, List
 
-from _common import fail, output_dir, sandbox_url
-
 import sello
+from _common import fail, output_dir, sandbox_url
 
 
 def small_pdf(path: pathlib.Path, line: str) -> pathlib.Path:
@@ -58,13 +58,15 @@ def start_webhook(fv: sello.FirmaVirtual, seen: List[str]) -> http.server.Thread
                 said = sello.fv_parse_callback(body)["sStatus"]
                 confirmed = fv.confirm_callback(body)
             except sello.ValidationError:
-                self.send_response(400)             # not a Firma Virtual callback
+                self.send_response(400)  # not a Firma Virtual callback
             except sello.SelloError:
-                self.send_response(503)             # the service could not confirm it now
+                self.send_response(503)  # the service could not confirm it now
             else:
                 paid = "paid" if confirmed["paid"] else "not paid yet"
-                seen.append(f"   webhook: the callback says {said}; the service confirms {confirmed['status']}"
-                            f" ({paid}, agrees: {confirmed['agrees']})")
+                seen.append(
+                    f"   webhook: the callback says {said}; the service confirms {confirmed['status']}"
+                    f" ({paid}, agrees: {confirmed['agrees']})"
+                )
                 if confirmed["status"] == "FINISHED":
                     seen.append(f"   webhook: contract {confirmed['sContractID']} is finished: archive it")
                 self.send_response(200)
@@ -82,8 +84,9 @@ def start_webhook(fv: sello.FirmaVirtual, seen: List[str]) -> http.server.Thread
 def sandbox_signers(base_url: str, contract_id: str, status: str, **fields: Any) -> None:
     """The sandbox's stand-in for the signers (not part of the service's API)."""
     body = json.dumps({"contract": contract_id, "status": status, **fields}).encode()
-    request = urllib.request.Request(f"{base_url}/_sandbox/fv/advance", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base_url}/_sandbox/fv/advance", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as answer:
         json.load(answer)
 
@@ -101,8 +104,7 @@ def main() -> None:
     # Against the real service: environment="sandbox" (test.firmavirtual.legal) instead of base_url.
     print(f"Firma Virtual client: base_url {base_url}, login userapp, password ********")
     try:
-        with sello.FirmaVirtual(login="userapp", password="OnePass", base_url=base_url,
-                                on_progress=on_progress) as fv:
+        with sello.FirmaVirtual(login="userapp", password="OnePass", base_url=base_url, on_progress=on_progress) as fv:
             # 1. Log in: the token stays inside the client.
             login = fv.login()
             print(f"\n1. login: authorized {login['authorized']}, token expires {login['expires_at']}")
@@ -114,12 +116,24 @@ def main() -> None:
 
             # 3. One call: the contract, its signer and its PDF (streamed from disk as base64).
             pdf = small_pdf(out / "contrato.pdf", "Contrato de arriendo")
-            signer = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
-                      "phone": "9 1234 5678", "rol": 0, "order": 1, "portion": "100"}
+            signer = {
+                "full_name": "Jose Cortesia",
+                "email": "jose@firmavirtual.com",
+                "rutId": "11.111.111-1",
+                "phone": "9 1234 5678",
+                "rol": 0,
+                "order": 1,
+                "portion": "100",
+            }
             print(f"\n3. create-contract-express: fee 1, signer Jose Cortesia (pays 100%), PDF {pdf}")
             created = fv.create_contract_express(
-                sOwnerType="NATURAL", iContractTypeFeeID=1, signers=[signer], file_path=pdf,
-                sContractName="Arriendo depto 12 - ref 0042", callback=callback)
+                sOwnerType="NATURAL",
+                iContractTypeFeeID=1,
+                signers=[signer],
+                file_path=pdf,
+                sContractName="Arriendo depto 12 - ref 0042",
+                callback=callback,
+            )
             print("\n".join(seen))
             seen.clear()
             contract_id = created["sContractID"]
@@ -137,18 +151,25 @@ def main() -> None:
             # 5. A forged callback (anyone can POST to the webhook) does not fool confirm_callback.
             forged = {"contract": [{"sContractID": contract_id, "sStatus": "REJECTED"}], "signers": []}
             confirmed = fv.confirm_callback(forged)
-            print(f"\n5. a forged callback says REJECTED; the service says {confirmed['status']}"
-                  f" (agrees: {confirmed['agrees']}; warning {confirmed.warning_codes()})")
+            print(
+                f"\n5. a forged callback says REJECTED; the service says {confirmed['status']}"
+                f" (agrees: {confirmed['agrees']}; warning {confirmed.warning_codes()})"
+            )
             webhook.shutdown()
             webhook.server_close()
 
             # 6. The detail.
             detail = fv.get_contract_detail(ContractID=contract_id)
             head = detail["contrato"][0]
-            print(f"\n6. detail: {head['sTipoContrato']}, {head['sTipoFirma']}, status {head['sStatus']},"
-                  f" Monto {head['Monto']} CLP, paid {head['paid']}")
+            print(
+                f"\n6. detail: {head['sTipoContrato']}, {head['sTipoFirma']}, status {head['sStatus']},"
+                f" Monto {head['Monto']} CLP, paid {head['paid']}"
+            )
             for person in detail["firmantes"]:
-                print(f"   signer {person['full_name']} ({person['RUT']}) pays {person['totalPay']} CLP ({person['payment']})")
+                print(
+                    f"   signer {person['full_name']} ({person['RUT']})"
+                    f" pays {person['totalPay']} CLP ({person['payment']})"
+                )
             for item in detail["archivos"]:
                 print(f"   file {item['file_name']}")
     except sello.SelloError as error:

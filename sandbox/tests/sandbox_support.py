@@ -3,6 +3,7 @@ test), a raw HTTP client, and helpers that build each service's requests.
 
 Run: cd /work/main && python3 -m pytest -q sandbox/
 """
+
 from __future__ import annotations
 
 import base64
@@ -60,8 +61,15 @@ class Reply:
         return out
 
 
-def call(sb: Sandbox, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
-         conn: http.client.HTTPConnection | None = None, timeout: float = 10) -> Reply:
+def call(
+    sb: Sandbox,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    conn: http.client.HTTPConnection | None = None,
+    timeout: float = 10,
+) -> Reply:
     """One request; JSON-encodes dict/list bodies."""
     headers = dict(headers or {})
     if isinstance(body, (dict, list)):
@@ -81,9 +89,17 @@ def call(sb: Sandbox, method: str, path: str, body: Any = None, headers: dict[st
 
 
 def fes_params(**overrides: Any) -> dict[str, Any]:
-    params = {"rut": "19371037-9", "correo": "eleon@certificadoradelsur.cl", "numeroDocumento": "000000000",
-              "claveCertificado": "Secr3tPass", "duracion": 3, "nombreEmpresa": "CDS", "comuna": "LOS ANGELES",
-              "direccion": "Lautaro 867", "giroEmpresa": "Otros"}
+    params = {
+        "rut": "19371037-9",
+        "correo": "eleon@certificadoradelsur.cl",
+        "numeroDocumento": "000000000",
+        "claveCertificado": "Secr3tPass",
+        "duracion": 3,
+        "nombreEmpresa": "CDS",
+        "comuna": "LOS ANGELES",
+        "direccion": "Lautaro 867",
+        "giroEmpresa": "Otros",
+    }
     params.update(overrides)
     return {k: v for k, v in params.items() if v is not ...}
 
@@ -111,10 +127,25 @@ def fv(sb: Sandbox, method: str, path: str, body: Any = None, token: str | None 
 
 
 def contract_body(**overrides: Any) -> dict[str, Any]:
-    body = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1, "iContractTypeFeeID": 28,
-            "iSignedCount": 1, "callback": "https://ejemplo.com/webhook",
-            "signers": [{"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-                         "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}]}
+    body = {
+        "sOwnerType": "NATURAL",
+        "sPaymentStatus": "PENDING",
+        "iPaymentService": 1,
+        "iContractTypeFeeID": 28,
+        "iSignedCount": 1,
+        "callback": "https://ejemplo.com/webhook",
+        "signers": [
+            {
+                "full_name": "Jose Cortesia",
+                "email": "jose@firmavirtual.com",
+                "rutId": "11111111-1",
+                "phone": "873320311",
+                "type": "NATURAL",
+                "portion": "100",
+                "payment": "0.00",
+            }
+        ],
+    }
     body.update(overrides)
     return body
 
@@ -146,12 +177,23 @@ def upload(sb: Sandbox, token: str, filename: str, content: bytes) -> Reply:
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def csv_datos(fecha: dt.datetime | None = None, total: str = "1160.00", emisor: str = "EKU9003173C9",
-              receptor: str = "XAXX010101000", head: str | None = None) -> str:
+def csv_datos(
+    fecha: dt.datetime | None = None,
+    total: str = "1160.00",
+    emisor: str = "EKU9003173C9",
+    receptor: str = "XAXX010101000",
+    head: str | None = None,
+) -> str:
     fecha = fecha or (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=5))
     first = head or f"CFDI|3.3|A|123|{fecha.strftime('%Y-%m-%dT%H:%M:%S')}|01|1000.00|MXN|I|PUE|06000"
-    text = "\n".join([first, f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
-                      f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03", f"TOTAL|{total}"])
+    text = "\n".join(
+        [
+            first,
+            f"EMISOR|{emisor}|ESCUELA KEMPER URGATE|601",
+            f"RECEPTOR|{receptor}|PUBLICO EN GENERAL|G03",
+            f"TOTAL|{total}",
+        ]
+    )
     return base64.b64encode(text.encode()).decode()
 
 
@@ -159,8 +201,14 @@ def basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def cfdi(sb: Sandbox, method: str, query: list[tuple[str, str]], auth: tuple[str, str] | None = CFDI_AUTH,
-         content_type: str | None = "application/xml", body: Any = None) -> Reply:
+def cfdi(
+    sb: Sandbox,
+    method: str,
+    query: list[tuple[str, str]],
+    auth: tuple[str, str] | None = CFDI_AUTH,
+    content_type: str | None = "application/xml",
+    body: Any = None,
+) -> Reply:
     headers = {}
     if auth:
         headers["Authorization"] = basic(*auth)
@@ -184,12 +232,16 @@ def stamped_uuid(sb: Sandbox, **kw: Any) -> str:
     return answer["UUID"]
 
 
-def cancel(sb: Sandbox, entries: list[str], rfc: str = "EKU9003173C9", options: tuple[str, ...] = (),
-           with_cert: bool = True) -> dict[str, Any]:
+def cancel(
+    sb: Sandbox, entries: list[str], rfc: str = "EKU9003173C9", options: tuple[str, ...] = (), with_cert: bool = True
+) -> dict[str, Any]:
     query = [("contrato", CONTRATO), ("rfcEmisor", rfc)] + [("uuids", e) for e in entries]
     if with_cert:
-        query += [("certBase64", base64.b64encode(b"cert").decode()),
-                  ("keyBase64", base64.b64encode(b"key").decode()), ("keyPass", "12345678a")]
+        query += [
+            ("certBase64", base64.b64encode(b"cert").decode()),
+            ("keyBase64", base64.b64encode(b"key").decode()),
+            ("keyPass", "12345678a"),
+        ]
     query += [("opciones", o) for o in options]
     return cfdi(sb, "cancelarCfdiConOpciones", query).xml()
 
@@ -217,15 +269,19 @@ def raw_exchange(sb: Sandbox, request: bytes, timeout: float = 5) -> tuple[bytes
 
 
 def raw_fes_request(bad: bool = True) -> bytes:
-    body = json.dumps({"request": {"encabezado": {"usuario": "x" if bad else FES_USER, "clave": "y"},
-                                   "parametro": fes_params()}}).encode()
-    return (f"POST {FES} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    body = json.dumps(
+        {"request": {"encabezado": {"usuario": "x" if bad else FES_USER, "clave": "y"}, "parametro": fes_params()}}
+    ).encode()
+    return (
+        f"POST {FES} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 def openssl(*args: str, data: bytes | None = None, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(["openssl", *args], input=data, capture_output=True, timeout=30,
-                          env={**os.environ, **(env or {})}, check=True)
+    done = subprocess.run(
+        ["openssl", *args], input=data, capture_output=True, timeout=30, env={**os.environ, **(env or {})}, check=True
+    )
     return done.stdout.decode()
 
 
@@ -239,12 +295,26 @@ EXPRESS_PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 def express_body(pdf: bytes = EXPRESS_PDF, **overrides: Any) -> dict[str, Any]:
     """The body TTX and GT send (CHILE_2026.md §1.3)."""
-    body = {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "iSignedCount": 1,
-            "signers": [{"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-                         "phone": "+56912345678", "rol": 0, "order": 1, "type": "NATURAL", "portion": "100",
-                         "payment": "0.00"}],
-            "document": {"content_file": base64.b64encode(pdf).decode()},
-            "sContractName": "Prueba Venta 39 - NO COBRAR"}
+    body = {
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 49,
+        "iSignedCount": 1,
+        "signers": [
+            {
+                "full_name": "Jose Cortesia",
+                "email": "jose@firmavirtual.com",
+                "rutId": "11111111-1",
+                "phone": "+56912345678",
+                "rol": 0,
+                "order": 1,
+                "type": "NATURAL",
+                "portion": "100",
+                "payment": "0.00",
+            }
+        ],
+        "document": {"content_file": base64.b64encode(pdf).decode()},
+        "sContractName": "Prueba Venta 39 - NO COBRAR",
+    }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not ...}
 
@@ -259,6 +329,7 @@ class Receiver:
     def __init__(self, status: int = 200) -> None:
         import http.server
         import threading
+
         received: list[dict[str, Any]] = []
         self.received = received
         self.arrived = threading.Event()
@@ -266,8 +337,9 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(handler) -> None:  # noqa: N805 - the handler instance
                 length = int(handler.headers.get("Content-Length") or 0)
-                received.append({"path": handler.path, "headers": dict(handler.headers),
-                                 "body": handler.rfile.read(length)})
+                received.append(
+                    {"path": handler.path, "headers": dict(handler.headers), "body": handler.rfile.read(length)}
+                )
                 handler.send_response(status)
                 handler.send_header("Content-Length", "2")
                 handler.end_headers()
@@ -304,19 +376,30 @@ def sat_certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return json.loads(out.stdout)["sat"]
 
 
-def cfdi40_xml(sello: str = "", fecha: dt.datetime | None = None, folio: str = "1", total: str = "1160.00",
-               emisor: str = "EKU9003173C9", receptor: str = "XIQB891116QE4", version: str = "4.0",
-               namespace: str = NS4, related: str = "", inside: str = "") -> bytes:
+def cfdi40_xml(
+    sello: str = "",
+    fecha: dt.datetime | None = None,
+    folio: str = "1",
+    total: str = "1160.00",
+    emisor: str = "EKU9003173C9",
+    receptor: str = "XIQB891116QE4",
+    version: str = "4.0",
+    namespace: str = NS4,
+    related: str = "",
+    inside: str = "",
+) -> bytes:
     fecha = fecha or (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=2))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="{namespace}" '
-            f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha.strftime("%Y-%m-%dT%H:%M:%S")}" '
-            f'Sello="{sello}" FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
-            f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
-            f'{related}<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
-            f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
-            'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
-            'Cantidad="1" ClaveUnidad="ACT" Descripcion="Venta" ValorUnitario="1000.00" Importe="1000.00" '
-            f'ObjetoImp="01"/></cfdi:Conceptos>{inside}</cfdi:Comprobante>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="{namespace}" '
+        f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha.strftime("%Y-%m-%dT%H:%M:%S")}" '
+        f'Sello="{sello}" FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
+        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'{related}<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
+        f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
+        'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '
+        'Cantidad="1" ClaveUnidad="ACT" Descripcion="Venta" ValorUnitario="1000.00" Importe="1000.00" '
+        f'ObjetoImp="01"/></cfdi:Conceptos>{inside}</cfdi:Comprobante>'
+    ).encode()
 
 
 def sealed(tag: str = "s") -> str:
@@ -327,23 +410,43 @@ def sealed(tag: str = "s") -> str:
 SEALED = sealed()
 
 
-def timbrado40(sb: Sandbox, xml: bytes, options: tuple[str, ...] = (), path: str = "timbrado40",
-               content_type: str = "application/xml") -> Reply:
+def timbrado40(
+    sb: Sandbox,
+    xml: bytes,
+    options: tuple[str, ...] = (),
+    path: str = "timbrado40",
+    content_type: str = "application/xml",
+) -> Reply:
     query = urllib.parse.urlencode([("contrato", CONTRATO)] + [("opciones", o) for o in options])
-    return call(sb, "POST", f"{REST}{path}?{query}", xml,
-                {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type})
+    return call(
+        sb, "POST", f"{REST}{path}?{query}", xml, {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type}
+    )
 
 
-def rest(sb: Sandbox, method: str, query: list[tuple[str, str]], body: Any = None,
-         content_type: str = "application/xml") -> Reply:
-    return call(sb, "POST", REST + method + "?" + urllib.parse.urlencode(query), body,
-                {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type})
+def rest(
+    sb: Sandbox, method: str, query: list[tuple[str, str]], body: Any = None, content_type: str = "application/xml"
+) -> Reply:
+    return call(
+        sb,
+        "POST",
+        REST + method + "?" + urllib.parse.urlencode(query),
+        body,
+        {"Authorization": basic(*CFDI_AUTH), "Content-Type": content_type},
+    )
 
 
 def status_of(sb: Sandbox, uuid: str, receptor: str = "XIQB891116QE4", total: str = "1160.00") -> dict[str, Any]:
-    reply = rest(sb, "cancelacion/consultarEstatusComprobante",
-                 [("contrato", CONTRATO), ("uuid", uuid), ("rfcEmisor", "EKU9003173C9"), ("rfcReceptor", receptor),
-                  ("total", total)])
+    reply = rest(
+        sb,
+        "cancelacion/consultarEstatusComprobante",
+        [
+            ("contrato", CONTRATO),
+            ("uuid", uuid),
+            ("rfcEmisor", "EKU9003173C9"),
+            ("rfcReceptor", receptor),
+            ("total", total),
+        ],
+    )
     assert reply.status == 202
     return reply.xml()
 
@@ -351,22 +454,38 @@ def status_of(sb: Sandbox, uuid: str, receptor: str = "XIQB891116QE4", total: st
 def cancel_reason(sb: Sandbox, entries: list[str], options: tuple[str, ...] = ("CERT_DEFAULT",)) -> Reply:
     query = [("contrato", CONTRATO), ("rfcEmisor", "EKU9003173C9")] + [("arregloUUID", e) for e in entries]
     if "CERT_DEFAULT" not in options:
-        query += [("certBase64", base64.b64encode(b"cert").decode()), ("keyBase64", base64.b64encode(b"key").decode()),
-                  ("keyPass", "12345678a")]
+        query += [
+            ("certBase64", base64.b64encode(b"cert").decode()),
+            ("keyBase64", base64.b64encode(b"key").decode()),
+            ("keyPass", "12345678a"),
+        ]
     return rest(sb, "cancelacion/cancelar", query + [("opciones", o) for o in options])
 
 
 def verify_seal(xml: bytes, cer: str, workdir: Path) -> bool:
     """The Sello is RSA-SHA256 by the certificate's key over the sandbox's cadena original."""
     from emulator.services.cfdi.document import cadena_original
+
     root = ET.fromstring(xml)
     (workdir / "cadena").write_text(cadena_original(root), encoding="utf-8")
     (workdir / "sig").write_bytes(base64.b64decode(root.get("Sello")))
-    pub = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", cer, "-pubkey", "-noout"], check=True,
-                         capture_output=True).stdout
+    pub = subprocess.run(
+        ["openssl", "x509", "-inform", "DER", "-in", cer, "-pubkey", "-noout"], check=True, capture_output=True
+    ).stdout
     (workdir / "pub.pem").write_bytes(pub)
-    done = subprocess.run(["openssl", "dgst", "-sha256", "-verify", str(workdir / "pub.pem"), "-signature",
-                           str(workdir / "sig"), str(workdir / "cadena")], capture_output=True)
+    done = subprocess.run(
+        [
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-verify",
+            str(workdir / "pub.pem"),
+            "-signature",
+            str(workdir / "sig"),
+            str(workdir / "cadena"),
+        ],
+        capture_output=True,
+    )
     return done.returncode == 0
 
 
@@ -387,7 +506,12 @@ def csv40(lines: list[str], folio: str = "1") -> str:
 
 
 def process40(sb: Sandbox, datos: str, *options: str) -> dict[str, Any]:
-    query = [("contrato", CONTRATO), ("prueba", "true"), ("datos", datos), ("opciones", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0")]
+    query = [
+        ("contrato", CONTRATO),
+        ("prueba", "true"),
+        ("datos", datos),
+        ("opciones", "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"),
+    ]
     return cfdi(sb, "procesarArchivo", query + [("opciones", o) for o in options]).xml()
 
 

@@ -1,5 +1,6 @@
 """CFDI / PADE: the integration API of seed 002 and today's methods (PRODIGIA_2026.md): stamping,
 the 4.0 CSV, sealing, cancelling, the SAT status."""
+
 from __future__ import annotations
 
 import base64
@@ -10,12 +11,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import sandbox_support
-from sandbox_support import (CFDI, CFDI_AUTH, CONTRATO, CSV40_INVOICE, MX_TZ, NS4, REST, SEALED, Sandbox,
-                             TFD, basic, call, cancel, cancel_reason, cancellations, cfdi, cfdi40_xml, csv40,
-                             csv_datos, process40, rest, sealed, stamp, stamped_uuid, status_of, timbrado40,
-                             verify_seal)
+from sandbox_support import (
+    CFDI,
+    CFDI_AUTH,
+    CONTRATO,
+    CSV40_INVOICE,
+    MX_TZ,
+    NS4,
+    REST,
+    SEALED,
+    TFD,
+    Sandbox,
+    basic,
+    call,
+    cancel,
+    cancel_reason,
+    cancellations,
+    cfdi,
+    cfdi40_xml,
+    csv40,
+    csv_datos,
+    process40,
+    rest,
+    sealed,
+    stamp,
+    stamped_uuid,
+    status_of,
+    timbrado40,
+    verify_seal,
+)
 
 # The suite's fixtures (sandbox_support.py), bound here so that pytest finds them for this module.
 sb, clean, sat_certs = sandbox_support.sb, sandbox_support.clean, sandbox_support.sat_certs
@@ -89,9 +114,13 @@ def test_cfdi_contract_and_parameter_errors(sb: Sandbox) -> None:
 def test_cfdi_document_errors(sb: Sandbox) -> None:
     old = dt.datetime.now(MX_TZ) - dt.timedelta(hours=73)
     bad_version = base64.b64encode(b"CFDI|4.0|A|1|2024-01-01T00:00:00").decode()
-    for datos, code in ((csv_datos(fecha=old), "401"), (csv_datos(head="CFDI|3.3|A|1|ayer"), "401"),
-                        (bad_version, "301"), (base64.b64encode(b"FACTURA|3.3|A|1|x").decode(), "301"),
-                        (csv_datos(emisor="no-rfc"), "301")):
+    for datos, code in (
+        (csv_datos(fecha=old), "401"),
+        (csv_datos(head="CFDI|3.3|A|1|ayer"), "401"),
+        (bad_version, "301"),
+        (base64.b64encode(b"FACTURA|3.3|A|1|x").decode(), "301"),
+        (csv_datos(emisor="no-rfc"), "301"),
+    ):
         answer = cfdi(sb, "procesarArchivo", [("contrato", CONTRATO), ("prueba", "true"), ("datos", datos)]).xml()
         assert answer["codigo"] == code and answer["timbradoOk"] == "false"
 
@@ -103,19 +132,38 @@ def test_cfdi_saldo_exhausted(sb: Sandbox) -> None:
 
 
 def test_cfdi_stamp_with_csd(sb: Sandbox) -> None:
-    body = {"contrato": CONTRATO, "certBase64": base64.b64encode(b"cert").decode(),
-            "keyBase64": base64.b64encode(b"key").decode(), "keyPass": "12345678a", "datos": csv_datos(),
-            "prueba": True, "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"]}
+    body = {
+        "contrato": CONTRATO,
+        "certBase64": base64.b64encode(b"cert").decode(),
+        "keyBase64": base64.b64encode(b"key").decode(),
+        "keyPass": "12345678a",
+        "datos": csv_datos(),
+        "prueba": True,
+        "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI33:1.0"],
+    }
     ok = cfdi(sb, "procesarArchivoConCSD", [], content_type="application/json", body=body).xml()
     assert ok["codigo"] == "0" and ok["timbradoOk"] == "true"
-    missing = cfdi(sb, "procesarArchivoConCSD", [], content_type="application/json",
-                   body={k: v for k, v in body.items() if k != "keyBase64"}).xml()
+    missing = cfdi(
+        sb,
+        "procesarArchivoConCSD",
+        [],
+        content_type="application/json",
+        body={k: v for k, v in body.items() if k != "keyBase64"},
+    ).xml()
     assert missing["codigo"] == "3"
-    assert cfdi(sb, "procesarArchivoConCSD", [], content_type="application/json",
-                body={**body, "certBase64": "%%%"}).xml()["codigo"] == "3"
+    assert (
+        cfdi(
+            sb, "procesarArchivoConCSD", [], content_type="application/json", body={**body, "certBase64": "%%%"}
+        ).xml()["codigo"]
+        == "3"
+    )
     assert cfdi(sb, "procesarArchivoConCSD", [], content_type="application/xml", body=body).status == 415
-    assert cfdi(sb, "procesarArchivoConCSD", [], content_type="application/json",
-                body={**body, "contrato": "OTRO"}).xml()["codigo"] == "2"
+    assert (
+        cfdi(sb, "procesarArchivoConCSD", [], content_type="application/json", body={**body, "contrato": "OTRO"}).xml()[
+            "codigo"
+        ]
+        == "2"
+    )
 
 
 def test_cfdi_cancel_and_acuse(sb: Sandbox) -> None:
@@ -141,10 +189,15 @@ def test_cfdi_cancel_per_uuid_codes(sb: Sandbox) -> None:
     big = stamped_uuid(sb, total="9999.99", receptor="XIQB891116QE4")
     public = stamped_uuid(sb, total="9999.99")  # público en general: no acceptance whatever the total
     ghost = "00000000-0000-4000-8000-000000000000"
-    answer = cancel(sb, [f"{ghost}|XAXX010101000|EKU9003173C9|1.00",
-                         f"{small}|XAXX010101000|AAA010101AAA|1160.00",
-                         f"{big}|XIQB891116QE4|EKU9003173C9|9999.99",
-                         f"{public}|XAXX010101000|EKU9003173C9|9999.99"])
+    answer = cancel(
+        sb,
+        [
+            f"{ghost}|XAXX010101000|EKU9003173C9|1.00",
+            f"{small}|XAXX010101000|AAA010101AAA|1160.00",
+            f"{big}|XIQB891116QE4|EKU9003173C9|9999.99",
+            f"{public}|XAXX010101000|EKU9003173C9|9999.99",
+        ],
+    )
     assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "96", "201"]
     assert "acuseCancelBase64" not in cancellations(answer)[2]
     again = cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]
@@ -154,8 +207,10 @@ def test_cfdi_cancel_per_uuid_codes(sb: Sandbox) -> None:
     assert cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]["codigo"] == "202"
     acuse = cfdi(sb, "acuseCancelacion", [("contrato", CONTRATO), ("uuid", big)]).xml()
     assert b"EstatusUUID>95<" in base64.b64decode(acuse["xmlBase64"])
-    assert cancellations(cancel(sb, [f"{small}|XAXX010101000|EKU9003173C9|1160.00"], rfc="AAA010101AAA"))[0][
-        "codigo"] == "203"
+    assert (
+        cancellations(cancel(sb, [f"{small}|XAXX010101000|EKU9003173C9|1160.00"], rfc="AAA010101AAA"))[0]["codigo"]
+        == "203"
+    )
 
 
 def test_cfdi_cancel_global_errors(sb: Sandbox) -> None:
@@ -178,7 +233,9 @@ def test_cfdi_consulta_por_uuid(sb: Sandbox) -> None:
     data = cfdi(sb, "consultaCfdiPorUUID", [("contrato", CONTRATO), ("uuid", uuid.lower())]).xml()
     assert data["codigo"] == "0" and data["consultaOk"] == "true" and data["contrato"] == CONTRATO
     assert uuid.encode() in base64.b64decode(data["xmlBase64"])
-    missing = cfdi(sb, "consultaCfdiPorUUID", [("contrato", CONTRATO), ("uuid", "00000000-0000-4000-8000-000000000000")])
+    missing = cfdi(
+        sb, "consultaCfdiPorUUID", [("contrato", CONTRATO), ("uuid", "00000000-0000-4000-8000-000000000000")]
+    )
     assert missing.xml()["codigo"] == "602" and missing.xml()["mensaje"] == "CFDI no existe."
     assert cfdi(sb, "consultaCfdiPorUUID", [("contrato", CONTRATO), ("uuid", "x")]).xml()["codigo"] == "3"
 
@@ -200,7 +257,7 @@ def test_cfdi_timbrado40_stamps_a_sealed_xml_with_202(sb: Sandbox) -> None:
     assert data["_root"] == "servicioTimbrado" and data["timbradoOk"] == "true" and data["codigo"] == "0"
     assert "mensaje" not in data and len(data["UUID"]) == 36
     stamped = base64.b64decode(data["xmlBase64"])
-    assert stamped.startswith(xml[:xml.index(b"<cfdi:Conceptos>")])  # the XML as sent, timbre added
+    assert stamped.startswith(xml[: xml.index(b"<cfdi:Conceptos>")])  # the XML as sent, timbre added
     root = ET.fromstring(stamped)
     tfd = root.find(f"{{{NS4}}}Complemento/{TFD}")
     assert tfd is not None and tfd.get("UUID") == data["UUID"] and tfd.get("SelloCFD") == SEALED
@@ -234,8 +291,14 @@ def test_cfdi_timbrado40_document_errors(sb: Sandbox) -> None:
         (cfdi40_xml(sello="no base64!"), "302"),
         (cfdi40_xml(SEALED, fecha=mx_now - dt.timedelta(hours=73)), "401"),
         (cfdi40_xml(SEALED, fecha=mx_now + dt.timedelta(minutes=30)), "401"),
-        (cfdi40_xml(SEALED, inside=f'<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="{TFD[1:].split("}")[0]}" '
-                                   'UUID="00000000-0000-4000-8000-000000000000"/></cfdi:Complemento>'), "307"),
+        (
+            cfdi40_xml(
+                SEALED,
+                inside=f'<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="{TFD[1:].split("}")[0]}" '
+                'UUID="00000000-0000-4000-8000-000000000000"/></cfdi:Complemento>',
+            ),
+            "307",
+        ),
     ]
     for xml, code in cases:
         answer = timbrado40(sb, xml)
@@ -256,9 +319,14 @@ def test_cfdi_calcular_sello_with_the_default_certificate(sb: Sandbox, sat_certs
     # The same unsealed XML again gets the same seal (as RSA PKCS#1 v1.5 would): Prodigia sees a 307.
     assert timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()["codigo"] == "307"
     other = sat_certs["other"]
-    sb.cfdi_account("pade_user", default_csd={"certBase64": base64.b64encode(Path(other["cer"]).read_bytes()).decode(),
-                                              "keyBase64": base64.b64encode(Path(other["key"]).read_bytes()).decode(),
-                                              "keyPass": "12345678a"})
+    sb.cfdi_account(
+        "pade_user",
+        default_csd={
+            "certBase64": base64.b64encode(Path(other["cer"]).read_bytes()).decode(),
+            "keyBase64": base64.b64encode(Path(other["key"]).read_bytes()).decode(),
+            "keyPass": "12345678a",
+        },
+    )
     real = timbrado40(sb, cfdi40_xml(folio="9"), ("CALCULAR_SELLO",)).xml()
     assert real["codigo"] == "0"
     root = ET.fromstring(base64.b64decode(real["xmlBase64"]))
@@ -269,10 +337,16 @@ def test_cfdi_timbrar_cfdi_seals_with_the_csd_sent(sb: Sandbox, sat_certs: dict[
     other = sat_certs["other"]
 
     def body(item: dict[str, Any], **changes: Any) -> dict[str, Any]:
-        return {"xmlBase64": base64.b64encode(cfdi40_xml(folio=changes.pop("folio", "1"))).decode(),
-                "contrato": CONTRATO, "certBase64": base64.b64encode(Path(item["cer"]).read_bytes()).decode(),
-                "keyBase64": base64.b64encode(Path(item["key"]).read_bytes()).decode(), "keyPass": "12345678a",
-                "prueba": "true", "opciones": ["CALCULAR_SELLO"], **changes}
+        return {
+            "xmlBase64": base64.b64encode(cfdi40_xml(folio=changes.pop("folio", "1"))).decode(),
+            "contrato": CONTRATO,
+            "certBase64": base64.b64encode(Path(item["cer"]).read_bytes()).decode(),
+            "keyBase64": base64.b64encode(Path(item["key"]).read_bytes()).decode(),
+            "keyPass": "12345678a",
+            "prueba": "true",
+            "opciones": ["CALCULAR_SELLO"],
+            **changes,
+        }
 
     answer = rest(sb, "timbrado40/timbrarCfdi", [("contrato", CONTRATO)], json.dumps(body(other)), "application/json")
     assert answer.status == 202, answer.body
@@ -283,12 +357,21 @@ def test_cfdi_timbrar_cfdi_seals_with_the_csd_sent(sb: Sandbox, sat_certs: dict[
     assert root.get("NoCertificado") == other["noCertificado"]
     assert base64.b64decode(root.get("Certificado")) == Path(other["cer"]).read_bytes()
     assert verify_seal(stamped, other["cer"], tmp_path)
-    for item, changes, code in ((sat_certs["csd"], {}, "303"), (sat_certs["fiel"], {}, "306"),
-                                (sat_certs["expired"], {}, "306" if not sat_certs["expired"]["isCSD"] else "304"),
-                                (other, {"keyPass": "wrong"}, "3"), (other, {"xmlBase64": "%%"}, "3"),
-                                (other, {"prueba": "si"}, "3")):
-        reply = rest(sb, "timbrado40/timbrarCfdi", [("contrato", CONTRATO)],
-                     json.dumps(body(item, folio="2", **changes)), "application/json")
+    for item, changes, code in (
+        (sat_certs["csd"], {}, "303"),
+        (sat_certs["fiel"], {}, "306"),
+        (sat_certs["expired"], {}, "306" if not sat_certs["expired"]["isCSD"] else "304"),
+        (other, {"keyPass": "wrong"}, "3"),
+        (other, {"xmlBase64": "%%"}, "3"),
+        (other, {"prueba": "si"}, "3"),
+    ):
+        reply = rest(
+            sb,
+            "timbrado40/timbrarCfdi",
+            [("contrato", CONTRATO)],
+            json.dumps(body(item, folio="2", **changes)),
+            "application/json",
+        )
         assert reply.xml()["codigo"] == code, (item["cer"], changes, reply.body[:300])
 
 
@@ -299,21 +382,27 @@ def test_cfdi_csv40_is_stamped_as_a_cfdi_40(sb: Sandbox) -> None:
     root = ET.fromstring(base64.b64decode(data["xmlBase64"]))
     assert root.tag == f"{{{NS4}}}Comprobante" and root.get("Version") == "4.0" and root.get("Exportacion") == "01"
     assert root.find(f"{{{NS4}}}Receptor").get("RegimenFiscalReceptor") == "612"
-    traslado = root.find(f"{{{NS4}}}Conceptos/{{{NS4}}}Concepto/{{{NS4}}}Impuestos/{{{NS4}}}Traslados/{{{NS4}}}Traslado")
+    traslado = root.find(
+        f"{{{NS4}}}Conceptos/{{{NS4}}}Concepto/{{{NS4}}}Impuestos/{{{NS4}}}Traslados/{{{NS4}}}Traslado"
+    )
     assert traslado is not None and traslado.get("TasaOCuota") == "0.160000"
     assert root.find(f"{{{NS4}}}Complemento/{TFD}").get("UUID") == data["UUID"]
     assert process40(sb, csv40(CSV40_INVOICE, folio="2"))["codigo"] == "302"  # no Sello, no CALCULAR_SELLO
 
 
-@pytest.mark.parametrize("lines,detail", [
-    (["CFDI|4.0|F|1|{fecha}||01"] + CSV40_INVOICE[1:], "debe tener 19 campos"),
-    ([CSV40_INVOICE[0], "EMISOR|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "registro desconocido"),
-    ([CSV40_INVOICE[0], CSV40_INVOICE[2], CSV40_INVOICE[1]] + CSV40_INVOICE[3:], "no puede seguir"),
-    (CSV40_INVOICE[:3], "incompleto"),
-    (CSV40_INVOICE[:1] + ["EMIS|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "debe tener 4 campos"),
-    ([CSV40_INVOICE[0].replace("CFDI|4.0", "CFDI|3.3")] + CSV40_INVOICE[1:], "versión"),
-    (CSV40_INVOICE[1:], "primer registro"),
-], ids=["cfdi-fields", "unknown-tag", "order", "incomplete", "emis-3.3-fields", "version", "first"])
+@pytest.mark.parametrize(
+    "lines,detail",
+    [
+        (["CFDI|4.0|F|1|{fecha}||01"] + CSV40_INVOICE[1:], "debe tener 19 campos"),
+        ([CSV40_INVOICE[0], "EMISOR|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "registro desconocido"),
+        ([CSV40_INVOICE[0], CSV40_INVOICE[2], CSV40_INVOICE[1]] + CSV40_INVOICE[3:], "no puede seguir"),
+        (CSV40_INVOICE[:3], "incompleto"),
+        (CSV40_INVOICE[:1] + ["EMIS|EKU9003173C9|X|601"] + CSV40_INVOICE[2:], "debe tener 4 campos"),
+        ([CSV40_INVOICE[0].replace("CFDI|4.0", "CFDI|3.3")] + CSV40_INVOICE[1:], "versión"),
+        (CSV40_INVOICE[1:], "primer registro"),
+    ],
+    ids=["cfdi-fields", "unknown-tag", "order", "incomplete", "emis-3.3-fields", "version", "first"],
+)
 def test_cfdi_csv40_malformed_is_301(sb: Sandbox, lines: list[str], detail: str) -> None:
     data = process40(sb, csv40(lines), "CALCULAR_SELLO")
     assert (data["codigo"], data["timbradoOk"]) == ("301", "false") and detail in data["mensaje"], data
@@ -327,10 +416,15 @@ def test_cfdi_payment_relates_to_its_invoice_which_is_then_not_cancellable(sb: S
         "EMIS|EKU9003173C9|ESCUELA KEMPER URGATE|601||",
         "RECE|XIQB891116QE4|XOCHILT CASAS CHAVEZ|36257|||612|CP01|",
         "CONC|84111506||1|ACT||Pago|0|0||01|",
-        "COMP|", "CRPS20|2.0|", "CTOT20||||1000.00|160.00||||||1160.00",
+        "COMP|",
+        "CRPS20|2.0|",
+        "CTOT20||||1000.00|160.00||||||1160.00",
         "CPAG20|2024-05-01T00:00:00|03|MXN|1|1160.00||||||||||",
         f"CPDR20|{invoice}|F|1|MXN|1|1|1160.00|1160.00|0.00|02|",
-        "CPIDR20|", "CPTDR20|1000.00|002|Tasa|0.160000|160.00|", "CPIM20|", "CPIT20|1000.00|002|Tasa|0.160000|160.00",
+        "CPIDR20|",
+        "CPTDR20|1000.00|002|Tasa|0.160000|160.00|",
+        "CPIM20|",
+        "CPIT20|1000.00|002|Tasa|0.160000|160.00",
     ]
     paid = process40(sb, csv40(payment, folio="7"), "CALCULAR_SELLO")
     assert paid["codigo"] == "0", paid
@@ -355,8 +449,15 @@ def test_cfdi_cancelacion_cancelar_motivos_and_the_receiver(sb: Sandbox) -> None
     again = cancellations(cancel_reason(sb, [f"{u}|02|" for u in uuids[:3]]).xml())
     assert [c["codigo"] for c in again] == ["202", "97", "202"]
     assert cancellations(cancel_reason(sb, [f"{uuids[1]}|02|"]).xml())[0]["codigo"] == "96"  # asked again
-    for bad in ([f"{uuids[4]}|05|"], [f"{uuids[4]}|01|"], [f"{uuids[4]}|01|{uuids[4]}"], [f"{uuids[4]}|02|{uuids[3]}"],
-                [f"{uuids[4]}|EKU9003173C9|XIQB891116QE4|1160.00"], ["not-a-uuid|02|"], []):
+    for bad in (
+        [f"{uuids[4]}|05|"],
+        [f"{uuids[4]}|01|"],
+        [f"{uuids[4]}|01|{uuids[4]}"],
+        [f"{uuids[4]}|02|{uuids[3]}"],
+        [f"{uuids[4]}|EKU9003173C9|XIQB891116QE4|1160.00"],
+        ["not-a-uuid|02|"],
+        [],
+    ):
         reply = cancel_reason(sb, bad).xml()
         assert (reply["statusOk"], reply["codigo"]) == ("false", "3"), bad
     assert cancel_reason(sb, [f"{uuids[4]}|02|"], options=()).xml()["codigo"] == "0"  # with the CSD instead
@@ -365,20 +466,27 @@ def test_cfdi_cancelacion_cancelar_motivos_and_the_receiver(sb: Sandbox) -> None
 
 def test_cfdi_integration_cancel_takes_the_motivo(sb: Sandbox) -> None:
     first, second = (stamped_uuid(sb) for _ in range(2))
-    answer = cancel(sb, [f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|{second}",
-                         f"{second}|XAXX010101000|EKU9003173C9|1160.00|02|"])
+    answer = cancel(
+        sb,
+        [f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|{second}", f"{second}|XAXX010101000|EKU9003173C9|1160.00|02|"],
+    )
     assert [c["codigo"] for c in cancellations(answer)] == ["201", "201"]
     state = sb.state()["cfdis"]
     assert (state[first]["motivo"], state[first]["folioSustitucion"], state[second]["motivo"]) == ("01", second, "02")
-    for bad in (f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|", f"{first}|XAXX010101000|EKU9003173C9|1160.00|09|",
-                f"{first}|XAXX010101000|EKU9003173C9|1160.00|02"):
+    for bad in (
+        f"{first}|XAXX010101000|EKU9003173C9|1160.00|01|",
+        f"{first}|XAXX010101000|EKU9003173C9|1160.00|09|",
+        f"{first}|XAXX010101000|EKU9003173C9|1160.00|02",
+    ):
         assert cancel(sb, [bad])["codigo"] == "3", bad
 
 
 def test_cfdi_sat_status(sb: Sandbox) -> None:
     sb.cfdi_account("pade_user", has_default_cert=True)
-    uuid, public = (timbrado40(sb, cfdi40_xml(sealed(c), folio=c, receptor=r)).xml()["UUID"]
-                    for c, r in (("A", "XIQB891116QE4"), ("B", "XAXX010101000")))
+    uuid, public = (
+        timbrado40(sb, cfdi40_xml(sealed(c), folio=c, receptor=r)).xml()["UUID"]
+        for c, r in (("A", "XIQB891116QE4"), ("B", "XAXX010101000"))
+    )
     vigente = status_of(sb, uuid)
     assert vigente["_root"] == "servicioConsultaComprobante" and vigente["consultaOk"] == "true"
     assert (vigente["codigo"], vigente["estado"], vigente["estatusCfdi"]) == ("91", "Vigente", "2")
@@ -387,8 +495,11 @@ def test_cfdi_sat_status(sb: Sandbox) -> None:
     cancel_reason(sb, [f"{uuid}|02|", f"{public}|02|"])
     assert status_of(sb, uuid)["estatusCfdi"] == "7" and status_of(sb, uuid)["estatusCancelacion"] == "En proceso"
     cancelled = status_of(sb, public, receptor="XAXX010101000")
-    assert (cancelled["estado"], cancelled["estatusCfdi"], cancelled["estatusCancelacion"]) == \
-        ("Cancelado", "9", "Cancelado sin aceptación")
+    assert (cancelled["estado"], cancelled["estatusCfdi"], cancelled["estatusCancelacion"]) == (
+        "Cancelado",
+        "9",
+        "Cancelado sin aceptación",
+    )
     sb.cfdi_receiver(uuid, "accept")
     assert status_of(sb, uuid)["estatusCfdi"] == "8"
     for missing in (status_of(sb, "00000000-0000-4000-8000-000000000000"), status_of(sb, uuid, total="1.00")):

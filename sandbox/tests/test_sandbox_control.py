@@ -1,8 +1,8 @@
 """The control API under /_sandbox/: what it records, resets and refuses."""
+
 from __future__ import annotations
 
 import pytest
-
 import sandbox_support
 from sandbox_support import FES_USER, Sandbox, SandboxError, fv
 
@@ -34,7 +34,11 @@ def test_control_errors(sb: Sandbox) -> None:
 
 
 def test_advance_refusals(sb: Sandbox) -> None:
-    for body in ({"contract": "x"}, {"status": "FINISHED"}, {"contract": "x", "status": "FINISHED", "sPaymentStatus": "PAYOUT"}):
+    for body in (
+        {"contract": "x"},
+        {"status": "FINISHED"},
+        {"contract": "x", "status": "FINISHED", "sPaymentStatus": "PAYOUT"},
+    ):
         with pytest.raises(SandboxError, match="400"):
             sb.control("fv/advance", body)
     with pytest.raises(SandboxError, match="404"):
@@ -42,8 +46,12 @@ def test_advance_refusals(sb: Sandbox) -> None:
 
 
 def test_style_knobs_are_checked(sb: Sandbox) -> None:
-    for path, body in (("fv/shapes", {"express": "sideways"}), ("fv/shapes", {"colour": "red"}),
-                       ("fes/style", {"message_key": "texto"}), ("fes/style", [1])):
+    for path, body in (
+        ("fv/shapes", {"express": "sideways"}),
+        ("fv/shapes", {"colour": "red"}),
+        ("fes/style", {"message_key": "texto"}),
+        ("fes/style", [1]),
+    ):
         with pytest.raises(SandboxError, match="400"):
             sb.control(path, body)
     sb.fv_shapes(express="top")

@@ -1,4 +1,5 @@
 """The fault modes: each one as the client sees it, and the queue (count, prefix, order)."""
+
 from __future__ import annotations
 
 import base64
@@ -11,10 +12,25 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-
 import sandbox_support
-from sandbox_support import (CONTRATO, FES_USER, REST, Sandbox, call, cancel, fes, fv, fv_token, openssl,
-                             p12_certificate, raw_exchange, raw_fes_request, rest, stamp, wait_finished)
+from sandbox_support import (
+    CONTRATO,
+    FES_USER,
+    REST,
+    Sandbox,
+    call,
+    cancel,
+    fes,
+    fv,
+    fv_token,
+    openssl,
+    p12_certificate,
+    raw_exchange,
+    raw_fes_request,
+    rest,
+    stamp,
+    wait_finished,
+)
 
 # The suite's fixtures (sandbox_support.py), bound here so that pytest finds them for this module.
 sb, clean = sandbox_support.sb, sandbox_support.clean
@@ -70,7 +86,9 @@ def test_fault_truncate(sb: Sandbox) -> None:
     sb.fault("truncate")
     data, error = raw_exchange(sb, raw_fes_request())
     head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")).split(b":")[1])
+    length = int(
+        next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")).split(b":")[1]
+    )
     assert error is None and 0 < len(body) < length
 
 
@@ -153,8 +171,15 @@ def test_fault_endless(sb: Sandbox) -> None:
     assert b"transfer-encoding: chunked" in head and b"content-length" not in head
 
 
-@pytest.mark.parametrize("mode,params", [("headers_then_silence", {}), ("delay", {"ms": 30000}),
-                                         ("drip", {"bytes_per_second": 1}), ("endless", {"interval_ms": 50})])
+@pytest.mark.parametrize(
+    "mode,params",
+    [
+        ("headers_then_silence", {}),
+        ("delay", {"ms": 30000}),
+        ("drip", {"bytes_per_second": 1}),
+        ("endless", {"interval_ms": 50}),
+    ],
+)
 def test_slow_faults_stop_when_the_client_leaves(sb: Sandbox, mode: str, params: dict[str, Any]) -> None:
     sb.fault(mode, **params)
     sock = socket.create_connection(("127.0.0.1", sb.port), timeout=5)
@@ -199,7 +224,11 @@ def test_fault_close_after_makes_pooled_connection_stale(sb: Sandbox) -> None:
 
 def test_fault_service_error_each_service(sb: Sandbox) -> None:
     sb.fault("service_error", code=107, prefix="/generateFES")
-    assert fes(sb).json() == {"estado": "FAIL", "errorCode": 107, "comentario": "ERROR_GENERARA_CERTIFICADO, error interno CDS."}
+    assert fes(sb).json() == {
+        "estado": "FAIL",
+        "errorCode": 107,
+        "comentario": "ERROR_GENERARA_CERTIFICADO, error interno CDS.",
+    }
     sb.fault("service_error", code=212, message="enrolador caído", prefix="/generateFES")
     assert fes(sb).json()["comentario"] == "enrolador caído"
     sb.fault("service_error", code=5, prefix="/servicio")
@@ -222,8 +251,9 @@ def test_fault_bad_and_wrong_rut_certificate(sb: Sandbox) -> None:
         p12_certificate(base64.b64decode(data["certificado"]), "Secr3tPass")
     sb.fault("wrong_rut_certificate")
     pem = p12_certificate(base64.b64decode(fes(sb).json()["certificado"]), "Secr3tPass")
-    assert "serialNumber=11111111-1" in openssl("x509", "-noout", "-subject", "-nameopt", "sep_comma_plus",
-                                                 data=pem.encode())
+    assert "serialNumber=11111111-1" in openssl(
+        "x509", "-noout", "-subject", "-nameopt", "sep_comma_plus", data=pem.encode()
+    )
 
 
 def test_fault_count_prefix_and_order(sb: Sandbox) -> None:

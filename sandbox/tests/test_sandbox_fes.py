@@ -1,4 +1,5 @@
 """FES (seed 000): obtenerCertificado, its checks and codes, quota, the answer spellings."""
+
 from __future__ import annotations
 
 import base64
@@ -7,7 +8,6 @@ import subprocess
 from typing import Any
 
 import pytest
-
 import sandbox_support
 from sandbox_support import FES, FES_USER, Sandbox, call, fes, fes_code, openssl, p12_certificate
 
@@ -20,7 +20,9 @@ def test_fes_happy_path_real_pkcs12(sb: Sandbox) -> None:
     assert answer.status == 200 and answer.headers["Content-Type"] == "application/json"
     data = answer.json()
     assert list(data) == ["estado", "errorCode", "comentario", "certificado"]
-    assert data["estado"] == "OK" and data["errorCode"] == 0 and data["comentario"] == "Certificado obtenido exitosamente"
+    assert (
+        data["estado"] == "OK" and data["errorCode"] == 0 and data["comentario"] == "Certificado obtenido exitosamente"
+    )
     pem = p12_certificate(base64.b64decode(data["certificado"]), "Secr3tPass")
     subject = openssl("x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus", data=pem.encode())
     assert "CN=CERTIFICADO FES 19371037-9" in subject and "serialNumber=19371037-9" in subject
@@ -43,8 +45,11 @@ def test_fes_quota_is_spent_once_per_certificate(sb: Sandbox) -> None:
     assert sb.state()["fes_accounts"][FES_USER]["quota"] == 1000 - 21
     sb.fes_account(FES_USER, quota=1)
     assert fes_code(sb) == 0
-    assert fes(sb).json() == {"estado": "FAIL", "errorCode": 104,
-                              "comentario": "SIN_CUOTA_DISPONIBLE, La empresa excedió el máximo de cuota asignada."}
+    assert fes(sb).json() == {
+        "estado": "FAIL",
+        "errorCode": 104,
+        "comentario": "SIN_CUOTA_DISPONIBLE, La empresa excedió el máximo de cuota asignada.",
+    }
 
 
 def test_fes_failed_calls_do_not_spend_quota(sb: Sandbox) -> None:
@@ -53,14 +58,20 @@ def test_fes_failed_calls_do_not_spend_quota(sb: Sandbox) -> None:
     assert fes_code(sb) == 0
 
 
-@pytest.mark.parametrize("account,code", [
-    ({"usuario": "nobody", "clave": "x"}, 105),
-    ({"usuario": FES_USER, "clave": "wrong"}, 105),
-])
+@pytest.mark.parametrize(
+    "account,code",
+    [
+        ({"usuario": "nobody", "clave": "x"}, 105),
+        ({"usuario": FES_USER, "clave": "wrong"}, 105),
+    ],
+)
 def test_fes_bad_credentials(sb: Sandbox, account: dict[str, str], code: int) -> None:
     answer = fes(sb, **account, rut="bad")  # credentials are checked before parameters
-    assert answer.json() == {"estado": "FAIL", "errorCode": code,
-                             "comentario": "USUARIO_O_CLAVE_INVALIDO, El usuario enviado o la clave no son correctas."}
+    assert answer.json() == {
+        "estado": "FAIL",
+        "errorCode": code,
+        "comentario": "USUARIO_O_CLAVE_INVALIDO, El usuario enviado o la clave no son correctas.",
+    }
 
 
 @pytest.mark.parametrize("flag,code", [("enabled", 101), ("privileged", 103), ("company_enabled", 108)])
@@ -69,29 +80,32 @@ def test_fes_account_states(sb: Sandbox, flag: str, code: int) -> None:
     assert fes_code(sb, usuario="otro", clave="Clave123", correo="") == code
 
 
-@pytest.mark.parametrize("overrides,code", [
-    ({"rut": ...}, 109),
-    ({"giroEmpresa": None}, 109),
-    ({"rut": ""}, 110),
-    ({"direccion": "   "}, 110),
-    ({"correo": ""}, 22),
-    ({"direccion": "Calle *5"}, 102),
-    ({"nombreEmpresa": "CDS\tLtda"}, 102),
-    ({"claveCertificado": "Secr3t Pass"}, 102),  # no spaces in a password
-    ({"claveCertificado": "Secr3t<Pass"}, 102),
-    ({"direccion": "Lautaro 867\n"}, 102),
-    ({"rut": "19371037-9\n"}, 102),
-    ({"rut": "19.371.037-9"}, 106),
-    ({"rut": "19371037-8"}, 106),
-    ({"rut": "12345678-k"}, 106),
-    ({"correo": "no-es-correo"}, 205),
-    ({"duracion": 4}, 207),
-    ({"duracion": "3"}, 207),
-    ({"duracion": 0}, 207),
-    ({"claveCertificado": "abcdefg1"}, 208),
-    ({"claveCertificado": "Abc1"}, 208),
-    ({"comuna": "Springfield"}, 112),
-])
+@pytest.mark.parametrize(
+    "overrides,code",
+    [
+        ({"rut": ...}, 109),
+        ({"giroEmpresa": None}, 109),
+        ({"rut": ""}, 110),
+        ({"direccion": "   "}, 110),
+        ({"correo": ""}, 22),
+        ({"direccion": "Calle *5"}, 102),
+        ({"nombreEmpresa": "CDS\tLtda"}, 102),
+        ({"claveCertificado": "Secr3t Pass"}, 102),  # no spaces in a password
+        ({"claveCertificado": "Secr3t<Pass"}, 102),
+        ({"direccion": "Lautaro 867\n"}, 102),
+        ({"rut": "19371037-9\n"}, 102),
+        ({"rut": "19.371.037-9"}, 106),
+        ({"rut": "19371037-8"}, 106),
+        ({"rut": "12345678-k"}, 106),
+        ({"correo": "no-es-correo"}, 205),
+        ({"duracion": 4}, 207),
+        ({"duracion": "3"}, 207),
+        ({"duracion": 0}, 207),
+        ({"claveCertificado": "abcdefg1"}, 208),
+        ({"claveCertificado": "Abc1"}, 208),
+        ({"comuna": "Springfield"}, 112),
+    ],
+)
 def test_fes_parameter_errors(sb: Sandbox, overrides: dict[str, Any], code: int) -> None:
     answer = fes(sb, **overrides).json()
     assert answer["estado"] == "FAIL" and answer["errorCode"] == code

@@ -1,5 +1,6 @@
 """Firma Virtual (seed 001) and what it answers today (CHILE_2026.md): users, tokens, contracts,
 files, signers, create-contract-express, callbacks, answer shapes."""
+
 from __future__ import annotations
 
 import base64
@@ -11,10 +12,24 @@ import os
 from typing import Any
 
 import pytest
-
 import sandbox_support
-from sandbox_support import (EXPRESS, EXPRESS_PDF, JWT_SECRET, PDF, Receiver, Sandbox, call, contract_body,
-                             express, express_body, fv, fv_token, multipart, new_contract, upload)
+from sandbox_support import (
+    EXPRESS,
+    EXPRESS_PDF,
+    JWT_SECRET,
+    PDF,
+    Receiver,
+    Sandbox,
+    call,
+    contract_body,
+    express,
+    express_body,
+    fv,
+    fv_token,
+    multipart,
+    new_contract,
+    upload,
+)
 
 # The suite's fixtures (sandbox_support.py), bound here so that pytest finds them for this module.
 sb, clean = sandbox_support.sb, sandbox_support.clean
@@ -38,7 +53,11 @@ def test_fv_login_by_email_and_failures(sb: Sandbox) -> None:
     for body in ({"login": "userapp", "password": "nope"}, {"login": "ghost", "password": "OnePass"}, {}):
         answer = call(sb, "POST", "/logindata", body)
         assert answer.status == 400
-        assert answer.json() == {"code": 400, "status": "error", "message": "Login failed: Email or password incorrect."}
+        assert answer.json() == {
+            "code": 400,
+            "status": "error",
+            "message": "Login failed: Email or password incorrect.",
+        }
 
 
 def test_fv_get_user(sb: Sandbox) -> None:
@@ -46,8 +65,20 @@ def test_fv_get_user(sb: Sandbox) -> None:
     user = fv(sb, "GET", "/api/v1/userapp/1", token=token).json()["message"]
     assert user["iUserID"] == 1 and user["sLogin"] == "userapp" and user["sEmail"] == "userapp@firmavirtual.legal"
     assert user["sPassword"] == hashlib.sha256(b"OnePass").hexdigest() and user["sStatus"] == "ENABLE"
-    assert set(user) == {"iUserID", "iProfileID", "sRUT", "sEmail", "sPhone", "sFirstName", "sLastName", "sLogin",
-                         "sPassword", "sStatus", "sComments", "sUserType"}
+    assert set(user) == {
+        "iUserID",
+        "iProfileID",
+        "sRUT",
+        "sEmail",
+        "sPhone",
+        "sFirstName",
+        "sLastName",
+        "sLogin",
+        "sPassword",
+        "sStatus",
+        "sComments",
+        "sUserType",
+    }
     missing = fv(sb, "GET", "/api/v1/userapp/99", token=token)
     assert missing.status == 404 and missing.json() == {"code": 404, "status": "error", "message": "User not found"}
     bad = fv(sb, "GET", "/api/v1/userapp/1", token="Bearer nonsense")
@@ -55,27 +86,46 @@ def test_fv_get_user(sb: Sandbox) -> None:
 
 
 def test_fv_php_style_json_escapes(sb: Sandbox) -> None:
-    body = {"iProfileID": 0, "sRUT": "11111111-1", "sFirstName": "José", "sLastName": "Peña/Soto",
-            "sEmail": "jose@example.cl", "sPhone": "+56978570242", "sLogin": "josepena", "sPassword": "x"}
+    body = {
+        "iProfileID": 0,
+        "sRUT": "11111111-1",
+        "sFirstName": "José",
+        "sLastName": "Peña/Soto",
+        "sEmail": "jose@example.cl",
+        "sPhone": "+56978570242",
+        "sLogin": "josepena",
+        "sPassword": "x",
+    }
     raw = fv(sb, "POST", "/api/v1/userapp", body).body
     assert b"\\u00c9" in raw and b"\\/" in raw and raw.isascii()
     assert json.loads(raw)["message"]["sLastName"] == "PEÑA/SOTO"
 
 
 def test_fv_create_user_and_errors(sb: Sandbox) -> None:
-    body = {"iProfileID": 0, "sRUT": "11111111-1", "sFirstName": "Jose", "sLastName": "Cortesia",
-            "sEmail": "contacto@josecortesia.cl", "sPhone": "+56978570242", "sLogin": "cortesia",
-            "sPassword": "1234567890*", "sComments": "Inversión y Propiedades", "sUserType": "LEGAL"}
+    body = {
+        "iProfileID": 0,
+        "sRUT": "11111111-1",
+        "sFirstName": "Jose",
+        "sLastName": "Cortesia",
+        "sEmail": "contacto@josecortesia.cl",
+        "sPhone": "+56978570242",
+        "sLogin": "cortesia",
+        "sPassword": "1234567890*",
+        "sComments": "Inversión y Propiedades",
+        "sUserType": "LEGAL",
+    }
     created = call(sb, "POST", "/api/v1/userapp", body)
     data = created.json()
     assert created.status == 201 and data["code"] == 201 and data["status"] == "success"
     assert data["message"]["iUserID"] == 2 and data["message"]["sPassword"] == "!--SECRET--!"
     assert data["message"]["sFirstName"] == "JOSE"
     assert fv_token(sb, "cortesia", "1234567890*")
-    cases = [({"sLogin": "otro123"}, "Email exists"),
-             ({"sEmail": "otro@x.cl"}, "THIS Login already exists"),
-             ({"sEmail": "otro@x.cl", "sLogin": "abc"}, "Invalid Login must be alphanumeric whit 6 to 16 length"),
-             ({"sEmail": "otro@x.cl", "sLogin": "bad_login!"}, "Invalid Login must be alphanumeric whit 6 to 16 length")]
+    cases = [
+        ({"sLogin": "otro123"}, "Email exists"),
+        ({"sEmail": "otro@x.cl"}, "THIS Login already exists"),
+        ({"sEmail": "otro@x.cl", "sLogin": "abc"}, "Invalid Login must be alphanumeric whit 6 to 16 length"),
+        ({"sEmail": "otro@x.cl", "sLogin": "bad_login!"}, "Invalid Login must be alphanumeric whit 6 to 16 length"),
+    ]
     for change, message in cases:
         answer = call(sb, "POST", "/api/v1/userapp", {**body, **change})
         assert answer.status == 200 and answer.json() == {"code": 200, "status": "error", "message": message}
@@ -97,12 +147,22 @@ def test_fv_update_user(sb: Sandbox) -> None:
 def test_fv_password_reset_flow(sb: Sandbox) -> None:
     email = "userapp@firmavirtual.legal"
     answer = call(sb, "POST", "/pwd/reset", {"login": email})
-    assert answer.json() == {"code": 200, "status": "success", "message": {
-        "info": "Fue enviado a su email la clave temporal, la misma solo es util para ser actualizada inmediatamente "}}
+    assert answer.json() == {
+        "code": 200,
+        "status": "success",
+        "message": {
+            "info": "Fue enviado a su email la clave temporal, "
+            "la misma solo es util para ser actualizada inmediatamente "
+        },
+    }
     code = sb.fv_reset_code(email)
     assert code.isdigit() and len(code) == 8
     wrong = call(sb, "POST", "/pwd/reset", {"login": email, "password": "1", "new_password": "Nueva123"})
-    assert wrong.status == 200 and wrong.json() == {"code": 200, "status": "error", "message": "Wrong login or password ..!"}
+    assert wrong.status == 200 and wrong.json() == {
+        "code": 200,
+        "status": "error",
+        "message": "Wrong login or password ..!",
+    }
     done = call(sb, "POST", "/pwd/reset", {"login": email, "password": int(code), "new_password": "Nueva123"})
     assert done.json() == {"code": 200, "status": "success", "message": "Password updated"}
     assert fv_token(sb, "userapp", "Nueva123")
@@ -110,8 +170,11 @@ def test_fv_password_reset_flow(sb: Sandbox) -> None:
     again = call(sb, "POST", "/pwd/reset", {"login": email, "password": code, "new_password": "Otra1234"})
     assert again.json()["message"] == "Wrong login or password ..!"
     unknown = call(sb, "POST", "/pwd/reset", {"login": "ghost@x.cl"})
-    assert unknown.status == 200 and unknown.json() == {"code": 200, "status": "error",
-                                                        "message": "Login / usuario desconocido..!"}
+    assert unknown.status == 200 and unknown.json() == {
+        "code": 200,
+        "status": "error",
+        "message": "Login / usuario desconocido..!",
+    }
 
 
 def test_fv_token_expiry_and_invalidation(sb: Sandbox) -> None:
@@ -137,14 +200,34 @@ def test_fv_create_and_get_contract(sb: Sandbox) -> None:
     data = answer.json()
     assert data["code"] == 201 and data["status"] == "success"
     contract, signers = data["message"]
-    assert list(contract) == ["sContractID", "sOwnerType", "iContractTypeFeeID", "sStatus", "sPaymentStatus",
-                              "iPaymentService", "dContractDT", "iSignedCount", "iContractOwner"]
+    assert list(contract) == [
+        "sContractID",
+        "sOwnerType",
+        "iContractTypeFeeID",
+        "sStatus",
+        "sPaymentStatus",
+        "iPaymentService",
+        "dContractDT",
+        "iSignedCount",
+        "iContractOwner",
+    ]
     assert contract["sStatus"] == "CREATED" and contract["iPaymentService"] == 0 and contract["iContractOwner"] == 1
     assert contract["dContractDT"]["timezone_type"] == 3 and contract["dContractDT"]["timezone"] == "UTC"
     assert len(contract["sContractID"]) == 36 and contract["sContractID"][14] == "4"
-    assert signers == [{"full_name": "Jose Cortesia", "phone": "873320311", "rutId": "11111111-1",
-                        "email": "jose@firmavirtual.com", "type": "NATURAL", "portion": 100, "payment": "8815.00",
-                        "iva": "1675.00", "notary": "4000.00", "total": "14490.00"}]
+    assert signers == [
+        {
+            "full_name": "Jose Cortesia",
+            "phone": "873320311",
+            "rutId": "11111111-1",
+            "email": "jose@firmavirtual.com",
+            "type": "NATURAL",
+            "portion": 100,
+            "payment": "8815.00",
+            "iva": "1675.00",
+            "notary": "4000.00",
+            "total": "14490.00",
+        }
+    ]
     got = fv(sb, "GET", f"/api/v1/contract/{contract['sContractID']}", token=token).json()["message"]
     assert got["dContractDT"] == contract["dContractDT"]["date"][:19]
     seeded = fv(sb, "GET", "/api/v1/contract/307c1f32-bbb5-4cbe-a4f4-ecf20616510a", token=token).json()
@@ -156,22 +239,35 @@ def test_fv_create_and_get_contract(sb: Sandbox) -> None:
 def test_fv_two_payers_at_fifty(sb: Sandbox) -> None:
     token = fv_token(sb)
     signer = contract_body()["signers"][0]
-    body = contract_body(iSignedCount=3, signers=[
-        {**signer, "portion": 50}, {**signer, "rutId": "22222222-2", "portion": "50"},
-        {**signer, "rutId": "33333333-3", "portion": 0}])
+    body = contract_body(
+        iSignedCount=3,
+        signers=[
+            {**signer, "portion": 50},
+            {**signer, "rutId": "22222222-2", "portion": "50"},
+            {**signer, "rutId": "33333333-3", "portion": 0},
+        ],
+    )
     signers = fv(sb, "POST", "/api/v1/contract/create-contract", body, token).json()["message"][1]
     assert [s["portion"] for s in signers] == [50, 50, 0]
     assert signers[2]["total"] == "0.00" and signers[0]["notary"] == "2000.00"
 
 
-@pytest.mark.parametrize("change", [
-    {"sOwnerType": "ALIEN"}, {"iContractTypeFeeID": 999}, {"iContractTypeFeeID": "28"}, {"iSignedCount": 2},
-    {"signers": []}, {"signers": [{"full_name": "x"}]}, {"sPaymentStatus": "FREE"},
-    {"signers": [{**contract_body()["signers"][0], "portion": "75"}]},
-    {"signers": [{**contract_body()["signers"][0], "payment": "10.00"}]},
-    {"signers": [{**contract_body()["signers"][0], "type": "ROBOT"}]},
-    {"iSignedCount": 11, "signers": [contract_body()["signers"][0]] * 11},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sOwnerType": "ALIEN"},
+        {"iContractTypeFeeID": 999},
+        {"iContractTypeFeeID": "28"},
+        {"iSignedCount": 2},
+        {"signers": []},
+        {"signers": [{"full_name": "x"}]},
+        {"sPaymentStatus": "FREE"},
+        {"signers": [{**contract_body()["signers"][0], "portion": "75"}]},
+        {"signers": [{**contract_body()["signers"][0], "payment": "10.00"}]},
+        {"signers": [{**contract_body()["signers"][0], "type": "ROBOT"}]},
+        {"iSignedCount": 11, "signers": [contract_body()["signers"][0]] * 11},
+    ],
+)
 def test_fv_create_contract_validation(sb: Sandbox, change: dict[str, Any]) -> None:
     answer = fv(sb, "POST", "/api/v1/contract/create-contract", contract_body(**change), fv_token(sb))
     assert answer.status == 400 and answer.json() == {"code": 400, "status": "error", "message": "VALIDATION-FAIL"}
@@ -181,8 +277,15 @@ def test_fv_contract_types(sb: Sandbox) -> None:
     token = fv_token(sb)
     every = fv(sb, "GET", "/api/v1/contract-type/ALL/0", token=token).json()["message"]
     assert len(every) == 117 and {r["iContractTypeID"] for r in every} == set(range(1, 27))
-    assert every[0] == {"iContractTypeID": 1, "sContractType": "REAL_ESTATE", "sContractTypeName": "CONTRATO DE ARIENDO",
-                        "iContractTypeFeeID": 1, "sModal": "SIGNATURE", "iSignCount": 1, "fAmount": "1990.00"}
+    assert every[0] == {
+        "iContractTypeID": 1,
+        "sContractType": "REAL_ESTATE",
+        "sContractTypeName": "CONTRATO DE ARIENDO",
+        "iContractTypeFeeID": 1,
+        "sModal": "SIGNATURE",
+        "iSignCount": 1,
+        "fAmount": "1990.00",
+    }
     fee28 = fv(sb, "GET", "/api/v1/contract-type/FEE/28", token=token).json()["message"]
     assert fee28[0]["sContractTypeName"] == "PROMESA DE COMPRAVENTA" and fee28[0]["sModal"] == "SIGNATURE_CERT_NOTARIAL"
     labor = fv(sb, "GET", "/api/v1/contract-type/TYPE/LABOR", token=token).json()["message"]
@@ -208,8 +311,13 @@ def test_fv_files_sort_merge_detail_and_delete(sb: Sandbox) -> None:
     assert [f["orden"] for f in files] == [0, 1] and all(f["description"] == "NA" for f in files)
     assert files[0]["document"].startswith(cid + "_") and len(files[0]["document"]) == len(cid) + 14
     assert files[0]["url"] == files[0]["document"] and files[0]["contractID"] == cid
-    order = {"contractID": cid, "file_order": [{"document": files[0]["document"], "ind": 5, "action": "CHANGE"},
-                                               {"document": files[1]["document"], "ind": 1, "action": "REMOVE"}]}
+    order = {
+        "contractID": cid,
+        "file_order": [
+            {"document": files[0]["document"], "ind": 5, "action": "CHANGE"},
+            {"document": files[1]["document"], "ind": 1, "action": "REMOVE"},
+        ],
+    }
     sorted_ = fv(sb, "POST", "/api/v1/sortfiles", order, token)
     assert sorted_.status == 207 and sorted_.json()["code"] == 207
     assert [(f["document"], f["orden"]) for f in sorted_.json()["message"]] == [(files[0]["document"], 5)]
@@ -219,7 +327,9 @@ def test_fv_files_sort_merge_detail_and_delete(sb: Sandbox) -> None:
     assert set(detail) == {"contrato", "firmantes", "archivos"}
     assert detail["contrato"][0]["sTipoContrato"] == "PROMESA DE COMPRAVENTA"
     assert detail["contrato"][0]["sClaseContrato"] == "INMOBILIARIO" and detail["contrato"][0]["Monto"] == "8815.00"
-    assert detail["firmantes"][0]["totalPay"] == "14490.00" and detail["archivos"] == [{"file_name": f"{cid}.pdf", "orden": 0}]
+    assert detail["firmantes"][0]["totalPay"] == "14490.00" and detail["archivos"] == [
+        {"file_name": f"{cid}.pdf", "orden": 0}
+    ]
     owner = fv(sb, "GET", "/api/v1/contract/owner/1", token=token).json()["message"]
     assert {c["sContractID"] for c in owner} == {cid, "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"}
     assert next(c for c in owner if c["sContractID"] == cid)["withDocument"] == 1
@@ -255,8 +365,13 @@ def test_fv_chunked_upload(sb: Sandbox) -> None:
     cid = new_contract(sb, token)
     body, ctype = multipart([("file", f"{cid}.pdf", PDF * 1000)])
     conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
-    conn.request("POST", "/api/v1/upfile", body=iter([body[i:i + 999] for i in range(0, len(body), 999)]),
-                 headers={"Authorization": token, "Content-Type": ctype}, encode_chunked=True)
+    conn.request(
+        "POST",
+        "/api/v1/upfile",
+        body=iter([body[i : i + 999] for i in range(0, len(body), 999)]),
+        headers={"Authorization": token, "Content-Type": ctype},
+        encode_chunked=True,
+    )
     answer = conn.getresponse()
     assert answer.status == 200, answer.read()
     conn.close()
@@ -267,8 +382,13 @@ def test_fv_chunked_upload(sb: Sandbox) -> None:
 def test_fv_send_draft_and_signers(sb: Sandbox) -> None:
     token = fv_token(sb)
     cid = new_contract(sb, token)
-    signer = {"contractID": cid, "full_name": "Andri Marin", "email": "andri.marin@gmail.com",
-              "rutId": "14666666-1", "phone": "961420311"}
+    signer = {
+        "contractID": cid,
+        "full_name": "Andri Marin",
+        "email": "andri.marin@gmail.com",
+        "rutId": "14666666-1",
+        "phone": "961420311",
+    }
     created = fv(sb, "POST", "/api/v1/signer/new", signer, token)
     assert created.status == 207 and created.json() == {"code": 207, "status": "success", "message": {}}
     assert fv(sb, "POST", "/api/v1/signer/upd", {**signer, "full_name": "A. Marin"}, token).status == 207
@@ -293,8 +413,11 @@ def test_fv_send_draft_and_signers(sb: Sandbox) -> None:
 
 def test_express_creates_a_contract_with_its_pdf(sb: Sandbox) -> None:
     token = fv_token(sb)
-    answer = express(sb, token, express_body(callback="https://ejemplo.com/webhook", iAgreementId=0, iPriceId=0,
-                                             provider="LEXGOSIGN"))
+    answer = express(
+        sb,
+        token,
+        express_body(callback="https://ejemplo.com/webhook", iAgreementId=0, iPriceId=0, provider="LEXGOSIGN"),
+    )
     assert answer.status == 201, answer.body
     reply = answer.json()
     assert (reply["code"], reply["status"]) == (201, "success")
@@ -317,33 +440,47 @@ def test_express_answer_shapes(sb: Sandbox, shape: str, key: str) -> None:
     reply = express(sb, fv_token(sb), express_body()).json()
     assert reply["status"] == "success"
     [created] = [c for c in sb.state()["fv_contracts"] if c != "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"]
-    found = {"seed": lambda: reply["message"][0].get(key),
-             "message.contract": lambda: reply["message"]["contract"].get(key),
-             "message.contract[]": lambda: reply["message"]["contract"][0].get(key),
-             "top": lambda: reply.get(key),
-             "none": lambda: None}[shape]()
+    found = {
+        "seed": lambda: reply["message"][0].get(key),
+        "message.contract": lambda: reply["message"]["contract"].get(key),
+        "message.contract[]": lambda: reply["message"]["contract"][0].get(key),
+        "top": lambda: reply.get(key),
+        "none": lambda: None,
+    }[shape]()
     assert found == (None if shape == "none" else created)
     assert created not in json.dumps(reply) or shape != "none"
 
 
-@pytest.mark.parametrize("change", [
-    {"sOwnerType": "EMPRESA"},
-    {"iContractTypeFeeID": 500},
-    {"iSignedCount": 2},
-    {"signers": []},
-    {"document": ...},
-    {"document": {"content_file": "no es base64!"}},
-    {"sContractName": 5},
-    {"iPriceId": "0"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sOwnerType": "EMPRESA"},
+        {"iContractTypeFeeID": 500},
+        {"iSignedCount": 2},
+        {"signers": []},
+        {"document": ...},
+        {"document": {"content_file": "no es base64!"}},
+        {"sContractName": 5},
+        {"iPriceId": "0"},
+    ],
+)
 def test_express_validation_fail(sb: Sandbox, change: dict[str, Any]) -> None:
     answer = express(sb, fv_token(sb), express_body(**change))
     assert (answer.status, answer.json()["message"]) == (400, "VALIDATION-FAIL")
     assert len(sb.state()["fv_contracts"]) == 1
 
 
-@pytest.mark.parametrize("signer", [{"rol": 1}, {"order": 0}, {"portion": "30"}, {"rol": 3, "portion": "0"},
-                                    {"payment": "10.00"}, {"email": "no-mail"}])
+@pytest.mark.parametrize(
+    "signer",
+    [
+        {"rol": 1},
+        {"order": 0},
+        {"portion": "30"},
+        {"rol": 3, "portion": "0"},
+        {"payment": "10.00"},
+        {"email": "no-mail"},
+    ],
+)
 def test_express_signer_validation_fail(sb: Sandbox, signer: dict[str, Any]) -> None:
     body = express_body()
     body["signers"][0].update(signer)
@@ -364,7 +501,10 @@ def test_express_document_must_be_a_pdf(sb: Sandbox) -> None:
 
 
 def test_express_without_token(sb: Sandbox) -> None:
-    assert (express(sb, "", express_body()).status, express(sb, "Bearer nope", express_body()).json()["message"]) == (400, "error")
+    assert (express(sb, "", express_body()).status, express(sb, "Bearer nope", express_body()).json()["message"]) == (
+        400,
+        "error",
+    )
 
 
 def test_express_long_document_is_read_as_it_streams(sb: Sandbox) -> None:
@@ -379,7 +519,7 @@ def test_express_long_document_is_read_as_it_streams(sb: Sandbox) -> None:
         conn.putheader(name, value)
     conn.endheaders()
     for start in range(0, len(text), 65531):  # an odd size: escapes and base64 quanta split across chunks
-        piece = text[start:start + 65531]
+        piece = text[start : start + 65531]
         conn.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
     conn.send(b"0\r\n\r\n")
     answer = conn.getresponse()
@@ -387,8 +527,11 @@ def test_express_long_document_is_read_as_it_streams(sb: Sandbox) -> None:
     conn.close()
     [request] = sb.requests(EXPRESS)
     [spill] = request["spilled"]
-    assert spill["base64_decoded"] == {"size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(),
-                                       "head": pdf[:16].decode("latin-1")}
+    assert spill["base64_decoded"] == {
+        "size": len(pdf),
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "head": pdf[:16].decode("latin-1"),
+    }
     assert request["json"]["document"]["content_file"] == "<spilled string #0>"
     assert request["body_text"] is None and request["body_size"] == len(text)
 
@@ -396,7 +539,9 @@ def test_express_long_document_is_read_as_it_streams(sb: Sandbox) -> None:
 def test_express_over_50_mb_is_too_large(sb: Sandbox) -> None:
     """Streamed from a generator: neither side holds the 67 MB body."""
     size = 50 * 1024 * 1024 + 3
-    head = json.dumps(express_body())[:-1].replace('"document": {"content_file": "' + base64.b64encode(EXPRESS_PDF).decode() + '"}', '"x": 0')
+    head = json.dumps(express_body())[:-1].replace(
+        '"document": {"content_file": "' + base64.b64encode(EXPRESS_PDF).decode() + '"}', '"x": 0'
+    )
     prefix = (head + ', "document": {"content_file": "').encode()
     block = base64.b64encode(b"%PDF-" + b"\0" * (3 * 21845 - 5))
     filler = base64.b64encode(b"\0" * 3 * 21845)
@@ -412,8 +557,12 @@ def test_express_over_50_mb_is_too_large(sb: Sandbox) -> None:
         yield suffix
 
     conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=60)
-    conn.request("POST", EXPRESS, body=body(), headers={"Authorization": fv_token(sb), "Content-Length": str(length),
-                                                          "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        EXPRESS,
+        body=body(),
+        headers={"Authorization": fv_token(sb), "Content-Length": str(length), "Content-Type": "application/json"},
+    )
     answer = conn.getresponse()
     assert (answer.status, json.loads(answer.read())["message"]) == (413, "File too large")
     conn.close()
@@ -434,8 +583,11 @@ def test_callbacks_are_posted_to_loopback_receivers(sb: Sandbox) -> None:
         body = json.loads(delivery["body"])
         assert set(body) == {"contract", "signers"}
         [head] = body["contract"]
-        assert (head["sContractID"], head["sStatus"], head["sContractName"]) == (contract, "SIGNED_PENDING",
-                                                                                 "Prueba Venta 39 - NO COBRAR")
+        assert (head["sContractID"], head["sStatus"], head["sContractName"]) == (
+            contract,
+            "SIGNED_PENDING",
+            "Prueba Venta 39 - NO COBRAR",
+        )
         assert body["signers"][0]["rutId"] == "11111111-1"
         sb.fv_shapes(callback_contract="object")
         sb.fv_advance(contract, "FINISHED", sPaymentStatus="PAIDOUT")

@@ -1,15 +1,14 @@
 """The sandbox's size and layout rules (issue 13), checked by sandbox/check_layout.py: no file over 800
 lines, no function over 60, no star import, no import cycle and no import up the layers in the
 emulator package — and the checker itself, on files made to break each rule."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from sandbox_support import SANDBOX
-
 import check_layout  # noqa: I001  (after sandbox_support, which puts sandbox/ on the path)
+import pytest
+from sandbox_support import SANDBOX
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +75,9 @@ def test_the_checker_finds_import_cycles_but_not_type_checking_imports(tmp_path:
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "a.py").write_text("from emulator.b import thing\n")
-    (package / "b.py").write_text("from typing import TYPE_CHECKING\nimport emulator.c\n"
-                                  "if TYPE_CHECKING:\n    from emulator.a import other\n")
+    (package / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nimport emulator.c\nif TYPE_CHECKING:\n    from emulator.a import other\n"
+    )
     (package / "c.py").write_text("from emulator import a\n")
     graph = check_layout.import_graph(tmp_path)
     assert graph["emulator.b"] == {"emulator.c"}
@@ -92,10 +92,12 @@ def test_the_checker_finds_an_import_up_the_layers(tmp_path: Path) -> None:
     (package / "core").mkdir(parents=True)
     (package / "services").mkdir()
     (package / "core" / "runtime.py").write_text(
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from emulator.services.x import Y\n")
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from emulator.services.x import Y\n"
+    )
     (package / "core" / "state.py").write_text("import emulator.services.x\n")
     (package / "services" / "x.py").write_text("from emulator.core.state import LOCK\n")
     graph = check_layout.import_graph(tmp_path)
     assert check_layout.upward_imports(graph) == [
-        "emulator.core.state imports emulator.services.x (services is above core)"]
+        "emulator.core.state imports emulator.services.x (services is above core)"
+    ]
     assert check_layout.upward_imports(check_layout.import_graph()) == []

@@ -1,5 +1,6 @@
 """The sandbox's server and HTTP plumbing: the command line, the port line, keep-alive, chunked bodies,
 the request log, unknown paths, TLS and IPv6."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,10 +14,21 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import sandbox_support
-from sandbox_support import (CFDI, CONTRATO, FES, PDF, SCRIPT, Sandbox, call, cfdi, fv, ipv6_available,
-                             multipart, wait_finished)
+from sandbox_support import (
+    CFDI,
+    CONTRATO,
+    FES,
+    PDF,
+    SCRIPT,
+    Sandbox,
+    call,
+    cfdi,
+    fv,
+    ipv6_available,
+    multipart,
+    wait_finished,
+)
 
 # The suite's fixtures (sandbox_support.py), bound here so that pytest finds them for this module.
 sb, clean = sandbox_support.sb, sandbox_support.clean
@@ -24,16 +36,20 @@ sb, clean = sandbox_support.sb, sandbox_support.clean
 
 def test_refuses_non_loopback_hosts() -> None:
     for host in ("0.0.0.0", "192.168.1.10", "example.com"):
-        done = subprocess.run([sys.executable, str(SCRIPT), "--host", host, "--port", "0"],
-                              capture_output=True, timeout=20)
+        done = subprocess.run(
+            [sys.executable, str(SCRIPT), "--host", host, "--port", "0"], capture_output=True, timeout=20
+        )
         assert done.returncode == 2 and done.stdout == b"", host
         assert b"non-loopback" in done.stderr
 
 
 def test_port_line_port_file_and_clean_sigint_exit(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    process = subprocess.Popen([sys.executable, str(SCRIPT), "--port", "0", "--port-file", str(port_file)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         first = process.stdout.readline().decode()
         assert first.startswith("SANDBOX_PORT=")
@@ -71,9 +87,11 @@ def test_keep_alive_one_connection_for_100_requests(sb: Sandbox) -> None:
 
 def test_chunked_request_body_and_keep_alive(sb: Sandbox) -> None:
     body = json.dumps({"login": "userapp", "password": "OnePass"}).encode()
-    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 7]), body[i:i + 7]) for i in range(0, len(body), 7))
-    request = (b"POST /logindata HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-               b"Content-Type: application/json\r\n\r\n" + chunks + b"0\r\n\r\n")
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i : i + 7]), body[i : i + 7]) for i in range(0, len(body), 7))
+    request = (
+        b"POST /logindata HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/json\r\n\r\n" + chunks + b"0\r\n\r\n"
+    )
     sock = socket.create_connection(("127.0.0.1", sb.port), timeout=5)
     sock.sendall(request + request)
     data = b""
@@ -102,8 +120,14 @@ def test_request_log_fields(sb: Sandbox) -> None:
     assert first["json"] is None and first["multipart"] is None and first["elapsed_ms"] >= 0
     assert records[1]["bearer"] == "tok123" and records[1]["basic_auth"] is None
     parts = records[2]["multipart"]
-    assert parts[0] == {"name": "file", "filename": "a.pdf", "content_type": "application/pdf", "size": len(PDF),
-                        "sha256": hashlib.sha256(PDF).hexdigest(), "head": PDF[:16].decode("latin-1")}
+    assert parts[0] == {
+        "name": "file",
+        "filename": "a.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+        "head": PDF[:16].decode("latin-1"),
+    }
     assert parts[1]["name"] == "note" and parts[1]["filename"] is None and parts[1]["size"] == 5
     assert sb.requests("/servicio") == records[:1]
     call(sb, "POST", "/logindata", {"login": "a", "password": "b"})
@@ -123,15 +147,20 @@ def test_tls_mode() -> None:
         context = ssl.create_default_context(cafile=str(sandbox.ca_file))
         conn = http.client.HTTPSConnection("127.0.0.1", sandbox.port, context=context, timeout=10)
         for _ in range(3):
-            conn.request("POST", "/logindata", body=json.dumps({"login": "userapp", "password": "OnePass"}),
-                         headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                "/logindata",
+                body=json.dumps({"login": "userapp", "password": "OnePass"}),
+                headers={"Content-Type": "application/json"},
+            )
             answer = conn.getresponse()
             assert answer.status == 200 and json.loads(answer.read())["status"] == "success"
         conn.close()
         assert sandbox.stats()["connections"] == 1
         with pytest.raises(ssl.SSLError):
-            http.client.HTTPSConnection("127.0.0.1", sandbox.port, context=ssl.create_default_context(),
-                                        timeout=5).request("GET", "/")
+            http.client.HTTPSConnection(
+                "127.0.0.1", sandbox.port, context=ssl.create_default_context(), timeout=5
+            ).request("GET", "/")
         sandbox.fault("headers_then_silence")
         tls = context.wrap_socket(socket.create_connection(("127.0.0.1", sandbox.port)), server_hostname="127.0.0.1")
         tls.sendall(b"POST /logindata HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")

@@ -17,31 +17,52 @@ struct CFDI40Check {
         switch parseXML(bytes) {
         case .success(let element): root = element
         case .failure(let failure):
-            let why = failure.message.hasPrefix("DOCTYPE") ? "it has a DOCTYPE (a CFDI has no DTD and no entities)" : failure.message
-            throw CFDICodes.validation(301, "\(field) is not well-formed XML: \(why) (line \(failure.line))", field: field)
+            let why =
+                failure.message.hasPrefix("DOCTYPE")
+                ? "it has a DOCTYPE (a CFDI has no DTD and no "
+                    + "entities)" : failure.message
+            throw CFDICodes.validation(
+                301,
+                "\(field) is not well-formed XML: \(why) (line "
+                    + "\(failure.line))", field: field)
         }
         let version = root.attribute("Version") ?? ""
         if root.name == "Comprobante" && (root.namespace == CFDI40Check.namespace33 || version == "3.3") {
-            throw SelloError(.validation, .cfdi33Retired,
-                             "\(field) is a CFDI 3.3: the SAT stopped accepting 3.3 on 2023-04-01; issue it as a CFDI 4.0 (namespace \(CFDI40Check.namespace40), Version=\"4.0\")",
-                             field: field)
+            throw SelloError(
+                .validation, .cfdi33Retired,
+                "\(field) is a CFDI 3.3: the SAT stopped accepting 3.3 on 2023-04-01; issue it as a CFDI "
+                    + "4.0 (namespace \(CFDI40Check.namespace40), Version=\"4.0\")",
+                field: field)
         }
         guard root.name == "Comprobante", root.namespace == CFDI40Check.namespace40 else {
             let shown = root.namespace.isEmpty ? root.name : "\(root.name) in \(root.namespace)"
-            throw CFDICodes.validation(301, "\(field) is not a CFDI 4.0: its root is <\(shown)>, not <cfdi:Comprobante> in \(CFDI40Check.namespace40)",
-                                       field: field)
+            throw CFDICodes.validation(
+                301,
+                "\(field) is not a CFDI 4.0: its root is <\(shown)>, not "
+                    + "<cfdi:Comprobante> in \(CFDI40Check.namespace40)",
+                field: field)
         }
         guard version == "4.0" else {
-            throw CFDICodes.validation(301, "\(field): the Comprobante's Version is '\(CFDIFields.shown(version))', not 4.0", field: field)
+            throw CFDICodes.validation(
+                301,
+                "\(field): the Comprobante's Version is '\(CFDIFields.shown(version))', "
+                    + "not 4.0", field: field)
         }
         if let stamp = CFDI40Check.timbre(in: root) {
-            throw CFDICodes.validation(307, "\(field) already carries a TimbreFiscalDigital (UUID \(CFDIFields.shown(stamp.attribute("UUID") ?? "?"))): it was stamped before; cfdi_get_by_uuid returns it",
-                                       field: field)
+            throw CFDICodes.validation(
+                307,
+                "\(field) already carries a TimbreFiscalDigital (UUID "
+                    + "\(CFDIFields.shown(stamp.attribute("UUID") ?? "?"))): it was stamped before; cfdi_get_by_uuid "
+                    + "returns it",
+                field: field)
         }
         let sello = (root.attribute("Sello") ?? "").trimmingSpaces
         guard calcularSello || !sello.isEmpty else {
-            throw CFDICodes.validation(302, "\(field): the Comprobante has no Sello; seal it with the issuer's CSD, or add CALCULAR_SELLO to opciones so that Prodigia seals it",
-                                       field: field)
+            throw CFDICodes.validation(
+                302,
+                "\(field): the Comprobante has no Sello; seal it with the issuer's CSD, "
+                    + "or add CALCULAR_SELLO to opciones so that Prodigia seals it",
+                field: field)
         }
         try CFDI40Check.checkFecha(root.attribute("Fecha"), field: field, now: now)
         emisorRFC = root.child("Emisor")?.attribute("Rfc")
@@ -50,15 +71,24 @@ struct CFDI40Check {
 
     static func checkFecha(_ fecha: String?, field: String, now: Int64) throws(SelloError) {
         guard let fecha, let local = CFDIFecha.parse(fecha) else {
-            throw CFDICodes.validation(301, "\(field): the Comprobante's Fecha '\(CFDIFields.shown(fecha ?? ""))' is not YYYY-MM-DDThh:mm:ss", field: field)
+            throw CFDICodes.validation(
+                301,
+                "\(field): the Comprobante's Fecha '\(CFDIFields.shown(fecha ?? ""))' is "
+                    + "not YYYY-MM-DDThh:mm:ss", field: field)
         }
         switch CFDIFecha.problem(fecha: local, now: now) {
         case .tooOld:
-            throw CFDICodes.validation(401, "\(field): Fecha \(fecha) is more than 72 hours ago in every Mexican time zone; the SAT accepts a CFDI for 72 hours after its Fecha: issue it again with a current Fecha",
-                                       field: field)
+            throw CFDICodes.validation(
+                401,
+                "\(field): Fecha \(fecha) is more than 72 hours ago in every Mexican time "
+                    + "zone; the SAT accepts a CFDI for 72 hours after its Fecha: issue it again with a current Fecha",
+                field: field)
         case .future:
-            throw CFDICodes.validation(401, "\(field): Fecha \(fecha) is in the future in every Mexican time zone (Fecha is the local time of LugarExpedicion)",
-                                       field: field)
+            throw CFDICodes.validation(
+                401,
+                "\(field): Fecha \(fecha) is in the future in every Mexican time zone "
+                    + "(Fecha is the local time of LugarExpedicion)",
+                field: field)
         case nil:
             return
         }

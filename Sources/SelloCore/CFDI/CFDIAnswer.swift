@@ -46,15 +46,24 @@ struct CFDIAnswer {
             root = answer.root
             repairs = answer.repairs
         case .success(let answer):
-            throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "its root element is <\(answer.root.name)>, not <\(shape.root)>")
+            throw CFDIAnswer.unreadable(
+                response, redactor: redactor,
+                problem: "its root element is "
+                    + "<\(answer.root.name)>, not <\(shape.root)>")
         case .failure(let failure) where failure.tooComplex:
             throw AnswerJSON.tooComplex(response.body.count)
         case .failure(let failure):
-            throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "it is not XML (\(failure.message), line \(failure.line))")
+            throw CFDIAnswer.unreadable(
+                response, redactor: redactor,
+                problem: "it is not XML (\(failure.message), "
+                    + "line \(failure.line))")
         }
         var data = CFDIAnswer.convert(root)
         guard let ok = CFDIAnswer.field(data, shape.flag)?.boolValue else {
-            throw CFDIAnswer.unreadable(response, redactor: redactor, problem: "<\(shape.root)> has no \(shape.flag) true or false")
+            throw CFDIAnswer.unreadable(
+                response, redactor: redactor,
+                problem: "<\(shape.root)> has no \(shape.flag) "
+                    + "true or false")
         }
         for (key, value) in data.members where ["mensaje", "message"].contains(key.lowercased()) {
             if let text = value.stringValue { data[key] = .string(redactor.scrub(text)) }
@@ -129,7 +138,8 @@ struct CFDIAnswer {
         var list = CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []
         for (index, entry) in list.enumerated() {
             guard var object = entry.objectValue else { continue }
-            if let number = CFDIAnswer.integer(CFDIAnswer.field(object, "codigo") ?? CFDIAnswer.field(object, "código")) {
+            if let number = CFDIAnswer.integer(CFDIAnswer.field(object, "codigo") ?? CFDIAnswer.field(object, "código"))
+            {
                 let code = CFDICodes.cancellation(number)
                 object["descripcion"] = .string(code?.description ?? "Código no documentado por Prodigia")
                 object["code_name"] = JSON(code?.name)
@@ -152,7 +162,8 @@ struct CFDIAnswer {
         var copy = object
         let code = CFDICodes.estatus(number)
         let description = code?.description ?? "Estatus no documentado por Prodigia"
-        copy["estatus_text"] = .string(description.split(separator: ".", maxSplits: 1).first.map(String.init) ?? description)
+        copy["estatus_text"] = .string(
+            description.split(separator: ".", maxSplits: 1).first.map(String.init) ?? description)
         copy["estatus_cfdi_descripcion"] = .string(description)
         copy["estatus_cfdi_name"] = JSON(code?.name)
         return copy
@@ -161,8 +172,12 @@ struct CFDIAnswer {
 
 /// The outcome of one cancelación in one word (API.md), from its per-UUID `codigo`.
 enum CFDICancelStatus: String {
-    case cancelled, alreadyCancelled = "already_cancelled", pending, rejected
-    case notCancellable = "not_cancellable", notFound = "not_found", error
+    case cancelled
+    case alreadyCancelled = "already_cancelled"
+    case pending, rejected
+    case notCancellable = "not_cancellable"
+    case notFound = "not_found"
+    case error
 
     init(codigo: Int) {
         switch codigo {

@@ -15,10 +15,15 @@ struct CFDIBatchRequest: Sendable {
             throw .invalidArgument("concurrency must be between 1 and 64, got \(concurrency)", field: "concurrency")
         }
         guard let items = try reader.array("items") else {
-            throw MissingField.library.error("items", message: "items is required: an array of cfdi_\(operation.rawValue) requests")
+            throw MissingField.library.error(
+                "items",
+                message: "items is required: an array of "
+                    + "cfdi_\(operation.rawValue) requests")
         }
         guard items.count <= CFDIClient.maxBatchItems else {
-            throw .invalidArgument("items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")
+            throw .invalidArgument(
+                "items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) "
+                    + "per call", field: "items")
         }
         self.items = items
     }
@@ -26,8 +31,10 @@ struct CFDIBatchRequest: Sendable {
     static func operation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {
         guard let name = try reader.string("operation") else { return .processFile }
         guard let operation = CFDIOperation(rawValue: name), CFDIOperation.batchable.contains(operation) else {
-            throw .invalidArgument("operation '\(CFDIFields.shown(name))' cannot run in a batch; one of \(CFDIOperation.batchable.map(\.rawValue).joined(separator: ", "))",
-                                   field: "operation")
+            throw .invalidArgument(
+                "operation '\(CFDIFields.shown(name))' cannot run in a batch; one of "
+                    + "\(CFDIOperation.batchable.map(\.rawValue).joined(separator: ", "))",
+                field: "operation")
         }
         return operation
     }
@@ -73,7 +80,8 @@ extension CFDIClient {
         let total = Int64(request.items.count)
         var done = Int64(request.items.count - ready.count)
         if done > 0 { scope.hooks.reportProgress(done: done, total: total) }
-        client.transport.performMany(ready.map(\.prepared.http), scope: scope, concurrency: request.concurrency) { position, exchange in
+        client.transport.performMany(ready.map(\.prepared.http), scope: scope, concurrency: request.concurrency) {
+            position, exchange in
             var item = ready[position]
             results[item.index] = finish(&item, exchange)
             facts.attempts += item.facts.attempts
@@ -81,7 +89,10 @@ extension CFDIClient {
             scope.hooks.reportProgress(done: done, total: total)
         }
         let succeeded = results.filter { $0["ok"]?.boolValue == true }.count
-        return ["results": .array(results), "succeeded": .int(Int64(succeeded)), "failed": .int(Int64(results.count - succeeded))]
+        return [
+            "results": .array(results), "succeeded": .int(Int64(succeeded)),
+            "failed": .int(Int64(results.count - succeeded)),
+        ]
     }
 
     /// An item's envelope from what the transport did with it.

@@ -9,12 +9,16 @@ enum CFDICancelCredentials {
     /// Option CERT_DEFAULT: the certificate stored with Prodigia.
     case stored
 
-    static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String) throws(SelloError) -> CFDICancelCredentials {
+    static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String) throws(SelloError)
+        -> CFDICancelCredentials
+    {
         let givesCSD = CSDCredentials.fields.contains { reader.has($0) }
         if opciones.contains("CERT_DEFAULT") {
             guard !givesCSD else {
-                throw .invalidArgument("opciones has CERT_DEFAULT (the certificate stored with Prodigia): leave out cert_path, certBase64, key_path, keyBase64 and keyPass",
-                                       field: "opciones")
+                throw .invalidArgument(
+                    "opciones has CERT_DEFAULT (the certificate stored with Prodigia): leave out "
+                        + "cert_path, certBase64, key_path, keyBase64 and keyPass",
+                    field: "opciones")
             }
             return .stored
         }
@@ -26,22 +30,35 @@ enum CFDICancelCredentials {
 
     static func pkcs12(_ reader: FieldReader) throws(SelloError) -> CFDICancelCredentials {
         if reader.has("key_path") || reader.has("keyBase64") {
-            throw .invalidArgument("opciones has PKCS12: certBase64 (or cert_path) is the PKCS#12 file holding the key; leave out key_path and keyBase64",
-                                   field: "opciones")
+            throw .invalidArgument(
+                "opciones has PKCS12: certBase64 (or cert_path) is the PKCS#12 file holding the "
+                    + "key; leave out key_path and keyBase64",
+                field: "opciones")
         }
         guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else {
-            throw CFDICodes.invalidParameter("opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
+            throw CFDICodes.invalidParameter(
+                "opciones has PKCS12: give the PKCS#12 file as cert_path or "
+                    + "certBase64", field: "certBase64")
         }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
-            throw MissingField.prodigia.error("keyPass", message: "keyPass, the password of the PKCS#12 file, is required")
+            throw MissingField.prodigia.error(
+                "keyPass",
+                message: "keyPass, the password of the PKCS#12 file, is "
+                    + "required")
         }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {
         case .success: break
         case .failure(.wrongPassword):
-            throw SelloError(.validation, .contrasenaDeLlaveIncorrecta, "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
+            throw SelloError(
+                .validation, .contrasenaDeLlaveIncorrecta,
+                "keyPass does not open the PKCS#12 file "
+                    + "(\(field))", field: "keyPass")
         case .failure:
-            throw SelloError(.validation, .certificadoIlegible, "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
+            throw SelloError(
+                .validation, .certificadoIlegible,
+                "\(field) is not a PKCS#12 file with a certificate "
+                    + "(option PKCS12)", field: field)
         }
         return .pkcs12(certBase64: Base64.encode(bytes), keyPass: keyPass)
     }

@@ -22,11 +22,17 @@ struct CFDICancelReasonRequest {
         let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
-            throw MissingField.prodigia.error("rfcEmisor", message: "rfcEmisor, the RFC of the CFDIs' issuer, is required")
+            throw MissingField.prodigia.error(
+                "rfcEmisor",
+                message: "rfcEmisor, the RFC of the CFDIs' issuer, is "
+                    + "required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw MissingField.prodigia.error("uuids", message: "uuids is required: at least one \(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}")
+            throw MissingField.prodigia.error(
+                "uuids",
+                message: "uuids is required: at least one "
+                    + "\(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {
@@ -47,8 +53,10 @@ struct CFDICancelReasonRequest {
         case .string(let text):
             let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard (2...3).contains(parts.count) else {
-                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the folio empty unless the motivo is 01)",
-                                                 field: "uuids")
+                throw CFDICodes.invalidParameter(
+                    "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the "
+                        + "folio empty unless the motivo is 01)",
+                    field: "uuids")
             }
             uuidText = parts[0]
             motivoValue = .string(parts[1])
@@ -62,24 +70,32 @@ struct CFDICancelReasonRequest {
             motivoValue = reader.object["motivo"]
             folio = try reader.string("folioSustitucion")
         default:
-            throw .invalidArgument("uuids[\(index)] must be a string \(form) or an object {uuid, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: "uuids", code: .wrongType)
+            throw .invalidArgument(
+                "uuids[\(index)] must be a string \(form) or an object {uuid, motivo, "
+                    + "folioSustitucion}, got \(element.typeName)",
+                field: "uuids", code: .wrongType)
         }
         let uuid = try CFDIFields.uuid(uuidText, field: "uuids[\(index)]")
         guard let motivo = try CFDIMotivo.motivo(motivoValue, field: "uuids[\(index)].motivo") else {
-            throw SelloError(.validation, .motivoRequerido,
-                             "uuids[\(index)] has no motivo: the SAT requires a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01",
-                             field: "uuids[\(index)].motivo")
+            throw SelloError(
+                .validation, .motivoRequerido,
+                "uuids[\(index)] has no motivo: the SAT requires a cancellation reason "
+                    + "(\(CFDIMotivo.codes)) since 2022-01-01",
+                field: "uuids[\(index)].motivo")
         }
-        let reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: uuid, field: "uuids[\(index)].folioSustitucion")
+        let reason = try CFDIMotivo.reason(
+            motivo: motivo, folio: folio, uuid: uuid, field: "uuids[\(index)].folioSustitucion")
         return Entry(uuid: uuid, reason: reason)
     }
 
     /// POST {base}/cancelacion/cancelar; the parameters in the query, as on the integration
     /// family; an empty body of type application/xml.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(.post, "/cancelacion/cancelar",
-                               replay: .onlyIfNotSent(consequence: "the cancellation may have been requested from the SAT"))
+        var http = HTTPRequest(
+            .post, "/cancelacion/cancelar",
+            replay: .onlyIfNotSent(
+                consequence: "the cancellation may have been requested from "
+                    + "the SAT"))
         http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("arregloUUID", $0.text) }
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }

@@ -5,7 +5,9 @@
 struct CFDICancelRequest {
     static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
     static let entryFields = ["uuid", "rfcReceptor", "rfcEmisor", "total", "motivo", "folioSustitucion"]
-    static let forms = "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or \"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
+    static let forms =
+        "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or "
+        + "\"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
 
     /// One element of `uuids`.
     struct Entry {
@@ -32,11 +34,17 @@ struct CFDICancelRequest {
         let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         guard let rfcText = try reader.string("rfcEmisor") else {
-            throw MissingField.prodigia.error("rfcEmisor", message: "rfcEmisor, the RFC of the CFDI's issuer, is required")
+            throw MissingField.prodigia.error(
+                "rfcEmisor",
+                message: "rfcEmisor, the RFC of the CFDI's issuer, is "
+                    + "required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw MissingField.prodigia.error("uuids", message: "uuids is required: at least one \(CFDICancelRequest.forms)")
+            throw MissingField.prodigia.error(
+                "uuids",
+                message: "uuids is required: at least one "
+                    + "\(CFDICancelRequest.forms)")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {
@@ -49,37 +57,57 @@ struct CFDICancelRequest {
         credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
         let missing = entries.indices.filter { entries[$0].reason == nil }
         if !missing.isEmpty {
-            found.warn(Warning(kind: .validation, code: .motivoMissing,
-                                 message: "uuids\(missing.map { "[\($0)]" }.joined()) \(missing.count == 1 ? "has" : "have") no motivo: sent in the 2020 form, but the SAT has required a cancellation reason (\(CFDIMotivo.codes)) since 2022-01-01; add it, or use cfdi_cancel_with_reason",
-                                 field: "uuids"))
+            found.warn(
+                Warning(
+                    kind: .validation, code: .motivoMissing,
+                    message: "uuids\(missing.map { "[\($0)]" }.joined()) "
+                        + "\(missing.count == 1 ? "has" : "have") no motivo: sent in the 2020 form, but "
+                        + "the SAT has required a cancellation reason (\(CFDIMotivo.codes)) since "
+                        + "2022-01-01; add it, or use cfdi_cancel_with_reason",
+                    field: "uuids"))
         }
     }
 
-    static func entry(_ element: JSON, index: Int, rfcEmisor: String, found: inout ReadFacts) throws(SelloError) -> Entry {
+    static func entry(_ element: JSON, index: Int, rfcEmisor: String, found: inout ReadFacts) throws(SelloError)
+        -> Entry
+    {
         let field = "uuids"
         let (parts, motivo, folio) = try entryParts(element, index: index)
         guard CFDIFields.isUUID(parts[0]) else {
-            throw CFDICodes.invalidParameter("uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
+            throw CFDICodes.invalidParameter(
+                "uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID "
+                    + "(8-4-4-4-12 hexadecimal digits)", field: field)
         }
         let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", found: &found)
         let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", found: &found)
         guard emisor == rfcEmisor else {
-            throw CFDICodes.validation(203, "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
+            throw CFDICodes.validation(
+                203,
+                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor "
+                    + "\(rfcEmisor)", field: field)
         }
         guard CFDIFields.isTotal(parts[3]) else {
-            throw CFDICodes.invalidParameter("uuids[\(index)]: the total '\(CFDIFields.shown(parts[3]))' is not a number such as 1160.00", field: field)
+            throw CFDICodes.invalidParameter(
+                "uuids[\(index)]: the total '\(CFDIFields.shown(parts[3]))' is not a "
+                    + "number such as 1160.00", field: field)
         }
         var reason: CFDIMotivo.Reason?
         if let motivo {
-            reason = try CFDIMotivo.reason(motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
+            reason = try CFDIMotivo.reason(
+                motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
         } else if let folio, !folio.trimmingSpaces.isEmpty {
-            throw SelloError(.validation, .motivoRequerido, "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
+            throw SelloError(
+                .validation, .motivoRequerido,
+                "uuids[\(index)] has a folioSustitucion but no motivo: "
+                    + "give motivo 01", field: "uuids[\(index)].motivo")
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
     }
 
     /// An entry's UUID, receptor, emisor and total (as text), motivo and folio, from either form.
-    static func entryParts(_ element: JSON, index: Int) throws(SelloError) -> (parts: [String], motivo: String?, folio: String?) {
+    static func entryParts(_ element: JSON, index: Int) throws(SelloError) -> (
+        parts: [String], motivo: String?, folio: String?
+    ) {
         let field = "uuids"
         var parts: [String]
         var motivo: String?
@@ -88,7 +116,9 @@ struct CFDICancelRequest {
         case .string(let text):
             parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard (4...6).contains(parts.count) else {
-                throw CFDICodes.invalidParameter("uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) (values separated by |)", field: field)
+                throw CFDICodes.invalidParameter(
+                    "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) "
+                        + "(values separated by |)", field: field)
             }
             if parts.count >= 5 { motivo = try CFDIMotivo.motivo(.string(parts[4]), field: "uuids[\(index)].motivo") }
             if parts.count == 6 { folio = parts[5] }
@@ -109,15 +139,20 @@ struct CFDICancelRequest {
             motivo = try CFDIMotivo.motivo(reader.object["motivo"], field: "uuids[\(index)].motivo")
             folio = try reader.string("folioSustitucion")
         default:
-            throw .invalidArgument("uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
-                                   field: field, code: .wrongType)
+            throw .invalidArgument(
+                "uuids[\(index)] must be a string \(forms) or an object {uuid, rfcReceptor, "
+                    + "rfcEmisor, total, motivo, folioSustitucion}, got \(element.typeName)",
+                field: field, code: .wrongType)
         }
         return (parts, motivo, folio)
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(.post, "/integracion/cancelarCfdiConOpciones",
-                               replay: .onlyIfNotSent(consequence: "the cancellation may have been requested from the SAT"))
+        var http = HTTPRequest(
+            .post, "/integracion/cancelarCfdiConOpciones",
+            replay: .onlyIfNotSent(
+                consequence: "the cancellation may have been requested from "
+                    + "the SAT"))
         http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("uuids", $0.text) }
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }

@@ -9,12 +9,14 @@ public final class CFDIClient: Sendable {
     let contrato: String
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, environments: .cfdi,
-                                            serviceKeys: ["usuario", "password", "contrato"],
-                                            requiredKeys: ["usuario", "password", "contrato"])
+        let config = try ClientConfig.parse(
+            configText, environments: .cfdi,
+            serviceKeys: ["usuario", "password", "contrato"],
+            requiredKeys: ["usuario", "password", "contrato"])
         try BasicCredentials.checkUser(config.serviceString("usuario") ?? "", field: "usuario")
         client = try ServiceClient(service: "cfdi", config: config)
-        auth = BasicCredentials(user: config.serviceString("usuario") ?? "", password: config.serviceString("password") ?? "")
+        auth = BasicCredentials(
+            user: config.serviceString("usuario") ?? "", password: config.serviceString("password") ?? "")
         contrato = config.serviceString("contrato") ?? ""
     }
 
@@ -24,7 +26,9 @@ public final class CFDIClient: Sendable {
     public func processFile(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.processFile, requestText) }
 
     /// cfdi_process_file_with_csd (procesarArchivoConCSD): the CSD is checked locally first.
-    public func processFileWithCSD(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.processFileWithCSD, requestText) }
+    public func processFileWithCSD(_ requestText: UnsafePointer<CChar>?) -> JSON {
+        run(.processFileWithCSD, requestText)
+    }
 
     /// cfdi_stamp_xml (timbrado40): a CFDI 4.0 checked locally, then stamped.
     public func stampXML(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.stampXML, requestText) }
@@ -43,7 +47,9 @@ public final class CFDIClient: Sendable {
     public func getStatus(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.getStatus, requestText) }
 
     /// cfdi_get_cancellation_receipt (acuseCancelacion).
-    public func getCancellationReceipt(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.getCancellationReceipt, requestText) }
+    public func getCancellationReceipt(_ requestText: UnsafePointer<CChar>?) -> JSON {
+        run(.getCancellationReceipt, requestText)
+    }
 
     /// cfdi_get_by_uuid (consultaCfdiPorUUID).
     public func getByUUID(_ requestText: UnsafePointer<CChar>?) -> JSON { run(.getByUUID, requestText) }
@@ -58,12 +64,14 @@ public final class CFDIClient: Sendable {
     func prepare(_ operation: CFDIOperation, _ json: JSON, found: inout ReadFacts) throws(SelloError) -> CFDIPrepared {
         switch operation {
         case .processFile, .processFileWithCSD:
-            let request = try CFDIStampRequest(json, withCSD: operation == .processFileWithCSD, defaultContrato: contrato, found: &found)
+            let request = try CFDIStampRequest(
+                json, withCSD: operation == .processFileWithCSD, defaultContrato: contrato, found: &found)
             return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
                 try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
             }
         case .stampXML, .stampXMLWithCSD:
-            let request = try CFDIXMLStampRequest(json, withCSD: operation == .stampXMLWithCSD, defaultContrato: contrato, found: &found)
+            let request = try CFDIXMLStampRequest(
+                json, withCSD: operation == .stampXMLWithCSD, defaultContrato: contrato, found: &found)
             return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
                 try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
             }
@@ -87,8 +95,9 @@ public final class CFDIClient: Sendable {
             let receipt = operation == .getCancellationReceipt
             let http = request.httpRequest(receipt ? "acuseCancelacion" : "consultaCfdiPorUUID", auth: auth)
             return CFDIPrepared(http: http) { response, redactor, found throws(SelloError) in
-                try CFDIResults.lookup(response, uuid: request.uuid, output: request.output, receipt: receipt,
-                                       redactor: redactor, found: &found)
+                try CFDIResults.lookup(
+                    response, uuid: request.uuid, output: request.output, receipt: receipt,
+                    redactor: redactor, found: &found)
             }
         }
     }

@@ -18,7 +18,9 @@ enum CFDIFecha {
     /// or not a real date and time.
     static func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A else { return nil }
+        guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
+            bytes[16] == 0x3A
+        else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0
             for byte in bytes[range] {
@@ -28,16 +30,18 @@ enum CFDIFecha {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
     /// Whether `fecha` (local time, as parsed) is out of SAT's window at `now` in every zone.
     static func problem(fecha: Int64, now: Int64) -> Problem? {
         // The UTC instant of a local time is local − offset: between local + 5 h and local + 8 h.
-        let latest = fecha - offsets.lowerBound, earliest = fecha - offsets.upperBound
+        let latest = fecha - offsets.lowerBound
+        let earliest = fecha - offsets.upperBound
         if latest < now - windowSeconds - toleranceSeconds { return .tooOld }
         if earliest > now + toleranceSeconds { return .future }
         return nil

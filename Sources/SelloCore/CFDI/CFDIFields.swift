@@ -32,7 +32,9 @@ enum CFDIFields {
     static func contrato(_ reader: FieldReader, default fallback: String) throws(SelloError) -> String {
         guard let contrato = try reader.string("contrato") else { return fallback }
         guard !contrato.trimmingSpaces.isEmpty else {
-            throw CFDICodes.invalidParameter("contrato is empty; leave it out to use the configured one", field: "contrato")
+            throw CFDICodes.invalidParameter(
+                "contrato is empty; leave it out to use the "
+                    + "configured one", field: "contrato")
         }
         return contrato
     }
@@ -50,7 +52,9 @@ enum CFDIFields {
             if [8, 13, 18, 23].contains(index) {
                 guard byte == UInt8(ascii: "-") else { return false }
             } else {
-                let hex = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                let hex =
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
                     || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
                 guard hex else { return false }
             }
@@ -61,7 +65,9 @@ enum CFDIFields {
     static func uuid(_ text: String, field: String) throws(SelloError) -> String {
         let trimmed = text.trimmingSpaces
         guard isUUID(trimmed) else {
-            throw CFDICodes.invalidParameter("\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)", field: field)
+            throw CFDICodes.invalidParameter(
+                "\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 "
+                    + "hexadecimal digits)", field: field)
         }
         return trimmed
     }
@@ -71,14 +77,19 @@ enum CFDIFields {
     static func rfc(_ text: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {
         let length = text.trimmingSpaces.count
         guard length <= 16 else {
-            throw CFDICodes.invalidParameter("\(field): an RFC has 12 characters (company) or 13 (person); '\(shown(text))' has \(length)", field: field)
+            throw CFDICodes.invalidParameter(
+                "\(field): an RFC has 12 characters (company) or 13 (person); "
+                    + "'\(shown(text))' has \(length)", field: field)
         }
         switch RFC.parse(text) {
         case .success(let rfc):
             if !rfc.checkDigitOK && !rfc.isGeneric {
-                found.warn(Warning(kind: .validation, code: .rfcCheckDigit,
-                                     message: "\(field): the RFC \(rfc.text) does not match its check digit; some real RFCs do not, so it was sent: make sure it is typed right",
-                                     field: field))
+                found.warn(
+                    Warning(
+                        kind: .validation, code: .rfcCheckDigit,
+                        message: "\(field): the RFC \(rfc.text) does not match its check digit; some "
+                            + "real RFCs do not, so it was sent: make sure it is typed right",
+                        field: field))
             }
             return rfc.text
         case .failure(let problem):
@@ -103,10 +114,14 @@ enum CFDIFields {
         case .some(.int(let int)): text = String(int)
         case .some(.double(let double)) where double.isFinite && double >= 0: text = "\(double)"
         case .some(let other):
-            throw .invalidArgument("\(field) must be a number or a string such as \"1160.00\", got \(other.typeName)", field: field, code: .wrongType)
+            throw .invalidArgument(
+                "\(field) must be a number or a string such as \"1160.00\", got "
+                    + "\(other.typeName)", field: field, code: .wrongType)
         }
         guard isTotal(text) else {
-            throw CFDICodes.invalidParameter("\(field): the total '\(shown(text))' is not a number such as 1160.00", field: field)
+            throw CFDICodes.invalidParameter(
+                "\(field): the total '\(shown(text))' is not a number such as "
+                    + "1160.00", field: field)
         }
         return text
     }
@@ -126,7 +141,9 @@ enum CFDIFields {
         let names = [name, name + "_path", name + "_base64"]
         let given = names.filter { reader.has($0) }
         guard given.count <= 1 else {
-            throw .invalidArgument("give \(what) once: one of \(names.joined(separator: ", ")) (got \(given.joined(separator: ", ")))", field: given[1])
+            throw .invalidArgument(
+                "give \(what) once: one of \(names.joined(separator: ", ")) (got "
+                    + "\(given.joined(separator: ", ")))", field: given[1])
         }
         let bytes: [UInt8]
         let field = given.first ?? name
@@ -143,7 +160,10 @@ enum CFDIFields {
         }
         guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
             guard !given.isEmpty else {
-                throw MissingField.prodigia.error(field, message: "\(name), \(what), is required (\(names.joined(separator: ", ")))")
+                throw MissingField.prodigia.error(
+                    field,
+                    message: "\(name), \(what), is required "
+                        + "(\(names.joined(separator: ", ")))")
             }
             throw CFDICodes.invalidParameter("\(field): \(what) is empty", field: field)
         }

@@ -28,14 +28,18 @@ enum CFDIMotivo {
         case .some(.string(let string)): text = string.trimmingSpaces
         case .some(let number) where number.intValue != nil: text = String(number.intValue ?? 0)
         case .some(let other):
-            throw .invalidArgument("\(field) must be a string \"01\"–\"04\" or a number 1–4, got \(other.typeName)", field: field, code: .wrongType)
+            throw .invalidArgument(
+                "\(field) must be a string \"01\"–\"04\" or a number 1–4, got "
+                    + "\(other.typeName)", field: field, code: .wrongType)
         }
         if text.isEmpty { return nil }
         let normalized = text.count == 1 ? "0" + text : text
         guard descriptions.contains(where: { $0.code == normalized }) else {
-            throw SelloError(.validation, .motivoInvalido,
-                             "\(field) '\(CFDIFields.shown(text))' is not a SAT cancellation reason: \(codes) (\(descriptions.map { "\($0.code) \($0.text)" }.joined(separator: "; ")))",
-                             field: field)
+            throw SelloError(
+                .validation, .motivoInvalido,
+                "\(field) '\(CFDIFields.shown(text))' is not a SAT cancellation reason: \(codes) "
+                    + "(\(descriptions.map { "\($0.code) \($0.text)" }.joined(separator: "; ")))",
+                field: field)
         }
         return normalized
     }
@@ -46,23 +50,32 @@ enum CFDIMotivo {
         let folio = (folio ?? "").trimmingSpaces
         if motivo == "01" {
             guard !folio.isEmpty else {
-                throw SelloError(.validation, .folioSustitucionRequerido,
-                                 "\(field): motivo 01 (errores con relación) needs folioSustitucion, the UUID of the CFDI that replaces \(uuid); stamp the replacement first (CfdiRelacionados TipoRelacion 04)",
-                                 field: field)
+                throw SelloError(
+                    .validation, .folioSustitucionRequerido,
+                    "\(field): motivo 01 (errores con relación) needs folioSustitucion, the UUID of the "
+                        + "CFDI that replaces \(uuid); stamp the replacement first (CfdiRelacionados "
+                        + "TipoRelacion 04)",
+                    field: field)
             }
             guard CFDIFields.isUUID(folio) else {
-                throw SelloError(.validation, .folioSustitucionInvalido,
-                                 "\(field): folioSustitucion '\(CFDIFields.shown(folio))' is not a UUID (8-4-4-4-12 hexadecimal digits)", field: field)
+                throw SelloError(
+                    .validation, .folioSustitucionInvalido,
+                    "\(field): folioSustitucion '\(CFDIFields.shown(folio))' is not a UUID (8-4-4-4-12 "
+                        + "hexadecimal digits)", field: field)
             }
             guard folio.uppercased() != uuid.uppercased() else {
-                throw SelloError(.validation, .folioSustitucionInvalido,
-                                 "\(field): folioSustitucion is the UUID being cancelled; it must be the UUID of the CFDI that replaces it", field: field)
+                throw SelloError(
+                    .validation, .folioSustitucionInvalido,
+                    "\(field): folioSustitucion is the UUID being cancelled; it must be the UUID of the "
+                        + "CFDI that replaces it", field: field)
             }
             return Reason(motivo: motivo, folioSustitucion: folio.uppercased())
         }
         guard folio.isEmpty else {
-            throw SelloError(.validation, .folioSustitucionNoPermitido,
-                             "\(field): motivo \(motivo) takes no folioSustitucion (only 01, errores con relación, names a replacing CFDI)", field: field)
+            throw SelloError(
+                .validation, .folioSustitucionNoPermitido,
+                "\(field): motivo \(motivo) takes no folioSustitucion (only 01, errores con relación, "
+                    + "names a replacing CFDI)", field: field)
         }
         return Reason(motivo: motivo, folioSustitucion: "")
     }

@@ -13,17 +13,20 @@ enum CFDIOperation: String, CaseIterable, Sendable {
     case getByUUID = "get_by_uuid"
 
     /// What a batch may run: every stamp and every read that a company does by the thousand.
-    static let batchable: [CFDIOperation] = [.processFile, .processFileWithCSD, .stampXML, .stampXMLWithCSD, .getStatus, .getByUUID]
+    static let batchable: [CFDIOperation] = [
+        .processFile, .processFileWithCSD, .stampXML, .stampXMLWithCSD, .getStatus, .getByUUID,
+    ]
 
     /// The operation's descriptor, run by the client's pipeline.
     var descriptor: Operation<CFDIClient, CFDIPrepared> {
         let operation = self
-        return Operation(rawValue,
-                         parse: { json, client, found throws(SelloError) in try client.prepare(operation, json, found: &found) },
-                         build: { prepared, _ in prepared.http },
-                         read: { response, prepared, _, scope, found throws(SelloError) in
-                             try prepared.read(response, scope.hooks.redactor, &found)
-                         })
+        return Operation(
+            rawValue,
+            parse: { json, client, found throws(SelloError) in try client.prepare(operation, json, found: &found) },
+            build: { prepared, _ in prepared.http },
+            read: { response, prepared, _, scope, found throws(SelloError) in
+                try prepared.read(response, scope.hooks.redactor, &found)
+            })
     }
 }
 

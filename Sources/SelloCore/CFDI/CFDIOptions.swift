@@ -20,7 +20,8 @@ public enum CFDIOptions {
     /// Cancelling (both families) and the SAT status: the seed's "las opciones reconocidas son",
     /// plus MODO_PRUEBA and the 4.0 plugin.
     public static let cancel = [
-        "PKCS12", "XML_CANCELACION", "CERT_DEFAULT", "CONSULTAR_SALDO", "MODO_PRUEBA", "MODO_PRUEBA:", plugin40, plugin33,
+        "PKCS12", "XML_CANCELACION", "CERT_DEFAULT", "CONSULTAR_SALDO", "MODO_PRUEBA", "MODO_PRUEBA:", plugin40,
+        plugin33,
     ]
 
     /// Refused whatever the table: the answer would be JSON, and the library reads XML.
@@ -43,7 +44,9 @@ public enum CFDIOptions {
     ///   - pipeSeparated: the options travel as one base64 element of "A|B|C", so none may hold
     ///     a pipe.
     ///   - found: receives the UNKNOWN_OPTION and CFDI33_RETIRED warnings.
-    static func check(_ options: [String], table: [String], pipeSeparated: Bool, found: inout ReadFacts) throws(SelloError) {
+    static func check(_ options: [String], table: [String], pipeSeparated: Bool, found: inout ReadFacts)
+        throws(SelloError)
+    {
         var unknown: [String] = []
         for (index, option) in options.enumerated() {
             if pipeSeparated && option.contains("|") {
@@ -52,34 +55,45 @@ public enum CFDIOptions {
                     field: "opciones")
             }
             if unsupported.contains(option.uppercased()) {
-                throw SelloError(.invalidArgument, .optionNotSupported,
-                                 "opciones[\(index)] \(option): the library reads Prodigia's XML answer; leave the option out (data is already JSON)",
-                                 field: "opciones")
+                throw SelloError(
+                    .invalidArgument, .optionNotSupported,
+                    "opciones[\(index)] \(option): the library reads Prodigia's XML answer; leave the "
+                        + "option out (data is already JSON)",
+                    field: "opciones")
             }
             if isKnown(option, in: table) {
                 if option == plugin33 {
-                    found.warn(Warning(kind: .validation, code: .cfdi33Retired,
-                                         message: "opciones has \(plugin33): the SAT stopped accepting CFDI 3.3 on 2023-04-01; use \(plugin40) with the 4.0 layout",
-                                         field: "opciones"))
+                    found.warn(
+                        Warning(
+                            kind: .validation, code: .cfdi33Retired,
+                            message: "opciones has \(plugin33): the SAT stopped accepting CFDI 3.3 on "
+                                + "2023-04-01; use \(plugin40) with the 4.0 layout",
+                            field: "opciones"))
                 }
                 continue
             }
             if let near = nearMiss(option, in: table) {
-                throw CFDICodes.invalidParameter("opciones[\(index)] '\(CFDIFields.shown(option))' is not a documented option; did you mean \(near)?",
-                                                 field: "opciones")
+                throw CFDICodes.invalidParameter(
+                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not a "
+                        + "documented option; did you mean \(near)?",
+                    field: "opciones")
             }
             guard isWellFormed(option) else {
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not an option: NAME or NAME:value, NAME of A–Z, 0–9 and _",
+                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not an option: NAME or NAME:value, NAME of "
+                        + "A–Z, 0–9 and _",
                     field: "opciones")
             }
             unknown.append(option)
         }
         if !unknown.isEmpty {
             let names = unknown.map { CFDIFields.shown($0) }.joined(separator: ", ")
-            found.warn(Warning(kind: .validation, code: .unknownOption,
-                                 message: "opciones \(names) \(unknown.count == 1 ? "is" : "are") not in the library's table for this operation; sent as given (Prodigia decides)",
-                                 field: "opciones"))
+            found.warn(
+                Warning(
+                    kind: .validation, code: .unknownOption,
+                    message: "opciones \(names) \(unknown.count == 1 ? "is" : "are") not in the "
+                        + "library's table for this operation; sent as given (Prodigia decides)",
+                    field: "opciones"))
         }
     }
 
@@ -93,9 +107,11 @@ public enum CFDIOptions {
             let shown = entry.hasSuffix(":") ? entry + "<valor>" : entry
             if entry.hasSuffix(":") {
                 let key = String(entry.dropLast())
-                if (upper == key && !table.contains(key)) || upper.hasPrefix(entry) { return shown }  // no value, or lower case
+                // No value, or lower case.
+                if (upper == key && !table.contains(key)) || upper.hasPrefix(entry) { return shown }
                 let segments = key.split(separator: ":").count
-                let head = upper.split(separator: ":", omittingEmptySubsequences: false).prefix(segments).joined(separator: ":")
+                let head = upper.split(separator: ":", omittingEmptySubsequences: false).prefix(segments).joined(
+                    separator: ":")
                 let distance = TextFolding.distance(head, key)
                 if distance <= allowance(key), distance < (best?.distance ?? Int.max) { best = (shown, distance) }
             } else {

@@ -5,13 +5,19 @@ enum CFDIResults {
     /// servicioTimbrado (every stamp). Codigo 307 with `xmlBase64` is the answer to an XML that
     /// was stamped before (REGRESAR_CON_ERROR_307_XML): that earlier stamp, ok, with a warning
     /// ALREADY_STAMPED, saved like any stamp.
-    static func stamp(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts) throws(SelloError) -> JSON {
+    static func stamp(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts)
+        throws(SelloError) -> JSON
+    {
         var answer = try CFDIAnswer(response, shape: .timbrado, operation: "stamp", redactor: redactor)
-        if answer.codigo == 307, let earlier = CFDIAnswer.field(answer.data, "xmlBase64")?.stringValue, !earlier.isEmpty {
+        if answer.codigo == 307, let earlier = CFDIAnswer.field(answer.data, "xmlBase64")?.stringValue, !earlier.isEmpty
+        {
             found.serviceCode = 307
-            found.warn(Warning(kind: .service, code: .alreadyStamped,
-                                 message: "Prodigia had stamped this CFDI before (codigo 307): data is that earlier stamp, not a new one",
-                                 field: "codigo"))
+            found.warn(
+                Warning(
+                    kind: .service, code: .alreadyStamped,
+                    message: "Prodigia had stamped this CFDI before (codigo 307): data is that earlier "
+                        + "stamp, not a new one",
+                    field: "codigo"))
         } else {
             answer = try checked(answer, operation: "stamp", found: &found)
         }
@@ -22,15 +28,22 @@ enum CFDIResults {
             data["uuid"] = .string(stamped)
         }
         guard CFDIFields.isUUID(uuid) else {
-            found.warn(Warning(kind: .protocol, code: .uuidMissing,
-                                 message: "timbradoOk is true but the answer has no valid uuid, so nothing was saved; check the stamp with the provider (data.id \(CFDIAnswer.field(data, "id")?.stringValue ?? "absent"))",
-                                 field: "uuid"))
-            attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML",
-                           output: CFDIOutput(saveDir: nil, includeXML: output.includeXML), found: &found)
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .uuidMissing,
+                    message: "timbradoOk is true but the answer has no valid uuid, so nothing was saved; "
+                        + "check the stamp with the provider (data.id "
+                        + "\(CFDIAnswer.field(data, "id")?.stringValue ?? "absent"))",
+                    field: "uuid"))
+            attachDocument(
+                &data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML",
+                output: CFDIOutput(saveDir: nil, includeXML: output.includeXML), found: &found)
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return .object(data)
         }
-        attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML", output: output, found: &found)
+        attachDocument(
+            &data, base64Field: "xmlBase64", uuid: uuid, suffix: ".xml", what: "stamped XML", output: output,
+            found: &found)
         if let folder = output.saveDir, let pdf = CFDIAnswer.field(data, "pdfBase64")?.stringValue, !pdf.isEmpty {
             if let path = save(base64: pdf, uuid: uuid, suffix: ".pdf", folder: folder, what: "PDF", found: &found) {
                 var saved = data["saved_files"]?.arrayValue ?? []
@@ -45,23 +58,32 @@ enum CFDIResults {
     /// stamped XML but not the folio itself (a 307 may).
     static func uuidInStampedXML(_ data: JSONObject) -> String? {
         guard let base64 = CFDIAnswer.field(data, "xmlBase64")?.stringValue, let bytes = Base64.decode(base64),
-              case .success(let root) = parseXML(bytes), let uuid = CFDI40Check.timbre(in: root)?.attribute("UUID"),
-              CFDIFields.isUUID(uuid) else { return nil }
+            case .success(let root) = parseXML(bytes), let uuid = CFDI40Check.timbre(in: root)?.attribute("UUID"),
+            CFDIFields.isUUID(uuid)
+        else { return nil }
         return uuid
     }
 
     /// servicioCancel (both cancellation families): per-UUID results are data, each with its
     /// normalised `status`; the acuses are saved as <UUID>_acuse.xml.
-    static func cancellation(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts) throws(SelloError) -> JSON {
-        var answer = try checked(CFDIAnswer(response, shape: .cancel, operation: "cancel", redactor: redactor), operation: "cancel", found: &found)
+    static func cancellation(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts)
+        throws(SelloError) -> JSON
+    {
+        var answer = try checked(
+            CFDIAnswer(response, shape: .cancel, operation: "cancel", redactor: redactor), operation: "cancel",
+            found: &found)
         answer.describeCancellations()
         var data = answer.data
         if let folder = output.saveDir {
             var saved: [JSON] = []
             for entry in CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? [] {
                 guard let object = entry.objectValue, let uuid = CFDIAnswer.field(object, "uuid")?.stringValue,
-                      let acuse = CFDIAnswer.field(object, "acuseCancelBase64")?.stringValue, !acuse.isEmpty else { continue }
-                if let path = save(base64: acuse, uuid: uuid, suffix: "_acuse.xml", folder: folder, what: "cancellation receipt", found: &found) {
+                    let acuse = CFDIAnswer.field(object, "acuseCancelBase64")?.stringValue, !acuse.isEmpty
+                else { continue }
+                if let path = save(
+                    base64: acuse, uuid: uuid, suffix: "_acuse.xml", folder: folder, what: "cancellation receipt",
+                    found: &found)
+                {
                     saved.append(.string(path))
                 }
             }
@@ -72,29 +94,37 @@ enum CFDIResults {
 
     /// servicioConsultaComprobante: its `codigo` is a status of the cancellation table (90–99),
     /// a result rather than a remark; `estatus_text` describes `estatusCfdi`.
-    static func status(_ response: HTTPResponse, redactor: Redactor, found: inout ReadFacts) throws(SelloError) -> JSON {
+    static func status(_ response: HTTPResponse, redactor: Redactor, found: inout ReadFacts) throws(SelloError) -> JSON
+    {
         let results = Set(CFDICodes.cancellationStatuses.map(\.number))
-        let answer = try checked(CFDIAnswer(response, shape: .estatus, operation: "status query", redactor: redactor),
-                                 operation: "status query", found: &found, results: results)
+        let answer = try checked(
+            CFDIAnswer(response, shape: .estatus, operation: "status query", redactor: redactor),
+            operation: "status query", found: &found, results: results)
         return .object(CFDIAnswer.describeEstatus(answer.data))
     }
 
     /// servicioConsulta: the stamped XML (consultaCfdiPorUUID) or the acuse (acuseCancelacion).
-    static func lookup(_ response: HTTPResponse, uuid: String, output: CFDIOutput, receipt: Bool, redactor: Redactor,
-                       found: inout ReadFacts) throws(SelloError) -> JSON {
+    static func lookup(
+        _ response: HTTPResponse, uuid: String, output: CFDIOutput, receipt: Bool, redactor: Redactor,
+        found: inout ReadFacts
+    ) throws(SelloError) -> JSON {
         let operation = receipt ? "get_cancellation_receipt" : "get_by_uuid"
-        let answer = try checked(CFDIAnswer(response, shape: .consulta, operation: operation, redactor: redactor),
-                                 operation: operation, found: &found)
+        let answer = try checked(
+            CFDIAnswer(response, shape: .consulta, operation: operation, redactor: redactor),
+            operation: operation, found: &found)
         var data = CFDIAnswer.describeEstatus(answer.data)
-        attachDocument(&data, base64Field: "xmlBase64", uuid: uuid, suffix: receipt ? "_acuse.xml" : ".xml",
-                       what: receipt ? "cancellation receipt" : "stamped XML", output: output, found: &found)
+        attachDocument(
+            &data, base64Field: "xmlBase64", uuid: uuid, suffix: receipt ? "_acuse.xml" : ".xml",
+            what: receipt ? "cancellation receipt" : "stamped XML", output: output, found: &found)
         return .object(data)
     }
 
     /// Turns an answer whose ok flag is false into the error of its codigo; a true flag with a
     /// non-zero codigo is a success with a warning, unless the codigo is one of the operation's
     /// `results`.
-    static func checked(_ answer: CFDIAnswer, operation: String, found: inout ReadFacts, results: Set<Int> = []) throws(SelloError) -> CFDIAnswer {
+    static func checked(_ answer: CFDIAnswer, operation: String, found: inout ReadFacts, results: Set<Int> = [])
+        throws(SelloError) -> CFDIAnswer
+    {
         found.serviceCode = answer.codigo
         if !answer.repairs.isEmpty { found.warn(AnswerJSON.repaired(answer.repairs)) }
         guard answer.ok else {
@@ -103,26 +133,39 @@ enum CFDIResults {
         if let codigo = answer.codigo, codigo != 0, !results.contains(codigo) {
             let code = CFDICodes.serviceCode(codigo)
             let text = answer.mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
-            found.warn(Warning(kind: .service, code: code.map { .table($0.name) } ?? .cfdiCodigoNoDocumentado,
-                                 message: "Prodigia accepted the request with codigo \(codigo): \(code?.description ?? "undocumented code")\(text.map { " (\($0))" } ?? "")",
-                                 field: "codigo"))
+            found.warn(
+                Warning(
+                    kind: .service, code: code.map { .table($0.name) } ?? .cfdiCodigoNoDocumentado,
+                    message: "Prodigia accepted the request with codigo \(codigo): "
+                        + "\(code?.description ?? "undocumented code")\(text.map { " (\($0))" } ?? "")",
+                    field: "codigo"))
         }
         return answer
     }
 
     /// Decodes the document in `base64Field` for include_xml (data.xml) and save_dir
     /// (<UUID><suffix>, listed in data.saved_files).
-    static func attachDocument(_ data: inout JSONObject, base64Field: String, uuid: String, suffix: String, what: String,
-                               output: CFDIOutput, found: inout ReadFacts) {
+    static func attachDocument(
+        _ data: inout JSONObject, base64Field: String, uuid: String, suffix: String, what: String,
+        output: CFDIOutput, found: inout ReadFacts
+    ) {
         guard output.includeXML || output.saveDir != nil else { return }
         guard let base64 = CFDIAnswer.field(data, base64Field)?.stringValue, !base64.isEmpty else {
-            found.warn(Warning(kind: .protocol, code: .xmlMissing, message: "the answer has no \(base64Field): there is no \(what) to include or save",
-                                 field: base64Field))
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .xmlMissing,
+                    message: "the answer has no \(base64Field): there "
+                        + "is no \(what) to include or save",
+                    field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
         }
         guard let bytes = Base64.decode(base64) else {
-            found.warn(Warning(kind: .protocol, code: .xmlUnreadable, message: "\(base64Field) is not base64; it is kept as received", field: base64Field))
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .xmlUnreadable,
+                    message: "\(base64Field) is not base64; it is "
+                        + "kept as received", field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
         }
@@ -138,19 +181,31 @@ enum CFDIResults {
         }
     }
 
-    static func save(base64: String, uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts) -> String? {
+    static func save(base64: String, uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts)
+        -> String?
+    {
         guard let bytes = Base64.decode(base64) else {
-            found.warn(Warning(kind: .protocol, code: .xmlUnreadable, message: "the \(what) of \(uuid) is not base64; it was not saved", field: "save_dir"))
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .xmlUnreadable,
+                    message: "the \(what) of \(uuid) is not base64; "
+                        + "it was not saved", field: "save_dir"))
             return nil
         }
         return write(bytes, uuid: uuid, suffix: suffix, folder: folder, what: what, found: &found)
     }
 
     /// Writes <folder>/<UUID><suffix> atomically; a failure is an `io` warning, never a lost stamp.
-    static func write(_ bytes: [UInt8], uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts) -> String? {
+    static func write(
+        _ bytes: [UInt8], uuid: String, suffix: String, folder: String, what: String, found: inout ReadFacts
+    ) -> String? {
         // The UUID comes from the answer: only a real UUID becomes a file name.
         guard CFDIFields.isUUID(uuid) else {
-            found.warn(Warning(kind: .protocol, code: .uuidMissing, message: "the \(what) was not saved: '\(uuid)' is not a UUID", field: "save_dir"))
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .uuidMissing,
+                    message: "the \(what) was not saved: '\(uuid)' is "
+                        + "not a UUID", field: "save_dir"))
             return nil
         }
         let path = (folder.hasSuffix("/") ? folder : folder + "/") + uuid.uppercased() + suffix
@@ -158,9 +213,12 @@ enum CFDIResults {
             try FileSystem.writeAtomically(bytes, to: path, mode: 0o644, field: "save_dir")
             return path
         } catch {
-            found.warn(Warning(kind: .io, code: error.code,
-                                 message: "the \(what) of \(uuid) could not be saved (\(error.message)); it is in the envelope's data: store it now",
-                                 field: "save_dir"))
+            found.warn(
+                Warning(
+                    kind: .io, code: error.code,
+                    message: "the \(what) of \(uuid) could not be saved (\(error.message)); it is in the "
+                        + "envelope's data: store it now",
+                    field: "save_dir"))
             return nil
         }
     }

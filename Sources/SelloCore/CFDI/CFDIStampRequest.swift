@@ -1,7 +1,9 @@
 /// A procesarArchivo / procesarArchivoConCSD request (seed 002), checked locally.
 struct CFDIStampRequest {
-    static let fields = ["datos", "datos_path", "datos_base64", "prueba", "opciones", "opciones_base64", "contrato",
-                         "save_dir", "include_xml"]
+    static let fields = [
+        "datos", "datos_path", "datos_base64", "prueba", "opciones", "opciones_base64", "contrato",
+        "save_dir", "include_xml",
+    ]
 
     let contrato: String
     /// The CSV interchange file as bytes.
@@ -34,19 +36,26 @@ struct CFDIStampRequest {
     /// procesarArchivo: URL query parameters, an empty body of type application/xml.
     /// procesarArchivoConCSD: the JSON body of the seed's example.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        let replay = ReplayPolicy.onlyIfNotSent(consequence: "a CFDI may have been stamped and a transaction of the contract spent")
+        let replay = ReplayPolicy.onlyIfNotSent(
+            consequence: "a CFDI may have been stamped and a transaction of the "
+                + "contract spent")
         var http: HTTPRequest
         let datosBase64 = Base64.encode(datos)
         if let csd {
             http = HTTPRequest(.post, "/integracion/procesarArchivoConCSD", replay: replay)
-            let body: JSON = ["contrato": .string(contrato), "certBase64": .string(csd.certBase64), "keyBase64": .string(csd.keyBase64),
-                              "keyPass": .string(csd.keyPass), "datos": .string(datosBase64), "prueba": .string(prueba ? "true" : "false"),
-                              "opciones": .array(opcionesSent.map(JSON.string))]
+            let body: JSON = [
+                "contrato": .string(contrato), "certBase64": .string(csd.certBase64),
+                "keyBase64": .string(csd.keyBase64),
+                "keyPass": .string(csd.keyPass), "datos": .string(datosBase64),
+                "prueba": .string(prueba ? "true" : "false"),
+                "opciones": .array(opcionesSent.map(JSON.string)),
+            ]
             http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
             http.secrets = csd.secrets
         } else {
             http = HTTPRequest(.post, "/integracion/procesarArchivo", replay: replay)
-            http.query = [("contrato", contrato), ("prueba", prueba ? "true" : "false"), ("datos", datosBase64)]
+            http.query =
+                [("contrato", contrato), ("prueba", prueba ? "true" : "false"), ("datos", datosBase64)]
                 + opcionesSent.map { ("opciones", $0) }
             http.headers = ["Content-Type: application/xml"]
         }
@@ -54,4 +63,3 @@ struct CFDIStampRequest {
         return http
     }
 }
-

@@ -21,13 +21,19 @@ struct CFDIStatusRequest {
         var rfcs: [String] = []
         for name in ["rfcEmisor", "rfcReceptor"] {
             guard let text = try reader.string(name) else {
-                throw MissingField.prodigia.error(name, message: "\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total")
+                throw MissingField.prodigia.error(
+                    name,
+                    message: "\(name) is required: the SAT finds a CFDI by UUID, "
+                        + "issuer, receiver and total")
             }
             rfcs.append(try CFDIFields.rfc(text, field: name, found: &found))
         }
         (rfcEmisor, rfcReceptor) = (rfcs[0], rfcs[1])
         guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
-            throw MissingField.prodigia.error("total", message: "total, the CFDI's Total (such as 1160.00), is required")
+            throw MissingField.prodigia.error(
+                "total",
+                message: "total, the CFDI's Total (such as 1160.00), is "
+                    + "required")
         }
         self.total = total
         opciones = try reader.stringArray("opciones") ?? []
@@ -36,8 +42,11 @@ struct CFDIStatusRequest {
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
         var http = HTTPRequest(.post, "/cancelacion/consultarEstatusComprobante", replay: .idempotent)
-        http.query = [("contrato", contrato), ("uuid", uuid), ("rfcEmisor", rfcEmisor), ("rfcReceptor", rfcReceptor),
-                      ("total", total)] + opciones.map { ("opciones", $0) }
+        http.query =
+            [
+                ("contrato", contrato), ("uuid", uuid), ("rfcEmisor", rfcEmisor), ("rfcReceptor", rfcReceptor),
+                ("total", total),
+            ] + opciones.map { ("opciones", $0) }
         http.headers = ["Content-Type: application/xml"]
         CFDIFields.authorize(&http, auth)
         return http

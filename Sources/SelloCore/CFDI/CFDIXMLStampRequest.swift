@@ -16,7 +16,9 @@ struct CFDIXMLStampRequest {
     /// arrived can be sent again by the caller (`retryable`), never twice by the library.
     let isSealed: Bool
 
-    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts, now: Int64 = CFDIFecha.now()) throws(SelloError) {
+    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts, now: Int64 = CFDIFecha.now())
+        throws(SelloError)
+    {
         let reader = try FieldReader(json, allowed: CFDIXMLStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
         let field = ["xml_path", "xml_base64"].first { reader.has($0) } ?? "xml"
@@ -34,9 +36,15 @@ struct CFDIXMLStampRequest {
             return
         }
         let loaded = try CSDCredentials.load(reader, rfcEmisor: nil)
-        if let emisor = document.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty, loaded.certificate.rfc != emisor {
-            throw CFDICodes.validation(203, "the CSD belongs to the RFC \(loaded.certificate.rfc.isEmpty ? "(none)" : loaded.certificate.rfc), but the Comprobante's Emisor Rfc is \(emisor)",
-                                       field: reader.has("cert_path") ? "cert_path" : "certBase64")
+        if let emisor = document.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty,
+            loaded.certificate.rfc != emisor
+        {
+            throw CFDICodes.validation(
+                203,
+                "the CSD belongs to the RFC "
+                    + "\(loaded.certificate.rfc.isEmpty ? "(none)" : loaded.certificate.rfc), but the Comprobante's "
+                    + "Emisor Rfc is \(emisor)",
+                field: reader.has("cert_path") ? "cert_path" : "certBase64")
         }
         csd = loaded
     }
@@ -46,18 +54,24 @@ struct CFDIXMLStampRequest {
         // 307 and that stamp. With CALCULAR_SELLO the seal is Prodigia's, so the same request may
         // be a new CFDI: never, as for any stamp.
         let consequence = "a CFDI may have been stamped and a transaction of the contract spent"
-        let replay: ReplayPolicy = isSealed
-            ? .callerMayRepeat(consequence: consequence,
-                               advice: "the XML may have been stamped: send the same request again, as it is (the library never does it by itself): Prodigia answers an XML it stamped before with that stamp (warning ALREADY_STAMPED)")
+        let replay: ReplayPolicy =
+            isSealed
+            ? .callerMayRepeat(
+                consequence: consequence,
+                advice: "the XML may have been stamped: send the same request again, as it is (the "
+                    + "library never does it by itself): Prodigia answers an XML it stamped before "
+                    + "with that stamp (warning ALREADY_STAMPED)")
             : .onlyIfNotSent(consequence: consequence)
         var http: HTTPRequest
         if let csd {
             http = HTTPRequest(.post, "/timbrado40/timbrarCfdi", replay: replay)
             http.query = [("contrato", contrato)]
-            let body: JSON = ["xmlBase64": .string(Base64.encode(xml)), "contrato": .string(contrato),
-                              "certBase64": .string(csd.certBase64), "keyBase64": .string(csd.keyBase64),
-                              "keyPass": .string(csd.keyPass), "prueba": .string(prueba ? "true" : "false"),
-                              "opciones": .array(opciones.map(JSON.string))]
+            let body: JSON = [
+                "xmlBase64": .string(Base64.encode(xml)), "contrato": .string(contrato),
+                "certBase64": .string(csd.certBase64), "keyBase64": .string(csd.keyBase64),
+                "keyPass": .string(csd.keyPass), "prueba": .string(prueba ? "true" : "false"),
+                "opciones": .array(opciones.map(JSON.string)),
+            ]
             http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
             http.secrets = csd.secrets
         } else {

@@ -1,5 +1,6 @@
 import CCurl
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,7 +72,7 @@ final class CallRegistry: Sendable {
         let reached = calls.withLock { state in
             state.tokens.values.filter { callID == nil || $0.callID == callID }
         }
-        for token in reached { token.cancel() }   // outside the registry's lock
+        for token in reached { token.cancel() } // outside the registry's lock
         return reached.count
     }
 }
@@ -82,29 +83,41 @@ extension SelloError {
     /// Cancelled while waiting to send the request again: the attempt before was judged safe to
     /// repeat, so the request may be sent again.
     static func cancelledBeforeRetry(after code: ErrorCode?) -> SelloError {
-        SelloError(.cancelled, .cancelled,
-                   "the call was cancelled while it waited to send its request again\(code.map { " (after \($0))" } ?? ""); the earlier attempt did not take effect, so the request may be sent again",
-                   retryable: true)
+        SelloError(
+            .cancelled, .cancelled,
+            "the call was cancelled while it waited to send its request "
+                + "again\(code.map { " (after \($0))" } ?? ""); the earlier attempt did not take effect, so "
+                + "the request may be sent again",
+            retryable: true)
     }
 
     static func cancelled(_ request: HTTPRequest?, requestSent: Bool) -> SelloError {
         guard let request, requestSent else {
-            return SelloError(.cancelled, .cancelled, "the call was cancelled before its request was sent; nothing was sent",
-                              retryable: true)
+            return SelloError(
+                .cancelled, .cancelled,
+                "the call was cancelled before its request was sent; nothing "
+                    + "was sent",
+                retryable: true)
         }
         switch request.replay {
         case .idempotent:
-            return SelloError(.cancelled, .cancelled,
-                              "the call was cancelled after its request was sent; it only reads, so it may be sent again",
-                              retryable: true)
+            return SelloError(
+                .cancelled, .cancelled,
+                "the call was cancelled after its request was sent; it only reads, so it may be "
+                    + "sent again",
+                retryable: true)
         case .callerMayRepeat:
-            return SelloError(.cancelled, .cancelled,
-                              "the call was cancelled after its request was sent; the service recognises the very same request, so it may be sent again as it is",
-                              retryable: true)
+            return SelloError(
+                .cancelled, .cancelled,
+                "the call was cancelled after its request was sent; the service recognises the very "
+                    + "same request, so it may be sent again as it is",
+                retryable: true)
         case .onlyIfNotSent(let consequence):
-            return SelloError(.cancelled, .cancelled,
-                              "the call was cancelled after its request was sent: it may have reached the service (\(consequence)); check with the provider before sending it again",
-                              retryable: false)
+            return SelloError(
+                .cancelled, .cancelled,
+                "the call was cancelled after its request was sent: it may have reached the service "
+                    + "(\(consequence)); check with the provider before sending it again",
+                retryable: false)
         }
     }
 }

@@ -42,17 +42,22 @@ public struct ClientConfig: Sendable {
     /// The service's own settings: credentials and options such as `max_upload_bytes`.
     public var service: JSONObject
 
-    static let commonKeys = ["base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
-                             "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file", "allow_tls_key_log"]
+    static let commonKeys = [
+        "base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
+        "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file", "allow_tls_key_log",
+    ]
 
     /// Parses and checks a configuration. `serviceKeys` are the service's own members,
     /// `requiredKeys` those of them that must be present (credentials); `environments` the
     /// service's deployments, for `environment` (exclusive with `base_url`).
-    public static func parse(_ text: UnsafePointer<CChar>?, environments: ServiceEnvironments, serviceKeys: [String],
-                             requiredKeys: [String]) throws(SelloError) -> ClientConfig {
+    public static func parse(
+        _ text: UnsafePointer<CChar>?, environments: ServiceEnvironments, serviceKeys: [String],
+        requiredKeys: [String]
+    ) throws(SelloError) -> ClientConfig {
         let json = try RequestText.parse(text, what: "configuration")
         let reader = try FieldReader(json, allowed: commonKeys + serviceKeys, what: "configuration")
-        let resolved = try environments.resolve(baseURL: try reader.string("base_url"), environment: try reader.string("environment"))
+        let resolved = try environments.resolve(
+            baseURL: try reader.string("base_url"), environment: try reader.string("environment"))
         var config = ClientConfig(baseURL: resolved.url, environment: resolved.environment, service: JSONObject())
         config.timeoutMs = try positive(reader, "timeout_ms") ?? config.timeoutMs
         config.connectTimeoutMs = try positive(reader, "connect_timeout_ms") ?? config.connectTimeoutMs
@@ -63,7 +68,8 @@ public struct ClientConfig: Sendable {
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
         config.allowInsecureHTTP = try reader.bool("allow_insecure_http") ?? false
         if let retries = try reader.objectMember("retries") {
-            let retryReader = try FieldReader(retries, allowed: ["max", "base_delay_ms", "max_delay_ms"], what: "configuration")
+            let retryReader = try FieldReader(
+                retries, allowed: ["max", "base_delay_ms", "max_delay_ms"], what: "configuration")
             if let max = try retryReader.int("max") {
                 guard (0...10).contains(max) else {
                     throw .invalidArgument("retries.max must be between 0 and 10, got \(max)", field: "retries")
@@ -75,18 +81,24 @@ public struct ClientConfig: Sendable {
             try config.retry.check()
         }
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
-            throw SelloError(.invalidArgument, .caFileUnreadable, "ca_file '\(caFile)' cannot be read", field: "ca_file")
+            throw SelloError(
+                .invalidArgument, .caFileUnreadable,
+                "ca_file '\(caFile)' cannot "
+                    + "be read", field: "ca_file")
         }
         if let fallback = config.fallbackCaFile, !FileSystem.isReadableFile(fallback) {
-            throw SelloError(.invalidArgument, .caFileUnreadable, "fallback_ca_file '\(fallback)' cannot be read",
-                             field: "fallback_ca_file")
+            throw SelloError(
+                .invalidArgument, .caFileUnreadable, "fallback_ca_file '\(fallback)' cannot be read",
+                field: "fallback_ca_file")
         }
         _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
         for key in serviceKeys {
             if let value = reader.object[key] { config.service.append(key, value) }
         }
         for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
-            throw .invalidArgument("the configuration needs '\(key)' (a non-empty string)", field: key, code: .missingCredential)
+            throw .invalidArgument(
+                "the configuration needs '\(key)' (a non-empty "
+                    + "string)", field: key, code: .missingCredential)
         }
         try config.harden(reader, serviceKeys: serviceKeys)
         return config
@@ -100,7 +112,11 @@ public struct ClientConfig: Sendable {
 
     private static func nonNegative(_ reader: FieldReader, _ key: String) throws(SelloError) -> Int? {
         guard let value = try reader.int(key) else { return nil }
-        guard value >= 0 else { throw .invalidArgument("retries.\(key) must not be negative, got \(value)", field: "retries") }
+        guard value >= 0 else {
+            throw .invalidArgument(
+                "retries.\(key) must not be negative, got "
+                    + "\(value)", field: "retries")
+        }
         return value
     }
 
@@ -133,7 +149,10 @@ public struct ServiceURL: Sendable {
         let scheme = (part(CURLUPART_SCHEME) ?? "").lowercased()
         let host = (part(CURLUPART_HOST) ?? "").lowercased()
         guard scheme == "https" || scheme == "http" else {
-            throw SelloError(.invalidArgument, .badUrl, "'\(shown)': only https:// (or http:// to loopback) is supported", field: "base_url")
+            throw SelloError(
+                .invalidArgument, .badUrl,
+                "'\(shown)': only https:// (or http:// to loopback) is "
+                    + "supported", field: "base_url")
         }
         guard !host.isEmpty else {
             throw SelloError(.invalidArgument, .badUrl, "'\(shown)' has no host", field: "base_url")
@@ -141,15 +160,23 @@ public struct ServiceURL: Sendable {
         // A query or a fragment would end up in the middle of every request's path (issue 12,
         // item 16), and may hold a secret: refused, without repeating it.
         if text.contains("?") || text.contains("#") {
-            throw SelloError(.invalidArgument, .badUrl, "base_url '\(shown)' must not have a query (?…) or a fragment (#…)", field: "base_url")
+            throw SelloError(
+                .invalidArgument, .badUrl,
+                "base_url '\(shown)' must not have a query (?…) or a "
+                    + "fragment (#…)", field: "base_url")
         }
         if part(CURLUPART_USER) != nil {
-            throw SelloError(.invalidArgument, .badUrl, "base_url must not carry credentials; put them in the configuration", field: "base_url")
+            throw SelloError(
+                .invalidArgument, .badUrl,
+                "base_url must not carry credentials; put them in the "
+                    + "configuration", field: "base_url")
         }
         if scheme == "http" && !allowInsecureHTTP && !ServiceURL.isLoopback(host) {
-            throw SelloError(.invalidArgument, .insecureHttp,
-                             "http:// to '\(host)' would send credentials in clear text; use https://, or set allow_insecure_http to true",
-                             field: "base_url")
+            throw SelloError(
+                .invalidArgument, .insecureHttp,
+                "http:// to '\(host)' would send credentials in clear text; use https://, or set "
+                    + "allow_insecure_http to true",
+                field: "base_url")
         }
         self.text = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.scheme = scheme

@@ -1,10 +1,14 @@
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 public enum LogLevel: Int32, Sendable, Comparable {
-    case debug = 0, info = 1, warning = 2, error = 3
+    case debug = 0
+    case info = 1
+    case warning = 2
+    case error = 3
 
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -89,25 +93,33 @@ public final class ClientHooks: Sendable {
 
     /// Calls the log function, if one is set and wants `level`, with no lock held.
     func emitLog(_ level: LogLevel, _ line: String) {
-        guard let (function, userData, running) = begin({ (callbacks: Callbacks) -> (LogFunction, UnsafeMutableRawPointer?)? in
-            guard let log = callbacks.log, level >= callbacks.minLevel else { return nil }
-            return (log, callbacks.logUserData)
-        }) else { return }
+        guard
+            let (function, userData, running) = begin({
+                (callbacks: Callbacks) -> (LogFunction, UnsafeMutableRawPointer?)? in
+                guard let log = callbacks.log, level >= callbacks.minLevel else { return nil }
+                return (log, callbacks.logUserData)
+            })
+        else { return }
         defer { end(running) }
         line.withCString { function(userData, level.rawValue, $0) }
     }
 
     func emitProgress(done: Int64, total: Int64) {
-        guard let (function, userData, running) = begin({ (callbacks: Callbacks) -> (ProgressFunction, UnsafeMutableRawPointer?)? in
-            guard let progress = callbacks.progress else { return nil }
-            return (progress, callbacks.progressUserData)
-        }) else { return }
+        guard
+            let (function, userData, running) = begin({
+                (callbacks: Callbacks) -> (ProgressFunction, UnsafeMutableRawPointer?)? in
+                guard let progress = callbacks.progress else { return nil }
+                return (progress, callbacks.progressUserData)
+            })
+        else { return }
         defer { end(running) }
         function(userData, done, total)
     }
 
     /// Reads a callback and registers it as running, in one step under the lock.
-    private func begin<F>(_ pick: (Callbacks) -> (F, UnsafeMutableRawPointer?)?) -> (F, UnsafeMutableRawPointer?, Running)? {
+    private func begin<F>(_ pick: (Callbacks) -> (F, UnsafeMutableRawPointer?)?) -> (
+        F, UnsafeMutableRawPointer?, Running
+    )? {
         let me = pthread_self()
         let picked = state.withLock { state -> UnsafeSendable<(F, UnsafeMutableRawPointer?, Running)>? in
             guard let (function, userData) = pick(state.callbacks) else { return nil }
@@ -120,7 +132,9 @@ public final class ClientHooks: Sendable {
 
     private func end(_ running: Running) {
         state.withLock { state in
-            if let index = state.running.lastIndex(where: { $0.generation == running.generation && pthread_equal($0.thread, running.thread) != 0 }) {
+            if let index = state.running.lastIndex(where: {
+                $0.generation == running.generation && pthread_equal($0.thread, running.thread) != 0
+            }) {
                 state.running.remove(at: index)
             }
         }

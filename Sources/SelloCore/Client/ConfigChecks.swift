@@ -31,17 +31,22 @@ extension ClientConfig {
             // clear beyond loopback, whatever the proxy's own scheme (item 7).
             let base = try ServiceURL(baseURL, allowInsecureHTTP: allowInsecureHTTP)
             if base.scheme == "http" && !setting.isLoopback && !allowInsecureHTTP {
-                throw SelloError(.invalidArgument, .insecureHttp,
-                                 "http:// through the proxy '\(setting.host)' would send credentials in clear text beyond this machine; use https://, or set allow_insecure_http to true",
-                                 field: "proxy")
+                throw SelloError(
+                    .invalidArgument, .insecureHttp,
+                    "http:// through the proxy '\(setting.host)' would send credentials in clear text "
+                        + "beyond this machine; use https://, or set allow_insecure_http to true",
+                    field: "proxy")
             }
         }
         // libcurl writes every TLS session's keys to the file SSLKEYLOGFILE names (item 21).
         allowTLSKeyLog = try reader.bool("allow_tls_key_log") ?? false
         if let path = ClientConfig.tlsKeyLogFile, !allowTLSKeyLog {
-            throw SelloError(.invalidArgument, .tlsKeyLog,
-                             "the environment variable SSLKEYLOGFILE is set ('\(path)'): libcurl would write this client's TLS session keys there, which decrypt its traffic, credentials included; unset it, or set allow_tls_key_log to true for a debugging session",
-                             field: "allow_tls_key_log")
+            throw SelloError(
+                .invalidArgument, .tlsKeyLog,
+                "the environment variable SSLKEYLOGFILE is set ('\(path)'): libcurl would write this "
+                    + "client's TLS session keys there, which decrypt its traffic, credentials included; "
+                    + "unset it, or set allow_tls_key_log to true for a debugging session",
+                field: "allow_tls_key_log")
         }
     }
 
@@ -54,9 +59,11 @@ extension ClientConfig {
     /// A secret the library could not mask is refused (issue 12, item 8).
     public static func checkSecretLength(_ value: String, field: String) throws(SelloError) {
         guard value.count < Redactor.minimumSecretLength else { return }
-        throw SelloError(.invalidArgument, .secretTooShort,
-                         "'\(field)' has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept out of logs and messages",
-                         field: field)
+        throw SelloError(
+            .invalidArgument, .secretTooShort,
+            "'\(field)' has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept "
+                + "out of logs and messages",
+            field: field)
     }
 }
 
@@ -67,13 +74,19 @@ extension RetryPolicy {
 
     func check() throws(SelloError) {
         guard baseDelayMs <= RetryPolicy.maxBaseDelayMs else {
-            throw .invalidArgument("retries.base_delay_ms must be at most \(RetryPolicy.maxBaseDelayMs), got \(baseDelayMs)", field: "retries")
+            throw .invalidArgument(
+                "retries.base_delay_ms must be at most \(RetryPolicy.maxBaseDelayMs), got "
+                    + "\(baseDelayMs)", field: "retries")
         }
         guard maxDelayMs <= RetryPolicy.maxMaxDelayMs else {
-            throw .invalidArgument("retries.max_delay_ms must be at most \(RetryPolicy.maxMaxDelayMs), got \(maxDelayMs)", field: "retries")
+            throw .invalidArgument(
+                "retries.max_delay_ms must be at most \(RetryPolicy.maxMaxDelayMs), got "
+                    + "\(maxDelayMs)", field: "retries")
         }
         guard baseDelayMs <= maxDelayMs else {
-            throw .invalidArgument("retries.base_delay_ms (\(baseDelayMs)) must not exceed retries.max_delay_ms (\(maxDelayMs))", field: "retries")
+            throw .invalidArgument(
+                "retries.base_delay_ms (\(baseDelayMs)) must not exceed retries.max_delay_ms "
+                    + "(\(maxDelayMs))", field: "retries")
         }
     }
 }

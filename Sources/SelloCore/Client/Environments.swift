@@ -21,26 +21,38 @@ public struct ServiceEnvironments: Sendable {
         self.entries = entries.map { Entry(name: $0.0, url: $0.1, missingURL: $0.2) }
     }
 
-    public static let fes = ServiceEnvironments(service: "FES", [
-        ("test", FESClient.defaultBaseURL, nil),
-        ("production", nil,
-         "Certificadora del Sur gives the production URL with the account (it is not published): configure it as base_url, without environment"),
-    ])
+    public static let fes = ServiceEnvironments(
+        service: "FES",
+        [
+            ("test", FESClient.defaultBaseURL, nil),
+            (
+                "production", nil,
+                "Certificadora del Sur gives the production URL with the account (it is not published): configure "
+                    + "it as "
+                    + "base_url, without environment"
+            ),
+        ])
 
-    public static let fv = ServiceEnvironments(service: "Firma Virtual", [
-        ("qa", FVClient.defaultBaseURL, nil),
-        ("sandbox", "https://test.firmavirtual.legal", nil),
-        ("production", "https://api.firmavirtual.legal", nil),
-    ])
+    public static let fv = ServiceEnvironments(
+        service: "Firma Virtual",
+        [
+            ("qa", FVClient.defaultBaseURL, nil),
+            ("sandbox", "https://test.firmavirtual.legal", nil),
+            ("production", "https://api.firmavirtual.legal", nil),
+        ])
 
-    public static let cfdi = ServiceEnvironments(service: "Prodigia", [
-        ("production", CFDIClient.defaultBaseURL, nil),
-        // A separate deployment with its own users, not a mode of production.
-        ("test", "https://pruebas.pade.mx/servicio/rest", nil),
-    ])
+    public static let cfdi = ServiceEnvironments(
+        service: "Prodigia",
+        [
+            ("production", CFDIClient.defaultBaseURL, nil),
+            // A separate deployment with its own users, not a mode of production.
+            ("test", "https://pruebas.pade.mx/servicio/rest", nil),
+        ])
 
     /// The base URL to use and the environment it came from (nil when `base_url` was given).
-    public func resolve(baseURL: String?, environment: String?) throws(SelloError) -> (url: String, environment: String?) {
+    public func resolve(baseURL: String?, environment: String?) throws(SelloError) -> (
+        url: String, environment: String?
+    ) {
         let known = entries.map { "'\($0.name)'" }.joined(separator: ", ")
         guard let environment else {
             if let baseURL { return (baseURL, nil) }
@@ -48,23 +60,29 @@ public struct ServiceEnvironments: Sendable {
             return (url, defaultEntry.name)
         }
         guard baseURL == nil else {
-            throw SelloError(.invalidArgument, .environmentConflict,
-                             "give either base_url or environment, not both (environment '\(environment)' names a URL of its own)",
-                             field: "environment")
+            throw SelloError(
+                .invalidArgument, .environmentConflict,
+                "give either base_url or environment, not both (environment '\(environment)' names a URL "
+                    + "of its own)",
+                field: "environment")
         }
         let name = environment.trimmingSpaces.lowercased()
         guard let entry = entries.first(where: { $0.name == name }) else {
             let shown = environment.count > 40 ? String(environment.prefix(40)) + "…" : environment
-            throw SelloError(.invalidArgument, .unknownEnvironment,
-                             "\(service) has no environment '\(shown)'; the known ones are \(known)", field: "environment")
+            throw SelloError(
+                .invalidArgument, .unknownEnvironment,
+                "\(service) has no environment '\(shown)'; the known ones are "
+                    + "\(known)", field: "environment")
         }
         guard let url = entry.url else { throw missing(entry) }
         return (url, entry.name)
     }
 
     private func missing(_ entry: Entry) -> SelloError {
-        SelloError(.invalidArgument, .baseUrlRequired,
-                   "\(service) has no known URL for environment '\(entry.name)': \(entry.missingURL ?? "configure base_url")",
-                   field: "base_url")
+        SelloError(
+            .invalidArgument, .baseUrlRequired,
+            "\(service) has no known URL for environment '\(entry.name)': "
+                + "\(entry.missingURL ?? "configure base_url")",
+            field: "base_url")
     }
 }

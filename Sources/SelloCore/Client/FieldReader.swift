@@ -14,7 +14,9 @@ public struct FieldReader {
         }
         for key in object.keys where !allowed.contains(key) {
             let known = allowed.sorted().joined(separator: ", ")
-            throw .invalidArgument("unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: .unknownField)
+            throw .invalidArgument(
+                "unknown \(what) field '\(key)'; known fields: "
+                    + "\(known)", field: key, code: .unknownField)
         }
         self.object = object
         self.what = what
@@ -23,7 +25,9 @@ public struct FieldReader {
     public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
 
     func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
-        .invalidArgument("\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: .wrongType)
+        .invalidArgument(
+            "\(what) field '\(key)' must be \(expected), got "
+                + "\(value.typeName)", field: key, code: .wrongType)
     }
 
     /// A string member; nil when absent or null.
@@ -45,7 +49,9 @@ public struct FieldReader {
 
     public func int(_ key: String) throws(SelloError) -> Int? {
         guard let value = object[key], !value.isNull else { return nil }
-        guard let int = value.intValue, let result = Int(exactly: int) else { throw wrongType(key, "an integer", value) }
+        guard let int = value.intValue, let result = Int(exactly: int) else {
+            throw wrongType(key, "an integer", value)
+        }
         return result
     }
 
@@ -72,7 +78,9 @@ public struct FieldReader {
         var strings: [String] = []
         for (index, element) in array.enumerated() {
             guard let string = element.stringValue else {
-                throw .invalidArgument("\(what) field '\(key)[\(index)]' must be a string, got \(element.typeName)", field: key, code: .wrongType)
+                throw .invalidArgument(
+                    "\(what) field '\(key)[\(index)]' must be a string, got "
+                        + "\(element.typeName)", field: key, code: .wrongType)
             }
             strings.append(string)
         }

@@ -18,7 +18,11 @@ public struct ProxySetting: Sendable {
         func bad(_ why: String) -> SelloError {
             SelloError(.invalidArgument, .badProxy, "proxy '\(shown)' \(why)", field: "proxy")
         }
-        guard !full.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { throw bad("contains a space or a control character") }
+        guard !full.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw bad(
+                "contains a space or a "
+                    + "control character")
+        }
         guard let handle = curl_url() else { throw .internal("curl_url() failed") }
         defer { curl_url_cleanup(handle) }
         guard curl_url_set(handle, CURLUPART_URL, full, UInt32(CURLU_NON_SUPPORT_SCHEME)) == CURLUE_OK else {
@@ -26,7 +30,8 @@ public struct ProxySetting: Sendable {
         }
         func part(_ which: CURLUPart, decoded: Bool = false) -> String? {
             var value: UnsafeMutablePointer<CChar>?
-            guard curl_url_get(handle, which, &value, decoded ? UInt32(CURLU_URLDECODE) : 0) == CURLUE_OK, let value else { return nil }
+            guard curl_url_get(handle, which, &value, decoded ? UInt32(CURLU_URLDECODE) : 0) == CURLUE_OK, let value
+            else { return nil }
             defer { curl_free(value) }
             return String(cString: value)
         }
@@ -38,16 +43,24 @@ public struct ProxySetting: Sendable {
         if let port = part(CURLUPART_PORT) {
             guard let number = Int(port), (1...65_535).contains(number) else { throw bad("has an invalid port") }
         }
-        guard part(CURLUPART_QUERY) == nil, part(CURLUPART_FRAGMENT) == nil else { throw bad("must not have a query or a fragment") }
+        guard part(CURLUPART_QUERY) == nil, part(CURLUPART_FRAGMENT) == nil else {
+            throw bad(
+                "must not have a query "
+                    + "or a fragment")
+        }
         var secrets: [String] = []
         if let password = part(CURLUPART_PASSWORD, decoded: true), !password.isEmpty {
             guard password.count >= Redactor.minimumSecretLength else {
-                throw SelloError(.invalidArgument, .secretTooShort,
-                                 "the proxy password has fewer than \(Redactor.minimumSecretLength) characters: too short to be kept out of logs and messages",
-                                 field: "proxy")
+                throw SelloError(
+                    .invalidArgument, .secretTooShort,
+                    "the proxy password has fewer than \(Redactor.minimumSecretLength) characters: too "
+                        + "short to be kept out of logs and messages",
+                    field: "proxy")
             }
             let user = part(CURLUPART_USER, decoded: true) ?? ""
-            secrets = [password, part(CURLUPART_PASSWORD) ?? password, Base64.encode(Array("\(user):\(password)".utf8))]
+            secrets = [
+                password, part(CURLUPART_PASSWORD) ?? password, Base64.encode(Array("\(user):\(password)".utf8)),
+            ]
         }
         url = full
         self.scheme = scheme

@@ -11,7 +11,8 @@ public struct BearerToken: Sendable {
 /// A service's bearer tokens (Firma Virtual): one fit for use, or a new one instead of `stale`,
 /// the service having refused it. What obtaining it sent is added to the call's facts.
 public protocol BearerTokens: AnyObject, Sendable {
-    func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> BearerToken
+    func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError)
+        -> BearerToken
 }
 
 /// What every service client has: its configuration, its transport, the caller's callbacks, the
@@ -37,15 +38,21 @@ public final class ServiceClient: Sendable {
     /// parse (call_id taken out) → credentials or token → perform → read → envelope. The one
     /// place where a call's scope is made, its facts gathered and every error turned into an
     /// envelope. The call can be cancelled from its registration to its return.
-    public func run<Client, Request>(_ operation: Operation<Client, Request>, on client: Client,
-                                     _ requestText: UnsafePointer<CChar>?, tokens: BearerTokens? = nil) -> JSON {
+    public func run<Client, Request>(
+        _ operation: Operation<Client, Request>, on client: Client,
+        _ requestText: UnsafePointer<CChar>?, tokens: BearerTokens? = nil
+    ) -> JSON {
         let parsed = Result { () throws(SelloError) in try CallID.split(try RequestText.parse(requestText)) }
         let token = CancelToken(callID: (try? parsed.get())?.callID)
         let key = calls.register(token)
         defer { calls.unregister(key) }
-        let scope = CallScope(service: service, operation: operation.name, hooks: hooks.forCall(redactor: redactor), cancel: token)
+        let scope = CallScope(
+            service: service, operation: operation.name, hooks: hooks.forCall(redactor: redactor), cancel: token)
         // A call's first line names where it goes, before anything can fail or be sent.
-        scope.hooks.log(.info, "\(service).\(operation.name) → \(transport.baseURL) (\(config.environment.map { "environment \($0)" } ?? "base_url"))")
+        scope.hooks.log(
+            .info,
+            "\(service).\(operation.name) → \(transport.baseURL) "
+                + "(\(config.environment.map { "environment \($0)" } ?? "base_url"))")
         var facts = CallFacts()
         do {
             var found = ReadFacts()
@@ -59,13 +66,16 @@ public final class ServiceClient: Sendable {
     }
 
     /// The perform and read steps.
-    func perform<Client, Request>(_ operation: Operation<Client, Request>, _ request: Request, _ client: Client,
-                                  _ scope: CallScope, _ tokens: BearerTokens?, _ facts: inout CallFacts) throws(SelloError) -> JSON {
+    func perform<Client, Request>(
+        _ operation: Operation<Client, Request>, _ request: Request, _ client: Client,
+        _ scope: CallScope, _ tokens: BearerTokens?, _ facts: inout CallFacts
+    ) throws(SelloError) -> JSON {
         switch operation.steps {
         case .custom(let steps):
             return try steps(request, client, scope, &facts)
         case .exchange(let build, let read):
-            return try exchange(try build(request, client), scope: scope, tokens: tokens, facts: &facts) { response, found throws(SelloError) in
+            return try exchange(try build(request, client), scope: scope, tokens: tokens, facts: &facts) {
+                response, found throws(SelloError) in
                 try read(response, request, client, scope, &found)
             }
         }
@@ -74,16 +84,26 @@ public final class ServiceClient: Sendable {
     /// One HTTP exchange and its reading; a request that carries the bearer token gets one (from
     /// `tokens`), and, when the service refuses it, a new one and one more try: the service did
     /// not act on a request it refused.
-    public func exchange(_ http: HTTPRequest, scope: CallScope, tokens: BearerTokens?, facts: inout CallFacts,
-                         read: (HTTPResponse, inout ReadFacts) throws(SelloError) -> JSON) throws(SelloError) -> JSON {
+    public func exchange(
+        _ http: HTTPRequest, scope: CallScope, tokens: BearerTokens?, facts: inout CallFacts,
+        read: (HTTPResponse, inout ReadFacts) throws(SelloError) -> JSON
+    ) throws(SelloError) -> JSON {
         var http = http
         var stale: BearerToken?
         var renewed = false
         while true {
             if http.bearer {
-                guard let tokens else { throw .internal("\(service): an operation needs a token but the client has none") }
+                guard let tokens else {
+                    throw .internal(
+                        "\(service): an operation needs a token but the client "
+                            + "has none")
+                }
                 let token = try tokens.token(scope: scope, replacing: stale, facts: &facts)
-                http.headers = http.headers.filter { !$0.hasPrefix("Authorization:") } + ["Authorization: Bearer \(token.value)"]
+                http.headers =
+                    http.headers.filter { !$0.hasPrefix("Authorization:") } + [
+                        "Authorization: Bearer "
+                            + "\(token.value)"
+                    ]
                 http.secrets.append(token.value)
                 stale = token
             }
@@ -95,7 +115,10 @@ public final class ServiceClient: Sendable {
             if found.serviceCode != nil { facts.serviceCode = found.serviceCode }
             facts.warnings += found.warnings
             if found.refusesToken, http.bearer, !renewed, case .failure(let error) = result {
-                scope.hooks.log(.info, "\(service): the service refused the token (\(error.code)); logging in again and repeating the request once")
+                scope.hooks.log(
+                    .info,
+                    "\(service): the service refused the token (\(error.code)); logging in again "
+                        + "and repeating the request once")
                 renewed = true
                 continue
             }
@@ -105,12 +128,19 @@ public final class ServiceClient: Sendable {
 
     /// `*_client_cancel`: cancels the calls in flight with this `call_id` (all of them when nil).
     public func cancel(_ callIDText: UnsafePointer<CChar>?) -> JSON {
-        let callID = callIDText.map { String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
-                                                                          count: strlen($0)), as: UTF8.self) }
+        let callID = callIDText.map {
+            String(
+                decoding: UnsafeBufferPointer(
+                    start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
+                    count: strlen($0)), as: UTF8.self)
+        }
         let reached = calls.cancel(callID: callID)
         let scope = CallScope(service: service, operation: "client_cancel")
         if reached > 0 {
-            hooks.forCall(redactor: redactor).log(.info, "\(service): cancelled \(reached) call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
+            hooks.forCall(redactor: redactor).log(
+                .info,
+                "\(service): cancelled \(reached) "
+                    + "call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
         }
         return Envelope.success(["cancelled": .int(Int64(reached))], scope: scope, facts: CallFacts())
     }
@@ -122,7 +152,9 @@ enum CallID {
     static func split(_ request: JSON) throws(SelloError) -> (request: JSON, callID: String?) {
         guard var object = request.objectValue, let value = object["call_id"] else { return (request, nil) }
         guard let callID = value.stringValue else {
-            throw .invalidArgument("request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)
+            throw .invalidArgument(
+                "request field 'call_id' must be a string, got "
+                    + "\(value.typeName)", field: "call_id", code: .wrongType)
         }
         object["call_id"] = nil
         return (.object(object), callID)

@@ -12,15 +12,20 @@ enum CertificateInspection {
             case .wrongPassword: reason = "does not open with claveCertificado"
             case .noCertificate: reason = "holds no certificate"
             }
-            return .failure(Warning(kind: .validation, code: .certificateUnreadable,
-                                    message: "the issued certificate \(reason); it was kept as received (data.certificado), check it with the provider"))
+            return .failure(
+                Warning(
+                    kind: .validation, code: .certificateUnreadable,
+                    message: "the issued certificate \(reason); it was kept as received "
+                        + "(data.certificado), check it with the provider"))
         }
     }
 }
 
 extension PKCS12Summary {
     var json: JSON {
-        ["subject": .string(subject), "rut": JSON(rut), "serial": .string(serial),
-         "not_before": .string(notBefore), "not_after": .string(notAfter)]
+        [
+            "subject": .string(subject), "rut": JSON(rut), "serial": .string(serial),
+            "not_before": .string(notBefore), "not_after": .string(notAfter),
+        ]
     }
 }

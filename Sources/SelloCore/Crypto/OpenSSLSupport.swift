@@ -130,7 +130,8 @@ struct X509View {
             index = X509_NAME_get_index_by_NID(name, nid, index)
             guard index >= 0 else { break }
             if let entry = X509_NAME_get_entry(name, index),
-               let data = X509_NAME_ENTRY_get_data(entry) {
+                let data = X509_NAME_ENTRY_get_data(entry)
+            {
                 values.append(asn1Text(data))
             }
         }

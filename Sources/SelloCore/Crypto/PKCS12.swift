@@ -40,7 +40,7 @@ public func openPKCS12(_ der: [UInt8], password: String) -> Result<PKCS12Summary
 
 private enum Attempt {
     case done(Result<PKCS12Summary, PKCS12Failure>)
-    case decryptionFailed  // password not refuted by a MAC, yet PKCS12_parse failed
+    case decryptionFailed // password not refuted by a MAC, yet PKCS12_parse failed
 }
 
 private func parsePKCS12(_ der: [UInt8], password: String) -> Attempt {
@@ -59,7 +59,8 @@ private func parsePKCS12(_ der: [UInt8], password: String) -> Attempt {
             EVP_PKEY_free(key)
             X509_free(cert)
             if PKCS12_mac_present(p12) == 1 {
-                let macOK = PKCS12_verify_mac(p12, pass, -1) == 1
+                let macOK =
+                    PKCS12_verify_mac(p12, pass, -1) == 1
                     || (password.isEmpty && PKCS12_verify_mac(p12, nil, 0) == 1)
                 guard macOK else { return .done(.failure(.wrongPassword)) }
             }
@@ -74,20 +75,22 @@ private func parsePKCS12(_ der: [UInt8], password: String) -> Attempt {
         guard let notBefore = view.notBefore, let notAfter = view.notAfter else {
             return .done(.failure(.noCertificate))
         }
-        return .done(.success(PKCS12Summary(
-            subject: view.subjectRFC2253,
-            rut: chileanRUT(view),
-            serial: view.serialHex,
-            notBefore: notBefore,
-            notAfter: notAfter
-        )))
+        return .done(
+            .success(
+                PKCS12Summary(
+                    subject: view.subjectRFC2253,
+                    rut: chileanRUT(view),
+                    serial: view.serialHex,
+                    notBefore: notBefore,
+                    notAfter: notAfter
+                )))
     }
 }
 
 /// A library context with the default + legacy providers, created once and kept
 /// for the life of the process (never freed: other threads may be using it).
 private enum LegacyProviders {
-    struct Context: @unchecked Sendable { let pointer: OpaquePointer }  // OSSL_LIB_CTX is thread-safe once set up
+    struct Context: @unchecked Sendable { let pointer: OpaquePointer } // OSSL_LIB_CTX is thread-safe once set up
 
     private static let shared: Context? = {
         guard let ctx = OSSL_LIB_CTX_new() else { return nil }
@@ -122,10 +125,12 @@ private func rutFromSubjectAltName(_ cert: OpaquePointer) -> String? {
         var oid: OpaquePointer? = nil
         var value: UnsafeMutablePointer<ASN1_TYPE>? = nil
         guard GENERAL_NAME_get0_otherName(name, &oid, &value) == 1, let oid, let value,
-              objectIdentifierText(oid) == siiRUTOID else { continue }
+            objectIdentifierText(oid) == siiRUTOID
+        else { continue }
         let type = value.pointee.type
         guard type == V_ASN1_IA5STRING || type == V_ASN1_UTF8STRING || type == V_ASN1_PRINTABLESTRING,
-              let string = value.pointee.value.asn1_string else { continue }
+            let string = value.pointee.value.asn1_string
+        else { continue }
         if let rut = normalizedRUT(asn1Text(string)) { return rut }
     }
     return nil
@@ -149,8 +154,8 @@ func normalizedRUT(_ raw: String) -> String? {
     }
     let parts = chars.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 2,
-          (1...8).contains(parts[0].count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
-          parts[1].count == 1, let dv = parts[1].first, (dv.isASCII && dv.isNumber) || dv == "K"
+        (1...8).contains(parts[0].count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+        parts[1].count == 1, let dv = parts[1].first, (dv.isASCII && dv.isNumber) || dv == "K"
     else { return nil }
     return String(parts[0]) + "-" + String(dv)
 }

@@ -20,9 +20,9 @@ public struct SATCertificate: Sendable, Equatable {
 }
 
 public enum CSDFailure: Error, Sendable, Equatable {
-    case certificateUnreadable        // not DER nor PEM X.509
-    case keyUnreadable                // not PKCS#8 DER / PEM at all
-    case wrongKeyPassword             // the key is encrypted and the password does not open it
+    case certificateUnreadable // not DER nor PEM X.509
+    case keyUnreadable // not PKCS#8 DER / PEM at all
+    case wrongKeyPassword // the key is encrypted and the password does not open it
     case keyDoesNotMatchCertificate
 }
 
@@ -36,19 +36,21 @@ public func readSATCertificate(_ bytes: [UInt8]) -> Result<SATCertificate, CSDFa
         }
         let uniqueID = view.subjectValues(nid: NID_x500UniqueIdentifier).first ?? ""
         let rfc = uniqueID.split(whereSeparator: { $0 == " " || $0 == "/" }).first.map { String($0).uppercased() } ?? ""
-        let name = view.subjectValues(nid: NID_commonName).first
+        let name =
+            view.subjectValues(nid: NID_commonName).first
             ?? view.subjectValues(nid: NID_organizationName).first ?? ""
         let units = view.subjectValues(nid: NID_organizationalUnitName)
-        return .success(SATCertificate(
-            rfc: rfc,
-            name: name,
-            noCertificado: noCertificado(view),
-            notBefore: notBefore,
-            notAfter: notAfter,
-            isExpired: view.isExpired,
-            isCSD: isCSDSubject(organizationalUnits: units),
-            der: der
-        ))
+        return .success(
+            SATCertificate(
+                rfc: rfc,
+                name: name,
+                noCertificado: noCertificado(view),
+                notBefore: notBefore,
+                notAfter: notAfter,
+                isExpired: view.isExpired,
+                isCSD: isCSDSubject(organizationalUnits: units),
+                der: der
+            ))
     }
 }
 
@@ -81,7 +83,9 @@ private func parseX509(_ bytes: [UInt8]) -> OpaquePointer? {
 }
 
 /// Opens the key with the password and checks it belongs to the certificate (X509_check_private_key / EVP_PKEY_eq).
-public func checkSATPrivateKey(_ keyBytes: [UInt8], password: String, certificate: SATCertificate) -> Result<Void, CSDFailure> {
+public func checkSATPrivateKey(_ keyBytes: [UInt8], password: String, certificate: SATCertificate) -> Result<
+    Void, CSDFailure
+> {
     withOpenSSLErrorScope {
         guard let (cert, _) = decodeDER(certificate.der[...], { d2i_X509(nil, $0, $1) }) else {
             return .failure(.certificateUnreadable)
@@ -97,7 +101,8 @@ public func checkSATPrivateKey(_ keyBytes: [UInt8], password: String, certificat
     }
 }
 
-/// The key converted to DER PKCS#8 (still encrypted if it was) for sending as keyBase64: SAT's services expect the DER .key file bytes; if the input was PEM, decode the PEM armour to DER.
+/// The key converted to DER PKCS#8 (still encrypted if it was) for sending as keyBase64: SAT's
+/// services expect the DER .key file bytes; if the input was PEM, decode the PEM armour to DER.
 public func satKeyDER(_ keyBytes: [UInt8]) -> Result<[UInt8], CSDFailure> {
     withOpenSSLErrorScope {
         switch classifyKey(keyBytes) {
@@ -126,9 +131,9 @@ public func satKeyDER(_ keyBytes: [UInt8]) -> Result<[UInt8], CSDFailure> {
 // MARK: - Private key forms
 
 private enum KeyForm {
-    case encryptedPKCS8([UInt8])          // EncryptedPrivateKeyInfo DER (SAT's .key)
-    case plainPKCS8([UInt8])              // PrivateKeyInfo DER
-    case traditional([UInt8])             // PKCS#1 RSA / SEC1 EC DER, unencrypted
+    case encryptedPKCS8([UInt8]) // EncryptedPrivateKeyInfo DER (SAT's .key)
+    case plainPKCS8([UInt8]) // PrivateKeyInfo DER
+    case traditional([UInt8]) // PKCS#1 RSA / SEC1 EC DER, unencrypted
     case traditionalEncryptedPEM([UInt8]) // whole PEM text with a Proc-Type ENCRYPTED header
 }
 
@@ -215,7 +220,8 @@ private func withPrivateKey<T>(
         defer { PKCS8_PRIV_KEY_INFO_free(info) }
         opened = EVP_PKCS82PKEY(info).map { .success($0) } ?? .failure(.keyUnreadable)
     case .traditional(let der):
-        opened = decodeDER(der[...], { d2i_AutoPrivateKey(nil, $0, $1) }).map { .success($0.object) }
+        opened =
+            decodeDER(der[...], { d2i_AutoPrivateKey(nil, $0, $1) }).map { .success($0.object) }
             ?? .failure(.keyUnreadable)
     case .traditionalEncryptedPEM(let pem):
         // With a NULL callback, OpenSSL takes the last argument as the passphrase.

@@ -13,7 +13,9 @@ public enum Envelope {
         var object = JSONObject()
         object.append("ok", .bool(true))
         object.append("data", redactor.scrub(json: data))
-        if !facts.warnings.isEmpty { object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) })) }
+        if !facts.warnings.isEmpty {
+            object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) }))
+        }
         object.append("meta", facts.meta(scope))
         return .object(object)
     }
@@ -21,18 +23,28 @@ public enum Envelope {
     public static func failure(_ error: SelloError, scope: CallScope, facts: CallFacts) -> JSON {
         let redactor = scope.hooks.redactor
         logWarnings(facts, scope)
-        scope.hooks.log(.error, "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
+        scope.hooks.log(
+            .error,
+            "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): "
+                + "\(error.message)")
         var object = JSONObject()
         object.append("ok", .bool(false))
         object.append("error", scrubMembers(error.json, redactor))
-        if !facts.warnings.isEmpty { object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) })) }
+        if !facts.warnings.isEmpty {
+            object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) }))
+        }
         object.append("meta", facts.meta(scope))
         return .object(object)
     }
 
     /// One log line per warning, when the call ends.
     static func logWarnings(_ facts: CallFacts, _ scope: CallScope) {
-        for warning in facts.warnings { scope.hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)") }
+        for warning in facts.warnings {
+            scope.hooks.log(
+                .warning,
+                "\(scope.service).\(scope.operation): "
+                    + "\(warning.message)")
+        }
     }
 
     /// The values of the library's own object (an error, a warning) scrubbed, its member names

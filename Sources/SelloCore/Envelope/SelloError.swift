@@ -25,8 +25,10 @@ public struct SelloError: Error, Sendable {
     /// Extra facts for the caller (retry_after_ms, a redacted sample of a bad answer, …).
     public var details: JSONObject?
 
-    public init(_ kind: ErrorKind, _ code: ErrorCode, _ message: String, serviceCode: Int? = nil,
-                field: String? = nil, retryable: Bool = false, details: JSONObject? = nil) {
+    public init(
+        _ kind: ErrorKind, _ code: ErrorCode, _ message: String, serviceCode: Int? = nil,
+        field: String? = nil, retryable: Bool = false, details: JSONObject? = nil
+    ) {
         self.kind = kind
         self.code = code
         self.message = message
@@ -37,7 +39,9 @@ public struct SelloError: Error, Sendable {
     }
 
     /// The caller's input is unusable (not JSON, wrong type, unknown field). Nothing was sent.
-    public static func invalidArgument(_ message: String, field: String? = nil, code: ErrorCode = .invalidArgument) -> SelloError {
+    public static func invalidArgument(_ message: String, field: String? = nil, code: ErrorCode = .invalidArgument)
+        -> SelloError
+    {
         SelloError(.invalidArgument, code, message, field: field)
     }
 
@@ -73,7 +77,9 @@ public struct Warning: Error, Sendable, Equatable {
     }
 
     public var json: JSON {
-        var object: JSONObject = JSONObject([("kind", .string(kind.rawValue)), ("code", .string(code.name)), ("message", .string(message))])
+        var object: JSONObject = JSONObject([
+            ("kind", .string(kind.rawValue)), ("code", .string(code.name)), ("message", .string(message)),
+        ])
         if let field { object.append("field", .string(field)) }
         return .object(object)
     }

@@ -57,7 +57,9 @@ extension FESRequest {
             }
             guard !latinAllowed(scalar, password: password) else { continue }
             // A mark after it (U+0300 on) would join it into another Character.
-            if index < bytes.count, bytes[index] >= 0x80, bytes[index] != 0xC2, bytes[index] != 0xC3 { return .undecided }
+            if index < bytes.count, bytes[index] >= 0x80, bytes[index] != 0xC2, bytes[index] != 0xC3 {
+                return .undecided
+            }
             return Unicode.Scalar(scalar).map { .refused($0) } ?? .undecided
         }
         return .clean
@@ -66,13 +68,13 @@ extension FESRequest {
     /// The rule for one scalar below U+0100.
     static func latinAllowed(_ scalar: UInt32, password: Bool) -> Bool {
         switch scalar {
-        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39,                       // letters, digits
-             0xAA, 0xB5, 0xBA, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0xFF,       // ª µ º, À..ÿ but × ÷
-             0x2E, 0x2C, 0x2D, 0x5F, 0x40, 0x23, 0xB0, 0x2F, 0x28, 0x29, 0x26, 0x27:  // . , - _ @ # ° / ( ) & '
+        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, // letters, digits
+            0xAA, 0xB5, 0xBA, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0xFF, // ª µ º, À..ÿ but × ÷
+            0x2E, 0x2C, 0x2D, 0x5F, 0x40, 0x23, 0xB0, 0x2F, 0x28, 0x29, 0x26, 0x27: // . , - _ @ # ° / ( ) & '
             return true
         case 0x20:
             return !password
-        case 0x21, 0x24, 0x25, 0x2A, 0x2B, 0x3D, 0x3F, 0xBF, 0xA1, 0x3A, 0x3B:    // ! $ % * + = ? ¿ ¡ : ;
+        case 0x21, 0x24, 0x25, 0x2A, 0x2B, 0x3D, 0x3F, 0xBF, 0xA1, 0x3A, 0x3B: // ! $ % * + = ? ¿ ¡ : ;
             return password
         default:
             return false

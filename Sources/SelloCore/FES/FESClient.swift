@@ -1,13 +1,15 @@
 /// The FES client (Certificadora del Sur): `obtenerCertificado`.
 public final class FESClient: Sendable {
-    public static let defaultBaseURL = "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"
+    public static let defaultBaseURL =
+        "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"
     public let client: ServiceClient
     let usuario: String
     let clave: String
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, environments: .fes,
-                                            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
+        let config = try ClientConfig.parse(
+            configText, environments: .fes,
+            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""
         clave = config.serviceString("clave") ?? ""
@@ -29,10 +31,14 @@ public final class FESClient: Sendable {
 
     /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
     func httpRequest(_ request: FESRequest) -> HTTPRequest {
-        var http = HTTPRequest(.post, "/obtenerCertificado",
-                               replay: .onlyIfNotSent(consequence: "a certificate may have been issued and the company's quota spent"))
-        http.body = .bytes(JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
-                           contentType: "application/json")
+        var http = HTTPRequest(
+            .post, "/obtenerCertificado",
+            replay: .onlyIfNotSent(
+                consequence: "a certificate may have been issued and the "
+                    + "company's quota spent"))
+        http.body = .bytes(
+            JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
+            contentType: "application/json")
         http.headers = ["Accept: application/json"]
         http.secrets = [clave, request.claveCertificado]
         return http
@@ -61,9 +67,13 @@ public final class FESClient: Sendable {
         return value?.stringValue.flatMap { Int($0.trimmingSpaces) }
     }
 
-    static func readAnswer(_ response: HTTPResponse, request: FESRequest, redactor: Redactor,
-                           found: inout ReadFacts) throws(SelloError) -> JSON {
-        guard let answer = try AnswerJSON.parse(response.body, found: &found), let object = answer.objectValue, object["estado"] != nil else {
+    static func readAnswer(
+        _ response: HTTPResponse, request: FESRequest, redactor: Redactor,
+        found: inout ReadFacts
+    ) throws(SelloError) -> JSON {
+        guard let answer = try AnswerJSON.parse(response.body, found: &found), let object = answer.objectValue,
+            object["estado"] != nil
+        else {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
         let estado = object["estado"]?.stringValue?.uppercased()
@@ -72,9 +82,13 @@ public final class FESClient: Sendable {
         guard estado == "OK" else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
-        guard let certificado = object["certificado"]?.stringValue, let bytes = Base64.decode(certificado), !bytes.isEmpty else {
-            throw SelloError(.protocol, .certificateMissing,
-                             "FES answered OK but without a readable base64 certificado; check with the provider before trying again (the quota may have been spent)")
+        guard let certificado = object["certificado"]?.stringValue, let bytes = Base64.decode(certificado),
+            !bytes.isEmpty
+        else {
+            throw SelloError(
+                .protocol, .certificateMissing,
+                "FES answered OK but without a readable base64 certificado; check with the provider "
+                    + "before trying again (the quota may have been spent)")
         }
         var data = object
         data["errorCode"] = .int(Int64(errorCode ?? 0))
@@ -89,18 +103,24 @@ public final class FESClient: Sendable {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")
                 data["saved_to"] = .string(saveTo)
             } catch {
-                found.warn(Warning(kind: .io, code: error.code,
-                                     message: "the certificate was issued but could not be saved (\(error.message)); it is in data.certificado: store it now",
-                                     field: "save_to"))
+                found.warn(
+                    Warning(
+                        kind: .io, code: error.code,
+                        message: "the certificate was issued but could not be saved (\(error.message)); "
+                            + "it is in data.certificado: store it now",
+                        field: "save_to"))
             }
         }
         switch CertificateInspection.pkcs12(bytes, password: request.claveCertificado) {
         case .success(let info):
             data["certificate_info"] = info.json
             if let rut = info.rut, rut != request.rut.normalized {
-                found.warn(Warning(kind: .validation, code: .certificateRutMismatch,
-                                     message: "the certificate carries the RUT \(rut), not the requested \(request.rut.normalized); it was kept, check with the provider",
-                                     field: "rut"))
+                found.warn(
+                    Warning(
+                        kind: .validation, code: .certificateRutMismatch,
+                        message: "the certificate carries the RUT \(rut), not the requested "
+                            + "\(request.rut.normalized); it was kept, check with the provider",
+                        field: "rut"))
             }
         case .failure(let warning):
             found.warn(warning)

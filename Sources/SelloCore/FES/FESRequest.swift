@@ -6,8 +6,10 @@ import Glibc
 /// the service's order: missing (109), empty (110), characters (102), then each field's rule.
 public struct FESRequest: Sendable {
     /// The seed's parameters, in the seed's order; `Parameter` numbers them.
-    static let parameterNames = ["rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
-                                 "nombreEmpresa", "comuna", "direccion", "giroEmpresa"]
+    static let parameterNames = [
+        "rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
+        "nombreEmpresa", "comuna", "direccion", "giroEmpresa",
+    ]
     static let allowedFields = parameterNames + ["save_to"]
 
     enum Parameter: Int, CaseIterable {
@@ -51,11 +53,19 @@ public struct FESRequest: Sendable {
             problems.append(FESCodes.validation(208, "la claveCertificado \(problem)", field: "claveCertificado"))
         }
         if let duracion, !(1...3).contains(duracion) {
-            problems.append(FESCodes.validation(207, "duracion es \(duracion); debe ser 1, 2 o 3 (años)", field: "duracion"))
+            problems.append(
+                FESCodes.validation(
+                    207,
+                    "duracion es \(duracion); debe ser 1, 2 o 3 "
+                        + "(años)", field: "duracion"))
         }
         let comuna = FESRequest.checkComuna(value(.comuna), &problems)
         if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
-            problems.append(SelloError(.io, .saveToUnwritable, "save_to: \(problem); nothing was sent", field: "save_to"))
+            problems.append(
+                SelloError(
+                    .io, .saveToUnwritable,
+                    "save_to: \(problem); nothing "
+                        + "was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
         guard let rut, let comuna, let duracion else { throw .internal("FES request validation is inconsistent") }
@@ -74,15 +84,18 @@ public struct FESRequest: Sendable {
     /// (110), characters (102). All the problems found are thrown together.
     static func checkPresentAndClean(_ texts: [String?], duracion: Int?) throws(SelloError) {
         var problems: [SelloError] = []
-        for parameter in Parameter.allCases where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
+        for parameter in Parameter.allCases
+        where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
             problems.append(MissingField.fes.error(parameter.name))
         }
-        for parameter in Parameter.allCases where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false {
+        for parameter in Parameter.allCases where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false
+        {
             problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))
         }
         for parameter in Parameter.allCases {
             let password = parameter == .claveCertificado
-            guard let text = texts[parameter.rawValue], let bad = disallowedCharacter(in: text, password: password) else { continue }
+            guard let text = texts[parameter.rawValue], let bad = disallowedCharacter(in: text, password: password)
+            else { continue }
             // The password itself is never echoed, not even one character of it.
             let shown = password ? "un carácter no permitido" : "el carácter \(describe(bad))"
             problems.append(FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)", field: parameter.name))
@@ -110,9 +123,12 @@ public struct FESRequest: Sendable {
         // `replacing` costs some 8,000 instructions even when there is no dot to remove.
         let documento = (text.utf8.contains(UInt8(ascii: ".")) ? text.replacing(".", with: "") : text).uppercased()
         if !isDocumentNumber(documento) {
-            problems.append(SelloError(.validation, .numeroDocumentoInvalido,
-                                       "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos (p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
-                                       field: "numeroDocumento"))
+            problems.append(
+                SelloError(
+                    .validation, .numeroDocumentoInvalido,
+                    "numeroDocumento: el número de documento (serie) de la cédula son 9 dígitos "
+                        + "(p. ej. 100.123.456) o una letra y 8 o 9 dígitos (A012345678)",
+                    field: "numeroDocumento"))
         }
         return documento
     }
@@ -121,7 +137,11 @@ public struct FESRequest: Sendable {
         if let comuna = Comunas.find(name) { return comuna }
         let suggestions = Comunas.suggestions(for: name)
         let hint = suggestions.isEmpty ? "" : "; ¿quiso decir \(suggestions.joined(separator: ", "))?"
-        problems.append(FESCodes.validation(112, "'\(name)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
+        problems.append(
+            FESCodes.validation(
+                112,
+                "'\(name)' no es una de las \(Comunas.count) comunas de "
+                    + "Chile\(hint)", field: "comuna"))
         return nil
     }
 
@@ -138,14 +158,17 @@ public struct FESRequest: Sendable {
 
     /// The whole JSON body of obtenerCertificado.
     func body(usuario: String, clave: String, redacted: Bool) -> JSON {
-        let encabezado: JSON = ["usuario": .string(redacted ? "***" : usuario), "clave": .string(redacted ? "***" : clave)]
+        let encabezado: JSON = [
+            "usuario": .string(redacted ? "***" : usuario), "clave": .string(redacted ? "***" : clave),
+        ]
         return ["request": ["encabezado": encabezado, "parametro": parametro(redacted: redacted)]]
     }
 
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {
-        password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? asciiPasswordProblem(Array(password.utf8)) : unicodePasswordProblem(password)
+        password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
+            ? asciiPasswordProblem(Array(password.utf8)) : unicodePasswordProblem(password)
     }
 
     static func unicodePasswordProblem(_ password: String) -> String? {
@@ -161,21 +184,30 @@ public struct FESRequest: Sendable {
     static func asciiPasswordProblem(_ password: [UInt8]) -> String? {
         var missing: [String] = []
         if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
-        if !password.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { missing.append("una letra mayúscula") }
-        if !password.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { missing.append("una letra minúscula") }
-        if !password.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { missing.append("un número") }
+        if !password.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            missing.append("una letra mayúscula")
+        }
+        if !password.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
+            missing.append("una letra minúscula")
+        }
+        if !password.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            missing.append("un número")
+        }
         return missing.isEmpty ? nil : "debe tener " + missing.joined(separator: ", ")
     }
 
     static func isDocumentNumber(_ text: String) -> Bool {
-        text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? isASCIIDocumentNumber(Array(text.utf8)) : isUnicodeDocumentNumber(text)
+        text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
+            ? isASCIIDocumentNumber(Array(text.utf8)) : isUnicodeDocumentNumber(text)
     }
 
     /// `isDocumentNumber` for ASCII text without CR, on bytes.
     static func isASCIIDocumentNumber(_ bytes: [UInt8]) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if bytes.count == 9 && bytes.allSatisfy(isDigit) { return true }
-        guard (9...10).contains(bytes.count), let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else {
+        guard (9...10).contains(bytes.count), let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"),
+            (first | 0x20) <= UInt8(ascii: "z")
+        else {
             return false
         }
         return bytes.dropFirst().allSatisfy(isDigit)
@@ -184,7 +216,9 @@ public struct FESRequest: Sendable {
     static func isUnicodeDocumentNumber(_ text: String) -> Bool {
         let characters = Array(text)
         if characters.count == 9 && characters.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
-        guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else { return false }
+        guard (9...10).contains(characters.count), let first = characters.first, first.isASCII, first.isLetter else {
+            return false
+        }
         return characters.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
@@ -209,10 +243,16 @@ extension SelloError {
         guard problems.count > 1 else { return self }
         var copy = self
         var details = details ?? JSONObject()
-        details.append("problems", .array(problems.map { problem in
-            ["field": JSON(problem.field), "code": .string(problem.code.name), "service_code": JSON(problem.serviceCode),
-             "message": .string(problem.message)]
-        }))
+        details.append(
+            "problems",
+            .array(
+                problems.map { problem in
+                    [
+                        "field": JSON(problem.field), "code": .string(problem.code.name),
+                        "service_code": JSON(problem.serviceCode),
+                        "message": .string(problem.message),
+                    ]
+                }))
         copy.details = details
         return copy
     }

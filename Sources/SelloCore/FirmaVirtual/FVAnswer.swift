@@ -13,15 +13,18 @@ enum FVAnswer {
     /// - Parameters:
     ///   - authenticated: whether the request carried a bearer token (only then can an answer
     ///     mean "log in again").
-    static func read(_ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
-                     found: inout ReadFacts) throws(SelloError) -> (message: JSON, answer: JSONObject) {
+    static func read(
+        _ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
+        found: inout ReadFacts
+    ) throws(SelloError) -> (message: JSON, answer: JSONObject) {
         let object = try AnswerJSON.parse(response.body, found: &found)?.objectValue
         let status = object?["status"]?.stringValue
         if let object { found.serviceCode = serviceCode(object["code"]) }
         if response.status == 401 && authenticated {
             found.refusesToken = true
-            throw SelloError(.auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
-                             serviceCode: found.serviceCode)
+            throw SelloError(
+                .auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
+                serviceCode: found.serviceCode)
         }
         guard let object, let status else {
             throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
@@ -31,8 +34,9 @@ enum FVAnswer {
             return (scrub(message, redactor), object)
         }
         let text = messageText(message)
-        let known = FVMessages.error(text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
-                                     serviceCode: found.serviceCode)
+        let known = FVMessages.error(
+            text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
+            serviceCode: found.serviceCode)
         found.refusesToken = known.refusesToken && authenticated
         throw known.error
     }
@@ -79,7 +83,7 @@ enum FVAnswer {
         default:
             break
         }
-        return JSONWriter.string(message)   // cut by `shown`, after masking (issue 12, item 6)
+        return JSONWriter.string(message) // cut by `shown`, after masking (issue 12, item 6)
     }
 
     /// The service's payload with any of this call's secrets masked (a service that echoed a
@@ -134,7 +138,7 @@ struct FVToken: Sendable {
         guard (0...latestExpiry).contains(exp), iat.map({ (0..<exp).contains($0) }) ?? true else {
             return (nil, Int64.min, true)
         }
-        let lifetime = iat.map { exp - $0 } ?? Int64.max   // both in range: cannot overflow
+        let lifetime = iat.map { exp - $0 } ?? Int64.max // both in range: cannot overflow
         let margin = min(60, lifetime / 2)
         return (exp, exp - margin, false)
     }
@@ -145,7 +149,8 @@ struct FVToken: Sendable {
     static func claims(_ token: String) -> (exp: Int64?, iat: Int64?) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let bytes = Base64.decode(String(parts[1])),
-              let payload = try? JSONParser.parse(bytes), let object = payload.objectValue else { return (nil, nil) }
+            let payload = try? JSONParser.parse(bytes), let object = payload.objectValue
+        else { return (nil, nil) }
         func number(_ key: String) -> Int64? {
             if let int = object[key]?.intValue { return int }
             if case .double(let double)? = object[key], double.isFinite, abs(double) < 1e15 { return Int64(double) }
@@ -162,7 +167,9 @@ struct FVToken: Sendable {
         switch message {
         case .string(let string): text = string
         case .object(let object):
-            text = object.members.first(where: { ["authorization", "token"].contains($0.key.lowercased()) })?.value.stringValue
+            text =
+                object.members.first(where: { ["authorization", "token"].contains($0.key.lowercased()) })?.value
+                .stringValue
         default: text = nil
         }
         guard var token = text?.trimmingSpaces else { return nil }
@@ -170,7 +177,8 @@ struct FVToken: Sendable {
         // "Bearer " alone, trimmed to the bare word: no token (not the token "Bearer").
         if token.lowercased() == "bearer" { return nil }
         guard !token.isEmpty, token.utf8.count <= 16_384,
-              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) }) else { return nil }
+            token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) })
+        else { return nil }
         return token
     }
 
@@ -180,7 +188,8 @@ struct FVToken: Sendable {
         var parts = tm()
         guard gmtime_r(&time, &parts) != nil else { return String(seconds) }
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        let date = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+        return date + "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     static func now() -> Int64 { Int64(time(nil)) }

@@ -5,8 +5,10 @@
 /// service before the caller acts on it.
 public enum FVCallback {
     /// The seed's contract statuses ("sStatus … 'CREATED','REVIEW', …, 'FINISHED' y 'OTHER'").
-    public static let statuses = ["CREATED", "REVIEW", "APPROVED", "REJECTED", "IN_NOTARY", "SIGNED_PENDING", "DELIVERED",
-                                  "FINISHED", "OTHER"]
+    public static let statuses = [
+        "CREATED", "REVIEW", "APPROVED", "REJECTED", "IN_NOTARY", "SIGNED_PENDING", "DELIVERED",
+        "FINISHED", "OTHER",
+    ]
 
     /// A callback as the library reads it.
     struct Parsed: Sendable {
@@ -25,14 +27,18 @@ public enum FVCallback {
     }
 
     /// fv_parse_callback: `{"body": <the callback's body as text, or as parsed JSON>}`.
-    public static let parseOperation = LocalOperation(service: "fv", "parse_callback") { json, found throws(SelloError) in
+    public static let parseOperation = LocalOperation(service: "fv", "parse_callback") {
+        json, found throws(SelloError) in
         try parse(request: json, found: &found).data
     }
 
     static func parse(request json: JSON, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let reader = try FieldReader(json, allowed: ["body"])
         guard let body = reader.object["body"], !body.isNull else {
-            throw MissingField.library.error("body", message: "'body' is required: the callback's body as text, or as parsed JSON")
+            throw MissingField.library.error(
+                "body",
+                message: "'body' is required: the callback's body as text, or as "
+                    + "parsed JSON")
         }
         let object: JSONObject
         switch body {
@@ -44,8 +50,10 @@ public enum FVCallback {
         case .object(let value):
             object = value
         default:
-            throw .invalidArgument("'body' must be the callback's body as text or as a JSON object, got \(body.typeName)",
-                                   field: "body", code: .wrongType)
+            throw .invalidArgument(
+                "'body' must be the callback's body as text or as a JSON object, got "
+                    + "\(body.typeName)",
+                field: "body", code: .wrongType)
         }
         return try read(object, found: &found)
     }
@@ -55,8 +63,11 @@ public enum FVCallback {
     static func read(_ body: JSONObject, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let items = body["contract"]?.arrayValue
         if let items, items.count > 1 {
-            found.warn(Warning(kind: .validation, code: .severalContracts,
-                                 message: "the callback lists \(items.count) contracts; the first is read", field: "body.contract"))
+            found.warn(
+                Warning(
+                    kind: .validation, code: .severalContracts,
+                    message: "the callback lists \(items.count) contracts; the first "
+                        + "is read", field: "body.contract"))
         }
         let contract = FVReaders.objectOrFirst(body["contract"]) ?? JSONObject()
         func text(_ keys: [String]) -> String? {
@@ -77,9 +88,12 @@ public enum FVCallback {
         let rawStatus = text(["sStatus"])
         let status = rawStatus.map(FVCallback.status)
         if let rawStatus, status == "OTHER", rawStatus.uppercased() != "OTHER" {
-            found.warn(Warning(kind: .validation, code: .statusUnknown,
-                                 message: "sStatus '\(rawStatus)' is not one of the seed's statuses (\(statuses.joined(separator: ", "))): reported as OTHER",
-                                 field: "body.contract.sStatus"))
+            found.warn(
+                Warning(
+                    kind: .validation, code: .statusUnknown,
+                    message: "sStatus '\(rawStatus)' is not one of the seed's statuses "
+                        + "(\(statuses.joined(separator: ", "))): reported as OTHER",
+                    field: "body.contract.sStatus"))
         }
         let signers = body["signers"]?.arrayValue ?? contract["signers"]?.arrayValue ?? []
         var data = JSONObject()
@@ -104,9 +118,12 @@ extension FVClient {
         run("confirm_callback", requestText) { json, found throws(SelloError) in
             let callback = try FVCallback.parse(request: json, found: &found)
             guard FVValidation.isUUID(callback.contractID) else {
-                throw FVValidation.invalid(.contractIdInvalid,
-                                           "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' is not a contract id as the service issues them (a UUID); nothing was asked",
-                                           field: "body")
+                throw FVValidation.invalid(
+                    .contractIdInvalid,
+                    "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' "
+                        + "is not a contract id as the service issues them (a UUID); nothing "
+                        + "was asked",
+                    field: "body")
             }
             var call = FVCall(.get, Self.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
             call.reader = { message, _, found throws(SelloError) in
@@ -116,21 +133,31 @@ extension FVClient {
         }
     }
 
-    static func confirmation(_ callback: FVCallback.Parsed, detail: JSON, found: inout ReadFacts) throws(SelloError) -> JSON {
+    static func confirmation(_ callback: FVCallback.Parsed, detail: JSON, found: inout ReadFacts) throws(SelloError)
+        -> JSON
+    {
         guard let contract = FVReaders.detailContract(detail), let confirmed = contract["sStatus"]?.stringValue else {
-            throw SelloError(.protocol, .invalidAnswer,
-                             "Firma Virtual's answer is not its documented JSON {code, status, message}: the contract detail carries no contrato with an sStatus, so the callback cannot be confirmed")
+            throw SelloError(
+                .protocol, .invalidAnswer,
+                "Firma Virtual's answer is not its documented JSON {code, status, message}: the contract "
+                    + "detail carries no contrato with an sStatus, so the callback cannot be confirmed")
         }
         if let id = contract["sContractID"]?.stringValue, id.lowercased() != callback.contractID.lowercased() {
-            throw SelloError(.protocol, .invalidAnswer,
-                             "Firma Virtual answered the detail of contract \(id) when asked for \(callback.contractID)")
+            throw SelloError(
+                .protocol, .invalidAnswer,
+                "Firma Virtual answered the detail of contract \(id) when asked for "
+                    + "\(callback.contractID)")
         }
         let status = FVCallback.status(confirmed)
-        let agrees = callback.rawStatus.map { $0.trimmingSpaces.uppercased() == confirmed.trimmingSpaces.uppercased() } ?? false
+        let agrees =
+            callback.rawStatus.map { $0.trimmingSpaces.uppercased() == confirmed.trimmingSpaces.uppercased() } ?? false
         if !agrees {
-            found.warn(Warning(kind: .service, code: .callbackStatusDiffers,
-                                 message: "the callback says \(callback.rawStatus.map { "'\($0)'" } ?? "no status"), the service says '\(confirmed)' now: act on the service's",
-                                 field: "body.contract.sStatus"))
+            found.warn(
+                Warning(
+                    kind: .service, code: .callbackStatusDiffers,
+                    message: "the callback says \(callback.rawStatus.map { "'\($0)'" } ?? "no status"), "
+                        + "the service says '\(confirmed)' now: act on the service's",
+                    field: "body.contract.sStatus"))
         }
         var data = JSONObject()
         data.append("sContractID", .string(callback.contractID))

@@ -63,14 +63,17 @@ public final class FVClient: Sendable {
     }
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
-        let config = try ClientConfig.parse(configText, environments: .fv,
-                                            serviceKeys: ["login", "password", "max_upload_bytes"],
-                                            requiredKeys: ["login", "password"])
+        let config = try ClientConfig.parse(
+            configText, environments: .fv,
+            serviceKeys: ["login", "password", "max_upload_bytes"],
+            requiredKeys: ["login", "password"])
         var maxUpload = FVClient.defaultMaxUploadBytes
         if let value = config.service["max_upload_bytes"] {
             guard let bytes = value.intValue, bytes > 0 else {
-                throw .invalidArgument("max_upload_bytes must be a positive integer (bytes), got \(JSONWriter.string(value))",
-                                       field: "max_upload_bytes")
+                throw .invalidArgument(
+                    "max_upload_bytes must be a positive integer (bytes), got "
+                        + "\(JSONWriter.string(value))",
+                    field: "max_upload_bytes")
             }
             maxUpload = bytes
         }
@@ -87,14 +90,16 @@ public final class FVClient: Sendable {
     /// An operation's descriptor: its name and its builder; every Firma Virtual operation sends
     /// its call and reads the service's envelope the same way.
     static func operation(_ name: String, _ build: @escaping Build) -> Operation<FVClient, FVCall> {
-        Operation(name,
-                  parse: { json, _, found throws(SelloError) in try build(json, &found) },
-                  build: { call, client in client.httpRequest(call) },
-                  read: { response, call, _, scope, found throws(SelloError) in
-                      let (message, answer) = try FVAnswer.read(response, redactor: scope.hooks.redactor,
-                                                                authenticated: call.authenticated, found: &found)
-                      return try call.reader?(message, answer, &found) ?? message
-                  })
+        Operation(
+            name,
+            parse: { json, _, found throws(SelloError) in try build(json, &found) },
+            build: { call, client in client.httpRequest(call) },
+            read: { response, call, _, scope, found throws(SelloError) in
+                let (message, answer) = try FVAnswer.read(
+                    response, redactor: scope.hooks.redactor,
+                    authenticated: call.authenticated, found: &found)
+                return try call.reader?(message, answer, &found) ?? message
+            })
     }
 
     /// Runs one operation through the client's pipeline, with the client's tokens.

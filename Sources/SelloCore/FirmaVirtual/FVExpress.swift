@@ -9,8 +9,11 @@ extension FVClient {
             let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
                 try self.checkDocument(prefix: prefix, size: size, field: field)
             }
-            var call = FVCall(.post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
-                              replay: .onlyIfNotSent(consequence: "the contract may have been created, and it is billed"))
+            var call = FVCall(
+                .post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
+                replay: .onlyIfNotSent(
+                    consequence: "the contract may have been created, and it is "
+                        + "billed"))
             call.reportsProgress = true
             if case .file = request.document { call.fileField = "file_path" }
             let contractName = request.contractName
@@ -22,14 +25,22 @@ extension FVClient {
     }
 
     /// The envelope's `data`: the contract id wherever the answer put it, and the message.
-    static func expressData(_ message: JSON, answer: JSONObject, contractName: String?, found: inout ReadFacts) -> JSON {
+    static func expressData(_ message: JSON, answer: JSONObject, contractName: String?, found: inout ReadFacts) -> JSON
+    {
         let located = FVReaders.contractID(message: message, answer: answer)
         if located == nil {
-            let lookFor = contractName.map { "find it by its sContractName '\($0)' with fv_list_owner_contracts" }
-                ?? "no sContractName was given, so find it among the owner's contracts (fv_list_owner_contracts) by its date; a unique sContractName per contract makes this certain"
-            found.warn(Warning(kind: .protocol, code: .contractIdMissing,
-                               message: "Firma Virtual accepted the contract but its answer carries no contract id (sContractID, contractID or contractId in message.contract, message or the answer itself); it was created: \(lookFor), and do not create it again (it would be billed twice)",
-                               field: "sContractName"))
+            let lookFor =
+                contractName.map { "find it by its sContractName '\($0)' with fv_list_owner_contracts" }
+                ?? "no sContractName was given, so find it among the owner's contracts (fv_list_owner_contracts) by "
+                + "its date; a unique sContractName per contract makes this certain"
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .contractIdMissing,
+                    message: "Firma Virtual accepted the contract but its answer carries no contract id "
+                        + "(sContractID, contractID or contractId in message.contract, message or the "
+                        + "answer itself); it was created: \(lookFor), and do not create it again (it "
+                        + "would be billed twice)",
+                    field: "sContractName"))
         }
         var data = JSONObject()
         data.append("sContractID", JSON(located?.id))

@@ -5,8 +5,10 @@
 struct FVExpressRequest {
     private typealias V = FVValidation
 
-    static let fields = ["sOwnerType", "iContractTypeFeeID", "iSignedCount", "signers", "sContractName", "callback",
-                         "iAgreementId", "iPriceId", "provider", "file_path", "content_base64"]
+    static let fields = [
+        "sOwnerType", "iContractTypeFeeID", "iSignedCount", "signers", "sContractName", "callback",
+        "iAgreementId", "iPriceId", "provider", "file_path", "content_base64",
+    ]
     static let signerFields = ["full_name", "email", "rutId", "phone", "rol", "order", "type", "portion", "payment"]
     /// `rol`: 0 signs, 3 pays (CHILE_2026 §1.3, TTX).
     static let roles: Set<Int> = [0, 3]
@@ -26,39 +28,58 @@ struct FVExpressRequest {
     let contractName: String?
 
     /// - Parameter checkDocument: the PDF checks shared with fv_upload_document.
-    init(_ json: JSON, found: inout ReadFacts, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void) throws(SelloError) {
+    init(
+        _ json: JSON, found: inout ReadFacts,
+        checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void
+    ) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FVExpressRequest.fields)
         var body = JSONObject()
         guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
-        body.append("sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)))
+        body.append(
+            "sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)))
         guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
         // Fee ids are per account and plan (49, 109 in use): only their form is checked.
         guard fee > 0 else {
-            throw V.invalid(.feeIdInvalid, "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
-                            field: "iContractTypeFeeID")
+            throw V.invalid(
+                .feeIdInvalid,
+                "'iContractTypeFeeID' must be a positive fee id (see "
+                    + "fv_list_contract_types), got \(fee)",
+                field: "iContractTypeFeeID")
         }
         body.append("iContractTypeFeeID", .int(Int64(fee)))
         let signers = try FVExpressRequest.signers(reader)
         if let count = try reader.int("iSignedCount"), count != signers.count {
-            throw V.invalid(.signedCountMismatch, "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
-                            field: "iSignedCount")
+            throw V.invalid(
+                .signedCountMismatch,
+                "'iSignedCount' is \(count) but 'signers' lists \(signers.count); "
+                    + "they must match",
+                field: "iSignedCount")
         }
         body.append("iSignedCount", .int(Int64(signers.count)))
         body.append("signers", .array(signers))
         contractName = try V.optionalText(reader, "sContractName")
         if let contractName { body.append("sContractName", .string(contractName)) }
-        if let callback = try reader.string("callback") { body.append("callback", .string(try V.callbackURL(callback))) }
+        if let callback = try reader.string("callback") {
+            body.append("callback", .string(try V.callbackURL(callback)))
+        }
         for key in ["iAgreementId", "iPriceId"] {
             guard let value = try reader.int(key) else { continue }
-            guard value >= 0 else { throw V.invalid(key == "iPriceId" ? .priceIdInvalid : .agreementIdInvalid, "'\(key)' must be 0 or more, got \(value)", field: key) }
+            guard value >= 0 else {
+                throw V.invalid(
+                    key == "iPriceId" ? .priceIdInvalid : .agreementIdInvalid,
+                    "'\(key)' must be 0 or more, got \(value)", field: key)
+            }
             body.append(key, .int(Int64(value)))
         }
         if let provider = try V.optionalText(reader, "provider") {
             let upper = provider.uppercased()
             if !FVExpressRequest.knownProviders.contains(upper) {
-                found.warn(Warning(kind: .validation, code: .unknownProvider,
-                                     message: "provider '\(V.shorten(provider))' is sent as given; the only value seen in use is LEXGOSIGN (advanced signature)",
-                                     field: "provider"))
+                found.warn(
+                    Warning(
+                        kind: .validation, code: .unknownProvider,
+                        message: "provider '\(V.shorten(provider))' is sent as given; the only value "
+                            + "seen in use is LEXGOSIGN (advanced signature)",
+                        field: "provider"))
             }
             body.append("provider", .string(upper))
         }
@@ -68,8 +89,12 @@ struct FVExpressRequest {
 
     /// The PDF: `file_path` (checked by its first bytes and size, streamed later) or
     /// `content_base64` (decoded and checked now).
-    static func document(_ reader: FieldReader, checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void)
-        throws(SelloError) -> Document {
+    static func document(
+        _ reader: FieldReader,
+        checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void
+    )
+        throws(SelloError) -> Document
+    {
         switch (try reader.string("file_path"), try reader.string("content_base64")) {
         case (let path?, nil):
             let size = try FileSystem.fileSize(path, field: "file_path")
@@ -77,13 +102,18 @@ struct FVExpressRequest {
             return .file(path)
         case (nil, let text?):
             guard let bytes = Base64.decode(text) else {
-                throw .invalidArgument("'content_base64' is not valid base64 (give the PDF's bytes in base64, without a data: prefix)",
-                                       field: "content_base64", code: .invalidBase64)
+                throw .invalidArgument(
+                    "'content_base64' is not valid base64 (give the PDF's bytes in base64, without "
+                        + "a data: prefix)",
+                    field: "content_base64", code: .invalidBase64)
             }
             try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
             return .bytes(bytes)
         case (nil, nil):
-            throw MissingField.library.error("file_path", message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
+            throw MissingField.library.error(
+                "file_path",
+                message: "give the PDF as 'file_path' (streamed from disk) "
+                    + "or 'content_base64'")
         default:
             throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }
@@ -93,8 +123,11 @@ struct FVExpressRequest {
     static func signers(_ reader: FieldReader) throws(SelloError) -> [JSON] {
         guard let list = try reader.array("signers") else { throw V.missing("signers") }
         guard (1...V.maxSigners).contains(list.count) else {
-            throw V.invalid(.signerCountInvalid, "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 participantes por contrato\"), got \(list.count)",
-                            field: "signers")
+            throw V.invalid(
+                .signerCountInvalid,
+                "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 "
+                    + "participantes por contrato\"), got \(list.count)",
+                field: "signers")
         }
         var signers: [JSON] = []
         var portions: [Int] = []
@@ -105,17 +138,23 @@ struct FVExpressRequest {
                 try FVExpressRequest.signer(item, position: index + 1, prefix: prefix)
             }
             if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
-                throw V.invalid(.duplicateSigner, "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
+                throw V.invalid(
+                    .duplicateSigner,
+                    "\(prefix): the RUT \(rut) is already another "
+                        + "signer's", field: "\(prefix).rutId")
             }
             if percent > 0 { portions.append(percent) }
             signers.append(.object(signer))
         }
         let sorted = portions.sorted()
         guard sorted == [100] || sorted == [50, 50] else {
-            let shown = sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
-            throw V.invalid(.portionsInvalid,
-                            "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay \"50\" each; the others \"0\"); \(shown)",
-                            field: "signers")
+            let shown =
+                sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
+            throw V.invalid(
+                .portionsInvalid,
+                "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay "
+                    + "\"50\" each; the others \"0\"); \(shown)",
+                field: "signers")
         }
         return signers
     }
@@ -132,21 +171,32 @@ struct FVExpressRequest {
             throw V.invalid(.rolInvalid, "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
         }
         let order = try reader.int("order") ?? position
-        guard order > 0 else { throw V.invalid(.orderInvalid, "'order' must be a positive integer (1 signs first), got \(order)", field: "order") }
-        let type = try reader.string("type").map { (value) throws(SelloError) -> String in
-            try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
-        } ?? "NATURAL"
+        guard order > 0 else {
+            throw V.invalid(
+                .orderInvalid,
+                "'order' must be a positive integer (1 signs first), "
+                    + "got \(order)", field: "order")
+        }
+        let type =
+            try reader.string("type").map { (value) throws(SelloError) -> String in
+                try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
+            } ?? "NATURAL"
         var percent = 0
         if let value = reader.object["portion"], !value.isNull {
             percent = try V.portion(value, field: "portion").percent
         }
         guard rol != 3 || percent > 0 else {
-            throw V.invalid(.portionsInvalid, "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
+            throw V.invalid(
+                .portionsInvalid,
+                "a payer (rol 3) must pay a portion: give it \"100\" or "
+                    + "\"50\"", field: "portion")
         }
         try V.payment(reader.object["payment"], field: "payment")
-        let object: JSONObject = ["full_name": .string(name), "email": .string(email), "rutId": .string(rut), "phone": .string(phone),
-                                  "rol": .int(Int64(rol)), "order": .int(Int64(order)), "type": .string(type),
-                                  "portion": .string(String(percent)), "payment": "0.00"]
+        let object: JSONObject = [
+            "full_name": .string(name), "email": .string(email), "rutId": .string(rut), "phone": .string(phone),
+            "rol": .int(Int64(rol)), "order": .int(Int64(order)), "type": .string(type),
+            "portion": .string(String(percent)), "payment": "0.00",
+        ]
         return (object, percent)
     }
 

@@ -17,30 +17,42 @@ public struct FVMessage: Sendable {
 public enum FVMessages {
     public static let all: [FVMessage] = [
         // UserDataLogin and GetAllUser, status 400. On GetAllUser it is the answer to a bad token.
-        FVMessage(text: "Login failed: Email or password incorrect.", code: .loginFailed, kind: .auth,
-                  meaning: "credenciales incorrectas", refusesToken: true),
+        FVMessage(
+            text: "Login failed: Email or password incorrect.", code: .loginFailed, kind: .auth,
+            meaning: "credenciales incorrectas", refusesToken: true),
         // CreateUserApp, status 200.
-        FVMessage(text: "Email exists", code: .emailExists, kind: .service,
-                  meaning: "el correo electrónico utilizado para registrar el usuario ya existe en el sistema", refusesToken: false),
-        FVMessage(text: "THIS Login already exists", code: .loginExists, kind: .service,
-                  meaning: "el nombre de usuario utilizado para registrar el usuario ya existe en el sistema", refusesToken: false),
-        FVMessage(text: "Invalid Login must be alphanumeric whit 6 to 16 length", code: .invalidLogin, kind: .service,
-                  meaning: "sLogin debe tener de 6 a 16 letras o dígitos", refusesToken: false),
+        FVMessage(
+            text: "Email exists", code: .emailExists, kind: .service,
+            meaning: "el correo electrónico utilizado para registrar el usuario ya existe en el "
+                + "sistema", refusesToken: false),
+        FVMessage(
+            text: "THIS Login already exists", code: .loginExists, kind: .service,
+            meaning: "el nombre de usuario utilizado para registrar el usuario ya existe en el "
+                + "sistema", refusesToken: false),
+        FVMessage(
+            text: "Invalid Login must be alphanumeric whit 6 to 16 length", code: .invalidLogin, kind: .service,
+            meaning: "sLogin debe tener de 6 a 16 letras o dígitos", refusesToken: false),
         // UpdateUserApp, status 200.
-        FVMessage(text: "JWT Token invalid", code: .jwtInvalid, kind: .auth,
-                  meaning: "Token Bearer erróneo", refusesToken: true),
+        FVMessage(
+            text: "JWT Token invalid", code: .jwtInvalid, kind: .auth,
+            meaning: "Token Bearer erróneo", refusesToken: true),
         // Every other authenticated operation, status 400 (the seed's "error" / "Token Bearer erróneo").
         FVMessage(text: "error", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", refusesToken: true),
-        FVMessage(text: "Token Bearer erróneo", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", refusesToken: true),
+        FVMessage(
+            text: "Token Bearer "
+                + "erróneo", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", refusesToken: true),
         // PasswordReset, status 200.
-        FVMessage(text: "Login / usuario desconocido..!", code: .unknownUser, kind: .service,
-                  meaning: "el usuario no está registrado en el sistema", refusesToken: false),
+        FVMessage(
+            text: "Login / usuario desconocido..!", code: .unknownUser, kind: .service,
+            meaning: "el usuario no está registrado en el sistema", refusesToken: false),
         // NewPassword, status 200.
-        FVMessage(text: "Wrong login or password ..!", code: .wrongCode, kind: .service,
-                  meaning: "código incorrecto", refusesToken: false),
+        FVMessage(
+            text: "Wrong login or password ..!", code: .wrongCode, kind: .service,
+            meaning: "código incorrecto", refusesToken: false),
         // CreateContract, status 400.
-        FVMessage(text: "VALIDATION-FAIL", code: .validationFail, kind: .service,
-                  meaning: "error en el tipo de dato enviado en el request", refusesToken: false),
+        FVMessage(
+            text: "VALIDATION-FAIL", code: .validationFail, kind: .service,
+            meaning: "error en el tipo de dato enviado en el request", refusesToken: false),
     ]
 
     private static let byText: [String: FVMessage] = {
@@ -60,7 +72,9 @@ public enum FVMessages {
             let detail = shown.isEmpty ? "an error without a message" : shown
             return (SelloError(.service, .fvError, "Firma Virtual: \(detail)", serviceCode: serviceCode), false)
         }
-        return (SelloError(message.kind, message.code, "\(shown) (\(message.meaning))", serviceCode: serviceCode),
-                message.refusesToken)
+        return (
+            SelloError(message.kind, message.code, "\(shown) (\(message.meaning))", serviceCode: serviceCode),
+            message.refusesToken
+        )
     }
 }

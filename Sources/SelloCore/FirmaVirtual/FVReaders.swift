@@ -40,7 +40,8 @@ enum FVReaders {
         default: break
         }
         if let signers = detail["firmantes"]?.arrayValue {
-            detail["firmantes"] = .array(signers.map { $0.objectValue.map { .object(withPaid($0, from: "payment")) } ?? $0 })
+            detail["firmantes"] = .array(
+                signers.map { $0.objectValue.map { .object(withPaid($0, from: "payment")) } ?? $0 })
         }
         return .object(detail)
     }

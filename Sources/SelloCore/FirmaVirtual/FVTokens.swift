@@ -5,7 +5,9 @@ extension FVClient: BearerTokens {
     /// A token fit for use: the cached one while it is fresh, else a new login. `stale` is a
     /// token the service just refused: a different fresh one (another thread's login) is used
     /// instead, else a new login is made. What the login sent is added to `facts`.
-    public func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> BearerToken {
+    public func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError)
+        -> BearerToken
+    {
         // Log lines of a login made under the lock reach the caller once it is released: a log
         // callback may call back into this client (issue 12, item 1).
         try scope.hooks.holdingCallbacks { () throws(SelloError) -> BearerToken in
@@ -14,10 +16,13 @@ extension FVClient: BearerTokens {
         }
     }
 
-    private func tokenLocked(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError) -> FVToken {
+    private func tokenLocked(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError)
+        -> FVToken
+    {
         let seen = stale?.generation ?? finishedLogins.load(ordering: .acquiring)
         return try tokens.withLock { state throws(SelloError) -> FVToken in
-            if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation {
+            if let current = state.current, current.isFresh(now: FVToken.now()), current.generation != stale?.generation
+            {
                 return current
             }
             if finishedLogins.load(ordering: .acquiring) != seen, let failure = state.lastFailure {
@@ -31,8 +36,10 @@ extension FVClient: BearerTokens {
     }
 
     /// Logs in with the lock held and records the outcome for the threads waiting on it.
-    func logInLocked(_ state: inout TokenState, scope: CallScope, facts: inout CallFacts,
-                     reportsServiceCode: Bool = false) throws(SelloError) -> FVToken {
+    func logInLocked(
+        _ state: inout TokenState, scope: CallScope, facts: inout CallFacts,
+        reportsServiceCode: Bool = false
+    ) throws(SelloError) -> FVToken {
         defer { finishedLogins.add(1, ordering: .releasing) }
         do throws(SelloError) {
             let token = try logIn(scope: scope, facts: &facts, reportsServiceCode: reportsServiceCode)
@@ -53,8 +60,9 @@ extension FVClient: BearerTokens {
         scope.hooks.log(.info, "fv: logging in as '\(login)'")
         var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
         request.headers = ["Accept: application/json"]
-        request.body = .bytes(JSONWriter.encode(["login": .string(login), "password": .string(password)]),
-                              contentType: "application/json")
+        request.body = .bytes(
+            JSONWriter.encode(["login": .string(login), "password": .string(password)]),
+            contentType: "application/json")
         request.secrets = [password]
         let exchange = client.transport.perform(request, scope: scope)
         facts.add(exchange)
@@ -67,21 +75,30 @@ extension FVClient: BearerTokens {
         do throws(SelloError) {
             // Read with the client's own secrets only: the call's include tokens, and the new one
             // may well be written as an earlier one was.
-            message = try FVAnswer.read(try exchange.response.get(), redactor: client.redactor, authenticated: false,
-                                        found: &found).message
+            message = try FVAnswer.read(
+                try exchange.response.get(), redactor: client.redactor, authenticated: false,
+                found: &found
+            ).message
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
-            throw SelloError(.auth, .loginFailed, "Firma Virtual refused the login of '\(login)': \(error.message)",
-                             serviceCode: error.serviceCode)
+            throw SelloError(
+                .auth, .loginFailed, "Firma Virtual refused the login of '\(login)': \(error.message)",
+                serviceCode: error.serviceCode)
         }
         guard let value = FVToken.bearer(from: message) else {
-            throw SelloError(.protocol, .tokenMissing,
-                             "Firma Virtual accepted the login but its answer carries no readable bearer token (message.Authorization)")
+            throw SelloError(
+                .protocol, .tokenMissing,
+                "Firma Virtual accepted the login but its answer carries no readable bearer token "
+                    + "(message.Authorization)")
         }
         let token = FVToken(value: value, generation: finishedLogins.load(ordering: .acquiring) + 1)
         if token.lifetimeInvalid {
-            found.warn(Warning(kind: .protocol, code: .tokenLifetimeInvalid,
-                               message: "the login's token gives a lifetime that makes no sense (exp/iat out of range or exp before iat); it is used for this call and a new login is made for the next"))
+            found.warn(
+                Warning(
+                    kind: .protocol, code: .tokenLifetimeInvalid,
+                    message: "the login's token gives a lifetime that makes no sense (exp/iat out of range "
+                        + "or exp before iat); it is used for this call and a new login is made for "
+                        + "the next"))
         }
         return token
     }

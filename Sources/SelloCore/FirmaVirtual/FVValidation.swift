@@ -41,8 +41,12 @@ enum FVValidation {
         guard let value = try reader.stringOrNumber(key) else { throw missing(key) }
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let number = Int(trimmed), number > 0 else {
-            throw invalid(.idInvalid, "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
+            let number = Int(trimmed), number > 0
+        else {
+            throw invalid(
+                .idInvalid,
+                "'\(key)' must be a positive integer (the service's numeric id), got "
+                    + "'\(shorten(value))'", field: key)
         }
         return String(number)
     }
@@ -53,9 +57,11 @@ enum FVValidation {
         guard let value = try reader.string(key) else { throw missing(key) }
         let trimmed = value.trimmingSpaces
         guard isUUID(trimmed) else {
-            throw invalid(.contractIdInvalid,
-                          "'\(key)' must be a contract id as the service issues them, a UUID such as 307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got '\(shorten(value))'",
-                          field: key)
+            throw invalid(
+                .contractIdInvalid,
+                "'\(key)' must be a contract id as the service issues them, a UUID such as "
+                    + "307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got '\(shorten(value))'",
+                field: key)
         }
         return trimmed
     }
@@ -68,10 +74,15 @@ enum FVValidation {
     }
 
     /// One of `allowed`, case-insensitively; the service's spelling is returned.
-    static func choice(_ value: String, _ allowed: [String], field: String, code: ErrorCode) throws(SelloError) -> String {
+    static func choice(_ value: String, _ allowed: [String], field: String, code: ErrorCode) throws(SelloError)
+        -> String
+    {
         let upper = value.trimmingSpaces.uppercased()
         guard allowed.contains(upper) else {
-            throw invalid(code, "'\(field)' must be one of \(allowed.joined(separator: ", ")); got '\(shorten(value))'", field: field)
+            throw invalid(
+                code,
+                "'\(field)' must be one of \(allowed.joined(separator: ", ")); got "
+                    + "'\(shorten(value))'", field: field)
         }
         return upper
     }
@@ -88,7 +99,10 @@ enum FVValidation {
 
     static func email(_ value: String, field: String) throws(SelloError) -> String {
         if let problem = EmailAddress.problem(value) {
-            throw invalid(.emailInvalid, "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
+            throw invalid(
+                .emailInvalid,
+                "\(field): '\(shorten(value))' is not an e-mail address: "
+                    + "\(problem)", field: field)
         }
         return value
     }
@@ -98,9 +112,11 @@ enum FVValidation {
     static func phone(_ value: String, field: String) throws(SelloError) -> String {
         let digits = value.hasPrefix("+") ? value.dropFirst() : Substring(value)
         guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw invalid(.phoneInvalid,
-                          "\(field): '\(shorten(value))' is not a phone number: 8 to 15 digits with an optional leading + (e.g. +56978570242), without spaces or dashes",
-                          field: field)
+            throw invalid(
+                .phoneInvalid,
+                "\(field): '\(shorten(value))' is not a phone number: 8 to 15 digits with an optional "
+                    + "leading + (e.g. +56978570242), without spaces or dashes",
+                field: field)
         }
         return value
     }
@@ -117,9 +133,11 @@ enum FVValidation {
             if digits.count == 9 { digits = "56" + digits }
         }
         guard digits.count == 11, digits.hasPrefix("56"), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw invalid(.phoneInvalid,
-                          "\(field): '\(shorten(value))' is not a Chilean phone number: +56 and 9 digits (+56912345678), or the 9 digits alone",
-                          field: field)
+            throw invalid(
+                .phoneInvalid,
+                "\(field): '\(shorten(value))' is not a Chilean phone number: +56 and 9 digits "
+                    + "(+56912345678), or the 9 digits alone",
+                field: field)
         }
         return "+" + digits
     }
@@ -129,8 +147,12 @@ enum FVValidation {
         let trimmed = value.trimmingSpaces
         let lower = trimmed.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), trimmed.count > 8,
-              !trimmed.contains(where: { $0.isWhitespace }) else {
-            throw invalid(.callbackInvalid, "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, got '\(shorten(value))'", field: "callback")
+            !trimmed.contains(where: { $0.isWhitespace })
+        else {
+            throw invalid(
+                .callbackInvalid,
+                "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, "
+                    + "got '\(shorten(value))'", field: "callback")
         }
         return trimmed
     }
@@ -139,8 +161,11 @@ enum FVValidation {
     /// 16 length" says.
     static func login(_ value: String, field: String) throws(SelloError) -> String {
         guard (6...16).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw invalid(.invalidLogin, "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' (letters and digits only, 6 to 16 of them)",
-                          field: field)
+            throw invalid(
+                .invalidLogin,
+                "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' "
+                    + "(letters and digits only, 6 to 16 of them)",
+                field: field)
         }
         return value
     }
@@ -153,8 +178,11 @@ enum FVValidation {
         case .failure(let problem) where problem.isCheckDigit:
             let plain = value.trimmingSpaces.uppercased().replacing(".", with: "")
             let normalized = plain.contains("-") ? plain : String(plain.dropLast()) + "-" + String(plain.suffix(1))
-            found.warn(Warning(kind: .validation, code: .rutInvalido,
-                               message: "\(field): \(problem.message) (\(normalized)); sent as is to find the signer", field: field))
+            found.warn(
+                Warning(
+                    kind: .validation, code: .rutInvalido,
+                    message: "\(field): \(problem.message) (\(normalized)); sent as is to find the "
+                        + "signer", field: field))
             return normalized
         case .failure(let problem):
             throw invalid(.rutInvalido, "\(field): \(problem.message)", field: field)
@@ -176,16 +204,23 @@ enum FVValidation {
             asString = true
             let trimmed = text.trimmingSpaces
             let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            if let whole = parts.first, !whole.isEmpty, whole.count <= 3, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
-               parts.count == 1 || parts[1].allSatisfy({ $0 == "0" }) {
+            if let whole = parts.first, !whole.isEmpty, whole.count <= 3,
+                whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+                parts.count == 1 || parts[1].allSatisfy({ $0 == "0" })
+            {
                 percent = Int(whole)
             }
         default:
-            throw .invalidArgument("'\(field)' must be a number or a string (100, 50 or 0), got \(value.typeName)", field: field, code: .wrongType)
+            throw .invalidArgument(
+                "'\(field)' must be a number or a string (100, 50 or 0), got "
+                    + "\(value.typeName)", field: field, code: .wrongType)
         }
         guard let percent, [0, 50, 100].contains(percent) else {
-            throw invalid(.portionInvalid, "'\(field)' must be 100 or 50 (the share of the price this signer pays) or 0 (does not pay); got \(JSONWriter.string(value))",
-                          field: field)
+            throw invalid(
+                .portionInvalid,
+                "'\(field)' must be 100 or 50 (the share of the price this signer pays) or "
+                    + "0 (does not pay); got \(JSONWriter.string(value))",
+                field: field)
         }
         return (percent, asString ? .string(String(percent)) : .int(Int64(percent)))
     }
@@ -200,8 +235,11 @@ enum FVValidation {
         default: zero = false
         }
         guard zero else {
-            throw invalid(.paymentInvalid, "'\(field)' is obsolete and must be 0.00 (the seed: \"debe ir con 0.00 para todos los casos\"); got \(JSONWriter.string(value))",
-                          field: field)
+            throw invalid(
+                .paymentInvalid,
+                "'\(field)' is obsolete and must be 0.00 (the seed: \"debe ir con 0.00 "
+                    + "para todos los casos\"); got \(JSONWriter.string(value))",
+                field: field)
         }
     }
 
@@ -213,20 +251,29 @@ enum FVValidation {
         }
         let value = raw.trimmingSpaces
         func bad(_ expected: String) -> SelloError {
-            invalid(.qvalueInvalid, "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
+            invalid(
+                .qvalueInvalid,
+                "QVALUE for QTYPE \(type) must be \(expected); got "
+                    + "'\(shorten(raw))'", field: "QVALUE")
         }
         switch type {
         case "ALL":
             guard value == "0" else { throw bad("0") }
             return value
         case "TYPE", "CONTRACT-TYPE":
-            guard contractTypes.contains(value.uppercased()) else { throw bad("one of \(contractTypes.joined(separator: ", "))") }
+            guard contractTypes.contains(value.uppercased()) else {
+                throw bad("one of \(contractTypes.joined(separator: ", "))")
+            }
             return value.uppercased()
         case "MODAL":
             guard modals.contains(value.uppercased()) else { throw bad("one of \(modals.joined(separator: ", "))") }
             return value.uppercased()
         case "ID":
-            guard let number = Int(value), contractTypeIDs.contains(number) else { throw bad("a contract type id from 1 to 26") }
+            guard let number = Int(value), contractTypeIDs.contains(number) else {
+                throw bad(
+                    "a contract type id from "
+                        + "1 to 26")
+            }
             return String(number)
         default: // FEE
             guard let number = Int(value), feeIDs.contains(number) else { throw bad("a fee id from 1 to 117") }

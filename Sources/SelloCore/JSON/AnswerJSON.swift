@@ -9,7 +9,7 @@ public enum AnswerJSON {
             let (value, repairs) = try JSONParser.parseAnswer(bytes)
             if !repairs.isEmpty { found.warn(repaired(repairs)) }
             return value
-        } catch where error.tooComplex {
+        } catch  where error.tooComplex {
             throw tooComplex(bytes.count)
         } catch {
             return nil
@@ -18,12 +18,16 @@ public enum AnswerJSON {
 
     /// The warning for an answer read despite damage.
     public static func repaired(_ repairs: [String]) -> Warning {
-        Warning(kind: .protocol, code: .answerRepaired,
-                message: "the service's answer was damaged and was read anyway: \(repairs.joined(separator: "; ")); check the values that show U+FFFD")
+        Warning(
+            kind: .protocol, code: .answerRepaired,
+            message: "the service's answer was damaged and was read anyway: \(repairs.joined(separator: "; ")); "
+                + "check the values that show U+FFFD")
     }
 
     public static func tooComplex(_ size: Int) -> SelloError {
-        SelloError(.protocol, .answerTooComplex,
-                   "the service's answer (\(size) bytes) holds so many values, elements or attributes that reading it would take too much memory or time; it was refused")
+        SelloError(
+            .protocol, .answerTooComplex,
+            "the service's answer (\(size) bytes) holds so many values, elements or attributes that reading it "
+                + "would take too much memory or time; it was refused")
     }
 }

@@ -26,22 +26,24 @@ public struct JSONParser {
         let limit = costLimit(forBytes: bytes.count)
         var strictError: JSONParseError?
         do {
-            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
+            return try bytes.withUnsafeBufferPointer {
+                buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit)
                 return (try parser.parseDocument(), [])
             }
-        } catch where error.tooComplex {
+        } catch  where error.tooComplex {
             throw error
         } catch {
             strictError = error
         }
         do {
-            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
+            return try bytes.withUnsafeBufferPointer {
+                buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit, repairing: true)
                 let value = try parser.parseDocument()
                 return (value, parser.repairs.sorted())
             }
-        } catch where error.tooComplex {
+        } catch  where error.tooComplex {
             throw error
         } catch {
             throw strictError ?? error
@@ -108,7 +110,9 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: 0)
             skipWhitespace()
-            if repairing, index < bytes.count, bytes[index...].allSatisfy({ $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            if repairing, index < bytes.count,
+                bytes[index...].allSatisfy({ $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            {
                 index = bytes.count
                 repairs.insert("NUL bytes after the JSON were ignored")
             }
@@ -126,16 +130,26 @@ public struct JSONParser {
         }
 
         mutating func parseValue(depth: Int) throws(JSONParseError) -> JSON {
-            guard depth < JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
+            guard depth < JSONParser.maxDepth else {
+                throw failure(
+                    "nesting deeper than \(JSONParser.maxDepth) "
+                        + "levels")
+            }
             try charge(MemoryLayout<JSON>.stride)
             guard index < bytes.count else { throw failure("unexpected end of input") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth)
             case UInt8(ascii: "["): return try parseArray(depth: depth)
             case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
             default: throw failure("unexpected character")
             }
@@ -159,11 +173,18 @@ public struct JSONParser {
             var positions: [String: Int]?
             var members: [(key: String, value: JSON)] = []
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
-            members.reserveCapacity(8)   // most objects are small: one allocation instead of four
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(JSONObject())
+            }
+            members.reserveCapacity(8) // most objects are small: one allocation instead of four
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw failure(
+                        "expected a "
+                            + "member name")
+                }
                 let key = try parseString()
                 try charge(MemoryLayout<(String, JSON)>.stride + (positions == nil ? 0 : 48))
                 skipWhitespace()
@@ -174,10 +195,17 @@ public struct JSONParser {
                 // A repeated member name keeps the last value (in the first one's place), as most
                 // parsers do.
                 if positions == nil && members.count >= 16 {
-                    positions = Dictionary(members.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                    positions = Dictionary(
+                        members.enumerated().map { ($0.element.key, $0.offset) },
+                        uniquingKeysWith: { first, _ in first })
                 }
                 if positions != nil {
-                    if let at = positions?[key] { members[at].value = value } else { positions?[key] = members.count; members.append((key, value)) }
+                    if let at = positions?[key] {
+                        members[at].value = value
+                    } else {
+                        positions?[key] = members.count
+                        members.append((key, value))
+                    }
                 } else if let at = members.firstIndex(where: { $0.key == key }) {
                     members[at].value = value
                 } else {
@@ -187,7 +215,9 @@ public struct JSONParser {
                 guard index < bytes.count else { throw failure("unexpected end of input in an object") }
                 switch bytes[index] {
                 case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"): index += 1; return .object(JSONObject(members: members))
+                case UInt8(ascii: "}"):
+                    index += 1
+                    return .object(JSONObject(members: members))
                 default: throw failure("expected ',' or '}'")
                 }
             }
@@ -197,7 +227,10 @@ public struct JSONParser {
             index += 1
             var array: [JSON] = []
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(array) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(array)
+            }
             while true {
                 skipWhitespace()
                 array.append(try parseValue(depth: depth + 1))
@@ -205,7 +238,9 @@ public struct JSONParser {
                 guard index < bytes.count else { throw failure("unexpected end of input in an array") }
                 switch bytes[index] {
                 case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"): index += 1; return .array(array)
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return .array(array)
                 default: throw failure("expected ',' or ']'")
                 }
             }
@@ -230,7 +265,9 @@ public struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 isInteger = false
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
                 guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
@@ -298,7 +335,7 @@ public struct JSONParser {
                     case UInt8(ascii: "t"): buffer.append(0x09)
                     case UInt8(ascii: "u"):
                         guard let scalar = try parseEscapedScalar() else {
-                            buffer.append(contentsOf: [0xEF, 0xBF, 0xBD])   // repaired: U+FFFD
+                            buffer.append(contentsOf: [0xEF, 0xBF, 0xBD]) // repaired: U+FFFD
                             continue
                         }
                         buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -324,7 +361,7 @@ public struct JSONParser {
                     if (0xDC00...0xDFFF).contains(low) {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else {
-                        index -= 6   // not a pair: the second escape is read on its own
+                        index -= 6 // not a pair: the second escape is read on its own
                         return try unpairedSurrogate()
                     }
                 } else {

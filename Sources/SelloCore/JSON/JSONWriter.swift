@@ -46,7 +46,7 @@ public struct JSONWriter {
     private mutating func writeInt(_ int: Int64) {
         if int < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = int.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 20 digits at most, written backwards
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 20 digits at most, written backwards
         var count = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
             repeat {
@@ -59,7 +59,10 @@ public struct JSONWriter {
     }
 
     private mutating func writeDouble(_ double: Double) {
-        guard double.isFinite else { append("null"); return }
+        guard double.isFinite else {
+            append("null")
+            return
+        }
         if double.rounded() == double, abs(double) < 1e15 {
             append(String(Int64(double)))
             return
@@ -73,13 +76,15 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
-            var runStart = 0, index = 0
+            var runStart = 0
+            var index = 0
             while index < utf8.count {
                 // Eight bytes at a time while none needs escaping: a base64 certificate
                 // (kilobytes) costs about a third of the byte-by-byte walk. (SIMD16 was slower:
                 // Swift's generic SIMD operators are not lowered to vector instructions here.)
                 if index + 8 <= utf8.count, let base = utf8.baseAddress,
-                   !JSONWriter.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    !JSONWriter.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
                     index += 8
                     continue
                 }
@@ -101,7 +106,8 @@ public struct JSONWriter {
     /// Whether any of eight bytes is a control character, `"` or `\\` (exact for "any"; UTF-8
     /// bytes of 0x80 and above never match).
     static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
         let control = (word &- 0x20 &* ones) & ~word & highs != 0
         return control || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones))
@@ -115,8 +121,10 @@ public struct JSONWriter {
         case 0x0D: bytes.append(UInt8(ascii: "r"))
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
+            bytes.append(contentsOf: [
+                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)],
+            ])
         }
     }
 }

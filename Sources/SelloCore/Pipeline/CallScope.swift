@@ -11,8 +11,10 @@ public struct CallScope {
     public let cancel: CancelToken
     public let started: ContinuousClock.Instant
 
-    public init(service: String, operation: String, hooks: CallHooks = CallHooks(),
-                cancel: CancelToken = CancelToken(callID: nil), started: ContinuousClock.Instant = .now) {
+    public init(
+        service: String, operation: String, hooks: CallHooks = CallHooks(),
+        cancel: CancelToken = CancelToken(callID: nil), started: ContinuousClock.Instant = .now
+    ) {
         self.service = service
         self.operation = operation
         self.hooks = hooks

@@ -6,7 +6,8 @@
 public struct Operation<Client: Sendable, Request>: Sendable {
     public typealias Parse = @Sendable (JSON, Client, inout ReadFacts) throws(SelloError) -> Request
     public typealias Build = @Sendable (Request, Client) throws(SelloError) -> HTTPRequest
-    public typealias Read = @Sendable (HTTPResponse, Request, Client, CallScope, inout ReadFacts) throws(SelloError) -> JSON
+    public typealias Read =
+        @Sendable (HTTPResponse, Request, Client, CallScope, inout ReadFacts) throws(SelloError) -> JSON
     public typealias Custom = @Sendable (Request, Client, CallScope, inout CallFacts) throws(SelloError) -> JSON
 
     /// How the operation reaches its result.

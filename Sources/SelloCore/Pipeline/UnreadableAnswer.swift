@@ -13,9 +13,13 @@ public struct AnswerFormat: Sendable {
     let authNote: String
 
     public static let fes = AnswerFormat(service: "FES", format: "JSON", authNote: "")
-    public static let firmaVirtual = AnswerFormat(service: "Firma Virtual", format: "JSON {code, status, message}", authNote: "")
-    public static let prodigia = AnswerFormat(service: "Prodigia", format: "XML",
-                                              authNote: "; not retried: the account locks after 3 failed logins")
+    public static let firmaVirtual = AnswerFormat(
+        service: "Firma Virtual",
+        format: "JSON {code, status, "
+            + "message}", authNote: "")
+    public static let prodigia = AnswerFormat(
+        service: "Prodigia", format: "XML",
+        authNote: "; not retried: the account locks after 3 failed logins")
 
     /// The error for `response`, which could not be read as the documented format; `problem`
     /// says why when the reader knows (else the sample speaks for itself).
@@ -24,14 +28,20 @@ public struct AnswerFormat: Sendable {
         let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
         switch response.status {
         case 200..<300:
-            return SelloError(.protocol, .invalidAnswer,
-                              "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details)
+            return SelloError(
+                .protocol, .invalidAnswer,
+                "\(service)'s answer is not its documented \(format): "
+                    + "\(problem ?? sample)", details: details)
         case 401, 403:
-            return SelloError(.auth, .httpStatus(response.status),
-                              "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
+            return SelloError(
+                .auth, .httpStatus(response.status),
+                "\(service) refused the credentials (HTTP "
+                    + "\(response.status))\(authNote)", details: details)
         default:
-            return SelloError(.http, .httpStatus(response.status),
-                              "\(service) answered HTTP \(response.status) without its \(format) answer: \(sample)", details: details)
+            return SelloError(
+                .http, .httpStatus(response.status),
+                "\(service) answered HTTP \(response.status) without its \(format) answer: "
+                    + "\(sample)", details: details)
         }
     }
 }

@@ -14,7 +14,8 @@ public enum Base64 {
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var iterator = bytes.makeIterator()
         while let first = iterator.next() {
-            let second = iterator.next(), third = iterator.next()
+            let second = iterator.next()
+            let third = iterator.next()
             let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
             output.append(alphabet[Int(value >> 18 & 0x3F)])
             output.append(alphabet[Int(value >> 12 & 0x3F)])
@@ -67,7 +68,9 @@ public enum Base64 {
         for byte in text.utf8 {
             switch byte {
             case 0x0A, 0x0D, 0x20, 0x09: continue
-            case UInt8(ascii: "="): padding += 1; continue
+            case UInt8(ascii: "="):
+                padding += 1
+                continue
             default: break
             }
             guard padding == 0 else { return nil }

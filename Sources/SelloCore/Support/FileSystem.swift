@@ -12,7 +12,12 @@ public enum FileSystem {
     /// A path holding a NUL would be cut where the C library reads it: another file than the one
     /// named (issue 12, item 19). Every file operation here refuses one.
     static func checkPath(_ path: String, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, .fileUnreadable, "the path given as '\(field)' contains a NUL character", field: field) }
+        guard !path.utf8.contains(0) else {
+            throw SelloError(
+                .io, .fileUnreadable,
+                "the path given as '\(field)' "
+                    + "contains a NUL character", field: field)
+        }
     }
 
     /// Why a file could not be written at `path` later, or nil: checked before a request that
@@ -21,14 +26,24 @@ public enum FileSystem {
     public static func outputFileProblem(_ path: String) -> String? {
         guard !path.isEmpty, !path.hasSuffix("/") else { return "'\(path)' is not a file path" }
         guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
-        guard path.utf8.count < Int(PATH_MAX) else { return "the path is \(path.utf8.count) bytes long; the limit is \(PATH_MAX - 1)" }
+        guard path.utf8.count < Int(PATH_MAX) else {
+            return "the path is \(path.utf8.count) bytes long; the limit is "
+                + "\(PATH_MAX - 1)"
+        }
         if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
-            return "the name '\(long.prefix(40))…' is \(long.utf8.count) bytes long; a file name has at most \(NAME_MAX)"
+            return "the name '\(long.prefix(40))…' is \(long.utf8.count) bytes long; a file name has at most "
+                + "\(NAME_MAX)"
         }
         var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "'\(path)' is a folder, not a file name" }
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            return "'\(path)' is a folder, not a "
+                + "file name"
+        }
         let folder = directory(of: path)
-        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(folder)' does not exist" }
+        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return "the folder '\(folder)' does "
+                + "not exist"
+        }
         guard access(folder, W_OK) == 0 else { return "the folder '\(folder)' is not writable" }
         return nil
     }
@@ -37,9 +52,15 @@ public enum FileSystem {
     public static func outputFolderProblem(_ path: String) -> String? {
         guard !path.isEmpty else { return "it is empty" }
         guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
-        guard path.utf8.count + 64 < Int(PATH_MAX) else { return "the path is \(path.utf8.count) bytes long: too long for the files saved in it" }
+        guard path.utf8.count + 64 < Int(PATH_MAX) else {
+            return "the path is \(path.utf8.count) bytes long: too long "
+                + "for the files saved in it"
+        }
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "the folder '\(path)' does not exist" }
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return "the folder '\(path)' does "
+                + "not exist"
+        }
         guard access(path, W_OK | X_OK) == 0 else { return "the folder '\(path)' is not writable" }
         return nil
     }
@@ -61,13 +82,23 @@ public enum FileSystem {
     }
 
     /// Reads a whole (small) file: certificates, keys, CSV files.
-    public static func read(_ path: String, field: String, limit: Int = Sello.maxRequestBytes) throws(SelloError) -> [UInt8] {
+    public static func read(_ path: String, field: String, limit: Int = Sello.maxRequestBytes) throws(SelloError)
+        -> [UInt8]
+    {
         let size = try fileSize(path, field: field)
         guard size <= limit else {
-            throw SelloError(.validation, .fileTooLarge, "'\(path)' is \(size) bytes; the limit is \(limit)", field: field)
+            throw SelloError(
+                .validation, .fileTooLarge,
+                "'\(path)' is \(size) bytes; the limit is "
+                    + "\(limit)", field: field)
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(errorText())", field: field) }
+        guard fd >= 0 else {
+            throw SelloError(
+                .io, .fileUnreadable,
+                "cannot open '\(path)': "
+                    + "\(errorText())", field: field)
+        }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         var done = 0
@@ -76,7 +107,12 @@ public enum FileSystem {
                 Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
             }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw SelloError(.io, .fileUnreadable, "cannot read '\(path)': \(errorText())", field: field) }
+            guard count > 0 else {
+                throw SelloError(
+                    .io, .fileUnreadable,
+                    "cannot read '\(path)': "
+                        + "\(errorText())", field: field)
+            }
             done += count
         }
         return bytes
@@ -86,7 +122,12 @@ public enum FileSystem {
     public static func readPrefix(_ path: String, count: Int, field: String) throws(SelloError) -> [UInt8] {
         try checkPath(path, field: field)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(errorText())", field: field) }
+        guard fd >= 0 else {
+            throw SelloError(
+                .io, .fileUnreadable,
+                "cannot open '\(path)': "
+                    + "\(errorText())", field: field)
+        }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: count)
         let read = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, count) }
@@ -95,8 +136,15 @@ public enum FileSystem {
 
     /// Writes a file atomically and durably: a temporary file in the same folder, fsync, rename,
     /// fsync of the folder; mode 0600 by default (certificates and keys are secrets).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, .writeFailed, "the path contains a NUL character", field: field) }
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String)
+        throws(SelloError)
+    {
+        guard !path.utf8.contains(0) else {
+            throw SelloError(
+                .io, .writeFailed,
+                "the path contains a NUL "
+                    + "character", field: field)
+        }
         let folder = directory(of: path)
         var template = Array("\(folder)/.sello-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -124,7 +172,10 @@ public enum FileSystem {
         }
         committed = true
         let dirFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
     }
 
     static func directory(of path: String) -> String {

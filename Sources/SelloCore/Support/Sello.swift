@@ -1,4 +1,5 @@
 import CSelloAPI
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,11 +22,17 @@ public enum Sello {
 /// Reads the caller's NUL-terminated request or configuration text.
 public enum RequestText {
     public static func parse(_ text: UnsafePointer<CChar>?, what: String = "request") throws(SelloError) -> JSON {
-        guard let text else { throw .invalidArgument("the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: .nullArgument) }
+        guard let text else {
+            throw .invalidArgument(
+                "the \(what) is NULL; pass a JSON object (\"{}\" "
+                    + "for none)", code: .nullArgument)
+        }
         let length = strlen(text)
         guard length <= Sello.maxRequestBytes else {
-            throw .invalidArgument("the \(what) is \(length) bytes; the limit is \(Sello.maxRequestBytes) (8 MiB): pass large files by path",
-                                   code: .requestTooLarge)
+            throw .invalidArgument(
+                "the \(what) is \(length) bytes; the limit is \(Sello.maxRequestBytes) (8 MiB): "
+                    + "pass large files by path",
+                code: .requestTooLarge)
         }
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
         do {

@@ -45,8 +45,11 @@ public enum TextFolding {
                 scalar = UInt32(byte)
             }
             guard let folded = latinFold(scalar) else { return nil }
-            if folded == 0 { continue }                 // an apostrophe: dropped
-            if folded == 0x20 { pendingSpace = true; continue }
+            if folded == 0 { continue } // an apostrophe: dropped
+            if folded == 0x20 {
+                pendingSpace = true
+                continue
+            }
             if pendingSpace && !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
             pendingSpace = false
             appendUTF8(folded, to: &bytes)
@@ -59,11 +62,11 @@ public enum TextFolding {
     /// lower-case base letter or digit; nil when the general rule must decide.
     static func latinFold(_ scalar: UInt32) -> UInt32? {
         switch scalar {
-        case 0x27, 0x60, 0xB4: return 0                                   // ' ` ´
+        case 0x27, 0x60, 0xB4: return 0 // ' ` ´
         case 0x30...0x39, 0x61...0x7A: return scalar
         case 0x41...0x5A: return scalar | 0x20
-        case 0xC0...0xD6, 0xD8...0xDE: return latinFold(scalar + 0x20)   // À..Þ but ×
-        case 0xAA, 0xB5, 0xBA: return nil                                   // ª µ º: letters with odd case mappings
+        case 0xC0...0xD6, 0xD8...0xDE: return latinFold(scalar + 0x20) // À..Þ but ×
+        case 0xAA, 0xB5, 0xBA: return nil // ª µ º: letters with odd case mappings
         case 0xDF...0xF6, 0xF8...0xFF:
             let base = baseLetter(Unicode.Scalar(UInt8(scalar)))
             return base.value
@@ -105,7 +108,8 @@ public enum TextFolding {
         let (long, short) = a.utf8.count >= b.utf8.count ? (a, b) : (b, a)
         let gap = long.utf8.count / 4 - short.utf8.count
         if gap > 64 { return gap }
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

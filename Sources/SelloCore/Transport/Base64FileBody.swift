@@ -1,5 +1,6 @@
 import CCurl
 import CSelloShims
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,7 +69,8 @@ final class Base64FileBody {
             if offset < pending.count {
                 let count = min(pending.count - offset, capacity - written)
                 pending.withUnsafeBytes { source in
-                    UnsafeMutableRawPointer(buffer + written).copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                    UnsafeMutableRawPointer(buffer + written).copyMemory(
+                        from: source.baseAddress! + offset, byteCount: count)
                 }
                 offset += count
                 written += count
@@ -105,7 +107,10 @@ final class Base64FileBody {
                 if count < 0 && errno == EINTR { continue }
                 if count < 0 { return fail(.fileUnreadable, "cannot read '\(path)': \(FileSystem.errorText())") }
                 if count > 0 {
-                    return fail(.fileChanged, "'\(path)' grew while it was being sent (it had \(fileSize) bytes when the request started)")
+                    return fail(
+                        .fileChanged,
+                        "'\(path)' grew while it was being sent (it had \(fileSize) bytes when "
+                            + "the request started)")
                 }
                 return false
             }
@@ -116,8 +121,10 @@ final class Base64FileBody {
             if count < 0 && errno == EINTR { continue }
             if count < 0 { return fail(.fileUnreadable, "cannot read '\(path)': \(FileSystem.errorText())") }
             if count == 0 {
-                return fail(.fileChanged,
-                            "'\(path)' shrank while it was being sent: it ended after \(fileRead + Int64(got)) of the \(fileSize) bytes it had when the request started")
+                return fail(
+                    .fileChanged,
+                    "'\(path)' shrank while it was being sent: it ended after \(fileRead + Int64(got)) of the "
+                        + "\(fileSize) bytes it had when the request started")
             }
             got += count
         }

@@ -1,4 +1,5 @@
 import CCurl
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,13 +16,13 @@ enum CABundle {
     /// Where the major distributions keep their PEM bundle: the list Go's crypto/x509 uses on Linux,
     /// in its order, and SUSE's own file last.
     static let wellKnownFiles = [
-        "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo, Alpine
-        "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL 6+, CentOS, Amazon Linux
-        "/etc/ssl/ca-bundle.pem",                             // openSUSE, SLES
-        "/etc/pki/tls/cacert.pem",                            // OpenELEC
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL 7+, Fedora (the extracted store)
-        "/etc/ssl/cert.pem",                                  // Alpine, the BSDs
-        "/var/lib/ca-certificates/ca-bundle.pem",             // SUSE (what /etc/ssl/ca-bundle.pem points to)
+        "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Arch, Gentoo, Alpine
+        "/etc/pki/tls/certs/ca-bundle.crt", // Fedora, RHEL 6+, CentOS, Amazon Linux
+        "/etc/ssl/ca-bundle.pem", // openSUSE, SLES
+        "/etc/pki/tls/cacert.pem", // OpenELEC
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL 7+, Fedora (the extracted store)
+        "/etc/ssl/cert.pem", // Alpine, the BSDs
+        "/var/lib/ca-certificates/ca-bundle.pem", // SUSE (what /etc/ssl/ca-bundle.pem points to)
     ]
 
     /// What the system offers when the configuration names no CA file.
@@ -36,8 +37,10 @@ enum CABundle {
 
     /// The system's part of the decision. The file tests are injected, so that tests can play
     /// any distribution.
-    static func choose(builtInFile: String?, builtInPath: String?, candidates: [String],
-                       isReadableFile: (String) -> Bool, isDirectory: (String) -> Bool) -> Choice {
+    static func choose(
+        builtInFile: String?, builtInPath: String?, candidates: [String],
+        isReadableFile: (String) -> Bool, isDirectory: (String) -> Bool
+    ) -> Choice {
         if let builtInFile, isReadableFile(builtInFile) { return .builtIn }
         // A libcurl built with a CA folder and no file loads the folder: nothing is missing.
         if builtInFile == nil, let builtInPath, isDirectory(builtInPath) { return .builtIn }
@@ -47,8 +50,10 @@ enum CABundle {
 
     /// The file to give CURLOPT_CAINFO (nil: leave libcurl's own): the configured `ca_file`,
     /// else what the system offers, else the caller's `fallback_ca_file` when it is readable.
-    static func resolve(configured: String?, system: Choice, fallback: String?,
-                        isReadableFile: (String) -> Bool) -> String? {
+    static func resolve(
+        configured: String?, system: Choice, fallback: String?,
+        isReadableFile: (String) -> Bool
+    ) -> String? {
         if let configured { return configured }
         switch system {
         case .builtIn: return nil
@@ -62,18 +67,22 @@ enum CABundle {
         // cainfo and capath exist from CURLVERSION_SEVENTH (7.70) on; an older libcurl's struct
         // is shorter and must not be read past its age.
         guard let info = curl_version_info(CURLVERSION_SEVENTH)?.pointee,
-              info.age.rawValue >= CURLVERSION_SEVENTH.rawValue else {
-            return choose(builtInFile: nil, builtInPath: nil, candidates: wellKnownFiles,
-                          isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
+            info.age.rawValue >= CURLVERSION_SEVENTH.rawValue
+        else {
+            return choose(
+                builtInFile: nil, builtInPath: nil, candidates: wellKnownFiles,
+                isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
         }
-        return choose(builtInFile: info.cainfo.map { String(cString: $0) }, builtInPath: info.capath.map { String(cString: $0) },
-                      candidates: wellKnownFiles, isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
+        return choose(
+            builtInFile: info.cainfo.map { String(cString: $0) }, builtInPath: info.capath.map { String(cString: $0) },
+            candidates: wellKnownFiles, isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
     }()
 
     /// The CA file for a client's configuration, or nil for libcurl's built-in one.
     static func caFile(for config: ClientConfig) -> String? {
-        resolve(configured: config.caFile, system: system, fallback: config.fallbackCaFile,
-                isReadableFile: FileSystem.isReadableFile)
+        resolve(
+            configured: config.caFile, system: system, fallback: config.fallbackCaFile,
+            isReadableFile: FileSystem.isReadableFile)
     }
 
     static func isDirectory(_ path: String) -> Bool {

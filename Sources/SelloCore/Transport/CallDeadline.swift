@@ -10,7 +10,10 @@ struct CallDeadline {
     let timeoutMs: Int
 
     /// A deadline starting now (a batch item's first launch) or at `start` (a call's beginning).
-    init(hooks: CallHooks, timeoutMs: Int, start: ContinuousClock.Instant = .now, countingCallbacksSinceStart: Bool = false) {
+    init(
+        hooks: CallHooks, timeoutMs: Int, start: ContinuousClock.Instant = .now,
+        countingCallbacksSinceStart: Bool = false
+    ) {
         self.start = start
         self.hooks = hooks
         callbackTimeAtStart = countingCallbacksSinceStart ? .zero : hooks.callbackTime
@@ -25,7 +28,8 @@ struct CallDeadline {
         let (seconds, attoseconds) = elapsed.components
         let elapsedMs = seconds.multipliedReportingOverflow(by: 1000)
         guard !elapsedMs.overflow else { return Int.min }
-        let (remaining, overflow) = timeoutMs.subtractingReportingOverflow(Int(elapsedMs.partialValue) + Int(attoseconds / 1_000_000_000_000_000))
+        let (remaining, overflow) = timeoutMs.subtractingReportingOverflow(
+            Int(elapsedMs.partialValue) + Int(attoseconds / 1_000_000_000_000_000))
         return overflow ? Int.min : remaining
     }
 
@@ -33,8 +37,11 @@ struct CallDeadline {
     func remainingForAttempt() throws(SelloError) -> Int {
         let remaining = remainingMs
         guard remaining > 0 else {
-            throw SelloError(.timeout, .timeout, "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
-                             retryable: true)
+            throw SelloError(
+                .timeout, .timeout,
+                "timeout_ms (\(timeoutMs) ms) ran out before this request could be "
+                    + "sent; nothing was sent",
+                retryable: true)
         }
         return remaining
     }

@@ -1,6 +1,7 @@
 import CCurl
 import CSelloShims
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,7 @@ final class EasyHandle: @unchecked Sendable {
     }
 
     deinit {
-        curl_multi_cleanup(multi)    // the easy handle is never left in it (see `perform`)
+        curl_multi_cleanup(multi) // the easy handle is never left in it (see `perform`)
         curl_easy_cleanup(raw)
         errorBuffer.deallocate()
     }
@@ -109,10 +110,11 @@ final class ProcessPool: Sendable {
         guard let pool = ProcessPool.pool(bits)?.takeUnretainedValue() else { throw .internal("no handle pool") }
         if pool.pid == getpid() { return pool }
         let fresh = Unmanaged.passRetained(try HandlePool())
-        let (exchanged, found) = current.compareExchange(expected: bits, desired: Int(bitPattern: fresh.toOpaque()),
-                                                         ordering: .acquiringAndReleasing)
-        if exchanged { return fresh.takeUnretainedValue() }   // the inherited pool is abandoned
-        fresh.release()                                       // another thread of this process was first
+        let (exchanged, found) = current.compareExchange(
+            expected: bits, desired: Int(bitPattern: fresh.toOpaque()),
+            ordering: .acquiringAndReleasing)
+        if exchanged { return fresh.takeUnretainedValue() } // the inherited pool is abandoned
+        fresh.release() // another thread of this process was first
         guard let winner = ProcessPool.pool(found)?.takeUnretainedValue() else { throw .internal("no handle pool") }
         return winner
     }

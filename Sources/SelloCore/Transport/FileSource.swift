@@ -1,4 +1,5 @@
 import CCurl
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,9 +25,19 @@ final class FileSource {
     }
 
     init(path: String, field: String) throws(SelloError) {
-        guard !path.utf8.contains(0) else { throw SelloError(.io, .fileUnreadable, "the path contains a NUL character", field: field) }
+        guard !path.utf8.contains(0) else {
+            throw SelloError(
+                .io, .fileUnreadable,
+                "the path contains a NUL "
+                    + "character", field: field)
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SelloError(.io, .fileUnreadable, "cannot open '\(path)': \(FileSystem.errorText())", field: field) }
+        guard fd >= 0 else {
+            throw SelloError(
+                .io, .fileUnreadable,
+                "cannot open '\(path)': "
+                    + "\(FileSystem.errorText())", field: field)
+        }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             close(fd)
@@ -63,8 +74,10 @@ final class FileSource {
             count = pread(fd, buffer, wanted, off_t(offset))
         } while count < 0 && errno == EINTR
         guard count > 0 else {
-            change = count == 0 ? "it became shorter than the \(size) bytes it had when the request started"
-                                : "it could not be read any more (\(FileSystem.errorText()))"
+            change =
+                count == 0
+                ? "it became shorter than the \(size) bytes it had when the request started"
+                : "it could not be read any more (\(FileSystem.errorText()))"
             return Int(CURL_READFUNC_ABORT)
         }
         offset += Int64(count)

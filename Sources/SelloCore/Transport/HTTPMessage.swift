@@ -26,14 +26,19 @@ public enum ReplayPolicy: Sendable {
         switch self {
         case .idempotent: return nil
         case .onlyIfNotSent(let consequence):
-            return "the request may have reached the service (\(consequence)), so it was not sent again: check with the provider before trying again"
+            return "the request may have reached the service (\(consequence)), so it was not sent again: check with "
+                + "the provider before trying again"
         case .callerMayRepeat(let consequence, let advice):
             return "the request may have reached the service (\(consequence)), so it was not sent again: \(advice)"
         }
     }
 }
 
-public enum HTTPMethod: String, Sendable { case get = "GET", post = "POST", put = "PUT" }
+public enum HTTPMethod: String, Sendable {
+    case get = "GET"
+    case post = "POST"
+    case put = "PUT"
+}
 
 public enum HTTPBody: Sendable {
     case none
@@ -50,14 +55,19 @@ public enum HTTPBody: Sendable {
 public struct BasicCredentials: Sendable {
     public let user: String
     public let password: String
-    public init(user: String, password: String) { self.user = user; self.password = password }
+    public init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
 
     /// HTTP Basic sends `user:password`: a user name with a colon would move part of it into the
     /// password (and a failed login counts toward the service's lock-out) — issue 12, item 15.
     public static func checkUser(_ user: String, field: String) throws(SelloError) {
         guard !user.contains(":") else {
-            throw .invalidArgument("'\(field)' must not contain ':' (HTTP Basic authentication separates the user from the password with it)",
-                                   field: field)
+            throw .invalidArgument(
+                "'\(field)' must not contain ':' (HTTP Basic authentication separates the user "
+                    + "from the password with it)",
+                field: field)
         }
     }
 }

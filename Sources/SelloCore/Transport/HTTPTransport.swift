@@ -1,4 +1,5 @@
 import CCurl
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,8 @@ public final class HTTPTransport: Sendable {
     let pools: ProcessPool
 
     public init(config: ClientConfig) throws(SelloError) {
-        settings = TransportSettings(base: try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP), config: config)
+        settings = TransportSettings(
+            base: try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP), config: config)
         pools = try ProcessPool()
     }
 
@@ -34,12 +36,14 @@ public final class HTTPTransport: Sendable {
         do throws(SelloError) {
             try prepare(request, hooks: scope.hooks)
             let pool = try pools.pool()
-            let deadline = CallDeadline(hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
-                                        countingCallbacksSinceStart: true)
+            let deadline = CallDeadline(
+                hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
+                countingCallbacksSinceStart: true)
             var retries = 0
             while true {
-                let outcome = try attempt(request, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
-                                          number: retries + 1)
+                let outcome = try attempt(
+                    request, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
+                    number: retries + 1)
                 exchange.attempts += outcome.requestsStarted
                 if outcome.status > 0 { exchange.httpStatus = outcome.status }
                 switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, hooks: scope.hooks)) {
@@ -49,7 +53,9 @@ public final class HTTPTransport: Sendable {
                 case .retry(let error, let delayMs):
                     retries += 1
                     logRetry(retries, delayMs: delayMs, after: error, hooks: scope.hooks)
-                    guard scope.cancel.sleep(milliseconds: delayMs) else { throw SelloError.cancelledBeforeRetry(after: error.code) }
+                    guard scope.cancel.sleep(milliseconds: delayMs) else {
+                        throw SelloError.cancelledBeforeRetry(after: error.code)
+                    }
                 case .fail(let error):
                     throw error
                 }
@@ -61,13 +67,16 @@ public final class HTTPTransport: Sendable {
     }
 
     /// One attempt on a pooled handle, woken by a cancellation.
-    private func attempt(_ request: HTTPRequest, pool: HandlePool, scope: CallScope, timeoutMs: Int,
-                         number: Int) throws(SelloError) -> TransferOutcome {
+    private func attempt(
+        _ request: HTTPRequest, pool: HandlePool, scope: CallScope, timeoutMs: Int,
+        number: Int
+    ) throws(SelloError) -> TransferOutcome {
         logRequest(request, hooks: scope.hooks, attempt: number)
         let handle = try pool.checkout()
         defer { pool.checkin(handle) }
-        let transfer = try Transfer(handle: handle, request: request, settings: settings, share: pool.shareHandle,
-                                    hooks: scope.hooks, timeoutMs: timeoutMs)
+        let transfer = try Transfer(
+            handle: handle, request: request, settings: settings, share: pool.shareHandle,
+            hooks: scope.hooks, timeoutMs: timeoutMs)
         return transfer.outcome(handle.perform(cancel: scope.cancel))
     }
 
@@ -76,9 +85,12 @@ public final class HTTPTransport: Sendable {
     func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) {
         let length = Transfer.url(request, settings: settings).utf8.count
         guard length <= Sello.maxURLBytes else {
-            throw SelloError(.validation, .urlTooLong,
-                             "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) (\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string (datos, uuids, certificates) are too large for one request",
-                             retryable: false)
+            throw SelloError(
+                .validation, .urlTooLong,
+                "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) "
+                    + "(\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string "
+                    + "(datos, uuids, certificates) are too large for one request",
+                retryable: false)
         }
         var secrets = request.secrets
         if let basic = request.basicAuth {
@@ -93,7 +105,11 @@ public final class HTTPTransport: Sendable {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
         let redactor = hooks.redactor
         if outcome.code == CURLE_OK {
-            hooks.log(.info, "← \(outcome.status) \(request.method.rawValue) \(request.path) in \(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
+            hooks.log(
+                .info,
+                "← \(outcome.status) \(request.method.rawValue) \(request.path) in "
+                    + "\(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) "
+                    + "bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
             return judgeStatus(outcome, request: request, retriesDone: retriesDone, redactor: redactor)
         }
         let error = transportError(outcome, request: request, redactor: redactor)
@@ -109,21 +125,27 @@ public final class HTTPTransport: Sendable {
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
     }
 
-    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, redactor: Redactor) -> Verdict {
+    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, redactor: Redactor)
+        -> Verdict
+    {
         let response = HTTPResponse(status: outcome.status, contentType: outcome.contentType, body: outcome.body)
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { redactor.scrubURL($0) } ?? "(no Location)"
-            return .fail(SelloError(.http, .redirectNotFollowed,
-                                    "the service answered \(status) redirecting to \(target); redirects are not followed so that credentials never reach another address: point base_url at the final address",
-                                    retryable: false))
+            return .fail(
+                SelloError(
+                    .http, .redirectNotFollowed,
+                    "the service answered \(status) redirecting to \(target); redirects are not "
+                        + "followed so that credentials never reach another address: point base_url "
+                        + "at the final address",
+                    retryable: false))
         }
         let retryAfter = outcome.retryAfterMs
         let repeatable: Bool
         switch status {
-        case 429: repeatable = true                                    // not processed: rate-limited
-        case 503: repeatable = request.isIdempotent || retryAfter != nil  // the service says "not now"
-        case 500, 502, 504: repeatable = request.isIdempotent           // may have been processed
+        case 429: repeatable = true // not processed: rate-limited
+        case 503: repeatable = request.isIdempotent || retryAfter != nil // the service says "not now"
+        case 500, 502, 504: repeatable = request.isIdempotent // may have been processed
         default: return .answer(response)
         }
         let error = statusError(status, retryAfterMs: retryAfter, repeatable: repeatable, replay: request.replay)
@@ -150,15 +172,23 @@ public final class HTTPTransport: Sendable {
         switch status {
         case 429:
             code = .rateLimited
-            message = "the service is rate-limiting requests (HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
+            message =
+                "the service is rate-limiting requests "
+                + "(HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         case 503:
             code = .serviceUnavailable
-            message = "the service is unavailable (HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
+            message =
+                "the service is unavailable "
+                + "(HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         default:
             code = .httpStatus(status)
-            message = "the service answered HTTP \(status)" + (repeatable ? "" : replay.afterPossibleArrival.map { "; \($0)" } ?? "")
+            message =
+                "the service answered HTTP "
+                + "\(status)" + (repeatable ? "" : replay.afterPossibleArrival.map { "; \($0)" } ?? "")
         }
-        return SelloError(.http, code, message, retryable: repeatable || replay.callerMayRepeat, details: details.isEmpty ? nil : details)
+        return SelloError(
+            .http, code, message, retryable: repeatable || replay.callerMayRepeat,
+            details: details.isEmpty ? nil : details)
     }
 
     private func transportError(_ outcome: TransferOutcome, request: HTTPRequest, redactor: Redactor) -> SelloError {
@@ -167,42 +197,71 @@ public final class HTTPTransport: Sendable {
         let mayRepeat = !outcome.requestSent || request.replay.callerMayRepeat
         if let failure = outcome.uploadFailure {
             // The body stopped short of its Content-Length: the service never got a whole request.
-            return SelloError(.io, failure.code, "\(failure.message); the request was stopped before its body was complete, so the service did not receive it",
-                              field: request.fileField)
+            return SelloError(
+                .io, failure.code,
+                "\(failure.message); the request was stopped before its body was "
+                    + "complete, so the service did not receive it",
+                field: request.fileField)
         }
         switch outcome.code {
         case _ where outcome.tooLarge:
-            return SelloError(.protocol, .responseTooLarge,
-                              "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); the transfer was stopped")
+            return SelloError(
+                .protocol, .responseTooLarge,
+                "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); "
+                    + "the transfer was stopped")
         case CURLE_OPERATION_TIMEDOUT:
             if !outcome.requestSent {
-                return SelloError(.timeout, .connectTimeout, "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+                return SelloError(
+                    .timeout, .connectTimeout,
+                    "could not connect within "
+                        + "\(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
             }
-            return SelloError(.timeout, .timeout, "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(
+                .timeout, .timeout,
+                "no complete answer within \(settings.config.timeoutMs) "
+                    + "ms\(unsafeNote)", retryable: mayRepeat)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return SelloError(.transport, .dnsFailed, "cannot resolve the host: \(detail)", retryable: true)
         case CURLE_COULDNT_CONNECT:
             return SelloError(.transport, .connectFailed, "cannot connect: \(detail)", retryable: true)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
-            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (certificates and host names are always verified; set ca_file for a private CA)")
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS:
+            return SelloError(
+                .transport, .tlsFailed,
+                "TLS failed, nothing was sent: \(detail) (certificates and host "
+                    + "names are always verified; set ca_file for a private CA)")
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
-            return SelloError(.transport, .connectionLost, "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
+            return SelloError(
+                .transport, .connectionLost,
+                "the connection broke before a complete answer: "
+                    + "\(detail)\(unsafeNote)", retryable: mayRepeat)
         case CURLE_READ_ERROR:
-            return SelloError(.io, .fileUnreadable, "cannot read the file being uploaded: \(detail)", field: request.fileField)
+            return SelloError(
+                .io, .fileUnreadable,
+                "cannot read the file being uploaded: "
+                    + "\(detail)", field: request.fileField)
         default:
-            return SelloError(.transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)", retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
+            return SelloError(
+                .transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)",
+                retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
         }
     }
 
     func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, hooks: CallHooks) {
-        hooks.log(.warning, "retry \(retry) of \(settings.config.retry.maxRetries) in \(delayMs) ms after \(error.code): \(error.message)")
+        hooks.log(
+            .warning,
+            "retry \(retry) of \(settings.config.retry.maxRetries) in \(delayMs) ms after "
+                + "\(error.code): \(error.message)")
     }
 
     func logRequest(_ request: HTTPRequest, hooks: CallHooks, attempt: Int) {
         guard hooks.wantsLog(.info) else { return }
         let query = hooks.redactor.scrubQuery(request.query)
-        hooks.log(.info, "→ \(request.method.rawValue) \(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
+        hooks.log(
+            .info,
+            "→ \(request.method.rawValue) "
+                + "\(settings.base.text)\(request.path)\(query)\(attempt > 1 ? " (attempt \(attempt))" : "")")
     }
 
     static func format(_ milliseconds: Double) -> String {

@@ -16,8 +16,10 @@ extension HTTPTransport {
     /// requests on the wire). A retry is queued again after its delay; a request that may have
     /// reached the service is re-sent only when its `replay` allows it.
     /// - Parameter scope: the batch call's (its items share its callbacks and cancellation).
-    public func performMany(_ requests: [HTTPRequest], scope: CallScope, concurrency: Int,
-                            completion: (Int, Exchange) -> Void) {
+    public func performMany(
+        _ requests: [HTTPRequest], scope: CallScope, concurrency: Int,
+        completion: (Int, Exchange) -> Void
+    ) {
         guard !requests.isEmpty else { return }
         let pool: HandlePool
         do {
@@ -27,13 +29,22 @@ extension HTTPTransport {
             return
         }
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
-            for position in requests.indices { completion(position, Exchange(.failure(.internal("curl_multi_init failed")))) }
+            for position in requests.indices {
+                completion(
+                    position,
+                    Exchange(
+                        .failure(
+                            .internal(
+                                "curl_multi_init "
+                                    + "failed"))))
+            }
             return
         }
         // Every easy handle has been removed by then.
         defer { curl_multi_cleanup(multi) }
-        var batch = Batch(transport: self, pool: pool, multi: multi, requests: requests, hooks: scope.hooks,
-                          limit: min(max(concurrency, 1), requests.count))
+        var batch = Batch(
+            transport: self, pool: pool, multi: multi, requests: requests, hooks: scope.hooks,
+            limit: min(max(concurrency, 1), requests.count))
         // A cancellation wakes the batch's multi handle.
         scope.cancel.waiting(in: multi) { batch.run(cancel: scope.cancel, completion) }
     }
@@ -77,8 +88,10 @@ private struct Batch {
     var deadlines: [CallDeadline?]
     var exchanges: [Exchange]
 
-    init(transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
-         hooks: CallHooks, limit: Int) {
+    init(
+        transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
+        hooks: CallHooks, limit: Int
+    ) {
         self.transport = transport
         self.pool = pool
         self.multi = multi
@@ -87,7 +100,7 @@ private struct Batch {
         self.limit = limit
         deadlines = Array(repeating: nil, count: requests.count)
         exchanges = Array(repeating: Exchange(.failure(.internal("not run"))), count: requests.count)
-        _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)   // one cached connection per slot
+        _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit) // one cached connection per slot
     }
 
     mutating func run(cancel: CancelToken, _ completion: Completion) {
@@ -120,7 +133,10 @@ private struct Batch {
             if let easy { finish(easy, .finished(code), completion) }
         }
         if performed != CURLM_OK {
-            abandon(SelloError.internal("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
+            abandon(
+                SelloError.internal(
+                    "curl_multi_perform failed: "
+                        + "\(String(cString: curl_multi_strerror(performed)))"), completion)
             return false
         }
         for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
@@ -164,10 +180,14 @@ private struct Batch {
             transport.logRequest(request, hooks: hooks, attempt: item.retriesDone + 1)
             let handle = try pool.checkout()
             do throws(SelloError) {
-                let transfer = try Transfer(handle: handle, request: request, settings: transport.settings,
-                                            share: pool.shareHandle, hooks: hooks, timeoutMs: nil)
-                guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else { throw .internal("curl_multi_add_handle failed") }
-                running[handle.raw] = Running(position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
+                let transfer = try Transfer(
+                    handle: handle, request: request, settings: transport.settings,
+                    share: pool.shareHandle, hooks: hooks, timeoutMs: nil)
+                guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
+                    throw .internal("curl_multi_add_handle failed")
+                }
+                running[handle.raw] = Running(
+                    position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
             } catch {
                 pool.checkin(handle)
                 throw error
@@ -184,14 +204,17 @@ private struct Batch {
         pool.checkin(item.handle)
         exchanges[item.position].attempts += outcome.requestsStarted
         if outcome.status > 0 { exchanges[item.position].httpStatus = outcome.status }
-        var verdict = transport.judge(outcome, request: requests[item.position], retriesDone: item.retriesDone, hooks: hooks)
+        var verdict = transport.judge(
+            outcome, request: requests[item.position], retriesDone: item.retriesDone, hooks: hooks)
         if let deadline = deadlines[item.position] { verdict = deadline.bounded(verdict) }
         switch verdict {
         case .answer(let response):
             complete(item.position, .success(response), completion)
         case .retry(let error, let delayMs):
             transport.logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, hooks: hooks)
-            retrying.append(Waiting(position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs)))
+            retrying.append(
+                Waiting(
+                    position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs)))
         case .fail(let error):
             complete(item.position, .failure(error), completion)
         }
@@ -208,7 +231,9 @@ private struct Batch {
         for easy in Array(running.keys) { finish(easy, .cancelled, completion) }
         for item in retrying { complete(item.position, .failure(.cancelledBeforeRetry(after: nil)), completion) }
         retrying.removeAll()
-        for position in nextFresh..<requests.count { complete(position, .failure(.cancelled(nil, requestSent: false)), completion) }
+        for position in nextFresh..<requests.count {
+            complete(position, .failure(.cancelled(nil, requestSent: false)), completion)
+        }
         nextFresh = requests.count
     }
 

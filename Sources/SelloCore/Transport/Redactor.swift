@@ -61,7 +61,10 @@ public struct Redactor: Sendable {
                 if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
             }
         }
-        if raw.contains(where: { [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains($0) }) {
+        if raw.contains(where: {
+            [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(
+                $0)
+        }) {
             var html: [UInt8] = []
             for byte in raw {
                 switch byte {
@@ -90,7 +93,10 @@ public struct Redactor: Sendable {
         guard let uppercase = unicodeUppercase else { return output }
         var escaped: [UInt8] = []
         for scalar in String(decoding: output, as: UTF8.self).unicodeScalars {
-            guard !scalar.isASCII else { escaped.append(UInt8(scalar.value)); continue }
+            guard !scalar.isASCII else {
+                escaped.append(UInt8(scalar.value))
+                continue
+            }
             for unit in String(scalar).utf16 {
                 let hex = String(unit, radix: 16, uppercase: uppercase)
                 escaped += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
@@ -102,17 +108,19 @@ public struct Redactor: Sendable {
     public func scrub(_ text: String) -> String {
         let result = scrubSecrets(text)
         guard Redactor.mayContain(result, "Bearer "), let range = result.firstRange(of: "Bearer "),
-              Redactor.startsWithToken(result[range.upperBound...]) else { return result }
+            Redactor.startsWithToken(result[range.upperBound...])
+        else { return result }
         return String(result[..<range.upperBound]) + "***"
     }
 
     /// What follows "Bearer " looks like a token (at least 10 characters of a JWT or base64), not
     /// like words ("Token Bearer erróneo", the service's own message).
     static func startsWithToken(_ text: Substring) -> Bool {
-        text.utf8.prefix(10).count == 10 && text.utf8.prefix(10).allSatisfy { byte in
-            hexValue(byte) != nil || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-                || "-_.=+/~".utf8.contains(byte)
-        }
+        text.utf8.prefix(10).count == 10
+            && text.utf8.prefix(10).allSatisfy { byte in
+                hexValue(byte) != nil || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+                    || "-_.=+/~".utf8.contains(byte)
+            }
     }
 
     /// `scrub` without masking what follows "Bearer " (a service's own text may say "Bearer").
@@ -139,8 +147,12 @@ public struct Redactor: Sendable {
     func mayHoldSecret(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { haystack -> Bool in
-            if haystack.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") || $0 >= 0x80 }) { return true }
-            return patterns.contains { pattern in pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) } }
+            if haystack.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") || $0 >= 0x80 }) {
+                return true
+            }
+            return patterns.contains { pattern in
+                pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
+            }
         }
     }
 
@@ -153,7 +165,10 @@ public struct Redactor: Sendable {
         var found = false
         while index + needle.count <= bytes.count {
             if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) {
-                if !found { output.reserveCapacity(bytes.count); found = true }
+                if !found {
+                    output.reserveCapacity(bytes.count)
+                    found = true
+                }
                 output.append(contentsOf: bytes[start..<index])
                 output.append(contentsOf: Redactor.mask)
                 index += needle.count
@@ -198,7 +213,9 @@ public struct Redactor: Sendable {
             guard position < bytes.count else { return nil }
             let byte = bytes[position]
             if byte == UInt8(ascii: "%"), position + 2 < bytes.count,
-               let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2]), high << 4 | low == expected {
+                let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2]),
+                high << 4 | low == expected
+            {
                 position += 3
             } else if byte == expected {
                 position += 1
@@ -246,7 +263,9 @@ public struct Redactor: Sendable {
         case .string(let text): return mayHoldSecret(text) || Redactor.mayContain(text, "Bearer ")
         case .array(let array): return array.contains { holdsSecret($0) }
         case .object(let object):
-            return object.members.contains { mayHoldSecret($0.key) || (!Redactor.documentFields.contains($0.key) && holdsSecret($0.value)) }
+            return object.members.contains {
+                mayHoldSecret($0.key) || (!Redactor.documentFields.contains($0.key) && holdsSecret($0.value))
+            }
         default: return false
         }
     }
@@ -255,10 +274,14 @@ public struct Redactor: Sendable {
     /// anything else also asks `contains` (canonically equivalent spellings). The generic
     /// `contains` costs some 25,000 instructions even on a short line.
     static func mayContain(_ text: String, _ part: String) -> Bool {
-        var text = text, part = part
+        var text = text
+        var part = part
         let (found, ascii) = text.withUTF8 { haystack in
             part.withUTF8 { needle in
-                (bytes(haystack, contain: needle), !haystack.contains(where: { $0 >= 0x80 }) && !needle.contains(where: { $0 >= 0x80 }))
+                (
+                    bytes(haystack, contain: needle),
+                    !haystack.contains(where: { $0 >= 0x80 }) && !needle.contains(where: { $0 >= 0x80 })
+                )
             }
         }
         return found || (!ascii && text.contains(part))
@@ -292,7 +315,10 @@ public struct Redactor: Sendable {
         if let at = text.lastIndex(of: "@") {
             var prefix = ""
             if let scheme = text.firstRange(of: "://"), scheme.upperBound <= at,
-               text[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) {
+                text[..<scheme.lowerBound].allSatisfy({
+                    $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0))
+                })
+            {
                 prefix = String(text[..<scheme.upperBound])
             }
             text = prefix + "***@" + String(text[text.index(after: at)...])
@@ -315,7 +341,9 @@ public struct Redactor: Sendable {
         var text: String
         while true {
             let prefix = bytes.prefix(taken)
-            text = String(decoding: prefix.map { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+            text = String(
+                decoding: prefix.map { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self
+            )
             text = scrub(text.replacing("\n", with: " "))
             if prefix.count == bytes.count || text.utf8.count >= 120 + longest || taken >= 65_536 { break }
             taken *= 2

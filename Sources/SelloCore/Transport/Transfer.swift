@@ -1,5 +1,6 @@
 import CCurl
 import CSelloShims
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +36,8 @@ final class ResponseSink {
     func reserveForAnswer() {
         guard let easy else { return }
         var length: curl_off_t = -1
-        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 else { return }
+        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0
+        else { return }
         body.reserveCapacity(min(Int(length), limit))
     }
 
@@ -97,17 +99,21 @@ final class Transfer {
 
     /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
     ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
-    init(handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
-         hooks: CallHooks, timeoutMs: Int?) throws(SelloError) {
+    init(
+        handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
+        hooks: CallHooks, timeoutMs: Int?
+    ) throws(SelloError) {
         self.handle = handle
         self.request = request
-        sink = ResponseSink(limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
-                            refusesResend: !request.isIdempotent)
+        sink = ResponseSink(
+            limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
+            refusesResend: !request.isIdempotent)
         sink.easy = handle.raw
         curl_easy_reset(handle.raw)
         var options = CurlOptions(handle.raw)
-        Transfer.setConnection(&options, url: Transfer.url(request, settings: settings), settings: settings, share: share,
-                               errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
+        Transfer.setConnection(
+            &options, url: Transfer.url(request, settings: settings), settings: settings, share: share,
+            errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
         setAnswerCallbacks(&options, hooks: hooks)
         if let credentials = request.basicAuth {
             options.set(CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */)
@@ -158,8 +164,11 @@ final class Transfer {
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
         // libcurl wanted to send the request again after its connection died: refused.
         let resendRefused = sink.refusesResend && sink.requestStarts > 1
-        let errorText = resendRefused ? "the connection closed after the request was sent, before any answer"
-            : handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+        let errorText =
+            resendRefused
+            ? "the connection closed after the request was sent, before any answer"
+            : handle.errorBuffer[0] != 0
+                ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
             code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
             retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
@@ -179,7 +188,8 @@ final class Transfer {
     private func header(_ name: String) -> String? {
         var found: UnsafeMutablePointer<curl_header>?
         guard curl_easy_header(handle.raw, name, 0, 1 /* CURLH_HEADER */, -1, &found) == CURLHE_OK,
-              let found, let value = found.pointee.value else { return nil }
+            let found, let value = found.pointee.value
+        else { return nil }
         return String(cString: value)
     }
 
@@ -219,8 +229,9 @@ final class Transfer {
         bytes.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 bytes.append(byte)
             default:
                 bytes.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])

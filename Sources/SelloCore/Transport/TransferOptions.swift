@@ -10,17 +10,23 @@ struct CurlOptions {
 
     mutating func check(_ code: CURLcode) { if code != CURLE_OK && failure == CURLE_OK { failure = code } }
     mutating func set(_ option: CURLoption, _ value: Int) { check(curlshim_easy_setopt_long(easy, option, value)) }
-    mutating func set(_ option: CURLoption, offset: curl_off_t) { check(curlshim_easy_setopt_offset(easy, option, offset)) }
+    mutating func set(_ option: CURLoption, offset: curl_off_t) {
+        check(curlshim_easy_setopt_offset(easy, option, offset))
+    }
     /// libcurl copies string options (since 7.17): the temporary C string may go.
     mutating func set(_ option: CURLoption, _ text: String) { check(curlshim_easy_setopt_pointer(easy, option, text)) }
-    mutating func set(_ option: CURLoption, pointer: UnsafeRawPointer?) { check(curlshim_easy_setopt_pointer(easy, option, pointer)) }
+    mutating func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+        check(curlshim_easy_setopt_pointer(easy, option, pointer))
+    }
 }
 
 /// The option groups `Transfer.init` applies after `curl_easy_reset` (which keeps the live
 /// connections): where to connect and how safely, where the answer goes, the method and body.
 extension Transfer {
-    static func setConnection(_ options: inout CurlOptions, url: String, settings: TransportSettings,
-                              share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>, timeoutMs: Int?) {
+    static func setConnection(
+        _ options: inout CurlOptions, url: String, settings: TransportSettings,
+        share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>, timeoutMs: Int?
+    ) {
         let config = settings.config
         options.set(CURLOPT_URL, url)
         options.set(CURLOPT_NOSIGNAL, 1)
@@ -44,15 +50,21 @@ extension Transfer {
 
     /// The answer into `sink` (bounded), each sending counted, and upload progress if wanted.
     func setAnswerCallbacks(_ options: inout CurlOptions, hooks: CallHooks) {
-        options.check(curlshim_easy_setopt_data_fn(options.easy, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            guard let data, let context else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-            let length = size * count
-            guard sink.body.count + length <= sink.limit else { sink.exceeded = true; return 0 }
-            if sink.body.isEmpty { sink.reserveForAnswer() }
-            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-            return length
-        }))
+        options.check(
+            curlshim_easy_setopt_data_fn(
+                options.easy, CURLOPT_WRITEFUNCTION,
+                { data, size, count, context in
+                    guard let data, let context else { return 0 }
+                    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+                    let length = size * count
+                    guard sink.body.count + length <= sink.limit else {
+                        sink.exceeded = true
+                        return 0
+                    }
+                    if sink.body.isEmpty { sink.reserveForAnswer() }
+                    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+                    return length
+                }))
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         options.set(CURLOPT_WRITEDATA, pointer: sinkPointer)
         // Counts each sending, and refuses libcurl's own re-send of a request that must not be
@@ -62,14 +74,18 @@ extension Transfer {
         guard request.reportsProgress && hooks.hasProgress else { return }
         options.set(CURLOPT_NOPROGRESS, 0)
         options.set(CURLOPT_XFERINFODATA, pointer: sinkPointer)
-        options.check(curlshim_easy_setopt_xferinfo_fn(options.easy, { context, _, _, uploadTotal, uploaded in
-            guard let context else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-            if sink.reportsUpload && uploaded > 0 {
-                sink.hooks.reportProgress(done: Int64(uploaded), total: uploadTotal > 0 ? Int64(uploadTotal) : -1)
-            }
-            return 0
-        }))
+        options.check(
+            curlshim_easy_setopt_xferinfo_fn(
+                options.easy,
+                { context, _, _, uploadTotal, uploaded in
+                    guard let context else { return 0 }
+                    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+                    if sink.reportsUpload && uploaded > 0 {
+                        sink.hooks.reportProgress(
+                            done: Int64(uploaded), total: uploadTotal > 0 ? Int64(uploadTotal) : -1)
+                    }
+                    return 0
+                }))
     }
 
     func setMethodAndBody(_ options: inout CurlOptions, headers: inout [String]) throws(SelloError) {
@@ -93,7 +109,9 @@ extension Transfer {
             headers.append("Content-Type: \(contentType)")
             options.set(CURLOPT_POST, 1)
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(bytes.count))
-            bytes.withUnsafeBytes { options.set(CURLOPT_COPYPOSTFIELDS, pointer: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+            bytes.withUnsafeBytes {
+                options.set(CURLOPT_COPYPOSTFIELDS, pointer: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+            }
         case .multipartFile(let field, let fileName, let path, let contentType):
             // Streamed from disk, never read whole, and stopped if the file changes meanwhile.
             let file = try FileSource(path: path, field: "file_path")
@@ -123,8 +141,10 @@ extension Transfer {
     }
 
     /// A one-part multipart body whose data `setData` attaches (curl copies `curl_mime_data`).
-    private func addPart(_ options: inout CurlOptions, field: String, fileName: String, contentType: String,
-                         setData: (OpaquePointer?) -> CURLcode) {
+    private func addPart(
+        _ options: inout CurlOptions, field: String, fileName: String, contentType: String,
+        setData: (OpaquePointer?) -> CURLcode
+    ) {
         mime = curl_mime_init(options.easy)
         let part = curl_mime_addpart(mime)
         options.check(curl_mime_name(part, field))

@@ -23,8 +23,10 @@ public struct XMLElement: Sendable, Equatable {
     public let text: String
     public let children: [XMLElement]
 
-    public init(name: String, namespace: String = "", attributes: [XMLAttribute] = [], text: String = "",
-                children: [XMLElement] = []) {
+    public init(
+        name: String, namespace: String = "", attributes: [XMLAttribute] = [], text: String = "",
+        children: [XMLElement] = []
+    ) {
         self.name = name
         self.namespace = namespace
         self.attributes = attributes

@@ -16,9 +16,10 @@ private enum LibXML2 {
 /// stamp's pdfBase64 can be larger (issue 12, item 11); what HUGE would also allow is bounded
 /// here instead: a DOCTYPE stops the parser (so there are no entities to expand), depth stops at
 /// `xmlMaxDepth`, attributes per element at `XMLLimits.maxAttributes`, and memory at `XMLLimits`.
-private let parseOptions = Int32(bitPattern:
-    XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-    | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+private let parseOptions = Int32(
+    bitPattern:
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+        | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
 
 /// What reading one document may cost (issue 12, items 13 and 14).
 public struct XMLLimits: Sendable {
@@ -57,8 +58,10 @@ func parseXML(_ bytes: [UInt8], repairing: Bool) -> Result<(root: XMLElement, re
         return .failure(failure)
     }
     if let offset = XMLScan.firstElementWithTooManyAttributes(input) {
-        return .failure(XMLFailure(message: "an element has more than \(XMLLimits.maxAttributes) attributes",
-                                   line: lineNumber(input, at: offset), tooComplex: true))
+        return .failure(
+            XMLFailure(
+                message: "an element has more than \(XMLLimits.maxAttributes) attributes",
+                line: lineNumber(input, at: offset), tooComplex: true))
     }
     return SAXReader(limits: XMLLimits(bytes: input.count)).read(input).map { ($0, repairs) }
 }
@@ -102,7 +105,8 @@ func isXMLSpace(_ byte: UInt8) -> Bool {
 
 func trimmedXMLText(_ bytes: [UInt8]) -> String {
     guard let first = bytes.firstIndex(where: { !isXMLSpace($0) }),
-          let last = bytes.lastIndex(where: { !isXMLSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isXMLSpace($0) })
+    else { return "" }
     return String(decoding: bytes[first...last], as: UTF8.self)
 }
 
@@ -131,13 +135,19 @@ private final class SAXReader {
 
     static func from(_ userData: UnsafeMutableRawPointer?) -> (SAXReader, xmlParserCtxtPtr)? {
         guard let ctxt = userData?.assumingMemoryBound(to: xmlParserCtxt.self),
-              let raw = ctxt.pointee._private else { return nil }
+            let raw = ctxt.pointee._private
+        else { return nil }
         return (Unmanaged<SAXReader>.fromOpaque(raw).takeUnretainedValue(), ctxt)
     }
 
     func read(_ bytes: [UInt8]) -> Result<XMLElement, XMLFailure> {
         _ = LibXML2.initialized
-        guard let ctxt = xmlNewParserCtxt() else { return .failure(XMLFailure(message: "cannot create XML parser", line: 0)) }
+        guard let ctxt = xmlNewParserCtxt() else {
+            return .failure(
+                XMLFailure(
+                    message: "cannot create XML "
+                        + "parser", line: 0))
+        }
         defer { xmlFreeParserCtxt(ctxt) }
         ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
         SAXReader.install(ctxt.pointee.sax)
@@ -148,7 +158,7 @@ private final class SAXReader {
                 return xmlCtxtReadMemory(ctxt, base, Int32(raw.count), nil, "UTF-8", parseOptions)
             }
         }
-        xmlFreeDoc(doc)   // none is built (no tree callbacks), but free whatever libxml2 made
+        xmlFreeDoc(doc) // none is built (no tree callbacks), but free whatever libxml2 made
         if let stopped { return .failure(stopped) }
         guard ctxt.pointee.wellFormed != 0, let root else {
             return .failure(firstError ?? lastError(ctxt))
@@ -181,13 +191,18 @@ private final class SAXReader {
         // DTD: no entity declarations means no entity-expansion attack.
         sax.pointee.internalSubset = { userData, _, _, _ in
             guard let (reader, ctxt) = SAXReader.from(userData) else { return }
-            reader.stop(ctxt, XMLFailure(message: "DOCTYPE/DTD not allowed", line: ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0))
+            reader.stop(
+                ctxt,
+                XMLFailure(
+                    message: "DOCTYPE/DTD not "
+                        + "allowed", line: ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0))
         }
         // libxml2 keeps parsing after the first fatal error and ctxt->lastError ends up with the
         // last one; the first is the one worth reporting.
         sax.pointee.serror = { userData, error in
             guard let (reader, _) = SAXReader.from(userData), reader.firstError == nil,
-                  let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+                let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue
+            else { return }
             reader.firstError = failure(from: error)
         }
     }
@@ -200,16 +215,26 @@ private final class SAXReader {
     func charge(_ amount: Int, _ ctxt: xmlParserCtxtPtr) -> Bool {
         cost += amount
         guard cost > limits.budget else { return true }
-        stop(ctxt, XMLFailure(message: "the document holds too many elements or attributes to read within a few times its size",
-                              line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
+        stop(
+            ctxt,
+            XMLFailure(
+                message: "the document holds too many elements or attributes to read within a few times "
+                    + "its size",
+                line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
         return false
     }
 
-    func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
-               _ values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ ctxt: xmlParserCtxtPtr) {
+    func start(
+        _ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
+        _ values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ ctxt: xmlParserCtxtPtr
+    ) {
         guard stopped == nil else { return }
         guard stack.count < xmlMaxDepth else {
-            stop(ctxt, XMLFailure(message: "elements nested deeper than \(xmlMaxDepth)", line: Int(ctxt.pointee.input?.pointee.line ?? 0)))
+            stop(
+                ctxt,
+                XMLFailure(
+                    message: "elements nested deeper than "
+                        + "\(xmlMaxDepth)", line: Int(ctxt.pointee.input?.pointee.line ?? 0)))
             return
         }
         guard charge(160 + count * 64, ctxt) else { return }
@@ -220,7 +245,8 @@ private final class SAXReader {
             for index in 0..<count {
                 let base = index * 5
                 guard let start = values[base + 3], let end = values[base + 4] else { continue }
-                let value = String(decoding: UnsafeBufferPointer(start: start, count: max(end - start, 0)), as: UTF8.self)
+                let value = String(
+                    decoding: UnsafeBufferPointer(start: start, count: max(end - start, 0)), as: UTF8.self)
                 attributes.append(XMLAttribute(name: xmlString(values[base]), value: value))
             }
         }
@@ -229,9 +255,10 @@ private final class SAXReader {
 
     func end(_ ctxt: xmlParserCtxtPtr) {
         guard stopped == nil, let frame = stack.popLast() else { return }
-        let element = XMLElement(name: frame.name, namespace: frame.namespace, attributes: frame.attributes,
-                                 text: trimmedXMLText(frame.text),
-                                 children: frame.children)
+        let element = XMLElement(
+            name: frame.name, namespace: frame.namespace, attributes: frame.attributes,
+            text: trimmedXMLText(frame.text),
+            children: frame.children)
         if stack.isEmpty {
             root = element
         } else {

@@ -21,14 +21,19 @@ enum XMLScan {
                 return position + terminator.utf8CodeUnitCount
             }
             while index < count {
-                guard buffer[index] == UInt8(ascii: "<") else { index += 1; continue }
+                guard buffer[index] == UInt8(ascii: "<") else {
+                    index += 1
+                    continue
+                }
                 let tag = index
                 index += 1
                 if starts("!--", at: index) {
                     index = skip(past: "-->", from: index + 3)
                 } else if starts("![CDATA[", at: index) {
                     index = skip(past: "]]>", from: index + 8)
-                } else if index < count, [UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "/")].contains(buffer[index]) {
+                } else if index < count,
+                    [UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "/")].contains(buffer[index])
+                {
                     index = skip(past: ">", from: index)
                 } else {
                     var quote: UInt8 = 0
@@ -78,7 +83,7 @@ enum XMLRepair {
                     output.append(contentsOf: bytes[index..<(index + length.count)])
                 }
             } else {
-                output.append(contentsOf: replacement)   // one U+FFFD per maximal ill-formed part
+                output.append(contentsOf: replacement) // one U+FFFD per maximal ill-formed part
             }
             index += length.count
         }

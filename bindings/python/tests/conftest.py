@@ -1,6 +1,7 @@
 """Fixtures for the Python binding's tests: the sandbox (one per session, reset before each test),
 the library from the build tree, and the binding from src/ (no install needed). The data and the
 fixtures are the shared ones of Tests/support/sello_fixtures.py."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ the exception classes, and uvloop.
 
 The tests of cancelling a call *in the library* (call_id, PREFIX_client_cancel) wait for issue 14's
 C part: they are in pending_test_aio_cancel.py, not collected until the integrator renames it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,11 +15,11 @@ import time
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 import sello
 import sello.aio
 from sello.aio import _stubgen
-from sello_fixtures import CFDI_BY_UUID as BY_UUID, FES_REQUEST, csv_text, stamped_uuid
+from sello_fixtures import CFDI_BY_UUID as BY_UUID
+from sello_fixtures import FES_REQUEST, csv_text, stamped_uuid
 
 
 def most_at_once(requests: List[Dict[str, Any]]) -> int:
@@ -36,8 +37,11 @@ def most_at_once(requests: List[Dict[str, Any]]) -> int:
 
 # -- the methods ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("async_class, sync_class", [
-    (sello.aio.FES, sello.FES), (sello.aio.FirmaVirtual, sello.FirmaVirtual), (sello.aio.CFDI, sello.CFDI)])
+
+@pytest.mark.parametrize(
+    "async_class, sync_class",
+    [(sello.aio.FES, sello.FES), (sello.aio.FirmaVirtual, sello.FirmaVirtual), (sello.aio.CFDI, sello.CFDI)],
+)
 def test_every_operation_is_a_coroutine_with_the_sync_signature(async_class, sync_class) -> None:
     assert sync_class._operations, "the operation table is empty"
     for operation in sync_class._operations:
@@ -49,8 +53,9 @@ def test_every_operation_is_a_coroutine_with_the_sync_signature(async_class, syn
 
 
 def test_the_typed_stub_is_generated_from_the_sync_classes() -> None:
-    assert _stubgen.STUB.read_text(encoding="utf-8") == _stubgen.render(), \
+    assert _stubgen.STUB.read_text(encoding="utf-8") == _stubgen.render(), (
         "src/sello/aio/_clients.pyi is out of date: run python3 -m sello.aio._stubgen"
+    )
     for name, sync_class, _ in _stubgen.CLIENTS:
         for operation in sync_class._operations:
             assert f"    async def {operation}(self" in _stubgen.render(), (name, operation)
@@ -58,8 +63,11 @@ def test_the_typed_stub_is_generated_from_the_sync_classes() -> None:
 
 def test_calls_return_the_same_results(sandbox, fes_config, fv_config, cfdi_config) -> None:
     async def main() -> Tuple[Any, ...]:
-        async with sello.aio.FES(**fes_config) as fes, sello.aio.FirmaVirtual(**fv_config) as fv, \
-                sello.aio.CFDI(**cfdi_config) as cfdi:
+        async with (
+            sello.aio.FES(**fes_config) as fes,
+            sello.aio.FirmaVirtual(**fv_config) as fv,
+            sello.aio.CFDI(**cfdi_config) as cfdi,
+        ):
             cert = await fes.obtain_certificate(**FES_REQUEST)
             user = await fv.get_user(IDUser=1)
             by_name = await fv.call("list_contract_types", {"QTYPE": "FEE", "QVALUE": "28"})
@@ -72,16 +80,20 @@ def test_calls_return_the_same_results(sandbox, fes_config, fv_config, cfdi_conf
     assert user["sLogin"] == "userapp" and [fee["iContractTypeFeeID"] for fee in by_name.data] == [28]
     assert stamp["uuid"] in fetched["xml"]
     assert sandbox.requests("/generateFES")[0]["json"]["request"]["parametro"]["rut"] == "19371037-9"
-    assert [r["query"] for r in sandbox.requests(BY_UUID)][0] == [["contrato", "PADE-CONTRATO-01"],
-                                                                   ["uuid", stamp["uuid"]]]
+    assert [r["query"] for r in sandbox.requests(BY_UUID)][0] == [
+        ["contrato", "PADE-CONTRATO-01"],
+        ["uuid", stamp["uuid"]],
+    ]
 
 
 def test_exceptions_are_the_sync_classes(sandbox, cfdi_config, fv_config) -> None:
     async def main() -> List[BaseException]:
         caught: List[BaseException] = []
         async with sello.aio.CFDI(**cfdi_config) as cfdi:
-            for coroutine in (cfdi.get_by_uuid(uuid="not-a-uuid"),
-                              cfdi.get_by_uuid(uuid="11111111-2222-3333-4444-555555555555")):
+            for coroutine in (
+                cfdi.get_by_uuid(uuid="not-a-uuid"),
+                cfdi.get_by_uuid(uuid="11111111-2222-3333-4444-555555555555"),
+            ):
                 try:
                     await coroutine
                 except sello.SelloError as exc:
@@ -107,7 +119,7 @@ def test_exceptions_are_the_sync_classes(sandbox, cfdi_config, fv_config) -> Non
     assert type(auth) is sello.AuthError and auth.code == "LOGIN_FAILED"
     assert "no operation 'no_such_operation'" in str(unknown)
     assert type(closed) is sello.InvalidArgumentError and closed.code == "CLIENT_CLOSED"
-    assert len(sandbox.requests(BY_UUID)) == 1        # the invalid UUID and the closed client sent nothing
+    assert len(sandbox.requests(BY_UUID)) == 1  # the invalid UUID and the closed client sent nothing
 
 
 def test_max_concurrency_must_be_a_positive_integer(cfdi_config) -> None:
@@ -125,6 +137,7 @@ def test_max_concurrency_must_be_a_positive_integer(cfdi_config) -> None:
 
 # -- the pool --------------------------------------------------------------------------------------
 
+
 def test_sixteen_awaits_of_a_500_ms_call_run_at_once(sandbox, cfdi_config) -> None:
     uuid = stamped_uuid(cfdi_config)
     sandbox.fault("delay", ms=500, count=16, prefix=BY_UUID)
@@ -139,7 +152,7 @@ def test_sixteen_awaits_of_a_500_ms_call_run_at_once(sandbox, cfdi_config) -> No
     assert [r["consultaOk"] for r in results] == [True] * 16
     received = sandbox.requests(BY_UUID)
     assert len(received) == 16 and all(r["fault"] == "delay" for r in received)
-    assert most_at_once(received) == 16                  # all sixteen were answered side by side
+    assert most_at_once(received) == 16  # all sixteen were answered side by side
     assert elapsed < 4.0, f"16 × 500 ms took {elapsed:.2f} s (one at a time would be 8 s)"
 
 
@@ -157,7 +170,7 @@ def test_the_pool_size_is_honoured(sandbox, cfdi_config, caplog) -> None:
     elapsed = asyncio.run(main())
     received = sandbox.requests(BY_UUID)
     assert len(received) == 7 and most_at_once(received) == 3
-    assert elapsed >= 0.9                                # three waves of 300 ms at least
+    assert elapsed >= 0.9  # three waves of 300 ms at least
     threads = {r.threadName for r in caplog.records if r.getMessage().startswith("→ POST")}
     assert len(threads) == 3 and all(name.startswith("sello-aio-cfdi") for name in threads)
 
@@ -176,10 +189,11 @@ def test_the_event_loop_is_not_blocked(sandbox, cfdi_config) -> None:
             await call
         return ticks
 
-    assert asyncio.run(main()) >= 20                     # the loop kept running during the 600 ms call
+    assert asyncio.run(main()) >= 20  # the loop kept running during the 600 ms call
 
 
 # -- closing ---------------------------------------------------------------------------------------
+
 
 def test_async_with_waits_for_the_calls_in_flight_then_closes(sandbox, cfdi_config) -> None:
     uuid = stamped_uuid(cfdi_config)
@@ -188,10 +202,10 @@ def test_async_with_waits_for_the_calls_in_flight_then_closes(sandbox, cfdi_conf
     async def main() -> Tuple[sello.aio.CFDI, List[Any]]:
         async with sello.aio.CFDI(**cfdi_config) as cfdi:
             calls = [asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid)) for _ in range(2)]
-            await asyncio.sleep(0.1)                     # both are in flight when the block ends
+            await asyncio.sleep(0.1)  # both are in flight when the block ends
         assert cfdi.closed and cfdi.sync.closed
-        assert all(call.done() for call in calls)        # close() waited for them
-        await cfdi.close()                               # twice is harmless
+        assert all(call.done() for call in calls)  # close() waited for them
+        await cfdi.close()  # twice is harmless
         return cfdi, [call.result()["consultaOk"] for call in calls]
 
     cfdi, outcomes = asyncio.run(main())
@@ -212,6 +226,7 @@ def test_concurrent_closes_wait_for_the_same_close(sandbox, cfdi_config) -> None
 
 
 # -- cancelling the awaiting task (what works with any library) ------------------------------------
+
 
 def test_a_cancelled_call_still_waiting_for_a_thread_is_never_sent(sandbox, cfdi_config) -> None:
     uuid = stamped_uuid(cfdi_config)
@@ -246,14 +261,15 @@ def test_cancelling_the_task_of_a_call_in_flight_returns_at_once(sandbox, cfdi_c
                 await call
             return time.perf_counter() - started
 
-    assert asyncio.run(main()) < 1.0                     # the task did not wait for the 1.5 s answer
-    assert len(sandbox.requests(BY_UUID)) == 1           # and the request was sent exactly once
+    assert asyncio.run(main()) < 1.0  # the task did not wait for the 1.5 s answer
+    assert len(sandbox.requests(BY_UUID)) == 1  # and the request was sent exactly once
 
 
 # -- uvloop ----------------------------------------------------------------------------------------
 
+
 def test_under_uvloop(sandbox, cfdi_config) -> None:
-    uvloop = pytest.importorskip("uvloop")               # installed by scripts/install-deps.sh
+    uvloop = pytest.importorskip("uvloop")  # installed by scripts/install-deps.sh
     uuid = stamped_uuid(cfdi_config)
     sandbox.fault("delay", ms=300, count=8, prefix=BY_UUID)
 
@@ -261,8 +277,9 @@ def test_under_uvloop(sandbox, cfdi_config) -> None:
         loop_type = type(asyncio.get_running_loop()).__module__
         async with sello.aio.CFDI(**cfdi_config) as cfdi:
             started = time.perf_counter()
-            results = await asyncio.gather(*(cfdi.get_by_uuid(uuid=uuid) for _ in range(8)),
-                                           cfdi.get_by_uuid(uuid="bad"), return_exceptions=True)
+            results = await asyncio.gather(
+                *(cfdi.get_by_uuid(uuid=uuid) for _ in range(8)), cfdi.get_by_uuid(uuid="bad"), return_exceptions=True
+            )
             return loop_type, results, time.perf_counter() - started
 
     loop = uvloop.new_event_loop()

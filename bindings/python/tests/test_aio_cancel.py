@@ -5,6 +5,7 @@ request it sends and cancels a call in flight when its task is cancelled, and er
 "cancelled" raises sello.CallCancelledError. These tests check, against the sandbox, that
 cancelling frees the thread long before the sandbox's 5 s delay, with exactly one request
 recorded."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,12 +15,12 @@ import time
 from typing import Any, Callable, Dict, List
 
 import pytest
-
 import sello
 import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
-from sello_fixtures import CFDI_BY_UUID as BY_UUID, stamped_uuid
+from sello_fixtures import CFDI_BY_UUID as BY_UUID
+from sello_fixtures import stamped_uuid
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -46,7 +47,7 @@ def test_cancelling_the_task_cancels_the_call_and_frees_its_thread(sandbox, cfdi
     async def main() -> float:
         async with sello.aio.CFDI(**cfdi_config, max_concurrency=1) as cfdi:
             held = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid))
-            await asyncio.sleep(0.3)                     # in flight, held by the sandbox
+            await asyncio.sleep(0.3)  # in flight, held by the sandbox
             started = time.perf_counter()
             held.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -64,8 +65,8 @@ def test_cancelling_the_task_cancels_the_call_and_frees_its_thread(sandbox, cfdi
     while any(r["elapsed_ms"] is None for r in received) and time.monotonic() < deadline:
         time.sleep(0.05)
         received = sandbox.requests(BY_UUID)
-    assert len(received) == 2 and received[0]["fault"] == "delay"     # the cancelled one, sent once
-    assert all(key != "call_id" for r in received for key, _ in r["query"])   # library-only field
+    assert len(received) == 2 and received[0]["fault"] == "delay"  # the cancelled one, sent once
+    assert all(key != "call_id" for r in received for key, _ in r["query"])  # library-only field
     assert any("get_by_uuid failed: cancelled" in r.getMessage() for r in caplog.records)
 
 
@@ -75,6 +76,7 @@ def test_a_call_id_cancels_that_call_from_another_thread(sandbox, cfdi_config) -
     outcome: Dict[str, Any] = {}
 
     with sello.CFDI(**cfdi_config) as cfdi:
+
         def held() -> None:
             current_call_id.set("the-held-call")
             try:
@@ -100,6 +102,7 @@ def test_none_cancels_every_call_in_flight(sandbox, cfdi_config) -> None:
     errors: List[BaseException] = []
 
     with sello.CFDI(**cfdi_config) as cfdi:
+
         def held(index: int) -> None:
             current_call_id.set(f"call-{index}")
             try:
@@ -132,7 +135,7 @@ def test_gathered_tasks_cancelled_together(sandbox, cfdi_config) -> None:
             gathered.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await gathered
-        return time.perf_counter() - started               # includes close(): every thread was freed
+        return time.perf_counter() - started  # includes close(): every thread was freed
 
     assert asyncio.run(main()) < 1.5
     assert len(sandbox.requests(BY_UUID)) == 8

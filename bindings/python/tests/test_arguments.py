@@ -3,6 +3,7 @@ operation, constructor and helper becomes the member of the same name in the req
 configuration) JSON, None left out, paths as strings, sequences as arrays, mappings as objects,
 bytes as text; each operation reaches its own C function. Checked at the C boundary, nothing sent:
 the rules the library applies to these requests are tested through the .so (Tests/python)."""
+
 from __future__ import annotations
 
 import inspect
@@ -13,7 +14,6 @@ import types
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 import sello
 from sello import _lib
 
@@ -61,13 +61,15 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, Any]]:
     answered = 0x5E110
 
     def function(name: str) -> Any:
-        if name.endswith(("_client_new", "_client_free", "_client_set_log", "_client_set_progress", "_client_cancel")) \
-                or not name.startswith(("fes_", "fv_", "cfdi_")):
+        if name.endswith(
+            ("_client_new", "_client_free", "_client_set_log", "_client_set_progress", "_client_cancel")
+        ) or not name.startswith(("fes_", "fv_", "cfdi_")):
             return real_function(name)
 
         def record(_handle: Any, payload: bytes) -> int:
             calls.append((name, json.loads(payload)))
             return answered
+
         return record
 
     def call_helper(name: str, payload: bytes) -> Dict[str, Any]:
@@ -75,20 +77,26 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, Any]]:
         return {"ok": True, "data": {}, "meta": {"attempts": 0}}
 
     monkeypatch.setattr(library, "function", function)
-    monkeypatch.setattr(library, "take", lambda pointer: {"ok": True, "data": {}, "meta": {"attempts": 0}}
-                        if pointer == answered else real_take(pointer))
+    monkeypatch.setattr(
+        library,
+        "take",
+        lambda pointer: (
+            {"ok": True, "data": {}, "meta": {"attempts": 0}} if pointer == answered else real_take(pointer)
+        ),
+    )
     monkeypatch.setattr(library, "call_helper", call_helper)
     return calls
 
 
 @pytest.mark.parametrize("client_class,config", CLIENTS)
-def test_every_keyword_of_every_operation_is_sent_by_its_name(client_class: Any, config: str, sent: Any,
-                                                               request: pytest.FixtureRequest) -> None:
+def test_every_keyword_of_every_operation_is_sent_by_its_name(
+    client_class: Any, config: str, sent: Any, request: pytest.FixtureRequest
+) -> None:
     with client_class(**request.getfixturevalue(config)) as client:
         for operation, function_name in client_class._operations.items():
             method = getattr(client, operation)
             if operation == "confirm_callback":
-                continue                       # its body is not a keyword: test_callback_bodies
+                continue  # its body is not a keyword: test_callback_bodies
             for everything in (True, False):
                 given, expected = arguments(method, everything)
                 method(**given)
@@ -96,23 +104,32 @@ def test_every_keyword_of_every_operation_is_sent_by_its_name(client_class: Any,
     assert len(sent) == 2 * (len(client_class._operations) - (client_class is sello.FirmaVirtual))
 
 
-@pytest.mark.parametrize("helper,function_name", [
-    (sello.check_rut, "sello_check_rut"), (sello.find_comuna, "sello_find_comuna"), (sello.check_rfc, "sello_check_rfc"),
-    (sello.fes_check_request, "fes_check_request"), (sello.cfdi_inspect_csd, "cfdi_inspect_csd"),
-])
+@pytest.mark.parametrize(
+    "helper,function_name",
+    [
+        (sello.check_rut, "sello_check_rut"),
+        (sello.find_comuna, "sello_find_comuna"),
+        (sello.check_rfc, "sello_check_rfc"),
+        (sello.fes_check_request, "fes_check_request"),
+        (sello.cfdi_inspect_csd, "cfdi_inspect_csd"),
+    ],
+)
 def test_every_keyword_of_every_helper_is_sent_by_its_name(helper: Any, function_name: str, sent: Any) -> None:
     given, expected = arguments(helper, True)
     helper(**given)
     assert sent == [(function_name, expected)]
 
 
-@pytest.mark.parametrize("body,expected", [
-    (b'{"contract":{"sContractID":"x"}}', '{"contract":{"sContractID":"x"}}'),
-    (bytearray(b"caf\xc3\xa9"), "café"),
-    (b"\xff\xfe", "\ufffd\ufffd"),                  # not UTF-8: sent replaced, then refused as not a callback
-    ('{"a":1}', '{"a":1}'),
-    (types.MappingProxyType({"contract": {"sContractID": "x"}}), {"contract": {"sContractID": "x"}}),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (b'{"contract":{"sContractID":"x"}}', '{"contract":{"sContractID":"x"}}'),
+        (bytearray(b"caf\xc3\xa9"), "café"),
+        (b"\xff\xfe", "\ufffd\ufffd"),  # not UTF-8: sent replaced, then refused as not a callback
+        ('{"a":1}', '{"a":1}'),
+        (types.MappingProxyType({"contract": {"sContractID": "x"}}), {"contract": {"sContractID": "x"}}),
+    ],
+)
 def test_callback_bodies(body: Any, expected: Any, sent: Any, fv_config: Dict[str, Any]) -> None:
     sello.fv_parse_callback(body)
     with sello.FirmaVirtual(**fv_config) as fv:
@@ -127,10 +144,13 @@ def test_call_by_name_sends_the_request_as_given(sent: Any, cfdi_config: Dict[st
     assert sent == [("cfdi_get_by_uuid", {"uuid": "U", "save_dir": "/tmp/x"}), ("cfdi_get_status", {})]
 
 
-@pytest.mark.parametrize("client_class,new_name", [(sello.FES, "fes_client_new"), (sello.FirmaVirtual, "fv_client_new"),
-                                                   (sello.CFDI, "cfdi_client_new")])
-def test_every_keyword_of_every_constructor_is_configuration(client_class: Any, new_name: str,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "client_class,new_name",
+    [(sello.FES, "fes_client_new"), (sello.FirmaVirtual, "fv_client_new"), (sello.CFDI, "cfdi_client_new")],
+)
+def test_every_keyword_of_every_constructor_is_configuration(
+    client_class: Any, new_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library = _lib.get()
     real_function = library.function
     configs: List[Any] = []
@@ -142,14 +162,15 @@ def test_every_keyword_of_every_constructor_is_configuration(client_class: Any, 
         def new(payload: bytes, error: Any) -> Any:
             configs.append(json.loads(payload))
             return real_function(name)(payload, error)
+
         return new
 
     monkeypatch.setattr(library, "function", function)
-    monkeypatch.setitem(sys.modules, "certifi", None)    # no fallback CA bundle: test_ca_fallback.py's part
+    monkeypatch.setitem(sys.modules, "certifi", None)  # no fallback CA bundle: test_ca_fallback.py's part
     for everything in (True, False):
         given, expected = arguments(client_class.__init__, everything)
         try:
             client_class(**given).close()
         except sello.InvalidArgumentError:
-            pass                                 # the sample values are no real configuration
+            pass  # the sample values are no real configuration
         assert configs[-1] == expected, everything

@@ -2,6 +2,7 @@
 installed and `ca_file` is not set (the library uses it only where the system has no bundle;
 that part is tested through the .so in Tests/python/test_ca_search.py and, with the wheel on a
 machine whose /etc/ssl is replaced, in Tests/dist/test_wheel.py)."""
+
 from __future__ import annotations
 
 import pathlib
@@ -10,7 +11,6 @@ import types
 from typing import Any, Dict, Optional
 
 import pytest
-
 import sello
 from sello import _client
 from sello_fixtures import FES_REQUEST
@@ -22,7 +22,7 @@ def fake_certifi(monkeypatch: pytest.MonkeyPatch, path: Optional[pathlib.Path]) 
         monkeypatch.setitem(sys.modules, "certifi", None)  # import certifi -> ImportError
         return
     module = types.ModuleType("certifi")
-    setattr(module, "where", lambda: str(path))
+    module.where = lambda: str(path)
     monkeypatch.setitem(sys.modules, "certifi", module)
 
 
@@ -55,8 +55,9 @@ def test_no_fallback_when_certifis_file_is_missing(monkeypatch: pytest.MonkeyPat
     assert _client.client_config(usuario="u") == {"usuario": "u"}
 
 
-def test_the_library_accepts_the_fallback_and_calls_normally(monkeypatch: pytest.MonkeyPatch, bundle: pathlib.Path,
-                                                            fes_config: Dict[str, Any], sandbox: Any) -> None:
+def test_the_library_accepts_the_fallback_and_calls_normally(
+    monkeypatch: pytest.MonkeyPatch, bundle: pathlib.Path, fes_config: Dict[str, Any], sandbox: Any
+) -> None:
     """This machine has a system bundle, so the fallback is carried but not needed."""
     fake_certifi(monkeypatch, bundle)
     with sello.FES(**fes_config) as fes:

@@ -1,5 +1,6 @@
 """Cancelling calls from the synchronous clients: sello.call_id() tags the calls of a block,
 client.cancel_calls() cancels them from another thread (or a callback)."""
+
 from __future__ import annotations
 
 import threading
@@ -7,16 +8,17 @@ import time
 from typing import Any, Dict
 
 import sello
-from sello_fixtures import CFDI_STATUS as STATUS, EMISOR, GHOST_UUID, RECEPTOR
+from sello_fixtures import CFDI_STATUS as STATUS
+from sello_fixtures import EMISOR, GHOST_UUID, RECEPTOR
 
-GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR,
-         "total": "1160.00"}
+GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
 
 
 def test_a_tagged_call_is_cancelled_from_another_thread(sandbox, cfdi_config) -> None:
     sandbox.fault("delay", ms=5000, prefix=STATUS)
     outcome: Dict[str, Any] = {}
     with sello.CFDI(**cfdi_config) as cfdi:
+
         def held() -> None:
             with sello.call_id("the-report"):
                 try:
@@ -33,8 +35,8 @@ def test_a_tagged_call_is_cancelled_from_another_thread(sandbox, cfdi_config) ->
         assert cfdi.cancel_calls("someone-else") == 0
         assert cfdi.cancel_calls("the-report") == 1
         worker.join(timeout=10)
-        assert cfdi.cancel_calls() == 0                      # nothing in flight any more
-        assert cfdi.get_status(**GHOST)["consultaOk"] is True   # untagged, not cancelled
+        assert cfdi.cancel_calls() == 0  # nothing in flight any more
+        assert cfdi.get_status(**GHOST)["consultaOk"] is True  # untagged, not cancelled
     error = outcome["error"]
     assert type(error) is sello.CallCancelledError and error.retryable is True
     assert [dict(r["query"]).get("call_id") for r in sandbox.requests(STATUS)] == [None, None]

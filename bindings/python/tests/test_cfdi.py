@@ -1,6 +1,7 @@
 """sello.CFDI and sello.cfdi_inspect_csd against the sandbox: one call of every cfdi_ function
 through the binding (paths, batches unwrapped item by item), written to the contract of
 include/sello.h. Prodigia's and SAT's rules are tested through the .so in Tests/python/test_cfdi*.py."""
+
 from __future__ import annotations
 
 import base64
@@ -9,10 +10,22 @@ import pathlib
 from typing import Any, Dict, Iterator, List
 
 import pytest
-
 import sello
-from sello_fixtures import (CFDI_API, CFDI_REST as REST, EMISOR, NAMED_RECEPTOR as NAMED, RECEPTOR, cfdi40_xml, csd_fields,
-                            csv_text, seal)
+from sello_fixtures import (
+    CFDI_API,
+    EMISOR,
+    RECEPTOR,
+    cfdi40_xml,
+    csd_fields,
+    csv_text,
+    seal,
+)
+from sello_fixtures import (
+    CFDI_REST as REST,
+)
+from sello_fixtures import (
+    NAMED_RECEPTOR as NAMED,
+)
 
 PROCESS_PATH = CFDI_API + "/procesarArchivo"
 
@@ -45,6 +58,7 @@ def stamp(cfdi: sello.CFDI, **fields: Any) -> sello.Result:
 
 
 # -- stamping --------------------------------------------------------------------------------------
+
 
 def test_process_file(sandbox, cfdi) -> None:
     text = csv_text()
@@ -87,6 +101,7 @@ def test_process_file_with_csd(sandbox, cfdi, csd) -> None:
 
 # -- cancellation, receipts, queries ---------------------------------------------------------------
 
+
 def test_cancel_then_fetch_the_receipt(sandbox, cfdi, csd, tmp_path) -> None:
     uuid = stamp(cfdi)["uuid"]
     with pytest.raises(sello.ServiceError) as not_yet:
@@ -116,6 +131,7 @@ def test_get_by_uuid(sandbox, cfdi, tmp_path) -> None:
 
 # -- batches ---------------------------------------------------------------------------------------
 
+
 def test_process_files_keeps_the_input_order(sandbox, cfdi) -> None:
     items = [{"datos": csv_text(folio=str(n)), "prueba": True} for n in range(5)]
     items.insert(2, {"datos": "not a CSV", "prueba": True})
@@ -132,6 +148,7 @@ def test_process_files_keeps_the_input_order(sandbox, cfdi) -> None:
 
 # -- CFDI as Prodigia and SAT work today ------------------------------------------------------------
 
+
 def test_stamp_xml(sandbox, cfdi, tmp_path) -> None:
     xml = cfdi40_xml(seal("a"))
     result = cfdi.stamp_xml(xml=xml, prueba=True, save_dir=tmp_path)
@@ -140,7 +157,7 @@ def test_stamp_xml(sandbox, cfdi, tmp_path) -> None:
     [received] = sandbox.requests(REST + "/timbrado40Prueba")
     assert received["body_text"] == xml and "accept" not in received["headers"]
     assert query(received, "opciones") == ["REGRESAR_CON_ERROR_307_XML"]
-    again = cfdi.stamp_xml(xml=xml)                                 # the same sealed XML: its stamp
+    again = cfdi.stamp_xml(xml=xml)  # the same sealed XML: its stamp
     assert again["uuid"] == result["uuid"] and [w["code"] for w in again.warnings] == ["ALREADY_STAMPED"]
     assert saved_paths(result["saved_files"]) == [str(tmp_path / f"{result['uuid']}.xml")]
 
@@ -149,15 +166,25 @@ def test_stamp_xml_with_csd(sandbox, cfdi, csd) -> None:
     result = cfdi.stamp_xml_with_csd(xml=cfdi40_xml(), opciones=["CALCULAR_SELLO"], **csd)
     assert result["timbradoOk"] is True and result["uuid"]
     [received] = sandbox.requests(REST + "/timbrado40/timbrarCfdi")
-    assert list(received["json"]) == ["xmlBase64", "contrato", "certBase64", "keyBase64", "keyPass", "prueba", "opciones"]
+    assert list(received["json"]) == [
+        "xmlBase64",
+        "contrato",
+        "certBase64",
+        "keyBase64",
+        "keyPass",
+        "prueba",
+        "opciones",
+    ]
     assert received["json"]["opciones"] == ["CALCULAR_SELLO", "REGRESAR_CON_ERROR_307_XML"]
     assert csd["keyPass"] not in json.dumps(result.envelope)
 
 
 def test_cancel_with_reason(sandbox, cfdi, csd) -> None:
     uuids = [cfdi.stamp_xml(xml=cfdi40_xml(seal(t), folio=t))["uuid"] for t in ("x", "y")]
-    result = cfdi.cancel_with_reason(rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|", {"uuid": uuids[1], "motivo": 3}], **csd)
-    assert [c["status"] for c in result["cancelaciones"]] == ["pending", "pending"]   # the receiver must accept
+    result = cfdi.cancel_with_reason(
+        rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|", {"uuid": uuids[1], "motivo": 3}], **csd
+    )
+    assert [c["status"] for c in result["cancelaciones"]] == ["pending", "pending"]  # the receiver must accept
     [received] = sandbox.requests(REST + "/cancelacion/cancelar")
     assert query(received, "arregloUUID") == [f"{uuids[0]}|02|", f"{uuids[1]}|03|"]
     sandbox.cfdi_receiver(uuids[0], "reject")
@@ -190,6 +217,7 @@ def test_process_files_with_an_operation(sandbox, cfdi) -> None:
 
 
 # -- inspecting a CSD ------------------------------------------------------------------------------
+
 
 def test_inspect_csd(certs) -> None:
     other = certs["other"]

@@ -1,6 +1,7 @@
 """One test per exception class, each triggered for real through the library and the sandbox
 (internal excepted: nothing in the implemented library produces it on purpose, so only its
 mapping is checked)."""
+
 from __future__ import annotations
 
 import builtins
@@ -9,7 +10,6 @@ import socket
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 import sello
 from sello_fixtures import FES_REQUEST, FES_USER
 
@@ -31,7 +31,12 @@ def raised(kind: type, config: Dict[str, Any], **overrides: Any) -> sello.SelloE
 def test_validation_error_for_a_bad_rut(sandbox, fes_config) -> None:
     error = raised(sello.ValidationError, fes_config, rut="19.371.037-0")
     assert (error.kind, error.code, error.service_code, error.field, error.retryable) == (
-        "validation", "RUT_INVALIDO", 106, "rut", False)
+        "validation",
+        "RUT_INVALIDO",
+        106,
+        "rut",
+        False,
+    )
     assert error.attempts == 0 and sandbox.requests() == []
     assert "RUT_INVALIDO" in str(error)
 
@@ -39,7 +44,11 @@ def test_validation_error_for_a_bad_rut(sandbox, fes_config) -> None:
 def test_auth_error_for_a_wrong_clave(sandbox, fes_config) -> None:
     error = raised(sello.AuthError, {**fes_config, "clave": "not-the-clave"})
     assert (error.kind, error.code, error.service_code, error.retryable) == (
-        "auth", "USUARIO_O_CLAVE_INVALIDO", 105, False)
+        "auth",
+        "USUARIO_O_CLAVE_INVALIDO",
+        105,
+        False,
+    )
     assert "not-the-clave" not in str(error) and "not-the-clave" not in repr(error.envelope)
 
 
@@ -47,7 +56,11 @@ def test_service_error_for_no_quota(sandbox, fes_config) -> None:
     sandbox.fes_account("PruebaWS", quota=0)
     error = raised(sello.ServiceError, fes_config)
     assert (error.kind, error.code, error.service_code, error.retryable) == (
-        "service", "SIN_CUOTA_DISPONIBLE", 104, False)
+        "service",
+        "SIN_CUOTA_DISPONIBLE",
+        104,
+        False,
+    )
     assert error.attempts == 1 and error.http_status == 200
 
 
@@ -55,7 +68,7 @@ def test_http_error_for_a_500(sandbox, fes_config) -> None:
     sandbox.fault("status", status=500, body="html")
     error = raised(sello.HTTPError, fes_config)
     assert (error.kind, error.code, error.retryable, error.http_status) == ("http", "HTTP_500", False, 500)
-    assert len(sandbox.requests()) == 1          # a certificate is never asked for twice
+    assert len(sandbox.requests()) == 1  # a certificate is never asked for twice
 
 
 def test_http_error_carries_retry_after(sandbox, fes_config) -> None:
@@ -78,10 +91,18 @@ def test_transport_error_for_a_closed_port() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = {"base_url": f"http://127.0.0.1:{port}", **FES_USER,
-              "retries": {"max": 2, "base_delay_ms": 1, "max_delay_ms": 5}}
+    config = {
+        "base_url": f"http://127.0.0.1:{port}",
+        **FES_USER,
+        "retries": {"max": 2, "base_delay_ms": 1, "max_delay_ms": 5},
+    }
     error = raised(sello.TransportError, config)
-    assert (error.kind, error.code, error.retryable, error.attempts) == ("transport", "CONNECT_FAILED", True, 0)  # never sent
+    assert (error.kind, error.code, error.retryable, error.attempts) == (
+        "transport",
+        "CONNECT_FAILED",
+        True,
+        0,
+    )  # never sent
 
 
 def test_transport_error_for_a_truncated_answer(sandbox, fes_config) -> None:
@@ -102,34 +123,61 @@ def test_invalid_argument_error_for_a_bad_configuration() -> None:
     # the .so: Tests/python/test_foundation.py::test_bad_configuration_gives_an_error_envelope).
     with pytest.raises(sello.InvalidArgumentError) as caught:
         sello.FES(base_url="http://example.com/x", **FES_USER)
-    assert (caught.value.kind, caught.value.code, caught.value.field) == ("invalid_argument", "INSECURE_HTTP", "base_url")
+    assert (caught.value.kind, caught.value.code, caught.value.field) == (
+        "invalid_argument",
+        "INSECURE_HTTP",
+        "base_url",
+    )
     assert caught.value.attempts == 0 and caught.value.envelope["meta"]["operation"]
 
 
 def test_file_error_for_save_to_in_a_missing_folder(sandbox, fes_config, tmp_path) -> None:
     error = raised(sello.FileError, fes_config, save_to=str(tmp_path / "missing" / "cert.p12"))
     assert (error.kind, error.code, error.field, error.attempts) == ("io", "SAVE_TO_UNWRITABLE", "save_to", 0)
-    assert sandbox.requests() == []              # nothing sent: the certificate would be lost
+    assert sandbox.requests() == []  # nothing sent: the certificate would be lost
 
 
 KINDS: List[Tuple[str, type]] = [
-    ("invalid_argument", sello.InvalidArgumentError), ("validation", sello.ValidationError),
-    ("auth", sello.AuthError), ("service", sello.ServiceError), ("http", sello.HTTPError),
-    ("timeout", sello.TimeoutError), ("transport", sello.TransportError), ("protocol", sello.ProtocolError),
-    ("io", sello.FileError), ("internal", sello.InternalError), ("cancelled", sello.CallCancelledError),
+    ("invalid_argument", sello.InvalidArgumentError),
+    ("validation", sello.ValidationError),
+    ("auth", sello.AuthError),
+    ("service", sello.ServiceError),
+    ("http", sello.HTTPError),
+    ("timeout", sello.TimeoutError),
+    ("transport", sello.TransportError),
+    ("protocol", sello.ProtocolError),
+    ("io", sello.FileError),
+    ("internal", sello.InternalError),
+    ("cancelled", sello.CallCancelledError),
 ]
 
 
 @pytest.mark.parametrize("kind,cls", KINDS)
 def test_each_kind_maps_to_its_class(kind: str, cls: type) -> None:
-    envelope = {"ok": False, "error": {"kind": kind, "code": "SOME_CODE", "service_code": 7, "message": "m",
-                                       "field": "f", "retryable": True, "details": {"retry_after_ms": 5}},
-                "meta": {"service": "fes", "operation": "x", "http_status": None, "attempts": 0}}
+    envelope = {
+        "ok": False,
+        "error": {
+            "kind": kind,
+            "code": "SOME_CODE",
+            "service_code": 7,
+            "message": "m",
+            "field": "f",
+            "retryable": True,
+            "details": {"retry_after_ms": 5},
+        },
+        "meta": {"service": "fes", "operation": "x", "http_status": None, "attempts": 0},
+    }
     with pytest.raises(cls) as caught:
         sello.unwrap(envelope)
     error = caught.value
     assert type(error) is cls and error.KIND == kind
-    assert (error.code, error.service_code, error.field, error.retryable, error.kind) == ("SOME_CODE", 7, "f", True, kind)
+    assert (error.code, error.service_code, error.field, error.retryable, error.kind) == (
+        "SOME_CODE",
+        7,
+        "f",
+        True,
+        kind,
+    )
     assert error.envelope is envelope and error.retry_after_ms == 5
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is cls and copy.code == "SOME_CODE"

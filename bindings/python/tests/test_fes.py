@@ -2,6 +2,7 @@
 path for save_to, the exception's problems), the call by name, the client's lifecycle, callbacks
 and threads. FES's rules (every code, retries, the certificate kept) are tested through the .so in
 Tests/python/test_fes.py and test_foundation.py."""
+
 from __future__ import annotations
 
 import base64
@@ -13,9 +14,9 @@ import time
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 import sello
-from sello_fixtures import FES_OBTAIN as OBTAIN_PATH, FES_REQUEST
+from sello_fixtures import FES_OBTAIN as OBTAIN_PATH
+from sello_fixtures import FES_REQUEST
 
 
 def test_obtain_certificate_returns_the_data(sandbox, fes_config) -> None:
@@ -30,7 +31,10 @@ def test_obtain_certificate_returns_the_data(sandbox, fes_config) -> None:
     assert info["rut"] == "19371037-9" and info["not_after"] > info["not_before"]
     assert result.warnings == []
     assert (result.meta["service"], result.meta["operation"], result.meta["http_status"]) == (
-        "fes", "obtain_certificate", 200)
+        "fes",
+        "obtain_certificate",
+        200,
+    )
     assert result.attempts == 1 and result.http_status == 200
     [received] = sandbox.requests()
     assert received["path"] == OBTAIN_PATH
@@ -73,6 +77,7 @@ def test_the_escape_hatch_call_by_name(sandbox, fes_config) -> None:
 
 # -- lifecycle -------------------------------------------------------------------------------------
 
+
 def _spy_on_free(monkeypatch: pytest.MonkeyPatch, client: sello.FES) -> List[int]:
     freed: List[int] = []
     library = client._lib
@@ -81,9 +86,11 @@ def _spy_on_free(monkeypatch: pytest.MonkeyPatch, client: sello.FES) -> List[int
     def function(name: str) -> Any:
         target = real(name)
         if name == "fes_client_free":
+
             def free(handle: int) -> None:
                 freed.append(handle)
                 target(handle)
+
             return free
         return target
 
@@ -98,7 +105,7 @@ def test_the_context_manager_frees_the_handle(monkeypatch, fes_config) -> None:
     with fes:
         assert not fes.closed
     assert fes.closed and freed == [handle]
-    fes.close()                       # twice is harmless
+    fes.close()  # twice is harmless
     assert freed == [handle]
     with pytest.raises(sello.InvalidArgumentError) as caught:
         fes.obtain_certificate(**FES_REQUEST)
@@ -129,10 +136,12 @@ def test_close_waits_for_a_call_in_flight(sandbox, fes_config) -> None:
 
 # -- callbacks -------------------------------------------------------------------------------------
 
+
 def test_the_log_callback_receives_redacted_lines(sandbox, fes_config) -> None:
     lines: List[Tuple[int, str]] = []
-    with sello.FES(**fes_config, on_log=lambda level, message: lines.append((level, message)),
-                   log_level=sello.LOG_DEBUG) as fes:
+    with sello.FES(
+        **fes_config, on_log=lambda level, message: lines.append((level, message)), log_level=sello.LOG_DEBUG
+    ) as fes:
         fes.obtain_certificate(**FES_REQUEST)
     assert any("→ POST" in message for _, message in lines)
     assert all(sello.LOG_DEBUG <= level <= sello.LOG_ERROR for level, _ in lines)
@@ -142,8 +151,9 @@ def test_the_log_callback_receives_redacted_lines(sandbox, fes_config) -> None:
 
 def test_the_log_level_filters_and_none_removes(sandbox, fes_config) -> None:
     lines: List[Tuple[int, str]] = []
-    with sello.FES(**fes_config, on_log=lambda level, message: lines.append((level, message)),
-                   log_level=sello.LOG_ERROR) as fes:
+    with sello.FES(
+        **fes_config, on_log=lambda level, message: lines.append((level, message)), log_level=sello.LOG_ERROR
+    ) as fes:
         fes.obtain_certificate(**FES_REQUEST)
         assert lines == []
         fes.set_log(lambda level, message: lines.append((level, message)), sello.LOG_INFO)
@@ -175,11 +185,13 @@ def test_the_progress_callback_can_be_set_and_removed(sandbox, fes_config) -> No
 
 # -- threads ---------------------------------------------------------------------------------------
 
+
 def test_eight_threads_share_one_client(sandbox, fes_config) -> None:
     results: List[sello.Result] = []
     errors: List[BaseException] = []
     lock = threading.Lock()
     with sello.FES(**fes_config) as fes:
+
         def work() -> None:
             try:
                 for _ in range(10):
@@ -188,6 +200,7 @@ def test_eight_threads_share_one_client(sandbox, fes_config) -> None:
                         results.append(result)
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
+
         threads = [threading.Thread(target=work) for _ in range(8)]
         for thread in threads:
             thread.start()

@@ -2,6 +2,7 @@
 written to the contract of include/sello.h (data = the service's "message" payload unwrapped, the
 body's own code in meta.service_code, the token kept inside the client), progress on uploads, the
 context manager. Firma Virtual's rules are tested through the .so in Tests/python/test_fv*.py."""
+
 from __future__ import annotations
 
 import base64
@@ -9,19 +10,31 @@ import json
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 import sello
 from sello_fixtures import SEEDED_CONTRACT
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11111111-1",
-          "phone": "873320311", "type": "NATURAL", "portion": "100", "payment": "0.00"}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "873320311",
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
 
 
 def new_contract(fv: sello.FirmaVirtual, **overrides: Any) -> str:
-    fields: Dict[str, Any] = {"sOwnerType": "NATURAL", "sPaymentStatus": "PENDING", "iPaymentService": 1,
-                              "iContractTypeFeeID": 28, "iSignedCount": 1,
-                              "callback": "https://ejemplo.com/webhook", "signers": [SIGNER]}
+    fields: Dict[str, Any] = {
+        "sOwnerType": "NATURAL",
+        "sPaymentStatus": "PENDING",
+        "iPaymentService": 1,
+        "iContractTypeFeeID": 28,
+        "iSignedCount": 1,
+        "callback": "https://ejemplo.com/webhook",
+        "signers": [SIGNER],
+    }
     fields.update(overrides)
     result = fv.create_contract(**fields)
     contract, signers = result.data
@@ -44,6 +57,7 @@ def pdf_file(tmp_path) -> Any:
 
 # -- users -----------------------------------------------------------------------------------------
 
+
 def test_login_keeps_the_token_inside(sandbox, fv) -> None:
     result = fv.login()
     assert result["authorized"] is True and result["expires_at"]
@@ -59,9 +73,18 @@ def test_get_user(sandbox, fv) -> None:
 
 
 def test_create_and_update_a_user(sandbox, fv) -> None:
-    created = fv.create_user(iProfileID=0, sRUT="11111111-1", sFirstName="Ana", sLastName="Rojas",
-                             sEmail="ana.rojas@ejemplo.cl", sPhone="+56911111111", sLogin="anarojas1",
-                             sPassword="Secreto.2024", sComments="NA", sUserType="NATURAL")
+    created = fv.create_user(
+        iProfileID=0,
+        sRUT="11111111-1",
+        sFirstName="Ana",
+        sLastName="Rojas",
+        sEmail="ana.rojas@ejemplo.cl",
+        sPhone="+56911111111",
+        sLogin="anarojas1",
+        sPassword="Secreto.2024",
+        sComments="NA",
+        sUserType="NATURAL",
+    )
     assert created["sLogin"] == "anarojas1"
     assert "Secreto.2024" not in json.dumps(created.envelope)
     user_id = created["iUserID"]
@@ -73,7 +96,7 @@ def test_create_and_update_a_user(sandbox, fv) -> None:
 
 def test_reset_and_new_password(sandbox, fv) -> None:
     reset = fv.reset_password(login="userapp@firmavirtual.legal")
-    assert "info" in reset.data                      # {"info": ...} kept as is
+    assert "info" in reset.data  # {"info": ...} kept as is
     code = sandbox.fv_reset_code("userapp@firmavirtual.legal")
     changed = fv.new_password(login="userapp@firmavirtual.legal", password=code, new_password="OtraClave2")
     assert changed.data == "Password updated"
@@ -83,6 +106,7 @@ def test_reset_and_new_password(sandbox, fv) -> None:
 
 
 # -- contracts -------------------------------------------------------------------------------------
+
 
 def test_list_contract_types(sandbox, fv) -> None:
     everything = fv.list_contract_types(QTYPE="ALL", QVALUE="0")
@@ -112,6 +136,7 @@ def test_create_get_list_and_delete_a_contract(sandbox, fv) -> None:
 
 # -- documents -------------------------------------------------------------------------------------
 
+
 def test_upload_list_sort_merge_and_send(sandbox, fv_config, pdf_file) -> None:
     progress: List[Tuple[int, int]] = []
     with sello.FirmaVirtual(**fv_config, on_progress=lambda done, total: progress.append((done, total))) as fv:
@@ -127,9 +152,13 @@ def test_upload_list_sort_merge_and_send(sandbox, fv_config, pdf_file) -> None:
         files = fv.list_files(ContractID=contract_id)
         assert len(files.data) == 2
         first, second = (f["document"] for f in files.data)
-        reordered = fv.sort_files(contractID=contract_id, file_order=[
-            {"document": second, "ind": 0, "action": "CHANGE"},
-            {"document": first, "ind": 1, "action": "CHANGE"}])
+        reordered = fv.sort_files(
+            contractID=contract_id,
+            file_order=[
+                {"document": second, "ind": 0, "action": "CHANGE"},
+                {"document": first, "ind": 1, "action": "CHANGE"},
+            ],
+        )
         assert [f["document"] for f in reordered.data] == [second, first]
         assert reordered.meta["service_code"] == 207
 
@@ -143,19 +172,33 @@ def test_upload_list_sort_merge_and_send(sandbox, fv_config, pdf_file) -> None:
 
 # -- signers ---------------------------------------------------------------------------------------
 
+
 def test_create_update_and_delete_a_signer(sandbox, fv) -> None:
     contract_id = new_contract(fv)
-    fv.create_signer(contractID=contract_id, full_name="Maria Soto", email="maria@ejemplo.cl",
-                     rutId="22222222-2", phone="+56933333333")
-    fv.update_signer(contractID=contract_id, full_name="Maria Soto Diaz", email="maria@ejemplo.cl",
-                     rutId="22222222-2", phone="+56933333333")
+    fv.create_signer(
+        contractID=contract_id,
+        full_name="Maria Soto",
+        email="maria@ejemplo.cl",
+        rutId="22222222-2",
+        phone="+56933333333",
+    )
+    fv.update_signer(
+        contractID=contract_id,
+        full_name="Maria Soto Diaz",
+        email="maria@ejemplo.cl",
+        rutId="22222222-2",
+        phone="+56933333333",
+    )
     names = [s["full_name"] for s in fv.get_contract_detail(ContractID=contract_id)["firmantes"]]
     assert "Maria Soto Diaz" in names
     fv.delete_signer(contractID=contract_id, rutId="22222222-2")
     ruts = [s["RUT"] for s in fv.get_contract_detail(ContractID=contract_id)["firmantes"]]
     assert ruts == ["11111111-1"]
     assert [r["path"] for r in sandbox.requests("/api/v1/signer/")] == [
-        "/api/v1/signer/new", "/api/v1/signer/upd", "/api/v1/signer/del"]
+        "/api/v1/signer/new",
+        "/api/v1/signer/upd",
+        "/api/v1/signer/del",
+    ]
 
 
 # -- the client ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 path, progress), FirmaVirtual.confirm_callback and sello.fv_parse_callback (a body as bytes, text
 or a mapping). `environment` reaches the configuration: test_arguments.py; the rules are tested
 through the .so in Tests/python/test_fv_express.py, test_fv_callback.py and test_environment.py."""
+
 from __future__ import annotations
 
 import base64
@@ -11,12 +12,16 @@ import threading
 from typing import Any, List, Tuple
 
 import pytest
-
 import sello
 from sello_fixtures import SEEDED_CONTRACT  # SIGNED_PENDING in the sandbox
 
-SIGNER = {"full_name": "Jose Cortesia", "email": "jose@firmavirtual.com", "rutId": "11.111.111-1",
-          "phone": "912345678", "portion": "100"}
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11.111.111-1",
+    "phone": "912345678",
+    "portion": "100",
+}
 PDF = b"%PDF-1.4\n% sello\n" + bytes(range(256)) * 10 + b"\n%%EOF\n"
 EXPRESS = "/api/v1/contract/create-contract-express"
 
@@ -33,13 +38,20 @@ def callback(status: str = "SIGNED_PENDING", contract_id: str = SEEDED_CONTRACT)
 
 # -- create_contract_express -------------------------------------------------------------------------
 
+
 def test_create_contract_express_from_a_file(sandbox: Any, fv: Any, tmp_path: Any) -> None:
     path = tmp_path / "contrato.pdf"
     path.write_bytes(PDF)
     done: List[Tuple[int, int]] = []
     fv.set_progress(lambda sent, total: done.append((sent, total)))
-    result = fv.create_contract_express(sOwnerType="NATURAL", iContractTypeFeeID=49, signers=[SIGNER],
-                                        file_path=path, sContractName="Venta 1", provider="LEXGOSIGN")
+    result = fv.create_contract_express(
+        sOwnerType="NATURAL",
+        iContractTypeFeeID=49,
+        signers=[SIGNER],
+        file_path=path,
+        sContractName="Venta 1",
+        provider="LEXGOSIGN",
+    )
     assert result["sContractID"] in sandbox.state()["fv_contracts"] and result["sStatus"] == "CREATED"
     [sent] = sandbox.requests(EXPRESS)
     body = json.loads(sent["body_text"])
@@ -49,6 +61,7 @@ def test_create_contract_express_from_a_file(sandbox: Any, fv: Any, tmp_path: An
 
 
 # -- callbacks -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("form", ["bytes", "str", "dict"])
 def test_fv_parse_callback_takes_the_body_in_any_form(form: str) -> None:
@@ -81,13 +94,22 @@ def test_confirm_callback_of_a_delivered_callback(sandbox: Any, fv: Any) -> None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-        created = fv.create_contract_express(sOwnerType="NATURAL", iContractTypeFeeID=49, signers=[SIGNER],
-                                             content_base64=base64.b64encode(PDF).decode(), callback=url)
+        created = fv.create_contract_express(
+            sOwnerType="NATURAL",
+            iContractTypeFeeID=49,
+            signers=[SIGNER],
+            content_base64=base64.b64encode(PDF).decode(),
+            callback=url,
+        )
         sandbox.fv_advance(created["sContractID"], "FINISHED", sPaymentStatus="PAIDOUT")
     finally:
         server.shutdown()
         server.server_close()
     [raw] = bodies
     confirmed = fv.confirm_callback(raw)
-    assert (confirmed["sContractID"], confirmed["status"], confirmed["agrees"], confirmed["paid"]) == \
-        (created["sContractID"], "FINISHED", True, True)
+    assert (confirmed["sContractID"], confirmed["status"], confirmed["agrees"], confirmed["paid"]) == (
+        created["sContractID"],
+        "FINISHED",
+        True,
+        True,
+    )

@@ -1,5 +1,6 @@
 """The local helpers through the binding: one call of each, and the Result (their rules are tested
 through the .so in Tests/python/test_local_helpers.py)."""
+
 from __future__ import annotations
 
 import sello
@@ -14,8 +15,13 @@ def test_version_and_abi() -> None:
 
 def test_check_rut_normalises() -> None:
     result = sello.check_rut("12.345.678-5")
-    assert result.data == {"valid": True, "normalized": "12345678-5", "formatted": "12.345.678-5",
-                           "body": 12345678, "check_digit": "5"}
+    assert result.data == {
+        "valid": True,
+        "normalized": "12345678-5",
+        "formatted": "12.345.678-5",
+        "body": 12345678,
+        "check_digit": "5",
+    }
     assert sello.check_rut("123456785")["normalized"] == "12345678-5"
     assert result.meta["attempts"] == 0
 

@@ -1,6 +1,7 @@
 """Finding and checking libsello.so: SELLO_LIB, then the package folder, then the system; a
 library with another ABI version is refused. Each case runs in a fresh interpreter, because a
 process loads the library once."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,6 @@ import textwrap
 from typing import Dict, Optional
 
 import pytest
-
 from sello_fixtures import BINDING, HEADER
 
 REAL_LIB = pathlib.Path(os.environ["SELLO_LIB"]).resolve()
@@ -26,8 +26,9 @@ def run(code: str, env_changes: Dict[str, Optional[str]], pythonpath: pathlib.Pa
         else:
             env[name] = value
     env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 @pytest.fixture()
@@ -42,20 +43,26 @@ def package_copy(tmp_path: pathlib.Path) -> pathlib.Path:
 def fake_library(tmp_path: pathlib.Path) -> pathlib.Path:
     """A shared library that claims ABI version 2."""
     source = tmp_path / "fake.c"
-    source.write_text('int sello_abi_version(void) { return 2; }\nconst char *sello_version(void) { return "9.0.0"; }\n')
+    source.write_text(
+        'int sello_abi_version(void) { return 2; }\nconst char *sello_version(void) { return "9.0.0"; }\n'
+    )
     library = tmp_path / "libsello-abi2.so"
     subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
     return library
 
 
 def test_a_library_with_another_abi_version_is_refused(fake_library, package_copy) -> None:
-    result = run("""
+    result = run(
+        """
         import sello
         try:
             sello.check_rut("12.345.678-5")
         except sello.AbiVersionError as error:
             print("refused:", error.found, error)
-    """, {"SELLO_LIB": str(fake_library)}, package_copy)
+    """,
+        {"SELLO_LIB": str(fake_library)},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("refused: 2 ")
     assert "ABI version 2" in result.stdout and str(fake_library) in result.stdout
@@ -74,28 +81,38 @@ def test_sello_lib_is_used_first(package_copy) -> None:
 
 def test_a_broken_sello_lib_is_an_error_not_a_fallback(package_copy) -> None:
     shutil.copy(REAL_LIB, package_copy / "sello" / "libsello.so")
-    result = run("""
+    result = run(
+        """
         import sello
         try:
             sello.version()
         except sello.LibraryError as error:
             print(error)
-    """, {"SELLO_LIB": "/nonexistent/libsello.so"}, package_copy)
+    """,
+        {"SELLO_LIB": "/nonexistent/libsello.so"},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     assert "SELLO_LIB" in result.stdout and "/nonexistent/libsello.so" in result.stdout
 
 
 def test_the_package_folder_comes_before_the_system(package_copy) -> None:
     shutil.copy(REAL_LIB, package_copy / "sello" / "libsello.so")
-    result = run("import sello; print(sello.library_path())",
-                 {"SELLO_LIB": None, "LD_LIBRARY_PATH": str(REAL_LIB.parent)}, package_copy)
+    result = run(
+        "import sello; print(sello.library_path())",
+        {"SELLO_LIB": None, "LD_LIBRARY_PATH": str(REAL_LIB.parent)},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(package_copy / "sello" / "libsello.so")
 
 
 def test_the_system_library_path_is_last(package_copy) -> None:
-    result = run("import sello; print(sello.library_path()); print(sello.version())",
-                 {"SELLO_LIB": None, "LD_LIBRARY_PATH": str(REAL_LIB.parent)}, package_copy)
+    result = run(
+        "import sello; print(sello.library_path()); print(sello.version())",
+        {"SELLO_LIB": None, "LD_LIBRARY_PATH": str(REAL_LIB.parent)},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     path, version = result.stdout.split()
     assert pathlib.Path(path).resolve().name == "libsello.so" and version == HEADER.version
@@ -103,7 +120,8 @@ def test_the_system_library_path_is_last(package_copy) -> None:
 
 def test_not_found_names_the_three_places(package_copy) -> None:
     # Whatever this machine has installed, make the system search come back empty.
-    result = run("""
+    result = run(
+        """
         import ctypes.util
         import sello._lib as lib
         ctypes.util.find_library = lambda name: None
@@ -118,7 +136,10 @@ def test_not_found_names_the_three_places(package_copy) -> None:
             sello.version()
         except sello.LibraryError as error:
             print(error)
-    """, {"SELLO_LIB": None, "LD_LIBRARY_PATH": None}, package_copy)
+    """,
+        {"SELLO_LIB": None, "LD_LIBRARY_PATH": None},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     message = result.stdout
     assert "SELLO_LIB" in message and "package folder" in message and "system" in message
@@ -126,7 +147,10 @@ def test_not_found_names_the_three_places(package_copy) -> None:
 
 
 def test_load_library_with_an_explicit_path(package_copy) -> None:
-    result = run(f"import sello; print(sello.load_library({str(REAL_LIB)!r})); print(sello.abi_version())",
-                 {"SELLO_LIB": None}, package_copy)
+    result = run(
+        f"import sello; print(sello.load_library({str(REAL_LIB)!r})); print(sello.abi_version())",
+        {"SELLO_LIB": None},
+        package_copy,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(REAL_LIB), "1"]

@@ -1,6 +1,7 @@
 """Python logging: a client made without on_log sends the library's lines to the logger
 sello.<service>, at the mapped level, producing only the lines that logger is enabled for, and
 never a secret (the sandbox's credentials, a certificate password, a CSD key password)."""
+
 from __future__ import annotations
 
 import json
@@ -11,10 +12,10 @@ import sys
 from typing import Any, Iterator, List
 
 import pytest
-
 import sello
 import sello._client as client_module
-from sello_fixtures import BINDING, EMISOR, FES_REQUEST, FES_USER, FV_USER, KNOWN_SECRETS as SECRETS, RECEPTOR, csv_text
+from sello_fixtures import BINDING, EMISOR, FES_REQUEST, FES_USER, FV_USER, RECEPTOR, csv_text
+from sello_fixtures import KNOWN_SECRETS as SECRETS
 
 
 @pytest.fixture()
@@ -67,32 +68,49 @@ def test_levels_are_mapped(sandbox, cfdi_config, caplog) -> None:
     with sello.CFDI(**cfdi_config) as cfdi:
         uuid = cfdi.process_file(datos=csv_text(), prueba=True)["uuid"]
         sandbox.fault("status", status=503, prefix="/servicio/rest/integracion/consultaCfdiPorUUID")
-        cfdi.get_by_uuid(uuid=uuid)                     # one retry (a warning), then the answer
+        cfdi.get_by_uuid(uuid=uuid)  # one retry (a warning), then the answer
         with pytest.raises(sello.ValidationError):
-            cfdi.get_by_uuid(uuid="not-a-uuid")         # a failure (an error)
+            cfdi.get_by_uuid(uuid="not-a-uuid")  # a failure (an error)
     levels = {r.getMessage().split(" ")[0]: r.levelno for r in caplog.records if r.name == "sello.cfdi"}
     assert levels["retry"] == logging.WARNING and levels["→"] == logging.INFO and levels["←"] == logging.INFO
     failed = [r for r in caplog.records if "failed: validation" in r.getMessage()]
     assert len(failed) == 1 and failed[0].levelno == logging.ERROR
     assert [client_module.python_level(n) for n in (-1, 0, 1, 2, 3, 7)] == [
-        logging.DEBUG, logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.ERROR]
+        logging.DEBUG,
+        logging.DEBUG,
+        logging.INFO,
+        logging.WARNING,
+        logging.ERROR,
+        logging.ERROR,
+    ]
 
 
-def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi_config, certs,
-                                            caplog) -> None:
+def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi_config, certs, caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="sello")
     other = certs["other"]
     with sello.FES(**fes_config) as fes:
         fes.obtain_certificate(**FES_REQUEST)
     with sello.FirmaVirtual(**fv_config) as fv:
         fv.get_user(IDUser=1)
-        fv.create_user(iProfileID=0, sRUT="11111111-1", sFirstName="Ana", sLastName="Rojas",
-                       sEmail="ana.rojas@ejemplo.cl", sPhone="+56911111111", sLogin="anarojas1",
-                       sPassword="UnaClave99")
+        fv.create_user(
+            iProfileID=0,
+            sRUT="11111111-1",
+            sFirstName="Ana",
+            sLastName="Rojas",
+            sEmail="ana.rojas@ejemplo.cl",
+            sPhone="+56911111111",
+            sLogin="anarojas1",
+            sPassword="UnaClave99",
+        )
     with sello.CFDI(**cfdi_config) as cfdi:
         uuid = cfdi.process_file(datos=csv_text(), prueba=True)["uuid"]
-        cfdi.cancel(rfcEmisor=EMISOR, uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"], cert_path=other["cer"],
-                    key_path=other["key"], keyPass=certs["password"])
+        cfdi.cancel(
+            rfcEmisor=EMISOR,
+            uuids=[f"{uuid}|{RECEPTOR}|{EMISOR}|1160.00"],
+            cert_path=other["cer"],
+            key_path=other["key"],
+            keyPass=certs["password"],
+        )
     names = {r.name for r in caplog.records if r.name.startswith("sello")}
     assert names == {"sello.fes", "sello.fv", "sello.cfdi"}
     messages = [r.getMessage() for r in caplog.records]
@@ -105,25 +123,23 @@ def test_every_service_logs_without_secrets(sandbox, fes_config, fv_config, cfdi
     no_secret_in(caplog.records, certs["password"], "UnaClave99")
 
 
-def test_only_the_lines_the_logger_wants_are_produced(sandbox, fes_config, sello_logger, produced,
-                                                      caplog) -> None:
+def test_only_the_lines_the_logger_wants_are_produced(sandbox, fes_config, sello_logger, produced, caplog) -> None:
     sello_logger.setLevel(logging.WARNING)
     with sello.FES(**fes_config) as fes:
         fes.obtain_certificate(**FES_REQUEST)
-        assert produced == []                                # the INFO lines were never made
+        assert produced == []  # the INFO lines were never made
         with pytest.raises(sello.ValidationError):
             fes.obtain_certificate(**{**FES_REQUEST, "rut": "19.371.037-1"})
         assert produced == [sello.LOG_ERROR]
-        sello_logger.setLevel(logging.CRITICAL)              # above ERROR: no callback at all
+        sello_logger.setLevel(logging.CRITICAL)  # above ERROR: no callback at all
         with pytest.raises(sello.ValidationError):
             fes.obtain_certificate(**{**FES_REQUEST, "rut": "19.371.037-1"})
         assert produced == [sello.LOG_ERROR]
 
 
-def test_a_later_level_change_applies_from_the_next_call(sandbox, fes_config, sello_logger, produced,
-                                                         caplog) -> None:
+def test_a_later_level_change_applies_from_the_next_call(sandbox, fes_config, sello_logger, produced, caplog) -> None:
     sello_logger.setLevel(logging.WARNING)
-    caplog.set_level(logging.DEBUG)          # the root: records that reach it are captured
+    caplog.set_level(logging.DEBUG)  # the root: records that reach it are captured
     sello_logger.setLevel(logging.WARNING)
     with sello.FES(**fes_config) as fes:
         fes.obtain_certificate(**FES_REQUEST)
@@ -143,18 +159,25 @@ def test_a_later_level_change_applies_from_the_next_call(sandbox, fes_config, se
 
 
 def test_nothing_is_printed_without_logging_configuration(tmp_path, fes_config) -> None:
-    script = ("import sello\n"
-              f"fes = sello.FES(**{fes_config!r})\n"
-              "try:\n"
-              "    fes.obtain_certificate(rut='1-1', correo='a@b.cl', numeroDocumento='100123456',\n"
-              "        claveCertificado='Secreta123', duracion=1, nombreEmpresa='x', comuna='Los Angeles',\n"
-              "        direccion='x', giroEmpresa='x')\n"
-              "except sello.ValidationError as e:\n"
-              "    print(e.code)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(BINDING / "src")})
+    script = (
+        "import sello\n"
+        f"fes = sello.FES(**{fes_config!r})\n"
+        "try:\n"
+        "    fes.obtain_certificate(rut='1-1', correo='a@b.cl', numeroDocumento='100123456',\n"
+        "        claveCertificado='Secreta123', duracion=1, nombreEmpresa='x', comuna='Los Angeles',\n"
+        "        direccion='x', giroEmpresa='x')\n"
+        "except sello.ValidationError as e:\n"
+        "    print(e.code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(BINDING / "src")},
+    )
     assert done.returncode == 0 and done.stdout.strip() == "RUT_INVALIDO"
-    assert done.stderr == ""                 # the NullHandler: no last-resort "failed:" line on stderr
+    assert done.stderr == ""  # the NullHandler: no last-resort "failed:" line on stderr
 
 
 def test_a_callback_replaces_the_logger_and_log_to_logging_brings_it_back(sandbox, fes_config, caplog) -> None:
@@ -177,5 +200,5 @@ def test_the_record_is_the_librarys_line(sandbox, cfdi_config, caplog) -> None:
     with sello.CFDI(**cfdi_config) as cfdi:
         cfdi.process_file(datos=csv_text(), prueba=True)
     [sent] = [r for r in caplog.records if r.getMessage().startswith("→ POST")]
-    assert sent.msg == sent.getMessage() and not sent.args     # the line itself, never %-formatted
+    assert sent.msg == sent.getMessage() and not sent.args  # the line itself, never %-formatted
     assert "pade_pass" not in json.dumps([r.getMessage() for r in caplog.records])

@@ -5,6 +5,7 @@ scripts/generate.py); what is written by hand — one typed method per operation
 local helper, the CLI's commands — is checked here, each check naming what to add where. Each
 check is also run on a copy of the header with one more prototype, to see it fail and say so.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,12 +14,11 @@ import pathlib
 import re
 from typing import Dict, List, Type
 
+import generate  # scripts/generate.py (scripts/ is on sys.path through sello_fixtures)
 import sello
 import sello.aio
 from sello import _abi, _client
 from sello_fixtures import BINDING, HEADER, ROOT, sello_header
-
-import generate  # scripts/generate.py (scripts/ is on sys.path through sello_fixtures)
 
 PACKAGE = BINDING / "src" / "sello"
 CLASSES: Dict[str, Type[_client.Client]] = {"fes": sello.FES, "fv": sello.FirmaVirtual, "cfdi": sello.CFDI}
@@ -41,8 +41,10 @@ def missing_methods(header: sello_header.Header) -> List[str]:
     for service in header.services:
         cls = CLASSES.get(service)
         if cls is None:
-            problems.append(f"include/sello.h declares the service {service} ({service}_client_new), but the "
-                            f"binding has no client class for it: add one to bindings/python/src/sello/")
+            problems.append(
+                f"include/sello.h declares the service {service} ({service}_client_new), but the "
+                f"binding has no client class for it: add one to bindings/python/src/sello/"
+            )
             continue
         for operation, function in header.operations(service).items():
             method = cls.__dict__.get(operation)
@@ -51,7 +53,8 @@ def missing_methods(header: sello_header.Header) -> List[str]:
                 problems.append(
                     f"include/sello.h declares {function}, but sello.{cls.__name__} has no method {operation}() "
                     f'calling self._invoke("{operation}", ...): add it to {_module_file(cls)}, typed, keyword '
-                    f"arguments named as the request fields (then: python3 -m sello.aio._stubgen)")
+                    f"arguments named as the request fields (then: python3 -m sello.aio._stubgen)"
+                )
     return problems
 
 
@@ -62,8 +65,10 @@ def unknown_invokes() -> List[str]:
         source = inspect.getsource(inspect.getmodule(cls))  # type: ignore[arg-type]
         for operation in re.findall(r'self\._invoke\("(\w+)"', source):
             if operation not in HEADER.operations(service):
-                problems.append(f'{_module_file(cls)} calls self._invoke("{operation}"), but include/sello.h '
-                                f"declares no {service}_{operation}")
+                problems.append(
+                    f'{_module_file(cls)} calls self._invoke("{operation}"), but include/sello.h '
+                    f"declares no {service}_{operation}"
+                )
     return problems
 
 
@@ -71,33 +76,47 @@ def missing_helpers(header: sello_header.Header) -> List[str]:
     """One line per local helper of the header that no function of the package calls."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py"))
     called = set(re.findall(r'call_helper\("(\w+)"', source))
-    return [f"include/sello.h declares the local helper {name}, but no function of bindings/python/src/sello "
-            f'calls call_helper("{name}", ...): add one (helpers.py, or the module of its service) and export '
-            f"it from sello/__init__.py" for name in header.names("helper") if name not in called]
+    return [
+        f"include/sello.h declares the local helper {name}, but no function of bindings/python/src/sello "
+        f'calls call_helper("{name}", ...): add one (helpers.py, or the module of its service) and export '
+        f"it from sello/__init__.py"
+        for name in header.names("helper")
+        if name not in called
+    ]
 
 
 # -- the generated table is the header's ---------------------------------------------------------
 
+
 def test_the_generated_module_is_current() -> None:
-    assert generate.PYTHON_ABI.read_text(encoding="utf-8") == generate.render_python(HEADER), \
+    assert generate.PYTHON_ABI.read_text(encoding="utf-8") == generate.render_python(HEADER), (
         "bindings/python/src/sello/_abi.py is out of date with include/sello.h: run `make generate`"
+    )
 
 
 def test_the_tables_are_the_headers() -> None:
     for service, cls in CLASSES.items():
         assert cls._operations == HEADER.operations(service)
-        assert [cls._new_name, cls._free_name, cls._set_progress_name, cls._set_log_name, cls._cancel_name] == \
-            list(HEADER.lifecycle(service).values())
+        assert [cls._new_name, cls._free_name, cls._set_progress_name, cls._set_log_name, cls._cancel_name] == list(
+            HEADER.lifecycle(service).values()
+        )
     assert set(sello._lib.OPERATION_FUNCTIONS) == set(HEADER.names("operation"))
     assert set(sello._lib.HELPER_FUNCTIONS) == set(HEADER.names("helper"))
-    declared = set(sello._lib.HELPER_FUNCTIONS + sello._lib.OPERATION_FUNCTIONS + sello._lib.CLIENT_NEW_FUNCTIONS
-                   + sello._lib.CLIENT_FREE_FUNCTIONS + sello._lib.SET_PROGRESS_FUNCTIONS
-                   + sello._lib.SET_LOG_FUNCTIONS + sello._lib.CANCEL_FUNCTIONS)
+    declared = set(
+        sello._lib.HELPER_FUNCTIONS
+        + sello._lib.OPERATION_FUNCTIONS
+        + sello._lib.CLIENT_NEW_FUNCTIONS
+        + sello._lib.CLIENT_FREE_FUNCTIONS
+        + sello._lib.SET_PROGRESS_FUNCTIONS
+        + sello._lib.SET_LOG_FUNCTIONS
+        + sello._lib.CANCEL_FUNCTIONS
+    )
     assert declared | set(sello_header.COMMON) == set(HEADER.names()), "Library._declare misses some function"
     assert (sello.__version__, sello.ABI_VERSION) == (HEADER.version, HEADER.abi) == (_abi.VERSION, _abi.ABI_VERSION)
 
 
 # -- what is written by hand is checked against it ------------------------------------------------
+
 
 def test_every_operation_has_a_typed_method() -> None:
     problems = missing_methods(HEADER) + unknown_invokes()
@@ -108,8 +127,9 @@ def test_every_operation_is_an_aio_coroutine() -> None:
     for service, cls in CLASSES.items():
         async_class = getattr(sello.aio, cls.__name__)
         for operation in HEADER.operations(service):
-            assert inspect.iscoroutinefunction(getattr(async_class, operation, None)), \
+            assert inspect.iscoroutinefunction(getattr(async_class, operation, None)), (
                 f"sello.aio.{cls.__name__} has no coroutine {operation}: run python3 -m sello.aio._stubgen"
+            )
 
 
 def test_every_helper_has_a_function() -> None:
@@ -132,38 +152,50 @@ def test_a_new_helper_is_named_with_where_to_add_it() -> None:
 
 
 def test_a_new_service_is_named() -> None:
-    lifecycle = "\n".join([
-        "typedef struct xx_client xx_client;",
-        "xx_client *xx_client_new(const char *config_json, char **error_json);",
-        "void xx_client_free(xx_client *client);",
-        "void xx_client_set_progress(xx_client *client, sello_progress_fn fn, void *user_data);",
-        "void xx_client_set_log(xx_client *client, sello_log_fn fn, void *user_data, int min_level);",
-        "char *xx_client_cancel(xx_client *client, const char *call_id);",
-    ])
+    lifecycle = "\n".join(
+        [
+            "typedef struct xx_client xx_client;",
+            "xx_client *xx_client_new(const char *config_json, char **error_json);",
+            "void xx_client_free(xx_client *client);",
+            "void xx_client_set_progress(xx_client *client, sello_progress_fn fn, void *user_data);",
+            "void xx_client_set_log(xx_client *client, sello_log_fn fn, void *user_data, int min_level);",
+            "char *xx_client_cancel(xx_client *client, const char *call_id);",
+        ]
+    )
     problems = missing_methods(header_with(lifecycle))
-    assert problems == ["include/sello.h declares the service xx (xx_client_new), but the binding has no client "
-                        "class for it: add one to bindings/python/src/sello/"]
+    assert problems == [
+        "include/sello.h declares the service xx (xx_client_new), but the binding has no client "
+        "class for it: add one to bindings/python/src/sello/"
+    ]
 
 
 # -- the command line -----------------------------------------------------------------------------
 
+
 def cli_problems(header: sello_header.Header) -> List[str]:
     from sello.cli import _cfdi
+
     problems = []
     for entry in _cfdi.OPERATIONS:
         if entry.method not in header.operations("cfdi"):
-            problems.append(f"sello cfdi {entry.command} calls CFDI.{entry.method}, but include/sello.h declares "
-                            f"no cfdi_{entry.method}: fix OPERATIONS in bindings/python/src/sello/cli/_cfdi.py")
+            problems.append(
+                f"sello cfdi {entry.command} calls CFDI.{entry.method}, but include/sello.h declares "
+                f"no cfdi_{entry.method}: fix OPERATIONS in bindings/python/src/sello/cli/_cfdi.py"
+            )
         elif entry.batch and entry.method not in header.batch_operations:
-            problems.append(f"sello cfdi {entry.command} sends {entry.method} through cfdi_process_files, which "
-                            f"include/sello.h does not document for it: set batch=False in cli/_cfdi.py")
+            problems.append(
+                f"sello cfdi {entry.command} sends {entry.method} through cfdi_process_files, which "
+                f"include/sello.h does not document for it: set batch=False in cli/_cfdi.py"
+            )
     cli = PACKAGE / "cli"
     for path, service in ((cli / "_fv.py", "fv"), (cli / "_fes.py", "fes"), (cli / "_cfdi.py", "cfdi")):
         text = path.read_text(encoding="utf-8")
         for operation in re.findall(r'\.call\("(\w+)"', text):
             if operation not in header.operations(service):
-                problems.append(f'{path.relative_to(ROOT)} calls .call("{operation}"), but include/sello.h '
-                                f"declares no {service}_{operation}")
+                problems.append(
+                    f'{path.relative_to(ROOT)} calls .call("{operation}"), but include/sello.h '
+                    f"declares no {service}_{operation}"
+                )
     return problems
 
 

@@ -10,7 +10,10 @@
 
 let clave = "bJBk9GuSJCOWLXODhniTCX7e5"
 let request: FESRequest = {
-    let text = #"{"rut":"19.371.037-9","correo":"eleon@certificadoradelsur.cl","numeroDocumento":"100123456","claveCertificado":"Secreta123xyz","duracion":3,"nombreEmpresa":"CDS","comuna":"LOS ANGELES","direccion":"Lautaro 867","giroEmpresa":"Otros"}"#
+    let text =
+        #"{"rut":"19.371.037-9","correo":"eleon@certificadoradelsur.cl","numeroDocumento":"100123456","#
+        + #""claveCertificado":"Secreta123xyz","duracion":3,"nombreEmpresa":"CDS","comuna":"LOS ANGELES","#
+        + #""direccion":"Lautaro 867","giroEmpresa":"Otros"}"#
     return try! FESRequest(try! JSONParser.parse(text))
 }()
 let secrets = [clave, request.claveCertificado]

@@ -2,6 +2,7 @@
 // Oracles: no crash, no hang (libFuzzer's -timeout), and a round trip — whatever parses is written
 // back by JSONWriter and must parse again to the same value.
 @testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,10 +43,16 @@ func checkAnswer(_ bytes: [UInt8]) {
     do {
         let (value, repairs) = try JSONParser.parseAnswer(bytes)
         if let strict {
-            precondition(repairs.isEmpty && (value == strict || hasDoubles(value)), "the answer reader changed strict JSON")
+            precondition(
+                repairs.isEmpty && (value == strict || hasDoubles(value)),
+                "the answer reader changed "
+                    + "strict JSON")
         } else {
             precondition(!repairs.isEmpty, "invalid JSON read without a repair")
-            precondition((try? JSONParser.parse(JSONWriter.encode(value))) != nil, "a repaired answer does not write back as JSON")
+            precondition(
+                (try? JSONParser.parse(JSONWriter.encode(value))) != nil,
+                "a repaired answer does not write "
+                    + "back as JSON")
         }
     } catch {
         // Inputs are at most 64 KiB (-max_len): far below the budget of size + 8 MiB.

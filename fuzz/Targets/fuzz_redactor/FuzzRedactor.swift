@@ -26,15 +26,25 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         for embedded in [text + form, form + text, text + form + text] {
             let scrubbed = redactor.scrub(embedded)
             precondition(!scrubbed.contains(secret), "the secret survived: \(scrubbed.prefix(200))")
-            precondition(!scrubbed.contains(json) && !scrubbed.contains(percent), "an encoded form survived: \(scrubbed.prefix(200))")
+            precondition(
+                !scrubbed.contains(json) && !scrubbed.contains(percent),
+                "an encoded form survived: "
+                    + "\(scrubbed.prefix(200))")
             let object = redactor.scrub(json: [embedded: .string(embedded), "certificado": .string(form)])
             for member in object.objectValue?.members ?? [] where member.key != "certificado" {
-                precondition(!member.key.contains(secret) && !(member.value.stringValue ?? "").contains(secret), "a member kept the secret")
+                precondition(
+                    !member.key.contains(secret) && !(member.value.stringValue ?? "").contains(secret),
+                    "a member kept the secret")
             }
         }
     }
-    if !text.contains(secret) && !text.contains("Bearer ") && !text.contains("%") && !text.contains("&") && !text.contains("\\") && !text.contains("+") {
-        precondition(redactor.scrub(text) == text || text.unicodeScalars.contains { !$0.isASCII }, "a text without the secret was changed")
+    if !text.contains(secret) && !text.contains("Bearer ") && !text.contains("%") && !text.contains("&")
+        && !text.contains("\\") && !text.contains("+")
+    {
+        precondition(
+            redactor.scrub(text) == text || text.unicodeScalars.contains { !$0.isASCII },
+            "a text without "
+                + "the secret was changed")
     }
     return 0
 }
@@ -45,7 +55,9 @@ func lowerHex(_ text: String) -> String {
     var index = 0
     while index + 2 < bytes.count {
         if bytes[index] == UInt8(ascii: "%") {
-            for offset in 1...2 where (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(bytes[index + offset]) { bytes[index + offset] |= 0x20 }
+            for offset in 1...2 where (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(bytes[index + offset]) {
+                bytes[index + offset] |= 0x20
+            }
             index += 3
         } else {
             index += 1

@@ -10,14 +10,17 @@
 // local helpers report 0 attempts, and no secret of the request (claveCertificado, keyPass,
 // password, new_password, sPassword, keyBase64) appears in the envelope.
 import CSelloAPI
+
 @testable import SelloCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 typealias LocalFunction = @convention(c) (UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
 typealias ClientFunction = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
-typealias NewFunction = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer?
+typealias NewFunction =
+    @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer?
 typealias FreeFunction = @convention(c) (OpaquePointer?) -> Void
 
 enum Entry {
@@ -44,7 +47,9 @@ let common = #""timeout_ms":2000,"connect_timeout_ms":1000,"retries":{"max":0}"#
 let configurations: [String: String] = [
     "fes": "{\"base_url\":\"\(closed)/fes\",\"usuario\":\"fuzz\",\"clave\":\"fuzz-clave-Secret1\",\(common)}",
     "fv": "{\"base_url\":\"\(closed)\",\"login\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\(common)}",
-    "cfdi": "{\"base_url\":\"\(closed)/servicio/rest\",\"usuario\":\"fuzz\",\"password\":\"fuzz-password-Secret1\",\"contrato\":\"C-1\",\(common)}",
+    "cfdi":
+        "{\"base_url\":\"\(closed)/servicio/rest\",\"usuario\":\"fuzz\",\"password\":\"fuzz-password-Secret1\","
+        + "\"contrato\":\"C-1\",\(common)}",
 ]
 
 /// One client per service, made once with the configuration above.
@@ -57,16 +62,27 @@ let clients: Clients = {
     for candidate in entries {
         guard case .clientNew(let service, let make, _) = candidate.entry else { continue }
         guard let configuration = configurations[service] else {
-            fatalError("FuzzRequests.swift has no configuration for the service \(service): add one to `configurations`")
+            fatalError(
+                "FuzzRequests.swift has no configuration for the service \(service): add one to "
+                    + "`configurations`")
         }
-        guard let handle = make(configuration, nil) else { fatalError("\(service)_client_new refused the fuzz configuration") }
+        guard let handle = make(configuration, nil) else {
+            fatalError(
+                "\(service)_client_new refused the fuzz "
+                    + "configuration")
+        }
         handles[service] = handle
     }
     return Clients(handles: handles)
 }()
 
-let secretNames: Set<String> = ["claveCertificado", "keyPass", "password", "new_password", "sPassword", "keyBase64", "clave"]
-let kinds: Set<String> = ["invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal", "cancelled"]
+let secretNames: Set<String> = [
+    "claveCertificado", "keyPass", "password", "new_password", "sPassword", "keyBase64", "clave",
+]
+let kinds: Set<String> = [
+    "invalid_argument", "validation", "auth", "service", "http", "timeout", "transport", "protocol", "io", "internal",
+    "cancelled",
+]
 
 /// Every string value of a member named like a secret, anywhere in the request.
 func secretValues(_ json: JSON, into found: inout [String]) {
@@ -87,7 +103,10 @@ func strings(_ json: JSON, into found: inout [String]) {
     switch json {
     case .string(let value): found.append(value)
     case .object(let object):
-        for member in object.members { found.append(member.key); strings(member.value, into: &found) }
+        for member in object.members {
+            found.append(member.key)
+            strings(member.value, into: &found)
+        }
     case .array(let items):
         for item in items { strings(item, into: &found) }
     default: break
@@ -106,12 +125,15 @@ func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> Int {
 func check(_ result: UnsafeMutablePointer<CChar>?, name: String, local: Bool, request: [UInt8]) {
     guard let result else { fatalError("\(name) returned NULL") }
     defer { sello_free(result) }
-    let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(result).assumingMemoryBound(to: UInt8.self), count: strlen(result)))
+    let text = Array(
+        UnsafeBufferPointer(start: UnsafeRawPointer(result).assumingMemoryBound(to: UInt8.self), count: strlen(result)))
     let envelope: JSON
     do { envelope = try JSONParser.parse(text) } catch { fatalError("\(name) returned invalid JSON: \(error.message)") }
     guard case .bool(let ok)? = envelope["ok"] else { fatalError("\(name): no boolean ok") }
     if !ok {
-        guard let kind = envelope["error"]?["kind"]?.stringValue, kinds.contains(kind) else { fatalError("\(name): bad error kind") }
+        guard let kind = envelope["error"]?["kind"]?.stringValue, kinds.contains(kind) else {
+            fatalError("\(name): bad error kind")
+        }
         guard envelope["error"]?["retryable"]?.boolValue != nil else { fatalError("\(name): no retryable") }
     }
     if local, let attempts = envelope["meta"]?["attempts"]?.intValue {

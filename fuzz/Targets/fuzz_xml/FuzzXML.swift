@@ -11,7 +11,12 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case .success(let answer):
         if case .success(let strict) = parseXML(bytes) { precondition(answer.root == strict && answer.repairs.isEmpty) }
     case .failure(let failure):
-        if case .success = parseXML(bytes) { precondition(false, "a document the strict reader reads was refused as an answer: \(failure.message)") }
+        if case .success = parseXML(bytes) {
+            precondition(
+                false,
+                "a document the strict reader reads was refused as "
+                    + "an answer: \(failure.message)")
+        }
     }
     switch parseXML(bytes) {
     case .success(let root):

@@ -1,5 +1,6 @@
 """CFDI's control endpoints: PADE accounts (with their default CSD), the receiver's answer to a
 cancellation, and how stamp answers spell the folio."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,14 +22,16 @@ def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
             if not isinstance(body.get("password"), str) or not isinstance(body.get("contrato"), str):
                 return ctl_error(400, "password and contrato are required for a new account")
             account = CfdiAccount(body["usuario"], body["password"], body["contrato"])
-        error = typed_update(account, body, {"password": str, "contrato": str, "saldo": int,
-                                             "has_default_cert": bool})
+        error = typed_update(account, body, {"password": str, "contrato": str, "saldo": int, "has_default_cert": bool})
         if error:
             return ctl_error(400, error)
         if "default_csd" in body:
             csd = body["default_csd"]
-            parts = (b64_strict(csd.get("certBase64")), b64_strict(csd.get("keyBase64")), csd.get("keyPass")) \
-                if isinstance(csd, dict) else None
+            parts = (
+                (b64_strict(csd.get("certBase64")), b64_strict(csd.get("keyBase64")), csd.get("keyPass"))
+                if isinstance(csd, dict)
+                else None
+            )
             if csd is not None and (parts is None or not all(parts) or not isinstance(parts[2], str)):
                 return ctl_error(400, "default_csd must be null or {certBase64, keyBase64, keyPass}")
             account.default_csd = parts  # type: ignore[assignment]
@@ -41,8 +44,11 @@ def ctl_cfdi_account(_: dict[str, str], body: Any) -> Answer:
 def ctl_cfdi_receiver(_: dict[str, str], body: Any) -> Answer:
     """The receiver of a CFDI awaiting acceptance answers: accept (95, estatusCfdi 8), reject (97 on
     the next request; stays vigente) or expire (72 business hours passed: 98, estatusCfdi 10)."""
-    if not isinstance(body, dict) or not isinstance(body.get("uuid"), str) \
-            or body.get("response") not in ("accept", "reject", "expire"):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("uuid"), str)
+        or body.get("response") not in ("accept", "reject", "expire")
+    ):
         return ctl_error(400, 'uuid and response ("accept", "reject" or "expire") are required')
     with LOCK:
         cfdi = CFDI.cfdis.get(body["uuid"].upper())

@@ -1,5 +1,6 @@
 """What the control endpoints share: their signature, their error answer, and two ways of
 changing state from a JSON body (typed fields, knobs with allowed values)."""
+
 from __future__ import annotations
 
 from typing import Any, Callable

@@ -1,4 +1,5 @@
 """FES's control endpoints: its accounts and its answer spelling."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,8 +21,9 @@ def ctl_fes_account(_: dict[str, str], body: Any) -> Answer:
             if not isinstance(body.get("clave"), str):
                 return ctl_error(400, "clave is required for a new account")
             account = FesAccount(body["usuario"], body["clave"])
-        error = typed_update(account, body, {"clave": str, "enabled": bool, "privileged": bool,
-                                             "company_enabled": bool, "quota": int})
+        error = typed_update(
+            account, body, {"clave": str, "enabled": bool, "privileged": bool, "company_enabled": bool, "quota": int}
+        )
         if error:
             return ctl_error(400, error)
         FES.accounts[account.usuario] = account

@@ -1,5 +1,6 @@
 """Firma Virtual's control endpoints: tokens, the password-reset code, answer shapes, and what
 signers, payers and notaries do (a contract's status, with its callback)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """The control endpoints that are not about one service: the request log and stats, reset,
 faults, health, and the read-only view of every service's state."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -59,5 +60,6 @@ def ctl_health(_: dict[str, str], __: Any) -> Answer:
 def ctl_state(_: dict[str, str], __: Any) -> Answer:
     """A read-only view of the service state, for tests."""
     with LOCK:
-        return json_answer(200, {name: value for service in SERVICES.values()
-                                 for name, value in service.view().items()})
+        return json_answer(
+            200, {name: value for service in SERVICES.values() for name, value in service.view().items()}
+        )

@@ -1,13 +1,28 @@
 """The control API's routing table: (method, path) -> endpoint."""
+
 from __future__ import annotations
 
 from emulator.control.cfdi import ctl_cfdi_account, ctl_cfdi_receiver, ctl_cfdi_settings
 from emulator.control.common import ControlHandler
 from emulator.control.fes import ctl_fes_account, ctl_fes_style
-from emulator.control.fv import (ctl_fv_advance, ctl_fv_callbacks, ctl_fv_invalidate, ctl_fv_reset_code,
-                                 ctl_fv_shapes, ctl_fv_token_ttl)
-from emulator.control.general import (ctl_clear_faults, ctl_fault, ctl_faults, ctl_health, ctl_requests,
-                                      ctl_reset, ctl_state, ctl_stats)
+from emulator.control.fv import (
+    ctl_fv_advance,
+    ctl_fv_callbacks,
+    ctl_fv_invalidate,
+    ctl_fv_reset_code,
+    ctl_fv_shapes,
+    ctl_fv_token_ttl,
+)
+from emulator.control.general import (
+    ctl_clear_faults,
+    ctl_fault,
+    ctl_faults,
+    ctl_health,
+    ctl_requests,
+    ctl_reset,
+    ctl_state,
+    ctl_stats,
+)
 
 CONTROL_PREFIX = "/_sandbox"
 

@@ -3,6 +3,7 @@
 Every module reads them as ``RUNTIME.<name>`` when it needs them (never copies them at import
 time), so setting them once in ``emulator.server.main`` is seen everywhere.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,10 +17,10 @@ if TYPE_CHECKING:  # types only: the runtime does not depend on the services
 
 @dataclasses.dataclass
 class Runtime:
-    verbose: bool = False                      # --verbose: log requests and errors on stderr
+    verbose: bool = False  # --verbose: log requests and errors on stderr
     comunas: dict[str, str] = dataclasses.field(default_factory=dict)  # FES: folded name -> name
-    certs: CertificateFactory | None = None    # FES: issues the PKCS#12 certificates
-    sealer: Sealer | None = None               # CFDI: reads CSDs and seals with them
+    certs: CertificateFactory | None = None  # FES: issues the PKCS#12 certificates
+    sealer: Sealer | None = None  # CFDI: reads CSDs and seals with them
 
 
 RUNTIME = Runtime()

@@ -1,13 +1,14 @@
 """The one lock that guards all state — the sandbox's own and every service's, as one lock did
 before the split — and the sandbox's own bookkeeping: accepted connections and the recorded
 service requests (GET /_sandbox/requests, /_sandbox/stats)."""
+
 from __future__ import annotations
 
 import threading
 from typing import Any
 
 LOCK = threading.RLock()
-REQUEST_LOG_LIMIT = 20000         # GET /_sandbox/requests keeps the most recent entries
+REQUEST_LOG_LIMIT = 20000  # GET /_sandbox/requests keeps the most recent entries
 
 
 class Recorder:
@@ -52,8 +53,11 @@ class Recorder:
 
     def stats(self) -> dict[str, int]:
         with LOCK:
-            return {"connections": len(self.service_connections), "requests": self.request_seq,
-                    "accepted": self.accepted}
+            return {
+                "connections": len(self.service_connections),
+                "requests": self.request_seq,
+                "accepted": self.accepted,
+            }
 
 
 RECORDER = Recorder()

@@ -1,5 +1,6 @@
 """Small value helpers every service uses: time, base64, money, e-mail and integer checks, and
 which hosts count as loopback."""
+
 from __future__ import annotations
 
 import base64

@@ -4,6 +4,7 @@ Modes that replace the answer get (request, service, params); modes derived from
 also get that answer. What a mode needs to know about a service — its business error, the frame of
 a huge answer, its content type, its own answer rewrites — comes from the service's descriptor.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,8 +59,9 @@ class FaultModes(Connection):
             prefix, suffix = b"", b""
         content_type = SERVICES[service].content_type
         deadline = time.monotonic() + MAX_FAULT_SECONDS
-        self.send(self.head_bytes(200, [("Content-Type", content_type), ("Content-Length", str(total))]) + prefix,
-                  deadline)
+        self.send(
+            self.head_bytes(200, [("Content-Type", content_type), ("Content-Length", str(total))]) + prefix, deadline
+        )
         remaining = total - len(prefix) - len(suffix)
         block = unit * IO_CHUNK
         while remaining > 0:
@@ -79,8 +81,13 @@ class FaultModes(Connection):
         self.close_connection = True  # the body never ends: the connection cannot be reused
         chunk = unit * p["chunk_bytes"]
         framed = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
-        self.send(self.head_bytes(200, [("Content-Type", content_type), ("Transfer-Encoding", "chunked")])
-                  + b"%x\r\n" % len(prefix) + prefix + b"\r\n", deadline)
+        self.send(
+            self.head_bytes(200, [("Content-Type", content_type), ("Transfer-Encoding", "chunked")])
+            + b"%x\r\n" % len(prefix)
+            + prefix
+            + b"\r\n",
+            deadline,
+        )
         while time.monotonic() < deadline:
             self.send(framed, deadline)
             if p["interval_ms"] and not self.wait(p["interval_ms"] / 1000):
@@ -136,7 +143,7 @@ class FaultModes(Connection):
             if time.monotonic() > deadline:
                 self.close_connection = True
                 return None
-            self.send(data[offset: offset + step], deadline)
+            self.send(data[offset : offset + step], deadline)
             if offset + step < len(data) and not self.wait(interval):
                 self.close_connection = True
                 return None

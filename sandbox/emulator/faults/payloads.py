@@ -1,11 +1,11 @@
 """Bytes slipped into a normal answer, its format otherwise intact (invalid_utf8, nul_bytes)."""
+
 from __future__ import annotations
 
 import json
 from typing import Any, Callable
 
 from emulator.plumbing.answers import Answer, encode_json
-
 
 INJECT_MARK = "@@SANDBOX-INJECT@@"
 
@@ -21,7 +21,9 @@ def inject_json(obj: Any) -> Any:
     avoided = {"status", "estado"}
 
     def find(node: Any, accept: Callable[[str | None], bool]) -> bool:
-        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        items = (
+            list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        )
         for key, value in items:
             if isinstance(value, str) and accept(key if isinstance(key, str) else None):
                 node[key] = value + INJECT_MARK

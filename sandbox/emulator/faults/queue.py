@@ -1,4 +1,5 @@
 """The queue of faults: each service request takes the first queued fault that matches it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,7 @@ class Fault:
     params: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.fault_id, "mode": self.mode, "prefix": self.prefix, "count": self.count,
-                **self.params}
+        return {"id": self.fault_id, "mode": self.mode, "prefix": self.prefix, "count": self.count, **self.params}
 
 
 class FaultQueue:

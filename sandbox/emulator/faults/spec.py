@@ -1,4 +1,5 @@
 """The fault modes and the check of a POST /_sandbox/fault body."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,13 +7,21 @@ from typing import Any
 from emulator.core.values import is_int
 from emulator.plumbing.connection import MAX_FAULT_SECONDS
 
-
 # Modes that replace the answer: the request has no effect unless the fault says "process": true.
-REPLACING_MODES = {"close", "reset", "status", "huge", "endless", "headers_then_silence", "redirect",
-                   "service_error"}
+REPLACING_MODES = {"close", "reset", "status", "huge", "endless", "headers_then_silence", "redirect", "service_error"}
 # Modes derived from the normal answer: the request is processed (it takes effect).
-DERIVING_MODES = {"delay", "truncate", "reset_mid_body", "invalid_body", "invalid_utf8", "nul_bytes",
-                  "drip", "close_after", "bad_certificate", "wrong_rut_certificate"}
+DERIVING_MODES = {
+    "delay",
+    "truncate",
+    "reset_mid_body",
+    "invalid_body",
+    "invalid_utf8",
+    "nul_bytes",
+    "drip",
+    "close_after",
+    "bad_certificate",
+    "wrong_rut_certificate",
+}
 FES_ONLY_MODES = {"bad_certificate", "wrong_rut_certificate"}
 FAULT_MODES = REPLACING_MODES | DERIVING_MODES
 

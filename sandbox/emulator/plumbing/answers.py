@@ -1,4 +1,5 @@
 """Answers: the one place for JSON, one for XML, one for HTML (and the empty answer)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +16,8 @@ class Answer:
     status: int
     body: bytes
     content_type: str
-    fmt: str                      # "json" | "xml" | "html" | "empty"
-    obj: Any = None               # the JSON object, kept for fault transformations
+    fmt: str  # "json" | "xml" | "html" | "empty"
+    obj: Any = None  # the JSON object, kept for fault transformations
     json_style: str = "java"
     headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 

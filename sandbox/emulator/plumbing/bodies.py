@@ -1,4 +1,5 @@
 """Reading a request body as it arrives: Content-Length or chunked transfer encoding."""
+
 from __future__ import annotations
 
 import re

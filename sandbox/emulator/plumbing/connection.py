@@ -1,6 +1,7 @@
 """One keep-alive HTTP/1.1 connection: its life cycle, reading a request (body streamed,
 multipart parsed, long JSON strings spilled), and writing answers — whole, in pieces, slowly, or
 cut with an RST. What to answer is the subclass's business (``emulator.server.handler``)."""
+
 from __future__ import annotations
 
 import email.utils
@@ -24,8 +25,8 @@ from emulator.plumbing.jsonspill import JsonSpiller
 from emulator.plumbing.multipart import MultipartParser, media_type
 from emulator.plumbing.request import TEXT_RECORD_LIMIT, Request
 
-MAX_FAULT_SECONDS = 60.0          # every sleeping/streaming fault stops after this
-IDLE_TIMEOUT = 120.0              # an idle keep-alive connection is closed after this
+MAX_FAULT_SECONDS = 60.0  # every sleeping/streaming fault stops after this
+IDLE_TIMEOUT = 120.0  # an idle keep-alive connection is closed after this
 MAX_PLAIN_BODY = 16 * 1024 * 1024  # non-multipart request bodies kept in memory
 MAX_MULTIPART_BODY = 128 * 1024 * 1024  # hard limit for a streamed multipart body
 
@@ -66,8 +67,11 @@ class Connection(BaseHTTPRequestHandler):
             reason = http.HTTPStatus(status).phrase
         except ValueError:
             reason = "Unknown"
-        lines = [f"HTTP/1.1 {status} {reason}", f"Date: {email.utils.formatdate(usegmt=True)}",
-                 f"Server: {self.server_version}"]
+        lines = [
+            f"HTTP/1.1 {status} {reason}",
+            f"Date: {email.utils.formatdate(usegmt=True)}",
+            f"Server: {self.server_version}",
+        ]
         lines += [f"{name}: {value}" for name, value in headers]
         if self.close_connection:
             lines.append("Connection: close")
@@ -152,16 +156,20 @@ class Connection(BaseHTTPRequestHandler):
                 pass
 
     # -- request intake ------------------------------------------------------------------------
-    def read_request(self, path: str, raw_path: str, query_string: str,
-                     json_stream_limit: int | None = None) -> Request:
+    def read_request(
+        self, path: str, raw_path: str, query_string: str, json_stream_limit: int | None = None
+    ) -> Request:
         """Read the whole body (Content-Length or chunked); multipart bodies are parsed as they stream.
 
         ``json_stream_limit``: the path's JSON body is read as it streams (long strings spilled,
         ``JsonSpiller``) up to this size — a service declares such paths (``Service.json_streams``).
         """
         ctype, ctype_params = media_type(self.headers.get("content-type"))
-        parser = MultipartParser(ctype_params["boundary"]) if (
-            ctype == "multipart/form-data" and ctype_params.get("boundary")) else None
+        parser = (
+            MultipartParser(ctype_params["boundary"])
+            if (ctype == "multipart/form-data" and ctype_params.get("boundary"))
+            else None
+        )
         spiller = JsonSpiller() if parser is None and json_stream_limit is not None else None
         limit = MAX_MULTIPART_BODY if parser else MAX_PLAIN_BODY if json_stream_limit is None else json_stream_limit
         digest, size, kept, too_large = hashlib.sha256(), 0, bytearray(), False
@@ -185,8 +193,17 @@ class Connection(BaseHTTPRequestHandler):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         streamed = parser is not None or spiller is not None
         body = bytes(kept) if (not streamed and not too_large) or size <= TEXT_RECORD_LIMIT else None
-        return Request(self.command, path, raw_path, parse_qsl(query_string, keep_blank_values=True),
-                       headers, body, size, digest.hexdigest(),
-                       multipart=parser.parts if parser is not None else None,
-                       multipart_error=parser.error if parser is not None else None, too_large=too_large,
-                       spiller=spiller)
+        return Request(
+            self.command,
+            path,
+            raw_path,
+            parse_qsl(query_string, keep_blank_values=True),
+            headers,
+            body,
+            size,
+            digest.hexdigest(),
+            multipart=parser.parts if parser is not None else None,
+            multipart_error=parser.error if parser is not None else None,
+            too_large=too_large,
+            spiller=spiller,
+        )

@@ -1,4 +1,5 @@
 """A JSON body read as it streams, its long string values summarised instead of kept."""
+
 from __future__ import annotations
 
 import base64
@@ -17,12 +18,12 @@ class JsonSpill:
     def __init__(self, number: int) -> None:
         self.number = number
         self.chars = 0
-        self.pending = b""            # base64 characters not yet decoded (fewer than 4)
+        self.pending = b""  # base64 characters not yet decoded (fewer than 4)
         self.decoded_size = 0
         self.digest = hashlib.sha256()
         self.head = b""
         self.base64 = True
-        self.padded = False            # a block ended with "=": nothing may follow
+        self.padded = False  # a block ended with "=": nothing may follow
 
     @property
     def marker(self) -> str:
@@ -65,8 +66,11 @@ class JsonSpill:
         self.pending = b""
 
     def summary(self) -> dict[str, Any]:
-        decoded = ({"size": self.decoded_size, "sha256": self.digest.hexdigest(),
-                    "head": self.head.decode("latin-1")} if self.base64 else None)
+        decoded = (
+            {"size": self.decoded_size, "sha256": self.digest.hexdigest(), "head": self.head.decode("latin-1")}
+            if self.base64
+            else None
+        )
         return {"number": self.number, "chars": self.chars, "base64_decoded": decoded}
 
 
@@ -94,19 +98,19 @@ class JsonSpiller:
                 if j < 0:
                     self.kept += data[i:]
                     return
-                self.kept += data[i:j + 1]
+                self.kept += data[i : j + 1]
                 self.in_string, self.short, self.spill = True, bytearray(), None
                 i = j + 1
                 continue
             if self.escape_pending:
-                self._string(b"\\" + data[i:i + 1])
+                self._string(b"\\" + data[i : i + 1])
                 self.escape_pending = False
                 i += 1
                 continue
             quote, backslash = data.find(b'"', i), data.find(b"\\", i)
             if backslash >= 0 and (quote < 0 or backslash < quote):
                 if backslash + 1 < n:
-                    self._string(data[i:backslash + 2])
+                    self._string(data[i : backslash + 2])
                     i = backslash + 2
                 else:
                     self._string(data[i:backslash])

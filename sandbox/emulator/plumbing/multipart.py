@@ -1,5 +1,6 @@
 """multipart/form-data read as it streams: each part summarised (size, sha256, first bytes),
 never kept whole."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,14 @@ class Part:
                 self.value = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "filename": self.filename, "content_type": self.content_type,
-                "size": self.size, "sha256": self.digest.hexdigest(), "head": self.head.decode("latin-1")}
+        return {
+            "name": self.name,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.digest.hexdigest(),
+            "head": self.head.decode("latin-1"),
+        }
 
 
 class MultipartParser:

@@ -1,4 +1,5 @@
 """The request a service handler reads, and the entry the request log shows for it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,23 +12,23 @@ from emulator.core.values import b64_strict
 from emulator.plumbing.jsonspill import JsonSpiller
 from emulator.plumbing.multipart import Part, media_type
 
-TEXT_RECORD_LIMIT = 1024 * 1024   # body_text is recorded up to 1 MB
+TEXT_RECORD_LIMIT = 1024 * 1024  # body_text is recorded up to 1 MB
 
 
 @dataclasses.dataclass
 class Request:
     method: str
-    path: str                           # percent-decoded, no query
+    path: str  # percent-decoded, no query
     raw_path: str
     query: list[tuple[str, str]]
-    headers: dict[str, str]             # lower-case names
-    body: bytes | None                  # None when the body was streamed (multipart)
+    headers: dict[str, str]  # lower-case names
+    body: bytes | None  # None when the body was streamed (multipart)
     body_size: int
     body_sha256: str
     multipart: list[Part] | None = None
     multipart_error: str | None = None
     too_large: bool = False
-    spiller: JsonSpiller | None = None   # create-contract-express: long strings summarised
+    spiller: JsonSpiller | None = None  # create-contract-express: long strings summarised
 
     _json: Any = dataclasses.field(default=None, repr=False)
     _json_done: bool = dataclasses.field(default=False, repr=False)
@@ -87,12 +88,20 @@ class Request:
             value = json.loads(re.sub(r"\\u0000spilled:(\d+)", r"<spilled string #\1>", json.dumps(value)))
         auth = self.basic_auth()
         return {
-            "method": self.method, "path": self.raw_path, "query": [list(p) for p in self.query],
+            "method": self.method,
+            "path": self.raw_path,
+            "query": [list(p) for p in self.query],
             "headers": dict(self.headers),
             "basic_auth": {"user": auth[0], "password": auth[1]} if auth else None,
-            "bearer": self.bearer(), "body_size": self.body_size, "body_sha256": self.body_sha256,
-            "body_text": text, "json": value if parsed else None,
+            "bearer": self.bearer(),
+            "body_size": self.body_size,
+            "body_sha256": self.body_sha256,
+            "body_text": text,
+            "json": value if parsed else None,
             "multipart": [p.as_json() for p in self.multipart] if self.multipart is not None else None,
             **({"spilled": [s.summary() for s in self.spiller.spills]} if self.spiller is not None else {}),
-            "elapsed_ms": None, "status": None, "fault": None, "time": time.time(),
+            "elapsed_ms": None,
+            "status": None,
+            "fault": None,
+            "time": time.time(),
         }

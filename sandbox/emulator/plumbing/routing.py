@@ -1,4 +1,5 @@
 """Routing tables: each service declares its handlers with ``@route`` and lists them in ``table``."""
+
 from __future__ import annotations
 
 import re
@@ -7,16 +8,17 @@ from typing import Callable
 from emulator.plumbing.answers import Answer, html_answer
 from emulator.plumbing.request import Request
 
-
 Handler = Callable[[Request, dict[str, str]], Answer]
 Route = tuple[str, re.Pattern[str], Handler]
 
 
 def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
     """Decorator that registers a handler in the service's routing table (set by ``table``)."""
+
     def register(func: Handler) -> Handler:
         func.route_spec = (method, pattern)  # type: ignore[attr-defined]
         return func
+
     return register
 
 

@@ -1,5 +1,6 @@
 """What the server answers on each request of a connection: a control request, or a service
 request — read whole, recorded, then answered normally or by the first fault queued for it."""
+
 from __future__ import annotations
 
 import sys
@@ -94,8 +95,10 @@ class SandboxHandler(FaultModes):
         finally:
             elapsed = round((time.monotonic() - started) * 1000, 3)
             RECORDER.finish(entry, elapsed_ms=elapsed, status=status, fault=fault.mode if fault else None)
-            log(f"#{self.conn_id} {req.method} {req.raw_path} -> {status} "
-                f"{'[' + fault.mode + '] ' if fault else ''}{elapsed} ms")
+            log(
+                f"#{self.conn_id} {req.method} {req.raw_path} -> {status} "
+                f"{'[' + fault.mode + '] ' if fault else ''}{elapsed} ms"
+            )
 
     def compute(self, req: Request, service: str) -> Answer:
         try:

@@ -1,6 +1,7 @@
 """The server: a threading HTTP server bound to a loopback address only, its command line, and
 ``main()``, which sets the runtime settings, prints ``SANDBOX_PORT=<n>`` and serves until
 SIGTERM/SIGINT (``sandbox/sello_sandbox.py`` runs it)."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ from emulator.services.cfdi.sealer import Sealer
 from emulator.services.fes.certificates import CertificateFactory
 from emulator.services.fes.rules import load_comunas
 
-SANDBOX_DIR = Path(__file__).resolve().parents[2]      # sandbox/ (this is sandbox/emulator/server/main.py)
+SANDBOX_DIR = Path(__file__).resolve().parents[2]  # sandbox/ (this is sandbox/emulator/server/main.py)
 DEFAULT_DATA_DIR = SANDBOX_DIR.parents[1] / "shared" / "data"  # ../../shared/data from the launcher
 
 

@@ -1,6 +1,7 @@
 """What a service gives the sandbox: its routing table, which paths are its, the reset of its
 state, and what the fault modes need to answer in its format (moto's backend and urls in one
 descriptor)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,15 +22,15 @@ def too_large_html(path: str) -> Answer:
 
 @dataclasses.dataclass(frozen=True)
 class Service:
-    name: str                                  # "fes" | "fv" | "cfdi": the key faults and logs use
-    prefix: str | None                         # its paths: this one and those below; None: the default
+    name: str  # "fes" | "fv" | "cfdi": the key faults and logs use
+    prefix: str | None  # its paths: this one and those below; None: the default
     routes: list[Route]
-    reset: Callable[[], None]                  # back to the seeded state (the caller holds LOCK)
-    view: Callable[[], dict[str, Any]]         # its part of GET /_sandbox/state (the caller holds LOCK)
+    reset: Callable[[], None]  # back to the seeded state (the caller holds LOCK)
+    view: Callable[[], dict[str, Any]]  # its part of GET /_sandbox/state (the caller holds LOCK)
     # fault service_error: the service's own business error for a code and an optional message.
     service_error: Callable[[Request, int, str | None], Answer]
-    huge_frame: tuple[bytes, bytes, bytes]     # huge / endless answers: (prefix, filler unit, suffix)
-    content_type: str = "application/json"     # of huge / endless / headers_then_silence answers
+    huge_frame: tuple[bytes, bytes, bytes]  # huge / endless answers: (prefix, filler unit, suffix)
+    content_type: str = "application/json"  # of huge / endless / headers_then_silence answers
     # Paths whose JSON body is read as it streams (long strings summarised), with their size limit.
     json_streams: dict[str, int] = dataclasses.field(default_factory=dict)
     too_large: Callable[[str], Answer] = too_large_html

@@ -1,4 +1,5 @@
 """Every service the sandbox imitates, and which one a request path belongs to."""
+
 from __future__ import annotations
 
 from emulator.services.base import Service

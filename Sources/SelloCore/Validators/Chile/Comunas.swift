@@ -65,7 +65,9 @@ public enum Comunas {
         let key = TextFolding.fold(name)
         guard !key.isEmpty else { return [] }
         let limit = max(2, key.count / 3)
-        let scored = ChileTables.communes.map { (name: $0.name, distance: TextFolding.distance(key, TextFolding.fold($0.name))) }
+        let scored = ChileTables.communes.map {
+            (name: $0.name, distance: TextFolding.distance(key, TextFolding.fold($0.name)))
+        }
         return scored.filter { $0.distance <= limit }.sorted { $0.distance < $1.distance }.prefix(3).map(\.name)
     }
 }

@@ -50,13 +50,18 @@ public struct RUT: Sendable, Equatable {
     static func parseASCII(_ text: [UInt8]) -> Result<RUT, Problem> {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        var start = 0, end = text.count
+        var start = 0
+        var end = text.count
         while start < end, isSpace(text[start]) { start += 1 }
         while end > start, isSpace(text[end - 1]) { end -= 1 }
         guard start < end else { return .failure(.format("está vacío")) }
         let trimmed = text[start..<end]
-        var bodyEnd = end - 1, checkStart = end - 1
-        if let dash = trimmed.lastIndex(of: UInt8(ascii: "-")) { bodyEnd = dash; checkStart = dash + 1 }
+        var bodyEnd = end - 1
+        var checkStart = end - 1
+        if let dash = trimmed.lastIndex(of: UInt8(ascii: "-")) {
+            bodyEnd = dash
+            checkStart = dash + 1
+        }
         let upper = text[end - 1] & 0xDF
         guard end - checkStart == 1, isDigit(text[end - 1]) || upper == UInt8(ascii: "K") else {
             return .failure(.format("el dígito verificador debe ser 0-9 o K"))
@@ -65,13 +70,20 @@ public struct RUT: Sendable, Equatable {
         var digits = Array(text[start..<bodyEnd])
         if digits.contains(UInt8(ascii: ".")) {
             let groups = digits.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+            guard let first = groups.first, (1...3).contains(first.count),
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
+            else {
                 return .failure(.format("los puntos no separan miles (use 12.345.678-5 o 12345678-5)"))
             }
             digits = Array(groups.joined())
         }
         guard digits.allSatisfy(isDigit) else { return .failure(.format("solo se admiten dígitos, puntos y un guion")) }
-        guard (6...8).contains(digits.count) else { return .failure(.format("el número debe tener entre 6 y 8 dígitos")) }
+        guard (6...8).contains(digits.count) else {
+            return .failure(
+                .format(
+                    "el número debe tener entre 6 y 8 "
+                        + "dígitos"))
+        }
         let body = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard body >= 100_000 else { return .failure(.format("el número debe tener entre 6 y 8 dígitos")) }
         let expected = checkDigit(for: body)
@@ -97,7 +109,9 @@ public struct RUT: Sendable, Equatable {
         }
         if bodyText.contains(".") {
             let groups = bodyText.split(separator: ".", omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+            guard let first = groups.first, (1...3).contains(first.count),
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
+            else {
                 return .failure(.format("los puntos no separan miles (use 12.345.678-5 o 12345678-5)"))
             }
             bodyText = Substring(groups.joined())

@@ -12,7 +12,10 @@ public struct RFC: Sendable, Equatable {
 
     public enum Problem: Error, Sendable, Equatable {
         case format(String)
-        public var message: String { if case .format(let detail) = self { return detail }; return "" }
+        public var message: String {
+            if case .format(let detail) = self { return detail }
+            return ""
+        }
     }
 
     /// The check digit's alphabet, in SAT's order (value = position).
@@ -29,32 +32,47 @@ public struct RFC: Sendable, Equatable {
             } else if character == "Ñ" {
                 characters.append("\u{D1}")
             } else {
-                return .failure(.format("the RFC contains '\(String(character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")))', which is not a letter, a digit, Ñ or &"))
+                let scalars = character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+                return .failure(
+                    .format(
+                        "the RFC contains '\(scalars.joined(separator: " "))', which is not a letter, a digit, Ñ or &"))
             }
         }
         let text = String(characters)
         guard characters.count == 12 || characters.count == 13 else {
-            return .failure(.format("an RFC has 12 characters (company) or 13 (person); '\(text)' has \(characters.count)"))
+            return .failure(
+                .format(
+                    "an RFC has 12 characters (company) or 13 (person); '\(text)' has "
+                        + "\(characters.count)"))
         }
         let letterCount = characters.count - 9
-        for character in characters.prefix(letterCount) where !(("A"..."Z").contains(character) || character == "Ñ" || character == "&") {
+        for character in characters.prefix(letterCount)
+        where !(("A"..."Z").contains(character) || character == "Ñ" || character == "&") {
             return .failure(.format("'\(text)': the first \(letterCount) characters must be letters"))
         }
         let dateDigits = characters[letterCount..<(letterCount + 6)]
         guard dateDigits.allSatisfy({ $0.isASCII && $0.isNumber }), let yy = Int(String(dateDigits.prefix(2))),
-              let mm = Int(String(dateDigits.dropFirst(2).prefix(2))), let dd = Int(String(dateDigits.suffix(2))) else {
-            return .failure(.format("'\(text)': characters \(letterCount + 1)–\(letterCount + 6) must be a date YYMMDD"))
+            let mm = Int(String(dateDigits.dropFirst(2).prefix(2))), let dd = Int(String(dateDigits.suffix(2)))
+        else {
+            return .failure(
+                .format(
+                    "'\(text)': characters \(letterCount + 1)–\(letterCount + 6) must be a date "
+                        + "YYMMDD"))
         }
         let homoclave = characters.suffix(3)
         guard homoclave.allSatisfy({ ($0.isASCII && $0.isNumber) || ("A"..."Z").contains($0) }) else {
-            return .failure(.format("'\(text)': the last 3 characters (homoclave and check digit) must be letters or digits"))
+            return .failure(
+                .format(
+                    "'\(text)': the last 3 characters (homoclave and check digit) must be letters or "
+                        + "digits"))
         }
         guard let year = plausibleYear(yy, month: mm, day: dd) else {
             return .failure(.format("'\(text)': \(String(dateDigits)) is not a valid date YYMMDD"))
         }
         let date = "\(year)-\(mm < 10 ? "0" : "")\(mm)-\(dd < 10 ? "0" : "")\(dd)"
         let expected = checkDigit(characters)
-        return .success(RFC(text: text, isCompany: characters.count == 12, date: date, checkDigitOK: expected == characters.last))
+        return .success(
+            RFC(text: text, isCompany: characters.count == 12, date: date, checkDigitOK: expected == characters.last))
     }
 
     /// SAT's modulo-11 check digit over the first 12 characters (a company's RFC padded with a
@@ -82,7 +100,9 @@ public struct RFC: Sendable, Equatable {
     }
 
     public var json: JSON {
-        ["valid": true, "rfc": .string(text), "type": .string(isCompany ? "moral" : "fisica"), "date": .string(date),
-         "check_digit_ok": .bool(checkDigitOK), "generic": .bool(isGeneric)]
+        [
+            "valid": true, "rfc": .string(text), "type": .string(isCompany ? "moral" : "fisica"), "date": .string(date),
+            "check_digit_ok": .bool(checkDigitOK), "generic": .bool(isGeneric),
+        ]
     }
 }

@@ -10,6 +10,7 @@ Every operation returns a :class:`Result` (``.data``, ``.warnings``, ``.meta``) 
 :class:`SelloError` subclass. The binding wraps ``libsello.so`` through ctypes; the library is
 found through ``SELLO_LIB``, then the package folder, then the system (see :func:`load_library`).
 """
+
 from __future__ import annotations
 
 from ._abi import VERSION as _VERSION
@@ -40,14 +41,43 @@ from .result import Result, unwrap
 __version__ = _VERSION
 
 __all__ = [
-    "FES", "FirmaVirtual", "CFDI",
-    "check_rut", "find_comuna", "check_rfc", "fes_check_request", "cfdi_inspect_csd", "fv_parse_callback",
-    "version", "abi_version", "library_path", "load_library", "call_id",
-    "Result", "unwrap",
-    "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError", "HTTPError",
-    "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError", "CallCancelledError",
-    "LibraryError", "AbiVersionError", "ABI_VERSION",
-    "LOG_DEBUG", "LOG_INFO", "LOG_WARNING", "LOG_ERROR", "ProgressCallback", "LogCallback",
+    "FES",
+    "FirmaVirtual",
+    "CFDI",
+    "check_rut",
+    "find_comuna",
+    "check_rfc",
+    "fes_check_request",
+    "cfdi_inspect_csd",
+    "fv_parse_callback",
+    "version",
+    "abi_version",
+    "library_path",
+    "load_library",
+    "call_id",
+    "Result",
+    "unwrap",
+    "SelloError",
+    "InvalidArgumentError",
+    "ValidationError",
+    "AuthError",
+    "ServiceError",
+    "HTTPError",
+    "TimeoutError",
+    "TransportError",
+    "ProtocolError",
+    "FileError",
+    "InternalError",
+    "CallCancelledError",
+    "LibraryError",
+    "AbiVersionError",
+    "ABI_VERSION",
+    "LOG_DEBUG",
+    "LOG_INFO",
+    "LOG_WARNING",
+    "LOG_ERROR",
+    "ProgressCallback",
+    "LogCallback",
 ]
 
 

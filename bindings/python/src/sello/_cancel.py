@@ -11,6 +11,7 @@ loaded library: a library without it (today's, before issue 14's C part) makes :
 False, and then sello.aio sends no ``call_id`` at all (such a library refuses unknown request
 fields) and a cancelled task lets its call run to its end on the pool's thread, its result dropped.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -41,10 +42,10 @@ def _function(client: Client) -> Optional[Any]:
         return None
     try:
         function = getattr(client._lib.cdll, name)
-    except AttributeError:          # a library without cancellation
+    except AttributeError:  # a library without cancellation
         return None
     function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-    function.restype = ctypes.c_void_p           # owned envelope: c_void_p, never c_char_p
+    function.restype = ctypes.c_void_p  # owned envelope: c_void_p, never c_char_p
     return function
 
 

@@ -1,4 +1,5 @@
 """What the three clients share: the handle, the callbacks, the calls."""
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,11 @@ _logger.addHandler(logging.NullHandler())
 
 #: (SELLO_LOG_* level, logging level), from the most to the least verbose.
 _LEVELS: Tuple[Tuple[int, int], ...] = (
-    (LOG_DEBUG, logging.DEBUG), (LOG_INFO, logging.INFO), (LOG_WARNING, logging.WARNING), (LOG_ERROR, logging.ERROR))
+    (LOG_DEBUG, logging.DEBUG),
+    (LOG_INFO, logging.INFO),
+    (LOG_WARNING, logging.WARNING),
+    (LOG_ERROR, logging.ERROR),
+)
 
 
 def python_level(level: int) -> int:
@@ -152,8 +157,13 @@ class Client:
             cls._cancel_name = functions["cancel"]
             cls._operations = _abi.OPERATIONS[service]
 
-    def __init__(self, config: Mapping[str, Any], on_progress: Optional[ProgressCallback] = None,
-                 on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        on_progress: Optional[ProgressCallback] = None,
+        on_log: Optional[LogCallback] = None,
+        log_level: int = LOG_INFO,
+    ) -> None:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._in_flight = 0
@@ -306,8 +316,9 @@ class Client:
         """Runs an operation by name with a request dict, e.g. ``fes.call("obtain_certificate",
         {...})``: the escape hatch for fields this binding does not name yet."""
         if operation not in self._operations:
-            raise ValueError(f"{type(self).__name__} has no operation {operation!r}; "
-                             f"known: {', '.join(sorted(self._operations))}")
+            raise ValueError(
+                f"{type(self).__name__} has no operation {operation!r}; known: {', '.join(sorted(self._operations))}"
+            )
         return self._invoke(operation, request or {})
 
     def _invoke(self, operation: str, request: Mapping[str, Any]) -> Result:
@@ -321,14 +332,18 @@ class Client:
         with self._lock:
             handle = self._handle
             if handle is None:
-                raise local_error("invalid_argument", "CLIENT_CLOSED",
-                                  f"the {type(self).__name__} client is closed", service=self._service,
-                                  operation=operation)
+                raise local_error(
+                    "invalid_argument",
+                    "CLIENT_CLOSED",
+                    f"the {type(self).__name__} client is closed",
+                    service=self._service,
+                    operation=operation,
+                )
             self._in_flight += 1
         try:
-            if self._follows_logger:            # in flight: close() cannot free the handle meanwhile
+            if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                 self._follow_logger()
-            pointer = function(handle, payload)     # the GIL is released during the call
+            pointer = function(handle, payload)  # the GIL is released during the call
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -341,14 +356,15 @@ class Client:
         call in flight when None), from any thread: each returns at once with
         :class:`sello.CallCancelledError`. Returns how many it reached (0 when none was in flight
         or the client is closed). A request carries a call id as ``call_id=...`` among its fields."""
-        with self._lock:                   # the handle stays valid while this counts as in flight
+        with self._lock:  # the handle stays valid while this counts as in flight
             handle = self._handle
             if handle is None:
                 return 0
             self._in_flight += 1
         try:
             pointer = self._lib.function(self._cancel_name)(
-                handle, None if call_id is None else call_id.encode("utf-8"))
+                handle, None if call_id is None else call_id.encode("utf-8")
+            )
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -360,8 +376,13 @@ class Client:
     def _require_handle(self, operation: str) -> int:
         handle = self._handle
         if handle is None:
-            raise local_error("invalid_argument", "CLIENT_CLOSED", f"the {type(self).__name__} client is closed",
-                              service=self._service, operation=operation)
+            raise local_error(
+                "invalid_argument",
+                "CLIENT_CLOSED",
+                f"the {type(self).__name__} client is closed",
+                service=self._service,
+                operation=operation,
+            )
         return handle
 
 

@@ -15,6 +15,7 @@ Every owned result (``char *``) is declared ``c_void_p`` — never ``c_char_p``,
 into ``bytes`` and lose the pointer — read with ``ctypes.string_at`` and released with
 ``sello_free`` in ``finally``. ``ctypes.CDLL`` releases the GIL during each call.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -87,7 +88,7 @@ class Library:
     def _declare(self) -> None:
         lib = self.cdll
         lib.sello_version.argtypes = []
-        lib.sello_version.restype = ctypes.c_char_p        # static storage: not freed
+        lib.sello_version.restype = ctypes.c_char_p  # static storage: not freed
         lib.sello_abi_version.argtypes = []
         lib.sello_abi_version.restype = ctypes.c_int
         lib.sello_free.argtypes = [ctypes.c_void_p]
@@ -95,7 +96,7 @@ class Library:
         for name in HELPER_FUNCTIONS:
             function = getattr(lib, name)
             function.argtypes = [ctypes.c_char_p]
-            function.restype = ctypes.c_void_p                # owned: c_void_p, never c_char_p
+            function.restype = ctypes.c_void_p  # owned: c_void_p, never c_char_p
         for name in OPERATION_FUNCTIONS + CANCEL_FUNCTIONS:
             function = getattr(lib, name)
             function.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
@@ -179,8 +180,10 @@ def open_library(path: Optional[str] = None) -> Library:
         return _checked(cdll, _loaded_path(cdll, name))
     raise LibraryError(
         "libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, "
-        "(2) the package folder, (3) the system library path. Details: " + "; ".join(tried)
-        + ". Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX).")
+        "(2) the package folder, (3) the system library path. Details: "
+        + "; ".join(tried)
+        + ". Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX)."
+    )
 
 
 def _load_or_fail(path: str, where: str) -> ctypes.CDLL:
@@ -217,7 +220,10 @@ def _checked(cdll: ctypes.CDLL, path: str) -> Library:
     if found != ABI_VERSION:
         raise AbiVersionError(
             f"{path} has ABI version {found}, but this binding (sello {_abi.VERSION}) knows only ABI version "
-            f"{ABI_VERSION}: install the matching libsello or the matching binding", found, path)
+            f"{ABI_VERSION}: install the matching libsello or the matching binding",
+            found,
+            path,
+        )
     return Library(cdll, path)
 
 

@@ -5,15 +5,26 @@ Every exception carries the whole error: ``kind``, ``code`` (stable UPPER_SNAKE 
 very same request may be sent again safely), ``details`` (e.g. ``retry_after_ms``, ``problems``),
 ``meta`` (``attempts``, ``http_status``...) and the full ``envelope``.
 """
+
 from __future__ import annotations
 
 import builtins
 from typing import Any, Dict, List, Optional, Type
 
 __all__ = [
-    "SelloError", "InvalidArgumentError", "ValidationError", "AuthError", "ServiceError",
-    "HTTPError", "TimeoutError", "TransportError", "ProtocolError", "FileError", "InternalError",
-    "CallCancelledError", "error_from_envelope",
+    "SelloError",
+    "InvalidArgumentError",
+    "ValidationError",
+    "AuthError",
+    "ServiceError",
+    "HTTPError",
+    "TimeoutError",
+    "TransportError",
+    "ProtocolError",
+    "FileError",
+    "InternalError",
+    "CallCancelledError",
+    "error_from_envelope",
 ]
 
 
@@ -48,7 +59,10 @@ class SelloError(Exception):
         return (type(self), (self.envelope,))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, service_code={self.service_code!r}, field={self.field!r}, retryable={self.retryable!r})"
+        return (
+            f"{type(self).__name__}(code={self.code!r}, service_code={self.service_code!r}, "
+            f"field={self.field!r}, retryable={self.retryable!r})"
+        )
 
     @property
     def attempts(self) -> int:
@@ -73,52 +87,62 @@ class SelloError(Exception):
 
 class InvalidArgumentError(SelloError):
     """The input is unusable (not JSON, wrong type, unknown field, bad configuration). Nothing was sent."""
+
     KIND = "invalid_argument"
 
 
 class ValidationError(SelloError):
     """Well-formed input that breaks a rule of the service, checked locally. Nothing was sent."""
+
     KIND = "validation"
 
 
 class AuthError(SelloError):
     """The service rejected the credentials or the token."""
+
     KIND = "auth"
 
 
 class ServiceError(SelloError):
     """A business error of the service (FES estado FAIL, Prodigia codigo != 0, FV status error)."""
+
     KIND = "service"
 
 
 class HTTPError(SelloError):
     """An HTTP status the service does not document, with no business error in the body."""
+
     KIND = "http"
 
 
 class TimeoutError(SelloError, builtins.TimeoutError):  # noqa: A001 - deliberately also the builtin
     """No complete answer in time. Also a builtin ``TimeoutError``. ``retryable`` is False when the
     request may have reached the service (a certificate, stamp or contract may exist)."""
+
     KIND = "timeout"
 
 
 class TransportError(SelloError):
     """DNS, connect, TLS, connection reset or a truncated answer."""
+
     KIND = "transport"
 
 
 class ProtocolError(SelloError):
     """The service answered something that is not its documented format (or too large)."""
+
     KIND = "protocol"
 
 
 class FileError(SelloError):
     """A local file could not be read or written (error.kind "io")."""
+
     KIND = "io"
 
 
 class InternalError(SelloError):
     """A bug or an unimplemented operation in the library."""
+
     KIND = "internal"
 
 
@@ -127,13 +151,25 @@ class CallCancelledError(SelloError):
     PREFIX_client_cancel, or the cancelled task of a sello.aio call). The message says whether the
     request may have reached the service; ``retryable`` follows the operation's replay policy.
     Not asyncio.CancelledError: sello.aio re-raises that one in the task that was cancelled."""
+
     KIND = "cancelled"
 
 
 _BY_KIND: Dict[str, Type[SelloError]] = {
-    cls.KIND: cls for cls in (InvalidArgumentError, ValidationError, AuthError, ServiceError, HTTPError,
-                              TimeoutError, TransportError, ProtocolError, FileError, InternalError,
-                              CallCancelledError)
+    cls.KIND: cls
+    for cls in (
+        InvalidArgumentError,
+        ValidationError,
+        AuthError,
+        ServiceError,
+        HTTPError,
+        TimeoutError,
+        TransportError,
+        ProtocolError,
+        FileError,
+        InternalError,
+        CallCancelledError,
+    )
 }
 
 
@@ -143,12 +179,20 @@ def error_from_envelope(envelope: Dict[str, Any]) -> SelloError:
     return _BY_KIND.get(kind, SelloError)(envelope)
 
 
-def local_error(kind: str, code: str, message: str, *, service: str = "", operation: str = "",
-                field: Optional[str] = None) -> SelloError:
+def local_error(
+    kind: str, code: str, message: str, *, service: str = "", operation: str = "", field: Optional[str] = None
+) -> SelloError:
     """An error raised by the binding itself (e.g. a closed client), shaped like the library's."""
-    envelope = {"ok": False,
-                "error": {"kind": kind, "code": code, "service_code": None, "message": message,
-                          "field": field, "retryable": False},
-                "meta": {"service": service, "operation": operation, "http_status": None, "attempts": 0,
-                         "elapsed_ms": 0}}
+    envelope = {
+        "ok": False,
+        "error": {
+            "kind": kind,
+            "code": code,
+            "service_code": None,
+            "message": message,
+            "field": field,
+            "retryable": False,
+        },
+        "meta": {"service": service, "operation": operation, "http_status": None, "attempts": 0, "elapsed_ms": 0},
+    }
     return error_from_envelope(envelope)

@@ -1,4 +1,5 @@
 """Firma Virtual (Chile): users, contracts, PDF documents, signers."""
+
 from __future__ import annotations
 
 import os
@@ -52,21 +53,41 @@ class FirmaVirtual(Client):
 
     _service = "fv"
 
-    def __init__(self, *, login: str, password: str, base_url: Optional[str] = None,
-                 environment: Optional[str] = None,
-                 max_upload_bytes: Optional[int] = None, timeout_ms: Optional[int] = None,
-                 connect_timeout_ms: Optional[int] = None, ca_file: Optional[PathLike] = None,
-                 proxy: Optional[str] = None, user_agent: Optional[str] = None,
-                 max_response_bytes: Optional[int] = None, allow_insecure_http: Optional[bool] = None,
-                 retries: Optional[Mapping[str, int]] = None, on_progress: Optional[ProgressCallback] = None,
-                 on_log: Optional[LogCallback] = None, log_level: int = LOG_INFO) -> None:
-        config = client_config(login=login, password=password, base_url=base_url, environment=environment,
-                               max_upload_bytes=max_upload_bytes, timeout_ms=timeout_ms,
-                               connect_timeout_ms=connect_timeout_ms,
-                               ca_file=os.fspath(ca_file) if ca_file is not None else None, proxy=proxy,
-                               user_agent=user_agent, max_response_bytes=max_response_bytes,
-                               allow_insecure_http=allow_insecure_http,
-                               retries=dict(retries) if retries is not None else None)
+    def __init__(
+        self,
+        *,
+        login: str,
+        password: str,
+        base_url: Optional[str] = None,
+        environment: Optional[str] = None,
+        max_upload_bytes: Optional[int] = None,
+        timeout_ms: Optional[int] = None,
+        connect_timeout_ms: Optional[int] = None,
+        ca_file: Optional[PathLike] = None,
+        proxy: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
+        retries: Optional[Mapping[str, int]] = None,
+        on_progress: Optional[ProgressCallback] = None,
+        on_log: Optional[LogCallback] = None,
+        log_level: int = LOG_INFO,
+    ) -> None:
+        config = client_config(
+            login=login,
+            password=password,
+            base_url=base_url,
+            environment=environment,
+            max_upload_bytes=max_upload_bytes,
+            timeout_ms=timeout_ms,
+            connect_timeout_ms=connect_timeout_ms,
+            ca_file=os.fspath(ca_file) if ca_file is not None else None,
+            proxy=proxy,
+            user_agent=user_agent,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
+            retries=dict(retries) if retries is not None else None,
+        )
         super().__init__(config, on_progress=on_progress, on_log=on_log, log_level=log_level)
 
     # -- users -----------------------------------------------------------------------------------
@@ -79,22 +100,49 @@ class FirmaVirtual(Client):
         """GetAllUser (GET /api/v1/userapp/{IDUser})."""
         return self._invoke("get_user", {"IDUser": IDUser})
 
-    def create_user(self, *, iProfileID: Optional[int] = None, sRUT: Optional[str] = None,
-                    sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
-                    sEmail: Optional[str] = None, sPhone: Optional[str] = None, sLogin: Optional[str] = None,
-                    sPassword: Optional[str] = None, sComments: Optional[str] = None,
-                    sUserType: Optional[str] = None) -> Result:
+    def create_user(
+        self,
+        *,
+        iProfileID: Optional[int] = None,
+        sRUT: Optional[str] = None,
+        sFirstName: Optional[str] = None,
+        sLastName: Optional[str] = None,
+        sEmail: Optional[str] = None,
+        sPhone: Optional[str] = None,
+        sLogin: Optional[str] = None,
+        sPassword: Optional[str] = None,
+        sComments: Optional[str] = None,
+        sUserType: Optional[str] = None,
+    ) -> Result:
         """CreateUserApp (POST /api/v1/userapp)."""
-        return self._invoke("create_user", {
-            "iProfileID": iProfileID, "sRUT": sRUT, "sFirstName": sFirstName, "sLastName": sLastName,
-            "sEmail": sEmail, "sPhone": sPhone, "sLogin": sLogin, "sPassword": sPassword,
-            "sComments": sComments, "sUserType": sUserType})
+        return self._invoke(
+            "create_user",
+            {
+                "iProfileID": iProfileID,
+                "sRUT": sRUT,
+                "sFirstName": sFirstName,
+                "sLastName": sLastName,
+                "sEmail": sEmail,
+                "sPhone": sPhone,
+                "sLogin": sLogin,
+                "sPassword": sPassword,
+                "sComments": sComments,
+                "sUserType": sUserType,
+            },
+        )
 
-    def update_user(self, *, IDUser: int, sFirstName: Optional[str] = None, sLastName: Optional[str] = None,
-                    sPhone: Optional[str] = None) -> Result:
+    def update_user(
+        self,
+        *,
+        IDUser: int,
+        sFirstName: Optional[str] = None,
+        sLastName: Optional[str] = None,
+        sPhone: Optional[str] = None,
+    ) -> Result:
         """UpdateUserApp (PUT /api/v1/userapp/{IDUser}): only sFirstName, sLastName, sPhone."""
-        return self._invoke("update_user", {
-            "IDUser": IDUser, "sFirstName": sFirstName, "sLastName": sLastName, "sPhone": sPhone})
+        return self._invoke(
+            "update_user", {"IDUser": IDUser, "sFirstName": sFirstName, "sLastName": sLastName, "sPhone": sPhone}
+        )
 
     def reset_password(self, *, login: str) -> Result:
         """PasswordReset (POST /pwd/reset): e-mails a temporary code to ``login`` (an e-mail)."""
@@ -102,25 +150,39 @@ class FirmaVirtual(Client):
 
     def new_password(self, *, login: str, password: str, new_password: str) -> Result:
         """NewPassword (POST /pwd/reset): ``password`` is the e-mailed code."""
-        return self._invoke("new_password", {
-            "login": login, "password": password, "new_password": new_password})
+        return self._invoke("new_password", {"login": login, "password": password, "new_password": new_password})
 
     # -- contracts -------------------------------------------------------------------------------
     def get_contract(self, *, IDContract: str) -> Result:
         """GetOneContract (GET /api/v1/contract/{IDContract})."""
         return self._invoke("get_contract", {"IDContract": IDContract})
 
-    def create_contract(self, *, sOwnerType: str, signers: Sequence[Signer],
-                        sPaymentStatus: Optional[str] = None, iPaymentService: Optional[int] = None,
-                        iContractTypeFeeID: Optional[int] = None, iSignedCount: Optional[int] = None,
-                        callback: Optional[str] = None) -> Result:
+    def create_contract(
+        self,
+        *,
+        sOwnerType: str,
+        signers: Sequence[Signer],
+        sPaymentStatus: Optional[str] = None,
+        iPaymentService: Optional[int] = None,
+        iContractTypeFeeID: Optional[int] = None,
+        iSignedCount: Optional[int] = None,
+        callback: Optional[str] = None,
+    ) -> Result:
         """CreateContract (POST /api/v1/contract/create-contract). Never sent twice once it may
         have reached the service. ``signers``: dicts with full_name, email, rutId, phone, type,
         portion, payment."""
-        return self._invoke("create_contract", {
-            "sOwnerType": sOwnerType, "sPaymentStatus": sPaymentStatus, "iPaymentService": iPaymentService,
-            "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount, "callback": callback,
-            "signers": [dict(s) for s in signers]})
+        return self._invoke(
+            "create_contract",
+            {
+                "sOwnerType": sOwnerType,
+                "sPaymentStatus": sPaymentStatus,
+                "iPaymentService": iPaymentService,
+                "iContractTypeFeeID": iContractTypeFeeID,
+                "iSignedCount": iSignedCount,
+                "callback": callback,
+                "signers": [dict(s) for s in signers],
+            },
+        )
 
     def list_contract_types(self, *, QTYPE: str, QVALUE: Union[str, int]) -> Result:
         """GetContractType (GET /api/v1/contract-type/{QTYPE}/{QVALUE}), e.g. QTYPE="ALL", QVALUE="0"."""
@@ -139,12 +201,14 @@ class FirmaVirtual(Client):
         return self._invoke("delete_contract", {"IDContract": IDContract})
 
     # -- documents -------------------------------------------------------------------------------
-    def upload_document(self, *, contractID: str, file_path: Optional[PathLike] = None,
-                        content_base64: Optional[str] = None) -> Result:
+    def upload_document(
+        self, *, contractID: str, file_path: Optional[PathLike] = None, content_base64: Optional[str] = None
+    ) -> Result:
         """SubirDocumentos (multipart POST /api/v1/upfile), sent as "<contractID>.pdf".
         Give ``file_path`` (streamed from disk, progress reported) or ``content_base64``."""
-        return self._invoke("upload_document", {
-            "contractID": contractID, "file_path": file_path, "content_base64": content_base64})
+        return self._invoke(
+            "upload_document", {"contractID": contractID, "file_path": file_path, "content_base64": content_base64}
+        )
 
     def list_files(self, *, ContractID: str) -> Result:
         """FileList (GET /api/v1/filelist/{ContractID})."""
@@ -165,28 +229,56 @@ class FirmaVirtual(Client):
         return self._invoke("send_contract", {"IDContract": IDContract})
 
     # -- signers ---------------------------------------------------------------------------------
-    def create_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
-                      rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
+    def create_signer(
+        self,
+        *,
+        contractID: str,
+        full_name: Optional[str] = None,
+        email: Optional[str] = None,
+        rutId: Optional[str] = None,
+        phone: Optional[str] = None,
+    ) -> Result:
         """CreateSigner (POST /api/v1/signer/new)."""
-        return self._invoke("create_signer", {
-            "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
+        return self._invoke(
+            "create_signer",
+            {"contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone},
+        )
 
-    def update_signer(self, *, contractID: str, full_name: Optional[str] = None, email: Optional[str] = None,
-                      rutId: Optional[str] = None, phone: Optional[str] = None) -> Result:
+    def update_signer(
+        self,
+        *,
+        contractID: str,
+        full_name: Optional[str] = None,
+        email: Optional[str] = None,
+        rutId: Optional[str] = None,
+        phone: Optional[str] = None,
+    ) -> Result:
         """UpdateSigner (POST /api/v1/signer/upd): the signer is found by rutId."""
-        return self._invoke("update_signer", {
-            "contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone})
+        return self._invoke(
+            "update_signer",
+            {"contractID": contractID, "full_name": full_name, "email": email, "rutId": rutId, "phone": phone},
+        )
 
     def delete_signer(self, *, contractID: str, rutId: str) -> Result:
         """DeleteSigner (POST /api/v1/signer/del)."""
         return self._invoke("delete_signer", {"contractID": contractID, "rutId": rutId})
 
     # -- today: one call per contract, and its callbacks ----------------------------------------
-    def create_contract_express(self, *, sOwnerType: str, iContractTypeFeeID: int, signers: Sequence[Signer],
-                                file_path: Optional[PathLike] = None, content_base64: Optional[str] = None,
-                                iSignedCount: Optional[int] = None, sContractName: Optional[str] = None,
-                                callback: Optional[str] = None, iAgreementId: Optional[int] = None,
-                                iPriceId: Optional[int] = None, provider: Optional[str] = None) -> Result:
+    def create_contract_express(
+        self,
+        *,
+        sOwnerType: str,
+        iContractTypeFeeID: int,
+        signers: Sequence[Signer],
+        file_path: Optional[PathLike] = None,
+        content_base64: Optional[str] = None,
+        iSignedCount: Optional[int] = None,
+        sContractName: Optional[str] = None,
+        callback: Optional[str] = None,
+        iAgreementId: Optional[int] = None,
+        iPriceId: Optional[int] = None,
+        provider: Optional[str] = None,
+    ) -> Result:
         """create-contract-express (POST /api/v1/contract/create-contract-express): the contract,
         its signers and its PDF in one call. Never sent twice once it may have reached the service.
 
@@ -196,11 +288,22 @@ class FirmaVirtual(Client):
         ``content_base64``. Returns data {"sContractID", "sStatus", "sContractName", "message"};
         when the answer carries no contract id, sContractID is None and ``result.warnings`` has
         CONTRACT_ID_MISSING: the contract exists, find it by its sContractName."""
-        return self._invoke("create_contract_express", {
-            "sOwnerType": sOwnerType, "iContractTypeFeeID": iContractTypeFeeID, "iSignedCount": iSignedCount,
-            "signers": [dict(s) for s in signers], "sContractName": sContractName, "callback": callback,
-            "iAgreementId": iAgreementId, "iPriceId": iPriceId, "provider": provider,
-            "file_path": file_path, "content_base64": content_base64})
+        return self._invoke(
+            "create_contract_express",
+            {
+                "sOwnerType": sOwnerType,
+                "iContractTypeFeeID": iContractTypeFeeID,
+                "iSignedCount": iSignedCount,
+                "signers": [dict(s) for s in signers],
+                "sContractName": sContractName,
+                "callback": callback,
+                "iAgreementId": iAgreementId,
+                "iPriceId": iPriceId,
+                "provider": provider,
+                "file_path": file_path,
+                "content_base64": content_base64,
+            },
+        )
 
     def confirm_callback(self, body: CallbackBody) -> Result:
         """Parses a callback body (as :func:`fv_parse_callback`), then asks the service for the

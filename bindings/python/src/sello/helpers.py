@@ -1,4 +1,5 @@
 """The local helpers of include/sello.h: no client, nothing is sent."""
+
 from __future__ import annotations
 
 from . import _lib

@@ -1,4 +1,5 @@
 """The successful answer of an operation."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional
@@ -71,8 +72,10 @@ class Result:
 
     def __repr__(self) -> str:
         meta = self.meta
-        return (f"Result({meta.get('service')}.{meta.get('operation')}, data={_short(self.data)}, "
-                f"warnings={self.warning_codes()})")
+        return (
+            f"Result({meta.get('service')}.{meta.get('operation')}, data={_short(self.data)}, "
+            f"warnings={self.warning_codes()})"
+        )
 
 
 def _short(value: Any) -> str:

@@ -1,6 +1,7 @@
 """What every CFDI method shares: the XML answer of each method family (business errors with
 their ok flag false, stamps in MRV's order), the HTTP status of each family, the opciones check,
 and the guard run before any method (401, 415, codigo 1, 3, 2)."""
+
 from __future__ import annotations
 
 import hmac
@@ -21,14 +22,26 @@ def cfdi_message(code: int, detail: str | None = None) -> str:
     return f"{text}|{detail}" if detail else text
 
 
-def cfdi_error(kind: str, code: int, contrato: str | None = None, detail: str | None = None,
-               rfc: str | None = None, message: str | None = None, status: int = 200) -> Answer:
+def cfdi_error(
+    kind: str,
+    code: int,
+    contrato: str | None = None,
+    detail: str | None = None,
+    rfc: str | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> Answer:
     """A business error in the method's own XML shape, with its ok flag false."""
     root, flag = CFDI_SHAPES[kind]
     mensaje = message or cfdi_message(code, detail)
     if kind == "timbrado":
-        fields: XmlFields = [("id", str(uuid.uuid4())), (flag, False), ("contrato", contrato),
-                             ("codigo", code), ("mensaje", mensaje)]
+        fields: XmlFields = [
+            ("id", str(uuid.uuid4())),
+            (flag, False),
+            ("contrato", contrato),
+            ("codigo", code),
+            ("mensaje", mensaje),
+        ]
     elif kind == "cancel":
         fields = [(flag, False), ("rfc", rfc), ("codigo", code), ("mensaje", mensaje)]
     elif kind == "estatus":
@@ -55,6 +68,7 @@ def cfdi_http_status(path: str) -> int:
 
 def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...] = ()) -> list[str] | None:
     """seed 002 opciones: each a known option, or the first one base64 of "A|B|C"; None if unknown."""
+
     def known(option: str) -> bool:
         return option in allowed or any(option.startswith(p) for p in prefixes)
 
@@ -71,15 +85,15 @@ def cfdi_options(values: list[str], allowed: set[str], prefixes: tuple[str, ...]
     return options if all(known(o) for o in options) else None
 
 
-def cfdi_guard(req: Request, kind: str, json_body: bool = False, status: int = 200
-               ) -> tuple[CfdiAccount, dict[str, Any]] | Answer:
+def cfdi_guard(
+    req: Request, kind: str, json_body: bool = False, status: int = 200
+) -> tuple[CfdiAccount, dict[str, Any]] | Answer:
     """Authentication and contract checks shared by every method, in this order:
     401 (no Basic credentials), 415 (Content-Type), codigo 1 (user/password, lockout after 3
     failures), codigo 3 (no contrato), codigo 2 (contrato not the user's)."""
     credentials = req.basic_auth()
     if credentials is None:
-        return html_answer(401, "Authentication required",
-                           [("WWW-Authenticate", 'Basic realm="timbrado.pade.mx"')])
+        return html_answer(401, "Authentication required", [("WWW-Authenticate", 'Basic realm="timbrado.pade.mx"')])
     expected_type = "application/json" if json_body else "application/xml"
     if req.content_type != expected_type:
         return html_answer(415, f"Content-Type must be {expected_type}")
@@ -133,15 +147,30 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def cfdi_stamp_fields(c: Cfdi, contrato: str, options: list[str], saldo: int | None, codigo: int = 0,
-                      ok: bool = True, mensaje: str | None = None) -> XmlFields:
+def cfdi_stamp_fields(
+    c: Cfdi,
+    contrato: str,
+    options: list[str],
+    saldo: int | None,
+    codigo: int = 0,
+    ok: bool = True,
+    mensaje: str | None = None,
+) -> XmlFields:
     """servicioTimbrado with a stamp, in MRV's order; the folio element spelled as set
     (PRODIGIA_2026.md §7.4: `UUID`, as clients of the real service read it)."""
     return [
-        ("id", str(uuid.uuid4())), ("timbradoOk", ok), ("contrato", contrato), ("codigo", codigo),
-        ("mensaje", mensaje), ("version", "1.1"), (CFDI.uuid_element, c.uuid),
-        ("FechaTimbrado", c.fecha_timbrado), ("selloCFD", c.sello_cfd), ("noCertificadoSAT", CFDI_NO_CERTIFICADO_SAT),
-        ("selloSAT", c.sello_sat), ("xmlBase64", b64(c.xml)),
+        ("id", str(uuid.uuid4())),
+        ("timbradoOk", ok),
+        ("contrato", contrato),
+        ("codigo", codigo),
+        ("mensaje", mensaje),
+        ("version", "1.1"),
+        (CFDI.uuid_element, c.uuid),
+        ("FechaTimbrado", c.fecha_timbrado),
+        ("selloCFD", c.sello_cfd),
+        ("noCertificadoSAT", CFDI_NO_CERTIFICADO_SAT),
+        ("selloSAT", c.sello_sat),
+        ("xmlBase64", b64(c.xml)),
         ("cbbBase64", b64(TINY_PNG) if "GENERAR_CBB" in options else None),
         ("pdfBase64", b64(tiny_pdf(f"CFDI {c.uuid}")) if "GENERAR_PDF" in options else None),
         ("saldo", saldo if "CONSULTAR_SALDO" in options and saldo is not None else None),

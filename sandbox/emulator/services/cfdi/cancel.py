@@ -1,6 +1,7 @@
 """Cancelling: the integration API's cancelarCfdiConOpciones (`uuids`, forms A and C) and today's
 cancelacion/cancelar (`arregloUUID`, form B); SAT's motivo rules, the receiver's acceptance, the
 acuse."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +16,17 @@ from emulator.plumbing.request import Request
 from emulator.plumbing.routing import route
 from emulator.services.cfdi.answers import cfdi_error, cfdi_guard, cfdi_message, cfdi_options
 from emulator.services.cfdi.models import CFDI, Cfdi, CfdiAccount
-from emulator.services.cfdi.tables import (CFDI_ACCEPTANCE_ABOVE, CFDI_CANCEL_OPTIONS, CFDI_CANCEL_PREFIXES,
-                                           CFDI_GENERIC_RFCS, CFDI_MOTIVOS, CFDI_PREFIX, MX_TZ, RFC_RE, UUID_RE)
+from emulator.services.cfdi.tables import (
+    CFDI_ACCEPTANCE_ABOVE,
+    CFDI_CANCEL_OPTIONS,
+    CFDI_CANCEL_PREFIXES,
+    CFDI_GENERIC_RFCS,
+    CFDI_MOTIVOS,
+    CFDI_PREFIX,
+    MX_TZ,
+    RFC_RE,
+    UUID_RE,
+)
 
 
 @dataclasses.dataclass
@@ -24,7 +34,7 @@ class CancelEntry:
     uuid: str
     motivo: str
     folio: str
-    receptor: str | None = None   # the integration API's 4- and 6-value forms carry these three
+    receptor: str | None = None  # the integration API's 4- and 6-value forms carry these three
     emisor: str | None = None
     total: Decimal | None = None
 
@@ -42,8 +52,12 @@ def cfdi_parse_entry(entry: str) -> CancelEntry | None:
     """Integration API `uuids`: "UUID|RFC_Receptor|RFC_Emisor|Total" (seed 002; taken as motivo
     02) or with "|Motivo|FolioSustitucion" (PRODIGIA_2026.md §4.3, form C)."""
     cells = entry.split("|")
-    if len(cells) not in (4, 6) or not UUID_RE.fullmatch(cells[0]) or not RFC_RE.fullmatch(cells[1]) \
-            or not RFC_RE.fullmatch(cells[2]):
+    if (
+        len(cells) not in (4, 6)
+        or not UUID_RE.fullmatch(cells[0])
+        or not RFC_RE.fullmatch(cells[1])
+        or not RFC_RE.fullmatch(cells[2])
+    ):
         return None
     try:
         total = Decimal(cells[3])
@@ -81,7 +95,7 @@ def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
         f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
         '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="SelloSAT"><SignedInfo>'
         '<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha512"/></SignedInfo>'
-        f'<SignatureValue>{b64(os.urandom(64))}</SignatureValue></Signature></Acuse>'
+        f"<SignatureValue>{b64(os.urandom(64))}</SignatureValue></Signature></Acuse>"
     ).encode("utf-8")
 
 
@@ -99,8 +113,14 @@ def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -
     cfdi = CFDI.cfdis.get(entry.uuid)
     code, acuse = 205, None
     if cfdi is not None and cfdi.contrato == account.contrato:
-        blockers = [o.uuid for o in CFDI.cfdis.values() if o.contrato == cfdi.contrato and cfdi.uuid in o.related
-                    and o.status != "cancelado" and not (entry.motivo == "01" and o.uuid == entry.folio)]
+        blockers = [
+            o.uuid
+            for o in CFDI.cfdis.values()
+            if o.contrato == cfdi.contrato
+            and cfdi.uuid in o.related
+            and o.status != "cancelado"
+            and not (entry.motivo == "01" and o.uuid == entry.folio)
+        ]
         if rfc_emisor != cfdi.rfc_emisor or (entry.emisor is not None and entry.emisor != cfdi.rfc_emisor):
             code = 203
         elif entry.receptor is not None and (entry.receptor != cfdi.rfc_receptor or entry.total != cfdi.total):
@@ -120,12 +140,15 @@ def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -
             acuse = cfdi_finish_cancel(cfdi, code)
         if code in (96, 201):
             cfdi.motivo, cfdi.folio_sustitucion = entry.motivo, entry.folio
-    return [("uuid", entry.uuid), ("codigo", code), ("mensaje", cfdi_message(code)),
-            ("acuseCancelBase64", b64(acuse) if acuse else None)]
+    return [
+        ("uuid", entry.uuid),
+        ("codigo", code),
+        ("mensaje", cfdi_message(code)),
+        ("acuseCancelBase64", b64(acuse) if acuse else None),
+    ]
 
 
-def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[CancelEntry | None],
-                        status: int) -> Answer:
+def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[CancelEntry | None], status: int) -> Answer:
     """What both cancellation methods share: 3 (rfcEmisor, entries, opciones, CSD), 20 (CERT_DEFAULT
     without a default certificate), then one result per UUID."""
     rfc = req.q("rfcEmisor")
@@ -148,8 +171,9 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
             return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass", status=status)
     with LOCK:
         results = [("cancelacion", cfdi_cancel_one(account, rfc, e)) for e in entries if e is not None]
-    return xml_answer("servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0),
-                                         ("cancelaciones", results)], status)
+    return xml_answer(
+        "servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0), ("cancelaciones", results)], status
+    )
 
 
 @route("POST", CFDI_PREFIX + "/integracion/cancelarCfdiConOpciones")

@@ -1,5 +1,6 @@
 """The 4.0 CSV interchange layout (PRODIGIA_2026.md §2.5, from TIIM's working generator): record
 tags, field order and counts, record order, and the CFDI 4.0 XML the records stand for."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -7,35 +8,119 @@ import xml.etree.ElementTree as ET
 from emulator.services.cfdi.document import NS_CFDI4, NS_PAGO20, NS_TFD, NS_XSI, DocumentError
 from emulator.services.cfdi.tables import RFC_RE, UUID_RE
 
-
 # tag -> (XML element it stands for, its attributes in XSD order, as the record's fields)
 CSV40_RECORDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "CFDI": ("Comprobante", ("Version", "Serie", "Folio", "Fecha", "Sello", "FormaPago", "NoCertificado",
-                             "Certificado", "CondicionesDePago", "SubTotal", "Descuento", "Moneda", "TipoCambio",
-                             "Total", "TipoDeComprobante", "Exportacion", "MetodoPago", "LugarExpedicion",
-                             "Confirmacion")),
+    "CFDI": (
+        "Comprobante",
+        (
+            "Version",
+            "Serie",
+            "Folio",
+            "Fecha",
+            "Sello",
+            "FormaPago",
+            "NoCertificado",
+            "Certificado",
+            "CondicionesDePago",
+            "SubTotal",
+            "Descuento",
+            "Moneda",
+            "TipoCambio",
+            "Total",
+            "TipoDeComprobante",
+            "Exportacion",
+            "MetodoPago",
+            "LugarExpedicion",
+            "Confirmacion",
+        ),
+    ),
     "CREL": ("CfdiRelacionados", ("TipoRelacion",)),
     "CRUU": ("CfdiRelacionado", ("UUID",)),
     "EMIS": ("Emisor", ("Rfc", "Nombre", "RegimenFiscal", "FacAtrAdquirente")),
-    "RECE": ("Receptor", ("Rfc", "Nombre", "DomicilioFiscalReceptor", "ResidenciaFiscal", "NumRegIdTrib",
-                          "RegimenFiscalReceptor", "UsoCFDI")),
-    "CONC": ("Concepto", ("ClaveProdServ", "NoIdentificacion", "Cantidad", "ClaveUnidad", "Unidad", "Descripcion",
-                          "ValorUnitario", "Importe", "Descuento", "ObjetoImp")),
+    "RECE": (
+        "Receptor",
+        (
+            "Rfc",
+            "Nombre",
+            "DomicilioFiscalReceptor",
+            "ResidenciaFiscal",
+            "NumRegIdTrib",
+            "RegimenFiscalReceptor",
+            "UsoCFDI",
+        ),
+    ),
+    "CONC": (
+        "Concepto",
+        (
+            "ClaveProdServ",
+            "NoIdentificacion",
+            "Cantidad",
+            "ClaveUnidad",
+            "Unidad",
+            "Descripcion",
+            "ValorUnitario",
+            "Importe",
+            "Descuento",
+            "ObjetoImp",
+        ),
+    ),
     "CIMT": ("Traslado", ("Base", "Impuesto", "TipoFactor", "TasaOCuota", "Importe")),
     "IMPU": ("Impuestos", ("TotalImpuestosRetenidos", "TotalImpuestosTrasladados")),
     "IMPR": ("Retencion", ("Impuesto", "Importe")),
     "IMPT": ("Traslado", ("Base", "Impuesto", "TipoFactor", "TasaOCuota", "Importe")),
     "COMP": ("Complemento", ()),
     "CRPS20": ("Pagos", ("Version",)),
-    "CTOT20": ("Totales", ("TotalRetencionesIVA", "TotalRetencionesISR", "TotalRetencionesIEPS",
-                           "TotalTrasladosBaseIVA16", "TotalTrasladosImpuestoIVA16", "TotalTrasladosBaseIVA8",
-                           "TotalTrasladosImpuestoIVA8", "TotalTrasladosBaseIVA0", "TotalTrasladosImpuestoIVA0",
-                           "TotalTrasladosBaseIVAExento", "MontoTotalPagos")),
-    "CPAG20": ("Pago", ("FechaPago", "FormaDePagoP", "MonedaP", "TipoCambioP", "Monto", "NumOperacion",
-                        "RfcEmisorCtaOrd", "NomBancoOrdExt", "CtaOrdenante", "RfcEmisorCtaBen", "CtaBeneficiario",
-                        "TipoCadPago", "CertPago", "CadPago", "SelloPago")),
-    "CPDR20": ("DoctoRelacionado", ("IdDocumento", "Serie", "Folio", "MonedaDR", "EquivalenciaDR", "NumParcialidad",
-                                    "ImpSaldoAnt", "ImpPagado", "ImpSaldoInsoluto", "ObjetoImpDR")),
+    "CTOT20": (
+        "Totales",
+        (
+            "TotalRetencionesIVA",
+            "TotalRetencionesISR",
+            "TotalRetencionesIEPS",
+            "TotalTrasladosBaseIVA16",
+            "TotalTrasladosImpuestoIVA16",
+            "TotalTrasladosBaseIVA8",
+            "TotalTrasladosImpuestoIVA8",
+            "TotalTrasladosBaseIVA0",
+            "TotalTrasladosImpuestoIVA0",
+            "TotalTrasladosBaseIVAExento",
+            "MontoTotalPagos",
+        ),
+    ),
+    "CPAG20": (
+        "Pago",
+        (
+            "FechaPago",
+            "FormaDePagoP",
+            "MonedaP",
+            "TipoCambioP",
+            "Monto",
+            "NumOperacion",
+            "RfcEmisorCtaOrd",
+            "NomBancoOrdExt",
+            "CtaOrdenante",
+            "RfcEmisorCtaBen",
+            "CtaBeneficiario",
+            "TipoCadPago",
+            "CertPago",
+            "CadPago",
+            "SelloPago",
+        ),
+    ),
+    "CPDR20": (
+        "DoctoRelacionado",
+        (
+            "IdDocumento",
+            "Serie",
+            "Folio",
+            "MonedaDR",
+            "EquivalenciaDR",
+            "NumParcialidad",
+            "ImpSaldoAnt",
+            "ImpPagado",
+            "ImpSaldoInsoluto",
+            "ObjetoImpDR",
+        ),
+    ),
     "CPIDR20": ("ImpuestosDR", ()),
     "CPTDR20": ("TrasladoDR", ("BaseDR", "ImpuestoDR", "TipoFactorDR", "TasaOCuotaDR", "ImporteDR")),
     "CPIM20": ("ImpuestosP", ()),
@@ -84,7 +169,9 @@ def parse_csv40(text: str) -> list[tuple[str, dict[str, str]]]:
         if len(fields) == len(names) + 1 and fields[-1] == "":
             fields = fields[:-1]  # the trailing "|" most lines have
         if len(fields) != len(names):
-            raise DocumentError(301, f"el registro {tag} debe tener {len(names)} campos, tiene {len(fields)} (línea {number})")
+            raise DocumentError(
+                301, f"el registro {tag} debe tener {len(names)} campos, tiene {len(fields)} (línea {number})"
+            )
         if previous is None and tag != "CFDI":
             raise DocumentError(301, f"el primer registro debe ser CFDI, no {tag}")
         if previous is not None and previous not in CSV40_AFTER.get(tag, set()):
@@ -95,7 +182,9 @@ def parse_csv40(text: str) -> list[tuple[str, dict[str, str]]]:
         raise DocumentError(301, "el archivo está incompleto: faltan registros (EMIS, RECE, al menos un CONC)")
     head = records[0][1]
     if head["Version"] != "4.0":
-        raise DocumentError(301, f"la versión del registro CFDI es '{head['Version'][:10]}', con GENERICO_CFDI40 debe ser 4.0")
+        raise DocumentError(
+            301, f"la versión del registro CFDI es '{head['Version'][:10]}', con GENERICO_CFDI40 debe ser 4.0"
+        )
     for tag, values in records:
         if tag in ("EMIS", "RECE") and not RFC_RE.fullmatch(values["Rfc"]):
             raise DocumentError(301, f"RFC inválido en {tag}")
@@ -115,6 +204,7 @@ ET.register_namespace("tfd", NS_TFD)
 
 def csv40_to_xml(records: list[tuple[str, dict[str, str]]]) -> bytes:
     """The CFDI 4.0 the (checked) records stand for; absent optional attributes are left out."""
+
     def add(parent: ET.Element, namespace: str, name: str, values: dict[str, str] | None = None) -> ET.Element:
         return ET.SubElement(parent, f"{{{namespace}}}{name}", {k: v for k, v in (values or {}).items() if v != ""})
 

@@ -2,6 +2,7 @@
 what stamping needs from it, the simplified cadena original, and the edits stamping makes —
 root attributes set in place, the tfd:TimbreFiscalDigital added. Errors are
 ``DocumentError(codigo, detail)`` with a code of seed 002's table."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from xml.sax.saxutils import quoteattr
 
 from emulator.services.cfdi.tables import RFC_RE, UUID_RE
-
 
 NS_CFDI4 = "http://www.sat.gob.mx/cfd/4"
 NS_CFDI3 = "http://www.sat.gob.mx/cfd/3"
@@ -36,8 +36,8 @@ class Comprobante:
 
     text: str
     root: ET.Element
-    prefix: str                 # the root's prefix with its colon ("cfdi:"), or ""
-    fecha: dt.datetime          # naive: local time of LugarExpedicion
+    prefix: str  # the root's prefix with its colon ("cfdi:"), or ""
+    fecha: dt.datetime  # naive: local time of LugarExpedicion
     serie: str
     folio: str
     sello: str
@@ -48,8 +48,8 @@ class Comprobante:
     nombre_receptor: str
     uso: str
     total: Decimal
-    related: list[str]          # UUIDs it relates to: CfdiRelacionado and pago20:DoctoRelacionado
-    timbre_uuid: str | None     # a TimbreFiscalDigital already inside
+    related: list[str]  # UUIDs it relates to: CfdiRelacionado and pago20:DoctoRelacionado
+    timbre_uuid: str | None  # a TimbreFiscalDigital already inside
 
 
 ROOT_START = re.compile(r"<(?:([A-Za-z_][\w.\-]*):)?Comprobante[\s/>]")
@@ -90,12 +90,23 @@ def read_comprobante(data: bytes) -> Comprobante:
     related += [e.get("IdDocumento", "").upper() for e in root.iter(f"{{{NS_PAGO20}}}DoctoRelacionado")]
     timbre = next(root.iter(f"{{{NS_TFD}}}TimbreFiscalDigital"), None)
     return Comprobante(
-        text=text, root=root, prefix=(match.group(1) + ":") if match.group(1) else "", fecha=fecha,
-        serie=root.get("Serie", ""), folio=root.get("Folio", ""), sello=root.get("Sello", "").strip(),
-        rfc_emisor=rfcs[0], nombre_emisor=emisor.get("Nombre", ""), regimen=emisor.get("RegimenFiscal", ""),
-        rfc_receptor=rfcs[1], nombre_receptor=receptor.get("Nombre", ""), uso=receptor.get("UsoCFDI", ""),
-        total=total, related=[r for r in related if UUID_RE.fullmatch(r)],
-        timbre_uuid=timbre.get("UUID", "").upper() if timbre is not None else None)
+        text=text,
+        root=root,
+        prefix=(match.group(1) + ":") if match.group(1) else "",
+        fecha=fecha,
+        serie=root.get("Serie", ""),
+        folio=root.get("Folio", ""),
+        sello=root.get("Sello", "").strip(),
+        rfc_emisor=rfcs[0],
+        nombre_emisor=emisor.get("Nombre", ""),
+        regimen=emisor.get("RegimenFiscal", ""),
+        rfc_receptor=rfcs[1],
+        nombre_receptor=receptor.get("Nombre", ""),
+        uso=receptor.get("UsoCFDI", ""),
+        total=total,
+        related=[r for r in related if UUID_RE.fullmatch(r)],
+        timbre_uuid=timbre.get("UUID", "").upper() if timbre is not None else None,
+    )
 
 
 def cadena_original(root: ET.Element) -> str:
@@ -141,16 +152,16 @@ def set_root_attributes(text: str, values: dict[str, str]) -> str:
     if match is None:
         raise DocumentError(301, "no es un CFDI")
     end = _start_tag_end(text, match.start())
-    head = text[match.start():end]
+    head = text[match.start() : end]
     closing = "/" if head.endswith("/") else ""
     head = head[:-1] if closing else head
     for name, value in values.items():
         pattern = re.compile(r"(\s)" + name + r"\s*=\s*(\"[^\"]*\"|'[^']*')")
         replacement = f"{name}={quoteattr(value)}"
-        head, count = pattern.subn(lambda m: m.group(1) + replacement, head, count=1)
+        head, count = pattern.subn(lambda m, replacement=replacement: m.group(1) + replacement, head, count=1)
         if count == 0:
             head += " " + replacement
-    return text[:match.start()] + head + closing + text[end:]
+    return text[: match.start()] + head + closing + text[end:]
 
 
 def add_timbre(comprobante: Comprobante, text: str, timbre: str) -> str:
@@ -159,7 +170,11 @@ def add_timbre(comprobante: Comprobante, text: str, timbre: str) -> str:
     p = re.escape(comprobante.prefix)
     empty = re.search(rf"<{p}Complemento\s*/>", text)
     if empty:
-        return text[:empty.start()] + f"<{comprobante.prefix}Complemento>{timbre}</{comprobante.prefix}Complemento>" + text[empty.end():]
+        return (
+            text[: empty.start()]
+            + f"<{comprobante.prefix}Complemento>{timbre}</{comprobante.prefix}Complemento>"
+            + text[empty.end() :]
+        )
     closes = [m for m in re.finditer(rf"</{p}Complemento\s*>", text)]
     if closes:
         at = closes[-1].start()
@@ -170,9 +185,13 @@ def add_timbre(comprobante: Comprobante, text: str, timbre: str) -> str:
     return text[:at] + block + text[at:]
 
 
-def timbre_xml(uuid: str, fecha_timbrado: str, rfc_pac: str, sello_cfd: str, no_certificado_sat: str,
-               sello_sat: str) -> str:
-    return (f'<tfd:TimbreFiscalDigital xmlns:tfd="{NS_TFD}" xmlns:xsi="{NS_XSI}" '
-            f'xsi:schemaLocation="{NS_TFD} http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd" '
-            f'Version="1.1" UUID="{uuid}" FechaTimbrado="{fecha_timbrado}" RfcProvCertif="{rfc_pac}" '
-            f'SelloCFD={quoteattr(sello_cfd)} NoCertificadoSAT="{no_certificado_sat}" SelloSAT={quoteattr(sello_sat)}/>')
+def timbre_xml(
+    uuid: str, fecha_timbrado: str, rfc_pac: str, sello_cfd: str, no_certificado_sat: str, sello_sat: str
+) -> str:
+    return (
+        f'<tfd:TimbreFiscalDigital xmlns:tfd="{NS_TFD}" xmlns:xsi="{NS_XSI}" '
+        f'xsi:schemaLocation="{NS_TFD} '
+        'http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd" '
+        f'Version="1.1" UUID="{uuid}" FechaTimbrado="{fecha_timbrado}" RfcProvCertif="{rfc_pac}" '
+        f'SelloCFD={quoteattr(sello_cfd)} NoCertificadoSAT="{no_certificado_sat}" SelloSAT={quoteattr(sello_sat)}/>'
+    )

@@ -1,6 +1,7 @@
 """The integration API of seed 002 (2020): procesarArchivo / procesarArchivoConCSD (the 3.3
 interchange file, or the 4.0 CSV with GENERICO_CFDI40), acuseCancelacion, consultaCfdiPorUUID.
 (cancelarCfdiConOpciones: ``cancel.py``.) Answers HTTP 200."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,7 @@ from emulator.services.cfdi.document import DocumentError
 from emulator.services.cfdi.interchange import cfdi_stamp_2020
 from emulator.services.cfdi.models import CFDI, Cfdi, CfdiAccount
 from emulator.services.cfdi.stamping import cfdi_csd_args, cfdi_stamp_document
-from emulator.services.cfdi.tables import (CFDI_PLUGIN_40, CFDI_PREFIX, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES,
-                                           UUID_RE)
+from emulator.services.cfdi.tables import CFDI_PLUGIN_40, CFDI_PREFIX, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES, UUID_RE
 
 
 def cfdi_stamp(req: Request, account: CfdiAccount, args: dict[str, Any], with_csd: bool) -> Answer:
@@ -100,8 +100,9 @@ def cfdi_acuse(req: Request, _: dict[str, str]) -> Answer:
         if cfdi.status != "cancelado" or cfdi.acuse is None:
             return cfdi_error("consulta", 21, contrato)
         acuse = cfdi.acuse
-    return xml_answer("servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0),
-                                           ("xmlBase64", b64(acuse))])
+    return xml_answer(
+        "servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0), ("xmlBase64", b64(acuse))]
+    )
 
 
 @route("POST", CFDI_PREFIX + "/integracion/consultaCfdiPorUUID")
@@ -113,5 +114,6 @@ def cfdi_consulta(req: Request, _: dict[str, str]) -> Answer:
     _account, contrato, cfdi = found
     if cfdi is None:
         return cfdi_error("consulta", 602, contrato)
-    return xml_answer("servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0),
-                                           ("xmlBase64", b64(cfdi.xml))])
+    return xml_answer(
+        "servicioConsulta", [("contrato", contrato), ("consultaOk", True), ("codigo", 0), ("xmlBase64", b64(cfdi.xml))]
+    )

@@ -1,5 +1,6 @@
 """The 2020 integration API's document: the sandbox's own minimal 3.3 interchange file (seed 002
 links its layout without printing it), the small CFDI 3.3 it is stamped as, and that stamp."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -78,13 +79,13 @@ def cfdi_document_xml(c: Cfdi) -> bytes:
         f'Version="3.3" Serie={q(c.serie)} Folio={q(c.folio)} Fecha={q(c.fecha)} Sello={q(c.sello_cfd)} '
         f'FormaPago="01" NoCertificado="30001000000400002434" Certificado="" SubTotal={q(total)} '
         f'Moneda="MXN" Total={q(total)} TipoDeComprobante="I" MetodoPago="PUE" LugarExpedicion="06000">'
-        f'<cfdi:Emisor Rfc={q(c.rfc_emisor)} Nombre={q(c.nombre_emisor)} RegimenFiscal={q(c.regimen)}/>'
-        f'<cfdi:Receptor Rfc={q(c.rfc_receptor)} Nombre={q(c.nombre_receptor)} UsoCFDI={q(c.uso)}/>'
+        f"<cfdi:Emisor Rfc={q(c.rfc_emisor)} Nombre={q(c.nombre_emisor)} RegimenFiscal={q(c.regimen)}/>"
+        f"<cfdi:Receptor Rfc={q(c.rfc_receptor)} Nombre={q(c.nombre_receptor)} UsoCFDI={q(c.uso)}/>"
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" '
         f'Descripcion="Venta" ValorUnitario={q(total)} Importe={q(total)}/></cfdi:Conceptos>'
-        '<cfdi:Complemento>' + timbre_xml(c.uuid, c.fecha_timbrado, CFDI_RFC_PAC, c.sello_cfd,
-                                                  CFDI_NO_CERTIFICADO_SAT, c.sello_sat) +
-        '</cfdi:Complemento></cfdi:Comprobante>'
+        "<cfdi:Complemento>"
+        + timbre_xml(c.uuid, c.fecha_timbrado, CFDI_RFC_PAC, c.sello_cfd, CFDI_NO_CERTIFICADO_SAT, c.sello_sat)
+        + "</cfdi:Complemento></cfdi:Comprobante>"
     )
     return xml.encode("utf-8")
 
@@ -102,11 +103,23 @@ def cfdi_stamp_2020(account: CfdiAccount, contrato: str, datos: bytes, options: 
             return cfdi_already_stamped(CFDI.cfdis.get(CFDI.serie_folio[serie_folio]), contrato, options, 200)
         now = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
         f = doc.fields
-        cfdi = Cfdi(str(uuid.uuid4()).upper(), contrato, doc.serie, doc.folio, doc.fecha,
-                    rfc_emisor=f["rfc_emisor"], nombre_emisor=f["nombre_emisor"], regimen=f["regimen"],
-                    rfc_receptor=f["rfc_receptor"], nombre_receptor=f["nombre_receptor"], uso=f["uso"],
-                    total=doc.total, fecha_timbrado=now, sello_cfd=b64(os.urandom(256)),
-                    sello_sat=b64(os.urandom(256)))
+        cfdi = Cfdi(
+            str(uuid.uuid4()).upper(),
+            contrato,
+            doc.serie,
+            doc.folio,
+            doc.fecha,
+            rfc_emisor=f["rfc_emisor"],
+            nombre_emisor=f["nombre_emisor"],
+            regimen=f["regimen"],
+            rfc_receptor=f["rfc_receptor"],
+            nombre_receptor=f["nombre_receptor"],
+            uso=f["uso"],
+            total=doc.total,
+            fecha_timbrado=now,
+            sello_cfd=b64(os.urandom(256)),
+            sello_sat=b64(os.urandom(256)),
+        )
         cfdi.xml = cfdi_document_xml(cfdi)
         CFDI.cfdis[cfdi.uuid] = cfdi
         CFDI.serie_folio.setdefault(serie_folio, cfdi.uuid)

@@ -1,4 +1,5 @@
 """CFDI's models — PADE accounts and stamped CFDIs — and its state."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,8 +40,8 @@ class Cfdi:
     fecha_timbrado: str
     sello_cfd: str
     sello_sat: str
-    status: str = "vigente"          # vigente | pendiente (awaiting the receiver) | rechazado | cancelado
-    cancel_code: int | None = None   # 201, 95 (accepted) or 98 (deadline passed)
+    status: str = "vigente"  # vigente | pendiente (awaiting the receiver) | rechazado | cancelado
+    cancel_code: int | None = None  # 201, 95 (accepted) or 98 (deadline passed)
     acuse: bytes | None = None
     xml: bytes = b""
     version: str = "3.3"
@@ -66,7 +67,8 @@ class CfdiState:
         with LOCK:
             # Prodigia account.
             self.accounts: dict[str, CfdiAccount] = {
-                "pade_user": CfdiAccount("pade_user", "pade_pass", "PADE-CONTRATO-01", 1000, False)}
+                "pade_user": CfdiAccount("pade_user", "pade_pass", "PADE-CONTRATO-01", 1000, False)
+            }
             self.cfdis: dict[str, Cfdi] = {}
             self.sellos: dict[tuple[str, str], str] = {}  # (contrato, Sello) -> UUID: a re-sent XML is 307
             self.serie_folio: dict[tuple[str, str, str, str], str] = {}  # VERIFICAR_SERIE_FOLIO
@@ -76,11 +78,24 @@ class CfdiState:
         """CFDI's part of GET /_sandbox/state."""
         return {
             "cfdi_accounts": {k: cfdi_account_json(v) for k, v in self.accounts.items()},
-            "cfdis": {k: {"contrato": c.contrato, "rfcEmisor": c.rfc_emisor, "rfcReceptor": c.rfc_receptor,
-                          "total": money(c.total), "status": c.status, "cancel_code": c.cancel_code,
-                          "version": c.version, "serie": c.serie, "folio": c.folio, "related": c.related,
-                          "prueba": c.prueba, "motivo": c.motivo, "folioSustitucion": c.folio_sustitucion}
-                      for k, c in self.cfdis.items()},
+            "cfdis": {
+                k: {
+                    "contrato": c.contrato,
+                    "rfcEmisor": c.rfc_emisor,
+                    "rfcReceptor": c.rfc_receptor,
+                    "total": money(c.total),
+                    "status": c.status,
+                    "cancel_code": c.cancel_code,
+                    "version": c.version,
+                    "serie": c.serie,
+                    "folio": c.folio,
+                    "related": c.related,
+                    "prueba": c.prueba,
+                    "motivo": c.motivo,
+                    "folioSustitucion": c.folio_sustitucion,
+                }
+                for k, c in self.cfdis.items()
+            },
             "cfdi_uuid_element": self.uuid_element,
         }
 

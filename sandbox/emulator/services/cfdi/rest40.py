@@ -1,5 +1,6 @@
 """Today's stamping methods (PRODIGIA_2026.md §3): timbrado40 and timbrado40Prueba (the XML as the
 body) and timbrado40/timbrarCfdi (JSON, with or without a CSD). Every XML answer is HTTP 202."""
+
 from __future__ import annotations
 
 from emulator.core.values import b64_strict
@@ -49,8 +50,11 @@ def cfdi_timbrar_cfdi(req: Request, _: dict[str, str]) -> Answer:
     if isinstance(prueba, bool):
         prueba = "true" if prueba else "false"
     raw_options = args.get("opciones", [])
-    options = (cfdi_options(raw_options, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES)
-               if isinstance(raw_options, list) and all(isinstance(o, str) for o in raw_options) else None)
+    options = (
+        cfdi_options(raw_options, CFDI_STAMP_OPTIONS, CFDI_STAMP_PREFIXES)
+        if isinstance(raw_options, list) and all(isinstance(o, str) for o in raw_options)
+        else None
+    )
     xml = b64_strict(args.get("xmlBase64"))
     csd = cfdi_csd_args(args)
     if prueba not in ("true", "false"):

@@ -1,5 +1,6 @@
 """Sealing with a CSD (openssl CLI): reading the certificate, opening the key with its password,
 RSA-SHA256 over the cadena; and the stand-in seal of a default certificate without a key."""
+
 from __future__ import annotations
 
 import base64
@@ -39,8 +40,9 @@ class Sealer:
 
     def _run(self, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None) -> bytes | None:
         try:
-            done = subprocess.run(["openssl", *args], input=data, capture_output=True, timeout=30,
-                                  env={**os.environ, **(env or {})})
+            done = subprocess.run(
+                ["openssl", *args], input=data, capture_output=True, timeout=30, env={**os.environ, **(env or {})}
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
         return done.stdout if done.returncode == 0 else None
@@ -54,8 +56,21 @@ class Sealer:
         with tempfile.NamedTemporaryFile(dir=self.dir, suffix=".cer") as handle:
             handle.write(cert_der)
             handle.flush()
-            head = self._run(["x509", "-inform", "DER", "-in", handle.name, "-noout", "-serial", "-enddate",
-                              "-subject", "-nameopt", "RFC2253,-esc_msb"])
+            head = self._run(
+                [
+                    "x509",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    handle.name,
+                    "-noout",
+                    "-serial",
+                    "-enddate",
+                    "-subject",
+                    "-nameopt",
+                    "RFC2253,-esc_msb",
+                ]
+            )
             text = self._run(["x509", "-inform", "DER", "-in", handle.name, "-noout", "-text"])
             public = self._run(["x509", "-inform", "DER", "-in", handle.name, "-noout", "-pubkey"])
         if head is None or text is None or public is None:
@@ -67,9 +82,12 @@ class Sealer:
         info = CsdInfo(
             rfc=rfc.group(1) if rfc else "",
             no_certificado=serial.decode("ascii") if serial.isdigit() else serial.hex(),
-            not_after=dt.datetime.strptime(lines.get("notAfter", "").strip().replace("  ", " "), "%b %d %H:%M:%S %Y %Z"),
+            not_after=dt.datetime.strptime(
+                lines.get("notAfter", "").strip().replace("  ", " "), "%b %d %H:%M:%S %Y %Z"
+            ),
             is_csd=not any(w in usage for w in ("Extended Key Usage", "Key Agreement", "Data Encipherment")),
-            public_key=public)
+            public_key=public,
+        )
         with self._lock:
             self._infos[digest] = info
         return info
@@ -89,8 +107,10 @@ class Sealer:
         with tempfile.NamedTemporaryFile(dir=self.dir, suffix=".key") as handle:
             handle.write(key_der)
             handle.flush()
-            done = self._run(["pkcs8", "-inform", "DER", "-in", handle.name, "-passin", "env:SANDBOX_KEY_PASS",
-                              "-out", str(target)], env={"SANDBOX_KEY_PASS": key_pass})
+            done = self._run(
+                ["pkcs8", "-inform", "DER", "-in", handle.name, "-passin", "env:SANDBOX_KEY_PASS", "-out", str(target)],
+                env={"SANDBOX_KEY_PASS": key_pass},
+            )
         if done is None:
             raise DocumentError(3, "keyPass no abre keyBase64")
         if self._run(["pkey", "-in", str(target), "-pubout"]) != public_key:

@@ -1,5 +1,6 @@
 """CFDI's tables: paths, formats, seed 002's codes, the options of each method family, the
 constants of a timbre, and the answer shapes."""
+
 from __future__ import annotations
 
 import base64
@@ -53,19 +54,46 @@ CFDI_MESSAGES: dict[int, str] = {
 CFDI_PLUGIN_33 = "PLUGIN_PROCESO:GENERICO_CFDI33:1.0"
 CFDI_PLUGIN_40 = "PLUGIN_PROCESO:GENERICO_CFDI40:1.0"
 # seed 002 "Tabla de opciones", plus the 4.0 names of PRODIGIA_2026.md §3.2.
-CFDI_STAMP_OPTIONS = {CFDI_PLUGIN_33, CFDI_PLUGIN_40, "CALCULAR_SELLO", "RESPUESTA_XML_CFDI", "CONSULTAR_SALDO",
-                      "REGRESAR_CON_ERROR_307_XML", "REGRESAR_CADENA_ORIGINAL", "GENERAR_PDF", "GENERAR_CBB",
-                      "ESTABLECER_NO_CERTIFICADO", "ESTABLECER_CERTIFICADO", "CORREGIR_NAMESPACES",
-                      "REGRESAR_RFCPROVCERTIF", "VERIFICAR_SERIE_FOLIO", "CERT_DEFAULT", "MODO_PRUEBA"}
+CFDI_STAMP_OPTIONS = {
+    CFDI_PLUGIN_33,
+    CFDI_PLUGIN_40,
+    "CALCULAR_SELLO",
+    "RESPUESTA_XML_CFDI",
+    "CONSULTAR_SALDO",
+    "REGRESAR_CON_ERROR_307_XML",
+    "REGRESAR_CADENA_ORIGINAL",
+    "GENERAR_PDF",
+    "GENERAR_CBB",
+    "ESTABLECER_NO_CERTIFICADO",
+    "ESTABLECER_CERTIFICADO",
+    "CORREGIR_NAMESPACES",
+    "REGRESAR_RFCPROVCERTIF",
+    "VERIFICAR_SERIE_FOLIO",
+    "CERT_DEFAULT",
+    "MODO_PRUEBA",
+}
 CFDI_STAMP_PREFIXES = ("ENVIAR_AMBOS:", "ADDENDA:LIBRE:", "OBSERVACIONES:", "MODO_PRUEBA:")
-CFDI_CANCEL_OPTIONS = {CFDI_PLUGIN_33, CFDI_PLUGIN_40, "PKCS12", "XML_CANCELACION", "CERT_DEFAULT",
-                       "CONSULTAR_SALDO", "MODO_PRUEBA"}
+CFDI_CANCEL_OPTIONS = {
+    CFDI_PLUGIN_33,
+    CFDI_PLUGIN_40,
+    "PKCS12",
+    "XML_CANCELACION",
+    "CERT_DEFAULT",
+    "CONSULTAR_SALDO",
+    "MODO_PRUEBA",
+}
 CFDI_CANCEL_PREFIXES = ("MODO_PRUEBA:",)
 CFDI_NO_CERTIFICADO_SAT = "00001000000505211329"
 CFDI_RFC_PAC = "PPD101129EA3"  # Prodigia's RFC as it appears in its timbres
 CFDI_DEFAULT_NO_CERTIFICADO = "30001000000500003456"  # the account's default CSD when the sandbox holds no key
-CFDI_DEFAULTS = {"rfc_emisor": "EKU9003173C9", "nombre_emisor": "ESCUELA KEMPER URGATE", "regimen": "601",
-                 "rfc_receptor": "XAXX010101000", "nombre_receptor": "PUBLICO EN GENERAL", "uso": "G03"}
+CFDI_DEFAULTS = {
+    "rfc_emisor": "EKU9003173C9",
+    "nombre_emisor": "ESCUELA KEMPER URGATE",
+    "regimen": "601",
+    "rfc_receptor": "XAXX010101000",
+    "nombre_receptor": "PUBLICO EN GENERAL",
+    "uso": "G03",
+}
 CFDI_TEST_MESSAGE = "*** generado en modo de pruebas ***"  # PRODIGIA_2026.md §3.4 [T1]
 
 # SAT: cancellation needs the receiver's acceptance above $1,000, except for the generic RFCs.
@@ -73,16 +101,25 @@ CFDI_ACCEPTANCE_ABOVE = Decimal("1000.00")
 CFDI_GENERIC_RFCS = {"XAXX010101000", "XEXX010101000"}
 CFDI_MOTIVOS = {"01", "02", "03", "04"}
 TINY_PNG = base64.b64decode(  # a 1×1 PNG: the sandbox's CBB (QR) image
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="
+)
 
 # The answer shapes: (root element, name of the "ok" flag).
-CFDI_SHAPES = {"timbrado": ("servicioTimbrado", "timbradoOk"),
-               "cancel": ("servicioCancel", "statusOk"),
-               "consulta": ("servicioConsulta", "consultaOk"),
-               "estatus": ("servicioConsultaComprobante", "consultaOk")}
+CFDI_SHAPES = {
+    "timbrado": ("servicioTimbrado", "timbradoOk"),
+    "cancel": ("servicioCancel", "statusOk"),
+    "consulta": ("servicioConsulta", "consultaOk"),
+    "estatus": ("servicioConsultaComprobante", "consultaOk"),
+}
 
 # status of a stamped CFDI -> (estado, estatusCancelacion, estatusCfdi); cancelled ones by their code.
-CFDI_ESTATUS = {"vigente": ("Vigente", "", 2), "rechazado": ("Vigente", "Solicitud rechazada", 2),
-                "pendiente": ("Vigente", "En proceso", 7)}
-CFDI_CANCELLED_ESTATUS = {201: ("Cancelado sin aceptación", 9), 95: ("Cancelado con aceptación", 8),
-                          98: ("Plazo vencido", 10)}
+CFDI_ESTATUS = {
+    "vigente": ("Vigente", "", 2),
+    "rechazado": ("Vigente", "Solicitud rechazada", 2),
+    "pendiente": ("Vigente", "En proceso", 7),
+}
+CFDI_CANCELLED_ESTATUS = {
+    201: ("Cancelado sin aceptación", 9),
+    95: ("Cancelado con aceptación", 8),
+    98: ("Plazo vencido", 10),
+}

@@ -1,4 +1,5 @@
 """Certificates (openssl CLI): the sandbox CA and the PKCS#12 files FES issues."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from emulator.core.values import utc_now
-
 
 OPENSSL_CONFIG = """\
 [req]
@@ -63,14 +63,35 @@ class CertificateFactory:
         self._cache_lock = threading.Lock()  # guards only this cache, never service state
         self._genrsa(self.ca_key)
         self._genrsa(self.user_key)
-        self._run(["req", "-config", str(self.config), "-x509", "-new", "-key", str(self.ca_key),
-                   "-subj", "/C=CL/O=Certificadora del Sur SANDBOX/CN=CDS SANDBOX CA",
-                   "-days", "7300", "-extensions", "v3_ca", "-out", str(self.ca_crt)])
+        self._run(
+            [
+                "req",
+                "-config",
+                str(self.config),
+                "-x509",
+                "-new",
+                "-key",
+                str(self.ca_key),
+                "-subj",
+                "/C=CL/O=Certificadora del Sur SANDBOX/CN=CDS SANDBOX CA",
+                "-days",
+                "7300",
+                "-extensions",
+                "v3_ca",
+                "-out",
+                str(self.ca_crt),
+            ]
+        )
 
     def _run(self, args: list[str], env: dict[str, str] | None = None) -> bytes:
         try:
-            done = subprocess.run(["openssl", *args], capture_output=True, timeout=30,
-                                  env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                ["openssl", *args],
+                capture_output=True,
+                timeout=30,
+                env={**os.environ, **(env or {})},
+                stdin=subprocess.DEVNULL,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise CertificateError(str(exc)) from exc
         if done.returncode != 0:
@@ -100,23 +121,23 @@ class CertificateFactory:
             until = today.replace(year=today.year + years)
         except ValueError:  # 29 February
             until = today.replace(year=today.year + years, day=28)
-        subject = "".join([
-            f"/CN={subject_value('CERTIFICADO FES ' + rut)}",
-            f"/serialNumber={subject_value(rut)}",
-            f"/emailAddress={subject_value(correo)}",
-            f"/O={subject_value(empresa)}",
-        ])
+        subject = "".join(
+            [
+                f"/CN={subject_value('CERTIFICADO FES ' + rut)}",
+                f"/serialNumber={subject_value(rut)}",
+                f"/emailAddress={subject_value(correo)}",
+                f"/O={subject_value(empresa)}",
+            ]
+        )
         with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
             crt = Path(tmp) / "cert.pem"
             p12 = Path(tmp) / "cert.p12"
-            self._run(["req", "-config", str(self.config), "-x509", "-new", "-utf8",
-                       "-key", str(self.user_key), "-CA", str(self.ca_crt), "-CAkey", str(self.ca_key),
-                       "-subj", subject, "-days", str((until - today).days),
-                       "-set_serial", "0x" + secrets.token_hex(12),
-                       "-addext", f"subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:{rut}",
-                       "-out", str(crt)])
-            self._run(["pkcs12", "-export", "-inkey", str(self.user_key), "-in", str(crt),
-                       "-certfile", str(self.ca_crt), "-name", f"CERTIFICADO FES {rut}",
-                       "-passout", "env:SANDBOX_P12_PASS", "-out", str(p12)],
-                      env={"SANDBOX_P12_PASS": clave})
+            request = ["req", "-config", str(self.config), "-x509", "-new", "-utf8", "-key", str(self.user_key)]
+            request += ["-CA", str(self.ca_crt), "-CAkey", str(self.ca_key), "-subj", subject]
+            request += ["-days", str((until - today).days), "-set_serial", "0x" + secrets.token_hex(12)]
+            request += ["-addext", f"subjectAltName=otherName:1.3.6.1.4.1.8321.1;IA5STRING:{rut}", "-out", str(crt)]
+            self._run(request)
+            export = ["pkcs12", "-export", "-inkey", str(self.user_key), "-in", str(crt), "-certfile", str(self.ca_crt)]
+            export += ["-name", f"CERTIFICADO FES {rut}", "-passout", "env:SANDBOX_P12_PASS", "-out", str(p12)]
+            self._run(export, env={"SANDBOX_P12_PASS": clave})
             return p12.read_bytes()

@@ -1,4 +1,5 @@
 """FES's state: its accounts and the answer spelling the tests chose."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,7 +29,8 @@ class FesState:
         with LOCK:
             # seed 000 example credentials.
             self.accounts: dict[str, FesAccount] = {
-                "PruebaWS": FesAccount("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5", quota=1000)}
+                "PruebaWS": FesAccount("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5", quota=1000)
+            }
             # The answer spelling the evidence shows, chosen by tests (POST /_sandbox/fes/style).
             self.style: dict[str, str] = dict(FES_STYLE_DEFAULTS)
 

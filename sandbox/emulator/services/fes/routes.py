@@ -1,5 +1,6 @@
 """FES's one method, obtenerCertificado (seed 000): the request read as Jackson would, the checks
 in the service's order, one unit of quota spent per certificate."""
+
 from __future__ import annotations
 
 import hmac
@@ -15,8 +16,14 @@ from emulator.plumbing.routing import route
 from emulator.services.fes.certificates import CertificateError
 from emulator.services.fes.models import FES
 from emulator.services.fes.rules import fold, rut_is_valid
-from emulator.services.fes.tables import (FES_ALLOWED_CHARS, FES_ALLOWED_PASSWORD_CHARS, FES_ERRORS, FES_OK_COMMENT,
-                                          FES_PARAMS, FES_PREFIX)
+from emulator.services.fes.tables import (
+    FES_ALLOWED_CHARS,
+    FES_ALLOWED_PASSWORD_CHARS,
+    FES_ERRORS,
+    FES_OK_COMMENT,
+    FES_PARAMS,
+    FES_PREFIX,
+)
 
 
 def fes_answer(code: int, comentario: str | None = None, certificado: str | None = None) -> Answer:
@@ -108,8 +115,9 @@ def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
     if isinstance(duracion, bool) or not isinstance(duracion, int) or duracion not in (1, 2, 3):
         return 207, None  # seed 000: "se debe enviar 1, 2 o 3 años"
     clave = p["claveCertificado"]
-    if not (len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave)
-            and re.search(r"[0-9]", clave)):
+    if not (
+        len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave) and re.search(r"[0-9]", clave)
+    ):
         return 208, None  # seed 000: "al menos 8 dígitos, ... mayúscula, ... minúscula y un número"
     if fold(p["comuna"]) not in RUNTIME.comunas:
         return 112, None
@@ -140,8 +148,13 @@ def fes_obtain_certificate(req: Request, _: dict[str, str]) -> Answer:
         return fes_answer(code)
     assert parametro is not None and RUNTIME.certs is not None
     try:
-        p12 = RUNTIME.certs.pkcs12(parametro["rut"], parametro["claveCertificado"], parametro["correo"],
-                           parametro["nombreEmpresa"], parametro["duracion"])
+        p12 = RUNTIME.certs.pkcs12(
+            parametro["rut"],
+            parametro["claveCertificado"],
+            parametro["correo"],
+            parametro["nombreEmpresa"],
+            parametro["duracion"],
+        )
     except CertificateError as exc:
         log(f"openssl failed: {exc}")
         with LOCK:

@@ -1,4 +1,5 @@
 """FES's data rules: RUT check digits and the comunas of ``chile/communes.csv``."""
+
 from __future__ import annotations
 
 import csv

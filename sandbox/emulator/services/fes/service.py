@@ -1,4 +1,5 @@
 """FES as the sandbox sees it: its routing table and its fault hooks."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ def wrong_rut_certificate(req: Request, p: dict[str, Any], answer: Answer) -> An
         _, body = req.json_body()
         param = body["request"]["parametro"]
         try:
-            p12 = RUNTIME.certs.pkcs12(p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"],
-                                       param["duracion"])
+            p12 = RUNTIME.certs.pkcs12(
+                p["rut"], param["claveCertificado"], param["correo"], param["nombreEmpresa"], param["duracion"]
+            )
             answer = fes_answer(0, certificado=b64(p12))
         except CertificateError:
             answer = fes_answer(107)
@@ -45,8 +47,16 @@ def wrong_rut_certificate(req: Request, p: dict[str, Any], answer: Answer) -> An
 
 
 SERVICE = Service(
-    name="fes", prefix=FES_PREFIX, routes=FES_ROUTES, reset=FES.reset, view=FES.view,
+    name="fes",
+    prefix=FES_PREFIX,
+    routes=FES_ROUTES,
+    reset=FES.reset,
+    view=FES.view,
     service_error=fes_service_error,
-    huge_frame=(b'{"estado":"OK","errorCode":0,"comentario":"' + FES_OK_COMMENT.encode() + b'","certificado":"',
-                b"A", b'"}'),
-    answer_faults={"bad_certificate": bad_certificate, "wrong_rut_certificate": wrong_rut_certificate})
+    huge_frame=(
+        b'{"estado":"OK","errorCode":0,"comentario":"' + FES_OK_COMMENT.encode() + b'","certificado":"',
+        b"A",
+        b'"}',
+    ),
+    answer_faults={"bad_certificate": bad_certificate, "wrong_rut_certificate": wrong_rut_certificate},
+)

@@ -1,5 +1,6 @@
 """FES's tables: the path, seed 000's error descriptions, the request's parameters and their
 allowed characters, and the answer spellings the evidence leaves open."""
+
 from __future__ import annotations
 
 import re
@@ -34,13 +35,22 @@ FES_ERRORS: dict[int, str] = {
     209: "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD, Carné no vigente.",
     210: "ERROR_OBTENER_DATOS_PERSONALINFORMATION, Problemas con datos personales. Error Interno CDS.",
     211: "ERROR_GENERARA_VALIDACION_SOLICITUD, No se pudo crear una solicitud de creación de "
-         "certificado. Error Interno CDS.",
+    "certificado. Error Interno CDS.",
     212: "ERROR_GENERARA_CERTIFICADO,  No se pudo generar el certificado en el enrolador, Error Interno CDS",
 }
 FES_OK_COMMENT = "Certificado obtenido exitosamente"
 
-FES_PARAMS = ("rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
-              "nombreEmpresa", "comuna", "direccion", "giroEmpresa")
+FES_PARAMS = (
+    "rut",
+    "correo",
+    "numeroDocumento",
+    "claveCertificado",
+    "duracion",
+    "nombreEmpresa",
+    "comuna",
+    "direccion",
+    "giroEmpresa",
+)
 # Letters of any alphabet ([^\W\d_]), ASCII digits, spaces and the punctuation of names and
 # addresses; the certificate password may also carry common symbols, but no spaces. The seed only
 # says "carácter invalido": this is the rule the library checks too (Sources/SelloCore/FES).

@@ -1,5 +1,6 @@
 """Firma Virtual's bearer tokens: HS256 JWTs issued at login, and the guard of every route
 that needs one."""
+
 from __future__ import annotations
 
 import base64
@@ -61,6 +62,7 @@ def fv_token_user(req: Request) -> FvUser | None:
 
 def fv_authenticated(on_fail: Callable[[], Answer] = lambda: fv_error(400, "error")) -> Callable[..., Handler]:
     """Bearer-token guard.  seed 001 catalogues: "error" / "Token Bearer erróneo" / 400 by default."""
+
     def wrap(func: Callable[[Request, dict[str, str], FvUser], Answer]) -> Handler:
         def guarded(req: Request, params: dict[str, str]) -> Answer:
             with LOCK:
@@ -68,6 +70,8 @@ def fv_authenticated(on_fail: Callable[[], Answer] = lambda: fv_error(400, "erro
                 if user is None:
                     return on_fail()
                 return func(req, params, user)
+
         guarded.__doc__, guarded.__name__ = func.__doc__, func.__name__
         return guarded
+
     return wrap

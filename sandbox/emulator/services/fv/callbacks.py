@@ -1,5 +1,6 @@
 """Firma Virtual's callbacks (CHILE_2026.md §1.5): a contract's status change POSTed to its
 callback URL, only when that is a loopback http:// URL."""
+
 from __future__ import annotations
 
 import http.client
@@ -17,9 +18,17 @@ from emulator.services.fv.tables import CALLBACK_TIMEOUT
 
 
 def fv_callback_signer(signer: FvSigner) -> dict[str, Any]:
-    return {"full_name": signer.full_name, "email": signer.email, "rutId": signer.rut, "phone": signer.phone,
-            "rol": signer.rol, "order": signer.order, "type": signer.signer_type, "portion": str(signer.portion),
-            "sign_status": signer.sign_status}
+    return {
+        "full_name": signer.full_name,
+        "email": signer.email,
+        "rutId": signer.rut,
+        "phone": signer.phone,
+        "rol": signer.rol,
+        "order": signer.order,
+        "type": signer.signer_type,
+        "portion": str(signer.portion),
+        "sign_status": signer.sign_status,
+    }
 
 
 def fv_callback_body(contract: FvContract) -> dict[str, Any]:
@@ -48,18 +57,28 @@ def fv_set_status(contract: FvContract, status: str) -> Callable[[], dict[str, A
 def fv_deliver(contract_id: str, status: str, url: str, body: bytes) -> dict[str, Any]:
     """POSTs one callback, only to a loopback http:// URL (the sandbox opens no other connection),
     once, and records what happened (GET /_sandbox/fv/callbacks)."""
-    record: dict[str, Any] = {"sContractID": contract_id, "sStatus": status, "url": url, "time": time.time(),
-                              "result": None, "http_status": None, "error": None}
+    record: dict[str, Any] = {
+        "sContractID": contract_id,
+        "sStatus": status,
+        "url": url,
+        "time": time.time(),
+        "result": None,
+        "http_status": None,
+        "error": None,
+    }
     parts = urllib.parse.urlsplit(url)
     host = loopback_host(parts.hostname or "")
     if parts.scheme != "http" or host is None:
-        record.update(result="skipped", error="only http:// callbacks to a loopback address are delivered by the sandbox")
+        record.update(
+            result="skipped", error="only http:// callbacks to a loopback address are delivered by the sandbox"
+        )
     else:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection = http.client.HTTPConnection(host, parts.port or 80, timeout=CALLBACK_TIMEOUT)
         try:
-            connection.request("POST", target, body, {"Content-Type": "application/json",
-                                                      "User-Agent": "sello-sandbox-callback"})
+            connection.request(
+                "POST", target, body, {"Content-Type": "application/json", "User-Agent": "sello-sandbox-callback"}
+            )
             response = connection.getresponse()
             response.read()
             record.update(result="delivered", http_status=response.status)

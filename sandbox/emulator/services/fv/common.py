@@ -1,5 +1,6 @@
 """What every Firma Virtual route shares: the {"code", "status", "message"} answer, the JSON
 body, and finding a user by login or e-mail."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,8 +12,9 @@ from emulator.services.fv.models import FV, FvUser
 
 def fv_answer(http_status: int, message: Any, *, code: int | None = None, status: str = "success") -> Answer:
     """seed 001: every answer is {"code", "status", "message"}; code may differ from HTTP status."""
-    return json_answer(http_status, {"code": http_status if code is None else code, "status": status,
-                                     "message": message}, style="php")
+    return json_answer(
+        http_status, {"code": http_status if code is None else code, "status": status, "message": message}, style="php"
+    )
 
 
 def fv_error(http_status: int, message: str, code: int | None = None) -> Answer:

@@ -1,5 +1,6 @@
 """Firma Virtual's contracts (seed 001): CreateContract, GetContractType, ContractOwner,
 ContratcDetail, GetOneContract, DeleteContract."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,24 +28,57 @@ def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
         return fv_validation_fail()
     fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
     signers = fv_parse_signers(body.get("signers"))
-    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL")
-            or body.get("sPaymentStatus") not in ("PENDING", "PAIDOUT")
-            or not is_int(body.get("iPaymentService")) or body["iPaymentService"] < 0
-            or not is_int(fee_id) or fee_id not in FV_FEES
-            or signers is None or not is_int(count) or count != len(signers)
-            or ("callback" in body and not isinstance(body["callback"], str))):
+    if (
+        body.get("sOwnerType") not in ("NATURAL", "LEGAL")
+        or body.get("sPaymentStatus") not in ("PENDING", "PAIDOUT")
+        or not is_int(body.get("iPaymentService"))
+        or body["iPaymentService"] < 0
+        or not is_int(fee_id)
+        or fee_id not in FV_FEES
+        or signers is None
+        or not is_int(count)
+        or count != len(signers)
+        or ("callback" in body and not isinstance(body["callback"], str))
+    ):
         return fv_validation_fail()
-    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, body["sPaymentStatus"], count,
-                          me.user_id, utc_now(), FV.next_auto_id(), callback=body.get("callback"))
+    contract = FvContract(
+        str(uuid.uuid4()),
+        body["sOwnerType"],
+        fee_id,
+        body["sPaymentStatus"],
+        count,
+        me.user_id,
+        utc_now(),
+        FV.next_auto_id(),
+        callback=body.get("callback"),
+    )
     # seed 001 quirk: the sample request sends iPaymentService 1 and the answer shows 0 (only WEBPAY).
     contract.payment_service = 0
     for item, portion in signers:
-        contract.signers.append(FvSigner(FV.next_signer_num(), item["full_name"], item["email"],
-                                         item["rutId"], item["phone"], item["type"], portion))
+        contract.signers.append(
+            FvSigner(
+                FV.next_signer_num(),
+                item["full_name"],
+                item["email"],
+                item["rutId"],
+                item["phone"],
+                item["type"],
+                portion,
+            )
+        )
     FV.contracts[contract.contract_id] = contract
-    signer_json = [{"full_name": s.full_name, "phone": s.phone, "rutId": s.rut, "email": s.email,
-                    "type": s.signer_type, "portion": s.portion, **contract.signer_amounts(s)}
-                   for s in contract.signers]
+    signer_json = [
+        {
+            "full_name": s.full_name,
+            "phone": s.phone,
+            "rutId": s.rut,
+            "email": s.email,
+            "type": s.signer_type,
+            "portion": s.portion,
+            **contract.signer_amounts(s),
+        }
+        for s in contract.signers
+    ]
     return fv_answer(201, [contract.base_json("object"), signer_json])
 
 
@@ -89,19 +123,33 @@ def fv_contract_detail(req: Request, params: dict[str, str], me: FvUser) -> Answ
         return fv_contract_not_found()
     head = contract.listing_json()
     head.pop("Monto")
-    head.update({"modal": contract.fee.modal, "Repertorio": None, "autoId": contract.auto_id,
-                 "Monto": money(contract.total)})
+    head.update(
+        {"modal": contract.fee.modal, "Repertorio": None, "autoId": contract.auto_id, "Monto": money(contract.total)}
+    )
     signers = []
     # seed 001 ContratcDetail's example: the contract says PAIDOUT, its signers PAYOUT.
     signer_payment = "PAYOUT" if contract.payment_status == "PAIDOUT" else contract.payment_status
     for s in contract.signers:
         amounts = contract.signer_amounts(s)
-        signers.append({"num": s.num, "RUT": s.rut, "email": s.email, "full_name": s.full_name,
-                        "phone": s.phone, "portion": money(Decimal(s.portion)), "amount": amounts["payment"],
-                        "iva": amounts["iva"], "notaryPay": amounts["notary"], "totalPay": amounts["total"],
-                        "payment": signer_payment, "download_draft": s.download_draft,
-                        "agree_draft": s.agree_draft, "disagree_draft": s.disagree_draft,
-                        "sign_status": s.sign_status})
+        signers.append(
+            {
+                "num": s.num,
+                "RUT": s.rut,
+                "email": s.email,
+                "full_name": s.full_name,
+                "phone": s.phone,
+                "portion": money(Decimal(s.portion)),
+                "amount": amounts["payment"],
+                "iva": amounts["iva"],
+                "notaryPay": amounts["notary"],
+                "totalPay": amounts["total"],
+                "payment": signer_payment,
+                "download_draft": s.download_draft,
+                "agree_draft": s.agree_draft,
+                "disagree_draft": s.disagree_draft,
+                "sign_status": s.sign_status,
+            }
+        )
     if contract.merged:
         files = [{"file_name": f"{contract.contract_id}.pdf", "orden": 0}]
     else:

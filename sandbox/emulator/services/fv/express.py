@@ -1,5 +1,6 @@
 """create-contract-express (CHILE_2026.md §1.3: not in the seed): the contract, its signers and
 its PDF in one call, the PDF read as it streams; the answer in the shape the tests chose."""
+
 from __future__ import annotations
 
 import hashlib
@@ -49,22 +50,49 @@ def fv_create_contract_express(req: Request, _: dict[str, str], me: FvUser) -> A
     fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
     signers = fv_express_signers(body.get("signers"))
     document = body.get("document")
-    if (body.get("sOwnerType") not in ("NATURAL", "LEGAL") or not is_int(fee_id) or fee_id not in FV_FEES
-            or signers is None or not is_int(count) or count != len(signers) or not isinstance(document, dict)
-            or any(key in body and not isinstance(body[key], str) for key in ("sContractName", "callback", "provider"))
-            or any(key in body and not is_int(body[key]) for key in ("iAgreementId", "iPriceId"))):
+    if (
+        body.get("sOwnerType") not in ("NATURAL", "LEGAL")
+        or not is_int(fee_id)
+        or fee_id not in FV_FEES
+        or signers is None
+        or not is_int(count)
+        or count != len(signers)
+        or not isinstance(document, dict)
+        or any(key in body and not isinstance(body[key], str) for key in ("sContractName", "callback", "provider"))
+        or any(key in body and not is_int(body[key]) for key in ("iAgreementId", "iPriceId"))
+    ):
         return fv_validation_fail()
     pdf = fv_express_document(req, document.get("content_file"))
     if isinstance(pdf, Answer):
         return pdf
     size, sha256, _head = pdf
-    contract = FvContract(str(uuid.uuid4()), body["sOwnerType"], fee_id, "PENDING", count, me.user_id, utc_now(),
-                          FV.next_auto_id(), callback=body.get("callback"), name=body.get("sContractName"),
-                          express=True)
+    contract = FvContract(
+        str(uuid.uuid4()),
+        body["sOwnerType"],
+        fee_id,
+        "PENDING",
+        count,
+        me.user_id,
+        utc_now(),
+        FV.next_auto_id(),
+        callback=body.get("callback"),
+        name=body.get("sContractName"),
+        express=True,
+    )
     for item in signers:
-        contract.signers.append(FvSigner(FV.next_signer_num(), item["full_name"], item["email"], item["rutId"],
-                                         item["phone"], item.get("type", "NATURAL"), item["portion"],
-                                         rol=item.get("rol", 0), order=item.get("order", 1)))
+        contract.signers.append(
+            FvSigner(
+                FV.next_signer_num(),
+                item["full_name"],
+                item["email"],
+                item["rutId"],
+                item["phone"],
+                item.get("type", "NATURAL"),
+                item["portion"],
+                rol=item.get("rol", 0),
+                order=item.get("order", 1),
+            )
+        )
     contract.files.append(FvFile(f"{contract.contract_id}.pdf", 0, size, sha256))
     contract.merged = True  # one document, as a merge leaves it
     FV.contracts[contract.contract_id] = contract
@@ -80,13 +108,22 @@ def fv_express_answer(contract: FvContract) -> Answer:
         head["sContractName"] = contract.name
     signers = [fv_callback_signer(s) for s in contract.signers]
     shape = FV.shapes["express"]
-    if shape == "seed":          # CreateContract's [contract, [signers]]
+    if shape == "seed":  # CreateContract's [contract, [signers]]
         return fv_answer(201, [head, signers])
     if shape == "message.contract":
         return fv_answer(201, {"contract": head, "signers": signers})
     if shape == "message.contract[]":
         return fv_answer(201, {"contract": [head], "signers": signers})
-    if shape == "top":           # GT: sContractID and sStatus beside code/status/message
-        return json_answer(201, {"code": 201, "status": "success", "message": "Contrato creado",
-                                 key: contract.contract_id, "sStatus": contract.status}, style="php")
+    if shape == "top":  # GT: sContractID and sStatus beside code/status/message
+        return json_answer(
+            201,
+            {
+                "code": 201,
+                "status": "success",
+                "message": "Contrato creado",
+                key: contract.contract_id,
+                "sStatus": contract.status,
+            },
+            style="php",
+        )
     return fv_answer(201, {"msg": "Contrato creado"})  # "none": no id anywhere

@@ -1,5 +1,6 @@
 """Firma Virtual's documents (seed 001): upload, FileList, SortFiles, MergedFile, and
 SendContract, which e-mails the signers."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,8 +22,16 @@ def fv_sorted_files(contract: FvContract) -> list[FvFile]:
 
 
 def fv_file_list(contract: FvContract) -> list[dict[str, Any]]:
-    return [{"contractID": contract.contract_id, "document": f.document, "url": f.document,
-             "description": "NA", "orden": f.orden} for f in fv_sorted_files(contract)]
+    return [
+        {
+            "contractID": contract.contract_id,
+            "document": f.document,
+            "url": f.document,
+            "description": "NA",
+            "orden": f.orden,
+        }
+        for f in fv_sorted_files(contract)
+    ]
 
 
 @route("POST", "/api/v1/upfile")
@@ -70,8 +79,12 @@ def fv_sort_files(req: Request, _: dict[str, str], me: FvUser) -> Answer:
         return fv_contract_not_found()
     by_name = {f.document: f for f in contract.files}
     for item in body["file_order"]:
-        if (not isinstance(item, dict) or item.get("document") not in by_name
-                or not is_int(item.get("ind")) or item.get("action") not in ("CHANGE", "REMOVE")):
+        if (
+            not isinstance(item, dict)
+            or item.get("document") not in by_name
+            or not is_int(item.get("ind"))
+            or item.get("action") not in ("CHANGE", "REMOVE")
+        ):
             return fv_validation_fail()
     for item in body["file_order"]:
         target = by_name[item["document"]]
@@ -108,13 +121,33 @@ def fv_send_draft(req: Request, params: dict[str, str], me: FvUser) -> Answer:
     for signer in contract.signers:
         signer.download_draft = "ENABLE"
         pending = {"status": "sucess", "result": None}
-        details.append({"full_name": signer.full_name, "email": signer.email, "status_mail": "success",
-                        "info_mail": {"info": f"Correo de {signer.full_name} fue enviado satisfactoriamente",
-                                      "result": {}, "tok": {
-                                          "download": secrets.token_hex(32), "agree": secrets.token_hex(32),
-                                          "disagree": secrets.token_hex(32), "st_down": dict(pending),
-                                          "st_ag": dict(pending), "st_disag": dict(pending)}}})
+        details.append(
+            {
+                "full_name": signer.full_name,
+                "email": signer.email,
+                "status_mail": "success",
+                "info_mail": {
+                    "info": f"Correo de {signer.full_name} fue enviado satisfactoriamente",
+                    "result": {},
+                    "tok": {
+                        "download": secrets.token_hex(32),
+                        "agree": secrets.token_hex(32),
+                        "disagree": secrets.token_hex(32),
+                        "st_down": dict(pending),
+                        "st_ag": dict(pending),
+                        "st_disag": dict(pending),
+                    },
+                },
+            }
+        )
     if contract.status == "CREATED":
         fv_deliver_later(fv_set_status(contract, "REVIEW"))
-    return fv_answer(207, {"msg": f"email-doc: {contract.contract_id}", "ok_count": len(details),
-                           "fail_count": 0, "info_detail": details})
+    return fv_answer(
+        207,
+        {
+            "msg": f"email-doc: {contract.contract_id}",
+            "ok_count": len(details),
+            "fail_count": 0,
+            "info_detail": details,
+        },
+    )

@@ -1,4 +1,5 @@
 """Firma Virtual's models — users, contracts, their signers and files — and its state."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,8 +10,14 @@ from typing import Any
 
 from emulator.core.state import LOCK
 from emulator.core.values import money
-from emulator.services.fv.tables import (DEFAULT_TOKEN_TTL, FV_FEES, FV_MODAL_NAME, FV_NOTARY_FEE,
-                                         FV_SHAPE_DEFAULTS, FvFee)
+from emulator.services.fv.tables import (
+    DEFAULT_TOKEN_TTL,
+    FV_FEES,
+    FV_MODAL_NAME,
+    FV_NOTARY_FEE,
+    FV_SHAPE_DEFAULTS,
+    FvFee,
+)
 
 
 @dataclasses.dataclass
@@ -31,10 +38,20 @@ class FvUser:
     def as_json(self, secret: bool = False) -> dict[str, Any]:
         """seed 001 GetAllUser response fields; sPassword is a sha256 hex hash (or the mask)."""
         password = "!--SECRET--!" if secret else hashlib.sha256(self.password.encode()).hexdigest()
-        return {"iUserID": self.user_id, "iProfileID": self.profile_id, "sRUT": self.rut,
-                "sEmail": self.email, "sPhone": self.phone, "sFirstName": self.first_name,
-                "sLastName": self.last_name, "sLogin": self.login, "sPassword": password,
-                "sStatus": self.status, "sComments": self.comments, "sUserType": self.user_type}
+        return {
+            "iUserID": self.user_id,
+            "iProfileID": self.profile_id,
+            "sRUT": self.rut,
+            "sEmail": self.email,
+            "sPhone": self.phone,
+            "sFirstName": self.first_name,
+            "sLastName": self.last_name,
+            "sLogin": self.login,
+            "sPassword": password,
+            "sStatus": self.status,
+            "sComments": self.comments,
+            "sUserType": self.user_type,
+        }
 
 
 @dataclasses.dataclass
@@ -50,8 +67,8 @@ class FvSigner:
     agree_draft: str = "DISABLE"
     disagree_draft: str = "DISABLE"
     sign_status: str = "NOTHING"
-    rol: int = 0                  # create-contract-express: 0 signs, 3 pays
-    order: int = 0                # create-contract-express: signing order (0: not given)
+    rol: int = 0  # create-contract-express: 0 signs, 3 pays
+    order: int = 0  # create-contract-express: signing order (0: not given)
 
 
 @dataclasses.dataclass
@@ -78,7 +95,7 @@ class FvContract:
     signers: list[FvSigner] = dataclasses.field(default_factory=list)
     files: list[FvFile] = dataclasses.field(default_factory=list)
     merged: bool = False
-    name: str | None = None       # create-contract-express's sContractName
+    name: str | None = None  # create-contract-express's sContractName
     express: bool = False
 
     @property
@@ -93,26 +110,42 @@ class FvContract:
 
     def base_json(self, date_style: str) -> dict[str, Any]:
         if date_style == "object":  # seed 001 CreateContract: PHP DateTime serialisation
-            date: Any = {"date": self.created.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                         "timezone_type": 3, "timezone": "UTC"}
+            date: Any = {"date": self.created.strftime("%Y-%m-%d %H:%M:%S.%f"), "timezone_type": 3, "timezone": "UTC"}
         else:
             date = self.created.strftime("%Y-%m-%d %H:%M:%S")
-        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
-                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
-                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
-                "dContractDT": date, "iSignedCount": self.signed_count, "iContractOwner": self.owner}
+        return {
+            "sContractID": self.contract_id,
+            "sOwnerType": self.owner_type,
+            "iContractTypeFeeID": self.fee_id,
+            "sStatus": self.status,
+            "sPaymentStatus": self.payment_status,
+            "iPaymentService": self.payment_service,
+            "dContractDT": date,
+            "iSignedCount": self.signed_count,
+            "iContractOwner": self.owner,
+        }
 
     def listing_json(self) -> dict[str, Any]:
         """seed 001 ContractOwner item."""
         fee = self.fee
-        return {"sContractID": self.contract_id, "sOwnerType": self.owner_type,
-                "iContractTypeFeeID": self.fee_id, "sStatus": self.status,
-                "sPaymentStatus": self.payment_status, "iPaymentService": self.payment_service,
-                "iContractOwner": self.owner, "dContractDT": self.created.strftime("%Y-%m-%d %H:%M:%S"),
-                "iSignedCount": self.signed_count, "NumeroFirmantes": len(self.signers),
-                "withDocument": 1 if self.files else 0, "sTipoFirma": FV_MODAL_NAME[fee.modal],
-                "sClaseContrato": fee.group_name, "sTipoContrato": fee.type_name,
-                "Monto": money(self.total), **({"sContractName": self.name} if self.name else {})}
+        return {
+            "sContractID": self.contract_id,
+            "sOwnerType": self.owner_type,
+            "iContractTypeFeeID": self.fee_id,
+            "sStatus": self.status,
+            "sPaymentStatus": self.payment_status,
+            "iPaymentService": self.payment_service,
+            "iContractOwner": self.owner,
+            "dContractDT": self.created.strftime("%Y-%m-%d %H:%M:%S"),
+            "iSignedCount": self.signed_count,
+            "NumeroFirmantes": len(self.signers),
+            "withDocument": 1 if self.files else 0,
+            "sTipoFirma": FV_MODAL_NAME[fee.modal],
+            "sClaseContrato": fee.group_name,
+            "sTipoContrato": fee.type_name,
+            "Monto": money(self.total),
+            **({"sContractName": self.name} if self.name else {}),
+        }
 
     def signer_amounts(self, signer: FvSigner) -> dict[str, str]:
         """payment/iva/notary/total of one signer: the signer's portion of Monto and notary fee."""
@@ -120,8 +153,12 @@ class FvContract:
         amount = (self.total * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         iva = (amount * Decimal("0.19")).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         notary = FV_NOTARY_FEE[self.fee.modal] * share
-        return {"payment": money(amount), "iva": money(iva), "notary": money(notary),
-                "total": money(amount + iva + notary)}
+        return {
+            "payment": money(amount),
+            "iva": money(iva),
+            "notary": money(notary),
+            "total": money(amount + iva + notary),
+        }
 
 
 class FvState:
@@ -133,9 +170,11 @@ class FvState:
     def reset(self) -> None:
         with LOCK:
             # seed 001 UserDataLogin example.
-            self.users: dict[int, FvUser] = {1: FvUser(
-                1, "userapp", "OnePass", "userapp@firmavirtual.legal", "76795561-8", "+56978570242",
-                "USER", "APP")}
+            self.users: dict[int, FvUser] = {
+                1: FvUser(
+                    1, "userapp", "OnePass", "userapp@firmavirtual.legal", "76795561-8", "+56978570242", "USER", "APP"
+                )
+            }
             self.next_user = 2
             self.token_ttl = DEFAULT_TOKEN_TTL
             self.tokens: set[str] = set()
@@ -151,11 +190,27 @@ class FvState:
     def _seed_contract(self) -> None:
         """seed 001 GetOneContract sample (owner changed to the seeded user 1)."""
         contract = FvContract(
-            "307c1f32-bbb5-4cbe-a4f4-ecf20616510a", "NATURAL", 41, "PENDING", 1, 1,
-            dt.datetime(2021, 12, 10, 5, 28, 54, tzinfo=dt.timezone.utc), self.next_auto_id(),
-            status="SIGNED_PENDING")
-        contract.signers.append(FvSigner(self.next_signer_num(), "Jose Cortesia", "jose@firmavirtual.com",
-                                         "76795561-8", "873320311", "NATURAL", 100))
+            "307c1f32-bbb5-4cbe-a4f4-ecf20616510a",
+            "NATURAL",
+            41,
+            "PENDING",
+            1,
+            1,
+            dt.datetime(2021, 12, 10, 5, 28, 54, tzinfo=dt.timezone.utc),
+            self.next_auto_id(),
+            status="SIGNED_PENDING",
+        )
+        contract.signers.append(
+            FvSigner(
+                self.next_signer_num(),
+                "Jose Cortesia",
+                "jose@firmavirtual.com",
+                "76795561-8",
+                "873320311",
+                "NATURAL",
+                100,
+            )
+        )
         self.contracts[contract.contract_id] = contract
 
     def next_signer_num(self) -> int:
@@ -171,10 +226,17 @@ class FvState:
         return {
             "fv_users": {str(k): v.as_json() for k, v in self.users.items()},
             "fv_token_ttl": self.token_ttl,
-            "fv_contracts": {k: {**c.listing_json(), "files": [dataclasses.asdict(f) for f in c.files],
-                                 "merged": c.merged, "signers": [dataclasses.asdict(s) for s in c.signers],
-                                 "callback": c.callback, "express": c.express}
-                             for k, c in self.contracts.items()},
+            "fv_contracts": {
+                k: {
+                    **c.listing_json(),
+                    "files": [dataclasses.asdict(f) for f in c.files],
+                    "merged": c.merged,
+                    "signers": [dataclasses.asdict(s) for s in c.signers],
+                    "callback": c.callback,
+                    "express": c.express,
+                }
+                for k, c in self.contracts.items()
+            },
         }
 
 

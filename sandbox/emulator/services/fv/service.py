@@ -1,14 +1,21 @@
 """Firma Virtual as the sandbox sees it: its routing table (in matching order: the first route
 whose pattern and method match answers) and its fault hooks."""
+
 from __future__ import annotations
 
 from emulator.plumbing.answers import Answer, html_answer
 from emulator.plumbing.request import Request
 from emulator.plumbing.routing import table
 from emulator.services.base import Service
-from emulator.services.fv.contracts import (fv_contract_detail, fv_contract_types, fv_create_contract,
-                                            fv_delete_contract, fv_get_contract, fv_owner_contracts)
 from emulator.services.fv.common import fv_error
+from emulator.services.fv.contracts import (
+    fv_contract_detail,
+    fv_contract_types,
+    fv_create_contract,
+    fv_delete_contract,
+    fv_get_contract,
+    fv_owner_contracts,
+)
 from emulator.services.fv.express import fv_create_contract_express
 from emulator.services.fv.files import fv_list_files, fv_merge, fv_send_draft, fv_sort_files, fv_upload
 from emulator.services.fv.models import FV
@@ -17,10 +24,24 @@ from emulator.services.fv.tables import FV_EXPRESS_PATH, MAX_EXPRESS_BODY
 from emulator.services.fv.users import fv_create_user, fv_get_user, fv_login, fv_password, fv_update_user
 
 FV_ROUTES = table(
-    fv_login, fv_get_user, fv_create_user, fv_update_user, fv_password,
-    fv_create_contract, fv_create_contract_express, fv_contract_types, fv_owner_contracts, fv_contract_detail,
-    fv_merge, fv_send_draft, fv_get_contract, fv_delete_contract,
-    fv_upload, fv_list_files, fv_sort_files, fv_signer,
+    fv_login,
+    fv_get_user,
+    fv_create_user,
+    fv_update_user,
+    fv_password,
+    fv_create_contract,
+    fv_create_contract_express,
+    fv_contract_types,
+    fv_owner_contracts,
+    fv_contract_detail,
+    fv_merge,
+    fv_send_draft,
+    fv_get_contract,
+    fv_delete_contract,
+    fv_upload,
+    fv_list_files,
+    fv_sort_files,
+    fv_signer,
 )
 
 
@@ -37,7 +58,13 @@ def fv_too_large(path: str) -> Answer:
 
 
 SERVICE = Service(
-    name="fv", prefix=None, routes=FV_ROUTES, reset=FV.reset, view=FV.view,
+    name="fv",
+    prefix=None,
+    routes=FV_ROUTES,
+    reset=FV.reset,
+    view=FV.view,
     service_error=fv_service_error,
     huge_frame=(b'{"code":200,"status":"success","message":"', b"A", b'"}'),
-    json_streams={FV_EXPRESS_PATH: MAX_EXPRESS_BODY}, too_large=fv_too_large)
+    json_streams={FV_EXPRESS_PATH: MAX_EXPRESS_BODY},
+    too_large=fv_too_large,
+)

@@ -1,5 +1,6 @@
 """Firma Virtual's signers: the checks CreateContract and create-contract-express share, and
 CreateSigner / UpdateSigner / DeleteSigner (seed 001)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -61,9 +62,14 @@ def fv_express_signers(signers: Any) -> list[dict[str, Any]] | None:
         return None
     parsed = []
     for item in signers:
-        if (not fv_signer_fields_ok(item) or item.get("type", "NATURAL") not in ("NATURAL", "LEGAL")
-                or item.get("rol", 0) not in (0, 3) or not is_int(item.get("rol", 0))
-                or not is_int(item.get("order", 1)) or item.get("order", 1) < 1):
+        if (
+            not fv_signer_fields_ok(item)
+            or item.get("type", "NATURAL") not in ("NATURAL", "LEGAL")
+            or item.get("rol", 0) not in (0, 3)
+            or not is_int(item.get("rol", 0))
+            or not is_int(item.get("order", 1))
+            or item.get("order", 1) < 1
+        ):
             return None
         portion = fv_portion(item.get("portion", "0"))
         if portion is None or not fv_payment_ok(item.get("payment", "0.00")) or (item.get("rol") == 3 and portion == 0):
@@ -90,8 +96,9 @@ def fv_signer(req: Request, params: dict[str, str], me: FvUser) -> Answer:
     if action == "new":
         if existing is not None or len(contract.signers) >= 10:
             return fv_validation_fail()
-        contract.signers.append(FvSigner(FV.next_signer_num(), body["full_name"], body["email"],
-                                         body["rutId"], body["phone"]))
+        contract.signers.append(
+            FvSigner(FV.next_signer_num(), body["full_name"], body["email"], body["rutId"], body["phone"])
+        )
     elif existing is None:
         return fv_error(400, "Signer not found")
     elif action == "upd":

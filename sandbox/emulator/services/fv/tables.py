@@ -1,5 +1,6 @@
 """Firma Virtual's tables: paths and limits, the JWT settings, the answer shapes the evidence
 leaves open, and the contract types and fees of seed 001."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,10 +9,10 @@ from typing import Any
 
 from emulator.core.values import money
 
-FV_MAX_FILE = 50 * 1024 * 1024    # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
+FV_MAX_FILE = 50 * 1024 * 1024  # seed 001: "El peso máximo por archivo PDF a subir es de 50MB"
 FV_EXPRESS_PATH = "/api/v1/contract/create-contract-express"  # CHILE_2026.md §1.3
 MAX_EXPRESS_BODY = 128 * 1024 * 1024  # a 50 MB PDF in base64 inside JSON is about 67 MB
-CALLBACK_TIMEOUT = 5.0            # seconds to deliver one callback to a loopback receiver
+CALLBACK_TIMEOUT = 5.0  # seconds to deliver one callback to a loopback receiver
 
 JWT_SECRET = b"sello-sandbox-jwt-secret"  # documented in README: tests may forge tokens with it
 DEFAULT_TOKEN_TTL = 3600
@@ -33,17 +34,38 @@ FV_SHAPE_DEFAULTS = {name: values[0] for name, values in FV_SHAPES.items()}
 # Names upper-case without accents like the seed's samples; ID 1 keeps the sample's spelling
 # "CONTRATO DE ARIENDO" (GetContractType / ContractOwner responses).
 FV_TYPE_GROUPS: list[tuple[str, str, list[str]]] = [
-    ("REAL_ESTATE", "INMOBILIARIO", [
-        "CONTRATO DE ARIENDO", "PROMESA DE COMPRAVENTA", "PRORROGA DE PROMESA DE COMPRAVENTA",
-        "MANDATO DE ADMINISTRACION", "ORDEN DE ARRIENDO", "ORDEN DE VISITA", "ORDEN DE VENTA",
-        "CARTA DE OFERTA", "CARTA DE CONTRA OFERTA", "RESCILIACION DE CONTRATO DE ARRIENDO",
-        "RESCILIACION DE PROMESA DE COMPRAVENTA"]),
-    ("LABOR", "LABORAL", [
-        "CERTIFICADO LABORAL CON CHILENO", "CONTRATO LABORAL CON EXTRANJERO", "CARTA DE RENUNCIA"]),
+    (
+        "REAL_ESTATE",
+        "INMOBILIARIO",
+        [
+            "CONTRATO DE ARIENDO",
+            "PROMESA DE COMPRAVENTA",
+            "PRORROGA DE PROMESA DE COMPRAVENTA",
+            "MANDATO DE ADMINISTRACION",
+            "ORDEN DE ARRIENDO",
+            "ORDEN DE VISITA",
+            "ORDEN DE VENTA",
+            "CARTA DE OFERTA",
+            "CARTA DE CONTRA OFERTA",
+            "RESCILIACION DE CONTRATO DE ARRIENDO",
+            "RESCILIACION DE PROMESA DE COMPRAVENTA",
+        ],
+    ),
+    ("LABOR", "LABORAL", ["CERTIFICADO LABORAL CON CHILENO", "CONTRATO LABORAL CON EXTRANJERO", "CARTA DE RENUNCIA"]),
     ("POWER", "PODERES", ["PODER SIMPLE"]),
-    ("PERSONAL", "PERSONALES", [
-        "SALVOCONDUCTO", "PERMISO MUDANZA", "CERTIFICACION DOMICILIO", "USO DE DOMICILIO",
-        "LEGALIZACION COPIA CEDULA DE IDENTIDAD", "DECLARACION JURADA", "CERTIFICADO DE ESTADO CIVIL"]),
+    (
+        "PERSONAL",
+        "PERSONALES",
+        [
+            "SALVOCONDUCTO",
+            "PERMISO MUDANZA",
+            "CERTIFICACION DOMICILIO",
+            "USO DE DOMICILIO",
+            "LEGALIZACION COPIA CEDULA DE IDENTIDAD",
+            "DECLARACION JURADA",
+            "CERTIFICADO DE ESTADO CIVIL",
+        ],
+    ),
     ("SOCIETY", "SOCIEDADES", ["COMERCIAL", "FINIQUITO EMPRESARIAL", "CESION DE CONTRATO"]),
     ("VEHICLE", "VEHICULO", ["PROMESA DE COMPRAVENTA DE VEHICULO"]),
     ("COMPANY", "EMPRESAS", []),  # a documented QVALUE with no contract type in the seed's list
@@ -52,13 +74,18 @@ FV_MODALS = ("SIGNATURE", "SIGNATURE_CERT_NOTARIAL", "SIGNATURE_PROT_NOTARIAL")
 FV_MODAL_BASE = {  # fAmount per modal; 1990.00 (GetContractType sample), 8815.00 (fee 28 sample)
     "SIGNATURE": Decimal("1990.00"),
     "SIGNATURE_CERT_NOTARIAL": Decimal("8815.00"),
-    "SIGNATURE_PROT_NOTARIAL": Decimal("9990.00"),   # ContractOwner sample: fee 53, 2 signers, 19980.00
+    "SIGNATURE_PROT_NOTARIAL": Decimal("9990.00"),  # ContractOwner sample: fee 53, 2 signers, 19980.00
 }
-FV_NOTARY_FEE = {"SIGNATURE": Decimal("0"), "SIGNATURE_CERT_NOTARIAL": Decimal("4000.00"),
-                 "SIGNATURE_PROT_NOTARIAL": Decimal("4000.00")}
-FV_MODAL_NAME = {"SIGNATURE": "FIRMA ELECTRONICA",
-                 "SIGNATURE_CERT_NOTARIAL": "FIRMA CON CERTIFICACION NOTARIAL",
-                 "SIGNATURE_PROT_NOTARIAL": "FIRMA CON PROTOCOLIZACION NOTARIAL"}
+FV_NOTARY_FEE = {
+    "SIGNATURE": Decimal("0"),
+    "SIGNATURE_CERT_NOTARIAL": Decimal("4000.00"),
+    "SIGNATURE_PROT_NOTARIAL": Decimal("4000.00"),
+}
+FV_MODAL_NAME = {
+    "SIGNATURE": "FIRMA ELECTRONICA",
+    "SIGNATURE_CERT_NOTARIAL": "FIRMA CON CERTIFICACION NOTARIAL",
+    "SIGNATURE_PROT_NOTARIAL": "FIRMA CON PROTOCOLIZACION NOTARIAL",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,9 +100,15 @@ class FvFee:
     amount: Decimal
 
     def as_json(self) -> dict[str, Any]:
-        return {"iContractTypeID": self.type_id, "sContractType": self.type_code,
-                "sContractTypeName": self.type_name, "iContractTypeFeeID": self.fee_id,
-                "sModal": self.modal, "iSignCount": self.sign_count, "fAmount": money(self.amount)}
+        return {
+            "iContractTypeID": self.type_id,
+            "sContractType": self.type_code,
+            "sContractTypeName": self.type_name,
+            "iContractTypeFeeID": self.fee_id,
+            "sModal": self.modal,
+            "iSignCount": self.sign_count,
+            "fAmount": money(self.amount),
+        }
 
 
 def build_fee_table() -> dict[int, FvFee]:

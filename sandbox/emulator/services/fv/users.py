@@ -1,5 +1,6 @@
 """Firma Virtual's users (seed 001): login, GetAllUser, CreateUserApp, UpdateUserApp,
 PasswordReset / NewPassword."""
+
 from __future__ import annotations
 
 import hmac
@@ -12,8 +13,7 @@ from emulator.plumbing.answers import Answer
 from emulator.plumbing.request import Request
 from emulator.plumbing.routing import route
 from emulator.services.fv.auth import fv_authenticated, fv_issue_token
-from emulator.services.fv.common import (fv_answer, fv_body, fv_error, fv_find_email, fv_find_login,
-                                         fv_validation_fail)
+from emulator.services.fv.common import fv_answer, fv_body, fv_error, fv_find_email, fv_find_login, fv_validation_fail
 from emulator.services.fv.models import FV, FvUser
 
 
@@ -26,8 +26,11 @@ def fv_login(req: Request, _: dict[str, str]) -> Answer:
         return failed
     with LOCK:
         user = fv_find_login(body["login"])
-        if user is None or user.status != "ENABLE" or not hmac.compare_digest(
-                user.password.encode(), body["password"].encode()):
+        if (
+            user is None
+            or user.status != "ENABLE"
+            or not hmac.compare_digest(user.password.encode(), body["password"].encode())
+        ):
             return failed
         token = fv_issue_token(user)
     return fv_answer(200, {"Authorization": f"Bearer {token}"})
@@ -48,9 +51,18 @@ def fv_get_user(req: Request, params: dict[str, str], me: FvUser) -> Answer:
     return user if isinstance(user, Answer) else fv_answer(200, user.as_json())
 
 
-FV_CREATE_FIELDS = {"iProfileID": "int", "sRUT": "str", "sFirstName": "str", "sLastName": "str",
-                    "sEmail": "str", "sPhone": "str", "sLogin": "str", "sPassword": "str",
-                    "sComments": "opt", "sUserType": "opt"}
+FV_CREATE_FIELDS = {
+    "iProfileID": "int",
+    "sRUT": "str",
+    "sFirstName": "str",
+    "sLastName": "str",
+    "sEmail": "str",
+    "sPhone": "str",
+    "sLogin": "str",
+    "sPassword": "str",
+    "sComments": "opt",
+    "sUserType": "opt",
+}
 
 
 @route("POST", "/api/v1/userapp")
@@ -77,10 +89,19 @@ def fv_create_user(req: Request, _: dict[str, str]) -> Answer:
             return fv_error(200, "THIS Login already exists")
         if not re.fullmatch(r"[A-Za-z0-9]{6,16}", body["sLogin"]):
             return fv_error(200, "Invalid Login must be alphanumeric whit 6 to 16 length")
-        user = FvUser(FV.next_user, body["sLogin"], body["sPassword"], body["sEmail"], body["sRUT"],
-                      body["sPhone"], body["sFirstName"].upper(), body["sLastName"].upper(),
-                      profile_id=body.get("iProfileID", 0), comments=body.get("sComments") or "NA",
-                      user_type=user_type)
+        user = FvUser(
+            FV.next_user,
+            body["sLogin"],
+            body["sPassword"],
+            body["sEmail"],
+            body["sRUT"],
+            body["sPhone"],
+            body["sFirstName"].upper(),
+            body["sLastName"].upper(),
+            profile_id=body.get("iProfileID", 0),
+            comments=body.get("sComments") or "NA",
+            user_type=user_type,
+        )
         FV.users[user.user_id] = user
         FV.next_user += 1
         return fv_answer(201, user.as_json(secret=True))
@@ -125,5 +146,10 @@ def fv_password(req: Request, _: dict[str, str]) -> Answer:
         if user is None:
             return fv_error(200, "Login / usuario desconocido..!")
         FV.reset_codes[user.email.lower()] = str(random.SystemRandom().randint(10_000_000, 99_999_999))
-    return fv_answer(200, {"info": "Fue enviado a su email la clave temporal, la misma solo es util "
-                                   "para ser actualizada inmediatamente "})
+    return fv_answer(
+        200,
+        {
+            "info": "Fue enviado a su email la clave temporal, la misma solo es util "
+            "para ser actualizada inmediatamente "
+        },
+    )

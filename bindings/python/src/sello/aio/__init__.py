@@ -11,6 +11,7 @@ calls on a thread pool of its own, ``max_concurrency`` threads: 16 concurrent aw
 call take about 0.5 s. ``async with`` closes the client (waiting for the calls in flight).
 Cancelling an awaiting task: see :class:`AsyncClient`.
 """
+
 from __future__ import annotations
 
 from ._base import DEFAULT_MAX_CONCURRENCY, AsyncClient

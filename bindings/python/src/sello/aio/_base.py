@@ -1,6 +1,7 @@
 """What the three asynchronous clients share: the synchronous client they wrap, the thread pool
 their calls run on, closing, cancelling, and the coroutine methods made from the synchronous
 class's operation table."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,7 @@ import threading
 from typing import Any, Callable, ClassVar, Dict, Generic, Optional, Type, TypeVar
 
 from .. import _cancel
-from .._client import Client, LogCallback, ProgressCallback, LOG_INFO, current_call_id
+from .._client import LOG_INFO, Client, LogCallback, ProgressCallback, current_call_id
 from ..errors import local_error
 from ..result import Result
 
@@ -63,7 +64,8 @@ class AsyncClient(Generic[SyncClient]):
         self._client: SyncClient = self._sync_class(**config)  # type: ignore[assignment]
         self._max_concurrency = max_concurrency
         self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}")
+            max_workers=max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}"
+        )
         self._state = threading.Lock()
         self._closing = False
         self._closed: Optional["concurrent.futures.Future[None]"] = None
@@ -122,9 +124,13 @@ class AsyncClient(Generic[SyncClient]):
         work = functools.partial(_in_thread, call_id, function, args, kwargs)
         with self._state:
             if self._closing:
-                raise local_error("invalid_argument", "CLIENT_CLOSED",
-                                  f"the sello.aio.{type(self).__name__} client is closed",
-                                  service=self._client._service, operation=operation)
+                raise local_error(
+                    "invalid_argument",
+                    "CLIENT_CLOSED",
+                    f"the sello.aio.{type(self).__name__} client is closed",
+                    service=self._client._service,
+                    operation=operation,
+                )
             submitted = self._pool.submit(work)
         try:
             return await asyncio.wrap_future(submitted)
@@ -142,8 +148,12 @@ class AsyncClient(Generic[SyncClient]):
             if self._closed is None:
                 self._closing = True
                 self._closed = concurrent.futures.Future()
-                threading.Thread(target=self._close_in_thread, args=(self._closed,),
-                                 name=f"sello-aio-close-{self._client._service}", daemon=True).start()
+                threading.Thread(
+                    target=self._close_in_thread,
+                    args=(self._closed,),
+                    name=f"sello-aio-close-{self._client._service}",
+                    daemon=True,
+                ).start()
             closed = self._closed
         await asyncio.shield(asyncio.wrap_future(closed))
 
@@ -181,8 +191,13 @@ def _with_call_id(call_id: str, function: Callable[..., Result], args: Any, kwar
     return function(*args, **kwargs)
 
 
-def _cancel_in_library(loop: asyncio.AbstractEventLoop, client: Client, call_id: str,
-                       submitted: "concurrent.futures.Future[Result]", retries: int) -> None:
+def _cancel_in_library(
+    loop: asyncio.AbstractEventLoop,
+    client: Client,
+    call_id: str,
+    submitted: "concurrent.futures.Future[Result]",
+    retries: int,
+) -> None:
     """Asks the library to cancel the call with ``call_id`` until it reached it, the call ended,
     or the retries are spent. Runs on the event loop (PREFIX_client_cancel only sets a flag)."""
     if submitted.done():
@@ -207,5 +222,5 @@ def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Re
     method.__qualname__ = f"{owner.__name__}.{operation}"
     method.__module__ = owner.__module__
     method.__doc__ = sync_method.__doc__
-    setattr(method, "__signature__", inspect.signature(sync_method))
+    method.__signature__ = inspect.signature(sync_method)
     return method

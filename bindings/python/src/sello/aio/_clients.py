@@ -1,6 +1,7 @@
 """sello.aio.FES, FirmaVirtual and CFDI: each made from its synchronous class's operation table by
 AsyncClient.__init_subclass__. Their typed signatures are in _clients.pyi, generated from the
 synchronous classes by _stubgen.py (a test checks that it is up to date)."""
+
 from __future__ import annotations
 
 from .. import cfdi as _cfdi

@@ -8,6 +8,7 @@ type checkers and the running code see the same methods.
 
 Run it after adding an operation to a synchronous client (tests/test_aio.py checks it).
 """
+
 from __future__ import annotations
 
 import builtins
@@ -34,10 +35,10 @@ CLIENTS: Tuple[Tuple[str, Type[Client], str], ...] = (
 #: defines the name (not one that only imports it: mypy --strict refuses implicit re-exports).
 _SOURCES: Tuple[ModuleType, ...] = (_client, result, fes, firma_virtual, cfdi)
 
-HEADER = '''# Generated from the synchronous clients by sello/aio/_stubgen.py: do not edit by hand.
+HEADER = """# Generated from the synchronous clients by sello/aio/_stubgen.py: do not edit by hand.
 # After adding an operation to sello.FES, sello.FirmaVirtual or sello.CFDI, run
 #   python3 -m sello.aio._stubgen
-'''
+"""
 
 
 def _parameters(function: Callable[..., object], extra: Sequence[str] = ()) -> str:
@@ -95,22 +96,38 @@ def render() -> str:
     body: List[str] = []
     for name, sync_class, alias in CLIENTS:
         body += ["", "", f"class {name}(AsyncClient[{alias}.{sync_class.__name__}]):"]
-        body.append(f"    def __init__({_parameters(sync_class.__init__, ['max_concurrency: int = ...'])}) -> None: ...")
-        annotations += [str(p.annotation) for p in inspect.signature(sync_class.__init__).parameters.values()
-                        if p.annotation is not inspect.Parameter.empty]
+        body.append(
+            f"    def __init__({_parameters(sync_class.__init__, ['max_concurrency: int = ...'])}) -> None: ..."
+        )
+        annotations += [
+            str(p.annotation)
+            for p in inspect.signature(sync_class.__init__).parameters.values()
+            if p.annotation is not inspect.Parameter.empty
+        ]
         for operation in sync_class._operations:
             method = getattr(sync_class, operation, None)
             if not callable(method):
                 continue
             signature = inspect.signature(method)
-            annotations += [str(p.annotation) for p in signature.parameters.values()
-                            if p.annotation is not inspect.Parameter.empty]
+            annotations += [
+                str(p.annotation) for p in signature.parameters.values() if p.annotation is not inspect.Parameter.empty
+            ]
             annotations.append(str(signature.return_annotation))
             body.append(f"    async def {operation}({_parameters(method)}) -> {signature.return_annotation}: ...")
-    modules = sorted(f"from .. import {module.__name__.rsplit('.', 1)[1]} as {alias}"
-                     for (_, _, alias), module in zip(CLIENTS, (fes, firma_virtual, cfdi)))
-    head = [HEADER.rstrip("\n"), "from __future__ import annotations", "", *_imports(annotations), *modules,
-            "from ._base import AsyncClient", "", '__all__ = ["FES", "FirmaVirtual", "CFDI"]']
+    modules = sorted(
+        f"from .. import {module.__name__.rsplit('.', 1)[1]} as {alias}"
+        for (_, _, alias), module in zip(CLIENTS, (fes, firma_virtual, cfdi))
+    )
+    head = [
+        HEADER.rstrip("\n"),
+        "from __future__ import annotations",
+        "",
+        *_imports(annotations),
+        *modules,
+        "from ._base import AsyncClient",
+        "",
+        '__all__ = ["FES", "FirmaVirtual", "CFDI"]',
+    ]
     return "\n".join(head + body) + "\n"
 
 

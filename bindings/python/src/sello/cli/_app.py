@@ -1,5 +1,6 @@
 """The `sello` command's root: global options, the shared state, error handling and exit codes.
 The subcommands are in _local.py (rut, comuna, rfc, csd), _fes.py, _fv.py and _cfdi.py."""
+
 from __future__ import annotations
 
 import functools
@@ -60,8 +61,15 @@ def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 
 
 #: --json on every subcommand too: `sello rut check X --json` as well as `sello --json rut check X`.
-json_option = click.option("--json", "json_flag", is_flag=True, expose_value=False, callback=_set_json,
-                           is_eager=True, help="Print the raw envelope(s) as JSON, one per line.")
+json_option = click.option(
+    "--json",
+    "json_flag",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_json,
+    is_eager=True,
+    help="Print the raw envelope(s) as JSON, one per line.",
+)
 
 
 def handled(function: F) -> F:
@@ -89,6 +97,7 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
     from .. import library_path, version
+
     try:
         library = f"libsello {version()} ({library_path()})"
     except LibraryError as exc:
@@ -97,16 +106,28 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit(0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-             epilog=_exit.HELP)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Configuration file (TOML, or JSON when it ends in .json). Default: $SELLO_CONFIG, "
-                   "else ~/.config/sello/config.toml when it exists. See `sello config --help`.")
-@click.option("-v", "--verbose", count=True,
-              help="Log the library's lines (requests, answers, retries; secrets masked) on stderr: "
-                   "-v info, -vv debug.")
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
-              help="Show the versions of sello and of the loaded libsello, and exit.")
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=_exit.HELP)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (TOML, or JSON when it ends in .json). Default: $SELLO_CONFIG, "
+    "else ~/.config/sello/config.toml when it exists. See `sello config --help`.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log the library's lines (requests, answers, retries; secrets masked) on stderr: -v info, -vv debug.",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the versions of sello and of the loaded libsello, and exit.",
+)
 @json_option
 @click.pass_context
 def cli(ctx: click.Context, config_path: Optional[Path], verbose: int) -> None:
@@ -184,9 +205,16 @@ def config_show(state: State, services: Sequence[str]) -> int:
     chosen = services or tuple(_config.SERVICES)
     if state.json_mode:
         for service in chosen:
-            state.output.envelope({"service": service, "config_file": str(config_file.path) if config_file.path else None,
-                                   "settings": {key: {"value": value, "source": source}
-                                                for key, value, source in _config.describe(service, config_file)}})
+            state.output.envelope(
+                {
+                    "service": service,
+                    "config_file": str(config_file.path) if config_file.path else None,
+                    "settings": {
+                        key: {"value": value, "source": source}
+                        for key, value, source in _config.describe(service, config_file)
+                    },
+                }
+            )
         return _exit.OK
     state.output.line(f"configuration file: {config_file.path or f'none ({_config.default_path()} does not exist)'}")
     for service in chosen:
@@ -209,7 +237,7 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     except LibraryError as exc:
         sys.stderr.write(f"sello: {exc}\n")
         return _exit.INTERNAL
-    except SelloError as exc:              # outside a subcommand (e.g. a client's configuration)
+    except SelloError as exc:  # outside a subcommand (e.g. a client's configuration)
         sys.stderr.write(f"error: {exc}\n")
         return _exit.for_kind(exc.kind)
     return result if isinstance(result, int) else _exit.OK

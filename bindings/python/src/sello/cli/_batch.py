@@ -15,6 +15,7 @@ Two ways, chosen per operation (``Operation.batch`` in _cfdi.py):
 Either way the result is one envelope per item, in input order; a failed item is its error
 envelope and does not stop the others.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -31,22 +32,24 @@ LIBRARY_BATCH_LIMIT = 10_000
 Advance = Callable[[int], None]
 
 
-def run(cfdi: CFDI, operation: str, batch: bool, requests: Sequence[Mapping[str, Any]], concurrency: int,
-        advance: Advance) -> List[Dict[str, Any]]:
+def run(
+    cfdi: CFDI, operation: str, batch: bool, requests: Sequence[Mapping[str, Any]], concurrency: int, advance: Advance
+) -> List[Dict[str, Any]]:
     """The envelope of each request, in input order."""
     if batch:
         return library_batch(cfdi, operation, requests, concurrency, advance)
     return concurrent_calls(cfdi, operation, requests, concurrency, advance)
 
 
-def library_batch(cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int,
-                  advance: Advance) -> List[Dict[str, Any]]:
+def library_batch(
+    cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int, advance: Advance
+) -> List[Dict[str, Any]]:
     """Through cfdi_process_files. A refused batch (its own invalid_argument) raises."""
     envelopes: List[Dict[str, Any]] = []
     for start in range(0, len(requests), LIBRARY_BATCH_LIMIT):
-        part = [dict(request) for request in requests[start:start + LIBRARY_BATCH_LIMIT]]
+        part = [dict(request) for request in requests[start : start + LIBRARY_BATCH_LIMIT]]
         body: Dict[str, Any] = {"items": part, "concurrency": concurrency}
-        if operation != "process_file":          # the default
+        if operation != "process_file":  # the default
             body["operation"] = operation
         results = _cancellable_batch(cfdi, body, advance)
         if len(results) != len(part):
@@ -91,8 +94,9 @@ def _cancellable_batch(cfdi: CFDI, body: Dict[str, Any], advance: Advance) -> Li
     return list(results) if isinstance(results, list) else []
 
 
-def concurrent_calls(cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int,
-                     advance: Advance) -> List[Dict[str, Any]]:
+def concurrent_calls(
+    cfdi: CFDI, operation: str, requests: Sequence[Mapping[str, Any]], concurrency: int, advance: Advance
+) -> List[Dict[str, Any]]:
     """``concurrency`` calls at a time on one client. Ctrl-C drops the calls not started yet and
     waits for those in flight."""
     method = getattr(cfdi, operation)

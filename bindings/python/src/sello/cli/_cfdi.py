@@ -9,6 +9,7 @@ click command from it. Adding an operation that takes one item per request is ad
 ``sello cfdi cancel`` sends all its UUIDs in one request (cfdi_cancel_with_reason takes a list),
 so it is a plain command (``cancel`` below) rather than an entry.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,27 +41,51 @@ class Field:
 
 @dataclass(frozen=True)
 class Operation:
-    command: str                                   # the subcommand: sello cfdi <command>
-    method: str                                    # the sello.CFDI method, = the batch's "operation"
-    batch: bool                                    # cfdi_process_files carries it (else concurrent calls)
-    item: str                                      # what one input item is (metavar, table header)
-    request: Callable[[str], Dict[str, Any]]       # one input item -> its request fields
-    fields: Tuple[Field, ...]                      # options added to every request
-    columns: Tuple[str, ...]                       # answer fields shown per item
+    command: str  # the subcommand: sello cfdi <command>
+    method: str  # the sello.CFDI method, = the batch's "operation"
+    batch: bool  # cfdi_process_files carries it (else concurrent calls)
+    item: str  # what one input item is (metavar, table header)
+    request: Callable[[str], Dict[str, Any]]  # one input item -> its request fields
+    fields: Tuple[Field, ...]  # options added to every request
+    columns: Tuple[str, ...]  # answer fields shown per item
     help: str
 
 
-SAVE_DIR = Field(click.option("--save-dir", type=click.Path(file_okay=False, path_type=Path),
-                              help="Write the returned documents there (<UUID>.xml, <UUID>_acuse.xml, <UUID>.pdf)."),
-                 "save_dir", lambda value: {"save_dir": str(value)} if value else {})
-CONTRATO = Field(click.option("--contrato", help="The contract for these calls (default: the configured one)."),
-                 "contrato", lambda value: {"contrato": value} if value else {})
-PRUEBA = Field(click.option("--prueba/--no-prueba", default=False, show_default=True,
-                            help="A test stamp (prueba=true) or a real one, which spends a transaction."),
-               "prueba", lambda value: {"prueba": bool(value)})
-OPCIONES = Field(click.option("--opcion", "opciones", multiple=True, metavar="OPCION",
-                              help="A Prodigia option (repeatable): CONSULTAR_SALDO, GENERAR_PDF, ..."),
-                 "opciones", lambda value: {"opciones": list(value)} if value else {})
+SAVE_DIR = Field(
+    click.option(
+        "--save-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Write the returned documents there (<UUID>.xml, <UUID>_acuse.xml, <UUID>.pdf).",
+    ),
+    "save_dir",
+    lambda value: {"save_dir": str(value)} if value else {},
+)
+CONTRATO = Field(
+    click.option("--contrato", help="The contract for these calls (default: the configured one)."),
+    "contrato",
+    lambda value: {"contrato": value} if value else {},
+)
+PRUEBA = Field(
+    click.option(
+        "--prueba/--no-prueba",
+        default=False,
+        show_default=True,
+        help="A test stamp (prueba=true) or a real one, which spends a transaction.",
+    ),
+    "prueba",
+    lambda value: {"prueba": bool(value)},
+)
+OPCIONES = Field(
+    click.option(
+        "--opcion",
+        "opciones",
+        multiple=True,
+        metavar="OPCION",
+        help="A Prodigia option (repeatable): CONSULTAR_SALDO, GENERAR_PDF, ...",
+    ),
+    "opciones",
+    lambda value: {"opciones": list(value)} if value else {},
+)
 
 
 def split_item(*names: str) -> Callable[[str], Dict[str, Any]]:
@@ -76,27 +101,60 @@ def split_item(*names: str) -> Callable[[str], Dict[str, Any]]:
 
 
 OPERATIONS: Tuple[Operation, ...] = (
-    Operation("get-by-uuid", "get_by_uuid", batch=True, item="UUID", request=lambda uuid: {"uuid": uuid},
-              fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
-              help="The stamped XML of CFDIs by UUID (consultaCfdiPorUUID). Safe to repeat."),
-    Operation("cancellation-receipt", "get_cancellation_receipt", batch=False, item="UUID",
-              request=lambda uuid: {"uuid": uuid}, fields=(CONTRATO, SAVE_DIR), columns=("codigo", "saved_files"),
-              help="The SAT cancellation receipts (acuse) of cancelled CFDIs by UUID (acuseCancelacion). "
-                   "Safe to repeat."),
-    Operation("stamp-xml", "stamp_xml", batch=True, item="FILE", request=lambda path: {"xml_path": path},
-              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
-              help="Stamps CFDI 4.0 XML files (timbrado40), concurrently through the library's batch. Each "
-                   "XML is checked first (4.0, not stamped, a Sello unless --opcion CALCULAR_SELLO, Fecha "
-                   "within 72 hours); a sealed XML stamped before comes back as that stamp (ALREADY_STAMPED)."),
-    Operation("status", "get_status", batch=True, item="UUID|RFC_EMISOR|RFC_RECEPTOR|TOTAL",
-              request=split_item("uuid", "rfcEmisor", "rfcReceptor", "total"), fields=(CONTRATO,),
-              columns=("estado", "estatusCfdi", "estatus_text", "esCancelable", "estatusCancelacion"),
-              help="The SAT status of CFDIs (consultarEstatusComprobante): vigente, cancelled, cancellation "
-                   "pending... Safe to repeat."),
-    Operation("process-file", "process_file", batch=True, item="FILE", request=lambda path: {"datos_path": path},
-              fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR), columns=("uuid", "codigo", "saved_files"),
-              help="Stamps CFDIs from CSV interchange files (procesarArchivo), concurrently through the "
-                   "library's batch. A stamp is never sent twice."),
+    Operation(
+        "get-by-uuid",
+        "get_by_uuid",
+        batch=True,
+        item="UUID",
+        request=lambda uuid: {"uuid": uuid},
+        fields=(CONTRATO, SAVE_DIR),
+        columns=("codigo", "saved_files"),
+        help="The stamped XML of CFDIs by UUID (consultaCfdiPorUUID). Safe to repeat.",
+    ),
+    Operation(
+        "cancellation-receipt",
+        "get_cancellation_receipt",
+        batch=False,
+        item="UUID",
+        request=lambda uuid: {"uuid": uuid},
+        fields=(CONTRATO, SAVE_DIR),
+        columns=("codigo", "saved_files"),
+        help="The SAT cancellation receipts (acuse) of cancelled CFDIs by UUID (acuseCancelacion). Safe to repeat.",
+    ),
+    Operation(
+        "stamp-xml",
+        "stamp_xml",
+        batch=True,
+        item="FILE",
+        request=lambda path: {"xml_path": path},
+        fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR),
+        columns=("uuid", "codigo", "saved_files"),
+        help="Stamps CFDI 4.0 XML files (timbrado40), concurrently through the library's batch. Each "
+        "XML is checked first (4.0, not stamped, a Sello unless --opcion CALCULAR_SELLO, Fecha "
+        "within 72 hours); a sealed XML stamped before comes back as that stamp (ALREADY_STAMPED).",
+    ),
+    Operation(
+        "status",
+        "get_status",
+        batch=True,
+        item="UUID|RFC_EMISOR|RFC_RECEPTOR|TOTAL",
+        request=split_item("uuid", "rfcEmisor", "rfcReceptor", "total"),
+        fields=(CONTRATO,),
+        columns=("estado", "estatusCfdi", "estatus_text", "esCancelable", "estatusCancelacion"),
+        help="The SAT status of CFDIs (consultarEstatusComprobante): vigente, cancelled, cancellation "
+        "pending... Safe to repeat.",
+    ),
+    Operation(
+        "process-file",
+        "process_file",
+        batch=True,
+        item="FILE",
+        request=lambda path: {"datos_path": path},
+        fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR),
+        columns=("uuid", "codigo", "saved_files"),
+        help="Stamps CFDIs from CSV interchange files (procesarArchivo), concurrently through the "
+        "library's batch. A stamp is never sent twice.",
+    ),
 )
 
 
@@ -134,8 +192,13 @@ def progress_bar(state: State, label: str, total: int, enabled: Optional[bool]) 
     if not show or total < 2:
         yield lambda _count: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=state.output.err, transient=False) as progress:
         task = progress.add_task(label, total=total)
         yield lambda count: progress.advance(task, count)
@@ -145,17 +208,33 @@ def register(group: click.Group, operation: Operation) -> None:
     """Adds `sello cfdi <operation.command>` to the group."""
 
     @click.argument("items", nargs=-1, metavar=f"[{operation.item}]...")
-    @click.option("--from-file", type=click.Path(dir_okay=False, allow_dash=True),
-                  help=f"Read more items ({operation.item}, one per line) from this file ('-': stdin).")
-    @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-                  help="How many requests are in flight at once.")
-    @click.option("--progress/--no-progress", default=None,
-                  help="Show a progress bar (default: when stderr is a terminal).")
+    @click.option(
+        "--from-file",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help=f"Read more items ({operation.item}, one per line) from this file ('-': stdin).",
+    )
+    @click.option(
+        "--concurrency",
+        type=click.IntRange(1, 64),
+        default=8,
+        show_default=True,
+        help="How many requests are in flight at once.",
+    )
+    @click.option(
+        "--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal)."
+    )
     @json_option
     @click.pass_obj
     @handled
-    def command(state: State, /, items: Sequence[str], from_file: Optional[str], concurrency: int,
-                progress: Optional[bool], **options: Any) -> int:
+    def command(
+        state: State,
+        /,
+        items: Sequence[str],
+        from_file: Optional[str],
+        concurrency: int,
+        progress: Optional[bool],
+        **options: Any,
+    ) -> int:
         inputs = read_items(items, from_file)
         common: Dict[str, Any] = {}
         for field in operation.fields:
@@ -172,8 +251,14 @@ def register(group: click.Group, operation: Operation) -> None:
     group.command(operation.command, help=operation.help)(command)
 
 
-def report(state: State, operation: Operation, inputs: Sequence[str], envelopes: Sequence[Dict[str, Any]],
-           elapsed: float, concurrency: int) -> int:
+def report(
+    state: State,
+    operation: Operation,
+    inputs: Sequence[str],
+    envelopes: Sequence[Dict[str, Any]],
+    elapsed: float,
+    concurrency: int,
+) -> int:
     """Prints the envelopes (JSON lines, or tables) and returns the exit code."""
     failed = [(i, e) for i, e in enumerate(envelopes) if e.get("ok") is not True]
     if state.json_mode:
@@ -192,8 +277,13 @@ def report(state: State, operation: Operation, inputs: Sequence[str], envelopes:
     return _exit.for_kind(str((failed[0][1].get("error") or {}).get("kind"))) if failed else _exit.OK
 
 
-def _items_table(state: State, operation: Operation, inputs: Sequence[str], envelopes: Sequence[Dict[str, Any]],
-                 failed: Sequence[Tuple[int, Dict[str, Any]]]) -> None:
+def _items_table(
+    state: State,
+    operation: Operation,
+    inputs: Sequence[str],
+    envelopes: Sequence[Dict[str, Any]],
+    failed: Sequence[Tuple[int, Dict[str, Any]]],
+) -> None:
     """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones); columns that are
     empty in every row are left out, saved files are shown by name."""
     from ._output import cell
@@ -211,8 +301,15 @@ def _items_table(state: State, operation: Operation, inputs: Sequence[str], enve
             rows.append([str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""), *values, ""])
         else:
             error = envelope.get("error") or {}
-            rows.append([str(index + 1), inputs[index], f"{error.get('kind')} {error.get('code')}",
-                         *([""] * len(operation.columns)), str(error.get("message") or "")])
+            rows.append(
+                [
+                    str(index + 1),
+                    inputs[index],
+                    f"{error.get('kind')} {error.get('code')}",
+                    *([""] * len(operation.columns)),
+                    str(error.get("message") or ""),
+                ]
+            )
     keep = [i for i, _ in enumerate(headers) if i < 3 or any(row[i] for row in rows)]
     title = operation.command if len(envelopes) <= ALL_ROWS_UP_TO else f"{operation.command}: failed items"
     if rows:
@@ -227,8 +324,14 @@ def _shown(column: str, value: Any, cell: Callable[[str, Any], str]) -> str:
     return cell(column, value)
 
 
-def _summary(state: State, operation: Operation, envelopes: Sequence[Dict[str, Any]],
-             failed: Sequence[Tuple[int, Dict[str, Any]]], elapsed: float, concurrency: int) -> None:
+def _summary(
+    state: State,
+    operation: Operation,
+    envelopes: Sequence[Dict[str, Any]],
+    failed: Sequence[Tuple[int, Dict[str, Any]]],
+    elapsed: float,
+    concurrency: int,
+) -> None:
     counts: Dict[str, int] = {"ok": len(envelopes) - len(failed)}
     for _, envelope in failed:
         error = envelope.get("error") or {}
@@ -251,20 +354,36 @@ for _operation in OPERATIONS:
 @cfdi_group.command("cancel")
 @click.argument("rfc_emisor", metavar="RFC_EMISOR")
 @click.argument("items", nargs=-1, metavar="[UUID|MOTIVO|FOLIO_SUSTITUCION]...")
-@click.option("--from-file", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Read more items (UUID|MOTIVO|FOLIO_SUSTITUCION, one per line) from this file ('-': stdin).")
+@click.option(
+    "--from-file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Read more items (UUID|MOTIVO|FOLIO_SUSTITUCION, one per line) from this file ('-': stdin).",
+)
 @click.option("--cer", type=click.Path(dir_okay=False, path_type=Path), help="The issuer's CSD certificate (.cer).")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path), help="The CSD's private key (.key).")
-@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File holding the .key's password (else $SELLO_CSD_PASSWORD).")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the .key's password (else $SELLO_CSD_PASSWORD).",
+)
 @click.option("--cert-default", is_flag=True, help="Use the CSD stored with Prodigia (opciones CERT_DEFAULT).")
 @CONTRATO.option
 @SAVE_DIR.option
 @json_option
 @click.pass_obj
 @handled
-def cancel(state: State, /, rfc_emisor: str, items: Sequence[str], from_file: Optional[str], cer: Optional[Path],
-           key: Optional[Path], password_file: Optional[Path], cert_default: bool, **options: Any) -> int:
+def cancel(
+    state: State,
+    /,
+    rfc_emisor: str,
+    items: Sequence[str],
+    from_file: Optional[str],
+    cer: Optional[Path],
+    key: Optional[Path],
+    password_file: Optional[Path],
+    cert_default: bool,
+    **options: Any,
+) -> int:
     """Cancels CFDIs with SAT's motivo (cfdi_cancel_with_reason), all in one request: each item is
     UUID|MOTIVO|FOLIO_SUSTITUCION (motivo 01 needs the replacing CFDI's UUID; 02-04 take none:
     UUID|02). Never sent twice. The table shows each CFDI's status: cancelled, already_cancelled,
@@ -286,8 +405,9 @@ def cancel(state: State, /, rfc_emisor: str, items: Sequence[str], from_file: Op
         state.output.envelope(result.envelope)
     else:
         data = result.envelope.get("data") or {}
-        state.output.rows("cancelaciones", list(data.get("cancelaciones") or []),
-                          ("uuid", "codigo", "status", "mensaje"))
+        state.output.rows(
+            "cancelaciones", list(data.get("cancelaciones") or []), ("uuid", "codigo", "status", "mensaje")
+        )
         state.output.warnings(result.envelope.get("warnings") or [])
     return _exit.OK
 

@@ -29,6 +29,7 @@ Every key can be set (and overridden) in the environment as ``SELLO_<SERVICE>_<K
 (``SELLO_CFDI_RETRIES='{"max": 0}'``), booleans as 1/0, true/false, yes/no. The environment
 wins over the file. Secrets are never taken from the command line.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -65,7 +66,7 @@ class ConfigError(click.ClickException):
 @dataclass
 class Setting:
     value: Any
-    source: str          # "file FILE", "environment NAME", "file NAME_file"...
+    source: str  # "file FILE", "environment NAME", "file NAME_file"...
     secret: bool = False
 
 
@@ -110,7 +111,7 @@ def default_path() -> Path:
 class ConfigFile:
     path: Optional[Path]
     sections: Dict[str, Dict[str, Any]]
-    private: bool                 # no other user can read it
+    private: bool  # no other user can read it
 
 
 def load_file(explicit: Optional[Path]) -> ConfigFile:
@@ -151,8 +152,10 @@ def _parse(path: Path, raw: bytes) -> Any:
         try:
             import tomli as tomllib
         except ImportError:
-            raise ConfigError(f"reading {path} needs the package tomli on Python < 3.11 "
-                              f"(pip install tomli), or write the configuration as JSON") from None
+            raise ConfigError(
+                f"reading {path} needs the package tomli on Python < 3.11 "
+                f"(pip install tomli), or write the configuration as JSON"
+            ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -193,7 +196,8 @@ def service_config(service: str, config_file: ConfigFile) -> ServiceConfig:
                 raise ConfigError(
                     f"{config_file.path} holds [{service}] {secret} but other users can read it: "
                     f"chmod 600 {config_file.path}, or put the secret in a file of its own ({secret}_file = ...) "
-                    f"or in {environment_name(service, secret)}")
+                    f"or in {environment_name(service, secret)}"
+                )
             result.settings[secret] = Setting(_typed(str(value), "str", where, key), f"file {config_file.path}", True)
         elif key in keys:
             result.settings[key] = Setting(_typed(value, keys[key], where, key), f"file {config_file.path}")
@@ -203,11 +207,13 @@ def service_config(service: str, config_file: ConfigFile) -> ServiceConfig:
         name = environment_name(service, key)
         if key == secret and os.environ.get(name + "_FILE"):
             path = Path(os.environ[name + "_FILE"]).expanduser()
-            result.settings[key] = Setting(read_secret_file(path, f"{service} {secret}"), f"file {path} ({name}_FILE)",
-                                           True)
+            result.settings[key] = Setting(
+                read_secret_file(path, f"{service} {secret}"), f"file {path} ({name}_FILE)", True
+            )
         if os.environ.get(name) is not None and os.environ.get(name) != "":
-            result.settings[key] = Setting(_typed(os.environ[name], kind, "the environment", name),
-                                           f"environment {name}", key == secret)
+            result.settings[key] = Setting(
+                _typed(os.environ[name], kind, "the environment", name), f"environment {name}", key == secret
+            )
     return result
 
 
@@ -246,15 +252,19 @@ def make_client(service: str, config_file: ConfigFile) -> Client:
     """A client of ``service`` from the configuration, with a clear error for a missing credential."""
     client_class, secret = SERVICES[service]
     config = service_config(service, config_file)
-    required = [name for name, parameter in inspect.signature(client_class.__init__).parameters.items()
-                if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty]
+    required = [
+        name
+        for name, parameter in inspect.signature(client_class.__init__).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty
+    ]
     missing = [key for key in required if key not in config.settings]
     if missing:
         how = [f"{environment_name(service, key)}{'_FILE' if key == secret else ''}" for key in missing]
         raise ConfigError(
             f"the {service} client needs {', '.join(missing)}: set {', '.join(how)} in the environment, "
             f"or [{service}] {', '.join(k + ('_file' if k == secret else '') for k in missing)} in the configuration "
-            f"file ({config_file.path or default_path()}); see `sello config --help`")
+            f"file ({config_file.path or default_path()}); see `sello config --help`"
+        )
     return client_class(**config.client_kwargs())
 
 
@@ -267,6 +277,8 @@ def describe(service: str, config_file: ConfigFile) -> List[Tuple[str, str, str]
         if setting is None:
             rows.append((key, "", f"default (set with {environment_name(service, key)})"))
         else:
-            shown = "*** (set)" if setting.secret else json.dumps(setting.value) if kind == "table" else str(setting.value)
+            shown = (
+                "*** (set)" if setting.secret else json.dumps(setting.value) if kind == "table" else str(setting.value)
+            )
             rows.append((key, shown, setting.source))
     return rows

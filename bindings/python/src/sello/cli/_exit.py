@@ -1,4 +1,5 @@
 """The exit codes of the `sello` command: one per group of error kinds (docs/errors.md)."""
+
 from __future__ import annotations
 
 from typing import Dict
@@ -24,9 +25,17 @@ CANCELLED = 8
 INTERRUPTED = 130
 
 BY_KIND: Dict[str, int] = {
-    "validation": INPUT, "invalid_argument": INPUT, "auth": AUTH, "service": SERVICE,
-    "timeout": NETWORK, "transport": NETWORK, "http": NETWORK, "protocol": NETWORK,
-    "io": IO, "internal": INTERNAL, "cancelled": CANCELLED,
+    "validation": INPUT,
+    "invalid_argument": INPUT,
+    "auth": AUTH,
+    "service": SERVICE,
+    "timeout": NETWORK,
+    "transport": NETWORK,
+    "http": NETWORK,
+    "protocol": NETWORK,
+    "io": IO,
+    "internal": INTERNAL,
+    "cancelled": CANCELLED,
 }
 
 

@@ -1,4 +1,5 @@
 """sello fes obtain: issues a certificate with Certificadora del Sur (fes_obtain_certificate)."""
+
 from __future__ import annotations
 
 import os
@@ -43,17 +44,25 @@ def _options(function: Any) -> Any:
 
 @fes_group.command("obtain")
 @_options
-@click.option("--clave-certificado-file", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"File holding the password that will protect the certificate (else ${SECRET_ENV}).")
-@click.option("--save-to", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the certificate (PKCS#12, mode 600). Required unless --json or --dry-run.")
-@click.option("--dry-run", is_flag=True,
-              help="Check the request and show it as it would be sent (secrets masked); send nothing.")
+@click.option(
+    "--clave-certificado-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"File holding the password that will protect the certificate (else ${SECRET_ENV}).",
+)
+@click.option(
+    "--save-to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the certificate (PKCS#12, mode 600). Required unless --json or --dry-run.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check the request and show it as it would be sent (secrets masked); send nothing."
+)
 @json_option
 @click.pass_obj
 @handled
-def fes_obtain(state: State, /, clave_certificado_file: Optional[Path], save_to: Optional[Path], dry_run: bool,
-               **options: Any) -> int:
+def fes_obtain(
+    state: State, /, clave_certificado_file: Optional[Path], save_to: Optional[Path], dry_run: bool, **options: Any
+) -> int:
     """Issues a digital certificate (obtenerCertificado). Never sent twice: it spends one unit of
     the company's quota. Every problem of the request is reported at once, before anything is
     sent (exit code 3).
@@ -81,8 +90,10 @@ def fes_obtain(state: State, /, clave_certificado_file: Optional[Path], save_to:
             state.output.fields("the request as it would be sent (nothing was sent)", checked.data)
         return _exit.OK
     if save_to is None and not state.json_mode:
-        raise click.UsageError("a certificate is issued once and spends quota: give --save-to FILE to keep it "
-                               "(or --json to receive it in the envelope)")
+        raise click.UsageError(
+            "a certificate is issued once and spends quota: give --save-to FILE to keep it "
+            "(or --json to receive it in the envelope)"
+        )
     result = state.client("fes").obtain_certificate(**request)
     if state.json_mode:
         state.output.envelope(result.envelope)

@@ -1,4 +1,5 @@
 """sello fv: the read operations of Firma Virtual (users, contracts, contract types, files)."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
@@ -68,8 +69,11 @@ def contract_detail(state: State, contract_id: str) -> int:
         data = data if isinstance(data, dict) else {}
         for index, contract in enumerate(_records(data.get("contrato"))):
             state.output.fields(f"contract {contract_id}" + (f" ({index + 1})" if index else ""), contract)
-        state.output.rows("signers", _records(data.get("firmantes")),
-                          ["num", "RUT", "full_name", "email", "phone", "portion", "totalPay", "sign_status"])
+        state.output.rows(
+            "signers",
+            _records(data.get("firmantes")),
+            ["num", "RUT", "full_name", "email", "phone", "portion", "totalPay", "sign_status"],
+        )
         state.output.rows("files", _records(data.get("archivos")), ["orden", "file_name"])
 
     return _show(state, result, render)
@@ -83,10 +87,24 @@ def contract_detail(state: State, contract_id: str) -> int:
 def owner_contracts(state: State, id_owner: str) -> int:
     """The contracts of an owner (ContractOwner, GET /api/v1/contract/owner/{IDOwner})."""
     result = state.client("fv").call("list_owner_contracts", {"IDOwner": id_owner})
-    return _show(state, result, lambda data: state.output.rows(
-        f"contracts of owner {id_owner}", _records(data),
-        ["sContractID", "sStatus", "sTipoContrato", "sClaseContrato", "sTipoFirma", "NumeroFirmantes",
-         "withDocument", "Monto"]))
+    return _show(
+        state,
+        result,
+        lambda data: state.output.rows(
+            f"contracts of owner {id_owner}",
+            _records(data),
+            [
+                "sContractID",
+                "sStatus",
+                "sTipoContrato",
+                "sClaseContrato",
+                "sTipoFirma",
+                "NumeroFirmantes",
+                "withDocument",
+                "Monto",
+            ],
+        ),
+    )
 
 
 @fv_group.command("contract-types")
@@ -103,10 +121,23 @@ def contract_types(state: State, qtype: str, qvalue: str) -> int:
     COMPANY, SOCIETY, VEHICLE), MODAL (SIGNATURE, SIGNATURE_CERT_NOTARIAL, SIGNATURE_PROT_NOTARIAL),
     ID (1..26), FEE (1..117)."""
     result = state.client("fv").list_contract_types(QTYPE=qtype, QVALUE=qvalue)
-    return _show(state, result, lambda data: state.output.rows(
-        f"contract types {qtype} {qvalue}", _records(data),
-        ["iContractTypeFeeID", "iContractTypeID", "sContractType", "sContractTypeName", "sModal", "iSignCount",
-         "fAmount"]))
+    return _show(
+        state,
+        result,
+        lambda data: state.output.rows(
+            f"contract types {qtype} {qvalue}",
+            _records(data),
+            [
+                "iContractTypeFeeID",
+                "iContractTypeID",
+                "sContractType",
+                "sContractTypeName",
+                "sModal",
+                "iSignCount",
+                "fAmount",
+            ],
+        ),
+    )
 
 
 @fv_group.command("list-files")
@@ -117,5 +148,10 @@ def contract_types(state: State, qtype: str, qvalue: str) -> int:
 def list_files(state: State, contract_id: str) -> int:
     """The files of a contract, in order (FileList, GET /api/v1/filelist/{ContractID})."""
     result = state.client("fv").list_files(ContractID=contract_id)
-    return _show(state, result, lambda data: state.output.rows(
-        f"files of {contract_id}", _records(data), ["orden", "document", "description", "url"]))
+    return _show(
+        state,
+        result,
+        lambda data: state.output.rows(
+            f"files of {contract_id}", _records(data), ["orden", "document", "description", "url"]
+        ),
+    )

@@ -1,4 +1,5 @@
 """Local checks, nothing is sent: sello rut check, sello comuna, sello rfc check, sello csd inspect."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ def attempt(function: Callable[..., Result], *args: Any, **kwargs: Any) -> Outco
         return error
 
 
-def report_many(state: State, title: str, inputs: Sequence[str], outcomes: Sequence[Outcome],
-                columns: Sequence[str]) -> int:
+def report_many(
+    state: State, title: str, inputs: Sequence[str], outcomes: Sequence[Outcome], columns: Sequence[str]
+) -> int:
     """One row per input (its result's columns, or the error); the exit code of the first error."""
     if state.json_mode:
         for outcome in outcomes:
@@ -121,8 +123,11 @@ def csd_group() -> None:
 @csd_group.command("inspect")
 @click.argument("cer", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("key", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File holding the .key's password (else $SELLO_CSD_PASSWORD).")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the .key's password (else $SELLO_CSD_PASSWORD).",
+)
 @json_option
 @click.pass_obj
 @handled

@@ -1,6 +1,7 @@
 """What the `sello` command prints: JSON lines (--json) or readable tables (rich), errors and
 warnings on stderr. Every text from the library is printed as plain text (never as rich markup:
 a "[106]" in a message stays as it is)."""
+
 from __future__ import annotations
 
 import json
@@ -91,8 +92,13 @@ class Output:
     def error(self, error: SelloError, prefix: str = "") -> None:
         self.err.print(Text(f"{prefix}error: {error}", style="bold red"))
         for problem in error.problems[1:]:
-            self.err.print(Text(f"  also: {problem.get('code')} {problem.get('message')}"
-                                + (f" (field {problem.get('field')})" if problem.get("field") else ""), style="red"))
+            self.err.print(
+                Text(
+                    f"  also: {problem.get('code')} {problem.get('message')}"
+                    + (f" (field {problem.get('field')})" if problem.get("field") else ""),
+                    style="red",
+                )
+            )
 
     def note(self, text: str, style: str = "dim") -> None:
         self.err.print(Text(text, style=style))
