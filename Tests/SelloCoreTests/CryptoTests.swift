@@ -259,8 +259,7 @@ func randomBytes(_ count: Int) -> [UInt8] {
         for junk in [
             [], randomBytes(1), randomBytes(2000),
             Array(
-                ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END "
-                    + "CERTIFICATE-----\n").utf8),
+                ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").utf8),
         ] {
             #expect(readSATCertificate(junk).failure == .certificateUnreadable)
             #expect(checkSATPrivateKey(junk, password: "x", certificate: cert).failure == .keyUnreadable)

@@ -20,8 +20,8 @@ private let timbrado = """
       <xmlBase64>PD94bWwgdmVyc2lvbj0iMS4wIj8+</xmlBase64>
       <tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital"
           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-          xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital "
-              + "http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"
+          xsi:schemaLocation="http://www.sat.gob.mx/TimbreFiscalDigital \
+    http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"
           Version="1.1" UUID="5FB2822E-396D-4725-8521-CDC4BDD20CCF" FechaTimbrado="2026-11-23T10:00:00"
           RfcProvCertif="PPD101129EA3" SelloCFD="abc==" NoCertificadoSAT="30001000000500003456" SelloSAT="def=="/>
     </servicioTimbrado>

@@ -19,12 +19,10 @@ struct CFDI40Check {
         case .failure(let failure):
             let why =
                 failure.message.hasPrefix("DOCTYPE")
-                ? "it has a DOCTYPE (a CFDI has no DTD and no "
-                    + "entities)" : failure.message
+                ? "it has a DOCTYPE (a CFDI has no DTD and no entities)" : failure.message
             throw CFDICodes.validation(
                 301,
-                "\(field) is not well-formed XML: \(why) (line "
-                    + "\(failure.line))", field: field)
+                "\(field) is not well-formed XML: \(why) (line \(failure.line))", field: field)
         }
         let version = root.attribute("Version") ?? ""
         if root.name == "Comprobante" && (root.namespace == CFDI40Check.namespace33 || version == "3.3") {
@@ -45,8 +43,7 @@ struct CFDI40Check {
         guard version == "4.0" else {
             throw CFDICodes.validation(
                 301,
-                "\(field): the Comprobante's Version is '\(CFDIFields.shown(version))', "
-                    + "not 4.0", field: field)
+                "\(field): the Comprobante's Version is '\(CFDIFields.shown(version))', not 4.0", field: field)
         }
         if let stamp = CFDI40Check.timbre(in: root) {
             throw CFDICodes.validation(

@@ -48,22 +48,19 @@ struct CFDIAnswer {
         case .success(let answer):
             throw CFDIAnswer.unreadable(
                 response, redactor: redactor,
-                problem: "its root element is "
-                    + "<\(answer.root.name)>, not <\(shape.root)>")
+                problem: "its root element is <\(answer.root.name)>, not <\(shape.root)>")
         case .failure(let failure) where failure.tooComplex:
             throw AnswerJSON.tooComplex(response.body.count)
         case .failure(let failure):
             throw CFDIAnswer.unreadable(
                 response, redactor: redactor,
-                problem: "it is not XML (\(failure.message), "
-                    + "line \(failure.line))")
+                problem: "it is not XML (\(failure.message), line \(failure.line))")
         }
         var data = CFDIAnswer.convert(root)
         guard let ok = CFDIAnswer.field(data, shape.flag)?.boolValue else {
             throw CFDIAnswer.unreadable(
                 response, redactor: redactor,
-                problem: "<\(shape.root)> has no \(shape.flag) "
-                    + "true or false")
+                problem: "<\(shape.root)> has no \(shape.flag) true or false")
         }
         for (key, value) in data.members where ["mensaje", "message"].contains(key.lowercased()) {
             if let text = value.stringValue { data[key] = .string(redactor.scrub(text)) }

@@ -17,13 +17,11 @@ struct CFDIBatchRequest: Sendable {
         guard let items = try reader.array("items") else {
             throw MissingField.library.error(
                 "items",
-                message: "items is required: an array of "
-                    + "cfdi_\(operation.rawValue) requests")
+                message: "items is required: an array of cfdi_\(operation.rawValue) requests")
         }
         guard items.count <= CFDIClient.maxBatchItems else {
             throw .invalidArgument(
-                "items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) "
-                    + "per call", field: "items")
+                "items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")
         }
         self.items = items
     }

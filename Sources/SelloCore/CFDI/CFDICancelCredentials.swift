@@ -37,14 +37,12 @@ enum CFDICancelCredentials {
         }
         guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else {
             throw CFDICodes.invalidParameter(
-                "opciones has PKCS12: give the PKCS#12 file as cert_path or "
-                    + "certBase64", field: "certBase64")
+                "opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
         }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
             throw MissingField.prodigia.error(
                 "keyPass",
-                message: "keyPass, the password of the PKCS#12 file, is "
-                    + "required")
+                message: "keyPass, the password of the PKCS#12 file, is required")
         }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {
@@ -52,13 +50,11 @@ enum CFDICancelCredentials {
         case .failure(.wrongPassword):
             throw SelloError(
                 .validation, .contrasenaDeLlaveIncorrecta,
-                "keyPass does not open the PKCS#12 file "
-                    + "(\(field))", field: "keyPass")
+                "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
         case .failure:
             throw SelloError(
                 .validation, .certificadoIlegible,
-                "\(field) is not a PKCS#12 file with a certificate "
-                    + "(option PKCS12)", field: field)
+                "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
         }
         return .pkcs12(certBase64: Base64.encode(bytes), keyPass: keyPass)
     }

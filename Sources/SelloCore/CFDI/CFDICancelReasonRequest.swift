@@ -24,8 +24,7 @@ struct CFDICancelReasonRequest {
         guard let rfcText = try reader.string("rfcEmisor") else {
             throw MissingField.prodigia.error(
                 "rfcEmisor",
-                message: "rfcEmisor, the RFC of the CFDIs' issuer, is "
-                    + "required")
+                message: "rfcEmisor, the RFC of the CFDIs' issuer, is required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
@@ -94,8 +93,7 @@ struct CFDICancelReasonRequest {
         var http = HTTPRequest(
             .post, "/cancelacion/cancelar",
             replay: .onlyIfNotSent(
-                consequence: "the cancellation may have been requested from "
-                    + "the SAT"))
+                consequence: "the cancellation may have been requested from the SAT"))
         http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("arregloUUID", $0.text) }
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }

@@ -6,8 +6,7 @@ struct CFDICancelRequest {
     static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
     static let entryFields = ["uuid", "rfcReceptor", "rfcEmisor", "total", "motivo", "folioSustitucion"]
     static let forms =
-        "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or "
-        + "\"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
+        "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or \"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
 
     /// One element of `uuids`.
     struct Entry {
@@ -36,15 +35,13 @@ struct CFDICancelRequest {
         guard let rfcText = try reader.string("rfcEmisor") else {
             throw MissingField.prodigia.error(
                 "rfcEmisor",
-                message: "rfcEmisor, the RFC of the CFDI's issuer, is "
-                    + "required")
+                message: "rfcEmisor, the RFC of the CFDI's issuer, is required")
         }
         rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw MissingField.prodigia.error(
                 "uuids",
-                message: "uuids is required: at least one "
-                    + "\(CFDICancelRequest.forms)")
+                message: "uuids is required: at least one \(CFDICancelRequest.forms)")
         }
         var entries: [Entry] = []
         for (index, element) in uuids.enumerated() {
@@ -83,8 +80,7 @@ struct CFDICancelRequest {
         guard emisor == rfcEmisor else {
             throw CFDICodes.validation(
                 203,
-                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor "
-                    + "\(rfcEmisor)", field: field)
+                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
         }
         guard CFDIFields.isTotal(parts[3]) else {
             throw CFDICodes.invalidParameter(
@@ -98,8 +94,7 @@ struct CFDICancelRequest {
         } else if let folio, !folio.trimmingSpaces.isEmpty {
             throw SelloError(
                 .validation, .motivoRequerido,
-                "uuids[\(index)] has a folioSustitucion but no motivo: "
-                    + "give motivo 01", field: "uuids[\(index)].motivo")
+                "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
         }
         return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
     }
@@ -151,8 +146,7 @@ struct CFDICancelRequest {
         var http = HTTPRequest(
             .post, "/integracion/cancelarCfdiConOpciones",
             replay: .onlyIfNotSent(
-                consequence: "the cancellation may have been requested from "
-                    + "the SAT"))
+                consequence: "the cancellation may have been requested from the SAT"))
         http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("uuids", $0.text) }
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }

@@ -35,21 +35,17 @@ public enum CFDICodes {
         // Never retried: Prodigia locks the account after 3 failed logins.
         CFDICode(
             1, "USUARIO_O_CONTRASENA_INVALIDOS",
-            "El usuario del webservice no existe o proporcionó una "
-                + "contraseña incorrecta.", .auth),
+            "El usuario del webservice no existe o proporcionó una contraseña incorrecta.", .auth),
         CFDICode(
             2, "CONTRATO_INVALIDO",
-            "Contrato inválido. El contrato está expirado, o no cuenta con servicio de "
-                + "timbrado."),
+            "Contrato inválido. El contrato está expirado, o no cuenta con servicio de timbrado."),
         CFDICode(
             3, "PARAMETRO_INVALIDO",
-            "Parámetro inválido. Uno de los parámetros de la operación del webservice "
-                + "es incorrecto o hace falta."),
+            "Parámetro inválido. Uno de los parámetros de la operación del webservice es incorrecto o hace falta."),
         CFDICode(5, "FUERA_DE_LINEA_POR_MANTENIMIENTO", "Off-line por mantenimiento.", retryable: true),
         CFDICode(
             7, "CANCELACION_SAT_NO_DISPONIBLE",
-            "El servicio de CancelaciónSAT no está disponible, intente más "
-                + "tarde.", retryable: true),
+            "El servicio de CancelaciónSAT no está disponible, intente más tarde.", retryable: true),
         CFDICode(20, "SIN_CERTIFICADO_DEFAULT", "El usuario no cuenta con un certificado default."),
         CFDICode(21, "CFDI_SIN_CANCELAR", "CFDI sin cancelar. Aplica a la consulta de acuse de cancelación."),
         CFDICode(201, "CANCELADO_EXITOSAMENTE", "Comprobante cancelado exitosamente. (sin autorización)."),
@@ -62,16 +58,14 @@ public enum CFDICodes {
         CFDICode(304, "CERTIFICADO_REVOCADO_O_CADUCO", "Certificado revocado o caduco."),
         CFDICode(
             305, "FECHA_FUERA_DE_VIGENCIA_DEL_CSD",
-            "La fecha de emisión no está dentro de la vigencia del CSD "
-                + "del emisor."),
+            "La fecha de emisión no está dentro de la vigencia del CSD del emisor."),
         CFDICode(306, "CERTIFICADO_NO_ES_CSD", "El certificado no es de tipo CSD."),
         CFDICode(307, "CFDI_CON_TIMBRE_PREVIO", "El CFDI contiene un timbre previo."),
         CFDICode(308, "CERTIFICADO_NO_EXPEDIDO_POR_EL_SAT", "Certificado no expedido por el SAT."),
         CFDICode(401, "FECHA_FUERA_DE_RANGO", "Fecha y hora de generación fuera de rango."),
         CFDICode(
             402, "RFC_NO_EN_REGIMEN_DE_CONTRIBUYENTES",
-            "El RFC del emisor no se encuentra en el régimen de "
-                + "contribuyentes."),
+            "El RFC del emisor no se encuentra en el régimen de contribuyentes."),
         CFDICode(403, "FECHA_ANTERIOR_A_2012", "La fecha de emisión no es posterior al 1 de enero de 2012."),
         CFDICode(602, "CFDI_NO_EXISTE", "CFDI no existe."),
     ]
@@ -135,8 +129,7 @@ public enum CFDICodes {
                 + "acuerdo a un estatus válido del CFDI.", retryable: true),
         CFDICode(
             1, "CFDI_NO_EXISTE",
-            "CFDi no existe. Se obtiene cuando la respuesta del SAT indica que el "
-                + "comprobante no pudo ser encontrado."),
+            "CFDi no existe. Se obtiene cuando la respuesta del SAT indica que el comprobante no pudo ser encontrado."),
         CFDICode(
             2, "VIGENTE",
             "Vigente. Se obtiene cuando la respuesta del SAT indica que el comprobante se "

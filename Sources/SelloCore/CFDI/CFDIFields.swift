@@ -33,8 +33,7 @@ enum CFDIFields {
         guard let contrato = try reader.string("contrato") else { return fallback }
         guard !contrato.trimmingSpaces.isEmpty else {
             throw CFDICodes.invalidParameter(
-                "contrato is empty; leave it out to use the "
-                    + "configured one", field: "contrato")
+                "contrato is empty; leave it out to use the configured one", field: "contrato")
         }
         return contrato
     }
@@ -66,8 +65,7 @@ enum CFDIFields {
         let trimmed = text.trimmingSpaces
         guard isUUID(trimmed) else {
             throw CFDICodes.invalidParameter(
-                "\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 "
-                    + "hexadecimal digits)", field: field)
+                "\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)", field: field)
         }
         return trimmed
     }
@@ -120,8 +118,7 @@ enum CFDIFields {
         }
         guard isTotal(text) else {
             throw CFDICodes.invalidParameter(
-                "\(field): the total '\(shown(text))' is not a number such as "
-                    + "1160.00", field: field)
+                "\(field): the total '\(shown(text))' is not a number such as 1160.00", field: field)
         }
         return text
     }
@@ -162,8 +159,7 @@ enum CFDIFields {
             guard !given.isEmpty else {
                 throw MissingField.prodigia.error(
                     field,
-                    message: "\(name), \(what), is required "
-                        + "(\(names.joined(separator: ", ")))")
+                    message: "\(name), \(what), is required (\(names.joined(separator: ", ")))")
             }
             throw CFDICodes.invalidParameter("\(field): \(what) is empty", field: field)
         }

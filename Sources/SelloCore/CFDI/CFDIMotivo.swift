@@ -53,8 +53,7 @@ enum CFDIMotivo {
                 throw SelloError(
                     .validation, .folioSustitucionRequerido,
                     "\(field): motivo 01 (errores con relación) needs folioSustitucion, the UUID of the "
-                        + "CFDI that replaces \(uuid); stamp the replacement first (CfdiRelacionados "
-                        + "TipoRelacion 04)",
+                        + "CFDI that replaces \(uuid); stamp the replacement first (CfdiRelacionados TipoRelacion 04)",
                     field: field)
             }
             guard CFDIFields.isUUID(folio) else {

@@ -154,8 +154,7 @@ enum CFDIResults {
             found.warn(
                 Warning(
                     kind: .protocol, code: .xmlMissing,
-                    message: "the answer has no \(base64Field): there "
-                        + "is no \(what) to include or save",
+                    message: "the answer has no \(base64Field): there is no \(what) to include or save",
                     field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
@@ -164,8 +163,7 @@ enum CFDIResults {
             found.warn(
                 Warning(
                     kind: .protocol, code: .xmlUnreadable,
-                    message: "\(base64Field) is not base64; it is "
-                        + "kept as received", field: base64Field))
+                    message: "\(base64Field) is not base64; it is kept as received", field: base64Field))
             if output.saveDir != nil { data["saved_files"] = .array([]) }
             return
         }
@@ -188,8 +186,7 @@ enum CFDIResults {
             found.warn(
                 Warning(
                     kind: .protocol, code: .xmlUnreadable,
-                    message: "the \(what) of \(uuid) is not base64; "
-                        + "it was not saved", field: "save_dir"))
+                    message: "the \(what) of \(uuid) is not base64; it was not saved", field: "save_dir"))
             return nil
         }
         return write(bytes, uuid: uuid, suffix: suffix, folder: folder, what: what, found: &found)
@@ -204,8 +201,7 @@ enum CFDIResults {
             found.warn(
                 Warning(
                     kind: .protocol, code: .uuidMissing,
-                    message: "the \(what) was not saved: '\(uuid)' is "
-                        + "not a UUID", field: "save_dir"))
+                    message: "the \(what) was not saved: '\(uuid)' is not a UUID", field: "save_dir"))
             return nil
         }
         let path = (folder.hasSuffix("/") ? folder : folder + "/") + uuid.uppercased() + suffix

@@ -37,8 +37,7 @@ struct CFDIStampRequest {
     /// procesarArchivoConCSD: the JSON body of the seed's example.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
         let replay = ReplayPolicy.onlyIfNotSent(
-            consequence: "a CFDI may have been stamped and a transaction of the "
-                + "contract spent")
+            consequence: "a CFDI may have been stamped and a transaction of the contract spent")
         var http: HTTPRequest
         let datosBase64 = Base64.encode(datos)
         if let csd {

@@ -23,8 +23,7 @@ struct CFDIStatusRequest {
             guard let text = try reader.string(name) else {
                 throw MissingField.prodigia.error(
                     name,
-                    message: "\(name) is required: the SAT finds a CFDI by UUID, "
-                        + "issuer, receiver and total")
+                    message: "\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total")
             }
             rfcs.append(try CFDIFields.rfc(text, field: name, found: &found))
         }
@@ -32,8 +31,7 @@ struct CFDIStatusRequest {
         guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
             throw MissingField.prodigia.error(
                 "total",
-                message: "total, the CFDI's Total (such as 1160.00), is "
-                    + "required")
+                message: "total, the CFDI's Total (such as 1160.00), is required")
         }
         self.total = total
         opciones = try reader.stringArray("opciones") ?? []

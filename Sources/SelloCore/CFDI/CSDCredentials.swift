@@ -20,20 +20,17 @@ struct CSDCredentials {
         guard let (certBytes, certField) = try certificateBytes(reader) else {
             throw MissingField.prodigia.error(
                 "certBase64",
-                message: "the CSD certificate is required: give cert_path "
-                    + "(the .cer file) or certBase64")
+                message: "the CSD certificate is required: give cert_path (the .cer file) or certBase64")
         }
         guard let (keyBytes, keyField) = try keyBytes(reader) else {
             throw MissingField.prodigia.error(
                 "keyBase64",
-                message: "the CSD private key is required: give key_path "
-                    + "(the .key file) or keyBase64")
+                message: "the CSD private key is required: give key_path (the .key file) or keyBase64")
         }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
             throw MissingField.prodigia.error(
                 "keyPass",
-                message: "keyPass, the password of the private key, is "
-                    + "required")
+                message: "keyPass, the password of the private key, is required")
         }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         let certificate = try readCertificate(certBytes, field: certField)
@@ -55,8 +52,7 @@ struct CSDCredentials {
             throw SelloError(
                 .validation, .llaveIlegible,
                 "\(keyField) opens with keyPass but is a legacy encrypted PEM key, which cannot be sent "
-                    + "as the SAT .key (encrypted PKCS#8 DER): convert it with `openssl pkcs8 -topk8 "
-                    + "-v2 des3`",
+                    + "as the SAT .key (encrypted PKCS#8 DER): convert it with `openssl pkcs8 -topk8 -v2 des3`",
                 field: keyField)
         }
         return CSDCredentials(
@@ -101,15 +97,13 @@ struct CSDCredentials {
         let text = try reader.string(base64Field)
         if path != nil && text != nil {
             throw .invalidArgument(
-                "give the \(what) once: \(pathField) or \(base64Field), "
-                    + "not both", field: base64Field)
+                "give the \(what) once: \(pathField) or \(base64Field), not both", field: base64Field)
         }
         if let path {
             let bytes = try FileSystem.read(path, field: pathField, limit: 1 << 20)
             guard !bytes.isEmpty else {
                 throw CFDICodes.invalidParameter(
-                    "the \(what) file '\(path)' "
-                        + "is empty", field: pathField)
+                    "the \(what) file '\(path)' is empty", field: pathField)
             }
             return (bytes, pathField)
         }
@@ -149,8 +143,7 @@ struct CSDCredentials {
         case .certificateUnreadable:
             return SelloError(
                 .validation, .certificadoIlegible,
-                "the certificate could not "
-                    + "be read", field: "certBase64")
+                "the certificate could not be read", field: "certBase64")
         case .keyUnreadable:
             return keyUnreadable(keyField)
         case .wrongKeyPassword:
@@ -169,8 +162,7 @@ struct CSDCredentials {
     static func keyUnreadable(_ keyField: String) -> SelloError {
         SelloError(
             .validation, .llaveIlegible,
-            "\(keyField) is not a private key: give the SAT .key file (encrypted PKCS#8, DER "
-                + "or PEM)", field: keyField)
+            "\(keyField) is not a private key: give the SAT .key file (encrypted PKCS#8, DER or PEM)", field: keyField)
     }
 }
 
@@ -187,8 +179,7 @@ public enum CSDInspection {
         if let (keyBytes, keyField) = try CSDCredentials.keyBytes(reader) {
             guard let keyPass = try reader.string("keyPass") else {
                 throw CFDICodes.invalidParameter(
-                    "keyPass, the password of the private key, is needed to "
-                        + "check it", field: "keyPass")
+                    "keyPass, the password of the private key, is needed to check it", field: "keyPass")
             }
             switch checkSATPrivateKey(keyBytes, password: keyPass, certificate: certificate) {
             case .success: keyMatches = true

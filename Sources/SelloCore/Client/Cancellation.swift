@@ -95,16 +95,14 @@ extension SelloError {
         guard let request, requestSent else {
             return SelloError(
                 .cancelled, .cancelled,
-                "the call was cancelled before its request was sent; nothing "
-                    + "was sent",
+                "the call was cancelled before its request was sent; nothing was sent",
                 retryable: true)
         }
         switch request.replay {
         case .idempotent:
             return SelloError(
                 .cancelled, .cancelled,
-                "the call was cancelled after its request was sent; it only reads, so it may be "
-                    + "sent again",
+                "the call was cancelled after its request was sent; it only reads, so it may be sent again",
                 retryable: true)
         case .callerMayRepeat:
             return SelloError(

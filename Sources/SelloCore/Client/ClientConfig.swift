@@ -83,8 +83,7 @@ public struct ClientConfig: Sendable {
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
             throw SelloError(
                 .invalidArgument, .caFileUnreadable,
-                "ca_file '\(caFile)' cannot "
-                    + "be read", field: "ca_file")
+                "ca_file '\(caFile)' cannot be read", field: "ca_file")
         }
         if let fallback = config.fallbackCaFile, !FileSystem.isReadableFile(fallback) {
             throw SelloError(
@@ -97,8 +96,7 @@ public struct ClientConfig: Sendable {
         }
         for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
             throw .invalidArgument(
-                "the configuration needs '\(key)' (a non-empty "
-                    + "string)", field: key, code: .missingCredential)
+                "the configuration needs '\(key)' (a non-empty string)", field: key, code: .missingCredential)
         }
         try config.harden(reader, serviceKeys: serviceKeys)
         return config
@@ -114,8 +112,7 @@ public struct ClientConfig: Sendable {
         guard let value = try reader.int(key) else { return nil }
         guard value >= 0 else {
             throw .invalidArgument(
-                "retries.\(key) must not be negative, got "
-                    + "\(value)", field: "retries")
+                "retries.\(key) must not be negative, got \(value)", field: "retries")
         }
         return value
     }
@@ -151,8 +148,7 @@ public struct ServiceURL: Sendable {
         guard scheme == "https" || scheme == "http" else {
             throw SelloError(
                 .invalidArgument, .badUrl,
-                "'\(shown)': only https:// (or http:// to loopback) is "
-                    + "supported", field: "base_url")
+                "'\(shown)': only https:// (or http:// to loopback) is supported", field: "base_url")
         }
         guard !host.isEmpty else {
             throw SelloError(.invalidArgument, .badUrl, "'\(shown)' has no host", field: "base_url")
@@ -162,14 +158,12 @@ public struct ServiceURL: Sendable {
         if text.contains("?") || text.contains("#") {
             throw SelloError(
                 .invalidArgument, .badUrl,
-                "base_url '\(shown)' must not have a query (?…) or a "
-                    + "fragment (#…)", field: "base_url")
+                "base_url '\(shown)' must not have a query (?…) or a fragment (#…)", field: "base_url")
         }
         if part(CURLUPART_USER) != nil {
             throw SelloError(
                 .invalidArgument, .badUrl,
-                "base_url must not carry credentials; put them in the "
-                    + "configuration", field: "base_url")
+                "base_url must not carry credentials; put them in the configuration", field: "base_url")
         }
         if scheme == "http" && !allowInsecureHTTP && !ServiceURL.isLoopback(host) {
             throw SelloError(

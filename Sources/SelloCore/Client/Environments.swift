@@ -28,8 +28,7 @@ public struct ServiceEnvironments: Sendable {
             (
                 "production", nil,
                 "Certificadora del Sur gives the production URL with the account (it is not published): configure "
-                    + "it as "
-                    + "base_url, without environment"
+                    + "it as base_url, without environment"
             ),
         ])
 
@@ -62,8 +61,7 @@ public struct ServiceEnvironments: Sendable {
         guard baseURL == nil else {
             throw SelloError(
                 .invalidArgument, .environmentConflict,
-                "give either base_url or environment, not both (environment '\(environment)' names a URL "
-                    + "of its own)",
+                "give either base_url or environment, not both (environment '\(environment)' names a URL of its own)",
                 field: "environment")
         }
         let name = environment.trimmingSpaces.lowercased()
@@ -71,8 +69,7 @@ public struct ServiceEnvironments: Sendable {
             let shown = environment.count > 40 ? String(environment.prefix(40)) + "…" : environment
             throw SelloError(
                 .invalidArgument, .unknownEnvironment,
-                "\(service) has no environment '\(shown)'; the known ones are "
-                    + "\(known)", field: "environment")
+                "\(service) has no environment '\(shown)'; the known ones are \(known)", field: "environment")
         }
         guard let url = entry.url else { throw missing(entry) }
         return (url, entry.name)
@@ -81,8 +78,7 @@ public struct ServiceEnvironments: Sendable {
     private func missing(_ entry: Entry) -> SelloError {
         SelloError(
             .invalidArgument, .baseUrlRequired,
-            "\(service) has no known URL for environment '\(entry.name)': "
-                + "\(entry.missingURL ?? "configure base_url")",
+            "\(service) has no known URL for environment '\(entry.name)': \(entry.missingURL ?? "configure base_url")",
             field: "base_url")
     }
 }

@@ -15,8 +15,7 @@ public struct FieldReader {
         for key in object.keys where !allowed.contains(key) {
             let known = allowed.sorted().joined(separator: ", ")
             throw .invalidArgument(
-                "unknown \(what) field '\(key)'; known fields: "
-                    + "\(known)", field: key, code: .unknownField)
+                "unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: .unknownField)
         }
         self.object = object
         self.what = what
@@ -26,8 +25,7 @@ public struct FieldReader {
 
     func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
         .invalidArgument(
-            "\(what) field '\(key)' must be \(expected), got "
-                + "\(value.typeName)", field: key, code: .wrongType)
+            "\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: .wrongType)
     }
 
     /// A string member; nil when absent or null.

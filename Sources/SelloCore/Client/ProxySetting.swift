@@ -20,8 +20,7 @@ public struct ProxySetting: Sendable {
         }
         guard !full.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             throw bad(
-                "contains a space or a "
-                    + "control character")
+                "contains a space or a control character")
         }
         guard let handle = curl_url() else { throw .internal("curl_url() failed") }
         defer { curl_url_cleanup(handle) }
@@ -45,8 +44,7 @@ public struct ProxySetting: Sendable {
         }
         guard part(CURLUPART_QUERY) == nil, part(CURLUPART_FRAGMENT) == nil else {
             throw bad(
-                "must not have a query "
-                    + "or a fragment")
+                "must not have a query or a fragment")
         }
         var secrets: [String] = []
         if let password = part(CURLUPART_PASSWORD, decoded: true), !password.isEmpty {

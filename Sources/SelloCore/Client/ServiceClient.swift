@@ -95,14 +95,12 @@ public final class ServiceClient: Sendable {
             if http.bearer {
                 guard let tokens else {
                     throw .internal(
-                        "\(service): an operation needs a token but the client "
-                            + "has none")
+                        "\(service): an operation needs a token but the client has none")
                 }
                 let token = try tokens.token(scope: scope, replacing: stale, facts: &facts)
                 http.headers =
                     http.headers.filter { !$0.hasPrefix("Authorization:") } + [
-                        "Authorization: Bearer "
-                            + "\(token.value)"
+                        "Authorization: Bearer \(token.value)"
                     ]
                 http.secrets.append(token.value)
                 stale = token
@@ -139,8 +137,7 @@ public final class ServiceClient: Sendable {
         if reached > 0 {
             hooks.forCall(redactor: redactor).log(
                 .info,
-                "\(service): cancelled \(reached) "
-                    + "call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
+                "\(service): cancelled \(reached) call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
         }
         return Envelope.success(["cancelled": .int(Int64(reached))], scope: scope, facts: CallFacts())
     }
@@ -153,8 +150,7 @@ enum CallID {
         guard var object = request.objectValue, let value = object["call_id"] else { return (request, nil) }
         guard let callID = value.stringValue else {
             throw .invalidArgument(
-                "request field 'call_id' must be a string, got "
-                    + "\(value.typeName)", field: "call_id", code: .wrongType)
+                "request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)
         }
         object["call_id"] = nil
         return (.object(object), callID)

@@ -25,8 +25,7 @@ public enum Envelope {
         logWarnings(facts, scope)
         scope.hooks.log(
             .error,
-            "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): "
-                + "\(error.message)")
+            "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
         var object = JSONObject()
         object.append("ok", .bool(false))
         object.append("error", scrubMembers(error.json, redactor))
@@ -42,8 +41,7 @@ public enum Envelope {
         for warning in facts.warnings {
             scope.hooks.log(
                 .warning,
-                "\(scope.service).\(scope.operation): "
-                    + "\(warning.message)")
+                "\(scope.service).\(scope.operation): \(warning.message)")
         }
     }
 

@@ -34,8 +34,7 @@ public final class FESClient: Sendable {
         var http = HTTPRequest(
             .post, "/obtenerCertificado",
             replay: .onlyIfNotSent(
-                consequence: "a certificate may have been issued and the "
-                    + "company's quota spent"))
+                consequence: "a certificate may have been issued and the company's quota spent"))
         http.body = .bytes(
             JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
             contentType: "application/json")

@@ -16,90 +16,71 @@ public enum FESCodes {
         FESCode(number: 0, name: "EXITO", description: "Exito", kind: .service, retryable: false),
         FESCode(
             number: 101, name: "USUARIO_NO_HABILITADO",
-            description: "El usuario enviado está "
-                + "inhabilitado", kind: .auth, retryable: false),
+            description: "El usuario enviado está inhabilitado", kind: .auth, retryable: false),
         FESCode(
             number: 102, name: "CARACTERES_INVALIDOS",
-            description: "Se envió un parametro con un carácter "
-                + "invalido", kind: .service, retryable: false),
+            description: "Se envió un parametro con un carácter invalido", kind: .service, retryable: false),
         FESCode(
             number: 103, name: "DATOS_NO_VALIDO",
-            description: "El usuario enviado no tiene los privilegios "
-                + "correctos", kind: .auth, retryable: false),
+            description: "El usuario enviado no tiene los privilegios correctos", kind: .auth, retryable: false),
         FESCode(
             number: 104, name: "SIN_CUOTA_DISPONIBLE",
-            description: "La empresa excedió el máximo de cuota "
-                + "asignada", kind: .service, retryable: false),
+            description: "La empresa excedió el máximo de cuota asignada", kind: .service, retryable: false),
         FESCode(
             number: 105, name: "USUARIO_O_CLAVE_INVALIDO",
-            description: "El usuario enviado o la clave no son "
-                + "correctas", kind: .auth, retryable: false),
+            description: "El usuario enviado o la clave no son correctas", kind: .auth, retryable: false),
         FESCode(
             number: 106, name: "RUT_INVALIDO",
-            description: "El rut enviado no es un rut "
-                + "valido", kind: .service, retryable: false),
+            description: "El rut enviado no es un rut valido", kind: .service, retryable: false),
         FESCode(
             number: 107, name: "ERROR_GENERARA_CERTIFICADO", description: "Error interno CDS", kind: .service,
             retryable: true),
         FESCode(
             number: 108, name: "ERROR_EMPRESA_NO_HABILITADA",
-            description: "La empresa no se encuentra "
-                + "habilitada", kind: .service, retryable: false),
+            description: "La empresa no se encuentra habilitada", kind: .service, retryable: false),
         FESCode(
             number: 109, name: "REQUEST_INCOMPLETO",
-            description: "Faltan datos obligatorios en el "
-                + "request", kind: .service, retryable: false),
+            description: "Faltan datos obligatorios en el request", kind: .service, retryable: false),
         FESCode(
             number: 110, name: "DATO_VIENEN_VACIO",
-            description: "Uno de los datos enviados "
-                + "viene vacío", kind: .service, retryable: false),
+            description: "Uno de los datos enviados viene vacío", kind: .service, retryable: false),
         FESCode(
             number: 111, name: "REGION_NO_ENCONTRADA",
-            description: "La región enviada no "
-                + "corresponde", kind: .service, retryable: false),
+            description: "La región enviada no corresponde", kind: .service, retryable: false),
         FESCode(
             number: 112, name: "COMUNA_NO_ENCONTRADA",
-            description: "La comuna enviada no "
-                + "corresponde", kind: .service, retryable: false),
+            description: "La comuna enviada no corresponde", kind: .service, retryable: false),
         FESCode(
             number: 201, name: "IP_NO_PERMITIDA",
-            description: "Error de comunicación entre red local. Error "
-                + "Interno CDS", kind: .service, retryable: true),
+            description: "Error de comunicación entre red local. Error Interno CDS", kind: .service, retryable: true),
         FESCode(
             number: 202, name: "REQUEST_INCOMPLETO_ENROLADOR",
             description: "Faltan datos obligatorios en el "
                 + "request en enrolador. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 203, name: "USUARIO_CLAVE_NO_VALIDO",
-            description: "Usuario o clave de enrolador no valido. "
-                + "Error Interno CDS", kind: .service, retryable: false),
+            description: "Usuario o clave de enrolador no valido. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 204, name: "RUT_NO_VALIDO",
-            description: "Rut no valido. Error "
-                + "Interno CDS", kind: .service, retryable: false),
+            description: "Rut no valido. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 205, name: "CORREO_NO_VALIDO",
-            description: "Correo no valido. Error "
-                + "Interno CDS", kind: .service, retryable: false),
+            description: "Correo no valido. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 206, name: "EMPRESA_NO_VALIDA",
-            description: "Empresa no valida. Error "
-                + "Interno CDS", kind: .service, retryable: false),
+            description: "Empresa no valida. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 207, name: "DURACION_FUERA_DE_RANGO",
-            description: "La duración debe ser 1, 2 o "
-                + "3 años", kind: .service, retryable: false),
+            description: "La duración debe ser 1, 2 o 3 años", kind: .service, retryable: false),
         FESCode(
             number: 208, name: "CLAVE_NO_SEGURA",
-            description: "La clave del certificado no es "
-                + "segura", kind: .service, retryable: false),
+            description: "La clave del certificado no es segura", kind: .service, retryable: false),
         FESCode(
             number: 209, name: "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD", description: "Carné no vigente",
             kind: .service, retryable: false),
         FESCode(
             number: 210, name: "ERROR_OBTENER_DATOS_PERSONALINFORMATION",
-            description: "Problemas con datos "
-                + "personales. Error Interno CDS", kind: .service, retryable: false),
+            description: "Problemas con datos personales. Error Interno CDS", kind: .service, retryable: false),
         FESCode(
             number: 211, name: "ERROR_GENERARA_VALIDACION_SOLICITUD",
             description: "No se pudo crear una "

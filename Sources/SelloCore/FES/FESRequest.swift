@@ -56,16 +56,14 @@ public struct FESRequest: Sendable {
             problems.append(
                 FESCodes.validation(
                     207,
-                    "duracion es \(duracion); debe ser 1, 2 o 3 "
-                        + "(años)", field: "duracion"))
+                    "duracion es \(duracion); debe ser 1, 2 o 3 (años)", field: "duracion"))
         }
         let comuna = FESRequest.checkComuna(value(.comuna), &problems)
         if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
             problems.append(
                 SelloError(
                     .io, .saveToUnwritable,
-                    "save_to: \(problem); nothing "
-                        + "was sent", field: "save_to"))
+                    "save_to: \(problem); nothing was sent", field: "save_to"))
         }
         if let first = problems.first { throw first.withProblems(problems) }
         guard let rut, let comuna, let duracion else { throw .internal("FES request validation is inconsistent") }
@@ -140,8 +138,7 @@ public struct FESRequest: Sendable {
         problems.append(
             FESCodes.validation(
                 112,
-                "'\(name)' no es una de las \(Comunas.count) comunas de "
-                    + "Chile\(hint)", field: "comuna"))
+                "'\(name)' no es una de las \(Comunas.count) comunas de Chile\(hint)", field: "comuna"))
         return nil
     }
 

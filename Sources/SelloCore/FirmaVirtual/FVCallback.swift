@@ -37,8 +37,7 @@ public enum FVCallback {
         guard let body = reader.object["body"], !body.isNull else {
             throw MissingField.library.error(
                 "body",
-                message: "'body' is required: the callback's body as text, or as "
-                    + "parsed JSON")
+                message: "'body' is required: the callback's body as text, or as parsed JSON")
         }
         let object: JSONObject
         switch body {
@@ -51,8 +50,7 @@ public enum FVCallback {
             object = value
         default:
             throw .invalidArgument(
-                "'body' must be the callback's body as text or as a JSON object, got "
-                    + "\(body.typeName)",
+                "'body' must be the callback's body as text or as a JSON object, got \(body.typeName)",
                 field: "body", code: .wrongType)
         }
         return try read(object, found: &found)
@@ -66,8 +64,7 @@ public enum FVCallback {
             found.warn(
                 Warning(
                     kind: .validation, code: .severalContracts,
-                    message: "the callback lists \(items.count) contracts; the first "
-                        + "is read", field: "body.contract"))
+                    message: "the callback lists \(items.count) contracts; the first is read", field: "body.contract"))
         }
         let contract = FVReaders.objectOrFirst(body["contract"]) ?? JSONObject()
         func text(_ keys: [String]) -> String? {
@@ -121,8 +118,7 @@ extension FVClient {
                 throw FVValidation.invalid(
                     .contractIdInvalid,
                     "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' "
-                        + "is not a contract id as the service issues them (a UUID); nothing "
-                        + "was asked",
+                        + "is not a contract id as the service issues them (a UUID); nothing was asked",
                     field: "body")
             }
             var call = FVCall(.get, Self.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
@@ -145,8 +141,7 @@ extension FVClient {
         if let id = contract["sContractID"]?.stringValue, id.lowercased() != callback.contractID.lowercased() {
             throw SelloError(
                 .protocol, .invalidAnswer,
-                "Firma Virtual answered the detail of contract \(id) when asked for "
-                    + "\(callback.contractID)")
+                "Firma Virtual answered the detail of contract \(id) when asked for \(callback.contractID)")
         }
         let status = FVCallback.status(confirmed)
         let agrees =

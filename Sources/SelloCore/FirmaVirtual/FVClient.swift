@@ -71,8 +71,7 @@ public final class FVClient: Sendable {
         if let value = config.service["max_upload_bytes"] {
             guard let bytes = value.intValue, bytes > 0 else {
                 throw .invalidArgument(
-                    "max_upload_bytes must be a positive integer (bytes), got "
-                        + "\(JSONWriter.string(value))",
+                    "max_upload_bytes must be a positive integer (bytes), got \(JSONWriter.string(value))",
                     field: "max_upload_bytes")
             }
             maxUpload = bytes

@@ -12,8 +12,7 @@ extension FVClient {
             var call = FVCall(
                 .post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
                 replay: .onlyIfNotSent(
-                    consequence: "the contract may have been created, and it is "
-                        + "billed"))
+                    consequence: "the contract may have been created, and it is billed"))
             call.reportsProgress = true
             if case .file = request.document { call.fileField = "file_path" }
             let contractName = request.contractName

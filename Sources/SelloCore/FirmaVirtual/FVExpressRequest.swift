@@ -42,8 +42,7 @@ struct FVExpressRequest {
         guard fee > 0 else {
             throw V.invalid(
                 .feeIdInvalid,
-                "'iContractTypeFeeID' must be a positive fee id (see "
-                    + "fv_list_contract_types), got \(fee)",
+                "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
                 field: "iContractTypeFeeID")
         }
         body.append("iContractTypeFeeID", .int(Int64(fee)))
@@ -51,8 +50,7 @@ struct FVExpressRequest {
         if let count = try reader.int("iSignedCount"), count != signers.count {
             throw V.invalid(
                 .signedCountMismatch,
-                "'iSignedCount' is \(count) but 'signers' lists \(signers.count); "
-                    + "they must match",
+                "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
                 field: "iSignedCount")
         }
         body.append("iSignedCount", .int(Int64(signers.count)))
@@ -103,8 +101,7 @@ struct FVExpressRequest {
         case (nil, let text?):
             guard let bytes = Base64.decode(text) else {
                 throw .invalidArgument(
-                    "'content_base64' is not valid base64 (give the PDF's bytes in base64, without "
-                        + "a data: prefix)",
+                    "'content_base64' is not valid base64 (give the PDF's bytes in base64, without a data: prefix)",
                     field: "content_base64", code: .invalidBase64)
             }
             try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
@@ -112,8 +109,7 @@ struct FVExpressRequest {
         case (nil, nil):
             throw MissingField.library.error(
                 "file_path",
-                message: "give the PDF as 'file_path' (streamed from disk) "
-                    + "or 'content_base64'")
+                message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
         default:
             throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }
@@ -140,8 +136,7 @@ struct FVExpressRequest {
             if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
                 throw V.invalid(
                     .duplicateSigner,
-                    "\(prefix): the RUT \(rut) is already another "
-                        + "signer's", field: "\(prefix).rutId")
+                    "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
             }
             if percent > 0 { portions.append(percent) }
             signers.append(.object(signer))
@@ -174,8 +169,7 @@ struct FVExpressRequest {
         guard order > 0 else {
             throw V.invalid(
                 .orderInvalid,
-                "'order' must be a positive integer (1 signs first), "
-                    + "got \(order)", field: "order")
+                "'order' must be a positive integer (1 signs first), got \(order)", field: "order")
         }
         let type =
             try reader.string("type").map { (value) throws(SelloError) -> String in
@@ -188,8 +182,7 @@ struct FVExpressRequest {
         guard rol != 3 || percent > 0 else {
             throw V.invalid(
                 .portionsInvalid,
-                "a payer (rol 3) must pay a portion: give it \"100\" or "
-                    + "\"50\"", field: "portion")
+                "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
         }
         try V.payment(reader.object["payment"], field: "payment")
         let object: JSONObject = [

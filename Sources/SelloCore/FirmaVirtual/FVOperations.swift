@@ -38,8 +38,7 @@ extension FVClient {
                 guard profile >= 0 else {
                     throw V.invalid(
                         .profileIdInvalid,
-                        "'iProfileID' must be 0 or more, got "
-                            + "\(profile)", field: "iProfileID")
+                        "'iProfileID' must be 0 or more, got \(profile)", field: "iProfileID")
                 }
                 body.append("iProfileID", .int(Int64(profile)))
             }
@@ -81,8 +80,7 @@ extension FVClient {
             }
             guard !body.isEmpty else {
                 throw .invalidArgument(
-                    "nothing to update: give sFirstName, sLastName or sPhone (the only fields the "
-                        + "service updates)",
+                    "nothing to update: give sFirstName, sLastName or sPhone (the only fields the service updates)",
                     code: .missingField)
             }
             // Setting the same values again changes nothing: safe to repeat.
@@ -98,8 +96,7 @@ extension FVClient {
             var call = FVCall(
                 .post, "/pwd/reset", body: Self.json(["login": .string(login)]),
                 replay: .onlyIfNotSent(
-                    consequence: "a reset code may have been e-mailed, and a second "
-                        + "one would replace it"))
+                    consequence: "a reset code may have been e-mailed, and a second one would replace it"))
             call.authenticated = false
             return call
         }
@@ -115,15 +112,13 @@ extension FVClient {
             guard !code.trimmingSpaces.isEmpty else {
                 throw V.invalid(
                     .emptyField,
-                    "'password' (the e-mailed code) "
-                        + "is empty", field: "password")
+                    "'password' (the e-mailed code) is empty", field: "password")
             }
             guard let newPassword = try reader.string("new_password") else { throw V.missing("new_password") }
             guard !newPassword.isEmpty else {
                 throw V.invalid(
                     .emptyField,
-                    "'new_password' "
-                        + "is empty", field: "new_password")
+                    "'new_password' is empty", field: "new_password")
             }
             try ClientConfig.checkSecretLength(newPassword, field: "new_password")
             // The code goes as the caller gave it (the seed types it integer, its example is a string).
@@ -134,8 +129,7 @@ extension FVClient {
                 .post, "/pwd/reset",
                 body: Self.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),
                 replay: .onlyIfNotSent(
-                    consequence: "the password may have been changed and the "
-                        + "code spent"))
+                    consequence: "the password may have been changed and the code spent"))
             call.authenticated = false
             call.secrets = [code, newPassword]
             return call
@@ -243,8 +237,7 @@ extension FVClient {
             case (nil, let text?):
                 guard let bytes = Base64.decode(text) else {
                     throw .invalidArgument(
-                        "'content_base64' is not valid "
-                            + "base64", field: "content_base64", code: .invalidBase64)
+                        "'content_base64' is not valid base64", field: "content_base64", code: .invalidBase64)
                 }
                 try self.checkDocument(
                     prefix: Array(bytes.prefix(5)), size: Int64(bytes.count), field: "content_base64")
@@ -252,16 +245,14 @@ extension FVClient {
             case (nil, nil):
                 throw MissingField.library.error(
                     "file_path",
-                    message: "give the PDF as 'file_path' (streamed from "
-                        + "disk) or 'content_base64'")
+                    message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
             default:
                 throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
             }
             var call = FVCall(
                 .post, "/api/v1/upfile", body: body,
                 replay: .onlyIfNotSent(
-                    consequence: "the document may have been attached to the "
-                        + "contract"))
+                    consequence: "the document may have been attached to the contract"))
             call.reportsProgress = true
             call.fileField = fileField
             return call
@@ -315,8 +306,7 @@ extension FVClient {
                     guard ind >= 0 else {
                         throw V.invalid(
                             .fileOrderInvalid,
-                            "'ind' must be 0 or more (the document's "
-                                + "position), got \(ind)", field: "ind")
+                            "'ind' must be 0 or more (the document's position), got \(ind)", field: "ind")
                     }
                     guard let action = try entryReader.string("action") else { throw V.missing("action") }
                     let normalized = try V.choice(
@@ -324,8 +314,7 @@ extension FVClient {
                     guard seen.insert(document).inserted else {
                         throw V.invalid(
                             .fileOrderInvalid,
-                            "the document '\(V.shorten(document))' appears twice in "
-                                + "file_order", field: "document")
+                            "the document '\(V.shorten(document))' appears twice in file_order", field: "document")
                     }
                     return ["document": .string(document), "ind": .int(Int64(ind)), "action": .string(normalized)]
                 }
@@ -346,8 +335,7 @@ extension FVClient {
                 .post, Self.path("/api/v1/contract/merge", try V.contractID(reader, "ContractID")),
                 body: Self.emptyJSONBody,
                 replay: .onlyIfNotSent(
-                    consequence: "the documents may have been merged (the service limits "
-                        + "merges)"))
+                    consequence: "the documents may have been merged (the service limits merges)"))
         }
     }
 
@@ -464,8 +452,7 @@ enum FVContractRequest {
         guard signedCount == signerList.count else {
             throw V.invalid(
                 .signedCountMismatch,
-                "'iSignedCount' is \(signedCount) but 'signers' lists "
-                    + "\(signerList.count); they must match",
+                "'iSignedCount' is \(signedCount) but 'signers' lists \(signerList.count); they must match",
                 field: "iSignedCount")
         }
         var signers: [JSON] = []
@@ -480,8 +467,7 @@ enum FVContractRequest {
             if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
                 throw V.invalid(
                     .duplicateSigner,
-                    "\(prefix): the RUT \(rut) is already another "
-                        + "signer's", field: "\(prefix).rutId")
+                    "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
             }
             signers.append(.object(signer))
         }

@@ -97,8 +97,7 @@ extension FVClient: BearerTokens {
                 Warning(
                     kind: .protocol, code: .tokenLifetimeInvalid,
                     message: "the login's token gives a lifetime that makes no sense (exp/iat out of range "
-                        + "or exp before iat); it is used for this call and a new login is made for "
-                        + "the next"))
+                        + "or exp before iat); it is used for this call and a new login is made for the next"))
         }
         return token
     }

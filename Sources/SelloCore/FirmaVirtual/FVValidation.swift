@@ -45,8 +45,7 @@ enum FVValidation {
         else {
             throw invalid(
                 .idInvalid,
-                "'\(key)' must be a positive integer (the service's numeric id), got "
-                    + "'\(shorten(value))'", field: key)
+                "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
         }
         return String(number)
     }
@@ -81,8 +80,7 @@ enum FVValidation {
         guard allowed.contains(upper) else {
             throw invalid(
                 code,
-                "'\(field)' must be one of \(allowed.joined(separator: ", ")); got "
-                    + "'\(shorten(value))'", field: field)
+                "'\(field)' must be one of \(allowed.joined(separator: ", ")); got '\(shorten(value))'", field: field)
         }
         return upper
     }
@@ -101,8 +99,7 @@ enum FVValidation {
         if let problem = EmailAddress.problem(value) {
             throw invalid(
                 .emailInvalid,
-                "\(field): '\(shorten(value))' is not an e-mail address: "
-                    + "\(problem)", field: field)
+                "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
         }
         return value
     }
@@ -253,8 +250,7 @@ enum FVValidation {
         func bad(_ expected: String) -> SelloError {
             invalid(
                 .qvalueInvalid,
-                "QVALUE for QTYPE \(type) must be \(expected); got "
-                    + "'\(shorten(raw))'", field: "QVALUE")
+                "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
         }
         switch type {
         case "ALL":
@@ -271,8 +267,7 @@ enum FVValidation {
         case "ID":
             guard let number = Int(value), contractTypeIDs.contains(number) else {
                 throw bad(
-                    "a contract type id from "
-                        + "1 to 26")
+                    "a contract type id from 1 to 26")
             }
             return String(number)
         default: // FEE

@@ -132,8 +132,7 @@ public struct JSONParser {
         mutating func parseValue(depth: Int) throws(JSONParseError) -> JSON {
             guard depth < JSONParser.maxDepth else {
                 throw failure(
-                    "nesting deeper than \(JSONParser.maxDepth) "
-                        + "levels")
+                    "nesting deeper than \(JSONParser.maxDepth) levels")
             }
             try charge(MemoryLayout<JSON>.stride)
             guard index < bytes.count else { throw failure("unexpected end of input") }
@@ -182,8 +181,7 @@ public struct JSONParser {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                     throw failure(
-                        "expected a "
-                            + "member name")
+                        "expected a member name")
                 }
                 let key = try parseString()
                 try charge(MemoryLayout<(String, JSON)>.stride + (positions == nil ? 0 : 48))

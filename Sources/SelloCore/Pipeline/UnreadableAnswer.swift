@@ -15,8 +15,7 @@ public struct AnswerFormat: Sendable {
     public static let fes = AnswerFormat(service: "FES", format: "JSON", authNote: "")
     public static let firmaVirtual = AnswerFormat(
         service: "Firma Virtual",
-        format: "JSON {code, status, "
-            + "message}", authNote: "")
+        format: "JSON {code, status, message}", authNote: "")
     public static let prodigia = AnswerFormat(
         service: "Prodigia", format: "XML",
         authNote: "; not retried: the account locks after 3 failed logins")
@@ -30,18 +29,15 @@ public struct AnswerFormat: Sendable {
         case 200..<300:
             return SelloError(
                 .protocol, .invalidAnswer,
-                "\(service)'s answer is not its documented \(format): "
-                    + "\(problem ?? sample)", details: details)
+                "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details)
         case 401, 403:
             return SelloError(
                 .auth, .httpStatus(response.status),
-                "\(service) refused the credentials (HTTP "
-                    + "\(response.status))\(authNote)", details: details)
+                "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
         default:
             return SelloError(
                 .http, .httpStatus(response.status),
-                "\(service) answered HTTP \(response.status) without its \(format) answer: "
-                    + "\(sample)", details: details)
+                "\(service) answered HTTP \(response.status) without its \(format) answer: \(sample)", details: details)
         }
     }
 }

@@ -15,8 +15,7 @@ public enum FileSystem {
         guard !path.utf8.contains(0) else {
             throw SelloError(
                 .io, .fileUnreadable,
-                "the path given as '\(field)' "
-                    + "contains a NUL character", field: field)
+                "the path given as '\(field)' contains a NUL character", field: field)
         }
     }
 
@@ -27,8 +26,7 @@ public enum FileSystem {
         guard !path.isEmpty, !path.hasSuffix("/") else { return "'\(path)' is not a file path" }
         guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
         guard path.utf8.count < Int(PATH_MAX) else {
-            return "the path is \(path.utf8.count) bytes long; the limit is "
-                + "\(PATH_MAX - 1)"
+            return "the path is \(path.utf8.count) bytes long; the limit is \(PATH_MAX - 1)"
         }
         if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
             return "the name '\(long.prefix(40))…' is \(long.utf8.count) bytes long; a file name has at most "
@@ -36,13 +34,11 @@ public enum FileSystem {
         }
         var info = stat()
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            return "'\(path)' is a folder, not a "
-                + "file name"
+            return "'\(path)' is a folder, not a file name"
         }
         let folder = directory(of: path)
         guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            return "the folder '\(folder)' does "
-                + "not exist"
+            return "the folder '\(folder)' does not exist"
         }
         guard access(folder, W_OK) == 0 else { return "the folder '\(folder)' is not writable" }
         return nil
@@ -53,13 +49,11 @@ public enum FileSystem {
         guard !path.isEmpty else { return "it is empty" }
         guard !path.utf8.contains(0) else { return "the path contains a NUL character" }
         guard path.utf8.count + 64 < Int(PATH_MAX) else {
-            return "the path is \(path.utf8.count) bytes long: too long "
-                + "for the files saved in it"
+            return "the path is \(path.utf8.count) bytes long: too long for the files saved in it"
         }
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            return "the folder '\(path)' does "
-                + "not exist"
+            return "the folder '\(path)' does not exist"
         }
         guard access(path, W_OK | X_OK) == 0 else { return "the folder '\(path)' is not writable" }
         return nil
@@ -89,15 +83,13 @@ public enum FileSystem {
         guard size <= limit else {
             throw SelloError(
                 .validation, .fileTooLarge,
-                "'\(path)' is \(size) bytes; the limit is "
-                    + "\(limit)", field: field)
+                "'\(path)' is \(size) bytes; the limit is \(limit)", field: field)
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SelloError(
                 .io, .fileUnreadable,
-                "cannot open '\(path)': "
-                    + "\(errorText())", field: field)
+                "cannot open '\(path)': \(errorText())", field: field)
         }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: Int(size))
@@ -110,8 +102,7 @@ public enum FileSystem {
             guard count > 0 else {
                 throw SelloError(
                     .io, .fileUnreadable,
-                    "cannot read '\(path)': "
-                        + "\(errorText())", field: field)
+                    "cannot read '\(path)': \(errorText())", field: field)
             }
             done += count
         }
@@ -125,8 +116,7 @@ public enum FileSystem {
         guard fd >= 0 else {
             throw SelloError(
                 .io, .fileUnreadable,
-                "cannot open '\(path)': "
-                    + "\(errorText())", field: field)
+                "cannot open '\(path)': \(errorText())", field: field)
         }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: count)
@@ -142,8 +132,7 @@ public enum FileSystem {
         guard !path.utf8.contains(0) else {
             throw SelloError(
                 .io, .writeFailed,
-                "the path contains a NUL "
-                    + "character", field: field)
+                "the path contains a NUL character", field: field)
         }
         let folder = directory(of: path)
         var template = Array("\(folder)/.sello-XXXXXX".utf8CString)

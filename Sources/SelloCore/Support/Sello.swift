@@ -24,8 +24,7 @@ public enum RequestText {
     public static func parse(_ text: UnsafePointer<CChar>?, what: String = "request") throws(SelloError) -> JSON {
         guard let text else {
             throw .invalidArgument(
-                "the \(what) is NULL; pass a JSON object (\"{}\" "
-                    + "for none)", code: .nullArgument)
+                "the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: .nullArgument)
         }
         let length = strlen(text)
         guard length <= Sello.maxRequestBytes else {

@@ -109,8 +109,7 @@ final class Base64FileBody {
                 if count > 0 {
                     return fail(
                         .fileChanged,
-                        "'\(path)' grew while it was being sent (it had \(fileSize) bytes when "
-                            + "the request started)")
+                        "'\(path)' grew while it was being sent (it had \(fileSize) bytes when the request started)")
                 }
                 return false
             }

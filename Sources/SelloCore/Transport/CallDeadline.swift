@@ -39,8 +39,7 @@ struct CallDeadline {
         guard remaining > 0 else {
             throw SelloError(
                 .timeout, .timeout,
-                "timeout_ms (\(timeoutMs) ms) ran out before this request could be "
-                    + "sent; nothing was sent",
+                "timeout_ms (\(timeoutMs) ms) ran out before this request could be sent; nothing was sent",
                 retryable: true)
         }
         return remaining

@@ -28,15 +28,13 @@ final class FileSource {
         guard !path.utf8.contains(0) else {
             throw SelloError(
                 .io, .fileUnreadable,
-                "the path contains a NUL "
-                    + "character", field: field)
+                "the path contains a NUL character", field: field)
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SelloError(
                 .io, .fileUnreadable,
-                "cannot open '\(path)': "
-                    + "\(FileSystem.errorText())", field: field)
+                "cannot open '\(path)': \(FileSystem.errorText())", field: field)
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {

@@ -213,13 +213,11 @@ public final class HTTPTransport: Sendable {
             if !outcome.requestSent {
                 return SelloError(
                     .timeout, .connectTimeout,
-                    "could not connect within "
-                        + "\(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+                    "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
             }
             return SelloError(
                 .timeout, .timeout,
-                "no complete answer within \(settings.config.timeoutMs) "
-                    + "ms\(unsafeNote)", retryable: mayRepeat)
+                "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return SelloError(.transport, .dnsFailed, "cannot resolve the host: \(detail)", retryable: true)
         case CURLE_COULDNT_CONNECT:
@@ -234,13 +232,11 @@ public final class HTTPTransport: Sendable {
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
             return SelloError(
                 .transport, .connectionLost,
-                "the connection broke before a complete answer: "
-                    + "\(detail)\(unsafeNote)", retryable: mayRepeat)
+                "the connection broke before a complete answer: \(detail)\(unsafeNote)", retryable: mayRepeat)
         case CURLE_READ_ERROR:
             return SelloError(
                 .io, .fileUnreadable,
-                "cannot read the file being uploaded: "
-                    + "\(detail)", field: request.fileField)
+                "cannot read the file being uploaded: \(detail)", field: request.fileField)
         default:
             return SelloError(
                 .transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)",

@@ -35,8 +35,7 @@ extension HTTPTransport {
                     Exchange(
                         .failure(
                             .internal(
-                                "curl_multi_init "
-                                    + "failed"))))
+                                "curl_multi_init failed"))))
             }
             return
         }
@@ -135,8 +134,7 @@ private struct Batch {
         if performed != CURLM_OK {
             abandon(
                 SelloError.internal(
-                    "curl_multi_perform failed: "
-                        + "\(String(cString: curl_multi_strerror(performed)))"), completion)
+                    "curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
             return false
         }
         for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {

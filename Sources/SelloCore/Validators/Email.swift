@@ -24,8 +24,7 @@ public enum EmailAddress {
             }
         }
         guard let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter) else {
-            return "the domain must end in "
-                + "a name such as .cl or .com"
+            return "the domain must end in a name such as .cl or .com"
         }
         return nil
     }
@@ -61,8 +60,7 @@ public enum EmailAddress {
             }
         }
         guard let top = labels.last, top.count >= 2, top.allSatisfy(isLetter) else {
-            return "the domain must end in a "
-                + "name such as .cl or .com"
+            return "the domain must end in a name such as .cl or .com"
         }
         return nil
     }

@@ -22,8 +22,7 @@ public enum LocalHelpers {
             let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
             throw SelloError(
                 .validation, .comunaNoEncontrada,
-                "La comuna enviada no corresponde: '\(name)' is "
-                    + "not one of Chile's \(Comunas.count) comunas\(hint)",
+                "La comuna enviada no corresponde: '\(name)' is not one of Chile's \(Comunas.count) comunas\(hint)",
                 serviceCode: 112, field: "comuna",
                 details: ["suggestions": .array(suggestions.map(JSON.string))])
         }

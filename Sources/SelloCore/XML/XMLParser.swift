@@ -145,8 +145,7 @@ private final class SAXReader {
         guard let ctxt = xmlNewParserCtxt() else {
             return .failure(
                 XMLFailure(
-                    message: "cannot create XML "
-                        + "parser", line: 0))
+                    message: "cannot create XML parser", line: 0))
         }
         defer { xmlFreeParserCtxt(ctxt) }
         ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
@@ -194,8 +193,7 @@ private final class SAXReader {
             reader.stop(
                 ctxt,
                 XMLFailure(
-                    message: "DOCTYPE/DTD not "
-                        + "allowed", line: ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0))
+                    message: "DOCTYPE/DTD not allowed", line: ctxt.pointee.input.map { Int($0.pointee.line) } ?? 0))
         }
         // libxml2 keeps parsing after the first fatal error and ctxt->lastError ends up with the
         // last one; the first is the one worth reporting.
@@ -218,8 +216,7 @@ private final class SAXReader {
         stop(
             ctxt,
             XMLFailure(
-                message: "the document holds too many elements or attributes to read within a few times "
-                    + "its size",
+                message: "the document holds too many elements or attributes to read within a few times its size",
                 line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
         return false
     }

@@ -45,14 +45,12 @@ func checkAnswer(_ bytes: [UInt8]) {
         if let strict {
             precondition(
                 repairs.isEmpty && (value == strict || hasDoubles(value)),
-                "the answer reader changed "
-                    + "strict JSON")
+                "the answer reader changed strict JSON")
         } else {
             precondition(!repairs.isEmpty, "invalid JSON read without a repair")
             precondition(
                 (try? JSONParser.parse(JSONWriter.encode(value))) != nil,
-                "a repaired answer does not write "
-                    + "back as JSON")
+                "a repaired answer does not write back as JSON")
         }
     } catch {
         // Inputs are at most 64 KiB (-max_len): far below the budget of size + 8 MiB.

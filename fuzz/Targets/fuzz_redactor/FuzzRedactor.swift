@@ -28,8 +28,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             precondition(!scrubbed.contains(secret), "the secret survived: \(scrubbed.prefix(200))")
             precondition(
                 !scrubbed.contains(json) && !scrubbed.contains(percent),
-                "an encoded form survived: "
-                    + "\(scrubbed.prefix(200))")
+                "an encoded form survived: \(scrubbed.prefix(200))")
             let object = redactor.scrub(json: [embedded: .string(embedded), "certificado": .string(form)])
             for member in object.objectValue?.members ?? [] where member.key != "certificado" {
                 precondition(
@@ -43,8 +42,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     {
         precondition(
             redactor.scrub(text) == text || text.unicodeScalars.contains { !$0.isASCII },
-            "a text without "
-                + "the secret was changed")
+            "a text without the secret was changed")
     }
     return 0
 }

@@ -63,13 +63,11 @@ let clients: Clients = {
         guard case .clientNew(let service, let make, _) = candidate.entry else { continue }
         guard let configuration = configurations[service] else {
             fatalError(
-                "FuzzRequests.swift has no configuration for the service \(service): add one to "
-                    + "`configurations`")
+                "FuzzRequests.swift has no configuration for the service \(service): add one to `configurations`")
         }
         guard let handle = make(configuration, nil) else {
             fatalError(
-                "\(service)_client_new refused the fuzz "
-                    + "configuration")
+                "\(service)_client_new refused the fuzz configuration")
         }
         handles[service] = handle
     }

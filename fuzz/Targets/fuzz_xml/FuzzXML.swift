@@ -14,8 +14,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         if case .success = parseXML(bytes) {
             precondition(
                 false,
-                "a document the strict reader reads was refused as "
-                    + "an answer: \(failure.message)")
+                "a document the strict reader reads was refused as an answer: \(failure.message)")
         }
     }
     switch parseXML(bytes) {

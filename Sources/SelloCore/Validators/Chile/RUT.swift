@@ -81,8 +81,7 @@ public struct RUT: Sendable, Equatable {
         guard (6...8).contains(digits.count) else {
             return .failure(
                 .format(
-                    "el número debe tener entre 6 y 8 "
-                        + "dígitos"))
+                    "el número debe tener entre 6 y 8 dígitos"))
         }
         let body = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard body >= 100_000 else { return .failure(.format("el número debe tener entre 6 y 8 dígitos")) }

@@ -42,8 +42,7 @@ public struct RFC: Sendable, Equatable {
         guard characters.count == 12 || characters.count == 13 else {
             return .failure(
                 .format(
-                    "an RFC has 12 characters (company) or 13 (person); '\(text)' has "
-                        + "\(characters.count)"))
+                    "an RFC has 12 characters (company) or 13 (person); '\(text)' has \(characters.count)"))
         }
         let letterCount = characters.count - 9
         for character in characters.prefix(letterCount)
@@ -56,15 +55,13 @@ public struct RFC: Sendable, Equatable {
         else {
             return .failure(
                 .format(
-                    "'\(text)': characters \(letterCount + 1)–\(letterCount + 6) must be a date "
-                        + "YYMMDD"))
+                    "'\(text)': characters \(letterCount + 1)–\(letterCount + 6) must be a date YYMMDD"))
         }
         let homoclave = characters.suffix(3)
         guard homoclave.allSatisfy({ ($0.isASCII && $0.isNumber) || ("A"..."Z").contains($0) }) else {
             return .failure(
                 .format(
-                    "'\(text)': the last 3 characters (homoclave and check digit) must be letters or "
-                        + "digits"))
+                    "'\(text)': the last 3 characters (homoclave and check digit) must be letters or digits"))
         }
         guard let year = plausibleYear(yy, month: mm, day: dd) else {
             return .failure(.format("'\(text)': \(String(dateDigits)) is not a valid date YYMMDD"))
