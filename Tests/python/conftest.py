@@ -15,10 +15,18 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 # The shared data and fixtures (Tests/support/sello_fixtures.py); the sandbox's fixtures come with them.
 from sello_ffi import CAPTURE, find_leaks  # noqa: E402
-from sello_fixtures import (  # noqa: E402  # noqa: E402,F401
+
+# The shared fixtures, requested by name in the tests.
+from sello_fixtures import (  # noqa: E402,F401  # noqa: E402
     FES_USER,
     SANDBOX_JWT_HEADER,
     Sandbox,
+    certs,
+    cfdi_config,
+    fes_config,
+    fv_config,
+    sandbox,
+    sandbox_server,
 )
 
 # -- no secret in any envelope or log line, in any test ------------------------------------------

@@ -13,8 +13,10 @@ import time
 from typing import Any
 
 import pytest
-from cfdi_support import (
+from cfdi_support import (  # noqa: F401  (fixtures, requested by name)
+    canned,
     canned_client,
+    cfdi,
     expect_error,
     expect_nothing_sent,
     read,  # noqa: F401

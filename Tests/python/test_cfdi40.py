@@ -13,9 +13,11 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from cfdi_support import (
+from cfdi_support import (  # noqa: F401  (fixtures, requested by name)
     assert_basic_and_no_accept,
+    canned,
     canned_client,
+    cfdi,
     expect_error,
     expect_nothing_sent,  # noqa: F401
     read,
