@@ -60,7 +60,8 @@ def php_functions(lines: list[str]):
 def python_functions(text: str):
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield node.name, node.lineno, (node.end_lineno or node.lineno) - node.lineno + 1
+            start = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            yield node.name, start, (node.end_lineno or node.lineno) - start + 1
 
 
 def offences(path: pathlib.Path):

@@ -6,7 +6,6 @@ Each client class takes its operation table (OPERATIONS[service]) and the names 
 functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and
 bindings/python/tests/test_operation_table.py checks there is one per operation.
 """
-
 from typing import Dict, Tuple
 
 #: SELLO_VERSION_MAJOR.MINOR.PATCH (also the distribution's version: pyproject.toml reads it).

@@ -19,16 +19,11 @@ from emulator.services.fv.signers import fv_parse_signers
 from emulator.services.fv.tables import FV_FEES, FV_MODALS, FV_TYPE_CODES
 
 
-@route("POST", "/api/v1/contract/create-contract")
-@fv_authenticated()
-def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 CreateContract: 201 with [contract, [signers with amounts]]."""
-    body = fv_body(req)
-    if body is None:
-        return fv_validation_fail()
+def fv_contract_body_valid(body: dict[str, Any], signers: list[Any] | None) -> bool:
+    """CreateContract's checks (seed 001): the values its tables allow, and as many signers as
+    iSignedCount says."""
     fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
-    signers = fv_parse_signers(body.get("signers"))
-    if (
+    return not (
         body.get("sOwnerType") not in ("NATURAL", "LEGAL")
         or body.get("sPaymentStatus") not in ("PENDING", "PAIDOUT")
         or not is_int(body.get("iPaymentService"))
@@ -39,7 +34,19 @@ def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
         or not is_int(count)
         or count != len(signers)
         or ("callback" in body and not isinstance(body["callback"], str))
-    ):
+    )
+
+
+@route("POST", "/api/v1/contract/create-contract")
+@fv_authenticated()
+def fv_create_contract(req: Request, _: dict[str, str], me: FvUser) -> Answer:
+    """seed 001 CreateContract: 201 with [contract, [signers with amounts]]."""
+    body = fv_body(req)
+    if body is None:
+        return fv_validation_fail()
+    fee_id, count = body.get("iContractTypeFeeID"), body.get("iSignedCount")
+    signers = fv_parse_signers(body.get("signers"))
+    if not fv_contract_body_valid(body, signers):
         return fv_validation_fail()
     contract = FvContract(
         str(uuid.uuid4()),

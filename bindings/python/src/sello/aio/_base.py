@@ -222,5 +222,6 @@ def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Re
     method.__qualname__ = f"{owner.__name__}.{operation}"
     method.__module__ = owner.__module__
     method.__doc__ = sync_method.__doc__
-    method.__signature__ = inspect.signature(sync_method)
+    # setattr: mypy does not know functions have a __signature__ attribute.
+    setattr(method, "__signature__", inspect.signature(sync_method))  # noqa: B010
     return method
