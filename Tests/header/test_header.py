@@ -189,7 +189,7 @@ def test_the_fuzz_entries_are_every_function_that_takes_text() -> None:
     # Each service the entries make a client for has a configuration in the target.
     target = (ROOT / "fuzz" / "Targets" / "fuzz_requests" / "FuzzRequests.swift").read_text(encoding="utf-8")
     for service in HEADER.services:
-        assert f'    "{service}": "{{' in target, f"FuzzRequests.swift has no configuration for {service}"
+        assert re.search(rf'"{service}":\s*"\{{', target), f"FuzzRequests.swift has no configuration for {service}"
 
 
 def test_fuzz_selectors_that_collide_are_refused() -> None:

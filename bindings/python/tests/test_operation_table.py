@@ -48,7 +48,7 @@ def missing_methods(header: sello_header.Header) -> List[str]:
             continue
         for operation, function in header.operations(service).items():
             method = cls.__dict__.get(operation)
-            calls = re.findall(r'self\._invoke\("(\w+)"', inspect.getsource(method)) if callable(method) else []
+            calls = re.findall(r'self\._invoke\(\s*"(\w+)"', inspect.getsource(method)) if callable(method) else []
             if calls != [operation]:
                 problems.append(
                     f"include/sello.h declares {function}, but sello.{cls.__name__} has no method {operation}() "
@@ -63,7 +63,7 @@ def unknown_invokes() -> List[str]:
     problems = []
     for service, cls in CLASSES.items():
         source = inspect.getsource(inspect.getmodule(cls))  # type: ignore[arg-type]
-        for operation in re.findall(r'self\._invoke\("(\w+)"', source):
+        for operation in re.findall(r'self\._invoke\(\s*"(\w+)"', source):
             if operation not in HEADER.operations(service):
                 problems.append(
                     f'{_module_file(cls)} calls self._invoke("{operation}"), but include/sello.h '
@@ -75,7 +75,7 @@ def unknown_invokes() -> List[str]:
 def missing_helpers(header: sello_header.Header) -> List[str]:
     """One line per local helper of the header that no function of the package calls."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py"))
-    called = set(re.findall(r'call_helper\("(\w+)"', source))
+    called = set(re.findall(r'call_helper\(\s*"(\w+)"', source))
     return [
         f"include/sello.h declares the local helper {name}, but no function of bindings/python/src/sello "
         f'calls call_helper("{name}", ...): add one (helpers.py, or the module of its service) and export '
@@ -190,7 +190,7 @@ def cli_problems(header: sello_header.Header) -> List[str]:
     cli = PACKAGE / "cli"
     for path, service in ((cli / "_fv.py", "fv"), (cli / "_fes.py", "fes"), (cli / "_cfdi.py", "cfdi")):
         text = path.read_text(encoding="utf-8")
-        for operation in re.findall(r'\.call\("(\w+)"', text):
+        for operation in re.findall(r'\.call\(\s*"(\w+)"', text):
             if operation not in header.operations(service):
                 problems.append(
                     f'{path.relative_to(ROOT)} calls .call("{operation}"), but include/sello.h '
