@@ -21,12 +21,7 @@ struct CFDICancelReasonRequest {
     init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        guard let rfcText = try reader.string("rfcEmisor") else {
-            throw MissingField.prodigia.error(
-                "rfcEmisor",
-                message: "rfcEmisor, the RFC of the CFDIs' issuer, is required")
-        }
-        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
+        rfcEmisor = try CFDIFields.rfcEmisor(reader, found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw MissingField.prodigia.error(
                 "uuids",

@@ -32,12 +32,7 @@ struct CFDICancelRequest {
     init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
         contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        guard let rfcText = try reader.string("rfcEmisor") else {
-            throw MissingField.prodigia.error(
-                "rfcEmisor",
-                message: "rfcEmisor, the RFC of the CFDI's issuer, is required")
-        }
-        rfcEmisor = try CFDIFields.rfc(rfcText, field: "rfcEmisor", found: &found)
+        rfcEmisor = try CFDIFields.rfcEmisor(reader, found: &found)
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw MissingField.prodigia.error(
                 "uuids",

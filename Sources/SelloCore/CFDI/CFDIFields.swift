@@ -70,6 +70,14 @@ enum CFDIFields {
         return trimmed
     }
 
+    /// A cancellation's rfcEmisor: required, and checked as every RFC.
+    static func rfcEmisor(_ reader: FieldReader, found: inout ReadFacts) throws(SelloError) -> String {
+        guard let text = try reader.string("rfcEmisor") else {
+            throw MissingField.prodigia.error("rfcEmisor", message: "rfcEmisor, the RFC of the issuer, is required")
+        }
+        return try rfc(text, field: "rfcEmisor", found: &found)
+    }
+
     /// An RFC checked with `RFC.parse`: a malformed one is an error, a wrong check digit a warning
     /// (real RFCs with one exist).
     static func rfc(_ text: String, field: String, found: inout ReadFacts) throws(SelloError) -> String {

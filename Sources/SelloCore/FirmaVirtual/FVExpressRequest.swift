@@ -141,16 +141,10 @@ struct FVExpressRequest {
             if percent > 0 { portions.append(percent) }
             signers.append(.object(signer))
         }
-        let sorted = portions.sorted()
-        guard sorted == [100] || sorted == [50, 50] else {
-            let shown =
-                sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
-            throw V.invalid(
-                .portionsInvalid,
-                "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay "
-                    + "\"50\" each; the others \"0\"); \(shown)",
-                field: "signers")
-        }
+        try FVContractRequest.checkPortions(
+            portions,
+            rule: "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay "
+                + "\"50\" each; the others \"0\")")
         return signers
     }
 

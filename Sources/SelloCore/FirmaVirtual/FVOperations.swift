@@ -475,16 +475,18 @@ enum FVContractRequest {
         return signers
     }
 
-    static func checkPortions(_ payers: [Int]) throws(SelloError) {
+    /// The seed's payment rule, for CreateContract and create-contract-express alike: one payer
+    /// of 100, or two of 50. `rule` says it in the words of the operation's fields.
+    static func checkPortions(
+        _ payers: [Int],
+        rule: String = "one signer pays 100 or two signers pay 50 each (\"pueden pagar máximo dos personas "
+            + "mínimo una\"), the others 0 or no portion"
+    ) throws(SelloError) {
         let sorted = payers.sorted()
         guard sorted == [100] || sorted == [50, 50] else {
             let shown =
                 sorted.isEmpty ? "nobody pays" : "the portions are " + sorted.map(String.init).joined(separator: " + ")
-            throw V.invalid(
-                .portionsInvalid,
-                "one signer pays 100 or two signers pay 50 each (\"pueden pagar máximo dos personas "
-                    + "mínimo una\"), the others 0 or no portion; \(shown)",
-                field: "signers")
+            throw V.invalid(.portionsInvalid, "\(rule); \(shown)", field: "signers")
         }
     }
 
