@@ -1,4 +1,4 @@
-// libFuzzer target: the FES answer reader (FESClient.readAnswer), which turns whatever the
+// libFuzzer target: the FES answer reader (FESClient.readAnswer) and the envelope around it, which turns whatever the
 // service sends into data or an error: JSON parsing, estado/errorCode, base64, PKCS#12 opening
 // (OpenSSL) and the certificate's subject. The first byte picks the HTTP status; the rest is the
 // body. The first 64 bytes are also read as a Retry-After header value.
@@ -32,12 +32,16 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     _ = Transfer.retryAfterMs(String(decoding: body.prefix(64), as: UTF8.self))
     let response = HTTPResponse(status: status, contentType: "application/json", body: body)
-    let context = CallContext(service: "fes", operation: "obtain_certificate")
+    let scope = CallScope(
+        service: "fes", operation: "obtain_certificate", hooks: CallHooks(redactor: Redactor(secrets: secrets)))
+    var found = ReadFacts()
+    var facts = CallFacts()
     do {
-        let data = try FESClient.readAnswer(response, request: request, context: context, secrets: secrets)
-        _ = JSONWriter.encode(Envelope.success(data, context: context))
+        let data = try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
+        facts.warnings = found.warnings
+        _ = JSONWriter.encode(Envelope.success(data, scope: scope, facts: facts))
     } catch {
-        let text = JSONWriter.string(Envelope.failure(error, context: context))
+        let text = JSONWriter.string(Envelope.failure(error, scope: scope, facts: facts))
         var said = String(decoding: body, as: UTF8.self)
         for secret in secrets { said = said.replacing(secret, with: "***") }
         for piece in pieces where text.contains(piece) && !said.contains(piece) {
