@@ -47,6 +47,15 @@ public final class ClientHooks: Sendable {
     }
 
     private let state = Mutex(State())
+    /// What `wantsLog` and `hasProgress` ask, kept beside the lock so that the question costs no
+    /// lock: the pipeline asks before every line it might log, from every thread at once, and
+    /// with no callback set the answer is always no. The lowest level the log function wants
+    /// (`noLog` when there is none) and whether a progress function is set; written under the lock
+    /// by every setter. A stale answer only means one line more or less is offered: the callback
+    /// itself is still read under the lock (`begin`).
+    private let logThreshold = Atomic<Int32>(ClientHooks.noLog)
+    private let progressSet = Atomic<Bool>(false)
+    private static let noLog = Int32.max
 
     public init() {}
 
@@ -76,6 +85,10 @@ public final class ClientHooks: Sendable {
         let (generation, insideCallback) = state.withLock { state -> (UInt64, Bool) in
             change(&state.callbacks)
             state.generation &+= 1
+            let callbacks = state.callbacks
+            logThreshold.store(
+                callbacks.log == nil ? ClientHooks.noLog : callbacks.minLevel.rawValue, ordering: .releasing)
+            progressSet.store(callbacks.progress != nil, ordering: .releasing)
             return (state.generation, state.running.contains { pthread_equal($0.thread, me) != 0 })
         }
         guard !insideCallback else { return }
@@ -85,11 +98,9 @@ public final class ClientHooks: Sendable {
         }
     }
 
-    func wantsLog(_ level: LogLevel) -> Bool {
-        state.withLock { $0.callbacks.log != nil && level >= $0.callbacks.minLevel }
-    }
+    func wantsLog(_ level: LogLevel) -> Bool { level.rawValue >= logThreshold.load(ordering: .acquiring) }
 
-    var hasProgress: Bool { state.withLock { $0.callbacks.progress != nil } }
+    var hasProgress: Bool { progressSet.load(ordering: .acquiring) }
 
     /// Calls the log function, if one is set and wants `level`, with no lock held.
     func emitLog(_ level: LogLevel, _ line: String) {

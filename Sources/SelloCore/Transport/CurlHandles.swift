@@ -45,42 +45,79 @@ final class EasyHandle: @unchecked Sendable {
 /// curl does not support sharing the connection cache between concurrent threads, so each
 /// handle keeps its own connections; checking out the most recently used handle keeps one
 /// connection hot for sequential callers.
+///
+/// The idle handles are kept in shards, one lock each, and a thread checks out from and back
+/// into the shard its identity picks: with one lock for the client, every call of every thread
+/// took it twice, and under eight threads it was where calls waited (issue 13, row 3 of
+/// `make bench`). A thread finds its own last handle first, so a sequential caller still reuses
+/// one hot connection; a shard with nothing idle borrows from the others before a new handle
+/// is made.
 final class HandlePool: @unchecked Sendable {
     // @unchecked: `share` is created once and only used through curl's own locks.
     private let share: OpaquePointer
-    private let idle = Mutex<[EasyHandle]>([])
-    private let maxIdle: Int
+    private let shards: [IdleHandles]
+    /// Idle handles kept per shard (`maxIdle` in all); the rest are released.
+    private let maxIdlePerShard: Int
     /// The process that made the pool: its connections, TLS sessions and locks are that
     /// process's (see `ProcessPool`).
     let pid = getpid()
+
+    static let shardCount = 8
+
+    /// One shard's idle handles, most recently used last (a class: a `Mutex` cannot be copied).
+    private final class IdleHandles: Sendable {
+        let handles = Mutex<[EasyHandle]>([])
+    }
 
     init(maxIdle: Int = 64) throws(SelloError) {
         guard CurlGlobal.initialized else { throw .internal("curl_global_init failed") }
         guard let share = curlshim_share_new() else { throw .internal("curl_share_init failed") }
         self.share = share
-        self.maxIdle = maxIdle
+        shards = (0..<HandlePool.shardCount).map { _ in IdleHandles() }
+        maxIdlePerShard = max(1, maxIdle / HandlePool.shardCount)
     }
 
     var shareHandle: UnsafeMutableRawPointer? { curlshim_share_handle(share) }
 
     func checkout() throws(SelloError) -> EasyHandle {
-        if let handle = idle.withLock({ $0.popLast() }) { return handle }
+        let home = HandlePool.homeShard()
+        for offset in 0..<shards.count {
+            let shard = shards[(home + offset) % shards.count]
+            if let handle = shard.handles.withLock({ $0.popLast() }) { return handle }
+        }
         guard let handle = EasyHandle() else { throw .internal("curl_easy_init failed") }
         return handle
     }
 
+    /// Back into the thread's own shard, or, when that one is full (a batch checks in many handles
+    /// from one thread), into the next with room, so that up to `maxIdle` live connections are
+    /// kept as before the split; past that the handle is released.
     func checkin(_ handle: EasyHandle) {
-        let overflow: EasyHandle? = idle.withLock { handles in
-            guard handles.count < maxIdle else { return handle }
-            handles.append(handle)
-            return nil
+        let home = HandlePool.homeShard()
+        for offset in 0..<shards.count {
+            let shard = shards[(home + offset) % shards.count]
+            let kept = shard.handles.withLock { handles in
+                guard handles.count < maxIdlePerShard else { return false }
+                handles.append(handle)
+                return true
+            }
+            if kept { return }
         }
-        _ = overflow // released here, outside the lock
+        // Released here, by the caller's reference going away, outside every lock.
+    }
+
+    /// How many handles are idle now (for tests).
+    var idleCount: Int { shards.reduce(0) { total, shard in total + shard.handles.withLock { $0.count } } }
+
+    /// The calling thread's shard: its thread identity, mixed (pthread_t is an address, aligned).
+    private static func homeShard() -> Int {
+        let mixed = UInt64(pthread_self()) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 32) % shardCount
     }
 
     deinit {
         // Every easy handle must be gone before the share they point to.
-        idle.withLock { $0.removeAll() }
+        for shard in shards { shard.handles.withLock { $0.removeAll() } }
         curlshim_share_free(share)
     }
 }
