@@ -233,24 +233,3 @@ public struct FESRequest: Sendable {
         FileSystem.outputFileProblem(path)
     }
 }
-
-extension SelloError {
-    /// Attaches every problem found, so that a caller can fix them all at once.
-    func withProblems(_ problems: [SelloError]) -> SelloError {
-        guard problems.count > 1 else { return self }
-        var copy = self
-        var details = details ?? JSONObject()
-        details.append(
-            "problems",
-            .array(
-                problems.map { problem in
-                    [
-                        "field": JSON(problem.field), "code": .string(problem.code.name),
-                        "service_code": JSON(problem.serviceCode),
-                        "message": .string(problem.message),
-                    ]
-                }))
-        copy.details = details
-        return copy
-    }
-}

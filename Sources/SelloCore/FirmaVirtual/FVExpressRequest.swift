@@ -33,43 +33,58 @@ struct FVExpressRequest {
         checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void
     ) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FVExpressRequest.fields)
+        var problems = Problems()
         var body = JSONObject()
-        guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
-        body.append(
-            "sOwnerType", .string(try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)))
-        guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
-        // Fee ids are per account and plan (49, 109 in use): only their form is checked.
-        guard fee > 0 else {
-            throw V.invalid(
-                .feeIdInvalid,
-                "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
-                field: "iContractTypeFeeID")
+        problems.append("sOwnerType", to: &body) { () throws(SelloError) in
+            guard let ownerType = try reader.string("sOwnerType") else { throw V.missing("sOwnerType") }
+            return try V.choice(ownerType, V.personTypes, field: "sOwnerType", code: .ownerTypeInvalid)
         }
-        body.append("iContractTypeFeeID", .int(Int64(fee)))
-        let signers = try FVExpressRequest.signers(reader)
-        if let count = try reader.int("iSignedCount"), count != signers.count {
-            throw V.invalid(
-                .signedCountMismatch,
-                "'iSignedCount' is \(count) but 'signers' lists \(signers.count); they must match",
-                field: "iSignedCount")
+        problems.check { () throws(SelloError) in
+            guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
+            // Fee ids are per account and plan (49, 109 in use): only their form is checked.
+            guard fee > 0 else {
+                throw V.invalid(
+                    .feeIdInvalid,
+                    "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
+                    field: "iContractTypeFeeID")
+            }
+            body.append("iContractTypeFeeID", .int(Int64(fee)))
         }
-        body.append("iSignedCount", .int(Int64(signers.count)))
-        body.append("signers", .array(signers))
-        contractName = try V.optionalText(reader, "sContractName")
+        FVExpressRequest.signers(reader, into: &body, problems: &problems)
+        contractName = problems.check { () throws(SelloError) in try V.optionalText(reader, "sContractName") } ?? nil
         if let contractName { body.append("sContractName", .string(contractName)) }
-        if let callback = try reader.string("callback") {
-            body.append("callback", .string(try V.callbackURL(callback)))
+        FVExpressRequest.options(reader, into: &body, problems: &problems, found: &found)
+        let document = problems.check { () throws(SelloError) in
+            try FVExpressRequest.document(reader, checkDocument: checkDocument)
+        }
+        try problems.throwIfAny()
+        guard let document else { throw .internal("create_contract_express: a document without a value") }
+        self.body = body
+        self.document = document
+    }
+
+    /// `callback`, `iAgreementId`, `iPriceId` and `provider`, each when given.
+    static func options(
+        _ reader: FieldReader, into body: inout JSONObject, problems: inout Problems, found: inout ReadFacts
+    ) {
+        problems.check { () throws(SelloError) in
+            if let callback = try reader.string("callback") {
+                body.append("callback", .string(try V.callbackURL(callback)))
+            }
         }
         for key in ["iAgreementId", "iPriceId"] {
-            guard let value = try reader.int(key) else { continue }
-            guard value >= 0 else {
-                throw V.invalid(
-                    key == "iPriceId" ? .priceIdInvalid : .agreementIdInvalid,
-                    "'\(key)' must be 0 or more, got \(value)", field: key)
+            problems.check { () throws(SelloError) in
+                guard let value = try reader.int(key) else { return }
+                guard value >= 0 else {
+                    throw V.invalid(
+                        key == "iPriceId" ? .priceIdInvalid : .agreementIdInvalid,
+                        "'\(key)' must be 0 or more, got \(value)", field: key)
+                }
+                body.append(key, .int(Int64(value)))
             }
-            body.append(key, .int(Int64(value)))
         }
-        if let provider = try V.optionalText(reader, "provider") {
+        problems.check { () throws(SelloError) in
+            guard let provider = try V.optionalText(reader, "provider") else { return }
             let upper = provider.uppercased()
             if !FVExpressRequest.knownProviders.contains(upper) {
                 found.warn(
@@ -81,8 +96,6 @@ struct FVExpressRequest {
             }
             body.append("provider", .string(upper))
         }
-        self.body = body
-        document = try FVExpressRequest.document(reader, checkDocument: checkDocument)
     }
 
     /// The PDF: `file_path` (checked by its first bytes and size, streamed later) or
@@ -115,76 +128,85 @@ struct FVExpressRequest {
         }
     }
 
-    /// 1 to 10 signers; one payer of 100 or two of 50 (a payer is a signer with a portion).
-    static func signers(_ reader: FieldReader) throws(SelloError) -> [JSON] {
-        guard let list = try reader.array("signers") else { throw V.missing("signers") }
-        guard (1...V.maxSigners).contains(list.count) else {
-            throw V.invalid(
-                .signerCountInvalid,
-                "a contract has 1 to \(V.maxSigners) signers (\"máximo de 10 "
-                    + "participantes por contrato\"), got \(list.count)",
-                field: "signers")
+    /// 1 to 10 signers; one payer of 100 or two of 50 (a payer is a signer with a portion); then
+    /// `iSignedCount`, which, when given, must count them.
+    static func signers(_ reader: FieldReader, into body: inout JSONObject, problems: inout Problems) {
+        let list = problems.check { () throws(SelloError) -> [JSON] in
+            guard let list = try reader.array("signers") else { throw V.missing("signers") }
+            return list
         }
-        var signers: [JSON] = []
-        var portions: [Int] = []
-        var ruts: Set<String> = []
-        for (index, item) in list.enumerated() {
-            let prefix = "signers[\(index)]"
-            let (signer, percent) = try V.nested(prefix) { () throws(SelloError) -> (JSONObject, Int) in
-                try FVExpressRequest.signer(item, position: index + 1, prefix: prefix)
-            }
-            if let rut = signer["rutId"]?.stringValue, !ruts.insert(rut).inserted {
+        let signers =
+            list.map { list in
+                FVContractRequest.checkedSigners(
+                    list, problems: &problems,
+                    rule: "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two "
+                        + "pay \"50\" each; the others \"0\")"
+                ) { item, position, _, own in
+                    signer(item, position: position, problems: &own)
+                }
+            } ?? []
+        problems.check { () throws(SelloError) in
+            if let count = try reader.int("iSignedCount"), let list, count != list.count {
                 throw V.invalid(
-                    .duplicateSigner,
-                    "\(prefix): the RUT \(rut) is already another signer's", field: "\(prefix).rutId")
+                    .signedCountMismatch,
+                    "'iSignedCount' is \(count) but 'signers' lists \(list.count); they must match",
+                    field: "iSignedCount")
             }
-            if percent > 0 { portions.append(percent) }
-            signers.append(.object(signer))
         }
-        try FVContractRequest.checkPortions(
-            portions,
-            rule: "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two pay "
-                + "\"50\" each; the others \"0\")")
-        return signers
+        body.append("iSignedCount", .int(Int64(signers.count)))
+        body.append("signers", .array(signers))
     }
 
-    /// One signer in the order the integrations write it; `position` is its default `order`.
-    static func signer(_ json: JSON, position: Int, prefix: String) throws(SelloError) -> (JSONObject, Int) {
-        let reader = try FieldReader(json, allowed: signerFields)
-        let name = try V.text(reader, "full_name")
-        let email = try V.email(try V.text(reader, "email"), field: "\(prefix).email")
-        let rut = try V.rut(try V.text(reader, "rutId"), field: "\(prefix).rutId")
-        let phone = try V.chileanPhone(try V.text(reader, "phone"), field: "\(prefix).phone")
-        let rol = try reader.int("rol") ?? 0
-        guard roles.contains(rol) else {
-            throw V.invalid(.rolInvalid, "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
+    /// One signer in the order the integrations write it (`position` is its default `order`), or
+    /// nil when it has problems (in `problems`, named inside the signer by the caller).
+    static func signer(_ json: JSON, position: Int, problems: inout Problems) -> (JSONObject, Int)? {
+        guard let reader = problems.check({ () throws(SelloError) in try FieldReader(json, allowed: signerFields) })
+        else { return nil }
+        var object = JSONObject()
+        problems.append("full_name", to: &object) { () throws(SelloError) in try V.text(reader, "full_name") }
+        problems.append("email", to: &object) { () throws(SelloError) in
+            try V.email(try V.text(reader, "email"), field: "email")
         }
-        let order = try reader.int("order") ?? position
-        guard order > 0 else {
-            throw V.invalid(
-                .orderInvalid,
-                "'order' must be a positive integer (1 signs first), got \(order)", field: "order")
+        problems.append("rutId", to: &object) { () throws(SelloError) in
+            try V.rut(try V.text(reader, "rutId"), field: "rutId")
         }
-        let type =
-            try reader.string("type").map { (value) throws(SelloError) -> String in
-                try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
-            } ?? "NATURAL"
-        var percent = 0
-        if let value = reader.object["portion"], !value.isNull {
-            percent = try V.portion(value, field: "portion").percent
+        problems.append("phone", to: &object) { () throws(SelloError) in
+            try V.chileanPhone(try V.text(reader, "phone"), field: "phone")
         }
-        guard rol != 3 || percent > 0 else {
-            throw V.invalid(
-                .portionsInvalid,
-                "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
+        let rol = problems.check { () throws(SelloError) -> Int in
+            let rol = try reader.int("rol") ?? 0
+            guard roles.contains(rol) else {
+                throw V.invalid(.rolInvalid, "'rol' must be 0 (signs) or 3 (pays), got \(rol)", field: "rol")
+            }
+            object.append("rol", .int(Int64(rol)))
+            return rol
         }
-        try V.payment(reader.object["payment"], field: "payment")
-        let object: JSONObject = [
-            "full_name": .string(name), "email": .string(email), "rutId": .string(rut), "phone": .string(phone),
-            "rol": .int(Int64(rol)), "order": .int(Int64(order)), "type": .string(type),
-            "portion": .string(String(percent)), "payment": "0.00",
-        ]
-        return (object, percent)
+        problems.check { () throws(SelloError) in
+            let order = try reader.int("order") ?? position
+            guard order > 0 else {
+                throw V.invalid(
+                    .orderInvalid, "'order' must be a positive integer (1 signs first), got \(order)", field: "order")
+            }
+            object.append("order", .int(Int64(order)))
+        }
+        problems.append("type", to: &object) { () throws(SelloError) in
+            guard let value = try reader.string("type") else { return "NATURAL" }
+            return try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
+        }
+        let percent = problems.check { () throws(SelloError) -> Int in
+            guard let value = reader.object["portion"], !value.isNull else { return 0 }
+            return try V.portion(value, field: "portion").percent
+        }
+        if let percent { object.append("portion", .string(String(percent))) }
+        if rol == 3, percent == 0 {
+            problems.add(
+                V.invalid(
+                    .portionsInvalid, "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
+            )
+        }
+        problems.check { () throws(SelloError) in try V.payment(reader.object["payment"], field: "payment") }
+        object.append("payment", "0.00")
+        return problems.isEmpty ? (object, percent ?? 0) : nil
     }
 
     /// The request body: everything in `body`, then `document.content_file`, last, so that a

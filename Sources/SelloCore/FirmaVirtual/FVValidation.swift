@@ -283,14 +283,7 @@ enum FVValidation {
         do {
             return try body()
         } catch {
-            var copy = error
-            if let field = copy.field, !field.hasPrefix(prefix) {
-                copy.message = copy.message.replacing("'\(field)'", with: "'\(prefix).\(field)'")
-                copy.field = "\(prefix).\(field)"
-            } else if copy.field == nil {
-                copy.field = prefix
-            }
-            throw copy
+            throw error.prefixed(prefix)
         }
     }
 

@@ -1,0 +1,144 @@
+"""Firma Virtual's local checks report every problem of a request at once (issue 13: "validation
+collecting every problem, as FES does today"), through libsello.so: the error is the first problem
+in the order the fields are checked (so its kind and code are what they were when the check
+stopped there), and `details.problems` lists each one with its field, nested fields named inside
+their member (`signers[1].email`). Nothing is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sello_ffi import Client
+from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
+
+SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "873320311",
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
+SECOND = {**SIGNER, "full_name": "Ana Rojas", "rutId": "22222222-2", "portion": "0"}
+CONTRACT = {
+    "sOwnerType": "NATURAL",
+    "iContractTypeFeeID": 28,
+    "iSignedCount": 2,
+    "signers": [SIGNER, SECOND],
+}
+EXPRESS_SIGNER = {**SIGNER, "rutId": "11.111.111-1", "phone": "9 1234 5678", "rol": 0, "portion": 100}
+
+
+@pytest.fixture()
+def fv(fv_config):
+    with Client("fv", fv_config) as client:
+        assert client.handle, client.error
+        yield client
+
+
+def problems(envelope: dict[str, Any], kind: str, code: str) -> list[tuple[str, str]]:
+    """The error's (field, code) of every problem, after checking the first one's kind and code."""
+    assert envelope["ok"] is False, envelope
+    error = envelope["error"]
+    assert (error["kind"], error["code"]) == (kind, code), error
+    assert envelope["meta"]["attempts"] == 0
+    listed = error["details"]["problems"]
+    assert (listed[0]["field"], listed[0]["code"]) == (error["field"], error["code"])
+    assert all(p["message"] for p in listed)
+    return [(p["field"], p["code"]) for p in listed]
+
+
+def test_create_user_lists_every_problem(sandbox, fv):
+    request = {
+        "sRUT": "11111111-1",
+        "sLastName": "Rojas",
+        "sEmail": "no-at-sign",
+        "sPhone": "12",
+        "sLogin": "anarojas9",
+        "sPassword": "Clave.Segura9",
+    }
+    found = problems(fv.call("create_user", request), "invalid_argument", "MISSING_FIELD")
+    assert [field for field, _ in found] == ["sFirstName", "sEmail", "sPhone"]
+    assert sandbox.requests() == []
+
+
+def test_create_contract_lists_problems_of_the_contract_and_of_each_signer(sandbox, fv):
+    request = {
+        **CONTRACT,
+        "sOwnerType": "EMPRESA",
+        "iContractTypeFeeID": 500,
+        "signers": [{**SIGNER, "email": "x"}, {**SECOND, "rutId": "22222222-9", "type": "ROBOT"}],
+    }
+    found = problems(fv.call("create_contract", request), "validation", "OWNER_TYPE_INVALID")
+    assert found == [
+        ("sOwnerType", "OWNER_TYPE_INVALID"),
+        ("iContractTypeFeeID", "FEE_ID_INVALID"),
+        ("signers[0].email", "EMAIL_INVALID"),
+        ("signers[1].rutId", "RUT_INVALIDO"),
+        ("signers[1].type", "SIGNER_TYPE_INVALID"),
+    ]
+    assert sandbox.requests() == []
+
+
+def test_a_missing_member_of_a_signer_is_named_inside_the_signer(sandbox, fv):
+    second = {k: v for k, v in SECOND.items() if k != "phone"}
+    found = problems(
+        fv.call("create_contract", {**CONTRACT, "signers": [{**SIGNER, "email": "x"}, second]}),
+        "validation",
+        "EMAIL_INVALID",
+    )
+    assert found == [("signers[0].email", "EMAIL_INVALID"), ("signers[1].phone", "MISSING_FIELD")]
+
+
+def test_express_lists_every_problem(sandbox, fv, tmp_path):
+    pdf = tmp_path / "contrato.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
+    request = {
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 0,
+        "signers": [{**EXPRESS_SIGNER, "rol": 7, "order": 0}],
+        "iPriceId": -1,
+        "file_path": str(pdf),
+    }
+    found = problems(fv.call("create_contract_express", request), "validation", "FEE_ID_INVALID")
+    assert found == [
+        ("iContractTypeFeeID", "FEE_ID_INVALID"),
+        ("signers[0].rol", "ROL_INVALID"),
+        ("signers[0].order", "ORDER_INVALID"),
+        ("iPriceId", "PRICE_ID_INVALID"),
+    ]
+    assert sandbox.requests() == []
+
+
+def test_signer_operations_list_every_problem(sandbox, fv):
+    request = {"contractID": "not-a-uuid", "full_name": " ", "email": "x", "rutId": "1-1", "phone": "1"}
+    for operation in ("create_signer", "update_signer"):
+        found = problems(fv.call(operation, request), "validation", "CONTRACT_ID_INVALID")
+        assert [field for field, _ in found] == ["contractID", "full_name", "email", "rutId", "phone"]
+    found = problems(fv.call("delete_signer", {"contractID": "x", "rutId": ""}), "validation", "CONTRACT_ID_INVALID")
+    assert [field for field, _ in found] == ["contractID", "rutId"]
+    assert sandbox.requests() == []
+
+
+def test_sort_files_lists_the_problems_of_every_entry(sandbox, fv):
+    order = [
+        {"document": "a.pdf", "ind": -1, "action": "CHANGE"},
+        {"document": "b.pdf", "ind": 1, "action": "MOVE"},
+    ]
+    found = problems(
+        fv.call("sort_files", {"contractID": SEED_CONTRACT, "file_order": order}), "validation", "FILE_ORDER_INVALID"
+    )
+    assert [field for field, _ in found] == ["file_order[0].ind", "file_order[1].action"]
+
+
+def test_new_password_lists_every_problem(sandbox, fv):
+    found = problems(fv.call("new_password", {"login": "x", "password": " "}), "validation", "EMAIL_INVALID")
+    assert [field for field, _ in found] == ["login", "password", "new_password"]
+
+
+def test_one_problem_is_reported_alone(sandbox, fv):
+    envelope = fv.call("create_contract", {**CONTRACT, "sOwnerType": "EMPRESA"})
+    assert envelope["error"]["code"] == "OWNER_TYPE_INVALID"
+    assert "problems" not in (envelope["error"].get("details") or {})
