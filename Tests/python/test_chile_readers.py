@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sello_ffi import Client
-from sello_fixtures import FES_REQUEST
+from sello_fixtures import FES_REQUEST, FV_SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 
@@ -96,14 +96,7 @@ def test_payout_and_paidout_both_mean_paid(sandbox, fv):
 
 
 def test_create_contract_takes_payout_for_paidout(sandbox, fv):
-    signer = {
-        "full_name": "Jose Cortesia",
-        "email": "jose@firmavirtual.com",
-        "rutId": "11111111-1",
-        "phone": "873320311",
-        "type": "NATURAL",
-        "portion": "100",
-    }
+    signer = {k: v for k, v in FV_SIGNER.items() if k != "payment"}
     ok(
         fv.call(
             "create_contract",

@@ -16,20 +16,12 @@ from typing import Any, Callable
 
 import pytest
 from sello_ffi import Client, all_text, assert_no_secrets
+from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import FV_USER
 from sello_fixtures import FV_USER_EMAIL as USER_EMAIL
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 LOGIN, PASSWORD = FV_USER["login"], FV_USER["password"]
-SIGNER = {
-    "full_name": "Jose Cortesia",
-    "email": "jose@firmavirtual.com",
-    "rutId": "11111111-1",
-    "phone": "873320311",
-    "type": "NATURAL",
-    "portion": "100",
-    "payment": "0.00",
-}
 CONTRACT = {
     "sOwnerType": "NATURAL",
     "sPaymentStatus": "PENDING",

@@ -10,17 +10,9 @@ from typing import Any
 
 import pytest
 from sello_ffi import Client
+from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
-SIGNER = {
-    "full_name": "Jose Cortesia",
-    "email": "jose@firmavirtual.com",
-    "rutId": "11111111-1",
-    "phone": "873320311",
-    "type": "NATURAL",
-    "portion": "100",
-    "payment": "0.00",
-}
 SECOND = {**SIGNER, "full_name": "Ana Rojas", "rutId": "22222222-2", "portion": "0"}
 CONTRACT = {
     "sOwnerType": "NATURAL",
@@ -142,3 +134,20 @@ def test_one_problem_is_reported_alone(sandbox, fv):
     envelope = fv.call("create_contract", {**CONTRACT, "sOwnerType": "EMPRESA"})
     assert envelope["error"]["code"] == "OWNER_TYPE_INVALID"
     assert "problems" not in (envelope["error"].get("details") or {})
+
+
+def test_each_message_names_the_signer_it_is_about(sandbox, fv, tmp_path):
+    pdf = tmp_path / "contrato.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
+    second = {**EXPRESS_SIGNER, "rutId": "22.222.222-2", "portion": 0, "email": "x", "phone": "12"}
+    envelope = fv.call(
+        "create_contract_express",
+        {"sOwnerType": "NATURAL", "iContractTypeFeeID": 49, "signers": [EXPRESS_SIGNER, second], "file_path": str(pdf)},
+    )
+    listed = envelope["error"]["details"]["problems"]
+    assert [p["field"] for p in listed] == ["signers[1].email", "signers[1].phone"]
+    assert all(p["message"].startswith(p["field"] + ":") for p in listed), listed
+    envelope = fv.call("create_contract", {**CONTRACT, "signers": [SIGNER, {**SECOND, "email": "x", "phone": "1"}]})
+    listed = envelope["error"]["details"]["problems"]
+    assert all(p["message"].startswith(p["field"] + ":") for p in listed), listed
+    assert sandbox.requests() == []

@@ -71,6 +71,16 @@ FES_REQUEST: Dict[str, Any] = {
     "direccion": "Lautaro 867",
     "giroEmpresa": "Otros",
 }
+#: A CreateContract signer (seed 001's example), valid as it is: the only payer, of 100.
+FV_SIGNER: Dict[str, Any] = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11111111-1",
+    "phone": "873320311",
+    "type": "NATURAL",
+    "portion": "100",
+    "payment": "0.00",
+}
 #: The sandbox's seeded contract (seed 001 GetOneContract example), SIGNED_PENDING.
 SEEDED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
 #: A UUID the sandbox has never stamped.

@@ -145,16 +145,7 @@ enum FVContractRequest {
         guard let reader = problems.check({ () throws(SelloError) in try FieldReader(json, allowed: signerFields) })
         else { return nil }
         var object = JSONObject()
-        problems.append("full_name", to: &object) { () throws(SelloError) in try V.text(reader, "full_name") }
-        problems.append("email", to: &object) { () throws(SelloError) in
-            try V.email(try V.text(reader, "email"), field: "\(prefix).email")
-        }
-        problems.append("rutId", to: &object) { () throws(SelloError) in
-            try V.rut(try V.text(reader, "rutId"), field: "\(prefix).rutId")
-        }
-        problems.append("phone", to: &object) { () throws(SelloError) in
-            try V.phone(try V.text(reader, "phone"), field: "\(prefix).phone")
-        }
+        V.signerIdentity(reader, prefix: prefix, phone: .seed, into: &object, problems: &problems)
         problems.append("type", to: &object) { () throws(SelloError) in
             guard let type = try reader.string("type") else { throw V.missing("type") }
             return try V.choice(type, V.personTypes, field: "\(prefix).type", code: .signerTypeInvalid)

@@ -141,8 +141,8 @@ struct FVExpressRequest {
                     list, problems: &problems,
                     rule: "at most two signers pay, and their portions add up to 100 (one pays \"100\", or two "
                         + "pay \"50\" each; the others \"0\")"
-                ) { item, position, _, own in
-                    signer(item, position: position, problems: &own)
+                ) { item, position, prefix, own in
+                    signer(item, position: position, prefix: prefix, problems: &own)
                 }
             } ?? []
         problems.check { () throws(SelloError) in
@@ -157,22 +157,14 @@ struct FVExpressRequest {
         body.append("signers", .array(signers))
     }
 
-    /// One signer in the order the integrations write it (`position` is its default `order`), or
-    /// nil when it has problems (in `problems`, named inside the signer by the caller).
-    static func signer(_ json: JSON, position: Int, problems: inout Problems) -> (JSONObject, Int)? {
+    /// One signer in the order the integrations write it (`position` is its default `order`;
+    /// `prefix` names it in messages), or nil when it has problems (in `problems`, named inside the
+    /// signer by the caller).
+    static func signer(_ json: JSON, position: Int, prefix: String, problems: inout Problems) -> (JSONObject, Int)? {
         guard let reader = problems.check({ () throws(SelloError) in try FieldReader(json, allowed: signerFields) })
         else { return nil }
         var object = JSONObject()
-        problems.append("full_name", to: &object) { () throws(SelloError) in try V.text(reader, "full_name") }
-        problems.append("email", to: &object) { () throws(SelloError) in
-            try V.email(try V.text(reader, "email"), field: "email")
-        }
-        problems.append("rutId", to: &object) { () throws(SelloError) in
-            try V.rut(try V.text(reader, "rutId"), field: "rutId")
-        }
-        problems.append("phone", to: &object) { () throws(SelloError) in
-            try V.chileanPhone(try V.text(reader, "phone"), field: "phone")
-        }
+        V.signerIdentity(reader, prefix: prefix, phone: .chilean, into: &object, problems: &problems)
         let rol = problems.check { () throws(SelloError) -> Int in
             let rol = try reader.int("rol") ?? 0
             guard roles.contains(rol) else {

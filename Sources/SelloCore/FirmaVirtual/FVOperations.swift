@@ -444,16 +444,7 @@ extension FVClient {
         var body = JSONObject()
         var problems = Problems()
         problems.append("contractID", to: &body) { () throws(SelloError) in try V.contractID(reader, "contractID") }
-        problems.append("full_name", to: &body) { () throws(SelloError) in try V.text(reader, "full_name") }
-        problems.append("email", to: &body) { () throws(SelloError) in
-            try V.email(try V.text(reader, "email"), field: "email")
-        }
-        problems.append("rutId", to: &body) { () throws(SelloError) in
-            try V.rut(try V.text(reader, "rutId"), field: "rutId")
-        }
-        problems.append("phone", to: &body) { () throws(SelloError) in
-            try V.phone(try V.text(reader, "phone"), field: "phone")
-        }
+        V.signerIdentity(reader, prefix: nil, phone: .seed, into: &body, problems: &problems)
         try problems.throwIfAny()
         return body
     }

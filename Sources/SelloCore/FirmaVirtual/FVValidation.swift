@@ -87,6 +87,36 @@ enum FVValidation {
 
     // MARK: - People
 
+    /// Which phone numbers a signer may have: the seed's (`phone`) or express's Chilean ones.
+    enum PhoneRule {
+        case seed
+        case chilean
+    }
+
+    /// A signer's `full_name`, `email`, `rutId` and `phone`, checked and appended to `object` in
+    /// that order, the order every signer is written in (the seed's signer operations, its
+    /// contracts, create-contract-express); `prefix` (`signers[1]`) names the signer in messages.
+    static func signerIdentity(
+        _ reader: FieldReader, prefix: String?, phone rule: PhoneRule, into object: inout JSONObject,
+        problems: inout Problems
+    ) {
+        let name = { (key: String) in prefix.map { "\($0).\(key)" } ?? key }
+        problems.append("full_name", to: &object) { () throws(SelloError) in try text(reader, "full_name") }
+        problems.append("email", to: &object) { () throws(SelloError) in
+            try email(try text(reader, "email"), field: name("email"))
+        }
+        problems.append("rutId", to: &object) { () throws(SelloError) in
+            try rut(try text(reader, "rutId"), field: name("rutId"))
+        }
+        problems.append("phone", to: &object) { () throws(SelloError) in
+            let value = try text(reader, "phone")
+            switch rule {
+            case .seed: return try phone(value, field: name("phone"))
+            case .chilean: return try chileanPhone(value, field: name("phone"))
+            }
+        }
+    }
+
     /// A RUT with a correct check digit, sent as "12345678-5".
     static func rut(_ value: String, field: String) throws(SelloError) -> String {
         switch RUT.parse(value) {

@@ -11,18 +11,10 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 import sello
+from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import SEEDED_CONTRACT
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-SIGNER = {
-    "full_name": "Jose Cortesia",
-    "email": "jose@firmavirtual.com",
-    "rutId": "11111111-1",
-    "phone": "873320311",
-    "type": "NATURAL",
-    "portion": "100",
-    "payment": "0.00",
-}
 
 
 def new_contract(fv: sello.FirmaVirtual, **overrides: Any) -> str:
