@@ -89,6 +89,10 @@ class SandboxHandler(FaultModes):
                 status = self.write_answer(SERVICES[service].too_large(path))
             else:
                 fault = FAULTS.take(path, service)
+                if fault:
+                    # Known before the answer: a client that reads the log as soon as its answer
+                    # arrives must find it (status and elapsed_ms come after the last byte).
+                    RECORDER.finish(entry, fault=fault.mode)
                 status = self.respond(req, service, fault)
         except ClientGone:
             self.close_connection = True
