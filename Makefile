@@ -16,10 +16,12 @@ MAJOR := $(shell python3 scripts/sello_header.py major)
 .PHONY: build deps test-deps test test-swift test-c test-python test-php test-install demo install bench fuzz sanitize memcheck clean lint format
 .PHONY: dist dist-deps test-dist generate
 
-## deps: what building needs (the C libraries); test-deps: also the test tools (PHP, composer,
+## deps: what building needs (the C libraries), and no stale cached module of the C shims
+## (scripts/clear-stale-modules.sh says why); test-deps: also the test tools (PHP, composer,
 ## phpunit, pytest, openssl), installed by the targets that use them.
 deps:
 	@scripts/install-deps.sh build
+	@scripts/clear-stale-modules.sh
 
 test-deps:
 	@scripts/install-deps.sh test

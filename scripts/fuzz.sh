@@ -22,6 +22,7 @@ declare -A dict=([fuzz_requests]=requests [fuzz_json]=json [fuzz_xml]=xml [fuzz_
 # What the build needs (a fresh CI machine): the C libraries, and the Swift toolchain's own
 # libFuzzer and ASan runtimes (checked, not installed: they come with the toolchain).
 scripts/install-deps.sh
+scripts/clear-stale-modules.sh   # an in-place update may have added a shim header
 toolchain=$(dirname "$(readlink -f "$(command -v swiftc)")")/..
 if ! find "$toolchain/lib" -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | grep -q .; then
   echo "this Swift toolchain has no libFuzzer runtime (libclang_rt.fuzzer); use the swift.org Linux toolchain" >&2

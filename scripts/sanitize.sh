@@ -13,6 +13,7 @@ sanitizers=(${SANITIZERS:-address thread})
 export SOAK_THREADS=${SOAK_THREADS:-8} SOAK_CALLS=${SOAK_CALLS:-150}
 
 scripts/install-deps.sh
+scripts/clear-stale-modules.sh   # an in-place update may have added a shim header
 toolchain=$(dirname "$(readlink -f "$(command -v swiftc)")")
 clang="$toolchain/clang"          # the toolchain's clang: its sanitizer runtimes match swiftc's
 [[ -x $clang ]] || clang=clang
