@@ -37,6 +37,20 @@ import Glibc
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
+    @Test func shardsVisitEveryShardFromTheOneAskedAndWrapAnyIndex() {
+        let shards = Shards<[Int]>(count: 4) { [] }
+        for index in 0..<4 { shards.withLock(index) { $0.append(index) } }
+        shards.withLock(-1) { $0.append(99) } // any integer picks a shard
+        var visited: [Int] = []
+        let found = shards.first(from: 2) { values -> Int? in
+            visited.append(values[0])
+            return values[0] == 1 ? values[0] : nil
+        }
+        #expect(found == 1 && visited == [2, 3, 0, 1])
+        #expect(shards.sum { $0.count } == 5)
+        #expect((0..<4).contains(shards.threadShard) && shards.threadShard == shards.threadShard)
+    }
+
     @Test func everyRegisteredCallIsReachedWhateverItsShard() {
         let registry = CallRegistry()
         let tokens = (0..<(CallRegistry.shardCount * 3)).map { CancelToken(callID: $0 % 2 == 0 ? "even" : "odd") }

@@ -55,45 +55,36 @@ public final class CancelToken: Sendable {
 /// Every call registers and unregisters itself, from whichever thread runs it, so one lock for
 /// the whole client was taken twice a call by every thread: under eight threads that lock was
 /// the call's most contended point (issue 13, row 3 of `make bench`). The keys come from an
-/// atomic counter and each key's shard has its own lock, so concurrent calls rarely meet; a
+/// atomic counter and pick their shard (`Shards`), so concurrent calls rarely meet; a
 /// cancellation, which is rare, visits every shard.
 final class CallRegistry: Sendable {
     static let shardCount = 16
     private let next = Atomic<Int>(0)
-    private let shards: [Shard] = (0..<CallRegistry.shardCount).map { _ in Shard() }
-
-    /// One lock's share of the calls (a class: a `Mutex` cannot be copied into an array).
-    private final class Shard: Sendable {
-        let tokens = Mutex<[Int: CancelToken]>([:])
-    }
+    private let tokens = Shards<[Int: CancelToken]>(count: CallRegistry.shardCount) { [:] }
 
     /// Registers a call for its duration.
     func register(_ token: CancelToken) -> Int {
         let key = next.wrappingAdd(1, ordering: .relaxed).newValue
-        shards[shard(key)].tokens.withLock { $0[key] = token }
+        tokens.withLock(key) { $0[key] = token }
         return key
     }
 
     func unregister(_ key: Int) {
-        _ = shards[shard(key)].tokens.withLock { $0.removeValue(forKey: key) }
+        _ = tokens.withLock(key) { $0.removeValue(forKey: key) }
     }
 
     /// Cancels the calls in flight with this `call_id` (every one when nil); how many it reached.
     func cancel(callID: String?) -> Int {
         var reached: [CancelToken] = []
-        for shard in shards {
-            reached += shard.tokens.withLock { tokens in
-                tokens.values.filter { callID == nil || $0.callID == callID }
-            }
+        for index in 0..<tokens.count {
+            reached += tokens.withLock(index) { $0.values.filter { callID == nil || $0.callID == callID } }
         }
         for token in reached { token.cancel() } // outside the registry's locks
         return reached.count
     }
 
     /// How many calls are registered now (for tests).
-    var count: Int { shards.reduce(0) { total, shard in total + shard.tokens.withLock { $0.count } } }
-
-    private func shard(_ key: Int) -> Int { Int(UInt(bitPattern: key) % UInt(CallRegistry.shardCount)) }
+    var count: Int { tokens.sum { $0.count } }
 }
 
 extension SelloError {

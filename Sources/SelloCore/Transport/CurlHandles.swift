@@ -46,8 +46,8 @@ final class EasyHandle: @unchecked Sendable {
 /// handle keeps its own connections; checking out the most recently used handle keeps one
 /// connection hot for sequential callers.
 ///
-/// The idle handles are kept in shards, one lock each, and a thread checks out from and back
-/// into the shard its identity picks: with one lock for the client, every call of every thread
+/// The idle handles are kept in shards (`Shards`), and a thread checks out from and back into
+/// the shard its identity picks: with one lock for the client, every call of every thread
 /// took it twice, and under eight threads it was where calls waited (issue 13, row 3 of
 /// `make bench`). A thread finds its own last handle first, so a sequential caller still reuses
 /// one hot connection; a shard with nothing idle borrows from the others before a new handle
@@ -55,7 +55,7 @@ final class EasyHandle: @unchecked Sendable {
 final class HandlePool: @unchecked Sendable {
     // @unchecked: `share` is created once and only used through curl's own locks.
     private let share: OpaquePointer
-    private let shards: [IdleHandles]
+    private let idle: Shards<[EasyHandle]>
     /// Idle handles kept per shard (`maxIdle` in all); the rest are released.
     private let maxIdlePerShard: Int
     /// The process that made the pool: its connections, TLS sessions and locks are that
@@ -64,60 +64,40 @@ final class HandlePool: @unchecked Sendable {
 
     static let shardCount = 8
 
-    /// One shard's idle handles, most recently used last (a class: a `Mutex` cannot be copied).
-    private final class IdleHandles: Sendable {
-        let handles = Mutex<[EasyHandle]>([])
-    }
-
     init(maxIdle: Int = 64) throws(SelloError) {
         guard CurlGlobal.initialized else { throw .internal("curl_global_init failed") }
         guard let share = curlshim_share_new() else { throw .internal("curl_share_init failed") }
         self.share = share
-        shards = (0..<HandlePool.shardCount).map { _ in IdleHandles() }
+        idle = Shards(count: HandlePool.shardCount) { [] }
         maxIdlePerShard = max(1, maxIdle / HandlePool.shardCount)
     }
 
     var shareHandle: UnsafeMutableRawPointer? { curlshim_share_handle(share) }
 
     func checkout() throws(SelloError) -> EasyHandle {
-        let home = HandlePool.homeShard()
-        for offset in 0..<shards.count {
-            let shard = shards[(home + offset) % shards.count]
-            if let handle = shard.handles.withLock({ $0.popLast() }) { return handle }
-        }
+        if let handle = idle.first(from: idle.threadShard, { $0.popLast() }) { return handle }
         guard let handle = EasyHandle() else { throw .internal("curl_easy_init failed") }
         return handle
     }
 
     /// Back into the thread's own shard, or, when that one is full (a batch checks in many handles
     /// from one thread), into the next with room, so that up to `maxIdle` live connections are
-    /// kept as before the split; past that the handle is released.
+    /// kept as before the split; past that the handle is released (when the caller's reference
+    /// goes, outside every lock).
     func checkin(_ handle: EasyHandle) {
-        let home = HandlePool.homeShard()
-        for offset in 0..<shards.count {
-            let shard = shards[(home + offset) % shards.count]
-            let kept = shard.handles.withLock { handles in
-                guard handles.count < maxIdlePerShard else { return false }
-                handles.append(handle)
-                return true
-            }
-            if kept { return }
+        _ = idle.first(from: idle.threadShard) { handles -> Bool? in
+            guard handles.count < maxIdlePerShard else { return nil }
+            handles.append(handle)
+            return true
         }
-        // Released here, by the caller's reference going away, outside every lock.
     }
 
     /// How many handles are idle now (for tests).
-    var idleCount: Int { shards.reduce(0) { total, shard in total + shard.handles.withLock { $0.count } } }
-
-    /// The calling thread's shard: its thread identity, mixed (pthread_t is an address, aligned).
-    private static func homeShard() -> Int {
-        let mixed = UInt64(pthread_self()) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: mixed >> 32) % shardCount
-    }
+    var idleCount: Int { idle.sum { $0.count } }
 
     deinit {
         // Every easy handle must be gone before the share they point to.
-        for shard in shards { shard.handles.withLock { $0.removeAll() } }
+        for index in 0..<idle.count { idle.withLock(index) { $0.removeAll() } }
         curlshim_share_free(share)
     }
 }
