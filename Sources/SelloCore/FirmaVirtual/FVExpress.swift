@@ -14,7 +14,7 @@ extension FVClient {
                 replay: .onlyIfNotSent(
                     consequence: "the contract may have been created, and it is billed"))
             call.reportsProgress = true
-            if case .file = request.document { call.fileField = "file_path" }
+            call.fileField = request.document.fileField
             let contractName = request.contractName
             call.reader = { message, answer, found in
                 Self.expressData(message, answer: answer, contractName: contractName, found: &found)

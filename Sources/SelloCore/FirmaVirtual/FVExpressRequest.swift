@@ -15,16 +15,9 @@ struct FVExpressRequest {
     /// `provider` values seen in use: LEXGOSIGN selects an advanced electronic signature (FEA).
     static let knownProviders = ["LEXGOSIGN"]
 
-    enum Document {
-        /// Streamed from disk and encoded while it is sent.
-        case file(String)
-        /// Given as content_base64, already decoded and checked.
-        case bytes([UInt8])
-    }
-
     /// Every member of the body but `document`, in the order the integrations send them.
     let body: JSONObject
-    let document: Document
+    let document: FVDocument
     let contractName: String?
 
     /// - Parameter checkDocument: the PDF checks shared with fv_upload_document.
@@ -55,7 +48,7 @@ struct FVExpressRequest {
         if let contractName { body.append("sContractName", .string(contractName)) }
         FVExpressRequest.options(reader, into: &body, problems: &problems, found: &found)
         let document = problems.check { () throws(SelloError) in
-            try FVExpressRequest.document(reader, checkDocument: checkDocument)
+            try FVDocument.read(reader, check: checkDocument)
         }
         try problems.throwIfAny()
         guard let document else { throw .internal("create_contract_express: a document without a value") }
@@ -95,36 +88,6 @@ struct FVExpressRequest {
                         field: "provider"))
             }
             body.append("provider", .string(upper))
-        }
-    }
-
-    /// The PDF: `file_path` (checked by its first bytes and size, streamed later) or
-    /// `content_base64` (decoded and checked now).
-    static func document(
-        _ reader: FieldReader,
-        checkDocument: (_ prefix: [UInt8], _ size: Int64, _ field: String) throws(SelloError) -> Void
-    )
-        throws(SelloError) -> Document
-    {
-        switch (try reader.string("file_path"), try reader.string("content_base64")) {
-        case (let path?, nil):
-            let size = try FileSystem.fileSize(path, field: "file_path")
-            try checkDocument(try FileSystem.readPrefix(path, count: 5, field: "file_path"), size, "file_path")
-            return .file(path)
-        case (nil, let text?):
-            guard let bytes = Base64.decode(text) else {
-                throw .invalidArgument(
-                    "'content_base64' is not valid base64 (give the PDF's bytes in base64, without a data: prefix)",
-                    field: "content_base64", code: .invalidBase64)
-            }
-            try checkDocument(Array(bytes.prefix(5)), Int64(bytes.count), "content_base64")
-            return .bytes(bytes)
-        case (nil, nil):
-            throw MissingField.library.error(
-                "file_path",
-                message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
-        default:
-            throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }
     }
 

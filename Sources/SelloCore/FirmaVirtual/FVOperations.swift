@@ -267,46 +267,28 @@ extension FVClient {
             let reader = try FieldReader(json, allowed: ["contractID", "file_path", "content_base64"])
             var problems = Problems()
             let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
-            let upload = problems.check { () throws(SelloError) in
-                try self.uploadBody(reader, fileName: "\(contractID ?? "contract").pdf")
+            let document = problems.check { () throws(SelloError) in
+                try FVDocument.read(reader) { (prefix, size, field) throws(SelloError) in
+                    try self.checkDocument(prefix: prefix, size: size, field: field)
+                }
             }
             try problems.throwIfAny()
-            guard let (body, fileField) = upload else { throw .internal("upload_document: a body without a value") }
+            guard let contractID, let document else { throw .internal("upload_document: a field without a value") }
+            let fileName = "\(contractID).pdf"
+            let body: HTTPBody
+            switch document {
+            case .file(let path):
+                body = .multipartFile(field: "file", fileName: fileName, path: path, contentType: "application/pdf")
+            case .bytes(let bytes):
+                body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
+            }
             var call = FVCall(
                 .post, "/api/v1/upfile", body: body,
                 replay: .onlyIfNotSent(
                     consequence: "the document may have been attached to the contract"))
             call.reportsProgress = true
-            call.fileField = fileField
+            call.fileField = document.fileField
             return call
-        }
-    }
-
-    /// SubirDocumentos' multipart body from `file_path` (streamed, checked by its first bytes and
-    /// size) or `content_base64`, and the request field the file came from.
-    func uploadBody(_ reader: FieldReader, fileName: String) throws(SelloError) -> (HTTPBody, String?) {
-        switch (try reader.string("file_path"), try reader.string("content_base64")) {
-        case (let path?, nil):
-            let size = try FileSystem.fileSize(path, field: "file_path")
-            try checkDocument(
-                prefix: try FileSystem.readPrefix(path, count: 5, field: "file_path"), size: size, field: "file_path")
-            let body = HTTPBody.multipartFile(
-                field: "file", fileName: fileName, path: path, contentType: "application/pdf")
-            return (body, "file_path")
-        case (nil, let text?):
-            guard let bytes = Base64.decode(text) else {
-                throw .invalidArgument(
-                    "'content_base64' is not valid base64", field: "content_base64", code: .invalidBase64)
-            }
-            try checkDocument(prefix: Array(bytes.prefix(5)), size: Int64(bytes.count), field: "content_base64")
-            return (
-                .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf"), nil
-            )
-        case (nil, nil):
-            throw MissingField.library.error(
-                "file_path", message: "give the PDF as 'file_path' (streamed from disk) or 'content_base64'")
-        default:
-            throw .invalidArgument("give either 'file_path' or 'content_base64', not both", field: "content_base64")
         }
     }
 
