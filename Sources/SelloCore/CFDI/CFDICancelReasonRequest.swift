@@ -2,7 +2,6 @@
 /// (PRODIGIA_2026.md §4.2, live-probed in 2026): each CFDI as `UUID|Motivo|FolioSustitucion`
 /// (form B of §4.3) in a repeated `arregloUUID`, the folio empty unless the motivo is 01.
 struct CFDICancelReasonRequest {
-    static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
     static let form = "\"UUID|Motivo|FolioSustitucion\""
 
     struct Entry {
@@ -11,32 +10,14 @@ struct CFDICancelReasonRequest {
         var text: String { "\(uuid)|\(reason.motivo)|\(reason.folioSustitucion)" }
     }
 
-    let contrato: String
-    let rfcEmisor: String
-    let entries: [Entry]
-    let opciones: [String]
-    let credentials: CFDICancelCredentials
-    let output: CFDIOutput
+    let cancellation: CFDICancellation<Entry>
+    var output: CFDIOutput { cancellation.output }
 
     init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
-        let reader = try FieldReader(json, allowed: CFDICancelReasonRequest.fields)
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        rfcEmisor = try CFDIFields.rfcEmisor(reader, found: &found)
-        guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw MissingField.prodigia.error(
-                "uuids",
-                message: "uuids is required: at least one "
-                    + "\(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}")
-        }
-        var entries: [Entry] = []
-        for (index, element) in uuids.enumerated() {
-            entries.append(try CFDICancelReasonRequest.entry(element, index: index))
-        }
-        self.entries = entries
-        opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        output = try CFDIOutput(reader, includeXMLAllowed: false)
-        credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+        cancellation = try CFDICancellation(
+            json, defaultContrato: defaultContrato,
+            forms: "\(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}", found: &found
+        ) { element, index, _, _ throws(SelloError) in try CFDICancelReasonRequest.entry(element, index: index) }
     }
 
     static func entry(_ element: JSON, index: Int) throws(SelloError) -> Entry {
@@ -85,15 +66,6 @@ struct CFDICancelReasonRequest {
     /// POST {base}/cancelacion/cancelar; the parameters in the query, as on the integration
     /// family; an empty body of type application/xml.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(
-            .post, "/cancelacion/cancelar",
-            replay: .onlyIfNotSent(
-                consequence: "the cancellation may have been requested from the SAT"))
-        http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("arregloUUID", $0.text) }
-        credentials.apply(to: &http)
-        http.query += opciones.map { ("opciones", $0) }
-        http.headers = ["Content-Type: application/xml"]
-        CFDIFields.authorize(&http, auth)
-        return http
+        cancellation.httpRequest("/cancelacion/cancelar", entryName: "arregloUUID", auth: auth) { $0.text }
     }
 }

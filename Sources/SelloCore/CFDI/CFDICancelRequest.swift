@@ -3,7 +3,6 @@
 /// in the 6-value form that works on the integration family (PRODIGIA_2026.md §4.3, form C).
 /// An entry without one is sent as in 2020, with a warning MOTIVO_MISSING.
 struct CFDICancelRequest {
-    static let fields = ["rfcEmisor", "uuids", "opciones", "contrato", "save_dir"] + CSDCredentials.fields
     static let entryFields = ["uuid", "rfcReceptor", "rfcEmisor", "total", "motivo", "folioSustitucion"]
     static let forms =
         "\"UUID|RFC_Receptor|RFC_Emisor|Total\" or \"UUID|RFC_Receptor|RFC_Emisor|Total|Motivo|FolioSustitucion\""
@@ -22,31 +21,14 @@ struct CFDICancelRequest {
         }
     }
 
-    let contrato: String
-    let rfcEmisor: String
-    let entries: [Entry]
-    let opciones: [String]
-    let credentials: CFDICancelCredentials
-    let output: CFDIOutput
+    let cancellation: CFDICancellation<Entry>
+    var output: CFDIOutput { cancellation.output }
 
     init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
-        let reader = try FieldReader(json, allowed: CFDICancelRequest.fields)
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        rfcEmisor = try CFDIFields.rfcEmisor(reader, found: &found)
-        guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
-            throw MissingField.prodigia.error(
-                "uuids",
-                message: "uuids is required: at least one \(CFDICancelRequest.forms)")
-        }
-        var entries: [Entry] = []
-        for (index, element) in uuids.enumerated() {
-            entries.append(try CFDICancelRequest.entry(element, index: index, rfcEmisor: rfcEmisor, found: &found))
-        }
-        self.entries = entries
-        opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        output = try CFDIOutput(reader, includeXMLAllowed: false)
-        credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+        cancellation = try CFDICancellation(
+            json, defaultContrato: defaultContrato, forms: CFDICancelRequest.forms, found: &found,
+            entry: CFDICancelRequest.entry)
+        let entries = cancellation.entries
         let missing = entries.indices.filter { entries[$0].reason == nil }
         if !missing.isEmpty {
             found.warn(
@@ -138,15 +120,6 @@ struct CFDICancelRequest {
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(
-            .post, "/integracion/cancelarCfdiConOpciones",
-            replay: .onlyIfNotSent(
-                consequence: "the cancellation may have been requested from the SAT"))
-        http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { ("uuids", $0.text) }
-        credentials.apply(to: &http)
-        http.query += opciones.map { ("opciones", $0) }
-        http.headers = ["Content-Type: application/xml"]
-        CFDIFields.authorize(&http, auth)
-        return http
+        cancellation.httpRequest("/integracion/cancelarCfdiConOpciones", entryName: "uuids", auth: auth) { $0.text }
     }
 }
