@@ -55,6 +55,24 @@ import Testing
         #expect(parametro.objectValue?.keys == FESRequest.parameterNames)
     }
 
+    /// The wire body is written straight into bytes (issue 13): these are its exact bytes, with
+    /// the quote and backslash of a configured clave escaped; they read back as the body that
+    /// `fes_check_request` shows.
+    @Test func theBodyIsWrittenByteForByteInTheSeedsOrder() throws {
+        let request = try FESRequest(
+            Self.request(["direccion": "Av. O'Higgins 867", "giroEmpresa": "Viña"]))
+        let bytes = request.bodyBytes(usuario: "PruebaWS", clave: "a\"b\\cd", redacted: false)
+        let expected =
+            #"{"request":{"encabezado":{"usuario":"PruebaWS","clave":"a\"b\\cd"},"parametro":{"#
+            + #""rut":"19371037-9","correo":"eleon@certificadoradelsur.cl","numeroDocumento":"100123456","#
+            + #""claveCertificado":"Secreta123","duracion":3,"nombreEmpresa":"CDS","comuna":"Los Angeles","#
+            + #""direccion":"Av. O'Higgins 867","giroEmpresa":"Viña"}}}"#
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        let body = request.body(usuario: "PruebaWS", clave: "a\"b\\cd", redacted: false)
+        #expect(JSONWriter.encode(body) == bytes)
+        #expect(body["request"]?["parametro"]?.objectValue?.keys == FESRequest.parameterNames)
+    }
+
     @Test func theRedactedBodyShowsNoSecret() throws {
         let body = try FESRequest(Self.request([:])).body(
             usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: true)

@@ -54,10 +54,12 @@ public enum Envelope {
         return .object(copy)
     }
 
-    /// A malloc'ed NUL-terminated copy for the C caller (released by `sello_free`). NULL only
-    /// when memory cannot be allocated.
+    /// The envelope as a malloc'ed NUL-terminated string for the C caller (released by
+    /// `sello_free`), written straight into the buffer handed over.
     public static func cString(_ json: JSON) -> UnsafeMutablePointer<CChar>? {
-        cString(bytes: JSONWriter.encode(json))
+        var writer = JSONWriter(capacity: 1024)
+        writer.write(json)
+        return writer.takeCString()
     }
 
     public static func cString(bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {

@@ -36,8 +36,7 @@ public final class FESClient: Sendable {
             replay: .onlyIfNotSent(
                 consequence: "a certificate may have been issued and the company's quota spent"))
         http.body = .bytes(
-            JSONWriter.encode(request.body(usuario: usuario, clave: clave, redacted: false)),
-            contentType: "application/json")
+            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: "application/json")
         http.headers = ["Accept: application/json"]
         http.secrets = [clave, request.claveCertificado]
         return http

@@ -142,23 +142,48 @@ public struct FESRequest: Sendable {
         return nil
     }
 
-    /// The `parametro` object as the service expects it: the RUT as `xxxxxxxx-x`, the comuna's
-    /// official name.
-    func parametro(redacted: Bool) -> JSON {
-        [
-            "rut": .string(rut.normalized), "correo": .string(correo), "numeroDocumento": .string(numeroDocumento),
-            "claveCertificado": .string(redacted ? "***" : claveCertificado), "duracion": .int(Int64(duracion)),
-            "nombreEmpresa": .string(nombreEmpresa), "comuna": .string(comuna.name), "direccion": .string(direccion),
-            "giroEmpresa": .string(giroEmpresa),
-        ]
+    /// The whole JSON body of obtenerCertificado, written straight into bytes (no JSON tree:
+    /// issue 13's hot path): the RUT as `xxxxxxxx-x`, the comuna's official name, the
+    /// parameters in the seed's order. With `redacted`, the three secrets are `***`.
+    func bodyBytes(usuario: String, clave: String, redacted: Bool) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writer.writeRaw(#"{"request":{"encabezado":{"usuario":"#)
+        writer.writeString(redacted ? "***" : usuario)
+        writer.writeRaw(#","clave":"#)
+        writer.writeString(redacted ? "***" : clave)
+        writer.writeRaw(#"},"parametro":{"rut":"#)
+        writer.writeString(rut.normalized)
+        writer.writeRaw(#","correo":"#)
+        writer.writeString(correo)
+        writer.writeRaw(#","numeroDocumento":"#)
+        writer.writeString(numeroDocumento)
+        writer.writeRaw(#","claveCertificado":"#)
+        writer.writeString(redacted ? "***" : claveCertificado)
+        writer.writeRaw(#","duracion":"#)
+        writer.write(.int(Int64(duracion)))
+        writer.writeRaw(#","nombreEmpresa":"#)
+        writer.writeString(nombreEmpresa)
+        writer.writeRaw(#","comuna":"#)
+        writer.writeString(comuna.name)
+        writer.writeRaw(#","direccion":"#)
+        writer.writeString(direccion)
+        writer.writeRaw(#","giroEmpresa":"#)
+        writer.writeString(giroEmpresa)
+        writer.writeRaw("}}}")
+        return writer.bytes
     }
 
-    /// The whole JSON body of obtenerCertificado.
+    /// The body as JSON (`fes_check_request` shows it): read back from `bodyBytes`, so that
+    /// what is shown is what is sent.
     func body(usuario: String, clave: String, redacted: Bool) -> JSON {
-        let encabezado: JSON = [
-            "usuario": .string(redacted ? "***" : usuario), "clave": .string(redacted ? "***" : clave),
-        ]
-        return ["request": ["encabezado": encabezado, "parametro": parametro(redacted: redacted)]]
+        // The writer's own output always parses; `.null` would only mean a writer defect,
+        // which the tests would see.
+        (try? JSONParser.parse(bodyBytes(usuario: usuario, clave: clave, redacted: redacted))) ?? .null
+    }
+
+    /// The `parametro` object of the body.
+    func parametro(redacted: Bool) -> JSON {
+        body(usuario: "***", clave: "***", redacted: redacted)["request"]?["parametro"] ?? .null
     }
 
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter

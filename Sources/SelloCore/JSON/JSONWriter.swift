@@ -1,8 +1,27 @@
-/// Writes JSON as compact UTF-8: members in their order, `/` not escaped, non-ASCII as is.
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+/// Writes JSON as compact UTF-8: members in their order, `/` not escaped, non-ASCII as is.
+///
+/// The bytes go into one malloc'ed buffer that grows by doubling and is written through a
+/// pointer: `Array.append` checked uniqueness and capacity for every byte and run, which made
+/// writing a FES body and its envelope some 24,000 instructions (issue 13). The envelope leaves
+/// as that very buffer (`takeCString`), so the C caller's copy is not made twice.
+public struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = JSONWriter.allocate(self.capacity)
+    }
+
+    deinit { free(base) }
+
+    /// What was written so far, copied.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     public static func encode(_ value: JSON) -> [UInt8] {
         var writer = JSONWriter()
@@ -11,51 +30,108 @@ public struct JSONWriter {
     }
 
     public static func string(_ value: JSON) -> String {
-        String(decoding: encode(value), as: UTF8.self)
+        var writer = JSONWriter()
+        writer.write(value)
+        return String(decoding: UnsafeBufferPointer(start: writer.base, count: writer.count), as: UTF8.self)
     }
+
+    /// The bytes as a malloc'ed NUL-terminated C string, handed over (freed by the taker with
+    /// `free`, which is what `sello_free` does).
+    public consuming func takeCString() -> UnsafeMutablePointer<CChar> {
+        reserve(1)
+        base[count] = 0
+        let taken = UnsafeMutableRawPointer(base).bindMemory(to: CChar.self, capacity: count + 1)
+        discard self
+        return taken
+    }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        // Out of memory is not an answer the library can give from here: the process is done.
+        guard let memory = malloc(capacity) else { fatalError("sello: out of memory writing JSON") }
+        return memory.bindMemory(to: UInt8.self, capacity: capacity)
+    }
+
+    /// Room for `more` bytes after what is written.
+    @inline(__always)
+    private mutating func reserve(_ more: Int) {
+        let needed = count + more
+        guard needed > capacity else { return }
+        grow(to: needed)
+    }
+
+    private mutating func grow(to needed: Int) {
+        var grown = capacity
+        while grown < needed { grown = grown > Int.max / 2 ? needed : grown * 2 }
+        guard let memory = realloc(base, grown) else { fatalError("sello: out of memory writing JSON") }
+        base = memory.bindMemory(to: UInt8.self, capacity: grown)
+        capacity = grown
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let source = run.baseAddress, !run.isEmpty else { return }
+        reserve(run.count)
+        (base + count).update(from: source, count: run.count)
+        count += run.count
+    }
+
+    private mutating func append(_ text: StaticString) {
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// JSON text the caller knows is well formed (a fixed piece of structure: `{"request":`),
+    /// written as it is.
+    public mutating func writeRaw(_ text: StaticString) { append(text) }
 
     public mutating func write(_ value: JSON) {
         switch value {
         case .null: append("null")
-        case .bool(let bool): append(bool ? "true" : "false")
+        case .bool(let bool): bool ? append("true") : append("false")
         case .int(let int): writeInt(int)
         case .double(let double): writeDouble(double)
         case .string(let string): writeString(string)
         case .array(let array):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in array.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(element)
+            put(UInt8(ascii: "["))
+            for index in array.indices {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                write(array[index])
             }
-            bytes.append(UInt8(ascii: "]"))
+            put(UInt8(ascii: "]"))
         case .object(let object):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                write(member.value)
+            put(UInt8(ascii: "{"))
+            for index in object.members.indices {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                writeString(object.members[index].key)
+                put(UInt8(ascii: ":"))
+                write(object.members[index].value)
             }
-            bytes.append(UInt8(ascii: "}"))
+            put(UInt8(ascii: "}"))
         }
     }
 
-    private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
     /// Decimal digits without making a String first.
     private mutating func writeInt(_ int: Int64) {
-        if int < 0 { bytes.append(UInt8(ascii: "-")) }
+        reserve(20)
+        if int < 0 { put(UInt8(ascii: "-")) }
         var magnitude = int.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 20 digits at most, written backwards
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        var digits = 1
+        var scan = magnitude
+        while scan >= 10 {
+            scan /= 10
+            digits += 1
         }
+        for offset in stride(from: digits - 1, through: 0, by: -1) {
+            base[count + offset] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        }
+        count += digits
     }
 
     private mutating func writeDouble(_ double: Double) {
@@ -64,43 +140,50 @@ public struct JSONWriter {
             return
         }
         if double.rounded() == double, abs(double) < 1e15 {
-            append(String(Int64(double)))
+            writeInt(Int64(double))
             return
         }
-        append("\(double)")
+        var text = "\(double)"
+        text.withUTF8 { put($0) }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     public mutating func writeString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
         var string = string
-        string.withUTF8 { utf8 in
-            var runStart = 0
-            var index = 0
-            while index < utf8.count {
-                // Eight bytes at a time while none needs escaping: a base64 certificate
-                // (kilobytes) costs about a third of the byte-by-byte walk. (SIMD16 was slower:
-                // Swift's generic SIMD operators are not lowered to vector instructions here.)
-                if index + 8 <= utf8.count, let base = utf8.baseAddress,
-                    !JSONWriter.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                    continue
-                }
-                let byte = utf8[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    index += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                appendEscaped(byte)
-                index += 1
-                runStart = index
+        string.withUTF8 { writeString(utf8: $0) }
+    }
+
+    /// A JSON string of UTF-8 `utf8`: room for the worst case (every byte as `\u00XX`) is made
+    /// once, then runs that need no escape are copied whole, found eight bytes at a time.
+    public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+        let (worst, overflow) = utf8.count.multipliedReportingOverflow(by: 6)
+        reserve(overflow ? utf8.count : worst &+ 2)
+        put(UInt8(ascii: "\""))
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            // Eight bytes at a time while none needs escaping: a base64 certificate
+            // (kilobytes) costs about a third of the byte-by-byte walk. (SIMD16 was slower:
+            // Swift's generic SIMD operators are not lowered to vector instructions here.)
+            if index + 8 <= utf8.count, let start = utf8.baseAddress,
+                !JSONWriter.needsEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            let byte = utf8[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            appendEscaped(byte)
+            index += 1
+            runStart = index
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        put(UInt8(ascii: "\""))
     }
 
     /// Whether any of eight bytes is a control character, `"` or `\\` (exact for "any"; UTF-8
@@ -114,17 +197,17 @@ public struct JSONWriter {
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        put(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(byte)
+        case 0x0A: put(UInt8(ascii: "n"))
+        case 0x0D: put(UInt8(ascii: "r"))
+        case 0x09: put(UInt8(ascii: "t"))
         default:
-            bytes.append(contentsOf: [
-                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)],
-            ])
+            append("u00")
+            let hex = JSONWriter.hexDigits.utf8Start
+            put(hex[Int(byte >> 4)])
+            put(hex[Int(byte & 0xF)])
         }
     }
 }
