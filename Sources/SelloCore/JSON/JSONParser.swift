@@ -204,7 +204,7 @@ public struct JSONParser {
                         positions?[key] = members.count
                         members.append((key, value))
                     }
-                } else if let at = members.firstIndex(where: { $0.key == key }) {
+                } else if let at = members.firstIndex(where: { JSONObject.same($0.key, key) }) {
                     members[at].value = value
                 } else {
                     members.append((key, value))

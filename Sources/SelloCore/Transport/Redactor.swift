@@ -33,13 +33,19 @@ public struct Redactor: Sendable {
     private init(base: Redactor?, adding new: [String]) {
         var unique = base?.secrets ?? []
         var forms = base?.patterns ?? []
+        var raw = base?.raw ?? []
+        // Only the new secrets' forms are computed, each put in its place among the longest-first
+        // forms already known: a call adds its request's secrets to the client's (issue 13).
         for secret in new where secret.count >= Redactor.minimumSecretLength && !unique.contains(secret) {
             unique.append(secret)
-            for form in Redactor.forms(of: secret) where !forms.contains(form) { forms.append(form) }
+            raw.append(Array(secret.utf8))
+            for form in Redactor.forms(of: secret) where !forms.contains(form) {
+                forms.insert(form, at: forms.firstIndex(where: { $0.count < form.count }) ?? forms.endIndex)
+            }
         }
         secrets = unique
-        patterns = forms.sorted { $0.count > $1.count }
-        raw = unique.map { Array($0.utf8) }
+        patterns = forms
+        self.raw = raw
     }
 
     /// This redactor and `secrets` (the forms of those already known are not computed again).
@@ -61,10 +67,7 @@ public struct Redactor: Sendable {
                 if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
             }
         }
-        if raw.contains(where: {
-            [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(
-                $0)
-        }) {
+        if raw.contains(where: { Redactor.htmlEscaped($0) }) {
             var html: [UInt8] = []
             for byte in raw {
                 switch byte {
@@ -79,6 +82,14 @@ public struct Redactor: Sendable {
             add(html)
         }
         return forms
+    }
+
+    /// Whether HTML escapes `byte` (`&`, `<`, `>`, `"`, `'`).
+    static func htmlEscaped(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): return true
+        default: return false
+        }
     }
 
     /// `secret` as a JSON string's content: `\"`, `\\`, control characters escaped (as JSONWriter

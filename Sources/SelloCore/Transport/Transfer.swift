@@ -122,7 +122,7 @@ final class Transfer {
         }
         var headers = request.headers
         try setMethodAndBody(&options, headers: &headers)
-        for header in headers { headerList = curl_slist_append(headerList, header) }
+        for header in headers { headerList = header.withCString { curl_slist_append(headerList, $0) } }
         options.set(CURLOPT_HTTPHEADER, pointer: headerList)
         guard options.failure == CURLE_OK else {
             throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(options.failure)))")

@@ -13,8 +13,13 @@ struct CurlOptions {
     mutating func set(_ option: CURLoption, offset: curl_off_t) {
         check(curlshim_easy_setopt_offset(easy, option, offset))
     }
-    /// libcurl copies string options (since 7.17): the temporary C string may go.
-    mutating func set(_ option: CURLoption, _ text: String) { check(curlshim_easy_setopt_pointer(easy, option, text)) }
+    /// libcurl copies string options (since 7.17): the temporary C string may go. `withCString`
+    /// lends a native String's own bytes; passing the String as a pointer made a copy of each
+    /// (six allocations a call; issue 13).
+    mutating func set(_ option: CURLoption, _ text: String) {
+        let easy = easy
+        check(text.withCString { curlshim_easy_setopt_pointer(easy, option, $0) })
+    }
     mutating func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
         check(curlshim_easy_setopt_pointer(easy, option, pointer))
     }
