@@ -101,6 +101,27 @@ import Testing
         #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
     }
 
+    /// The eight-bytes-at-a-time look for `%`, `+` and non-ASCII finds each at every position of
+    /// texts of every length around a word, and nothing in texts without them.
+    @Test func percentPlusAndNonASCIIAreSeenAtEveryPosition() {
+        func holds(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBufferPointer { Redactor.holdsPercentPlusOrNonASCII($0) }
+        }
+        for length in 0...20 {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(!holds(plain), "length \(length)")
+            #expect(!holds(plain.map { $0 == UInt8(ascii: "a") ? 0x24 : $0 }), "'$' is not '%'")
+            for position in 0..<length {
+                for trigger: UInt8 in [UInt8(ascii: "%"), UInt8(ascii: "+"), 0x80, 0xC3, 0xFF] {
+                    var text = plain
+                    text[position] = trigger
+                    #expect(holds(text), "\(trigger) at \(position) of \(length)")
+                }
+            }
+        }
+        #expect(!holds(Array("*,-&')(~".utf8)))
+    }
+
     // MARK: - Queries and URLs
 
     @Test func queriesMaskSecretNamesAndElideLongValues() {

@@ -10,7 +10,7 @@ public enum Envelope {
     public static func success(_ data: JSON, scope: CallScope, facts: CallFacts) -> JSON {
         let redactor = scope.hooks.redactor
         logWarnings(facts, scope)
-        var object = JSONObject()
+        var object = JSONObject(capacity: 4)
         object.append("ok", .bool(true))
         object.append("data", redactor.scrub(json: data))
         if !facts.warnings.isEmpty {
@@ -26,7 +26,7 @@ public enum Envelope {
         scope.hooks.log(
             .error,
             "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
-        var object = JSONObject()
+        var object = JSONObject(capacity: 4)
         object.append("ok", .bool(false))
         object.append("error", scrubMembers(error.json, redactor))
         if !facts.warnings.isEmpty {
@@ -49,7 +49,7 @@ public enum Envelope {
     /// kept: they are the envelope's structure.
     static func scrubMembers(_ value: JSON, _ redactor: Redactor) -> JSON {
         guard !redactor.secrets.isEmpty, let object = value.objectValue else { return value }
-        var copy = JSONObject()
+        var copy = JSONObject(capacity: object.members.count)
         for member in object.members { copy.append(member.key, redactor.scrub(json: member.value)) }
         return .object(copy)
     }

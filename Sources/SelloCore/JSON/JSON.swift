@@ -58,6 +58,11 @@ public struct JSONObject: Sendable, Equatable {
     public private(set) var members: [(key: String, value: JSON)]
 
     public init() { members = [] }
+    /// An empty object with room for `capacity` members (an envelope knows how many it adds).
+    public init(capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
     public init(_ members: [(String, JSON)]) { self.members = members.map { (key: $0.0, value: $0.1) } }
     /// Takes the members as they are (no copy): the parser builds them labelled.
     init(members: [(key: String, value: JSON)]) { self.members = members }

@@ -53,7 +53,7 @@ public struct CallFacts: Sendable {
     }
 
     func meta(_ scope: CallScope) -> JSON {
-        var object = JSONObject()
+        var object = JSONObject(capacity: 6)
         object.append("service", .string(scope.service))
         object.append("operation", .string(scope.operation))
         object.append("http_status", JSON(httpStatus))

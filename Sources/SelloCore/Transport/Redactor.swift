@@ -158,13 +158,35 @@ public struct Redactor: Sendable {
     func mayHoldSecret(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { haystack -> Bool in
-            if haystack.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") || $0 >= 0x80 }) {
-                return true
-            }
+            if Redactor.holdsPercentPlusOrNonASCII(haystack) { return true }
             return patterns.contains { pattern in
                 pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
             }
         }
+    }
+
+    /// Whether `bytes` has a `%`, a `+` or a byte of non-ASCII text (then the percent-aware and
+    /// canonical-equivalence checks must run): eight bytes at a time, as every string of every
+    /// envelope is looked at (issue 13).
+    static func holdsPercentPlusOrNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if word & highs != 0 || hasZeroByte(word ^ (0x25 &* ones)) || hasZeroByte(word ^ (0x2B &* ones)) {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") || byte >= 0x80 { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
@@ -258,7 +280,7 @@ public struct Redactor: Sendable {
         case .array(let array):
             return .array(array.map { scrub(json: $0) })
         case .object(let object):
-            var copy = JSONObject()
+            var copy = JSONObject(capacity: object.members.count)
             for member in object.members {
                 let value = Redactor.documentFields.contains(member.key) ? member.value : scrub(json: member.value)
                 copy.append(scrub(member.key), value)
