@@ -67,28 +67,42 @@ public struct RUT: Sendable, Equatable {
             return .failure(.format("el dígito verificador debe ser 0-9 o K"))
         }
         let check = isDigit(text[end - 1]) ? text[end - 1] : UInt8(ascii: "K")
-        var digits = Array(text[start..<bodyEnd])
-        if digits.contains(UInt8(ascii: ".")) {
-            let groups = digits.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count),
-                groups.dropFirst().allSatisfy({ $0.count == 3 })
-            else {
-                return .failure(.format("los puntos no separan miles (use 12.345.678-5 o 12345678-5)"))
-            }
-            digits = Array(groups.joined())
+        let number = text[start..<bodyEnd]
+        if number.contains(UInt8(ascii: ".")) && !RUT.dotsSeparateThousands(number) {
+            return .failure(.format("los puntos no separan miles (use 12.345.678-5 o 12345678-5)"))
         }
-        guard digits.allSatisfy(isDigit) else { return .failure(.format("solo se admiten dígitos, puntos y un guion")) }
-        guard (6...8).contains(digits.count) else {
-            return .failure(
-                .format(
-                    "el número debe tener entre 6 y 8 dígitos"))
+        // The digits are the number's bytes but its dots, read without copying them (issue 13).
+        var count = 0
+        var body = 0
+        for byte in number where byte != UInt8(ascii: ".") {
+            guard isDigit(byte) else { return .failure(.format("solo se admiten dígitos, puntos y un guion")) }
+            count += 1
+            if count <= 8 { body = body * 10 + Int(byte - UInt8(ascii: "0")) }
         }
-        let body = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        guard body >= 100_000 else { return .failure(.format("el número debe tener entre 6 y 8 dígitos")) }
+        guard (6...8).contains(count), body >= 100_000 else {
+            return .failure(.format("el número debe tener entre 6 y 8 dígitos"))
+        }
         let expected = checkDigit(for: body)
         let got = String(decoding: [check], as: UTF8.self)
         guard expected == got else { return .failure(.checkDigit(expected: expected, got: got)) }
         return .success(RUT(body: body, checkDigit: expected))
+    }
+
+    /// Whether the dots of `number` separate thousands: 1 to 3 characters before the first dot,
+    /// exactly 3 after each.
+    static func dotsSeparateThousands(_ number: ArraySlice<UInt8>) -> Bool {
+        var group = 0
+        var first = true
+        for byte in number {
+            guard byte == UInt8(ascii: ".") else {
+                group += 1
+                continue
+            }
+            guard first ? (1...3).contains(group) : group == 3 else { return false }
+            first = false
+            group = 0
+        }
+        return group == 3
     }
 
     static func parseUnicode(_ text: String) -> Result<RUT, Problem> {
