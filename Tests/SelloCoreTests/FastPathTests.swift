@@ -34,6 +34,21 @@ import Testing
         }
     }
 
+    static let emailCases = [
+        "ana@empresa.cl", "eleon@certificadoradelsur.cl", "a.b@c.de", ".a@b.cl", "a.@b.cl", "a..b@c.cl",
+        "a@b", "a@b.c", "a@b.c1", "a@-b.cl", "a@b-.cl", "a@b..cl", "a@.b.cl", "a@b.cl.", "@b.cl", "a@@b.cl",
+        "a@b@c.cl", "a b@c.cl", "a(b)@c.cl", "x+tag@sub.dominio.cl", "o'neil@x.com",
+        String(repeating: "a", count: 65) + "@b.cl", String(repeating: "a", count: 64) + "@b.cl",
+        "a@" + String(repeating: "b", count: 64) + ".cl", "a@" + String(repeating: "b", count: 63) + ".cl", "",
+    ]
+
+    @Test func emailBytesAgreeWithUnicode() {
+        let generated = FastPathTests.strings(over: ["a", "@", ".", "-", "1", "!"], upTo: 6)
+        for text in FastPathTests.emailCases + generated {
+            #expect(EmailAddress.problem(text) == EmailAddress.unicodeProblem(text), "e-mail '\(text)'")
+        }
+    }
+
     @Test func rutNonASCIIStillUsesTheGeneralRule() {
         #expect(RUT.parse("１２.345.678-5") == RUT.parseUnicode("１２.345.678-5"))
     }
