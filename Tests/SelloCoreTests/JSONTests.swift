@@ -34,6 +34,30 @@ import Testing
         }
     }
 
+    /// The parser also reads eight bytes at a time: a raw control character or a byte that is
+    /// not UTF-8, at every offset of strings of every length, is still refused (and repaired in
+    /// an answer), and non-ASCII text at every offset still read whole.
+    @Test func everyBadByteAtEveryOffsetIsSeenByTheParser() throws {
+        for length in 1...20 {
+            for offset in 0..<length {
+                for (bad, isControl) in [(UInt8(0x01), true), (0x1F, true), (0xFF, false), (0x80, false)] {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    text[offset] = bad
+                    let document = [UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")]
+                    #expect(throws: JSONParseError.self, "\(bad) at \(offset) of \(length)") {
+                        try JSONParser.parse(document)
+                    }
+                    let repaired = try JSONParser.parseAnswer(document)
+                    #expect(repaired.value.stringValue?.utf8.count == (isControl ? length : length + 2))
+                }
+                var text = Array(repeating: "a", count: length)
+                text[offset] = "ñ"
+                let word = text.joined()
+                #expect(try JSONParser.parse("\"\(word)\"").stringValue == word)
+            }
+        }
+    }
+
     @Test(arguments: [Int64.min, Int64.max, 0, -1, 9, 10, -10, 1_000_000_007])
     func integersAreWrittenAsDecimal(_ value: Int64) {
         #expect(JSONWriter.string(.int(value)) == String(value))

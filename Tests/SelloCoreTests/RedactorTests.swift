@@ -122,6 +122,17 @@ import Testing
         #expect(!holds(Array("*,-&')(~".utf8)))
     }
 
+    /// A secret is long enough by its characters, not its bytes: CR LF is one character, ñ two
+    /// bytes.
+    @Test(arguments: [
+        ("abc", false), ("abcd", true), ("\r\nab", false), ("\r\nabc", true), ("ñañ", false), ("ñaña", true),
+        ("e\u{301}e\u{301}e\u{301}", false), (String(repeating: "x", count: 100), true),
+    ])
+    func aSecretIsLongEnoughByItsCharacters(_ secret: String, _ expected: Bool) {
+        #expect(Redactor.isLongEnough(secret) == expected)
+        #expect(Redactor.isLongEnough(secret) == (secret.count >= Redactor.minimumSecretLength))
+    }
+
     // MARK: - Queries and URLs
 
     @Test func queriesMaskSecretNamesAndElideLongValues() {

@@ -50,7 +50,7 @@ public final class CallHooks {
 
     /// Registers values that must never leave the library (passwords, tokens, the Basic pair).
     public func addSecrets(_ secrets: [String]) {
-        let new = secrets.filter { $0.count >= Redactor.minimumSecretLength && !redactor.secrets.contains($0) }
+        let new = secrets.filter { Redactor.isLongEnough($0) && !redactor.secrets.contains($0) }
         guard !new.isEmpty else { return }
         redactor = redactor.adding(new)
     }

@@ -283,7 +283,20 @@ public struct JSONParser {
             // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation, and
             // String(validating:) is not specialised here: some 1,500 instructions a string).
             var ascii = true
+            // Eight bytes at a time while none ends the string, escapes or is a control character
+            // (a certificate or a stamped XML is kilobytes of base64; issue 13); byte by byte
+            // through a word that has one, so a short string is not looked at twice.
+            var bytewiseUntil = index
             while index < bytes.count {
+                if index >= bytewiseUntil, index + 8 <= bytes.count, let base = bytes.baseAddress {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if !JSONWriter.needsEscape(word) {
+                        if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
+                        index += 8
+                        continue
+                    }
+                    bytewiseUntil = index + 8
+                }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])

@@ -34,7 +34,7 @@ public final class HTTPTransport: Sendable {
     public func perform(_ request: HTTPRequest, scope: CallScope) -> Exchange {
         var exchange = Exchange(.failure(.internal("no attempt was made")))
         do throws(SelloError) {
-            try prepare(request, hooks: scope.hooks)
+            let url = try prepare(request, hooks: scope.hooks)
             let pool = try pools.pool()
             let deadline = CallDeadline(
                 hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
@@ -42,7 +42,7 @@ public final class HTTPTransport: Sendable {
             var retries = 0
             while true {
                 let outcome = try attempt(
-                    request, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
+                    request, url: url, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
                     number: retries + 1)
                 exchange.attempts += outcome.requestsStarted
                 if outcome.status > 0 { exchange.httpStatus = outcome.status }
@@ -68,22 +68,25 @@ public final class HTTPTransport: Sendable {
 
     /// One attempt on a pooled handle, woken by a cancellation.
     private func attempt(
-        _ request: HTTPRequest, pool: HandlePool, scope: CallScope, timeoutMs: Int,
+        _ request: HTTPRequest, url: String, pool: HandlePool, scope: CallScope, timeoutMs: Int,
         number: Int
     ) throws(SelloError) -> TransferOutcome {
         logRequest(request, hooks: scope.hooks, attempt: number)
         let handle = try pool.checkout()
         defer { pool.checkin(handle) }
         let transfer = try Transfer(
-            handle: handle, request: request, settings: settings, share: pool.shareHandle,
+            handle: handle, request: request, url: url, settings: settings, share: pool.shareHandle,
             hooks: scope.hooks, timeoutMs: timeoutMs)
         return transfer.outcome(handle.perform(cancel: scope.cancel))
     }
 
     /// What every request gets before its first attempt, in the single and the batch path alike:
     /// the URL length limit (nothing sent above it) and its secrets registered with the call.
-    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) {
-        let length = Transfer.url(request, settings: settings).utf8.count
+    /// Returns the URL, built once for the single path's attempts.
+    @discardableResult
+    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) -> String {
+        let url = Transfer.url(request, settings: settings)
+        let length = url.utf8.count
         guard length <= Sello.maxURLBytes else {
             throw SelloError(
                 .validation, .urlTooLong,
@@ -97,6 +100,7 @@ public final class HTTPTransport: Sendable {
             secrets += [basic.password, Base64.encode(Array("\(basic.user):\(basic.password)".utf8))]
         }
         hooks.addSecrets(secrets)
+        return url
     }
 
     /// Decides what an attempt means: an answer, a retry, or a final error. Reads the outcome

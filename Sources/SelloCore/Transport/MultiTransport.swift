@@ -179,7 +179,8 @@ private struct Batch {
             let handle = try pool.checkout()
             do throws(SelloError) {
                 let transfer = try Transfer(
-                    handle: handle, request: request, settings: transport.settings,
+                    handle: handle, request: request, url: Transfer.url(request, settings: transport.settings),
+                    settings: transport.settings,
                     share: pool.shareHandle, hooks: hooks, timeoutMs: nil)
                 guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
                     throw .internal("curl_multi_add_handle failed")

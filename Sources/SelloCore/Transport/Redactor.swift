@@ -36,7 +36,7 @@ public struct Redactor: Sendable {
         var raw = base?.raw ?? []
         // Only the new secrets' forms are computed, each put in its place among the longest-first
         // forms already known: a call adds its request's secrets to the client's (issue 13).
-        for secret in new where secret.count >= Redactor.minimumSecretLength && !unique.contains(secret) {
+        for secret in new where Redactor.isLongEnough(secret) && !unique.contains(secret) {
             unique.append(secret)
             raw.append(Array(secret.utf8))
             for form in Redactor.forms(of: secret) where !forms.contains(form) {
@@ -46,6 +46,16 @@ public struct Redactor: Sendable {
         secrets = unique
         patterns = forms
         self.raw = raw
+    }
+
+    /// Whether `secret` has at least `minimumSecretLength` characters. ASCII without CR has a
+    /// character per byte, and counting by bytes spares the grapheme breaking of `count` on
+    /// every call (issue 13).
+    static func isLongEnough(_ secret: String) -> Bool {
+        let bytes = secret.utf8.count
+        if bytes < minimumSecretLength { return false }
+        if bytes <= 64, secret.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return true }
+        return secret.count >= minimumSecretLength
     }
 
     /// This redactor and `secrets` (the forms of those already known are not computed again).

@@ -100,8 +100,8 @@ final class Transfer {
     /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
     ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
     init(
-        handle: EasyHandle, request: HTTPRequest, settings: TransportSettings, share: UnsafeMutableRawPointer?,
-        hooks: CallHooks, timeoutMs: Int?
+        handle: EasyHandle, request: HTTPRequest, url: String, settings: TransportSettings,
+        share: UnsafeMutableRawPointer?, hooks: CallHooks, timeoutMs: Int?
     ) throws(SelloError) {
         self.handle = handle
         self.request = request
@@ -112,7 +112,7 @@ final class Transfer {
         curl_easy_reset(handle.raw)
         var options = CurlOptions(handle.raw)
         Transfer.setConnection(
-            &options, url: Transfer.url(request, settings: settings), settings: settings, share: share,
+            &options, url: url, settings: settings, share: share,
             errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
         setAnswerCallbacks(&options, hooks: hooks)
         if let credentials = request.basicAuth {
