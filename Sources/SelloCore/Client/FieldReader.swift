@@ -12,7 +12,8 @@ public struct FieldReader {
         guard let object = json.objectValue else {
             throw .invalidArgument("the \(what) must be a JSON object, got \(json.typeName)")
         }
-        for key in object.keys where !allowed.contains(where: { JSONObject.same($0, key) }) {
+        for member in object.members where !allowed.contains(where: { JSONObject.same($0, member.key) }) {
+            let key = member.key
             let known = allowed.sorted().joined(separator: ", ")
             throw .invalidArgument(
                 "unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: .unknownField)

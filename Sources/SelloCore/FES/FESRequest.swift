@@ -16,6 +16,8 @@ public struct FESRequest: Sendable {
         case rut, correo, numeroDocumento, claveCertificado, duracion, nombreEmpresa, comuna, direccion, giroEmpresa
         var name: String { FESRequest.parameterNames[rawValue] }
     }
+    /// Every parameter in the seed's order, made once (`allCases` builds an array each time).
+    static let parameters = Parameter.allCases
 
     public let rut: RUT
     public let correo: String
@@ -32,8 +34,8 @@ public struct FESRequest: Sendable {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
         // The textual parameters by position (duracion's slot stays nil): indexing beats
         // looking eight short names up again and again.
-        var texts = [String?](repeating: nil, count: Parameter.allCases.count)
-        for parameter in Parameter.allCases where parameter != .duracion {
+        var texts = [String?](repeating: nil, count: FESRequest.parameters.count)
+        for parameter in FESRequest.parameters where parameter != .duracion {
             texts[parameter.rawValue] = try reader.string(parameter.name)
         }
         let duracion = try reader.int("duracion")
@@ -82,15 +84,15 @@ public struct FESRequest: Sendable {
     /// (110), characters (102). All the problems found are thrown together.
     static func checkPresentAndClean(_ texts: [String?], duracion: Int?) throws(SelloError) {
         var problems: [SelloError] = []
-        for parameter in Parameter.allCases
+        for parameter in parameters
         where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
             problems.append(MissingField.fes.error(parameter.name))
         }
-        for parameter in Parameter.allCases where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false
+        for parameter in parameters where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false
         {
             problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))
         }
-        for parameter in Parameter.allCases {
+        for parameter in parameters {
             let password = parameter == .claveCertificado
             guard let text = texts[parameter.rawValue], let bad = disallowedCharacter(in: text, password: password)
             else { continue }

@@ -150,8 +150,11 @@ public struct JSONWriter: ~Copyable {
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     public mutating func writeString(_ string: String) {
-        var string = string
-        string.withUTF8 { writeString(utf8: $0) }
+        // A native or small string lends its bytes as they are; only another kind is copied.
+        if string.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) == nil {
+            var string = string
+            string.withUTF8 { writeString(utf8: $0) }
+        }
     }
 
     /// A JSON string of UTF-8 `utf8`: room for the worst case (every byte as `\u00XX`) is made
