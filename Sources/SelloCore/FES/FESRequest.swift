@@ -88,8 +88,7 @@ public struct FESRequest: Sendable {
         where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
             problems.append(MissingField.fes.error(parameter.name))
         }
-        for parameter in parameters where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false
-        {
+        for parameter in parameters where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false {
             problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))
         }
         for parameter in parameters {
