@@ -37,7 +37,7 @@ enum Bridge {
     /// "fv", operation "get_user"), so an export names its operation once.
     static func call<Client: AnyObject>(
         _ handle: OpaquePointer?, as type: Client.Type, function: String = #function,
-        _ body: (Client) -> JSON
+        _ body: (Client) -> Reply
     ) -> UnsafeMutablePointer<CChar>? {
         guard let client = object(handle, as: type) else {
             let name = function.prefix { $0 != "(" }
@@ -48,7 +48,7 @@ enum Bridge {
                     .invalidArgument("the client handle is NULL", code: .nullClient),
                     scope: scope, facts: CallFacts()))
         }
-        return Envelope.cString(body(client))
+        return body(client).cString()
     }
 
     static func string(_ json: JSON) -> UnsafeMutablePointer<CChar>? { Envelope.cString(json) }

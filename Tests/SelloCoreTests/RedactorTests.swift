@@ -101,8 +101,9 @@ import Testing
         #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
     }
 
-    /// The eight-bytes-at-a-time look for `%`, `+` and non-ASCII finds each at every position of
-    /// texts of every length around a word, and nothing in texts without them.
+    /// The eight-bytes-at-a-time looks for `%`, `+` and non-ASCII (and for non-ASCII alone) find
+    /// each at every position of texts of every length around a word, and nothing in texts
+    /// without them.
     @Test func percentPlusAndNonASCIIAreSeenAtEveryPosition() {
         func holds(_ bytes: [UInt8]) -> Bool {
             bytes.withUnsafeBufferPointer { Redactor.holdsPercentPlusOrNonASCII($0) }
@@ -116,6 +117,8 @@ import Testing
                     var text = plain
                     text[position] = trigger
                     #expect(holds(text), "\(trigger) at \(position) of \(length)")
+                    let nonASCII = text.withUnsafeBufferPointer { Redactor.holdsNonASCII($0) }
+                    #expect(nonASCII == (trigger >= 0x80), "\(trigger) at \(position) of \(length)")
                 }
             }
         }

@@ -44,7 +44,7 @@ extension CFDIClient {
         parse: { json, _, _ throws(SelloError) in try CFDIBatchRequest(json) },
         custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) })
 
-    public func processFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func processFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
         client.run(Self.processFilesOperation, on: self, requestText)
     }
 

@@ -41,7 +41,7 @@ public final class ServiceClient: Sendable {
     public func run<Client, Request>(
         _ operation: Operation<Client, Request>, on client: Client,
         _ requestText: UnsafePointer<CChar>?, tokens: BearerTokens? = nil
-    ) -> JSON {
+    ) -> Reply {
         let parsed = Result { () throws(SelloError) in try CallID.split(try RequestText.parse(requestText)) }
         let token = CancelToken(callID: (try? parsed.get())?.callID)
         let key = calls.register(token)
@@ -59,9 +59,9 @@ public final class ServiceClient: Sendable {
             let request = try operation.parse(try parsed.get().request, client, &found)
             facts.warnings += found.warnings
             let data = try perform(operation, request, client, scope, tokens, &facts)
-            return Envelope.success(data, scope: scope, facts: facts)
+            return Reply(.success(data), scope: scope, facts: facts)
         } catch {
-            return Envelope.failure(error, scope: scope, facts: facts)
+            return Reply(.failure(error), scope: scope, facts: facts)
         }
     }
 
@@ -125,7 +125,7 @@ public final class ServiceClient: Sendable {
     }
 
     /// `*_client_cancel`: cancels the calls in flight with this `call_id` (all of them when nil).
-    public func cancel(_ callIDText: UnsafePointer<CChar>?) -> JSON {
+    public func cancel(_ callIDText: UnsafePointer<CChar>?) -> Reply {
         let callID = callIDText.map {
             String(
                 decoding: UnsafeBufferPointer(
@@ -139,7 +139,7 @@ public final class ServiceClient: Sendable {
                 .info,
                 "\(service): cancelled \(reached) call(s)\(callID.map { " with call_id '\($0)'" } ?? "")")
         }
-        return Envelope.success(["cancelled": .int(Int64(reached))], scope: scope, facts: CallFacts())
+        return Reply(.success(["cancelled": .int(Int64(reached))]), scope: scope, facts: CallFacts())
     }
 }
 

@@ -4,45 +4,14 @@ import Glibc
 
 /// The one place that turns a result into the envelope JSON.
 public enum Envelope {
-    /// Every envelope leaves through `success` or `failure`, which mask the call's secrets in all
-    /// of it — data (member names included, documents excepted), error, warnings — whatever
-    /// echoed them (issue 12, item 5).
+    /// Every envelope leaves through `success` or `failure` (or a `Reply` they make), which
+    /// mask the call's secrets in all of it.
     public static func success(_ data: JSON, scope: CallScope, facts: CallFacts) -> JSON {
-        let redactor = scope.hooks.redactor
-        logWarnings(facts, scope)
-        var object = JSONObject(capacity: 4)
-        object.append("ok", .bool(true))
-        object.append("data", redactor.scrub(json: data))
-        if !facts.warnings.isEmpty {
-            object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) }))
-        }
-        object.append("meta", facts.meta(scope))
-        return .object(object)
+        Reply(.success(data), scope: scope, facts: facts).json
     }
 
     public static func failure(_ error: SelloError, scope: CallScope, facts: CallFacts) -> JSON {
-        let redactor = scope.hooks.redactor
-        logWarnings(facts, scope)
-        scope.hooks.log(
-            .error,
-            "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
-        var object = JSONObject(capacity: 4)
-        object.append("ok", .bool(false))
-        object.append("error", scrubMembers(error.json, redactor))
-        if !facts.warnings.isEmpty {
-            object.append("warnings", .array(facts.warnings.map { scrubMembers($0.json, redactor) }))
-        }
-        object.append("meta", facts.meta(scope))
-        return .object(object)
-    }
-
-    /// One log line per warning, when the call ends.
-    static func logWarnings(_ facts: CallFacts, _ scope: CallScope) {
-        for warning in facts.warnings {
-            scope.hooks.log(
-                .warning,
-                "\(scope.service).\(scope.operation): \(warning.message)")
-        }
+        Reply(.failure(error), scope: scope, facts: facts).json
     }
 
     /// The values of the library's own object (an error, a warning) scrubbed, its member names

@@ -25,7 +25,7 @@ public final class FESClient: Sendable {
             try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
         })
 
-    public func obtainCertificate(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func obtainCertificate(_ requestText: UnsafePointer<CChar>?) -> Reply {
         client.run(Self.obtainCertificateOperation, on: self, requestText)
     }
 

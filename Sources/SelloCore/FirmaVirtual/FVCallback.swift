@@ -111,7 +111,7 @@ public enum FVCallback {
 extension FVClient {
     /// fv_confirm_callback: parses a callback, then asks the contract's detail (GET
     /// /api/v1/contract/detail/{sContractID}) and returns the status the service confirms.
-    public func confirmCallback(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func confirmCallback(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("confirm_callback", requestText) { json, found throws(SelloError) in
             let callback = try FVCallback.parse(request: json, found: &found)
             guard FVValidation.isUUID(callback.contractID) else {

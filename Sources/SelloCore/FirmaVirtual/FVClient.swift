@@ -102,7 +102,7 @@ public final class FVClient: Sendable {
     }
 
     /// Runs one operation through the client's pipeline, with the client's tokens.
-    func run(_ name: String, _ requestText: UnsafePointer<CChar>?, _ build: @escaping Build) -> JSON {
+    func run(_ name: String, _ requestText: UnsafePointer<CChar>?, _ build: @escaping Build) -> Reply {
         client.run(Self.operation(name, build), on: self, requestText, tokens: self)
     }
 

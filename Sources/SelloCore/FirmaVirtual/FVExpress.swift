@@ -4,7 +4,7 @@ extension FVClient {
     /// POST /api/v1/contract/create-contract-express. Never sent twice once it may have reached
     /// the service (a contract is billed). `data`: {"sContractID", "sStatus", "sContractName",
     /// "message"}; an ok answer without a contract id is ok with a CONTRACT_ID_MISSING warning.
-    public func createContractExpress(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func createContractExpress(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("create_contract_express", requestText) { json, found throws(SelloError) in
             let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
                 try self.checkDocument(prefix: prefix, size: size, field: field)

@@ -17,7 +17,7 @@ extension FVClient {
     // MARK: - Users
 
     /// GetAllUser: GET /api/v1/userapp/{IDUser}.
-    public func getUser(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func getUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("get_user", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDUser"])
             return FVCall(.get, Self.path("/api/v1/userapp", try V.positiveID(reader, "IDUser")), replay: .idempotent)
@@ -25,7 +25,7 @@ extension FVClient {
     }
 
     /// CreateUserApp: POST /api/v1/userapp (no token, as documented).
-    public func createUser(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func createUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("create_user", requestText) { json, _ throws(SelloError) in
             let (body, password) = try Self.userBody(json)
             var call = FVCall(
@@ -96,7 +96,7 @@ extension FVClient {
 
     /// UpdateUserApp: PUT /api/v1/userapp/{IDUser}; "Solo se puede actualizar nombre, apellido,
     /// teléfono".
-    public func updateUser(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func updateUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("update_user", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDUser", "sFirstName", "sLastName", "sPhone"])
             var problems = Problems()
@@ -127,7 +127,7 @@ extension FVClient {
     }
 
     /// PasswordReset: POST /pwd/reset {"login": email}; the service e-mails a code.
-    public func resetPassword(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func resetPassword(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("reset_password", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["login"])
             let login = try V.email(try V.text(reader, "login"), field: "login")
@@ -142,7 +142,7 @@ extension FVClient {
 
     /// NewPassword: POST /pwd/reset (the same path) {"login", "password" (the e-mailed code),
     /// "new_password"}.
-    public func newPassword(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func newPassword(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("new_password", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["login", "password", "new_password"])
             var problems = Problems()
@@ -184,7 +184,7 @@ extension FVClient {
     // MARK: - Contracts
 
     /// GetOneContract: GET /api/v1/contract/{IDContract}.
-    public func getContract(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func getContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("get_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
             var call = FVCall(
@@ -195,7 +195,7 @@ extension FVClient {
     }
 
     /// CreateContract: POST /api/v1/contract/create-contract.
-    public func createContract(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func createContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("create_contract", requestText) { json, _ throws(SelloError) in
             let body = try FVContractRequest.body(json)
             return FVCall(
@@ -205,7 +205,7 @@ extension FVClient {
     }
 
     /// GetContractType: GET /api/v1/contract-type/{QTYPE}/{QVALUE}.
-    public func listContractTypes(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func listContractTypes(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("list_contract_types", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["QTYPE", "QVALUE"])
             guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
@@ -216,7 +216,7 @@ extension FVClient {
     }
 
     /// ContractOwner: GET /api/v1/contract/owner/{IDOwner}.
-    public func listOwnerContracts(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func listOwnerContracts(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("list_owner_contracts", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDOwner"])
             var call = FVCall(
@@ -227,7 +227,7 @@ extension FVClient {
     }
 
     /// ContratcDetail: GET /api/v1/contract/detail/{ContractID}.
-    public func getContractDetail(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func getContractDetail(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("get_contract_detail", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
             var call = FVCall(
@@ -238,7 +238,7 @@ extension FVClient {
     }
 
     /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body.
-    public func deleteContract(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func deleteContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("delete_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
             return FVCall(
@@ -248,7 +248,7 @@ extension FVClient {
     }
 
     /// SendContract: POST /api/v1/contract/send/draft/{IDContract}, no body; e-mails every signer.
-    public func sendContract(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func sendContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("send_contract", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["IDContract"])
             return FVCall(
@@ -262,7 +262,7 @@ extension FVClient {
 
     /// SubirDocumentos: multipart POST /api/v1/upfile, part "file" named "<contractID>.pdf" (the
     /// service links the document to the contract by that name).
-    public func uploadDocument(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func uploadDocument(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("upload_document", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["contractID", "file_path", "content_base64"])
             var problems = Problems()
@@ -308,7 +308,7 @@ extension FVClient {
     }
 
     /// FileList: GET /api/v1/filelist/{ContractID}.
-    public func listFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func listFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("list_files", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
             return FVCall(
@@ -317,7 +317,7 @@ extension FVClient {
     }
 
     /// SortFiles: POST /api/v1/sortfiles {"contractID", "file_order": [{"document", "ind", "action"}]}.
-    public func sortFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func sortFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("sort_files", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["contractID", "file_order"])
             var problems = Problems()
@@ -371,7 +371,7 @@ extension FVClient {
     }
 
     /// MergedFile: POST /api/v1/contract/merge/{ContractID}, no body.
-    public func mergeFiles(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func mergeFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("merge_files", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["ContractID"])
             return FVCall(
@@ -385,7 +385,7 @@ extension FVClient {
     // MARK: - Signers
 
     /// CreateSigner: POST /api/v1/signer/new.
-    public func createSigner(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func createSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("create_signer", requestText) { json, _ throws(SelloError) in
             FVCall(
                 .post, "/api/v1/signer/new", body: Self.json(try Self.signerBody(json)),
@@ -394,7 +394,7 @@ extension FVClient {
     }
 
     /// UpdateSigner: POST /api/v1/signer/upd.
-    public func updateSigner(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func updateSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("update_signer", requestText) { json, _ throws(SelloError) in
             FVCall(
                 .post, "/api/v1/signer/upd", body: Self.json(try Self.signerBody(json)),
@@ -403,7 +403,7 @@ extension FVClient {
     }
 
     /// DeleteSigner: POST /api/v1/signer/del {"contractID", "rutId"}.
-    public func deleteSigner(_ requestText: UnsafePointer<CChar>?) -> JSON {
+    public func deleteSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("delete_signer", requestText) { json, found throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["contractID", "rutId"])
             var problems = Problems()

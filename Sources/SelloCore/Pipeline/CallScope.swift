@@ -51,17 +51,6 @@ public struct CallFacts: Sendable {
         attempts += exchange.attempts
         if let status = exchange.httpStatus { httpStatus = status }
     }
-
-    func meta(_ scope: CallScope) -> JSON {
-        var object = JSONObject(capacity: 6)
-        object.append("service", .string(scope.service))
-        object.append("operation", .string(scope.operation))
-        object.append("http_status", JSON(httpStatus))
-        if let serviceCode { object.append("service_code", .int(Int64(serviceCode))) }
-        object.append("attempts", .int(Int64(attempts)))
-        object.append("elapsed_ms", .double(scope.elapsedMilliseconds))
-        return .object(object)
-    }
 }
 
 /// What reading a request or an answer found besides its value: warnings, the service's code,

@@ -16,9 +16,15 @@ public struct Redactor: Sendable {
     /// Members whose values are documents the caller must store byte for byte (a certificate, a
     /// stamped XML, a PDF): a masked byte would corrupt them, and a password can only be inside
     /// one by coincidence. Every other string and member name of an envelope is masked.
-    public static let documentFields: Set<String> = [
+    public static let documentFields: [String] = [
         "certificado", "xmlBase64", "pdfBase64", "acuseCancelBase64", "acuseBase64", "cbbBase64", "xml",
     ]
+
+    /// Whether `name` is one of `documentFields` (seven names, mostly of other lengths: cheaper
+    /// than hashing every member name of every envelope).
+    static func isDocument(_ name: String) -> Bool {
+        documentFields.contains { JSONObject.same($0, name) }
+    }
 
     public let secrets: [String]
     /// Every literal form of every secret, longest first (so that a longer form is masked whole).
@@ -292,7 +298,7 @@ public struct Redactor: Sendable {
         case .object(let object):
             var copy = JSONObject(capacity: object.members.count)
             for member in object.members {
-                let value = Redactor.documentFields.contains(member.key) ? member.value : scrub(json: member.value)
+                let value = Redactor.isDocument(member.key) ? member.value : scrub(json: member.value)
                 copy.append(scrub(member.key), value)
             }
             return .object(copy)
@@ -307,7 +313,7 @@ public struct Redactor: Sendable {
         case .array(let array): return array.contains { holdsSecret($0) }
         case .object(let object):
             return object.members.contains {
-                mayHoldSecret($0.key) || (!Redactor.documentFields.contains($0.key) && holdsSecret($0.value))
+                mayHoldSecret($0.key) || (!Redactor.isDocument($0.key) && holdsSecret($0.value))
             }
         default: return false
         }
@@ -321,13 +327,28 @@ public struct Redactor: Sendable {
         var part = part
         let (found, ascii) = text.withUTF8 { haystack in
             part.withUTF8 { needle in
-                (
-                    bytes(haystack, contain: needle),
-                    !haystack.contains(where: { $0 >= 0x80 }) && !needle.contains(where: { $0 >= 0x80 })
-                )
+                bytes(haystack, contain: needle)
+                    ? (true, true) : (false, !holdsNonASCII(haystack) && !holdsNonASCII(needle))
             }
         }
         return found || (!ascii && text.contains(part))
+    }
+
+    /// Whether `bytes` has a byte of non-ASCII text, eight bytes at a time.
+    static func holdsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return true }
+            index += 1
+        }
+        return false
     }
 
     /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.

@@ -1,0 +1,109 @@
+/// A call's envelope before it is written: what the call produced, its facts and names, and the
+/// redactor that masks it. Made once per call, when its warnings and any error are logged; then
+/// written either as JSON (`json`: a batch's items, Swift callers) or straight into the buffer
+/// handed to the C caller (`cString`), without building the tree first (issue 13).
+///
+/// Every envelope is masked here, whichever way it is written: data (member names included,
+/// documents excepted), error, warnings — whatever echoed a secret (issue 12, item 5).
+public struct Reply: Sendable {
+    public enum Outcome: Sendable {
+        case success(JSON)
+        case failure(SelloError)
+    }
+
+    public let outcome: Outcome
+    let service: String
+    let operation: String
+    let redactor: Redactor
+    let facts: CallFacts
+    let elapsedMs: Double
+
+    public init(_ outcome: Outcome, scope: CallScope, facts: CallFacts) {
+        self.outcome = outcome
+        service = scope.service
+        operation = scope.operation
+        redactor = scope.hooks.redactor
+        self.facts = facts
+        elapsedMs = scope.elapsedMilliseconds
+        for warning in facts.warnings {
+            scope.hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)")
+        }
+        if case .failure(let error) = outcome {
+            scope.hooks.log(
+                .error,
+                "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
+        }
+    }
+
+    /// The envelope as JSON.
+    public var json: JSON {
+        var object = JSONObject(capacity: 4)
+        switch outcome {
+        case .success(let data):
+            object.append("ok", .bool(true))
+            object.append("data", redactor.scrub(json: data))
+        case .failure(let error):
+            object.append("ok", .bool(false))
+            object.append("error", Envelope.scrubMembers(error.json, redactor))
+        }
+        if !facts.warnings.isEmpty {
+            object.append("warnings", .array(facts.warnings.map { Envelope.scrubMembers($0.json, redactor) }))
+        }
+        object.append("meta", meta)
+        return .object(object)
+    }
+
+    var meta: JSON {
+        var object = JSONObject(capacity: 6)
+        object.append("service", .string(service))
+        object.append("operation", .string(operation))
+        object.append("http_status", JSON(facts.httpStatus))
+        if let serviceCode = facts.serviceCode { object.append("service_code", .int(Int64(serviceCode))) }
+        object.append("attempts", .int(Int64(facts.attempts)))
+        object.append("elapsed_ms", .double(elapsedMs))
+        return .object(object)
+    }
+
+    /// The envelope as a malloc'ed NUL-terminated string for the C caller (released by
+    /// `sello_free`): the same bytes `json` writes to (ReplyTests), its own parts written as
+    /// they are, without a tree.
+    public func cString() -> UnsafeMutablePointer<CChar>? {
+        var writer = JSONWriter(capacity: 1024)
+        write(into: &writer)
+        return writer.takeCString()
+    }
+
+    func write(into writer: inout JSONWriter) {
+        switch outcome {
+        case .success(let data):
+            writer.writeRaw(#"{"ok":true,"data":"#)
+            writer.write(redactor.scrub(json: data))
+        case .failure(let error):
+            writer.writeRaw(#"{"ok":false,"error":"#)
+            writer.write(Envelope.scrubMembers(error.json, redactor))
+        }
+        if !facts.warnings.isEmpty {
+            writer.writeRaw(#","warnings":["#)
+            for (index, warning) in facts.warnings.enumerated() {
+                if index > 0 { writer.writeRaw(",") }
+                writer.write(Envelope.scrubMembers(warning.json, redactor))
+            }
+            writer.writeRaw("]")
+        }
+        writer.writeRaw(#","meta":{"service":"#)
+        writer.writeString(service)
+        writer.writeRaw(#","operation":"#)
+        writer.writeString(operation)
+        writer.writeRaw(#","http_status":"#)
+        writer.write(JSON(facts.httpStatus))
+        if let serviceCode = facts.serviceCode {
+            writer.writeRaw(#","service_code":"#)
+            writer.write(.int(Int64(serviceCode)))
+        }
+        writer.writeRaw(#","attempts":"#)
+        writer.write(.int(Int64(facts.attempts)))
+        writer.writeRaw(#","elapsed_ms":"#)
+        writer.write(.double(elapsedMs))
+        writer.writeRaw("}}")
+    }
+}
