@@ -51,6 +51,40 @@ import Testing
         #expect(found == expected)
     }
 
+    /// Short texts are searched with memchr and longer ones with memmem: both agree with a plain
+    /// search at every position, on both sides of the switch (256 bytes).
+    @Test func byteSearchAgreesWithAPlainSearchAtEveryLength() {
+        for length in [0, 1, 2, 7, 8, 9, 100, 255, 256, 257, 300] {
+            for needleLength in [1, 2, 3, 11] {
+                let lastPosition = max(length - needleLength, 0)
+                for position in Array(stride(from: 0, through: lastPosition, by: max(1, length / 17))) + [lastPosition] {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    let needle = [UInt8](repeating: UInt8(ascii: "b"), count: needleLength - 1) + [UInt8(ascii: "c")]
+                    if position + needleLength <= length {
+                        text.replaceSubrange(position..<(position + needleLength), with: needle)
+                        text[position] = UInt8(ascii: "b")
+                    }
+                    let plain = length >= needleLength && (0...(length - needleLength)).contains {
+                        Array(text[$0..<($0 + needleLength)]) == needle
+                    }
+                    let found = text.withUnsafeBufferPointer { text in
+                        needle.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
+                    }
+                    #expect(found == plain, "\(needleLength) in \(length) at \(position)")
+                    let nearMiss = Array(needle.dropLast()) + [UInt8(ascii: "a")]
+                    let missed = text.withUnsafeBufferPointer { text in
+                        nearMiss.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
+                    }
+                    #expect(
+                        missed
+                            == (length >= needleLength && (0...(length - needleLength)).contains {
+                                Array(text[$0..<($0 + needleLength)]) == nearMiss
+                            }))
+                }
+            }
+        }
+    }
+
     @Test func aBearerWordIsNotAToken() {
         #expect(Redactor(secrets: []).scrub("Token Bearer erróneo") == "Token Bearer erróneo")
         #expect(

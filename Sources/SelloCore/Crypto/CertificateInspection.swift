@@ -6,17 +6,23 @@ enum CertificateInspection {
         switch openPKCS12(bytes, password: password) {
         case .success(let summary): return .success(summary)
         case .failure(let failure):
-            let reason: String
+            // Whole sentences, not assembled: a literal costs nothing to make.
+            let message: String
             switch failure {
-            case .notPKCS12: reason = "is not a PKCS#12 file"
-            case .wrongPassword: reason = "does not open with claveCertificado"
-            case .noCertificate: reason = "holds no certificate"
+            case .notPKCS12:
+                message =
+                    "the issued certificate is not a PKCS#12 file; it was kept as received (data.certificado), "
+                    + "check it with the provider"
+            case .wrongPassword:
+                message =
+                    "the issued certificate does not open with claveCertificado; it was kept as received "
+                    + "(data.certificado), check it with the provider"
+            case .noCertificate:
+                message =
+                    "the issued certificate holds no certificate; it was kept as received (data.certificado), "
+                    + "check it with the provider"
             }
-            return .failure(
-                Warning(
-                    kind: .validation, code: .certificateUnreadable,
-                    message: "the issued certificate \(reason); it was kept as received "
-                        + "(data.certificado), check it with the provider"))
+            return .failure(Warning(kind: .validation, code: .certificateUnreadable, message: message))
         }
     }
 }
