@@ -57,16 +57,19 @@ import Testing
         for length in [0, 1, 2, 7, 8, 9, 100, 255, 256, 257, 300] {
             for needleLength in [1, 2, 3, 11] {
                 let lastPosition = max(length - needleLength, 0)
-                for position in Array(stride(from: 0, through: lastPosition, by: max(1, length / 17))) + [lastPosition] {
+                for position in Array(stride(from: 0, through: lastPosition, by: max(1, length / 17))) + [lastPosition]
+                {
                     var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                     let needle = [UInt8](repeating: UInt8(ascii: "b"), count: needleLength - 1) + [UInt8(ascii: "c")]
                     if position + needleLength <= length {
                         text.replaceSubrange(position..<(position + needleLength), with: needle)
                         text[position] = UInt8(ascii: "b")
                     }
-                    let plain = length >= needleLength && (0...(length - needleLength)).contains {
-                        Array(text[$0..<($0 + needleLength)]) == needle
-                    }
+                    let plain =
+                        length >= needleLength
+                        && (0...(length - needleLength)).contains {
+                            Array(text[$0..<($0 + needleLength)]) == needle
+                        }
                     let found = text.withUnsafeBufferPointer { text in
                         needle.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
                     }
@@ -77,9 +80,10 @@ import Testing
                     }
                     #expect(
                         missed
-                            == (length >= needleLength && (0...(length - needleLength)).contains {
-                                Array(text[$0..<($0 + needleLength)]) == nearMiss
-                            }))
+                            == (length >= needleLength
+                                && (0...(length - needleLength)).contains {
+                                    Array(text[$0..<($0 + needleLength)]) == nearMiss
+                                }))
                 }
             }
         }
