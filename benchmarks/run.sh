@@ -85,6 +85,7 @@ link_sello=(-L"$libdir" -lsello -Wl,-rpath,"$libdir" -lpthread)
 cc "${cflags[@]}" -o "$work/bin/curl_loop" "$here/c/curl_loop.c" -lcurl -lpthread
 cc "${cflags[@]}" -o "$work/bin/sello_loop" "$here/c/sello_loop.c" "${link_sello[@]}"
 cc "${cflags[@]}" -o "$work/bin/leak" "$here/c/leak.c" "${link_sello[@]}"
+cc "${cflags[@]}" -o "$work/bin/csd_loop" "$here/c/csd_loop.c" "${link_sello[@]}"
 cc "${cflags[@]}" -o "$work/bin/startup" "$here/c/startup.c" -ldl
 
 # --- what the server answers -------------------------------------------------------------

@@ -320,6 +320,30 @@ def test_csd_checks_send_nothing(sandbox, cfdi, certs, name, build, code, number
     expect_nothing_sent(sandbox, envelope)
 
 
+def test_a_csd_that_opened_before_is_still_checked_for_every_change(sandbox, cfdi, certs) -> None:
+    """The library remembers which CSDs opened with their password (decrypting a .key is most of a
+    stamp's CPU: issue 13), so the same CSD again goes out unchecked; a changed password, key or
+    certificate is checked again, and refused, nothing sent."""
+    good = csd_fields(certs["csd"])
+    for folio in ("91", "92"):
+        envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(folio=folio), **good})
+        assert envelope["ok"] is True, envelope
+    sent = len(service_requests(sandbox))
+    changes = [
+        ({"keyPass": "not-the-password"}, "CONTRASENA_DE_LLAVE_INCORRECTA", "keyPass"),
+        ({"keyPass": CSD_PASSWORD + "x"}, "CONTRASENA_DE_LLAVE_INCORRECTA", "keyPass"),
+        ({"key_path": certs["other"]["key"]}, "LLAVE_NO_CORRESPONDE", "key_path"),
+        ({"cert_path": certs["other"]["cer"]}, "LLAVE_NO_CORRESPONDE", "key_path"),
+    ]
+    for change, code, field in changes:
+        envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(folio="93"), **good, **change})
+        expect_error(envelope, "validation", code, None, field)
+        assert envelope["meta"]["attempts"] == 0
+    assert len(service_requests(sandbox)) == sent
+    envelope = cfdi.call("process_file_with_csd", {"datos": csv_text(folio="94"), **good})
+    assert envelope["ok"] is True, envelope
+
+
 def test_the_expired_sat_test_csd_is_refused_naming_its_date(sandbox, cfdi) -> None:
     sat = sat_csd()
     envelope = cfdi.call(

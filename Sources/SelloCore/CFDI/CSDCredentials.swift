@@ -128,12 +128,15 @@ struct CSDCredentials {
         }
     }
 
-    /// The password opens the key and the key belongs to the certificate.
+    /// The password opens the key and the key belongs to the certificate: checked in full the
+    /// first time, then remembered for exactly these bytes (`CSDVerdicts`).
     static func checkKey(_ keyBytes: [UInt8], password: String, certificate: SATCertificate, keyField: String)
         throws(SelloError)
     {
+        let digest = CSDVerdicts.digest(key: keyBytes, password: password, certificate: certificate.der)
+        if let digest, CSDVerdicts.opened(digest) { return }
         switch checkSATPrivateKey(keyBytes, password: password, certificate: certificate) {
-        case .success: return
+        case .success: if let digest { CSDVerdicts.remember(digest) }
         case .failure(let failure): throw keyError(failure, keyField: keyField, certificate: certificate)
         }
     }

@@ -1,0 +1,58 @@
+import COpenSSL
+import Synchronization
+
+/// The CSDs this process has already seen open: the .key decrypts with its keyPass and belongs
+/// to its .cer. Checking that decrypts the key (PBKDF2, then the key itself), some 26 million
+/// instructions, about 95% of a stamp's CPU (issue 13; `benchmarks/README.md`), while a company
+/// stamps with the same CSD all day. The answer depends on those three inputs only, so it is
+/// remembered for them: a CSD seen before goes out without decrypting its key again; any
+/// changed byte of the key, the password or the certificate is checked in full.
+///
+/// What is kept is a digest, never the key or the password: SHA-256 over a random salt made
+/// once per process and the three inputs, each preceded by its length (so that no two inputs
+/// spell the same bytes). Failures are not kept; they cost nothing to find again.
+enum CSDVerdicts {
+    /// The most recent CSDs that opened, most recent last.
+    static let capacity = 64
+    private static let known = Mutex<[[UInt8]]>([])
+    private static let salt: [UInt8] = {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        // Without randomness the salt stays fixed: the digests are still exact, only not salted.
+        _ = RAND_bytes(&bytes, Int32(bytes.count))
+        return bytes
+    }()
+
+    /// The digest of a CSD's key, password and certificate; nil if OpenSSL could not hash
+    /// (then nothing is remembered and every check is made in full).
+    static func digest(key: [UInt8], password: String, certificate: [UInt8]) -> [UInt8]? {
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { return nil }
+        var ok = true
+        func add(_ bytes: [UInt8]) {
+            var length = UInt64(bytes.count).bigEndian
+            ok = ok && withUnsafeBytes(of: &length) { EVP_DigestUpdate(context, $0.baseAddress, 8) } == 1
+            ok = ok && bytes.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) } == 1
+        }
+        add(salt)
+        add(key)
+        add(Array(password.utf8))
+        add(certificate)
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        guard ok, EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
+        return digest
+    }
+
+    static func opened(_ digest: [UInt8]) -> Bool {
+        known.withLock { $0.contains(digest) }
+    }
+
+    static func remember(_ digest: [UInt8]) {
+        known.withLock { list in
+            list.removeAll { $0 == digest }
+            if list.count >= capacity { list.removeFirst() }
+            list.append(digest)
+        }
+    }
+}
