@@ -142,6 +142,22 @@ func randomBytes(_ count: Int) -> [UInt8] {
         #expect(cert.der == cer)
     }
 
+    /// A certificate read again comes from the memory of recent ones (issue 13): the same
+    /// answer, and whether it expired is asked of the clock each time, not of the first reading.
+    @Test func aCertificateReadAgainIsTheSameAndItsExpiryIsAskedNow() throws {
+        let first = try readSATCertificate(cer).get()
+        #expect(recentCertificates.value(for: cer) == first)
+        #expect(try readSATCertificate(cer).get() == first && first.isExpired)
+        #expect(first.notAfterEpoch == 1_621_310_096) // 2021-05-18T03:54:56Z
+        let now = Int64(time(nil))
+        for (epoch, expired) in [(now + 3600, false), (now - 1, true), (Int64.min, true), (Int64.max, false)] {
+            let certificate = SATCertificate(
+                rfc: first.rfc, name: first.name, noCertificado: first.noCertificado, notBefore: first.notBefore,
+                notAfter: first.notAfter, notAfterEpoch: epoch, isCSD: first.isCSD, der: first.der)
+            #expect(certificate.isExpired == expired, "\(epoch)")
+        }
+    }
+
     @Test func keyOpensWithPassword() throws {
         #expect(password == "12345678a")
         let cert = try readSATCertificate(cer).get()

@@ -1,5 +1,4 @@
 import COpenSSL
-import Synchronization
 
 /// The CSDs this process has already seen open: the .key decrypts with its keyPass and belongs
 /// to its .cer. Checking that decrypts the key (PBKDF2, then the key itself), some 26 million
@@ -12,9 +11,9 @@ import Synchronization
 /// once per process and the three inputs, each preceded by its length (so that no two inputs
 /// spell the same bytes). Failures are not kept; they cost nothing to find again.
 enum CSDVerdicts {
-    /// The most recent CSDs that opened, most recent last.
+    /// The most recent CSDs that opened.
     static let capacity = 64
-    private static let known = Mutex<[[UInt8]]>([])
+    private static let known = RecentMemo<[UInt8], Bool>(capacity: capacity)
     private static let salt: [UInt8] = {
         var bytes = [UInt8](repeating: 0, count: 32)
         // Without randomness the salt stays fixed: the digests are still exact, only not salted.
@@ -44,15 +43,7 @@ enum CSDVerdicts {
         return digest
     }
 
-    static func opened(_ digest: [UInt8]) -> Bool {
-        known.withLock { $0.contains(digest) }
-    }
+    static func opened(_ digest: [UInt8]) -> Bool { known.value(for: digest) ?? false }
 
-    static func remember(_ digest: [UInt8]) {
-        known.withLock { list in
-            list.removeAll { $0 == digest }
-            if list.count >= capacity { list.removeFirst() }
-            list.append(digest)
-        }
-    }
+    static func remember(_ digest: [UInt8]) { known.keep(true, for: digest) }
 }

@@ -153,10 +153,12 @@ struct X509View {
     var notBefore: String? { iso8601(X509_get0_notBefore(cert)) }
     var notAfter: String? { iso8601(X509_get0_notAfter(cert)) }
 
-    /// True when notAfter is in the past (or cannot be compared).
-    var isExpired: Bool {
-        guard let notAfter = X509_get0_notAfter(cert) else { return true }
-        return X509_cmp_current_time(notAfter) <= 0
+    /// notAfter in seconds since 1970, nil when it cannot be read.
+    var notAfterEpoch: Int64? {
+        guard let notAfter = X509_get0_notAfter(cert) else { return nil }
+        var t = tm()
+        guard ASN1_TIME_to_tm(notAfter, &t) == 1 else { return nil }
+        return Int64(timegm(&t))
     }
 
     var der: [UInt8]? {

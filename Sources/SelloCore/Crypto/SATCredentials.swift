@@ -11,8 +11,10 @@ public struct SATCertificate: Sendable, Equatable {
     public let noCertificado: String
     /// ISO-8601 UTC.
     public let notBefore: String, notAfter: String
-    /// Against the current time.
-    public let isExpired: Bool
+    /// notAfter in seconds since 1970 (`Int64.min` when it cannot be read: expired).
+    let notAfterEpoch: Int64
+    /// Against the current time, whenever it is asked (a certificate read once is used for days).
+    public var isExpired: Bool { Int64(time(nil)) >= notAfterEpoch }
     /// Certificado de Sello Digital (true) vs FIEL / e.firma (false); see `isCSDSubject`.
     public let isCSD: Bool
     /// The certificate DER bytes (base64 them to send).
@@ -26,7 +28,19 @@ public enum CSDFailure: Error, Sendable, Equatable {
     case keyDoesNotMatchCertificate
 }
 
+/// The certificates read lately, by their exact bytes: parsing one with OpenSSL 3 is some 1.5
+/// million instructions (its public key goes through the decoder framework), and a company sends
+/// the same CSD with every stamp.
+let recentCertificates = RecentMemo<[UInt8], SATCertificate>(capacity: 16)
+
 public func readSATCertificate(_ bytes: [UInt8]) -> Result<SATCertificate, CSDFailure> {
+    if let known = recentCertificates.value(for: bytes) { return .success(known) }
+    let result = parseSATCertificate(bytes)
+    if case .success(let certificate) = result { recentCertificates.keep(certificate, for: bytes) }
+    return result
+}
+
+func parseSATCertificate(_ bytes: [UInt8]) -> Result<SATCertificate, CSDFailure> {
     withOpenSSLErrorScope {
         guard let cert = parseX509(bytes) else { return .failure(.certificateUnreadable) }
         defer { X509_free(cert) }
@@ -47,7 +61,7 @@ public func readSATCertificate(_ bytes: [UInt8]) -> Result<SATCertificate, CSDFa
                 noCertificado: noCertificado(view),
                 notBefore: notBefore,
                 notAfter: notAfter,
-                isExpired: view.isExpired,
+                notAfterEpoch: view.notAfterEpoch ?? .min,
                 isCSD: isCSDSubject(organizationalUnits: units),
                 der: der
             ))
