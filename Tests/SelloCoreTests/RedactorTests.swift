@@ -141,37 +141,44 @@ import Testing
 
     /// The eight-bytes-at-a-time looks for `%`, `+` and non-ASCII (and for non-ASCII alone) find
     /// each at every position of texts of every length around a word, and nothing in texts
-    /// without them.
+    /// without them; a word holding all three, and two at once, are seen whole.
     @Test func percentPlusAndNonASCIIAreSeenAtEveryPosition() {
-        func holds(_ bytes: [UInt8]) -> Bool {
-            bytes.withUnsafeBufferPointer { Redactor.holdsPercentPlusOrNonASCII($0) }
-        }
+        func marks(_ bytes: [UInt8]) -> TextMarks { bytes.withUnsafeBufferPointer { TextMarks($0) } }
         for length in 0...20 {
             let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-            #expect(!holds(plain), "length \(length)")
-            #expect(!holds(plain.map { $0 == UInt8(ascii: "a") ? 0x24 : $0 }), "'$' is not '%'")
+            #expect(marks(plain) == marks([]), "length \(length)")
+            #expect(marks(plain.map { _ in 0x24 }) == marks([]), "'$' is not '%'")
             for position in 0..<length {
                 for trigger: UInt8 in [UInt8(ascii: "%"), UInt8(ascii: "+"), 0x80, 0xC3, 0xFF] {
                     var text = plain
                     text[position] = trigger
-                    #expect(holds(text), "\(trigger) at \(position) of \(length)")
+                    let found = marks(text)
+                    #expect(found.percent == (trigger == UInt8(ascii: "%")), "\(trigger) at \(position) of \(length)")
+                    #expect(found.plus == (trigger == UInt8(ascii: "+")), "\(trigger) at \(position) of \(length)")
+                    #expect(found.nonASCII == (trigger >= 0x80), "\(trigger) at \(position) of \(length)")
                     let nonASCII = text.withUnsafeBufferPointer { Redactor.holdsNonASCII($0) }
                     #expect(nonASCII == (trigger >= 0x80), "\(trigger) at \(position) of \(length)")
                 }
             }
         }
-        #expect(!holds(Array("*,-&')(~".utf8)))
+        #expect(marks(Array("*,-&')(~".utf8)) == marks([]))
+        #expect(marks(Array("a%b+cñ".utf8)) == TextMarks(percent: true, plus: true, nonASCII: true))
+        #expect(marks(Array("0123456789%+".utf8)) == TextMarks(percent: true, plus: true, nonASCII: false))
     }
 
-    /// A secret is long enough by its characters, not its bytes: CR LF is one character, ñ two
-    /// bytes.
-    @Test(arguments: [
-        ("abc", false), ("abcd", true), ("\r\nab", false), ("\r\nabc", true), ("ñañ", false), ("ñaña", true),
-        ("e\u{301}e\u{301}e\u{301}", false), (String(repeating: "x", count: 100), true),
-    ])
-    func aSecretIsLongEnoughByItsCharacters(_ secret: String, _ expected: Bool) {
-        #expect(Redactor.isLongEnough(secret) == expected)
-        #expect(Redactor.isLongEnough(secret) == (secret.count >= Redactor.minimumSecretLength))
+    /// The slower checks run only where they could find something: `%` always, `+` when a secret
+    /// has a space, non-ASCII text when a secret is non-ASCII; and what they find is masked.
+    @Test func theSlowerChecksRunWhereTheyCanFindSomething() {
+        let ascii = Redactor(secrets: ["Clave-9aZ"])
+        #expect(!ascii.mayHoldSecret("sello: ab+cd/ef+gh=="))
+        #expect(!ascii.mayHoldSecret("Año añejo"))
+        #expect(ascii.mayHoldSecret("50%"))
+        #expect(ascii.scrub("x=Clave%2D9aZ") == "x=***")
+        let spaced = Redactor(secrets: ["my secret"])
+        #expect(spaced.mayHoldSecret("q=my+secret") && spaced.scrub("q=my+secret") == "q=***")
+        let accented = Redactor(secrets: ["Contraseña1"])
+        #expect(accented.mayHoldSecret("Año añejo"))
+        #expect(accented.scrub("es Contrasen\u{0303}a1") == "es ***")
     }
 
     // MARK: - Queries and URLs
@@ -218,6 +225,20 @@ import Testing
         #expect(sample == String(repeating: "abcdefghij", count: 12) + "…")
         let exact = Redactor(secrets: []).sample(Array(String(repeating: "x", count: 120).utf8))
         #expect(exact == String(repeating: "x", count: 120))
+    }
+
+    /// A base64 key (ASCII, `/` and `+`) has one form besides itself, `/` written `\/`, made
+    /// directly: the same as the general JSON escaping makes.
+    @Test(arguments: ["MIIE/ab+/==", "a/b", "/x/y/", "plain-Secret"])
+    func anASCIISecretWithSlashesHasItsEscapedForm(_ secret: String) {
+        var expected = [Array(secret.utf8)]
+        for form in [
+            Redactor.jsonEscaped(secret, slash: false, unicodeUppercase: nil),
+            Redactor.jsonEscaped(secret, slash: true, unicodeUppercase: nil),
+        ] where !expected.contains(form) {
+            expected.append(form)
+        }
+        #expect(Redactor.forms(of: secret) == expected)
     }
 
     /// Every position of a secret around the cut, in each form it may be echoed in: no four

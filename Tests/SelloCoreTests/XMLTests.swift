@@ -195,3 +195,40 @@ private func cancelAnswer(_ count: Int) -> String {
         #expect(ok)
     }
 }
+
+/// `firstInvalidUTF8` skips ASCII eight bytes at a time: it must find what the standard library's
+/// decoder finds, at every offset of every kind of bad or good sequence.
+@Suite struct UTF8ScanTests {
+    static func reference(_ bytes: [UInt8]) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    static let pieces: [[UInt8]] = [
+        [0xC3, 0xB1], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE2, 0x82], [0x80], [0xFF],
+        [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0xE0, 0x80, 0x80],
+    ]
+
+    @Test func findsWhatTheDecoderFindsAtEveryOffset() {
+        for piece in Self.pieces {
+            for before in 0..<18 {
+                for after in [0, 1, 7, 9] {
+                    let bytes =
+                        [UInt8](repeating: 0x61, count: before) + piece + [UInt8](repeating: 0x62, count: after)
+                    #expect(firstInvalidUTF8(bytes) == Self.reference(bytes), "\(piece) after \(before)")
+                    let twice = bytes + [0xC3, 0xA9] + bytes
+                    #expect(firstInvalidUTF8(twice) == Self.reference(twice), "\(piece) twice after \(before)")
+                }
+            }
+        }
+        #expect(firstInvalidUTF8([]) == nil)
+    }
+}

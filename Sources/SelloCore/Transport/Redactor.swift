@@ -1,5 +1,3 @@
-import CSelloShims
-
 /// Keeps secrets out of log lines, error messages and envelopes: the known secret values of a call
 /// are replaced by `***` in every form they travel in — as they are, JSON-escaped (`\"`, `\\`,
 /// `\/`, `\u00f1`), HTML-escaped, and percent-encoded in any mix of upper- and lower-case hex
@@ -31,6 +29,9 @@ public struct Redactor: Sendable {
     let patterns: [[UInt8]]
     /// The raw bytes of each secret, for percent-encoded forms.
     let raw: [[UInt8]]
+    /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
+    let spaced: Bool
+    let nonASCII: Bool
 
     public init(secrets: [String]) {
         self.init(base: nil, adding: secrets)
@@ -52,6 +53,8 @@ public struct Redactor: Sendable {
         secrets = unique
         patterns = forms
         self.raw = raw
+        spaced = raw.contains { $0.contains(0x20) }
+        nonASCII = raw.contains { $0.contains { $0 >= 0x80 } }
     }
 
     /// Whether `secret` has at least `minimumSecretLength` characters. ASCII without CR has a
@@ -77,7 +80,17 @@ public struct Redactor: Sendable {
         let escapes = raw.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
         let slash = raw.contains(UInt8(ascii: "/"))
         let nonASCII = raw.contains { $0 >= 0x80 }
-        if escapes || slash || nonASCII {
+        if slash && !escapes && !nonASCII {
+            // ASCII that JSON leaves alone but for `/`, which may come as `\/` (a base64 key):
+            // the one other form, made directly.
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(raw.count + raw.count / 8)
+            for byte in raw {
+                if byte == UInt8(ascii: "/") { escaped.append(0x5C) }
+                escaped.append(byte)
+            }
+            add(escaped)
+        } else if escapes || slash || nonASCII {
             for unicode in nonASCII ? [nil, false, true] : [nil] as [Bool?] {
                 add(jsonEscaped(secret, slash: false, unicodeUppercase: unicode))
                 if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
@@ -156,7 +169,7 @@ public struct Redactor: Sendable {
         var bytes = Array(text.utf8)
         var changed = false
         for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
-        if bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) {
+        if bytes.contains(UInt8(ascii: "%")) || (spaced && bytes.contains(UInt8(ascii: "+"))) {
             for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
         }
         var result = changed ? String(decoding: bytes, as: UTF8.self) : text
@@ -170,119 +183,18 @@ public struct Redactor: Sendable {
     }
 
     /// A fast look, without copying: whether `text` may hold a secret in any form. False means
-    /// `scrubSecrets` would return it unchanged (most texts, on every envelope).
+    /// `scrubSecrets` would return it unchanged (most texts, on every envelope). A literal form
+    /// is searched for; the slower checks are needed only where they could find something: a
+    /// `%` (percent-encoded), a `+` when a secret has a space, non-ASCII text when a secret is
+    /// non-ASCII (canonically equivalent spellings). Base64 sellos are full of `+` (issue 13).
     func mayHoldSecret(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { haystack -> Bool in
-            if Redactor.holdsPercentPlusOrNonASCII(haystack) { return true }
+            let marks = TextMarks(haystack)
+            if marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII) { return true }
             return patterns.contains { pattern in
                 pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
             }
-        }
-    }
-
-    /// Whether `bytes` has a `%`, a `+` or a byte of non-ASCII text (then the percent-aware and
-    /// canonical-equivalence checks must run): eight bytes at a time, as every string of every
-    /// envelope is looked at (issue 13).
-    static func holdsPercentPlusOrNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        var index = 0
-        while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if word & highs != 0 || hasZeroByte(word ^ (0x25 &* ones)) || hasZeroByte(word ^ (0x2B &* ones)) {
-                return true
-            }
-            index += 8
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") || byte >= 0x80 { return true }
-            index += 1
-        }
-        return false
-    }
-
-    /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
-    static func replaceAll(_ bytes: inout [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        var output: [UInt8] = []
-        var start = 0
-        var index = 0
-        var found = false
-        while index + needle.count <= bytes.count {
-            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) {
-                if !found {
-                    output.reserveCapacity(bytes.count)
-                    found = true
-                }
-                output.append(contentsOf: bytes[start..<index])
-                output.append(contentsOf: Redactor.mask)
-                index += needle.count
-                start = index
-            } else {
-                index += 1
-            }
-        }
-        guard found else { return false }
-        output.append(contentsOf: bytes[start...])
-        bytes = output
-        return true
-    }
-
-    static let mask: [UInt8] = Array("***".utf8)
-
-    /// Masks `secret` written with any of its bytes percent-encoded (`%40` or `%4a`/`%4A`), or with
-    /// `+` for a space, as query strings and form bodies carry it.
-    static func replacePercentEncoded(_ bytes: inout [UInt8], _ secret: [UInt8]) -> Bool {
-        guard !secret.isEmpty else { return false }
-        var output: [UInt8] = []
-        var index = 0
-        var found = false
-        while index < bytes.count {
-            if let end = percentMatch(bytes, at: index, secret) {
-                output.append(contentsOf: Redactor.mask)
-                index = end
-                found = true
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        if found { bytes = output }
-        return found
-    }
-
-    /// Where a percent-aware match of `secret` starting at `start` ends, or nil.
-    static func percentMatch(_ bytes: [UInt8], at start: Int, _ secret: [UInt8]) -> Int? {
-        var position = start
-        for expected in secret {
-            guard position < bytes.count else { return nil }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "%"), position + 2 < bytes.count,
-                let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2]),
-                high << 4 | low == expected
-            {
-                position += 3
-            } else if byte == expected {
-                position += 1
-            } else if byte == UInt8(ascii: "+") && expected == UInt8(ascii: " ") {
-                position += 1
-            } else {
-                return nil
-            }
-        }
-        return position
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
         }
     }
 
@@ -317,45 +229,6 @@ public struct Redactor: Sendable {
             }
         default: return false
         }
-    }
-
-    /// Whether `text` may contain `part`: a plain byte search, which is exact for ASCII text;
-    /// anything else also asks `contains` (canonically equivalent spellings). The generic
-    /// `contains` costs some 25,000 instructions even on a short line.
-    static func mayContain(_ text: String, _ part: String) -> Bool {
-        var text = text
-        var part = part
-        let (found, ascii) = text.withUTF8 { haystack in
-            part.withUTF8 { needle in
-                bytes(haystack, contain: needle)
-                    ? (true, true) : (false, !holdsNonASCII(haystack) && !holdsNonASCII(needle))
-            }
-        }
-        return found || (!ascii && text.contains(part))
-    }
-
-    /// Whether `bytes` has a byte of non-ASCII text, eight bytes at a time.
-    static func holdsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        var index = 0
-        while index + 8 <= bytes.count {
-            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                return true
-            }
-            index += 8
-        }
-        while index < bytes.count {
-            if bytes[index] >= 0x80 { return true }
-            index += 1
-        }
-        return false
-    }
-
-    /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
-    static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let needleBase = needle.baseAddress, !needle.isEmpty else { return true }
-        guard let haystackBase = haystack.baseAddress, haystack.count >= needle.count else { return false }
-        return textshim_contains(haystackBase, haystack.count, needleBase, needle.count) != 0
     }
 
     public func scrubQuery(_ query: [(name: String, value: String)]) -> String {

@@ -1,0 +1,162 @@
+import CSelloShims
+
+/// Which of the bytes that make a text need the redactor's slower checks it holds: `%` (a
+/// percent-encoded secret), `+` (a space in a form or query) and non-ASCII (a canonically
+/// equivalent spelling). Found eight bytes at a time, as every string of every envelope is
+/// looked at (issue 13).
+struct TextMarks: Equatable {
+    var percent = false
+    var plus = false
+    var nonASCII = false
+
+    init(percent: Bool, plus: Bool, nonASCII: Bool) {
+        self.percent = percent
+        self.plus = plus
+        self.nonASCII = nonASCII
+    }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        var index = 0
+        while index + 8 <= bytes.count && !(percent && plus && nonASCII) {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            nonASCII = nonASCII || word & highs != 0
+            percent = percent || hasZeroByte(word ^ (0x25 &* ones))
+            plus = plus || hasZeroByte(word ^ (0x2B &* ones))
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            percent = percent || byte == UInt8(ascii: "%")
+            plus = plus || byte == UInt8(ascii: "+")
+            nonASCII = nonASCII || byte >= 0x80
+            index += 1
+        }
+    }
+}
+
+/// The byte-level searches the redactor is made of.
+extension Redactor {
+    /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
+    static func replaceAll(_ bytes: inout [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var output: [UInt8] = []
+        var start = 0
+        var index = 0
+        var found = false
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                if !found {
+                    output.reserveCapacity(bytes.count)
+                    found = true
+                }
+                output.append(contentsOf: bytes[start..<index])
+                output.append(contentsOf: Redactor.mask)
+                index += needle.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        guard found else { return false }
+        output.append(contentsOf: bytes[start...])
+        bytes = output
+        return true
+    }
+
+    static let mask: [UInt8] = Array("***".utf8)
+
+    /// Masks `secret` written with any of its bytes percent-encoded (`%40` or `%4a`/`%4A`), or with
+    /// `+` for a space, as query strings and form bodies carry it.
+    static func replacePercentEncoded(_ bytes: inout [UInt8], _ secret: [UInt8]) -> Bool {
+        guard !secret.isEmpty else { return false }
+        var output: [UInt8] = []
+        var index = 0
+        var found = false
+        while index < bytes.count {
+            if let end = percentMatch(bytes, at: index, secret) {
+                output.append(contentsOf: Redactor.mask)
+                index = end
+                found = true
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        if found { bytes = output }
+        return found
+    }
+
+    /// Where a percent-aware match of `secret` starting at `start` ends, or nil.
+    static func percentMatch(_ bytes: [UInt8], at start: Int, _ secret: [UInt8]) -> Int? {
+        var position = start
+        for expected in secret {
+            guard position < bytes.count else { return nil }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "%"), position + 2 < bytes.count,
+                let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2]),
+                high << 4 | low == expected
+            {
+                position += 3
+            } else if byte == expected {
+                position += 1
+            } else if byte == UInt8(ascii: "+") && expected == UInt8(ascii: " ") {
+                position += 1
+            } else {
+                return nil
+            }
+        }
+        return position
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Whether `text` may contain `part`: a plain byte search, which is exact for ASCII text;
+    /// anything else also asks `contains` (canonically equivalent spellings). The generic
+    /// `contains` costs some 25,000 instructions even on a short line.
+    static func mayContain(_ text: String, _ part: String) -> Bool {
+        var text = text
+        var part = part
+        let (found, ascii) = text.withUTF8 { haystack in
+            part.withUTF8 { needle in
+                bytes(haystack, contain: needle)
+                    ? (true, true) : (false, !holdsNonASCII(haystack) && !holdsNonASCII(needle))
+            }
+        }
+        return found || (!ascii && text.contains(part))
+    }
+
+    /// Whether `bytes` has a byte of non-ASCII text, eight bytes at a time.
+    static func holdsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
+    static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let needleBase = needle.baseAddress, !needle.isEmpty else { return true }
+        guard let haystackBase = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        return textshim_contains(haystackBase, haystack.count, needleBase, needle.count) != 0
+    }
+}
