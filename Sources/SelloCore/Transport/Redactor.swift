@@ -63,7 +63,11 @@ public struct Redactor: Sendable {
     static func isLongEnough(_ secret: String) -> Bool {
         let bytes = secret.utf8.count
         if bytes < minimumSecretLength { return false }
-        if bytes <= 64, secret.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return true }
+        var text = secret
+        let asciiWithoutCR = text.withUTF8 { bytes in
+            !Redactor.holdsNonASCII(bytes) && !bytes.contains(0x0D)
+        }
+        if asciiWithoutCR { return true }
         return secret.count >= minimumSecretLength
     }
 
@@ -77,9 +81,14 @@ public struct Redactor: Sendable {
         let raw = Array(secret.utf8)
         var forms = [raw]
         func add(_ form: [UInt8]) { if !forms.contains(form) { forms.append(form) } }
-        let escapes = raw.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
-        let slash = raw.contains(UInt8(ascii: "/"))
-        let nonASCII = raw.contains { $0 >= 0x80 }
+        // What the secret holds, in one pass (a CSD's key is kilobytes of base64).
+        var (escapes, slash, nonASCII, html) = (false, false, false, false)
+        for byte in raw {
+            escapes = escapes || byte == 0x22 || byte == 0x5C || byte < 0x20
+            slash = slash || byte == UInt8(ascii: "/")
+            nonASCII = nonASCII || byte >= 0x80
+            html = html || Redactor.htmlEscaped(byte)
+        }
         if slash && !escapes && !nonASCII {
             // ASCII that JSON leaves alone but for `/`, which may come as `\/` (a base64 key):
             // the one other form, made directly.
@@ -96,7 +105,7 @@ public struct Redactor: Sendable {
                 if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
             }
         }
-        if raw.contains(where: { Redactor.htmlEscaped($0) }) {
+        if html {
             var html: [UInt8] = []
             for byte in raw {
                 switch byte {
