@@ -68,7 +68,7 @@ import Glibc
 
     @Test func callsRegisteredFromManyThreadsAreAllUnregistered() {
         let registry = CallRegistry()
-        let seen = Mutex<Set<Int>>([])
+        let seen = Locked<Set<Int>>([])
         Self.concurrently(8) { _ in
             for _ in 0..<500 {
                 let key = registry.register(CancelToken(callID: nil))
@@ -95,8 +95,8 @@ import Glibc
         let pool = try HandlePool(maxIdle: 64)
         // Checked in by eight other threads: whichever shards they picked, this thread finds
         // every one of them before it makes a new handle.
-        let made = Mutex<[ObjectIdentifier]>([])
-        let handles = Mutex<[EasyHandle]>([])
+        let made = Locked<[ObjectIdentifier]>([])
+        let handles = Locked<[EasyHandle]>([])
         for _ in 0..<8 {
             guard let handle = EasyHandle() else { throw SelloError.internal("curl_easy_init failed") }
             made.withLock { $0.append(ObjectIdentifier(handle)) }
@@ -116,7 +116,7 @@ import Glibc
 
     @Test func threadsCheckingOutAtOnceNeverShareAHandle() throws {
         let pool = UnsafeSendable(try HandlePool(maxIdle: 64))
-        let inUse = Mutex<Set<ObjectIdentifier>>([])
+        let inUse = Locked<Set<ObjectIdentifier>>([])
         Self.concurrently(8) { _ in
             for _ in 0..<200 {
                 guard let handle = try? pool.value.checkout() else {

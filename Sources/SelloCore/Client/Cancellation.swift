@@ -15,7 +15,7 @@ public final class CancelToken: Sendable {
     private let flag = Atomic<Bool>(false)
     /// The multi handle the call is waiting in, as the bits of its pointer (0: none). Set and
     /// cleared under the lock, so a wake-up never reaches a multi handle being cleaned up.
-    private let waitingIn = Mutex<Int>(0)
+    private let waitingIn = Locked<Int>(0)
 
     public init(callID: String?) { self.callID = callID }
 

@@ -46,7 +46,7 @@ public final class ClientHooks: Sendable {
         var running: [Running] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// What `wantsLog` and `hasProgress` ask, kept beside the lock so that the question costs no
     /// lock: the pipeline asks before every line it might log, from every thread at once, and
     /// with no callback set the answer is always no. The lowest level the log function wants

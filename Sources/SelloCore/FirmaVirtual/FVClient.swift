@@ -48,7 +48,7 @@ public final class FVClient: Sendable {
     let login: String
     let password: String
     let maxUploadBytes: Int64
-    let tokens = Mutex(TokenState())
+    let tokens = Locked(TokenState())
     /// Logins finished so far (successful or not). Read without the lock: a thread that finds
     /// it changed once it holds the lock knows a login ran while it waited.
     let finishedLogins = Atomic<Int>(0)

@@ -1,12 +1,10 @@
-import Synchronization
-
 /// The last `capacity` answers of a pure function, most recent last, shared by every thread: for
 /// work that costs millions of instructions and is asked again and again with the same inputs
 /// (a company's CSD, stamp after stamp; issue 13). Lookups compare keys linearly: a memo holds a
 /// few dozen entries at most.
 final class RecentMemo<Key: Equatable & Sendable, Value: Sendable>: Sendable {
     let capacity: Int
-    private let entries = Mutex<[(key: Key, value: Value)]>([])
+    private let entries = Locked<[(key: Key, value: Value)]>([])
 
     init(capacity: Int) { self.capacity = max(capacity, 1) }
 

@@ -1,32 +1,24 @@
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// State split into shards, one lock each, for what every call of every thread touches: with one
-/// lock, threads that share a client queued on it (issue 13, row 3 of `make bench`), and Swift's
-/// `Mutex` on Linux is a priority-inheritance futex, so each contended acquisition enters the
-/// kernel. Two threads meet only when they pick the same shard. Used for the calls in flight
+/// State split into shards, one lock each (`Locked`), for what every call of every thread
+/// touches: with one lock, threads that share a client queued on it (issue 13, row 3 of
+/// `make bench`). Two threads meet only when they pick the same shard. Used for the calls in flight
 /// (`CallRegistry`) and the idle easy handles (`HandlePool`).
 final class Shards<Value: Sendable>: Sendable {
-    /// One shard (a class: a `Mutex` cannot be copied into an array).
-    private final class Shard: Sendable {
-        let state: Mutex<Value>
-        init(_ value: sending Value) { state = Mutex(value) }
-    }
-
-    private let shards: [Shard]
+    /// One lock per shard.
+    private let shards: [Locked<Value>]
 
     init(count: Int, _ initial: () -> Value) {
-        shards = (0..<max(1, count)).map { _ in Shard(initial()) }
+        shards = (0..<max(1, count)).map { _ in Locked(initial()) }
     }
 
     var count: Int { shards.count }
 
     /// Runs `body` on shard `index` (any integer: it is taken modulo the count) under its lock.
     func withLock<Result: Sendable>(_ index: Int, _ body: (inout Value) -> Result) -> Result {
-        shards[Int(UInt(bitPattern: index) % UInt(shards.count))].state.withLock { body(&$0) }
+        shards[Int(UInt(bitPattern: index) % UInt(shards.count))].withLock { body(&$0) }
     }
 
     /// The calling thread's own shard: its identity mixed (a pthread_t is an aligned address),
