@@ -14,19 +14,6 @@ ROOT = os.path.dirname(HERE)
 PASSWORD = "12345678a"  # Tests/support/make_test_certs.py's CSD password
 
 
-def nodebug_library(bench, folder):
-    """A copy of the library without debug info (valgrind 3.19 cannot read some of Swift's DWARF
-    5), under its file name and its SONAME; returns the folder for LD_LIBRARY_PATH."""
-    os.makedirs(folder, exist_ok=True)
-    copy = os.path.join(folder, os.path.basename(bench.args.lib))
-    subprocess.run(["objcopy", "--strip-debug", bench.args.lib, copy], check=True)
-    soname = bench.soname(bench.args.lib)
-    link = os.path.join(folder, soname) if soname else None
-    if link and link != copy and not os.path.exists(link):
-        os.symlink(os.path.basename(copy), link)
-    return folder
-
-
 def start_sandbox(work, failure):
     port_file = os.path.join(work, "sandbox.port")
     process = subprocess.Popen(
@@ -50,7 +37,7 @@ def run(bench, failure, ratio_text):
     certs = os.path.join(work, "certs")
     os.makedirs(work, exist_ok=True)
     bench.run([sys.executable, os.path.join(ROOT, "Tests", "support", "make_test_certs.py"), certs], pinned=False)
-    env = {"LD_LIBRARY_PATH": nodebug_library(bench, os.path.join(work, "lib"))}
+    env = {"LD_LIBRARY_PATH": bench.nodebug_library(os.path.join(work, "lib"))}
     n1, n2 = (2, 6) if bench.quick else (5, 25)
     sandbox, url = start_sandbox(work, failure)
     try:

@@ -317,15 +317,7 @@ class Bench:
         # to a copy of the library without debug info (the same code, symbols kept).
         env = None
         attempts = [("the release .so", [], None), ("--read-var-info=no", ["--read-var-info=no"], None)]
-        nodebug = os.path.join(cg, "lib")
-        os.makedirs(nodebug, exist_ok=True)
-        copy = os.path.join(nodebug, os.path.basename(a.lib))
-        subprocess.run(["objcopy", "--strip-debug", a.lib, copy], check=True)
-        soname = self.soname(a.lib)
-        if soname and soname != os.path.basename(a.lib):
-            link = os.path.join(nodebug, soname)
-            if not os.path.exists(link):
-                os.symlink(os.path.basename(copy), link)
+        nodebug = self.nodebug_library(os.path.join(cg, "lib"))
         attempts.append(("a copy without debug info (objcopy --strip-debug)", [], {"LD_LIBRARY_PATH": nodebug}))
         problems = []
         extra = []
@@ -406,6 +398,20 @@ class Bench:
             "yes" if ratio <= 1.5 else "no",
         )
         self.notes.append("Callgrind: " + why + ". Counted with perf stat instead (no per-function profile).")
+
+    def nodebug_library(self, folder):
+        """A copy of the library without debug info (valgrind 3.19 cannot read some of the DWARF 5
+        Swift emits; the same code, symbols kept), under its file name and its SONAME; returns the
+        folder, for LD_LIBRARY_PATH."""
+        os.makedirs(folder, exist_ok=True)
+        copy = os.path.join(folder, os.path.basename(self.args.lib))
+        subprocess.run(["objcopy", "--strip-debug", self.args.lib, copy], check=True)
+        soname = self.soname(self.args.lib)
+        if soname and soname != os.path.basename(self.args.lib):
+            link = os.path.join(folder, soname)
+            if not os.path.exists(link):
+                os.symlink(os.path.basename(copy), link)
+        return folder
 
     @staticmethod
     def soname(path):
