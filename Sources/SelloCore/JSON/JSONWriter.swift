@@ -9,19 +9,28 @@ import Glibc
 /// writing a FES body and its envelope some 24,000 instructions (issue 13). The envelope leaves
 /// as that very buffer (`takeCString`), so the C caller's copy is not made twice.
 public struct JSONWriter: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
+    /// nil once memory ran out: then nothing more is written (`failed`).
+    private var base: UnsafeMutablePointer<UInt8>?
     private var count = 0
     private var capacity: Int
+    /// Memory could not be had: the envelope is NULL, as the header promises ("a result is NULL
+    /// only when memory could not be allocated"), not a crash in the middle of a call.
+    public private(set) var failed = false
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
-        base = JSONWriter.allocate(self.capacity)
+        base = malloc(self.capacity)?.bindMemory(to: UInt8.self, capacity: self.capacity)
+        failed = base == nil
     }
 
     deinit { free(base) }
 
-    /// What was written so far, copied.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    /// What was written so far, copied. A request body cannot be sent cut short: without memory
+    /// for it the process stops, as it would for any Swift array.
+    public var bytes: [UInt8] {
+        guard !failed, let base else { fatalError("sello: out of memory writing JSON") }
+        return Array(UnsafeBufferPointer(start: base, count: count))
+    }
 
     public static func encode(_ value: JSON) -> [UInt8] {
         var writer = JSONWriter()
@@ -30,54 +39,53 @@ public struct JSONWriter: ~Copyable {
     }
 
     public static func string(_ value: JSON) -> String {
-        var writer = JSONWriter()
-        writer.write(value)
-        return String(decoding: UnsafeBufferPointer(start: writer.base, count: writer.count), as: UTF8.self)
+        String(decoding: encode(value), as: UTF8.self)
     }
 
     /// The bytes as a malloc'ed NUL-terminated C string, handed over (freed by the taker with
-    /// `free`, which is what `sello_free` does).
-    public consuming func takeCString() -> UnsafeMutablePointer<CChar> {
-        reserve(1)
+    /// `free`, which is what `sello_free` does); nil when memory ran out.
+    public consuming func takeCString() -> UnsafeMutablePointer<CChar>? {
+        guard reserve(1), let base else {
+            let memory = self.base
+            discard self
+            free(memory)
+            return nil
+        }
         base[count] = 0
         let taken = UnsafeMutableRawPointer(base).bindMemory(to: CChar.self, capacity: count + 1)
         discard self
         return taken
     }
 
-    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
-        // Out of memory is not an answer the library can give from here: the process is done.
-        guard let memory = malloc(capacity) else { fatalError("sello: out of memory writing JSON") }
-        return memory.bindMemory(to: UInt8.self, capacity: capacity)
-    }
-
-    /// Room for `more` bytes after what is written.
+    /// Room for `more` bytes after what is written; false when memory ran out.
     @inline(__always)
-    private mutating func reserve(_ more: Int) {
-        let needed = count + more
-        guard needed > capacity else { return }
-        grow(to: needed)
+    private mutating func reserve(_ more: Int) -> Bool {
+        count + more <= capacity || grow(to: count + more)
     }
 
-    private mutating func grow(to needed: Int) {
+    private mutating func grow(to needed: Int) -> Bool {
+        guard !failed else { return false }
         var grown = capacity
         while grown < needed { grown = grown > Int.max / 2 ? needed : grown * 2 }
-        guard let memory = realloc(base, grown) else { fatalError("sello: out of memory writing JSON") }
+        guard let memory = realloc(base, grown) else {
+            failed = true
+            return false
+        }
         base = memory.bindMemory(to: UInt8.self, capacity: grown)
         capacity = grown
+        return true
     }
 
     @inline(__always)
     private mutating func put(_ byte: UInt8) {
-        reserve(1)
+        guard reserve(1), let base else { return }
         base[count] = byte
         count += 1
     }
 
     @inline(__always)
     private mutating func put(_ run: UnsafeBufferPointer<UInt8>) {
-        guard let source = run.baseAddress, !run.isEmpty else { return }
-        reserve(run.count)
+        guard let source = run.baseAddress, !run.isEmpty, reserve(run.count), let base else { return }
         (base + count).update(from: source, count: run.count)
         count += run.count
     }
@@ -118,8 +126,8 @@ public struct JSONWriter: ~Copyable {
 
     /// Decimal digits without making a String first.
     private mutating func writeInt(_ int: Int64) {
-        reserve(20)
         if int < 0 { put(UInt8(ascii: "-")) }
+        guard reserve(20), let base else { return }
         var magnitude = int.magnitude
         var digits = 1
         var scan = magnitude
@@ -157,11 +165,11 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    /// A JSON string of UTF-8 `utf8`: room for the worst case (every byte as `\u00XX`) is made
-    /// once, then runs that need no escape are copied whole, found eight bytes at a time.
+    /// A JSON string of UTF-8 `utf8`: room for it unescaped is made once (a document's base64 is
+    /// megabytes without one escape; room for the worst case would be six times that), then runs
+    /// that need no escape are copied whole, found eight bytes at a time.
     public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
-        let (worst, overflow) = utf8.count.multipliedReportingOverflow(by: 6)
-        reserve(overflow ? utf8.count : worst &+ 2)
+        _ = reserve(utf8.count &+ 2)
         put(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
