@@ -48,7 +48,9 @@ import Testing
         #expect(request.rut.normalized == "19371037-9" && request.numeroDocumento == "A012345678")
         #expect(request.comuna.name == Comunas.find("Los Ángeles")?.name && request.direccion == "Lautaro 867")
         #expect(request.duracion == 3 && request.saveTo == nil)
-        let parametro = request.parametro(redacted: false)
+        let parametro =
+            request.body(usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: false)["request"]?[
+                "parametro"] ?? .null
         #expect(
             parametro["rut"] == "19371037-9" && parametro["claveCertificado"] == "Secreta123"
                 && parametro["duracion"] == 3)

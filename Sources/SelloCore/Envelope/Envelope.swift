@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The one place that turns a result into the envelope JSON.
 public enum Envelope {
     /// Every envelope leaves through `success` or `failure` (or a `Reply` they make), which
@@ -29,15 +25,5 @@ public enum Envelope {
         var writer = JSONWriter(capacity: 1024)
         writer.write(json)
         return writer.takeCString()
-    }
-
-    public static func cString(bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let memory = malloc(bytes.count + 1) else { return nil }
-        let pointer = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { memcpy(pointer, base, bytes.count) }
-        }
-        pointer[bytes.count] = 0
-        return pointer
     }
 }

@@ -182,11 +182,6 @@ public struct FESRequest: Sendable {
         (try? JSONParser.parse(bodyBytes(usuario: usuario, clave: clave, redacted: redacted))) ?? .null
     }
 
-    /// The `parametro` object of the body.
-    func parametro(redacted: Bool) -> JSON {
-        body(usuario: "***", clave: "***", redacted: redacted)["request"]?["parametro"] ?? .null
-    }
-
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {

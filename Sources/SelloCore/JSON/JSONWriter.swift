@@ -15,7 +15,7 @@ public struct JSONWriter: ~Copyable {
     private var capacity: Int
     /// Memory could not be had: the envelope is NULL, as the header promises ("a result is NULL
     /// only when memory could not be allocated"), not a crash in the middle of a call.
-    public private(set) var failed = false
+    private(set) var failed = false
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
