@@ -58,6 +58,16 @@ import Testing
         }
     }
 
+    /// Member names are compared code unit by code unit (RFC 8259 §8.3), not by Swift's
+    /// canonical equivalence: the Kelvin sign is not `K`, a decomposed `ñ` is not `ñ`.
+    @Test func memberNamesAreComparedByTheirBytes() throws {
+        #expect(JSONObject.same("rut", "rut") && !JSONObject.same("rut", "rux"))
+        #expect("\u{212A}ey" == "Key" && !JSONObject.same("\u{212A}ey", "Key"))
+        #expect("an\u{0303}o" == "año" && !JSONObject.same("an\u{0303}o", "año"))
+        let object = try JSONParser.parse(#"{"\u212Aey":1,"Key":2}"#).objectValue
+        #expect(object?.members.count == 2 && object?["Key"] == 2)
+    }
+
     @Test(arguments: [Int64.min, Int64.max, 0, -1, 9, 10, -10, 1_000_000_007])
     func integersAreWrittenAsDecimal(_ value: Int64) {
         #expect(JSONWriter.string(.int(value)) == String(value))
