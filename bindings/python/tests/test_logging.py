@@ -202,3 +202,50 @@ def test_the_record_is_the_librarys_line(sandbox, cfdi_config, caplog) -> None:
     [sent] = [r for r in caplog.records if r.getMessage().startswith("→ POST")]
     assert sent.msg == sent.getMessage() and not sent.args  # the line itself, never %-formatted
     assert "pade_pass" not in json.dumps([r.getMessage() for r in caplog.records])
+
+
+class _Kept(logging.Handler):
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        super().__init__(level)
+        self.records: List[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_no_line_is_made_that_no_handler_would_take(sandbox, fes_config, sello_logger, produced, monkeypatch) -> None:
+    """Without logging configured the only handler is the package's NullHandler: a line would be
+    made into a LogRecord (some 20 µs a call) and dropped. The library makes none until a handler
+    that would take it, or a filter on sello.<service>, is there; the next call then makes it."""
+    monkeypatch.setattr(sello_logger, "propagate", False)  # pytest's own handlers sit on the root
+    sello_logger.setLevel(logging.DEBUG)
+    bad = {**FES_REQUEST, "rut": "19.371.037-1"}
+    kept = _Kept(logging.ERROR)
+    fes_logger = logging.getLogger("sello.fes")
+    with sello.FES(**fes_config) as fes:
+        fes.obtain_certificate(**FES_REQUEST)
+        with pytest.raises(sello.ValidationError):
+            fes.obtain_certificate(**bad)
+        assert produced == []
+        sello_logger.addHandler(kept)  # takes ERROR and above: only the failure line is made
+        try:
+            fes.obtain_certificate(**FES_REQUEST)
+            with pytest.raises(sello.ValidationError):
+                fes.obtain_certificate(**bad)
+        finally:
+            sello_logger.removeHandler(kept)
+        assert produced == [sello.LOG_ERROR] and [r.levelno for r in kept.records] == [logging.ERROR]
+        seen: List[int] = []
+
+        def counting(record: logging.LogRecord) -> bool:
+            seen.append(record.levelno)
+            return True
+
+        fes_logger.addFilter(counting)  # a filter sees every record the logger is enabled for
+        try:
+            fes.obtain_certificate(**FES_REQUEST)
+        finally:
+            fes_logger.removeFilter(counting)
+        assert seen and set(seen) == {logging.INFO} and len(produced) == 1 + len(seen)
+        fes.obtain_certificate(**FES_REQUEST)
+        assert len(produced) == 1 + len(seen)  # back to nothing

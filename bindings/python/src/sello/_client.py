@@ -49,13 +49,39 @@ def python_level(level: int) -> int:
 
 
 def wanted_level(logger: logging.Logger) -> Optional[int]:
-    """The lowest SELLO_LOG_* level ``logger`` is enabled for (None: not even ERROR), so that the
-    library produces no line the logger would drop. ``isEnabledFor`` is cached by logging (cleared
-    by every setLevel) and honours ``logging.disable()``: a few hundred nanoseconds a call."""
+    """The lowest SELLO_LOG_* level a line of ``logger`` would be kept at (None: none would), so
+    that the library makes no line that logging would drop. ``isEnabledFor`` is cached by logging
+    (cleared by every setLevel) and honours ``logging.disable()``; then a line must reach a
+    handler that takes its level (``_lowest_taken``). A few hundred nanoseconds a call, where a
+    dropped line costs a LogRecord, some 20 µs."""
+    lowest = _lowest_taken(logger)
+    if lowest is None:
+        return None
     for sello_level, level in _LEVELS:
-        if logger.isEnabledFor(level):
+        if level >= lowest and logger.isEnabledFor(level):
             return sello_level
     return None
+
+
+def _lowest_taken(logger: logging.Logger) -> Optional[int]:
+    """The lowest logging level any record of ``logger`` would be seen at, walking the handlers
+    as ``Logger.callHandlers`` does (up the parents while ``propagate``). A filter on the logger
+    itself sees every record, and a chain without any handler falls to ``logging.lastResort``;
+    the package's NullHandler takes records only to drop them, so it does not count."""
+    if logger.filters:
+        return logging.NOTSET
+    lowest: Optional[int] = None
+    found = False
+    current: Optional[logging.Logger] = logger
+    while current is not None:
+        for handler in current.handlers:
+            found = True
+            if not isinstance(handler, logging.NullHandler):
+                lowest = handler.level if lowest is None else min(lowest, handler.level)
+        current = current.parent if current.propagate else None
+    if not found and logging.lastResort is not None:
+        return logging.lastResort.level
+    return lowest
 
 
 #: The call id of the call being made on this thread or task (set by sello.aio and by
@@ -126,10 +152,11 @@ class Client:
     retry and failure, secrets already redacted) to the logger ``sello.<service>`` — ``sello.fes``,
     ``sello.fv``, ``sello.cfdi``, children of ``sello`` — at DEBUG, INFO, WARNING or ERROR
     (SELLO_LOG_DEBUG..SELLO_LOG_ERROR). The library produces only the lines that logger is
-    enabled for (``isEnabledFor``), read when the client is made and again before every call: a
-    later ``setLevel()`` or ``logging.disable()`` applies from the next call on, a call already in
-    flight keeps the level it started with. Handlers' own levels are not consulted. The package
-    gives ``sello`` a NullHandler, so nothing is printed until the application configures logging.
+    enabled for (``isEnabledFor``) and that a handler would take (its level; a filter on the logger
+    takes everything), read when the client is made and again before every call: a later
+    ``setLevel()``, ``addHandler()`` or ``logging.disable()`` applies from the next call on, a call
+    already in flight keeps the level it started with. The package gives ``sello`` a NullHandler,
+    so nothing is printed, and no line is made, until the application configures logging.
     ``on_log``/:meth:`set_log` replace the logger; :meth:`log_to_logging` brings it back.
     """
 
