@@ -4,7 +4,7 @@ programs and starts the loopback nginx). Runs every measurement, prints ONE tabl
 with the machine and the profile, to benchmarks/results.md. Standard library only.
 
 Sections (numbers as in the table):
-  1  sequential keep-alive calls: sello from C, Python (ctypes, bindings/python) and PHP (FFI)
+  1  sequential keep-alive calls: sello from C, Python (ctypes, bindings/python) and PHP (FFI, bindings/php)
      against raw libcurl in C, requests.Session and PHP's curl extension
   2  instructions per call under callgrind, sello vs the raw libcurl loop (and where they go)
   3  8 threads on one sello client vs 8 raw libcurl threads
@@ -184,6 +184,8 @@ class Bench:
             "sello_py": py + ["ctypes", a.fes_url, "--lib", a.lib, "--seconds", seconds],
             "requests": py + ["requests", url, "--seconds", seconds, "--warmup", "50"],
             "sello_php": php + ["ffi", a.fes_url, os.path.join(a.work, "sello_ffi.h"), a.lib, "--seconds", seconds],
+            "sello_php_binding": php
+            + ["binding", a.fes_url, os.path.join(ROOT, "bindings", "php", "src"), "--seconds", seconds],
             "php_curl": php + ["curl", url, "--seconds", seconds],
             "sello_c_p12": [os.path.join(a.bin, "sello_loop"), a.p12_url, "--seconds", seconds, "--warmup", "20"],
         }
@@ -203,7 +205,7 @@ class Bench:
         for round in range(rounds):
             order = names[round % len(names) :] + names[: round % len(names)]  # rotate who goes first
             for name in order:
-                env = self.binding_env if name == "sello_py_binding" else None
+                env = self.binding_env if name in ("sello_py_binding", "sello_php_binding") else None
                 samples[name].append(self.run_json(contenders[name], env=env)["rate"])
         rate = {name: statistics.median(values) for name, values in samples.items()}
         self.sequential_rates = rate
@@ -267,6 +269,16 @@ class Bench:
             ratio_text(rate["sello_c_p12"] / rate["sello_c"]),
             "(info)",
             "+%s µs/call: OpenSSL PBKDF" % f"{extra_us:,.0f}",
+        )
+        # What users of bindings/php pay: the FFI call of 1f plus encoding, decoding and a Result.
+        self.add(
+            "1h",
+            "sequential, bindings/php (Sello\\Fes) vs PHP curl extension",
+            rate_text(rate["sello_php_binding"]),
+            rate_text(rate["php_curl"]),
+            ratio_text(rate["sello_php_binding"] / rate["php_curl"]),
+            "(info)",
+            "+%s µs/call over 1f" % f"{1e6 / rate['sello_php_binding'] - 1e6 / rate['sello_php']:,.1f}",
         )
         if self.pin_cpu:
             self.notes.append(
