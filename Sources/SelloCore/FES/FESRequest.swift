@@ -185,8 +185,9 @@ public struct FESRequest: Sendable {
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {
-        password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
-            ? asciiPasswordProblem(Array(password.utf8)) : unicodePasswordProblem(password)
+        guard password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return unicodePasswordProblem(password) }
+        return password.utf8.withContiguousStorageIfAvailable(asciiPasswordProblem)
+            ?? asciiPasswordProblem(Array(password.utf8))
     }
 
     static func unicodePasswordProblem(_ password: String) -> String? {
@@ -199,7 +200,7 @@ public struct FESRequest: Sendable {
     }
 
     /// `passwordProblem` for ASCII text without CR, on bytes (same order, same messages).
-    static func asciiPasswordProblem(_ password: [UInt8]) -> String? {
+    static func asciiPasswordProblem(_ password: some RandomAccessCollection<UInt8>) -> String? {
         var missing: [String] = []
         if password.count < 8 { missing.append("al menos 8 caracteres (tiene \(password.count))") }
         if !password.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
@@ -215,12 +216,13 @@ public struct FESRequest: Sendable {
     }
 
     static func isDocumentNumber(_ text: String) -> Bool {
-        text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
-            ? isASCIIDocumentNumber(Array(text.utf8)) : isUnicodeDocumentNumber(text)
+        guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return isUnicodeDocumentNumber(text) }
+        return text.utf8.withContiguousStorageIfAvailable(isASCIIDocumentNumber)
+            ?? isASCIIDocumentNumber(Array(text.utf8))
     }
 
     /// `isDocumentNumber` for ASCII text without CR, on bytes.
-    static func isASCIIDocumentNumber(_ bytes: [UInt8]) -> Bool {
+    static func isASCIIDocumentNumber(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if bytes.count == 9 && bytes.allSatisfy(isDigit) { return true }
         guard (9...10).contains(bytes.count), let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"),

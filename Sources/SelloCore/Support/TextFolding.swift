@@ -27,35 +27,59 @@ public enum TextFolding {
     /// bytes: the same rule without Unicode property lookups (a comuna lookup on the FES hot path
     /// spent some 25,000 instructions in them). nil for any other text.
     static func foldLatin(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        // A fold is never longer than the text (a letter folds to no more bytes than it has): it
+        // is written straight into the new string, which holds 15 bytes without an allocation.
+        var latin = true
+        let folded = String(unsafeUninitializedCapacity: max(text.utf8.count, 1)) { buffer in
+            var count = 0
+            latin = foldLatin(text.utf8, into: buffer, count: &count)
+            return latin ? count : 0
+        }
+        return latin ? folded : nil
+    }
+
+    /// `foldLatin` into `output` (at least as long as `text`); false for text it does not fold.
+    private static func foldLatin(
+        _ text: String.UTF8View, into output: UnsafeMutableBufferPointer<UInt8>, count: inout Int
+    ) -> Bool {
         var pendingSpace = false
         var lead: UInt8 = 0
-        for byte in text.utf8 {
+        for byte in text {
             let scalar: UInt32
             if lead != 0 {
-                guard byte & 0xC0 == 0x80 else { return nil }
+                guard byte & 0xC0 == 0x80 else { return false }
                 scalar = UInt32(lead & 0x1F) << 6 | UInt32(byte & 0x3F)
                 lead = 0
             } else if byte >= 0x80 {
-                guard byte == 0xC2 || byte == 0xC3 else { return nil }
+                guard byte == 0xC2 || byte == 0xC3 else { return false }
                 lead = byte
                 continue
             } else {
                 scalar = UInt32(byte)
             }
-            guard let folded = latinFold(scalar) else { return nil }
+            guard let folded = latinFold(scalar) else { return false }
             if folded == 0 { continue } // an apostrophe: dropped
             if folded == 0x20 {
                 pendingSpace = true
                 continue
             }
-            if pendingSpace && !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+            let space = pendingSpace && count > 0 ? 1 : 0
             pendingSpace = false
-            appendUTF8(folded, to: &bytes)
+            let width = folded < 0x80 ? 1 : 2
+            // Never expected (a fold is never longer than what it folds), but input must not
+            // trap: such text goes to the general rule.
+            guard count + space + width <= output.count else { return false }
+            if space == 1 { output[count] = UInt8(ascii: " ") }
+            count += space
+            if width == 1 {
+                output[count] = UInt8(folded)
+            } else {
+                output[count] = UInt8(0xC0 | (folded >> 6))
+                output[count + 1] = UInt8(0x80 | (folded & 0x3F))
+            }
+            count += width
         }
-        guard lead == 0 else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return lead == 0
     }
 
     /// One scalar below U+0100 folded: 0 dropped (apostrophes), 0x20 a separator, else the
@@ -72,15 +96,6 @@ public enum TextFolding {
             return base.value
         case 0x00...0xFF: return 0x20
         default: return nil
-        }
-    }
-
-    static func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
-        if scalar < 0x80 {
-            bytes.append(UInt8(scalar))
-        } else {
-            bytes.append(UInt8(0xC0 | (scalar >> 6)))
-            bytes.append(UInt8(0x80 | (scalar & 0x3F)))
         }
     }
 

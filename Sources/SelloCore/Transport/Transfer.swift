@@ -121,6 +121,7 @@ final class Transfer {
             options.set(CURLOPT_PASSWORD, credentials.password)
         }
         var headers = request.headers
+        headers.reserveCapacity(headers.count + 2) // Expect: and Content-Type: at most
         try setMethodAndBody(&options, headers: &headers)
         for header in headers { headerList = header.withCString { curl_slist_append(headerList, $0) } }
         options.set(CURLOPT_HTTPHEADER, pointer: headerList)
@@ -187,7 +188,9 @@ final class Transfer {
 
     private func header(_ name: String) -> String? {
         var found: UnsafeMutablePointer<curl_header>?
-        guard curl_easy_header(handle.raw, name, 0, 1 /* CURLH_HEADER */, -1, &found) == CURLHE_OK,
+        // withCString lends the name's bytes; passing the String made a copy on every call.
+        let easy = handle.raw
+        guard name.withCString({ curl_easy_header(easy, $0, 0, 1 /* CURLH_HEADER */, -1, &found) }) == CURLHE_OK,
             let found, let value = found.pointee.value
         else { return nil }
         return String(cString: value)

@@ -43,11 +43,16 @@ public struct RUT: Sendable, Equatable {
     public static func parse(_ text: String) -> Result<RUT, Problem> {
         // ASCII without CR (where a byte is a Character): the same rule on bytes, without the
         // String machinery that made this some 20,000 instructions on the FES hot path.
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return parseASCII(Array(text.utf8)) }
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            // A native string's own bytes, read in place (a copy into an array was one more
+            // allocation a call: issue 13).
+            return text.utf8.withContiguousStorageIfAvailable(parseASCII) ?? parseASCII(Array(text.utf8))
+        }
         return parseUnicode(text)
     }
 
-    static func parseASCII(_ text: [UInt8]) -> Result<RUT, Problem> {
+    static func parseASCII<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> Result<RUT, Problem>
+    where Bytes.Index == Int {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         var start = 0
@@ -90,7 +95,7 @@ public struct RUT: Sendable, Equatable {
 
     /// Whether the dots of `number` separate thousands: 1 to 3 characters before the first dot,
     /// exactly 3 after each.
-    static func dotsSeparateThousands(_ number: ArraySlice<UInt8>) -> Bool {
+    static func dotsSeparateThousands(_ number: some Collection<UInt8>) -> Bool {
         var group = 0
         var first = true
         for byte in number {
