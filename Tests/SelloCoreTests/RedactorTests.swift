@@ -95,6 +95,24 @@ import Testing
             Redactor(secrets: []).scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x") == "Authorization: Bearer ***")
     }
 
+    /// The one look an envelope's strings get answers what the two looks it replaced did, for
+    /// secrets plain, with a space, non-ASCII, and for "Bearer " in ASCII and non-ASCII text.
+    @Test func oneLookAgreesWithTheTwoItReplaced() {
+        let redactors = [redactor, Redactor(secrets: ["Secreta123"]), Redactor(secrets: ["una clave"])]
+        let texts = [
+            "", "plain text", "Bearer ", "x Bearer eyJhbGciOiJIUzI1NiJ9", "Ñandú Bearer abcdefghijkl",
+            "Ñandú sin token", "Bearer", "bearer abcdefghijkl", "Secreta123", "xSecreta123y", "Secreta12",
+            "una+clave", "una%20clave", "a+b", "%41", "pade_user:Pade-Pass-77", "Cl@ve S3/\"x\\+ñ",
+            "Cl@ve S3\\/\\\"x", "ñ", "e\u{301}", String(repeating: "Bearer x", count: 40),
+        ]
+        for redactor in redactors {
+            for text in texts {
+                let two = redactor.mayHoldSecret(text) || Redactor.mayContain(text, "Bearer ")
+                #expect(redactor.mayNeedScrubbing(text) == two, "'\(text)'")
+            }
+        }
+    }
+
     // MARK: - Forms
 
     @Test func everyOccurrenceIsMaskedAndTheRestKept() {

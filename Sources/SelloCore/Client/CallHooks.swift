@@ -50,9 +50,10 @@ public final class CallHooks {
 
     /// Registers values that must never leave the library (passwords, tokens, the Basic pair).
     public func addSecrets(_ secrets: [String]) {
-        let new = secrets.filter { Redactor.isLongEnough($0) && !redactor.secrets.contains($0) }
-        guard !new.isEmpty else { return }
-        redactor = redactor.adding(new)
+        // Most calls bring nothing new or one password: no new list unless there is something to add.
+        let known = redactor.secrets
+        guard secrets.contains(where: { Redactor.isLongEnough($0) && !known.contains($0) }) else { return }
+        redactor = redactor.adding(secrets) // which skips the short and the known ones itself
     }
 
     /// Runs `body` (which takes and releases a lock) with every callback held back; what it

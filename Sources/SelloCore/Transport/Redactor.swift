@@ -43,10 +43,14 @@ public struct Redactor: Sendable {
         var raw = base?.raw ?? []
         // Only the new secrets' forms are computed, each put in its place among the longest-first
         // forms already known: a call adds its request's secrets to the client's (issue 13).
+        unique.reserveCapacity(unique.count + new.count)
+        raw.reserveCapacity(raw.count + new.count)
         for secret in new where Redactor.isLongEnough(secret) && !unique.contains(secret) {
             unique.append(secret)
-            raw.append(Array(secret.utf8))
-            for form in Redactor.forms(of: secret) where !forms.contains(form) {
+            let secretForms = Redactor.forms(of: secret)
+            raw.append(secretForms[0]) // the secret's own bytes come first
+            forms.reserveCapacity(forms.count + secretForms.count)
+            for form in secretForms where !forms.contains(form) {
                 forms.insert(form, at: forms.firstIndex(where: { $0.count < form.count }) ?? forms.endIndex)
             }
         }
@@ -76,7 +80,8 @@ public struct Redactor: Sendable {
         Redactor(base: self, adding: secrets)
     }
 
-    /// The literal spellings a secret may be echoed in (built on bytes: a call prepares a few).
+    /// The literal spellings a secret may be echoed in (built on bytes: a call prepares a few),
+    /// its own bytes first.
     static func forms(of secret: String) -> [[UInt8]] {
         let raw = Array(secret.utf8)
         var forms = [raw]
@@ -198,13 +203,29 @@ public struct Redactor: Sendable {
     /// non-ASCII (canonically equivalent spellings). Base64 sellos are full of `+` (issue 13).
     func mayHoldSecret(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { haystack -> Bool in
-            let marks = TextMarks(haystack)
-            if marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII) { return true }
-            return patterns.contains { pattern in
-                pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
-            }
+        return text.withUTF8 { mayHoldSecret($0, marks: TextMarks($0)) }
+    }
+
+    private func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
+        if marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII) { return true }
+        return patterns.contains { pattern in
+            pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
         }
+    }
+
+    /// `mayHoldSecret(text) || mayContain(text, "Bearer ")` in one look at the bytes: every
+    /// string of every envelope is asked both (issue 13).
+    func mayNeedScrubbing(_ text: String) -> Bool {
+        var text = text
+        let (found, nonASCIIText) = text.withUTF8 { haystack -> (Bool, Bool) in
+            let marks = TextMarks(haystack)
+            if mayHoldSecret(haystack, marks: marks) { return (true, marks.nonASCII) }
+            let bearer: StaticString = "Bearer "
+            let needle = UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount)
+            return (Redactor.bytes(haystack, contain: needle), marks.nonASCII)
+        }
+        // As `mayContain`: a byte search is exact for ASCII text only.
+        return found || (nonASCIIText && text.contains("Bearer "))
     }
 
     /// Every string and member name of `value` scrubbed, except the documents (`documentFields`).
@@ -230,7 +251,7 @@ public struct Redactor: Sendable {
 
     func holdsSecret(_ value: JSON) -> Bool {
         switch value {
-        case .string(let text): return mayHoldSecret(text) || Redactor.mayContain(text, "Bearer ")
+        case .string(let text): return mayNeedScrubbing(text)
         case .array(let array): return array.contains { holdsSecret($0) }
         case .object(let object):
             return object.members.contains {

@@ -111,7 +111,7 @@ extension Transfer {
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0)
             options.set(CURLOPT_POSTFIELDS, "")
         case .bytes(let bytes, let contentType):
-            headers.append("Content-Type: \(contentType)")
+            headers.append(Transfer.contentTypeHeader(contentType))
             options.set(CURLOPT_POST, 1)
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(bytes.count))
             bytes.withUnsafeBytes {
@@ -134,7 +134,7 @@ extension Transfer {
             let body = try Base64FileBody(prefix: prefix, path: path, suffix: suffix)
             fileBody = body
             let bodyPointer = Unmanaged.passUnretained(body).toOpaque()
-            headers.append("Content-Type: \(contentType)")
+            headers.append(Transfer.contentTypeHeader(contentType))
             options.set(CURLOPT_POST, 1)
             // With a read function and a size, curl sends Content-Length (not chunked).
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.length))
@@ -142,6 +142,16 @@ extension Transfer {
             options.set(CURLOPT_READDATA, pointer: bodyPointer)
             options.check(curlshim_easy_setopt_seek_fn(options.easy, Base64FileBody.seekCallback))
             options.set(CURLOPT_SEEKDATA, pointer: bodyPointer)
+        }
+    }
+
+    /// The Content-Type header line. The services' usual types are written out whole: a literal
+    /// needs no allocation, where joining the two made one a call (issue 13).
+    static func contentTypeHeader(_ contentType: String) -> String {
+        switch contentType {
+        case "application/json": return "Content-Type: application/json"
+        case "application/xml": return "Content-Type: application/xml"
+        default: return "Content-Type: " + contentType
         }
     }
 
