@@ -249,3 +249,17 @@ def test_no_line_is_made_that_no_handler_would_take(sandbox, fes_config, sello_l
         assert seen and set(seen) == {logging.INFO} and len(produced) == 1 + len(seen)
         fes.obtain_certificate(**FES_REQUEST)
         assert len(produced) == 1 + len(seen)  # back to nothing
+        counted: List[int] = []
+
+        class Counting(logging.NullHandler):  # only the package's own kind is known to drop
+            def handle(self, record: logging.LogRecord) -> bool:
+                counted.append(record.levelno)
+                return True
+
+        counting_handler = Counting()
+        sello_logger.addHandler(counting_handler)
+        try:
+            fes.obtain_certificate(**FES_REQUEST)
+        finally:
+            sello_logger.removeHandler(counting_handler)
+        assert counted and set(counted) == {logging.INFO}

@@ -67,7 +67,7 @@ def _lowest_taken(logger: logging.Logger) -> Optional[int]:
     """The lowest logging level any record of ``logger`` would be seen at, walking the handlers
     as ``Logger.callHandlers`` does (up the parents while ``propagate``). A filter on the logger
     itself sees every record, and a chain without any handler falls to ``logging.lastResort``;
-    the package's NullHandler takes records only to drop them, so it does not count."""
+    a plain NullHandler (the package's) takes records only to drop them, so it does not count."""
     if logger.filters:
         return logging.NOTSET
     lowest: Optional[int] = None
@@ -76,7 +76,7 @@ def _lowest_taken(logger: logging.Logger) -> Optional[int]:
     while current is not None:
         for handler in current.handlers:
             found = True
-            if not isinstance(handler, logging.NullHandler):
+            if type(handler) is not logging.NullHandler:  # a subclass may do something with it
                 lowest = handler.level if lowest is None else min(lowest, handler.level)
         current = current.parent if current.propagate else None
     if not found and logging.lastResort is not None:
