@@ -71,6 +71,26 @@ import Testing
     }
 }
 
+@Suite struct TrimmingFastPathTests {
+    /// `trimmingSpaces` answers as the Character rule does, through its byte look at the ends or
+    /// not: ASCII and non-ASCII ends, every kind of space, empty text.
+    @Test func trimmingAgreesWithTheCharacterRule() {
+        func reference(_ text: String) -> String {
+            var slice = Substring(text)
+            while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+            while let last = slice.last, last.isWhitespace { slice.removeLast() }
+            return String(slice)
+        }
+        let texts = [
+            "", " ", "a", "ab", " a", "a ", "\ta\n", "x\r\n", "ñ", " ñ ", "año", "\u{00A0}x", "x\u{2003}",
+            "a\u{301}", "~", "!x!", "Viña del Mar", "  Viña   del Mar ", "\u{7F}x", "x\u{85}",
+        ]
+        for text in texts + texts.map { $0 + "z" } + texts.map { "z" + $0 } {
+            #expect(text.trimmingSpaces == reference(text), "'\(text)'")
+        }
+    }
+}
+
 @Suite struct FESFastPathTests {
     @Test func passwordBytesAgreeWithUnicode() {
         let generated = FastPathTests.strings(over: ["a", "B", "1", "!"], upTo: 5)

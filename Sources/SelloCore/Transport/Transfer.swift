@@ -246,10 +246,13 @@ final class Transfer {
 
 extension String {
     var trimmingSpaces: String {
-        // Fast path: a visible ASCII byte at both ends starts/ends a non-space Character.
-        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
-            return self
+        // Fast path: a visible ASCII byte at both ends starts/ends a non-space Character. Read
+        // on the string's own bytes: `utf8.last` walks UTF8View's index machinery (issue 13).
+        let visibleEnds = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
         }
+        if visibleEnds == true { return self }
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }
