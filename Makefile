@@ -33,9 +33,10 @@ build: deps
 	@touch $(LIB)   # up to date with every source now, also when SwiftPM had nothing to relink
 	@echo "$(LIB)"
 
-## generate: rewrites what is derived from include/sello.h and kept in the repository (the Python
-## and PHP operation tables and version: bindings/python/src/sello/_abi.py, bindings/php/src/Abi.php).
-## Run it after changing the header; `make test` fails while they are out of date.
+## generate: rewrites what is derived from include/sello.h and docs/reference.md and kept in the
+## repository (the Python and PHP operation tables and version, _abi.py and Abi.php; each client
+## class's typed methods, from the binding blocks; sello.aio's stub). Run it after changing the
+## header or a binding block; `make test` fails while they are out of date.
 generate:
 	python3 scripts/generate.py
 

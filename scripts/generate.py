@@ -4,6 +4,11 @@
     bindings/python/src/sello/_abi.py       version, ABI version, the functions per kind, each
                                             client's operation table (kept in the repository)
     bindings/php/src/Abi.php                the same for PHP (kept in the repository)
+    the typed methods of each client class  a marked region of bindings/python/src/sello/{fes,
+                                            firma_virtual,cfdi}.py and bindings/php/src/{Fes,
+                                            FirmaVirtual,Cfdi}.php, from the binding blocks of
+                                            docs/reference.md (scripts/binding_methods.py), and
+                                            then sello.aio's stub (python3 -m sello.aio._stubgen)
     fuzz/Targets/fuzz_requests/Entries.swift  the fuzz target's entry points (--fuzz; written by
                                             scripts/fuzz.sh before each build, not kept)
 
@@ -11,17 +16,20 @@
     python3 scripts/generate.py --check    # exit 1 naming each kept file that is out of date
     python3 scripts/generate.py --fuzz     # the fuzz entries
 
-Run it after changing the header (a new operation, a new version); Tests/header checks that the
-kept files are current.
+Run it after changing the header (a new operation, a new version) or a binding block of
+docs/reference.md; Tests/header checks that the kept files are current.
 """
 
 from __future__ import annotations
 
 import pathlib
+import subprocess
 import sys
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import binding_methods  # noqa: E402
+import operation_model  # noqa: E402
 import sello_header  # noqa: E402
 from sello_header import FUZZED_KINDS, Header, fuzz_selector  # noqa: E402
 
@@ -45,8 +53,9 @@ def render_python(header: Header) -> str:
         NOTICE,
         "",
         "Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle",
-        "functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and",
-        "bindings/python/tests/test_operation_table.py checks there is one per operation.",
+        "functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding",
+        "blocks of docs/reference.md, and bindings/python/tests/test_operation_table.py checks there is one",
+        "per operation.",
         '"""',
         "from typing import Dict, Tuple",
         "",
@@ -112,8 +121,8 @@ def render_php(header: Header) -> str:
             f" * {NOTICE}",
             " *",
             " * Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle",
-            " * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and",
-            " * tests/OperationTableTest.php checks there is one per operation.",
+            " * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding",
+            " * blocks of docs/reference.md, and tests/OperationTableTest.php checks there is one per operation.",
             " */",
             "final class Abi",
             "{",
@@ -193,6 +202,21 @@ def stale(header: Header) -> List[pathlib.Path]:
     return out
 
 
+def regions(header: Header, model: Optional[Dict[str, operation_model.Binding]] = None) -> Dict[pathlib.Path, str]:
+    """Each client class's file with its typed methods as the binding blocks give them."""
+    model = operation_model.read() if model is None else model
+    out: Dict[pathlib.Path, str] = {}
+    for service in header.services:
+        if service in binding_methods.FILES:
+            out.update(binding_methods.rendered(service, header.operations(service), model))
+    return out
+
+
+def stale_regions(header: Header, model: Optional[Dict[str, operation_model.Binding]] = None) -> List[pathlib.Path]:
+    """The client files whose generated methods are not what the binding blocks give."""
+    return [path for path, text in regions(header, model).items() if path.read_text(encoding="utf-8") != text]
+
+
 def write(path: pathlib.Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -200,26 +224,36 @@ def write(path: pathlib.Path, text: str) -> bool:
     return True
 
 
+def write_aio_stub() -> None:
+    """sello.aio's typed stub follows the synchronous classes, which follow the binding blocks: it is
+    written by the package's own generator, run on the files just written."""
+    source = ROOT / "bindings" / "python" / "src"
+    subprocess.run([sys.executable, "-m", "sello.aio._stubgen"], cwd=source, check=True)
+
+
 def main(argv: Sequence[str]) -> int:
     try:
         header = sello_header.read()
         if "--check" in argv:
-            out = stale(header)
+            out = stale(header) + stale_regions(header)
             for path in out:
                 print(
-                    f"{path.relative_to(ROOT)} is out of date with include/sello.h: run `make generate` "
-                    f"(python3 scripts/generate.py) and commit it",
+                    f"{path.relative_to(ROOT)} is out of date with include/sello.h or docs/reference.md: run "
+                    f"`make generate` (python3 scripts/generate.py) and commit it",
                     file=sys.stderr,
                 )
             return 1 if out else 0
         if "--fuzz" in argv:
-            targets = {FUZZ_ENTRIES: render_fuzz}
+            texts = {FUZZ_ENTRIES: render_fuzz(header)}
         else:
-            targets = KEPT
-        for path, render in targets.items():
-            if write(path, render(header)):
+            texts = {path: render(header) for path, render in KEPT.items()}
+            texts.update(regions(header))
+        for path, text in texts.items():
+            if write(path, text):
                 print(f"wrote {path.relative_to(ROOT)}")
-    except sello_header.HeaderError as error:
+        if "--fuzz" not in argv:
+            write_aio_stub()
+    except (sello_header.HeaderError, operation_model.ModelError) as error:
         print(f"generate: {error}", file=sys.stderr)
         return 1
     return 0

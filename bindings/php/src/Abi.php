@@ -9,8 +9,8 @@ namespace Sello;
  * Generated from include/sello.h by scripts/generate.py (make generate): do not edit by hand.
  *
  * Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle
- * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and
- * tests/OperationTableTest.php checks there is one per operation.
+ * functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding
+ * blocks of docs/reference.md, and tests/OperationTableTest.php checks there is one per operation.
  */
 final class Abi
 {

@@ -15,6 +15,7 @@ import re
 from typing import Dict, List, Type
 
 import generate  # scripts/generate.py (scripts/ is on sys.path through sello_fixtures)
+import operation_model  # scripts/operation_model.py: the binding blocks of docs/reference.md
 import sello
 import sello.aio
 from sello import _abi, _client
@@ -52,8 +53,9 @@ def missing_methods(header: sello_header.Header) -> List[str]:
             if calls != [operation]:
                 problems.append(
                     f"include/sello.h declares {function}, but sello.{cls.__name__} has no method {operation}() "
-                    f'calling self._invoke("{operation}", ...): add it to {_module_file(cls)}, typed, keyword '
-                    f"arguments named as the request fields (then: python3 -m sello.aio._stubgen)"
+                    f'calling self._invoke("{operation}", ...): add a binding block to the ### {function} section '
+                    f"of docs/reference.md and run `make generate` (it writes the method into "
+                    f"{_module_file(cls)}), then python3 -m sello.aio._stubgen"
                 )
     return problems
 
@@ -121,6 +123,20 @@ def test_the_tables_are_the_headers() -> None:
 def test_every_operation_has_a_typed_method() -> None:
     problems = missing_methods(HEADER) + unknown_invokes()
     assert not problems, "\n".join(problems)
+
+
+def test_each_typed_method_takes_the_fields_of_its_binding_block() -> None:
+    """Keyword-only, named and required as docs/reference.md documents the request (the method of
+    a block marked "by hand" takes something else, such as a callback's body)."""
+    model = operation_model.read()
+    for service, cls in CLASSES.items():
+        for operation, function in HEADER.operations(service).items():
+            if model[function].by_hand:
+                continue
+            parameters = list(inspect.signature(getattr(cls, operation)).parameters.values())[1:]
+            taken = [(p.name, p.kind, p.default is inspect.Parameter.empty) for p in parameters]
+            documented = [(f.name, inspect.Parameter.KEYWORD_ONLY, f.required) for f in model[function].fields]
+            assert taken == documented, f"sello.{cls.__name__}.{operation}"
 
 
 def test_every_operation_is_an_aio_coroutine() -> None:

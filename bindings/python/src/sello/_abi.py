@@ -3,8 +3,9 @@
 Generated from include/sello.h by scripts/generate.py (make generate): do not edit by hand.
 
 Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle
-functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are written by hand and
-bindings/python/tests/test_operation_table.py checks there is one per operation.
+functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding
+blocks of docs/reference.md, and bindings/python/tests/test_operation_table.py checks there is one
+per operation.
 """
 from typing import Dict, Tuple
 
