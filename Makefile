@@ -34,9 +34,9 @@ build: deps
 	@echo "$(LIB)"
 
 ## generate: rewrites what is derived from include/sello.h and docs/reference.md and kept in the
-## repository (the Python and PHP operation tables and version, _abi.py and Abi.php; each client
-## class's typed methods, from the binding blocks; sello.aio's stub). Run it after changing the
-## header or a binding block; `make test` fails while they are out of date.
+## repository (the Python and PHP operation tables and version, _abi.py and Abi.php; the Swift
+## export of each operation; each client class's typed methods, from the binding blocks; sello.aio's stub).
+## Run it after changing the header or a binding block; `make test` fails while they are out of date.
 generate:
 	python3 scripts/generate.py
 

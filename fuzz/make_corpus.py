@@ -9,9 +9,11 @@ followed by an answer body.
     python3 fuzz/make_corpus.py                  # every target
     python3 fuzz/make_corpus.py fuzz_requests    # only these targets
 
-Every function fuzz_requests calls (the operations, local helpers, *_client_new and *_client_cancel
-of include/sello.h) needs seeds in REQUESTS: this script refuses to run without them, and
-Tests/header checks it."""
+Every operation of include/sello.h gets two seeds made from its binding block in docs/reference.md
+(scripts/operation_model.py): its required fields, then every field, each with a value of its type;
+REQUESTS may add more. The other functions fuzz_requests calls (local helpers, *_client_new and
+*_client_cancel) need seeds in REQUESTS: this script refuses to run without them, and Tests/header
+checks it."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from typing import Dict, List, Sequence, Tuple
 HERE = pathlib.Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 sys.path.insert(0, str(HERE.parent / "scripts"))
+import operation_model  # noqa: E402
 import sello_header  # noqa: E402
 
 
@@ -414,14 +417,44 @@ REFUSED_CONFIGURATIONS = [
 ]
 
 
+def sample(type_: operation_model.Type) -> object:
+    """A value of a binding block's type: the first arm of a union, one item of a list."""
+    if type_.kind == "union":
+        return sample(type_.args[0])
+    if type_.kind == "shape":
+        return {field.name: sample(field.type) for field in type_.fields if field.required}
+    if type_.kind == "generic":
+        return [sample(type_.args[-1])] if type_.name in ("list", "non-empty-list") else {}
+    name = type_.name
+    if name.startswith(("'", '"')):
+        return name[1:-1]
+    values = {"int": 1, "float": 1.5, "bool": True, "true": True, "false": False, "path": "/nonexistent/sello-fuzz"}
+    return values.get(name, int(name) if name.lstrip("-").isdigit() else "A1")
+
+
+def block_seeds(binding: operation_model.Binding) -> List[object]:
+    """Its required fields, then every field."""
+    required = {field.name: sample(field.type) for field in binding.fields if field.required}
+    every = {field.name: sample(field.type) for field in binding.fields}
+    return [required, every]
+
+
 def seed_problems(header: "sello_header.Header | None" = None) -> List[str]:
-    """What REQUESTS lacks, or has too much, against the functions fuzz_requests calls."""
+    """What REQUESTS lacks, or has too much, against the functions fuzz_requests calls; an
+    operation without a binding block to make its seeds from."""
     header = header or sello_header.read()
     fuzzed = header.names(*sello_header.FUZZED_KINDS)
+    model = operation_model.read()
     problems = [
+        f"docs/reference.md has no binding block for {name} to make its fuzz seeds from: add one to its section "
+        f"(### {name}; see scripts/operation_model.py)"
+        for name in header.names("operation")
+        if name not in model
+    ]
+    problems += [
         f"fuzz/make_corpus.py has no seeds for {name} (include/sello.h declares it): add requests for it to REQUESTS"
         for name in fuzzed
-        if not REQUESTS.get(name)
+        if not REQUESTS.get(name) and name not in header.names("operation")
     ]
     problems += [
         f"fuzz/make_corpus.py has seeds for {name}, which fuzz_requests does not call (include/sello.h "
@@ -444,6 +477,9 @@ def request_seeds() -> List[Tuple[str, bytes]]:
             body = request if isinstance(request, bytes) else json.dumps(request, ensure_ascii=False).encode()
             data = selector(name) + body
             seeds.append((f"{name}-{hashlib.sha1(data).hexdigest()[:12]}", data))
+    for name, binding in operation_model.read().items():
+        for index, request in enumerate(block_seeds(binding)):
+            seeds.append((f"{name}-block{index}", selector(name) + json.dumps(request, ensure_ascii=False).encode()))
     for index, config in enumerate(REFUSED_CONFIGURATIONS):
         seeds.append((f"regress-config-{index}", selector("fes_client_new") + json.dumps(config).encode()))
     return seeds

@@ -4,11 +4,13 @@
     bindings/python/src/sello/_abi.py       version, ABI version, the functions per kind, each
                                             client's operation table (kept in the repository)
     bindings/php/src/Abi.php                the same for PHP (kept in the repository)
+    Sources/Sello/OperationExports.swift    the C export of every operation (kept)
     the typed methods of each client class  a marked region of bindings/python/src/sello/{fes,
                                             firma_virtual,cfdi}.py and bindings/php/src/{Fes,
                                             FirmaVirtual,Cfdi}.php, from the binding blocks of
                                             docs/reference.md (scripts/binding_methods.py), and
                                             then sello.aio's stub (python3 -m sello.aio._stubgen)
+                                            and fuzz/corpus/fuzz_requests (fuzz/make_corpus.py)
     fuzz/Targets/fuzz_requests/Entries.swift  the fuzz target's entry points (--fuzz; written by
                                             scripts/fuzz.sh before each build, not kept)
 
@@ -37,6 +39,7 @@ ROOT = sello_header.ROOT
 PYTHON_ABI = ROOT / "bindings" / "python" / "src" / "sello" / "_abi.py"
 PHP_ABI = ROOT / "bindings" / "php" / "src" / "Abi.php"
 FUZZ_ENTRIES = ROOT / "fuzz" / "Targets" / "fuzz_requests" / "Entries.swift"
+SWIFT_EXPORTS = ROOT / "Sources" / "Sello" / "OperationExports.swift"
 NOTICE = "Generated from include/sello.h by scripts/generate.py (make generate): do not edit by hand."
 
 
@@ -189,7 +192,50 @@ def render_fuzz(header: Header) -> str:
     return "\n".join(lines)
 
 
-KEPT: Dict[pathlib.Path, Callable[[Header], str]] = {PYTHON_ABI: render_python, PHP_ABI: render_php}
+#: Operation-name words written in capitals in Swift names (processFileWithCSD, getByUUID).
+SWIFT_ACRONYMS = ("csd", "xml", "uuid", "pdf", "rut", "rfc", "url", "id")
+
+
+def swift_method(operation: str) -> str:
+    """The client's Swift method that runs an operation: get_by_uuid -> getByUUID."""
+    head, *rest = operation.split("_")
+    return head + "".join(word.upper() if word in SWIFT_ACRONYMS else word.capitalize() for word in rest)
+
+
+def swift_client(prefix: str) -> str:
+    """The Swift client class of a service: cfdi -> CFDIClient."""
+    return prefix.upper() + "Client"
+
+
+def render_swift_exports(header: Header) -> str:
+    lines = [
+        f"// {NOTICE}",
+        "// Every operation of the header, exported: the C symbol (the compiler checks its signature against",
+        "// include/sello.h) calls the method of its service's client named by scripts/generate.py's",
+        "// swift_method (get_by_uuid -> CFDIClient.getByUUID). The lifecycle functions are in *Exports.swift.",
+        "import CSelloAPI",
+        "import SelloCore",
+    ]
+    for function in header.functions:
+        if function.kind != "operation":
+            continue
+        lines += [
+            "",
+            f"@c({function.name}) @implementation public func {function.name}(",
+            "    _ client: OpaquePointer?, _ request: UnsafePointer<CChar>?",
+            ") -> UnsafeMutablePointer<CChar>? {",
+            f"    Bridge.call(client, as: {swift_client(function.prefix)}.self) "
+            f"{{ $0.{swift_method(function.operation)}(request) }}",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+KEPT: Dict[pathlib.Path, Callable[[Header], str]] = {
+    PYTHON_ABI: render_python,
+    PHP_ABI: render_php,
+    SWIFT_EXPORTS: render_swift_exports,
+}
 
 
 def stale(header: Header) -> List[pathlib.Path]:
@@ -253,6 +299,8 @@ def main(argv: Sequence[str]) -> int:
                 print(f"wrote {path.relative_to(ROOT)}")
         if "--fuzz" not in argv:
             write_aio_stub()
+            # an operation's fuzz seeds are made from its binding block: the kept corpus follows it
+            subprocess.run([sys.executable, str(ROOT / "fuzz" / "make_corpus.py"), "fuzz_requests"], check=True)
     except (sello_header.HeaderError, operation_model.ModelError) as error:
         print(f"generate: {error}", file=sys.stderr)
         return 1

@@ -24,12 +24,6 @@ import SelloCore
     Bridge.object(client, as: FESClient.self)?.client.hooks.setLog(fn, userData: userData, minLevel: minLevel)
 }
 
-@c(fes_obtain_certificate) @implementation public func fes_obtain_certificate(
-    _ client: OpaquePointer?, _ request: UnsafePointer<CChar>?
-) -> UnsafeMutablePointer<CChar>? {
-    Bridge.call(client, as: FESClient.self) { $0.obtainCertificate(request) }
-}
-
 @c(fes_check_request) @implementation public func fes_check_request(_ request: UnsafePointer<CChar>?)
     -> UnsafeMutablePointer<CChar>?
 {

@@ -144,8 +144,39 @@ def test_a_new_operation_reaches_every_table() -> None:
     assert '        "get_receipt_pdf": "cfdi_get_receipt_pdf",' in generate.render_python(header)
     assert "            'get_receipt_pdf' => 'cfdi_get_receipt_pdf'," in generate.render_php(header)
     assert '.operation("cfdi", "cfdi_get_receipt_pdf", cfdi_get_receipt_pdf)' in generate.render_fuzz(header)
-    # and the checks say what is still to be written by hand
-    assert any("no seeds for cfdi_get_receipt_pdf" in p for p in make_corpus().seed_problems(header))
+    exports = generate.render_swift_exports(header)
+    assert (
+        "@c(cfdi_get_receipt_pdf) @implementation public func cfdi_get_receipt_pdf(\n"
+        "    _ client: OpaquePointer?, _ request: UnsafePointer<CChar>?\n"
+        ") -> UnsafeMutablePointer<CChar>? {\n"
+        "    Bridge.call(client, as: CFDIClient.self) { $0.getReceiptPDF(request) }\n}\n"
+    ) in exports
+    # an operation's seeds come from its binding block: without one, the check names where to write it
+    assert any(
+        "no binding block for cfdi_get_receipt_pdf" in p and "### cfdi_get_receipt_pdf" in p
+        for p in make_corpus().seed_problems(header)
+    )
+    # a helper's are written by hand
+    helper = sello_header.parse(with_text("char *cfdi_check_uuid(const char *request_json);"))
+    assert any("no seeds for cfdi_check_uuid" in p for p in make_corpus().seed_problems(helper))
+
+
+def test_an_operations_seeds_are_made_from_its_binding_block() -> None:
+    corpus = make_corpus()
+    block = (
+        "summary: x\nrequest: array{uuid: string, n?: int, ok?: bool, at?: path, tags?: list<'A'|'B'>,\n"
+        "    items?: list<array{k: string|int}>}\ndata: array{...}"
+    )
+    model = corpus.operation_model.read(f"### cfdi_get_receipt_pdf\n\n```binding\n{block}\n```\n")
+    seeds = corpus.block_seeds(model["cfdi_get_receipt_pdf"])
+    assert seeds == [
+        {"uuid": "A1"},
+        {"uuid": "A1", "n": 1, "ok": True, "at": "/nonexistent/sello-fuzz", "tags": ["A"], "items": [{"k": "A1"}]},
+    ]
+    # and every operation has them, besides any written by hand in REQUESTS
+    names = [name for name, _ in corpus.request_seeds()]
+    for function in HEADER.names("operation"):
+        assert sum(name.startswith(f"{function}-block") for name in names) == 2, function
 
 
 def test_a_new_version_reaches_every_table() -> None:
@@ -161,7 +192,20 @@ def test_a_new_version_reaches_every_table() -> None:
 
 def test_a_stale_table_is_named() -> None:
     header = sello_header.parse(with_text("char *fv_ping(fv_client *client, const char *request_json);"))
-    assert set(generate.stale(header)) == {generate.PYTHON_ABI, generate.PHP_ABI}
+    assert set(generate.stale(header)) == {generate.PYTHON_ABI, generate.PHP_ABI, generate.SWIFT_EXPORTS}
+
+
+def test_each_export_calls_the_swift_method_named_by_the_rule() -> None:
+    """The method of CFDIClient, FVClient or FESClient an export calls is the operation's name in
+    lowerCamelCase, its acronyms in capitals: what a new operation's Swift method must be called."""
+    assert generate.swift_method("process_file_with_csd") == "processFileWithCSD"
+    assert generate.swift_method("get_by_uuid") == "getByUUID"
+    assert generate.swift_method("stamp_xml") == "stampXML"
+    assert generate.swift_method("login") == "login"
+    assert generate.swift_client("cfdi") == "CFDIClient" and generate.swift_client("fv") == "FVClient"
+    for function in HEADER.functions:
+        if function.kind == "operation":
+            assert f"@c({function.name}) @implementation" in generate.render_swift_exports(HEADER)
 
 
 # -- the fuzz target --------------------------------------------------------------------------------

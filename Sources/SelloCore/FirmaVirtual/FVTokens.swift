@@ -115,7 +115,7 @@ extension FVClient: BearerTokens {
             return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
         })
 
-    public func logIn(_ requestText: UnsafePointer<CChar>?) -> Reply {
+    public func login(_ requestText: UnsafePointer<CChar>?) -> Reply {
         client.run(Self.logInOperation, on: self, requestText)
     }
 }
