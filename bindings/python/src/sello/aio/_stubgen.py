@@ -133,14 +133,15 @@ def render() -> str:
 
 def main(argv: Sequence[str]) -> int:
     text = render()
+    current = STUB.read_text(encoding="utf-8") if STUB.exists() else ""
     if "--check" in argv:
-        current = STUB.read_text(encoding="utf-8") if STUB.exists() else ""
         if current != text:
             print(f"{STUB} is out of date: run python3 -m sello.aio._stubgen", file=sys.stderr)
             return 1
         return 0
-    STUB.write_text(text, encoding="utf-8")
-    print(f"wrote {STUB}")
+    if current != text:  # make generate runs it every time: say only what changed
+        STUB.write_text(text, encoding="utf-8")
+        print(f"wrote {STUB}")
     return 0
 
 
