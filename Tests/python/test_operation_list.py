@@ -1,7 +1,8 @@
 """The library against include/sello.h, the one list of functions, through the .so: every function
 the header declares answers as the operation it is named for (meta.service is its prefix,
-meta.operation the rest of its name), and cfdi_process_files runs in a batch exactly the operations
-the header documents for it. (The exports themselves: test_foundation.py; the tables derived from
+meta.operation the rest of its name), cfdi_process_files runs in a batch exactly the operations
+the header documents for it, and each operation's binding block in docs/reference.md names exactly
+the request fields the library reads. (The exports themselves: test_foundation.py; the tables derived from
 the header: Tests/header.)"""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sello_ffi import Client, call, lib, take
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
+import operation_model  # noqa: E402
 import sello_header  # noqa: E402
 
 HEADER = sello_header.read()
@@ -61,3 +63,33 @@ def test_the_batch_runs_the_operations_the_header_documents() -> None:
                 f"the library says {envelope['error']['message']}"
             )
             assert envelope["meta"]["attempts"] == 0
+
+
+# -- the binding blocks of docs/reference.md against what the library reads ------------------------
+
+CONFIGS = {
+    "fes": {"base_url": CLOSED, "usuario": "fields-user", "clave": "fields-clave"},
+    "fv": {"base_url": CLOSED, "login": "fields-user", "password": "fields-pass"},
+    "cfdi": {"base_url": CLOSED, "usuario": "fields-user", "password": "fields-pass", "contrato": "C-1"},
+}
+
+
+def known_fields(prefix: str, operation: str) -> set:
+    """The fields the library reads for an operation: what its UNKNOWN_FIELD error lists."""
+    with Client(prefix, CONFIGS[prefix]) as client:
+        assert client.error is None, client.error
+        envelope = client.call(operation, {"zz_not_a_field": 1})
+    error = envelope["error"]
+    assert (error["code"], envelope["meta"]["attempts"]) == ("UNKNOWN_FIELD", 0), envelope
+    listed = error["message"].split("known fields: ", 1)[1]
+    return {name.strip() for name in listed.split(",") if name.strip()}
+
+
+@pytest.mark.parametrize("name", HEADER.names("operation"))
+def test_each_binding_block_documents_the_fields_the_library_reads(name: str) -> None:
+    """docs/reference.md's binding block (the bindings' typed methods are generated from it) names
+    exactly the request fields the library accepts: a field it forgets could not be passed to a
+    typed method, one it invents would be refused as UNKNOWN_FIELD."""
+    function = HEADER.function(name)
+    documented = {field.name for field in operation_model.read()[name].fields}
+    assert known_fields(function.prefix, function.operation) == documented
