@@ -9,7 +9,7 @@ enum CFDICancelCredentials {
     /// Option CERT_DEFAULT: the certificate stored with Prodigia.
     case stored
 
-    static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String) throws(SelloError)
+    static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String?) throws(SelloError)
         -> CFDICancelCredentials
     {
         let givesCSD = CSDCredentials.fields.contains { reader.has($0) }

@@ -42,7 +42,9 @@ struct CFDICancelRequest {
         }
     }
 
-    static func entry(_ element: JSON, index: Int, rfcEmisor: String, found: inout ReadFacts) throws(SelloError)
+    /// One entry; its RFC_Emisor is held to `rfcEmisor` when there is one (nil: the request's has a
+    /// problem of its own).
+    static func entry(_ element: JSON, index: Int, rfcEmisor: String?, found: inout ReadFacts) throws(SelloError)
         -> Entry
     {
         let field = "uuids"
@@ -54,10 +56,10 @@ struct CFDICancelRequest {
         }
         let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", found: &found)
         let emisor = try CFDIFields.rfc(parts[2], field: "uuids[\(index)].rfcEmisor", found: &found)
-        guard emisor == rfcEmisor else {
+        guard rfcEmisor == nil || emisor == rfcEmisor else {
             throw CFDICodes.validation(
                 203,
-                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor)", field: field)
+                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor ?? "")", field: field)
         }
         guard CFDIFields.isTotal(parts[3]) else {
             throw CFDICodes.invalidParameter(

@@ -11,29 +11,57 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
     let credentials: CFDICancelCredentials
     let output: CFDIOutput
 
+    /// Every field and every entry is checked, and every problem reported (`Problems`): the
+    /// error is the first. What compares with rfcEmisor (an entry's RFC_Emisor, the CSD's RFC)
+    /// is checked only when rfcEmisor was read.
     /// - Parameters:
     ///   - forms: the forms an entry may take, for the message when `uuids` is missing or empty.
-    ///   - entry: reads `uuids[index]`, given the request's rfcEmisor.
+    ///   - entry: reads `uuids[index]`, given the request's rfcEmisor (nil when it has a problem).
     init(
         _ json: JSON, defaultContrato: String, forms: String, found: inout ReadFacts,
-        entry: (_ element: JSON, _ index: Int, _ rfcEmisor: String, _ found: inout ReadFacts) throws(SelloError)
+        entry: (_ element: JSON, _ index: Int, _ rfcEmisor: String?, _ found: inout ReadFacts) throws(SelloError)
             -> Entry
     ) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDICancellation.fields)
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        rfcEmisor = try CFDIFields.rfcEmisor(reader, found: &found)
+        var problems = Problems()
+        let contrato = problems.check { () throws(SelloError) in
+            try CFDIFields.contrato(reader, default: defaultContrato)
+        }
+        let rfcEmisor = problems.check { () throws(SelloError) in try CFDIFields.rfcEmisor(reader, found: &found) }
+        var entries: [Entry] = []
+        if let uuids = problems.check({ () throws(SelloError) in try Self.uuids(reader, forms: forms) }) {
+            for (index, element) in uuids.enumerated() {
+                if let read = problems.check({ () throws(SelloError) in try entry(element, index, rfcEmisor, &found) })
+                {
+                    entries.append(read)
+                }
+            }
+        }
+        let opciones = problems.check { () throws(SelloError) in
+            let opciones = try reader.stringArray("opciones") ?? []
+            try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+            return opciones
+        }
+        let output = problems.check { () throws(SelloError) in try CFDIOutput(reader, includeXMLAllowed: false) }
+        // The options say which credentials to expect (CERT_DEFAULT, PKCS12): unread, none are judged.
+        let credentials = opciones.flatMap { opciones in
+            problems.check { () throws(SelloError) in
+                try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+            }
+        }
+        try problems.throwIfAny()
+        guard let contrato, let rfcEmisor, let opciones, let output, let credentials else {
+            throw .internal("cancel: a field without a value and without a problem")
+        }
+        (self.contrato, self.rfcEmisor, self.entries, self.opciones) = (contrato, rfcEmisor, entries, opciones)
+        (self.output, self.credentials) = (output, credentials)
+    }
+
+    private static func uuids(_ reader: FieldReader, forms: String) throws(SelloError) -> [JSON] {
         guard let uuids = try reader.array("uuids"), !uuids.isEmpty else {
             throw MissingField.prodigia.error("uuids", message: "uuids is required: at least one \(forms)")
         }
-        var entries: [Entry] = []
-        for (index, element) in uuids.enumerated() {
-            entries.append(try entry(element, index, rfcEmisor, &found))
-        }
-        self.entries = entries
-        opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
-        output = try CFDIOutput(reader, includeXMLAllowed: false)
-        credentials = try CFDICancelCredentials.load(reader, opciones: opciones, rfcEmisor: rfcEmisor)
+        return uuids
     }
 
     /// The request: a POST to `path` with everything in the query — contrato, rfcEmisor, each

@@ -6,14 +6,23 @@ struct CFDILookupRequest {
     let uuid: String
     let output: CFDIOutput
 
+    /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     init(_ json: JSON, defaultContrato: String) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDILookupRequest.fields)
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        guard let text = try reader.string("uuid") else {
-            throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
+        var problems = Problems()
+        let contrato = problems.check { () throws(SelloError) in
+            try CFDIFields.contrato(reader, default: defaultContrato)
         }
-        uuid = try CFDIFields.uuid(text, field: "uuid")
-        output = try CFDIOutput(reader)
+        let uuid = problems.check { () throws(SelloError) in
+            guard let text = try reader.string("uuid") else {
+                throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
+            }
+            return try CFDIFields.uuid(text, field: "uuid")
+        }
+        let output = problems.check { () throws(SelloError) in try CFDIOutput(reader) }
+        try problems.throwIfAny()
+        guard let contrato, let uuid, let output else { throw .internal("lookup: a field without a value") }
+        (self.contrato, self.uuid, self.output) = (contrato, uuid, output)
     }
 
     func httpRequest(_ method: String, auth: BasicCredentials) -> HTTPRequest {

@@ -14,16 +14,33 @@ struct CFDIStampRequest {
     let output: CFDIOutput
     let csd: CSDCredentials?
 
+    /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        datos = try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file")
-        prueba = try reader.bool("prueba") ?? false
-        opciones = try reader.stringArray("opciones") ?? []
-        opcionesBase64 = try reader.bool("opciones_base64") ?? false
-        try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: opcionesBase64, found: &found)
-        output = try CFDIOutput(reader)
-        csd = withCSD ? try CSDCredentials.load(reader, rfcEmisor: nil) : nil
+        var problems = Problems()
+        let contrato = problems.check { () throws(SelloError) in
+            try CFDIFields.contrato(reader, default: defaultContrato)
+        }
+        let datos = problems.check { () throws(SelloError) in
+            try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file")
+        }
+        let prueba = problems.check { () throws(SelloError) in try reader.bool("prueba") ?? false }
+        let opciones = problems.check { () throws(SelloError) in try reader.stringArray("opciones") ?? [] }
+        let base64 = problems.check { () throws(SelloError) in try reader.bool("opciones_base64") ?? false }
+        if let opciones, let base64 {
+            problems.check { () throws(SelloError) in
+                try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: base64, found: &found)
+            }
+        }
+        let output = problems.check { () throws(SelloError) in try CFDIOutput(reader) }
+        let csd =
+            withCSD ? problems.check { () throws(SelloError) in try CSDCredentials.load(reader, rfcEmisor: nil) } : nil
+        try problems.throwIfAny()
+        guard let contrato, let datos, let prueba, let opciones, let base64, let output else {
+            throw .internal("process_file: a field without a value and without a problem")
+        }
+        (self.contrato, self.datos, self.prueba, self.opciones) = (contrato, datos, prueba, opciones)
+        (opcionesBase64, self.output, self.csd) = (base64, output, csd)
     }
 
     /// The `opciones` as sent: one element each, or the documented optional form, one base64

@@ -11,31 +11,49 @@ struct CFDIStatusRequest {
     let total: String
     let opciones: [String]
 
+    /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStatusRequest.fields)
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        guard let uuidText = try reader.string("uuid") else {
-            throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
+        var problems = Problems()
+        let contrato = problems.check { () throws(SelloError) in
+            try CFDIFields.contrato(reader, default: defaultContrato)
         }
-        uuid = try CFDIFields.uuid(uuidText, field: "uuid")
-        var rfcs: [String] = []
-        for name in ["rfcEmisor", "rfcReceptor"] {
-            guard let text = try reader.string(name) else {
-                throw MissingField.prodigia.error(
-                    name,
-                    message: "\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total")
+        let uuid = problems.check { () throws(SelloError) in
+            guard let text = try reader.string("uuid") else {
+                throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
             }
-            rfcs.append(try CFDIFields.rfc(text, field: name, found: &found))
+            return try CFDIFields.uuid(text, field: "uuid")
         }
-        (rfcEmisor, rfcReceptor) = (rfcs[0], rfcs[1])
-        guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
+        let emisor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcEmisor", found: &found) }
+        let receptor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcReceptor", found: &found) }
+        let total = problems.check { () throws(SelloError) in
+            guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
+                throw MissingField.prodigia.error(
+                    "total", message: "total, the CFDI's Total (such as 1160.00), is required")
+            }
+            return total
+        }
+        let opciones = problems.check { () throws(SelloError) in
+            let opciones = try reader.stringArray("opciones") ?? []
+            try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+            return opciones
+        }
+        try problems.throwIfAny()
+        guard let contrato, let uuid, let emisor, let receptor, let total, let opciones else {
+            throw .internal("get_status: a field without a value and without a problem")
+        }
+        (self.contrato, self.uuid, rfcEmisor, rfcReceptor, self.total, self.opciones) =
+            (contrato, uuid, emisor, receptor, total, opciones)
+    }
+
+    /// rfcEmisor or rfcReceptor: required, and an RFC.
+    private static func rfc(_ reader: FieldReader, _ name: String, found: inout ReadFacts) throws(SelloError) -> String
+    {
+        guard let text = try reader.string(name) else {
             throw MissingField.prodigia.error(
-                "total",
-                message: "total, the CFDI's Total (such as 1160.00), is required")
+                name, message: "\(name) is required: the SAT finds a CFDI by UUID, issuer, receiver and total")
         }
-        self.total = total
-        opciones = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(opciones, table: CFDIOptions.cancel, pipeSeparated: false, found: &found)
+        return try CFDIFields.rfc(text, field: name, found: &found)
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {

@@ -16,27 +16,47 @@ struct CFDIXMLStampRequest {
     /// arrived can be sent again by the caller (`retryable`), never twice by the library.
     let isSealed: Bool
 
+    /// Every field is checked, and every problem reported (`Problems`): the error is the first.
+    /// The XML's content is checked once the XML is read; the CSD's RFC against its Emisor once
+    /// both are.
     init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts, now: Int64 = CFDIFecha.now())
         throws(SelloError)
     {
         let reader = try FieldReader(json, allowed: CFDIXMLStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
-        contrato = try CFDIFields.contrato(reader, default: defaultContrato)
-        let field = ["xml_path", "xml_base64"].first { reader.has($0) } ?? "xml"
-        xml = try CFDIFields.document(reader, name: "xml", what: "the CFDI 4.0 XML")
-        prueba = try reader.bool("prueba") ?? false
-        let given = try reader.stringArray("opciones") ?? []
-        try CFDIOptions.check(given, table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
-        opciones = CFDIOptions.withResend307(given)
-        output = try CFDIOutput(reader)
-        let calcularSello = given.contains("CALCULAR_SELLO")
-        let document = try CFDI40Check(xml, field: field, calcularSello: calcularSello, now: now)
-        isSealed = document.hasSello && !calcularSello
-        guard withCSD else {
-            csd = nil
-            return
+        var problems = Problems()
+        let contrato = problems.check { () throws(SelloError) in
+            try CFDIFields.contrato(reader, default: defaultContrato)
         }
+        let field = ["xml_path", "xml_base64"].first { reader.has($0) } ?? "xml"
+        let xml = problems.check { () throws(SelloError) in
+            try CFDIFields.document(reader, name: "xml", what: "the CFDI 4.0 XML")
+        }
+        let prueba = problems.check { () throws(SelloError) in try reader.bool("prueba") ?? false }
+        let given = problems.check { () throws(SelloError) in
+            let given = try reader.stringArray("opciones") ?? []
+            try CFDIOptions.check(given, table: CFDIOptions.stamp, pipeSeparated: false, found: &found)
+            return given
+        }
+        let output = problems.check { () throws(SelloError) in try CFDIOutput(reader) }
+        let calcularSello = given?.contains("CALCULAR_SELLO") ?? false
+        let document = xml.flatMap { xml in
+            problems.check { () throws(SelloError) in
+                try CFDI40Check(xml, field: field, calcularSello: calcularSello, now: now)
+            }
+        }
+        let csd = withCSD ? problems.check { () throws(SelloError) in try Self.csd(reader, document: document) } : nil
+        try problems.throwIfAny()
+        guard let contrato, let xml, let prueba, let given, let output, let document else {
+            throw .internal("stamp_xml: a field without a value and without a problem")
+        }
+        (self.contrato, self.xml, self.prueba, opciones) = (contrato, xml, prueba, CFDIOptions.withResend307(given))
+        (self.output, self.csd, isSealed) = (output, csd, document.hasSello && !calcularSello)
+    }
+
+    /// The issuer's CSD, whose RFC must be the Comprobante's Emisor's (203) when the XML was read.
+    private static func csd(_ reader: FieldReader, document: CFDI40Check?) throws(SelloError) -> CSDCredentials {
         let loaded = try CSDCredentials.load(reader, rfcEmisor: nil)
-        if let emisor = document.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty,
+        if let emisor = document?.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty,
             loaded.certificate.rfc != emisor
         {
             throw CFDICodes.validation(
@@ -46,7 +66,7 @@ struct CFDIXMLStampRequest {
                     + "Emisor Rfc is \(emisor)",
                 field: reader.has("cert_path") ? "cert_path" : "certBase64")
         }
-        csd = loaded
+        return loaded
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
