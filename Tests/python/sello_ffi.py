@@ -221,6 +221,23 @@ class Client:
         self.close()
 
 
+def listed_problems(envelope: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, code) of each of an error's `details.problems`, after checking what every such list
+    holds: nothing was sent, the first problem is the error itself, each has a message."""
+    assert envelope["ok"] is False, envelope
+    error = envelope["error"]
+    assert envelope["meta"]["attempts"] == 0
+    listed = error["details"]["problems"]
+    first = listed[0]
+    assert (first["field"], first["code"], first["service_code"]) == (
+        error["field"],
+        error["code"],
+        error["service_code"],
+    )
+    assert all(p["message"] for p in listed)
+    return [(p["field"], p["code"]) for p in listed]
+
+
 def all_text(envelope: dict[str, Any]) -> Iterator[str]:
     """Every string in an envelope, for secret checks."""
     stack: list[Any] = [envelope]

@@ -10,24 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from cfdi_support import cfdi  # noqa: F401  (fixture)
+from sello_ffi import listed_problems
 
 UUID = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
 
 
 def problems(envelope: dict[str, Any], code: str, field: str) -> list[tuple[str, str]]:
-    """(field, code) of every problem, after checking that the error is the first of them."""
-    assert envelope["ok"] is False, envelope
-    error = envelope["error"]
-    assert (error["code"], error["field"]) == (code, field), error
-    assert envelope["meta"]["attempts"] == 0
-    listed = error["details"]["problems"]
-    assert (listed[0]["field"], listed[0]["code"], listed[0]["service_code"]) == (
-        error["field"],
-        error["code"],
-        error["service_code"],
-    )
-    assert all(p["message"] for p in listed)
-    return [(p["field"], p["code"]) for p in listed]
+    """(field, code) of every problem, after checking the first one's code and field."""
+    assert (envelope["error"]["code"], envelope["error"]["field"]) == (code, field), envelope
+    return listed_problems(envelope)
 
 
 def test_get_status_lists_every_problem(sandbox, cfdi) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sello_ffi import Client
+from sello_ffi import Client, listed_problems
 from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
@@ -32,14 +32,8 @@ def fv(fv_config):
 
 def problems(envelope: dict[str, Any], kind: str, code: str) -> list[tuple[str, str]]:
     """The error's (field, code) of every problem, after checking the first one's kind and code."""
-    assert envelope["ok"] is False, envelope
-    error = envelope["error"]
-    assert (error["kind"], error["code"]) == (kind, code), error
-    assert envelope["meta"]["attempts"] == 0
-    listed = error["details"]["problems"]
-    assert (listed[0]["field"], listed[0]["code"]) == (error["field"], error["code"])
-    assert all(p["message"] for p in listed)
-    return [(p["field"], p["code"]) for p in listed]
+    assert (envelope["error"]["kind"], envelope["error"]["code"]) == (kind, code), envelope
+    return listed_problems(envelope)
 
 
 def test_create_user_lists_every_problem(sandbox, fv):

@@ -70,6 +70,14 @@ enum CFDIFields {
         return trimmed
     }
 
+    /// The `uuid` of a request about one CFDI: required, and a UUID.
+    static func requiredUUID(_ reader: FieldReader) throws(SelloError) -> String {
+        guard let text = try reader.string("uuid") else {
+            throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
+        }
+        return try uuid(text, field: "uuid")
+    }
+
     /// A cancellation's rfcEmisor: required, and checked as every RFC.
     static func rfcEmisor(_ reader: FieldReader, found: inout ReadFacts) throws(SelloError) -> String {
         guard let text = try reader.string("rfcEmisor") else {

@@ -13,12 +13,7 @@ struct CFDILookupRequest {
         let contrato = problems.check { () throws(SelloError) in
             try CFDIFields.contrato(reader, default: defaultContrato)
         }
-        let uuid = problems.check { () throws(SelloError) in
-            guard let text = try reader.string("uuid") else {
-                throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
-            }
-            return try CFDIFields.uuid(text, field: "uuid")
-        }
+        let uuid = problems.check { () throws(SelloError) in try CFDIFields.requiredUUID(reader) }
         let output = problems.check { () throws(SelloError) in try CFDIOutput(reader) }
         try problems.throwIfAny()
         guard let contrato, let uuid, let output else { throw .internal("lookup: a field without a value") }

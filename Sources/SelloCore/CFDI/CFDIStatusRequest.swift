@@ -18,12 +18,7 @@ struct CFDIStatusRequest {
         let contrato = problems.check { () throws(SelloError) in
             try CFDIFields.contrato(reader, default: defaultContrato)
         }
-        let uuid = problems.check { () throws(SelloError) in
-            guard let text = try reader.string("uuid") else {
-                throw MissingField.prodigia.error("uuid", message: "uuid, the folio fiscal of the CFDI, is required")
-            }
-            return try CFDIFields.uuid(text, field: "uuid")
-        }
+        let uuid = problems.check { () throws(SelloError) in try CFDIFields.requiredUUID(reader) }
         let emisor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcEmisor", found: &found) }
         let receptor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcReceptor", found: &found) }
         let total = problems.check { () throws(SelloError) in
