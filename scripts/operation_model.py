@@ -31,6 +31,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "reference.md"
 KEYS = ("summary", "request", "data", "by hand")
+_KEY_LINE = re.compile(rf"({'|'.join(KEYS)}):\s?(.*)$")
 
 
 class ModelError(ValueError):
@@ -172,7 +173,7 @@ def _keys(function: str, lines: Sequence[str], line: int) -> Dict[str, str]:
     values: Dict[str, List[str]] = {}
     current = None
     for offset, text in enumerate(lines):
-        match = re.match(r"(summary|request|data|by hand):\s?(.*)$", text)
+        match = _KEY_LINE.match(text)
         if match:
             current = match.group(1)
             if current in values:
