@@ -197,6 +197,12 @@ import Testing
         #expect(Self.code { try V.queryValue(Self.reader([:]), type: "FEE") } == "MISSING_FIELD")
     }
 
+    /// Without a readable QTYPE (its own problem is reported), QVALUE is judged on presence only.
+    @Test func aQueryValueWithoutItsTypeIsJudgedOnPresenceOnly() throws {
+        #expect(Self.code { try V.queryValue(Self.reader([:]), type: nil) } == "MISSING_FIELD")
+        #expect(try V.queryValue(Self.reader(["QVALUE": "anything "]), type: nil) == "anything")
+    }
+
     // MARK: - Nested fields
 
     @Test func nestedErrorsNameTheirPlace() {

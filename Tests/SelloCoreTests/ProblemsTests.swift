@@ -39,6 +39,24 @@ import Testing
         }
     }
 
+    /// A check that found several problems at once (a CSD's missing parts) counts each.
+    @Test func aCheckThatFoundSeveralProblemsKeepsEach() {
+        let several = [
+            SelloError(.validation, .missingField, "no key", field: "key"),
+            SelloError(.validation, .missingField, "no pass", field: "pass"),
+        ]
+        var problems = Problems()
+        problems.check { () throws(SelloError) in try Self.fails("first") }
+        problems.check { () throws(SelloError) in throw several[0].withProblems(several) }
+        problems.check(prefix: "csd") { () throws(SelloError) in throw several[0].withProblems(several) }
+        #expect(problems.found.map(\.field) == ["first", "key", "pass", "csd.key", "csd.pass"])
+        do {
+            try problems.throwIfAny()
+        } catch {
+            #expect(Self.listed(error) == ["first", "key", "pass", "csd.key", "csd.pass"])
+        }
+    }
+
     @Test func aSingleProblemIsThrownAlone() {
         var problems = Problems()
         problems.check { () throws(SelloError) in try Self.fails("a") }

@@ -91,6 +91,20 @@ def test_wrong_types_and_unknown_fields(sandbox, fes_config, change, field, code
     assert sandbox.requests() == []
 
 
+def test_every_wrong_type_is_listed_at_once(sandbox, fes_config) -> None:
+    envelope = obtain(fes_config, {**VALID, "rut": 19371037, "duracion": "3", "comuna": ["Viña del Mar"], "save_to": 1})
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["field"]) == ("invalid_argument", "WRONG_TYPE", "rut")
+    listed = [(p["field"], p["code"]) for p in error["details"]["problems"]]
+    assert listed == [
+        ("rut", "WRONG_TYPE"),
+        ("comuna", "WRONG_TYPE"),
+        ("duracion", "WRONG_TYPE"),
+        ("save_to", "WRONG_TYPE"),
+    ]
+    assert envelope["meta"]["attempts"] == 0 and sandbox.requests() == []
+
+
 def test_save_to_a_missing_folder_is_refused_before_sending(sandbox, fes_config, tmp_path) -> None:
     envelope = obtain(fes_config, {**VALID, "save_to": str(tmp_path / "nope" / "cert.p12")})
     expect_error(envelope, "io", "SAVE_TO_UNWRITABLE", None, "save_to")

@@ -124,6 +124,18 @@ def test_new_password_lists_every_problem(sandbox, fv):
     assert [field for field, _ in found] == ["login", "password", "new_password"]
 
 
+def test_list_contract_types_lists_both_query_problems(sandbox, fv):
+    # QVALUE may be left out for QTYPE ALL only: with QTYPE missing or unknown, it is still required
+    found = problems(fv.call("list_contract_types", {}), "invalid_argument", "MISSING_FIELD")
+    assert found == [("QTYPE", "MISSING_FIELD"), ("QVALUE", "MISSING_FIELD")]
+    found = problems(fv.call("list_contract_types", {"QTYPE": "NAME"}), "validation", "QTYPE_INVALID")
+    assert found == [("QTYPE", "QTYPE_INVALID"), ("QVALUE", "MISSING_FIELD")]
+    # a QVALUE is judged against its QTYPE: with the QTYPE wrong, only the QTYPE is reported
+    envelope = fv.call("list_contract_types", {"QTYPE": "NAME", "QVALUE": "x"})
+    assert envelope["error"]["field"] == "QTYPE" and "problems" not in (envelope["error"].get("details") or {})
+    assert sandbox.requests() == []
+
+
 def test_one_problem_is_reported_alone(sandbox, fv):
     envelope = fv.call("create_contract", {**CONTRACT, "sOwnerType": "EMPRESA"})
     assert envelope["error"]["code"] == "OWNER_TYPE_INVALID"

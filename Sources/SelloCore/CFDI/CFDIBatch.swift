@@ -7,23 +7,39 @@ struct CFDIBatchRequest: Sendable {
     let items: [JSON]
     let concurrency: Int
 
+    /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     init(_ json: JSON) throws(SelloError) {
         let reader = try FieldReader(json, allowed: ["items", "concurrency", "operation"])
-        operation = try CFDIBatchRequest.operation(reader)
-        concurrency = try reader.int("concurrency") ?? 8
+        var problems = Problems()
+        let operation = problems.check { () throws(SelloError) in try CFDIBatchRequest.operation(reader) }
+        let concurrency = problems.check { () throws(SelloError) in try CFDIBatchRequest.concurrency(reader) }
+        let items = problems.check { () throws(SelloError) in try CFDIBatchRequest.items(reader, of: operation) }
+        try problems.throwIfAny()
+        guard let operation, let concurrency, let items else {
+            throw .internal("process_files: a field without a value and without a problem")
+        }
+        (self.operation, self.concurrency, self.items) = (operation, concurrency, items)
+    }
+
+    static func concurrency(_ reader: FieldReader) throws(SelloError) -> Int {
+        let concurrency = try reader.int("concurrency") ?? 8
         guard (1...64).contains(concurrency) else {
             throw .invalidArgument("concurrency must be between 1 and 64, got \(concurrency)", field: "concurrency")
         }
+        return concurrency
+    }
+
+    /// The requests of the batch; `operation` (nil when unreadable) names what they must be.
+    static func items(_ reader: FieldReader, of operation: CFDIOperation?) throws(SelloError) -> [JSON] {
         guard let items = try reader.array("items") else {
-            throw MissingField.library.error(
-                "items",
-                message: "items is required: an array of cfdi_\(operation.rawValue) requests")
+            let what = operation.map { "cfdi_\($0.rawValue) requests" } ?? "requests of the operation"
+            throw MissingField.library.error("items", message: "items is required: an array of \(what)")
         }
         guard items.count <= CFDIClient.maxBatchItems else {
             throw .invalidArgument(
                 "items has \(items.count) requests; the limit is \(CFDIClient.maxBatchItems) per call", field: "items")
         }
-        self.items = items
+        return items
     }
 
     static func operation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {

@@ -28,6 +28,19 @@ enum CFDICancelCredentials {
         return .csd(try CSDCredentials.load(reader, rfcEmisor: rfcEmisor))
     }
 
+    static let missingPKCS12 = CFDICodes.invalidParameter(
+        "opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
+    static let missingPKCS12Password = MissingField.prodigia.error(
+        "keyPass", message: "keyPass, the password of the PKCS#12 file, is required")
+
+    /// The parts of a PKCS#12 the request does not give (the file, keyPass), one problem each.
+    static func missingPKCS12Parts(_ reader: FieldReader) -> [SelloError] {
+        var missing: [SelloError] = []
+        if !CSDCredentials.givesCertificate(reader) { missing.append(missingPKCS12) }
+        if !reader.has("keyPass") { missing.append(missingPKCS12Password) }
+        return missing
+    }
+
     static func pkcs12(_ reader: FieldReader) throws(SelloError) -> CFDICancelCredentials {
         if reader.has("key_path") || reader.has("keyBase64") {
             throw .invalidArgument(
@@ -35,15 +48,9 @@ enum CFDICancelCredentials {
                     + "key; leave out key_path and keyBase64",
                 field: "opciones")
         }
-        guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else {
-            throw CFDICodes.invalidParameter(
-                "opciones has PKCS12: give the PKCS#12 file as cert_path or certBase64", field: "certBase64")
-        }
-        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
-            throw MissingField.prodigia.error(
-                "keyPass",
-                message: "keyPass, the password of the PKCS#12 file, is required")
-        }
+        try CSDCredentials.throwAll(missingPKCS12Parts(reader))
+        guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else { throw missingPKCS12 }
+        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingPKCS12Password }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         switch openPKCS12(bytes, password: keyPass) {
         case .success: break

@@ -13,13 +13,25 @@ struct CFDIOutput {
         self.includeXML = includeXML
     }
 
+    /// Both fields are checked, and both problems reported.
     init(_ reader: FieldReader, includeXMLAllowed: Bool = true) throws(SelloError) {
-        saveDir = try reader.string("save_dir")
-        includeXML = includeXMLAllowed ? (try reader.bool("include_xml") ?? false) : false
-        if let saveDir, let problem = CFDIOutput.directoryProblem(saveDir) {
+        var problems = Problems()
+        let saveDir = problems.check { () throws(SelloError) in try CFDIOutput.saveDir(reader) }
+        let includeXML = problems.check { () throws(SelloError) in
+            includeXMLAllowed ? (try reader.bool("include_xml") ?? false) : false
+        }
+        try problems.throwIfAny()
+        (self.saveDir, self.includeXML) = (saveDir ?? nil, includeXML ?? false)
+    }
+
+    /// The folder to save the documents in, when given.
+    static func saveDir(_ reader: FieldReader) throws(SelloError) -> String? {
+        guard let saveDir = try reader.string("save_dir") else { return nil }
+        if let problem = directoryProblem(saveDir) {
             // The stamp must not be lost: refuse, before sending, a folder that cannot take it.
             throw SelloError(.io, .saveDirUnwritable, "save_dir: \(problem); nothing was sent", field: "save_dir")
         }
+        return saveDir
     }
 
     static func directoryProblem(_ path: String) -> String? {

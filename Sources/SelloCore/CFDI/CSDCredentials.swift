@@ -14,24 +14,38 @@ struct CSDCredentials {
     /// Every request field a CSD may come from.
     static let fields = ["cert_path", "certBase64", "key_path", "keyBase64", "keyPass"]
 
+    static let missingCertificate = MissingField.prodigia.error(
+        "certBase64", message: "the CSD certificate is required: give cert_path (the .cer file) or certBase64")
+    static let missingKey = MissingField.prodigia.error(
+        "keyBase64", message: "the CSD private key is required: give key_path (the .key file) or keyBase64")
+    static let missingKeyPass = MissingField.prodigia.error(
+        "keyPass", message: "keyPass, the password of the private key, is required")
+
+    /// The parts of a CSD the request does not give (the certificate, the key, keyPass), one
+    /// problem each: `load` reports them together, so that a caller adds every part at once.
+    static func missingParts(_ reader: FieldReader) -> [SelloError] {
+        var missing: [SelloError] = []
+        if !givesCertificate(reader) { missing.append(missingCertificate) }
+        if !reader.has("key_path") && !reader.has("keyBase64") { missing.append(missingKey) }
+        if !reader.has("keyPass") { missing.append(missingKeyPass) }
+        return missing
+    }
+
+    /// Throws every problem of `problems` at once (the first, with the rest in its list).
+    static func throwAll(_ problems: [SelloError]) throws(SelloError) {
+        if let first = problems.first { throw first.withProblems(problems) }
+    }
+
+    /// Whether the request gives a certificate file (cert_path or certBase64), read or not.
+    static func givesCertificate(_ reader: FieldReader) -> Bool { reader.has("cert_path") || reader.has("certBase64") }
+
     /// Reads and checks the CSD of a request for sending.
     /// - Parameter rfcEmisor: when given, the certificate's RFC must be this one (203).
     static func load(_ reader: FieldReader, rfcEmisor: String?) throws(SelloError) -> CSDCredentials {
-        guard let (certBytes, certField) = try certificateBytes(reader) else {
-            throw MissingField.prodigia.error(
-                "certBase64",
-                message: "the CSD certificate is required: give cert_path (the .cer file) or certBase64")
-        }
-        guard let (keyBytes, keyField) = try keyBytes(reader) else {
-            throw MissingField.prodigia.error(
-                "keyBase64",
-                message: "the CSD private key is required: give key_path (the .key file) or keyBase64")
-        }
-        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else {
-            throw MissingField.prodigia.error(
-                "keyPass",
-                message: "keyPass, the password of the private key, is required")
-        }
+        try throwAll(missingParts(reader))
+        guard let (certBytes, certField) = try certificateBytes(reader) else { throw missingCertificate }
+        guard let (keyBytes, keyField) = try keyBytes(reader) else { throw missingKey }
+        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingKeyPass }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
         let certificate = try readCertificate(certBytes, field: certField)
         try checkUsable(certificate, field: certField)

@@ -11,14 +11,16 @@ public struct Problems {
 
     public var isEmpty: Bool { found.isEmpty }
 
-    /// Runs one check: its value, or nil when it failed (the problem is kept). With `prefix`, the
-    /// problem's field is named inside the member it belongs to (`signers[1].email`).
+    /// Runs one check: its value, or nil when it failed (the problem is kept; a check that found
+    /// several, such as a CSD's missing parts, keeps each). With `prefix`, the problem's field is
+    /// named inside the member it belongs to (`signers[1].email`).
     @discardableResult
     public mutating func check<T>(prefix: String? = nil, _ body: () throws(SelloError) -> T) -> T? {
         do {
             return try body()
         } catch {
-            found.append(prefix.map { error.prefixed($0) } ?? error)
+            let each = error.problems.isEmpty ? [error] : error.problems
+            found += prefix.map { prefix in each.map { $0.prefixed(prefix) } } ?? each
             return nil
         }
     }
@@ -47,6 +49,7 @@ extension SelloError {
     func withProblems(_ problems: [SelloError]) -> SelloError {
         guard problems.count > 1 else { return self }
         var copy = self
+        copy.problems = problems
         var details = details ?? JSONObject()
         details.append(
             "problems",

@@ -24,6 +24,9 @@ public struct SelloError: Error, Sendable {
     public var retryable: Bool
     /// Extra facts for the caller (retry_after_ms, a redacted sample of a bad answer, …).
     public var details: JSONObject?
+    /// Every problem this error stands for, itself first, when a check found more than one
+    /// (`withProblems`; `details.problems` shows them): a `Problems` that catches it keeps each.
+    public internal(set) var problems: [SelloError] = []
 
     public init(
         _ kind: ErrorKind, _ code: ErrorCode, _ message: String, serviceCode: Int? = nil,

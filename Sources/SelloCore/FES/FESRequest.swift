@@ -34,12 +34,17 @@ public struct FESRequest: Sendable {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
         // The textual parameters by position (duracion's slot stays nil): indexing beats
         // looking eight short names up again and again.
+        // A member of the wrong type is the caller's mistake, found before the service's checks:
+        // every one is reported at once.
+        var types = Problems()
         var texts = [String?](repeating: nil, count: FESRequest.parameters.count)
         for parameter in FESRequest.parameters where parameter != .duracion {
-            texts[parameter.rawValue] = try reader.string(parameter.name)
+            texts[parameter.rawValue] =
+                types.check { () throws(SelloError) in try reader.string(parameter.name) } ?? nil
         }
-        let duracion = try reader.int("duracion")
-        saveTo = try reader.string("save_to")
+        let duracion = types.check { () throws(SelloError) in try reader.int("duracion") } ?? nil
+        saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
+        try types.throwIfAny()
         try FESRequest.checkPresentAndClean(texts, duracion: duracion)
 
         // Every parameter is present, non-empty and clean from here on.

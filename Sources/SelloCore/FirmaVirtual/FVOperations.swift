@@ -208,9 +208,14 @@ extension FVClient {
     public func listContractTypes(_ requestText: UnsafePointer<CChar>?) -> Reply {
         run("list_contract_types", requestText) { json, _ throws(SelloError) in
             let reader = try FieldReader(json, allowed: ["QTYPE", "QVALUE"])
-            guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
-            let type = try V.choice(rawType, V.queryTypes, field: "QTYPE", code: .qtypeInvalid)
-            let value = try V.queryValue(reader, type: type)
+            var problems = Problems()
+            let type = problems.check { () throws(SelloError) in
+                guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
+                return try V.choice(rawType, V.queryTypes, field: "QTYPE", code: .qtypeInvalid)
+            }
+            let value = problems.check { () throws(SelloError) in try V.queryValue(reader, type: type) }
+            try problems.throwIfAny()
+            guard let type, let value else { throw .internal("list_contract_types: a field without a value") }
             return FVCall(.get, Self.path("/api/v1/contract-type", type, value), replay: .idempotent)
         }
     }

@@ -270,13 +270,15 @@ enum FVValidation {
         }
     }
 
-    /// GetContractType's QVALUE for a QTYPE, in the form to put in the path.
-    static func queryValue(_ reader: FieldReader, type: String) throws(SelloError) -> String {
+    /// GetContractType's QVALUE for a QTYPE, in the form to put in the path. Without a readable
+    /// QTYPE (nil: its own problem is reported), only QVALUE's presence can be judged.
+    static func queryValue(_ reader: FieldReader, type: String?) throws(SelloError) -> String {
         guard let raw = try reader.stringOrNumber("QVALUE") else {
             if type == "ALL" { return "0" }
             throw missing("QVALUE")
         }
         let value = raw.trimmingSpaces
+        guard let type else { return value }
         func bad(_ expected: String) -> SelloError {
             invalid(
                 .qvalueInvalid,
