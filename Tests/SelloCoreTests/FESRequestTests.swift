@@ -116,6 +116,14 @@ import Testing
         #expect(Self.problems(error).map(\.field) == ["correo", "giroEmpresa", "direccion"])
     }
 
+    /// A blank password is empty (110); that its spaces are not allowed (102) is the same
+    /// problem, not a second one.
+    @Test func anEmptyParameterIsNotAlsoReportedForItsCharacters() throws {
+        let error = try #require(Self.refusal(["claveCertificado": "   "]))
+        #expect((error.code.name, error.serviceCode, error.field) == ("DATO_VIENEN_VACIO", 110, "claveCertificado"))
+        #expect(error.details?["problems"] == nil)
+    }
+
     @Test func aSingleProblemHasNoList() throws {
         let error = try #require(Self.refusal(["duracion": nil]))
         #expect((error.code.name, error.serviceCode, error.field) == ("REQUEST_INCOMPLETO", 109, "duracion"))

@@ -93,10 +93,13 @@ public struct FESRequest: Sendable {
         where parameter == .duracion ? duracion == nil : texts[parameter.rawValue] == nil {
             problems.append(MissingField.fes.error(parameter.name))
         }
+        // An empty parameter is one problem: its spaces are not also reported as characters.
+        var empty: Set<Parameter> = []
         for parameter in parameters where texts[parameter.rawValue].map({ $0.trimmingSpaces.isEmpty }) ?? false {
+            empty.insert(parameter)
             problems.append(FESCodes.validation(110, "'\(parameter.name)' viene vacío", field: parameter.name))
         }
-        for parameter in parameters {
+        for parameter in parameters where !empty.contains(parameter) {
             let password = parameter == .claveCertificado
             guard let text = texts[parameter.rawValue], let bad = disallowedCharacter(in: text, password: password)
             else { continue }
