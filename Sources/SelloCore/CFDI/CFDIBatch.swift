@@ -1,5 +1,5 @@
 /// cfdi_process_files: many requests of one operation over one curl multi handle. Each item is
-/// prepared and read exactly as a single call of its operation (`CFDIClient.prepare`), and has
+/// prepared and read exactly as a single call of its operation (`CFDIOperation.prepare`), and has
 /// the envelope such a call would have; an item that fails its local checks becomes its own error
 /// envelope and is not sent.
 struct CFDIBatchRequest: Sendable {
@@ -32,7 +32,7 @@ struct CFDIBatchRequest: Sendable {
     /// The requests of the batch; `operation` (nil when unreadable) names what they must be.
     static func items(_ reader: FieldReader, of operation: CFDIOperation?) throws(SelloError) -> [JSON] {
         guard let items = try reader.array("items") else {
-            let what = operation.map { "cfdi_\($0.rawValue) requests" } ?? "requests of the operation"
+            let what = operation.map { "cfdi_\($0.name) requests" } ?? "requests of the operation"
             throw MissingField.library.error("items", message: "items is required: an array of \(what)")
         }
         guard items.count <= CFDIClient.maxBatchItems else {
@@ -44,10 +44,10 @@ struct CFDIBatchRequest: Sendable {
 
     static func operation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {
         guard let name = try reader.string("operation") else { return .processFile }
-        guard let operation = CFDIOperation(rawValue: name), CFDIOperation.batchable.contains(operation) else {
+        guard let operation = CFDIOperation.batchable.first(where: { $0.name == name }) else {
             throw .invalidArgument(
                 "operation '\(CFDIFields.shown(name))' cannot run in a batch; one of "
-                    + "\(CFDIOperation.batchable.map(\.rawValue).joined(separator: ", "))",
+                    + "\(CFDIOperation.batchable.map(\.name).joined(separator: ", "))",
                 field: "operation")
         }
         return operation
@@ -78,10 +78,10 @@ extension CFDIClient {
         var results = [JSON](repeating: .null, count: request.items.count)
         var ready: [Item] = []
         for (index, json) in request.items.enumerated() {
-            let itemScope = scope.item(request.operation.rawValue)
+            let itemScope = scope.item(request.operation.name)
             var found = ReadFacts()
             do throws(SelloError) {
-                let prepared = try prepare(request.operation, json, found: &found)
+                let prepared = try request.operation.prepare(self, json, &found)
                 var itemFacts = CallFacts()
                 itemFacts.warnings = found.warnings
                 ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))

@@ -20,7 +20,7 @@ public final class CFDIClient: Sendable {
         contrato = config.serviceString("contrato") ?? ""
     }
 
-    // MARK: - Operations (each one line: the request and its answer are in `prepare`)
+    // MARK: - Operations (each one line: each is declared in `CFDIOperation`)
 
     /// cfdi_process_file (procesarArchivo): sent once; never again once it may have arrived.
     public func processFile(_ requestText: UnsafePointer<CChar>?) -> Reply { run(.processFile, requestText) }
@@ -57,48 +57,5 @@ public final class CFDIClient: Sendable {
     /// One operation through the client's pipeline.
     func run(_ operation: CFDIOperation, _ requestText: UnsafePointer<CChar>?) -> Reply {
         client.run(operation.descriptor, on: self, requestText)
-    }
-
-    /// The request of `operation` checked and ready to send, and how its answer becomes `data`.
-    /// A single call and a batch item run the very same `prepare`.
-    func prepare(_ operation: CFDIOperation, _ json: JSON, found: inout ReadFacts) throws(SelloError) -> CFDIPrepared {
-        switch operation {
-        case .processFile, .processFileWithCSD:
-            let request = try CFDIStampRequest(
-                json, withCSD: operation == .processFileWithCSD, defaultContrato: contrato, found: &found)
-            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
-                try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
-            }
-        case .stampXML, .stampXMLWithCSD:
-            let request = try CFDIXMLStampRequest(
-                json, withCSD: operation == .stampXMLWithCSD, defaultContrato: contrato, found: &found)
-            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
-                try CFDIResults.stamp(response, output: request.output, redactor: redactor, found: &found)
-            }
-        case .cancel:
-            let request = try CFDICancelRequest(json, defaultContrato: contrato, found: &found)
-            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
-                try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
-            }
-        case .cancelWithReason:
-            let request = try CFDICancelReasonRequest(json, defaultContrato: contrato, found: &found)
-            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
-                try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
-            }
-        case .getStatus:
-            let request = try CFDIStatusRequest(json, defaultContrato: contrato, found: &found)
-            return CFDIPrepared(http: request.httpRequest(auth: auth)) { response, redactor, found throws(SelloError) in
-                try CFDIResults.status(response, redactor: redactor, found: &found)
-            }
-        case .getByUUID, .getCancellationReceipt:
-            let request = try CFDILookupRequest(json, defaultContrato: contrato)
-            let receipt = operation == .getCancellationReceipt
-            let http = request.httpRequest(receipt ? "acuseCancelacion" : "consultaCfdiPorUUID", auth: auth)
-            return CFDIPrepared(http: http) { response, redactor, found throws(SelloError) in
-                try CFDIResults.lookup(
-                    response, uuid: request.uuid, output: request.output, receipt: receipt,
-                    redactor: redactor, found: &found)
-            }
-        }
     }
 }

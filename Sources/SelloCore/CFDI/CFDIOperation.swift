@@ -1,32 +1,111 @@
-/// The operations of the Prodigia client, by the name they have in the envelope's `meta` and in
-/// `cfdi_process_files`' `operation`. Each one's descriptor reads its request into a
-/// `CFDIPrepared` (`CFDIClient.prepare`): the HTTP request and the reader of its answer.
-enum CFDIOperation: String, CaseIterable, Sendable {
-    case processFile = "process_file"
-    case processFileWithCSD = "process_file_with_csd"
-    case stampXML = "stamp_xml"
-    case stampXMLWithCSD = "stamp_xml_with_csd"
-    case cancel
-    case cancelWithReason = "cancel_with_reason"
-    case getStatus = "get_status"
-    case getCancellationReceipt = "get_cancellation_receipt"
-    case getByUUID = "get_by_uuid"
+/// One operation of the Prodigia client, declared once: the name it has in the envelope's `meta`
+/// and in `cfdi_process_files`' `operation`, and how its request becomes a `CFDIPrepared` (the
+/// HTTP request and the reader of its answer). A single call and an item of a batch run the very
+/// same `prepare`, so both follow the same rules.
+struct CFDIOperation: Sendable {
+    typealias Prepare = @Sendable (CFDIClient, JSON, inout ReadFacts) throws(SelloError) -> CFDIPrepared
+
+    let name: String
+    let prepare: Prepare
+    /// The descriptor the client's pipeline runs.
+    let descriptor: Operation<CFDIClient, CFDIPrepared>
+
+    init(_ name: String, prepare: @escaping Prepare) {
+        self.name = name
+        self.prepare = prepare
+        descriptor = Operation(
+            name,
+            parse: { json, client, found throws(SelloError) in try prepare(client, json, &found) },
+            build: { prepared, _ in prepared.http },
+            read: { response, prepared, _, scope, found throws(SelloError) in
+                try prepared.read(response, scope.hooks.redactor, &found)
+            })
+    }
+
+    /// procesarArchivo (seed 002): the CSV interchange file; with the CSD, procesarArchivoConCSD.
+    static let processFile = csvStamp("process_file", withCSD: false)
+    static let processFileWithCSD = csvStamp("process_file_with_csd", withCSD: true)
+    /// timbrado40 (PRODIGIA_2026.md): a CFDI 4.0 XML; with the CSD, timbrado40/timbrarCfdi.
+    static let stampXML = xmlStamp("stamp_xml", withCSD: false)
+    static let stampXMLWithCSD = xmlStamp("stamp_xml_with_csd", withCSD: true)
+
+    /// cancelarCfdiConOpciones (seed 002).
+    static let cancel = CFDIOperation("cancel") { client, json, found throws(SelloError) in
+        let request = try CFDICancelRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
+        }
+    }
+
+    /// cancelacion/cancelar (PRODIGIA_2026.md): with SAT's motivo.
+    static let cancelWithReason = CFDIOperation("cancel_with_reason") { client, json, found throws(SelloError) in
+        let request = try CFDICancelReasonRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
+        }
+    }
+
+    /// consultarEstatusComprobante: the SAT status of a CFDI.
+    static let getStatus = CFDIOperation("get_status") { client, json, found throws(SelloError) in
+        let request = try CFDIStatusRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.status(response, redactor: redactor, found: &found)
+        }
+    }
+
+    /// acuseCancelacion (seed 002).
+    static let getCancellationReceipt = lookup("get_cancellation_receipt", method: "acuseCancelacion", receipt: true)
+    /// consultaCfdiPorUUID (seed 002).
+    static let getByUUID = lookup("get_by_uuid", method: "consultaCfdiPorUUID", receipt: false)
 
     /// What a batch may run: every stamp and every read that a company does by the thousand.
     static let batchable: [CFDIOperation] = [
         .processFile, .processFileWithCSD, .stampXML, .stampXMLWithCSD, .getStatus, .getByUUID,
     ]
 
-    /// The operation's descriptor, run by the client's pipeline.
-    var descriptor: Operation<CFDIClient, CFDIPrepared> {
-        let operation = self
-        return Operation(
-            rawValue,
-            parse: { json, client, found throws(SelloError) in try client.prepare(operation, json, found: &found) },
-            build: { prepared, _ in prepared.http },
-            read: { response, prepared, _, scope, found throws(SelloError) in
-                try prepared.read(response, scope.hooks.redactor, &found)
-            })
+    private static func csvStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
+        stamp(name) { client, json, found throws(SelloError) in
+            let request = try CFDIStampRequest(json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
+            return (request.httpRequest(auth: client.auth), request.output)
+        }
+    }
+
+    private static func xmlStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
+        stamp(name) { client, json, found throws(SelloError) in
+            let request = try CFDIXMLStampRequest(
+                json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
+            return (request.httpRequest(auth: client.auth), request.output)
+        }
+    }
+
+    /// A stamp, whichever its request: what to send and where its documents go, then the stamp's
+    /// answer read the same way.
+    private static func stamp(
+        _ name: String,
+        _ request:
+            @escaping @Sendable (CFDIClient, JSON, inout ReadFacts) throws(SelloError) -> (HTTPRequest, CFDIOutput)
+    ) -> CFDIOperation {
+        CFDIOperation(name) { client, json, found throws(SelloError) in
+            let (http, output) = try request(client, json, &found)
+            return CFDIPrepared(http: http) { response, redactor, found throws(SelloError) in
+                try CFDIResults.stamp(response, output: output, redactor: redactor, found: &found)
+            }
+        }
+    }
+
+    private static func lookup(_ name: String, method: String, receipt: Bool) -> CFDIOperation {
+        CFDIOperation(name) { client, json, _ throws(SelloError) in
+            let request = try CFDILookupRequest(json, defaultContrato: client.contrato)
+            return CFDIPrepared(http: request.httpRequest(method, auth: client.auth)) {
+                response, redactor, found throws(SelloError) in
+                try CFDIResults.lookup(
+                    response, uuid: request.uuid, output: request.output, receipt: receipt,
+                    redactor: redactor, found: &found)
+            }
+        }
     }
 }
 
