@@ -48,7 +48,7 @@ enum CFDICancelCredentials {
                     + "key; leave out key_path and keyBase64",
                 field: "opciones")
         }
-        try CSDCredentials.throwAll(missingPKCS12Parts(reader))
+        try Problems(missingPKCS12Parts(reader)).throwIfAny()
         guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else { throw missingPKCS12 }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingPKCS12Password }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")

@@ -31,18 +31,13 @@ struct CSDCredentials {
         return missing
     }
 
-    /// Throws every problem of `problems` at once (the first, with the rest in its list).
-    static func throwAll(_ problems: [SelloError]) throws(SelloError) {
-        if let first = problems.first { throw first.withProblems(problems) }
-    }
-
     /// Whether the request gives a certificate file (cert_path or certBase64), read or not.
     static func givesCertificate(_ reader: FieldReader) -> Bool { reader.has("cert_path") || reader.has("certBase64") }
 
     /// Reads and checks the CSD of a request for sending.
     /// - Parameter rfcEmisor: when given, the certificate's RFC must be this one (203).
     static func load(_ reader: FieldReader, rfcEmisor: String?) throws(SelloError) -> CSDCredentials {
-        try throwAll(missingParts(reader))
+        try Problems(missingParts(reader)).throwIfAny()
         guard let (certBytes, certField) = try certificateBytes(reader) else { throw missingCertificate }
         guard let (keyBytes, keyField) = try keyBytes(reader) else { throw missingKey }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingKeyPass }

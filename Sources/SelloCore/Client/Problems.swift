@@ -9,6 +9,9 @@ public struct Problems {
 
     public init() {}
 
+    /// Problems already found (a check's own list: a CSD's missing parts).
+    public init(_ found: [SelloError]) { self.found = found }
+
     public var isEmpty: Bool { found.isEmpty }
 
     /// Runs one check: its value, or nil when it failed (the problem is kept; a check that found

@@ -32,11 +32,11 @@ public struct FESRequest: Sendable {
 
     public init(_ json: JSON) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
-        // The textual parameters by position (duracion's slot stays nil): indexing beats
-        // looking eight short names up again and again.
         // A member of the wrong type is the caller's mistake, found before the service's checks:
         // every one is reported at once.
         var types = Problems()
+        // The textual parameters by position (duracion's slot stays nil): indexing beats
+        // looking eight short names up again and again.
         var texts = [String?](repeating: nil, count: FESRequest.parameters.count)
         for parameter in FESRequest.parameters where parameter != .duracion {
             texts[parameter.rawValue] =
@@ -72,7 +72,7 @@ public struct FESRequest: Sendable {
                     .io, .saveToUnwritable,
                     "save_to: \(problem); nothing was sent", field: "save_to"))
         }
-        if let first = problems.first { throw first.withProblems(problems) }
+        try Problems(problems).throwIfAny()
         guard let rut, let comuna, let duracion else { throw .internal("FES request validation is inconsistent") }
         self.rut = rut
         self.comuna = comuna
@@ -107,7 +107,7 @@ public struct FESRequest: Sendable {
             let shown = password ? "un carácter no permitido" : "el carácter \(describe(bad))"
             problems.append(FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)", field: parameter.name))
         }
-        if let first = problems.first { throw first.withProblems(problems) }
+        try Problems(problems).throwIfAny()
     }
 
     static func checkRUT(_ text: String, _ problems: inout [SelloError]) -> RUT? {
