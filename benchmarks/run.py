@@ -182,6 +182,7 @@ class Bench:
             "curl_c": [os.path.join(a.bin, "curl_loop"), url, "--seconds", seconds],
             "sello_c": [os.path.join(a.bin, "sello_loop"), a.fes_url, "--seconds", seconds],
             "sello_py": py + ["ctypes", a.fes_url, "--lib", a.lib, "--seconds", seconds],
+            "sello_py_json": py + ["ctypes-json", a.fes_url, "--lib", a.lib, "--seconds", seconds],
             "requests": py + ["requests", url, "--seconds", seconds, "--warmup", "50"],
             "sello_php": php + ["ffi", a.fes_url, os.path.join(a.work, "sello_ffi.h"), a.lib, "--seconds", seconds],
             "sello_php_binding": php
@@ -201,12 +202,16 @@ class Bench:
         self.make_ffi_header()
 
         samples = {name: [] for name in contenders}
+        work_us = []  # row 1i: json_work alone, as sello_py_json measured it
         names = list(contenders)
         for round in range(rounds):
             order = names[round % len(names) :] + names[: round % len(names)]  # rotate who goes first
             for name in order:
                 env = self.binding_env if name in ("sello_py_binding", "sello_php_binding") else None
-                samples[name].append(self.run_json(contenders[name], env=env)["rate"])
+                result = self.run_json(contenders[name], env=env)
+                samples[name].append(result["rate"])
+                if "work_us" in result:
+                    work_us.append(result["work_us"])
         rate = {name: statistics.median(values) for name, values in samples.items()}
         self.sequential_rates = rate
         self.details.append(
@@ -272,6 +277,18 @@ class Bench:
             "php_curl",
             "(info)",
             note="+%s µs/call over 1f" % f"{extra_us:,.1f}",
+        )
+        # What Python work before a call costs the call: more than the work itself, as what the
+        # work touched has evicted what the library needs (the caches, not instructions).
+        extra_us = 1e6 / rate["sello_py_json"] - 1e6 / rate["sello_py"]
+        row(
+            "1i",
+            "Python ctypes, each call after a json.dumps of the request vs without",
+            "sello_py_json",
+            "sello_py",
+            "(info)",
+            note="+%s µs/call; the json.dumps alone: %s µs"
+            % (f"{extra_us:,.1f}", f"{statistics.median(work_us):,.1f}" if work_us else "?"),
         )
         if self.pin_cpu:
             self.notes.append(

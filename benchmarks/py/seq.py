@@ -3,6 +3,8 @@
 C loops: {"calls", "seconds", "rate", "threads", "failures"}.
 
   seq.py ctypes   BASE_URL --lib libsello.so   sello through ctypes straight on the .so
+  seq.py ctypes-json BASE_URL --lib libsello.so  the same, each call after a json.dumps of the
+                                               request whose result is thrown away (row 1i)
   seq.py binding  BASE_URL --binding DIR       sello through bindings/python (when it exists)
   seq.py requests URL                          requests.Session, the same request by hand
 options: --seconds S (2) | --calls N, --warmup W (200)
@@ -59,6 +61,23 @@ def ctypes_call(base, lib_path):
             free(result)
 
     return call
+
+
+def json_work():
+    """What a binding does in Python before each call, on its own: encoding the request."""
+    return json.dumps(REQUEST, ensure_ascii=False, separators=(",", ":"))
+
+
+def ctypes_after_json_call(base, lib_path):
+    """ctypes_call after json_work, whose result is not used: the call then finds the caches
+    holding what json touched instead of what the library needs (row 1i)."""
+    call = ctypes_call(base, lib_path)
+
+    def after_json():
+        json_work()
+        return call()
+
+    return after_json
 
 
 def binding_call(base, directory):
@@ -120,7 +139,7 @@ def requests_call(url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["ctypes", "binding", "requests"])
+    parser.add_argument("mode", choices=["ctypes", "ctypes-json", "binding", "requests"])
     parser.add_argument("url")
     parser.add_argument("--lib")
     parser.add_argument("--binding")
@@ -128,8 +147,17 @@ def main():
     parser.add_argument("--calls", type=int, default=0)
     parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
+    extra = {}
     if args.mode == "ctypes":
         call = ctypes_call(args.url, args.lib)
+    elif args.mode == "ctypes-json":
+        call = ctypes_after_json_call(args.url, args.lib)
+        rounds = 20000
+        clock = time.perf_counter
+        start = clock()
+        for _ in range(rounds):
+            json_work()
+        extra["work_us"] = (clock() - start) / rounds * 1e6  # json_work alone, caches warm
     elif args.mode == "binding":
         call = binding_call(args.url, args.binding)
     else:
@@ -153,7 +181,8 @@ def main():
             done += 1
             now = clock()
     elapsed = now - start
-    print(json.dumps({"calls": done, "seconds": elapsed, "rate": done / elapsed, "threads": 1, "failures": failures}))
+    result = {"calls": done, "seconds": elapsed, "rate": done / elapsed, "threads": 1, "failures": failures}
+    print(json.dumps({**result, **extra}))
     return 1 if failures else 0
 
 
