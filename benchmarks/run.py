@@ -259,36 +259,39 @@ class Bench:
             why = binding_problem or "not available yet (no bindings/python)"
             self.add("1d", "sequential, bindings/python", "—", "—", "—", "≥ 0.75× / ≥ 4×", why)
         row("1f", "sequential, PHP FFI vs PHP curl extension", "sello_php", "php_curl", "≥ 0.85×", lambda r: r >= 0.85)
-        extra_us = 1e6 / rate["sello_c_p12"] - 1e6 / rate["sello_c"]
-        row(
+
+        def info(id, figure, mine, ref, than, note):
+            """An (info) row of `mine` against `ref`, noted with what `mine` costs a call beyond
+            `than` (µs, given to `note`)."""
+            row(id, figure, mine, ref, "(info)", note=note(1e6 / rate[mine] - 1e6 / rate[than]))
+
+        info(
             "1g",
             "C, a real PKCS#12 answer vs the usual (non-PKCS#12) one",
             "sello_c_p12",
             "sello_c",
-            "(info)",
-            note="+%s µs/call: OpenSSL PBKDF" % f"{extra_us:,.0f}",
+            "sello_c",
+            lambda us: "+%s µs/call: OpenSSL PBKDF" % f"{us:,.0f}",
         )
         # What users of bindings/php pay: the FFI call of 1f plus encoding, decoding and a Result.
-        extra_us = 1e6 / rate["sello_php_binding"] - 1e6 / rate["sello_php"]
-        row(
+        info(
             "1h",
             "sequential, bindings/php (Sello\\Fes) vs PHP curl extension",
             "sello_php_binding",
             "php_curl",
-            "(info)",
-            note="+%s µs/call over 1f" % f"{extra_us:,.1f}",
+            "sello_php",
+            lambda us: "+%s µs/call over 1f" % f"{us:,.1f}",
         )
         # What Python work before a call costs the call: more than the work itself, as what the
         # work touched has evicted what the library needs (the caches, not instructions).
-        extra_us = 1e6 / rate["sello_py_json"] - 1e6 / rate["sello_py"]
-        row(
+        work = f"{statistics.median(work_us):,.1f}" if work_us else "?"
+        info(
             "1i",
             "Python ctypes, each call after a json.dumps of the request vs without",
             "sello_py_json",
             "sello_py",
-            "(info)",
-            note="+%s µs/call; the json.dumps alone: %s µs"
-            % (f"{extra_us:,.1f}", f"{statistics.median(work_us):,.1f}" if work_us else "?"),
+            "sello_py",
+            lambda us: "+%s µs/call; the json.dumps alone: %s µs" % (f"{us:,.1f}", work),
         )
         if self.pin_cpu:
             self.notes.append(
