@@ -197,7 +197,7 @@ SWIFT_ACRONYMS = ("csd", "xml", "uuid", "pdf", "rut", "rfc", "url", "id")
 
 
 def swift_method(operation: str) -> str:
-    """The client's Swift method that runs an operation: get_by_uuid -> getByUUID."""
+    """The name of an operation's declaration on its client's type: get_by_uuid -> getByUUID."""
     head, *rest = operation.split("_")
     return head + "".join(word.upper() if word in SWIFT_ACRONYMS else word.capitalize() for word in rest)
 
@@ -211,8 +211,8 @@ def render_swift_exports(header: Header) -> str:
     lines = [
         f"// {NOTICE}",
         "// Every operation of the header, exported: the C symbol (the compiler checks its signature against",
-        "// include/sello.h) calls the method of its service's client named by scripts/generate.py's",
-        "// swift_method (get_by_uuid -> CFDIClient.getByUUID). The lifecycle functions are in *Exports.swift.",
+        "// include/sello.h) runs the operation its service's client type declares, named by scripts/generate.py's",
+        "// swift_method (cfdi_get_by_uuid -> CFDIClient.getByUUID). The lifecycle functions are in *Exports.swift.",
         "import CSelloAPI",
         "import SelloCore",
     ]
@@ -224,8 +224,7 @@ def render_swift_exports(header: Header) -> str:
             f"@c({function.name}) @implementation public func {function.name}(",
             "    _ client: OpaquePointer?, _ request: UnsafePointer<CChar>?",
             ") -> UnsafeMutablePointer<CChar>? {",
-            f"    Bridge.call(client, as: {swift_client(function.prefix)}.self) "
-            f"{{ $0.{swift_method(function.operation)}(request) }}",
+            f"    Bridge.run(client, {swift_client(function.prefix)}.{swift_method(function.operation)}, request)",
             "}",
         ]
     return "\n".join(lines) + "\n"

@@ -51,5 +51,13 @@ enum Bridge {
         return body(client).cString()
     }
 
+    /// What every operation's export does (generated): runs the operation its client's type
+    /// declares (`FVClient.getUser`) on the handle.
+    static func run<Op: ClientOperation>(
+        _ handle: OpaquePointer?, _ operation: Op, _ request: UnsafePointer<CChar>?, function: String = #function
+    ) -> UnsafeMutablePointer<CChar>? {
+        call(handle, as: Op.Client.self, function: function) { operation.run(on: $0, request) }
+    }
+
     static func string(_ json: JSON) -> UnsafeMutablePointer<CChar>? { Envelope.cString(json) }
 }

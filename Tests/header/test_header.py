@@ -149,7 +149,7 @@ def test_a_new_operation_reaches_every_table() -> None:
         "@c(cfdi_get_receipt_pdf) @implementation public func cfdi_get_receipt_pdf(\n"
         "    _ client: OpaquePointer?, _ request: UnsafePointer<CChar>?\n"
         ") -> UnsafeMutablePointer<CChar>? {\n"
-        "    Bridge.call(client, as: CFDIClient.self) { $0.getReceiptPDF(request) }\n}\n"
+        "    Bridge.run(client, CFDIClient.getReceiptPDF, request)\n}\n"
     ) in exports
     # an operation's seeds come from its binding block: without one, the check names where to write it
     assert any(

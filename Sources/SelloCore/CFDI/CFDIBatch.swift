@@ -43,7 +43,7 @@ struct CFDIBatchRequest: Sendable {
     }
 
     static func operation(_ reader: FieldReader) throws(SelloError) -> CFDIOperation {
-        guard let name = try reader.string("operation") else { return .processFile }
+        guard let name = try reader.string("operation") else { return CFDIClient.processFile }
         guard let operation = CFDIOperation.batchable.first(where: { $0.name == name }) else {
             throw .invalidArgument(
                 "operation '\(CFDIFields.shown(name))' cannot run in a batch; one of "
@@ -55,14 +55,11 @@ struct CFDIBatchRequest: Sendable {
 }
 
 extension CFDIClient {
-    static let processFilesOperation = Operation<CFDIClient, CFDIBatchRequest>(
-        "process_files",
-        parse: { json, _, _ throws(SelloError) in try CFDIBatchRequest(json) },
-        custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) })
-
-    public func processFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        client.run(Self.processFilesOperation, on: self, requestText)
-    }
+    public static let processFiles = AnyOperation(
+        Operation<CFDIClient, CFDIBatchRequest>(
+            "process_files",
+            parse: { json, _, _ throws(SelloError) in try CFDIBatchRequest(json) },
+            custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) }))
 
     /// One item of a batch: its scope (the operation's name), what it found so far, what to send.
     private struct Item {

@@ -2,13 +2,18 @@
 /// and in `cfdi_process_files`' `operation`, and how its request becomes a `CFDIPrepared` (the
 /// HTTP request and the reader of its answer). A single call and an item of a batch run the very
 /// same `prepare`, so both follow the same rules.
-struct CFDIOperation: Sendable {
+public struct CFDIOperation: ClientOperation {
     typealias Prepare = @Sendable (CFDIClient, JSON, inout ReadFacts) throws(SelloError) -> CFDIPrepared
 
     let name: String
     let prepare: Prepare
     /// The descriptor the client's pipeline runs.
     let descriptor: Operation<CFDIClient, CFDIPrepared>
+
+    /// A single call: through the client's pipeline.
+    public func run(on client: CFDIClient, _ requestText: UnsafePointer<CChar>?) -> Reply {
+        client.client.run(descriptor, on: client, requestText)
+    }
 
     init(_ name: String, prepare: @escaping Prepare) {
         self.name = name
@@ -22,58 +27,20 @@ struct CFDIOperation: Sendable {
             })
     }
 
-    /// procesarArchivo (seed 002): the CSV interchange file; with the CSD, procesarArchivoConCSD.
-    static let processFile = csvStamp("process_file", withCSD: false)
-    static let processFileWithCSD = csvStamp("process_file_with_csd", withCSD: true)
-    /// timbrado40 (PRODIGIA_2026.md): a CFDI 4.0 XML; with the CSD, timbrado40/timbrarCfdi.
-    static let stampXML = xmlStamp("stamp_xml", withCSD: false)
-    static let stampXMLWithCSD = xmlStamp("stamp_xml_with_csd", withCSD: true)
-
-    /// cancelarCfdiConOpciones (seed 002).
-    static let cancel = CFDIOperation("cancel") { client, json, found throws(SelloError) in
-        let request = try CFDICancelRequest(json, defaultContrato: client.contrato, found: &found)
-        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
-            response, redactor, found throws(SelloError) in
-            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
-        }
-    }
-
-    /// cancelacion/cancelar (PRODIGIA_2026.md): with SAT's motivo.
-    static let cancelWithReason = CFDIOperation("cancel_with_reason") { client, json, found throws(SelloError) in
-        let request = try CFDICancelReasonRequest(json, defaultContrato: client.contrato, found: &found)
-        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
-            response, redactor, found throws(SelloError) in
-            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
-        }
-    }
-
-    /// consultarEstatusComprobante: the SAT status of a CFDI.
-    static let getStatus = CFDIOperation("get_status") { client, json, found throws(SelloError) in
-        let request = try CFDIStatusRequest(json, defaultContrato: client.contrato, found: &found)
-        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
-            response, redactor, found throws(SelloError) in
-            try CFDIResults.status(response, redactor: redactor, found: &found)
-        }
-    }
-
-    /// acuseCancelacion (seed 002).
-    static let getCancellationReceipt = lookup("get_cancellation_receipt", method: "acuseCancelacion", receipt: true)
-    /// consultaCfdiPorUUID (seed 002).
-    static let getByUUID = lookup("get_by_uuid", method: "consultaCfdiPorUUID", receipt: false)
-
     /// What a batch may run: every stamp and every read that a company does by the thousand.
     static let batchable: [CFDIOperation] = [
-        .processFile, .processFileWithCSD, .stampXML, .stampXMLWithCSD, .getStatus, .getByUUID,
+        CFDIClient.processFile, CFDIClient.processFileWithCSD, CFDIClient.stampXML, CFDIClient.stampXMLWithCSD,
+        CFDIClient.getStatus, CFDIClient.getByUUID,
     ]
 
-    private static func csvStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
+    fileprivate static func csvStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
         stamp(name) { client, json, found throws(SelloError) in
             let request = try CFDIStampRequest(json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
             return (request.httpRequest(auth: client.auth), request.output)
         }
     }
 
-    private static func xmlStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
+    fileprivate static func xmlStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
         stamp(name) { client, json, found throws(SelloError) in
             let request = try CFDIXMLStampRequest(
                 json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
@@ -96,7 +63,7 @@ struct CFDIOperation: Sendable {
         }
     }
 
-    private static func lookup(_ name: String, method: String, receipt: Bool) -> CFDIOperation {
+    fileprivate static func lookup(_ name: String, method: String, receipt: Bool) -> CFDIOperation {
         CFDIOperation(name) { client, json, _ throws(SelloError) in
             let request = try CFDILookupRequest(json, defaultContrato: client.contrato)
             return CFDIPrepared(http: request.httpRequest(method, auth: client.auth)) {
@@ -107,6 +74,50 @@ struct CFDIOperation: Sendable {
             }
         }
     }
+}
+
+/// The operations, each declared once; the exports run them (`cfdi_get_status` →
+/// `CFDIClient.getStatus`).
+extension CFDIClient {
+    /// procesarArchivo (seed 002): the CSV interchange file; with the CSD, procesarArchivoConCSD.
+    public static let processFile = CFDIOperation.csvStamp("process_file", withCSD: false)
+    public static let processFileWithCSD = CFDIOperation.csvStamp("process_file_with_csd", withCSD: true)
+    /// timbrado40 (PRODIGIA_2026.md): a CFDI 4.0 XML; with the CSD, timbrado40/timbrarCfdi.
+    public static let stampXML = CFDIOperation.xmlStamp("stamp_xml", withCSD: false)
+    public static let stampXMLWithCSD = CFDIOperation.xmlStamp("stamp_xml_with_csd", withCSD: true)
+
+    /// cancelarCfdiConOpciones (seed 002).
+    public static let cancel = CFDIOperation("cancel") { client, json, found throws(SelloError) in
+        let request = try CFDICancelRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
+        }
+    }
+
+    /// cancelacion/cancelar (PRODIGIA_2026.md): with SAT's motivo.
+    public static let cancelWithReason = CFDIOperation("cancel_with_reason") { client, json, found throws(SelloError) in
+        let request = try CFDICancelReasonRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.cancellation(response, output: request.output, redactor: redactor, found: &found)
+        }
+    }
+
+    /// consultarEstatusComprobante: the SAT status of a CFDI.
+    public static let getStatus = CFDIOperation("get_status") { client, json, found throws(SelloError) in
+        let request = try CFDIStatusRequest(json, defaultContrato: client.contrato, found: &found)
+        return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
+            response, redactor, found throws(SelloError) in
+            try CFDIResults.status(response, redactor: redactor, found: &found)
+        }
+    }
+
+    /// acuseCancelacion (seed 002).
+    public static let getCancellationReceipt = CFDIOperation.lookup(
+        "get_cancellation_receipt", method: "acuseCancelacion", receipt: true)
+    /// consultaCfdiPorUUID (seed 002).
+    public static let getByUUID = CFDIOperation.lookup("get_by_uuid", method: "consultaCfdiPorUUID", receipt: false)
 }
 
 /// One request checked and ready to send, and how its answer becomes the envelope's data. The

@@ -1,5 +1,5 @@
 /// The FES client (Certificadora del Sur): `obtenerCertificado`.
-public final class FESClient: Sendable {
+public final class FESClient: OperationClient {
     public static let defaultBaseURL =
         "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"
     public let client: ServiceClient
@@ -17,17 +17,14 @@ public final class FESClient: Sendable {
 
     /// fes_obtain_certificate: validates, sends once, and keeps the certificate whatever happens
     /// after it arrives.
-    static let obtainCertificateOperation = Operation<FESClient, FESRequest>(
-        "obtain_certificate",
-        parse: { json, _, _ throws(SelloError) in try FESRequest(json) },
-        build: { request, client in client.httpRequest(request) },
-        read: { response, request, _, scope, found throws(SelloError) in
-            try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
-        })
-
-    public func obtainCertificate(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        client.run(Self.obtainCertificateOperation, on: self, requestText)
-    }
+    public static let obtainCertificate = AnyOperation(
+        Operation<FESClient, FESRequest>(
+            "obtain_certificate",
+            parse: { json, _, _ throws(SelloError) in try FESRequest(json) },
+            build: { request, client in client.httpRequest(request) },
+            read: { response, request, _, scope, found throws(SelloError) in
+                try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
+            }))
 
     /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
     func httpRequest(_ request: FESRequest) -> HTTPRequest {

@@ -111,22 +111,20 @@ public enum FVCallback {
 extension FVClient {
     /// fv_confirm_callback: parses a callback, then asks the contract's detail (GET
     /// /api/v1/contract/detail/{sContractID}) and returns the status the service confirms.
-    public func confirmCallback(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("confirm_callback", requestText) { json, found throws(SelloError) in
-            let callback = try FVCallback.parse(request: json, found: &found)
-            guard FVValidation.isUUID(callback.contractID) else {
-                throw FVValidation.invalid(
-                    .contractIdInvalid,
-                    "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' "
-                        + "is not a contract id as the service issues them (a UUID); nothing was asked",
-                    field: "body")
-            }
-            var call = FVCall(.get, Self.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
-            call.reader = { message, _, found throws(SelloError) in
-                try Self.confirmation(callback, detail: FVReaders.contractDetail(message), found: &found)
-            }
-            return call
+    public static let confirmCallback = operation("confirm_callback") { _, json, found throws(SelloError) in
+        let callback = try FVCallback.parse(request: json, found: &found)
+        guard FVValidation.isUUID(callback.contractID) else {
+            throw FVValidation.invalid(
+                .contractIdInvalid,
+                "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' "
+                    + "is not a contract id as the service issues them (a UUID); nothing was asked",
+                field: "body")
         }
+        var call = FVCall(.get, FVClient.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
+        call.reader = { message, _, found throws(SelloError) in
+            try FVClient.confirmation(callback, detail: FVReaders.contractDetail(message), found: &found)
+        }
+        return call
     }
 
     static func confirmation(_ callback: FVCallback.Parsed, detail: JSON, found: inout ReadFacts) throws(SelloError)

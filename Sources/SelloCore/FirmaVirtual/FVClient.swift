@@ -39,7 +39,7 @@ struct FVCall: Sendable {
 
 /// The Firma Virtual client (WSFV, seed 001): the 20 operations of API.md §7 and the life of the
 /// bearer token they share.
-public final class FVClient: Sendable {
+public final class FVClient: OperationClient {
     public static let defaultBaseURL = "https://qa.firmavirtual.legal"
     /// "El peso máximo por archivo PDF a subir es de 50MB".
     public static let defaultMaxUploadBytes: Int64 = 52_428_800
@@ -84,26 +84,22 @@ public final class FVClient: Sendable {
 
     /// Reads a request into the operation's `FVCall` (method, path, body, replay policy, token,
     /// reader), checking it.
-    typealias Build = @Sendable (JSON, inout ReadFacts) throws(SelloError) -> FVCall
+    typealias Build = @Sendable (FVClient, JSON, inout ReadFacts) throws(SelloError) -> FVCall
 
-    /// An operation's descriptor: its name and its builder; every Firma Virtual operation sends
-    /// its call and reads the service's envelope the same way.
-    static func operation(_ name: String, _ build: @escaping Build) -> Operation<FVClient, FVCall> {
-        Operation(
-            name,
-            parse: { json, _, found throws(SelloError) in try build(json, &found) },
-            build: { call, client in client.httpRequest(call) },
-            read: { response, call, _, scope, found throws(SelloError) in
-                let (message, answer) = try FVAnswer.read(
-                    response, redactor: scope.hooks.redactor,
-                    authenticated: call.authenticated, found: &found)
-                return try call.reader?(message, answer, &found) ?? message
-            })
-    }
-
-    /// Runs one operation through the client's pipeline, with the client's tokens.
-    func run(_ name: String, _ requestText: UnsafePointer<CChar>?, _ build: @escaping Build) -> Reply {
-        client.run(Self.operation(name, build), on: self, requestText, tokens: self)
+    /// An operation, declared once by its name and its builder: every Firma Virtual operation
+    /// sends its call, with the client's tokens, and reads the service's envelope the same way.
+    static func operation(_ name: String, _ build: @escaping Build) -> AnyOperation<FVClient> {
+        AnyOperation(
+            Operation(
+                name,
+                parse: { json, client, found throws(SelloError) in try build(client, json, &found) },
+                build: { call, client in client.httpRequest(call) },
+                read: { response, call, _, scope, found throws(SelloError) in
+                    let (message, answer) = try FVAnswer.read(
+                        response, redactor: scope.hooks.redactor,
+                        authenticated: call.authenticated, found: &found)
+                    return try call.reader?(message, answer, &found) ?? message
+                }))
     }
 
     /// The HTTP request of a call, with the client's password among its secrets.

@@ -4,23 +4,22 @@ extension FVClient {
     /// POST /api/v1/contract/create-contract-express. Never sent twice once it may have reached
     /// the service (a contract is billed). `data`: {"sContractID", "sStatus", "sContractName",
     /// "message"}; an ok answer without a contract id is ok with a CONTRACT_ID_MISSING warning.
-    public func createContractExpress(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("create_contract_express", requestText) { json, found throws(SelloError) in
-            let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
-                try self.checkDocument(prefix: prefix, size: size, field: field)
-            }
-            var call = FVCall(
-                .post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
-                replay: .onlyIfNotSent(
-                    consequence: "the contract may have been created, and it is billed"))
-            call.reportsProgress = true
-            call.fileField = request.document.fileField
-            let contractName = request.contractName
-            call.reader = { message, answer, found in
-                Self.expressData(message, answer: answer, contractName: contractName, found: &found)
-            }
-            return call
+    public static let createContractExpress = operation("create_contract_express") {
+        client, json, found throws(SelloError) in
+        let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
+            try client.checkDocument(prefix: prefix, size: size, field: field)
         }
+        var call = FVCall(
+            .post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
+            replay: .onlyIfNotSent(
+                consequence: "the contract may have been created, and it is billed"))
+        call.reportsProgress = true
+        call.fileField = request.document.fileField
+        let contractName = request.contractName
+        call.reader = { message, answer, found in
+            FVClient.expressData(message, answer: answer, contractName: contractName, found: &found)
+        }
+        return call
     }
 
     /// The envelope's `data`: the contract id wherever the answer put it, and the message.

@@ -17,24 +17,20 @@ extension FVClient {
     // MARK: - Users
 
     /// GetAllUser: GET /api/v1/userapp/{IDUser}.
-    public func getUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("get_user", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDUser"])
-            return FVCall(.get, Self.path("/api/v1/userapp", try V.positiveID(reader, "IDUser")), replay: .idempotent)
-        }
+    public static let getUser = operation("get_user") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDUser"])
+        return FVCall(.get, FVClient.path("/api/v1/userapp", try V.positiveID(reader, "IDUser")), replay: .idempotent)
     }
 
     /// CreateUserApp: POST /api/v1/userapp (no token, as documented).
-    public func createUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("create_user", requestText) { json, _ throws(SelloError) in
-            let (body, password) = try Self.userBody(json)
-            var call = FVCall(
-                .post, "/api/v1/userapp", body: Self.json(body),
-                replay: .onlyIfNotSent(consequence: "the user may have been created"))
-            call.authenticated = false
-            call.secrets = password.map { [$0] } ?? []
-            return call
-        }
+    public static let createUser = operation("create_user") { _, json, _ throws(SelloError) in
+        let (body, password) = try FVClient.userBody(json)
+        var call = FVCall(
+            .post, "/api/v1/userapp", body: FVClient.json(body),
+            replay: .onlyIfNotSent(consequence: "the user may have been created"))
+        call.authenticated = false
+        call.secrets = password.map { [$0] } ?? []
+        return call
     }
 
     /// CreateUserApp's body, in the seed's order, every problem of it found at once; and the
@@ -96,205 +92,184 @@ extension FVClient {
 
     /// UpdateUserApp: PUT /api/v1/userapp/{IDUser}; "Solo se puede actualizar nombre, apellido,
     /// teléfono".
-    public func updateUser(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("update_user", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDUser", "sFirstName", "sLastName", "sPhone"])
-            var problems = Problems()
-            let id = problems.check { () throws(SelloError) in try V.positiveID(reader, "IDUser") }
-            var body = JSONObject()
-            let before = problems.found.count
-            problems.check { () throws(SelloError) in
-                if let first = try V.optionalText(reader, "sFirstName") { body.append("sFirstName", .string(first)) }
-            }
-            problems.check { () throws(SelloError) in
-                if let last = try V.optionalText(reader, "sLastName") { body.append("sLastName", .string(last)) }
-            }
-            problems.check { () throws(SelloError) in
-                guard let phone = try V.optionalText(reader, "sPhone") else { return }
-                body.append("sPhone", .string(try V.phone(phone, field: "sPhone")))
-            }
-            if body.isEmpty, problems.found.count == before {
-                problems.add(
-                    .invalidArgument(
-                        "nothing to update: give sFirstName, sLastName or sPhone (the only fields the service updates)",
-                        code: .missingField))
-            }
-            try problems.throwIfAny()
-            guard let id else { throw .internal("update_user: IDUser without a value") }
-            // Setting the same values again changes nothing: safe to repeat.
-            return FVCall(.put, Self.path("/api/v1/userapp", id), body: Self.json(body), replay: .idempotent)
+    public static let updateUser = operation("update_user") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDUser", "sFirstName", "sLastName", "sPhone"])
+        var problems = Problems()
+        let id = problems.check { () throws(SelloError) in try V.positiveID(reader, "IDUser") }
+        var body = JSONObject()
+        let before = problems.found.count
+        problems.check { () throws(SelloError) in
+            if let first = try V.optionalText(reader, "sFirstName") { body.append("sFirstName", .string(first)) }
         }
+        problems.check { () throws(SelloError) in
+            if let last = try V.optionalText(reader, "sLastName") { body.append("sLastName", .string(last)) }
+        }
+        problems.check { () throws(SelloError) in
+            guard let phone = try V.optionalText(reader, "sPhone") else { return }
+            body.append("sPhone", .string(try V.phone(phone, field: "sPhone")))
+        }
+        if body.isEmpty, problems.found.count == before {
+            problems.add(
+                .invalidArgument(
+                    "nothing to update: give sFirstName, sLastName or sPhone (the only fields the service updates)",
+                    code: .missingField))
+        }
+        try problems.throwIfAny()
+        guard let id else { throw .internal("update_user: IDUser without a value") }
+        // Setting the same values again changes nothing: safe to repeat.
+        return FVCall(.put, FVClient.path("/api/v1/userapp", id), body: FVClient.json(body), replay: .idempotent)
     }
 
     /// PasswordReset: POST /pwd/reset {"login": email}; the service e-mails a code.
-    public func resetPassword(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("reset_password", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["login"])
-            let login = try V.email(try V.text(reader, "login"), field: "login")
-            var call = FVCall(
-                .post, "/pwd/reset", body: Self.json(["login": .string(login)]),
-                replay: .onlyIfNotSent(
-                    consequence: "a reset code may have been e-mailed, and a second one would replace it"))
-            call.authenticated = false
-            return call
-        }
+    public static let resetPassword = operation("reset_password") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["login"])
+        let login = try V.email(try V.text(reader, "login"), field: "login")
+        var call = FVCall(
+            .post, "/pwd/reset", body: FVClient.json(["login": .string(login)]),
+            replay: .onlyIfNotSent(
+                consequence: "a reset code may have been e-mailed, and a second one would replace it"))
+        call.authenticated = false
+        return call
     }
 
     /// NewPassword: POST /pwd/reset (the same path) {"login", "password" (the e-mailed code),
     /// "new_password"}.
-    public func newPassword(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("new_password", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["login", "password", "new_password"])
-            var problems = Problems()
-            let login = problems.check { () throws(SelloError) in
-                try V.email(try V.text(reader, "login"), field: "login")
-            }
-            let code = problems.check { () throws(SelloError) -> String in
-                guard let code = try reader.stringOrNumber("password") else { throw V.missing("password") }
-                guard !code.trimmingSpaces.isEmpty else {
-                    throw V.invalid(.emptyField, "'password' (the e-mailed code) is empty", field: "password")
-                }
-                return code
-            }
-            let newPassword = problems.check { () throws(SelloError) -> String in
-                guard let value = try reader.string("new_password") else { throw V.missing("new_password") }
-                guard !value.isEmpty else {
-                    throw V.invalid(.emptyField, "'new_password' is empty", field: "new_password")
-                }
-                try ClientConfig.checkSecretLength(value, field: "new_password")
-                return value
-            }
-            try problems.throwIfAny()
-            guard let login, let code, let newPassword else { throw .internal("new_password: a field without a value") }
-            // The code goes as the caller gave it (the seed types it integer, its example is a string).
-            let codeJSON: JSON =
-                reader.object["password"]?.stringValue != nil
-                ? .string(code.trimmingSpaces) : reader.object["password"] ?? .null
-            var call = FVCall(
-                .post, "/pwd/reset",
-                body: Self.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),
-                replay: .onlyIfNotSent(
-                    consequence: "the password may have been changed and the code spent"))
-            call.authenticated = false
-            call.secrets = [code, newPassword]
-            return call
+    public static let newPassword = operation("new_password") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["login", "password", "new_password"])
+        var problems = Problems()
+        let login = problems.check { () throws(SelloError) in
+            try V.email(try V.text(reader, "login"), field: "login")
         }
+        let code = problems.check { () throws(SelloError) -> String in
+            guard let code = try reader.stringOrNumber("password") else { throw V.missing("password") }
+            guard !code.trimmingSpaces.isEmpty else {
+                throw V.invalid(.emptyField, "'password' (the e-mailed code) is empty", field: "password")
+            }
+            return code
+        }
+        let newPassword = problems.check { () throws(SelloError) -> String in
+            guard let value = try reader.string("new_password") else { throw V.missing("new_password") }
+            guard !value.isEmpty else {
+                throw V.invalid(.emptyField, "'new_password' is empty", field: "new_password")
+            }
+            try ClientConfig.checkSecretLength(value, field: "new_password")
+            return value
+        }
+        try problems.throwIfAny()
+        guard let login, let code, let newPassword else { throw .internal("new_password: a field without a value") }
+        // The code goes as the caller gave it (the seed types it integer, its example is a string).
+        let codeJSON: JSON =
+            reader.object["password"]?.stringValue != nil
+            ? .string(code.trimmingSpaces) : reader.object["password"] ?? .null
+        var call = FVCall(
+            .post, "/pwd/reset",
+            body: FVClient.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),
+            replay: .onlyIfNotSent(
+                consequence: "the password may have been changed and the code spent"))
+        call.authenticated = false
+        call.secrets = [code, newPassword]
+        return call
     }
 
     // MARK: - Contracts
 
     /// GetOneContract: GET /api/v1/contract/{IDContract}.
-    public func getContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("get_contract", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDContract"])
-            var call = FVCall(
-                .get, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
-            call.reader = { message, _, _ in FVReaders.contract(message) }
-            return call
-        }
+    public static let getContract = operation("get_contract") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDContract"])
+        var call = FVCall(
+            .get, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
+        call.reader = { message, _, _ in FVReaders.contract(message) }
+        return call
     }
 
     /// CreateContract: POST /api/v1/contract/create-contract.
-    public func createContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("create_contract", requestText) { json, _ throws(SelloError) in
-            let body = try FVContractRequest.body(json)
-            return FVCall(
-                .post, "/api/v1/contract/create-contract", body: Self.json(body),
-                replay: .onlyIfNotSent(consequence: "the contract may have been created"))
-        }
+    public static let createContract = operation("create_contract") { _, json, _ throws(SelloError) in
+        let body = try FVContractRequest.body(json)
+        return FVCall(
+            .post, "/api/v1/contract/create-contract", body: FVClient.json(body),
+            replay: .onlyIfNotSent(consequence: "the contract may have been created"))
     }
 
     /// GetContractType: GET /api/v1/contract-type/{QTYPE}/{QVALUE}.
-    public func listContractTypes(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("list_contract_types", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["QTYPE", "QVALUE"])
-            var problems = Problems()
-            let type = problems.check { () throws(SelloError) in
-                guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
-                return try V.choice(rawType, V.queryTypes, field: "QTYPE", code: .qtypeInvalid)
-            }
-            let value = problems.check { () throws(SelloError) in try V.queryValue(reader, type: type) }
-            try problems.throwIfAny()
-            guard let type, let value else { throw .internal("list_contract_types: a field without a value") }
-            return FVCall(.get, Self.path("/api/v1/contract-type", type, value), replay: .idempotent)
+    public static let listContractTypes = operation("list_contract_types") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["QTYPE", "QVALUE"])
+        var problems = Problems()
+        let type = problems.check { () throws(SelloError) in
+            guard let rawType = try reader.string("QTYPE") else { throw V.missing("QTYPE") }
+            return try V.choice(rawType, V.queryTypes, field: "QTYPE", code: .qtypeInvalid)
         }
+        let value = problems.check { () throws(SelloError) in try V.queryValue(reader, type: type) }
+        try problems.throwIfAny()
+        guard let type, let value else { throw .internal("list_contract_types: a field without a value") }
+        return FVCall(.get, FVClient.path("/api/v1/contract-type", type, value), replay: .idempotent)
     }
 
     /// ContractOwner: GET /api/v1/contract/owner/{IDOwner}.
-    public func listOwnerContracts(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("list_owner_contracts", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDOwner"])
-            var call = FVCall(
-                .get, Self.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
-            call.reader = { message, _, _ in FVReaders.contract(message) }
-            return call
-        }
+    public static let listOwnerContracts = operation("list_owner_contracts") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDOwner"])
+        var call = FVCall(
+            .get, FVClient.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
+        call.reader = { message, _, _ in FVReaders.contract(message) }
+        return call
     }
 
     /// ContratcDetail: GET /api/v1/contract/detail/{ContractID}.
-    public func getContractDetail(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("get_contract_detail", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["ContractID"])
-            var call = FVCall(
-                .get, Self.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
-            call.reader = { message, _, _ in FVReaders.contractDetail(message) }
-            return call
-        }
+    public static let getContractDetail = operation("get_contract_detail") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["ContractID"])
+        var call = FVCall(
+            .get, FVClient.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
+        call.reader = { message, _, _ in FVReaders.contractDetail(message) }
+        return call
     }
 
     /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body.
-    public func deleteContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("delete_contract", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDContract"])
-            return FVCall(
-                .post, Self.path("/api/v1/contract", try V.contractID(reader, "IDContract")), body: Self.emptyJSONBody,
-                replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
-        }
+    public static let deleteContract = operation("delete_contract") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDContract"])
+        return FVCall(
+            .post, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")),
+            body: FVClient.emptyJSONBody,
+            replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
     }
 
     /// SendContract: POST /api/v1/contract/send/draft/{IDContract}, no body; e-mails every signer.
-    public func sendContract(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("send_contract", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["IDContract"])
-            return FVCall(
-                .post, Self.path("/api/v1/contract/send/draft", try V.contractID(reader, "IDContract")),
-                body: Self.emptyJSONBody,
-                replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
-        }
+    public static let sendContract = operation("send_contract") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["IDContract"])
+        return FVCall(
+            .post, FVClient.path("/api/v1/contract/send/draft", try V.contractID(reader, "IDContract")),
+            body: FVClient.emptyJSONBody,
+            replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
     }
 
     // MARK: - Documents
 
     /// SubirDocumentos: multipart POST /api/v1/upfile, part "file" named "<contractID>.pdf" (the
     /// service links the document to the contract by that name).
-    public func uploadDocument(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("upload_document", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["contractID", "file_path", "content_base64"])
-            var problems = Problems()
-            let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
-            let document = problems.check { () throws(SelloError) in
-                try FVDocument.read(reader) { (prefix, size, field) throws(SelloError) in
-                    try self.checkDocument(prefix: prefix, size: size, field: field)
-                }
+    public static let uploadDocument = operation("upload_document") { client, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["contractID", "file_path", "content_base64"])
+        var problems = Problems()
+        let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
+        let document = problems.check { () throws(SelloError) in
+            try FVDocument.read(reader) { (prefix, size, field) throws(SelloError) in
+                try client.checkDocument(prefix: prefix, size: size, field: field)
             }
-            try problems.throwIfAny()
-            guard let contractID, let document else { throw .internal("upload_document: a field without a value") }
-            let fileName = "\(contractID).pdf"
-            let body: HTTPBody
-            switch document {
-            case .file(let path):
-                body = .multipartFile(field: "file", fileName: fileName, path: path, contentType: "application/pdf")
-            case .bytes(let bytes):
-                body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
-            }
-            var call = FVCall(
-                .post, "/api/v1/upfile", body: body,
-                replay: .onlyIfNotSent(
-                    consequence: "the document may have been attached to the contract"))
-            call.reportsProgress = true
-            call.fileField = document.fileField
-            return call
         }
+        try problems.throwIfAny()
+        guard let contractID, let document else { throw .internal("upload_document: a field without a value") }
+        let fileName = "\(contractID).pdf"
+        let body: HTTPBody
+        switch document {
+        case .file(let path):
+            body = .multipartFile(field: "file", fileName: fileName, path: path, contentType: "application/pdf")
+        case .bytes(let bytes):
+            body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
+        }
+        var call = FVCall(
+            .post, "/api/v1/upfile", body: body,
+            replay: .onlyIfNotSent(
+                consequence: "the document may have been attached to the contract"))
+        call.reportsProgress = true
+        call.fileField = document.fileField
+        return call
     }
 
     /// The service takes only PDF files of up to max_upload_bytes.
@@ -313,46 +288,42 @@ extension FVClient {
     }
 
     /// FileList: GET /api/v1/filelist/{ContractID}.
-    public func listFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("list_files", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["ContractID"])
-            return FVCall(
-                .get, Self.path("/api/v1/filelist", try V.contractID(reader, "ContractID")), replay: .idempotent)
-        }
+    public static let listFiles = operation("list_files") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["ContractID"])
+        return FVCall(
+            .get, FVClient.path("/api/v1/filelist", try V.contractID(reader, "ContractID")), replay: .idempotent)
     }
 
     /// SortFiles: POST /api/v1/sortfiles {"contractID", "file_order": [{"document", "ind", "action"}]}.
-    public func sortFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("sort_files", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["contractID", "file_order"])
-            var problems = Problems()
-            let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
-            let entries =
-                problems.check { () throws(SelloError) -> [JSON] in
-                    guard let entries = try reader.array("file_order") else { throw V.missing("file_order") }
-                    guard !entries.isEmpty else {
-                        throw V.invalid(
-                            .fileOrderInvalid,
-                            "'file_order' is empty: list the documents to move (CHANGE) or remove (REMOVE)",
-                            field: "file_order")
-                    }
-                    return entries
-                } ?? []
-            var order: [JSON] = []
-            var seen: Set<String> = []
-            for (index, entry) in entries.enumerated() {
-                let item = problems.check(prefix: "file_order[\(index)]") { () throws(SelloError) -> JSON in
-                    try Self.fileOrderEntry(entry, seen: &seen)
+    public static let sortFiles = operation("sort_files") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["contractID", "file_order"])
+        var problems = Problems()
+        let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
+        let entries =
+            problems.check { () throws(SelloError) -> [JSON] in
+                guard let entries = try reader.array("file_order") else { throw V.missing("file_order") }
+                guard !entries.isEmpty else {
+                    throw V.invalid(
+                        .fileOrderInvalid,
+                        "'file_order' is empty: list the documents to move (CHANGE) or remove (REMOVE)",
+                        field: "file_order")
                 }
-                if let item { order.append(item) }
+                return entries
+            } ?? []
+        var order: [JSON] = []
+        var seen: Set<String> = []
+        for (index, entry) in entries.enumerated() {
+            let item = problems.check(prefix: "file_order[\(index)]") { () throws(SelloError) -> JSON in
+                try FVClient.fileOrderEntry(entry, seen: &seen)
             }
-            try problems.throwIfAny()
-            guard let contractID else { throw .internal("sort_files: contractID without a value") }
-            return FVCall(
-                .post, "/api/v1/sortfiles",
-                body: Self.json(["contractID": .string(contractID), "file_order": .array(order)]),
-                replay: .onlyIfNotSent(consequence: "documents may have been moved or removed"))
+            if let item { order.append(item) }
         }
+        try problems.throwIfAny()
+        guard let contractID else { throw .internal("sort_files: contractID without a value") }
+        return FVCall(
+            .post, "/api/v1/sortfiles",
+            body: FVClient.json(["contractID": .string(contractID), "file_order": .array(order)]),
+            replay: .onlyIfNotSent(consequence: "documents may have been moved or removed"))
     }
 
     /// One entry of SortFiles' file_order, its first problem thrown (named inside the entry by
@@ -376,53 +347,45 @@ extension FVClient {
     }
 
     /// MergedFile: POST /api/v1/contract/merge/{ContractID}, no body.
-    public func mergeFiles(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("merge_files", requestText) { json, _ throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["ContractID"])
-            return FVCall(
-                .post, Self.path("/api/v1/contract/merge", try V.contractID(reader, "ContractID")),
-                body: Self.emptyJSONBody,
-                replay: .onlyIfNotSent(
-                    consequence: "the documents may have been merged (the service limits merges)"))
-        }
+    public static let mergeFiles = operation("merge_files") { _, json, _ throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["ContractID"])
+        return FVCall(
+            .post, FVClient.path("/api/v1/contract/merge", try V.contractID(reader, "ContractID")),
+            body: FVClient.emptyJSONBody,
+            replay: .onlyIfNotSent(
+                consequence: "the documents may have been merged (the service limits merges)"))
     }
 
     // MARK: - Signers
 
     /// CreateSigner: POST /api/v1/signer/new.
-    public func createSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("create_signer", requestText) { json, _ throws(SelloError) in
-            FVCall(
-                .post, "/api/v1/signer/new", body: Self.json(try Self.signerBody(json)),
-                replay: .onlyIfNotSent(consequence: "the signer may have been added"))
-        }
+    public static let createSigner = operation("create_signer") { _, json, _ throws(SelloError) in
+        FVCall(
+            .post, "/api/v1/signer/new", body: FVClient.json(try FVClient.signerBody(json)),
+            replay: .onlyIfNotSent(consequence: "the signer may have been added"))
     }
 
     /// UpdateSigner: POST /api/v1/signer/upd.
-    public func updateSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("update_signer", requestText) { json, _ throws(SelloError) in
-            FVCall(
-                .post, "/api/v1/signer/upd", body: Self.json(try Self.signerBody(json)),
-                replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
-        }
+    public static let updateSigner = operation("update_signer") { _, json, _ throws(SelloError) in
+        FVCall(
+            .post, "/api/v1/signer/upd", body: FVClient.json(try FVClient.signerBody(json)),
+            replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
     }
 
     /// DeleteSigner: POST /api/v1/signer/del {"contractID", "rutId"}.
-    public func deleteSigner(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        run("delete_signer", requestText) { json, found throws(SelloError) in
-            let reader = try FieldReader(json, allowed: ["contractID", "rutId"])
-            var problems = Problems()
-            let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
-            let rut = problems.check { () throws(SelloError) in
-                try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", found: &found)
-            }
-            try problems.throwIfAny()
-            guard let contractID, let rut else { throw .internal("delete_signer: a field without a value") }
-            return FVCall(
-                .post, "/api/v1/signer/del",
-                body: Self.json(["contractID": .string(contractID), "rutId": .string(rut)]),
-                replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
+    public static let deleteSigner = operation("delete_signer") { _, json, found throws(SelloError) in
+        let reader = try FieldReader(json, allowed: ["contractID", "rutId"])
+        var problems = Problems()
+        let contractID = problems.check { () throws(SelloError) in try V.contractID(reader, "contractID") }
+        let rut = problems.check { () throws(SelloError) in
+            try V.rutForLookup(try V.text(reader, "rutId"), field: "rutId", found: &found)
         }
+        try problems.throwIfAny()
+        guard let contractID, let rut else { throw .internal("delete_signer: a field without a value") }
+        return FVCall(
+            .post, "/api/v1/signer/del",
+            body: FVClient.json(["contractID": .string(contractID), "rutId": .string(rut)]),
+            replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
     }
 
     /// CreateSigner and UpdateSigner's body, in the seed's order.

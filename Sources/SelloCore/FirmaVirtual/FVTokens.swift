@@ -103,19 +103,19 @@ extension FVClient: BearerTokens {
     }
 
     /// fv_login: logs in now (replacing the cached token) and says until when the token is good.
-    static let logInOperation = Operation<FVClient, Void>(
-        "login",
-        parse: { json, _, _ throws(SelloError) in _ = try FieldReader(json, allowed: []) },
-        custom: { _, client, scope, facts throws(SelloError) in
-            let token = try scope.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
-                try client.tokens.withLock { state throws(SelloError) -> FVToken in
-                    try client.logInLocked(&state, scope: scope, facts: &facts, reportsServiceCode: true)
+    public static let login = AnyOperation(
+        Operation<FVClient, Void>(
+            "login",
+            parse: { json, _, _ throws(SelloError) in _ = try FieldReader(json, allowed: []) },
+            custom: { _, client, scope, facts throws(SelloError) in
+                let token = try scope.hooks.holdingCallbacks { () throws(SelloError) -> FVToken in
+                    try client.tokens.withLock { state throws(SelloError) -> FVToken in
+                        try client.logInLocked(&state, scope: scope, facts: &facts, reportsServiceCode: true)
+                    }
                 }
-            }
-            return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
-        })
+                return ["authorized": true, "expires_at": JSON(token.expiresAt.map(FVToken.isoDate))]
+            }))
 
-    public func login(_ requestText: UnsafePointer<CChar>?) -> Reply {
-        client.run(Self.logInOperation, on: self, requestText)
-    }
+    /// The tokens every exchange of this client takes.
+    public var bearerTokens: BearerTokens? { self }
 }
