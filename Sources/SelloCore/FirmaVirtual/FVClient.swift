@@ -45,7 +45,8 @@ public final class FVClient: OperationClient {
     public static let defaultMaxUploadBytes: Int64 = 52_428_800
 
     public let client: ServiceClient
-    let login: String
+    /// The account's login name (config `login`); `FVClient.login` is the operation.
+    let loginName: String
     let password: String
     let maxUploadBytes: Int64
     let tokens = Locked(TokenState())
@@ -77,7 +78,7 @@ public final class FVClient: OperationClient {
             maxUpload = bytes
         }
         client = try ServiceClient(service: "fv", config: config)
-        login = config.serviceString("login") ?? ""
+        loginName = config.serviceString("login") ?? ""
         password = config.serviceString("password") ?? ""
         maxUploadBytes = maxUpload
     }

@@ -57,11 +57,11 @@ extension FVClient: BearerTokens {
     /// code LOGIN_FAILED, and is never repeated. The login's requests count for the call; its
     /// body `code` only for fv_login itself.
     func logIn(scope: CallScope, facts: inout CallFacts, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
-        scope.hooks.log(.info, "fv: logging in as '\(login)'")
+        scope.hooks.log(.info, "fv: logging in as '\(loginName)'")
         var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
         request.headers = ["Accept: application/json"]
         request.body = .bytes(
-            JSONWriter.encode(["login": .string(login), "password": .string(password)]),
+            JSONWriter.encode(["login": .string(loginName), "password": .string(password)]),
             contentType: "application/json")
         request.secrets = [password]
         let exchange = client.transport.perform(request, scope: scope)
@@ -82,7 +82,7 @@ extension FVClient: BearerTokens {
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
             throw SelloError(
-                .auth, .loginFailed, "Firma Virtual refused the login of '\(login)': \(error.message)",
+                .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)",
                 serviceCode: error.serviceCode)
         }
         guard let value = FVToken.bearer(from: message) else {
