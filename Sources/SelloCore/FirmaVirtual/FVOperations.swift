@@ -14,13 +14,25 @@ extension FVClient {
         prefix + parameters.map { "/" + Transfer.percentEncode($0) }.joined()
     }
 
+    /// A GET of one resource by the id in its path: the request's only field, checked by `id`;
+    /// the answer's message becomes `data` through `data` when given.
+    static func getByID(
+        _ name: String, _ prefix: String, _ field: String,
+        id: @escaping @Sendable (FieldReader, String) throws(SelloError) -> String,
+        data: (@Sendable (JSON) -> JSON)? = nil
+    ) -> AnyOperation<FVClient> {
+        operation(name) { _, json, _ throws(SelloError) in
+            let reader = try FieldReader(json, allowed: [field])
+            var call = FVCall(.get, path(prefix, try id(reader, field)), replay: .idempotent)
+            if let data { call.reader = { message, _, _ in data(message) } }
+            return call
+        }
+    }
+
     // MARK: - Users
 
     /// GetAllUser: GET /api/v1/userapp/{IDUser}.
-    public static let getUser = operation("get_user") { _, json, _ throws(SelloError) in
-        let reader = try FieldReader(json, allowed: ["IDUser"])
-        return FVCall(.get, FVClient.path("/api/v1/userapp", try V.positiveID(reader, "IDUser")), replay: .idempotent)
-    }
+    public static let getUser = getByID("get_user", "/api/v1/userapp", "IDUser", id: V.positiveID)
 
     /// CreateUserApp: POST /api/v1/userapp (no token, as documented).
     public static let createUser = operation("create_user") { _, json, _ throws(SelloError) in
@@ -174,13 +186,8 @@ extension FVClient {
     // MARK: - Contracts
 
     /// GetOneContract: GET /api/v1/contract/{IDContract}.
-    public static let getContract = operation("get_contract") { _, json, _ throws(SelloError) in
-        let reader = try FieldReader(json, allowed: ["IDContract"])
-        var call = FVCall(
-            .get, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")), replay: .idempotent)
-        call.reader = { message, _, _ in FVReaders.contract(message) }
-        return call
-    }
+    public static let getContract = getByID(
+        "get_contract", "/api/v1/contract", "IDContract", id: V.contractID, data: FVReaders.contract)
 
     /// CreateContract: POST /api/v1/contract/create-contract.
     public static let createContract = operation("create_contract") { _, json, _ throws(SelloError) in
@@ -205,22 +212,13 @@ extension FVClient {
     }
 
     /// ContractOwner: GET /api/v1/contract/owner/{IDOwner}.
-    public static let listOwnerContracts = operation("list_owner_contracts") { _, json, _ throws(SelloError) in
-        let reader = try FieldReader(json, allowed: ["IDOwner"])
-        var call = FVCall(
-            .get, FVClient.path("/api/v1/contract/owner", try V.positiveID(reader, "IDOwner")), replay: .idempotent)
-        call.reader = { message, _, _ in FVReaders.contract(message) }
-        return call
-    }
+    public static let listOwnerContracts = getByID(
+        "list_owner_contracts", "/api/v1/contract/owner", "IDOwner", id: V.positiveID, data: FVReaders.contract)
 
     /// ContratcDetail: GET /api/v1/contract/detail/{ContractID}.
-    public static let getContractDetail = operation("get_contract_detail") { _, json, _ throws(SelloError) in
-        let reader = try FieldReader(json, allowed: ["ContractID"])
-        var call = FVCall(
-            .get, FVClient.path("/api/v1/contract/detail", try V.contractID(reader, "ContractID")), replay: .idempotent)
-        call.reader = { message, _, _ in FVReaders.contractDetail(message) }
-        return call
-    }
+    public static let getContractDetail = getByID(
+        "get_contract_detail", "/api/v1/contract/detail", "ContractID", id: V.contractID,
+        data: FVReaders.contractDetail)
 
     /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body.
     public static let deleteContract = operation("delete_contract") { _, json, _ throws(SelloError) in
@@ -288,11 +286,7 @@ extension FVClient {
     }
 
     /// FileList: GET /api/v1/filelist/{ContractID}.
-    public static let listFiles = operation("list_files") { _, json, _ throws(SelloError) in
-        let reader = try FieldReader(json, allowed: ["ContractID"])
-        return FVCall(
-            .get, FVClient.path("/api/v1/filelist", try V.contractID(reader, "ContractID")), replay: .idempotent)
-    }
+    public static let listFiles = getByID("list_files", "/api/v1/filelist", "ContractID", id: V.contractID)
 
     /// SortFiles: POST /api/v1/sortfiles {"contractID", "file_order": [{"document", "ind", "action"}]}.
     public static let sortFiles = operation("sort_files") { _, json, _ throws(SelloError) in
