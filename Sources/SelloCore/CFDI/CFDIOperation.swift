@@ -79,14 +79,17 @@ public struct CFDIOperation: ClientOperation {
 /// The operations, each declared once; the exports run them (`cfdi_get_status` →
 /// `CFDIClient.getStatus`).
 extension CFDIClient {
-    /// procesarArchivo (seed 002): the CSV interchange file; with the CSD, procesarArchivoConCSD.
+    /// procesarArchivo (seed 002): the CSV interchange file; with the CSD, procesarArchivoConCSD,
+    /// the CSD checked locally first. Sent once; never again once it may have arrived.
     public static let processFile = CFDIOperation.csvStamp("process_file", withCSD: false)
     public static let processFileWithCSD = CFDIOperation.csvStamp("process_file_with_csd", withCSD: true)
-    /// timbrado40 (PRODIGIA_2026.md): a CFDI 4.0 XML; with the CSD, timbrado40/timbrarCfdi.
+    /// timbrado40 (PRODIGIA_2026.md): a CFDI 4.0 XML checked locally, then stamped; with the
+    /// issuer's CSD, timbrado40/timbrarCfdi.
     public static let stampXML = CFDIOperation.xmlStamp("stamp_xml", withCSD: false)
     public static let stampXMLWithCSD = CFDIOperation.xmlStamp("stamp_xml_with_csd", withCSD: true)
 
-    /// cancelarCfdiConOpciones (seed 002).
+    /// cancelarCfdiConOpciones (seed 002): per-UUID results are data; the envelope fails only
+    /// when statusOk is false.
     public static let cancel = CFDIOperation("cancel") { client, json, found throws(SelloError) in
         let request = try CFDICancelRequest(json, defaultContrato: client.contrato, found: &found)
         return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
@@ -95,7 +98,7 @@ extension CFDIClient {
         }
     }
 
-    /// cancelacion/cancelar (PRODIGIA_2026.md): with SAT's motivo.
+    /// cancelacion/cancelar (PRODIGIA_2026.md): with SAT's motivo, whose rules are checked locally.
     public static let cancelWithReason = CFDIOperation("cancel_with_reason") { client, json, found throws(SelloError) in
         let request = try CFDICancelReasonRequest(json, defaultContrato: client.contrato, found: &found)
         return CFDIPrepared(http: request.httpRequest(auth: client.auth)) {
