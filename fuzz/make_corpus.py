@@ -267,6 +267,9 @@ JSON_SEEDS = [
     '{"a":{"b":[{"c":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000"}]},"a":2}',
     ' \t\r\n{ "x" : [ ] , "y" : { } } ',
     '"\u00f1and\u00fa \u4e2d \U0001f600"',
+    # A request as programs write it (read without a tree, issue 13): ASCII names, a repeated one.
+    '{"rut":"76.369.187-K","duracion":1,"comuna":"Vi\u00f1a del Mar","n":-12,"call_id":"c-1",'
+    '"signers":[{"a":"b"}],"rut":"1-9","x":"a\\"b"}',
 ]
 
 XML_SEEDS = [

@@ -24,7 +24,7 @@ import Testing
 
     static func refusal(_ json: JSON) -> SelloError? {
         do {
-            _ = try FESRequest(json)
+            _ = try FESRequest(.written(json))
             return nil
         } catch {
             return error
@@ -41,10 +41,11 @@ import Testing
 
     @Test func aGoodRequestIsNormalisedAsTheServiceExpectsIt() throws {
         let request = try FESRequest(
-            Self.request([
-                "comuna": " los angeles ", "numeroDocumento": "a012.345.678",
-                "direccion": "  Lautaro 867 ",
-            ]))
+            .written(
+                Self.request([
+                    "comuna": " los angeles ", "numeroDocumento": "a012.345.678",
+                    "direccion": "  Lautaro 867 ",
+                ])))
         #expect(request.rut.normalized == "19371037-9" && request.numeroDocumento == "A012345678")
         #expect(request.comuna.name == Comunas.find("Los Ángeles")?.name && request.direccion == "Lautaro 867")
         #expect(request.duracion == 3 && request.saveTo == nil)
@@ -62,7 +63,7 @@ import Testing
     /// `fes_check_request` shows.
     @Test func theBodyIsWrittenByteForByteInTheSeedsOrder() throws {
         let request = try FESRequest(
-            Self.request(["direccion": "Av. O'Higgins 867", "giroEmpresa": "Viña"]))
+            .written(Self.request(["direccion": "Av. O'Higgins 867", "giroEmpresa": "Viña"])))
         let bytes = request.bodyBytes(usuario: "PruebaWS", clave: "a\"b\\cd", redacted: false)
         let expected =
             #"{"request":{"encabezado":{"usuario":"PruebaWS","clave":"a\"b\\cd"},"parametro":{"#
@@ -76,11 +77,11 @@ import Testing
     }
 
     @Test func theRedactedBodyShowsNoSecret() throws {
-        let body = try FESRequest(Self.request([:])).body(
+        let body = try FESRequest(.written(Self.request([:]))).body(
             usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: true)
         #expect(body["request"]?["encabezado"] == ["usuario": "***", "clave": "***"])
         #expect(body["request"]?["parametro"]?["claveCertificado"] == "***")
-        let sent = try FESRequest(Self.request([:])).body(
+        let sent = try FESRequest(.written(Self.request([:]))).body(
             usuario: "PruebaWS", clave: "bJBk9GuSJCOWLXODhniTCX7e5", redacted: false)
         #expect(sent["request"]?["encabezado"]?["clave"] == "bJBk9GuSJCOWLXODhniTCX7e5")
     }

@@ -31,7 +31,7 @@ import Testing
 
     static func refusal(_ json: JSON) -> SelloError? {
         do {
-            _ = try FVContractRequest.body(json)
+            _ = try FVContractRequest.body(.written(json))
             return nil
         } catch {
             return error
@@ -40,7 +40,7 @@ import Testing
 
     @Test func theBodyInTheSeedsOrderWithItsDefaults() throws {
         let body = try FVContractRequest.body(
-            Self.request([Self.ana, Self.jose], ["callback": "https://ejemplo.com/hook"]))
+            .written(Self.request([Self.ana, Self.jose], ["callback": "https://ejemplo.com/hook"])))
         #expect(
             body.keys == [
                 "sOwnerType", "sPaymentStatus", "iPaymentService", "iContractTypeFeeID", "iSignedCount", "callback",
@@ -60,10 +60,12 @@ import Testing
 
     @Test func payoutIsWrittenPaidout() throws {
         #expect(
-            try FVContractRequest.body(Self.request([Self.ana], ["sPaymentStatus": "payout"]))["sPaymentStatus"]
+            try FVContractRequest.body(.written(Self.request([Self.ana], ["sPaymentStatus": "payout"])))[
+                "sPaymentStatus"]
                 == "PAIDOUT")
         #expect(
-            try FVContractRequest.body(Self.request([Self.ana], ["sPaymentStatus": "PAIDOUT"]))["sPaymentStatus"]
+            try FVContractRequest.body(.written(Self.request([Self.ana], ["sPaymentStatus": "PAIDOUT"])))[
+                "sPaymentStatus"]
                 == "PAIDOUT")
     }
 

@@ -32,7 +32,7 @@ import Testing
         throws(SelloError) -> (FVExpressRequest, [(prefix: [UInt8], size: Int64, field: String)])
     {
         var checked: [(prefix: [UInt8], size: Int64, field: String)] = []
-        let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
+        let request = try FVExpressRequest(.written(json), found: &found) { (prefix, size, field) throws(SelloError) in
             checked.append((prefix, size, field))
         }
         return (request, checked)
@@ -161,7 +161,7 @@ import Testing
     @Test func theDocumentCheckDecides() {
         let error = #expect(throws: SelloError.self) {
             var found = ReadFacts()
-            _ = try FVExpressRequest(Self.request(), found: &found) { (prefix, _, field) throws(SelloError) in
+            _ = try FVExpressRequest(.written(Self.request()), found: &found) { (prefix, _, field) throws(SelloError) in
                 throw SelloError(.validation, .notAPdf, "\(field) starts with \(prefix.count) bytes", field: field)
             }
         }

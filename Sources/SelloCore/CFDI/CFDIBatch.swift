@@ -8,7 +8,7 @@ struct CFDIBatchRequest: Sendable {
     let concurrency: Int
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
-    init(_ json: JSON) throws(SelloError) {
+    init(_ json: RequestObject) throws(SelloError) {
         let reader = try FieldReader(json, allowed: ["items", "concurrency", "operation"])
         var problems = Problems()
         let operation = problems.check { () throws(SelloError) in try CFDIBatchRequest.operation(reader) }
@@ -78,7 +78,7 @@ extension CFDIClient {
             let itemScope = scope.item(request.operation.name)
             var found = ReadFacts()
             do throws(SelloError) {
-                let prepared = try request.operation.prepare(self, json, &found)
+                let prepared = try request.operation.prepare(self, RequestObject(json), &found)
                 var itemFacts = CallFacts()
                 itemFacts.warnings = found.warnings
                 ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))

@@ -13,7 +13,7 @@ struct CFDICancelReasonRequest {
     let cancellation: CFDICancellation<Entry>
     var output: CFDIOutput { cancellation.output }
 
-    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
+    init(_ json: RequestObject, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         cancellation = try CFDICancellation(
             json, defaultContrato: defaultContrato,
             forms: "\(CFDICancelReasonRequest.form) or {uuid, motivo, folioSustitucion}", found: &found
@@ -42,7 +42,7 @@ struct CFDICancelReasonRequest {
                 throw CFDICodes.invalidParameter("uuids[\(index)] needs uuid", field: "uuids")
             }
             uuidText = text
-            motivoValue = reader.object["motivo"]
+            motivoValue = try reader.member("motivo")
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument(

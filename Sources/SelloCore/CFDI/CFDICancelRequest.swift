@@ -24,7 +24,7 @@ struct CFDICancelRequest {
     let cancellation: CFDICancellation<Entry>
     var output: CFDIOutput { cancellation.output }
 
-    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
+    init(_ json: RequestObject, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         cancellation = try CFDICancellation(
             json, defaultContrato: defaultContrato, forms: CFDICancelRequest.forms, found: &found,
             entry: CFDICancelRequest.entry)
@@ -106,11 +106,11 @@ struct CFDICancelRequest {
                 }
                 values.append(value.trimmingSpaces)
             }
-            guard let total = try CFDIFields.total(reader.object["total"], field: field) else {
+            guard let total = try CFDIFields.total(try reader.member("total"), field: field) else {
                 throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs total")
             }
             parts = values + [total]
-            motivo = try CFDIMotivo.motivo(reader.object["motivo"], field: "uuids[\(index)].motivo")
+            motivo = try CFDIMotivo.motivo(try reader.member("motivo"), field: "uuids[\(index)].motivo")
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument(

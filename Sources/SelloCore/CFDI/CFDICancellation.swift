@@ -18,7 +18,7 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
     ///   - forms: the forms an entry may take, for the message when `uuids` is missing or empty.
     ///   - entry: reads `uuids[index]`, given the request's rfcEmisor (nil when it has a problem).
     init(
-        _ json: JSON, defaultContrato: String, forms: String, found: inout ReadFacts,
+        _ json: RequestObject, defaultContrato: String, forms: String, found: inout ReadFacts,
         entry: (_ element: JSON, _ index: Int, _ rfcEmisor: String?, _ found: inout ReadFacts) throws(SelloError)
             -> Entry
     ) throws(SelloError) {

@@ -7,7 +7,7 @@ struct CFDILookupRequest {
     let output: CFDIOutput
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
-    init(_ json: JSON, defaultContrato: String) throws(SelloError) {
+    init(_ json: RequestObject, defaultContrato: String) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDILookupRequest.fields)
         var problems = Problems()
         let contrato = problems.check { () throws(SelloError) in

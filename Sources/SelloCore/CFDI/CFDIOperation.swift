@@ -3,7 +3,7 @@
 /// HTTP request and the reader of its answer). A single call and an item of a batch run the very
 /// same `prepare`, so both follow the same rules.
 public struct CFDIOperation: ClientOperation {
-    typealias Prepare = @Sendable (CFDIClient, JSON, inout ReadFacts) throws(SelloError) -> CFDIPrepared
+    typealias Prepare = @Sendable (CFDIClient, RequestObject, inout ReadFacts) throws(SelloError) -> CFDIPrepared
 
     let name: String
     let prepare: Prepare
@@ -53,7 +53,9 @@ public struct CFDIOperation: ClientOperation {
     private static func stamp(
         _ name: String,
         _ request:
-            @escaping @Sendable (CFDIClient, JSON, inout ReadFacts) throws(SelloError) -> (HTTPRequest, CFDIOutput)
+            @escaping @Sendable (CFDIClient, RequestObject, inout ReadFacts) throws(SelloError) -> (
+                HTTPRequest, CFDIOutput
+            )
     ) -> CFDIOperation {
         CFDIOperation(name) { client, json, found throws(SelloError) in
             let (http, output) = try request(client, json, &found)

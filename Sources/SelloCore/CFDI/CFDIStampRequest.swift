@@ -15,7 +15,7 @@ struct CFDIStampRequest {
     let csd: CSDCredentials?
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
-    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
+    init(_ json: RequestObject, withCSD: Bool, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStampRequest.fields + (withCSD ? CSDCredentials.fields : []))
         var problems = Problems()
         let contrato = problems.check { () throws(SelloError) in

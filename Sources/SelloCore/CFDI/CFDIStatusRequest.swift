@@ -12,7 +12,7 @@ struct CFDIStatusRequest {
     let opciones: [String]
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
-    init(_ json: JSON, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
+    init(_ json: RequestObject, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {
         let reader = try FieldReader(json, allowed: CFDIStatusRequest.fields)
         var problems = Problems()
         let contrato = problems.check { () throws(SelloError) in
@@ -22,7 +22,7 @@ struct CFDIStatusRequest {
         let emisor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcEmisor", found: &found) }
         let receptor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcReceptor", found: &found) }
         let total = problems.check { () throws(SelloError) in
-            guard let total = try CFDIFields.total(reader.object["total"], field: "total") else {
+            guard let total = try CFDIFields.total(try reader.member("total"), field: "total") else {
                 throw MissingField.prodigia.error(
                     "total", message: "total, the CFDI's Total (such as 1160.00), is required")
             }

@@ -19,7 +19,10 @@ struct CFDIXMLStampRequest {
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     /// The XML's content is checked once the XML is read; the CSD's RFC against its Emisor once
     /// both are.
-    init(_ json: JSON, withCSD: Bool, defaultContrato: String, found: inout ReadFacts, now: Int64 = CFDIFecha.now())
+    init(
+        _ json: RequestObject, withCSD: Bool, defaultContrato: String, found: inout ReadFacts,
+        now: Int64 = CFDIFecha.now()
+    )
         throws(SelloError)
     {
         let reader = try FieldReader(json, allowed: CFDIXMLStampRequest.fields + (withCSD ? CSDCredentials.fields : []))

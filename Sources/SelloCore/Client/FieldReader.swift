@@ -2,27 +2,40 @@
 /// needs: it must be an object, unknown members are refused (with the known ones listed), and a
 /// member of the wrong JSON type is an `invalid_argument` naming the field.
 public struct FieldReader {
-    public let object: JSONObject
+    public let request: RequestObject
     let what: String
 
     /// - Parameters:
     ///   - allowed: every member the operation knows.
     ///   - what: "request" or "configuration", for messages.
-    public init(_ json: JSON, allowed: [String], what: String = "request") throws(SelloError) {
-        guard let object = json.objectValue else {
-            throw .invalidArgument("the \(what) must be a JSON object, got \(json.typeName)")
+    public init(_ request: RequestObject, allowed: [String], what: String = "request") throws(SelloError) {
+        guard request.isObject else {
+            throw .invalidArgument("the \(what) must be a JSON object, got \(request.typeName)")
         }
-        for member in object.members where !allowed.contains(where: { JSONObject.same($0, member.key) }) {
-            let key = member.key
+        if let key = request.firstKey(notIn: allowed) {
             let known = allowed.sorted().joined(separator: ", ")
             throw .invalidArgument(
                 "unknown \(what) field '\(key)'; known fields: \(known)", field: key, code: .unknownField)
         }
-        self.object = object
+        self.request = request
         self.what = what
     }
 
-    public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
+    /// A request or configuration handed over as a value (a batch item, a nested entry).
+    public init(_ json: JSON, allowed: [String], what: String = "request") throws(SelloError) {
+        try self.init(RequestObject(json), allowed: allowed, what: what)
+    }
+
+    public func has(_ key: String) -> Bool { request.isPresent(key) }
+
+    /// The member as it is, `.null` included; nil when absent.
+    public func member(_ key: String) throws(SelloError) -> JSON? { try request.value(key) }
+
+    /// The member when present and not null.
+    func present(_ key: String) throws(SelloError) -> JSON? {
+        guard let value = try request.value(key), !value.isNull else { return nil }
+        return value
+    }
 
     func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
         .invalidArgument(
@@ -31,14 +44,14 @@ public struct FieldReader {
 
     /// A string member; nil when absent or null.
     public func string(_ key: String) throws(SelloError) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         guard let string = value.stringValue else { throw wrongType(key, "a string", value) }
         return string
     }
 
     /// A string member, or a number given where the service's field is textual (an id).
     public func stringOrNumber(_ key: String) throws(SelloError) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         switch value {
         case .string(let string): return string
         case .int(let int): return String(int)
@@ -47,7 +60,7 @@ public struct FieldReader {
     }
 
     public func int(_ key: String) throws(SelloError) -> Int? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         guard let int = value.intValue, let result = Int(exactly: int) else {
             throw wrongType(key, "an integer", value)
         }
@@ -55,19 +68,19 @@ public struct FieldReader {
     }
 
     public func bool(_ key: String) throws(SelloError) -> Bool? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         guard let bool = value.boolValue else { throw wrongType(key, "true or false", value) }
         return bool
     }
 
     public func objectMember(_ key: String) throws(SelloError) -> JSON? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         guard value.objectValue != nil else { throw wrongType(key, "an object", value) }
         return value
     }
 
     public func array(_ key: String) throws(SelloError) -> [JSON]? {
-        guard let value = object[key], !value.isNull else { return nil }
+        guard let value = try present(key) else { return nil }
         guard let array = value.arrayValue else { throw wrongType(key, "an array", value) }
         return array
     }

@@ -42,7 +42,7 @@ public final class ServiceClient: Sendable {
         _ operation: Operation<Client, Request>, on client: Client,
         _ requestText: UnsafePointer<CChar>?, tokens: BearerTokens? = nil
     ) -> Reply {
-        let parsed = Result { () throws(SelloError) in try CallID.split(try RequestText.parse(requestText)) }
+        let parsed = Result { () throws(SelloError) in try CallID.split(try RequestText.read(requestText)) }
         let token = CancelToken(callID: (try? parsed.get())?.callID)
         let key = calls.register(token)
         defer { calls.unregister(key) }
@@ -146,13 +146,13 @@ public final class ServiceClient: Sendable {
 /// The library-only request field `call_id` (API.md §6), accepted by every operation.
 enum CallID {
     /// The request without `call_id`, and its value.
-    static func split(_ request: JSON) throws(SelloError) -> (request: JSON, callID: String?) {
-        guard var object = request.objectValue, let value = object["call_id"] else { return (request, nil) }
+    static func split(_ request: RequestObject) throws(SelloError) -> (request: RequestObject, callID: String?) {
+        var request = request
+        guard let value = try request.remove("call_id") else { return (request, nil) }
         guard let callID = value.stringValue else {
             throw .invalidArgument(
                 "request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)
         }
-        object["call_id"] = nil
-        return (.object(object), callID)
+        return (request, callID)
     }
 }

@@ -30,7 +30,7 @@ public struct FESRequest: Sendable {
     public let giroEmpresa: String
     public let saveTo: String?
 
-    public init(_ json: JSON) throws(SelloError) {
+    public init(_ json: RequestObject) throws(SelloError) {
         let reader = try FieldReader(json, allowed: FESRequest.allowedFields)
         // A member of the wrong type is the caller's mistake, found before the service's checks:
         // every one is reported at once.

@@ -32,9 +32,9 @@ public enum FVCallback {
         try parse(request: json, found: &found).data
     }
 
-    static func parse(request json: JSON, found: inout ReadFacts) throws(SelloError) -> Parsed {
+    static func parse(request json: RequestObject, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let reader = try FieldReader(json, allowed: ["body"])
-        guard let body = reader.object["body"], !body.isNull else {
+        guard let body = try reader.member("body"), !body.isNull else {
             throw MissingField.library.error(
                 "body",
                 message: "'body' is required: the callback's body as text, or as parsed JSON")

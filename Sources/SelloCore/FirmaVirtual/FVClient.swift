@@ -85,7 +85,7 @@ public final class FVClient: OperationClient {
 
     /// Reads a request into the operation's `FVCall` (method, path, body, replay policy, token,
     /// reader), checking it.
-    typealias Build = @Sendable (FVClient, JSON, inout ReadFacts) throws(SelloError) -> FVCall
+    typealias Build = @Sendable (FVClient, RequestObject, inout ReadFacts) throws(SelloError) -> FVCall
 
     /// An operation, declared once by its name and its builder: every Firma Virtual operation
     /// sends its call, with the client's tokens, and reads the service's envelope the same way.

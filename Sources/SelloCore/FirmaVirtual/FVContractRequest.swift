@@ -11,7 +11,7 @@ enum FVContractRequest {
     /// Defaults where the seed gives one: sPaymentStatus "PENDING" ("Valor asignado por
     /// default"), iPaymentService 0 ("0:WEBPAY", the only one active), a signer's payment
     /// "0.00" ("debe ir con 0.00 para todos los casos") and portion 0 (a signer who does not pay).
-    static func body(_ json: JSON) throws(SelloError) -> JSONObject {
+    static func body(_ json: RequestObject) throws(SelloError) -> JSONObject {
         let reader = try FieldReader(json, allowed: fields)
         var problems = Problems()
         var body = JSONObject()
@@ -153,13 +153,15 @@ enum FVContractRequest {
         var percent = 0
         problems.check { () throws(SelloError) in
             var portion: (percent: Int, json: JSON) = (0, .int(0))
-            if let value = reader.object["portion"], !value.isNull {
+            if let value = try reader.member("portion"), !value.isNull {
                 portion = try V.portion(value, field: "\(prefix).portion")
             }
             object.append("portion", portion.json)
             percent = portion.percent
         }
-        problems.check { () throws(SelloError) in try V.payment(reader.object["payment"], field: "\(prefix).payment") }
+        problems.check { () throws(SelloError) in
+            try V.payment(try reader.member("payment"), field: "\(prefix).payment")
+        }
         object.append("payment", "0.00")
         return problems.isEmpty ? (object, percent) : nil
     }

@@ -47,7 +47,7 @@ extension FVClient {
 
     /// CreateUserApp's body, in the seed's order, every problem of it found at once; and the
     /// password, a secret of the call.
-    static func userBody(_ json: JSON) throws(SelloError) -> (JSONObject, String?) {
+    static func userBody(_ json: RequestObject) throws(SelloError) -> (JSONObject, String?) {
         let reader = try FieldReader(
             json,
             allowed: [
@@ -170,9 +170,8 @@ extension FVClient {
         try problems.throwIfAny()
         guard let login, let code, let newPassword else { throw .internal("new_password: a field without a value") }
         // The code goes as the caller gave it (the seed types it integer, its example is a string).
-        let codeJSON: JSON =
-            reader.object["password"]?.stringValue != nil
-            ? .string(code.trimmingSpaces) : reader.object["password"] ?? .null
+        let given = try reader.member("password")
+        let codeJSON: JSON = given?.stringValue != nil ? .string(code.trimmingSpaces) : given ?? .null
         var call = FVCall(
             .post, "/pwd/reset",
             body: FVClient.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),
@@ -383,7 +382,7 @@ extension FVClient {
     }
 
     /// CreateSigner and UpdateSigner's body, in the seed's order.
-    static func signerBody(_ json: JSON) throws(SelloError) -> JSONObject {
+    static func signerBody(_ json: RequestObject) throws(SelloError) -> JSONObject {
         let reader = try FieldReader(json, allowed: ["contractID", "full_name", "email", "rutId", "phone"])
         var body = JSONObject()
         var problems = Problems()

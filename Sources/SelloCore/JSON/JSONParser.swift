@@ -72,7 +72,7 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private struct Cursor {
+    struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         /// Estimated bytes of memory still allowed for the values read.

@@ -4,7 +4,7 @@
 /// builds and whose answer it reads. `ServiceClient.run` runs every descriptor the same way:
 /// parse → credentials or token → perform → read → envelope.
 public struct Operation<Client: Sendable, Request>: Sendable {
-    public typealias Parse = @Sendable (JSON, Client, inout ReadFacts) throws(SelloError) -> Request
+    public typealias Parse = @Sendable (RequestObject, Client, inout ReadFacts) throws(SelloError) -> Request
     public typealias Build = @Sendable (Request, Client) throws(SelloError) -> HTTPRequest
     public typealias Read =
         @Sendable (HTTPResponse, Request, Client, CallScope, inout ReadFacts) throws(SelloError) -> JSON
@@ -38,7 +38,7 @@ public struct Operation<Client: Sendable, Request>: Sendable {
 
 /// A local helper (no client, nothing sent): its name and what it does with the request.
 public struct LocalOperation: Sendable {
-    public typealias Body = @Sendable (JSON, inout ReadFacts) throws(SelloError) -> JSON
+    public typealias Body = @Sendable (RequestObject, inout ReadFacts) throws(SelloError) -> JSON
     public let service: String
     public let name: String
     let body: Body
@@ -55,7 +55,7 @@ public struct LocalOperation: Sendable {
         var facts = CallFacts()
         var found = ReadFacts()
         do {
-            let request = try CallID.split(try RequestText.parse(requestText)).request
+            let request = try CallID.split(try RequestText.read(requestText)).request
             let data = try body(request, &found)
             facts.warnings = found.warnings
             return Envelope.success(data, scope: scope, facts: facts)

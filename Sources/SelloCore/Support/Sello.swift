@@ -21,7 +21,22 @@ public enum Sello {
 
 /// Reads the caller's NUL-terminated request or configuration text.
 public enum RequestText {
+    /// A request, its members found without building a tree (`RequestObject`).
+    public static func read(_ text: UnsafePointer<CChar>?) throws(SelloError) -> RequestObject {
+        try withBytes(text, what: "request") { bytes throws(JSONParseError) in try RequestObject(text: bytes) }
+    }
+
+    /// A configuration (or any text wanted whole), as a value.
     public static func parse(_ text: UnsafePointer<CChar>?, what: String = "request") throws(SelloError) -> JSON {
+        try withBytes(text, what: what) { bytes throws(JSONParseError) in try JSONParser.parse(bytes) }
+    }
+
+    /// The checks every text gets (not NULL, within `Sello.maxRequestBytes`, valid JSON) around
+    /// `read`.
+    static func withBytes<Value>(
+        _ text: UnsafePointer<CChar>?, what: String,
+        _ read: (UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> Value
+    ) throws(SelloError) -> Value {
         guard let text else {
             throw .invalidArgument(
                 "the \(what) is NULL; pass a JSON object (\"{}\" for none)", code: .nullArgument)
@@ -35,7 +50,7 @@ public enum RequestText {
         }
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
         do {
-            return try JSONParser.parse(UnsafeBufferPointer(start: bytes, count: length))
+            return try read(UnsafeBufferPointer(start: bytes, count: length))
         } catch {
             throw .invalidArgument("the \(what) is not valid JSON: \(error.message)", code: .invalidJson)
         }

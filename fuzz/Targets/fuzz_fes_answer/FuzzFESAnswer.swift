@@ -14,7 +14,7 @@ let request: FESRequest = {
         #"{"rut":"19.371.037-9","correo":"eleon@certificadoradelsur.cl","numeroDocumento":"100123456","#
         + #""claveCertificado":"Secreta123xyz","duracion":3,"nombreEmpresa":"CDS","comuna":"LOS ANGELES","#
         + #""direccion":"Lautaro 867","giroEmpresa":"Otros"}"#
-    return try! FESRequest(try! JSONParser.parse(text))
+    return try! FESRequest(RequestObject(try! JSONParser.parse(text)))
 }()
 let secrets = [clave, request.claveCertificado]
 let statuses = [200, 200, 200, 200, 201, 400, 401, 404, 500, 502, 503, 504]

@@ -1,6 +1,7 @@
 // libFuzzer target: the JSON parser every request and every JSON answer goes through.
 // Oracles: no crash, no hang (libFuzzer's -timeout), and a round trip — whatever parses is written
-// back by JSONWriter and must parse again to the same value.
+// back by JSONWriter and must parse again to the same value; a request read without a tree
+// (RequestObject) fails or reads exactly as the parser does.
 @testable import SelloCore
 
 #if canImport(Glibc)
@@ -11,6 +12,7 @@ import Glibc
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     checkAnswer(Array(bytes))
+    checkRequest(bytes)
     guard let value = try? JSONParser.parse(bytes) else { return 0 }
     let written = JSONWriter.encode(value)
     let again: JSON
@@ -55,5 +57,25 @@ func checkAnswer(_ bytes: [UInt8]) {
     } catch {
         // Inputs are at most 64 KiB (-max_len): far below the budget of size + 8 MiB.
         precondition(!error.tooComplex || bytes.count > 1 << 20, "a small answer was refused as too complex")
+    }
+}
+
+/// A request read without a tree (issue 13, item 2): the same error at the same byte as the
+/// parser's, or the same members with the same values.
+func checkRequest(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let tree = Result { () throws(JSONParseError) in try JSONParser.parse(bytes) }
+    let request = Result { () throws(JSONParseError) in try RequestObject(text: bytes) }
+    switch (tree, request) {
+    case (.failure(let expected), .failure(let got)):
+        precondition(expected == got, "the request reader failed otherwise than the parser")
+    case (.success(let value), .success(let request)):
+        precondition((try? request.json) == value, "the request reader read other values")
+        let members = value.objectValue?.members ?? []
+        precondition(request.keys == members.map(\.key), "the request reader found other members")
+        for member in members {
+            precondition((try? request.value(member.key)) == member.value, "a member read otherwise")
+        }
+    default:
+        preconditionFailure("the request reader and the parser disagree on whether the text is JSON")
     }
 }

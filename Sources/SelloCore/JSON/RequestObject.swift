@@ -1,0 +1,165 @@
+/// A request as the caller wrote it, read without a JSON tree (issue 13, item 2): `RequestScan`
+/// finds where its members lie in one pass that builds nothing, and a member's value is read
+/// only when a field asks for it. A lookup compares the name's bytes; nothing is built for the
+/// request as a whole, and nothing is torn down after it.
+///
+/// What the scan does not take (another type, an unusual name, an error) is parsed whole, and a
+/// request handed over as a value (a batch item, a nested entry, a test) is kept as that value:
+/// `FieldReader` reads all of them the same way.
+public struct RequestObject: Sendable {
+    enum Storage: Sendable {
+        /// The request's bytes and where each member lies in them.
+        case text([UInt8], [RequestScan.Member])
+        case value(JSON)
+    }
+    private(set) var storage: Storage
+
+    public init(_ value: JSON) { storage = .value(value) }
+
+    /// Reads `bytes` strictly: the same texts fail, with the same error at the same byte, as
+    /// with `JSONParser.parse`, and the same members are found.
+    public init(text bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
+        if let members = RequestScan.members(bytes) {
+            storage = .text(Array(bytes), members)
+        } else {
+            storage = .value(try JSONParser.parse(bytes))
+        }
+    }
+
+    public var isObject: Bool {
+        switch storage {
+        case .text: return true
+        case .value(let value): return value.objectValue != nil
+        }
+    }
+
+    /// The JSON type's name, for "the request must be a JSON object, got …".
+    public var typeName: String {
+        switch storage {
+        case .text: return JSON.object(JSONObject()).typeName
+        case .value(let value): return value.typeName
+        }
+    }
+
+    /// The member names in order (none when the request is not an object).
+    public var keys: [String] {
+        switch storage {
+        case .text(let bytes, let members): return members.map { RequestObject.name($0, bytes) }
+        case .value(let value): return value.objectValue?.keys ?? []
+        }
+    }
+
+    /// The first member name that is not in `allowed`.
+    func firstKey(notIn allowed: [String]) -> String? {
+        switch storage {
+        case .text(let bytes, let members):
+            let unknown = bytes.withUnsafeBufferPointer { buffer in
+                members.first { member in !allowed.contains { RequestScan.name(member.name, in: buffer, is: $0) } }
+            }
+            return unknown.map { RequestObject.name($0, bytes) }
+        case .value(let value):
+            return value.objectValue?.members.first { member in
+                !allowed.contains { JSONObject.same($0, member.key) }
+            }?.key
+        }
+    }
+
+    /// The member's value, `.null` included; nil when there is no such member.
+    public func value(_ key: String) throws(SelloError) -> JSON? {
+        switch storage {
+        case .value(let value):
+            return value.objectValue?[key]
+        case .text(let bytes, let members):
+            guard let member = RequestObject.find(key, bytes, members) else { return nil }
+            return try RequestObject.read(member, bytes, key)
+        }
+    }
+
+    /// Whether the member is there and not null, without reading its value.
+    public func isPresent(_ key: String) -> Bool {
+        switch storage {
+        case .value(let value):
+            return value.objectValue?[key].map { !$0.isNull } ?? false
+        case .text(let bytes, let members):
+            guard let member = RequestObject.find(key, bytes, members) else { return false }
+            return bytes[member.value.lowerBound] != UInt8(ascii: "n")
+        }
+    }
+
+    /// Takes the member out and returns its value (nil when there was none).
+    public mutating func remove(_ key: String) throws(SelloError) -> JSON? {
+        switch storage {
+        case .value(let value):
+            guard var object = value.objectValue, let removed = object[key] else { return nil }
+            object[key] = nil
+            storage = .value(.object(object))
+            return removed
+        case .text(let bytes, var members):
+            guard let member = RequestObject.find(key, bytes, members) else { return nil }
+            let removed = try RequestObject.read(member, bytes, key)
+            members.removeAll { $0.name == member.name }
+            storage = .text(bytes, members)
+            return removed
+        }
+    }
+
+    /// The whole request as a value, for what reads it as a tree.
+    public var json: JSON {
+        get throws(SelloError) {
+            switch storage {
+            case .value(let value):
+                return value
+            case .text(let bytes, let members):
+                var object = JSONObject(capacity: members.count)
+                for member in members {
+                    let name = RequestObject.name(member, bytes)
+                    object.append(name, try RequestObject.read(member, bytes, name))
+                }
+                return .object(object)
+            }
+        }
+    }
+
+    static func find(_ key: String, _ bytes: [UInt8], _ members: [RequestScan.Member]) -> RequestScan.Member? {
+        bytes.withUnsafeBufferPointer { buffer in
+            members.first { RequestScan.name($0.name, in: buffer, is: key) }
+        }
+    }
+
+    static func name(_ member: RequestScan.Member, _ bytes: [UInt8]) -> String {
+        String(decoding: bytes[member.name], as: UTF8.self)
+    }
+
+    /// A checked number of at most 18 digits without fraction or exponent (a duracion, an id),
+    /// read as the parser reads it, without it.
+    static func smallInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let negative = text.first == UInt8(ascii: "-")
+        let digits = negative ? UnsafeBufferPointer(rebasing: text.dropFirst()) : text
+        guard (1...18).contains(digits.count) else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
+    }
+
+    /// A value the scan has checked, read: a string without escapes straight from its bytes, any
+    /// other value by the parser.
+    static func read(_ member: RequestScan.Member, _ bytes: [UInt8], _ key: String) throws(SelloError) -> JSON {
+        let range = member.value
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                guard member.isUnescapedString, range.count >= 2 else {
+                    let text = UnsafeBufferPointer(rebasing: buffer[range])
+                    if let integer = RequestObject.smallInteger(text) { return .int(integer) }
+                    return try JSONParser.parse(text)
+                }
+                let characters = UnsafeBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
+                return .string(String(decoding: characters, as: UTF8.self))
+            }
+        } catch {
+            throw .internal("the request's member '\(key)' was checked but cannot be read: \(error.message)")
+        }
+    }
+}

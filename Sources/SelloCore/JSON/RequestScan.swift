@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a request object's members lie in its text, found in one pass that builds nothing
+/// (issue 13, item 2): no String, no value, no tree.
+///
+/// The scan only takes the simple case, which is every request a program writes: an object of
+/// at most `maxMembers` members whose names are ASCII without escapes. Anything else — another
+/// type, a name with an escape, more members, and any error — gives nil, and `JSONParser.parse`
+/// reads the text as before, reporting its errors with their messages and offsets. So a text
+/// the scan takes is one the parser reads to the same members, and the scan's own checks never
+/// decide an error.
+public struct RequestScan: Sendable {
+    /// One member: its name (between the quotes) and its value, as ranges of the text.
+    public struct Member: Sendable {
+        public let name: Range<Int>
+        public var value: Range<Int>
+        /// A string without escapes: its characters are the bytes between its quotes.
+        public var isUnescapedString: Bool
+    }
+
+    /// Above this, names would be compared too often to find repeated ones (n²): the parser's
+    /// dictionary takes over. Requests have at most a few dozen members.
+    static let maxMembers = 32
+
+    public static func members(_ bytes: UnsafeBufferPointer<UInt8>) -> [Member]? {
+        var cursor = JSONParser.Cursor(bytes: bytes)
+        return try? cursor.scanObject()
+    }
+
+    /// Whether the name at `name` in `bytes` is `key` (RFC 8259 §8.3: byte by byte).
+    @inline(__always)
+    static func name(_ name: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, is key: String) -> Bool {
+        let utf8 = key.utf8
+        guard utf8.count == name.count else { return false }
+        let base = bytes.baseAddress.map { $0 + name.lowerBound }
+        return utf8.withContiguousStorageIfAvailable { key in
+            guard let base, let start = key.baseAddress else { return key.isEmpty }
+            return memcmp(base, start, key.count) == 0
+        } ?? utf8.elementsEqual(bytes[name])
+    }
+}
+
+extension JSONParser.Cursor {
+    /// The members of the object that is the whole text, or nil when the scan does not take it.
+    mutating func scanObject() throws(JSONParseError) -> [RequestScan.Member]? {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        var members: [RequestScan.Member] = []
+        members.reserveCapacity(16)
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                guard let member = try scanMember() else { return nil }
+                if let at = members.firstIndex(where: { sameName($0.name, member.name) }) {
+                    // A repeated name keeps the last value in the first one's place, as `parse` does.
+                    members[at].value = member.value
+                    members[at].isUnescapedString = member.isUnescapedString
+                } else {
+                    guard members.count < RequestScan.maxMembers else { return nil }
+                    members.append(member)
+                }
+                skipWhitespace()
+                guard index < bytes.count else { return nil }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard bytes[index] == UInt8(ascii: "}") else { return nil }
+                index += 1
+                break
+            }
+        }
+        skipWhitespace()
+        return index == bytes.count ? members : nil
+    }
+
+    /// `"name": value`, the name plain ASCII; nil when it is not.
+    mutating func scanMember() throws(JSONParseError) -> RequestScan.Member? {
+        skipWhitespace()
+        let nameStart = index + 1
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipPlainString() else { return nil }
+        let name = nameStart..<(index - 1)
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+        index += 1
+        skipWhitespace()
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipPlainString() {
+            return RequestScan.Member(name: name, value: start..<index, isUnescapedString: true)
+        }
+        // Any other value is read by the parser and dropped: its checks are the parser's own.
+        let value = try parseValue(depth: 1)
+        let unescaped = value.stringValue != nil && !bytes[start..<index].contains(UInt8(ascii: "\\"))
+        return RequestScan.Member(name: name, value: start..<index, isUnescapedString: unescaped)
+    }
+
+    func sameName(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
+        lhs.count == rhs.count && bytes[lhs].elementsEqual(bytes[rhs])
+    }
+
+    /// Past a string of printable ASCII without escapes, eight bytes at a time as `parseString`
+    /// does; false, with `index` unchanged, for any other string.
+    mutating func skipPlainString() -> Bool {
+        var at = index + 1
+        var bytewiseUntil = at
+        while at < bytes.count {
+            if at >= bytewiseUntil, at + 8 <= bytes.count, let base = bytes.baseAddress {
+                let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
+                if !JSONWriter.needsEscape(word) && word & 0x8080_8080_8080_8080 == 0 {
+                    at += 8
+                    continue
+                }
+                bytewiseUntil = at + 8
+            }
+            let byte = bytes[at]
+            if byte == UInt8(ascii: "\"") {
+                index = at + 1
+                return true
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return false }
+            at += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,159 @@
+import Testing
+
+@testable import SelloCore
+
+/// A request is read without a tree (issue 13, item 2): `RequestObject(text:)` must accept and
+/// refuse exactly what `JSONParser.parse` does, with the same error at the same byte, and give
+/// every member the value the tree has.
+@Suite struct RequestObjectTests {
+    static let seeds: [String] = [
+        #"{}"#, #" { } "#, #"{"a":"b"}"#, #"{"a":1,"b":-2.5e3,"c":true,"d":false,"e":null}"#,
+        #"{"rut":"76.369.187-K","comuna":"Viña del Mar","x":"a\"b\\c\u00f1\ud83d\ude00"}"#,
+        #"{"nested":{"a":[1,{"b":"c"}]},"list":["x","y"],"empty":[],"o":{}}"#,
+        #"{"a":1,"a":2,"b":3,"a":4}"#, #"{"long":"0123456789abcdefghijklmnopqrstuvwxyz0123456789"}"#,
+        #"{"k\u0065y":"escaped name"}"#, #"[1,2]"#, #""text""#, #"42"#, #"null"#, "",
+        #"{"a":"b"} x"#, #"{"a" "b"}"#, #"{"a":}"#, #"{"a":"b",}"#, #"{a:1}"#, #"{"a":"b""#,
+        #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, #"{"a":01}"#, #"{"a":1e999}"#, #"{"a":tru}"#,
+        "{\"a\":\"tab\there\"}", "{\"a\":\"\u{01}\"}", #"{"a":[1,2}"#, #"{"a":{"b":1]}"#,
+        "{\"a\":\"0123456789\u{7f}abcdef\"}", #"{"n":[0,-0,-12,123456789012345678,-123456789012345678]}"#,
+        #"{"a":0,"b":-0,"c":-12,"d":123456789012345678,"e":1234567890123456789,"f":-1234567890123456789}"#,
+        #"{"a":99999999999999999999,"b":1.0,"c":1e2,"d":-0.0}"#, "{\n\t\"a\" :\r\n\"b\" ,\"c\":[ ] }\n",
+    ]
+
+    /// The two readers on one text: the same error, or the same members in the same order.
+    static func agree(_ bytes: [UInt8]) throws -> Bool {
+        let tree = Result { () throws(JSONParseError) in try JSONParser.parse(bytes) }
+        let request = Result { () throws(JSONParseError) in
+            try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in try RequestObject(text: buffer) }
+        }
+        switch (tree, request) {
+        case (.failure(let expected), .failure(let got)):
+            return expected == got
+        case (.success(let value), .success(let request)):
+            guard try request.json == value, request.isObject == (value.objectValue != nil) else { return false }
+            guard let object = value.objectValue else { return request.typeName == value.typeName }
+            guard request.keys == object.keys else { return false }
+            return try object.members.allSatisfy { try request.value($0.key) == $0.value }
+        default:
+            return false
+        }
+    }
+
+    @Test(arguments: seeds) func readsAsTheTreeDoes(_ text: String) throws {
+        #expect(try Self.agree(Array(text.utf8)), "\(text)")
+    }
+
+    /// Every seed cut short at every byte, and each byte of it replaced by a byte that matters
+    /// to JSON or to UTF-8: some 8,000 texts, most of them invalid somewhere.
+    @Test func agreesOnDamagedText() throws {
+        let replacements: [UInt8] = [
+            0x00, 0x09, 0x1F, 0x22, 0x2C, 0x30, 0x3A, 0x5C, 0x5D, 0x7B, 0x7D, 0x80, 0xC3, 0xFF,
+        ]
+        var checked = 0
+        for seed in Self.seeds {
+            let bytes = Array(seed.utf8)
+            for cut in 0..<bytes.count {
+                #expect(try Self.agree(Array(bytes[..<cut])), "\(seed) cut at \(cut)")
+                checked += 1
+                for byte in replacements {
+                    var damaged = bytes
+                    damaged[cut] = byte
+                    #expect(try Self.agree(damaged), "\(seed) with \(byte) at \(cut)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 7_500)
+    }
+
+    /// Plain strings are skipped eight bytes at a time: a byte that ends, escapes or spoils a
+    /// string, at every offset of strings of every length, is still found.
+    @Test func everyBadByteAtEveryOffsetOfAPlainString() throws {
+        for length in 1...20 {
+            for offset in 0..<length {
+                for bad in [UInt8(0x01), 0x22, 0x5C, 0x80, 0xC3, 0xFF] {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    text[offset] = bad
+                    let document = Array(#"{"k":""#.utf8) + text + Array(#"","z":1}"#.utf8)
+                    #expect(try Self.agree(document), "\(bad) at \(offset) of \(length)")
+                }
+            }
+        }
+    }
+
+    /// More than 16 members switch the repeated-name lookup to a dictionary, as in the tree.
+    @Test func manyMembersWithRepeatedNames() throws {
+        let members = (0..<40).map { #""k\#($0 % 23)":\#($0)"# }.joined(separator: ",")
+        #expect(try Self.agree(Array("{\(members)}".utf8)))
+    }
+
+    static func isScanned(_ text: String) throws -> Bool {
+        if case .text = try RequestObject(text: text).storage { return true }
+        return false
+    }
+
+    /// The requests programs write are scanned; what the scan does not take is parsed whole.
+    @Test func whatIsScannedAndWhatIsParsed() throws {
+        #expect(try Self.isScanned(#"{"rut":"76.369.187-K","duracion":1,"comuna":"Viña del Mar","o":{"a":[1]}}"#))
+        #expect(try Self.isScanned(#" {"a":"b","a":"c"} "#) && Self.isScanned("{}"))
+        #expect(try Self.isScanned("{" + (0..<32).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"))
+        #expect(try !Self.isScanned("{" + (0..<33).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"))
+        #expect(try !Self.isScanned(#"{"k\u0065y":1}"#))
+        #expect(try !Self.isScanned(#"{"ñ":1}"#))
+        #expect(try !Self.isScanned("[1]") && !Self.isScanned(#""{}""#))
+    }
+
+    @Test func takesOutAMemberAndKeepsTheRest() throws {
+        var request = try RequestObject(text: #"{"a":"x","call_id":"c-1","b":[1]}"#)
+        #expect(try request.remove("call_id") == .string("c-1"))
+        #expect(try request.remove("call_id") == nil)
+        #expect(request.keys == ["a", "b"])
+        #expect(try request.json == ["a": "x", "b": [1]])
+    }
+
+    /// A batch item or a test hands a value over: the reader sees the same request.
+    @Test func aValueReadsAsItsText() throws {
+        let text = #"{"a":"x","n":3,"o":{"p":null}}"#
+        let fromText = try RequestObject(text: text)
+        let fromValue = RequestObject(try JSONParser.parse(text))
+        #expect(try fromText.json == fromValue.json)
+        #expect(fromText.keys == fromValue.keys)
+        for key in ["a", "n", "o", "missing"] { #expect(try fromText.value(key) == fromValue.value(key)) }
+    }
+
+    /// FieldReader over a request text: unknown fields, wrong types and values as over a tree.
+    @Test func fieldReaderOverText() throws {
+        let reader = try FieldReader(
+            try RequestObject(text: #"{"s":"x","i":7,"b":true,"n":null}"#),
+            allowed: ["s", "i", "b", "n"])
+        #expect(try reader.string("s") == "x")
+        #expect(try reader.int("i") == 7)
+        #expect(try reader.bool("b") == true)
+        #expect(try reader.string("n") == nil)
+        #expect(!reader.has("n") && reader.has("s"))
+        #expect(throws: SelloError.self) { try reader.string("i") }
+        #expect(throws: SelloError.self) {
+            try FieldReader(try RequestObject(text: #"{"s":"x","zz":1}"#), allowed: ["s"])
+        }
+        #expect(throws: SelloError.self) { try FieldReader(try RequestObject(text: "[1]"), allowed: ["s"]) }
+    }
+}
+
+extension RequestObject {
+    init(text: String) throws(JSONParseError) {
+        let bytes = Array(text.utf8)
+        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in try RequestObject(text: buffer) }
+    }
+}
+
+extension RequestObject {
+    /// `json` as the library gets a request: written as the caller's text, then read.
+    static func written(_ json: JSON) -> RequestObject {
+        do {
+            return try RequestObject(text: JSONWriter.string(json))
+        } catch {
+            Issue.record("a written request cannot be read back: \(error.message)")
+            return RequestObject(json)
+        }
+    }
+}
