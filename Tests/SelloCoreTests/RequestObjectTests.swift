@@ -101,6 +101,10 @@ import Testing
         #expect(try !Self.isScanned(#"{"k\u0065y":1}"#))
         #expect(try !Self.isScanned(#"{"ñ":1}"#))
         #expect(try !Self.isScanned("[1]") && !Self.isScanned(#""{}""#))
+        // A large request is its payload: held once, by a tree, not as a copy and a string.
+        let payload = String(repeating: "QUJD", count: RequestObject.maxScannedBytes / 4)
+        #expect(try Self.isScanned(#"{"b":"\#(payload.dropLast(8))"}"#))
+        #expect(try !Self.isScanned(#"{"b":"\#(payload)"}"#))
     }
 
     @Test func takesOutAMemberAndKeepsTheRest() throws {

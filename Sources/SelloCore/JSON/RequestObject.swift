@@ -16,10 +16,15 @@ public struct RequestObject: Sendable {
 
     public init(_ value: JSON) { storage = .value(value) }
 
+    /// The longest text that is scanned. The scan keeps a copy of the text, and a value read
+    /// from it is a second copy: past this size the request is its payload (an XML, a document
+    /// in base64), a tree holds that payload once, and what the scan saves is lost in its size.
+    static let maxScannedBytes = 256 * 1024
+
     /// Reads `bytes` strictly: the same texts fail, with the same error at the same byte, as
     /// with `JSONParser.parse`, and the same members are found.
     public init(text bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
-        if let members = RequestScan.members(bytes) {
+        if bytes.count <= RequestObject.maxScannedBytes, let members = RequestScan.members(bytes) {
             storage = .text(Array(bytes), members)
         } else {
             storage = .value(try JSONParser.parse(bytes))
