@@ -72,6 +72,7 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// Internal, not private: `RequestScan` walks a request with the same checks.
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0

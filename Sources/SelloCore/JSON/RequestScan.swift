@@ -15,9 +15,9 @@ public struct RequestScan: Sendable {
     /// One member: its name (between the quotes) and its value, as ranges of the text.
     public struct Member: Sendable {
         public let name: Range<Int>
-        public var value: Range<Int>
+        public internal(set) var value: Range<Int>
         /// A string without escapes: its characters are the bytes between its quotes.
-        public var isUnescapedString: Bool
+        public internal(set) var isUnescapedString: Bool
     }
 
     /// Above this, names would be compared too often to find repeated ones (n²): the parser's
