@@ -42,7 +42,7 @@ struct CFDICancelReasonRequest {
                 throw CFDICodes.invalidParameter("uuids[\(index)] needs uuid", field: "uuids")
             }
             uuidText = text
-            motivoValue = try reader.member("motivo")
+            motivoValue = reader.member("motivo")
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument(

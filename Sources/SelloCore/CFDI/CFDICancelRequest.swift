@@ -106,11 +106,11 @@ struct CFDICancelRequest {
                 }
                 values.append(value.trimmingSpaces)
             }
-            guard let total = try CFDIFields.total(try reader.member("total"), field: field) else {
+            guard let total = try CFDIFields.total(reader.member("total"), field: field) else {
                 throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs total")
             }
             parts = values + [total]
-            motivo = try CFDIMotivo.motivo(try reader.member("motivo"), field: "uuids[\(index)].motivo")
+            motivo = try CFDIMotivo.motivo(reader.member("motivo"), field: "uuids[\(index)].motivo")
             folio = try reader.string("folioSustitucion")
         default:
             throw .invalidArgument(

@@ -22,7 +22,7 @@ struct CFDIStatusRequest {
         let emisor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcEmisor", found: &found) }
         let receptor = problems.check { () throws(SelloError) in try Self.rfc(reader, "rfcReceptor", found: &found) }
         let total = problems.check { () throws(SelloError) in
-            guard let total = try CFDIFields.total(try reader.member("total"), field: "total") else {
+            guard let total = try CFDIFields.total(reader.member("total"), field: "total") else {
                 throw MissingField.prodigia.error(
                     "total", message: "total, the CFDI's Total (such as 1160.00), is required")
             }

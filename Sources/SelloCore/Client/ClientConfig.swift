@@ -92,7 +92,7 @@ public struct ClientConfig: Sendable {
         }
         _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
         for key in serviceKeys {
-            if let value = try reader.member(key) { config.service.append(key, value) }
+            if let value = reader.member(key) { config.service.append(key, value) }
         }
         for key in requiredKeys where (try reader.string(key) ?? "").isEmpty {
             throw .invalidArgument(

@@ -9,7 +9,7 @@ extension ClientConfig {
     mutating func harden(_ reader: FieldReader, serviceKeys: [String]) throws(SelloError) {
         // A NUL inside a string would cut it where libcurl reads it as a C string (item 15).
         for key in reader.request.keys {
-            if let text = try reader.member(key)?.stringValue, text.utf8.contains(0) {
+            if let text = reader.member(key)?.stringValue, text.utf8.contains(0) {
                 throw .invalidArgument("'\(key)' contains a NUL character", field: key)
             }
         }

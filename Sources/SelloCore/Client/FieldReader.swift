@@ -29,11 +29,11 @@ public struct FieldReader {
     public func has(_ key: String) -> Bool { request.isPresent(key) }
 
     /// The member as it is, `.null` included; nil when absent.
-    public func member(_ key: String) throws(SelloError) -> JSON? { try request.value(key) }
+    public func member(_ key: String) -> JSON? { request.value(key) }
 
     /// The member when present and not null.
-    func present(_ key: String) throws(SelloError) -> JSON? {
-        guard let value = try request.value(key), !value.isNull else { return nil }
+    func present(_ key: String) -> JSON? {
+        guard let value = request.value(key), !value.isNull else { return nil }
         return value
     }
 
@@ -44,14 +44,14 @@ public struct FieldReader {
 
     /// A string member; nil when absent or null.
     public func string(_ key: String) throws(SelloError) -> String? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         guard let string = value.stringValue else { throw wrongType(key, "a string", value) }
         return string
     }
 
     /// A string member, or a number given where the service's field is textual (an id).
     public func stringOrNumber(_ key: String) throws(SelloError) -> String? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         switch value {
         case .string(let string): return string
         case .int(let int): return String(int)
@@ -60,7 +60,7 @@ public struct FieldReader {
     }
 
     public func int(_ key: String) throws(SelloError) -> Int? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         guard let int = value.intValue, let result = Int(exactly: int) else {
             throw wrongType(key, "an integer", value)
         }
@@ -68,19 +68,19 @@ public struct FieldReader {
     }
 
     public func bool(_ key: String) throws(SelloError) -> Bool? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         guard let bool = value.boolValue else { throw wrongType(key, "true or false", value) }
         return bool
     }
 
     public func objectMember(_ key: String) throws(SelloError) -> JSON? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         guard value.objectValue != nil else { throw wrongType(key, "an object", value) }
         return value
     }
 
     public func array(_ key: String) throws(SelloError) -> [JSON]? {
-        guard let value = try present(key) else { return nil }
+        guard let value = present(key) else { return nil }
         guard let array = value.arrayValue else { throw wrongType(key, "an array", value) }
         return array
     }

@@ -148,7 +148,7 @@ enum CallID {
     /// The request without `call_id`, and its value.
     static func split(_ request: RequestObject) throws(SelloError) -> (request: RequestObject, callID: String?) {
         var request = request
-        guard let value = try request.remove("call_id") else { return (request, nil) }
+        guard let value = request.remove("call_id") else { return (request, nil) }
         guard let callID = value.stringValue else {
             throw .invalidArgument(
                 "request field 'call_id' must be a string, got \(value.typeName)", field: "call_id", code: .wrongType)

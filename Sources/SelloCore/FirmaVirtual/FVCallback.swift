@@ -34,7 +34,7 @@ public enum FVCallback {
 
     static func parse(request json: RequestObject, found: inout ReadFacts) throws(SelloError) -> Parsed {
         let reader = try FieldReader(json, allowed: ["body"])
-        guard let body = try reader.member("body"), !body.isNull else {
+        guard let body = reader.member("body"), !body.isNull else {
             throw MissingField.library.error(
                 "body",
                 message: "'body' is required: the callback's body as text, or as parsed JSON")

@@ -153,14 +153,14 @@ enum FVContractRequest {
         var percent = 0
         problems.check { () throws(SelloError) in
             var portion: (percent: Int, json: JSON) = (0, .int(0))
-            if let value = try reader.member("portion"), !value.isNull {
+            if let value = reader.member("portion"), !value.isNull {
                 portion = try V.portion(value, field: "\(prefix).portion")
             }
             object.append("portion", portion.json)
             percent = portion.percent
         }
         problems.check { () throws(SelloError) in
-            try V.payment(try reader.member("payment"), field: "\(prefix).payment")
+            try V.payment(reader.member("payment"), field: "\(prefix).payment")
         }
         object.append("payment", "0.00")
         return problems.isEmpty ? (object, percent) : nil

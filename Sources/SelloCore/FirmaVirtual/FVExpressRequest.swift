@@ -149,7 +149,7 @@ struct FVExpressRequest {
             return try V.choice(value, V.personTypes, field: "type", code: .signerTypeInvalid)
         }
         let percent = problems.check { () throws(SelloError) -> Int in
-            guard let value = try reader.member("portion"), !value.isNull else { return 0 }
+            guard let value = reader.member("portion"), !value.isNull else { return 0 }
             return try V.portion(value, field: "portion").percent
         }
         if let percent { object.append("portion", .string(String(percent))) }
@@ -159,7 +159,7 @@ struct FVExpressRequest {
                     .portionsInvalid, "a payer (rol 3) must pay a portion: give it \"100\" or \"50\"", field: "portion")
             )
         }
-        problems.check { () throws(SelloError) in try V.payment(try reader.member("payment"), field: "payment") }
+        problems.check { () throws(SelloError) in try V.payment(reader.member("payment"), field: "payment") }
         object.append("payment", "0.00")
         return problems.isEmpty ? (object, percent ?? 0) : nil
     }

@@ -170,7 +170,7 @@ extension FVClient {
         try problems.throwIfAny()
         guard let login, let code, let newPassword else { throw .internal("new_password: a field without a value") }
         // The code goes as the caller gave it (the seed types it integer, its example is a string).
-        let given = try reader.member("password")
+        let given = reader.member("password")
         let codeJSON: JSON = given?.stringValue != nil ? .string(code.trimmingSpaces) : given ?? .null
         var call = FVCall(
             .post, "/pwd/reset",

@@ -1,7 +1,6 @@
 /// A request as the caller wrote it, read without a JSON tree (issue 13, item 2): `RequestScan`
-/// finds where its members lie in one pass that builds nothing, and a member's value is read
-/// only when a field asks for it. A lookup compares the name's bytes; nothing is built for the
-/// request as a whole, and nothing is torn down after it.
+/// finds its members in one pass, and a plain string becomes a String only when a field asks
+/// for it. A lookup compares the name's bytes; nothing is built for the request as a whole.
 ///
 /// What the scan does not take (another type, an unusual name, an error) is parsed whole, and a
 /// request handed over as a value (a batch item, a nested entry, a test) is kept as that value:
@@ -16,7 +15,7 @@ public struct RequestObject: Sendable {
 
     public init(_ value: JSON) { storage = .value(value) }
 
-    /// The longest text that is scanned. The scan keeps a copy of the text, and a value read
+    /// The longest text that is scanned. The scan keeps a copy of the text, and a string read
     /// from it is a second copy: past this size the request is its payload (an XML, a document
     /// in base64), a tree holds that payload once, and what the scan saves is lost in its size.
     static let maxScannedBytes = 256 * 1024
@@ -70,13 +69,12 @@ public struct RequestObject: Sendable {
     }
 
     /// The member's value, `.null` included; nil when there is no such member.
-    public func value(_ key: String) throws(SelloError) -> JSON? {
+    public func value(_ key: String) -> JSON? {
         switch storage {
         case .value(let value):
             return value.objectValue?[key]
         case .text(let bytes, let members):
-            guard let member = RequestObject.find(key, bytes, members) else { return nil }
-            return try RequestObject.read(member, bytes, key)
+            return RequestObject.find(key, bytes, members).map { RequestObject.read($0, bytes) }
         }
     }
 
@@ -87,12 +85,13 @@ public struct RequestObject: Sendable {
             return value.objectValue?[key].map { !$0.isNull } ?? false
         case .text(let bytes, let members):
             guard let member = RequestObject.find(key, bytes, members) else { return false }
-            return bytes[member.value.lowerBound] != UInt8(ascii: "n")
+            if case .parsed(.null) = member.value { return false }
+            return true
         }
     }
 
     /// Takes the member out and returns its value (nil when there was none).
-    public mutating func remove(_ key: String) throws(SelloError) -> JSON? {
+    public mutating func remove(_ key: String) -> JSON? {
         switch storage {
         case .value(let value):
             guard var object = value.objectValue, let removed = object[key] else { return nil }
@@ -101,7 +100,7 @@ public struct RequestObject: Sendable {
             return removed
         case .text(let bytes, var members):
             guard let member = RequestObject.find(key, bytes, members) else { return nil }
-            let removed = try RequestObject.read(member, bytes, key)
+            let removed = RequestObject.read(member, bytes)
             members.removeAll { $0.name == member.name }
             storage = .text(bytes, members)
             return removed
@@ -110,18 +109,15 @@ public struct RequestObject: Sendable {
 
     /// The whole request as a value, for what reads it as a tree.
     public var json: JSON {
-        get throws(SelloError) {
-            switch storage {
-            case .value(let value):
-                return value
-            case .text(let bytes, let members):
-                var object = JSONObject(capacity: members.count)
-                for member in members {
-                    let name = RequestObject.name(member, bytes)
-                    object.append(name, try RequestObject.read(member, bytes, name))
-                }
-                return .object(object)
+        switch storage {
+        case .value(let value):
+            return value
+        case .text(let bytes, let members):
+            var object = JSONObject(capacity: members.count)
+            for member in members {
+                object.append(RequestObject.name(member, bytes), RequestObject.read(member, bytes))
             }
+            return .object(object)
         }
     }
 
@@ -135,36 +131,18 @@ public struct RequestObject: Sendable {
         String(decoding: bytes[member.name], as: UTF8.self)
     }
 
-    /// A checked number of at most 18 digits without fraction or exponent (a duracion, an id),
-    /// read as the parser reads it, without it.
-    static func smallInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
-        let negative = text.first == UInt8(ascii: "-")
-        let digits = negative ? UnsafeBufferPointer(rebasing: text.dropFirst()) : text
-        guard (1...18).contains(digits.count) else { return nil }
-        var value: Int64 = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-        }
-        return negative ? -value : value
-    }
-
-    /// A value the scan has checked, read: a string without escapes straight from its bytes, any
-    /// other value by the parser.
-    static func read(_ member: RequestScan.Member, _ bytes: [UInt8], _ key: String) throws(SelloError) -> JSON {
-        let range = member.value
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-                guard member.isUnescapedString, range.count >= 2 else {
-                    let text = UnsafeBufferPointer(rebasing: buffer[range])
-                    if let integer = RequestObject.smallInteger(text) { return .int(integer) }
-                    return try JSONParser.parse(text)
-                }
-                let characters = UnsafeBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
-                return .string(String(decoding: characters, as: UTF8.self))
-            }
-        } catch {
-            throw .internal("the request's member '\(key)' was checked but cannot be read: \(error.message)")
+    /// A member's value: a plain string made from the bytes between its quotes (printable
+    /// ASCII, checked by the scan), any other value as the parser read it.
+    static func read(_ member: RequestScan.Member, _ bytes: [UInt8]) -> JSON {
+        switch member.value {
+        case .parsed(let value):
+            return value
+        case .plainString(let range):
+            let characters = (range.lowerBound + 1)..<(range.upperBound - 1)
+            return .string(
+                bytes.withUnsafeBufferPointer {
+                    String(decoding: UnsafeBufferPointer(rebasing: $0[characters]), as: UTF8.self)
+                })
         }
     }
 }

@@ -2,8 +2,10 @@
 import Glibc
 #endif
 
-/// Where a request object's members lie in its text, found in one pass that builds nothing
-/// (issue 13, item 2): no String, no value, no tree.
+/// Where a request object's members lie in its text, found in one pass without a tree (issue 13,
+/// item 2). A string of printable ASCII without escapes — most of a request — is only looked at;
+/// any other value (a number, a string with an accent or an escape, a nested object) is read by
+/// the parser, once, and kept.
 ///
 /// The scan only takes the simple case, which is every request a program writes: an object of
 /// at most `maxMembers` members whose names are ASCII without escapes. Anything else — another
@@ -12,12 +14,16 @@ import Glibc
 /// the scan takes is one the parser reads to the same members, and the scan's own checks never
 /// decide an error.
 public struct RequestScan: Sendable {
-    /// One member: its name (between the quotes) and its value, as ranges of the text.
+    /// One member: its name (between the quotes) as a range of the text, and its value — the
+    /// range of a plain string (quotes included), or the value the parser read.
     public struct Member: Sendable {
         public let name: Range<Int>
-        public internal(set) var value: Range<Int>
-        /// A string without escapes: its characters are the bytes between its quotes.
-        public internal(set) var isUnescapedString: Bool
+        public internal(set) var value: Value
+    }
+
+    public enum Value: Sendable {
+        case plainString(Range<Int>)
+        case parsed(JSON)
     }
 
     /// Above this, names would be compared too often to find repeated ones (n²): the parser's
@@ -59,7 +65,6 @@ extension JSONParser.Cursor {
                 if let at = members.firstIndex(where: { sameName($0.name, member.name) }) {
                     // A repeated name keeps the last value in the first one's place, as `parse` does.
                     members[at].value = member.value
-                    members[at].isUnescapedString = member.isUnescapedString
                 } else {
                     guard members.count < RequestScan.maxMembers else { return nil }
                     members.append(member)
@@ -91,12 +96,10 @@ extension JSONParser.Cursor {
         skipWhitespace()
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipPlainString() {
-            return RequestScan.Member(name: name, value: start..<index, isUnescapedString: true)
+            return RequestScan.Member(name: name, value: .plainString(start..<index))
         }
-        // Any other value is read by the parser and dropped: its checks are the parser's own.
-        let value = try parseValue(depth: 1)
-        let unescaped = value.stringValue != nil && !bytes[start..<index].contains(UInt8(ascii: "\\"))
-        return RequestScan.Member(name: name, value: start..<index, isUnescapedString: unescaped)
+        // Any other value is read by the parser: its checks are the parser's own.
+        return RequestScan.Member(name: name, value: .parsed(try parseValue(depth: 1)))
     }
 
     func sameName(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
