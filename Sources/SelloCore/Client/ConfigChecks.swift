@@ -8,9 +8,9 @@ import Glibc
 extension ClientConfig {
     mutating func harden(_ reader: FieldReader, serviceKeys: [String]) throws(SelloError) {
         // A NUL inside a string would cut it where libcurl reads it as a C string (item 15).
-        for key in reader.request.keys {
-            if let text = reader.member(key)?.stringValue, text.utf8.contains(0) {
-                throw .invalidArgument("'\(key)' contains a NUL character", field: key)
+        for member in reader.request.json.objectValue?.members ?? [] {
+            if let text = member.value.stringValue, text.utf8.contains(0) {
+                throw .invalidArgument("'\(member.key)' contains a NUL character", field: member.key)
             }
         }
         // CR/LF in the User-Agent would add header lines of its own (item 15).
