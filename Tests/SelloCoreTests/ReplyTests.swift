@@ -55,4 +55,45 @@ import Glibc
             }
         }
     }
+
+    /// Texts that hold a secret in each form the redactor masks, or nearly: as it is, JSON- and
+    /// HTML-escaped, percent-encoded, with `+` for a space, canonically equivalent, after
+    /// "Bearer ", and innocent look-alikes. `cString` looks at what it wrote once and writes the
+    /// masked envelope only when that look finds something (issue 13): it must give the bytes
+    /// `json` gives, which masks string by string.
+    static let trickyTexts = [
+        "", "nada", "Secreta123", "xSecreta123y", "Secreta12", "Secreta%31%323", "Secreta%313+", "una clave",
+        "una+clave", "una%20clave", "pa\"ss/wörd", "pa\\\"ss\\/w\\u00f6rd", "pa&quot;ss/wörd",
+        "pa\"ss/wo\u{308}rd", "Bearer ", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x", "Token Bearer erróneo",
+        "Ñandú", "a\nb\u{1}c", "50%", "1+1",
+    ]
+
+    static let redactors = [
+        Redactor(secrets: ["Secreta123"]), Redactor(secrets: ["una clave", "Secreta123"]),
+        Redactor(secrets: ["pa\"ss/wörd"]), Redactor(secrets: ["clave\\x", "Ñandú1"]), Redactor(secrets: []),
+    ]
+
+    @Test func oneLookAtTheWrittenEnvelopeMasksWhatStringByStringMasks() throws {
+        for redactor in Self.redactors {
+            let scope = CallScope(service: "fes", operation: "obtain_certificate", hooks: CallHooks(redactor: redactor))
+            for text in Self.trickyTexts {
+                let warning = Warning(kind: .io, code: .writeFailed, message: text, field: "f")
+                let outcomes: [Reply.Outcome] = [
+                    .success(["estado": .string(text), "certificado": .string(text)]),
+                    .success(.object(JSONObject([(text, "v"), ("n", [.string(text), 1])]))),
+                    .success(.string(text)),
+                    .failure(SelloError(.service, .fesUndocumentedError, text, details: ["sample": .string(text)])),
+                ]
+                for outcome in outcomes {
+                    for warnings in [[], [warning]] {
+                        let facts = Self.facts(warnings: warnings, status: 200, serviceCode: nil, attempts: 1)
+                        let reply = Reply(outcome, scope: scope, facts: facts)
+                        let pointer = try #require(reply.cString())
+                        defer { free(pointer) }
+                        #expect(String(cString: pointer) == JSONWriter.string(reply.json), "'\(text)'")
+                    }
+                }
+            }
+        }
+    }
 }

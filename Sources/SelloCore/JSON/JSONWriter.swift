@@ -57,6 +57,20 @@ public struct JSONWriter: ~Copyable {
         return taken
     }
 
+    /// How many bytes are written so far: where a part starts, to look at it or take it back.
+    public var written: Int { count }
+
+    /// The bytes written from `start` on, lent to `body` (empty when memory ran out).
+    public func withBytes<R>(from start: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let base, start >= 0, start <= count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: base + start, count: count - start))
+    }
+
+    /// Takes back what was written after the first `written` bytes.
+    public mutating func truncate(to written: Int) {
+        count = min(max(written, 0), count)
+    }
+
     /// Room for `more` bytes after what is written; false when memory ran out.
     @inline(__always)
     private mutating func reserve(_ more: Int) -> Bool {

@@ -32,6 +32,9 @@ public struct Redactor: Sendable {
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
     let spaced: Bool
     let nonASCII: Bool
+    /// Whether no form holds a byte JSONWriter escapes (`"`, `\\`, a control character): then a
+    /// form in a string is found as it is in the JSON written from it.
+    let formsSurviveJSON: Bool
 
     public init(secrets: [String]) {
         self.init(base: nil, adding: secrets)
@@ -59,6 +62,7 @@ public struct Redactor: Sendable {
         self.raw = raw
         spaced = raw.contains { $0.contains(0x20) }
         nonASCII = raw.contains { $0.contains { $0 >= 0x80 } }
+        formsSurviveJSON = !forms.contains { $0.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } }
     }
 
     /// Whether `secret` has at least `minimumSecretLength` characters. ASCII without CR has a
@@ -206,7 +210,7 @@ public struct Redactor: Sendable {
         return text.withUTF8 { mayHoldSecret($0, marks: TextMarks($0)) }
     }
 
-    private func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
+    func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
         if marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII) { return true }
         return patterns.contains { pattern in
             pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
