@@ -233,4 +233,14 @@ import Testing
     @Test func aRequestMustBeAnObject() throws {
         #expect(try #require(Self.refusal(JSON.array([]))).kind == .invalidArgument)
     }
+
+    /// An official name is found by its own spelling first (issue 13): the comuna must be the one
+    /// its folded spelling finds, for all 346 of them.
+    @Test func everyOfficialNameFindsTheComunaItsFoldedSpellingFinds() throws {
+        for entry in ChileTables.communes {
+            let comuna = try #require(Comunas.find(entry.name))
+            #expect(comuna.name == entry.name && comuna.cut == entry.cut)
+            #expect(Comunas.find(TextFolding.fold(entry.name).uppercased()) == comuna, "\(entry.name)")
+        }
+    }
 }

@@ -58,7 +58,17 @@ public enum Comunas {
 
     public static var count: Int { ChileTables.communes.count }
 
-    public static func find(_ name: String) -> Comuna? { index[TextFolding.fold(name)] }
+    /// Each official name as written → what `index` gives for it: most requests write the
+    /// official name, and hashing it costs less than folding it first (issue 13).
+    static let byOfficialName: [String: Comuna] = {
+        var byName: [String: Comuna] = [:]
+        for entry in ChileTables.communes { byName[entry.name] = index[TextFolding.fold(entry.name)] }
+        return byName
+    }()
+
+    public static func find(_ name: String) -> Comuna? {
+        byOfficialName[name] ?? index[TextFolding.fold(name)]
+    }
 
     /// Up to three official names closest to `name`, for the error message.
     public static func suggestions(for name: String) -> [String] {
