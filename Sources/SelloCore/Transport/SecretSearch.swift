@@ -19,15 +19,21 @@ struct TextMarks: Equatable {
         guard let base = bytes.baseAddress else { return }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        // Nonzero where a byte is zero (exact for "any byte"), gathered without a branch: the
+        // whole text is looked at (an envelope, some 500 bytes, on every call).
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        var (high, percents, pluses): (UInt64, UInt64, UInt64) = (0, 0, 0)
         var index = 0
-        while index + 8 <= bytes.count && !(percent && plus && nonASCII) {
+        while index + 8 <= bytes.count {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            nonASCII = nonASCII || word & highs != 0
-            percent = percent || hasZeroByte(word ^ (0x25 &* ones))
-            plus = plus || hasZeroByte(word ^ (0x2B &* ones))
+            high |= word
+            percents |= zeroBytes(word ^ (0x25 &* ones))
+            pluses |= zeroBytes(word ^ (0x2B &* ones))
             index += 8
         }
+        nonASCII = high & highs != 0
+        percent = percents != 0
+        plus = pluses != 0
         while index < bytes.count {
             let byte = bytes[index]
             percent = percent || byte == UInt8(ascii: "%")
