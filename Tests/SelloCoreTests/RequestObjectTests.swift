@@ -141,6 +141,23 @@ import Testing
         }
         #expect(throws: SelloError.self) { try FieldReader(try RequestObject(text: "[1]"), allowed: ["s"]) }
     }
+
+    /// The first unknown member, found over the text (each member's own place in `allowed` tried
+    /// first) as over the tree, for the members in every order with unknown ones among them.
+    @Test func theFirstUnknownMemberIsTheSameOverTextAndTree() throws {
+        let allowed = ["a", "bb", "ccc", "d"]
+        let orders: [[String]] = [
+            ["a", "bb", "ccc", "d"], ["d", "ccc", "bb", "a"], ["bb", "a"], ["a", "zz", "bb"], ["zz", "a"],
+            ["a", "bb", "ccc", "d", "e"], ["a", "b", "ccc", "dd"], ["a", "bb", "ccc", "d", "a"], ["ccc", "x", "y"], [],
+        ]
+        for order in orders {
+            let text = "{" + order.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+            let fromText = try RequestObject(text: text)
+            let fromTree = RequestObject(try JSONParser.parse(text))
+            #expect(fromText.firstKey(notIn: allowed) == fromTree.firstKey(notIn: allowed), "\(text)")
+            #expect(fromText.firstKey(notIn: allowed) == order.first { !allowed.contains($0) }, "\(text)")
+        }
+    }
 }
 
 extension RequestObject {

@@ -57,10 +57,16 @@ public struct RequestObject: Sendable {
     func firstKey(notIn allowed: [String]) -> String? {
         switch storage {
         case .text(let bytes, let members):
+            // The name in the member's own place in `allowed` is tried first: programs tend to
+            // write the fields in the documented order, and then one comparison per member does.
             let unknown = bytes.withUnsafeBufferPointer { buffer in
-                members.first { member in !allowed.contains { RequestScan.name(member.name, in: buffer, is: $0) } }
+                members.indices.first { index in
+                    let name = members[index].name
+                    if index < allowed.count && RequestScan.name(name, in: buffer, is: allowed[index]) { return false }
+                    return !allowed.contains { RequestScan.name(name, in: buffer, is: $0) }
+                }
             }
-            return unknown.map { RequestObject.name($0, bytes) }
+            return unknown.map { RequestObject.name(members[$0], bytes) }
         case .value(let value):
             return value.objectValue?.members.first { member in
                 !allowed.contains { JSONObject.same($0, member.key) }
