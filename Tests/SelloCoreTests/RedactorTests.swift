@@ -149,6 +149,28 @@ import Testing
         #expect(base.secrets == ["First-Secret"])
     }
 
+    /// A redactor grown secret by secret (the client's, then a call's) knows what one made with
+    /// all of them at once knows: the forms in the same order, and what the secrets hold.
+    @Test func addingInStepsIsMakingAtOnce() {
+        let all = ["Plain-123", "una clave", "Ñandú1", "pa\"ss", "x/y/zz", "Plain-123", "ab"]
+        for cut in 0...all.count {
+            let once = Redactor(secrets: all)
+            let steps = Redactor(secrets: Array(all[..<cut])).adding(Array(all[cut...]))
+            #expect(steps.secrets == once.secrets && steps.patterns == once.patterns && steps.raw == once.raw)
+            #expect(steps.spaced == once.spaced && steps.nonASCII == once.nonASCII)
+            #expect(steps.escapedForms == once.escapedForms)
+        }
+        for secret in all.dropLast() {
+            let alone = Redactor(secrets: [secret])
+            let grown = Redactor(secrets: ["Plain-123"]).adding([secret])
+            #expect(grown.spaced == secret.contains(" ") && alone.spaced == secret.contains(" "))
+            #expect(grown.nonASCII == !secret.allSatisfy(\.isASCII))
+            // `"`, and the `\\` of `\\/` and `\\u00f1` forms, are escaped when written.
+            let escapes = secret.contains("\"") || secret.contains("/") || !secret.allSatisfy(\.isASCII)
+            #expect(grown.escapedForms.isEmpty == !escapes && alone.escapedForms == grown.escapedForms)
+        }
+    }
+
     @Test func aTextWithoutSecretsIsReturnedWithoutLooking() {
         let redactor = Redactor(secrets: ["Some-Secret"])
         #expect(!redactor.mayHoldSecret("plain ASCII text without it"))

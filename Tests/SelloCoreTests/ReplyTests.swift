@@ -65,12 +65,14 @@ import Glibc
         "", "nada", "Secreta123", "xSecreta123y", "Secreta12", "Secreta%31%323", "Secreta%313+", "una clave",
         "una+clave", "una%20clave", "pa\"ss/wörd", "pa\\\"ss\\/w\\u00f6rd", "pa&quot;ss/wörd",
         "pa\"ss/wo\u{308}rd", "Bearer ", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x", "Token Bearer erróneo",
-        "Ñandú", "a\nb\u{1}c", "50%", "1+1",
+        "Ñandú", "a\nb\u{1}c", "50%", "1+1", "cla\"ve/9x", "cla\\\"ve\\/9x", "cla\\\"ve/9x", "cla&quot;ve/9x",
+        "tab\tclave",
     ]
 
     static let redactors = [
         Redactor(secrets: ["Secreta123"]), Redactor(secrets: ["una clave", "Secreta123"]),
         Redactor(secrets: ["pa\"ss/wörd"]), Redactor(secrets: ["clave\\x", "Ñandú1"]), Redactor(secrets: []),
+        Redactor(secrets: ["cla\"ve/9x"]), Redactor(secrets: ["tab\tclave"]),
     ]
 
     @Test func oneLookAtTheWrittenEnvelopeMasksWhatStringByStringMasks() throws {

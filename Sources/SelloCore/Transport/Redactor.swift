@@ -24,45 +24,47 @@ public struct Redactor: Sendable {
         documentFields.contains { JSONObject.same($0, name) }
     }
 
-    public let secrets: [String]
+    public private(set) var secrets: [String] = []
     /// Every literal form of every secret, longest first (so that a longer form is masked whole).
-    let patterns: [[UInt8]]
+    private(set) var patterns: [[UInt8]] = []
     /// The raw bytes of each secret, for percent-encoded forms.
-    let raw: [[UInt8]]
+    private(set) var raw: [[UInt8]] = []
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
-    let spaced: Bool
-    let nonASCII: Bool
-    /// Whether no form holds a byte JSONWriter escapes (`"`, `\\`, a control character): then a
-    /// form in a string is found as it is in the JSON written from it.
-    let formsSurviveJSON: Bool
+    private(set) var spaced = false
+    private(set) var nonASCII = false
+    /// The forms JSONWriter writes otherwise inside a string (`"` as `\\"`, `\\` as `\\\\`…), as it
+    /// writes them: such a form in a string is this in the JSON written from it
+    /// (`mayNeedScrubbing(writtenJSON:)`). Most secrets have none.
+    private(set) var escapedForms: [[UInt8]] = []
 
     public init(secrets: [String]) {
-        self.init(base: nil, adding: secrets)
+        add(secrets)
     }
 
-    private init(base: Redactor?, adding new: [String]) {
-        var unique = base?.secrets ?? []
-        var forms = base?.patterns ?? []
-        var raw = base?.raw ?? []
-        // Only the new secrets' forms are computed, each put in its place among the longest-first
-        // forms already known: a call adds its request's secrets to the client's (issue 13).
-        unique.reserveCapacity(unique.count + new.count)
-        raw.reserveCapacity(raw.count + new.count)
-        for secret in new where Redactor.isLongEnough(secret) && !unique.contains(secret) {
-            unique.append(secret)
+    /// Only the new secrets' forms are computed, each put in its place among the longest-first
+    /// forms already known, and only they are looked at: a call adds its request's secrets to
+    /// the client's (issue 13).
+    private mutating func add(_ new: [String]) {
+        for secret in new where Redactor.isLongEnough(secret) && !secrets.contains(secret) {
+            secrets.append(secret)
             let secretForms = Redactor.forms(of: secret)
-            raw.append(secretForms[0]) // the secret's own bytes come first
-            forms.reserveCapacity(forms.count + secretForms.count)
-            for form in secretForms where !forms.contains(form) {
-                forms.insert(form, at: forms.firstIndex(where: { $0.count < form.count }) ?? forms.endIndex)
+            let own = secretForms[0] // the secret's own bytes come first
+            raw.append(own)
+            spaced = spaced || own.contains(0x20)
+            nonASCII = nonASCII || own.contains { $0 >= 0x80 }
+            for form in secretForms where !patterns.contains(form) {
+                if let written = Redactor.escapedByJSON(form) { escapedForms.append(written) }
+                patterns.insert(form, at: patterns.firstIndex(where: { $0.count < form.count }) ?? patterns.endIndex)
             }
         }
-        secrets = unique
-        patterns = forms
-        self.raw = raw
-        spaced = raw.contains { $0.contains(0x20) }
-        nonASCII = raw.contains { $0.contains { $0 >= 0x80 } }
-        formsSurviveJSON = !forms.contains { $0.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } }
+    }
+
+    /// `form` as JSONWriter writes it between a string's quotes; nil when that is as it is.
+    static func escapedByJSON(_ form: [UInt8]) -> [UInt8]? {
+        guard form.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return nil }
+        var writer = JSONWriter(capacity: form.count * 2 + 2)
+        form.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
+        return Array(writer.bytes.dropFirst().dropLast())
     }
 
     /// Whether `secret` has at least `minimumSecretLength` characters. ASCII without CR has a
@@ -81,7 +83,9 @@ public struct Redactor: Sendable {
 
     /// This redactor and `secrets` (the forms of those already known are not computed again).
     public func adding(_ secrets: [String]) -> Redactor {
-        Redactor(base: self, adding: secrets)
+        var grown = self
+        grown.add(secrets)
+        return grown
     }
 
     /// The literal spellings a secret may be echoed in (built on bytes: a call prepares a few),
@@ -211,10 +215,16 @@ public struct Redactor: Sendable {
     }
 
     func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
-        if marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII) { return true }
+        if needsSlowerLook(marks) { return true }
         return patterns.contains { pattern in
             pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
         }
+    }
+
+    /// Whether a text so marked must get the slower checks: a `%` (percent-encoded), a `+` when
+    /// a secret has a space, non-ASCII text when a secret is non-ASCII.
+    func needsSlowerLook(_ marks: TextMarks) -> Bool {
+        marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII)
     }
 
     /// `mayHoldSecret(text) || mayContain(text, "Bearer ")` in one look at the bytes: every

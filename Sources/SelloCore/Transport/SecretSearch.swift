@@ -49,16 +49,17 @@ extension Redactor {
     /// Whether `scrub(json:)` might change any string of the values JSONWriter wrote as `json`
     /// (an envelope's data, error and warnings). False is exact: every look `mayNeedScrubbing`
     /// gives a string finds the same in the string as written — a `%`, a `+`, a non-ASCII byte
-    /// and "Bearer " are written as they are, and so is a form without a byte JSONWriter escapes
-    /// (`formsSurviveJSON`; otherwise the answer is always true). True may come from a document
-    /// (`documentFields`) or from the structure; then the values are masked one by one.
+    /// and "Bearer " are written as they are, and so is a form, unless it is in `escapedForms`
+    /// (escaping goes byte by byte). True may come from a document (`documentFields`) or from
+    /// the structure; then the values are masked one by one.
     func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !secrets.isEmpty else { return false }
-        guard formsSurviveJSON else { return true }
         if mayHoldSecret(json, marks: TextMarks(json)) { return true }
+        let found = escapedForms.contains { form in form.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
         let bearer: StaticString = "Bearer "
-        return Redactor.bytes(
-            json, contain: UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount))
+        return found
+            || Redactor.bytes(
+                json, contain: UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount))
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
