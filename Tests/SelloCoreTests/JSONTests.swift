@@ -90,4 +90,21 @@ import Testing
     @Test func unicodeEscapes() throws {
         #expect(try JSONParser.parse(#""\u00f1\ud83d\ude00""#) == .string("ñ😀"))
     }
+
+    /// Whether a text needs escaping, eight bytes at a time: each byte JSON escapes is seen at
+    /// every position of texts of every length around a word, and nothing in texts without one.
+    @Test func aByteToEscapeIsSeenAtEveryPosition() {
+        func needs(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { JSONWriter.needsEscape($0) } }
+        for length in 0...20 {
+            let plain = [UInt8](repeating: UInt8(ascii: "/"), count: length)
+            #expect(!needs(plain) && !needs(plain.map { _ in 0xC3 }) && !needs(plain.map { _ in 0x7F }))
+            for position in 0..<length {
+                for byte: UInt8 in [0x00, 0x0A, 0x1F, 0x22, 0x5C, 0x20, 0x21, 0x80] {
+                    var text = plain
+                    text[position] = byte
+                    #expect(needs(text) == (byte < 0x20 || byte == 0x22 || byte == 0x5C), "\(byte) at \(position)")
+                }
+            }
+        }
+    }
 }

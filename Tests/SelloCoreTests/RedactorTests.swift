@@ -158,7 +158,7 @@ import Testing
             let steps = Redactor(secrets: Array(all[..<cut])).adding(Array(all[cut...]))
             #expect(steps.secrets == once.secrets && steps.patterns == once.patterns && steps.raw == once.raw)
             #expect(steps.spaced == once.spaced && steps.nonASCII == once.nonASCII)
-            #expect(steps.escapedForms == once.escapedForms)
+            #expect(steps.unescapedRuns == once.unescapedRuns)
         }
         for secret in all.dropLast() {
             let alone = Redactor(secrets: [secret])
@@ -167,8 +167,24 @@ import Testing
             #expect(grown.nonASCII == !secret.allSatisfy(\.isASCII))
             // `"`, and the `\\` of `\\/` and `\\u00f1` forms, are escaped when written.
             let escapes = secret.contains("\"") || secret.contains("/") || !secret.allSatisfy(\.isASCII)
-            #expect(grown.escapedForms.isEmpty == !escapes && alone.escapedForms == grown.escapedForms)
+            #expect(grown.unescapedRuns.isEmpty == !escapes && alone.unescapedRuns == grown.unescapedRuns)
         }
+    }
+
+    /// The run of a form that JSON writes as it is: none needed for a plain form, the longest
+    /// run otherwise, the first of 32 bytes once there is one.
+    @Test func theRunOfAFormJSONEscapes() {
+        func run(_ form: String) -> String? {
+            Redactor.unescapedRun(of: Array(form.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(run("plain/ñ") == nil)
+        #expect(run("a\"bcd") == "bcd" && run("abc\\d") == "abc" && run("ab\ncde\tf") == "cde")
+        #expect(run("\"\"\"\"") == "")
+        let key = String(repeating: "A", count: 40) + "\\/" + String(repeating: "B", count: 50)
+        #expect(run(key) == String(repeating: "A", count: 40))
+        #expect(
+            run("ab\\/" + String(repeating: "C", count: 33) + "\\/" + String(repeating: "D", count: 60))
+                == "/" + String(repeating: "C", count: 33))
     }
 
     @Test func aTextWithoutSecretsIsReturnedWithoutLooking() {
@@ -269,7 +285,9 @@ import Testing
 
     /// A base64 key (ASCII, `/` and `+`) has one form besides itself, `/` written `\/`, made
     /// directly: the same as the general JSON escaping makes.
-    @Test(arguments: ["MIIE/ab+/==", "a/b", "/x/y/", "plain-Secret"])
+    @Test(arguments: [
+        "MIIE/ab+/==", "a/b", "/x/y/", "plain-Secret", "//", "a//b/", String(repeating: "Ab+/", count: 400),
+    ])
     func anASCIISecretWithSlashesHasItsEscapedForm(_ secret: String) {
         var expected = [Array(secret.utf8)]
         for form in [

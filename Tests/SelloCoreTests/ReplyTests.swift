@@ -84,6 +84,13 @@ import Glibc
                     .success(["estado": .string(text), "certificado": .string(text)]),
                     .success(.object(JSONObject([(text, "v"), ("n", [.string(text), 1])]))),
                     .success(.string(text)),
+                    // Documents (never masked) at any depth, in a document, beside what is masked.
+                    .success(
+                        .object(
+                            JSONObject([
+                                ("items", [["xml": .string(text), "n": .string(text)], .string(text)]),
+                                ("certificado", ["xml": .string(text), "k": .string(text)]), ("z", .string(text)),
+                            ]))),
                     .failure(SelloError(.service, .fesUndocumentedError, text, details: ["sample": .string(text)])),
                 ]
                 for outcome in outcomes {

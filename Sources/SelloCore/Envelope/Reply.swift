@@ -79,10 +79,16 @@ public struct Reply: Sendable {
         // some 5,000 instructions on each FES call (issue 13); the look is exact in the answer
         // that matters, "nothing to mask" (`Redactor.mayNeedScrubbing(writtenJSON:)`).
         let start = writer.written
-        writeResult(into: &writer, masked: false)
-        if writer.withBytes(from: start, redactor.mayNeedScrubbing(writtenJSON:)) {
+        // The documents are never masked (`Redactor.documentFields`): the look passes them by.
+        var documents: [Range<Int>] = []
+        writeResult(into: &writer, masked: false, documents: &documents)
+        let mayHoldSecret = writer.withBytes(from: start) { written in
+            redactor.mayNeedScrubbing(
+                writtenJSON: written, except: documents.map { ($0.lowerBound - start)..<($0.upperBound - start) })
+        }
+        if mayHoldSecret {
             writer.truncate(to: start)
-            writeResult(into: &writer, masked: true)
+            writeResult(into: &writer, masked: true, documents: &documents)
         }
         writer.writeRaw(#","meta":{"service":"#)
         writer.writeString(service)
@@ -101,12 +107,17 @@ public struct Reply: Sendable {
         writer.writeRaw("}}")
     }
 
-    /// The data or the error, and the warnings.
-    private func writeResult(into writer: inout JSONWriter, masked: Bool) {
+    /// The data or the error, and the warnings; unmasked, where the data's documents lie (an
+    /// error's or a warning's members are all masked, whatever their names: `scrubMembers`).
+    private func writeResult(into writer: inout JSONWriter, masked: Bool, documents: inout [Range<Int>]) {
         switch outcome {
         case .success(let data):
             writer.writeRaw(#"{"ok":true,"data":"#)
-            writer.write(masked ? redactor.scrub(json: data) : data)
+            if masked {
+                writer.write(redactor.scrub(json: data))
+            } else {
+                writer.write(data, marking: Redactor.isDocument, marked: &documents)
+            }
         case .failure(let error):
             writer.writeRaw(#"{"ok":false,"error":"#)
             writer.write(masked ? Envelope.scrubMembers(error.json, redactor) : error.json)

@@ -113,6 +113,13 @@ public struct JSONWriter: ~Copyable {
     public mutating func writeRaw(_ text: StaticString) { append(text) }
 
     public mutating func write(_ value: JSON) {
+        var unmarked: [Range<Int>] = []
+        write(value, marking: nil, marked: &unmarked)
+    }
+
+    /// Writes `value`, noting in `marked` where the value of each member whose name `marking`
+    /// picks lies in what is written, at any depth (an envelope notes its documents: `Reply`).
+    public mutating func write(_ value: JSON, marking: ((String) -> Bool)?, marked: inout [Range<Int>]) {
         switch value {
         case .null: append("null")
         case .bool(let bool): bool ? append("true") : append("false")
@@ -123,16 +130,19 @@ public struct JSONWriter: ~Copyable {
             put(UInt8(ascii: "["))
             for index in array.indices {
                 if index > 0 { put(UInt8(ascii: ",")) }
-                write(array[index])
+                write(array[index], marking: marking, marked: &marked)
             }
             put(UInt8(ascii: "]"))
         case .object(let object):
             put(UInt8(ascii: "{"))
             for index in object.members.indices {
                 if index > 0 { put(UInt8(ascii: ",")) }
-                writeString(object.members[index].key)
+                let member = object.members[index]
+                writeString(member.key)
                 put(UInt8(ascii: ":"))
-                write(object.members[index].value)
+                let start = count
+                write(member.value, marking: marking, marked: &marked)
+                if let marking, marking(member.key) { marked.append(start..<count) }
             }
             put(UInt8(ascii: "}"))
         }
@@ -198,7 +208,7 @@ public struct JSONWriter: ~Copyable {
                 continue
             }
             let byte = utf8[index]
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+            if !JSONWriter.escapes(byte) {
                 index += 1
                 continue
             }
@@ -209,6 +219,27 @@ public struct JSONWriter: ~Copyable {
         }
         put(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         put(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `bytes` is one a JSON string escapes, looked at eight at a time.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            if escapes(bytes[index]) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Whether a JSON string escapes `byte`: a control character, `"` or `\\`.
+    @inline(__always)
+    static func escapes(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// Whether any of eight bytes is a control character, `"` or `\\` (exact for "any"; UTF-8

@@ -32,10 +32,11 @@ public struct Redactor: Sendable {
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
     private(set) var spaced = false
     private(set) var nonASCII = false
-    /// The forms JSONWriter writes otherwise inside a string (`"` as `\\"`, `\\` as `\\\\`…), as it
-    /// writes them: such a form in a string is this in the JSON written from it
-    /// (`mayNeedScrubbing(writtenJSON:)`). Most secrets have none.
-    private(set) var escapedForms: [[UInt8]] = []
+    /// For each form JSONWriter writes otherwise inside a string (`"` as `\\"`, `\\` as `\\\\`…), a
+    /// run of it that JSONWriter writes as it is: a string holding the form holds the run, and
+    /// so does the JSON written from it (`mayNeedScrubbing(writtenJSON:)`). Most secrets have
+    /// no such form.
+    private(set) var unescapedRuns: [[UInt8]] = []
 
     public init(secrets: [String]) {
         add(secrets)
@@ -53,18 +54,28 @@ public struct Redactor: Sendable {
             spaced = spaced || own.contains(0x20)
             nonASCII = nonASCII || own.contains { $0 >= 0x80 }
             for form in secretForms where !patterns.contains(form) {
-                if let written = Redactor.escapedByJSON(form) { escapedForms.append(written) }
+                if let run = Redactor.unescapedRun(of: form) { unescapedRuns.append(run) }
                 patterns.insert(form, at: patterns.firstIndex(where: { $0.count < form.count }) ?? patterns.endIndex)
             }
         }
     }
 
-    /// `form` as JSONWriter writes it between a string's quotes; nil when that is as it is.
-    static func escapedByJSON(_ form: [UInt8]) -> [UInt8]? {
-        guard form.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return nil }
-        var writer = JSONWriter(capacity: form.count * 2 + 2)
-        form.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
-        return Array(writer.bytes.dropFirst().dropLast())
+    /// nil when JSONWriter writes `form` as it is; else its longest run of bytes JSONWriter
+    /// writes as they are, the first of 32 bytes or more as soon as there is one (a base64 key's
+    /// `\\/` form has some 60 bytes between its backslashes). A short run only makes the look
+    /// find more often what the masking then does not change.
+    static func unescapedRun(of form: [UInt8]) -> [UInt8]? {
+        form.withUnsafeBufferPointer { bytes -> [UInt8]? in
+            guard JSONWriter.needsEscape(bytes) else { return nil }
+            var longest = 0..<0
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || JSONWriter.escapes(bytes[index]) {
+                if index - start > longest.count { longest = start..<index }
+                if longest.count >= 32 { break }
+                start = index + 1
+            }
+            return Array(bytes[longest])
+        }
     }
 
     /// Whether `secret` has at least `minimumSecretLength` characters. ASCII without CR has a
@@ -75,7 +86,7 @@ public struct Redactor: Sendable {
         if bytes < minimumSecretLength { return false }
         var text = secret
         let asciiWithoutCR = text.withUTF8 { bytes in
-            !Redactor.holdsNonASCII(bytes) && !bytes.contains(0x0D)
+            !Redactor.holdsNonASCII(bytes) && !Redactor.bytes(bytes, hold: 0x0D)
         }
         if asciiWithoutCR { return true }
         return secret.count >= minimumSecretLength
@@ -94,24 +105,17 @@ public struct Redactor: Sendable {
         let raw = Array(secret.utf8)
         var forms = [raw]
         func add(_ form: [UInt8]) { if !forms.contains(form) { forms.append(form) } }
-        // What the secret holds, in one pass (a CSD's key is kilobytes of base64).
-        var (escapes, slash, nonASCII, html) = (false, false, false, false)
-        for byte in raw {
-            escapes = escapes || byte == 0x22 || byte == 0x5C || byte < 0x20
-            slash = slash || byte == UInt8(ascii: "/")
-            nonASCII = nonASCII || byte >= 0x80
-            html = html || Redactor.htmlEscaped(byte)
+        // What the secret holds, each looked for at once (a CSD's key is kilobytes of base64).
+        let (escapes, slash, nonASCII, html) = raw.withUnsafeBufferPointer { bytes in
+            (
+                JSONWriter.needsEscape(bytes), Redactor.bytes(bytes, hold: UInt8(ascii: "/")),
+                Redactor.holdsNonASCII(bytes), Redactor.htmlEscapedBytes.contains { Redactor.bytes(bytes, hold: $0) }
+            )
         }
         if slash && !escapes && !nonASCII {
             // ASCII that JSON leaves alone but for `/`, which may come as `\/` (a base64 key):
             // the one other form, made directly.
-            var escaped: [UInt8] = []
-            escaped.reserveCapacity(raw.count + raw.count / 8)
-            for byte in raw {
-                if byte == UInt8(ascii: "/") { escaped.append(0x5C) }
-                escaped.append(byte)
-            }
-            add(escaped)
+            add(slashEscaped(raw))
         } else if escapes || slash || nonASCII {
             for unicode in nonASCII ? [nil, false, true] : [nil] as [Bool?] {
                 add(jsonEscaped(secret, slash: false, unicodeUppercase: unicode))
@@ -135,13 +139,8 @@ public struct Redactor: Sendable {
         return forms
     }
 
-    /// Whether HTML escapes `byte` (`&`, `<`, `>`, `"`, `'`).
-    static func htmlEscaped(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): return true
-        default: return false
-        }
-    }
+    /// The bytes HTML escapes (`&`, `<`, `>`, `"`, `'`).
+    static let htmlEscapedBytes: [UInt8] = Array("&<>\"'".utf8)
 
     /// `secret` as a JSON string's content: `\"`, `\\`, control characters escaped (as JSONWriter
     /// does), `/` as `\/` when `slash`, and non-ASCII as `\uXXXX` in the given case when set.

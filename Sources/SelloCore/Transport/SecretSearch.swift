@@ -1,5 +1,9 @@
 import CSelloShims
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Which of the bytes that make a text need the redactor's slower checks it holds: `%` (a
 /// percent-encoded secret), `+` (a space in a form or query) and non-ASCII (a canonically
 /// equivalent spelling). Found eight bytes at a time, as every string of every envelope is
@@ -46,16 +50,47 @@ struct TextMarks: Equatable {
 
 /// The byte-level searches the redactor is made of.
 extension Redactor {
+    /// `mayNeedScrubbing(writtenJSON:)` of what `json` holds outside `documents` (ranges in it,
+    /// in any order, nested or not): the documents' values, which `scrub(json:)` leaves as they
+    /// are, are not looked at. The rest is looked at as one text: every string `scrub(json:)`
+    /// looks at lies whole in one of its pieces (a match across two pieces only costs the
+    /// masked writing).
+    func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>, except documents: [Range<Int>]) -> Bool {
+        guard !secrets.isEmpty else { return false }
+        guard !documents.isEmpty else { return mayNeedScrubbing(writtenJSON: json) }
+        // Noted as written: in order, but a document inside another comes before it.
+        var ordered = documents
+        if !zip(ordered, ordered.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound }) {
+            ordered.sort { $0.lowerBound < $1.lowerBound }
+        }
+        // The pieces between the documents, measured first: a batch's envelope is mostly documents.
+        func forEachPiece(_ body: (Range<Int>) -> Void) {
+            var next = 0
+            for document in ordered {
+                let (lower, upper) = (min(document.lowerBound, json.count), min(document.upperBound, json.count))
+                if lower > next { body(next..<lower) }
+                next = max(next, upper)
+            }
+            if next < json.count { body(next..<json.count) }
+        }
+        var length = 0
+        forEachPiece { length += $0.count }
+        var rest: [UInt8] = []
+        rest.reserveCapacity(length)
+        forEachPiece { rest.append(contentsOf: UnsafeBufferPointer(rebasing: json[$0])) }
+        return rest.withUnsafeBufferPointer { mayNeedScrubbing(writtenJSON: $0) }
+    }
+
     /// Whether `scrub(json:)` might change any string of the values JSONWriter wrote as `json`
     /// (an envelope's data, error and warnings). False is exact: every look `mayNeedScrubbing`
     /// gives a string finds the same in the string as written — a `%`, a `+`, a non-ASCII byte
-    /// and "Bearer " are written as they are, and so is a form, unless it is in `escapedForms`
-    /// (escaping goes byte by byte). True may come from a document (`documentFields`) or from
-    /// the structure; then the values are masked one by one.
+    /// and "Bearer " are written as they are, and so is a form, or else its `unescapedRuns`
+    /// (escaping goes byte by byte). True may come from a document (`documentFields`), from the
+    /// structure or from a run alone; then the values are masked one by one.
     func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !secrets.isEmpty else { return false }
         if mayHoldSecret(json, marks: TextMarks(json)) { return true }
-        let found = escapedForms.contains { form in form.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
+        let found = unescapedRuns.contains { run in run.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
         let bearer: StaticString = "Bearer "
         return found
             || Redactor.bytes(
@@ -173,6 +208,31 @@ extension Redactor {
             index += 1
         }
         return false
+    }
+
+    /// Whether `bytes` holds `byte` (glibc's memchr, vectorised: a CSD's key is kilobytes).
+    static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, hold byte: UInt8) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+        return memchr(base, Int32(byte), bytes.count) != nil
+    }
+
+    /// `raw` with every `/` written `\/`, copied run by run between the slashes.
+    static func slashEscaped(_ raw: [UInt8]) -> [UInt8] {
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(raw.count + raw.count / 8)
+        raw.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while start < bytes.count, let found = memchr(base + start, 0x2F, bytes.count - start) {
+                let slash = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<slash]))
+                escaped.append(0x5C)
+                escaped.append(0x2F)
+                start = slash + 1
+            }
+            escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+        return escaped
     }
 
     /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
