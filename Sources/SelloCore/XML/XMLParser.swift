@@ -2,6 +2,10 @@
 // tree is built directly as `XMLElement`s, never as a libxml2 document first.
 import CLibXML2
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Deepest element nesting accepted.
 let xmlMaxDepth = 256
 
@@ -69,13 +73,21 @@ func parseXML(_ bytes: [UInt8], repairing: Bool) -> Result<(root: XMLElement, re
 // MARK: - Byte-level checks libxml2 would report less clearly
 
 private func precheck(_ bytes: [UInt8]) -> XMLFailure? {
-    if let nul = bytes.firstIndex(of: 0) {
+    if let nul = firstNUL(bytes) {
         return XMLFailure(message: "NUL byte at offset \(nul)", line: lineNumber(bytes, at: nul))
     }
     if let bad = firstInvalidUTF8(bytes) {
         return XMLFailure(message: "invalid UTF-8 at offset \(bad)", line: lineNumber(bytes, at: bad))
     }
     return nil
+}
+
+/// The offset of the first NUL byte (memchr: a CFDI is kilobytes), or nil.
+func firstNUL(_ bytes: [UInt8]) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer -> Int? in
+        guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
 }
 
 func lineNumber(_ bytes: [UInt8], at offset: Int) -> Int {

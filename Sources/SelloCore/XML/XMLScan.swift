@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-level passes over an XML document before libxml2 sees it.
 enum XMLScan {
     /// The offset of the first start tag with more than `XMLLimits.maxAttributes` attributes, or
@@ -5,26 +9,37 @@ enum XMLScan {
     /// can stop it, so the count must be known first (issue 12, item 13). A lexical count of `=`
     /// outside quotes in each start tag; comments, CDATA, processing instructions and end tags
     /// are skipped. It may over-count only in what libxml2 would refuse anyway.
-    static func firstElementWithTooManyAttributes(_ bytes: [UInt8]) -> Int? {
+    ///
+    /// Runs of bytes that cannot change the count — text between tags, a quoted value (a CFDI's
+    /// Sello and Certificado are kilobytes of base64) — are passed over with memchr: a stamp's
+    /// XML went through this byte by byte twice a call (issue 13; XMLScanTests holds it to the
+    /// byte-by-byte scan).
+    static func firstElementWithTooManyAttributes(_ bytes: [UInt8], limit: Int = XMLLimits.maxAttributes) -> Int? {
         bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var index = 0
+            guard let base = buffer.baseAddress else { return nil }
             let count = buffer.count
+            /// The offset of the first `byte` at or after `position`; `count` when there is none.
+            func find(_ byte: UInt8, from position: Int) -> Int {
+                guard position < count, let found = memchr(base + position, Int32(byte), count - position) else {
+                    return count
+                }
+                return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            }
             func starts(_ text: StaticString, at position: Int) -> Bool {
                 let length = text.utf8CodeUnitCount
                 guard position + length <= count else { return false }
-                for offset in 0..<length where buffer[position + offset] != text.utf8Start[offset] { return false }
-                return true
+                return memcmp(base + position, text.utf8Start, length) == 0
             }
+            /// Past the first `terminator` from `position` (past the end when there is none).
             func skip(past terminator: StaticString, from position: Int) -> Int {
-                var position = position
-                while position < count && !starts(terminator, at: position) { position += 1 }
+                var position = find(terminator.utf8Start[0], from: position)
+                while position < count && !starts(terminator, at: position) {
+                    position = find(terminator.utf8Start[0], from: position + 1)
+                }
                 return position + terminator.utf8CodeUnitCount
             }
+            var index = find(UInt8(ascii: "<"), from: 0)
             while index < count {
-                guard buffer[index] == UInt8(ascii: "<") else {
-                    index += 1
-                    continue
-                }
                 let tag = index
                 index += 1
                 if starts("!--", at: index) {
@@ -32,21 +47,19 @@ enum XMLScan {
                 } else if starts("![CDATA[", at: index) {
                     index = skip(past: "]]>", from: index + 8)
                 } else if index < count,
-                    [UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "/")].contains(buffer[index])
+                    buffer[index] == UInt8(ascii: "?") || buffer[index] == UInt8(ascii: "!")
+                        || buffer[index] == UInt8(ascii: "/")
                 {
                     index = skip(past: ">", from: index)
                 } else {
-                    var quote: UInt8 = 0
                     var attributes = 0
                     while index < count {
                         let byte = buffer[index]
-                        if quote != 0 {
-                            if byte == quote { quote = 0 }
-                        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                            quote = byte
+                        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                            index = find(byte, from: index + 1) // the value, to its closing quote
                         } else if byte == UInt8(ascii: "=") {
                             attributes += 1
-                            if attributes > XMLLimits.maxAttributes { return tag }
+                            if attributes > limit { return tag }
                         } else if byte == UInt8(ascii: ">") {
                             break
                         }
@@ -54,6 +67,7 @@ enum XMLScan {
                     }
                     index += 1
                 }
+                index = find(UInt8(ascii: "<"), from: index)
             }
             return nil
         }
@@ -67,7 +81,7 @@ enum XMLRepair {
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     static func repair(_ bytes: [UInt8]) -> (bytes: [UInt8], repairs: [String]) {
-        let forbidden = bytes.contains { $0 < 0x20 && !isXMLSpace($0) }
+        let forbidden = holdsForbiddenControl(bytes)
         let invalidUTF8 = firstInvalidUTF8(bytes) != nil
         guard forbidden || invalidUTF8 else { return (bytes, []) }
         var output: [UInt8] = []
@@ -91,6 +105,27 @@ enum XMLRepair {
         if invalidUTF8 { repairs.append("bytes that are not UTF-8 were read as U+FFFD") }
         if forbidden { repairs.append("control characters XML does not allow (NUL…) were read as U+FFFD") }
         return (output, repairs)
+    }
+
+    /// Whether `bytes` holds a control character XML 1.0 forbids (all below U+0020 but tab, LF
+    /// and CR), looked for eight bytes at a time: an answer is kilobytes (issue 13).
+    static func holdsForbiddenControl(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            var index = 0
+            while index + 8 <= buffer.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                // A byte below 0x20 in the word (exact for "any"): then its bytes are looked at.
+                if (word &- 0x20 &* ones) & ~word & (0x80 &* ones) != 0,
+                    buffer[index..<(index + 8)].contains(where: { $0 < 0x20 && !isXMLSpace($0) })
+                {
+                    return true
+                }
+                index += 8
+            }
+            return buffer[index...].contains { $0 < 0x20 && !isXMLSpace($0) }
+        }
     }
 
     /// The UTF-8 sequence at `index`: its length when well-formed, else the length of its maximal
