@@ -31,10 +31,21 @@ struct CFDIAnswer {
     /// The damage repaired to read the answer (a warning ANSWER_REPAIRED, see `CFDIClient.checked`).
     var repairs: [String] = []
 
-    static let booleanFields: Set<String> = ["timbradook", "statusok", "consultaok"]
-    static let integerFields: Set<String> = ["codigo", "código", "saldo", "estatuscfdi"]
-    /// Elements that are always lists, whatever the number of their children.
-    static let listFields: Set<String> = ["cancelaciones"]
+    /// What an element's name, regardless of case, says its value is.
+    enum FieldKind {
+        /// Always a list, whatever the number of its children.
+        case list
+        case boolean
+        case integer
+        case text
+    }
+
+    /// The names with a kind of their own, lower-cased.
+    static let fieldKinds: [(name: String, kind: FieldKind)] = [
+        ("timbradook", .boolean), ("statusok", .boolean), ("consultaok", .boolean),
+        ("codigo", .integer), ("código", .integer), ("saldo", .integer), ("estatuscfdi", .integer),
+        ("cancelaciones", .list),
+    ]
 
     /// Reads an answer of the given shape. A body that is not XML or not the documented root is
     /// a `protocol` error (or `http`/`auth` for an undocumented HTTP status) with a short
@@ -95,38 +106,55 @@ struct CFDIAnswer {
     }
 
     /// An element's children as a JSON object, in document order. Repeated names become arrays;
-    /// leaves are strings except the documented booleans and numbers.
+    /// leaves are strings except the documented booleans and numbers. An answer has a few names:
+    /// they are found by comparing, not by hashing each (issue 13).
     static func convert(_ element: XMLElement) -> JSONObject {
-        var order: [String] = []
-        var groups: [String: [JSON]] = [:]
+        var groups: [(name: String, values: [JSON])] = []
         for child in element.children {
-            if groups[child.name] == nil { order.append(child.name) }
-            groups[child.name, default: []].append(value(of: child))
+            let value = value(of: child)
+            if let index = groups.firstIndex(where: { $0.name == child.name }) {
+                groups[index].values.append(value)
+            } else {
+                groups.append((child.name, [value]))
+            }
         }
-        var object = JSONObject()
-        for name in order {
-            let values = groups[name] ?? []
-            object.append(name, values.count == 1 ? values[0] : .array(values))
+        var object = JSONObject(capacity: groups.count)
+        for group in groups {
+            object.append(group.name, group.values.count == 1 ? group.values[0] : .array(group.values))
         }
         return object
     }
 
     static func value(of element: XMLElement) -> JSON {
-        let name = element.name.lowercased()
-        if listFields.contains(name) {
-            return .array(element.children.map { value(of: $0) })
-        }
+        let kind = fieldKind(element.name)
+        if kind == .list { return .array(element.children.map { value(of: $0) }) }
         if !element.children.isEmpty { return .object(withUUID(convert(element))) }
         let text = element.text
-        if booleanFields.contains(name) {
+        switch kind {
+        case .boolean:
             switch text.lowercased() {
             case "true": return true
             case "false": return false
             default: return .string(text)
             }
+        case .integer:
+            return Int64(text).map(JSON.int) ?? .string(text)
+        case .list, .text:
+            return .string(text)
         }
-        if integerFields.contains(name), let number = Int64(text) { return .int(number) }
-        return .string(text)
+    }
+
+    /// The kind `fieldKinds` gives `name` regardless of case; `.text` for any other name. ASCII
+    /// is compared byte by byte without lower-casing a copy first.
+    static func fieldKind(_ name: String) -> FieldKind {
+        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let lowered = ascii ? name : name.lowercased()
+        for field in fieldKinds where field.name.utf8.count == lowered.utf8.count {
+            if zip(field.name.utf8, lowered.utf8).allSatisfy({ $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }) {
+                return field.kind
+            }
+        }
+        return .text
     }
 
     /// Each cancelación gets its code's `descripcion` and stable name from the code tables, and
