@@ -252,18 +252,27 @@ public struct JSONWriter: ~Copyable {
         return control || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones))
     }
 
+    /// `byte` escaped, written in place once there is room for the longest escape (a stamped
+    /// XML has a `\\"` for every quote of every attribute: one reserve each, not one per byte).
     private mutating func appendEscaped(_ byte: UInt8) {
-        put(UInt8(ascii: "\\"))
+        guard reserve(6), let base else { return }
+        let out = base + count
+        out[0] = UInt8(ascii: "\\")
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(byte)
-        case 0x0A: put(UInt8(ascii: "n"))
-        case 0x0D: put(UInt8(ascii: "r"))
-        case 0x09: put(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out[1] = byte
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        case 0x09: out[1] = UInt8(ascii: "t")
         default:
-            append("u00")
             let hex = JSONWriter.hexDigits.utf8Start
-            put(hex[Int(byte >> 4)])
-            put(hex[Int(byte & 0xF)])
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = hex[Int(byte >> 4)]
+            out[5] = hex[Int(byte & 0xF)]
+            count += 6
+            return
         }
+        count += 2
     }
 }

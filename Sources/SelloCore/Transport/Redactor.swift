@@ -51,8 +51,10 @@ public struct Redactor: Sendable {
             let secretForms = Redactor.forms(of: secret)
             let own = secretForms[0] // the secret's own bytes come first
             raw.append(own)
-            spaced = spaced || own.contains(0x20)
-            nonASCII = nonASCII || own.contains { $0 >= 0x80 }
+            own.withUnsafeBufferPointer { bytes in // a CSD's key is kilobytes: no byte-by-byte look
+                spaced = spaced || Redactor.bytes(bytes, hold: 0x20)
+                nonASCII = nonASCII || Redactor.holdsNonASCII(bytes)
+            }
             for form in secretForms where !patterns.contains(form) {
                 if let run = Redactor.unescapedRun(of: form) { unescapedRuns.append(run) }
                 patterns.insert(form, at: patterns.firstIndex(where: { $0.count < form.count }) ?? patterns.endIndex)

@@ -117,16 +117,18 @@ enum XMLRepair {
             while index + 8 <= buffer.count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                 // A byte below 0x20 in the word (exact for "any"): then its bytes are looked at.
-                if (word &- 0x20 &* ones) & ~word & (0x80 &* ones) != 0,
-                    buffer[index..<(index + 8)].contains(where: { $0 < 0x20 && !isXMLSpace($0) })
-                {
-                    return true
+                if (word &- 0x20 &* ones) & ~word & (0x80 &* ones) != 0 {
+                    for offset in index..<(index + 8) where isForbidden(buffer[offset]) { return true }
                 }
                 index += 8
             }
-            return buffer[index...].contains { $0 < 0x20 && !isXMLSpace($0) }
+            for offset in index..<buffer.count where isForbidden(buffer[offset]) { return true }
+            return false
         }
     }
+
+    @inline(__always)
+    static func isForbidden(_ byte: UInt8) -> Bool { byte < 0x20 && !isXMLSpace(byte) }
 
     /// The UTF-8 sequence at `index`: its length when well-formed, else the length of its maximal
     /// ill-formed prefix (at least 1), as Unicode's "maximal subpart" practice replaces it.
