@@ -33,14 +33,16 @@ public enum Base64 {
             output.withUnsafeMutableBufferPointer { out in
                 var o = start
                 var i = 0
-                while i + 3 <= count {
-                    let value = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                // Indices stay below `count` and the output's size, reserved above: wrapping
+                // arithmetic spares a dozen overflow checks per three bytes.
+                while i &+ 3 <= count {
+                    let value = UInt32(bytes[i]) << 16 | UInt32(bytes[i &+ 1]) << 8 | UInt32(bytes[i &+ 2])
                     out[o] = table[Int(value >> 18)]
-                    out[o + 1] = table[Int(value >> 12 & 0x3F)]
-                    out[o + 2] = table[Int(value >> 6 & 0x3F)]
-                    out[o + 3] = table[Int(value & 0x3F)]
-                    i += 3
-                    o += 4
+                    out[o &+ 1] = table[Int(value >> 12 & 0x3F)]
+                    out[o &+ 2] = table[Int(value >> 6 & 0x3F)]
+                    out[o &+ 3] = table[Int(value & 0x3F)]
+                    i &+= 3
+                    o &+= 4
                 }
                 guard i < count else { return }
                 let second = i + 1 < count ? UInt32(bytes[i + 1]) : 0
@@ -84,12 +86,14 @@ public enum Base64 {
                         failed = true
                         break
                     }
+                    // Wrapping arithmetic: `bits` stays below 14 and `count` below the output's
+                    // size (three bytes per four characters), so no check is needed per character.
                     buffer = buffer << 6 | UInt32(value)
-                    bits += 6
+                    bits &+= 6
                     if bits >= 8 {
-                        bits -= 8
+                        bits &-= 8
                         out[count] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
-                        count += 1
+                        count &+= 1
                     }
                 }
                 if padding > 2 || bits >= 6 { failed = true }
