@@ -201,20 +201,21 @@ public struct JSONWriter: ~Copyable {
             // Eight bytes at a time while none needs escaping: a base64 certificate
             // (kilobytes) costs about a third of the byte-by-byte walk. (SIMD16 was slower:
             // Swift's generic SIMD operators are not lowered to vector instructions here.)
-            if index + 8 <= utf8.count, let start = utf8.baseAddress,
+            // (`index` stays below `utf8.count`: wrapping arithmetic spares a check per step.)
+            if index &+ 8 <= utf8.count, let start = utf8.baseAddress,
                 !JSONWriter.needsEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
             {
-                index += 8
+                index &+= 8
                 continue
             }
             let byte = utf8[index]
             if !JSONWriter.escapes(byte) {
-                index += 1
+                index &+= 1
                 continue
             }
             put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
             appendEscaped(byte)
-            index += 1
+            index &+= 1
             runStart = index
         }
         put(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
