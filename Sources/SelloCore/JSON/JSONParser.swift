@@ -287,16 +287,17 @@ public struct JSONParser {
             // Eight bytes at a time while none ends the string, escapes or is a control character
             // (a certificate or a stamped XML is kilobytes of base64; issue 13); byte by byte
             // through a word that has one, so a short string is not looked at twice.
+            // (`index` stays below `bytes.count`: wrapping arithmetic spares a check per step.)
             var bytewiseUntil = index
             while index < bytes.count {
-                if index >= bytewiseUntil, index + 8 <= bytes.count, let base = bytes.baseAddress {
+                if index >= bytewiseUntil, index &+ 8 <= bytes.count, let base = bytes.baseAddress {
                     let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                     if !JSONWriter.needsEscape(word) {
                         if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
-                        index += 8
+                        index &+= 8
                         continue
                     }
-                    bytewiseUntil = index + 8
+                    bytewiseUntil = index &+ 8
                 }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
@@ -314,7 +315,7 @@ public struct JSONParser {
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { try controlCharacter() }
                 if byte >= 0x80 { ascii = false }
-                index += 1
+                index &+= 1
             }
             guard index < bytes.count else { throw failure("unterminated string") }
             return try parseEscapedString(from: start)

@@ -226,9 +226,9 @@ public struct JSONWriter: ~Copyable {
     static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         var index = 0
-        while index + 8 <= bytes.count {
+        while index &+ 8 <= bytes.count { // (wrapping: `index` stays below the count)
             if needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return true }
-            index += 8
+            index &+= 8
         }
         while index < bytes.count {
             if escapes(bytes[index]) { return true }

@@ -109,16 +109,17 @@ extension JSONParser.Cursor {
     /// Past a string of printable ASCII without escapes, eight bytes at a time as `parseString`
     /// does; false, with `index` unchanged, for any other string.
     mutating func skipPlainString() -> Bool {
-        var at = index + 1
+        // `at` stays below `bytes.count`: wrapping arithmetic spares a check per step.
+        var at = index &+ 1
         var bytewiseUntil = at
         while at < bytes.count {
-            if at >= bytewiseUntil, at + 8 <= bytes.count, let base = bytes.baseAddress {
+            if at >= bytewiseUntil, at &+ 8 <= bytes.count, let base = bytes.baseAddress {
                 let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
                 if !JSONWriter.needsEscape(word) && word & 0x8080_8080_8080_8080 == 0 {
-                    at += 8
+                    at &+= 8
                     continue
                 }
-                bytewiseUntil = at + 8
+                bytewiseUntil = at &+ 8
             }
             let byte = bytes[at]
             if byte == UInt8(ascii: "\"") {
@@ -126,7 +127,7 @@ extension JSONParser.Cursor {
                 return true
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return false }
-            at += 1
+            at &+= 1
         }
         return false
     }

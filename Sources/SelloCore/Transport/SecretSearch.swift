@@ -28,12 +28,12 @@ struct TextMarks: Equatable {
         func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
         var (high, percents, pluses): (UInt64, UInt64, UInt64) = (0, 0, 0)
         var index = 0
-        while index + 8 <= bytes.count {
+        while index &+ 8 <= bytes.count { // (wrapping: `index` stays below the count)
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             high |= word
             percents |= zeroBytes(word ^ (0x25 &* ones))
             pluses |= zeroBytes(word ^ (0x2B &* ones))
-            index += 8
+            index &+= 8
         }
         nonASCII = high & highs != 0
         percent = percents != 0
@@ -197,11 +197,11 @@ extension Redactor {
     static func holdsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         var index = 0
-        while index + 8 <= bytes.count {
+        while index &+ 8 <= bytes.count { // (wrapping: `index` stays below the count)
             if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                 return true
             }
-            index += 8
+            index &+= 8
         }
         while index < bytes.count {
             if bytes[index] >= 0x80 { return true }

@@ -101,14 +101,15 @@ func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var offset = 0
         while offset < buffer.count {
             // ASCII eight bytes at a time: an answer's XML is kilobytes of it (issue 13).
-            if offset + 8 <= buffer.count,
+            // (wrapping: `offset` stays below the count)
+            if offset &+ 8 <= buffer.count,
                 UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
             {
-                offset += 8
+                offset &+= 8
                 continue
             }
             if buffer[offset] < 0x80 {
-                offset += 1
+                offset &+= 1
                 continue
             }
             // One scalar from here, by the standard library's decoder.

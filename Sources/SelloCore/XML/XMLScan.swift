@@ -114,13 +114,13 @@ enum XMLRepair {
             guard let base = buffer.baseAddress else { return false }
             let ones: UInt64 = 0x0101_0101_0101_0101
             var index = 0
-            while index + 8 <= buffer.count {
+            while index &+ 8 <= buffer.count { // (wrapping: `index` stays below the count)
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                 // A byte below 0x20 in the word (exact for "any"): then its bytes are looked at.
                 if (word &- 0x20 &* ones) & ~word & (0x80 &* ones) != 0 {
-                    for offset in index..<(index + 8) where isForbidden(buffer[offset]) { return true }
+                    for offset in index..<(index &+ 8) where isForbidden(buffer[offset]) { return true }
                 }
-                index += 8
+                index &+= 8
             }
             for offset in index..<buffer.count where isForbidden(buffer[offset]) { return true }
             return false
