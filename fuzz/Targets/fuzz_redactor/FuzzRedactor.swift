@@ -5,7 +5,8 @@
 // Input: byte 0 is the secret's length n, the next n bytes the secret (as UTF-8, lossily), the
 // rest the surrounding text. The secret is embedded in the text in each form. Oracles: no crash;
 // no form of the secret remains in what `scrub` returns, nor in a scrubbed JSON object's keys and
-// values; a text without the secret comes back unchanged (but for a "Bearer <token>").
+// values; a text without the secret comes back unchanged (but for a "Bearer <token>"); the one
+// look at written JSON finds whatever masking would change.
 @testable import SelloCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -35,6 +36,21 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
                     !member.key.contains(secret) && !(member.value.stringValue ?? "").contains(secret),
                     "a member kept the secret")
             }
+        }
+    }
+    // The envelope's one look (issue 13): when it finds nothing in what JSONWriter wrote, masking
+    // value by value must change nothing, whatever the text holds (documents passed by).
+    for embedded in [text, text + secret + text, text + json + text] {
+        let values: [JSON] = [
+            .string(embedded), ["k": .string(embedded), "xml": .string(embedded)],
+            .object(JSONObject([(embedded, .array([.string(embedded), 1]))])),
+        ]
+        for value in values {
+            var written = JSONWriter()
+            var documents: [Range<Int>] = []
+            written.write(value, marking: Redactor.isDocument, marked: &documents)
+            let found = written.withBytes(from: 0) { redactor.mayNeedScrubbing(writtenJSON: $0, except: documents) }
+            precondition(found || redactor.scrub(json: value) == value, "the one look missed what masking changes")
         }
     }
     if !text.contains(secret) && !text.contains("Bearer ") && !text.contains("%") && !text.contains("&")
