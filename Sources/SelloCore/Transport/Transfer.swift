@@ -224,10 +224,12 @@ final class Transfer {
         return result
     }
 
+    static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
     /// RFC 3986: everything but the unreserved characters is percent-encoded (so `+`, `/` and
     /// `=` of base64 survive a query string).
     static func percentEncode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex = Transfer.upperHexDigits
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -236,8 +238,10 @@ final class Transfer {
                 UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 bytes.append(byte)
-            default:
-                bytes.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: // three appends: an array literal here was an allocation per byte encoded
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
             }
         }
         return String(decoding: bytes, as: UTF8.self)
