@@ -52,7 +52,7 @@ public struct Redactor: Sendable {
             let own = secretForms[0] // the secret's own bytes come first
             raw.append(own)
             own.withUnsafeBufferPointer { bytes in // a CSD's key is kilobytes: no byte-by-byte look
-                spaced = spaced || Redactor.bytes(bytes, hold: 0x20)
+                spaced = spaced || bytes.firstIndex(ofByte: 0x20) != nil
                 nonASCII = nonASCII || Redactor.holdsNonASCII(bytes)
             }
             for form in secretForms where !patterns.contains(form) {
@@ -88,7 +88,7 @@ public struct Redactor: Sendable {
         if bytes < minimumSecretLength { return false }
         var text = secret
         let asciiWithoutCR = text.withUTF8 { bytes in
-            !Redactor.holdsNonASCII(bytes) && !Redactor.bytes(bytes, hold: 0x0D)
+            !Redactor.holdsNonASCII(bytes) && bytes.firstIndex(ofByte: 0x0D) == nil
         }
         if asciiWithoutCR { return true }
         return secret.count >= minimumSecretLength
@@ -110,8 +110,9 @@ public struct Redactor: Sendable {
         // What the secret holds, each looked for at once (a CSD's key is kilobytes of base64).
         let (escapes, slash, nonASCII, html) = raw.withUnsafeBufferPointer { bytes in
             (
-                JSONWriter.needsEscape(bytes), Redactor.bytes(bytes, hold: UInt8(ascii: "/")),
-                Redactor.holdsNonASCII(bytes), Redactor.htmlEscapedBytes.contains { Redactor.bytes(bytes, hold: $0) }
+                JSONWriter.needsEscape(bytes), bytes.firstIndex(ofByte: UInt8(ascii: "/")) != nil,
+                Redactor.holdsNonASCII(bytes),
+                Redactor.htmlEscapedBytes.contains { bytes.firstIndex(ofByte: $0) != nil }
             )
         }
         if slash && !escapes && !nonASCII {

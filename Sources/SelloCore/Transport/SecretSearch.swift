@@ -1,9 +1,5 @@
 import CSelloShims
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Which of the bytes that make a text need the redactor's slower checks it holds: `%` (a
 /// percent-encoded secret), `+` (a space in a form or query) and non-ASCII (a canonically
 /// equivalent spelling). Found eight bytes at a time, as every string of every envelope is
@@ -210,21 +206,13 @@ extension Redactor {
         return false
     }
 
-    /// Whether `bytes` holds `byte` (glibc's memchr, vectorised: a CSD's key is kilobytes).
-    static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, hold byte: UInt8) -> Bool {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
-        return memchr(base, Int32(byte), bytes.count) != nil
-    }
-
     /// `raw` with every `/` written `\/`, copied run by run between the slashes.
     static func slashEscaped(_ raw: [UInt8]) -> [UInt8] {
         var escaped: [UInt8] = []
         escaped.reserveCapacity(raw.count + raw.count / 8)
         raw.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
             var start = 0
-            while start < bytes.count, let found = memchr(base + start, 0x2F, bytes.count - start) {
-                let slash = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            while let slash = bytes.firstIndex(ofByte: UInt8(ascii: "/"), from: start) {
                 escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<slash]))
                 escaped.append(0x5C)
                 escaped.append(0x2F)

@@ -2,10 +2,6 @@
 // tree is built directly as `XMLElement`s, never as a libxml2 document first.
 import CLibXML2
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Deepest element nesting accepted.
 let xmlMaxDepth = 256
 
@@ -82,12 +78,9 @@ private func precheck(_ bytes: [UInt8]) -> XMLFailure? {
     return nil
 }
 
-/// The offset of the first NUL byte (memchr: a CFDI is kilobytes), or nil.
+/// The offset of the first NUL byte, or nil.
 func firstNUL(_ bytes: [UInt8]) -> Int? {
-    bytes.withUnsafeBufferPointer { buffer -> Int? in
-        guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
-        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-    }
+    bytes.withUnsafeBufferPointer { $0.firstIndex(ofByte: 0) }
 }
 
 func lineNumber(_ bytes: [UInt8], at offset: Int) -> Int {

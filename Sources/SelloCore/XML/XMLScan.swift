@@ -20,10 +20,7 @@ enum XMLScan {
             let count = buffer.count
             /// The offset of the first `byte` at or after `position`; `count` when there is none.
             func find(_ byte: UInt8, from position: Int) -> Int {
-                guard position < count, let found = memchr(base + position, Int32(byte), count - position) else {
-                    return count
-                }
-                return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                buffer.firstIndex(ofByte: byte, from: position) ?? count
             }
             func starts(_ text: StaticString, at position: Int) -> Bool {
                 let length = text.utf8CodeUnitCount
