@@ -277,6 +277,45 @@ def test_the_same_sealed_xml_twice_is_one_stamp(sandbox, cfdi, tmp_path) -> None
     assert len(service_requests(sandbox)) == 2
 
 
+def test_a_307_for_another_cfdi_with_the_same_serie_and_folio_is_an_error(sandbox, cfdi) -> None:
+    # VERIFICAR_SERIE_FOLIO: Prodigia refuses a Serie and Folio stamped before with 307 and the
+    # EARLIER CFDI (PRODIGIA_2026.md §3.2). That CFDI is not the one sent: taking it as "already
+    # stamped" would hand the caller another invoice's UUID for an invoice never stamped.
+    fecha = mexico_city_now() - datetime.timedelta(minutes=2)
+    options = {"opciones": ["VERIFICAR_SERIE_FOLIO"]}
+    first = stamp_xml(cfdi, cfdi40_xml(seal("one"), fecha=fecha, folio="77"), **options)
+    assert first["ok"] is True, first
+    other = cfdi40_xml(seal("two"), fecha=fecha, folio="77", total="580.00", receptor="XEXX010101000")
+    envelope = stamp_xml(cfdi, other, **options)
+    error = expect_error(envelope, "service", "CFDI_CON_TIMBRE_PREVIO", 307)
+    assert error["retryable"] is False
+    assert error["details"]["earlier_uuid"] == first["data"]["uuid"], error
+    assert error["details"]["differs"] == ["Sello", "Total", "Receptor Rfc"], error
+    assert first["data"]["uuid"] in error["message"] and "Folio" in error["message"], error
+    assert len(sandbox.state()["cfdis"]) == 1
+    again = stamp_xml(cfdi, cfdi40_xml(seal("one"), fecha=fecha, folio="77"), **options)  # the same one
+    assert again["ok"] is True and warning_codes(again) == ["ALREADY_STAMPED"], again
+
+
+def test_a_307_for_a_csv_with_verificar_serie_folio_is_an_error(canned) -> None:
+    # The library cannot compare a CSV with the CFDI Prodigia returns: with VERIFICAR_SERIE_FOLIO a
+    # 307 may be another invoice, so it is not taken for this one.
+    stamped = cfdi40_xml(seal(), inside=TFD_INSIDE)
+    canned.answers["procesarArchivo"] = (
+        200,
+        (
+            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
+            f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>"
+        ).encode(),
+    )
+    with canned_client(canned) as client:
+        request = {"datos": csv40(), "opciones": [RESEND, "VERIFICAR_SERIE_FOLIO"]}
+        envelope = client.call("process_file", request)
+        error = expect_error(envelope, "service", "CFDI_CON_TIMBRE_PREVIO", 307)
+        assert error["details"]["earlier_uuid"] == "5FB2822E-396D-4725-8521-CDC4BDD20CCF", error
+        assert client.call("process_file", {**request, "opciones": [RESEND]})["ok"] is True
+
+
 def test_a_timeout_after_sending_a_sealed_xml_is_retryable_and_not_resent(sandbox, cfdi_config) -> None:
     xml = cfdi40_xml(seal("late"))
     sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/timbrado40")
@@ -331,7 +370,8 @@ def test_a_307_without_the_earlier_stamp_is_an_error(canned) -> None:
 
 
 def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
-    stamped = cfdi40_xml(seal(), inside=TFD_INSIDE)
+    fecha = mexico_city_now() - datetime.timedelta(minutes=2)
+    stamped = cfdi40_xml(seal(), fecha=fecha, inside=TFD_INSIDE)
     canned.answers["timbrado40"] = (
         200,
         (
@@ -340,7 +380,7 @@ def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
         ).encode(),
     )
     with canned_client(canned) as client:
-        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal()), "save_dir": str(tmp_path)})
+        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal(), fecha=fecha), "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and warning_codes(envelope) == ["ALREADY_STAMPED"], envelope
     assert envelope["data"]["uuid"] == "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
     assert (tmp_path / "5FB2822E-396D-4725-8521-CDC4BDD20CCF.xml").read_text() == stamped

@@ -8,6 +8,8 @@ struct CFDI40Check {
     /// What the rest of the request needs from the document.
     let emisorRFC: String?
     let hasSello: Bool
+    /// What a 307's earlier CFDI is compared with (`CFDIIdentity`).
+    let identity: CFDIIdentity
 
     /// - Parameters:
     ///   - calcularSello: opciones has CALCULAR_SELLO (Prodigia seals it: the Sello may be empty).
@@ -64,6 +66,7 @@ struct CFDI40Check {
         try CFDI40Check.checkFecha(root.attribute("Fecha"), field: field, now: now)
         emisorRFC = root.child("Emisor")?.attribute("Rfc")
         hasSello = !sello.isEmpty
+        identity = CFDIIdentity(comprobante: root, sealed: hasSello && !calcularSello)
     }
 
     static func checkFecha(_ fecha: String?, field: String, now: Int64) throws(SelloError) {

@@ -36,7 +36,7 @@ public struct CFDIOperation: ClientOperation {
     fileprivate static func csvStamp(_ name: String, withCSD: Bool) -> CFDIOperation {
         stamp(name) { client, json, found throws(SelloError) in
             let request = try CFDIStampRequest(json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
-            return (request.httpRequest(auth: client.auth), request.output)
+            return (request.httpRequest(auth: client.auth), request.output, request.sent)
         }
     }
 
@@ -44,7 +44,7 @@ public struct CFDIOperation: ClientOperation {
         stamp(name) { client, json, found throws(SelloError) in
             let request = try CFDIXMLStampRequest(
                 json, withCSD: withCSD, defaultContrato: client.contrato, found: &found)
-            return (request.httpRequest(auth: client.auth), request.output)
+            return (request.httpRequest(auth: client.auth), request.output, request.sent)
         }
     }
 
@@ -54,13 +54,13 @@ public struct CFDIOperation: ClientOperation {
         _ name: String,
         _ request:
             @escaping @Sendable (CFDIClient, RequestObject, inout ReadFacts) throws(SelloError) -> (
-                HTTPRequest, CFDIOutput
+                HTTPRequest, CFDIOutput, SentCFDI
             )
     ) -> CFDIOperation {
         CFDIOperation(name) { client, json, found throws(SelloError) in
-            let (http, output) = try request(client, json, &found)
+            let (http, output, sent) = try request(client, json, &found)
             return CFDIPrepared(http: http) { response, redactor, found throws(SelloError) in
-                try CFDIResults.stamp(response, output: output, redactor: redactor, found: &found)
+                try CFDIResults.stamp(response, output: output, sent: sent, redactor: redactor, found: &found)
             }
         }
     }

@@ -4,14 +4,16 @@
 enum CFDIResults {
     /// servicioTimbrado (every stamp). Codigo 307 with `xmlBase64` is the answer to an XML that
     /// was stamped before (REGRESAR_CON_ERROR_307_XML): that earlier stamp, ok, with a warning
-    /// ALREADY_STAMPED, saved like any stamp.
-    static func stamp(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts)
-        throws(SelloError) -> JSON
-    {
+    /// ALREADY_STAMPED, saved like any stamp — when it is the CFDI `sent`; another CFDI (the same
+    /// Serie and Folio, VERIFICAR_SERIE_FOLIO) is the error CFDI_CON_TIMBRE_PREVIO.
+    static func stamp(
+        _ response: HTTPResponse, output: CFDIOutput, sent: SentCFDI, redactor: Redactor, found: inout ReadFacts
+    ) throws(SelloError) -> JSON {
         var answer = try CFDIAnswer(response, shape: .timbrado, operation: "stamp", redactor: redactor)
         if answer.codigo == 307, let earlier = CFDIAnswer.field(answer.data, "xmlBase64")?.stringValue, !earlier.isEmpty
         {
             found.serviceCode = 307
+            if let differs = sent.mismatch(earlier: earlier) { throw anotherCFDI(answer.data, differs: differs) }
             found.warn(
                 Warning(
                     kind: .service, code: .alreadyStamped,
@@ -52,6 +54,24 @@ enum CFDIResults {
             }
         }
         return .object(data)
+    }
+
+    /// A 307 whose earlier CFDI is not the one sent: nothing was stamped.
+    static func anotherCFDI(_ data: JSONObject, differs: [String]) -> SelloError {
+        let given = CFDIAnswer.field(data, "uuid")?.stringValue
+        let uuid = given.flatMap { CFDIFields.isUUID($0) ? $0 : nil } ?? uuidInStampedXML(data)
+        let why =
+            differs.isEmpty
+            ? "with VERIFICAR_SERIE_FOLIO it may be another CFDI of the same Serie and Folio, and the library "
+                + "does not compare a CSV with it"
+            : "its \(differs.joined(separator: ", ")) differ from the CFDI sent"
+        return SelloError(
+            .service, .table("CFDI_CON_TIMBRE_PREVIO"),
+            "Prodigia refused the stamp with codigo 307 and returned an earlier CFDI (UUID \(uuid ?? "unknown")) "
+                + "that is not taken for this one: \(why). This CFDI was not stamped; if its Serie and Folio were "
+                + "stamped before, give it another Folio (cfdi_get_by_uuid returns the earlier CFDI)",
+            serviceCode: 307,
+            details: ["earlier_uuid": uuid.map(JSON.string) ?? .null, "differs": .array(differs.map(JSON.string))])
     }
 
     /// The UUID of the TimbreFiscalDigital inside `xmlBase64`, for an answer that carries the

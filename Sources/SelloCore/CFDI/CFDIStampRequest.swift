@@ -13,6 +13,8 @@ struct CFDIStampRequest {
     let opcionesBase64: Bool
     let output: CFDIOutput
     let csd: CSDCredentials?
+    /// A CSV is not compared with a 307's earlier CFDI (`SentCFDI`).
+    var sent: SentCFDI { SentCFDI(identity: nil, opciones: opciones) }
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     init(_ json: RequestObject, withCSD: Bool, defaultContrato: String, found: inout ReadFacts) throws(SelloError) {

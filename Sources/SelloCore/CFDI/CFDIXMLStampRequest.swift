@@ -15,6 +15,8 @@ struct CFDIXMLStampRequest {
     /// CFDI, which Prodigia answers with 307 and the earlier stamp. So a request that may have
     /// arrived can be sent again by the caller (`retryable`), never twice by the library.
     let isSealed: Bool
+    /// What a 307's earlier CFDI must agree with to be this one.
+    let sent: SentCFDI
 
     /// Every field is checked, and every problem reported (`Problems`): the error is the first.
     /// The XML's content is checked once the XML is read; the CSD's RFC against its Emisor once
@@ -54,6 +56,7 @@ struct CFDIXMLStampRequest {
         }
         (self.contrato, self.xml, self.prueba, opciones) = (contrato, xml, prueba, CFDIOptions.withResend307(given))
         (self.output, self.csd, isSealed) = (output, csd, document.hasSello && !calcularSello)
+        sent = SentCFDI(identity: document.identity, opciones: given)
     }
 
     /// The issuer's CSD, whose RFC must be the Comprobante's Emisor's (203) when the XML was read.
