@@ -1011,6 +1011,28 @@ def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     assert len(sandbox.state()["cfdis"]) == 18
 
 
+def test_a_batch_whose_credentials_are_refused_sends_no_other_item(sandbox, cfdi_config) -> None:
+    # Prodigia locks an account after 3 failed logins (PRODIGIA_2026.md §1): the first item goes
+    # alone, and once its credentials are refused no other item is sent.
+    item = {
+        "uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+        "rfcEmisor": EMISOR,
+        "rfcReceptor": RECEPTOR,
+        "total": "1160.00",
+    }
+    with Client("cfdi", {**cfdi_config, "password": "not-the-password"}) as client:
+        envelope = client.call("process_files", {"operation": "get_status", "items": [item] * 6, "concurrency": 4})
+    data = envelope["data"]
+    assert (data["succeeded"], data["failed"]) == (0, 6), data
+    first, *rest = data["results"]
+    assert first["error"]["kind"] == "auth" and first["meta"]["attempts"] == 1, first
+    for result in rest:
+        error = result["error"]
+        assert (error["kind"], error["code"]) == ("auth", first["error"]["code"]), error
+        assert error["message"].startswith("not sent:") and result["meta"]["attempts"] == 0, result
+    assert len(service_requests(sandbox)) == 1 and envelope["meta"]["attempts"] == 1
+
+
 def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, cfdi_config) -> None:
     sandbox.fault("reset", process=True, prefix=CFDI_API + "/procesarArchivo")  # processed, lost: not re-sent
     sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")  # not processed: retried
@@ -1047,13 +1069,14 @@ def test_batch_runs_concurrently_and_keeps_connections_alive(sandbox, cfdi) -> N
     envelope = cfdi.call("process_files", {"items": items, "concurrency": 8})
     elapsed = time.monotonic() - started
     assert envelope["data"]["succeeded"] == 8
-    assert elapsed < 1.5, elapsed  # 8 × 300 ms one after the other would take 2.4 s
-    assert sandbox.stats()["connections"] == 8
+    assert elapsed < 1.5, elapsed  # the first alone, then 7 at once; one after the other would take 2.4 s
+    # The first item's connection is reused by one of the seven that follow it.
+    assert sandbox.stats()["connections"] == 7
     started = time.monotonic()
     assert cfdi.call("process_files", {"items": items[:4], "concurrency": 2})["data"]["succeeded"] == 4
-    assert time.monotonic() - started >= 0.6  # two at a time: two rounds of 300 ms
+    assert time.monotonic() - started >= 0.9  # the first alone, then two at a time: three rounds of 300 ms
     # Within a batch the connections are reused (a batch's multi handle keeps its own cache).
-    assert sandbox.stats()["connections"] == 10
+    assert sandbox.stats()["connections"] == 9
 
 
 def test_sequential_stamps_share_one_connection(sandbox, cfdi) -> None:

@@ -71,6 +71,10 @@ extension CFDIClient {
 
     /// Progress counts items (done, total), not bytes: each item refused locally is done at once,
     /// each one sent when its result is in.
+    ///
+    /// The first item goes alone (`performMany`): Prodigia locks an account after 3 failed logins
+    /// (PRODIGIA_2026.md §1), and a batch with a wrong password sent at its concurrency would spend
+    /// them all at once. Once an item's credentials are refused, the items not yet sent are not.
     func runBatch(_ request: CFDIBatchRequest, scope: CallScope, facts: inout CallFacts) -> JSON {
         var results = [JSON](repeating: .null, count: request.items.count)
         var ready: [Item] = []
@@ -94,10 +98,13 @@ extension CFDIClient {
         client.transport.performMany(ready.map(\.prepared.http), scope: scope, concurrency: request.concurrency) {
             position, exchange in
             var item = ready[position]
-            results[item.index] = finish(&item, exchange)
+            let (envelope, error) = finish(&item, exchange)
+            results[item.index] = envelope
             facts.attempts += item.facts.attempts
             done += 1
             scope.hooks.reportProgress(done: done, total: total)
+            guard let error, error.kind == .auth, exchange.attempts > 0 else { return nil }
+            return error.notSent
         }
         let succeeded = results.filter { $0["ok"]?.boolValue == true }.count
         return [
@@ -106,8 +113,8 @@ extension CFDIClient {
         ]
     }
 
-    /// An item's envelope from what the transport did with it.
-    private func finish(_ item: inout Item, _ exchange: Exchange) -> JSON {
+    /// An item's envelope from what the transport did with it, and its error.
+    private func finish(_ item: inout Item, _ exchange: Exchange) -> (JSON, SelloError?) {
         item.facts.add(exchange)
         var found = ReadFacts()
         let result = Result { () throws(SelloError) -> JSON in
@@ -116,8 +123,19 @@ extension CFDIClient {
         if found.serviceCode != nil { item.facts.serviceCode = found.serviceCode }
         item.facts.warnings += found.warnings
         switch result {
-        case .success(let data): return Envelope.success(data, scope: item.scope, facts: item.facts)
-        case .failure(let error): return Envelope.failure(error, scope: item.scope, facts: item.facts)
+        case .success(let data): return (Envelope.success(data, scope: item.scope, facts: item.facts), nil)
+        case .failure(let error): return (Envelope.failure(error, scope: item.scope, facts: item.facts), error)
         }
+    }
+}
+
+extension SelloError {
+    /// This refusal of the credentials, for an item of a batch that was not sent because of it.
+    fileprivate var notSent: SelloError {
+        SelloError(
+            kind, code,
+            "not sent: the credentials were refused on the batch's first item, so no other item was sent "
+                + "(Prodigia locks an account after 3 failed logins): \(message)",
+            serviceCode: serviceCode, field: field)
     }
 }

@@ -15,27 +15,27 @@ extension HTTPTransport {
     /// one finishes, in completion order, with what happened to it (its answer or error, its
     /// requests on the wire). A retry is queued again after its delay; a request that may have
     /// reached the service is re-sent only when its `replay` allows it.
+    ///
+    /// The first request goes alone, the others once it is done: when `completion` returns an
+    /// error, the requests not yet sent end with it and are not sent (a refusal of the credentials
+    /// on the first: a service that locks an account after a few failed logins would otherwise
+    /// see one per slot at once).
     /// - Parameter scope: the batch call's (its items share its callbacks and cancellation).
     public func performMany(
         _ requests: [HTTPRequest], scope: CallScope, concurrency: Int,
-        completion: (Int, Exchange) -> Void
+        completion: (Int, Exchange) -> SelloError?
     ) {
         guard !requests.isEmpty else { return }
         let pool: HandlePool
         do {
             pool = try pools.pool()
         } catch {
-            for position in requests.indices { completion(position, Exchange(.failure(error))) }
+            for position in requests.indices { _ = completion(position, Exchange(.failure(error))) }
             return
         }
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
             for position in requests.indices {
-                completion(
-                    position,
-                    Exchange(
-                        .failure(
-                            .internal(
-                                "curl_multi_init failed"))))
+                _ = completion(position, Exchange(.failure(.internal("curl_multi_init failed"))))
             }
             return
         }
@@ -71,7 +71,7 @@ private struct Batch {
         let handle: EasyHandle
         let transfer: Transfer
     }
-    typealias Completion = (Int, Exchange) -> Void
+    typealias Completion = (Int, Exchange) -> SelloError?
 
     let transport: HTTPTransport
     let pool: HandlePool
@@ -86,6 +86,10 @@ private struct Batch {
     var running: [UnsafeMutableRawPointer: Running] = [:]
     var deadlines: [CallDeadline?]
     var exchanges: [Exchange]
+    /// Whether a request has completed: until then the first runs alone.
+    var anyCompleted = false
+    /// What a completion ended the batch with: the requests not yet sent fail with it.
+    var stop: SelloError?
 
     init(
         transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
@@ -108,8 +112,9 @@ private struct Batch {
                 cancelRest(completion)
                 return
             }
-            // Start what may start.
-            while running.count < limit, let item = nextReady() { launch(item, completion) }
+            if let stop { failUnsent(stop, completion) }
+            // Start what may start: the first request alone, then up to the limit.
+            while running.count < (anyCompleted ? limit : 1), let item = nextReady() { launch(item, completion) }
             if running.isEmpty {
                 // Only retries waiting for their delay.
                 guard let soonest = retrying.map(\.readyAt).min() else { continue }
@@ -221,7 +226,16 @@ private struct Batch {
 
     mutating func complete(_ position: Int, _ response: Result<HTTPResponse, SelloError>, _ completion: Completion) {
         exchanges[position].response = response
-        completion(position, exchanges[position])
+        anyCompleted = true
+        if let error = completion(position, exchanges[position]), stop == nil { stop = error }
+    }
+
+    /// A completion ended the batch: what waits to be sent, or to be sent again, is not.
+    mutating func failUnsent(_ error: SelloError, _ completion: Completion) {
+        let waiting = retrying.map(\.position) + Array(nextFresh..<requests.count)
+        retrying.removeAll()
+        nextFresh = requests.count
+        for position in waiting { complete(position, .failure(error), completion) }
     }
 
     /// The batch was cancelled: the items that finished keep their results (already given to

@@ -658,7 +658,8 @@ def test_ctrl_c_cancels_a_batch_in_flight(sandbox, tmp_path) -> None:
     """SIGINT while the library's batch runs: the calls in flight are cancelled (not waited for),
     the items not sent are never sent, and sello exits 130."""
     status_path = "/servicio/rest/cancelacion/consultarEstatusComprobante"
-    sandbox.fault("delay", ms=8000, prefix=status_path, count=50)
+    sandbox.fault("delay", ms=1, prefix=status_path, count=1)  # the first item goes alone, answered at once
+    sandbox.fault("delay", ms=8000, prefix=status_path, count=50)  # then two at a time, held
     env = base_environment(tmp_path)
     env.update(
         {
@@ -677,14 +678,14 @@ def test_ctrl_c_cancels_a_batch_in_flight(sandbox, tmp_path) -> None:
         text=True,
     )
     deadline = time.monotonic() + 30
-    while len(sandbox.requests(status_path)) < 2:
+    while len(sandbox.requests(status_path)) < 3:
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.02)
     interrupted = time.monotonic()
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
     assert process.returncode == 130 and time.monotonic() - interrupted < 4  # long before the 8 s hold
-    assert len(sandbox.requests(status_path)) == 2
+    assert len(sandbox.requests(status_path)) == 3
 
 
 def read_pty(master: int, process: subprocess.Popen) -> str:
