@@ -685,10 +685,7 @@ def test_get_cancellation_receipt(sandbox, cfdi, tmp_path) -> None:
     assert request["query"] == [["contrato", "PADE-CONTRATO-01"], ["uuid", uuid]]
     assert envelope["data"]["consultaOk"] is True and "<Acuse" in envelope["data"]["xml"]
     assert envelope["data"]["saved_files"] == [str(tmp_path / f"{uuid}_acuse.xml")]
-    assert (
-        base64.b64decode(cancelled["data"]["cancelaciones"][0]["acuseCancelBase64"])
-        == (tmp_path / f"{uuid}_acuse.xml").read_bytes()
-    )
+    assert base64.b64decode(cancelled["data"]["acuseCancelBase64"]) == (tmp_path / f"{uuid}_acuse.xml").read_bytes()
 
 
 @pytest.mark.parametrize("operation", ["get_by_uuid", "get_cancellation_receipt"])

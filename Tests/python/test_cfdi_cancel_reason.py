@@ -301,6 +301,41 @@ def test_every_code_has_its_status(canned) -> None:
     assert all(e["uuid"] == e["UUID"] for e in entries)  # the folio filled whatever its case
 
 
+def cancel_answer(entries: str, root: str = "") -> bytes:
+    return (
+        f"<servicioCancel><statusOk>true</statusOk><rfc>{EMISOR}</rfc><codigo>0</codigo><procesados>2</procesados>"
+        f"<cancelaciones>{entries}</cancelaciones>{root}</servicioCancel>"
+    ).encode()
+
+
+def test_the_acuse_at_the_root_of_the_answer_is_saved_under_each_uuid_it_names(canned, tmp_path) -> None:
+    # PRODIGIA_2026.md §4.4: one acuseCancelBase64 for the request, a child of servicioCancel.
+    other = GHOST[:-2] + "99"
+    acuse = (
+        f'<Acuse RfcEmisor="{EMISOR}"><Folios><UUID>{GHOST}</UUID><EstatusUUID>201</EstatusUUID></Folios>'
+        f"<Folios><UUID>{other}</UUID><EstatusUUID>201</EstatusUUID></Folios></Acuse>"
+    )
+    entries = "".join(f"<cancelacion><uuid>{u}</uuid><codigo>201</codigo></cancelacion>" for u in (GHOST, other))
+    canned.answers["cancelar"] = (202, cancel_answer(entries, f"<acuseCancelBase64>{b64(acuse)}</acuseCancelBase64>"))
+    with canned_client(canned) as client:
+        envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|", f"{other}|02|"], save_dir=str(tmp_path)))
+    assert envelope["ok"] is True and "warnings" not in envelope, envelope
+    assert envelope["data"]["saved_files"] == [str(tmp_path / f"{u}_acuse.xml") for u in (GHOST, other)]
+    assert (tmp_path / f"{other}_acuse.xml").read_text() == acuse
+
+
+def test_a_cancellation_without_an_acuse_to_save_says_so(canned, tmp_path) -> None:
+    canned.answers["cancelar"] = (
+        202,
+        cancel_answer(f"<cancelacion><uuid>{GHOST}</uuid><codigo>201</codigo></cancelacion>"),
+    )
+    with canned_client(canned) as client:
+        envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|"], save_dir=str(tmp_path)))
+    assert envelope["ok"] is True and envelope["data"]["saved_files"] == [], envelope
+    [warning] = envelope["warnings"]
+    assert warning["code"] == "XML_MISSING" and "acuseCancelBase64" in warning["message"], warning
+
+
 def test_a_cancellation_is_not_resent(sandbox, cfdi) -> None:
     sandbox.fault("reset", prefix=CFDI_REST + "/cancelacion/cancelar", process=True)
     envelope = cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"]))
@@ -383,7 +418,7 @@ def test_cfdi_cancel_motivo_rules_send_nothing(sandbox, cfdi, name, entry, code)
 
 def test_the_acuse_of_a_motivo_cancellation(sandbox, cfdi, stored, tmp_path) -> None:
     uuid = stamp(cfdi, "q", receptor="XAXX010101000")
-    cancelled = cfdi.call("cancel_with_reason", reason([f"{uuid}|02|"]))["data"]["cancelaciones"][0]
+    cancelled = cfdi.call("cancel_with_reason", reason([f"{uuid}|02|"]))["data"]
     receipt = cfdi.call("get_cancellation_receipt", {"uuid": uuid, "save_dir": str(tmp_path)})
     assert receipt["ok"] is True
     assert (tmp_path / f"{uuid}_acuse.xml").read_bytes() == base64.b64decode(cancelled["acuseCancelBase64"])

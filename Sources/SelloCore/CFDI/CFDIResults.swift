@@ -85,7 +85,7 @@ enum CFDIResults {
     }
 
     /// servicioCancel (both cancellation families): per-UUID results are data, each with its
-    /// normalised `status`; the acuses are saved as <UUID>_acuse.xml.
+    /// normalised `status`; the acuses are saved as <UUID>_acuse.xml (`CFDIAcuses`).
     static func cancellation(_ response: HTTPResponse, output: CFDIOutput, redactor: Redactor, found: inout ReadFacts)
         throws(SelloError) -> JSON
     {
@@ -95,19 +95,7 @@ enum CFDIResults {
         answer.describeCancellations()
         var data = answer.data
         if let folder = output.saveDir {
-            var saved: [JSON] = []
-            for entry in CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? [] {
-                guard let object = entry.objectValue, let uuid = CFDIAnswer.field(object, "uuid")?.stringValue,
-                    let acuse = CFDIAnswer.field(object, "acuseCancelBase64")?.stringValue, !acuse.isEmpty
-                else { continue }
-                if let path = save(
-                    base64: acuse, uuid: uuid, suffix: "_acuse.xml", folder: folder, what: "cancellation receipt",
-                    found: &found)
-                {
-                    saved.append(.string(path))
-                }
-            }
-            data["saved_files"] = .array(saved)
+            data["saved_files"] = .array(CFDIAcuses.save(data, folder: folder, found: &found))
         }
         return .object(data)
     }

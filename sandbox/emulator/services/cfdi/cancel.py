@@ -87,12 +87,21 @@ def cfdi_needs_acceptance(c: Cfdi) -> bool:
 
 def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
     """A SAT-style cancellation receipt (Acuse) for one UUID."""
+    return cfdi_request_acuse([(c, code)])
+
+
+def cfdi_request_acuse(cancelled: list[tuple[Cfdi, int]]) -> bytes:
+    """The Acuse of a cancellation request: one Folios per UUID it cancelled (SAT issues one per
+    request; PRODIGIA_2026.md §4.4 has it as a child of servicioCancel)."""
     fecha = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    folios = "".join(
+        f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
+        for c, code in cancelled
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<Acuse xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'Fecha="{fecha}" RfcEmisor="{c.rfc_emisor}">'
-        f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
+        f'Fecha="{fecha}" RfcEmisor="{cancelled[0][0].rfc_emisor}">{folios}'
         '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="SelloSAT"><SignedInfo>'
         '<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha512"/></SignedInfo>'
         f"<SignatureValue>{b64(os.urandom(64))}</SignatureValue></Signature></Acuse>"
@@ -105,13 +114,15 @@ def cfdi_finish_cancel(c: Cfdi, code: int) -> bytes:
     return c.acuse
 
 
-def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -> XmlFields:
+def cfdi_cancel_one(
+    account: CfdiAccount, rfc_emisor: str, entry: CancelEntry, cancelled: list[tuple[Cfdi, int]]
+) -> XmlFields:
     """Per UUID: 205 (unknown, or the 2020 entry's receptor/total not the CFDI's), 203, 202,
     96 (awaiting the receiver), 97 (the receiver rejected the last request: reported once), 94 (a
     live CFDI relates to it, other than motivo 01's replacement), 96 (needs acceptance: now
-    pending), else 201 with the acuse."""
+    pending), else 201, added to `cancelled` (the request's acuse names it)."""
     cfdi = CFDI.cfdis.get(entry.uuid)
-    code, acuse = 205, None
+    code = 205
     if cfdi is not None and cfdi.contrato == account.contrato:
         blockers = [
             o.uuid
@@ -137,14 +148,14 @@ def cfdi_cancel_one(account: CfdiAccount, rfc_emisor: str, entry: CancelEntry) -
             code, cfdi.status = 96, "pendiente"
         else:
             code = 201
-            acuse = cfdi_finish_cancel(cfdi, code)
+            cfdi.status, cfdi.cancel_code = "cancelado", code
+            cancelled.append((cfdi, code))
         if code in (96, 201):
             cfdi.motivo, cfdi.folio_sustitucion = entry.motivo, entry.folio
     return [
         ("uuid", entry.uuid),
         ("codigo", code),
         ("mensaje", cfdi_message(code)),
-        ("acuseCancelBase64", b64(acuse) if acuse else None),
     ]
 
 
@@ -169,10 +180,22 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
                 return cfdi_error("cancel", 3, rfc=rfc, detail=name, status=status)
         if not nonempty_str(req.q("keyPass")):
             return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass", status=status)
+    cancelled: list[tuple[Cfdi, int]] = []
     with LOCK:
-        results = [("cancelacion", cfdi_cancel_one(account, rfc, e)) for e in entries if e is not None]
+        results = [("cancelacion", cfdi_cancel_one(account, rfc, e, cancelled)) for e in entries if e is not None]
+        acuse = cfdi_request_acuse(cancelled) if cancelled else None
+        for c, _ in cancelled:
+            c.acuse = acuse  # what acuseCancelacion returns for each of its UUIDs
     return xml_answer(
-        "servicioCancel", [("statusOk", True), ("rfc", rfc), ("codigo", 0), ("cancelaciones", results)], status
+        "servicioCancel",
+        [
+            ("statusOk", True),
+            ("rfc", rfc),
+            ("codigo", 0),
+            ("cancelaciones", results),
+            ("acuseCancelBase64", b64(acuse) if acuse else None),
+        ],
+        status,
     )
 
 
