@@ -19,3 +19,9 @@ int textshim_contains(const void *haystack, size_t haystack_length, const void *
     }
     return 0;
 }
+
+long textshim_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    if (needle_length == 0 || haystack_length < needle_length) return -1;
+    const unsigned char *found = memmem(haystack, haystack_length, needle, needle_length);
+    return found == NULL ? -1 : (long)(found - (const unsigned char *)haystack);
+}

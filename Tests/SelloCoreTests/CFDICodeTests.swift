@@ -175,3 +175,13 @@ import Testing
         #expect(answer.mensaje == "bad keyPass ***")
     }
 }
+
+/// A service's mensaje in a message is bounded: an answer that repeats the request must not carry it.
+@Suite struct CFDIMensajeTests {
+    @Test func aLongMensajeIsCut() {
+        let long = String(repeating: "x", count: 1000)
+        let error = CFDICodes.serviceError(number: 3, mensaje: long, operation: "cancel")
+        #expect(error.message.count < 500 && error.message.contains(String(repeating: "x", count: 300) + "…"))
+        #expect(CFDICodes.shownMensaje("  ") == nil && CFDICodes.shownMensaje(" corto ") == "corto")
+    }
+}

@@ -331,4 +331,31 @@ import Testing
         let sample = Redactor(secrets: []).sample(Array((String(repeating: "a", count: 119) + "ñññ").utf8))
         #expect(sample == String(repeating: "a", count: 119) + "\u{FFFD}…")
     }
+
+    /// A CSD key comes back broken into lines (PEM, MIME): masked whole, line breaks and all.
+    @Test func aLongSecretBrokenIntoLinesIsMasked() {
+        let key = String(repeating: "MIIFDjBABgkqhkiG9w0BBQ0wMzAb+/", count: 6)
+        let redactor = Redactor(secrets: [key])
+        let pem =
+            "-----BEGIN KEY-----\n" + key.prefix(64) + "\n" + key.dropFirst(64).prefix(64) + "\n"
+            + key.dropFirst(128) + "\n-----END KEY-----"
+        #expect(redactor.scrub(pem) == "-----BEGIN KEY-----\n***\n-----END KEY-----")
+        #expect(redactor.scrub("a " + key.prefix(76) + "\r\n" + key.dropFirst(76) + " b") == "a *** b")
+        #expect(redactor.scrub(key + "\n" + key) == "***\n***")
+        // A part of it is not the secret: a short secret is not looked for this way at all.
+        let part = String(key.prefix(100)) + "\n" + key.dropFirst(100).prefix(50)
+        #expect(redactor.scrub(part) == part)
+        #expect(Redactor(secrets: ["Secreta123"]).scrub("Secr\neta123") == "Secr\neta123")
+    }
+
+    @Test func theEscapedLineBreaksOfJSON() {
+        for (json, expected) in [
+            (#"{"a":"x\ny"}"#, true), (#"{"a":"x\ry"}"#, true), (#"{"a":"x\ty"}"#, false),
+            (#"{"a":"x\\y"}"#, false), (#"{"a":"x\"#, false), ("", false),
+        ] {
+            var bytes = Array(json.utf8)
+            #expect(bytes.withUnsafeBufferPointer(Redactor.holdsEscapedLineBreak) == expected, "\(json)")
+            bytes.removeAll()
+        }
+    }
 }

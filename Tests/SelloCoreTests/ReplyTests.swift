@@ -66,13 +66,28 @@ import Glibc
         "una+clave", "una%20clave", "pa\"ss/wörd", "pa\\\"ss\\/w\\u00f6rd", "pa&quot;ss/wörd",
         "pa\"ss/wo\u{308}rd", "Bearer ", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x", "Token Bearer erróneo",
         "Ñandú", "a\nb\u{1}c", "50%", "1+1", "cla\"ve/9x", "cla\\\"ve\\/9x", "cla\\\"ve/9x", "cla&quot;ve/9x",
-        "tab\tclave",
+        "tab\tclave", ReplyTests.longSecret, "a " + ReplyTests.wrapped(64, "\n"), ReplyTests.wrapped(76, "\r\n"),
+        "x" + ReplyTests.wrapped(64, "\n").dropLast(3), "line\nbreak",
     ]
+
+    /// A CSD key's base64 stand-in (a secret long enough to come back broken into lines).
+    static let longSecret = String(repeating: "MIIFDjBABgkqhkiG9w0BBQ0wMzAb+/", count: 6)
+
+    static func wrapped(_ width: Int, _ newline: String) -> String {
+        var lines: [Substring] = []
+        var rest = Substring(longSecret)
+        while !rest.isEmpty {
+            lines.append(rest.prefix(width))
+            rest = rest.dropFirst(width)
+        }
+        return lines.joined(separator: newline)
+    }
 
     static let redactors = [
         Redactor(secrets: ["Secreta123"]), Redactor(secrets: ["una clave", "Secreta123"]),
         Redactor(secrets: ["pa\"ss/wörd"]), Redactor(secrets: ["clave\\x", "Ñandú1"]), Redactor(secrets: []),
         Redactor(secrets: ["cla\"ve/9x"]), Redactor(secrets: ["tab\tclave"]),
+        Redactor(secrets: [ReplyTests.longSecret, "Secreta123"]),
     ]
 
     @Test func oneLookAtTheWrittenEnvelopeMasksWhatStringByStringMasks() throws {

@@ -382,3 +382,50 @@ def test_cfdi_key_material_never_shown(sandbox, certs) -> None:
         assert not any(line in text for text in texts)
     for start in range(96, len(key_b64) - 48, 48):
         assert not any(key_b64[start : start + 48] in text for text in texts)
+
+
+def wrapped(text: str, width: int, newline: str) -> str:
+    return newline.join(text[i : i + width] for i in range(0, len(text), width))
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        lambda key: wrapped(key, 64, "\n"),
+        lambda key: wrapped(key, 76, "\r\n"),
+        lambda key: (
+            f"-----BEGIN ENCRYPTED PRIVATE KEY-----\n{wrapped(key, 64, chr(10))}\n-----END ENCRYPTED PRIVATE KEY-----"
+        ),
+        lambda key: "Llave: " + key,
+    ],
+    ids=["64-lf", "76-crlf", "pem", "whole"],
+)
+def test_a_csd_key_echoed_in_lines_is_never_shown(certs, echo) -> None:
+    """Prodigia receives keyBase64 in the query of a cancellation; an answer that repeats it broken
+    into lines (as PEM and MIME encoders write base64) must not carry it into the error, its
+    message or a log line (whole or in part)."""
+    import pathlib
+
+    csd = certs["csd"]
+    key_b64 = base64.b64encode(pathlib.Path(csd["key"]).read_bytes()).decode()
+    answer = (
+        "<servicioCancel><statusOk>false</statusOk><codigo>3</codigo>"
+        f"<mensaje>Parámetro inválido: {echo(key_b64)}</mensaje></servicioCancel>"
+    ).encode()
+    request = {
+        "rfcEmisor": "XIQB891116QE4",
+        "uuids": ["6F2A1B7E-3C4D-4E5F-8A9B-0C1D2E3F4A5B|02|"],
+        "cert_path": csd["cer"],
+        "key_path": csd["key"],
+        "keyPass": CSD_PASSWORD,
+    }
+    for status, content_type in [(200, "application/xml"), (500, "text/html"), (400, "text/html")]:
+        body = answer if content_type == "application/xml" else b"<html><body><pre>" + answer + b"</pre></body></html>"
+        with Canned(status, body, content_type) as server:
+            with Client("cfdi", {"base_url": server.url, **CFDI_USER, "retries": {"max": 0}}) as client:
+                envelope = client.call("cancel_with_reason", request)
+        assert envelope["ok"] is False, envelope
+    for text in everything():
+        flat = text.replace("\r", "").replace("\n", "").replace("\\r", "").replace("\\n", "").replace(" ", "")
+        for start in range(0, len(key_b64) - 24, 12):
+            assert key_b64[start : start + 24] not in flat, f"part of the key in: {text[:300]!r}"

@@ -7,4 +7,7 @@
 /* Whether `needle` occurs in `haystack`: 1 or 0 (an empty needle occurs everywhere). */
 int textshim_contains(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/* Where `needle` first occurs in `haystack` (memmem), or -1; `needle` must not be empty. */
+long textshim_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

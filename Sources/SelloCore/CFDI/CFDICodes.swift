@@ -208,10 +208,20 @@ public enum CFDICodes {
         validation(3, detail, field: field)
     }
 
+    /// A service's `mensaje` as a message shows it: trimmed, nil when empty, and at most
+    /// `mensajeLimit` characters (the full answer stays in `data` of a success). A service that
+    /// repeats the request (a CSD key is kilobytes) must not make the message carry it.
+    static func shownMensaje(_ mensaje: String?) -> String? {
+        guard let text = mensaje?.trimmingSpaces, !text.isEmpty else { return nil }
+        return text.count <= mensajeLimit ? text : String(text.prefix(mensajeLimit)) + "…"
+    }
+
+    static let mensajeLimit = 300
+
     /// The error for an answer whose ok flag is false (a status query's may carry a code of the
     /// cancellation-status table, 90–99).
     static func serviceError(number: Int?, mensaje: String?, operation: String) -> SelloError {
-        let text = mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
+        let text = shownMensaje(mensaje)
         guard let number, let code = serviceByNumber[number] ?? cancellationByNumber[number], number != 0 else {
             let shown = number.map(String.init) ?? "none"
             return SelloError(

@@ -140,7 +140,7 @@ enum CFDIResults {
         }
         if let codigo = answer.codigo, codigo != 0, !results.contains(codigo) {
             let code = CFDICodes.serviceCode(codigo)
-            let text = answer.mensaje.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
+            let text = CFDICodes.shownMensaje(answer.mensaje)
             found.warn(
                 Warning(
                     kind: .service, code: code.map { .table($0.name) } ?? .cfdiCodigoNoDocumentado,

@@ -37,6 +37,12 @@ public struct Redactor: Sendable {
     /// so does the JSON written from it (`mayNeedScrubbing(writtenJSON:)`). Most secrets have
     /// no such form.
     private(set) var unescapedRuns: [[UInt8]] = []
+    /// The secrets long enough to come back broken into lines (a CSD's key in base64: PEM and MIME
+    /// encoders wrap it at 64 or 76 columns): looked for in a text once its line breaks and
+    /// spaces are left out, whenever it has a line break (`maskLineBroken`).
+    private(set) var lineBreakable: [[UInt8]] = []
+    /// The length from which a secret is `lineBreakable`: a line of PEM is 64 characters.
+    static let lineLength = 64
 
     public init(secrets: [String]) {
         add(secrets)
@@ -51,6 +57,7 @@ public struct Redactor: Sendable {
             let secretForms = Redactor.forms(of: secret)
             let own = secretForms[0] // the secret's own bytes come first
             raw.append(own)
+            if own.count >= Redactor.lineLength { lineBreakable.append(own) }
             own.withUnsafeBufferPointer { bytes in // a CSD's key is kilobytes: no byte-by-byte look
                 spaced = spaced || bytes.firstIndex(ofByte: 0x20) != nil
                 nonASCII = nonASCII || Redactor.holdsNonASCII(bytes)
@@ -193,6 +200,11 @@ public struct Redactor: Sendable {
         var bytes = Array(text.utf8)
         var changed = false
         for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
+        if !lineBreakable.isEmpty, bytes.withUnsafeBufferPointer(Redactor.holdsLineBreak),
+            Redactor.maskLineBroken(&bytes, lineBreakable)
+        {
+            changed = true
+        }
         if bytes.contains(UInt8(ascii: "%")) || (spaced && bytes.contains(UInt8(ascii: "+"))) {
             for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
         }
@@ -218,6 +230,7 @@ public struct Redactor: Sendable {
 
     func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
         if needsSlowerLook(marks) { return true }
+        if !lineBreakable.isEmpty && Redactor.holdsLineBreak(haystack) { return true }
         return patterns.contains { pattern in
             pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
         }

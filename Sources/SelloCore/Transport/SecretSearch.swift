@@ -86,11 +86,68 @@ extension Redactor {
     func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !secrets.isEmpty else { return false }
         if mayHoldSecret(json, marks: TextMarks(json)) { return true }
+        // A line break inside a string is written `\n` or `\r`: a line-broken secret may be there.
+        if !lineBreakable.isEmpty && Redactor.holdsEscapedLineBreak(json) { return true }
         let found = unescapedRuns.contains { run in run.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
         let bearer: StaticString = "Bearer "
         return found
             || Redactor.bytes(
                 json, contain: UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount))
+    }
+
+    /// Whether `bytes` has a CR or an LF.
+    static func holdsLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.firstIndex(ofByte: 0x0A) != nil || bytes.firstIndex(ofByte: 0x0D) != nil
+    }
+
+    /// Whether JSON text has a `\n` or `\r` escape (or a backslash before an n or r).
+    static func holdsEscapedLineBreak(_ json: UnsafeBufferPointer<UInt8>) -> Bool {
+        var from = 0
+        while let slash = json.firstIndex(ofByte: 0x5C, from: from), slash &+ 1 < json.count {
+            let next = json[slash &+ 1]
+            if next == UInt8(ascii: "n") || next == UInt8(ascii: "r") { return true }
+            from = slash &+ 2
+        }
+        return false
+    }
+
+    /// Masks each of `secrets` found in `bytes` once CR, LF, tab and space are left out: the span
+    /// it covers in `bytes`, its line breaks with it, becomes `***`. Whether anything was masked.
+    static func maskLineBroken(_ bytes: inout [UInt8], _ secrets: [[UInt8]]) -> Bool {
+        var kept: [UInt8] = []
+        var at: [Int] = [] // where each kept byte is in `bytes`
+        kept.reserveCapacity(bytes.count)
+        at.reserveCapacity(bytes.count)
+        for (index, byte) in bytes.enumerated() where byte != 0x0A && byte != 0x0D && byte != 0x09 && byte != 0x20 {
+            kept.append(byte)
+            at.append(index)
+        }
+        var spans: [Range<Int>] = []
+        kept.withUnsafeBufferPointer { text in
+            for secret in secrets {
+                secret.withUnsafeBufferPointer { needle in
+                    var from = 0
+                    while let start = Redactor.firstIndex(of: needle, in: text, from: from) {
+                        let end = start + needle.count
+                        spans.append(at[start]..<(at[end - 1] + 1))
+                        from = end
+                    }
+                }
+            }
+        }
+        guard !spans.isEmpty else { return false }
+        spans.sort { $0.lowerBound < $1.lowerBound }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var next = 0
+        for span in spans where span.upperBound > next {
+            output.append(contentsOf: bytes[next..<max(next, span.lowerBound)])
+            if span.lowerBound >= next { output.append(contentsOf: Redactor.mask) }
+            next = span.upperBound
+        }
+        output.append(contentsOf: bytes[next...])
+        bytes = output
+        return true
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
@@ -221,6 +278,17 @@ extension Redactor {
             escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         return escaped
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `from` (memmem).
+    static func firstIndex(
+        of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int
+    ) -> Int? {
+        guard let needleBase = needle.baseAddress, let base = haystack.baseAddress, from < haystack.count else {
+            return nil
+        }
+        let found = textshim_find(base + from, haystack.count - from, needleBase, needle.count)
+        return found < 0 ? nil : from + found
     }
 
     /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
