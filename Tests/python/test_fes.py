@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import threading
+import time
 
 import pytest
 from sello_ffi import Client, assert_no_secrets, call
@@ -287,6 +288,19 @@ def test_nothing_is_resent_once_it_may_have_arrived(sandbox, fes_config, mode) -
     error = envelope["error"]
     assert error["kind"] in ("transport", "timeout") and error["retryable"] is False, error
     assert "check with the provider" in error["message"]
+    assert len(sandbox.requests()) == 1
+
+
+def test_an_explicit_timeout_overrides_the_fes_default(sandbox, fes_config) -> None:
+    # The FES default is 120 s (ConfigChecksTests checks it without waiting for it); a caller's
+    # timeout_ms still wins. The sandbox issues the certificate, then waits: the quota is spent.
+    sandbox.fault("delay", ms=3000)
+    started = time.monotonic()
+    envelope = obtain({**fes_config, "timeout_ms": 1000}, VALID)
+    assert time.monotonic() - started < 2.5
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["retryable"]) == ("timeout", "TIMEOUT", False), error
+    assert "within 1000 ms" in error["message"] and "a certificate may have been issued" in error["message"]
     assert len(sandbox.requests()) == 1
 
 

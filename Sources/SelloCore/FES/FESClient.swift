@@ -2,6 +2,11 @@
 public final class FESClient: OperationClient {
     public static let defaultBaseURL =
         "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"
+    /// `timeout_ms` when the configuration does not set it: issuance chains a Registro Civil
+    /// check, enrolment and certificate generation, and a certificate issued after the client
+    /// gave up is lost for good (no re-download; CHILE_2026.md §2.2 #12 suggests a read timeout
+    /// of at least 90 s). The other services keep `ClientConfig.defaultTimeoutMs`.
+    public static let defaultTimeoutMs = 120_000
     public let client: ServiceClient
     let usuario: String
     let clave: String
@@ -9,7 +14,8 @@ public final class FESClient: OperationClient {
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
         let config = try ClientConfig.parse(
             configText, environments: .fes,
-            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
+            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"],
+            defaultTimeoutMs: FESClient.defaultTimeoutMs)
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""
         clave = config.serviceString("clave") ?? ""
