@@ -304,6 +304,20 @@ def test_an_explicit_timeout_overrides_the_fes_default(sandbox, fes_config) -> N
     assert len(sandbox.requests()) == 1
 
 
+@pytest.mark.parametrize("body", ["html", "empty"])
+def test_an_unreadable_ok_answer_says_the_certificate_may_have_been_issued(sandbox, fes_config, body) -> None:
+    # A proxy's HTML (or nothing) with HTTP 200 after FES did issue: worded as after a 502.
+    sandbox.fault("status", status=200, body=body, process=True)
+    envelope = obtain(fes_config, VALID)
+    error = expect_error(envelope, "protocol", "INVALID_ANSWER", None)
+    assert error["retryable"] is False
+    assert "a certificate may have been issued and the company's quota spent" in error["message"], error
+    assert "check with the provider" in error["message"]
+    assert error["details"]["http_status"] == 200 and len(error["details"]["sample"]) <= 121
+    assert len(sandbox.requests()) == 1
+    assert sandbox.state()["fes_accounts"]["PruebaWS"]["quota"] == 999
+
+
 def test_no_secret_in_any_envelope_or_log_line(sandbox, fes_config) -> None:
     secrets = [fes_config["clave"], VALID["claveCertificado"]]
     envelopes = []
