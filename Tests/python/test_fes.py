@@ -242,15 +242,15 @@ TABLE = [
     (104, "SIN_CUOTA_DISPONIBLE", "service", False),
     (105, "USUARIO_O_CLAVE_INVALIDO", "auth", False),
     (106, "RUT_INVALIDO", "service", False),
-    (107, "ERROR_GENERARA_CERTIFICADO", "service", True),
+    (107, "ERROR_GENERARA_CERTIFICADO", "service", False),
     (108, "ERROR_EMPRESA_NO_HABILITADA", "service", False),
     (109, "REQUEST_INCOMPLETO", "service", False),
     (110, "DATO_VIENEN_VACIO", "service", False),
     (111, "REGION_NO_ENCONTRADA", "service", False),
     (112, "COMUNA_NO_ENCONTRADA", "service", False),
-    (201, "IP_NO_PERMITIDA", "service", True),
+    (201, "IP_NO_PERMITIDA", "service", False),
     (202, "REQUEST_INCOMPLETO_ENROLADOR", "service", False),
-    (203, "USUARIO_CLAVE_NO_VALIDO", "service", False),
+    (203, "USUARIO_CLAVE_NO_VALIDO", "auth", False),
     (204, "RUT_NO_VALIDO", "service", False),
     (205, "CORREO_NO_VALIDO", "service", False),
     (206, "EMPRESA_NO_VALIDA", "service", False),
@@ -258,8 +258,8 @@ TABLE = [
     (208, "CLAVE_NO_SEGURA", "service", False),
     (209, "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD", "service", False),
     (210, "ERROR_OBTENER_DATOS_PERSONALINFORMATION", "service", False),
-    (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", True),
-    (212, "ERROR_GENERARA_CERTIFICADO_ENROLADOR", "service", True),
+    (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", False),
+    (212, "ERROR_GENERARA_CERTIFICADO_ENROLADOR", "service", False),
 ]
 
 
@@ -270,6 +270,12 @@ def test_every_service_code(sandbox, fes_config, number, code, kind, retryable) 
     error = expect_error(envelope, kind, code, number)
     assert error["retryable"] is retryable
     assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
+    # CHILE_2026.md §2.2 #13, §2.5 #4: "Error Interno CDS" is retried at most once, by hand;
+    # 201 is the CA's allow-list of source IPs.
+    if number in (107, 202, 210, 211, 212):
+        assert "once, by hand" in error["message"], error
+    if number == 201:
+        assert "allow" in error["message"], error
 
 
 def test_an_undocumented_code_carries_the_comentario(sandbox, fes_config) -> None:
