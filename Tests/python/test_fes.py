@@ -136,13 +136,30 @@ def test_known_ruts_are_sent_in_the_seed_form(sandbox, fes_config, rut, normaliz
 def test_request_body_follows_the_seed(sandbox, fes_config) -> None:
     obtain(fes_config, {**VALID, "comuna": "Llay-Llay"})
     [received] = sandbox.requests()
-    assert received["headers"]["content-type"] == "application/json"
+    # CHILE_2026.md §2.5 #6: the charset is said (a JAX-RS service decodes a raw String body).
+    assert received["headers"]["content-type"] == "application/json; charset=utf-8"
     assert received["json"] == {
         "request": {
             "encabezado": FES_USER,
-            "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "Llaillay"},
+            "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "LLAILLAY"},
         }
     }
+
+
+@pytest.mark.parametrize(
+    "given,sent",
+    [("Los Ángeles", "LOS ANGELES"), ("LOS ANGELES", "LOS ANGELES"), ("concon", "CONCON"), ("Ñuñoa", "NUNOA")],
+)
+def test_the_comuna_is_sent_as_the_seed_writes_it(sandbox, fes_config, given, sent) -> None:
+    # Seed 000's example "LOS ANGELES", CHILE_2026.md §2.2 #9: upper case, no accents. The sandbox
+    # accepts only that form, so the certificate is issued.
+    envelope = obtain(fes_config, {**VALID, "comuna": given})
+    assert envelope["ok"] is True, envelope
+    [received] = sandbox.requests()
+    assert received["json"]["request"]["parametro"]["comuna"] == sent
+    # fes_check_request shows what is sent.
+    checked = call("fes_check_request", {**VALID, "comuna": given})
+    assert checked["data"]["request"]["parametro"]["comuna"] == sent
 
 
 def test_check_request_masks_secrets() -> None:

@@ -32,6 +32,11 @@ public final class FESClient: OperationClient {
                 try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
             }))
 
+    /// The body's type with its charset (CHILE_2026.md §2.5 #6): Certificadora del Sur's services
+    /// are JAX-RS reading a raw String (§0, CDSOWN), whose decoding follows the declared charset;
+    /// the comuna, direccion and empresa may carry accents.
+    static let contentType = "application/json; charset=utf-8"
+
     /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
     func httpRequest(_ request: FESRequest) -> HTTPRequest {
         var http = HTTPRequest(
@@ -39,7 +44,7 @@ public final class FESClient: OperationClient {
             replay: .onlyIfNotSent(
                 consequence: "a certificate may have been issued and the company's quota spent"))
         http.body = .bytes(
-            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: "application/json")
+            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: FESClient.contentType)
         http.headers = ["Accept: application/json"]
         http.secrets = [clave, request.claveCertificado]
         return http
