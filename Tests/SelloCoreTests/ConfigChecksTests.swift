@@ -37,6 +37,26 @@ import Testing
         #expect(config.secrets == ["bJBk9GuSJCOWLXODhniTCX7e5"]) // the clave, never the usuario
     }
 
+    /// FES issuance chains a Registro Civil check, enrolment and certificate generation, and a
+    /// certificate issued after the client gave up is lost (no re-download; CHILE_2026.md §2.2
+    /// #12 suggests a read timeout of at least 90 s): the FES client waits 120 s by default; an
+    /// explicit `timeout_ms` still wins, and the other services keep 60 s.
+    @Test func theFESClientWaitsLongerForIssuanceByDefault() throws {
+        func timeout(_ make: (UnsafePointer<CChar>) throws(SelloError) -> ServiceClient, _ text: String) throws -> Int {
+            try text.withCString { pointer in try make(pointer).config.timeoutMs }
+        }
+        let fes = { (text: UnsafePointer<CChar>) throws(SelloError) in try FESClient(configText: text).client }
+        #expect(try timeout(fes, Self.fes()) == 120_000)
+        #expect(try timeout(fes, Self.fes(#","timeout_ms":5000"#)) == 5000)
+        #expect(try timeout(fes, Self.fes(#","timeout_ms":60000"#)) == 60_000)
+        let fv = { (text: UnsafePointer<CChar>) throws(SelloError) in try FVClient(configText: text).client }
+        #expect(
+            try timeout(fv, #"{"base_url":"http://127.0.0.1:9","login":"a@b.cl","password":"Clave-123"}"#) == 60_000)
+        let cfdi = { (text: UnsafePointer<CChar>) throws(SelloError) in try CFDIClient(configText: text).client }
+        let prodigia = #"{"base_url":"http://127.0.0.1:9","usuario":"u","password":"Clave-123","contrato":"c"}"#
+        #expect(try timeout(cfdi, prodigia) == 60_000)
+    }
+
     @Test func everySettingIsRead() throws {
         let config = try Self.parse(
             Self.fes(

@@ -68,12 +68,39 @@ import Testing
         let expected =
             #"{"request":{"encabezado":{"usuario":"PruebaWS","clave":"a\"b\\cd"},"parametro":{"#
             + #""rut":"19371037-9","correo":"eleon@certificadoradelsur.cl","numeroDocumento":"100123456","#
-            + #""claveCertificado":"Secreta123","duracion":3,"nombreEmpresa":"CDS","comuna":"Los Angeles","#
+            + #""claveCertificado":"Secreta123","duracion":3,"nombreEmpresa":"CDS","comuna":"LOS ANGELES","#
             + #""direccion":"Av. O'Higgins 867","giroEmpresa":"Viña"}}}"#
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
         let body = request.body(usuario: "PruebaWS", clave: "a\"b\\cd", redacted: false)
         #expect(JSONWriter.encode(body) == bytes)
         #expect(body["request"]?["parametro"]?.objectValue?.keys == FESRequest.parameterNames)
+    }
+
+    /// The comuna is sent as seed 000's example writes it ("LOS ANGELES"): upper case, without
+    /// accents, Ñ as N (CHILE_2026.md §2.2 #9); `comuna.name` keeps the official spelling.
+    @Test(arguments: [
+        ("Los Ángeles", "LOS ANGELES", "Los Angeles"), ("LOS ANGELES", "LOS ANGELES", "Los Angeles"),
+        ("concon", "CONCON", "Concón"), ("Ñuñoa", "NUNOA", "Ñuñoa"), ("nunoa", "NUNOA", "Ñuñoa"),
+        ("O'Higgins", "O'HIGGINS", "O'Higgins"), ("Ollagüe", "OLLAGUE", "Ollagüe"),
+        ("Llay-Llay", "LLAILLAY", "Llaillay"), ("Alto Bio Bio", "ALTO BIOBIO", "Alto Biobío"),
+    ])
+    func theComunaIsSentUpperCaseWithoutAccents(_ given: String, _ sent: String, _ official: String) throws {
+        let request = try FESRequest(.written(Self.request(["comuna": .string(given)])))
+        #expect(request.comuna.name == official)
+        let parametro = request.body(usuario: "u", clave: "c", redacted: true)["request"]?["parametro"]
+        #expect(parametro?["comuna"]?.stringValue == sent)
+    }
+
+    /// Every comuna's sent form is upper-case ASCII letters, spaces and apostrophes, and no two
+    /// comunas share one.
+    @Test func everyComunasSentFormIsPlainUpperCaseAndUnique() throws {
+        var seen: [String: String] = [:]
+        for entry in ChileTables.communes {
+            let comuna = try #require(Comunas.find(entry.name))
+            let sent = comuna.upperUnaccentedName
+            #expect(sent.utf8.allSatisfy { (0x41...0x5A).contains($0) || $0 == 0x20 || $0 == 0x27 }, "\(sent)")
+            #expect(seen.updateValue(entry.name, forKey: sent) == nil, "\(sent)")
+        }
     }
 
     @Test func theRedactedBodyShowsNoSecret() throws {

@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import threading
+import time
 
 import pytest
 from sello_ffi import Client, assert_no_secrets, call
@@ -135,13 +136,30 @@ def test_known_ruts_are_sent_in_the_seed_form(sandbox, fes_config, rut, normaliz
 def test_request_body_follows_the_seed(sandbox, fes_config) -> None:
     obtain(fes_config, {**VALID, "comuna": "Llay-Llay"})
     [received] = sandbox.requests()
-    assert received["headers"]["content-type"] == "application/json"
+    # CHILE_2026.md §2.5 #6: the charset is said (a JAX-RS service decodes a raw String body).
+    assert received["headers"]["content-type"] == "application/json; charset=utf-8"
     assert received["json"] == {
         "request": {
             "encabezado": FES_USER,
-            "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "Llaillay"},
+            "parametro": {**VALID, "rut": "19371037-9", "numeroDocumento": "100123456", "comuna": "LLAILLAY"},
         }
     }
+
+
+@pytest.mark.parametrize(
+    "given,sent",
+    [("Los Ángeles", "LOS ANGELES"), ("LOS ANGELES", "LOS ANGELES"), ("concon", "CONCON"), ("Ñuñoa", "NUNOA")],
+)
+def test_the_comuna_is_sent_as_the_seed_writes_it(sandbox, fes_config, given, sent) -> None:
+    # Seed 000's example "LOS ANGELES", CHILE_2026.md §2.2 #9: upper case, no accents. The sandbox
+    # accepts only that form, so the certificate is issued.
+    envelope = obtain(fes_config, {**VALID, "comuna": given})
+    assert envelope["ok"] is True, envelope
+    [received] = sandbox.requests()
+    assert received["json"]["request"]["parametro"]["comuna"] == sent
+    # fes_check_request shows what is sent.
+    checked = call("fes_check_request", {**VALID, "comuna": given})
+    assert checked["data"]["request"]["parametro"]["comuna"] == sent
 
 
 def test_check_request_masks_secrets() -> None:
@@ -241,15 +259,15 @@ TABLE = [
     (104, "SIN_CUOTA_DISPONIBLE", "service", False),
     (105, "USUARIO_O_CLAVE_INVALIDO", "auth", False),
     (106, "RUT_INVALIDO", "service", False),
-    (107, "ERROR_GENERARA_CERTIFICADO", "service", True),
+    (107, "ERROR_GENERARA_CERTIFICADO", "service", False),
     (108, "ERROR_EMPRESA_NO_HABILITADA", "service", False),
     (109, "REQUEST_INCOMPLETO", "service", False),
     (110, "DATO_VIENEN_VACIO", "service", False),
     (111, "REGION_NO_ENCONTRADA", "service", False),
     (112, "COMUNA_NO_ENCONTRADA", "service", False),
-    (201, "IP_NO_PERMITIDA", "service", True),
+    (201, "IP_NO_PERMITIDA", "service", False),
     (202, "REQUEST_INCOMPLETO_ENROLADOR", "service", False),
-    (203, "USUARIO_CLAVE_NO_VALIDO", "service", False),
+    (203, "USUARIO_CLAVE_NO_VALIDO", "auth", False),
     (204, "RUT_NO_VALIDO", "service", False),
     (205, "CORREO_NO_VALIDO", "service", False),
     (206, "EMPRESA_NO_VALIDA", "service", False),
@@ -257,8 +275,8 @@ TABLE = [
     (208, "CLAVE_NO_SEGURA", "service", False),
     (209, "ERROR_VALIDAR_VIGENVIA_CHECKIDENTITYCARD", "service", False),
     (210, "ERROR_OBTENER_DATOS_PERSONALINFORMATION", "service", False),
-    (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", True),
-    (212, "ERROR_GENERARA_CERTIFICADO_ENROLADOR", "service", True),
+    (211, "ERROR_GENERARA_VALIDACION_SOLICITUD", "service", False),
+    (212, "ERROR_GENERARA_CERTIFICADO_ENROLADOR", "service", False),
 ]
 
 
@@ -269,6 +287,12 @@ def test_every_service_code(sandbox, fes_config, number, code, kind, retryable) 
     error = expect_error(envelope, kind, code, number)
     assert error["retryable"] is retryable
     assert envelope["meta"]["attempts"] == 1 and len(sandbox.requests()) == 1
+    # CHILE_2026.md §2.2 #13, §2.5 #4: "Error Interno CDS" is retried at most once, by hand;
+    # 201 is the CA's allow-list of source IPs.
+    if number in (107, 202, 210, 211, 212):
+        assert "once, by hand" in error["message"], error
+    if number == 201:
+        assert "allow" in error["message"], error
 
 
 def test_an_undocumented_code_carries_the_comentario(sandbox, fes_config) -> None:
@@ -288,6 +312,33 @@ def test_nothing_is_resent_once_it_may_have_arrived(sandbox, fes_config, mode) -
     assert error["kind"] in ("transport", "timeout") and error["retryable"] is False, error
     assert "check with the provider" in error["message"]
     assert len(sandbox.requests()) == 1
+
+
+def test_an_explicit_timeout_overrides_the_fes_default(sandbox, fes_config) -> None:
+    # The FES default is 120 s (ConfigChecksTests checks it without waiting for it); a caller's
+    # timeout_ms still wins. The sandbox issues the certificate, then waits: the quota is spent.
+    sandbox.fault("delay", ms=3000)
+    started = time.monotonic()
+    envelope = obtain({**fes_config, "timeout_ms": 1000}, VALID)
+    assert time.monotonic() - started < 2.5
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["retryable"]) == ("timeout", "TIMEOUT", False), error
+    assert "within 1000 ms" in error["message"] and "a certificate may have been issued" in error["message"]
+    assert len(sandbox.requests()) == 1
+
+
+@pytest.mark.parametrize("body", ["html", "empty"])
+def test_an_unreadable_ok_answer_says_the_certificate_may_have_been_issued(sandbox, fes_config, body) -> None:
+    # A proxy's HTML (or nothing) with HTTP 200 after FES did issue: worded as after a 502.
+    sandbox.fault("status", status=200, body=body, process=True)
+    envelope = obtain(fes_config, VALID)
+    error = expect_error(envelope, "protocol", "INVALID_ANSWER", None)
+    assert error["retryable"] is False
+    assert "a certificate may have been issued and the company's quota spent" in error["message"], error
+    assert "check with the provider" in error["message"]
+    assert error["details"]["http_status"] == 200 and len(error["details"]["sample"]) <= 121
+    assert len(sandbox.requests()) == 1
+    assert sandbox.state()["fes_accounts"]["PruebaWS"]["quota"] == 999
 
 
 def test_no_secret_in_any_envelope_or_log_line(sandbox, fes_config) -> None:

@@ -387,6 +387,15 @@ def test_never_sent_twice_once_it_may_have_arrived(sandbox, fv, tmp_path):
     assert len(created(sandbox)) == 1  # it did take effect: that is why it was not repeated
 
 
+def test_an_unreadable_ok_answer_says_the_contract_may_have_been_created(sandbox, fv, tmp_path):
+    ok(fv.call("login", {}))
+    sandbox.fault("status", status=200, body="html", process=True, prefix=EXPRESS)
+    envelope = fv.call("create_contract_express", request(pdf_file(tmp_path)))
+    error = failed(envelope, "protocol", "INVALID_ANSWER")
+    assert error["retryable"] is False and "the contract may have been created" in error["message"], error
+    assert len(express_requests(sandbox)) == 1 and len(created(sandbox)) == 1
+
+
 def test_a_timeout_after_sending_is_not_repeated(sandbox, fv_config, tmp_path):
     sandbox.fault("delay", ms=3000, prefix=EXPRESS)
     with Client("fv", {**fv_config, "timeout_ms": 800}) as fv:

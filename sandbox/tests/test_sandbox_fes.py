@@ -16,7 +16,7 @@ sb, clean = sandbox_support.sb, sandbox_support.clean
 
 
 def test_fes_happy_path_real_pkcs12(sb: Sandbox) -> None:
-    answer = fes(sb, correo="ana@empresa.cl", nombreEmpresa="Compañía & Hijos", duracion=2, comuna="Ñuñoa")
+    answer = fes(sb, correo="ana@empresa.cl", nombreEmpresa="Compañía & Hijos", duracion=2, comuna="NUNOA")
     assert answer.status == 200 and answer.headers["Content-Type"] == "application/json"
     data = answer.json()
     assert list(data) == ["estado", "errorCode", "comentario", "certificado"]
@@ -116,8 +116,12 @@ def test_fes_parameter_errors(sb: Sandbox, overrides: dict[str, Any], code: int)
 
 def test_fes_rut_with_k_and_comuna_variants(sb: Sandbox) -> None:
     assert fes_code(sb, rut="10000013-K") == 0
-    for comuna in ("los ángeles", "Los Angeles", "CONCÓN", "concon", "ñuñoa"):
+    # Seed 000's form ("LOS ANGELES"): upper case, without accents, Ñ as N (README, FES).
+    for comuna in ("LOS ANGELES", "CONCON", "NUNOA", "O'HIGGINS", "OLLAGUE", "ALTO BIOBIO"):
         assert fes_code(sb, comuna=comuna) == 0, comuna
+    # Anything else is not folded into it: the official spelling, lower case, accents, Ñ.
+    for comuna in ("Los Ángeles", "Los Angeles", "los angeles", "CONCÓN", "Concón", "ÑUÑOA", "LOS  ANGELES"):
+        assert fes_code(sb, comuna=comuna) == 112, comuna
 
 
 def test_fes_non_json_body_is_http_400(sb: Sandbox) -> None:

@@ -21,7 +21,8 @@ public struct ClientConfig: Sendable {
     public var baseURL: String
     /// The `environment` the base URL comes from; nil when the configuration gave `base_url`.
     public var environment: String?
-    public var timeoutMs = 60_000
+    /// `timeout_ms`: the whole call. The default is the service's (`parse`'s `defaultTimeoutMs`).
+    public var timeoutMs = ClientConfig.defaultTimeoutMs
     public var connectTimeoutMs = 10_000
     public var caFile: String?
     /// The CA bundle to trust when `ca_file` is not set and this system has none where libcurl
@@ -42,6 +43,9 @@ public struct ClientConfig: Sendable {
     /// The service's own settings: credentials and options such as `max_upload_bytes`.
     public var service: JSONObject
 
+    /// The whole call's default, for services that do not set one of their own.
+    public static let defaultTimeoutMs = 60_000
+
     static let commonKeys = [
         "base_url", "environment", "timeout_ms", "connect_timeout_ms", "ca_file", "proxy", "user_agent",
         "max_response_bytes", "allow_insecure_http", "retries", "fallback_ca_file", "allow_tls_key_log",
@@ -49,17 +53,18 @@ public struct ClientConfig: Sendable {
 
     /// Parses and checks a configuration. `serviceKeys` are the service's own members,
     /// `requiredKeys` those of them that must be present (credentials); `environments` the
-    /// service's deployments, for `environment` (exclusive with `base_url`).
+    /// service's deployments, for `environment` (exclusive with `base_url`); `defaultTimeoutMs`
+    /// the service's `timeout_ms` when the configuration does not give one.
     public static func parse(
         _ text: UnsafePointer<CChar>?, environments: ServiceEnvironments, serviceKeys: [String],
-        requiredKeys: [String]
+        requiredKeys: [String], defaultTimeoutMs: Int = ClientConfig.defaultTimeoutMs
     ) throws(SelloError) -> ClientConfig {
         let json = try RequestText.parse(text, what: "configuration")
         let reader = try FieldReader(json, allowed: commonKeys + serviceKeys, what: "configuration")
         let resolved = try environments.resolve(
             baseURL: try reader.string("base_url"), environment: try reader.string("environment"))
         var config = ClientConfig(baseURL: resolved.url, environment: resolved.environment, service: JSONObject())
-        config.timeoutMs = try positive(reader, "timeout_ms") ?? config.timeoutMs
+        config.timeoutMs = try positive(reader, "timeout_ms") ?? defaultTimeoutMs
         config.connectTimeoutMs = try positive(reader, "connect_timeout_ms") ?? config.connectTimeoutMs
         config.maxResponseBytes = try positive(reader, "max_response_bytes") ?? config.maxResponseBytes
         config.caFile = try reader.string("ca_file")

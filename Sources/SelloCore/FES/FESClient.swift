@@ -2,6 +2,11 @@
 public final class FESClient: OperationClient {
     public static let defaultBaseURL =
         "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes"
+    /// `timeout_ms` when the configuration does not set it: issuance chains a Registro Civil
+    /// check, enrolment and certificate generation, and a certificate issued after the client
+    /// gave up is lost for good (no re-download; CHILE_2026.md §2.2 #12 suggests a read timeout
+    /// of at least 90 s). The other services keep `ClientConfig.defaultTimeoutMs`.
+    public static let defaultTimeoutMs = 120_000
     public let client: ServiceClient
     let usuario: String
     let clave: String
@@ -9,7 +14,8 @@ public final class FESClient: OperationClient {
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
         let config = try ClientConfig.parse(
             configText, environments: .fes,
-            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"])
+            serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"],
+            defaultTimeoutMs: FESClient.defaultTimeoutMs)
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""
         clave = config.serviceString("clave") ?? ""
@@ -26,6 +32,11 @@ public final class FESClient: OperationClient {
                 try FESClient.readAnswer(response, request: request, redactor: scope.hooks.redactor, found: &found)
             }))
 
+    /// The body's type with its charset (CHILE_2026.md §2.5 #6): Certificadora del Sur's services
+    /// are JAX-RS reading a raw String (§0, CDSOWN), whose decoding follows the declared charset;
+    /// the comuna, direccion and empresa may carry accents.
+    static let contentType = "application/json; charset=utf-8"
+
     /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
     func httpRequest(_ request: FESRequest) -> HTTPRequest {
         var http = HTTPRequest(
@@ -33,7 +44,7 @@ public final class FESClient: OperationClient {
             replay: .onlyIfNotSent(
                 consequence: "a certificate may have been issued and the company's quota spent"))
         http.body = .bytes(
-            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: "application/json")
+            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: FESClient.contentType)
         http.headers = ["Accept: application/json"]
         http.secrets = [clave, request.claveCertificado]
         return http

@@ -8,10 +8,20 @@ public struct FESCode: Sendable {
     /// Whether the same request may be sent again as it is (the certificate was not issued and
     /// the cause may pass); false where the caller must change something first.
     public let retryable: Bool
+    /// What the caller should do, added to the error's message when the service's text does not
+    /// say it (CHILE_2026.md §2.2 #13, §2.5 #4).
+    public var advice: String?
 }
 
 /// The one table of FES codes.
 public enum FESCodes {
+    /// "Error Interno CDS" (CHILE_2026.md §2.2 #13, §2.5 #4): retried at most once, and only by
+    /// hand: the request may be half-done at the enroller.
+    static let internalAdvice =
+        "an internal error of Certificadora del Sur; not retried automatically (the request may be half-done at "
+        + "the enroller): send it again at most once, by hand, after checking with the provider that no "
+        + "certificate was issued"
+
     public static let all: [FESCode] = [
         FESCode(number: 0, name: "EXITO", description: "Exito", kind: .service, retryable: false),
         FESCode(
@@ -34,7 +44,7 @@ public enum FESCodes {
             description: "El rut enviado no es un rut valido", kind: .service, retryable: false),
         FESCode(
             number: 107, name: "ERROR_GENERARA_CERTIFICADO", description: "Error interno CDS", kind: .service,
-            retryable: true),
+            retryable: false, advice: internalAdvice),
         FESCode(
             number: 108, name: "ERROR_EMPRESA_NO_HABILITADA",
             description: "La empresa no se encuentra habilitada", kind: .service, retryable: false),
@@ -52,14 +62,19 @@ public enum FESCodes {
             description: "La comuna enviada no corresponde", kind: .service, retryable: false),
         FESCode(
             number: 201, name: "IP_NO_PERMITIDA",
-            description: "Error de comunicación entre red local. Error Interno CDS", kind: .service, retryable: true),
+            description: "Error de comunicación entre red local. Error Interno CDS", kind: .service, retryable: false,
+            advice: "the source IP of this machine must be allowed by Certificadora del Sur (the CA keeps an "
+                + "allow-list of client IPs): ask the provider to add it; not retried"),
         FESCode(
             number: 202, name: "REQUEST_INCOMPLETO_ENROLADOR",
             description: "Faltan datos obligatorios en el "
-                + "request en enrolador. Error Interno CDS", kind: .service, retryable: false),
+                + "request en enrolador. Error Interno CDS", kind: .service, retryable: false,
+            advice: internalAdvice),
         FESCode(
             number: 203, name: "USUARIO_CLAVE_NO_VALIDO",
-            description: "Usuario o clave de enrolador no valido. Error Interno CDS", kind: .service, retryable: false),
+            description: "Usuario o clave de enrolador no valido. Error Interno CDS", kind: .auth, retryable: false,
+            advice: "the enroller refused the user or password: ask Certificadora del Sur to check the account; "
+                + "not retried"),
         FESCode(
             number: 204, name: "RUT_NO_VALIDO",
             description: "Rut no valido. Error Interno CDS", kind: .service, retryable: false),
@@ -80,15 +95,18 @@ public enum FESCodes {
             kind: .service, retryable: false),
         FESCode(
             number: 210, name: "ERROR_OBTENER_DATOS_PERSONALINFORMATION",
-            description: "Problemas con datos personales. Error Interno CDS", kind: .service, retryable: false),
+            description: "Problemas con datos personales. Error Interno CDS", kind: .service, retryable: false,
+            advice: internalAdvice),
         FESCode(
             number: 211, name: "ERROR_GENERARA_VALIDACION_SOLICITUD",
             description: "No se pudo crear una "
-                + "solicitud de creación de certificado. Error Interno CDS", kind: .service, retryable: true),
+                + "solicitud de creación de certificado. Error Interno CDS", kind: .service, retryable: false,
+            advice: internalAdvice),
         FESCode(
             number: 212, name: "ERROR_GENERARA_CERTIFICADO_ENROLADOR",
             description: "No se pudo generar el "
-                + "certificado en el enrolador. Error Interno CDS", kind: .service, retryable: true),
+                + "certificado en el enrolador. Error Interno CDS", kind: .service, retryable: false,
+            advice: internalAdvice),
     ]
 
     private static let byNumber: [Int: FESCode] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })
@@ -113,12 +131,13 @@ public enum FESCodes {
                 serviceCode: number)
         }
         // The service's comentario often repeats the table's text; say it once.
-        let message: String
+        var message: String
         if let text, text.lowercased().contains(code.description.lowercased()) {
             message = text
         } else {
             message = text.map { "\(code.description): \($0)" } ?? code.description
         }
+        if let advice = code.advice { message += "; \(advice)" }
         return SelloError(code.kind, .table(code.name), message, serviceCode: number, retryable: code.retryable)
     }
 }

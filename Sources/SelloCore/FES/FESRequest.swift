@@ -152,7 +152,8 @@ public struct FESRequest: Sendable {
     }
 
     /// The whole JSON body of obtenerCertificado, written straight into bytes (no JSON tree:
-    /// issue 13's hot path): the RUT as `xxxxxxxx-x`, the comuna's official name, the
+    /// issue 13's hot path): the RUT as `xxxxxxxx-x`, the comuna as the seed writes it (its
+    /// official name upper-cased without accents, made once with the table: "LOS ANGELES"), the
     /// parameters in the seed's order. With `redacted`, the three secrets are `***`.
     func bodyBytes(usuario: String, clave: String, redacted: Bool) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
@@ -173,7 +174,7 @@ public struct FESRequest: Sendable {
         writer.writeRaw(#","nombreEmpresa":"#)
         writer.writeString(nombreEmpresa)
         writer.writeRaw(#","comuna":"#)
-        writer.writeString(comuna.name)
+        writer.writeString(comuna.upperUnaccentedName)
         writer.writeRaw(#","direccion":"#)
         writer.writeString(direccion)
         writer.writeRaw(#","giroEmpresa":"#)

@@ -3,7 +3,10 @@
 /// be read is `protocol` INVALID_ANSWER; a 401/403 page without the service's answer is `auth`
 /// (never retried: the credentials are wrong); any other status without it is `http`
 /// HTTP_<status>. Each carries `details.sample` (at most 120 characters, secrets masked) and
-/// `details.http_status`.
+/// `details.http_status`. A 2xx answer reached the service, which may have acted on it: its
+/// error ends with what the request's replay policy says after any answer that may have arrived
+/// (`ReplayPolicy.afterPossibleArrival`, as after an HTTP 502 or a timeout), and is retryable only
+/// when that policy lets the caller repeat the request.
 public struct AnswerFormat: Sendable {
     /// The service as its messages name it ("FES", "Firma Virtual", "Prodigia").
     let service: String
@@ -27,9 +30,12 @@ public struct AnswerFormat: Sendable {
         let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
         switch response.status {
         case 200..<300:
+            let note = response.replay.afterPossibleArrival
             return SelloError(
                 .protocol, .invalidAnswer,
-                "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details)
+                "\(service)'s answer is not its documented \(format): \(problem ?? sample)"
+                    + (note.map { "; \($0)" } ?? ""),
+                retryable: note != nil && response.replay.callerMayRepeat, details: details)
         case 401, 403:
             return SelloError(
                 .auth, .httpStatus(response.status),

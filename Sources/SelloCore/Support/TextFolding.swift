@@ -99,6 +99,14 @@ public enum TextFolding {
         }
     }
 
+    /// `text` in upper case with the accents of `baseLetter` removed (ñ → N, ü → U), everything
+    /// else kept ("O'Higgins" → "O'HIGGINS"). Not for a hot path: the comuna table uses it once.
+    public static func upperUnaccented(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars { result.append(baseLetter(scalar)) }
+        return String(result).uppercased()
+    }
+
     /// The unaccented letter for the Latin letters Spanish uses.
     static func baseLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar {

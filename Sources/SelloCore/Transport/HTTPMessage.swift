@@ -106,6 +106,16 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let contentType: String?
     public let body: [UInt8]
+    /// The replay policy of the request this answers: an answer that cannot be read reached the
+    /// service all the same, and the policy says what that may have cost (`AnswerFormat`).
+    public let replay: ReplayPolicy
+
+    public init(status: Int, contentType: String?, body: [UInt8], replay: ReplayPolicy = .idempotent) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.replay = replay
+    }
 }
 
 /// What the transport did for one request, however it ended: the answer (or the error it ended

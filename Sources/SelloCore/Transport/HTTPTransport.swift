@@ -132,7 +132,8 @@ public final class HTTPTransport: Sendable {
     private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, redactor: Redactor)
         -> Verdict
     {
-        let response = HTTPResponse(status: outcome.status, contentType: outcome.contentType, body: outcome.body)
+        let response = HTTPResponse(
+            status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay)
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { redactor.scrubURL($0) } ?? "(no Location)"

@@ -15,8 +15,8 @@ use Psr\Log\LoggerInterface;
  *
  * Configuration: usuario, clave, base_url (default: the service's documented URL) or environment
  * ('test', the default; 'production' has no published URL: configure the one Certificadora del
- * Sur gives with the account as base_url), timeout_ms
- * (60000), connect_timeout_ms (10000), ca_file, proxy, user_agent, max_response_bytes
+ * Sur gives with the account as base_url), timeout_ms (120000: issuance can be slow),
+ * connect_timeout_ms (10000), ca_file, proxy, user_agent, max_response_bytes
  * (104857600), allow_insecure_http (false: http:// only to loopback), retries ({"max": 2,
  * "base_delay_ms": 200, "max_delay_ms": 5000}). A bad configuration throws
  * Exception\InvalidArgumentException.

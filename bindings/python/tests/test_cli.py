@@ -295,7 +295,7 @@ def test_fes_obtain_saves_the_certificate(cli, sandbox, tmp_path, secret_file) -
     assert body["parametro"]["claveCertificado"] == FES_REQUEST["claveCertificado"]
     assert (body["parametro"]["rut"], body["parametro"]["comuna"], body["parametro"]["duracion"]) == (
         "19371037-9",
-        "Los Angeles",
+        "LOS ANGELES",
         3,
     )
 
@@ -355,7 +355,7 @@ def test_fes_dry_run_sends_nothing(cli, sandbox) -> None:
         drop=("SELLO_FES_USUARIO", "SELLO_FES_CLAVE"),
     )
     assert done.returncode == 0 and "nothing was sent" in done.stdout and "***" in done.stdout
-    assert "Los Angeles" in done.stdout and sandbox.requests() == []
+    assert "LOS ANGELES" in done.stdout and sandbox.requests() == []
 
 
 @pytest.mark.parametrize(

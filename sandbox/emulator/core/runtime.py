@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # types only: the runtime does not depend on the services
 @dataclasses.dataclass
 class Runtime:
     verbose: bool = False  # --verbose: log requests and errors on stderr
-    comunas: dict[str, str] = dataclasses.field(default_factory=dict)  # FES: folded name -> name
+    comunas: dict[str, str] = dataclasses.field(default_factory=dict)  # FES: seed form ("LOS ANGELES") -> name
     certs: CertificateFactory | None = None  # FES: issues the PKCS#12 certificates
     sealer: Sealer | None = None  # CFDI: reads CSDs and seals with them
 

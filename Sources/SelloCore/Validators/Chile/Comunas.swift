@@ -2,6 +2,9 @@
 /// regardless of case and accents, with the variants people commonly type.
 public struct Comuna: Sendable, Equatable {
     public let name: String
+    /// The name in upper case without accents, Ñ as N ("Los Ángeles" → "LOS ANGELES", "Ñuñoa" →
+    /// "NUNOA"): the form FES's seed writes (CHILE_2026.md §2.2 #9). Made once, with the table.
+    public let upperUnaccentedName: String
     public let cut: String
     public let provinceCut: String
     public let regionID: String
@@ -47,7 +50,8 @@ public enum Comunas {
             let regionID = String(entry.cut.prefix(2))
             let region = regions[regionID]
             byKey[TextFolding.fold(entry.name)] = Comuna(
-                name: entry.name, cut: entry.cut, provinceCut: entry.province, regionID: regionID,
+                name: entry.name, upperUnaccentedName: TextFolding.upperUnaccented(entry.name), cut: entry.cut,
+                provinceCut: entry.province, regionID: regionID,
                 regionName: region?.name ?? "", regionISOCode: region?.isoCode ?? "")
         }
         for (alias, official) in aliases {

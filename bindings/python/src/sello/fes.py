@@ -23,7 +23,7 @@ class FES(Client):
     Configuration (keyword arguments; None keeps the library's default): ``usuario``, ``clave``,
     ``base_url`` (default: the service's documented URL) or ``environment`` ("test", the default;
     "production" has no published URL: give the one Certificadora del Sur sends with the account
-    as ``base_url``), ``timeout_ms`` (60000),
+    as ``base_url``), ``timeout_ms`` (120000: issuance can be slow),
     ``connect_timeout_ms`` (10000), ``ca_file``, ``proxy``, ``user_agent``,
     ``max_response_bytes`` (104857600), ``allow_insecure_http`` (False: http:// only to
     loopback), ``retries`` ({"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}).

@@ -15,7 +15,7 @@ from emulator.plumbing.request import Request
 from emulator.plumbing.routing import route
 from emulator.services.fes.certificates import CertificateError
 from emulator.services.fes.models import FES
-from emulator.services.fes.rules import fold, rut_is_valid
+from emulator.services.fes.rules import rut_is_valid
 from emulator.services.fes.tables import (
     FES_ALLOWED_CHARS,
     FES_ALLOWED_PASSWORD_CHARS,
@@ -119,7 +119,7 @@ def fes_check_params(p: dict[str, Any] | None) -> tuple[int, str | None]:
         len(clave) >= 8 and re.search(r"[A-Z]", clave) and re.search(r"[a-z]", clave) and re.search(r"[0-9]", clave)
     ):
         return 208, None  # seed 000: "al menos 8 dígitos, ... mayúscula, ... minúscula y un número"
-    if fold(p["comuna"]) not in RUNTIME.comunas:
+    if p["comuna"] not in RUNTIME.comunas:  # the seed's form only ("LOS ANGELES"): nothing is folded
         return 112, None
     return 0, None
 

@@ -1,4 +1,4 @@
-"""FES's data rules: RUT check digits and the comunas of ``chile/communes.csv``."""
+"""FES's data rules: RUT check digits and the comunas of ``chile/communes.csv`` in the seed's form."""
 
 from __future__ import annotations
 
@@ -27,16 +27,17 @@ def rut_is_valid(rut: str) -> bool:
     return match is not None and rut_check_digit(match.group(1)) == match.group(2)
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key ("Los Ángeles" -> "los angeles")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+def seed_form(name: str) -> str:
+    """A comuna as seed 000's example writes it ("LOS ANGELES"): upper case, accents removed, Ñ as N
+    ("Los Ángeles" -> "LOS ANGELES", "Ñuñoa" -> "NUNOA"); spaces and apostrophes kept."""
+    decomposed = unicodedata.normalize("NFD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
 
 
 def load_comunas(data_dir: Path) -> dict[str, str]:
-    """The 346 comunas of ``chile/communes.csv`` keyed by their folded name."""
+    """The 346 comunas of ``chile/communes.csv`` keyed by their seed form. A request's comuna is
+    looked up as sent, not folded: only the seed's form is known (README, FES)."""
     path = data_dir / "chile" / "communes.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         names = [row["name"] for row in csv.DictReader(handle)]
-    return {fold(name): name for name in names}
+    return {seed_form(name): name for name in names}

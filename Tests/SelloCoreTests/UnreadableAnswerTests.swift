@@ -1,0 +1,58 @@
+import Testing
+
+@testable import SelloCore
+
+/// A 2xx answer that cannot be read reached the service, which may have acted on it: the error
+/// says what its replay policy says after any other answer that may have arrived (an HTTP 502, a
+/// timeout), so that a FES certificate, a stamp or a contract is not taken for "nothing happened".
+@Suite struct UnreadableAnswerTests {
+    static let fesConsequence = "a certificate may have been issued and the company's quota spent"
+
+    static func response(_ status: Int, _ body: String, replay: ReplayPolicy) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "text/html", body: Array(body.utf8), replay: replay)
+    }
+
+    @Test(arguments: ["<!DOCTYPE html><html><body>Proxy</body></html>", "", #"{"Estado":"OK"}"#])
+    func anUnreadable2xxAfterACostlyRequestSaysItMayHaveBeenActedOn(_ body: String) {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: Self.fesConsequence)
+        let error = AnswerFormat.fes.unreadable(
+            Self.response(200, body, replay: replay), redactor: Redactor(secrets: []))
+        #expect((error.kind, error.code.name, error.retryable) == (.protocol, "INVALID_ANSWER", false))
+        #expect(error.message.hasPrefix("FES's answer is not its documented JSON"))
+        // Worded once, by the policy, exactly as after an HTTP 502.
+        let note = try? #require(replay.afterPossibleArrival)
+        #expect(error.message.hasSuffix("; " + (note ?? "?")), "\(error.message)")
+        #expect(error.message.contains(Self.fesConsequence))
+        #expect(error.details?["sample"]?.stringValue == Redactor(secrets: []).sample(Array(body.utf8)))
+        #expect(error.details?["http_status"] == 200)
+    }
+
+    @Test func aRequestTheCallerMayRepeatSaysSoAndIsRetryable() {
+        let replay = ReplayPolicy.callerMayRepeat(consequence: "a CFDI may have been stamped", advice: "send it again")
+        let error = AnswerFormat.prodigia.unreadable(
+            Self.response(200, "<html/>", replay: replay), redactor: Redactor(secrets: []), problem: "not XML")
+        #expect(error.retryable && error.message.hasSuffix("; " + (replay.afterPossibleArrival ?? "?")))
+    }
+
+    @Test func aReadOnlyRequestIsWordedAsBefore() {
+        let error = AnswerFormat.firmaVirtual.unreadable(
+            Self.response(200, "<html/>", replay: .idempotent), redactor: Redactor(secrets: []))
+        #expect(error.message == "Firma Virtual's answer is not its documented JSON {code, status, message}: <html/>")
+        #expect(!error.retryable)
+    }
+
+    /// Statuses other than 2xx keep their own errors (a 5xx's note comes from the transport).
+    @Test(arguments: [(401, ErrorKind.auth), (404, ErrorKind.http)])
+    func otherStatusesAreUnchanged(_ status: Int, _ kind: ErrorKind) {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: Self.fesConsequence)
+        let error = AnswerFormat.fes.unreadable(
+            Self.response(status, "<html/>", replay: replay), redactor: Redactor(secrets: []))
+        #expect(error.kind == kind && !error.message.contains(Self.fesConsequence))
+    }
+
+    /// The transport hands the reader its request's policy with the answer.
+    @Test func theAnswerCarriesItsRequestsPolicy() {
+        let plain = HTTPResponse(status: 200, contentType: nil, body: [])
+        #expect(plain.replay.afterPossibleArrival == nil)
+    }
+}
