@@ -61,6 +61,11 @@ public final class FVClient: OperationClient {
         /// The error of the last login, when it failed; threads that waited for that login get
         /// it instead of trying again (a failed login is never repeated).
         var lastFailure: SelloError?
+        /// The service's refusal of the configured login and password, which do not change:
+        /// later calls fail at once instead of sending them again (CHILE_2026 §1.2: "Do not
+        /// retry. Repeated failures may lock the account"). Only fv_login tries again, and a
+        /// login that succeeds ends it.
+        var refusal: SelloError?
     }
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
