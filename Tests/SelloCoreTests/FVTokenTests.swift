@@ -30,9 +30,22 @@ import Testing
         #expect(FVToken.renewal(exp: 1_003_600, iat: 1_000_000).renewAt == 1_003_540)
     }
 
-    @Test func withoutExpTheTokenIsUsedUntilRefused() {
+    @Test func withoutExpTheClaimsGiveNoRenewal() {
         let renewal = FVToken.renewal(exp: nil, iat: 1_000_000)
         #expect(renewal.expiresAt == nil && renewal.renewAt == nil && !renewal.invalid)
+    }
+
+    /// CHILE_2026 §1.9 #2: "cache it with a TTL (default 24 h, or from the JWT `exp`)"; a token
+    /// without `exp` was cached until the service refused it, however the refusal was worded.
+    @Test func aTokenWithoutExpIsRenewedAfter24Hours() {
+        #expect(FVToken.defaultLifetime == 86_400)
+        for value in ["opaque-token-0123456789", Self.jwt(#"{"sub":"1"}"#), Self.jwt(#"{"iat":1000000}"#)] {
+            let token = FVToken(value: value, generation: 1, now: 1_000_000)
+            #expect(token.expiresAt == nil && !token.lifetimeInvalid)
+            #expect(token.isFresh(now: 1_086_399) && !token.isFresh(now: 1_086_400), "\(value)")
+        }
+        // A clock at its end does not overflow.
+        #expect(FVToken(value: "opaque-token-0123456789", generation: 1, now: Int64.max).isFresh(now: 0))
     }
 
     @Test func theLatestAcceptedExpiryIsTheEndOf9999() {
@@ -74,8 +87,9 @@ import Testing
         let token = FVToken(value: Self.jwt(#"{"iat":1700000000,"exp":1700003600}"#), generation: 3)
         #expect(token.generation == 3 && token.expiresAt == 1_700_003_600 && token.renewAt == 1_700_003_540)
         #expect(token.isFresh(now: 1_700_003_539) && !token.isFresh(now: 1_700_003_540))
-        let forever = FVToken(value: "opaque-token", generation: 1)
-        #expect(forever.isFresh(now: Int64.max) && forever.expiresAt == nil)
+        let withoutExp = FVToken(value: "opaque-token", generation: 1, now: 1_700_000_000)
+        #expect(withoutExp.isFresh(now: 1_700_000_001) && withoutExp.expiresAt == nil)
+        #expect(!withoutExp.isFresh(now: Int64.max))
         let nonsense = FVToken(value: Self.jwt(#"{"iat":1700003600,"exp":1700000000}"#), generation: 2)
         #expect(nonsense.lifetimeInvalid && !nonsense.isFresh(now: Int64.min + 1))
     }
@@ -121,5 +135,29 @@ import Testing
 
     @Test func aTokenOfTheLargestSizeIsKept() {
         #expect(FVToken.bearer(from: .string(String(repeating: "a", count: 16_384)))?.count == 16_384)
+    }
+
+    // MARK: - What refuses the token
+
+    /// CHILE_2026 §1.2: "a body message containing "JWT" / "Token" plus "invalid"" may signal an
+    /// expired token (the seed's own "JWT Token invalid" comes at HTTP 200); matched lower-cased,
+    /// accents removed, besides the catalogue's exact texts.
+    @Test(arguments: [
+        "Invalid JWT Token", "JWT Token expired", "Token invalid", "JWT Token invalid.", "Token Bearer erroneo",
+        "Token inválido", "TOKEN EXPIRED", "jwt: signature invalid", "Expired token", "El token es inválido",
+    ])
+    func aMessageAboutAnInvalidTokenRefusesIt(_ text: String) {
+        let (error, refuses) = FVMessages.error(text: text, shown: text, serviceCode: 400)
+        #expect(refuses, "\(text)")
+        #expect(error.kind == .auth && error.code == .jwtInvalid && error.serviceCode == 400)
+        #expect(error.message.hasPrefix(text))
+    }
+
+    @Test(arguments: [
+        "Contract not found", "Invalid RUT", "Token required", "invalid data", "Expired contract", "jwt",
+        "Email exists",
+    ])
+    func otherMessagesDoNotRefuseTheToken(_ text: String) {
+        #expect(!FVMessages.error(text: text, shown: text, serviceCode: 400).refusesToken, "\(text)")
     }
 }

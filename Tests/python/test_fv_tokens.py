@@ -108,3 +108,43 @@ def test_a_refused_login_is_shared_by_threads_and_kept(sandbox, fv_config):
             failed(result, "auth", "LOGIN_FAILED")
         failed(get_contract(client), "auth", "LOGIN_FAILED")
     assert logins(sandbox) == 1 and calls(sandbox) == []
+
+
+# -- what the live service may send for an expired token (CHILE_2026 §1.2) ----------------------
+
+
+def test_http_403_on_an_authenticated_call_means_log_in_again(sandbox, fv):
+    ok(get_contract(fv))
+    sandbox.fault("status", status=403, body="json", prefix="/api/v1/contract/", count=1)
+    envelope = get_contract(fv)
+    ok(envelope)
+    assert logins(sandbox) == 2 and envelope["meta"]["attempts"] == 3
+    assert any(line.startswith("fv: the service refused the token") for _, line in fv.logs)
+
+
+def test_http_403_again_after_the_new_login_is_the_error(sandbox, fv):
+    ok(get_contract(fv))
+    sandbox.fault("status", status=403, body="json", prefix="/api/v1/contract/", count=-1)
+    failed(get_contract(fv), "auth", "HTTP_403")
+    assert logins(sandbox) == 2  # renewed once, not more
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Invalid JWT Token", "JWT Token expired", "Token invalid", "JWT Token invalid.", "Token Bearer erroneo", "Token inválido"],
+)
+def test_a_message_about_an_invalid_token_means_log_in_again(sandbox, fv, text):
+    ok(get_contract(fv))
+    sandbox.fault("service_error", code=400, message=text, prefix="/api/v1/contract/", count=1)
+    envelope = get_contract(fv)
+    ok(envelope)
+    assert logins(sandbox) == 2 and envelope["meta"]["attempts"] == 3
+    sandbox.fault("service_error", code=400, message=text, prefix="/api/v1/contract/", count=2)
+    error = failed(get_contract(fv), "auth", "JWT_INVALID")
+    assert error["message"].startswith(text) and logins(sandbox) == 3
+
+
+def test_other_messages_are_not_a_refused_token(sandbox, fv):
+    sandbox.fault("service_error", code=400, message="Invalid RUT", prefix="/api/v1/contract/", count=1)
+    failed(get_contract(fv), "service", "FV_ERROR")
+    assert logins(sandbox) == 1

@@ -26,7 +26,11 @@ enum FVAnswer {
                 .auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
                 serviceCode: found.serviceCode)
         }
+        // HTTP 403 is among the signals of an expired token CHILE_2026 §1.2 lists (the live
+        // service's is unknown): log in again once; the error stays the answer's own.
+        let forbidden = response.status == 403 && authenticated
         guard let object, let status else {
+            found.refusesToken = forbidden
             throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
         }
         let message = object["message"] ?? .null
@@ -37,7 +41,7 @@ enum FVAnswer {
         let known = FVMessages.error(
             text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
             serviceCode: found.serviceCode)
-        found.refusesToken = known.refusesToken && authenticated
+        found.refusesToken = (known.refusesToken || forbidden) && authenticated
         throw known.error
     }
 
@@ -112,7 +116,8 @@ struct FVToken: Sendable {
     /// The `exp` claim (Unix seconds), when the token carries one.
     let expiresAt: Int64?
     /// When to log in again: 60 s before `exp` (half the token's life for tokens that live
-    /// less than two minutes, so that a short-lived token is still used).
+    /// less than two minutes, so that a short-lived token is still used); `defaultLifetime`
+    /// after the login for a token without `exp`.
     let renewAt: Int64?
     /// The login that produced it (FVClient counts logins).
     let generation: Int
@@ -123,11 +128,20 @@ struct FVToken: Sendable {
     /// The latest `exp` accepted: 9999-12-31T23:59:59Z.
     static let latestExpiry: Int64 = 253_402_300_799
 
-    init(value: String, generation: Int) {
+    /// How long a token without `exp` is used before a new login: "cache it with a TTL
+    /// (default 24 h, or from the JWT `exp`)" (CHILE_2026 §1.9 #2; TTX caches for 24 h a token
+    /// it says lasts 48–72 h).
+    static let defaultLifetime: Int64 = 86_400
+
+    /// A token obtained at `now` (Unix seconds).
+    init(value: String, generation: Int, now: Int64 = FVToken.now()) {
         self.value = value
         self.generation = generation
         let claims = FVToken.claims(value)
-        (expiresAt, renewAt, lifetimeInvalid) = FVToken.renewal(exp: claims.exp, iat: claims.iat)
+        let renewal = FVToken.renewal(exp: claims.exp, iat: claims.iat)
+        (expiresAt, lifetimeInvalid) = (renewal.expiresAt, renewal.invalid)
+        let (later, overflow) = now.addingReportingOverflow(FVToken.defaultLifetime)
+        renewAt = renewal.renewAt ?? (overflow ? Int64.max : later)
     }
 
     /// When to renew, from claims that come from the network (issue 12, item 2): `exp` outside
@@ -143,7 +157,7 @@ struct FVToken: Sendable {
         return (exp, exp - margin, false)
     }
 
-    func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? true }
+    func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? false }
 
     /// `exp` and `iat` from the JWT payload (base64url JSON), nil where absent or unreadable.
     static func claims(_ token: String) -> (exp: Int64?, iat: Int64?) {
