@@ -148,3 +148,50 @@ def test_other_messages_are_not_a_refused_token(sandbox, fv):
     sandbox.fault("service_error", code=400, message="Invalid RUT", prefix="/api/v1/contract/", count=1)
     failed(get_contract(fv), "service", "FV_ERROR")
     assert logins(sandbox) == 1
+
+
+# -- where the login's answer puts the token (CHILE_2026 §1.2) -----------------------------------
+
+JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+
+
+def login_then_get_user(login_answer: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """fv_login then fv_get_user against a stand-in that answers the login with `login_answer`."""
+    import json
+
+    from hostile import Hostile, answer
+
+    def handle(request):
+        if request.path == "/logindata":
+            return answer(200, json.dumps(login_answer).encode())
+        return answer(200, b'{"code": 200, "status": "success", "message": {"IDUser": 1}}')
+
+    with Hostile(handle) as server, Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+        login = client.call("login", {})
+        user = client.call("get_user", {"IDUser": 1})
+        return login, user, list(server.received)
+
+
+@pytest.mark.parametrize(
+    "login_answer",
+    [
+        {"code": 200, "status": "success", "message": "Login correcto", "Authorization": "Bearer " + JWT},
+        {"code": 200, "status": "success", "message": "OK", "Authorization": "Bearer " + JWT},
+        {"code": 200, "status": "success", "message": {}, "token": JWT},
+        {"code": 200, "status": "success", "jwt": JWT},
+        {"code": 200, "status": "success", "message": {"token": JWT}},
+    ],
+)
+def test_the_token_is_found_beside_the_message(login_answer):
+    login, user, received = login_then_get_user(login_answer)
+    assert ok(login)["authorized"] is True
+    ok(user)
+    assert [r.header("Authorization") for r in received if r.path != "/logindata"] == ["Bearer " + JWT]
+
+
+@pytest.mark.parametrize("message", ["OK", "success", "error", "Login correcto"])
+def test_a_word_is_no_token(message):
+    login, user, received = login_then_get_user({"code": 200, "status": "success", "message": message})
+    failed(login, "protocol", "TOKEN_MISSING")
+    failed(user, "protocol", "TOKEN_MISSING")
+    assert all(r.path == "/logindata" for r in received)

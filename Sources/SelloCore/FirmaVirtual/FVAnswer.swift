@@ -173,27 +173,59 @@ struct FVToken: Sendable {
         return (number("exp"), number("iat"))
     }
 
-    /// The token of a UserDataLogin `message`: `{"Authorization": "Bearer eyJ…"}` as the seed
-    /// shows it, or the string itself ("message: String — JWT Token Bearer"). Only the
-    /// characters of a JWT are accepted: the value goes into a header line.
-    static func bearer(from message: JSON) -> String? {
-        var text: String?
-        switch message {
-        case .string(let string): text = string
-        case .object(let object):
-            text =
-                object.members.first(where: { ["authorization", "token"].contains($0.key.lowercased()) })?.value
-                .stringValue
-        default: text = nil
+    /// The token of a UserDataLogin answer, looked for in CHILE_2026 §1.2's order: `message.Authorization`
+    /// (the seed's `{"Authorization": "Bearer eyJ…"}`), `message` when it is a string, the top
+    /// level's `Authorization`, `token`, `jwt` (TTX, GT), then `message.token` (keys matched
+    /// case-insensitively). A value that is no token is passed over (`token(_:named:)`).
+    static func bearer(in answer: JSONObject) -> String? {
+        let message = answer["message"]
+        let candidates: [(value: JSON?, named: Bool)] = [
+            (member(message?.objectValue, "authorization"), true),
+            (message?.stringValue != nil ? message : nil, false),
+            (member(answer, "authorization"), true),
+            (member(answer, "token"), true),
+            (member(answer, "jwt"), true),
+            (member(message?.objectValue, "token"), true),
+        ]
+        for candidate in candidates {
+            if let text = candidate.value?.stringValue, let token = token(text, named: candidate.named) {
+                return token
+            }
         }
-        guard var token = text?.trimmingSpaces else { return nil }
-        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingSpaces }
+        return nil
+    }
+
+    static func member(_ object: JSONObject?, _ lowercasedKey: String) -> JSON? {
+        object?.members.first(where: { $0.key.lowercased() == lowercasedKey })?.value
+    }
+
+    /// The bare token of a value, if it looks like one: "Bearer " and a token (RFC 6750's
+    /// characters); a JWT (three base64url parts joined by dots); or, under a key that names a
+    /// token (`named`), an opaque value of at least 16 such characters (TTX sends an unprefixed
+    /// value with "Bearer " added). So "OK", "success" or "error" in `message` is no token. Only
+    /// these characters are accepted: the value goes into a header line.
+    static func token(_ text: String, named: Bool) -> String? {
+        var token = text.trimmingSpaces
+        var prefixed = false
+        if token.lowercased().hasPrefix("bearer ") {
+            token = String(token.dropFirst(7)).trimmingSpaces
+            prefixed = true
+        }
         // "Bearer " alone, trimmed to the bare word: no token (not the token "Bearer").
-        if token.lowercased() == "bearer" { return nil }
-        guard !token.isEmpty, token.utf8.count <= 16_384,
+        guard !token.isEmpty, token.lowercased() != "bearer", token.utf8.count <= 16_384,
             token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) })
         else { return nil }
+        guard prefixed || isJWT(token) || (named && token.utf8.count >= 16) else { return nil }
         return token
+    }
+
+    /// Three non-empty base64url parts joined by dots.
+    static func isJWT(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            }
     }
 
     /// "2025-11-23T10:56:37Z".

@@ -99,14 +99,14 @@ extension FVClient: BearerTokens {
             facts.warnings += found.warnings
             if reportsServiceCode, let code = found.serviceCode { facts.serviceCode = code }
         }
-        let message: JSON
+        let answer: JSONObject
         let response = try exchange.response.get()
         do throws(SelloError) {
             // Read with the client's own secrets only: the call's include tokens, and the new one
             // may well be written as an earlier one was.
-            message = try FVAnswer.read(
+            answer = try FVAnswer.read(
                 response, redactor: client.redactor, authenticated: false, found: &found
-            ).message
+            ).answer
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
             refused = FVClient.refusesCredentials(error, status: response.status)
@@ -114,11 +114,12 @@ extension FVClient: BearerTokens {
                 .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)",
                 serviceCode: error.serviceCode)
         }
-        guard let value = FVToken.bearer(from: message) else {
+        guard let value = FVToken.bearer(in: answer) else {
             throw SelloError(
                 .protocol, .tokenMissing,
                 "Firma Virtual accepted the login but its answer carries no readable bearer token "
-                    + "(message.Authorization)")
+                    + "(message.Authorization, message, Authorization, token, jwt or message.token: a JWT, "
+                    + "\"Bearer <token>\", or an opaque token of 16 characters or more under a token key)")
         }
         let token = FVToken(value: value, generation: finishedLogins.load(ordering: .acquiring) + 1)
         if token.lifetimeInvalid {
