@@ -13,9 +13,12 @@ enum FVAnswer {
     /// - Parameters:
     ///   - authenticated: whether the request carried a bearer token (only then can an answer
     ///     mean "log in again").
+    ///   - acceptsWithoutStatus: whether a 2xx JSON object without `status` is the operation's
+    ///     success all the same (create-contract-express: when it carries the contract id); it
+    ///     is then read with a STATUS_MISSING warning. nil: such an answer is unreadable.
     static func read(
         _ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
-        found: inout ReadFacts
+        found: inout ReadFacts, acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)? = nil
     ) throws(SelloError) -> (message: JSON, answer: JSONObject) {
         let object = try AnswerJSON.parse(response.body, found: &found)?.objectValue
         let status = object?["status"]?.stringValue
@@ -31,6 +34,10 @@ enum FVAnswer {
         let forbidden = response.status == 403 && authenticated
         guard let object, let status else {
             found.refusesToken = forbidden
+            if let object, (200..<300).contains(response.status), acceptsWithoutStatus?(object) == true {
+                found.warn(withoutStatus(object, redactor))
+                return (scrub(object["message"] ?? .null, redactor), object)
+            }
             throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
         }
         let message = object["message"] ?? .null
@@ -43,6 +50,15 @@ enum FVAnswer {
             serviceCode: found.serviceCode)
         found.refusesToken = (known.refusesToken || forbidden) && authenticated
         throw known.error
+    }
+
+    /// The warning of a 2xx answer without `status` read as a success, naming what it carried.
+    static func withoutStatus(_ object: JSONObject, _ redactor: Redactor) -> Warning {
+        let sample = redactor.sample(JSONWriter.encode(.object(object)))
+        return Warning(
+            kind: .protocol, code: .statusMissing,
+            message: "Firma Virtual's answer has no status (its documented JSON is {code, status, message}); "
+                + "it was read as a success because of what it carries: \(sample)")
     }
 
     /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything

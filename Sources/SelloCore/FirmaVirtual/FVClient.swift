@@ -8,6 +8,8 @@ struct FVCall: Sendable {
     /// Reads the answer (its `message` and the whole object) into `data`; the message as it is
     /// when nil.
     var reader: (@Sendable (JSON, JSONObject, inout ReadFacts) throws(SelloError) -> JSON)?
+    /// Whether a 2xx answer without `status` is a success all the same (`FVAnswer.read`).
+    var acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
         http = HTTPRequest(method, path, replay: replay)
@@ -103,7 +105,8 @@ public final class FVClient: OperationClient {
                 read: { response, call, _, scope, found throws(SelloError) in
                     let (message, answer) = try FVAnswer.read(
                         response, redactor: scope.hooks.redactor,
-                        authenticated: call.authenticated, found: &found)
+                        authenticated: call.authenticated, found: &found,
+                        acceptsWithoutStatus: call.acceptsWithoutStatus)
                     return try call.reader?(message, answer, &found) ?? message
                 }))
     }
