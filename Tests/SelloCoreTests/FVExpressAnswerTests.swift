@@ -31,7 +31,8 @@ import Testing
         #expect(data["sStatus"]?.stringValue == "CREATED")
         #expect(data["sContractName"]?.stringValue == "corr-9")
         #expect(data["message"] == .null)
-        #expect(try Self.read(#"{"sContractID": "\#(Self.id)"}"#, status: 200).get()["sContractID"]?.stringValue == Self.id)
+        #expect(
+            try Self.read(#"{"sContractID": "\#(Self.id)"}"#, status: 200).get()["sContractID"]?.stringValue == Self.id)
     }
 
     @Test(arguments: [

@@ -131,7 +131,14 @@ def test_http_403_again_after_the_new_login_is_the_error(sandbox, fv):
 
 @pytest.mark.parametrize(
     "text",
-    ["Invalid JWT Token", "JWT Token expired", "Token invalid", "JWT Token invalid.", "Token Bearer erroneo", "Token inválido"],
+    [
+        "Invalid JWT Token",
+        "JWT Token expired",
+        "Token invalid",
+        "JWT Token invalid.",
+        "Token Bearer erroneo",
+        "Token inválido",
+    ],
 )
 def test_a_message_about_an_invalid_token_means_log_in_again(sandbox, fv, text):
     ok(get_contract(fv))
@@ -166,7 +173,10 @@ def login_then_get_user(login_answer: dict[str, Any]) -> tuple[dict[str, Any], d
             return answer(200, json.dumps(login_answer).encode())
         return answer(200, b'{"code": 200, "status": "success", "message": {"IDUser": 1}}')
 
-    with Hostile(handle) as server, Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+    with (
+        Hostile(handle) as server,
+        Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client,
+    ):
         login = client.call("login", {})
         user = client.call("get_user", {"IDUser": 1})
         return login, user, list(server.received)

@@ -240,7 +240,8 @@ struct FVToken: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 3
             && parts.allSatisfy { part in
-                !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+                !part.isEmpty
+                    && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
             }
     }
 

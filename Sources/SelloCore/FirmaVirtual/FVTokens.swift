@@ -33,7 +33,10 @@ extension FVClient: BearerTokens {
                 throw FVClient.refusedEarlier(refusal)
             }
             if stale == nil, state.current != nil {
-                scope.hooks.log(.info, "fv: the token is due for renewal (its exp is within a minute, or, without exp, it is 24 h old); logging in again")
+                scope.hooks.log(
+                    .info,
+                    "fv: the token is due for renewal (its exp is within a minute, or, without exp, it is "
+                        + "24 h old); logging in again")
             }
             return try self.logInLocked(&state, scope: scope, facts: &facts)
         }
