@@ -30,9 +30,22 @@ import Testing
         #expect(FVToken.renewal(exp: 1_003_600, iat: 1_000_000).renewAt == 1_003_540)
     }
 
-    @Test func withoutExpTheTokenIsUsedUntilRefused() {
+    @Test func withoutExpTheClaimsGiveNoRenewal() {
         let renewal = FVToken.renewal(exp: nil, iat: 1_000_000)
         #expect(renewal.expiresAt == nil && renewal.renewAt == nil && !renewal.invalid)
+    }
+
+    /// CHILE_2026 §1.9 #2: "cache it with a TTL (default 24 h, or from the JWT `exp`)"; a token
+    /// without `exp` was cached until the service refused it, however the refusal was worded.
+    @Test func aTokenWithoutExpIsRenewedAfter24Hours() {
+        #expect(FVToken.defaultLifetime == 86_400)
+        for value in ["opaque-token-0123456789", Self.jwt(#"{"sub":"1"}"#), Self.jwt(#"{"iat":1000000}"#)] {
+            let token = FVToken(value: value, generation: 1, now: 1_000_000)
+            #expect(token.expiresAt == nil && !token.lifetimeInvalid)
+            #expect(token.isFresh(now: 1_086_399) && !token.isFresh(now: 1_086_400), "\(value)")
+        }
+        // A clock at its end does not overflow.
+        #expect(FVToken(value: "opaque-token-0123456789", generation: 1, now: Int64.max).isFresh(now: 0))
     }
 
     @Test func theLatestAcceptedExpiryIsTheEndOf9999() {
@@ -74,8 +87,9 @@ import Testing
         let token = FVToken(value: Self.jwt(#"{"iat":1700000000,"exp":1700003600}"#), generation: 3)
         #expect(token.generation == 3 && token.expiresAt == 1_700_003_600 && token.renewAt == 1_700_003_540)
         #expect(token.isFresh(now: 1_700_003_539) && !token.isFresh(now: 1_700_003_540))
-        let forever = FVToken(value: "opaque-token", generation: 1)
-        #expect(forever.isFresh(now: Int64.max) && forever.expiresAt == nil)
+        let withoutExp = FVToken(value: "opaque-token", generation: 1, now: 1_700_000_000)
+        #expect(withoutExp.isFresh(now: 1_700_000_001) && withoutExp.expiresAt == nil)
+        #expect(!withoutExp.isFresh(now: Int64.max))
         let nonsense = FVToken(value: Self.jwt(#"{"iat":1700003600,"exp":1700000000}"#), generation: 2)
         #expect(nonsense.lifetimeInvalid && !nonsense.isFresh(now: Int64.min + 1))
     }
@@ -88,38 +102,95 @@ import Testing
 
     // MARK: - The token in a login answer
 
-    @Test(arguments: [
-        (["Authorization": "Bearer eyJ.a-b_c.d="] as JSON, "eyJ.a-b_c.d="),
-        (["token": "  bearer eyJ.x.y  "] as JSON, "eyJ.x.y"),
-        (["AUTHORIZATION": "eyJ.x.y"] as JSON, "eyJ.x.y"),
-        (JSON.string("Bearer eyJ.x.y"), "eyJ.x.y"),
-        (JSON.string("eyJ+x/y~z"), "eyJ+x/y~z"),
-    ])
-    func theBearerTokenIsFoundInEveryShape(_ message: JSON, _ token: String) {
-        #expect(FVToken.bearer(from: message) == token)
+    static let token = jwt(#"{"sub":"1"}"#)
+
+    /// A login answer: the seed's envelope with `message`, plus `top` members.
+    static func answer(_ message: JSON?, _ top: JSONObject = [:]) -> JSONObject {
+        var object: JSONObject = ["code": 200, "status": "success"]
+        if let message { object.append("message", message) }
+        for member in top.members { object.append(member.key, member.value) }
+        return object
     }
 
-    /// The value goes into a header line: anything but a JWT's characters is refused.
     @Test(arguments: [
-        JSON.string("Bearer eyJ.x\r\nX-Evil: 1"), JSON.string("Bearer eyJ.x y"), JSON.string("eyJ x"),
-        JSON.string("eyJñ"),
-        ["msg": "eyJ.x.y"] as JSON, ["eyJ.x.y"] as JSON, JSON.int(7), JSON.null,
-        JSON.string(String(repeating: "a", count: 16_385)),
+        (answer(["Authorization": "Bearer eyJ.a-b_c.d="]), "eyJ.a-b_c.d="),
+        (answer(["token": "  bearer eyJ.x.y  "]), "eyJ.x.y"),
+        (answer(["AUTHORIZATION": "eyJ.x.y"]), "eyJ.x.y"),
+        (answer(.string("Bearer eyJ.x.y")), "eyJ.x.y"),
+        (answer(.string("eyJ.x.y")), "eyJ.x.y"),
+        (answer(.string("Bearer eyJ+x/y~z")), "eyJ+x/y~z"),
+        // An opaque token under a key that names it (TTX sends such a value with "Bearer " added).
+        (answer(["Authorization": "0123456789abcdef-OPAQUE"]), "0123456789abcdef-OPAQUE"),
     ])
-    func whatIsNotAJWTIsNoToken(_ message: JSON) {
-        #expect(FVToken.bearer(from: message) == nil)
+    func theBearerTokenIsFoundInEveryShape(_ answer: JSONObject, _ token: String) {
+        #expect(FVToken.bearer(in: answer) == token)
+    }
+
+    /// CHILE_2026 §1.2's order: message.Authorization, message when a string, the top level's
+    /// Authorization, token, jwt, then message.token; a value that is no token is passed over.
+    @Test func theTokenIsLookedForInTheDocumentsOrder() {
+        let other = Self.jwt(#"{"sub":"2"}"#)
+        let top: JSONObject = ["Authorization": .string("Bearer " + other)]
+        #expect(FVToken.bearer(in: Self.answer(["Authorization": .string("Bearer " + Self.token)], top)) == Self.token)
+        #expect(FVToken.bearer(in: Self.answer(.string(Self.token), top)) == Self.token)
+        #expect(FVToken.bearer(in: Self.answer("Login correcto", top)) == other)
+        #expect(FVToken.bearer(in: Self.answer("OK", top)) == other)
+        #expect(FVToken.bearer(in: Self.answer([:], ["token": .string(Self.token)])) == Self.token)
+        #expect(FVToken.bearer(in: Self.answer(nil, ["jwt": .string(Self.token)])) == Self.token)
+        #expect(FVToken.bearer(in: Self.answer(["token": .string(Self.token)], ["jwt": .string(other)])) == other)
+        #expect(FVToken.bearer(in: Self.answer(["token": .string(Self.token)])) == Self.token)
+        #expect(FVToken.bearer(in: Self.answer(["Authorization": "OK", "token": .string(Self.token)])) == Self.token)
+    }
+
+    /// The value goes into a header line, and a word is no token: "OK" taken as the token made
+    /// fv_login say authorized and every later call send "Bearer OK".
+    @Test(arguments: [
+        answer(.string("Bearer eyJ.x\r\nX-Evil: 1")), answer(.string("Bearer eyJ.x y")), answer(.string("eyJ x")),
+        answer(.string("eyJñ")), answer(["msg": "eyJ.x.y"]), answer(["eyJ.x.y"]), answer(.int(7)), answer(.null),
+        answer(.string(String(repeating: "a", count: 16_385))), answer("OK"), answer("success"), answer("error"),
+        answer("eyJ+x/y~z"), answer("0123456789abcdef-OPAQUE"), answer(["Authorization": "OK"]),
+        answer(["token": "success"]), answer(nil, ["Authorization": "error"]), answer(.string("a..b")),
+        answer(.string("Bearer " + String(repeating: "a", count: 16_385))),
+    ])
+    func whatIsNotATokenIsNoToken(_ answer: JSONObject) {
+        #expect(FVToken.bearer(in: answer) == nil)
     }
 
     /// "Bearer " with nothing after it: trimmed first, it lost its "bearer " prefix and the word
     /// itself became the token (sent as "Authorization: Bearer Bearer", refused, and the client
     /// logged in again).
     @Test func anEmptyBearerIsNoToken() {
-        #expect(FVToken.bearer(from: .string("Bearer ")) == nil)
-        #expect(FVToken.bearer(from: ["Authorization": "Bearer  "]) == nil)
-        #expect(FVToken.bearer(from: .string("Bearer abc.def-ghi")) == "abc.def-ghi")
+        #expect(FVToken.bearer(in: Self.answer(.string("Bearer "))) == nil)
+        #expect(FVToken.bearer(in: Self.answer(["Authorization": "Bearer  "])) == nil)
+        #expect(FVToken.bearer(in: Self.answer(.string("Bearer abc.def-ghi"))) == "abc.def-ghi")
     }
 
     @Test func aTokenOfTheLargestSizeIsKept() {
-        #expect(FVToken.bearer(from: .string(String(repeating: "a", count: 16_384)))?.count == 16_384)
+        let long = String(repeating: "a", count: 16_384)
+        #expect(FVToken.bearer(in: Self.answer(.string("Bearer " + long)))?.count == 16_384)
+    }
+
+    // MARK: - What refuses the token
+
+    /// CHILE_2026 §1.2: "a body message containing "JWT" / "Token" plus "invalid"" may signal an
+    /// expired token (the seed's own "JWT Token invalid" comes at HTTP 200); matched lower-cased,
+    /// accents removed, besides the catalogue's exact texts.
+    @Test(arguments: [
+        "Invalid JWT Token", "JWT Token expired", "Token invalid", "JWT Token invalid.", "Token Bearer erroneo",
+        "Token inválido", "TOKEN EXPIRED", "jwt: signature invalid", "Expired token", "El token es inválido",
+    ])
+    func aMessageAboutAnInvalidTokenRefusesIt(_ text: String) {
+        let (error, refuses) = FVMessages.error(text: text, shown: text, serviceCode: 400)
+        #expect(refuses, "\(text)")
+        #expect(error.kind == .auth && error.code == .jwtInvalid && error.serviceCode == 400)
+        #expect(error.message.hasPrefix(text))
+    }
+
+    @Test(arguments: [
+        "Contract not found", "Invalid RUT", "Token required", "invalid data", "Expired contract", "jwt",
+        "Email exists",
+    ])
+    func otherMessagesDoNotRefuseTheToken(_ text: String) {
+        #expect(!FVMessages.error(text: text, shown: text, serviceCode: 400).refusesToken, "\(text)")
     }
 }

@@ -349,6 +349,22 @@ def test_the_contract_id_is_read_from_each_answer_shape(sandbox, fv, tmp_path, s
     assert data["sStatus"] == "CREATED" and "warnings" not in envelope
 
 
+@pytest.mark.parametrize("key", ["sContractID", "contractId"])
+def test_an_answer_without_status_that_carries_the_id_is_ok_with_a_warning(sandbox, fv, tmp_path, key):
+    # CHILE_2026 §1.3: GT expects {"sContractID", "sStatus"} at the top level; with no status the
+    # answer was INVALID_ANSWER and the id of a created, billed contract was thrown away.
+    sandbox.fv_shapes(express="bare", express_id_key=key)
+    envelope = fv.call("create_contract_express", request(pdf_file(tmp_path), sContractName="corr-123"))
+    data = ok(envelope)
+    [contract_id] = created(sandbox)
+    assert data == {"sContractID": contract_id, "sStatus": "CREATED", "sContractName": "corr-123", "message": None}
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"]) == ("protocol", "STATUS_MISSING")
+    assert contract_id in warning["message"] and "status" in warning["message"]
+    assert envelope["meta"]["http_status"] == 201 and envelope["meta"]["attempts"] == 2  # login, create
+    assert len(sandbox.requests(EXPRESS)) == 1
+
+
 def test_an_answer_without_the_id_is_ok_with_a_warning_naming_the_contract(sandbox, fv, tmp_path):
     sandbox.fv_shapes(express="none")
     envelope = fv.call("create_contract_express", request(pdf_file(tmp_path), sContractName="Venta 77 · token a1b2"))

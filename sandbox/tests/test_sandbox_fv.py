@@ -433,18 +433,24 @@ def test_express_creates_a_contract_with_its_pdf(sb: Sandbox) -> None:
     assert detail["archivos"] == [{"file_name": f"{contract['sContractID']}.pdf", "orden": 0}]
 
 
-@pytest.mark.parametrize("shape", ["seed", "message.contract", "message.contract[]", "top", "none"])
+@pytest.mark.parametrize("shape", ["seed", "message.contract", "message.contract[]", "top", "bare", "none"])
 @pytest.mark.parametrize("key", ["sContractID", "contractID", "contractId"])
 def test_express_answer_shapes(sb: Sandbox, shape: str, key: str) -> None:
     assert sb.fv_shapes(express=shape, express_id_key=key)["express"] == shape
-    reply = express(sb, fv_token(sb), express_body()).json()
-    assert reply["status"] == "success"
+    response = express(sb, fv_token(sb), express_body())
+    reply = response.json()
+    assert response.status == 201
+    if shape == "bare":  # no envelope at all
+        assert sorted(reply) == sorted([key, "sStatus"]) and reply["sStatus"] == "CREATED"
+    else:
+        assert reply["status"] == "success"
     [created] = [c for c in sb.state()["fv_contracts"] if c != "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"]
     found = {
         "seed": lambda: reply["message"][0].get(key),
         "message.contract": lambda: reply["message"]["contract"].get(key),
         "message.contract[]": lambda: reply["message"]["contract"][0].get(key),
         "top": lambda: reply.get(key),
+        "bare": lambda: reply.get(key),
         "none": lambda: None,
     }[shape]()
     assert found == (None if shape == "none" else created)

@@ -112,6 +112,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let signedCountMismatch = ErrorCode("SIGNED_COUNT_MISMATCH")
     public static let signerCountInvalid = ErrorCode("SIGNER_COUNT_INVALID")
     public static let signerTypeInvalid = ErrorCode("SIGNER_TYPE_INVALID")
+    public static let statusMissing = ErrorCode("STATUS_MISSING")
     public static let statusUnknown = ErrorCode("STATUS_UNKNOWN")
     public static let timeout = ErrorCode("TIMEOUT")
     public static let tlsFailed = ErrorCode("TLS_FAILED")
@@ -226,6 +227,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         signedCountMismatch,
         signerCountInvalid,
         signerTypeInvalid,
+        statusMissing,
         statusUnknown,
         timeout,
         tlsFailed,

@@ -13,9 +13,12 @@ enum FVAnswer {
     /// - Parameters:
     ///   - authenticated: whether the request carried a bearer token (only then can an answer
     ///     mean "log in again").
+    ///   - acceptsWithoutStatus: whether a 2xx JSON object without `status` is the operation's
+    ///     success all the same (create-contract-express: when it carries the contract id); it
+    ///     is then read with a STATUS_MISSING warning. nil: such an answer is unreadable.
     static func read(
         _ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
-        found: inout ReadFacts
+        found: inout ReadFacts, acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)? = nil
     ) throws(SelloError) -> (message: JSON, answer: JSONObject) {
         let object = try AnswerJSON.parse(response.body, found: &found)?.objectValue
         let status = object?["status"]?.stringValue
@@ -26,7 +29,15 @@ enum FVAnswer {
                 .auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
                 serviceCode: found.serviceCode)
         }
+        // HTTP 403 is among the signals of an expired token CHILE_2026 §1.2 lists (the live
+        // service's is unknown): log in again once; the error stays the answer's own.
+        let forbidden = response.status == 403 && authenticated
         guard let object, let status else {
+            found.refusesToken = forbidden
+            if let object, (200..<300).contains(response.status), acceptsWithoutStatus?(object) == true {
+                found.warn(withoutStatus(object, redactor))
+                return (scrub(object["message"] ?? .null, redactor), object)
+            }
             throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
         }
         let message = object["message"] ?? .null
@@ -37,8 +48,17 @@ enum FVAnswer {
         let known = FVMessages.error(
             text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
             serviceCode: found.serviceCode)
-        found.refusesToken = known.refusesToken && authenticated
+        found.refusesToken = (known.refusesToken || forbidden) && authenticated
         throw known.error
+    }
+
+    /// The warning of a 2xx answer without `status` read as a success, naming what it carried.
+    static func withoutStatus(_ object: JSONObject, _ redactor: Redactor) -> Warning {
+        let sample = redactor.sample(JSONWriter.encode(.object(object)))
+        return Warning(
+            kind: .protocol, code: .statusMissing,
+            message: "Firma Virtual's answer has no status (its documented JSON is {code, status, message}); "
+                + "it was read as a success because of what it carries: \(sample)")
     }
 
     /// The service's text as it may be shown: trimmed, this call's secrets masked, and anything
@@ -112,7 +132,8 @@ struct FVToken: Sendable {
     /// The `exp` claim (Unix seconds), when the token carries one.
     let expiresAt: Int64?
     /// When to log in again: 60 s before `exp` (half the token's life for tokens that live
-    /// less than two minutes, so that a short-lived token is still used).
+    /// less than two minutes, so that a short-lived token is still used); `defaultLifetime`
+    /// after the login for a token without `exp`.
     let renewAt: Int64?
     /// The login that produced it (FVClient counts logins).
     let generation: Int
@@ -123,11 +144,20 @@ struct FVToken: Sendable {
     /// The latest `exp` accepted: 9999-12-31T23:59:59Z.
     static let latestExpiry: Int64 = 253_402_300_799
 
-    init(value: String, generation: Int) {
+    /// How long a token without `exp` is used before a new login: "cache it with a TTL
+    /// (default 24 h, or from the JWT `exp`)" (CHILE_2026 §1.9 #2; TTX caches for 24 h a token
+    /// it says lasts 48–72 h).
+    static let defaultLifetime: Int64 = 86_400
+
+    /// A token obtained at `now` (Unix seconds).
+    init(value: String, generation: Int, now: Int64 = FVToken.now()) {
         self.value = value
         self.generation = generation
         let claims = FVToken.claims(value)
-        (expiresAt, renewAt, lifetimeInvalid) = FVToken.renewal(exp: claims.exp, iat: claims.iat)
+        let renewal = FVToken.renewal(exp: claims.exp, iat: claims.iat)
+        (expiresAt, lifetimeInvalid) = (renewal.expiresAt, renewal.invalid)
+        let (later, overflow) = now.addingReportingOverflow(FVToken.defaultLifetime)
+        renewAt = renewal.renewAt ?? (overflow ? Int64.max : later)
     }
 
     /// When to renew, from claims that come from the network (issue 12, item 2): `exp` outside
@@ -143,7 +173,7 @@ struct FVToken: Sendable {
         return (exp, exp - margin, false)
     }
 
-    func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? true }
+    func isFresh(now: Int64) -> Bool { renewAt.map { now < $0 } ?? false }
 
     /// `exp` and `iat` from the JWT payload (base64url JSON), nil where absent or unreadable.
     static func claims(_ token: String) -> (exp: Int64?, iat: Int64?) {
@@ -159,27 +189,60 @@ struct FVToken: Sendable {
         return (number("exp"), number("iat"))
     }
 
-    /// The token of a UserDataLogin `message`: `{"Authorization": "Bearer eyJ…"}` as the seed
-    /// shows it, or the string itself ("message: String — JWT Token Bearer"). Only the
-    /// characters of a JWT are accepted: the value goes into a header line.
-    static func bearer(from message: JSON) -> String? {
-        var text: String?
-        switch message {
-        case .string(let string): text = string
-        case .object(let object):
-            text =
-                object.members.first(where: { ["authorization", "token"].contains($0.key.lowercased()) })?.value
-                .stringValue
-        default: text = nil
+    /// The token of a UserDataLogin answer, looked for in CHILE_2026 §1.2's order: `message.Authorization`
+    /// (the seed's `{"Authorization": "Bearer eyJ…"}`), `message` when it is a string, the top
+    /// level's `Authorization`, `token`, `jwt` (TTX, GT), then `message.token` (keys matched
+    /// case-insensitively). A value that is no token is passed over (`token(_:named:)`).
+    static func bearer(in answer: JSONObject) -> String? {
+        let message = answer["message"]
+        let candidates: [(value: JSON?, named: Bool)] = [
+            (member(message?.objectValue, "authorization"), true),
+            (message?.stringValue != nil ? message : nil, false),
+            (member(answer, "authorization"), true),
+            (member(answer, "token"), true),
+            (member(answer, "jwt"), true),
+            (member(message?.objectValue, "token"), true),
+        ]
+        for candidate in candidates {
+            if let text = candidate.value?.stringValue, let token = token(text, named: candidate.named) {
+                return token
+            }
         }
-        guard var token = text?.trimmingSpaces else { return nil }
-        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingSpaces }
+        return nil
+    }
+
+    static func member(_ object: JSONObject?, _ lowercasedKey: String) -> JSON? {
+        object?.members.first(where: { $0.key.lowercased() == lowercasedKey })?.value
+    }
+
+    /// The bare token of a value, if it looks like one: "Bearer " and a token (RFC 6750's
+    /// characters); a JWT (three base64url parts joined by dots); or, under a key that names a
+    /// token (`named`), an opaque value of at least 16 such characters (TTX sends an unprefixed
+    /// value with "Bearer " added). So "OK", "success" or "error" in `message` is no token. Only
+    /// these characters are accepted: the value goes into a header line.
+    static func token(_ text: String, named: Bool) -> String? {
+        var token = text.trimmingSpaces
+        var prefixed = false
+        if token.lowercased().hasPrefix("bearer ") {
+            token = String(token.dropFirst(7)).trimmingSpaces
+            prefixed = true
+        }
         // "Bearer " alone, trimmed to the bare word: no token (not the token "Bearer").
-        if token.lowercased() == "bearer" { return nil }
-        guard !token.isEmpty, token.utf8.count <= 16_384,
+        guard !token.isEmpty, token.lowercased() != "bearer", token.utf8.count <= 16_384,
             token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=+/~".contains($0)) })
         else { return nil }
+        guard prefixed || isJWT(token) || (named && token.utf8.count >= 16) else { return nil }
         return token
+    }
+
+    /// Three non-empty base64url parts joined by dots.
+    static func isJWT(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3
+            && parts.allSatisfy { part in
+                !part.isEmpty
+                    && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            }
     }
 
     /// "2025-11-23T10:56:37Z".

@@ -8,6 +8,8 @@ struct FVCall: Sendable {
     /// Reads the answer (its `message` and the whole object) into `data`; the message as it is
     /// when nil.
     var reader: (@Sendable (JSON, JSONObject, inout ReadFacts) throws(SelloError) -> JSON)?
+    /// Whether a 2xx answer without `status` is a success all the same (`FVAnswer.read`).
+    var acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
         http = HTTPRequest(method, path, replay: replay)
@@ -61,6 +63,11 @@ public final class FVClient: OperationClient {
         /// The error of the last login, when it failed; threads that waited for that login get
         /// it instead of trying again (a failed login is never repeated).
         var lastFailure: SelloError?
+        /// The service's refusal of the configured login and password, which do not change:
+        /// later calls fail at once instead of sending them again (CHILE_2026 §1.2: "Do not
+        /// retry. Repeated failures may lock the account"). Only fv_login tries again, and a
+        /// login that succeeds ends it.
+        var refusal: SelloError?
     }
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
@@ -98,7 +105,8 @@ public final class FVClient: OperationClient {
                 read: { response, call, _, scope, found throws(SelloError) in
                     let (message, answer) = try FVAnswer.read(
                         response, redactor: scope.hooks.redactor,
-                        authenticated: call.authenticated, found: &found)
+                        authenticated: call.authenticated, found: &found,
+                        acceptsWithoutStatus: call.acceptsWithoutStatus)
                     return try call.reader?(message, answer, &found) ?? message
                 }))
     }

@@ -3,7 +3,8 @@
 extension FVClient {
     /// POST /api/v1/contract/create-contract-express. Never sent twice once it may have reached
     /// the service (a contract is billed). `data`: {"sContractID", "sStatus", "sContractName",
-    /// "message"}; an ok answer without a contract id is ok with a CONTRACT_ID_MISSING warning.
+    /// "message"}; an ok answer without a contract id is ok with a CONTRACT_ID_MISSING warning;
+    /// a 2xx answer without `status` but with a top-level contract id is ok with STATUS_MISSING.
     public static let createContractExpress = operation("create_contract_express") {
         client, json, found throws(SelloError) in
         let request = try FVExpressRequest(json, found: &found) { (prefix, size, field) throws(SelloError) in
@@ -16,10 +17,18 @@ extension FVClient {
         call.reportsProgress = true
         call.fileField = request.document.fileField
         let contractName = request.contractName
+        call.acceptsWithoutStatus = FVClient.carriesContractID
         call.reader = { message, answer, found in
             FVClient.expressData(message, answer: answer, contractName: contractName, found: &found)
         }
         return call
+    }
+
+    /// An answer without `status` that carries a contract id at its top level (GT's expected
+    /// `{"sContractID", "sStatus"}`, CHILE_2026 §1.3) is the contract, created: its id must not
+    /// be thrown away with an INVALID_ANSWER (the contract is billed).
+    @Sendable static func carriesContractID(_ answer: JSONObject) -> Bool {
+        FVReaders.contractID(message: .null, answer: answer) != nil
     }
 
     /// The envelope's `data`: the contract id wherever the answer put it, and the message.

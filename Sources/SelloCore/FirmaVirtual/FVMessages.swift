@@ -65,10 +65,26 @@ public enum FVMessages {
 
     public static func find(_ text: String) -> FVMessage? { byText[key(text)] }
 
+    /// A text outside the catalogue that says the token was refused: lower-cased and without
+    /// accents, it names "jwt" or "token" and says "invalid" (inválido), "expired" or "erroneo"
+    /// (CHILE_2026 §1.2: the live service's expiry signal is unknown, and "JWT Token invalid"
+    /// comes at HTTP 200).
+    static func refusesToken(_ text: String) -> Bool {
+        let folded = TextFolding.fold(text)
+        guard folded.contains("jwt") || folded.contains("token") else { return false }
+        return ["invalid", "expired", "erroneo"].contains(where: { folded.contains($0) })
+    }
+
     /// The error for an answer whose `status` is not "success". `shown` is the text as it may
     /// be shown (secrets scrubbed); `text` the text as received, for matching.
     static func error(text: String, shown: String, serviceCode: Int?) -> (error: SelloError, refusesToken: Bool) {
         guard let message = find(text) else {
+            if refusesToken(text) {
+                return (
+                    SelloError(.auth, .jwtInvalid, "\(shown) (the bearer token was refused)", serviceCode: serviceCode),
+                    true
+                )
+            }
             let detail = shown.isEmpty ? "an error without a message" : shown
             return (SelloError(.service, .fvError, "Firma Virtual: \(detail)", serviceCode: serviceCode), false)
         }

@@ -28,8 +28,15 @@ extension FVClient: BearerTokens {
             if finishedLogins.load(ordering: .acquiring) != seen, let failure = state.lastFailure {
                 throw failure // a login made while this call waited failed: not tried again
             }
+            if let refusal = state.refusal {
+                scope.hooks.log(.warning, "fv: the login of '\(loginName)' was refused earlier; not logging in again")
+                throw FVClient.refusedEarlier(refusal)
+            }
             if stale == nil, state.current != nil {
-                scope.hooks.log(.info, "fv: the token expires within a minute; logging in again")
+                scope.hooks.log(
+                    .info,
+                    "fv: the token is due for renewal (its exp is within a minute, or, without exp, it is "
+                        + "24 h old); logging in again")
             }
             return try self.logInLocked(&state, scope: scope, facts: &facts)
         }
@@ -41,22 +48,46 @@ extension FVClient: BearerTokens {
         reportsServiceCode: Bool = false
     ) throws(SelloError) -> FVToken {
         defer { finishedLogins.add(1, ordering: .releasing) }
+        var refused = false
         do throws(SelloError) {
-            let token = try logIn(scope: scope, facts: &facts, reportsServiceCode: reportsServiceCode)
+            let token = try logIn(
+                scope: scope, facts: &facts, reportsServiceCode: reportsServiceCode, refused: &refused)
             state.current = token
             state.lastFailure = nil
+            state.refusal = nil
             return token
         } catch {
             state.current = nil
             state.lastFailure = error
+            if refused { state.refusal = error }
             throw error
         }
+    }
+
+    /// The error of a call that did not log in because the service had refused the login:
+    /// the refusal's kind, code and service code, and what to do.
+    static func refusedEarlier(_ refusal: SelloError) -> SelloError {
+        SelloError(
+            refusal.kind, refusal.code,
+            "\(refusal.message) — refused earlier, so no new login was attempted (the login and password "
+                + "have not changed, and repeated failures may lock the account): create a new client with "
+                + "the right password, or call fv_login to try again",
+            serviceCode: refusal.serviceCode)
+    }
+
+    /// Whether a login's error is the service refusing the credentials (its answer read, at a
+    /// status that is not a server failure or a "try later"), not a failure on the way.
+    static func refusesCredentials(_ error: SelloError, status: Int) -> Bool {
+        (error.kind == .service || error.kind == .auth) && status < 500 && status != 408 && status != 429
     }
 
     /// UserDataLogin: POST /logindata with the configured login. Every refusal is kind `auth`,
     /// code LOGIN_FAILED, and is never repeated. The login's requests count for the call; its
     /// body `code` only for fv_login itself.
-    func logIn(scope: CallScope, facts: inout CallFacts, reportsServiceCode: Bool) throws(SelloError) -> FVToken {
+    /// `refused` is set when the service refused the credentials (`refusesCredentials`).
+    func logIn(scope: CallScope, facts: inout CallFacts, reportsServiceCode: Bool, refused: inout Bool)
+        throws(SelloError) -> FVToken
+    {
         scope.hooks.log(.info, "fv: logging in as '\(loginName)'")
         var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
         request.headers = ["Accept: application/json"]
@@ -71,25 +102,27 @@ extension FVClient: BearerTokens {
             facts.warnings += found.warnings
             if reportsServiceCode, let code = found.serviceCode { facts.serviceCode = code }
         }
-        let message: JSON
+        let answer: JSONObject
+        let response = try exchange.response.get()
         do throws(SelloError) {
             // Read with the client's own secrets only: the call's include tokens, and the new one
             // may well be written as an earlier one was.
-            message = try FVAnswer.read(
-                try exchange.response.get(), redactor: client.redactor, authenticated: false,
-                found: &found
-            ).message
+            answer = try FVAnswer.read(
+                response, redactor: client.redactor, authenticated: false, found: &found
+            ).answer
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
+            refused = FVClient.refusesCredentials(error, status: response.status)
             throw SelloError(
                 .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)",
                 serviceCode: error.serviceCode)
         }
-        guard let value = FVToken.bearer(from: message) else {
+        guard let value = FVToken.bearer(in: answer) else {
             throw SelloError(
                 .protocol, .tokenMissing,
                 "Firma Virtual accepted the login but its answer carries no readable bearer token "
-                    + "(message.Authorization)")
+                    + "(message.Authorization, message, Authorization, token, jwt or message.token: a JWT, "
+                    + "\"Bearer <token>\", or an opaque token of 16 characters or more under a token key)")
         }
         let token = FVToken(value: value, generation: finishedLogins.load(ordering: .acquiring) + 1)
         if token.lifetimeInvalid {

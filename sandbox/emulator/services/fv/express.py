@@ -126,4 +126,6 @@ def fv_express_answer(contract: FvContract) -> Answer:
             },
             style="php",
         )
+    if shape == "bare":  # GT's expectation: only sContractID and sStatus, no code/status/message
+        return json_answer(201, {key: contract.contract_id, "sStatus": contract.status}, style="php")
     return fv_answer(201, {"msg": "Contrato creado"})  # "none": no id anywhere

@@ -21,7 +21,7 @@ DEFAULT_TOKEN_TTL = 3600
 # through POST /_sandbox/fv/shapes (first value: the default).
 FV_SHAPES = {
     # create-contract-express's answer: where the contract id is (§1.3).
-    "express": ("seed", "message.contract", "message.contract[]", "top", "none"),
+    "express": ("seed", "message.contract", "message.contract[]", "top", "bare", "none"),
     "express_id_key": ("sContractID", "contractID", "contractId"),
     # ContratcDetail's "contrato": an array (seed) or an object (as FVREACT reads it).
     "detail_contrato": ("array", "object"),
