@@ -303,6 +303,7 @@ VERSION_QUOTES = [
     ("docs/reference.md", r'the library version, `"(\d+\.\d+\.\d+)"`'),
     ("README.md", r"composer require --no-audit sello/sello:(\d+\.\d+\.\d+)"),
     ("README.md", r"sello-php-(\d+\.\d+\.\d+)\.zip"),
+    ("docs/php-fpm.md", r"composer require --no-audit sello/sello:(\d+\.\d+\.\d+)"),
     ("docs/php-fpm.md", r"libsello\.so\.(\d+\.\d+\.\d+)"),
     ("docs/php-fpm.md", r"# shows: scope (\d+\.\d+\.\d+)"),
 ]
