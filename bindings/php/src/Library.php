@@ -214,7 +214,10 @@ final class Library
             throw new LibraryException(
                 'libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, '
                 . '(2) the package folder, (3) the system library path. Details: ' . implode('; ', $tried)
-                . '. Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX).'
+                . '. Set SELLO_LIB=/path/to/libsello.so; or use the sello-php zip from `make dist`, which carries '
+                . 'it in lib/' . self::platform() . '/libsello.so (with its libsello.libs/ folder); or install it '
+                . 'on the system: the libsello0 .deb or the C tarball from `make dist` (or `make install` in a '
+                . 'sello checkout).'
             );
         }
         self::use($ffi, self::mappedPath() ?? 'libsello.so');
@@ -247,10 +250,26 @@ final class Library
     /** Checks the ABI version with a one-function definition first, then defines everything. */
     private static function cdef(string $header, string $library, string $where): FFI
     {
+        // PHP's FFI does not say why dlopen failed (no dlerror): look at a path first.
+        $isPath = str_contains($library, '/');
+        $problem = match (true) {
+            !$isPath => null,
+            is_dir($library) => 'it is a directory, not the libsello.so file in it',
+            !file_exists($library) => 'the file does not exist',
+            !is_readable($library) => 'this user cannot read it: check its mode',
+            default => null,
+        };
+        if ($problem !== null) {
+            throw new LibraryException("cannot load libsello from $where ($library): $problem");
+        }
         try {
             $probe = FFI::cdef('int sello_abi_version(void);', $library);
         } catch (FFI\Exception $e) {
-            throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage());
+            throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage()
+                . ($isPath ? '. The file is there, so a library it depends on is probably missing (or it is not '
+                    . "a shared library for this machine): run `ldd $library` to see which. The copy in the sello-php "
+                    . 'zip needs its libsello.libs/ folder next to it; a system copy needs libcurl, OpenSSL 3 and '
+                    . 'libxml2' : ''));
         }
         self::check($probe, $library);
         try {
