@@ -241,10 +241,24 @@ final class Library
                 throw new LibraryException('PHP refuses FFI here (' . $e->getMessage() . '). Under PHP-FPM '
                     . 'preload the binding: ffi.preload=<a header made by bin/generate-header --scope SELLO '
                     . '--lib /path/to/libsello.so> and opcache.preload=<this package>/preload.php; see '
-                    . 'docs/php-fpm.md. (ffi.enable=true also works, but lets any PHP code load any library.)');
+                    . self::fpmGuide() . '. (ffi.enable=true also works, but lets any PHP code load any library.)');
             }
             return null;            // not preloaded: FFI::cdef below
         }
+    }
+
+    /**
+     * Where the PHP-FPM guide is: the package's docs/php-fpm.md (the zip from `make dist` carries
+     * it), a checkout's, or its name in sello's source repository.
+     */
+    private static function fpmGuide(): string
+    {
+        foreach ([dirname(__DIR__) . '/docs/php-fpm.md', dirname(__DIR__, 3) . '/docs/php-fpm.md'] as $guide) {
+            if (is_file($guide)) {
+                return $guide;
+            }
+        }
+        return "docs/php-fpm.md in sello's source repository";
     }
 
     /** Checks the ABI version with a one-function definition first, then defines everything. */
