@@ -100,7 +100,7 @@ sello_command() {
 }
 sello_demo() {
   if ! python3 -c "import click, rich" 2>/dev/null; then
-    echo "the sello command needs click and rich: pip install \"libsello[cli]\" (make deps installs them)"
+    echo "the sello command needs click and rich: pip install click rich (make test-deps installs them)"
     return 1
   fi
   local dir=$SELLO_EXAMPLES_OUT fecha folio

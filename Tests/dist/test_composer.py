@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import posixpath
+import re
 import shutil
 import subprocess
 import zipfile
@@ -90,6 +92,14 @@ def test_the_package_needs_nothing_from_packagist_and_carries_header_and_library
     assert set(manifest["require"]) == {"php", "ext-ffi"}
     assert manifest["name"] == "sello/sello" and manifest["version"] == VERSION
     assert f"lib/{PLATFORM}/libsello.so" in names
+    # The README's and the guides' relative links lead to files the package carries.
+    assert {"README.md", "docs/reference.md", "docs/errors.md", "docs/php-fpm.md"} <= names
+    with zipfile.ZipFile(package_zip) as archive:
+        for document in ("README.md", "docs/reference.md", "docs/errors.md", "docs/php-fpm.md"):
+            text = archive.read(document).decode()
+            for target in re.findall(r"\]\(([^)#:\s]+)(?:#[^)]*)?\)", text):
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(document), target))
+                assert resolved in names, f"{document} links to {target}, which the package does not carry"
     assert any(n.startswith(f"lib/{PLATFORM}/libsello.libs/libcurl") for n in names)
     # The header is generated from this checkout's include/sello.h by the binding's own generator.
     expected = tmp_path / "sello.ffi.h"

@@ -18,10 +18,25 @@ def test_layout(tmp_path: pathlib.Path) -> None:
         members = {member.name: member for member in archive.getmembers()}
     assert {name for name, member in members.items() if not member.isdir()} == {
         f"{top}/lib/libsello.so.{VERSION}", f"{top}/lib/libsello.so.{MAJOR}", f"{top}/lib/libsello.so",
-        f"{top}/lib/pkgconfig/sello.pc", f"{top}/include/sello.h"}
+        f"{top}/lib/pkgconfig/sello.pc", f"{top}/include/sello.h", f"{top}/share/doc/sello/README.md"}
     assert members[f"{top}/lib/libsello.so.{MAJOR}"].linkname == f"libsello.so.{VERSION}"
     assert members[f"{top}/lib/libsello.so"].linkname == f"libsello.so.{MAJOR}"
     assert all(member.uid == 0 and member.gid == 0 for member in members.values())
+
+
+def test_its_readme_builds_a_program_as_it_says(tmp_path: pathlib.Path) -> None:
+    """share/doc/sello/README.md's first program and its pkg-config commands, run as written (the
+    folder unpacked where the README says, /opt being replaced by a temporary folder)."""
+    tarball = artifact(f"sello-{VERSION}-linux-*.tar.gz")
+    run(["tar", "-C", tmp_path, "-xzf", tarball], cwd=tmp_path)
+    top = tarball.name[:-len(".tar.gz")]
+    readme = (tmp_path / top / "share" / "doc" / "sello" / "README.md").read_text()
+    assert not re.search(r"@[A-Z]+@", readme), "a placeholder was left in the README"
+    [program] = re.findall(r"```c\n(.*?)```", readme, re.S)
+    (tmp_path / "app.c").write_text(program)
+    commands = re.findall(r"```sh\n(.*?)```", readme, re.S)[0].replace("/opt", str(tmp_path))
+    done = run(["bash", "-euc", commands], cwd=tmp_path, env=user_env())
+    assert '"normalized":"12345678-5"' in done.stdout, done.stdout
 
 
 def test_used_through_pkg_config_by_the_c_example(sandbox: Sandbox, tmp_path: pathlib.Path) -> None:

@@ -90,6 +90,8 @@ def test_the_wheel_is_tagged_for_its_platform_and_carries_the_library(wheel: pat
         assert stems == ["libcrypto", "libcurl", "libssl", "libxml2"], stems
     assert "Root-Is-Purelib: false" in tags and "Tag: py3-none-manylinux_" in tags
     assert "Name: libsello" in metadata and "License-Expression: LicenseRef-Proprietary" in metadata
+    # The description is the binding's README: no link leads out of the wheel to ../../docs/.
+    assert "](../" not in metadata and "`docs/reference.md` in sello's source repository" in metadata
 
 
 def test_the_wheel_reaches_glibc_2_34(wheel: pathlib.Path) -> None:

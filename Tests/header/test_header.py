@@ -301,7 +301,9 @@ VERSION_QUOTES = [
     ("include/sello.h", r'The library version, "(\d+\.\d+\.\d+)"'),
     ("docs/reference.md", r"`sello/(\d+\.\d+\.\d+)`"),
     ("docs/reference.md", r'the library version, `"(\d+\.\d+\.\d+)"`'),
-    ("README.md", r"composer require sello/sello:(\d+\.\d+\.\d+)"),
+    ("README.md", r"composer require --no-audit sello/sello:(\d+\.\d+\.\d+)"),
+    ("README.md", r"sello-php-(\d+\.\d+\.\d+)\.zip"),
+    ("docs/php-fpm.md", r"composer require --no-audit sello/sello:(\d+\.\d+\.\d+)"),
     ("docs/php-fpm.md", r"libsello\.so\.(\d+\.\d+\.\d+)"),
     ("docs/php-fpm.md", r"# shows: scope (\d+\.\d+\.\d+)"),
 ]

@@ -4,6 +4,8 @@
 #
 #   composer.json               version set, no autoload-dev; requires only php and ext-ffi
 #   src/, bin/, preload.php     the binding as in bindings/php
+#   README.md, docs/            the binding's README and docs/reference.md, errors.md, php-fpm.md, its
+#                               links pointed at them (doc_links.py: none leads out of the package)
 #   build/sello.ffi.h           the FFI header, generated now from include/sello.h (the loader's
 #                               first place for it, as in a checkout)
 #   lib/linux-x86_64/libsello.so               the library for that platform (the loader picks
@@ -24,6 +26,11 @@ mkdir -p "$stage/lib/$PLATFORM"
 php_binding=$ROOT/bindings/php
 cp -r "$php_binding/src" "$php_binding/bin" "$stage/"
 for file in preload.php README.md; do [[ -f "$php_binding/$file" ]] && cp "$php_binding/$file" "$stage/"; done
+mkdir -p "$stage/docs"
+docs=(reference.md errors.md php-fpm.md)
+for doc in "${docs[@]}"; do cp "$ROOT/docs/$doc" "$stage/docs/"; done
+python3 "$(dirname "$0")/doc_links.py" "$stage" README.md=bindings/php/README.md \
+  $(for doc in "${docs[@]}"; do echo "docs/$doc=docs/$doc"; done) || die "cannot rewrite the documents' links"
 python3 - "$php_binding/composer.json" "$stage/composer.json" "$VERSION" <<'PY'
 import json, sys
 source, target, version = sys.argv[1:]

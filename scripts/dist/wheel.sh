@@ -25,6 +25,9 @@ mkdir -p "$stage" "$WORK/wheel-raw" "$WORK/wheel" "$WORK/vendored"
 # A copy of the binding without tests, caches or an old build.
 tar -C "$ROOT/bindings/python" --exclude=tests --exclude=build --exclude='*.egg-info' --exclude=__pycache__ \
     --exclude='.pytest_cache' --exclude='libsello.so*' -cf - . | tar -C "$stage" -xf -
+# The README becomes the package's description (METADATA): its links to ../../docs/ would lead
+# nowhere there, so they name the files in sello's source repository instead.
+python3 "$(dirname "$0")/doc_links.py" "$stage" README.md=bindings/python/README.md || die "cannot rewrite the README's links"
 # pyproject.toml takes the version from src/sello/_abi.py, generated from include/sello.h.
 declared=$(sed -n 's/^VERSION = "\(.*\)"/\1/p' "$stage/src/sello/_abi.py")
 [[ "$declared" == "$VERSION" ]] || die "bindings/python/src/sello/_abi.py says version $declared, include/sello.h says $VERSION: run make generate"

@@ -73,7 +73,7 @@ abstract class Client
     ) {
         $ffi = Library::ffi();
         $error = $ffi->new('char *');
-        $handle = $ffi->{static::NEW_FUNCTION}(Library::encode($config), \FFI::addr($error));
+        $handle = $ffi->{static::NEW_FUNCTION}(Library::encode($config, static::SERVICE), \FFI::addr($error));
         if ($handle === null || \FFI::isNull($handle)) {
             if (!\FFI::isNull($error)) {
                 throw SelloException::fromEnvelope(Library::take($error));
@@ -244,7 +244,7 @@ abstract class Client
     protected function invoke(string $operation, array $request): Result
     {
         $function = static::OPERATIONS[$operation];
-        $payload = Library::encode($request);
+        $payload = Library::encode($request, static::SERVICE, $operation);
         $handle = $this->requireHandle($operation);
         $pointer = Library::ffi()->{$function}($handle, $payload);
         return Result::unwrap(Library::take($pointer));

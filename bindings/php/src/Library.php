@@ -7,7 +7,9 @@ namespace Sello;
 use FFI;
 use FFI\CData;
 use Sello\Exception\AbiVersionException;
+use Sello\Exception\InvalidArgumentException;
 use Sello\Exception\LibraryException;
+use Sello\Exception\SelloException;
 
 /**
  * Loads libsello.so through FFI, once per process (or per request under PHP-FPM).
@@ -118,14 +120,60 @@ final class Library
     }
 
     /**
-     * A request or configuration as a JSON object; top-level nulls are left out.
+     * A request or configuration as a JSON object; top-level nulls are left out. What JSON cannot
+     * carry (text that is not UTF-8, such as Latin-1 from a legacy database; INF or NAN) is an
+     * InvalidArgumentException (INVALID_JSON) naming the field, as the library names it
+     * (`signers[1].email`); nothing is sent. $service and $operation go into its meta.
      * @param array<string, mixed> $request
+     * @throws InvalidArgumentException
      */
-    public static function encode(array $request): string
+    public static function encode(array $request, string $service = '', string $operation = ''): string
     {
         $request = array_filter($request, static fn ($value): bool => $value !== null);
-        return json_encode((object) $request, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES
-            | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR);
+        try {
+            return json_encode((object) $request, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES
+                | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            [$field, $message] = self::unencodable($request, '')
+                ?? [null, 'the request cannot be written as JSON: ' . $e->getMessage()];
+            throw SelloException::local('invalid_argument', 'INVALID_JSON', $message, $service, $operation, $field, $e);
+        }
+    }
+
+    /**
+     * The first member json_encode refuses: its path and what to do about it, or null.
+     * @param array<array-key, mixed> $value
+     * @return array{string, string}|null
+     */
+    private static function unencodable(array $value, string $path): ?array
+    {
+        $list = array_is_list($value);
+        foreach ($value as $key => $item) {
+            if (is_string($key) && preg_match('//u', $key) !== 1) {
+                // The key itself cannot be printed as text: its bytes above 0x7F are shown as \xNN.
+                $shown = (string) preg_replace_callback('/[\x80-\xFF]/', static fn (array $byte): string
+                    => sprintf('\\x%02X', ord($byte[0])), $key);
+                $where = $path === '' ? $shown : "$path.$shown";
+                return [$where, "the key '$where' is not valid UTF-8 (Latin-1? convert it first: "
+                    . "mb_convert_encoding(\$key, 'UTF-8', 'ISO-8859-1')); nothing was sent"];
+            }
+            $where = $list ? "{$path}[$key]" : ($path === '' ? (string) $key : "$path.$key");
+            if (is_string($item) && preg_match('//u', $item) !== 1) {
+                return [$where, "'$where' is not valid UTF-8 (Latin-1 text? convert it first: "
+                    . "mb_convert_encoding(\$value, 'UTF-8', 'ISO-8859-1')); nothing was sent"];
+            }
+            if (is_float($item) && !is_finite($item)) {
+                return [$where, "'$where' is INF or NAN, which JSON cannot carry; nothing was sent"];
+            }
+            if ($item !== null && !is_scalar($item) && !is_array($item) && !is_object($item)) {
+                $type = get_debug_type($item);
+                return [$where, "'$where' is a $type, which JSON cannot carry; nothing was sent"];
+            }
+            if (is_array($item) && ($found = self::unencodable($item, $where)) !== null) {
+                return $found;
+            }
+        }
+        return null;
     }
 
     private static function open(?string $explicit): void
@@ -166,7 +214,10 @@ final class Library
             throw new LibraryException(
                 'libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, '
                 . '(2) the package folder, (3) the system library path. Details: ' . implode('; ', $tried)
-                . '. Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX).'
+                . '. Set SELLO_LIB=/path/to/libsello.so; or use the sello-php zip from `make dist`, which carries '
+                . 'it in lib/' . self::platform() . '/libsello.so (with its libsello.libs/ folder); or install it '
+                . 'on the system: the libsello0 .deb or the C tarball from `make dist` (or `make install` in a '
+                . 'sello checkout).'
             );
         }
         self::use($ffi, self::mappedPath() ?? 'libsello.so');
@@ -190,19 +241,49 @@ final class Library
                 throw new LibraryException('PHP refuses FFI here (' . $e->getMessage() . '). Under PHP-FPM '
                     . 'preload the binding: ffi.preload=<a header made by bin/generate-header --scope SELLO '
                     . '--lib /path/to/libsello.so> and opcache.preload=<this package>/preload.php; see '
-                    . 'docs/php-fpm.md. (ffi.enable=true also works, but lets any PHP code load any library.)');
+                    . self::fpmGuide() . '. (ffi.enable=true also works, but lets any PHP code load any library.)');
             }
             return null;            // not preloaded: FFI::cdef below
         }
     }
 
+    /**
+     * Where the PHP-FPM guide is: the package's docs/php-fpm.md (the zip from `make dist` carries
+     * it), a checkout's, or its name in sello's source repository.
+     */
+    private static function fpmGuide(): string
+    {
+        foreach ([dirname(__DIR__) . '/docs/php-fpm.md', dirname(__DIR__, 3) . '/docs/php-fpm.md'] as $guide) {
+            if (is_file($guide)) {
+                return $guide;
+            }
+        }
+        return "docs/php-fpm.md in sello's source repository";
+    }
+
     /** Checks the ABI version with a one-function definition first, then defines everything. */
     private static function cdef(string $header, string $library, string $where): FFI
     {
+        // PHP's FFI does not say why dlopen failed (no dlerror): look at a path first.
+        $isPath = str_contains($library, '/');
+        $problem = match (true) {
+            !$isPath => null,
+            is_dir($library) => 'it is a directory, not the libsello.so file in it',
+            !file_exists($library) => 'the file does not exist',
+            !is_readable($library) => 'this user cannot read it: check its mode',
+            default => null,
+        };
+        if ($problem !== null) {
+            throw new LibraryException("cannot load libsello from $where ($library): $problem");
+        }
         try {
             $probe = FFI::cdef('int sello_abi_version(void);', $library);
         } catch (FFI\Exception $e) {
-            throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage());
+            throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage()
+                . ($isPath ? '. The file is there, so a library it depends on is probably missing (or it is not '
+                    . "a shared library for this machine): run `ldd $library` to see which. The copy in the sello-php "
+                    . 'zip needs its libsello.libs/ folder next to it; a system copy needs libcurl, OpenSSL 3 and '
+                    . 'libxml2' : ''));
         }
         self::check($probe, $library);
         try {

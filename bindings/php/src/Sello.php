@@ -179,7 +179,8 @@ final class Sello
      */
     private static function helper(string $function, array $request): Result
     {
-        $payload = Library::encode($request);
+        [$service, $operation] = explode('_', $function, 2);     // sello_check_rut: 'sello', 'check_rut'
+        $payload = Library::encode($request, $service, $operation);
         return Result::unwrap(Library::take(Library::ffi()->{$function}($payload)));
     }
 }

@@ -151,6 +151,54 @@ final class LoaderTest extends SandboxTestCase
         self::assertSame(0, $status, $err);
         self::assertStringContainsString('SELLO_LIB', $out);
         self::assertStringContainsString('/nonexistent/libsello.so', $out);
+        self::assertStringContainsString('the file does not exist', $out);
+    }
+
+    /** The message of the LibraryException for SELLO_LIB=$path, from a fresh interpreter. */
+    private static function loadError(string $path): string
+    {
+        [$status, $out, $err] = self::php(
+            'require ' . var_export(self::binding() . '/vendor/autoload.php', true) . ';'
+            . 'try { Sello\Sello::version(); } catch (Sello\Exception\LibraryException $e) { echo $e->getMessage(); }',
+            ['SELLO_LIB' => $path]
+        );
+        self::assertSame(0, $status, $err);
+        return $out;
+    }
+
+    public function testADirectoryAsSelloLibIsNamedSo(): void
+    {
+        $out = self::loadError(self::$tmp);
+        self::assertStringContainsString(self::$tmp . '): it is a directory', $out);
+    }
+
+    public function testAnUnreadableSelloLibIsNamedSo(): void
+    {
+        $copy = self::$tmp . '/unreadable/libsello.so';
+        @mkdir(dirname($copy));
+        copy(self::realLibrary(), $copy);
+        chmod($copy, 0);
+        if (is_readable($copy)) {
+            self::markTestSkipped('this user (root?) reads files of any mode');
+        }
+        self::assertStringContainsString('cannot read it', self::loadError($copy));
+    }
+
+    public function testAMissingDependencySaysToRunLdd(): void
+    {
+        $folder = self::$tmp . '/lonely';
+        @mkdir($folder);
+        file_put_contents("$folder/dep.c", "int sello_dep(void) { return 1; }\n");
+        $source = "int sello_dep(void);\nint sello_abi_version(void) { return sello_dep(); }\n";
+        file_put_contents("$folder/lib.c", $source);
+        exec('cc -shared -fPIC -o ' . escapeshellarg("$folder/libselldep.so") . ' ' . escapeshellarg("$folder/dep.c")
+            . ' && cc -shared -fPIC -o ' . escapeshellarg("$folder/libsello.so") . ' ' . escapeshellarg("$folder/lib.c")
+            . ' -L' . escapeshellarg($folder) . ' -lselldep', $o, $status);
+        self::assertSame(0, $status);
+        unlink("$folder/libselldep.so");
+        $out = self::loadError("$folder/libsello.so");
+        self::assertStringContainsString("ldd $folder/libsello.so", $out);
+        self::assertStringContainsString('libsello.libs', $out);
     }
 
     public function testThePackageFolderComesBeforeTheSystem(): void
@@ -230,6 +278,11 @@ final class LoaderTest extends SandboxTestCase
         self::assertStringContainsString('package folder', $out);
         self::assertStringContainsString("$copy/lib/libsello.so", $out);
         self::assertStringContainsString('system', $out);
+        // The hint names what a zip or package user has, not the checkout's scripts/install.sh.
+        self::assertStringNotContainsString('scripts/install.sh', $out);
+        self::assertStringContainsString('SELLO_LIB=/path/to/libsello.so', $out);
+        self::assertStringContainsString('lib/' . Library::platform() . '/libsello.so', $out);
+        self::assertStringContainsString('libsello0 .deb', $out);
     }
 
     public function testPreloadedDefinitionsAreUsedThroughFfiScope(): void

@@ -174,3 +174,49 @@ def test_every_keyword_of_every_constructor_is_configuration(
         except sello.InvalidArgumentError:
             pass  # the sample values are no real configuration
         assert configs[-1] == expected, everything
+
+
+# -- what JSON cannot carry: an InvalidArgumentError naming the field, nothing sent ----------------
+
+
+def refused(call: Any) -> sello.InvalidArgumentError:
+    with pytest.raises(sello.InvalidArgumentError) as raised:
+        call()
+    error = raised.value
+    assert (error.kind, error.retryable, error.attempts) == ("invalid_argument", False, 0)
+    return error
+
+
+def test_bytes_in_a_request_name_the_field(sent: Any, fes_config: Dict[str, Any]) -> None:
+    with sello.FES(**fes_config) as fes:
+        error = refused(lambda: fes.call("obtain_certificate", {"rut": "19.371.037-9", "direccion": b"Vi\xf1a 1"}))
+    assert (error.code, error.field) == ("WRONG_TYPE", "direccion")
+    assert "'direccion' is bytes" in str(error) and ".decode(" in error.message
+    assert (error.meta["service"], error.meta["operation"]) == ("fes", "obtain_certificate")
+    error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", comuna=bytearray(b"Los Angeles")))
+    assert (error.code, error.field) == ("WRONG_TYPE", "comuna")
+    assert sent == []
+
+
+def test_a_nested_field_is_named_as_the_library_names_it(sent: Any, cfdi_config: Dict[str, Any]) -> None:
+    with sello.CFDI(**cfdi_config) as cfdi:
+        error = refused(lambda: cfdi.call("cancel", {"uuids": ["a|b", {"uuid": b"x", "motivo": "02"}]}))
+    assert (error.code, error.field) == ("WRONG_TYPE", "uuids[1].uuid")
+    assert sent == []
+
+
+def test_what_else_json_cannot_carry_names_the_field(sent: Any) -> None:
+    # Text with lone surrogates (os.fsdecode of a Latin-1 file name) is not UTF-8.
+    error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", direccion="Vi\udcf1a 1"))
+    assert (error.code, error.field) == ("INVALID_JSON", "direccion") and "UTF-8" in error.message
+    error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", duracion=float("nan")))
+    assert (error.code, error.field) == ("INVALID_JSON", "duracion")
+    error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", comuna={"Los Angeles"}))
+    assert (error.code, error.field) == ("WRONG_TYPE", "comuna") and "set" in error.message
+    assert sent == []
+
+
+def test_a_configuration_value_is_named_and_never_repeated(fes_config: Dict[str, Any]) -> None:
+    error = refused(lambda: sello.FES(**{**fes_config, "clave": b"contrasena-larga"}))
+    assert (error.code, error.field) == ("WRONG_TYPE", "clave")
+    assert "contrasena" not in str(error)

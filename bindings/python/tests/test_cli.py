@@ -195,7 +195,9 @@ def test_without_click_or_rich_it_says_how_to_install_them(tmp_path) -> None:
     env["PYTHONPATH"] = f"{tmp_path / 'fake'}{os.pathsep}{env['PYTHONPATH']}"
     done = run_sello(["rut", "check", "12.345.678-5"], env)
     assert done.returncode == 1 and done.stdout == ""
-    assert "rich is not installed" in done.stderr and '[cli]"' in done.stderr and "pip install" in done.stderr
+    assert "rich is not installed" in done.stderr and "pip install click rich" in done.stderr
+    # libsello is not on PyPI: the hint names the wheel file's extra, never "libsello[cli]" from an index.
+    assert 'whl[cli]"' in done.stderr and '"libsello[cli]"' not in done.stderr
 
 
 def test_the_console_script_and_the_cli_extra_are_declared() -> None:

@@ -144,6 +144,44 @@ def test_not_found_names_the_three_places(package_copy) -> None:
     message = result.stdout
     assert "SELLO_LIB" in message and "package folder" in message and "system" in message
     assert str(package_copy / "sello" / "libsello.so") in message
+    # The hint names what a wheel, sdist or package user has, not the checkout's scripts/install.sh.
+    assert "scripts/install.sh" not in message
+    assert "SELLO_LIB=/path/to/libsello.so" in message and ".whl" in message and "libsello0 .deb" in message
+
+
+def library_error(package_copy: pathlib.Path, sello_lib: str) -> str:
+    result = run(
+        """
+        import sello
+        try:
+            sello.version()
+        except sello.LibraryError as error:
+            print(error)
+    """,
+        {"SELLO_LIB": sello_lib},
+        package_copy,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_library_whose_dependency_is_missing_says_to_run_ldd(tmp_path, package_copy) -> None:
+    (tmp_path / "dep.c").write_text("int sello_dep(void) { return 1; }\n")
+    (tmp_path / "lib.c").write_text("int sello_dep(void);\nint sello_abi_version(void) { return sello_dep(); }\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", tmp_path / "libselldep.so", tmp_path / "dep.c"], check=True)
+    library = tmp_path / "lonely" / "libsello.so"
+    library.parent.mkdir()
+    subprocess.run(
+        ["cc", "-shared", "-fPIC", "-o", library, tmp_path / "lib.c", f"-L{tmp_path}", "-lselldep"], check=True
+    )
+    (tmp_path / "libselldep.so").unlink()
+    message = library_error(package_copy, str(library))
+    assert "libselldep.so" in message and f"ldd {library}" in message, message
+
+
+def test_a_directory_as_sello_lib_is_named_so(tmp_path, package_copy) -> None:
+    message = library_error(package_copy, str(tmp_path))
+    assert str(tmp_path) in message and "is a directory" in message, message
 
 
 def test_load_library_with_an_explicit_path(package_copy) -> None:

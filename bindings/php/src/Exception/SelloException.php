@@ -122,7 +122,7 @@ class SelloException extends \RuntimeException
      * The exception for an "ok": false envelope (this base class for an unknown kind).
      * @param array<string, mixed> $envelope
      */
-    public static function fromEnvelope(array $envelope): self
+    public static function fromEnvelope(array $envelope, ?\Throwable $previous = null): self
     {
         $kind = is_array($envelope['error'] ?? null) ? (string) ($envelope['error']['kind'] ?? '') : '';
         $class = match ($kind) {
@@ -139,23 +139,28 @@ class SelloException extends \RuntimeException
             'cancelled' => CancelledException::class,
             default => self::class,
         };
-        return new $class($envelope);
+        return new $class($envelope, $previous);
     }
 
-    /** An error raised by the binding itself (a closed client), shaped like the library's. */
+    /**
+     * An error raised by the binding itself (a closed client, a request JSON cannot carry), shaped
+     * like the library's.
+     */
     public static function local(
         string $kind,
         string $code,
         string $message,
         string $service = '',
-        string $operation = ''
+        string $operation = '',
+        ?string $field = null,
+        ?\Throwable $previous = null
     ): self {
         return self::fromEnvelope([
             'ok' => false,
             'error' => ['kind' => $kind, 'code' => $code, 'service_code' => null, 'message' => $message,
-                        'field' => null, 'retryable' => false],
+                        'field' => $field, 'retryable' => false],
             'meta' => ['service' => $service, 'operation' => $operation, 'http_status' => null, 'attempts' => 0,
                        'elapsed_ms' => 0],
-        ]);
+        ], $previous);
     }
 }

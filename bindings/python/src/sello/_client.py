@@ -8,6 +8,7 @@ import ctypes
 import importlib
 import json
 import logging
+import math
 import os
 import threading
 from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
@@ -105,10 +106,86 @@ def call_id(value: str) -> Iterator[None]:
         current_call_id.reset(token)
 
 
-def encode(request: Mapping[str, Any]) -> bytes:
-    """A request as UTF-8 JSON; top-level None values are left out (the library's default)."""
+def encode(request: Mapping[str, Any], *, service: str = "", operation: str = "") -> bytes:
+    """A request as UTF-8 JSON; top-level None values are left out (the library's default).
+
+    What JSON cannot carry — ``bytes``, text that is not UTF-8 (lone surrogates, as
+    ``os.fsdecode`` makes of a Latin-1 file name), NaN or infinity, a set or any other object — is
+    an :class:`~sello.InvalidArgumentError` (``WRONG_TYPE`` or ``INVALID_JSON``) naming the field as
+    the library names it (``signers[1].email``); nothing is sent. ``service`` and ``operation`` go
+    into its meta."""
     body = {key: _plain(value) for key, value in request.items() if value is not None}
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        found = _unencodable(body, "")
+        if found is None:
+            raise
+        code, field, message = found
+        raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field) from exc
+
+
+def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
+    """The first member of ``value`` (at ``path``) that json.dumps refuses: (code, field, message)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _bad_key(key, path) or _unencodable(item, _member(key, path))
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    problem = _bad_scalar(value)
+    return None if problem is None else (problem[0], path, f"'{path}' {problem[1]}; nothing was sent")
+
+
+def _member(key: Any, path: str) -> str:
+    """The path of a member as the library names it (``signers[1].email``); a key that is not UTF-8
+    is shown with its lone surrogates escaped (\\udcf1)."""
+    shown = key.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(key, str) else str(key)
+    return f"{path}.{shown}" if path else shown
+
+
+def _bad_key(key: Any, path: str) -> Optional[Tuple[str, str, str]]:
+    where = _member(key, path)
+    if isinstance(key, str):
+        try:
+            key.encode("utf-8")
+            return None
+        except UnicodeEncodeError:
+            return "INVALID_JSON", where, f"the key '{where}' is not valid UTF-8 (lone surrogates); nothing was sent"
+    if key is None or isinstance(key, (int, float, bool)):
+        return None
+    owner = f"'{path}'" if path else "the request"
+    return "WRONG_TYPE", where, f"a key of {owner} is a {type(key).__name__}, not text; nothing was sent"
+
+
+def _bad_scalar(value: Any) -> Optional[Tuple[str, str]]:
+    """(code, what is wrong) for a value json.dumps refuses, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "INVALID_JSON", (
+                "is not valid UTF-8 (it has lone surrogates, as os.fsdecode makes of bytes that are not UTF-8): "
+                "decode the original bytes with their real encoding, e.g. .decode('latin-1')"
+            )
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else ("INVALID_JSON", f"is {value!r}, which JSON cannot carry")
+    if value is None or isinstance(value, (int, bool)):
+        return None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "WRONG_TYPE", (
+            f"is {type(value).__name__}, but the library takes text: decode it first (value.decode('utf-8'), "
+            "or value.decode('latin-1') for Latin-1 data)"
+        )
+    kind = type(value).__name__
+    return "WRONG_TYPE", f"is a {kind}, which JSON cannot carry (give a str, int, float, bool, list or dict)"
 
 
 _SCALARS = frozenset((str, int, float, bool))
@@ -137,7 +214,8 @@ def finish(envelope: Dict[str, Any]) -> Result:
 def call_helper(function_name: str, request: Mapping[str, Any]) -> Result:
     """A function without a client (sello_check_rut, fes_check_request, cfdi_inspect_csd...)."""
     lib = _lib.get()
-    payload = encode(request)
+    service, _, operation = function_name.partition("_")  # sello_check_rut: "sello", "check_rut"
+    payload = encode(request, service=service, operation=operation)
     return finish(lib.call_helper(function_name, payload))
 
 
@@ -204,7 +282,7 @@ class Client:
         self._applied_level: Optional[int] = None
         self._lib = _lib.get()
         error = ctypes.c_void_p()
-        handle = self._lib.function(self._new_name)(encode(config), ctypes.byref(error))
+        handle = self._lib.function(self._new_name)(encode(config, service=self._service), ctypes.byref(error))
         if not handle:
             if error.value:
                 raise error_from_envelope(self._lib.take(error.value))
@@ -354,7 +432,7 @@ class Client:
         call_id = current_call_id.get()
         if call_id is not None:
             request = {**request, "call_id": call_id}
-        payload = encode(request)
+        payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
         with self._lock:
             handle = self._handle

@@ -5,9 +5,9 @@ The library is found, in this order:
 1. the ``SELLO_LIB`` environment variable (a path to the ``.so``); when it is set and cannot be
    loaded, that is an error: an explicit choice never silently falls back to another library;
 2. the package folder: ``libsello.so`` next to this file (a wheel that bundles the library);
-3. the system: ``ctypes.util.find_library("sello")`` (ldconfig's cache, e.g. after
-   ``scripts/install.sh /usr/local`` and ``ldconfig``), then ``dlopen("libsello.so")`` (which
-   honours ``LD_LIBRARY_PATH``).
+3. the system: ``ctypes.util.find_library("sello")`` (ldconfig's cache, e.g. after installing the
+   libsello0 .deb, or the C tarball in /usr/local and ``ldconfig``), then ``dlopen("libsello.so")``
+   (which honours ``LD_LIBRARY_PATH``).
 
 A library whose ``sello_abi_version()`` is not :data:`ABI_VERSION` is refused.
 
@@ -182,15 +182,34 @@ def open_library(path: Optional[str] = None) -> Library:
         "libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, "
         "(2) the package folder, (3) the system library path. Details: "
         + "; ".join(tried)
-        + ". Set SELLO_LIB=/path/to/libsello.so, or install the library (scripts/install.sh PREFIX)."
+        + ". Set SELLO_LIB=/path/to/libsello.so; or install the wheel from `make dist`"
+        " (libsello-V-py3-none-manylinux_*.whl), which carries the library; or install it on the system:"
+        " the libsello0 .deb or the C tarball from `make dist` (or `make install` in a sello checkout)."
     )
 
 
 def _load_or_fail(path: str, where: str) -> ctypes.CDLL:
+    if "/" in path:  # a path, not a name for the loader's search: say plainly what is wrong with it
+        problem = ""
+        if os.path.isdir(path):
+            problem = "it is a directory, not the libsello.so file in it"
+        elif not os.path.exists(path):
+            problem = "the file does not exist"
+        elif not os.access(path, os.R_OK):
+            problem = "this user cannot read it: check its mode"
+        if problem:
+            raise LibraryError(f"cannot load libsello from {where} ({path}): {problem}")
     try:
         return _open(path)
     except OSError as exc:
-        raise LibraryError(f"cannot load libsello from {where} ({path}): {exc}") from None
+        hint = ""
+        if "/" in path and "cannot open shared object file" in str(exc):
+            hint = (
+                f". A library it depends on is missing: run `ldd {path}` to see which (the wheel's and the"
+                " sello-php zip's copies need their libsello.libs/ folder; a system copy needs libcurl, OpenSSL 3"
+                " and libxml2)"
+            )
+        raise LibraryError(f"cannot load libsello from {where} ({path}): {exc}{hint}") from None
 
 
 def _loaded_path(cdll: ctypes.CDLL, fallback: str) -> str:
