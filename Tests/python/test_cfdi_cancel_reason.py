@@ -142,6 +142,48 @@ def test_cancel_with_reason_with_the_stored_certificate_or_a_pkcs12(sandbox, cfd
     ]
 
 
+def make_p12(certs, tmp_path, password: str = CSD_PASSWORD) -> bytes:
+    other = certs["other"]
+    p12 = tmp_path / "inline.p12"
+    subprocess.run(
+        ["openssl", "pkcs12", "-export", "-in", other["cerPem"], "-inkey", other["keyPem"]]
+        + ["-passin", f"pass:{CSD_PASSWORD}", "-passout", f"pass:{password}", "-out", str(p12)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return p12.read_bytes()
+
+
+def test_the_pkcs12_inside_its_option_as_documented(sandbox, cfdi, certs, tmp_path) -> None:
+    # PRODIGIA_2026.md §4.2: PKCS12:<b64> and XML_CANCELACION:<b64> (MRV's format); the seed's bare
+    # PKCS12 (the file in certBase64) still works (the test above).
+    uuid = stamp(cfdi, "p", receptor="XAXX010101000")
+    option = "PKCS12:" + b64(make_p12(certs, tmp_path))
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": [option], "keyPass": CSD_PASSWORD}
+    envelope = cfdi.call("cancel_with_reason", request)
+    assert envelope["ok"] is True and envelope["data"]["cancelaciones"][0]["status"] == "cancelled", envelope
+    query = service_requests(sandbox)[-1]["query"]
+    assert [n for n, _ in query] == ["contrato", "rfcEmisor", "arregloUUID", "keyPass", "opciones"]
+    assert query[-1] == ["opciones", option]
+    wrong = cfdi.call("cancel_with_reason", {**request, "keyPass": "Not-The-Pass-1"})
+    expect_error(wrong, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
+    both = cfdi.call("cancel_with_reason", {**request, "cert_path": certs["other"]["cer"]})
+    assert both["error"]["kind"] == "invalid_argument" and both["error"]["field"] == "opciones", both
+    assert len(service_requests(sandbox)) == 2  # the stamp and one cancellation
+    note = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": ["CERT_DEFAULT", "XML_CANCELACION:PHgvPg=="]}
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    assert cfdi.call("cancel_with_reason", note)["ok"] is True
+
+
+def test_a_refused_option_never_shows_its_value(sandbox, cfdi) -> None:
+    secret = "MIIKAFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+    for option in ["PKCS1:" + secret, "pkcs12:" + secret, "PKC$12:" + secret]:
+        envelope = cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"], opciones=[option]))
+        assert envelope["ok"] is False and secret[:8] not in envelope["error"]["message"], envelope
+    expect_nothing_sent(sandbox, envelope)
+
+
 # --- SAT's rules: nothing is sent ------------------------------------------------------------------
 
 REASON_CHECKS = [

@@ -6,6 +6,9 @@ enum CFDICancelCredentials {
     case csd(CSDCredentials)
     /// Option PKCS12: certBase64 is a PKCS#12 holding certificate and key, opened by keyPass.
     case pkcs12(certBase64: String, keyPass: String)
+    /// Option `PKCS12:<b64>` (PRODIGIA_2026.md §4.2): the PKCS#12 travels in the option itself;
+    /// only keyPass goes beside it.
+    case inlinePKCS12(base64: String, keyPass: String)
     /// Option CERT_DEFAULT: the certificate stored with Prodigia.
     case stored
 
@@ -21,6 +24,9 @@ enum CFDICancelCredentials {
                     field: "opciones")
             }
             return .stored
+        }
+        if let inline = opciones.first(where: { $0.hasPrefix("PKCS12:") }) {
+            return try inlinePKCS12(reader, base64: String(inline.dropFirst("PKCS12:".count)), opciones: opciones)
         }
         if opciones.contains("PKCS12") {
             return try pkcs12(reader)
@@ -41,6 +47,40 @@ enum CFDICancelCredentials {
         return missing
     }
 
+    /// `PKCS12:<b64>`: the file is the option's value; nothing of a CSD may come beside it.
+    static func inlinePKCS12(_ reader: FieldReader, base64: String, opciones: [String]) throws(SelloError)
+        -> CFDICancelCredentials
+    {
+        if opciones.contains("PKCS12") || CSDCredentials.fields.contains(where: { $0 != "keyPass" && reader.has($0) }) {
+            throw .invalidArgument(
+                "opciones has PKCS12:<b64>, which carries the PKCS#12 file itself: leave out the option PKCS12, "
+                    + "cert_path, certBase64, key_path and keyBase64 (keyPass, its password, goes beside it)",
+                field: "opciones")
+        }
+        guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingPKCS12Password }
+        try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
+        guard let bytes = Base64.decode(base64) else {
+            throw CFDICodes.invalidParameter("opciones PKCS12:… does not hold base64", field: "opciones")
+        }
+        try open(bytes, password: keyPass, field: "opciones")
+        return .inlinePKCS12(base64: base64, keyPass: keyPass)
+    }
+
+    /// Opens a PKCS#12 locally: a wrong password or another file is refused before anything is sent.
+    static func open(_ bytes: [UInt8], password: String, field: String) throws(SelloError) {
+        switch openPKCS12(bytes, password: password) {
+        case .success: return
+        case .failure(.wrongPassword):
+            throw SelloError(
+                .validation, .contrasenaDeLlaveIncorrecta,
+                "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
+        case .failure:
+            throw SelloError(
+                .validation, .certificadoIlegible,
+                "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
+        }
+    }
+
     static func pkcs12(_ reader: FieldReader) throws(SelloError) -> CFDICancelCredentials {
         if reader.has("key_path") || reader.has("keyBase64") {
             throw .invalidArgument(
@@ -52,17 +92,7 @@ enum CFDICancelCredentials {
         guard let (bytes, field) = try CSDCredentials.certificateBytes(reader) else { throw missingPKCS12 }
         guard let keyPass = try reader.string("keyPass"), !keyPass.isEmpty else { throw missingPKCS12Password }
         try ClientConfig.checkSecretLength(keyPass, field: "keyPass")
-        switch openPKCS12(bytes, password: keyPass) {
-        case .success: break
-        case .failure(.wrongPassword):
-            throw SelloError(
-                .validation, .contrasenaDeLlaveIncorrecta,
-                "keyPass does not open the PKCS#12 file (\(field))", field: "keyPass")
-        case .failure:
-            throw SelloError(
-                .validation, .certificadoIlegible,
-                "\(field) is not a PKCS#12 file with a certificate (option PKCS12)", field: field)
-        }
+        try open(bytes, password: keyPass, field: field)
         return .pkcs12(certBase64: Base64.encode(bytes), keyPass: keyPass)
     }
 
@@ -75,6 +105,9 @@ enum CFDICancelCredentials {
         case .pkcs12(let certBase64, let keyPass):
             http.query += [("certBase64", certBase64), ("keyPass", keyPass)]
             http.secrets += [keyPass, certBase64]
+        case .inlinePKCS12(let base64, let keyPass):
+            http.query += [("keyPass", keyPass)] // the file goes in opciones, as given
+            http.secrets += [keyPass, base64]
         case .stored:
             break
         }

@@ -18,11 +18,19 @@ public enum CFDIOptions {
     ]
 
     /// Cancelling (both families) and the SAT status: the seed's "las opciones reconocidas son",
-    /// plus MODO_PRUEBA and the 4.0 plugin.
+    /// plus MODO_PRUEBA, the 4.0 plugin, and PKCS12 and XML_CANCELACION with their value as
+    /// PRODIGIA_2026.md §4.2 writes them (`PKCS12:<b64>`, `XML_CANCELACION:<b64>`).
     public static let cancel = [
-        "PKCS12", "XML_CANCELACION", "CERT_DEFAULT", "CONSULTAR_SALDO", "MODO_PRUEBA", "MODO_PRUEBA:", plugin40,
-        plugin33,
+        "PKCS12", "PKCS12:", "XML_CANCELACION", "XML_CANCELACION:", "CERT_DEFAULT", "CONSULTAR_SALDO", "MODO_PRUEBA",
+        "MODO_PRUEBA:", plugin40, plugin33,
     ]
+
+    /// An option as a message shows it: a value is left out (`PKCS12:…`), since it may be a key
+    /// file, an address or a document.
+    static func shown(_ option: String) -> String {
+        guard let colon = option.firstIndex(of: ":") else { return CFDIFields.shown(option) }
+        return CFDIFields.shown(String(option[..<colon])) + ":…"
+    }
 
     /// Refused whatever the table: the answer would be JSON, and the library reads XML.
     static let unsupported = ["RESPUESTA_JSON"]
@@ -57,7 +65,7 @@ public enum CFDIOptions {
             if unsupported.contains(option.uppercased()) {
                 throw SelloError(
                     .invalidArgument, .optionNotSupported,
-                    "opciones[\(index)] \(option): the library reads Prodigia's XML answer; leave the "
+                    "opciones[\(index)] \(shown(option)): the library reads Prodigia's XML answer; leave the "
                         + "option out (data is already JSON)",
                     field: "opciones")
             }
@@ -74,20 +82,20 @@ public enum CFDIOptions {
             }
             if let near = nearMiss(option, in: table) {
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not a "
+                    "opciones[\(index)] '\(shown(option))' is not a "
                         + "documented option; did you mean \(near)?",
                     field: "opciones")
             }
             guard isWellFormed(option) else {
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(CFDIFields.shown(option))' is not an option: NAME or NAME:value, NAME of "
+                    "opciones[\(index)] '\(shown(option))' is not an option: NAME or NAME:value, NAME of "
                         + "A–Z, 0–9 and _",
                     field: "opciones")
             }
             unknown.append(option)
         }
         if !unknown.isEmpty {
-            let names = unknown.map { CFDIFields.shown($0) }.joined(separator: ", ")
+            let names = unknown.map { shown($0) }.joined(separator: ", ")
             found.warn(
                 Warning(
                     kind: .validation, code: .unknownOption,

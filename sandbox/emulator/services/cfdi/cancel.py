@@ -174,7 +174,10 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
         if not account.has_default_cert:
             return cfdi_error("cancel", 20, rfc=rfc, status=status)
     else:
-        needed = ["certBase64"] + ([] if "PKCS12" in options else ["keyBase64"])
+        inline = [o[len("PKCS12:") :] for o in options if o.startswith("PKCS12:")]
+        if inline and not b64_strict(inline[0]):
+            return cfdi_error("cancel", 3, rfc=rfc, detail="opciones", status=status)
+        needed = [] if inline else ["certBase64"] + ([] if "PKCS12" in options else ["keyBase64"])
         for name in needed:
             if not b64_strict(req.q(name)):
                 return cfdi_error("cancel", 3, rfc=rfc, detail=name, status=status)

@@ -82,7 +82,9 @@ CFDI_CANCEL_OPTIONS = {
     "CONSULTAR_SALDO",
     "MODO_PRUEBA",
 }
-CFDI_CANCEL_PREFIXES = ("MODO_PRUEBA:",)
+# PKCS12:<b64> and XML_CANCELACION:<b64>: the valued forms PRODIGIA_2026.md §4.2 gives (MRV's
+# format); the seed lists the bare names, accepted too.
+CFDI_CANCEL_PREFIXES = ("MODO_PRUEBA:", "PKCS12:", "XML_CANCELACION:")
 CFDI_NO_CERTIFICADO_SAT = "00001000000505211329"
 CFDI_RFC_PAC = "PPD101129EA3"  # Prodigia's RFC as it appears in its timbres
 CFDI_DEFAULT_NO_CERTIFICADO = "30001000000500003456"  # the account's default CSD when the sandbox holds no key
