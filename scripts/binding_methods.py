@@ -108,7 +108,7 @@ def php_method(binding: Binding, operation: str) -> List[str]:
     doc.append("     */")
     default = " = []" if not binding.fields else ""
     return doc + [
-        f"    public function {php_method_name(operation)}(array $request{default}): Result",
+        f"    public function {php_method_name(operation)}(#[\\SensitiveParameter] array $request{default}): Result",
         "    {",
         f"        return $this->invoke('{operation}', $request);",
         "    }",

@@ -44,7 +44,7 @@ final class Cfdi extends Client
      * @param LoggerInterface|null $logger a PSR-3 logger for the library's lines (debug..error)
      */
     public function __construct(
-        array $config,
+        #[\SensitiveParameter] array $config,
         ?callable $onProgress = null,
         ?callable $onLog = null,
         int $logLevel = self::LOG_INFO,
@@ -89,7 +89,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function processFile(array $request): Result
+    public function processFile(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('process_file', $request);
     }
@@ -134,7 +134,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function processFileWithCsd(array $request): Result
+    public function processFileWithCsd(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('process_file_with_csd', $request);
     }
@@ -176,7 +176,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function cancel(array $request): Result
+    public function cancel(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('cancel', $request);
     }
@@ -201,7 +201,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function getCancellationReceipt(array $request): Result
+    public function getCancellationReceipt(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_cancellation_receipt', $request);
     }
@@ -226,7 +226,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function getByUuid(array $request): Result
+    public function getByUuid(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_by_uuid', $request);
     }
@@ -249,7 +249,7 @@ final class Cfdi extends Client
      *     failed: int
      * }>
      */
-    public function processFiles(array $request): Result
+    public function processFiles(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('process_files', $request);
     }
@@ -282,7 +282,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function stampXml(array $request): Result
+    public function stampXml(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('stamp_xml', $request);
     }
@@ -317,7 +317,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function stampXmlWithCsd(array $request): Result
+    public function stampXmlWithCsd(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('stamp_xml_with_csd', $request);
     }
@@ -350,7 +350,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function cancelWithReason(array $request): Result
+    public function cancelWithReason(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('cancel_with_reason', $request);
     }
@@ -379,7 +379,7 @@ final class Cfdi extends Client
      *     ...
      * }>
      */
-    public function getStatus(array $request): Result
+    public function getStatus(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_status', $request);
     }

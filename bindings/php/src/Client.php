@@ -65,7 +65,7 @@ abstract class Client
      * @param LoggerInterface|null $logger a PSR-3 logger for the same lines
      */
     protected function __construct(
-        array $config,
+        #[\SensitiveParameter] array $config,
         ?callable $onProgress,
         ?callable $onLog,
         int $logLevel,
@@ -227,7 +227,7 @@ abstract class Client
      * @param array<string, mixed> $request
      * @return Result<mixed>
      */
-    public function call(string $operation, array $request = []): Result
+    public function call(string $operation, #[\SensitiveParameter] array $request = []): Result
     {
         if (!isset(static::OPERATIONS[$operation])) {
             throw new \InvalidArgumentException(static::class . " has no operation '$operation'; known: "
@@ -241,7 +241,7 @@ abstract class Client
      * @param array<string, mixed> $request
      * @return Result<mixed>
      */
-    protected function invoke(string $operation, array $request): Result
+    protected function invoke(string $operation, #[\SensitiveParameter] array $request): Result
     {
         $function = static::OPERATIONS[$operation];
         $payload = Library::encode($request, static::SERVICE, $operation);
@@ -272,7 +272,7 @@ abstract class Client
     }
 
     /** @param array<string, mixed> $config */
-    protected static function withoutNulls(array $config): array
+    protected static function withoutNulls(#[\SensitiveParameter] array $config): array
     {
         return array_filter($config, static fn ($value): bool => $value !== null);
     }

@@ -51,7 +51,7 @@ final class Fes extends Client
      * @param LoggerInterface|null $logger a PSR-3 logger for the library's lines (debug..error)
      */
     public function __construct(
-        array $config,
+        #[\SensitiveParameter] array $config,
         ?callable $onProgress = null,
         ?callable $onLog = null,
         int $logLevel = self::LOG_INFO,
@@ -96,7 +96,7 @@ final class Fes extends Client
      *     ...
      * }>
      */
-    public function obtainCertificate(array $request): Result
+    public function obtainCertificate(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('obtain_certificate', $request);
     }

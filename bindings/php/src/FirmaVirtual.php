@@ -50,7 +50,7 @@ final class FirmaVirtual extends Client
      * @param LoggerInterface|null $logger a PSR-3 logger for the library's lines (debug..error)
      */
     public function __construct(
-        array $config,
+        #[\SensitiveParameter] array $config,
         ?callable $onProgress = null,
         ?callable $onLog = null,
         int $logLevel = self::LOG_INFO,
@@ -70,7 +70,7 @@ final class FirmaVirtual extends Client
      *     expires_at: string|null
      * }>
      */
-    public function login(array $request = []): Result
+    public function login(#[\SensitiveParameter] array $request = []): Result
     {
         return $this->invoke('login', $request);
     }
@@ -97,7 +97,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function getUser(array $request): Result
+    public function getUser(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_user', $request);
     }
@@ -125,7 +125,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function createUser(array $request): Result
+    public function createUser(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('create_user', $request);
     }
@@ -156,7 +156,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function updateUser(array $request): Result
+    public function updateUser(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('update_user', $request);
     }
@@ -172,7 +172,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function resetPassword(array $request): Result
+    public function resetPassword(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('reset_password', $request);
     }
@@ -187,7 +187,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<string|array{info?: string, ...}>
      */
-    public function newPassword(array $request): Result
+    public function newPassword(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('new_password', $request);
     }
@@ -211,7 +211,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function getContract(array $request): Result
+    public function getContract(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_contract', $request);
     }
@@ -242,7 +242,7 @@ final class FirmaVirtual extends Client
      *     1: list<array<string, mixed>>
      * }>
      */
-    public function createContract(array $request): Result
+    public function createContract(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('create_contract', $request);
     }
@@ -266,7 +266,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>>
      */
-    public function listContractTypes(array $request): Result
+    public function listContractTypes(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('list_contract_types', $request);
     }
@@ -283,7 +283,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>>
      */
-    public function listOwnerContracts(array $request): Result
+    public function listOwnerContracts(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('list_owner_contracts', $request);
     }
@@ -302,7 +302,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function getContractDetail(array $request): Result
+    public function getContractDetail(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('get_contract_detail', $request);
     }
@@ -316,7 +316,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function deleteContract(array $request): Result
+    public function deleteContract(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('delete_contract', $request);
     }
@@ -332,7 +332,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function uploadDocument(array $request): Result
+    public function uploadDocument(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('upload_document', $request);
     }
@@ -352,7 +352,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>>
      */
-    public function listFiles(array $request): Result
+    public function listFiles(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('list_files', $request);
     }
@@ -374,7 +374,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>>
      */
-    public function sortFiles(array $request): Result
+    public function sortFiles(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('sort_files', $request);
     }
@@ -387,7 +387,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function mergeFiles(array $request): Result
+    public function mergeFiles(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('merge_files', $request);
     }
@@ -406,7 +406,7 @@ final class FirmaVirtual extends Client
      *     ...
      * }>
      */
-    public function sendContract(array $request): Result
+    public function sendContract(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('send_contract', $request);
     }
@@ -423,7 +423,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function createSigner(array $request): Result
+    public function createSigner(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('create_signer', $request);
     }
@@ -440,7 +440,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function updateSigner(array $request): Result
+    public function updateSigner(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('update_signer', $request);
     }
@@ -454,7 +454,7 @@ final class FirmaVirtual extends Client
      * } $request
      * @return Result<array{}>
      */
-    public function deleteSigner(array $request): Result
+    public function deleteSigner(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('delete_signer', $request);
     }
@@ -500,7 +500,7 @@ final class FirmaVirtual extends Client
      *     message: mixed
      * }>
      */
-    public function createContractExpress(array $request): Result
+    public function createContractExpress(#[\SensitiveParameter] array $request): Result
     {
         return $this->invoke('create_contract_express', $request);
     }

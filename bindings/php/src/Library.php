@@ -127,8 +127,11 @@ final class Library
      * @param array<string, mixed> $request
      * @throws InvalidArgumentException
      */
-    public static function encode(array $request, string $service = '', string $operation = ''): string
-    {
+    public static function encode(
+        #[\SensitiveParameter] array $request,
+        string $service = '',
+        string $operation = ''
+    ): string {
         $request = array_filter($request, static fn ($value): bool => $value !== null);
         try {
             return json_encode((object) $request, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES

@@ -101,7 +101,7 @@ final class Sello
      *     save_to?: string
      * }>
      */
-    public static function fesCheckRequest(array $request): Result
+    public static function fesCheckRequest(#[\SensitiveParameter] array $request): Result
     {
         return self::helper('fes_check_request', $request);
     }
@@ -128,7 +128,7 @@ final class Sello
      *     key_matches: bool|null
      * }>
      */
-    public static function cfdiInspectCsd(array $request): Result
+    public static function cfdiInspectCsd(#[\SensitiveParameter] array $request): Result
     {
         return self::helper('cfdi_inspect_csd', $request);
     }
@@ -177,7 +177,7 @@ final class Sello
      * @param array<string, mixed> $request
      * @return Result<mixed>
      */
-    private static function helper(string $function, array $request): Result
+    private static function helper(string $function, #[\SensitiveParameter] array $request): Result
     {
         [$service, $operation] = explode('_', $function, 2);     // sello_check_rut: 'sello', 'check_rut'
         $payload = Library::encode($request, $service, $operation);
