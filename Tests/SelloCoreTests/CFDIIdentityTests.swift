@@ -41,6 +41,14 @@ import Testing
         #expect(SentCFDI(identity: nil, opciones: ["VERIFICAR_SERIE_FOLIO"]).mismatch(earlier: earlier) == [])
     }
 
+    @Test func theAnswersSelloCFDStandsForTheSealedCFDI() throws {
+        let sent = SentCFDI(identity: try Self.identity(Self.cfdi(), sealed: true), opciones: [])
+        #expect(sent.mismatch(earlier: "%%%", selloCFD: "abc") == nil) // not decoded
+        #expect(sent.mismatch(earlier: Base64.encode(Self.cfdi(total: "1.00")), selloCFD: "xyz") == ["Total"])
+        let unsealed = SentCFDI(identity: try Self.identity(Self.cfdi(sello: ""), sealed: false), opciones: [])
+        #expect(unsealed.mismatch(earlier: "%%%", selloCFD: "") != nil)
+    }
+
     @Test func anEarlierCFDIThatIsNotBase64DiffersInEverything() throws {
         let sent = SentCFDI(identity: try Self.identity(Self.cfdi(), sealed: true), opciones: [])
         #expect(sent.mismatch(earlier: "%%%")?.count == 7)

@@ -48,9 +48,16 @@ struct SentCFDI: Sendable {
         verifiesSerieFolio = opciones.contains("VERIFICAR_SERIE_FOLIO")
     }
 
-    /// Why the earlier CFDI of a 307 is not this one, or nil when it is.
-    func mismatch(earlier base64: String) -> [String]? {
+    /// Why the earlier CFDI of a 307 is not this one, or nil when it is. A sealed CFDI is the one
+    /// whose seal the answer's `selloCFD` repeats (the seal signs every fact): then the earlier
+    /// XML need not be decoded and read.
+    func mismatch(earlier base64: String, selloCFD: String? = nil) -> [String]? {
         guard let identity else { return verifiesSerieFolio ? [] : nil }
+        if let sello = identity.facts.first, sello.name == "Sello", let given = selloCFD?.trimmingSpaces,
+            !given.isEmpty, given == sello.value?.trimmingSpaces
+        {
+            return nil
+        }
         let differs = Base64.decode(base64).map { identity.differences(from: $0) } ?? identity.facts.map(\.name)
         return differs.isEmpty ? nil : differs
     }

@@ -13,7 +13,10 @@ enum CFDIResults {
         if answer.codigo == 307, let earlier = CFDIAnswer.field(answer.data, "xmlBase64")?.stringValue, !earlier.isEmpty
         {
             found.serviceCode = 307
-            if let differs = sent.mismatch(earlier: earlier) { throw anotherCFDI(answer.data, differs: differs) }
+            let selloCFD = CFDIAnswer.field(answer.data, "selloCFD")?.stringValue
+            if let differs = sent.mismatch(earlier: earlier, selloCFD: selloCFD) {
+                throw anotherCFDI(answer.data, differs: differs)
+            }
             found.warn(
                 Warning(
                     kind: .service, code: .alreadyStamped,
