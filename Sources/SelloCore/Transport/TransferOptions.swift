@@ -150,6 +150,7 @@ extension Transfer {
     static func contentTypeHeader(_ contentType: String) -> String {
         switch contentType {
         case "application/json": return "Content-Type: application/json"
+        case "application/json; charset=utf-8": return "Content-Type: application/json; charset=utf-8" // FES
         case "application/xml": return "Content-Type: application/xml"
         default: return "Content-Type: " + contentType
         }
