@@ -2,7 +2,12 @@
 stamps all day. Instructions per cfdi_stamp_xml_with_csd (callgrind, the client's process only)
 against the sandbox, beside what one full check of a CSD costs (cfdi_inspect_csd with the key,
 which decrypts it every time): a stamp costing less than one check shows the CSD is not decrypted
-again for every stamp (issue 13)."""
+again for every stamp (issue 13).
+
+Row 8 stamps a new invoice each call (another Folio: the invoices are written beforehand, outside
+the measured process). Row 8b sends one invoice again and again: the sandbox answers the repeats
+as stamped before (307 with the earlier CFDI), which the library compares with the one sent. Until
+2026-12-07 row 8 measured that second path."""
 
 import os
 import subprocess
@@ -40,17 +45,23 @@ def run(bench, failure, ratio_text):
     env = {"LD_LIBRARY_PATH": bench.nodebug_library(os.path.join(work, "lib"))}
     n1, n2 = (2, 6) if bench.quick else (5, 25)
     sandbox, url = start_sandbox(work, failure)
+    loop = os.path.join(a.bin, "csd_loop")
     try:
         per_call = {}
-        for mode in ("stamp", "inspect"):
+        for name, mode, fresh in (("stamp", "stamp", True), ("again", "stamp", False), ("inspect", "inspect", False)):
             totals = []
             for n in (n1, n2):
-                out_file = os.path.join(work, "%s.%d.out" % (mode, n))
-                cmd = [os.path.join(a.bin, "csd_loop"), mode, url, os.path.join(certs, "other.cer")]
+                out_file = os.path.join(work, "%s.%d.out" % (name, n))
+                cmd = [loop, mode, url, os.path.join(certs, "other.cer")]
                 cmd += [os.path.join(certs, "other.key"), PASSWORD, str(n)]
+                if fresh:  # new invoices (another Folio each) for each run: none was stamped before
+                    invoices = os.path.join(work, "invoices.%d" % n)
+                    os.makedirs(invoices, exist_ok=True)
+                    bench.run([loop, "write", invoices, str(n), str(1000 * n)], pinned=False, env=env)
+                    cmd.append(invoices)
                 bench.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file] + cmd, env=env)
                 totals.append(bench.callgrind_total(out_file))
-            per_call[mode] = (totals[1] - totals[0]) / (n2 - n1)
+            per_call[name] = (totals[1] - totals[0]) / (n2 - n1)
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)
@@ -63,4 +74,13 @@ def run(bench, failure, ratio_text):
         ratio_text(ratio),
         "< 1×",
         "yes" if ratio < 1 else "no",
+    )
+    bench.add(
+        "8b",
+        "the same invoice sent again (answered 307 with the earlier CFDI, compared with it), per stamp, C",
+        f"{per_call['again']:,.0f}",
+        f"{per_call['stamp']:,.0f} (a new invoice, row 8)",
+        ratio_text(per_call["again"] / per_call["stamp"]),
+        "(info)",
+        "—",
     )
