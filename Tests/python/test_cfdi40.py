@@ -369,6 +369,19 @@ def test_a_307_without_the_earlier_stamp_is_an_error(canned) -> None:
     expect_error(envelope, "service", "CFDI_CON_TIMBRE_PREVIO", 307)
 
 
+def test_a_sat_code_in_codigo_is_shown(canned) -> None:
+    # PRODIGIA_2026.md §3.5: SAT's validation codes (CFDI40xxx) pass through in codigo [INF].
+    canned.answers["timbrado40"] = (
+        202,
+        b"<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>CFDI40147</codigo>"
+        b"<mensaje>El campo RegimenFiscalReceptor no es valido</mensaje></servicioTimbrado>",
+    )
+    with canned_client(canned) as client:
+        envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal())})
+    error = expect_error(envelope, "service", "CFDI_CODIGO_NO_DOCUMENTADO")
+    assert "codigo CFDI40147" in error["message"] and error["details"]["codigo"] == "CFDI40147", error
+
+
 def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
     fecha = mexico_city_now() - datetime.timedelta(minutes=2)
     stamped = cfdi40_xml(seal(), fecha=fecha, inside=TFD_INSIDE)

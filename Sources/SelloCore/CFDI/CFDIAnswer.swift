@@ -27,6 +27,9 @@ struct CFDIAnswer {
     var data: JSONObject
     let ok: Bool
     let codigo: Int?
+    /// `codigo` as the service wrote it when it is not a number (SAT's CFDI40147 may pass through,
+    /// PRODIGIA_2026.md §3.5).
+    let codigoText: String?
     let mensaje: String?
     /// The damage repaired to read the answer (a warning ANSWER_REPAIRED, see `CFDIClient.checked`).
     var repairs: [String] = []
@@ -78,7 +81,9 @@ struct CFDIAnswer {
         }
         self.data = CFDIAnswer.withUUID(data)
         self.ok = ok
-        codigo = CFDIAnswer.integer(CFDIAnswer.field(data, "codigo") ?? CFDIAnswer.field(data, "código"))
+        let given = CFDIAnswer.field(data, "codigo") ?? CFDIAnswer.field(data, "código")
+        codigo = CFDIAnswer.integer(given)
+        codigoText = codigo == nil ? given?.stringValue.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 } : nil
         mensaje = CFDIAnswer.field(data, "mensaje")?.stringValue
     }
 

@@ -220,15 +220,18 @@ public enum CFDICodes {
 
     /// The error for an answer whose ok flag is false (a status query's may carry a code of the
     /// cancellation-status table, 90–99).
-    static func serviceError(number: Int?, mensaje: String?, operation: String) -> SelloError {
+    static func serviceError(number: Int?, mensaje: String?, operation: String, codigoText: String? = nil)
+        -> SelloError
+    {
         let text = shownMensaje(mensaje)
         guard let number, let code = serviceByNumber[number] ?? cancellationByNumber[number], number != 0 else {
-            let shown = number.map(String.init) ?? "none"
+            let given = codigoText.map { CFDIFields.shown($0) }
+            let shown = number.map(String.init) ?? given ?? "none"
             return SelloError(
                 .service, .cfdiCodigoNoDocumentado,
                 "Prodigia refused the \(operation) with codigo \(shown), which its documentation does "
                     + "not list: \(text ?? "no mensaje")",
-                serviceCode: number)
+                serviceCode: number, details: given.map { ["codigo": .string($0)] })
         }
         var message = code.description
         if let text, text != code.description { message += " (\(text))" }

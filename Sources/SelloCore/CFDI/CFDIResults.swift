@@ -139,7 +139,8 @@ enum CFDIResults {
         found.serviceCode = answer.codigo
         if !answer.repairs.isEmpty { found.warn(AnswerJSON.repaired(answer.repairs)) }
         guard answer.ok else {
-            throw CFDICodes.serviceError(number: answer.codigo, mensaje: answer.mensaje, operation: operation)
+            throw CFDICodes.serviceError(
+                number: answer.codigo, mensaje: answer.mensaje, operation: operation, codigoText: answer.codigoText)
         }
         if let codigo = answer.codigo, codigo != 0, !results.contains(codigo) {
             let code = CFDICodes.serviceCode(codigo)
