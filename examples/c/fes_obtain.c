@@ -44,10 +44,12 @@ int main(int argc, char **argv) {
     mkdir(out_dir, 0700);
     printf("libsello %s (ABI %d)\n", sello_version(), sello_abi_version());
 
-    /* 1. The client: credentials live in the configuration, never in a request. */
+    /* 1. The client: credentials live in the configuration, never in a request. timeout_ms is
+     * FES's default, 120 s: an issuance can take over a minute, and a certificate issued after the
+     * client gave up cannot be downloaded again. */
     snprintf(config, sizeof config,
              "{\"base_url\": \"%s" FES_PATH "\", \"usuario\": \"PruebaWS\", \"clave\": \"bJBk9GuSJCOWLXODhniTCX7e5\","
-             " \"timeout_ms\": 30000}", base);
+             " \"timeout_ms\": 120000}", base);
     printf("FES client: base_url %s%s, usuario PruebaWS, clave ********\n", base, FES_PATH);
     char *error = NULL;
     fes_client *client = fes_client_new(config, &error);

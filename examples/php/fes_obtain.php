@@ -40,7 +40,7 @@ printf("  %-17s usuario and clave from the configuration, masked\n", 'encabezado
 echo "\nobtainCertificate:\n";
 try {
     $fes = new Fes(['usuario' => 'PruebaWS', 'clave' => 'bJBk9GuSJCOWLXODhniTCX7e5', 'base_url' => $baseUrl,
-                    'timeout_ms' => 30000], onLog: 'log_line');
+                    'timeout_ms' => 120000], onLog: 'log_line'); // FES's default: issuance can take a minute
     $result = $fes->obtainCertificate($request);
 } catch (TimeoutException $e) {
     // Not retryable: a certificate may have been issued and the quota spent.

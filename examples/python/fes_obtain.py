@@ -46,7 +46,11 @@ def main() -> None:
     print("\nobtain_certificate:")
     try:
         with sello.FES(
-            usuario="PruebaWS", clave="bJBk9GuSJCOWLXODhniTCX7e5", base_url=base_url, timeout_ms=30_000, on_log=log_line
+            usuario="PruebaWS",
+            clave="bJBk9GuSJCOWLXODhniTCX7e5",
+            base_url=base_url,
+            timeout_ms=120_000,  # FES's default: an issuance can take over a minute
+            on_log=log_line,
         ) as fes:
             result = fes.obtain_certificate(**request)
     except sello.TimeoutError as error:
