@@ -205,19 +205,20 @@ import Testing
             #expect(marks(plain) == marks([]), "length \(length)")
             #expect(marks(plain.map { _ in 0x24 }) == marks([]), "'$' is not '%'")
             for position in 0..<length {
-                for trigger: UInt8 in [UInt8(ascii: "%"), UInt8(ascii: "+"), 0x80, 0xC3, 0xFF] {
+                for trigger: UInt8 in [UInt8(ascii: "%"), UInt8(ascii: "+"), 0x80, 0xC3, 0xFF, 0x26, 0x5C] {
                     var text = plain
                     text[position] = trigger
                     let found = marks(text)
                     #expect(found.percent == (trigger == UInt8(ascii: "%")), "\(trigger) at \(position) of \(length)")
                     #expect(found.plus == (trigger == UInt8(ascii: "+")), "\(trigger) at \(position) of \(length)")
                     #expect(found.nonASCII == (trigger >= 0x80), "\(trigger) at \(position) of \(length)")
+                    #expect(found.escape == (trigger == 0x26 || trigger == 0x5C), "\(trigger) at \(position)")
                     let nonASCII = text.withUnsafeBufferPointer { Redactor.holdsNonASCII($0) }
                     #expect(nonASCII == (trigger >= 0x80), "\(trigger) at \(position) of \(length)")
                 }
             }
         }
-        #expect(marks(Array("*,-&')(~".utf8)) == marks([]))
+        #expect(marks(Array("*,-')(~".utf8)) == marks([]))
         #expect(marks(Array("a%b+cñ".utf8)) == TextMarks(percent: true, plus: true, nonASCII: true))
         #expect(marks(Array("0123456789%+".utf8)) == TextMarks(percent: true, plus: true, nonASCII: false))
     }
@@ -356,6 +357,26 @@ import Testing
             var bytes = Array(json.utf8)
             #expect(bytes.withUnsafeBufferPointer(Redactor.holdsEscapedLineBreak) == expected, "\(json)")
             bytes.removeAll()
+        }
+    }
+
+    /// The escapes no list of forms covers (review of 2026-12-07): every character reference,
+    /// every `\uXXXX`, an escape of an escape.
+    @Test func aSecretSpelledWithEscapesIsMasked() {
+        let redactor = Redactor(secrets: ["Pa=ss&w<o>rd'1", "Contraseña1"])
+        let spelled = [
+            "Pa=ss&amp;w&lt;o&gt;rd&#039;1", "Pa=ss&amp;w&lt;o&gt;rd&apos;1", "Pa=ss&amp;w&lt;o&gt;rd&#x27;1",
+            "Pa&#61;ss&#38;w&#60;o&#62;rd&#39;1", "Pa\\u003dss\\u0026w\\u003co\\u003erd\\u00271",
+            "\\u0050\\u0061\\u003d\\u0073\\u0073\\u0026\\u0077\\u003c\\u006f\\u003e\\u0072\\u0064\\u0027\\u0031",
+            "Pa%253Dss%2526w%253Co%253Erd%25271", "Pa=ss&amp;amp;w&amp;lt;o&amp;gt;rd&amp;#39;1",
+            "Contrase&ntilde;a1", "Contrase&#241;a1", "Contrase&#xF1;a1", "Contrase\\u00f1a1", "ContraseÃ±a1",
+        ]
+        for text in spelled {
+            #expect(redactor.scrub("clave=" + text + " x") == "clave=*** x", "\(text)")
+        }
+        // Near misses and texts that only look like escapes are left as they are.
+        for text in ["Pa&#61;ss&#38;w", "&#;", "&#xZZ;", "\\u12", "\\uD800x", "100%", "a & b", "Contrase&ntildea1"] {
+            #expect(redactor.scrub(text) == text, "\(text)")
         }
     }
 }

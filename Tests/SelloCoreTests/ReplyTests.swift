@@ -67,7 +67,8 @@ import Glibc
         "pa\"ss/wo\u{308}rd", "Bearer ", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x", "Token Bearer erróneo",
         "Ñandú", "a\nb\u{1}c", "50%", "1+1", "cla\"ve/9x", "cla\\\"ve\\/9x", "cla\\\"ve/9x", "cla&quot;ve/9x",
         "tab\tclave", ReplyTests.longSecret, "a " + ReplyTests.wrapped(64, "\n"), ReplyTests.wrapped(76, "\r\n"),
-        "x" + ReplyTests.wrapped(64, "\n").dropLast(3), "line\nbreak",
+        "x" + ReplyTests.wrapped(64, "\n").dropLast(3), "line\nbreak", "Secreta&#49;23", "Secret\\u0061123",
+        "Secreta12%253", "pa&quot;ss/w&ouml;rd", "a&b", "x\\y", "Secreta&#49;2", "ContraseÃ±a1", "Contrase&ntilde;a1",
     ]
 
     /// A CSD key's base64 stand-in (a secret long enough to come back broken into lines).
@@ -87,7 +88,7 @@ import Glibc
         Redactor(secrets: ["Secreta123"]), Redactor(secrets: ["una clave", "Secreta123"]),
         Redactor(secrets: ["pa\"ss/wörd"]), Redactor(secrets: ["clave\\x", "Ñandú1"]), Redactor(secrets: []),
         Redactor(secrets: ["cla\"ve/9x"]), Redactor(secrets: ["tab\tclave"]),
-        Redactor(secrets: [ReplyTests.longSecret, "Secreta123"]),
+        Redactor(secrets: [ReplyTests.longSecret, "Secreta123"]), Redactor(secrets: ["Contraseña1"]),
     ]
 
     @Test func oneLookAtTheWrittenEnvelopeMasksWhatStringByStringMasks() throws {

@@ -429,3 +429,29 @@ def test_a_csd_key_echoed_in_lines_is_never_shown(certs, echo) -> None:
         flat = text.replace("\r", "").replace("\n", "").replace("\\r", "").replace("\\n", "").replace(" ", "")
         for start in range(0, len(key_b64) - 24, 12):
             assert key_b64[start : start + 24] not in flat, f"part of the key in: {text[:300]!r}"
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        lambda s: "".join(f"&#{ord(c)};" for c in s),
+        lambda s: "".join(f"\\u{ord(c):04x}" for c in s),
+        lambda s: s.replace("&", "&amp;").replace("'", "&#039;").replace("ñ", "&ntilde;"),
+        lambda s: s.encode().decode("latin-1"),
+        lambda s: "".join(f"%25{b:02X}" for b in s.encode()),
+    ],
+    ids=["numeric-references", "gson-unicode", "htmlspecialchars", "latin1-misread", "percent-twice"],
+)
+def test_the_clave_echoed_in_any_escape_is_never_shown(spelled) -> None:
+    """A service's error page may escape what it repeats in any way its framework does."""
+    clave = "Añ'o&9=Clave"
+    for status, content_type in [(200, "text/html"), (200, "application/json"), (500, "text/html")]:
+        body = f"<p>clave={spelled(clave)} rechazada</p>".encode()
+        if content_type == "application/json":
+            body = json.dumps({"estado": "ERROR", "errorCode": 103, "comentario": spelled(clave)}).encode()
+        with Canned(status, body, content_type) as server:
+            with Client("fes", {"base_url": server.url, "usuario": "u1", "clave": clave, "retries": {"max": 0}}) as c:
+                envelope = c.call("obtain_certificate", FES_REQUEST)
+        assert envelope["ok"] is False, envelope
+    for text in everything():
+        assert spelled(clave) not in text and clave not in text, text[:300]

@@ -132,6 +132,7 @@ public struct Redactor: Sendable {
                 if slash { add(jsonEscaped(secret, slash: true, unicodeUppercase: unicode)) }
             }
         }
+        if nonASCII { add(latin1Misread(raw)) }
         if html {
             var html: [UInt8] = []
             for byte in raw {
@@ -147,6 +148,16 @@ public struct Redactor: Sendable {
             add(html)
         }
         return forms
+    }
+
+    /// `utf8` as a service that took it for Latin-1 writes it back in UTF-8 ("ñ" as "Ã±"): each
+    /// byte of 0x80 and above becomes the two bytes of U+0080…U+00FF.
+    static func latin1Misread(_ utf8: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        for byte in utf8 {
+            if byte < 0x80 { output.append(byte) } else { output += [0xC0 | byte >> 6, 0x80 | byte & 0x3F] }
+        }
+        return output
     }
 
     /// The bytes HTML escapes (`&`, `<`, `>`, `"`, `'`).
@@ -205,6 +216,7 @@ public struct Redactor: Sendable {
         {
             changed = true
         }
+        if bytes.withUnsafeBufferPointer(Redactor.mayHoldEscapes), Redactor.maskEscaped(&bytes, raw) { changed = true }
         if bytes.contains(UInt8(ascii: "%")) || (spaced && bytes.contains(UInt8(ascii: "+"))) {
             for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
         }
@@ -239,7 +251,7 @@ public struct Redactor: Sendable {
     /// Whether a text so marked must get the slower checks: a `%` (percent-encoded), a `+` when
     /// a secret has a space, non-ASCII text when a secret is non-ASCII.
     func needsSlowerLook(_ marks: TextMarks) -> Bool {
-        marks.percent || (marks.plus && spaced) || (marks.nonASCII && nonASCII)
+        marks.percent || marks.escape || (marks.plus && spaced) || (marks.nonASCII && nonASCII)
     }
 
     /// `mayHoldSecret(text) || mayContain(text, "Bearer ")` in one look at the bytes: every

@@ -8,11 +8,14 @@ struct TextMarks: Equatable {
     var percent = false
     var plus = false
     var nonASCII = false
+    /// A `&` or a `\`: a character reference or a backslash escape (`EscapedForms`).
+    var escape = false
 
-    init(percent: Bool, plus: Bool, nonASCII: Bool) {
+    init(percent: Bool, plus: Bool, nonASCII: Bool, escape: Bool = false) {
         self.percent = percent
         self.plus = plus
         self.nonASCII = nonASCII
+        self.escape = escape
     }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -22,20 +25,23 @@ struct TextMarks: Equatable {
         // Nonzero where a byte is zero (exact for "any byte"), gathered without a branch: the
         // whole text is looked at (an envelope, some 500 bytes, on every call).
         func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
-        var (high, percents, pluses): (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var (high, percents, pluses, escapes): (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var index = 0
         while index &+ 8 <= bytes.count { // (wrapping: `index` stays below the count)
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             high |= word
             percents |= zeroBytes(word ^ (0x25 &* ones))
             pluses |= zeroBytes(word ^ (0x2B &* ones))
+            escapes |= zeroBytes(word ^ (0x26 &* ones)) | zeroBytes(word ^ (0x5C &* ones))
             index &+= 8
         }
         nonASCII = high & highs != 0
         percent = percents != 0
         plus = pluses != 0
+        escape = escapes != 0
         while index < bytes.count {
             let byte = bytes[index]
+            escape = escape || byte == UInt8(ascii: "&") || byte == 0x5C
             percent = percent || byte == UInt8(ascii: "%")
             plus = plus || byte == UInt8(ascii: "+")
             nonASCII = nonASCII || byte >= 0x80
