@@ -248,6 +248,24 @@ def test_new_password_code_may_be_a_number(sandbox, fv):
     assert sandbox.requests()[-1]["json"]["password"] == code
 
 
+def test_new_password_code_is_a_secret_as_sent(sandbox, fv):
+    # The code is sent trimmed: the trimmed code is the secret masked (review), and a code too
+    # short to be masked is refused before anything is sent, as every secret is.
+    for short in ["482", 482, " 48 "]:
+        envelope = fv.call("new_password", {"login": USER_EMAIL, "password": short, "new_password": "otra-clave-9"})
+        assert envelope["error"]["code"] == "SECRET_TOO_SHORT" and envelope["error"]["field"] == "password", envelope
+    assert sandbox.requests() == []
+    from hostile import Hostile, answer
+
+    echo = b'{"code": 400, "status": "error", "message": "code 48213977 invalid"}'
+    with Hostile(lambda request: answer(400, echo)) as server:
+        with Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+            envelope = client.call(
+                "new_password", {"login": USER_EMAIL, "password": "48213977\t", "new_password": "otra-clave-9"}
+            )
+    assert envelope["ok"] is False and "48213977" not in json.dumps(envelope), envelope
+
+
 def test_get_contract(sandbox, fv):
     envelope = fv.call("get_contract", {"IDContract": SEED_CONTRACT})
     data = ok(envelope)
@@ -1024,7 +1042,7 @@ STRUCTURE = [
     ("list_contract_types", {"QTYPE": "TYPE"}, "QVALUE", "MISSING_FIELD"),
     ("upload_document", {"contractID": SEED_CONTRACT}, "file_path", "MISSING_FIELD"),
     ("upload_document", {"contractID": SEED_CONTRACT, "content_base64": "%%%"}, "content_base64", "INVALID_BASE64"),
-    ("new_password", {"login": USER_EMAIL, "password": "123"}, "new_password", "MISSING_FIELD"),
+    ("new_password", {"login": USER_EMAIL, "password": "12345678"}, "new_password", "MISSING_FIELD"),
 ]
 
 

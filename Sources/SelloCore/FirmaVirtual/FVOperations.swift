@@ -152,11 +152,14 @@ extension FVClient {
         let login = problems.check { () throws(SelloError) in
             try V.email(try V.text(reader, "login"), field: "login")
         }
+        // The code as sent (trimmed): the secret masked is what travels (review).
         let code = problems.check { () throws(SelloError) -> String in
-            guard let code = try reader.stringOrNumber("password") else { throw V.missing("password") }
-            guard !code.trimmingSpaces.isEmpty else {
+            guard let given = try reader.stringOrNumber("password") else { throw V.missing("password") }
+            let code = given.trimmingSpaces
+            guard !code.isEmpty else {
                 throw V.invalid(.emptyField, "'password' (the e-mailed code) is empty", field: "password")
             }
+            try ClientConfig.checkSecretLength(code, field: "password")
             return code
         }
         let newPassword = problems.check { () throws(SelloError) -> String in
@@ -171,7 +174,7 @@ extension FVClient {
         guard let login, let code, let newPassword else { throw .internal("new_password: a field without a value") }
         // The code goes as the caller gave it (the seed types it integer, its example is a string).
         let given = reader.member("password")
-        let codeJSON: JSON = given?.stringValue != nil ? .string(code.trimmingSpaces) : given ?? .null
+        let codeJSON: JSON = given?.stringValue != nil ? .string(code) : given ?? .null
         var call = FVCall(
             .post, "/pwd/reset",
             body: FVClient.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),

@@ -188,24 +188,10 @@ public struct Redactor: Sendable {
     }
 
     public func scrub(_ text: String) -> String {
-        let result = scrubSecrets(text)
-        guard Redactor.mayContain(result, "Bearer "), let range = result.firstRange(of: "Bearer "),
-            Redactor.startsWithToken(result[range.upperBound...])
-        else { return result }
-        return String(result[..<range.upperBound]) + "***"
+        Redactor.maskTokens(scrubSecrets(text))
     }
 
-    /// What follows "Bearer " looks like a token (at least 10 characters of a JWT or base64), not
-    /// like words ("Token Bearer erróneo", the service's own message).
-    static func startsWithToken(_ text: Substring) -> Bool {
-        text.utf8.prefix(10).count == 10
-            && text.utf8.prefix(10).allSatisfy { byte in
-                hexValue(byte) != nil || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-                    || "-_.=+/~".utf8.contains(byte)
-            }
-    }
-
-    /// `scrub` without masking what follows "Bearer " (a service's own text may say "Bearer").
+    /// `scrub` without masking tokens (`maskTokens`: a service's own text may say "Bearer").
     public func scrubSecrets(_ text: String) -> String {
         guard !secrets.isEmpty, mayHoldSecret(text) else { return text }
         var bytes = Array(text.utf8)
@@ -254,19 +240,13 @@ public struct Redactor: Sendable {
         marks.percent || marks.escape || (marks.plus && spaced) || (marks.nonASCII && nonASCII)
     }
 
-    /// `mayHoldSecret(text) || mayContain(text, "Bearer ")` in one look at the bytes: every
+    /// `mayHoldSecret(text)`, or a token to mask (`mayHoldToken`), in one look at the bytes: every
     /// string of every envelope is asked both (issue 13).
     func mayNeedScrubbing(_ text: String) -> Bool {
         var text = text
-        let (found, nonASCIIText) = text.withUTF8 { haystack -> (Bool, Bool) in
-            let marks = TextMarks(haystack)
-            if mayHoldSecret(haystack, marks: marks) { return (true, marks.nonASCII) }
-            let bearer: StaticString = "Bearer "
-            let needle = UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount)
-            return (Redactor.bytes(haystack, contain: needle), marks.nonASCII)
+        return text.withUTF8 { haystack -> Bool in
+            mayHoldSecret(haystack, marks: TextMarks(haystack)) || Redactor.mayHoldToken(haystack)
         }
-        // As `mayContain`: a byte search is exact for ASCII text only.
-        return found || (nonASCIIText && text.contains("Bearer "))
     }
 
     /// Every string and member name of `value` scrubbed, except the documents (`documentFields`).

@@ -95,10 +95,7 @@ extension Redactor {
         // A line break inside a string is written `\n` or `\r`: a line-broken secret may be there.
         if !lineBreakable.isEmpty && Redactor.holdsEscapedLineBreak(json) { return true }
         let found = unescapedRuns.contains { run in run.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
-        let bearer: StaticString = "Bearer "
-        return found
-            || Redactor.bytes(
-                json, contain: UnsafeBufferPointer(start: bearer.utf8Start, count: bearer.utf8CodeUnitCount))
+        return found || Redactor.mayHoldToken(json)
     }
 
     /// Whether `bytes` has a CR or an LF.
