@@ -100,7 +100,7 @@ def test_a_new_operations_block_becomes_its_methods_in_both_bindings() -> None:
     ) in python
     assert '                "sizes": sizes,\n' in python
     assert "     * @param array{\n     *     uuid: string,\n     *     save_dir?: string,\n" in php
-    assert "    public function getReceiptPdf(array $request): Result\n" in php
+    assert "    public function getReceiptPdf(#[\\SensitiveParameter] array $request): Result\n" in php
     assert "        return $this->invoke('get_receipt_pdf', $request);\n" in php
     assert python.count("def get_receipt_pdf(") == 1 and php.count("function getReceiptPdf(") == 1
     assert set(generate.stale_regions(header, model)) == set(binding_methods.FILES["cfdi"])
