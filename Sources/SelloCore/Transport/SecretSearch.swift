@@ -138,19 +138,7 @@ extension Redactor {
                 }
             }
         }
-        guard !spans.isEmpty else { return false }
-        spans.sort { $0.lowerBound < $1.lowerBound }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var next = 0
-        for span in spans where span.upperBound > next {
-            output.append(contentsOf: bytes[next..<max(next, span.lowerBound)])
-            if span.lowerBound >= next { output.append(contentsOf: Redactor.mask) }
-            next = span.upperBound
-        }
-        output.append(contentsOf: bytes[next...])
-        bytes = output
-        return true
+        return maskSpans(&bytes, spans)
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
