@@ -10,7 +10,7 @@ import json
 import pytest
 from hostile import Hostile, answer, run_child
 from sello_ffi import Client, call
-from sello_fixtures import CFDI_USER
+from sello_fixtures import CFDI_USER, FES_REQUEST
 from sello_fixtures import GHOST_UUID as UUID
 
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
@@ -218,3 +218,24 @@ def test_service_text_with_cr_lf_does_not_forge_log_lines() -> None:
             client.call("login", {})
             logs = client.logs
     assert logs and all("\n" not in line and "\r" not in line for _level, line in logs), logs
+
+
+def test_https_to_a_plain_http_port_says_so(sandbox) -> None:
+    # OpenSSL's "wrong version number" is a server that does not speak TLS there (review): the
+    # hint is the scheme or the port, not a CA.
+    url = sandbox.fes_url.replace("http://", "https://")
+    with Client("fes", {"base_url": url, "usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}) as client:
+        envelope = client.call("obtain_certificate", json.loads(json.dumps(FES_REQUEST)))
+    error = envelope["error"]
+    assert (error["kind"], error["code"]) == ("transport", "TLS_FAILED"), error
+    assert "did not answer TLS" in error["message"] and "http://" in error["message"], error
+
+
+def test_a_404_says_to_check_base_url(sandbox) -> None:
+    # A base_url without the service's path (or with one part too many) answers 404 (review).
+    url = sandbox.fes_url.rsplit("/", 1)[0]
+    with Client("fes", {"base_url": url, "usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}) as client:
+        envelope = client.call("obtain_certificate", json.loads(json.dumps(FES_REQUEST)))
+    error = envelope["error"]
+    assert (error["kind"], error["code"]) == ("http", "HTTP_404"), error
+    assert "check base_url" in error["message"], error

@@ -41,9 +41,15 @@ public struct AnswerFormat: Sendable {
                 .auth, .httpStatus(response.status),
                 "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
         default:
+            // A 404 is most often a base_url without the service's path, or with a part too many.
+            let hint =
+                response.status == 404
+                ? " (check base_url: the library adds each operation's path to it, so it must end where the "
+                    + "service's documentation puts the operations)" : ""
             return SelloError(
                 .http, .httpStatus(response.status),
-                "\(service) answered HTTP \(response.status) without its \(format) answer: \(sample)", details: details)
+                "\(service) answered HTTP \(response.status) without its \(format) answer\(hint): \(sample)",
+                details: details)
         }
     }
 }

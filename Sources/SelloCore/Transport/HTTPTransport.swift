@@ -230,10 +230,12 @@ public final class HTTPTransport: Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
-            return SelloError(
-                .transport, .tlsFailed,
-                "TLS failed, nothing was sent: \(detail) (certificates and host "
-                    + "names are always verified; set ca_file for a private CA)")
+            // OpenSSL's "wrong version number": what answered does not speak TLS (an http:// port).
+            let hint =
+                detail.contains("wrong version number")
+                ? "the server did not answer TLS: should base_url be http://, or is it the wrong port?"
+                : "certificates and host names are always verified; set ca_file for a private CA"
+            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (\(hint))")
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
             return SelloError(
                 .transport, .connectionLost,
