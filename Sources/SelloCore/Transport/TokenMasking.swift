@@ -1,36 +1,35 @@
-/// Tokens the redactor masks without knowing them: what follows "Bearer " (however it is written)
-/// when it looks like a token, and any JWT. A login answer the library cannot read holds a token
+/// Tokens the redactor masks without knowing them: what follows "Bearer " or "bearer " when it
+/// looks like a token, and any JWT. A login answer the library cannot read holds a token
 /// that is not yet a known secret (review of 2026-12-07: a bare token, `bearer …` in lower case, a
 /// `token` member of truncated JSON reached error.message and details.sample).
 extension Redactor {
-    static let bearerSpellings: [[UInt8]] = ["Bearer ", "bearer ", "BEARER "].map { Array($0.utf8) }
+    /// "Bearer " and "bearer " without their first letter: one search finds both (every envelope
+    /// is looked at, issue 13).
+    static let bearerTail: [UInt8] = Array("earer ".utf8)
     /// Every JWT starts so: the base64url of `{"`.
     static let jwtHead: [UInt8] = Array("eyJ".utf8)
 
-    /// Whether `bytes` may hold a token to mask: a spelling of "Bearer " or a JWT's head.
+    /// Whether `bytes` may hold a token to mask: "earer " (of "Bearer ") or a JWT's head.
     static func mayHoldToken(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if jwtHead.withUnsafeBufferPointer({ Redactor.bytes(bytes, contain: $0) }) { return true }
-        return bearerSpellings.contains { spelling in
-            spelling.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
-        }
+        jwtHead.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
+            || bearerTail.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
     }
 
-    /// `text` with its tokens masked: after the first "Bearer " that a token follows, the rest;
-    /// and every JWT.
+    /// `text` with its tokens masked: after the first "Bearer " or "bearer " that a token
+    /// follows, the rest; and every JWT.
     static func maskTokens(_ text: String) -> String {
+        var text = text
+        guard text.withUTF8(mayHoldToken) else { return text }
         var bytes = Array(text.utf8)
         var spans: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
-            guard mayHoldToken(buffer) else { return }
-            for spelling in bearerSpellings {
-                spelling.withUnsafeBufferPointer { needle in
-                    var from = 0
-                    while let found = firstIndex(of: needle, in: buffer, from: from) {
-                        from = found + needle.count
-                        if startsWithToken(buffer, at: from) {
-                            spans.append(from..<buffer.count)
-                            break
-                        }
+            bearerTail.withUnsafeBufferPointer { needle in
+                var from = 0
+                while let found = firstIndex(of: needle, in: buffer, from: from) {
+                    from = found + needle.count
+                    if found > 0, buffer[found - 1] | 0x20 == UInt8(ascii: "b"), startsWithToken(buffer, at: from) {
+                        spans.append(from..<buffer.count)
+                        break
                     }
                 }
             }
