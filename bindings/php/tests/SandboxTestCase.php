@@ -60,9 +60,9 @@ abstract class SandboxTestCase extends TestCase
     }
 
     /** Runs PHP code in a fresh interpreter (the library is loaded once per process). */
-    protected static function php(string $code, array $env = [], array $ini = []): array
+    protected static function php(string $code, array $env = [], array $ini = [], array $prefix = []): array
     {
-        $command = [PHP_BINARY];
+        $command = [...$prefix, PHP_BINARY];
         foreach ($ini as $name => $value) {
             $command[] = '-d';
             $command[] = "$name=$value";
