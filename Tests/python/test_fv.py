@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable
 
 import pytest
+from fv_support import calls, failed, fv, logins, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import Client, all_text, assert_no_secrets
 from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import FV_USER
@@ -36,22 +37,6 @@ CONTRACT = {
 # -- fixtures and helpers ---------------------------------------------------------------------
 
 
-@pytest.fixture()
-def fv(fv_config):
-    with Client("fv", fv_config) as client:
-        assert client.handle, client.error
-        yield client
-
-
-def logins(sandbox) -> int:
-    return sum(1 for r in sandbox.requests() if r["method"] == "POST" and r["path"] == "/logindata")
-
-
-def calls(sandbox) -> list[dict[str, Any]]:
-    """The service requests other than logins."""
-    return [r for r in sandbox.requests() if r["path"] != "/logindata"]
-
-
 def only_call(sandbox) -> dict[str, Any]:
     found = calls(sandbox)
     assert len(found) == 1, [(r["method"], r["path"]) for r in found]
@@ -60,17 +45,6 @@ def only_call(sandbox) -> dict[str, Any]:
 
 def tokens_seen(sandbox) -> list[str]:
     return sorted({r["bearer"] for r in sandbox.requests() if r["bearer"]})
-
-
-def ok(envelope: dict[str, Any]) -> Any:
-    assert envelope["ok"] is True, envelope
-    return envelope["data"]
-
-
-def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
-    assert envelope["ok"] is False, envelope
-    assert (envelope["error"]["kind"], envelope["error"]["code"]) == (kind, code), envelope["error"]
-    return envelope["error"]
 
 
 def pdf_bytes(size: int = 2048, text: str = "sello") -> bytes:

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from fv_support import failed, fv, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import Client, call
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT  # SIGNED_PENDING in the sandbox
 
@@ -43,24 +44,6 @@ def callback_body(
 
 def parse(body: Any) -> dict[str, Any]:
     return call("fv_parse_callback", {"body": body})
-
-
-def ok(envelope: dict[str, Any]) -> Any:
-    assert envelope["ok"] is True, envelope
-    return envelope["data"]
-
-
-def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
-    assert envelope["ok"] is False, envelope
-    assert (envelope["error"]["kind"], envelope["error"]["code"]) == (kind, code), envelope["error"]
-    return envelope["error"]
-
-
-@pytest.fixture()
-def fv(fv_config):
-    with Client("fv", fv_config) as client:
-        assert client.handle, client.error
-        yield client
 
 
 class Receiver:

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 import pytest
+from fv_support import failed, fv, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import PROGRESS_FN, Client, lib
 from sello_fixtures import FV_EXPRESS as EXPRESS
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
@@ -31,13 +32,6 @@ SIGNER = {
     "portion": 100,
     "payment": "0.00",
 }
-
-
-@pytest.fixture()
-def fv(fv_config):
-    with Client("fv", fv_config) as client:
-        assert client.handle, client.error
-        yield client
 
 
 def pdf_file(folder: pathlib.Path, size: int = 5000, name: str = "contrato.pdf") -> pathlib.Path:
@@ -67,17 +61,6 @@ def express_requests(sandbox) -> list[dict[str, Any]]:
 
 def created(sandbox) -> list[str]:
     return [c for c in sandbox.state()["fv_contracts"] if c != SEED_CONTRACT]
-
-
-def ok(envelope: dict[str, Any]) -> Any:
-    assert envelope["ok"] is True, envelope
-    return envelope["data"]
-
-
-def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
-    assert envelope["ok"] is False, envelope
-    assert (envelope["error"]["kind"], envelope["error"]["code"]) == (kind, code), envelope["error"]
-    return envelope["error"]
 
 
 # -- the body, field by field ---------------------------------------------------------------------

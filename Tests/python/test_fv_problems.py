@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sello_ffi import Client, listed_problems
+from fv_support import fv  # noqa: F401  (fixtures, requested by name)
+from sello_ffi import listed_problems
 from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
@@ -21,13 +21,6 @@ CONTRACT = {
     "signers": [SIGNER, SECOND],
 }
 EXPRESS_SIGNER = {**SIGNER, "rutId": "11.111.111-1", "phone": "9 1234 5678", "rol": 0, "portion": 100}
-
-
-@pytest.fixture()
-def fv(fv_config):
-    with Client("fv", fv_config) as client:
-        assert client.handle, client.error
-        yield client
 
 
 def problems(envelope: dict[str, Any], kind: str, code: str) -> list[tuple[str, str]]:

@@ -7,36 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fv_support import calls, failed, fv, logins, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import Client
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 REFUSAL = "Login failed: Email or password incorrect."
-
-
-@pytest.fixture()
-def fv(fv_config):
-    with Client("fv", fv_config) as client:
-        assert client.handle, client.error
-        yield client
-
-
-def logins(sandbox) -> int:
-    return sum(1 for r in sandbox.requests() if r["method"] == "POST" and r["path"] == "/logindata")
-
-
-def calls(sandbox) -> list[dict[str, Any]]:
-    return [r for r in sandbox.requests() if r["path"] != "/logindata"]
-
-
-def ok(envelope: dict[str, Any]) -> Any:
-    assert envelope["ok"] is True, envelope
-    return envelope["data"]
-
-
-def failed(envelope: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
-    assert envelope["ok"] is False, envelope
-    assert (envelope["error"]["kind"], envelope["error"]["code"]) == (kind, code), envelope["error"]
-    return envelope["error"]
 
 
 def get_contract(client: Client) -> dict[str, Any]:
