@@ -2,27 +2,11 @@ import Testing
 
 @testable import SelloCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// docs/errors.md is checked against the typed code tables: every name the library can put in
 /// `error.code` or a warning's `code` is documented there, and the library's own names are
 /// unique (a second constant for the same name would be two "codes" for one problem).
 @Suite struct ErrorCodeDocsTests {
-    static let docs: String = {
-        let root = String(#filePath.split(separator: "/Tests/", maxSplits: 1)[0])
-        guard let file = fopen(root + "/docs/errors.md", "r") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }()
+    static let docs = RepositoryFiles.read("docs/errors.md")
 
     static func documented(_ name: String) -> Bool { docs.contains("`\(name)`") }
 

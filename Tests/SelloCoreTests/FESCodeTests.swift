@@ -2,10 +2,6 @@ import Testing
 
 @testable import SelloCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// FES's code table (FESCodes) against CHILE_2026.md §2.2 #13 and §2.5 #4, and the tables of
 /// docs/errors.md and docs/reference.md against it (number, name, kind, retryable).
 @Suite struct FESCodeTests {
@@ -42,20 +38,6 @@ import Glibc
         #expect(error.message.hasPrefix("No se pudo generar el certificado en el enrolador"))
     }
 
-    static func read(_ relative: String) -> String {
-        let root = String(#filePath.split(separator: "/Tests/", maxSplits: 1)[0])
-        guard let file = fopen(root + "/" + relative, "r") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// The rows `| number | `NAME` | kind | yes/no | ... |` of the docs' FES table.
     static func rows(_ text: String) -> [Int: (name: String, kind: String, retryable: String)] {
         var rows: [Int: (name: String, kind: String, retryable: String)] = [:]
@@ -71,7 +53,7 @@ import Glibc
 
     @Test(arguments: ["docs/errors.md", "docs/reference.md"])
     func theDocsTablesAgreeWithTheCode(_ path: String) {
-        let rows = Self.rows(Self.read(path))
+        let rows = Self.rows(RepositoryFiles.read(path))
         for code in FESCodes.all where code.number != 0 {
             guard let row = rows[code.number] else {
                 Issue.record("\(path) has no row for FES \(code.number) \(code.name)")
