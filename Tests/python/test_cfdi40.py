@@ -277,6 +277,17 @@ def test_the_same_sealed_xml_twice_is_one_stamp(sandbox, cfdi, tmp_path) -> None
     assert len(service_requests(sandbox)) == 2
 
 
+def answer_307(stamped: str) -> tuple[int, bytes]:
+    """Prodigia's 307 with the earlier CFDI (REGRESAR_CON_ERROR_307_XML), as a canned answer."""
+    return (
+        200,
+        (
+            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
+            f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>"
+        ).encode(),
+    )
+
+
 def test_a_307_for_another_cfdi_with_the_same_serie_and_folio_is_an_error(sandbox, cfdi) -> None:
     # VERIFICAR_SERIE_FOLIO: Prodigia refuses a Serie and Folio stamped before with 307 and the
     # EARLIER CFDI (PRODIGIA_2026.md §3.2). That CFDI is not the one sent: taking it as "already
@@ -301,13 +312,7 @@ def test_a_307_for_a_csv_with_verificar_serie_folio_is_an_error(canned) -> None:
     # The library cannot compare a CSV with the CFDI Prodigia returns: with VERIFICAR_SERIE_FOLIO a
     # 307 may be another invoice, so it is not taken for this one.
     stamped = cfdi40_xml(seal(), inside=TFD_INSIDE)
-    canned.answers["procesarArchivo"] = (
-        200,
-        (
-            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
-            f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>"
-        ).encode(),
-    )
+    canned.answers["procesarArchivo"] = answer_307(stamped)
     with canned_client(canned) as client:
         request = {"datos": csv40(), "opciones": [RESEND, "VERIFICAR_SERIE_FOLIO"]}
         envelope = client.call("process_file", request)
@@ -385,13 +390,7 @@ def test_a_sat_code_in_codigo_is_shown(canned) -> None:
 def test_a_307_whose_uuid_is_only_in_the_xml(canned, tmp_path) -> None:
     fecha = mexico_city_now() - datetime.timedelta(minutes=2)
     stamped = cfdi40_xml(seal(), fecha=fecha, inside=TFD_INSIDE)
-    canned.answers["timbrado40"] = (
-        200,
-        (
-            "<servicioTimbrado><timbradoOk>false</timbradoOk><codigo>307</codigo>"
-            f"<xmlBase64>{b64(stamped)}</xmlBase64></servicioTimbrado>"
-        ).encode(),
-    )
+    canned.answers["timbrado40"] = answer_307(stamped)
     with canned_client(canned) as client:
         envelope = client.call("stamp_xml", {"xml": cfdi40_xml(seal(), fecha=fecha), "save_dir": str(tmp_path)})
     assert envelope["ok"] is True and warning_codes(envelope) == ["ALREADY_STAMPED"], envelope
