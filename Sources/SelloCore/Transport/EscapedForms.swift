@@ -5,7 +5,8 @@
 /// each of its bytes came from, twice, each secret's own bytes are looked for in the copy, and what
 /// a match covers in the text is masked.
 extension Redactor {
-    /// A text with its escapes decoded: each byte, and the range of the text it came from.
+    /// A text seen another way (its escapes decoded, or its line breaks left out: `maskLineBroken`):
+    /// each byte, and the range of the text it came from.
     struct Decoded {
         var bytes: [UInt8] = []
         var from: [Int] = []
@@ -19,6 +20,25 @@ extension Redactor {
             bytes.append(byte)
             from.append(start)
             to.append(end)
+        }
+
+        /// The ranges of the original text that each occurrence of each of `secrets` in these
+        /// bytes came from.
+        func spans(of secrets: [[UInt8]]) -> [Range<Int>] {
+            var spans: [Range<Int>] = []
+            bytes.withUnsafeBufferPointer { text in
+                for secret in secrets {
+                    secret.withUnsafeBufferPointer { needle in
+                        var start = 0
+                        while let found = Redactor.firstIndex(of: needle, in: text, from: start) {
+                            let end = found + needle.count
+                            spans.append(from[found]..<to[end - 1])
+                            start = end
+                        }
+                    }
+                }
+            }
+            return spans
         }
     }
 
@@ -39,20 +59,7 @@ extension Redactor {
             decoded = Decoded(
                 bytes: twice.bytes, from: twice.from.map { once.from[$0] }, to: twice.to.map { once.to[$0 - 1] })
         }
-        var spans: [Range<Int>] = []
-        decoded.bytes.withUnsafeBufferPointer { text in
-            for secret in secrets {
-                secret.withUnsafeBufferPointer { needle in
-                    var start = 0
-                    while let found = Redactor.firstIndex(of: needle, in: text, from: start) {
-                        let end = found + needle.count
-                        spans.append(decoded.from[found]..<decoded.to[end - 1])
-                        start = end
-                    }
-                }
-            }
-        }
-        return maskSpans(&bytes, spans)
+        return maskSpans(&bytes, decoded.spans(of: secrets))
     }
 
     /// Replaces each of `spans` (merged where they overlap) by `***`; whether there was any.

@@ -117,28 +117,12 @@ extension Redactor {
     /// Masks each of `secrets` found in `bytes` once CR, LF, tab and space are left out: the span
     /// it covers in `bytes`, its line breaks with it, becomes `***`. Whether anything was masked.
     static func maskLineBroken(_ bytes: inout [UInt8], _ secrets: [[UInt8]]) -> Bool {
-        var kept: [UInt8] = []
-        var at: [Int] = [] // where each kept byte is in `bytes`
-        kept.reserveCapacity(bytes.count)
-        at.reserveCapacity(bytes.count)
+        var kept = Decoded()
+        kept.bytes.reserveCapacity(bytes.count)
         for (index, byte) in bytes.enumerated() where byte != 0x0A && byte != 0x0D && byte != 0x09 && byte != 0x20 {
-            kept.append(byte)
-            at.append(index)
+            kept.emit(byte, from: index, to: index + 1)
         }
-        var spans: [Range<Int>] = []
-        kept.withUnsafeBufferPointer { text in
-            for secret in secrets {
-                secret.withUnsafeBufferPointer { needle in
-                    var from = 0
-                    while let start = Redactor.firstIndex(of: needle, in: text, from: from) {
-                        let end = start + needle.count
-                        spans.append(at[start]..<(at[end - 1] + 1))
-                        from = end
-                    }
-                }
-            }
-        }
-        return maskSpans(&bytes, spans)
+        return maskSpans(&bytes, kept.spans(of: secrets))
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
