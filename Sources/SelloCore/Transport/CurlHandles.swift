@@ -21,6 +21,9 @@ final class EasyHandle: @unchecked Sendable {
     /// that a cancellation can wake it: `CancelToken`). It holds this handle's live connections,
     /// so the pair stays together for the handle's life.
     let multi: UnsafeMutableRawPointer
+    /// What the last transfer left set, when it was plain (`Transfer.isPlain`) and all its
+    /// options were set: the next plain one sets only what changes. nil: reset before use.
+    var settled: SettledOptions?
 
     init?() {
         guard CurlGlobal.initialized, let raw = curl_easy_init() else { return nil }
@@ -39,6 +42,13 @@ final class EasyHandle: @unchecked Sendable {
         curl_easy_cleanup(raw)
         errorBuffer.deallocate()
     }
+}
+
+/// The options a plain transfer left on its handle (`Transfer.mayReuse`): the rest are the
+/// client's own, the same for every transfer of the handle's pool.
+struct SettledOptions: Equatable {
+    let url: String
+    let basicAuth: Bool
 }
 
 /// A client's easy handles and the share object (DNS cache and TLS sessions) they use.

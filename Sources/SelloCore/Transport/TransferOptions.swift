@@ -38,8 +38,7 @@ extension Transfer {
         options.set(CURLOPT_SHARE, pointer: share)
         options.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
         options.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        options.set(CURLOPT_TIMEOUT_MS, timeoutMs ?? 0)
-        options.set(CURLOPT_CONNECTTIMEOUT_MS, min(config.connectTimeoutMs, timeoutMs ?? Int.max))
+        setTimeouts(&options, settings: settings, timeoutMs: timeoutMs)
         options.set(CURLOPT_USERAGENT, config.userAgent)
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -51,6 +50,39 @@ extension Transfer {
         // Redirects are never followed: one could carry credentials to another origin.
         options.set(CURLOPT_FOLLOWLOCATION, 0)
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
+    }
+
+    /// What this attempt may take (the call's deadline), set on every transfer.
+    static func setTimeouts(_ options: inout CurlOptions, settings: TransportSettings, timeoutMs: Int?) {
+        options.set(CURLOPT_TIMEOUT_MS, timeoutMs ?? 0)
+        options.set(CURLOPT_CONNECTTIMEOUT_MS, min(settings.config.connectTimeoutMs, timeoutMs ?? Int.max))
+    }
+
+    /// A transfer that sets only the options every plain transfer sets: no custom method, no
+    /// upload progress, the body (if any) in memory. After one, the next plain transfer on the
+    /// same handle needs no `curl_easy_reset`: each option it would leave behind is one the next
+    /// sets again (the URL, timeouts, answer data, method, body, headers, basic credentials).
+    static func isPlain(_ request: HTTPRequest, hooks: CallHooks) -> Bool {
+        guard request.method != .put, !(request.reportsProgress && hooks.hasProgress) else { return false }
+        switch request.body {
+        case .none, .bytes: return true
+        case .multipartFile, .multipartBytes, .base64File: return false
+        }
+    }
+
+    /// Whether a transfer may keep the options `settled` on its handle. Only a plain one may;
+    /// and one without basic credentials must not inherit the last one's (one with credentials
+    /// sets them again).
+    static func mayReuse(_ settled: SettledOptions, plain: Bool, basicAuth: Bool) -> Bool {
+        plain && (basicAuth || !settled.basicAuth)
+    }
+
+    /// Where this transfer's answer goes and whose sendings are counted: the sink is new each
+    /// transfer, the callbacks (set by `setAnswerCallbacks`) are not.
+    func setAnswerData(_ options: inout CurlOptions) {
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        options.set(CURLOPT_WRITEDATA, pointer: sinkPointer)
+        options.set(CURLOPT_PREREQDATA, pointer: sinkPointer)
     }
 
     /// The answer into `sink` (bounded), each sending counted, and upload progress if wanted.
@@ -70,12 +102,11 @@ extension Transfer {
                     sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
                     return length
                 }))
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        options.set(CURLOPT_WRITEDATA, pointer: sinkPointer)
         // Counts each sending, and refuses libcurl's own re-send of a request that must not be
         // sent twice (see ResponseSink.countRequest).
         options.check(curlshim_easy_setopt_prereq_fn(options.easy, ResponseSink.countRequest))
-        options.set(CURLOPT_PREREQDATA, pointer: sinkPointer)
+        setAnswerData(&options)
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         guard request.reportsProgress && hooks.hasProgress else { return }
         options.set(CURLOPT_NOPROGRESS, 0)
         options.set(CURLOPT_XFERINFODATA, pointer: sinkPointer)

@@ -1,0 +1,91 @@
+"""One client's handle carries transfer after transfer: after a plain transfer the next plain one
+sets only the options that change (Transfer.mayReuse, issue 13). Whatever one request set must
+never reach the next: each request below is read as the sandbox received it, after every kind of
+request before it on the same connection."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from cfdi_support import assert_basic_and_no_accept, cfdi, service_requests  # noqa: F401  (fixtures)
+from fv_support import calls, fv, ok  # noqa: F401  (fixtures, requested by name)
+from sello_fixtures import SEEDED_CONTRACT, b64, cfdi40_xml, seal
+
+PDF = b"%PDF-1.4\n% sello\n" + b"0" * 2000 + b"\n%%EOF\n"
+CONTRACT_PATH = f"/api/v1/contract/{SEEDED_CONTRACT}"
+
+
+def assert_get(request: dict[str, Any], path: str) -> None:
+    assert (request["method"], request["path"], request["body_size"]) == ("GET", path, 0), request
+    assert "content-type" not in request["headers"], request["headers"]
+    assert "content-length" not in request["headers"], request["headers"]
+
+
+def assert_json(request: dict[str, Any], method: str, path: str, body: dict[str, Any]) -> None:
+    assert (request["method"], request["path"]) == (method, path), request
+    assert request["headers"]["content-type"] == "application/json", request["headers"]
+    assert request["json"] == body, request
+    assert int(request["headers"]["content-length"]) == request["body_size"] == len(request["body_text"].encode())
+
+
+def test_each_fv_request_carries_only_its_own_options(sandbox, fv, tmp_path) -> None:
+    """Multipart, GET, PUT, JSON POST and a file upload with progress, each after the others."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(PDF)
+    user = {"sFirstName": "oriana", "sLastName": "arteaga", "sPhone": "+56911112222"}
+    steps = [
+        ("get_contract", {"IDContract": SEEDED_CONTRACT}),
+        ("upload_document", {"contractID": SEEDED_CONTRACT, "content_base64": base64.b64encode(PDF).decode()}),
+        ("get_contract", {"IDContract": SEEDED_CONTRACT}),
+        ("update_user", {"IDUser": 1, **user}),
+        ("list_files", {"ContractID": SEEDED_CONTRACT}),
+        ("upload_document", {"contractID": SEEDED_CONTRACT, "file_path": str(path)}),
+        ("update_user", {"IDUser": 1, "sPhone": "+56922223333"}),
+        ("delete_contract", {"IDContract": SEEDED_CONTRACT}),
+        ("get_contract", {"IDContract": SEEDED_CONTRACT}),
+    ]
+    for operation, request in steps:
+        envelope = fv.call(operation, request)
+        assert envelope["ok"] is True or operation == "get_contract", envelope
+    sent = calls(sandbox)
+    assert [r["method"] for r in sent] == ["GET", "POST", "GET", "PUT", "GET", "POST", "PUT", "POST", "GET"]
+    assert_get(sent[0], CONTRACT_PATH)
+    for upload in (sent[1], sent[5]):
+        assert upload["headers"]["content-type"].startswith("multipart/form-data; boundary="), upload
+        [part] = upload["multipart"]
+        assert part["size"] == len(PDF), part
+    assert_get(sent[2], CONTRACT_PATH)
+    assert_json(sent[3], "PUT", "/api/v1/userapp/1", user)
+    assert_get(sent[4], f"/api/v1/filelist/{SEEDED_CONTRACT}")
+    assert_json(sent[6], "PUT", "/api/v1/userapp/1", {"sPhone": "+56922223333"})
+    assert sent[7]["method"] == "POST" and "multipart" not in sent[7]["headers"].get("content-type", "")
+    assert sent[7]["body_size"] == len((sent[7]["body_text"] or "").encode()), sent[7]
+    assert_get(sent[8], CONTRACT_PATH)
+    assert len(fv.progress) >= 1  # the upload from a file reported progress (not a plain transfer)
+
+
+def test_each_cfdi_request_carries_its_credentials_and_body(sandbox, cfdi) -> None:
+    """Prodigia's Basic credentials on every request, and each body only where it belongs."""
+    xml = cfdi40_xml(seal("reuse"))
+    stamped = cfdi.call("stamp_xml", {"xml": xml})
+    assert stamped["ok"] is True, stamped
+    uuid = stamped["data"]["uuid"]
+    for _ in range(2):
+        assert cfdi.call("get_by_uuid", {"uuid": uuid})["ok"] is True
+        assert cfdi.call("stamp_xml", {"xml_base64": b64(cfdi40_xml(seal("again")))})["ok"] is True
+    sent = service_requests(sandbox)
+    assert len(sent) == 5
+    for request in sent:
+        assert_basic_and_no_accept(request)
+        assert request["method"] == "POST", request
+    stamps = [r for r in sent if r["body_size"] > 0]
+    reads = [r for r in sent if r["body_size"] == 0]
+    assert len(stamps) == 3 and len(reads) == 2, [(r["path"], r["body_size"]) for r in sent]
+    for request in stamps:
+        assert request["headers"]["content-type"] == "application/xml", request["headers"]
+        assert int(request["headers"]["content-length"]) == request["body_size"], request
+        assert "<cfdi:Comprobante" in request["body_text"], request
+    for request in reads:  # an empty body of type application/xml, as the seed sends a lookup
+        assert request["path"].endswith("/consultaCfdiPorUUID"), request
+        assert request["headers"]["content-length"] == "0", request["headers"]
