@@ -29,6 +29,8 @@ class Received:
     target: str  # as on the request line (an absolute URL when sent to a proxy)
     headers: list[tuple[str, str]]
     body: bytes
+    #: How many requests came before this one on its connection (0: the connection's first).
+    on_connection: int = 0
 
     @property
     def path(self) -> str:
@@ -85,12 +87,14 @@ class Hostile:
 
     def _serve(self, connection: socket.socket) -> None:
         buffer = b""
+        served = 0
         with connection:
             try:
                 while True:
                     request, buffer = self._read(connection, buffer)
                     if request is None:
                         return
+                    request.on_connection, served = served, served + 1
                     with self._lock:
                         self.received.append(request)
                     reply = self.handler(request)

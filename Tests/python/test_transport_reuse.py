@@ -6,11 +6,16 @@ request before it on the same connection."""
 from __future__ import annotations
 
 import base64
+import ctypes
 from typing import Any
 
 from cfdi_support import assert_basic_and_no_accept, cfdi, service_requests  # noqa: F401  (fixtures)
 from fv_support import calls, fv, ok  # noqa: F401  (fixtures, requested by name)
-from sello_fixtures import SEEDED_CONTRACT, b64, cfdi40_xml, seal
+from hostile import Hostile, Received, answer
+from sello_ffi import LOG_FN, Client, lib
+from sello_fixtures import CFDI_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
+
+CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 
 PDF = b"%PDF-1.4\n% sello\n" + b"0" * 2000 + b"\n%%EOF\n"
 CONTRACT_PATH = f"/api/v1/contract/{SEEDED_CONTRACT}"
@@ -89,3 +94,42 @@ def test_each_cfdi_request_carries_its_credentials_and_body(sandbox, cfdi) -> No
     for request in reads:  # an empty body of type application/xml, as the seed sends a lookup
         assert request["path"].endswith("/consultaCfdiPorUUID"), request
         assert request["headers"]["content-length"] == "0", request["headers"]
+
+
+def test_a_call_cancelled_before_it_starts_sent_nothing(sandbox, cfdi) -> None:
+    """Cancelled from its own "→" log line, before its transfer started, on a handle whose last
+    transfer was answered: nothing of that answer (its status, its request) is this call's."""
+    assert cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal("before"))})["ok"] is True
+
+    def on_log(_user_data: Any, _level: int, message: bytes) -> None:
+        if message.decode().startswith("→"):
+            cfdi.cancel("late")
+
+    log_fn = LOG_FN(on_log)
+    set_log = lib.cfdi_client_set_log
+    set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
+    set_log(cfdi.handle, log_fn, None, 0)
+    envelope = cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal("cancelled")), "call_id": "late"})
+    assert envelope["ok"] is False and envelope["error"]["code"] == "CANCELLED", envelope
+    assert envelope["meta"]["attempts"] == 0 and not envelope["meta"].get("http_status"), envelope
+    assert "after its request was sent" not in envelope["error"]["message"], envelope["error"]
+    assert envelope["error"]["retryable"] is True, envelope["error"]
+    assert len(service_requests(sandbox)) == 1
+
+
+def test_connections_that_die_on_reuse_never_add_up(sandbox) -> None:
+    """A server that closes each kept-alive connection when its second request arrives: libcurl
+    sends a read again on a fresh connection (at most 5 times per transfer). Call after call, each
+    costs one silent re-send; none fails because of the ones before it."""
+
+    def handler(request: Received) -> bytes | None:
+        if request.on_connection > 0:
+            return None  # the reused connection "died"
+        return answer(200, CONSULTA_OK, "application/xml")
+
+    with Hostile(handler) as server:
+        with Client("cfdi", {"base_url": server.url, **CFDI_USER, "retries": {"max": 0}}) as client:
+            envelopes = [client.call("get_by_uuid", {"uuid": GHOST_UUID}) for _ in range(9)]
+    failed = [(index, e["error"]) for index, e in enumerate(envelopes) if not e["ok"]]
+    assert failed == [], failed
+    assert [e["meta"]["attempts"] for e in envelopes] == [1] + [2] * 8

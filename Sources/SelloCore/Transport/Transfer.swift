@@ -97,6 +97,8 @@ final class Transfer {
     var mime: OpaquePointer?
     /// The reader of a `.base64File` body, alive as long as curl may call it.
     var fileBody: Base64FileBody?
+    /// What the handle keeps for the next transfer if this one ends cleanly (`outcome`).
+    private var settles: SettledOptions?
 
     /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
     ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
@@ -126,7 +128,7 @@ final class Transfer {
                 errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
             setAnswerCallbacks(&options, hooks: hooks)
         }
-        // Until this transfer's options are all set, the handle holds no known state.
+        // Until this transfer ends cleanly, the handle holds no known state (`outcome`).
         handle.settled = nil
         if let credentials = request.basicAuth {
             options.set(CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */)
@@ -141,7 +143,7 @@ final class Transfer {
         guard options.failure == CURLE_OK else {
             throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(options.failure)))")
         }
-        if plain { handle.settled = SettledOptions(url: url, basicAuth: request.basicAuth != nil) }
+        settles = plain ? SettledOptions(url: url, basicAuth: request.basicAuth != nil) : nil
         handle.errorBuffer[0] = 0
     }
 
@@ -166,6 +168,13 @@ final class Transfer {
     }
 
     func outcome(_ code: CURLcode) -> TransferOutcome {
+        // Only a transfer that sent its request once and ended well leaves the handle as the next
+        // may keep it: libcurl's own counters (re-sends of a died connection, at most five over
+        // all the transfers it was not reset between) and state start afresh after a reset.
+        handle.settled = code == CURLE_OK && sink.requestStarts == 1 ? settles : nil
+        // No request started (a call cancelled before its transfer began): libcurl's info is the
+        // handle's last transfer's, not this one's, and nothing was sent.
+        guard sink.requestStarts > 0 || code == CURLE_OK else { return unstarted(code) }
         let easy = handle.raw
         var status = 0
         var requestSize = 0
@@ -192,6 +201,17 @@ final class Transfer {
             newConnections: connects, elapsedMs: Double(totalTime) / 1000,
             // A refused re-send never reached the wire.
             requestsStarted: sink.refusesResend ? min(sink.requestStarts, 1) : sink.requestStarts,
+            uploadFailure: fileBody?.failure ?? sink.file?.failure)
+    }
+
+    /// The outcome of a transfer that never sent its request: read from this transfer's own
+    /// facts only.
+    private func unstarted(_ code: CURLcode) -> TransferOutcome {
+        let errorText =
+            handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+        return TransferOutcome(
+            code: code, status: 0, body: [], contentType: nil, retryAfterMs: nil, location: nil, requestSent: false,
+            tooLarge: sink.exceeded, errorText: errorText, newConnections: 0, elapsedMs: 0, requestsStarted: 0,
             uploadFailure: fileBody?.failure ?? sink.file?.failure)
     }
 
