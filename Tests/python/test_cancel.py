@@ -5,12 +5,14 @@ reached the service."""
 
 from __future__ import annotations
 
+import ctypes
+import resource
 import threading
 import time
 from typing import Any, Callable
 
 import pytest
-from sello_ffi import Client, call
+from sello_ffi import LOG_FN, PROGRESS_FN, Client, call, lib
 from sello_fixtures import (
     CFDI_STATUS as STATUS_PATH,
 )
@@ -148,6 +150,107 @@ def test_a_cancelled_batch_keeps_what_finished(sandbox, cfdi) -> None:
     assert "before its request was sent" in results[3]["error"]["message"]
     assert box["seconds"] < HELD_MS / 2000 and len(sandbox.requests(STATUS_PATH)) == 3
     assert (2, 4) in cfdi.progress and cfdi.progress[-1] == (4, 4)  # cancelled items are finished too
+
+
+def set_callbacks(client: Client, on_log: Callable[[str], None] | None = None, on_progress=None) -> list[Any]:
+    """Replaces the client's captured log or progress callback; keep the returned references."""
+    kept: list[Any] = []
+    if on_log is not None:
+        log_fn = LOG_FN(lambda _ud, _level, message: on_log(message.decode()))
+        set_log = getattr(lib, f"{client.prefix}_client_set_log")
+        set_log.argtypes = [ctypes.c_void_p, LOG_FN, ctypes.c_void_p, ctypes.c_int]
+        set_log(client.handle, log_fn, None, 0)
+        kept.append(log_fn)
+    if on_progress is not None:
+        progress_fn = PROGRESS_FN(lambda _ud, done, total: on_progress(done, total))
+        set_progress = getattr(lib, f"{client.prefix}_client_set_progress")
+        set_progress.argtypes = [ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]
+        set_progress(client.handle, progress_fn, None)
+        kept.append(progress_fn)
+    return kept
+
+
+def test_a_batch_cancelled_while_it_launches_sends_nothing_more(sandbox, cfdi) -> None:
+    """Cancelled from the log line of the second item's request ("→"), the first item being done:
+    that item and the rest are not sent."""
+    arrows = []
+
+    def on_log(line: str) -> None:
+        if line.startswith("→"):
+            arrows.append(line)
+            if len(arrows) == 2:
+                cfdi.cancel("launch")
+
+    kept = set_callbacks(cfdi, on_log=on_log)
+    request = {"operation": "get_status", "concurrency": 4, "call_id": "launch", "items": [GHOST] * 8}
+    results = cfdi.call("process_files", request)["data"]["results"]
+    assert kept and results[0]["ok"] is True, results[0]
+    for result in results[1:]:
+        assert result["error"]["code"] == "CANCELLED" and result["meta"]["attempts"] == 0, result
+        assert "before its request was sent" in result["error"]["message"], result["error"]
+    assert len(sandbox.requests(STATUS_PATH)) == 1
+
+
+def test_a_batch_cancelled_keeps_an_answer_that_already_arrived(sandbox, cfdi) -> None:
+    """Items 1 and 2 run together, one answered at once, the other after 100 ms; the progress
+    callback of the first holds the thread 600 ms, then cancels: the other answer was there."""
+
+    def on_progress(done: int, _total: int) -> None:
+        if done == 1:
+            sandbox.fault("delay", ms=100, count=1, prefix=STATUS_PATH)
+        if done == 2:
+            time.sleep(0.6)
+            cfdi.cancel("arrived")
+
+    kept = set_callbacks(cfdi, on_progress=on_progress)
+    request = {"operation": "get_status", "concurrency": 2, "call_id": "arrived", "items": [GHOST] * 3}
+    results = cfdi.call("process_files", request)["data"]["results"]
+    assert kept and [r["ok"] for r in results] == [True, True, True], results
+    assert len(sandbox.requests(STATUS_PATH)) == 3
+
+
+def test_a_batch_waiting_to_retry_its_first_item_does_not_spin(sandbox, cfdi) -> None:
+    """Item 0 answered 503 (retried after 10 ms) while item 1, sent meanwhile, is held 1.5 s: the
+    batch waits for the network instead of asking libcurl again and again (CPU time, not speed)."""
+    sandbox.fault("status", status=503, count=1, prefix=STATUS_PATH)
+    sandbox.fault("delay", ms=1500, count=1, prefix=STATUS_PATH)
+    before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    results = cfdi.call("process_files", {"operation": "get_status", "items": [GHOST] * 3})["data"]["results"]
+    after, wall = resource.getrusage(resource.RUSAGE_SELF), time.monotonic() - started
+    assert [r["ok"] for r in results] == [True, True, True], results
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert wall > 1.4 and cpu < wall / 3, f"{cpu:.2f} s of CPU in {wall:.2f} s"
+
+
+def test_an_item_sent_and_waiting_to_retry_keeps_its_own_error_when_a_batch_stops(sandbox, cfdi) -> None:
+    """Item 1 answered 503 and waits to be retried when item 2's credentials are refused: it was
+    sent, so it ends with its own error, not with "not sent"; the items not yet sent are not."""
+
+    def on_progress(done: int, _total: int) -> None:
+        if done == 1:
+            sandbox.fault("status", status=503, count=1, prefix=STATUS_PATH)
+            sandbox.fault("service_error", code=1, count=1, prefix=STATUS_PATH)
+
+    cfdi_slow_retry = Client(
+        "cfdi",
+        {"base_url": sandbox.cfdi_url, **CFDI_USER, "retries": {"max": 2, "base_delay_ms": 800, "max_delay_ms": 2000}},
+    )
+    with cfdi_slow_retry as client:
+        kept = set_callbacks(client, on_progress=on_progress)
+        results = client.call("process_files", {"operation": "get_status", "items": [GHOST] * 6, "concurrency": 2})
+    results = results["data"]["results"]
+    assert kept and results[0]["ok"] is True
+    failed = [r for r in results if not r["ok"]]
+    refused = [r for r in failed if r["error"]["kind"] == "auth" and not r["error"]["message"].startswith("not sent:")]
+    waiting = [r for r in failed if r["error"]["code"] == "SERVICE_UNAVAILABLE"]
+    unsent = [r for r in failed if r["error"]["message"].startswith("not sent:")]
+    assert len(refused) == 1 and refused[0]["meta"]["attempts"] == 1, failed
+    assert len(waiting) == 1 and waiting[0]["meta"]["attempts"] == 1, failed
+    assert "not sent again" in waiting[0]["error"]["message"], waiting[0]["error"]
+    assert len(unsent) >= 2 and len(refused) + len(waiting) + len(unsent) == len(failed), failed
+    for result in unsent:
+        assert result["meta"]["attempts"] == 0 and "first item" not in result["error"]["message"], result
+    assert len(sandbox.requests(STATUS_PATH)) == sum(r["meta"]["attempts"] for r in results)
 
 
 def test_batch_progress_counts_items(sandbox, cfdi) -> None:

@@ -134,7 +134,7 @@ extension SelloError {
     fileprivate var notSent: SelloError {
         SelloError(
             kind, code,
-            "not sent: the credentials were refused on the batch's first item, so no other item was sent "
+            "not sent: the credentials were refused on an item of this batch, so no other item was sent "
                 + "(Prodigia locks an account after 3 failed logins): \(message)",
             serviceCode: serviceCode, field: field)
     }

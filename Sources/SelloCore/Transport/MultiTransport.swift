@@ -64,6 +64,8 @@ private struct Batch {
         let position: Int
         let retriesDone: Int
         let readyAt: ContinuousClock.Instant
+        /// Why it waits to be sent again (nil: never sent).
+        var lastError: SelloError? = nil
     }
     struct Running {
         let position: Int
@@ -113,8 +115,12 @@ private struct Batch {
                 return
             }
             if let stop { failUnsent(stop, completion) }
-            // Start what may start: the first request alone, then up to the limit.
-            while running.count < (anyCompleted ? limit : 1), let item = nextReady() { launch(item, completion) }
+            // Start what may start: the first request alone, then up to the limit. A launch runs the
+            // caller's log callback, which may cancel the batch: nothing more starts then.
+            while running.count < slots, !cancel.isCancelled, let item = nextReady() {
+                launch(item, cancel: cancel, completion)
+            }
+            if cancel.isCancelled { continue }
             if running.isEmpty {
                 // Only retries waiting for their delay.
                 guard let soonest = retrying.map(\.readyAt).min() else { continue }
@@ -152,6 +158,9 @@ private struct Batch {
         return true
     }
 
+    /// How many requests may run now: the first alone, then up to the limit.
+    var slots: Int { anyCompleted ? limit : 1 }
+
     mutating func nextReady() -> Waiting? {
         let now = ContinuousClock.now
         if let index = retrying.firstIndex(where: { $0.readyAt <= now }) { return retrying.remove(at: index) }
@@ -166,13 +175,15 @@ private struct Batch {
         for item in running.values {
             if let remaining = deadlines[item.position]?.remainingMs { wait = min(wait, max(remaining, 1)) }
         }
-        if running.count < limit, let soonest = retrying.map(\.readyAt).min() {
+        // A retry only counts when it could start: with the first request still alone, waking
+        // for it would ask libcurl again and again until that request ends (a busy loop).
+        if running.count < slots, let soonest = retrying.map(\.readyAt).min() {
             wait = min(wait, HTTPTransport.millisecondsUntil(soonest))
         }
         return wait
     }
 
-    mutating func launch(_ item: Waiting, _ completion: Completion) {
+    mutating func launch(_ item: Waiting, cancel: CancelToken, _ completion: Completion) {
         let request = requests[item.position]
         do throws(SelloError) {
             if deadlines[item.position] == nil {
@@ -181,6 +192,7 @@ private struct Batch {
             }
             _ = try deadlines[item.position]?.remainingForAttempt()
             transport.logRequest(request, hooks: hooks, attempt: item.retriesDone + 1)
+            guard !cancel.isCancelled else { throw Batch.cancelledUnsent(item) }
             let handle = try pool.checkout()
             do throws(SelloError) {
                 let transfer = try Transfer(
@@ -218,7 +230,8 @@ private struct Batch {
             transport.logRetry(item.retriesDone + 1, delayMs: delayMs, after: error, hooks: hooks)
             retrying.append(
                 Waiting(
-                    position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs)))
+                    position: item.position, retriesDone: item.retriesDone + 1, readyAt: .now + .milliseconds(delayMs),
+                    lastError: error))
         case .fail(let error):
             complete(item.position, .failure(error), completion)
         }
@@ -230,19 +243,44 @@ private struct Batch {
         if let error = completion(position, exchanges[position]), stop == nil { stop = error }
     }
 
-    /// A completion ended the batch: what waits to be sent, or to be sent again, is not.
+    /// A completion ended the batch: what waits to be sent, or to be sent again, is not. A request
+    /// waiting to be sent again was sent: it ends with its own last error.
     mutating func failUnsent(_ error: SelloError, _ completion: Completion) {
-        let waiting = retrying.map(\.position) + Array(nextFresh..<requests.count)
+        let waiting = retrying
+        let unsent = nextFresh..<requests.count
         retrying.removeAll()
         nextFresh = requests.count
-        for position in waiting { complete(position, .failure(error), completion) }
+        for item in waiting {
+            let own = item.lastError.map { $0.notSentAgain(because: error) } ?? error
+            complete(item.position, .failure(own), completion)
+        }
+        for position in unsent { complete(position, .failure(error), completion) }
+    }
+
+    /// The error of an item that was about to be sent when the batch was cancelled.
+    static func cancelledUnsent(_ item: Waiting) -> SelloError {
+        item.retriesDone > 0 ? .cancelledBeforeRetry(after: item.lastError?.code) : .cancelled(nil, requestSent: false)
     }
 
     /// The batch was cancelled: the items that finished keep their results (already given to
-    /// `completion`); the others end as `cancelled` — sent or not, as each one's error says.
+    /// `completion`), and so do those whose answer had already arrived; the others end as
+    /// `cancelled` — sent or not, as each one's error says. Transfers that have not sent their
+    /// request are stopped first, so that reading what arrived sends nothing more.
     mutating func cancelRest(_ completion: Completion) {
+        for (easy, item) in running where item.transfer.sink.requestStarts == 0 { finish(easy, .cancelled, completion) }
+        if !running.isEmpty {
+            var active: Int32 = 0
+            _ = curl_multi_perform(multi, &active)
+            var easy: UnsafeMutableRawPointer?
+            var code = CURLE_OK
+            while curlshim_multi_next_done(multi, &easy, &code) != 0 {
+                if let easy { finish(easy, .finished(code), completion) }
+            }
+        }
         for easy in Array(running.keys) { finish(easy, .cancelled, completion) }
-        for item in retrying { complete(item.position, .failure(.cancelledBeforeRetry(after: nil)), completion) }
+        for item in retrying {
+            complete(item.position, .failure(.cancelledBeforeRetry(after: item.lastError?.code)), completion)
+        }
         retrying.removeAll()
         for position in nextFresh..<requests.count {
             complete(position, .failure(.cancelled(nil, requestSent: false)), completion)
@@ -261,5 +299,14 @@ private struct Batch {
         running.removeAll()
         for item in retrying { complete(item.position, .failure(error), completion) }
         for position in nextFresh..<requests.count { complete(position, .failure(error), completion) }
+    }
+}
+
+extension SelloError {
+    /// This attempt's error, for a request that waited to be sent again when the batch stopped.
+    fileprivate func notSentAgain(because stop: SelloError) -> SelloError {
+        var error = self
+        error.message += "; it was not sent again: another item of the batch stopped it (\(stop.code))"
+        return error
     }
 }
