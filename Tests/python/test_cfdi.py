@@ -473,6 +473,13 @@ def test_one_cancelacion_is_still_a_list_and_per_uuid_results_are_data(sandbox, 
     first = cfdi.call("cancel", request)
     assert first["ok"] is True, first
     [entry] = first["data"]["cancelaciones"]
+    # SAT received the request (201; the entry is `cancelled` by API.md §7, with a warning: it
+    # waits for its receiver); asked again, it is 96, in process.
+    assert (entry["codigo"], entry["status"]) == (201, "cancelled")
+    assert [w["code"] for w in first["warnings"]] == ["CANCELLATION_REQUESTED"] and big in first["warnings"][0][
+        "message"
+    ]
+    [entry] = cfdi.call("cancel", request)["data"]["cancelaciones"]
     assert (entry["codigo"], entry["code_name"]) == (96, "EN_PROCESO") and entry["descripcion"].startswith(
         "En proceso."
     )

@@ -24,6 +24,13 @@ from sello_ffi import Client
 from sello_fixtures import CFDI_API, CFDI_REST, CSD_PASSWORD, EMISOR, NAMED_RECEPTOR, b64, cfdi40_xml, csd_fields, seal
 
 GHOST = "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+
+
+def status_of(uuid: str) -> dict[str, str]:
+    """A cfdi_get_status request for a CFDI stamped here (1160.00 to the named receiver)."""
+    return {"uuid": uuid, "rfcEmisor": EMISOR, "rfcReceptor": NAMED_RECEPTOR, "total": "1160.00"}
+
+
 OTHER = "0E4A4B8C-1D2E-4F60-8A7B-9C0D1E2F3A4B"
 
 
@@ -62,7 +69,8 @@ def test_cancel_with_reason_sends_the_documented_query(sandbox, cfdi, certs, tmp
             "save_dir": str(tmp_path),
         },
     )
-    assert envelope["ok"] is True and "warnings" not in envelope, envelope
+    assert envelope["ok"] is True, envelope
+    assert {w["code"] for w in envelope["warnings"]} == {"CANCELLATION_REQUESTED"}, envelope["warnings"]
     request = service_requests(sandbox)[-1]
     assert (request["method"], request["path"]) == ("POST", CFDI_REST + "/cancelacion/cancelar")
     assert request["query"] == [
@@ -274,9 +282,13 @@ def test_motivo_numbers_and_short_forms_are_written_with_two_digits(sandbox, cfd
 def test_the_receiver_must_accept_above_1000(sandbox, cfdi, stored) -> None:
     pending, rejected, expired = (stamp(cfdi, t) for t in ("p", "r", "e"))
     request = reason([f"{u}|02|" for u in (pending, rejected, expired)])
-    first = cfdi.call("cancel_with_reason", request)["data"]["cancelaciones"]
-    assert [(c["codigo"], c["status"], c["code_name"]) for c in first] == [(96, "pending", "EN_PROCESO")] * 3
-    assert all(c["descripcion"].startswith("En proceso.") for c in first)
+    first = cfdi.call("cancel_with_reason", request)
+    assert [(c["codigo"], c["status"]) for c in first["data"]["cancelaciones"]] == [(201, "cancelled")] * 3
+    assert sorted(w["message"][:36] for w in first["warnings"]) == sorted((pending, rejected, expired))
+    assert [cfdi.call("get_status", status_of(u))["data"]["estatusCfdi"] for u in (pending, rejected)] == [7, 7]
+    again = cfdi.call("cancel_with_reason", request)["data"]["cancelaciones"]
+    assert [(c["codigo"], c["status"], c["code_name"]) for c in again] == [(96, "pending", "EN_PROCESO")] * 3
+    assert all(c["descripcion"].startswith("En proceso.") for c in again)
     sandbox.cfdi_receiver(pending, "accept")
     sandbox.cfdi_receiver(rejected, "reject")
     sandbox.cfdi_receiver(expired, "expire")
@@ -301,7 +313,7 @@ def test_a_cfdi_with_a_live_relative_is_not_cancellable(sandbox, cfdi, stored) -
     assert (blocked["codigo"], blocked["status"], blocked["code_name"]) == (94, "not_cancellable", "NO_CANCELABLE")
     # Motivo 01 naming the replacement that relates to it is how SAT wants it done.
     replaced = cfdi.call("cancel_with_reason", reason([f"{invoice}|01|{replacement}"]))["data"]["cancelaciones"][0]
-    assert (replaced["codigo"], replaced["status"]) == (96, "pending")
+    assert (replaced["codigo"], replaced["status"]) == (201, "cancelled")  # received: it waits for the receiver
 
 
 STATUS_OF = {
@@ -361,7 +373,9 @@ def test_the_acuse_at_the_root_of_the_answer_is_saved_under_each_uuid_it_names(c
     canned.answers["cancelar"] = (202, cancel_answer(entries, f"<acuseCancelBase64>{b64(acuse)}</acuseCancelBase64>"))
     with canned_client(canned) as client:
         envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|", f"{other}|02|"], save_dir=str(tmp_path)))
-    assert envelope["ok"] is True and "warnings" not in envelope, envelope
+    assert envelope["ok"] is True, envelope
+    # No mensaje says the CFDIs were cancelled: each 201 is a request received (and nothing else).
+    assert {w["code"] for w in envelope["warnings"]} == {"CANCELLATION_REQUESTED"}, envelope["warnings"]
     assert envelope["data"]["saved_files"] == [str(tmp_path / f"{u}_acuse.xml") for u in (GHOST, other)]
     assert (tmp_path / f"{other}_acuse.xml").read_text() == acuse
 
@@ -374,7 +388,7 @@ def test_a_cancellation_without_an_acuse_to_save_says_so(canned, tmp_path) -> No
     with canned_client(canned) as client:
         envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|"], save_dir=str(tmp_path)))
     assert envelope["ok"] is True and envelope["data"]["saved_files"] == [], envelope
-    [warning] = envelope["warnings"]
+    [warning] = [w for w in envelope["warnings"] if w["code"] != "CANCELLATION_REQUESTED"]
     assert warning["code"] == "XML_MISSING" and "acuseCancelBase64" in warning["message"], warning
 
 
@@ -407,7 +421,8 @@ def test_cfdi_cancel_sends_the_six_value_form_when_a_motivo_is_given(sandbox, cf
             ]
         ),
     )
-    assert envelope["ok"] is True and "warnings" not in envelope, envelope
+    assert envelope["ok"] is True, envelope
+    assert [w["code"] for w in envelope["warnings"]] == ["CANCELLATION_REQUESTED"] * 2, envelope["warnings"]
     request = service_requests(sandbox)[-1]
     assert request["path"] == CFDI_API + "/cancelarCfdiConOpciones"
     assert [v for k, v in request["query"] if k == "uuids"] == [
@@ -431,7 +446,7 @@ def test_cfdi_cancel_without_motivo_is_sent_as_in_2020_with_a_warning(sandbox, c
         ),
     )
     assert envelope["ok"] is True, envelope
-    [warning] = envelope["warnings"]
+    [warning] = [w for w in envelope["warnings"] if w["code"] != "CANCELLATION_REQUESTED"]
     assert (warning["code"], warning["field"]) == ("MOTIVO_MISSING", "uuids")
     assert "uuids[0][2]" in warning["message"] and "cfdi_cancel_with_reason" in warning["message"]
     assert [v for k, v in service_requests(sandbox)[-1]["query"] if k == "uuids"] == [
@@ -464,3 +479,33 @@ def test_the_acuse_of_a_motivo_cancellation(sandbox, cfdi, stored, tmp_path) -> 
     receipt = cfdi.call("get_cancellation_receipt", {"uuid": uuid, "save_dir": str(tmp_path)})
     assert receipt["ok"] is True
     assert (tmp_path / f"{uuid}_acuse.xml").read_bytes() == base64.b64decode(cancelled["acuseCancelBase64"])
+
+
+@pytest.mark.parametrize(
+    "mensaje,warned",
+    [
+        ("Solicitud de cancelación recibida", True),  # the live service's text (PRODIGIA_2026.md §4.4)
+        ("", True),
+        ("Comprobante cancelado exitosamente. (sin autorización).", False),  # seed 002: done
+    ],
+)
+def test_a_201_that_is_only_a_request_received_says_so(canned, mensaje: str, warned: bool) -> None:
+    """201 is `cancelled` (API.md §7), but when the service only says it received the request, a
+    CFDI that needs the receiver's acceptance is not cancelled yet: a warning names each UUID."""
+    other = GHOST[:-2] + "99"
+    entries = (
+        f"<cancelacion><uuid>{GHOST}</uuid><codigo>201</codigo><mensaje>{mensaje}</mensaje></cancelacion>"
+        f"<cancelacion><uuid>{other}</uuid><codigo>202</codigo><mensaje>{mensaje}</mensaje></cancelacion>"
+    )
+    canned.answers["cancelar"] = (202, cancel_answer(entries))
+    with canned_client(canned) as client:
+        envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|", f"{other}|02|"]))
+    assert envelope["ok"] is True, envelope
+    assert [e["status"] for e in envelope["data"]["cancelaciones"]] == ["cancelled", "already_cancelled"]
+    requested = [w for w in envelope.get("warnings", []) if w["code"] == "CANCELLATION_REQUESTED"]
+    if not warned:
+        assert requested == [], envelope
+        return
+    [warning] = requested
+    assert GHOST in warning["message"] and other not in warning["message"], warning
+    assert "cfdi_get_status" in warning["message"] and warning["kind"] == "service", warning

@@ -70,7 +70,9 @@ def test_statuses_through_a_cancellation(sandbox, cfdi) -> None:
             "uuids": [f"{direct}|02|", f"{accepted}|02|", f"{expired}|03|"],
         },
     )
-    assert [c["status"] for c in cancel["data"]["cancelaciones"]] == ["cancelled", "pending", "pending"]
+    # Each 201 is SAT's "request received": the two above $1,000 to a named receiver wait for it.
+    assert [c["codigo"] for c in cancel["data"]["cancelaciones"]] == [201, 201, 201]
+    assert len([w for w in cancel["warnings"] if w["code"] == "CANCELLATION_REQUESTED"]) == 3
 
     def seen(uuid: str, receptor: str = NAMED_RECEPTOR) -> tuple[int, str]:
         data = cfdi.call("get_status", status(uuid, receptor))["data"]

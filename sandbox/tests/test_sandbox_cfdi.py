@@ -199,11 +199,14 @@ def test_cfdi_cancel_per_uuid_codes(sb: Sandbox) -> None:
             f"{public}|XAXX010101000|EKU9003173C9|9999.99",
         ],
     )
-    assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "96", "201"]
-    acuse = base64.b64decode(answer["acuseCancelBase64"])  # the request's: only what it cancelled
-    assert public.encode() in acuse and big.encode() not in acuse and small.encode() not in acuse
+    # The one that needs its receiver: 201 the first time (SAT received the request), now pending.
+    assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "201", "201"]
+    assert all(c["mensaje"] == "Solicitud de cancelación recibida" for c in cancellations(answer)[2:])
+    assert sb.state()["cfdis"][big]["status"] == "pendiente"
+    acuse = base64.b64decode(answer["acuseCancelBase64"])  # the request's: every 201
+    assert public.encode() in acuse and big.encode() in acuse and small.encode() not in acuse
     again = cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]
-    assert again["codigo"] == "96"  # still awaiting the receiver (seed 002's 96)
+    assert again["codigo"] == "96"  # asked again while it awaits the receiver (seed 002's 96)
     assert sb.cfdi_receiver(big, "accept")["cancel_code"] == 95
     assert sb.state()["cfdis"][big]["status"] == "cancelado"
     assert cancellations(cancel(sb, [f"{big}|XIQB891116QE4|EKU9003173C9|9999.99"]))[0]["codigo"] == "202"
@@ -443,7 +446,8 @@ def test_cfdi_cancelacion_cancelar_motivos_and_the_receiver(sb: Sandbox) -> None
     assert answer.status == 202
     data = answer.xml()
     assert data["statusOk"] == "true" and data["rfc"] == "EKU9003173C9"
-    assert [c["codigo"] for c in cancellations(data)] == ["96", "96", "96"]  # 1160 to a named receiver
+    assert [c["codigo"] for c in cancellations(data)] == ["201", "201", "201"]  # 1160 to a named receiver
+    assert {sb.state()["cfdis"][u]["status"] for u in uuids[:3]} == {"pendiente"}
     assert sb.state()["cfdis"][uuids[2]]["folioSustitucion"] == uuids[3]
     sb.cfdi_receiver(uuids[0], "accept")
     sb.cfdi_receiver(uuids[1], "reject")

@@ -33,6 +33,28 @@ enum CFDIAcuses {
         return saved
     }
 
+    /// A 201 is `cancelled` (API.md §7; the 2020 table's "Cancelado sin aceptación"), but the live
+    /// service's 201 says "Solicitud de cancelación recibida" (PRODIGIA_2026.md §4.4): SAT received
+    /// the request, and a CFDI that needs the receiver's acceptance stays vigente until then (seed
+    /// 002 keeps 96 for a repeated request). Unless the service's own words say the CFDI was
+    /// cancelled, each such UUID is a warning that sends the caller to `cfdi_get_status`.
+    static func warnRequested(_ data: JSONObject, found: inout ReadFacts) {
+        let entries = (CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []).compactMap(\.objectValue)
+        for entry in entries where CFDIAnswer.integer(CFDIAnswer.field(entry, "codigo")) == 201 {
+            let mensaje = CFDIAnswer.field(entry, "mensaje")?.stringValue ?? ""
+            guard !mensaje.lowercased().contains("cancelado") else { continue }
+            let uuid = CFDIAnswer.field(entry, "uuid")?.stringValue ?? "?"
+            found.warn(
+                Warning(
+                    kind: .service, code: .cancellationRequested,
+                    message: "\(uuid): the service received the cancellation request (201"
+                        + (mensaje.isEmpty ? "" : ", \"\(String(mensaje.prefix(80)))\"") + "), which does not "
+                        + "say it is done: a CFDI that needs the receiver's acceptance stays vigente until the "
+                        + "receiver accepts (or 72 hours pass); confirm with cfdi_get_status",
+                    field: "cancelaciones"))
+        }
+    }
+
     private static func write(_ acuse: String, uuid: String, folder: String, found: inout ReadFacts) -> [JSON] {
         let path = CFDIResults.save(
             base64: acuse, uuid: uuid, suffix: "_acuse.xml", folder: folder, what: "cancellation receipt",

@@ -97,6 +97,7 @@ enum CFDIResults {
             found: &found)
         answer.describeCancellations()
         var data = answer.data
+        CFDIAcuses.warnRequested(data, found: &found)
         if let folder = output.saveDir {
             data["saved_files"] = .array(CFDIAcuses.save(data, folder: folder, found: &found))
         }

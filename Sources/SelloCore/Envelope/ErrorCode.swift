@@ -36,6 +36,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let certificateMissing = ErrorCode("CERTIFICATE_MISSING")
     public static let certificateRutMismatch = ErrorCode("CERTIFICATE_RUT_MISMATCH")
     public static let certificateUnreadable = ErrorCode("CERTIFICATE_UNREADABLE")
+    public static let cancellationRequested = ErrorCode("CANCELLATION_REQUESTED")
     public static let cfdi33Retired = ErrorCode("CFDI33_RETIRED")
     public static let cfdiCodigoNoDocumentado = ErrorCode("CFDI_CODIGO_NO_DOCUMENTADO")
     public static let comunaNoEncontrada = ErrorCode("COMUNA_NO_ENCONTRADA")
@@ -151,6 +152,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         certificateMissing,
         certificateRutMismatch,
         certificateUnreadable,
+        cancellationRequested,
         cfdi33Retired,
         cfdiCodigoNoDocumentado,
         comunaNoEncontrada,

@@ -274,7 +274,9 @@ final class CfdiTest extends SandboxTestCase
         $result = $cfdi->cancelWithReason(
             ['rfcEmisor' => self::EMISOR, 'uuids' => [['uuid' => $uuid, 'motivo' => 2]]] + self::csd()
         );
-        self::assertSame('pending', $result['cancelaciones'][0]['status']);
+        // SAT received the request (201, `cancelled`); it waits for the receiver, as the warning says.
+        self::assertSame('cancelled', $result['cancelaciones'][0]['status']);
+        self::assertSame(['CANCELLATION_REQUESTED'], $result->warningCodes());
         [$received] = $this->sandbox->requests(self::REST . '/cancelacion/cancelar');
         self::assertSame(["$uuid|02|"], Sandbox::query($received, 'arregloUUID'));
         $this->sandbox->control('cfdi/receiver', ['uuid' => $uuid, 'response' => 'accept']);

@@ -184,7 +184,9 @@ def test_cancel_with_reason(sandbox, cfdi, csd) -> None:
     result = cfdi.cancel_with_reason(
         rfcEmisor=EMISOR, uuids=[f"{uuids[0]}|02|", {"uuid": uuids[1], "motivo": 3}], **csd
     )
-    assert [c["status"] for c in result["cancelaciones"]] == ["pending", "pending"]  # the receiver must accept
+    # SAT received both requests (201, `cancelled`); each waits for its receiver, as the warnings say.
+    assert [c["status"] for c in result["cancelaciones"]] == ["cancelled", "cancelled"]
+    assert result.warning_codes() == ["CANCELLATION_REQUESTED"] * 2
     [received] = sandbox.requests(REST + "/cancelacion/cancelar")
     assert query(received, "arregloUUID") == [f"{uuids[0]}|02|", f"{uuids[1]}|03|"]
     sandbox.cfdi_receiver(uuids[0], "reject")

@@ -91,8 +91,9 @@ def cfdi_acuse_xml(c: Cfdi, code: int) -> bytes:
 
 
 def cfdi_request_acuse(cancelled: list[tuple[Cfdi, int]]) -> bytes:
-    """The Acuse of a cancellation request: one Folios per UUID it cancelled (SAT issues one per
-    request; PRODIGIA_2026.md §4.4 has it as a child of servicioCancel)."""
+    """The Acuse of a cancellation request: one Folios per UUID it received (201: cancelled, or
+    waiting for its receiver); SAT issues one per request, PRODIGIA_2026.md §4.4 has it as a child
+    of servicioCancel."""
     fecha = dt.datetime.now(MX_TZ).strftime("%Y-%m-%dT%H:%M:%S")
     folios = "".join(
         f'<Folios xmlns="http://cancelacfd.sat.gob.mx"><UUID>{c.uuid}</UUID><EstatusUUID>{code}</EstatusUUID></Folios>'
@@ -115,12 +116,19 @@ def cfdi_finish_cancel(c: Cfdi, code: int) -> bytes:
 
 
 def cfdi_cancel_one(
-    account: CfdiAccount, rfc_emisor: str, entry: CancelEntry, cancelled: list[tuple[Cfdi, int]]
+    account: CfdiAccount,
+    rfc_emisor: str,
+    entry: CancelEntry,
+    cancelled: list[tuple[Cfdi, int]],
+    requested: list[tuple[Cfdi, int]],
 ) -> XmlFields:
     """Per UUID: 205 (unknown, or the 2020 entry's receptor/total not the CFDI's), 203, 202,
     96 (awaiting the receiver), 97 (the receiver rejected the last request: reported once), 94 (a
-    live CFDI relates to it, other than motivo 01's replacement), 96 (needs acceptance: now
-    pending), else 201, added to `cancelled` (the request's acuse names it)."""
+    live CFDI relates to it, other than motivo 01's replacement); one that needs acceptance is 201
+    the first time it is asked (SAT received the request; it is now pending) and 96 whenever it is
+    asked again (seed 002: 96 is "una nueva solicitud … de un comprobante que previamente intentó
+    ser cancelado"); else 201, cancelled at once and added to `cancelled`. Every 201 is added to
+    `requested`: the request's acuse names it."""
     cfdi = CFDI.cfdis.get(entry.uuid)
     code = 205
     if cfdi is not None and cfdi.contrato == account.contrato:
@@ -145,11 +153,14 @@ def cfdi_cancel_one(
         elif blockers:
             code = 94
         elif cfdi_needs_acceptance(cfdi):
-            code, cfdi.status = 96, "pendiente"
+            code, cfdi.status = (96 if cfdi.cancel_requested else 201), "pendiente"
+            cfdi.cancel_requested = True
         else:
             code = 201
             cfdi.status, cfdi.cancel_code = "cancelado", code
             cancelled.append((cfdi, code))
+        if code == 201:
+            requested.append((cfdi, code))
         if code in (96, 201):
             cfdi.motivo, cfdi.folio_sustitucion = entry.motivo, entry.folio
     return [
@@ -184,9 +195,12 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
         if not nonempty_str(req.q("keyPass")):
             return cfdi_error("cancel", 3, rfc=rfc, detail="keyPass", status=status)
     cancelled: list[tuple[Cfdi, int]] = []
+    requested: list[tuple[Cfdi, int]] = []
     with LOCK:
-        results = [("cancelacion", cfdi_cancel_one(account, rfc, e, cancelled)) for e in entries if e is not None]
-        acuse = cfdi_request_acuse(cancelled) if cancelled else None
+        results = [
+            ("cancelacion", cfdi_cancel_one(account, rfc, e, cancelled, requested)) for e in entries if e is not None
+        ]
+        acuse = cfdi_request_acuse(requested) if requested else None
         for c, _ in cancelled:
             c.acuse = acuse  # what acuseCancelacion returns for each of its UUIDs
     return xml_answer(

@@ -49,6 +49,7 @@ class Cfdi:
     prueba: bool = False
     motivo: str | None = None
     folio_sustitucion: str = ""
+    cancel_requested: bool = False  # a cancellation that needs the receiver was asked before (seed 002's 96)
 
 
 def cfdi_account_json(account: CfdiAccount) -> dict[str, Any]:

@@ -33,7 +33,9 @@ CFDI_MESSAGES: dict[int, str] = {
     97: "Solicitud rechazada.",
     98: "Plazo vencido.",
     99: "Límite máximo alcanzado.",
-    201: "Comprobante cancelado exitosamente. (sin autorización).",
+    # The live text (PRODIGIA_2026.md §4.4, T1): the seed's was "Comprobante cancelado exitosamente.
+    # (sin autorización)." — a request received, whether or not the receiver must still accept it.
+    201: "Solicitud de cancelación recibida",
     202: "El comprobante ya ha sido previamente cancelado.",
     203: "El RFC del emisor no corresponde.",
     205: "El UUID no existe.",
