@@ -35,6 +35,7 @@ from sello_fixtures import (
     b64,
     cfdi40_xml,
     csd_fields,
+    csv_text,
     mexico_city_now,
     seal,
 )
@@ -455,7 +456,7 @@ def test_an_integration_stamp_is_saved_under_its_uuid_however_spelled(sandbox, c
     sandbox.cfdi_settings(uuid_element=spelling)
     fecha = f"{mexico_city_now():%Y-%m-%dT%H:%M:%S}"
     envelope = cfdi.call("process_file", {"datos": f"CFDI|3.3|A|1|{fecha}|\nTOTAL|1.00\n", "save_dir": str(tmp_path)})
-    assert envelope["ok"] is True and "warnings" not in envelope, envelope
+    assert envelope["ok"] is True and [w["code"] for w in envelope["warnings"]] == ["PLUGIN_MISSING"], envelope
     data = envelope["data"]
     assert data[spelling] == data["uuid"] and len(data["uuid"]) == 36
     assert data["saved_files"] == [str(tmp_path / f"{data['uuid']}.xml")]
@@ -471,7 +472,10 @@ def test_answers_are_read_without_regard_to_case_and_202_is_200(canned, tmp_path
         ).encode(),
     )
     with canned_client(canned) as client:
-        envelope = client.call("process_file", {"datos": "CFDI|4.0", "save_dir": str(tmp_path)})
+        envelope = client.call(
+            "process_file",
+            {"datos": "CFDI|4.0", "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0"], "save_dir": str(tmp_path)},
+        )
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     assert envelope["meta"]["http_status"] == 202 and envelope["data"]["uuid"] == uuid
     assert (tmp_path / f"{uuid}.xml").read_text() == "<cfdi/>"
@@ -557,3 +561,17 @@ def test_no_operation_sends_an_accept_header(sandbox, cfdi, certs) -> None:
     assert len(received) == 1 + len(calls)
     for request in received:
         assert_basic_and_no_accept(request)
+
+
+def test_a_csv_without_a_plugin_option_says_which_to_add(sandbox, cfdi) -> None:
+    """PRODIGIA_2026.md §2.2: PLUGIN_PROCESO is mandatory today ([T1]); without one the file is read
+    the 2020 way, as CFDI 3.3, which SAT refuses since 2023. It is sent as given, with a warning."""
+    envelope = cfdi.call("process_file", {"datos": csv_text("9001"), "prueba": True})
+    warnings = [w for w in envelope.get("warnings", []) if w["code"] == "PLUGIN_MISSING"]
+    assert len(warnings) == 1 and warnings[0]["field"] == "opciones", envelope
+    assert "PLUGIN_PROCESO:GENERICO_CFDI40:1.0" in warnings[0]["message"], warnings[0]
+    assert [v for k, v in service_requests(sandbox)[-1]["query"] if k == "opciones"] == []
+    with_plugin = cfdi.call(
+        "process_file", {"datos": csv40("9002"), "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO"]}
+    )
+    assert "PLUGIN_MISSING" not in [w["code"] for w in with_plugin.get("warnings", [])], with_plugin

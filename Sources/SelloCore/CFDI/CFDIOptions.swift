@@ -105,6 +105,19 @@ public enum CFDIOptions {
         }
     }
 
+    /// The interchange file's layout is the plugin's (PRODIGIA_2026.md §2.2: `PLUGIN_PROCESO` is
+    /// mandatory today, [T1]); without one Prodigia reads the 2020 CFDI 3.3 file, which SAT refuses
+    /// since 2023-04-01. The request is sent as given: the warning says what to add.
+    static func warnWithoutPlugin(_ options: [String], found: inout ReadFacts) {
+        guard !options.contains(where: { $0.uppercased().hasPrefix("PLUGIN_PROCESO:") }) else { return }
+        found.warn(
+            Warning(
+                kind: .validation, code: .pluginMissing,
+                message: "opciones has no PLUGIN_PROCESO: Prodigia then reads datos as the 2020 CFDI 3.3 file, "
+                    + "which the SAT refuses since 2023-04-01; a CFDI 4.0 file in the 4.0 layout needs \(plugin40)",
+                field: "opciones"))
+    }
+
     /// The documented option `option` is a near miss of: the same when upper-cased, a value
     /// given to a bare option or missing from a valued one, or at most two edits away (one for
     /// short names) from a documented name. nil when it is not close to any.

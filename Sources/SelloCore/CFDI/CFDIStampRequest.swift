@@ -33,6 +33,7 @@ struct CFDIStampRequest {
             problems.check { () throws(SelloError) in
                 try CFDIOptions.check(opciones, table: CFDIOptions.stamp, pipeSeparated: base64, found: &found)
             }
+            CFDIOptions.warnWithoutPlugin(opciones, found: &found)
         }
         let output = problems.check { () throws(SelloError) in try CFDIOutput(reader) }
         let csd =

@@ -98,6 +98,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let qtypeInvalid = ErrorCode("QTYPE_INVALID")
     public static let qvalueInvalid = ErrorCode("QVALUE_INVALID")
     public static let rateLimited = ErrorCode("RATE_LIMITED")
+    public static let pluginMissing = ErrorCode("PLUGIN_MISSING")
     public static let redirectNotFollowed = ErrorCode("REDIRECT_NOT_FOLLOWED")
     public static let requestTooLarge = ErrorCode("REQUEST_TOO_LARGE")
     public static let responseTooLarge = ErrorCode("RESPONSE_TOO_LARGE")
@@ -214,6 +215,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         qtypeInvalid,
         qvalueInvalid,
         rateLimited,
+        pluginMissing,
         redirectNotFollowed,
         requestTooLarge,
         responseTooLarge,
