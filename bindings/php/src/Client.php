@@ -99,6 +99,20 @@ abstract class Client
         $this->close();
     }
 
+    /**
+     * A client owns its C handle alone: a clone would share it and free it a second time (a
+     * crash), so cloning is refused. Share the same object, or make a new client with the same
+     * configuration.
+     * @throws \LogicException always
+     */
+    public function __clone()
+    {
+        $this->handle = null;   // the clone never reaches its destructor, but must not own the handle
+        throw new \LogicException('a ' . static::class . ' client cannot be cloned: it owns a connection handle '
+            . 'that only one object may free; share the same object, or make a new ' . static::class
+            . ' with the same configuration');
+    }
+
     /** Frees the client handle and closes its connections. */
     public function close(): void
     {

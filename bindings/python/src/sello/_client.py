@@ -334,6 +334,24 @@ class Client:
         state = "closed" if self.closed else "open"
         return f"<sello.{type(self).__name__} {state}>"
 
+    # A client owns its C handle alone: a copy would share it and free it a second time (a crash).
+    def _refuse_copy(self) -> TypeError:
+        name = type(self).__name__
+        return TypeError(
+            f"a sello.{name} client cannot be copied, deep-copied or pickled: it owns a connection handle "
+            f"that only one object may free; share the same object (it is thread-safe), or make a new "
+            f"sello.{name}(...) with the same configuration"
+        )
+
+    def __copy__(self) -> "Client":
+        raise self._refuse_copy()
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Client":
+        raise self._refuse_copy()
+
+    def __reduce__(self) -> Any:
+        raise self._refuse_copy()
+
     # -- callbacks -------------------------------------------------------------------------------
     def set_progress(self, on_progress: Optional[ProgressCallback]) -> None:
         """Sets (a callable) or removes (None) the progress callback: on_progress(done, total)."""
