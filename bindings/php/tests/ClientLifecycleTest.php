@@ -4,6 +4,10 @@ declare(strict_types=1);
 
 namespace Sello\Tests;
 
+use Sello\Client;
+use Sello\Exception\InvalidArgumentException;
+use Sello\Fes;
+
 /**
  * A client's handle has one owner: `clone $client` is refused (the copy's destructor would free the
  * same C handle a second time). Each clone runs in a fresh interpreter, because before the fix
@@ -34,5 +38,37 @@ final class ClientLifecycleTest extends SandboxTestCase
         $lines = explode("\n", rtrim($out, "\n"));
         self::assertStringStartsWith("LogicException: a Sello\\$class client cannot be cloned", $lines[0], $out);
         self::assertSame(['open', 'destroyed'], array_slice($lines, 1));
+    }
+
+    /**
+     * close() from inside the client's own callback, during its call (a "give up" handler): the C
+     * library forbids freeing a client during a call, so close() refuses new calls at once and the
+     * handle is freed when the call ends.
+     */
+    public function testCloseFromTheClientsOwnCallbackFreesTheHandleWhenTheCallEnds(): void
+    {
+        $handle = new \ReflectionProperty(Client::class, 'handle');
+        $seen = [];
+        $fes = null;
+        $onLog = function (int $level, string $message) use (&$fes, &$seen, $handle): void {
+            if ($fes === null || $fes->isClosed() || !str_contains($message, '→ POST')) {
+                return;
+            }
+            $fes->close();
+            $seen[] = 'closed: ' . var_export($fes->isClosed(), true);
+            $seen[] = 'handle during the call: ' . ($handle->getValue($fes) === null ? 'freed' : 'kept');
+            try {
+                $fes->obtainCertificate(self::FES_REQUEST);
+            } catch (InvalidArgumentException $e) {
+                $seen[] = 'new call: ' . $e->errorCode();
+            }
+        };
+        $fes = new Fes($this->fesConfig(), onLog: $onLog, logLevel: Client::LOG_DEBUG);
+        $result = $fes->obtainCertificate(self::FES_REQUEST);
+        self::assertSame('OK', $result['estado']);
+        self::assertSame(['closed: true', 'handle during the call: kept', 'new call: CLIENT_CLOSED'], $seen);
+        self::assertNull($handle->getValue($fes), 'freed when the call ended');
+        self::assertTrue($fes->isClosed());
+        $fes->close();   // twice is harmless
     }
 }

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -52,3 +52,93 @@ def test_a_client_cannot_be_copied(kind, how, fes_config, fv_config, cfdi_config
     assert lines[0].startswith("refused: "), done.stdout
     assert f"a sello.{kind} client cannot be copied" in lines[0]
     assert lines[1:] == ["closed"]
+
+
+# -- close() from inside one of the client's own callbacks ------------------------------------------
+
+CLOSE_IN_CALLBACK = r"""
+import json, sys, threading, sello
+mode, config, request = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+events = []
+other_inside, main_done = threading.Event(), threading.Event()
+
+def on_log(level, message):
+    if "→ POST" not in message:
+        return
+    if threading.current_thread().name == "other":
+        other_inside.set()
+        main_done.wait()  # keeps the other call in flight until the main one has returned
+        return
+    client.close()  # inside the main thread's own call: waiting for it would hang forever
+    events.append(f"close() returned, closed={client.closed}")
+    try:
+        client.obtain_certificate(**request)
+    except sello.InvalidArgumentError as exc:
+        events.append(f"new call: {exc.code}")
+
+client = sello.FES(**config, on_log=on_log, log_level=0)
+real = client._lib.function
+
+def function(name):
+    target = real(name)
+    def spy(*args):
+        result = target(*args)
+        events.append(name)
+        return result
+    return spy if name in ("fes_client_free", "fes_obtain_certificate") else target
+
+client._lib.function = function
+
+def other_call():
+    events.append("other: " + client.obtain_certificate(**request)["estado"])
+
+if mode == "two threads":
+    other = threading.Thread(target=other_call, name="other")
+    other.start()
+    other_inside.wait()
+events.append("main: " + client.obtain_certificate(**request)["estado"])
+main_done.set()
+if mode == "two threads":
+    other.join()
+print(json.dumps(events))
+"""
+
+
+def _close_in_callback(mode: str, config: Dict[str, Any]) -> List[str]:
+    from sello_fixtures import FES_REQUEST
+
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", CLOSE_IN_CALLBACK, mode, json.dumps(config), json.dumps(FES_REQUEST)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("close() from the client's own callback hung (the child was killed after 60 s)", pytrace=False)
+    assert done.returncode == 0, f"the child died ({done.returncode}): {done.stdout}{done.stderr}"
+    return list(json.loads(done.stdout))
+
+
+def test_close_from_the_clients_own_callback_frees_the_handle_when_the_call_ends(sandbox, fes_config) -> None:
+    assert _close_in_callback("one thread", fes_config) == [
+        "close() returned, closed=True",
+        "new call: CLIENT_CLOSED",
+        "fes_obtain_certificate",
+        "fes_client_free",  # after the C call returned, before the Python call does
+        "main: OK",
+    ]
+
+
+def test_close_from_a_callback_waits_for_the_last_call_in_flight(sandbox, fes_config) -> None:
+    assert _close_in_callback("two threads", fes_config) == [
+        "close() returned, closed=True",
+        "new call: CLIENT_CLOSED",
+        "fes_obtain_certificate",
+        "main: OK",  # the other thread's call is still in flight: the handle stays
+        "fes_obtain_certificate",
+        "fes_client_free",
+        "other: OK",
+    ]

@@ -14,7 +14,7 @@ import threading
 from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from . import _abi, _lib
-from .errors import error_from_envelope, local_error
+from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
 __all__ = ["ProgressCallback", "LogCallback", "LOG_DEBUG", "LOG_INFO", "LOG_WARNING", "LOG_ERROR"]
@@ -223,8 +223,10 @@ class Client:
     """Base of FES, FirmaVirtual and CFDI: owns one client handle.
 
     Use it as a context manager, or call close(); the handle is also freed when the object is
-    garbage-collected. Calls may be made from many threads at once; close() waits for calls in
-    flight (the C library forbids freeing a client during a call).
+    garbage-collected. Calls may be made from many threads at once. The C library forbids freeing
+    a client during a call: close() refuses new calls at once, then waits for the calls in flight;
+    called from inside one of this client's own callbacks it returns at once instead (waiting
+    there would wait for itself), and the last call in flight frees the handle as it ends.
 
     Logging: a client made without ``on_log`` sends the library's lines (one per request, answer,
     retry and failure, secrets already redacted) to the logger ``sello.<service>`` — ``sello.fes``,
@@ -272,6 +274,10 @@ class Client:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._in_flight = 0
+        #: thread id -> how many calls on this client that thread is inside (a callback may call
+        #: its client again): close() from such a thread must not wait for them.
+        self._callers: Dict[int, int] = {}
+        self._closing = False
         self._progress_ref: Any = None
         self._log_ref: Any = None
         self._retired: List[Any] = []  # replaced callbacks stay alive until close()
@@ -301,19 +307,58 @@ class Client:
     # -- lifecycle -------------------------------------------------------------------------------
     @property
     def closed(self) -> bool:
-        return self._handle is None
+        """True once close() was called (the handle may still serve the calls in flight)."""
+        return self._handle is None or self._closing
 
     def close(self) -> None:
-        """Frees the handle (waiting for calls in flight). Calling it twice is harmless."""
+        """Refuses new calls (CLIENT_CLOSED) and frees the handle once no call is in flight: it
+        waits for the calls in flight on other threads, but called from inside a call on this
+        client (from one of its callbacks) it returns at once, and the last call in flight frees
+        the handle as it ends. Calling it twice is harmless."""
         with self._lock:
+            self._closing = True
+            if self._callers.get(threading.get_ident()):
+                return  # waiting would wait for this thread's own call: _leave frees it
             while self._in_flight:
                 self._lock.wait()
-            handle, self._handle = self._handle, None
+            self._free_locked()
+
+    def _free_locked(self) -> None:
+        """Frees the handle (no call is in flight; the lock is held, so that a close() waiting on
+        another thread returns only once it is freed) and drops the callbacks it used."""
+        handle, self._handle = self._handle, None
         if handle is not None:
             self._lib.function(self._free_name)(handle)
         self._progress_ref = self._log_ref = self._logging_ref = None
         self._follows_logger = False
         self._retired.clear()
+
+    def _enter(self, operation: str, *, closing_too: bool = False) -> int:
+        """Counts a call in flight on this thread and returns the handle, which stays valid until
+        the matching _leave(); CLIENT_CLOSED once closed (``closing_too``: while the handle is
+        still there, as cancel_calls wants)."""
+        with self._lock:
+            handle = self._handle
+            if handle is None or (self._closing and not closing_too):
+                raise self._closed_error(operation)
+            self._in_flight += 1
+            me = threading.get_ident()
+            self._callers[me] = self._callers.get(me, 0) + 1
+        return handle
+
+    def _leave(self) -> None:
+        """Ends what _enter began; the last call in flight of a closed client frees the handle."""
+        with self._lock:
+            self._in_flight -= 1
+            me = threading.get_ident()
+            depth = self._callers.pop(me) - 1
+            if depth:
+                self._callers[me] = depth
+            if self._in_flight:
+                return
+            if self._closing:
+                self._free_locked()
+            self._lock.notify_all()
 
     def __enter__(self) -> "Client":
         return self
@@ -321,7 +366,7 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
+    def __del__(self) -> None:  # no call can be in flight: each holds a reference
         try:
             handle = getattr(self, "_handle", None)
             if handle is not None:
@@ -452,26 +497,13 @@ class Client:
             request = {**request, "call_id": call_id}
         payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
-        with self._lock:
-            handle = self._handle
-            if handle is None:
-                raise local_error(
-                    "invalid_argument",
-                    "CLIENT_CLOSED",
-                    f"the {type(self).__name__} client is closed",
-                    service=self._service,
-                    operation=operation,
-                )
-            self._in_flight += 1
+        handle = self._enter(operation)
         try:
             if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                 self._follow_logger()
             pointer = function(handle, payload)  # the GIL is released during the call
         finally:
-            with self._lock:
-                self._in_flight -= 1
-                if not self._in_flight:
-                    self._lock.notify_all()
+            self._leave()
         return finish(self._lib.take(pointer))
 
     def cancel_calls(self, call_id: Optional[str] = None) -> int:
@@ -479,34 +511,33 @@ class Client:
         call in flight when None), from any thread: each returns at once with
         :class:`sello.CallCancelledError`. Returns how many it reached (0 when none was in flight
         or the client is closed). A request carries a call id as ``call_id=...`` among its fields."""
-        with self._lock:  # the handle stays valid while this counts as in flight
-            handle = self._handle
-            if handle is None:
-                return 0
-            self._in_flight += 1
+        try:  # the handle stays valid while this counts as in flight, also once close() began
+            handle = self._enter("cancel_calls", closing_too=True)
+        except SelloError:
+            return 0
         try:
             pointer = self._lib.function(self._cancel_name)(
                 handle, None if call_id is None else call_id.encode("utf-8")
             )
         finally:
-            with self._lock:
-                self._in_flight -= 1
-                if not self._in_flight:
-                    self._lock.notify_all()
+            self._leave()
         data = finish(self._lib.take(pointer)).envelope.get("data") or {}
         return int(data.get("cancelled") or 0)
 
     def _require_handle(self, operation: str) -> int:
         handle = self._handle
-        if handle is None:
-            raise local_error(
-                "invalid_argument",
-                "CLIENT_CLOSED",
-                f"the {type(self).__name__} client is closed",
-                service=self._service,
-                operation=operation,
-            )
+        if handle is None or self._closing:
+            raise self._closed_error(operation)
         return handle
+
+    def _closed_error(self, operation: str) -> SelloError:
+        return local_error(
+            "invalid_argument",
+            "CLIENT_CLOSED",
+            f"the {type(self).__name__} client is closed",
+            service=self._service,
+            operation=operation,
+        )
 
 
 def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:
