@@ -4,13 +4,18 @@ the fix the second free crashed the interpreter (SIGILL), which must fail the te
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import threading
+import weakref
 from typing import Any, Dict, List
 
 import pytest
+import sello
+from sello_fixtures import FES_REQUEST
 
 CHILD = r"""
 import copy, gc, json, pickle, sys
@@ -105,8 +110,6 @@ print(json.dumps(events))
 
 
 def _close_in_callback(mode: str, config: Dict[str, Any]) -> List[str]:
-    from sello_fixtures import FES_REQUEST
-
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     try:
         done = subprocess.run(
@@ -142,3 +145,98 @@ def test_close_from_a_callback_waits_for_the_last_call_in_flight(sandbox, fes_co
         "fes_client_free",
         "other: OK",
     ]
+
+
+# -- replaced callbacks are let go -------------------------------------------------------------------
+
+
+class Reporter:
+    """A callback as a worker makes one per job, holding what the job holds."""
+
+    def __init__(self) -> None:
+        self.payload = bytearray(10_000)
+        self.calls = 0
+
+    def __call__(self, *args: Any) -> None:
+        self.calls += 1
+
+
+def _alive(references: List["weakref.ref[Reporter]"]) -> int:
+    gc.collect()
+    return sum(reference() is not None for reference in references)
+
+
+def test_replaced_callbacks_are_released_when_set_returns(fv_config) -> None:
+    fv = sello.FirmaVirtual(**fv_config)
+    replaced: List["weakref.ref[Reporter]"] = []
+    for _ in range(2000):
+        progress, log = Reporter(), Reporter()
+        replaced += [weakref.ref(progress), weakref.ref(log)]
+        fv.set_progress(progress)
+        fv.set_log(log, sello.LOG_DEBUG)
+        del progress, log
+    assert len(fv._retired) == 0
+    assert _alive(replaced) == 2  # only the two set last
+    assert replaced[-1]() is not None and replaced[-2]() is not None
+    fv.set_progress(None)
+    fv.log_to_logging()
+    assert _alive(replaced) == 0
+    fv.close()
+
+
+def test_callbacks_replaced_from_inside_a_call_are_kept_until_it_ends(sandbox, fes_config) -> None:
+    """set_* from inside the client's own callback returns at once, without waiting for other
+    threads in the old callback: the replaced ones stay until the calls in flight end."""
+    fes = sello.FES(**fes_config)
+    replaced: List["weakref.ref[Reporter]"] = []
+    during: List[int] = []
+
+    def on_log(level: int, message: str) -> None:
+        for _ in range(200):
+            progress = Reporter()
+            replaced.append(weakref.ref(progress))
+            fes.set_progress(progress)
+        fes.set_log(Reporter(), sello.LOG_DEBUG)  # replaces the very callback that is running
+        during.append(_alive(replaced))
+
+    fes.set_log(on_log, sello.LOG_DEBUG)
+    assert fes.obtain_certificate(**FES_REQUEST)["estado"] == "OK"
+    assert during == [200]  # one line reached on_log; every replaced callback alive during the call
+    assert _alive(replaced) == 1 and replaced[-1]() is not None
+    assert len(fes._retired) == 0
+    fes.close()
+
+
+def test_callbacks_set_at_once_on_two_threads_are_both_kept_until_a_later_set(monkeypatch, cfdi_config) -> None:
+    """Two set_progress at once may reach the library in either order: neither is let go until a
+    set_progress that ran alone says which one the library holds."""
+    cfdi = sello.CFDI(**cfdi_config)
+    real = cfdi._lib.function
+    first_inside, second_done = threading.Event(), threading.Event()
+
+    def function(name: str) -> Any:
+        target = real(name)
+        if name != "cfdi_client_set_progress" or threading.current_thread().name != "first":
+            return target
+
+        def held_up(*args: Any) -> None:
+            target(*args)
+            first_inside.set()
+            second_done.wait()  # the second set_progress runs and returns meanwhile
+
+        return held_up
+
+    monkeypatch.setattr(cfdi._lib, "function", function)
+    first, second = Reporter(), Reporter()
+    refs = [weakref.ref(first), weakref.ref(second)]
+    thread = threading.Thread(target=cfdi.set_progress, args=(first,), name="first")
+    thread.start()
+    first_inside.wait()
+    cfdi.set_progress(second)
+    second_done.set()
+    thread.join()
+    del first, second
+    assert _alive(refs) == 2  # the library holds one of them, and nothing says which
+    cfdi.set_progress(None)
+    assert _alive(refs) == 0
+    cfdi.close()

@@ -277,10 +277,16 @@ class Client:
         #: thread id -> how many calls on this client that thread is inside (a callback may call
         #: its client again): close() from such a thread must not wait for them.
         self._callers: Dict[int, int] = {}
+        #: The calls in flight by number (in the order they began) and the next number.
+        self._active: Dict[int, None] = {}
+        self._next_call = 0
         self._closing = False
-        self._progress_ref: Any = None
-        self._log_ref: Any = None
-        self._retired: List[Any] = []  # replaced callbacks stay alive until close()
+        #: The C references (CFUNCTYPE objects) of the progress and log callbacks the library may
+        #: hold: freeing one it can still call would crash the process (see _set_callback).
+        self._slots = {"progress": _Slot(), "log": _Slot()}
+        #: (call number, reference): callbacks replaced from inside a call, kept until every call
+        #: that began before that number has ended (_leave).
+        self._retired: List[Tuple[int, Any]] = []
         # Without on_log the library's lines go to the logger sello.<service> (see _follow_logger).
         self._logger = logging.getLogger(f"sello.{self._service}")
         self._logging_ref: Any = None
@@ -329,14 +335,15 @@ class Client:
         handle, self._handle = self._handle, None
         if handle is not None:
             self._lib.function(self._free_name)(handle)
-        self._progress_ref = self._log_ref = self._logging_ref = None
+        self._slots = {"progress": _Slot(), "log": _Slot()}
+        self._logging_ref = None
         self._follows_logger = False
         self._retired.clear()
 
-    def _enter(self, operation: str, *, closing_too: bool = False) -> int:
-        """Counts a call in flight on this thread and returns the handle, which stays valid until
-        the matching _leave(); CLIENT_CLOSED once closed (``closing_too``: while the handle is
-        still there, as cancel_calls wants)."""
+    def _enter(self, operation: str, *, closing_too: bool = False) -> Tuple[int, int]:
+        """Counts a call in flight on this thread: (its number, the handle), which stays valid
+        until the matching _leave(number); CLIENT_CLOSED once closed (``closing_too``: while the
+        handle is still there, as cancel_calls wants)."""
         with self._lock:
             handle = self._handle
             if handle is None or (self._closing and not closing_too):
@@ -344,21 +351,31 @@ class Client:
             self._in_flight += 1
             me = threading.get_ident()
             self._callers[me] = self._callers.get(me, 0) + 1
-        return handle
+            number = self._next_call
+            self._next_call += 1
+            self._active[number] = None
+        return number, handle
 
-    def _leave(self) -> None:
-        """Ends what _enter began; the last call in flight of a closed client frees the handle."""
+    def _leave(self, number: int) -> None:
+        """Ends what _enter began: lets go of the callbacks no call in flight can still be inside,
+        and the last call in flight of a closed client frees the handle."""
+        released: List[Tuple[int, Any]] = []
         with self._lock:
             self._in_flight -= 1
             me = threading.get_ident()
             depth = self._callers.pop(me) - 1
             if depth:
                 self._callers[me] = depth
-            if self._in_flight:
-                return
-            if self._closing:
-                self._free_locked()
-            self._lock.notify_all()
+            del self._active[number]
+            if self._retired:
+                oldest = next(iter(self._active), self._next_call)
+                count = next((i for i, (ticket, _) in enumerate(self._retired) if ticket > oldest), len(self._retired))
+                released, self._retired[:count] = self._retired[:count], []
+            if not self._in_flight:
+                if self._closing:
+                    self._free_locked()
+                self._lock.notify_all()
+        del released  # outside the lock: what a callback held may run code as it goes
 
     def __enter__(self) -> "Client":
         return self
@@ -399,12 +416,10 @@ class Client:
 
     # -- callbacks -------------------------------------------------------------------------------
     def set_progress(self, on_progress: Optional[ProgressCallback]) -> None:
-        """Sets (a callable) or removes (None) the progress callback: on_progress(done, total)."""
-        handle = self._require_handle("set_progress")
+        """Sets (a callable) or removes (None) the progress callback: on_progress(done, total).
+        The callback it replaces is let go (the library never calls it again)."""
         if on_progress is None:
-            self._lib.function(self._set_progress_name)(handle, _lib.PROGRESS_FN(), None)
-            self._retire(self._progress_ref)
-            self._progress_ref = None
+            self._set_callback("progress", "set_progress", None, self._progress_setter(_lib.PROGRESS_FN()))
             return
         callback = on_progress
 
@@ -415,21 +430,23 @@ class Client:
                 _logger.exception("sello: the on_progress callback raised; the call goes on")
 
         reference = _lib.PROGRESS_FN(trampoline)
-        self._lib.function(self._set_progress_name)(handle, reference, None)
-        self._retire(self._progress_ref)
-        self._progress_ref = reference
+        self._set_callback("progress", "set_progress", reference, self._progress_setter(reference))
+
+    def _progress_setter(self, reference: Any) -> Callable[[int], None]:
+        return lambda handle: self._lib.function(self._set_progress_name)(handle, reference, None)
+
+    def _log_setter(self, reference: Any, level: int) -> Callable[[int], None]:
+        return lambda handle: self._lib.function(self._set_log_name)(handle, reference, None, level)
 
     def set_log(self, on_log: Optional[LogCallback], level: int = LOG_INFO) -> None:
         """Sets (a callable) or removes (None) the log callback: on_log(level, message).
         Lines below ``level`` (LOG_DEBUG..LOG_ERROR) are not produced. Either way the client stops
         sending lines to the ``sello.<service>`` logger; :meth:`log_to_logging` goes back to it."""
-        handle = self._require_handle("set_log")
+        self._require_handle("set_log")
         self._follows_logger = False
         self._applied_level = None
         if on_log is None:
-            self._lib.function(self._set_log_name)(handle, _lib.LOG_FN(), None, int(level))
-            self._retire(self._log_ref)
-            self._log_ref = None
+            self._set_callback("log", "set_log", None, self._log_setter(_lib.LOG_FN(), int(level)))
             return
         callback = on_log
 
@@ -440,21 +457,17 @@ class Client:
                 _logger.exception("sello: the on_log callback raised; the call goes on")
 
         reference = _lib.LOG_FN(trampoline)
-        self._lib.function(self._set_log_name)(handle, reference, None, int(level))
-        self._retire(self._log_ref)
-        self._log_ref = reference
+        self._set_callback("log", "set_log", reference, self._log_setter(reference, int(level)))
 
     def log_to_logging(self) -> None:
         """Sends the library's lines to the logger ``sello.<service>`` (what a client created
         without ``on_log`` does): the logger's level decides, before each call, which lines are
         produced. Replaces a callback set with ``on_log``/:meth:`set_log`."""
         self._require_handle("log_to_logging")
-        if self._log_ref is not None:
-            self._retire(self._log_ref)
-            self._log_ref = None
         self._follows_logger = True
         self._applied_level = None
-        self._follow_logger(force=True)
+        # The logger's trampoline (self._logging_ref) lives as long as the client: not a slot's.
+        self._set_callback("log", "log_to_logging", None, lambda _handle: self._follow_logger(force=True))
 
     def _follow_logger(self, force: bool = False) -> None:
         """Gives the library the minimum level the logger wants now (no callback at all when it
@@ -474,10 +487,37 @@ class Client:
             self._lib.function(self._set_log_name)(handle, self._logging_ref, None, level)
         self._applied_level = level
 
-    def _retire(self, reference: Any) -> None:
-        # A call in flight on another thread may still be about to use the old callback.
-        if reference is not None:
-            self._retired.append(reference)
+    def _set_callback(self, slot: str, operation: str, reference: Any, apply: Callable[[int], None]) -> None:
+        """Gives the library a new callback for ``slot`` (``apply(handle)``, ``reference`` its C
+        object or None), then lets go of those it replaced as soon as the library can no longer
+        call them (include/sello.h, "Changing callbacks"): from outside this client's calls,
+        when set_* returns (it waited for other threads inside them); from inside one — from one
+        of its callbacks, where set_* returns at once and the replaced callback may still be
+        running here or on another thread — once every call then in flight has ended (_leave).
+        Two set_* of one slot at once on two threads may reach the library in either order:
+        both are kept until a later one that ran alone tells which the library holds."""
+        inside = bool(self._callers.get(threading.get_ident()))  # before _enter counts this one
+        number, handle = self._enter(operation)  # close() cannot free the handle meanwhile
+        state = self._slots[slot]
+        try:
+            with self._lock:
+                alone = state.setting == 0
+                state.setting += 1
+                state.started += 1
+                started = state.started
+                state.held.append(reference)
+            try:
+                apply(handle)
+            finally:
+                with self._lock:
+                    state.setting -= 1
+                    if alone and state.started == started:  # nothing else set this slot meanwhile
+                        replaced = [held for held in state.held[:-1] if held is not None]
+                        state.held = [reference]
+                        if inside:
+                            self._retired += [(self._next_call, held) for held in replaced]
+        finally:
+            self._leave(number)
 
     # -- calls -----------------------------------------------------------------------------------
     def call(self, operation: str, request: Optional[Mapping[str, Any]] = None) -> Result:
@@ -497,13 +537,13 @@ class Client:
             request = {**request, "call_id": call_id}
         payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
-        handle = self._enter(operation)
+        number, handle = self._enter(operation)
         try:
             if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                 self._follow_logger()
             pointer = function(handle, payload)  # the GIL is released during the call
         finally:
-            self._leave()
+            self._leave(number)
         return finish(self._lib.take(pointer))
 
     def cancel_calls(self, call_id: Optional[str] = None) -> int:
@@ -512,7 +552,7 @@ class Client:
         :class:`sello.CallCancelledError`. Returns how many it reached (0 when none was in flight
         or the client is closed). A request carries a call id as ``call_id=...`` among its fields."""
         try:  # the handle stays valid while this counts as in flight, also once close() began
-            handle = self._enter("cancel_calls", closing_too=True)
+            number, handle = self._enter("cancel_calls", closing_too=True)
         except SelloError:
             return 0
         try:
@@ -520,7 +560,7 @@ class Client:
                 handle, None if call_id is None else call_id.encode("utf-8")
             )
         finally:
-            self._leave()
+            self._leave(number)
         data = finish(self._lib.take(pointer)).envelope.get("data") or {}
         return int(data.get("cancelled") or 0)
 
@@ -538,6 +578,19 @@ class Client:
             service=self._service,
             operation=operation,
         )
+
+
+class _Slot:
+    """One callback slot (progress or log) of a client, as _set_callback tracks it."""
+
+    __slots__ = ("held", "setting", "started")
+
+    def __init__(self) -> None:
+        #: Every reference the library may hold or still call for this slot, the newest last.
+        self.held: List[Any] = []
+        #: set_* of this slot in progress, and how many ever began.
+        self.setting = 0
+        self.started = 0
 
 
 def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:
