@@ -94,7 +94,8 @@ current_call_id: "contextvars.ContextVar[Optional[str]]" = contextvars.ContextVa
 @contextlib.contextmanager
 def call_id(value: str) -> Iterator[None]:
     """Tags the calls made in this block (on this thread or task) with ``value``, so that
-    ``client.cancel_calls(value)`` from another thread, or from a callback, cancels them::
+    ``client.cancel_calls(value)`` from another thread, or from a callback, cancels them (a
+    request's own ``call_id`` field wins over the block's)::
 
         with sello.call_id("report-42"):
             cfdi.process_files(operation="get_status", items=items)   # elsewhere: cfdi.cancel_calls("report-42")
@@ -533,7 +534,7 @@ class Client:
         """Calls the C function of ``operation`` (a key of the operation table) on this client."""
         function_name = self._operations[operation]
         call_id = current_call_id.get()
-        if call_id is not None:
+        if call_id is not None and request.get("call_id") is None:  # the request's own is more specific
             request = {**request, "call_id": call_id}
         payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
