@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import ctypes
+import functools
 import importlib
+import inspect
 import json
 import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
 
 from . import _abi, _lib
 from .errors import SelloError, error_from_envelope, local_error
@@ -140,8 +142,26 @@ def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
             if found is not None:
                 return found
         return None
-    problem = _bad_scalar(value)
+    problem = _bad_scalar(value, _is_path_field(path))
     return None if problem is None else (problem[0], path, f"'{path}' {problem[1]}; nothing was sent")
+
+
+def _is_path_field(path: str) -> bool:
+    """Whether the member at ``path`` (``files[0].file_path``) is a file name: a parameter of a
+    client's constructor or method typed as a path (the binding blocks' ``path``)."""
+    return path.rpartition(".")[2].partition("[")[0] in _path_fields()
+
+
+@functools.lru_cache(maxsize=1)
+def _path_fields() -> FrozenSet[str]:
+    """The names of every path parameter of the clients (read once, on the first refused value)."""
+    names: Set[str] = set()
+    for client_class in Client.__subclasses__():
+        for attribute in vars(client_class).values():
+            if callable(attribute):
+                parameters = inspect.signature(attribute).parameters.values()
+                names.update(p.name for p in parameters if "PathLike" in str(p.annotation))
+    return frozenset(names)
 
 
 def _member(key: Any, path: str) -> str:
@@ -165,12 +185,23 @@ def _bad_key(key: Any, path: str) -> Optional[Tuple[str, str, str]]:
     return "WRONG_TYPE", where, f"a key of {owner} is a {type(key).__name__}, not text; nothing was sent"
 
 
-def _bad_scalar(value: Any) -> Optional[Tuple[str, str]]:
-    """(code, what is wrong) for a value json.dumps refuses, or None."""
+#: For a file name that is not UTF-8: decoding it another way (latin-1) would name another file.
+_NOT_UTF8_PATH = (
+    "and the library takes UTF-8 paths: rename the file, or link it under a UTF-8 name (os.symlink), or "
+    "send its content instead where the operation takes it (content_base64, datos_base64, certBase64, keyBase64)"
+)
+
+
+def _bad_scalar(value: Any, is_path: bool = False) -> Optional[Tuple[str, str]]:
+    """(code, what is wrong) for a value json.dumps refuses, or None; ``is_path``: the member is
+    a file name (other advice: a file name cannot be decoded another way)."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
+            if is_path:
+                made = "os.fsdecode made lone surrogates of its bytes"
+                return "INVALID_JSON", f"is a file name that is not valid UTF-8 ({made}), {_NOT_UTF8_PATH}"
             return "INVALID_JSON", (
                 "is not valid UTF-8 (it has lone surrogates, as os.fsdecode makes of bytes that are not UTF-8): "
                 "decode the original bytes with their real encoding, e.g. .decode('latin-1')"
@@ -181,6 +212,12 @@ def _bad_scalar(value: Any) -> Optional[Tuple[str, str]]:
     if value is None or isinstance(value, (int, bool)):
         return None
     if isinstance(value, (bytes, bytearray, memoryview)):
+        if is_path:
+            try:
+                bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                return "WRONG_TYPE", f"is a file name as bytes that are not valid UTF-8, {_NOT_UTF8_PATH}"
+            return "WRONG_TYPE", f"is {type(value).__name__}: give the file name as text, os.fsdecode(value)"
         return "WRONG_TYPE", (
             f"is {type(value).__name__}, but the library takes text: decode it first (value.decode('utf-8'), "
             "or value.decode('latin-1') for Latin-1 data)"
