@@ -11,7 +11,9 @@ use Psr\Log\LoggerInterface;
  * cancellation with SAT's motivo, SAT status, receipts and stamped XML; HTTP Basic authentication.
  *
  * Configuration as Fes, with usuario, password and contrato (the default contract, overridable
- * per call). Authentication failures are never retried: Prodigia locks an account after 3.
+ * per call); environment 'production' (the default, timbrado.pade.mx) or 'test' (pruebas.pade.mx,
+ * a separate deployment with its own users). Authentication failures are never retried: Prodigia
+ * locks an account after 3.
  */
 final class Cfdi extends Client
 {
@@ -30,6 +32,7 @@ final class Cfdi extends Client
      *     password: string,
      *     contrato?: string,
      *     base_url?: string,
+     *     environment?: string,
      *     timeout_ms?: int,
      *     connect_timeout_ms?: int,
      *     ca_file?: string,
@@ -37,7 +40,9 @@ final class Cfdi extends Client
      *     user_agent?: string,
      *     max_response_bytes?: int,
      *     allow_insecure_http?: bool,
-     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int}
+     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int},
+     *     allow_tls_key_log?: bool,
+     *     fallback_ca_file?: string
      * } $config
      * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes)
      * @param (callable(int, string): void)|null $onLog fn(int $level, string $message)

@@ -50,6 +50,10 @@ abstract class Client
     private const PSR_LEVELS = [0 => 'debug', 1 => 'info', 2 => 'warning', 3 => 'error'];
 
     private ?CData $handle = null;
+    /** Calls in flight on this client (a callback may call its client again, nesting them). */
+    private int $inFlight = 0;
+    /** close() was called: new calls are refused; the handle is freed once no call is in flight. */
+    private bool $closing = false;
     private ?\Closure $progress = null;
     /** The C trampoline of the log callback and/or logger (null: none set). */
     private ?\Closure $log = null;
@@ -99,9 +103,31 @@ abstract class Client
         $this->close();
     }
 
-    /** Frees the client handle and closes its connections. */
+    /**
+     * A client owns its C handle alone: a clone would share it and free it a second time (a
+     * crash), so cloning is refused. Share the same object, or make a new client with the same
+     * configuration.
+     * @throws \LogicException always
+     */
+    public function __clone()
+    {
+        $this->handle = null;   // the clone never reaches its destructor, but must not own the handle
+        throw new \LogicException('a ' . static::class . ' client cannot be cloned: it owns a connection handle '
+            . 'that only one object may free; share the same object, or make a new ' . static::class
+            . ' with the same configuration');
+    }
+
+    /**
+     * Frees the client handle and closes its connections. Called from inside one of this client's
+     * callbacks, during its call, it refuses new calls at once and the handle is freed when that
+     * call ends (the C library forbids freeing a client during a call).
+     */
     public function close(): void
     {
+        $this->closing = true;
+        if ($this->inFlight > 0) {
+            return;   // invoke() frees it as the last call in flight ends
+        }
         $handle = $this->handle;
         $this->handle = null;
         if ($handle !== null) {
@@ -128,7 +154,7 @@ abstract class Client
 
     public function isClosed(): bool
     {
-        return $this->handle === null;
+        return $this->handle === null || $this->closing;
     }
 
     /**
@@ -246,13 +272,21 @@ abstract class Client
         $function = static::OPERATIONS[$operation];
         $payload = Library::encode($request, static::SERVICE, $operation);
         $handle = $this->requireHandle($operation);
-        $pointer = Library::ffi()->{$function}($handle, $payload);
+        $this->inFlight++;
+        try {
+            $pointer = Library::ffi()->{$function}($handle, $payload);
+        } finally {
+            $this->inFlight--;
+            if ($this->closing && $this->inFlight === 0) {
+                $this->close();
+            }
+        }
         return Result::unwrap(Library::take($pointer));
     }
 
     private function requireHandle(string $operation): CData
     {
-        if ($this->handle === null) {
+        if ($this->handle === null || $this->closing) {
             throw SelloException::local(
                 'invalid_argument',
                 'CLIENT_CLOSED',

@@ -18,8 +18,10 @@ use Psr\Log\LoggerInterface;
  * Sur gives with the account as base_url), timeout_ms (120000: issuance can be slow),
  * connect_timeout_ms (10000), ca_file, proxy, user_agent, max_response_bytes
  * (104857600), allow_insecure_http (false: http:// only to loopback), retries ({"max": 2,
- * "base_delay_ms": 200, "max_delay_ms": 5000}). A bad configuration throws
- * Exception\InvalidArgumentException.
+ * "base_delay_ms": 200, "max_delay_ms": 5000}), allow_tls_key_log (false: with SSLKEYLOGFILE set
+ * the client is refused, TLS_KEY_LOG; true lets libcurl write the TLS keys there, for debugging
+ * only), fallback_ca_file (a PEM bundle used only where this machine has no system bundle and
+ * ca_file is not set). A bad configuration throws Exception\InvalidArgumentException.
  */
 final class Fes extends Client
 {
@@ -37,6 +39,7 @@ final class Fes extends Client
      *     usuario: string,
      *     clave: string,
      *     base_url?: string,
+     *     environment?: string,
      *     timeout_ms?: int,
      *     connect_timeout_ms?: int,
      *     ca_file?: string,
@@ -44,7 +47,9 @@ final class Fes extends Client
      *     user_agent?: string,
      *     max_response_bytes?: int,
      *     allow_insecure_http?: bool,
-     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int}
+     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int},
+     *     allow_tls_key_log?: bool,
+     *     fallback_ca_file?: string
      * } $config
      * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes)
      * @param (callable(int, string): void)|null $onLog fn(int $level, string $message)

@@ -36,6 +36,7 @@ final class FirmaVirtual extends Client
      *     password: string,
      *     max_upload_bytes?: int,
      *     base_url?: string,
+     *     environment?: string,
      *     timeout_ms?: int,
      *     connect_timeout_ms?: int,
      *     ca_file?: string,
@@ -43,7 +44,9 @@ final class FirmaVirtual extends Client
      *     user_agent?: string,
      *     max_response_bytes?: int,
      *     allow_insecure_http?: bool,
-     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int}
+     *     retries?: array{max?: int, base_delay_ms?: int, max_delay_ms?: int},
+     *     allow_tls_key_log?: bool,
+     *     fallback_ca_file?: string
      * } $config
      * @param (callable(int, int): void)|null $onProgress fn(int $doneBytes, int $totalBytes)
      * @param (callable(int, string): void)|null $onLog fn(int $level, string $message)

@@ -274,6 +274,7 @@ final class Library
             is_dir($library) => 'it is a directory, not the libsello.so file in it',
             !file_exists($library) => 'the file does not exist',
             !is_readable($library) => 'this user cannot read it: check its mode',
+            !self::isElf($library) => 'it is not a shared library (no ELF header)',
             default => null,
         };
         if ($problem !== null) {
@@ -282,6 +283,11 @@ final class Library
         try {
             $probe = FFI::cdef('int sello_abi_version(void);', $library);
         } catch (FFI\Exception $e) {
+            if (str_starts_with($e->getMessage(), 'Failed resolving')) {
+                // It loaded (so nothing it depends on is missing), but it is another library.
+                throw new LibraryException("cannot load libsello from $where: $library is not libsello: "
+                    . 'it has no sello_abi_version()');
+            }
             throw new LibraryException("cannot load libsello from $where ($library): " . $e->getMessage()
                 . ($isPath ? '. The file is there, so a library it depends on is probably missing (or it is not '
                     . "a shared library for this machine): run `ldd $library` to see which. The copy in the sello-php "
@@ -294,6 +300,21 @@ final class Library
         } catch (FFI\Exception $e) {
             throw new LibraryException("$library is not a complete libsello: " . $e->getMessage());
         }
+    }
+
+    /** Whether $path starts as an ELF file does (Linux's shared libraries); true elsewhere. */
+    private static function isElf(string $path): bool
+    {
+        if (PHP_OS_FAMILY !== 'Linux') {
+            return true;
+        }
+        $handle = @fopen($path, 'rb');
+        if ($handle === false) {
+            return true;        // dlopen will say what is wrong
+        }
+        $magic = fread($handle, 4);
+        fclose($handle);
+        return $magic === "\x7fELF";
     }
 
     private static function check(FFI $ffi, string $what): void

@@ -13,7 +13,8 @@ use Sello\Exception\SelloException;
  * operations); $result->warnings the non-fatal remarks (each kind, code, message, field);
  * $result->meta the call's facts (service, operation, http_status, attempts, elapsed_ms);
  * $result->envelope the whole JSON answer. A Result reads like its data: $result['uuid'],
- * isset($result['xml']), count($result), foreach ($result as $k => $v).
+ * isset($result['xml']) (false for a null member, as on the array), count($result),
+ * foreach ($result as $k => $v).
  *
  * TData is the shape of data: each operation's @return (e.g. Fes::obtainCertificate() returns
  * Result<array{estado: string, ...}>) documents it for static analysers (PHPStan, Psalm).
@@ -73,9 +74,10 @@ final class Result implements \ArrayAccess, \Countable, \IteratorAggregate, \Jso
         return array_map(static fn (array $w): string => (string) ($w['code'] ?? ''), $this->warnings);
     }
 
+    /** isset() semantics, as on the array: false for a member whose value is null. */
     public function offsetExists(mixed $offset): bool
     {
-        return is_array($this->data) && array_key_exists($offset, $this->data);
+        return is_array($this->data) && isset($this->data[$offset]);
     }
 
     public function offsetGet(mixed $offset): mixed

@@ -83,4 +83,24 @@ final class HelpersTest extends TestCase
         $this->expectException(\LogicException::class);
         $result['valid'] = false;
     }
+
+    /**
+     * isset() on a Result is isset() on its data: false for a member whose value is null (e.g.
+     * fv_create_contract_express's sContractID with CONTRACT_ID_MISSING), as for the array; reading
+     * that member still gives null, and a missing one still throws.
+     */
+    public function testIssetOnAResultIsFalseForANullMember(): void
+    {
+        $data = ['sContractID' => null, 'sStatus' => 'CREATED'];
+        $result = Result::unwrap(['ok' => true, 'data' => $data, 'meta' => []]);
+        self::assertFalse(isset($result['sContractID']));
+        self::assertSame(isset($result->data['sContractID']), isset($result['sContractID']));
+        self::assertTrue(empty($result['sContractID']));
+        self::assertSame('none', $result['sContractID'] ?? 'none');
+        self::assertTrue(isset($result['sStatus']));
+        self::assertNull($result['sContractID']);
+        self::assertArrayHasKey('sContractID', $result->data);
+        $this->expectException(\OutOfBoundsException::class);
+        $result['missing'];
+    }
 }

@@ -203,6 +203,29 @@ final class LoaderTest extends SandboxTestCase
         self::assertStringContainsString('libsello.libs', $out);
     }
 
+    public function testAnotherLibraryIsNamedNotLibsello(): void
+    {
+        $folder = self::$tmp . '/another';
+        @mkdir($folder);
+        file_put_contents("$folder/other.c", "int other_function(void) { return 1; }\n");
+        exec('cc -shared -fPIC -o ' . escapeshellarg("$folder/libother.so") . ' '
+            . escapeshellarg("$folder/other.c"), $o, $status);
+        self::assertSame(0, $status);
+        $out = self::loadError("$folder/libother.so");
+        self::assertStringContainsString("$folder/libother.so is not libsello: it has no sello_abi_version()", $out);
+        self::assertStringNotContainsString('depends on', $out);
+    }
+
+    public function testAFileThatIsNoLibraryIsNamedSo(): void
+    {
+        $text = self::$tmp . '/text/libsello.so';
+        @mkdir(dirname($text));
+        file_put_contents($text, "not a library\n");
+        $out = self::loadError($text);
+        self::assertStringContainsString("($text): it is not a shared library (no ELF header)", $out);
+        self::assertStringNotContainsString('depends on', $out);
+    }
+
     public function testThePackageFolderComesBeforeTheSystem(): void
     {
         $copy = self::packageCopy();

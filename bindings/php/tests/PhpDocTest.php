@@ -119,4 +119,50 @@ final class PhpDocTest extends TestCase
         }
         return $type instanceof IdentifierTypeNode && $type->name === 'string';
     }
+
+    /** @return array<string, array{class-string, string}> */
+    public static function clients(): array
+    {
+        return ['Fes' => [Fes::class, 'FES'], 'FirmaVirtual' => [FirmaVirtual::class, 'Firma Virtual'],
+            'Cfdi' => [Cfdi::class, 'CFDI']];
+    }
+
+    /**
+     * The constructor's $config shape names every member of the client configuration that
+     * docs/reference.md documents for the service (its shared table and the service's own
+     * members), and nothing else.
+     * @dataProvider clients
+     * @param class-string $class
+     */
+    public function testTheConfigurationShapeHasEveryDocumentedMember(string $class, string $label): void
+    {
+        $doc = (string) (new \ReflectionMethod($class, '__construct'))->getDocComment();
+        $tags = array_values(array_filter(
+            self::parse($doc)->getParamTagValues(),
+            static fn ($tag): bool => $tag->parameterName === '$config'
+        ));
+        self::assertCount(1, $tags);
+        $shape = $tags[0]->type;
+        self::assertInstanceOf(ArrayShapeNode::class, $shape);
+        $keys = array_map(static fn ($item): string => (string) $item->keyName, $shape->items);
+        $expected = self::documentedMembers($label);
+        sort($keys);
+        self::assertSame($expected, $keys, "$class's \$config shape");
+    }
+
+    /** @return list<string> the members docs/reference.md documents for the client $label */
+    private static function documentedMembers(string $label): array
+    {
+        $text = (string) file_get_contents(dirname(__DIR__, 3) . '/docs/reference.md');
+        $section = explode("\n## ", explode("\n## Client configuration\n", $text, 2)[1], 2)[0];
+        [$shared, $rest] = explode("Plus each service's own members", $section, 2);
+        $own = explode("\n\n`environment`", $rest, 2)[0];
+        preg_match_all('/^\| `(\w+)` \|/m', $shared, $sharedNames);
+        self::assertContains('allow_tls_key_log', $sharedNames[1]);
+        self::assertSame(1, preg_match('/^\| ' . preg_quote($label, '/') . ' \| (`.*) \|$/m', $own, $row));
+        preg_match_all('/`(\w+)`/', $row[1], $ownNames);
+        $members = array_values(array_unique([...$sharedNames[1], ...$ownNames[1]]));
+        sort($members);
+        return $members;
+    }
 }

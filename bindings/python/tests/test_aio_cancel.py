@@ -139,3 +139,91 @@ def test_gathered_tasks_cancelled_together(sandbox, cfdi_config) -> None:
 
     assert asyncio.run(main()) < 1.5
     assert len(sandbox.requests(BY_UUID)) == 8
+
+
+# -- the caller's own call_id ------------------------------------------------------------------------
+
+
+def _cancel_by_id(sandbox, cfdi_config, start: Callable[[Any, str], Any], call_id: str) -> None:
+    """Starts a held aio call with ``start(cfdi, uuid)``, cancels ``call_id`` from another thread:
+    the library must reach it, and the task must end at once with CallCancelledError."""
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
+
+    async def main() -> float:
+        async with sello.aio.CFDI(**cfdi_config) as cfdi:
+            task = asyncio.ensure_future(start(cfdi, uuid))
+            await asyncio.to_thread(wait_until, lambda: len(sandbox.requests(BY_UUID)) == 1)
+            started = time.perf_counter()
+            reached = await asyncio.to_thread(cfdi.sync.cancel_calls, call_id)
+            assert reached == 1, f"cancel_calls({call_id!r}) reached {reached} calls"
+            with pytest.raises(sello.CallCancelledError):
+                await task
+            return time.perf_counter() - started
+
+    assert asyncio.run(main()) < 1.0  # not the sandbox's 5 s
+    assert len(sandbox.requests(BY_UUID)) == 1
+
+
+def test_aio_keeps_the_call_id_of_a_sello_call_id_block(sandbox, cfdi_config) -> None:
+    async def start(cfdi: Any, uuid: str) -> Any:
+        with sello.call_id("report-42"):
+            return await cfdi.get_by_uuid(uuid=uuid)
+
+    _cancel_by_id(sandbox, cfdi_config, start, "report-42")
+
+
+def test_aio_keeps_the_call_id_of_the_request(sandbox, cfdi_config) -> None:
+    async def start(cfdi: Any, uuid: str) -> Any:
+        with sello.call_id("outer"):  # the request's own field is the more specific
+            return await cfdi.call("get_by_uuid", {"uuid": uuid, "call_id": "mine"})
+
+    _cancel_by_id(sandbox, cfdi_config, start, "mine")
+
+
+def test_a_sync_request_call_id_wins_over_the_block(sandbox, cfdi_config) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
+    outcome: Dict[str, Any] = {}
+    with sello.CFDI(**cfdi_config) as cfdi:
+
+        def held() -> None:
+            with sello.call_id("outer"):
+                try:
+                    cfdi.call("get_by_uuid", {"uuid": uuid, "call_id": "inner"})
+                except sello.SelloError as exc:
+                    outcome["error"] = exc
+
+        worker = threading.Thread(target=held)
+        worker.start()
+        wait_until(lambda: len(sandbox.requests(BY_UUID)) == 1)
+        assert cfdi.cancel_calls("outer") == 0
+        assert cfdi.cancel_calls("inner") == 1
+        worker.join(timeout=10)
+    assert type(outcome["error"]) is sello.CallCancelledError
+
+
+def test_cancelling_a_task_cancels_the_calls_sharing_its_call_id(sandbox, cfdi_config) -> None:
+    """The documented rule: a task with the caller's call_id is cancelled by that id, so every call
+    in flight on the client with the same id is cancelled with it."""
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=2, prefix=BY_UUID)
+
+    async def main() -> float:
+        async with sello.aio.CFDI(**cfdi_config) as cfdi:
+
+            async def tagged() -> Any:
+                with sello.call_id("batch-7"):
+                    return await cfdi.get_by_uuid(uuid=uuid)
+
+            first, second = asyncio.ensure_future(tagged()), asyncio.ensure_future(tagged())
+            await asyncio.to_thread(wait_until, lambda: len(sandbox.requests(BY_UUID)) == 2)
+            started = time.perf_counter()
+            first.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            with pytest.raises(sello.CallCancelledError):
+                await second
+            return time.perf_counter() - started
+
+    assert asyncio.run(main()) < 1.0

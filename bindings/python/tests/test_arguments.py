@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import pathlib
 import sys
 import types
@@ -213,6 +214,34 @@ def test_what_else_json_cannot_carry_names_the_field(sent: Any) -> None:
     assert (error.code, error.field) == ("INVALID_JSON", "duracion")
     error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", comuna={"Los Angeles"}))
     assert (error.code, error.field) == ("WRONG_TYPE", "comuna") and "set" in error.message
+    assert sent == []
+
+
+def test_a_path_that_is_not_utf8_is_not_advised_to_be_decoded_differently(
+    sent: Any, fv_config: Dict[str, Any], cfdi_config: Dict[str, Any]
+) -> None:
+    """A file name with bytes that are not UTF-8 (os.fsdecode makes lone surrogates of them):
+    decoding it another way (latin-1) would name another file, so the advice is to rename or
+    link the file under a UTF-8 name, or to send its content (content_base64) instead."""
+    name = pathlib.Path(os.fsdecode(b"/tmp/contrato-pe\xf1a.pdf"))
+    with sello.FirmaVirtual(**fv_config) as fv:
+        error = refused(lambda: fv.upload_document(contractID="c-1", file_path=name))
+    assert (error.code, error.field) == ("INVALID_JSON", "file_path")
+    assert "latin-1" not in error.message and ".decode(" not in error.message
+    assert "symlink" in error.message and "content_base64" in error.message
+    with sello.CFDI(**cfdi_config) as cfdi:
+        items = [{"datos": "x"}, {"datos_path": os.fsdecode(b"/tmp/factura-\xf1.csv")}]
+        nested = refused(lambda: cfdi.process_files(items=items))
+    assert nested.field == "items[1].datos_path" and "symlink" in nested.message
+    with sello.FirmaVirtual(**fv_config) as fv:  # the same name as bytes, as os.listdir(bytes) gives it
+        raw = refused(lambda: fv.upload_document(contractID="c-1", file_path=b"/tmp/contrato-pe\xf1a.pdf"))
+        utf8 = refused(lambda: fv.upload_document(contractID="c-1", file_path="/tmp/peña.pdf".encode()))
+    assert (raw.code, raw.field) == ("WRONG_TYPE", "file_path")
+    assert "latin-1" not in raw.message and "symlink" in raw.message and "content_base64" in raw.message
+    assert "latin-1" not in utf8.message and "os.fsdecode(" in utf8.message
+    # Text that is not a path keeps its advice: decode the original bytes with their encoding.
+    error = refused(lambda: sello.fes_check_request(rut="19.371.037-9", direccion="Vi\udcf1a 1"))
+    assert ".decode('latin-1')" in error.message
     assert sent == []
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import ctypes
+import functools
 import importlib
+import inspect
 import json
 import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
 
 from . import _abi, _lib
-from .errors import error_from_envelope, local_error
+from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
 __all__ = ["ProgressCallback", "LogCallback", "LOG_DEBUG", "LOG_INFO", "LOG_WARNING", "LOG_ERROR"]
@@ -94,7 +96,8 @@ current_call_id: "contextvars.ContextVar[Optional[str]]" = contextvars.ContextVa
 @contextlib.contextmanager
 def call_id(value: str) -> Iterator[None]:
     """Tags the calls made in this block (on this thread or task) with ``value``, so that
-    ``client.cancel_calls(value)`` from another thread, or from a callback, cancels them::
+    ``client.cancel_calls(value)`` from another thread, or from a callback, cancels them (a
+    request's own ``call_id`` field wins over the block's)::
 
         with sello.call_id("report-42"):
             cfdi.process_files(operation="get_status", items=items)   # elsewhere: cfdi.cancel_calls("report-42")
@@ -139,8 +142,26 @@ def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
             if found is not None:
                 return found
         return None
-    problem = _bad_scalar(value)
+    problem = _bad_scalar(value, _is_path_field(path))
     return None if problem is None else (problem[0], path, f"'{path}' {problem[1]}; nothing was sent")
+
+
+def _is_path_field(path: str) -> bool:
+    """Whether the member at ``path`` (``files[0].file_path``) is a file name: a parameter of a
+    client's constructor or method typed as a path (the binding blocks' ``path``)."""
+    return path.rpartition(".")[2].partition("[")[0] in _path_fields()
+
+
+@functools.lru_cache(maxsize=1)
+def _path_fields() -> FrozenSet[str]:
+    """The names of every path parameter of the clients (read once, on the first refused value)."""
+    names: Set[str] = set()
+    for client_class in Client.__subclasses__():
+        for attribute in vars(client_class).values():
+            if callable(attribute):
+                parameters = inspect.signature(attribute).parameters.values()
+                names.update(p.name for p in parameters if "PathLike" in str(p.annotation))
+    return frozenset(names)
 
 
 def _member(key: Any, path: str) -> str:
@@ -164,12 +185,23 @@ def _bad_key(key: Any, path: str) -> Optional[Tuple[str, str, str]]:
     return "WRONG_TYPE", where, f"a key of {owner} is a {type(key).__name__}, not text; nothing was sent"
 
 
-def _bad_scalar(value: Any) -> Optional[Tuple[str, str]]:
-    """(code, what is wrong) for a value json.dumps refuses, or None."""
+#: For a file name that is not UTF-8: decoding it another way (latin-1) would name another file.
+_NOT_UTF8_PATH = (
+    "and the library takes UTF-8 paths: rename the file, or link it under a UTF-8 name (os.symlink), or "
+    "send its content instead where the operation takes it (content_base64, datos_base64, certBase64, keyBase64)"
+)
+
+
+def _bad_scalar(value: Any, is_path: bool = False) -> Optional[Tuple[str, str]]:
+    """(code, what is wrong) for a value json.dumps refuses, or None; ``is_path``: the member is
+    a file name (other advice: a file name cannot be decoded another way)."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
+            if is_path:
+                made = "os.fsdecode made lone surrogates of its bytes"
+                return "INVALID_JSON", f"is a file name that is not valid UTF-8 ({made}), {_NOT_UTF8_PATH}"
             return "INVALID_JSON", (
                 "is not valid UTF-8 (it has lone surrogates, as os.fsdecode makes of bytes that are not UTF-8): "
                 "decode the original bytes with their real encoding, e.g. .decode('latin-1')"
@@ -180,6 +212,12 @@ def _bad_scalar(value: Any) -> Optional[Tuple[str, str]]:
     if value is None or isinstance(value, (int, bool)):
         return None
     if isinstance(value, (bytes, bytearray, memoryview)):
+        if is_path:
+            try:
+                bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                return "WRONG_TYPE", f"is a file name as bytes that are not valid UTF-8, {_NOT_UTF8_PATH}"
+            return "WRONG_TYPE", f"is {type(value).__name__}: give the file name as text, os.fsdecode(value)"
         return "WRONG_TYPE", (
             f"is {type(value).__name__}, but the library takes text: decode it first (value.decode('utf-8'), "
             "or value.decode('latin-1') for Latin-1 data)"
@@ -223,8 +261,10 @@ class Client:
     """Base of FES, FirmaVirtual and CFDI: owns one client handle.
 
     Use it as a context manager, or call close(); the handle is also freed when the object is
-    garbage-collected. Calls may be made from many threads at once; close() waits for calls in
-    flight (the C library forbids freeing a client during a call).
+    garbage-collected. Calls may be made from many threads at once. The C library forbids freeing
+    a client during a call: close() refuses new calls at once, then waits for the calls in flight;
+    called from inside one of this client's own callbacks it returns at once instead (waiting
+    there would wait for itself), and the last call in flight frees the handle as it ends.
 
     Logging: a client made without ``on_log`` sends the library's lines (one per request, answer,
     retry and failure, secrets already redacted) to the logger ``sello.<service>`` — ``sello.fes``,
@@ -272,9 +312,19 @@ class Client:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._in_flight = 0
-        self._progress_ref: Any = None
-        self._log_ref: Any = None
-        self._retired: List[Any] = []  # replaced callbacks stay alive until close()
+        #: thread id -> how many calls on this client that thread is inside (a callback may call
+        #: its client again): close() from such a thread must not wait for them.
+        self._callers: Dict[int, int] = {}
+        #: The calls in flight by number (in the order they began) and the next number.
+        self._active: Dict[int, None] = {}
+        self._next_call = 0
+        self._closing = False
+        #: The C references (CFUNCTYPE objects) of the progress and log callbacks the library may
+        #: hold: freeing one it can still call would crash the process (see _set_callback).
+        self._slots = {"progress": _Slot(), "log": _Slot()}
+        #: (call number, reference): callbacks replaced from inside a call, kept until every call
+        #: that began before that number has ended (_leave).
+        self._retired: List[Tuple[int, Any]] = []
         # Without on_log the library's lines go to the logger sello.<service> (see _follow_logger).
         self._logger = logging.getLogger(f"sello.{self._service}")
         self._logging_ref: Any = None
@@ -301,19 +351,69 @@ class Client:
     # -- lifecycle -------------------------------------------------------------------------------
     @property
     def closed(self) -> bool:
-        return self._handle is None
+        """True once close() was called (the handle may still serve the calls in flight)."""
+        return self._handle is None or self._closing
 
     def close(self) -> None:
-        """Frees the handle (waiting for calls in flight). Calling it twice is harmless."""
+        """Refuses new calls (CLIENT_CLOSED) and frees the handle once no call is in flight: it
+        waits for the calls in flight on other threads, but called from inside a call on this
+        client (from one of its callbacks) it returns at once, and the last call in flight frees
+        the handle as it ends. Calling it twice is harmless."""
         with self._lock:
+            self._closing = True
+            if self._callers.get(threading.get_ident()):
+                return  # waiting would wait for this thread's own call: _leave frees it
             while self._in_flight:
                 self._lock.wait()
-            handle, self._handle = self._handle, None
+            self._free_locked()
+
+    def _free_locked(self) -> None:
+        """Frees the handle (no call is in flight; the lock is held, so that a close() waiting on
+        another thread returns only once it is freed) and drops the callbacks it used."""
+        handle, self._handle = self._handle, None
         if handle is not None:
             self._lib.function(self._free_name)(handle)
-        self._progress_ref = self._log_ref = self._logging_ref = None
+        self._slots = {"progress": _Slot(), "log": _Slot()}
+        self._logging_ref = None
         self._follows_logger = False
         self._retired.clear()
+
+    def _enter(self, operation: str, *, closing_too: bool = False) -> Tuple[int, int]:
+        """Counts a call in flight on this thread: (its number, the handle), which stays valid
+        until the matching _leave(number); CLIENT_CLOSED once closed (``closing_too``: while the
+        handle is still there, as cancel_calls wants)."""
+        with self._lock:
+            handle = self._handle
+            if handle is None or (self._closing and not closing_too):
+                raise self._closed_error(operation)
+            self._in_flight += 1
+            me = threading.get_ident()
+            self._callers[me] = self._callers.get(me, 0) + 1
+            number = self._next_call
+            self._next_call += 1
+            self._active[number] = None
+        return number, handle
+
+    def _leave(self, number: int) -> None:
+        """Ends what _enter began: lets go of the callbacks no call in flight can still be inside,
+        and the last call in flight of a closed client frees the handle."""
+        released: List[Tuple[int, Any]] = []
+        with self._lock:
+            self._in_flight -= 1
+            me = threading.get_ident()
+            depth = self._callers.pop(me) - 1
+            if depth:
+                self._callers[me] = depth
+            del self._active[number]
+            if self._retired:
+                oldest = next(iter(self._active), self._next_call)
+                count = next((i for i, (ticket, _) in enumerate(self._retired) if ticket > oldest), len(self._retired))
+                released, self._retired[:count] = self._retired[:count], []
+            if not self._in_flight:
+                if self._closing:
+                    self._free_locked()
+                self._lock.notify_all()
+        del released  # outside the lock: what a callback held may run code as it goes
 
     def __enter__(self) -> "Client":
         return self
@@ -321,7 +421,7 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
+    def __del__(self) -> None:  # no call can be in flight: each holds a reference
         try:
             handle = getattr(self, "_handle", None)
             if handle is not None:
@@ -334,14 +434,30 @@ class Client:
         state = "closed" if self.closed else "open"
         return f"<sello.{type(self).__name__} {state}>"
 
+    # A client owns its C handle alone: a copy would share it and free it a second time (a crash).
+    def _refuse_copy(self) -> TypeError:
+        name = type(self).__name__
+        return TypeError(
+            f"a sello.{name} client cannot be copied, deep-copied or pickled: it owns a connection handle "
+            f"that only one object may free; share the same object (it is thread-safe), or make a new "
+            f"sello.{name}(...) with the same configuration"
+        )
+
+    def __copy__(self) -> "Client":
+        raise self._refuse_copy()
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Client":
+        raise self._refuse_copy()
+
+    def __reduce__(self) -> Any:
+        raise self._refuse_copy()
+
     # -- callbacks -------------------------------------------------------------------------------
     def set_progress(self, on_progress: Optional[ProgressCallback]) -> None:
-        """Sets (a callable) or removes (None) the progress callback: on_progress(done, total)."""
-        handle = self._require_handle("set_progress")
+        """Sets (a callable) or removes (None) the progress callback: on_progress(done, total).
+        The callback it replaces is let go (the library never calls it again)."""
         if on_progress is None:
-            self._lib.function(self._set_progress_name)(handle, _lib.PROGRESS_FN(), None)
-            self._retire(self._progress_ref)
-            self._progress_ref = None
+            self._set_callback("progress", "set_progress", None, self._progress_setter(_lib.PROGRESS_FN()))
             return
         callback = on_progress
 
@@ -352,21 +468,23 @@ class Client:
                 _logger.exception("sello: the on_progress callback raised; the call goes on")
 
         reference = _lib.PROGRESS_FN(trampoline)
-        self._lib.function(self._set_progress_name)(handle, reference, None)
-        self._retire(self._progress_ref)
-        self._progress_ref = reference
+        self._set_callback("progress", "set_progress", reference, self._progress_setter(reference))
+
+    def _progress_setter(self, reference: Any) -> Callable[[int], None]:
+        return lambda handle: self._lib.function(self._set_progress_name)(handle, reference, None)
+
+    def _log_setter(self, reference: Any, level: int) -> Callable[[int], None]:
+        return lambda handle: self._lib.function(self._set_log_name)(handle, reference, None, level)
 
     def set_log(self, on_log: Optional[LogCallback], level: int = LOG_INFO) -> None:
         """Sets (a callable) or removes (None) the log callback: on_log(level, message).
         Lines below ``level`` (LOG_DEBUG..LOG_ERROR) are not produced. Either way the client stops
         sending lines to the ``sello.<service>`` logger; :meth:`log_to_logging` goes back to it."""
-        handle = self._require_handle("set_log")
+        self._require_handle("set_log")
         self._follows_logger = False
         self._applied_level = None
         if on_log is None:
-            self._lib.function(self._set_log_name)(handle, _lib.LOG_FN(), None, int(level))
-            self._retire(self._log_ref)
-            self._log_ref = None
+            self._set_callback("log", "set_log", None, self._log_setter(_lib.LOG_FN(), int(level)))
             return
         callback = on_log
 
@@ -377,21 +495,17 @@ class Client:
                 _logger.exception("sello: the on_log callback raised; the call goes on")
 
         reference = _lib.LOG_FN(trampoline)
-        self._lib.function(self._set_log_name)(handle, reference, None, int(level))
-        self._retire(self._log_ref)
-        self._log_ref = reference
+        self._set_callback("log", "set_log", reference, self._log_setter(reference, int(level)))
 
     def log_to_logging(self) -> None:
         """Sends the library's lines to the logger ``sello.<service>`` (what a client created
         without ``on_log`` does): the logger's level decides, before each call, which lines are
         produced. Replaces a callback set with ``on_log``/:meth:`set_log`."""
         self._require_handle("log_to_logging")
-        if self._log_ref is not None:
-            self._retire(self._log_ref)
-            self._log_ref = None
         self._follows_logger = True
         self._applied_level = None
-        self._follow_logger(force=True)
+        # The logger's trampoline (self._logging_ref) lives as long as the client: not a slot's.
+        self._set_callback("log", "log_to_logging", None, lambda _handle: self._follow_logger(force=True))
 
     def _follow_logger(self, force: bool = False) -> None:
         """Gives the library the minimum level the logger wants now (no callback at all when it
@@ -411,10 +525,37 @@ class Client:
             self._lib.function(self._set_log_name)(handle, self._logging_ref, None, level)
         self._applied_level = level
 
-    def _retire(self, reference: Any) -> None:
-        # A call in flight on another thread may still be about to use the old callback.
-        if reference is not None:
-            self._retired.append(reference)
+    def _set_callback(self, slot: str, operation: str, reference: Any, apply: Callable[[int], None]) -> None:
+        """Gives the library a new callback for ``slot`` (``apply(handle)``, ``reference`` its C
+        object or None), then lets go of those it replaced as soon as the library can no longer
+        call them (include/sello.h, "Changing callbacks"): from outside this client's calls,
+        when set_* returns (it waited for other threads inside them); from inside one — from one
+        of its callbacks, where set_* returns at once and the replaced callback may still be
+        running here or on another thread — once every call then in flight has ended (_leave).
+        Two set_* of one slot at once on two threads may reach the library in either order:
+        both are kept until a later one that ran alone tells which the library holds."""
+        inside = bool(self._callers.get(threading.get_ident()))  # before _enter counts this one
+        number, handle = self._enter(operation)  # close() cannot free the handle meanwhile
+        state = self._slots[slot]
+        try:
+            with self._lock:
+                alone = state.setting == 0
+                state.setting += 1
+                state.started += 1
+                started = state.started
+                state.held.append(reference)
+            try:
+                apply(handle)
+            finally:
+                with self._lock:
+                    state.setting -= 1
+                    if alone and state.started == started:  # nothing else set this slot meanwhile
+                        replaced = [held for held in state.held[:-1] if held is not None]
+                        state.held = [reference]
+                        if inside:
+                            self._retired += [(self._next_call, held) for held in replaced]
+        finally:
+            self._leave(number)
 
     # -- calls -----------------------------------------------------------------------------------
     def call(self, operation: str, request: Optional[Mapping[str, Any]] = None) -> Result:
@@ -430,30 +571,17 @@ class Client:
         """Calls the C function of ``operation`` (a key of the operation table) on this client."""
         function_name = self._operations[operation]
         call_id = current_call_id.get()
-        if call_id is not None:
+        if call_id is not None and request.get("call_id") is None:  # the request's own is more specific
             request = {**request, "call_id": call_id}
         payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
-        with self._lock:
-            handle = self._handle
-            if handle is None:
-                raise local_error(
-                    "invalid_argument",
-                    "CLIENT_CLOSED",
-                    f"the {type(self).__name__} client is closed",
-                    service=self._service,
-                    operation=operation,
-                )
-            self._in_flight += 1
+        number, handle = self._enter(operation)
         try:
             if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                 self._follow_logger()
             pointer = function(handle, payload)  # the GIL is released during the call
         finally:
-            with self._lock:
-                self._in_flight -= 1
-                if not self._in_flight:
-                    self._lock.notify_all()
+            self._leave(number)
         return finish(self._lib.take(pointer))
 
     def cancel_calls(self, call_id: Optional[str] = None) -> int:
@@ -461,34 +589,46 @@ class Client:
         call in flight when None), from any thread: each returns at once with
         :class:`sello.CallCancelledError`. Returns how many it reached (0 when none was in flight
         or the client is closed). A request carries a call id as ``call_id=...`` among its fields."""
-        with self._lock:  # the handle stays valid while this counts as in flight
-            handle = self._handle
-            if handle is None:
-                return 0
-            self._in_flight += 1
+        try:  # the handle stays valid while this counts as in flight, also once close() began
+            number, handle = self._enter("cancel_calls", closing_too=True)
+        except SelloError:
+            return 0
         try:
             pointer = self._lib.function(self._cancel_name)(
                 handle, None if call_id is None else call_id.encode("utf-8")
             )
         finally:
-            with self._lock:
-                self._in_flight -= 1
-                if not self._in_flight:
-                    self._lock.notify_all()
+            self._leave(number)
         data = finish(self._lib.take(pointer)).envelope.get("data") or {}
         return int(data.get("cancelled") or 0)
 
     def _require_handle(self, operation: str) -> int:
         handle = self._handle
-        if handle is None:
-            raise local_error(
-                "invalid_argument",
-                "CLIENT_CLOSED",
-                f"the {type(self).__name__} client is closed",
-                service=self._service,
-                operation=operation,
-            )
+        if handle is None or self._closing:
+            raise self._closed_error(operation)
         return handle
+
+    def _closed_error(self, operation: str) -> SelloError:
+        return local_error(
+            "invalid_argument",
+            "CLIENT_CLOSED",
+            f"the {type(self).__name__} client is closed",
+            service=self._service,
+            operation=operation,
+        )
+
+
+class _Slot:
+    """One callback slot (progress or log) of a client, as _set_callback tracks it."""
+
+    __slots__ = ("held", "setting", "started")
+
+    def __init__(self) -> None:
+        #: Every reference the library may hold or still call for this slot, the newest last.
+        self.held: List[Any] = []
+        #: set_* of this slot in progress, and how many ever began.
+        self.setting = 0
+        self.started = 0
 
 
 def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:

@@ -57,6 +57,8 @@ class CFDI(Client):
         max_response_bytes: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
         retries: Optional[Mapping[str, int]] = None,
+        allow_tls_key_log: Optional[bool] = None,
+        fallback_ca_file: Optional[PathLike] = None,
         on_progress: Optional[ProgressCallback] = None,
         on_log: Optional[LogCallback] = None,
         log_level: int = LOG_INFO,
@@ -75,6 +77,8 @@ class CFDI(Client):
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
             retries=dict(retries) if retries is not None else None,
+            allow_tls_key_log=allow_tls_key_log,
+            fallback_ca_file=os.fspath(fallback_ca_file) if fallback_ca_file is not None else None,
         )
         super().__init__(config, on_progress=on_progress, on_log=on_log, log_level=log_level)
 

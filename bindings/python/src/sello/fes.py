@@ -26,8 +26,11 @@ class FES(Client):
     as ``base_url``), ``timeout_ms`` (120000: issuance can be slow),
     ``connect_timeout_ms`` (10000), ``ca_file``, ``proxy``, ``user_agent``,
     ``max_response_bytes`` (104857600), ``allow_insecure_http`` (False: http:// only to
-    loopback), ``retries`` ({"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}).
-    A bad configuration raises InvalidArgumentError.
+    loopback), ``retries`` ({"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000}),
+    ``allow_tls_key_log`` (False: with SSLKEYLOGFILE set the client is refused, TLS_KEY_LOG;
+    True lets libcurl write the TLS keys there, for debugging only), ``fallback_ca_file`` (a PEM
+    bundle used only where this machine has no system bundle and ``ca_file`` is not set; by
+    default certifi's, when certifi is installed). A bad configuration raises InvalidArgumentError.
     """
 
     _service = "fes"
@@ -47,6 +50,8 @@ class FES(Client):
         max_response_bytes: Optional[int] = None,
         allow_insecure_http: Optional[bool] = None,
         retries: Optional[Mapping[str, int]] = None,
+        allow_tls_key_log: Optional[bool] = None,
+        fallback_ca_file: Optional[PathLike] = None,
         on_progress: Optional[ProgressCallback] = None,
         on_log: Optional[LogCallback] = None,
         log_level: int = LOG_INFO,
@@ -64,6 +69,8 @@ class FES(Client):
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
             retries=dict(retries) if retries is not None else None,
+            allow_tls_key_log=allow_tls_key_log,
+            fallback_ca_file=os.fspath(fallback_ca_file) if fallback_ca_file is not None else None,
         )
         super().__init__(config, on_progress=on_progress, on_log=on_log, log_level=log_level)
 

@@ -49,10 +49,14 @@ class AsyncClient(Generic[SyncClient]):
     ``loop.call_soon_threadsafe`` to reach asyncio objects from them.
 
     Cancelling the task that awaits a call: a call still waiting for a thread is never sent; a call
-    in flight is given a ``call_id`` and cancelled in the library (``PREFIX_client_cancel``), which
+    in flight is cancelled in the library by its ``call_id`` (``PREFIX_client_cancel``), which
     makes it return within 100 ms and frees its thread — with a library that can cancel (see
     ``sello._cancel``). With one that cannot, the call runs to its end on its thread and its result
-    is dropped.
+    is dropped. The call's ``call_id`` is the caller's when there is one — the request's own
+    ``call_id`` field (``call()``), else the one of an enclosing :func:`sello.call_id` block — so
+    that ``cancel_calls(that_id)`` reaches it; otherwise a unique one is made. Calls sharing an id
+    are cancelled together: cancelling the task of one cancels every call in flight on this client
+    with the same id.
     """
 
     #: The synchronous class this one wraps; its ``_operations`` table gives the methods.
@@ -116,11 +120,18 @@ class AsyncClient(Generic[SyncClient]):
 
     # -- calls -----------------------------------------------------------------------------------
     async def call(self, operation: str, request: Optional[Dict[str, Any]] = None) -> Result:
-        """Runs an operation by name with a request dict, as the synchronous ``call()``."""
-        return await self._run(operation, self._client.call, operation, request)
+        """Runs an operation by name with a request dict, as the synchronous ``call()``; a
+        ``call_id`` field is kept (and cancelled by, when the task is cancelled)."""
+        explicit = (request or {}).get("call_id")
+        own = explicit if isinstance(explicit, str) else None
+        return await self._run(operation, self._client.call, operation, request, _call_id=own)
 
-    async def _run(self, operation: str, function: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
-        call_id = _cancel.new_call_id() if self._can_cancel else None
+    async def _run(
+        self, operation: str, function: Callable[..., Result], *args: Any, _call_id: Optional[str] = None, **kwargs: Any
+    ) -> Result:
+        # The caller's id (the request's, else a sello.call_id block's) or, to cancel by, a new one.
+        shared = _call_id if _call_id is not None else current_call_id.get()
+        call_id = shared if shared is not None else (_cancel.new_call_id() if self._can_cancel else None)
         work = functools.partial(_in_thread, call_id, function, args, kwargs)
         with self._state:
             if self._closing:
@@ -136,8 +147,9 @@ class AsyncClient(Generic[SyncClient]):
             return await asyncio.wrap_future(submitted)
         except asyncio.CancelledError:
             # wrap_future has already cancelled `submitted` if no thread had taken it.
-            if call_id is not None and not submitted.done():
-                _cancel_in_library(asyncio.get_running_loop(), self._client, call_id, submitted, _CANCEL_RETRIES)
+            if call_id is not None and self._can_cancel and not submitted.done():
+                loop = asyncio.get_running_loop()
+                _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
             raise
 
     # -- closing ---------------------------------------------------------------------------------
@@ -197,9 +209,12 @@ def _cancel_in_library(
     call_id: str,
     submitted: "concurrent.futures.Future[Result]",
     retries: int,
+    shared: bool = False,
 ) -> None:
     """Asks the library to cancel the call with ``call_id`` until it reached it, the call ended,
-    or the retries are spent. Runs on the event loop (PREFIX_client_cancel only sets a flag)."""
+    or the retries are spent. Runs on the event loop (PREFIX_client_cancel only sets a flag).
+    With the caller's id (``shared``) reaching a call does not say this one was reached (others
+    may carry the id): it goes on until this call ended or the retries are spent."""
     if submitted.done():
         return
     try:
@@ -207,8 +222,10 @@ def _cancel_in_library(
     except Exception:  # noqa: BLE001 - the task is cancelled already; this is only housekeeping
         _logger.exception("sello.aio: cancelling call %s in the library failed", call_id)
         return
-    if not reached and retries > 0 and not submitted.done():
-        loop.call_later(_CANCEL_RETRY_SECONDS, _cancel_in_library, loop, client, call_id, submitted, retries - 1)
+    if (shared or not reached) and retries > 0 and not submitted.done():
+        loop.call_later(
+            _CANCEL_RETRY_SECONDS, _cancel_in_library, loop, client, call_id, submitted, retries - 1, shared
+        )
 
 
 def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Result]) -> Callable[..., Any]:
