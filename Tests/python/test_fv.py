@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import ctypes
 import hashlib
 import json
 import pathlib
@@ -16,7 +17,7 @@ from typing import Any, Callable
 
 import pytest
 from fv_support import calls, failed, fv, logins, ok  # noqa: F401  (fixtures, requested by name)
-from sello_ffi import Client, all_text, assert_no_secrets
+from sello_ffi import PROGRESS_FN, Client, all_text, assert_no_secrets, lib
 from sello_fixtures import FV_SIGNER as SIGNER
 from sello_fixtures import FV_USER
 from sello_fixtures import FV_USER_EMAIL as USER_EMAIL
@@ -1131,3 +1132,24 @@ def test_no_password_or_token_in_any_envelope_or_log_line(sandbox, fv, tmp_path)
     for envelope in envelopes:
         for text in all_text(envelope):
             assert not re.search(r"eyJ[A-Za-z0-9_-]{10,}\.", text), text
+
+
+def test_time_in_the_progress_callback_is_not_counted_in_timeout_ms(sandbox, fv_config, tmp_path):
+    """API.md: timeout_ms does not count the time spent in the caller's callbacks. A 2 MB upload
+    whose progress callback takes 60 ms each time spends well over timeout_ms there."""
+    path = write_pdf(tmp_path, 2_000_000)
+    spent = []
+
+    def on_progress(_user_data: Any, _done: int, _total: int) -> None:
+        started = time.monotonic()
+        time.sleep(0.06)
+        spent.append(time.monotonic() - started)
+
+    progress_fn = PROGRESS_FN(on_progress)
+    with Client("fv", {**fv_config, "timeout_ms": 1000}) as client:
+        set_progress = lib.fv_client_set_progress
+        set_progress.argtypes = [ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]
+        set_progress(client.handle, progress_fn, None)
+        envelope = upload(client, SEED_CONTRACT, path)
+    assert envelope["ok"] is True, (envelope["error"], f"{sum(spent):.2f} s in the callback")
+    assert sum(spent) > 1.5, f"the callback took only {sum(spent):.2f} s"

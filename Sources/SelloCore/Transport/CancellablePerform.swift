@@ -12,7 +12,12 @@ extension EasyHandle {
     /// Runs the transfer set up on this handle to its end, as curl_easy_perform would, but in the
     /// handle's own multi handle, waiting at most a second at a time and woken at once by a
     /// cancellation (curl_multi_wakeup): a cancelled call returns within milliseconds.
-    func perform(cancel: CancelToken) -> PerformResult {
+    ///
+    /// The call's `deadline` is kept here, not by libcurl's CURLOPT_TIMEOUT_MS: libcurl's clock
+    /// would count the time spent in the caller's progress callback, which runs inside
+    /// curl_multi_perform and is not the service's (API.md: timeout_ms does not count it). What
+    /// finished is read before the deadline is judged, as in a batch.
+    func perform(cancel: CancelToken, deadline: CallDeadline? = nil) -> PerformResult {
         guard !cancel.isCancelled else { return .cancelled }
         guard curl_multi_add_handle(multi, raw) == CURLM_OK else { return .finished(curl_easy_perform(raw)) }
         defer { curl_multi_remove_handle(multi, raw) }
@@ -25,7 +30,12 @@ extension EasyHandle {
                 if curlshim_multi_next_done(multi, &done, &code) != 0 { return .finished(code) }
                 if cancel.isCancelled { return .cancelled }
                 guard performed == CURLM_OK else { return .finished(CURLE_FAILED_INIT) }
-                _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+                var waitMs: Int32 = 1000
+                if let remaining = deadline?.remainingMs {
+                    guard remaining > 0 else { return .finished(CURLE_OPERATION_TIMEDOUT) }
+                    waitMs = Int32(clamping: min(remaining, 1000))
+                }
+                _ = curl_multi_poll(multi, nil, 0, waitMs, nil)
             }
         }
     }

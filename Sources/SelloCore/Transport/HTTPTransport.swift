@@ -41,9 +41,9 @@ public final class HTTPTransport: Sendable {
                 countingCallbacksSinceStart: true)
             var retries = 0
             while true {
+                _ = try deadline.remainingForAttempt()
                 let outcome = try attempt(
-                    request, url: url, pool: pool, scope: scope, timeoutMs: try deadline.remainingForAttempt(),
-                    number: retries + 1)
+                    request, url: url, pool: pool, scope: scope, deadline: deadline, number: retries + 1)
                 exchange.attempts += outcome.requestsStarted
                 if outcome.status > 0 { exchange.httpStatus = outcome.status }
                 switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, hooks: scope.hooks)) {
@@ -66,9 +66,10 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    /// One attempt on a pooled handle, woken by a cancellation.
+    /// One attempt on a pooled handle, woken by a cancellation, within the call's deadline (kept by
+    /// `EasyHandle.perform`, not by libcurl: see there).
     private func attempt(
-        _ request: HTTPRequest, url: String, pool: HandlePool, scope: CallScope, timeoutMs: Int,
+        _ request: HTTPRequest, url: String, pool: HandlePool, scope: CallScope, deadline: CallDeadline,
         number: Int
     ) throws(SelloError) -> TransferOutcome {
         logRequest(request, hooks: scope.hooks, attempt: number)
@@ -76,8 +77,8 @@ public final class HTTPTransport: Sendable {
         defer { pool.checkin(handle) }
         let transfer = try Transfer(
             handle: handle, request: request, url: url, settings: settings, share: pool.shareHandle,
-            hooks: scope.hooks, timeoutMs: timeoutMs)
-        return transfer.outcome(handle.perform(cancel: scope.cancel))
+            hooks: scope.hooks)
+        return transfer.outcome(handle.perform(cancel: scope.cancel, deadline: deadline))
     }
 
     /// What every request gets before its first attempt, in the single and the batch path alike:

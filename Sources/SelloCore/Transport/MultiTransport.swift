@@ -198,7 +198,7 @@ private struct Batch {
                 let transfer = try Transfer(
                     handle: handle, request: request, url: Transfer.url(request, settings: transport.settings),
                     settings: transport.settings,
-                    share: pool.shareHandle, hooks: hooks, timeoutMs: nil)
+                    share: pool.shareHandle, hooks: hooks)
                 guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {
                     throw .internal("curl_multi_add_handle failed")
                 }

@@ -100,11 +100,11 @@ final class Transfer {
     /// What the handle keeps for the next transfer if this one ends cleanly (`outcome`).
     private var settles: SettledOptions?
 
-    /// - Parameter timeoutMs: what this attempt may take (the call's deadline, `CallDeadline`);
-    ///   nil for no limit of libcurl's own (the batch enforces its deadlines itself).
+    /// libcurl gets no total timeout of its own: both paths keep the call's deadline themselves
+    /// (`EasyHandle.perform`, the batch), which does not count the caller's callbacks.
     init(
         handle: EasyHandle, request: HTTPRequest, url: String, settings: TransportSettings,
-        share: UnsafeMutableRawPointer?, hooks: CallHooks, timeoutMs: Int?
+        share: UnsafeMutableRawPointer?, hooks: CallHooks
     ) throws(SelloError) {
         self.handle = handle
         self.request = request
@@ -119,13 +119,13 @@ final class Transfer {
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
             if settled.url != url { options.set(CURLOPT_URL, url) }
-            Transfer.setTimeouts(&options, settings: settings, timeoutMs: timeoutMs)
+            Transfer.setTimeouts(&options, settings: settings)
             setAnswerData(&options)
         } else {
             curl_easy_reset(handle.raw)
             Transfer.setConnection(
                 &options, url: url, settings: settings, share: share,
-                errorBuffer: handle.errorBuffer, timeoutMs: timeoutMs)
+                errorBuffer: handle.errorBuffer)
             setAnswerCallbacks(&options, hooks: hooks)
         }
         // Until this transfer ends cleanly, the handle holds no known state (`outcome`).

@@ -30,7 +30,7 @@ struct CurlOptions {
 extension Transfer {
     static func setConnection(
         _ options: inout CurlOptions, url: String, settings: TransportSettings,
-        share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>, timeoutMs: Int?
+        share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>
     ) {
         let config = settings.config
         options.set(CURLOPT_URL, url)
@@ -38,7 +38,7 @@ extension Transfer {
         options.set(CURLOPT_SHARE, pointer: share)
         options.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
         options.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        setTimeouts(&options, settings: settings, timeoutMs: timeoutMs)
+        setTimeouts(&options, settings: settings)
         options.set(CURLOPT_USERAGENT, config.userAgent)
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -52,10 +52,11 @@ extension Transfer {
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
     }
 
-    /// What this attempt may take (the call's deadline), set on every transfer.
-    static func setTimeouts(_ options: inout CurlOptions, settings: TransportSettings, timeoutMs: Int?) {
-        options.set(CURLOPT_TIMEOUT_MS, timeoutMs ?? 0)
-        options.set(CURLOPT_CONNECTTIMEOUT_MS, min(settings.config.connectTimeoutMs, timeoutMs ?? Int.max))
+    /// libcurl's own limits: connecting only. The call's deadline is kept by the caller of the
+    /// transfer (`EasyHandle.perform`, the batch), without the time spent in the caller's callbacks.
+    static func setTimeouts(_ options: inout CurlOptions, settings: TransportSettings) {
+        options.set(CURLOPT_TIMEOUT_MS, 0)
+        options.set(CURLOPT_CONNECTTIMEOUT_MS, settings.config.connectTimeoutMs)
     }
 
     /// A transfer that sets only the options every plain transfer sets: no custom method, no
