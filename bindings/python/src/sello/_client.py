@@ -8,6 +8,7 @@ import ctypes
 import functools
 import importlib
 import inspect
+import itertools
 import json
 import logging
 import math
@@ -15,7 +16,7 @@ import os
 import threading
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
 
-from . import _abi, _lib
+from . import _abi, _interrupt, _lib
 from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
@@ -331,6 +332,8 @@ class Client:
         self._follows_logger = False
         self._applied_level: Optional[int] = None
         self._lib = _lib.get()
+        #: Whether the library can cancel a call (PREFIX_client_cancel): then every call gets a call_id.
+        self._can_cancel = hasattr(self._lib.cdll, self._cancel_name)
         error = ctypes.c_void_p()
         handle = self._lib.function(self._new_name)(encode(config, service=self._service), ctypes.byref(error))
         if not handle:
@@ -464,8 +467,10 @@ class Client:
         def trampoline(_user_data: Any, done: int, total: int) -> None:
             try:
                 callback(int(done), int(total))
-            except BaseException:  # never let an exception unwind through C
+            except Exception:  # never let an exception unwind through C (ctypes would drop it)
                 _logger.exception("sello: the on_progress callback raised; the call goes on")
+            except BaseException as exc:  # Ctrl-C, SystemExit: cancels the call, raised by _invoke
+                _callback_interrupted(exc, "on_progress")
 
         reference = _lib.PROGRESS_FN(trampoline)
         self._set_callback("progress", "set_progress", reference, self._progress_setter(reference))
@@ -491,8 +496,10 @@ class Client:
         def trampoline(_user_data: Any, line_level: int, message: Optional[bytes]) -> None:
             try:
                 callback(int(line_level), (message or b"").decode("utf-8", errors="replace"))
-            except BaseException:
+            except Exception:
                 _logger.exception("sello: the on_log callback raised; the call goes on")
+            except BaseException as exc:  # Ctrl-C, SystemExit: cancels the call, raised by _invoke
+                _callback_interrupted(exc, "on_log")
 
         reference = _lib.LOG_FN(trampoline)
         self._set_callback("log", "set_log", reference, self._log_setter(reference, int(level)))
@@ -568,21 +575,53 @@ class Client:
         return self._invoke(operation, request or {})
 
     def _invoke(self, operation: str, request: Mapping[str, Any]) -> Result:
-        """Calls the C function of ``operation`` (a key of the operation table) on this client."""
+        """Calls the C function of ``operation`` (a key of the operation table) on this client.
+        Ctrl-C or SystemExit in a callback (or a signal handler) meanwhile cancels this call and
+        is raised here once the C call returns (sello._interrupt)."""
         function_name = self._operations[operation]
-        call_id = current_call_id.get()
-        if call_id is not None and request.get("call_id") is None:  # the request's own is more specific
-            request = {**request, "call_id": call_id}
+        call_id = request.get("call_id")
+        if call_id is None:  # the request's own is more specific than a sello.call_id block's
+            call_id = current_call_id.get()
+            if call_id is None and self._can_cancel:  # its own, so that an interrupt cancels only it
+                call_id = _new_call_id()
+            if call_id is not None:
+                request = {**request, "call_id": call_id}
         payload = encode(request, service=self._service, operation=operation)
         function = self._lib.function(function_name)
-        number, handle = self._enter(operation)
+        call = _interrupt.begin()
+        pointer = None
         try:
-            if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
-                self._follow_logger()
-            pointer = function(handle, payload)  # the GIL is released during the call
+            number, handle = self._enter(operation)
+            try:
+                if self._can_cancel and isinstance(call_id, str):
+                    call.cancel = functools.partial(self._cancel_in_flight, handle, call_id)
+                if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
+                    self._follow_logger()
+                if self._calls_back():  # else a signal is handled once the call returns anyway
+                    _interrupt.relay_signals(call)
+                if call.interrupt is None:  # a signal may have come before the call began
+                    pointer = function(handle, payload)  # the GIL is released during the call
+            finally:
+                call.cancel = None
+                self._leave(number)
         finally:
-            self._leave(number)
+            _interrupt.end(call)
+        interrupt, call.interrupt = call.interrupt, None
+        if interrupt is not None:
+            if pointer:
+                self._lib.function("sello_free")(pointer)
+            raise interrupt
         return finish(self._lib.take(pointer))
+
+    def _calls_back(self) -> bool:
+        """Whether a call may run Python code: a progress or log callback, or the logger's."""
+        if self._follows_logger and self._applied_level is not None:
+            return True
+        return any(state.held and state.held[-1] is not None for state in self._slots.values())
+
+    def _cancel_in_flight(self, handle: int, call_id: str) -> None:
+        """Cancels this thread's call in flight (its handle is valid meanwhile) from a callback."""
+        self._lib.take(self._lib.function(self._cancel_name)(handle, call_id.encode("utf-8")))
 
     def cancel_calls(self, call_id: Optional[str] = None) -> int:
         """Cancels the calls in flight on this client whose request carried ``call_id`` (every
@@ -631,6 +670,22 @@ class _Slot:
         self.started = 0
 
 
+_call_ids = itertools.count(1)
+_CALL_ID_PREFIX = f"sello-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _new_call_id() -> str:
+    """A call id unique in this process (and, in practice, between processes)."""
+    return f"{_CALL_ID_PREFIX}-{next(_call_ids)}"
+
+
+def _callback_interrupted(exc: BaseException, what: str) -> None:
+    """An exception that is not an Exception escaped a callback: it cancels the call in flight on
+    this thread and _invoke raises it; outside any call (a set_* from a callback?) it is logged."""
+    if not _interrupt.interrupted(exc):
+        _logger.error("sello: the %s callback raised %s outside a call; it is dropped", what, type(exc).__name__)
+
+
 def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:
     """The C log callback that hands each line to ``logger`` at the mapped level."""
 
@@ -638,8 +693,10 @@ def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[
         try:
             # The line is the record's msg (no arguments: a '%' in a URL is not a format).
             logger.log(python_level(line_level), (message or b"").decode("utf-8", errors="replace"))
-        except BaseException:  # noqa: BLE001 - never unwind through C; logging reports its own handler errors
+        except Exception:  # noqa: BLE001 - never unwind through C; logging reports its own handler errors
             pass
+        except BaseException as exc:  # Ctrl-C, SystemExit in a handler: cancels the call, raised by _invoke
+            _callback_interrupted(exc, "logging handler")
 
     return trampoline
 
