@@ -14,9 +14,10 @@ import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from . import _abi, _interrupt, _lib
+from ._sealed import Sealed, unseal
 from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
@@ -110,23 +111,29 @@ def call_id(value: str) -> Iterator[None]:
         current_call_id.reset(token)
 
 
-def encode(request: Mapping[str, Any], *, service: str = "", operation: str = "") -> bytes:
+#: A request or configuration, plain or sealed (sello._sealed: not shown in tracebacks).
+Request = Union[Mapping[str, Any], Sealed[Mapping[str, Any]]]
+
+
+def encode(request: Request, *, service: str = "", operation: str = "") -> bytes:
     """A request as UTF-8 JSON; top-level None values are left out (the library's default).
 
     What JSON cannot carry — ``bytes``, text that is not UTF-8 (lone surrogates, as
     ``os.fsdecode`` makes of a Latin-1 file name), NaN or infinity, a set or any other object — is
     an :class:`~sello.InvalidArgumentError` (``WRONG_TYPE`` or ``INVALID_JSON``) naming the field as
     the library names it (``signers[1].email``); nothing is sent. ``service`` and ``operation`` go
-    into its meta."""
-    body = {key: _plain(value) for key, value in request.items() if value is not None}
+    into its meta. The request and its body stay out of this frame's locals (sello._sealed), and
+    the error is not chained to json's (whose frames hold the body)."""
+    body = Sealed({key: _plain(value) for key, value in unseal(request).items() if value is not None})
+    del request
     try:
-        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-        found = _unencodable(body, "")
+        return json.dumps(body.value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        found = _unencodable(body.value, "")
         if found is None:
             raise
-        code, field, message = found
-        raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field) from exc
+    code, field, message = found
+    raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field)
 
 
 def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
@@ -250,12 +257,13 @@ def finish(envelope: Dict[str, Any]) -> Result:
     raise error_from_envelope(envelope)
 
 
-def call_helper(function_name: str, request: Mapping[str, Any]) -> Result:
+def call_helper(function_name: str, request: Request) -> Result:
     """A function without a client (sello_check_rut, fes_check_request, cfdi_inspect_csd...)."""
     lib = _lib.get()
     service, _, operation = function_name.partition("_")  # sello_check_rut: "sello", "check_rut"
-    payload = encode(request, service=service, operation=operation)
-    return finish(lib.call_helper(function_name, payload))
+    payload = Sealed(encode(request, service=service, operation=operation))
+    del request
+    return finish(lib.call_helper(function_name, payload.value))
 
 
 class Client:
@@ -305,7 +313,7 @@ class Client:
 
     def __init__(
         self,
-        config: Mapping[str, Any],
+        config: Request,
         on_progress: Optional[ProgressCallback] = None,
         on_log: Optional[LogCallback] = None,
         log_level: int = LOG_INFO,
@@ -335,7 +343,9 @@ class Client:
         #: Whether the library can cancel a call (PREFIX_client_cancel): then every call gets a call_id.
         self._can_cancel = hasattr(self._lib.cdll, self._cancel_name)
         error = ctypes.c_void_p()
-        handle = self._lib.function(self._new_name)(encode(config, service=self._service), ctypes.byref(error))
+        payload = Sealed(encode(config, service=self._service))
+        del config  # out of this frame's locals: a bad configuration raises here (sello._sealed)
+        handle = self._lib.function(self._new_name)(payload.value, ctypes.byref(error))
         if not handle:
             if error.value:
                 raise error_from_envelope(self._lib.take(error.value))
@@ -572,21 +582,25 @@ class Client:
             raise ValueError(
                 f"{type(self).__name__} has no operation {operation!r}; known: {', '.join(sorted(self._operations))}"
             )
-        return self._invoke(operation, request or {})
+        sealed = Sealed(request or {})
+        del request  # out of this frame's locals (sello._sealed)
+        return self._invoke(operation, sealed)
 
-    def _invoke(self, operation: str, request: Mapping[str, Any]) -> Result:
+    def _invoke(self, operation: str, request: Request) -> Result:
         """Calls the C function of ``operation`` (a key of the operation table) on this client.
         Ctrl-C or SystemExit in a callback (or a signal handler) meanwhile cancels this call and
         is raised here once the C call returns (sello._interrupt)."""
         function_name = self._operations[operation]
-        call_id = request.get("call_id")
+        sealed = Sealed(unseal(request))
+        del request  # neither the request nor its JSON is a plain local here (sello._sealed)
+        call_id = sealed.value.get("call_id")
         if call_id is None:  # the request's own is more specific than a sello.call_id block's
             call_id = current_call_id.get()
             if call_id is None and self._can_cancel:  # its own, so that an interrupt cancels only it
                 call_id = _new_call_id()
             if call_id is not None:
-                request = {**request, "call_id": call_id}
-        payload = encode(request, service=self._service, operation=operation)
+                sealed.value = {**sealed.value, "call_id": call_id}
+        payload = Sealed(encode(sealed, service=self._service, operation=operation))
         function = self._lib.function(function_name)
         call = _interrupt.begin()
         pointer = None
@@ -600,7 +614,7 @@ class Client:
                 if self._calls_back():  # else a signal is handled once the call returns anyway
                     _interrupt.relay_signals(call)
                 if call.interrupt is None:  # a signal may have come before the call began
-                    pointer = function(handle, payload)  # the GIL is released during the call
+                    pointer = function(handle, payload.value)  # the GIL is released during the call
             finally:
                 call.cancel = None
                 self._leave(number)
