@@ -69,6 +69,17 @@ def _python_docstring(binding: Binding) -> List[str]:
     return [indent + line if line else "" for line in lines] + [indent + '"""']
 
 
+def _del_lines(names: List[str]) -> List[str]:
+    """``del a, b, ...`` statements, each within 120 columns (as ruff format leaves them)."""
+    lines: List[str] = []
+    for name in names:
+        if lines and len(lines[-1]) + len(name) + 2 <= 120:
+            lines[-1] += f", {name}"
+        else:
+            lines.append(f"        del {name}")
+    return lines
+
+
 def python_method(binding: Binding, operation: str) -> List[str]:
     fields = binding.fields
     if not fields:
@@ -84,9 +95,13 @@ def python_method(binding: Binding, operation: str) -> List[str]:
                 else f"        {field.name}: Optional[{annotation}] = None,"
             )
         head.append("    ) -> Result:")
-        call = ["        return self._invoke(", f'            "{operation}",', "            {"]
+        # The request is sealed and the parameters deleted: a traceback's frame locals (Sentry,
+        # pytest --showlocals) would show the secrets among them (bindings/python/src/sello/_sealed.py).
+        call = ["        request = sealed(", "            {"]
         call += [f'                "{field.name}": {field.name},' for field in fields]
-        call += ["            },", "        )"]
+        call += ["            }", "        )"]
+        call += _del_lines([field.name for field in fields])
+        call += [f'        return self._invoke("{operation}", request)']
     return head + _python_docstring(binding) + call
 
 

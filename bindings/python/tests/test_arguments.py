@@ -12,7 +12,7 @@ import os
 import pathlib
 import sys
 import types
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import pytest
 import sello
@@ -59,6 +59,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, Any]]:
     library = _lib.get()
     real_function, real_take = library.function, library.take
     calls: List[Tuple[str, Any]] = []
+    call_ids: Set[str] = set()
     answered = 0x5E110
 
     def function(name: str) -> Any:
@@ -68,7 +69,12 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, Any]]:
             return real_function(name)
 
         def record(_handle: Any, payload: bytes) -> int:
-            calls.append((name, json.loads(payload)))
+            body = json.loads(payload)
+            # Every call carries a call_id of its own (an interrupt in a callback cancels it).
+            made = body.pop("call_id")
+            assert isinstance(made, str) and made.startswith("sello-") and made not in call_ids
+            call_ids.add(made)
+            calls.append((name, body))
             return answered
 
         return record

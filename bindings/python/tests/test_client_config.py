@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Set
 
 import pytest
 import sello
-from sello import _client
+from sello import _client, _sealed
 from sello_fixtures import CFDI_BY_UUID, FES_REQUEST
 
 REFERENCE = pathlib.Path(__file__).resolve().parents[3] / "docs" / "reference.md"
@@ -71,7 +71,7 @@ def test_an_explicit_fallback_ca_file_is_the_one_passed(
     real = _client.encode
 
     def spy(request: Any, **kwargs: Any) -> bytes:
-        sent.append(dict(request))
+        sent.append(dict(_sealed.unseal(request)))  # the binding seals it (sello._sealed)
         return real(request, **kwargs)
 
     monkeypatch.setattr(_client, "encode", spy)

@@ -8,14 +8,16 @@ import ctypes
 import functools
 import importlib
 import inspect
+import itertools
 import json
 import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
-from . import _abi, _lib
+from . import _abi, _interrupt, _lib
+from ._sealed import Sealed, unseal
 from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
@@ -109,23 +111,29 @@ def call_id(value: str) -> Iterator[None]:
         current_call_id.reset(token)
 
 
-def encode(request: Mapping[str, Any], *, service: str = "", operation: str = "") -> bytes:
+#: A request or configuration, plain or sealed (sello._sealed: not shown in tracebacks).
+Request = Union[Mapping[str, Any], Sealed[Mapping[str, Any]]]
+
+
+def encode(request: Request, *, service: str = "", operation: str = "") -> bytes:
     """A request as UTF-8 JSON; top-level None values are left out (the library's default).
 
     What JSON cannot carry — ``bytes``, text that is not UTF-8 (lone surrogates, as
     ``os.fsdecode`` makes of a Latin-1 file name), NaN or infinity, a set or any other object — is
     an :class:`~sello.InvalidArgumentError` (``WRONG_TYPE`` or ``INVALID_JSON``) naming the field as
     the library names it (``signers[1].email``); nothing is sent. ``service`` and ``operation`` go
-    into its meta."""
-    body = {key: _plain(value) for key, value in request.items() if value is not None}
+    into its meta. The request and its body stay out of this frame's locals (sello._sealed), and
+    the error is not chained to json's (whose frames hold the body)."""
+    body = Sealed({key: _plain(value) for key, value in unseal(request).items() if value is not None})
+    del request
     try:
-        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-        found = _unencodable(body, "")
+        return json.dumps(body.value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        found = _unencodable(body.value, "")
         if found is None:
             raise
-        code, field, message = found
-        raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field) from exc
+    code, field, message = found
+    raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field)
 
 
 def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
@@ -249,12 +257,13 @@ def finish(envelope: Dict[str, Any]) -> Result:
     raise error_from_envelope(envelope)
 
 
-def call_helper(function_name: str, request: Mapping[str, Any]) -> Result:
+def call_helper(function_name: str, request: Request) -> Result:
     """A function without a client (sello_check_rut, fes_check_request, cfdi_inspect_csd...)."""
     lib = _lib.get()
     service, _, operation = function_name.partition("_")  # sello_check_rut: "sello", "check_rut"
-    payload = encode(request, service=service, operation=operation)
-    return finish(lib.call_helper(function_name, payload))
+    payload = Sealed(encode(request, service=service, operation=operation))
+    del request
+    return finish(lib.call_helper(function_name, payload.value))
 
 
 class Client:
@@ -304,7 +313,7 @@ class Client:
 
     def __init__(
         self,
-        config: Mapping[str, Any],
+        config: Request,
         on_progress: Optional[ProgressCallback] = None,
         on_log: Optional[LogCallback] = None,
         log_level: int = LOG_INFO,
@@ -331,8 +340,12 @@ class Client:
         self._follows_logger = False
         self._applied_level: Optional[int] = None
         self._lib = _lib.get()
+        #: Whether the library can cancel a call (PREFIX_client_cancel): then every call gets a call_id.
+        self._can_cancel = hasattr(self._lib.cdll, self._cancel_name)
         error = ctypes.c_void_p()
-        handle = self._lib.function(self._new_name)(encode(config, service=self._service), ctypes.byref(error))
+        payload = Sealed(encode(config, service=self._service))
+        del config  # out of this frame's locals: a bad configuration raises here (sello._sealed)
+        handle = self._lib.function(self._new_name)(payload.value, ctypes.byref(error))
         if not handle:
             if error.value:
                 raise error_from_envelope(self._lib.take(error.value))
@@ -464,8 +477,10 @@ class Client:
         def trampoline(_user_data: Any, done: int, total: int) -> None:
             try:
                 callback(int(done), int(total))
-            except BaseException:  # never let an exception unwind through C
+            except Exception:  # never let an exception unwind through C (ctypes would drop it)
                 _logger.exception("sello: the on_progress callback raised; the call goes on")
+            except BaseException as exc:  # Ctrl-C, SystemExit: cancels the call, raised by _invoke
+                _callback_interrupted(exc, "on_progress")
 
         reference = _lib.PROGRESS_FN(trampoline)
         self._set_callback("progress", "set_progress", reference, self._progress_setter(reference))
@@ -491,8 +506,10 @@ class Client:
         def trampoline(_user_data: Any, line_level: int, message: Optional[bytes]) -> None:
             try:
                 callback(int(line_level), (message or b"").decode("utf-8", errors="replace"))
-            except BaseException:
+            except Exception:
                 _logger.exception("sello: the on_log callback raised; the call goes on")
+            except BaseException as exc:  # Ctrl-C, SystemExit: cancels the call, raised by _invoke
+                _callback_interrupted(exc, "on_log")
 
         reference = _lib.LOG_FN(trampoline)
         self._set_callback("log", "set_log", reference, self._log_setter(reference, int(level)))
@@ -565,24 +582,60 @@ class Client:
             raise ValueError(
                 f"{type(self).__name__} has no operation {operation!r}; known: {', '.join(sorted(self._operations))}"
             )
-        return self._invoke(operation, request or {})
+        sealed = Sealed(request or {})
+        del request  # out of this frame's locals (sello._sealed)
+        return self._invoke(operation, sealed)
 
-    def _invoke(self, operation: str, request: Mapping[str, Any]) -> Result:
-        """Calls the C function of ``operation`` (a key of the operation table) on this client."""
+    def _invoke(self, operation: str, request: Request) -> Result:
+        """Calls the C function of ``operation`` (a key of the operation table) on this client.
+        Ctrl-C or SystemExit in a callback (or a signal handler) meanwhile cancels this call and
+        is raised here once the C call returns (sello._interrupt)."""
         function_name = self._operations[operation]
-        call_id = current_call_id.get()
-        if call_id is not None and request.get("call_id") is None:  # the request's own is more specific
-            request = {**request, "call_id": call_id}
-        payload = encode(request, service=self._service, operation=operation)
+        sealed = Sealed(unseal(request))
+        del request  # neither the request nor its JSON is a plain local here (sello._sealed)
+        call_id = sealed.value.get("call_id")
+        if call_id is None:  # the request's own is more specific than a sello.call_id block's
+            call_id = current_call_id.get()
+            if call_id is None and self._can_cancel:  # its own, so that an interrupt cancels only it
+                call_id = _new_call_id()
+            if call_id is not None:
+                sealed.value = {**sealed.value, "call_id": call_id}
+        payload = Sealed(encode(sealed, service=self._service, operation=operation))
         function = self._lib.function(function_name)
-        number, handle = self._enter(operation)
+        call = _interrupt.begin()
+        pointer = None
         try:
-            if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
-                self._follow_logger()
-            pointer = function(handle, payload)  # the GIL is released during the call
+            number, handle = self._enter(operation)
+            try:
+                if self._can_cancel and isinstance(call_id, str):
+                    call.cancel = functools.partial(self._cancel_in_flight, handle, call_id)
+                if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
+                    self._follow_logger()
+                if self._calls_back():  # else a signal is handled once the call returns anyway
+                    _interrupt.relay_signals(call)
+                if call.interrupt is None:  # a signal may have come before the call began
+                    pointer = function(handle, payload.value)  # the GIL is released during the call
+            finally:
+                call.cancel = None
+                self._leave(number)
         finally:
-            self._leave(number)
+            _interrupt.end(call)
+        interrupt, call.interrupt = call.interrupt, None
+        if interrupt is not None:
+            if pointer:
+                self._lib.function("sello_free")(pointer)
+            raise interrupt
         return finish(self._lib.take(pointer))
+
+    def _calls_back(self) -> bool:
+        """Whether a call may run Python code: a progress or log callback, or the logger's."""
+        if self._follows_logger and self._applied_level is not None:
+            return True
+        return any(state.held and state.held[-1] is not None for state in self._slots.values())
+
+    def _cancel_in_flight(self, handle: int, call_id: str) -> None:
+        """Cancels this thread's call in flight (its handle is valid meanwhile) from a callback."""
+        self._lib.take(self._lib.function(self._cancel_name)(handle, call_id.encode("utf-8")))
 
     def cancel_calls(self, call_id: Optional[str] = None) -> int:
         """Cancels the calls in flight on this client whose request carried ``call_id`` (every
@@ -631,6 +684,22 @@ class _Slot:
         self.started = 0
 
 
+_call_ids = itertools.count(1)
+_CALL_ID_PREFIX = f"sello-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _new_call_id() -> str:
+    """A call id unique in this process (and, in practice, between processes)."""
+    return f"{_CALL_ID_PREFIX}-{next(_call_ids)}"
+
+
+def _callback_interrupted(exc: BaseException, what: str) -> None:
+    """An exception that is not an Exception escaped a callback: it cancels the call in flight on
+    this thread and _invoke raises it; outside any call (a set_* from a callback?) it is logged."""
+    if not _interrupt.interrupted(exc):
+        _logger.error("sello: the %s callback raised %s outside a call; it is dropped", what, type(exc).__name__)
+
+
 def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[bytes]], None]:
     """The C log callback that hands each line to ``logger`` at the mapped level."""
 
@@ -638,8 +707,10 @@ def _logging_trampoline(logger: logging.Logger) -> Callable[[Any, int, Optional[
         try:
             # The line is the record's msg (no arguments: a '%' in a URL is not a format).
             logger.log(python_level(line_level), (message or b"").decode("utf-8", errors="replace"))
-        except BaseException:  # noqa: BLE001 - never unwind through C; logging reports its own handler errors
+        except Exception:  # noqa: BLE001 - never unwind through C; logging reports its own handler errors
             pass
+        except BaseException as exc:  # Ctrl-C, SystemExit in a handler: cancels the call, raised by _invoke
+            _callback_interrupted(exc, "logging handler")
 
     return trampoline
 

@@ -1,0 +1,156 @@
+"""Interrupts during a call: Ctrl-C (KeyboardInterrupt), SystemExit and the like.
+
+ctypes cannot carry an exception out of a callback: it prints what escapes and drops it, and the
+call goes on. So an exception that is not an :class:`Exception`, raised in a progress or log
+callback (or in the logging handlers the library's lines reach), is remembered for the call in
+flight on its thread, that call is cancelled through the library (``PREFIX_client_cancel`` with
+the call's own ``call_id``: only that call), and ``_invoke`` raises it once the C call returns —
+the interrupt wins over the call's CANCELLED envelope. A real SIGINT raises its KeyboardInterrupt
+at the first bytecode the main thread runs next, which during a call is a trampoline's first
+line, outside any ``try``: so while the main thread is inside a call, the Python-level handlers of
+SIGINT and SIGTERM (when they are Python callables, as SIGINT's default is) are wrapped by a relay
+that runs them and treats what they raise the same way; they are put back when the call ends.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+__all__ = ["Call", "begin", "relay_signals", "end", "interrupted"]
+
+_logger = logging.getLogger("sello")
+_local = threading.local()
+_SIGNALS = tuple(int(getattr(signal, name)) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+
+def _signal_functions() -> Any:
+    """CPython's _signal: the functions signal wraps to turn numbers into enums, which made them
+    some 2 µs each (of a call's cost) instead of 0.05 to 0.3 µs."""
+    try:
+        return importlib.import_module("_signal")
+    except ImportError:  # another Python
+        return signal
+
+
+_raw = _signal_functions()
+
+#: signal number -> (the handler it had, the relay put in its place)
+Relayed = Dict[int, Tuple[Any, "_Relay"]]
+
+
+class Call:
+    """One call of the binding in flight on this thread."""
+
+    __slots__ = ("cancel", "interrupt", "relayed")
+
+    def __init__(self) -> None:
+        #: Cancels this call in the library; None while it is not inside the C call.
+        self.cancel: Optional[Callable[[], None]] = None
+        #: The interrupt to raise once the C call returns.
+        self.interrupt: Optional[BaseException] = None
+        #: The signal handlers relayed meanwhile (relay_signals).
+        self.relayed: Optional[Relayed] = None
+
+    def record(self, exc: BaseException) -> None:
+        if self.interrupt is None:
+            self.interrupt = exc
+        # Once only: cancelling may log a line, whose callback may raise again.
+        cancel, self.cancel = self.cancel, None
+        if cancel is not None:
+            try:
+                cancel()
+            except Exception:  # noqa: BLE001 - the interrupt is raised anyway when the call ends
+                _logger.exception("sello: cancelling the interrupted call failed; it runs to its end")
+
+
+def _stack() -> List[Call]:
+    stack: Optional[List[Call]] = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+def begin() -> Call:
+    """Counts a call on this thread (end() in a ``finally`` ends it)."""
+    call = Call()
+    _stack().append(call)
+    return call
+
+
+def relay_signals(call: Call) -> None:
+    """While ``call`` is in flight, on the main thread and outside any other call of the binding,
+    relays SIGINT and SIGTERM (only worth it when the call may run Python code: a callback)."""
+    stack = _stack()
+    if len(stack) == 1 and stack[0] is call:
+        call.relayed = _relay_signals()
+
+
+def end(call: Call) -> None:
+    """Ends what begin() began: puts the signal handlers back, forgets the call."""
+    relayed, call.relayed = call.relayed, None
+    if relayed:
+        _restore(relayed)
+    stack = _stack()
+    if stack and stack[-1] is call:
+        stack.pop()
+    elif call in stack:
+        stack.remove(call)
+
+
+def interrupted(exc: BaseException) -> bool:
+    """From a callback trampoline: ``exc`` (not an Exception) escaped the callback. Remembers it
+    for the innermost call in flight on this thread and cancels that call; False when this thread
+    is in no call of the binding (nothing to cancel, nowhere to raise it)."""
+    stack: Optional[List[Call]] = getattr(_local, "stack", None)
+    if not stack:
+        return False
+    stack[-1].record(exc)
+    return True
+
+
+class _Relay:
+    """A signal handler that runs the one it replaced; what that raises during a call is
+    remembered for the calls in flight on the main thread, which are cancelled, instead of being
+    raised where ctypes would drop it."""
+
+    __slots__ = ("previous",)
+
+    def __init__(self, previous: Callable[[int, Optional[FrameType]], Any]) -> None:
+        self.previous = previous
+
+    def __call__(self, signum: int, frame: Optional[FrameType]) -> None:
+        try:
+            self.previous(signum, frame)
+        except BaseException as exc:
+            stack: List[Call] = list(getattr(_local, "stack", None) or ())
+            if not stack:
+                raise  # no call in flight any more: raised here as it would be without the relay
+            for call in reversed(stack):
+                call.record(exc)
+
+
+def _relay_signals() -> Optional[Relayed]:
+    if threading.current_thread() is not threading.main_thread():
+        return None  # Python runs signal handlers on the main thread only
+    relayed: Relayed = {}
+    for signum in _SIGNALS:
+        previous = _raw.getsignal(signum)
+        if callable(previous) and not isinstance(previous, _Relay):
+            relay = _Relay(previous)
+            try:
+                _raw.signal(signum, relay)
+            except (ValueError, OSError):  # not the main interpreter
+                continue
+            relayed[signum] = (previous, relay)
+    return relayed or None
+
+
+def _restore(relayed: Relayed) -> None:
+    for signum, (previous, relay) in relayed.items():
+        if _raw.getsignal(signum) is relay:  # a callback may have set its own meanwhile: kept
+            _raw.signal(signum, previous)

@@ -1,0 +1,157 @@
+"""Ctrl-C (KeyboardInterrupt) and SystemExit during a call: raised inside a progress or log
+callback, or delivered as a real SIGINT while the call runs callbacks, they cancel the call in
+flight on this thread (only that one) and propagate from the binding's method at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from typing import Any, Dict, List, Type
+
+import pytest
+import sello
+import sello.aio
+from sello_fixtures import CFDI_STATUS as STATUS
+from sello_fixtures import EMISOR, GHOST_UUID, RECEPTOR
+
+GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
+INTERRUPTS = [KeyboardInterrupt, SystemExit]
+
+
+def wait_for_requests(sandbox: Any, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(sandbox.requests(STATUS)) < count:
+        assert time.monotonic() < deadline, "the sandbox never received the request"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("kind", INTERRUPTS)
+def test_an_interrupt_raised_in_a_log_callback_cancels_the_held_call(
+    sandbox, cfdi_config, kind: Type[BaseException]
+) -> None:
+    sandbox.fault("delay", ms=5000, prefix=STATUS)
+
+    def on_log(level: int, line: str) -> None:
+        raise kind()
+
+    with sello.CFDI(**cfdi_config, on_log=on_log, log_level=sello.LOG_DEBUG) as cfdi:
+        started = time.monotonic()
+        with pytest.raises(kind):
+            cfdi.get_status(**GHOST)
+        assert time.monotonic() - started < 4, "the call ran on to the end of the 5 s delay"
+        cfdi.set_log(None)
+        assert cfdi.get_status(**GHOST)["consultaOk"] is True  # the client goes on working
+
+
+@pytest.mark.parametrize("kind", INTERRUPTS)
+def test_an_interrupt_raised_in_a_progress_callback_stops_the_batch(
+    sandbox, cfdi_config, kind: Type[BaseException]
+) -> None:
+    sandbox.fault("delay", ms=300, prefix=STATUS, count=-1)
+
+    def on_progress(done: int, total: int) -> None:
+        if done >= 1:
+            raise kind()
+
+    with sello.CFDI(**cfdi_config, on_progress=on_progress) as cfdi:
+        with pytest.raises(kind):
+            cfdi.process_files(operation="get_status", items=[GHOST] * 20, concurrency=1)
+        time.sleep(0.5)  # a batch still running would send its next items meanwhile
+        assert len(sandbox.requests(STATUS)) <= 2
+
+
+def test_an_ordinary_exception_in_a_callback_is_logged_and_the_call_goes_on(sandbox, cfdi_config, caplog) -> None:
+    def on_progress(done: int, total: int) -> None:
+        raise ValueError("a bug in the callback")
+
+    with sello.CFDI(**cfdi_config, on_progress=on_progress) as cfdi:
+        result = cfdi.process_files(operation="get_status", items=[GHOST] * 3, concurrency=1)
+    assert result["succeeded"] == 3
+    assert "the on_progress callback raised" in caplog.text
+
+
+def test_the_interrupt_cancels_only_the_call_of_its_thread(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=1500, prefix=STATUS, count=2)
+    main = threading.main_thread()
+    outcome: Dict[str, Any] = {}
+
+    def on_log(level: int, line: str) -> None:
+        if threading.current_thread() is main and len(sandbox.requests(STATUS)) >= 2:
+            raise KeyboardInterrupt
+
+    with sello.CFDI(**cfdi_config, on_log=on_log, log_level=sello.LOG_DEBUG) as cfdi:
+
+        def other() -> None:
+            try:
+                outcome["result"] = cfdi.get_status(**GHOST)
+            except BaseException as error:  # noqa: BLE001 - reported below
+                outcome["error"] = error
+
+        worker = threading.Thread(target=other)
+        worker.start()
+        wait_for_requests(sandbox, 1)
+        with pytest.raises(KeyboardInterrupt):
+            cfdi.get_status(**GHOST)
+        worker.join(timeout=10)
+    assert "error" not in outcome and outcome["result"]["consultaOk"] is True
+
+
+def test_a_caller_call_id_is_kept_and_cancelled_by(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=5000, prefix=STATUS)
+
+    def on_log(level: int, line: str) -> None:
+        raise KeyboardInterrupt
+
+    with sello.CFDI(**cfdi_config, on_log=on_log, log_level=sello.LOG_DEBUG) as cfdi:
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            cfdi.call("get_status", {**GHOST, "call_id": "mine"})
+        assert time.monotonic() - started < 4
+
+
+def test_a_real_sigint_during_a_batch_interrupts_it(sandbox, cfdi_config) -> None:
+    """SIGINT's KeyboardInterrupt is raised at the first bytecode of whatever Python code runs
+    next on the main thread: the trampoline's own first line, outside any try (ctypes then only
+    prints it and drops it)."""
+    assert threading.current_thread() is threading.main_thread()
+    sandbox.fault("delay", ms=100, prefix=STATUS, count=-1)
+    seen: List[int] = []
+
+    def interrupt() -> None:
+        wait_for_requests(sandbox, 3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with sello.CFDI(**cfdi_config, on_progress=lambda done, total: seen.append(done)) as cfdi:
+        timer = threading.Thread(target=interrupt)
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                cfdi.process_files(operation="get_status", items=[GHOST] * 40, concurrency=1)
+        finally:
+            timer.join(timeout=10)
+        time.sleep(0.3)
+        assert len(sandbox.requests(STATUS)) <= 6, "the batch went on after the SIGINT"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_in_an_aio_callback_cancels_the_call_and_propagates(sandbox, cfdi_config) -> None:
+    sandbox.fault("delay", ms=5000, prefix=STATUS)
+
+    def on_log(level: int, line: str) -> None:
+        raise KeyboardInterrupt
+
+    client = sello.aio.CFDI(**cfdi_config, on_log=on_log, log_level=sello.LOG_DEBUG)
+
+    async def main() -> None:
+        await client.get_status(**GHOST)
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            asyncio.run(main())
+        assert time.monotonic() - started < 4
+    finally:
+        asyncio.run(client.close())
