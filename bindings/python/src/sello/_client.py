@@ -422,9 +422,8 @@ class Client:
                 oldest = next(iter(self._active), self._next_call)
                 count = next((i for i, (ticket, _) in enumerate(self._retired) if ticket > oldest), len(self._retired))
                 released, self._retired[:count] = self._retired[:count], []
-            if not self._in_flight:
-                if self._closing:
-                    self._free_locked()
+            if not self._in_flight and self._closing:  # close() waits only once it is closing
+                self._free_locked()
                 self._lock.notify_all()
         del released  # outside the lock: what a callback held may run code as it goes
 
@@ -593,10 +592,13 @@ class Client:
         function_name = self._operations[operation]
         sealed = Sealed(unseal(request))
         del request  # neither the request nor its JSON is a plain local here (sello._sealed)
+        calls_back = self._calls_back()
         call_id = sealed.value.get("call_id")
         if call_id is None:  # the request's own is more specific than a sello.call_id block's
             call_id = current_call_id.get()
-            if call_id is None and self._can_cancel:  # its own, so that an interrupt cancels only it
+            # Its own, so that an interrupt in a callback cancels only it; a call that runs no
+            # Python meanwhile sees a signal once it returns, and needs none.
+            if call_id is None and calls_back and self._can_cancel:
                 call_id = _new_call_id()
             if call_id is not None:
                 sealed.value = {**sealed.value, "call_id": call_id}
@@ -611,7 +613,7 @@ class Client:
                     call.cancel = functools.partial(self._cancel_in_flight, handle, call_id)
                 if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                     self._follow_logger()
-                if self._calls_back():  # else a signal is handled once the call returns anyway
+                if calls_back or self._calls_back():  # else a signal is handled once the call returns
                     _interrupt.relay_signals(call)
                 if call.interrupt is None:  # a signal may have come before the call began
                     pointer = function(handle, payload.value)  # the GIL is released during the call
