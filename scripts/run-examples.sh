@@ -114,12 +114,22 @@ sello_demo() {
   sello_command rut check 12.345.678-5 76.369.187-K || return 1
   echo
   fecha=$(TZ=UTC+6 date -d '-5 minutes' +%Y-%m-%dT%H:%M:%S)   # Mexico City time, 5 minutes ago
+  # Two invoices in the CSV's 4.0 layout (PRODIGIA_2026.md §2.5), stamped with the 4.0 plugin and
+  # sealed by Prodigia with the account's stored CSD (CALCULAR_SELLO), as a PADE account that has
+  # uploaded its certificate would be: the sandbox's account is given one first.
+  python3 -c 'import json, sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_sandbox/cfdi/account", method="POST",
+    data=json.dumps({"usuario": "pade_user", "has_default_cert": True}).encode(),
+    headers={"Content-Type": "application/json"}), timeout=10).read()' "$SELLO_SANDBOX_URL" || return 1
   for folio in 2001 2002; do
-    printf 'CFDI|3.3|B|%s|%s|01|1000.00|MXN|I|PUE|06000\nEMISOR|EKU9003173C9|ESCUELA KEMPER URGATE|601\n%s\n%s\n' \
-      "$folio" "$fecha" "RECEPTOR|XAXX010101000|PUBLICO EN GENERAL|G03" "TOTAL|1160.00" > "$dir/factura-B-$folio.csv"
+    printf '%s\n' "CFDI|4.0|B|$folio|$fecha||03||||500.00||MXN||580.00|I|01|PUE|06000||" \
+      "EMIS|EKU9003173C9|ESCUELA KEMPER URGATE|601||" "RECE|XAXX010101000|PUBLICO EN GENERAL|06000|||616|S01|" \
+      "CONC|81111500||1|E48||Soporte|500.00|500.00||02|" "CIMT|500.00|002|Tasa|0.160000|80.00|" \
+      "IMPU||80.00|" "IMPT|500.00|002|Tasa|0.160000|80.00" > "$dir/factura-B-$folio.csv"
   done
   cd "$dir" || return 1
-  sello_command cfdi process-file factura-B-2001.csv factura-B-2002.csv --prueba --save-dir cfdi || return 1
+  sello_command cfdi process-file factura-B-2001.csv factura-B-2002.csv --prueba --save-dir cfdi \
+    --opcion PLUGIN_PROCESO:GENERICO_CFDI40:1.0 --opcion CALCULAR_SELLO || return 1
   echo
   # The stamped XML files are named <UUID>.xml: their UUIDs, one per line, for --from-file.
   (cd cfdi && ls -- *.xml | sed 's/\.xml$//') > uuids.txt
