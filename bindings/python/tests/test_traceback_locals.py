@@ -65,3 +65,35 @@ def test_call_with_a_bad_value_shows_no_secret(sandbox, cfdi_config) -> None:
 )
 def test_a_bad_configuration_shows_no_secret(make: Callable[[], Any]) -> None:
     assert secrets_shown(make) == []
+
+
+def test_sello_aio_shows_no_secret(sandbox, fes_config, cfdi_config) -> None:
+    """The same through sello.aio: the coroutine, the pool thread's frames and the worker's."""
+    import asyncio
+
+    import sello.aio
+
+    sandbox.fault("delay", ms=3000)
+    config = {**fes_config, "clave": CLAVE, "timeout_ms": 300, "retries": {"max": 0}}
+
+    async def obtain() -> None:
+        async with sello.aio.FES(**config) as fes:
+            await fes.obtain_certificate(
+                rut="19.371.037-9",
+                correo="a@b.cl",
+                numeroDocumento="100.123.456",
+                claveCertificado=CERT_PASS,
+                duracion=3,
+                nombreEmpresa="CDS",
+                comuna="Los Ángeles",
+                direccion="Lautaro 867",
+                giroEmpresa="Otros",
+            )
+
+    async def call() -> None:
+        async with sello.aio.CFDI(**cfdi_config) as cfdi:
+            await cfdi.call("get_by_uuid", {"uuid": b"bytes", "keyPass": PASSWORD})
+
+    assert secrets_shown(lambda: asyncio.run(obtain())) == []
+    assert secrets_shown(lambda: asyncio.run(call())) == []
+    assert secrets_shown(lambda: sello.aio.FES(usuario="PruebaWS", clave=CLAVE, base_url="ftp://x")) == []

@@ -11,10 +11,11 @@ import functools
 import inspect
 import logging
 import threading
-from typing import Any, Callable, ClassVar, Dict, Generic, Optional, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, Generic, Optional, Tuple, Type, TypeVar
 
 from .. import _cancel
 from .._client import LOG_INFO, Client, LogCallback, ProgressCallback, current_call_id
+from .._sealed import Sealed
 from ..errors import local_error
 from ..result import Result
 
@@ -31,6 +32,8 @@ _CANCEL_RETRIES = 20
 _logger = logging.getLogger("sello.aio")
 
 SyncClient = TypeVar("SyncClient", bound=Client)
+#: A call's positional and keyword arguments.
+Arguments = Tuple[Tuple[Any, ...], Dict[str, Any]]
 
 
 class AsyncClient(Generic[SyncClient]):
@@ -65,7 +68,9 @@ class AsyncClient(Generic[SyncClient]):
     def __init__(self, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY, **config: Any) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
-        self._client: SyncClient = self._sync_class(**config)  # type: ignore[assignment]
+        sealed = Sealed(config)
+        del config  # no secret in a plain local of this frame (sello._sealed)
+        self._client: SyncClient = self._sync_class(**sealed.value)  # type: ignore[assignment]
         self._max_concurrency = max_concurrency
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}"
@@ -102,8 +107,9 @@ class AsyncClient(Generic[SyncClient]):
         return self._closing
 
     def __repr__(self) -> str:
-        state = "closed" if self._closing else "open"
-        return f"<sello.aio.{type(self).__name__} {state} max_concurrency={self._max_concurrency}>"
+        # getattr: a traceback may show a client whose __init__ failed (capture_locals).
+        state = "closed" if getattr(self, "_closing", True) else "open"
+        return f"<sello.aio.{type(self).__name__} {state} max_concurrency={getattr(self, '_max_concurrency', '?')}>"
 
     # -- callbacks (quick, local: plain methods) -------------------------------------------------
     def set_progress(self, on_progress: Optional[ProgressCallback]) -> None:
@@ -122,17 +128,25 @@ class AsyncClient(Generic[SyncClient]):
     async def call(self, operation: str, request: Optional[Dict[str, Any]] = None) -> Result:
         """Runs an operation by name with a request dict, as the synchronous ``call()``; a
         ``call_id`` field is kept (and cancelled by, when the task is cancelled)."""
+        sealed: Sealed[Arguments] = Sealed(((operation, request), {}))
         explicit = (request or {}).get("call_id")
+        del request  # held sealed only (sello._sealed)
         own = explicit if isinstance(explicit, str) else None
-        return await self._run(operation, self._client.call, operation, request, _call_id=own)
+        return await self._run(operation, self._client.call, sealed, _call_id=own)
 
     async def _run(
-        self, operation: str, function: Callable[..., Result], *args: Any, _call_id: Optional[str] = None, **kwargs: Any
+        self,
+        operation: str,
+        function: Callable[..., Result],
+        arguments: "Sealed[Arguments]",
+        _call_id: Optional[str] = None,
     ) -> Result:
+        """Runs ``function(*args, **kwargs)`` (``arguments``, sealed: they may hold secrets) on the
+        pool."""
         # The caller's id (the request's, else a sello.call_id block's) or, to cancel by, a new one.
         shared = _call_id if _call_id is not None else current_call_id.get()
         call_id = shared if shared is not None else (_cancel.new_call_id() if self._can_cancel else None)
-        work = functools.partial(_in_thread, call_id, function, args, kwargs)
+        work = functools.partial(_in_thread, call_id, function, arguments)
         with self._state:
             if self._closing:
                 raise local_error(
@@ -191,16 +205,16 @@ class AsyncClient(Generic[SyncClient]):
 AsyncClientT = TypeVar("AsyncClientT", bound=AsyncClient[Any])
 
 
-def _in_thread(call_id: Optional[str], function: Callable[..., Result], args: Any, kwargs: Any) -> Result:
+def _in_thread(call_id: Optional[str], function: Callable[..., Result], arguments: "Sealed[Arguments]") -> Result:
     """Runs on a pool thread: the synchronous call, with its call_id in the request when set."""
     if call_id is None:
-        return function(*args, **kwargs)
-    return contextvars.copy_context().run(_with_call_id, call_id, function, args, kwargs)
+        return function(*arguments.value[0], **arguments.value[1])
+    return contextvars.copy_context().run(_with_call_id, call_id, function, arguments)
 
 
-def _with_call_id(call_id: str, function: Callable[..., Result], args: Any, kwargs: Any) -> Result:
+def _with_call_id(call_id: str, function: Callable[..., Result], arguments: "Sealed[Arguments]") -> Result:
     current_call_id.set(call_id)
-    return function(*args, **kwargs)
+    return function(*arguments.value[0], **arguments.value[1])
 
 
 def _cancel_in_library(
@@ -233,7 +247,9 @@ def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Re
     documentation; the call runs on the client's pool."""
 
     async def method(self: AsyncClient[Any], *args: Any, **kwargs: Any) -> Result:
-        return await self._run(operation, getattr(self._client, operation), *args, **kwargs)
+        arguments: Sealed[Arguments] = Sealed((args, kwargs))
+        del args, kwargs  # held sealed only (sello._sealed)
+        return await self._run(operation, getattr(self._client, operation), arguments)
 
     method.__name__ = operation
     method.__qualname__ = f"{owner.__name__}.{operation}"
