@@ -55,4 +55,18 @@ import Testing
         let plain = HTTPResponse(status: 200, contentType: nil, body: [])
         #expect(plain.replay.afterPossibleArrival == nil)
     }
+
+    /// A status without the service's own answer says what it most often means: 404 the base_url,
+    /// 414 the query string's values; other statuses only show the sample.
+    @Test func someStatusesSayWhatToChange() {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: "a CFDI may have been stamped")
+        let message = { (status: Int) in
+            AnswerFormat.prodigia.unreadable(
+                Self.response(status, "<html>x</html>", replay: replay), redactor: Redactor(secrets: [])
+            ).message
+        }
+        #expect(message(404).contains("check base_url"))
+        #expect(message(414).contains("query string") && message(414).contains("nothing was processed"))
+        #expect(!message(418).contains("(") && message(418).hasSuffix("<html>x</html>"))
+    }
 }

@@ -1186,3 +1186,14 @@ def test_no_secret_in_any_envelope_or_log_line(sandbox, cfdi_config, certs) -> N
     assert "***" in envelopes[3]["error"]["message"]
     assert any("keyPass=***" in line for _, line in logs)
     assert_no_secrets(secrets + ["Wrong-Pass-1"], envelopes, logs)
+
+
+def test_a_url_too_long_for_the_service_says_what_to_change(sandbox, cfdi) -> None:
+    """procesarArchivo carries datos in the query string (seed 002). A server refuses a request
+    line longer than it takes (the sandbox's, as many, at 64 KiB) with 414: the error says that the
+    query's values are too large and which operations carry them in the body instead."""
+    datos = csv_text() + "NOTA|" + "a" * 70_000 + "\n"
+    envelope = cfdi.call("process_file", {"datos": datos, "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0"]})
+    error = envelope["error"]
+    assert (error["code"], error["retryable"], envelope["meta"]["http_status"]) == ("HTTP_414", False, 414), error
+    assert "query string" in error["message"] and "cfdi_process_file_with_csd" in error["message"], error

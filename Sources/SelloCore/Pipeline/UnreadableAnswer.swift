@@ -41,15 +41,26 @@ public struct AnswerFormat: Sendable {
                 .auth, .httpStatus(response.status),
                 "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
         default:
-            // A 404 is most often a base_url without the service's path, or with a part too many.
-            let hint =
-                response.status == 404
-                ? " (check base_url: the library adds each operation's path to it, so it must end where the "
-                    + "service's documentation puts the operations)" : ""
+            let hint = AnswerFormat.hint(status: response.status)
             return SelloError(
                 .http, .httpStatus(response.status),
                 "\(service) answered HTTP \(response.status) without its \(format) answer\(hint): \(sample)",
                 details: details)
+        }
+    }
+
+    /// What a status without the service's own answer most often means, said where it helps.
+    static func hint(status: Int) -> String {
+        switch status {
+        case 404: // a base_url without the service's path, or with a part too many
+            return " (check base_url: the library adds each operation's path to it, so it must end where the "
+                + "service's documentation puts the operations)"
+        case 414: // URI Too Long: seed 002 sends datos and the cancellation CSD in the query string
+            return " (URI Too Long: the request's values travel in its query string and are more than the "
+                + "service's server takes; nothing was processed. Send fewer at a time, or use an operation "
+                + "that carries them in its body: cfdi_process_file_with_csd, cfdi_stamp_xml)"
+        default:
+            return ""
         }
     }
 }
