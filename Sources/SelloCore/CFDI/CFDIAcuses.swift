@@ -6,7 +6,7 @@ enum CFDIAcuses {
     /// Saves every acuse of `data` in `folder`; the paths written. A cancelled UUID without any
     /// acuse is a warning: the receipt is the caller's proof of the cancellation.
     static func save(_ data: JSONObject, folder: String, found: inout ReadFacts) -> [JSON] {
-        let entries = (CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []).compactMap(\.objectValue)
+        let entries = cancelaciones(data)
         var saved: [JSON] = []
         var seen = false
         for entry in entries {
@@ -39,7 +39,7 @@ enum CFDIAcuses {
     /// 002 keeps 96 for a repeated request). Unless the service's own words say the CFDI was
     /// cancelled, each such UUID is a warning that sends the caller to `cfdi_get_status`.
     static func warnRequested(_ data: JSONObject, found: inout ReadFacts) {
-        let entries = (CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []).compactMap(\.objectValue)
+        let entries = cancelaciones(data)
         for entry in entries where CFDIAnswer.integer(CFDIAnswer.field(entry, "codigo")) == 201 {
             let mensaje = CFDIAnswer.field(entry, "mensaje")?.stringValue ?? ""
             guard !mensaje.lowercased().contains("cancelado") else { continue }
@@ -53,6 +53,11 @@ enum CFDIAcuses {
                         + "receiver accepts (or 72 hours pass); confirm with cfdi_get_status",
                     field: "cancelaciones"))
         }
+    }
+
+    /// The answer's cancelaciones, as objects.
+    static func cancelaciones(_ data: JSONObject) -> [JSONObject] {
+        (CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []).compactMap(\.objectValue)
     }
 
     private static func write(_ acuse: String, uuid: String, folder: String, found: inout ReadFacts) -> [JSON] {

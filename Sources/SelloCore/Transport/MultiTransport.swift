@@ -134,14 +134,8 @@ private struct Batch {
     /// Lets libcurl work, reads what finished, then judges deadlines, then waits for activity.
     /// False when the multi handle itself failed (everything left is then failed).
     mutating func step(_ completion: Completion) -> Bool {
-        var active: Int32 = 0
-        let performed = curl_multi_perform(multi, &active)
         // What finished is read first; only then are deadlines judged.
-        var easy: UnsafeMutableRawPointer?
-        var code = CURLE_OK
-        while curlshim_multi_next_done(multi, &easy, &code) != 0 {
-            if let easy { finish(easy, .finished(code), completion) }
-        }
+        let performed = performAndReadFinished(completion)
         if performed != CURLM_OK {
             abandon(
                 SelloError.internal(
@@ -160,6 +154,18 @@ private struct Batch {
 
     /// How many requests may run now: the first alone, then up to the limit.
     var slots: Int { anyCompleted ? limit : 1 }
+
+    /// Lets libcurl work once and finishes every transfer it reports done; what libcurl said.
+    mutating func performAndReadFinished(_ completion: Completion) -> CURLMcode {
+        var active: Int32 = 0
+        let performed = curl_multi_perform(multi, &active)
+        var easy: UnsafeMutableRawPointer?
+        var code = CURLE_OK
+        while curlshim_multi_next_done(multi, &easy, &code) != 0 {
+            if let easy { finish(easy, .finished(code), completion) }
+        }
+        return performed
+    }
 
     mutating func nextReady() -> Waiting? {
         let now = ContinuousClock.now
@@ -268,15 +274,7 @@ private struct Batch {
     /// request are stopped first, so that reading what arrived sends nothing more.
     mutating func cancelRest(_ completion: Completion) {
         for (easy, item) in running where item.transfer.sink.requestStarts == 0 { finish(easy, .cancelled, completion) }
-        if !running.isEmpty {
-            var active: Int32 = 0
-            _ = curl_multi_perform(multi, &active)
-            var easy: UnsafeMutableRawPointer?
-            var code = CURLE_OK
-            while curlshim_multi_next_done(multi, &easy, &code) != 0 {
-                if let easy { finish(easy, .finished(code), completion) }
-            }
-        }
+        if !running.isEmpty { _ = performAndReadFinished(completion) }
         for easy in Array(running.keys) { finish(easy, .cancelled, completion) }
         for item in retrying {
             complete(item.position, .failure(.cancelledBeforeRetry(after: item.lastError?.code)), completion)

@@ -119,7 +119,6 @@ final class Transfer {
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
             if settled.url != url { options.set(CURLOPT_URL, url) }
-            Transfer.setTimeouts(&options, settings: settings)
             setAnswerData(&options)
         } else {
             curl_easy_reset(handle.raw)

@@ -38,7 +38,10 @@ extension Transfer {
         options.set(CURLOPT_SHARE, pointer: share)
         options.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
         options.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        setTimeouts(&options, settings: settings)
+        // libcurl's own limit is connecting only (no CURLOPT_TIMEOUT_MS): the call's deadline is kept
+        // by whoever runs the transfer (`EasyHandle.perform`, the batch), without the time spent in
+        // the caller's callbacks. The client's setting: a kept handle keeps it too.
+        options.set(CURLOPT_CONNECTTIMEOUT_MS, settings.config.connectTimeoutMs)
         options.set(CURLOPT_USERAGENT, config.userAgent)
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -52,17 +55,11 @@ extension Transfer {
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
     }
 
-    /// libcurl's own limits: connecting only. The call's deadline is kept by the caller of the
-    /// transfer (`EasyHandle.perform`, the batch), without the time spent in the caller's callbacks.
-    static func setTimeouts(_ options: inout CurlOptions, settings: TransportSettings) {
-        options.set(CURLOPT_TIMEOUT_MS, 0)
-        options.set(CURLOPT_CONNECTTIMEOUT_MS, settings.config.connectTimeoutMs)
-    }
-
     /// A transfer that sets only the options every plain transfer sets: no custom method, no
     /// upload progress, the body (if any) in memory. After one, the next plain transfer on the
     /// same handle needs no `curl_easy_reset`: each option it would leave behind is one the next
-    /// sets again (the URL, timeouts, answer data, method, body, headers, basic credentials).
+    /// sets again (the URL, answer data, method, body, headers, basic credentials) or the client's
+    /// own, the same for every transfer of the handle's pool.
     static func isPlain(_ request: HTTPRequest, hooks: CallHooks) -> Bool {
         guard request.method != .put, !(request.reportsProgress && hooks.hasProgress) else { return false }
         switch request.body {

@@ -13,6 +13,18 @@ import sello
 CLAVE = "tb-clave-" + "9GuSJCOWLX"
 CERT_PASS = "tb-cert-" + "Secreta123"
 PASSWORD = "tb-pass-" + "hunter22"
+#: An obtain_certificate request, its secret passed as a keyword like any other field.
+CERTIFICATE_REQUEST = {
+    "rut": "19.371.037-9",
+    "correo": "a@b.cl",
+    "numeroDocumento": "100.123.456",
+    "claveCertificado": CERT_PASS,
+    "duracion": 3,
+    "nombreEmpresa": "CDS",
+    "comuna": "Los Ángeles",
+    "direccion": "Lautaro 867",
+    "giroEmpresa": "Otros",
+}
 
 
 def secrets_shown(call: Callable[[], Any]) -> List[str]:
@@ -33,19 +45,7 @@ def test_a_timed_out_obtain_certificate_shows_no_secret(sandbox, fes_config) -> 
     sandbox.fault("delay", ms=3000)
     config = {**fes_config, "clave": CLAVE, "timeout_ms": 300, "retries": {"max": 0}}
     with sello.FES(**config) as fes:
-        shown = secrets_shown(
-            lambda: fes.obtain_certificate(
-                rut="19.371.037-9",
-                correo="a@b.cl",
-                numeroDocumento="100.123.456",
-                claveCertificado=CERT_PASS,
-                duracion=3,
-                nombreEmpresa="CDS",
-                comuna="Los Ángeles",
-                direccion="Lautaro 867",
-                giroEmpresa="Otros",
-            )
-        )
+        shown = secrets_shown(lambda: fes.obtain_certificate(**CERTIFICATE_REQUEST))
     assert shown == []
 
 
@@ -78,17 +78,7 @@ def test_sello_aio_shows_no_secret(sandbox, fes_config, cfdi_config) -> None:
 
     async def obtain() -> None:
         async with sello.aio.FES(**config) as fes:
-            await fes.obtain_certificate(
-                rut="19.371.037-9",
-                correo="a@b.cl",
-                numeroDocumento="100.123.456",
-                claveCertificado=CERT_PASS,
-                duracion=3,
-                nombreEmpresa="CDS",
-                comuna="Los Ángeles",
-                direccion="Lautaro 867",
-                giroEmpresa="Otros",
-            )
+            await fes.obtain_certificate(**CERTIFICATE_REQUEST)
 
     async def call() -> None:
         async with sello.aio.CFDI(**cfdi_config) as cfdi:

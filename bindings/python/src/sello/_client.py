@@ -722,8 +722,9 @@ def client_config(**fields: Any) -> Dict[str, Any]:
 
     Without ``ca_file``, certifi's bundle (when certifi is installed) goes along as
     ``fallback_ca_file``: the library uses it only where this machine has no system CA bundle.
+    Paths and mappings are made plain (``_plain``), as in a request.
     """
-    config = {key: value for key, value in fields.items() if value is not None}
+    config = {key: _plain(value) for key, value in fields.items() if value is not None}
     if "ca_file" not in config and "fallback_ca_file" not in config:
         bundle = certifi_bundle()
         if bundle is not None:

@@ -73,14 +73,14 @@ class CFDI(Client):
                 environment=environment,
                 timeout_ms=timeout_ms,
                 connect_timeout_ms=connect_timeout_ms,
-                ca_file=os.fspath(ca_file) if ca_file is not None else None,
+                ca_file=ca_file,
                 proxy=proxy,
                 user_agent=user_agent,
                 max_response_bytes=max_response_bytes,
                 allow_insecure_http=allow_insecure_http,
-                retries=dict(retries) if retries is not None else None,
+                retries=retries,
                 allow_tls_key_log=allow_tls_key_log,
-                fallback_ca_file=os.fspath(fallback_ca_file) if fallback_ca_file is not None else None,
+                fallback_ca_file=fallback_ca_file,
             )
         )
         del password
