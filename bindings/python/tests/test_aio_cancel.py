@@ -4,7 +4,9 @@ kind ``cancelled``. sello/_cancel.py reaches PREFIX_client_cancel, sello.aio put
 request it sends and cancels a call in flight when its task is cancelled, and error kind
 "cancelled" raises sello.CallCancelledError. These tests check, against the sandbox, that
 cancelling frees the thread long before the sandbox's 5 s delay, with exactly one request
-recorded."""
+recorded. The last part: a call that succeeds although its task was cancelled (a certificate
+issued, an invoice stamped) reaches the client's on_abandoned, or a WARNING that names it without
+its data."""
 
 from __future__ import annotations
 
