@@ -4,11 +4,15 @@ kind ``cancelled``. sello/_cancel.py reaches PREFIX_client_cancel, sello.aio put
 request it sends and cancels a call in flight when its task is cancelled, and error kind
 "cancelled" raises sello.CallCancelledError. These tests check, against the sandbox, that
 cancelling frees the thread long before the sandbox's 5 s delay, with exactly one request
-recorded."""
+recorded. The last part: a call that succeeds although its task was cancelled (a certificate
+issued, an invoice stamped) reaches the client's on_abandoned, or a WARNING that names it without
+its data."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import concurrent.futures
 import logging
 import threading
 import time
@@ -20,7 +24,7 @@ import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
 from sello_fixtures import CFDI_BY_UUID as BY_UUID
-from sello_fixtures import stamped_uuid
+from sello_fixtures import FES_OBTAIN, FES_REQUEST, csv_text, stamped_uuid
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -227,3 +231,179 @@ def test_cancelling_a_task_cancels_the_calls_sharing_its_call_id(sandbox, cfdi_c
             return time.perf_counter() - started
 
     assert asyncio.run(main()) < 1.0
+
+
+# -- a call that succeeds although its task was cancelled: on_abandoned ---------------------------------
+
+
+@pytest.fixture()
+def cancel_cannot_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's cancel never reaches the call, which runs to its end and succeeds: as when the
+    cancel comes too late, or the library cannot cancel."""
+    monkeypatch.setattr("sello.aio._base._cancel_in_library", lambda *args, **kwargs: None)
+
+
+async def cancel_in_flight(sandbox: Any, task: "asyncio.Future[Any]", path: str) -> None:
+    """Cancels ``task`` once its request is at the sandbox (held there by a delay fault)."""
+    await asyncio.to_thread(wait_until, lambda: len(sandbox.requests(path)) == 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+def test_a_certificate_issued_after_its_task_was_cancelled_goes_to_on_abandoned(
+    sandbox, fes_config, cancel_cannot_reach
+) -> None:
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    kept: List[Any] = []
+
+    def on_abandoned(operation: str, result: sello.Result) -> None:
+        kept.append((operation, result, threading.current_thread().name))
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config, on_abandoned=on_abandoned) as fes:
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+        # close() waited for the call in flight, and so for the hook.
+
+    asyncio.run(main())
+    [(operation, result, thread)] = kept
+    assert operation == "obtain_certificate" and isinstance(result, sello.Result)
+    assert result["estado"] == "OK" and len(base64.b64decode(result["certificado"], validate=True)) > 100
+    assert thread.startswith("sello-aio-fes")  # the pool thread that ran the call
+    assert len(sandbox.requests(FES_OBTAIN)) == 1
+
+
+def test_a_stamp_answered_before_its_task_resumed_goes_to_on_abandoned(sandbox, cfdi_config, monkeypatch) -> None:
+    """The answer has arrived (the call ended on its thread) but the task is cancelled before it
+    could take it: the library has nothing left to cancel, the invoice is stamped."""
+    kept: List[Any] = []
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, on_abandoned=lambda *args: kept.append(args)) as cfdi:
+            submitted: List["concurrent.futures.Future[Any]"] = []
+            submit = cfdi._pool.submit
+
+            def capture(*args: Any, **kwargs: Any) -> "concurrent.futures.Future[Any]":
+                submitted.append(submit(*args, **kwargs))
+                return submitted[-1]
+
+            monkeypatch.setattr(cfdi._pool, "submit", capture)
+            task = asyncio.ensure_future(cfdi.process_file(datos=csv_text(), prueba=True))
+            while not submitted:
+                await asyncio.sleep(0)
+            concurrent.futures.wait(submitted)  # blocks the loop: the task cannot take the answer
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(main())
+    [(operation, result)] = kept
+    assert operation == "process_file" and result["uuid"]
+    with sello.CFDI(**cfdi_config) as cfdi:
+        assert cfdi.get_by_uuid(uuid=result["uuid"])["consultaOk"] is True  # stamped indeed
+
+
+def test_without_on_abandoned_a_dropped_result_is_logged_without_its_data(
+    sandbox, fes_config, cancel_cannot_reach, caplog, monkeypatch
+) -> None:
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    caplog.set_level(logging.DEBUG)  # every logger and level: none may show a secret
+    seen: Dict[str, Any] = {}
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config) as fes:
+            obtain = fes.sync.obtain_certificate
+
+            def spy(**request: Any) -> sello.Result:
+                seen["call_id"] = current_call_id.get()
+                seen["result"] = obtain(**request)
+                return seen["result"]
+
+            monkeypatch.setattr(fes.sync, "obtain_certificate", spy)
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+
+    asyncio.run(main())
+    [warning] = [r for r in caplog.records if r.name == "sello.aio" and r.levelno == logging.WARNING]
+    message = warning.getMessage()
+    assert "fes.obtain_certificate" in message and seen["call_id"] and seen["call_id"] in message
+    assert "cancelled" in message and "dropped" in message and "on_abandoned" in message
+    certificate = seen["result"]["certificado"]
+    secrets = [FES_REQUEST["claveCertificado"], fes_config["clave"], certificate, certificate[:32], certificate[-32:]]
+    for record in caplog.records:
+        text = f"{record.getMessage()} {record.args!r} {record.exc_text or ''}"
+        assert not [s for s in secrets if s in text], record.getMessage()
+    assert not [s for s in secrets if s in caplog.text]
+
+
+def test_an_on_abandoned_that_raises_is_logged_and_the_client_goes_on(
+    sandbox, fes_config, cancel_cannot_reach, caplog
+) -> None:
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    caplog.set_level(logging.WARNING, logger="sello.aio")
+    called: List[str] = []
+
+    def on_abandoned(operation: str, result: sello.Result) -> None:
+        called.append(operation)
+        raise RuntimeError("the hook broke")
+
+    async def main() -> sello.Result:
+        async with sello.aio.FES(**fes_config, max_concurrency=1, on_abandoned=on_abandoned) as fes:
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            # The pool's only thread runs the hook before it takes this call.
+            later = await fes.obtain_certificate(**FES_REQUEST)
+            await asyncio.sleep(0)  # the loop goes on too
+            return later
+
+    later = asyncio.run(main())
+    assert later["estado"] == "OK" and called == ["obtain_certificate"]
+    [record] = [r for r in caplog.records if r.name == "sello.aio"]
+    assert record.levelno == logging.ERROR and "obtain_certificate" in record.getMessage()
+    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+def test_calls_awaited_to_their_end_or_never_sent_are_not_abandoned(sandbox, cfdi_config, caplog) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=1500, count=1, prefix=BY_UUID)
+    caplog.set_level(logging.DEBUG, logger="sello.aio")
+    kept: List[Any] = []
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, max_concurrency=1, on_abandoned=lambda *a: kept.append(a)) as cfdi:
+            held = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid))  # takes the only thread
+            queued = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid))  # waits for it
+            await asyncio.to_thread(wait_until, lambda: len(sandbox.requests(BY_UUID)) == 1)
+            queued.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await queued
+            assert (await held)["consultaOk"] is True
+            assert (await cfdi.get_by_uuid(uuid=uuid))["consultaOk"] is True
+
+    asyncio.run(main())
+    assert kept == []
+    assert len(sandbox.requests(BY_UUID)) == 2  # the queued call was never sent
+    assert [r.getMessage() for r in caplog.records if r.name == "sello.aio"] == []
+
+
+def test_a_call_that_fails_after_its_task_was_cancelled_is_not_abandoned(sandbox, cfdi_config, caplog) -> None:
+    """The usual case: the library cancels the call, which ends with CallCancelledError."""
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=BY_UUID)
+    caplog.set_level(logging.DEBUG, logger="sello.aio")
+    kept: List[Any] = []
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, on_abandoned=lambda *a: kept.append(a)) as cfdi:
+            task = asyncio.ensure_future(cfdi.get_by_uuid(uuid=uuid))
+            await cancel_in_flight(sandbox, task, BY_UUID)
+
+    asyncio.run(main())
+    assert kept == []
+    assert [r.getMessage() for r in caplog.records if r.name == "sello.aio" and r.levelno > logging.DEBUG] == []
+
+
+def test_on_abandoned_must_be_callable(cfdi_config) -> None:
+    with pytest.raises(TypeError, match="on_abandoned must be callable"):
+        sello.aio.CFDI(**cfdi_config, on_abandoned="keep")

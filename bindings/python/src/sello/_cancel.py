@@ -9,7 +9,8 @@ answers an envelope whose ``data.cancelled`` says how many it reached.
 This is the one place of the binding that talks to that C function. It finds it by name in the
 loaded library: a library without it (today's, before issue 14's C part) makes :func:`supported`
 False, and then sello.aio sends no ``call_id`` at all (such a library refuses unknown request
-fields) and a cancelled task lets its call run to its end on the pool's thread, its result dropped.
+fields) and a cancelled task lets its call run to its end on the pool's thread, its Result handed to the
+client's ``on_abandoned`` (or logged as dropped).
 """
 
 from __future__ import annotations

@@ -4,17 +4,20 @@
 ...     results = await asyncio.gather(*(cfdi.get_by_uuid(uuid=u) for u in uuids))
 
 :class:`FES`, :class:`FirmaVirtual` and :class:`CFDI` take the synchronous clients' keyword
-arguments plus ``max_concurrency`` (default 16), and have the same methods as coroutines, made from
-the synchronous classes' operation tables: same arguments, same :class:`sello.Result`, same
-exceptions (:class:`sello.ValidationError`, :class:`sello.AuthError`, ...). Each client runs its
-calls on a thread pool of its own, ``max_concurrency`` threads: 16 concurrent awaits of a 500 ms
-call take about 0.5 s. ``async with`` closes the client (waiting for the calls in flight).
-Cancelling an awaiting task: see :class:`AsyncClient`.
+arguments plus ``max_concurrency`` (default 16) and ``on_abandoned`` (see below), and have the
+same methods as coroutines, made from the synchronous classes' operation tables: same arguments,
+same :class:`sello.Result`, same exceptions (:class:`sello.ValidationError`,
+:class:`sello.AuthError`, ...). Each client runs its calls on a thread pool of its own,
+``max_concurrency`` threads: 16 concurrent awaits of a 500 ms call take about 0.5 s.
+``async with`` closes the client (waiting for the calls in flight). Cancelling an awaiting task:
+see :class:`AsyncClient`. A call that still succeeds after its task was cancelled (a certificate
+issued, an invoice stamped) goes to ``on_abandoned(operation, result)`` when given
+(:data:`AbandonedCallback`), else a WARNING on the ``sello.aio`` logger names it.
 """
 
 from __future__ import annotations
 
-from ._base import DEFAULT_MAX_CONCURRENCY, AsyncClient
+from ._base import DEFAULT_MAX_CONCURRENCY, AbandonedCallback, AsyncClient
 from ._clients import CFDI, FES, FirmaVirtual
 
-__all__ = ["FES", "FirmaVirtual", "CFDI", "AsyncClient", "DEFAULT_MAX_CONCURRENCY"]
+__all__ = ["FES", "FirmaVirtual", "CFDI", "AsyncClient", "AbandonedCallback", "DEFAULT_MAX_CONCURRENCY"]

@@ -19,7 +19,7 @@ from .._sealed import Sealed
 from ..errors import local_error
 from ..result import Result
 
-__all__ = ["AsyncClient", "DEFAULT_MAX_CONCURRENCY"]
+__all__ = ["AsyncClient", "AbandonedCallback", "DEFAULT_MAX_CONCURRENCY"]
 
 #: The default size of a client's thread pool: how many of its calls run at once.
 DEFAULT_MAX_CONCURRENCY = 16
@@ -34,6 +34,8 @@ _logger = logging.getLogger("sello.aio")
 SyncClient = TypeVar("SyncClient", bound=Client)
 #: A call's positional and keyword arguments.
 Arguments = Tuple[Tuple[Any, ...], Dict[str, Any]]
+#: ``on_abandoned(operation, result)``: a call whose awaiting task was cancelled ended with a Result.
+AbandonedCallback = Callable[[str, Result], None]
 
 
 class AsyncClient(Generic[SyncClient]):
@@ -54,20 +56,43 @@ class AsyncClient(Generic[SyncClient]):
     Cancelling the task that awaits a call: a call still waiting for a thread is never sent; a call
     in flight is cancelled in the library by its ``call_id`` (``PREFIX_client_cancel``), which
     makes it return within 100 ms and frees its thread — with a library that can cancel (see
-    ``sello._cancel``). With one that cannot, the call runs to its end on its thread and its result
-    is dropped. The call's ``call_id`` is the caller's when there is one — the request's own
-    ``call_id`` field (``call()``), else the one of an enclosing :func:`sello.call_id` block — so
-    that ``cancel_calls(that_id)`` reaches it; otherwise a unique one is made. Calls sharing an id
-    are cancelled together: cancelling the task of one cancels every call in flight on this client
-    with the same id.
+    ``sello._cancel``). With one that cannot, the call runs to its end on its thread (a Result it
+    ends with goes to ``on_abandoned``: below). The call's ``call_id`` is the caller's when there
+    is one — the request's own ``call_id`` field (``call()``), else the one of an enclosing
+    :func:`sello.call_id` block — so that ``cancel_calls(that_id)`` reaches it; otherwise a unique
+    one is made. Calls sharing an id are cancelled together: cancelling the task of one cancels
+    every call in flight on this client with the same id.
+
+    A call can still succeed after its task was cancelled: its answer had already arrived, or the
+    cancel came too late (or the library cannot cancel). The service then did the work — issued a
+    certificate, stamped an invoice — and the task will never see the :class:`sello.Result`. Pass
+    ``on_abandoned=callback`` to keep it: ``callback(operation, result)`` (``operation`` is the
+    method's name, e.g. ``"obtain_certificate"``) is called for each such call, and only for those:
+    not for a call that ends with an exception (the usual :class:`sello.CallCancelledError`), not
+    for one whose task was not cancelled, not for one that was never sent. It runs on the pool
+    thread that ran the call, as soon as the call ends, before that thread takes another call (and
+    ``close()`` waits for it); when the call had already ended as its task was cancelled, it runs
+    at once on the event loop's thread. Keep it quick and thread-safe (to reach asyncio objects,
+    ``loop.call_soon_threadsafe``); an exception it raises is logged on the ``sello.aio`` logger
+    and goes no further. Without ``on_abandoned``, each such result is logged at WARNING on the
+    ``sello.aio`` logger — service, operation and call_id, never the result's data — and dropped.
     """
 
     #: The synchronous class this one wraps; its ``_operations`` table gives the methods.
     _sync_class: ClassVar[Type[Client]]
 
-    def __init__(self, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY, **config: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        on_abandoned: Optional[AbandonedCallback] = None,
+        **config: Any,
+    ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
+        if on_abandoned is not None and not callable(on_abandoned):
+            raise TypeError(f"on_abandoned must be callable or None, got {type(on_abandoned).__name__}")
+        self._on_abandoned = on_abandoned
         sealed = Sealed(config)
         del config  # no secret in a plain local of this frame (sello._sealed)
         self._client: SyncClient = self._sync_class(**sealed.value)  # type: ignore[assignment]
@@ -160,11 +185,44 @@ class AsyncClient(Generic[SyncClient]):
         try:
             return await asyncio.wrap_future(submitted)
         except asyncio.CancelledError:
-            # wrap_future has already cancelled `submitted` if no thread had taken it.
+            # wrap_future has already cancelled `submitted` if no thread had taken it: never sent.
+            if submitted.cancel():
+                raise
             if call_id is not None and self._can_cancel and not submitted.done():
                 loop = asyncio.get_running_loop()
                 _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
+            # Taken by a thread: the call may still end with a Result nobody awaits. Runs on that
+            # thread when the call ends, or here at once if it has ended already.
+            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id))
             raise
+
+    def _abandoned(
+        self, operation: str, call_id: Optional[str], submitted: "concurrent.futures.Future[Result]"
+    ) -> None:
+        """A call whose task was cancelled has ended: its Result goes to on_abandoned, or a
+        WARNING says it was dropped. Names and ids only in the log: the Result may hold secrets
+        (a certificate), and no local of this frame holds it."""
+        name = f"{self._client._service}.{operation}"
+        if submitted.exception() is not None:
+            _logger.debug(
+                "sello.aio: %s (call_id %s) ended with %s after its task was cancelled",
+                name,
+                call_id,
+                type(submitted.exception()).__name__,
+            )
+            return
+        if self._on_abandoned is None:
+            _logger.warning(
+                "sello.aio: %s (call_id %s) succeeded after its task was cancelled; its result was "
+                "dropped (pass on_abandoned= to the client to keep it)",
+                name,
+                call_id,
+            )
+            return
+        try:
+            self._on_abandoned(operation, submitted.result())
+        except Exception:  # noqa: BLE001 - a hook's failure must not reach the pool or the loop
+            _logger.exception("sello.aio: on_abandoned raised for %s (call_id %s)", name, call_id)
 
     # -- closing ---------------------------------------------------------------------------------
     async def close(self) -> None:

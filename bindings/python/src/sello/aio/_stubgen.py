@@ -1,5 +1,5 @@
 """Writes _clients.pyi, the typed signatures of sello.aio's clients, from the synchronous classes:
-their constructors (plus ``max_concurrency``) and each method of their operation table, as a
+their constructors (plus ``max_concurrency`` and ``on_abandoned``) and each method of their operation table, as a
 coroutine. The runtime classes are made from the same table (AsyncClient.__init_subclass__), so
 type checkers and the running code see the same methods.
 
@@ -34,6 +34,9 @@ CLIENTS: Tuple[Tuple[str, Type[Client], str], ...] = (
 #: Where names used in the synchronous annotations are imported from: the first module that
 #: defines the name (not one that only imports it: mypy --strict refuses implicit re-exports).
 _SOURCES: Tuple[ModuleType, ...] = (_client, result, fes, firma_virtual, cfdi)
+
+#: The keyword arguments sello.aio's constructors add to the synchronous ones (AsyncClient.__init__).
+EXTRA_PARAMETERS = ("max_concurrency: int = ...", "on_abandoned: Optional[AbandonedCallback] = ...")
 
 HEADER = """# Generated from the synchronous clients by sello/aio/_stubgen.py: do not edit by hand.
 # After adding an operation to sello.FES, sello.FirmaVirtual or sello.CFDI, run
@@ -92,13 +95,11 @@ def _imports(annotations: Sequence[str]) -> List[str]:
 
 def render() -> str:
     """The text of _clients.pyi."""
-    annotations: List[str] = ["int"]
+    annotations: List[str] = ["int", "Optional"]  # EXTRA_PARAMETERS' (AbandonedCallback: from ._base)
     body: List[str] = []
     for name, sync_class, alias in CLIENTS:
         body += ["", "", f"class {name}(AsyncClient[{alias}.{sync_class.__name__}]):"]
-        body.append(
-            f"    def __init__({_parameters(sync_class.__init__, ['max_concurrency: int = ...'])}) -> None: ..."
-        )
+        body.append(f"    def __init__({_parameters(sync_class.__init__, EXTRA_PARAMETERS)}) -> None: ...")
         annotations += [
             str(p.annotation)
             for p in inspect.signature(sync_class.__init__).parameters.values()
@@ -124,7 +125,7 @@ def render() -> str:
         "",
         *_imports(annotations),
         *modules,
-        "from ._base import AsyncClient",
+        "from ._base import AbandonedCallback, AsyncClient",
         "",
         '__all__ = ["FES", "FirmaVirtual", "CFDI"]',
     ]
