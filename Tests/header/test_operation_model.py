@@ -155,8 +155,8 @@ def test_sent_once_is_read_and_becomes_the_python_table() -> None:
         REFERENCE + RECEIPT_PDF.replace("data: array{pdfBase64", "sent: once\ndata: array{pdfBase64")
     )
     assert once["cfdi_get_receipt_pdf"].sent_once
-    assert '        "get_receipt_pdf",\n' in generate.render_python(header, once).split("SENT_ONCE")[1]
-    assert '        "get_receipt_pdf",\n' not in generate.render_python(header).split("SENT_ONCE")[1]
+    assert '        "get_receipt_pdf",\n' in generate.render_python(header, once).rsplit("SENT_ONCE", 1)[1]
+    assert '        "get_receipt_pdf",\n' not in generate.render_python(header).rsplit("SENT_ONCE", 1)[1]
 
 
 def test_a_type_it_cannot_read_is_named() -> None:

@@ -5,9 +5,9 @@ Generated from include/sello.h by scripts/generate.py (make generate): do not ed
 Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle
 functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding
 blocks of docs/reference.md, and bindings/python/tests/test_operation_table.py checks there is one
-per operation.
+per operation. SENT_ONCE comes from the same blocks (their `sent: once`).
 """
-from typing import Dict, Tuple
+from typing import Dict, FrozenSet, Tuple
 
 #: SELLO_VERSION_MAJOR.MINOR.PATCH (also the distribution's version: pyproject.toml reads it).
 VERSION = "0.1.0"
@@ -104,3 +104,11 @@ BATCH_OPERATIONS: Tuple[str, ...] = (
     "get_status",
     "get_by_uuid",
 )
+#: Per service: the operations (as in OPERATIONS) whose requests the library never sends twice
+#: (`sent: once` in their binding blocks of docs/reference.md): a certificate, a stamp, a
+#: cancellation, a contract. sello.aio does not cancel such a call once it may have been sent.
+SENT_ONCE: Dict[str, FrozenSet[str]] = {
+    "fes": frozenset(),
+    "fv": frozenset(),
+    "cfdi": frozenset(),
+}
