@@ -108,7 +108,37 @@ BATCH_OPERATIONS: Tuple[str, ...] = (
 #: (`sent: once` in their binding blocks of docs/reference.md): a certificate, a stamp, a
 #: cancellation, a contract. sello.aio does not cancel such a call once it may have been sent.
 SENT_ONCE: Dict[str, FrozenSet[str]] = {
-    "fes": frozenset(),
-    "fv": frozenset(),
-    "cfdi": frozenset(),
+    "fes": frozenset(
+        {
+            "obtain_certificate",
+        }
+    ),
+    "fv": frozenset(
+        {
+            "create_user",
+            "reset_password",
+            "new_password",
+            "create_contract",
+            "delete_contract",
+            "upload_document",
+            "sort_files",
+            "merge_files",
+            "send_contract",
+            "create_signer",
+            "update_signer",
+            "delete_signer",
+            "create_contract_express",
+        }
+    ),
+    "cfdi": frozenset(
+        {
+            "process_file",
+            "process_file_with_csd",
+            "cancel",
+            "process_files",
+            "stamp_xml",
+            "stamp_xml_with_csd",
+            "cancel_with_reason",
+        }
+    ),
 }
