@@ -2,7 +2,10 @@
 """Writes what is derived from include/sello.h (scripts/sello_header.py reads it):
 
     bindings/python/src/sello/_abi.py       version, ABI version, the functions per kind, each
-                                            client's operation table (kept in the repository)
+                                            client's operation table, and the operations the
+                                            library never sends twice (`sent: once` in their
+                                            binding blocks: sello.aio's SENT_ONCE) (kept in the
+                                            repository)
     bindings/php/src/Abi.php                the same for PHP (kept in the repository)
     Sources/Sello/OperationExports.swift    the C export of every operation (kept)
     the typed methods of each client class  a marked region of bindings/python/src/sello/{fes,
@@ -49,7 +52,18 @@ def _py_tuple(names: Sequence[str], indent: str = "    ") -> str:
     return "(\n" + "".join(f'{indent}"{name}",\n' for name in names) + ")"
 
 
-def render_python(header: Header) -> str:
+def sent_once(header: Header, model: Dict[str, operation_model.Binding], service: str) -> List[str]:
+    """The operations of ``service`` whose binding block says `sent: once`, in the header's order
+    (an operation without a block yet is not one: stale_regions names it)."""
+    return [
+        operation
+        for operation, function in header.operations(service).items()
+        if function in model and model[function].sent_once
+    ]
+
+
+def render_python(header: Header, model: Optional[Dict[str, operation_model.Binding]] = None) -> str:
+    model = operation_model.read() if model is None else model
     lines = [
         '"""What include/sello.h declares, as this binding uses it.',
         "",
@@ -58,9 +72,9 @@ def render_python(header: Header) -> str:
         "Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle",
         "functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding",
         "blocks of docs/reference.md, and bindings/python/tests/test_operation_table.py checks there is one",
-        "per operation.",
+        "per operation. SENT_ONCE comes from the same blocks (their `sent: once`).",
         '"""',
-        "from typing import Dict, Tuple",
+        "from typing import Dict, FrozenSet, Tuple",
         "",
         "#: SELLO_VERSION_MAJOR.MINOR.PATCH (also the distribution's version: pyproject.toml reads it).",
         f'VERSION = "{header.version}"',
@@ -91,8 +105,21 @@ def render_python(header: Header) -> str:
         "}",
         '#: The operations cfdi_process_files runs in a batch (its "operation" field).',
         f"BATCH_OPERATIONS: Tuple[str, ...] = {_py_tuple(header.batch_operations)}",
-        "",
+        "#: Per service: the operations (as in OPERATIONS) whose requests the library never sends twice",
+        "#: (`sent: once` in their binding blocks of docs/reference.md): a certificate, a stamp, a",
+        "#: cancellation, a contract. sello.aio does not cancel such a call once it may have been sent.",
+        "SENT_ONCE: Dict[str, FrozenSet[str]] = {",
     ]
+    for service in header.services:
+        names = sent_once(header, model, service)
+        if names:
+            lines.append(f'    "{service}": frozenset(')
+            lines.append("        {")
+            lines += [f'            "{name}",' for name in names]
+            lines += ["        }", "    ),"]
+        else:
+            lines.append(f'    "{service}": frozenset(),')
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

@@ -19,6 +19,14 @@ os.PathLike in Python). `summary` is the methods' first paragraph. A key's text 
 lines indented under it. `by hand: yes` marks an operation whose methods take something other
 than a request (fv_confirm_callback's callback body): its block documents it, and the methods are
 written by hand (the tests ask for them).
+
+`sent: once` marks an operation whose requests the library never sends twice: one of them has a
+replay policy other than `.idempotent` in Sources/SelloCore (`.onlyIfNotSent`, `.callerMayRepeat`:
+a certificate issued, a stamp, a cancellation, a contract created), as its section says in words
+("Never sent twice", "Not re-sent once…"; bindings/python/tests/test_operation_table.py holds the
+two together). `once` is its only value. scripts/generate.py writes these operations into
+sello._abi.SENT_ONCE: sello.aio does not cancel such a call in the library once it may have been
+sent (its outcome would be lost), but lets it end.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "reference.md"
-KEYS = ("summary", "request", "data", "by hand")
+KEYS = ("summary", "request", "data", "by hand", "sent")
 _KEY_LINE = re.compile(rf"({'|'.join(KEYS)}):\s?(.*)$")
 
 
@@ -155,6 +163,7 @@ class Binding:
     data_text: str
     by_hand: bool
     line: int  # of the block's opening fence, 1-based
+    sent_once: bool = False  # `sent: once`: the library never sends its requests twice
 
     @property
     def request(self) -> Type:
@@ -224,9 +233,21 @@ def read(text: Optional[str] = None) -> Dict[str, Binding]:
                     parse_type(keys[key])
                 except ModelError as error:
                     raise ModelError(f"docs/reference.md:{start + 1}: {section}'s {key}: {error}") from None
+            sent = keys.get("sent")
+            if sent is not None and sent != "once":
+                raise ModelError(
+                    f"docs/reference.md:{start + 1}: {section}'s binding block has sent: {sent!r}; its only value "
+                    f"is once (the library never sends the operation's requests twice); leave the key out otherwise"
+                )
             summary = "\n\n".join(" ".join(part.split()) for part in re.split(r"\n\s*\n", keys["summary"]))
             out[section] = Binding(
-                section, summary, keys["request"], keys["data"], keys.get("by hand") == "yes", start + 1
+                section,
+                summary,
+                keys["request"],
+                keys["data"],
+                keys.get("by hand") == "yes",
+                start + 1,
+                sent_once=sent == "once",
             )
             index = end
         index += 1

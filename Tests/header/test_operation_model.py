@@ -136,11 +136,27 @@ def test_path_is_a_string_in_php_but_not_a_field_named_path() -> None:
         ("summary: x\nrequest: array{}\ndata: array{}\nsumary: y\n", "docs/reference.md:"),
         ("  request: array{}\n", "must start with a key"),
         ("summary: x\nrequest: array{}\ndata: array{}\ndata: array{}\n", "has data twice"),
+        ("summary: x\nrequest: array{}\ndata: array{}\nsent: twice\n", "fv_ping's binding block has sent: 'twice'"),
+        ("summary: x\nrequest: array{}\ndata: array{}\nsent:\n", "fv_ping's binding block has sent: ''"),
     ],
 )
 def test_a_block_it_cannot_read_is_named(block: str, message: str) -> None:
     with pytest.raises(ModelError, match=message):
         operation_model.read("### fv_ping\n\n```binding\n" + block + "```\n")
+
+
+def test_sent_once_is_read_and_becomes_the_python_table() -> None:
+    block = "summary: x\nrequest: array{}\ndata: array{}\nsent: once\n"
+    [binding] = operation_model.read("### cfdi_get_receipt_pdf\n\n```binding\n" + block + "```\n").values()
+    assert binding.sent_once
+    assert not MODEL["cfdi_get_status"].sent_once and MODEL["fes_obtain_certificate"].sent_once
+    header = header_with("char *cfdi_get_receipt_pdf(cfdi_client *client, const char *request_json);")
+    once = operation_model.read(
+        REFERENCE + RECEIPT_PDF.replace("data: array{pdfBase64", "sent: once\ndata: array{pdfBase64")
+    )
+    assert once["cfdi_get_receipt_pdf"].sent_once
+    assert '        "get_receipt_pdf",\n' in generate.render_python(header, once).rsplit("SENT_ONCE", 1)[1]
+    assert '        "get_receipt_pdf",\n' not in generate.render_python(header).rsplit("SENT_ONCE", 1)[1]
 
 
 def test_a_type_it_cannot_read_is_named() -> None:

@@ -4,9 +4,12 @@ kind ``cancelled``. sello/_cancel.py reaches PREFIX_client_cancel, sello.aio put
 request it sends and cancels a call in flight when its task is cancelled, and error kind
 "cancelled" raises sello.CallCancelledError. These tests check, against the sandbox, that
 cancelling frees the thread long before the sandbox's 5 s delay, with exactly one request
-recorded. The last part: a call that succeeds although its task was cancelled (a certificate
-issued, an invoice stamped) reaches the client's on_abandoned, or a WARNING that names it without
-its data."""
+recorded. Then: a call that succeeds although its task was cancelled (a certificate issued, an
+invoice stamped) reaches the client's on_abandoned, or a WARNING that names it without its data.
+Last: an operation the library never sends twice (sello._abi.SENT_ONCE, `sent: once` in
+docs/reference.md) is not cancelled once a thread has taken it — it runs to its end and its Result
+reaches on_abandoned, an error it ends with a WARNING — unless the client has cancel_sent_once=True;
+reads are still cancelled."""
 
 from __future__ import annotations
 
@@ -23,8 +26,18 @@ import sello
 import sello.aio
 from sello import _cancel
 from sello._client import current_call_id
+from sello_fixtures import (
+    CFDI_API,
+    CFDI_STATUS,
+    EMISOR,
+    FES_OBTAIN,
+    FES_REQUEST,
+    KNOWN_SECRETS,
+    RECEPTOR,
+    csv_text,
+    stamped_uuid,
+)
 from sello_fixtures import CFDI_BY_UUID as BY_UUID
-from sello_fixtures import FES_OBTAIN, FES_REQUEST, csv_text, stamped_uuid
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -407,3 +420,193 @@ def test_a_call_that_fails_after_its_task_was_cancelled_is_not_abandoned(sandbox
 def test_on_abandoned_must_be_callable(cfdi_config) -> None:
     with pytest.raises(TypeError, match="on_abandoned must be callable"):
         sello.aio.CFDI(**cfdi_config, on_abandoned="keep")
+
+
+# -- a call that must not be sent twice is not cancelled once sent (_abi.SENT_ONCE) ------------------
+
+
+@pytest.fixture()
+def library_cancels(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Every call_id sello.aio asks the library to cancel (the cancel still happens)."""
+    asked: List[str] = []
+    cancel = _cancel.cancel
+
+    def spy(client: Any, call_id: Any) -> Any:
+        asked.append(call_id)
+        return cancel(client, call_id)
+
+    monkeypatch.setattr(_cancel, "cancel", spy)
+    return asked
+
+
+def capture_futures(client: Any, monkeypatch: pytest.MonkeyPatch) -> List["concurrent.futures.Future[Any]"]:
+    """The pool futures of the client's calls, in order."""
+    futures: List["concurrent.futures.Future[Any]"] = []
+    submit = client._pool.submit
+
+    def capture(*args: Any, **kwargs: Any) -> "concurrent.futures.Future[Any]":
+        futures.append(submit(*args, **kwargs))
+        return futures[-1]
+
+    monkeypatch.setattr(client._pool, "submit", capture)
+    return futures
+
+
+class Kept:
+    """An on_abandoned hook that keeps what it gets and says so through a threading.Event."""
+
+    def __init__(self) -> None:
+        self.calls: List[Any] = []
+        self.event = threading.Event()
+
+    def __call__(self, operation: str, result: sello.Result) -> None:
+        self.calls.append((operation, result))
+        self.event.set()
+
+    async def wait(self) -> None:
+        assert await asyncio.to_thread(self.event.wait, 30), "on_abandoned was never called"
+
+
+def test_the_generated_table_names_the_operations_sent_once() -> None:
+    assert "obtain_certificate" in sello._abi.SENT_ONCE["fes"]
+    assert {"process_file", "stamp_xml", "cancel"} <= sello._abi.SENT_ONCE["cfdi"]
+    assert "get_status" not in sello._abi.SENT_ONCE["cfdi"] and "get_user" not in sello._abi.SENT_ONCE["fv"]
+
+
+def test_a_certificate_request_already_sent_is_not_cancelled_and_reaches_on_abandoned(
+    sandbox, fes_config, library_cancels
+) -> None:
+    sandbox.fault("delay", ms=1000, count=1, prefix=FES_OBTAIN)
+    kept = Kept()
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config, on_abandoned=kept) as fes:
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            await kept.wait()
+
+    asyncio.run(main())
+    assert library_cancels == []  # the certificate call was left to run to its end
+    [(operation, result)] = kept.calls
+    assert operation == "obtain_certificate" and result["estado"] == "OK"
+    assert len(base64.b64decode(result["certificado"], validate=True)) > 100
+    assert len(sandbox.requests(FES_OBTAIN)) == 1
+
+
+def test_a_stamp_already_sent_is_not_cancelled_and_reaches_on_abandoned(sandbox, cfdi_config, library_cancels) -> None:
+    path = CFDI_API + "/procesarArchivo"
+    sandbox.fault("delay", ms=1000, count=1, prefix=path)
+    kept = Kept()
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, on_abandoned=kept) as cfdi:
+            with sello.call_id("stamp-1"):  # the caller's own id: not cancelled either
+                task = asyncio.ensure_future(cfdi.process_file(datos=csv_text(), prueba=True))
+            await cancel_in_flight(sandbox, task, path)
+            await kept.wait()
+
+    asyncio.run(main())
+    assert library_cancels == []
+    [(operation, result)] = kept.calls
+    assert operation == "process_file" and result["uuid"]
+    with sello.CFDI(**cfdi_config) as cfdi:
+        assert cfdi.get_by_uuid(uuid=result["uuid"])["consultaOk"] is True  # stamped, once
+    assert len(sandbox.requests(path)) == 1
+
+
+def test_a_read_is_still_cancelled_in_the_library(sandbox, cfdi_config, library_cancels, monkeypatch) -> None:
+    uuid = stamped_uuid(cfdi_config)
+    sandbox.fault("delay", ms=5000, count=1, prefix=CFDI_STATUS)
+    kept = Kept()
+    futures: List["concurrent.futures.Future[Any]"] = []
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, on_abandoned=kept) as cfdi:
+            captured = capture_futures(cfdi, monkeypatch)
+            task = asyncio.ensure_future(
+                cfdi.get_status(uuid=uuid, rfcEmisor=EMISOR, rfcReceptor=RECEPTOR, total="1160.00")
+            )
+            await cancel_in_flight(sandbox, task, CFDI_STATUS)
+            futures.extend(captured)
+
+    asyncio.run(main())
+    [future] = futures
+    assert type(future.exception()) is sello.CallCancelledError  # the library cancelled it
+    assert library_cancels and kept.calls == []
+
+
+def test_cancel_sent_once_cancels_a_certificate_call_as_before(
+    sandbox, fes_config, library_cancels, monkeypatch
+) -> None:
+    sandbox.fault("delay", ms=5000, count=1, prefix=FES_OBTAIN)
+    kept = Kept()
+    futures: List["concurrent.futures.Future[Any]"] = []
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config, on_abandoned=kept, cancel_sent_once=True) as fes:
+            captured = capture_futures(fes, monkeypatch)
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            futures.extend(captured)
+
+    asyncio.run(main())
+    [future] = futures
+    assert type(future.exception()) is sello.CallCancelledError
+    assert library_cancels and kept.calls == []
+
+
+def test_a_call_sent_once_that_fails_after_its_task_was_cancelled_is_logged(
+    sandbox, fes_config, library_cancels, caplog, monkeypatch
+) -> None:
+    """Left to run, the certificate call times out after sending (the sandbox issues it, then keeps
+    the answer): a WARNING names the call and the error's code, and no secret."""
+    sandbox.fault("delay", ms=5000, count=1, prefix=FES_OBTAIN)
+    caplog.set_level(logging.DEBUG)  # every logger and level: none may show a secret
+    kept = Kept()
+    futures: List["concurrent.futures.Future[Any]"] = []
+
+    async def main() -> None:
+        async with sello.aio.FES(**{**fes_config, "timeout_ms": 1500}, on_abandoned=kept) as fes:
+            captured = capture_futures(fes, monkeypatch)
+            with sello.call_id("certificate-7"):
+                task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            futures.extend(captured)
+        # close() waited for the call, and so for its done-callback
+
+    asyncio.run(main())
+    [future] = futures
+    assert type(future.exception()) is sello.TimeoutError and future.exception().code == "TIMEOUT"
+    assert library_cancels == [] and kept.calls == []
+    [warning] = [r for r in caplog.records if r.name == "sello.aio" and r.levelno >= logging.WARNING]
+    message = warning.getMessage()
+    assert warning.levelno == logging.WARNING
+    assert "fes.obtain_certificate" in message and "certificate-7" in message
+    assert "TimeoutError" in message and "TIMEOUT" in message
+    secrets = [FES_REQUEST["claveCertificado"], fes_config["clave"], *KNOWN_SECRETS]
+    for record in caplog.records:
+        text = f"{record.getMessage()} {record.args!r} {record.exc_text or ''}"
+        assert not [s for s in secrets if s in text], record.getMessage()
+    assert not [s for s in secrets if s in caplog.text]
+
+
+def test_cancel_calls_still_cancels_a_call_sent_once(sandbox, fes_config) -> None:
+    """The caller's own explicit request: the library cancels it, whatever the operation."""
+    sandbox.fault("delay", ms=5000, count=1, prefix=FES_OBTAIN)
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config) as fes:
+            with sello.call_id("mine"):
+                task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await asyncio.to_thread(wait_until, lambda: len(sandbox.requests(FES_OBTAIN)) == 1)
+            assert await asyncio.to_thread(fes.sync.cancel_calls, "mine") == 1
+            with pytest.raises(sello.CallCancelledError):
+                await task
+
+    asyncio.run(main())
+
+
+def test_cancel_sent_once_must_be_a_bool(fes_config) -> None:
+    for wrong in ("yes", 1, None):
+        with pytest.raises(TypeError, match="cancel_sent_once must be a bool"):
+            sello.aio.FES(**fes_config, cancel_sent_once=wrong)

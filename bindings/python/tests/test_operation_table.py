@@ -117,6 +117,47 @@ def test_the_tables_are_the_headers() -> None:
     assert (sello.__version__, sello.ABI_VERSION) == (HEADER.version, HEADER.abi) == (_abi.VERSION, _abi.ABI_VERSION)
 
 
+#: How docs/reference.md says in words that the library never sends an operation's request twice:
+#: "Never sent twice", "Never re-sent once…", "Not re-sent once…", "Not repeated once sent" (after
+#: lower-casing and joining the lines).
+SENT_ONCE_WORDS = re.compile(r"\b(?:never|not) (?:sent twice|re-sent|repeated)\b")
+
+
+def reference_sections() -> Dict[str, str]:
+    """### function -> the text of its section in docs/reference.md, up to the next heading."""
+    text = operation_model.REFERENCE.read_text(encoding="utf-8")
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.M)
+    sections = {}
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        match = re.fullmatch(r"### (\w+)\s*", heading)
+        if match:
+            sections[match.group(1)] = " ".join(body.lower().split())
+    return sections
+
+
+def test_sent_once_is_what_the_reference_says_in_words() -> None:
+    """_abi.SENT_ONCE (sello.aio lets such a call run to its end when its task is cancelled) comes
+    from the `sent: once` key of the binding blocks; the prose of the same sections says it too."""
+    sections = reference_sections()
+    problems = []
+    for service in HEADER.services:
+        assert set(_abi.SENT_ONCE[service]) <= set(HEADER.operations(service))
+        for operation, function in HEADER.operations(service).items():
+            said = SENT_ONCE_WORDS.search(sections[function]) is not None
+            declared = operation in _abi.SENT_ONCE[service]
+            if said and not declared:
+                problems.append(
+                    f"### {function} says it is never sent twice, but its binding block has no `sent: once`"
+                )
+            elif declared and not said:
+                problems.append(
+                    f"### {function}'s binding block has `sent: once`, but its text does not say "
+                    f'"Never sent twice" (or "Not re-sent once sent")'
+                )
+    assert not problems, "\n".join(problems)
+    assert _abi.SENT_ONCE["fes"] == frozenset({"obtain_certificate"})
+
+
 # -- what is written by hand is checked against it ------------------------------------------------
 
 

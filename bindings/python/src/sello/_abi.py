@@ -5,9 +5,9 @@ Generated from include/sello.h by scripts/generate.py (make generate): do not ed
 Each client class takes its operation table (OPERATIONS[service]) and the names of its lifecycle
 functions (CLIENT_FUNCTIONS[service]) from here; its typed methods are generated from the binding
 blocks of docs/reference.md, and bindings/python/tests/test_operation_table.py checks there is one
-per operation.
+per operation. SENT_ONCE comes from the same blocks (their `sent: once`).
 """
-from typing import Dict, Tuple
+from typing import Dict, FrozenSet, Tuple
 
 #: SELLO_VERSION_MAJOR.MINOR.PATCH (also the distribution's version: pyproject.toml reads it).
 VERSION = "0.1.0"
@@ -104,3 +104,41 @@ BATCH_OPERATIONS: Tuple[str, ...] = (
     "get_status",
     "get_by_uuid",
 )
+#: Per service: the operations (as in OPERATIONS) whose requests the library never sends twice
+#: (`sent: once` in their binding blocks of docs/reference.md): a certificate, a stamp, a
+#: cancellation, a contract. sello.aio does not cancel such a call once it may have been sent.
+SENT_ONCE: Dict[str, FrozenSet[str]] = {
+    "fes": frozenset(
+        {
+            "obtain_certificate",
+        }
+    ),
+    "fv": frozenset(
+        {
+            "create_user",
+            "reset_password",
+            "new_password",
+            "create_contract",
+            "delete_contract",
+            "upload_document",
+            "sort_files",
+            "merge_files",
+            "send_contract",
+            "create_signer",
+            "update_signer",
+            "delete_signer",
+            "create_contract_express",
+        }
+    ),
+    "cfdi": frozenset(
+        {
+            "process_file",
+            "process_file_with_csd",
+            "cancel",
+            "process_files",
+            "stamp_xml",
+            "stamp_xml_with_csd",
+            "cancel_with_reason",
+        }
+    ),
+}

@@ -11,9 +11,9 @@ import functools
 import inspect
 import logging
 import threading
-from typing import Any, Callable, ClassVar, Dict, Generic, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Generic, Optional, Tuple, Type, TypeVar
 
-from .. import _cancel
+from .. import _abi, _cancel
 from .._client import LOG_INFO, Client, LogCallback, ProgressCallback, current_call_id
 from .._sealed import Sealed
 from ..errors import local_error
@@ -53,19 +53,37 @@ class AsyncClient(Generic[SyncClient]):
     ``on_log``, the ``sello`` logger) run on the pool's threads, not on the event loop: use
     ``loop.call_soon_threadsafe`` to reach asyncio objects from them.
 
-    Cancelling the task that awaits a call: a call still waiting for a thread is never sent; a call
-    in flight is cancelled in the library by its ``call_id`` (``PREFIX_client_cancel``), which
-    makes it return within 100 ms and frees its thread — with a library that can cancel (see
-    ``sello._cancel``). With one that cannot, the call runs to its end on its thread (a Result it
-    ends with goes to ``on_abandoned``: below). The call's ``call_id`` is the caller's when there
-    is one — the request's own ``call_id`` field (``call()``), else the one of an enclosing
-    :func:`sello.call_id` block — so that ``cancel_calls(that_id)`` reaches it; otherwise a unique
-    one is made. Calls sharing an id are cancelled together: cancelling the task of one cancels
-    every call in flight on this client with the same id.
+    Cancelling the task that awaits a call: a call still waiting for a thread is never sent. A call
+    a thread has taken depends on its operation:
 
-    A call can still succeed after its task was cancelled: its answer had already arrived, or the
-    cancel came too late (or the library cannot cancel). The service then did the work — issued a
-    certificate, stamped an invoice — and the task will never see the :class:`sello.Result`. Pass
+    - a read (or a write safe to repeat) is cancelled in the library by its ``call_id``
+      (``PREFIX_client_cancel``), which makes it return within 100 ms and frees its thread — with
+      a library that can cancel (see ``sello._cancel``);
+    - an operation whose requests the library never sends twice (``sello._abi.SENT_ONCE``, from
+      ``sent: once`` in docs/reference.md: ``obtain_certificate``, the CFDI stamps and
+      cancellations, ``process_files``, the Firma Virtual writes such as ``create_contract``) is
+      *not* cancelled: once its request may have reached the service, cancelling would throw away
+      a certificate issued or an invoice stamped, and the caller, seeing only a cancellation, might
+      do it again. The call runs to its end on its thread (at most the client's ``timeout_ms``, and
+      ``close()`` waits for it): a Result it ends with goes to ``on_abandoned`` (below), and an
+      exception it ends with (a ``TIMEOUT`` after sending, say) is logged at WARNING on the
+      ``sello.aio`` logger — service, operation, call_id, the exception's class and ``code``, never
+      the request's or the answer's data — since the service may have acted on it. Pass
+      ``cancel_sent_once=True`` to cancel these in the library too, as reads are, and free their
+      threads at once; their outcome may then be lost.
+
+    With a library that cannot cancel, every call runs to its end on its thread. The call's
+    ``call_id`` is the caller's when there is one — the request's own ``call_id`` field
+    (``call()``), else the one of an enclosing :func:`sello.call_id` block — so that
+    ``cancel_calls(that_id)`` reaches it (an explicit cancel: it cancels any operation, sent once
+    or not); otherwise a unique one is made. Calls sharing an id are cancelled together:
+    cancelling the task of a read cancels every call in flight on this client with the same id,
+    also one sent once — give those an id of their own.
+
+    A call can still succeed after its task was cancelled: it is sent once and was left to run
+    (above), its answer had already arrived, or the cancel came too late (or the library cannot
+    cancel). The service then did the work — issued a certificate, stamped an invoice — and the
+    task will never see the :class:`sello.Result`. Pass
     ``on_abandoned=callback`` to keep it: ``callback(operation, result)`` (``operation`` is the
     method's name, e.g. ``"obtain_certificate"``) is called for each such call, and only for those:
     not for a call that ends with an exception (the usual :class:`sello.CallCancelledError`), not
@@ -86,12 +104,15 @@ class AsyncClient(Generic[SyncClient]):
         *,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         on_abandoned: Optional[AbandonedCallback] = None,
+        cancel_sent_once: bool = False,
         **config: Any,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
         if on_abandoned is not None and not callable(on_abandoned):
             raise TypeError(f"on_abandoned must be callable or None, got {type(on_abandoned).__name__}")
+        if not isinstance(cancel_sent_once, bool):
+            raise TypeError(f"cancel_sent_once must be a bool, got {type(cancel_sent_once).__name__}")
         self._on_abandoned = on_abandoned
         sealed = Sealed(config)
         del config  # no secret in a plain local of this frame (sello._sealed)
@@ -104,6 +125,11 @@ class AsyncClient(Generic[SyncClient]):
         self._closing = False
         self._closed: Optional["concurrent.futures.Future[None]"] = None
         self._can_cancel = _cancel.supported(self._client)
+        #: The operations left to run to their end when their task is cancelled (none with
+        #: cancel_sent_once): the library never sends them twice, and cancelling loses the outcome.
+        self._sent_once: FrozenSet[str] = (
+            frozenset() if cancel_sent_once else _abi.SENT_ONCE.get(self._client._service, frozenset())
+        )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -188,21 +214,41 @@ class AsyncClient(Generic[SyncClient]):
             # wrap_future has already cancelled `submitted` if no thread had taken it: never sent.
             if submitted.cancel():
                 raise
-            if call_id is not None and self._can_cancel and not submitted.done():
+            # Taken by a thread. A call the library never sends twice runs to its end: cancelling
+            # it once it may have been sent would lose a certificate issued, an invoice stamped.
+            left_to_run = operation in self._sent_once
+            if call_id is not None and self._can_cancel and not submitted.done() and not left_to_run:
                 loop = asyncio.get_running_loop()
                 _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
-            # Taken by a thread: the call may still end with a Result nobody awaits. Runs on that
-            # thread when the call ends, or here at once if it has ended already.
-            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id))
+            # The call may still end with a Result nobody awaits. Runs on that thread when the call
+            # ends, or here at once if it has ended already.
+            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id, left_to_run))
             raise
 
     def _abandoned(
-        self, operation: str, call_id: Optional[str], submitted: "concurrent.futures.Future[Result]"
+        self,
+        operation: str,
+        call_id: Optional[str],
+        left_to_run: bool,
+        submitted: "concurrent.futures.Future[Result]",
     ) -> None:
         """A call whose task was cancelled has ended: its Result goes to on_abandoned, or a
-        WARNING says it was dropped. Names and ids only in the log: the Result may hold secrets
-        (a certificate), and no local of this frame holds it."""
+        WARNING says it was dropped. A call left to run because it is sent once (``left_to_run``)
+        that ends with an exception is a WARNING too: the service may have acted on it. Names,
+        ids and error codes only in the log: the Result may hold secrets (a certificate), and no
+        local of this frame holds it."""
         name = f"{self._client._service}.{operation}"
+        if submitted.exception() is not None and left_to_run:
+            _logger.warning(
+                "sello.aio: %s (call_id %s), sent once and so not cancelled with its task, ended with %s "
+                "(code %s): the service may have acted on it (e.g. issued, stamped or created before the "
+                "answer was lost); check with it before sending the request again",
+                name,
+                call_id,
+                type(submitted.exception()).__name__,
+                getattr(submitted.exception(), "code", None),
+            )
+            return
         if submitted.exception() is not None:
             _logger.debug(
                 "sello.aio: %s (call_id %s) ended with %s after its task was cancelled",

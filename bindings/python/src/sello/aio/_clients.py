@@ -14,21 +14,22 @@ __all__ = ["FES", "FirmaVirtual", "CFDI"]
 
 class FES(AsyncClient[_fes.FES]):
     """The asynchronous :class:`sello.FES`: the same keyword arguments plus ``max_concurrency``
-    (default 16) and ``on_abandoned``, the same methods as coroutines. See
-    :class:`sello.aio.AsyncClient`."""
+    (default 16), ``on_abandoned`` and ``cancel_sent_once``, the same methods as coroutines. See
+    :class:`sello.aio.AsyncClient` (``obtain_certificate`` is sent once: not cancelled with its task)."""
 
     _sync_class = _fes.FES
 
 
 class FirmaVirtual(AsyncClient[_firma_virtual.FirmaVirtual]):
     """The asynchronous :class:`sello.FirmaVirtual`: the same keyword arguments plus
-    ``max_concurrency`` (default 16) and ``on_abandoned``, the same methods as coroutines."""
+    ``max_concurrency`` (default 16), ``on_abandoned`` and ``cancel_sent_once``, the same methods
+    as coroutines."""
 
     _sync_class = _firma_virtual.FirmaVirtual
 
 
 class CFDI(AsyncClient[_cfdi.CFDI]):
     """The asynchronous :class:`sello.CFDI`: the same keyword arguments plus ``max_concurrency``
-    (default 16) and ``on_abandoned``, the same methods as coroutines."""
+    (default 16), ``on_abandoned`` and ``cancel_sent_once``, the same methods as coroutines."""
 
     _sync_class = _cfdi.CFDI

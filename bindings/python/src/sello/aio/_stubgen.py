@@ -1,7 +1,7 @@
 """Writes _clients.pyi, the typed signatures of sello.aio's clients, from the synchronous classes:
-their constructors (plus ``max_concurrency`` and ``on_abandoned``) and each method of their operation table, as a
-coroutine. The runtime classes are made from the same table (AsyncClient.__init_subclass__), so
-type checkers and the running code see the same methods.
+their constructors (plus ``max_concurrency``, ``on_abandoned`` and ``cancel_sent_once``) and each
+method of their operation table, as a coroutine. The runtime classes are made from the same table
+(AsyncClient.__init_subclass__), so type checkers and the running code see the same methods.
 
     python3 -m sello.aio._stubgen            # rewrites src/sello/aio/_clients.pyi
     python3 -m sello.aio._stubgen --check    # exit 1 if it is out of date
@@ -36,7 +36,11 @@ CLIENTS: Tuple[Tuple[str, Type[Client], str], ...] = (
 _SOURCES: Tuple[ModuleType, ...] = (_client, result, fes, firma_virtual, cfdi)
 
 #: The keyword arguments sello.aio's constructors add to the synchronous ones (AsyncClient.__init__).
-EXTRA_PARAMETERS = ("max_concurrency: int = ...", "on_abandoned: Optional[AbandonedCallback] = ...")
+EXTRA_PARAMETERS = (
+    "max_concurrency: int = ...",
+    "on_abandoned: Optional[AbandonedCallback] = ...",
+    "cancel_sent_once: bool = ...",
+)
 
 HEADER = """# Generated from the synchronous clients by sello/aio/_stubgen.py: do not edit by hand.
 # After adding an operation to sello.FES, sello.FirmaVirtual or sello.CFDI, run
