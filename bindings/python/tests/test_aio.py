@@ -3,7 +3,7 @@ tables, the client's own thread pool (its size honoured, 16 delayed calls at onc
 the exception classes, and uvloop.
 
 The tests of cancelling a call *in the library* (call_id, PREFIX_client_cancel) wait for issue 14's
-C part: they are in pending_test_aio_cancel.py, not collected until the integrator renames it."""
+C part: they are in test_aio_cancel.py."""
 
 from __future__ import annotations
 
