@@ -373,8 +373,34 @@ def test_an_on_abandoned_that_raises_is_logged_and_the_client_goes_on(
     later = asyncio.run(main())
     assert later["estado"] == "OK" and called == ["obtain_certificate"]
     [record] = [r for r in caplog.records if r.name == "sello.aio"]
-    assert record.levelno == logging.ERROR and "obtain_certificate" in record.getMessage()
-    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+    message = record.getMessage()
+    assert record.levelno == logging.ERROR and "obtain_certificate" in message
+    assert "RuntimeError" in message and "the hook broke" in message
+    # No traceback: its frames hold the Result (a certificate), which capture_locals or an error
+    # tracker would show.
+    assert record.exc_info is None
+
+
+def test_an_on_abandoned_that_raises_system_exit_leaves_the_pool_working(
+    sandbox, fes_config, cancel_cannot_reach, caplog
+) -> None:
+    """A BaseException from the hook on a pool thread would end that worker for good (the pool never
+    replaces it) and leave later calls waiting forever."""
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    caplog.set_level(logging.WARNING, logger="sello.aio")
+
+    def on_abandoned(operation: str, result: sello.Result) -> None:
+        raise SystemExit(3)
+
+    async def main() -> sello.Result:
+        async with sello.aio.FES(**fes_config, max_concurrency=1, on_abandoned=on_abandoned) as fes:
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            return await asyncio.wait_for(fes.obtain_certificate(**FES_REQUEST), 20)
+
+    assert asyncio.run(main())["estado"] == "OK"
+    [record] = [r for r in caplog.records if r.name == "sello.aio"]
+    assert record.levelno == logging.ERROR and "SystemExit" in record.getMessage()
 
 
 def test_calls_awaited_to_their_end_or_never_sent_are_not_abandoned(sandbox, cfdi_config, caplog) -> None:
@@ -610,3 +636,72 @@ def test_cancel_sent_once_must_be_a_bool(fes_config) -> None:
     for wrong in ("yes", 1, None):
         with pytest.raises(TypeError, match="cancel_sent_once must be a bool"):
             sello.aio.FES(**fes_config, cancel_sent_once=wrong)
+
+
+# -- without on_abandoned, and for a batch: cancelled in the library (review of the sent-once rule) --
+
+
+def test_without_on_abandoned_a_call_sent_once_is_cancelled_in_the_library(
+    sandbox, fes_config, library_cancels, caplog, monkeypatch
+) -> None:
+    """Without a hook nothing could receive the outcome of a call left to run, and a call left to
+    run would send what was not sent yet: it is cancelled like a read. Its error (it may have
+    reached the service) is a WARNING that says it was cancelled, with no secret."""
+    sandbox.fault("delay", ms=5000, count=1, prefix=FES_OBTAIN)
+    caplog.set_level(logging.DEBUG)
+    futures: List["concurrent.futures.Future[Any]"] = []
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config) as fes:
+            captured = capture_futures(fes, monkeypatch)
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+            futures.extend(captured)
+
+    asyncio.run(main())
+    [future] = futures
+    error = future.exception()
+    assert type(error) is sello.CallCancelledError and error.retryable is False and library_cancels
+    [warning] = [r for r in caplog.records if r.name == "sello.aio" and r.levelno >= logging.WARNING]
+    message = warning.getMessage()
+    assert "fes.obtain_certificate" in message and "CANCELLED" in message and "may have reached" in message
+    assert "not cancelled" not in message
+    secrets = [FES_REQUEST["claveCertificado"], fes_config["clave"], *KNOWN_SECRETS]
+    assert not [s for s in secrets if s in caplog.text]
+
+
+def test_without_on_abandoned_a_call_sent_once_waiting_to_retry_sends_nothing_more(sandbox, fes_config) -> None:
+    """Answered 503 with Retry-After (not processed), the call waits to send the request again when
+    its task is cancelled: nothing more is sent, nothing is issued."""
+    sandbox.fault("status", status=503, retry_after=1, count=1, prefix=FES_OBTAIN)
+
+    async def main() -> None:
+        async with sello.aio.FES(**fes_config) as fes:
+            task = asyncio.ensure_future(fes.obtain_certificate(**FES_REQUEST))
+            await cancel_in_flight(sandbox, task, FES_OBTAIN)
+
+    asyncio.run(main())
+    assert len(sandbox.requests(FES_OBTAIN)) == 1  # no second request: no certificate issued
+
+
+def test_a_batch_is_cancelled_in_the_library_and_its_result_reaches_on_abandoned(
+    sandbox, cfdi_config, library_cancels
+) -> None:
+    """A batch stops what it has not sent and keeps the answers that arrived (the library's cancel):
+    left to run it would go on stamping every item after the cancel."""
+    path = CFDI_API + "/procesarArchivo"
+    sandbox.fault("delay", ms=1000, count=6, prefix=path)
+    kept = Kept()
+    items = [{"datos": csv_text(), "prueba": True} for _ in range(6)]
+
+    async def main() -> None:
+        async with sello.aio.CFDI(**cfdi_config, on_abandoned=kept) as cfdi:
+            task = asyncio.ensure_future(cfdi.process_files(items=items, concurrency=1))
+            await cancel_in_flight(sandbox, task, path)
+            await kept.wait()
+
+    asyncio.run(main())
+    assert library_cancels
+    [(operation, result)] = kept.calls
+    assert operation == "process_files" and len(result["results"]) == len(items)
+    assert len(sandbox.requests(path)) < len(items)

@@ -11,11 +11,12 @@ same :class:`sello.Result`, same exceptions (:class:`sello.ValidationError`,
 :class:`sello.AuthError`, ...). Each client runs its calls on a thread pool of its own,
 ``max_concurrency`` threads: 16 concurrent awaits of a 500 ms call take about 0.5 s.
 ``async with`` closes the client (waiting for the calls in flight). Cancelling an awaiting task:
-see :class:`AsyncClient` — a read in flight is cancelled in the library, but an operation the
-library never sends twice (a certificate, a stamp, a contract: ``sello._abi.SENT_ONCE``) runs to
-its end unless the client has ``cancel_sent_once=True``. A call that still succeeds after its task
-was cancelled goes to ``on_abandoned(operation, result)`` when given (:data:`AbandonedCallback`),
-else a WARNING on the ``sello.aio`` logger names it.
+see :class:`AsyncClient` — a call in flight is cancelled in the library, except, on a client given
+``on_abandoned``, an operation the library never sends twice (a certificate, a stamp, a contract:
+``sello._abi.SENT_ONCE``; not a batch), which runs to its end unless the client has
+``cancel_sent_once=True``. A call that still succeeds after its task was cancelled goes to
+``on_abandoned(operation, result)`` when given (:data:`AbandonedCallback`), else a WARNING on the
+``sello.aio`` logger names it.
 """
 
 from __future__ import annotations

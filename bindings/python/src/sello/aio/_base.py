@@ -54,46 +54,51 @@ class AsyncClient(Generic[SyncClient]):
     ``loop.call_soon_threadsafe`` to reach asyncio objects from them.
 
     Cancelling the task that awaits a call: a call still waiting for a thread is never sent. A call
-    a thread has taken depends on its operation:
+    a thread has taken is cancelled in the library by its ``call_id`` (``PREFIX_client_cancel``),
+    which makes it return within 100 ms and frees its thread — with a library that can cancel (see
+    ``sello._cancel``) — except in one case: an operation whose requests the library never sends
+    twice (``sello._abi.SENT_ONCE``, from ``sent: once`` in docs/reference.md: ``obtain_certificate``,
+    the CFDI stamps and cancellations, the Firma Virtual writes such as ``create_contract``) on a
+    client given ``on_abandoned`` (below). Cancelling such a call once its request may have reached
+    the service would throw away a certificate issued or an invoice stamped, and the caller, seeing
+    only a cancellation, might do it again; so it runs to its end on its thread (``timeout_ms`` at
+    most; ``close()`` waits for it) and its Result goes to ``on_abandoned``. It then also sends what
+    it had not sent yet (a request waiting to be sent again after a 503, say): the library cannot
+    yet cancel a call only if it has sent nothing. ``cancel_sent_once=True`` cancels these too.
+    Without ``on_abandoned`` there is nowhere to hand an outcome, so they are cancelled like the
+    rest. A batch (``process_files``) is always cancelled: the library stops what it has not sent
+    and keeps the answers that arrived, and the batch's Result goes to ``on_abandoned``.
 
-    - a read (or a write safe to repeat) is cancelled in the library by its ``call_id``
-      (``PREFIX_client_cancel``), which makes it return within 100 ms and frees its thread — with
-      a library that can cancel (see ``sello._cancel``);
-    - an operation whose requests the library never sends twice (``sello._abi.SENT_ONCE``, from
-      ``sent: once`` in docs/reference.md: ``obtain_certificate``, the CFDI stamps and
-      cancellations, ``process_files``, the Firma Virtual writes such as ``create_contract``) is
-      *not* cancelled: once its request may have reached the service, cancelling would throw away
-      a certificate issued or an invoice stamped, and the caller, seeing only a cancellation, might
-      do it again. The call runs to its end on its thread (at most the client's ``timeout_ms``, and
-      ``close()`` waits for it): a Result it ends with goes to ``on_abandoned`` (below), and an
-      exception it ends with (a ``TIMEOUT`` after sending, say) is logged at WARNING on the
-      ``sello.aio`` logger — service, operation, call_id, the exception's class and ``code``, never
-      the request's or the answer's data — since the service may have acted on it. Pass
-      ``cancel_sent_once=True`` to cancel these in the library too, as reads are, and free their
-      threads at once; their outcome may then be lost.
+    A call of an operation sent once that ends with an error after its task was cancelled — its
+    cancellation, a ``TIMEOUT`` — is logged at WARNING on the ``sello.aio`` logger when its request
+    may have reached the service (the error is not retryable and a request was sent): service,
+    operation, call_id, the error's class and ``code``, never the request's or the answer's data.
 
     With a library that cannot cancel, every call runs to its end on its thread. The call's
     ``call_id`` is the caller's when there is one — the request's own ``call_id`` field
     (``call()``), else the one of an enclosing :func:`sello.call_id` block — so that
     ``cancel_calls(that_id)`` reaches it (an explicit cancel: it cancels any operation, sent once
     or not); otherwise a unique one is made. Calls sharing an id are cancelled together:
-    cancelling the task of a read cancels every call in flight on this client with the same id,
-    also one sent once — give those an id of their own.
+    cancelling the task of one cancels every call in flight on this client with the same id, also
+    one left to run — give those an id of their own.
 
-    A call can still succeed after its task was cancelled: it is sent once and was left to run
-    (above), its answer had already arrived, or the cancel came too late (or the library cannot
-    cancel). The service then did the work — issued a certificate, stamped an invoice — and the
-    task will never see the :class:`sello.Result`. Pass
-    ``on_abandoned=callback`` to keep it: ``callback(operation, result)`` (``operation`` is the
-    method's name, e.g. ``"obtain_certificate"``) is called for each such call, and only for those:
-    not for a call that ends with an exception (the usual :class:`sello.CallCancelledError`), not
-    for one whose task was not cancelled, not for one that was never sent. It runs on the pool
-    thread that ran the call, as soon as the call ends, before that thread takes another call (and
-    ``close()`` waits for it); when the call had already ended as its task was cancelled, it runs
-    at once on the event loop's thread. Keep it quick and thread-safe (to reach asyncio objects,
-    ``loop.call_soon_threadsafe``); an exception it raises is logged on the ``sello.aio`` logger
-    and goes no further. Without ``on_abandoned``, each such result is logged at WARNING on the
-    ``sello.aio`` logger — service, operation and call_id, never the result's data — and dropped.
+    A call can still succeed after its task was cancelled: it was left to run (above), its answer
+    had already arrived, or the cancel came too late (or the library cannot cancel). The service
+    then did the work — issued a certificate, stamped an invoice — and the task will never see the
+    :class:`sello.Result`. Pass ``on_abandoned=callback`` to keep it: ``callback(operation,
+    result)`` (``operation`` is the method's name, e.g. ``"obtain_certificate"``) is called for
+    each such call, and only for those: not for a call that ends with an exception (the usual
+    :class:`sello.CallCancelledError`), not for one whose task was not cancelled, not for one that
+    was never sent. It runs on the pool thread that ran the call, as soon as the call ends, before
+    that thread takes another call (and ``close()`` waits for it); when the call had already ended
+    as its task was cancelled, it runs at once on the event loop's thread. Keep it quick and
+    thread-safe (to reach asyncio objects, ``loop.call_soon_threadsafe``), and never wait in it on
+    this client (``close()``, another of its calls) or on the event loop: either may be waiting
+    for the hook. An exception it raises is logged on the ``sello.aio`` logger as its class and
+    message, without the traceback (its frames hold the Result), and goes no further — on a pool
+    thread not even a ``SystemExit``. Without ``on_abandoned``, each such result is logged at
+    WARNING on the ``sello.aio`` logger — service, operation and call_id, never the result's data
+    — and dropped.
     """
 
     #: The synchronous class this one wraps; its ``_operations`` table gives the methods.
@@ -125,10 +130,15 @@ class AsyncClient(Generic[SyncClient]):
         self._closing = False
         self._closed: Optional["concurrent.futures.Future[None]"] = None
         self._can_cancel = _cancel.supported(self._client)
-        #: The operations left to run to their end when their task is cancelled (none with
-        #: cancel_sent_once): the library never sends them twice, and cancelling loses the outcome.
-        self._sent_once: FrozenSet[str] = (
-            frozenset() if cancel_sent_once else _abi.SENT_ONCE.get(self._client._service, frozenset())
+        #: The operations the library never sends twice: an error they end with after their task
+        #: was cancelled is a WARNING when it may have reached the service.
+        self._sent_once: FrozenSet[str] = _abi.SENT_ONCE.get(self._client._service, frozenset())
+        #: Those left to run to their end when their task is cancelled: only with a hook to hand
+        #: their outcome to (without one, the outcome would be dropped, and a call left to run
+        #: still sends what it had not sent yet), and never a batch (the library's cancel stops
+        #: what it has not sent and keeps the answers that arrived).
+        self._left_to_run: FrozenSet[str] = (
+            frozenset() if cancel_sent_once or on_abandoned is None else self._sent_once - frozenset(_BATCHES)
         )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -216,46 +226,26 @@ class AsyncClient(Generic[SyncClient]):
                 raise
             # Taken by a thread. A call the library never sends twice runs to its end: cancelling
             # it once it may have been sent would lose a certificate issued, an invoice stamped.
-            left_to_run = operation in self._sent_once
-            if call_id is not None and self._can_cancel and not submitted.done() and not left_to_run:
-                loop = asyncio.get_running_loop()
-                _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
+            if call_id is not None and self._can_cancel and not submitted.done():
+                if operation not in self._left_to_run:
+                    loop = asyncio.get_running_loop()
+                    _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
             # The call may still end with a Result nobody awaits. Runs on that thread when the call
             # ends, or here at once if it has ended already.
-            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id, left_to_run))
+            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id))
             raise
 
     def _abandoned(
-        self,
-        operation: str,
-        call_id: Optional[str],
-        left_to_run: bool,
-        submitted: "concurrent.futures.Future[Result]",
+        self, operation: str, call_id: Optional[str], submitted: "concurrent.futures.Future[Result]"
     ) -> None:
         """A call whose task was cancelled has ended: its Result goes to on_abandoned, or a
-        WARNING says it was dropped. A call left to run because it is sent once (``left_to_run``)
-        that ends with an exception is a WARNING too: the service may have acted on it. Names,
-        ids and error codes only in the log: the Result may hold secrets (a certificate), and no
-        local of this frame holds it."""
+        WARNING says it was dropped; an error that may have reached the service, for an operation
+        sent once, is a WARNING too. Names, ids and error codes only in the log: the Result may hold
+        secrets (a certificate), and no local of this frame holds it."""
         name = f"{self._client._service}.{operation}"
-        if submitted.exception() is not None and left_to_run:
-            _logger.warning(
-                "sello.aio: %s (call_id %s), sent once and so not cancelled with its task, ended with %s "
-                "(code %s): the service may have acted on it (e.g. issued, stamped or created before the "
-                "answer was lost); check with it before sending the request again",
-                name,
-                call_id,
-                type(submitted.exception()).__name__,
-                getattr(submitted.exception(), "code", None),
-            )
-            return
-        if submitted.exception() is not None:
-            _logger.debug(
-                "sello.aio: %s (call_id %s) ended with %s after its task was cancelled",
-                name,
-                call_id,
-                type(submitted.exception()).__name__,
-            )
+        error = submitted.exception()
+        if error is not None:
+            _log_ended_with(name, call_id, error, operation in self._sent_once)
             return
         if self._on_abandoned is None:
             _logger.warning(
@@ -267,8 +257,8 @@ class AsyncClient(Generic[SyncClient]):
             return
         try:
             self._on_abandoned(operation, submitted.result())
-        except Exception:  # noqa: BLE001 - a hook's failure must not reach the pool or the loop
-            _logger.exception("sello.aio: on_abandoned raised for %s (call_id %s)", name, call_id)
+        except BaseException as exc:  # noqa: BLE001 - see _hook_failed
+            _hook_failed(name, call_id, exc)
 
     # -- closing ---------------------------------------------------------------------------------
     async def close(self) -> None:
@@ -304,6 +294,47 @@ class AsyncClient(Generic[SyncClient]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+#: Operations that run a batch: cancelled in the library whatever their items (see _left_to_run).
+_BATCHES = ("process_files",)
+
+
+def _log_ended_with(name: str, call_id: Optional[str], error: BaseException, sent_once: bool) -> None:
+    """How a call whose task was cancelled ended with ``error``: a WARNING when it is sent once and
+    its request may have reached the service (not retryable, after a request was sent), else DEBUG.
+    Worded from the error itself (a cancel by a shared call_id is a cancel too)."""
+    code = getattr(error, "code", None)
+    reached = sent_once and getattr(error, "retryable", True) is False and getattr(error, "attempts", 0) > 0
+    if not reached:
+        _logger.debug(
+            "sello.aio: %s (call_id %s) ended with %s %s after its task was cancelled",
+            name,
+            call_id,
+            type(error).__name__,
+            code,
+        )
+        return
+    _logger.warning(
+        "sello.aio: %s (call_id %s) ended with %s %s after its task was cancelled: its request may have "
+        "reached the service (a certificate issued, an invoice stamped, a contract created before the "
+        "answer was lost); check with the provider before sending it again",
+        name,
+        call_id,
+        type(error).__name__,
+        code,
+    )
+
+
+def _hook_failed(name: str, call_id: Optional[str], exc: BaseException) -> None:
+    """on_abandoned raised. Logged as its class and message, without the traceback: its frames hold
+    the Result (a certificate) that capture_locals or an error tracker would show. On a pool thread
+    even a SystemExit or KeyboardInterrupt stops here: it would end that worker for good (the pool
+    never replaces it) and leave later calls waiting; on the event loop's thread (the call had ended
+    as its task was cancelled) a KeyboardInterrupt or SystemExit goes on, as Ctrl-C must."""
+    _logger.error("sello.aio: on_abandoned raised %s for %s (call_id %s): %s", type(exc).__name__, name, call_id, exc)
+    if not isinstance(exc, Exception) and threading.current_thread() is threading.main_thread():
+        raise exc
 
 
 AsyncClientT = TypeVar("AsyncClientT", bound=AsyncClient[Any])
