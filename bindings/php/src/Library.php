@@ -139,7 +139,9 @@ final class Library
         } catch (\JsonException $e) {
             [$field, $message] = self::unencodable($request, '')
                 ?? [null, 'the request cannot be written as JSON: ' . $e->getMessage()];
-            throw SelloException::local('invalid_argument', 'INVALID_JSON', $message, $service, $operation, $field, $e);
+            // Not chained: the JsonException's trace holds the whole request, secrets included
+            // (shown by var_dump, print_r or an error reporter when exception_ignore_args is Off).
+            throw SelloException::local('invalid_argument', 'INVALID_JSON', $message, $service, $operation, $field);
         }
     }
 

@@ -26,7 +26,7 @@ final class EncodingTest extends SandboxTestCase
             $call();
         } catch (SelloException $e) {
             self::assertInstanceOf(InvalidArgumentException::class, $e, $e->getMessage());
-            self::assertInstanceOf(\JsonException::class, $e->getPrevious());
+            self::assertNull($e->getPrevious()); // never the JsonException: its trace holds the request
             self::assertFalse($e->isRetryable());
             self::assertSame(0, $e->attempts());
             return $e;
@@ -70,6 +70,18 @@ final class EncodingTest extends SandboxTestCase
         self::assertSame('clave', $e->field());
         // The value of a secret is never repeated in the message.
         self::assertStringNotContainsString('contrase', $e->getMessage());
+    }
+
+    public function testTheRefusalDoesNotChainTheJsonExceptionWhoseTraceHoldsTheSecrets(): void
+    {
+        // json_encode's JsonException carries a trace whose frames hold the whole request (with
+        // exception_ignore_args=Off, as in development): chained as "previous", var_dump, print_r
+        // or an error reporter would show claveCertificado and the configuration's clave.
+        $fes = new Fes($this->fesConfig());
+        $e = self::refused(fn () => $fes->obtainCertificate(['direccion' => "Pe\xF1a 1"] + self::FES_REQUEST));
+        self::assertNull($e->getPrevious());
+        $e = self::refused(fn () => new Fes($this->fesConfig(['usuario' => "u\xF1"])));
+        self::assertNull($e->getPrevious());
     }
 
     public function testAnInfiniteNumberIsNamed(): void
