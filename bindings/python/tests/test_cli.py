@@ -439,6 +439,38 @@ def test_a_toml_configuration_file(cli, sandbox, tmp_path) -> None:
     assert overridden.returncode == 4  # the environment won: usuario "otro" is refused
 
 
+def test_config_show_masks_the_password_of_a_proxy_or_base_url(cli, tmp_path) -> None:
+    """A proxy (or base URL) written as http://user:password@host carries a password: `config show`
+    prints the URL without it, in the table and in --json (secrets review)."""
+    extra = {
+        "SELLO_FES_PROXY": "http://proxyuser:ProxyPassw0rd@127.0.0.1:9",
+        "SELLO_FES_BASE_URL": "http://u:BasePassw0rd@127.0.0.1:1/fes",
+    }
+    for json_flag in ((), ("--json",)):
+        shown = cli("config", "show", "fes", *json_flag, extra=extra)
+        assert shown.returncode == 0, shown.stderr
+        assert "ProxyPassw0rd" not in shown.stdout + shown.stderr
+        assert "BasePassw0rd" not in shown.stdout + shown.stderr
+        assert "127.0.0.1:9" in shown.stdout and "proxyuser" in shown.stdout  # the rest is shown
+
+
+def test_a_configuration_with_a_proxy_password_must_be_private(cli, tmp_path) -> None:
+    config = tmp_path / "sello.toml"
+    config.write_text('[fes]\nproxy = "http://proxyuser:ProxyPassw0rd@127.0.0.1:9"\n')
+    config.chmod(0o644)
+    refused = cli("--config", str(config), "config", "show", "fes", drop=("SELLO_FES_PROXY",))
+    assert refused.returncode == 2 and "chmod 600" in refused.stderr and "ProxyPassw0rd" not in refused.stderr
+    config.chmod(0o600)
+    shown = cli("--config", str(config), "config", "show", "fes", drop=("SELLO_FES_PROXY",))
+    assert shown.returncode == 0 and "ProxyPassw0rd" not in shown.stdout
+
+
+def test_a_setting_never_shows_its_value_in_a_repr() -> None:
+    from sello.cli._config import Setting
+
+    assert "hunter22" not in repr(Setting("hunter22", "environment SELLO_FES_CLAVE", True))
+
+
 def test_a_json_configuration_with_the_secret_inside_must_be_private(cli, sandbox, tmp_path) -> None:
     config = tmp_path / "sello.json"
     config.write_text(json.dumps({"cfdi": {"base_url": sandbox.cfdi_url, **CFDI_USER}}))

@@ -13,6 +13,9 @@ import sello
 CLAVE = "tb-clave-" + "9GuSJCOWLX"
 CERT_PASS = "tb-cert-" + "Secreta123"
 PASSWORD = "tb-pass-" + "hunter22"
+PROXY_PASS = "tb-proxy-" + "ProxyPassw0rd"
+#: A proxy whose URL carries its password (userinfo): a secret like the others.
+PROXY = f"http://proxyuser:{PROXY_PASS}@127.0.0.1:3128"
 #: An obtain_certificate request, its secret passed as a keyword like any other field.
 CERTIFICATE_REQUEST = {
     "rut": "19.371.037-9",
@@ -37,7 +40,10 @@ def secrets_shown(call: Callable[[], Any]) -> List[str]:
     frames = text.split("\n  File ")
     shown = [frame for frame in frames if __file__ not in frame.split("\n", 1)[0]]
     return [
-        line for frame in shown for line in frame.splitlines() if any(s in line for s in (CLAVE, CERT_PASS, PASSWORD))
+        line
+        for frame in shown
+        for line in frame.splitlines()
+        if any(s in line for s in (CLAVE, CERT_PASS, PASSWORD, PROXY_PASS))
     ]
 
 
@@ -61,6 +67,9 @@ def test_call_with_a_bad_value_shows_no_secret(sandbox, cfdi_config) -> None:
         lambda: sello.FES(usuario="PruebaWS", clave=CLAVE, base_url="ftp://x"),
         lambda: sello.CFDI(usuario="u", password=PASSWORD, contrato="c", base_url="ftp://x"),
         lambda: sello.FirmaVirtual(login="u", password=PASSWORD, base_url="ftp://x"),
+        lambda: sello.FES(usuario="PruebaWS", clave=CLAVE, base_url="ftp://x", proxy=PROXY),
+        lambda: sello.CFDI(usuario="u", password=PASSWORD, contrato="c", base_url="ftp://x", proxy=PROXY),
+        lambda: sello.FirmaVirtual(login="u", password=PASSWORD, base_url="ftp://x", proxy=PROXY),
     ],
 )
 def test_a_bad_configuration_shows_no_secret(make: Callable[[], Any]) -> None:

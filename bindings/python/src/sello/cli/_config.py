@@ -35,6 +35,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ class ConfigError(click.ClickException):
 
 @dataclass
 class Setting:
-    value: Any
+    value: Any = field(repr=False)  # may be a secret: never in a repr (traceback locals)
     source: str  # "file FILE", "environment NAME", "file NAME_file"...
     secret: bool = False
 
@@ -200,6 +201,11 @@ def service_config(service: str, config_file: ConfigFile) -> ServiceConfig:
                 )
             result.settings[secret] = Setting(_typed(str(value), "str", where, key), f"file {config_file.path}", True)
         elif key in keys:
+            if not config_file.private and _without_password(str(value)) != str(value):
+                raise ConfigError(
+                    f"{config_file.path} holds [{service}] {key} with a password in its URL but other users can "
+                    f"read it: chmod 600 {config_file.path}, or set it in {environment_name(service, key)}"
+                )
             result.settings[key] = Setting(_typed(value, keys[key], where, key), f"file {config_file.path}")
         else:
             raise ConfigError(f"{where}: unknown key {key!r}; known: {', '.join([*keys, secret + '_file'])}")
@@ -280,5 +286,11 @@ def describe(service: str, config_file: ConfigFile) -> List[Tuple[str, str, str]
             shown = (
                 "*** (set)" if setting.secret else json.dumps(setting.value) if kind == "table" else str(setting.value)
             )
-            rows.append((key, shown, setting.source))
+            rows.append((key, _without_password(shown), setting.source))
     return rows
+
+
+def _without_password(text: str) -> str:
+    """A URL as `config show` prints it: a password in its userinfo (a proxy's, a base URL's:
+    http://user:password@host) replaced by ***; any other text as it is."""
+    return re.sub(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/?#@:\s]*):[^/?#@\s]*@", r"\g<head>:***@", text)
