@@ -5,6 +5,7 @@ flight on this thread (only that one) and propagate from the binding's method at
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import threading
@@ -155,3 +156,54 @@ def test_an_interrupt_in_an_aio_callback_cancels_the_call_and_propagates(sandbox
         assert time.monotonic() - started < 4
     finally:
         asyncio.run(client.close())
+
+
+# -- the outcome of a call that ended before its interrupt is raised is kept (stamp-twice review) --
+
+
+@pytest.mark.parametrize("kind", INTERRUPTS)
+def test_an_interrupt_after_the_answer_keeps_the_certificate_on_the_exception(
+    sandbox, fes_config, caplog, kind: Type[BaseException]
+) -> None:
+    """Raised in the log callback's "←" line, the answer is in: the certificate was issued. The
+    interrupt still propagates, carrying the Result (sello_outcome), and a WARNING says so without
+    the data."""
+    from sello_fixtures import FES_OBTAIN, FES_REQUEST
+
+    def on_log(level: int, line: str) -> None:
+        if line.startswith("←") or "← 200" in line:
+            raise kind()
+
+    caplog.set_level(logging.DEBUG)
+    with sello.FES(**fes_config, on_log=on_log, log_level=sello.LOG_DEBUG) as fes:
+        with pytest.raises(kind) as caught:
+            fes.obtain_certificate(**FES_REQUEST)
+    outcome = getattr(caught.value, "sello_outcome", None)
+    assert isinstance(outcome, sello.Result) and outcome["estado"] == "OK" and outcome["certificado"]
+    assert len(sandbox.requests(FES_OBTAIN)) == 1
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING and "sello_outcome" in r.getMessage()]
+    assert "fes.obtain_certificate" in warning.getMessage()
+    assert outcome["certificado"][:24] not in caplog.text and FES_REQUEST["claveCertificado"] not in caplog.text
+
+
+def test_a_sigint_while_a_certificate_call_awaits_its_answer_keeps_its_outcome(sandbox, fes_config) -> None:
+    """A real SIGINT while the answer is awaited, no callback running meanwhile: Python handles it
+    once the call returns (or the library cancels the call, whose error then says the request may
+    have reached the service); either way the KeyboardInterrupt carries the outcome."""
+    from sello_fixtures import FES_OBTAIN, FES_REQUEST
+
+    sandbox.fault("delay", ms=3000, count=1, prefix=FES_OBTAIN)
+
+    def on_log(level: int, line: str) -> None:
+        if line.startswith("→ POST") or "→ POST" in line:
+            threading.Thread(target=lambda: (time.sleep(0.3), os.kill(os.getpid(), signal.SIGINT))).start()
+
+    with sello.FES(**fes_config, on_log=on_log, log_level=sello.LOG_DEBUG) as fes:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            fes.obtain_certificate(**FES_REQUEST)
+    outcome = getattr(caught.value, "sello_outcome", None)
+    if isinstance(outcome, sello.Result):
+        assert outcome["estado"] == "OK" and outcome["certificado"]
+    else:
+        assert isinstance(outcome, sello.CallCancelledError) and outcome.retryable is False, outcome
+    assert len(sandbox.requests(FES_OBTAIN)) == 1

@@ -625,9 +625,34 @@ class Client:
         interrupt, call.interrupt = call.interrupt, None
         if interrupt is not None:
             if pointer:
-                self._lib.function("sello_free")(pointer)
+                self._keep_outcome(interrupt, operation, self._lib.take(pointer))
             raise interrupt
         return finish(self._lib.take(pointer))
+
+    def _keep_outcome(self, interrupt: BaseException, operation: str, envelope: Dict[str, Any]) -> None:
+        """The call ended before its interrupt is raised: its outcome — a certificate issued, a
+        stamp, or the error that says the request may have reached the service — goes with the
+        interrupt (``sello_outcome``) instead of being thrown away, and for an operation the library
+        never sends twice a WARNING says so (names only, never the data)."""
+        outcome: Union[Result, SelloError]
+        try:
+            outcome = finish(envelope)
+        except SelloError as error:
+            outcome = error
+        del envelope  # only in the outcome (sello._sealed: no secret in a plain local)
+        setattr(interrupt, "sello_outcome", outcome)  # noqa: B010 - an attribute of any exception
+        name = f"{self._service}.{operation}"
+        if hasattr(interrupt, "add_note"):  # Python 3.11+
+            interrupt.add_note(f"sello: {name} had ended; its outcome is this exception's sello_outcome")
+        acted = isinstance(outcome, Result) or (not outcome.retryable and outcome.attempts > 0)
+        if acted and operation in _abi.SENT_ONCE.get(self._service, frozenset()):
+            _logger.warning(
+                "sello: %s ended (%s) before the %s was raised: the service may have acted on it; the "
+                "outcome is kept in the exception's sello_outcome",
+                name,
+                "ok" if isinstance(outcome, Result) else f"{type(outcome).__name__} {outcome.code}",
+                type(interrupt).__name__,
+            )
 
     def _calls_back(self) -> bool:
         """Whether a call may run Python code: a progress or log callback, or the logger's."""
