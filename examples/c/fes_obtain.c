@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "example_json.h"
 
@@ -28,6 +31,21 @@ static void on_log(void *user_data, int level, const char *message) {
 static int report_error(const char *what, const char *envelope) {
     ej_report_error(what, envelope);
     return 1;
+}
+
+/* Writes data.certificado (its base64 text; `base64 -d` gives the PKCS#12) to a new file of mode
+ * 0600 in /tmp, where save_to could not; its name goes to `where`. 0 if that failed too. */
+static int keep_elsewhere(const char *envelope, size_t length, char *where, size_t size) {
+    char *base64 = malloc(length + 5); /* ej_text keeps 4 bytes of room for a \\u escape */
+    int fd = -1, kept = 0;
+    snprintf(where, size, "/tmp/fes-certificate-%ld-%ld.p12.b64", (long)getpid(), (long)time(NULL));
+    if (base64 && ej_text(envelope, "data.certificado", base64, length + 5)[0]
+        && (fd = open(where, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0)
+        kept = write(fd, base64, strlen(base64)) == (ssize_t)strlen(base64);
+    if (fd >= 0) close(fd);
+    free(base64);
+    if (!kept) fprintf(stderr, "the certificate could not be saved anywhere: it is in data.certificado\n");
+    return kept;
 }
 
 int main(int argc, char **argv) {
@@ -96,15 +114,23 @@ int main(int argc, char **argv) {
         printf("  estado            %s (errorCode %s)\n", ej_text(envelope, "data.estado", estado, sizeof estado),
                ej_text(envelope, "data.errorCode", code, sizeof code));
         printf("  comentario        %s\n", ej_text(envelope, "data.comentario", comentario, sizeof comentario));
-        printf("  subject           %s\n", ej_text(envelope, "data.certificate_info.subject", text, sizeof text));
-        printf("  rut               %s\n", ej_text(envelope, "data.certificate_info.rut", text, sizeof text));
-        printf("  serial            %s\n", ej_text(envelope, "data.certificate_info.serial", text, sizeof text));
-        printf("  valid             %s", ej_text(envelope, "data.certificate_info.not_before", text, sizeof text));
-        printf(" .. %s\n", ej_text(envelope, "data.certificate_info.not_after", text, sizeof text));
+        if (ej_get(envelope, "data.certificate_info")) { /* absent when the PKCS#12 did not open */
+            printf("  subject           %s\n", ej_text(envelope, "data.certificate_info.subject", text, sizeof text));
+            printf("  rut               %s\n", ej_text(envelope, "data.certificate_info.rut", text, sizeof text));
+            printf("  serial            %s\n", ej_text(envelope, "data.certificate_info.serial", text, sizeof text));
+            printf("  valid             %s", ej_text(envelope, "data.certificate_info.not_before", text, sizeof text));
+            printf(" .. %s\n", ej_text(envelope, "data.certificate_info.not_after", text, sizeof text));
+        }
         const char *certificado = ej_get(envelope, "data.certificado");
         size_t length = certificado && *certificado == '"' ? (size_t)(ej_skip(certificado) - certificado - 2) : 0;
         printf("  certificado       %zu base64 characters (PKCS#12, protected by claveCertificado)\n", length);
-        printf("  saved to          %s\n", ej_text(envelope, "data.saved_to", saved, sizeof saved));
+        /* FES cannot give the certificate again: when save_to failed (warning WRITE_FAILED) it is
+         * only in data.certificado, so store it somewhere else before anything else. */
+        if (!ej_get(envelope, "data.saved_to") && !keep_elsewhere(envelope, length, saved, sizeof saved))
+            status = 1;
+        else if (ej_get(envelope, "data.saved_to"))
+            ej_text(envelope, "data.saved_to", saved, sizeof saved);
+        printf("  saved to          %s\n", saved);
         printf("  attempts          %s, %s ms\n", ej_text(envelope, "meta.attempts", attempts, sizeof attempts),
                ej_text(envelope, "meta.elapsed_ms", elapsed, sizeof elapsed));
         for (int i = 0, n = ej_count(envelope, "warnings"); i < n; i++) {

@@ -49,18 +49,38 @@ try {
     fail('obtainCertificate', $e);
 }
 
-$info = $result['certificate_info'];
+// FES cannot give the certificate again: when save_to failed (warning WRITE_FAILED) it is only in
+// $result['certificado'], so store it somewhere else before anything else.
+$savedTo = $result['saved_to'] ?? keep_elsewhere($result['certificado']);
 echo "\nCertificate issued:\n";
 printf("  estado            %s (errorCode %d)\n", $result['estado'], $result['errorCode']);
 printf("  comentario        %s\n", $result['comentario']);
-printf("  subject           %s\n", $info['subject']);
-printf("  rut               %s\n", $info['rut']);
-printf("  serial            %s\n", $info['serial']);
-printf("  valid             %s .. %s\n", $info['not_before'], $info['not_after']);
+$info = $result['certificate_info'] ?? null; // absent when the PKCS#12 did not open (a warning says why)
+if ($info !== null) {
+    printf("  subject           %s\n", $info['subject']);
+    printf("  rut               %s\n", $info['rut']);
+    printf("  serial            %s\n", $info['serial']);
+    printf("  valid             %s .. %s\n", $info['not_before'], $info['not_after']);
+}
 printf("  certificado       %d bytes of PKCS#12, protected by claveCertificado\n", strlen((string) base64_decode($result['certificado'])));
-printf("  saved to          %s\n", $result['saved_to']);
+printf("  saved to          %s\n", $savedTo);
 printf("  attempts          %d, %s ms\n", $result->attempts(), $result->meta['elapsed_ms']);
 foreach ($result->warnings as $warning) {
     printf("  warning           %s: %s\n", $warning['code'], $warning['message']);
 }
 $fes->close();
+
+/** Writes the certificate (mode 0600, never over another file) where save_to could not. */
+function keep_elsewhere(string $certificado): string
+{
+    $path = sys_get_temp_dir() . '/fes-certificate-' . getmypid() . '-' . time() . '.p12';
+    $old = umask(0077);
+    $file = fopen($path, 'xb'); // x: fails if the file exists
+    umask($old);
+    if ($file === false || fwrite($file, (string) base64_decode($certificado)) === false) {
+        fwrite(STDERR, "the certificate could not be saved anywhere: it is in data.certificado\n");
+        exit(1);
+    }
+    fclose($file);
+    return "$path (save_to failed: see the warning)";
+}

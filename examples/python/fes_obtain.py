@@ -7,6 +7,10 @@ SELLO_SANDBOX_URL=http://127.0.0.1:PORT python3 examples/python/fes_obtain.py [O
 from __future__ import annotations
 
 import base64
+import os
+import pathlib
+import tempfile
+import time
 
 import sello
 from _common import fail, log_line, output_dir, sandbox_url
@@ -59,22 +63,35 @@ def main() -> None:
     except sello.SelloError as error:
         fail("obtain_certificate", error)
 
-    info = result["certificate_info"]
+    # FES cannot give the certificate again: when save_to failed (warning WRITE_FAILED) it is only
+    # in result["certificado"], so store it somewhere else before anything else.
+    saved_to = result.get("saved_to") or keep_elsewhere(result["certificado"])
     print("\nCertificate issued:")
     print(f"  estado            {result['estado']} (errorCode {result['errorCode']})")
     print(f"  comentario        {result['comentario']}")
-    print(f"  subject           {info['subject']}")
-    print(f"  rut               {info['rut']}")
-    print(f"  serial            {info['serial']}")
-    print(f"  valid             {info['not_before']} .. {info['not_after']}")
+    info = result.get("certificate_info")  # absent when the PKCS#12 did not open (a warning says why)
+    if info:
+        print(f"  subject           {info['subject']}")
+        print(f"  rut               {info['rut']}")
+        print(f"  serial            {info['serial']}")
+        print(f"  valid             {info['not_before']} .. {info['not_after']}")
     print(
         f"  certificado       {len(base64.b64decode(result['certificado']))} bytes of PKCS#12,"
         " protected by claveCertificado"
     )
-    print(f"  saved to          {result['saved_to']}")
+    print(f"  saved to          {saved_to}")
     print(f"  attempts          {result.attempts}, {result.meta['elapsed_ms']} ms")
     for warning in result.warnings:
         print(f"  warning           {warning['code']}: {warning['message']}")
+
+
+def keep_elsewhere(certificado: str) -> str:
+    """Writes the certificate (mode 0600, never over another file) where save_to could not."""
+    path = pathlib.Path(tempfile.gettempdir()) / f"fes-certificate-{os.getpid()}-{int(time.time())}.p12"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(base64.b64decode(certificado))
+    return f"{path} (save_to failed: see the warning)"
 
 
 if __name__ == "__main__":
