@@ -43,3 +43,19 @@ def test_the_result_reads_like_its_data() -> None:
     assert "normalized" in result and result.get("missing", 1) == 1
     assert sorted(result) == sorted(result.data) and len(result) == len(result.data)
     assert result == result.data and "check_rut" in repr(result)
+
+
+def test_a_result_repr_shows_no_document() -> None:
+    """A repr (a traceback's locals, a debugger, a log of the object) shows a long text — an issued
+    certificate, an XML — as its length only (secrets review)."""
+    from sello.result import Result
+
+    certificate = "MIIO5AIBAzCCDpoGCSqGSIb3DQEHAaCCDosEgg6HMIIOgzCC" * 4
+    envelope = {
+        "ok": True,
+        "data": {"estado": "OK", "certificado": certificate, "items": [{"xml": "<cfdi:Comprobante " + "x" * 200}]},
+        "meta": {"service": "fes", "operation": "obtain_certificate"},
+    }
+    text = repr(Result(envelope))
+    assert "MIIO5AIBAzCC" not in text and "Comprobante" not in text
+    assert "'estado': 'OK'" in text and f"<{len(certificate)} chars>" in text

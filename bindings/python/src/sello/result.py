@@ -79,8 +79,25 @@ class Result:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = repr(_without_documents(value))
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _without_documents(value: Any) -> Any:
+    """``value`` with every text over 64 characters — an issued certificate, an XML, a PDF, a key:
+    secrets or documents — shown as its length only."""
+    if isinstance(value, str) and len(value) > 64:
+        return _Length(len(value))
+    if isinstance(value, dict):
+        return {key: _without_documents(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_documents(item) for item in value]
+    return value
+
+
+class _Length(int):
+    def __repr__(self) -> str:
+        return f"<{int(self)} chars>"
 
 
 def unwrap(envelope: Dict[str, Any]) -> Result:
