@@ -195,7 +195,9 @@ def interrupted_batch(sandbox: Any, tmp_path: pathlib.Path, *extra: str) -> subp
     out = tmp_path / "out"
     out.mkdir()
     args = ["cfdi", "process-file", *files, "--prueba", "--concurrency", "2", "--save-dir", str(out), *extra]
-    process = start(args, environment(sandbox, tmp_path), tmp_path)
+    env = environment(sandbox, tmp_path)
+    env["COLUMNS"] = "1000"  # one line per row
+    process = start(args, env, tmp_path)
     wait_for_requests(sandbox, PROCESS_FILE, 3, process)
     process.send_signal(signal.SIGINT)
     done = finish(process)
