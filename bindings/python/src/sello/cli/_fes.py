@@ -71,14 +71,14 @@ def fes_obtain(
     sent (exit code 3).
 
     A certificate issued but not saved at --save-to (its folder removed meanwhile, a full disk...)
-    is never lost: it is written to a new file, mode 600, never replacing one, in the current
-    directory, else in the system's temporary directory, and stderr says where:
+    is never lost: it goes to a new file (mode 600, never replacing one) in the current directory,
+    else in the system's temporary directory, and stderr says where:
 
     \b
         fes-<RUT>-<UTC time>.p12      e.g. fes-19371037-9-20260301T120000Z.p12
 
-    When no file can be written, its base64 (PKCS#12) is printed on stdout (with --json: it is
-    in the envelope, data.certificado). Either way the command exits with exit code 7 (kind io).
+    When no file can be written, its base64 is printed on stdout (with --json: it is in the
+    envelope). Either way the command exits with exit code 7 (kind io).
 
     \b
     sello fes obtain --rut 19.371.037-9 --correo ana@empresa.cl --numero-documento 100123456 \\
@@ -87,12 +87,7 @@ def fes_obtain(
         --clave-certificado-file clave.txt --save-to cert.p12
     """
     request: Dict[str, Any] = {field: options[option] for option, field, _ in FIELDS}
-    if clave_certificado_file is not None:
-        request["claveCertificado"] = read_secret_file(clave_certificado_file, "the certificate's password")
-    elif os.environ.get(SECRET_ENV):
-        request["claveCertificado"] = os.environ[SECRET_ENV]
-    elif not dry_run:
-        raise click.UsageError(f"the certificate's password: --clave-certificado-file FILE or ${SECRET_ENV}")
+    _add_password(request, clave_certificado_file, dry_run)
     if save_to is not None:
         request["save_to"] = str(save_to)
     if dry_run:
@@ -107,10 +102,25 @@ def fes_obtain(
             "a certificate is issued once and spends quota: give --save-to FILE to keep it "
             "(or --json to receive it in the envelope)"
         )
+    return _obtain(state, request, save_to)
+
+
+def _add_password(request: Dict[str, Any], clave_certificado_file: Optional[Path], dry_run: bool) -> None:
+    if clave_certificado_file is not None:
+        request["claveCertificado"] = read_secret_file(clave_certificado_file, "the certificate's password")
+    elif os.environ.get(SECRET_ENV):
+        request["claveCertificado"] = os.environ[SECRET_ENV]
+    elif not dry_run:
+        raise click.UsageError(f"the certificate's password: --clave-certificado-file FILE or ${SECRET_ENV}")
+
+
+def _obtain(state: State, request: Dict[str, Any], save_to: Optional[Path]) -> int:
+    """Sends the request; a certificate not saved at save_to (WRITE_FAILED, no saved_to) is written
+    to a fallback file (cli/_keep.py), else printed; shows the answer; exit code 7 when not saved."""
     directories = _keep.fallback_directories() if save_to is not None else []
     result = state.client("fes").obtain_certificate(**request)
     kept = None
-    if save_to is not None and not result.data.get("saved_to"):  # WRITE_FAILED: issued, not saved
+    if save_to is not None and not result.data.get("saved_to"):
         kept = _keep.keep_base64(
             result.data.get("certificado"), directories, _keep.fallback_stem("fes", request["rut"]), ".p12"
         )
