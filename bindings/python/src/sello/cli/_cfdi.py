@@ -167,6 +167,11 @@ def cfdi_group() -> None:
     of the items (all of them up to 50, else the failed ones) and a summary; --json prints one
     envelope per line, in input order. The exit code is that of the first failed item.
 
+    Ctrl-C stops the items not sent yet and prints every item as far as it is known before exiting
+    130: the stamps made (UUIDs, files saved), the failures, the items cancelled after their
+    request was sent (it may have reached the service: check with the provider before sending
+    them again) and those never sent; with --json every envelope carries "interrupted": true.
+
     The client's settings: [cfdi] in the configuration file, or SELLO_CFDI_USUARIO,
     SELLO_CFDI_PASSWORD / SELLO_CFDI_PASSWORD_FILE, SELLO_CFDI_CONTRATO, SELLO_CFDI_BASE_URL...
     (`sello config --help`)."""
@@ -242,8 +247,12 @@ def register(group: click.Group, operation: Operation) -> None:
         requests = [{**operation.request(item), **common} for item in inputs]
         cfdi = state.client("cfdi")
         started = time.perf_counter()
-        with progress_bar(state, f"{operation.command}", len(requests), progress) as advance:
-            envelopes = _batch.run(cfdi, operation.method, operation.batch, requests, concurrency, advance)
+        try:
+            with progress_bar(state, f"{operation.command}", len(requests), progress) as advance:
+                envelopes = _batch.run(cfdi, operation.method, operation.batch, requests, concurrency, advance)
+        except _batch.Interrupted as stop:  # Ctrl-C: what is known of every item, then exit 130
+            elapsed = time.perf_counter() - started
+            return report(state, operation, inputs, stop.envelopes, elapsed, concurrency, interrupted=True)
         return report(state, operation, inputs, envelopes, time.perf_counter() - started, concurrency)
 
     for field in reversed(operation.fields):
@@ -258,23 +267,46 @@ def report(
     envelopes: Sequence[Dict[str, Any]],
     elapsed: float,
     concurrency: int,
+    interrupted: bool = False,
 ) -> int:
-    """Prints the envelopes (JSON lines, or tables) and returns the exit code."""
+    """Prints the envelopes (JSON lines, or tables) and returns the exit code. Interrupted (Ctrl-C):
+    every item as far as it is known, each JSON line with "interrupted": true, a table of every
+    item (the ones not sent left out above ALL_ROWS_UP_TO), a count on stderr, and exit 130."""
     failed = [(i, e) for i, e in enumerate(envelopes) if e.get("ok") is not True]
     if state.json_mode:
         for envelope in envelopes:
-            state.output.envelope(envelope)
-    elif len(envelopes) == 1:
+            state.output.envelope({**envelope, "interrupted": True} if interrupted else envelope)
+    elif len(envelopes) == 1 and not interrupted:
         if not failed:
             state.output.fields(f"{operation.item} {inputs[0]}", envelopes[0].get("data"))
     else:
-        _items_table(state, operation, inputs, envelopes, failed)
+        _items_table(state, operation, inputs, envelopes, failed, interrupted)
         _summary(state, operation, envelopes, failed, elapsed, concurrency)
-    if len(envelopes) == 1:
+    if len(envelopes) == 1 and not interrupted:
         state.output.warnings(envelopes[0].get("warnings") or [])
         if failed:
             state.output.error(error_from_envelope(failed[0][1]))
+    if interrupted:
+        _say_interrupted(state, envelopes)
+        return _exit.INTERRUPTED
     return _exit.for_kind(str((failed[0][1].get("error") or {}).get("kind"))) if failed else _exit.OK
+
+
+def _say_interrupted(state: State, envelopes: Sequence[Dict[str, Any]]) -> None:
+    outcomes = [_batch.cancelled_outcome(envelope) for envelope in envelopes]
+    succeeded = sum(1 for envelope in envelopes if envelope.get("ok") is True)
+    reached, not_sent = outcomes.count(_batch.REACHED_LABEL), outcomes.count(_batch.NOT_SENT_LABEL)
+    cancelled = sum(1 for outcome in outcomes if outcome is not None)
+    failed = len(envelopes) - succeeded - cancelled
+    text = f"sello: interrupted (Ctrl-C): {succeeded} succeeded, {failed} failed"
+    if reached:
+        text += (
+            f", {reached} cancelled after their request was sent (it may have reached the service: "
+            "check with the provider before sending them again)"
+        )
+    if cancelled - reached - not_sent:
+        text += f", {cancelled - reached - not_sent} cancelled after their request was sent (safe to send again)"
+    state.output.note(text + f", {not_sent} not sent", "bold red")
 
 
 def _items_table(
@@ -283,15 +315,21 @@ def _items_table(
     inputs: Sequence[str],
     envelopes: Sequence[Dict[str, Any]],
     failed: Sequence[Tuple[int, Dict[str, Any]]],
+    interrupted: bool = False,
 ) -> None:
-    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones); columns that are
-    empty in every row are left out, saved files are shown by name."""
+    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones; interrupted: all of
+    them, else all but the ones not sent); columns that are empty in every row are left out, saved
+    files are shown by name, a cancelled item says whether it was sent."""
     from ._output import cell
 
     indexes = list(range(len(envelopes))) if len(envelopes) <= ALL_ROWS_UP_TO else [i for i, _ in failed]
+    limit = ALL_ROWS_UP_TO
+    if interrupted and len(envelopes) > ALL_ROWS_UP_TO:
+        indexes = [i for i, e in enumerate(envelopes) if _batch.cancelled_outcome(e) != _batch.NOT_SENT_LABEL]
+        limit = len(indexes)
     headers = ["#", operation.item, "result", *operation.columns, "message"]
     rows: List[List[str]] = []
-    for index in indexes[:ALL_ROWS_UP_TO]:
+    for index in indexes[:limit]:
         envelope = envelopes[index]
         if envelope.get("ok") is True:
             found = envelope.get("data")
@@ -305,17 +343,21 @@ def _items_table(
                 [
                     str(index + 1),
                     inputs[index],
-                    f"{error.get('kind')} {error.get('code')}",
+                    _batch.cancelled_outcome(envelope) or f"{error.get('kind')} {error.get('code')}",
                     *([""] * len(operation.columns)),
                     str(error.get("message") or ""),
                 ]
             )
     keep = [i for i, _ in enumerate(headers) if i < 3 or any(row[i] for row in rows)]
     title = operation.command if len(envelopes) <= ALL_ROWS_UP_TO else f"{operation.command}: failed items"
+    if interrupted:
+        title = f"{operation.command}: interrupted (Ctrl-C)"
     if rows:
         state.output.table(title, [headers[i] for i in keep], ([row[i] for i in keep] for row in rows))
-    if len(indexes) > ALL_ROWS_UP_TO:
-        state.output.line(f"… and {len(indexes) - ALL_ROWS_UP_TO} more failed items (--json prints every one)")
+    if len(indexes) > limit:
+        state.output.line(f"… and {len(indexes) - limit} more failed items (--json prints every one)")
+    if len(indexes) < len(envelopes) and interrupted:
+        state.output.line(f"… and {len(envelopes) - len(indexes)} items not sent (--json prints every one)")
 
 
 def _shown(column: str, value: Any, cell: Callable[[str, Any], str]) -> str:

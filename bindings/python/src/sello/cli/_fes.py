@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
 
 import click
 
 from .. import fes_check_request
-from . import _exit
+from . import _exit, _keep
 from ._app import State, cli, handled, json_option
 from ._config import read_secret_file
 
@@ -52,7 +53,9 @@ def _options(function: Any) -> Any:
 @click.option(
     "--save-to",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the certificate (PKCS#12, mode 600). Required unless --json or --dry-run.",
+    help="Where to write the certificate (PKCS#12, mode 600). Required unless --json or --dry-run. "
+    "If it cannot be written once issued: a new fes-<RUT>-<UTC time>.p12 here or in the temporary "
+    "directory, exit code 7.",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Check the request and show it as it would be sent (secrets masked); send nothing."
@@ -67,6 +70,16 @@ def fes_obtain(
     the company's quota. Every problem of the request is reported at once, before anything is
     sent (exit code 3).
 
+    A certificate issued but not saved at --save-to (its folder removed meanwhile, a full disk...)
+    is never lost: it goes to a new file (mode 600, never replacing one) in the current directory,
+    else in the system's temporary directory, and stderr says where:
+
+    \b
+        fes-<RUT>-<UTC time>.p12      e.g. fes-19371037-9-20260301T120000Z.p12
+
+    When no file can be written, its base64 is printed on stdout (with --json: it is in the
+    envelope). Either way the command exits with exit code 7 (kind io).
+
     \b
     sello fes obtain --rut 19.371.037-9 --correo ana@empresa.cl --numero-documento 100123456 \\
         --duracion 1 --nombre-empresa "Empresa SpA" --comuna "Viña del Mar" \\
@@ -74,12 +87,7 @@ def fes_obtain(
         --clave-certificado-file clave.txt --save-to cert.p12
     """
     request: Dict[str, Any] = {field: options[option] for option, field, _ in FIELDS}
-    if clave_certificado_file is not None:
-        request["claveCertificado"] = read_secret_file(clave_certificado_file, "the certificate's password")
-    elif os.environ.get(SECRET_ENV):
-        request["claveCertificado"] = os.environ[SECRET_ENV]
-    elif not dry_run:
-        raise click.UsageError(f"the certificate's password: --clave-certificado-file FILE or ${SECRET_ENV}")
+    _add_password(request, clave_certificado_file, dry_run)
     if save_to is not None:
         request["save_to"] = str(save_to)
     if dry_run:
@@ -94,10 +102,51 @@ def fes_obtain(
             "a certificate is issued once and spends quota: give --save-to FILE to keep it "
             "(or --json to receive it in the envelope)"
         )
+    return _obtain(state, request, save_to)
+
+
+def _add_password(request: Dict[str, Any], clave_certificado_file: Optional[Path], dry_run: bool) -> None:
+    if clave_certificado_file is not None:
+        request["claveCertificado"] = read_secret_file(clave_certificado_file, "the certificate's password")
+    elif os.environ.get(SECRET_ENV):
+        request["claveCertificado"] = os.environ[SECRET_ENV]
+    elif not dry_run:
+        raise click.UsageError(f"the certificate's password: --clave-certificado-file FILE or ${SECRET_ENV}")
+
+
+def _obtain(state: State, request: Dict[str, Any], save_to: Optional[Path]) -> int:
+    """Sends the request; a certificate not saved at save_to (WRITE_FAILED, no saved_to) is written
+    to a fallback file (cli/_keep.py), else printed; shows the answer; exit code 7 when not saved."""
+    directories = _keep.fallback_directories() if save_to is not None else []
     result = state.client("fes").obtain_certificate(**request)
+    kept = None
+    if save_to is not None and not result.data.get("saved_to"):
+        kept = _keep.keep_base64(
+            result.data.get("certificado"), directories, _keep.fallback_stem("fes", request["rut"]), ".p12"
+        )
     if state.json_mode:
         state.output.envelope(result.envelope)
     else:
+        if kept is not None and kept.path is None and result.data.get("certificado"):
+            sys.stdout.write(f"{result.data['certificado']}\n")  # the last resort, before anything else
+            sys.stdout.flush()
         state.output.fields("certificate", result.data)
     state.output.warnings(result.warnings)
-    return _exit.OK
+    if kept is None:
+        return _exit.OK
+    _say_where(state, save_to, kept)
+    return _exit.IO
+
+
+def _say_where(state: State, save_to: Optional[Path], kept: _keep.Kept) -> None:
+    """stderr: where the certificate that could not be saved at --save-to is."""
+    lost = f"sello: the certificate was issued but not saved at {save_to}; FES does not issue it again"
+    if kept.path is not None:
+        state.output.note(f"{lost}: it was written to {kept.path} (PKCS#12, mode 600) instead; move it now", "bold red")
+        return
+    where = "it is in the envelope on stdout (data.certificado)" if state.json_mode else "its base64 is on stdout"
+    state.output.note(
+        f"{lost}: it could not be written anywhere else either ({'; '.join(kept.failures)}); "
+        f"{where}: decode it into a .p12 file and store it now",
+        "bold red",
+    )
