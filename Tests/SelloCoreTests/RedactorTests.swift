@@ -329,6 +329,23 @@ import Testing
         }
     }
 
+    /// A key echoed wrapped at 64 columns (PEM, MIME), with LF or CRLF, in an answer that could not
+    /// be read: the sample masks it as a whole. It turned the line breaks into spaces and `?`
+    /// before scrubbing, and the line-broken look no longer found it (secrets review).
+    @Test(arguments: ["\n", "\r\n"])
+    func aLineBrokenKeyInTheSampleIsMasked(_ lineBreak: String) {
+        let key = String(repeating: "MIIFDjBABgkqhkiG9w0BBQ0wMzAbBgkqhkiG9w0BBQwwDgQI", count: 4)
+        let lines = stride(from: 0, to: key.count, by: 64).map { start -> String in
+            let from = key.index(key.startIndex, offsetBy: start)
+            return String(key[from..<(key.index(from, offsetBy: 64, limitedBy: key.endIndex) ?? key.endIndex)])
+        }
+        let sample = Redactor(secrets: [key]).sample(Array(("<error>" + lines.joined(separator: lineBreak)).utf8))
+        for start in stride(from: 0, to: key.count - 12, by: 1) {
+            let part = String(Array(key)[start..<(start + 12)])
+            #expect(!sample.contains(part), "\(sample)")
+        }
+    }
+
     @Test func scrubbingThatShortensTheTextStillFillsTheSample() {
         let secret = "Fifteen-chars-1"
         let bytes = Array((String(repeating: secret, count: 30) + String(repeating: "x", count: 300)).utf8)

@@ -329,10 +329,15 @@ public struct Redactor: Sendable {
         var text: String
         while true {
             let prefix = bytes.prefix(taken)
+            // Line breaks stay until the text is scrubbed: a key echoed wrapped at 64 columns
+            // is recognised by them (`maskLineBroken`); turned into spaces first, it was shown.
             text = String(
-                decoding: prefix.map { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self
-            )
-            text = scrub(text.replacing("\n", with: " "))
+                decoding: prefix.map { ($0 < 0x20 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F ? UInt8(ascii: "?") : $0 },
+                as: UTF8.self)
+            // Bytes, not Characters: "\r\n" is one Character, which replacing("\r") misses.
+            text = String(
+                decoding: scrub(text).utf8.map { $0 == 0x0D ? UInt8(ascii: "?") : $0 == 0x0A ? UInt8(ascii: " ") : $0 },
+                as: UTF8.self)
             if prefix.count == bytes.count || text.utf8.count >= 120 + longest || taken >= 65_536 { break }
             taken *= 2
         }
