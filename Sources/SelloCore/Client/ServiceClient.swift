@@ -112,7 +112,9 @@ public final class ServiceClient: Sendable {
             let result = Result { () throws(SelloError) in try read(response, &found) }
             if found.serviceCode != nil { facts.serviceCode = found.serviceCode }
             facts.warnings += found.warnings
-            if found.refusesToken, http.bearer, !renewed, case .failure(let error) = result {
+            if let refusal = found.tokenRefusal, http.bearer, case .failure(let error) = result,
+                TokenRenewal.after(refusal, replay: http.replay, renewed: renewed) == .renewAndRepeat
+            {
                 scope.hooks.log(
                     .info,
                     "\(service): the service refused the token (\(error.code)); logging in again "
