@@ -4,7 +4,7 @@
 public enum TokenRefusal: Sendable, CaseIterable {
     /// HTTP 401.
     case unauthorized
-    /// One of the seed's exact texts that say the token (or the login behind it) was refused:
+    /// One of the catalogue's exact texts that say the token (or the login behind it) was refused:
     /// "JWT Token invalid", "Token Bearer erróneo", GetAllUser's "Login failed: Email or password
     /// incorrect." (`FVMessages`).
     case refusalText
@@ -15,6 +15,17 @@ public enum TokenRefusal: Sendable, CaseIterable {
     /// A text outside the catalogue that names "jwt" or "token" and says "invalid", "expired" or
     /// "erroneo" (`FVMessages.refusesToken`).
     case tokenWords
+
+    /// Whether the signal proves the service refused the request before acting on it: HTTP 401
+    /// and the catalogue's exact texts. 401 is the one status taken so: the live service's expiry
+    /// signal is unknown, and 403 is only among CHILE_2026 §1.2's inferred signals [INF] — nothing
+    /// shows it is sent before the service acts.
+    public var provesNotActed: Bool {
+        switch self {
+        case .unauthorized, .refusalText: return true
+        case .forbidden, .genericError, .tokenWords: return false
+        }
+    }
 }
 
 /// What the pipeline does with an answer that refused a request's bearer token.
@@ -30,7 +41,29 @@ public enum TokenRenewal: Sendable, Equatable {
 
     /// The decision for an answer carrying `refusal` to a request with `replay`; `renewed`: the
     /// request was already sent again after a new login.
+    ///
+    /// A request the library may repeat (`idempotent`: reads, safe writes) is renewed and sent once
+    /// more on any signal. One it never sends twice (`onlyIfNotSent`, `callerMayRepeat`) only on a
+    /// signal that proves the service refused it before acting on it (`provesNotActed`); on the
+    /// others the service may have acted — "error" or HTTP 403 may well come after it did, and a
+    /// payment's "token de transaccion invalido" names another token — so its error is returned
+    /// as after any answer that may have arrived.
     public static func after(_ refusal: TokenRefusal, replay: ReplayPolicy, renewed: Bool) -> TokenRenewal {
-        renewed ? .returnError : .renewAndRepeat
+        if case .idempotent = replay {
+            return renewed ? .returnError : .renewAndRepeat
+        }
+        guard refusal.provesNotActed else { return .returnMayHaveArrived }
+        return renewed ? .returnError : .renewAndRepeat
+    }
+
+    /// `error` (an answer's, which may have reached the service) as `returnMayHaveArrived`
+    /// returns it: with what `replay` says after such an answer, retryable when it lets the
+    /// caller repeat the request.
+    public static func mayHaveArrived(_ error: SelloError, replay: ReplayPolicy) -> SelloError {
+        guard let note = replay.afterPossibleArrival else { return error }
+        var error = error
+        error.message += "; \(note)"
+        error.retryable = replay.callerMayRepeat
+        return error
     }
 }

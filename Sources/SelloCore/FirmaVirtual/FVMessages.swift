@@ -84,7 +84,8 @@ public enum FVMessages {
         guard let message = find(text) else {
             if refusesToken(text) {
                 return (
-                    SelloError(.auth, .jwtInvalid, "\(shown) (the bearer token was refused)", serviceCode: serviceCode),
+                    SelloError(
+                        .auth, .jwtInvalid, "\(shown) (read as a refused bearer token)", serviceCode: serviceCode),
                     .tokenWords
                 )
             }
