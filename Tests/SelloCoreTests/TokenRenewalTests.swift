@@ -15,8 +15,8 @@ import Testing
         .onlyIfNotSent(consequence: "it creates a contract"),
         .callerMayRepeat(consequence: "it stamps", advice: "send it again as it is"),
     ]
-    static let proves: [TokenRefusal] = [.unauthorized, .refusalText]
-    static let doesNotProve: [TokenRefusal] = [.forbidden, .genericError, .tokenWords]
+    static let proves: [TokenRefusal] = [.unauthorized, .refusalText, .forbidden, .genericError]
+    static let doesNotProve: [TokenRefusal] = [.tokenWords]
 
     @Test func theSignalsAreSplitBetweenProofAndHint() {
         #expect(Set(Self.proves + Self.doesNotProve) == Set(TokenRefusal.allCases))

@@ -136,18 +136,23 @@ def test_other_messages_are_not_a_refused_token(sandbox, fv):
 # -- a write the library never sends twice (CHILE_2026 §1.2's signals are [INF]) ----------------
 #
 # A sent-once write (create-contract, create-contract-express…) is renewed and sent again only on
-# a signal that proves the service refused it before acting on it: HTTP 401, or one of the seed's
-# exact texts. On the others the service may have acted (`process: true` below: it did).
+# a signal that says the service refused it before acting on it: HTTP 401 or 403, the seed's exact
+# texts, its generic "error" (CreateContract's bad-token answer). Not on a text merely naming a
+# token as invalid ("Pago Webpay: token de transaccion invalido" names a payment's token): the
+# service may have acted (`process: true` below: it did).
 
 EXPRESS_PATH = "/api/v1/contract/create-contract-express"
 CREATE_PATH = "/api/v1/contract/create-contract"
 WEBPAY = "Pago Webpay: token de transaccion invalido"
 
 NOT_PROOF = [
-    pytest.param(dict(mode="service_error", code=400, message="error"), "auth", "JWT_INVALID", id="400-error"),
     pytest.param(dict(mode="service_error", code=400, message=WEBPAY), "auth", "JWT_INVALID", id="400-webpay"),
-    pytest.param(dict(mode="status", status=403, body="html"), "auth", "HTTP_403", id="403-html"),
-    pytest.param(dict(mode="status", status=403, body="json"), "auth", "HTTP_403", id="403-json"),
+    pytest.param(
+        dict(mode="service_error", code=400, message="the session token has gone invalid"),
+        "auth",
+        "JWT_INVALID",
+        id="400-token-words",
+    ),
 ]
 
 
@@ -236,6 +241,9 @@ def test_a_read_is_still_renewed_and_repeated_on_the_same_signals(sandbox, fv, f
         pytest.param(dict(mode="status", status=401, body="json"), id="401-json"),
         pytest.param(dict(mode="service_error", code=400, message="JWT Token invalid"), id="jwt-token-invalid"),
         pytest.param(dict(mode="service_error", code=400, message="Token Bearer erróneo"), id="token-bearer-erroneo"),
+        pytest.param(dict(mode="service_error", code=400, message="error"), id="400-error"),
+        pytest.param(dict(mode="status", status=403, body="html"), id="403-html"),
+        pytest.param(dict(mode="status", status=403, body="json"), id="403-json"),
     ],
 )
 def test_a_sent_once_write_is_renewed_and_repeated_when_the_token_was_refused(
@@ -253,10 +261,11 @@ def test_a_sent_once_write_is_renewed_and_repeated_when_the_token_was_refused(
 
 
 def test_a_sent_once_write_refused_with_401_after_a_hint_is_not_repeated(sandbox, fv, tmp_path):
-    """A 401 whose repeat is answered "error": that second answer may have been acted on."""
+    """A 401 whose repeat is answered with a text merely naming a token: that second answer may
+    have been acted on."""
     ok(fv.call("login", {}))
     sandbox.fault("status", status=401, body="html", prefix=EXPRESS_PATH)
-    sandbox.fault("service_error", code=400, message="error", process=True, prefix=EXPRESS_PATH)
+    sandbox.fault("service_error", code=400, message=WEBPAY, process=True, prefix=EXPRESS_PATH)
     envelope = create(fv, "create_contract_express", tmp_path)
     error = failed(envelope, "auth", "JWT_INVALID")
     assert "may have reached the service" in error["message"] and error["retryable"] is False

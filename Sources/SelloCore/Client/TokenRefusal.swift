@@ -16,14 +16,16 @@ public enum TokenRefusal: Sendable, CaseIterable {
     /// "erroneo" (`FVMessages.refusesToken`).
     case tokenWords
 
-    /// Whether the signal proves the service refused the request before acting on it: HTTP 401
-    /// and the catalogue's exact texts. 401 is the one status taken so: the live service's expiry
-    /// signal is unknown, and 403 is only among CHILE_2026 §1.2's inferred signals [INF] — nothing
-    /// shows it is sent before the service acts.
+    /// Whether the signal says the service refused the request before acting on it: HTTP 401 and
+    /// 403 (the request refused, by HTTP's meaning), the catalogue's exact texts, and the seed's
+    /// generic "error", which is CreateContract's own answer to a bad token — the common case of a
+    /// token that expired early, which a write must survive. Not a text outside the catalogue that
+    /// merely names a token as invalid: "Pago Webpay: token de transaccion invalido" names a
+    /// payment's token, and may come after the service acted.
     public var provesNotActed: Bool {
         switch self {
-        case .unauthorized, .refusalText: return true
-        case .forbidden, .genericError, .tokenWords: return false
+        case .unauthorized, .refusalText, .forbidden, .genericError: return true
+        case .tokenWords: return false
         }
     }
 }
@@ -45,9 +47,9 @@ public enum TokenRenewal: Sendable, Equatable {
     /// A request the library may repeat (`idempotent`: reads, safe writes) is renewed and sent once
     /// more on any signal. One it never sends twice (`onlyIfNotSent`, `callerMayRepeat`) only on a
     /// signal that proves the service refused it before acting on it (`provesNotActed`); on the
-    /// others the service may have acted — "error" or HTTP 403 may well come after it did, and a
-    /// payment's "token de transaccion invalido" names another token — so its error is returned
-    /// as after any answer that may have arrived.
+    /// others the service may have acted — a payment's "token de transaccion invalido" names
+    /// another token, and may come after it did — so its error is returned as after any answer
+    /// that may have arrived.
     public static func after(_ refusal: TokenRefusal, replay: ReplayPolicy, renewed: Bool) -> TokenRenewal {
         if case .idempotent = replay {
             return renewed ? .returnError : .renewAndRepeat
