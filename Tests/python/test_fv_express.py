@@ -405,9 +405,19 @@ def test_a_timeout_after_sending_is_not_repeated(sandbox, fv_config, tmp_path):
 
 
 def test_a_refused_token_is_renewed_and_the_call_made_once_more(sandbox, fv, tmp_path):
-    """The service refused the token, so it did not act: the one repetition is safe."""
+    """The service refused the token with the seed's own answer (400 "error"), so it did not
+    act: the one repetition is safe."""
     ok(fv.call("login", {}))
     sandbox.fv_invalidate_tokens()
+    data = ok(fv.call("create_contract_express", request(pdf_file(tmp_path, 70_000))))
+    sent = express_requests(sandbox)
+    assert len(sent) == 2 and created(sandbox) == [data["sContractID"]]
+
+
+def test_a_token_refused_with_http_401_is_renewed_and_the_call_made_once_more(sandbox, fv, tmp_path):
+    """HTTP 401: the service refused the token, so it did not act: the one repetition is safe."""
+    ok(fv.call("login", {}))
+    sandbox.fault("status", status=401, body="html", prefix=EXPRESS)
     data = ok(fv.call("create_contract_express", request(pdf_file(tmp_path, 70_000))))
     sent = express_requests(sandbox)
     assert len(sent) == 2

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fv_support import calls, failed, fv, logins, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import Client
+from sello_fixtures import FV_SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 REFUSAL = "Login failed: Email or password incorrect."
@@ -130,6 +131,147 @@ def test_other_messages_are_not_a_refused_token(sandbox, fv):
     sandbox.fault("service_error", code=400, message="Invalid RUT", prefix="/api/v1/contract/", count=1)
     failed(get_contract(fv), "service", "FV_ERROR")
     assert logins(sandbox) == 1
+
+
+# -- a write the library never sends twice (CHILE_2026 §1.2's signals are [INF]) ----------------
+#
+# A sent-once write (create-contract, create-contract-express…) is renewed and sent again only on
+# a signal that says the service refused it before acting on it: HTTP 401 or 403, the seed's exact
+# texts, its generic "error" (CreateContract's bad-token answer). Not on a text merely naming a
+# token as invalid ("Pago Webpay: token de transaccion invalido" names a payment's token): the
+# service may have acted (`process: true` below: it did).
+
+EXPRESS_PATH = "/api/v1/contract/create-contract-express"
+CREATE_PATH = "/api/v1/contract/create-contract"
+WEBPAY = "Pago Webpay: token de transaccion invalido"
+
+NOT_PROOF = [
+    pytest.param(dict(mode="service_error", code=400, message=WEBPAY), "auth", "JWT_INVALID", id="400-webpay"),
+    pytest.param(
+        dict(mode="service_error", code=400, message="the session token has gone invalid"),
+        "auth",
+        "JWT_INVALID",
+        id="400-token-words",
+    ),
+]
+
+
+EXPRESS_SIGNER = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11.111.111-1",
+    "phone": "9 1234 5678",
+    "rol": 0,
+    "order": 1,
+    "type": "NATURAL",
+    "portion": 100,
+    "payment": "0.00",
+}
+
+
+def express(tmp_path) -> dict[str, Any]:
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 2000)
+    return {
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 49,
+        "signers": [dict(EXPRESS_SIGNER)],
+        "sContractName": "renewal",
+        "file_path": str(pdf),
+    }
+
+
+CONTRACT = {"sOwnerType": "NATURAL", "iContractTypeFeeID": 28, "iSignedCount": 1}
+
+
+def create(fv: Client, operation: str, tmp_path) -> dict[str, Any]:
+    if operation == "create_contract_express":
+        return fv.call(operation, express(tmp_path))
+    return fv.call(operation, {**CONTRACT, "signers": [dict(FV_SIGNER)]})
+
+
+def contracts(sandbox) -> int:
+    return len([c for c in sandbox.state()["fv_contracts"] if c != SEED_CONTRACT])
+
+
+@pytest.mark.parametrize(
+    "operation,path", [("create_contract_express", EXPRESS_PATH), ("create_contract", CREATE_PATH)]
+)
+@pytest.mark.parametrize("fault,kind,code", NOT_PROOF)
+def test_a_sent_once_write_is_not_repeated_on_a_signal_that_proves_nothing(
+    sandbox, fv, tmp_path, operation, path, fault, kind, code
+):
+    ok(fv.call("login", {}))
+    sandbox.fault(prefix=path, process=True, **fault)
+    envelope = create(fv, operation, tmp_path)
+    error = failed(envelope, kind, code)
+    assert "may have reached the service" in error["message"], error
+    assert "the contract may have been created" in error["message"], error
+    assert error["retryable"] is False and envelope["meta"]["attempts"] == 1
+    assert len(sandbox.requests(path)) == 1 and logins(sandbox) == 1
+    assert contracts(sandbox) == 1  # it did act: that is why it was not sent again
+    assert any(line.startswith("fv: ") and "not sent again" in line for _, line in fv.logs), fv.logs
+    # The token is not used again: the next call logs in first.
+    after = get_contract(fv)
+    ok(after)
+    assert logins(sandbox) == 2 and after["meta"]["attempts"] == 2
+    assert [r["path"] for r in sandbox.requests()][-2:] == ["/logindata", "/api/v1/contract/" + SEED_CONTRACT]
+
+
+@pytest.mark.parametrize("fault,kind,code", NOT_PROOF)
+def test_a_read_is_still_renewed_and_repeated_on_the_same_signals(sandbox, fv, fault, kind, code):
+    ok(get_contract(fv))
+    sandbox.fault(prefix="/api/v1/contract/", **fault)
+    envelope = get_contract(fv)
+    ok(envelope)
+    assert logins(sandbox) == 2 and envelope["meta"]["attempts"] == 3
+    assert len(sandbox.requests("/api/v1/contract/")) == 3  # the first call, then the refused one and its repeat
+    # The answer is read as it is for a write (kind, code), then renewed: a read may be repeated.
+    assert any(line.startswith(f"fv: the service refused the token ({code})") for _, line in fv.logs), fv.logs
+    assert kind == "auth"
+
+
+@pytest.mark.parametrize(
+    "operation,path", [("create_contract_express", EXPRESS_PATH), ("create_contract", CREATE_PATH)]
+)
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(dict(mode="status", status=401, body="html"), id="401-html"),
+        pytest.param(dict(mode="status", status=401, body="json"), id="401-json"),
+        pytest.param(dict(mode="service_error", code=400, message="JWT Token invalid"), id="jwt-token-invalid"),
+        pytest.param(dict(mode="service_error", code=400, message="Token Bearer erróneo"), id="token-bearer-erroneo"),
+        pytest.param(dict(mode="service_error", code=400, message="error"), id="400-error"),
+        pytest.param(dict(mode="status", status=403, body="html"), id="403-html"),
+        pytest.param(dict(mode="status", status=403, body="json"), id="403-json"),
+    ],
+)
+def test_a_sent_once_write_is_renewed_and_repeated_when_the_token_was_refused(
+    sandbox, fv, tmp_path, operation, path, fault
+):
+    ok(fv.call("login", {}))
+    sandbox.fault(prefix=path, **fault)  # refused: the service did nothing
+    envelope = create(fv, operation, tmp_path)
+    ok(envelope)
+    assert logins(sandbox) == 2 and envelope["meta"]["attempts"] == 3  # the refused call, the login, the call
+    sent = sandbox.requests(path)
+    assert len(sent) == 2 and sent[0]["body_sha256"] == sent[1]["body_sha256"]
+    assert contracts(sandbox) == 1
+    assert any(line.startswith("fv: the service refused the token") for _, line in fv.logs)
+
+
+def test_a_sent_once_write_refused_with_401_after_a_hint_is_not_repeated(sandbox, fv, tmp_path):
+    """A 401 whose repeat is answered with a text merely naming a token: that second answer may
+    have been acted on."""
+    ok(fv.call("login", {}))
+    sandbox.fault("status", status=401, body="html", prefix=EXPRESS_PATH)
+    sandbox.fault("service_error", code=400, message=WEBPAY, process=True, prefix=EXPRESS_PATH)
+    envelope = create(fv, "create_contract_express", tmp_path)
+    error = failed(envelope, "auth", "JWT_INVALID")
+    assert "may have reached the service" in error["message"] and error["retryable"] is False
+    assert len(sandbox.requests(EXPRESS_PATH)) == 2 and logins(sandbox) == 2 and contracts(sandbox) == 1
+    ok(get_contract(fv))
+    assert logins(sandbox) == 3
 
 
 # -- where the login's answer puts the token (CHILE_2026 §1.2) -----------------------------------

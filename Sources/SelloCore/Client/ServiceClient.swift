@@ -13,6 +13,9 @@ public struct BearerToken: Sendable {
 public protocol BearerTokens: AnyObject, Sendable {
     func token(scope: CallScope, replacing stale: BearerToken?, facts: inout CallFacts) throws(SelloError)
         -> BearerToken
+    /// `token` may have been refused, and the request it went with was not repeated: the next
+    /// `token` call gets a new one (unless another login has replaced it already).
+    func discard(_ token: BearerToken)
 }
 
 /// What every service client has: its configuration, its transport, the caller's callbacks, the
@@ -82,8 +85,10 @@ public final class ServiceClient: Sendable {
     }
 
     /// One HTTP exchange and its reading; a request that carries the bearer token gets one (from
-    /// `tokens`), and, when the service refuses it, a new one and one more try: the service did
-    /// not act on a request it refused.
+    /// `tokens`), and, when the service refuses it, a new one and one more try — for a request
+    /// sent once, only when the answer proves the service refused it before acting
+    /// (`TokenRenewal.after`); otherwise its error says it may have reached the service, and the
+    /// token is discarded for the next call.
     public func exchange(
         _ http: HTTPRequest, scope: CallScope, tokens: BearerTokens?, facts: inout CallFacts,
         read: (HTTPResponse, inout ReadFacts) throws(SelloError) -> JSON
@@ -112,13 +117,27 @@ public final class ServiceClient: Sendable {
             let result = Result { () throws(SelloError) in try read(response, &found) }
             if found.serviceCode != nil { facts.serviceCode = found.serviceCode }
             facts.warnings += found.warnings
-            if found.refusesToken, http.bearer, !renewed, case .failure(let error) = result {
-                scope.hooks.log(
-                    .info,
-                    "\(service): the service refused the token (\(error.code)); logging in again "
-                        + "and repeating the request once")
-                renewed = true
-                continue
+            if let refusal = found.tokenRefusal, http.bearer, case .failure(let error) = result {
+                switch TokenRenewal.after(refusal, replay: http.replay, renewed: renewed) {
+                case .renewAndRepeat:
+                    scope.hooks.log(
+                        .info,
+                        "\(service): the service refused the token (\(error.code)); logging in again "
+                            + "and repeating the request once")
+                    renewed = true
+                    continue
+                case .returnMayHaveArrived:
+                    // Not used again: the next call logs in first.
+                    if let stale { tokens?.discard(stale) }
+                    scope.hooks.log(
+                        .warning,
+                        "\(service): the answer may mean the token was refused (\(error.code)), but it does not "
+                            + "prove the service did not act: the request was not sent again; the next call logs in "
+                            + "again")
+                    throw TokenRenewal.mayHaveArrived(error, replay: http.replay)
+                case .returnError:
+                    break
+                }
             }
             return try result.get()
         }

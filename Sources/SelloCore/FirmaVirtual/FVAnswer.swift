@@ -24,7 +24,7 @@ enum FVAnswer {
         let status = object?["status"]?.stringValue
         if let object { found.serviceCode = serviceCode(object["code"]) }
         if response.status == 401 && authenticated {
-            found.refusesToken = true
+            found.tokenRefusal = .unauthorized
             throw SelloError(
                 .auth, .jwtInvalid, "Firma Virtual answered HTTP 401: the bearer token was refused",
                 serviceCode: found.serviceCode)
@@ -33,7 +33,7 @@ enum FVAnswer {
         // service's is unknown): log in again once; the error stays the answer's own.
         let forbidden = response.status == 403 && authenticated
         guard let object, let status else {
-            found.refusesToken = forbidden
+            found.tokenRefusal = forbidden ? .forbidden : nil
             if let object, (200..<300).contains(response.status), acceptsWithoutStatus?(object) == true {
                 found.warn(withoutStatus(object, redactor))
                 return (scrub(object["message"] ?? .null, redactor), object)
@@ -48,7 +48,10 @@ enum FVAnswer {
         let known = FVMessages.error(
             text: text, shown: shown(text, redactor, limit: message.stringValue == nil ? 200 : nil),
             serviceCode: found.serviceCode)
-        found.refusesToken = (known.refusesToken || forbidden) && authenticated
+        // The strongest signal: a catalogue text that says so, then 403, then the rest.
+        if authenticated {
+            found.tokenRefusal = known.refusal == .refusalText ? .refusalText : forbidden ? .forbidden : known.refusal
+        }
         throw known.error
     }
 

@@ -8,9 +8,9 @@ public struct FVMessage: Sendable {
     public let kind: ErrorKind
     /// The seed's "Descripción" column.
     public let meaning: String
-    /// The service refused the bearer token (or, on GetAllUser, the login behind it): the
-    /// client logs in again once and repeats the call, which the service did not carry out.
-    public let refusesToken: Bool
+    /// The service refused the bearer token (or, on GetAllUser, the login behind it), and how
+    /// surely: an exact text that says so, or the generic "error" (`TokenRenewal` decides).
+    public let tokenRefusal: TokenRefusal?
 }
 
 /// The one table of Firma Virtual's messages, matched case-insensitively on the trimmed text.
@@ -19,40 +19,43 @@ public enum FVMessages {
         // UserDataLogin and GetAllUser, status 400. On GetAllUser it is the answer to a bad token.
         FVMessage(
             text: "Login failed: Email or password incorrect.", code: .loginFailed, kind: .auth,
-            meaning: "credenciales incorrectas", refusesToken: true),
+            meaning: "credenciales incorrectas", tokenRefusal: .refusalText),
         // CreateUserApp, status 200.
         FVMessage(
             text: "Email exists", code: .emailExists, kind: .service,
             meaning: "el correo electrónico utilizado para registrar el usuario ya existe en el "
-                + "sistema", refusesToken: false),
+                + "sistema", tokenRefusal: nil),
         FVMessage(
             text: "THIS Login already exists", code: .loginExists, kind: .service,
             meaning: "el nombre de usuario utilizado para registrar el usuario ya existe en el "
-                + "sistema", refusesToken: false),
+                + "sistema", tokenRefusal: nil),
         FVMessage(
             text: "Invalid Login must be alphanumeric whit 6 to 16 length", code: .invalidLogin, kind: .service,
-            meaning: "sLogin debe tener de 6 a 16 letras o dígitos", refusesToken: false),
+            meaning: "sLogin debe tener de 6 a 16 letras o dígitos", tokenRefusal: nil),
         // UpdateUserApp, status 200.
         FVMessage(
             text: "JWT Token invalid", code: .jwtInvalid, kind: .auth,
-            meaning: "Token Bearer erróneo", refusesToken: true),
+            meaning: "Token Bearer erróneo", tokenRefusal: .refusalText),
         // Every other authenticated operation, status 400 (the seed's "error" / "Token Bearer erróneo").
-        FVMessage(text: "error", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", refusesToken: true),
+        FVMessage(
+            text: "error", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo",
+            tokenRefusal: .genericError),
         FVMessage(
             text: "Token Bearer "
-                + "erróneo", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", refusesToken: true),
+                + "erróneo", code: .jwtInvalid, kind: .auth, meaning: "Token Bearer erróneo", tokenRefusal: .refusalText
+        ),
         // PasswordReset, status 200.
         FVMessage(
             text: "Login / usuario desconocido..!", code: .unknownUser, kind: .service,
-            meaning: "el usuario no está registrado en el sistema", refusesToken: false),
+            meaning: "el usuario no está registrado en el sistema", tokenRefusal: nil),
         // NewPassword, status 200.
         FVMessage(
             text: "Wrong login or password ..!", code: .wrongCode, kind: .service,
-            meaning: "código incorrecto", refusesToken: false),
+            meaning: "código incorrecto", tokenRefusal: nil),
         // CreateContract, status 400.
         FVMessage(
             text: "VALIDATION-FAIL", code: .validationFail, kind: .service,
-            meaning: "error en el tipo de dato enviado en el request", refusesToken: false),
+            meaning: "error en el tipo de dato enviado en el request", tokenRefusal: nil),
     ]
 
     private static let byText: [String: FVMessage] = {
@@ -77,20 +80,21 @@ public enum FVMessages {
 
     /// The error for an answer whose `status` is not "success". `shown` is the text as it may
     /// be shown (secrets scrubbed); `text` the text as received, for matching.
-    static func error(text: String, shown: String, serviceCode: Int?) -> (error: SelloError, refusesToken: Bool) {
+    static func error(text: String, shown: String, serviceCode: Int?) -> (error: SelloError, refusal: TokenRefusal?) {
         guard let message = find(text) else {
             if refusesToken(text) {
                 return (
-                    SelloError(.auth, .jwtInvalid, "\(shown) (the bearer token was refused)", serviceCode: serviceCode),
-                    true
+                    SelloError(
+                        .auth, .jwtInvalid, "\(shown) (read as a refused bearer token)", serviceCode: serviceCode),
+                    .tokenWords
                 )
             }
             let detail = shown.isEmpty ? "an error without a message" : shown
-            return (SelloError(.service, .fvError, "Firma Virtual: \(detail)", serviceCode: serviceCode), false)
+            return (SelloError(.service, .fvError, "Firma Virtual: \(detail)", serviceCode: serviceCode), nil)
         }
         return (
             SelloError(message.kind, message.code, "\(shown) (\(message.meaning))", serviceCode: serviceCode),
-            message.refusesToken
+            message.tokenRefusal
         )
     }
 }

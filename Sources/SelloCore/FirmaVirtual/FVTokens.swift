@@ -42,6 +42,13 @@ extension FVClient: BearerTokens {
         }
     }
 
+    /// Forgets `token` when it is still the cached one: the next call logs in again.
+    public func discard(_ token: BearerToken) {
+        tokens.withLock { state in
+            if state.current?.generation == token.generation { state.current = nil }
+        }
+    }
+
     /// Logs in with the lock held and records the outcome for the threads waiting on it.
     func logInLocked(
         _ state: inout TokenState, scope: CallScope, facts: inout CallFacts,

@@ -59,8 +59,9 @@ public struct CallFacts: Sendable {
 public struct ReadFacts: Sendable {
     public var warnings: [Warning] = []
     public var serviceCode: Int?
-    /// The service said the token is invalid or expired: log in again and repeat once.
-    public var refusesToken = false
+    /// The service said the token is invalid or expired, and how (`TokenRenewal` decides what
+    /// the pipeline does with it).
+    public var tokenRefusal: TokenRefusal?
 
     public init() {}
 
