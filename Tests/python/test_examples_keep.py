@@ -19,6 +19,7 @@ import pytest
 from sello_fixtures import FES_OBTAIN
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+LIBRARY = pathlib.Path(os.environ.get("SELLO_LIB", ROOT / ".build" / "release" / "libsello.so")).resolve()
 
 
 def example_command(language: str, tmp_path: pathlib.Path) -> list:
@@ -27,10 +28,9 @@ def example_command(language: str, tmp_path: pathlib.Path) -> list:
         return [sys.executable, str(ROOT / "examples" / "python" / "fes_obtain.py")]
     if language == "php":
         return ["php", str(ROOT / "examples" / "php" / "fes_obtain.php")]
-    library = pathlib.Path(os.environ.get("SELLO_LIB", ROOT / ".build" / "release" / "libsello.so")).resolve()
     (tmp_path / "lib").mkdir()
     for name in ("libsello.so", "libsello.so.0"):
-        (tmp_path / "lib" / name).symlink_to(library)
+        (tmp_path / "lib" / name).symlink_to(LIBRARY)
     binary = tmp_path / "fes_obtain"
     subprocess.run(
         [
@@ -73,6 +73,7 @@ def test_the_fes_example_keeps_a_certificate_it_could_not_save(sandbox, tmp_path
     remover.start()
     env = {
         **os.environ,
+        "SELLO_LIB": str(LIBRARY),  # as scripts/run-examples.sh sets it
         "SELLO_SANDBOX_URL": sandbox.base,
         "PYTHONPATH": str(ROOT / "bindings" / "python" / "src"),
     }
