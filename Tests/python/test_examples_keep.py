@@ -31,6 +31,10 @@ def example_command(language: str, tmp_path: pathlib.Path) -> list:
     (tmp_path / "lib").mkdir()
     for name in ("libsello.so", "libsello.so.0"):
         (tmp_path / "lib" / name).symlink_to(LIBRARY)
+    # A wheel's library finds its own libcurl and libxml2 in $ORIGIN/../libsello.libs, and $ORIGIN
+    # is where it is found (the symlink's folder): the same layout next to it.
+    for libs in LIBRARY.parent.parent.glob("*.libs"):
+        (tmp_path / libs.name).symlink_to(libs)
     binary = tmp_path / "fes_obtain"
     subprocess.run(
         [
