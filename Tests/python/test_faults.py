@@ -389,6 +389,10 @@ def test_503_without_retry_after_is_not_repeated_for_a_costly_call(sandbox) -> N
         )
     expect(envelope, "http", "SERVICE_UNAVAILABLE", False)
     assert len(sandbox.requests()) == 1 and elapsed < FAST
+    # Without Retry-After the service does not say "not processed": the certificate may have been
+    # issued, and the caller is told so, as after a 500 (stamp-twice review).
+    assert "may have reached the service" in envelope["error"]["message"], envelope
+    assert "check with the provider" in envelope["error"]["message"], envelope
 
 
 def test_hostile_retry_after() -> None:

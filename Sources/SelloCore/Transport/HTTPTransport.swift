@@ -182,10 +182,13 @@ public final class HTTPTransport: Sendable {
                 "the service is rate-limiting requests "
                 + "(HTTP 429)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
         case 503:
+            // Without Retry-After it does not say "not processed": a request that is not repeated
+            // may have been acted on, as after a 500.
             code = .serviceUnavailable
             message =
                 "the service is unavailable "
                 + "(HTTP 503)" + (retryAfterMs.map { "; it asks to wait \($0 / 1000) s" } ?? "")
+                + (repeatable ? "" : replay.afterPossibleArrival.map { "; \($0)" } ?? "")
         default:
             code = .httpStatus(status)
             message =
