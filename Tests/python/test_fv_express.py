@@ -18,20 +18,11 @@ from typing import Any
 import pytest
 from fv_support import failed, fv, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import PROGRESS_FN, Client, lib
+from sello_fixtures import EXPRESS_SIGNER
 from sello_fixtures import FV_EXPRESS as EXPRESS
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
-SIGNER = {
-    "full_name": "Jose Cortesia",
-    "email": "jose@firmavirtual.com",
-    "rutId": "11.111.111-1",
-    "phone": "9 1234 5678",
-    "rol": 0,
-    "order": 1,
-    "type": "NATURAL",
-    "portion": 100,
-    "payment": "0.00",
-}
+SIGNER = EXPRESS_SIGNER
 
 
 def pdf_file(folder: pathlib.Path, size: int = 5000, name: str = "contrato.pdf") -> pathlib.Path:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fv_support import calls, failed, fv, logins, ok  # noqa: F401  (fixtures, requested by name)
 from sello_ffi import Client
-from sello_fixtures import FV_SIGNER
+from sello_fixtures import EXPRESS_SIGNER, FV_SIGNER
 from sello_fixtures import SEEDED_CONTRACT as SEED_CONTRACT
 
 REFUSAL = "Login failed: Email or password incorrect."
@@ -154,19 +154,6 @@ NOT_PROOF = [
         id="400-token-words",
     ),
 ]
-
-
-EXPRESS_SIGNER = {
-    "full_name": "Jose Cortesia",
-    "email": "jose@firmavirtual.com",
-    "rutId": "11.111.111-1",
-    "phone": "9 1234 5678",
-    "rol": 0,
-    "order": 1,
-    "type": "NATURAL",
-    "portion": 100,
-    "payment": "0.00",
-}
 
 
 def express(tmp_path) -> dict[str, Any]:

@@ -81,6 +81,18 @@ FV_SIGNER: Dict[str, Any] = {
     "portion": "100",
     "payment": "0.00",
 }
+#: A signer of create-contract-express (CHILE_2026 §1.3: rol, order; a Chilean phone).
+EXPRESS_SIGNER: Dict[str, Any] = {
+    "full_name": "Jose Cortesia",
+    "email": "jose@firmavirtual.com",
+    "rutId": "11.111.111-1",
+    "phone": "9 1234 5678",
+    "rol": 0,
+    "order": 1,
+    "type": "NATURAL",
+    "portion": 100,
+    "payment": "0.00",
+}
 #: The sandbox's seeded contract (seed 001 GetOneContract example), SIGNED_PENDING.
 SEEDED_CONTRACT = "307c1f32-bbb5-4cbe-a4f4-ecf20616510a"
 #: A UUID the sandbox has never stamped.

@@ -644,7 +644,7 @@ class Client:
         name = f"{self._service}.{operation}"
         if hasattr(interrupt, "add_note"):  # Python 3.11+
             interrupt.add_note(f"sello: {name} had ended; its outcome is this exception's sello_outcome")
-        acted = isinstance(outcome, Result) or (not outcome.retryable and outcome.attempts > 0)
+        acted = isinstance(outcome, Result) or outcome.may_have_acted
         if acted and operation in _abi.SENT_ONCE.get(self._service, frozenset()):
             _logger.warning(
                 "sello: %s ended (%s) before the %s was raised: the service may have acted on it; the "

@@ -70,6 +70,13 @@ class SelloError(Exception):
         return int(self.meta.get("attempts") or 0)
 
     @property
+    def may_have_acted(self) -> bool:
+        """Whether the service may have acted on the request although the call failed: a request
+        was sent and the library says it may not simply be sent again (not ``retryable``), e.g. a
+        certificate call that timed out after sending."""
+        return not self.retryable and self.attempts > 0
+
+    @property
     def http_status(self) -> Optional[int]:
         return self.meta.get("http_status")
 

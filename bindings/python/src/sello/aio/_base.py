@@ -16,7 +16,7 @@ from typing import Any, Callable, ClassVar, Dict, FrozenSet, Generic, Optional, 
 from .. import _abi, _cancel
 from .._client import LOG_INFO, Client, LogCallback, ProgressCallback, current_call_id
 from .._sealed import Sealed
-from ..errors import local_error
+from ..errors import SelloError, local_error
 from ..result import Result
 
 __all__ = ["AsyncClient", "AbandonedCallback", "DEFAULT_MAX_CONCURRENCY"]
@@ -305,7 +305,7 @@ def _log_ended_with(name: str, call_id: Optional[str], error: BaseException, sen
     its request may have reached the service (not retryable, after a request was sent), else DEBUG.
     Worded from the error itself (a cancel by a shared call_id is a cancel too)."""
     code = getattr(error, "code", None)
-    reached = sent_once and getattr(error, "retryable", True) is False and getattr(error, "attempts", 0) > 0
+    reached = sent_once and isinstance(error, SelloError) and error.may_have_acted
     if not reached:
         _logger.debug(
             "sello.aio: %s (call_id %s) ended with %s %s after its task was cancelled",
