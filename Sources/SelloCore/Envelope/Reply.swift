@@ -127,7 +127,11 @@ public struct Reply: Sendable {
         writer.writeRaw(#","warnings":["#)
         for (index, warning) in facts.warnings.enumerated() {
             if index > 0 { writer.writeRaw(",") }
-            writer.write(masked ? Envelope.scrubMembers(warning.json, redactor) : warning.json)
+            if masked {
+                writer.write(Envelope.scrubMembers(warning.json, redactor))
+            } else {
+                warning.write(into: &writer)
+            }
         }
         writer.writeRaw("]")
     }
