@@ -84,7 +84,8 @@ public final class FESClient: OperationClient {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
         let errorCode = FESClient.errorCode(data["errorCode"])
-        let comentario = FESClient.message(data).map(redactor.scrub)
+        // (A closure, not `redactor.scrub` itself: that would copy the redactor into a context.)
+        let comentario = FESClient.message(data).map { redactor.scrub($0) }
         guard estado.stringValue?.uppercased() == "OK" else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
