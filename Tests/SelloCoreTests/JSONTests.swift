@@ -73,6 +73,27 @@ import Testing
         #expect(JSONWriter.string(.int(value)) == String(value))
     }
 
+    /// Tenths (every `elapsed_ms`) are written without Swift's printer: the same bytes as
+    /// `"\(double)"`, which writes every other non-integral number, at every magnitude.
+    @Test func tenthsAreWrittenAsTheDoublePrinterWritesThem() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.1, -0.1, 0.5, 1.3, 2.7, 12.3, 99.9, 100.1, -123.4, 1e14 + 0.5, 99_999_999_999_999.9]
+        for k in Int64(-2_000)...2_000 { values.append(Double(k) / 10) }
+        for digits in 1...15 {
+            let limit = (0..<digits).reduce(Int64(1)) { value, _ in value * 10 }
+            for _ in 0..<200 {
+                let k = Int64.random(in: -limit..<limit, using: &generator)
+                values.append(Double(k) / 10)
+                values.append(Double(k) / 100) // not tenths: the printer's
+                values.append(Double(bitPattern: (Double(k) / 10).bitPattern &+ 1)) // next to tenths
+            }
+        }
+        for value in values {
+            let expected = value.rounded() == value && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"
+            #expect(JSONWriter.string(.double(value)) == expected, "\(value)")
+        }
+    }
+
     @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "nul", "{\"a\":1}x", "\"\u{01}\"", "01", "[\"\\ud800\"]"])
     func rejectsMalformed(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

@@ -83,9 +83,10 @@ public struct Reply: Sendable {
         // The documents are never masked (`Redactor.documentFields`): the look passes them by.
         var documents: [Range<Int>] = []
         writeResult(into: &writer, masked: false, documents: &documents)
+        // (An envelope is written from the buffer's start: its documents need no moving then.)
+        let except = start == 0 ? documents : documents.map { ($0.lowerBound - start)..<($0.upperBound - start) }
         let mayHoldSecret = writer.withBytes(from: start) { written in
-            redactor.mayNeedScrubbing(
-                writtenJSON: written, except: documents.map { ($0.lowerBound - start)..<($0.upperBound - start) })
+            redactor.mayNeedScrubbing(writtenJSON: written, except: except)
         }
         if mayHoldSecret {
             writer.truncate(to: start)
@@ -127,7 +128,11 @@ public struct Reply: Sendable {
         writer.writeRaw(#","warnings":["#)
         for (index, warning) in facts.warnings.enumerated() {
             if index > 0 { writer.writeRaw(",") }
-            writer.write(masked ? Envelope.scrubMembers(warning.json, redactor) : warning.json)
+            if masked {
+                writer.write(Envelope.scrubMembers(warning.json, redactor))
+            } else {
+                warning.write(into: &writer)
+            }
         }
         writer.writeRaw("]")
     }

@@ -86,4 +86,20 @@ public struct Warning: Error, Sendable, Equatable {
         if let field { object.append("field", .string(field)) }
         return .object(object)
     }
+
+    /// `json`, written straight into `writer` without making the tree (issue 13: some 2,600
+    /// instructions a FES call, which carries one warning; ReplyTests holds the bytes equal).
+    func write(into writer: inout JSONWriter) {
+        writer.writeRaw(#"{"kind":"#)
+        writer.writeString(kind.rawValue)
+        writer.writeRaw(#","code":"#)
+        writer.writeString(code.name)
+        writer.writeRaw(#","message":"#)
+        writer.writeString(message)
+        if let field {
+            writer.writeRaw(#","field":"#)
+            writer.writeString(field)
+        }
+        writer.writeRaw("}")
+    }
 }

@@ -77,18 +77,19 @@ public final class FESClient: OperationClient {
         _ response: HTTPResponse, request: FESRequest, redactor: Redactor,
         found: inout ReadFacts
     ) throws(SelloError) -> JSON {
-        guard let answer = try AnswerJSON.parse(response.body, found: &found), let object = answer.objectValue,
-            object["estado"] != nil
+        // The object taken out of the answer at once: `data` is its only owner, so the members
+        // changed below are changed in place, not copied first (issue 13).
+        guard var data = try AnswerJSON.parse(response.body, found: &found)?.objectValue, let estado = data["estado"]
         else {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
-        let estado = object["estado"]?.stringValue?.uppercased()
-        let errorCode = FESClient.errorCode(object["errorCode"])
-        let comentario = FESClient.message(object).map(redactor.scrub)
-        guard estado == "OK" else {
+        let errorCode = FESClient.errorCode(data["errorCode"])
+        // (A closure, not `redactor.scrub` itself: that would copy the redactor into a context.)
+        let comentario = FESClient.message(data).map { redactor.scrub($0) }
+        guard estado.stringValue?.uppercased() == "OK" else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
-        guard let certificado = object["certificado"]?.stringValue, let bytes = Base64.decode(certificado),
+        guard let certificado = data["certificado"]?.stringValue, let bytes = Base64.decode(certificado),
             !bytes.isEmpty
         else {
             throw SelloError(
@@ -96,13 +97,12 @@ public final class FESClient: OperationClient {
                 "FES answered OK but without a readable base64 certificado; check with the provider "
                     + "before trying again (the quota may have been spent)")
         }
-        var data = object
         data["errorCode"] = .int(Int64(errorCode ?? 0))
         // The service's text may echo what it was sent; the base64 certificate is left as is.
         // `comentario` holds the message under whichever name the service used.
         if let comentario { data["comentario"] = .string(comentario) }
-        for key in ["comentarios", "mensaje"] where data[key]?.stringValue != nil {
-            data[key] = data[key]?.stringValue.map { .string(redactor.scrub($0)) }
+        for key in ["comentarios", "mensaje"] {
+            if case .string(let text)? = data[key] { data[key] = .string(redactor.scrub(text)) }
         }
         if let saveTo = request.saveTo {
             do {
