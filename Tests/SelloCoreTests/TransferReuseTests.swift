@@ -46,8 +46,9 @@ import Testing
     }
 
     @Test func basicCredentialsAreNeverInherited() {
-        let withAuth = SettledOptions(url: "http://h/a", basicAuth: true)
-        let without = SettledOptions(url: "http://h/a", basicAuth: false)
+        let url = RequestURL(base: "http://h", path: "/a", query: "")
+        let withAuth = SettledOptions(url: url, basicAuth: true)
+        let without = SettledOptions(url: url, basicAuth: false)
         #expect(!Transfer.mayReuse(withAuth, plain: true, basicAuth: false))
         #expect(Transfer.mayReuse(withAuth, plain: true, basicAuth: true))
         #expect(Transfer.mayReuse(without, plain: true, basicAuth: false))

@@ -69,7 +69,7 @@ public final class HTTPTransport: Sendable {
     /// One attempt on a pooled handle, woken by a cancellation, within the call's deadline (kept by
     /// `EasyHandle.perform`, not by libcurl: see there).
     private func attempt(
-        _ request: HTTPRequest, url: String, pool: HandlePool, scope: CallScope, deadline: CallDeadline,
+        _ request: HTTPRequest, url: RequestURL, pool: HandlePool, scope: CallScope, deadline: CallDeadline,
         number: Int
     ) throws(SelloError) -> TransferOutcome {
         logRequest(request, hooks: scope.hooks, attempt: number)
@@ -83,11 +83,11 @@ public final class HTTPTransport: Sendable {
 
     /// What every request gets before its first attempt, in the single and the batch path alike:
     /// the URL length limit (nothing sent above it) and its secrets registered with the call.
-    /// Returns the URL, built once for the single path's attempts.
+    /// Returns the URL, made once for the single path's attempts.
     @discardableResult
-    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) -> String {
-        let url = Transfer.url(request, settings: settings)
-        let length = url.utf8.count
+    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) -> RequestURL {
+        let url = RequestURL(request, settings: settings)
+        let length = url.byteCount
         guard length <= Sello.maxURLBytes else {
             throw SelloError(
                 .validation, .urlTooLong,

@@ -13,6 +13,38 @@ struct TransportSettings: Sendable {
     var caFile: String? { CABundle.caFile(for: config) }
 }
 
+/// A request's URL as its parts: the base, the path and the query string. Joined into one string
+/// only when a handle does not hold that URL already (issue 13: building it cost some 1,500
+/// instructions a call).
+struct RequestURL: Equatable {
+    let base: String
+    let path: String
+    let query: String
+
+    init(_ request: HTTPRequest, settings: TransportSettings) {
+        base = settings.base.text
+        path = request.path
+        query = Transfer.queryString(request.query)
+    }
+
+    init(base: String, path: String, query: String) {
+        self.base = base
+        self.path = path
+        self.query = query
+    }
+
+    /// Its length in bytes, without joining it.
+    var byteCount: Int { base.utf8.count + path.utf8.count + query.utf8.count }
+
+    var text: String { base + path + query }
+
+    /// Byte for byte: what was sent must be what is sent.
+    static func == (lhs: RequestURL, rhs: RequestURL) -> Bool {
+        lhs.base.hasSameUTF8(as: rhs.base) && lhs.path.hasSameUTF8(as: rhs.path)
+            && lhs.query.hasSameUTF8(as: rhs.query)
+    }
+}
+
 /// Collects an answer's body and stops the transfer once it exceeds `limit` (curl's
 /// CURLOPT_MAXFILESIZE does not stop bodies of unknown size).
 final class ResponseSink {
@@ -90,9 +122,7 @@ struct TransferOutcome {
 /// (batch) paths, so both send exactly the same requests.
 final class Transfer {
     let handle: EasyHandle
-    let request: HTTPRequest
     let sink: ResponseSink
-    private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The multipart body, when there is one (set by `setMethodAndBody`).
     var mime: OpaquePointer?
     /// The reader of a `.base64File` body, alive as long as curl may call it.
@@ -101,13 +131,13 @@ final class Transfer {
     private var settles: SettledOptions?
 
     /// libcurl gets no total timeout of its own: both paths keep the call's deadline themselves
-    /// (`EasyHandle.perform`, the batch), which does not count the caller's callbacks.
+    /// (`EasyHandle.perform`, the batch), which does not count the caller's callbacks. The request
+    /// is read here only (libcurl copies what it keeps): the transfer does not hold it.
     init(
-        handle: EasyHandle, request: HTTPRequest, url: String, settings: TransportSettings,
+        handle: EasyHandle, request: borrowing HTTPRequest, url: RequestURL, settings: borrowing TransportSettings,
         share: UnsafeMutableRawPointer?, hooks: CallHooks
     ) throws(SelloError) {
         self.handle = handle
-        self.request = request
         sink = ResponseSink(
             limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
             refusesResend: !request.isIdempotent)
@@ -118,14 +148,14 @@ final class Transfer {
             // The handle holds this client's options from a plain transfer: only what changes
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
-            if settled.url != url { options.set(CURLOPT_URL, url) }
+            if settled.url != url { options.set(CURLOPT_URL, url.text) }
             setAnswerData(&options)
         } else {
             curl_easy_reset(handle.raw)
             Transfer.setConnection(
-                &options, url: url, settings: settings, share: share,
+                &options, url: url.text, settings: settings, share: share,
                 errorBuffer: handle.errorBuffer)
-            setAnswerCallbacks(&options, hooks: hooks)
+            setAnswerCallbacks(&options, reportsProgress: request.reportsProgress, hooks: hooks)
         }
         // Until this transfer ends cleanly, the handle holds no known state (`outcome`).
         handle.settled = nil
@@ -134,11 +164,8 @@ final class Transfer {
             options.set(CURLOPT_USERNAME, credentials.user)
             options.set(CURLOPT_PASSWORD, credentials.password)
         }
-        var headers = request.headers
-        headers.reserveCapacity(headers.count + 2) // Expect: and Content-Type: at most
-        try setMethodAndBody(&options, headers: &headers)
-        for header in headers { headerList = header.withCString { curl_slist_append(headerList, $0) } }
-        options.set(CURLOPT_HTTPHEADER, pointer: headerList)
+        try setMethodAndBody(&options, method: request.method, body: request.body)
+        handle.setHeaders(Transfer.headerLines(request), &options)
         guard options.failure == CURLE_OK else {
             throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(options.failure)))")
         }
@@ -147,7 +174,6 @@ final class Transfer {
     }
 
     deinit {
-        curl_slist_free_all(headerList)
         curl_mime_free(mime)
     }
 
@@ -216,7 +242,7 @@ final class Transfer {
 
     /// The URL a request is sent to.
     static func url(_ request: HTTPRequest, settings: TransportSettings) -> String {
-        settings.base.text + request.path + queryString(request.query)
+        RequestURL(request, settings: settings).text
     }
 
     private func header(_ name: String) -> String? {
@@ -282,6 +308,20 @@ final class Transfer {
 }
 
 extension String {
+    /// Whether the two hold the same bytes. `==` compares canonical equivalence ("é" written as
+    /// one scalar equals "e" and a combining accent), where a request must be sent as its bytes are.
+    func hasSameUTF8(as other: String) -> Bool {
+        let count = utf8.count
+        guard count == other.utf8.count else { return false }
+        let compared = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs -> Bool in
+                guard let mine = mine.baseAddress, let theirs = theirs.baseAddress else { return count == 0 }
+                return memcmp(mine, theirs, count) == 0
+            }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
+    }
+
     var trimmingSpaces: String {
         // Fast path: a visible ASCII byte at both ends starts/ends a non-space Character. Read
         // on the string's own bytes: `utf8.last` walks UTF8View's index machinery (issue 13).
