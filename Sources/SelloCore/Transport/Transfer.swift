@@ -105,6 +105,7 @@ struct TransferOutcome {
     /// mean the service acted on it.
     var requestSent: Bool
     var tooLarge: Bool
+    /// libcurl's text for a failure ("" when the transfer ended well).
     var errorText: String
     var newConnections: Int
     var elapsedMs: Double
@@ -213,14 +214,19 @@ final class Transfer {
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
         // libcurl wanted to send the request again after its connection died: refused.
         let resendRefused = sink.refusesResend && sink.requestStarts > 1
+        // Read for a failure only (`HTTPTransport.transportError`), as Retry-After is for the
+        // statuses that may be retried (issue 13: some 700 instructions a call).
         let errorText =
             resendRefused
             ? "the connection closed after the request was sent, before any answer"
-            : handle.errorBuffer[0] != 0
-                ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+            : code == CURLE_OK
+                ? ""
+                : handle.errorBuffer[0] != 0
+                    ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
             code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
-            retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
+            retryAfterMs: HTTPTransport.mayRetry(status: status)
+                ? header("Retry-After").flatMap(Transfer.retryAfterMs) : nil,
             location: (300..<400).contains(status) ? header("Location") : nil,
             requestSent: requestSize > 0 || status > 0 || resendRefused, tooLarge: sink.exceeded, errorText: errorText,
             newConnections: connects, elapsedMs: Double(totalTime) / 1000,
