@@ -145,7 +145,10 @@ final class Transfer {
         sink.easy = handle.raw
         var options = CurlOptions(handle.raw)
         let plain = Transfer.isPlain(request, hooks: hooks)
-        if let settled = handle.settled, Transfer.mayReuse(settled, plain: plain, basicAuth: request.basicAuth != nil) {
+        // Until this transfer ends cleanly, the handle holds no known state (`outcome`); taken,
+        // not copied (issue 13).
+        let settled = handle.settled.take()
+        if let settled, Transfer.mayReuse(settled, plain: plain, basicAuth: request.basicAuth != nil) {
             // The handle holds this client's options from a plain transfer: only what changes
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
@@ -158,8 +161,6 @@ final class Transfer {
                 errorBuffer: handle.errorBuffer)
             setAnswerCallbacks(&options, reportsProgress: request.reportsProgress, hooks: hooks)
         }
-        // Until this transfer ends cleanly, the handle holds no known state (`outcome`).
-        handle.settled = nil
         if let credentials = request.basicAuth {
             options.set(CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */)
             options.set(CURLOPT_USERNAME, credentials.user)
@@ -197,7 +198,7 @@ final class Transfer {
         // Only a transfer that sent its request once and ended well leaves the handle as the next
         // may keep it: libcurl's own counters (re-sends of a died connection, at most five over
         // all the transfers it was not reset between) and state start afresh after a reset.
-        handle.settled = code == CURLE_OK && sink.requestStarts == 1 ? settles : nil
+        handle.settled = code == CURLE_OK && sink.requestStarts == 1 ? settles.take() : nil
         // No request started (a call cancelled before its transfer began): libcurl's info is the
         // handle's last transfer's, not this one's, and nothing was sent.
         guard sink.requestStarts > 0 || code == CURLE_OK else { return unstarted(code) }
