@@ -174,7 +174,9 @@ extension Transfer {
     /// does not wait for "100 Continue" before large bodies) and the body's Content-Type (a
     /// multipart body's is curl's).
     static func headerLines(_ request: borrowing HTTPRequest) -> HeaderLines {
-        guard request.method != .get else { return HeaderLines(request: request.headers, expect: false, contentType: nil) }
+        guard request.method != .get else {
+            return HeaderLines(request: request.headers, expect: false, contentType: nil)
+        }
         let contentType: String?
         switch request.body {
         case .bytes(_, let type), .base64File(_, _, _, let type): contentType = type
