@@ -60,20 +60,45 @@ final class ResponseSink {
     /// The file being uploaded, when the body is one (it reports a change while sent).
     var file: FileSource?
     /// The easy handle, to read the answer's Content-Length.
-    var easy: UnsafeMutableRawPointer?
+    let easy: UnsafeMutableRawPointer
 
-    /// Room for the whole answer at once when its length is announced: growing by doubling
-    /// would hold the old and the new copy together, up to three times the answer (issue 12,
-    /// item 14).
-    func reserveForAnswer() {
-        guard let easy else { return }
-        var length: curl_off_t = -1
-        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0
-        else { return }
-        body.reserveCapacity(min(Int(length), limit))
+    /// CURLOPT_WRITEFUNCTION: one piece of the answer into `body`; 0 (curl stops the transfer)
+    /// once the answer would exceed `limit`.
+    static let receive: curlshim_curl_data_fn = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        return sink.append(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
     }
 
-    init(limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
+    /// Appends a piece of the answer; false when it would exceed `limit`.
+    func append(_ piece: UnsafeRawBufferPointer) -> Bool {
+        // `body` is passed inout: one access for the whole piece (issue 13: each access to a
+        // class's property is checked at run time, some 100 instructions each).
+        let fits = ResponseSink.append(piece, to: &body, limit: limit, easy: easy)
+        if !fits { exceeded = true }
+        return fits
+    }
+
+    /// The first piece makes room for the whole answer when its length is announced: growing by
+    /// doubling would hold the old and the new copy together, up to three times the answer
+    /// (issue 12, item 14).
+    private static func append(
+        _ piece: UnsafeRawBufferPointer, to body: inout [UInt8], limit: Int, easy: UnsafeMutableRawPointer
+    ) -> Bool {
+        guard body.count + piece.count <= limit else { return false }
+        if body.isEmpty {
+            var length: curl_off_t = -1
+            if curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 {
+                body.reserveCapacity(min(Int(length), limit))
+            }
+        }
+        body.append(contentsOf: piece)
+        return true
+    }
+
+    init(easy: UnsafeMutableRawPointer, limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
+        self.easy = easy
         self.limit = limit
         self.hooks = hooks
         self.reportsUpload = reportsUpload
@@ -140,9 +165,9 @@ final class Transfer {
     ) throws(SelloError) {
         self.handle = handle
         sink = ResponseSink(
-            limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
+            easy: handle.raw, limit: settings.config.maxResponseBytes, hooks: hooks,
+            reportsUpload: request.reportsProgress,
             refusesResend: !request.isIdempotent)
-        sink.easy = handle.raw
         var options = CurlOptions(handle.raw)
         let plain = Transfer.isPlain(request, hooks: hooks)
         // Until this transfer ends cleanly, the handle holds no known state (`outcome`); taken,

@@ -85,21 +85,7 @@ extension Transfer {
 
     /// The answer into `sink` (bounded), each sending counted, and upload progress if wanted.
     func setAnswerCallbacks(_ options: inout CurlOptions, reportsProgress: Bool, hooks: CallHooks) {
-        options.check(
-            curlshim_easy_setopt_data_fn(
-                options.easy, CURLOPT_WRITEFUNCTION,
-                { data, size, count, context in
-                    guard let data, let context else { return 0 }
-                    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-                    let length = size * count
-                    guard sink.body.count + length <= sink.limit else {
-                        sink.exceeded = true
-                        return 0
-                    }
-                    if sink.body.isEmpty { sink.reserveForAnswer() }
-                    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-                    return length
-                }))
+        options.check(curlshim_easy_setopt_data_fn(options.easy, CURLOPT_WRITEFUNCTION, ResponseSink.receive))
         // Counts each sending, and refuses libcurl's own re-send of a request that must not be
         // sent twice (see ResponseSink.countRequest).
         options.check(curlshim_easy_setopt_prereq_fn(options.easy, ResponseSink.countRequest))
