@@ -46,13 +46,74 @@ import Testing
     }
 
     @Test func basicCredentialsAreNeverInherited() {
-        let withAuth = SettledOptions(url: "http://h/a", basicAuth: true)
-        let without = SettledOptions(url: "http://h/a", basicAuth: false)
+        let url = RequestURL(base: "http://h", path: "/a", query: "")
+        let withAuth = SettledOptions(url: url, basicAuth: true)
+        let without = SettledOptions(url: url, basicAuth: false)
         #expect(!Transfer.mayReuse(withAuth, plain: true, basicAuth: false))
         #expect(Transfer.mayReuse(withAuth, plain: true, basicAuth: true))
         #expect(Transfer.mayReuse(without, plain: true, basicAuth: false))
         #expect(Transfer.mayReuse(without, plain: true, basicAuth: true))
         #expect(!Transfer.mayReuse(without, plain: false, basicAuth: false))
         #expect(!Transfer.mayReuse(withAuth, plain: false, basicAuth: true))
+    }
+
+    /// A handle keeps its URL and header list while the next request's are the same bytes:
+    /// canonically equivalent text ("é" as one scalar or as "e" and an accent) is not the same.
+    @Test func urlsAndHeaderLinesAreComparedByteForByte() {
+        let composed = "/caf\u{E9}"
+        let decomposed = "/cafe\u{301}"
+        #expect(composed == decomposed) // what String's == says
+        #expect(!composed.hasSameUTF8(as: decomposed))
+        #expect(composed.hasSameUTF8(as: "/caf\u{E9}"))
+        #expect("".hasSameUTF8(as: ""))
+        #expect(!"a".hasSameUTF8(as: "ab"))
+        #expect(
+            RequestURL(base: "http://h", path: composed, query: "")
+                != RequestURL(base: "http://h", path: decomposed, query: ""))
+        #expect(
+            RequestURL(base: "http://h", path: "/a", query: "?x=1")
+                != RequestURL(base: "http://h", path: "/a", query: ""))
+        #expect(RequestURL(base: "http://h", path: "/a", query: "").byteCount == "http://h/a".utf8.count)
+        let lines = HeaderLines(request: ["X-A: \(composed)"], expect: true, contentType: "application/json")
+        #expect(lines == HeaderLines(request: ["X-A: \(composed)"], expect: true, contentType: "application/json"))
+        #expect(lines != HeaderLines(request: ["X-A: \(decomposed)"], expect: true, contentType: "application/json"))
+        #expect(lines != HeaderLines(request: ["X-A: \(composed)"], expect: false, contentType: "application/json"))
+        #expect(lines != HeaderLines(request: ["X-A: \(composed)"], expect: true, contentType: nil))
+        #expect(
+            lines
+                != HeaderLines(request: ["X-A: \(composed)", "X-B: 1"], expect: true, contentType: "application/json"))
+    }
+
+    /// The lines each kind of request is sent with: its own, then, with a body, an empty Expect:
+    /// and the body's Content-Type (a multipart body's is curl's).
+    @Test func headerLinesFollowTheMethodAndTheBody() {
+        var get = Self.request(.get)
+        get.headers = ["Accept: application/json"]
+        #expect(
+            Transfer.headerLines(get)
+                == HeaderLines(request: ["Accept: application/json"], expect: false, contentType: nil))
+        #expect(Transfer.headerLines(Self.request(.post)) == HeaderLines(request: [], expect: true, contentType: nil))
+        let json = HTTPBody.bytes([1], contentType: "application/json")
+        #expect(
+            Transfer.headerLines(Self.request(.post, json))
+                == HeaderLines(request: [], expect: true, contentType: "application/json"))
+        #expect(
+            Transfer.headerLines(Self.request(.put, json))
+                == HeaderLines(request: [], expect: true, contentType: "application/json"))
+        let multipart = HTTPBody.multipartBytes(
+            field: "f", fileName: "a.pdf", bytes: [1], contentType: "application/pdf")
+        #expect(
+            Transfer.headerLines(Self.request(.post, multipart))
+                == HeaderLines(request: [], expect: true, contentType: nil))
+        let inline = HTTPBody.base64File(prefix: [], path: "/a.pdf", suffix: [], contentType: "application/json")
+        #expect(
+            Transfer.headerLines(Self.request(.post, inline))
+                == HeaderLines(request: [], expect: true, contentType: "application/json"))
+    }
+
+    /// Retry-After is read only for the statuses the transport may retry.
+    @Test func retryAfterIsReadForTheRetriedStatusesOnly() {
+        let retried = (100..<600).filter { HTTPTransport.mayRetry(status: $0) }
+        #expect(retried == [429, 500, 502, 503, 504])
     }
 }

@@ -17,7 +17,7 @@ extension EasyHandle {
     /// would count the time spent in the caller's progress callback, which runs inside
     /// curl_multi_perform and is not the service's (API.md: timeout_ms does not count it). What
     /// finished is read before the deadline is judged, as in a batch.
-    func perform(cancel: CancelToken, deadline: CallDeadline? = nil) -> PerformResult {
+    func perform(cancel: CancelToken, deadline: CallDeadline) -> PerformResult {
         guard !cancel.isCancelled else { return .cancelled }
         guard curl_multi_add_handle(multi, raw) == CURLM_OK else { return .finished(curl_easy_perform(raw)) }
         defer { curl_multi_remove_handle(multi, raw) }
@@ -30,12 +30,9 @@ extension EasyHandle {
                 if curlshim_multi_next_done(multi, &done, &code) != 0 { return .finished(code) }
                 if cancel.isCancelled { return .cancelled }
                 guard performed == CURLM_OK else { return .finished(CURLE_FAILED_INIT) }
-                var waitMs: Int32 = 1000
-                if let remaining = deadline?.remainingMs {
-                    guard remaining > 0 else { return .finished(CURLE_OPERATION_TIMEDOUT) }
-                    waitMs = Int32(clamping: min(remaining, 1000))
-                }
-                _ = curl_multi_poll(multi, nil, 0, waitMs, nil)
+                let remaining = deadline.remainingMs
+                guard remaining > 0 else { return .finished(CURLE_OPERATION_TIMEDOUT) }
+                _ = curl_multi_poll(multi, nil, 0, Int32(clamping: min(remaining, 1000)), nil)
             }
         }
     }

@@ -32,44 +32,57 @@ public final class HTTPTransport: Sendable {
     /// service's own error) or the error it ended with, and the requests that reached the wire.
     /// Everything happens within the call's deadline (`CallDeadline`).
     public func perform(_ request: HTTPRequest, scope: CallScope) -> Exchange {
-        var exchange = Exchange(.failure(.internal("no attempt was made")))
+        // The exchange is made once, when the call ends (issue 13: a placeholder error replaced by
+        // the answer cost some 800 instructions a call).
+        var attempts = 0
+        var httpStatus: Int?
         do throws(SelloError) {
-            let url = try prepare(request, hooks: scope.hooks)
-            let pool = try pools.pool()
-            let deadline = CallDeadline(
-                hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
-                countingCallbacksSinceStart: true)
-            var retries = 0
-            while true {
-                _ = try deadline.remainingForAttempt()
-                let outcome = try attempt(
-                    request, url: url, pool: pool, scope: scope, deadline: deadline, number: retries + 1)
-                exchange.attempts += outcome.requestsStarted
-                if outcome.status > 0 { exchange.httpStatus = outcome.status }
-                switch deadline.bounded(judge(outcome, request: request, retriesDone: retries, hooks: scope.hooks)) {
-                case .answer(let response):
-                    exchange.response = .success(response)
-                    return exchange
-                case .retry(let error, let delayMs):
-                    retries += 1
-                    logRetry(retries, delayMs: delayMs, after: error, hooks: scope.hooks)
-                    guard scope.cancel.sleep(milliseconds: delayMs) else {
-                        throw SelloError.cancelledBeforeRetry(after: error.code)
-                    }
-                case .fail(let error):
-                    throw error
-                }
-            }
+            let response = try performAttempts(request, scope: scope, attempts: &attempts, httpStatus: &httpStatus)
+            return Exchange(.success(response), attempts: attempts, httpStatus: httpStatus)
         } catch {
-            exchange.response = .failure(error)
-            return exchange
+            return Exchange(.failure(error), attempts: attempts, httpStatus: httpStatus)
+        }
+    }
+
+    /// `perform`'s attempts until an answer or an error; what reached the wire is added to
+    /// `attempts` and `httpStatus` as it happens, so that an error carries it too.
+    private func performAttempts(
+        _ request: HTTPRequest, scope: CallScope, attempts: inout Int, httpStatus: inout Int?
+    ) throws(SelloError) -> HTTPResponse {
+        let url = try prepare(request, hooks: scope.hooks)
+        let pool = try pools.pool()
+        let deadline = CallDeadline(
+            hooks: scope.hooks, timeoutMs: settings.config.timeoutMs, start: scope.started,
+            countingCallbacksSinceStart: true)
+        var retries = 0
+        while true {
+            _ = try deadline.remainingForAttempt()
+            let outcome = try attempt(
+                request, url: url, pool: pool, scope: scope, deadline: deadline, number: retries + 1)
+            attempts += outcome.requestsStarted
+            if outcome.status > 0 { httpStatus = outcome.status }
+            let verdict = judge(outcome, request: request, retriesDone: retries, hooks: scope.hooks)
+            // An answer is one whatever the deadline (`bounded` only turns a retry into a failure).
+            if case .answer(let response) = verdict { return response }
+            switch deadline.bounded(verdict) {
+            case .answer(let response):
+                return response
+            case .retry(let error, let delayMs):
+                retries += 1
+                logRetry(retries, delayMs: delayMs, after: error, hooks: scope.hooks)
+                guard scope.cancel.sleep(milliseconds: delayMs) else {
+                    throw SelloError.cancelledBeforeRetry(after: error.code)
+                }
+            case .fail(let error):
+                throw error
+            }
         }
     }
 
     /// One attempt on a pooled handle, woken by a cancellation, within the call's deadline (kept by
     /// `EasyHandle.perform`, not by libcurl: see there).
     private func attempt(
-        _ request: HTTPRequest, url: String, pool: HandlePool, scope: CallScope, deadline: CallDeadline,
+        _ request: HTTPRequest, url: RequestURL, pool: HandlePool, scope: CallScope, deadline: CallDeadline,
         number: Int
     ) throws(SelloError) -> TransferOutcome {
         logRequest(request, hooks: scope.hooks, attempt: number)
@@ -83,11 +96,11 @@ public final class HTTPTransport: Sendable {
 
     /// What every request gets before its first attempt, in the single and the batch path alike:
     /// the URL length limit (nothing sent above it) and its secrets registered with the call.
-    /// Returns the URL, built once for the single path's attempts.
+    /// Returns the URL, made once for the single path's attempts.
     @discardableResult
-    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) -> String {
-        let url = Transfer.url(request, settings: settings)
-        let length = url.utf8.count
+    func prepare(_ request: HTTPRequest, hooks: CallHooks) throws(SelloError) -> RequestURL {
+        let url = RequestURL(request, settings: settings)
+        let length = url.byteCount
         guard length <= Sello.maxURLBytes else {
             throw SelloError(
                 .validation, .urlTooLong,
@@ -108,16 +121,18 @@ public final class HTTPTransport: Sendable {
     /// only: what the attempt counts for (requests, status) its caller adds up.
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks) -> Verdict {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
-        let redactor = hooks.redactor
         if outcome.code == CURLE_OK {
-            hooks.log(
-                .info,
-                "← \(outcome.status) \(request.method.rawValue) \(request.path) in "
-                    + "\(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) "
-                    + "bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
-            return judgeStatus(outcome, request: request, retriesDone: retriesDone, redactor: redactor)
+            // Asked first: the line's closure would copy the request and the outcome (issue 13).
+            if hooks.wantsLog(.info) {
+                hooks.log(
+                    .info,
+                    "← \(outcome.status) \(request.method.rawValue) \(request.path) in "
+                        + "\(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) "
+                        + "bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
+            }
+            return judgeStatus(outcome, request: request, retriesDone: retriesDone, hooks: hooks)
         }
-        let error = transportError(outcome, request: request, redactor: redactor)
+        let error = transportError(outcome, request: request, redactor: hooks.redactor)
         let canRetry: Bool
         if outcome.tooLarge {
             canRetry = false
@@ -130,14 +145,22 @@ public final class HTTPTransport: Sendable {
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
     }
 
-    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, redactor: Redactor)
+    /// The statuses `judgeStatus` may retry: the only ones whose Retry-After is read.
+    static func mayRetry(status: Int) -> Bool {
+        switch status {
+        case 429, 500, 502, 503, 504: return true
+        default: return false
+        }
+    }
+
+    private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks)
         -> Verdict
     {
         let response = HTTPResponse(
             status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay)
         let status = outcome.status
         if (300..<400).contains(status) {
-            let target = outcome.location.map { redactor.scrubURL($0) } ?? "(no Location)"
+            let target = outcome.location.map { hooks.redactor.scrubURL($0) } ?? "(no Location)"
             return .fail(
                 SelloError(
                     .http, .redirectNotFollowed,
@@ -146,13 +169,13 @@ public final class HTTPTransport: Sendable {
                         + "at the final address",
                     retryable: false))
         }
+        guard Self.mayRetry(status: status) else { return .answer(response) }
         let retryAfter = outcome.retryAfterMs
         let repeatable: Bool
         switch status {
         case 429: repeatable = true // not processed: rate-limited
         case 503: repeatable = request.isIdempotent || retryAfter != nil // the service says "not now"
-        case 500, 502, 504: repeatable = request.isIdempotent // may have been processed
-        default: return .answer(response)
+        default: repeatable = request.isIdempotent // 500, 502, 504: may have been processed
         }
         let error = statusError(status, retryAfterMs: retryAfter, repeatable: repeatable, replay: request.replay)
         guard repeatable, retriesDone < settings.config.retry.maxRetries else {

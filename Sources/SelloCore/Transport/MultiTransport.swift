@@ -202,7 +202,7 @@ private struct Batch {
             let handle = try pool.checkout()
             do throws(SelloError) {
                 let transfer = try Transfer(
-                    handle: handle, request: request, url: Transfer.url(request, settings: transport.settings),
+                    handle: handle, request: request, url: RequestURL(request, settings: transport.settings),
                     settings: transport.settings,
                     share: pool.shareHandle, hooks: hooks)
                 guard curl_multi_add_handle(multi, handle.raw) == CURLM_OK else {

@@ -13,6 +13,38 @@ struct TransportSettings: Sendable {
     var caFile: String? { CABundle.caFile(for: config) }
 }
 
+/// A request's URL as its parts: the base, the path and the query string. Joined into one string
+/// only when a handle does not hold that URL already (issue 13: building it cost some 1,500
+/// instructions a call).
+struct RequestURL: Equatable {
+    let base: String
+    let path: String
+    let query: String
+
+    init(_ request: HTTPRequest, settings: TransportSettings) {
+        base = settings.base.text
+        path = request.path
+        query = Transfer.queryString(request.query)
+    }
+
+    init(base: String, path: String, query: String) {
+        self.base = base
+        self.path = path
+        self.query = query
+    }
+
+    /// Its length in bytes, without joining it.
+    var byteCount: Int { base.utf8.count + path.utf8.count + query.utf8.count }
+
+    var text: String { base + path + query }
+
+    /// Byte for byte: what was sent must be what is sent.
+    static func == (lhs: RequestURL, rhs: RequestURL) -> Bool {
+        lhs.base.hasSameUTF8(as: rhs.base) && lhs.path.hasSameUTF8(as: rhs.path)
+            && lhs.query.hasSameUTF8(as: rhs.query)
+    }
+}
+
 /// Collects an answer's body and stops the transfer once it exceeds `limit` (curl's
 /// CURLOPT_MAXFILESIZE does not stop bodies of unknown size).
 final class ResponseSink {
@@ -28,20 +60,45 @@ final class ResponseSink {
     /// The file being uploaded, when the body is one (it reports a change while sent).
     var file: FileSource?
     /// The easy handle, to read the answer's Content-Length.
-    var easy: UnsafeMutableRawPointer?
+    let easy: UnsafeMutableRawPointer
 
-    /// Room for the whole answer at once when its length is announced: growing by doubling
-    /// would hold the old and the new copy together, up to three times the answer (issue 12,
-    /// item 14).
-    func reserveForAnswer() {
-        guard let easy else { return }
-        var length: curl_off_t = -1
-        guard curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0
-        else { return }
-        body.reserveCapacity(min(Int(length), limit))
+    /// CURLOPT_WRITEFUNCTION: one piece of the answer into `body`; 0 (curl stops the transfer)
+    /// once the answer would exceed `limit`.
+    static let receive: curlshim_curl_data_fn = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        return sink.append(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
     }
 
-    init(limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
+    /// Appends a piece of the answer; false when it would exceed `limit`.
+    func append(_ piece: UnsafeRawBufferPointer) -> Bool {
+        // `body` is passed inout: one access for the whole piece (issue 13: each access to a
+        // class's property is checked at run time, some 100 instructions each).
+        let fits = ResponseSink.append(piece, to: &body, limit: limit, easy: easy)
+        if !fits { exceeded = true }
+        return fits
+    }
+
+    /// The first piece makes room for the whole answer when its length is announced: growing by
+    /// doubling would hold the old and the new copy together, up to three times the answer
+    /// (issue 12, item 14).
+    private static func append(
+        _ piece: UnsafeRawBufferPointer, to body: inout [UInt8], limit: Int, easy: UnsafeMutableRawPointer
+    ) -> Bool {
+        guard body.count + piece.count <= limit else { return false }
+        if body.isEmpty {
+            var length: curl_off_t = -1
+            if curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 {
+                body.reserveCapacity(min(Int(length), limit))
+            }
+        }
+        body.append(contentsOf: piece)
+        return true
+    }
+
+    init(easy: UnsafeMutableRawPointer, limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
+        self.easy = easy
         self.limit = limit
         self.hooks = hooks
         self.reportsUpload = reportsUpload
@@ -73,6 +130,7 @@ struct TransferOutcome {
     /// mean the service acted on it.
     var requestSent: Bool
     var tooLarge: Bool
+    /// libcurl's text for a failure ("" when the transfer ended well).
     var errorText: String
     var newConnections: Int
     var elapsedMs: Double
@@ -90,9 +148,7 @@ struct TransferOutcome {
 /// (batch) paths, so both send exactly the same requests.
 final class Transfer {
     let handle: EasyHandle
-    let request: HTTPRequest
     let sink: ResponseSink
-    private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The multipart body, when there is one (set by `setMethodAndBody`).
     var mime: OpaquePointer?
     /// The reader of a `.base64File` body, alive as long as curl may call it.
@@ -101,44 +157,42 @@ final class Transfer {
     private var settles: SettledOptions?
 
     /// libcurl gets no total timeout of its own: both paths keep the call's deadline themselves
-    /// (`EasyHandle.perform`, the batch), which does not count the caller's callbacks.
+    /// (`EasyHandle.perform`, the batch), which does not count the caller's callbacks. The request
+    /// is read here only (libcurl copies what it keeps): the transfer does not hold it.
     init(
-        handle: EasyHandle, request: HTTPRequest, url: String, settings: TransportSettings,
+        handle: EasyHandle, request: borrowing HTTPRequest, url: RequestURL, settings: borrowing TransportSettings,
         share: UnsafeMutableRawPointer?, hooks: CallHooks
     ) throws(SelloError) {
         self.handle = handle
-        self.request = request
         sink = ResponseSink(
-            limit: settings.config.maxResponseBytes, hooks: hooks, reportsUpload: request.reportsProgress,
+            easy: handle.raw, limit: settings.config.maxResponseBytes, hooks: hooks,
+            reportsUpload: request.reportsProgress,
             refusesResend: !request.isIdempotent)
-        sink.easy = handle.raw
         var options = CurlOptions(handle.raw)
         let plain = Transfer.isPlain(request, hooks: hooks)
-        if let settled = handle.settled, Transfer.mayReuse(settled, plain: plain, basicAuth: request.basicAuth != nil) {
+        // Until this transfer ends cleanly, the handle holds no known state (`outcome`); taken,
+        // not copied (issue 13).
+        let settled = handle.settled.take()
+        if let settled, Transfer.mayReuse(settled, plain: plain, basicAuth: request.basicAuth != nil) {
             // The handle holds this client's options from a plain transfer: only what changes
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
-            if settled.url != url { options.set(CURLOPT_URL, url) }
+            if settled.url != url { options.set(CURLOPT_URL, url.text) }
             setAnswerData(&options)
         } else {
             curl_easy_reset(handle.raw)
             Transfer.setConnection(
-                &options, url: url, settings: settings, share: share,
+                &options, url: url.text, settings: settings, share: share,
                 errorBuffer: handle.errorBuffer)
-            setAnswerCallbacks(&options, hooks: hooks)
+            setAnswerCallbacks(&options, reportsProgress: request.reportsProgress, hooks: hooks)
         }
-        // Until this transfer ends cleanly, the handle holds no known state (`outcome`).
-        handle.settled = nil
         if let credentials = request.basicAuth {
             options.set(CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC */)
             options.set(CURLOPT_USERNAME, credentials.user)
             options.set(CURLOPT_PASSWORD, credentials.password)
         }
-        var headers = request.headers
-        headers.reserveCapacity(headers.count + 2) // Expect: and Content-Type: at most
-        try setMethodAndBody(&options, headers: &headers)
-        for header in headers { headerList = header.withCString { curl_slist_append(headerList, $0) } }
-        options.set(CURLOPT_HTTPHEADER, pointer: headerList)
+        try setMethodAndBody(&options, method: request.method, body: request.body)
+        handle.setHeaders(Transfer.headerLines(request), &options)
         guard options.failure == CURLE_OK else {
             throw .internal("cannot prepare the request: \(String(cString: curl_easy_strerror(options.failure)))")
         }
@@ -147,7 +201,6 @@ final class Transfer {
     }
 
     deinit {
-        curl_slist_free_all(headerList)
         curl_mime_free(mime)
     }
 
@@ -170,7 +223,7 @@ final class Transfer {
         // Only a transfer that sent its request once and ended well leaves the handle as the next
         // may keep it: libcurl's own counters (re-sends of a died connection, at most five over
         // all the transfers it was not reset between) and state start afresh after a reset.
-        handle.settled = code == CURLE_OK && sink.requestStarts == 1 ? settles : nil
+        handle.settled = code == CURLE_OK && sink.requestStarts == 1 ? settles.take() : nil
         // No request started (a call cancelled before its transfer began): libcurl's info is the
         // handle's last transfer's, not this one's, and nothing was sent.
         guard sink.requestStarts > 0 || code == CURLE_OK else { return unstarted(code) }
@@ -187,14 +240,19 @@ final class Transfer {
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
         // libcurl wanted to send the request again after its connection died: refused.
         let resendRefused = sink.refusesResend && sink.requestStarts > 1
+        // Read for a failure only (`HTTPTransport.transportError`), as Retry-After is for the
+        // statuses that may be retried (issue 13: some 700 instructions a call).
         let errorText =
             resendRefused
             ? "the connection closed after the request was sent, before any answer"
-            : handle.errorBuffer[0] != 0
-                ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+            : code == CURLE_OK
+                ? ""
+                : handle.errorBuffer[0] != 0
+                    ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
             code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
-            retryAfterMs: status == 0 ? nil : header("Retry-After").flatMap(Transfer.retryAfterMs),
+            retryAfterMs: HTTPTransport.mayRetry(status: status)
+                ? header("Retry-After").flatMap(Transfer.retryAfterMs) : nil,
             location: (300..<400).contains(status) ? header("Location") : nil,
             requestSent: requestSize > 0 || status > 0 || resendRefused, tooLarge: sink.exceeded, errorText: errorText,
             newConnections: connects, elapsedMs: Double(totalTime) / 1000,
@@ -216,7 +274,7 @@ final class Transfer {
 
     /// The URL a request is sent to.
     static func url(_ request: HTTPRequest, settings: TransportSettings) -> String {
-        settings.base.text + request.path + queryString(request.query)
+        RequestURL(request, settings: settings).text
     }
 
     private func header(_ name: String) -> String? {
@@ -282,6 +340,20 @@ final class Transfer {
 }
 
 extension String {
+    /// Whether the two hold the same bytes. `==` compares canonical equivalence ("é" written as
+    /// one scalar equals "e" and a combining accent), where a request must be sent as its bytes are.
+    func hasSameUTF8(as other: String) -> Bool {
+        let count = utf8.count
+        guard count == other.utf8.count else { return false }
+        let compared = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs -> Bool in
+                guard let mine = mine.baseAddress, let theirs = theirs.baseAddress else { return count == 0 }
+                return memcmp(mine, theirs, count) == 0
+            }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
+    }
+
     var trimmingSpaces: String {
         // Fast path: a visible ASCII byte at both ends starts/ends a non-space Character. Read
         // on the string's own bytes: `utf8.last` walks UTF8View's index machinery (issue 13).

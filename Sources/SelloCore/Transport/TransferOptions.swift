@@ -84,28 +84,14 @@ extension Transfer {
     }
 
     /// The answer into `sink` (bounded), each sending counted, and upload progress if wanted.
-    func setAnswerCallbacks(_ options: inout CurlOptions, hooks: CallHooks) {
-        options.check(
-            curlshim_easy_setopt_data_fn(
-                options.easy, CURLOPT_WRITEFUNCTION,
-                { data, size, count, context in
-                    guard let data, let context else { return 0 }
-                    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-                    let length = size * count
-                    guard sink.body.count + length <= sink.limit else {
-                        sink.exceeded = true
-                        return 0
-                    }
-                    if sink.body.isEmpty { sink.reserveForAnswer() }
-                    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-                    return length
-                }))
+    func setAnswerCallbacks(_ options: inout CurlOptions, reportsProgress: Bool, hooks: CallHooks) {
+        options.check(curlshim_easy_setopt_data_fn(options.easy, CURLOPT_WRITEFUNCTION, ResponseSink.receive))
         // Counts each sending, and refuses libcurl's own re-send of a request that must not be
         // sent twice (see ResponseSink.countRequest).
         options.check(curlshim_easy_setopt_prereq_fn(options.easy, ResponseSink.countRequest))
         setAnswerData(&options)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        guard request.reportsProgress && hooks.hasProgress else { return }
+        guard reportsProgress && hooks.hasProgress else { return }
         options.set(CURLOPT_NOPROGRESS, 0)
         options.set(CURLOPT_XFERINFODATA, pointer: sinkPointer)
         options.check(
@@ -122,8 +108,8 @@ extension Transfer {
                 }))
     }
 
-    func setMethodAndBody(_ options: inout CurlOptions, headers: inout [String]) throws(SelloError) {
-        switch request.method {
+    func setMethodAndBody(_ options: inout CurlOptions, method: HTTPMethod, body: HTTPBody) throws(SelloError) {
+        switch method {
         case .get:
             options.set(CURLOPT_HTTPGET, 1)
             return
@@ -132,15 +118,12 @@ extension Transfer {
         case .post:
             break
         }
-        // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
-        headers.append("Expect:")
-        switch request.body {
+        switch body {
         case .none:
             options.set(CURLOPT_POST, 1)
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0)
             options.set(CURLOPT_POSTFIELDS, "")
-        case .bytes(let bytes, let contentType):
-            headers.append(Transfer.contentTypeHeader(contentType))
+        case .bytes(let bytes, _):
             options.set(CURLOPT_POST, 1)
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(bytes.count))
             bytes.withUnsafeBytes {
@@ -159,11 +142,10 @@ extension Transfer {
                     curl_mime_data(part, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
                 }
             }
-        case .base64File(let prefix, let path, let suffix, let contentType):
+        case .base64File(let prefix, let path, let suffix, _):
             let body = try Base64FileBody(prefix: prefix, path: path, suffix: suffix)
             fileBody = body
             let bodyPointer = Unmanaged.passUnretained(body).toOpaque()
-            headers.append(Transfer.contentTypeHeader(contentType))
             options.set(CURLOPT_POST, 1)
             // With a read function and a size, curl sends Content-Length (not chunked).
             options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.length))
@@ -172,6 +154,21 @@ extension Transfer {
             options.check(curlshim_easy_setopt_seek_fn(options.easy, Base64FileBody.seekCallback))
             options.set(CURLOPT_SEEKDATA, pointer: bodyPointer)
         }
+    }
+
+    /// The header lines a request is sent with: its own, then, with a body, an empty `Expect:` (curl
+    /// does not wait for "100 Continue" before large bodies) and the body's Content-Type (a
+    /// multipart body's is curl's).
+    static func headerLines(_ request: borrowing HTTPRequest) -> HeaderLines {
+        guard request.method != .get else {
+            return HeaderLines(request: request.headers, expect: false, contentType: nil)
+        }
+        let contentType: String?
+        switch request.body {
+        case .bytes(_, let type), .base64File(_, _, _, let type): contentType = type
+        case .none, .multipartFile, .multipartBytes: contentType = nil
+        }
+        return HeaderLines(request: request.headers, expect: true, contentType: contentType)
     }
 
     /// The Content-Type header line. The services' usual types are written out whole: a literal
