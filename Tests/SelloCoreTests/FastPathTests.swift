@@ -139,6 +139,18 @@ import Testing
         #expect("Ñuñoa×".withUTF8Bytes { FESRequest.latinVerdict($0, password: false) } == .refused("×"))
     }
 
+    /// The RUT as FES expects it, written digit by digit, is the interpolation it replaced.
+    @Test func theNormalizedRUTIsItsInterpolation() {
+        for text in ["12.345.678-5", "76369187-k", "1.000.000-0", "100.000-4", "99.999.999-9", "7.654.321-6"] {
+            guard case .success(let rut) = RUT.parse(text) else { continue }
+            #expect(rut.normalized == "\(rut.body)-\(rut.checkDigit)", "\(text)")
+        }
+        #expect(RUT(body: 12_345_678, checkDigit: "5").normalized == "12345678-5")
+        #expect(RUT(body: 0, checkDigit: "K").normalized == "0-K")
+        #expect(RUT(body: -5, checkDigit: "1").normalized == "-5-1")
+        #expect(RUT(body: 12, checkDigit: "").normalized == "12-")
+    }
+
     /// The bit masks are `latinAllowed`, scalar for scalar, in both modes.
     @Test func latinMasksAreTheCharacterRule() {
         for password in [false, true] {

@@ -136,7 +136,8 @@ public struct FESRequest: Sendable {
     /// The document number without its thousands dots, upper-cased.
     static func checkDocumentNumber(_ text: String, _ problems: inout [SelloError]) -> String {
         // `replacing` costs some 8,000 instructions even when there is no dot to remove.
-        let documento = (text.utf8.contains(UInt8(ascii: ".")) ? text.replacing(".", with: "") : text).uppercased()
+        let dotted = text.withUTF8Bytes { $0.contains(UInt8(ascii: ".")) }
+        let documento = (dotted ? text.replacing(".", with: "") : text).uppercased()
         if !isDocumentNumber(documento) {
             problems.append(
                 SelloError(
@@ -202,9 +203,9 @@ public struct FESRequest: Sendable {
     /// The seed asks for at least 8 characters with an upper-case letter, a lower-case letter
     /// and a digit.
     static func passwordProblem(_ password: String) -> String? {
-        guard password.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return unicodePasswordProblem(password) }
-        return password.utf8.withContiguousStorageIfAvailable(asciiPasswordProblem)
-            ?? asciiPasswordProblem(Array(password.utf8))
+        // `.some(nil)`: ASCII without a problem; nil: not ASCII, for the rule on Characters.
+        let ascii: String?? = password.withUTF8Bytes { $0.isASCIIWithoutCR ? .some(asciiPasswordProblem($0)) : nil }
+        return ascii ?? unicodePasswordProblem(password)
     }
 
     static func unicodePasswordProblem(_ password: String) -> String? {
@@ -233,9 +234,7 @@ public struct FESRequest: Sendable {
     }
 
     static func isDocumentNumber(_ text: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return isUnicodeDocumentNumber(text) }
-        return text.utf8.withContiguousStorageIfAvailable(isASCIIDocumentNumber)
-            ?? isASCIIDocumentNumber(Array(text.utf8))
+        text.withUTF8Bytes { $0.isASCIIWithoutCR ? isASCIIDocumentNumber($0) : nil } ?? isUnicodeDocumentNumber(text)
     }
 
     /// `isDocumentNumber` for ASCII text without CR, on bytes.
