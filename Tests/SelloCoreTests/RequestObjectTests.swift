@@ -142,6 +142,22 @@ import Testing
         #expect(throws: SelloError.self) { try FieldReader(try RequestObject(text: "[1]"), allowed: ["s"]) }
     }
 
+    /// A member is found wherever it is, whatever place it is said to usually have.
+    @Test func aMemberIsFoundWhereverItIsUsuallyExpected() throws {
+        let request = try RequestObject(text: #"{"a":"x","bb":1,"ccc":"yy","a2":null}"#)
+        for position in [nil, -1, 0, 1, 2, 3, 4, 99] {
+            #expect(request.value("a", usuallyAt: position) == "x")
+            #expect(request.value("bb", usuallyAt: position) == 1)
+            #expect(request.value("ccc", usuallyAt: position) == "yy")
+            #expect(request.value("a2", usuallyAt: position) == .null)
+            #expect(request.value("b", usuallyAt: position) == nil)
+            let reader = try FieldReader(request, allowed: ["a", "bb", "ccc", "a2"])
+            #expect(try reader.string("ccc", usuallyAt: position) == "yy")
+            #expect(try reader.int("bb", usuallyAt: position) == 1)
+            #expect(try reader.string("a2", usuallyAt: position) == nil)
+        }
+    }
+
     /// The first unknown member, found over the text (each member's own place in `allowed` tried
     /// first) as over the tree, for the members in every order with unknown ones among them.
     @Test func theFirstUnknownMemberIsTheSameOverTextAndTree() throws {

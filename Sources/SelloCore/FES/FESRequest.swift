@@ -36,13 +36,17 @@ public struct FESRequest: Sendable {
         // every one is reported at once.
         var types = Problems()
         func text(_ parameter: Parameter) -> String? {
-            types.check { () throws(SelloError) in try reader.string(parameter.name) } ?? nil
+            types.check { () throws(SelloError) in try reader.string(parameter.name, usuallyAt: parameter.rawValue) }
+                ?? nil
         }
         let texts = Texts(
             rut: text(.rut), correo: text(.correo), numeroDocumento: text(.numeroDocumento),
             claveCertificado: text(.claveCertificado), nombreEmpresa: text(.nombreEmpresa), comuna: text(.comuna),
             direccion: text(.direccion), giroEmpresa: text(.giroEmpresa))
-        let duracion = types.check { () throws(SelloError) in try reader.int("duracion") } ?? nil
+        let duracion =
+            types.check { () throws(SelloError) in
+                try reader.int("duracion", usuallyAt: Parameter.duracion.rawValue)
+            } ?? nil
         saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
         try types.throwIfAny()
         let values = try FESRequest.checkedValues(texts, duracion: duracion)
