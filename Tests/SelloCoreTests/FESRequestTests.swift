@@ -91,6 +91,23 @@ import Testing
         #expect(parametro?["comuna"]?.stringValue == sent)
     }
 
+    /// Comunas are equal when their fields are, whether or not they share their storage.
+    @Test func comunasAreEqualByTheirFields() throws {
+        let found = try #require(Comunas.find("Viña del Mar"))
+        #expect(found == Comunas.find("vina del mar"))
+        #expect(found != Comunas.find("Valparaíso"))
+        let copy = Comuna(
+            name: found.name, upperUnaccentedName: found.upperUnaccentedName, cut: found.cut,
+            provinceCut: found.provinceCut, regionID: found.regionID, regionName: found.regionName,
+            regionISOCode: found.regionISOCode)
+        #expect(copy == found && copy.json == found.json)
+        let other = Comuna(
+            name: found.name, upperUnaccentedName: found.upperUnaccentedName, cut: found.cut,
+            provinceCut: found.provinceCut, regionID: found.regionID, regionName: found.regionName,
+            regionISOCode: "CL-XX")
+        #expect(other != found)
+    }
+
     /// Every comuna's sent form is upper-case ASCII letters, spaces and apostrophes, and no two
     /// comunas share one.
     @Test func everyComunasSentFormIsPlainUpperCaseAndUnique() throws {

@@ -139,6 +139,62 @@ import Testing
         #expect("Ñuñoa×".withUTF8Bytes { FESRequest.latinVerdict($0, password: false) } == .refused("×"))
     }
 
+    /// The RUT as FES expects it, written digit by digit, is the interpolation it replaced.
+    @Test func theNormalizedRUTIsItsInterpolation() {
+        for text in ["12.345.678-5", "76369187-k", "1.000.000-0", "100.000-4", "99.999.999-9", "7.654.321-6"] {
+            guard case .success(let rut) = RUT.parse(text) else { continue }
+            #expect(rut.normalized == "\(rut.body)-\(rut.checkDigit)", "\(text)")
+        }
+        #expect(RUT(body: 12_345_678, checkDigit: "5").normalized == "12345678-5")
+        #expect(RUT(body: 0, checkDigit: "K").normalized == "0-K")
+        #expect(RUT(body: -5, checkDigit: "1").normalized == "-5-1")
+        #expect(RUT(body: 12, checkDigit: "").normalized == "12-")
+    }
+
+    /// The bit masks are `latinAllowed`, scalar for scalar, in both modes.
+    @Test func latinMasksAreTheCharacterRule() {
+        for password in [false, true] {
+            let mask = password ? FESRequest.LatinMask.password : FESRequest.LatinMask.text
+            for scalar in UInt32(0)..<0x100 {
+                let text = String(Character(Unicode.Scalar(UInt8(scalar))))
+                #expect(
+                    text.withUTF8Bytes { mask.allowsAll($0) } == FESRequest.latinAllowed(scalar, password: password),
+                    "U+\(String(scalar, radix: 16)) password: \(password)")
+            }
+        }
+    }
+
+    /// A parameter the fast path takes is one the service's checks pass (present, not empty, no
+    /// refused character), and its value is theirs: the text without its surrounding spaces.
+    @Test func cleanedParametersAgreeWithTheChecks() {
+        let scalars = (0x01...0xFF).compactMap { Unicode.Scalar(UInt32($0)) }
+        var texts = [
+            "Av. Providencia 1234, of. 5", "Ñuñoa", "O'Higgins #12", "Secreta¿123¡", "a\r\nb", "tab\there",
+            "e\u{301}", "日本", "Viña del Mar 3°B", "", " ", "   ", "  Lautaro 867 ", " x", "x ", "\u{A0}x\u{A0}",
+            " \u{301}", "x \u{301}", "Secreta123", " Secreta123 ",
+        ]
+        for scalar in scalars {
+            let character = String(Character(scalar))
+            texts += [character, " " + character + " ", "ab" + character + "cd", character + "\u{301}"]
+        }
+        var taken = 0
+        for text in texts {
+            for parameter in [FESRequest.Parameter.direccion, .claveCertificado] {
+                let password = parameter == .claveCertificado
+                guard let cleaned = FESRequest.cleaned(text, parameter) else { continue }
+                taken += 1
+                #expect(!text.trimmingSpaces.isEmpty, "'\(text)'")
+                #expect(FESRequest.disallowedCharacter(in: text, password: password) == nil, "'\(text)'")
+                #expect(cleaned == text.trimmingSpaces, "'\(text)'")
+            }
+        }
+        #expect(FESRequest.cleaned(nil, .rut) == nil)
+        // The common cases are decided on bytes.
+        #expect(taken > 300)
+        #expect(FESRequest.cleaned("  Viña del Mar ", .comuna) == "Viña del Mar")
+        #expect(FESRequest.cleaned("Secreta¿123¡", .claveCertificado) == "Secreta¿123¡")
+    }
+
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
     /// be refused because 9 characters were required to be all digits.
     @Test(arguments: ["A12345678", "A123456789", "100123456"])

@@ -81,6 +81,41 @@ import Testing
         }
     }
 
+    /// The word-at-a-time skip stops exactly where a byte-by-byte walk does, for two chosen
+    /// bytes (a borrow from one may flag the other) at every pair of offsets, at every alignment.
+    @Test func aPlainStringIsSkippedAsByteByByte() {
+        func reference(_ bytes: [UInt8]) -> Int? {
+            for at in 1..<bytes.count {
+                if bytes[at] == 0x22 { return at + 1 }
+                if bytes[at] == 0x5C || bytes[at] < 0x20 || bytes[at] >= 0x80 { return nil }
+            }
+            return nil
+        }
+        let chosen: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xC3, 0xFF]
+        var checked = 0
+        for length in 0...17 {
+            for (first, second) in [(0, 1), (1, 2), (0, 7), (3, 4), (6, 7), (7, 8), (2, 10)] where second < length {
+                for a in chosen {
+                    for b in chosen {
+                        var text = [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                        text[first + 1] = a
+                        text[second + 1] = b
+                        for tail in [[], [UInt8(ascii: "\"")], Array(#"","z":1}"#.utf8)] {
+                            let bytes = text + tail
+                            let skipped = bytes.withUnsafeBufferPointer { buffer -> Int? in
+                                var cursor = JSONParser.Cursor(bytes: buffer)
+                                return cursor.skipPlainString() ? cursor.index : nil
+                            }
+                            #expect(skipped == reference(bytes), "\(bytes)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 10_000)
+    }
+
     /// More than 16 members switch the repeated-name lookup to a dictionary, as in the tree.
     @Test func manyMembersWithRepeatedNames() {
         let members = (0..<40).map { #""k\#($0 % 23)":\#($0)"# }.joined(separator: ",")
@@ -140,6 +175,22 @@ import Testing
             try FieldReader(try RequestObject(text: #"{"s":"x","zz":1}"#), allowed: ["s"])
         }
         #expect(throws: SelloError.self) { try FieldReader(try RequestObject(text: "[1]"), allowed: ["s"]) }
+    }
+
+    /// A member is found wherever it is, whatever place it is said to usually have.
+    @Test func aMemberIsFoundWhereverItIsUsuallyExpected() throws {
+        let request = try RequestObject(text: #"{"a":"x","bb":1,"ccc":"yy","a2":null}"#)
+        for position in [nil, -1, 0, 1, 2, 3, 4, 99] {
+            #expect(request.value("a", usuallyAt: position) == "x")
+            #expect(request.value("bb", usuallyAt: position) == 1)
+            #expect(request.value("ccc", usuallyAt: position) == "yy")
+            #expect(request.value("a2", usuallyAt: position) == .null)
+            #expect(request.value("b", usuallyAt: position) == nil)
+            let reader = try FieldReader(request, allowed: ["a", "bb", "ccc", "a2"])
+            #expect(try reader.string("ccc", usuallyAt: position) == "yy")
+            #expect(try reader.int("bb", usuallyAt: position) == 1)
+            #expect(try reader.string("a2", usuallyAt: position) == nil)
+        }
     }
 
     /// The first unknown member, found over the text (each member's own place in `allowed` tried

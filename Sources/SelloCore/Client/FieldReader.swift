@@ -31,9 +31,9 @@ public struct FieldReader {
     /// The member as it is, `.null` included; nil when absent.
     public func member(_ key: String) -> JSON? { request.value(key) }
 
-    /// The member when present and not null.
-    func present(_ key: String) -> JSON? {
-        guard let value = request.value(key), !value.isNull else { return nil }
+    /// The member when present and not null; `position` is where it usually is.
+    func present(_ key: String, usuallyAt position: Int? = nil) -> JSON? {
+        guard let value = request.value(key, usuallyAt: position), !value.isNull else { return nil }
         return value
     }
 
@@ -42,9 +42,10 @@ public struct FieldReader {
             "\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: .wrongType)
     }
 
-    /// A string member; nil when absent or null.
-    public func string(_ key: String) throws(SelloError) -> String? {
-        guard let value = present(key) else { return nil }
+    /// A string member; nil when absent or null. `position`, where the member usually is (its
+    /// place in the documented order), is looked at first (issue 13).
+    public func string(_ key: String, usuallyAt position: Int? = nil) throws(SelloError) -> String? {
+        guard let value = present(key, usuallyAt: position) else { return nil }
         guard let string = value.stringValue else { throw wrongType(key, "a string", value) }
         return string
     }
@@ -59,8 +60,8 @@ public struct FieldReader {
         }
     }
 
-    public func int(_ key: String) throws(SelloError) -> Int? {
-        guard let value = present(key) else { return nil }
+    public func int(_ key: String, usuallyAt position: Int? = nil) throws(SelloError) -> Int? {
+        guard let value = present(key, usuallyAt: position) else { return nil }
         guard let int = value.intValue, let result = Int(exactly: int) else {
             throw wrongType(key, "an integer", value)
         }

@@ -80,4 +80,66 @@ extension FESRequest {
             return false
         }
     }
+
+    /// The parameter without its surrounding spaces when it is present, not empty and every
+    /// character is one the service accepts, decided on bytes below U+0100; nil otherwise, and
+    /// for any text the bytes do not decide: `checkPresentAndClean` then finds and reports what
+    /// is wrong. Once clean, a space (U+0020) is the only whitespace a parameter can hold (a
+    /// password none), so what `trimmingSpaces` would drop is exactly the spaces at the ends.
+    static func cleaned(_ text: String?, _ parameter: Parameter) -> String? {
+        guard let text else { return nil }
+        let mask = parameter == .claveCertificado ? LatinMask.password : LatinMask.text
+        guard let kept = text.withUTF8Bytes({ cleanLatinRange($0, mask) }) else { return nil }
+        if kept.count == text.utf8.count { return text }
+        return text.withUTF8Bytes { String(decoding: UnsafeBufferPointer(rebasing: $0[kept]), as: UTF8.self) }
+    }
+
+    /// The range between the first and the last byte that is not a space, when every scalar is
+    /// below U+0100 and one `mask` allows, and some is not a space; nil otherwise.
+    static func cleanLatinRange(_ bytes: UnsafeBufferPointer<UInt8>, _ mask: LatinMask) -> Range<Int>? {
+        guard mask.allowsAll(bytes) else { return nil }
+        var first = 0
+        var end = bytes.count
+        while first < end, bytes[first] == UInt8(ascii: " ") { first += 1 }
+        while end > first, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return first < end ? first..<end : nil
+    }
+
+    /// `latinAllowed` as 256 bits, one per scalar below U+0100, for each mode: a bit test per
+    /// byte instead of the switch (issue 13). The tests check every scalar against `latinAllowed`.
+    struct LatinMask {
+        /// Scalars 0x00-0x3F, 0x40-0x7F, 0x80-0xBF (after 0xC2) and 0xC0-0xFF (after 0xC3).
+        let low, high, afterC2, afterC3: UInt64
+
+        static let text = LatinMask(password: false)
+        static let password = LatinMask(password: true)
+
+        init(password: Bool) {
+            var words: [UInt64] = [0, 0, 0, 0]
+            for scalar in UInt32(0)..<0x100 where FESRequest.latinAllowed(scalar, password: password) {
+                words[Int(scalar >> 6)] |= 1 << UInt64(scalar & 63)
+            }
+            (low, high, afterC2, afterC3) = (words[0], words[1], words[2], words[3])
+        }
+
+        /// Whether every scalar of UTF-8 `bytes` is below U+0100 and allowed.
+        func allowsAll(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    guard ((byte < 0x40 ? low : high) >> UInt64(byte & 63)) & 1 != 0 else { return false }
+                    index &+= 1
+                } else if (byte == 0xC2 || byte == 0xC3) && index &+ 1 < bytes.count {
+                    // A String's bytes are valid UTF-8: the next one is this scalar's low six bits.
+                    let word = byte == 0xC2 ? afterC2 : afterC3
+                    guard (word >> UInt64(bytes[index &+ 1] & 63)) & 1 != 0 else { return false }
+                    index &+= 2
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
 }

@@ -74,13 +74,19 @@ public struct RequestObject: Sendable {
         }
     }
 
-    /// The member's value, `.null` included; nil when there is no such member.
-    public func value(_ key: String) -> JSON? {
+    /// The member's value, `.null` included; nil when there is no such member. `position`,
+    /// where the member usually is (the operation's documented order), is looked at first.
+    public func value(_ key: String, usuallyAt position: Int? = nil) -> JSON? {
         switch storage {
         case .value(let value):
             return value.objectValue?[key]
         case .text(let bytes, let members):
-            return RequestObject.find(key, bytes, members).map { RequestObject.read($0, bytes) }
+            // Read where it lies, without copying the member out (issue 13).
+            return bytes.withUnsafeBufferPointer { buffer in
+                RequestObject.index(of: key, buffer, members, usuallyAt: position).map {
+                    RequestObject.read(members[$0].value, buffer)
+                }
+            }
         }
     }
 
@@ -128,9 +134,21 @@ public struct RequestObject: Sendable {
     }
 
     static func find(_ key: String, _ bytes: [UInt8], _ members: [RequestScan.Member]) -> RequestScan.Member? {
-        bytes.withUnsafeBufferPointer { buffer in
-            members.first { RequestScan.name($0.name, in: buffer, is: key) }
+        bytes.withUnsafeBufferPointer { index(of: key, $0, members) }.map { members[$0] }
+    }
+
+    /// Where the member named `key` is, `position` tried first. The names are compared in place:
+    /// `first(where:)` copied every member it passed, a retain and a release of each parsed value.
+    static func index(
+        of key: String, _ buffer: UnsafeBufferPointer<UInt8>, _ members: [RequestScan.Member],
+        usuallyAt position: Int? = nil
+    ) -> Int? {
+        if let position, members.indices.contains(position),
+            RequestScan.name(members[position].name, in: buffer, is: key)
+        {
+            return position
         }
+        return members.indices.first { RequestScan.name(members[$0].name, in: buffer, is: key) }
     }
 
     static func name(_ member: RequestScan.Member, _ bytes: [UInt8]) -> String {
@@ -140,14 +158,20 @@ public struct RequestObject: Sendable {
     /// A member's value: a plain string made from the bytes between its quotes (printable
     /// ASCII, checked by the scan), any other value as the parser read it.
     static func read(_ member: RequestScan.Member, _ bytes: [UInt8]) -> JSON {
-        switch member.value {
+        bytes.withUnsafeBufferPointer { read(member.value, $0) }
+    }
+
+    static func read(_ value: RequestScan.Value, _ buffer: UnsafeBufferPointer<UInt8>) -> JSON {
+        switch value {
         case .parsed(let value):
             return value
         case .plainString(let range):
             let characters = (range.lowerBound + 1)..<(range.upperBound - 1)
+            // Written in place: up to 15 ASCII bytes make a small string without the UTF-8
+            // validation `String(decoding:)` runs (issue 13: some 500 instructions a FES call).
             return .string(
-                bytes.withUnsafeBufferPointer {
-                    String(decoding: UnsafeBufferPointer(rebasing: $0[characters]), as: UTF8.self)
+                String(unsafeUninitializedCapacity: characters.count) { string in
+                    string.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: buffer[characters]))
                 })
         }
     }

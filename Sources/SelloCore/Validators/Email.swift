@@ -3,11 +3,9 @@
 public enum EmailAddress {
     public static func problem(_ text: String) -> String? {
         // ASCII without CR (where bytes and Characters are the same thing): the same checks on bytes.
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-            var text = text
-            return text.withUTF8 { asciiProblem($0) }
-        }
-        return unicodeProblem(text)
+        // `.some(nil)`: ASCII without a problem; nil: not ASCII, for the rule on Characters.
+        let ascii: String?? = text.withUTF8Bytes { $0.isASCIIWithoutCR ? .some(asciiProblem($0)) : nil }
+        return ascii ?? unicodeProblem(text)
     }
 
     /// The rule on Characters, for any text.

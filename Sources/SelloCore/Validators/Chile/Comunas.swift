@@ -1,15 +1,46 @@
 /// Chile's 346 comunas (ChileTables, generated from the official data), found by name
 /// regardless of case and accents, with the variants people commonly type.
 public struct Comuna: Sendable, Equatable {
-    public let name: String
+    /// The fields live in one shared object, made once with the table: a comuna travels in every
+    /// FES request, and its seven strings were seven retains and releases each time the request
+    /// was copied (issue 13).
+    private final class Fields: Sendable {
+        let name, upperUnaccentedName, cut, provinceCut, regionID, regionName, regionISOCode: String
+
+        init(
+            _ name: String, _ upper: String, _ cut: String, _ province: String, _ id: String, _ region: String,
+            _ iso: String
+        ) {
+            (self.name, upperUnaccentedName, self.cut, provinceCut) = (name, upper, cut, province)
+            (regionID, regionName, regionISOCode) = (id, region, iso)
+        }
+    }
+    private let fields: Fields
+
+    public var name: String { fields.name }
     /// The name in upper case without accents, Ñ as N ("Los Ángeles" → "LOS ANGELES", "Ñuñoa" →
     /// "NUNOA"): the form FES's seed writes (CHILE_2026.md §2.2 #9). Made once, with the table.
-    public let upperUnaccentedName: String
-    public let cut: String
-    public let provinceCut: String
-    public let regionID: String
-    public let regionName: String
-    public let regionISOCode: String
+    public var upperUnaccentedName: String { fields.upperUnaccentedName }
+    public var cut: String { fields.cut }
+    public var provinceCut: String { fields.provinceCut }
+    public var regionID: String { fields.regionID }
+    public var regionName: String { fields.regionName }
+    public var regionISOCode: String { fields.regionISOCode }
+
+    init(
+        name: String, upperUnaccentedName: String, cut: String, provinceCut: String, regionID: String,
+        regionName: String, regionISOCode: String
+    ) {
+        fields = Fields(name, upperUnaccentedName, cut, provinceCut, regionID, regionName, regionISOCode)
+    }
+
+    /// Equal when every field is (as the synthesized `==` of the stored strings was).
+    public static func == (lhs: Comuna, rhs: Comuna) -> Bool {
+        lhs.fields === rhs.fields
+            || (lhs.name == rhs.name && lhs.upperUnaccentedName == rhs.upperUnaccentedName && lhs.cut == rhs.cut
+                && lhs.provinceCut == rhs.provinceCut && lhs.regionID == rhs.regionID
+                && lhs.regionName == rhs.regionName && lhs.regionISOCode == rhs.regionISOCode)
+    }
 
     public var json: JSON {
         [

@@ -5,7 +5,29 @@ public struct RUT: Sendable, Equatable {
     public let checkDigit: String
 
     /// "12345678-5": the form the FES service expects ("xxxxxxxx-x").
-    public var normalized: String { "\(body)-\(checkDigit)" }
+    public var normalized: String {
+        // Written digit by digit into a small string (issue 13: some 300 instructions a FES call
+        // fewer than the interpolation).
+        guard body >= 0, checkDigit.utf8.count == 1, let check = checkDigit.utf8.first else {
+            return "\(body)-\(checkDigit)"
+        }
+        var digits = 1
+        var rest = body
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return String(unsafeUninitializedCapacity: digits + 2) { text in
+            var rest = body
+            for index in stride(from: digits - 1, through: 0, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            text[digits] = UInt8(ascii: "-")
+            text[digits + 1] = check
+            return digits + 2
+        }
+    }
 
     /// "12.345.678-5".
     public var formatted: String {
@@ -43,12 +65,9 @@ public struct RUT: Sendable, Equatable {
     public static func parse(_ text: String) -> Result<RUT, Problem> {
         // ASCII without CR (where a byte is a Character): the same rule on bytes, without the
         // String machinery that made this some 20,000 instructions on the FES hot path.
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-            // A native string's own bytes, read in place (a copy into an array was one more
-            // allocation a call: issue 13).
-            return text.utf8.withContiguousStorageIfAvailable(parseASCII) ?? parseASCII(Array(text.utf8))
-        }
-        return parseUnicode(text)
+        // A native string's own bytes, read in place (a copy into an array was one more
+        // allocation a call: issue 13).
+        text.withUTF8Bytes { $0.isASCIIWithoutCR ? parseASCII($0) : nil } ?? parseUnicode(text)
     }
 
     static func parseASCII<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> Result<RUT, Problem>
