@@ -255,7 +255,7 @@ extension Redactor {
         return escaped
     }
 
-    /// Where `needle` first occurs in `haystack` at or after `from` (memmem).
+    /// Where `needle` first occurs in `haystack` at or after `from` (`textshim_find`).
     static func firstIndex(
         of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int
     ) -> Int? {
@@ -266,7 +266,8 @@ extension Redactor {
         return found < 0 ? nil : from + found
     }
 
-    /// glibc's memmem (vectorised): every envelope's texts are searched for every secret.
+    /// Whether `needle` occurs in `haystack` (`textshim_contains`: sixteen positions at a time):
+    /// every envelope's texts are searched for every secret.
     static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let needleBase = needle.baseAddress, !needle.isEmpty else { return true }
         guard let haystackBase = haystack.baseAddress, haystack.count >= needle.count else { return false }
