@@ -113,6 +113,15 @@ import Testing
         }
     }
 
+    @Test func documentsAreKnownByTheirWholeName() {
+        for name in Redactor.documentFields { #expect(Redactor.isDocument(name), "\(name)") }
+        for name in ["", "xm", "XML", "xmlbase64", "certificados", "certificad", "estado", "errorCode", "acuseBase6"] {
+            #expect(!Redactor.isDocument(name), "\(name)")
+        }
+        #expect(!Redactor.isDocument(String(repeating: "x", count: 64)))
+        #expect(!Redactor.isDocument(String(repeating: "x", count: 200)))
+    }
+
     @Test func aBearerWordIsNotAToken() {
         #expect(Redactor(secrets: []).scrub("Token Bearer erróneo") == "Token Bearer erróneo")
         #expect(

@@ -16,7 +16,7 @@ public final class CallHooks {
     /// Time spent inside the caller's callbacks during this call.
     public private(set) var callbackTime: Duration = .zero
     /// The secrets of this call: the client's credentials and each request's own.
-    public private(set) var redactor = Redactor(secrets: [])
+    public private(set) var redactor: Redactor
 
     /// - Parameter redactor: the client's own secrets, prepared once (see `ServiceClient`).
     public init(client: ClientHooks? = nil, redactor: Redactor = Redactor(secrets: [])) {
