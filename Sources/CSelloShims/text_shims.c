@@ -82,3 +82,37 @@ int textshim_contains(const void *haystack, size_t haystack_length, const void *
     if (needle_length == 0) return 1;
     return textshim_find(haystack, haystack_length, needle, needle_length) >= 0;
 }
+
+unsigned textshim_marks(const void *text, size_t length) {
+    const unsigned char *bytes = text;
+    unsigned marks = 0;
+#if defined(__SSE2__)
+    if (length >= 16) { /* sixteen bytes at a time, the last block overlapping the one before it */
+        const __m128i percent_byte = _mm_set1_epi8('%'), plus_byte = _mm_set1_epi8('+');
+        const __m128i ampersand = _mm_set1_epi8('&'), backslash = _mm_set1_epi8('\\');
+        __m128i percent = _mm_setzero_si128(), plus = percent, escape = percent, high = percent;
+        for (size_t at = 0;; at += 16) {
+            if (at > length - 16) at = length - 16;
+            __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(bytes + at));
+            percent = _mm_or_si128(percent, _mm_cmpeq_epi8(block, percent_byte));
+            plus = _mm_or_si128(plus, _mm_cmpeq_epi8(block, plus_byte));
+            escape = _mm_or_si128(escape, _mm_or_si128(_mm_cmpeq_epi8(block, ampersand), _mm_cmpeq_epi8(block, backslash)));
+            high = _mm_or_si128(high, block);
+            if (at == length - 16) break;
+        }
+        if (_mm_movemask_epi8(percent) != 0) marks |= TEXTSHIM_PERCENT;
+        if (_mm_movemask_epi8(plus) != 0) marks |= TEXTSHIM_PLUS;
+        if (_mm_movemask_epi8(escape) != 0) marks |= TEXTSHIM_ESCAPE;
+        if (_mm_movemask_epi8(high) != 0) marks |= TEXTSHIM_NON_ASCII;
+        return marks;
+    }
+#endif
+    for (size_t at = 0; at < length; at++) {
+        unsigned char byte = bytes[at];
+        if (byte == '%') marks |= TEXTSHIM_PERCENT;
+        if (byte == '+') marks |= TEXTSHIM_PLUS;
+        if (byte == '&' || byte == '\\') marks |= TEXTSHIM_ESCAPE;
+        if (byte >= 0x80) marks |= TEXTSHIM_NON_ASCII;
+    }
+    return marks;
+}

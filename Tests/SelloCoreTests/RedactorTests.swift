@@ -236,12 +236,12 @@ import Testing
         #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
     }
 
-    /// The eight-bytes-at-a-time looks for `%`, `+` and non-ASCII (and for non-ASCII alone) find
-    /// each at every position of texts of every length around a word, and nothing in texts
-    /// without them; a word holding all three, and two at once, are seen whole.
+    /// The sixteen-bytes-at-a-time looks for `%`, `+`, `&`, `\\` and non-ASCII (and the eight at a
+    /// time for non-ASCII alone) find each at every position of texts of every length around one
+    /// and two blocks (the last overlapping), and nothing in texts without them.
     @Test func percentPlusAndNonASCIIAreSeenAtEveryPosition() {
         func marks(_ bytes: [UInt8]) -> TextMarks { bytes.withUnsafeBufferPointer { TextMarks($0) } }
-        for length in 0...20 {
+        for length in Array(0...20) + [31, 32, 33, 47, 48, 49] {
             let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
             #expect(marks(plain) == marks([]), "length \(length)")
             #expect(marks(plain.map { _ in 0x24 }) == marks([]), "'$' is not '%'")
