@@ -42,7 +42,6 @@ public struct Redactor: Sendable {
     private struct Lists {
         var secrets: [String] = []
         var patterns: [[UInt8]] = []
-        var raw: [[UInt8]] = []
         var spaced = false
         var nonASCII = false
         var unescapedRuns: [[UInt8]] = []
@@ -54,8 +53,14 @@ public struct Redactor: Sendable {
     public var secrets: [String] { shared.lists.secrets }
     /// Every literal form of every secret, longest first (so that a longer form is masked whole).
     var patterns: [[UInt8]] { shared.lists.patterns }
-    /// The raw bytes of each secret, for percent-encoded forms.
-    var raw: [[UInt8]] { shared.lists.raw }
+    /// The raw bytes of each secret, for percent-encoded forms: made when a text is masked (a
+    /// list kept for them cost some 400 instructions a call, issue 13).
+    var raw: [[UInt8]] {
+        secrets.map { secret in
+            var secret = secret
+            return secret.withUTF8 { Array($0) }
+        }
+    }
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
     var spaced: Bool { shared.lists.spaced }
     var nonASCII: Bool { shared.lists.nonASCII }
@@ -86,7 +91,6 @@ public struct Redactor: Sendable {
             lists.secrets.append(secret)
             let secretForms = Redactor.forms(of: secret)
             let own = secretForms[0] // the secret's own bytes come first
-            lists.raw.append(own)
             if own.count >= Redactor.lineLength { lists.lineBreakable.append(own) }
             own.withUnsafeBufferPointer { bytes in // a CSD's key is kilobytes: no byte-by-byte look
                 lists.spaced = lists.spaced || bytes.firstIndex(ofByte: 0x20) != nil
@@ -240,6 +244,7 @@ public struct Redactor: Sendable {
         {
             changed = true
         }
+        let raw = raw
         if bytes.withUnsafeBufferPointer(Redactor.mayHoldEscapes), Redactor.maskEscaped(&bytes, raw) { changed = true }
         if bytes.contains(UInt8(ascii: "%")) || (spaced && bytes.contains(UInt8(ascii: "+"))) {
             for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
