@@ -83,7 +83,7 @@ public struct Redactor: Sendable {
     /// Only the new secrets' forms are computed, each put in its place among the longest-first
     /// forms already known, and only they are looked at: a call adds its request's secrets to
     /// the client's (issue 13).
-    private mutating func add(_ new: [String]) {
+    mutating func add(_ new: [String]) {
         var lists = shared.lists
         var grown = false
         for secret in new where Redactor.isLongEnough(secret) && !lists.secrets.contains(secret) {
