@@ -51,42 +51,75 @@ import Testing
         #expect(found == expected)
     }
 
-    /// Short texts are searched with memchr and longer ones with memmem: both agree with a plain
-    /// search at every position, on both sides of the switch (256 bytes).
+    /// The search (`textshim_find`: sixteen positions at a time for needles up to 64 bytes, with a
+    /// last block that overlaps the one before it; memchr for short texts; memmem for long needles)
+    /// agrees with a plain search at every length around its switches, and finds the first place.
     @Test func byteSearchAgreesWithAPlainSearchAtEveryLength() {
-        for length in [0, 1, 2, 7, 8, 9, 100, 255, 256, 257, 300] {
-            for needleLength in [1, 2, 3, 11] {
+        let lengths = [0, 1, 2, 7, 8, 9, 15, 16, 17, 18, 31, 32, 33, 47, 79, 80, 81, 100, 255, 256, 257, 300]
+        for length in lengths {
+            for needleLength in [1, 2, 3, 6, 11, 16, 17, 64, 65, 100] where needleLength <= max(length, 3) {
                 let lastPosition = max(length - needleLength, 0)
                 for position in Array(stride(from: 0, through: lastPosition, by: max(1, length / 17))) + [lastPosition]
                 {
-                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-                    let needle = [UInt8](repeating: UInt8(ascii: "b"), count: needleLength - 1) + [UInt8(ascii: "c")]
-                    if position + needleLength <= length {
-                        text.replaceSubrange(position..<(position + needleLength), with: needle)
-                        text[position] = UInt8(ascii: "b")
-                    }
-                    let plain =
-                        length >= needleLength
-                        && (0...(length - needleLength)).contains {
-                            Array(text[$0..<($0 + needleLength)]) == needle
-                        }
-                    let found = text.withUnsafeBufferPointer { text in
-                        needle.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
-                    }
-                    #expect(found == plain, "\(needleLength) in \(length) at \(position)")
-                    let nearMiss = Array(needle.dropLast()) + [UInt8(ascii: "a")]
-                    let missed = text.withUnsafeBufferPointer { text in
-                        nearMiss.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
-                    }
-                    #expect(
-                        missed
-                            == (length >= needleLength
-                                && (0...(length - needleLength)).contains {
-                                    Array(text[$0..<($0 + needleLength)]) == nearMiss
-                                }))
+                    byteSearchAgrees(length: length, needleLength: needleLength, position: position)
                 }
             }
         }
+    }
+
+    /// `needleLength` bytes "bb…bc" put at `position` of `length` bytes "aa…a" with a "bb…b" before
+    /// them (a near miss), found where a plain search finds them; "bb…ba" found nowhere.
+    private func byteSearchAgrees(length: Int, needleLength: Int, position: Int) {
+        var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+        let needle = [UInt8](repeating: UInt8(ascii: "b"), count: needleLength - 1) + [UInt8(ascii: "c")]
+        if position + needleLength <= length {
+            text.replaceSubrange(position..<(position + needleLength), with: needle)
+            for index in max(0, position - needleLength)..<position { text[index] = UInt8(ascii: "b") }
+        }
+        func plainFirst(_ part: [UInt8]) -> Int? {
+            guard length >= part.count else { return nil }
+            return (0...(length - part.count)).first { Array(text[$0..<($0 + part.count)]) == part }
+        }
+        let (found, first) = text.withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer {
+                (Redactor.bytes(text, contain: $0), Redactor.firstIndex(of: $0, in: text, from: 0))
+            }
+        }
+        #expect(found == (plainFirst(needle) != nil), "\(needleLength) in \(length) at \(position)")
+        #expect(first == plainFirst(needle), "\(needleLength) in \(length) at \(position)")
+        let nearMiss = Array(needle.dropLast()) + [UInt8(ascii: "a")]
+        let missed = text.withUnsafeBufferPointer { text in
+            nearMiss.withUnsafeBufferPointer { Redactor.bytes(text, contain: $0) }
+        }
+        #expect(missed == (plainFirst(nearMiss) != nil), "near miss \(needleLength) in \(length) at \(position)")
+    }
+
+    /// Random texts of few letters (many near misses), searched from every starting place.
+    @Test func byteSearchAgreesOnRandomTexts() {
+        var generator = SplitMix(seed: 13)
+        for _ in 0..<400 {
+            let text = (0..<Int(generator.next() % 200)).map { _ in UInt8(ascii: "a") + UInt8(generator.next() % 3) }
+            let needle = (0...Int(generator.next() % 6)).map { _ in UInt8(ascii: "a") + UInt8(generator.next() % 3) }
+            for from in stride(from: 0, to: max(text.count, 1), by: 7) {
+                let plain =
+                    text.count - from >= needle.count
+                    ? (from...(text.count - needle.count)).first { Array(text[$0..<($0 + needle.count)]) == needle }
+                    : nil
+                let found = text.withUnsafeBufferPointer { text in
+                    needle.withUnsafeBufferPointer { Redactor.firstIndex(of: $0, in: text, from: from) }
+                }
+                #expect(found == plain, "\(needle) in \(text) from \(from)")
+            }
+        }
+    }
+
+    @Test func documentsAreKnownByTheirWholeName() {
+        for name in Redactor.documentFields { #expect(Redactor.isDocument(name), "\(name)") }
+        for name in ["", "xm", "XML", "xmlbase64", "certificados", "certificad", "estado", "errorCode", "acuseBase6"] {
+            #expect(!Redactor.isDocument(name), "\(name)")
+        }
+        #expect(!Redactor.isDocument(String(repeating: "x", count: 64)))
+        #expect(!Redactor.isDocument(String(repeating: "x", count: 200)))
     }
 
     @Test func aBearerWordIsNotAToken() {
@@ -203,12 +236,12 @@ import Testing
         #expect(redactor.scrub(json: ["a": "plain"]) == ["a": "plain"])
     }
 
-    /// The eight-bytes-at-a-time looks for `%`, `+` and non-ASCII (and for non-ASCII alone) find
-    /// each at every position of texts of every length around a word, and nothing in texts
-    /// without them; a word holding all three, and two at once, are seen whole.
+    /// The sixteen-bytes-at-a-time looks for `%`, `+`, `&`, `\\` and non-ASCII (and the eight at a
+    /// time for non-ASCII alone) find each at every position of texts of every length around one
+    /// and two blocks (the last overlapping), and nothing in texts without them.
     @Test func percentPlusAndNonASCIIAreSeenAtEveryPosition() {
         func marks(_ bytes: [UInt8]) -> TextMarks { bytes.withUnsafeBufferPointer { TextMarks($0) } }
-        for length in 0...20 {
+        for length in Array(0...20) + [31, 32, 33, 47, 48, 49] {
             let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
             #expect(marks(plain) == marks([]), "length \(length)")
             #expect(marks(plain.map { _ in 0x24 }) == marks([]), "'$' is not '%'")
@@ -419,5 +452,18 @@ import Testing
         #expect(redactor.scrub("eyJ alone, eyJabc.def") == "eyJ alone, eyJabc.def")
         #expect(redactor.mayNeedScrubbing("x " + jwt) && redactor.mayNeedScrubbing("bearer x"))
         #expect(!redactor.mayNeedScrubbing("nothing here"))
+    }
+}
+
+/// A seeded generator (SplitMix64): the same random texts on every run.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

@@ -16,7 +16,7 @@ public final class CallHooks {
     /// Time spent inside the caller's callbacks during this call.
     public private(set) var callbackTime: Duration = .zero
     /// The secrets of this call: the client's credentials and each request's own.
-    public private(set) var redactor = Redactor(secrets: [])
+    public private(set) var redactor: Redactor
 
     /// - Parameter redactor: the client's own secrets, prepared once (see `ServiceClient`).
     public init(client: ClientHooks? = nil, redactor: Redactor = Redactor(secrets: [])) {
@@ -50,10 +50,7 @@ public final class CallHooks {
 
     /// Registers values that must never leave the library (passwords, tokens, the Basic pair).
     public func addSecrets(_ secrets: [String]) {
-        // Most calls bring nothing new or one password: no new list unless there is something to add.
-        let known = redactor.secrets
-        guard secrets.contains(where: { Redactor.isLongEnough($0) && !known.contains($0) }) else { return }
-        redactor = redactor.adding(secrets) // which skips the short and the known ones itself
+        redactor.add(secrets) // which skips the short and the known ones, and makes nothing new for them
     }
 
     /// Runs `body` (which takes and releases a lock) with every callback held back; what it

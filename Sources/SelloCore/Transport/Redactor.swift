@@ -19,54 +19,95 @@ public struct Redactor: Sendable {
     ]
 
     /// Whether `name` is one of `documentFields` (seven names, mostly of other lengths: cheaper
-    /// than hashing every member name of every envelope).
+    /// than hashing every member name of every envelope). A name of none of their lengths is
+    /// let go at once (issue 13: some 170 instructions a FES call).
     static func isDocument(_ name: String) -> Bool {
-        documentFields.contains { JSONObject.same($0, name) }
+        let length = name.utf8.count
+        guard length < 64, documentLengths & (1 << length) != 0 else { return false }
+        return documentFields.contains(name)
     }
 
-    public private(set) var secrets: [String] = []
+    /// The lengths of `documentFields`, one bit each.
+    static let documentLengths: UInt64 = documentFields.reduce(0) { $0 | 1 << $1.utf8.count }
+
+    /// What a redactor knows, in one object its copies share and nothing changes: a call copies
+    /// its redactor some ten times (hooks, transport, reader, reply), one retain each instead of
+    /// one per list (issue 13: some 800 instructions a FES call). `add` makes a new one.
+    private final class Shared: Sendable {
+        let lists: Lists
+        init(_ lists: Lists) { self.lists = lists }
+        static let empty = Shared(Lists())
+    }
+
+    private struct Lists {
+        var secrets: [String] = []
+        var patterns: [[UInt8]] = []
+        var spaced = false
+        var nonASCII = false
+        var unescapedRuns: [[UInt8]] = []
+        var lineBreakable: [[UInt8]] = []
+    }
+
+    private var shared = Shared.empty
+
+    public var secrets: [String] { shared.lists.secrets }
     /// Every literal form of every secret, longest first (so that a longer form is masked whole).
-    private(set) var patterns: [[UInt8]] = []
-    /// The raw bytes of each secret, for percent-encoded forms.
-    private(set) var raw: [[UInt8]] = []
+    var patterns: [[UInt8]] { shared.lists.patterns }
+    /// The raw bytes of each secret, for percent-encoded forms: made when a text is masked (a
+    /// list kept for them cost some 400 instructions a call, issue 13).
+    var raw: [[UInt8]] {
+        secrets.map { secret in
+            var secret = secret
+            return secret.withUTF8 { Array($0) }
+        }
+    }
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
-    private(set) var spaced = false
-    private(set) var nonASCII = false
+    var spaced: Bool { shared.lists.spaced }
+    var nonASCII: Bool { shared.lists.nonASCII }
     /// For each form JSONWriter writes otherwise inside a string (`"` as `\\"`, `\\` as `\\\\`…), a
     /// run of it that JSONWriter writes as it is: a string holding the form holds the run, and
     /// so does the JSON written from it (`mayNeedScrubbing(writtenJSON:)`). Most secrets have
     /// no such form.
-    private(set) var unescapedRuns: [[UInt8]] = []
+    var unescapedRuns: [[UInt8]] { shared.lists.unescapedRuns }
     /// The secrets long enough to come back broken into lines (a CSD's key in base64: PEM and MIME
     /// encoders wrap it at 64 or 76 columns): looked for in a text once its line breaks and
     /// spaces are left out, whenever it has a line break (`maskLineBroken`).
-    private(set) var lineBreakable: [[UInt8]] = []
+    var lineBreakable: [[UInt8]] { shared.lists.lineBreakable }
     /// The length from which a secret is `lineBreakable`: a line of PEM is 64 characters.
     static let lineLength = 64
 
     public init(secrets: [String]) {
-        add(secrets)
+        if !secrets.isEmpty { add(secrets) }
     }
 
     /// Only the new secrets' forms are computed, each put in its place among the longest-first
     /// forms already known, and only they are looked at: a call adds its request's secrets to
     /// the client's (issue 13).
-    private mutating func add(_ new: [String]) {
-        for secret in new where Redactor.isLongEnough(secret) && !secrets.contains(secret) {
-            secrets.append(secret)
+    mutating func add(_ new: [String]) {
+        var lists = shared.lists
+        var grown = false
+        for secret in new where Redactor.isLongEnough(secret) && !lists.secrets.contains(secret) {
+            grown = true
+            lists.secrets.append(secret)
             let secretForms = Redactor.forms(of: secret)
             let own = secretForms[0] // the secret's own bytes come first
-            raw.append(own)
-            if own.count >= Redactor.lineLength { lineBreakable.append(own) }
+            if own.count >= Redactor.lineLength { lists.lineBreakable.append(own) }
             own.withUnsafeBufferPointer { bytes in // a CSD's key is kilobytes: no byte-by-byte look
-                spaced = spaced || bytes.firstIndex(ofByte: 0x20) != nil
-                nonASCII = nonASCII || Redactor.holdsNonASCII(bytes)
+                lists.spaced = lists.spaced || bytes.firstIndex(ofByte: 0x20) != nil
+                lists.nonASCII = lists.nonASCII || Redactor.holdsNonASCII(bytes)
             }
-            for form in secretForms where !patterns.contains(form) {
-                if let run = Redactor.unescapedRun(of: form) { unescapedRuns.append(run) }
-                patterns.insert(form, at: patterns.firstIndex(where: { $0.count < form.count }) ?? patterns.endIndex)
+            for form in secretForms where !lists.patterns.contains(form) {
+                if let run = Redactor.unescapedRun(of: form) { lists.unescapedRuns.append(run) }
+                // Before the first shorter form, from the end (`insert` cost some 400 instructions).
+                lists.patterns.append(form)
+                var place = lists.patterns.count - 1
+                while place > 0 && lists.patterns[place - 1].count < form.count {
+                    lists.patterns.swapAt(place - 1, place)
+                    place -= 1
+                }
             }
         }
+        if grown { shared = Shared(lists) }
     }
 
     /// nil when JSONWriter writes `form` as it is; else its longest run of bytes JSONWriter
@@ -111,7 +152,8 @@ public struct Redactor: Sendable {
     /// The literal spellings a secret may be echoed in (built on bytes: a call prepares a few),
     /// its own bytes first.
     static func forms(of secret: String) -> [[UInt8]] {
-        let raw = Array(secret.utf8)
+        var text = secret
+        let raw = text.withUTF8 { Array($0) } // (copied at once: `Array(secret.utf8)` goes byte by byte)
         var forms = [raw]
         func add(_ form: [UInt8]) { if !forms.contains(form) { forms.append(form) } }
         // What the secret holds, each looked for at once (a CSD's key is kilobytes of base64).
@@ -202,6 +244,7 @@ public struct Redactor: Sendable {
         {
             changed = true
         }
+        let raw = raw
         if bytes.withUnsafeBufferPointer(Redactor.mayHoldEscapes), Redactor.maskEscaped(&bytes, raw) { changed = true }
         if bytes.contains(UInt8(ascii: "%")) || (spaced && bytes.contains(UInt8(ascii: "+"))) {
             for secret in raw where Redactor.replacePercentEncoded(&bytes, secret) { changed = true }
