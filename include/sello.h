@@ -57,10 +57,12 @@
  *   - Secrets (usuario/clave and password of the configuration, the proxy's password, keyPass,
  *     sPassword, new_password) have at least 4 characters: a shorter one could not be masked and
  *     is refused (invalid_argument SECRET_TOO_SHORT, nothing sent). In every envelope (member
- *     names included) and log line, a call's secrets are replaced by "***" in every form they
- *     travel in: as they are, percent-encoded (either hex case, '+' for a space, or twice),
- *     JSON- or HTML-escaped (any \uXXXX, any character reference), misread as Latin-1, a long
- *     one (a key) broken into lines, and base64 of the HTTP Basic and proxy user:password pairs;
+ *     names included) and log line, a call's secrets (its request's too, also in a message
+ *     that quotes another field of a request refused before it was sent) are replaced by "***"
+ *     in every form they travel in: as they are, percent-encoded (either hex case, '+' for a
+ *     space, or twice), JSON- or HTML-escaped (any \uXXXX, any character reference), misread
+ *     as Latin-1, a long one (a key) broken into lines, and base64 of the HTTP Basic and proxy
+ *     user:password pairs;
  *     what follows "Bearer " and any JWT are masked too; a message is cut only after masking.
  *     Text in data that happens to equal a secret is masked too. Documents
  *     are returned byte for byte, never masked: certificado, xmlBase64, pdfBase64,

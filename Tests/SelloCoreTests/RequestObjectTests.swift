@@ -195,6 +195,16 @@ import Testing
 
     /// The first unknown member, found over the text (each member's own place in `allowed` tried
     /// first) as over the tree, for the members in every order with unknown ones among them.
+    /// The values a message quoting the request must not show: the text of every member named as
+    /// a secret, read from the text and from a tree alike; other members and non-text values not.
+    @Test func secretValuesAreTheTextsOfTheSecretNamedMembers() throws {
+        let text = #"{"correo":"a@b.cl","claveCertificado":"Secreta123","keyPass":"Clave-Key-1","password":7}"#
+        let fromText = try Array(text.utf8).withUnsafeBufferPointer { try RequestObject(text: $0) }
+        #expect(fromText.secretValues == ["Secreta123", "Clave-Key-1"])
+        #expect(RequestObject(try JSONParser.parse(Array(text.utf8))).secretValues == ["Secreta123", "Clave-Key-1"])
+        #expect(RequestObject(.array([.string("Secreta123")])).secretValues.isEmpty)
+    }
+
     @Test func theFirstUnknownMemberIsTheSameOverTextAndTree() throws {
         let allowed = ["a", "bb", "ccc", "d"]
         let orders: [[String]] = [

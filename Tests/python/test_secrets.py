@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from sello_ffi import CAPTURE, Client, all_text, call, find_leaks
-from sello_fixtures import CFDI_USER, CSD_PASSWORD, FES_USER
+from sello_fixtures import CFDI_USER, CSD_PASSWORD, FES_USER, FV_USER
 from sello_fixtures import FES_REQUEST as SEED_REQUEST
 
 CLAVE = FES_USER["clave"]
@@ -455,3 +455,60 @@ def test_the_clave_echoed_in_any_escape_is_never_shown(spelled) -> None:
         assert envelope["ok"] is False, envelope
     for text in everything():
         assert spelled(clave) not in text and clave not in text, text[:300]
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("correo", f"xx{CLAVE_CERTIFICADO}xx"),  # "el correo '…' no es válido"
+        ("comuna", CLAVE_CERTIFICADO),  # "'…' no es una de las comunas de Chile"
+        ("save_to", f"/nonexistent/{CLAVE_CERTIFICADO}/cert.p12"),  # "save_to: …"
+    ],
+)
+def test_a_message_quoting_another_field_never_shows_the_password(sandbox, field: str, text: str) -> None:
+    """A validation message quotes what was typed; the request's own password typed (or pasted)
+    into another field is masked there too, also before the request is built."""
+    request = {**FES_REQUEST, field: text}
+    with Client("fes", {"base_url": sandbox.fes_url, **FES_USER}) as client:
+        envelope = client.call("obtain_certificate", request)
+    assert envelope["ok"] is False and envelope["meta"]["attempts"] == 0, envelope
+    assert envelope["error"]["field"] == field, envelope
+    checked = call("fes_check_request", request)
+    assert checked["ok"] is False and checked["error"]["field"] == field, checked
+    assert_nothing_of([CLAVE_CERTIFICADO])
+
+
+def test_a_cfdi_message_quoting_the_key_password_never_shows_it(sandbox, certs) -> None:
+    """The key's password pasted into a field whose message quotes it: masked in a single call
+    and in a batch item, each refused before anything was built or sent."""
+    csd = certs["csd"]
+    password = "Pasted-Key-Pass-77"
+    cancel = {
+        "rfcEmisor": "AAA010101AAA",
+        "uuids": [password],  # "uuids[0] '…' must be …"
+        "cert_path": csd["cer"],
+        "key_path": csd["key"],
+        "keyPass": password,
+    }
+    version = f'<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="{password}"/>'
+    stamp = {"xml": version, "cert_path": csd["cer"], "key_path": csd["key"], "keyPass": password}
+    with Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER}) as client:
+        single = client.call("cancel", cancel)
+        batch = client.call("process_files", {"operation": "stamp_xml_with_csd", "items": [stamp]})
+    assert single["ok"] is False and single["meta"]["attempts"] == 0, single
+    item = batch["data"]["results"][0]
+    assert item["ok"] is False and item["error"]["field"] == "xml", item  # "Version is '…', not 4.0"
+    assert_nothing_of([password])
+
+
+def test_a_fv_message_quoting_the_new_user_password_never_shows_it(sandbox) -> None:
+    password = "Pasted-User-Pass-5"
+    user = {
+        "iProfileID": 1, "sRUT": "19.371.037-9", "sFirstName": "Ana", "sLastName": "Rojas", "sPhone": "+56912345678",
+        "sEmail": "x" + password, "sLogin": "arojas", "sPassword": password, "sUserType": "firmante",
+    }  # fmt: skip
+    with Client("fv", {"base_url": sandbox.fv_url, **FV_USER}) as client:
+        envelope = client.call("create_user", user)
+    assert envelope["ok"] is False and envelope["meta"]["attempts"] == 0, envelope
+    assert "sEmail" in json.dumps(envelope), envelope  # "sEmail: '…' is not an e-mail address"
+    assert_nothing_of([password])

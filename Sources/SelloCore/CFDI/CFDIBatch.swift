@@ -81,12 +81,15 @@ extension CFDIClient {
         for (index, json) in request.items.enumerated() {
             let itemScope = scope.item(request.operation.name)
             var found = ReadFacts()
+            let item = RequestObject(json)
             do throws(SelloError) {
-                let prepared = try request.operation.prepare(self, RequestObject(json), &found)
+                let prepared = try request.operation.prepare(self, item, &found)
                 var itemFacts = CallFacts()
                 itemFacts.warnings = found.warnings
                 ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))
             } catch {
+                // As for a single call (`ServiceClient.run`): its message may quote its secrets.
+                itemScope.hooks.addSecrets(item.secretValues)
                 var itemFacts = CallFacts()
                 itemFacts.warnings = found.warnings
                 results[index] = Envelope.failure(error, scope: itemScope, facts: itemFacts)

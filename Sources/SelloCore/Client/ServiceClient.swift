@@ -64,6 +64,10 @@ public final class ServiceClient: Sendable {
             let data = try perform(operation, request, client, scope, tokens, &facts)
             return Reply(.success(data), scope: scope, facts: facts)
         } catch {
+            // A message may quote what the caller typed: the request's own secrets are masked in
+            // it too, also when the request was refused before it was built (and its secrets
+            // registered). Only a failure pays for the look.
+            if case .success(let split) = parsed { scope.hooks.addSecrets(split.request.secretValues) }
             return Reply(.failure(error), scope: scope, facts: facts)
         }
     }

@@ -176,3 +176,11 @@ public struct RequestObject: Sendable {
         }
     }
 }
+
+extension RequestObject {
+    /// The text values of the members named as secrets (`Redactor.secretNames`: a password, a
+    /// key): masked wherever a message quotes the request, before the request is built.
+    var secretValues: [String] {
+        keys.filter { Redactor.secretNames.contains($0) }.compactMap { value($0)?.stringValue }
+    }
+}

@@ -56,6 +56,8 @@ public struct LocalOperation: Sendable {
         var found = ReadFacts()
         do {
             let request = try CallID.split(try RequestText.read(requestText)).request
+            // What a helper shows or quotes may hold the request's own secrets (`secretValues`).
+            scope.hooks.addSecrets(request.secretValues)
             let data = try body(request, &found)
             facts.warnings = found.warnings
             return Envelope.success(data, scope: scope, facts: facts)
