@@ -84,8 +84,10 @@ public struct JSONObject: Sendable, Equatable {
     /// Whether two member names are equal, their UTF-8 lengths compared first: most names a
     /// lookup passes differ in length, and String's `==` on two different names costs some 40
     /// instructions (a FES call made about 150 such comparisons; issue 13). So a name composed
-    /// and the same name decomposed are two names, as RFC 8259 §8.3 compares them (code unit
-    /// by code unit); every name the library knows is ASCII.
+    /// and the same name decomposed are two names, as RFC 8259 §8.3 compares them; two names of
+    /// one length compare by `==` (canonical equivalence), which differs from code unit by code
+    /// unit only for reordered combining marks, and every name the library knows is ASCII.
+    /// (`String.hasSameUTF8` is exact, and costs some 1,700 instructions a FES call here.)
     @inline(__always)
     static func same(_ name: String, _ other: String) -> Bool {
         name.utf8.count == other.utf8.count && name == other

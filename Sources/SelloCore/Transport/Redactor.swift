@@ -24,7 +24,7 @@ public struct Redactor: Sendable {
     static func isDocument(_ name: String) -> Bool {
         let length = name.utf8.count
         guard length < 64, documentLengths & (1 << length) != 0 else { return false }
-        return documentFields.contains(name)
+        return documentFields.contains { JSONObject.same($0, name) }
     }
 
     /// The lengths of `documentFields`, one bit each.
