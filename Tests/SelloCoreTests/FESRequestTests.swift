@@ -287,4 +287,23 @@ import Testing
             #expect(Comunas.find(TextFolding.fold(entry.name).uppercased()) == comuna, "\(entry.name)")
         }
     }
+
+    /// The lookup by bytes (issue 13) finds every official name, none left out by a collision,
+    /// and only the exact spelling: any other is found as the String lookup finds it.
+    @Test func everyOfficialNameIsFoundByItsBytes() throws {
+        #expect(Comunas.byOfficialBytes.count == ChileTables.communes.count)
+        for entry in ChileTables.communes {
+            let comuna = try #require(entry.name.withUTF8Bytes(Comunas.officialName))
+            #expect(comuna == Comunas.byOfficialName[entry.name] && comuna.name == entry.name)
+        }
+        // Decomposed (n + U+0303), other case, without accents, a prefix: not by bytes, but found
+        // as before.
+        let viña = try #require(Comunas.find("Viña del Mar"))
+        for other in ["Vin\u{0303}a del Mar", "VIÑA DEL MAR", "Vina del Mar", "Viña del Ma"] {
+            #expect(other.withUTF8Bytes(Comunas.officialName) == nil, "\(other)")
+            let expected = Comunas.byOfficialName[other] ?? Comunas.index[TextFolding.fold(other)]
+            #expect(Comunas.find(other) == expected, "\(other)")
+        }
+        #expect(Comunas.find("Vin\u{0303}a del Mar") == viña && Comunas.find("VIÑA DEL MAR") == viña)
+    }
 }
