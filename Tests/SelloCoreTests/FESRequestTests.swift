@@ -76,6 +76,44 @@ import Testing
         #expect(body["request"]?["parametro"]?.objectValue?.keys == FESRequest.parameterNames)
     }
 
+    /// The body sent is written after the client's head by copying the parameters (issue 13):
+    /// byte for byte what JSONWriter writes, for credentials JSON escapes and parameters with
+    /// accents, apostrophes, slashes and every duracion.
+    @Test(arguments: [
+        ("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5"), ("a\"b\\c\u{1}d", "ñ/é\t"), ("", ""),
+    ])
+    func theSentBodyIsTheWritersBody(_ usuario: String, _ clave: String) throws {
+        let head = FESRequest.bodyHead(usuario: usuario, clave: clave)
+        let requests: [[String: JSON?]] = [
+            [:], ["direccion": "Av. O'Higgins 867 / Of. (2) #4 & Cía.", "giroEmpresa": "Viña", "duracion": 1],
+            [
+                "comuna": " Ñuñoa ", "nombreEmpresa": "  Ñandú Ltda. ", "correo": "ana.maria_1@sub.empresa.cl",
+                "duracion": 2, "claveCertificado": "¡Clave¿9ñ!$%*+=?:;", "rut": "76369187k",
+            ],
+            ["nombreEmpresa": .string(String(repeating: "Empresa Muy Larga ", count: 40)), "numeroDocumento": "a12345678"],
+        ]
+        for changes in requests {
+            let request = try FESRequest(.written(Self.request(changes)))
+            let expected = request.bodyBytes(usuario: usuario, clave: clave, redacted: false)
+            #expect(request.bodyBytes(after: head) == expected, "\(changes)")
+        }
+    }
+
+    /// What the copy does not write — a parameter JSON would escape, more than the buffer
+    /// holds — leaves the body to JSONWriter.
+    @Test func theBodyBufferRefusesWhatItDoesNotWrite() {
+        for (parameter, fits) in [("abc", true), ("a\"c", false), ("a\\c", false), ("a\u{1F}c", false), ("abcd", false)] {
+            let bytes = [UInt8](unsafeUninitializedCapacity: 4) { buffer, count in
+                var out = FESRequest.BodyBuffer(buffer)
+                out.put(#"x"#)
+                out.put(parameter: parameter)
+                #expect(out.complete == fits, "\(parameter)")
+                count = out.count
+            }
+            #expect(bytes == (fits ? Array("xabc".utf8) : Array("x".utf8)), "\(parameter)")
+        }
+    }
+
     /// The comuna is sent as seed 000's example writes it ("LOS ANGELES"): upper case, without
     /// accents, Ñ as N (CHILE_2026.md §2.2 #9); `comuna.name` keeps the official spelling.
     @Test(arguments: [
