@@ -90,7 +90,10 @@ import Testing
                 "comuna": " Ñuñoa ", "nombreEmpresa": "  Ñandú Ltda. ", "correo": "ana.maria_1@sub.empresa.cl",
                 "duracion": 2, "claveCertificado": "¡Clave¿9ñ!$%*+=?:;", "rut": "76369187k",
             ],
-            ["nombreEmpresa": .string(String(repeating: "Empresa Muy Larga ", count: 40)), "numeroDocumento": "a12345678"],
+            [
+                "nombreEmpresa": .string(String(repeating: "Empresa Muy Larga ", count: 40)),
+                "numeroDocumento": "a12345678",
+            ],
         ]
         for changes in requests {
             let request = try FESRequest(.written(Self.request(changes)))
@@ -102,7 +105,9 @@ import Testing
     /// What the copy does not write — a parameter JSON would escape, more than the buffer
     /// holds — leaves the body to JSONWriter.
     @Test func theBodyBufferRefusesWhatItDoesNotWrite() {
-        for (parameter, fits) in [("abc", true), ("a\"c", false), ("a\\c", false), ("a\u{1F}c", false), ("abcd", false)] {
+        for (parameter, fits) in [
+            ("abc", true), ("a\"c", false), ("a\\c", false), ("a\u{1F}c", false), ("abcd", false),
+        ] {
             let bytes = [UInt8](unsafeUninitializedCapacity: 4) { buffer, count in
                 var out = FESRequest.BodyBuffer(buffer)
                 out.put(#"x"#)
@@ -336,12 +341,12 @@ import Testing
         }
         // Decomposed (n + U+0303), other case, without accents, a prefix: not by bytes, but found
         // as before.
-        let viña = try #require(Comunas.find("Viña del Mar"))
+        let vinaDelMar = try #require(Comunas.find("Viña del Mar"))
         for other in ["Vin\u{0303}a del Mar", "VIÑA DEL MAR", "Vina del Mar", "Viña del Ma"] {
             #expect(other.withUTF8Bytes(Comunas.officialName) == nil, "\(other)")
             let expected = Comunas.byOfficialName[other] ?? Comunas.index[TextFolding.fold(other)]
             #expect(Comunas.find(other) == expected, "\(other)")
         }
-        #expect(Comunas.find("Vin\u{0303}a del Mar") == viña && Comunas.find("VIÑA DEL MAR") == viña)
+        #expect(Comunas.find("Vin\u{0303}a del Mar") == vinaDelMar && Comunas.find("VIÑA DEL MAR") == vinaDelMar)
     }
 }
