@@ -76,6 +76,49 @@ import Testing
         #expect(body["request"]?["parametro"]?.objectValue?.keys == FESRequest.parameterNames)
     }
 
+    /// The body sent is written after the client's head by copying the parameters (issue 13):
+    /// byte for byte what JSONWriter writes, for credentials JSON escapes and parameters with
+    /// accents, apostrophes, slashes and every duracion.
+    @Test(arguments: [
+        ("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5"), ("a\"b\\c\u{1}d", "ñ/é\t"), ("", ""),
+    ])
+    func theSentBodyIsTheWritersBody(_ usuario: String, _ clave: String) throws {
+        let head = FESRequest.bodyHead(usuario: usuario, clave: clave)
+        let requests: [[String: JSON?]] = [
+            [:], ["direccion": "Av. O'Higgins 867 / Of. (2) #4 & Cía.", "giroEmpresa": "Viña", "duracion": 1],
+            [
+                "comuna": " Ñuñoa ", "nombreEmpresa": "  Ñandú Ltda. ", "correo": "ana.maria_1@sub.empresa.cl",
+                "duracion": 2, "claveCertificado": "¡Clave¿9ñ!$%*+=?:;", "rut": "76369187k",
+            ],
+            [
+                "nombreEmpresa": .string(String(repeating: "Empresa Muy Larga ", count: 40)),
+                "numeroDocumento": "a12345678",
+            ],
+        ]
+        for changes in requests {
+            let request = try FESRequest(.written(Self.request(changes)))
+            let expected = request.bodyBytes(usuario: usuario, clave: clave, redacted: false)
+            #expect(request.bodyBytes(after: head) == expected, "\(changes)")
+        }
+    }
+
+    /// What the copy does not write — a parameter JSON would escape, more than the buffer
+    /// holds — leaves the body to JSONWriter.
+    @Test func theBodyBufferRefusesWhatItDoesNotWrite() {
+        for (parameter, fits) in [
+            ("abc", true), ("a\"c", false), ("a\\c", false), ("a\u{1F}c", false), ("abcd", false),
+        ] {
+            let bytes = [UInt8](unsafeUninitializedCapacity: 4) { buffer, count in
+                var out = FESRequest.BodyBuffer(buffer)
+                out.put(#"x"#)
+                out.put(parameter: parameter)
+                #expect(out.complete == fits, "\(parameter)")
+                count = out.count
+            }
+            #expect(bytes == (fits ? Array("xabc".utf8) : Array("x".utf8)), "\(parameter)")
+        }
+    }
+
     /// The comuna is sent as seed 000's example writes it ("LOS ANGELES"): upper case, without
     /// accents, Ñ as N (CHILE_2026.md §2.2 #9); `comuna.name` keeps the official spelling.
     @Test(arguments: [
@@ -286,5 +329,24 @@ import Testing
             #expect(comuna.name == entry.name && comuna.cut == entry.cut)
             #expect(Comunas.find(TextFolding.fold(entry.name).uppercased()) == comuna, "\(entry.name)")
         }
+    }
+
+    /// The lookup by bytes (issue 13) finds every official name, none left out by a collision,
+    /// and only the exact spelling: any other is found as the String lookup finds it.
+    @Test func everyOfficialNameIsFoundByItsBytes() throws {
+        #expect(Comunas.byOfficialBytes.count == ChileTables.communes.count)
+        for entry in ChileTables.communes {
+            let comuna = try #require(entry.name.withUTF8Bytes(Comunas.officialName))
+            #expect(comuna == Comunas.byOfficialName[entry.name] && comuna.name == entry.name)
+        }
+        // Decomposed (n + U+0303), other case, without accents, a prefix: not by bytes, but found
+        // as before.
+        let vinaDelMar = try #require(Comunas.find("Viña del Mar"))
+        for other in ["Vin\u{0303}a del Mar", "VIÑA DEL MAR", "Vina del Mar", "Viña del Ma"] {
+            #expect(other.withUTF8Bytes(Comunas.officialName) == nil, "\(other)")
+            let expected = Comunas.byOfficialName[other] ?? Comunas.index[TextFolding.fold(other)]
+            #expect(Comunas.find(other) == expected, "\(other)")
+        }
+        #expect(Comunas.find("Vin\u{0303}a del Mar") == vinaDelMar && Comunas.find("VIÑA DEL MAR") == vinaDelMar)
     }
 }

@@ -149,6 +149,29 @@ import Testing
         #expect(RUT(body: 0, checkDigit: "K").normalized == "0-K")
         #expect(RUT(body: -5, checkDigit: "1").normalized == "-5-1")
         #expect(RUT(body: 12, checkDigit: "").normalized == "12-")
+        #expect(RUT(body: 123_456_789, checkDigit: "5").normalized == "123456789-5")
+        #expect(RUT(body: 99_999_999, checkDigit: "K").normalized == "99999999-K")
+        #expect(RUT(body: 5, checkDigit: "KK").normalized == "5-KK")
+    }
+
+    /// The body's escape test, its last word overlapping, answers as JSONWriter's for a byte
+    /// JSON escapes (and for one it does not) at every offset of every length up to 20.
+    @Test func theBodysEscapeTestIsTheWriters() {
+        for length in 0...20 {
+            for offset in 0..<max(length, 1) {
+                for byte: UInt8 in [0x00, 0x1F, 0x20, 0x22, 0x2F, 0x5C, 0x7F, 0x80, 0xC3, 0xFF] where length > 0 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[offset] = byte
+                    bytes.withUnsafeBufferPointer { buffer in
+                        #expect(
+                            FESRequest.BodyBuffer.needsEscape(buffer) == JSONWriter.needsEscape(buffer),
+                            "\(byte) at \(offset) of \(length)")
+                    }
+                }
+            }
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(plain.withUnsafeBufferPointer { FESRequest.BodyBuffer.needsEscape($0) } == false)
+        }
     }
 
     /// The bit masks are `latinAllowed`, scalar for scalar, in both modes.

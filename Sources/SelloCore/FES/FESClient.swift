@@ -10,6 +10,8 @@ public final class FESClient: OperationClient {
     public let client: ServiceClient
     let usuario: String
     let clave: String
+    /// The body's start, credentials included: the same for every call (`FESRequest.bodyHead`).
+    let bodyHead: [UInt8]
 
     public init(configText: UnsafePointer<CChar>?) throws(SelloError) {
         let config = try ClientConfig.parse(
@@ -19,6 +21,7 @@ public final class FESClient: OperationClient {
         client = try ServiceClient(service: "fes", config: config)
         usuario = config.serviceString("usuario") ?? ""
         clave = config.serviceString("clave") ?? ""
+        bodyHead = FESRequest.bodyHead(usuario: usuario, clave: clave)
     }
 
     /// fes_obtain_certificate: validates, sends once, and keeps the certificate whatever happens
@@ -43,8 +46,9 @@ public final class FESClient: OperationClient {
             .post, "/obtenerCertificado",
             replay: .onlyIfNotSent(
                 consequence: "a certificate may have been issued and the company's quota spent"))
-        http.body = .bytes(
-            request.bodyBytes(usuario: usuario, clave: clave, redacted: false), contentType: FESClient.contentType)
+        let body =
+            request.bodyBytes(after: bodyHead) ?? request.bodyBytes(usuario: usuario, clave: clave, redacted: false)
+        http.body = .bytes(body, contentType: FESClient.contentType)
         http.headers = ["Accept: application/json"]
         http.secrets = [clave, request.claveCertificado]
         return http

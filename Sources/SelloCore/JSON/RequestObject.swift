@@ -156,7 +156,8 @@ public struct RequestObject: Sendable {
     }
 
     /// A member's value: a plain string made from the bytes between its quotes (printable
-    /// ASCII, checked by the scan), any other value as the parser read it.
+    /// ASCII and scalars U+0080…U+00FF, checked by the scan), any other value as the parser
+    /// read it.
     static func read(_ member: RequestScan.Member, _ bytes: [UInt8]) -> JSON {
         bytes.withUnsafeBufferPointer { read(member.value, $0) }
     }
@@ -168,7 +169,8 @@ public struct RequestObject: Sendable {
         case .plainString(let range):
             let characters = (range.lowerBound + 1)..<(range.upperBound - 1)
             // Written in place: up to 15 ASCII bytes make a small string without the UTF-8
-            // validation `String(decoding:)` runs (issue 13: some 500 instructions a FES call).
+            // validation `String(decoding:)` runs (issue 13: some 500 instructions a FES call);
+            // other bytes are validated, by the standard library's specialised check.
             return .string(
                 String(unsafeUninitializedCapacity: characters.count) { string in
                     string.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: buffer[characters]))

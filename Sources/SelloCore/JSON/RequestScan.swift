@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// Where a request object's members lie in its text, found in one pass without a tree (issue 13,
-/// item 2). A string of printable ASCII without escapes — most of a request — is only looked at;
-/// any other value (a number, a string with an accent or an escape, a nested object) is read by
-/// the parser, once, and kept.
+/// item 2). A string without escapes of printable ASCII and Latin-1 letters (U+0080…U+00FF) —
+/// most of a request, accents included — is only looked at; any other value (a number, a string
+/// with an escape or another scalar, a nested object) is read by the parser, once, and kept.
 ///
 /// The scan only takes the simple case, which is every request a program writes: an object of
 /// at most `maxMembers` members whose names are ASCII without escapes. Anything else — another
@@ -15,7 +15,8 @@ import Glibc
 /// decide an error.
 public struct RequestScan: Sendable {
     /// One member: its name (between the quotes) as a range of the text, and its value — the
-    /// range of a plain string (quotes included), or the value the parser read.
+    /// range of a plain string (quotes included; valid UTF-8 by its form), or the value the
+    /// parser read.
     public struct Member: Sendable {
         public let name: Range<Int>
         public internal(set) var value: Value
@@ -107,7 +108,7 @@ extension JSONParser.Cursor {
         index += 1
         skipWhitespace()
         let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipPlainString() {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipPlainString(latin: true) {
             return RequestScan.Member(name: name, value: .plainString(start..<index))
         }
         // Any other value is read by the parser: its checks are the parser's own.
@@ -118,11 +119,13 @@ extension JSONParser.Cursor {
         lhs.count == rhs.count && bytes[lhs].elementsEqual(bytes[rhs])
     }
 
-    /// Past a string of printable ASCII without escapes, eight bytes at a time; false, with
-    /// `index` unchanged, for any other string. The word that holds the closing quote is not
-    /// walked byte by byte: its first stop is found from the flags (issue 13: some 100
-    /// instructions a string, 20 strings a FES request).
-    mutating func skipPlainString() -> Bool {
+    /// Past a string of printable ASCII without escapes, eight bytes at a time; with `latin`, also
+    /// past scalars U+0080…U+00FF (a value's accents: "Viña del Mar", which the parser validated
+    /// through a generic path, some 1,100 instructions a FES call: issue 13). False, with `index`
+    /// unchanged, for any other string. The word that holds the closing quote is not walked byte
+    /// by byte: its first stop is found from the flags (issue 13: some 100 instructions a string,
+    /// 20 strings a FES request).
+    mutating func skipPlainString(latin: Bool = false) -> Bool {
         // `at` stays below `bytes.count`: wrapping arithmetic spares a check per step.
         var at = index &+ 1
         if let base = bytes.baseAddress {
@@ -134,9 +137,12 @@ extension JSONParser.Cursor {
                     continue
                 }
                 at &+= flags.trailingZeroBitCount &>> 3
-                guard bytes[at] == UInt8(ascii: "\"") else { return false }
-                index = at &+ 1
-                return true
+                if bytes[at] == UInt8(ascii: "\"") {
+                    index = at &+ 1
+                    return true
+                }
+                guard latin, isLatinPair(at) else { return false }
+                at &+= 2
             }
         }
         while at < bytes.count {
@@ -145,9 +151,20 @@ extension JSONParser.Cursor {
                 index = at &+ 1
                 return true
             }
+            if latin, byte >= 0x80, isLatinPair(at) {
+                at &+= 2
+                continue
+            }
             if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return false }
             at &+= 1
         }
         return false
+    }
+
+    /// Whether the bytes at `at` are one scalar U+0080…U+00FF: C2 or C3, then a continuation
+    /// byte. Such pairs with ASCII are valid UTF-8 by their form alone.
+    @inline(__always)
+    func isLatinPair(_ at: Int) -> Bool {
+        (bytes[at] == 0xC2 || bytes[at] == 0xC3) && at &+ 1 < bytes.count && bytes[at &+ 1] & 0xC0 == 0x80
     }
 }

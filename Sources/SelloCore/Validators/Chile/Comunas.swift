@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Chile's 346 comunas (ChileTables, generated from the official data), found by name
 /// regardless of case and accents, with the variants people commonly type.
 public struct Comuna: Sendable, Equatable {
@@ -102,7 +106,45 @@ public enum Comunas {
     }()
 
     public static func find(_ name: String) -> Comuna? {
-        byOfficialName[name] ?? index[TextFolding.fold(name)]
+        name.withUTF8Bytes(officialName) ?? byOfficialName[name] ?? index[TextFolding.fold(name)]
+    }
+
+    /// Each official name's bytes, by their `hash`, → what `index` gives for it: a name with an
+    /// accent ("Viña del Mar") is hashed as a String only once normalised, some 1,000
+    /// instructions a FES call (issue 13). Names whose hashes collide are left to the rest of
+    /// `find` (none do today: the tests say so).
+    static let byOfficialBytes: [UInt64: Comuna] = {
+        var byHash: [UInt64: Comuna] = [:]
+        var collided: Set<UInt64> = []
+        for (name, comuna) in byOfficialName {
+            let hash = name.withUTF8Bytes(Comunas.hash)
+            if byHash.updateValue(comuna, forKey: hash) != nil { collided.insert(hash) }
+        }
+        for hash in collided { byHash[hash] = nil }
+        return byHash
+    }()
+
+    /// The comuna whose official name is exactly `bytes`, or nil (also for the name written
+    /// otherwise: with other case, without its accents, its accents decomposed).
+    static func officialName(_ bytes: UnsafeBufferPointer<UInt8>) -> Comuna? {
+        guard let comuna = byOfficialBytes[hash(bytes)],
+            comuna.name.withUTF8Bytes({ name in
+                // (memcmp: `elementsEqual` went byte by byte, some 30 instructions each.)
+                guard name.count == bytes.count, let lhs = name.baseAddress, let rhs = bytes.baseAddress else {
+                    return name.count == bytes.count
+                }
+                return memcmp(lhs, rhs, name.count) == 0
+            })
+        else { return nil }
+        return comuna
+    }
+
+    /// FNV-1a, 64 bits: a name's few bytes hashed without Hasher's setup (the dictionary hashes
+    /// the result again, a single word).
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 
     /// Up to three official names closest to `name`, for the error message.

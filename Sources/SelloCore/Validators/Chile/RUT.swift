@@ -8,25 +8,33 @@ public struct RUT: Sendable, Equatable {
     public var normalized: String {
         // Written digit by digit into a small string (issue 13: some 300 instructions a FES call
         // fewer than the interpolation).
-        guard body >= 0, checkDigit.utf8.count == 1, let check = checkDigit.utf8.first else {
-            return "\(body)-\(checkDigit)"
-        }
+        let written = String(unsafeUninitializedCapacity: RUT.maxNormalizedBytes) { writeNormalized(into: $0) ?? 0 }
+        return written.isEmpty ? "\(body)-\(checkDigit)" : written
+    }
+
+    /// The most bytes `writeNormalized` writes: 8 digits, the dash and the check digit.
+    static let maxNormalizedBytes = 10
+
+    /// `normalized` written at the start of `text` (at least `maxNormalizedBytes`), its count;
+    /// nil for a RUT that `RUT.parse` does not make (then the interpolation writes it).
+    func writeNormalized(into text: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard (0..<100_000_000).contains(body), checkDigit.utf8.count == 1, let check = checkDigit.utf8.first,
+            text.count >= RUT.maxNormalizedBytes
+        else { return nil }
         var digits = 1
         var rest = body
         while rest >= 10 {
             rest /= 10
             digits += 1
         }
-        return String(unsafeUninitializedCapacity: digits + 2) { text in
-            var rest = body
-            for index in stride(from: digits - 1, through: 0, by: -1) {
-                text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            text[digits] = UInt8(ascii: "-")
-            text[digits + 1] = check
-            return digits + 2
+        rest = body
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
         }
+        text[digits] = UInt8(ascii: "-")
+        text[digits + 1] = check
+        return digits + 2
     }
 
     /// "12.345.678-5".
