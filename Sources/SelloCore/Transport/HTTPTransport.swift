@@ -56,7 +56,7 @@ public final class HTTPTransport: Sendable {
             countingCallbacksSinceStart: true)
         var retries = 0
         while true {
-            _ = try deadline.remainingForAttempt()
+            try deadline.checkTimeLeft()
             let outcome = try attempt(
                 request, url: url, pool: pool, scope: scope, deadline: deadline, number: retries + 1)
             attempts += outcome.requestsStarted
