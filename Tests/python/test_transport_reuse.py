@@ -14,8 +14,7 @@ from cfdi_support import assert_basic_and_no_accept, cfdi, service_requests  # n
 from fv_support import calls, fv, ok  # noqa: F401  (fixtures, requested by name)
 from hostile import Hostile, Received, answer
 from sello_ffi import LOG_FN, Client, lib
-from sello_fixtures import CFDI_USER, FES_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
-from sello_fixtures import FES_REQUEST
+from sello_fixtures import CFDI_USER, FES_REQUEST, FES_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
 
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 

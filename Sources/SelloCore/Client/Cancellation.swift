@@ -72,24 +72,30 @@ public final class CancelToken: Sendable {
 final class CallRegistry: Sendable {
     static let shardCount = 16
     private let next = Atomic<Int>(0)
-    private let tokens = Shards<[Int: CancelToken]>(count: CallRegistry.shardCount) { [:] }
+    /// A shard holds the few calls in flight that picked it: a list, not a dictionary (issue 13:
+    /// hashing the key to insert it and again to find it cost some 400 instructions a call).
+    private let tokens = Shards<[(key: Int, token: CancelToken)]>(count: CallRegistry.shardCount) { [] }
 
     /// Registers a call for its duration.
     func register(_ token: CancelToken) -> Int {
         let key = next.wrappingAdd(1, ordering: .relaxed).newValue
-        tokens.withLock(key) { $0[key] = token }
+        tokens.withLock(key) { $0.append((key, token)) }
         return key
     }
 
     func unregister(_ key: Int) {
-        _ = tokens.withLock(key) { $0.removeValue(forKey: key) }
+        tokens.withLock(key) { calls in
+            if let index = calls.firstIndex(where: { $0.key == key }) { calls.remove(at: index) }
+        }
     }
 
     /// Cancels the calls in flight with this `call_id` (every one when nil); how many it reached.
     func cancel(callID: String?) -> Int {
         var reached: [CancelToken] = []
         for index in 0..<tokens.count {
-            reached += tokens.withLock(index) { $0.values.filter { callID == nil || $0.callID == callID } }
+            reached += tokens.withLock(index) { calls in
+                calls.compactMap { callID == nil || $0.token.callID == callID ? $0.token : nil }
+            }
         }
         for token in reached { token.cancel() } // outside the registry's locks
         return reached.count
