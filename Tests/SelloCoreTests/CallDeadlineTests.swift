@@ -57,15 +57,39 @@ import Glibc
 
     @Test func anAttemptGetsWhatIsLeft() throws {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 10_000, start: .now - .seconds(4))
-        let remaining = try deadline.remainingForAttempt()
+        try deadline.checkTimeLeft()
+        let remaining = deadline.remainingMs
         #expect((5_000...6_000).contains(remaining), "\(remaining) ms")
     }
 
     @Test func anExpiredDeadlineSendsNothing() {
         let deadline = CallDeadline(hooks: CallHooks(), timeoutMs: 1, start: .now - .seconds(1))
-        let error = #expect(throws: SelloError.self) { try deadline.remainingForAttempt() }
+        let error = #expect(throws: SelloError.self) { try deadline.checkTimeLeft() }
         #expect(error?.kind == .timeout && error?.code.name == "TIMEOUT" && error?.retryable == true)
         #expect(error?.message.contains("nothing was sent") == true)
+    }
+
+    /// `hasTimeLeft` compares durations where `remainingMs > 0` compared whole milliseconds: the
+    /// same answer for every elapsed time, at and around each millisecond's edge.
+    @Test func hasTimeLeftAgreesWithRemainingMilliseconds() {
+        let timeouts = [1, 2, 999, 1_000, 1_001, 30_000, Int.max, 0, -1, Int.min + 1]
+        let nanoseconds: [Int64] = [0, 1, 999_999, 1_000_000, 1_000_001, 1_999_999, 999_999_999, 1_000_000_000]
+        var elapsedTimes: [Duration] = [.seconds(Int64(1) << 40)]
+        for timeout in timeouts where timeout > 0 && timeout < 100_000 {
+            for extra in nanoseconds {
+                elapsedTimes.append(.milliseconds(timeout) + .nanoseconds(extra))
+                elapsedTimes.append(.milliseconds(timeout) - .nanoseconds(extra))
+            }
+        }
+        elapsedTimes += nanoseconds.map { .nanoseconds($0) }
+        for timeout in timeouts {
+            for elapsed in elapsedTimes where elapsed >= .zero {
+                let remaining = CallDeadline.remainingMs(elapsed: elapsed, timeoutMs: timeout)
+                #expect(
+                    CallDeadline.hasTimeLeft(elapsed: elapsed, timeoutMs: timeout) == (remaining > 0),
+                    "timeout \(timeout) ms, elapsed \(elapsed)")
+            }
+        }
     }
 
     @Test func aStartLongAgoDoesNotOverflow() {
@@ -85,7 +109,8 @@ import Glibc
         hooks.log(.info, "a line")
         #expect(ContinuousClock.now - wall >= .milliseconds(400))
         #expect(deadline.elapsed < .milliseconds(200), "\(deadline.elapsed)")
-        #expect(try deadline.remainingForAttempt() > 59_800)
+        try deadline.checkTimeLeft()
+        #expect(deadline.remainingMs > 59_800)
     }
 
     /// A batch item's deadline starts at its own first launch: callbacks made before it are not

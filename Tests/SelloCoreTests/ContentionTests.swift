@@ -37,6 +37,20 @@ import Glibc
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
+    /// The process id kept for `ProcessPool` is getpid()'s, also in a child of fork(), where the
+    /// pool must see that it is not its parent's (issue 12, item 9).
+    @Test func theKeptProcessIDIsGetpidsAlsoAfterFork() {
+        #expect(ProcessID.current == getpid())
+        let parent = ProcessID.current
+        let child = fork()
+        if child == 0 { _exit(ProcessID.current == getpid() && ProcessID.current != parent ? 0 : 1) }
+        #expect(child > 0)
+        var status: Int32 = 0
+        #expect(waitpid(child, &status, 0) == child)
+        #expect(status == 0, "the child saw a process id other than its own")
+        #expect(ProcessID.current == getpid())
+    }
+
     @Test func shardsVisitEveryShardFromTheOneAskedAndWrapAnyIndex() {
         let shards = Shards<[Int]>(count: 4) { [] }
         for index in 0..<4 { shards.withLock(index) { $0.append(index) } }

@@ -14,6 +14,24 @@ import Testing
         return request
     }
 
+    /// An answer's Content-Type: the usual ones as literals, every one the same text as
+    /// String(cString:) makes (ill-formed UTF-8 repaired alike).
+    @Test func contentTypesAreReadAsStringCStringReadsThem() {
+        let texts = [
+            "application/json", "application/json; charset=utf-8", "application/xml", "application/json; charset=UTF-8",
+            "application/jsonx", "application/jso", "text/html", "", "application/xml\u{0301}",
+        ]
+        for text in texts {
+            let read = text.withCString { Transfer.contentType($0) }
+            #expect(read.hasSameUTF8(as: text), "\(text)")
+        }
+        let illFormed: [CChar] = [0x61, -23, 0x62, 0]
+        let (read, made) = illFormed.withUnsafeBufferPointer {
+            ($0.baseAddress.map(Transfer.contentType), $0.baseAddress.map { String(cString: $0) })
+        }
+        #expect(read != nil && read.map { $0.hasSameUTF8(as: made ?? "") } == true)
+    }
+
     @Test func inMemoryBodiesAndGetsArePlain() {
         let hooks = CallHooks()
         #expect(Transfer.isPlain(Self.request(.get), hooks: hooks))

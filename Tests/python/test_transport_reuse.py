@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import re
 from typing import Any
 
 from cfdi_support import assert_basic_and_no_accept, cfdi, service_requests  # noqa: F401  (fixtures)
 from fv_support import calls, fv, ok  # noqa: F401  (fixtures, requested by name)
 from hostile import Hostile, Received, answer
 from sello_ffi import LOG_FN, Client, lib
-from sello_fixtures import CFDI_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
+from sello_fixtures import CFDI_USER, FES_REQUEST, FES_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
 
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 
@@ -133,3 +134,16 @@ def test_connections_that_die_on_reuse_never_add_up(sandbox) -> None:
     failed = [(index, e["error"]) for index, e in enumerate(envelopes) if not e["ok"]]
     assert failed == [], failed
     assert [e["meta"]["attempts"] for e in envelopes] == [1] + [2] * 8
+
+
+def test_an_answers_log_line_tells_its_time_size_and_new_connection(sandbox) -> None:
+    """The answer's line ("←"): its time and whether it opened a connection are read from libcurl only
+    when a log callback wants the line (Transfer.outcome, issue 13), and still told as before."""
+    with Client("fes", {"base_url": sandbox.fes_url, **FES_USER}) as client:
+        for _ in range(2):
+            assert client.call("obtain_certificate", FES_REQUEST)["ok"] is True
+        answers = [line for _level, line in client.logs if line.startswith("←")]
+    pattern = r"← 200 POST /\S+ in \d+\.\d ms, [1-9]\d* bytes"
+    assert len(answers) == 2, client.logs
+    assert re.fullmatch(pattern + ", new connection", answers[0]), answers
+    assert re.fullmatch(pattern, answers[1]), answers

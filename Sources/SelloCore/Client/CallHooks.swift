@@ -13,10 +13,13 @@ public final class CallHooks {
     private var held = 0
     private var queued: [(level: LogLevel, line: String)] = []
     private var queuedProgress: (done: Int64, total: Int64)?
+    // The two read on every call are not checked for overlapping access at run time: only the
+    // call's thread uses them, and no access to them runs code that could reach them again (issue
+    // 13: each check cost some 75 instructions, five a call).
     /// Time spent inside the caller's callbacks during this call.
-    public private(set) var callbackTime: Duration = .zero
+    @exclusivity(unchecked) public private(set) var callbackTime: Duration = .zero
     /// The secrets of this call: the client's credentials and each request's own.
-    public private(set) var redactor: Redactor
+    @exclusivity(unchecked) public private(set) var redactor: Redactor
 
     /// - Parameter redactor: the client's own secrets, prepared once (see `ServiceClient`).
     public init(client: ClientHooks? = nil, redactor: Redactor = Redactor(secrets: [])) {

@@ -13,9 +13,15 @@ public final class CancelToken: Sendable {
     /// The caller's `call_id`, or nil when the request carried none.
     public let callID: String?
     private let flag = Atomic<Bool>(false)
-    /// The multi handle the call is waiting in, as the bits of its pointer (0: none). Set and
-    /// cleared under the lock, so a wake-up never reaches a multi handle being cleaned up.
-    private let waitingIn = Locked<Int>(0)
+    /// The multi handle the call is waiting in, as the bits of its pointer (0: none).
+    private let waitingIn = Atomic<Int>(0)
+    /// Cancellations between reading `waitingIn` and the return of their wake-up: the call leaves
+    /// `waiting` (after which its multi handle may be cleaned up) only when there is none, so a
+    /// wake-up never reaches a multi handle being cleaned up. Two atomics, not a lock: a lock of
+    /// its own cost every call an allocation, a mutex and two lock pairs (issue 13: some 600
+    /// instructions a call); each side writes its own atomic, then reads the other's, in one
+    /// sequentially consistent order, so at least one of them sees the other.
+    private let waking = Atomic<Int>(0)
 
     public init(callID: String?) { self.callID = callID }
 
@@ -23,16 +29,22 @@ public final class CancelToken: Sendable {
 
     /// Marks the call cancelled and wakes it. Never calls back into the caller.
     func cancel() {
-        flag.store(true, ordering: .releasing)
-        waitingIn.withLock { bits in
-            if let multi = UnsafeMutableRawPointer(bitPattern: bits) { _ = curl_multi_wakeup(multi) }
+        flag.store(true, ordering: .sequentiallyConsistent)
+        waking.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if let multi = UnsafeMutableRawPointer(bitPattern: waitingIn.load(ordering: .sequentiallyConsistent)) {
+            _ = curl_multi_wakeup(multi)
         }
+        waking.wrappingSubtract(1, ordering: .sequentiallyConsistent)
     }
 
-    /// Runs `body` with `multi` as the handle a cancellation wakes.
+    /// Runs `body` with `multi` as the handle a cancellation wakes. Returns once no cancellation
+    /// that may have read `multi` is still waking it (a rare, short wait).
     func waiting<T>(in multi: UnsafeMutableRawPointer, _ body: () -> T) -> T {
-        waitingIn.withLock { $0 = Int(bitPattern: multi) }
-        defer { waitingIn.withLock { $0 = 0 } }
+        waitingIn.store(Int(bitPattern: multi), ordering: .sequentiallyConsistent)
+        defer {
+            waitingIn.store(0, ordering: .sequentiallyConsistent)
+            while waking.load(ordering: .sequentiallyConsistent) != 0 { sched_yield() }
+        }
         return body()
     }
 
@@ -60,24 +72,30 @@ public final class CancelToken: Sendable {
 final class CallRegistry: Sendable {
     static let shardCount = 16
     private let next = Atomic<Int>(0)
-    private let tokens = Shards<[Int: CancelToken]>(count: CallRegistry.shardCount) { [:] }
+    /// A shard holds the few calls in flight that picked it: a list, not a dictionary (issue 13:
+    /// hashing the key to insert it and again to find it cost some 400 instructions a call).
+    private let tokens = Shards<[(key: Int, token: CancelToken)]>(count: CallRegistry.shardCount) { [] }
 
     /// Registers a call for its duration.
     func register(_ token: CancelToken) -> Int {
         let key = next.wrappingAdd(1, ordering: .relaxed).newValue
-        tokens.withLock(key) { $0[key] = token }
+        tokens.withLock(key) { $0.append((key, token)) }
         return key
     }
 
     func unregister(_ key: Int) {
-        _ = tokens.withLock(key) { $0.removeValue(forKey: key) }
+        tokens.withLock(key) { calls in
+            if let index = calls.firstIndex(where: { $0.key == key }) { calls.remove(at: index) }
+        }
     }
 
     /// Cancels the calls in flight with this `call_id` (every one when nil); how many it reached.
     func cancel(callID: String?) -> Int {
         var reached: [CancelToken] = []
         for index in 0..<tokens.count {
-            reached += tokens.withLock(index) { $0.values.filter { callID == nil || $0.callID == callID } }
+            reached += tokens.withLock(index) { calls in
+                calls.compactMap { callID == nil || $0.token.callID == callID ? $0.token : nil }
+            }
         }
         for token in reached { token.cancel() } // outside the registry's locks
         return reached.count

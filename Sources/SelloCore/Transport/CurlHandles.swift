@@ -23,7 +23,9 @@ final class EasyHandle: @unchecked Sendable {
     let multi: UnsafeMutableRawPointer
     /// What the last transfer left set, when it was plain (`Transfer.isPlain`) and all its
     /// options were set: the next plain one sets only what changes. nil: reset before use.
-    var settled: SettledOptions?
+    /// Unchecked at run time: only the thread that checked the handle out uses it (issue 13: the
+    /// checks cost some 150 instructions a call).
+    @exclusivity(unchecked) var settled: SettledOptions?
     /// The header list the handle's transfers send (CURLOPT_HTTPHEADER) and the lines it was made
     /// from: a transfer with the same lines sets it again instead of making a new one (issue 13:
     /// making and freeing it cost some 1,500 instructions a call).
@@ -120,7 +122,7 @@ final class HandlePool: @unchecked Sendable {
     private let maxIdlePerShard: Int
     /// The process that made the pool: its connections, TLS sessions and locks are that
     /// process's (see `ProcessPool`).
-    let pid = getpid()
+    let pid = ProcessID.current
 
     static let shardCount = 8
 
@@ -185,7 +187,7 @@ final class ProcessPool: Sendable {
     func pool() throws(SelloError) -> HandlePool {
         let bits = current.load(ordering: .acquiring)
         guard let pool = ProcessPool.pool(bits)?.takeUnretainedValue() else { throw .internal("no handle pool") }
-        if pool.pid == getpid() { return pool }
+        if pool.pid == ProcessID.current { return pool }
         let fresh = Unmanaged.passRetained(try HandlePool())
         let (exchanged, found) = current.compareExchange(
             expected: bits, desired: Int(bitPattern: fresh.toOpaque()),
@@ -198,6 +200,25 @@ final class ProcessPool: Sendable {
 
     deinit {
         guard let pool = ProcessPool.pool(current.load(ordering: .acquiring)) else { return }
-        if pool.takeUnretainedValue().pid == getpid() { pool.release() }
+        if pool.takeUnretainedValue().pid == ProcessID.current { pool.release() }
     }
+}
+
+/// This process's id, as getpid() says, without a system call each time it is asked: glibc no
+/// longer caches it, and `ProcessPool.pool` asks on every call (issue 13: one system call a call,
+/// the only one besides the transfer's own). Read once, and read again in the child of every
+/// fork() that runs the pthread_atfork handlers (fork() does, and so does Python's os.fork; a
+/// child made by posix_spawn or vfork runs none of this library's code before it execs).
+enum ProcessID {
+    static var current: pid_t {
+        // Without the handler (pthread_atfork failed), asked every time as before.
+        guard ProcessID.refreshedAfterFork else { return getpid() }
+        return cached.load(ordering: .acquiring)
+    }
+
+    private static let cached = Atomic<pid_t>(getpid())
+
+    /// Registered before `cached` is first read, so that no fork comes between the two unseen.
+    private static let refreshedAfterFork: Bool =
+        pthread_atfork(nil, nil, { ProcessID.cached.store(getpid(), ordering: .releasing) }) == 0
 }

@@ -56,7 +56,7 @@ public final class HTTPTransport: Sendable {
             countingCallbacksSinceStart: true)
         var retries = 0
         while true {
-            _ = try deadline.remainingForAttempt()
+            try deadline.checkTimeLeft()
             let outcome = try attempt(
                 request, url: url, pool: pool, scope: scope, deadline: deadline, number: retries + 1)
             attempts += outcome.requestsStarted
@@ -122,13 +122,14 @@ public final class HTTPTransport: Sendable {
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks) -> Verdict {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
         if outcome.code == CURLE_OK {
-            // Asked first: the line's closure would copy the request and the outcome (issue 13).
-            if hooks.wantsLog(.info) {
+            // Read only when a log callback wanted the line (`Transfer.outcome`); asked first: the
+            // line's closure would copy the request and the outcome (issue 13).
+            if let timing = outcome.timing {
                 hooks.log(
                     .info,
                     "← \(outcome.status) \(request.method.rawValue) \(request.path) in "
-                        + "\(Self.format(outcome.elapsedMs)) ms, \(outcome.body.count) "
-                        + "bytes\(outcome.newConnections > 0 ? ", new connection" : "")")
+                        + "\(Self.format(timing.elapsedMs)) ms, \(outcome.body.count) "
+                        + "bytes\(timing.newConnections > 0 ? ", new connection" : "")")
             }
             return judgeStatus(outcome, request: request, retriesDone: retriesDone, hooks: hooks)
         }

@@ -196,7 +196,7 @@ private struct Batch {
                 try transport.prepare(request, hooks: hooks)
                 deadlines[item.position] = CallDeadline(hooks: hooks, timeoutMs: transport.settings.config.timeoutMs)
             }
-            _ = try deadlines[item.position]?.remainingForAttempt()
+            try deadlines[item.position]?.checkTimeLeft()
             transport.logRequest(request, hooks: hooks, attempt: item.retriesDone + 1)
             guard !cancel.isCancelled else { throw Batch.cancelledUnsent(item) }
             let handle = try pool.checkout()

@@ -48,7 +48,9 @@ struct RequestURL: Equatable {
 /// Collects an answer's body and stops the transfer once it exceeds `limit` (curl's
 /// CURLOPT_MAXFILESIZE does not stop bodies of unknown size).
 final class ResponseSink {
-    var body: [UInt8] = []
+    /// Unchecked at run time: only libcurl's callbacks on the call's thread write it, one piece at
+    /// a time (issue 13: the check cost some 75 instructions a call).
+    @exclusivity(unchecked) var body: [UInt8] = []
     let limit: Int
     var exceeded = false
     let hooks: CallHooks
@@ -132,8 +134,8 @@ struct TransferOutcome {
     var tooLarge: Bool
     /// libcurl's text for a failure ("" when the transfer ended well).
     var errorText: String
-    var newConnections: Int
-    var elapsedMs: Double
+    /// For the log line of an answer only: read when a log callback wants it (issue 13).
+    var timing: (newConnections: Int, elapsedMs: Double)?
     /// Requests that started on the wire in this attempt (libcurl may re-send a read itself).
     var requestsStarted: Int
     /// Why a streamed file body stopped the transfer (it changed size, or could not be read).
@@ -230,13 +232,9 @@ final class Transfer {
         let easy = handle.raw
         var status = 0
         var requestSize = 0
-        var connects = 0
-        var totalTime: curl_off_t = 0
         var contentType: UnsafePointer<CChar>?
         curlshim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         curlshim_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestSize)
-        curlshim_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
-        curlshim_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &totalTime)
         curlshim_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &contentType)
         // libcurl wanted to send the request again after its connection died: refused.
         let resendRefused = sink.refusesResend && sink.requestStarts > 1
@@ -250,12 +248,12 @@ final class Transfer {
                 : handle.errorBuffer[0] != 0
                     ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
-            code: code, status: status, body: sink.body, contentType: contentType.map { String(cString: $0) },
+            code: code, status: status, body: sink.body, contentType: contentType.map(Transfer.contentType),
             retryAfterMs: HTTPTransport.mayRetry(status: status)
                 ? header("Retry-After").flatMap(Transfer.retryAfterMs) : nil,
             location: (300..<400).contains(status) ? header("Location") : nil,
             requestSent: requestSize > 0 || status > 0 || resendRefused, tooLarge: sink.exceeded, errorText: errorText,
-            newConnections: connects, elapsedMs: Double(totalTime) / 1000,
+            timing: code == CURLE_OK && sink.hooks.wantsLog(.info) ? timing() : nil,
             // A refused re-send never reached the wire.
             requestsStarted: sink.refusesResend ? min(sink.requestStarts, 1) : sink.requestStarts,
             uploadFailure: fileBody?.failure ?? sink.file?.failure)
@@ -268,8 +266,26 @@ final class Transfer {
             handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
         return TransferOutcome(
             code: code, status: 0, body: [], contentType: nil, retryAfterMs: nil, location: nil, requestSent: false,
-            tooLarge: sink.exceeded, errorText: errorText, newConnections: 0, elapsedMs: 0, requestsStarted: 0,
+            tooLarge: sink.exceeded, errorText: errorText, timing: nil, requestsStarted: 0,
             uploadFailure: fileBody?.failure ?? sink.file?.failure)
+    }
+
+    /// The new connections and the time of the transfer, for the log line of its answer.
+    private func timing() -> (newConnections: Int, elapsedMs: Double) {
+        var connects = 0
+        var totalTime: curl_off_t = 0
+        curlshim_easy_getinfo_long(handle.raw, CURLINFO_NUM_CONNECTS, &connects)
+        curlshim_easy_getinfo_offset(handle.raw, CURLINFO_TOTAL_TIME_T, &totalTime)
+        return (connects, Double(totalTime) / 1000)
+    }
+
+    /// The answer's Content-Type. The services' usual ones are literals: no allocation, where
+    /// String(cString:) made one a call and freeing it another (issue 13: some 300 instructions).
+    static func contentType(_ text: UnsafePointer<CChar>) -> String {
+        if strcmp(text, "application/json") == 0 { return "application/json" }
+        if strcmp(text, "application/json; charset=utf-8") == 0 { return "application/json; charset=utf-8" }
+        if strcmp(text, "application/xml") == 0 { return "application/xml" }
+        return String(cString: text)
     }
 
     /// The URL a request is sent to.
