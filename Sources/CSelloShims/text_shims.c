@@ -116,3 +116,38 @@ unsigned textshim_marks(const void *text, size_t length) {
     }
     return marks;
 }
+
+/* Whether the token head at `at` ("eyJ" or "earer ", told by its second byte) lies whole in the
+ * text there. */
+static int token_head_at(const unsigned char *text, size_t length, size_t at) {
+    if (text[at + 1] == 'y') return length - at >= 3 && text[at + 2] == 'J';
+    return length - at >= 6 && memcmp(text + at + 2, "rer ", 4) == 0;
+}
+
+/* Both heads start with an 'e' followed by a 'y' or an 'a': one pass finds the places of both,
+ * sixteen at a time, where two searches looked at every envelope twice (issue 13). */
+int textshim_holds_token_head(const void *text, size_t length) {
+    const unsigned char *bytes = text;
+    if (length < 3) return 0;
+#if defined(__SSE2__)
+    if (length >= 17) {
+        const __m128i e = _mm_set1_epi8('e'), y = _mm_set1_epi8('y'), a = _mm_set1_epi8('a');
+        const size_t final = length - 17; /* the last block's start: its next byte is the text's last */
+        for (size_t at = 0;; at += 16) {
+            if (at > final) at = final;
+            __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(bytes + at));
+            __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(bytes + at + 1));
+            __m128i pairs = _mm_and_si128(_mm_cmpeq_epi8(block, e), _mm_or_si128(_mm_cmpeq_epi8(next, y),
+                                                                                _mm_cmpeq_epi8(next, a)));
+            for (unsigned mask = (unsigned)_mm_movemask_epi8(pairs); mask != 0; mask &= mask - 1) {
+                if (token_head_at(bytes, length, at + (size_t)__builtin_ctz(mask))) return 1;
+            }
+            if (at == final) return 0;
+        }
+    }
+#endif
+    for (size_t at = 0; at + 1 < length; at++) {
+        if (bytes[at] == 'e' && (bytes[at + 1] == 'y' || bytes[at + 1] == 'a') && token_head_at(bytes, length, at)) return 1;
+    }
+    return 0;
+}

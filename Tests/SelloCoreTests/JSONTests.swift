@@ -1,3 +1,4 @@
+import CSelloShims
 import Testing
 
 @testable import SelloCore
@@ -125,6 +126,71 @@ import Testing
                     text[position] = byte
                     #expect(needs(text) == (byte < 0x20 || byte == 0x22 || byte == 0x5C), "\(byte) at \(position)")
                 }
+            }
+        }
+    }
+
+    /// A JSON string's bytes escaped one by one, as JSONWriter wrote them before it copied runs
+    /// sixteen bytes at a time (`jsonshim_copy_plain`).
+    static func escapedByteByByte(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for byte in bytes {
+            switch byte {
+            case 0x22, 0x5C: out += [0x5C, byte]
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        return out + [0x22]
+    }
+
+    /// The runs copied sixteen, eight or four bytes at a time: every byte at every position of
+    /// texts of every length up to three blocks, alone and with a second one after it, is
+    /// written as the byte-by-byte escaping writes it.
+    @Test func stringsAreWrittenAsByteByByteEscaping() {
+        for length in 0...49 {
+            let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            var texts = [plain, plain.map { _ in 0xC3 }, plain.map { _ in 0x7F }]
+            for position in 0..<length {
+                for byte: UInt8 in [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x22, 0x2F, 0x5C, 0x80, 0xFF] {
+                    var text = plain
+                    text[position] = byte
+                    texts.append(text)
+                    if position + 3 < length {
+                        text[position + 3] = 0x22
+                        texts.append(text)
+                    }
+                }
+            }
+            for text in texts {
+                var writer = JSONWriter(capacity: 16)
+                text.withUnsafeBufferPointer { writer.writeString(utf8: $0) }
+                #expect(writer.bytes == JSONTests.escapedByteByByte(text), "\(text)")
+            }
+        }
+    }
+
+    /// `jsonshim_copy_plain` stops at the first byte to escape and writes nothing past the
+    /// length it is given.
+    @Test func plainRunsAreCopiedWithinTheirLength() {
+        for length in 0...40 {
+            for position in 0...length {
+                var text = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+                if position < length { text[position] = 0x5C }
+                var out = [UInt8](repeating: 0xEE, count: length + 16)
+                let copied = text.withUnsafeBufferPointer { source in
+                    out.withUnsafeMutableBufferPointer { target in
+                        jsonshim_copy_plain(target.baseAddress, source.baseAddress, length)
+                    }
+                }
+                #expect(copied == position)
+                #expect(out[..<position].allSatisfy { $0 == UInt8(ascii: "x") })
+                #expect(out[length...].allSatisfy { $0 == 0xEE })
             }
         }
     }

@@ -453,6 +453,34 @@ import Testing
         #expect(redactor.mayNeedScrubbing("x " + jwt) && redactor.mayNeedScrubbing("bearer x"))
         #expect(!redactor.mayNeedScrubbing("nothing here"))
     }
+
+    /// Both token heads are looked for in one pass (`textshim_holds_token_head`): it answers as
+    /// the two searches it replaces, for either head (whole or cut short) at every position of
+    /// texts of every length around the sixteen-byte blocks, among look-alikes.
+    @Test func tokenHeadsAreFoundInOnePassAsByTwoSearches() {
+        func twoSearches(_ text: [UInt8]) -> Bool {
+            text.withUnsafeBufferPointer { bytes in
+                Redactor.jwtHead.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
+                    || Redactor.bearerTail.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
+            }
+        }
+        var random = SplitMix(seed: 13)
+        let alphabet = Array("eyJar BXey".utf8)
+        for length in 0...40 {
+            var texts: [[UInt8]] = (0..<20).map { _ in
+                (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            }
+            for head in ["eyJ", "earer ", "ey", "earer", "eaJ", "eyrer "] {
+                for position in 0...length {
+                    texts.append(Array((String(repeating: "x", count: position) + head).utf8.prefix(length)))
+                }
+            }
+            for text in texts {
+                let found = text.withUnsafeBufferPointer(Redactor.mayHoldToken)
+                #expect(found == twoSearches(text), "\(String(decoding: text, as: UTF8.self))")
+            }
+        }
+    }
 }
 
 /// A seeded generator (SplitMix64): the same random texts on every run.

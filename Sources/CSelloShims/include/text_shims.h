@@ -16,4 +16,7 @@ long textshim_find(const void *haystack, size_t haystack_length, const void *nee
 enum { TEXTSHIM_PERCENT = 1, TEXTSHIM_PLUS = 2, TEXTSHIM_NON_ASCII = 4, TEXTSHIM_ESCAPE = 8 };
 unsigned textshim_marks(const void *text, size_t length);
 
+/* Whether `text` holds "eyJ" (a JWT's head) or "earer " (of "Bearer " and "bearer "): 1 or 0. */
+int textshim_holds_token_head(const void *text, size_t length);
+
 #endif

@@ -97,15 +97,16 @@ public struct Reply: Sendable {
         writer.writeRaw(#","operation":"#)
         writer.writeString(operation)
         writer.writeRaw(#","http_status":"#)
-        writer.write(JSON(facts.httpStatus))
+        // The numbers as `meta` writes them, without a `JSON` each (ReplyTests).
+        if let httpStatus = facts.httpStatus { writer.writeNumber(Int64(httpStatus)) } else { writer.writeRaw("null") }
         if let serviceCode = facts.serviceCode {
             writer.writeRaw(#","service_code":"#)
-            writer.write(.int(Int64(serviceCode)))
+            writer.writeNumber(Int64(serviceCode))
         }
         writer.writeRaw(#","attempts":"#)
-        writer.write(.int(Int64(facts.attempts)))
+        writer.writeNumber(Int64(facts.attempts))
         writer.writeRaw(#","elapsed_ms":"#)
-        writer.write(.double(elapsedMs))
+        writer.writeNumber(elapsedMs)
         writer.writeRaw("}}")
     }
 

@@ -1,3 +1,5 @@
+import CSelloShims
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -104,12 +106,17 @@ public struct JSONWriter: ~Copyable {
         count += run.count
     }
 
+    /// Inlined, a literal's length is known where it is written and its copy needs no call
+    /// (issue 13: a call and a memmove of some 70 instructions each for some 25 pieces of
+    /// structure a FES call).
+    @inline(__always)
     private mutating func append(_ text: StaticString) {
         put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// JSON text the caller knows is well formed (a fixed piece of structure: `{"request":`),
     /// written as it is.
+    @inline(__always)
     public mutating func writeRaw(_ text: StaticString) { append(text) }
 
     public mutating func write(_ value: JSON) {
@@ -147,6 +154,12 @@ public struct JSONWriter: ~Copyable {
             put(UInt8(ascii: "}"))
         }
     }
+
+    /// A number, written as `write(.int(int))` writes it, without going through a `JSON`.
+    mutating func writeNumber(_ int: Int64) { writeInt(int) }
+
+    /// A number, written as `write(.double(double))` writes it, without going through a `JSON`.
+    mutating func writeNumber(_ double: Double) { writeDouble(double) }
 
     /// Decimal digits without making a String first.
     private mutating func writeInt(_ int: Int64) {
@@ -202,36 +215,27 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    /// A JSON string of UTF-8 `utf8`: room for it unescaped is made once (a document's base64 is
-    /// megabytes without one escape; room for the worst case would be six times that), then runs
-    /// that need no escape are copied whole, found eight bytes at a time.
+    /// A JSON string of UTF-8 `utf8`: room for the rest of it unescaped is made before each run
+    /// (a document's base64 is megabytes without one escape; room for the worst case would be
+    /// six times that), then each run that needs no escape is found and copied at once,
+    /// sixteen bytes at a time (`jsonshim_copy_plain`; issue 13: the eight-byte walk in Swift
+    /// it replaces cost some 19 instructions a byte of an envelope's short strings).
     public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
-        _ = reserve(utf8.count &+ 2)
         put(UInt8(ascii: "\""))
-        var runStart = 0
-        var index = 0
-        while index < utf8.count {
-            // Eight bytes at a time while none needs escaping: a base64 certificate
-            // (kilobytes) costs about a third of the byte-by-byte walk. (SIMD16 was slower:
-            // Swift's generic SIMD operators are not lowered to vector instructions here.)
-            // (`index` stays below `utf8.count`: wrapping arithmetic spares a check per step.)
-            if index &+ 8 <= utf8.count, let start = utf8.baseAddress,
-                !JSONWriter.needsEscape(UnsafeRawPointer(start + index).loadUnaligned(as: UInt64.self))
-            {
-                index &+= 8
-                continue
+        if let source = utf8.baseAddress {
+            var index = 0
+            while index < utf8.count { // (wrapping: `index` stays within the count)
+                let remaining = utf8.count &- index
+                guard reserve(remaining &+ 1), let base else { return }
+                let plain = jsonshim_copy_plain(base + count, source + index, remaining)
+                count &+= plain
+                index &+= plain
+                if index < utf8.count {
+                    appendEscaped(source[index])
+                    index &+= 1
+                }
             }
-            let byte = utf8[index]
-            if !JSONWriter.escapes(byte) {
-                index &+= 1
-                continue
-            }
-            put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-            appendEscaped(byte)
-            index &+= 1
-            runStart = index
         }
-        put(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         put(UInt8(ascii: "\""))
     }
 

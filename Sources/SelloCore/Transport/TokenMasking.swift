@@ -1,3 +1,5 @@
+import CSelloShims
+
 /// Tokens the redactor masks without knowing them: what follows "Bearer " or "bearer " when it
 /// looks like a token, and any JWT. A login answer the library cannot read holds a token
 /// that is not yet a known secret (review of 2026-12-07: a bare token, `bearer …` in lower case, a
@@ -9,10 +11,12 @@ extension Redactor {
     /// Every JWT starts so: the base64url of `{"`.
     static let jwtHead: [UInt8] = Array("eyJ".utf8)
 
-    /// Whether `bytes` may hold a token to mask: "earer " (of "Bearer ") or a JWT's head.
+    /// Whether `bytes` may hold a token to mask: "earer " (of "Bearer ") or a JWT's head, both
+    /// looked for in one pass (`textshim_holds_token_head`: they start alike; issue 13: some
+    /// 400 instructions an envelope fewer than a search each).
     static func mayHoldToken(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        jwtHead.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
-            || bearerTail.withUnsafeBufferPointer { Redactor.bytes(bytes, contain: $0) }
+        guard let base = bytes.baseAddress else { return false }
+        return textshim_holds_token_head(base, bytes.count) != 0
     }
 
     /// `text` with its tokens masked: after the first "Bearer " or "bearer " that a token
