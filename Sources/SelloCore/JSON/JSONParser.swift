@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a JSON text could not be read; `offset` is the byte where reading stopped.
 public struct JSONParseError: Error, Sendable, Equatable {
     public let message: String
@@ -70,6 +74,52 @@ public struct JSONParser {
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
         try parse(Array(text.utf8))
+    }
+
+    /// 0x80 in the place of each byte of `word` (read little-endian) where a string's plain run
+    /// stops: `"`, `\\` or a control character. Only the lowest flag is exact (a borrow may also
+    /// flag bytes above a flagged one): its byte is the first stop.
+    @inline(__always)
+    static func stringStops(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- 0x20 &* ones) & ~word & highs
+        return control | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones))
+    }
+
+    /// Whether `string` is made of exactly `bytes`. Decoding repairs what is not UTF-8 (its
+    /// result is always valid), so the bytes come back unchanged exactly when they were valid:
+    /// `String(validating:)` is not specialised here and cost some 850 instructions more a
+    /// string (issue 13: a FES request's comuna, "Viña del Mar").
+    static func holds(_ string: String, exactly bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var string = string
+        return string.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let lhs = utf8.baseAddress, let rhs = bytes.baseAddress else { return true }
+            return memcmp(lhs, rhs, bytes.count) == 0
+        }
+    }
+
+    /// The value of the integer `text` (an optional `-` and digits, as the parser found it),
+    /// nil when it is not one or Int64 cannot hold it: what `Int64(String)` reads from it.
+    static func integer(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte &- UInt8(ascii: "0"))
+            // Summed negatively for a negative number: Int64.min has no positive counterpart.
+            let (tens, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowedAgain) =
+                negative ? tens.subtractingReportingOverflow(digit) : tens.addingReportingOverflow(digit)
+            guard !overflowed, !overflowedAgain else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// Internal, not private: `RequestScan` walks a request with the same checks.
@@ -270,9 +320,13 @@ public struct JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            if isInteger, let value = Int64(text) { return .int(value) }
-            guard let value = Double(text), value.isFinite else { throw failure("number out of range") }
+            let number = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            // An integer is summed from its digits: a String for `Int64(_:)` cost some 250
+            // instructions a number (issue 13).
+            if isInteger, let value = JSONParser.integer(number) { return .int(value) }
+            guard let value = Double(String(decoding: number, as: UTF8.self)), value.isFinite else {
+                throw failure("number out of range")
+            }
             return .double(value)
         }
 
@@ -281,44 +335,54 @@ public struct JSONParser {
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation, and
-            // String(validating:) is not specialised here: some 1,500 instructions a string).
+            // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation).
             var ascii = true
-            // Eight bytes at a time while none ends the string, escapes or is a control character
-            // (a certificate or a stamped XML is kilobytes of base64; issue 13); byte by byte
-            // through a word that has one, so a short string is not looked at twice.
-            // (`index` stays below `bytes.count`: wrapping arithmetic spares a check per step.)
-            var bytewiseUntil = index
-            while index < bytes.count {
-                if index >= bytewiseUntil, index &+ 8 <= bytes.count, let base = bytes.baseAddress {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if !JSONWriter.needsEscape(word) {
-                        if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
-                        index &+= 8
-                        continue
-                    }
-                    bytewiseUntil = index &+ 8
-                }
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
+            while true {
+                skipToStringStop(ascii: &ascii)
+                guard index < bytes.count else { throw failure("unterminated string") }
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    let string: String
-                    if ascii {
-                        string = String(decoding: slice, as: UTF8.self)
-                    } else {
-                        string = try validated(slice)
-                    }
+                    let string = ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice)
                     index += 1
                     try chargeString(slice.count)
                     return string
+                case UInt8(ascii: "\\"):
+                    return try parseEscapedString(from: start)
+                default:
+                    try controlCharacter()
+                    index += 1
                 }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { try controlCharacter() }
-                if byte >= 0x80 { ascii = false }
+            }
+        }
+
+        /// Moves `index` to the first `"`, `\\` or control character from it (or to the end),
+        /// clearing `ascii` if a byte passed is 0x80 or above. Eight bytes at a time (a
+        /// certificate or a stamped XML is kilobytes of base64), the stop in a word found from
+        /// its flags, so no byte is looked at twice (issue 13: some 80 instructions a string).
+        /// (`index` stays within `bytes.count`: wrapping arithmetic spares a check per step.)
+        @inline(__always)
+        mutating func skipToStringStop(ascii: inout Bool) {
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            if let base = bytes.baseAddress {
+                while index &+ 8 <= bytes.count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    let flags = JSONParser.stringStops(word)
+                    guard flags != 0 else {
+                        if word & highs != 0 { ascii = false }
+                        index &+= 8
+                        continue
+                    }
+                    // The high bits of the bytes before the stop: those below its flag's lowest bit.
+                    if word & highs & ((flags & (0 &- flags)) &- 1) != 0 { ascii = false }
+                    index &+= flags.trailingZeroBitCount &>> 3
+                    return
+                }
+            }
+            while index < bytes.count, !JSONWriter.escapes(bytes[index]) {
+                if bytes[index] >= 0x80 { ascii = false }
                 index &+= 1
             }
-            guard index < bytes.count else { throw failure("unterminated string") }
-            return try parseEscapedString(from: start)
         }
 
         /// The rest of a string that holds escapes, `start` being its first byte and `index` at
@@ -399,10 +463,11 @@ public struct JSONParser {
         }
 
         mutating func validated(_ slice: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> String {
-            if let valid = String(validating: slice, as: UTF8.self) { return valid }
+            let string = String(decoding: slice, as: UTF8.self)
+            if JSONParser.holds(string, exactly: slice) { return string }
             guard repairing else { throw failure("invalid UTF-8 in a string") }
             repairs.insert("bytes that are not UTF-8 were read as U+FFFD")
-            return String(decoding: slice, as: UTF8.self)
+            return string
         }
 
         /// A string of more than 15 bytes takes its own storage (shorter ones are inline).
