@@ -125,4 +125,57 @@ import Testing
             #expect(try JSONParser.parseAnswer(damaged).repairs == ["bytes that are not UTF-8 were read as U+FFFD"])
         }
     }
+
+    /// Member names read through `JSONParser.Names` are the names read without it: every name of
+    /// the list, each with one byte changed at every position, shorter, longer, escaped or not
+    /// ASCII; values that equal a name; near the end of the text (no sixteen bytes to load) or not.
+    @Test func knownNamesReadAsTheParserReadsThem() throws {
+        let listed = [
+            "", "a", "estado", "errorCode", "comentario", "certificado", "fifteen_bytes15", "sixteen_bytes_16",
+            "seventeen_bytes17", "año",
+        ]
+        let names = JSONParser.Names(listed)
+        var keys = listed + ["estad", "estados", "Estado", #"est\u0061do"#, "comentarios", "mensaje", #"a\u0000"#]
+        for name in listed where !name.isEmpty {
+            for position in 0..<name.utf8.count {
+                var bytes = Array(name.utf8)
+                bytes[position] ^= 0x01
+                keys.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for key in keys {
+            for padding in ["", String(repeating: " ", count: 20)] {
+                let document = Array("{\"\(key)\":\"\(key)\",\"x\":1}\(padding)".utf8)
+                let plain = try JSONParser.parseAnswer(document)
+                let named = try JSONParser.parseAnswer(document, names: names)
+                #expect(plain.value == named.value && plain.repairs == named.repairs, "\(key)")
+                let bytes = { (value: JSON) in value.objectValue?.keys.map { Array($0.utf8) } }
+                #expect(bytes(named.value) == bytes(plain.value), "\(key)")
+            }
+        }
+    }
+
+    /// The words a name is compared by: its bytes, zero past them, at every length and offset.
+    @Test func nameWordsHoldTheNameAndZeros() {
+        let text = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
+        text.withUnsafeBufferPointer { buffer in
+            for start in 0...text.count {
+                for count in 0...16 {
+                    let words = JSONParser.Names.words(buffer, at: start, count: count)
+                    guard start + 16 <= text.count else {
+                        #expect(words == nil)
+                        continue
+                    }
+                    let expected = Array(text[start..<start + count]) + [UInt8](repeating: 0, count: 16 - count)
+                    let (first, second) = expected.withUnsafeBytes {
+                        (
+                            UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)),
+                            UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                        )
+                    }
+                    #expect(words.map { [$0.0, $0.1] } == [first, second], "\(start) \(count)")
+                }
+            }
+        }
+    }
 }

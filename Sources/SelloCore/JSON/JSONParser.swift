@@ -26,13 +26,17 @@ public struct JSONParser {
     /// that one stray byte does not lose a certificate. Either way the memory the value takes is
     /// bounded by a small multiple of the answer's size (`costLimit`): an answer of tiny values
     /// that would take more is refused with `tooComplex`.
-    public static func parseAnswer(_ bytes: [UInt8]) throws(JSONParseError) -> (value: JSON, repairs: [String]) {
+    /// `names`: the member names the reader expects, taken as they are when read (`Names`).
+    public static func parseAnswer(
+        _ bytes: [UInt8], names: Names = Names()
+    ) throws(JSONParseError) -> (value: JSON, repairs: [String]) {
         let limit = costLimit(forBytes: bytes.count)
         var strictError: JSONParseError?
         do {
             return try bytes.withUnsafeBufferPointer {
                 buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit)
+                parser.names = names
                 return (try parser.parseDocument(), [])
             }
         } catch  where error.tooComplex {
@@ -44,6 +48,7 @@ public struct JSONParser {
             return try bytes.withUnsafeBufferPointer {
                 buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit, repairing: true)
+                parser.names = names
                 let value = try parser.parseDocument()
                 return (value, parser.repairs.sorted())
             }
@@ -122,6 +127,54 @@ public struct JSONParser {
         return value
     }
 
+    /// Member names a reader expects in an answer, each of at most 16 bytes: a name read whose
+    /// bytes are one of them is taken as that String instead of a new one (issue 13: making a
+    /// String costs some 150 instructions, finding it here some 50; a FES answer has four).
+    public struct Names: Sendable {
+        /// Each name's first sixteen UTF-8 bytes (zero-padded) as two words, its length, the name.
+        let entries: [(first: UInt64, second: UInt64, count: Int, name: String)]
+
+        public init() { entries = [] }
+
+        public init(_ names: [String]) {
+            entries = names.compactMap { name in
+                let utf8 = Array(name.utf8) + [UInt8](repeating: 0, count: 16)
+                guard utf8.count <= 32 else { return nil }
+                let count = utf8.count - 16
+                return utf8.withUnsafeBufferPointer { bytes in
+                    Names.words(bytes, at: 0, count: count).map { ($0.0, $0.1, count, name) }
+                }
+            }
+        }
+
+        /// Bytes `start..<start + count` of `bytes` (count at most 16) as two words, the bytes
+        /// past them zero; nil when `bytes` ends within sixteen bytes of `start`.
+        @inline(__always)
+        static func words(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, count: Int) -> (UInt64, UInt64)? {
+            guard let base = bytes.baseAddress, start >= 0, count >= 0, count <= 16, start <= bytes.count &- 16
+            else { return nil }
+            func mask(_ count: Int) -> UInt64 { count >= 8 ? ~0 : count <= 0 ? 0 : (1 &<< (count &* 8)) &- 1 }
+            let raw = UnsafeRawPointer(base + start)
+            return (
+                UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & mask(count),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & mask(count &- 8)
+            )
+        }
+
+        /// The name whose bytes are `bytes[start..<start + count]`, if any.
+        @inline(__always)
+        func name(in bytes: UnsafeBufferPointer<UInt8>, at start: Int, count: Int) -> String? {
+            guard !entries.isEmpty, let (first, second) = Names.words(bytes, at: start, count: count) else {
+                return nil
+            }
+            for index in entries.indices
+            where entries[index].first == first && entries[index].second == second && entries[index].count == count {
+                return entries[index].name
+            }
+            return nil
+        }
+    }
+
     /// Internal, not private: `RequestScan` walks a request with the same checks.
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -133,6 +186,8 @@ public struct JSONParser {
         /// NUL bytes after the value.
         var repairing = false
         var repairs: Set<String> = []
+        /// Member names read as these strings when their bytes are one's.
+        var names = Names()
 
         init(bytes: UnsafeBufferPointer<UInt8>, budget: Int = .max, repairing: Bool = false) {
             self.bytes = bytes
@@ -234,7 +289,7 @@ public struct JSONParser {
                     throw failure(
                         "expected a member name")
                 }
-                let key = try parseString()
+                let key = try parseString(isName: true)
                 try charge(MemoryLayout<(String, JSON)>.stride + (positions == nil ? 0 : 48))
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
@@ -332,7 +387,8 @@ public struct JSONParser {
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-        mutating func parseString() throws(JSONParseError) -> String {
+        /// A string; a member name (`isName`) that is one of `names` is that name's String.
+        mutating func parseString(isName: Bool = false) throws(JSONParseError) -> String {
             index += 1
             let start = index
             // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation).
@@ -343,7 +399,12 @@ public struct JSONParser {
                 switch bytes[index] {
                 case UInt8(ascii: "\""):
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    let string = ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice)
+                    let string: String
+                    if isName, let name = names.name(in: bytes, at: start, count: slice.count) {
+                        string = name
+                    } else {
+                        string = ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice)
+                    }
                     index += 1
                     try chargeString(slice.count)
                     return string
