@@ -77,13 +77,18 @@ public final class FESClient: OperationClient {
         return value?.stringValue.flatMap { Int($0.trimmingSpaces) }
     }
 
+    /// The names of the answer's members (the seed's and CHILE_2026.md §2.2's).
+    static let answerNames = JSONParser.Names([
+        "estado", "errorCode", "comentario", "comentarios", "mensaje", "certificado",
+    ])
+
     static func readAnswer(
-        _ response: HTTPResponse, request: FESRequest, redactor: Redactor,
-        found: inout ReadFacts
+        _ response: HTTPResponse, request: FESRequest, redactor: Redactor, found: inout ReadFacts
     ) throws(SelloError) -> JSON {
         // The object taken out of the answer at once: `data` is its only owner, so the members
         // changed below are changed in place, not copied first (issue 13).
-        guard var data = try AnswerJSON.parse(response.body, found: &found)?.objectValue, let estado = data["estado"]
+        guard var data = try AnswerJSON.parse(response.body, names: answerNames, found: &found)?.objectValue,
+            let estado = data["estado"]
         else {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }

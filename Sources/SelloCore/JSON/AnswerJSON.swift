@@ -4,9 +4,12 @@
 /// its size in memory is a `protocol` error ANSWER_TOO_COMPLEX.
 public enum AnswerJSON {
     /// The answer's JSON; nil when it is not JSON at all (the service layer says what it expected).
-    public static func parse(_ bytes: [UInt8], found: inout ReadFacts) throws(SelloError) -> JSON? {
+    /// `names`: the member names the reader looks for (`JSONParser.Names`).
+    public static func parse(
+        _ bytes: [UInt8], names: JSONParser.Names = JSONParser.Names(), found: inout ReadFacts
+    ) throws(SelloError) -> JSON? {
         do {
-            let (value, repairs) = try JSONParser.parseAnswer(bytes)
+            let (value, repairs) = try JSONParser.parseAnswer(bytes, names: names)
             if !repairs.isEmpty { found.warn(repaired(repairs)) }
             return value
         } catch  where error.tooComplex {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a JSON text could not be read; `offset` is the byte where reading stopped.
 public struct JSONParseError: Error, Sendable, Equatable {
     public let message: String
@@ -22,13 +26,17 @@ public struct JSONParser {
     /// that one stray byte does not lose a certificate. Either way the memory the value takes is
     /// bounded by a small multiple of the answer's size (`costLimit`): an answer of tiny values
     /// that would take more is refused with `tooComplex`.
-    public static func parseAnswer(_ bytes: [UInt8]) throws(JSONParseError) -> (value: JSON, repairs: [String]) {
+    /// `names`: the member names the reader expects, taken as they are when read (`Names`).
+    public static func parseAnswer(
+        _ bytes: [UInt8], names: Names = Names()
+    ) throws(JSONParseError) -> (value: JSON, repairs: [String]) {
         let limit = costLimit(forBytes: bytes.count)
         var strictError: JSONParseError?
         do {
             return try bytes.withUnsafeBufferPointer {
                 buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit)
+                parser.names = names
                 return (try parser.parseDocument(), [])
             }
         } catch  where error.tooComplex {
@@ -40,6 +48,7 @@ public struct JSONParser {
             return try bytes.withUnsafeBufferPointer {
                 buffer throws(JSONParseError) -> (value: JSON, repairs: [String]) in
                 var parser = Cursor(bytes: buffer, budget: limit, repairing: true)
+                parser.names = names
                 let value = try parser.parseDocument()
                 return (value, parser.repairs.sorted())
             }
@@ -72,6 +81,100 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// 0x80 in the place of each byte of `word` (read little-endian) where a string's plain run
+    /// stops: `"`, `\\` or a control character. Only the lowest flag is exact (a borrow may also
+    /// flag bytes above a flagged one): its byte is the first stop.
+    @inline(__always)
+    static func stringStops(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- 0x20 &* ones) & ~word & highs
+        return control | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones))
+    }
+
+    /// Whether `string` is made of exactly `bytes`. Decoding repairs what is not UTF-8 (its
+    /// result is always valid), so the bytes come back unchanged exactly when they were valid:
+    /// `String(validating:)` is not specialised here and cost some 850 instructions more a
+    /// string (issue 13: a FES request's comuna, "Viña del Mar").
+    static func holds(_ string: String, exactly bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var string = string
+        return string.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let lhs = utf8.baseAddress, let rhs = bytes.baseAddress else { return true }
+            return memcmp(lhs, rhs, bytes.count) == 0
+        }
+    }
+
+    /// The value of the integer `text` (an optional `-` and digits, as the parser found it),
+    /// nil when it is not one or Int64 cannot hold it: what `Int64(String)` reads from it.
+    static func integer(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte &- UInt8(ascii: "0"))
+            // Summed negatively for a negative number: Int64.min has no positive counterpart.
+            let (tens, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowedAgain) =
+                negative ? tens.subtractingReportingOverflow(digit) : tens.addingReportingOverflow(digit)
+            guard !overflowed, !overflowedAgain else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    /// Member names a reader expects in an answer, each of at most 16 bytes: a name read whose
+    /// bytes are one of them is taken as that String instead of a new one (issue 13: making a
+    /// String costs some 150 instructions, finding it here some 50; a FES answer has four).
+    public struct Names: Sendable {
+        /// Each name's first sixteen UTF-8 bytes (zero-padded) as two words, its length, the name.
+        let entries: [(first: UInt64, second: UInt64, count: Int, name: String)]
+
+        public init() { entries = [] }
+
+        public init(_ names: [String]) {
+            entries = names.compactMap { name in
+                let utf8 = Array(name.utf8) + [UInt8](repeating: 0, count: 16)
+                guard utf8.count <= 32 else { return nil }
+                let count = utf8.count - 16
+                return utf8.withUnsafeBufferPointer { bytes in
+                    Names.words(bytes, at: 0, count: count).map { ($0.0, $0.1, count, name) }
+                }
+            }
+        }
+
+        /// Bytes `start..<start + count` of `bytes` (count at most 16) as two words, the bytes
+        /// past them zero; nil when `bytes` ends within sixteen bytes of `start`.
+        @inline(__always)
+        static func words(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, count: Int) -> (UInt64, UInt64)? {
+            guard let base = bytes.baseAddress, start >= 0, count >= 0, count <= 16, start <= bytes.count &- 16
+            else { return nil }
+            func mask(_ count: Int) -> UInt64 { count >= 8 ? ~0 : count <= 0 ? 0 : (1 &<< (count &* 8)) &- 1 }
+            let raw = UnsafeRawPointer(base + start)
+            return (
+                UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & mask(count),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & mask(count &- 8)
+            )
+        }
+
+        /// The name whose bytes are `bytes[start..<start + count]`, if any.
+        @inline(__always)
+        func name(in bytes: UnsafeBufferPointer<UInt8>, at start: Int, count: Int) -> String? {
+            guard !entries.isEmpty, let (first, second) = Names.words(bytes, at: start, count: count) else {
+                return nil
+            }
+            for index in entries.indices
+            where entries[index].first == first && entries[index].second == second && entries[index].count == count {
+                return entries[index].name
+            }
+            return nil
+        }
+    }
+
     /// Internal, not private: `RequestScan` walks a request with the same checks.
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -83,6 +186,8 @@ public struct JSONParser {
         /// NUL bytes after the value.
         var repairing = false
         var repairs: Set<String> = []
+        /// Member names read as these strings when their bytes are one's.
+        var names = Names()
 
         init(bytes: UnsafeBufferPointer<UInt8>, budget: Int = .max, repairing: Bool = false) {
             self.bytes = bytes
@@ -184,7 +289,7 @@ public struct JSONParser {
                     throw failure(
                         "expected a member name")
                 }
-                let key = try parseString()
+                let key = try parseString(isName: true)
                 try charge(MemoryLayout<(String, JSON)>.stride + (positions == nil ? 0 : 48))
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
@@ -270,55 +375,75 @@ public struct JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            if isInteger, let value = Int64(text) { return .int(value) }
-            guard let value = Double(text), value.isFinite else { throw failure("number out of range") }
+            let number = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            // An integer is summed from its digits: a String for `Int64(_:)` cost some 250
+            // instructions a number (issue 13).
+            if isInteger, let value = JSONParser.integer(number) { return .int(value) }
+            guard let value = Double(String(decoding: number, as: UTF8.self)), value.isFinite else {
+                throw failure("number out of range")
+            }
             return .double(value)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-        mutating func parseString() throws(JSONParseError) -> String {
+        /// A string; a member name (`isName`) that is one of `names` is that name's String.
+        mutating func parseString(isName: Bool = false) throws(JSONParseError) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation, and
-            // String(validating:) is not specialised here: some 1,500 instructions a string).
+            // Fast path: no escapes, validate the UTF-8 once (ASCII needs no validation).
             var ascii = true
-            // Eight bytes at a time while none ends the string, escapes or is a control character
-            // (a certificate or a stamped XML is kilobytes of base64; issue 13); byte by byte
-            // through a word that has one, so a short string is not looked at twice.
-            // (`index` stays below `bytes.count`: wrapping arithmetic spares a check per step.)
-            var bytewiseUntil = index
-            while index < bytes.count {
-                if index >= bytewiseUntil, index &+ 8 <= bytes.count, let base = bytes.baseAddress {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if !JSONWriter.needsEscape(word) {
-                        if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
-                        index &+= 8
-                        continue
-                    }
-                    bytewiseUntil = index &+ 8
-                }
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
+            while true {
+                skipToStringStop(ascii: &ascii)
+                guard index < bytes.count else { throw failure("unterminated string") }
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     let string: String
-                    if ascii {
-                        string = String(decoding: slice, as: UTF8.self)
+                    if isName, let name = names.name(in: bytes, at: start, count: slice.count) {
+                        string = name
                     } else {
-                        string = try validated(slice)
+                        string = ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice)
                     }
                     index += 1
                     try chargeString(slice.count)
                     return string
+                case UInt8(ascii: "\\"):
+                    return try parseEscapedString(from: start)
+                default:
+                    try controlCharacter()
+                    index += 1
                 }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { try controlCharacter() }
-                if byte >= 0x80 { ascii = false }
+            }
+        }
+
+        /// Moves `index` to the first `"`, `\\` or control character from it (or to the end),
+        /// clearing `ascii` if a byte passed is 0x80 or above. Eight bytes at a time (a
+        /// certificate or a stamped XML is kilobytes of base64), the stop in a word found from
+        /// its flags, so no byte is looked at twice (issue 13: some 80 instructions a string).
+        /// (`index` stays within `bytes.count`: wrapping arithmetic spares a check per step.)
+        @inline(__always)
+        mutating func skipToStringStop(ascii: inout Bool) {
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            if let base = bytes.baseAddress {
+                while index &+ 8 <= bytes.count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    let flags = JSONParser.stringStops(word)
+                    guard flags != 0 else {
+                        if word & highs != 0 { ascii = false }
+                        index &+= 8
+                        continue
+                    }
+                    // The high bits of the bytes before the stop: those below its flag's lowest bit.
+                    if word & highs & ((flags & (0 &- flags)) &- 1) != 0 { ascii = false }
+                    index &+= flags.trailingZeroBitCount &>> 3
+                    return
+                }
+            }
+            while index < bytes.count, !JSONWriter.escapes(bytes[index]) {
+                if bytes[index] >= 0x80 { ascii = false }
                 index &+= 1
             }
-            guard index < bytes.count else { throw failure("unterminated string") }
-            return try parseEscapedString(from: start)
         }
 
         /// The rest of a string that holds escapes, `start` being its first byte and `index` at
@@ -399,10 +524,11 @@ public struct JSONParser {
         }
 
         mutating func validated(_ slice: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> String {
-            if let valid = String(validating: slice, as: UTF8.self) { return valid }
+            let string = String(decoding: slice, as: UTF8.self)
+            if JSONParser.holds(string, exactly: slice) { return string }
             guard repairing else { throw failure("invalid UTF-8 in a string") }
             repairs.insert("bytes that are not UTF-8 were read as U+FFFD")
-            return String(decoding: slice, as: UTF8.self)
+            return string
         }
 
         /// A string of more than 15 bytes takes its own storage (shorter ones are inline).
