@@ -139,9 +139,7 @@ def encode(request: Request, *, service: str = "", operation: str = "") -> bytes
 def _body(request: Mapping[str, Any]) -> Dict[str, Any]:
     """The members of ``request`` that are not None, made plain; a scalar (most fields) is taken as
     it is without calling _plain (issue 13: some 2,600 instructions a call)."""
-    return {
-        key: value if type(value) in _SCALARS else _plain(value) for key, value in request.items() if value is not None
-    }
+    return {k: v if type(v) in _SCALARS else _plain(v) for k, v in request.items() if v is not None}
 
 
 def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
@@ -245,22 +243,17 @@ def _bad_scalar(value: Any, is_path: bool = False) -> Optional[Tuple[str, str]]:
 _SCALARS = frozenset((str, int, float, bool))
 
 
-def _chunk_encoder() -> Callable[[Any, int], Any]:
-    """What json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")) runs:
-    (value, 0) -> the text's chunks, made once where json.dumps makes an encoder on every call
-    (issue 13: some 16,000 instructions a call). It skips json's check for circular references:
-    a body from _body is a new tree (_plain copies every dict and list; a cycle never reaches it)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":"))
-    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    if c_make_encoder is None:  # a Python without json's C accelerator: json's own way
-        return lambda value, _level: encoder.iterencode(value, _one_shot=True)
-    chunks: Callable[[Any, int], Any] = c_make_encoder(  # json.JSONEncoder.iterencode's arguments
-        None, encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
-    )
-    return chunks
-
-
-_encode_chunks = _chunk_encoder()
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":"))
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # None without json's C accelerator
+#: What json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")) runs, made once
+#: where json.dumps makes an encoder on every call (issue 13: some 16,000 instructions a call):
+#: (value, 0) -> the text's chunks. Without json's check for circular references: a body from
+#: _body is a new tree (_plain copies every dict and list; a cycle never reaches the encoder).
+_encode_chunks: Callable[[Any, int], Any] = (
+    _make_encoder(None, _JSON.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    if _make_encoder is not None
+    else lambda value, _level: _JSON.iterencode(value, _one_shot=True)
+)
 
 
 def _plain(value: Any) -> Any:
@@ -345,8 +338,9 @@ class Client:
         log_level: int = LOG_INFO,
     ) -> None:
         self._handle: Optional[int] = None
-        # Held with `with self._mutex` (a C context manager): the Condition's own __enter__ and __exit__
-        # are Python methods (issue 13: some 3,000 instructions a call in _enter and _leave).
+        # Held through the RLock itself (`with self._mutex`; acquire and release in _enter and _leave):
+        # the Condition's own __enter__ and __exit__ are Python methods (issue 13: some 3,000
+        # instructions a call).
         self._mutex = threading.RLock()
         self._lock = threading.Condition(self._mutex)
         self._in_flight = 0
@@ -424,7 +418,8 @@ class Client:
         """Counts a call in flight on this thread: (its number, the handle), which stays valid
         until the matching _leave(number); CLIENT_CLOSED once closed (``closing_too``: while the
         handle is still there, as cancel_calls wants)."""
-        with self._mutex:
+        self._mutex.acquire()  # not `with`, here and in _leave (issue 13: some 3,300 instructions a call)
+        try:
             handle = self._handle
             if handle is None or (self._closing and not closing_too):
                 raise self._closed_error(operation)
@@ -434,13 +429,16 @@ class Client:
             number = self._next_call
             self._next_call += 1
             self._active[number] = None
+        finally:
+            self._mutex.release()
         return number, handle
 
     def _leave(self, number: int) -> None:
         """Ends what _enter began: lets go of the callbacks no call in flight can still be inside,
         and the last call in flight of a closed client frees the handle."""
         released: List[Tuple[int, Any]] = []
-        with self._mutex:
+        self._mutex.acquire()
+        try:
             self._in_flight -= 1
             me = threading.get_ident()
             depth = self._callers.pop(me) - 1
@@ -454,6 +452,8 @@ class Client:
             if not self._in_flight and self._closing:  # close() waits only once it is closing
                 self._free_locked()
                 self._lock.notify_all()
+        finally:
+            self._mutex.release()
         del released  # outside the lock: what a callback held may run code as it goes
 
     def __enter__(self) -> "Client":
