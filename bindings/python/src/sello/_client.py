@@ -17,7 +17,7 @@ import threading
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from . import _abi, _interrupt, _lib
-from ._sealed import Sealed, unseal
+from ._sealed import Sealed
 from .errors import SelloError, error_from_envelope, local_error
 from .result import Result
 
@@ -124,16 +124,22 @@ def encode(request: Request, *, service: str = "", operation: str = "") -> bytes
     the library names it (``signers[1].email``); nothing is sent. ``service`` and ``operation`` go
     into its meta. The request and its body stay out of this frame's locals (sello._sealed), and
     the error is not chained to json's (whose frames hold the body)."""
-    body = Sealed({key: _plain(value) for key, value in unseal(request).items() if value is not None})
+    sealed = request if isinstance(request, Sealed) else Sealed(request)
     del request
-    try:
-        return json.dumps(body.value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    try:  # the body goes straight to the encoder; on an error it is made again to find the culprit
+        return "".join(_encode_chunks(_body(sealed.value), 0)).encode("utf-8")
     except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
-        found = _unencodable(body.value, "")
+        found = _unencodable(_body(sealed.value), "")
         if found is None:
             raise
     code, field, message = found
     raise local_error("invalid_argument", code, message, service=service, operation=operation, field=field)
+
+
+def _body(request: Mapping[str, Any]) -> Dict[str, Any]:
+    """The members of ``request`` that are not None, made plain; a scalar (most fields) is taken as
+    it is without calling _plain (issue 13: some 2,600 instructions a call)."""
+    return {k: v if type(v) in _SCALARS else _plain(v) for k, v in request.items() if v is not None}
 
 
 def _unencodable(value: Any, path: str) -> Optional[Tuple[str, str, str]]:
@@ -237,6 +243,19 @@ def _bad_scalar(value: Any, is_path: bool = False) -> Optional[Tuple[str, str]]:
 _SCALARS = frozenset((str, int, float, bool))
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":"))
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # None without json's C accelerator
+#: What json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")) runs, made once
+#: where json.dumps makes an encoder on every call (issue 13: some 16,000 instructions a call):
+#: (value, 0) -> the text's chunks. Without json's check for circular references: a body from
+#: _body is a new tree (_plain copies every dict and list; a cycle never reaches the encoder).
+_encode_chunks: Callable[[Any, int], Any] = (
+    _make_encoder(None, _JSON.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    if _make_encoder is not None
+    else lambda value, _level: _JSON.iterencode(value, _one_shot=True)
+)
+
+
 def _plain(value: Any) -> Any:
     # Most fields are plain scalars: skip the ABC checks below (os.PathLike and Mapping cost
     # about 1 µs each), which made encode() some 15 µs of every call.
@@ -319,7 +338,11 @@ class Client:
         log_level: int = LOG_INFO,
     ) -> None:
         self._handle: Optional[int] = None
-        self._lock = threading.Condition()
+        # Held through the RLock itself (`with self._mutex`; acquire and release in _enter and _leave):
+        # the Condition's own __enter__ and __exit__ are Python methods (issue 13: some 3,000
+        # instructions a call).
+        self._mutex = threading.RLock()
+        self._lock = threading.Condition(self._mutex)
         self._in_flight = 0
         #: thread id -> how many calls on this client that thread is inside (a callback may call
         #: its client again): close() from such a thread must not wait for them.
@@ -372,7 +395,7 @@ class Client:
         waits for the calls in flight on other threads, but called from inside a call on this
         client (from one of its callbacks) it returns at once, and the last call in flight frees
         the handle as it ends. Calling it twice is harmless."""
-        with self._lock:
+        with self._mutex:
             self._closing = True
             if self._callers.get(threading.get_ident()):
                 return  # waiting would wait for this thread's own call: _leave frees it
@@ -395,7 +418,8 @@ class Client:
         """Counts a call in flight on this thread: (its number, the handle), which stays valid
         until the matching _leave(number); CLIENT_CLOSED once closed (``closing_too``: while the
         handle is still there, as cancel_calls wants)."""
-        with self._lock:
+        self._mutex.acquire()  # not `with`, here and in _leave (issue 13: some 3,300 instructions a call)
+        try:
             handle = self._handle
             if handle is None or (self._closing and not closing_too):
                 raise self._closed_error(operation)
@@ -405,13 +429,16 @@ class Client:
             number = self._next_call
             self._next_call += 1
             self._active[number] = None
+        finally:
+            self._mutex.release()
         return number, handle
 
     def _leave(self, number: int) -> None:
         """Ends what _enter began: lets go of the callbacks no call in flight can still be inside,
         and the last call in flight of a closed client frees the handle."""
         released: List[Tuple[int, Any]] = []
-        with self._lock:
+        self._mutex.acquire()
+        try:
             self._in_flight -= 1
             me = threading.get_ident()
             depth = self._callers.pop(me) - 1
@@ -425,6 +452,8 @@ class Client:
             if not self._in_flight and self._closing:  # close() waits only once it is closing
                 self._free_locked()
                 self._lock.notify_all()
+        finally:
+            self._mutex.release()
         del released  # outside the lock: what a callback held may run code as it goes
 
     def __enter__(self) -> "Client":
@@ -554,7 +583,7 @@ class Client:
         number, handle = self._enter(operation)  # close() cannot free the handle meanwhile
         state = self._slots[slot]
         try:
-            with self._lock:
+            with self._mutex:
                 alone = state.setting == 0
                 state.setting += 1
                 state.started += 1
@@ -563,7 +592,7 @@ class Client:
             try:
                 apply(handle)
             finally:
-                with self._lock:
+                with self._mutex:
                     state.setting -= 1
                     if alone and state.started == started:  # nothing else set this slot meanwhile
                         replaced = [held for held in state.held[:-1] if held is not None]
@@ -590,7 +619,7 @@ class Client:
         Ctrl-C or SystemExit in a callback (or a signal handler) meanwhile cancels this call and
         is raised here once the C call returns (sello._interrupt)."""
         function_name = self._operations[operation]
-        sealed = Sealed(unseal(request))
+        sealed = request if isinstance(request, Sealed) else Sealed(request)
         del request  # neither the request nor its JSON is a plain local here (sello._sealed)
         calls_back = self._calls_back()
         call_id = sealed.value.get("call_id")
@@ -600,8 +629,8 @@ class Client:
             # Python meanwhile sees a signal once it returns, and needs none.
             if call_id is None and calls_back and self._can_cancel:
                 call_id = _new_call_id()
-            if call_id is not None:
-                sealed.value = {**sealed.value, "call_id": call_id}
+            if call_id is not None:  # a new request: the caller's is left as it was
+                sealed = Sealed({**sealed.value, "call_id": call_id})
         payload = Sealed(encode(sealed, service=self._service, operation=operation))
         function = self._lib.function(function_name)
         call = _interrupt.begin()
@@ -658,7 +687,11 @@ class Client:
         """Whether a call may run Python code: a progress or log callback, or the logger's."""
         if self._follows_logger and self._applied_level is not None:
             return True
-        return any(state.held and state.held[-1] is not None for state in self._slots.values())
+        for state in self._slots.values():  # a loop, not any() over a generator: twice a call
+            held = state.held
+            if held and held[-1] is not None:
+                return True
+        return False
 
     def _cancel_in_flight(self, handle: int, call_id: str) -> None:
         """Cancels this thread's call in flight (its handle is valid meanwhile) from a callback."""
