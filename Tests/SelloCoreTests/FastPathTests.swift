@@ -218,6 +218,54 @@ import Testing
         #expect(FESRequest.cleaned("Secreta¿123¡", .claveCertificado) == "Secreta¿123¡")
     }
 
+    /// A scanned request's parameters checked and trimmed on its bytes (`FESRequest.plainValues`)
+    /// give what the same request given as a value gives (read as Strings, then checked): the
+    /// same parameters, or the same error, problems included.
+    @Test func plainParametersAgreeWithTheValuePath() throws {
+        var variants: [[String: JSON?]] = [
+            [:], ["direccion": "  Lautaro 867 "], ["comuna": " Viña del Mar"], ["claveCertificado": " Secreta123"],
+            ["rut": ""], ["rut": "   "], ["rut": nil], ["duracion": nil], ["duracion": "3"], ["correo": 5],
+            ["direccion": "Lautaro\\u0020867"], ["direccion": "Lautaro\t867"], ["direccion": "Lautaro 867 ©"],
+            ["giroEmpresa": "e\\u0301"], ["nombreEmpresa": "日本"], ["claveCertificado": "Secreta¿123¡"],
+            ["claveCertificado": "Secreta 123"], ["comuna": .null], ["comuna": "Ñuñoa", "save_to": .null],
+            ["direccion": "Av. O'Higgins #12, of. 3°B (interior) & Cía."], ["duracion": 7], ["rut": "1-9"],
+        ]
+        for key in FESRequest.parameterNames { variants.append([key: "x\\u0000"]) }
+        for changes in variants {
+            var object = FESRequestTests.good
+            for (key, value) in changes { object[key] = value }
+            // `\\u` in a variant is an escape in the text (the scan leaves it to the parser).
+            let text = JSONWriter.string(.object(object)).replacing("\\\\u", with: "\\u")
+            let scanned = try RequestObject(text: text)
+            let value = RequestObject(try JSONParser.parse(Array(text.utf8)))
+            switch (
+                Result { () throws(SelloError) in try FESRequest(scanned) },
+                Result { () throws(SelloError) in try FESRequest(value) }
+            ) {
+            case (.success(let fast), .success(let slow)):
+                #expect(
+                    [
+                        fast.rut.normalized, fast.correo, fast.numeroDocumento, fast.claveCertificado,
+                        fast.nombreEmpresa, fast.comuna.upperUnaccentedName, fast.direccion, fast.giroEmpresa,
+                    ]
+                        == [
+                            slow.rut.normalized, slow.correo, slow.numeroDocumento, slow.claveCertificado,
+                            slow.nombreEmpresa, slow.comuna.upperUnaccentedName, slow.direccion, slow.giroEmpresa,
+                        ],
+                    "\(text)")
+                #expect(fast.duracion == slow.duracion && fast.saveTo == slow.saveTo, "\(text)")
+            case (.failure(let fast), .failure(let slow)):
+                #expect(fast.json == slow.json, "\(text)")
+            default:
+                Issue.record("one path takes what the other refuses: \(text)")
+            }
+        }
+        // The common request is read on bytes.
+        let common = try RequestObject(text: JSONWriter.string(.object(FESRequestTests.good)))
+        #expect(FESRequest.plainValues(common)?.comuna == "LOS ANGELES")
+        #expect(FESRequest.plainValues(RequestObject(.object(FESRequestTests.good))) == nil)
+    }
+
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
     /// be refused because 9 characters were required to be all digits.
     @Test(arguments: ["A12345678", "A123456789", "100123456"])
