@@ -187,6 +187,31 @@ import Testing
         }
     }
 
+    /// `allowsAll` is `latinAllowed` for every scalar, wherever it stands in a text (one that a
+    /// word-at-a-time version would take in runs of eight bytes included).
+    @Test func latinMasksAgreeScalarByScalarAcrossRuns() {
+        let fillers = ["", "a", "abcdefg", "abcdefgh", "Av. Libertad 1", "Viña del Mar", "0123456789abcdef"]
+        let probes = (0x01...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) } + ["€", "e\u{301}", "日"]
+        var checked = 0
+        for password in [false, true] {
+            let mask = password ? FESRequest.LatinMask.password : FESRequest.LatinMask.text
+            for before in fillers {
+                for after in fillers {
+                    for probe in probes {
+                        let text = before + probe + after
+                        let expected = text.unicodeScalars.allSatisfy {
+                            $0.value < 0x100 && FESRequest.latinAllowed($0.value, password: password)
+                        }
+                        #expect(text.withUTF8Bytes { mask.allowsAll($0) } == expected, "'\(text)' \(password)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 20_000)
+        #expect("".withUTF8Bytes { FESRequest.LatinMask.text.allowsAll($0) })
+    }
+
     /// A parameter the fast path takes is one the service's checks pass (present, not empty, no
     /// refused character), and its value is theirs: the text without its surrounding spaces.
     @Test func cleanedParametersAgreeWithTheChecks() {
