@@ -187,6 +187,31 @@ import Testing
         }
     }
 
+    /// `allowsAll` is `latinAllowed` for every scalar, wherever it stands in a text (one that a
+    /// word-at-a-time version would take in runs of eight bytes included).
+    @Test func latinMasksAgreeScalarByScalarAcrossRuns() {
+        let fillers = ["", "a", "abcdefg", "abcdefgh", "Av. Libertad 1", "Viña del Mar", "0123456789abcdef"]
+        let probes = (0x01...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) } + ["€", "e\u{301}", "日"]
+        var checked = 0
+        for password in [false, true] {
+            let mask = password ? FESRequest.LatinMask.password : FESRequest.LatinMask.text
+            for before in fillers {
+                for after in fillers {
+                    for probe in probes {
+                        let text = before + probe + after
+                        let expected = text.unicodeScalars.allSatisfy {
+                            $0.value < 0x100 && FESRequest.latinAllowed($0.value, password: password)
+                        }
+                        #expect(text.withUTF8Bytes { mask.allowsAll($0) } == expected, "'\(text)' \(password)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 20_000)
+        #expect("".withUTF8Bytes { FESRequest.LatinMask.text.allowsAll($0) })
+    }
+
     /// A parameter the fast path takes is one the service's checks pass (present, not empty, no
     /// refused character), and its value is theirs: the text without its surrounding spaces.
     @Test func cleanedParametersAgreeWithTheChecks() {
@@ -216,6 +241,54 @@ import Testing
         #expect(taken > 300)
         #expect(FESRequest.cleaned("  Viña del Mar ", .comuna) == "Viña del Mar")
         #expect(FESRequest.cleaned("Secreta¿123¡", .claveCertificado) == "Secreta¿123¡")
+    }
+
+    /// A scanned request's parameters checked and trimmed on its bytes (`FESRequest.plainValues`)
+    /// give what the same request given as a value gives (read as Strings, then checked): the
+    /// same parameters, or the same error, problems included.
+    @Test func plainParametersAgreeWithTheValuePath() throws {
+        var variants: [[String: JSON?]] = [
+            [:], ["direccion": "  Lautaro 867 "], ["comuna": " Viña del Mar"], ["claveCertificado": " Secreta123"],
+            ["rut": ""], ["rut": "   "], ["rut": nil], ["duracion": nil], ["duracion": "3"], ["correo": 5],
+            ["direccion": "Lautaro\\u0020867"], ["direccion": "Lautaro\t867"], ["direccion": "Lautaro 867 ©"],
+            ["giroEmpresa": "e\\u0301"], ["nombreEmpresa": "日本"], ["claveCertificado": "Secreta¿123¡"],
+            ["claveCertificado": "Secreta 123"], ["comuna": .null], ["comuna": "Ñuñoa", "save_to": .null],
+            ["direccion": "Av. O'Higgins #12, of. 3°B (interior) & Cía."], ["duracion": 7], ["rut": "1-9"],
+        ]
+        for key in FESRequest.parameterNames { variants.append([key: "x\\u0000"]) }
+        for changes in variants {
+            var object = FESRequestTests.good
+            for (key, value) in changes { object[key] = value }
+            // `\\u` in a variant is an escape in the text (the scan leaves it to the parser).
+            let text = JSONWriter.string(.object(object)).replacing("\\\\u", with: "\\u")
+            let scanned = try RequestObject(text: text)
+            let value = RequestObject(try JSONParser.parse(Array(text.utf8)))
+            switch (
+                Result { () throws(SelloError) in try FESRequest(scanned) },
+                Result { () throws(SelloError) in try FESRequest(value) }
+            ) {
+            case (.success(let fast), .success(let slow)):
+                #expect(
+                    [
+                        fast.rut.normalized, fast.correo, fast.numeroDocumento, fast.claveCertificado,
+                        fast.nombreEmpresa, fast.comuna.upperUnaccentedName, fast.direccion, fast.giroEmpresa,
+                    ]
+                        == [
+                            slow.rut.normalized, slow.correo, slow.numeroDocumento, slow.claveCertificado,
+                            slow.nombreEmpresa, slow.comuna.upperUnaccentedName, slow.direccion, slow.giroEmpresa,
+                        ],
+                    "\(text)")
+                #expect(fast.duracion == slow.duracion && fast.saveTo == slow.saveTo, "\(text)")
+            case (.failure(let fast), .failure(let slow)):
+                #expect(fast.json == slow.json, "\(text)")
+            default:
+                Issue.record("one path takes what the other refuses: \(text)")
+            }
+        }
+        // The common request is read on bytes.
+        let common = try RequestObject(text: JSONWriter.string(.object(FESRequestTests.good)))
+        #expect(FESRequest.plainValues(common)?.comuna == "LOS ANGELES")
+        #expect(FESRequest.plainValues(RequestObject(.object(FESRequestTests.good))) == nil)
     }
 
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to

@@ -10,7 +10,10 @@ import Testing
         #"{}"#, #" { } "#, #"{"a":"b"}"#, #"{"a":1,"b":-2.5e3,"c":true,"d":false,"e":null}"#,
         #"{"rut":"76.369.187-K","comuna":"Viña del Mar","x":"a\"b\\c\u00f1\ud83d\ude00"}"#,
         #"{"nested":{"a":[1,{"b":"c"}]},"list":["x","y"],"empty":[],"o":{}}"#,
-        #"{"a":1,"a":2,"b":3,"a":4}"#, #"{"long":"0123456789abcdefghijklmnopqrstuvwxyz0123456789"}"#,
+        #"{"a":1,"a":2,"b":3,"a":4}"#, #"{"ab":1,"cd":"x","abc":2,"ab":"y","cd":3}"#,
+        // Names whose lengths differ by 64 (the scan's length bits wrap there).
+        "{\"abc\":1,\"\(String(repeating: "z", count: 67))\":2,\"abc\":3}",
+        #"{"long":"0123456789abcdefghijklmnopqrstuvwxyz0123456789"}"#,
         #"{"k\u0065y":"escaped name"}"#, #"[1,2]"#, #""text""#, #"42"#, #"null"#, "",
         #"{"a":"b"} x"#, #"{"a" "b"}"#, #"{"a":}"#, #"{"a":"b",}"#, #"{a:1}"#, #"{"a":"b""#,
         #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, #"{"a":01}"#, #"{"a":1e999}"#, #"{"a":tru}"#,

@@ -94,6 +94,14 @@ extension FESRequest {
         return text.withUTF8Bytes { String(decoding: UnsafeBufferPointer(rebasing: $0[kept]), as: UTF8.self) }
     }
 
+    /// `cleaned` for a parameter given as the bytes of a plain string (`RequestObject.PlainStrings`):
+    /// the String is made once, for what is kept.
+    static func cleaned(bytes: UnsafeBufferPointer<UInt8>, _ parameter: Parameter) -> String? {
+        let mask = parameter == .claveCertificado ? LatinMask.password : LatinMask.text
+        guard let kept = cleanLatinRange(bytes, mask) else { return nil }
+        return RequestObject.string(UnsafeBufferPointer(rebasing: bytes[kept]))
+    }
+
     /// The range between the first and the last byte that is not a space, when every scalar is
     /// below U+0100 and one `mask` allows, and some is not a space; nil otherwise.
     static func cleanLatinRange(_ bytes: UnsafeBufferPointer<UInt8>, _ mask: LatinMask) -> Range<Int>? {

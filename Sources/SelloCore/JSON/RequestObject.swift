@@ -168,13 +168,38 @@ public struct RequestObject: Sendable {
             return value
         case .plainString(let range):
             let characters = (range.lowerBound + 1)..<(range.upperBound - 1)
-            // Written in place: up to 15 ASCII bytes make a small string without the UTF-8
-            // validation `String(decoding:)` runs (issue 13: some 500 instructions a FES call);
-            // other bytes are validated, by the standard library's specialised check.
-            return .string(
-                String(unsafeUninitializedCapacity: characters.count) { string in
-                    string.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: buffer[characters]))
-                })
+            return .string(string(UnsafeBufferPointer(rebasing: buffer[characters])))
+        }
+    }
+
+    /// The string of UTF-8 `bytes`, written in place: up to 15 ASCII bytes make a small string
+    /// without the UTF-8 validation `String(decoding:)` runs (issue 13: some 500 instructions a
+    /// FES call); other bytes are validated, by the standard library's specialised check.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { string in string.initialize(fromContentsOf: bytes) }
+    }
+
+    /// The scanned request's bytes and members, for a reader that takes the plain strings as
+    /// bytes (`PlainStrings`); nil for a request that was not scanned.
+    func withPlainStrings<Result>(_ body: (PlainStrings) -> Result?) -> Result? {
+        guard case .text(let bytes, let members) = storage else { return nil }
+        return bytes.withUnsafeBufferPointer { body(PlainStrings(buffer: $0, members: members)) }
+    }
+
+    /// The members of a scanned request that are plain strings, read as the bytes between their
+    /// quotes: no String, no JSON value is made for them (issue 13: FES's parameters are checked
+    /// and trimmed on these bytes, and a String made once for what is kept).
+    struct PlainStrings {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let members: [RequestScan.Member]
+
+        /// The bytes of member `key`'s value (`position` tried first); nil when there is no such
+        /// member or its value is not a plain string.
+        func bytes(_ key: String, usuallyAt position: Int? = nil) -> UnsafeBufferPointer<UInt8>? {
+            guard let index = RequestObject.index(of: key, buffer, members, usuallyAt: position),
+                case .plainString(let range) = members[index].value
+            else { return nil }
+            return UnsafeBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
         }
     }
 }

@@ -69,13 +69,20 @@ extension JSONParser.Cursor {
         index += 1
         var members: [RequestScan.Member] = []
         members.reserveCapacity(16)
+        // One bit per name length seen (modulo 64): a name of a length not seen yet is new, and
+        // the earlier names are compared only otherwise (issue 13: some 600 instructions a FES
+        // request, whose nine names have eight lengths).
+        var lengths: UInt64 = 0
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
         } else {
             while true {
                 guard let member = try scanMember() else { return nil }
-                if let at = members.firstIndex(where: { sameName($0.name, member.name) }) {
+                let length: UInt64 = 1 << UInt64(member.name.count & 63)
+                let seen = lengths & length != 0
+                lengths |= length
+                if seen, let at = members.firstIndex(where: { sameName($0.name, member.name) }) {
                     // A repeated name keeps the last value in the first one's place, as `parse` does.
                     members[at].value = member.value
                 } else {
