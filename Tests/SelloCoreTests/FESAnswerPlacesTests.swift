@@ -60,7 +60,9 @@ import Testing
         for answer in FESAnswerPlacesTests.answers {
             var byName = answer
             byName["errorCode"] = .int(7)
-            if let message = FESAnswerPlacesTests.messageByName(answer) { byName["comentario"] = .string("<\(message)>") }
+            if let message = FESAnswerPlacesTests.messageByName(answer) {
+                byName["comentario"] = .string("<\(message)>")
+            }
             for key in ["comentarios", "mensaje"] {
                 if case .string(let text)? = byName[key] { byName[key] = .string("<\(text)>") }
             }

@@ -131,11 +131,9 @@ public final class FESClient: OperationClient {
     ) throws(SelloError) -> JSON {
         // The object taken out of the answer at once: `data` is its only owner, so the members
         // changed below are changed in place, not copied first (issue 13).
-        guard var data = try AnswerJSON.parse(response.body, names: answerNames, found: &found)?.objectValue else {
-            throw AnswerFormat.fes.unreadable(response, redactor: redactor)
-        }
-        let places = Places(data)
-        guard let estado = value(data, at: places.estado) else {
+        guard var data = try AnswerJSON.parse(response.body, names: answerNames, found: &found)?.objectValue,
+            case let places = Places(data), let estado = value(data, at: places.estado)
+        else {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
         let errorCode = FESClient.errorCode(value(data, at: places.errorCode))
