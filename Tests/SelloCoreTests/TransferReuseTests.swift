@@ -129,6 +129,28 @@ import Testing
                 == HeaderLines(request: [], expect: true, contentType: "application/json"))
     }
 
+    /// The same value (one storage, or the same inline bytes) is known the same without its bytes
+    /// being compared; any other pair is compared byte for byte, as before.
+    @Test func oneValueHasTheSameUTF8WithoutComparing() {
+        let long = String(repeating: "https://servicio.example.cl/ruta/", count: 3)
+        let copy = long
+        let rebuilt = String(decoding: Array(long.utf8), as: UTF8.self)
+        #expect(long.hasSameRepresentation(as: copy) && long.hasSameUTF8(as: copy))
+        #expect(!long.hasSameRepresentation(as: rebuilt) && long.hasSameUTF8(as: rebuilt))
+        #expect("short".hasSameRepresentation(as: String(decoding: Array("short".utf8), as: UTF8.self)))
+        #expect(!"short".hasSameRepresentation(as: "shorT") && !"short".hasSameUTF8(as: "shorT"))
+        let composed = "/caf\u{E9}"
+        #expect(!composed.hasSameRepresentation(as: "/cafe\u{301}") && !composed.hasSameUTF8(as: "/cafe\u{301}"))
+        let cases = ["", "a", "application/json", long, rebuilt, composed, "/cafe\u{301}", "Accept: application/json"]
+        for first in cases {
+            for second in cases {
+                let bytesEqual = Array(first.utf8) == Array(second.utf8)
+                #expect(first.hasSameUTF8(as: second) == bytesEqual, "\(first) \(second)")
+                #expect(!first.hasSameRepresentation(as: second) || bytesEqual, "\(first) \(second)")
+            }
+        }
+    }
+
     /// Retry-After is read only for the statuses the transport may retry.
     @Test func retryAfterIsReadForTheRetriedStatusesOnly() {
         let retried = (100..<600).filter { HTTPTransport.mayRetry(status: $0) }

@@ -62,13 +62,57 @@ public final class FESClient: OperationClient {
         return .object(data)
     }
 
-    /// The answer's message: Certificadora del Sur's services write it as `comentario` (the
-    /// seed), `comentarios` or `mensaje` (CHILE_2026.md §2.2): the first that is not empty.
-    static func message(_ answer: JSONObject) -> String? {
-        for key in ["comentario", "comentarios", "mensaje"] {
-            if let text = answer[key]?.stringValue, !text.trimmingSpaces.isEmpty { return text }
+    /// Where the members `readAnswer` reads and writes are, found in one pass over the answer:
+    /// a lookup by name for each read and each write cost some 700 instructions a call (issue
+    /// 13). A name is the first member that has it, compared as `JSONObject.same` does (length
+    /// first; every name here is ASCII).
+    struct Places {
+        var estado: Int?, errorCode: Int?, certificado: Int?
+        var comentario: Int?, comentarios: Int?, mensaje: Int?
+
+        init(_ answer: JSONObject) {
+            for (index, member) in answer.members.enumerated() {
+                let key = member.key
+                switch key.utf8.count {
+                case 6 where estado == nil && key == "estado": estado = index
+                case 9 where errorCode == nil && key == "errorCode": errorCode = index
+                case 10 where comentario == nil && key == "comentario": comentario = index
+                case 11 where comentarios == nil && key == "comentarios": comentarios = index
+                case 11 where certificado == nil && key == "certificado": certificado = index
+                case 7 where mensaje == nil && key == "mensaje": mensaje = index
+                default: break
+                }
+            }
         }
-        return nil
+
+        /// The answer's message: Certificadora del Sur's services write it as `comentario` (the
+        /// seed), `comentarios` or `mensaje` (CHILE_2026.md §2.2): the first that is not empty.
+        func message(in answer: JSONObject) -> String? {
+            func text(_ place: Int?) -> String? {
+                guard let place, case .string(let text) = answer.members[place].value,
+                    !text.trimmingSpaces.isEmpty
+                else { return nil }
+                return text
+            }
+            return text(comentario) ?? text(comentarios) ?? text(mensaje)
+        }
+    }
+
+    /// The value of the member at `place`, if there is one.
+    static func value(_ answer: JSONObject, at place: Int?) -> JSON? {
+        place.map { answer.members[$0].value }
+    }
+
+    /// The text at `place`, if it is one, with what `redactor` masks masked.
+    static func scrub(_ answer: inout JSONObject, at place: Int?, redactor: Redactor) {
+        if let place, case .string(let text) = answer.members[place].value {
+            answer.setValue(.string(redactor.scrub(text)), at: place)
+        }
+    }
+
+    /// `answer[key] = value`, the member's place known (`Places`) or nil for a new one.
+    static func set(_ answer: inout JSONObject, _ key: String, _ value: JSON, at place: Int?) {
+        if let place { answer.setValue(value, at: place) } else { answer.append(key, value) }
     }
 
     /// `errorCode`: a number in the seed and in recorded answers, a numeric string elsewhere.
@@ -88,31 +132,31 @@ public final class FESClient: OperationClient {
         // The object taken out of the answer at once: `data` is its only owner, so the members
         // changed below are changed in place, not copied first (issue 13).
         guard var data = try AnswerJSON.parse(response.body, names: answerNames, found: &found)?.objectValue,
-            let estado = data["estado"]
+            case let places = Places(data), let estado = value(data, at: places.estado)
         else {
             throw AnswerFormat.fes.unreadable(response, redactor: redactor)
         }
-        let errorCode = FESClient.errorCode(data["errorCode"])
+        let errorCode = FESClient.errorCode(value(data, at: places.errorCode))
         // (A closure, not `redactor.scrub` itself: that would copy the redactor into a context.)
-        let comentario = FESClient.message(data).map { redactor.scrub($0) }
+        let comentario = places.message(in: data).map { redactor.scrub($0) }
         guard estado.stringValue?.uppercased() == "OK" else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
-        guard let certificado = data["certificado"]?.stringValue, let bytes = Base64.decode(certificado),
-            !bytes.isEmpty
+        guard let certificado = value(data, at: places.certificado)?.stringValue,
+            let bytes = Base64.decode(certificado), !bytes.isEmpty
         else {
             throw SelloError(
                 .protocol, .certificateMissing,
                 "FES answered OK but without a readable base64 certificado; check with the provider "
                     + "before trying again (the quota may have been spent)")
         }
-        data["errorCode"] = .int(Int64(errorCode ?? 0))
+        // Written in place or appended: the places found stay where they are.
+        set(&data, "errorCode", .int(Int64(errorCode ?? 0)), at: places.errorCode)
         // The service's text may echo what it was sent; the base64 certificate is left as is.
         // `comentario` holds the message under whichever name the service used.
-        if let comentario { data["comentario"] = .string(comentario) }
-        for key in ["comentarios", "mensaje"] {
-            if case .string(let text)? = data[key] { data[key] = .string(redactor.scrub(text)) }
-        }
+        if let comentario { set(&data, "comentario", .string(comentario), at: places.comentario) }
+        scrub(&data, at: places.comentarios, redactor: redactor)
+        scrub(&data, at: places.mensaje, redactor: redactor)
         if let saveTo = request.saveTo {
             do {
                 try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")

@@ -93,6 +93,12 @@ public struct JSONObject: Sendable, Equatable {
         name.utf8.count == other.utf8.count && name == other
     }
 
+    /// Replaces the value of the member at `index` (one of `members.indices`): for a reader that
+    /// found its members' places in one pass (`FESClient.Places`; issue 13).
+    public mutating func setValue(_ value: JSON, at index: Int) {
+        members[index].value = value
+    }
+
     /// Appends without looking for an existing key (the caller knows the key is new).
     public mutating func append(_ key: String, _ value: JSON) {
         members.append((key: key, value: value))
