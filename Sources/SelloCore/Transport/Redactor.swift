@@ -72,10 +72,10 @@ public struct Redactor: Sendable {
 
         init() {}
 
-        /// An empty layer over `base`.
-        init(over base: Lists) {
-            spaced = base.spaced
-            nonASCII = base.nonASCII
+        /// An empty layer over `base` (its two flags read, not its lists copied).
+        init(over base: Shared) {
+            spaced = base.lists.spaced
+            nonASCII = base.lists.nonASCII
         }
     }
 
@@ -175,23 +175,25 @@ public struct Redactor: Sendable {
         }
         let layer = shared.base == nil ? nil : shared
         // Plain secrets on nothing but plain ones are only kept (issue 13: some 2,000 instructions a FES call).
-        if layer?.lists.secrets.isEmpty != false, let fresh = Redactor.plainOnes(new, base.lists, layer?.plain ?? []) {
+        if layer?.lists.secrets.isEmpty != false,
+            let fresh = Redactor.plainOnes(new, base.lists.secrets, layer?.plain ?? [])
+        {
             guard !fresh.isEmpty else { return }
             let plain = layer.map { $0.plain + fresh } ?? fresh
-            shared = Shared(layer?.lists ?? Lists(over: base.lists), base: base, plain: plain)
+            shared = Shared(layer?.lists ?? Lists(over: base), base: base, plain: plain)
             return
         }
         guard new.contains(where: { Redactor.isLongEnough($0) && !secrets.contains($0) }) else { return }
-        var lists = layer?.grown ?? Lists(over: base.lists)
+        var lists = layer?.grown ?? Lists(over: base)
         if Redactor.grow(&lists, known: base.lists, by: new) { shared = Shared(lists, base: base) }
     }
 
-    /// `new`'s secrets not known to `base` or as `plain`, if each is `isPlain`; nil if one is not.
+    /// `new`'s secrets not `known` (the base's) nor `plain`, if each is `isPlain`; nil if one is not.
     /// The short ones and repeats are left out: `new` itself when none is.
-    private static func plainOnes(_ new: [String], _ base: Lists, _ plain: [String]) -> [String]? {
+    private static func plainOnes(_ new: [String], _ known: [String], _ plain: [String]) -> [String]? {
         var fresh: [String] = []
         for (index, secret) in new.enumerated()
-        where isLongEnough(secret) && !base.secrets.contains(secret) && !plain.contains(secret)
+        where isLongEnough(secret) && !known.contains(secret) && !plain.contains(secret)
             && !new[..<index].contains(secret)
         {
             guard isPlain(secret) else { return nil }
