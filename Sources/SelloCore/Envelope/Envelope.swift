@@ -13,7 +13,7 @@ public enum Envelope {
     /// The values of the library's own object (an error, a warning) scrubbed, its member names
     /// kept: they are the envelope's structure.
     static func scrubMembers(_ value: JSON, _ redactor: Redactor) -> JSON {
-        guard !redactor.secrets.isEmpty, let object = value.objectValue else { return value }
+        guard redactor.knowsSecrets, let object = value.objectValue else { return value }
         var copy = JSONObject(capacity: object.members.count)
         for member in object.members { copy.append(member.key, redactor.scrub(json: member.value)) }
         return .object(copy)

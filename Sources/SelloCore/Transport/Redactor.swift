@@ -33,26 +33,75 @@ public struct Redactor: Sendable {
     /// What a redactor knows, in one object its copies share and nothing changes: a call copies
     /// its redactor some ten times (hooks, transport, reader, reply), one retain each instead of
     /// one per list (issue 13: some 800 instructions a FES call). `add` makes a new one.
+    ///
+    /// A call's own secrets are a layer over its client's lists (`base`), which it refers to
+    /// without copying them; nothing of the call is kept in the client's. The layer's forms are
+    /// searched in addition to the base's, and the lists below are the two joined as one made
+    /// at once would hold them (issue 13: copying the client's lists and freeing the copy cost
+    /// some 2,000 instructions a FES call). One layer at most: a layer grows in place.
     private final class Shared: Sendable {
         let lists: Lists
-        init(_ lists: Lists) { self.lists = lists }
+        let base: Shared?
+        /// A layer's secrets, when each is `plain`: kept as they were given, their forms (their
+        /// own bytes) not made (`lists` has none of them then). A FES call's claveCertificado is.
+        let plain: [String]
+        init(_ lists: Lists, base: Shared? = nil, plain: [String] = []) {
+            self.lists = lists
+            self.base = base
+            self.plain = plain
+        }
         static let empty = Shared(Lists())
+
+        /// `lists`, with the forms of the `plain` secrets (made when a text is masked).
+        var grown: Lists {
+            guard let base, !plain.isEmpty else { return lists }
+            var grown = lists
+            Redactor.grow(&grown, known: base.lists, by: plain)
+            return grown
+        }
     }
 
     private struct Lists {
         var secrets: [String] = []
         var patterns: [[UInt8]] = []
+        /// In a layer, its base's too.
         var spaced = false
         var nonASCII = false
         var unescapedRuns: [[UInt8]] = []
         var lineBreakable: [[UInt8]] = []
+
+        init() {}
+
+        /// An empty layer over `base` (its two flags read, not its lists copied).
+        init(over base: Shared) {
+            spaced = base.lists.spaced
+            nonASCII = base.lists.nonASCII
+        }
     }
 
     private var shared = Shared.empty
 
-    public var secrets: [String] { shared.lists.secrets }
+    /// Whether there is any secret to mask (without joining a layer's lists).
+    var knowsSecrets: Bool { shared.base != nil || !shared.lists.secrets.isEmpty }
+
+    public var secrets: [String] {
+        Redactor.joined(shared.base?.lists.secrets, shared.plain.isEmpty ? shared.lists.secrets : shared.plain)
+    }
     /// Every literal form of every secret, longest first (so that a longer form is masked whole).
-    var patterns: [[UInt8]] { shared.lists.patterns }
+    var patterns: [[UInt8]] {
+        guard let base = shared.base else { return shared.lists.patterns }
+        return Redactor.longestFirst(base.lists.patterns, shared.grown.patterns)
+    }
+    /// Whether `matches` holds for any of `patterns`, in no particular order (a layer's lists
+    /// are not joined for it).
+    func anyPattern(_ matches: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        func among(_ forms: [[UInt8]]) -> Bool { forms.contains { $0.withUnsafeBufferPointer(matches) } }
+        return among(shared.lists.patterns) || shared.base.map { among($0.lists.patterns) } == true
+            || shared.plain.contains { secret in
+                var secret = secret
+                return secret.withUTF8(matches)
+            }
+    }
     /// The raw bytes of each secret, for percent-encoded forms: made when a text is masked (a
     /// list kept for them cost some 400 instructions a call, issue 13).
     var raw: [[UInt8]] {
@@ -64,15 +113,50 @@ public struct Redactor: Sendable {
     /// Whether a secret has a space (`+` may spell it) or is non-ASCII.
     var spaced: Bool { shared.lists.spaced }
     var nonASCII: Bool { shared.lists.nonASCII }
-    /// For each form JSONWriter writes otherwise inside a string (`"` as `\\"`, `\\` as `\\\\`…), a
+    /// For each form JSONWriter writes otherwise inside a string (`"` as `\"`, `\` as `\\`…), a
     /// run of it that JSONWriter writes as it is: a string holding the form holds the run, and
     /// so does the JSON written from it (`mayNeedScrubbing(writtenJSON:)`). Most secrets have
     /// no such form.
-    var unescapedRuns: [[UInt8]] { shared.lists.unescapedRuns }
+    var unescapedRuns: [[UInt8]] { Redactor.joined(shared.base?.lists.unescapedRuns, shared.lists.unescapedRuns) }
+    /// Whether `matches` holds for any of `unescapedRuns` (a layer's lists are not joined for it).
+    func anyUnescapedRun(_ matches: ([UInt8]) -> Bool) -> Bool {
+        shared.lists.unescapedRuns.contains(where: matches)
+            || shared.base?.lists.unescapedRuns.contains(where: matches) == true
+    }
     /// The secrets long enough to come back broken into lines (a CSD's key in base64: PEM and MIME
     /// encoders wrap it at 64 or 76 columns): looked for in a text once its line breaks and
     /// spaces are left out, whenever it has a line break (`maskLineBroken`).
-    var lineBreakable: [[UInt8]] { shared.lists.lineBreakable }
+    var lineBreakable: [[UInt8]] { Redactor.joined(shared.base?.lists.lineBreakable, shared.lists.lineBreakable) }
+    /// Whether `lineBreakable` has any (without joining a layer's lists).
+    var breaksLines: Bool {
+        !shared.lists.lineBreakable.isEmpty || shared.base?.lists.lineBreakable.isEmpty == false
+    }
+
+    /// A layer's base list and its own, as one.
+    private static func joined<Element>(_ base: [Element]?, _ own: [Element]) -> [Element] {
+        guard let base, !base.isEmpty else { return own }
+        return own.isEmpty ? base : base + own
+    }
+
+    /// Two lists of forms, each longest first, as one longest first; of two forms of a length,
+    /// `first`'s before `second`'s, as `add` puts a new form after the known ones of its length.
+    static func longestFirst(_ first: [[UInt8]], _ second: [[UInt8]]) -> [[UInt8]] {
+        if second.isEmpty { return first }
+        var joined: [[UInt8]] = []
+        joined.reserveCapacity(first.count + second.count)
+        var (next, other) = (0, 0)
+        while next < first.count || other < second.count {
+            if other == second.count || (next < first.count && first[next].count >= second[other].count) {
+                joined.append(first[next])
+                next += 1
+            } else {
+                joined.append(second[other])
+                other += 1
+            }
+        }
+        return joined
+    }
+
     /// The length from which a secret is `lineBreakable`: a line of PEM is 64 characters.
     static let lineLength = 64
 
@@ -82,11 +166,69 @@ public struct Redactor: Sendable {
 
     /// Only the new secrets' forms are computed, each put in its place among the longest-first
     /// forms already known, and only they are looked at: a call adds its request's secrets to
-    /// the client's (issue 13).
+    /// the client's (issue 13), in a layer over them (`Shared`).
     mutating func add(_ new: [String]) {
-        var lists = shared.lists
+        guard let base = shared.base ?? (shared.lists.secrets.isEmpty ? nil : shared) else {
+            var lists = Lists()
+            if Redactor.grow(&lists, known: nil, by: new) { shared = Shared(lists) }
+            return
+        }
+        let layer = shared.base == nil ? nil : shared
+        // Plain secrets on nothing but plain ones are only kept (issue 13: some 2,000 instructions a FES call).
+        if layer?.lists.secrets.isEmpty != false,
+            let fresh = Redactor.plainOnes(new, base.lists.secrets, layer?.plain ?? [])
+        {
+            guard !fresh.isEmpty else { return }
+            let plain = layer.map { $0.plain + fresh } ?? fresh
+            shared = Shared(layer?.lists ?? Lists(over: base), base: base, plain: plain)
+            return
+        }
+        guard new.contains(where: { Redactor.isLongEnough($0) && !secrets.contains($0) }) else { return }
+        var lists = layer?.grown ?? Lists(over: base)
+        if Redactor.grow(&lists, known: base.lists, by: new) { shared = Shared(lists, base: base) }
+    }
+
+    /// `new`'s secrets not `known` (the base's) nor `plain`, if each is `isPlain`; nil if one is not.
+    /// The short ones and repeats are left out: `new` itself when none is.
+    private static func plainOnes(_ new: [String], _ known: [String], _ plain: [String]) -> [String]? {
+        var fresh: [String] = []
+        for (index, secret) in new.enumerated()
+        where isLongEnough(secret) && !known.contains(secret) && !plain.contains(secret)
+            && !new[..<index].contains(secret)
+        {
+            guard isPlain(secret) else { return nil }
+            fresh.append(secret)
+        }
+        return fresh.count == new.count ? new : fresh
+    }
+
+    /// Whether `secret`'s one form is its own bytes, and it is neither spaced, non-ASCII nor
+    /// `lineBreakable`: what `grow` adds for it is its bytes as a pattern (RedactorLayerTests).
+    /// No byte JSON escapes (controls, `"`, `\`), nor `/`, a space, HTML's `&<>"'`, non-ASCII.
+    static func isPlain(_ secret: String) -> Bool {
+        var text = secret
+        return text.withUTF8 { bytes in
+            bytes.count < lineLength
+                && !bytes.contains { byte in
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "&"),
+                        UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "'"):
+                        return true
+                    case 0x21...0x7F: return false
+                    default: return true
+                    }
+                }
+        }
+    }
+
+    /// `lists` and the forms of those of `new` that neither it nor `known` holds; whether any.
+    @discardableResult
+    private static func grow(_ lists: inout Lists, known: Lists?, by new: [String]) -> Bool {
         var grown = false
-        for secret in new where Redactor.isLongEnough(secret) && !lists.secrets.contains(secret) {
+        for secret in new
+        where Redactor.isLongEnough(secret) && !lists.secrets.contains(secret)
+            && known?.secrets.contains(secret) != true
+        {
             grown = true
             lists.secrets.append(secret)
             let secretForms = Redactor.forms(of: secret)
@@ -96,7 +238,7 @@ public struct Redactor: Sendable {
                 lists.spaced = lists.spaced || bytes.firstIndex(ofByte: 0x20) != nil
                 lists.nonASCII = lists.nonASCII || Redactor.holdsNonASCII(bytes)
             }
-            for form in secretForms where !lists.patterns.contains(form) {
+            for form in secretForms where !lists.patterns.contains(form) && known?.patterns.contains(form) != true {
                 if let run = Redactor.unescapedRun(of: form) { lists.unescapedRuns.append(run) }
                 // Before the first shorter form, from the end (`insert` cost some 400 instructions).
                 lists.patterns.append(form)
@@ -107,7 +249,7 @@ public struct Redactor: Sendable {
                 }
             }
         }
-        if grown { shared = Shared(lists) }
+        return grown
     }
 
     /// nil when JSONWriter writes `form` as it is; else its longest run of bytes JSONWriter
@@ -235,11 +377,11 @@ public struct Redactor: Sendable {
 
     /// `scrub` without masking tokens (`maskTokens`: a service's own text may say "Bearer").
     public func scrubSecrets(_ text: String) -> String {
-        guard !secrets.isEmpty, mayHoldSecret(text) else { return text }
+        guard knowsSecrets, mayHoldSecret(text) else { return text }
         var bytes = Array(text.utf8)
         var changed = false
         for pattern in patterns where Redactor.replaceAll(&bytes, pattern) { changed = true }
-        if !lineBreakable.isEmpty, bytes.withUnsafeBufferPointer(Redactor.holdsLineBreak),
+        if breaksLines, bytes.withUnsafeBufferPointer(Redactor.holdsLineBreak),
             Redactor.maskLineBroken(&bytes, lineBreakable)
         {
             changed = true
@@ -271,10 +413,8 @@ public struct Redactor: Sendable {
 
     func mayHoldSecret(_ haystack: UnsafeBufferPointer<UInt8>, marks: TextMarks) -> Bool {
         if needsSlowerLook(marks) { return true }
-        if !lineBreakable.isEmpty && Redactor.holdsLineBreak(haystack) { return true }
-        return patterns.contains { pattern in
-            pattern.withUnsafeBufferPointer { Redactor.bytes(haystack, contain: $0) }
-        }
+        if breaksLines && Redactor.holdsLineBreak(haystack) { return true }
+        return anyPattern { Redactor.bytes(haystack, contain: $0) }
     }
 
     /// Whether a text so marked must get the slower checks: a `%` (percent-encoded), a `+` when
@@ -295,7 +435,7 @@ public struct Redactor: Sendable {
     /// Every string and member name of `value` scrubbed, except the documents (`documentFields`).
     /// A value without any secret is returned as it is, without a copy.
     public func scrub(json value: JSON) -> JSON {
-        guard !secrets.isEmpty, holdsSecret(value) else { return value }
+        guard knowsSecrets, holdsSecret(value) else { return value }
         switch value {
         case .string(let text):
             return .string(scrub(text))

@@ -36,7 +36,7 @@ extension Redactor {
     /// looks at lies whole in one of its pieces (a match across two pieces only costs the
     /// masked writing).
     func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>, except documents: [Range<Int>]) -> Bool {
-        guard !secrets.isEmpty else { return false }
+        guard knowsSecrets else { return false }
         guard !documents.isEmpty else { return mayNeedScrubbing(writtenJSON: json) }
         // Noted as written: in order, but a document inside another comes before it.
         // (A constant: the pieces' closures then capture it without a box.)
@@ -76,11 +76,11 @@ extension Redactor {
     /// (escaping goes byte by byte). True may come from a document (`documentFields`), from the
     /// structure or from a run alone; then the values are masked one by one.
     func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !secrets.isEmpty else { return false }
+        guard knowsSecrets else { return false }
         if mayHoldSecret(json, marks: TextMarks(json)) { return true }
         // A line break inside a string is written `\n` or `\r`: a line-broken secret may be there.
-        if !lineBreakable.isEmpty && Redactor.holdsEscapedLineBreak(json) { return true }
-        let found = unescapedRuns.contains { run in run.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
+        if breaksLines && Redactor.holdsEscapedLineBreak(json) { return true }
+        let found = anyUnescapedRun { run in run.withUnsafeBufferPointer { Redactor.bytes(json, contain: $0) } }
         return found || Redactor.mayHoldToken(json)
     }
 
