@@ -310,7 +310,7 @@ public struct FESRequest: Sendable {
 
         mutating func put(parameter: String) {
             parameter.withUTF8Bytes { bytes in
-                if BodyBuffer.needsEscape(bytes) { complete = false } else { put(bytes) }
+                if JSONWriter.needsEscape(bytes) { complete = false } else { put(bytes) }
             }
         }
 
@@ -324,19 +324,6 @@ public struct FESRequest: Sendable {
                 return
             }
             count += written
-        }
-
-        /// `JSONWriter.needsEscape(_:)`, the bytes after the last whole word looked at as the
-        /// word that ends them (a byte looked at twice is looked at the same): a parameter's few
-        /// bytes are mostly one or two words, and its tail byte by byte cost some 40 instructions.
-        static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard bytes.count >= 8, let base = bytes.baseAddress else { return JSONWriter.needsEscape(bytes) }
-            var index = 0
-            while index &+ 8 < bytes.count { // (wrapping: `index` stays below the count)
-                if JSONWriter.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return true }
-                index &+= 8
-            }
-            return JSONWriter.needsEscape(UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self))
         }
 
         mutating func put(digit: Int) {

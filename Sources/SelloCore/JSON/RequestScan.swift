@@ -41,11 +41,7 @@ public struct RequestScan: Sendable {
     /// exact (a borrow may also flag bytes above a flagged one): its byte is the first stop.
     @inline(__always)
     static func stops(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
-        let control = (word &- 0x20 &* ones) & ~word & highs
-        return control | zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones)) | (word & highs)
+        JSONParser.stringStops(word) | (word & 0x8080_8080_8080_8080)
     }
 
     /// Whether the name at `name` in `bytes` is `key` (RFC 8259 §8.3: byte by byte).
