@@ -14,7 +14,18 @@ from cfdi_support import assert_basic_and_no_accept, cfdi, service_requests  # n
 from fv_support import calls, fv, ok  # noqa: F401  (fixtures, requested by name)
 from hostile import Hostile, Received, answer
 from sello_ffi import LOG_FN, Client, lib
-from sello_fixtures import CFDI_USER, FES_REQUEST, FES_USER, GHOST_UUID, SEEDED_CONTRACT, b64, cfdi40_xml, seal
+from sello_fixtures import (
+    CFDI_REST,
+    CFDI_USER,
+    EMISOR,
+    FES_REQUEST,
+    FES_USER,
+    GHOST_UUID,
+    SEEDED_CONTRACT,
+    b64,
+    cfdi40_xml,
+    seal,
+)
 
 CONSULTA_OK = b"<servicioConsulta><consultaOk>true</consultaOk><codigo>0</codigo></servicioConsulta>"
 
@@ -147,3 +158,34 @@ def test_an_answers_log_line_tells_its_time_size_and_new_connection(sandbox) -> 
     assert len(answers) == 2, client.logs
     assert re.fullmatch(pattern + ", new connection", answers[0]), answers
     assert re.fullmatch(pattern, answers[1]), answers
+
+
+def test_each_request_goes_to_its_own_url_on_a_reused_handle(sandbox, cfdi) -> None:
+    """A handle keeps the URL it parsed while the next request's is the same, and parses the next
+    one when it differs (EasyHandle.setURL, issue 13): same path with another query, another path,
+    and back to the first, each as the sandbox received it."""
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    first = cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal("url-1"), folio="url-1")})["data"]["uuid"]
+    second = cfdi.call("stamp_xml", {"xml": cfdi40_xml(seal("url-2"), folio="url-2")})["data"]["uuid"]
+    steps = [
+        ("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{first}|02|"], "opciones": ["CERT_DEFAULT"]}),
+        ("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{second}|02|"], "opciones": ["CERT_DEFAULT"]}),
+        ("get_by_uuid", {"uuid": first}),
+        ("get_by_uuid", {"uuid": second}),
+        ("cancel_with_reason", {"rfcEmisor": EMISOR, "uuids": [f"{first}|02|"], "opciones": ["CERT_DEFAULT"]}),
+        ("stamp_xml", {"xml": cfdi40_xml(seal("url-3"), folio="url-3")}),
+    ]
+    for operation, request in steps:
+        assert cfdi.call(operation, request)["meta"]["attempts"] == 1
+    contrato = ["contrato", CFDI_USER["contrato"]]
+
+    def cancel(uuid: str) -> tuple[str, list[list[str]]]:
+        query = [contrato, ["rfcEmisor", EMISOR], ["arregloUUID", f"{uuid}|02|"], ["opciones", "CERT_DEFAULT"]]
+        return CFDI_REST + "/cancelacion/cancelar", query
+
+    def read(uuid: str) -> tuple[str, list[list[str]]]:
+        return CFDI_REST + "/integracion/consultaCfdiPorUUID", [contrato, ["uuid", uuid]]
+
+    stamp = (CFDI_REST + "/timbrado40", [contrato, ["opciones", "REGRESAR_CON_ERROR_307_XML"]])
+    sent = [(r["path"], r["query"]) for r in service_requests(sandbox)]
+    assert sent == [stamp, stamp, cancel(first), cancel(second), read(first), read(second), cancel(first), stamp]

@@ -179,13 +179,12 @@ final class Transfer {
             // The handle holds this client's options from a plain transfer: only what changes
             // per call is set again (issue 13: the reset and the constant options cost some 6,000
             // instructions a call).
-            if settled.url != url { options.set(CURLOPT_URL, url.text) }
+            if settled.url != url { handle.setURL(url, &options) }
             setAnswerData(&options)
         } else {
             curl_easy_reset(handle.raw)
-            Transfer.setConnection(
-                &options, url: url.text, settings: settings, share: share,
-                errorBuffer: handle.errorBuffer)
+            handle.setURL(url, &options)
+            Transfer.setConnection(&options, settings: settings, share: share, errorBuffer: handle.errorBuffer)
             setAnswerCallbacks(&options, reportsProgress: request.reportsProgress, hooks: hooks)
         }
         if let credentials = request.basicAuth {

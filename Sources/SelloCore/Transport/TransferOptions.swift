@@ -29,11 +29,10 @@ struct CurlOptions {
 /// connections): where to connect and how safely, where the answer goes, the method and body.
 extension Transfer {
     static func setConnection(
-        _ options: inout CurlOptions, url: String, settings: TransportSettings,
+        _ options: inout CurlOptions, settings: TransportSettings,
         share: UnsafeMutableRawPointer?, errorBuffer: UnsafeMutablePointer<CChar>
     ) {
         let config = settings.config
-        options.set(CURLOPT_URL, url)
         options.set(CURLOPT_NOSIGNAL, 1)
         options.set(CURLOPT_SHARE, pointer: share)
         options.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
