@@ -2,11 +2,15 @@
  * set up once and reused (keep-alive), POSTing the very body and headers sello sends, and
  * keeping the answer in memory as sello does.
  *
- *   curl_loop URL [--seconds S | --calls N] [--warmup W] [--threads T] [--read-callback]
+ *   curl_loop URL [--seconds S | --calls N] [--warmup W] [--threads T] [--read-callback] [--curlu]
  *
  * --read-callback sends the body through a read callback instead of CURLOPT_POSTFIELDS, the way
  * sello sends a request that must never be re-sent (libcurl cannot rewind it): a diagnostic,
  * libcurl then writes the headers and the body with two send() calls.
+ *
+ * --curlu hands libcurl the URL parsed once (CURLOPT_CURLU, then the same text as CURLOPT_URL), as
+ * sello does since issue 13's fourteenth session: given the text alone, libcurl parses it and
+ * joins it again on every transfer. Row 2b: sello against a raw loop that saves the same work.
  */
 #include "bench.h"
 
@@ -22,9 +26,11 @@ struct curl_state {
     struct curl_slist *headers;
     struct answer answer;
     size_t body_offset;
+    CURLU *url;
 };
 
 static int read_callback_mode;
+static int curlu_mode;
 
 static size_t on_read(char *buffer, size_t size, size_t count, void *user) {
     struct curl_state *s = user;
@@ -63,6 +69,14 @@ static struct curl_state *new_state(const char *url) {
     struct curl_state *s = calloc(1, sizeof *s);
     s->easy = curl_easy_init();
     for (int i = 0; i < BENCH_HEADER_COUNT; i++) s->headers = curl_slist_append(s->headers, BENCH_HEADERS[i]);
+    if (curlu_mode) {
+        s->url = curl_url();
+        if (!s->url || curl_url_set(s->url, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)) {
+            fprintf(stderr, "curl_loop: cannot parse %s\n", url);
+            exit(2);
+        }
+        curl_easy_setopt(s->easy, CURLOPT_CURLU, s->url);
+    }
     curl_easy_setopt(s->easy, CURLOPT_URL, url);
     curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 60000L);
@@ -85,9 +99,15 @@ static struct curl_state *new_state(const char *url) {
 }
 
 int main(int argc, char **argv) {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--read-callback")) { read_callback_mode = 1; argv[i--] = argv[--argc]; }
-    struct bench_args args = bench_parse(argc, argv, "curl_loop URL/obtenerCertificado [--seconds S|--calls N] [--warmup W] [--threads T] [--read-callback]");
+    /* This loop's own flags are taken out, the others kept in their order for bench_parse. */
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--read-callback")) read_callback_mode = 1;
+        else if (!strcmp(argv[i], "--curlu")) curlu_mode = 1;
+        else argv[kept++] = argv[i];
+    }
+    argc = kept;
+    struct bench_args args = bench_parse(argc, argv, "curl_loop URL/obtenerCertificado [--seconds S|--calls N] [--warmup W] [--threads T] [--read-callback] [--curlu]");
     curl_global_init(CURL_GLOBAL_ALL);
     void **states = calloc((size_t)args.threads, sizeof *states);
     for (int i = 0; i < args.threads; i++) states[i] = new_state(args.url);
@@ -95,6 +115,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < args.threads; i++) {
         struct curl_state *s = states[i];
         curl_easy_cleanup(s->easy);
+        curl_url_cleanup(s->url);
         curl_slist_free_all(s->headers);
         free(s->answer.data);
         free(s);
