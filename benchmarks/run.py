@@ -6,7 +6,8 @@ with the machine and the profile, to benchmarks/results.md. Standard library onl
 Sections (numbers as in the table):
   1  sequential keep-alive calls: sello from C, Python (ctypes, bindings/python) and PHP (FFI, bindings/php)
      against raw libcurl in C, requests.Session and PHP's curl extension
-  2  instructions per call under callgrind, sello vs the raw libcurl loop (and where they go)
+  2  instructions per call under callgrind, sello vs the raw libcurl loop (and where they go);
+     2b the same against a raw loop that hands libcurl its URL parsed (CURLOPT_CURLU), as sello does
   3  8 threads on one sello client vs 8 raw libcurl threads
   4  benchmarks/cfdi_batch.py, 5 benchmarks/fv_upload.py (upload and express; when they exist)
   6  start-up in a fresh process, and the stripped size
