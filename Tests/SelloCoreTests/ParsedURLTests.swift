@@ -70,6 +70,7 @@ import Testing
             var options = CurlOptions(handle.raw)
             options.set(CURLOPT_URL, text)
             options.set(CURLOPT_CONNECTTIMEOUT_MS, 2000)
+            options.set(CURLOPT_TIMEOUT_MS, 2000) // should something listen there after all
             options.set(CURLOPT_PROXY, "") // loopback only, whatever the environment says
             #expect(options.failure == CURLE_OK)
             _ = curl_easy_perform(handle.raw)
