@@ -291,6 +291,16 @@ import Testing
         #expect(FESRequest.plainValues(RequestObject(.object(FESRequestTests.good))) == nil)
     }
 
+    /// `upperCased` gives what `uppercased()` gives, byte for byte.
+    @Test func upperCasingAgreesWithTheStandardLibrary() {
+        let scalars = (0x01...0x17F).compactMap { Unicode.Scalar(UInt32($0)) }.map { String(Character($0)) }
+        let texts = ["", "100123456", "a12345678", "A012345678", "\u{DF}1", "\u{FB00}", "e\u{301}", "\u{212A}"]
+        for text in texts + scalars + scalars.map({ "1" + $0 + "Z" }) {
+            let upper = FESRequest.upperCased(text)
+            #expect(Array(upper.utf8) == Array(text.uppercased().utf8), "\(Array(text.unicodeScalars))")
+        }
+    }
+
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
     /// be refused because 9 characters were required to be all digits.
     @Test(arguments: ["A12345678", "A123456789", "100123456"])
