@@ -43,7 +43,9 @@ public struct FESRequest: Sendable {
             types.check { () throws(SelloError) in
                 try reader.int("duracion", usuallyAt: Parameter.duracion.rawValue)
             } ?? nil
-        saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
+        // A local, stored with the other fields at the end: assigned here, before checks that may
+        // throw, it made the request be built aside and copied out (issue 13: some 250 instructions).
+        let saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
         try types.throwIfAny()
         let values: Values
         if let plain, duracion != nil {
@@ -84,6 +86,7 @@ public struct FESRequest: Sendable {
         nombreEmpresa = values.nombreEmpresa
         direccion = values.direccion
         giroEmpresa = values.giroEmpresa
+        self.saveTo = saveTo
     }
 
     /// The eight textual parameters as read; a member of the wrong type is kept in `types`.
