@@ -15,6 +15,20 @@ public struct FESRequest: Sendable {
     enum Parameter: Int, CaseIterable {
         case rut, correo, numeroDocumento, claveCertificado, duracion, nombreEmpresa, comuna, direccion, giroEmpresa
         var name: String { FESRequest.parameterNames[rawValue] }
+        /// `name`, for reading the request's bytes (`RequestObject.PlainStrings`).
+        var staticName: StaticString {
+            switch self {
+            case .rut: "rut"
+            case .correo: "correo"
+            case .numeroDocumento: "numeroDocumento"
+            case .claveCertificado: "claveCertificado"
+            case .duracion: "duracion"
+            case .nombreEmpresa: "nombreEmpresa"
+            case .comuna: "comuna"
+            case .direccion: "direccion"
+            case .giroEmpresa: "giroEmpresa"
+            }
+        }
     }
     /// Every parameter in the seed's order, made once (`allCases` builds an array each time).
     static let parameters = Parameter.allCases
@@ -108,7 +122,9 @@ public struct FESRequest: Sendable {
     static func plainValues(_ request: RequestObject) -> Values? {
         request.withPlainStrings { strings -> Values? in
             func value(_ parameter: Parameter) -> String? {
-                strings.bytes(parameter.name, usuallyAt: parameter.rawValue).flatMap { cleaned(bytes: $0, parameter) }
+                strings.bytes(parameter.staticName, usuallyAt: parameter.rawValue).flatMap {
+                    cleaned(bytes: $0, parameter)
+                }
             }
             guard let rut = value(.rut), let correo = value(.correo), let numeroDocumento = value(.numeroDocumento),
                 let claveCertificado = value(.claveCertificado), let nombreEmpresa = value(.nombreEmpresa),
