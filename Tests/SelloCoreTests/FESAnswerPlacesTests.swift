@@ -85,4 +85,21 @@ import Testing
             #expect(byPlace == byName, "\(answer)")
         }
     }
+
+    /// `isOK` says what `uppercased() == "OK"` says: every text of two ASCII bytes, and texts the
+    /// bytes do not decide (the Kelvin sign is canonically equivalent to K).
+    @Test func isOKMatchesUpperCasing() {
+        for first in UInt8(0)..<0x80 {
+            for second in UInt8(0)..<0x80 {
+                let text = String(decoding: [first, second], as: UTF8.self)
+                #expect(FESClient.isOK(text) == (text.uppercased() == "OK"), "\(first) \(second)")
+            }
+        }
+        for text in [
+            "", "o", "OK ", " ok", "okk", "o\u{212A}", "\u{212A}o", "O\u{212A}", "\u{FF2F}\u{FF2B}", "o\u{301}k",
+            "ok\u{301}", "\u{F3}k", "\u{0}ok", "ok\u{0}", "\u{2C}",
+        ] {
+            #expect(FESClient.isOK(text) == (text.uppercased() == "OK"), "\(Array(text.unicodeScalars))")
+        }
+    }
 }

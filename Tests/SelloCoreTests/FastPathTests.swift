@@ -291,6 +291,48 @@ import Testing
         #expect(FESRequest.plainValues(RequestObject(.object(FESRequestTests.good))) == nil)
     }
 
+    /// `upperCased` gives what `uppercased()` gives, byte for byte.
+    @Test func upperCasingAgreesWithTheStandardLibrary() {
+        let scalars = (0x01...0x17F).compactMap { Unicode.Scalar(UInt32($0)) }.map { String(Character($0)) }
+        let texts = ["", "100123456", "a12345678", "A012345678", "\u{DF}1", "\u{FB00}", "e\u{301}", "\u{212A}"]
+        for text in texts + scalars + scalars.map({ "1" + $0 + "Z" }) {
+            let upper = FESRequest.upperCased(text)
+            #expect(Array(upper.utf8) == Array(text.uppercased().utf8), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    /// A parameter's name known when compiling is its name, and a plain string found by it is
+    /// the one the lookup by String finds, wherever the member stands (or does not).
+    @Test func parametersFoundByStaticNameAsByName() throws {
+        let texts = [
+            #"{"rut":"1-9","correo":"a@b.cl","numeroDocumento":"100123456","claveCertificado":"X","duracion":1}"#,
+            #"{"giroEmpresa":"g","direccion":"d","comuna":"c","nombreEmpresa":"n","correo":"x","rut":"r"}"#,
+            #"{"rutt":"1","ru":"2","Rut":"3","correos":"4","comuna":5,"direccion":"a\u0020b","correo":null}"#,
+            #"{"rut":"a","rut":"b","numeroDocumentO":"x","claveCertificad":"y","claveCertificadoo":"z"}"#,
+            #"{}"#, #"{"":"","save_to":"/tmp/x","comuna":"Viña del Mar"}"#,
+        ]
+        for text in texts {
+            let request = try RequestObject(text: text)
+            for parameter in FESRequest.Parameter.allCases {
+                #expect(parameter.staticName.description == parameter.name)
+                for position in 0..<11 {
+                    let fast = request.withPlainStrings { strings in
+                        strings.bytes(parameter.staticName, usuallyAt: position).map { Array($0) }
+                    }
+                    let byName = request.withPlainStrings { strings -> [UInt8]? in
+                        guard
+                            let index = RequestObject.index(
+                                of: parameter.name, strings.buffer, strings.members, usuallyAt: position),
+                            case .plainString(let range) = strings.members[index].value
+                        else { return nil }
+                        return Array(strings.buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
+                    }
+                    #expect(fast == byName, "\(parameter) at \(position) in \(text)")
+                }
+            }
+        }
+    }
+
     /// The rule says a letter and 8 or 9 digits; a letter and 8 digits (9 characters) used to
     /// be refused because 9 characters were required to be all digits.
     @Test(arguments: ["A12345678", "A123456789", "100123456"])

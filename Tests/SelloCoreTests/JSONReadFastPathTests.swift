@@ -178,4 +178,22 @@ import Testing
             }
         }
     }
+
+    /// `skipWhitespace`'s one look at the next byte ends where the loop it guards ends, at every
+    /// byte value after every run of whitespace and at the end of the text.
+    @Test func skippingWhitespaceEndsWhereTheLoopEnds() {
+        for run in ["", " ", "\t", "\n", "\r", " \r\n\t ", "        "] {
+            for byte in UInt8(0)...0xFF {
+                for bytes in [[UInt8](run.utf8) + [byte, 0x20], [UInt8](run.utf8) + [byte], [UInt8](run.utf8)] {
+                    bytes.withUnsafeBufferPointer { buffer in
+                        var fast = JSONParser.Cursor(bytes: buffer)
+                        var loop = JSONParser.Cursor(bytes: buffer)
+                        fast.skipWhitespace()
+                        loop.skipWhitespaceRun()
+                        #expect(fast.index == loop.index, "\(bytes)")
+                    }
+                }
+            }
+        }
+    }
 }

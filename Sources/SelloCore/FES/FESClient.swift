@@ -115,6 +115,16 @@ public final class FESClient: OperationClient {
         if let place { answer.setValue(value, at: place) } else { answer.append(key, value) }
     }
 
+    /// `text.uppercased() == "OK"`, decided on the bytes when they are two ASCII bytes (issue 13:
+    /// upper-casing made a String, some 400 instructions a call); any other text by that comparison.
+    static func isOK(_ text: String) -> Bool {
+        let ascii: Bool? = text.withUTF8Bytes { bytes in
+            guard bytes.count == 2, bytes[0] < 0x80, bytes[1] < 0x80 else { return nil }
+            return bytes[0] | 0x20 == UInt8(ascii: "o") && bytes[1] | 0x20 == UInt8(ascii: "k")
+        }
+        return ascii ?? (text.uppercased() == "OK")
+    }
+
     /// `errorCode`: a number in the seed and in recorded answers, a numeric string elsewhere.
     static func errorCode(_ value: JSON?) -> Int? {
         if let number = value?.intValue { return Int(exactly: number) }
@@ -139,7 +149,7 @@ public final class FESClient: OperationClient {
         let errorCode = FESClient.errorCode(value(data, at: places.errorCode))
         // (A closure, not `redactor.scrub` itself: that would copy the redactor into a context.)
         let comentario = places.message(in: data).map { redactor.scrub($0) }
-        guard estado.stringValue?.uppercased() == "OK" else {
+        guard estado.stringValue.map(FESClient.isOK) ?? false else {
             throw FESCodes.serviceError(number: errorCode, comentario: comentario)
         }
         guard let certificado = value(data, at: places.certificado)?.stringValue,

@@ -15,6 +15,20 @@ public struct FESRequest: Sendable {
     enum Parameter: Int, CaseIterable {
         case rut, correo, numeroDocumento, claveCertificado, duracion, nombreEmpresa, comuna, direccion, giroEmpresa
         var name: String { FESRequest.parameterNames[rawValue] }
+        /// `name`, for reading the request's bytes (`RequestObject.PlainStrings`).
+        var staticName: StaticString {
+            switch self {
+            case .rut: "rut"
+            case .correo: "correo"
+            case .numeroDocumento: "numeroDocumento"
+            case .claveCertificado: "claveCertificado"
+            case .duracion: "duracion"
+            case .nombreEmpresa: "nombreEmpresa"
+            case .comuna: "comuna"
+            case .direccion: "direccion"
+            case .giroEmpresa: "giroEmpresa"
+            }
+        }
     }
     /// Every parameter in the seed's order, made once (`allCases` builds an array each time).
     static let parameters = Parameter.allCases
@@ -43,7 +57,9 @@ public struct FESRequest: Sendable {
             types.check { () throws(SelloError) in
                 try reader.int("duracion", usuallyAt: Parameter.duracion.rawValue)
             } ?? nil
-        saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
+        // A local, stored with the other fields at the end: assigned here, before checks that may
+        // throw, it made the request be built aside and copied out (issue 13: some 250 instructions).
+        let saveTo = types.check { () throws(SelloError) in try reader.string("save_to") } ?? nil
         try types.throwIfAny()
         let values: Values
         if let plain, duracion != nil {
@@ -84,6 +100,7 @@ public struct FESRequest: Sendable {
         nombreEmpresa = values.nombreEmpresa
         direccion = values.direccion
         giroEmpresa = values.giroEmpresa
+        self.saveTo = saveTo
     }
 
     /// The eight textual parameters as read; a member of the wrong type is kept in `types`.
@@ -105,7 +122,9 @@ public struct FESRequest: Sendable {
     static func plainValues(_ request: RequestObject) -> Values? {
         request.withPlainStrings { strings -> Values? in
             func value(_ parameter: Parameter) -> String? {
-                strings.bytes(parameter.name, usuallyAt: parameter.rawValue).flatMap { cleaned(bytes: $0, parameter) }
+                strings.bytes(parameter.staticName, usuallyAt: parameter.rawValue).flatMap {
+                    cleaned(bytes: $0, parameter)
+                }
             }
             guard let rut = value(.rut), let correo = value(.correo), let numeroDocumento = value(.numeroDocumento),
                 let claveCertificado = value(.claveCertificado), let nombreEmpresa = value(.nombreEmpresa),
@@ -173,7 +192,7 @@ public struct FESRequest: Sendable {
     static func checkDocumentNumber(_ text: String, _ problems: inout [SelloError]) -> String {
         // `replacing` costs some 8,000 instructions even when there is no dot to remove.
         let dotted = text.withUTF8Bytes { $0.contains(UInt8(ascii: ".")) }
-        let documento = (dotted ? text.replacing(".", with: "") : text).uppercased()
+        let documento = upperCased(dotted ? text.replacing(".", with: "") : text)
         if !isDocumentNumber(documento) {
             problems.append(
                 SelloError(
@@ -183,6 +202,15 @@ public struct FESRequest: Sendable {
                     field: "numeroDocumento"))
         }
         return documento
+    }
+
+    /// `text.uppercased()`, which is `text` itself when it is ASCII without a lower-case letter
+    /// (a document number's digits: issue 13, upper-casing made a String, some 190 instructions).
+    static func upperCased(_ text: String) -> String {
+        let upper = text.withUTF8Bytes { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
+        }
+        return upper ? text : text.uppercased()
     }
 
     static func checkComuna(_ name: String, _ problems: inout [SelloError]) -> Comuna? {

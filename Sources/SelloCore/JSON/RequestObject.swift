@@ -195,10 +195,11 @@ public struct RequestObject: Sendable {
 
         /// The bytes of member `key`'s value (`position` tried first); nil when there is no such
         /// member or its value is not a plain string.
-        func bytes(_ key: String, usuallyAt position: Int? = nil) -> UnsafeBufferPointer<UInt8>? {
-            guard let index = RequestObject.index(of: key, buffer, members, usuallyAt: position),
-                case .plainString(let range) = members[index].value
-            else { return nil }
+        func bytes(_ key: StaticString, usuallyAt position: Int) -> UnsafeBufferPointer<UInt8>? {
+            let found =
+                members.indices.contains(position) && RequestScan.name(members[position].name, in: buffer, is: key)
+                ? position : members.indices.first { RequestScan.name(members[$0].name, in: buffer, is: key) }
+            guard let index = found, case .plainString(let range) = members[index].value else { return nil }
             return UnsafeBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
         }
     }
