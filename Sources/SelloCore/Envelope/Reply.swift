@@ -81,12 +81,10 @@ public struct Reply: Sendable {
         // (issue 13: some 1,000 instructions fewer a FES call, 9,000 a CFDI stamp).
         let start = writer.written
         // The documents are never masked (`Redactor.documentFields`): the look passes them by.
-        var documents: [Range<Int>] = []
+        var documents = MarkedSpans()
         writeResult(into: &writer, masked: false, documents: &documents)
-        // (An envelope is written from the buffer's start: its documents need no moving then.)
-        let except = start == 0 ? documents : documents.map { ($0.lowerBound - start)..<($0.upperBound - start) }
         let mayHoldSecret = writer.withBytes(from: start) { written in
-            redactor.mayNeedScrubbing(writtenJSON: written, except: except)
+            redactor.mayNeedScrubbing(writtenJSON: written, except: documents, from: start)
         }
         if mayHoldSecret {
             writer.truncate(to: start)
@@ -112,7 +110,7 @@ public struct Reply: Sendable {
 
     /// The data or the error, and the warnings; unmasked, where the data's documents lie (an
     /// error's or a warning's members are all masked, whatever their names: `scrubMembers`).
-    private func writeResult(into writer: inout JSONWriter, masked: Bool, documents: inout [Range<Int>]) {
+    private func writeResult(into writer: inout JSONWriter, masked: Bool, documents: inout MarkedSpans) {
         switch outcome {
         case .success(let data):
             writer.writeRaw(#"{"ok":true,"data":"#)
