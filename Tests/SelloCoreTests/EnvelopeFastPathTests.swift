@@ -145,4 +145,46 @@ import Testing
             }
         }
     }
+
+    /// The lines a reply logs, collected from the log callback (its user data).
+    final class Lines {
+        var lines: [String] = []
+    }
+
+    /// A reply's log lines are asked for first (`wantsLog`): each level gets the lines it got
+    /// when every line was offered.
+    @Test func aReplyLogsItsWarningsAndErrorAtTheLevelsWanted() throws {
+        let failure = Reply.Outcome.failure(SelloError(.service, .fesUndocumentedError, "FES said no"))
+        for minLevel in [nil, 0, 1, 2, 3] as [Int32?] {
+            for outcome in [Reply.Outcome.success("x"), failure] {
+                for warnings in [[], ReplyTests.warnings] {
+                    let lines = Lines()
+                    let client = ClientHooks()
+                    if let minLevel {
+                        client.setLog(
+                            { userData, level, line in
+                                guard let userData, let line else { return }
+                                let lines = Unmanaged<Lines>.fromOpaque(userData).takeUnretainedValue()
+                                lines.lines.append("\(level) \(String(cString: line))")
+                            }, userData: Unmanaged.passUnretained(lines).toOpaque(), minLevel: minLevel)
+                    }
+                    let scope = CallScope(
+                        service: "fes", operation: "obtain_certificate",
+                        hooks: CallHooks(client: client, redactor: Redactor(secrets: ["Secreta123"])))
+                    var facts = CallFacts()
+                    facts.warnings = warnings
+                    _ = Reply(outcome, scope: scope, facts: facts)
+                    var expected: [String] = []
+                    if let minLevel, minLevel <= 2 {
+                        expected += warnings.map { "2 fes.obtain_certificate: \($0.message.replacing("Secreta123", with: "***"))" }
+                    }
+                    if let minLevel, case .failure = outcome {
+                        _ = minLevel
+                        expected.append("3 fes.obtain_certificate failed: service FES_UNDOCUMENTED_ERROR: FES said no")
+                    }
+                    withExtendedLifetime(lines) { #expect(lines.lines == expected, "\(String(describing: minLevel))") }
+                }
+            }
+        }
+    }
 }

@@ -25,11 +25,16 @@ public struct Reply: Sendable {
         redactor = scope.hooks.redactor
         self.facts = facts
         elapsedMs = scope.elapsedMilliseconds
-        for warning in facts.warnings {
-            scope.hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)")
+        // Asked first: the lines' closures copy the scope and each warning (issue 13: some 270
+        // instructions a call without a log callback).
+        let hooks = scope.hooks
+        if !facts.warnings.isEmpty && hooks.wantsLog(.warning) {
+            for warning in facts.warnings {
+                hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)")
+            }
         }
-        if case .failure(let error) = outcome {
-            scope.hooks.log(
+        if hooks.wantsLog(.error), case .failure(let error) = outcome {
+            hooks.log(
                 .error,
                 "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
         }
