@@ -19,14 +19,10 @@ public struct Reply: Sendable {
     let elapsedMs: Double
 
     public init(_ outcome: Outcome, scope: CallScope, facts: CallFacts) {
-        self.outcome = outcome
-        service = scope.service
-        operation = scope.operation
-        redactor = scope.hooks.redactor
-        self.facts = facts
-        elapsedMs = scope.elapsedMilliseconds
+        let elapsedMs = scope.elapsedMilliseconds
         // Asked first: the lines' closures copy the scope and each warning (issue 13: some 270
-        // instructions a call without a log callback).
+        // instructions a call without a log callback). Logged before `outcome` and `facts` are
+        // stored, they are moved into the reply, not copied (some 300 more).
         let hooks = scope.hooks
         if !facts.warnings.isEmpty && hooks.wantsLog(.warning) {
             for warning in facts.warnings {
@@ -38,6 +34,12 @@ public struct Reply: Sendable {
                 .error,
                 "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
         }
+        self.outcome = outcome
+        service = scope.service
+        operation = scope.operation
+        redactor = hooks.redactor
+        self.facts = facts
+        self.elapsedMs = elapsedMs
     }
 
     /// The envelope as JSON.
