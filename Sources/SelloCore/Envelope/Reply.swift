@@ -19,20 +19,27 @@ public struct Reply: Sendable {
     let elapsedMs: Double
 
     public init(_ outcome: Outcome, scope: CallScope, facts: CallFacts) {
-        self.outcome = outcome
-        service = scope.service
-        operation = scope.operation
-        redactor = scope.hooks.redactor
-        self.facts = facts
-        elapsedMs = scope.elapsedMilliseconds
-        for warning in facts.warnings {
-            scope.hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)")
+        let elapsedMs = scope.elapsedMilliseconds
+        // Asked first: the lines' closures copy the scope and each warning (issue 13: some 270
+        // instructions a call without a log callback). Logged before `outcome` and `facts` are
+        // stored, they are moved into the reply, not copied (some 300 more).
+        let hooks = scope.hooks
+        if !facts.warnings.isEmpty && hooks.wantsLog(.warning) {
+            for warning in facts.warnings {
+                hooks.log(.warning, "\(scope.service).\(scope.operation): \(warning.message)")
+            }
         }
-        if case .failure(let error) = outcome {
-            scope.hooks.log(
+        if hooks.wantsLog(.error), case .failure(let error) = outcome {
+            hooks.log(
                 .error,
                 "\(scope.service).\(scope.operation) failed: \(error.kind.rawValue) \(error.code): \(error.message)")
         }
+        self.outcome = outcome
+        service = scope.service
+        operation = scope.operation
+        redactor = hooks.redactor
+        self.facts = facts
+        self.elapsedMs = elapsedMs
     }
 
     /// The envelope as JSON.
@@ -81,12 +88,10 @@ public struct Reply: Sendable {
         // (issue 13: some 1,000 instructions fewer a FES call, 9,000 a CFDI stamp).
         let start = writer.written
         // The documents are never masked (`Redactor.documentFields`): the look passes them by.
-        var documents: [Range<Int>] = []
+        var documents = MarkedSpans()
         writeResult(into: &writer, masked: false, documents: &documents)
-        // (An envelope is written from the buffer's start: its documents need no moving then.)
-        let except = start == 0 ? documents : documents.map { ($0.lowerBound - start)..<($0.upperBound - start) }
         let mayHoldSecret = writer.withBytes(from: start) { written in
-            redactor.mayNeedScrubbing(writtenJSON: written, except: except)
+            redactor.mayNeedScrubbing(writtenJSON: written, except: documents, from: start)
         }
         if mayHoldSecret {
             writer.truncate(to: start)
@@ -112,7 +117,7 @@ public struct Reply: Sendable {
 
     /// The data or the error, and the warnings; unmasked, where the data's documents lie (an
     /// error's or a warning's members are all masked, whatever their names: `scrubMembers`).
-    private func writeResult(into writer: inout JSONWriter, masked: Bool, documents: inout [Range<Int>]) {
+    private func writeResult(into writer: inout JSONWriter, masked: Bool, documents: inout MarkedSpans) {
         switch outcome {
         case .success(let data):
             writer.writeRaw(#"{"ok":true,"data":"#)

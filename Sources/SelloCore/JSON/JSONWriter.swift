@@ -120,19 +120,33 @@ public struct JSONWriter: ~Copyable {
     public mutating func writeRaw(_ text: StaticString) { append(text) }
 
     public mutating func write(_ value: JSON) {
-        var unmarked: [Range<Int>] = []
-        write(value, marking: nil, marked: &unmarked)
+        switch value {
+        case .array(let array):
+            put(UInt8(ascii: "["))
+            for index in array.indices {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                write(array[index])
+            }
+            put(UInt8(ascii: "]"))
+        case .object(let object):
+            put(UInt8(ascii: "{"))
+            for index in object.members.indices {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                let member = object.members[index]
+                writeString(member.key)
+                put(UInt8(ascii: ":"))
+                write(member.value)
+            }
+            put(UInt8(ascii: "}"))
+        default: writeScalar(value)
+        }
     }
 
     /// Writes `value`, noting in `marked` where the value of each member whose name `marking`
-    /// picks lies in what is written, at any depth (an envelope notes its documents: `Reply`).
-    public mutating func write(_ value: JSON, marking: ((String) -> Bool)?, marked: inout [Range<Int>]) {
+    /// picks lies in what is written, at any depth but inside such a value, which is written as
+    /// `write(_:)` writes it (an envelope notes its documents: `Reply`).
+    mutating func write(_ value: JSON, marking: (String) -> Bool, marked: inout MarkedSpans) {
         switch value {
-        case .null: append("null")
-        case .bool(let bool): bool ? append("true") : append("false")
-        case .int(let int): writeInt(int)
-        case .double(let double): writeDouble(double)
-        case .string(let string): writeString(string)
         case .array(let array):
             put(UInt8(ascii: "["))
             for index in array.indices {
@@ -147,11 +161,28 @@ public struct JSONWriter: ~Copyable {
                 let member = object.members[index]
                 writeString(member.key)
                 put(UInt8(ascii: ":"))
-                let start = count
-                write(member.value, marking: marking, marked: &marked)
-                if let marking, marking(member.key) { marked.append(start..<count) }
+                if marking(member.key) {
+                    let start = count
+                    write(member.value)
+                    marked.append(start..<count)
+                } else {
+                    write(member.value, marking: marking, marked: &marked)
+                }
             }
             put(UInt8(ascii: "}"))
+        default: writeScalar(value)
+        }
+    }
+
+    /// A value that is neither an array nor an object.
+    private mutating func writeScalar(_ value: JSON) {
+        switch value {
+        case .null: append("null")
+        case .bool(let bool): bool ? append("true") : append("false")
+        case .int(let int): writeInt(int)
+        case .double(let double): writeDouble(double)
+        case .string(let string): writeString(string)
+        case .array, .object: write(value)
         }
     }
 
@@ -287,5 +318,43 @@ public struct JSONWriter: ~Copyable {
             return
         }
         count += 2
+    }
+}
+
+/// Where the values a writer marked lie in what it wrote (`JSONWriter.write(_:marking:marked:)`),
+/// in the order written, none inside another. The first two are kept in place: an envelope has
+/// a document or two, and an array made for them and freed cost some 700 instructions a call
+/// (issue 13).
+struct MarkedSpans {
+    private var first = 0..<0
+    private var second = 0..<0
+    private var more: [Range<Int>] = []
+    private(set) var count = 0
+
+    init() {}
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ span: Range<Int>) {
+        switch count {
+        case 0: first = span
+        case 1: second = span
+        default: more.append(span)
+        }
+        count += 1
+    }
+
+    /// Each span, in the order appended.
+    func forEachSpan(_ body: (Range<Int>) -> Void) {
+        if count > 0 { body(first) }
+        if count > 1 { body(second) }
+        for span in more { body(span) }
+    }
+
+    /// The spans as an array, in the order appended.
+    var all: [Range<Int>] {
+        var spans: [Range<Int>] = []
+        forEachSpan { spans.append($0) }
+        return spans
     }
 }

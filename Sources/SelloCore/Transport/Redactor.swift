@@ -20,15 +20,36 @@ public struct Redactor: Sendable {
 
     /// Whether `name` is one of `documentFields` (seven names, mostly of other lengths: cheaper
     /// than hashing every member name of every envelope). A name of none of their lengths is
-    /// let go at once (issue 13: some 170 instructions a FES call).
+    /// let go at once (issue 13: some 170 instructions a FES call), and so is one of none of
+    /// their first bytes (`errorCode` is as long as three of them: some 300 more).
     static func isDocument(_ name: String) -> Bool {
         let length = name.utf8.count
-        guard length < 64, documentLengths & (1 << length) != 0 else { return false }
+        guard length < 64, documentLengths & (1 << length) != 0, let head = name.utf8.first, head < 128,
+            documentHeads.bit(head)
+        else { return false }
         return documentFields.contains { JSONObject.same($0, name) }
     }
 
     /// The lengths of `documentFields`, one bit each.
     static let documentLengths: UInt64 = documentFields.reduce(0) { $0 | 1 << $1.utf8.count }
+    /// The first bytes of `documentFields` (ASCII), one bit each.
+    static let documentHeads = ASCIIBits(documentFields.compactMap(\.utf8.first))
+
+    /// A set of ASCII bytes, one bit each.
+    struct ASCIIBits {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        init(_ bytes: [UInt8]) {
+            for byte in bytes where byte < 128 {
+                if byte < 64 { low |= 1 << byte } else { high |= 1 << (byte - 64) }
+            }
+        }
+        /// Whether `byte` (below 128) is one of them.
+        @inline(__always)
+        func bit(_ byte: UInt8) -> Bool {
+            byte < 64 ? low & 1 << byte != 0 : high & 1 << (byte &- 64) != 0
+        }
+    }
 
     /// What a redactor knows, in one object its copies share and nothing changes: a call copies
     /// its redactor some ten times (hooks, transport, reader, reply), one retain each instead of

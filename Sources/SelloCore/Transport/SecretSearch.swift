@@ -30,24 +30,23 @@ struct TextMarks: Equatable {
 
 /// The byte-level searches the redactor is made of.
 extension Redactor {
-    /// `mayNeedScrubbing(writtenJSON:)` of what `json` holds outside `documents` (ranges in it,
-    /// in any order, nested or not): the documents' values, which `scrub(json:)` leaves as they
-    /// are, are not looked at. The rest is looked at as one text: every string `scrub(json:)`
-    /// looks at lies whole in one of its pieces (a match across two pieces only costs the
-    /// masked writing).
-    func mayNeedScrubbing(writtenJSON json: UnsafeBufferPointer<UInt8>, except documents: [Range<Int>]) -> Bool {
+    /// `mayNeedScrubbing(writtenJSON:)` of what `json` holds outside `documents` (spans of the
+    /// text `json` is part of from `origin` on, in order, none inside another; a span out of
+    /// order only makes more be looked at): the documents' values, which `scrub(json:)` leaves
+    /// as they are, are not looked at. The rest is looked at as one text: every string
+    /// `scrub(json:)` looks at lies whole in one of its pieces (a match across two pieces only
+    /// costs the masked writing).
+    func mayNeedScrubbing(
+        writtenJSON json: UnsafeBufferPointer<UInt8>, except documents: MarkedSpans, from origin: Int = 0
+    ) -> Bool {
         guard knowsSecrets else { return false }
         guard !documents.isEmpty else { return mayNeedScrubbing(writtenJSON: json) }
-        // Noted as written: in order, but a document inside another comes before it.
-        // (A constant: the pieces' closures then capture it without a box.)
-        let ordered =
-            zip(documents, documents.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound })
-            ? documents : documents.sorted { $0.lowerBound < $1.lowerBound }
         // The pieces between the documents, measured first: a batch's envelope is mostly documents.
         func forEachPiece(_ body: (Range<Int>) -> Void) {
             var next = 0
-            for document in ordered {
-                let (lower, upper) = (min(document.lowerBound, json.count), min(document.upperBound, json.count))
+            documents.forEachSpan { document in
+                let lower = min(max(document.lowerBound - origin, 0), json.count)
+                let upper = min(max(document.upperBound - origin, 0), json.count)
                 if lower > next { body(next..<lower) }
                 next = max(next, upper)
             }

@@ -47,7 +47,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         ]
         for value in values {
             var written = JSONWriter()
-            var documents: [Range<Int>] = []
+            var documents = MarkedSpans()
             written.write(value, marking: Redactor.isDocument, marked: &documents)
             let found = written.withBytes(from: 0) { redactor.mayNeedScrubbing(writtenJSON: $0, except: documents) }
             precondition(found || redactor.scrub(json: value) == value, "the one look missed what masking changes")
