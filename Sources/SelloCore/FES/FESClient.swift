@@ -142,9 +142,8 @@ public final class FESClient: OperationClient {
         let errorCode = FESClient.errorCode(value(data, at: places.errorCode))
         let comentario = places.message(in: data)
         guard estado.stringValue.map(FESClient.isOK) ?? false else {
-            // The error's message is built from the comentario (and compared with the table's
-            // text): masked first, so the message is the one the masked text makes. (A closure,
-            // not `redactor.scrub` itself: that would copy the redactor into a context.)
+            // The message is made from the masked comentario. (A closure, not `redactor.scrub`
+            // itself: that would copy the redactor into a context.)
             throw FESCodes.serviceError(number: errorCode, comentario: comentario.map { redactor.scrub($0) })
         }
         guard let certificado = value(data, at: places.certificado)?.stringValue,
@@ -157,11 +156,9 @@ public final class FESClient: OperationClient {
         }
         // Written in place or appended: the places found stay where they are.
         set(&data, "errorCode", .int(Int64(errorCode ?? 0)), at: places.errorCode)
-        // `comentario` holds the message under whichever name the service used. The service's
-        // texts may echo what it was sent: they are left to the envelope, which masks every
-        // string of the data but the documents with this call's redactor (Reply.write; FES's
-        // answer reaches nothing else: FESMaskingTests, test_secrets.py). Masking them here too
-        // cost some 700 instructions a call (issue 13).
+        // `comentario` holds the message under whichever name the service used. The texts may
+        // echo what was sent: the envelope masks every string of the data but the documents
+        // (Reply.write; test_secrets.py), so they are not masked here too (issue 13: ~700 a call).
         if let comentario { set(&data, "comentario", .string(comentario), at: places.comentario) }
         if let saveTo = request.saveTo {
             do {
