@@ -457,6 +457,46 @@ def test_the_clave_echoed_in_any_escape_is_never_shown(spelled) -> None:
         assert spelled(clave) not in text and clave not in text, text[:300]
 
 
+ANSWER_SPELLINGS = [
+    lambda s: s,
+    lambda s: "".join(f"&#{ord(c)};" for c in s),
+    lambda s: "".join(f"\\u{ord(c):04x}" for c in s),
+    lambda s: s.replace("&", "&amp;").replace("'", "&#039;").replace("ñ", "&ntilde;"),
+    lambda s: s.encode().decode("latin-1"),
+    lambda s: "".join(f"%{b:02X}" for b in s.encode()),
+    lambda s: "".join(f"%25{b:02X}" for b in s.encode()),
+]
+
+
+@pytest.mark.parametrize("member", ["comentario", "comentarios", "mensaje"])
+@pytest.mark.parametrize("estado", ["OK", "FAIL"])
+def test_the_answers_texts_echoing_the_secrets_are_masked_in_any_spelling(member: str, estado: str) -> None:
+    """FES's texts (under any of their names), on an OK and on a FAIL answer, echoing the clave or
+    the claveCertificado as a framework may escape them: masked in the envelope and in every log
+    line (readAnswer leaves an OK answer's texts to the envelope's masking)."""
+    clave = "Añ'o&9=Clave"
+    secrets = [clave, CLAVE_CERTIFICADO]
+    for spelled in ANSWER_SPELLINGS:
+        for secret in secrets:
+            answer: dict[str, Any] = {"estado": estado, "errorCode": 0 if estado == "OK" else 105}
+            answer[member] = f"para {spelled(secret)} fin"
+            if estado == "OK":
+                answer["certificado"] = base64.b64encode(b"not a pkcs12").decode()
+            with Canned(200, json.dumps(answer).encode()) as server:
+                config = {"base_url": server.url, "usuario": "u1", "clave": clave, "retries": {"max": 0}}
+                with Client("fes", config) as client:
+                    envelope = client.call("obtain_certificate", FES_REQUEST)
+            assert envelope["ok"] is (estado == "OK"), envelope
+            shown = json.dumps(envelope, ensure_ascii=False)
+            assert "***" in shown, shown[:300]
+    texts = everything()
+    assert texts
+    for text in texts:
+        for spelled in ANSWER_SPELLINGS:
+            for secret in secrets:
+                assert spelled(secret) not in text and secret not in text, text[:300]
+
+
 @pytest.mark.parametrize(
     "field, text",
     [
