@@ -311,10 +311,15 @@ import Testing
             #"{"rut":"a","rut":"b","numeroDocumentO":"x","claveCertificad":"y","claveCertificadoo":"z"}"#,
             #"{}"#, #"{"":"","save_to":"/tmp/x","comuna":"Viña del Mar"}"#,
         ]
+        // The seed's names, in its order (`parameterNames` is made of the static names).
+        #expect(
+            FESRequest.parameterNames == [
+                "rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
+                "nombreEmpresa", "comuna", "direccion", "giroEmpresa",
+            ])
         for text in texts {
             let request = try RequestObject(text: text)
             for parameter in FESRequest.Parameter.allCases {
-                #expect(parameter.staticName.description == parameter.name)
                 for position in 0..<11 {
                     let fast = request.withPlainStrings { strings in
                         strings.bytes(parameter.staticName, usuallyAt: position).map { Array($0) }

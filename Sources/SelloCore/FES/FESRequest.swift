@@ -6,16 +6,15 @@ import Glibc
 /// the service's order: missing (109), empty (110), characters (102), then each field's rule.
 public struct FESRequest: Sendable {
     /// The seed's parameters, in the seed's order; `Parameter` numbers them.
-    static let parameterNames = [
-        "rut", "correo", "numeroDocumento", "claveCertificado", "duracion",
-        "nombreEmpresa", "comuna", "direccion", "giroEmpresa",
-    ]
+    /// Written once, as `Parameter.staticName`.
+    static let parameterNames = Parameter.allCases.map { $0.staticName.description }
     static let allowedFields = parameterNames + ["save_to"]
 
     enum Parameter: Int, CaseIterable {
         case rut, correo, numeroDocumento, claveCertificado, duracion, nombreEmpresa, comuna, direccion, giroEmpresa
         var name: String { FESRequest.parameterNames[rawValue] }
-        /// `name`, for reading the request's bytes (`RequestObject.PlainStrings`).
+        /// The member's name, known when compiling: the request's bytes are compared with it
+        /// where they lie (`RequestObject.PlainStrings`); `parameterNames` is made of these.
         var staticName: StaticString {
             switch self {
             case .rut: "rut"
