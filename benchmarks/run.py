@@ -8,6 +8,8 @@ Sections (numbers as in the table):
      against raw libcurl in C, requests.Session and PHP's curl extension
   2  instructions per call under callgrind, sello vs the raw libcurl loop (and where they go);
      2b the same against a raw loop that hands libcurl its URL parsed (CURLOPT_CURLU), as sello does
+     2c instruction-cache misses per call, from callgrind's cache simulation (what rows 1 and 3 pay beyond
+     the instruction count)
   3  8 threads on one sello client vs 8 raw libcurl threads
   4  benchmarks/cfdi_batch.py, 5 benchmarks/fv_upload.py (upload and express; when they exist)
   6  start-up in a fresh process, and the stripped size
@@ -54,6 +56,18 @@ def first_line(text, limit=160):
 
 def rate_text(rate):
     return "%s/s (%s µs)" % (f"{rate:,.0f}", f"{1e6 / rate:,.1f}") if rate else "—"
+
+
+def cache_text(path):
+    """The simulated first-level instruction cache of a callgrind file ("32 KiB, 8-way"), or "?"."""
+    with open(path, errors="replace") as f:
+        for line in f:
+            match = re.match(r"desc: I1 cache: (\d+) B, \d+ B, (\S+) associative", line)
+            if match:
+                return "%d KiB, %s" % (int(match.group(1)) // 1024, match.group(2))
+            if not line.startswith(("desc:", "version:", "creator:", "pid:", "cmd:", "part:", "#")) and line.strip():
+                break
+    return "?"
 
 
 def ratio_text(value):
@@ -337,7 +351,10 @@ class Bench:
         os.makedirs(cg, exist_ok=True)
         sello = [os.path.join(a.bin, "sello_loop"), a.fes_url, "--warmup", "20"]
         curl = [os.path.join(a.bin, "curl_loop"), a.fes_url + "/obtenerCertificado", "--warmup", "20"]
-        valgrind = ["valgrind", "--tool=callgrind"]
+        # The cache and branch simulation leaves the instruction count as it is and adds what
+        # rows 1 and 3 pay for beyond it: a call's code and data that are not in the first-level
+        # caches, and the branches mispredicted (row 2c, and the details).
+        valgrind = ["valgrind", "--tool=callgrind", "--cache-sim=yes", "--branch-sim=yes"]
 
         # valgrind 3.19 cannot read some DWARF 5 that Swift/lld emit; try as asked, then fall back
         # to a copy of the library without debug info (the same code, symbols kept).
@@ -382,9 +399,13 @@ class Bench:
                     env=env if name == "sello" else None,
                     timeout=300,
                 )
-                totals[name, n] = self.callgrind_total(out_file)
+                totals[name, n] = self.callgrind_summary(out_file)
                 files[name, n] = out_file
-        per_call = {name: (totals[name, n2] - totals[name, n1]) / (n2 - n1) for name in ("sello", "curl", "curlu")}
+        events = {
+            name: {e: (totals[name, n2][e] - totals[name, n1].get(e, 0)) / (n2 - n1) for e in totals[name, n2]}
+            for name in ("sello", "curl", "curlu")
+        }
+        per_call = {name: events[name]["Ir"] for name in events}
         ratio = per_call["sello"] / per_call["curl"]
         self.add(
             "2",
@@ -406,7 +427,21 @@ class Bench:
             "(info)",
             "—",
         )
+        if "I1mr" in events["sello"] and events["curl"].get("I1mr"):
+            # What rows 1 and 3 measure follows this more than the instruction count: each miss
+            # is a wait of some 10 to 50 cycles, against about half a cycle for an instruction.
+            self.add(
+                "2c",
+                "instruction-cache misses per call (callgrind's cache simulation, I1 %s), C"
+                % cache_text(files[("sello", n2)]),
+                f"{events['sello']['I1mr']:,.0f}",
+                f"{events['curl']['I1mr']:,.0f}",
+                ratio_text(events["sello"]["I1mr"] / events["curl"]["I1mr"]),
+                "(info)",
+                "—",
+            )
         self.per_call_instructions = per_call
+        self.per_call_events = events
         self.profile(files[("sello", n1)], files[("sello", n2)], n2 - n1, files[("curl", n1)], files[("curl", n2)])
 
     def perf_instructions(self, sello, curl, n1, n2, why):
@@ -456,18 +491,33 @@ class Bench:
         match = re.search(r"\(SONAME\)\s+Library soname: \[([^\]]+)\]", out)
         return match.group(1) if match else None
 
+    @classmethod
+    def callgrind_total(cls, path):
+        """The instructions (Ir) of a callgrind file's totals."""
+        return cls.callgrind_summary(path)["Ir"]
+
     @staticmethod
-    def callgrind_total(path):
+    def callgrind_summary(path):
+        """{event: count} of a callgrind file's totals (Ir, and with the simulations I1mr, D1mr, Bcm...)."""
+        names = []
         with open(path, errors="replace") as f:
             for line in f:
-                if line.startswith(("summary:", "totals:")):
-                    return int(line.split()[1])
+                if line.startswith("events:"):
+                    names = line.split()[1:]
+                elif line.startswith(("summary:", "totals:")) and names:
+                    return dict(zip(names, (int(v) for v in line.split()[1:])))
         raise Failure("no totals in " + path)
 
     @staticmethod
-    def annotate(path, inclusive):
-        """{(object, function): Ir} from callgrind_annotate (self or inclusive costs)."""
-        cmd = ["callgrind_annotate", "--threshold=100", "--inclusive=" + ("yes" if inclusive else "no"), path]
+    def annotate(path, inclusive, event="Ir"):
+        """{(object, function): count of `event`} from callgrind_annotate (self or inclusive costs)."""
+        cmd = [
+            "callgrind_annotate",
+            "--threshold=100",
+            "--show=" + event,
+            "--inclusive=" + ("yes" if inclusive else "no"),
+            path,
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, errors="replace").stdout
         costs = {}
         pattern = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*?) \[([^\]]+)\]\s*$")
@@ -536,6 +586,7 @@ class Bench:
                 lines.append(
                     "| %s | %s | %s |" % (obj, f"{by_object.get(obj, 0):,.0f}", f"{curl_objects.get(obj, 0):,.0f}")
                 )
+        lines += self.cache_lines(sello1, sello2, curl1, curl2, calls)
         lines += [
             "",
             "Inclusive cost per call of sello's own functions (top 30):",
@@ -556,6 +607,52 @@ class Bench:
             lines.append("| %s | %.1f%% | %s | `%s` |" % (f"{cost:,.0f}", 100 * cost / total, obj, name[:150]))
         self.details.append("\n".join(lines))
         self.profile_summary = [(cost, name) for ((_, _), cost), name in zip(ours, our_names)]
+
+    def cache_lines(self, sello1, sello2, curl1, curl2, calls):
+        """The simulation's figures per call, and the instruction-cache misses by object: where the
+        time of rows 1 and 3 goes beyond the instructions (section 2 of benchmarks/README.md)."""
+        events = getattr(self, "per_call_events", {})
+        shown = [e for e in ("Ir", "I1mr", "D1mr", "Bcm") if all(e in events.get(n, {}) for n in ("sello", "curl"))]
+        if "I1mr" not in shown:
+            return []
+        labels = {
+            "Ir": "instructions",
+            "I1mr": "instruction-cache misses",
+            "D1mr": "data-cache read misses",
+            "Bcm": "mispredicted conditional branches",
+        }
+        lines = [
+            "",
+            "Callgrind's cache and branch simulation, per call:",
+            "",
+            "| figure | sello loop | raw libcurl loop | raw, parsed URL |",
+            "|---|---:|---:|---:|",
+        ]
+        for e in shown:
+            lines.append(
+                "| %s (%s) | %s | %s | %s |"
+                % (labels[e], e, *(f"{events[n].get(e, 0):,.0f}" for n in ("sello", "curl", "curlu")))
+            )
+
+        def by_object(first, second):
+            a, b = self.annotate(first, False, "I1mr"), self.annotate(second, False, "I1mr")
+            found = {}
+            for key in set(a) | set(b):
+                found[key[0]] = found.get(key[0], 0) + (b.get(key, 0) - a.get(key, 0)) / calls
+            return found
+
+        mine, raw = by_object(sello1, sello2), by_object(curl1, curl2)
+        lines += [
+            "",
+            "Instruction-cache misses per call by object:",
+            "",
+            "| object | sello loop | raw libcurl loop |",
+            "|---|---:|---:|",
+        ]
+        for obj in sorted(set(mine) | set(raw), key=lambda o: -mine.get(o, 0)):
+            if abs(mine.get(obj, 0)) >= 5 or abs(raw.get(obj, 0)) >= 5:
+                lines.append("| %s | %s | %s |" % (obj, f"{mine.get(obj, 0):,.0f}", f"{raw.get(obj, 0):,.0f}"))
+        return lines
 
     # 3. threads -----------------------------------------------------------------------------------
 
