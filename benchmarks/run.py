@@ -587,15 +587,22 @@ class Bench:
                     "| %s | %s | %s |" % (obj, f"{by_object.get(obj, 0):,.0f}", f"{curl_objects.get(obj, 0):,.0f}")
                 )
         lines += self.cache_lines(sello1, sello2, curl1, curl2, calls)
+        # The same functions' instruction-cache misses (row 2c), where the simulation ran: what a
+        # stage of the call costs in time beyond its instructions.
+        misses = {}
+        if "I1mr" in getattr(self, "per_call_events", {}).get("sello", {}):
+            a, b = self.annotate(sello1, True, "I1mr"), self.annotate(sello2, True, "I1mr")
+            misses = {key: (b.get(key, 0) - a.get(key, 0)) / calls for key in set(a) | set(b)}
         lines += [
             "",
             "Inclusive cost per call of sello's own functions (top 30):",
             "",
-            "| Ir/call | % of call | function |",
-            "|---:|---:|---|",
+            "| Ir/call | % of call | I1 misses/call | function |" if misses else "| Ir/call | % of call | function |",
+            "|---:|---:|---:|---|" if misses else "|---:|---:|---|",
         ]
-        for ((_, _), cost), name in zip(ours, our_names):
-            lines.append("| %s | %.1f%% | `%s` |" % (f"{cost:,.0f}", 100 * cost / total, name[:150]))
+        for ((obj, fn), cost), name in zip(ours, our_names):
+            shown = f"{misses.get((obj, fn), 0):,.0f} | " if misses else ""
+            lines.append("| %s | %.1f%% | %s`%s` |" % (f"{cost:,.0f}", 100 * cost / total, shown, name[:150]))
         lines += [
             "",
             "Self cost per call, every object (top 25):",
