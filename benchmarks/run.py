@@ -545,22 +545,34 @@ class Bench:
             return names
         return out if len(out) == len(names) else names
 
+    def per_call(self, first, second, calls, inclusive=False, event="Ir"):
+        """{(object, function): `event` per call}: the difference between two callgrind runs."""
+        a, b = self.annotate(first, inclusive, event), self.annotate(second, inclusive, event)
+        return {key: (b.get(key, 0) - a.get(key, 0)) / calls for key in set(a) | set(b)}
+
+    @staticmethod
+    def by_object(costs):
+        """{object: the sum of its functions' costs}."""
+        found = {}
+        for (obj, _), cost in costs.items():
+            found[obj] = found.get(obj, 0) + cost
+        return found
+
+    @staticmethod
+    def object_table(title, mine, raw, minimum):
+        """A table of per-object costs, sello's loop beside the raw one (rows under `minimum` left out)."""
+        lines = ["", title, "", "| object | sello loop | raw libcurl loop |", "|---|---:|---:|"]
+        for obj in sorted(set(mine) | set(raw), key=lambda o: -mine.get(o, 0)):
+            if abs(mine.get(obj, 0)) >= minimum or abs(raw.get(obj, 0)) >= minimum:
+                lines.append("| %s | %s | %s |" % (obj, f"{mine.get(obj, 0):,.0f}", f"{raw.get(obj, 0):,.0f}"))
+        return lines
+
     def profile(self, sello1, sello2, calls, curl1, curl2):
         """Per-call costs by object and by function: the difference between the two runs."""
-
-        def diff(first, second, inclusive):
-            a, b = self.annotate(first, inclusive), self.annotate(second, inclusive)
-            return {key: (b.get(key, 0) - a.get(key, 0)) / calls for key in set(a) | set(b)}
-
-        self_costs = diff(sello1, sello2, False)
-        by_object = {}
-        for (obj, _), cost in self_costs.items():
-            by_object[obj] = by_object.get(obj, 0) + cost
-        curl_objects = {}
-        for (obj, _), cost in diff(curl1, curl2, False).items():
-            curl_objects[obj] = curl_objects.get(obj, 0) + cost
+        self_costs = self.per_call(sello1, sello2, calls)
+        curl_costs = self.per_call(curl1, curl2, calls)
         top_self = sorted(self_costs.items(), key=lambda item: -item[1])[:25]
-        inclusive = diff(sello1, sello2, True)
+        inclusive = self.per_call(sello1, sello2, calls, inclusive=True)
         ours = sorted(
             ((key, cost) for key, cost in inclusive.items() if key[0].startswith("libsello")), key=lambda item: -item[1]
         )[:30]
@@ -575,24 +587,16 @@ class Bench:
             "Per call: sello %s Ir, raw libcurl loop %s Ir. Inside sello's call, curl_easy_perform "
             "(libcurl, the kernel calls excluded) is %s Ir."
             % (f"{total:,.0f}", f"{self.per_call_instructions['curl']:,.0f}", f"{curl_perform:,.0f}"),
-            "",
-            "By object (self cost per call):",
-            "",
-            "| object | sello loop | raw libcurl loop |",
-            "|---|---:|---:|",
         ]
-        for obj in sorted(set(by_object) | set(curl_objects), key=lambda o: -by_object.get(o, 0)):
-            if abs(by_object.get(obj, 0)) >= 50 or abs(curl_objects.get(obj, 0)) >= 50:
-                lines.append(
-                    "| %s | %s | %s |" % (obj, f"{by_object.get(obj, 0):,.0f}", f"{curl_objects.get(obj, 0):,.0f}")
-                )
+        lines += self.object_table(
+            "By object (self cost per call):", self.by_object(self_costs), self.by_object(curl_costs), 50
+        )
         lines += self.cache_lines(sello1, sello2, curl1, curl2, calls)
         # The same functions' instruction-cache misses (row 2c), where the simulation ran: what a
         # stage of the call costs in time beyond its instructions.
         misses = {}
         if "I1mr" in getattr(self, "per_call_events", {}).get("sello", {}):
-            a, b = self.annotate(sello1, True, "I1mr"), self.annotate(sello2, True, "I1mr")
-            misses = {key: (b.get(key, 0) - a.get(key, 0)) / calls for key in set(a) | set(b)}
+            misses = self.per_call(sello1, sello2, calls, inclusive=True, event="I1mr")
         lines += [
             "",
             "Inclusive cost per call of sello's own functions (top 30):",
@@ -641,25 +645,9 @@ class Bench:
                 % (labels[e], e, *(f"{events[n].get(e, 0):,.0f}" for n in ("sello", "curl", "curlu")))
             )
 
-        def by_object(first, second):
-            a, b = self.annotate(first, False, "I1mr"), self.annotate(second, False, "I1mr")
-            found = {}
-            for key in set(a) | set(b):
-                found[key[0]] = found.get(key[0], 0) + (b.get(key, 0) - a.get(key, 0)) / calls
-            return found
-
-        mine, raw = by_object(sello1, sello2), by_object(curl1, curl2)
-        lines += [
-            "",
-            "Instruction-cache misses per call by object:",
-            "",
-            "| object | sello loop | raw libcurl loop |",
-            "|---|---:|---:|",
-        ]
-        for obj in sorted(set(mine) | set(raw), key=lambda o: -mine.get(o, 0)):
-            if abs(mine.get(obj, 0)) >= 5 or abs(raw.get(obj, 0)) >= 5:
-                lines.append("| %s | %s | %s |" % (obj, f"{mine.get(obj, 0):,.0f}", f"{raw.get(obj, 0):,.0f}"))
-        return lines
+        mine = self.by_object(self.per_call(sello1, sello2, calls, event="I1mr"))
+        raw = self.by_object(self.per_call(curl1, curl2, calls, event="I1mr"))
+        return lines + self.object_table("Instruction-cache misses per call by object:", mine, raw, 5)
 
     # 3. threads -----------------------------------------------------------------------------------
 
