@@ -422,10 +422,11 @@ def csv40(folio: str = "1001") -> str:
 
 
 def test_a_csv40_with_the_40_plugin_and_the_csd(sandbox, cfdi, certs, tmp_path) -> None:
+    datos = csv40()  # made once: its Fecha is the clock's, and a second call may fall in the next second
     envelope = cfdi.call(
         "process_file_with_csd",
         {
-            "datos": csv40(),
+            "datos": datos,
             "prueba": True,
             "save_dir": str(tmp_path),
             "opciones": ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO"],
@@ -434,7 +435,7 @@ def test_a_csv40_with_the_40_plugin_and_the_csd(sandbox, cfdi, certs, tmp_path) 
     )
     assert envelope["ok"] is True and "warnings" not in envelope, envelope
     [request] = service_requests(sandbox)
-    assert base64.b64decode(request["json"]["datos"]).decode() == csv40()
+    assert base64.b64decode(request["json"]["datos"]).decode() == datos
     assert request["json"]["opciones"] == ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO"]
     uuid = envelope["data"]["uuid"]
     root = ET.fromstring((tmp_path / f"{uuid}.xml").read_bytes())
