@@ -106,7 +106,8 @@
  *     XML answers may carry text nodes of any size (a stamp's pdfBase64); a DOCTYPE is refused.
  *   - Files. save_to and save_dir are checked before anything is sent (io SAVE_TO_UNWRITABLE /
  *     SAVE_DIR_UNWRITABLE, attempts 0): an existing folder given as save_to, a missing or
- *     read-only folder, a name over 255 bytes, a path over 4095, a NUL. Every path given is
+ *     read-only folder, a name over 255 bytes, a path over 4095, a NUL; and save_to where a file
+ *     already is (SAVE_TO_EXISTS: a certificate is never written over one). Every path given is
  *     refused if it holds a NUL. A file sent from disk (file_path) that changes while it is
  *     sent stops the call at once: io FILE_CHANGED, the service never got a complete request.
  *   - Identifiers (contract ids, RFCs, UUIDs, RUTs) are ASCII: full-width or other look-alike

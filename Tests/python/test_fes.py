@@ -9,6 +9,7 @@ import shutil
 import stat
 import threading
 import time
+import urllib.parse
 
 import pytest
 from sello_ffi import Client, assert_no_secrets, call
@@ -210,6 +211,67 @@ def test_a_certificate_that_does_not_open_is_a_warning(sandbox, fes_config) -> N
     envelope = obtain(fes_config, VALID)
     assert envelope["ok"] is True and envelope["data"]["certificado"]
     assert [w["code"] for w in envelope["warnings"]] == ["CERTIFICATE_UNREADABLE"]
+
+
+def test_an_existing_save_to_is_refused_before_sending(sandbox, fes_config, tmp_path) -> None:
+    # FES cannot give a certificate twice (CHILE_2026.md §2.2 #12): the file already there may be
+    # the only copy of an earlier one, so it is never replaced.
+    target = tmp_path / "cert.p12"
+    target.write_bytes(b"an earlier certificate")
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    error = expect_error(envelope, "io", "SAVE_TO_EXISTS", None, "save_to")
+    assert str(target) in error["message"] and "nothing was sent" in error["message"], error
+    assert target.read_bytes() == b"an earlier certificate"
+    assert sandbox.requests() == [] and envelope["meta"]["attempts"] == 0
+
+
+def test_a_dangling_link_at_save_to_is_refused_before_sending(sandbox, fes_config, tmp_path) -> None:
+    target = tmp_path / "cert.p12"
+    target.symlink_to(tmp_path / "elsewhere.p12")
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    expect_error(envelope, "io", "SAVE_TO_EXISTS", None, "save_to")
+    assert sandbox.requests() == []
+
+
+def test_a_save_to_created_while_waiting_is_not_replaced(sandbox, fes_config, tmp_path) -> None:
+    target = tmp_path / "cert.p12"
+    sandbox.fault("delay", ms=800)
+    writer = threading.Timer(0.3, lambda: target.write_bytes(b"written meanwhile"))
+    writer.start()
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    writer.join()
+    assert envelope["ok"] is True, envelope
+    assert target.read_bytes() == b"written meanwhile"
+    assert base64.b64decode(envelope["data"]["certificado"]) and "saved_to" not in envelope["data"]
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"], warning["field"]) == ("io", "WRITE_FAILED", "save_to"), warning
+    assert "exists" in warning["message"] and "data.certificado" in warning["message"], warning
+    assert [p.name for p in tmp_path.iterdir()] == ["cert.p12"]  # no temporary file left
+
+
+def test_a_certificado_that_is_not_base64_is_kept_as_received(sandbox, fes_config, tmp_path) -> None:
+    # The quota is spent and the certificate cannot be downloaded again: whatever came is returned.
+    sandbox.fault("odd_certificate", style="percent")
+    target = tmp_path / "cert.p12"
+    envelope = obtain(fes_config, {**VALID, "save_to": str(target)})
+    assert envelope["ok"] is True, envelope
+    data = envelope["data"]
+    assert base64.b64decode(urllib.parse.unquote(data["certificado"]))  # as the service sent it
+    assert data["comentario"] and "saved_to" not in data and not target.exists()
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"], warning["field"]) == ("protocol", "CERTIFICATE_NOT_BASE64", "certificado")
+    assert "data.certificado" in warning["message"], warning
+
+
+@pytest.mark.parametrize("style", ["missing", "empty"])
+def test_ok_without_a_certificado_says_what_the_service_said(sandbox, fes_config, style) -> None:
+    sandbox.fault("odd_certificate", style=style)
+    envelope = obtain(fes_config, VALID)
+    error = expect_error(envelope, "protocol", "CERTIFICATE_MISSING", None)
+    assert error["retryable"] is False
+    assert "Certificado obtenido exitosamente" in error["message"], error  # the comentario
+    assert "quota" in error["message"]
+    assert len(sandbox.requests()) == 1
 
 
 def test_a_certificate_for_another_rut_is_a_warning(sandbox, fes_config) -> None:

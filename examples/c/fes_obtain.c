@@ -58,7 +58,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "set SELLO_SANDBOX_URL=http://127.0.0.1:PORT (scripts/with-sandbox.sh starts one)\n");
         return 2;
     }
-    snprintf(out_dir, sizeof out_dir, "%s", argc > 1 ? argv[1] : getenv("SELLO_EXAMPLES_OUT") ? getenv("SELLO_EXAMPLES_OUT") : "/tmp");
+    /* A new folder for each run by default: save_to is never a file that is already there. */
+    snprintf(out_dir, sizeof out_dir, "%s", argc > 1 ? argv[1] : getenv("SELLO_EXAMPLES_OUT") ? getenv("SELLO_EXAMPLES_OUT") : "/tmp/sello-example-XXXXXX");
+    if (argc < 2 && !getenv("SELLO_EXAMPLES_OUT") && !mkdtemp(out_dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
     mkdir(out_dir, 0700);
     printf("libsello %s (ABI %d)\n", sello_version(), sello_abi_version());
 

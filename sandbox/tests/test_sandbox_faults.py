@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -254,6 +255,17 @@ def test_fault_bad_and_wrong_rut_certificate(sb: Sandbox) -> None:
     assert "serialNumber=11111111-1" in openssl(
         "x509", "-noout", "-subject", "-nameopt", "sep_comma_plus", data=pem.encode()
     )
+
+
+def test_fault_odd_certificate(sb: Sandbox) -> None:
+    sb.fault("odd_certificate")
+    data = fes(sb).json()
+    assert data["estado"] == "OK" and "%2" in data["certificado"]
+    p12_certificate(base64.b64decode(urllib.parse.unquote(data["certificado"])), "Secr3tPass")
+    sb.fault("odd_certificate", style="missing")
+    assert "certificado" not in fes(sb).json()
+    sb.fault("odd_certificate", style="empty")
+    assert fes(sb).json()["certificado"] == ""
 
 
 def test_fault_count_prefix_and_order(sb: Sandbox) -> None:

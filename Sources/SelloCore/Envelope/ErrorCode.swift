@@ -34,6 +34,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let caFileUnreadable = ErrorCode("CA_FILE_UNREADABLE")
     public static let certificadoIlegible = ErrorCode("CERTIFICADO_ILEGIBLE")
     public static let certificateMissing = ErrorCode("CERTIFICATE_MISSING")
+    public static let certificateNotBase64 = ErrorCode("CERTIFICATE_NOT_BASE64")
     public static let certificateRutMismatch = ErrorCode("CERTIFICATE_RUT_MISMATCH")
     public static let certificateUnreadable = ErrorCode("CERTIFICATE_UNREADABLE")
     public static let cancellationRequested = ErrorCode("CANCELLATION_REQUESTED")
@@ -107,6 +108,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let rolInvalid = ErrorCode("ROL_INVALID")
     public static let rutInvalido = ErrorCode("RUT_INVALIDO")
     public static let saveDirUnwritable = ErrorCode("SAVE_DIR_UNWRITABLE")
+    public static let saveToExists = ErrorCode("SAVE_TO_EXISTS")
     public static let saveToUnwritable = ErrorCode("SAVE_TO_UNWRITABLE")
     public static let secretTooShort = ErrorCode("SECRET_TOO_SHORT")
     public static let serviceUnavailable = ErrorCode("SERVICE_UNAVAILABLE")
@@ -151,6 +153,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         caFileUnreadable,
         certificadoIlegible,
         certificateMissing,
+        certificateNotBase64,
         certificateRutMismatch,
         certificateUnreadable,
         cancellationRequested,
@@ -224,6 +227,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         rolInvalid,
         rutInvalido,
         saveDirUnwritable,
+        saveToExists,
         saveToUnwritable,
         secretTooShort,
         serviceUnavailable,

@@ -146,23 +146,54 @@ public final class FESClient: OperationClient {
             // itself: that would copy the redactor into a context.)
             throw FESCodes.serviceError(number: errorCode, comentario: comentario.map { redactor.scrub($0) })
         }
-        guard let certificado = value(data, at: places.certificado)?.stringValue,
-            let bytes = Base64.decode(certificado), !bytes.isEmpty
-        else {
-            throw SelloError(
-                .protocol, .certificateMissing,
-                "FES answered OK but without a readable base64 certificado; check with the provider "
-                    + "before trying again (the quota may have been spent)")
-        }
         // Written in place or appended: the places found stay where they are.
         set(&data, "errorCode", .int(Int64(errorCode ?? 0)), at: places.errorCode)
         // `comentario` holds the message under whichever name the service used. The texts may
         // echo what was sent: the envelope masks every string of the data but the documents
         // (Reply.write; test_secrets.py), so they are not masked here too (issue 13: ~700 a call).
         if let comentario { set(&data, "comentario", .string(comentario), at: places.comentario) }
+        let certificado = value(data, at: places.certificado)?.stringValue
+        guard let certificado, let bytes = Base64.decode(certificado), !bytes.isEmpty else {
+            // Issued, and not to be had again (CHILE_2026.md §2.2 #12): a value that is there is
+            // returned as it came, whatever its form; only its absence is an error.
+            guard let certificado, !isBlank(certificado) else {
+                throw missingCertificate(comentario: comentario.map { redactor.scrub($0) })
+            }
+            found.warn(notBase64Warning(saveTo: request.saveTo))
+            return .object(data)
+        }
+        keep(bytes, request: request, in: &data, found: &found)
+        return .object(data)
+    }
+
+    /// Only what base64 skips (line breaks, spaces, tabs): decodes to nothing, and is nothing.
+    static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    /// OK without a certificado: nothing to keep, but the quota may be spent.
+    static func missingCertificate(comentario: String?) -> SelloError {
+        let said = comentario.map { " (FES said: \($0))" } ?? ""
+        return SelloError(
+            .protocol, .certificateMissing,
+            "FES answered OK but without a certificado\(said); check with the provider before trying "
+                + "again (the quota may have been spent)")
+    }
+
+    static func notBase64Warning(saveTo: String?) -> Warning {
+        Warning(
+            kind: .protocol, code: .certificateNotBase64,
+            message: "FES answered OK with a certificado that is not base64; it is in data.certificado as it "
+                + "came\(saveTo == nil ? "" : ", not saved to save_to"): store it now and check with the provider "
+                + "(FES does not give a certificate twice)",
+            field: "certificado")
+    }
+
+    /// Saves the certificate where asked (never over another file) and looks inside it.
+    static func keep(_ bytes: [UInt8], request: FESRequest, in data: inout JSONObject, found: inout ReadFacts) {
         if let saveTo = request.saveTo {
             do {
-                try FileSystem.writeAtomically(bytes, to: saveTo, field: "save_to")
+                try FileSystem.writeAtomically(bytes, to: saveTo, replacing: false, field: "save_to")
                 data["saved_to"] = .string(saveTo)
             } catch {
                 found.warn(
@@ -187,6 +218,5 @@ public final class FESClient: OperationClient {
         case .failure(let warning):
             found.warn(warning)
         }
-        return .object(data)
     }
 }

@@ -82,12 +82,7 @@ public struct FESRequest: Sendable {
                     "duracion es \(duracion); debe ser 1, 2 o 3 (años)", field: "duracion"))
         }
         let comuna = FESRequest.checkComuna(values.comuna, &problems)
-        if let saveTo, let problem = FESRequest.saveToProblem(saveTo) {
-            problems.append(
-                SelloError(
-                    .io, .saveToUnwritable,
-                    "save_to: \(problem); nothing was sent", field: "save_to"))
-        }
+        if let saveTo, let problem = FESRequest.saveToProblem(saveTo) { problems.append(problem) }
         try Problems(problems).throwIfAny()
         guard let rut, let comuna, let duracion else { throw .internal("FES request validation is inconsistent") }
         self.rut = rut
@@ -433,10 +428,21 @@ public struct FESRequest: Sendable {
         return "'\(character)'"
     }
 
-    /// The certificate must not be lost: refuse, before sending, a save_to whose folder
-    /// cannot take the file.
-    static func saveToProblem(_ path: String) -> String? {
-        FileSystem.outputFileProblem(path)
+    /// The certificate must not be lost: refuse, before sending, a save_to whose folder cannot
+    /// take the file, or where something already is: it may be the only copy of an earlier
+    /// certificate, and FES gives none twice (CHILE_2026.md §2.2 #12).
+    static func saveToProblem(_ path: String) -> SelloError? {
+        if let problem = FileSystem.outputFileProblem(path) {
+            return SelloError(.io, .saveToUnwritable, "save_to: \(problem); nothing was sent", field: "save_to")
+        }
+        guard !FileSystem.exists(path) else {
+            return SelloError(
+                .io, .saveToExists,
+                "save_to: '\(path)' exists, and a certificate is never written over a file (it may be the "
+                    + "only copy of an earlier one): choose a new name or move that file; nothing was sent",
+                field: "save_to")
+        }
+        return nil
     }
 }
 

@@ -1,3 +1,5 @@
+import CSelloShims
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,11 +126,18 @@ public enum FileSystem {
         return Array(bytes.prefix(max(read, 0)))
     }
 
+    /// Whether something is at `path`: a file, a folder, or a link even when it leads nowhere.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
     /// Writes a file atomically and durably: a temporary file in the same folder, fsync, rename,
-    /// fsync of the folder; mode 0600 by default (certificates and keys are secrets).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, field: String)
-        throws(SelloError)
-    {
+    /// fsync of the folder; mode 0600 by default (certificates and keys are secrets). Without
+    /// `replacing`, a file that is already at `path` is left as it is and the write fails.
+    public static func writeAtomically(
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o600, replacing: Bool = true, field: String
+    ) throws(SelloError) {
         guard !path.utf8.contains(0) else {
             throw SelloError(
                 .io, .writeFailed,
@@ -155,7 +164,9 @@ public enum FileSystem {
         }
         if failure == nil && fsync(fd) != 0 { failure = errorText() }
         if close(fd) != 0 && failure == nil { failure = errorText() }
-        if failure == nil && rename(temporary, path) != 0 { failure = errorText() }
+        if failure == nil && commit(temporary, to: path, replacing: replacing) != 0 {
+            failure = errno == EEXIST ? "it exists (created meanwhile), and was not replaced" : errorText()
+        }
         if let failure {
             throw SelloError(.io, .writeFailed, "cannot write '\(path)': \(failure)", field: field)
         }
@@ -165,6 +176,10 @@ public enum FileSystem {
             fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    private static func commit(_ temporary: String, to path: String, replacing: Bool) -> Int32 {
+        replacing ? rename(temporary, path) : fileshim_rename_noreplace(temporary, path)
     }
 
     static func directory(of path: String) -> String {

@@ -70,8 +70,9 @@ final class Fes extends Client
      * Issues a digital certificate (POST {base}/obtenerCertificado). Never sent twice.
      *
      * Every field is checked locally first (the service's own codes); save_to is the path to write
-     * the certificate to (PKCS#12, mode 0600). A timeout error that is not retryable means the
-     * request may have reached the service: check with the provider before asking again.
+     * the certificate to (PKCS#12, mode 0600; never over an existing file). A timeout error that is
+     * not retryable means the request may have reached the service: check with the provider before
+     * asking again.
      *
      * @param array{
      *     rut: string,

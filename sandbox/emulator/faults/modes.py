@@ -157,5 +157,8 @@ class FaultModes(Connection):
     def fault_bad_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
         return self.write_answer(SERVICES[service].answer_faults["bad_certificate"](req, p, answer))
 
+    def fault_odd_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
+        return self.write_answer(SERVICES[service].answer_faults["odd_certificate"](req, p, answer))
+
     def fault_wrong_rut_certificate(self, req: Request, service: str, p: dict[str, Any], answer: Answer) -> int:
         return self.write_answer(SERVICES[service].answer_faults["wrong_rut_certificate"](req, p, answer))

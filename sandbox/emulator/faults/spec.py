@@ -20,9 +20,10 @@ DERIVING_MODES = {
     "drip",
     "close_after",
     "bad_certificate",
+    "odd_certificate",
     "wrong_rut_certificate",
 }
-FES_ONLY_MODES = {"bad_certificate", "wrong_rut_certificate"}
+FES_ONLY_MODES = {"bad_certificate", "odd_certificate", "wrong_rut_certificate"}
 FAULT_MODES = REPLACING_MODES | DERIVING_MODES
 
 
@@ -77,6 +78,8 @@ def validate_fault(body: Any) -> tuple[str, str | None, int, dict[str, Any]]:
             raise FaultSpecError("message must be a string")
     elif mode == "wrong_rut_certificate":
         params.setdefault("rut", "11111111-1")
+    elif mode == "odd_certificate" and params.setdefault("style", "percent") not in ("missing", "empty", "percent"):
+        raise FaultSpecError("style must be missing, empty or percent")
     elif mode == "nul_bytes" and params.setdefault("style", "raw") not in ("raw", "escaped"):
         raise FaultSpecError("style must be raw or escaped")
     return mode, prefix, count, params

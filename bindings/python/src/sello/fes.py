@@ -96,8 +96,9 @@ class FES(Client):
         """Issues a digital certificate (POST {base}/obtenerCertificado). Never sent twice.
 
         Every field is checked locally first (the service's own codes); save_to is the path to write
-        the certificate to (PKCS#12, mode 0600). A timeout error that is not retryable means the
-        request may have reached the service: check with the provider before asking again.
+        the certificate to (PKCS#12, mode 0600; never over an existing file). A timeout error that
+        is not retryable means the request may have reached the service: check with the provider
+        before asking again.
 
         Data: array{estado: string, errorCode: int, comentario: string, certificado: string,
         saved_to?: string, certificate_info?: array{subject: string, rut: string, serial: string,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from typing import Any
 
 from emulator.core.runtime import RUNTIME
 from emulator.core.values import b64
-from emulator.plumbing.answers import Answer
+from emulator.plumbing.answers import Answer, json_answer
 from emulator.plumbing.request import Request
 from emulator.plumbing.routing import table
 from emulator.services.base import Service
@@ -28,6 +29,23 @@ def bad_certificate(req: Request, p: dict[str, Any], answer: Answer) -> Answer:
     """fault bad_certificate: a success answer whose certificado is not a PKCS#12."""
     if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK":
         answer = fes_answer(0, certificado=b64(b"NOT A PKCS#12 " + os.urandom(256)))
+    return answer
+
+
+def odd_certificate(req: Request, p: dict[str, Any], answer: Answer) -> Answer:
+    """fault odd_certificate: a success answer whose certificado is not plain base64, by `style`:
+    `missing` (no member), `empty` (""), `percent` (the real PKCS#12's base64 percent-encoded, as
+    a form-encoding layer would write it). Not seen from FES: what a client must survive, since an
+    issued certificate cannot be downloaded again (CHILE_2026.md §2.2 #12)."""
+    if isinstance(answer.obj, dict) and answer.obj.get("estado") == "OK":
+        obj = dict(answer.obj)
+        if p["style"] == "missing":
+            obj.pop("certificado", None)
+        elif p["style"] == "empty":
+            obj["certificado"] = ""
+        else:
+            obj["certificado"] = urllib.parse.quote(obj["certificado"], safe="")
+        answer = json_answer(200, obj)
     return answer
 
 
@@ -58,5 +76,9 @@ SERVICE = Service(
         b"A",
         b'"}',
     ),
-    answer_faults={"bad_certificate": bad_certificate, "wrong_rut_certificate": wrong_rut_certificate},
+    answer_faults={
+        "bad_certificate": bad_certificate,
+        "odd_certificate": odd_certificate,
+        "wrong_rut_certificate": wrong_rut_certificate,
+    },
 )
