@@ -217,7 +217,8 @@ char *sello_check_rfc(const char *request_json);
  *        or instead "environment": "test" (the default, the documented URL) | "production"
  *        (refused without a base_url: Certificadora del Sur gives that URL with the account;
  *        configure it as base_url),
- *        "timeout_ms": 60000, "connect_timeout_ms": 10000, "ca_file", "proxy", "user_agent",
+ *        "timeout_ms": 120000 (FES's; Firma Virtual's and Prodigia's default is 60000),
+ *        "connect_timeout_ms": 10000, "ca_file", "proxy", "user_agent",
  *        "max_response_bytes": 104857600, "allow_insecure_http": false,
  *        "retries": {"max": 2, "base_delay_ms": 200, "max_delay_ms": 5000},
  *        "allow_tls_key_log": false}.
