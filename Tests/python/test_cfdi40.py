@@ -215,6 +215,7 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
     assert "2023-04-01" in retired["error"]["message"]
     unsealed = stamp_xml(cfdi, cfdi40_xml(""))
     assert "CALCULAR_SELLO" in unsealed["error"]["message"]
+    assert "cfdi_stamp_xml_with_csd" in unsealed["error"]["message"]  # the other way: Prodigia seals with the CSD
     stamped = stamp_xml(cfdi, cfdi40_xml(seal(), inside=TFD_INSIDE))
     assert "5FB2822E-396D-4725-8521-CDC4BDD20CCF" in stamped["error"]["message"]
     assert (
@@ -235,6 +236,25 @@ def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, 
     # CALCULAR_SELLO: the Sello may be empty.
     sandbox.cfdi_account("pade_user", has_default_cert=True)
     assert stamp_xml(cfdi, cfdi40_xml(""), opciones=["CALCULAR_SELLO"])["ok"] is True
+
+
+def test_stamp_xml_with_csd_seals_an_empty_sello_without_calcular_sello(sandbox, cfdi, certs) -> None:
+    """The seed's CSD variant is the alternative to asking Prodigia to compute the seal: the CSD in
+    the request seals an XML whose Sello is empty (the sandbox does; process_file_with_csd already
+    took the equivalent CSV). It was refused locally, SELLO_MAL_FORMADO (the audit's t3)."""
+    other = certs["other"]
+    sandbox.fault("reset", process=True, prefix=CFDI_REST + "/timbrado40/timbrarCfdi")  # stamped, answer lost
+    lost = cfdi.call("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="e1"), **csd_fields(other)})
+    # Unsealed, the seal is made there: the same request may be a new CFDI, so it is sent once and
+    # the caller is not told to repeat it (a sealed XML may be: Prodigia answers it with 307).
+    assert lost["error"]["kind"] == "transport" and lost["error"]["retryable"] is False, lost
+    assert lost["meta"]["attempts"] == 1
+    envelope = cfdi.call("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="e2"), **csd_fields(other)})
+    assert envelope["ok"] is True, envelope
+    assert service_requests(sandbox)[-1]["json"]["opciones"] == [RESEND]
+    stamped = ET.fromstring(base64.b64decode(envelope["data"]["xmlBase64"]))
+    assert stamped.get("NoCertificado") == other["noCertificado"] and stamped.get("Sello")
+    assert len(service_requests(sandbox)) == 2
 
 
 XML_CSD_CHECKS = [
