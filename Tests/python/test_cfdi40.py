@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
+import pathlib
+import re
 import time
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -439,6 +442,40 @@ def csv40(folio: str = "1001") -> str:
         )
         + "\n"
     )
+
+
+def reference_csv40_example() -> tuple[str, list[str]]:
+    """docs/reference.md's CFDI 4.0 CSV (cfdi_process_file) and the opciones it is shown with, its
+    Fecha made the current time, as the text says it must be."""
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "reference.md").read_text(encoding="utf-8")
+    section = text[text.index("The CSV of a CFDI 4.0 (with the 4.0 plugin)") :]
+    csv = re.search(r"\n```\n(CFDI\|4\.0\|.*?)\n```\n", section, re.S)
+    request = re.search(r"\n```json\n(.*?)\n```\n", section, re.S)
+    assert csv and request and csv.start() < request.start(), "the example moved"
+    fecha = f"{mexico_city_now() - datetime.timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}"
+    datos = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", fecha, csv.group(1), count=1) + "\n"
+    return datos, json.loads(request.group(1))["opciones"]
+
+
+def test_the_reference_csv40_example_stamps_as_shown(sandbox, cfdi, certs) -> None:
+    """The audit's t6: the example, sent with the one option the docs showed, failed on its first
+    call (SELLO_MAL_FORMADO: its Sello is empty). With the options shown now it stamps, given the
+    certificate stored in PADE the text names; without one, through the CSD variant it names."""
+    datos, opciones = reference_csv40_example()
+    assert opciones == ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO", "ESTABLECER_NO_CERTIFICADO"]
+    plugin_only = cfdi.call("process_file", {"datos": datos, "opciones": opciones[:1]})
+    expect_error(plugin_only, "service", "SELLO_MAL_FORMADO", 302)  # what the text says happens without
+    no_stored = cfdi.call("process_file", {"datos": datos, "opciones": opciones})
+    expect_error(no_stored, "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    with_csd = cfdi.call(
+        "process_file_with_csd", {"datos": datos, "opciones": opciones[:1], **csd_fields(certs["other"])}
+    )
+    assert with_csd["ok"] is True, with_csd
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    envelope = cfdi.call("process_file", {"datos": datos.replace("|F|1001|", "|F|1002|"), "opciones": opciones})
+    assert envelope["ok"] is True and not envelope.get("warnings"), envelope
+    stamped = ET.fromstring(base64.b64decode(envelope["data"]["xmlBase64"]))
+    assert stamped.get("Sello") and stamped.get("NoCertificado"), envelope
 
 
 def test_a_csv40_with_the_40_plugin_and_the_csd(sandbox, cfdi, certs, tmp_path) -> None:
