@@ -24,6 +24,18 @@ import Testing
             Self.cfdi(#"Version="4.0" Sello="" Fecha="2026-05-02T10:00:00""#), field: "xml",
             calcularSello: true, now: Self.may2)
         #expect(!unsealed.hasSello)
+        // With the issuer's CSD in the request (timbrarCfdi) Prodigia seals it: an empty Sello goes.
+        let withCSD = try CFDI40Check(
+            Self.cfdi(#"Version="4.0" Sello="" Fecha="2026-05-02T10:00:00""#), field: "xml",
+            calcularSello: false, withCSD: true, now: Self.may2)
+        #expect(!withCSD.hasSello)
+    }
+
+    @Test func anEmptySelloNamesBothWaysToSealIt() {
+        let error = Self.refusal(Self.cfdi(#"Version="4.0" Sello="" Fecha="2026-05-02T10:00:00""#))
+        #expect(error?.code.name == "SELLO_MAL_FORMADO")
+        #expect(error?.message.contains("CALCULAR_SELLO") == true)
+        #expect(error?.message.contains("cfdi_stamp_xml_with_csd") == true)
     }
 
     @Test func theChecksAndTheirCodes() {

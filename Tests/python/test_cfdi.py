@@ -778,17 +778,112 @@ def test_an_undocumented_code(sandbox, cfdi) -> None:
     assert "algo raro" in error["message"]
 
 
+def expect_refused_earlier(
+    envelope: dict, code: str = "USUARIO_O_CONTRASENA_INVALIDOS", number: int | None = 1
+) -> None:
+    """A call not sent because the client's credentials were refused on an earlier call."""
+    error = expect_error(envelope, "auth", code, number)
+    assert envelope["meta"]["attempts"] == 0 and error["retryable"] is False, envelope
+    message = error["message"]
+    assert message.startswith("not sent:") and "earlier call" in message, message
+    assert "lock the PADE account" in message and "3 failed logins" in message, message
+    assert "create a new client with the right usuario and password" in message, message
+    assert "PADE portal" in message, message
+
+
 def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, cfdi_config) -> None:
+    """PRODIGIA_2026.md §1: 3 wrong attempts lock the PADE account; after a refusal of the
+    credentials no later call of the client reaches the service, single or batch."""
     with Client("cfdi", {**cfdi_config, "password": "wrong-password"}) as client:
         envelope = client.call("process_file", {"datos": csv_text()})
         error = expect_error(envelope, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
         assert error["retryable"] is False and "3 failed logins" in error["message"]
         assert envelope["meta"]["attempts"] == 1
-        lookup = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})  # idempotent, still once
-        expect_error(lookup, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
-        assert lookup["meta"]["attempts"] == 1
-    assert len(service_requests(sandbox)) == 2
-    assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 2
+        lookup = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})  # not sent at all
+        expect_refused_earlier(lookup)
+        again = client.call("process_file", {"datos": csv_text(folio="2")})
+        expect_refused_earlier(again)
+        batch = client.call("process_files", {"items": [{"datos": csv_text(folio="3")}] * 3})
+        expect_refused_earlier(batch)
+        assert "wrong-password" not in str([lookup, again, batch])
+    assert len(service_requests(sandbox)) == 1
+    assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 1
+
+
+def test_a_loop_with_a_wrong_password_does_not_lock_the_account(sandbox, cfdi_config) -> None:
+    """The audit's back-office loop (t8_lockout): four stamps with a mistyped password reached
+    the service four times, and the sandbox, like PADE, locked the account after the third."""
+    with Client("cfdi", {**cfdi_config, "password": "mistyped"}) as client:
+        envelopes = [client.call("process_file", {"datos": csv_text(folio=str(i))}) for i in range(4)]
+    assert [e["meta"]["attempts"] for e in envelopes] == [1, 0, 0, 0], envelopes
+    for envelope in envelopes[1:]:
+        expect_refused_earlier(envelope)
+    assert len(service_requests(sandbox)) == 1
+    with Client("cfdi", cfdi_config) as client:  # a new client with the right password: not locked
+        assert client.call("process_file", {"datos": csv_text(folio="9")})["ok"] is True
+
+
+def test_the_sandbox_locks_the_account_after_3_failed_logins(sandbox, cfdi_config) -> None:
+    """What the client avoids: three clients with a wrong password, one call each, lock it."""
+    for _ in range(3):
+        with Client("cfdi", {**cfdi_config, "password": "mistyped"}) as client:
+            client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+    with Client("cfdi", cfdi_config) as client:
+        envelope = client.call("process_file", {"datos": csv_text()})
+    expect_error(envelope, "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
+    assert "bloqueada" in envelope["error"]["message"], envelope
+    assert len(service_requests(sandbox)) == 4
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_an_http_refusal_of_the_credentials_is_remembered_too(sandbox, cfdi, status) -> None:
+    sandbox.fault("status", status=status, body="html", count=1, prefix="/servicio")
+    first = cfdi.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+    expect_error(first, "auth", f"HTTP_{status}")
+    assert first["meta"]["attempts"] == 1
+    later = cfdi.call("process_file", {"datos": csv_text()})  # the fault is spent: it would succeed
+    expect_refused_earlier(later, f"HTTP_{status}", None)
+    assert later["error"]["service_code"] is None
+    assert len(service_requests(sandbox)) == 1
+
+
+def test_a_refusal_on_one_thread_stops_the_calls_of_every_thread(sandbox, cfdi_config) -> None:
+    with Client("cfdi", {**cfdi_config, "password": "mistyped"}) as client:
+        expect_error(
+            client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"}),
+            "auth",
+            "USUARIO_O_CONTRASENA_INVALIDOS",
+            1,
+        )
+        envelopes: list[dict] = []
+        lock = threading.Lock()
+
+        def worker(i: int) -> None:
+            envelope = client.call("process_file", {"datos": csv_text(folio=str(i))})
+            with lock:
+                envelopes.append(envelope)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(envelopes) == 6
+    for envelope in envelopes:
+        expect_refused_earlier(envelope)
+    assert len(service_requests(sandbox)) == 1
+
+
+def test_only_a_refusal_of_the_credentials_stops_the_client(sandbox, cfdi_config) -> None:
+    """A wrong contrato (codigo 2) or a service error is not a failed login: later calls go."""
+    with Client("cfdi", {**cfdi_config, "contrato": "NOT-MY-CONTRACT"}) as client:
+        expect_error(client.call("process_file", {"datos": csv_text()}), "service", "CONTRATO_INVALIDO", 2)
+        sandbox.fault("service_error", code=301, count=1)
+        expect_error(client.call("process_file", {"datos": csv_text()}), "service", "XML_MAL_FORMADO", 301)
+        envelope = client.call("process_file", {"datos": csv_text(), "contrato": CFDI_USER["contrato"]})
+        assert envelope["ok"] is True, envelope
+    assert len(service_requests(sandbox)) == 3
+    assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 0
 
 
 # --- answers only a real service gives (the canned server of cfdi_support) -------------------------

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
+import pathlib
+import re
 import time
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -215,6 +218,7 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
     assert "2023-04-01" in retired["error"]["message"]
     unsealed = stamp_xml(cfdi, cfdi40_xml(""))
     assert "CALCULAR_SELLO" in unsealed["error"]["message"]
+    assert "cfdi_stamp_xml_with_csd" in unsealed["error"]["message"]  # the other way: Prodigia seals with the CSD
     stamped = stamp_xml(cfdi, cfdi40_xml(seal(), inside=TFD_INSIDE))
     assert "5FB2822E-396D-4725-8521-CDC4BDD20CCF" in stamped["error"]["message"]
     assert (
@@ -235,6 +239,25 @@ def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, 
     # CALCULAR_SELLO: the Sello may be empty.
     sandbox.cfdi_account("pade_user", has_default_cert=True)
     assert stamp_xml(cfdi, cfdi40_xml(""), opciones=["CALCULAR_SELLO"])["ok"] is True
+
+
+def test_stamp_xml_with_csd_seals_an_empty_sello_without_calcular_sello(sandbox, cfdi, certs) -> None:
+    """The seed's CSD variant is the alternative to asking Prodigia to compute the seal: the CSD in
+    the request seals an XML whose Sello is empty (the sandbox does; process_file_with_csd already
+    took the equivalent CSV). It was refused locally, SELLO_MAL_FORMADO (the audit's t3)."""
+    other = certs["other"]
+    sandbox.fault("reset", process=True, prefix=CFDI_REST + "/timbrado40/timbrarCfdi")  # stamped, answer lost
+    lost = cfdi.call("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="e1"), **csd_fields(other)})
+    # Unsealed, the seal is made there: the same request may be a new CFDI, so it is sent once and
+    # the caller is not told to repeat it (a sealed XML may be: Prodigia answers it with 307).
+    assert lost["error"]["kind"] == "transport" and lost["error"]["retryable"] is False, lost
+    assert lost["meta"]["attempts"] == 1
+    envelope = cfdi.call("stamp_xml_with_csd", {"xml": cfdi40_xml(folio="e2"), **csd_fields(other)})
+    assert envelope["ok"] is True, envelope
+    assert service_requests(sandbox)[-1]["json"]["opciones"] == [RESEND]
+    stamped = ET.fromstring(base64.b64decode(envelope["data"]["xmlBase64"]))
+    assert stamped.get("NoCertificado") == other["noCertificado"] and stamped.get("Sello")
+    assert len(service_requests(sandbox)) == 2
 
 
 XML_CSD_CHECKS = [
@@ -419,6 +442,40 @@ def csv40(folio: str = "1001") -> str:
         )
         + "\n"
     )
+
+
+def reference_csv40_example() -> tuple[str, list[str]]:
+    """docs/reference.md's CFDI 4.0 CSV (cfdi_process_file) and the opciones it is shown with, its
+    Fecha made the current time, as the text says it must be."""
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "reference.md").read_text(encoding="utf-8")
+    section = text[text.index("The CSV of a CFDI 4.0 (with the 4.0 plugin)") :]
+    csv = re.search(r"\n```\n(CFDI\|4\.0\|.*?)\n```\n", section, re.S)
+    request = re.search(r"\n```json\n(.*?)\n```\n", section, re.S)
+    assert csv and request and csv.start() < request.start(), "the example moved"
+    fecha = f"{mexico_city_now() - datetime.timedelta(minutes=1):%Y-%m-%dT%H:%M:%S}"
+    datos = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", fecha, csv.group(1), count=1) + "\n"
+    return datos, json.loads(request.group(1))["opciones"]
+
+
+def test_the_reference_csv40_example_stamps_as_shown(sandbox, cfdi, certs) -> None:
+    """The audit's t6: the example, sent with the one option the docs showed, failed on its first
+    call (SELLO_MAL_FORMADO: its Sello is empty). With the options shown now it stamps, given the
+    certificate stored in PADE the text names; without one, through the CSD variant it names."""
+    datos, opciones = reference_csv40_example()
+    assert opciones == ["PLUGIN_PROCESO:GENERICO_CFDI40:1.0", "CALCULAR_SELLO", "ESTABLECER_NO_CERTIFICADO"]
+    plugin_only = cfdi.call("process_file", {"datos": datos, "opciones": opciones[:1]})
+    expect_error(plugin_only, "service", "SELLO_MAL_FORMADO", 302)  # what the text says happens without
+    no_stored = cfdi.call("process_file", {"datos": datos, "opciones": opciones})
+    expect_error(no_stored, "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    with_csd = cfdi.call(
+        "process_file_with_csd", {"datos": datos, "opciones": opciones[:1], **csd_fields(certs["other"])}
+    )
+    assert with_csd["ok"] is True, with_csd
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    envelope = cfdi.call("process_file", {"datos": datos.replace("|F|1001|", "|F|1002|"), "opciones": opciones})
+    assert envelope["ok"] is True and not envelope.get("warnings"), envelope
+    stamped = ET.fromstring(base64.b64decode(envelope["data"]["xmlBase64"]))
+    assert stamped.get("Sello") and stamped.get("NoCertificado"), envelope
 
 
 def test_a_csv40_with_the_40_plugin_and_the_csd(sandbox, cfdi, certs, tmp_path) -> None:

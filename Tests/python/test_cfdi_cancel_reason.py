@@ -179,9 +179,54 @@ def test_the_pkcs12_inside_its_option_as_documented(sandbox, cfdi, certs, tmp_pa
     both = cfdi.call("cancel_with_reason", {**request, "cert_path": certs["other"]["cer"]})
     assert both["error"]["kind"] == "invalid_argument" and both["error"]["field"] == "opciones", both
     assert len(service_requests(sandbox)) == 2  # the stamp and one cancellation
-    note = {"rfcEmisor": EMISOR, "uuids": [f"{uuid}|02|"], "opciones": ["CERT_DEFAULT", "XML_CANCELACION:PHgvPg=="]}
-    sandbox.cfdi_account("pade_user", has_default_cert=True)
-    assert cfdi.call("cancel_with_reason", note)["ok"] is True
+
+
+def signed_cancellation(*uuids: str) -> str:
+    """XML_CANCELACION's value: SAT's Cancelacion, signed by the issuer (a stand-in Signature)."""
+    folios = "".join(f'<Folio UUID="{u}" Motivo="02" FolioSustitucion=""/>' for u in uuids)
+    return b64(
+        f'<Cancelacion xmlns="http://cancelacfd.sat.gob.mx" RfcEmisor="{EMISOR}" Fecha="2026-12-07T10:00:00">'
+        f'<Folios>{folios}</Folios><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/></Cancelacion>'
+    )
+
+
+def test_a_cancellation_xml_signed_by_the_issuer_goes_without_any_csd(sandbox, cfdi, certs) -> None:
+    # PRODIGIA_2026.md §4.2 lists XML_CANCELACION:<b64>; MRV: "omit the cert, key and keyPass
+    # parameters", "not compatible with CERT_DEFAULT". It was refused without a CSD, and with one
+    # the private key was sent beside the XML that replaces it.
+    first, second = stamp(cfdi, "x1", receptor="XAXX010101000"), stamp(cfdi, "x2", receptor="XAXX010101000")
+    option = "XML_CANCELACION:" + signed_cancellation(first)
+    request = {"rfcEmisor": EMISOR, "uuids": [f"{first}|02|"], "opciones": [option]}
+    envelope = cfdi.call("cancel_with_reason", request)
+    assert envelope["ok"] is True and envelope["data"]["cancelaciones"][0]["status"] == "cancelled", envelope
+    query = service_requests(sandbox)[-1]["query"]
+    assert [n for n, _ in query] == ["contrato", "rfcEmisor", "arregloUUID", "opciones"]
+    assert query[-1] == ["opciones", option]
+    seed = {"rfcEmisor": EMISOR, "uuids": [f"{second}|XAXX010101000|{EMISOR}|1160.00|02|"]}
+    envelope = cfdi.call("cancel", {**seed, "opciones": ["XML_CANCELACION:" + signed_cancellation(second)]})
+    assert envelope["ok"] is True, envelope
+    assert [n for n, _ in service_requests(sandbox)[-1]["query"]] == ["contrato", "rfcEmisor", "uuids", "opciones"]
+    sent = len(service_requests(sandbox))
+
+    for extra in (
+        csd_fields(certs["other"]),
+        {"keyPass": CSD_PASSWORD},
+        {"certBase64": b64(read(certs["other"]["cer"]))},
+    ):
+        refused = cfdi.call("cancel_with_reason", {**request, **extra})
+        error = expect_error(refused, "invalid_argument", "INVALID_ARGUMENT", field="opciones")
+        assert "replaces" in error["message"] and "private key" in error["message"], error
+        assert refused["meta"]["attempts"] == 0
+    sandbox.cfdi_account("pade_user", has_default_cert=True)  # would succeed with CERT_DEFAULT alone
+    for other in ("CERT_DEFAULT", "PKCS12", "PKCS12:" + b64("p12")):
+        refused = cfdi.call("cancel_with_reason", {**request, "opciones": [option, other]})
+        error = expect_error(refused, "invalid_argument", "INVALID_ARGUMENT", field="opciones")
+        assert other.split(":")[0] in error["message"] and "not compatible" in error["message"], error
+    for bad, why in (("XML_CANCELACION:not base64!", "base64"), ("XML_CANCELACION:" + b64("no es XML"), "XML")):
+        refused = cfdi.call("cancel_with_reason", {**request, "opciones": [bad]})
+        error = expect_error(refused, "validation", "PARAMETRO_INVALIDO", 3, field="opciones")
+        assert why in error["message"] and "no es" not in error["message"], error
+    assert len(service_requests(sandbox)) == sent
 
 
 def test_a_refused_option_never_shows_its_value(sandbox, cfdi) -> None:

@@ -222,11 +222,15 @@ def test_batch_of_xml_stamps_with_the_csd(sandbox, cfdi, certs) -> None:
     items = [
         {"xml": cfdi40_xml(folio=str(n)), "opciones": ["CALCULAR_SELLO"], **csd_fields(certs["other"])}
         for n in range(3)
-    ] + [{"xml": cfdi40_xml(), **csd_fields(certs["csd"])}]
+    ] + [
+        {"xml": cfdi40_xml(folio="3"), **csd_fields(certs["csd"])},  # another RFC's CSD: refused locally
+        {"xml": cfdi40_xml(folio="4"), **csd_fields(certs["other"])},  # an empty Sello, sealed with the CSD
+    ]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml_with_csd", "items": items})
     data = envelope["data"]
-    assert (data["succeeded"], data["failed"]) == (3, 1), data
-    expect_error(data["results"][3], "validation", "SELLO_MAL_FORMADO", 302)
+    assert (data["succeeded"], data["failed"]) == (4, 1), data
+    expect_error(data["results"][3], "validation", "RFC_EMISOR_NO_CORRESPONDE", 203)
+    assert data["results"][3]["meta"]["attempts"] == 0 and len(service_requests(sandbox)) == 4
     assert {r["path"] for r in service_requests(sandbox)} == {CFDI_REST + "/timbrado40/timbrarCfdi"}
 
 

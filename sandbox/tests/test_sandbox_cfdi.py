@@ -470,6 +470,30 @@ def test_cfdi_cancelacion_cancelar_motivos_and_the_receiver(sb: Sandbox) -> None
     assert call(sb, "GET", REST + "cancelacion/cancelar").status == 405
 
 
+def test_cfdi_cancel_with_a_signed_cancellation_xml(sb: Sandbox) -> None:
+    """XML_CANCELACION:<b64> (PRODIGIA_2026.md §4.2; MRV: omit cert, key and keyPass; not with
+    CERT_DEFAULT): accepted without any CSD field, refused (3) with one, with CERT_DEFAULT or PKCS12,
+    or when its value is not base64 of an XML document."""
+    uuid = timbrado40(sb, cfdi40_xml(sealed("xc"), folio="xc", receptor="XAXX010101000")).xml()["UUID"]
+    signed = base64.b64encode(f'<Cancelacion RfcEmisor="EKU9003173C9"><Folios UUID="{uuid}"/></Cancelacion>'.encode())
+    option = "XML_CANCELACION:" + signed.decode()
+    query = [("contrato", CONTRATO), ("rfcEmisor", "EKU9003173C9"), ("arregloUUID", f"{uuid}|02|")]
+    csd = [("certBase64", base64.b64encode(b"cert").decode()), ("keyBase64", base64.b64encode(b"key").decode())]
+    sb.cfdi_account("pade_user", has_default_cert=True)
+    for refused in (
+        query + csd + [("keyPass", "12345678a"), ("opciones", option)],
+        query + [("keyPass", "12345678a"), ("opciones", option)],
+        query + [("opciones", option), ("opciones", "CERT_DEFAULT")],
+        query + [("opciones", option), ("opciones", "PKCS12")],
+        query + [("opciones", "XML_CANCELACION:no base64!")],
+        query + [("opciones", "XML_CANCELACION:" + base64.b64encode(b"not xml").decode())],
+    ):
+        data = rest(sb, "cancelacion/cancelar", refused).xml()
+        assert (data["statusOk"], data["codigo"]) == ("false", "3"), refused
+    data = rest(sb, "cancelacion/cancelar", query + [("opciones", option)]).xml()
+    assert data["statusOk"] == "true" and cancellations(data)[0]["codigo"] == "201", data
+
+
 def test_cfdi_integration_cancel_takes_the_motivo(sb: Sandbox) -> None:
     first, second = (stamped_uuid(sb) for _ in range(2))
     answer = cancel(

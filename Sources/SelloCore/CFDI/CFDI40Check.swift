@@ -13,8 +13,10 @@ struct CFDI40Check {
 
     /// - Parameters:
     ///   - calcularSello: opciones has CALCULAR_SELLO (Prodigia seals it: the Sello may be empty).
+    ///   - withCSD: the issuer's CSD is in the request (timbrarCfdi): Prodigia seals an empty Sello
+    ///     with it, the seed's alternative to CALCULAR_SELLO (002, procesarArchivoConCSD).
     ///   - now: seconds since the epoch (the caller's clock).
-    init(_ bytes: [UInt8], field: String, calcularSello: Bool, now: Int64) throws(SelloError) {
+    init(_ bytes: [UInt8], field: String, calcularSello: Bool, withCSD: Bool = false, now: Int64) throws(SelloError) {
         let root: XMLElement
         switch parseXML(bytes) {
         case .success(let element): root = element
@@ -56,11 +58,12 @@ struct CFDI40Check {
                 field: field)
         }
         let sello = (root.attribute("Sello") ?? "").trimmingSpaces
-        guard calcularSello || !sello.isEmpty else {
+        guard calcularSello || withCSD || !sello.isEmpty else {
             throw CFDICodes.validation(
                 302,
-                "\(field): the Comprobante has no Sello; seal it with the issuer's CSD, "
-                    + "or add CALCULAR_SELLO to opciones so that Prodigia seals it",
+                "\(field): the Comprobante has no Sello; seal it with the issuer's CSD before sending, add "
+                    + "CALCULAR_SELLO to opciones so that Prodigia seals it (with the certificate stored in PADE), "
+                    + "or send it with cfdi_stamp_xml_with_csd and the issuer's CSD, with which Prodigia seals it",
                 field: field)
         }
         try CFDI40Check.checkFecha(root.attribute("Fecha"), field: field, now: now)

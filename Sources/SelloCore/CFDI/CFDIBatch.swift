@@ -58,7 +58,11 @@ extension CFDIClient {
     public static let processFiles = AnyOperation(
         Operation<CFDIClient, CFDIBatchRequest>(
             "process_files",
-            parse: { json, _, _ throws(SelloError) in try CFDIBatchRequest(json) },
+            parse: { json, client, _ throws(SelloError) in
+                // A batch of a client whose credentials were refused earlier is not sent at all.
+                try client.checkCredentialsNotRefused()
+                return try CFDIBatchRequest(json)
+            },
             custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) }))
 
     /// One item of a batch: its scope (the operation's name), what it found so far, what to send.
@@ -106,8 +110,9 @@ extension CFDIClient {
             facts.attempts += item.facts.attempts
             done += 1
             scope.hooks.reportProgress(done: done, total: total)
-            guard let error, error.kind == .auth, exchange.attempts > 0 else { return nil }
-            return error.notSent
+            if let error, error.kind == .auth, exchange.attempts > 0 { return error.notSent }
+            // Another call of this client, on another thread, may have had them refused meanwhile.
+            return refusal.withLock { $0 }.map(CFDIClient.refusedEarlier)
         }
         let succeeded = results.filter { $0["ok"]?.boolValue == true }.count
         return [
@@ -127,7 +132,9 @@ extension CFDIClient {
         item.facts.warnings += found.warnings
         switch result {
         case .success(let data): return (Envelope.success(data, scope: item.scope, facts: item.facts), nil)
-        case .failure(let error): return (Envelope.failure(error, scope: item.scope, facts: item.facts), error)
+        case .failure(let error):
+            remember(error)
+            return (Envelope.failure(error, scope: item.scope, facts: item.facts), error)
         }
     }
 }

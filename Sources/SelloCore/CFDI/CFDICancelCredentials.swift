@@ -1,6 +1,7 @@
 /// How a cancellation proves it comes from the issuer (both cancellation families, seed 002 and
-/// PRODIGIA_2026.md §4.2): the CSD in the request, a PKCS#12, or the certificate stored with
-/// Prodigia (CERT_DEFAULT). Checked locally before anything is sent.
+/// PRODIGIA_2026.md §4.2): the CSD in the request, a PKCS#12, the certificate stored with
+/// Prodigia (CERT_DEFAULT), or the cancellation XML the issuer signed (`XML_CANCELACION:<b64>`).
+/// Checked locally before anything is sent.
 enum CFDICancelCredentials {
     /// The CSD sent in the request (certBase64, keyBase64, keyPass).
     case csd(CSDCredentials)
@@ -11,11 +12,20 @@ enum CFDICancelCredentials {
     case inlinePKCS12(base64: String, keyPass: String)
     /// Option CERT_DEFAULT: the certificate stored with Prodigia.
     case stored
+    /// Option `XML_CANCELACION:<b64>` (PRODIGIA_2026.md §4.2): SAT's cancellation XML, signed by
+    /// the issuer, travels in the option; it replaces every other credential.
+    case signedXML
+
+    static let signedXMLPrefix = "XML_CANCELACION:"
 
     static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String?) throws(SelloError)
         -> CFDICancelCredentials
     {
         let givesCSD = CSDCredentials.fields.contains { reader.has($0) }
+        if let signed = opciones.first(where: { $0.hasPrefix(signedXMLPrefix) }) {
+            return try signedXML(
+                String(signed.dropFirst(signedXMLPrefix.count)), opciones: opciones, givesCSD: givesCSD)
+        }
         if opciones.contains("CERT_DEFAULT") {
             guard !givesCSD else {
                 throw .invalidArgument(
@@ -32,6 +42,39 @@ enum CFDICancelCredentials {
             return try pkcs12(reader)
         }
         return .csd(try CSDCredentials.load(reader, rfcEmisor: rfcEmisor))
+    }
+
+    /// `XML_CANCELACION:<b64>`: the issuer signed the cancellation itself, so Prodigia needs no CSD
+    /// (MRV: "omit the cert, key and keyPass parameters") and the option is "not compatible with
+    /// CERT_DEFAULT". A caller who signs the XML does so not to hand over the private key: one
+    /// given beside it is refused, not sent.
+    static func signedXML(_ base64: String, opciones: [String], givesCSD: Bool) throws(SelloError)
+        -> CFDICancelCredentials
+    {
+        if let other = opciones.first(where: { $0 == "CERT_DEFAULT" || $0 == "PKCS12" || $0.hasPrefix("PKCS12:") }) {
+            throw .invalidArgument(
+                "opciones has XML_CANCELACION:<b64>, the cancellation XML already signed by the issuer, which "
+                    + "replaces any certificate: it is not compatible with \(CFDIOptions.shown(other)); leave one out",
+                field: "opciones")
+        }
+        if givesCSD {
+            throw .invalidArgument(
+                "opciones has XML_CANCELACION:<b64>: the cancellation XML already signed by the issuer replaces the "
+                    + "CSD, so the private key is not needed and is not sent; leave out cert_path, certBase64, "
+                    + "key_path, keyBase64 and keyPass",
+                field: "opciones")
+        }
+        guard let bytes = Base64.decode(base64), !bytes.isEmpty else {
+            throw CFDICodes.invalidParameter(
+                "opciones XML_CANCELACION:… does not hold base64 (of the signed cancellation XML)", field: "opciones")
+        }
+        if case .failure(let failure) = parseXML(bytes) {
+            throw CFDICodes.invalidParameter(
+                "opciones XML_CANCELACION:… is base64, but not of an XML document (\(failure.message), line "
+                    + "\(failure.line)): give base64 of the cancellation XML signed by the issuer",
+                field: "opciones")
+        }
+        return .signedXML
     }
 
     static let missingPKCS12 = CFDICodes.invalidParameter(
@@ -108,7 +151,7 @@ enum CFDICancelCredentials {
         case .inlinePKCS12(let base64, let keyPass):
             http.query += [("keyPass", keyPass)] // the file goes in opciones, as given
             http.secrets += [keyPass, base64]
-        case .stored:
+        case .stored, .signedXML: // the signed XML goes in opciones, as given
             break
         }
     }

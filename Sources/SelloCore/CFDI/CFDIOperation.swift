@@ -20,10 +20,19 @@ public struct CFDIOperation: ClientOperation {
         self.prepare = prepare
         descriptor = Operation(
             name,
-            parse: { json, client, found throws(SelloError) in try prepare(client, json, &found) },
+            parse: { json, client, found throws(SelloError) in
+                // Checked first: with credentials refused earlier nothing is worth reading.
+                try client.checkCredentialsNotRefused()
+                return try prepare(client, json, &found)
+            },
             build: { prepared, _ in prepared.http },
-            read: { response, prepared, _, scope, found throws(SelloError) in
-                try prepared.read(response, scope.hooks.redactor, &found)
+            read: { response, prepared, client, scope, found throws(SelloError) in
+                do throws(SelloError) {
+                    return try prepared.read(response, scope.hooks.redactor, &found)
+                } catch {
+                    client.remember(error)
+                    throw error
+                }
             })
     }
 

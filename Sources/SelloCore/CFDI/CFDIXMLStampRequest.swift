@@ -13,7 +13,8 @@ struct CFDIXMLStampRequest {
     let csd: CSDCredentials?
     /// The XML carries its own Sello (no CALCULAR_SELLO): the same bytes sent again are the same
     /// CFDI, which Prodigia answers with 307 and the earlier stamp. So a request that may have
-    /// arrived can be sent again by the caller (`retryable`), never twice by the library.
+    /// arrived can be sent again by the caller (`retryable`), never twice by the library. An
+    /// empty Sello (sealed there, by CALCULAR_SELLO or with the request's CSD) is sent once.
     let isSealed: Bool
     /// What a 307's earlier CFDI must agree with to be this one.
     let sent: SentCFDI
@@ -46,7 +47,7 @@ struct CFDIXMLStampRequest {
         let calcularSello = given?.contains("CALCULAR_SELLO") ?? false
         let document = xml.flatMap { xml in
             problems.check { () throws(SelloError) in
-                try CFDI40Check(xml, field: field, calcularSello: calcularSello, now: now)
+                try CFDI40Check(xml, field: field, calcularSello: calcularSello, withCSD: withCSD, now: now)
             }
         }
         let csd = withCSD ? problems.check { () throws(SelloError) in try Self.csd(reader, document: document) } : nil

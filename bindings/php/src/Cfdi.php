@@ -13,7 +13,8 @@ use Psr\Log\LoggerInterface;
  * Configuration as Fes, with usuario, password and contrato (the default contract, overridable
  * per call); environment 'production' (the default, timbrado.pade.mx) or 'test' (pruebas.pade.mx,
  * a separate deployment with its own users). Authentication failures are never retried: Prodigia
- * locks an account after 3.
+ * locks an account after 3, so once the credentials are refused every later call of the client
+ * fails at once without being sent (create a new client with the right password).
  */
 final class Cfdi extends Client
 {

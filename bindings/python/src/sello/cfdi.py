@@ -37,7 +37,9 @@ class CFDI(Client):
     Configuration as :class:`sello.FES`, with ``usuario``, ``password`` and ``contrato`` (the
     default contract, overridable per call); ``environment`` is "production" (the default,
     timbrado.pade.mx) or "test" (pruebas.pade.mx, a separate deployment with its own users).
-    Authentication failures are never retried: Prodigia locks an account after 3 of them.
+    Authentication failures are never retried: Prodigia locks an account after 3 of them, so once
+    the credentials are refused every later call of the client fails at once without being sent
+    (create a new client with the right password).
     """
 
     _service = "cfdi"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 
 from emulator.core.state import LOCK
@@ -170,6 +171,24 @@ def cfdi_cancel_one(
     ]
 
 
+def cfdi_signed_cancellation_problem(req: Request, options: list[str], value: str) -> str | None:
+    """XML_CANCELACION:<b64>, SAT's cancellation XML already signed by the issuer (PRODIGIA_2026.md
+    §4.2; MRV: "omit the cert, key and keyPass parameters", "not compatible with CERT_DEFAULT"): the
+    parameter wrong beside it (codigo 3), None when there is none. Refusing a CSD, CERT_DEFAULT or
+    PKCS12 next to it, and a value that is not base64 of an XML document, is this sandbox's reading
+    of MRV (weak evidence, sandbox/README.md); the signature itself is not checked."""
+    raw = b64_strict(value)
+    if raw is None or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        return "opciones"
+    try:
+        ET.fromstring(raw)
+    except ET.ParseError:
+        return "opciones"
+    if any(o in ("CERT_DEFAULT", "PKCS12") or o.startswith("PKCS12:") for o in options):
+        return "opciones"
+    return next((name for name in ("certBase64", "keyBase64", "keyPass") if req.q(name) is not None), None)
+
+
 def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[CancelEntry | None], status: int) -> Answer:
     """What both cancellation methods share: 3 (rfcEmisor, entries, opciones, CSD), 20 (CERT_DEFAULT
     without a default certificate), then one result per UUID."""
@@ -181,7 +200,12 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
         return cfdi_error("cancel", 3, rfc=rfc, detail="opciones", status=status)
     if not entries or any(e is None for e in entries):
         return cfdi_error("cancel", 3, rfc=rfc, detail="uuids" if status == 200 else "arregloUUID", status=status)
-    if "CERT_DEFAULT" in options:
+    signed = [o[len("XML_CANCELACION:") :] for o in options if o.startswith("XML_CANCELACION:")]
+    if signed:
+        problem = cfdi_signed_cancellation_problem(req, options, signed[0])
+        if problem is not None:
+            return cfdi_error("cancel", 3, rfc=rfc, detail=problem, status=status)
+    elif "CERT_DEFAULT" in options:
         if not account.has_default_cert:
             return cfdi_error("cancel", 20, rfc=rfc, status=status)
     else:
