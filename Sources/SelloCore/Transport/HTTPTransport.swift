@@ -238,10 +238,12 @@ public final class HTTPTransport: Sendable {
         }
         switch outcome.code {
         case _ where outcome.tooLarge:
-            return SelloError(
-                .protocol, .responseTooLarge,
-                "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); "
-                    + "the transfer was stopped")
+            // An answer was arriving: the service had the request (as for INVALID_ANSWER).
+            return request.replay.mayHaveArrived(
+                SelloError(
+                    .protocol, .responseTooLarge,
+                    "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); "
+                        + "the transfer was stopped"))
         case CURLE_OPERATION_TIMEDOUT:
             if !outcome.requestSent {
                 return SelloError(
