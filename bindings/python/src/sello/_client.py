@@ -606,12 +606,12 @@ class Client:
     def call(self, operation: str, request: Optional[Mapping[str, Any]] = None) -> Result:
         """Runs an operation by name with a request dict, e.g. ``fes.call("obtain_certificate",
         {...})``: the escape hatch for fields this binding does not name yet."""
+        sealed = Sealed(request or {})
+        del request  # out of this frame's locals (sello._sealed), also when the name is refused
         if operation not in self._operations:
             raise ValueError(
                 f"{type(self).__name__} has no operation {operation!r}; known: {', '.join(sorted(self._operations))}"
             )
-        sealed = Sealed(request or {})
-        del request  # out of this frame's locals (sello._sealed)
         return self._invoke(operation, sealed)
 
     def _invoke(self, operation: str, request: Request) -> Result:
