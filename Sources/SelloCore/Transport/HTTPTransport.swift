@@ -121,6 +121,7 @@ public final class HTTPTransport: Sendable {
     /// only: what the attempt counts for (requests, status) its caller adds up.
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks) -> Verdict {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
+        if let refusal = Self.proxyRefusal(outcome) { return .fail(refusal) }
         if outcome.code == CURLE_OK {
             // Read only when a log callback wanted the line (`Transfer.outcome`); asked first: the
             // line's closure would copy the request and the outcome (issue 13).
@@ -144,6 +145,20 @@ public final class HTTPTransport: Sendable {
         }
         guard canRetry, retriesDone < settings.config.retry.maxRetries else { return .fail(error) }
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
+    }
+
+    /// A proxy that refused its credentials: HTTP 407 to the CONNECT of an https base_url, or to
+    /// the request itself with an http one (only a proxy answers 407). The service never had the
+    /// request, and it is not the service that refused: an authentication failure, never retried
+    /// (API.md §5: repeating it can lock the proxy's account), which names `proxy`.
+    static func proxyRefusal(_ outcome: TransferOutcome) -> SelloError? {
+        let toConnect = outcome.proxyStatus == 407
+        guard toConnect || (outcome.code == CURLE_OK && outcome.status == 407) else { return nil }
+        return SelloError(
+            .auth, .proxyAuthFailed,
+            "the proxy refused its credentials (HTTP 407\(toConnect ? " to CONNECT" : "")); nothing reached the "
+                + "service: check the user and password in proxy (http://user:password@host:port); not retried",
+            field: "proxy", retryable: false)
     }
 
     /// The statuses `judgeStatus` may retry: the only ones whose Retry-After is read.
