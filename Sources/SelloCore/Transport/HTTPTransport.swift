@@ -275,12 +275,7 @@ public final class HTTPTransport: Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
-            // OpenSSL's "wrong version number": what answered does not speak TLS (an http:// port).
-            let hint =
-                detail.contains("wrong version number")
-                ? "the server did not answer TLS: should base_url be http://, or is it the wrong port?"
-                : "certificates and host names are always verified; set ca_file for a private CA"
-            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (\(hint))")
+            return tlsError(outcome.code, detail: detail)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
             return SelloError(
                 .transport, .connectionLost,
@@ -294,6 +289,29 @@ public final class HTTPTransport: Sendable {
                 .transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)",
                 retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
         }
+    }
+
+    /// TLS failed before anything was sent; the hint says what most often causes it.
+    func tlsError(_ code: CURLcode, detail: String) -> SelloError {
+        // OpenSSL could not load the configured ca_file ("error setting certificate file"): it
+        // is readable (checked at client_new) but holds no PEM certificate — a DER .cer, a key,
+        // another file. Said of ca_file, not as "set ca_file for a private CA".
+        if settings.config.caFile != nil,
+            code == CURLE_SSL_CACERT_BADFILE || detail.contains("error setting certificate")
+        {
+            return SelloError(
+                .transport, .tlsFailed,
+                "TLS failed, nothing was sent: ca_file is not a PEM CA bundle (\(detail)); give it the CA's "
+                    + "certificates as PEM (-----BEGIN CERTIFICATE-----; a DER .cer converts with "
+                    + "openssl x509 -inform DER -in ca.cer -out ca.pem)",
+                field: "ca_file")
+        }
+        // OpenSSL's "wrong version number": what answered does not speak TLS (an http:// port).
+        let hint =
+            detail.contains("wrong version number")
+            ? "the server did not answer TLS: should base_url be http://, or is it the wrong port?"
+            : "certificates and host names are always verified; set ca_file for a private CA"
+        return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (\(hint))")
     }
 
     func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, hooks: CallHooks) {
