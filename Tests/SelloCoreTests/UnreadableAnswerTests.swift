@@ -69,4 +69,20 @@ import Testing
         #expect(message(414).contains("query string") && message(414).contains("nothing was processed"))
         #expect(!message(418).contains("(") && message(418).hasSuffix("<html>x</html>"))
     }
+
+    /// ANSWER_TOO_COMPLEX comes from readers that know only the answer's bytes: the envelope
+    /// (`Reply`) says it as INVALID_ANSWER does, from the answered request's replay policy.
+    @Test func aTooComplexAnswerSaysWhatItsReplayPolicySays() {
+        let replay = ReplayPolicy.onlyIfNotSent(consequence: Self.fesConsequence)
+        let error = AnswerJSON.tooComplex(10).afterAnswer(replay)
+        #expect((error.kind, error.code.name, error.retryable) == (.protocol, "ANSWER_TOO_COMPLEX", false))
+        #expect(error.message.hasSuffix("; " + (replay.afterPossibleArrival ?? "?")), "\(error.message)")
+        let read = AnswerJSON.tooComplex(10).afterAnswer(.idempotent)
+        #expect(read.message == AnswerJSON.tooComplex(10).message && !read.retryable)
+        let repeatable = ReplayPolicy.callerMayRepeat(consequence: "a stamp", advice: "send it again")
+        #expect(AnswerJSON.tooComplex(10).afterAnswer(repeatable).retryable)
+        // Other errors of a call that had an answer say what their own code says.
+        let other = SelloError(.protocol, .certificateMissing, "no certificate").afterAnswer(replay)
+        #expect(other.message == "no certificate")
+    }
 }

@@ -696,6 +696,21 @@ def test_ca_file_makes_the_self_signed_certificate_work(certificates) -> None:
     assert elapsed < FAST
 
 
+@pytest.mark.parametrize("content", [b"not a certificate\n", b""], ids=["text", "empty"])
+def test_a_ca_file_that_is_not_a_pem_bundle_is_named(tls_servers, tmp_path, content: bytes) -> None:
+    """A readable ca_file holding no PEM certificate (a .cer in DER, a key, the wrong file): the
+    error names ca_file and says what is wrong with it, not "set ca_file for a private CA"."""
+    server: TLSServer = tls_servers["self"]
+    wrong = tmp_path / "ca.txt"
+    wrong.write_bytes(content)
+    with fes(server.url, ca_file=str(wrong)) as client:
+        envelope = client.call("obtain_certificate", FES_REQUEST)
+    error = expect(envelope, "transport", "TLS_FAILED", False)
+    assert error["field"] == "ca_file", error
+    assert "is not a PEM CA bundle" in error["message"] and "set ca_file for a private CA" not in error["message"]
+    assert envelope["meta"]["attempts"] == 0
+
+
 def test_no_insecure_fallback_even_when_http_is_allowed(tls_servers) -> None:
     """allow_insecure_http allows http:// URLs; it does not relax https://."""
     server: TLSServer = tls_servers["self"]

@@ -191,6 +191,25 @@ def test_max_response_bytes_stops_the_transfer(sandbox, fes_config) -> None:
     with Client("fes", {**fes_config, "max_response_bytes": 100_000}) as client:
         envelope = client.call("obtain_certificate", FES_REQUEST)
     assert (envelope["error"]["kind"], envelope["error"]["code"]) == ("protocol", "RESPONSE_TOO_LARGE")
+    # The answer arrived: the certificate may have been issued (docs/errors.md, never repeat blindly).
+    assert "the request may have reached the service" in envelope["error"]["message"], envelope["error"]
+    assert envelope["error"]["retryable"] is False
+
+
+def test_max_response_bytes_on_a_read_and_a_batch_stamp(sandbox, cfdi_config) -> None:
+    """A read's over-large answer does not say the request may have reached the service; a
+    stamp's, in a batch, does."""
+    from sello_fixtures import CFDI_REST, EMISOR, GHOST_UUID, RECEPTOR, csv_text
+
+    sandbox.fault("huge", bytes=2_000_000, prefix=CFDI_REST, count=2)
+    status = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
+    with Client("cfdi", {**cfdi_config, "max_response_bytes": 100_000}) as client:
+        read = client.call("get_status", status)["error"]
+        batch = client.call("process_files", {"items": [{"datos": csv_text(), "prueba": True}]})
+    stamp = batch["data"]["results"][0]["error"]
+    assert read["code"] == stamp["code"] == "RESPONSE_TOO_LARGE", (read, stamp)
+    assert "may have reached" not in read["message"]
+    assert "the request may have reached the service" in stamp["message"] and stamp["retryable"] is False, stamp
 
 
 def test_endless_body_is_stopped(sandbox, fes_config) -> None:

@@ -12,12 +12,13 @@ import threading
 import pytest
 from hostile import Hostile, answer, run_child
 from sello_ffi import LOG_FN, PROGRESS_FN, Client, lib
-from sello_fixtures import CFDI_USER, FES_USER
+from sello_fixtures import CFDI_USER, EMISOR, FES_USER, RECEPTOR
 from sello_fixtures import FES_REQUEST as SEED_REQUEST
 from sello_fixtures import GHOST_UUID as UUID
 from sello_fixtures import csv_text as csv
 
 FES_REQUEST = {**SEED_REQUEST, "claveCertificado": "Secreta123xyz"}
+GHOST = {"uuid": UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
 CERTIFICADO = base64.b64encode(b"a certificate that arrived" * 8).decode()
 
 
@@ -173,6 +174,38 @@ def test_xml_answer_with_100000_attributes_is_protocol() -> None:
     assert (envelope["error"]["kind"], envelope["error"]["code"]) == ("protocol", "ANSWER_TOO_COMPLEX"), envelope[
         "error"
     ]
+
+
+ARRIVED = "the request may have reached the service"
+
+
+def test_a_too_complex_answer_to_a_stamp_says_the_request_may_have_reached_the_service() -> None:
+    """The answer arrived: the stamp may have been made. Like INVALID_ANSWER, the error says so
+    and is not retryable (docs/errors.md, "a protocol error after sending"), for a single call
+    and an item of a batch alike; a read's does not."""
+    attributes = b" ".join(b'a%d="1"' % i for i in range(100_000))
+    body = (
+        b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><x " + attributes + b"/></servicioTimbrado>"
+    )
+    with Hostile(lambda _r: answer(200, body, "application/xml")) as server:
+        with Client("cfdi", {"base_url": server.url, **CFDI_USER, "timeout_ms": 5000}) as client:
+            single = client.call("process_file", {"datos": csv()})
+            batch = client.call("process_files", {"items": [{"datos": csv()}]})
+            read = client.call("get_status", GHOST)
+    for error in (single["error"], batch["data"]["results"][0]["error"]):
+        assert (error["kind"], error["code"]) == ("protocol", "ANSWER_TOO_COMPLEX"), error
+        assert ARRIVED in error["message"] and error["retryable"] is False, error
+    assert read["error"]["code"] == "ANSWER_TOO_COMPLEX" and ARRIVED not in read["error"]["message"], read
+
+
+def test_a_too_complex_answer_to_a_certificate_says_the_request_may_have_reached_the_service() -> None:
+    body = b'{"estado":"OK","errorCode":0,"certificado":"MIIBAA==","x":[' + b",".join([b"0"] * 3_000_000) + b"]}"
+    with Hostile(lambda _r: answer(200, body, "application/json")) as server:
+        with Client("fes", {"base_url": server.url, **FES_USER, "timeout_ms": 10000}) as client:
+            envelope = client.call("obtain_certificate", FES_REQUEST)
+    error = envelope["error"]
+    assert (error["kind"], error["code"]) == ("protocol", "ANSWER_TOO_COMPLEX"), error
+    assert ARRIVED in error["message"] and error["retryable"] is False, error
 
 
 # -- 14. parse memory stays within a small multiple of the answer ----------------------------------------

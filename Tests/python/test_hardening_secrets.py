@@ -88,6 +88,44 @@ def test_proxy_password_is_a_secret_in_every_answer() -> None:
     assert_absent("Pr0xy-S3cret", base64.b64encode(b"sello:Pr0xy-S3cret").decode())
 
 
+PROXY_REFUSES = answer(407, b"", "text/plain", 'Proxy-Authenticate: Basic realm="corp"\r\n')
+
+
+@pytest.mark.parametrize("base_url", ["https://127.0.0.2:9/x", "http://127.0.0.1:9/x"])
+@pytest.mark.parametrize(
+    "service,operation,credentials,request_",
+    [
+        ("fes", "obtain_certificate", {"usuario": "PruebaWS", "clave": "bJBk9GuSJCOWLXODhniTCX7e5"}, FES_REQUEST),
+        ("cfdi", "get_by_uuid", {"usuario": "u", "password": "p-pass", "contrato": "c"}, {"uuid": UUID}),
+    ],
+)
+def test_a_proxy_refusing_its_credentials_is_auth_and_never_retried(
+    base_url: str, service: str, operation: str, credentials: dict, request_: dict
+) -> None:
+    """HTTP 407 to the CONNECT of an https base_url, or to the request itself with an http one:
+    the proxy's credentials are wrong (API.md §5: never retried — retries can lock a corporate
+    proxy account), and it is not the service that answered."""
+    with Hostile(lambda _r: PROXY_REFUSES) as proxy:
+        config = {
+            "base_url": base_url,
+            **credentials,
+            "proxy": f"http://puser:Wr0ng-Pr0xy@127.0.0.1:{proxy.port}",
+            "retries": {"max": 3, "base_delay_ms": 1, "max_delay_ms": 5},
+        }
+        with Client(service, config) as client:
+            envelope = client.call(operation, request_)
+        received = list(proxy.received)
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["field"], error["retryable"]) == (
+        "auth",
+        "PROXY_AUTH_FAILED",
+        "proxy",
+        False,
+    ), error
+    assert "proxy" in error["message"] and "Wr0ng-Pr0xy" not in json.dumps(envelope)
+    assert len(received) == 1, [r.method for r in received]
+
+
 # -- 4. BAD_URL never repeats what may be credentials ---------------------------------------------------
 
 

@@ -62,10 +62,6 @@ public enum TokenRenewal: Sendable, Equatable {
     /// returns it: with what `replay` says after such an answer, retryable when it lets the
     /// caller repeat the request.
     public static func mayHaveArrived(_ error: SelloError, replay: ReplayPolicy) -> SelloError {
-        guard let note = replay.afterPossibleArrival else { return error }
-        var error = error
-        error.message += "; \(note)"
-        error.retryable = replay.callerMayRepeat
-        return error
+        replay.mayHaveArrived(error)
     }
 }

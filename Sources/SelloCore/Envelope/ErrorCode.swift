@@ -96,6 +96,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let portionInvalid = ErrorCode("PORTION_INVALID")
     public static let priceIdInvalid = ErrorCode("PRICE_ID_INVALID")
     public static let profileIdInvalid = ErrorCode("PROFILE_ID_INVALID")
+    public static let proxyAuthFailed = ErrorCode("PROXY_AUTH_FAILED")
     public static let qtypeInvalid = ErrorCode("QTYPE_INVALID")
     public static let qvalueInvalid = ErrorCode("QVALUE_INVALID")
     public static let rateLimited = ErrorCode("RATE_LIMITED")
@@ -215,6 +216,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         portionInvalid,
         priceIdInvalid,
         profileIdInvalid,
+        proxyAuthFailed,
         qtypeInvalid,
         qvalueInvalid,
         rateLimited,

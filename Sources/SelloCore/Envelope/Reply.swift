@@ -19,6 +19,10 @@ public struct Reply: Sendable {
     let elapsedMs: Double
 
     public init(_ outcome: Outcome, scope: CallScope, facts: CallFacts) {
+        var outcome = outcome
+        if case .failure(let error) = outcome, let answered = facts.answered {
+            outcome = .failure(error.afterAnswer(answered))
+        }
         let elapsedMs = scope.elapsedMilliseconds
         // Asked first: the lines' closures copy the scope and each warning (issue 13: some 270
         // instructions a call without a log callback). Logged before `outcome` and `facts` are

@@ -44,12 +44,16 @@ public struct CallFacts: Sendable {
     /// The service's own status code from the body, where it has one besides HTTP's.
     public var serviceCode: Int?
     public var warnings: [Warning] = []
+    /// The replay policy of the last request the service answered: an error found in reading that
+    /// answer comes after the request reached the service (`Reply`, `SelloError.afterAnswer`).
+    public var answered: ReplayPolicy?
 
     public init() {}
 
     mutating func add(_ exchange: Exchange) {
         attempts += exchange.attempts
         if let status = exchange.httpStatus { httpStatus = status }
+        if case .success(let response) = exchange.response { answered = response.replay }
     }
 }
 

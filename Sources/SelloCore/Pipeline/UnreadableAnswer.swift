@@ -30,12 +30,10 @@ public struct AnswerFormat: Sendable {
         let details: JSONObject = ["sample": .string(sample), "http_status": .int(Int64(response.status))]
         switch response.status {
         case 200..<300:
-            let note = response.replay.afterPossibleArrival
-            return SelloError(
-                .protocol, .invalidAnswer,
-                "\(service)'s answer is not its documented \(format): \(problem ?? sample)"
-                    + (note.map { "; \($0)" } ?? ""),
-                retryable: note != nil && response.replay.callerMayRepeat, details: details)
+            return response.replay.mayHaveArrived(
+                SelloError(
+                    .protocol, .invalidAnswer,
+                    "\(service)'s answer is not its documented \(format): \(problem ?? sample)", details: details))
         case 401, 403:
             return SelloError(
                 .auth, .httpStatus(response.status),
@@ -62,5 +60,18 @@ public struct AnswerFormat: Sendable {
         default:
             return ""
         }
+    }
+}
+
+extension SelloError {
+    /// This error of a call whose last request the service answered with `answered`'s replay
+    /// policy, as the envelope says it (`Reply`, for single calls and each item of a batch alike):
+    /// an answer too complex to read arrived, so the service had the request and may have acted on
+    /// it — said as after any answer that may have arrived (`ReplayPolicy.mayHaveArrived`),
+    /// as INVALID_ANSWER says it (`AnswerFormat.unreadable`) and RESPONSE_TOO_LARGE (the
+    /// transport). The readers that refuse such an answer know only its bytes, not the request.
+    func afterAnswer(_ answered: ReplayPolicy) -> SelloError {
+        guard code == .answerTooComplex else { return self }
+        return answered.mayHaveArrived(self)
     }
 }

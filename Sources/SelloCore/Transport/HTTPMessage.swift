@@ -32,6 +32,17 @@ public enum ReplayPolicy: Sendable {
             return "the request may have reached the service (\(consequence)), so it was not sent again: \(advice)"
         }
     }
+
+    /// `error`, which came after the request may have reached the service, as the caller must see
+    /// it: ending with `afterPossibleArrival` and retryable only when the caller may repeat the
+    /// request; unchanged for a request that only reads.
+    public func mayHaveArrived(_ error: SelloError) -> SelloError {
+        guard let note = afterPossibleArrival else { return error }
+        var error = error
+        error.message += "; \(note)"
+        error.retryable = callerMayRepeat
+        return error
+    }
 }
 
 public enum HTTPMethod: String, Sendable {

@@ -121,6 +121,7 @@ public final class HTTPTransport: Sendable {
     /// only: what the attempt counts for (requests, status) its caller adds up.
     func judge(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks) -> Verdict {
         if outcome.cancelled { return .fail(SelloError.cancelled(request, requestSent: outcome.requestSent)) }
+        if let refusal = Self.proxyRefusal(outcome) { return .fail(refusal) }
         if outcome.code == CURLE_OK {
             // Read only when a log callback wanted the line (`Transfer.outcome`); asked first: the
             // line's closure would copy the request and the outcome (issue 13).
@@ -144,6 +145,20 @@ public final class HTTPTransport: Sendable {
         }
         guard canRetry, retriesDone < settings.config.retry.maxRetries else { return .fail(error) }
         return .retry(error, delayMs: settings.config.retry.backoffMs(retry: retriesDone + 1))
+    }
+
+    /// A proxy that refused its credentials: HTTP 407 to the CONNECT of an https base_url, or to
+    /// the request itself with an http one (only a proxy answers 407). The service never had the
+    /// request, and it is not the service that refused: an authentication failure, never retried
+    /// (API.md §5: repeating it can lock the proxy's account), which names `proxy`.
+    static func proxyRefusal(_ outcome: TransferOutcome) -> SelloError? {
+        let toConnect = outcome.proxyStatus == 407
+        guard toConnect || (outcome.code == CURLE_OK && outcome.status == 407) else { return nil }
+        return SelloError(
+            .auth, .proxyAuthFailed,
+            "the proxy refused its credentials (HTTP 407\(toConnect ? " to CONNECT" : "")); nothing reached the "
+                + "service: check the user and password in proxy (http://user:password@host:port); not retried",
+            field: "proxy", retryable: false)
     }
 
     /// The statuses `judgeStatus` may retry: the only ones whose Retry-After is read.
@@ -238,10 +253,12 @@ public final class HTTPTransport: Sendable {
         }
         switch outcome.code {
         case _ where outcome.tooLarge:
-            return SelloError(
-                .protocol, .responseTooLarge,
-                "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); "
-                    + "the transfer was stopped")
+            // An answer was arriving: the service had the request (as for INVALID_ANSWER).
+            return request.replay.mayHaveArrived(
+                SelloError(
+                    .protocol, .responseTooLarge,
+                    "the answer exceeded max_response_bytes (\(settings.config.maxResponseBytes) bytes); "
+                        + "the transfer was stopped"))
         case CURLE_OPERATION_TIMEDOUT:
             if !outcome.requestSent {
                 return SelloError(
@@ -258,12 +275,7 @@ public final class HTTPTransport: Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
-            // OpenSSL's "wrong version number": what answered does not speak TLS (an http:// port).
-            let hint =
-                detail.contains("wrong version number")
-                ? "the server did not answer TLS: should base_url be http://, or is it the wrong port?"
-                : "certificates and host names are always verified; set ca_file for a private CA"
-            return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (\(hint))")
+            return tlsError(outcome.code, detail: detail)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_ABORTED_BY_CALLBACK:
             return SelloError(
                 .transport, .connectionLost,
@@ -277,6 +289,29 @@ public final class HTTPTransport: Sendable {
                 .transport, .curl(Int(outcome.code.rawValue)), "\(detail)\(unsafeNote)",
                 retryable: mayRepeat && outcome.code != CURLE_UNSUPPORTED_PROTOCOL)
         }
+    }
+
+    /// TLS failed before anything was sent; the hint says what most often causes it.
+    func tlsError(_ code: CURLcode, detail: String) -> SelloError {
+        // OpenSSL could not load the configured ca_file ("error setting certificate file"): it
+        // is readable (checked at client_new) but holds no PEM certificate — a DER .cer, a key,
+        // another file. Said of ca_file, not as "set ca_file for a private CA".
+        if settings.config.caFile != nil,
+            code == CURLE_SSL_CACERT_BADFILE || detail.contains("error setting certificate")
+        {
+            return SelloError(
+                .transport, .tlsFailed,
+                "TLS failed, nothing was sent: ca_file is not a PEM CA bundle (\(detail)); give it the CA's "
+                    + "certificates as PEM (-----BEGIN CERTIFICATE-----; a DER .cer converts with "
+                    + "openssl x509 -inform DER -in ca.cer -out ca.pem)",
+                field: "ca_file")
+        }
+        // OpenSSL's "wrong version number": what answered does not speak TLS (an http:// port).
+        let hint =
+            detail.contains("wrong version number")
+            ? "the server did not answer TLS: should base_url be http://, or is it the wrong port?"
+            : "certificates and host names are always verified; set ca_file for a private CA"
+        return SelloError(.transport, .tlsFailed, "TLS failed, nothing was sent: \(detail) (\(hint))")
     }
 
     func logRetry(_ retry: Int, delayMs: Int, after error: SelloError, hooks: CallHooks) {

@@ -142,6 +142,8 @@ struct TransferOutcome {
     var uploadFailure: (code: ErrorCode, message: String)? = nil
     /// The caller cancelled the call while this transfer ran (`*_client_cancel`).
     var cancelled = false
+    /// The proxy's answer to the CONNECT of an https base_url (0: none), read for a failure only.
+    var proxyStatus = 0
 }
 
 /// One HTTP attempt on an easy handle: sets every option from scratch (curl_easy_reset keeps
@@ -263,10 +265,14 @@ final class Transfer {
     private func unstarted(_ code: CURLcode) -> TransferOutcome {
         let errorText =
             handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+        // A CONNECT refused by the proxy ends here, before the request started (libcurl clears
+        // the code when a transfer begins: it is this transfer's).
+        var proxyStatus = 0
+        curlshim_easy_getinfo_long(handle.raw, CURLINFO_HTTP_CONNECTCODE, &proxyStatus)
         return TransferOutcome(
             code: code, status: 0, body: [], contentType: nil, retryAfterMs: nil, location: nil, requestSent: false,
             tooLarge: sink.exceeded, errorText: errorText, timing: nil, requestsStarted: 0,
-            uploadFailure: fileBody?.failure ?? sink.file?.failure)
+            uploadFailure: fileBody?.failure ?? sink.file?.failure, proxyStatus: proxyStatus)
     }
 
     /// The new connections and the time of the transfer, for the log line of its answer.

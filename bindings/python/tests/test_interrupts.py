@@ -15,8 +15,8 @@ from typing import Any, Dict, List, Type
 import pytest
 import sello
 import sello.aio
+from sello_fixtures import CFDI_REST, EMISOR, GHOST_UUID, RECEPTOR
 from sello_fixtures import CFDI_STATUS as STATUS
-from sello_fixtures import EMISOR, GHOST_UUID, RECEPTOR
 
 GHOST = {"uuid": GHOST_UUID, "rfcEmisor": EMISOR, "rfcReceptor": RECEPTOR, "total": "1160.00"}
 INTERRUPTS = [KeyboardInterrupt, SystemExit]
@@ -207,3 +207,78 @@ def test_a_sigint_while_a_certificate_call_awaits_its_answer_keeps_its_outcome(s
     else:
         assert isinstance(outcome, sello.CallCancelledError) and outcome.retryable is False, outcome
     assert len(sandbox.requests(FES_OBTAIN)) == 1
+
+
+# -- a SIGINT during a call that runs no Python meanwhile (no callback, no logging handler) -------
+
+
+@pytest.fixture
+def quiet_sello_logger() -> Any:
+    """The library's lines wanted by no handler: a call runs no Python code until it returns (the
+    default of an application without logging configured, and of one that silences sello)."""
+    logger = logging.getLogger("sello")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield logger
+    finally:
+        logger.setLevel(level)
+
+
+def sigint_once(sandbox: Any, prefix: str, count: int) -> threading.Thread:
+    """Sends SIGINT to this process once the sandbox has received ``count`` requests under
+    ``prefix`` (each held there by a delay fault)."""
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 10
+        while len(sandbox.requests(prefix)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt)
+    thread.start()
+    return thread
+
+
+def test_a_sigint_during_a_call_without_callbacks_keeps_its_outcome(sandbox, fes_config, quiet_sello_logger) -> None:
+    """No Python runs during the call, so Python raises the KeyboardInterrupt as soon as the C
+    call returns: it must carry the certificate that was issued (and its envelope be freed)."""
+    from sello_fixtures import FES_OBTAIN, FES_REQUEST
+
+    assert threading.current_thread() is threading.main_thread()
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    with sello.FES(**fes_config) as fes:
+        assert not fes._calls_back()  # the case under test: nothing to call back meanwhile
+        timer = sigint_once(sandbox, FES_OBTAIN, 1)
+        try:
+            with pytest.raises(KeyboardInterrupt) as caught:
+                fes.obtain_certificate(**FES_REQUEST)
+        finally:
+            timer.join(timeout=10)
+    outcome = getattr(caught.value, "sello_outcome", None)
+    assert isinstance(outcome, sello.Result), outcome
+    assert outcome["estado"] == "OK" and outcome["certificado"]
+    assert len(sandbox.requests(FES_OBTAIN)) == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_sigint_during_a_batch_without_callbacks_keeps_its_results(sandbox, cfdi_config, quiet_sello_logger) -> None:
+    """The same for a batch of stamps: the batch cannot be stopped (no Python runs meanwhile),
+    so it ends, and its results go with the KeyboardInterrupt."""
+    from sello_fixtures import csv_text
+
+    sandbox.fault("delay", ms=1000, count=3, prefix=CFDI_REST)
+    items = [{"datos": csv_text(str(folio)), "prueba": True} for folio in range(3)]
+    with sello.CFDI(**cfdi_config) as cfdi:
+        assert not cfdi._calls_back()
+        timer = sigint_once(sandbox, CFDI_REST, 1)
+        try:
+            with pytest.raises(KeyboardInterrupt) as caught:
+                cfdi.process_files(items=items)
+        finally:
+            timer.join(timeout=10)
+    outcome = getattr(caught.value, "sello_outcome", None)
+    assert isinstance(outcome, sello.Result), outcome
+    assert outcome["succeeded"] == 3
+    assert len(sandbox.state()["cfdis"]) == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

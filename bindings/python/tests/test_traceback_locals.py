@@ -5,7 +5,7 @@ traceback.TracebackException(..., capture_locals=True))."""
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable, List
+from typing import Any, Callable, List, Type
 
 import pytest
 import sello
@@ -30,10 +30,10 @@ CERTIFICATE_REQUEST = {
 }
 
 
-def secrets_shown(call: Callable[[], Any]) -> List[str]:
+def secrets_shown(call: Callable[[], Any], expected: Type[BaseException] = sello.SelloError) -> List[str]:
     """The lines of the exception's traceback, with every frame's locals, that show a secret
     (this file's own frames left out: the test's locals are the test's)."""
-    with pytest.raises(sello.SelloError) as caught:
+    with pytest.raises(expected) as caught:
         call()
     exception = caught.value
     text = "".join(traceback.TracebackException.from_exception(exception, capture_locals=True).format())
@@ -59,6 +59,24 @@ def test_call_with_a_bad_value_shows_no_secret(sandbox, cfdi_config) -> None:
     with sello.CFDI(**cfdi_config) as cfdi:
         shown = secrets_shown(lambda: cfdi.call("get_by_uuid", {"uuid": b"bytes", "keyPass": PASSWORD}))
     assert shown == []
+
+
+def test_call_with_a_mistyped_operation_shows_no_secret(sandbox, fes_config) -> None:
+    """The operation's name is checked after the request is sealed: the ValueError's frames
+    hold no plain request (also through sello.aio, whose worker calls call())."""
+    import asyncio
+
+    import sello.aio
+
+    with sello.FES(**fes_config) as fes:
+        shown = secrets_shown(lambda: fes.call("obtain_certficate", CERTIFICATE_REQUEST), ValueError)
+    assert shown == []
+
+    async def call() -> None:
+        async with sello.aio.FES(**fes_config) as fes:
+            await fes.call("obtain_certficate", CERTIFICATE_REQUEST)
+
+    assert secrets_shown(lambda: asyncio.run(call()), ValueError) == []
 
 
 @pytest.mark.parametrize(

@@ -606,12 +606,12 @@ class Client:
     def call(self, operation: str, request: Optional[Mapping[str, Any]] = None) -> Result:
         """Runs an operation by name with a request dict, e.g. ``fes.call("obtain_certificate",
         {...})``: the escape hatch for fields this binding does not name yet."""
+        sealed = Sealed(request or {})
+        del request  # out of this frame's locals (sello._sealed), also when the name is refused
         if operation not in self._operations:
             raise ValueError(
                 f"{type(self).__name__} has no operation {operation!r}; known: {', '.join(sorted(self._operations))}"
             )
-        sealed = Sealed(request or {})
-        del request  # out of this frame's locals (sello._sealed)
         return self._invoke(operation, sealed)
 
     def _invoke(self, operation: str, request: Request) -> Result:
@@ -621,13 +621,12 @@ class Client:
         function_name = self._operations[operation]
         sealed = request if isinstance(request, Sealed) else Sealed(request)
         del request  # neither the request nor its JSON is a plain local here (sello._sealed)
-        calls_back = self._calls_back()
         call_id = sealed.value.get("call_id")
         if call_id is None:  # the request's own is more specific than a sello.call_id block's
             call_id = current_call_id.get()
             # Its own, so that an interrupt in a callback cancels only it; a call that runs no
             # Python meanwhile sees a signal once it returns, and needs none.
-            if call_id is None and calls_back and self._can_cancel:
+            if call_id is None and self._can_cancel and self._calls_back():
                 call_id = _new_call_id()
             if call_id is not None:  # a new request: the caller's is left as it was
                 sealed = Sealed({**sealed.value, "call_id": call_id})
@@ -642,8 +641,9 @@ class Client:
                     call.cancel = functools.partial(self._cancel_in_flight, handle, call_id)
                 if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                     self._follow_logger()
-                if calls_back or self._calls_back():  # else a signal is handled once the call returns
-                    _interrupt.relay_signals(call)
+                # Also with no callback: else a SIGINT meanwhile is raised once the C call returns,
+                # before `pointer` is kept (a stamp lost, its envelope never freed). ~3 µs a call.
+                _interrupt.relay_signals(call)
                 if call.interrupt is None:  # a signal may have come before the call began
                     pointer = function(handle, payload.value)  # the GIL is released during the call
             finally:

@@ -7,9 +7,12 @@ flight on its thread, that call is cancelled through the library (``PREFIX_clien
 the call's own ``call_id``: only that call), and ``_invoke`` raises it once the C call returns —
 the interrupt wins over the call's CANCELLED envelope. A real SIGINT raises its KeyboardInterrupt
 at the first bytecode the main thread runs next, which during a call is a trampoline's first
-line, outside any ``try``: so while the main thread is inside a call, the Python-level handlers of
-SIGINT and SIGTERM (when they are Python callables, as SIGINT's default is) are wrapped by a relay
-that runs them and treats what they raise the same way; they are put back when the call ends.
+line, outside any ``try``; and during a call that runs no Python code (no callback: the default),
+at the first bytecode after the C call returns, before its envelope is kept. So while the main
+thread is inside a call, the Python-level handlers of SIGINT and SIGTERM (when they are Python
+callables, as SIGINT's default is) are wrapped by a relay that runs them and treats what they raise
+the same way (the call's outcome goes with the interrupt, ``sello_outcome``); they are put back
+when the call ends.
 """
 
 from __future__ import annotations
@@ -86,7 +89,8 @@ def begin() -> Call:
 
 def relay_signals(call: Call) -> None:
     """While ``call`` is in flight, on the main thread and outside any other call of the binding,
-    relays SIGINT and SIGTERM (only worth it when the call may run Python code: a callback)."""
+    relays SIGINT and SIGTERM: for every call, also one that runs no Python code meanwhile, whose
+    signal would otherwise be raised between the C call's return and the keeping of its envelope."""
     stack = _stack()
     if len(stack) == 1 and stack[0] is call:
         call.relayed = _relay_signals()
