@@ -360,6 +360,17 @@ def test_delete_contract_is_a_post(sandbox, fv):
     assert "Contract not found" in gone["message"]
 
 
+def test_delete_contract_answered_with_a_bodyless_http_204(sandbox, fv):
+    # A server that mirrors the seed's body code 204 as the HTTP status sends no body: the
+    # contract is deleted, and that is the success the 200 answer gives (sandbox README).
+    sandbox.fv_shapes(delete="http204")
+    envelope = fv.call("delete_contract", {"IDContract": SEED_CONTRACT})
+    assert ok(envelope) == {} and "warnings" not in envelope
+    assert envelope["meta"]["http_status"] == 204 and "service_code" not in envelope["meta"]
+    gone = failed(fv.call("get_contract", {"IDContract": SEED_CONTRACT}), "service", "FV_ERROR")
+    assert "Contract not found" in gone["message"]
+
+
 def test_upload_document_from_a_file(sandbox, fv, tmp_path):
     path = write_pdf(tmp_path, 100_000)
     envelope = upload(fv, SEED_CONTRACT, path)

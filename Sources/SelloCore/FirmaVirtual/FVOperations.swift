@@ -222,13 +222,16 @@ extension FVClient {
         "get_contract_detail", "/api/v1/contract/detail", "ContractID", id: V.contractID,
         data: FVReaders.contractDetail)
 
-    /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body.
+    /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body. Its answer's body code
+    /// is 204 with `message` {}; sent as the HTTP status, it comes without a body: `data` {} alike.
     public static let deleteContract = operation("delete_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
-        return FVCall(
+        var call = FVCall(
             .post, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
+        call.noContentData = .object(JSONObject())
+        return call
     }
 
     /// SendContract: POST /api/v1/contract/send/draft/{IDContract}, no body; e-mails every signer.
