@@ -375,6 +375,31 @@ def test_the_token_is_found_beside_the_message(login_answer):
     assert [r.header("Authorization") for r in received if r.path != "/logindata"] == ["Bearer " + JWT]
 
 
+@pytest.mark.parametrize(
+    "login_answer",
+    [
+        {"Authorization": "Bearer " + JWT},  # TTX's fallback
+        {"token": JWT},  # GT's
+        {"jwt": JWT},
+        {"code": 200, "message": {"Authorization": "Bearer " + JWT}},
+    ],
+)
+def test_a_login_answer_without_status_that_carries_a_token_is_a_login(login_answer):
+    login, user, received = login_then_get_user(login_answer)
+    assert ok(login)["authorized"] is True
+    assert [w["code"] for w in login["warnings"]] == ["STATUS_MISSING"]
+    assert "eyJ" not in login["warnings"][0]["message"]  # the token is masked
+    ok(user)
+    assert [r.header("Authorization") for r in received if r.path != "/logindata"] == ["Bearer " + JWT]
+
+
+@pytest.mark.parametrize("login_answer", [{"message": "OK"}, {"code": 200, "result": "ok"}])
+def test_a_login_answer_without_status_or_token_is_unreadable(login_answer):
+    login, user, _ = login_then_get_user(login_answer)
+    failed(login, "protocol", "INVALID_ANSWER")
+    failed(user, "protocol", "INVALID_ANSWER")
+
+
 @pytest.mark.parametrize("message", ["OK", "success", "error", "Login correcto"])
 def test_a_word_is_no_token(message):
     login, user, received = login_then_get_user({"code": 200, "status": "success", "message": message})

@@ -141,9 +141,12 @@ extension FVClient: BearerTokens {
         let response = try exchange.response.get()
         do throws(SelloError) {
             // Read with the client's own secrets only: the call's include tokens, and the new one
-            // may well be written as an earlier one was.
+            // may well be written as an earlier one was. An answer without `status` that carries a
+            // token where CHILE_2026 §1.2 looks for one (a top-level Authorization, token or jwt:
+            // TTX's and GT's fallbacks) is a login, with a STATUS_MISSING warning.
             answer = try FVAnswer.read(
-                response, redactor: client.redactor, authenticated: false, found: &found
+                response, redactor: client.redactor, authenticated: false, found: &found,
+                acceptsWithoutStatus: { FVToken.bearer(in: $0) != nil }
             ).answer
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
