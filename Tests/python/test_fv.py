@@ -331,6 +331,20 @@ def test_list_contract_types(sandbox, fv, qtype, qvalue, path):
     assert (sent["method"], sent["path"]) == ("GET", path)
 
 
+@pytest.mark.parametrize("qtype,qvalue", [("FEE", 118), ("ID", 27), ("FEE", "1000")])
+def test_contract_type_and_fee_ids_beyond_the_seeds_tables_are_asked(sandbox, fv, qtype, qvalue):
+    # The ids depend on the account's plan (CHILE_2026 §1.3): the sandbox's account has the seed's
+    # 26 types and 117 fees, and answers the others with its VALIDATION-FAIL.
+    failed(fv.call("list_contract_types", {"QTYPE": qtype, "QVALUE": qvalue}), "service", "VALIDATION_FAIL")
+    assert only_call(sandbox)["path"] == f"/api/v1/contract-type/{qtype}/{qvalue}"
+
+
+def test_a_fee_id_beyond_the_seeds_table_is_sent(sandbox, fv):
+    envelope = fv.call("create_contract", {**CONTRACT, "iContractTypeFeeID": 118})
+    assert envelope["meta"]["attempts"] >= 1 and envelope.get("error", {}).get("field") != "iContractTypeFeeID"
+    assert only_call(sandbox)["json"]["iContractTypeFeeID"] == 118
+
+
 def test_list_owner_contracts(sandbox, fv):
     data = ok(fv.call("list_owner_contracts", {"IDOwner": 1}))
     assert [c["sContractID"] for c in data] == [SEED_CONTRACT]
@@ -839,7 +853,8 @@ VALIDATIONS = [
     ("create_contract", contract(signers=[signer(phone="1234567")]), "signers[0].phone", "PHONE_INVALID"),
     ("create_contract", contract(signers=[signer(phone="+1234567890123456")]), "signers[0].phone", "PHONE_INVALID"),
     ("create_contract", contract(signers=[signer(payment="8815.00")]), "signers[0].payment", "PAYMENT_INVALID"),
-    ("create_contract", contract(iContractTypeFeeID=118), "iContractTypeFeeID", "FEE_ID_INVALID"),
+    ("create_contract", contract(iContractTypeFeeID=0), "iContractTypeFeeID", "FEE_ID_INVALID"),
+    ("create_contract", contract(iContractTypeFeeID=-28), "iContractTypeFeeID", "FEE_ID_INVALID"),
     ("create_contract", contract(sPaymentStatus="PAID"), "sPaymentStatus", "PAYMENT_STATUS_INVALID"),
     ("create_contract", contract(callback="ejemplo.com/webhook"), "callback", "CALLBACK_INVALID"),
     # list_contract_types
@@ -848,9 +863,9 @@ VALIDATIONS = [
     ("list_contract_types", {"QTYPE": "TYPE", "QVALUE": "HOUSE"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "CONTRACT-TYPE", "QVALUE": "SIGNATURE"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "MODAL", "QVALUE": "REAL_ESTATE"}, "QVALUE", "QVALUE_INVALID"),
-    ("list_contract_types", {"QTYPE": "ID", "QVALUE": 27}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "ID", "QVALUE": 0}, "QVALUE", "QVALUE_INVALID"),
-    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": 118}, "QVALUE", "QVALUE_INVALID"),
+    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": 0}, "QVALUE", "QVALUE_INVALID"),
+    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": "-1"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "FEE", "QVALUE": "1/../2"}, "QVALUE", "QVALUE_INVALID"),
     # path parameters
     ("get_user", {"IDUser": 0}, "IDUser", "ID_INVALID"),
