@@ -497,6 +497,34 @@ def test_delete_signer_with_a_wrong_check_digit_warns_and_sends(sandbox, fv):
     assert only_call(sandbox)["json"] == {"contractID": SEED_CONTRACT, "rutId": "14123123-1"}
 
 
+def test_update_signer_with_a_wrong_check_digit_warns_and_sends(sandbox, fv):
+    # Seed 001's own UpdateSigner example, 14123123-6, has a wrong check digit (it is 5): the RUT
+    # finds the signer to change, as for DeleteSigner, so it is sent, with a warning.
+    body = {
+        "contractID": SEED_CONTRACT,
+        "full_name": "Jose G. Cortesia R.",
+        "email": "contacto@gmail.com",
+        "rutId": "14.123.123-6",
+        "phone": "930139020",
+    }
+    envelope = fv.call("update_signer", body)
+    failed(envelope, "service", "FV_ERROR")  # the sandbox has no such signer
+    assert [(w["code"], w["field"]) for w in envelope["warnings"]] == [("RUT_INVALIDO", "rutId")]
+    assert only_call(sandbox)["json"] == {**body, "rutId": "14123123-6"}
+
+
+def test_create_signer_still_needs_a_right_check_digit(sandbox, fv):
+    body = {
+        "contractID": SEED_CONTRACT,
+        "full_name": "A",
+        "email": "a@b.cl",
+        "rutId": "14123123-6",
+        "phone": "930139020",
+    }
+    failed(fv.call("create_signer", body), "validation", "RUT_INVALIDO")
+    assert calls(sandbox) == []
+
+
 # -- the seed's whole flow -----------------------------------------------------------------------
 
 

@@ -358,16 +358,19 @@ extension FVClient {
     // MARK: - Signers
 
     /// CreateSigner: POST /api/v1/signer/new.
-    public static let createSigner = operation("create_signer") { _, json, _ throws(SelloError) in
+    public static let createSigner = operation("create_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/new", body: FVClient.json(try FVClient.signerBody(json)),
+            .post, "/api/v1/signer/new",
+            body: FVClient.json(try FVClient.signerBody(json, rutForLookup: false, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been added"))
     }
 
-    /// UpdateSigner: POST /api/v1/signer/upd.
-    public static let updateSigner = operation("update_signer") { _, json, _ throws(SelloError) in
+    /// UpdateSigner: POST /api/v1/signer/upd. Its rutId finds the signer to change, so it is read as
+    /// DeleteSigner's is: a wrong check digit (the seed's own example, 14123123-6) is a warning.
+    public static let updateSigner = operation("update_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/upd", body: FVClient.json(try FVClient.signerBody(json)),
+            .post, "/api/v1/signer/upd",
+            body: FVClient.json(try FVClient.signerBody(json, rutForLookup: true, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
     }
 
@@ -387,14 +390,19 @@ extension FVClient {
             replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
     }
 
-    /// CreateSigner and UpdateSigner's body, in the seed's order.
-    static func signerBody(_ json: RequestObject) throws(SelloError) -> JSONObject {
+    /// CreateSigner and UpdateSigner's body, in the seed's order. `rutForLookup` (UpdateSigner):
+    /// rutId finds the signer and is read by `V.rutForLookup`, its warning added to `found`.
+    static func signerBody(_ json: RequestObject, rutForLookup: Bool, found: inout ReadFacts)
+        throws(SelloError) -> JSONObject
+    {
         let reader = try FieldReader(json, allowed: ["contractID", "full_name", "email", "rutId", "phone"])
         var body = JSONObject()
         var problems = Problems()
         problems.append("contractID", to: &body) { () throws(SelloError) in try V.contractID(reader, "contractID") }
-        V.signerIdentity(reader, prefix: nil, phone: .seed, into: &body, problems: &problems)
+        let warnings = V.signerIdentity(
+            reader, prefix: nil, phone: .seed, into: &body, problems: &problems, rutForLookup: rutForLookup)
         try problems.throwIfAny()
+        found.warnings += warnings
         return body
     }
 }

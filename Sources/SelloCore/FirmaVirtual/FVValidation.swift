@@ -93,17 +93,23 @@ enum FVValidation {
     /// A signer's `full_name`, `email`, `rutId` and `phone`, checked and appended to `object` in
     /// that order, the order every signer is written in (the seed's signer operations, its
     /// contracts, create-contract-express); `prefix` (`signers[1]`) names the signer in messages.
+    /// `rutForLookup`: the RUT finds an existing signer (UpdateSigner) and is read by
+    /// `rutForLookup`, a wrong check digit a warning; the warnings are returned.
+    @discardableResult
     static func signerIdentity(
         _ reader: FieldReader, prefix: String?, phone rule: PhoneRule, into object: inout JSONObject,
-        problems: inout Problems
-    ) {
+        problems: inout Problems, rutForLookup lookup: Bool = false
+    ) -> [Warning] {
         let name = { (key: String) in prefix.map { "\($0).\(key)" } ?? key }
         problems.append("full_name", to: &object) { () throws(SelloError) in try text(reader, "full_name") }
         problems.append("email", to: &object) { () throws(SelloError) in
             try email(try text(reader, "email"), field: name("email"))
         }
+        var found = ReadFacts()
         problems.append("rutId", to: &object) { () throws(SelloError) in
-            try rut(try text(reader, "rutId"), field: name("rutId"))
+            let value = try text(reader, "rutId")
+            return lookup
+                ? try rutForLookup(value, field: name("rutId"), found: &found) : try rut(value, field: name("rutId"))
         }
         problems.append("phone", to: &object) { () throws(SelloError) in
             let value = try text(reader, "phone")
@@ -112,6 +118,7 @@ enum FVValidation {
             case .chilean: return try chileanPhone(value, field: name("phone"))
             }
         }
+        return found.warnings
     }
 
     /// A RUT with a correct check digit, sent as "12345678-5".
