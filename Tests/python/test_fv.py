@@ -455,15 +455,59 @@ def test_merge_files(sandbox, fv, tmp_path):
 
 
 def test_send_contract(sandbox, fv):
-    data = ok(fv.call("send_contract", {"IDContract": SEED_CONTRACT}))
+    envelope = fv.call("send_contract", {"IDContract": SEED_CONTRACT})
+    data = ok(envelope)
     assert data["msg"] == f"email-doc: {SEED_CONTRACT}" and data["ok_count"] == 1 and data["fail_count"] == 0
     assert data["info_detail"][0]["info_mail"]["tok"]["st_down"] == {"status": "sucess", "result": None}
+    assert "warnings" not in envelope  # every mail sent
     request = only_call(sandbox)
     assert (request["method"], request["path"], request["body_size"]) == (
         "POST",
         f"/api/v1/contract/send/draft/{SEED_CONTRACT}",
         0,
     )
+
+
+def test_a_partial_send_is_ok_with_a_warning_naming_the_mails_not_sent():
+    # The seed's SendContract answer counts the mails: ok_count, fail_count, and each signer's
+    # status_mail. The sandbox sends every mail, so a stand-in answers with one failed.
+    from hostile import Hostile, answer
+
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    tok = "0031a25e7fc91a2b3c4d5e6f"
+    report = {
+        "msg": f"email-doc: {SEED_CONTRACT}",
+        "ok_count": 1,
+        "fail_count": 1,
+        "info_detail": [
+            {
+                "full_name": "A",
+                "email": "a@x.cl",
+                "status_mail": "success",
+                "info_mail": {"info": "ok", "tok": {"download": tok}},
+            },
+            {"full_name": "B", "email": "b@x.cl", "status_mail": "error", "info_mail": {"info": "Correo no enviado"}},
+        ],
+    }
+
+    def handle(received):
+        if received.path == "/logindata":
+            return answer(
+                200,
+                json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + jwt}}).encode(),
+            )
+        return answer(207, json.dumps({"code": 207, "status": "success", "message": report}).encode())
+
+    with (
+        Hostile(handle) as server,
+        Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client,
+    ):
+        envelope = client.call("send_contract", {"IDContract": SEED_CONTRACT})
+    assert ok(envelope) == report
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"]) == ("service", "MAIL_NOT_SENT")
+    assert "1 of 2" in warning["message"] and "b@x.cl (Correo no enviado)" in warning["message"]
+    assert "a@x.cl" not in warning["message"] and tok not in warning["message"]
 
 
 def test_signers(sandbox, fv):

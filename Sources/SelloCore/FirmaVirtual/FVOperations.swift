@@ -235,12 +235,18 @@ extension FVClient {
     }
 
     /// SendContract: POST /api/v1/contract/send/draft/{IDContract}, no body; e-mails every signer.
+    /// A report with `fail_count` > 0 is still the service's success: ok with a MAIL_NOT_SENT warning.
     public static let sendContract = operation("send_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
-        return FVCall(
+        var call = FVCall(
             .post, FVClient.path("/api/v1/contract/send/draft", try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
+        call.reader = { message, _, found in
+            if let warning = FVReaders.mailsNotSent(message) { found.warn(warning) }
+            return message
+        }
+        return call
     }
 
     // MARK: - Documents

@@ -396,7 +396,8 @@ final class FirmaVirtual extends Client
     }
 
     /**
-     * SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers.
+     * SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers;
+     * when some mails failed (fail_count > 0) the warnings have MAIL_NOT_SENT.
      *
      * @param array{
      *     IDContract: string
@@ -405,7 +406,12 @@ final class FirmaVirtual extends Client
      *     msg: string,
      *     ok_count: int,
      *     fail_count: int,
-     *     info_detail: list<array{full_name: string, email: string, status_mail: string, info_mail: string}>,
+     *     info_detail: list<array{
+     *         full_name: string,
+     *         email: string,
+     *         status_mail: string,
+     *         info_mail: array<string, mixed>
+     *     }>,
      *     ...
      * }>
      */

@@ -434,10 +434,10 @@ class FirmaVirtual(Client):
         IDContract: str,
     ) -> Result:
         """SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the
-        signers.
+        signers; when some mails failed (fail_count > 0) the warnings have MAIL_NOT_SENT.
 
         Data: array{msg: string, ok_count: int, fail_count: int, info_detail: list<array{full_name:
-        string, email: string, status_mail: string, info_mail: string}>, ...}
+        string, email: string, status_mail: string, info_mail: array<string, mixed>}>, ...}
         """
         request = sealed(
             {
