@@ -75,7 +75,7 @@ enum FVReaders {
         return Warning(
             kind: .service, code: .mailNotSent,
             message: "Firma Virtual could not e-mail \(failed)\(total) signers (fail_count \(failed))\(whom); "
-                + "the others were e-mailed: send the contract again or reach those signers another way")
+                + "send the contract again or reach those signers another way")
     }
 
     /// A count, from a number or a numeric string; nil for anything else or a negative.
