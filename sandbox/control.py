@@ -247,7 +247,7 @@ class Sandbox:
     def fv_shapes(self, **knobs: str) -> dict[str, Any]:
         """Answer shapes: express=seed|message.contract|message.contract[]|top|none,
         express_id_key=sContractID|contractID|contractId, detail_contrato=array|object,
-        callback_contract=array|object."""
+        callback_contract=array|object, delete=seed|http204."""
         return self.control("fv/shapes", knobs)
 
     def fv_advance(self, contract: str, status: str, **fields: Any) -> dict[str, Any]:

@@ -115,7 +115,7 @@ import Testing
             (["iSignedCount": 2], "SIGNED_COUNT_MISMATCH", "iSignedCount"),
             (["iSignedCount": nil], "MISSING_FIELD", "iSignedCount"),
             (["iContractTypeFeeID": 0], "FEE_ID_INVALID", "iContractTypeFeeID"),
-            (["iContractTypeFeeID": 118], "FEE_ID_INVALID", "iContractTypeFeeID"),
+            (["iContractTypeFeeID": -118], "FEE_ID_INVALID", "iContractTypeFeeID"),
             (["iPaymentService": -1], "PAYMENT_SERVICE_INVALID", "iPaymentService"),
             (["sOwnerType": "EMPRESA"], "OWNER_TYPE_INVALID", "sOwnerType"),
             (["sOwnerType": nil], "MISSING_FIELD", "sOwnerType"),

@@ -175,7 +175,7 @@ import Testing
             ("ALL", nil, "0"), ("ALL", JSON.string("0"), "0"), ("TYPE", "labor", "LABOR"),
             ("CONTRACT-TYPE", "VEHICLE", "VEHICLE"),
             ("MODAL", "signature_cert_notarial", "SIGNATURE_CERT_NOTARIAL"), ("ID", .int(26), "26"), ("ID", "1", "1"),
-            ("FEE", "117", "117"), ("FEE", .int(28), "28"),
+            ("FEE", "117", "117"), ("FEE", .int(28), "28"), ("FEE", .int(118), "118"), ("ID", "27", "27"),
         ] as [(String, JSON?, String)])
     func queryValues(_ type: String, _ value: JSON?, _ path: String) throws {
         let reader = try Self.reader(value.map { JSON.object(["QVALUE": $0]) } ?? JSON.object([:]))
@@ -184,8 +184,8 @@ import Testing
 
     @Test(
         arguments: [
-            ("ALL", JSON.string("1")), ("TYPE", "SALE"), ("MODAL", "LABOR"), ("ID", .int(0)), ("ID", .int(27)),
-            ("ID", "x"), ("FEE", .int(118)), ("FEE", "0"),
+            ("ALL", JSON.string("1")), ("TYPE", "SALE"), ("MODAL", "LABOR"), ("ID", .int(0)), ("ID", .int(-27)),
+            ("ID", "x"), ("FEE", .int(-118)), ("FEE", "0"),
         ] as [(String, JSON)])
     func queryValuesOutOfTheirTable(_ type: String, _ value: JSON) throws {
         let error = #expect(throws: SelloError.self) { try V.queryValue(Self.reader(["QVALUE": value]), type: type) }

@@ -331,6 +331,20 @@ def test_list_contract_types(sandbox, fv, qtype, qvalue, path):
     assert (sent["method"], sent["path"]) == ("GET", path)
 
 
+@pytest.mark.parametrize("qtype,qvalue", [("FEE", 118), ("ID", 27), ("FEE", "1000")])
+def test_contract_type_and_fee_ids_beyond_the_seeds_tables_are_asked(sandbox, fv, qtype, qvalue):
+    # The ids depend on the account's plan (CHILE_2026 §1.3): the sandbox's account has the seed's
+    # 26 types and 117 fees, and answers the others with its VALIDATION-FAIL.
+    failed(fv.call("list_contract_types", {"QTYPE": qtype, "QVALUE": qvalue}), "service", "VALIDATION_FAIL")
+    assert only_call(sandbox)["path"] == f"/api/v1/contract-type/{qtype}/{qvalue}"
+
+
+def test_a_fee_id_beyond_the_seeds_table_is_sent(sandbox, fv):
+    envelope = fv.call("create_contract", {**CONTRACT, "iContractTypeFeeID": 118})
+    assert envelope["meta"]["attempts"] >= 1 and envelope.get("error", {}).get("field") != "iContractTypeFeeID"
+    assert only_call(sandbox)["json"]["iContractTypeFeeID"] == 118
+
+
 def test_list_owner_contracts(sandbox, fv):
     data = ok(fv.call("list_owner_contracts", {"IDOwner": 1}))
     assert [c["sContractID"] for c in data] == [SEED_CONTRACT]
@@ -356,6 +370,17 @@ def test_delete_contract_is_a_post(sandbox, fv):
         f"/api/v1/contract/{SEED_CONTRACT}",
         0,
     )
+    gone = failed(fv.call("get_contract", {"IDContract": SEED_CONTRACT}), "service", "FV_ERROR")
+    assert "Contract not found" in gone["message"]
+
+
+def test_delete_contract_answered_with_a_bodyless_http_204(sandbox, fv):
+    # A server that mirrors the seed's body code 204 as the HTTP status sends no body: the
+    # contract is deleted, and that is the success the 200 answer gives (sandbox README).
+    sandbox.fv_shapes(delete="http204")
+    envelope = fv.call("delete_contract", {"IDContract": SEED_CONTRACT})
+    assert ok(envelope) == {} and "warnings" not in envelope
+    assert envelope["meta"]["http_status"] == 204 and "service_code" not in envelope["meta"]
     gone = failed(fv.call("get_contract", {"IDContract": SEED_CONTRACT}), "service", "FV_ERROR")
     assert "Contract not found" in gone["message"]
 
@@ -430,15 +455,59 @@ def test_merge_files(sandbox, fv, tmp_path):
 
 
 def test_send_contract(sandbox, fv):
-    data = ok(fv.call("send_contract", {"IDContract": SEED_CONTRACT}))
+    envelope = fv.call("send_contract", {"IDContract": SEED_CONTRACT})
+    data = ok(envelope)
     assert data["msg"] == f"email-doc: {SEED_CONTRACT}" and data["ok_count"] == 1 and data["fail_count"] == 0
     assert data["info_detail"][0]["info_mail"]["tok"]["st_down"] == {"status": "sucess", "result": None}
+    assert "warnings" not in envelope  # every mail sent
     request = only_call(sandbox)
     assert (request["method"], request["path"], request["body_size"]) == (
         "POST",
         f"/api/v1/contract/send/draft/{SEED_CONTRACT}",
         0,
     )
+
+
+def test_a_partial_send_is_ok_with_a_warning_naming_the_mails_not_sent():
+    # The seed's SendContract answer counts the mails: ok_count, fail_count, and each signer's
+    # status_mail. The sandbox sends every mail, so a stand-in answers with one failed.
+    from hostile import Hostile, answer
+
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    tok = "0031a25e7fc91a2b3c4d5e6f"
+    report = {
+        "msg": f"email-doc: {SEED_CONTRACT}",
+        "ok_count": 1,
+        "fail_count": 1,
+        "info_detail": [
+            {
+                "full_name": "A",
+                "email": "a@x.cl",
+                "status_mail": "success",
+                "info_mail": {"info": "ok", "tok": {"download": tok}},
+            },
+            {"full_name": "B", "email": "b@x.cl", "status_mail": "error", "info_mail": {"info": "Correo no enviado"}},
+        ],
+    }
+
+    def handle(received):
+        if received.path == "/logindata":
+            return answer(
+                200,
+                json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + jwt}}).encode(),
+            )
+        return answer(207, json.dumps({"code": 207, "status": "success", "message": report}).encode())
+
+    with (
+        Hostile(handle) as server,
+        Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client,
+    ):
+        envelope = client.call("send_contract", {"IDContract": SEED_CONTRACT})
+    assert ok(envelope) == report
+    [warning] = envelope["warnings"]
+    assert (warning["kind"], warning["code"]) == ("service", "MAIL_NOT_SENT")
+    assert "1 of 2" in warning["message"] and "b@x.cl (Correo no enviado)" in warning["message"]
+    assert "a@x.cl" not in warning["message"] and tok not in warning["message"]
 
 
 def test_signers(sandbox, fv):
@@ -470,6 +539,34 @@ def test_delete_signer_with_a_wrong_check_digit_warns_and_sends(sandbox, fv):
     failed(envelope, "service", "FV_ERROR")  # the sandbox has no such signer
     assert envelope["warnings"][0]["code"] == "RUT_INVALIDO" and envelope["warnings"][0]["field"] == "rutId"
     assert only_call(sandbox)["json"] == {"contractID": SEED_CONTRACT, "rutId": "14123123-1"}
+
+
+def test_update_signer_with_a_wrong_check_digit_warns_and_sends(sandbox, fv):
+    # Seed 001's own UpdateSigner example, 14123123-6, has a wrong check digit (it is 5): the RUT
+    # finds the signer to change, as for DeleteSigner, so it is sent, with a warning.
+    body = {
+        "contractID": SEED_CONTRACT,
+        "full_name": "Jose G. Cortesia R.",
+        "email": "contacto@gmail.com",
+        "rutId": "14.123.123-6",
+        "phone": "930139020",
+    }
+    envelope = fv.call("update_signer", body)
+    failed(envelope, "service", "FV_ERROR")  # the sandbox has no such signer
+    assert [(w["code"], w["field"]) for w in envelope["warnings"]] == [("RUT_INVALIDO", "rutId")]
+    assert only_call(sandbox)["json"] == {**body, "rutId": "14123123-6"}
+
+
+def test_create_signer_still_needs_a_right_check_digit(sandbox, fv):
+    body = {
+        "contractID": SEED_CONTRACT,
+        "full_name": "A",
+        "email": "a@b.cl",
+        "rutId": "14123123-6",
+        "phone": "930139020",
+    }
+    failed(fv.call("create_signer", body), "validation", "RUT_INVALIDO")
+    assert calls(sandbox) == []
 
 
 # -- the seed's whole flow -----------------------------------------------------------------------
@@ -828,7 +925,8 @@ VALIDATIONS = [
     ("create_contract", contract(signers=[signer(phone="1234567")]), "signers[0].phone", "PHONE_INVALID"),
     ("create_contract", contract(signers=[signer(phone="+1234567890123456")]), "signers[0].phone", "PHONE_INVALID"),
     ("create_contract", contract(signers=[signer(payment="8815.00")]), "signers[0].payment", "PAYMENT_INVALID"),
-    ("create_contract", contract(iContractTypeFeeID=118), "iContractTypeFeeID", "FEE_ID_INVALID"),
+    ("create_contract", contract(iContractTypeFeeID=0), "iContractTypeFeeID", "FEE_ID_INVALID"),
+    ("create_contract", contract(iContractTypeFeeID=-28), "iContractTypeFeeID", "FEE_ID_INVALID"),
     ("create_contract", contract(sPaymentStatus="PAID"), "sPaymentStatus", "PAYMENT_STATUS_INVALID"),
     ("create_contract", contract(callback="ejemplo.com/webhook"), "callback", "CALLBACK_INVALID"),
     # list_contract_types
@@ -837,9 +935,9 @@ VALIDATIONS = [
     ("list_contract_types", {"QTYPE": "TYPE", "QVALUE": "HOUSE"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "CONTRACT-TYPE", "QVALUE": "SIGNATURE"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "MODAL", "QVALUE": "REAL_ESTATE"}, "QVALUE", "QVALUE_INVALID"),
-    ("list_contract_types", {"QTYPE": "ID", "QVALUE": 27}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "ID", "QVALUE": 0}, "QVALUE", "QVALUE_INVALID"),
-    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": 118}, "QVALUE", "QVALUE_INVALID"),
+    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": 0}, "QVALUE", "QVALUE_INVALID"),
+    ("list_contract_types", {"QTYPE": "FEE", "QVALUE": "-1"}, "QVALUE", "QVALUE_INVALID"),
     ("list_contract_types", {"QTYPE": "FEE", "QVALUE": "1/../2"}, "QVALUE", "QVALUE_INVALID"),
     # path parameters
     ("get_user", {"IDUser": 0}, "IDUser", "ID_INVALID"),

@@ -339,6 +339,47 @@ def test_an_answer_without_status_that_carries_the_id_is_ok_with_a_warning(sandb
     assert len(sandbox.requests(EXPRESS)) == 1
 
 
+def express_against(answer_body: dict[str, Any], tmp_path: pathlib.Path) -> dict[str, Any]:
+    """fv_create_contract_express against a stand-in that answers it with `answer_body` (HTTP 201)."""
+    from hostile import Hostile, answer
+
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+
+    def handle(received):
+        if received.path == "/logindata":
+            return answer(
+                200,
+                json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + jwt}}).encode(),
+            )
+        return answer(201, json.dumps(answer_body).encode())
+
+    with (
+        Hostile(handle) as server,
+        Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client,
+    ):
+        return client.call("create_contract_express", request(pdf_file(tmp_path)))
+
+
+def test_request_id_and_url_beside_the_answer_are_kept(tmp_path):
+    # CHILE_2026 §1.4 (a hint from TTX's comments): an answer may carry request_id and a signing url.
+    contract = {"sContractID": "1dd3f8d0-4b0e-4c9c-9a39-4d7c2a3e9b10", "sStatus": "CREATED"}
+    body = {
+        "code": 201,
+        "status": "success",
+        "message": {"contract": contract},
+        "request_id": "a1b2c3",
+        "url": "https://api.firmavirtual.legal/firmar/a1b2c3",
+    }
+    data = ok(express_against(body, tmp_path))
+    assert data["sContractID"] == contract["sContractID"]
+    assert (data["request_id"], data["url"]) == ("a1b2c3", "https://api.firmavirtual.legal/firmar/a1b2c3")
+    # absent, they are absent; a value of another type is not taken for them
+    data = ok(express_against({"code": 201, "status": "success", "message": {"contract": contract}}, tmp_path))
+    assert "request_id" not in data and "url" not in data
+    data = ok(express_against({**body, "request_id": 77, "url": {"x": 1}}, tmp_path))
+    assert data["request_id"] == 77 and "url" not in data
+
+
 def test_an_answer_without_the_id_is_ok_with_a_warning_naming_the_contract(sandbox, fv, tmp_path):
     sandbox.fv_shapes(express="none")
     envelope = fv.call("create_contract_express", request(pdf_file(tmp_path), sContractName="Venta 77 · token a1b2"))

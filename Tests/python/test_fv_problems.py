@@ -47,7 +47,7 @@ def test_create_contract_lists_problems_of_the_contract_and_of_each_signer(sandb
     request = {
         **CONTRACT,
         "sOwnerType": "EMPRESA",
-        "iContractTypeFeeID": 500,
+        "iContractTypeFeeID": 0,
         "signers": [{**SIGNER, "email": "x"}, {**SECOND, "rutId": "22222222-9", "type": "ROBOT"}],
     }
     found = problems(fv.call("create_contract", request), "validation", "OWNER_TYPE_INVALID")

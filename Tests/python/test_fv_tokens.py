@@ -86,6 +86,78 @@ def test_a_refused_login_is_shared_by_threads_and_kept(sandbox, fv_config):
     assert logins(sandbox) == 1 and calls(sandbox) == []
 
 
+def logins_answered(first: tuple[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Two fv_get_user calls against a stand-in whose first login is answered with `first`
+    (status, body) and every later one with a token."""
+    import json
+
+    from hostile import Hostile, answer
+
+    seen: list[int] = []
+
+    def handle(request):
+        if request.path == "/logindata":
+            seen.append(1)
+            if len(seen) == 1:
+                return answer(first[0], json.dumps(first[1]).encode())
+            return answer(
+                200,
+                json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + JWT}}).encode(),
+            )
+        return answer(200, b'{"code": 200, "status": "success", "message": {"IDUser": 1}}')
+
+    with (
+        Hostile(handle) as server,
+        Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client,
+    ):
+        envelopes = [client.call("get_user", {"IDUser": 1}) for _ in range(2)]
+        return envelopes, [r for r in server.received if r.path == "/logindata"]
+
+
+@pytest.mark.parametrize(
+    "status, body, kind, code, says",
+    [
+        # a base_url with a wrong path: the framework's JSON 404
+        (404, {"status": "error", "message": "Route not found"}, "http", "HTTP_404", "check base_url"),
+        # a maintenance message at HTTP 200
+        (
+            200,
+            {"code": 200, "status": "error", "message": "Servicio en mantenimiento, intente más tarde"},
+            "service",
+            "FV_ERROR",
+            "Servicio en mantenimiento",
+        ),
+        # another of the catalogue's texts at the documented refusal's status
+        (400, {"code": 400, "status": "error", "message": "VALIDATION-FAIL"}, "service", "VALIDATION_FAIL", "VALID"),
+        # a 401 without the catalogue's credentials text: a refusal, but not the documented one
+        (401, {"code": 401, "status": "error", "message": "Unauthorized"}, "auth", "LOGIN_FAILED", "Unauthorized"),
+    ],
+)
+def test_a_login_failure_that_is_no_credentials_refusal_is_tried_again(status, body, kind, code, says):
+    (first, second), sent = logins_answered((status, body))
+    error = failed(first, kind, code)
+    assert says in error["message"] and "earlier" not in error["message"], error
+    assert "password" not in error["message"] or code == "LOGIN_FAILED", error
+    ok(second)
+    assert len(sent) == 2 and second["meta"]["attempts"] == 2  # the new login, then the call
+
+
+@pytest.mark.parametrize(
+    "status, body",
+    [
+        (400, {"code": 400, "status": "error", "message": REFUSAL}),
+        (401, {"code": 401, "status": "error", "message": REFUSAL}),
+        (200, {"code": 200, "status": "error", "message": "Wrong login or password ..!"}),
+    ],
+)
+def test_a_credentials_refusal_is_kept(status, body):
+    (first, second), sent = logins_answered((status, body))
+    failed(first, "auth", "LOGIN_FAILED")
+    again = failed(second, "auth", "LOGIN_FAILED")
+    assert "refused earlier" in again["message"] and second["meta"]["attempts"] == 0
+    assert len(sent) == 1
+
+
 # -- what the live service may send for an expired token (CHILE_2026 §1.2) ----------------------
 
 
@@ -301,6 +373,31 @@ def test_the_token_is_found_beside_the_message(login_answer):
     assert ok(login)["authorized"] is True
     ok(user)
     assert [r.header("Authorization") for r in received if r.path != "/logindata"] == ["Bearer " + JWT]
+
+
+@pytest.mark.parametrize(
+    "login_answer",
+    [
+        {"Authorization": "Bearer " + JWT},  # TTX's fallback
+        {"token": JWT},  # GT's
+        {"jwt": JWT},
+        {"code": 200, "message": {"Authorization": "Bearer " + JWT}},
+    ],
+)
+def test_a_login_answer_without_status_that_carries_a_token_is_a_login(login_answer):
+    login, user, received = login_then_get_user(login_answer)
+    assert ok(login)["authorized"] is True
+    assert [w["code"] for w in login["warnings"]] == ["STATUS_MISSING"]
+    assert "eyJ" not in login["warnings"][0]["message"]  # the token is masked
+    ok(user)
+    assert [r.header("Authorization") for r in received if r.path != "/logindata"] == ["Bearer " + JWT]
+
+
+@pytest.mark.parametrize("login_answer", [{"message": "OK"}, {"code": 200, "result": "ok"}])
+def test_a_login_answer_without_status_or_token_is_unreadable(login_answer):
+    login, user, _ = login_then_get_user(login_answer)
+    failed(login, "protocol", "INVALID_ANSWER")
+    failed(user, "protocol", "INVALID_ANSWER")
 
 
 @pytest.mark.parametrize("message", ["OK", "success", "error", "Login correcto"])

@@ -338,6 +338,16 @@ def test_fv_files_sort_merge_detail_and_delete(sb: Sandbox) -> None:
     assert fv(sb, "POST", f"/api/v1/contract/{cid}", token=token).status == 404
 
 
+def test_fv_delete_answered_as_a_bodyless_204(sb: Sandbox) -> None:
+    token = fv_token(sb)
+    cid = new_contract(sb, token)
+    assert sb.fv_shapes(delete="http204")["delete"] == "http204"
+    deleted = fv(sb, "POST", f"/api/v1/contract/{cid}", token=token)
+    assert deleted.status == 204 and deleted.body == b"" and "Content-Length" not in deleted.headers
+    assert cid not in sb.state()["fv_contracts"]
+    assert fv(sb, "POST", f"/api/v1/contract/{cid}", token=token).status == 404  # errors keep their body
+
+
 def test_fv_upload_errors(sb: Sandbox) -> None:
     token = fv_token(sb)
     cid = new_contract(sb, token)

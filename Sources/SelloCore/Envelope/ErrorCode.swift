@@ -76,6 +76,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let llaveNoCorresponde = ErrorCode("LLAVE_NO_CORRESPONDE")
     public static let loginExists = ErrorCode("LOGIN_EXISTS")
     public static let loginFailed = ErrorCode("LOGIN_FAILED")
+    public static let mailNotSent = ErrorCode("MAIL_NOT_SENT")
     public static let missingCredential = ErrorCode("MISSING_CREDENTIAL")
     public static let missingField = ErrorCode("MISSING_FIELD")
     public static let motivoInvalido = ErrorCode("MOTIVO_INVALIDO")
@@ -196,6 +197,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         llaveNoCorresponde,
         loginExists,
         loginFailed,
+        mailNotSent,
         missingCredential,
         missingField,
         motivoInvalido,

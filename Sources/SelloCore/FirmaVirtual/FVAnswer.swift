@@ -16,10 +16,18 @@ enum FVAnswer {
     ///   - acceptsWithoutStatus: whether a 2xx JSON object without `status` is the operation's
     ///     success all the same (create-contract-express: when it carries the contract id); it
     ///     is then read with a STATUS_MISSING warning. nil: such an answer is unreadable.
+    ///   - noContentData: the message of an HTTP 204 answer (which has no body), for an operation
+    ///     whose success carries nothing; nil: such an answer is unreadable.
     static func read(
         _ response: HTTPResponse, redactor: Redactor, authenticated: Bool,
-        found: inout ReadFacts, acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)? = nil
+        found: inout ReadFacts, acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)? = nil,
+        noContentData: JSON? = nil
     ) throws(SelloError) -> (message: JSON, answer: JSONObject) {
+        // DeleteContract's body code is 204 (seed 001); a server that sends it as the HTTP status
+        // sends no body (RFC 9110 §15.3.5), and "No Content" is then the whole success.
+        if response.status == 204, let noContentData, response.body.allSatisfy(Self.isSpace) {
+            return (noContentData, JSONObject())
+        }
         let object = try AnswerJSON.parse(response.body, found: &found)?.objectValue
         let status = object?["status"]?.stringValue
         if let object { found.serviceCode = serviceCode(object["code"]) }
@@ -54,6 +62,8 @@ enum FVAnswer {
         }
         throw known.error
     }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     /// The warning of a 2xx answer without `status` read as a success, naming what it carried.
     static func withoutStatus(_ object: JSONObject, _ redactor: Redactor) -> Warning {

@@ -10,6 +10,9 @@ struct FVCall: Sendable {
     var reader: (@Sendable (JSON, JSONObject, inout ReadFacts) throws(SelloError) -> JSON)?
     /// Whether a 2xx answer without `status` is a success all the same (`FVAnswer.read`).
     var acceptsWithoutStatus: (@Sendable (JSONObject) -> Bool)?
+    /// The `data` of an HTTP 204 answer, for an operation whose success carries nothing
+    /// (`FVAnswer.read`); nil: such an answer is unreadable.
+    var noContentData: JSON?
 
     init(_ method: HTTPMethod, _ path: String, body: HTTPBody = .none, replay: ReplayPolicy) {
         http = HTTPRequest(method, path, replay: replay)
@@ -106,7 +109,7 @@ public final class FVClient: OperationClient {
                     let (message, answer) = try FVAnswer.read(
                         response, redactor: scope.hooks.redactor,
                         authenticated: call.authenticated, found: &found,
-                        acceptsWithoutStatus: call.acceptsWithoutStatus)
+                        acceptsWithoutStatus: call.acceptsWithoutStatus, noContentData: call.noContentData)
                     return try call.reader?(message, answer, &found) ?? message
                 }))
     }

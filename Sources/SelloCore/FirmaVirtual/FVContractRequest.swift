@@ -37,10 +37,11 @@ enum FVContractRequest {
         }
         problems.check { () throws(SelloError) in
             guard let fee = try reader.int("iContractTypeFeeID") else { throw V.missing("iContractTypeFeeID") }
-            guard V.feeIDs.contains(fee) else {
+            // The ids depend on the account's plan (CHILE_2026 §1.3), as for the express path.
+            guard fee > 0 else {
                 throw V.invalid(
                     .feeIdInvalid,
-                    "'iContractTypeFeeID' must be a fee id from 1 to 117 (see fv_list_contract_types), got \(fee)",
+                    "'iContractTypeFeeID' must be a positive fee id (see fv_list_contract_types), got \(fee)",
                     field: "iContractTypeFeeID")
             }
             body.append("iContractTypeFeeID", .int(Int64(fee)))

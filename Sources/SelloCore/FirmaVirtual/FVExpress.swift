@@ -3,7 +3,8 @@
 extension FVClient {
     /// POST /api/v1/contract/create-contract-express. Never sent twice once it may have reached
     /// the service (a contract is billed). `data`: {"sContractID", "sStatus", "sContractName",
-    /// "message"}; an ok answer without a contract id is ok with a CONTRACT_ID_MISSING warning;
+    /// "message"}, and "request_id", "url" when the answer has them; an ok answer without a
+    /// contract id is ok with a CONTRACT_ID_MISSING warning;
     /// a 2xx answer without `status` but with a top-level contract id is ok with STATUS_MISSING.
     public static let createContractExpress = operation("create_contract_express") {
         client, json, found throws(SelloError) in
@@ -54,6 +55,13 @@ extension FVClient {
         data.append("sStatus", located?.holder["sStatus"].flatMap { $0.stringValue.map(JSON.string) } ?? .null)
         data.append("sContractName", JSON(contractName))
         data.append("message", message)
+        // CHILE_2026 §1.4: TTX's comments show an answer with `request_id` and a sometimes-present
+        // `url` (a signing link); "reading request_id/url if present costs nothing". Kept when
+        // present (a string or an integer id, a string url), never needed.
+        if let id = answer["request_id"], id.stringValue != nil || id.intValue != nil {
+            data.append("request_id", id)
+        }
+        if let url = answer["url"], url.stringValue != nil { data.append("url", url) }
         return .object(data)
     }
 }

@@ -222,22 +222,31 @@ extension FVClient {
         "get_contract_detail", "/api/v1/contract/detail", "ContractID", id: V.contractID,
         data: FVReaders.contractDetail)
 
-    /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body.
+    /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body. Its answer's body code
+    /// is 204 with `message` {}; sent as the HTTP status, it comes without a body: `data` {} alike.
     public static let deleteContract = operation("delete_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
-        return FVCall(
+        var call = FVCall(
             .post, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
+        call.noContentData = .object(JSONObject())
+        return call
     }
 
     /// SendContract: POST /api/v1/contract/send/draft/{IDContract}, no body; e-mails every signer.
+    /// A report with `fail_count` > 0 is still the service's success: ok with a MAIL_NOT_SENT warning.
     public static let sendContract = operation("send_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
-        return FVCall(
+        var call = FVCall(
             .post, FVClient.path("/api/v1/contract/send/draft", try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
+        call.reader = { message, _, found in
+            if let warning = FVReaders.mailsNotSent(message) { found.warn(warning) }
+            return message
+        }
+        return call
     }
 
     // MARK: - Documents
@@ -355,16 +364,19 @@ extension FVClient {
     // MARK: - Signers
 
     /// CreateSigner: POST /api/v1/signer/new.
-    public static let createSigner = operation("create_signer") { _, json, _ throws(SelloError) in
+    public static let createSigner = operation("create_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/new", body: FVClient.json(try FVClient.signerBody(json)),
+            .post, "/api/v1/signer/new",
+            body: FVClient.json(try FVClient.signerBody(json, rutForLookup: false, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been added"))
     }
 
-    /// UpdateSigner: POST /api/v1/signer/upd.
-    public static let updateSigner = operation("update_signer") { _, json, _ throws(SelloError) in
+    /// UpdateSigner: POST /api/v1/signer/upd. Its rutId finds the signer to change, so it is read as
+    /// DeleteSigner's is: a wrong check digit (the seed's own example, 14123123-6) is a warning.
+    public static let updateSigner = operation("update_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/upd", body: FVClient.json(try FVClient.signerBody(json)),
+            .post, "/api/v1/signer/upd",
+            body: FVClient.json(try FVClient.signerBody(json, rutForLookup: true, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
     }
 
@@ -384,14 +396,19 @@ extension FVClient {
             replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
     }
 
-    /// CreateSigner and UpdateSigner's body, in the seed's order.
-    static func signerBody(_ json: RequestObject) throws(SelloError) -> JSONObject {
+    /// CreateSigner and UpdateSigner's body, in the seed's order. `rutForLookup` (UpdateSigner):
+    /// rutId finds the signer and is read by `V.rutForLookup`, its warning added to `found`.
+    static func signerBody(_ json: RequestObject, rutForLookup: Bool, found: inout ReadFacts)
+        throws(SelloError) -> JSONObject
+    {
         let reader = try FieldReader(json, allowed: ["contractID", "full_name", "email", "rutId", "phone"])
         var body = JSONObject()
         var problems = Problems()
         problems.append("contractID", to: &body) { () throws(SelloError) in try V.contractID(reader, "contractID") }
-        V.signerIdentity(reader, prefix: nil, phone: .seed, into: &body, problems: &problems)
+        let warnings = V.signerIdentity(
+            reader, prefix: nil, phone: .seed, into: &body, problems: &problems, rutForLookup: rutForLookup)
         try problems.throwIfAny()
+        found.warnings += warnings
         return body
     }
 }

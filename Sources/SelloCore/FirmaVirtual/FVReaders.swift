@@ -51,6 +51,40 @@ enum FVReaders {
         detail["contrato"]?.arrayValue?.first?.objectValue
     }
 
+    // MARK: - SendContract's report
+
+    /// The warning of a SendContract answer whose `fail_count` (a number or numeric string: the
+    /// seed's table types its counts loosely) is above 0: how many of how many, and to whom with
+    /// the service's `info_mail.info` (never the tokens beside it). nil when every mail went.
+    static func mailsNotSent(_ message: JSON) -> Warning? {
+        guard let report = message.objectValue, let failed = count(report["fail_count"]), failed > 0 else {
+            return nil
+        }
+        let sent = count(report["ok_count"])
+        let details = report["info_detail"]?.arrayValue ?? []
+        let failures = details.compactMap { item -> String? in
+            guard let entry = item.objectValue,
+                entry["status_mail"]?.stringValue?.trimmingSpaces.lowercased() != "success"
+            else { return nil }
+            let who = entry["email"]?.stringValue ?? entry["full_name"]?.stringValue ?? "a signer"
+            let info = entry["info_mail"]?.objectValue?["info"]?.stringValue ?? entry["info_mail"]?.stringValue
+            return info.map { "\(who) (\(FVValidation.shorten($0)))" } ?? who
+        }
+        let total = sent.map { " of \(failed + min($0, Int.max - failed))" } ?? ""
+        let whom = failures.isEmpty ? "" : ": " + failures.prefix(10).joined(separator: "; ")
+        return Warning(
+            kind: .service, code: .mailNotSent,
+            message: "Firma Virtual could not e-mail \(failed)\(total) signers (fail_count \(failed))\(whom); "
+                + "send the contract again or reach those signers another way")
+    }
+
+    /// A count, from a number or a numeric string; nil for anything else or a negative.
+    static func count(_ value: JSON?) -> Int? {
+        if let number = value?.intValue, number >= 0, number <= Int64(Int32.max) { return Int(number) }
+        if let text = value?.stringValue, let number = Int(text.trimmingSpaces), number >= 0 { return number }
+        return nil
+    }
+
     // MARK: - The contract id of create-contract-express
 
     static let contractIDKeys = ["sContractID", "contractID", "contractId"]

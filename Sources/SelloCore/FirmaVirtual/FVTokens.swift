@@ -82,15 +82,43 @@ extension FVClient: BearerTokens {
             serviceCode: refusal.serviceCode)
     }
 
-    /// Whether a login's error is the service refusing the credentials (its answer read, at a
-    /// status that is not a server failure or a "try later"), not a failure on the way.
+    /// Whether a login's error is the service refusing the credentials: one of the catalogue's
+    /// texts about the login and password ("Login failed: Email or password incorrect.", seed 001
+    /// and CHILE_2026 §1.2 at HTTP 400; "Wrong login or password ..!") at 200, 400, 401 or 403.
+    /// Anything else (a 404 from a wrong base_url, a maintenance message) says nothing about the
+    /// password, and keeping it would stop the client for good.
     static func refusesCredentials(_ error: SelloError, status: Int) -> Bool {
-        (error.kind == .service || error.kind == .auth) && status < 500 && status != 408 && status != 429
+        [200, 400, 401, 403].contains(status) && (error.code == .loginFailed || error.code == .wrongCode)
     }
 
-    /// UserDataLogin: POST /logindata with the configured login. Every refusal is kind `auth`,
-    /// code LOGIN_FAILED, and is never repeated. The login's requests count for the call; its
-    /// body `code` only for fv_login itself.
+    /// The error of a login whose answer was read as a failure (`error`, kind `service` or `auth`),
+    /// for what it is: the credentials refused (`auth` LOGIN_FAILED, `refused` set); HTTP 404, a
+    /// wrong base_url; any other HTTP 401 or 403 or `auth` error (a text naming a refused token)
+    /// `auth` LOGIN_FAILED; else the service's own error.
+    func loginError(_ error: SelloError, status: Int, refused: inout Bool) -> SelloError {
+        refused = FVClient.refusesCredentials(error, status: status)
+        if refused || status == 401 || status == 403 || (error.kind == .auth && status != 404) {
+            let note = refused ? "" : " (not its documented refusal of the password: the next call logs in again)"
+            return SelloError(
+                .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)\(note)",
+                serviceCode: error.serviceCode)
+        }
+        if status == 404 {
+            return SelloError(
+                .http, .httpStatus(404),
+                "Firma Virtual answered the login (POST /logindata) with HTTP 404 (\(error.message)): check "
+                    + "base_url, which must be the service's root (such as \(FVClient.defaultBaseURL)) without "
+                    + "a path; the library adds /logindata and each operation's path to it",
+                serviceCode: error.serviceCode)
+        }
+        return SelloError(
+            error.kind, error.code, "Firma Virtual did not log in '\(loginName)': \(error.message)",
+            serviceCode: error.serviceCode, retryable: error.retryable, details: error.details)
+    }
+
+    /// UserDataLogin: POST /logindata with the configured login. A refusal of the credentials is
+    /// kind `auth`, code LOGIN_FAILED, and is never repeated (`loginError` says what else may
+    /// come). The login's requests count for the call; its body `code` only for fv_login itself.
     /// `refused` is set when the service refused the credentials (`refusesCredentials`).
     func logIn(scope: CallScope, facts: inout CallFacts, reportsServiceCode: Bool, refused: inout Bool)
         throws(SelloError) -> FVToken
@@ -113,16 +141,16 @@ extension FVClient: BearerTokens {
         let response = try exchange.response.get()
         do throws(SelloError) {
             // Read with the client's own secrets only: the call's include tokens, and the new one
-            // may well be written as an earlier one was.
+            // may well be written as an earlier one was. An answer without `status` that carries a
+            // token where CHILE_2026 §1.2 looks for one (a top-level Authorization, token or jwt:
+            // TTX's and GT's fallbacks) is a login, with a STATUS_MISSING warning.
             answer = try FVAnswer.read(
-                response, redactor: client.redactor, authenticated: false, found: &found
+                response, redactor: client.redactor, authenticated: false, found: &found,
+                acceptsWithoutStatus: { FVToken.bearer(in: $0) != nil }
             ).answer
         } catch {
             guard error.kind == .service || error.kind == .auth else { throw error }
-            refused = FVClient.refusesCredentials(error, status: response.status)
-            throw SelloError(
-                .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)",
-                serviceCode: error.serviceCode)
+            throw loginError(error, status: response.status, refused: &refused)
         }
         guard let value = FVToken.bearer(in: answer) else {
             throw SelloError(

@@ -7,9 +7,6 @@ enum FVValidation {
     static let contractTypes = ["REAL_ESTATE", "LABOR", "PERSONAL", "POWER", "COMPANY", "SOCIETY", "VEHICLE"]
     static let modals = ["SIGNATURE", "SIGNATURE_CERT_NOTARIAL", "SIGNATURE_PROT_NOTARIAL"]
     static let queryTypes = ["ALL", "TYPE", "CONTRACT-TYPE", "ID", "FEE", "MODAL"]
-    /// GetContractType: "ID ::/{1..26}", "FEE::/{1..117}".
-    static let contractTypeIDs = 1...26
-    static let feeIDs = 1...117
     static let maxSigners = 10
 
     // MARK: - Fields
@@ -96,17 +93,23 @@ enum FVValidation {
     /// A signer's `full_name`, `email`, `rutId` and `phone`, checked and appended to `object` in
     /// that order, the order every signer is written in (the seed's signer operations, its
     /// contracts, create-contract-express); `prefix` (`signers[1]`) names the signer in messages.
+    /// `rutForLookup`: the RUT finds an existing signer (UpdateSigner) and is read by
+    /// `rutForLookup`, a wrong check digit a warning; the warnings are returned.
+    @discardableResult
     static func signerIdentity(
         _ reader: FieldReader, prefix: String?, phone rule: PhoneRule, into object: inout JSONObject,
-        problems: inout Problems
-    ) {
+        problems: inout Problems, rutForLookup lookup: Bool = false
+    ) -> [Warning] {
         let name = { (key: String) in prefix.map { "\($0).\(key)" } ?? key }
         problems.append("full_name", to: &object) { () throws(SelloError) in try text(reader, "full_name") }
         problems.append("email", to: &object) { () throws(SelloError) in
             try email(try text(reader, "email"), field: name("email"))
         }
+        var found = ReadFacts()
         problems.append("rutId", to: &object) { () throws(SelloError) in
-            try rut(try text(reader, "rutId"), field: name("rutId"))
+            let value = try text(reader, "rutId")
+            return lookup
+                ? try rutForLookup(value, field: name("rutId"), found: &found) : try rut(value, field: name("rutId"))
         }
         problems.append("phone", to: &object) { () throws(SelloError) in
             let value = try text(reader, "phone")
@@ -115,6 +118,7 @@ enum FVValidation {
             case .chilean: return try chileanPhone(value, field: name("phone"))
             }
         }
+        return found.warnings
     }
 
     /// A RUT with a correct check digit, sent as "12345678-5".
@@ -296,14 +300,13 @@ enum FVValidation {
         case "MODAL":
             guard modals.contains(value.uppercased()) else { throw bad("one of \(modals.joined(separator: ", "))") }
             return value.uppercased()
+        // The seed lists ids 1..26 and 1..117, but the ids depend on the account's plan (CHILE_2026
+        // §1.3: never hard-coded); only what cannot be an id is refused here.
         case "ID":
-            guard let number = Int(value), contractTypeIDs.contains(number) else {
-                throw bad(
-                    "a contract type id from 1 to 26")
-            }
+            guard let number = Int(value), number > 0 else { throw bad("a contract type id, a positive integer") }
             return String(number)
         default: // FEE
-            guard let number = Int(value), feeIDs.contains(number) else { throw bad("a fee id from 1 to 117") }
+            guard let number = Int(value), number > 0 else { throw bad("a fee id, a positive integer") }
             return String(number)
         }
     }

@@ -396,7 +396,8 @@ final class FirmaVirtual extends Client
     }
 
     /**
-     * SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers.
+     * SendContract (POST /api/v1/contract/send/draft/{IDContract}): mails the draft to the signers;
+     * when some mails failed (fail_count > 0) the warnings have MAIL_NOT_SENT.
      *
      * @param array{
      *     IDContract: string
@@ -405,7 +406,12 @@ final class FirmaVirtual extends Client
      *     msg: string,
      *     ok_count: int,
      *     fail_count: int,
-     *     info_detail: list<array{full_name: string, email: string, status_mail: string, info_mail: string}>,
+     *     info_detail: list<array{
+     *         full_name: string,
+     *         email: string,
+     *         status_mail: string,
+     *         info_mail: array<string, mixed>
+     *     }>,
      *     ...
      * }>
      */
@@ -470,8 +476,9 @@ final class FirmaVirtual extends Client
      * the 9 digits), rol (0 signs, 3 pays), order, type, portion ("100", or "50" for each of two
      * payers), payment}], iSignedCount, sContractName, callback, iAgreementId, iPriceId, provider,
      * and the PDF as file_path (base64-encoded while it is sent) or content_base64. Data:
-     * sContractID, sStatus, sContractName, message; when the answer carries no contract id,
-     * sContractID is null and the warnings have CONTRACT_ID_MISSING (find it by its name).
+     * sContractID, sStatus, sContractName, message (and request_id, url when the answer has them);
+     * when the answer carries no contract id, sContractID is null and the warnings have
+     * CONTRACT_ID_MISSING (find it by its name).
      *
      * @param array{
      *     sOwnerType: 'NATURAL'|'LEGAL',
@@ -500,7 +507,9 @@ final class FirmaVirtual extends Client
      *     sContractID: string|null,
      *     sStatus: string|null,
      *     sContractName: string|null,
-     *     message: mixed
+     *     message: mixed,
+     *     request_id?: string|int,
+     *     url?: string
      * }>
      */
     public function createContractExpress(#[\SensitiveParameter] array $request): Result

@@ -82,7 +82,8 @@ class Connection(BaseHTTPRequestHandler):
     @staticmethod
     def answer_headers(answer: Answer, length: int | None) -> list[tuple[str, str]]:
         headers = [] if answer.fmt == "empty" else [("Content-Type", answer.content_type)]
-        if length is not None:
+        # RFC 9110 §8.6: no Content-Length in a 204 (it has no content).
+        if length is not None and answer.status != 204:
             headers.append(("Content-Length", str(length)))
         return headers + answer.headers
 
@@ -103,7 +104,7 @@ class Connection(BaseHTTPRequestHandler):
 
     def write_answer(self, answer: Answer) -> int:
         """The one place that writes a complete answer (always with Content-Length)."""
-        body = b"" if self.command == "HEAD" else answer.body
+        body = b"" if self.command == "HEAD" or answer.status == 204 else answer.body
         self.send(self.head_bytes(answer.status, self.answer_headers(answer, len(answer.body))) + body)
         return answer.status
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from emulator.core.values import is_digits, is_int, money, utc_now
-from emulator.plumbing.answers import Answer
+from emulator.plumbing.answers import Answer, empty_answer
 from emulator.plumbing.request import Request
 from emulator.plumbing.routing import route
 from emulator.services.fv.auth import fv_authenticated
@@ -176,7 +176,10 @@ def fv_get_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
 @route("POST", r"/api/v1/contract/(?P<IDContract>[^/]+)")
 @fv_authenticated()
 def fv_delete_contract(req: Request, params: dict[str, str], me: FvUser) -> Answer:
-    """seed 001 DeleteContract: POST (sic) -> HTTP 200 with body code 204 and message {}."""
+    """seed 001 DeleteContract: POST (sic) -> body code 204 and message {}, at HTTP 200; or, with the
+    shape delete=http204, HTTP 204 without a body (the seed gives no HTTP status: README)."""
     if FV.contracts.pop(params["IDContract"], None) is None:
         return fv_contract_not_found()
+    if FV.shapes["delete"] == "http204":
+        return empty_answer(204)
     return fv_answer(200, {}, code=204)

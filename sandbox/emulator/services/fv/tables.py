@@ -27,6 +27,11 @@ FV_SHAPES = {
     "detail_contrato": ("array", "object"),
     # A callback's "contract": an array of one object (TTX's fix) or an object.
     "callback_contract": ("array", "object"),
+    # DeleteContract's answer: the seed shows the body {"code": 204, "status": "success", "message": {}}
+    # and no HTTP status. "seed" answers that body at HTTP 200 (so that it can be read at all);
+    # "http204" is a server that mirrors the body's code as the HTTP status, as the other answers
+    # do: HTTP 204, which carries no body.
+    "delete": ("seed", "http204"),
 }
 FV_SHAPE_DEFAULTS = {name: values[0] for name, values in FV_SHAPES.items()}
 

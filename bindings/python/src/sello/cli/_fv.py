@@ -119,7 +119,7 @@ def contract_types(state: State, qtype: str, qvalue: str) -> int:
     \b
     QTYPE ALL (QVALUE 0, the default), TYPE or CONTRACT-TYPE (REAL_ESTATE, LABOR, PERSONAL, POWER,
     COMPANY, SOCIETY, VEHICLE), MODAL (SIGNATURE, SIGNATURE_CERT_NOTARIAL, SIGNATURE_PROT_NOTARIAL),
-    ID (1..26), FEE (1..117)."""
+    ID or FEE (a positive integer: the ids depend on the account's plan)."""
     result = state.client("fv").list_contract_types(QTYPE=qtype, QVALUE=qvalue)
     return _show(
         state,
