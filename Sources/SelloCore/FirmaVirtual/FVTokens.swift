@@ -84,20 +84,23 @@ extension FVClient: BearerTokens {
 
     /// Whether a login's error is the service refusing the credentials: one of the catalogue's
     /// texts about the login and password ("Login failed: Email or password incorrect.", seed 001
-    /// and CHILE_2026 §1.2 at HTTP 400; "Wrong login or password ..!") at 200, 400, 401 or 403.
-    /// Anything else (a 404 from a wrong base_url, a maintenance message) says nothing about the
-    /// password, and keeping it would stop the client for good.
+    /// and CHILE_2026 §1.2 at HTTP 400; "Wrong login or password ..!") at 200 or 400, or the login
+    /// answered 401 or 403, whatever its text: the credentials are all it checks, and repeated
+    /// failures may lock the account (unknown for Firma Virtual: the safer reading). Anything else
+    /// (a 404 from a wrong base_url, a maintenance message) says nothing about the password, and
+    /// keeping it would stop the client for good.
     static func refusesCredentials(_ error: SelloError, status: Int) -> Bool {
-        [200, 400, 401, 403].contains(status) && (error.code == .loginFailed || error.code == .wrongCode)
+        status == 401 || status == 403
+            || ([200, 400].contains(status) && (error.code == .loginFailed || error.code == .wrongCode))
     }
 
     /// The error of a login whose answer was read as a failure (`error`, kind `service` or `auth`),
     /// for what it is: the credentials refused (`auth` LOGIN_FAILED, `refused` set); HTTP 404, a
-    /// wrong base_url; any other HTTP 401 or 403 or `auth` error (a text naming a refused token)
-    /// `auth` LOGIN_FAILED; else the service's own error.
+    /// wrong base_url; any other `auth` error (a text naming a refused token) `auth` LOGIN_FAILED;
+    /// else the service's own error.
     func loginError(_ error: SelloError, status: Int, refused: inout Bool) -> SelloError {
         refused = FVClient.refusesCredentials(error, status: status)
-        if refused || status == 401 || status == 403 || (error.kind == .auth && status != 404) {
+        if refused || (error.kind == .auth && status != 404) {
             let note = refused ? "" : " (not its documented refusal of the password: the next call logs in again)"
             return SelloError(
                 .auth, .loginFailed, "Firma Virtual refused the login of '\(loginName)': \(error.message)\(note)",
