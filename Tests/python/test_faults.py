@@ -241,6 +241,19 @@ def test_connection_refused() -> None:
     assert envelope["meta"]["attempts"] == 0  # nothing reached a server (tried three times, then given up)
     assert envelope["meta"]["http_status"] is None
     assert elapsed < FAST
+    # Which address could not be reached, and what to check: base_url's host.
+    assert envelope["error"]["field"] == "base_url", envelope["error"]
+    assert f"port {port}" in envelope["error"]["message"] and "check base_url" in envelope["error"]["message"]
+
+
+def test_a_proxy_that_refuses_connections_is_named(sandbox) -> None:
+    port = closed_port()
+    with fes(sandbox.fes_url, proxy=f"http://127.0.0.1:{port}") as client:
+        envelope = client.call("obtain_certificate", FES_REQUEST)
+    expect(envelope, "transport", "CONNECT_FAILED", True)
+    assert envelope["error"]["field"] == "proxy", envelope["error"]
+    assert f"port {port}" in envelope["error"]["message"] and "the proxy" in envelope["error"]["message"]
+    assert sandbox.requests() == []
 
 
 def test_connect_timeout_honoured() -> None:

@@ -239,6 +239,21 @@ public final class HTTPTransport: Sendable {
             details: details.isEmpty ? nil : details)
     }
 
+    /// DNS or connect failed: nothing was sent. Names the setting to check (`field`): the proxy's
+    /// or base_url's host, which libcurl's text alone leaves the caller to guess.
+    private func unreachable(_ code: ErrorCode, _ what: String, proxy: Bool, detail: String) -> SelloError {
+        guard proxy else {
+            return SelloError(
+                .transport, code,
+                "\(what) base_url's host: \(detail); check base_url and that the service can be reached from here",
+                field: "base_url", retryable: true)
+        }
+        let host = settings.config.proxySetting.map { " \($0.host)" } ?? ""
+        return SelloError(
+            .transport, code, "\(what) the proxy\(host): \(detail); check the proxy setting and that the proxy runs",
+            field: "proxy", retryable: true)
+    }
+
     private func transportError(_ outcome: TransferOutcome, request: HTTPRequest, redactor: Redactor) -> SelloError {
         let detail = redactor.scrub(outcome.errorText)
         let unsafeNote = outcome.requestSent ? request.replay.afterPossibleArrival.map { "; \($0)" } ?? "" : ""
@@ -268,10 +283,14 @@ public final class HTTPTransport: Sendable {
             return SelloError(
                 .timeout, .timeout,
                 "no complete answer within \(settings.config.timeoutMs) ms\(unsafeNote)", retryable: mayRepeat)
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return SelloError(.transport, .dnsFailed, "cannot resolve the host: \(detail)", retryable: true)
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return unreachable(.dnsFailed, "cannot resolve", proxy: false, detail: detail)
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return unreachable(.dnsFailed, "cannot resolve", proxy: true, detail: detail)
         case CURLE_COULDNT_CONNECT:
-            return SelloError(.transport, .connectFailed, "cannot connect: \(detail)", retryable: true)
+            // Through a proxy, libcurl connects only to the proxy.
+            return unreachable(
+                .connectFailed, "cannot connect to", proxy: settings.config.proxySetting != nil, detail: detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
