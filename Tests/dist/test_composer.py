@@ -10,6 +10,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import uuid
 import zipfile
 from typing import Any, Dict
 
@@ -63,7 +64,8 @@ def make_project(folder: pathlib.Path, repository: Dict[str, Any]) -> pathlib.Pa
 
 def issue(project: pathlib.Path, sandbox: Sandbox) -> Dict[str, Any]:
     sandbox.reset()
-    request = {**FES_REQUEST, "save_to": str(project / "cert.p12")}
+    # A new name each time: a certificate is never written over a file (SAVE_TO_EXISTS).
+    request = {**FES_REQUEST, "save_to": str(project / f"cert-{uuid.uuid4().hex}.p12")}
     done = run(["php", "issue.php", json.dumps({"base_url": sandbox.fes_url, **FES_USER}), json.dumps(request)],
                cwd=project, env=user_env())
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -9,6 +9,7 @@ import pathlib
 import re
 import shutil
 import sys
+import uuid
 import venv
 import zipfile
 from typing import Any, Dict, Iterator
@@ -50,7 +51,8 @@ class Environment:
         return run([self.python, "-m", "pip", "--disable-pip-version-check", "--no-input", *args], cwd=self.work).stdout
 
     def issue(self, config: Dict[str, Any], wrap: Any = None) -> Dict[str, Any]:
-        request = {**FES_REQUEST, "save_to": str(self.work / "cert.p12")}
+        # A new name each time: a certificate is never written over a file (SAVE_TO_EXISTS).
+        request = {**FES_REQUEST, "save_to": str(self.work / f"cert-{uuid.uuid4().hex}.p12")}
         command = [str(self.python), "issue.py", json.dumps(config), json.dumps(request)]
         done = run(wrap(command) if wrap else command, cwd=self.work, env=user_env())
         return json.loads(done.stdout.strip().splitlines()[-1])
