@@ -38,7 +38,9 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
 
     public function testCreateContractExpressFromAFile(): void
     {
-        $path = tempnam(sys_get_temp_dir(), 'sello-php-') . '.pdf';
+        // tempnam() makes the file it names: the .pdf beside it is the one used, and both go.
+        $reserved = tempnam(sys_get_temp_dir(), 'sello-php-');
+        $path = $reserved . '.pdf';
         file_put_contents($path, self::PDF . random_bytes(70000));
         try {
             $result = $this->client()->createContractExpress(['sOwnerType' => 'NATURAL', 'iContractTypeFeeID' => 49,
@@ -48,6 +50,7 @@ final class FirmaVirtualTodayTest extends SandboxTestCase
             self::assertSame(file_get_contents($path), base64_decode($body['document']['content_file'], true));
         } finally {
             @unlink($path);
+            @unlink($reserved);
         }
         self::assertSame('CREATED', $result['sStatus']);
         self::assertSame('+56912345678', $body['signers'][0]['phone']);
