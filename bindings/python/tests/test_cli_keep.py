@@ -17,7 +17,8 @@ import sys
 import time
 from typing import Any, Dict, List
 
-from sello_fixtures import CFDI_USER, FAST_RETRIES, FES_REQUEST, FES_USER, csv_text
+import pytest
+from sello_fixtures import CFDI_USER, FAST_RETRIES, FES_REQUEST, FES_USER, FV_USER, csv_text
 from sello_fixtures import FES_OBTAIN as OBTAIN
 from sello_fixtures import KNOWN_SECRETS as SECRETS
 
@@ -99,6 +100,66 @@ def fallback_of(done: subprocess.CompletedProcess, directory: pathlib.Path) -> p
     assert str(written) in done.stderr.replace("\n", ""), done.stderr
     assert written.stat().st_mode & 0o777 == 0o600
     return written
+
+
+@pytest.mark.parametrize("json_mode", [False, True], ids=["table", "json"])
+def test_ctrl_c_after_the_certificate_was_issued_shows_it(sandbox, tmp_path, json_mode: bool) -> None:
+    """SIGINT while FES holds its answer: the call runs to its end (nothing cancels it meanwhile),
+    the certificate is issued and saved at --save-to, and the command shows that outcome (the file,
+    or the envelope marked "interrupted") before it exits 130, instead of only "interrupted"."""
+    sandbox.fault("delay", ms=1500, count=1, prefix=OBTAIN)
+    target = tmp_path / "cert.p12"
+    args = ["fes", "obtain", *FES_OPTIONS, "--save-to", str(target), *(["--json"] if json_mode else [])]
+    process = start(args, environment(sandbox, tmp_path), tmp_path)
+    wait_for_requests(sandbox, OBTAIN, 1, process)
+    process.send_signal(signal.SIGINT)
+    done = finish(process)
+    assert done.returncode == 130 and "interrupted" in done.stderr
+    assert target.stat().st_size > 100 and len(sandbox.requests(OBTAIN)) == 1
+    if json_mode:
+        [envelope] = json_lines(done.stdout)
+        assert envelope["ok"] is True and envelope["interrupted"] is True
+        assert envelope["data"]["saved_to"] == str(target)
+    else:
+        assert str(target) in done.stdout and "Certificado obtenido" in done.stdout, done
+
+
+def test_ctrl_c_after_a_certificate_that_could_not_be_saved_keeps_it(sandbox, tmp_path) -> None:
+    """The same, the --save-to folder removed meanwhile: the fallback file is written as without
+    the Ctrl-C, and stderr says where."""
+    folder, work = tmp_path / "gone", tmp_path / "work"
+    folder.mkdir()
+    work.mkdir()
+    sandbox.fault("delay", ms=1500, count=1, prefix=OBTAIN)
+    process = start(
+        ["fes", "obtain", *FES_OPTIONS, "--save-to", str(folder / "cert.p12")], environment(sandbox, tmp_path), work
+    )
+    wait_for_requests(sandbox, OBTAIN, 1, process)
+    shutil.rmtree(folder)
+    process.send_signal(signal.SIGINT)
+    done = finish(process)
+    assert done.returncode == 130 and "WRITE_FAILED" in done.stderr
+    assert fallback_of(done, work).stat().st_size > 100
+
+
+def test_ctrl_c_during_another_call_prints_its_envelope_with_json(sandbox, tmp_path) -> None:
+    """Any other subcommand: with --json the outcome of the call the Ctrl-C came during is
+    printed, marked "interrupted"; without, stderr says it had ended."""
+    sandbox.fault("delay", ms=1500, count=2, prefix="/api/v1/userapp/")
+    env = environment(sandbox, tmp_path)
+    env.update({"SELLO_FV_BASE_URL": sandbox.fv_url, "SELLO_FV_LOGIN": FV_USER["login"]})
+    env["SELLO_FV_PASSWORD"] = FV_USER["password"]
+    for json_mode in (True, False):
+        process = start(["fv", "get-user", "1", *(["--json"] if json_mode else [])], env, tmp_path)
+        wait_for_requests(sandbox, "/api/v1/userapp/", 1 + (not json_mode), process)
+        process.send_signal(signal.SIGINT)
+        done = finish(process)
+        assert done.returncode == 130 and "interrupted" in done.stderr
+        if json_mode:
+            [envelope] = json_lines(done.stdout)
+            assert envelope["ok"] is True and envelope["interrupted"] is True and envelope["data"]
+        else:
+            assert "fv.get_user had ended (ok) before the Ctrl-C" in done.stderr, done
 
 
 def test_a_certificate_not_saved_is_written_to_a_fallback_file(sandbox, tmp_path) -> None:

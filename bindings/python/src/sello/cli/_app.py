@@ -16,6 +16,7 @@ from .. import __version__
 from .._client import Client
 from .._lib import LibraryError
 from ..errors import SelloError
+from ..result import Result
 from . import _config, _exit
 from ._output import Output
 
@@ -86,11 +87,31 @@ def handled(function: F) -> F:
                 state.output.envelope(error.envelope)
             state.output.error(error)
             return _exit.for_kind(error.kind)
+        except KeyboardInterrupt as interrupt:  # run() says "interrupted" and exits 130
+            show_interrupted_outcome(state, interrupt)
+            raise
         finally:
             state.close()
         return int(code or 0)
 
     return cast(F, wrapper)
+
+
+def show_interrupted_outcome(state: State, interrupt: BaseException) -> None:
+    """Ctrl-C came while a call ran, and the call went on to its end: the binding put its outcome
+    on the interrupt (``sello_outcome``). With --json it is printed, marked "interrupted"; else
+    stderr says how the call ended. (fes obtain shows its certificate itself: _fes.py.)"""
+    outcome = getattr(interrupt, "sello_outcome", None)
+    if not isinstance(outcome, (Result, SelloError)):
+        return
+    if state.json_mode:
+        state.output.envelope({**outcome.envelope, "interrupted": True})
+    if isinstance(outcome, SelloError):
+        state.output.error(outcome)
+        return
+    meta = outcome.meta
+    state.output.note(f"sello: {meta.get('service')}.{meta.get('operation')} had ended (ok) before the Ctrl-C")
+    state.output.warnings(outcome.warnings)
 
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

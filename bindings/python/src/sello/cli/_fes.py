@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import click
 
 from .. import fes_check_request
+from ..result import Result
 from . import _exit, _keep
 from ._app import State, cli, handled, json_option
 from ._config import read_secret_file
@@ -78,7 +79,8 @@ def fes_obtain(
         fes-<RUT>-<UTC time>.p12      e.g. fes-19371037-9-20260301T120000Z.p12
 
     When no file can be written, its base64 is printed on stdout (with --json: it is in the
-    envelope). Either way the command exits with exit code 7 (kind io).
+    envelope). Either way the command exits with exit code 7 (kind io). Ctrl-C while FES
+    answers: the certificate issued meanwhile is kept and shown the same way, then exit code 130.
 
     \b
     sello fes obtain --rut 19.371.037-9 --correo ana@empresa.cl --numero-documento 100123456 \\
@@ -118,14 +120,34 @@ def _obtain(state: State, request: Dict[str, Any], save_to: Optional[Path]) -> i
     """Sends the request; a certificate not saved at save_to (WRITE_FAILED, no saved_to) is written
     to a fallback file (cli/_keep.py), else printed; shows the answer; exit code 7 when not saved."""
     directories = _keep.fallback_directories() if save_to is not None else []
-    result = state.client("fes").obtain_certificate(**request)
+    try:
+        result = state.client("fes").obtain_certificate(**request)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C while FES answered: the certificate is issued
+        outcome = getattr(interrupt, "sello_outcome", None)
+        if not isinstance(outcome, Result):
+            raise
+        _show(state, request, save_to, outcome, directories, interrupted=True)  # kept and shown
+        raise KeyboardInterrupt from None  # shown: run() says "interrupted" and exits 130
+    return _show(state, request, save_to, result, directories)
+
+
+def _show(
+    state: State,
+    request: Dict[str, Any],
+    save_to: Optional[Path],
+    result: Result,
+    directories: List[Path],
+    interrupted: bool = False,
+) -> int:
+    """Shows the issued certificate (with --json, its envelope, marked "interrupted" after a
+    Ctrl-C); one not saved at save_to goes to a fallback file, and the exit code is then 7."""
     kept = None
     if save_to is not None and not result.data.get("saved_to"):
         kept = _keep.keep_base64(
             result.data.get("certificado"), directories, _keep.fallback_stem("fes", request["rut"]), ".p12"
         )
     if state.json_mode:
-        state.output.envelope(result.envelope)
+        state.output.envelope({**result.envelope, "interrupted": True} if interrupted else result.envelope)
     else:
         if kept is not None and kept.path is None and result.data.get("certificado"):
             sys.stdout.write(f"{result.data['certificado']}\n")  # the last resort, before anything else
