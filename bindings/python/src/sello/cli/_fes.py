@@ -79,8 +79,7 @@ def fes_obtain(
         fes-<RUT>-<UTC time>.p12      e.g. fes-19371037-9-20260301T120000Z.p12
 
     When no file can be written, its base64 is printed on stdout (with --json: it is in the
-    envelope). Either way the command exits with exit code 7 (kind io). Ctrl-C while FES
-    answers: the certificate issued meanwhile is kept and shown the same way, then exit code 130.
+    envelope). Either way the exit code is 7 (kind io); after a Ctrl-C while FES answers, 130.
 
     \b
     sello fes obtain --rut 19.371.037-9 --correo ana@empresa.cl --numero-documento 100123456 \\
