@@ -15,7 +15,8 @@ declare(strict_types=1);
  * that also works with opcache.preload_user, i.e. a master running as root), nothing more is
  * done; otherwise they are loaded here with FFI::load(), the library being SELLO_LIB from the
  * master process's environment, else the package's own (lib/<os>-<machine>/libsello.so, else
- * lib/libsello.so: Sello\Library::packageLibraryPath()), else libsello.so from the system.
+ * lib/libsello.so: Sello\Library::packageLibraryPath()), else the system's libsello.so.MAJOR
+ * (Sello\Library::soname(): what every install of the library provides).
  */
 
 (static function (): void {
@@ -40,9 +41,10 @@ declare(strict_types=1);
         }
         $lib = getenv('SELLO_LIB');
         if (!is_string($lib) || $lib === '') {
+            require_once "$root/src/Abi.php";
             require_once "$root/src/Library.php";
             $bundled = Sello\Library::packageLibraryPath();
-            $lib = is_file($bundled) ? $bundled : 'libsello.so';
+            $lib = is_file($bundled) ? $bundled : Sello\Library::soname();   // what every install provides
         }
         // FFI::load() reads the scope and the library from #define lines at the top of a file.
         $file = tempnam(sys_get_temp_dir(), 'sello-ffi-');

@@ -183,6 +183,7 @@ final class Library
 
     private static function open(?string $explicit): void
     {
+        self::checkFfi();
         if ($explicit === null) {
             $scoped = self::preloaded();
             if ($scoped !== null) {
@@ -212,13 +213,12 @@ final class Library
         }
         $tried[] = 'package folder: neither ' . dirname(__DIR__) . '/lib/' . self::platform()
             . "/libsello.so nor $bundled exists";
-        try {
-            $ffi = self::cdef($header, 'libsello.so', 'system');
-        } catch (LibraryException $e) {
-            $tried[] = 'system: ' . $e->getMessage();
+        $ffi = self::system($header, $tried);
+        if ($ffi === null) {
             throw new LibraryException(
                 'libsello.so was not found. Looked in, in order: (1) the SELLO_LIB environment variable, '
-                . '(2) the package folder, (3) the system library path. Details: ' . implode('; ', $tried)
+                . '(2) the package folder, (3) the system library path (' . self::soname() . ', then libsello.so).'
+                . ' Details: ' . implode('; ', $tried)
                 . '. Set SELLO_LIB=/path/to/libsello.so; or use the sello-php zip from `make dist`, which carries '
                 . 'it in lib/' . self::platform() . '/libsello.so (with its libsello.libs/ folder); or install it '
                 . 'on the system: the libsello0 .deb or the C tarball from `make dist` (or `make install` in a '
@@ -226,6 +226,51 @@ final class Library
             );
         }
         self::use($ffi, self::mappedPath() ?? 'libsello.so');
+    }
+
+    /**
+     * The system library path's libsello: its soname first (all the libsello0 .deb installs; the
+     * plain name is libsello-dev's link), then libsello.so; null when neither loads.
+     * @param list<string> $tried what was looked at, for the message
+     */
+    private static function system(string $header, array &$tried): ?FFI
+    {
+        foreach ([self::soname(), 'libsello.so'] as $name) {
+            try {
+                return self::cdef($header, $name, 'system');
+            } catch (LibraryException $e) {
+                $tried[] = 'system: ' . $e->getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** libsello.so.MAJOR: the name programs linked against the library load it by. */
+    public static function soname(): string
+    {
+        return 'libsello.so.' . explode('.', Abi::VERSION)[0];
+    }
+
+    /**
+     * PHP's FFI extension must be loaded and switched on (ffi.enable): else a LibraryException
+     * that names the setting to change, with PHP-FPM's preloading only where it applies.
+     */
+    private static function checkFfi(): void
+    {
+        if (!extension_loaded('FFI')) {
+            throw new LibraryException("PHP's FFI extension is not loaded (`php -m` does not list FFI), and sello "
+                . 'reaches libsello through it: add extension=ffi to php.ini (`php --ini` shows which files are '
+                . 'read; Debian ships it in php8.2-common, enabled by /etc/php/8.2/mods-available/ffi.ini).');
+        }
+        $setting = strtolower(trim((string) ini_get('ffi.enable')));
+        if (!in_array($setting, ['0', 'false', 'off', 'no', ''], true)) {
+            return;                 // true, or preload (refused outside the CLI: preloaded() says so)
+        }
+        throw new LibraryException("PHP's FFI is switched off (ffi.enable=" . ini_get('ffi.enable') . '), and '
+            . 'sello reaches libsello through it: ' . (PHP_SAPI === 'cli'
+                ? 'run php with -d ffi.enable=true, or set ffi.enable=true in php.ini (`php --ini` shows which).'
+                : 'set ffi.enable=preload and preload the binding (opcache.preload=<this package>/preload.php); see '
+                    . self::fpmGuide() . '.'));
     }
 
     private static function use(FFI $ffi, string $path): void

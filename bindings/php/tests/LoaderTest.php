@@ -286,6 +286,55 @@ final class LoaderTest extends SandboxTestCase
         self::assertSame(Abi::VERSION, $version);
     }
 
+    public function testTheSonameAloneOnTheSystemPathIsFound(): void
+    {
+        // The libsello0 .deb installs only libsello.so.MAJOR (libsello.so is libsello-dev's link).
+        $major = explode('.', Abi::VERSION)[0];
+        $system = self::$tmp . '/system';
+        mkdir($system);
+        symlink(self::realLibrary(), "$system/libsello.so.$major");
+        $copy = self::packageCopy();
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; echo Sello\\Sello::version();",
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => $system]
+        );
+        self::assertSame(0, $status, $err);
+        self::assertSame(Abi::VERSION, $out, $err);
+    }
+
+    public function testFfiSwitchedOffNamesTheSettingToChange(): void
+    {
+        $copy = self::packageCopy();
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; try { Sello\\Sello::version(); }"
+                . " catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            [],
+            ['ffi.enable' => '0']
+        );
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString('ffi.enable', $out);
+        self::assertStringContainsString('-d ffi.enable=true', $out);
+        // On the command line, advice for PHP-FPM's preloading is beside the point.
+        self::assertStringNotContainsString('PHP-FPM preload', $out);
+    }
+
+    public function testWithoutTheFfiExtensionTheMessageSaysToLoadIt(): void
+    {
+        $copy = self::packageCopy();
+        // -n: no php.ini, so no shared extension (Debian builds FFI as one: php8.2-common's ffi.so).
+        [$status, $out, $err] = self::php(
+            "require '$copy/autoload.php'; try { Sello\\Sello::version(); }"
+                . " catch (Sello\\Exception\\LibraryException \$e) { echo \$e->getMessage(); }",
+            [],
+            [],
+            [],
+            ['-n']
+        );
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString("FFI extension is not loaded", $out);
+        self::assertStringContainsString('extension=ffi', $out);
+    }
+
     public function testNotFoundNamesTheThreePlaces(): void
     {
         exec('ldconfig -p 2>/dev/null | grep -c "libsello\\.so"', $lines);
@@ -338,6 +387,31 @@ final class LoaderTest extends SandboxTestCase
         );
         self::assertSame(0, $status, $err);
         self::assertSame('preloaded scope', $out);
+    }
+
+    /**
+     * preload.php without SELLO_LIB or a bundled library, where the system has only the soname
+     * (the libsello0 .deb). FFI::load() refuses to run beside opcache.preload_user, which root
+     * needs; so as root the script runs as nobody.
+     */
+    public function testThePreloadScriptFindsTheSonameOnTheSystemPath(): void
+    {
+        $major = explode('.', Abi::VERSION)[0];
+        $system = self::$tmp . '/system';
+        mkdir($system, 0755);
+        chmod(self::$tmp, 0755);
+        symlink(self::realLibrary(), "$system/libsello.so.$major");
+        $nobody = function_exists('posix_geteuid') && posix_geteuid() === 0
+            ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+        [$status, $out, $err] = self::php(
+            'echo Sello\Library::mode(), " ", Sello\Sello::version();',
+            ['SELLO_LIB' => null, 'LD_LIBRARY_PATH' => $system],
+            ['opcache.enable_cli' => '1', 'opcache.preload' => self::binding() . '/preload.php',
+                'ffi.enable' => 'preload'],
+            $nobody
+        );
+        self::assertSame(0, $status, $err);
+        self::assertSame('scope ' . Abi::VERSION, $out);
     }
 
     /**

@@ -60,9 +60,14 @@ abstract class SandboxTestCase extends TestCase
     }
 
     /** Runs PHP code in a fresh interpreter (the library is loaded once per process). */
-    protected static function php(string $code, array $env = [], array $ini = [], array $prefix = []): array
-    {
-        $command = [...$prefix, PHP_BINARY];
+    protected static function php(
+        string $code,
+        array $env = [],
+        array $ini = [],
+        array $prefix = [],
+        array $flags = []
+    ): array {
+        $command = [...$prefix, PHP_BINARY, ...$flags];
         foreach ($ini as $name => $value) {
             $command[] = '-d';
             $command[] = "$name=$value";
