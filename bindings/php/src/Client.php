@@ -61,6 +61,12 @@ abstract class Client
     private ?LoggerInterface $logger = null;
     /** @var list<\Closure> replaced callbacks, kept alive with the client */
     private array $retired = [];
+    /**
+     * The clients of this request, weakly (gone clients drop out): a fatal error skips every
+     * destructor, so a shutdown function, which PHP still runs, closes those left open.
+     * @var \WeakMap<Client, true>|null
+     */
+    private static ?\WeakMap $open = null;
 
     /**
      * @param array<string, mixed> $config
@@ -88,6 +94,7 @@ abstract class Client
             $ffi->sello_free($error);   // not expected on success, but never leak it
         }
         $this->handle = $handle;
+        self::closeAtShutdown($this);
         if ($onProgress !== null) {
             $this->setProgress($onProgress);
         }
@@ -101,6 +108,27 @@ abstract class Client
     public function __destruct()
     {
         $this->close();
+    }
+
+    /**
+     * Under PHP-FPM a request that ends in a fatal error (memory exhausted, max_execution_time)
+     * would otherwise leave its clients' sockets open for the worker's whole life. Static
+     * properties start afresh with each request, so the shutdown function is registered once
+     * per request.
+     */
+    private static function closeAtShutdown(Client $client): void
+    {
+        if (self::$open === null) {
+            self::$open = new \WeakMap();
+            register_shutdown_function(static function (): void {
+                $open = self::$open ?? new \WeakMap();
+                self::$open = null;
+                foreach ($open as $left => $_) {
+                    $left->close();   // a client in a call cut short keeps its handle (close() says why)
+                }
+            });
+        }
+        self::$open[$client] = true;
     }
 
     /**

@@ -41,6 +41,34 @@ final class ClientLifecycleTest extends SandboxTestCase
     }
 
     /**
+     * A request that ends in a fatal error (memory exhausted, max_execution_time) skips every
+     * destructor: under PHP-FPM the worker would keep the client's sockets (its keep-alive
+     * connection and its wake-up pair) for its whole life, 3 descriptors per such request. A
+     * shutdown function, which PHP still runs, closes the clients left open; the test's own
+     * shutdown function, registered after it, counts the sockets left.
+     */
+    public function testAFatalErrorStillClosesTheClientsConnections(): void
+    {
+        $config = var_export($this->fesConfig(), true);
+        $request = var_export(self::FES_REQUEST, true);
+        [$status, $out, $err] = self::php(
+            'require ' . var_export(dirname(__DIR__) . '/vendor/autoload.php', true) . ';'
+            . '$sockets = fn (): int => count(array_filter(glob("/proc/self/fd/*"),'
+            . ' fn ($fd) => str_starts_with((string) @readlink($fd), "socket:")));'
+            . '$before = $sockets();'
+            . "\$fes = new Sello\\Fes($config); \$fes->obtainCertificate($request);"
+            . 'echo "open: ", $sockets() - $before, "\n";'
+            . 'register_shutdown_function(function () use ($sockets, $before) {'
+            . ' echo "left: ", $sockets() - $before, "\n"; });'
+            . 'ini_set("memory_limit", "32M"); $big = str_repeat("x", 64 << 20);'
+        );
+        self::assertSame(255, $status, "not the fatal error expected: $out$err");
+        self::assertStringContainsString('Allowed memory size', $out . $err);
+        self::assertMatchesRegularExpression('/^open: [1-9]/m', $out);
+        self::assertMatchesRegularExpression('/^left: 0$/m', $out);
+    }
+
+    /**
      * close() from inside the client's own callback, during its call (a "give up" handler): the C
      * library forbids freeing a client during a call, so close() refuses new calls at once and the
      * handle is freed when the call ends.
