@@ -381,21 +381,25 @@ STATUS_OF = {
 }
 
 
-def test_every_code_has_its_status(canned) -> None:
+@pytest.mark.parametrize("container, code", [("cancelaciones", "codigo"), ("Cancelaciones", "Codigo")])
+def test_every_code_has_its_status(canned, container: str, code: str) -> None:
+    # PRODIGIA_2026 §5: the case of the answer's names is inconsistent; `cancelaciones` is documented
+    # as always an array (sello.h, reference.md), and each entry's `uuid` and `codigo` as there.
     items = "".join(
-        f"<cancelacion><UUID>{GHOST[:-2]}{n % 100:02d}</UUID><codigo>{n}</codigo></cancelacion>" for n in STATUS_OF
+        f"<cancelacion><UUID>{GHOST[:-2]}{n % 100:02d}</UUID><{code}>{n}</{code}></cancelacion>" for n in STATUS_OF
     )
     canned.answers["cancelar"] = (
         202,
         (
             f"<servicioCancel><statusOk>true</statusOk><codigo>0</codigo>"
-            f"<Cancelaciones>{items}</Cancelaciones></servicioCancel>"
+            f"<{container}>{items}</{container}></servicioCancel>"
         ).encode(),
     )
     with canned_client(canned) as client:
         envelope = client.call("cancel_with_reason", reason([f"{GHOST}|02|"]))
     assert envelope["ok"] is True, envelope
-    entries = envelope["data"]["Cancelaciones"]
+    assert [key for key in envelope["data"] if key.lower() == "cancelaciones"] == ["cancelaciones"]
+    entries = envelope["data"]["cancelaciones"]
     assert [(e["codigo"], e["status"]) for e in entries] == list(STATUS_OF.items())
     assert all(e["uuid"] == e["UUID"] for e in entries)  # the folio filled whatever its case
 

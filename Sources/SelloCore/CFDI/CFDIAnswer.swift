@@ -163,13 +163,15 @@ struct CFDIAnswer {
     }
 
     /// Each cancelación gets its code's `descripcion` and stable name from the code tables, and
-    /// `status`, the outcome in one word; `cancelaciones` is always an array.
+    /// `status`, the outcome in one word; `cancelaciones` is always an array, under that name
+    /// whatever the case the service wrote it in (PRODIGIA_2026 §5), and each entry has `codigo`.
     mutating func describeCancellations() {
         var list = CFDIAnswer.field(data, "cancelaciones")?.arrayValue ?? []
         for (index, entry) in list.enumerated() {
             guard var object = entry.objectValue else { continue }
-            if let number = CFDIAnswer.integer(CFDIAnswer.field(object, "codigo") ?? CFDIAnswer.field(object, "código"))
-            {
+            let given = CFDIAnswer.field(object, "codigo") ?? CFDIAnswer.field(object, "código")
+            if object["codigo"] == nil, let given { object.append("codigo", given) }
+            if let number = CFDIAnswer.integer(given) {
                 let code = CFDICodes.cancellation(number)
                 object["descripcion"] = .string(code?.description ?? "Código no documentado por Prodigia")
                 object["code_name"] = JSON(code?.name)
@@ -179,8 +181,10 @@ struct CFDIAnswer {
             }
             list[index] = .object(CFDIAnswer.describeEstatus(object))
         }
-        let key = data.keys.first { $0.lowercased() == "cancelaciones" } ?? "cancelaciones"
-        data[key] = .array(list)
+        if let key = data.keys.first(where: { $0 != "cancelaciones" && $0.lowercased() == "cancelaciones" }) {
+            data[key] = nil // moved, not copied: the list can be long
+        }
+        data["cancelaciones"] = .array(list)
         data = CFDIAnswer.describeEstatus(data)
     }
 
