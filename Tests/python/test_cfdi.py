@@ -378,6 +378,25 @@ def test_inspect_rejects_a_wrong_password_locally() -> None:
     expect_error(envelope, "validation", "CONTRASENA_DE_LLAVE_INCORRECTA", field="keyPass")
 
 
+@pytest.mark.parametrize("key_pass", ["absent", None])
+def test_inspect_a_key_without_its_password_is_a_missing_field(key_pass) -> None:
+    # errors.md, "A missing field": the local helpers say invalid_argument MISSING_FIELD; this one
+    # sends nothing, so it has no business giving Prodigia's codigo 3 (PARAMETRO_INVALIDO).
+    sat = sat_csd()
+    request = {"cert_path": sat["cer"], "key_path": sat["key"]}
+    if key_pass != "absent":
+        request["keyPass"] = key_pass
+    error = expect_error(call("cfdi_inspect_csd", request), "invalid_argument", "MISSING_FIELD", field="keyPass")
+    assert "service_code" not in error or error["service_code"] is None
+
+
+@pytest.mark.parametrize("key_pass", ["", "0", "abc"])
+def test_inspect_a_key_password_under_4_characters_is_refused_as_everywhere(key_pass: str) -> None:
+    sat = sat_csd()
+    request = {"cert_path": sat["cer"], "key_path": sat["key"], "keyPass": key_pass}
+    expect_error(call("cfdi_inspect_csd", request), "invalid_argument", "SECRET_TOO_SHORT", field="keyPass")
+
+
 def test_inspect_a_missing_file_is_io() -> None:
     envelope = call("cfdi_inspect_csd", {"cert_path": "/nonexistent/csd.cer"})
     error = expect_error(envelope, "io", "FILE_UNREADABLE", field="cert_path")

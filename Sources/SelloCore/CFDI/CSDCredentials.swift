@@ -190,9 +190,10 @@ public enum CSDInspection {
         var keyMatches = JSON.null
         if let (keyBytes, keyField) = try CSDCredentials.keyBytes(reader) {
             guard let keyPass = try reader.string("keyPass") else {
-                throw CFDICodes.invalidParameter(
-                    "keyPass, the password of the private key, is needed to check it", field: "keyPass")
+                throw MissingField.library.error(
+                    "keyPass", message: "keyPass, the password of the private key, is needed to check it")
             }
+            try ClientConfig.checkSecretLength(keyPass, field: "keyPass") // as every operation that sends it
             switch checkSATPrivateKey(keyBytes, password: keyPass, certificate: certificate) {
             case .success: keyMatches = true
             case .failure(.keyDoesNotMatchCertificate): keyMatches = false
