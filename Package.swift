@@ -37,6 +37,10 @@ let package = Package(
                 .unsafeFlags([
                     "-Xlinker", "--version-script=Sources/Sello/exports.map",
                     "-Xlinker", "-soname=libsello.so.0",
+                    // dlclose() leaves it loaded: the Swift runtime linked in cannot be unloaded
+                    // cleanly, and PHP's FFI::cdef() reopens the library on every request (each
+                    // reload leaked some 7 kB; Tests/python/test_unload.py).
+                    "-Xlinker", "-z", "-Xlinker", "nodelete",
                 ])
             ]),
         .testTarget(name: "SelloCoreTests", dependencies: ["SelloCore"], path: "Tests/SelloCoreTests"),
