@@ -87,6 +87,18 @@ def test_timeout_error_is_also_the_builtin(sandbox, fes_config) -> None:
     assert "check with the provider" in error.message
 
 
+def test_may_have_acted_only_when_sent_and_not_safe_to_repeat(sandbox, fes_config) -> None:
+    """README: ``may_have_acted`` is true when a request was sent and may not simply be sent again."""
+    refused = raised(sello.ValidationError, fes_config, rut="19.371.037-0")  # refused before sending
+    assert (refused.attempts, refused.retryable, refused.may_have_acted) == (0, False, False)
+    sandbox.fault("status", status=429, retry_after=30, count=1)
+    limited = raised(sello.HTTPError, fes_config)  # sent, but the service says do it again later
+    assert (limited.attempts, limited.retryable, limited.may_have_acted) == (1, True, False)
+    sandbox.fault("status", status=500, body="html", count=1)
+    failed = raised(sello.HTTPError, fes_config)  # sent, answered, outcome unknown: never sent again
+    assert (failed.attempts, failed.retryable, failed.may_have_acted) == (1, False, True)
+
+
 def test_transport_error_for_a_closed_port() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
