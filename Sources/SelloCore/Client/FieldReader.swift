@@ -38,8 +38,12 @@ public struct FieldReader {
     }
 
     func wrongType(_ key: String, _ expected: String, _ value: JSON) -> SelloError {
-        .invalidArgument(
-            "\(what) field '\(key)' must be \(expected), got \(value.typeName)", field: key, code: .wrongType)
+        // PHP's json_encode writes an empty array as a list, whatever the program meant by it.
+        let emptyList = expected == "an object" && value.arrayValue?.isEmpty == true
+        let hint =
+            emptyList ? " (an empty list; from PHP, write an empty object as (object)[], or leave the field out)" : ""
+        return .invalidArgument(
+            "\(what) field '\(key)' must be \(expected), got \(value.typeName)\(hint)", field: key, code: .wrongType)
     }
 
     /// A string member; nil when absent or null. `position`, where the member usually is (its

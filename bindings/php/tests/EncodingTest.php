@@ -72,6 +72,15 @@ final class EncodingTest extends SandboxTestCase
         self::assertStringNotContainsString('contrase', $e->getMessage());
     }
 
+    public function testAnEmptyArrayWhereAnObjectGoesSaysHowToWriteIt(): void
+    {
+        // PHP writes [] as a JSON list: 'retries' => [] meant "the defaults".
+        $e = self::refused(fn () => new Fes($this->fesConfig(['retries' => []])));
+        self::assertSame(['WRONG_TYPE', 'retries'], [$e->errorCode(), $e->field()]);
+        self::assertStringContainsString('(object)[]', $e->getMessage());
+        self::assertStringContainsString('leave the field out', $e->getMessage());
+    }
+
     public function testTheRefusalDoesNotChainTheJsonExceptionWhoseTraceHoldsTheSecrets(): void
     {
         // json_encode's JsonException carries a trace whose frames hold the whole request (with
