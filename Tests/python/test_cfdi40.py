@@ -229,7 +229,8 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
 
 
 def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, cfdi) -> None:
-    # 73 hours ago in Mexico City may be 72 in Tijuana: sent, and the service (CDMX time) answers 401.
+    # 73 hours ago in Mexico City may be 72 in Tijuana: sent, and the service answers 401 (it judges
+    # Fecha in the zone of LugarExpedicion 06000: Mexico City).
     envelope = stamp_xml(cfdi, cfdi40_xml(seal("o"), fecha=now_minus(73)))
     expect_error(envelope, "service", "FECHA_FUERA_DE_RANGO", 401)
     assert envelope["meta"]["attempts"] == 1
@@ -239,6 +240,21 @@ def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, 
     # CALCULAR_SELLO: the Sello may be empty.
     sandbox.cfdi_account("pade_user", has_default_cert=True)
     assert stamp_xml(cfdi, cfdi40_xml(""), opciones=["CALCULAR_SELLO"])["ok"] is True
+
+
+def test_fecha_in_the_zone_of_the_lugar_expedicion_is_stamped(sandbox, cfdi) -> None:
+    """Fecha is the local time of the place of issue (SAT's rule for CFDI 4.0; LugarExpedicion's
+    postal code): an invoice from Cancún (Quintana Roo, UTC−5) stamped as it is issued, and one from
+    Tijuana (Baja California, UTC−8; −7 in summer, when 71 h there are 70) 71 hours after. Both are
+    stamped by the service; the sandbox judged every Fecha in Mexico City time and refused both
+    (401 "posterior a la actual", "más de 72 horas")."""
+    utc_now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    cancun = stamp_xml(cfdi, cfdi40_xml(seal("q"), fecha=utc_now - datetime.timedelta(hours=5), lugar="77500"))
+    assert cancun["ok"] is True, cancun
+    tijuana_fecha = utc_now - datetime.timedelta(hours=8 + 71)
+    tijuana = stamp_xml(cfdi, cfdi40_xml(seal("b"), fecha=tijuana_fecha, lugar="22000"))
+    assert tijuana["ok"] is True, tijuana
+    assert [r["path"] for r in service_requests(sandbox)] == [CFDI_REST + "/timbrado40"] * 2
 
 
 def test_stamp_xml_with_csd_seals_an_empty_sello_without_calcular_sello(sandbox, cfdi, certs) -> None:

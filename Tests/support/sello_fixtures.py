@@ -133,8 +133,10 @@ def cfdi40_xml(
     version: str = "4.0",
     namespace: str = NS4,
     inside: str = "",
+    lugar: str = "06000",
 ) -> str:
-    """A CFDI 4.0 as an integrator builds it, dated two minutes ago in Mexico City."""
+    """A CFDI 4.0 as an integrator builds it, dated two minutes ago in Mexico City (LugarExpedicion
+    06000, a Mexico City postal code, unless `lugar` says another)."""
     fecha = fecha or (mexico_city_now() - datetime.timedelta(minutes=2))
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante xmlns:cfdi="{namespace}" '
@@ -142,7 +144,7 @@ def cfdi40_xml(
         f'xsi:schemaLocation="{namespace} http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd" '
         f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha:%Y-%m-%dT%H:%M:%S}" Sello="{sello}" '
         'FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
-        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="{lugar}">'
         f'<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
         f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
         'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '

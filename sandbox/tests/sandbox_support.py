@@ -387,13 +387,14 @@ def cfdi40_xml(
     namespace: str = NS4,
     related: str = "",
     inside: str = "",
+    lugar: str = "06000",
 ) -> bytes:
     fecha = fecha or (dt.datetime.now(MX_TZ) - dt.timedelta(minutes=2))
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="{namespace}" '
         f'Version="{version}" Serie="A" Folio="{folio}" Fecha="{fecha.strftime("%Y-%m-%dT%H:%M:%S")}" '
         f'Sello="{sello}" FormaPago="01" NoCertificado="" Certificado="" SubTotal="1000.00" Moneda="MXN" '
-        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'Total="{total}" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="{lugar}">'
         f'{related}<cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>'
         f'<cfdi:Receptor Rfc="{receptor}" Nombre="XOCHILT CASAS CHAVEZ" DomicilioFiscalReceptor="36257" '
         'RegimenFiscalReceptor="612" UsoCFDI="G03"/><cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" '

@@ -177,7 +177,8 @@ def test_cfdi_cancel_and_acuse(sb: Sandbox) -> None:
     assert result["uuid"] == uuid and result["codigo"] == "201"
     assert "acuseCancelBase64" not in result  # one for the request, a child of servicioCancel (§4.4)
     assert b"<UUID>" + uuid.encode() in base64.b64decode(answer["acuseCancelBase64"])
-    assert cancellations(cancel(sb, [entry]))[0]["codigo"] == "202"
+    again = cancel(sb, [entry])
+    assert cancellations(again)[0]["codigo"] == "202" and (again["procesados"], again["cancelados"]) == ("1", "0")
     acuse = cfdi(sb, "acuseCancelacion", [("contrato", CONTRATO), ("uuid", uuid)]).xml()
     assert acuse["_root"] == "servicioConsulta" and acuse["codigo"] == "0" and acuse["consultaOk"] == "true"
     assert b"EstatusUUID>201<" in base64.b64decode(acuse["xmlBase64"])
@@ -201,6 +202,9 @@ def test_cfdi_cancel_per_uuid_codes(sb: Sandbox) -> None:
     )
     # The one that needs its receiver: 201 the first time (SAT received the request), now pending.
     assert [c["codigo"] for c in cancellations(answer)] == ["205", "203", "201", "201"]
+    # The counts (PRODIGIA_2026.md §4.4): UUIDs in the request, and those answered 201.
+    assert list(answer)[1:7] == ["statusOk", "rfc", "codigo", "procesados", "cancelados", "cancelaciones"]
+    assert (answer["procesados"], answer["cancelados"]) == ("4", "2")
     assert all(c["mensaje"] == "Solicitud de cancelación recibida" for c in cancellations(answer)[2:])
     assert sb.state()["cfdis"][big]["status"] == "pendiente"
     acuse = base64.b64decode(answer["acuseCancelBase64"])  # the request's: every 201
@@ -223,7 +227,7 @@ def test_cfdi_cancel_global_errors(sb: Sandbox) -> None:
     good = f"{uuid}|XAXX010101000|EKU9003173C9|1160.00"
     for entries in ([f"{uuid}|XAXX010101000|EKU9003173C9"], ["not-a-uuid|XAXX010101000|EKU9003173C9|1"], []):
         answer = cancel(sb, entries)
-        assert answer["statusOk"] == "false" and answer["codigo"] == "3"
+        assert answer["statusOk"] == "false" and answer["codigo"] == "3" and "procesados" not in answer
     assert cancel(sb, [good], with_cert=False)["codigo"] == "3"
     assert cancel(sb, [good], options=("NOPE",))["codigo"] == "3"
     no_default = cancel(sb, [good], options=("CERT_DEFAULT",), with_cert=False)

@@ -18,9 +18,11 @@ from sandbox_support import (
     CONTRATO,
     FES_USER,
     REST,
+    SEALED,
     Sandbox,
     call,
     cancel,
+    cfdi40_xml,
     fes,
     fv,
     fv_token,
@@ -30,6 +32,7 @@ from sandbox_support import (
     raw_fes_request,
     rest,
     stamp,
+    timbrado40,
     wait_finished,
 )
 
@@ -42,6 +45,15 @@ def test_cfdi_service_error_fault_keeps_each_methods_status(sb: Sandbox) -> None
     reply = rest(sb, "cancelacion/consultarEstatusComprobante", [("contrato", CONTRATO)])
     assert reply.status == 202 and reply.xml()["_root"] == "servicioConsultaComprobante"
     assert reply.xml()["codigo"] == "5"
+    sb.fault("service_error", code=5, prefix="/servicio")
+    reply = timbrado40(sb, cfdi40_xml(SEALED))
+    assert reply.status == 202 and reply.xml()["_root"] == "servicioTimbrado" and reply.xml()["codigo"] == "5"
+    sb.fault("service_error", code=5, prefix="/servicio")
+    reply = rest(sb, "cancelacion/cancelar", [("contrato", CONTRATO)])
+    assert reply.status == 202 and reply.xml()["_root"] == "servicioCancel" and reply.xml()["codigo"] == "5"
+    sb.fault("service_error", code=5, prefix="/servicio")
+    reply = stamp(sb)
+    assert reply.status == 200 and reply.xml()["_root"] == "servicioTimbrado" and reply.xml()["codigo"] == "5"
 
 
 def test_fault_delay(sb: Sandbox) -> None:

@@ -233,6 +233,10 @@ def cfdi_cancel_request(req: Request, account: CfdiAccount, entries: list[Cancel
             ("statusOk", True),
             ("rfc", rfc),
             ("codigo", 0),
+            # PRODIGIA_2026.md §4.4 [T1-doc; cancelados=1 seen live]: the UUIDs of the request, and
+            # those SAT received (201). Which codes count as "cancelados" is this sandbox's reading.
+            ("procesados", len(results)),
+            ("cancelados", len(requested)),
             ("cancelaciones", results),
             ("acuseCancelBase64", b64(acuse) if acuse else None),
         ],

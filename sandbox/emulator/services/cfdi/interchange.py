@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 from xml.sax.saxutils import quoteattr as q
 
 from emulator.core.state import LOCK
-from emulator.core.values import b64, money, utc_now
+from emulator.core.values import b64, money
 from emulator.plumbing.answers import Answer, xml_answer
 from emulator.services.cfdi.answers import cfdi_already_stamped, cfdi_error, cfdi_stamp_fields
 from emulator.services.cfdi.document import timbre_xml
+from emulator.services.cfdi.fecha import POSTAL_CODE, cfdi_check_fecha
 from emulator.services.cfdi.models import CFDI, Cfdi, CfdiAccount
 from emulator.services.cfdi.tables import CFDI_DEFAULTS, CFDI_NO_CERTIFICADO_SAT, CFDI_RFC_PAC, MX_TZ, RFC_RE
 
@@ -26,6 +27,7 @@ class InterchangeDoc:
     fecha: str
     fields: dict[str, str]
     total: Decimal
+    lugar: str | None
 
 
 def cfdi_parse_interchange(data: bytes) -> InterchangeDoc | tuple[int, str]:
@@ -39,11 +41,15 @@ def cfdi_parse_interchange(data: bytes) -> InterchangeDoc | tuple[int, str]:
     if len(head) < 5 or head[0] != "CFDI" or head[1] != "3.3":
         return 301, "la primera línea debe ser CFDI|3.3|serie|folio|fecha|..."
     try:
-        fecha = dt.datetime.strptime(head[4], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=MX_TZ)
+        fecha = dt.datetime.strptime(head[4], "%Y-%m-%dT%H:%M:%S")
     except ValueError:
         return 401, "fecha inválida"
-    if utc_now() - fecha > dt.timedelta(hours=72):
-        return 401, "la fecha tiene más de 72 horas"
+    # The eleventh field, in CFDI 3.3's attribute order (…|MetodoPago|LugarExpedicion); without it
+    # the place is unknown (the tolerant rule). A Fecha ahead is not refused on this path (2020).
+    lugar = head[10] if len(head) > 10 else None
+    problem = cfdi_check_fecha(fecha, lugar, future=False)
+    if problem:
+        return problem
     fields = dict(CFDI_DEFAULTS)
     total = Decimal("0.00")
     for line in lines[1:]:
@@ -65,11 +71,13 @@ def cfdi_parse_interchange(data: bytes) -> InterchangeDoc | tuple[int, str]:
                 total = Decimal("-1")
             if not total.is_finite() or total < 0:
                 return 301, "TOTAL inválido"
-    return InterchangeDoc(head[2], head[3], head[4], fields, total)
+    return InterchangeDoc(head[2], head[3], head[4], fields, total, lugar)
 
 
-def cfdi_document_xml(c: Cfdi) -> bytes:
-    """A small CFDI 3.3 with its tfd:TimbreFiscalDigital."""
+def cfdi_document_xml(c: Cfdi, lugar: str | None = None) -> bytes:
+    """A small CFDI 3.3 with its tfd:TimbreFiscalDigital, issued at `lugar` (a postal code; 06000
+    when the file had none, or not one)."""
+    lugar = lugar if lugar and POSTAL_CODE.fullmatch(lugar) else "06000"
     total = money(c.total)
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -78,7 +86,7 @@ def cfdi_document_xml(c: Cfdi) -> bytes:
         'xsi:schemaLocation="http://www.sat.gob.mx/cfd/3 http://www.sat.gob.mx/sitio_internet/cfd/3/cfdv33.xsd" '
         f'Version="3.3" Serie={q(c.serie)} Folio={q(c.folio)} Fecha={q(c.fecha)} Sello={q(c.sello_cfd)} '
         f'FormaPago="01" NoCertificado="30001000000400002434" Certificado="" SubTotal={q(total)} '
-        f'Moneda="MXN" Total={q(total)} TipoDeComprobante="I" MetodoPago="PUE" LugarExpedicion="06000">'
+        f'Moneda="MXN" Total={q(total)} TipoDeComprobante="I" MetodoPago="PUE" LugarExpedicion={q(lugar)}>'
         f"<cfdi:Emisor Rfc={q(c.rfc_emisor)} Nombre={q(c.nombre_emisor)} RegimenFiscal={q(c.regimen)}/>"
         f"<cfdi:Receptor Rfc={q(c.rfc_receptor)} Nombre={q(c.nombre_receptor)} UsoCFDI={q(c.uso)}/>"
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" '
@@ -120,7 +128,7 @@ def cfdi_stamp_2020(account: CfdiAccount, contrato: str, datos: bytes, options: 
             sello_cfd=b64(os.urandom(256)),
             sello_sat=b64(os.urandom(256)),
         )
-        cfdi.xml = cfdi_document_xml(cfdi)
+        cfdi.xml = cfdi_document_xml(cfdi, doc.lugar)
         CFDI.cfdis[cfdi.uuid] = cfdi
         CFDI.serie_folio.setdefault(serie_folio, cfdi.uuid)
         account.saldo -= 1

@@ -24,6 +24,7 @@ from emulator.services.cfdi.document import (
     set_root_attributes,
     timbre_xml,
 )
+from emulator.services.cfdi.fecha import cfdi_check_fecha
 from emulator.services.cfdi.models import CFDI, Cfdi, CfdiAccount
 from emulator.services.cfdi.sealer import fake_seal
 from emulator.services.cfdi.tables import (
@@ -72,16 +73,6 @@ def cfdi_seal(
     return doc.text, doc.sello
 
 
-def cfdi_check_fecha(fecha: dt.datetime) -> tuple[int, str] | None:
-    """SAT's window, Fecha read as CDMX time: 72 h back, 5 minutes of clock difference ahead."""
-    now = dt.datetime.now(MX_TZ).replace(tzinfo=None)
-    if now - fecha > dt.timedelta(hours=72):
-        return 401, "la fecha tiene más de 72 horas"
-    if fecha - now > dt.timedelta(minutes=5):
-        return 401, "la fecha es posterior a la actual"
-    return None
-
-
 def cfdi_stamp_document(
     account: CfdiAccount,
     contrato: str,
@@ -105,7 +96,7 @@ def cfdi_stamp_document(
             return cfdi_already_stamped(
                 earlier if earlier and earlier.contrato == contrato else None, contrato, options, status
             )
-        problem = cfdi_check_fecha(doc.fecha)
+        problem = cfdi_check_fecha(doc.fecha, doc.root.get("LugarExpedicion"))
         if problem:
             return cfdi_error("timbrado", problem[0], contrato, problem[1], status=status)
         text, sello = cfdi_seal(doc, account, options, csd)
