@@ -47,7 +47,7 @@ struct CFDIAnswer {
     static let fieldKinds: [(name: String, kind: FieldKind)] = [
         ("timbradook", .boolean), ("statusok", .boolean), ("consultaok", .boolean),
         ("codigo", .integer), ("código", .integer), ("saldo", .integer), ("estatuscfdi", .integer),
-        ("cancelaciones", .list),
+        ("procesados", .integer), ("cancelados", .integer), ("cancelaciones", .list),
     ]
 
     /// Reads an answer of the given shape. A body that is not XML or not the documented root is
