@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import check_layout  # noqa: I001  (after sandbox_support, which puts sandbox/ on the path)
 import pytest
-from sandbox_support import SANDBOX
+from sandbox_support import SANDBOX  # puts sandbox/ on the path, where check_layout is
+
+# isort: off
+import check_layout
+
+# isort: on
 
 
 @pytest.fixture(autouse=True)
