@@ -323,6 +323,10 @@ public final class HTTPTransport: Sendable {
 
     /// TLS failed before anything was sent; the hint says what most often causes it.
     func tlsError(_ code: CURLcode, detail: String) -> SelloError {
+        // No CA file given, none on this machine, no fallback: libcurl tried its built-in place.
+        if settings.config.caFile == nil, CABundle.system == .notFound, settings.caFile == nil {
+            return CABundle.missingBundleError(detail: detail)
+        }
         // OpenSSL could not load the configured ca_file ("error setting certificate file"): it
         // is readable (checked at client_new) but holds no PEM certificate — a DER .cer, a key,
         // another file. Said of ca_file, not as "set ca_file for a private CA".
