@@ -173,7 +173,8 @@ public final class HTTPTransport: Sendable {
         -> Verdict
     {
         let response = HTTPResponse(
-            status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay)
+            status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay,
+            method: request.method, base: settings.base.text, path: request.path)
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { hooks.redactor.scrubURL($0) } ?? "(no Location)"
