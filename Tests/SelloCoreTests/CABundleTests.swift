@@ -118,4 +118,18 @@ private let debianFolder = "/etc/ssl/certs"
         }
         #expect(Set(table).count == table.count)
     }
+
+    /// A machine without any bundle (a slim image without ca-certificates): the error says so,
+    /// where it looked, and what to install or set — not "set ca_file for a private CA".
+    @Test func noBundleAnywhereIsSaidAsSuch() {
+        let error = CABundle.missingBundleError(detail: "error setting certificate file: \(debianFile)")
+        #expect((error.kind, error.code.name, error.field) == (.transport, "TLS_FAILED", "ca_file"))
+        #expect(error.message.contains("this machine has no CA bundle (looked in "))
+        for place in CABundle.wellKnownFiles { #expect(error.message.contains(place), "\(place)") }
+        #expect(error.message.contains("install the system's CA certificates (ca-certificates:"))
+        #expect(error.message.contains("set ca_file") && error.message.contains("pip install certifi"))
+        #expect(!error.message.contains("private CA"))
+        let places = CABundle.placesLookedIn
+        #expect(Set(places).count == places.count && places.count >= CABundle.wellKnownFiles.count)
+    }
 }

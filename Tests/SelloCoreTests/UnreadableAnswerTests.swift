@@ -66,6 +66,20 @@ import Testing
             ).message
         }
         #expect(message(404).contains("check base_url"))
+        // Which setting, and where the request went, without its query string (the audit's
+        // r7_fes_full_url.py: field null, the path not said).
+        let answer = HTTPResponse(
+            status: 404, contentType: "text/html", body: Array("<html>x</html>".utf8), replay: replay, method: .post,
+            base: "https://pruebas.pade.mx/servicio/rest", path: "/integracion/consultaCfdiPorUUID")
+        let notFound = AnswerFormat.prodigia.unreadable(answer, redactor: Redactor(secrets: []))
+        #expect((notFound.kind, notFound.code.name, notFound.field) == (.http, "HTTP_404", "base_url"))
+        #expect(
+            notFound.message.hasPrefix(
+                "Prodigia answered HTTP 404 without its XML answer to "
+                    + "POST https://pruebas.pade.mx/servicio/rest/integracion/consultaCfdiPorUUID (check base_url"))
+        #expect(
+            AnswerFormat.prodigia.unreadable(Self.response(418, "x", replay: replay), redactor: .init(secrets: []))
+                .field == nil)
         #expect(message(414).contains("query string") && message(414).contains("nothing was processed"))
         #expect(!message(418).contains("(") && message(418).hasSuffix("<html>x</html>"))
     }

@@ -109,6 +109,15 @@ def test_with_no_bundle_anywhere_tls_fails_and_nothing_is_sent(tls_sandbox) -> N
     assert envelope["ok"] is False
     assert (envelope["error"]["kind"], envelope["error"]["code"]) == ("transport", "TLS_FAILED")
     assert server.requests() == []
+    # The audit (r4_no_ca_bundle.sh, a debian slim without ca-certificates): the message said "set
+    # ca_file for a private CA". It says there is no bundle, where it looked, and what to install.
+    error = envelope["error"]
+    assert error["field"] == "ca_file", error
+    assert "this machine has no CA bundle" in error["message"], error
+    assert "/etc/ssl/certs/ca-certificates.crt" in error["message"] and "/etc/ssl/cert.pem" in error["message"]
+    assert "install the system's CA certificates (ca-certificates:" in error["message"], error
+    assert "set ca_file" in error["message"] and "certifi" in error["message"], error
+    assert "private CA" not in error["message"], error
 
 
 def test_the_fallback_is_used_when_the_system_has_no_bundle(tls_sandbox, tmp_path) -> None:
@@ -134,6 +143,8 @@ def test_the_fallback_does_not_override_the_systems_bundle(tls_sandbox, tmp_path
     )
     assert (envelope["ok"], envelope.get("error", {}).get("code")) == (False, "TLS_FAILED"), envelope
     assert server.requests() == []
+    # A bundle exists, without the server's CA: the hint is ca_file for a private CA.
+    assert "private CA" in envelope["error"]["message"] and "no CA bundle" not in envelope["error"]["message"]
 
 
 def test_ca_file_wins_over_everything(tls_sandbox) -> None:

@@ -829,6 +829,26 @@ def test_codigo_1_is_auth_and_sent_exactly_once(sandbox, cfdi_config) -> None:
     assert sandbox.state()["cfdi_accounts"]["pade_user"]["failures"] == 1
 
 
+WENT_TO_SANDBOX = "the credentials went to 127.0.0.1 (base_url)"
+
+
+def test_a_refusal_of_the_credentials_says_where_they_went(sandbox, cfdi_config) -> None:
+    """The audit (r3_auth_no_deployment.py): production and pruebas.pade.mx have separate accounts
+    (PRODIGIA_2026 §1), and "check usuario and password" did not say which deployment refused
+    them. Every refusal says where the credentials went: the call's, the later calls' not sent,
+    a batch's items (once each)."""
+    with Client("cfdi", {**cfdi_config, "password": "wrong-password"}) as client:
+        batch = client.call("process_files", {"items": [{"datos": csv_text(folio=str(i))} for i in range(3)]})
+        later = client.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
+    items = batch["data"]["results"]
+    expect_error(items[0], "auth", "USUARIO_O_CONTRASENA_INVALIDOS", 1)
+    assert "check usuario and password" in items[0]["error"]["message"]
+    for envelope in [*items, later]:
+        assert envelope["error"]["kind"] == "auth", envelope
+        assert envelope["error"]["message"].count(WENT_TO_SANDBOX) == 1, envelope["error"]["message"]
+    assert len(service_requests(sandbox)) == 1
+
+
 def test_a_loop_with_a_wrong_password_does_not_lock_the_account(sandbox, cfdi_config) -> None:
     """The audit's back-office loop (t8_lockout): four stamps with a mistyped password reached
     the service four times, and the sandbox, like PADE, locked the account after the third."""
@@ -860,6 +880,7 @@ def test_an_http_refusal_of_the_credentials_is_remembered_too(sandbox, cfdi, sta
     first = cfdi.call("get_by_uuid", {"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF"})
     expect_error(first, "auth", f"HTTP_{status}")
     assert first["meta"]["attempts"] == 1
+    assert WENT_TO_SANDBOX in first["error"]["message"], first
     later = cfdi.call("process_file", {"datos": csv_text()})  # the fault is spent: it would succeed
     expect_refused_earlier(later, f"HTTP_{status}", None)
     assert later["error"]["service_code"] is None

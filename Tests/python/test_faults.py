@@ -256,6 +256,76 @@ def test_a_proxy_that_refuses_connections_is_named(sandbox) -> None:
     assert sandbox.requests() == []
 
 
+PROXY_VARIABLES = (
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+)
+ENVIRONMENT_PROXY = "http://corp:Pr0xy-S3cret@proxy.corp.example:3128"
+
+
+@pytest.fixture
+def proxy_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No proxy variable set, whatever the machine's environment; the test sets its own."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def assert_names_the_environments_proxy(envelope: dict[str, Any], variable: str) -> None:
+    message = envelope["error"]["message"]
+    assert f"{variable} is set in the environment" in message, message
+    assert "proxy.corp.example:3128" in message and "sello does not use the environment's proxy" in message, message
+    assert "give it as the client's proxy setting" in message, message
+    assert "Pr0xy-S3cret" not in json.dumps(envelope) and "corp:" not in message, message  # never the password
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY"])
+def test_a_proxy_in_the_environment_is_named_when_the_host_cannot_be_resolved(proxy_environment, variable) -> None:
+    """The audit (r2_proxy_env.py): a machine whose only way out is HTTPS_PROXY got "cannot resolve
+    base_url's host" and nothing about the proxy the library does not use."""
+    proxy_environment.setenv(variable, ENVIRONMENT_PROXY)
+    with fes("https://fes.example.invalid/generateFES", retries={"max": 0}) as client:
+        envelope = client.call("obtain_certificate", FES_REQUEST)
+    error = expect(envelope, "transport", "DNS_FAILED", True)
+    assert error["field"] == "base_url" and "check base_url" in error["message"], error
+    assert_names_the_environments_proxy(envelope, variable)
+
+
+def test_a_proxy_in_the_environment_is_named_when_the_host_cannot_be_reached(proxy_environment) -> None:
+    # TEST-NET-1 (RFC 5737): never routed, so refused at once or not answered before the timeout.
+    proxy_environment.setenv("HTTPS_PROXY", ENVIRONMENT_PROXY)
+    with fes("https://192.0.2.1/generateFES", retries={"max": 0}, connect_timeout_ms=300) as client:
+        envelope = client.call("obtain_certificate", FES_REQUEST)
+    assert envelope["error"]["code"] in ("CONNECT_FAILED", "CONNECT_TIMEOUT"), envelope
+    assert_names_the_environments_proxy(envelope, "HTTPS_PROXY")
+
+
+@pytest.mark.parametrize(
+    "base_url,extra,no_proxy",
+    [
+        ("https://fes.example.invalid/generateFES", {"proxy": "http://127.0.0.1:9"}, None),  # proxy configured
+        ("https://fes.example.invalid/generateFES", {}, ".example.invalid"),  # NO_PROXY names the host
+        ("http://127.0.0.1:9/generateFES", {}, None),  # loopback: never through a proxy
+    ],
+    ids=["proxy-configured", "no-proxy", "loopback"],
+)
+def test_the_environments_proxy_is_not_named_where_it_would_not_help(proxy_environment, base_url, extra, no_proxy):
+    proxy_environment.setenv("HTTPS_PROXY", ENVIRONMENT_PROXY)
+    proxy_environment.setenv("HTTP_PROXY", ENVIRONMENT_PROXY)
+    if no_proxy:
+        proxy_environment.setenv("NO_PROXY", no_proxy)
+    with fes(base_url, retries={"max": 0}, **extra) as client:
+        envelope = client.call("obtain_certificate", FES_REQUEST)
+    assert envelope["error"]["code"] in ("DNS_FAILED", "CONNECT_FAILED"), envelope
+    assert "PROXY is set" not in envelope["error"]["message"], envelope
+
+
 def test_connect_timeout_honoured() -> None:
     """A listening socket whose accept queue is full: the SYN is dropped and connect() hangs."""
     with RawServer(None, backlog=0) as server:

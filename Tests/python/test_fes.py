@@ -289,6 +289,8 @@ def test_wrong_credentials_are_auth_and_not_retried(sandbox, fes_config) -> None
     envelope = obtain({**fes_config, "clave": "wrong-clave"}, VALID)
     error = expect_error(envelope, "auth", "USUARIO_O_CLAVE_INVALIDO", 105)
     assert error["retryable"] is False
+    # Which deployment refused them (the audit's r3_auth_no_deployment.py).
+    assert "the credentials went to 127.0.0.1 (base_url)" in error["message"], error
     assert len(sandbox.requests()) == 1
 
 

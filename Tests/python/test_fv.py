@@ -719,6 +719,8 @@ def test_a_failed_login_is_auth_and_never_retried(sandbox, fv_config):
         envelope = client.call("get_contract", {"IDContract": SEED_CONTRACT})
         error = failed(envelope, "auth", "LOGIN_FAILED")
         assert "Login failed: Email or password incorrect." in error["message"] and error["retryable"] is False
+        # Which deployment refused them (the audit's r3_auth_no_deployment.py).
+        assert "the credentials went to 127.0.0.1 (base_url)" in error["message"], error
         assert envelope["meta"]["attempts"] == 1
         failed(client.call("login", {}), "auth", "LOGIN_FAILED")
         assert logins(sandbox) == 2 and calls(sandbox) == []  # one login per call, none repeated

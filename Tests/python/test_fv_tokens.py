@@ -136,6 +136,8 @@ def test_a_login_failure_that_is_no_credentials_refusal_is_tried_again(status, b
     error = failed(first, kind, code)
     assert says in error["message"] and "earlier" not in error["message"], error
     assert "password" not in error["message"] or code == "LOGIN_FAILED", error
+    if status == 404:  # which setting, as every HTTP 404 without the service's answer names it
+        assert error["field"] == "base_url", error
     ok(second)
     assert len(sent) == 2 and second["meta"]["attempts"] == 2  # the new login, then the call
 

@@ -239,3 +239,19 @@ def test_a_404_says_to_check_base_url(sandbox) -> None:
     error = envelope["error"]
     assert (error["kind"], error["code"]) == ("http", "HTTP_404"), error
     assert "check base_url" in error["message"], error
+    # Which setting, and the address that answered 404 (the audit's r7_fes_full_url.py: the field
+    # was null and the path requested was not said, as CONNECT_FAILED and DNS_FAILED say theirs).
+    assert error["field"] == "base_url", error
+    assert f"POST {url}/obtenerCertificado" in error["message"], error
+
+
+def test_a_404_names_the_address_without_its_query_string(sandbox) -> None:
+    """Prodigia's lookups carry contrato and uuid in the query string: the message names the
+    path requested, never the query."""
+    with Client("cfdi", {"base_url": sandbox.cfdi_url + "/v2", **CFDI_USER}) as client:
+        envelope = client.call("get_by_uuid", {"uuid": UUID})
+    error = envelope["error"]
+    assert (error["kind"], error["code"], error["field"]) == ("http", "HTTP_404", "base_url"), error
+    assert f"POST {sandbox.cfdi_url}/v2/integracion/consultaCfdiPorUUID " in error["message"], error
+    assert "consultaCfdiPorUUID?" not in error["message"], error
+    assert "contrato=" not in error["message"] and UUID not in error["message"], error

@@ -2,7 +2,8 @@
 # The Debian packages, built with dpkg-deb, into dist/:
 #
 #   libsello0_V-R_ARCH.deb     /usr/lib/MULTIARCH/libsello.so.V and the soname link libsello.so.0;
-#                              Depends from dpkg-shlibdeps; shlibs; the ldconfig trigger
+#                              Depends from dpkg-shlibdeps, and ca-certificates; shlibs; the
+#                              ldconfig trigger
 #   libsello-dev_V-R_ARCH.deb  /usr/include/sello.h, /usr/lib/MULTIARCH/libsello.so (-> .so.0),
 #                              /usr/lib/MULTIARCH/pkgconfig/sello.pc; Depends: libsello0 (= V-R)
 #
@@ -68,7 +69,12 @@ installed_size() { du -sk --exclude=DEBIAN "$1" | cut -f1; }
   echo "Architecture: $DEB_ARCH"
   echo "Maintainer: $MAINTAINER"
   echo "Installed-Size: $(installed_size "$runtime")"
-  echo "Depends: $depends"
+  # ca-certificates: every service's default URL is public HTTPS, and without the system's CA
+  # bundle each call fails (TLS_FAILED, "no CA bundle"). Depends, not Recommends: libcurl4 already
+  # recommends it, so a Recommends here would change nothing where it is missing — images built
+  # with --no-install-recommends, or dpkg -i, as the audit's debian slim was. A client with its own
+  # ca_file does not need it; it costs such a machine a few MB.
+  echo "Depends: $depends, ca-certificates"
   echo "Section: libs"
   echo "Priority: optional"
   echo "Multi-Arch: same"

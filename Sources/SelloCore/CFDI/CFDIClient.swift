@@ -20,7 +20,7 @@ public final class CFDIClient: OperationClient {
             serviceKeys: ["usuario", "password", "contrato"],
             requiredKeys: ["usuario", "password", "contrato"])
         try BasicCredentials.checkUser(config.serviceString("usuario") ?? "", field: "usuario")
-        client = try ServiceClient(service: "cfdi", config: config)
+        client = try ServiceClient(service: "cfdi", config: config, environments: .cfdi)
         auth = BasicCredentials(
             user: config.serviceString("usuario") ?? "", password: config.serviceString("password") ?? "")
         contrato = config.serviceString("contrato") ?? ""

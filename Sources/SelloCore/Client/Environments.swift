@@ -75,6 +75,39 @@ public struct ServiceEnvironments: Sendable {
         return (url, entry.name)
     }
 
+    /// Said after the service refused a client's credentials (`Reply`): where they went and,
+    /// when that is one of the table's deployments, which one and how to choose the others. A
+    /// deployment has its own accounts (Prodigia's pruebas.pade.mx is not a mode of production,
+    /// PRODIGIA_2026 §1): a test account sent to the default production host is refused as a
+    /// wrong password would be. `host` is the base URL's; `environment` the configuration's (the
+    /// default's name when neither it nor base_url was given; nil when base_url was).
+    public func credentialsNote(host: String, environment: String?) -> String {
+        let entry =
+            environment.flatMap { name in entries.first { $0.name == name } }
+            ?? entries.first { $0.url.map(Self.host(of:)) == host }
+        let origin: String
+        switch (environment, entry) {
+        case (.some(let name), _):
+            origin = "environment \(name)\(name == defaultEntry.name ? ", the default" : "")"
+        case (nil, .some(let entry)):
+            origin = "base_url, the \(entry.name) deployment"
+        case (nil, nil):
+            return "the credentials went to \(host) (base_url)"
+        }
+        let others = entries.filter { $0.name != entry?.name }.map { other in
+            other.url.map { "environment \"\(other.name)\" (\(Self.host(of: $0)))" }
+                ?? "\"\(other.name)\": \(other.missingURL ?? "configure base_url")"
+        }
+        let choice = others.isEmpty ? "" : "; for an account of another deployment: \(others.joined(separator: ", "))"
+        return "the credentials went to \(host) (\(origin))\(choice)"
+    }
+
+    /// The host of one of the table's URLs ("https://host/path").
+    static func host(of url: String) -> String {
+        let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        return String(afterScheme.prefix { $0 != "/" }).lowercased()
+    }
+
     private func missing(_ entry: Entry) -> SelloError {
         SelloError(
             .invalidArgument, .baseUrlRequired,

@@ -29,12 +29,16 @@ public final class ServiceClient: Sendable {
     /// The client's secrets (credentials, proxy password) with their encoded forms, prepared
     /// once: every call starts from it (issue 12, items 5 and 6).
     let redactor: Redactor
+    /// Where the credentials go, said when the service refuses them (`Reply`); made once.
+    let credentialsNote: String
 
-    public init(service: String, config: ClientConfig) throws(SelloError) {
+    public init(service: String, config: ClientConfig, environments: ServiceEnvironments) throws(SelloError) {
         self.service = service
         self.config = config
         redactor = Redactor(secrets: config.secrets)
         transport = try HTTPTransport(config: config)
+        credentialsNote = environments.credentialsNote(
+            host: transport.settings.base.host, environment: config.environment)
     }
 
     /// Runs `operation` on `client` for the caller's request text and returns its envelope:
@@ -50,7 +54,8 @@ public final class ServiceClient: Sendable {
         let key = calls.register(token)
         defer { calls.unregister(key) }
         let scope = CallScope(
-            service: service, operation: operation.name, hooks: hooks.forCall(redactor: redactor), cancel: token)
+            service: service, operation: operation.name, hooks: hooks.forCall(redactor: redactor), cancel: token,
+            credentialsNote: credentialsNote)
         // A call's first line names where it goes, before anything can fail or be sent.
         scope.hooks.log(
             .info,

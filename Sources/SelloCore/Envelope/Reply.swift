@@ -20,8 +20,10 @@ public struct Reply: Sendable {
 
     public init(_ outcome: Outcome, scope: CallScope, facts: CallFacts) {
         var outcome = outcome
-        if case .failure(let error) = outcome, let answered = facts.answered {
-            outcome = .failure(error.afterAnswer(answered))
+        if case .failure(var error) = outcome {
+            if let answered = facts.answered { error = error.afterAnswer(answered) }
+            if let note = scope.credentialsNote { error = error.sayingWhereCredentialsWent(note) }
+            outcome = .failure(error)
         }
         let elapsedMs = scope.elapsedMilliseconds
         // Asked first: the lines' closures copy the scope and each warning (issue 13: some 270
@@ -145,5 +147,18 @@ public struct Reply: Sendable {
             }
         }
         writer.writeRaw("]")
+    }
+}
+
+extension SelloError {
+    /// This error, when it is the service refusing the client's credentials (kind `auth`), ending
+    /// with where they went (`note`, `ServiceEnvironments.credentialsNote`): said in one place for
+    /// every service, a single call and a batch's items alike. Not a proxy's refusal (its own
+    /// credentials), nor a refused bearer token (the login that made it succeeded, there).
+    func sayingWhereCredentialsWent(_ note: String) -> SelloError {
+        guard kind == .auth, code != .proxyAuthFailed, code != .jwtInvalid else { return self }
+        var error = self
+        error.message += "; \(note)"
+        return error
     }
 }

@@ -18,7 +18,7 @@ public final class FESClient: OperationClient {
             configText, environments: .fes,
             serviceKeys: ["usuario", "clave"], requiredKeys: ["usuario", "clave"],
             defaultTimeoutMs: FESClient.defaultTimeoutMs)
-        client = try ServiceClient(service: "fes", config: config)
+        client = try ServiceClient(service: "fes", config: config, environments: .fes)
         usuario = config.serviceString("usuario") ?? ""
         clave = config.serviceString("clave") ?? ""
         bodyHead = FESRequest.bodyHead(usuario: usuario, clave: clave)

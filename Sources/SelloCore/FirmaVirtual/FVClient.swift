@@ -87,7 +87,7 @@ public final class FVClient: OperationClient {
             }
             maxUpload = bytes
         }
-        client = try ServiceClient(service: "fv", config: config)
+        client = try ServiceClient(service: "fv", config: config, environments: .fv)
         loginName = config.serviceString("login") ?? ""
         password = config.serviceString("password") ?? ""
         maxUploadBytes = maxUpload

@@ -112,7 +112,7 @@ extension FVClient: BearerTokens {
                 "Firma Virtual answered the login (POST /logindata) with HTTP 404 (\(error.message)): check "
                     + "base_url, which must be the service's root (such as \(FVClient.defaultBaseURL)) without "
                     + "a path; the library adds /logindata and each operation's path to it",
-                serviceCode: error.serviceCode)
+                serviceCode: error.serviceCode, field: "base_url")
         }
         return SelloError(
             error.kind, error.code, "Firma Virtual did not log in '\(loginName)': \(error.message)",

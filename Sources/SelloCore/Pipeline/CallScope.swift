@@ -10,21 +10,28 @@ public struct CallScope {
     /// What `*_client_cancel` sets; shared by the items of a batch.
     public let cancel: CancelToken
     public let started: ContinuousClock.Instant
+    /// Where the client's credentials go (`ServiceEnvironments.credentialsNote`), added by `Reply`
+    /// to the service's refusal of them; nil for a call of no client.
+    public let credentialsNote: String?
 
     public init(
         service: String, operation: String, hooks: CallHooks = CallHooks(),
-        cancel: CancelToken = CancelToken(callID: nil), started: ContinuousClock.Instant = .now
+        cancel: CancelToken = CancelToken(callID: nil), started: ContinuousClock.Instant = .now,
+        credentialsNote: String? = nil
     ) {
         self.service = service
         self.operation = operation
         self.hooks = hooks
         self.cancel = cancel
         self.started = started
+        self.credentialsNote = credentialsNote
     }
 
     /// The same call seen as another operation (a batch item).
     public func item(_ operation: String) -> CallScope {
-        CallScope(service: service, operation: operation, hooks: hooks, cancel: cancel, started: .now)
+        CallScope(
+            service: service, operation: operation, hooks: hooks, cancel: cancel, started: .now,
+            credentialsNote: credentialsNote)
     }
 
     public var elapsedMilliseconds: Double {

@@ -38,6 +38,14 @@ public struct AnswerFormat: Sendable {
             return SelloError(
                 .auth, .httpStatus(response.status),
                 "\(service) refused the credentials (HTTP \(response.status))\(authNote)", details: details)
+        case 404:
+            // Said of base_url, with the address requested, as DNS_FAILED and CONNECT_FAILED say
+            // theirs: the full URL shows a path doubled or missing at a glance.
+            return SelloError(
+                .http, .httpStatus(404),
+                "\(service) answered HTTP 404 without its \(format) answer to "
+                    + "\(redactor.scrub(response.requested))\(AnswerFormat.hint(status: 404)): \(sample)",
+                field: "base_url", details: details)
         default:
             let hint = AnswerFormat.hint(status: response.status)
             return SelloError(

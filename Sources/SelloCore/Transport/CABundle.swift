@@ -62,21 +62,43 @@ enum CABundle {
         }
     }
 
-    /// This machine's answer, found once per process (a few stat calls).
-    static let system: Choice = {
+    /// Where libcurl was built to look (`curl_version_info`: `cainfo`, `capath`).
+    static let builtIn: (file: String?, path: String?) = {
         // cainfo and capath exist from CURLVERSION_SEVENTH (7.70) on; an older libcurl's struct
         // is shorter and must not be read past its age.
         guard let info = curl_version_info(CURLVERSION_SEVENTH)?.pointee,
             info.age.rawValue >= CURLVERSION_SEVENTH.rawValue
-        else {
-            return choose(
-                builtInFile: nil, builtInPath: nil, candidates: wellKnownFiles,
-                isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
-        }
-        return choose(
-            builtInFile: info.cainfo.map { String(cString: $0) }, builtInPath: info.capath.map { String(cString: $0) },
-            candidates: wellKnownFiles, isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
+        else { return (nil, nil) }
+        return (info.cainfo.map { String(cString: $0) }, info.capath.map { String(cString: $0) })
     }()
+
+    /// This machine's answer, found once per process (a few stat calls).
+    static let system: Choice = choose(
+        builtInFile: builtIn.file, builtInPath: builtIn.path, candidates: wellKnownFiles,
+        isReadableFile: FileSystem.isReadableFile, isDirectory: isDirectory)
+
+    /// Every place looked in, libcurl's own first, each once: what an error says when none exists.
+    static var placesLookedIn: [String] {
+        var places: [String] = []
+        for place in [builtIn.file, builtIn.path].compactMap({ $0 }) + wellKnownFiles where !places.contains(place) {
+            places.append(place)
+        }
+        return places
+    }
+
+    /// The error of a TLS failure when no CA file was given and this machine has none (`.notFound`):
+    /// libcurl tried its built-in place, which is missing ("error setting certificate file"). Not
+    /// a private CA's problem, as the usual hint would say: every public certificate fails too.
+    static func missingBundleError(detail: String) -> SelloError {
+        SelloError(
+            .transport, .tlsFailed,
+            "TLS failed, nothing was sent: this machine has no CA bundle (looked in "
+                + "\(placesLookedIn.joined(separator: ", ")); libcurl: \(detail)): install the system's CA "
+                + "certificates (ca-certificates: apt-get install ca-certificates, dnf install ca-certificates, "
+                + "apk add ca-certificates), or set ca_file to a PEM bundle, or fallback_ca_file (the Python "
+                + "binding passes certifi's when certifi is installed: pip install certifi)",
+            field: "ca_file")
+    }
 
     /// The CA file for a client's configuration, or nil for libcurl's built-in one.
     static func caFile(for config: ClientConfig) -> String? {

@@ -120,13 +120,28 @@ public struct HTTPResponse: Sendable {
     /// The replay policy of the request this answers: an answer that cannot be read reached the
     /// service all the same, and the policy says what that may have cost (`AnswerFormat`).
     public let replay: ReplayPolicy
+    /// The request this answers, for errors that must say where it went (an HTTP 404: a base_url
+    /// with a path too many or too few): its method, the client's base URL and the request's path,
+    /// never its query string (values, perhaps secret). Kept apart, joined only by `requested`.
+    public let method: HTTPMethod
+    let base: String
+    let path: String
 
-    public init(status: Int, contentType: String?, body: [UInt8], replay: ReplayPolicy = .idempotent) {
+    public init(
+        status: Int, contentType: String?, body: [UInt8], replay: ReplayPolicy = .idempotent,
+        method: HTTPMethod = .get, base: String = "", path: String = ""
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.replay = replay
+        self.method = method
+        self.base = base
+        self.path = path
     }
+
+    /// "POST https://host/base/path": the request without its query string.
+    public var requested: String { "\(method.rawValue) \(base)\(path)" }
 }
 
 /// What the transport did for one request, however it ended: the answer (or the error it ended

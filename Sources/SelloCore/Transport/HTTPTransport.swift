@@ -173,7 +173,8 @@ public final class HTTPTransport: Sendable {
         -> Verdict
     {
         let response = HTTPResponse(
-            status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay)
+            status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay,
+            method: request.method, base: settings.base.text, path: request.path)
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { hooks.redactor.scrubURL($0) } ?? "(no Location)"
@@ -240,18 +241,28 @@ public final class HTTPTransport: Sendable {
     }
 
     /// DNS or connect failed: nothing was sent. Names the setting to check (`field`): the proxy's
-    /// or base_url's host, which libcurl's text alone leaves the caller to guess.
+    /// or base_url's host, which libcurl's text alone leaves the caller to guess; and a proxy of
+    /// the environment, which the library does not use (`environmentProxyNote`).
     private func unreachable(_ code: ErrorCode, _ what: String, proxy: Bool, detail: String) -> SelloError {
         guard proxy else {
             return SelloError(
                 .transport, code,
-                "\(what) base_url's host: \(detail); check base_url and that the service can be reached from here",
+                "\(what) base_url's host: \(detail); check base_url and that the service can be reached from "
+                    + "here\(environmentProxyNote)",
                 field: "base_url", retryable: true)
         }
         let host = settings.config.proxySetting.map { " \($0.host)" } ?? ""
         return SelloError(
             .transport, code, "\(what) the proxy\(host): \(detail); check the proxy setting and that the proxy runs",
             field: "proxy", retryable: true)
+    }
+
+    /// "; HTTPS_PROXY is set ... but not used", for an error that nothing reached the service,
+    /// when the client has no `proxy` and the environment names one (EnvironmentProxy); else "".
+    private var environmentProxyNote: String {
+        guard settings.config.proxySetting == nil else { return "" }
+        return EnvironmentProxy.processNote(scheme: settings.base.scheme, host: settings.base.host).map { "; \($0)" }
+            ?? ""
     }
 
     private func transportError(_ outcome: TransferOutcome, request: HTTPRequest, redactor: Redactor) -> SelloError {
@@ -278,7 +289,8 @@ public final class HTTPTransport: Sendable {
             if !outcome.requestSent {
                 return SelloError(
                     .timeout, .connectTimeout,
-                    "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)", retryable: true)
+                    "could not connect within \(settings.config.connectTimeoutMs) ms: \(detail)\(environmentProxyNote)",
+                    retryable: true)
             }
             return SelloError(
                 .timeout, .timeout,
@@ -312,6 +324,10 @@ public final class HTTPTransport: Sendable {
 
     /// TLS failed before anything was sent; the hint says what most often causes it.
     func tlsError(_ code: CURLcode, detail: String) -> SelloError {
+        // No CA file given, none on this machine, no fallback: libcurl tried its built-in place.
+        if settings.config.caFile == nil, CABundle.system == .notFound, settings.caFile == nil {
+            return CABundle.missingBundleError(detail: detail)
+        }
         // OpenSSL could not load the configured ca_file ("error setting certificate file"): it
         // is readable (checked at client_new) but holds no PEM certificate — a DER .cer, a key,
         // another file. Said of ca_file, not as "set ca_file for a private CA".
