@@ -14,7 +14,21 @@ import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from . import _abi, _interrupt, _lib
 from ._sealed import Sealed
@@ -111,6 +125,8 @@ def call_id(value: str) -> Iterator[None]:
         current_call_id.reset(token)
 
 
+#: A client's own class (FES, CFDI, FirmaVirtual), for methods that return the client itself.
+ClientT = TypeVar("ClientT", bound="Client")
 #: A request or configuration, plain or sealed (sello._sealed: not shown in tracebacks).
 Request = Union[Mapping[str, Any], Sealed[Mapping[str, Any]]]
 
@@ -456,7 +472,7 @@ class Client:
             self._mutex.release()
         del released  # outside the lock: what a callback held may run code as it goes
 
-    def __enter__(self) -> "Client":
+    def __enter__(self: "ClientT") -> "ClientT":  # `with sello.FES(...) as fes:` is a FES
         return self
 
     def __exit__(self, *exc: object) -> None:
