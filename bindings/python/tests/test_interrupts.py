@@ -282,3 +282,144 @@ def test_a_sigint_during_a_batch_without_callbacks_keeps_its_results(sandbox, cf
     assert outcome["succeeded"] == 3
     assert len(sandbox.state()["cfdis"]) == 3
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# -- a job queue's time limit: a signal whose Python handler raises an ordinary exception ---------
+# RQ's worker raises JobTimeoutException from its SIGALRM handler, Celery SoftTimeLimitExceeded from
+# SIGUSR1's, gunicorn's worker sys.exit(1) from SIGABRT's. Raised as the C call returns, before its
+# envelope is kept, each lost the call's outcome (a certificate issued) and leaked the envelope.
+
+
+class JobTimeout(Exception):
+    """What a job queue's handler raises: an Exception, not a KeyboardInterrupt."""
+
+
+def spy_on_envelopes(monkeypatch: pytest.MonkeyPatch, client: sello.FES, operation: str) -> Dict[str, List[int]]:
+    """The envelopes ``operation``'s C function returns ("made") and those the binding reads and
+    frees ("freed", through Lib.take)."""
+    library = client._lib
+    seen: Dict[str, List[int]] = {"made": [], "freed": []}
+    name, real_function, real_take = client._operations[operation], library.function, library.take
+
+    def function(wanted: str) -> Any:
+        target = real_function(wanted)
+        if wanted != name:
+            return target
+
+        def call(*args: Any) -> Any:
+            pointer = target(*args)
+            seen["made"].append(pointer)
+            return pointer
+
+        return call
+
+    def take(pointer: Any) -> Any:
+        seen["freed"].append(pointer)
+        return real_take(pointer)
+
+    monkeypatch.setattr(library, "function", function)
+    monkeypatch.setattr(library, "take", take)
+    return seen
+
+
+@pytest.fixture
+def job_handler(request: pytest.FixtureRequest) -> Any:
+    """Installs, for the signal named by the test's parameter, a Python handler that raises (as a
+    job queue's does), and puts the one it had back afterwards."""
+    signum, kind = request.param
+    raised: List[BaseException] = []
+
+    def handler(number: int, frame: Any) -> None:
+        exc = kind("job exceeded its time limit") if kind is JobTimeout else kind(1)
+        raised.append(exc)
+        raise exc
+
+    previous = signal.signal(signum, handler)
+    try:
+        yield signum, kind, handler, raised
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signum, previous)
+
+
+JOB_SIGNALS = [
+    pytest.param((signal.SIGUSR1, JobTimeout), id="SIGUSR1-celery-soft-time-limit"),
+    pytest.param((signal.SIGABRT, SystemExit), id="SIGABRT-gunicorn-worker-abort"),
+    *(
+        pytest.param((getattr(signal, name), JobTimeout), id=name)
+        for name in ("SIGUSR2", "SIGHUP", "SIGQUIT", "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGTERM")
+    ),
+]
+
+
+@pytest.mark.parametrize("job_handler", [pytest.param((signal.SIGALRM, JobTimeout), id="SIGALRM-rq")], indirect=True)
+def test_a_sigalrm_job_timeout_during_a_call_keeps_its_outcome(
+    sandbox, fes_config, quiet_sello_logger, monkeypatch, job_handler
+) -> None:
+    """RQ's job timeout: signal.setitimer's SIGALRM arrives while the certificate is being issued;
+    its JobTimeout carries the certificate, and the call's envelope is freed."""
+    from sello_fixtures import FES_OBTAIN, FES_REQUEST
+
+    signum, kind, handler, raised = job_handler
+    sandbox.fault("delay", ms=1500, count=1, prefix=FES_OBTAIN)
+    with sello.FES(**fes_config) as fes:
+        envelopes = spy_on_envelopes(monkeypatch, fes, "obtain_certificate")
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(kind) as caught:
+            fes.obtain_certificate(**FES_REQUEST)
+    assert raised == [caught.value], "the handler's own exception is the one raised"
+    outcome = getattr(caught.value, "sello_outcome", None)
+    assert isinstance(outcome, sello.Result), outcome
+    assert outcome["estado"] == "OK" and outcome["certificado"]
+    assert len(envelopes["made"]) == 1 and envelopes["freed"] == envelopes["made"]
+    assert len(sandbox.requests(FES_OBTAIN)) == 1
+    assert signal.getsignal(signum) is handler, "the job queue's handler is put back"
+
+
+@pytest.mark.parametrize("job_handler", JOB_SIGNALS, indirect=True)
+def test_a_signal_whose_handler_raises_during_a_call_keeps_its_outcome(
+    sandbox, fes_config, quiet_sello_logger, monkeypatch, job_handler
+) -> None:
+    from sello_fixtures import FES_OBTAIN, FES_REQUEST
+
+    signum, kind, handler, raised = job_handler
+    sandbox.fault("delay", ms=700, count=1, prefix=FES_OBTAIN)
+    with sello.FES(**fes_config) as fes:
+        envelopes = spy_on_envelopes(monkeypatch, fes, "obtain_certificate")
+
+        def send() -> None:
+            deadline = time.monotonic() + 10
+            while not sandbox.requests(FES_OBTAIN) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(os.getpid(), signum)
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        try:
+            with pytest.raises(kind) as caught:
+                fes.obtain_certificate(**FES_REQUEST)
+        finally:
+            sender.join(timeout=10)
+    assert raised == [caught.value]
+    outcome = getattr(caught.value, "sello_outcome", None)
+    assert isinstance(outcome, sello.Result), outcome
+    assert outcome["estado"] == "OK" and outcome["certificado"]
+    assert len(envelopes["made"]) == 1 and envelopes["freed"] == envelopes["made"]
+    assert signal.getsignal(signum) is handler
+
+
+@pytest.mark.parametrize("job_handler", [pytest.param((signal.SIGALRM, JobTimeout), id="SIGALRM")], indirect=True)
+def test_a_job_timeout_in_a_call_with_a_callback_cancels_it(sandbox, cfdi_config, job_handler) -> None:
+    """A call that runs Python meanwhile (a progress callback) is cancelled by the handler's
+    exception as by Ctrl-C: the batch stops, and the exception carries the batch's outcome."""
+    signum, kind, handler, raised = job_handler
+    sandbox.fault("delay", ms=100, prefix=STATUS, count=-1)
+    with sello.CFDI(**cfdi_config, on_progress=lambda done, total: None) as cfdi:
+        signal.setitimer(signal.ITIMER_REAL, 0.35)
+        with pytest.raises(kind) as caught:
+            cfdi.process_files(operation="get_status", items=[GHOST] * 40, concurrency=1)
+        time.sleep(0.3)
+        assert len(sandbox.requests(STATUS)) <= 8, "the batch went on after the job's time limit"
+    assert raised == [caught.value]
+    assert hasattr(caught.value, "sello_outcome")
+    assert signal.getsignal(signum) is handler

@@ -14,7 +14,21 @@ import logging
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from . import _abi, _interrupt, _lib
 from ._sealed import Sealed
@@ -111,6 +125,8 @@ def call_id(value: str) -> Iterator[None]:
         current_call_id.reset(token)
 
 
+#: A client's own class (FES, CFDI, FirmaVirtual), for methods that return the client itself.
+ClientT = TypeVar("ClientT", bound="Client")
 #: A request or configuration, plain or sealed (sello._sealed: not shown in tracebacks).
 Request = Union[Mapping[str, Any], Sealed[Mapping[str, Any]]]
 
@@ -456,7 +472,7 @@ class Client:
             self._mutex.release()
         del released  # outside the lock: what a callback held may run code as it goes
 
-    def __enter__(self) -> "Client":
+    def __enter__(self: "ClientT") -> "ClientT":  # `with sello.FES(...) as fes:` is a FES
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -634,6 +650,7 @@ class Client:
         function = self._lib.function(function_name)
         call = _interrupt.begin()
         pointer = None
+        kept: "Sealed[Optional[Dict[str, Any]]]" = Sealed(None)  # the envelope (may hold a certificate)
         try:
             number, handle = self._enter(operation)
             try:
@@ -641,47 +658,24 @@ class Client:
                     call.cancel = functools.partial(self._cancel_in_flight, handle, call_id)
                 if self._follows_logger:  # in flight: close() cannot free the handle meanwhile
                     self._follow_logger()
-                # Also with no callback: else a SIGINT meanwhile is raised once the C call returns,
-                # before `pointer` is kept (a stamp lost, its envelope never freed). ~3 µs a call.
+                # Also with no callback: else a SIGINT or a job's SIGALRM meanwhile is raised once the C
+                # call returns, before `pointer` is kept (a stamp lost, its envelope never freed). ~3 µs.
                 _interrupt.relay_signals(call)
                 if call.interrupt is None:  # a signal may have come before the call began
                     pointer = function(handle, payload.value)  # the GIL is released during the call
             finally:
                 call.cancel = None
                 self._leave(number)
+            if pointer:  # read and freed while the signals are still relayed
+                kept = Sealed(self._lib.take(pointer))
         finally:
             _interrupt.end(call)
         interrupt, call.interrupt = call.interrupt, None
         if interrupt is not None:
-            if pointer:
-                self._keep_outcome(interrupt, operation, self._lib.take(pointer))
+            if kept.value is not None:
+                _interrupt.keep_outcome(interrupt, self._service, operation, kept.value)
             raise interrupt
-        return finish(self._lib.take(pointer))
-
-    def _keep_outcome(self, interrupt: BaseException, operation: str, envelope: Dict[str, Any]) -> None:
-        """The call ended before its interrupt is raised: its outcome — a certificate issued, a
-        stamp, or the error that says the request may have reached the service — goes with the
-        interrupt (``sello_outcome``) instead of being thrown away, and for an operation the library
-        never sends twice a WARNING says so (names only, never the data)."""
-        outcome: Union[Result, SelloError]
-        try:
-            outcome = finish(envelope)
-        except SelloError as error:
-            outcome = error
-        del envelope  # only in the outcome (sello._sealed: no secret in a plain local)
-        setattr(interrupt, "sello_outcome", outcome)  # noqa: B010 - an attribute of any exception
-        name = f"{self._service}.{operation}"
-        if hasattr(interrupt, "add_note"):  # Python 3.11+
-            interrupt.add_note(f"sello: {name} had ended; its outcome is this exception's sello_outcome")
-        acted = isinstance(outcome, Result) or outcome.may_have_acted
-        if acted and operation in _abi.SENT_ONCE.get(self._service, frozenset()):
-            _logger.warning(
-                "sello: %s ended (%s) before the %s was raised: the service may have acted on it; the "
-                "outcome is kept in the exception's sello_outcome",
-                name,
-                "ok" if isinstance(outcome, Result) else f"{type(outcome).__name__} {outcome.code}",
-                type(interrupt).__name__,
-            )
+        return finish(self._lib.take(pointer) if kept.value is None else kept.value)
 
     def _calls_back(self) -> bool:
         """Whether a call may run Python code: a progress or log callback, or the logger's."""

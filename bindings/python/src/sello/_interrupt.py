@@ -9,10 +9,12 @@ the interrupt wins over the call's CANCELLED envelope. A real SIGINT raises its 
 at the first bytecode the main thread runs next, which during a call is a trampoline's first
 line, outside any ``try``; and during a call that runs no Python code (no callback: the default),
 at the first bytecode after the C call returns, before its envelope is kept. So while the main
-thread is inside a call, the Python-level handlers of SIGINT and SIGTERM (when they are Python
-callables, as SIGINT's default is) are wrapped by a relay that runs them and treats what they raise
-the same way (the call's outcome goes with the interrupt, ``sello_outcome``); they are put back
-when the call ends.
+thread is inside a call, the Python-level handlers of SIGINT, SIGTERM and the other signals of
+``_SIGNALS`` (those that are Python callables, as SIGINT's default is) are wrapped by a relay that
+runs them and treats what they raise the same way, an ordinary exception too: a job queue's time
+limit (RQ's JobTimeoutException on SIGALRM, Celery's SoftTimeLimitExceeded on SIGUSR1, gunicorn's
+SystemExit on SIGABRT) is as much an interrupt as Ctrl-C, and the call's outcome goes with it
+(``sello_outcome``). They are put back when the call ends.
 """
 
 from __future__ import annotations
@@ -22,13 +24,39 @@ import logging
 import signal
 import threading
 from types import FrameType
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-__all__ = ["Call", "begin", "relay_signals", "end", "interrupted"]
+from . import _abi
+from .errors import SelloError, error_from_envelope
+from .result import Result
+
+__all__ = ["Call", "begin", "relay_signals", "end", "interrupted", "keep_outcome"]
 
 _logger = logging.getLogger("sello")
 _local = threading.local()
-_SIGNALS = tuple(int(getattr(signal, name)) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+#: The signals whose handlers end or stop work: Ctrl-C, a shutdown, and the time limits of job
+#: queues (RQ's SIGALRM, Celery's SIGUSR1, gunicorn's SIGABRT, SIGXCPU from RLIMIT_CPU, the
+#: profiling timers). Each costs a read of its handler per call (some 0.05 µs), and one that has
+#: a Python handler two more system calls (wrapping and putting back, ~0.5 µs each); the signals
+#: that report events (SIGCHLD, SIGWINCH, SIGPIPE, SIGCONT, SIGTTIN, ...), whose handlers do not
+#: raise, are left out.
+_SIGNALS = tuple(
+    int(getattr(signal, name))
+    for name in (
+        "SIGINT",
+        "SIGTERM",
+        "SIGALRM",
+        "SIGUSR1",
+        "SIGUSR2",
+        "SIGHUP",
+        "SIGQUIT",
+        "SIGABRT",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGXCPU",
+    )
+    if hasattr(signal, name)
+)
 
 
 def _signal_functions() -> Any:
@@ -89,8 +117,9 @@ def begin() -> Call:
 
 def relay_signals(call: Call) -> None:
     """While ``call`` is in flight, on the main thread and outside any other call of the binding,
-    relays SIGINT and SIGTERM: for every call, also one that runs no Python code meanwhile, whose
-    signal would otherwise be raised between the C call's return and the keeping of its envelope."""
+    relays the handlers of _SIGNALS: for every call, also one that runs no Python code meanwhile,
+    whose signal would otherwise be raised between the C call's return and the keeping of its
+    envelope (the outcome lost, the envelope never freed)."""
     stack = _stack()
     if len(stack) == 1 and stack[0] is call:
         call.relayed = _relay_signals()
@@ -120,6 +149,30 @@ def interrupted(exc: BaseException) -> bool:
     return True
 
 
+def keep_outcome(interrupt: BaseException, service: str, operation: str, envelope: Dict[str, Any]) -> None:
+    """The call ended before its interrupt is raised: its outcome — a certificate issued, a
+    stamp, or the error that says the request may have reached the service — goes with the
+    interrupt (``sello_outcome``) instead of being thrown away, and for an operation the library
+    never sends twice a WARNING says so (names only, never the data)."""
+    outcome: Union[Result, SelloError] = (
+        Result(envelope) if envelope.get("ok") is True else error_from_envelope(envelope)
+    )
+    del envelope  # only in the outcome (sello._sealed: no secret in a plain local)
+    setattr(interrupt, "sello_outcome", outcome)  # noqa: B010 - an attribute of any exception
+    name = f"{service}.{operation}"
+    if hasattr(interrupt, "add_note"):  # Python 3.11+
+        interrupt.add_note(f"sello: {name} had ended; its outcome is this exception's sello_outcome")
+    acted = isinstance(outcome, Result) or outcome.may_have_acted
+    if acted and operation in _abi.SENT_ONCE.get(service, frozenset()):
+        _logger.warning(
+            "sello: %s ended (%s) before the %s was raised: the service may have acted on it; the "
+            "outcome is kept in the exception's sello_outcome",
+            name,
+            "ok" if isinstance(outcome, Result) else f"{type(outcome).__name__} {outcome.code}",
+            type(interrupt).__name__,
+        )
+
+
 class _Relay:
     """A signal handler that runs the one it replaced; what that raises during a call is
     remembered for the calls in flight on the main thread, which are cancelled, instead of being
@@ -145,8 +198,9 @@ def _relay_signals() -> Optional[Relayed]:
     if threading.current_thread() is not threading.main_thread():
         return None  # Python runs signal handlers on the main thread only
     relayed: Relayed = {}
+    getsignal = _raw.getsignal
     for signum in _SIGNALS:
-        previous = _raw.getsignal(signum)
+        previous = getsignal(signum)  # SIG_DFL, SIG_IGN (ints) or None (set from C): left alone
         if callable(previous) and not isinstance(previous, _Relay):
             relay = _Relay(previous)
             try:

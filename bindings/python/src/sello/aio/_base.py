@@ -10,7 +10,9 @@ import contextvars
 import functools
 import inspect
 import logging
+import os
 import threading
+import weakref
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, Generic, Optional, Tuple, Type, TypeVar
 
 from .. import _abi, _cancel
@@ -123,9 +125,7 @@ class AsyncClient(Generic[SyncClient]):
         del config  # no secret in a plain local of this frame (sello._sealed)
         self._client: SyncClient = self._sync_class(**sealed.value)  # type: ignore[assignment]
         self._max_concurrency = max_concurrency
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}"
-        )
+        self._pool = self._new_pool()
         self._state = threading.Lock()
         self._closing = False
         self._closed: Optional["concurrent.futures.Future[None]"] = None
@@ -140,6 +140,20 @@ class AsyncClient(Generic[SyncClient]):
         self._left_to_run: FrozenSet[str] = (
             frozenset() if cancel_sent_once or on_abandoned is None else self._sent_once - frozenset(_BATCHES)
         )
+        _clients.add(self)  # a fork()'s child gives it a pool of its own (_after_fork_in_child)
+
+    def _new_pool(self) -> concurrent.futures.ThreadPoolExecutor:
+        return concurrent.futures.ThreadPoolExecutor(
+            max_workers=self._max_concurrency, thread_name_prefix=f"sello-aio-{self._client._service}"
+        )
+
+    def _forked(self) -> None:
+        """In the child of a fork(): the child has none of the pool's threads, but the pool's
+        bookkeeping counts them (idle workers), so a call would wait for ever for one. A new pool,
+        and a new lock (another thread may have held it at the fork). The parent's pool is left
+        as it is: its queue holds the parent's calls, which are not the child's to run."""
+        self._state = threading.Lock()
+        self._pool = self._new_pool()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -298,6 +312,20 @@ class AsyncClient(Generic[SyncClient]):
 
 #: Operations that run a batch: cancelled in the library whatever their items (see _left_to_run).
 _BATCHES = ("process_files",)
+
+#: The clients alive in this process (weakly: a client dropped is not kept for this).
+_clients: "weakref.WeakSet[AsyncClient[Any]]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """include/sello.h: a client made before fork() may be used in the child (os.fork(),
+    multiprocessing's fork start method: both run this). Only the thread that forked runs here."""
+    for client in list(_clients):
+        client._forked()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _log_ended_with(name: str, call_id: Optional[str], error: BaseException, sent_once: bool) -> None:
