@@ -229,3 +229,13 @@ def test_a_base_url_ending_with_an_operation_path_is_refused(
 def test_the_base_url_without_the_operation_path_is_accepted(sandbox, prefix: str, user: dict, base: str) -> None:
     with Client(prefix, {"base_url": getattr(sandbox, base), **user}) as client:
         assert client.handle, client.error
+
+
+def test_a_proxy_ending_in_a_line_break_says_so() -> None:
+    error = refused_config(
+        "cfdi",
+        {"base_url": "https://x.mx/servicio/rest", **CFDI_USER, "proxy": "http://u:Proxy-Pass-1@127.0.0.1:3128\r"},
+    )
+    assert (error["code"], error["field"]) == ("BAD_PROXY", "proxy"), error
+    assert "ends with a line break (CR)" in error["message"] and "3128\\r" in error["message"], error
+    assert "\r" not in error["message"] and "Proxy-Pass-1" not in error["message"], error
