@@ -98,11 +98,76 @@ import Testing
         ("PruebaWS", "bJBk9Gu\\u0000SJCOWLXODhniTCX7e5", "clave", "INVALID_ARGUMENT"),
         ("PruebaWS", "abc", "clave", "SECRET_TOO_SHORT"), ("PruebaWS", "", "clave", "MISSING_CREDENTIAL"),
         ("", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "MISSING_CREDENTIAL"),
+        ("PruebaWS\\r", "bJBk9GuSJCOWLXODhniTCX7e5", "usuario", "INVALID_ARGUMENT"),
+        ("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5\\n", "clave", "INVALID_ARGUMENT"),
+        ("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5\\r\\n", "clave", "INVALID_ARGUMENT"),
+        ("PruebaWS", "bJBk9Gu\\tSJCOWLXODhniTCX7e5", "clave", "INVALID_ARGUMENT"),
+        ("PruebaWS", "bJBk9GuSJCOWLXODhniTCX7e5\\u007f", "clave", "INVALID_ARGUMENT"),
     ])
     func credentialRefusals(_ usuario: String, _ clave: String, _ field: String, _ code: String) throws {
         let error = try #require(Self.refusal(Self.fes(usuario: usuario, clave: clave)))
         #expect((error.kind, error.field, error.code.name) == (.invalidArgument, field, code), "\(error.message)")
         #expect(clave.count < 8 || !error.message.contains("SJCOWLX"))
+    }
+
+    /// A credential read from a file keeps its line break (a Kubernetes secret made with
+    /// --from-file, a CRLF .env): sent, it is a wrong login, and PADE locks an account after 3.
+    @Test func aCredentialEndingInALineBreakSaysWhereItCameFrom() throws {
+        let error = try #require(Self.refusal(Self.fes(clave: "bJBk9GuSJCOWLXODhniTCX7e5\\r\\n")))
+        #expect(error.message.contains("'clave' ends with a line break (CR LF)"), "\(error.message)")
+        #expect(error.message.contains("from a file") && error.message.contains("strip it"))
+        #expect(!error.message.contains("SJCOWLX") && !error.message.contains("\r"))
+    }
+
+    @Test(arguments: [
+        ("pass\u{1B}word", "control character (ESC)"), ("\npassword", "control character (LF)"),
+        ("pass\u{01}word", "control character (U+0001)"), ("password\r", "line break (CR)"),
+        ("password\n\n", "line break (LF LF)"), ("pass\u{7F}", "control character (DEL)"),
+    ])
+    func controlCharactersAreNamedNotShown(_ value: String, _ said: String) throws {
+        let problem = try #require(ClientConfig.controlCharacterProblem(in: value, field: "clave"))
+        #expect(problem.contains(said), "\(problem)")
+        #expect(!problem.contains("pass\u{1B}") && !problem.contains("word"))
+    }
+
+    /// A password may hold spaces, at its ends too: sent as given.
+    @Test(arguments: [" password", "password ", "pass word", "contraseña", "パスワード"])
+    func spacesAndLettersAreNoProblem(_ value: String) {
+        #expect(ClientConfig.controlCharacterProblem(in: value, field: "password") == nil)
+    }
+
+    /// SEED-FES prints the whole endpoint; as base_url every call went to
+    /// …/obtenerCertificado/obtenerCertificado (a 404 after a call sent once).
+    @Test(arguments: [
+        "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes/obtenerCertificado",
+        "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes/obtenerCertificado/",
+        "https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes/OBTENERCERTIFICADO",
+    ])
+    func aBaseURLEndingWithTheOperationIsRefused(_ url: String) throws {
+        let error = try #require(Self.refusal(#"{"base_url":""# + url + #"","usuario":"u","clave":"clave-1"}"#))
+        #expect((error.kind, error.code.name, error.field) == (.invalidArgument, "BAD_URL", "base_url"))
+        #expect(
+            error.message.contains(
+                "give the part before /obtenerCertificado, "
+                    + "'https://test2.certificadoradelsur.cl/generateFES/rest-services/public/generateFes'"),
+            "\(error.message)")
+    }
+
+    @Test func everyServiceKnowsItsOperationPaths() throws {
+        #expect(ServiceEnvironments.fes.operationPaths == ["/obtenerCertificado"])
+        #expect(ServiceEnvironments.cfdi.operationPaths.contains("/integracion/consultaCfdiPorUUID"))
+        for environments in [ServiceEnvironments.fes, .cfdi, .fv] {
+            for entry in environments.entries {
+                guard let url = entry.url else { continue }
+                #expect(throws: Never.self) {
+                    try environments.refuseOperationPath(try ServiceURL(url, allowInsecureHTTP: false))
+                }
+            }
+        }
+        let cfdi = try ServiceURL("https://pruebas.pade.mx/servicio/rest/timbrado40", allowInsecureHTTP: false)
+        let error = #expect(throws: SelloError.self) { try ServiceEnvironments.cfdi.refuseOperationPath(cfdi) }
+        let said = "give the part before /timbrado40, 'https://pruebas.pade.mx/servicio/rest'"
+        #expect(error?.message.contains(said) == true)
     }
 
     @Test func aMissingCredentialIsNamed() throws {

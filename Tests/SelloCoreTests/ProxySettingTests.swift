@@ -37,6 +37,19 @@ import Testing
         #expect(error?.code.name == "BAD_PROXY" && error?.field == "proxy")
     }
 
+    /// A proxy read from a CRLF .env: what is wrong is said, the URL shown escaped, not raw.
+    @Test(arguments: [
+        ("http://u:Proxy-Pass-1@127.0.0.1:3128\r\n", "ends with a line break (CR LF)", "3128\\r\\n'"),
+        ("http://127.0.0.1:3128 ", "ends with a space", "3128 '"),
+        ("http://u:Proxy-Pass-1\r@127.0.0.1:3128", "contains a control character (CR)", "http://***@127.0.0.1:3128'"),
+    ])
+    func aLineBreakIsNamedAndEscaped(_ proxy: String, _ said: String, _ shown: String) throws {
+        let error = try #require(#expect(throws: SelloError.self) { try ProxySetting(proxy) })
+        #expect(error.code.name == "BAD_PROXY" && error.field == "proxy")
+        #expect(error.message.contains(said) && error.message.contains(shown), "\(error.message)")
+        #expect(!error.message.unicodeScalars.contains { $0.value < 0x20 } && !error.message.contains("Proxy-Pass"))
+    }
+
     @Test func aShortProxyPasswordCannotBeMasked() {
         let error = #expect(throws: SelloError.self) { try ProxySetting("http://u:abc@127.0.0.1:3128") }
         #expect(

@@ -50,6 +50,26 @@ import Testing
         #expect(!error.message.contains("pw-secret"))
     }
 
+    /// A URL read from a CRLF .env, or pasted with a space: what is wrong is said, and the URL
+    /// is shown with its control characters escaped (a raw CR would hide them).
+    @Test(arguments: [
+        ("https://pruebas.pade.mx/servicio/rest\r", "ends with a line break (CR)", "rest\\r'"),
+        ("https://pruebas.pade.mx/servicio/rest\r\n", "ends with a line break (CR LF)", "rest\\r\\n'"),
+        ("https://pruebas.pade.mx/servicio/rest ", "ends with a space", "rest '"),
+        ("https://pruebas.pade.mx/servicio/rest\t", "ends with a tab", "rest\\t'"),
+        (" https://pruebas.pade.mx/servicio/rest", "begins with a space", "' https"),
+        ("\nhttps://pruebas.pade.mx/servicio/rest", "begins with a line break (LF)", "'\\nhttps"),
+        ("https://pruebas.pade.mx/servi\u{1B}cio/rest", "contains a control character (ESC)", "servi\\x1Bcio"),
+        ("https://u:pw-secret@pruebas.pade.mx/rest\r", "ends with a line break (CR)", "pruebas.pade.mx/rest"),
+    ])
+    func aLineBreakOrASpaceIsNamedAndEscaped(_ text: String, _ said: String, _ shown: String) throws {
+        let error = try #require(Self.refusal(text))
+        #expect((error.kind, error.code.name, error.field) == (.invalidArgument, "BAD_URL", "base_url"))
+        #expect(error.message.contains(said) && error.message.contains(shown), "\(error.message)")
+        #expect(!error.message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        #expect(!error.message.contains("pw-secret"))
+    }
+
     @Test(arguments: [
         ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true), ("[::1]", true),
         ("127.0.0.256", false), ("127.0.0", false), ("127..0.1", false), ("0.0.0.0", false),

@@ -203,7 +203,8 @@ def test_rfc_written_with_a_decomposed_enye_is_sent_composed(sandbox) -> None:
 
 def test_request_values_with_cr_lf_do_not_forge_log_lines(sandbox) -> None:
     with Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER}) as client:
-        client.call("get_by_uuid", {"uuid": UUID, "contrato": "PADE\r\n[ERROR] forged line\u2028x\x1b[31m"})
+        # In the uuid, quoted by the refusal's message: a contrato with a CR is refused without repeating it.
+        client.call("get_by_uuid", {"uuid": "PADE\r\n[ERROR] forged line\u2028x\x1b[31m"})
         logs = client.logs
     assert logs
     for _level, line in logs:

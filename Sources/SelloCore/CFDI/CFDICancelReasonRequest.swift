@@ -66,6 +66,6 @@ struct CFDICancelReasonRequest {
     /// POST {base}/cancelacion/cancelar; the parameters in the query, as on the integration
     /// family; an empty body of type application/xml.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        cancellation.httpRequest("/cancelacion/cancelar", entryName: "arregloUUID", auth: auth) { $0.text }
+        cancellation.httpRequest(CFDIPath.cancelar, entryName: "arregloUUID", auth: auth) { $0.text }
     }
 }

@@ -122,6 +122,6 @@ struct CFDICancelRequest {
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        cancellation.httpRequest("/integracion/cancelarCfdiConOpciones", entryName: "uuids", auth: auth) { $0.text }
+        cancellation.httpRequest(CFDIPath.cancelarConOpciones, entryName: "uuids", auth: auth) { $0.text }
     }
 }

@@ -47,6 +47,10 @@ enum CFDIFields {
             throw CFDICodes.invalidParameter(
                 "contrato is empty; leave it out to use the configured one", field: "contrato")
         }
+        // Checked as the configured one is (`ClientConfig.harden`): a line break from a file.
+        if let problem = ClientConfig.controlCharacterProblem(in: contrato, field: "contrato") {
+            throw CFDICodes.invalidParameter(problem, field: "contrato")
+        }
         return contrato
     }
 

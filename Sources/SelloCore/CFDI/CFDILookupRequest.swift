@@ -20,8 +20,8 @@ struct CFDILookupRequest {
         (self.contrato, self.uuid, self.output) = (contrato, uuid, output)
     }
 
-    func httpRequest(_ method: String, auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(.post, "/integracion/\(method)", replay: .idempotent)
+    func httpRequest(_ path: String, auth: BasicCredentials) -> HTTPRequest {
+        var http = HTTPRequest(.post, path, replay: .idempotent)
         http.query = [("contrato", contrato), ("uuid", uuid)]
         http.headers = ["Content-Type: application/xml"]
         CFDIFields.authorize(&http, auth)

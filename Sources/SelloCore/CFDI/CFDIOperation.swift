@@ -74,10 +74,10 @@ public struct CFDIOperation: ClientOperation {
         }
     }
 
-    fileprivate static func lookup(_ name: String, method: String, receipt: Bool) -> CFDIOperation {
+    fileprivate static func lookup(_ name: String, path: String, receipt: Bool) -> CFDIOperation {
         CFDIOperation(name) { client, json, _ throws(SelloError) in
             let request = try CFDILookupRequest(json, defaultContrato: client.contrato)
-            return CFDIPrepared(http: request.httpRequest(method, auth: client.auth)) {
+            return CFDIPrepared(http: request.httpRequest(path, auth: client.auth)) {
                 response, redactor, found throws(SelloError) in
                 try CFDIResults.lookup(
                     response, uuid: request.uuid, output: request.output, receipt: receipt,
@@ -129,9 +129,10 @@ extension CFDIClient {
 
     /// acuseCancelacion (seed 002).
     public static let getCancellationReceipt = CFDIOperation.lookup(
-        "get_cancellation_receipt", method: "acuseCancelacion", receipt: true)
+        "get_cancellation_receipt", path: CFDIPath.acuseCancelacion, receipt: true)
     /// consultaCfdiPorUUID (seed 002).
-    public static let getByUUID = CFDIOperation.lookup("get_by_uuid", method: "consultaCfdiPorUUID", receipt: false)
+    public static let getByUUID = CFDIOperation.lookup(
+        "get_by_uuid", path: CFDIPath.consultaCfdiPorUUID, receipt: false)
 }
 
 /// One request checked and ready to send, and how its answer becomes the envelope's data. The

@@ -61,7 +61,7 @@ struct CFDIStampRequest {
         var http: HTTPRequest
         let datosBase64 = Base64.encode(datos)
         if let csd {
-            http = HTTPRequest(.post, "/integracion/procesarArchivoConCSD", replay: replay)
+            http = HTTPRequest(.post, CFDIPath.procesarArchivoConCSD, replay: replay)
             let body: JSON = [
                 "contrato": .string(contrato), "certBase64": .string(csd.certBase64),
                 "keyBase64": .string(csd.keyBase64),
@@ -72,7 +72,7 @@ struct CFDIStampRequest {
             http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
             http.secrets = csd.secrets
         } else {
-            http = HTTPRequest(.post, "/integracion/procesarArchivo", replay: replay)
+            http = HTTPRequest(.post, CFDIPath.procesarArchivo, replay: replay)
             http.query =
                 [("contrato", contrato), ("prueba", prueba ? "true" : "false"), ("datos", datosBase64)]
                 + opcionesSent.map { ("opciones", $0) }

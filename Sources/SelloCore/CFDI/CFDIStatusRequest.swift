@@ -52,7 +52,7 @@ struct CFDIStatusRequest {
     }
 
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
-        var http = HTTPRequest(.post, "/cancelacion/consultarEstatusComprobante", replay: .idempotent)
+        var http = HTTPRequest(.post, CFDIPath.consultarEstatus, replay: .idempotent)
         http.query =
             [
                 ("contrato", contrato), ("uuid", uuid), ("rfcEmisor", rfcEmisor), ("rfcReceptor", rfcReceptor),

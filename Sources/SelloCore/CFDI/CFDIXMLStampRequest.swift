@@ -91,7 +91,7 @@ struct CFDIXMLStampRequest {
             : .onlyIfNotSent(consequence: consequence)
         var http: HTTPRequest
         if let csd {
-            http = HTTPRequest(.post, "/timbrado40/timbrarCfdi", replay: replay)
+            http = HTTPRequest(.post, CFDIPath.timbrarCfdi, replay: replay)
             http.query = [("contrato", contrato)]
             let body: JSON = [
                 "xmlBase64": .string(Base64.encode(xml)), "contrato": .string(contrato),
@@ -102,7 +102,7 @@ struct CFDIXMLStampRequest {
             http.body = .bytes(JSONWriter.encode(body), contentType: "application/json")
             http.secrets = csd.secrets
         } else {
-            http = HTTPRequest(.post, prueba ? "/timbrado40Prueba" : "/timbrado40", replay: replay)
+            http = HTTPRequest(.post, prueba ? CFDIPath.timbrado40Prueba : CFDIPath.timbrado40, replay: replay)
             http.query = [("contrato", contrato)] + opciones.map { ("opciones", $0) }
             http.body = .bytes(xml, contentType: "application/xml")
         }

@@ -95,7 +95,8 @@ public struct ClientConfig: Sendable {
                 .invalidArgument, .caFileUnreadable, "fallback_ca_file '\(fallback)' cannot be read",
                 field: "fallback_ca_file")
         }
-        _ = try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP)
+        try environments.refuseOperationPath(
+            try ServiceURL(config.baseURL, allowInsecureHTTP: config.allowInsecureHTTP))
         for key in serviceKeys {
             if let value = reader.member(key) { config.service.append(key, value) }
         }
@@ -103,7 +104,7 @@ public struct ClientConfig: Sendable {
             throw .invalidArgument(
                 "the configuration needs '\(key)' (a non-empty string)", field: key, code: .missingCredential)
         }
-        try config.harden(reader, serviceKeys: serviceKeys)
+        try config.harden(reader, serviceKeys: serviceKeys, credentialKeys: requiredKeys)
         return config
     }
 
@@ -132,13 +133,19 @@ public struct ServiceURL: Sendable {
     public let text: String
     public let scheme: String
     public let host: String
+    /// The path, as curl reads it ("/servicio/rest"; "/" for none).
+    public let path: String
 
     public init(_ text: String, allowInsecureHTTP: Bool) throws(SelloError) {
         guard let handle = curl_url() else { throw .internal("curl_url() failed") }
         defer { curl_url_cleanup(handle) }
         // Messages show the URL without user:password@ or query: a refused URL may carry
         // credentials (test_secrets.py::test_base_url_credentials_are_never_echoed).
-        let shown = Redactor(secrets: []).scrubURL(text)
+        // Control characters escaped: a CR printed raw would hide what is wrong.
+        let shown = LogText.escape(Redactor(secrets: []).scrubURL(text))
+        if let problem = ServiceURL.edgeProblem(text) {
+            throw SelloError(.invalidArgument, .badUrl, "base_url '\(shown)' \(problem)", field: "base_url")
+        }
         guard curl_url_set(handle, CURLUPART_URL, text, 0) == CURLUE_OK else {
             throw SelloError(.invalidArgument, .badUrl, "'\(shown)' is not a valid URL", field: "base_url")
         }
@@ -180,6 +187,33 @@ public struct ServiceURL: Sendable {
         self.text = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.scheme = scheme
         self.host = host
+        self.path = part(CURLUPART_PATH) ?? ""
+    }
+
+    /// What is wrong with a URL read from a file or pasted with what surrounds it: a line break
+    /// at its end (a .env with CRLF line ends), spaces at its ends, a control character inside.
+    /// Nil when none: curl_url_set would only say "not a valid URL", and the character is invisible.
+    static func edgeProblem(_ text: String) -> String? {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return nil }
+        func name(_ scalar: Unicode.Scalar) -> String? {
+            switch scalar {
+            case " ": "a space"
+            case "\t": "a tab"
+            case "\r", "\n": "a line break (\(ClientConfig.controlName(scalar)))"
+            default: scalar.properties.isWhitespace ? "a space (U+\(LogText.hex(scalar.value, digits: 4)))" : nil
+            }
+        }
+        if let names = ClientConfig.trailingLineBreak(text) {
+            return "ends with a line break (\(names)): was it read from a file with CRLF "
+                + "line ends (a .env written on Windows)? strip it"
+        }
+        if let what = name(last) { return "ends with \(what): remove it" }
+        if let what = name(first) { return "begins with \(what): remove it" }
+        if let control = scalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "contains a control character (\(ClientConfig.controlName(control))): remove it"
+        }
+        return nil
     }
 
     /// 127.0.0.0/8, ::1 and localhost.

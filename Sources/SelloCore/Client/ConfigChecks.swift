@@ -6,11 +6,19 @@ import Glibc
 /// every operation of every service gets them: nothing a configuration says can inject bytes on
 /// the wire, cut a credential, leave a secret unmaskable or send credentials in clear text.
 extension ClientConfig {
-    mutating func harden(_ reader: FieldReader, serviceKeys: [String]) throws(SelloError) {
+    mutating func harden(_ reader: FieldReader, serviceKeys: [String], credentialKeys: [String]) throws(SelloError) {
         // A NUL inside a string would cut it where libcurl reads it as a C string (item 15).
         for member in reader.request.json.objectValue?.members ?? [] {
             if let text = member.value.stringValue, text.utf8.contains(0) {
                 throw .invalidArgument("'\(member.key)' contains a NUL character", field: member.key)
+            }
+        }
+        // A credential read from a file keeps the file's line break; sent, it is a wrong login, and
+        // the services lock an account after a few (PADE after 3, PRODIGIA_2026.md §1).
+        for key in credentialKeys {
+            guard let value = service[key]?.stringValue else { continue }
+            if let problem = ClientConfig.controlCharacterProblem(in: value, field: key) {
+                throw .invalidArgument(problem + "; nothing was sent", field: key)
             }
         }
         // CR/LF in the User-Agent would add header lines of its own (item 15).
@@ -54,6 +62,40 @@ extension ClientConfig {
         guard let value = getenv("SSLKEYLOGFILE") else { return nil }
         let path = String(cString: value)
         return path.isEmpty ? nil : path
+    }
+
+    /// What is wrong with a credential holding a C0 control character or DEL, or nil: credentials
+    /// are typed text, and the usual one is the line break a file ends with (a Kubernetes secret
+    /// made with --from-file, a .env with CRLF line ends). The message names the character, never
+    /// the value. Spaces are not refused: a password may hold them, at its ends too.
+    public static func controlCharacterProblem(in value: String, field: String) -> String? {
+        let isControl = { (scalar: Unicode.Scalar) in scalar.value < 0x20 || scalar.value == 0x7F }
+        guard let first = value.unicodeScalars.first(where: isControl) else { return nil }
+        if let names = trailingLineBreak(value) {
+            return "'\(field)' ends with a line break (\(names)): was it read from a file (a Kubernetes secret "
+                + "made with --from-file, a .env with CRLF line ends)? strip it"
+        }
+        return "'\(field)' contains a control character (\(controlName(first))): a credential is typed text; "
+            + "remove it"
+    }
+
+    /// The line break `text` ends with, named ("CR LF"), or nil.
+    static func trailingLineBreak(_ text: String) -> String? {
+        let trailing = text.unicodeScalars.reversed().prefix { $0 == "\r" || $0 == "\n" }
+        guard !trailing.isEmpty else { return nil }
+        return trailing.reversed().map { $0 == "\r" ? "CR" : "LF" }.joined(separator: " ")
+    }
+
+    /// A control character as a message names it: CR, LF, TAB, ESC, DEL or U+00XX.
+    static func controlName(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x0D: "CR"
+        case 0x0A: "LF"
+        case 0x09: "TAB"
+        case 0x1B: "ESC"
+        case 0x7F: "DEL"
+        default: "U+00" + LogText.hex(scalar.value, digits: 2)
+        }
     }
 
     /// A secret the library could not mask is refused (issue 12, item 8).

@@ -13,12 +13,18 @@ public struct ServiceEnvironments: Sendable {
     /// The service's name for messages ("Firma Virtual").
     public let service: String
     public let entries: [Entry]
+    /// The fixed paths the service's operations add to the base URL, taken from where its requests
+    /// are built (`FESClient.operationPaths`, `CFDIPath.all`, `FVPath.all`): a base_url ending with
+    /// one is a whole endpoint copied from a seed, and every call would go to …/obtenerCertificado/
+    /// obtenerCertificado, a 404 (for FES after a call sent once).
+    public let operationPaths: [String]
 
     public var defaultEntry: Entry { entries[0] }
 
-    init(service: String, _ entries: [(String, String?, String?)]) {
+    init(service: String, _ entries: [(String, String?, String?)], operationPaths: [String] = []) {
         self.service = service
         self.entries = entries.map { Entry(name: $0.0, url: $0.1, missingURL: $0.2) }
+        self.operationPaths = operationPaths
     }
 
     public static let fes = ServiceEnvironments(
@@ -30,7 +36,7 @@ public struct ServiceEnvironments: Sendable {
                 "Certificadora del Sur gives the production URL with the account (it is not published): configure "
                     + "it as base_url, without environment"
             ),
-        ])
+        ], operationPaths: FESClient.operationPaths)
 
     public static let fv = ServiceEnvironments(
         service: "Firma Virtual",
@@ -38,7 +44,7 @@ public struct ServiceEnvironments: Sendable {
             ("qa", FVClient.defaultBaseURL, nil),
             ("sandbox", "https://test.firmavirtual.legal", nil),
             ("production", "https://api.firmavirtual.legal", nil),
-        ])
+        ], operationPaths: FVPath.all)
 
     public static let cfdi = ServiceEnvironments(
         service: "Prodigia",
@@ -46,7 +52,7 @@ public struct ServiceEnvironments: Sendable {
             ("production", CFDIClient.defaultBaseURL, nil),
             // A separate deployment with its own users, not a mode of production.
             ("test", "https://pruebas.pade.mx/servicio/rest", nil),
-        ])
+        ], operationPaths: CFDIPath.all)
 
     /// The base URL to use and the environment it came from (nil when `base_url` was given).
     public func resolve(baseURL: String?, environment: String?) throws(SelloError) -> (
@@ -106,6 +112,23 @@ public struct ServiceEnvironments: Sendable {
     static func host(of url: String) -> String {
         let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
         return String(afterScheme.prefix { $0 != "/" }).lowercased()
+    }
+
+    /// Refuses a base URL whose path ends with one of `operationPaths` (case aside, a final '/'
+    /// aside), saying which part to give instead.
+    public func refuseOperationPath(_ url: ServiceURL) throws(SelloError) {
+        var path = Substring(url.path)
+        while path.hasSuffix("/") { path = path.dropLast() }
+        let lowered = path.lowercased()
+        guard let operation = operationPaths.first(where: { lowered.hasSuffix($0.lowercased()) }) else { return }
+        var base = Substring(Redactor(secrets: []).scrubURL(url.text))
+        while base.hasSuffix("/") { base = base.dropLast() }
+        let kept = LogText.escape(String(base.dropLast(operation.count)))
+        throw SelloError(
+            .invalidArgument, .badUrl,
+            "base_url ends with \(operation), which the library adds to every call (it would go to "
+                + "…\(operation)\(operation)): give the part before \(operation), '\(kept)'",
+            field: "base_url")
     }
 
     private func missing(_ entry: Entry) -> SelloError {

@@ -14,10 +14,13 @@ public struct ProxySetting: Sendable {
 
     public init(_ text: String) throws(SelloError) {
         let full = text.contains("://") ? text : "http://" + text
-        let shown = Redactor(secrets: []).scrubURL(full)
+        // Control characters escaped: a CR printed raw would hide what is wrong.
+        let shown = LogText.escape(Redactor(secrets: []).scrubURL(full))
         func bad(_ why: String) -> SelloError {
             SelloError(.invalidArgument, .badProxy, "proxy '\(shown)' \(why)", field: "proxy")
         }
+        // A line break or a space at an end (a value read from a CRLF .env) is named.
+        if let problem = ServiceURL.edgeProblem(text) { throw bad(problem) }
         guard !full.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             throw bad(
                 "contains a space or a control character")

@@ -7,6 +7,11 @@ public final class FESClient: OperationClient {
     /// gave up is lost for good (no re-download; CHILE_2026.md §2.2 #12 suggests a read timeout
     /// of at least 90 s). The other services keep `ClientConfig.defaultTimeoutMs`.
     public static let defaultTimeoutMs = 120_000
+    /// The path obtain_certificate adds to the base URL (seed 000).
+    static let obtainPath = "/obtenerCertificado"
+    /// Every path the client adds to the base URL: a base_url ending with one is refused
+    /// (`ServiceEnvironments.refuseOperationPath`).
+    static let operationPaths = [obtainPath]
     public let client: ServiceClient
     let usuario: String
     let clave: String
@@ -43,7 +48,7 @@ public final class FESClient: OperationClient {
     /// POST {base}/obtenerCertificado: the credentials travel in the body (seed 000).
     func httpRequest(_ request: FESRequest) -> HTTPRequest {
         var http = HTTPRequest(
-            .post, "/obtenerCertificado",
+            .post, FESClient.obtainPath,
             replay: .onlyIfNotSent(
                 consequence: "a certificate may have been issued and the company's quota spent"))
         let body =

@@ -120,7 +120,7 @@ extension FVClient {
                     + "is not a contract id as the service issues them (a UUID); nothing was asked",
                 field: "body")
         }
-        var call = FVCall(.get, FVClient.path("/api/v1/contract/detail", callback.contractID), replay: .idempotent)
+        var call = FVCall(.get, FVClient.path(FVPath.contractDetail, callback.contractID), replay: .idempotent)
         call.reader = { message, _, found throws(SelloError) in
             try FVClient.confirmation(callback, detail: FVReaders.contractDetail(message), found: &found)
         }

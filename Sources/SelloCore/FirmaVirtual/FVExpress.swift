@@ -12,7 +12,7 @@ extension FVClient {
             try client.checkDocument(prefix: prefix, size: size, field: field)
         }
         var call = FVCall(
-            .post, "/api/v1/contract/create-contract-express", body: request.httpBody(),
+            .post, FVPath.createContractExpress, body: request.httpBody(),
             replay: .onlyIfNotSent(
                 consequence: "the contract may have been created, and it is billed"))
         call.reportsProgress = true

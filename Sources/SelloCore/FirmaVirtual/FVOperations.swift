@@ -32,13 +32,13 @@ extension FVClient {
     // MARK: - Users
 
     /// GetAllUser: GET /api/v1/userapp/{IDUser}.
-    public static let getUser = getByID("get_user", "/api/v1/userapp", "IDUser", id: V.positiveID)
+    public static let getUser = getByID("get_user", FVPath.userapp, "IDUser", id: V.positiveID)
 
     /// CreateUserApp: POST /api/v1/userapp (no token, as documented).
     public static let createUser = operation("create_user") { _, json, _ throws(SelloError) in
         let (body, password) = try FVClient.userBody(json)
         var call = FVCall(
-            .post, "/api/v1/userapp", body: FVClient.json(body),
+            .post, FVPath.userapp, body: FVClient.json(body),
             replay: .onlyIfNotSent(consequence: "the user may have been created"))
         call.authenticated = false
         call.secrets = password.map { [$0] } ?? []
@@ -129,7 +129,7 @@ extension FVClient {
         try problems.throwIfAny()
         guard let id else { throw .internal("update_user: IDUser without a value") }
         // Setting the same values again changes nothing: safe to repeat.
-        return FVCall(.put, FVClient.path("/api/v1/userapp", id), body: FVClient.json(body), replay: .idempotent)
+        return FVCall(.put, FVClient.path(FVPath.userapp, id), body: FVClient.json(body), replay: .idempotent)
     }
 
     /// PasswordReset: POST /pwd/reset {"login": email}; the service e-mails a code.
@@ -137,7 +137,7 @@ extension FVClient {
         let reader = try FieldReader(json, allowed: ["login"])
         let login = try V.email(try V.text(reader, "login"), field: "login")
         var call = FVCall(
-            .post, "/pwd/reset", body: FVClient.json(["login": .string(login)]),
+            .post, FVPath.pwdReset, body: FVClient.json(["login": .string(login)]),
             replay: .onlyIfNotSent(
                 consequence: "a reset code may have been e-mailed, and a second one would replace it"))
         call.authenticated = false
@@ -167,6 +167,11 @@ extension FVClient {
             guard !value.isEmpty else {
                 throw V.invalid(.emptyField, "'new_password' is empty", field: "new_password")
             }
+            // It becomes the password of every later login: a line break pasted with it would
+            // make one no one can type, the account then locked by the failed logins.
+            if let problem = ClientConfig.controlCharacterProblem(in: value, field: "new_password") {
+                throw .invalidArgument(problem, field: "new_password")
+            }
             try ClientConfig.checkSecretLength(value, field: "new_password")
             return value
         }
@@ -176,7 +181,7 @@ extension FVClient {
         let given = reader.member("password")
         let codeJSON: JSON = given?.stringValue != nil ? .string(code) : given ?? .null
         var call = FVCall(
-            .post, "/pwd/reset",
+            .post, FVPath.pwdReset,
             body: FVClient.json(["login": .string(login), "password": codeJSON, "new_password": .string(newPassword)]),
             replay: .onlyIfNotSent(
                 consequence: "the password may have been changed and the code spent"))
@@ -189,13 +194,13 @@ extension FVClient {
 
     /// GetOneContract: GET /api/v1/contract/{IDContract}.
     public static let getContract = getByID(
-        "get_contract", "/api/v1/contract", "IDContract", id: V.contractID, data: FVReaders.contract)
+        "get_contract", FVPath.contract, "IDContract", id: V.contractID, data: FVReaders.contract)
 
     /// CreateContract: POST /api/v1/contract/create-contract.
     public static let createContract = operation("create_contract") { _, json, _ throws(SelloError) in
         let body = try FVContractRequest.body(json)
         return FVCall(
-            .post, "/api/v1/contract/create-contract", body: FVClient.json(body),
+            .post, FVPath.createContract, body: FVClient.json(body),
             replay: .onlyIfNotSent(consequence: "the contract may have been created"))
     }
 
@@ -210,16 +215,16 @@ extension FVClient {
         let value = problems.check { () throws(SelloError) in try V.queryValue(reader, type: type) }
         try problems.throwIfAny()
         guard let type, let value else { throw .internal("list_contract_types: a field without a value") }
-        return FVCall(.get, FVClient.path("/api/v1/contract-type", type, value), replay: .idempotent)
+        return FVCall(.get, FVClient.path(FVPath.contractType, type, value), replay: .idempotent)
     }
 
     /// ContractOwner: GET /api/v1/contract/owner/{IDOwner}.
     public static let listOwnerContracts = getByID(
-        "list_owner_contracts", "/api/v1/contract/owner", "IDOwner", id: V.positiveID, data: FVReaders.contract)
+        "list_owner_contracts", FVPath.ownerContracts, "IDOwner", id: V.positiveID, data: FVReaders.contract)
 
     /// ContratcDetail: GET /api/v1/contract/detail/{ContractID}.
     public static let getContractDetail = getByID(
-        "get_contract_detail", "/api/v1/contract/detail", "ContractID", id: V.contractID,
+        "get_contract_detail", FVPath.contractDetail, "ContractID", id: V.contractID,
         data: FVReaders.contractDetail)
 
     /// DeleteContract: POST (sic) /api/v1/contract/{IDContract}, no body. Its answer's body code
@@ -227,7 +232,7 @@ extension FVClient {
     public static let deleteContract = operation("delete_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
         var call = FVCall(
-            .post, FVClient.path("/api/v1/contract", try V.contractID(reader, "IDContract")),
+            .post, FVClient.path(FVPath.contract, try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
         call.noContentData = .object(JSONObject())
@@ -239,7 +244,7 @@ extension FVClient {
     public static let sendContract = operation("send_contract") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["IDContract"])
         var call = FVCall(
-            .post, FVClient.path("/api/v1/contract/send/draft", try V.contractID(reader, "IDContract")),
+            .post, FVClient.path(FVPath.sendDraft, try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
         call.reader = { message, _, found in
@@ -273,7 +278,7 @@ extension FVClient {
             body = .multipartBytes(field: "file", fileName: fileName, bytes: bytes, contentType: "application/pdf")
         }
         var call = FVCall(
-            .post, "/api/v1/upfile", body: body,
+            .post, FVPath.upfile, body: body,
             replay: .onlyIfNotSent(
                 consequence: "the document may have been attached to the contract"))
         call.reportsProgress = true
@@ -297,7 +302,7 @@ extension FVClient {
     }
 
     /// FileList: GET /api/v1/filelist/{ContractID}.
-    public static let listFiles = getByID("list_files", "/api/v1/filelist", "ContractID", id: V.contractID)
+    public static let listFiles = getByID("list_files", FVPath.filelist, "ContractID", id: V.contractID)
 
     /// SortFiles: POST /api/v1/sortfiles {"contractID", "file_order": [{"document", "ind", "action"}]}.
     public static let sortFiles = operation("sort_files") { _, json, _ throws(SelloError) in
@@ -326,7 +331,7 @@ extension FVClient {
         try problems.throwIfAny()
         guard let contractID else { throw .internal("sort_files: contractID without a value") }
         return FVCall(
-            .post, "/api/v1/sortfiles",
+            .post, FVPath.sortfiles,
             body: FVClient.json(["contractID": .string(contractID), "file_order": .array(order)]),
             replay: .onlyIfNotSent(consequence: "documents may have been moved or removed"))
     }
@@ -355,7 +360,7 @@ extension FVClient {
     public static let mergeFiles = operation("merge_files") { _, json, _ throws(SelloError) in
         let reader = try FieldReader(json, allowed: ["ContractID"])
         return FVCall(
-            .post, FVClient.path("/api/v1/contract/merge", try V.contractID(reader, "ContractID")),
+            .post, FVClient.path(FVPath.merge, try V.contractID(reader, "ContractID")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(
                 consequence: "the documents may have been merged (the service limits merges)"))
@@ -366,7 +371,7 @@ extension FVClient {
     /// CreateSigner: POST /api/v1/signer/new.
     public static let createSigner = operation("create_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/new",
+            .post, FVPath.signerNew,
             body: FVClient.json(try FVClient.signerBody(json, rutForLookup: false, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been added"))
     }
@@ -375,7 +380,7 @@ extension FVClient {
     /// DeleteSigner's is: a wrong check digit (the seed's own example, 14123123-6) is a warning.
     public static let updateSigner = operation("update_signer") { _, json, found throws(SelloError) in
         FVCall(
-            .post, "/api/v1/signer/upd",
+            .post, FVPath.signerUpd,
             body: FVClient.json(try FVClient.signerBody(json, rutForLookup: true, found: &found)),
             replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
     }
@@ -391,7 +396,7 @@ extension FVClient {
         try problems.throwIfAny()
         guard let contractID, let rut else { throw .internal("delete_signer: a field without a value") }
         return FVCall(
-            .post, "/api/v1/signer/del",
+            .post, FVPath.signerDel,
             body: FVClient.json(["contractID": .string(contractID), "rutId": .string(rut)]),
             replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
     }

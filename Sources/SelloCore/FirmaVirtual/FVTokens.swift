@@ -127,7 +127,7 @@ extension FVClient: BearerTokens {
         throws(SelloError) -> FVToken
     {
         scope.hooks.log(.info, "fv: logging in as '\(loginName)'")
-        var request = HTTPRequest(.post, "/logindata", replay: .idempotent)
+        var request = HTTPRequest(.post, FVPath.logindata, replay: .idempotent)
         request.headers = ["Accept: application/json"]
         request.body = .bytes(
             JSONWriter.encode(["login": .string(loginName), "password": .string(password)]),
