@@ -47,11 +47,24 @@ LOCAL_CASES = [
     ("no upper", {"claveCertificado": "secreta123"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
     ("no lower", {"claveCertificado": "SECRETA123"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
     ("no digit", {"claveCertificado": "SecretaSecreta"}, "CLAVE_NO_SEGURA", 208, "claveCertificado"),
+    # Read from a file with its line break: the .p12 would get a password nobody can type.
+    ("password with LF", {"claveCertificado": "Secreta123\n"}, "CARACTERES_INVALIDOS", 102, "claveCertificado"),
+    ("password with CR", {"claveCertificado": "Secreta123\r"}, "CARACTERES_INVALIDOS", 102, "claveCertificado"),
     ("duracion 0", {"duracion": 0}, "DURACION_FUERA_DE_RANGO", 207, "duracion"),
     ("duracion 4", {"duracion": 4}, "DURACION_FUERA_DE_RANGO", 207, "duracion"),
     ("comuna", {"comuna": "Gotham"}, "COMUNA_NO_ENCONTRADA", 112, "comuna"),
     ("documento", {"numeroDocumento": "12AB"}, "NUMERO_DOCUMENTO_INVALIDO", None, "numeroDocumento"),
 ]
+
+
+@pytest.mark.parametrize("field, value", [("claveCertificado", "Secreta123\r\n"), ("direccion", "Lautaro 867\n")])
+def test_a_line_break_read_from_a_file_is_named_as_such(field: str, value: str) -> None:
+    """102 names a control character (of the password too: it is no part of one anybody chose)
+    and, at the end, says it was probably read from a file with its line break."""
+    envelope = call("fes_check_request", {**VALID, field: value})
+    error = expect_error(envelope, "validation", "CARACTERES_INVALIDOS", 102, field)
+    assert "U+D" in error["message"] or "U+A" in error["message"], error
+    assert "salto de línea al final" in error["message"] and "Secreta" not in error["message"]
 
 
 @pytest.mark.parametrize("name,change,code,number,field", LOCAL_CASES, ids=[c[0] for c in LOCAL_CASES])

@@ -160,9 +160,15 @@ public struct FESRequest: Sendable {
             let password = parameter == .claveCertificado
             guard let text = texts[parameter], let bad = disallowedCharacter(in: text, password: password)
             else { continue }
-            // The password itself is never echoed, not even one character of it.
-            let shown = password ? "un carácter no permitido" : "el carácter \(describe(bad))"
-            problems.append(FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)", field: parameter.name))
+            // The password itself is never echoed, not even one character of it; a control
+            // character is no part of one anybody chose, and naming it says what to fix.
+            let control = bad.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F } ?? false
+            let shown = password && !control ? "un carácter no permitido" : "el carácter \(describe(bad))"
+            let fromFile =
+                text.last.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" } ?? false
+                ? " (un salto de línea al final: ¿se leyó de un archivo? quítelo)" : ""
+            problems.append(
+                FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)\(fromFile)", field: parameter.name))
         }
         try Problems(problems).throwIfAny()
     }
