@@ -284,3 +284,22 @@ def test_cancel_on_a_null_client_is_an_error_envelope(cfdi) -> None:
 def test_local_helpers_accept_call_id() -> None:
     envelope = call("sello_check_rut", {"rut": "76.369.187-K", "call_id": "x"})
     assert envelope["ok"] is True and envelope["data"]["normalized"] == "76369187-K"
+
+
+def test_a_batch_keeps_its_slots_full(sandbox, cfdi_config) -> None:
+    """--concurrency is how many requests are in flight at once: a slot freed by an answer takes
+    the next item at once. It used to be refilled only when another transfer woke the wait, so
+    after the second round a batch of concurrency 2 went one request at a time. Each request is
+    held 1.5 s; requests that arrive within 0.75 s of each other were in flight together."""
+    sandbox.fault("delay", ms=1500, prefix=STATUS_PATH, count=-1)
+    with Client("cfdi", cfdi_config) as client:
+        envelope = client.call("process_files", {"operation": "get_status", "items": [GHOST] * 5, "concurrency": 2})
+    assert envelope["data"]["succeeded"] == 5, envelope["data"]
+    arrivals = sorted(request["time"] for request in sandbox.requests(STATUS_PATH))
+    rounds = [[arrivals[0]]]
+    for arrival in arrivals[1:]:
+        if arrival - rounds[-1][0] < 0.75:
+            rounds[-1].append(arrival)
+        else:
+            rounds.append([arrival])
+    assert [len(r) for r in rounds] == [1, 2, 2], arrivals  # the first alone (documented), then pairs

@@ -145,11 +145,21 @@ private struct Batch {
         for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
             finish(easy, .finished(CURLE_OPERATION_TIMEDOUT), completion)
         }
-        if !running.isEmpty {
+        // A slot freed with an item ready: back to `run` to fill it now. Waiting first would leave
+        // it empty until another transfer woke the wait (up to a second): a batch of concurrency 2
+        // then went one request at a time after its second round.
+        if !running.isEmpty && !(running.count < slots && hasReady) {
             let waitMs = Int32(clamping: nextWakeMs())
             if waitMs > 0 { curl_multi_poll(multi, nil, 0, waitMs, nil) }
         }
         return true
+    }
+
+    /// Whether `nextReady` has an item now (without taking it).
+    var hasReady: Bool {
+        if stop == nil && nextFresh < requests.count { return true }
+        let now = ContinuousClock.now
+        return retrying.contains { $0.readyAt <= now }
     }
 
     /// How many requests may run now: the first alone, then up to the limit.
