@@ -14,6 +14,7 @@ import time
 
 from hostile import run_child
 from sello_ffi import LOG_FN, Client, lib
+from sello_fixtures import FES_REQUEST, FES_USER
 
 FV_LOGIN, FV_PASSWORD = "userapp", "OnePass"  # the sandbox's seeded user
 
@@ -215,3 +216,50 @@ def test_callbacks_replacing_themselves_on_several_threads_do_not_deadlock(sandb
     setter may wait for another thread's callback that is itself waiting (a deadlock)."""
     status, result, stderr = run_child(SET_LOG_RACE % {"url": sandbox.cfdi_url}, timeout=120)
     assert status == 0 and result == {"done": True}, stderr
+
+
+# -- 5. an answer's announced length -----------------------------------------------------------------
+
+ANNOUNCED = """
+import json, socket, threading
+from sello_ffi import Client
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(8)
+def serve():
+    while True:
+        connection, _ = server.accept()
+        connection.recv(65536)
+        head = "HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: %(length)d\\r\\n\\r\\n"
+        connection.sendall(head.encode() + b'{"estado":"OK"}')
+        connection.close()
+threading.Thread(target=serve, daemon=True).start()
+config = {"base_url": "http://127.0.0.1:%%d" %% server.getsockname()[1], **%(user)r, "retries": {"max": 0}}
+if %(limit)d:
+    config["max_response_bytes"] = %(limit)d
+with Client("fes", config) as client:
+    envelope = client.call("obtain_certificate", %(request)r)
+print(json.dumps(envelope))
+"""
+
+
+def announced(length: int, limit: int = 0) -> dict:
+    program = ANNOUNCED % {"length": length, "limit": limit, "user": FES_USER, "request": FES_REQUEST}
+    status, envelope, stderr = run_child(program)
+    assert status == 0 and envelope is not None, f"the process died ({status}): {stderr}"
+    return envelope
+
+
+def test_an_answer_announced_over_the_limit_is_refused_at_once() -> None:
+    """A Content-Length over max_response_bytes (default 100 MiB) is RESPONSE_TOO_LARGE as soon as
+    the answer starts, with nothing reserved for it."""
+    error = announced(2**40)["error"]
+    assert error["code"] == "RESPONSE_TOO_LARGE", error
+
+
+def test_a_lying_length_under_a_huge_limit_does_not_kill_the_process() -> None:
+    """The library made room for the announced length at the first piece: with max_response_bytes
+    at its largest, a broken gateway announcing 1 TiB made it ask for 1 TiB, and a failed allocation
+    aborts the process (a PHP-FPM worker, a job worker). The answer is short of its length."""
+    envelope = announced(2**40, limit=2**63 - 1)
+    assert envelope["ok"] is False and envelope["error"]["code"] == "CONNECTION_LOST", envelope

@@ -84,7 +84,10 @@ final class ResponseSink {
 
     /// The first piece makes room for the whole answer when its length is announced: growing by
     /// doubling would hold the old and the new copy together, up to three times the answer
-    /// (issue 12, item 14).
+    /// (issue 12, item 14). An announced length over `limit` stops the transfer there; the room
+    /// made is at most `reserveAtMost`, since the length is the service's word: a broken gateway
+    /// announcing a terabyte under a huge max_response_bytes made the library ask for a terabyte,
+    /// and a failed allocation aborts the process.
     private static func append(
         _ piece: UnsafeRawBufferPointer, to body: inout [UInt8], limit: Int, easy: UnsafeMutableRawPointer
     ) -> Bool {
@@ -92,12 +95,16 @@ final class ResponseSink {
         if body.isEmpty {
             var length: curl_off_t = -1
             if curlshim_easy_getinfo_offset(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK, length > 0 {
-                body.reserveCapacity(min(Int(length), limit))
+                guard length <= Int64(limit) else { return false }
+                body.reserveCapacity(min(Int(length), reserveAtMost))
             }
         }
         body.append(contentsOf: piece)
         return true
     }
+
+    /// The most room made for an answer before it arrives: above it, an answer grows as it comes.
+    static let reserveAtMost = 64 << 20
 
     init(easy: UnsafeMutableRawPointer, limit: Int, hooks: CallHooks, reportsUpload: Bool, refusesResend: Bool) {
         self.easy = easy
