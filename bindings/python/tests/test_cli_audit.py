@@ -11,7 +11,7 @@ import re
 import shutil
 from typing import Any, List
 
-from sello_fixtures import csv_text
+from sello_fixtures import EMISOR, FV_USER, csv_text
 
 from .test_cli import json_lines
 from .test_cli_keep import environment, finish, start, wait_for_requests
@@ -126,3 +126,70 @@ def test_a_from_file_list_with_a_bom_reads_its_first_item(sandbox, tmp_path) -> 
     done = run(sandbox, tmp_path, "--json", "cfdi", "get-by-uuid", "--from-file", str(listing))
     [request] = sandbox.requests("/servicio/rest/integracion/consultaCfdiPorUUID")
     assert dict(request["query"])["uuid"] == "5FB2822E-396D-4725-8521-CDC4BDD20CCF", done
+
+
+# -- 2. cancel's exit code ----------------------------------------------------------------------------------
+
+
+def test_cancel_exits_5_when_an_entry_was_not_cancelled(sandbox, tmp_path) -> None:
+    sandbox.cfdi_account("pade_user", has_default_cert=True)
+    done = run(sandbox, tmp_path, "cfdi", "cancel", EMISOR, "5FB2822E-396D-4725-8521-CDC4BDD20CCF|02", "--cert-default")
+    assert done.returncode == 5, done
+    assert "not_found" in done.stdout
+
+
+# -- 4. fv get-user --json: no password hash -----------------------------------------------------------------
+
+
+def test_fv_get_user_json_masks_the_password_hash(sandbox, tmp_path) -> None:
+    env = environment(sandbox, tmp_path)
+    env.update({"SELLO_FV_BASE_URL": sandbox.fv_url, "SELLO_FV_LOGIN": FV_USER["login"]})
+    env["SELLO_FV_PASSWORD"] = FV_USER["password"]
+    done = finish(start(["--json", "fv", "get-user", "1"], env, tmp_path))
+    assert done.returncode == 0, done
+    [envelope] = json_lines(done.stdout)
+    assert envelope["data"]["sPassword"] == "***"
+
+
+# -- 6. configuration types ------------------------------------------------------------------------------------
+
+
+def test_a_fraction_for_an_integer_setting_is_a_usage_error(sandbox, tmp_path) -> None:
+    config = tmp_path / "f.toml"
+    config.write_text("[cfdi]\ntimeout_ms = 0.5\n")
+    done = run(
+        sandbox, tmp_path, "--config", str(config), "cfdi", "get-by-uuid", "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+    )
+    assert done.returncode == 2 and "timeout_ms" in done.stderr, done
+    assert sandbox.requests("/servicio/rest/integracion/consultaCfdiPorUUID") == []
+
+
+def test_a_configuration_the_library_refuses_is_a_usage_error(sandbox, tmp_path) -> None:
+    env = environment(sandbox, tmp_path)
+    env["SELLO_CFDI_BASE_URL"] = "not a url"
+    done = finish(start(["cfdi", "get-by-uuid", "5FB2822E-396D-4725-8521-CDC4BDD20CCF"], env, tmp_path))
+    assert done.returncode == 2, done
+
+
+# -- 7. -vv claims nothing the library does not do --------------------------------------------------------
+
+
+def test_the_help_of_vv_says_it_prints_what_v_prints(sandbox, tmp_path) -> None:
+    shown = run(sandbox, tmp_path, "--help")
+    text = " ".join(shown.stdout.split())
+    assert "-v info, -vv debug" not in text and "-vv prints what -v prints" in text, text
+
+
+# -- 8. a certificate saved is not printed, --json too --------------------------------------------------------
+
+
+def test_fes_obtain_json_with_save_to_does_not_print_the_saved_certificate(sandbox, tmp_path) -> None:
+    from .test_cli import FES_OPTIONS
+
+    target = tmp_path / "cert.p12"
+    done = run(sandbox, tmp_path, "--json", "fes", "obtain", *FES_OPTIONS, "--save-to", str(target))
+    assert done.returncode == 0, done
+    [envelope] = json_lines(done.stdout)
+    assert envelope["ok"] is True and envelope["data"]["saved_to"] == str(target)
+    assert "certificado" not in envelope["data"] and "saved_to" in envelope["data"]["certificado_not_printed"]
+    assert base64.b64encode(target.read_bytes()).decode()[:64] not in done.stdout

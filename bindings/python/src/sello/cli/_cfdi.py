@@ -472,7 +472,8 @@ def cancel(
     """Cancels CFDIs with SAT's motivo (cfdi_cancel_with_reason), all in one request: each item is
     UUID|MOTIVO|FOLIO_SUSTITUCION (motivo 01 needs the replacing CFDI's UUID; 02-04 take none:
     UUID|02). Never sent twice. The table shows each CFDI's status: cancelled, already_cancelled,
-    pending (the receiver must accept), rejected, not_cancellable, not_found or error."""
+    pending (the receiver must accept), rejected, not_cancellable, not_found or error; exit code 5
+    when any is rejected, not_cancellable, not_found or error (the table says which), else 0."""
     entries = [_cancel_entry(item) for item in read_items(items, from_file)]
     request: Dict[str, Any] = {"rfcEmisor": rfc_emisor, "uuids": entries}
     if cert_default:
@@ -494,7 +495,19 @@ def cancel(
             "cancelaciones", list(data.get("cancelaciones") or []), ("uuid", "codigo", "status", "mensaje")
         )
         state.output.warnings(result.envelope.get("warnings") or [])
-    return _exit.OK
+    return _cancel_exit(result.envelope.get("data"))
+
+
+#: the statuses of a CFDI that the request did not cancel (pending: the receiver must accept; it
+#: comes with a warning and is not a failure of this command)
+NOT_CANCELLED = ("not_found", "rejected", "not_cancellable", "error")
+
+
+def _cancel_exit(data: Any) -> int:
+    """5 (service) when any CFDI was not cancelled, as for many items elsewhere; else 0."""
+    entries = (data or {}).get("cancelaciones") if isinstance(data, dict) else None
+    statuses = [entry.get("status") for entry in entries or [] if isinstance(entry, dict)]
+    return _exit.SERVICE if any(status in NOT_CANCELLED for status in statuses) else _exit.OK
 
 
 def _cancel_entry(item: str) -> Dict[str, Any]:
