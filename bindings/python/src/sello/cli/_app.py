@@ -139,7 +139,8 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     "-v",
     "--verbose",
     count=True,
-    help="Log the library's lines (requests, answers, retries; secrets masked) on stderr: -v info, -vv debug.",
+    help="Log the library's lines (requests, answers, retries; secrets masked) on stderr. -vv asks for its "
+    "DEBUG lines too, but this libsello writes none: today -vv prints what -v prints.",
 )
 @click.option(
     "--version",

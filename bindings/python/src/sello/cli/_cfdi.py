@@ -22,7 +22,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from ..errors import error_from_envelope
-from . import _batch, _exit
+from . import _batch, _exit, _keep, _stamps
 from ._app import State, cli, handled, json_option
 
 F = Callable[..., Any]
@@ -49,6 +49,7 @@ class Operation:
     fields: Tuple[Field, ...]  # options added to every request
     columns: Tuple[str, ...]  # answer fields shown per item
     help: str
+    stamps: bool = False  # makes stamps: --save-dir or --json, each file once, unsaved ones kept (_stamps)
 
 
 SAVE_DIR = Field(
@@ -100,6 +101,16 @@ def split_item(*names: str) -> Callable[[str], Dict[str, Any]]:
     return request
 
 
+STAMPS_HELP = (
+    "Needs --save-dir FOLDER or --json (else nothing would keep the stamps: exit 2, nothing sent). "
+    "Within one run each file is stamped once: a file given twice is refused (exit 2). Running the "
+    "command again stamps again what succeeded (a CSV makes a new CFDI; a sealed XML comes back as "
+    "its earlier stamp, ALREADY_STAMPED): after a partial failure, run again only the items the "
+    "output lists as failed or not sent. A stamp made but not saved in --save-dir (WRITE_FAILED) is "
+    "kept in a new file cfdi-<UUID>-<UTC time>.xml (mode 600) in the current directory, else the "
+    "temporary directory; stderr says where, and the exit code is 7."
+)
+
 OPERATIONS: Tuple[Operation, ...] = (
     Operation(
         "get-by-uuid",
@@ -131,7 +142,8 @@ OPERATIONS: Tuple[Operation, ...] = (
         columns=("uuid", "codigo", "saved_files"),
         help="Stamps CFDI 4.0 XML files (timbrado40), concurrently through the library's batch. Each "
         "XML is checked first (4.0, not stamped, a Sello unless --opcion CALCULAR_SELLO, Fecha "
-        "within 72 hours); a sealed XML stamped before comes back as that stamp (ALREADY_STAMPED).",
+        "within 72 hours); a sealed XML stamped before comes back as that stamp (ALREADY_STAMPED). " + STAMPS_HELP,
+        stamps=True,
     ),
     Operation(
         "status",
@@ -153,7 +165,8 @@ OPERATIONS: Tuple[Operation, ...] = (
         fields=(PRUEBA, OPCIONES, CONTRATO, SAVE_DIR),
         columns=("uuid", "codigo", "saved_files"),
         help="Stamps CFDIs from CSV interchange files (procesarArchivo), concurrently through the "
-        "library's batch. A stamp is never sent twice.",
+        "library's batch. " + STAMPS_HELP,
+        stamps=True,
     ),
 )
 
@@ -163,9 +176,11 @@ def cfdi_group() -> None:
     """Prodigia / PADE (Mexico): CFDI stamps, receipts, XML; one item or many.
 
     Items come as arguments and/or from --from-file FILE (one per line, '-' for stdin; blank lines
-    and lines starting with # are skipped). With many items: a progress bar on a terminal, a table
-    of the items (all of them up to 50, else the failed ones) and a summary; --json prints one
-    envelope per line, in input order. The exit code is that of the first failed item.
+    and lines starting with # are skipped; a byte order mark is ignored). With many items: a progress
+    bar on a terminal, a table of the items (all of them up to 50, else the failed ones and those
+    whose documents could not be saved) and a summary; --json prints one envelope per line, in input
+    order. The exit code is that of the first item that failed, or 7 (io) for an item whose
+    documents could not be saved in --save-dir (WRITE_FAILED).
 
     Ctrl-C stops the items not sent yet and prints every item as far as it is known before exiting
     130: the stamps made (UUIDs, files saved), the failures, the items cancelled after their
@@ -180,9 +195,10 @@ def cfdi_group() -> None:
 def read_items(arguments: Sequence[str], from_file: Optional[str]) -> List[str]:
     items = [item for item in arguments if item.strip()]
     if from_file is not None:
-        with click.open_file(from_file, "r", encoding="utf-8") as handle:
+        # utf-8-sig: a list saved as "UTF-8 with BOM" (Excel, Notepad) would otherwise start with U+FEFF
+        with click.open_file(from_file, "r", encoding="utf-8-sig") as handle:
             for line in handle:
-                text = line.strip()
+                text = line.strip().lstrip("\ufeff").strip()
                 if text and not text.startswith("#"):
                     items.append(text)
     if not items:
@@ -241,6 +257,14 @@ def register(group: click.Group, operation: Operation) -> None:
         **options: Any,
     ) -> int:
         inputs = read_items(items, from_file)
+        if operation.stamps:
+            if not state.json_mode and not options.get("save_dir"):
+                raise click.UsageError(
+                    f"{operation.command} makes stamps: give --save-dir FOLDER (the stamped XML files) or --json "
+                    "(the envelopes, with each stamp's XML), else nothing would keep them; nothing was sent"
+                )
+            _stamps.refuse_repeated(inputs)
+        places = _keep.fallback_directories() if operation.stamps else []
         common: Dict[str, Any] = {}
         for field in operation.fields:
             common.update(field.to_request(options[field.name]))
@@ -252,8 +276,8 @@ def register(group: click.Group, operation: Operation) -> None:
                 envelopes = _batch.run(cfdi, operation.method, operation.batch, requests, concurrency, advance)
         except _batch.Interrupted as stop:  # Ctrl-C: what is known of every item, then exit 130
             elapsed = time.perf_counter() - started
-            return report(state, operation, inputs, stop.envelopes, elapsed, concurrency, interrupted=True)
-        return report(state, operation, inputs, envelopes, time.perf_counter() - started, concurrency)
+            return report(state, operation, inputs, stop.envelopes, (elapsed, concurrency), places, interrupted=True)
+        return report(state, operation, inputs, envelopes, (time.perf_counter() - started, concurrency), places)
 
     for field in reversed(operation.fields):
         command = field.option(command)
@@ -265,13 +289,15 @@ def report(
     operation: Operation,
     inputs: Sequence[str],
     envelopes: Sequence[Dict[str, Any]],
-    elapsed: float,
-    concurrency: int,
+    timing: Tuple[float, int],
+    places: List[Path],
     interrupted: bool = False,
 ) -> int:
     """Prints the envelopes (JSON lines, or tables) and returns the exit code. Interrupted (Ctrl-C):
     every item as far as it is known, each JSON line with "interrupted": true, a table of every
-    item (the ones not sent left out above ALL_ROWS_UP_TO), a count on stderr, and exit 130."""
+    item (the ones not sent left out above ALL_ROWS_UP_TO), a count on stderr, and exit 130.
+    ``timing``: seconds taken, concurrency; ``places``: where stamps not saved are kept (_stamps)."""
+    elapsed, concurrency = timing
     failed = [(i, e) for i, e in enumerate(envelopes) if e.get("ok") is not True]
     if state.json_mode:
         for envelope in envelopes:
@@ -282,14 +308,23 @@ def report(
     else:
         _items_table(state, operation, inputs, envelopes, failed, interrupted)
         _summary(state, operation, envelopes, failed, elapsed, concurrency)
+        for index, envelope in enumerate(envelopes):
+            if envelope.get("ok") is True and _stamps.write_failed(envelope):
+                unsaved = [w for w in envelope.get("warnings") or [] if w.get("code") == _stamps.WRITE_FAILED]
+                state.output.warnings(unsaved, f"#{index + 1} {inputs[index]}: ")
     if len(envelopes) == 1 and not interrupted:
         state.output.warnings(envelopes[0].get("warnings") or [])
         if failed:
             state.output.error(error_from_envelope(failed[0][1]))
+    if operation.stamps:
+        _stamps.keep_unsaved(state.output, state.json_mode, inputs, envelopes, places)
     if interrupted:
         _say_interrupted(state, envelopes)
         return _exit.INTERRUPTED
-    return _exit.for_kind(str((failed[0][1].get("error") or {}).get("kind"))) if failed else _exit.OK
+    first = next((envelope for envelope in envelopes if _stamps.not_done(envelope)), None)
+    if first is None:
+        return _exit.OK
+    return _exit.IO if first.get("ok") is True else _exit.for_kind(str((first.get("error") or {}).get("kind")))
 
 
 def _say_interrupted(state: State, envelopes: Sequence[Dict[str, Any]]) -> None:
@@ -317,47 +352,55 @@ def _items_table(
     failed: Sequence[Tuple[int, Dict[str, Any]]],
     interrupted: bool = False,
 ) -> None:
-    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones; interrupted: all of
-    them, else all but the ones not sent); columns that are empty in every row are left out, saved
-    files are shown by name, a cancelled item says whether it was sent."""
-    from ._output import cell
-
-    indexes = list(range(len(envelopes))) if len(envelopes) <= ALL_ROWS_UP_TO else [i for i, _ in failed]
-    limit = ALL_ROWS_UP_TO
-    if interrupted and len(envelopes) > ALL_ROWS_UP_TO:
-        indexes = [i for i, e in enumerate(envelopes) if _batch.cancelled_outcome(e) != _batch.NOT_SENT_LABEL]
-        limit = len(indexes)
+    """One row per item (all of them up to ALL_ROWS_UP_TO, else the failed ones, the first
+    ALL_ROWS_UP_TO of them, and every one whose documents were not saved, WRITE_FAILED; interrupted:
+    all of them, else all but the ones not sent); columns that are empty in every row are left out,
+    saved files are shown by name, a cancelled item says whether it was sent."""
+    shown, more = _rows_shown(envelopes, interrupted)
     headers = ["#", operation.item, "result", *operation.columns, "message"]
-    rows: List[List[str]] = []
-    for index in indexes[:limit]:
-        envelope = envelopes[index]
-        if envelope.get("ok") is True:
-            found = envelope.get("data")
-            data: Dict[str, Any] = found if isinstance(found, dict) else {}
-            warnings = ", ".join(str(w.get("code")) for w in envelope.get("warnings") or [])
-            values = [_shown(column, data.get(column), cell) for column in operation.columns]
-            rows.append([str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""), *values, ""])
-        else:
-            error = envelope.get("error") or {}
-            rows.append(
-                [
-                    str(index + 1),
-                    inputs[index],
-                    _batch.cancelled_outcome(envelope) or f"{error.get('kind')} {error.get('code')}",
-                    *([""] * len(operation.columns)),
-                    str(error.get("message") or ""),
-                ]
-            )
+    rows = [_row(operation, inputs, index, envelopes[index]) for index in shown]
     keep = [i for i, _ in enumerate(headers) if i < 3 or any(row[i] for row in rows)]
-    title = operation.command if len(envelopes) <= ALL_ROWS_UP_TO else f"{operation.command}: failed items"
+    title = operation.command
+    if len(envelopes) > ALL_ROWS_UP_TO:
+        title = f"{operation.command}: failed items and items not saved (WRITE_FAILED)"
     if interrupted:
         title = f"{operation.command}: interrupted (Ctrl-C)"
     if rows:
         state.output.table(title, [headers[i] for i in keep], ([row[i] for i in keep] for row in rows))
-    if len(indexes) > limit:
-        state.output.line(f"… and {len(indexes) - limit} more failed items (--json prints every one)")
-    if len(indexes) < len(envelopes) and interrupted:
-        state.output.line(f"… and {len(envelopes) - len(indexes)} items not sent (--json prints every one)")
+    if more:
+        state.output.line(f"… and {more} more failed items (--json prints every one)")
+    if len(shown) < len(envelopes) and interrupted:
+        state.output.line(f"… and {len(envelopes) - len(shown)} items not sent (--json prints every one)")
+
+
+def _rows_shown(envelopes: Sequence[Dict[str, Any]], interrupted: bool) -> Tuple[List[int], int]:
+    """The indexes of the items given a row, and how many failed items were left out."""
+    if len(envelopes) <= ALL_ROWS_UP_TO:
+        return list(range(len(envelopes))), 0
+    if interrupted:
+        return [i for i, e in enumerate(envelopes) if _batch.cancelled_outcome(e) != _batch.NOT_SENT_LABEL], 0
+    failed = [i for i, e in enumerate(envelopes) if e.get("ok") is not True]
+    unsaved = [i for i, e in enumerate(envelopes) if e.get("ok") is True and _stamps.write_failed(e)]
+    return sorted(failed[:ALL_ROWS_UP_TO] + unsaved), max(0, len(failed) - ALL_ROWS_UP_TO)
+
+
+def _row(operation: Operation, inputs: Sequence[str], index: int, envelope: Dict[str, Any]) -> List[str]:
+    from ._output import cell
+
+    if envelope.get("ok") is True:
+        found = envelope.get("data")
+        data: Dict[str, Any] = found if isinstance(found, dict) else {}
+        warnings = ", ".join(str(w.get("code")) for w in envelope.get("warnings") or [])
+        values = [_shown(column, data.get(column), cell) for column in operation.columns]
+        return [str(index + 1), inputs[index], "ok" + (f" ({warnings})" if warnings else ""), *values, ""]
+    error = envelope.get("error") or {}
+    return [
+        str(index + 1),
+        inputs[index],
+        _batch.cancelled_outcome(envelope) or f"{error.get('kind')} {error.get('code')}",
+        *([""] * len(operation.columns)),
+        str(error.get("message") or ""),
+    ]
 
 
 def _shown(column: str, value: Any, cell: Callable[[str, Any], str]) -> str:
@@ -429,7 +472,8 @@ def cancel(
     """Cancels CFDIs with SAT's motivo (cfdi_cancel_with_reason), all in one request: each item is
     UUID|MOTIVO|FOLIO_SUSTITUCION (motivo 01 needs the replacing CFDI's UUID; 02-04 take none:
     UUID|02). Never sent twice. The table shows each CFDI's status: cancelled, already_cancelled,
-    pending (the receiver must accept), rejected, not_cancellable, not_found or error."""
+    pending (the receiver must accept), rejected, not_cancellable, not_found or error; exit code 5
+    when any is rejected, not_cancellable, not_found or error (the table says which), else 0."""
     entries = [_cancel_entry(item) for item in read_items(items, from_file)]
     request: Dict[str, Any] = {"rfcEmisor": rfc_emisor, "uuids": entries}
     if cert_default:
@@ -451,7 +495,19 @@ def cancel(
             "cancelaciones", list(data.get("cancelaciones") or []), ("uuid", "codigo", "status", "mensaje")
         )
         state.output.warnings(result.envelope.get("warnings") or [])
-    return _exit.OK
+    return _cancel_exit(result.envelope.get("data"))
+
+
+#: the statuses of a CFDI that the request did not cancel (pending: the receiver must accept; it
+#: comes with a warning and is not a failure of this command)
+NOT_CANCELLED = ("not_found", "rejected", "not_cancellable", "error")
+
+
+def _cancel_exit(data: Any) -> int:
+    """5 (service) when any CFDI was not cancelled, as for many items elsewhere; else 0."""
+    entries = (data or {}).get("cancelaciones") if isinstance(data, dict) else None
+    statuses = [entry.get("status") for entry in entries or [] if isinstance(entry, dict)]
+    return _exit.SERVICE if any(status in NOT_CANCELLED for status in statuses) else _exit.OK
 
 
 def _cancel_entry(item: str) -> Dict[str, Any]:

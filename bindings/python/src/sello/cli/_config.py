@@ -46,6 +46,7 @@ import click
 
 from .. import CFDI, FES, FirmaVirtual
 from .._client import Client
+from ..errors import SelloError
 from . import _exit
 
 #: service -> (client class, the name of its secret configuration key)
@@ -245,6 +246,8 @@ def _typed(value: Any, kind: str, where: str, key: str) -> Any:
     if kind == "int":
         if isinstance(value, bool):
             raise ConfigError(f"{where}: {key} must be an integer")
+        if isinstance(value, float) and not value.is_integer():  # int() would truncate 0.5 to 0 silently
+            raise ConfigError(f"{where}: {key} must be a whole number (milliseconds, bytes, a count), got {value!r}")
         try:
             return int(value)
         except (TypeError, ValueError):
@@ -271,7 +274,12 @@ def make_client(service: str, config_file: ConfigFile) -> Client:
             f"or [{service}] {', '.join(k + ('_file' if k == secret else '') for k in missing)} in the configuration "
             f"file ({config_file.path or default_path()}); see `sello config --help`"
         )
-    return client_class(**config.client_kwargs())
+    try:
+        return client_class(**config.client_kwargs())
+    except SelloError as error:  # the library refused a setting: a wrong configuration, exit 2
+        setting = config.settings.get(str(error.field)) if error.field else None
+        where = f", set in the {setting.source}" if setting is not None else ""
+        raise ConfigError(f"the {service} client's configuration was refused{where}: {error}") from None
 
 
 def describe(service: str, config_file: ConfigFile) -> List[Tuple[str, str, str]]:

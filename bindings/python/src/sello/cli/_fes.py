@@ -146,7 +146,8 @@ def _show(
             result.data.get("certificado"), directories, _keep.fallback_stem("fes", request["rut"]), ".p12"
         )
     if state.json_mode:
-        state.output.envelope({**result.envelope, "interrupted": True} if interrupted else result.envelope)
+        envelope = _saved_left_out(dict(result.envelope))
+        state.output.envelope({**envelope, "interrupted": True} if interrupted else envelope)
     else:
         if kept is not None and kept.path is None and result.data.get("certificado"):
             sys.stdout.write(f"{result.data['certificado']}\n")  # the last resort, before anything else
@@ -157,6 +158,17 @@ def _show(
         return _exit.OK
     _say_where(state, save_to, kept)
     return _exit.IO
+
+
+def _saved_left_out(envelope: Dict[str, Any]) -> Dict[str, Any]:
+    """A certificate saved at --save-to is not printed, with --json either (stdout goes to logs and
+    terminals; the file has mode 600): data.certificado gives way to a note."""
+    data = envelope.get("data")
+    if not isinstance(data, dict) or not data.get("saved_to") or "certificado" not in data:
+        return envelope
+    rest = {key: value for key, value in data.items() if key != "certificado"}
+    rest["certificado_not_printed"] = "the certificate is in the file named by saved_to"
+    return {**envelope, "data": rest}
 
 
 def _say_where(state: State, save_to: Optional[Path], kept: _keep.Kept) -> None:

@@ -19,9 +19,23 @@ def fv_group() -> None:
     SELLO_FV_PASSWORD / SELLO_FV_PASSWORD_FILE, SELLO_FV_BASE_URL... (`sello config --help`)."""
 
 
+#: Fields never printed, in tables or in --json: sPassword is Firma Virtual's unsalted SHA-256 of
+#: the user's password, as good as the password against a dictionary.
+HIDDEN = ("sPassword",)
+
+
+def _masked(value: Any) -> Any:
+    """``value`` with every HIDDEN field's value replaced by "***" (at any depth)."""
+    if isinstance(value, dict):
+        return {k: ("***" if k in HIDDEN and v is not None else _masked(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
 def _show(state: State, result: Result, render: Callable[[Any], None]) -> int:
     if state.json_mode:
-        state.output.envelope(result.envelope)
+        state.output.envelope(_masked(dict(result.envelope)))
     else:
         render(result.data)
     state.output.warnings(result.warnings)
@@ -42,7 +56,7 @@ def _records(data: Any) -> Sequence[Any]:
 def get_user(state: State, id_user: str) -> int:
     """A user by number (GetAllUser, GET /api/v1/userapp/{IDUser})."""
     result = state.client("fv").call("get_user", {"IDUser": id_user})
-    return _show(state, result, lambda data: state.output.fields(f"user {id_user}", data, hide=("sPassword",)))
+    return _show(state, result, lambda data: state.output.fields(f"user {id_user}", data, hide=HIDDEN))
 
 
 @fv_group.command("get-contract")
