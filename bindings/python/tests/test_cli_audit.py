@@ -171,6 +171,25 @@ def test_a_configuration_the_library_refuses_is_a_usage_error(sandbox, tmp_path)
     assert done.returncode == 2, done
 
 
+def test_a_misspelt_environment_setting_is_refused_before_sending(sandbox, tmp_path) -> None:
+    """A misspelt SELLO_<SERVICE>_<KEY> was ignored and the default applied: SELLO_CFDI_BASEURL
+    for SELLO_CFDI_BASE_URL sent to CFDI's default, production, where a stamp is a real invoice.
+    Unknown keys in the file were refused already. (Here the misspelt one is a timeout, so that
+    nothing but the loopback sandbox is ever reached, before the fix too.)"""
+    env = environment(sandbox, tmp_path)
+    env["SELLO_CFDI_TIMEOUTMS"] = "5000"
+    done = finish(start(["cfdi", "get-by-uuid", "5FB2822E-396D-4725-8521-CDC4BDD20CCF"], env, tmp_path))
+    assert done.returncode == 2 and "SELLO_CFDI_TIMEOUTMS" in done.stderr and "SELLO_CFDI_TIMEOUT_MS" in done.stderr, (
+        done
+    )
+    assert sandbox.requests() == []
+    # A subcommand's own variable is no misspelling.
+    env = environment(sandbox, tmp_path)
+    assert "SELLO_FES_CLAVE_CERTIFICADO" in env
+    done = finish(start(["fes", "obtain", "--help"], env, tmp_path))
+    assert done.returncode == 0, done
+
+
 # -- 7. -vv claims nothing the library does not do --------------------------------------------------------
 
 

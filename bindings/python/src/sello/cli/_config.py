@@ -59,6 +59,11 @@ SERVICES: Dict[str, Tuple[Type[Client], str]] = {
 _NOT_CONFIG = {"on_progress", "on_log", "log_level", "self"}
 
 
+#: SELLO_<SERVICE>_* variables a subcommand reads that are no client setting.
+FES_CERTIFICATE_PASSWORD_ENV = "SELLO_FES_CLAVE_CERTIFICADO"
+_SUBCOMMAND_VARIABLES = {FES_CERTIFICATE_PASSWORD_ENV}
+
+
 class ConfigError(click.ClickException):
     """A configuration that cannot be used (exit code 2, like a usage error)."""
 
@@ -221,7 +226,21 @@ def service_config(service: str, config_file: ConfigFile) -> ServiceConfig:
             result.settings[key] = Setting(
                 _typed(os.environ[name], kind, "the environment", name), f"environment {name}", key == secret
             )
+    _refuse_unknown_variables(service, [*keys, f"{secret}_file"])
     return result
+
+
+def _refuse_unknown_variables(service: str, keys: List[str]) -> None:
+    """A misspelt SELLO_<SERVICE>_<KEY> would be ignored and the default used (for CFDI's base_url,
+    production): refused, as an unknown key of the file is."""
+    known = {environment_name(service, key) for key in keys} | _SUBCOMMAND_VARIABLES
+    prefix = environment_name(service, "")
+    for name in sorted(os.environ):
+        if name.startswith(prefix) and name not in known and os.environ[name] != "":
+            raise ConfigError(
+                f"{name} is set, but it is no setting of the {service} client (misspelt? its default would "
+                f"apply instead); known: {', '.join(sorted(known))}"
+            )
 
 
 def _typed(value: Any, kind: str, where: str, key: str) -> Any:

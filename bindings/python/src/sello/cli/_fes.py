@@ -11,7 +11,7 @@ import click
 
 from .. import fes_check_request
 from ..result import Result
-from . import _exit, _keep
+from . import _config, _exit, _keep
 from ._app import State, cli, handled, json_option
 from ._config import read_secret_file
 
@@ -26,7 +26,7 @@ FIELDS = (
     ("direccion", "direccion", "The company's address."),
     ("giro_empresa", "giroEmpresa", "The company's line of business."),
 )
-SECRET_ENV = "SELLO_FES_CLAVE_CERTIFICADO"
+SECRET_ENV = _config.FES_CERTIFICATE_PASSWORD_ENV
 
 
 @cli.group("fes")
