@@ -262,6 +262,36 @@ def test_parse_memory_of_a_20_mb_answer_of_tiny_values_stays_bounded(case: str) 
     assert growth < 8 * result["size"], f"parsing a {result['size']} byte answer grew the process by {growth} bytes"
 
 
+ESCAPED_TEXTS = {
+    # A long text with one escape of an escape: every byte of it was decoded twice, and each kept
+    # two offsets of 8 bytes, at each of the two levels (about 50 times the text).
+    "one escape of an escape": 'b"A" * 8_000_000 + b"%2541"',
+    # Escapes throughout (%25 is an escaped %): the two levels' offsets, a third of the text each.
+    "escapes throughout": 'b"%25" * 2_700_000',
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ESCAPED_TEXTS))
+def test_redacting_a_long_text_with_escapes_stays_within_a_few_times_its_size(shape: str) -> None:
+    """A text that may hold a secret in an escaped form (a %, a &, a backslash) is decoded to look
+    for it. That decoding held two 8-byte offsets per byte at each of two levels: an 8 MB answer
+    text cost some 400 MB (the seventeenth session's audit: +385 MB for 20 MB)."""
+    body = 'b\'{"code":200,"status":"success","message":"\' + %s + b\'"}\'' % ESCAPED_TEXTS[shape]
+    program = MEMORY % {
+        "body": body,
+        "content_type": "application/json",
+        "prefix": "fv",
+        "config": '"login": "userapp", "password": "OnePass"',
+        "operation": "reset_password",
+        "request": '{"login": "a@b.cl"}',
+    }
+    status, result, stderr = run_child(program, timeout=600)
+    assert status == 0 and result is not None, stderr
+    assert result["ok"] is True, result
+    growth = result["growth_kb"] * 1024
+    assert growth < 8 * result["size"], f"redacting a {result['size']} byte text grew the process by {growth} bytes"
+
+
 # -- 19. save_to checked before anything is sent ---------------------------------------------------------
 
 

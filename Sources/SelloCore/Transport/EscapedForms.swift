@@ -1,47 +1,10 @@
 /// The escaped spellings of a secret that no list of literal forms covers (review of 2026-12-07):
 /// HTML and XML character references (`&#39;`, `&#039;`, `&#x27;`, `&apos;`, `&ntilde;`), a JSON
 /// `\uXXXX` of any character (Gson writes `=` as `\u003d`; some write every character so), and an
-/// escape of an escape (`%253D`, `&amp;#39;`). The text is decoded into a copy that remembers where
-/// each of its bytes came from, twice, each secret's own bytes are looked for in the copy, and what
-/// a match covers in the text is masked.
+/// escape of an escape (`%253D`, `&amp;#39;`). The text is decoded twice, each byte of the result
+/// traced to where it came from, each secret's own bytes are looked for in the result as it is
+/// made (`SpanFinder`), and what a match covers in the text is masked.
 extension Redactor {
-    /// A text seen another way (its escapes decoded, or its line breaks left out: `maskLineBroken`):
-    /// each byte, and the range of the text it came from.
-    struct Decoded {
-        var bytes: [UInt8] = []
-        var from: [Int] = []
-        var to: [Int] = []
-
-        mutating func emit(_ scalar: Unicode.Scalar, from start: Int, to end: Int) {
-            for byte in String(Character(scalar)).utf8 { emit(byte, from: start, to: end) }
-        }
-
-        mutating func emit(_ byte: UInt8, from start: Int, to end: Int) {
-            bytes.append(byte)
-            from.append(start)
-            to.append(end)
-        }
-
-        /// The ranges of the original text that each occurrence of each of `secrets` in these
-        /// bytes came from.
-        func spans(of secrets: [[UInt8]]) -> [Range<Int>] {
-            var spans: [Range<Int>] = []
-            bytes.withUnsafeBufferPointer { text in
-                for secret in secrets {
-                    secret.withUnsafeBufferPointer { needle in
-                        var start = 0
-                        while let found = Redactor.firstIndex(of: needle, in: text, from: start) {
-                            let end = found + needle.count
-                            spans.append(from[found]..<to[end - 1])
-                            start = end
-                        }
-                    }
-                }
-            }
-            return spans
-        }
-    }
-
     /// Whether `bytes` has an escape this decoding reads: a `&`, a `\` or a `%`.
     static func mayHoldEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.firstIndex(ofByte: UInt8(ascii: "&")) != nil || bytes.firstIndex(ofByte: 0x5C) != nil
@@ -49,17 +12,71 @@ extension Redactor {
     }
 
     /// Masks each of `secrets` found in `bytes` once its escapes are decoded (twice); whether
-    /// anything was masked.
+    /// anything was masked. The second decoding reads the first as it is made, and the secrets
+    /// are looked for in the second as it is made (`SpanFinder`), so that only windows of the
+    /// two are held, whatever the text's length.
     static func maskEscaped(_ bytes: inout [UInt8], _ secrets: [[UInt8]]) -> Bool {
-        let once = decodeEscapes(bytes)
-        guard once.bytes != bytes else { return false }
-        var decoded = once
-        if once.bytes.withUnsafeBufferPointer(mayHoldEscapes) {
-            let twice = decodeEscapes(once.bytes)
-            decoded = Decoded(
-                bytes: twice.bytes, from: twice.from.map { once.from[$0] }, to: twice.to.map { once.to[$0 - 1] })
+        var finder = SpanFinder(secrets)
+        var once = Traced()
+        var read = 0
+        var index = 0
+        while index < bytes.count {
+            let (unit, length) = escapeUnit(bytes, at: index)
+            unit.emit(into: &once, from: index, to: index + length)
+            index += length
+            // What the second decoding may look ahead to (an escape is at most 12 bytes).
+            while read + 16 <= once.count { read = decodeSecond(once, at: read, into: &finder) }
+            if read >= SpanFinder.chunk {
+                once.dropFirst(read)
+                read = 0
+            }
         }
-        return maskSpans(&bytes, decoded.spans(of: secrets))
+        while read < once.count { read = decodeSecond(once, at: read, into: &finder) }
+        return maskSpans(&bytes, finder.finish())
+    }
+
+    /// Decodes the unit of the first decoding at `index` into `finder`, each byte traced to the
+    /// original text; the index after it.
+    private static func decodeSecond(_ once: Traced, at index: Int, into finder: inout SpanFinder) -> Int {
+        let (unit, length) = escapeUnit(once.bytes, at: index)
+        unit.emit(into: &finder, from: once.from[index], to: once.to[index + length - 1])
+        return index + length
+    }
+
+    /// What one step of decoding reads: a character an escape stands for, or a byte as it is.
+    enum EscapeUnit {
+        case scalar(Unicode.Scalar)
+        case byte(UInt8)
+
+        func emit(into view: inout Traced, from start: Int, to end: Int) {
+            switch self {
+            case .scalar(let scalar): view.emit(scalar, from: start, to: end)
+            case .byte(let byte): view.emit(byte, from: start, to: end)
+            }
+        }
+
+        func emit(into finder: inout SpanFinder, from start: Int, to end: Int) {
+            switch self {
+            case .scalar(let scalar): finder.emit(scalar, from: start, to: end)
+            case .byte(let byte): finder.emit(byte, from: start, to: end)
+            }
+        }
+    }
+
+    /// The unit at `index`: a character reference, a JSON backslash escape, a `%HH`, or a byte;
+    /// and how many bytes of `text` it takes.
+    static func escapeUnit(_ text: [UInt8], at index: Int) -> (EscapeUnit, Int) {
+        let byte = text[index]
+        if byte == UInt8(ascii: "&"), let (scalar, length) = characterReference(text, at: index) {
+            return (.scalar(scalar), length)
+        }
+        if byte == 0x5C, let (scalar, length) = backslashEscape(text, at: index) { return (.scalar(scalar), length) }
+        if byte == UInt8(ascii: "%"), index + 2 < text.count, let high = hexValue(text[index + 1]),
+            let low = hexValue(text[index + 2])
+        {
+            return (.byte(high << 4 | low), 3)
+        }
+        return (.byte(byte), 1)
     }
 
     /// Replaces each of `spans` (merged where they overlap) by `***`; whether there was any.
@@ -76,32 +93,6 @@ extension Redactor {
         output.append(contentsOf: bytes[next...])
         bytes = output
         return true
-    }
-
-    /// One pass of decoding: character references, JSON backslash escapes, `%HH`.
-    static func decodeEscapes(_ text: [UInt8]) -> Decoded {
-        var decoded = Decoded()
-        decoded.bytes.reserveCapacity(text.count)
-        var index = 0
-        while index < text.count {
-            let byte = text[index]
-            if byte == UInt8(ascii: "&"), let (scalar, length) = characterReference(text, at: index) {
-                decoded.emit(scalar, from: index, to: index + length)
-                index += length
-            } else if byte == 0x5C, let (scalar, length) = backslashEscape(text, at: index) {
-                decoded.emit(scalar, from: index, to: index + length)
-                index += length
-            } else if byte == UInt8(ascii: "%"), index + 2 < text.count, let high = hexValue(text[index + 1]),
-                let low = hexValue(text[index + 2])
-            {
-                decoded.emit(high << 4 | low, from: index, to: index + 3)
-                index += 3
-            } else {
-                decoded.emit(byte, from: index, to: index + 1)
-                index += 1
-            }
-        }
-        return decoded
     }
 
     /// `&#NN;`, `&#xHH;` or `&name;` at `index`: the character and the reference's length.

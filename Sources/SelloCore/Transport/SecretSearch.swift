@@ -102,12 +102,11 @@ extension Redactor {
     /// Masks each of `secrets` found in `bytes` once CR, LF, tab and space are left out: the span
     /// it covers in `bytes`, its line breaks with it, becomes `***`. Whether anything was masked.
     static func maskLineBroken(_ bytes: inout [UInt8], _ secrets: [[UInt8]]) -> Bool {
-        var kept = Decoded()
-        kept.bytes.reserveCapacity(bytes.count)
+        var finder = SpanFinder(secrets)
         for (index, byte) in bytes.enumerated() where byte != 0x0A && byte != 0x0D && byte != 0x09 && byte != 0x20 {
-            kept.emit(byte, from: index, to: index + 1)
+            finder.emit(byte, from: index, to: index + 1)
         }
-        return maskSpans(&bytes, kept.spans(of: secrets))
+        return maskSpans(&bytes, finder.finish())
     }
 
     /// Replaces every occurrence of `needle` in `bytes` by `***`; whether anything was replaced.
