@@ -337,6 +337,13 @@ func randomBytes(_ count: Int) -> [UInt8] {
         #expect(openPKCS12(fx.bytes(fx.sat("csd").cer), password: "x").failure == .notPKCS12)
     }
 
+    /// OpenSSL cannot be stopped midway through a key derivation, and the file says how many
+    /// rounds each takes: one asking for more than the library spends is not opened.
+    @Test func aKeyAskingForMillionsOfRoundsIsNotOpened() {
+        let entry = fx.p12("costly-key")
+        #expect(openPKCS12(fx.bytes(entry.file), password: entry.password).failure == .tooCostly)
+    }
+
     @Test func keyWithoutCertificate() {
         let entry = fx.p12("keyonly")
         #expect(openPKCS12(fx.bytes(entry.file), password: entry.password).failure == .noCertificate)

@@ -438,3 +438,41 @@ def test_password_symbols_are_accepted_by_both_sides(sandbox, fes_config, clave)
     envelope = obtain(fes_config, {**VALID, "claveCertificado": clave, "nombreEmpresa": "Compañía Ñandú Ltda."})
     assert envelope["ok"] is True, envelope
     assert envelope["data"]["certificate_info"]["rut"] == "19371037-9"
+
+
+# --- a certificate whose opening would cost more than a call may spend ----------------------------------
+
+
+def test_a_certificate_asking_for_millions_of_derivation_rounds_is_kept_unopened(tmp_path) -> None:
+    """Opening a PKCS#12 derives a key for its MAC and for each encrypted part with the iteration
+    count the file gives, and OpenSSL cannot be stopped midway: a file asking for 700,000 rounds
+    each held the call for seconds past timeout_ms (3.5 s at 500 ms for 3,000,000), and one asking
+    for billions would hold it for hours. Such a certificate is returned unopened, with a warning."""
+    import subprocess
+
+    from hostile import Hostile, answer
+
+    key, cert, p12 = tmp_path / "k.pem", tmp_path / "c.pem", tmp_path / "costly.p12"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert]
+        + ["-days", "2", "-subj", "/CN=costly"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["openssl", "pkcs12", "-export", "-in", cert, "-inkey", key, "-out", p12, "-passout", "pass:Secreta123"]
+        + ["-iter", "700000", "-maciter"],
+        check=True,
+        capture_output=True,
+    )
+    certificado = base64.b64encode(p12.read_bytes()).decode()
+    body = (
+        '{"estado":"OK","errorCode":0,"comentario":"Certificado obtenido exitosamente","certificado":"%s"}'
+        % certificado
+    ).encode()
+    with Hostile(lambda _r: answer(200, body, "application/json")) as server:
+        envelope = obtain({"base_url": server.url, **FES_USER, "timeout_ms": 5000}, VALID)
+    assert envelope["ok"] is True and envelope["data"]["certificado"] == certificado, envelope
+    assert "certificate_info" not in envelope["data"], envelope["data"]
+    [warning] = envelope["warnings"]
+    assert warning["code"] == "CERTIFICATE_UNREADABLE" and "iterations" in warning["message"], warning

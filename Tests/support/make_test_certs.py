@@ -350,6 +350,26 @@ countryName = optional
         p("keyonly.p12"),
     )
     pkcs12["keyonly"] = {"file": p("keyonly.p12"), "password": PASSWORD}
+    # A key shrouded with 2,100,000 rounds of PBKDF2 (the certificate in the clear, the MAC with
+    # one round): more than the library spends opening one file (PKCS12.swift).
+    run(
+        "pkcs12",
+        "-export",
+        "-inkey",
+        p("chile-san.plain.key.pem"),
+        "-in",
+        p("chile-san.cer.pem"),
+        "-certpbe",
+        "NONE",
+        "-iter",
+        "2100000",
+        "-nomaciter",
+        "-passout",
+        "pass:" + PASSWORD,
+        "-out",
+        p("costly-key.p12"),
+    )
+    pkcs12["costly-key"] = {"file": p("costly-key.p12"), "password": PASSWORD}
 
     manifest = {
         "password": PASSWORD,

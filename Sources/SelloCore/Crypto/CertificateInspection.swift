@@ -17,6 +17,11 @@ enum CertificateInspection {
                 message =
                     "the issued certificate does not open with claveCertificado; it was kept as received "
                     + "(data.certificado), check it with the provider"
+            case .tooCostly:
+                message =
+                    "the issued certificate asks for more than 2,000,000 rounds of key derivation to open "
+                    + "(iterations; OpenSSL writes 2,048), which could hold this call far past timeout_ms; it was "
+                    + "kept as received, unopened (data.certificado): check it with the provider"
             case .noCertificate:
                 message =
                     "the issued certificate holds no certificate; it was kept as received (data.certificado), "

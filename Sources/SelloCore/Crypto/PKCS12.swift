@@ -16,7 +16,15 @@ public struct PKCS12Summary: Sendable, Equatable {
 
 public enum PKCS12Failure: Error, Sendable, Equatable {
     case notPKCS12, wrongPassword, noCertificate
+    /// Opening it would derive keys over more than `maxDerivationIterations` rounds in all.
+    case tooCostly
 }
+
+/// The rounds of key derivation opening one PKCS#12 may take, in all (its MAC's and each
+/// encrypted part's): about 0.7 s on a 2026 server core. OpenSSL writes 2,048 per derivation,
+/// Java 10,000, NIST's advice for PBKDF2-SHA256 in 2023 is 600,000; a file asking for billions
+/// would hold the call for hours, since OpenSSL cannot be stopped midway (issue of 2026-12-08).
+public let maxDerivationIterations = 2_000_000
 
 public func openPKCS12(_ der: [UInt8], password: String) -> Result<PKCS12Summary, PKCS12Failure> {
     withOpenSSLErrorScope {
@@ -49,6 +57,9 @@ private func parsePKCS12(_ der: [UInt8], password: String) -> Attempt {
     }
     defer { PKCS12_free(p12) }
 
+    guard pkcs12shim_derivation_iterations(p12, maxDerivationIterations) <= maxDerivationIterations else {
+        return .done(.failure(.tooCostly))
+    }
     return password.withCString { pass -> Attempt in
         var key: OpaquePointer? = nil
         var cert: OpaquePointer? = nil
