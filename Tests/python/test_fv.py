@@ -241,6 +241,24 @@ def test_new_password_code_is_a_secret_as_sent(sandbox, fv):
     assert envelope["ok"] is False and "48213977" not in json.dumps(envelope), envelope
 
 
+@pytest.mark.parametrize(
+    "spelled", ["One&#80;ass", "One&#x50;ass", "One%50ass", "OnePass"], ids=["decimal", "hex", "percent", "plain"]
+)
+def test_a_success_message_echoing_the_password_escaped_is_masked(spelled: str) -> None:
+    """A success payload's strings are masked by the envelope's one look for secrets, in every
+    form. Firma Virtual's answer reader used to search each string for each secret first, with
+    Swift's generic `String.contains`: seconds for a large answer with a long token (audit of
+    2026-12-08; benchmarks/fv_large_answer.py). That search is gone: this is what it guarded."""
+    from hostile import Hostile, answer
+
+    body = ('{"code": 200, "status": "success", "message": "clave %s enviada a a@b.cl"}' % spelled).encode()
+    with Hostile(lambda _request: answer(200, body)) as server:
+        with Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+            envelope = client.call("reset_password", {"login": "a@b.cl"})
+    assert envelope["ok"] is True, envelope
+    assert spelled not in json.dumps(envelope) and "***" in json.dumps(envelope["data"]), envelope
+
+
 def test_get_contract(sandbox, fv):
     envelope = fv.call("get_contract", {"IDContract": SEED_CONTRACT})
     data = ok(envelope)

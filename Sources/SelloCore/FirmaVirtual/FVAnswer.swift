@@ -44,13 +44,13 @@ enum FVAnswer {
             found.tokenRefusal = forbidden ? .forbidden : nil
             if let object, (200..<300).contains(response.status), acceptsWithoutStatus?(object) == true {
                 found.warn(withoutStatus(object, redactor))
-                return (scrub(object["message"] ?? .null, redactor), object)
+                return (object["message"] ?? .null, object)
             }
             throw AnswerFormat.firmaVirtual.unreadable(response, redactor: redactor)
         }
         let message = object["message"] ?? .null
         if status.trimmingSpaces.lowercased() == "success" {
-            return (scrub(message, redactor), object)
+            return (message, object)
         }
         let text = messageText(message)
         let known = FVMessages.error(
@@ -117,24 +117,6 @@ enum FVAnswer {
             break
         }
         return JSONWriter.string(message) // cut by `shown`, after masking (issue 12, item 6)
-    }
-
-    /// The service's payload with any of this call's secrets masked (a service that echoed a
-    /// password back must not put it in the envelope).
-    static func scrub(_ value: JSON, _ redactor: Redactor) -> JSON {
-        guard !redactor.secrets.isEmpty else { return value }
-        switch value {
-        case .string(let text):
-            return redactor.secrets.contains(where: { text.contains($0) }) ? .string(redactor.scrub(text)) : value
-        case .array(let array):
-            return .array(array.map { scrub($0, redactor) })
-        case .object(let object):
-            var copy = JSONObject()
-            for member in object.members { copy.append(member.key, scrub(member.value, redactor)) }
-            return .object(copy)
-        default:
-            return value
-        }
     }
 }
 
