@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import json
 import os
 import threading
 
@@ -290,6 +291,39 @@ def test_redacting_a_long_text_with_escapes_stays_within_a_few_times_its_size(sh
     assert result["ok"] is True, result
     growth = result["growth_kb"] * 1024
     assert growth < 8 * result["size"], f"redacting a {result['size']} byte text grew the process by {growth} bytes"
+
+
+def test_a_large_answer_of_ordinary_values_is_read() -> None:
+    """The memory bound was the answer's size + 8 MiB for the values read from it, and ordinary
+    JSON takes nearly three times its size as values: every JSON answer over some 4.7 MB was
+    refused as ANSWER_TOO_COMPLEX, a busy owner's contract list among them (about 10,500
+    contracts; the service has no paging; audit of 2026-12-08). It is read now; answers of tiny
+    values stay refused (above)."""
+    contract = {
+        "sOwnerType": "NATURAL",
+        "iContractTypeFeeID": 41,
+        "sStatus": "SIGNED_PENDING",
+        "sPaymentStatus": "PENDING",
+        "iPaymentService": 0,
+        "iContractOwner": 1,
+        "dContractDT": "2021-12-10 05:28:54",
+        "iSignedCount": 1,
+        "NumeroFirmantes": 1,
+        "withDocument": 0,
+        "sTipoFirma": "FIRMA CON CERTIFICACION NOTARIAL",
+        "sClaseContrato": "PODERES",
+        "sTipoContrato": "PODER SIMPLE",
+        "Monto": "8815.00",
+    }
+    listing = [dict(contract, sContractID="%08d-bbb5-4cbe-a4f4-ecf20616510a" % n) for n in range(14_000)]
+    body = json.dumps({"code": 200, "status": "success", "message": listing}).encode()
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQ3OTY3MDA0ODV9.c2ln"
+    login = json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + token}}).encode()
+    with Hostile(lambda request: answer(200, login if "logindata" in request.target else body)) as server:
+        with Client("fv", {"base_url": server.url, "login": "userapp", "password": "OnePass"}) as client:
+            envelope = client.call("list_owner_contracts", {"IDOwner": 1})
+    assert envelope["ok"] is True, (len(body), envelope.get("error"))
+    assert len(envelope["data"]) == 14_000, type(envelope["data"])
 
 
 # -- 19. save_to checked before anything is sent ---------------------------------------------------------
