@@ -165,7 +165,7 @@ public struct FESRequest: Sendable {
             let control = bad.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F } ?? false
             let shown = password && !control ? "un carácter no permitido" : "el carácter \(describe(bad))"
             let fromFile =
-                text.last.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" } ?? false
+                ClientConfig.trailingLineBreak(text) != nil
                 ? " (un salto de línea al final: ¿se leyó de un archivo? quítelo)" : ""
             problems.append(
                 FESCodes.validation(102, "'\(parameter.name)' contiene \(shown)\(fromFile)", field: parameter.name))
