@@ -68,9 +68,10 @@
  *     are returned byte for byte, never masked: certificado, xmlBase64, pdfBase64,
  *     acuseCancelBase64, acuseBase64, cbbBase64, xml.
  *   - Configuration, checked by *_client_new (invalid_argument, nothing ever sent):
- *     NUL in any string; control characters in user_agent and in every credential (CFDI
- *     usuario, password, contrato; FES usuario, clave; Firma Virtual login, password: a line
- *     break read from a file would be sent, and PADE locks an account after 3 wrong logins);
+ *     NUL in any string; control characters in user_agent, and control and invisible format
+ *     characters in every credential (CFDI usuario, password, contrato; FES usuario, clave;
+ *     Firma Virtual login, password: a line break or byte-order mark read from a file would
+ *     be sent, and PADE locks an account after 3 wrong logins);
  *     ':' in an HTTP Basic user (CFDI usuario); a base_url with a query, a fragment or
  *     user:password@, with a space or a control character, or ending with a path the client
  *     adds itself, such as /obtenerCertificado (BAD_URL, which never repeats what may be a

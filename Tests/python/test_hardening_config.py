@@ -119,6 +119,35 @@ def test_a_credential_with_a_control_character_is_refused(prefix: str, user: dic
     assert "control character" in error["message"] and "pade" not in error["message"], error
 
 
+@pytest.mark.parametrize("prefix,user,field", CREDENTIALS)
+def test_a_credential_starting_with_a_byte_order_mark_is_refused(prefix: str, user: dict, field: str) -> None:
+    """Notepad's "UTF-8 with BOM" and PowerShell 5's Out-File put U+FEFF before the text: sent, it is a
+    wrong login, and PADE locks an account after 3 (audit of 2026-12-08: the sandbox logged
+    '\ufeffpade_pass')."""
+    error = refused_config(prefix, {"base_url": "http://127.0.0.1:9", **user, field: "\ufeff" + user[field]})
+    assert (error["kind"], error["code"], error["field"]) == ("invalid_argument", "INVALID_ARGUMENT", field), error
+    message = error["message"]
+    assert "U+FEFF" in message and "byte-order mark" in message and "BOM" in message, message
+    assert user[field] not in message and "\ufeff" not in message, message
+
+
+@pytest.mark.parametrize(
+    "value", ["pade_pass\u200b", "pade\u200dpass", "\u2060pade_pass", "pade_pass\u00ad", "\u202epade"]
+)
+def test_a_credential_with_an_invisible_character_is_refused(value: str) -> None:
+    error = refused_config("cfdi", {"base_url": "http://127.0.0.1:9", **CFDI_USER, "password": value})
+    assert (error["code"], error["field"]) == ("INVALID_ARGUMENT", "password"), error
+    assert "invisible character" in error["message"] and "pade" not in error["message"], error
+
+
+def test_a_password_with_a_byte_order_mark_is_never_sent(sandbox) -> None:
+    client = Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER, "password": "\ufeffpade_pass"})
+    if client.handle is not None:
+        client.call("get_by_uuid", {"uuid": GHOST_UUID})
+        client.close()
+    assert sandbox.requests() == [], "the password with its byte-order mark reached the service"
+
+
 def test_a_password_with_a_line_break_is_never_sent(sandbox) -> None:
     """The audit's case: 'pade_pass\r' went to Prodigia and came back USUARIO_O_CONTRASENA_INVALIDOS."""
     client = Client("cfdi", {"base_url": sandbox.cfdi_url, **CFDI_USER, "password": "pade_pass\r"})

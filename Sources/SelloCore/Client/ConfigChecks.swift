@@ -64,11 +64,16 @@ extension ClientConfig {
         return path.isEmpty ? nil : path
     }
 
-    /// What is wrong with a credential holding a C0 control character or DEL, or nil: credentials
-    /// are typed text, and the usual one is the line break a file ends with (a Kubernetes secret
-    /// made with --from-file, a .env with CRLF line ends). The message names the character, never
-    /// the value. Spaces are not refused: a password may hold them, at its ends too.
+    /// What is wrong with a credential holding a C0 control character or DEL, or an invisible
+    /// format character (Unicode's Cf: a byte-order mark, a zero-width space, a direction mark),
+    /// or nil: credentials are typed text, and the usual ones are the line break a file ends with
+    /// (a Kubernetes secret made with --from-file, a .env with CRLF line ends) and the BOM a file
+    /// saved as "UTF-8 with BOM" starts with (Notepad, PowerShell 5's Out-File). Sent, either is a
+    /// wrong login, and PADE locks an account after 3. The message names the character, never
+    /// the value. Spaces are not refused: a password may hold them, at its ends too; nor is the
+    /// zero-width joiner of an emoji sequence.
     public static func controlCharacterProblem(in value: String, field: String) -> String? {
+        if let problem = invisibleCharacterProblem(in: value, field: field) { return problem }
         let isControl = { (scalar: Unicode.Scalar) in scalar.value < 0x20 || scalar.value == 0x7F }
         guard let first = value.unicodeScalars.first(where: isControl) else { return nil }
         if let names = trailingLineBreak(value) {
@@ -77,6 +82,24 @@ extension ClientConfig {
         }
         return "'\(field)' contains a control character (\(controlName(first))): a credential is typed text; "
             + "remove it"
+    }
+
+    /// A byte-order mark or another invisible format character (Cf) in `value`, named.
+    static func invisibleCharacterProblem(in value: String, field: String) -> String? {
+        var previous: Unicode.Scalar?
+        for scalar in value.unicodeScalars {
+            defer { previous = scalar }
+            guard scalar.value >= 0xAD, scalar.properties.generalCategory == .format else { continue }
+            if scalar.value == 0x200D, previous?.properties.isEmoji == true { continue }
+            let code = "U+" + LogText.hex(scalar.value, digits: scalar.value > 0xFFFF ? 5 : 4)
+            if scalar.value == 0xFEFF {
+                return "'\(field)' contains an invisible character (\(code), a byte-order mark): was it read "
+                    + "from a file saved as \"UTF-8 with BOM\" (Notepad, PowerShell's Out-File)? save it "
+                    + "without the BOM, or strip it"
+            }
+            return "'\(field)' contains an invisible character (\(code)): a credential is typed text; remove it"
+        }
+        return nil
     }
 
     /// The line break `text` ends with, named ("CR LF"), or nil.

@@ -13,7 +13,7 @@ from typing import Any, List
 
 from sello_fixtures import EMISOR, FV_USER, csv_text
 
-from .test_cli import json_lines
+from .test_cli import cli, json_lines  # noqa: F401  (cli: a fixture, requested by name)
 from .test_cli_keep import environment, finish, start, wait_for_requests
 
 PROCESS_FILE = "/servicio/rest/integracion/procesarArchivo"
@@ -212,3 +212,32 @@ def test_fes_obtain_json_with_save_to_does_not_print_the_saved_certificate(sandb
     assert envelope["ok"] is True and envelope["data"]["saved_to"] == str(target)
     assert "certificado" not in envelope["data"] and "saved_to" in envelope["data"]["certificado_not_printed"]
     assert base64.b64encode(target.read_bytes()).decode()[:64] not in done.stdout
+
+
+# -- audit of 2026-12-08: files saved with a byte-order mark -----------------------------------------------
+
+
+def test_files_saved_with_a_byte_order_mark_are_read_without_it(cli, sandbox, tmp_path) -> None:
+    """Notepad's "UTF-8 with BOM": the password file's U+FEFF became part of the password, a wrong
+    login (the library now refuses it), and the TOML file did not parse (audit of 2026-12-08)."""
+    from .test_cli import FES_OPTIONS, FES_USER, OBTAIN
+
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "fes-clave").write_bytes(b"\xef\xbb\xbf" + FES_USER["clave"].encode() + b"\r\n")
+    config = folder / "sello.toml"
+    text = f'[fes]\nbase_url = "{sandbox.fes_url}"\nusuario = "{FES_USER["usuario"]}"\nclave_file = "fes-clave"\n'
+    config.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    drop = ("SELLO_FES_BASE_URL", "SELLO_FES_USUARIO", "SELLO_FES_CLAVE", "SELLO_FES_RETRIES")
+    done = cli(
+        "--config",
+        str(config),
+        "fes",
+        "obtain",
+        *FES_OPTIONS,
+        "--json",
+        drop=drop,
+        extra={"SELLO_FES_CLAVE_CERTIFICADO": "Secreta123"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert sandbox.requests(OBTAIN)[0]["json"]["request"]["encabezado"]["clave"] == FES_USER["clave"]

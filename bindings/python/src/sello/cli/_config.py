@@ -164,7 +164,7 @@ def _parse(path: Path, raw: bytes) -> Any:
                 f"(pip install tomli), or write the configuration as JSON"
             ) from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
 
@@ -172,7 +172,9 @@ def _parse(path: Path, raw: bytes) -> Any:
 def read_secret_file(path: Path, what: str) -> str:
     """A secret from a file: its text without one trailing line break (nothing else is trimmed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file saved as "UTF-8 with BOM" (Notepad, PowerShell 5's Out-File) starts
+        # with U+FEFF, which the library refuses in a credential (a wrong login otherwise).
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"cannot read {what} from {path}: {reason}") from None
