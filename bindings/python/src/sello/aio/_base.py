@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import weakref
-from typing import Any, Callable, ClassVar, Dict, FrozenSet, Generic, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Generic, List, Mapping, Optional, Tuple, Type, TypeVar
 
 from .. import _abi, _cancel
 from .._client import LOG_INFO, Client, LogCallback, ProgressCallback, current_call_id
@@ -61,15 +61,21 @@ class AsyncClient(Generic[SyncClient]):
     ``sello._cancel``) — except in one case: an operation whose requests the library never sends
     twice (``sello._abi.SENT_ONCE``, from ``sent: once`` in docs/reference.md: ``obtain_certificate``,
     the CFDI stamps and cancellations, the Firma Virtual writes such as ``create_contract``) on a
-    client given ``on_abandoned`` (below). Cancelling such a call once its request may have reached
-    the service would throw away a certificate issued or an invoice stamped, and the caller, seeing
-    only a cancellation, might do it again; so it runs to its end on its thread (``timeout_ms`` at
-    most; ``close()`` waits for it) and its Result goes to ``on_abandoned``. It then also sends what
-    it had not sent yet (a request waiting to be sent again after a 503, say): the library cannot
-    yet cancel a call only if it has sent nothing. ``cancel_sent_once=True`` cancels these too.
-    Without ``on_abandoned`` there is nowhere to hand an outcome, so they are cancelled like the
-    rest. A batch (``process_files``) is always cancelled: the library stops what it has not sent
-    and keeps the answers that arrived, and the batch's Result goes to ``on_abandoned``.
+    client given ``on_abandoned`` (below), or whose request names a file for its outcome
+    (``save_to``, ``save_dir``). Cancelling such a call once its request may have reached the
+    service would throw away a certificate issued or an invoice stamped, and the caller, seeing only
+    a cancellation, might do it again; so it runs to its end on its thread (``timeout_ms`` at most;
+    ``close()`` waits for it), its Result goes to ``on_abandoned`` and the library writes its files;
+    the task still raises CancelledError at once. It then also sends what it had not sent yet (a
+    request waiting to be sent again after a 503, say): the library cannot yet cancel a call only
+    if it has sent nothing. ``cancel_sent_once=True`` cancels these too. Without ``on_abandoned``
+    a call left to run for its ``save_to`` / ``save_dir`` is logged at WARNING on the ``sello.aio``
+    logger with the files the library kept, or saying that nothing could be written (a
+    ``WRITE_FAILED``) and the outcome was lost. Without ``on_abandoned`` nor a file there is nowhere
+    to hand an outcome, so they are cancelled like the rest. A batch (``process_files``) is always
+    cancelled, whatever its items' ``save_dir`` (left to run, it would stamp every item not yet
+    sent): the library stops what it has not sent and keeps the answers that arrived, and the
+    batch's Result goes to ``on_abandoned``.
 
     A call of an operation sent once that ends with an error after its task was cancelled — its
     cancellation, a ``TIMEOUT`` — is logged at WARNING on the ``sello.aio`` logger when its request
@@ -140,6 +146,9 @@ class AsyncClient(Generic[SyncClient]):
         self._left_to_run: FrozenSet[str] = (
             frozenset() if cancel_sent_once or on_abandoned is None else self._sent_once - frozenset(_BATCHES)
         )
+        #: Those left to run, even without a hook, when their request names a file for the outcome
+        #: (``save_to``, ``save_dir``): the library writes it there, which nothing else would do.
+        self._left_to_save: FrozenSet[str] = frozenset() if cancel_sent_once else self._sent_once - frozenset(_BATCHES)
         _clients.add(self)  # a fork()'s child gives it a pool of its own (_after_fork_in_child)
 
     def _new_pool(self) -> concurrent.futures.ThreadPoolExecutor:
@@ -205,9 +214,10 @@ class AsyncClient(Generic[SyncClient]):
         ``call_id`` field is kept (and cancelled by, when the task is cancelled)."""
         sealed: Sealed[Arguments] = Sealed(((operation, request), {}))
         explicit = (request or {}).get("call_id")
+        saves = _save_path(request) if isinstance(request, Mapping) else None
         del request  # held sealed only (sello._sealed)
         own = explicit if isinstance(explicit, str) else None
-        return await self._run(operation, self._client.call, sealed, _call_id=own)
+        return await self._run(operation, self._client.call, sealed, _call_id=own, _saves=saves)
 
     async def _run(
         self,
@@ -215,9 +225,11 @@ class AsyncClient(Generic[SyncClient]):
         function: Callable[..., Result],
         arguments: "Sealed[Arguments]",
         _call_id: Optional[str] = None,
+        _saves: Optional[str] = None,
     ) -> Result:
         """Runs ``function(*args, **kwargs)`` (``arguments``, sealed: they may hold secrets) on the
-        pool."""
+        pool. ``_saves``: the request's ``save_to`` or ``save_dir``, where the library writes the
+        outcome."""
         # The caller's id (the request's, else a sello.call_id block's) or, to cancel by, a new one.
         shared = _call_id if _call_id is not None else current_call_id.get()
         call_id = shared if shared is not None else (_cancel.new_call_id() if self._can_cancel else None)
@@ -241,25 +253,38 @@ class AsyncClient(Generic[SyncClient]):
             # Taken by a thread. A call the library never sends twice runs to its end: cancelling
             # it once it may have been sent would lose a certificate issued, an invoice stamped.
             if call_id is not None and self._can_cancel and not submitted.done():
-                if operation not in self._left_to_run:
+                if not self._leaves_to_run(operation, _saves):
                     loop = asyncio.get_running_loop()
                     _cancel_in_library(loop, self._client, call_id, submitted, _CANCEL_RETRIES, shared is not None)
             # The call may still end with a Result nobody awaits. Runs on that thread when the call
             # ends, or here at once if it has ended already.
-            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id))
+            submitted.add_done_callback(functools.partial(self._abandoned, operation, call_id, _saves))
             raise
 
+    def _leaves_to_run(self, operation: str, saves: Optional[str]) -> bool:
+        """Whether a call whose task was cancelled runs to its end: sent once, and its outcome has
+        somewhere to go (on_abandoned, or the file its request names)."""
+        return operation in self._left_to_run or (saves is not None and operation in self._left_to_save)
+
     def _abandoned(
-        self, operation: str, call_id: Optional[str], submitted: "concurrent.futures.Future[Result]"
+        self,
+        operation: str,
+        call_id: Optional[str],
+        saves: Optional[str],
+        submitted: "concurrent.futures.Future[Result]",
     ) -> None:
         """A call whose task was cancelled has ended: its Result goes to on_abandoned, or a
-        WARNING says it was dropped; an error that may have reached the service, for an operation
-        sent once, is a WARNING too. Names, ids and error codes only in the log: the Result may hold
-        secrets (a certificate), and no local of this frame holds it."""
+        WARNING says where the library kept it (its request's save_to or save_dir) or that it was
+        dropped; an error that may have reached the service, for an operation sent once, is a
+        WARNING too. Names, ids, paths and codes only in the log: the Result may hold secrets (a
+        certificate), and no local of this frame holds it."""
         name = f"{self._client._service}.{operation}"
         error = submitted.exception()
         if error is not None:
-            _log_ended_with(name, call_id, error, operation in self._sent_once)
+            _log_ended_with(name, call_id, error, operation in self._sent_once, saves)
+            return
+        if self._on_abandoned is None and saves is not None:
+            _log_saved(name, call_id, saves, *_saved_and_codes(submitted.result()))
             return
         if self._on_abandoned is None:
             _logger.warning(
@@ -328,7 +353,9 @@ if hasattr(os, "register_at_fork"):  # not on Windows
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _log_ended_with(name: str, call_id: Optional[str], error: BaseException, sent_once: bool) -> None:
+def _log_ended_with(
+    name: str, call_id: Optional[str], error: BaseException, sent_once: bool, saves: Optional[str] = None
+) -> None:
     """How a call whose task was cancelled ended with ``error``: a WARNING when it is sent once and
     its request may have reached the service (not retryable, after a request was sent), else DEBUG.
     Worded from the error itself (a cancel by a shared call_id is a cancel too)."""
@@ -346,12 +373,70 @@ def _log_ended_with(name: str, call_id: Optional[str], error: BaseException, sen
     _logger.warning(
         "sello.aio: %s (call_id %s) ended with %s %s after its task was cancelled: its request may have "
         "reached the service (a certificate issued, an invoice stamped, a contract created before the "
-        "answer was lost); check with the provider before sending it again",
+        "answer was lost); check with the provider before sending it again%s",
         name,
         call_id,
         type(error).__name__,
         code,
+        "" if saves is None else f" (nothing was written to {saves})",
     )
+
+
+def _log_saved(name: str, call_id: Optional[str], saves: str, saved: List[str], codes: List[str]) -> None:
+    """A call left to run for its request's save_to / save_dir (no on_abandoned) succeeded: where
+    the library kept its outcome, or that it could not (a WRITE_FAILED, say) and the outcome, which
+    nobody awaits, is lost. Paths and warning codes only, never the Result's data."""
+    warnings = f" (warnings: {', '.join(codes)})" if codes else ""
+    if saved:
+        _logger.warning(
+            "sello.aio: %s (call_id %s) succeeded after its task was cancelled; its outcome was kept in %s%s",
+            name,
+            call_id,
+            ", ".join(saved),
+            warnings,
+        )
+        return
+    _logger.warning(
+        "sello.aio: %s (call_id %s) succeeded after its task was cancelled, but nothing was written to %s%s: "
+        "its outcome was lost (pass on_abandoned= to the client to keep it)",
+        name,
+        call_id,
+        saves,
+        warnings,
+    )
+
+
+def _saved_and_codes(result: Result) -> Tuple[List[str], List[str]]:
+    """The files the library wrote (``saved_to``, ``saved_files``) and the Result's warning codes."""
+    saved: List[str] = []
+    to = result.get("saved_to")
+    if isinstance(to, str):
+        saved.append(to)
+    files = result.get("saved_files")
+    if isinstance(files, list):
+        saved.extend(f for f in files if isinstance(f, str))
+    return saved, result.warning_codes()
+
+
+def _save_path(request: Mapping[str, Any]) -> Optional[str]:
+    """The request's ``save_to`` or ``save_dir`` (a path, not a secret), if it names one."""
+    for field in ("save_to", "save_dir"):
+        value = request.get(field)
+        if value is not None:
+            try:
+                return os.fsdecode(value)
+            except TypeError:  # refused by the library's checks before anything is sent
+                return None
+    return None
+
+
+def _bound_save_path(signature: inspect.Signature, arguments: "Sealed[Arguments]") -> Optional[str]:
+    """``_save_path`` of a method call's arguments, as the synchronous method would take them."""
+    try:
+        bound = signature.bind_partial(None, *arguments.value[0], **arguments.value[1])
+    except TypeError:  # the synchronous method raises it, before anything is sent
+        return None
+    return _save_path(bound.arguments)
 
 
 def _hook_failed(name: str, call_id: Optional[str], exc: BaseException) -> None:
@@ -409,15 +494,18 @@ def _coroutine_method(owner: type, operation: str, sync_method: Callable[..., Re
     """The coroutine version of a synchronous operation method: same name, arguments and
     documentation; the call runs on the client's pool."""
 
+    signature = inspect.signature(sync_method)
+
     async def method(self: AsyncClient[Any], *args: Any, **kwargs: Any) -> Result:
         arguments: Sealed[Arguments] = Sealed((args, kwargs))
         del args, kwargs  # held sealed only (sello._sealed)
-        return await self._run(operation, getattr(self._client, operation), arguments)
+        saves = _bound_save_path(signature, arguments)
+        return await self._run(operation, getattr(self._client, operation), arguments, _saves=saves)
 
     method.__name__ = operation
     method.__qualname__ = f"{owner.__name__}.{operation}"
     method.__module__ = owner.__module__
     method.__doc__ = sync_method.__doc__
     # setattr: mypy does not know functions have a __signature__ attribute.
-    setattr(method, "__signature__", inspect.signature(sync_method))  # noqa: B010
+    setattr(method, "__signature__", signature)  # noqa: B010
     return method

@@ -15,7 +15,8 @@ __all__ = ["FES", "FirmaVirtual", "CFDI"]
 class FES(AsyncClient[_fes.FES]):
     """The asynchronous :class:`sello.FES`: the same keyword arguments plus ``max_concurrency``
     (default 16), ``on_abandoned`` and ``cancel_sent_once``, the same methods as coroutines. See
-    :class:`sello.aio.AsyncClient` (``obtain_certificate`` is sent once: not cancelled with its task)."""
+    :class:`sello.aio.AsyncClient` (``obtain_certificate`` is sent once: with ``on_abandoned`` or
+    ``save_to``, not cancelled with its task)."""
 
     _sync_class = _fes.FES
 
