@@ -164,6 +164,13 @@ final class Library
             }
             $where = $list ? "{$path}[$key]" : ($path === '' ? (string) $key : "$path.$key");
             if (is_string($item) && preg_match('//u', $item) !== 1) {
+                if (is_string($key) && self::isPath($key)) {
+                    // Converted, a file name names another file, which does not exist.
+                    return [$where, "'$where' is a file name that is not valid UTF-8, and the library takes "
+                        . "UTF-8 paths: rename the file, or link it under a UTF-8 name (symlink()), or send its "
+                        . "content instead where the operation takes it (content_base64, datos_base64, certBase64, "
+                        . "keyBase64); nothing was sent"];
+                }
                 return [$where, "'$where' is not valid UTF-8 (Latin-1 text? convert it first: "
                     . "mb_convert_encoding(\$value, 'UTF-8', 'ISO-8859-1')); nothing was sent"];
             }
@@ -179,6 +186,12 @@ final class Library
             }
         }
         return null;
+    }
+
+    /** Whether a member named `$key` is a file name (xml_path, save_to, ca_file…). */
+    private static function isPath(string $key): bool
+    {
+        return str_ends_with($key, '_path') || in_array($key, ['save_to', 'save_dir', 'ca_file'], true);
     }
 
     private static function open(?string $explicit): void

@@ -48,6 +48,15 @@ final class EncodingTest extends SandboxTestCase
         self::assertSame([], $this->sandbox->requests());
     }
 
+    public function testAFileNameThatIsNotUtf8IsNotToldToBeConverted(): void
+    {
+        // Converted, "se\xF1al.xml" names "señal.xml", another file, which does not exist (audit).
+        $e = self::refused(fn () => Sello::cfdiInspectCsd(['cert_path' => "/tmp/se\xF1al.cer"]));
+        self::assertSame('cert_path', $e->field());
+        self::assertStringNotContainsString('mb_convert_encoding', $e->getMessage());
+        self::assertStringContainsString('rename the file', $e->getMessage());
+    }
+
     public function testANestedFieldIsNamedAsTheLibraryNamesIt(): void
     {
         $fv = new FirmaVirtual($this->fvConfig());
