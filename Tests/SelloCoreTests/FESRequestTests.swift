@@ -104,6 +104,13 @@ import Testing
 
     /// What the copy does not write — a parameter JSON would escape, more than the buffer
     /// holds — leaves the body to JSONWriter.
+    /// macOS writes accented letters decomposed (NFD); the service wants them composed.
+    @Test func textIsComposedAndASCIIKeptAsItIs() {
+        #expect(FESRequest.composed("Pen\u{303}a Jose\u{301}") == "Peña José")
+        #expect(Array(FESRequest.composed("Pen\u{303}a").utf8) == Array("Peña".utf8))
+        #expect(FESRequest.composed("Empresa SpA") == "Empresa SpA")
+    }
+
     @Test func theBodyBufferRefusesWhatItDoesNotWrite() {
         for (parameter, fits) in [
             ("abc", true), ("a\"c", false), ("a\\c", false), ("a\u{1F}c", false), ("abcd", false),

@@ -176,6 +176,25 @@ def test_the_comuna_is_sent_as_the_seed_writes_it(sandbox, fes_config, given, se
     assert checked["data"]["request"]["parametro"]["comuna"] == sent
 
 
+@pytest.mark.parametrize("field", ["nombreEmpresa", "direccion", "giroEmpresa"])
+def test_a_text_typed_on_a_mac_is_sent_composed(sandbox, fes_config, field: str) -> None:
+    """macOS writes "Peña" as n + U+0303 (NFD): it passed the local checks, went as it was, and the
+    service refused it with 102 and no field (audit of 2026-12-08). Texts are sent composed (NFC),
+    as every other system writes them; the password is sent as typed (it protects the file)."""
+    decomposed = {
+        "nombreEmpresa": "Pen\u0303a Ltda",
+        "direccion": "Av. Jose\u0301 Miguel Carrera 1",
+        "giroEmpresa": "Disen\u0303o",
+    }
+    composed = {"nombreEmpresa": "Peña Ltda", "direccion": "Av. José Miguel Carrera 1", "giroEmpresa": "Diseño"}
+    envelope = obtain(fes_config, {**VALID, field: decomposed[field]})
+    assert envelope["ok"] is True, envelope
+    [received] = sandbox.requests()
+    assert received["json"]["request"]["parametro"][field] == composed[field]
+    checked = call("fes_check_request", {**VALID, field: decomposed[field]})
+    assert checked["data"]["request"]["parametro"][field] == composed[field]
+
+
 def test_check_request_masks_secrets() -> None:
     envelope = call("fes_check_request", VALID)
     assert envelope["ok"] is True

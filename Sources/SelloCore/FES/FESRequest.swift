@@ -97,16 +97,29 @@ public struct FESRequest: Sendable {
         self.saveTo = saveTo
     }
 
-    /// The eight textual parameters as read; a member of the wrong type is kept in `types`.
+    /// The eight textual parameters as read, composed (NFC) but for the password; a member of the
+    /// wrong type is kept in `types`. macOS writes "Peña" as n + U+0303: sent so, the service
+    /// refused it with 102 (audit of 2026-12-08). The password is kept as typed: it protects the
+    /// file, and whatever opens it later gets the bytes the user types. A clean request takes
+    /// `plainValues` instead, which only accepts text below U+0100, composed already.
     static func texts(_ reader: FieldReader, _ types: inout Problems) -> Texts {
         func text(_ parameter: Parameter) -> String? {
-            types.check { () throws(SelloError) in try reader.string(parameter.name, usuallyAt: parameter.rawValue) }
-                ?? nil
+            let text =
+                types.check { () throws(SelloError) in
+                    try reader.string(parameter.name, usuallyAt: parameter.rawValue)
+                } ?? nil
+            return parameter == .claveCertificado ? text : text.map(composed)
         }
         return Texts(
             rut: text(.rut), correo: text(.correo), numeroDocumento: text(.numeroDocumento),
             claveCertificado: text(.claveCertificado), nombreEmpresa: text(.nombreEmpresa), comuna: text(.comuna),
             direccion: text(.direccion), giroEmpresa: text(.giroEmpresa))
+    }
+
+    /// `text` in Unicode's composed form (NFC): the standard library's own normalisation, for
+    /// text that is not all ASCII (which is composed already).
+    static func composed(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : String(decoding: text._nfcCodeUnits, as: UTF8.self)
     }
 
     /// `checkedValues` for a scanned request whose eight textual parameters are plain strings
