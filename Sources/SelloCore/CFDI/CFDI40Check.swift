@@ -17,10 +17,15 @@ struct CFDI40Check {
     ///     with it, the seed's alternative to CALCULAR_SELLO (002, procesarArchivoConCSD).
     ///   - now: seconds since the epoch (the caller's clock).
     init(_ bytes: [UInt8], field: String, calcularSello: Bool, withCSD: Bool = false, now: Int64) throws(SelloError) {
+        try CFDIEncoding.checkDeclaration(bytes, field: field)
         let root: XMLElement
         switch parseXML(bytes) {
         case .success(let element): root = element
         case .failure(let failure):
+            // Not UTF-8 at all: said as such, with what to do, rather than as a byte at an offset.
+            if let problem = CFDIEncoding.problem(bytes, field: field, what: "the CFDI", fix: "convert it to UTF-8") {
+                throw problem
+            }
             let why =
                 failure.message.hasPrefix("DOCTYPE")
                 ? "it has a DOCTYPE (a CFDI has no DTD and no entities)" : failure.message

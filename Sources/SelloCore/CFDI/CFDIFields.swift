@@ -166,7 +166,12 @@ enum CFDIFields {
 
     /// A document given as exactly one of `name` (text), `name_path` or `name_base64`: present
     /// and not blank. `what` names it in messages ("the CSV interchange file").
-    static func document(_ reader: FieldReader, name: String, what: String) throws(SelloError) -> [UInt8] {
+    /// `check`: what the document must be besides non-empty, given its bytes and the field they
+    /// came from; it returns the bytes to send (`CFDIEncoding.csv`).
+    static func document(
+        _ reader: FieldReader, name: String, what: String,
+        check: (_ bytes: [UInt8], _ field: String) throws(SelloError) -> [UInt8] = { bytes, _ in bytes }
+    ) throws(SelloError) -> [UInt8] {
         let names = [name, name + "_path", name + "_base64"]
         let given = names.filter { reader.has($0) }
         guard given.count <= 1 else {
@@ -195,6 +200,6 @@ enum CFDIFields {
             }
             throw CFDICodes.invalidParameter("\(field): \(what) is empty", field: field)
         }
-        return bytes
+        return try check(bytes, field)
     }
 }

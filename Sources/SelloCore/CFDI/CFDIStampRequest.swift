@@ -24,7 +24,7 @@ struct CFDIStampRequest {
             try CFDIFields.contrato(reader, default: defaultContrato)
         }
         let datos = problems.check { () throws(SelloError) in
-            try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file")
+            try CFDIFields.document(reader, name: "datos", what: "the CSV interchange file", check: CFDIEncoding.csv)
         }
         let prueba = problems.check { () throws(SelloError) in try reader.bool("prueba") ?? false }
         let opciones = problems.check { () throws(SelloError) in try reader.stringArray("opciones") ?? [] }
