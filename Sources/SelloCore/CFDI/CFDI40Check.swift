@@ -18,8 +18,13 @@ struct CFDI40Check {
     ///   - now: seconds since the epoch (the caller's clock).
     init(_ bytes: [UInt8], field: String, calcularSello: Bool, withCSD: Bool = false, now: Int64) throws(SelloError) {
         let root: XMLElement
-        switch parseXML(bytes) {
+        switch parseRequestXML(bytes) {
         case .success(let element): root = element
+        case .failure(let failure) where failure.tooComplex:
+            throw SelloError(
+                .validation, .xmlTooComplex,
+                "\(field) is too costly to read: \(failure.message) (line \(failure.line)); a CFDI of "
+                    + "any realistic shape within the 8 MiB request limit is read", field: field)
         case .failure(let failure):
             let why =
                 failure.message.hasPrefix("DOCTYPE")
