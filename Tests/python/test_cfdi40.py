@@ -229,6 +229,16 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
     assert service_requests(sandbox) == []
 
 
+def test_a_mensaje_of_several_messages_does_not_repeat_the_description(sandbox, cfdi) -> None:
+    # Prodigia separates several messages with a pipe (seed 002); the first is often the code's own
+    # description, which the message already starts with.
+    envelope = stamp_xml(cfdi, cfdi40_xml(""), opciones=["CALCULAR_SELLO"])
+    error = expect_error(envelope, "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    assert error["message"] == (
+        "El usuario no cuenta con un certificado default. (CALCULAR_SELLO sin certificado default)"
+    ), error
+
+
 def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, cfdi) -> None:
     # 73 hours ago in Mexico City may be 72 in Tijuana: sent, and the service answers 401 (it judges
     # Fecha in the zone of LugarExpedicion 06000: Mexico City).
