@@ -243,6 +243,8 @@ def test_a_refused_option_never_shows_its_value(sandbox, cfdi) -> None:
 REASON_CHECKS = [
     ("no motivo", [f"{GHOST}|"], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
     ("object without motivo", [{"uuid": GHOST}], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
+    ("a bare uuid", [GHOST], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
+    ("a bare uuid, malformed", ["5FB2822E"], "validation", "PARAMETRO_INVALIDO", "uuids[0]"),
     ("motivo 05", [f"{GHOST}|05|"], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("motivo 0", [{"uuid": GHOST, "motivo": 0}], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("motivo text", [f"{GHOST}|errores|"], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
