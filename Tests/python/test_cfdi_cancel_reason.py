@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import subprocess
+import time
 from typing import Any
 
 import pytest
@@ -236,6 +237,23 @@ def test_a_refused_option_never_shows_its_value(sandbox, cfdi) -> None:
         envelope = cfdi.call("cancel_with_reason", reason([f"{GHOST}|02|"], opciones=[option]))
         assert envelope["ok"] is False and secret[:8] not in envelope["error"]["message"], envelope
     expect_nothing_sent(sandbox, envelope)
+
+
+def test_a_lost_cancellation_answer_names_the_operation_that_tells(sandbox, cfdi, cfdi_config) -> None:
+    # The advice was "check with the provider", when cfdi_get_status (or the receipt) with the
+    # UUID tells whether it was cancelled (docs/errors.md).
+    uuid = stamp(cfdi, "lost")
+    sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/cancelacion")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
+        envelope = client.call("cancel_with_reason", reason([f"{uuid}|02|"]))
+        error = expect_error(envelope, "timeout", "TIMEOUT")
+        assert error["retryable"] is False and envelope["meta"]["attempts"] == 1
+        assert "cfdi_get_status" in error["message"] and "cfdi_get_cancellation_receipt" in error["message"], error
+        assert "check with the provider" not in error["message"], error
+        time.sleep(1.5)
+        sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/cancelarCfdiConOpciones")
+        envelope = client.call("cancel", reason([f"{uuid}|{NAMED_RECEPTOR}|{EMISOR}|1160.00|02|"]))
+        assert "cfdi_get_status" in expect_error(envelope, "timeout", "TIMEOUT")["message"], envelope
 
 
 # --- SAT's rules: nothing is sent ------------------------------------------------------------------
