@@ -130,4 +130,29 @@ import Testing
         let error = try #require(Self.refusal(Array("<a".utf8), field: "items[4].xml"))
         #expect(error.field == "items[4].xml" && error.message.hasPrefix("items[4].xml is not well-formed XML"))
     }
+
+    /// A factura global: one Concepto (with its Traslado) per ticket.
+    static let concepto =
+        #"<c:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" Descripcion="Servicio" "#
+        + #"ValorUnitario="1000.00" Importe="1000.00" ObjetoImp="02"><c:Impuestos><c:Traslados><c:Traslado "#
+        + #"Base="1000.00" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/>"#
+        + "</c:Traslados></c:Impuestos></c:Concepto>"
+
+    @Test func aFacturaGlobalOf20000ConceptosIsRead() throws {
+        // 6.8 MB: the answers' budget (size plus 8 MiB) refused 7,800 Conceptos as not well-formed.
+        let inside = "<c:Conceptos>" + String(repeating: Self.concepto, count: 20_000) + "</c:Conceptos>"
+        let bytes = Self.cfdi(inside: inside)
+        #expect(bytes.count < Sello.maxRequestBytes)
+        let checked = try CFDI40Check(bytes, field: "xml", calcularSello: false, now: Self.may2)
+        #expect(checked.emisorRFC == "EKU9003173C9")
+    }
+
+    @Test func anXMLTooCostlyToReadIsNotCalledMalformed() throws {
+        let tiny = try #require(Self.refusal(Self.cfdi(inside: String(repeating: "<x/>", count: 2_000_000))))
+        #expect(tiny.code == .xmlTooComplex && tiny.kind == .validation && tiny.field == "xml")
+        #expect(tiny.message.contains("64 MiB") && tiny.message.contains(" elements were read"))
+        let attributes = (0...XMLLimits.maxAttributes).map { "a\($0)=\"1\"" }.joined(separator: " ")
+        let crowded = try #require(Self.refusal(Self.cfdi(inside: "<c:Addenda \(attributes)/>")))
+        #expect(crowded.code == .xmlTooComplex && crowded.message.contains("256 attributes"))
+    }
 }

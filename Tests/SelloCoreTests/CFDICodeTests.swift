@@ -38,7 +38,7 @@ import Testing
         #expect(error.kind == code.kind)
         #expect(error.retryable == code.retryable)
         #expect(error.message.hasPrefix(code.description))
-        #expect(error.message.contains("detalle|x"))
+        #expect(error.message.contains(" (detalle; x)")) // the service's pipes, as messages
     }
 
     @Test func kindsAndRetryability() throws {
@@ -183,5 +183,23 @@ import Testing
         let error = CFDICodes.serviceError(number: 3, mensaje: long, operation: "cancel")
         #expect(error.message.count < 500 && error.message.contains(String(repeating: "x", count: 300) + "…"))
         #expect(CFDICodes.shownMensaje("  ") == nil && CFDICodes.shownMensaje(" corto ") == "corto")
+    }
+
+    @Test func aMensajeOfSeveralMessagesDropsTheDescription() {
+        let described = CFDICodes.serviceError(
+            number: 20,
+            mensaje: "El usuario no cuenta con un certificado default.|CALCULAR_SELLO sin certificado default",
+            operation: "stamp")
+        #expect(
+            described.message
+                == "El usuario no cuenta con un certificado default. (CALCULAR_SELLO sin certificado default)")
+        // Case and the trailing period aside, and each repeat wherever it is.
+        let repeated = CFDICodes.serviceError(
+            number: 20, mensaje: "otro | EL USUARIO NO CUENTA CON UN CERTIFICADO DEFAULT|| tercero.", operation: "stamp"
+        )
+        #expect(repeated.message == "El usuario no cuenta con un certificado default. (otro; tercero.)")
+        let only = CFDICodes.serviceError(
+            number: 20, mensaje: "El usuario no cuenta con un certificado default|", operation: "stamp")
+        #expect(only.message == "El usuario no cuenta con un certificado default.")
     }
 }

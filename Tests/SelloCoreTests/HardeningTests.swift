@@ -79,6 +79,24 @@ import Testing
         #expect(failure.tooComplex)
     }
 
+    @Test func aRequestsXMLHasABudgetOfItsOwn() throws {
+        // 3 MB of small elements with attributes, as a CFDI's: past an answer's budget of its size
+        // plus 8 MiB, within a request's (eight times the 8 MiB request limit).
+        let element = #"<a x="1" y="2" z="3" w="4"/>"#
+        let bytes = Array(("<r>" + String(repeating: element, count: 110_000) + "</r>").utf8)
+        guard case .failure(let failure) = parseXML(bytes), failure.tooComplex else {
+            Issue.record("read within an answer's budget: the test no longer shows the difference")
+            return
+        }
+        #expect(try parseRequestXML(bytes).get().children.count == 110_000)
+        let tiny = Array(("<r>" + String(repeating: "<a/>", count: 2_000_000) + "</r>").utf8)
+        guard case .failure(let refused) = parseRequestXML(tiny) else {
+            Issue.record("2,000,000 elements were read")
+            return
+        }
+        #expect(refused.tooComplex && refused.message.contains("64 MiB"))
+    }
+
     @Test func aTextNodeOver10MBIsRead() throws {
         let text = [UInt8](repeating: UInt8(ascii: "Q"), count: 12_000_000)
         let root = try parseXML(Array("<r><pdfBase64>".utf8) + text + Array("</pdfBase64></r>".utf8)).get()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import json
 import pathlib
 import re
@@ -228,6 +229,16 @@ def test_the_messages_say_what_to_do(sandbox, cfdi) -> None:
     assert service_requests(sandbox) == []
 
 
+def test_a_mensaje_of_several_messages_does_not_repeat_the_description(sandbox, cfdi) -> None:
+    # Prodigia separates several messages with a pipe (seed 002); the first is often the code's own
+    # description, which the message already starts with.
+    envelope = stamp_xml(cfdi, cfdi40_xml(""), opciones=["CALCULAR_SELLO"])
+    error = expect_error(envelope, "service", "SIN_CERTIFICADO_DEFAULT", 20)
+    assert error["message"] == (
+        "El usuario no cuenta con un certificado default. (CALCULAR_SELLO sin certificado default)"
+    ), error
+
+
 def test_fecha_is_refused_only_when_out_of_range_in_every_mexican_zone(sandbox, cfdi) -> None:
     # 73 hours ago in Mexico City may be 72 in Tijuana: sent, and the service answers 401 (it judges
     # Fecha in the zone of LugarExpedicion 06000: Mexico City).
@@ -297,6 +308,45 @@ def test_stamp_xml_with_csd_checks_send_nothing(sandbox, cfdi, certs, name, buil
     envelope = cfdi.call("stamp_xml_with_csd", {"xml": cfdi40_xml(), "opciones": ["CALCULAR_SELLO"], **build(certs)})
     expect_error(envelope, kind, code, number, field)
     expect_nothing_sent(sandbox, envelope)
+
+
+CONCEPTO = (
+    '<cfdi:Concepto ClaveProdServ="01010101" Cantidad="1" ClaveUnidad="ACT" Descripcion="Servicio" '
+    'ValorUnitario="1000.00" Importe="1000.00" ObjetoImp="02"><cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado '
+    'Base="1000.00" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="160.00"/></cfdi:Traslados>'
+    "</cfdi:Impuestos></cfdi:Concepto>"
+)
+
+
+def test_a_factura_global_of_10000_conceptos_is_sent(sandbox, cfdi, tmp_path) -> None:
+    # One Concepto per ticket: 10,000 of them are some 3.4 MB, well within the 8 MiB request limit.
+    # It was refused locally as 301 "not well-formed" from about 7,800 Conceptos (2.6 MB): the
+    # budget for reading a service's answer was applied to the user's own XML.
+    xml = cfdi40_xml(seal("global")).replace("<cfdi:Conceptos>", "<cfdi:Conceptos>" + CONCEPTO * 9_999)
+    assert 3_000_000 < len(xml) < 8 << 20
+    path = tmp_path / "global.xml"
+    path.write_text(xml, encoding="utf-8")
+    envelope = cfdi.call("stamp_xml", {"xml_path": str(path)})
+    [request] = service_requests(sandbox)  # the sandbox may refuse it for its own reasons: it arrived
+    assert request["path"] == CFDI_REST + "/timbrado40" and request["body_size"] == len(xml)
+    assert request["body_sha256"] == hashlib.sha256(xml.encode()).hexdigest()  # too large to be logged whole
+    assert envelope["meta"]["attempts"] == 1
+    assert (envelope.get("error") or {}).get("code") != "XML_MAL_FORMADO", envelope
+
+
+def test_an_xml_too_costly_to_read_has_its_own_code(sandbox, cfdi, tmp_path) -> None:
+    # Within 8 MiB, but two million empty elements: no CFDI's shape. Refused, and not as malformed.
+    xml = cfdi40_xml(seal()).replace("</cfdi:Comprobante>", "<x/>" * 2_000_000 + "</cfdi:Comprobante>")
+    path = tmp_path / "tiny.xml"
+    path.write_text(xml, encoding="utf-8")
+    envelope = cfdi.call("stamp_xml", {"xml_path": str(path)})
+    error = expect_error(envelope, "validation", "XML_TOO_COMPLEX", None, "xml_path")
+    assert "64 MiB" in error["message"] and "elements" in error["message"], error
+    attributes = " ".join(f'a{n}="1"' for n in range(300))
+    crowded = stamp_xml(cfdi, cfdi40_xml(seal(), inside=f"<cfdi:Addenda {attributes}/>"))
+    assert "256 attributes" in expect_error(crowded, "validation", "XML_TOO_COMPLEX", None, "xml")["message"]
+    expect_nothing_sent(sandbox, envelope)
+    assert service_requests(sandbox) == []
 
 
 # --- the 307 recovery and what a timeout means ----------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import subprocess
+import time
 from typing import Any
 
 import pytest
@@ -238,11 +239,30 @@ def test_a_refused_option_never_shows_its_value(sandbox, cfdi) -> None:
     expect_nothing_sent(sandbox, envelope)
 
 
+def test_a_lost_cancellation_answer_names_the_operation_that_tells(sandbox, cfdi, cfdi_config) -> None:
+    # The advice was "check with the provider", when cfdi_get_status (or the receipt) with the
+    # UUID tells whether it was cancelled (docs/errors.md).
+    uuid = stamp(cfdi, "lost")
+    sandbox.fault("delay", ms=1500, prefix=CFDI_REST + "/cancelacion")
+    with Client("cfdi", {**cfdi_config, "timeout_ms": 300}) as client:
+        envelope = client.call("cancel_with_reason", reason([f"{uuid}|02|"]))
+        error = expect_error(envelope, "timeout", "TIMEOUT")
+        assert error["retryable"] is False and envelope["meta"]["attempts"] == 1
+        assert "cfdi_get_status" in error["message"] and "cfdi_get_cancellation_receipt" in error["message"], error
+        assert "check with the provider" not in error["message"], error
+        time.sleep(1.5)
+        sandbox.fault("delay", ms=1500, prefix=CFDI_API + "/cancelarCfdiConOpciones")
+        envelope = client.call("cancel", reason([f"{uuid}|{NAMED_RECEPTOR}|{EMISOR}|1160.00|02|"]))
+        assert "cfdi_get_status" in expect_error(envelope, "timeout", "TIMEOUT")["message"], envelope
+
+
 # --- SAT's rules: nothing is sent ------------------------------------------------------------------
 
 REASON_CHECKS = [
     ("no motivo", [f"{GHOST}|"], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
     ("object without motivo", [{"uuid": GHOST}], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
+    ("a bare uuid", [GHOST], "validation", "MOTIVO_REQUERIDO", "uuids[0].motivo"),
+    ("a bare uuid, malformed", ["5FB2822E"], "validation", "PARAMETRO_INVALIDO", "uuids[0]"),
     ("motivo 05", [f"{GHOST}|05|"], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("motivo 0", [{"uuid": GHOST, "motivo": 0}], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),
     ("motivo text", [f"{GHOST}|errores|"], "validation", "MOTIVO_INVALIDO", "uuids[0].motivo"),

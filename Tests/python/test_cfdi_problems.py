@@ -83,7 +83,7 @@ def test_each_missing_part_of_the_credentials_is_its_own_problem(sandbox, cfdi) 
     assert [field for field, _ in found] == ["rfcEmisor", "uuids", "certBase64", "keyBase64", "keyPass"]
     # a PKCS#12 holds the key: the file and its password are what it needs
     request = {"rfcEmisor": "EKU9003173C9", "uuids": [UUID], "opciones": ["PKCS12"]}
-    found = problems(cfdi.call("cancel_with_reason", request), "PARAMETRO_INVALIDO", "uuids")
+    found = problems(cfdi.call("cancel_with_reason", request), "MOTIVO_REQUERIDO", "uuids[0].motivo")  # a bare UUID
     assert [field for field, _ in found][-2:] == ["certBase64", "keyPass"]
     # every part given: the credentials are one check again, their first problem standing for them
     envelope = cfdi.call("stamp_xml_with_csd", {"certBase64": "AAAA", "keyBase64": "AAAA", "keyPass": "Clave1234"})

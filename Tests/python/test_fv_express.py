@@ -432,7 +432,9 @@ def test_a_timeout_after_sending_is_not_repeated(sandbox, fv_config, tmp_path):
     with Client("fv", {**fv_config, "timeout_ms": 800}) as fv:
         ok(fv.call("login", {}))
         envelope = fv.call("create_contract_express", request(pdf_file(tmp_path)))
-    assert failed(envelope, "timeout", "TIMEOUT")["retryable"] is False
+    error = failed(envelope, "timeout", "TIMEOUT")
+    assert error["retryable"] is False
+    assert "fv_list_owner_contracts shows whether the contract was created" in error["message"], error
     assert len(express_requests(sandbox)) == 1
 
 

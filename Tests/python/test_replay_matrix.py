@@ -10,7 +10,7 @@ retries enabled, then classifies what the library did:
 - sent again: the envelope is ok with meta.attempts 2, and the sandbox received the request twice
   (the replay policy is .idempotent);
 - sent once: an error HTTP_502 with meta.attempts 1, "may have reached the service" in its message,
-  and one request received (.onlyIfNotSent: retryable false, "check with the provider";
+  and one request received (.onlyIfNotSent: retryable false, "before trying again", with how to find out;
   .callerMayRepeat: retryable true, "send the same request again");
 
 and asserts it is "sent once" exactly when the operation is in SENT_ONCE. A 502 is the fault for
@@ -322,8 +322,9 @@ def outcome(envelope: Dict[str, Any], sent: int, name: str) -> str:
     error = envelope.get("error") or {}
     if envelope["ok"] is False and error.get("code") == "HTTP_502" and attempts == 1 and sent == 1:
         assert "may have reached the service" in error["message"], error
-        # .onlyIfNotSent: not retryable, ask the provider; .callerMayRepeat: retryable, with advice.
-        advice = "send the same request again" if error["retryable"] else "check with the provider"
+        # .onlyIfNotSent: not retryable, with how to find out (its own read, or ask the provider);
+        # .callerMayRepeat: retryable, with advice.
+        advice = "send the same request again" if error["retryable"] else "before trying again"
         assert advice in error["message"], error
         return "once"
     pytest.fail(

@@ -19,8 +19,13 @@ struct CFDI40Check {
     init(_ bytes: [UInt8], field: String, calcularSello: Bool, withCSD: Bool = false, now: Int64) throws(SelloError) {
         try CFDIEncoding.checkDeclaration(bytes, field: field)
         let root: XMLElement
-        switch parseXML(bytes) {
+        switch parseRequestXML(bytes) {
         case .success(let element): root = element
+        case .failure(let failure) where failure.tooComplex:
+            throw SelloError(
+                .validation, .xmlTooComplex,
+                "\(field) is too costly to read: \(failure.message) (line \(failure.line)); a CFDI of "
+                    + "any realistic shape within the 8 MiB request limit is read", field: field)
         case .failure(let failure):
             // Not UTF-8 at all: said as such, with what to do, rather than as a byte at an offset.
             if let problem = CFDIEncoding.problem(bytes, field: field, what: "the CFDI", fix: "convert it to UTF-8") {

@@ -68,7 +68,7 @@ enum CFDICancelCredentials {
             throw CFDICodes.invalidParameter(
                 "opciones XML_CANCELACION:… does not hold base64 (of the signed cancellation XML)", field: "opciones")
         }
-        if case .failure(let failure) = parseXML(bytes) {
+        if case .failure(let failure) = parseRequestXML(bytes) {
             throw CFDICodes.invalidParameter(
                 "opciones XML_CANCELACION:… is base64, but not of an XML document (\(failure.message), line "
                     + "\(failure.line)): give base64 of the cancellation XML signed by the issuer",

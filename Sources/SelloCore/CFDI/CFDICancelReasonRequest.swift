@@ -27,14 +27,15 @@ struct CFDICancelReasonRequest {
         switch element {
         case .string(let text):
             let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-            guard (2...3).contains(parts.count) else {
+            // A bare UUID is an entry without motivo, as {"uuid": U} and "U||" are (MOTIVO_REQUERIDO).
+            guard (1...3).contains(parts.count) else {
                 throw CFDICodes.invalidParameter(
                     "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the "
                         + "folio empty unless the motivo is 01)",
                     field: "uuids")
             }
             uuidText = parts[0]
-            motivoValue = .string(parts[1])
+            motivoValue = parts.count > 1 ? .string(parts[1]) : nil
             folio = parts.count == 3 ? parts[2] : nil
         case .object:
             let reader = try FieldReader(element, allowed: ["uuid", "motivo", "folioSustitucion"])

@@ -72,7 +72,10 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
     {
         var http = HTTPRequest(
             .post, path,
-            replay: .onlyIfNotSent(consequence: "the cancellation may have been requested from the SAT"))
+            replay: .onlyIfNotSent(
+                consequence: "the cancellation may have been requested from the SAT",
+                advice: "before trying again, cfdi_get_status (or cfdi_get_cancellation_receipt) with each UUID "
+                    + "tells whether it was cancelled"))
         http.query = [("contrato", contrato), ("rfcEmisor", rfcEmisor)] + entries.map { (entryName, text($0)) }
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }

@@ -218,6 +218,21 @@ public enum CFDICodes {
 
     static let mensajeLimit = 300
 
+    /// The messages of `mensaje` other than `description`, joined with "; "; nil when none is left.
+    /// Prodigia separates several messages with a pipe (seed 002, "serán separados por un carácter
+    /// pipe"), the first often the code's own description: shown whole, the message said it twice.
+    static func beyondDescription(_ mensaje: String, _ description: String) -> String? {
+        func plain(_ text: String) -> String {
+            let trimmed = text.trimmingSpaces
+            return (trimmed.hasSuffix(".") ? String(trimmed.dropLast()) : trimmed).lowercased()
+        }
+        let own = plain(description)
+        let rest = mensaje.split(separator: "|").map { String($0).trimmingSpaces }.filter {
+            !$0.isEmpty && plain($0) != own
+        }
+        return rest.isEmpty ? nil : rest.joined(separator: "; ")
+    }
+
     /// The error for an answer whose ok flag is false (a status query's may carry a code of the
     /// cancellation-status table, 90–99).
     static func serviceError(number: Int?, mensaje: String?, operation: String, codigoText: String? = nil)
@@ -234,7 +249,7 @@ public enum CFDICodes {
                 serviceCode: number, details: given.map { ["codigo": .string($0)] })
         }
         var message = code.description
-        if let text, text != code.description { message += " (\(text))" }
+        if let text, let rest = beyondDescription(text, code.description) { message += " (\(rest))" }
         if code.kind == .auth {
             message += "; not retried: Prodigia locks the account after 3 failed logins, check usuario and password"
         }

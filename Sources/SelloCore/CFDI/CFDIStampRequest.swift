@@ -53,11 +53,18 @@ struct CFDIStampRequest {
         return [Base64.encode(Array(opciones.joined(separator: "|").utf8))]
     }
 
+    /// After a stamp that may have been made: its UUID is not known, so no read of the library's
+    /// (cfdi_get_by_uuid takes one) can tell (docs/errors.md).
+    static let unknownUUIDAdvice =
+        ReplayPolicy.askTheProvider + ": the CFDI's UUID is not known, so look it up in Prodigia's portal (or "
+        + "the SAT's records) before stamping it again, or there may be two CFDI for one sale"
+
     /// procesarArchivo: URL query parameters, an empty body of type application/xml.
     /// procesarArchivoConCSD: the JSON body of the seed's example.
     func httpRequest(auth: BasicCredentials) -> HTTPRequest {
         let replay = ReplayPolicy.onlyIfNotSent(
-            consequence: "a CFDI may have been stamped and a transaction of the contract spent")
+            consequence: "a CFDI may have been stamped and a transaction of the contract spent",
+            advice: CFDIStampRequest.unknownUUIDAdvice)
         var http: HTTPRequest
         let datosBase64 = Base64.encode(datos)
         if let csd {

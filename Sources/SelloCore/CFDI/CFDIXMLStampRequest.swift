@@ -88,7 +88,7 @@ struct CFDIXMLStampRequest {
                 advice: "the XML may have been stamped: send the same request again, as it is (the "
                     + "library never does it by itself): Prodigia answers an XML it stamped before "
                     + "with that stamp (warning ALREADY_STAMPED)")
-            : .onlyIfNotSent(consequence: consequence)
+            : .onlyIfNotSent(consequence: consequence, advice: CFDIStampRequest.unknownUUIDAdvice)
         var http: HTTPRequest
         if let csd {
             http = HTTPRequest(.post, CFDIPath.timbrarCfdi, replay: replay)

@@ -138,11 +138,11 @@ extension SelloError {
                 "the call was cancelled after its request was sent; the service recognises the very "
                     + "same request, so it may be sent again as it is",
                 retryable: true)
-        case .onlyIfNotSent(let consequence):
+        case .onlyIfNotSent(let consequence, let advice):
             return SelloError(
                 .cancelled, .cancelled,
                 "the call was cancelled after its request was sent: it may have reached the service "
-                    + "(\(consequence)); check with the provider before sending it again",
+                    + "(\(consequence)); \(advice)",
                 retryable: false)
         }
     }

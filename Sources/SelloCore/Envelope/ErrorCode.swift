@@ -138,6 +138,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let wrongCode = ErrorCode("WRONG_CODE")
     public static let wrongType = ErrorCode("WRONG_TYPE")
     public static let xmlMissing = ErrorCode("XML_MISSING")
+    public static let xmlTooComplex = ErrorCode("XML_TOO_COMPLEX")
     public static let xmlUnreadable = ErrorCode("XML_UNREADABLE")
 
     /// Every name of the library's own (not a table's, not HTTP_/CURL_): what docs/errors.md lists.
@@ -259,6 +260,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         wrongCode,
         wrongType,
         xmlMissing,
+        xmlTooComplex,
         xmlUnreadable,
     ]
 }

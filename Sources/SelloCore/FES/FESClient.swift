@@ -50,7 +50,9 @@ public final class FESClient: OperationClient {
         var http = HTTPRequest(
             .post, FESClient.obtainPath,
             replay: .onlyIfNotSent(
-                consequence: "a certificate may have been issued and the company's quota spent"))
+                consequence: "a certificate may have been issued and the company's quota spent",
+                advice: ReplayPolicy.askTheProvider + ": FES has no query operation, so ask Certificadora del Sur "
+                    + "whether a certificate was issued for that RUT (a second request spends the quota again)"))
         let body =
             request.bodyBytes(after: bodyHead) ?? request.bodyBytes(usuario: usuario, clave: clave, redacted: false)
         http.body = .bytes(body, contentType: FESClient.contentType)

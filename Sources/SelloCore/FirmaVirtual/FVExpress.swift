@@ -14,7 +14,7 @@ extension FVClient {
         var call = FVCall(
             .post, FVPath.createContractExpress, body: request.httpBody(),
             replay: .onlyIfNotSent(
-                consequence: "the contract may have been created, and it is billed"))
+                consequence: "the contract may have been created, and it is billed", advice: FVAdvice.contractCreated))
         call.reportsProgress = true
         call.fileField = request.document.fileField
         let contractName = request.contractName

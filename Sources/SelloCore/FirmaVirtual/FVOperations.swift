@@ -201,7 +201,7 @@ extension FVClient {
         let body = try FVContractRequest.body(json)
         return FVCall(
             .post, FVPath.createContract, body: FVClient.json(body),
-            replay: .onlyIfNotSent(consequence: "the contract may have been created"))
+            replay: .onlyIfNotSent(consequence: "the contract may have been created", advice: FVAdvice.contractCreated))
     }
 
     /// GetContractType: GET /api/v1/contract-type/{QTYPE}/{QVALUE}.
@@ -234,7 +234,7 @@ extension FVClient {
         var call = FVCall(
             .post, FVClient.path(FVPath.contract, try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
-            replay: .onlyIfNotSent(consequence: "the contract may have been deleted"))
+            replay: .onlyIfNotSent(consequence: "the contract may have been deleted", advice: FVAdvice.contractDeleted))
         call.noContentData = .object(JSONObject())
         return call
     }
@@ -246,7 +246,7 @@ extension FVClient {
         var call = FVCall(
             .post, FVClient.path(FVPath.sendDraft, try V.contractID(reader, "IDContract")),
             body: FVClient.emptyJSONBody,
-            replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed"))
+            replay: .onlyIfNotSent(consequence: "the signers may have been e-mailed", advice: FVAdvice.sent))
         call.reader = { message, _, found in
             if let warning = FVReaders.mailsNotSent(message) { found.warn(warning) }
             return message
@@ -280,7 +280,7 @@ extension FVClient {
         var call = FVCall(
             .post, FVPath.upfile, body: body,
             replay: .onlyIfNotSent(
-                consequence: "the document may have been attached to the contract"))
+                consequence: "the document may have been attached to the contract", advice: FVAdvice.documents))
         call.reportsProgress = true
         call.fileField = document.fileField
         return call
@@ -333,7 +333,7 @@ extension FVClient {
         return FVCall(
             .post, FVPath.sortfiles,
             body: FVClient.json(["contractID": .string(contractID), "file_order": .array(order)]),
-            replay: .onlyIfNotSent(consequence: "documents may have been moved or removed"))
+            replay: .onlyIfNotSent(consequence: "documents may have been moved or removed", advice: FVAdvice.documents))
     }
 
     /// One entry of SortFiles' file_order, its first problem thrown (named inside the entry by
@@ -363,7 +363,8 @@ extension FVClient {
             .post, FVClient.path(FVPath.merge, try V.contractID(reader, "ContractID")),
             body: FVClient.emptyJSONBody,
             replay: .onlyIfNotSent(
-                consequence: "the documents may have been merged (the service limits merges)"))
+                consequence: "the documents may have been merged (the service limits merges)",
+                advice: FVAdvice.documents))
     }
 
     // MARK: - Signers
@@ -373,7 +374,7 @@ extension FVClient {
         FVCall(
             .post, FVPath.signerNew,
             body: FVClient.json(try FVClient.signerBody(json, rutForLookup: false, found: &found)),
-            replay: .onlyIfNotSent(consequence: "the signer may have been added"))
+            replay: .onlyIfNotSent(consequence: "the signer may have been added", advice: FVAdvice.signers))
     }
 
     /// UpdateSigner: POST /api/v1/signer/upd. Its rutId finds the signer to change, so it is read as
@@ -382,7 +383,7 @@ extension FVClient {
         FVCall(
             .post, FVPath.signerUpd,
             body: FVClient.json(try FVClient.signerBody(json, rutForLookup: true, found: &found)),
-            replay: .onlyIfNotSent(consequence: "the signer may have been changed"))
+            replay: .onlyIfNotSent(consequence: "the signer may have been changed", advice: FVAdvice.signers))
     }
 
     /// DeleteSigner: POST /api/v1/signer/del {"contractID", "rutId"}.
@@ -398,7 +399,7 @@ extension FVClient {
         return FVCall(
             .post, FVPath.signerDel,
             body: FVClient.json(["contractID": .string(contractID), "rutId": .string(rut)]),
-            replay: .onlyIfNotSent(consequence: "the signer may have been removed"))
+            replay: .onlyIfNotSent(consequence: "the signer may have been removed", advice: FVAdvice.signers))
     }
 
     /// CreateSigner and UpdateSigner's body, in the seed's order. `rutForLookup` (UpdateSigner):

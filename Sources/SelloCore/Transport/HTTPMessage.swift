@@ -3,13 +3,18 @@ public enum ReplayPolicy: Sendable {
     /// Reads, or writes that are harmless to repeat: retried on any transient failure.
     case idempotent
     /// Costs money or quota (a certificate, a stamp, a contract): retried only when it certainly
-    /// did not reach the service (connection refused, DNS, 429, 503 with Retry-After).
-    case onlyIfNotSent(consequence: String)
+    /// did not reach the service (connection refused, DNS, 429, 503 with Retry-After). `advice`:
+    /// how the caller finds out whether it acted, the operation's own where one of the library's
+    /// reads tells (a cancellation: cfdi_get_status), said after a failure and a cancelled call.
+    case onlyIfNotSent(consequence: String, advice: String = ReplayPolicy.askTheProvider)
     /// Costs money like `onlyIfNotSent`, so the library never sends it twice; but the service
     /// recognises the very same request and answers it with what it did the first time (a sealed
     /// CFDI 4.0: codigo 307 and the earlier stamp), so the caller may send it again as it is:
     /// after a failure that may have reached the service the error is `retryable`, with `advice`.
     case callerMayRepeat(consequence: String, advice: String)
+
+    /// The advice when no read of the library's tells whether the request acted.
+    public static let askTheProvider = "check with the provider before trying again"
 
     /// Whether the caller may send the very same request again after it may have reached the
     /// service (the library itself repeats only `idempotent` requests).
@@ -25,9 +30,8 @@ public enum ReplayPolicy: Sendable {
     public var afterPossibleArrival: String? {
         switch self {
         case .idempotent: return nil
-        case .onlyIfNotSent(let consequence):
-            return "the request may have reached the service (\(consequence)), so it was not sent again: check with "
-                + "the provider before trying again"
+        case .onlyIfNotSent(let consequence, let advice):
+            return "the request may have reached the service (\(consequence)), so it was not sent again: \(advice)"
         case .callerMayRepeat(let consequence, let advice):
             return "the request may have reached the service (\(consequence)), so it was not sent again: \(advice)"
         }

@@ -26,18 +26,38 @@ public struct XMLLimits: Sendable {
     /// libxml2 checks each attribute of an element against every earlier one: n attributes cost
     /// n² (100,000 took 17 s). No real answer or CFDI has more than a few dozen.
     public static let maxAttributes = 256
-    /// Estimated bytes of memory the tree may take: the document's size plus 8 MiB (the actual
-    /// peak is about twice the estimate). Real answers are a few elements around large texts.
+    /// Estimated bytes of memory the tree may take (the actual peak is about twice the estimate).
     public let budget: Int
+    /// Whether the document is a request's own (the message then names the budget).
+    let isRequest: Bool
 
+    /// A service's answer: its size plus 8 MiB. Real answers are a few elements around large texts.
     public init(bytes: Int) {
         budget = bytes.addingReportingOverflow(8 << 20).partialValue
+        isRequest = false
     }
+
+    private init(requestBudget: Int) {
+        budget = requestBudget
+        isRequest = true
+    }
+
+    /// The caller's own XML (a CFDI to stamp), at most `Sello.maxRequestBytes`: a tree of eight
+    /// times that limit, whatever the document's size. A CFDI's elements cost some 4.3 times their
+    /// bytes (a factura global's Concepto with its Traslado: 340 bytes, 1,470 estimated), so any
+    /// CFDI of a realistic shape within 8 MiB is read; the answers' budget (size plus 8 MiB)
+    /// refused one of 7,800 Conceptos, 2.6 MB, as not well-formed (audit of 2026-12-08).
+    public static let request = XMLLimits(requestBudget: 8 * Sello.maxRequestBytes)
 }
 
 /// Parses `bytes` (UTF-8) and returns the root element.
 public func parseXML(_ bytes: [UInt8]) -> Result<XMLElement, XMLFailure> {
     parseXML(bytes, repairing: false).map(\.root)
+}
+
+/// The caller's own XML: like `parseXML`, within `XMLLimits.request` rather than an answer's budget.
+public func parseRequestXML(_ bytes: [UInt8]) -> Result<XMLElement, XMLFailure> {
+    parseXML(bytes, repairing: false, limits: .request).map(\.root)
 }
 
 /// A service's answer: like `parseXML`, but bytes that cannot be in an XML document — invalid
@@ -48,8 +68,9 @@ public func parseXMLAnswer(_ bytes: [UInt8]) -> Result<(root: XMLElement, repair
 }
 
 /// `maxBytes`: what libxml2 reads at most (its length is an Int32); smaller in tests.
+/// `limits`: an answer's (from its size) unless given.
 func parseXML(
-    _ bytes: [UInt8], repairing: Bool, maxBytes: Int = Int(Int32.max)
+    _ bytes: [UInt8], repairing: Bool, maxBytes: Int = Int(Int32.max), limits: XMLLimits? = nil
 ) -> Result<(root: XMLElement, repairs: [String]), XMLFailure> {
     if bytes.allSatisfy({ isXMLSpace($0) }) { return .failure(XMLFailure(message: "empty document", line: 0)) }
     if bytes.count > maxBytes { return .failure(XMLFailure(message: "document too large", line: 0)) }
@@ -69,7 +90,7 @@ func parseXML(
                 message: "an element has more than \(XMLLimits.maxAttributes) attributes",
                 line: lineNumber(input, at: offset), tooComplex: true))
     }
-    return SAXReader(limits: XMLLimits(bytes: input.count)).read(input).map { ($0, repairs) }
+    return SAXReader(limits: limits ?? XMLLimits(bytes: input.count)).read(input).map { ($0, repairs) }
 }
 
 // MARK: - Byte-level checks libxml2 would report less clearly
@@ -152,6 +173,8 @@ private final class SAXReader {
     var stack: [Frame] = []
     var root: XMLElement?
     var cost = 0
+    /// Elements read so far (a request's refusal names the count).
+    var elements = 0
     var firstError: XMLFailure?
     /// Why the reader stopped the parser itself.
     var stopped: XMLFailure?
@@ -237,12 +260,15 @@ private final class SAXReader {
 
     func charge(_ amount: Int, _ ctxt: xmlParserCtxtPtr) -> Bool {
         cost += amount
+        elements += 1
         guard cost > limits.budget else { return true }
-        stop(
-            ctxt,
-            XMLFailure(
-                message: "the document holds too many elements or attributes to read within a few times its size",
-                line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
+        let message =
+            limits.isRequest
+            ? "it holds too many elements and attributes to read: \(elements) elements were read when they "
+                + "passed the \(limits.budget >> 20) MiB of memory a request's XML may take (a CFDI's elements "
+                + "take some 4 times their bytes)"
+            : "the document holds too many elements or attributes to read within a few times its size"
+        stop(ctxt, XMLFailure(message: message, line: Int(ctxt.pointee.input?.pointee.line ?? 0), tooComplex: true))
         return false
     }
 
