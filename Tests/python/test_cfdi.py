@@ -21,6 +21,7 @@ from cfdi_support import (  # noqa: F401  (fixtures, requested by name)
     expect_nothing_sent,
     read,  # noqa: F401
     service_requests,
+    warning_codes,
 )
 from sello_ffi import Client, assert_no_secrets, call
 from sello_fixtures import CFDI_API, CFDI_USER, CSD_PASSWORD, EMISOR, RECEPTOR, b64, csd_fields, csv_text
@@ -1150,6 +1151,42 @@ def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     assert len({r["data"]["uuid"] for r in results if r["ok"]}) == 18
     assert len(service_requests(sandbox)) == 19 and envelope["meta"]["attempts"] == 19
     assert len(sandbox.state()["cfdis"]) == 18
+
+
+def test_a_batch_never_stamps_the_same_request_twice(sandbox, cfdi, tmp_path) -> None:
+    # Prodigia makes the seal of a CSV itself: the same file sent twice is two CFDIs and two
+    # transactions of the contract for one sale. A repeat is refused before anything is sent.
+    text = csv_text(folio="77")
+    envelope = cfdi.call("process_files", {"items": [{"datos": text}, {"datos": text}]})
+    first, second = envelope["data"]["results"]
+    assert first["ok"] is True, first
+    error = expect_error(second, "validation", "DUPLICATE_ITEM")
+    assert second["meta"]["attempts"] == 0 and second["meta"]["operation"] == "process_file", second
+    assert "items[0]" in error["message"] and "twice" in error["message"], error
+    assert error["retryable"] is False
+    assert warning_codes(second) == warning_codes(first)  # its own local checks ran
+    assert (envelope["data"]["succeeded"], envelope["data"]["failed"]) == (1, 1)
+    assert len(sandbox.state()["cfdis"]) == 1 and len(service_requests(sandbox)) == 1
+
+    # The same bytes read from a file are the same request; any difference that is sent is not.
+    path = tmp_path / "77.csv"
+    path.write_text(text)
+    items = [
+        {"datos": text, "save_dir": str(tmp_path)},
+        {"datos": csv_text(folio="78")},
+        {"datos_path": str(path)},  # items[0]'s request, byte for byte: save_dir is not sent
+        {"datos": text, "prueba": True},
+        {"datos": text, "contrato": "OTRO-CONTRATO"},  # sent (the sandbox does not know that contract)
+        {"datos_path": str(path), "prueba": True},  # items[3]'s
+    ]
+    envelope = cfdi.call("process_files", {"items": items, "concurrency": 4})
+    results = envelope["data"]["results"]
+    assert [r["meta"]["attempts"] for r in results] == [1, 1, 0, 1, 1, 0], results
+    assert results[4]["error"]["code"] == "CONTRATO_INVALIDO", results[4]
+    for index, earlier in ((2, 0), (5, 3)):
+        error = expect_error(results[index], "validation", "DUPLICATE_ITEM")
+        assert f"items[{earlier}]" in error["message"] and error["details"] == {"earlier_item": earlier}, error
+    assert len(sandbox.state()["cfdis"]) == 4 and envelope["meta"]["attempts"] == 4
 
 
 def test_a_batch_whose_credentials_are_refused_sends_no_other_item(sandbox, cfdi_config) -> None:

@@ -76,18 +76,22 @@ extension CFDIClient {
     /// Progress counts items (done, total), not bytes: each item refused locally is done at once,
     /// each one sent when its result is in.
     ///
+    /// A stamp whose request is an earlier item's, byte for byte, is refused (`CFDIBatchRepeats`).
+    ///
     /// The first item goes alone (`performMany`): Prodigia locks an account after 3 failed logins
     /// (PRODIGIA_2026.md §1), and a batch with a wrong password sent at its concurrency would spend
     /// them all at once. Once an item's credentials are refused, the items not yet sent are not.
     func runBatch(_ request: CFDIBatchRequest, scope: CallScope, facts: inout CallFacts) -> JSON {
         var results = [JSON](repeating: .null, count: request.items.count)
         var ready: [Item] = []
+        var repeats = CFDIBatchRepeats()
         for (index, json) in request.items.enumerated() {
             let itemScope = scope.item(request.operation.name)
             var found = ReadFacts()
             let item = RequestObject(json)
             do throws(SelloError) {
                 let prepared = try request.operation.prepare(self, item, &found)
+                try repeats.check(prepared.http, index: index)
                 var itemFacts = CallFacts()
                 itemFacts.warnings = found.warnings
                 ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))
