@@ -1211,6 +1211,22 @@ def test_a_batch_whose_credentials_are_refused_sends_no_other_item(sandbox, cfdi
     assert len(service_requests(sandbox)) == 1 and envelope["meta"]["attempts"] == 1
 
 
+def test_the_first_item_sent_goes_alone_after_items_refused_locally(sandbox, cfdi_config) -> None:
+    # Items are prepared when their turn comes: those refused locally do not count as the first,
+    # so a wrong password still costs one failed login, not one per slot.
+    bad = {"datos": csv_text(), "opciones": ["GENERA_PDF"]}
+    items = [bad, bad, *[{"datos": csv_text(folio=str(i))} for i in range(6)]]
+    with Client("cfdi", {**cfdi_config, "password": "not-the-password"}) as client:
+        envelope = client.call("process_files", {"items": items, "concurrency": 4})
+    results = envelope["data"]["results"]
+    for result in results[:2]:
+        expect_error(result, "validation", "PARAMETRO_INVALIDO", 3, "opciones")
+    assert results[2]["error"]["kind"] == "auth" and results[2]["meta"]["attempts"] == 1, results[2]
+    for result in results[3:]:
+        assert result["error"]["message"].startswith("not sent:") and result["meta"]["attempts"] == 0, result
+    assert len(service_requests(sandbox)) == 1 and envelope["meta"]["attempts"] == 1
+
+
 def test_batch_never_resends_a_stamp_and_requeues_what_was_not_processed(sandbox, cfdi_config) -> None:
     sandbox.fault("reset", process=True, prefix=CFDI_API + "/procesarArchivo")  # processed, lost: not re-sent
     sandbox.fault("status", status=503, retry_after=0, prefix=CFDI_API + "/procesarArchivo")  # not processed: retried
