@@ -494,8 +494,11 @@ char *cfdi_get_by_uuid(cfdi_client *client, const char *request_json);
  *        "items": [<request of that operation>, ...] (at most 10000), "concurrency": 8 (1..64)}.
  * @return envelope, owned by the caller. data: {"results": [envelope, ...] in input order,
  *         "succeeded": n, "failed": n}. One item's failure does not stop the others.
- * The progress callback counts items: (items finished, items in the batch), once for the items
- * refused locally and once as each item sent finishes. A cancelled batch (call_id and
+ * The progress callback counts items: (items finished, items in the batch), as each item is
+ * refused locally (when its turn comes) or finishes. Items are read and prepared one by one
+ * as a slot opens for each and dropped once answered: a batch holds about "concurrency" items
+ * at once, whatever its length. A stamp item whose request is an earlier item's, byte for byte,
+ * is refused unsent (DUPLICATE_ITEM). A cancelled batch (call_id and
  * cfdi_client_cancel) keeps the results of the items that finished; the others are cancelled.
  * Each item has the deadline of a call of its own (timeout_ms from when it is first sent). The
  * time the thread spends in your log and progress callbacks (which run between transfers, on

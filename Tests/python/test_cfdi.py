@@ -21,6 +21,7 @@ from cfdi_support import (  # noqa: F401  (fixtures, requested by name)
     expect_nothing_sent,
     read,  # noqa: F401
     service_requests,
+    warning_codes,
 )
 from sello_ffi import Client, assert_no_secrets, call
 from sello_fixtures import CFDI_API, CFDI_USER, CSD_PASSWORD, EMISOR, RECEPTOR, b64, csd_fields, csv_text
@@ -1152,6 +1153,42 @@ def test_batch_of_20_with_one_bad_item(sandbox, cfdi) -> None:
     assert len(sandbox.state()["cfdis"]) == 18
 
 
+def test_a_batch_never_stamps_the_same_request_twice(sandbox, cfdi, tmp_path) -> None:
+    # Prodigia makes the seal of a CSV itself: the same file sent twice is two CFDIs and two
+    # transactions of the contract for one sale. A repeat is refused before anything is sent.
+    text = csv_text(folio="77")
+    envelope = cfdi.call("process_files", {"items": [{"datos": text}, {"datos": text}]})
+    first, second = envelope["data"]["results"]
+    assert first["ok"] is True, first
+    error = expect_error(second, "validation", "DUPLICATE_ITEM")
+    assert second["meta"]["attempts"] == 0 and second["meta"]["operation"] == "process_file", second
+    assert "items[0]" in error["message"] and "twice" in error["message"], error
+    assert error["retryable"] is False
+    assert warning_codes(second) == warning_codes(first)  # its own local checks ran
+    assert (envelope["data"]["succeeded"], envelope["data"]["failed"]) == (1, 1)
+    assert len(sandbox.state()["cfdis"]) == 1 and len(service_requests(sandbox)) == 1
+
+    # The same bytes read from a file are the same request; any difference that is sent is not.
+    path = tmp_path / "77.csv"
+    path.write_text(text)
+    items = [
+        {"datos": text, "save_dir": str(tmp_path)},
+        {"datos": csv_text(folio="78")},
+        {"datos_path": str(path)},  # items[0]'s request, byte for byte: save_dir is not sent
+        {"datos": text, "prueba": True},
+        {"datos": text, "contrato": "OTRO-CONTRATO"},  # sent (the sandbox does not know that contract)
+        {"datos_path": str(path), "prueba": True},  # items[3]'s
+    ]
+    envelope = cfdi.call("process_files", {"items": items, "concurrency": 4})
+    results = envelope["data"]["results"]
+    assert [r["meta"]["attempts"] for r in results] == [1, 1, 0, 1, 1, 0], results
+    assert results[4]["error"]["code"] == "CONTRATO_INVALIDO", results[4]
+    for index, earlier in ((2, 0), (5, 3)):
+        error = expect_error(results[index], "validation", "DUPLICATE_ITEM")
+        assert f"items[{earlier}]" in error["message"] and error["details"] == {"earlier_item": earlier}, error
+    assert len(sandbox.state()["cfdis"]) == 4 and envelope["meta"]["attempts"] == 4
+
+
 def test_a_batch_whose_credentials_are_refused_sends_no_other_item(sandbox, cfdi_config) -> None:
     # Prodigia locks an account after 3 failed logins (PRODIGIA_2026.md §1): the first item goes
     # alone, and once its credentials are refused no other item is sent.
@@ -1171,6 +1208,22 @@ def test_a_batch_whose_credentials_are_refused_sends_no_other_item(sandbox, cfdi
         error = result["error"]
         assert (error["kind"], error["code"]) == ("auth", first["error"]["code"]), error
         assert error["message"].startswith("not sent:") and result["meta"]["attempts"] == 0, result
+    assert len(service_requests(sandbox)) == 1 and envelope["meta"]["attempts"] == 1
+
+
+def test_the_first_item_sent_goes_alone_after_items_refused_locally(sandbox, cfdi_config) -> None:
+    # Items are prepared when their turn comes: those refused locally do not count as the first,
+    # so a wrong password still costs one failed login, not one per slot.
+    bad = {"datos": csv_text(), "opciones": ["GENERA_PDF"]}
+    items = [bad, bad, *[{"datos": csv_text(folio=str(i))} for i in range(6)]]
+    with Client("cfdi", {**cfdi_config, "password": "not-the-password"}) as client:
+        envelope = client.call("process_files", {"items": items, "concurrency": 4})
+    results = envelope["data"]["results"]
+    for result in results[:2]:
+        expect_error(result, "validation", "PARAMETRO_INVALIDO", 3, "opciones")
+    assert results[2]["error"]["kind"] == "auth" and results[2]["meta"]["attempts"] == 1, results[2]
+    for result in results[3:]:
+        assert result["error"]["message"].startswith("not sent:") and result["meta"]["attempts"] == 0, result
     assert len(service_requests(sandbox)) == 1 and envelope["meta"]["attempts"] == 1
 
 

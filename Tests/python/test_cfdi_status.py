@@ -206,11 +206,16 @@ def test_batch_of_xml_stamps_keeps_the_rules_of_each(sandbox, cfdi) -> None:
     ]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml", "items": items, "concurrency": 1})
     results = envelope["data"]["results"]
-    assert [r["ok"] for r in results] == [True] * 4 + [False, True, True], envelope
+    assert [r["ok"] for r in results] == [True] * 4 + [False, True, False], envelope
     expect_error(results[4], "validation", "SELLO_MAL_FORMADO", 302)
-    assert warning_codes(results[5]) == [] and warning_codes(results[6]) == ["ALREADY_STAMPED"]
-    assert results[5]["data"]["uuid"] == results[6]["data"]["uuid"]
-    assert len(sandbox.state()["cfdis"]) == 5
+    # The same XML twice in one batch is refused before it is sent (Prodigia would answer it with
+    # the earlier stamp, 307: counted twice in `succeeded`, and a request spent); sent again in
+    # another call, it is that earlier stamp.
+    error = expect_error(results[6], "validation", "DUPLICATE_ITEM")
+    assert "items[5]" in error["message"] and results[6]["meta"]["attempts"] == 0
+    assert len(sandbox.state()["cfdis"]) == 5 and len(service_requests(sandbox)) == 5
+    again = cfdi.call("process_files", {"operation": "stamp_xml", "items": [{"xml": twice}]})["data"]["results"][0]
+    assert warning_codes(again) == ["ALREADY_STAMPED"] and again["data"]["uuid"] == results[5]["data"]["uuid"]
     for request in service_requests(sandbox):
         assert request["path"] == CFDI_REST + "/timbrado40" and request["query"][-1] == [
             "opciones",
@@ -225,11 +230,14 @@ def test_batch_of_xml_stamps_with_the_csd(sandbox, cfdi, certs) -> None:
     ] + [
         {"xml": cfdi40_xml(folio="3"), **csd_fields(certs["csd"])},  # another RFC's CSD: refused locally
         {"xml": cfdi40_xml(folio="4"), **csd_fields(certs["other"])},  # an empty Sello, sealed with the CSD
+        {"xml": cfdi40_xml(folio="4"), **csd_fields(certs["other"])},  # the same: sealed there, perhaps a new CFDI
     ]
     envelope = cfdi.call("process_files", {"operation": "stamp_xml_with_csd", "items": items})
     data = envelope["data"]
-    assert (data["succeeded"], data["failed"]) == (4, 1), data
+    assert (data["succeeded"], data["failed"]) == (4, 2), data
     expect_error(data["results"][3], "validation", "RFC_EMISOR_NO_CORRESPONDE", 203)
+    error = expect_error(data["results"][5], "validation", "DUPLICATE_ITEM")
+    assert "items[4]" in error["message"] and data["results"][5]["meta"]["attempts"] == 0
     assert data["results"][3]["meta"]["attempts"] == 0 and len(service_requests(sandbox)) == 4
     assert {r["path"] for r in service_requests(sandbox)} == {CFDI_REST + "/timbrado40/timbrarCfdi"}
 

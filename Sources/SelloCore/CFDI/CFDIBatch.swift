@@ -65,48 +65,51 @@ extension CFDIClient {
             },
             custom: { request, client, scope, facts in client.runBatch(request, scope: scope, facts: &facts) }))
 
-    /// One item of a batch: its scope (the operation's name), what it found so far, what to send.
+    /// One item of a batch: its scope (the operation's name), what it found so far, what to send
+    /// (nil for an item that ended before it was prepared: cancelled, or not sent after a refusal).
     private struct Item {
-        let index: Int
         let scope: CallScope
         var facts: CallFacts
-        let prepared: CFDIPrepared
+        let prepared: CFDIPrepared?
     }
 
-    /// Progress counts items (done, total), not bytes: each item refused locally is done at once,
-    /// each one sent when its result is in.
+    /// Progress counts items (done, total), not bytes: each item refused locally is done when its
+    /// turn comes, each one sent when its result is in.
+    ///
+    /// An item is read and prepared (its file read, its body built) only when the transport is
+    /// about to send it, and dropped once its answer is read: a batch holds about `concurrency`
+    /// items at once, not all of them (issue 18: 400 XML files of 985 KB, prepared first, cost
+    /// 403 MB). Items are prepared in input order, so the stamp requests already made are known
+    /// when each one is: one that is an earlier item's, byte for byte, is refused
+    /// (`CFDIBatchRepeats`, which keeps digests, not requests).
     ///
     /// The first item goes alone (`performMany`): Prodigia locks an account after 3 failed logins
     /// (PRODIGIA_2026.md §1), and a batch with a wrong password sent at its concurrency would spend
     /// them all at once. Once an item's credentials are refused, the items not yet sent are not.
     func runBatch(_ request: CFDIBatchRequest, scope: CallScope, facts: inout CallFacts) -> JSON {
         var results = [JSON](repeating: .null, count: request.items.count)
-        var ready: [Item] = []
-        for (index, json) in request.items.enumerated() {
-            let itemScope = scope.item(request.operation.name)
-            var found = ReadFacts()
-            let item = RequestObject(json)
-            do throws(SelloError) {
-                let prepared = try request.operation.prepare(self, item, &found)
-                var itemFacts = CallFacts()
-                itemFacts.warnings = found.warnings
-                ready.append(Item(index: index, scope: itemScope, facts: itemFacts, prepared: prepared))
-            } catch {
-                // As for a single call (`ServiceClient.run`): its message may quote its secrets.
-                itemScope.hooks.addSecrets(item.secretValues)
-                var itemFacts = CallFacts()
-                itemFacts.warnings = found.warnings
-                results[index] = Envelope.failure(error, scope: itemScope, facts: itemFacts)
-            }
-        }
+        var live: [Int: Item] = [:]
+        var repeats = CFDIBatchRepeats()
         let total = Int64(request.items.count)
-        var done = Int64(request.items.count - ready.count)
-        if done > 0 { scope.hooks.reportProgress(done: done, total: total) }
-        client.transport.performMany(ready.map(\.prepared.http), scope: scope, concurrency: request.concurrency) {
-            position, exchange in
-            var item = ready[position]
+        var done: Int64 = 0
+        client.transport.performMany(count: request.items.count, scope: scope, concurrency: request.concurrency) {
+            index in
+            switch prepare(request, index, scope: scope, repeats: &repeats) {
+            case .ready(let item):
+                live[index] = item
+                return item.prepared?.http
+            case .refused(let envelope):
+                results[index] = envelope
+                done += 1
+                scope.hooks.reportProgress(done: done, total: total)
+                return nil
+            }
+        } completion: { index, exchange in
+            var item =
+                live.removeValue(forKey: index)
+                ?? Item(scope: scope.item(request.operation.name), facts: CallFacts(), prepared: nil)
             let (envelope, error) = finish(&item, exchange)
-            results[item.index] = envelope
+            results[index] = envelope
             facts.attempts += item.facts.attempts
             done += 1
             scope.hooks.reportProgress(done: done, total: total)
@@ -121,12 +124,41 @@ extension CFDIClient {
         ]
     }
 
+    private enum Preparation {
+        case ready(Item)
+        /// A local check refused it: its error envelope (it is not sent).
+        case refused(JSON)
+    }
+
+    /// Item `index` read and checked, ready to send; or its error envelope.
+    private func prepare(
+        _ request: CFDIBatchRequest, _ index: Int, scope: CallScope, repeats: inout CFDIBatchRepeats
+    ) -> Preparation {
+        let itemScope = scope.item(request.operation.name)
+        var found = ReadFacts()
+        let item = RequestObject(request.items[index])
+        var itemFacts = CallFacts()
+        do throws(SelloError) {
+            let prepared = try request.operation.prepare(self, item, &found)
+            itemFacts.warnings = found.warnings
+            try repeats.check(prepared.http, index: index)
+            return .ready(Item(scope: itemScope, facts: itemFacts, prepared: prepared))
+        } catch {
+            // As for a single call (`ServiceClient.run`): its message may quote its secrets.
+            itemScope.hooks.addSecrets(item.secretValues)
+            itemFacts.warnings = found.warnings
+            return .refused(Envelope.failure(error, scope: itemScope, facts: itemFacts))
+        }
+    }
+
     /// An item's envelope from what the transport did with it, and its error.
     private func finish(_ item: inout Item, _ exchange: Exchange) -> (JSON, SelloError?) {
         item.facts.add(exchange)
         var found = ReadFacts()
         let result = Result { () throws(SelloError) -> JSON in
-            try item.prepared.read(try exchange.response.get(), item.scope.hooks.redactor, &found)
+            let response = try exchange.response.get()
+            guard let prepared = item.prepared else { throw .internal("process_files: an answer to an unmade request") }
+            return try prepared.read(response, item.scope.hooks.redactor, &found)
         }
         if found.serviceCode != nil { item.facts.serviceCode = found.serviceCode }
         item.facts.warnings += found.warnings

@@ -24,23 +24,12 @@ enum CSDVerdicts {
     /// The digest of a CSD's key, password and certificate; nil if OpenSSL could not hash
     /// (then nothing is remembered and every check is made in full).
     static func digest(key: [UInt8], password: String, certificate: [UInt8]) -> [UInt8]? {
-        guard let context = EVP_MD_CTX_new() else { return nil }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { return nil }
-        var ok = true
-        func add(_ bytes: [UInt8]) {
-            var length = UInt64(bytes.count).bigEndian
-            ok = ok && withUnsafeBytes(of: &length) { EVP_DigestUpdate(context, $0.baseAddress, 8) } == 1
-            ok = ok && bytes.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) } == 1
-        }
-        add(salt)
-        add(key)
-        add(Array(password.utf8))
-        add(certificate)
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        guard ok, EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
-        return digest
+        let digest = SHA256Digest()
+        digest.add(salt)
+        digest.add(key)
+        digest.add(password)
+        digest.add(certificate)
+        return digest.finish()
     }
 
     static func opened(_ digest: [UInt8]) -> Bool { known.value(for: digest) ?? false }

@@ -48,6 +48,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let contractIdMissing = ErrorCode("CONTRACT_ID_MISSING")
     public static let contrasenaDeLlaveIncorrecta = ErrorCode("CONTRASENA_DE_LLAVE_INCORRECTA")
     public static let dnsFailed = ErrorCode("DNS_FAILED")
+    public static let duplicateItem = ErrorCode("DUPLICATE_ITEM")
     public static let duplicateSigner = ErrorCode("DUPLICATE_SIGNER")
     public static let emailExists = ErrorCode("EMAIL_EXISTS")
     public static let emailInvalid = ErrorCode("EMAIL_INVALID")
@@ -170,6 +171,7 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
         contractIdMissing,
         contrasenaDeLlaveIncorrecta,
         dnsFailed,
+        duplicateItem,
         duplicateSigner,
         emailExists,
         emailInvalid,

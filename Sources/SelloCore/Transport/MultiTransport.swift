@@ -10,31 +10,40 @@ import CSelloShims
 /// caller's callbacks is deducted; and finished transfers are read before any deadline is judged.
 /// A slow log callback therefore never turns an answer that arrived into a timeout.
 extension HTTPTransport {
-    /// Runs `requests` with at most `concurrency` in flight, on the calling thread (callbacks
-    /// and logs included). `completion(position, exchange)` is called once per request, as each
-    /// one finishes, in completion order, with what happened to it (its answer or error, its
-    /// requests on the wire). A retry is queued again after its delay; a request that may have
-    /// reached the service is re-sent only when its `replay` allows it.
+    /// Runs `count` requests with at most `concurrency` in flight, on the calling thread
+    /// (callbacks and logs included). `request(position)` makes request `position` when it is
+    /// about to be sent for the first time, in input order; nil when the caller has ended that
+    /// one itself (refused locally): it is not sent, `completion` is not called for it, and it
+    /// takes no slot. The batch holds a request from then until it completes, and drops it (and
+    /// its answer) once `completion` returns, so that what a batch holds follows `concurrency`,
+    /// not its length (issue 18: 400 XML files of 985 KB, all prepared first, cost 403 MB).
     ///
-    /// The first request goes alone, the others once it is done: when `completion` returns an
+    /// `completion(position, exchange)` is called once per request not refused, as each one
+    /// finishes, in completion order, with what happened to it (its answer or error, its
+    /// requests on the wire); a request that ends before it was made (cancelled, not sent) is
+    /// never made. A retry is queued again after its delay; a request that may have reached the
+    /// service is re-sent only when its `replay` allows it.
+    ///
+    /// The first request goes alone (the first made: one the caller refused does not count), the
+    /// others once it is done: when `completion` returns an
     /// error, the requests not yet sent end with it and are not sent (a refusal of the credentials
     /// on the first: a service that locks an account after a few failed logins would otherwise
     /// see one per slot at once).
     /// - Parameter scope: the batch call's (its items share its callbacks and cancellation).
     public func performMany(
-        _ requests: [HTTPRequest], scope: CallScope, concurrency: Int,
+        count: Int, scope: CallScope, concurrency: Int, request: (Int) -> HTTPRequest?,
         completion: (Int, Exchange) -> SelloError?
     ) {
-        guard !requests.isEmpty else { return }
+        guard count > 0 else { return }
         let pool: HandlePool
         do {
             pool = try pools.pool()
         } catch {
-            for position in requests.indices { _ = completion(position, Exchange(.failure(error))) }
+            for position in 0..<count { _ = completion(position, Exchange(.failure(error))) }
             return
         }
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
-            for position in requests.indices {
+            for position in 0..<count {
                 _ = completion(position, Exchange(.failure(.internal("curl_multi_init failed"))))
             }
             return
@@ -42,10 +51,10 @@ extension HTTPTransport {
         // Every easy handle has been removed by then.
         defer { curl_multi_cleanup(multi) }
         var batch = Batch(
-            transport: self, pool: pool, multi: multi, requests: requests, hooks: scope.hooks,
-            limit: min(max(concurrency, 1), requests.count))
+            transport: self, pool: pool, multi: multi, count: count, hooks: scope.hooks,
+            limit: min(max(concurrency, 1), count))
         // A cancellation wakes the batch's multi handle.
-        scope.cancel.waiting(in: multi) { batch.run(cancel: scope.cancel, completion) }
+        scope.cancel.waiting(in: multi) { batch.run(cancel: scope.cancel, request, completion) }
     }
 
     static func millisecondsUntil(_ instant: ContinuousClock.Instant) -> Int {
@@ -58,7 +67,8 @@ extension HTTPTransport {
 
 /// The state of one `performMany`: which requests wait, run or are done, and what each one did
 /// so far (its `Exchange`: requests on the wire, last status), so that every completion carries
-/// the facts of all its attempts.
+/// the facts of all its attempts. Only the requests made and not yet completed are held
+/// (`started`): nothing of a request outlives its completion.
 private struct Batch {
     struct Waiting {
         let position: Int
@@ -70,15 +80,24 @@ private struct Batch {
     struct Running {
         let position: Int
         let retriesDone: Int
+        let request: HTTPRequest
         let handle: EasyHandle
         let transfer: Transfer
     }
+    /// A request from when it is made (its first launch) to its completion.
+    struct Started {
+        let request: HTTPRequest
+        /// Set once the request has been checked and its clock started.
+        var deadline: CallDeadline? = nil
+        var exchange = Exchange(.failure(.internal("not run")))
+    }
+    typealias Source = (Int) -> HTTPRequest?
     typealias Completion = (Int, Exchange) -> SelloError?
 
     let transport: HTTPTransport
     let pool: HandlePool
     let multi: UnsafeMutableRawPointer
-    let requests: [HTTPRequest]
+    let count: Int
     let hooks: CallHooks
     let limit: Int
     // Requests not yet sent go in input order; retries wait in `retrying` until their delay is
@@ -86,30 +105,27 @@ private struct Batch {
     var nextFresh = 0
     var retrying: [Waiting] = []
     var running: [UnsafeMutableRawPointer: Running] = [:]
-    var deadlines: [CallDeadline?]
-    var exchanges: [Exchange]
+    var started: [Int: Started] = [:]
     /// Whether a request has completed: until then the first runs alone.
     var anyCompleted = false
     /// What a completion ended the batch with: the requests not yet sent fail with it.
     var stop: SelloError?
 
     init(
-        transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, requests: [HTTPRequest],
-        hooks: CallHooks, limit: Int
+        transport: HTTPTransport, pool: HandlePool, multi: UnsafeMutableRawPointer, count: Int, hooks: CallHooks,
+        limit: Int
     ) {
         self.transport = transport
         self.pool = pool
         self.multi = multi
-        self.requests = requests
+        self.count = count
         self.hooks = hooks
         self.limit = limit
-        deadlines = Array(repeating: nil, count: requests.count)
-        exchanges = Array(repeating: Exchange(.failure(.internal("not run"))), count: requests.count)
         _ = curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit) // one cached connection per slot
     }
 
-    mutating func run(cancel: CancelToken, _ completion: Completion) {
-        while nextFresh < requests.count || !retrying.isEmpty || !running.isEmpty {
+    mutating func run(cancel: CancelToken, _ source: Source, _ completion: Completion) {
+        while nextFresh < count || !retrying.isEmpty || !running.isEmpty {
             if cancel.isCancelled {
                 cancelRest(completion)
                 return
@@ -118,7 +134,7 @@ private struct Batch {
             // Start what may start: the first request alone, then up to the limit. A launch runs the
             // caller's log callback, which may cancel the batch: nothing more starts then.
             while running.count < slots, !cancel.isCancelled, let item = nextReady() {
-                launch(item, cancel: cancel, completion)
+                launch(item, cancel: cancel, source, completion)
             }
             if cancel.isCancelled { continue }
             if running.isEmpty {
@@ -142,7 +158,7 @@ private struct Batch {
                     "curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))"), completion)
             return false
         }
-        for (easy, item) in running where (deadlines[item.position]?.remainingMs ?? 1) <= 0 {
+        for (easy, item) in running where (started[item.position]?.deadline?.remainingMs ?? 1) <= 0 {
             finish(easy, .finished(CURLE_OPERATION_TIMEDOUT), completion)
         }
         // A slot freed with an item ready: back to `run` to fill it now. Waiting first would leave
@@ -157,7 +173,7 @@ private struct Batch {
 
     /// Whether `nextReady` has an item now (without taking it).
     var hasReady: Bool {
-        if stop == nil && nextFresh < requests.count { return true }
+        if stop == nil && nextFresh < count { return true }
         let now = ContinuousClock.now
         return retrying.contains { $0.readyAt <= now }
     }
@@ -180,7 +196,7 @@ private struct Batch {
     mutating func nextReady() -> Waiting? {
         let now = ContinuousClock.now
         if let index = retrying.firstIndex(where: { $0.readyAt <= now }) { return retrying.remove(at: index) }
-        guard nextFresh < requests.count else { return nil }
+        guard nextFresh < count else { return nil }
         nextFresh += 1
         return Waiting(position: nextFresh - 1, retriesDone: 0, readyAt: now)
     }
@@ -189,7 +205,7 @@ private struct Batch {
     func nextWakeMs() -> Int {
         var wait = 1000
         for item in running.values {
-            if let remaining = deadlines[item.position]?.remainingMs { wait = min(wait, max(remaining, 1)) }
+            if let remaining = started[item.position]?.deadline?.remainingMs { wait = min(wait, max(remaining, 1)) }
         }
         // A retry only counts when it could start: with the first request still alone, waking
         // for it would ask libcurl again and again until that request ends (a busy loop).
@@ -199,14 +215,16 @@ private struct Batch {
         return wait
     }
 
-    mutating func launch(_ item: Waiting, cancel: CancelToken, _ completion: Completion) {
-        let request = requests[item.position]
+    /// Sends `item` (made by `source` on its first launch; not sent when the caller refused it).
+    mutating func launch(_ item: Waiting, cancel: CancelToken, _ source: Source, _ completion: Completion) {
+        guard let request = request(item.position, source) else { return }
         do throws(SelloError) {
-            if deadlines[item.position] == nil {
+            if started[item.position]?.deadline == nil {
                 try transport.prepare(request, hooks: hooks)
-                deadlines[item.position] = CallDeadline(hooks: hooks, timeoutMs: transport.settings.config.timeoutMs)
+                started[item.position]?.deadline = CallDeadline(
+                    hooks: hooks, timeoutMs: transport.settings.config.timeoutMs)
             }
-            try deadlines[item.position]?.checkTimeLeft()
+            try started[item.position]?.deadline?.checkTimeLeft()
             transport.logRequest(request, hooks: hooks, attempt: item.retriesDone + 1)
             guard !cancel.isCancelled else { throw Batch.cancelledUnsent(item) }
             let handle = try pool.checkout()
@@ -219,7 +237,8 @@ private struct Batch {
                     throw .internal("curl_multi_add_handle failed")
                 }
                 running[handle.raw] = Running(
-                    position: item.position, retriesDone: item.retriesDone, handle: handle, transfer: transfer)
+                    position: item.position, retriesDone: item.retriesDone, request: request, handle: handle,
+                    transfer: transfer)
             } catch {
                 pool.checkin(handle)
                 throw error
@@ -229,16 +248,24 @@ private struct Batch {
         }
     }
 
+    /// The request at `position`: the one made at its first launch, or a new one made now (nil:
+    /// the caller refused it, so it is not sent).
+    mutating func request(_ position: Int, _ source: Source) -> HTTPRequest? {
+        if let known = started[position]?.request { return known }
+        guard let made = source(position) else { return nil }
+        started[position] = Started(request: made)
+        return made
+    }
+
     mutating func finish(_ easy: UnsafeMutableRawPointer, _ result: PerformResult, _ completion: Completion) {
         guard let item = running.removeValue(forKey: easy) else { return }
         curl_multi_remove_handle(multi, easy)
         let outcome = item.transfer.outcome(result)
         pool.checkin(item.handle)
-        exchanges[item.position].attempts += outcome.requestsStarted
-        if outcome.status > 0 { exchanges[item.position].httpStatus = outcome.status }
-        var verdict = transport.judge(
-            outcome, request: requests[item.position], retriesDone: item.retriesDone, hooks: hooks)
-        if let deadline = deadlines[item.position] { verdict = deadline.bounded(verdict) }
+        started[item.position]?.exchange.attempts += outcome.requestsStarted
+        if outcome.status > 0 { started[item.position]?.exchange.httpStatus = outcome.status }
+        var verdict = transport.judge(outcome, request: item.request, retriesDone: item.retriesDone, hooks: hooks)
+        if let deadline = started[item.position]?.deadline { verdict = deadline.bounded(verdict) }
         switch verdict {
         case .answer(let response):
             complete(item.position, .success(response), completion)
@@ -253,19 +280,21 @@ private struct Batch {
         }
     }
 
+    /// Ends the request at `position`: what the batch held of it is dropped as it is handed over.
     mutating func complete(_ position: Int, _ response: Result<HTTPResponse, SelloError>, _ completion: Completion) {
-        exchanges[position].response = response
+        var exchange = started.removeValue(forKey: position)?.exchange ?? Exchange(.failure(.internal("not run")))
+        exchange.response = response
         anyCompleted = true
-        if let error = completion(position, exchanges[position]), stop == nil { stop = error }
+        if let error = completion(position, exchange), stop == nil { stop = error }
     }
 
     /// A completion ended the batch: what waits to be sent, or to be sent again, is not. A request
     /// waiting to be sent again was sent: it ends with its own last error.
     mutating func failUnsent(_ error: SelloError, _ completion: Completion) {
         let waiting = retrying
-        let unsent = nextFresh..<requests.count
+        let unsent = nextFresh..<count
         retrying.removeAll()
-        nextFresh = requests.count
+        nextFresh = count
         for item in waiting {
             let own = item.lastError.map { $0.notSentAgain(because: error) } ?? error
             complete(item.position, .failure(own), completion)
@@ -290,10 +319,10 @@ private struct Batch {
             complete(item.position, .failure(.cancelledBeforeRetry(after: item.lastError?.code)), completion)
         }
         retrying.removeAll()
-        for position in nextFresh..<requests.count {
+        for position in nextFresh..<count {
             complete(position, .failure(.cancelled(nil, requestSent: false)), completion)
         }
-        nextFresh = requests.count
+        nextFresh = count
     }
 
     /// The multi handle itself failed: what ran in it and what was still to run is lost (a
@@ -306,7 +335,7 @@ private struct Batch {
         }
         running.removeAll()
         for item in retrying { complete(item.position, .failure(error), completion) }
-        for position in nextFresh..<requests.count { complete(position, .failure(error), completion) }
+        for position in nextFresh..<count { complete(position, .failure(error), completion) }
     }
 }
 

@@ -280,7 +280,9 @@ class CFDI(Client):
         process_file_with_csd, stamp_xml, stamp_xml_with_csd, get_status or get_by_uuid; "items" are
         requests of that operation; "concurrency" 1..64 (8). Data: results (one envelope per item,
         in input order), succeeded, failed; one item's failure does not stop the others, except
-        refused credentials (the first item goes alone; after a refusal nothing more is sent).
+        refused credentials (the first item goes alone; after a refusal nothing more is sent). A
+        stamp item whose request is an earlier item's, byte for byte, is refused unsent
+        (DUPLICATE_ITEM).
 
         Data: array{results: list<array<string, mixed>>, succeeded: int, failed: int}
         """
