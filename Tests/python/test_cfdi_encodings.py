@@ -64,3 +64,13 @@ def test_a_csv_with_a_byte_order_mark_is_sent_without_it(sandbox, cfdi, tmp_path
     [sent] = service_requests(sandbox)
     [datos] = [value for name, value in sent["query"] if name == "datos"]
     assert base64.b64decode(datos).startswith(b"CFDI|"), datos
+
+
+def test_a_csv_with_crlf_line_ends_is_sent_with_lf(sandbox, cfdi) -> None:
+    """PADE separates records with LF (PRODIGIA_2026.md §2.5): a CR before it would end the last
+    value of every line, the last IMPT line's amount among them."""
+    envelope = cfdi.call("process_file", {"datos": csv_text(folio="89").replace("\n", "\r\n")})
+    assert envelope["ok"] is True, envelope
+    [sent] = service_requests(sandbox)
+    [datos] = [value for name, value in sent["query"] if name == "datos"]
+    assert b"\r" not in base64.b64decode(datos) and base64.b64decode(datos).count(b"\n") == 4, datos

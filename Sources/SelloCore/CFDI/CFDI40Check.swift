@@ -17,27 +17,7 @@ struct CFDI40Check {
     ///     with it, the seed's alternative to CALCULAR_SELLO (002, procesarArchivoConCSD).
     ///   - now: seconds since the epoch (the caller's clock).
     init(_ bytes: [UInt8], field: String, calcularSello: Bool, withCSD: Bool = false, now: Int64) throws(SelloError) {
-        try CFDIEncoding.checkDeclaration(bytes, field: field)
-        let root: XMLElement
-        switch parseRequestXML(bytes) {
-        case .success(let element): root = element
-        case .failure(let failure) where failure.tooComplex:
-            throw SelloError(
-                .validation, .xmlTooComplex,
-                "\(field) is too costly to read: \(failure.message) (line \(failure.line)); a CFDI of "
-                    + "any realistic shape within the 8 MiB request limit is read", field: field)
-        case .failure(let failure):
-            // Not UTF-8 at all: said as such, with what to do, rather than as a byte at an offset.
-            if let problem = CFDIEncoding.problem(bytes, field: field, what: "the CFDI", fix: "convert it to UTF-8") {
-                throw problem
-            }
-            let why =
-                failure.message.hasPrefix("DOCTYPE")
-                ? "it has a DOCTYPE (a CFDI has no DTD and no entities)" : failure.message
-            throw CFDICodes.validation(
-                301,
-                "\(field) is not well-formed XML: \(why) (line \(failure.line))", field: field)
-        }
+        let root = try CFDI40Check.root(bytes, field: field)
         let version = root.attribute("Version") ?? ""
         if root.name == "Comprobante" && (root.namespace == CFDI40Check.namespace33 || version == "3.3") {
             throw SelloError(
@@ -80,6 +60,31 @@ struct CFDI40Check {
         emisorRFC = root.child("Emisor")?.attribute("Rfc")
         hasSello = !sello.isEmpty
         identity = CFDIIdentity(comprobante: root, sealed: hasSello && !calcularSello)
+    }
+
+    /// The document's root element, or the error for a document that is not UTF-8, too costly to
+    /// read, or not well-formed.
+    static func root(_ bytes: [UInt8], field: String) throws(SelloError) -> XMLElement {
+        try CFDIEncoding.checkDeclaration(bytes, field: field)
+        switch parseRequestXML(bytes) {
+        case .success(let element): return element
+        case .failure(let failure) where failure.tooComplex:
+            throw SelloError(
+                .validation, .xmlTooComplex,
+                "\(field) is too costly to read: \(failure.message) (line \(failure.line)); a CFDI of "
+                    + "any realistic shape within the 8 MiB request limit is read", field: field)
+        case .failure(let failure):
+            // Not UTF-8 at all: said as such, with what to do, rather than as a byte at an offset.
+            if let problem = CFDIEncoding.problem(bytes, field: field, what: "the CFDI", fix: "convert it to UTF-8") {
+                throw problem
+            }
+            let why =
+                failure.message.hasPrefix("DOCTYPE")
+                ? "it has a DOCTYPE (a CFDI has no DTD and no entities)" : failure.message
+            throw CFDICodes.validation(
+                301,
+                "\(field) is not well-formed XML: \(why) (line \(failure.line))", field: field)
+        }
     }
 
     static func checkFecha(_ fecha: String?, field: String, now: Int64) throws(SelloError) {

@@ -6,14 +6,23 @@
 enum CFDIEncoding {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    /// The CSV interchange file as it is sent: refused when it is not UTF-8, and without the
+    /// The CSV interchange file as it is sent: refused when it is not UTF-8, without the
     /// byte-order mark Excel's "CSV UTF-8" writes before its first record (PADE would read
-    /// "\u{FEFF}CFDI" as an unknown record).
+    /// "\u{FEFF}CFDI" as an unknown record), and with its records ended by LF, as PADE separates
+    /// them (PRODIGIA_2026.md §2.5): a CR before it would end the last value of every line.
     static func csv(_ bytes: [UInt8], field: String) throws(SelloError) -> [UInt8] {
         if let problem = problem(bytes, field: field, what: "the CSV interchange file", fix: "save it as UTF-8") {
             throw problem
         }
-        return bytes.starts(with: byteOrderMark) ? Array(bytes.dropFirst(byteOrderMark.count)) : bytes
+        let start = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+        guard start > 0 || bytes.contains(0x0D) else { return bytes }
+        var sent: [UInt8] = []
+        sent.reserveCapacity(bytes.count - start)
+        for index in start..<bytes.count
+        where !(bytes[index] == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+            sent.append(bytes[index])
+        }
+        return sent
     }
 
     /// An XML whose declaration names an encoding other than UTF-8 is refused: the bytes are read
