@@ -136,11 +136,6 @@ import Glibc
         #expect((error.code.name, error.field) == (code, field), "\(error.message)")
     }
 
-    @Test func longValuesAreShortenedInMessages() {
-        #expect(CFDIFields.shown(String(repeating: "x", count: 60)) == String(repeating: "x", count: 60))
-        #expect(CFDIFields.shown(String(repeating: "x", count: 61)) == String(repeating: "x", count: 57) + "…")
-    }
-
     @Test func everyRequestCarriesBasicCredentialsAndNoAccept() {
         var http = HTTPRequest(.post, "/x", replay: .idempotent)
         CFDIFields.authorize(&http, BasicCredentials(user: "pade_user", password: "pade_pass"))

@@ -223,9 +223,4 @@ import Testing
         }
         #expect(named?.field == "signers[1].rutId")
     }
-
-    @Test func longValuesAreShortenedInMessages() {
-        #expect(V.shorten(String(repeating: "x", count: 80)) == String(repeating: "x", count: 80))
-        #expect(V.shorten(String(repeating: "x", count: 81)) == String(repeating: "x", count: 80) + "…")
-    }
 }

@@ -26,10 +26,11 @@ struct CFDICancelReasonRequest {
         let folio: String?
         switch element {
         case .string(let text):
-            let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            // Untrimmed: each part is trimmed where it is checked, and quoted as given (`Quote`).
+            let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             guard (2...3).contains(parts.count) else {
                 throw CFDICodes.invalidParameter(
-                    "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the "
+                    "uuids[\(index)] \(Quote.value(text)) must be \(form) (the "
                         + "folio empty unless the motivo is 01)",
                     field: "uuids")
             }
