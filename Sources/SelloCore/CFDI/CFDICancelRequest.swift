@@ -65,7 +65,8 @@ struct CFDICancelRequest {
         }
         guard CFDIFields.isTotal(total) else {
             throw CFDICodes.invalidParameter(
-                "uuids[\(index)]: the total \(Quote.value(parts[3])) is not a number such as 1160.00", field: field)
+                "uuids[\(index)]: the total \(Quote.value(parts[3])) \(CFDIFields.totalProblem(total, number: false))",
+                field: field)
         }
         var reason: CFDIMotivo.Reason?
         if let motivo {

@@ -139,7 +139,7 @@ enum CFDIFields {
         case .none, .some(.null): return nil
         case .some(.string(let string)): (given, text) = (string, string.trimmingSpaces)
         case .some(.int(let int)): (given, text) = (String(int), String(int))
-        case .some(.double(let double)) where double.isFinite && double >= 0: (given, text) = ("\(double)", "\(double)")
+        case .some(.double(let double)) where double.isFinite: (given, text) = ("\(double)", "\(double)")
         case .some(let other):
             throw .invalidArgument(
                 "\(field) must be a number or a string such as \"1160.00\", got "
@@ -147,9 +147,22 @@ enum CFDIFields {
         }
         guard isTotal(text) else {
             throw CFDICodes.invalidParameter(
-                "\(field): the total \(Quote.value(given)) is not a number such as 1160.00", field: field)
+                "\(field): the total \(Quote.value(given)) \(totalProblem(text, number: value?.stringValue == nil))",
+                field: field)
         }
         return text
+    }
+
+    /// The rule a total's text breaks, said as such: "-5" is a number, but a total is never
+    /// negative; 1e300 is one, but it is written as digits.
+    static func totalProblem(_ text: String, number: Bool) -> String {
+        if text.hasPrefix("-") && isTotal(String(text.dropFirst())) {
+            return "is negative; a total is 0 or more, such as 1160.00"
+        }
+        if number && text.contains("e") {
+            return "is written with an exponent; give it as digits with optional decimals, such as \"1160.00\""
+        }
+        return "is not a number such as 1160.00"
     }
 
     /// Every request carries the configured user's Basic credentials and no Accept header: one

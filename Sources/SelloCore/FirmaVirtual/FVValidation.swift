@@ -33,16 +33,20 @@ enum FVValidation {
         return try text(reader, key)
     }
 
-    /// IDUser, IDOwner: a positive integer, as a number or a string of digits.
+    /// IDUser, IDOwner: a positive integer of at most 18 digits, as a number or a string of
+    /// digits. Every refusal states that whole rule (a 19-digit id was told "a positive integer").
     static func positiveID(_ reader: FieldReader, _ key: String) throws(SelloError) -> String {
+        let rule = "'\(key)' must be a positive integer of at most 18 digits (the service's numeric id)"
+        // A fraction, or a number past 2^63 (read as a double), is a number all the same.
+        if case .double(let double) = reader.member(key) {
+            throw invalid(.idInvalid, "\(rule), got \(double)", field: key)
+        }
         guard let value = try reader.stringOrNumber(key) else { throw missing(key) }
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
             let number = Int(trimmed), number > 0
         else {
-            throw invalid(
-                .idInvalid,
-                "'\(key)' must be a positive integer (the service's numeric id), got \(Quote.value(value))", field: key)
+            throw invalid(.idInvalid, "\(rule), got \(Quote.value(value))", field: key)
         }
         return String(number)
     }
