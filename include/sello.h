@@ -63,7 +63,9 @@
  *     space, or twice), JSON- or HTML-escaped (any \uXXXX, any character reference), misread
  *     as Latin-1, a long one (a key) broken into lines, and base64 of the HTTP Basic and proxy
  *     user:password pairs;
- *     what follows "Bearer " and any JWT are masked too; a message is cut only after masking.
+ *     what follows "Bearer " and any JWT are masked too; a message is cut only after masking,
+ *     and quotes a value of the request as given (not upper-cased, trimmed or cut) or, past 80
+ *     characters, not at all ("(103 characters, not shown)").
  *     Text in data that happens to equal a secret is masked too. Documents
  *     are returned byte for byte, never masked: certificado, xmlBase64, pdfBase64,
  *     acuseCancelBase64, acuseBase64, cbbBase64, xml.

@@ -108,7 +108,7 @@ import Testing
             String(repeating: "<c:Addenda>", count: 50) + #"<x:TimbreFiscalDigital xmlns:x="urn:y" UUID="AB"/>"#
             + String(repeating: "</c:Addenda>", count: 50)
         let error = try #require(Self.refusal(Self.cfdi(inside: deep)))
-        #expect(error.code.name == "CFDI_CON_TIMBRE_PREVIO" && error.message.contains("UUID AB"))
+        #expect(error.code.name == "CFDI_CON_TIMBRE_PREVIO" && error.message.contains("UUID 'AB'"))
     }
 
     @Test func aBlankSelloIsNoSealUnlessProdigiaSealsIt() throws {

@@ -129,7 +129,7 @@ import Testing
         }
         #expect(found.warnings.count == 1)
         #expect(
-            found.warnings.first?.message.hasPrefix("opciones NUEVA_A, NUEVA_B:… are not in the library's table")
+            found.warnings.first?.message.hasPrefix("opciones 'NUEVA_A', 'NUEVA_B:…' are not in the library's table")
                 == true)
     }
 }

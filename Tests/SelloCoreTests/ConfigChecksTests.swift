@@ -27,6 +27,21 @@ import Testing
         #"{"base_url":"http://127.0.0.1:9","usuario":""# + usuario + #"","clave":""# + clave + #"""# + extra + "}"
     }
 
+    /// A number no Int holds is out of range, and the message gives the setting's range (it said
+    /// "must be an integer, got a number"); a fraction is not an integer; 5e3 is one.
+    @Test func aNumberOutOfRangeSaysTheRange() throws {
+        for (extra, said) in [
+            (#","timeout_ms":1e30"#, "out of range (1e+30): it takes an integer from 1 to 9223372036854775807"),
+            (#","timeout_ms":9223372036854775808"#, "from 1 to 9223372036854775807"),
+            (#","retries":{"max":1e30}"#, "from 0 to 10"), (#","retries":{"max_delay_ms":-1e30}"#, "from 0 to 300000"),
+            (#","timeout_ms":2.5"#, "must be an integer, got 2.5"),
+        ] {
+            let error = try #require(Self.refusal(Self.fes(extra)), "\(extra) was accepted")
+            #expect(error.message.contains(said), "\(extra): \(error.message)")
+        }
+        #expect(try Self.parse(Self.fes(#","timeout_ms":5e3"#)).timeoutMs == 5000)
+    }
+
     @Test func aGoodConfigurationAndItsDefaults() throws {
         let config = try Self.parse(Self.fes())
         #expect(config.baseURL == "http://127.0.0.1:9" && config.environment == nil)

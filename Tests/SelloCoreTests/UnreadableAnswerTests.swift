@@ -84,6 +84,26 @@ import Testing
         #expect(!message(418).contains("(") && message(418).hasSuffix("<html>x</html>"))
     }
 
+    /// A 414 says what helps for the operation that was refused, and names the request field that
+    /// is most of its query (audit 2026-12-08: a cancellation was sent to two stamping operations).
+    @Test func a414SaysWhatHelpsTheOperationAndNamesTheLongField() {
+        var request = HTTPRequest(.post, "/cancelacion/cancelar", replay: .idempotent)
+        request.query = [
+            ("contrato", "C"), ("arregloUUID", String(repeating: "u", count: 90)), ("keyPass", "12345678a"),
+        ]
+        request.longQuery = LongQuery(
+            fields: ["arregloUUID": "uuids", "keyPass": "keyPass"], remedy: "Send fewer UUIDs")
+        let answer = HTTPResponse(
+            status: 414, contentType: "text/html", body: Array("<html>x</html>".utf8), tooLong: LongQueryAdvice(request)
+        )
+        let error = AnswerFormat.prodigia.unreadable(answer, redactor: Redactor(secrets: []))
+        #expect(error.field == "uuids" && error.message.contains("nothing was processed. Send fewer UUIDs)"))
+        #expect(!error.message.contains("cfdi_process_file_with_csd"))
+        let plain = AnswerFormat.prodigia.unreadable(
+            Self.response(414, "x", replay: .idempotent), redactor: Redactor(secrets: []))
+        #expect(plain.field == nil && plain.message.contains("Send fewer values at a time"))
+    }
+
     /// ANSWER_TOO_COMPLEX comes from readers that know only the answer's bytes: the envelope
     /// (`Reply`) says it as INVALID_ANSWER does, from the answered request's replay policy.
     @Test func aTooComplexAnswerSaysWhatItsReplayPolicySays() {

@@ -37,13 +37,13 @@ struct CFDI40Check {
         guard version == "4.0" else {
             throw CFDICodes.validation(
                 301,
-                "\(field): the Comprobante's Version is '\(CFDIFields.shown(version))', not 4.0", field: field)
+                "\(field): the Comprobante's Version is \(Quote.value(version)), not 4.0", field: field)
         }
         if let stamp = CFDI40Check.timbre(in: root) {
             throw CFDICodes.validation(
                 307,
                 "\(field) already carries a TimbreFiscalDigital (UUID "
-                    + "\(CFDIFields.shown(stamp.attribute("UUID") ?? "?"))): it was stamped before; cfdi_get_by_uuid "
+                    + "\(Quote.value(stamp.attribute("UUID") ?? "?"))): it was stamped before; cfdi_get_by_uuid "
                     + "returns it",
                 field: field)
         }
@@ -91,7 +91,7 @@ struct CFDI40Check {
         guard let fecha, let local = CFDIFecha.parse(fecha) else {
             throw CFDICodes.validation(
                 301,
-                "\(field): the Comprobante's Fecha '\(CFDIFields.shown(fecha ?? ""))' is "
+                "\(field): the Comprobante's Fecha \(Quote.value(fecha ?? "")) is "
                     + "not YYYY-MM-DDThh:mm:ss", field: field)
         }
         switch CFDIFecha.problem(fecha: local, now: now) {

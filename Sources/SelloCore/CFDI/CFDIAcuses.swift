@@ -48,7 +48,7 @@ enum CFDIAcuses {
                 Warning(
                     kind: .service, code: .cancellationRequested,
                     message: "\(uuid): the service received the cancellation request (201"
-                        + (mensaje.isEmpty ? "" : ", \"\(String(mensaje.prefix(80)))\"") + "), which does not "
+                        + (mensaje.isEmpty ? "" : ", \(Quote.value(mensaje))") + "), which does not "
                         + "say it is done: a CFDI that needs the receiver's acceptance stays vigente until the "
                         + "receiver accepts (or 72 hours pass); confirm with cfdi_get_status",
                     field: "cancelaciones"))

@@ -46,7 +46,7 @@ struct CFDIBatchRequest: Sendable {
         guard let name = try reader.string("operation") else { return CFDIClient.processFile }
         guard let operation = CFDIOperation.batchable.first(where: { $0.name == name }) else {
             throw .invalidArgument(
-                "operation '\(CFDIFields.shown(name))' cannot run in a batch; one of "
+                "operation \(Quote.value(name)) cannot run in a batch; one of "
                     + "\(CFDIOperation.batchable.map(\.name).joined(separator: ", "))",
                 field: "operation")
         }

@@ -18,6 +18,12 @@ enum CFDICancelCredentials {
 
     static let signedXMLPrefix = "XML_CANCELACION:"
 
+    /// CERT_DEFAULT: nothing of the CSD travels in the request.
+    var isStored: Bool {
+        if case .stored = self { return true }
+        return false
+    }
+
     static func load(_ reader: FieldReader, opciones: [String], rfcEmisor: String?) throws(SelloError)
         -> CFDICancelCredentials
     {

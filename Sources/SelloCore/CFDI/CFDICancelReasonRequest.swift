@@ -26,11 +26,12 @@ struct CFDICancelReasonRequest {
         let folio: String?
         switch element {
         case .string(let text):
-            let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            // Untrimmed: each part is trimmed where it is checked, and quoted as given (`Quote`).
+            let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             // A bare UUID is an entry without motivo, as {"uuid": U} and "U||" are (MOTIVO_REQUERIDO).
             guard (1...3).contains(parts.count) else {
                 throw CFDICodes.invalidParameter(
-                    "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(form) (the "
+                    "uuids[\(index)] \(Quote.value(text)) must be \(form) (the "
                         + "folio empty unless the motivo is 01)",
                     field: "uuids")
             }

@@ -49,9 +49,10 @@ struct CFDICancelRequest {
     {
         let field = "uuids"
         let (parts, motivo, folio) = try entryParts(element, index: index)
-        guard CFDIFields.isUUID(parts[0]) else {
+        let (uuid, total) = (parts[0].trimmingSpaces, parts[3].trimmingSpaces)
+        guard CFDIFields.isUUID(uuid) else {
             throw CFDICodes.invalidParameter(
-                "uuids[\(index)]: '\(CFDIFields.shown(parts[0]))' is not a UUID "
+                "uuids[\(index)]: \(Quote.value(parts[0])) is not a UUID "
                     + "(8-4-4-4-12 hexadecimal digits)", field: field)
         }
         let receptor = try CFDIFields.rfc(parts[1], field: "uuids[\(index)].rfcReceptor", found: &found)
@@ -59,26 +60,28 @@ struct CFDICancelRequest {
         guard rfcEmisor == nil || emisor == rfcEmisor else {
             throw CFDICodes.validation(
                 203,
-                "uuids[\(index)]: its RFC_Emisor \(emisor) is not rfcEmisor \(rfcEmisor ?? "")", field: field)
+                "uuids[\(index)]: its RFC_Emisor \(Quote.value(parts[2])) is not rfcEmisor \(rfcEmisor ?? "")",
+                field: field)
         }
-        guard CFDIFields.isTotal(parts[3]) else {
+        guard CFDIFields.isTotal(total) else {
             throw CFDICodes.invalidParameter(
-                "uuids[\(index)]: the total '\(CFDIFields.shown(parts[3]))' is not a "
-                    + "number such as 1160.00", field: field)
+                "uuids[\(index)]: the total \(Quote.value(parts[3])) \(CFDIFields.totalProblem(total, number: false))",
+                field: field)
         }
         var reason: CFDIMotivo.Reason?
         if let motivo {
             reason = try CFDIMotivo.reason(
-                motivo: motivo, folio: folio, uuid: parts[0], field: "uuids[\(index)].folioSustitucion")
+                motivo: motivo, folio: folio, uuid: uuid, field: "uuids[\(index)].folioSustitucion")
         } else if let folio, !folio.trimmingSpaces.isEmpty {
             throw SelloError(
                 .validation, .motivoRequerido,
                 "uuids[\(index)] has a folioSustitucion but no motivo: give motivo 01", field: "uuids[\(index)].motivo")
         }
-        return Entry(uuid: parts[0], rfcReceptor: receptor, rfcEmisor: emisor, total: parts[3], reason: reason)
+        return Entry(uuid: uuid, rfcReceptor: receptor, rfcEmisor: emisor, total: total, reason: reason)
     }
 
-    /// An entry's UUID, receptor, emisor and total (as text), motivo and folio, from either form.
+    /// An entry's UUID, receptor, emisor and total (as text), motivo and folio, from either form;
+    /// each as given, untrimmed, so that a message quotes what the caller typed (`Quote`).
     static func entryParts(_ element: JSON, index: Int) throws(SelloError) -> (
         parts: [String], motivo: String?, folio: String?
     ) {
@@ -88,10 +91,10 @@ struct CFDICancelRequest {
         var folio: String?
         switch element {
         case .string(let text):
-            parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             guard (4...6).contains(parts.count) else {
                 throw CFDICodes.invalidParameter(
-                    "uuids[\(index)] '\(CFDIFields.shown(text))' must be \(forms) "
+                    "uuids[\(index)] \(Quote.value(text)) must be \(forms) "
                         + "(values separated by |)", field: field)
             }
             if parts.count >= 5 { motivo = try CFDIMotivo.motivo(.string(parts[4]), field: "uuids[\(index)].motivo") }
@@ -104,7 +107,7 @@ struct CFDICancelRequest {
                 guard let value = try reader.stringOrNumber(name) else {
                     throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs \(name)")
                 }
-                values.append(value.trimmingSpaces)
+                values.append(value)
             }
             guard let total = try CFDIFields.total(reader.member("total"), field: field) else {
                 throw MissingField.prodigia.error(field, message: "uuids[\(index)] needs total")

@@ -10,6 +10,9 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
     let opciones: [String]
     let credentials: CFDICancelCredentials
     let output: CFDIOutput
+    /// The certificate's and the key's fields as the caller gave them (cert_path or certBase64),
+    /// named when the URL is too long.
+    let credentialFields: [String: String]
 
     /// Every field and every entry is checked, and every problem reported (`Problems`): the
     /// error is the first. What compares with rfcEmisor (an entry's RFC_Emisor, the CSD's RFC)
@@ -55,6 +58,10 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
         }
         (self.contrato, self.rfcEmisor, self.entries, self.opciones) = (contrato, rfcEmisor, entries, opciones)
         (self.output, self.credentials) = (output, credentials)
+        credentialFields = [
+            "certBase64": reader.has("cert_path") ? "cert_path" : "certBase64",
+            "keyBase64": reader.has("key_path") ? "key_path" : "keyBase64", "keyPass": "keyPass",
+        ]
     }
 
     private static func uuids(_ reader: FieldReader, forms: String) throws(SelloError) -> [JSON] {
@@ -80,7 +87,22 @@ struct CFDICancellation<Entry: Sendable>: Sendable {
         credentials.apply(to: &http)
         http.query += opciones.map { ("opciones", $0) }
         http.headers = ["Content-Type: application/xml"]
+        http.longQuery = longQuery(entryName: entryName)
         CFDIFields.authorize(&http, auth)
         return http
+    }
+
+    /// What helps when the query is too long: fewer UUIDs a call, and, unless it is already so,
+    /// the CSD stored with Prodigia (CERT_DEFAULT, PRODIGIA_2026.md §4.2), which leaves the
+    /// certificate and key (or the PKCS#12, the signed XML) out of the URL.
+    func longQuery(entryName: String) -> LongQuery {
+        var remedy = "Send fewer UUIDs per call"
+        if !credentials.isStored {
+            remedy +=
+                ", or give opciones [\"CERT_DEFAULT\"] to sign with the CSD stored in your Prodigia account "
+                + "(when it has one), so that the certificate and key stay out of the URL"
+        }
+        return LongQuery(
+            fields: credentialFields.merging([entryName: "uuids", "opciones": "opciones"]) { $1 }, remedy: remedy)
     }
 }

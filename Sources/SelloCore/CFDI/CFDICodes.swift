@@ -240,13 +240,15 @@ public enum CFDICodes {
     {
         let text = shownMensaje(mensaje)
         guard let number, let code = serviceByNumber[number] ?? cancellationByNumber[number], number != 0 else {
-            let given = codigoText.map { CFDIFields.shown($0) }
+            // Quoted whole or not at all (`Quote`): masked when the envelope is written.
+            let given = codigoText.map { Quote.value($0, quoted: false) }
             let shown = number.map(String.init) ?? given ?? "none"
             return SelloError(
                 .service, .cfdiCodigoNoDocumentado,
                 "Prodigia refused the \(operation) with codigo \(shown), which its documentation does "
                     + "not list: \(text ?? "no mensaje")",
-                serviceCode: number, details: given.map { ["codigo": .string($0)] })
+                serviceCode: number,
+                details: codigoText.flatMap { $0.count <= Quote.limit ? ["codigo": .string($0)] : nil })
         }
         var message = code.description
         if let text, let rest = beyondDescription(text, code.description) { message += " (\(rest))" }

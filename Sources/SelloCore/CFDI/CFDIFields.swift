@@ -54,11 +54,6 @@ enum CFDIFields {
         return contrato
     }
 
-    /// A caller's value as an error message shows it: at most 60 characters.
-    static func shown(_ text: String) -> String {
-        text.count <= 60 ? text : String(text.prefix(57)) + "…"
-    }
-
     /// A UUID (folio fiscal): 8-4-4-4-12 hexadecimal digits.
     static func isUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
@@ -81,7 +76,8 @@ enum CFDIFields {
         let trimmed = text.trimmingSpaces
         guard isUUID(trimmed) else {
             throw CFDICodes.invalidParameter(
-                "\(field) '\(shown(text))' is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)", field: field)
+                "\(field) \(Quote.value(text)) is not a UUID (folio fiscal: 8-4-4-4-12 hexadecimal digits)",
+                field: field)
         }
         return trimmed
     }
@@ -109,7 +105,7 @@ enum CFDIFields {
         guard length <= 16 else {
             throw CFDICodes.invalidParameter(
                 "\(field): an RFC has 12 characters (company) or 13 (person); "
-                    + "'\(shown(text))' has \(length)", field: field)
+                    + "\(Quote.value(text)) has \(length)", field: field)
         }
         switch RFC.parse(text) {
         case .success(let rfc):
@@ -117,7 +113,7 @@ enum CFDIFields {
                 found.warn(
                     Warning(
                         kind: .validation, code: .rfcCheckDigit,
-                        message: "\(field): the RFC \(rfc.text) does not match its check digit; some "
+                        message: "\(field): the RFC \(Quote.value(text)) does not match its check digit; some "
                             + "real RFCs do not, so it was sent: make sure it is typed right",
                         field: field))
             }
@@ -135,14 +131,15 @@ enum CFDIFields {
     }
 
     /// A total given as a string ("1160.00") or a JSON number (1160, 250.5), as its text; nil
-    /// when absent. Checked with `isTotal`.
+    /// when absent. Checked with `isTotal`; a message quotes the value as given (`Quote`).
     static func total(_ value: JSON?, field: String) throws(SelloError) -> String? {
+        let given: String
         let text: String
         switch value {
         case .none, .some(.null): return nil
-        case .some(.string(let string)): text = string.trimmingSpaces
-        case .some(.int(let int)): text = String(int)
-        case .some(.double(let double)) where double.isFinite && double >= 0: text = "\(double)"
+        case .some(.string(let string)): (given, text) = (string, string.trimmingSpaces)
+        case .some(.int(let int)): (given, text) = (String(int), String(int))
+        case .some(.double(let double)) where double.isFinite: (given, text) = ("\(double)", "\(double)")
         case .some(let other):
             throw .invalidArgument(
                 "\(field) must be a number or a string such as \"1160.00\", got "
@@ -150,9 +147,22 @@ enum CFDIFields {
         }
         guard isTotal(text) else {
             throw CFDICodes.invalidParameter(
-                "\(field): the total '\(shown(text))' is not a number such as 1160.00", field: field)
+                "\(field): the total \(Quote.value(given)) \(totalProblem(text, number: value?.stringValue == nil))",
+                field: field)
         }
         return text
+    }
+
+    /// The rule a total's text breaks, said as such: "-5" is a number, but a total is never
+    /// negative; 1e300 is one, but it is written as digits.
+    static func totalProblem(_ text: String, number: Bool) -> String {
+        if text.hasPrefix("-") && isTotal(String(text.dropFirst())) {
+            return "is negative; a total is 0 or more, such as 1160.00"
+        }
+        if number && text.contains("e") {
+            return "is written with an exponent; give it as digits with optional decimals, such as \"1160.00\""
+        }
+        return "is not a number such as 1160.00"
     }
 
     /// Every request carries the configured user's Basic credentials and no Accept header: one

@@ -22,22 +22,23 @@ enum CFDIMotivo {
     /// The motivo as sent, "01"–"04", from a string ("02", "2") or a JSON number 1–4; nil when
     /// absent or empty.
     static func motivo(_ value: JSON?, field: String) throws(SelloError) -> String? {
-        let text: String
+        let given: String // as the caller gave it, for the message (`Quote`)
         switch value {
         case .none, .some(.null): return nil
-        case .some(.string(let string)): text = string.trimmingSpaces
-        case .some(let number) where number.intValue != nil: text = String(number.intValue ?? 0)
+        case .some(.string(let string)): given = string
+        case .some(let number) where number.intValue != nil: given = String(number.intValue ?? 0)
         case .some(let other):
             throw .invalidArgument(
                 "\(field) must be a string \"01\"–\"04\" or a number 1–4, got "
                     + "\(other.typeName)", field: field, code: .wrongType)
         }
+        let text = given.trimmingSpaces
         if text.isEmpty { return nil }
         let normalized = text.count == 1 ? "0" + text : text
         guard descriptions.contains(where: { $0.code == normalized }) else {
             throw SelloError(
                 .validation, .motivoInvalido,
-                "\(field) '\(CFDIFields.shown(text))' is not a SAT cancellation reason: \(codes) "
+                "\(field) \(Quote.value(given)) is not a SAT cancellation reason: \(codes) "
                     + "(\(descriptions.map { "\($0.code) \($0.text)" }.joined(separator: "; ")))",
                 field: field)
         }
@@ -46,8 +47,8 @@ enum CFDIMotivo {
 
     /// The reason of one CFDI: motivo 01 needs the replacing CFDI's UUID, 02–04 must not carry
     /// one (SAT's rules).
-    static func reason(motivo: String, folio: String?, uuid: String, field: String) throws(SelloError) -> Reason {
-        let folio = (folio ?? "").trimmingSpaces
+    static func reason(motivo: String, folio given: String?, uuid: String, field: String) throws(SelloError) -> Reason {
+        let folio = (given ?? "").trimmingSpaces
         if motivo == "01" {
             guard !folio.isEmpty else {
                 throw SelloError(
@@ -59,7 +60,7 @@ enum CFDIMotivo {
             guard CFDIFields.isUUID(folio) else {
                 throw SelloError(
                     .validation, .folioSustitucionInvalido,
-                    "\(field): folioSustitucion '\(CFDIFields.shown(folio))' is not a UUID (8-4-4-4-12 "
+                    "\(field): folioSustitucion \(Quote.value(given ?? "")) is not a UUID (8-4-4-4-12 "
                         + "hexadecimal digits)", field: field)
             }
             guard folio.uppercased() != uuid.uppercased() else {

@@ -25,11 +25,17 @@ public enum CFDIOptions {
         "MODO_PRUEBA:", plugin40, plugin33,
     ]
 
-    /// An option as a message shows it: a value is left out (`PKCS12:…`), since it may be a key
-    /// file, an address or a document.
+    /// An option as a message shows it, quoted: a value is left out (`'PKCS12:…'`), since it may
+    /// be a key file, an address or a document, and so the name before it is shown only when it
+    /// is a name (A–Z, 0–9, _): the head of any other text (a password holding a colon) would no
+    /// longer be the secret the masking knows (`Quote`).
     static func shown(_ option: String) -> String {
-        guard let colon = option.firstIndex(of: ":") else { return CFDIFields.shown(option) }
-        return CFDIFields.shown(String(option[..<colon])) + ":…"
+        guard let colon = option.firstIndex(of: ":") else { return Quote.value(option) }
+        let name = option[..<colon]
+        guard !name.isEmpty, name.count <= Quote.limit,
+            name.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 })
+        else { return "(an option of \(option.count) characters, not shown)" }
+        return "'\(name):…'"
     }
 
     /// Refused whatever the table: the answer would be JSON, and the library reads XML.
@@ -82,13 +88,13 @@ public enum CFDIOptions {
             }
             if let near = nearMiss(option, in: table) {
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(shown(option))' is not a "
+                    "opciones[\(index)] \(shown(option)) is not a "
                         + "documented option; did you mean \(near)?",
                     field: "opciones")
             }
             guard isWellFormed(option) else {
                 throw CFDICodes.invalidParameter(
-                    "opciones[\(index)] '\(shown(option))' is not an option: NAME or NAME:value, NAME of "
+                    "opciones[\(index)] \(shown(option)) is not an option: NAME or NAME:value, NAME of "
                         + "A–Z, 0–9 and _",
                     field: "opciones")
             }

@@ -13,6 +13,8 @@ struct CFDIStampRequest {
     let opcionesBase64: Bool
     let output: CFDIOutput
     let csd: CSDCredentials?
+    /// Which of datos, datos_path, datos_base64 the caller gave, named when the URL is too long.
+    let datosField: String
     /// A CSV is not compared with a 307's earlier CFDI (`SentCFDI`).
     var sent: SentCFDI { SentCFDI(identity: nil, opciones: opciones) }
 
@@ -44,6 +46,7 @@ struct CFDIStampRequest {
         }
         (self.contrato, self.datos, self.prueba, self.opciones) = (contrato, datos, prueba, opciones)
         (opcionesBase64, self.output, self.csd) = (base64, output, csd)
+        datosField = ["datos_path", "datos_base64"].first { reader.has($0) } ?? "datos"
     }
 
     /// The `opciones` as sent: one element each, or the documented optional form, one base64
@@ -84,6 +87,11 @@ struct CFDIStampRequest {
                 [("contrato", contrato), ("prueba", prueba ? "true" : "false"), ("datos", datosBase64)]
                 + opcionesSent.map { ("opciones", $0) }
             http.headers = ["Content-Type: application/xml"]
+            http.longQuery = LongQuery(
+                fields: ["datos": datosField, "opciones": "opciones"],
+                remedy: "Use an operation that carries the document in its body: cfdi_process_file_with_csd "
+                    + "(the same datos, with the issuer's CSD), cfdi_stamp_xml or cfdi_stamp_xml_with_csd (the "
+                    + "CFDI as XML)")
         }
         CFDIFields.authorize(&http, auth)
         return http

@@ -63,14 +63,14 @@ struct CFDIXMLStampRequest {
     /// The issuer's CSD, whose RFC must be the Comprobante's Emisor's (203) when the XML was read.
     private static func csd(_ reader: FieldReader, document: CFDI40Check?) throws(SelloError) -> CSDCredentials {
         let loaded = try CSDCredentials.load(reader, rfcEmisor: nil)
-        if let emisor = document?.emisorRFC?.trimmingSpaces.uppercased(), !emisor.isEmpty,
+        if let given = document?.emisorRFC, case let emisor = given.trimmingSpaces.uppercased(), !emisor.isEmpty,
             loaded.certificate.rfc != emisor
         {
             throw CFDICodes.validation(
                 203,
                 "the CSD belongs to the RFC "
                     + "\(loaded.certificate.rfc.isEmpty ? "(none)" : loaded.certificate.rfc), but the Comprobante's "
-                    + "Emisor Rfc is \(emisor)",
+                    + "Emisor Rfc is \(Quote.value(given))", // as written: the masking knows it so (`Quote`)
                 field: reader.has("cert_path") ? "cert_path" : "certBase64")
         }
         return loaded

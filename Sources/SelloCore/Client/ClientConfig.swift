@@ -75,14 +75,17 @@ public struct ClientConfig: Sendable {
         if let retries = try reader.objectMember("retries") {
             let retryReader = try FieldReader(
                 retries, allowed: ["max", "base_delay_ms", "max_delay_ms"], what: "configuration")
-            if let max = try retryReader.int("max") {
+            if let max = try retryReader.int("max", range: 0...10) {
                 guard (0...10).contains(max) else {
                     throw .invalidArgument("retries.max must be between 0 and 10, got \(max)", field: "retries")
                 }
                 config.retry.maxRetries = max
             }
-            config.retry.baseDelayMs = try nonNegative(retryReader, "base_delay_ms") ?? config.retry.baseDelayMs
-            config.retry.maxDelayMs = try nonNegative(retryReader, "max_delay_ms") ?? config.retry.maxDelayMs
+            config.retry.baseDelayMs =
+                try nonNegative(retryReader, "base_delay_ms", max: RetryPolicy.maxBaseDelayMs)
+                ?? config.retry.baseDelayMs
+            config.retry.maxDelayMs =
+                try nonNegative(retryReader, "max_delay_ms", max: RetryPolicy.maxMaxDelayMs) ?? config.retry.maxDelayMs
             try config.retry.check()
         }
         if let caFile = config.caFile, !FileSystem.isReadableFile(caFile) {
@@ -109,13 +112,15 @@ public struct ClientConfig: Sendable {
     }
 
     private static func positive(_ reader: FieldReader, _ key: String) throws(SelloError) -> Int? {
-        guard let value = try reader.int(key) else { return nil }
+        guard let value = try reader.int(key, range: 1...Int.max) else { return nil }
         guard value > 0 else { throw .invalidArgument("\(key) must be greater than 0, got \(value)", field: key) }
         return value
     }
 
-    private static func nonNegative(_ reader: FieldReader, _ key: String) throws(SelloError) -> Int? {
-        guard let value = try reader.int(key) else { return nil }
+    /// `max` is checked with the other delays (`RetryPolicy.check`), and said for a number no
+    /// Int holds.
+    private static func nonNegative(_ reader: FieldReader, _ key: String, max: Int) throws(SelloError) -> Int? {
+        guard let value = try reader.int(key, range: 0...max) else { return nil }
         guard value >= 0 else {
             throw .invalidArgument(
                 "retries.\(key) must not be negative, got \(value)", field: "retries")

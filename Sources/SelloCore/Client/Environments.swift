@@ -72,10 +72,11 @@ public struct ServiceEnvironments: Sendable {
         }
         let name = environment.trimmingSpaces.lowercased()
         guard let entry = entries.first(where: { $0.name == name }) else {
-            let shown = environment.count > 40 ? String(environment.prefix(40)) + "…" : environment
+            // Whole or not at all (`Quote`): the head of a password pasted here was shown.
             throw SelloError(
                 .invalidArgument, .unknownEnvironment,
-                "\(service) has no environment '\(shown)'; the known ones are \(known)", field: "environment")
+                "\(service) has no environment \(Quote.value(environment, limit: 40)); the known ones are \(known)",
+                field: "environment")
         }
         guard let url = entry.url else { throw missing(entry) }
         return (url, entry.name)

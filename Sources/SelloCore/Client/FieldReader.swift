@@ -64,12 +64,26 @@ public struct FieldReader {
         }
     }
 
-    public func int(_ key: String, usuallyAt position: Int? = nil) throws(SelloError) -> Int? {
+    /// An integer member; nil when absent or null. A number that is not one says which rule it
+    /// breaks: a fraction is not an integer; a whole number past what an Int holds (1e30, 2^63)
+    /// is out of `range`, the caller's (checked by the caller within an Int), which is said
+    /// (INVALID_ARGUMENT: its JSON type is right).
+    public func int(_ key: String, usuallyAt position: Int? = nil, range: ClosedRange<Int> = Int.min...Int.max)
+        throws(SelloError) -> Int?
+    {
         guard let value = present(key, usuallyAt: position) else { return nil }
-        guard let int = value.intValue, let result = Int(exactly: int) else {
-            throw wrongType(key, "an integer", value)
+        if let int = value.intValue, let result = Int(exactly: int) { return result }
+        guard case .double(let double) = value else { throw wrongType(key, "an integer", value) }
+        // A whole number written with an exponent (5e3) is an integer, exactly, when an Int holds it.
+        if double.rounded() == double, let result = Int(exactly: double) { return result }
+        guard double.rounded() == double else {
+            throw .invalidArgument(
+                "\(what) field '\(key)' must be an integer, got \(double)", field: key, code: .wrongType)
         }
-        return result
+        throw .invalidArgument(
+            "\(what) field '\(key)' is out of range (\(double)): it takes an integer from \(range.lowerBound) to "
+                + "\(range.upperBound)\(range == Int.min...Int.max ? ", and its own rule within that" : "")",
+            field: key)
     }
 
     public func bool(_ key: String) throws(SelloError) -> Bool? {

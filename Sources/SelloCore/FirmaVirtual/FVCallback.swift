@@ -116,7 +116,7 @@ extension FVClient {
         guard FVValidation.isUUID(callback.contractID) else {
             throw FVValidation.invalid(
                 .contractIdInvalid,
-                "the callback's sContractID '\(FVValidation.shorten(callback.contractID))' "
+                "the callback's sContractID \(Quote.value(callback.contractID)) "
                     + "is not a contract id as the service issues them (a UUID); nothing was asked",
                 field: "body")
         }

@@ -83,7 +83,7 @@ struct FVExpressRequest {
                 found.warn(
                     Warning(
                         kind: .validation, code: .unknownProvider,
-                        message: "provider '\(V.shorten(provider))' is sent as given; the only value "
+                        message: "provider \(Quote.value(provider)) is sent as given; the only value "
                             + "seen in use is LEXGOSIGN (advanced signature)",
                         field: "provider"))
             }

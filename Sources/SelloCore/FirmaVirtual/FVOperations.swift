@@ -350,7 +350,7 @@ extension FVClient {
         let normalized = try V.choice(action, ["CHANGE", "REMOVE"], field: "action", code: .fileOrderInvalid)
         guard seen.insert(document).inserted else {
             throw V.invalid(
-                .fileOrderInvalid, "the document '\(V.shorten(document))' appears twice in file_order",
+                .fileOrderInvalid, "the document \(Quote.value(document)) appears twice in file_order",
                 field: "document")
         }
         return ["document": .string(document), "ind": .int(Int64(ind)), "action": .string(normalized)]

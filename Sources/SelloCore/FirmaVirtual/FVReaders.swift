@@ -68,7 +68,7 @@ enum FVReaders {
             else { return nil }
             let who = entry["email"]?.stringValue ?? entry["full_name"]?.stringValue ?? "a signer"
             let info = entry["info_mail"]?.objectValue?["info"]?.stringValue ?? entry["info_mail"]?.stringValue
-            return info.map { "\(who) (\(FVValidation.shorten($0)))" } ?? who
+            return info.map { "\(who) (\(Quote.value($0, quoted: false)))" } ?? who
         }
         let total = sent.map { " of \(failed + min($0, Int.max - failed))" } ?? ""
         let whom = failures.isEmpty ? "" : ": " + failures.prefix(10).joined(separator: "; ")

@@ -33,16 +33,20 @@ enum FVValidation {
         return try text(reader, key)
     }
 
-    /// IDUser, IDOwner: a positive integer, as a number or a string of digits.
+    /// IDUser, IDOwner: a positive integer of at most 18 digits, as a number or a string of
+    /// digits. Every refusal states that whole rule (a 19-digit id was told "a positive integer").
     static func positiveID(_ reader: FieldReader, _ key: String) throws(SelloError) -> String {
+        let rule = "'\(key)' must be a positive integer of at most 18 digits (the service's numeric id)"
+        // A fraction, or a number past 2^63 (read as a double), is a number all the same.
+        if case .double(let double) = reader.member(key) {
+            throw invalid(.idInvalid, "\(rule), got \(double)", field: key)
+        }
         guard let value = try reader.stringOrNumber(key) else { throw missing(key) }
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
             let number = Int(trimmed), number > 0
         else {
-            throw invalid(
-                .idInvalid,
-                "'\(key)' must be a positive integer (the service's numeric id), got '\(shorten(value))'", field: key)
+            throw invalid(.idInvalid, "\(rule), got \(Quote.value(value))", field: key)
         }
         return String(number)
     }
@@ -56,7 +60,7 @@ enum FVValidation {
             throw invalid(
                 .contractIdInvalid,
                 "'\(key)' must be a contract id as the service issues them, a UUID such as "
-                    + "307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got '\(shorten(value))'",
+                    + "307c1f32-bbb5-4cbe-a4f4-ecf20616510a; got \(Quote.value(value))",
                 field: key)
         }
         return trimmed
@@ -77,7 +81,7 @@ enum FVValidation {
         guard allowed.contains(upper) else {
             throw invalid(
                 code,
-                "'\(field)' must be one of \(allowed.joined(separator: ", ")); got '\(shorten(value))'", field: field)
+                "'\(field)' must be one of \(allowed.joined(separator: ", ")); got \(Quote.value(value))", field: field)
         }
         return upper
     }
@@ -133,7 +137,7 @@ enum FVValidation {
         if let problem = EmailAddress.problem(value) {
             throw invalid(
                 .emailInvalid,
-                "\(field): '\(shorten(value))' is not an e-mail address: \(problem)", field: field)
+                "\(field): \(Quote.value(value)) is not an e-mail address: \(problem)", field: field)
         }
         return value
     }
@@ -145,7 +149,7 @@ enum FVValidation {
         guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw invalid(
                 .phoneInvalid,
-                "\(field): '\(shorten(value))' is not a phone number: 8 to 15 digits with an optional "
+                "\(field): \(Quote.value(value)) is not a phone number: 8 to 15 digits with an optional "
                     + "leading + (e.g. +56978570242), without spaces or dashes",
                 field: field)
         }
@@ -166,7 +170,7 @@ enum FVValidation {
         guard digits.count == 11, digits.hasPrefix("56"), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw invalid(
                 .phoneInvalid,
-                "\(field): '\(shorten(value))' is not a Chilean phone number: +56 and 9 digits "
+                "\(field): \(Quote.value(value)) is not a Chilean phone number: +56 and 9 digits "
                     + "(+56912345678), or the 9 digits alone",
                 field: field)
         }
@@ -183,7 +187,7 @@ enum FVValidation {
             throw invalid(
                 .callbackInvalid,
                 "'callback' must be an http(s) URL such as https://ejemplo.com/webhook, "
-                    + "got '\(shorten(value))'", field: "callback")
+                    + "got \(Quote.value(value))", field: "callback")
         }
         return trimmed
     }
@@ -194,7 +198,7 @@ enum FVValidation {
         guard (6...16).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw invalid(
                 .invalidLogin,
-                "Invalid Login must be alphanumeric whit 6 to 16 length: '\(shorten(value))' "
+                "Invalid Login must be alphanumeric whit 6 to 16 length: \(Quote.value(value)) "
                     + "(letters and digits only, 6 to 16 of them)",
                 field: field)
         }
@@ -286,7 +290,7 @@ enum FVValidation {
         func bad(_ expected: String) -> SelloError {
             invalid(
                 .qvalueInvalid,
-                "QVALUE for QTYPE \(type) must be \(expected); got '\(shorten(raw))'", field: "QVALUE")
+                "QVALUE for QTYPE \(type) must be \(expected); got \(Quote.value(raw))", field: "QVALUE")
         }
         switch type {
         case "ALL":
@@ -320,9 +324,5 @@ enum FVValidation {
         } catch {
             throw error.prefixed(prefix)
         }
-    }
-
-    static func shorten(_ text: String) -> String {
-        text.count > 80 ? String(text.prefix(80)) + "…" : text
     }
 }

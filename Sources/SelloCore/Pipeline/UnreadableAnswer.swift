@@ -47,24 +47,25 @@ public struct AnswerFormat: Sendable {
                     + "\(redactor.scrub(response.requested))\(AnswerFormat.hint(status: 404)): \(sample)",
                 field: "base_url", details: details)
         default:
-            let hint = AnswerFormat.hint(status: response.status)
+            let hint = AnswerFormat.hint(status: response.status, tooLong: response.tooLong)
             return SelloError(
                 .http, .httpStatus(response.status),
                 "\(service) answered HTTP \(response.status) without its \(format) answer\(hint): \(sample)",
-                details: details)
+                field: response.status == 414 ? response.tooLong?.field : nil, details: details)
         }
     }
 
     /// What a status without the service's own answer most often means, said where it helps.
-    static func hint(status: Int) -> String {
+    static func hint(status: Int, tooLong: LongQueryAdvice? = nil) -> String {
         switch status {
         case 404: // a base_url without the service's path, or with a part too many
             return " (check base_url: the library adds each operation's path to it, so it must end where the "
                 + "service's documentation puts the operations)"
         case 414: // URI Too Long: seed 002 sends datos and the cancellation CSD in the query string
+            // What helps is the operation's (`LongQuery`): a cancellation is helped by fewer UUIDs
+            // or the stored CSD, a CSV by an operation that carries the document in its body.
             return " (URI Too Long: the request's values travel in its query string and are more than the "
-                + "service's server takes; nothing was processed. Send fewer at a time, or use an operation "
-                + "that carries them in its body: cfdi_process_file_with_csd, cfdi_stamp_xml)"
+                + "service's server takes; nothing was processed. \(tooLong?.remedy ?? LongQuery.remedyUnknown))"
         default:
             return ""
         }

@@ -30,9 +30,11 @@ public enum FileSystem {
         guard path.utf8.count < Int(PATH_MAX) else {
             return "the path is \(path.utf8.count) bytes long; the limit is \(PATH_MAX - 1)"
         }
-        if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
-            return "the name '\(long.prefix(40))…' is \(long.utf8.count) bytes long; a file name has at most "
-                + "\(NAME_MAX)"
+        let names = path.split(separator: "/")
+        if let position = names.firstIndex(where: { $0.utf8.count > Int(NAME_MAX) }) {
+            // Which name, not its head: a part of a secret typed into the path was shown (`Quote`).
+            return "name \(position + 1) of the path is \(names[position].utf8.count) bytes long; a file name has "
+                + "at most \(NAME_MAX)"
         }
         var info = stat()
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {

@@ -104,6 +104,9 @@ public struct HTTPRequest: Sendable {
     public var secrets: [String] = []
     /// The request field a streamed file came from (`file_path`), named in `io` errors.
     public var fileField: String?
+    /// What to say when the query string is too long (URL_TOO_LONG, HTTP 414): which request
+    /// field each query parameter carries, and what helps for this operation.
+    public var longQuery: LongQuery?
 
     public init(_ method: HTTPMethod, _ path: String, replay: ReplayPolicy) {
         self.method = method
@@ -130,10 +133,12 @@ public struct HTTPResponse: Sendable {
     public let method: HTTPMethod
     let base: String
     let path: String
+    /// For an HTTP 414: the request field that made the query string long, and what helps.
+    let tooLong: LongQueryAdvice?
 
     public init(
         status: Int, contentType: String?, body: [UInt8], replay: ReplayPolicy = .idempotent,
-        method: HTTPMethod = .get, base: String = "", path: String = ""
+        method: HTTPMethod = .get, base: String = "", path: String = "", tooLong: LongQueryAdvice? = nil
     ) {
         self.status = status
         self.contentType = contentType
@@ -142,6 +147,7 @@ public struct HTTPResponse: Sendable {
         self.method = method
         self.base = base
         self.path = path
+        self.tooLong = tooLong
     }
 
     /// "POST https://host/base/path": the request without its query string.

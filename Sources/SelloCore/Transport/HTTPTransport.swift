@@ -102,12 +102,14 @@ public final class HTTPTransport: Sendable {
         let url = RequestURL(request, settings: settings)
         let length = url.byteCount
         guard length <= Sello.maxURLBytes else {
+            let advice = LongQueryAdvice(request)
             throw SelloError(
                 .validation, .urlTooLong,
                 "the request's URL would be \(length) bytes; the limit is \(Sello.maxURLBytes) "
-                    + "(\(Sello.maxURLBytes / 1024) KiB): the values that travel in the query string "
-                    + "(datos, uuids, certificates) are too large for one request",
-                retryable: false)
+                    + "(\(Sello.maxURLBytes / 1024) KiB): the values that travel in its query string are too "
+                    + "large for one request" + (advice.field.map { ", \($0) most of all" } ?? "") + ". "
+                    + advice.remedy,
+                field: advice.field, retryable: false)
         }
         var secrets = request.secrets
         if let basic = request.basicAuth {
@@ -172,9 +174,11 @@ public final class HTTPTransport: Sendable {
     private func judgeStatus(_ outcome: TransferOutcome, request: HTTPRequest, retriesDone: Int, hooks: CallHooks)
         -> Verdict
     {
+        // Said only for a 414: the advice walks the query.
         let response = HTTPResponse(
             status: outcome.status, contentType: outcome.contentType, body: outcome.body, replay: request.replay,
-            method: request.method, base: settings.base.text, path: request.path)
+            method: request.method, base: settings.base.text, path: request.path,
+            tooLong: outcome.status == 414 ? LongQueryAdvice(request) : nil)
         let status = outcome.status
         if (300..<400).contains(status) {
             let target = outcome.location.map { hooks.redactor.scrubURL($0) } ?? "(no Location)"

@@ -21,6 +21,8 @@ public struct RFC: Sendable, Equatable {
     /// The check digit's alphabet, in SAT's order (value = position).
     static let alphabet: [Character] = Array("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ")
 
+    /// A malformed RFC's message quotes `input` as given (`Quote`): not upper-cased nor trimmed,
+    /// nor any part of it, so that a secret typed as an RFC is masked.
     public static func parse(_ input: String) -> Result<RFC, Problem> {
         // Each character must be one ASCII letter or digit, Ñ or &: a combining mark or a
         // zero-width joiner hides inside a Character that looks like a letter, and would reach
@@ -42,12 +44,12 @@ public struct RFC: Sendable, Equatable {
         guard characters.count == 12 || characters.count == 13 else {
             return .failure(
                 .format(
-                    "an RFC has 12 characters (company) or 13 (person); '\(text)' has \(characters.count)"))
+                    "an RFC has 12 characters (company) or 13 (person); \(Quote.value(input)) has \(characters.count)"))
         }
         let letterCount = characters.count - 9
         for character in characters.prefix(letterCount)
         where !(("A"..."Z").contains(character) || character == "Ñ" || character == "&") {
-            return .failure(.format("'\(text)': the first \(letterCount) characters must be letters"))
+            return .failure(.format("\(Quote.value(input)): the first \(letterCount) characters must be letters"))
         }
         let dateDigits = characters[letterCount..<(letterCount + 6)]
         guard dateDigits.allSatisfy({ $0.isASCII && $0.isNumber }), let yy = Int(String(dateDigits.prefix(2))),
@@ -55,16 +57,20 @@ public struct RFC: Sendable, Equatable {
         else {
             return .failure(
                 .format(
-                    "'\(text)': characters \(letterCount + 1)–\(letterCount + 6) must be a date YYMMDD"))
+                    "\(Quote.value(input)): characters \(letterCount + 1)–\(letterCount + 6) must be a date YYMMDD"))
         }
         let homoclave = characters.suffix(3)
         guard homoclave.allSatisfy({ ($0.isASCII && $0.isNumber) || ("A"..."Z").contains($0) }) else {
             return .failure(
                 .format(
-                    "'\(text)': the last 3 characters (homoclave and check digit) must be letters or digits"))
+                    "\(Quote.value(input)): the last 3 characters (homoclave and check digit) must be letters or digits"
+                ))
         }
         guard let year = plausibleYear(yy, month: mm, day: dd) else {
-            return .failure(.format("'\(text)': \(String(dateDigits)) is not a valid date YYMMDD"))
+            return .failure(
+                .format(
+                    "\(Quote.value(input)): characters \(letterCount + 1)–\(letterCount + 6) are not a valid "
+                        + "date YYMMDD"))
         }
         let date = "\(year)-\(mm < 10 ? "0" : "")\(mm)-\(dd < 10 ? "0" : "")\(dd)"
         let expected = checkDigit(characters)
