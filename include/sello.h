@@ -537,8 +537,10 @@ char *cfdi_inspect_csd(const char *request_json);
  * opciones).
  * @param request_json {"xml" (text) | "xml_path" | "xml_base64", "prueba": bool, "opciones",
  *        "contrato", "save_dir", "include_xml": bool}.
- *        Checked locally, nothing sent when a check fails (kind validation): well-formed XML
- *        without DTD or entities (XML_MAL_FORMADO, 301); root cfdi:Comprobante in
+ *        Checked locally, nothing sent when a check fails (kind validation): well-formed UTF-8
+ *        XML without DTD or entities, declaring no other encoding (XML_MAL_FORMADO, 301), and
+ *        not too costly to read (XML_TOO_COMPLEX: within 8 MiB, any realistic CFDI is read);
+ *        root cfdi:Comprobante in
  *        http://www.sat.gob.mx/cfd/4 with Version "4.0" (a 3.3: CFDI33_RETIRED); no
  *        TimbreFiscalDigital inside (CFDI_CON_TIMBRE_PREVIO, 307); a non-empty Sello unless
  *        opciones has CALCULAR_SELLO (SELLO_MAL_FORMADO, 302); Fecha within SAT's 72 hours and
