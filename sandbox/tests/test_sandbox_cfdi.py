@@ -322,11 +322,14 @@ def test_cfdi_timbrado40_document_errors(sb: Sandbox) -> None:
 
 def test_cfdi_calcular_sello_with_the_default_certificate(sb: Sandbox, sat_certs: dict[str, Any]) -> None:
     sb.cfdi_account("pade_user", has_default_cert=True)
-    stand_in = timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()
+    # Made once: cfdi40_xml() dates each XML from the clock, and two made a second apart differ (a
+    # CI run on a loaded machine got a new stamp, codigo 0, where the same XML gets a 307).
+    unsealed = cfdi40_xml()
+    stand_in = timbrado40(sb, unsealed, ("CALCULAR_SELLO",)).xml()
     root = ET.fromstring(base64.b64decode(stand_in["xmlBase64"]))
     assert len(base64.b64decode(root.get("Sello"))) == 256 and root.get("NoCertificado") == "30001000000500003456"
     # The same unsealed XML again gets the same seal (as RSA PKCS#1 v1.5 would): Prodigia sees a 307.
-    assert timbrado40(sb, cfdi40_xml(), ("CALCULAR_SELLO",)).xml()["codigo"] == "307"
+    assert timbrado40(sb, unsealed, ("CALCULAR_SELLO",)).xml()["codigo"] == "307"
     other = sat_certs["other"]
     sb.cfdi_account(
         "pade_user",
