@@ -23,23 +23,7 @@ sys.path[:0] = [str(HERE.parent / "Tests" / "python"), str(HERE.parent / "Tests"
 
 from hostile import Hostile, answer  # noqa: E402
 from sello_ffi import Client  # noqa: E402
-
-CONTRACT = {
-    "sOwnerType": "NATURAL",
-    "iContractTypeFeeID": 41,
-    "sStatus": "SIGNED_PENDING",
-    "sPaymentStatus": "PENDING",
-    "iPaymentService": 0,
-    "iContractOwner": 1,
-    "dContractDT": "2021-12-10 05:28:54",
-    "iSignedCount": 1,
-    "NumeroFirmantes": 1,
-    "withDocument": 0,
-    "sTipoFirma": "FIRMA CON CERTIFICACION NOTARIAL",
-    "sClaseContrato": "PODERES",
-    "sTipoContrato": "PODER SIMPLE",
-    "Monto": "8815.00",
-}
+from sello_fixtures import FV_CONTRACT_RECORD  # noqa: E402
 
 
 def b64url(data: bytes) -> str:
@@ -54,7 +38,7 @@ def token(padding: int) -> str:
 def main() -> None:
     print(f"{'contracts':>9} {'answer KB':>9} {'token':>6} {'ms':>8}  outcome")
     for contracts, padding in [(1000, 0), (4000, 0), (1000, 2400), (2000, 2400)]:
-        listing = [dict(CONTRACT, sContractID=str(uuid.uuid4())) for _ in range(contracts)]
+        listing = [dict(FV_CONTRACT_RECORD, sContractID=str(uuid.uuid4())) for _ in range(contracts)]
         body = json.dumps({"code": 200, "status": "success", "message": listing}).encode()
         bearer = token(padding)
         login = json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + bearer}})

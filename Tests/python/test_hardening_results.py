@@ -13,7 +13,7 @@ import threading
 import pytest
 from hostile import Hostile, answer, run_child
 from sello_ffi import LOG_FN, PROGRESS_FN, Client, lib
-from sello_fixtures import CFDI_USER, EMISOR, FES_USER, RECEPTOR
+from sello_fixtures import CFDI_USER, EMISOR, FES_USER, FV_CONTRACT_RECORD, RECEPTOR
 from sello_fixtures import FES_REQUEST as SEED_REQUEST
 from sello_fixtures import GHOST_UUID as UUID
 from sello_fixtures import csv_text as csv
@@ -227,6 +227,19 @@ print(json.dumps({"growth_kb": after - before, "size": len(body), "ok": envelope
                   "error": envelope.get("error")}))
 """
 
+
+def fv_memory_program(body: str) -> str:
+    """`MEMORY` for a Firma Virtual reset_password answered with `body` (a Python bytes expression)."""
+    return MEMORY % {
+        "body": body,
+        "content_type": "application/json",
+        "prefix": "fv",
+        "config": '"login": "userapp", "password": "OnePass"',
+        "operation": "reset_password",
+        "request": '{"login": "a@b.cl"}',
+    }
+
+
 TINY_XML = (
     'b"<servicioTimbrado><timbradoOk>true</timbradoOk><codigo>0</codigo><uuid>%s</uuid>" '
     '+ b"<a/>" * 5_000_000 + b"</servicioTimbrado>"' % UUID
@@ -247,14 +260,7 @@ def test_parse_memory_of_a_20_mb_answer_of_tiny_values_stays_bounded(case: str) 
         }
         program = program.replace("servicioTimbrado", "servicioConsulta").replace("timbradoOk", "consultaOk")
     else:
-        program = MEMORY % {
-            "body": TINY_JSON,
-            "content_type": "application/json",
-            "prefix": "fv",
-            "config": '"login": "userapp", "password": "OnePass"',
-            "operation": "reset_password",
-            "request": '{"login": "a@b.cl"}',
-        }
+        program = fv_memory_program(TINY_JSON)
     status, result, stderr = run_child(program, timeout=600)
     assert status == 0 and result is not None, stderr
     growth = result["growth_kb"] * 1024
@@ -278,15 +284,7 @@ def test_redacting_a_long_text_with_escapes_stays_within_a_few_times_its_size(sh
     for it. That decoding held two 8-byte offsets per byte at each of two levels: an 8 MB answer
     text cost some 400 MB (the seventeenth session's audit: +385 MB for 20 MB)."""
     body = 'b\'{"code":200,"status":"success","message":"\' + %s + b\'"}\'' % ESCAPED_TEXTS[shape]
-    program = MEMORY % {
-        "body": body,
-        "content_type": "application/json",
-        "prefix": "fv",
-        "config": '"login": "userapp", "password": "OnePass"',
-        "operation": "reset_password",
-        "request": '{"login": "a@b.cl"}',
-    }
-    status, result, stderr = run_child(program, timeout=600)
+    status, result, stderr = run_child(fv_memory_program(body), timeout=600)
     assert status == 0 and result is not None, stderr
     assert result["ok"] is True, result
     growth = result["growth_kb"] * 1024
@@ -299,23 +297,7 @@ def test_a_large_answer_of_ordinary_values_is_read() -> None:
     refused as ANSWER_TOO_COMPLEX, a busy owner's contract list among them (about 10,500
     contracts; the service has no paging; audit of 2026-12-08). It is read now; answers of tiny
     values stay refused (above)."""
-    contract = {
-        "sOwnerType": "NATURAL",
-        "iContractTypeFeeID": 41,
-        "sStatus": "SIGNED_PENDING",
-        "sPaymentStatus": "PENDING",
-        "iPaymentService": 0,
-        "iContractOwner": 1,
-        "dContractDT": "2021-12-10 05:28:54",
-        "iSignedCount": 1,
-        "NumeroFirmantes": 1,
-        "withDocument": 0,
-        "sTipoFirma": "FIRMA CON CERTIFICACION NOTARIAL",
-        "sClaseContrato": "PODERES",
-        "sTipoContrato": "PODER SIMPLE",
-        "Monto": "8815.00",
-    }
-    listing = [dict(contract, sContractID="%08d-bbb5-4cbe-a4f4-ecf20616510a" % n) for n in range(14_000)]
+    listing = [dict(FV_CONTRACT_RECORD, sContractID="%08d-bbb5-4cbe-a4f4-ecf20616510a" % n) for n in range(14_000)]
     body = json.dumps({"code": 200, "status": "success", "message": listing}).encode()
     token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQ3OTY3MDA0ODV9.c2ln"
     login = json.dumps({"code": 200, "status": "success", "message": {"Authorization": "Bearer " + token}}).encode()

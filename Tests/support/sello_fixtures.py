@@ -249,3 +249,23 @@ def stamped_uuid(config: Dict[str, Any]) -> str:
 
     with sello.CFDI(**config) as cfdi:
         return str(cfdi.process_file(datos=csv_text(), prueba=True)["uuid"])
+
+
+#: One record of a Firma Virtual owner's contract list (seed 001's shape), without its id: large
+#: lists are made of it (Tests/python/test_hardening_results.py, benchmarks/fv_large_answer.py).
+FV_CONTRACT_RECORD: Dict[str, Any] = {
+    "sOwnerType": "NATURAL",
+    "iContractTypeFeeID": 41,
+    "sStatus": "SIGNED_PENDING",
+    "sPaymentStatus": "PENDING",
+    "iPaymentService": 0,
+    "iContractOwner": 1,
+    "dContractDT": "2021-12-10 05:28:54",
+    "iSignedCount": 1,
+    "NumeroFirmantes": 1,
+    "withDocument": 0,
+    "sTipoFirma": "FIRMA CON CERTIFICACION NOTARIAL",
+    "sClaseContrato": "PODERES",
+    "sTipoContrato": "PODER SIMPLE",
+    "Monto": "8815.00",
+}
